@@ -1,0 +1,233 @@
+/*
+** config.c — the key table, the INI parser callback and environment overrides.
+**
+** The table below is the single source of truth for configuration keys. The
+** INI reader (inih) calls back per key; each value is validated against the
+** key's type and bounds before it is stored, and the first error stops the
+** load with the file, line and key in the message.
+*/
+#include "config/config.h"
+
+#include <ctype.h>
+#include <ini.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum ktype { K_INT, K_BOOL, K_STR };
+
+struct key {
+	const char *section;
+	const char *name;
+	enum ktype type;
+	size_t off;
+	size_t size;        /* for strings: capacity of the field */
+	const char *def;
+	int64_t min, max;
+	const char *doc;
+};
+
+#define F(f) offsetof(struct config, f), sizeof(((struct config *)0)->f)
+
+static const struct key keys[] = {
+	{ "http", "listen", K_STR, F(listen), "127.0.0.1:8080", 0, 0,
+	  "address and port to listen on (IPv4 a.b.c.d:port or [v6]:port)" },
+	{ "http", "threads", K_INT, F(http_threads), "4", 1, 256,
+	  "HTTP worker threads" },
+	{ "http", "max_body", K_INT, F(max_body), "1048576", 1024, 1073741824,
+	  "largest request body accepted, bytes; larger gets 413" },
+	{ "http", "timeout", K_INT, F(conn_timeout), "30", 1, 3600,
+	  "idle connection timeout, seconds" },
+	{ "http", "tls", K_BOOL, F(cookie_secure), "false", 0, 0,
+	  "true when clients reach Parapet over TLS (a proxy); cookies get Secure" },
+	{ "auth", "session_ttl", K_INT, F(session_ttl), "43200", 60, 2592000,
+	  "browser session lifetime, seconds" },
+	{ "auth", "password_min", K_INT, F(password_min), "12", 8, 1024,
+	  "minimum password length, characters" },
+	{ "auth", "login_max_failures", K_INT, F(login_max_fail), "5", 1, 1000,
+	  "failed logins per account or address before delays start" },
+	{ "auth", "login_max_delay", K_INT, F(login_max_delay), "900", 1, 86400,
+	  "longest delay imposed after repeated failures, seconds" },
+	{ "auth", "argon2_ops", K_INT, F(pwhash_ops), "3", 1, 100,
+	  "Argon2id passes (libsodium opslimit)" },
+	{ "auth", "argon2_mem", K_INT, F(pwhash_mem), "67108864", 8192, 4294967296,
+	  "Argon2id memory, bytes (libsodium memlimit)" },
+	{ "log", "level", K_STR, F(log_level), "info", 0, 0,
+	  "debug, info, warn or error" },
+	{ "constituency", "provinces_file", K_STR, F(provinces_file), "", 0, 0,
+	  "file of provinces (name,name_fa per line); empty = Iran's 31 provinces" },
+	{ "constituency", "import_max_rows", K_INT, F(import_max_rows), "1000000", 1,
+	  100000000, "most rows accepted in one constituency CSV import" },
+};
+
+#define NKEYS (sizeof(keys) / sizeof(keys[0]))
+
+static int set_value(struct config *cfg, const struct key *k, const char *val,
+		     struct perr *err)
+{
+	char *dst = (char *)cfg + k->off;
+	switch (k->type) {
+	case K_INT: {
+		int64_t v;
+		if (parse_i64(val, k->min, k->max, &v) != 0)
+			return perr_set(err, PERR_INVALID, k->name,
+					"%s.%s must be an integer from %lld to %lld",
+					k->section, k->name, (long long)k->min,
+					(long long)k->max);
+		memcpy(dst, &v, sizeof(v));
+		return 0;
+	}
+	case K_BOOL: {
+		bool v;
+		if (strcmp(val, "true") == 0 || strcmp(val, "yes") == 0 ||
+		    strcmp(val, "1") == 0)
+			v = true;
+		else if (strcmp(val, "false") == 0 || strcmp(val, "no") == 0 ||
+			 strcmp(val, "0") == 0)
+			v = false;
+		else
+			return perr_set(err, PERR_INVALID, k->name,
+					"%s.%s must be true or false", k->section,
+					k->name);
+		memcpy(dst, &v, sizeof(v));
+		return 0;
+	}
+	case K_STR:
+		if (pstrlcpy(dst, val, k->size) != 0)
+			return perr_set(err, PERR_INVALID, k->name,
+					"%s.%s is longer than %zu bytes", k->section,
+					k->name, k->size - 1);
+		return 0;
+	}
+	return -1;
+}
+
+static const struct key *find_key(const char *section, const char *name)
+{
+	for (size_t i = 0; i < NKEYS; i++)
+		if (strcmp(keys[i].section, section) == 0 &&
+		    strcmp(keys[i].name, name) == 0)
+			return &keys[i];
+	return NULL;
+}
+
+void config_defaults(struct config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	for (size_t i = 0; i < NKEYS; i++)
+		(void)set_value(cfg, &keys[i], keys[i].def, NULL);
+}
+
+struct load_ctx {
+	struct config *cfg;
+	struct perr *err;
+	const char *path;
+	int failed;
+	struct perr first;
+};
+
+/* inih reports the line of the first error as ini_parse()'s result, so the
+** callback only records what went wrong and returns 0. */
+static int on_ini(void *user, const char *section, const char *name,
+		  const char *value)
+{
+	struct load_ctx *c = user;
+	if (c->failed)
+		return 0;
+	const struct key *k = find_key(section, name);
+	struct perr e;
+	perr_clear(&e);
+	if (!k) {
+		perr_set(&c->first, PERR_INVALID, name, "unknown key %s.%s", section,
+			 name);
+		c->failed = 1;
+		return 0;
+	}
+	if (set_value(c->cfg, k, value, &e) != 0) {
+		c->first = e;
+		c->failed = 1;
+		return 0;
+	}
+	return 1;
+}
+
+static int check_whole(const struct config *cfg, struct perr *err)
+{
+	static const char *levels[] = { "debug", "info", "warn", "error" };
+	bool ok = false;
+	for (size_t i = 0; i < 4; i++)
+		ok |= strcmp(cfg->log_level, levels[i]) == 0;
+	if (!ok)
+		return perr_set(err, PERR_INVALID, "level",
+				"log.level must be debug, info, warn or error");
+	if (!strchr(cfg->listen, ':'))
+		return perr_set(err, PERR_INVALID, "listen",
+				"http.listen must be host:port");
+	return 0;
+}
+
+int config_load(const char *path, struct config *cfg, struct perr *err)
+{
+	config_defaults(cfg);
+	if (path) {
+		struct load_ctx c = { cfg, err, path, 0, { PERR_OK, "", "" } };
+		int rc = ini_parse(path, on_ini, &c);
+		if (c.failed)
+			return perr_set(err, PERR_INVALID, c.first.field, "%s:%d: %s", path,
+					rc, c.first.msg);
+		if (rc < 0)
+			return perr_set(err, PERR_INVALID, NULL,
+					"%s: cannot open configuration file", path);
+		if (rc > 0)
+			return perr_set(err, PERR_INVALID, NULL,
+					"%s:%d: syntax error", path, rc);
+	}
+	for (size_t i = 0; i < NKEYS; i++) {
+		char var[96];
+		snprintf(var, sizeof(var), "PARAPET_%s_%s", keys[i].section,
+			 keys[i].name);
+		for (char *p = var; *p; p++)
+			*p = (char)toupper((unsigned char)*p);
+		const char *v = getenv(var);
+		if (!v)
+			continue;
+		struct perr e;
+		perr_clear(&e);
+		if (set_value(cfg, &keys[i], v, &e) != 0)
+			return perr_set(err, PERR_INVALID, keys[i].name,
+					"environment %s: %s", var, e.msg);
+	}
+	return check_whole(cfg, err);
+}
+
+void config_dump(const struct config *cfg, FILE *out)
+{
+	const char *section = "";
+	for (size_t i = 0; i < NKEYS; i++) {
+		const struct key *k = &keys[i];
+		if (strcmp(section, k->section) != 0) {
+			fprintf(out, "%s[%s]\n", i ? "\n" : "", k->section);
+			section = k->section;
+		}
+		const char *p = (const char *)cfg + k->off;
+		fprintf(out, "# %s (default: %s)\n", k->doc,
+			k->def[0] ? k->def : "empty");
+		switch (k->type) {
+		case K_INT: {
+			int64_t v;
+			memcpy(&v, p, sizeof(v));
+			fprintf(out, "%s = %lld\n", k->name, (long long)v);
+			break;
+		}
+		case K_BOOL: {
+			bool v;
+			memcpy(&v, p, sizeof(v));
+			fprintf(out, "%s = %s\n", k->name, v ? "true" : "false");
+			break;
+		}
+		case K_STR:
+			fprintf(out, "%s = %s\n", k->name, p);
+			break;
+		}
+	}
+}

@@ -1,0 +1,46 @@
+/*
+** config.h — Parapet's configuration: parsed once into an immutable struct.
+**
+** Every key has a default, a type, bounds and a line of documentation in one
+** table (config.c), so that `parapet check-config`, the reference in
+** docs/parapet.conf.md and the parser can never disagree. The file is INI
+** (`[section]` then `key = value`); each key may be overridden by an
+** environment variable PARAPET_SECTION_KEY. Reload builds a new struct and
+** swaps the pointer; a struct, once built, is never written again.
+*/
+#ifndef PARAPET_CONFIG_H
+#define PARAPET_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "core/core.h"
+
+struct config {
+	char listen[128];        /* http.listen: host:port */
+	int64_t http_threads;    /* http.threads */
+	int64_t max_body;        /* http.max_body: bytes */
+	int64_t conn_timeout;    /* http.timeout: seconds */
+	bool cookie_secure;      /* http.tls: set the Secure flag on cookies */
+	int64_t session_ttl;     /* auth.session_ttl: seconds */
+	int64_t password_min;    /* auth.password_min */
+	int64_t login_max_fail;  /* auth.login_max_failures before delay */
+	int64_t login_max_delay; /* auth.login_max_delay: seconds */
+	int64_t pwhash_ops;      /* auth.argon2_ops */
+	int64_t pwhash_mem;      /* auth.argon2_mem: bytes */
+	char log_level[16];      /* log.level */
+	char provinces_file[512];/* constituency.provinces_file: "" = built-in */
+	int64_t import_max_rows; /* constituency.import_max_rows */
+};
+
+/* Fill cfg with every default. */
+void config_defaults(struct config *cfg);
+/* Load path (NULL = defaults only), then apply PARAPET_* environment
+** overrides. Returns 0, or -1 with err naming the file, line and key. An
+** unknown key is an error: a typo must not silently leave a default in force. */
+int config_load(const char *path, struct config *cfg, struct perr *err);
+/* Print every key with its value (current cfg) and documentation, as INI. */
+void config_dump(const struct config *cfg, FILE *out);
+
+#endif

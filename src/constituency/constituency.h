@@ -1,0 +1,120 @@
+/*
+** constituency.h — the organisations Parapet protects, and who owns what.
+**
+** Organisations (with parent, sector, province), their contacts and their
+** assets: IPv4/IPv6 networks, domains, URLs, autonomous systems and product
+** tags. Every asset is validated and stored in one canonical form
+** (constituency_asset_canon), so that "10.0.0.0/8" and "010.0.0.0/8" cannot
+** both be owned, and "WWW.MOF.Example." is the domain "www.mof.example".
+**
+** The owner index answers "who owns this?" for an IP (longest-prefix match
+** over IPv4 and IPv6), an ASN, a domain (longest suffix) or a URL. It is an
+** immutable snapshot rebuilt when assets change and swapped in atomically, so
+** lookups take no lock; every writer of assets calls constituency_changed()
+** after its commit, and a snapshot older than one second re-checks the
+** store's asset generation, so changes made by another process (the CLI) are
+** seen too.
+*/
+#ifndef PARAPET_CONSTITUENCY_H
+#define PARAPET_CONSTITUENCY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/core.h"
+#include "identity/identity.h"
+#include "store/store.h"
+
+/* ------------------------------------------------------------ validation */
+
+/* Validate an asset value of type (cidr, domain, url, asn, product) and write
+** its canonical form into out (outsz >= 512). Errors name the field "value"
+** and say what is wrong (e.g. "host bits set: did you mean 10.1.0.0/16?"). */
+int constituency_asset_canon(const char *type, const char *value, char *out,
+			     size_t outsz, struct perr *err);
+
+/* --------------------------------------------------------- organisations */
+
+struct org_spec {
+	const char *name;
+	const char *sector;
+	const char *province;
+	int64_t parent_id;
+};
+
+/* Create, update, delete: validate, check p's scope, write, audit. Call in a
+** transaction. p NULL means the CLI (local root), which may do anything. */
+int constituency_org_add(struct store *st, const struct principal *p, const char *actor,
+			 const struct org_spec *spec, struct store_org *out,
+			 struct perr *err);
+int constituency_org_update(struct store *st, const struct principal *p,
+			    const char *actor, int64_t id, const struct org_spec *spec,
+			    struct store_org *out, struct perr *err);
+int constituency_org_delete(struct store *st, const struct principal *p,
+			    const char *actor, int64_t id, struct perr *err);
+/* Load the organisation and check that p may see it (NOTFOUND otherwise). */
+int constituency_org_get(struct store *st, const struct principal *p, int64_t id,
+			 struct store_org *out, struct perr *err);
+
+int constituency_asset_add(struct store *st, const struct principal *p,
+			   const char *actor, int64_t org_id, const char *type,
+			   const char *value, struct store_asset *out, struct perr *err);
+int constituency_asset_delete(struct store *st, const struct principal *p,
+			      const char *actor, int64_t org_id, int64_t asset_id,
+			      struct perr *err);
+
+struct contact_spec {
+	const char *name, *email, *phone, *role, *lang, *pgp;
+};
+int constituency_contact_add(struct store *st, const struct principal *p,
+			     const char *actor, int64_t org_id,
+			     const struct contact_spec *spec, struct store_contact *out,
+			     struct perr *err);
+int constituency_contact_delete(struct store *st, const struct principal *p,
+				const char *actor, int64_t org_id, int64_t contact_id,
+				struct perr *err);
+
+/* ------------------------------------------------------------- provinces */
+
+/* Make sure provinces exist: when file is NULL or "", Iran's 31 provinces are
+** added if the table is empty; otherwise the file (lines "name,name_fa")
+** replaces the set (provinces still in use are kept). */
+int constituency_provinces_load(struct store *st, const char *file, struct perr *err);
+
+/* ---------------------------------------------------------------- lookup */
+
+enum lookup_kind { LOOKUP_IP, LOOKUP_DOMAIN, LOOKUP_ASN, LOOKUP_URL };
+
+struct lookup_result {
+	int64_t org_id;
+	char matched[512]; /* the asset that matched: prefix, domain, AS or URL */
+	char type[16];     /* its asset type */
+};
+
+/* Find the owner of query. Returns 1 when found, 0 when no one owns it, -1 on
+** error (bad query: PERR_INVALID). */
+int constituency_lookup(struct store *st, enum lookup_kind kind, const char *query,
+			struct lookup_result *r, struct perr *err);
+/* Tell the index that assets changed (after commit). */
+void constituency_changed(void);
+/* Free every index snapshot (at shutdown, after all readers are gone). */
+void constituency_index_shutdown(void);
+
+/* ---------------------------------------------------------------- import */
+
+struct import_report {
+	int64_t rows;        /* data rows read */
+	int64_t orgs_added;
+	int64_t assets_added;
+	int64_t contacts_added;
+	int64_t rejects;     /* rows rejected; when > 0 nothing was written */
+	struct pbuf errors;  /* one line per reject: "line N: reason" (caller frees) */
+};
+
+/* Import a constituency CSV (columns in docs/constituency-csv.md) from fd,
+** all-or-nothing: the whole file is one transaction, committed only when no
+** row is rejected. Returns 0 when imported, -1 otherwise (rep says why). */
+int constituency_import_csv(struct store *st, const char *actor, int fd,
+			    int64_t max_rows, struct import_report *rep, struct perr *err);
+
+#endif

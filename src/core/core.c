@@ -1,0 +1,412 @@
+/*
+** core.c — errors, the bounded buffer, string views, strict number parsing,
+** UTF-8 validation, time, digests and logging.
+**
+** Everything here is small and leaf-level; the rest of Parapet builds on it so
+** that no module grows its own buffer type or its own atoi. Logging writes one
+** line per event to stderr with a UTC timestamp, the level and the request id
+** of the calling thread, so an operator can grep one request end to end.
+*/
+#include "core/core.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* ---------------------------------------------------------------- errors */
+
+int perr_set(struct perr *err, enum perr_kind kind, const char *field,
+	     const char *fmt, ...)
+{
+	if (!err)
+		return -1;
+	err->kind = kind;
+	pstrlcpy(err->field, field ? field : "", sizeof(err->field));
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+void perr_clear(struct perr *err)
+{
+	if (!err)
+		return;
+	err->kind = PERR_OK;
+	err->field[0] = '\0';
+	err->msg[0] = '\0';
+}
+
+const char *perr_kind_name(enum perr_kind kind)
+{
+	switch (kind) {
+	case PERR_OK: return "ok";
+	case PERR_INVALID: return "invalid";
+	case PERR_NOTFOUND: return "not found";
+	case PERR_CONFLICT: return "conflict";
+	case PERR_FORBIDDEN: return "forbidden";
+	case PERR_AUTH: return "unauthenticated";
+	case PERR_LIMIT: return "too large";
+	case PERR_BUSY: return "busy";
+	case PERR_INTERNAL: return "internal error";
+	}
+	return "error";
+}
+
+/* ---------------------------------------------------------------- buffers */
+
+#define PBUF_DEFAULT_MAX ((size_t)64 << 20)
+
+void pbuf_init(struct pbuf *b, size_t max)
+{
+	b->ptr = NULL;
+	b->len = 0;
+	b->cap = 0;
+	b->max = max ? max : PBUF_DEFAULT_MAX;
+}
+
+/* Make room for need more bytes plus the terminating NUL. */
+static int pbuf_reserve(struct pbuf *b, size_t need)
+{
+	if (need > b->max || b->len > b->max - need)
+		return -1;
+	size_t want = b->len + need + 1;
+	if (want <= b->cap)
+		return 0;
+	size_t cap = b->cap ? b->cap : 64;
+	while (cap < want)
+		cap = cap > SIZE_MAX / 2 ? want : cap * 2;
+	if (cap > b->max + 1)
+		cap = b->max + 1;
+	char *p = realloc(b->ptr, cap);
+	if (!p)
+		return -1;
+	b->ptr = p;
+	b->cap = cap;
+	return 0;
+}
+
+int pbuf_add(struct pbuf *b, const void *data, size_t n)
+{
+	if (pbuf_reserve(b, n) != 0)
+		return -1;
+	if (n)
+		memcpy(b->ptr + b->len, data, n);
+	b->len += n;
+	b->ptr[b->len] = '\0';
+	return 0;
+}
+
+int pbuf_adds(struct pbuf *b, const char *s)
+{
+	return pbuf_add(b, s, strlen(s));
+}
+
+int pbuf_vaddf(struct pbuf *b, const char *fmt, va_list ap)
+{
+	va_list cp;
+	va_copy(cp, ap);
+	int n = vsnprintf(NULL, 0, fmt, cp);
+	va_end(cp);
+	if (n < 0 || pbuf_reserve(b, (size_t)n) != 0)
+		return -1;
+	vsnprintf(b->ptr + b->len, (size_t)n + 1, fmt, ap);
+	b->len += (size_t)n;
+	return 0;
+}
+
+int pbuf_addf(struct pbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = pbuf_vaddf(b, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+void pbuf_reset(struct pbuf *b)
+{
+	b->len = 0;
+	if (b->ptr)
+		b->ptr[0] = '\0';
+}
+
+void pbuf_free(struct pbuf *b)
+{
+	free(b->ptr);
+	b->ptr = NULL;
+	b->len = b->cap = 0;
+}
+
+char *pbuf_take(struct pbuf *b)
+{
+	char *p = b->ptr;
+	if (!p)
+		p = calloc(1, 1);
+	b->ptr = NULL;
+	b->len = b->cap = 0;
+	return p;
+}
+
+/* ------------------------------------------------------------ string views */
+
+struct pstr pstr_c(const char *s)
+{
+	return (struct pstr){ s, s ? strlen(s) : 0 };
+}
+
+bool pstr_eq(struct pstr a, struct pstr b)
+{
+	return a.n == b.n && (a.n == 0 || memcmp(a.p, b.p, a.n) == 0);
+}
+
+bool pstr_eqc(struct pstr a, const char *s)
+{
+	return pstr_eq(a, pstr_c(s));
+}
+
+bool pstr_ieqc(struct pstr a, const char *s)
+{
+	size_t n = strlen(s);
+	if (n != a.n)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char x = (unsigned char)a.p[i], y = (unsigned char)s[i];
+		if (x >= 'A' && x <= 'Z')
+			x = (unsigned char)(x + 32);
+		if (y >= 'A' && y <= 'Z')
+			y = (unsigned char)(y + 32);
+		if (x != y)
+			return false;
+	}
+	return true;
+}
+
+struct pstr pstr_trim(struct pstr s)
+{
+	while (s.n && (s.p[0] == ' ' || s.p[0] == '\t' || s.p[0] == '\r' ||
+		       s.p[0] == '\n')) {
+		s.p++;
+		s.n--;
+	}
+	while (s.n && (s.p[s.n - 1] == ' ' || s.p[s.n - 1] == '\t' ||
+		       s.p[s.n - 1] == '\r' || s.p[s.n - 1] == '\n'))
+		s.n--;
+	return s;
+}
+
+bool pstr_cut(struct pstr s, char sep, struct pstr *head, struct pstr *tail)
+{
+	const char *q = s.n ? memchr(s.p, sep, s.n) : NULL;
+	if (!q) {
+		*head = s;
+		*tail = (struct pstr){ NULL, 0 };
+		return false;
+	}
+	*head = (struct pstr){ s.p, (size_t)(q - s.p) };
+	*tail = (struct pstr){ q + 1, s.n - (size_t)(q - s.p) - 1 };
+	return true;
+}
+
+int pstr_copy(struct pstr s, char *dst, size_t dstsz)
+{
+	if (dstsz == 0)
+		return -1;
+	size_t n = s.n < dstsz - 1 ? s.n : dstsz - 1;
+	if (n)
+		memcpy(dst, s.p, n);
+	dst[n] = '\0';
+	return n == s.n ? 0 : -1;
+}
+
+char *pstr_dup(struct pstr s)
+{
+	char *p = malloc(s.n + 1);
+	if (!p)
+		return NULL;
+	if (s.n)
+		memcpy(p, s.p, s.n);
+	p[s.n] = '\0';
+	return p;
+}
+
+int pstrlcpy(char *dst, const char *src, size_t dstsz)
+{
+	return pstr_copy(pstr_c(src), dst, dstsz);
+}
+
+int pstr_to_i64(struct pstr s, int64_t min, int64_t max, int64_t *out)
+{
+	if (s.n == 0 || s.n > 20)
+		return -1;
+	size_t i = 0;
+	bool neg = false;
+	if (s.p[0] == '-') {
+		neg = true;
+		i = 1;
+		if (s.n == 1)
+			return -1;
+	}
+	uint64_t v = 0;
+	for (; i < s.n; i++) {
+		if (s.p[i] < '0' || s.p[i] > '9')
+			return -1;
+		unsigned d = (unsigned)(s.p[i] - '0');
+		if (v > (UINT64_MAX - d) / 10)
+			return -1;
+		v = v * 10 + d;
+	}
+	int64_t r;
+	if (neg) {
+		if (v > (uint64_t)INT64_MAX + 1)
+			return -1;
+		r = v == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)v;
+	} else {
+		if (v > (uint64_t)INT64_MAX)
+			return -1;
+		r = (int64_t)v;
+	}
+	if (r < min || r > max)
+		return -1;
+	*out = r;
+	return 0;
+}
+
+int parse_i64(const char *s, int64_t min, int64_t max, int64_t *out)
+{
+	return s ? pstr_to_i64(pstr_c(s), min, max, out) : -1;
+}
+
+bool utf8_valid(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+	while (i < n) {
+		unsigned c = p[i];
+		if (c == 0)
+			return false;
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		size_t len;
+		uint32_t cp;
+		if (c >= 0xC2 && c <= 0xDF) {
+			len = 2;
+			cp = c & 0x1F;
+		} else if (c >= 0xE0 && c <= 0xEF) {
+			len = 3;
+			cp = c & 0x0F;
+		} else if (c >= 0xF0 && c <= 0xF4) {
+			len = 4;
+			cp = c & 0x07;
+		} else {
+			return false;
+		}
+		if (i + len > n)
+			return false;
+		for (size_t k = 1; k < len; k++) {
+			if ((p[i + k] & 0xC0) != 0x80)
+				return false;
+			cp = (cp << 6) | (p[i + k] & 0x3F);
+		}
+		if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+		    cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+			return false;
+		i += len;
+	}
+	return true;
+}
+
+/* ------------------------------------------------------------------ time */
+
+int64_t core_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void core_iso8601(int64_t ms, char *out, size_t outsz)
+{
+	time_t secs = (time_t)(ms / 1000);
+	int frac = (int)(ms % 1000);
+	if (frac < 0) {
+		frac += 1000;
+		secs -= 1;
+	}
+	struct tm tm;
+	gmtime_r(&secs, &tm);
+	snprintf(out, outsz, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		 tm.tm_min, tm.tm_sec, frac);
+}
+
+/* ------------------------------------------------------------ digests, hex */
+
+void core_sha256(const void *data, size_t n, uint8_t out[32])
+{
+	crypto_hash_sha256(out, data, n);
+}
+
+void core_hex(const uint8_t *in, size_t n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = digits[in[i] >> 4];
+		out[2 * i + 1] = digits[in[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+/* ---------------------------------------------------------------- logging */
+
+static enum plog_level log_level = PLOG_INFO;
+static _Thread_local char log_rid[40];
+static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void plog_set_level(enum plog_level lvl)
+{
+	log_level = lvl;
+}
+
+void plog_set_request_id(const char *rid)
+{
+	pstrlcpy(log_rid, rid ? rid : "", sizeof(log_rid));
+}
+
+const char *plog_request_id(void)
+{
+	return log_rid;
+}
+
+void plog(enum plog_level lvl, const char *fmt, ...)
+{
+	static const char *names[] = { "debug", "info", "warn", "error" };
+	if (lvl < log_level)
+		return;
+	char ts[40];
+	core_iso8601(core_now_ms(), ts, sizeof(ts));
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	/* One line per event: fold any newline a message might carry so that a
+	** crafted value cannot forge a second log line. */
+	for (char *c = msg; *c; c++)
+		if (*c == '\n' || *c == '\r')
+			*c = ' ';
+	pthread_mutex_lock(&log_lock);
+	if (log_rid[0])
+		fprintf(stderr, "%s %s rid=%s %s\n", ts, names[lvl], log_rid, msg);
+	else
+		fprintf(stderr, "%s %s %s\n", ts, names[lvl], msg);
+	pthread_mutex_unlock(&log_lock);
+}

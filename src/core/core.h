@@ -1,0 +1,136 @@
+/*
+** core.h — the few types every Parapet module shares.
+**
+** This is the bottom of the dependency graph: it knows nothing of HTTP, SQL or
+** the domain. It offers the error record that every fallible function fills
+** (a kind a caller can branch on, a message a human can read, and the name of
+** the offending field when the error is a validation error), the one bounded
+** byte buffer of the project (pbuf: ptr, len, cap, max), string views for
+** parsing (pstr), strict number parsing, time in UTC epoch milliseconds and
+** ISO 8601, hex and SHA-256 helpers, and one-line-per-event logging on stderr
+** with the current request id.
+*/
+#ifndef PARAPET_CORE_H
+#define PARAPET_CORE_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---------------------------------------------------------------- errors */
+
+/* What went wrong, in terms a caller can act on. The HTTP layer maps these to
+** status codes; the CLI to exit codes; domain modules only pick the kind. */
+enum perr_kind {
+	PERR_OK = 0,
+	PERR_INVALID,   /* the input is malformed or breaks a rule (400/422) */
+	PERR_NOTFOUND,  /* the object does not exist or is not visible (404) */
+	PERR_CONFLICT,  /* the object exists already / clashes with another (409) */
+	PERR_FORBIDDEN, /* authenticated but not allowed (403) */
+	PERR_AUTH,      /* not authenticated or bad credentials (401) */
+	PERR_LIMIT,     /* too large or too many (413/429) */
+	PERR_BUSY,      /* try again later: rate limited or locked (429/503) */
+	PERR_INTERNAL,  /* our fault: I/O, database, out of memory (500) */
+};
+
+struct perr {
+	enum perr_kind kind;
+	char field[64];  /* offending field for validation errors, or "" */
+	char msg[256];   /* for humans; never contains secrets */
+};
+
+/* Fill err (if not NULL) and return -1, so that `return perr_set(...)` reads
+** naturally. field may be NULL. */
+int perr_set(struct perr *err, enum perr_kind kind, const char *field,
+	     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void perr_clear(struct perr *err);
+const char *perr_kind_name(enum perr_kind kind);
+
+/* ---------------------------------------------------------------- buffers */
+
+/* The one growable buffer type. max bounds growth (0 = 64 MiB) so that no
+** outside input can make us allocate without limit; ptr is always
+** NUL-terminated when non-NULL so it can be handed to C string APIs. */
+struct pbuf {
+	char *ptr;
+	size_t len;
+	size_t cap;
+	size_t max;
+};
+
+void pbuf_init(struct pbuf *b, size_t max);
+/* Append n bytes; returns 0, or -1 when max would be exceeded or on OOM
+** (the buffer is then unchanged). */
+int pbuf_add(struct pbuf *b, const void *data, size_t n);
+int pbuf_adds(struct pbuf *b, const char *s);
+int pbuf_addf(struct pbuf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int pbuf_vaddf(struct pbuf *b, const char *fmt, va_list ap);
+void pbuf_reset(struct pbuf *b);
+void pbuf_free(struct pbuf *b);
+/* Hand the bytes to the caller, who must free() them; the buffer is emptied.
+** Returns an empty heap string rather than NULL for an empty buffer. */
+char *pbuf_take(struct pbuf *b);
+
+/* ------------------------------------------------------------ string views */
+
+struct pstr {
+	const char *p;
+	size_t n;
+};
+
+#define PSTR_LIT(s) ((struct pstr){ (s), sizeof(s) - 1 })
+struct pstr pstr_c(const char *s);
+bool pstr_eq(struct pstr a, struct pstr b);
+bool pstr_eqc(struct pstr a, const char *s);
+bool pstr_ieqc(struct pstr a, const char *s);
+struct pstr pstr_trim(struct pstr s);
+/* Split at the first sep: *head gets the part before, the return value the
+** part after (n == 0 and p == NULL when sep does not occur). */
+bool pstr_cut(struct pstr s, char sep, struct pstr *head, struct pstr *tail);
+/* Copy into dst (size dstsz), always NUL-terminated; returns -1 if truncated. */
+int pstr_copy(struct pstr s, char *dst, size_t dstsz);
+/* Heap copy, NUL-terminated; NULL on OOM. */
+char *pstr_dup(struct pstr s);
+
+/* Bounded copy of a C string; returns -1 on truncation (dst still
+** NUL-terminated). The project's replacement for strcpy/strncpy. */
+int pstrlcpy(char *dst, const char *src, size_t dstsz);
+
+/* Strict decimal integer: the whole view must be digits (optional leading
+** '-'), no spaces, no overflow, result within [min, max]. Returns 0 or -1. */
+int pstr_to_i64(struct pstr s, int64_t min, int64_t max, int64_t *out);
+int parse_i64(const char *s, int64_t min, int64_t max, int64_t *out);
+
+/* UTF-8 validity (no overlongs, no surrogates, no NUL); used on every text
+** field that comes from outside before it reaches the store. */
+bool utf8_valid(const char *s, size_t n);
+
+/* ------------------------------------------------------------------ time */
+
+int64_t core_now_ms(void);
+/* Format ms since epoch as "2026-11-28T05:59:05.123Z" into out (>= 32 bytes). */
+void core_iso8601(int64_t ms, char *out, size_t outsz);
+
+/* ------------------------------------------------------------ digests, hex */
+
+void core_sha256(const void *data, size_t n, uint8_t out[32]);
+/* Lower-case hex of n bytes into out (2n+1 bytes). */
+void core_hex(const uint8_t *in, size_t n, char *out);
+
+/* ---------------------------------------------------------------- logging */
+
+enum plog_level { PLOG_DEBUG, PLOG_INFO, PLOG_WARN, PLOG_ERROR };
+void plog_set_level(enum plog_level lvl);
+/* The request id of the calling thread, set by the HTTP layer for the life of
+** a request so that every line logged while serving it carries it. */
+void plog_set_request_id(const char *rid);
+const char *plog_request_id(void);
+void plog(enum plog_level lvl, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* The streaming CSV push parser is part of core's interface. */
+#include "core/csv.h"
+
+#endif /* PARAPET_CORE_H */

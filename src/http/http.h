@@ -1,0 +1,129 @@
+/*
+** http.h — Parapet's HTTP API: server, route table, request decoding.
+**
+** The server (server.c) runs libmicrohttpd with a thread pool. Each request is
+** read whole (up to http.max_body), matched against the route table
+** (routes.c), authenticated (session cookie plus CSRF token, or a bearer API
+** token), checked against the route's roles and scope through identity, and
+** handed to one handler that parses the request, calls one domain function
+** and renders its result. Every request that writes runs in one store
+** transaction. Errors leave as RFC 9457 problem documents.
+**
+** This is the only module that knows HTTP; domain modules never include it.
+*/
+#ifndef PARAPET_HTTP_H
+#define PARAPET_HTTP_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config/config.h"
+#include "core/core.h"
+#include "identity/identity.h"
+#include "store/store.h"
+
+/* ------------------------------------------------------------- decoding */
+
+enum jfield_type { JF_STRING, JF_INT, JF_BOOL };
+
+/* One field a request body may carry. out points to a const char *, an
+** int64_t or a bool; present (optional) is set when the field was given. */
+struct jfield {
+	const char *name;
+	enum jfield_type type;
+	bool required;
+	size_t maxlen;     /* strings: most bytes */
+	int64_t min, max;  /* integers */
+	void *out;
+	bool *present;
+};
+
+/* Decode body as one JSON object holding only the listed fields, each of the
+** declared type and within bounds; duplicate keys, unknown fields, NUL bytes
+** and nesting are refused with err->field naming the culprit. On success
+** *root holds the parsed document that string outputs point into; the caller
+** json_decref()s it. */
+int http_decode(const char *body, size_t len, const struct jfield *fields, size_t n,
+		json_t **root, struct perr *err);
+
+/* --------------------------------------------------------------- server */
+
+struct http_server;
+
+/* Start listening on cfg->listen with cfg->http_threads workers, serving the
+** database at db_path. Returns 0 or -1 with err. The config must outlive the
+** server. */
+int http_start(const struct config *cfg, const char *db_path, struct http_server **out,
+	       struct perr *err);
+/* The port actually bound (useful with port 0). */
+int http_port(const struct http_server *s);
+/* Stop accepting, wait (up to grace_ms) for requests in flight, stop. */
+void http_stop(struct http_server *s, int grace_ms);
+
+/* ------------------------------------------------------------- routes */
+
+struct http_req;
+struct http_resp;
+typedef int (*http_handler)(struct http_req *rq, struct http_resp *rs);
+
+enum route_scope {
+	SCOPE_NONE, /* roles only; the handler scopes lists itself */
+	SCOPE_ORG,  /* {id} names an organisation the caller must be able to see */
+};
+
+struct route {
+	const char *method;
+	const char *pattern; /* "/api/v1/orgs/{id}/assets"; {x} matches one segment */
+	http_handler fn;
+	unsigned roles;      /* 0 = public */
+	enum route_scope scope;
+	const char *summary; /* for the OpenAPI check */
+};
+
+/* The table (NULL-terminated) and its size. */
+extern const struct route http_routes[];
+size_t http_route_count(void);
+
+/* The request as handlers see it. */
+struct http_req {
+	const char *method;
+	const char *path;
+	const char *body;
+	size_t body_len;
+	const char *params[4]; /* {x} segments in order, NUL-terminated copies */
+	int64_t ids[4];        /* the same parsed as positive integers, or 0 */
+	int nparams;
+	const struct principal *who; /* NULL on public routes without credentials */
+	struct store *st;
+	const struct config *cfg;
+	const char *client_addr;
+	const char *session_cookie; /* raw cookie value, for logout */
+	void *conn;                 /* struct MHD_Connection *, for query arguments */
+	bool assets_changed;        /* set by handlers; index refreshed after commit */
+	char actor[128];
+};
+
+struct http_resp {
+	int status;
+	json_t *body;            /* JSON body (owned; the server frees it) */
+	const char *raw;         /* or raw bytes (static) ... */
+	size_t raw_len;
+	const char *ctype;       /* ... of this content type */
+	char set_cookie[256];
+	int64_t retry_after;
+	struct perr err;         /* problem when status >= 400 and body is NULL */
+};
+
+/* Query argument of the request, or NULL. */
+const char *http_query(struct http_req *rq, const char *key);
+/* Fill rs with a problem derived from err; returns 0 (handlers return it). */
+int http_problem(struct http_resp *rs, const struct perr *err);
+
+/* ------------------------------------------------------------- metrics */
+
+void metrics_observe(const char *route, int status, double seconds);
+/* Render Prometheus text exposition into b. */
+void metrics_render(struct pbuf *b);
+
+#endif

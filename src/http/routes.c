@@ -1,0 +1,886 @@
+/*
+** routes.c — the route table and its handlers.
+**
+** The table at the bottom is data: method, path pattern, handler, the roles
+** allowed and the scope rule. server.c enforces roles and scope before a
+** handler runs; handlers parse the request, call one domain function and
+** render its result. docs/openapi.yaml describes exactly these routes, and a
+** test fails when the two disagree.
+*/
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit/audit.h"
+#include "constituency/constituency.h"
+#include "http/http.h"
+
+struct embed_file {
+	const char *name;
+	const unsigned char *data;
+	size_t len;
+};
+extern const struct embed_file web_assets[];
+
+/* ------------------------------------------------------------ rendering */
+
+static json_t *org_json(const struct store_org *o)
+{
+	char ts[40];
+	core_iso8601(o->created_ms, ts, sizeof(ts));
+	json_t *j = json_pack("{sI ss ss ss ss}", "id", (json_int_t)o->id, "name", o->name,
+			      "sector", o->sector, "province", o->province, "created", ts);
+	json_object_set_new(j, "parent", o->parent_id ? json_integer(o->parent_id) : json_null());
+	return j;
+}
+
+static json_t *asset_json(const struct store_asset *a)
+{
+	char ts[40];
+	core_iso8601(a->created_ms, ts, sizeof(ts));
+	return json_pack("{sI sI ss ss ss}", "id", (json_int_t)a->id, "org",
+			 (json_int_t)a->org_id, "type", a->type, "value", a->value, "created", ts);
+}
+
+static json_t *contact_json(const struct store_contact *c)
+{
+	return json_pack("{sI sI ss ss ss ss ss ss}", "id", (json_int_t)c->id, "org",
+			 (json_int_t)c->org_id, "name", c->name, "email", c->email, "phone",
+			 c->phone, "role", c->role, "lang", c->lang, "pgp", c->pgp);
+}
+
+static json_t *user_json(const struct store_user *u)
+{
+	char ts[40];
+	core_iso8601(u->created_ms, ts, sizeof(ts));
+	json_t *j = json_pack("{sI ss ss sb ss}", "id", (json_int_t)u->id, "login", u->login,
+			      "role", u->role, "disabled", u->disabled, "created", ts);
+	json_object_set_new(j, "org", u->org_id ? json_integer(u->org_id) : json_null());
+	json_object_set_new(j, "province", u->province[0] ? json_string(u->province) : json_null());
+	return j;
+}
+
+static json_t *token_json(const struct store_token *t)
+{
+	char c[40], l[40], r[40];
+	core_iso8601(t->created_ms, c, sizeof(c));
+	core_iso8601(t->last_used_ms, l, sizeof(l));
+	core_iso8601(t->revoked_ms, r, sizeof(r));
+	json_t *j = json_pack("{sI sI ss sb ss}", "id", (json_int_t)t->id, "user",
+			      (json_int_t)t->user_id, "name", t->name, "readonly", t->readonly,
+			      "created", c);
+	json_object_set_new(j, "org", t->org_id ? json_integer(t->org_id) : json_null());
+	json_object_set_new(j, "province", t->province[0] ? json_string(t->province) : json_null());
+	json_object_set_new(j, "last_used", t->last_used_ms ? json_string(l) : json_null());
+	json_object_set_new(j, "revoked", t->revoked_ms ? json_string(r) : json_null());
+	return j;
+}
+
+static int fail(struct http_resp *rs, const struct perr *e)
+{
+	return http_problem(rs, e);
+}
+
+static int bad(struct http_resp *rs, const char *field, const char *msg)
+{
+	struct perr e;
+	perr_set(&e, PERR_INVALID, field, "%s", msg);
+	return http_problem(rs, &e);
+}
+
+/* Decode a query integer in [min, max] with a default. -1 on a bad value. */
+static int query_int(struct http_req *rq, const char *key, int64_t def, int64_t min,
+		     int64_t max, int64_t *out)
+{
+	const char *v = http_query(rq, key);
+	*out = def;
+	if (!v)
+		return 0;
+	return parse_i64(v, min, max, out);
+}
+
+/* ------------------------------------------------------------ plumbing */
+
+static int h_healthz(struct http_req *rq, struct http_resp *rs)
+{
+	int db, known;
+	struct perr e;
+	if (store_schema_version(rq->st, &db, &known, &e) != 0 || db != known) {
+		rs->status = 503;
+		rs->body = json_pack("{ss}", "status", "unavailable");
+		return 0;
+	}
+	rs->body = json_pack("{ss si}", "status", "ok", "schema", db);
+	return 0;
+}
+
+static int h_metrics(struct http_req *rq, struct http_resp *rs)
+{
+	(void)rq;
+	/* Rendered into a per-thread buffer that lives until the next metrics
+	** request on this thread, so the response can point at it. */
+	static _Thread_local struct pbuf b;
+	if (!b.max)
+		pbuf_init(&b, 4 << 20);
+	pbuf_reset(&b);
+	metrics_render(&b);
+	rs->raw = b.ptr ? b.ptr : "";
+	rs->raw_len = b.len;
+	rs->ctype = "text/plain; version=0.0.4";
+	return 0;
+}
+
+static int serve_asset(const char *name, struct http_resp *rs)
+{
+	for (const struct embed_file *f = web_assets; f->name; f++) {
+		if (strcmp(f->name, name) != 0)
+			continue;
+		rs->raw = (const char *)f->data;
+		rs->raw_len = f->len;
+		const char *dot = strrchr(name, '.');
+		rs->ctype = !dot ? "application/octet-stream"
+			    : strcmp(dot, ".html") == 0 ? "text/html; charset=utf-8"
+			    : strcmp(dot, ".css") == 0 ? "text/css; charset=utf-8"
+			    : strcmp(dot, ".js") == 0 ? "text/javascript; charset=utf-8"
+			    : "application/octet-stream";
+		return 0;
+	}
+	struct perr e;
+	perr_set(&e, PERR_NOTFOUND, NULL, "no such file");
+	return http_problem(rs, &e);
+}
+
+static int h_index(struct http_req *rq, struct http_resp *rs)
+{
+	(void)rq;
+	return serve_asset("index.html", rs);
+}
+
+static int h_asset(struct http_req *rq, struct http_resp *rs)
+{
+	return serve_asset(rq->params[0], rs);
+}
+
+/* ------------------------------------------------------------ sessions */
+
+static int h_login(struct http_req *rq, struct http_resp *rs)
+{
+	const char *login = NULL, *password = NULL;
+	struct jfield f[] = {
+		{ "login", JF_STRING, true, 63, 0, 0, &login, NULL },
+		{ "password", JF_STRING, true, 1024, 0, 0, &password, NULL },
+	};
+	json_t *doc;
+	struct perr e;
+	if (http_decode(rq->body, rq->body_len, f, 2, &doc, &e) != 0)
+		return fail(rs, &e);
+	struct store_user u;
+	char cookie[65], csrf[65];
+	int64_t retry = 0;
+	int rc = identity_login(rq->st, rq->cfg, login, password, rq->client_addr, &u, &retry, &e);
+	json_decref(doc);
+	if (rc != 0) {
+		rs->retry_after = retry;
+		return fail(rs, &e);
+	}
+	if (identity_session_create(rq->st, rq->cfg, &u, cookie, csrf, &e) != 0)
+		return fail(rs, &e);
+	snprintf(rs->set_cookie, sizeof(rs->set_cookie),
+		 "parapet_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%lld%s", cookie,
+		 (long long)rq->cfg->session_ttl, rq->cfg->cookie_secure ? "; Secure" : "");
+	rs->status = 201;
+	rs->body = json_pack("{so ss}", "user", user_json(&u), "csrf", csrf);
+	return 0;
+}
+
+static int h_whoami(struct http_req *rq, struct http_resp *rs)
+{
+	const struct principal *p = rq->who;
+	rs->body = json_pack("{sI ss ss sb}", "id", (json_int_t)p->user_id, "login", p->login,
+			     "role", identity_role_name(p->role), "readonly", p->readonly);
+	json_object_set_new(rs->body, "org", p->org_id ? json_integer(p->org_id) : json_null());
+	json_object_set_new(rs->body, "province",
+			    p->province[0] ? json_string(p->province) : json_null());
+	if (p->csrf[0])
+		json_object_set_new(rs->body, "csrf", json_string(p->csrf));
+	return 0;
+}
+
+static int h_logout(struct http_req *rq, struct http_resp *rs)
+{
+	struct perr e;
+	if (!rq->session_cookie || rq->who->token_id)
+		return bad(rs, NULL, "not a browser session");
+	if (identity_session_end(rq->st, rq->session_cookie, &e) != 0)
+		return fail(rs, &e);
+	snprintf(rs->set_cookie, sizeof(rs->set_cookie),
+		 "parapet_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s",
+		 rq->cfg->cookie_secure ? "; Secure" : "");
+	rs->status = 204;
+	return 0;
+}
+
+/* ----------------------------------------------------------- provinces */
+
+static int add_province(void *ud, const struct store_province *p)
+{
+	json_array_append_new(ud, json_pack("{ss ss}", "name", p->name, "name_fa", p->name_fa));
+	return 0;
+}
+
+static int h_provinces(struct http_req *rq, struct http_resp *rs)
+{
+	struct perr e;
+	json_t *items = json_array();
+	if (store_province_list(rq->st, add_province, items, &e) != 0) {
+		json_decref(items);
+		return fail(rs, &e);
+	}
+	rs->body = json_pack("{so}", "items", items);
+	return 0;
+}
+
+/* -------------------------------------------------------- organisations */
+
+static int add_org(void *ud, const struct store_org *o)
+{
+	json_array_append_new(ud, org_json(o));
+	return 0;
+}
+
+static int h_org_list(struct http_req *rq, struct http_resp *rs)
+{
+	struct store_org_filter f;
+	memset(&f, 0, sizeof(f));
+	if (query_int(rq, "limit", 100, 1, 1000, &f.limit) != 0)
+		return bad(rs, "limit", "limit must be from 1 to 1000");
+	if (query_int(rq, "offset", 0, 0, INT64_MAX, &f.offset) != 0)
+		return bad(rs, "offset", "offset must be a non-negative integer");
+	f.q = http_query(rq, "q");
+	const char *prov = http_query(rq, "province");
+	identity_list_scope(rq->who, &f.province, &f.org_id);
+	if (prov && f.province && strcmp(prov, f.province) != 0) {
+		rs->body = json_pack("{s[] sI}", "items", "total", (json_int_t)0);
+		return 0;
+	}
+	if (prov)
+		f.province = prov;
+	struct perr e;
+	int64_t total = 0;
+	json_t *items = json_array();
+	if (store_org_list(rq->st, &f, add_org, items, &total, &e) != 0) {
+		json_decref(items);
+		return fail(rs, &e);
+	}
+	rs->body = json_pack("{so sI}", "items", items, "total", (json_int_t)total);
+	return 0;
+}
+
+static int decode_org(struct http_req *rq, struct org_spec *spec, bool partial,
+		      const struct store_org *base, json_t **doc, struct perr *e)
+{
+	bool has_parent = false;
+	int64_t parent = 0;
+	memset(spec, 0, sizeof(*spec));
+	struct jfield f[] = {
+		{ "name", JF_STRING, !partial, 255, 0, 0, &spec->name, NULL },
+		{ "sector", JF_STRING, false, 63, 0, 0, &spec->sector, NULL },
+		{ "province", JF_STRING, !partial, 63, 0, 0, &spec->province, NULL },
+		{ "parent", JF_INT, false, 0, 1, INT64_MAX, &parent, &has_parent },
+	};
+	if (http_decode(rq->body, rq->body_len, f, 4, doc, e) != 0)
+		return -1;
+	if (base) {
+		if (!spec->name)
+			spec->name = base->name;
+		if (!spec->sector)
+			spec->sector = base->sector;
+		if (!spec->province)
+			spec->province = base->province;
+		spec->parent_id = base->parent_id;
+		/* "parent": null removes the parent; absent keeps it */
+		json_t *pv = json_object_get(*doc, "parent");
+		if (pv && json_is_null(pv))
+			spec->parent_id = 0;
+	}
+	if (has_parent)
+		spec->parent_id = parent;
+	return 0;
+}
+
+static int h_org_create(struct http_req *rq, struct http_resp *rs)
+{
+	struct org_spec spec;
+	json_t *doc;
+	struct perr e;
+	struct store_org o;
+	if (decode_org(rq, &spec, false, NULL, &doc, &e) != 0)
+		return fail(rs, &e);
+	int rc = constituency_org_add(rq->st, rq->who, rq->actor, &spec, &o, &e);
+	json_decref(doc);
+	if (rc != 0)
+		return fail(rs, &e);
+	rs->status = 201;
+	rs->body = org_json(&o);
+	return 0;
+}
+
+static int h_org_get(struct http_req *rq, struct http_resp *rs)
+{
+	struct store_org o;
+	struct perr e;
+	if (constituency_org_get(rq->st, rq->who, rq->ids[0], &o, &e) != 0)
+		return fail(rs, &e);
+	rs->body = org_json(&o);
+	return 0;
+}
+
+static int h_org_update(struct http_req *rq, struct http_resp *rs)
+{
+	struct store_org base, o;
+	struct org_spec spec;
+	json_t *doc;
+	struct perr e;
+	if (constituency_org_get(rq->st, rq->who, rq->ids[0], &base, &e) != 0)
+		return fail(rs, &e);
+	if (decode_org(rq, &spec, true, &base, &doc, &e) != 0)
+		return fail(rs, &e);
+	int rc = constituency_org_update(rq->st, rq->who, rq->actor, rq->ids[0], &spec, &o, &e);
+	json_decref(doc);
+	if (rc != 0)
+		return fail(rs, &e);
+	rs->body = org_json(&o);
+	return 0;
+}
+
+static int h_org_delete(struct http_req *rq, struct http_resp *rs)
+{
+	struct perr e;
+	if (constituency_org_delete(rq->st, rq->who, rq->actor, rq->ids[0], &e) != 0)
+		return fail(rs, &e);
+	rq->assets_changed = true;
+	rs->status = 204;
+	return 0;
+}
+
+/* --------------------------------------------------------------- assets */
+
+static int add_asset(void *ud, const struct store_asset *a)
+{
+	json_array_append_new(ud, asset_json(a));
+	return 0;
+}
+
+static int h_asset_list(struct http_req *rq, struct http_resp *rs)
+{
+	struct perr e;
+	json_t *items = json_array();
+	if (store_asset_list(rq->st, rq->ids[0], add_asset, items, &e) != 0) {
+		json_decref(items);
+		return fail(rs, &e);
+	}
+	rs->body = json_pack("{so}", "items", items);
+	return 0;
+}
+
+static int h_asset_create(struct http_req *rq, struct http_resp *rs)
+{
+	const char *type = NULL, *value = NULL;
+	struct jfield f[] = {
+		{ "type", JF_STRING, true, 15, 0, 0, &type, NULL },
+		{ "value", JF_STRING, true, 500, 0, 0, &value, NULL },
+	};
+	json_t *doc;
+	struct perr e;
+	struct store_asset a;
+	if (http_decode(rq->body, rq->body_len, f, 2, &doc, &e) != 0)
+		return fail(rs, &e);
+	int rc = constituency_asset_add(rq->st, rq->who, rq->actor, rq->ids[0], type, value, &a, &e);
+	json_decref(doc);
+	if (rc != 0)
+		return fail(rs, &e);
+	rq->assets_changed = true;
+	rs->status = 201;
+	rs->body = asset_json(&a);
+	return 0;
+}
+
+static int h_asset_delete(struct http_req *rq, struct http_resp *rs)
+{
+	struct perr e;
+	if (!rq->ids[1])
+		return bad(rs, NULL, "asset id must be a positive integer");
+	if (constituency_asset_delete(rq->st, rq->who, rq->actor, rq->ids[0], rq->ids[1], &e) != 0)
+		return fail(rs, &e);
+	rq->assets_changed = true;
+	rs->status = 204;
+	return 0;
+}
+
+/* ------------------------------------------------------------- contacts */
+
+static int add_contact(void *ud, const struct store_contact *c)
+{
+	json_array_append_new(ud, contact_json(c));
+	return 0;
+}
+
+static int h_contact_list(struct http_req *rq, struct http_resp *rs)
+{
+	struct perr e;
+	json_t *items = json_array();
+	if (store_contact_list(rq->st, rq->ids[0], add_contact, items, &e) != 0) {
+		json_decref(items);
+		return fail(rs, &e);
+	}
+	rs->body = json_pack("{so}", "items", items);
+	return 0;
+}
+
+static int h_contact_create(struct http_req *rq, struct http_resp *rs)
+{
+	struct contact_spec spec;
+	memset(&spec, 0, sizeof(spec));
+	struct jfield f[] = {
+		{ "name", JF_STRING, true, 127, 0, 0, &spec.name, NULL },
+		{ "email", JF_STRING, true, 255, 0, 0, &spec.email, NULL },
+		{ "phone", JF_STRING, false, 63, 0, 0, &spec.phone, NULL },
+		{ "role", JF_STRING, false, 63, 0, 0, &spec.role, NULL },
+		{ "lang", JF_STRING, false, 3, 0, 0, &spec.lang, NULL },
+		{ "pgp", JF_STRING, false, 63, 0, 0, &spec.pgp, NULL },
+	};
+	json_t *doc;
+	struct perr e;
+	struct store_contact c;
+	if (http_decode(rq->body, rq->body_len, f, 6, &doc, &e) != 0)
+		return fail(rs, &e);
+	int rc = constituency_contact_add(rq->st, rq->who, rq->actor, rq->ids[0], &spec, &c, &e);
+	json_decref(doc);
+	if (rc != 0)
+		return fail(rs, &e);
+	rs->status = 201;
+	rs->body = contact_json(&c);
+	return 0;
+}
+
+static int h_contact_delete(struct http_req *rq, struct http_resp *rs)
+{
+	struct perr e;
+	if (!rq->ids[1])
+		return bad(rs, NULL, "contact id must be a positive integer");
+	if (constituency_contact_delete(rq->st, rq->who, rq->actor, rq->ids[0], rq->ids[1], &e) != 0)
+		return fail(rs, &e);
+	rs->status = 204;
+	return 0;
+}
+
+/* --------------------------------------------------------------- lookup */
+
+static int h_lookup(struct http_req *rq, struct http_resp *rs)
+{
+	static const struct {
+		const char *key;
+		enum lookup_kind kind;
+	} kinds[] = { { "ip", LOOKUP_IP }, { "domain", LOOKUP_DOMAIN },
+		      { "asn", LOOKUP_ASN }, { "url", LOOKUP_URL } };
+	const char *q = NULL;
+	enum lookup_kind kind = LOOKUP_IP;
+	int given = 0;
+	for (size_t i = 0; i < 4; i++) {
+		const char *v = http_query(rq, kinds[i].key);
+		if (v) {
+			q = v;
+			kind = kinds[i].kind;
+			given++;
+		}
+	}
+	if (given != 1)
+		return bad(rs, NULL, "give exactly one of ip, domain, asn or url");
+	struct lookup_result r;
+	struct perr e;
+	int rc = constituency_lookup(rq->st, kind, q, &r, &e);
+	if (rc < 0)
+		return fail(rs, &e);
+	struct store_org o;
+	/* An owner outside the caller's scope is reported as no owner. */
+	if (rc == 0 || constituency_org_get(rq->st, rq->who, r.org_id, &o, &e) != 0) {
+		perr_set(&e, PERR_NOTFOUND, NULL, "no organisation owns %.200s", q);
+		return fail(rs, &e);
+	}
+	rs->body = json_pack("{s{sI ss ss} ss ss}", "org", "id", (json_int_t)o.id, "name", o.name,
+			     "province", o.province, "matched", r.matched, "type", r.type);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- users */
+
+static int add_user(void *ud, const struct store_user *u)
+{
+	json_array_append_new(ud, user_json(u));
+	return 0;
+}
+
+static int h_user_list(struct http_req *rq, struct http_resp *rs)
+{
+	struct perr e;
+	json_t *items = json_array();
+	if (store_user_list(rq->st, add_user, items, &e) != 0) {
+		json_decref(items);
+		return fail(rs, &e);
+	}
+	rs->body = json_pack("{so}", "items", items);
+	return 0;
+}
+
+static int h_user_create(struct http_req *rq, struct http_resp *rs)
+{
+	struct user_spec spec;
+	memset(&spec, 0, sizeof(spec));
+	struct jfield f[] = {
+		{ "login", JF_STRING, true, 63, 0, 0, &spec.login, NULL },
+		{ "role", JF_STRING, true, 15, 0, 0, &spec.role, NULL },
+		{ "org", JF_INT, false, 0, 1, INT64_MAX, &spec.org_id, NULL },
+		{ "province", JF_STRING, false, 63, 0, 0, &spec.province, NULL },
+		{ "password", JF_STRING, true, 1024, 0, 0, &spec.password, NULL },
+	};
+	json_t *doc;
+	struct perr e;
+	struct store_user u;
+	if (http_decode(rq->body, rq->body_len, f, 5, &doc, &e) != 0)
+		return fail(rs, &e);
+	int rc = identity_user_add(rq->st, rq->cfg, rq->actor, &spec, &u, &e);
+	json_decref(doc);
+	if (rc != 0)
+		return fail(rs, &e);
+	rs->status = 201;
+	rs->body = user_json(&u);
+	return 0;
+}
+
+static int h_user_delete(struct http_req *rq, struct http_resp *rs)
+{
+	struct perr e;
+	struct store_user u;
+	if (!rq->ids[0] || store_user_get(rq->st, rq->ids[0], &u, &e) != 0) {
+		perr_set(&e, PERR_NOTFOUND, NULL, "no such user");
+		return fail(rs, &e);
+	}
+	if (u.id == rq->who->user_id)
+		return bad(rs, NULL, "you cannot delete yourself");
+	if (store_user_delete(rq->st, u.id, &e) != 0)
+		return fail(rs, &e);
+	char obj[48];
+	snprintf(obj, sizeof(obj), "user:%lld", (long long)u.id);
+	json_t *before = user_json(&u);
+	char *b = json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(before);
+	int rc = audit_append(rq->st, rq->actor, "user.delete", obj, b, NULL, &e);
+	free(b);
+	if (rc != 0)
+		return fail(rs, &e);
+	rs->status = 204;
+	return 0;
+}
+
+/* ---------------------------------------------------------------- teams */
+
+struct team_ctx {
+	struct store *st;
+	json_t *items;
+};
+
+static int add_member(void *ud, int64_t id, const char *login)
+{
+	json_array_append_new(ud, json_pack("{sI ss}", "id", (json_int_t)id, "login", login));
+	return 0;
+}
+
+static int add_team(void *ud, const struct store_team *t)
+{
+	struct team_ctx *c = ud;
+	json_t *members = json_array();
+	(void)store_team_members(c->st, t->id, add_member, members, NULL);
+	json_t *j = json_pack("{sI ss so}", "id", (json_int_t)t->id, "name", t->name, "members",
+			      members);
+	json_object_set_new(j, "province", t->province[0] ? json_string(t->province) : json_null());
+	json_array_append_new(c->items, j);
+	return 0;
+}
+
+static int h_team_list(struct http_req *rq, struct http_resp *rs)
+{
+	struct perr e;
+	struct team_ctx c = { rq->st, json_array() };
+	if (store_team_list(rq->st, add_team, &c, &e) != 0) {
+		json_decref(c.items);
+		return fail(rs, &e);
+	}
+	rs->body = json_pack("{so}", "items", c.items);
+	return 0;
+}
+
+static int h_team_create(struct http_req *rq, struct http_resp *rs)
+{
+	const char *name = NULL, *province = NULL;
+	struct jfield f[] = {
+		{ "name", JF_STRING, true, 127, 0, 0, &name, NULL },
+		{ "province", JF_STRING, false, 63, 0, 0, &province, NULL },
+	};
+	json_t *doc;
+	struct perr e;
+	if (http_decode(rq->body, rq->body_len, f, 2, &doc, &e) != 0)
+		return fail(rs, &e);
+	struct store_team t;
+	memset(&t, 0, sizeof(t));
+	int rc = -1;
+	if (!name[0] || !utf8_valid(name, strlen(name))) {
+		perr_set(&e, PERR_INVALID, "name", "name must be non-empty UTF-8");
+		goto out;
+	}
+	if (province && !store_province_exists(rq->st, province)) {
+		perr_set(&e, PERR_INVALID, "province", "unknown province");
+		goto out;
+	}
+	pstrlcpy(t.name, name, sizeof(t.name));
+	pstrlcpy(t.province, province ? province : "", sizeof(t.province));
+	if (store_team_insert(rq->st, &t, &e) != 0)
+		goto out;
+	char obj[48];
+	snprintf(obj, sizeof(obj), "team:%lld", (long long)t.id);
+	json_t *after = json_pack("{ss ss}", "name", t.name, "province", t.province);
+	char *a = json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(after);
+	rc = audit_append(rq->st, rq->actor, "team.create", obj, NULL, a, &e);
+	free(a);
+out:
+	json_decref(doc);
+	if (rc != 0)
+		return fail(rs, &e);
+	rs->status = 201;
+	rs->body = json_pack("{sI ss s[]}", "id", (json_int_t)t.id, "name", t.name, "members");
+	json_object_set_new(rs->body, "province", t.province[0] ? json_string(t.province) : json_null());
+	return 0;
+}
+
+static int h_team_add_member(struct http_req *rq, struct http_resp *rs)
+{
+	int64_t user = 0;
+	struct jfield f[] = { { "user", JF_INT, true, 0, 1, INT64_MAX, &user, NULL } };
+	json_t *doc;
+	struct perr e;
+	struct store_team t;
+	struct store_user u;
+	if (http_decode(rq->body, rq->body_len, f, 1, &doc, &e) != 0)
+		return fail(rs, &e);
+	json_decref(doc);
+	if (!rq->ids[0] || store_team_get(rq->st, rq->ids[0], &t, &e) != 0)
+		return fail(rs, &e);
+	if (store_user_get(rq->st, user, &u, &e) != 0) {
+		perr_set(&e, PERR_INVALID, "user", "no such user");
+		return fail(rs, &e);
+	}
+	if (store_team_add_member(rq->st, t.id, u.id, &e) != 0)
+		return fail(rs, &e);
+	char obj[48], after[64];
+	snprintf(obj, sizeof(obj), "team:%lld", (long long)t.id);
+	snprintf(after, sizeof(after), "{\"member\":%lld}", (long long)u.id);
+	if (audit_append(rq->st, rq->actor, "team.member.add", obj, NULL, after, &e) != 0)
+		return fail(rs, &e);
+	rs->status = 204;
+	return 0;
+}
+
+static int h_team_remove_member(struct http_req *rq, struct http_resp *rs)
+{
+	struct perr e;
+	if (!rq->ids[0] || !rq->ids[1]) {
+		perr_set(&e, PERR_NOTFOUND, NULL, "no such member");
+		return fail(rs, &e);
+	}
+	if (store_team_remove_member(rq->st, rq->ids[0], rq->ids[1], &e) != 0)
+		return fail(rs, &e);
+	char obj[48], before[64];
+	snprintf(obj, sizeof(obj), "team:%lld", (long long)rq->ids[0]);
+	snprintf(before, sizeof(before), "{\"member\":%lld}", (long long)rq->ids[1]);
+	if (audit_append(rq->st, rq->actor, "team.member.remove", obj, before, NULL, &e) != 0)
+		return fail(rs, &e);
+	rs->status = 204;
+	return 0;
+}
+
+/* --------------------------------------------------------------- tokens */
+
+static int add_token(void *ud, const struct store_token *t)
+{
+	json_array_append_new(ud, token_json(t));
+	return 0;
+}
+
+static int h_token_list(struct http_req *rq, struct http_resp *rs)
+{
+	struct perr e;
+	json_t *items = json_array();
+	int64_t uid = rq->who->role == ROLE_ADMIN && http_query(rq, "all") ? 0 : rq->who->user_id;
+	if (store_token_list(rq->st, uid, add_token, items, &e) != 0) {
+		json_decref(items);
+		return fail(rs, &e);
+	}
+	rs->body = json_pack("{so}", "items", items);
+	return 0;
+}
+
+static int h_token_create(struct http_req *rq, struct http_resp *rs)
+{
+	struct token_spec spec;
+	memset(&spec, 0, sizeof(spec));
+	struct jfield f[] = {
+		{ "name", JF_STRING, false, 127, 0, 0, &spec.name, NULL },
+		{ "readonly", JF_BOOL, false, 0, 0, 0, &spec.readonly, NULL },
+		{ "org", JF_INT, false, 0, 1, INT64_MAX, &spec.org_id, NULL },
+		{ "province", JF_STRING, false, 63, 0, 0, &spec.province, NULL },
+	};
+	json_t *doc;
+	struct perr e;
+	struct store_user u;
+	struct store_token t;
+	char secret[80];
+	if (rq->who->token_id) {
+		perr_set(&e, PERR_FORBIDDEN, NULL, "an API token cannot create tokens; log in");
+		return fail(rs, &e);
+	}
+	if (http_decode(rq->body, rq->body_len, f, 4, &doc, &e) != 0)
+		return fail(rs, &e);
+	int rc = store_user_get(rq->st, rq->who->user_id, &u, &e);
+	if (rc == 0)
+		rc = identity_token_create(rq->st, rq->actor, &u, &spec, secret, &t, &e);
+	json_decref(doc);
+	if (rc != 0)
+		return fail(rs, &e);
+	rs->status = 201;
+	rs->body = token_json(&t);
+	json_object_set_new(rs->body, "token", json_string(secret));
+	sodium_memzero(secret, sizeof(secret));
+	return 0;
+}
+
+static int h_token_revoke(struct http_req *rq, struct http_resp *rs)
+{
+	struct perr e;
+	struct store_token t;
+	if (!rq->ids[0] || store_token_get(rq->st, rq->ids[0], &t, &e) != 0 ||
+	    (t.user_id != rq->who->user_id && rq->who->role != ROLE_ADMIN)) {
+		perr_set(&e, PERR_NOTFOUND, NULL, "no such token");
+		return fail(rs, &e);
+	}
+	if (store_token_revoke(rq->st, t.id, core_now_ms(), &e) != 0) {
+		if (e.kind == PERR_NOTFOUND)
+			perr_set(&e, PERR_CONFLICT, NULL, "token is already revoked");
+		return fail(rs, &e);
+	}
+	char obj[48];
+	snprintf(obj, sizeof(obj), "token:%lld", (long long)t.id);
+	if (audit_append(rq->st, rq->actor, "token.revoke", obj, NULL, NULL, &e) != 0)
+		return fail(rs, &e);
+	rs->status = 204;
+	return 0;
+}
+
+/* ---------------------------------------------------------------- audit */
+
+static int add_audit(void *ud, const struct store_audit *a)
+{
+	char ts[40];
+	core_iso8601(a->ts_ms, ts, sizeof(ts));
+	json_t *b = a->before[0] ? json_loads(a->before, 0, NULL) : NULL;
+	json_t *af = a->after[0] ? json_loads(a->after, 0, NULL) : NULL;
+	json_array_append_new(ud, json_pack("{sI ss ss ss ss so so ss}", "seq", (json_int_t)a->seq,
+					    "time", ts, "actor", a->actor, "action", a->action,
+					    "object", a->object, "before", b ? b : json_null(),
+					    "after", af ? af : json_null(), "hash", a->hash));
+	return 0;
+}
+
+static int h_audit_list(struct http_req *rq, struct http_resp *rs)
+{
+	int64_t after, limit;
+	if (query_int(rq, "after", 0, 0, INT64_MAX, &after) != 0)
+		return bad(rs, "after", "after must be a non-negative integer");
+	if (query_int(rq, "limit", 100, 1, 1000, &limit) != 0)
+		return bad(rs, "limit", "limit must be from 1 to 1000");
+	struct perr e;
+	json_t *items = json_array();
+	if (store_audit_list(rq->st, after, limit, add_audit, items, &e) != 0) {
+		json_decref(items);
+		return fail(rs, &e);
+	}
+	rs->body = json_pack("{so}", "items", items);
+	return 0;
+}
+
+static int h_audit_verify(struct http_req *rq, struct http_resp *rs)
+{
+	struct audit_report r;
+	struct perr e;
+	if (audit_verify(rq->st, &r, &e) != 0)
+		return fail(rs, &e);
+	rs->body = json_pack("{sb sI}", "intact", r.bad_seq == 0, "entries", (json_int_t)r.entries);
+	if (r.bad_seq) {
+		json_object_set_new(rs->body, "bad_seq", json_integer(r.bad_seq));
+		json_object_set_new(rs->body, "problem", json_string(r.problem));
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------- table */
+
+#define ALL ROLES_ALL
+#define CERT ROLES_CERT
+#define STAFF ROLES_STAFF
+#define ADMIN ROLE_ADMIN
+
+const struct route http_routes[] = {
+	{ "GET", "/", h_index, 0, SCOPE_NONE, "web interface" },
+	{ "GET", "/ui/{file}", h_asset, 0, SCOPE_NONE, "web interface assets" },
+	{ "GET", "/healthz", h_healthz, 0, SCOPE_NONE, "liveness and schema check" },
+	{ "GET", "/metrics", h_metrics, 0, SCOPE_NONE, "Prometheus metrics" },
+	{ "POST", "/api/v1/session", h_login, 0, SCOPE_NONE, "log in" },
+	{ "GET", "/api/v1/session", h_whoami, ALL, SCOPE_NONE, "who am I" },
+	{ "DELETE", "/api/v1/session", h_logout, ALL, SCOPE_NONE, "log out" },
+	{ "GET", "/api/v1/provinces", h_provinces, ALL, SCOPE_NONE, "list provinces" },
+	{ "GET", "/api/v1/orgs", h_org_list, ALL, SCOPE_NONE, "list organisations" },
+	{ "POST", "/api/v1/orgs", h_org_create, CERT, SCOPE_NONE, "create an organisation" },
+	{ "GET", "/api/v1/orgs/{id}", h_org_get, ALL, SCOPE_ORG, "get an organisation" },
+	{ "PATCH", "/api/v1/orgs/{id}", h_org_update, CERT, SCOPE_ORG, "update an organisation" },
+	{ "DELETE", "/api/v1/orgs/{id}", h_org_delete, CERT, SCOPE_ORG, "delete an organisation" },
+	{ "GET", "/api/v1/orgs/{id}/assets", h_asset_list, ALL, SCOPE_ORG, "list assets" },
+	{ "POST", "/api/v1/orgs/{id}/assets", h_asset_create, CERT, SCOPE_ORG, "add an asset" },
+	{ "DELETE", "/api/v1/orgs/{id}/assets/{asset}", h_asset_delete, CERT, SCOPE_ORG,
+	  "remove an asset" },
+	{ "GET", "/api/v1/orgs/{id}/contacts", h_contact_list, ALL, SCOPE_ORG, "list contacts" },
+	{ "POST", "/api/v1/orgs/{id}/contacts", h_contact_create, CERT | ROLE_CONSTITUENT,
+	  SCOPE_ORG, "add a contact" },
+	{ "DELETE", "/api/v1/orgs/{id}/contacts/{contact}", h_contact_delete,
+	  CERT | ROLE_CONSTITUENT, SCOPE_ORG, "remove a contact" },
+	{ "GET", "/api/v1/lookup", h_lookup, STAFF, SCOPE_NONE, "who owns an IP, domain, ASN or URL" },
+	{ "GET", "/api/v1/users", h_user_list, ADMIN, SCOPE_NONE, "list users" },
+	{ "POST", "/api/v1/users", h_user_create, ADMIN, SCOPE_NONE, "create a user" },
+	{ "DELETE", "/api/v1/users/{id}", h_user_delete, ADMIN, SCOPE_NONE, "delete a user" },
+	{ "GET", "/api/v1/teams", h_team_list, STAFF, SCOPE_NONE, "list teams" },
+	{ "POST", "/api/v1/teams", h_team_create, ADMIN, SCOPE_NONE, "create a team" },
+	{ "POST", "/api/v1/teams/{id}/members", h_team_add_member, ADMIN, SCOPE_NONE,
+	  "add a team member" },
+	{ "DELETE", "/api/v1/teams/{id}/members/{user}", h_team_remove_member, ADMIN, SCOPE_NONE,
+	  "remove a team member" },
+	{ "GET", "/api/v1/tokens", h_token_list, ALL, SCOPE_NONE, "list my API tokens" },
+	{ "POST", "/api/v1/tokens", h_token_create, ALL, SCOPE_NONE, "create an API token" },
+	{ "DELETE", "/api/v1/tokens/{id}", h_token_revoke, ALL, SCOPE_NONE, "revoke an API token" },
+	{ "GET", "/api/v1/audit", h_audit_list, ADMIN, SCOPE_NONE, "read the audit log" },
+	{ "GET", "/api/v1/audit/verify", h_audit_verify, ADMIN, SCOPE_NONE,
+	  "verify the audit hash chain" },
+	{ NULL, NULL, NULL, 0, SCOPE_NONE, NULL },
+};
+
+size_t http_route_count(void)
+{
+	return sizeof(http_routes) / sizeof(http_routes[0]) - 1;
+}

@@ -1,0 +1,611 @@
+/*
+** server.c — the libmicrohttpd glue: reading requests, routing,
+** authentication, transactions, problem documents, logging, shutdown.
+**
+** Request life: MHD calls on_request() first with no body (we set up a
+** context and refuse an announced oversize body at once with 413), then with
+** body chunks (accumulated in a bounded pbuf; overflow is remembered and the
+** rest discarded), then a last time to answer. Answering is dispatch():
+** route match, credentials, route roles, route scope, then the handler, with
+** a store transaction around every unsafe method. Each worker thread owns one
+** store connection (a pthread key closes it when the thread ends).
+**
+** Shutdown: http_stop() quiesces the daemon (the listening socket closes, so
+** new connections are refused), waits for requests in flight to finish, then
+** stops the workers.
+*/
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "constituency/constituency.h"
+#include "http/http.h"
+
+struct http_server {
+	struct MHD_Daemon *d;
+	const struct config *cfg;
+	char db_path[1024];
+	int port;
+	_Atomic int inflight;
+};
+
+struct req_ctx {
+	struct pbuf body;
+	bool too_large;
+	struct timespec t0;
+	char rid[40];
+};
+
+static pthread_key_t store_key;
+static pthread_once_t store_once = PTHREAD_ONCE_INIT;
+
+static void store_key_close(void *p)
+{
+	store_close(p);
+}
+
+static void store_key_init(void)
+{
+	pthread_key_create(&store_key, store_key_close);
+}
+
+/* The calling thread's store connection, opened on first use. */
+static struct store *thread_store(struct http_server *s, struct perr *err)
+{
+	pthread_once(&store_once, store_key_init);
+	struct store *st = pthread_getspecific(store_key);
+	if (st)
+		return st;
+	if (store_open(s->db_path, &st, err) != 0)
+		return NULL;
+	pthread_setspecific(store_key, st);
+	return st;
+}
+
+/* ------------------------------------------------------------ responses */
+
+static int status_of(enum perr_kind k)
+{
+	switch (k) {
+	case PERR_INVALID: return 400;
+	case PERR_NOTFOUND: return 404;
+	case PERR_CONFLICT: return 409;
+	case PERR_FORBIDDEN: return 403;
+	case PERR_AUTH: return 401;
+	case PERR_LIMIT: return 413;
+	case PERR_BUSY: return 429;
+	default: return 500;
+	}
+}
+
+static const char *title_of(int status)
+{
+	switch (status) {
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 409: return "Conflict";
+	case 413: return "Content Too Large";
+	case 415: return "Unsupported Media Type";
+	case 422: return "Unprocessable Content";
+	case 429: return "Too Many Requests";
+	case 503: return "Service Unavailable";
+	default: return "Internal Server Error";
+	}
+}
+
+int http_problem(struct http_resp *rs, const struct perr *err)
+{
+	rs->status = status_of(err->kind);
+	rs->err = *err;
+	json_decref(rs->body);
+	rs->body = NULL;
+	return 0;
+}
+
+static json_t *problem_json(int status, const struct perr *err, const char *path)
+{
+	json_t *j = json_object();
+	char type[96];
+	snprintf(type, sizeof(type), "https://parapet.invalid/problems/%d", status);
+	json_object_set_new(j, "type", json_string(type));
+	json_object_set_new(j, "title", json_string(title_of(status)));
+	json_object_set_new(j, "status", json_integer(status));
+	/* A 500 says nothing of its cause to the client: that goes to the log. */
+	const char *detail = status >= 500 ? "internal error; see the server log with the request id"
+		: err && err->msg[0] ? err->msg : title_of(status);
+	if (utf8_valid(detail, strlen(detail)))
+		json_object_set_new(j, "detail", json_string(detail));
+	if (path && utf8_valid(path, strlen(path)))
+		json_object_set_new(j, "instance", json_string(path));
+	if (err && err->field[0] && utf8_valid(err->field, strlen(err->field)))
+		json_object_set_new(j, "field", json_string(err->field));
+	return j;
+}
+
+static const char *status_text_ctype(const struct http_resp *rs)
+{
+	if (rs->body)
+		return rs->status >= 400 ? "application/problem+json" : "application/json";
+	return rs->ctype ? rs->ctype : "application/json";
+}
+
+static enum MHD_Result send_resp(struct MHD_Connection *c, struct req_ctx *ctx,
+				 struct http_resp *rs, const char *path, const char *allow)
+{
+	char *text = NULL;
+	struct MHD_Response *r;
+	if (rs->status >= 400 && !rs->body && !rs->raw)
+		rs->body = problem_json(rs->status, &rs->err, path);
+	if (rs->body) {
+		text = json_dumps(rs->body, JSON_COMPACT | JSON_ENSURE_ASCII);
+		if (!text)
+			text = pstr_dup(PSTR_LIT("{}"));
+		r = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+	} else {
+		r = MHD_create_response_from_buffer(rs->raw_len, (void *)rs->raw,
+						    MHD_RESPMEM_PERSISTENT);
+	}
+	if (!r)
+		return MHD_NO;
+	MHD_add_response_header(r, "Content-Type", status_text_ctype(rs));
+	MHD_add_response_header(r, "X-Request-Id", ctx->rid);
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(r, "X-Frame-Options", "DENY");
+	MHD_add_response_header(r, "Content-Security-Policy",
+				"default-src 'self'; script-src 'self'; style-src 'self'; "
+				"img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; "
+				"form-action 'self'");
+	if (!rs->raw || rs->body)
+		MHD_add_response_header(r, "Cache-Control", "no-store");
+	if (rs->set_cookie[0])
+		MHD_add_response_header(r, "Set-Cookie", rs->set_cookie);
+	if (allow)
+		MHD_add_response_header(r, "Allow", allow);
+	if (rs->status == 401)
+		MHD_add_response_header(r, "WWW-Authenticate", "Bearer realm=\"parapet\"");
+	if (rs->retry_after > 0) {
+		char ra[24];
+		snprintf(ra, sizeof(ra), "%lld", (long long)rs->retry_after);
+		MHD_add_response_header(r, "Retry-After", ra);
+	}
+	enum MHD_Result ret = MHD_queue_response(c, (unsigned)rs->status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/* -------------------------------------------------------------- routing */
+
+#define MAX_SEGS 16
+
+static int split_path(const char *path, struct pstr *segs)
+{
+	int n = 0;
+	struct pstr rest = pstr_c(path), seg;
+	if (rest.n && rest.p[0] == '/') {
+		rest.p++;
+		rest.n--;
+	}
+	while (rest.p) {
+		pstr_cut(rest, '/', &seg, &rest);
+		if (n == MAX_SEGS)
+			return -1;
+		segs[n++] = seg;
+		if (!rest.p)
+			break;
+	}
+	return n;
+}
+
+/* Does pattern match the path's segments? Fills params. */
+static bool match(const char *pattern, const struct pstr *segs, int nsegs,
+		  struct http_req *rq)
+{
+	struct pstr ps[MAX_SEGS];
+	int np = split_path(pattern, ps);
+	if (np != nsegs)
+		return false;
+	int k = 0;
+	for (int i = 0; i < np; i++) {
+		if (ps[i].n >= 2 && ps[i].p[0] == '{') {
+			if (segs[i].n == 0 || k == 4)
+				return false;
+			k++;
+			continue;
+		}
+		if (!pstr_eq(ps[i], segs[i]))
+			return false;
+	}
+	k = 0;
+	for (int i = 0; i < np; i++) {
+		if (ps[i].n >= 2 && ps[i].p[0] == '{') {
+			rq->params[k] = pstr_dup(segs[i]);
+			int64_t v = 0;
+			rq->ids[k] = pstr_to_i64(segs[i], 1, INT64_MAX, &v) == 0 ? v : 0;
+			k++;
+		}
+	}
+	rq->nparams = k;
+	return true;
+}
+
+static bool unsafe(const char *m)
+{
+	return strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0 && strcmp(m, "OPTIONS") != 0;
+}
+
+const char *http_query(struct http_req *rq, const char *key)
+{
+	return MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, key);
+}
+
+/* Resolve credentials: bearer token first, then session cookie. Sets *who
+** when credentials were presented and are valid; returns -1 with err when
+** they were presented and are not. */
+static int authenticate(struct MHD_Connection *c, struct http_req *rq,
+			struct principal *who, bool *have, struct perr *err)
+{
+	*have = false;
+	const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+	if (auth) {
+		if (strncasecmp(auth, "Bearer ", 7) != 0)
+			return perr_set(err, PERR_AUTH, NULL, "use Authorization: Bearer TOKEN");
+		if (identity_token_resolve(rq->st, auth + 7, who, err) != 0)
+			return -1;
+		*have = true;
+		return 0;
+	}
+	const char *cookie = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "parapet_session");
+	if (!cookie)
+		return 0;
+	rq->session_cookie = cookie;
+	if (identity_session_resolve(rq->st, cookie, who, err) != 0)
+		return -1;
+	*have = true;
+	if (unsafe(rq->method)) {
+		/* Cookies ride along on cross-site requests; the CSRF token, held
+		** by our own page only, proves the request came from it. */
+		const char *tok = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-CSRF-Token");
+		if (!tok || strlen(tok) != 64 || sodium_memcmp(tok, who->csrf, 64) != 0)
+			return perr_set(err, PERR_FORBIDDEN, NULL,
+					"missing or wrong X-CSRF-Token header");
+	}
+	return 0;
+}
+
+static void make_rid(struct MHD_Connection *c, char rid[40])
+{
+	const char *in = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Request-Id");
+	if (in) {
+		size_t n = strlen(in);
+		bool ok = n > 0 && n <= 36;
+		for (size_t i = 0; ok && i < n; i++)
+			ok = (in[i] >= '0' && in[i] <= '9') || (in[i] >= 'a' && in[i] <= 'z') ||
+			     (in[i] >= 'A' && in[i] <= 'Z') || in[i] == '-' || in[i] == '_';
+		if (ok) {
+			pstrlcpy(rid, in, 40);
+			return;
+		}
+	}
+	uint8_t r[8];
+	randombytes_buf(r, sizeof(r));
+	core_hex(r, sizeof(r), rid);
+}
+
+static void client_addr(struct MHD_Connection *c, char *out, size_t n)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	out[0] = '\0';
+	if (!ci || !ci->client_addr)
+		return;
+	const struct sockaddr *sa = ci->client_addr;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
+			  (socklen_t)n);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+			  out, (socklen_t)n);
+}
+
+static enum MHD_Result dispatch(struct http_server *s, struct MHD_Connection *c,
+				struct req_ctx *ctx, const char *url, const char *method)
+{
+	struct http_req rq;
+	struct http_resp rs;
+	struct principal who;
+	char addr[64];
+	const char *allow = NULL;
+	const char *route_name = "unmatched";
+	char allow_buf[64] = "";
+	memset(&rq, 0, sizeof(rq));
+	memset(&rs, 0, sizeof(rs));
+	rq.method = method;
+	rq.path = url;
+	rq.body = ctx->body.ptr ? ctx->body.ptr : "";
+	rq.body_len = ctx->body.len;
+	rq.cfg = s->cfg;
+	rq.conn = c;
+	client_addr(c, addr, sizeof(addr));
+	rq.client_addr = addr;
+	plog_set_request_id(ctx->rid);
+
+	if (ctx->too_large) {
+		perr_set(&rs.err, PERR_LIMIT, NULL, "request body is larger than %lld bytes",
+			 (long long)s->cfg->max_body);
+		rs.status = 413;
+		goto answer;
+	}
+	struct pstr segs[MAX_SEGS];
+	int nsegs = split_path(url, segs);
+	const struct route *rt = NULL;
+	bool path_known = false;
+	for (size_t i = 0; nsegs >= 0 && http_routes[i].pattern; i++) {
+		for (int k = 0; k < rq.nparams; k++) {
+			free((void *)rq.params[k]);
+			rq.params[k] = NULL;
+		}
+		rq.nparams = 0;
+		if (!match(http_routes[i].pattern, segs, nsegs, &rq))
+			continue;
+		path_known = true;
+		if (strcmp(http_routes[i].method, method) == 0 ||
+		    (strcmp(method, "HEAD") == 0 && strcmp(http_routes[i].method, "GET") == 0)) {
+			rt = &http_routes[i];
+			break;
+		}
+		size_t l = strlen(allow_buf);
+		snprintf(allow_buf + l, sizeof(allow_buf) - l, "%s%s", l ? ", " : "",
+			 http_routes[i].method);
+	}
+	if (!rt) {
+		if (path_known) {
+			allow = allow_buf;
+			perr_set(&rs.err, PERR_INVALID, NULL, "method %s not allowed here", method);
+			rs.status = 405;
+		} else {
+			perr_set(&rs.err, PERR_NOTFOUND, NULL, "no such resource");
+			rs.status = 404;
+		}
+		goto answer;
+	}
+	route_name = rt->pattern;
+	rq.st = thread_store(s, &rs.err);
+	if (!rq.st) {
+		rs.status = 500;
+		goto answer;
+	}
+	bool have = false;
+	struct perr aerr;
+	perr_clear(&aerr);
+	if (authenticate(c, &rq, &who, &have, &aerr) != 0) {
+		/* On public routes stale credentials are ignored (a login page
+		** with an expired cookie must still log in). */
+		if (rt->roles) {
+			http_problem(&rs, &aerr);
+			goto answer;
+		}
+		have = false;
+	}
+	if (have) {
+		rq.who = &who;
+		identity_actor(&who, rq.actor, sizeof(rq.actor));
+	} else {
+		snprintf(rq.actor, sizeof(rq.actor), "anonymous@%s", addr);
+	}
+	if (rt->roles && identity_allow_route(rq.who, rt->roles, unsafe(method), &rs.err) != 0) {
+		rs.status = status_of(rs.err.kind);
+		goto answer;
+	}
+	if (rq.body_len && unsafe(method)) {
+		const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+		if (!ct || strncasecmp(ct, "application/json", 16) != 0) {
+			perr_set(&rs.err, PERR_INVALID, NULL, "send the body as application/json");
+			rs.status = 415;
+			goto answer;
+		}
+	}
+	if (rt->scope == SCOPE_ORG) {
+		struct store_org o;
+		if (!rq.ids[0]) {
+			perr_set(&rs.err, PERR_NOTFOUND, NULL, "no such organisation");
+			rs.status = 404;
+			goto answer;
+		}
+		if (constituency_org_get(rq.st, rq.who, rq.ids[0], &o, &rs.err) != 0) {
+			rs.status = status_of(rs.err.kind);
+			goto answer;
+		}
+	}
+	bool tx = unsafe(method);
+	if (tx && store_begin(rq.st, &rs.err) != 0) {
+		rs.status = status_of(rs.err.kind);
+		goto answer;
+	}
+	rs.status = 200;
+	rt->fn(&rq, &rs);
+	if (tx) {
+		if (rs.status < 400) {
+			if (store_commit(rq.st, &rs.err) != 0) {
+				json_decref(rs.body);
+				rs.body = NULL;
+				rs.status = status_of(rs.err.kind);
+			} else if (rq.assets_changed) {
+				constituency_changed();
+			}
+		} else {
+			store_rollback(rq.st);
+		}
+	}
+answer:;
+	if (rs.status >= 500)
+		plog(PLOG_ERROR, "http: %s %s failed: %s", method, url, rs.err.msg);
+	enum MHD_Result ret = send_resp(c, ctx, &rs, url, allow);
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double secs = (double)(t1.tv_sec - ctx->t0.tv_sec) +
+		      (double)(t1.tv_nsec - ctx->t0.tv_nsec) / 1e9;
+	metrics_observe(route_name, rs.status, secs);
+	plog(PLOG_INFO, "http: %s %s %d %.1fms addr=%s actor=%s", method, url, rs.status,
+	     secs * 1000, addr, rq.actor[0] ? rq.actor : "-");
+	plog_set_request_id(NULL);
+	json_decref(rs.body);
+	for (int k = 0; k < 4; k++)
+		free((void *)rq.params[k]);
+	return ret;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+				  const char *method, const char *version,
+				  const char *upload, size_t *upload_size, void **con_cls)
+{
+	(void)version;
+	struct http_server *s = cls;
+	struct req_ctx *ctx = *con_cls;
+	if (!ctx) {
+		ctx = calloc(1, sizeof(*ctx));
+		if (!ctx)
+			return MHD_NO;
+		pbuf_init(&ctx->body, (size_t)s->cfg->max_body);
+		clock_gettime(CLOCK_MONOTONIC, &ctx->t0);
+		make_rid(c, ctx->rid);
+		atomic_fetch_add(&s->inflight, 1);
+		*con_cls = ctx;
+		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+		int64_t n;
+		if (cl && parse_i64(cl, 0, INT64_MAX, &n) == 0 && n > s->cfg->max_body) {
+			/* Answer before reading a byte of an announced oversize body. */
+			ctx->too_large = true;
+			return dispatch(s, c, ctx, url, method);
+		}
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		if (!ctx->too_large && pbuf_add(&ctx->body, upload, *upload_size) != 0) {
+			ctx->too_large = true;
+			pbuf_free(&ctx->body);
+		}
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	return dispatch(s, c, ctx, url, method);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	(void)c;
+	(void)toe;
+	struct http_server *s = cls;
+	struct req_ctx *ctx = *con_cls;
+	if (!ctx)
+		return;
+	pbuf_free(&ctx->body);
+	free(ctx);
+	*con_cls = NULL;
+	atomic_fetch_sub(&s->inflight, 1);
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	(void)cls;
+	char msg[512];
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	plog(PLOG_WARN, "http: libmicrohttpd: %s", msg);
+}
+
+/* Parse "a.b.c.d:port" or "[v6]:port" into sa. */
+static int parse_listen(const char *spec, struct sockaddr_storage *sa, struct perr *err)
+{
+	char host[128];
+	const char *colon = strrchr(spec, ':');
+	int64_t port;
+	if (!colon || parse_i64(colon + 1, 0, 65535, &port) != 0)
+		return perr_set(err, PERR_INVALID, "listen", "listen must be host:port, got %s", spec);
+	struct pstr h = { spec, (size_t)(colon - spec) };
+	if (h.n >= 2 && h.p[0] == '[' && h.p[h.n - 1] == ']') {
+		h.p++;
+		h.n -= 2;
+	}
+	if (pstr_copy(h, host, sizeof(host)) != 0)
+		return perr_set(err, PERR_INVALID, "listen", "listen host too long");
+	memset(sa, 0, sizeof(*sa));
+	struct sockaddr_in *v4 = (struct sockaddr_in *)sa;
+	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)sa;
+	if (strcmp(host, "localhost") == 0)
+		pstrlcpy(host, "127.0.0.1", sizeof(host));
+	if (inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
+		v4->sin_family = AF_INET;
+		v4->sin_port = htons((uint16_t)port);
+	} else if (inet_pton(AF_INET6, host, &v6->sin6_addr) == 1) {
+		v6->sin6_family = AF_INET6;
+		v6->sin6_port = htons((uint16_t)port);
+	} else {
+		return perr_set(err, PERR_INVALID, "listen", "listen host must be an IP address");
+	}
+	return 0;
+}
+
+int http_start(const struct config *cfg, const char *db_path, struct http_server **out,
+	       struct perr *err)
+{
+	struct sockaddr_storage sa;
+	if (parse_listen(cfg->listen, &sa, err) != 0)
+		return -1;
+	struct http_server *s = calloc(1, sizeof(*s));
+	if (!s)
+		return perr_set(err, PERR_INTERNAL, NULL, "out of memory");
+	s->cfg = cfg;
+	if (pstrlcpy(s->db_path, db_path, sizeof(s->db_path)) != 0) {
+		free(s);
+		return perr_set(err, PERR_INVALID, NULL, "database path too long");
+	}
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+	if (sa.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
+				MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+				MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->http_threads,
+				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->conn_timeout,
+				MHD_OPTION_CONNECTION_LIMIT, 1000u,
+				MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+				MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+				MHD_OPTION_END);
+	if (!s->d) {
+		free(s);
+		return perr_set(err, PERR_INTERNAL, "listen",
+				"cannot listen on %s (address in use or not permitted)",
+				cfg->listen);
+	}
+	const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
+	s->port = di ? di->port : 0;
+	*out = s;
+	return 0;
+}
+
+int http_port(const struct http_server *s)
+{
+	return s->port;
+}
+
+void http_stop(struct http_server *s, int grace_ms)
+{
+	if (!s)
+		return;
+	MHD_socket fd = MHD_quiesce_daemon(s->d);
+	if (fd != MHD_INVALID_SOCKET)
+		close(fd);
+	for (int waited = 0; atomic_load(&s->inflight) > 0 && waited < grace_ms; waited += 10)
+		usleep(10000);
+	MHD_stop_daemon(s->d);
+	free(s);
+}

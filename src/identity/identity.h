@@ -1,0 +1,140 @@
+/*
+** identity.h — who is calling, and what they may do.
+**
+** Users have one role; constituents belong to one organisation and provincial
+** analysts to one province. A principal is the resolved caller of one request
+** (from a session cookie or an API token, the token possibly narrowing the
+** user's scope). identity_allow_route() and identity_allow_object() are the
+** one place where access is decided: every route declares its roles, and
+** every object a handler touches goes through the object check, so there is
+** no second, divergent implementation of "may this person see this?".
+**
+** Secrets: passwords are hashed with Argon2id, session ids and API tokens are
+** random and stored only as SHA-256 hashes; none of them is ever logged.
+*/
+#ifndef PARAPET_IDENTITY_H
+#define PARAPET_IDENTITY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config/config.h"
+#include "core/core.h"
+#include "store/store.h"
+
+enum role {
+	ROLE_NONE = 0,
+	ROLE_ADMIN = 1,
+	ROLE_ANALYST = 2,
+	ROLE_PROVINCIAL = 4,
+	ROLE_RESPONDER = 8,
+	ROLE_CONSTITUENT = 16,
+};
+#define ROLES_ALL 31u
+#define ROLES_STAFF (ROLE_ADMIN | ROLE_ANALYST | ROLE_PROVINCIAL | ROLE_RESPONDER)
+#define ROLES_CERT (ROLE_ADMIN | ROLE_ANALYST | ROLE_PROVINCIAL)
+
+enum role identity_role_parse(const char *s);
+const char *identity_role_name(enum role r);
+
+struct principal {
+	int64_t user_id;
+	char login[64];
+	enum role role;
+	int64_t org_id;          /* constituent's organisation */
+	char province[64];       /* provincial analyst's province */
+	bool readonly;           /* token limited to safe methods */
+	int64_t token_id;        /* 0 when authenticated by session */
+	int64_t scope_org;       /* token narrowing, 0 = none */
+	char scope_province[64]; /* token narrowing, "" = none */
+	char csrf[65];           /* session's CSRF token ("" for tokens) */
+};
+
+/* The object an access decision is about. */
+struct target {
+	int64_t org_id;       /* owning organisation, 0 = none */
+	const char *province; /* its province, NULL = none */
+};
+
+/* May p call a route open to `roles`; write = the method is unsafe.
+** Returns 0, or -1 with PERR_FORBIDDEN. */
+int identity_allow_route(const struct principal *p, unsigned roles, bool write,
+			 struct perr *err);
+/* May p see (and, given the route allowed it, act on) the object t. Returns
+** 0, or -1 with PERR_NOTFOUND: an object outside one's scope is reported as
+** absent so that its existence does not leak. */
+int identity_allow_object(const struct principal *p, const struct target *t,
+			  struct perr *err);
+/* May p create an object in scope t (e.g. an organisation in a province).
+** Returns 0 or -1 with PERR_FORBIDDEN. */
+int identity_allow_create(const struct principal *p, const struct target *t,
+			  struct perr *err);
+/* Constraints a list must apply for p: *province (NULL = any) and *org_id
+** (0 = any). The pointers returned point into p. */
+void identity_list_scope(const struct principal *p, const char **province,
+			 int64_t *org_id);
+/* "user:LOGIN" or "token:ID/LOGIN", for the audit log. */
+void identity_actor(const struct principal *p, char *out, size_t n);
+
+/* ------------------------------------------------------------ passwords */
+
+int identity_password_hash(const struct config *cfg, const char *password,
+			   char out[192], struct perr *err);
+bool identity_password_verify(const char *hash, const char *password);
+
+/* ----------------------------------------------------------------- users */
+
+struct user_spec {
+	const char *login;
+	const char *role;
+	int64_t org_id;
+	const char *province;
+	const char *password;
+};
+/* Validate and create a user; appends to the audit log. Call in a transaction. */
+int identity_user_add(struct store *st, const struct config *cfg, const char *actor,
+		      const struct user_spec *spec, struct store_user *out,
+		      struct perr *err);
+
+/* --------------------------------------------------------------- login */
+
+/* Check credentials with per-account and per-address rate limiting. On
+** success fills *u. PERR_BUSY with *retry_after (seconds) when the caller must
+** wait; PERR_AUTH for bad credentials (never saying which part was wrong). */
+int identity_login(struct store *st, const struct config *cfg, const char *login,
+		   const char *password, const char *addr, struct store_user *u,
+		   int64_t *retry_after, struct perr *err);
+/* Forget all rate-limit state (tests, and `serve` start). */
+void identity_ratelimit_reset(void);
+
+/* Create a session for u: *cookie gets the secret cookie value (65 bytes),
+** csrf the CSRF token. */
+int identity_session_create(struct store *st, const struct config *cfg,
+			    const struct store_user *u, char cookie[65], char csrf[65],
+			    struct perr *err);
+/* Resolve a session cookie value into a principal (PERR_AUTH when unknown,
+** expired or the user disabled). */
+int identity_session_resolve(struct store *st, const char *cookie,
+			     struct principal *p, struct perr *err);
+int identity_session_end(struct store *st, const char *cookie, struct perr *err);
+
+/* --------------------------------------------------------------- tokens */
+
+struct token_spec {
+	const char *name;
+	bool readonly;
+	int64_t org_id;       /* narrow to one organisation, 0 = none */
+	const char *province; /* narrow to one province, NULL = none */
+};
+/* Create an API token for user u, no wider than u's own scope. secret gets
+** the token (shown once, never stored). Call in a transaction. */
+int identity_token_create(struct store *st, const char *actor, const struct store_user *u,
+			  const struct token_spec *spec, char secret[80],
+			  struct store_token *out, struct perr *err);
+int identity_token_resolve(struct store *st, const char *secret, struct principal *p,
+			   struct perr *err);
+
+/* Fill p from a user row (CLI and session resolution share this). */
+void identity_principal_from_user(const struct store_user *u, struct principal *p);
+
+#endif

@@ -1,0 +1,284 @@
+/*
+** test_constituency.c — asset canonical forms, organisation rules, scope
+** checks and the owner index (IPv4/IPv6 longest prefix, domain suffix, ASN,
+** URL), against a real SQLite store.
+*/
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "identity/identity.h"
+#include "testutil.h"
+
+static void canon_ok(const char *type, const char *in, const char *want)
+{
+	char out[512];
+	struct perr e;
+	perr_clear(&e);
+	if (constituency_asset_canon(type, in, out, sizeof(out), &e) != 0)
+		fail_msg("%s %s rejected: %s", type, in, e.msg);
+	assert_string_equal(out, want);
+}
+
+static void canon_bad(const char *type, const char *in, const char *why)
+{
+	char out[512];
+	struct perr e;
+	perr_clear(&e);
+	if (constituency_asset_canon(type, in, out, sizeof(out), &e) == 0)
+		fail_msg("%s %s accepted as %s", type, in, out);
+	assert_string_equal(e.field, "value");
+	if (why && !strstr(e.msg, why))
+		fail_msg("%s %s: message '%s' lacks '%s'", type, in, e.msg, why);
+}
+
+static void cidr_forms(void **state)
+{
+	(void)state;
+	canon_ok("cidr", "10.1.0.0/16", "10.1.0.0/16");
+	canon_ok("cidr", "192.0.2.7", "192.0.2.7/32");
+	canon_ok("cidr", "2001:DB8:0:0::/32", "2001:db8::/32");
+	canon_ok("cidr", "2001:db8::1", "2001:db8::1/128");
+	canon_bad("cidr", "10.1.2.3/16", "did you mean 10.1.0.0/16");
+	canon_bad("cidr", "10.0.0.0/33", "0 to 32");
+	canon_bad("cidr", "10.0.0.0/-1", NULL);
+	canon_bad("cidr", "10.0.0.0/", NULL);
+	canon_bad("cidr", "010.1.0.0/16", NULL);
+	canon_bad("cidr", "10.1.0/16", NULL);
+	canon_bad("cidr", "0.0.0.0/0", "too broad");
+	canon_bad("cidr", "2000::/3", "too broad");
+	canon_bad("cidr", "example.com", NULL);
+	canon_bad("cidr", "10.0.0.0/16 ", NULL);
+}
+
+static void domain_url_asn_product(void **state)
+{
+	(void)state;
+	canon_ok("domain", "WWW.MoF.Example.", "www.mof.example");
+	canon_ok("domain", "xn--mgba3a4f16a.example", "xn--mgba3a4f16a.example");
+	canon_bad("domain", "example", "top-level");
+	canon_bad("domain", "-bad.example", NULL);
+	canon_bad("domain", "bad-.example", NULL);
+	canon_bad("domain", "a..example", NULL);
+	canon_bad("domain", "وزارت.example", "punycode");
+	canon_bad("domain", "10.1.2.3", "address");
+	canon_ok("url", "HTTPS://Portal.MoF.example:443/Tax/?a=1#frag",
+		 "https://portal.mof.example/Tax/?a=1");
+	canon_ok("url", "http://portal.mof.example", "http://portal.mof.example/");
+	canon_ok("url", "http://portal.mof.example:8080/x", "http://portal.mof.example:8080/x");
+	canon_ok("url", "http://[2001:DB8::1]/", "http://[2001:db8::1]/");
+	canon_bad("url", "ftp://x.example/", NULL);
+	canon_bad("url", "https://user:pw@x.example/", "credentials");
+	canon_bad("url", "https://x.example:99999/", "port");
+	canon_bad("url", "https://x.example/a b", "percent-encoded");
+	canon_ok("asn", "AS64500", "AS64500");
+	canon_ok("asn", "as64500", "AS64500");
+	canon_ok("asn", "4294967295", "AS4294967295");
+	canon_bad("asn", "AS0", NULL);
+	canon_bad("asn", "AS4294967296", NULL);
+	canon_bad("asn", "ASx", NULL);
+	canon_ok("product", "MikroTik  RouterOS 6.42", "mikrotik routeros 6.42");
+	canon_ok("product", "cisco ios", "cisco ios");
+	canon_bad("product", "mikrotik", "vendor product");
+	canon_bad("product", "a b c d", NULL);
+	canon_bad("product", "a b;rm", NULL);
+	char out[512];
+	struct perr e;
+	assert_int_equal(constituency_asset_canon("ipv4", "1.2.3.4", out, sizeof(out), &e), -1);
+	assert_string_equal(e.field, "type");
+}
+
+static int64_t mkorg(struct tdb *t, const char *name, const char *prov, int64_t parent)
+{
+	struct org_spec s = { name, "government", prov, parent };
+	struct store_org o;
+	struct perr e;
+	if (constituency_org_add(t->st, NULL, "test", &s, &o, &e) != 0)
+		fail_msg("org %s: %s", name, e.msg);
+	return o.id;
+}
+
+static void add_asset(struct tdb *t, int64_t org, const char *type, const char *v)
+{
+	struct perr e;
+	if (constituency_asset_add(t->st, NULL, "test", org, type, v, NULL, &e) != 0)
+		fail_msg("asset %s %s: %s", type, v, e.msg);
+}
+
+static int64_t owner(struct tdb *t, enum lookup_kind k, const char *q, char *matched)
+{
+	struct lookup_result r;
+	struct perr e;
+	int rc = constituency_lookup(t->st, k, q, &r, &e);
+	assert_true(rc >= 0);
+	if (matched)
+		pstrlcpy(matched, rc ? r.matched : "", 512);
+	return rc ? r.org_id : 0;
+}
+
+static void owner_lookup(void **state)
+{
+	(void)state;
+	struct tdb *t = tdb_open();
+	int64_t a = mkorg(t, "Org A", "Tehran", 0), b = mkorg(t, "Org B", "Fars", 0);
+	add_asset(t, a, "cidr", "10.0.0.0/8");
+	add_asset(t, b, "cidr", "10.20.0.0/16"); /* nested: legal, longest wins */
+	add_asset(t, a, "cidr", "2001:db8::/32");
+	add_asset(t, b, "cidr", "2001:db8:1::/48");
+	add_asset(t, a, "domain", "mof.example");
+	add_asset(t, b, "domain", "tax.mof.example");
+	add_asset(t, b, "asn", "AS64500");
+	add_asset(t, b, "url", "https://portal.mof.example/tax/");
+	constituency_changed();
+	char m[512];
+	assert_int_equal(owner(t, LOOKUP_IP, "10.1.2.3", m), a);
+	assert_string_equal(m, "10.0.0.0/8");
+	assert_int_equal(owner(t, LOOKUP_IP, "10.20.255.255", m), b);
+	assert_string_equal(m, "10.20.0.0/16");
+	assert_int_equal(owner(t, LOOKUP_IP, "10.21.0.0", NULL), a);
+	assert_int_equal(owner(t, LOOKUP_IP, "11.0.0.1", NULL), 0);
+	assert_int_equal(owner(t, LOOKUP_IP, "2001:db8:1::5", NULL), b);
+	assert_int_equal(owner(t, LOOKUP_IP, "2001:db8:2::5", NULL), a);
+	assert_int_equal(owner(t, LOOKUP_DOMAIN, "www.mof.example", NULL), a);
+	assert_int_equal(owner(t, LOOKUP_DOMAIN, "a.tax.MOF.example", NULL), b);
+	assert_int_equal(owner(t, LOOKUP_DOMAIN, "xmof.example", NULL), 0);
+	assert_int_equal(owner(t, LOOKUP_ASN, "as64500", NULL), b);
+	assert_int_equal(owner(t, LOOKUP_ASN, "AS64501", NULL), 0);
+	assert_int_equal(owner(t, LOOKUP_URL, "https://portal.mof.example/tax/form?id=1", m), b);
+	assert_string_equal(m, "https://portal.mof.example/tax/");
+	assert_int_equal(owner(t, LOOKUP_URL, "https://portal.mof.example/taxes", NULL), a);
+	assert_int_equal(owner(t, LOOKUP_URL, "http://10.20.0.1/", NULL), b);
+	struct lookup_result r;
+	struct perr e;
+	assert_int_equal(constituency_lookup(t->st, LOOKUP_IP, "10.1.2", &r, &e), -1);
+	assert_int_equal(e.kind, PERR_INVALID);
+	/* removing an asset is seen by the next lookup */
+	struct store_asset found;
+	assert_int_equal(store_asset_find(t->st, "cidr", "10.20.0.0/16", &found, &e), 0);
+	assert_int_equal(constituency_asset_delete(t->st, NULL, "test", b, found.id, &e), 0);
+	constituency_changed();
+	assert_int_equal(owner(t, LOOKUP_IP, "10.20.1.1", NULL), a);
+	tdb_close(t);
+}
+
+static void asset_conflicts(void **state)
+{
+	(void)state;
+	struct tdb *t = tdb_open();
+	int64_t a = mkorg(t, "Org A", "Tehran", 0), b = mkorg(t, "Org B", "Fars", 0);
+	struct perr e;
+	add_asset(t, a, "cidr", "192.0.2.0/24");
+	assert_int_equal(constituency_asset_add(t->st, NULL, "t", b, "cidr", "192.0.2.0/24", NULL, &e), -1);
+	assert_int_equal(e.kind, PERR_CONFLICT);
+	assert_non_null(strstr(e.msg, "Org A"));
+	assert_int_equal(constituency_asset_add(t->st, NULL, "t", a, "cidr", "192.0.2.0/24", NULL, &e), -1);
+	assert_int_equal(e.kind, PERR_CONFLICT);
+	/* a product tag is shared by many organisations, but not twice by one */
+	add_asset(t, a, "product", "mikrotik routeros 6.42");
+	add_asset(t, b, "product", "MikroTik RouterOS 6.42");
+	assert_int_equal(constituency_asset_add(t->st, NULL, "t", a, "product", "mikrotik routeros 6.42", NULL, &e), -1);
+	assert_int_equal(e.kind, PERR_CONFLICT);
+	tdb_close(t);
+}
+
+static void org_rules(void **state)
+{
+	(void)state;
+	struct tdb *t = tdb_open();
+	struct perr e;
+	struct store_org o;
+	int64_t a = mkorg(t, "Parent", "Tehran", 0);
+	int64_t c = mkorg(t, "Child", "Tehran", a);
+	struct org_spec dup = { "Parent", "", "Fars", 0 };
+	assert_int_equal(constituency_org_add(t->st, NULL, "t", &dup, &o, &e), -1);
+	assert_int_equal(e.kind, PERR_CONFLICT);
+	assert_string_equal(e.field, "name");
+	struct org_spec noprov = { "X", "", "Atlantis", 0 };
+	assert_int_equal(constituency_org_add(t->st, NULL, "t", &noprov, &o, &e), -1);
+	assert_string_equal(e.field, "province");
+	struct org_spec ctl = { "bad\x01name", "", "Fars", 0 };
+	assert_int_equal(constituency_org_add(t->st, NULL, "t", &ctl, &o, &e), -1);
+	assert_string_equal(e.field, "name");
+	/* the tree stays a tree */
+	struct org_spec cyc = { "Parent", "", "Tehran", c };
+	assert_int_equal(constituency_org_update(t->st, NULL, "t", a, &cyc, &o, &e), -1);
+	assert_string_equal(e.field, "parent");
+	/* a parent with children cannot go */
+	assert_int_equal(constituency_org_delete(t->st, NULL, "t", a, &e), -1);
+	assert_int_equal(e.kind, PERR_CONFLICT);
+	assert_int_equal(constituency_org_delete(t->st, NULL, "t", c, &e), 0);
+	assert_int_equal(constituency_org_delete(t->st, NULL, "t", a, &e), 0);
+	tdb_close(t);
+}
+
+static void scope_is_enforced(void **state)
+{
+	(void)state;
+	struct tdb *t = tdb_open();
+	struct perr e;
+	struct store_org o;
+	int64_t teh = mkorg(t, "Tehran Org", "Tehran", 0), fars = mkorg(t, "Fars Org", "Fars", 0);
+	struct principal prov;
+	memset(&prov, 0, sizeof(prov));
+	prov.role = ROLE_PROVINCIAL;
+	pstrlcpy(prov.province, "Fars", sizeof(prov.province));
+	assert_int_equal(constituency_org_get(t->st, &prov, fars, &o, &e), 0);
+	assert_int_equal(constituency_org_get(t->st, &prov, teh, &o, &e), -1);
+	assert_int_equal(e.kind, PERR_NOTFOUND);
+	struct org_spec s = { "New", "", "Tehran", 0 };
+	assert_int_equal(constituency_org_add(t->st, &prov, "t", &s, &o, &e), -1);
+	assert_int_equal(e.kind, PERR_FORBIDDEN);
+	s.province = "Fars";
+	assert_int_equal(constituency_org_add(t->st, &prov, "t", &s, &o, &e), 0);
+	/* cannot move an organisation out of one's province */
+	struct org_spec mv = { "New", "", "Tehran", 0 };
+	assert_int_equal(constituency_org_update(t->st, &prov, "t", o.id, &mv, NULL, &e), -1);
+	assert_int_equal(e.kind, PERR_FORBIDDEN);
+	struct principal con;
+	memset(&con, 0, sizeof(con));
+	con.role = ROLE_CONSTITUENT;
+	con.org_id = teh;
+	assert_int_equal(constituency_org_get(t->st, &con, teh, &o, &e), 0);
+	assert_int_equal(constituency_org_get(t->st, &con, fars, &o, &e), -1);
+	struct contact_spec cs = { "Sec", "sec@x.example", "", "", "fa", "" };
+	assert_int_equal(constituency_contact_add(t->st, &con, "t", fars, &cs, NULL, &e), -1);
+	assert_int_equal(constituency_contact_add(t->st, &con, "t", teh, &cs, NULL, &e), 0);
+	tdb_close(t);
+}
+
+static void contact_validation(void **state)
+{
+	(void)state;
+	struct tdb *t = tdb_open();
+	struct perr e;
+	struct store_contact c;
+	int64_t a = mkorg(t, "Org", "Tehran", 0);
+	struct contact_spec bad_mail = { "A", "not-an-address", "", "", "", "" };
+	assert_int_equal(constituency_contact_add(t->st, NULL, "t", a, &bad_mail, NULL, &e), -1);
+	assert_string_equal(e.field, "email");
+	struct contact_spec bad_lang = { "A", "a@b.example", "", "", "de", "" };
+	assert_int_equal(constituency_contact_add(t->st, NULL, "t", a, &bad_lang, NULL, &e), -1);
+	assert_string_equal(e.field, "lang");
+	struct contact_spec bad_fp = { "A", "a@b.example", "", "", "en", "1234" };
+	assert_int_equal(constituency_contact_add(t->st, NULL, "t", a, &bad_fp, NULL, &e), -1);
+	assert_string_equal(e.field, "pgp");
+	struct contact_spec ok = { "علی", "a@b.example", "+98 21 1234", "CISO", "fa",
+				   "0123 4567 89ab cdef 0123 4567 89AB CDEF 0123 4567" };
+	assert_int_equal(constituency_contact_add(t->st, NULL, "t", a, &ok, &c, &e), 0);
+	assert_string_equal(c.pgp, "0123456789ABCDEF0123456789ABCDEF01234567");
+	assert_string_equal(c.name, "علی");
+	tdb_close(t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(cidr_forms),      cmocka_unit_test(domain_url_asn_product),
+		cmocka_unit_test(owner_lookup),    cmocka_unit_test(asset_conflicts),
+		cmocka_unit_test(org_rules),       cmocka_unit_test(scope_is_enforced),
+		cmocka_unit_test(contact_validation),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,222 @@
+/*
+** test_identity.c — roles and scope decisions, password rules, the login
+** rate limiter, sessions and API tokens that never widen their owner's scope.
+*/
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <sodium.h>
+
+#include "identity/identity.h"
+#include "testutil.h"
+
+static struct principal who(enum role r, int64_t org, const char *prov)
+{
+	struct principal p;
+	memset(&p, 0, sizeof(p));
+	p.user_id = 1;
+	p.role = r;
+	p.org_id = org;
+	pstrlcpy(p.province, prov ? prov : "", sizeof(p.province));
+	return p;
+}
+
+static void route_roles(void **state)
+{
+	(void)state;
+	struct perr e;
+	struct principal a = who(ROLE_ANALYST, 0, NULL);
+	assert_int_equal(identity_allow_route(&a, ROLES_CERT, true, &e), 0);
+	assert_int_equal(identity_allow_route(&a, ROLE_ADMIN, false, &e), -1);
+	assert_int_equal(e.kind, PERR_FORBIDDEN);
+	assert_int_equal(identity_allow_route(NULL, ROLES_ALL, false, &e), -1);
+	assert_int_equal(e.kind, PERR_AUTH);
+	a.readonly = true;
+	assert_int_equal(identity_allow_route(&a, ROLES_CERT, false, &e), 0);
+	assert_int_equal(identity_allow_route(&a, ROLES_CERT, true, &e), -1);
+	assert_non_null(strstr(e.msg, "read-only"));
+}
+
+static void object_scope(void **state)
+{
+	(void)state;
+	struct perr e;
+	struct target teh = { 1, "Tehran" }, fars = { 2, "Fars" };
+	struct principal an = who(ROLE_ANALYST, 0, NULL), pr = who(ROLE_PROVINCIAL, 0, "Fars"),
+			 co = who(ROLE_CONSTITUENT, 1, NULL), rs = who(ROLE_RESPONDER, 0, NULL);
+	assert_int_equal(identity_allow_object(&an, &teh, &e), 0);
+	assert_int_equal(identity_allow_object(&rs, &fars, &e), 0);
+	assert_int_equal(identity_allow_object(&pr, &fars, &e), 0);
+	assert_int_equal(identity_allow_object(&pr, &teh, &e), -1);
+	assert_int_equal(e.kind, PERR_NOTFOUND);
+	assert_int_equal(identity_allow_object(&co, &teh, &e), 0);
+	assert_int_equal(identity_allow_object(&co, &fars, &e), -1);
+	/* a provincial analyst without a province sees nothing */
+	struct principal lost = who(ROLE_PROVINCIAL, 0, NULL);
+	assert_int_equal(identity_allow_object(&lost, &fars, &e), -1);
+	/* token narrowing applies on top of the role */
+	an.scope_org = 2;
+	assert_int_equal(identity_allow_object(&an, &teh, &e), -1);
+	assert_int_equal(identity_allow_object(&an, &fars, &e), 0);
+	assert_int_equal(identity_allow_create(&pr, &teh, &e), -1);
+	assert_int_equal(e.kind, PERR_FORBIDDEN);
+	const char *p;
+	int64_t o;
+	identity_list_scope(&pr, &p, &o);
+	assert_string_equal(p, "Fars");
+	assert_int_equal(o, 0);
+	identity_list_scope(&co, &p, &o);
+	assert_null(p);
+	assert_int_equal(o, 1);
+}
+
+static void users_and_passwords(void **state)
+{
+	(void)state;
+	struct tdb *t = tdb_open();
+	struct perr e;
+	struct store_user u;
+	struct user_spec s = { "alice", "analyst", 0, NULL, "short" };
+	assert_int_equal(identity_user_add(t->st, &t->cfg, "t", &s, &u, &e), -1);
+	assert_string_equal(e.field, "password");
+	s.password = "long enough password";
+	s.login = "Alice Smith";
+	assert_int_equal(identity_user_add(t->st, &t->cfg, "t", &s, &u, &e), -1);
+	assert_string_equal(e.field, "login");
+	s.login = "alice";
+	assert_int_equal(identity_user_add(t->st, &t->cfg, "t", &s, &u, &e), 0);
+	assert_string_not_equal(u.pwhash, "long enough password");
+	assert_non_null(strstr(u.pwhash, "$argon2id$"));
+	assert_true(identity_password_verify(u.pwhash, "long enough password"));
+	assert_false(identity_password_verify(u.pwhash, "long enough passwore"));
+	assert_int_equal(identity_user_add(t->st, &t->cfg, "t", &s, &u, &e), -1);
+	assert_int_equal(e.kind, PERR_CONFLICT);
+	struct user_spec c = { "bob", "constituent", 0, NULL, "long enough password" };
+	assert_int_equal(identity_user_add(t->st, &t->cfg, "t", &c, &u, &e), -1);
+	assert_string_equal(e.field, "org");
+	struct user_spec p = { "pat", "provincial", 0, "Atlantis", "long enough password" };
+	assert_int_equal(identity_user_add(t->st, &t->cfg, "t", &p, &u, &e), -1);
+	assert_string_equal(e.field, "province");
+	/* twelve Persian letters are twelve characters, not 24 bytes' worth */
+	struct user_spec fa = { "reza", "analyst", 0, NULL, "رمزعبورخیلیخوب" };
+	assert_int_equal(identity_user_add(t->st, &t->cfg, "t", &fa, &u, &e), 0);
+	tdb_close(t);
+}
+
+static void login_rate_limit(void **state)
+{
+	(void)state;
+	struct tdb *t = tdb_open();
+	struct perr e;
+	struct store_user u;
+	int64_t retry;
+	identity_ratelimit_reset();
+	struct user_spec s = { "carol", "analyst", 0, NULL, "correct horse battery" };
+	assert_int_equal(identity_user_add(t->st, &t->cfg, "t", &s, &u, &e), 0);
+	assert_int_equal(identity_login(t->st, &t->cfg, "carol", "correct horse battery", "a1", &u,
+					&retry, &e), 0);
+	for (int i = 0; i < t->cfg.login_max_fail; i++) {
+		assert_int_equal(identity_login(t->st, &t->cfg, "carol", "wrong", "a1", &u, &retry, &e), -1);
+		assert_int_equal(e.kind, PERR_AUTH);
+	}
+	/* now even the right password must wait, from any address */
+	assert_int_equal(identity_login(t->st, &t->cfg, "carol", "correct horse battery", "a2", &u,
+					&retry, &e), -1);
+	assert_int_equal(e.kind, PERR_BUSY);
+	assert_true(retry >= 1);
+	/* unknown accounts fail the same way as wrong passwords */
+	assert_int_equal(identity_login(t->st, &t->cfg, "nobody", "x", "a3", &u, &retry, &e), -1);
+	assert_int_equal(e.kind, PERR_AUTH);
+	assert_string_equal(e.msg, "wrong login or password");
+	identity_ratelimit_reset();
+	tdb_close(t);
+}
+
+static void sessions(void **state)
+{
+	(void)state;
+	struct tdb *t = tdb_open();
+	struct perr e;
+	struct store_user u;
+	struct principal p;
+	char cookie[65], csrf[65];
+	struct user_spec s = { "dave", "admin", 0, NULL, "correct horse battery" };
+	assert_int_equal(identity_user_add(t->st, &t->cfg, "t", &s, &u, &e), 0);
+	assert_int_equal(identity_session_create(t->st, &t->cfg, &u, cookie, csrf, &e), 0);
+	assert_int_equal(strlen(cookie), 64);
+	assert_string_not_equal(cookie, csrf);
+	assert_int_equal(identity_session_resolve(t->st, cookie, &p, &e), 0);
+	assert_string_equal(p.login, "dave");
+	assert_string_equal(p.csrf, csrf);
+	assert_int_equal(p.role, ROLE_ADMIN);
+	assert_int_equal(identity_session_resolve(t->st, "zz", &p, &e), -1);
+	cookie[0] = cookie[0] == 'a' ? 'b' : 'a';
+	assert_int_equal(identity_session_resolve(t->st, cookie, &p, &e), -1);
+	assert_int_equal(e.kind, PERR_AUTH);
+	cookie[0] = cookie[0] == 'a' ? 'b' : 'a';
+	/* a disabled user's session stops working */
+	assert_int_equal(store_user_set_disabled(t->st, u.id, true, &e), 0);
+	assert_int_equal(identity_session_resolve(t->st, cookie, &p, &e), -1);
+	assert_int_equal(store_user_set_disabled(t->st, u.id, false, &e), 0);
+	assert_int_equal(identity_session_end(t->st, cookie, &e), 0);
+	assert_int_equal(identity_session_resolve(t->st, cookie, &p, &e), -1);
+	tdb_close(t);
+}
+
+static void tokens(void **state)
+{
+	(void)state;
+	struct tdb *t = tdb_open();
+	struct perr e;
+	struct store_user prov, con;
+	struct store_org teh, fars;
+	struct store_token tk;
+	struct principal p;
+	char secret[80];
+	struct org_spec a = { "Teh", "", "Tehran", 0 }, b = { "Fa", "", "Fars", 0 };
+	assert_int_equal(constituency_org_add(t->st, NULL, "t", &a, &teh, &e), 0);
+	assert_int_equal(constituency_org_add(t->st, NULL, "t", &b, &fars, &e), 0);
+	struct user_spec ps = { "pf", "provincial", 0, "Fars", "correct horse battery" };
+	struct user_spec cs = { "ct", "constituent", teh.id, NULL, "correct horse battery" };
+	assert_int_equal(identity_user_add(t->st, &t->cfg, "t", &ps, &prov, &e), 0);
+	assert_int_equal(identity_user_add(t->st, &t->cfg, "t", &cs, &con, &e), 0);
+	struct token_spec wide = { "x", false, teh.id, NULL };
+	assert_int_equal(identity_token_create(t->st, "t", &prov, &wide, secret, &tk, &e), -1);
+	assert_int_equal(e.kind, PERR_FORBIDDEN);
+	struct token_spec other_prov = { "x", false, 0, "Tehran" };
+	assert_int_equal(identity_token_create(t->st, "t", &prov, &other_prov, secret, &tk, &e), -1);
+	struct token_spec narrow = { "ci", true, fars.id, NULL };
+	assert_int_equal(identity_token_create(t->st, "t", &prov, &narrow, secret, &tk, &e), 0);
+	assert_int_equal(strncmp(secret, "prt_", 4), 0);
+	/* stored hashed, never as the secret */
+	assert_null(strstr(tk.hash, secret + 4));
+	assert_int_equal(identity_token_resolve(t->st, secret, &p, &e), 0);
+	assert_true(p.readonly);
+	assert_int_equal(p.scope_org, fars.id);
+	assert_int_equal(p.role, ROLE_PROVINCIAL);
+	struct token_spec cprov = { "x", false, 0, "Tehran" };
+	assert_int_equal(identity_token_create(t->st, "t", &con, &cprov, secret, &tk, &e), -1);
+	struct token_spec plain = { "plain", false, 0, NULL };
+	assert_int_equal(identity_token_create(t->st, "t", &con, &plain, secret, &tk, &e), 0);
+	assert_int_equal(identity_token_resolve(t->st, secret, &p, &e), 0);
+	assert_int_equal(p.org_id, teh.id);
+	assert_int_equal(store_token_revoke(t->st, tk.id, core_now_ms(), &e), 0);
+	assert_int_equal(identity_token_resolve(t->st, secret, &p, &e), -1);
+	assert_int_equal(e.kind, PERR_AUTH);
+	assert_int_equal(identity_token_resolve(t->st, "prt_nothex", &p, &e), -1);
+	tdb_close(t);
+}
+
+int main(void)
+{
+	if (sodium_init() < 0)
+		return 1;
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(route_roles),  cmocka_unit_test(object_scope),
+		cmocka_unit_test(users_and_passwords), cmocka_unit_test(login_rate_limit),
+		cmocka_unit_test(sessions),     cmocka_unit_test(tokens),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,160 @@
+/*
+** harness.h — shared helpers of the integration tests: temporary data
+** directories, running the real `parapet` binary (and other programs) as a
+** child process, starting and stopping `parapet serve` on an ephemeral
+** loopback port, and HTTP requests through libcurl with JSON bodies parsed by
+** jansson.
+**
+** Every helper that fails in a way a test cannot recover from fails the
+** current cmocka test with a message saying what was attempted. Servers are
+** also registered with an atexit() hook and get PR_SET_PDEATHSIG, so none
+** outlives the test process even when a test aborts.
+*/
+#ifndef PARAPET_TEST_HARNESS_H
+#define PARAPET_TEST_HARNESS_H
+
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* cmocka needs these before its header. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+/* Read PARAPET_BIN, set cheap Argon2 parameters for every child and
+** initialise libcurl. Call once from main(). */
+void h_init(void);
+const char *h_bin(void);
+
+/* ------------------------------------------------------------ temp dirs */
+
+/* mkdtemp under /tmp; the returned string is malloc'd. */
+char *h_tmpdir(const char *tag);
+/* rm -rf dir (unless PARAPET_KEEP_TMP is set) and free it. */
+void h_rmdir(char *dir);
+/* Write text to dir/name; returns the malloc'd path. */
+char *h_write_file(const char *dir, const char *name, const char *text);
+
+/* ------------------------------------------------------------ processes */
+
+struct h_proc {
+	int status; /* exit code; 128+signal when killed by a signal */
+	char *out;  /* captured stdout, NUL-terminated */
+	char *err;  /* captured stderr */
+};
+
+/* Run argv (argv[0] looked up in PATH) with stdin_data on standard input
+** (NULL: empty) and extra environment entries "K=V" (NULL-terminated list or
+** NULL). Returns 0 when the program ran, -1 when it could not be started. */
+int h_run(struct h_proc *p, const char *stdin_data, const char *const *env,
+	  const char *const *argv);
+/* Run `parapet --data DIR ARGS...` (NULL-terminated). */
+int h_cli(struct h_proc *p, const char *data_dir, const char *stdin_data, ...);
+/* Same with an argument vector. */
+int h_cliv(struct h_proc *p, const char *data_dir, const char *stdin_data,
+	   const char *const *args);
+void h_proc_free(struct h_proc *p);
+
+/* Convenience wrappers that fail the test unless the command exits 0. */
+void h_migrate(const char *data_dir);
+/* Create a user; org 0 = none, province NULL = none. Returns its id. */
+int64_t h_user_add(const char *data_dir, const char *login, const char *role, int64_t org,
+		   const char *province, const char *password);
+/* `token add LOGIN EXTRA...` (NULL-terminated extra args); returns the
+** malloc'd token. */
+char *h_token_add(const char *data_dir, const char *login, ...);
+/* `org add NAME --province P`; returns the id. */
+int64_t h_org_add(const char *data_dir, const char *name, const char *province);
+
+/* --------------------------------------------------------------- server */
+
+struct h_server {
+	pid_t pid;
+	int port;
+	int out_fd;        /* read end of the child's stdout */
+	char base[64];     /* "http://127.0.0.1:PORT" */
+	char log[1024];    /* the child's stderr goes here */
+	bool running;
+};
+
+/* Start `parapet --data DIR serve --listen 127.0.0.1:0` with extra
+** environment entries (NULL-terminated "K=V" list or NULL), wait for its
+** "listening on" line and read the port. Fails the test on error. */
+void h_server_start(struct h_server *s, const char *data_dir, const char *const *env);
+/* SIGTERM, wait (up to 20 s, then SIGKILL). Returns the exit status as
+** h_proc.status does, or -1 when it was not running. Idempotent. */
+int h_server_stop(struct h_server *s);
+
+/* ----------------------------------------------------------------- HTTP */
+
+struct h_cred {
+	const char *token;  /* Authorization: Bearer TOKEN */
+	const char *cookie; /* parapet_session cookie value */
+	const char *csrf;   /* X-CSRF-Token (sent when non-NULL) */
+};
+
+struct h_resp {
+	long status;
+	char *body;
+	size_t body_len;
+	char *headers; /* raw header block of the final response */
+	json_t *json;  /* body parsed when it is JSON, else NULL */
+};
+
+/* A request. body non-NULL is sent with Content-Type: application/json. */
+void h_http(const struct h_server *s, struct h_resp *r, const char *method, const char *path,
+	    const struct h_cred *c, const char *body);
+/* Full control: ctype NULL sends no Content-Type at all; len is the body
+** length (body may hold anything); chunked sends without Content-Length;
+** extra is a NULL-terminated list of "Header: value" lines or NULL. */
+void h_http_ex(const struct h_server *s, struct h_resp *r, const char *method,
+	       const char *path, const struct h_cred *c, const char *ctype, const char *body,
+	       size_t len, bool chunked, const char *const *extra);
+/* printf-style path and body helpers. */
+void h_httpf(const struct h_server *s, struct h_resp *r, const char *method,
+	     const struct h_cred *c, const char *body, const char *pathfmt, ...)
+	__attribute__((format(printf, 6, 7)));
+void h_resp_free(struct h_resp *r);
+
+/* Header value of the final response (case-insensitive name), malloc'd, or
+** NULL. */
+char *h_header(const struct h_resp *r, const char *name);
+
+/* Fail the test (with method, path, status and body) unless r->status ==
+** want. */
+#define H_STATUS(r, want)                                                              \
+	h_expect_status((r), (want), __FILE__, __LINE__)
+void h_expect_status(const struct h_resp *r, long want, const char *file, int line);
+
+/* Assert r is an RFC 9457 problem document of status want: Content-Type
+** application/problem+json, type/title/status/detail present, status matching.
+** field non-NULL: the document's "field" must equal it. */
+#define H_PROBLEM(r, want, field) h_expect_problem((r), (want), (field), __FILE__, __LINE__)
+void h_expect_problem(const struct h_resp *r, long want, const char *field, const char *file,
+		      int line);
+
+/* JSON accessors on a response body (NULL/0/"" when absent). */
+const char *h_jstr(const json_t *j, const char *key);
+int64_t h_jint(const json_t *j, const char *key);
+
+/* Log in through the API; fills cookie and csrf (caller-provided buffers of
+** at least 80 bytes). Fails the test unless the answer is 201. */
+void h_login(const struct h_server *s, const char *login, const char *password, char *cookie,
+	     char *csrf);
+
+/* Number of entries in the audit log (admin credentials). */
+int64_t h_audit_count(const struct h_server *s, const struct h_cred *admin);
+
+/* strstr that fails the test with a message when needle is absent. */
+#define H_CONTAINS(hay, needle) h_expect_contains((hay), (needle), __FILE__, __LINE__)
+void h_expect_contains(const char *hay, const char *needle, const char *file, int line);
+
+/* malloc'd printf. */
+char *h_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

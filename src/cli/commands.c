@@ -321,7 +321,8 @@ static int passwd_tx(struct store *st, void *ud, struct perr *err)
 				"password must be valid UTF-8 of at least %lld characters",
 				(long long)x->c->cfg.password_min);
 	if (identity_password_hash(&x->c->cfg, x->pw, h, err) != 0 ||
-	    store_user_set_password(st, u.id, h, err) != 0)
+	    store_user_set_password(st, u.id, h, err) != 0 ||
+	    store_session_delete_user(st, u.id, err) != 0)
 		return -1;
 	actor(a, sizeof(a));
 	snprintf(obj, sizeof(obj), "user:%lld", (long long)u.id);

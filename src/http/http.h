@@ -107,7 +107,7 @@ struct http_req {
 struct http_resp {
 	int status;
 	json_t *body;            /* JSON body (owned; the server frees it) */
-	const char *raw;         /* or raw bytes (static) ... */
+	const char *raw;         /* or raw bytes (copied when queued) ... */
 	size_t raw_len;
 	const char *ctype;       /* ... of this content type */
 	char set_cookie[256];

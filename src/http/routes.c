@@ -220,6 +220,30 @@ static int h_logout(struct http_req *rq, struct http_resp *rs)
 	return 0;
 }
 
+static int h_password(struct http_req *rq, struct http_resp *rs)
+{
+	const char *cur = NULL, *fresh = NULL;
+	struct jfield f[] = {
+		{ "current", JF_STRING, true, 1024, 0, 0, &cur, NULL },
+		{ "new", JF_STRING, true, 1024, 0, 0, &fresh, NULL },
+	};
+	json_t *doc;
+	struct perr e;
+	if (rq->who->token_id) {
+		perr_set(&e, PERR_FORBIDDEN, NULL, "log in to change your password");
+		return fail(rs, &e);
+	}
+	if (http_decode(rq->body, rq->body_len, f, 2, &doc, &e) != 0)
+		return fail(rs, &e);
+	int rc = identity_password_change(rq->st, rq->cfg, rq->actor, rq->who->login, cur, fresh,
+					  rq->client_addr, &e);
+	json_decref(doc);
+	if (rc != 0)
+		return fail(rs, &e);
+	rs->status = 204;
+	return 0;
+}
+
 /* ----------------------------------------------------------- provinces */
 
 static int add_province(void *ud, const struct store_province *p)
@@ -846,6 +870,8 @@ const struct route http_routes[] = {
 	{ "POST", "/api/v1/session", h_login, 0, SCOPE_NONE, "log in" },
 	{ "GET", "/api/v1/session", h_whoami, ALL, SCOPE_NONE, "who am I" },
 	{ "DELETE", "/api/v1/session", h_logout, ALL, SCOPE_NONE, "log out" },
+	{ "POST", "/api/v1/session/password", h_password, ALL, SCOPE_NONE,
+	  "change my password" },
 	{ "GET", "/api/v1/provinces", h_provinces, ALL, SCOPE_NONE, "list provinces" },
 	{ "GET", "/api/v1/orgs", h_org_list, ALL, SCOPE_NONE, "list organisations" },
 	{ "POST", "/api/v1/orgs", h_org_create, CERT, SCOPE_NONE, "create an organisation" },

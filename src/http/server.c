@@ -151,8 +151,10 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, struct req_ctx *ctx,
 			text = pstr_dup(PSTR_LIT("{}"));
 		r = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
 	} else {
+		/* Copied: a raw body may live in a per-thread buffer that the next
+		** request on this worker reuses before MHD has sent this one. */
 		r = MHD_create_response_from_buffer(rs->raw_len, (void *)rs->raw,
-						    MHD_RESPMEM_PERSISTENT);
+						    MHD_RESPMEM_MUST_COPY);
 	}
 	if (!r)
 		return MHD_NO;

@@ -377,6 +377,33 @@ int identity_login(struct store *st, const struct config *cfg, const char *login
 	return 0;
 }
 
+int identity_password_change(struct store *st, const struct config *cfg, const char *actor,
+			     const char *login, const char *current, const char *fresh,
+			     const char *addr, struct perr *err)
+{
+	struct store_user u;
+	int64_t retry;
+	char h[192], obj[48];
+	if (identity_login(st, cfg, login, current, addr, &u, &retry, err) != 0) {
+		if (err && err->kind == PERR_AUTH)
+			perr_set(err, PERR_FORBIDDEN, "current", "the current password is wrong");
+		return -1;
+	}
+	if (check_password(cfg, fresh, err) != 0) {
+		if (err)
+			pstrlcpy(err->field, "new", sizeof(err->field));
+		return -1;
+	}
+	if (strcmp(current, fresh) == 0)
+		return perr_set(err, PERR_INVALID, "new", "the new password must differ");
+	if (identity_password_hash(cfg, fresh, h, err) != 0 ||
+	    store_user_set_password(st, u.id, h, err) != 0 ||
+	    store_session_delete_user(st, u.id, err) != 0)
+		return -1;
+	snprintf(obj, sizeof(obj), "user:%lld", (long long)u.id);
+	return audit_append(st, actor, "user.password", obj, NULL, NULL, err);
+}
+
 /* ------------------------------------------------------------- sessions */
 
 static void random_hex(char *out, size_t bytes)

@@ -96,6 +96,13 @@ int identity_user_add(struct store *st, const struct config *cfg, const char *ac
 		      const struct user_spec *spec, struct store_user *out,
 		      struct perr *err);
 
+/* Change u's password after checking the current one (rate-limited like a
+** login). Ends every session of the user, so all log in again. Call in a
+** transaction. */
+int identity_password_change(struct store *st, const struct config *cfg, const char *actor,
+			     const char *login, const char *current, const char *fresh,
+			     const char *addr, struct perr *err);
+
 /* --------------------------------------------------------------- login */
 
 /* Check credentials with per-account and per-address rate limiting. On

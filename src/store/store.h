@@ -171,6 +171,7 @@ int store_session_insert(struct store *st, const struct store_session *s, struct
 int store_session_get(struct store *st, const char *id_hash, struct store_session *s,
 		      struct perr *err);
 int store_session_delete(struct store *st, const char *id_hash, struct perr *err);
+int store_session_delete_user(struct store *st, int64_t user_id, struct perr *err);
 int store_session_purge(struct store *st, int64_t now_ms, struct perr *err);
 
 struct store_token {

@@ -1030,6 +1030,15 @@ int store_session_delete(struct store *st, const char *id_hash, struct perr *err
 	return exec_step(st, s, err, "session");
 }
 
+int store_session_delete_user(struct store *st, int64_t user_id, struct perr *err)
+{
+	sqlite3_stmt *s = prep(st, "DELETE FROM session WHERE user_id = ?", err);
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, user_id);
+	return exec_step(st, s, err, "sessions");
+}
+
 int store_session_purge(struct store *st, int64_t now_ms, struct perr *err)
 {
 	sqlite3_stmt *s = prep(st, "DELETE FROM session WHERE expires_ms <= ?", err);

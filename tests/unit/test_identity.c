@@ -209,6 +209,38 @@ static void tokens(void **state)
 	tdb_close(t);
 }
 
+static void password_change(void **state)
+{
+	(void)state;
+	struct tdb *t = tdb_open();
+	struct perr e;
+	struct store_user u;
+	struct principal p;
+	char cookie[65], csrf[65];
+	int64_t retry;
+	identity_ratelimit_reset();
+	struct user_spec s = { "erin", "analyst", 0, NULL, "correct horse battery" };
+	assert_int_equal(identity_user_add(t->st, &t->cfg, "t", &s, &u, &e), 0);
+	assert_int_equal(identity_session_create(t->st, &t->cfg, &u, cookie, csrf, &e), 0);
+	assert_int_equal(identity_password_change(t->st, &t->cfg, "t", "erin", "wrong one",
+						  "a brand new passphrase", "a", &e), -1);
+	assert_string_equal(e.field, "current");
+	assert_int_equal(identity_password_change(t->st, &t->cfg, "t", "erin",
+						  "correct horse battery", "short", "a", &e), -1);
+	assert_string_equal(e.field, "new");
+	assert_int_equal(identity_password_change(t->st, &t->cfg, "t", "erin",
+						  "correct horse battery",
+						  "a brand new passphrase", "a", &e), 0);
+	/* old sessions end, the old password no longer works, the new one does */
+	assert_int_equal(identity_session_resolve(t->st, cookie, &p, &e), -1);
+	assert_int_equal(identity_login(t->st, &t->cfg, "erin", "correct horse battery", "b", &u,
+					&retry, &e), -1);
+	assert_int_equal(identity_login(t->st, &t->cfg, "erin", "a brand new passphrase", "b", &u,
+					&retry, &e), 0);
+	identity_ratelimit_reset();
+	tdb_close(t);
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
@@ -217,6 +249,7 @@ int main(void)
 		cmocka_unit_test(route_roles),  cmocka_unit_test(object_scope),
 		cmocka_unit_test(users_and_passwords), cmocka_unit_test(login_rate_limit),
 		cmocka_unit_test(sessions),     cmocka_unit_test(tokens),
+		cmocka_unit_test(password_change),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

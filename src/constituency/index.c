@@ -7,7 +7,7 @@
 ** lock. A rebuild (under a mutex, one at a time) reads all assets from the
 ** store, builds a new snapshot and swaps it in. The old snapshot is retired,
 ** not freed: it is freed by a later rebuild once it has been retired for
-** RETIRE_MS, far longer than any lookup can take, which is what makes
+** RETIRE_MS (2 s), thousands of times longer than a lookup takes, which is what makes
 ** lock-free reading safe without reference counts on the hot path.
 */
 #include <arpa/inet.h>
@@ -15,13 +15,14 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "constituency/constituency.h"
 #include "constituency/lpm.h"
 
-#define RETIRE_MS 10000
+#define RETIRE_MS 2000
 #define RECHECK_MS 1000
-#define MAX_RETIRED 64
+#define MAX_RETIRED 128
 
 struct entry {
 	int64_t org_id;
@@ -228,10 +229,22 @@ static struct snapshot *snap_get(struct store *st, struct perr *err)
 		}
 		nretired = k;
 		if (s) {
+			/* Under relentless churn the list can fill: then wait out the
+			** oldest one's grace period rather than free it early or leak. */
+			while (nretired == MAX_RETIRED) {
+				int64_t age = core_now_ms() - retired[0]->retired_ms;
+				if (age <= RETIRE_MS) {
+					int64_t ms = RETIRE_MS - age + 1;
+					struct timespec ts = { (time_t)(ms / 1000),
+							       (long)(ms % 1000) * 1000000L };
+					nanosleep(&ts, NULL);
+					continue;
+				}
+				snap_free(retired[0]);
+				memmove(retired, retired + 1, --nretired * sizeof(retired[0]));
+			}
 			s->retired_ms = now;
-			if (nretired < MAX_RETIRED)
-				retired[nretired++] = s;
-			/* else: leak rather than free under a possible reader */
+			retired[nretired++] = s;
 		}
 		plog(PLOG_INFO, "constituency: owner index rebuilt: generation %lld, %zu assets, %zu bytes",
 		     (long long)gen, n->nent, lpm_memory(n->lpm));

@@ -449,8 +449,8 @@ int constituency_org_delete(struct store *st, const struct principal *p,
 	if (store_org_delete(st, id, err) != 0) {
 		if (err && err->kind == PERR_CONFLICT)
 			perr_set(err, PERR_CONFLICT, NULL,
-				 "organisation %lld still has users, sub-organisations or "
-				 "tokens; remove those first",
+				 "organisation %lld still has users or sub-organisations; "
+				 "remove or move those first",
 				 (long long)id);
 		return -1;
 	}

@@ -110,6 +110,7 @@ struct http_resp {
 	const char *raw;         /* or raw bytes (copied when queued) ... */
 	size_t raw_len;
 	const char *ctype;       /* ... of this content type */
+	bool raw_free;           /* raw is heap memory the server frees */
 	char set_cookie[256];
 	int64_t retry_after;
 	struct perr err;         /* problem when status >= 400 and body is NULL */

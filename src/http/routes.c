@@ -117,15 +117,12 @@ static int h_healthz(struct http_req *rq, struct http_resp *rs)
 static int h_metrics(struct http_req *rq, struct http_resp *rs)
 {
 	(void)rq;
-	/* Rendered into a per-thread buffer that lives until the next metrics
-	** request on this thread, so the response can point at it. */
-	static _Thread_local struct pbuf b;
-	if (!b.max)
-		pbuf_init(&b, 4 << 20);
-	pbuf_reset(&b);
+	struct pbuf b;
+	pbuf_init(&b, 4 << 20);
 	metrics_render(&b);
-	rs->raw = b.ptr ? b.ptr : "";
 	rs->raw_len = b.len;
+	rs->raw = pbuf_take(&b);
+	rs->raw_free = true;
 	rs->ctype = "text/plain; version=0.0.4";
 	return 0;
 }

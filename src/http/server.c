@@ -461,6 +461,8 @@ answer:;
 	     secs * 1000, addr, rq.actor[0] ? rq.actor : "-");
 	plog_set_request_id(NULL);
 	json_decref(rs.body);
+	if (rs.raw_free)
+		free((void *)rs.raw);
 	for (int k = 0; k < 4; k++)
 		free((void *)rq.params[k]);
 	return ret;

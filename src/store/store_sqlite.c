@@ -351,6 +351,23 @@ static int each_row(struct store *st, sqlite3_stmt *s, row_fn row, void *ctx,
 	return r;
 }
 
+/* Step a statement expected to return at most one row: fill(out) on a row,
+** NOTFOUND ("WHAT not found") on none. */
+typedef void (*fill_fn)(sqlite3_stmt *s, void *out);
+static int one_row(struct store *st, sqlite3_stmt *s, fill_fn fill, void *out,
+		   struct perr *err, const char *what)
+{
+	int rc = sqlite3_step(s), r = 0;
+	if (rc == SQLITE_ROW)
+		fill(s, out);
+	else if (rc == SQLITE_DONE)
+		r = perr_set(err, PERR_NOTFOUND, NULL, "%s not found", what);
+	else
+		r = db_fail(st, err, what);
+	done(st, s);
+	return r;
+}
+
 /* ------------------------------------------------------------ provinces */
 
 struct cb {
@@ -415,8 +432,9 @@ int store_province_add(struct store *st, const struct store_province *p,
 
 #define ORG_COLS "id, name, sector, province, IFNULL(parent_id, 0), created_ms"
 
-static void org_from(sqlite3_stmt *s, struct store_org *o)
+static void org_from(sqlite3_stmt *s, void *out)
 {
+	struct store_org *o = out;
 	o->id = sqlite3_column_int64(s, 0);
 	col_text(s, 1, o->name, sizeof(o->name));
 	col_text(s, 2, o->sector, sizeof(o->sector));
@@ -464,16 +482,7 @@ int store_org_get(struct store *st, int64_t id, struct store_org *o, struct perr
 	if (!s)
 		return -1;
 	sqlite3_bind_int64(s, 1, id);
-	int rc = sqlite3_step(s), r = 0;
-	if (rc == SQLITE_ROW)
-		org_from(s, o);
-	else if (rc == SQLITE_DONE)
-		r = perr_set(err, PERR_NOTFOUND, NULL, "organisation %lld not found",
-			     (long long)id);
-	else
-		r = db_fail(st, err, "organisation");
-	done(st, s);
-	return r;
+	return one_row(st, s, org_from, o, err, "organisation");
 }
 
 int store_org_by_name(struct store *st, const char *name, struct store_org *o,
@@ -483,15 +492,7 @@ int store_org_by_name(struct store *st, const char *name, struct store_org *o,
 	if (!s)
 		return -1;
 	bind_text(s, 1, name);
-	int rc = sqlite3_step(s), r = 0;
-	if (rc == SQLITE_ROW)
-		org_from(s, o);
-	else if (rc == SQLITE_DONE)
-		r = perr_set(err, PERR_NOTFOUND, NULL, "organisation %s not found", name);
-	else
-		r = db_fail(st, err, "organisation");
-	done(st, s);
-	return r;
+	return one_row(st, s, org_from, o, err, "organisation");
 }
 
 int store_org_delete(struct store *st, int64_t id, struct perr *err)
@@ -554,8 +555,9 @@ int store_org_list(struct store *st, const struct store_org_filter *f,
 
 /* --------------------------------------------------------------- assets */
 
-static void asset_from(sqlite3_stmt *s, struct store_asset *a)
+static void asset_from(sqlite3_stmt *s, void *out)
 {
+	struct store_asset *a = out;
 	a->id = sqlite3_column_int64(s, 0);
 	a->org_id = sqlite3_column_int64(s, 1);
 	col_text(s, 2, a->type, sizeof(a->type));
@@ -587,15 +589,7 @@ int store_asset_get(struct store *st, int64_t id, struct store_asset *a, struct 
 	if (!s)
 		return -1;
 	sqlite3_bind_int64(s, 1, id);
-	int rc = sqlite3_step(s), r = 0;
-	if (rc == SQLITE_ROW)
-		asset_from(s, a);
-	else if (rc == SQLITE_DONE)
-		r = perr_set(err, PERR_NOTFOUND, NULL, "asset %lld not found", (long long)id);
-	else
-		r = db_fail(st, err, "asset");
-	done(st, s);
-	return r;
+	return one_row(st, s, asset_from, a, err, "asset");
 }
 
 int store_asset_find(struct store *st, const char *type, const char *value,
@@ -608,15 +602,7 @@ int store_asset_find(struct store *st, const char *type, const char *value,
 		return -1;
 	bind_text(s, 1, type);
 	bind_text(s, 2, value);
-	int rc = sqlite3_step(s), r = 0;
-	if (rc == SQLITE_ROW)
-		asset_from(s, a);
-	else if (rc == SQLITE_DONE)
-		r = perr_set(err, PERR_NOTFOUND, NULL, "no such asset");
-	else
-		r = db_fail(st, err, "asset");
-	done(st, s);
-	return r;
+	return one_row(st, s, asset_from, a, err, "asset");
 }
 
 int store_asset_delete(struct store *st, int64_t id, struct perr *err)
@@ -653,8 +639,9 @@ int store_asset_list(struct store *st, int64_t org_id, store_asset_fn fn, void *
 
 /* ------------------------------------------------------------- contacts */
 
-static void contact_from(sqlite3_stmt *s, struct store_contact *c)
+static void contact_from(sqlite3_stmt *s, void *out)
 {
+	struct store_contact *c = out;
 	c->id = sqlite3_column_int64(s, 0);
 	c->org_id = sqlite3_column_int64(s, 1);
 	col_text(s, 2, c->name, sizeof(c->name));
@@ -694,15 +681,7 @@ int store_contact_get(struct store *st, int64_t id, struct store_contact *c,
 	if (!s)
 		return -1;
 	sqlite3_bind_int64(s, 1, id);
-	int rc = sqlite3_step(s), r = 0;
-	if (rc == SQLITE_ROW)
-		contact_from(s, c);
-	else if (rc == SQLITE_DONE)
-		r = perr_set(err, PERR_NOTFOUND, NULL, "contact %lld not found", (long long)id);
-	else
-		r = db_fail(st, err, "contact");
-	done(st, s);
-	return r;
+	return one_row(st, s, contact_from, c, err, "contact");
 }
 
 int store_contact_delete(struct store *st, int64_t id, struct perr *err)
@@ -739,8 +718,9 @@ int store_contact_list(struct store *st, int64_t org_id, store_contact_fn fn,
 #define USER_COLS \
 	"id, login, role, IFNULL(org_id, 0), IFNULL(province, ''), pwhash, disabled, created_ms"
 
-static void user_from(sqlite3_stmt *s, struct store_user *u)
+static void user_from(sqlite3_stmt *s, void *out)
 {
+	struct store_user *u = out;
 	u->id = sqlite3_column_int64(s, 0);
 	col_text(s, 1, u->login, sizeof(u->login));
 	col_text(s, 2, u->role, sizeof(u->role));
@@ -777,15 +757,7 @@ int store_user_insert(struct store *st, struct store_user *u, struct perr *err)
 static int user_one(struct store *st, sqlite3_stmt *s, struct store_user *u,
 		    struct perr *err)
 {
-	int rc = sqlite3_step(s), r = 0;
-	if (rc == SQLITE_ROW)
-		user_from(s, u);
-	else if (rc == SQLITE_DONE)
-		r = perr_set(err, PERR_NOTFOUND, NULL, "user not found");
-	else
-		r = db_fail(st, err, "user");
-	done(st, s);
-	return r;
+	return one_row(st, s, user_from, u, err, "user");
 }
 
 int store_user_get(struct store *st, int64_t id, struct store_user *u, struct perr *err)
@@ -867,8 +839,9 @@ int64_t store_user_count(struct store *st)
 
 /* ---------------------------------------------------------------- teams */
 
-static void team_from(sqlite3_stmt *s, struct store_team *t)
+static void team_from(sqlite3_stmt *s, void *out)
 {
+	struct store_team *t = out;
 	t->id = sqlite3_column_int64(s, 0);
 	col_text(s, 1, t->name, sizeof(t->name));
 	col_text(s, 2, t->province, sizeof(t->province));
@@ -897,15 +870,7 @@ int store_team_get(struct store *st, int64_t id, struct store_team *t, struct pe
 	if (!s)
 		return -1;
 	sqlite3_bind_int64(s, 1, id);
-	int rc = sqlite3_step(s), r = 0;
-	if (rc == SQLITE_ROW)
-		team_from(s, t);
-	else if (rc == SQLITE_DONE)
-		r = perr_set(err, PERR_NOTFOUND, NULL, "team %lld not found", (long long)id);
-	else
-		r = db_fail(st, err, "team");
-	done(st, s);
-	return r;
+	return one_row(st, s, team_from, t, err, "team");
 }
 
 int store_team_delete(struct store *st, int64_t id, struct perr *err)
@@ -1054,8 +1019,9 @@ int store_session_purge(struct store *st, int64_t now_ms, struct perr *err)
 	"id, user_id, name, hash, readonly, IFNULL(org_id, 0), province, created_ms, " \
 	"last_used_ms, revoked_ms"
 
-static void token_from(sqlite3_stmt *s, struct store_token *t)
+static void token_from(sqlite3_stmt *s, void *out)
 {
+	struct store_token *t = out;
 	t->id = sqlite3_column_int64(s, 0);
 	t->user_id = sqlite3_column_int64(s, 1);
 	col_text(s, 2, t->name, sizeof(t->name));
@@ -1091,15 +1057,7 @@ int store_token_insert(struct store *st, struct store_token *t, struct perr *err
 static int token_one(struct store *st, sqlite3_stmt *s, struct store_token *t,
 		     struct perr *err)
 {
-	int rc = sqlite3_step(s), r = 0;
-	if (rc == SQLITE_ROW)
-		token_from(s, t);
-	else if (rc == SQLITE_DONE)
-		r = perr_set(err, PERR_NOTFOUND, NULL, "token not found");
-	else
-		r = db_fail(st, err, "token");
-	done(st, s);
-	return r;
+	return one_row(st, s, token_from, t, err, "token");
 }
 
 int store_token_by_hash(struct store *st, const char *hash, struct store_token *t,

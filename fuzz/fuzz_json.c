@@ -6,10 +6,11 @@
 ** contract for any bytes at all.  The first input byte picks one of a set of
 ** field specs copied from the handlers in src/http/routes.c (log-in,
 ** organisation create and patch, asset, contact, user, team, team member,
-** token) plus one synthetic spec with awkward bounds (negative minimum,
-** zero-length strings, a required bool); bit 0x40 of that byte drops the
-** "present" pointers, as most handlers do.  The rest of the input is the
-** body.  Seeds in fuzz/corpus/json/ start with an ASCII digit '0'..'9'.
+** token, password change) plus one synthetic spec with awkward bounds
+** (negative minimum, zero-length strings, a required bool); bit 0x40 of that
+** byte drops the "present" pointers, as most handlers do.  The rest of the
+** input is the body.  Seeds in fuzz/corpus/json/ start with the spec's
+** index as an ASCII character: '0'..'9', then ':' for the password change.
 **
 ** Checked on success: the document is an object holding only declared keys;
 ** every required field is present with a non-NULL output; each string output
@@ -96,6 +97,9 @@ static const struct spec specs[] = {
 		{ "wide", JF_INT, false, 0, INT64_MIN, INT64_MAX, NULL, NULL },
 		{ "flag", JF_BOOL, true, 0, 0, 0, NULL, NULL },
 		{ "s", JF_STRING, false, 1, 0, 0, NULL, NULL } } },
+	{ "password change", 2, {
+		{ "current", JF_STRING, true, 1024, 0, 0, NULL, NULL },
+		{ "new", JF_STRING, true, 1024, 0, 0, NULL, NULL } } },
 };
 #define NSPECS (sizeof(specs) / sizeof(specs[0]))
 

@@ -45,7 +45,7 @@ static const struct key keys[] = {
 	{ "auth", "password_min", K_INT, F(password_min), "12", 8, 1024,
 	  "minimum password length, characters" },
 	{ "auth", "login_max_failures", K_INT, F(login_max_fail), "5", 1, 1000,
-	  "failed logins per account or address before delays start" },
+	  "failed logins per account before delays start (per address: five times as many)" },
 	{ "auth", "login_max_delay", K_INT, F(login_max_delay), "900", 1, 86400,
 	  "longest delay imposed after repeated failures, seconds" },
 	{ "auth", "argon2_ops", K_INT, F(pwhash_ops), "3", 1, 100,

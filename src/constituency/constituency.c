@@ -184,9 +184,11 @@ static int canon_url(const char *v, char *out, size_t outsz, struct perr *err)
 	} else if (inet_pton(AF_INET6, host, b) == 1) {
 		inet_ntop(AF_INET6, b, chost, sizeof(chost));
 		v6 = true;
-	} else if (canon_domain(host, chost, sizeof(chost), err) != 0) {
-		return perr_set(err, PERR_INVALID, "value", "bad URL host: %s",
-				err ? err->msg : "");
+	} else {
+		struct perr e;
+		perr_clear(&e);
+		if (canon_domain(host, chost, sizeof(chost), &e) != 0)
+			return perr_set(err, PERR_INVALID, "value", "bad URL host: %s", e.msg);
 	}
 	/* drop the fragment: it never reaches the server */
 	const char *hash = path.n ? memchr(path.p, '#', path.n) : NULL;
@@ -199,7 +201,9 @@ static int canon_url(const char *v, char *out, size_t outsz, struct perr *err)
 	int w = snprintf(out, outsz, "%s%s%s%s%s%s%.*s", scheme, v6 ? "[" : "", chost,
 			 v6 ? "]" : "", port, path.n && path.p[0] == '/' ? "" : "/",
 			 (int)path.n, path.p);
-	if (w < 0 || (size_t)w >= outsz)
+	/* The canonical form can be longer than the input (an added "/", an
+	** IPv6 host spelled out); it must still pass the length rule itself. */
+	if (w < 0 || (size_t)w >= outsz || w > 500)
 		return perr_set(err, PERR_INVALID, "value", "URL too long");
 	return 0;
 }

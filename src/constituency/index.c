@@ -358,21 +358,13 @@ int constituency_lookup(struct store *st, enum lookup_kind kind, const char *que
 	memset(r, 0, sizeof(*r));
 	char canon[512];
 	/* validate before touching the index, so bad input costs nothing */
-	switch (kind) {
-	case LOOKUP_IP:
-		break;
-	case LOOKUP_DOMAIN:
-		if (constituency_asset_canon("domain", query, canon, sizeof(canon), err) != 0)
-			return perr_set(err, PERR_INVALID, "domain", "%s", err ? err->msg : "");
-		break;
-	case LOOKUP_ASN:
-		if (constituency_asset_canon("asn", query, canon, sizeof(canon), err) != 0)
-			return perr_set(err, PERR_INVALID, "asn", "%s", err ? err->msg : "");
-		break;
-	case LOOKUP_URL:
-		if (constituency_asset_canon("url", query, canon, sizeof(canon), err) != 0)
-			return perr_set(err, PERR_INVALID, "url", "%s", err ? err->msg : "");
-		break;
+	static const char *const types[] = { NULL, "domain", "asn", "url" };
+	static const char *const fields[] = { "ip", "domain", "asn", "url" };
+	if (kind != LOOKUP_IP) {
+		struct perr e;
+		perr_clear(&e);
+		if (constituency_asset_canon(types[kind], query, canon, sizeof(canon), &e) != 0)
+			return perr_set(err, PERR_INVALID, fields[kind], "%s", e.msg);
 	}
 	struct snapshot *s = snap_get(st, err);
 	if (!s)

@@ -694,7 +694,11 @@ static int h_team_add_member(struct http_req *rq, struct http_resp *rs)
 	if (http_decode(rq->body, rq->body_len, f, 1, &doc, &e) != 0)
 		return fail(rs, &e);
 	json_decref(doc);
-	if (!rq->ids[0] || store_team_get(rq->st, rq->ids[0], &t, &e) != 0)
+	if (!rq->ids[0]) {
+		perr_set(&e, PERR_NOTFOUND, NULL, "no such team");
+		return fail(rs, &e);
+	}
+	if (store_team_get(rq->st, rq->ids[0], &t, &e) != 0)
 		return fail(rs, &e);
 	if (store_user_get(rq->st, user, &u, &e) != 0) {
 		perr_set(&e, PERR_INVALID, "user", "no such user");

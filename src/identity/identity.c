@@ -298,13 +298,15 @@ static struct rl_slot *rl_find(const char *key, bool create)
 	return victim;
 }
 
-static int64_t rl_wait(const struct config *cfg, const char *key, int64_t now)
+/* Seconds key must still wait, given that delays start after max_fail. */
+static int64_t rl_wait(const struct config *cfg, const char *key, int64_t max_fail,
+		       int64_t now)
 {
 	int64_t wait = 0;
 	pthread_mutex_lock(&rl_lock);
 	struct rl_slot *s = rl_find(key, false);
-	if (s && s->failures >= cfg->login_max_fail) {
-		int64_t over = s->failures - cfg->login_max_fail;
+	if (s && s->failures >= max_fail) {
+		int64_t over = s->failures - max_fail;
 		int64_t delay = over >= 20 ? cfg->login_max_delay : (int64_t)1 << over;
 		if (delay > cfg->login_max_delay)
 			delay = cfg->login_max_delay;
@@ -342,7 +344,11 @@ int identity_login(struct store *st, const struct config *cfg, const char *login
 	snprintf(ku, sizeof(ku), "u:%s", login);
 	snprintf(ka, sizeof(ka), "a:%s", addr ? addr : "");
 	int64_t now = core_now_ms();
-	int64_t w1 = rl_wait(cfg, ku, now), w2 = rl_wait(cfg, ka, now);
+	/* An address is allowed more failures than an account: many people may
+	** share one address (a ministry behind one NAT), and one of them
+	** mistyping must not lock out the rest. */
+	int64_t w1 = rl_wait(cfg, ku, cfg->login_max_fail, now);
+	int64_t w2 = rl_wait(cfg, ka, cfg->login_max_fail * 5, now);
 	*retry_after = w1 > w2 ? w1 : w2;
 	if (*retry_after > 0) {
 		plog(PLOG_WARN, "login: throttled login=%s addr=%s", login, addr);

@@ -303,9 +303,13 @@ int store_migrate(struct store *st, int *applied, struct perr *err)
 		continue;
 fail:
 		store_rollback(st);
-		return perr_set(err, err ? err->kind : PERR_INTERNAL, NULL,
-				"migration %s failed: %s", store_migrations[v].name,
-				err ? err->msg : "");
+		{
+			struct perr why = { PERR_INTERNAL, "", "" };
+			if (err)
+				why = *err;
+			return perr_set(err, why.kind, NULL, "migration %s failed: %s",
+					store_migrations[v].name, why.msg);
+		}
 	}
 	return 0;
 }

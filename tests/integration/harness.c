@@ -67,7 +67,7 @@ void h_init(void)
 	unsetenv("PARAPET_CONFIG");
 	unsetenv("PARAPET_HTTP_MAX_BODY");
 	unsetenv("PARAPET_AUTH_LOGIN_MAX_FAILURES");
-	setenv("PARAPET_LOG_LEVEL", "info", 1);
+	unsetenv("PARAPET_LOG_LEVEL");
 	signal(SIGPIPE, SIG_IGN);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	atexit(kill_live);
@@ -466,10 +466,15 @@ void h_server_start(struct h_server *s, const char *data_dir, const char *const 
 
 int h_server_stop(struct h_server *s)
 {
+	return h_server_stop_sig(s, SIGTERM);
+}
+
+int h_server_stop_sig(struct h_server *s, int sig)
+{
 	if (!s || !s->running)
 		return -1;
 	s->running = false;
-	kill(s->pid, SIGTERM);
+	kill(s->pid, sig);
 	int st = 0, rc = -1;
 	for (int i = 0; i < 2000; i++) {
 		pid_t w = waitpid(s->pid, &st, WNOHANG);

@@ -89,6 +89,8 @@ void h_server_start(struct h_server *s, const char *data_dir, const char *const 
 /* SIGTERM, wait (up to 20 s, then SIGKILL). Returns the exit status as
 ** h_proc.status does, or -1 when it was not running. Idempotent. */
 int h_server_stop(struct h_server *s);
+/* The same with another signal (SIGINT, ...). */
+int h_server_stop_sig(struct h_server *s, int sig);
 
 /* ----------------------------------------------------------------- HTTP */
 

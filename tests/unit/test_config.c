@@ -129,6 +129,31 @@ static void dump_lists_every_key(void **state)
 	free(buf);
 }
 
+/* docs/parapet.conf.md embeds the dump of the defaults: a key added to the
+** table without regenerating the reference (scripts/gen-conf-doc) fails. */
+static void reference_is_current(void **state)
+{
+	(void)state;
+	const char *doc = getenv("CONF_DOC_PATH");
+	assert_non_null(doc);
+	FILE *f = fopen(doc, "r");
+	assert_non_null(f);
+	static char text[65536];
+	size_t n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	struct config c;
+	config_defaults(&c);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	config_dump(&c, m);
+	fclose(m);
+	if (!strstr(text, buf))
+		fail_msg("docs/parapet.conf.md is stale: run scripts/gen-conf-doc");
+	free(buf);
+}
+
 int main(void)
 {
 	unsetenv("PARAPET_AUTH_ARGON2_OPS");
@@ -138,6 +163,7 @@ int main(void)
 		cmocka_unit_test(unknown_key_names_line), cmocka_unit_test(out_of_range),
 		cmocka_unit_test(missing_file),     cmocka_unit_test(environment_overrides),
 		cmocka_unit_test(dump_lists_every_key),
+		cmocka_unit_test(reference_is_current),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

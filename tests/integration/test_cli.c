@@ -1,0 +1,610 @@
+/*
+** test_cli.c — the `parapet` command line as operators and scripts use it:
+** help and usage, exit codes (0 done, 1 failed, 2 usage), user and token
+** creation, the all-or-nothing constituency import, audit-chain
+** verification against a database tampered with by the sqlite3 tool, schema
+** versions from the future, and configuration checking.
+*/
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+
+#define PW "cli-password-123"
+
+static char *dir; /* per-test data directory */
+
+static int mkdir_setup(void **state)
+{
+	(void)state;
+	dir = h_tmpdir("cli");
+	return 0;
+}
+
+static int mkdir_teardown(void **state)
+{
+	(void)state;
+	h_rmdir(dir);
+	dir = NULL;
+	return 0;
+}
+
+#define RUN(p, stdin_data, ...) h_cli((p), dir, (stdin_data), __VA_ARGS__, NULL)
+
+static void expect_exit(const struct h_proc *p, int code, const char *what)
+{
+	if (p->status != code)
+		fail_msg("%s: exit %d, expected %d\nstdout: %s\nstderr: %s", what, p->status, code,
+			 p->out, p->err);
+}
+
+/* Run sqlite3 on the data directory's database. */
+static void sql(const char *d, const char *stmt, char **out)
+{
+	char *db = h_fmt("%s/parapet.db", d);
+	const char *argv[] = { "sqlite3", db, stmt, NULL };
+	struct h_proc p;
+	if (h_run(&p, NULL, NULL, argv) != 0)
+		fail_msg("cannot run sqlite3");
+	free(db);
+	if (p.status != 0)
+		fail_msg("sqlite3 %s: exit %d: %s", stmt, p.status, p.err);
+	if (out)
+		*out = strdup(p.out);
+	h_proc_free(&p);
+}
+
+/* ------------------------------------------------------- help, usage */
+
+static void test_help_lists_commands(void **state)
+{
+	(void)state;
+	static const char *cmds[] = { "serve",      "migrate",     "check-config",
+				      "user add",   "user list",   "user passwd",
+				      "token add",  "token revoke", "org add",
+				      "org list",   "org show",    "org rm",
+				      "asset add",  "asset rm",    "import constituency",
+				      "lookup",     "audit verify", "audit list",
+				      "provinces" };
+	struct h_proc p;
+	RUN(&p, NULL, "help");
+	expect_exit(&p, 0, "parapet help");
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		char *line = h_fmt("\n  %s ", cmds[i]);
+		H_CONTAINS(p.out, line);
+		free(line);
+	}
+	H_CONTAINS(p.out, "--data DIR");
+	h_proc_free(&p);
+	/* --help is the same text; no command at all is a usage error. */
+	RUN(&p, NULL, "--help");
+	expect_exit(&p, 0, "parapet --help");
+	H_CONTAINS(p.out, "import constituency");
+	h_proc_free(&p);
+	const char *argv[] = { h_bin(), NULL };
+	h_run(&p, NULL, NULL, argv);
+	expect_exit(&p, 2, "parapet (no command)");
+	H_CONTAINS(p.err, "usage: parapet");
+	h_proc_free(&p);
+}
+
+static void test_command_help(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *w1, *w2, *want;
+	} c[] = {
+		{ "user", "add", "--password-stdin" },
+		{ "token", "add", "--readonly" },
+		{ "org", "add", "--province" },
+		{ "import", "constituency", "FILE.csv" },
+		{ "audit", "verify", "hash chain" },
+	};
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		struct h_proc p;
+		RUN(&p, NULL, c[i].w1, c[i].w2, "--help");
+		expect_exit(&p, 0, c[i].w1);
+		char *u = h_fmt("usage: parapet %s %s", c[i].w1, c[i].w2);
+		H_CONTAINS(p.out, u);
+		H_CONTAINS(p.out, c[i].want);
+		free(u);
+		h_proc_free(&p);
+	}
+	/* --help does nothing else: no user was created. */
+	struct h_proc p;
+	RUN(&p, PW "\n", "user", "add", "ghost", "--role", "admin", "--password-stdin", "--help");
+	expect_exit(&p, 0, "user add --help");
+	h_proc_free(&p);
+	RUN(&p, NULL, "user", "list");
+	expect_exit(&p, 0, "user list");
+	assert_null(strstr(p.out, "ghost"));
+	h_proc_free(&p);
+}
+
+static void test_unknown_command_and_usage_errors(void **state)
+{
+	(void)state;
+	struct h_proc p;
+	RUN(&p, NULL, "frobnicate");
+	expect_exit(&p, 2, "unknown command");
+	H_CONTAINS(p.err, "unknown command frobnicate");
+	h_proc_free(&p);
+	RUN(&p, NULL, "org");
+	expect_exit(&p, 2, "incomplete command");
+	h_proc_free(&p);
+	RUN(&p, NULL, "--colour", "help");
+	expect_exit(&p, 2, "unknown global option");
+	H_CONTAINS(p.err, "--colour");
+	h_proc_free(&p);
+	/* Missing required options or arguments: usage, exit 2. */
+	RUN(&p, PW "\n", "user", "add", "nobody", "--password-stdin");
+	expect_exit(&p, 2, "user add without --role");
+	H_CONTAINS(p.err, "usage: parapet user add");
+	h_proc_free(&p);
+	RUN(&p, NULL, "asset", "add", "1", "cidr");
+	expect_exit(&p, 2, "asset add without value");
+	h_proc_free(&p);
+	RUN(&p, NULL, "org", "show", "one");
+	expect_exit(&p, 2, "org show with a non-id");
+	H_CONTAINS(p.err, "not an id");
+	h_proc_free(&p);
+	RUN(&p, NULL, "token", "add", "x", "--name");
+	expect_exit(&p, 2, "token add --name without value");
+	h_proc_free(&p);
+}
+
+/* ------------------------------------------------------ users, tokens */
+
+static void test_user_add_validation(void **state)
+{
+	(void)state;
+	struct h_proc p;
+	RUN(&p, "short\n", "user", "add", "shorty", "--role", "analyst", "--password-stdin");
+	expect_exit(&p, 1, "short password");
+	H_CONTAINS(p.err, "password");
+	H_CONTAINS(p.err, "at least 12 characters");
+	h_proc_free(&p);
+	RUN(&p, "", "user", "add", "nopw", "--role", "analyst", "--password-stdin");
+	expect_exit(&p, 1, "no password on stdin");
+	h_proc_free(&p);
+	RUN(&p, PW "\n", "user", "add", "Bad Login", "--role", "analyst", "--password-stdin");
+	expect_exit(&p, 1, "bad login");
+	H_CONTAINS(p.err, "login");
+	h_proc_free(&p);
+	RUN(&p, PW "\n", "user", "add", "bob", "--role", "wizard", "--password-stdin");
+	expect_exit(&p, 1, "bad role");
+	H_CONTAINS(p.err, "role");
+	h_proc_free(&p);
+	RUN(&p, PW "\n", "user", "add", "prov", "--role", "provincial", "--password-stdin");
+	expect_exit(&p, 1, "provincial without province");
+	H_CONTAINS(p.err, "province");
+	h_proc_free(&p);
+	RUN(&p, PW "\n", "user", "add", "cons", "--role", "constituent", "--org", "42",
+	    "--password-stdin");
+	expect_exit(&p, 1, "constituent of a missing org");
+	H_CONTAINS(p.err, "42");
+	h_proc_free(&p);
+	/* None of them exists; a good one does, once. */
+	RUN(&p, PW "\n", "user", "add", "alice", "--role", "analyst", "--password-stdin");
+	expect_exit(&p, 0, "good user");
+	h_proc_free(&p);
+	RUN(&p, PW "\n", "user", "add", "alice", "--role", "analyst", "--password-stdin");
+	expect_exit(&p, 1, "duplicate login");
+	H_CONTAINS(p.err, "taken");
+	h_proc_free(&p);
+	RUN(&p, NULL, "user", "list");
+	expect_exit(&p, 0, "user list");
+	H_CONTAINS(p.out, "alice");
+	const char *absent[] = { "shorty", "nopw", "Bad Login", "bob", "prov", "cons" };
+	for (size_t i = 0; i < sizeof(absent) / sizeof(absent[0]); i++) {
+		char *col = h_fmt(" %s ", absent[i]);
+		if (strstr(p.out, col))
+			fail_msg("user %s was created: %s", absent[i], p.out);
+		free(col);
+	}
+	h_proc_free(&p);
+	/* A Persian passphrase of 12 characters is long enough (characters, not
+	** bytes, count); 11 is not, however many bytes. */
+	RUN(&p, "رمزعبورامن۱۲\n", "user", "add", "reza", "--role", "analyst",
+	    "--password-stdin");
+	expect_exit(&p, 0, "12-character Persian password");
+	h_proc_free(&p);
+	RUN(&p, "رمزعبورامن۱\n", "user", "add", "reza2", "--role", "analyst",
+	    "--password-stdin");
+	expect_exit(&p, 1, "11-character Persian password");
+	h_proc_free(&p);
+}
+
+static void test_token_add_prints_one_line(void **state)
+{
+	(void)state;
+	h_user_add(dir, "tok", "analyst", 0, NULL, PW);
+	struct h_proc p;
+	RUN(&p, NULL, "token", "add", "tok", "--name", "script", "--readonly");
+	expect_exit(&p, 0, "token add");
+	size_t n = strlen(p.out);
+	assert_int_equal(n, 4 + 64 + 1);
+	assert_memory_equal(p.out, "prt_", 4);
+	for (size_t i = 4; i < 68; i++)
+		if (!isxdigit((unsigned char)p.out[i]) || isupper((unsigned char)p.out[i]))
+			fail_msg("token has a non-hex character: %s", p.out);
+	assert_int_equal(p.out[68], '\n');
+	char *first = strdup(p.out);
+	h_proc_free(&p);
+	/* Every token is new. */
+	RUN(&p, NULL, "token", "add", "tok");
+	expect_exit(&p, 0, "second token add");
+	assert_string_not_equal(p.out, first);
+	free(first);
+	h_proc_free(&p);
+	/* No token for a missing user, and nothing on stdout. */
+	RUN(&p, NULL, "token", "add", "ghost");
+	expect_exit(&p, 1, "token for a missing user");
+	assert_string_equal(p.out, "");
+	h_proc_free(&p);
+	/* The token is never stored in clear. */
+	char *rows;
+	sql(dir, "SELECT count(*) FROM token WHERE hash LIKE 'prt_%'", &rows);
+	assert_string_equal(rows, "0\n");
+	free(rows);
+}
+
+/* ------------------------------------------------------------- import */
+
+static const char good_csv[] =
+	"organisation,province,sector,parent,kind,value,name,email,phone,role,lang,pgp\n"
+	"Ministry of Roads,Tehran,government,,cidr,10.50.0.0/16,,,,,,\n"
+	"Ministry of Roads,,,,domain,roads.example,,,,,,\n"
+	"Ministry of Roads,,,,contact,,Sara Ahmadi,soc@roads.example,+98 21 0000,CISO,fa,\n"
+	"Roads Agency,Fars,\"transport, roads\",Ministry of Roads,cidr,10.50.7.0/24,,,,,,\n"
+	"Roads Agency,Fars,,,asn,AS64600,,,,,,\n";
+
+static void test_import_good_csv(void **state)
+{
+	(void)state;
+	char *f = h_write_file(dir, "good.csv", good_csv);
+	struct h_proc p;
+	RUN(&p, NULL, "import", "constituency", f);
+	expect_exit(&p, 0, "import good.csv");
+	H_CONTAINS(p.out, "imported 5 rows: 2 organisations, 4 assets, 1 contacts");
+	h_proc_free(&p);
+	free(f);
+	/* The data is there and indexed: nested network to the agency. */
+	RUN(&p, NULL, "lookup", "10.50.7.9");
+	expect_exit(&p, 0, "lookup 10.50.7.9");
+	H_CONTAINS(p.out, "Roads Agency");
+	h_proc_free(&p);
+	RUN(&p, NULL, "lookup", "10.50.8.9");
+	expect_exit(&p, 0, "lookup 10.50.8.9");
+	H_CONTAINS(p.out, "Ministry of Roads");
+	h_proc_free(&p);
+	RUN(&p, NULL, "lookup", "www.roads.example");
+	expect_exit(&p, 0, "lookup www.roads.example");
+	H_CONTAINS(p.out, "Ministry of Roads");
+	h_proc_free(&p);
+	RUN(&p, NULL, "lookup", "10.99.0.1");
+	expect_exit(&p, 1, "lookup of an unowned address");
+	h_proc_free(&p);
+	RUN(&p, NULL, "--json", "org", "show", "2");
+	expect_exit(&p, 0, "org show 2");
+	json_t *j = json_loads(p.out, 0, NULL);
+	assert_non_null(j);
+	assert_string_equal(h_jstr(j, "name"), "Roads Agency");
+	assert_string_equal(h_jstr(j, "sector"), "transport, roads");
+	assert_int_equal(h_jint(j, "parent"), 1);
+	assert_int_equal(json_array_size(json_object_get(j, "assets")), 2);
+	json_decref(j);
+	h_proc_free(&p);
+	RUN(&p, NULL, "--json", "org", "show", "1");
+	j = json_loads(p.out, 0, NULL);
+	json_t *contacts = json_object_get(j, "contacts");
+	assert_int_equal(json_array_size(contacts), 1);
+	assert_string_equal(h_jstr(json_array_get(contacts, 0), "email"), "soc@roads.example");
+	assert_string_equal(h_jstr(json_array_get(contacts, 0), "lang"), "fa");
+	json_decref(j);
+	h_proc_free(&p);
+	/* Standard input works too, and re-importing the same rows conflicts
+	** (every asset has one owner already), importing nothing. */
+	RUN(&p, good_csv, "import", "constituency", "-");
+	expect_exit(&p, 1, "re-import");
+	H_CONTAINS(p.err, "line 2");
+	H_CONTAINS(p.err, "nothing was imported");
+	h_proc_free(&p);
+	/* Every write is in the audit log, and the chain is intact. */
+	RUN(&p, NULL, "audit", "verify");
+	expect_exit(&p, 0, "audit verify");
+	H_CONTAINS(p.out, "intact: 7 entries");
+	h_proc_free(&p);
+}
+
+static void test_import_bad_row_imports_nothing(void **state)
+{
+	(void)state;
+	h_migrate(dir);
+	char *before_orgs, *before_audit;
+	sql(dir, "SELECT count(*) FROM org", &before_orgs);
+	sql(dir, "SELECT count(*) FROM audit", &before_audit);
+	/* Line 4 (the third data row) has host bits set. */
+	const char *csv =
+		"organisation,province,sector,parent,kind,value,name,email,phone,role,lang,pgp\n"
+		"Ministry of Roads,Tehran,government,,cidr,10.50.0.0/16,,,,,,\n"
+		"Ministry of Roads,,,,domain,roads.example,,,,,,\n"
+		"Ministry of Roads,,,,cidr,10.60.1.2/16,,,,,,\n"
+		"Roads Agency,Fars,,Ministry of Roads,asn,AS64600,,,,,,\n";
+	char *f = h_write_file(dir, "bad.csv", csv);
+	struct h_proc p;
+	RUN(&p, NULL, "import", "constituency", f);
+	expect_exit(&p, 1, "import bad.csv");
+	H_CONTAINS(p.err, "line 4:");
+	H_CONTAINS(p.err, "10.60.0.0/16");
+	assert_null(strstr(p.err, "line 2:"));
+	assert_null(strstr(p.err, "line 5:"));
+	H_CONTAINS(p.err, "nothing was imported");
+	h_proc_free(&p);
+	free(f);
+	char *after_orgs, *after_audit;
+	sql(dir, "SELECT count(*) FROM org", &after_orgs);
+	sql(dir, "SELECT count(*) FROM audit", &after_audit);
+	assert_string_equal(after_orgs, before_orgs);
+	assert_string_equal(after_audit, before_audit);
+	free(after_orgs);
+	free(after_audit);
+	char *assets;
+	sql(dir, "SELECT count(*) FROM asset", &assets);
+	assert_string_equal(assets, "0\n");
+	free(assets);
+	RUN(&p, NULL, "lookup", "10.50.0.1");
+	expect_exit(&p, 1, "lookup after failed import");
+	h_proc_free(&p);
+
+	/* Several bad rows: each one named. Unknown province, bad e-mail, unknown
+	** parent, bad kind. */
+	const char *csv2 =
+		"organisation,province,sector,parent,kind,value,name,email,phone,role,lang,pgp\n"
+		"Good Org,Tehran,,,domain,good.example,,,,,,\n"
+		"Atlantis Org,Atlantis,,,,,,,,,,\n"
+		"Good Org,,,,contact,,Ali,not-an-email,,,en,\n"
+		"Orphan Org,Tehran,,Nobody,,,,,,,,\n"
+		"Good Org,,,,router,10.0.0.0/8,,,,,,\n";
+	f = h_write_file(dir, "bad2.csv", csv2);
+	RUN(&p, NULL, "import", "constituency", f);
+	expect_exit(&p, 1, "import bad2.csv");
+	H_CONTAINS(p.err, "line 3:");
+	H_CONTAINS(p.err, "line 4:");
+	H_CONTAINS(p.err, "line 5:");
+	H_CONTAINS(p.err, "line 6:");
+	assert_null(strstr(p.err, "line 2:"));
+	H_CONTAINS(p.err, "4 row(s) rejected");
+	h_proc_free(&p);
+	free(f);
+	sql(dir, "SELECT count(*) FROM org", &after_orgs);
+	assert_string_equal(after_orgs, before_orgs);
+	free(after_orgs);
+	free(before_orgs);
+	free(before_audit);
+
+	/* A bad header is line 1. */
+	f = h_write_file(dir, "bad3.csv", "organisation,provence\nX,Tehran\n");
+	RUN(&p, NULL, "import", "constituency", f);
+	expect_exit(&p, 1, "import bad3.csv");
+	H_CONTAINS(p.err, "line 1:");
+	H_CONTAINS(p.err, "provence");
+	h_proc_free(&p);
+	free(f);
+	/* A missing file is an error, not an empty import. */
+	RUN(&p, NULL, "import", "constituency", "/nonexistent/file.csv");
+	expect_exit(&p, 1, "import of a missing file");
+	h_proc_free(&p);
+}
+
+/* -------------------------------------------------------------- audit */
+
+/* A data directory whose audit log has 6 entries. */
+static void audited(const char *d)
+{
+	h_migrate(d);
+	h_org_add(d, "Org One", "Tehran");
+	h_org_add(d, "Org Two", "Fars");
+	h_org_add(d, "Org Three", "Qom");
+	h_user_add(d, "auditor", "admin", 0, NULL, PW);
+	free(h_token_add(d, "auditor", NULL));
+	struct h_proc p;
+	h_cli(&p, d, NULL, "asset", "add", "1", "cidr", "10.8.0.0/16", NULL);
+	expect_exit(&p, 0, "asset add");
+	h_proc_free(&p);
+	h_cli(&p, d, NULL, "audit", "verify", NULL);
+	expect_exit(&p, 0, "audit verify (intact)");
+	H_CONTAINS(p.out, "audit log intact: 6 entries");
+	h_proc_free(&p);
+}
+
+static void expect_broken(const char *d, const char *tamper, int64_t bad_seq,
+			  const char *problem)
+{
+	sql(d, tamper, NULL);
+	struct h_proc p;
+	h_cli(&p, d, NULL, "audit", "verify", NULL);
+	if (p.status == 0)
+		fail_msg("audit verify passed after: %s\n%s", tamper, p.out);
+	expect_exit(&p, 1, tamper);
+	char *at = h_fmt("broken at entry %lld", (long long)bad_seq);
+	H_CONTAINS(p.err, at);
+	H_CONTAINS(p.err, problem);
+	free(at);
+	h_proc_free(&p);
+	h_cli(&p, d, NULL, "--json", "audit", "verify", NULL);
+	expect_exit(&p, 1, "audit verify --json");
+	json_t *j = json_loads(p.out, 0, NULL);
+	assert_non_null(j);
+	assert_true(json_is_false(json_object_get(j, "intact")));
+	assert_int_equal(h_jint(j, "bad_seq"), bad_seq);
+	json_decref(j);
+	h_proc_free(&p);
+}
+
+static void test_audit_verify_detects_tampering(void **state)
+{
+	(void)state;
+	/* An edited entry. */
+	char *d1 = h_fmt("%s/edit", dir);
+	audited(d1);
+	expect_broken(d1, "UPDATE audit SET after='{\"name\":\"forged\"}' WHERE seq=2", 2,
+		      "entry 2 was edited");
+	free(d1);
+
+	/* An edit of who did it. */
+	char *d1b = h_fmt("%s/actor", dir);
+	audited(d1b);
+	expect_broken(d1b, "UPDATE audit SET actor='cli:someone-else' WHERE seq=5", 5,
+		      "entry 5 was edited");
+	free(d1b);
+
+	/* A deleted entry. */
+	char *d2 = h_fmt("%s/delete", dir);
+	audited(d2);
+	expect_broken(d2, "DELETE FROM audit WHERE seq=3", 4, "entries 3 to 3 were deleted");
+	free(d2);
+
+	/* An inserted entry at the end, chained to the last one's hash but with a
+	** made-up hash of its own. */
+	char *d3 = h_fmt("%s/insert", dir);
+	audited(d3);
+	expect_broken(d3,
+		      "INSERT INTO audit(seq, ts_ms, actor, action, object, before, after, "
+		      "prev_hash, hash) SELECT seq + 1, ts_ms + 1, 'cli:mallory', 'org.delete', "
+		      "'org:1', '', '', hash, hash FROM audit WHERE seq = 6",
+		      7, "entry 7 was edited");
+	free(d3);
+
+	/* An entry relinked to another place in the chain: the link is part of
+	** what its hash covers. */
+	char *d4 = h_fmt("%s/replace", dir);
+	audited(d4);
+	expect_broken(d4,
+		      "UPDATE audit SET prev_hash = (SELECT prev_hash FROM audit WHERE seq = 2) "
+		      "WHERE seq = 4",
+		      4, "entry 4 was edited");
+	free(d4);
+
+	/* Renumbered entries (3 deleted, later ones shifted down) show as well. */
+	char *d5 = h_fmt("%s/renumber", dir);
+	audited(d5);
+	expect_broken(d5,
+		      "DELETE FROM audit WHERE seq=3; UPDATE audit SET seq = seq - 1 WHERE seq > 3",
+		      3, "entry 3 was edited");
+	free(d5);
+}
+
+/* --------------------------------------------------------- migrations */
+
+static void test_migrate_refuses_newer_schema(void **state)
+{
+	(void)state;
+	h_migrate(dir);
+	struct h_proc p;
+	RUN(&p, NULL, "migrate");
+	expect_exit(&p, 0, "second migrate");
+	H_CONTAINS(p.out, "0 migration(s) applied");
+	h_proc_free(&p);
+	sql(dir, "PRAGMA user_version=99", NULL);
+	RUN(&p, NULL, "migrate");
+	if (p.status == 0)
+		fail_msg("migrate accepted a schema from the future: %s", p.out);
+	H_CONTAINS(p.err, "99");
+	H_CONTAINS(p.err, "newer");
+	h_proc_free(&p);
+	/* Nothing was changed, and other commands refuse as well. */
+	char *v;
+	sql(dir, "PRAGMA user_version", &v);
+	assert_string_equal(v, "99\n");
+	free(v);
+	RUN(&p, NULL, "org", "list");
+	assert_int_not_equal(p.status, 0);
+	H_CONTAINS(p.err, "newer");
+	h_proc_free(&p);
+	/* serve must refuse too (bounded by timeout(1) in case it does not). */
+	const char *serve[] = { "timeout", "10", h_bin(), "--data", dir, "serve", "--listen",
+				"127.0.0.1:0", NULL };
+	h_run(&p, NULL, NULL, serve);
+	assert_int_not_equal(p.status, 0);
+	assert_int_not_equal(p.status, 124);
+	assert_null(strstr(p.out, "listening"));
+	h_proc_free(&p);
+}
+
+/* ------------------------------------------------------------- config */
+
+static void check_config(const char *text, int want, const char *const *needles)
+{
+	char *f = h_write_file(dir, "parapet.conf", text);
+	struct h_proc p;
+	RUN(&p, NULL, "--config", f, "check-config");
+	expect_exit(&p, want, text);
+	for (const char *const *n = needles; n && *n; n++)
+		H_CONTAINS(want ? p.err : p.out, *n);
+	/* A message that points at a line names the file too. */
+	for (const char *const *n = needles; want && n && *n; n++)
+		if ((*n)[0] == ':')
+			H_CONTAINS(p.err, f);
+	h_proc_free(&p);
+	free(f);
+}
+
+static void test_check_config(void **state)
+{
+	(void)state;
+	const char *ok[] = { "configuration ok", NULL };
+	check_config("[http]\nthreads = 8\n\n[auth]\npassword_min = 14\n", 0, ok);
+	const char *unknown[] = { ":3:", "unknown key http.colour", NULL };
+	check_config("[http]\nthreads = 4\ncolour = blue\nmax_body = 4096\n", 1, unknown);
+	const char *section[] = { ":3:", "unknown key nosuch.key", NULL };
+	check_config("# comment\n[nosuch]\nkey = 1\n", 1, section);
+	const char *range[] = { ":2:", "http.threads", "1 to 256", NULL };
+	check_config("[http]\nthreads = 0\n", 1, range);
+	const char *boolv[] = { ":4:", "http.tls", NULL };
+	check_config("[http]\n\n\ntls = maybe\n", 1, boolv);
+	const char *level[] = { "log.level", NULL };
+	check_config("[log]\nlevel = chatty\n", 1, level);
+	/* --dump prints every key with its effective value. */
+	char *f = h_write_file(dir, "dump.conf", "[auth]\npassword_min = 20\n");
+	struct h_proc p;
+	RUN(&p, NULL, "--config", f, "check-config", "--dump");
+	expect_exit(&p, 0, "check-config --dump");
+	H_CONTAINS(p.out, "password_min = 20");
+	H_CONTAINS(p.out, "[http]");
+	H_CONTAINS(p.out, "login_max_failures = 5");
+	h_proc_free(&p);
+	free(f);
+	/* A missing file is an error, not the defaults. */
+	RUN(&p, NULL, "--config", "/nonexistent/parapet.conf", "check-config");
+	expect_exit(&p, 1, "missing config file");
+	h_proc_free(&p);
+	/* Environment overrides are validated the same way. */
+	const char *argv[] = { h_bin(), "--data", dir, "check-config", NULL };
+	const char *env[] = { "PARAPET_HTTP_THREADS=zero", NULL };
+	h_run(&p, NULL, env, argv);
+	expect_exit(&p, 1, "bad environment override");
+	H_CONTAINS(p.err, "PARAPET_HTTP_THREADS");
+	h_proc_free(&p);
+}
+
+int main(void)
+{
+	h_init();
+#define T(f) cmocka_unit_test_setup_teardown(f, mkdir_setup, mkdir_teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_help_lists_commands),
+		T(test_command_help),
+		T(test_unknown_command_and_usage_errors),
+		T(test_user_add_validation),
+		T(test_token_add_prints_one_line),
+		T(test_import_good_csv),
+		T(test_import_bad_row_imports_nothing),
+		T(test_audit_verify_detects_tampering),
+		T(test_migrate_refuses_newer_schema),
+		T(test_check_config),
+	};
+	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
+}

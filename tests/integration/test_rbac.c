@@ -1,0 +1,781 @@
+/*
+** test_rbac.c — the access-control matrix: every route of the server's own
+** table (http_routes[], linked in, so a new route without an expectation
+** here fails) x every role (admin, analyst, provincial analyst of Tehran,
+** responder, constituent of Org A, anonymous) x a target inside or outside
+** the caller's organisation/province.
+**
+** The expectations below are written out by hand from the design (who may
+** do what), not derived from the route table's role masks: a change to the
+** table that widens access must fail here. Outcomes: 2xx allowed; 400/409
+** where the handler itself must refuse; 403 role (or read-only token)
+** denied; 401 anonymous; 404 object outside the caller's scope. Every
+** refused request must also leave the audit log unchanged, and a 404 must
+** not name the hidden organisation.
+**
+** The matrix runs three times: with browser sessions (cookie + CSRF), with
+** bearer tokens, and with read-only bearer tokens.
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "http/http.h"
+
+enum { R_ADMIN, R_ANALYST, R_PROV, R_RESP, R_CONS, R_ANON, NROLES };
+static const char *role_name[NROLES] = { "admin", "analyst", "provincial", "responder",
+					 "constituent", "anonymous" };
+static const char *login_of[NROLES] = { "admin", "analyst", "prov", "resp", "cons", NULL };
+#define PW "rbac-password-1"
+
+enum kind {
+	K_INDEX, K_UI, K_HEALTHZ, K_METRICS, K_LOGIN, K_WHOAMI, K_LOGOUT, K_PASSWORD, K_PROVINCES,
+	K_ORG_LIST, K_ORG_CREATE, K_ORG_GET, K_ORG_PATCH, K_ORG_DELETE, K_ASSET_LIST,
+	K_ASSET_CREATE, K_ASSET_DELETE, K_CONTACT_LIST, K_CONTACT_CREATE, K_CONTACT_DELETE,
+	K_LOOKUP, K_USER_LIST, K_USER_CREATE, K_USER_DELETE, K_TEAM_LIST, K_TEAM_CREATE,
+	K_MEMBER_ADD, K_MEMBER_DEL, K_TOKEN_LIST, K_TOKEN_CREATE, K_TOKEN_REVOKE, K_AUDIT,
+	K_AUDIT_VERIFY,
+};
+
+/* Expected status per role, {own, other}: own = Org A / Tehran / the caller's
+** own token; other = Org B / Fars / someone else's token. Role order:
+** admin, analyst, provincial(Tehran), responder, constituent(Org A), anon. */
+struct rule {
+	const char *method, *pattern;
+	enum kind kind;
+	int exp[NROLES][2];
+};
+
+#define ALL2(c) { c, c }
+#define PUBLIC(c) { ALL2(c), ALL2(c), ALL2(c), ALL2(c), ALL2(c), ALL2(c) }
+
+static const struct rule rules[] = {
+	{ "GET", "/", K_INDEX, PUBLIC(200) },
+	/* own: an existing asset; other: a missing one (the handler's 404). */
+	{ "GET", "/ui/{file}", K_UI,
+	  { { 200, 404 }, { 200, 404 }, { 200, 404 }, { 200, 404 }, { 200, 404 }, { 200, 404 } } },
+	{ "GET", "/healthz", K_HEALTHZ, PUBLIC(200) },
+	{ "GET", "/metrics", K_METRICS, PUBLIC(200) },
+	{ "POST", "/api/v1/session", K_LOGIN, PUBLIC(201) },
+	{ "GET", "/api/v1/session", K_WHOAMI,
+	  { ALL2(200), ALL2(200), ALL2(200), ALL2(200), ALL2(200), ALL2(401) } },
+	{ "DELETE", "/api/v1/session", K_LOGOUT,
+	  { ALL2(204), ALL2(204), ALL2(204), ALL2(204), ALL2(204), ALL2(401) } },
+	/* Everyone changes their own password (own: a good new password; other:
+	** one too short, which the handler must refuse). Sessions only. */
+	{ "POST", "/api/v1/session/password", K_PASSWORD,
+	  { { 204, 400 }, { 204, 400 }, { 204, 400 }, { 204, 400 }, { 204, 400 }, ALL2(401) } },
+	{ "GET", "/api/v1/provinces", K_PROVINCES,
+	  { ALL2(200), ALL2(200), ALL2(200), ALL2(200), ALL2(200), ALL2(401) } },
+	/* Lists are scoped by the handler; their contents are checked below. */
+	{ "GET", "/api/v1/orgs", K_ORG_LIST,
+	  { ALL2(200), ALL2(200), ALL2(200), ALL2(200), ALL2(200), ALL2(401) } },
+	{ "POST", "/api/v1/orgs", K_ORG_CREATE,
+	  { { 201, 201 }, { 201, 201 }, { 201, 403 }, ALL2(403), ALL2(403), ALL2(401) } },
+	{ "GET", "/api/v1/orgs/{id}", K_ORG_GET,
+	  { { 200, 200 }, { 200, 200 }, { 200, 404 }, { 200, 200 }, { 200, 404 }, ALL2(401) } },
+	{ "PATCH", "/api/v1/orgs/{id}", K_ORG_PATCH,
+	  { { 200, 200 }, { 200, 200 }, { 200, 404 }, ALL2(403), ALL2(403), ALL2(401) } },
+	{ "DELETE", "/api/v1/orgs/{id}", K_ORG_DELETE,
+	  { { 204, 204 }, { 204, 204 }, { 204, 404 }, ALL2(403), ALL2(403), ALL2(401) } },
+	{ "GET", "/api/v1/orgs/{id}/assets", K_ASSET_LIST,
+	  { { 200, 200 }, { 200, 200 }, { 200, 404 }, { 200, 200 }, { 200, 404 }, ALL2(401) } },
+	{ "POST", "/api/v1/orgs/{id}/assets", K_ASSET_CREATE,
+	  { { 201, 201 }, { 201, 201 }, { 201, 404 }, ALL2(403), ALL2(403), ALL2(401) } },
+	{ "DELETE", "/api/v1/orgs/{id}/assets/{asset}", K_ASSET_DELETE,
+	  { { 204, 204 }, { 204, 204 }, { 204, 404 }, ALL2(403), ALL2(403), ALL2(401) } },
+	{ "GET", "/api/v1/orgs/{id}/contacts", K_CONTACT_LIST,
+	  { { 200, 200 }, { 200, 200 }, { 200, 404 }, { 200, 200 }, { 200, 404 }, ALL2(401) } },
+	/* A constituent maintains its own organisation's contacts. */
+	{ "POST", "/api/v1/orgs/{id}/contacts", K_CONTACT_CREATE,
+	  { { 201, 201 }, { 201, 201 }, { 201, 404 }, ALL2(403), { 201, 404 }, ALL2(401) } },
+	{ "DELETE", "/api/v1/orgs/{id}/contacts/{contact}", K_CONTACT_DELETE,
+	  { { 204, 204 }, { 204, 204 }, { 204, 404 }, ALL2(403), { 204, 404 }, ALL2(401) } },
+	/* Who owns an address is CERT-internal; provincial answers are scoped. */
+	{ "GET", "/api/v1/lookup", K_LOOKUP,
+	  { { 200, 200 }, { 200, 200 }, { 200, 404 }, { 200, 200 }, ALL2(403), ALL2(401) } },
+	{ "GET", "/api/v1/users", K_USER_LIST,
+	  { ALL2(200), ALL2(403), ALL2(403), ALL2(403), ALL2(403), ALL2(401) } },
+	{ "POST", "/api/v1/users", K_USER_CREATE,
+	  { ALL2(201), ALL2(403), ALL2(403), ALL2(403), ALL2(403), ALL2(401) } },
+	{ "DELETE", "/api/v1/users/{id}", K_USER_DELETE,
+	  { ALL2(204), ALL2(403), ALL2(403), ALL2(403), ALL2(403), ALL2(401) } },
+	{ "GET", "/api/v1/teams", K_TEAM_LIST,
+	  { ALL2(200), ALL2(200), ALL2(200), ALL2(200), ALL2(403), ALL2(401) } },
+	{ "POST", "/api/v1/teams", K_TEAM_CREATE,
+	  { ALL2(201), ALL2(403), ALL2(403), ALL2(403), ALL2(403), ALL2(401) } },
+	{ "POST", "/api/v1/teams/{id}/members", K_MEMBER_ADD,
+	  { ALL2(204), ALL2(403), ALL2(403), ALL2(403), ALL2(403), ALL2(401) } },
+	{ "DELETE", "/api/v1/teams/{id}/members/{user}", K_MEMBER_DEL,
+	  { ALL2(204), ALL2(403), ALL2(403), ALL2(403), ALL2(403), ALL2(401) } },
+	{ "GET", "/api/v1/tokens", K_TOKEN_LIST,
+	  { ALL2(200), ALL2(200), ALL2(200), ALL2(200), ALL2(200), ALL2(401) } },
+	/* A token narrowed to an org outside one's scope would widen it: 403. */
+	{ "POST", "/api/v1/tokens", K_TOKEN_CREATE,
+	  { { 201, 201 }, { 201, 201 }, { 201, 403 }, { 201, 201 }, { 201, 403 }, ALL2(401) } },
+	/* Someone else's token is invisible (404), except to an admin. */
+	{ "DELETE", "/api/v1/tokens/{id}", K_TOKEN_REVOKE,
+	  { { 204, 204 }, { 204, 404 }, { 204, 404 }, { 204, 404 }, { 204, 404 }, ALL2(401) } },
+	{ "GET", "/api/v1/audit", K_AUDIT,
+	  { ALL2(200), ALL2(403), ALL2(403), ALL2(403), ALL2(403), ALL2(401) } },
+	{ "GET", "/api/v1/audit/verify", K_AUDIT_VERIFY,
+	  { ALL2(200), ALL2(403), ALL2(403), ALL2(403), ALL2(403), ALL2(401) } },
+};
+#define NRULES (sizeof(rules) / sizeof(rules[0]))
+
+/* ------------------------------------------------------------- fixture */
+
+struct who {
+	int64_t uid;
+	char cookie[80], csrf[80];
+	char *token, *rotoken;
+};
+
+static struct {
+	char *dir;
+	struct h_server srv;
+	char *admin_tok;
+	struct h_cred admin;
+	int64_t org_a, org_a2, org_b;
+	struct who w[NROLES];
+	int seq;
+} F;
+
+static int setup(void **state)
+{
+	(void)state;
+	memset(&F, 0, sizeof(F));
+	F.dir = h_tmpdir("rbac");
+	h_migrate(F.dir);
+	F.org_a = h_org_add(F.dir, "Org A", "Tehran");
+	F.org_a2 = h_org_add(F.dir, "Org A2", "Tehran");
+	F.org_b = h_org_add(F.dir, "Org B", "Fars");
+	F.w[R_ADMIN].uid = h_user_add(F.dir, "admin", "admin", 0, NULL, PW);
+	F.w[R_ANALYST].uid = h_user_add(F.dir, "analyst", "analyst", 0, NULL, PW);
+	F.w[R_PROV].uid = h_user_add(F.dir, "prov", "provincial", 0, "Tehran", PW);
+	F.w[R_RESP].uid = h_user_add(F.dir, "resp", "responder", 0, NULL, PW);
+	F.w[R_CONS].uid = h_user_add(F.dir, "cons", "constituent", F.org_a, NULL, PW);
+	struct h_proc p;
+	char a[32], b[32];
+	snprintf(a, sizeof(a), "%lld", (long long)F.org_a);
+	snprintf(b, sizeof(b), "%lld", (long long)F.org_b);
+	const char *assets[][3] = { { a, "cidr", "10.1.0.0/16" }, { b, "cidr", "10.2.0.0/16" },
+				    { a, "domain", "a.example" },  { b, "domain", "b.example" } };
+	for (size_t i = 0; i < 4; i++) {
+		h_cli(&p, F.dir, NULL, "asset", "add", assets[i][0], assets[i][1], assets[i][2],
+		      NULL);
+		assert_int_equal(p.status, 0);
+		h_proc_free(&p);
+	}
+	F.admin_tok = h_token_add(F.dir, "admin", "--name", "fixtures", NULL);
+	F.admin.token = F.admin_tok;
+	for (int r = 0; r < R_ANON; r++) {
+		F.w[r].token = h_token_add(F.dir, login_of[r], NULL);
+		F.w[r].rotoken = h_token_add(F.dir, login_of[r], "--readonly", NULL);
+	}
+	h_server_start(&F.srv, F.dir, NULL);
+	for (int r = 0; r < R_ANON; r++)
+		h_login(&F.srv, login_of[r], PW, F.w[r].cookie, F.w[r].csrf);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	int rc = h_server_stop(&F.srv);
+	for (int r = 0; r < NROLES; r++) {
+		free(F.w[r].token);
+		free(F.w[r].rotoken);
+	}
+	free(F.admin_tok);
+	h_rmdir(F.dir);
+	return rc == 0 ? 0 : -1;
+}
+
+/* An admin API call that must succeed; returns the "id" of the answer. */
+static int64_t admin_call(const char *method, const char *path, const char *body, long want)
+{
+	struct h_resp r;
+	h_http(&F.srv, &r, method, path, &F.admin, body);
+	if (r.status != want)
+		fail_msg("fixture %s %s: HTTP %ld %s", method, path, r.status, r.body);
+	int64_t id = r.json ? h_jint(r.json, "id") : 0;
+	h_resp_free(&r);
+	return id;
+}
+
+static int64_t fresh_org(const char *province)
+{
+	char *body = h_fmt("{\"name\":\"fixture org %d\",\"province\":\"%s\"}", ++F.seq, province);
+	int64_t id = admin_call("POST", "/api/v1/orgs", body, 201);
+	free(body);
+	return id;
+}
+
+static int64_t fresh_team(void)
+{
+	char *body = h_fmt("{\"name\":\"fixture team %d\"}", ++F.seq);
+	int64_t id = admin_call("POST", "/api/v1/teams", body, 201);
+	free(body);
+	return id;
+}
+
+/* A fresh token of login; returns its id. */
+static int64_t fresh_token_id(const char *login)
+{
+	char *t = h_token_add(F.dir, login, "--name", "victim", NULL);
+	free(t);
+	/* The newest token of that user. */
+	struct h_resp r;
+	h_http(&F.srv, &r, "GET", "/api/v1/tokens?all=1", &F.admin, NULL);
+	H_STATUS(&r, 200);
+	json_t *items = json_object_get(r.json, "items");
+	int64_t id = 0;
+	int64_t uid = 0;
+	for (int k = 0; k < R_ANON; k++)
+		if (strcmp(login_of[k], login) == 0)
+			uid = F.w[k].uid;
+	for (size_t i = 0; i < json_array_size(items); i++) {
+		json_t *it = json_array_get(items, i);
+		if (h_jint(it, "user") == uid && h_jint(it, "id") > id)
+			id = h_jint(it, "id");
+	}
+	h_resp_free(&r);
+	if (!id)
+		fail_msg("no token for %s", login);
+	return id;
+}
+
+enum pass { P_SESSION, P_TOKEN, P_READONLY };
+static const char *pass_name[] = { "session", "token", "read-only token" };
+
+/* Build the request of cell (rule, role, other): path, body, credentials. */
+static void build(const struct rule *ru, int role, bool other, enum pass pass, char **path,
+		  char **body, struct h_cred *cred, char *fresh_cookie, char *fresh_csrf)
+{
+	int64_t org = other ? F.org_b : F.org_a;
+	const char *prov = other ? "Fars" : "Tehran";
+	int n = ++F.seq;
+	*body = NULL;
+	memset(cred, 0, sizeof(*cred));
+	if (role != R_ANON) {
+		if (pass == P_SESSION) {
+			cred->cookie = F.w[role].cookie;
+			cred->csrf = F.w[role].csrf;
+		} else {
+			cred->token = pass == P_TOKEN ? F.w[role].token : F.w[role].rotoken;
+		}
+	}
+	switch (ru->kind) {
+	case K_INDEX: *path = h_fmt("/"); break;
+	case K_UI: *path = h_fmt(other ? "/ui/missing.js" : "/ui/app.js"); break;
+	case K_HEALTHZ: *path = h_fmt("/healthz"); break;
+	case K_METRICS: *path = h_fmt("/metrics"); break;
+	case K_LOGIN:
+		*path = h_fmt("/api/v1/session");
+		*body = h_fmt("{\"login\":\"%s\",\"password\":\"" PW "\"}",
+			      login_of[role == R_ANON ? R_ANALYST : role]);
+		break;
+	case K_WHOAMI: *path = h_fmt("/api/v1/session"); break;
+	case K_LOGOUT:
+		*path = h_fmt("/api/v1/session");
+		/* Log-out ends the session: use a fresh one. */
+		if (pass == P_SESSION && role != R_ANON) {
+			h_login(&F.srv, login_of[role], PW, fresh_cookie, fresh_csrf);
+			cred->cookie = fresh_cookie;
+			cred->csrf = fresh_csrf;
+		}
+		break;
+	case K_PASSWORD:
+		*path = h_fmt("/api/v1/session/password");
+		*body = h_fmt("{\"current\":\"" PW "\",\"new\":\"%s\"}",
+			      other ? "short" : "another-password-2");
+		break;
+	case K_PROVINCES: *path = h_fmt("/api/v1/provinces"); break;
+	case K_ORG_LIST: *path = h_fmt(other ? "/api/v1/orgs?province=Fars" : "/api/v1/orgs"); break;
+	case K_ORG_CREATE:
+		*path = h_fmt("/api/v1/orgs");
+		*body = h_fmt("{\"name\":\"matrix org %d\",\"province\":\"%s\"}", n, prov);
+		break;
+	case K_ORG_GET: *path = h_fmt("/api/v1/orgs/%lld", (long long)org); break;
+	case K_ORG_PATCH:
+		*path = h_fmt("/api/v1/orgs/%lld", (long long)org);
+		*body = h_fmt("{\"sector\":\"sector %d\"}", n);
+		break;
+	case K_ORG_DELETE: {
+		/* A constituent's own organisation is Org A; others get a fresh
+		** organisation of the right province so that deleting it is legal. */
+		int64_t id = role == R_CONS && !other ? F.org_a : fresh_org(prov);
+		*path = h_fmt("/api/v1/orgs/%lld", (long long)id);
+		break;
+	}
+	case K_ASSET_LIST: *path = h_fmt("/api/v1/orgs/%lld/assets", (long long)org); break;
+	case K_ASSET_CREATE:
+		*path = h_fmt("/api/v1/orgs/%lld/assets", (long long)org);
+		*body = h_fmt("{\"type\":\"cidr\",\"value\":\"100.64.%d.%d/32\"}", n / 256, n % 256);
+		break;
+	case K_ASSET_DELETE: {
+		char *p = h_fmt("/api/v1/orgs/%lld/assets", (long long)org);
+		char *b = h_fmt("{\"type\":\"cidr\",\"value\":\"100.65.%d.%d/32\"}", n / 256, n % 256);
+		int64_t id = admin_call("POST", p, b, 201);
+		free(b);
+		*path = h_fmt("%s/%lld", p, (long long)id);
+		free(p);
+		break;
+	}
+	case K_CONTACT_LIST: *path = h_fmt("/api/v1/orgs/%lld/contacts", (long long)org); break;
+	case K_CONTACT_CREATE:
+		*path = h_fmt("/api/v1/orgs/%lld/contacts", (long long)org);
+		*body = h_fmt("{\"name\":\"contact %d\",\"email\":\"c%d@a.example\"}", n, n);
+		break;
+	case K_CONTACT_DELETE: {
+		char *p = h_fmt("/api/v1/orgs/%lld/contacts", (long long)org);
+		char *b = h_fmt("{\"name\":\"victim %d\",\"email\":\"v%d@a.example\"}", n, n);
+		int64_t id = admin_call("POST", p, b, 201);
+		free(b);
+		*path = h_fmt("%s/%lld", p, (long long)id);
+		free(p);
+		break;
+	}
+	case K_LOOKUP: *path = h_fmt(other ? "/api/v1/lookup?ip=10.2.3.4" : "/api/v1/lookup?ip=10.1.2.3"); break;
+	case K_USER_LIST: *path = h_fmt("/api/v1/users"); break;
+	case K_USER_CREATE:
+		*path = h_fmt("/api/v1/users");
+		*body = h_fmt("{\"login\":\"new%d\",\"role\":\"responder\",\"password\":\"" PW "\"}", n);
+		break;
+	case K_USER_DELETE: {
+		char *b = other ? h_fmt("{\"login\":\"gone%d\",\"role\":\"provincial\",\"province\":"
+					"\"Fars\",\"password\":\"" PW "\"}", n)
+				: h_fmt("{\"login\":\"gone%d\",\"role\":\"responder\",\"password\":\"" PW
+					"\"}", n);
+		int64_t id = admin_call("POST", "/api/v1/users", b, 201);
+		free(b);
+		*path = h_fmt("/api/v1/users/%lld", (long long)id);
+		break;
+	}
+	case K_TEAM_LIST: *path = h_fmt("/api/v1/teams"); break;
+	case K_TEAM_CREATE:
+		*path = h_fmt("/api/v1/teams");
+		*body = h_fmt("{\"name\":\"matrix team %d\",\"province\":\"%s\"}", n, prov);
+		break;
+	case K_MEMBER_ADD: {
+		int64_t t = fresh_team();
+		*path = h_fmt("/api/v1/teams/%lld/members", (long long)t);
+		*body = h_fmt("{\"user\":%lld}", (long long)F.w[R_RESP].uid);
+		break;
+	}
+	case K_MEMBER_DEL: {
+		int64_t t = fresh_team();
+		char *p = h_fmt("/api/v1/teams/%lld/members", (long long)t);
+		char *b = h_fmt("{\"user\":%lld}", (long long)F.w[R_RESP].uid);
+		admin_call("POST", p, b, 204);
+		free(b);
+		*path = h_fmt("%s/%lld", p, (long long)F.w[R_RESP].uid);
+		free(p);
+		break;
+	}
+	case K_TOKEN_LIST: *path = h_fmt("/api/v1/tokens"); break;
+	case K_TOKEN_CREATE:
+		*path = h_fmt("/api/v1/tokens");
+		*body = h_fmt("{\"name\":\"minted %d\",\"org\":%lld}", n, (long long)org);
+		break;
+	case K_TOKEN_REVOKE: {
+		const char *owner = !other ? login_of[role == R_ANON ? R_ANALYST : role]
+				    : role == R_ADMIN ? "analyst" : "admin";
+		*path = h_fmt("/api/v1/tokens/%lld", (long long)fresh_token_id(owner));
+		break;
+	}
+	case K_AUDIT: *path = h_fmt("/api/v1/audit"); break;
+	case K_AUDIT_VERIFY: *path = h_fmt("/api/v1/audit/verify"); break;
+	}
+}
+
+/* The expected status of a cell in a pass. */
+static int expected(const struct rule *ru, int role, bool other, enum pass pass)
+{
+	int e = ru->exp[role][other];
+	if (role == R_ANON || pass == P_SESSION)
+		return e;
+	/* A read-only token may not write anywhere (log-in is public). */
+	if (pass == P_READONLY && strcmp(ru->method, "GET") != 0 && ru->kind != K_LOGIN)
+		return 403;
+	/* Tokens cannot mint tokens or change passwords, and are not browser
+	** sessions to end. */
+	if (ru->kind == K_TOKEN_CREATE || ru->kind == K_PASSWORD)
+		return 403;
+	if (ru->kind == K_LOGOUT)
+		return 400;
+	return e;
+}
+
+/* Undo what a cell did that later cells depend on. */
+static void after(const struct rule *ru, int role, long status)
+{
+	if (ru->kind == K_PASSWORD && status == 204 && role != R_ANON) {
+		/* The password changed and every session of the user ended. */
+		struct h_proc p;
+		h_cli(&p, F.dir, PW "\n", "user", "passwd", login_of[role], "--password-stdin",
+		      NULL);
+		assert_int_equal(p.status, 0);
+		h_proc_free(&p);
+		h_login(&F.srv, login_of[role], PW, F.w[role].cookie, F.w[role].csrf);
+	}
+}
+
+static const struct rule *rule_for(const struct route *rt)
+{
+	for (size_t i = 0; i < NRULES; i++)
+		if (strcmp(rules[i].method, rt->method) == 0 &&
+		    strcmp(rules[i].pattern, rt->pattern) == 0)
+			return &rules[i];
+	return NULL;
+}
+
+static void run_matrix(enum pass pass)
+{
+	char *report = NULL;
+	size_t rlen = 0;
+	FILE *rep = open_memstream(&report, &rlen);
+	int failures = 0, cells = 0;
+	for (size_t i = 0; http_routes[i].pattern; i++) {
+		const struct route *rt = &http_routes[i];
+		const struct rule *ru = rule_for(rt);
+		if (!ru) {
+			fprintf(rep, "route %s %s has no expectation in test_rbac.c\n", rt->method,
+				rt->pattern);
+			failures++;
+			continue;
+		}
+		for (int role = 0; role < NROLES; role++) {
+			for (int other = 0; other < 2; other++) {
+				char *path = NULL, *body = NULL, ck[80], cs[80];
+				struct h_cred cred;
+				build(ru, role, other, pass, &path, &body, &cred, ck, cs);
+				int want = expected(ru, role, other, pass);
+				int64_t audit0 = h_audit_count(&F.srv, &F.admin);
+				struct h_resp r;
+				h_http(&F.srv, &r, ru->method, path, &cred, body);
+				cells++;
+				bool bad = r.status != want;
+				const char *why = "";
+				if (!bad && r.status >= 400) {
+					int64_t audit1 = h_audit_count(&F.srv, &F.admin);
+					char *ct = h_header(&r, "Content-Type");
+					if (audit1 != audit0) {
+						bad = true;
+						why = " (refused, yet the audit log grew)";
+					} else if (!ct || strcmp(ct, "application/problem+json") != 0) {
+						bad = true;
+						why = " (refusal is not a problem document)";
+					} else if (r.status == 404 && ru->kind != K_UI &&
+						   strstr(r.body, "Org B")) {
+						bad = true;
+						why = " (404 names the hidden organisation)";
+					}
+					free(ct);
+				}
+				if (bad) {
+					fprintf(rep,
+						"%s %s as %s (%s, %s): expected %d, got %ld%s: %.200s\n",
+						ru->method, path, role_name[role],
+						other ? "other" : "own", pass_name[pass], want,
+						r.status, why, r.body);
+					failures++;
+				}
+				after(ru, role, r.status);
+				h_resp_free(&r);
+				free(path);
+				free(body);
+			}
+		}
+	}
+	fclose(rep);
+	if (failures) {
+		fprintf(stderr, "%d of %d cells wrong:\n%s", failures, cells, report);
+		free(report);
+		fail_msg("access-control matrix (%s): %d failure(s)", pass_name[pass], failures);
+	}
+	free(report);
+	assert_int_equal(cells, (int)http_route_count() * NROLES * 2);
+}
+
+static void test_matrix_sessions(void **state)
+{
+	(void)state;
+	run_matrix(P_SESSION);
+}
+
+static void test_matrix_tokens(void **state)
+{
+	(void)state;
+	run_matrix(P_TOKEN);
+}
+
+static void test_matrix_readonly_tokens(void **state)
+{
+	(void)state;
+	run_matrix(P_READONLY);
+}
+
+/* Every route has exactly one expectation and every expectation a route. */
+static void test_every_route_has_expectations(void **state)
+{
+	(void)state;
+	size_t n = http_route_count();
+	assert_true(n > 0);
+	for (size_t i = 0; i < n; i++)
+		if (!rule_for(&http_routes[i]))
+			fail_msg("route %s %s has no expectation", http_routes[i].method,
+				 http_routes[i].pattern);
+	for (size_t k = 0; k < NRULES; k++) {
+		int found = 0;
+		for (size_t i = 0; i < n; i++)
+			found += strcmp(rules[k].method, http_routes[i].method) == 0 &&
+				 strcmp(rules[k].pattern, http_routes[i].pattern) == 0;
+		if (found != 1)
+			fail_msg("expectation %s %s matches %d routes", rules[k].method,
+				 rules[k].pattern, found);
+	}
+	assert_int_equal(NRULES, n);
+}
+
+/* ----------------------------------------------------- list contents */
+
+static struct h_cred sess(int role)
+{
+	struct h_cred c = { NULL, F.w[role].cookie, F.w[role].csrf };
+	return c;
+}
+
+static json_t *get_items(int role, const char *path, long want_total)
+{
+	struct h_cred c = sess(role);
+	struct h_resp r;
+	h_http(&F.srv, &r, "GET", path, &c, NULL);
+	H_STATUS(&r, 200);
+	json_t *items = json_incref(json_object_get(r.json, "items"));
+	if (want_total >= 0 && h_jint(r.json, "total") != want_total)
+		fail_msg("%s as %s: total %lld, expected %ld", path, role_name[role],
+			 (long long)h_jint(r.json, "total"), want_total);
+	h_resp_free(&r);
+	return items;
+}
+
+static void test_org_lists_are_scoped(void **state)
+{
+	(void)state;
+	/* A constituent sees its own organisation and nothing else, however it
+	** asks. */
+	const char *paths[] = { "/api/v1/orgs", "/api/v1/orgs?province=Fars",
+				"/api/v1/orgs?province=Tehran", "/api/v1/orgs?q=Org",
+				"/api/v1/orgs?q=Org%20B", "/api/v1/orgs?limit=1000&offset=0" };
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		json_t *items = get_items(R_CONS, paths[i], -1);
+		for (size_t k = 0; k < json_array_size(items); k++)
+			if (h_jint(json_array_get(items, k), "id") != F.org_a)
+				fail_msg("constituent listing %s sees org %lld", paths[i],
+					 (long long)h_jint(json_array_get(items, k), "id"));
+		json_decref(items);
+	}
+	json_t *items = get_items(R_CONS, "/api/v1/orgs", 1);
+	assert_int_equal(json_array_size(items), 1);
+	json_decref(items);
+	items = get_items(R_CONS, "/api/v1/orgs?province=Fars", 0);
+	assert_int_equal(json_array_size(items), 0);
+	json_decref(items);
+
+	/* A provincial analyst sees its province's organisations only. */
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		items = get_items(R_PROV, paths[i], -1);
+		for (size_t k = 0; k < json_array_size(items); k++)
+			if (strcmp(h_jstr(json_array_get(items, k), "province"), "Tehran") != 0)
+				fail_msg("provincial listing %s sees %s", paths[i],
+					 h_jstr(json_array_get(items, k), "name"));
+		json_decref(items);
+	}
+	items = get_items(R_PROV, "/api/v1/orgs?q=Org%20A", -1);
+	assert_true(json_array_size(items) >= 2); /* Org A and Org A2 */
+	json_decref(items);
+	items = get_items(R_PROV, "/api/v1/orgs?province=Fars", 0);
+	json_decref(items);
+
+	/* The national roles see both provinces. */
+	const int national[] = { R_ADMIN, R_ANALYST, R_RESP };
+	for (size_t i = 0; i < 3; i++) {
+		items = get_items(national[i], "/api/v1/orgs?q=Org%20B", 1);
+		assert_int_equal(h_jint(json_array_get(items, 0), "id"), F.org_b);
+		json_decref(items);
+	}
+}
+
+static void test_lookup_does_not_leak(void **state)
+{
+	(void)state;
+	struct h_resp r;
+	struct h_cred p = sess(R_PROV), c = sess(R_CONS);
+	const char *qs[] = { "ip=10.2.3.4", "domain=www.b.example", "url=https%3A%2F%2Fb.example%2F" };
+	for (size_t i = 0; i < 3; i++) {
+		h_httpf(&F.srv, &r, "GET", &p, NULL, "/api/v1/lookup?%s", qs[i]);
+		H_PROBLEM(&r, 404, NULL);
+		assert_null(strstr(r.body, "Org B"));
+		h_resp_free(&r);
+		h_httpf(&F.srv, &r, "GET", &c, NULL, "/api/v1/lookup?%s", qs[i]);
+		H_PROBLEM(&r, 403, NULL);
+		assert_null(strstr(r.body, "Org B"));
+		h_resp_free(&r);
+	}
+	/* A constituent may not even look up its own network. */
+	h_http(&F.srv, &r, "GET", "/api/v1/lookup?ip=10.1.2.3", &c, NULL);
+	H_PROBLEM(&r, 403, NULL);
+	h_resp_free(&r);
+	h_http(&F.srv, &r, "GET", "/api/v1/lookup?domain=www.a.example", &p, NULL);
+	H_STATUS(&r, 200);
+	assert_int_equal(h_jint(json_object_get(r.json, "org"), "id"), F.org_a);
+	h_resp_free(&r);
+}
+
+/* Claiming a network another organisation owns is a conflict; the answer
+** names the owner only to those who may see it. */
+static void test_conflict_names_owner_only_in_scope(void **state)
+{
+	(void)state;
+	struct h_resp r;
+	struct h_cred p = sess(R_PROV);
+	int64_t audit = h_audit_count(&F.srv, &F.admin);
+	h_httpf(&F.srv, &r, "POST", &p, "{\"type\":\"cidr\",\"value\":\"10.2.0.0/16\"}",
+		"/api/v1/orgs/%lld/assets", (long long)F.org_a);
+	H_PROBLEM(&r, 409, "value");
+	assert_null(strstr(r.body, "Org B"));
+	h_resp_free(&r);
+	h_httpf(&F.srv, &r, "POST", &p, "{\"type\":\"domain\",\"value\":\"B.example\"}",
+		"/api/v1/orgs/%lld/assets", (long long)F.org_a);
+	H_PROBLEM(&r, 409, "value");
+	assert_null(strstr(r.body, "Org B"));
+	h_resp_free(&r);
+	h_httpf(&F.srv, &r, "POST", &F.admin, "{\"type\":\"cidr\",\"value\":\"10.2.0.0/16\"}",
+		"/api/v1/orgs/%lld/assets", (long long)F.org_a);
+	H_PROBLEM(&r, 409, "value");
+	H_CONTAINS(r.body, "Org B");
+	h_resp_free(&r);
+	assert_int_equal(h_audit_count(&F.srv, &F.admin), audit);
+}
+
+/* A provincial analyst cannot move an organisation out of its province,
+** nor re-parent one under another province's organisation to see it. */
+static void test_provincial_cannot_move_orgs_out(void **state)
+{
+	(void)state;
+	struct h_resp r;
+	struct h_cred p = sess(R_PROV);
+	int64_t audit = h_audit_count(&F.srv, &F.admin);
+	h_httpf(&F.srv, &r, "PATCH", &p, "{\"province\":\"Fars\"}", "/api/v1/orgs/%lld",
+		(long long)F.org_a2);
+	H_PROBLEM(&r, 403, NULL);
+	h_resp_free(&r);
+	h_httpf(&F.srv, &r, "GET", &p, NULL, "/api/v1/orgs/%lld", (long long)F.org_a2);
+	H_STATUS(&r, 200);
+	assert_string_equal(h_jstr(r.json, "province"), "Tehran");
+	h_resp_free(&r);
+	assert_int_equal(h_audit_count(&F.srv, &F.admin), audit);
+	/* Nor create a team or user (admin work). */
+	h_http(&F.srv, &r, "POST", "/api/v1/users", &p,
+	       "{\"login\":\"sneaky\",\"role\":\"admin\",\"password\":\"" PW "\"}");
+	H_PROBLEM(&r, 403, NULL);
+	h_resp_free(&r);
+}
+
+/* A token can narrow its owner's reach, never widen it. */
+static void test_tokens_cannot_widen_scope(void **state)
+{
+	(void)state;
+	struct h_resp r;
+	struct h_cred p = sess(R_PROV), c = sess(R_CONS);
+	int64_t audit = h_audit_count(&F.srv, &F.admin);
+	h_http(&F.srv, &r, "POST", "/api/v1/tokens", &p, "{\"province\":\"Fars\"}");
+	H_PROBLEM(&r, 403, NULL);
+	h_resp_free(&r);
+	h_http(&F.srv, &r, "POST", "/api/v1/tokens", &c, "{\"province\":\"Tehran\"}");
+	H_PROBLEM(&r, 403, NULL);
+	h_resp_free(&r);
+	assert_int_equal(h_audit_count(&F.srv, &F.admin), audit);
+	/* The CLI applies the same rule. */
+	char b[32];
+	snprintf(b, sizeof(b), "%lld", (long long)F.org_b);
+	struct h_proc pr;
+	h_cli(&pr, F.dir, NULL, "token", "add", "cons", "--org", b, NULL);
+	assert_int_not_equal(pr.status, 0);
+	assert_null(strstr(pr.out, "prt_"));
+	h_proc_free(&pr);
+	h_cli(&pr, F.dir, NULL, "token", "add", "prov", "--province", "Fars", NULL);
+	assert_int_not_equal(pr.status, 0);
+	assert_null(strstr(pr.out, "prt_"));
+	h_proc_free(&pr);
+	/* A narrowed token of the provincial analyst works within it. */
+	char a[32];
+	snprintf(a, sizeof(a), "%lld", (long long)F.org_a2);
+	char *t = h_token_add(F.dir, "prov", "--org", a, NULL);
+	struct h_cred tc = { t, NULL, NULL };
+	json_t *items;
+	h_http(&F.srv, &r, "GET", "/api/v1/orgs", &tc, NULL);
+	H_STATUS(&r, 200);
+	items = json_object_get(r.json, "items");
+	assert_int_equal(json_array_size(items), 1);
+	assert_int_equal(h_jint(json_array_get(items, 0), "id"), F.org_a2);
+	h_resp_free(&r);
+	h_httpf(&F.srv, &r, "GET", &tc, NULL, "/api/v1/orgs/%lld", (long long)F.org_a);
+	H_PROBLEM(&r, 404, NULL);
+	h_resp_free(&r);
+	free(t);
+}
+
+static void test_token_and_user_lists(void **state)
+{
+	(void)state;
+	/* Non-admins see their own tokens only, even asking for all. */
+	for (int role = R_ANALYST; role < R_ANON; role++) {
+		json_t *items = get_items(role, "/api/v1/tokens?all=1", -1);
+		assert_true(json_array_size(items) >= 1);
+		for (size_t k = 0; k < json_array_size(items); k++)
+			if (h_jint(json_array_get(items, k), "user") != F.w[role].uid)
+				fail_msg("%s sees a token of user %lld", role_name[role],
+					 (long long)h_jint(json_array_get(items, k), "user"));
+		json_decref(items);
+	}
+	json_t *items = get_items(R_ADMIN, "/api/v1/tokens?all=1", -1);
+	bool others = false;
+	for (size_t k = 0; k < json_array_size(items); k++)
+		others |= h_jint(json_array_get(items, k), "user") != F.w[R_ADMIN].uid;
+	assert_true(others);
+	json_decref(items);
+	/* User lists never carry password hashes. */
+	struct h_resp r;
+	h_http(&F.srv, &r, "GET", "/api/v1/users", &F.admin, NULL);
+	H_STATUS(&r, 200);
+	assert_null(strstr(r.body, "pwhash"));
+	assert_null(strstr(r.body, "$argon2"));
+	h_resp_free(&r);
+	/* An admin cannot delete itself. */
+	h_httpf(&F.srv, &r, "DELETE", &F.admin, NULL, "/api/v1/users/%lld",
+		(long long)F.w[R_ADMIN].uid);
+	H_PROBLEM(&r, 400, NULL);
+	h_resp_free(&r);
+}
+
+int main(void)
+{
+	h_init();
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_every_route_has_expectations),
+		cmocka_unit_test(test_org_lists_are_scoped),
+		cmocka_unit_test(test_lookup_does_not_leak),
+		cmocka_unit_test(test_conflict_names_owner_only_in_scope),
+		cmocka_unit_test(test_provincial_cannot_move_orgs_out),
+		cmocka_unit_test(test_tokens_cannot_widen_scope),
+		cmocka_unit_test(test_token_and_user_lists),
+		cmocka_unit_test(test_matrix_sessions),
+		cmocka_unit_test(test_matrix_tokens),
+		cmocka_unit_test(test_matrix_readonly_tokens),
+	};
+	return cmocka_run_group_tests_name("rbac", tests, setup, teardown);
+}

@@ -455,12 +455,15 @@ void h_server_start(struct h_server *s, const char *data_dir, const char *const 
 	}
 	line[n] = '\0';
 	const char *pfx = "parapet: listening on http://127.0.0.1:";
-	if (strncmp(line, pfx, strlen(pfx)) != 0 || atoi(line + strlen(pfx)) <= 0) {
+	long port = 0;
+	if (strncmp(line, pfx, strlen(pfx)) == 0)
+		port = strtol(line + strlen(pfx), NULL, 10);
+	if (port <= 0 || port > 65535) {
 		h_server_stop(s);
 		dump_log(s->log);
 		fail_msg("server did not report a port; first line: \"%s\"", line);
 	}
-	s->port = atoi(line + strlen(pfx));
+	s->port = (int)port;
 	snprintf(s->base, sizeof(s->base), "http://127.0.0.1:%d", s->port);
 }
 

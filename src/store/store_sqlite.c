@@ -372,12 +372,34 @@ static int one_row(struct store *st, sqlite3_stmt *s, fill_fn fill, void *out,
 	return r;
 }
 
-/* ------------------------------------------------------------ provinces */
-
 struct cb {
 	void *fn;
 	void *ud;
 };
+
+/* Run sql (one "?" for an id) that must touch exactly one row. */
+static int exec_id(struct store *st, const char *sql, int64_t id, struct perr *err,
+		   const char *what)
+{
+	sqlite3_stmt *s = prep(st, sql, err);
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	return exec_one(st, s, err, what);
+}
+
+/* A row callback for list calls: decode one row with FROM into a TYPE and
+** hand it to the caller's typed callback. */
+#define ROW_CALLBACK(name, type, from, fntype)                    \
+	static int name(sqlite3_stmt *s, void *ctx)               \
+	{                                                         \
+		struct cb *c = ctx;                               \
+		type row;                                         \
+		from(s, &row);                                    \
+		return ((fntype)c->fn)(c->ud, &row);              \
+	}
+
+/* ------------------------------------------------------------ provinces */
 
 static int province_row(sqlite3_stmt *s, void *ctx)
 {
@@ -501,22 +523,12 @@ int store_org_by_name(struct store *st, const char *name, struct store_org *o,
 
 int store_org_delete(struct store *st, int64_t id, struct perr *err)
 {
-	sqlite3_stmt *s = prep(st, "DELETE FROM org WHERE id = ?", err);
-	if (!s)
-		return -1;
-	sqlite3_bind_int64(s, 1, id);
-	if (exec_one(st, s, err, "organisation") != 0)
+	if (exec_id(st, "DELETE FROM org WHERE id = ?", id, err, "organisation") != 0)
 		return -1;
 	return bump_generation(st, err);
 }
 
-static int org_row(sqlite3_stmt *s, void *ctx)
-{
-	struct cb *c = ctx;
-	struct store_org o;
-	org_from(s, &o);
-	return ((store_org_fn)c->fn)(c->ud, &o);
-}
+ROW_CALLBACK(org_row, struct store_org, org_from, store_org_fn)
 
 int store_org_list(struct store *st, const struct store_org_filter *f,
 		   store_org_fn fn, void *ud, int64_t *total, struct perr *err)
@@ -611,22 +623,12 @@ int store_asset_find(struct store *st, const char *type, const char *value,
 
 int store_asset_delete(struct store *st, int64_t id, struct perr *err)
 {
-	sqlite3_stmt *s = prep(st, "DELETE FROM asset WHERE id = ?", err);
-	if (!s)
-		return -1;
-	sqlite3_bind_int64(s, 1, id);
-	if (exec_one(st, s, err, "asset") != 0)
+	if (exec_id(st, "DELETE FROM asset WHERE id = ?", id, err, "asset") != 0)
 		return -1;
 	return bump_generation(st, err);
 }
 
-static int asset_row(sqlite3_stmt *s, void *ctx)
-{
-	struct cb *c = ctx;
-	struct store_asset a;
-	asset_from(s, &a);
-	return ((store_asset_fn)c->fn)(c->ud, &a);
-}
+ROW_CALLBACK(asset_row, struct store_asset, asset_from, store_asset_fn)
 
 int store_asset_list(struct store *st, int64_t org_id, store_asset_fn fn, void *ud,
 		     struct perr *err)
@@ -690,20 +692,10 @@ int store_contact_get(struct store *st, int64_t id, struct store_contact *c,
 
 int store_contact_delete(struct store *st, int64_t id, struct perr *err)
 {
-	sqlite3_stmt *s = prep(st, "DELETE FROM contact WHERE id = ?", err);
-	if (!s)
-		return -1;
-	sqlite3_bind_int64(s, 1, id);
-	return exec_one(st, s, err, "contact");
+	return exec_id(st, "DELETE FROM contact WHERE id = ?", id, err, "contact");
 }
 
-static int contact_row(sqlite3_stmt *s, void *ctx)
-{
-	struct cb *c = ctx;
-	struct store_contact ct;
-	contact_from(s, &ct);
-	return ((store_contact_fn)c->fn)(c->ud, &ct);
-}
+ROW_CALLBACK(contact_row, struct store_contact, contact_from, store_contact_fn)
 
 int store_contact_list(struct store *st, int64_t org_id, store_contact_fn fn,
 		       void *ud, struct perr *err)
@@ -807,20 +799,10 @@ int store_user_set_disabled(struct store *st, int64_t id, bool disabled,
 
 int store_user_delete(struct store *st, int64_t id, struct perr *err)
 {
-	sqlite3_stmt *s = prep(st, "DELETE FROM user WHERE id = ?", err);
-	if (!s)
-		return -1;
-	sqlite3_bind_int64(s, 1, id);
-	return exec_one(st, s, err, "user");
+	return exec_id(st, "DELETE FROM user WHERE id = ?", id, err, "user");
 }
 
-static int user_row(sqlite3_stmt *s, void *ctx)
-{
-	struct cb *c = ctx;
-	struct store_user u;
-	user_from(s, &u);
-	return ((store_user_fn)c->fn)(c->ud, &u);
-}
+ROW_CALLBACK(user_row, struct store_user, user_from, store_user_fn)
 
 int store_user_list(struct store *st, store_user_fn fn, void *ud, struct perr *err)
 {
@@ -879,20 +861,10 @@ int store_team_get(struct store *st, int64_t id, struct store_team *t, struct pe
 
 int store_team_delete(struct store *st, int64_t id, struct perr *err)
 {
-	sqlite3_stmt *s = prep(st, "DELETE FROM team WHERE id = ?", err);
-	if (!s)
-		return -1;
-	sqlite3_bind_int64(s, 1, id);
-	return exec_one(st, s, err, "team");
+	return exec_id(st, "DELETE FROM team WHERE id = ?", id, err, "team");
 }
 
-static int team_row(sqlite3_stmt *s, void *ctx)
-{
-	struct cb *c = ctx;
-	struct store_team t;
-	team_from(s, &t);
-	return ((store_team_fn)c->fn)(c->ud, &t);
-}
+ROW_CALLBACK(team_row, struct store_team, team_from, store_team_fn)
 
 int store_team_list(struct store *st, store_team_fn fn, void *ud, struct perr *err)
 {
@@ -1104,13 +1076,7 @@ int store_token_revoke(struct store *st, int64_t id, int64_t now_ms, struct perr
 	return exec_one(st, s, err, "token");
 }
 
-static int token_row(sqlite3_stmt *s, void *ctx)
-{
-	struct cb *c = ctx;
-	struct store_token t;
-	token_from(s, &t);
-	return ((store_token_fn)c->fn)(c->ud, &t);
-}
+ROW_CALLBACK(token_row, struct store_token, token_from, store_token_fn)
 
 int store_token_list(struct store *st, int64_t user_id, store_token_fn fn, void *ud,
 		     struct perr *err)

@@ -58,6 +58,45 @@ static const struct key keys[] = {
 	  "file of provinces (name,name_fa per line); empty = Iran's 31 provinces" },
 	{ "constituency", "import_max_rows", K_INT, F(import_max_rows), "1000000", 1,
 	  100000000, "most rows accepted in one constituency CSV import" },
+	{ "smtp", "host", K_STR, F(smtp_host), "", 0, 0,
+	  "SMTP server for notifications; empty keeps mail pending in the outbox" },
+	{ "smtp", "port", K_INT, F(smtp_port), "25", 1, 65535, "SMTP port" },
+	{ "smtp", "starttls", K_STR, F(smtp_starttls), "try", 0, 0,
+	  "none, try or require STARTTLS" },
+	{ "smtp", "username", K_STR, F(smtp_user), "", 0, 0, "SMTP AUTH user; empty = no AUTH" },
+	{ "smtp", "password", K_STR, F(smtp_password), "", 0, 0,
+	  "SMTP AUTH password (prefer PARAPET_SMTP_PASSWORD in the environment)" },
+	{ "smtp", "from", K_STR, F(smtp_from), "parapet@localhost", 0, 0,
+	  "sender address of notifications" },
+	{ "smtp", "timeout", K_INT, F(smtp_timeout), "30", 1, 600, "SMTP timeout, seconds" },
+	{ "notify", "max_attempts", K_INT, F(notify_max_attempts), "10", 1, 1000,
+	  "attempts before a notification is marked failed" },
+	{ "notify", "retry_base", K_INT, F(notify_retry_base), "30", 1, 86400,
+	  "first retry delay, seconds; doubled per attempt (capped at 6 h)" },
+	{ "notify", "poll_ms", K_INT, F(notify_poll_ms), "1000", 10, 60000,
+	  "how often the outbox is checked, milliseconds" },
+	{ "notify", "public_url", K_STR, F(public_url), "http://127.0.0.1:8080", 0, 0,
+	  "address of Parapet as people reach it, for links in notifications" },
+	{ "notify", "message_id_domain", K_STR, F(msgid_domain), "parapet.invalid", 0, 0,
+	  "right-hand side of Message-IDs" },
+	{ "sla", "low_ack", K_INT, F(sla_ack[0]), "259200", 60, 31536000,
+	  "low severity: acknowledge within, seconds" },
+	{ "sla", "low_contain", K_INT, F(sla_contain[0]), "1209600", 60, 31536000,
+	  "low severity: contain within, seconds" },
+	{ "sla", "medium_ack", K_INT, F(sla_ack[1]), "28800", 60, 31536000,
+	  "medium severity: acknowledge within, seconds" },
+	{ "sla", "medium_contain", K_INT, F(sla_contain[1]), "259200", 60, 31536000,
+	  "medium severity: contain within, seconds" },
+	{ "sla", "high_ack", K_INT, F(sla_ack[2]), "3600", 60, 31536000,
+	  "high severity: acknowledge within, seconds" },
+	{ "sla", "high_contain", K_INT, F(sla_contain[2]), "86400", 60, 31536000,
+	  "high severity: contain within, seconds" },
+	{ "sla", "critical_ack", K_INT, F(sla_ack[3]), "900", 60, 31536000,
+	  "critical severity: acknowledge within, seconds" },
+	{ "sla", "critical_contain", K_INT, F(sla_contain[3]), "14400", 60, 31536000,
+	  "critical severity: contain within, seconds" },
+	{ "evidence", "max_size", K_INT, F(evidence_max), "10485760", 1024, 1073741824,
+	  "largest evidence file accepted, bytes" },
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -160,6 +199,10 @@ static int check_whole(const struct config *cfg, struct perr *err)
 	if (!ok)
 		return perr_set(err, PERR_INVALID, "level",
 				"log.level must be debug, info, warn or error");
+	if (strcmp(cfg->smtp_starttls, "none") != 0 && strcmp(cfg->smtp_starttls, "try") != 0 &&
+	    strcmp(cfg->smtp_starttls, "require") != 0)
+		return perr_set(err, PERR_INVALID, "starttls",
+				"smtp.starttls must be none, try or require");
 	if (!strchr(cfg->listen, ':'))
 		return perr_set(err, PERR_INVALID, "listen",
 				"http.listen must be host:port");
@@ -226,7 +269,9 @@ void config_dump(const struct config *cfg, FILE *out)
 			break;
 		}
 		case K_STR:
-			fprintf(out, "%s = %s\n", k->name, p);
+			/* a dump goes to terminals and tickets: never print a secret */
+			fprintf(out, "%s = %s\n", k->name,
+				strcmp(k->name, "password") == 0 && p[0] ? "(set, not shown)" : p);
 			break;
 		}
 	}

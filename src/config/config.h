@@ -32,6 +32,22 @@ struct config {
 	char log_level[16];      /* log.level */
 	char provinces_file[512];/* constituency.provinces_file: "" = built-in */
 	int64_t import_max_rows; /* constituency.import_max_rows */
+
+	char smtp_host[256];     /* smtp.host: "" = no mail is sent (kept pending) */
+	int64_t smtp_port;       /* smtp.port */
+	char smtp_starttls[16];  /* smtp.starttls: none, try, require */
+	char smtp_user[128];     /* smtp.username */
+	char smtp_password[256]; /* smtp.password (never logged) */
+	char smtp_from[256];     /* smtp.from */
+	int64_t smtp_timeout;    /* smtp.timeout: seconds */
+	int64_t notify_max_attempts; /* notify.max_attempts */
+	int64_t notify_retry_base;   /* notify.retry_base: seconds, doubled per attempt */
+	int64_t notify_poll_ms;      /* notify.poll_ms */
+	char public_url[256];        /* notify.public_url: links in mails */
+	char msgid_domain[128];      /* notify.message_id_domain */
+	int64_t sla_ack[4];      /* sla.{low,medium,high,critical}_ack: seconds */
+	int64_t sla_contain[4];  /* sla.{low,medium,high,critical}_contain: seconds */
+	int64_t evidence_max;    /* evidence.max_size: bytes */
 };
 
 /* Fill cfg with every default. */

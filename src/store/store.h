@@ -218,4 +218,48 @@ int store_audit_insert(struct store *st, const struct store_audit *a, struct per
 int store_audit_list(struct store *st, int64_t after, int64_t limit, store_audit_fn fn,
 		     void *ud, struct perr *err);
 
+/* ---------------------------------------------------- outbox, webhooks */
+
+struct store_outbox {
+	int64_t id;
+	char kind[8];         /* mail, webhook */
+	char recipient[320];  /* e-mail address or webhook URL */
+	const char *subject;  /* text fields: caller-owned on insert, store-owned */
+	const char *body;     /* during list callbacks */
+	const char *headers;  /* extra header lines, "Name: value\r\n" each */
+	char message_id[200]; /* unique; duplicates of one notification share it */
+	int64_t incident_id;  /* 0 = none */
+	char status[8];       /* pending, sent, failed */
+	int64_t attempts;
+	int64_t next_ms;
+	int64_t created_ms;
+	int64_t sent_ms;
+	char last_error[256];
+};
+typedef int (*store_outbox_fn)(void *ud, const struct store_outbox *o);
+int store_outbox_insert(struct store *st, struct store_outbox *o, struct perr *err);
+/* Pending notifications due at now_ms, oldest first, at most limit. */
+int store_outbox_due(struct store *st, int64_t now_ms, int64_t limit, store_outbox_fn fn,
+		     void *ud, struct perr *err);
+int store_outbox_mark_sent(struct store *st, int64_t id, int64_t now_ms, struct perr *err);
+/* Record a failed attempt: attempts, next try at next_ms, or status failed. */
+int store_outbox_mark_retry(struct store *st, int64_t id, int64_t attempts, int64_t next_ms,
+			    const char *error, bool failed, struct perr *err);
+/* status NULL = all; newest first; incident 0 = all. */
+int store_outbox_list(struct store *st, const char *status, int64_t incident_id,
+		      int64_t limit, store_outbox_fn fn, void *ud, struct perr *err);
+int store_outbox_counts(struct store *st, int64_t *pending, int64_t *sent, int64_t *failed,
+			struct perr *err);
+
+struct store_webhook {
+	int64_t id;
+	char url[512];
+	char secret[128];
+	char events[256]; /* comma-separated event names, or "*" */
+};
+typedef int (*store_webhook_fn)(void *ud, const struct store_webhook *w);
+int store_webhook_insert(struct store *st, struct store_webhook *w, struct perr *err);
+int store_webhook_delete(struct store *st, int64_t id, struct perr *err);
+int store_webhook_list(struct store *st, store_webhook_fn fn, void *ud, struct perr *err);
+
 #endif

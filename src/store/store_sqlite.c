@@ -13,6 +13,7 @@
 ** binary by scripts/embed.py; the schema version lives in PRAGMA user_version.
 */
 #include "store/store.h"
+#include "store/store_internal.h"
 
 #include <sqlite3.h>
 #include <stdatomic.h>
@@ -27,17 +28,6 @@ struct embed_file {
 };
 extern const struct embed_file store_migrations[];
 
-#define STMT_CACHE 96
-
-struct store {
-	sqlite3 *db;
-	struct {
-		const char *sql;
-		sqlite3_stmt *stmt;
-	} cache[STMT_CACHE];
-	int ncache;
-	bool in_tx;
-};
 
 static atomic_uint_fast64_t store_errors;
 
@@ -48,7 +38,7 @@ uint64_t store_error_count(void)
 
 /* Turn the connection's last error into a perr. Constraint failures are the
 ** caller's conflict or invalid reference, not our fault. */
-static int db_fail(struct store *st, struct perr *err, const char *what)
+int sq_db_fail(struct store *st, struct perr *err, const char *what)
 {
 	int ext = sqlite3_extended_errcode(st->db);
 	const char *m = sqlite3_errmsg(st->db);
@@ -74,7 +64,7 @@ static int db_fail(struct store *st, struct perr *err, const char *what)
 
 /* A cached prepared statement for sql (a string literal), reset and with
 ** bindings cleared. NULL on error (err filled). The store keeps ownership. */
-static sqlite3_stmt *prep(struct store *st, const char *sql, struct perr *err)
+sqlite3_stmt *sq_prep(struct store *st, const char *sql, struct perr *err)
 {
 	for (int i = 0; i < st->ncache; i++) {
 		if (st->cache[i].sql == sql) {
@@ -87,7 +77,7 @@ static sqlite3_stmt *prep(struct store *st, const char *sql, struct perr *err)
 	sqlite3_stmt *s = NULL;
 	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s,
 			       NULL) != SQLITE_OK) {
-		db_fail(st, err, "prepare");
+		sq_db_fail(st, err, "prepare");
 		return NULL;
 	}
 	if (st->ncache < STMT_CACHE) {
@@ -99,7 +89,7 @@ static sqlite3_stmt *prep(struct store *st, const char *sql, struct perr *err)
 }
 
 /* Statements beyond the cache are finalized by their callers through this. */
-static void done(struct store *st, sqlite3_stmt *s)
+void sq_done(struct store *st, sqlite3_stmt *s)
 {
 	for (int i = 0; i < st->ncache; i++)
 		if (st->cache[i].stmt == s) {
@@ -109,12 +99,12 @@ static void done(struct store *st, sqlite3_stmt *s)
 	sqlite3_finalize(s);
 }
 
-static void bind_text(sqlite3_stmt *s, int i, const char *v)
+void sq_bind_text(sqlite3_stmt *s, int i, const char *v)
 {
 	sqlite3_bind_text(s, i, v ? v : "", -1, SQLITE_TRANSIENT);
 }
 
-static void bind_opt_id(sqlite3_stmt *s, int i, int64_t v)
+void sq_bind_opt_id(sqlite3_stmt *s, int i, int64_t v)
 {
 	if (v)
 		sqlite3_bind_int64(s, i, v);
@@ -122,36 +112,36 @@ static void bind_opt_id(sqlite3_stmt *s, int i, int64_t v)
 		sqlite3_bind_null(s, i);
 }
 
-static void col_text(sqlite3_stmt *s, int i, char *dst, size_t n)
+void sq_col_text(sqlite3_stmt *s, int i, char *dst, size_t n)
 {
 	const unsigned char *t = sqlite3_column_text(s, i);
 	pstrlcpy(dst, t ? (const char *)t : "", n);
 }
 
 /* Run a statement that returns no rows; returns 0 or -1. */
-static int exec_step(struct store *st, sqlite3_stmt *s, struct perr *err,
+int sq_exec_step(struct store *st, sqlite3_stmt *s, struct perr *err,
 		     const char *what)
 {
 	int rc = sqlite3_step(s);
 	int out = 0;
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		out = db_fail(st, err, what);
-	done(st, s);
+		out = sq_db_fail(st, err, what);
+	sq_done(st, s);
 	return out;
 }
 
 /* Like exec_step, but a statement that touched no row is NOTFOUND. */
-static int exec_one(struct store *st, sqlite3_stmt *s, struct perr *err,
+int sq_exec_one(struct store *st, sqlite3_stmt *s, struct perr *err,
 		    const char *what)
 {
-	if (exec_step(st, s, err, what) != 0)
+	if (sq_exec_step(st, s, err, what) != 0)
 		return -1;
 	if (sqlite3_changes(st->db) == 0)
 		return perr_set(err, PERR_NOTFOUND, NULL, "%s: not found", what);
 	return 0;
 }
 
-static int exec_sql(struct store *st, const char *sql, struct perr *err)
+int sq_exec_sql(struct store *st, const char *sql, struct perr *err)
 {
 	char *m = NULL;
 	if (sqlite3_exec(st->db, sql, NULL, NULL, &m) != SQLITE_OK) {
@@ -182,7 +172,7 @@ int store_open(const char *path, struct store **out, struct perr *err)
 	}
 	sqlite3_busy_timeout(st->db, 10000);
 	sqlite3_extended_result_codes(st->db, 1);
-	if (exec_sql(st, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;"
+	if (sq_exec_sql(st, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;"
 			 "PRAGMA synchronous=NORMAL;",
 		     err) != 0)
 		goto out;
@@ -209,7 +199,7 @@ void store_close(struct store *st)
 
 int store_begin(struct store *st, struct perr *err)
 {
-	if (exec_sql(st, "BEGIN IMMEDIATE", err) != 0)
+	if (sq_exec_sql(st, "BEGIN IMMEDIATE", err) != 0)
 		return -1;
 	st->in_tx = true;
 	return 0;
@@ -217,7 +207,7 @@ int store_begin(struct store *st, struct perr *err)
 
 int store_commit(struct store *st, struct perr *err)
 {
-	if (exec_sql(st, "COMMIT", err) != 0) {
+	if (sq_exec_sql(st, "COMMIT", err) != 0) {
 		store_rollback(st);
 		return -1;
 	}
@@ -244,17 +234,17 @@ static int known_version(void)
 
 static int get_user_version(struct store *st, int *v, struct perr *err)
 {
-	sqlite3_stmt *s = prep(st, "PRAGMA user_version", err);
+	sqlite3_stmt *s = sq_prep(st, "PRAGMA user_version", err);
 	if (!s)
 		return -1;
 	int rc = sqlite3_step(s);
 	if (rc != SQLITE_ROW) {
-		db_fail(st, err, "schema version");
-		done(st, s);
+		sq_db_fail(st, err, "schema version");
+		sq_done(st, s);
 		return -1;
 	}
 	*v = sqlite3_column_int(s, 0);
-	done(st, s);
+	sq_done(st, s);
 	return 0;
 }
 
@@ -289,11 +279,11 @@ int store_migrate(struct store *st, int *applied, struct perr *err)
 			v = now - 1;
 			continue;
 		}
-		if (exec_sql(st, (const char *)store_migrations[v].data, err) != 0)
+		if (sq_exec_sql(st, (const char *)store_migrations[v].data, err) != 0)
 			goto fail;
 		char pragma[64];
 		snprintf(pragma, sizeof(pragma), "PRAGMA user_version=%d", v + 1);
-		if (exec_sql(st, pragma, err) != 0)
+		if (sq_exec_sql(st, pragma, err) != 0)
 			goto fail;
 		if (store_commit(st, err) != 0)
 			return -1;
@@ -316,31 +306,30 @@ fail:
 
 int store_asset_generation(struct store *st, int64_t *gen, struct perr *err)
 {
-	sqlite3_stmt *s = prep(st,
+	sqlite3_stmt *s = sq_prep(st,
 		"SELECT value FROM meta WHERE key = 'asset_generation'", err);
 	if (!s)
 		return -1;
 	int rc = sqlite3_step(s);
 	if (rc != SQLITE_ROW) {
-		done(st, s);
-		return db_fail(st, err, "asset generation");
+		sq_done(st, s);
+		return sq_db_fail(st, err, "asset generation");
 	}
 	*gen = sqlite3_column_int64(s, 0);
-	done(st, s);
+	sq_done(st, s);
 	return 0;
 }
 
 static int bump_generation(struct store *st, struct perr *err)
 {
-	sqlite3_stmt *s = prep(st,
+	sqlite3_stmt *s = sq_prep(st,
 		"UPDATE meta SET value = value + 1 WHERE key = 'asset_generation'", err);
-	return s ? exec_step(st, s, err, "asset generation") : -1;
+	return s ? sq_exec_step(st, s, err, "asset generation") : -1;
 }
 
 /* Iterate rows of a prepared, bound statement, handing each to row(). The
 ** callback's non-zero return stops the walk and is returned. */
-typedef int (*row_fn)(sqlite3_stmt *s, void *ctx);
-static int each_row(struct store *st, sqlite3_stmt *s, row_fn row, void *ctx,
+int sq_each_row(struct store *st, sqlite3_stmt *s, row_fn row, void *ctx,
 		    struct perr *err, const char *what)
 {
 	int rc, r = 0;
@@ -350,15 +339,14 @@ static int each_row(struct store *st, sqlite3_stmt *s, row_fn row, void *ctx,
 			break;
 	}
 	if (!r && rc != SQLITE_DONE)
-		r = db_fail(st, err, what);
-	done(st, s);
+		r = sq_db_fail(st, err, what);
+	sq_done(st, s);
 	return r;
 }
 
 /* Step a statement expected to return at most one row: fill(out) on a row,
 ** NOTFOUND ("WHAT not found") on none. */
-typedef void (*fill_fn)(sqlite3_stmt *s, void *out);
-static int one_row(struct store *st, sqlite3_stmt *s, fill_fn fill, void *out,
+int sq_one_row(struct store *st, sqlite3_stmt *s, fill_fn fill, void *out,
 		   struct perr *err, const char *what)
 {
 	int rc = sqlite3_step(s), r = 0;
@@ -367,37 +355,22 @@ static int one_row(struct store *st, sqlite3_stmt *s, fill_fn fill, void *out,
 	else if (rc == SQLITE_DONE)
 		r = perr_set(err, PERR_NOTFOUND, NULL, "%s not found", what);
 	else
-		r = db_fail(st, err, what);
-	done(st, s);
+		r = sq_db_fail(st, err, what);
+	sq_done(st, s);
 	return r;
 }
 
-struct cb {
-	void *fn;
-	void *ud;
-};
 
 /* Run sql (one "?" for an id) that must touch exactly one row. */
-static int exec_id(struct store *st, const char *sql, int64_t id, struct perr *err,
+int sq_exec_id(struct store *st, const char *sql, int64_t id, struct perr *err,
 		   const char *what)
 {
-	sqlite3_stmt *s = prep(st, sql, err);
+	sqlite3_stmt *s = sq_prep(st, sql, err);
 	if (!s)
 		return -1;
 	sqlite3_bind_int64(s, 1, id);
-	return exec_one(st, s, err, what);
+	return sq_exec_one(st, s, err, what);
 }
-
-/* A row callback for list calls: decode one row with FROM into a TYPE and
-** hand it to the caller's typed callback. */
-#define ROW_CALLBACK(name, type, from, fntype)                    \
-	static int name(sqlite3_stmt *s, void *ctx)               \
-	{                                                         \
-		struct cb *c = ctx;                               \
-		type row;                                         \
-		from(s, &row);                                    \
-		return ((fntype)c->fn)(c->ud, &row);              \
-	}
 
 /* ------------------------------------------------------------ provinces */
 
@@ -405,53 +378,53 @@ static int province_row(sqlite3_stmt *s, void *ctx)
 {
 	struct cb *c = ctx;
 	struct store_province p;
-	col_text(s, 0, p.name, sizeof(p.name));
-	col_text(s, 1, p.name_fa, sizeof(p.name_fa));
+	sq_col_text(s, 0, p.name, sizeof(p.name));
+	sq_col_text(s, 1, p.name_fa, sizeof(p.name_fa));
 	return ((store_province_fn)c->fn)(c->ud, &p);
 }
 
 int store_province_list(struct store *st, store_province_fn fn, void *ud,
 			struct perr *err)
 {
-	sqlite3_stmt *s = prep(st, "SELECT name, name_fa FROM province ORDER BY name", err);
+	sqlite3_stmt *s = sq_prep(st, "SELECT name, name_fa FROM province ORDER BY name", err);
 	if (!s)
 		return -1;
 	struct cb c = { (void *)fn, ud };
-	return each_row(st, s, province_row, &c, err, "provinces");
+	return sq_each_row(st, s, province_row, &c, err, "provinces");
 }
 
 bool store_province_exists(struct store *st, const char *name)
 {
-	sqlite3_stmt *s = prep(st, "SELECT 1 FROM province WHERE name = ?", NULL);
+	sqlite3_stmt *s = sq_prep(st, "SELECT 1 FROM province WHERE name = ?", NULL);
 	if (!s)
 		return false;
-	bind_text(s, 1, name);
+	sq_bind_text(s, 1, name);
 	bool found = sqlite3_step(s) == SQLITE_ROW;
-	done(st, s);
+	sq_done(st, s);
 	return found;
 }
 
 int store_province_clear(struct store *st, struct perr *err)
 {
-	sqlite3_stmt *s = prep(st,
+	sqlite3_stmt *s = sq_prep(st,
 		"DELETE FROM province WHERE name NOT IN (SELECT province FROM org) "
 		"AND name NOT IN (SELECT province FROM user WHERE province IS NOT NULL) "
 		"AND name NOT IN (SELECT province FROM team WHERE province IS NOT NULL)",
 		err);
-	return s ? exec_step(st, s, err, "provinces") : -1;
+	return s ? sq_exec_step(st, s, err, "provinces") : -1;
 }
 
 int store_province_add(struct store *st, const struct store_province *p,
 		       struct perr *err)
 {
-	sqlite3_stmt *s = prep(st,
+	sqlite3_stmt *s = sq_prep(st,
 		"INSERT INTO province(name, name_fa) VALUES (?, ?) "
 		"ON CONFLICT(name) DO UPDATE SET name_fa = excluded.name_fa", err);
 	if (!s)
 		return -1;
-	bind_text(s, 1, p->name);
-	bind_text(s, 2, p->name_fa);
-	return exec_step(st, s, err, "province");
+	sq_bind_text(s, 1, p->name);
+	sq_bind_text(s, 2, p->name_fa);
+	return sq_exec_step(st, s, err, "province");
 }
 
 /* -------------------------------------------------------- organisations */
@@ -462,26 +435,26 @@ static void org_from(sqlite3_stmt *s, void *out)
 {
 	struct store_org *o = out;
 	o->id = sqlite3_column_int64(s, 0);
-	col_text(s, 1, o->name, sizeof(o->name));
-	col_text(s, 2, o->sector, sizeof(o->sector));
-	col_text(s, 3, o->province, sizeof(o->province));
+	sq_col_text(s, 1, o->name, sizeof(o->name));
+	sq_col_text(s, 2, o->sector, sizeof(o->sector));
+	sq_col_text(s, 3, o->province, sizeof(o->province));
 	o->parent_id = sqlite3_column_int64(s, 4);
 	o->created_ms = sqlite3_column_int64(s, 5);
 }
 
 int store_org_insert(struct store *st, struct store_org *o, struct perr *err)
 {
-	sqlite3_stmt *s = prep(st,
+	sqlite3_stmt *s = sq_prep(st,
 		"INSERT INTO org(name, sector, province, parent_id, created_ms) "
 		"VALUES (?, ?, ?, ?, ?)", err);
 	if (!s)
 		return -1;
-	bind_text(s, 1, o->name);
-	bind_text(s, 2, o->sector);
-	bind_text(s, 3, o->province);
-	bind_opt_id(s, 4, o->parent_id);
+	sq_bind_text(s, 1, o->name);
+	sq_bind_text(s, 2, o->sector);
+	sq_bind_text(s, 3, o->province);
+	sq_bind_opt_id(s, 4, o->parent_id);
 	sqlite3_bind_int64(s, 5, o->created_ms);
-	if (exec_step(st, s, err, "organisation") != 0)
+	if (sq_exec_step(st, s, err, "organisation") != 0)
 		return -1;
 	o->id = sqlite3_last_insert_rowid(st->db);
 	return 0;
@@ -489,41 +462,41 @@ int store_org_insert(struct store *st, struct store_org *o, struct perr *err)
 
 int store_org_update(struct store *st, const struct store_org *o, struct perr *err)
 {
-	sqlite3_stmt *s = prep(st,
+	sqlite3_stmt *s = sq_prep(st,
 		"UPDATE org SET name = ?, sector = ?, province = ?, parent_id = ? "
 		"WHERE id = ?", err);
 	if (!s)
 		return -1;
-	bind_text(s, 1, o->name);
-	bind_text(s, 2, o->sector);
-	bind_text(s, 3, o->province);
-	bind_opt_id(s, 4, o->parent_id);
+	sq_bind_text(s, 1, o->name);
+	sq_bind_text(s, 2, o->sector);
+	sq_bind_text(s, 3, o->province);
+	sq_bind_opt_id(s, 4, o->parent_id);
 	sqlite3_bind_int64(s, 5, o->id);
-	return exec_one(st, s, err, "organisation");
+	return sq_exec_one(st, s, err, "organisation");
 }
 
 int store_org_get(struct store *st, int64_t id, struct store_org *o, struct perr *err)
 {
-	sqlite3_stmt *s = prep(st, "SELECT " ORG_COLS " FROM org WHERE id = ?", err);
+	sqlite3_stmt *s = sq_prep(st, "SELECT " ORG_COLS " FROM org WHERE id = ?", err);
 	if (!s)
 		return -1;
 	sqlite3_bind_int64(s, 1, id);
-	return one_row(st, s, org_from, o, err, "organisation");
+	return sq_one_row(st, s, org_from, o, err, "organisation");
 }
 
 int store_org_by_name(struct store *st, const char *name, struct store_org *o,
 		      struct perr *err)
 {
-	sqlite3_stmt *s = prep(st, "SELECT " ORG_COLS " FROM org WHERE name = ?", err);
+	sqlite3_stmt *s = sq_prep(st, "SELECT " ORG_COLS " FROM org WHERE name = ?", err);
 	if (!s)
 		return -1;
-	bind_text(s, 1, name);
-	return one_row(st, s, org_from, o, err, "organisation");
+	sq_bind_text(s, 1, name);
+	return sq_one_row(st, s, org_from, o, err, "organisation");
 }
 
 int store_org_delete(struct store *st, int64_t id, struct perr *err)
 {
-	if (exec_id(st, "DELETE FROM org WHERE id = ?", id, err, "organisation") != 0)
+	if (sq_exec_id(st, "DELETE FROM org WHERE id = ?", id, err, "organisation") != 0)
 		return -1;
 	return bump_generation(st, err);
 }
@@ -535,38 +508,38 @@ int store_org_list(struct store *st, const struct store_org_filter *f,
 {
 	sqlite3_stmt *s;
 	if (total) {
-		s = prep(st, "SELECT count(*) FROM org"
+		s = sq_prep(st, "SELECT count(*) FROM org"
 			 " WHERE (?1 IS NULL OR province = ?1) AND (?2 = 0 OR id = ?2)"
 			 " AND (?3 IS NULL OR instr(lower(name), lower(?3)) > 0)", err);
 		if (!s)
 			return -1;
 		if (f->province)
-			bind_text(s, 1, f->province);
+			sq_bind_text(s, 1, f->province);
 		sqlite3_bind_int64(s, 2, f->org_id);
 		if (f->q)
-			bind_text(s, 3, f->q);
+			sq_bind_text(s, 3, f->q);
 		if (sqlite3_step(s) != SQLITE_ROW) {
-			done(st, s);
-			return db_fail(st, err, "organisations");
+			sq_done(st, s);
+			return sq_db_fail(st, err, "organisations");
 		}
 		*total = sqlite3_column_int64(s, 0);
-		done(st, s);
+		sq_done(st, s);
 	}
-	s = prep(st, "SELECT " ORG_COLS " FROM org"
+	s = sq_prep(st, "SELECT " ORG_COLS " FROM org"
 		 " WHERE (?1 IS NULL OR province = ?1) AND (?2 = 0 OR id = ?2)"
 		 " AND (?3 IS NULL OR instr(lower(name), lower(?3)) > 0)"
 		 " ORDER BY id LIMIT ?4 OFFSET ?5", err);
 	if (!s)
 		return -1;
 	if (f->province)
-		bind_text(s, 1, f->province);
+		sq_bind_text(s, 1, f->province);
 	sqlite3_bind_int64(s, 2, f->org_id);
 	if (f->q)
-		bind_text(s, 3, f->q);
+		sq_bind_text(s, 3, f->q);
 	sqlite3_bind_int64(s, 4, f->limit > 0 ? f->limit : -1);
 	sqlite3_bind_int64(s, 5, f->offset);
 	struct cb c = { (void *)fn, ud };
-	return each_row(st, s, org_row, &c, err, "organisations");
+	return sq_each_row(st, s, org_row, &c, err, "organisations");
 }
 
 /* --------------------------------------------------------------- assets */
@@ -576,23 +549,23 @@ static void asset_from(sqlite3_stmt *s, void *out)
 	struct store_asset *a = out;
 	a->id = sqlite3_column_int64(s, 0);
 	a->org_id = sqlite3_column_int64(s, 1);
-	col_text(s, 2, a->type, sizeof(a->type));
-	col_text(s, 3, a->value, sizeof(a->value));
+	sq_col_text(s, 2, a->type, sizeof(a->type));
+	sq_col_text(s, 3, a->value, sizeof(a->value));
 	a->created_ms = sqlite3_column_int64(s, 4);
 }
 
 int store_asset_insert(struct store *st, struct store_asset *a, struct perr *err)
 {
-	sqlite3_stmt *s = prep(st,
+	sqlite3_stmt *s = sq_prep(st,
 		"INSERT INTO asset(org_id, type, value, created_ms) VALUES (?, ?, ?, ?)",
 		err);
 	if (!s)
 		return -1;
 	sqlite3_bind_int64(s, 1, a->org_id);
-	bind_text(s, 2, a->type);
-	bind_text(s, 3, a->value);
+	sq_bind_text(s, 2, a->type);
+	sq_bind_text(s, 3, a->value);
 	sqlite3_bind_int64(s, 4, a->created_ms);
-	if (exec_step(st, s, err, "asset") != 0)
+	if (sq_exec_step(st, s, err, "asset") != 0)
 		return -1;
 	a->id = sqlite3_last_insert_rowid(st->db);
 	return bump_generation(st, err);
@@ -600,30 +573,30 @@ int store_asset_insert(struct store *st, struct store_asset *a, struct perr *err
 
 int store_asset_get(struct store *st, int64_t id, struct store_asset *a, struct perr *err)
 {
-	sqlite3_stmt *s = prep(st,
+	sqlite3_stmt *s = sq_prep(st,
 		"SELECT id, org_id, type, value, created_ms FROM asset WHERE id = ?", err);
 	if (!s)
 		return -1;
 	sqlite3_bind_int64(s, 1, id);
-	return one_row(st, s, asset_from, a, err, "asset");
+	return sq_one_row(st, s, asset_from, a, err, "asset");
 }
 
 int store_asset_find(struct store *st, const char *type, const char *value,
 		     struct store_asset *a, struct perr *err)
 {
-	sqlite3_stmt *s = prep(st,
+	sqlite3_stmt *s = sq_prep(st,
 		"SELECT id, org_id, type, value, created_ms FROM asset "
 		"WHERE type = ? AND value = ? LIMIT 1", err);
 	if (!s)
 		return -1;
-	bind_text(s, 1, type);
-	bind_text(s, 2, value);
-	return one_row(st, s, asset_from, a, err, "asset");
+	sq_bind_text(s, 1, type);
+	sq_bind_text(s, 2, value);
+	return sq_one_row(st, s, asset_from, a, err, "asset");
 }
 
 int store_asset_delete(struct store *st, int64_t id, struct perr *err)
 {
-	if (exec_id(st, "DELETE FROM asset WHERE id = ?", id, err, "asset") != 0)
+	if (sq_exec_id(st, "DELETE FROM asset WHERE id = ?", id, err, "asset") != 0)
 		return -1;
 	return bump_generation(st, err);
 }
@@ -633,14 +606,14 @@ ROW_CALLBACK(asset_row, struct store_asset, asset_from, store_asset_fn)
 int store_asset_list(struct store *st, int64_t org_id, store_asset_fn fn, void *ud,
 		     struct perr *err)
 {
-	sqlite3_stmt *s = prep(st,
+	sqlite3_stmt *s = sq_prep(st,
 		"SELECT id, org_id, type, value, created_ms FROM asset "
 		"WHERE ?1 = 0 OR org_id = ?1 ORDER BY id", err);
 	if (!s)
 		return -1;
 	sqlite3_bind_int64(s, 1, org_id);
 	struct cb c = { (void *)fn, ud };
-	return each_row(st, s, asset_row, &c, err, "assets");
+	return sq_each_row(st, s, asset_row, &c, err, "assets");
 }
 
 /* ------------------------------------------------------------- contacts */
@@ -650,31 +623,31 @@ static void contact_from(sqlite3_stmt *s, void *out)
 	struct store_contact *c = out;
 	c->id = sqlite3_column_int64(s, 0);
 	c->org_id = sqlite3_column_int64(s, 1);
-	col_text(s, 2, c->name, sizeof(c->name));
-	col_text(s, 3, c->email, sizeof(c->email));
-	col_text(s, 4, c->phone, sizeof(c->phone));
-	col_text(s, 5, c->role, sizeof(c->role));
-	col_text(s, 6, c->lang, sizeof(c->lang));
-	col_text(s, 7, c->pgp, sizeof(c->pgp));
+	sq_col_text(s, 2, c->name, sizeof(c->name));
+	sq_col_text(s, 3, c->email, sizeof(c->email));
+	sq_col_text(s, 4, c->phone, sizeof(c->phone));
+	sq_col_text(s, 5, c->role, sizeof(c->role));
+	sq_col_text(s, 6, c->lang, sizeof(c->lang));
+	sq_col_text(s, 7, c->pgp, sizeof(c->pgp));
 }
 
 #define CONTACT_COLS "id, org_id, name, email, phone, role, lang, pgp"
 
 int store_contact_insert(struct store *st, struct store_contact *c, struct perr *err)
 {
-	sqlite3_stmt *s = prep(st,
+	sqlite3_stmt *s = sq_prep(st,
 		"INSERT INTO contact(org_id, name, email, phone, role, lang, pgp) "
 		"VALUES (?, ?, ?, ?, ?, ?, ?)", err);
 	if (!s)
 		return -1;
 	sqlite3_bind_int64(s, 1, c->org_id);
-	bind_text(s, 2, c->name);
-	bind_text(s, 3, c->email);
-	bind_text(s, 4, c->phone);
-	bind_text(s, 5, c->role);
-	bind_text(s, 6, c->lang);
-	bind_text(s, 7, c->pgp);
-	if (exec_step(st, s, err, "contact") != 0)
+	sq_bind_text(s, 2, c->name);
+	sq_bind_text(s, 3, c->email);
+	sq_bind_text(s, 4, c->phone);
+	sq_bind_text(s, 5, c->role);
+	sq_bind_text(s, 6, c->lang);
+	sq_bind_text(s, 7, c->pgp);
+	if (sq_exec_step(st, s, err, "contact") != 0)
 		return -1;
 	c->id = sqlite3_last_insert_rowid(st->db);
 	return 0;
@@ -683,16 +656,16 @@ int store_contact_insert(struct store *st, struct store_contact *c, struct perr 
 int store_contact_get(struct store *st, int64_t id, struct store_contact *c,
 		      struct perr *err)
 {
-	sqlite3_stmt *s = prep(st, "SELECT " CONTACT_COLS " FROM contact WHERE id = ?", err);
+	sqlite3_stmt *s = sq_prep(st, "SELECT " CONTACT_COLS " FROM contact WHERE id = ?", err);
 	if (!s)
 		return -1;
 	sqlite3_bind_int64(s, 1, id);
-	return one_row(st, s, contact_from, c, err, "contact");
+	return sq_one_row(st, s, contact_from, c, err, "contact");
 }
 
 int store_contact_delete(struct store *st, int64_t id, struct perr *err)
 {
-	return exec_id(st, "DELETE FROM contact WHERE id = ?", id, err, "contact");
+	return sq_exec_id(st, "DELETE FROM contact WHERE id = ?", id, err, "contact");
 }
 
 ROW_CALLBACK(contact_row, struct store_contact, contact_from, store_contact_fn)
@@ -700,13 +673,13 @@ ROW_CALLBACK(contact_row, struct store_contact, contact_from, store_contact_fn)
 int store_contact_list(struct store *st, int64_t org_id, store_contact_fn fn,
 		       void *ud, struct perr *err)
 {
-	sqlite3_stmt *s = prep(st, "SELECT " CONTACT_COLS
+	sqlite3_stmt *s = sq_prep(st, "SELECT " CONTACT_COLS
 			       " FROM contact WHERE org_id = ? ORDER BY id", err);
 	if (!s)
 		return -1;
 	sqlite3_bind_int64(s, 1, org_id);
 	struct cb c = { (void *)fn, ud };
-	return each_row(st, s, contact_row, &c, err, "contacts");
+	return sq_each_row(st, s, contact_row, &c, err, "contacts");
 }
 
 /* ---------------------------------------------------------------- users */
@@ -718,33 +691,33 @@ static void user_from(sqlite3_stmt *s, void *out)
 {
 	struct store_user *u = out;
 	u->id = sqlite3_column_int64(s, 0);
-	col_text(s, 1, u->login, sizeof(u->login));
-	col_text(s, 2, u->role, sizeof(u->role));
+	sq_col_text(s, 1, u->login, sizeof(u->login));
+	sq_col_text(s, 2, u->role, sizeof(u->role));
 	u->org_id = sqlite3_column_int64(s, 3);
-	col_text(s, 4, u->province, sizeof(u->province));
-	col_text(s, 5, u->pwhash, sizeof(u->pwhash));
+	sq_col_text(s, 4, u->province, sizeof(u->province));
+	sq_col_text(s, 5, u->pwhash, sizeof(u->pwhash));
 	u->disabled = sqlite3_column_int(s, 6) != 0;
 	u->created_ms = sqlite3_column_int64(s, 7);
 }
 
 int store_user_insert(struct store *st, struct store_user *u, struct perr *err)
 {
-	sqlite3_stmt *s = prep(st,
+	sqlite3_stmt *s = sq_prep(st,
 		"INSERT INTO user(login, role, org_id, province, pwhash, disabled, created_ms) "
 		"VALUES (?, ?, ?, ?, ?, ?, ?)", err);
 	if (!s)
 		return -1;
-	bind_text(s, 1, u->login);
-	bind_text(s, 2, u->role);
-	bind_opt_id(s, 3, u->org_id);
+	sq_bind_text(s, 1, u->login);
+	sq_bind_text(s, 2, u->role);
+	sq_bind_opt_id(s, 3, u->org_id);
 	if (u->province[0])
-		bind_text(s, 4, u->province);
+		sq_bind_text(s, 4, u->province);
 	else
 		sqlite3_bind_null(s, 4);
-	bind_text(s, 5, u->pwhash);
+	sq_bind_text(s, 5, u->pwhash);
 	sqlite3_bind_int(s, 6, u->disabled);
 	sqlite3_bind_int64(s, 7, u->created_ms);
-	if (exec_step(st, s, err, "user") != 0)
+	if (sq_exec_step(st, s, err, "user") != 0)
 		return -1;
 	u->id = sqlite3_last_insert_rowid(st->db);
 	return 0;
@@ -753,12 +726,12 @@ int store_user_insert(struct store *st, struct store_user *u, struct perr *err)
 static int user_one(struct store *st, sqlite3_stmt *s, struct store_user *u,
 		    struct perr *err)
 {
-	return one_row(st, s, user_from, u, err, "user");
+	return sq_one_row(st, s, user_from, u, err, "user");
 }
 
 int store_user_get(struct store *st, int64_t id, struct store_user *u, struct perr *err)
 {
-	sqlite3_stmt *s = prep(st, "SELECT " USER_COLS " FROM user WHERE id = ?", err);
+	sqlite3_stmt *s = sq_prep(st, "SELECT " USER_COLS " FROM user WHERE id = ?", err);
 	if (!s)
 		return -1;
 	sqlite3_bind_int64(s, 1, id);
@@ -768,58 +741,58 @@ int store_user_get(struct store *st, int64_t id, struct store_user *u, struct pe
 int store_user_by_login(struct store *st, const char *login, struct store_user *u,
 			struct perr *err)
 {
-	sqlite3_stmt *s = prep(st, "SELECT " USER_COLS " FROM user WHERE login = ?", err);
+	sqlite3_stmt *s = sq_prep(st, "SELECT " USER_COLS " FROM user WHERE login = ?", err);
 	if (!s)
 		return -1;
-	bind_text(s, 1, login);
+	sq_bind_text(s, 1, login);
 	return user_one(st, s, u, err);
 }
 
 int store_user_set_password(struct store *st, int64_t id, const char *pwhash,
 			    struct perr *err)
 {
-	sqlite3_stmt *s = prep(st, "UPDATE user SET pwhash = ? WHERE id = ?", err);
+	sqlite3_stmt *s = sq_prep(st, "UPDATE user SET pwhash = ? WHERE id = ?", err);
 	if (!s)
 		return -1;
-	bind_text(s, 1, pwhash);
+	sq_bind_text(s, 1, pwhash);
 	sqlite3_bind_int64(s, 2, id);
-	return exec_one(st, s, err, "user");
+	return sq_exec_one(st, s, err, "user");
 }
 
 int store_user_set_disabled(struct store *st, int64_t id, bool disabled,
 			    struct perr *err)
 {
-	sqlite3_stmt *s = prep(st, "UPDATE user SET disabled = ? WHERE id = ?", err);
+	sqlite3_stmt *s = sq_prep(st, "UPDATE user SET disabled = ? WHERE id = ?", err);
 	if (!s)
 		return -1;
 	sqlite3_bind_int(s, 1, disabled);
 	sqlite3_bind_int64(s, 2, id);
-	return exec_one(st, s, err, "user");
+	return sq_exec_one(st, s, err, "user");
 }
 
 int store_user_delete(struct store *st, int64_t id, struct perr *err)
 {
-	return exec_id(st, "DELETE FROM user WHERE id = ?", id, err, "user");
+	return sq_exec_id(st, "DELETE FROM user WHERE id = ?", id, err, "user");
 }
 
 ROW_CALLBACK(user_row, struct store_user, user_from, store_user_fn)
 
 int store_user_list(struct store *st, store_user_fn fn, void *ud, struct perr *err)
 {
-	sqlite3_stmt *s = prep(st, "SELECT " USER_COLS " FROM user ORDER BY id", err);
+	sqlite3_stmt *s = sq_prep(st, "SELECT " USER_COLS " FROM user ORDER BY id", err);
 	if (!s)
 		return -1;
 	struct cb c = { (void *)fn, ud };
-	return each_row(st, s, user_row, &c, err, "users");
+	return sq_each_row(st, s, user_row, &c, err, "users");
 }
 
 int64_t store_user_count(struct store *st)
 {
-	sqlite3_stmt *s = prep(st, "SELECT count(*) FROM user", NULL);
+	sqlite3_stmt *s = sq_prep(st, "SELECT count(*) FROM user", NULL);
 	if (!s)
 		return -1;
 	int64_t n = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
-	done(st, s);
+	sq_done(st, s);
 	return n;
 }
 
@@ -829,21 +802,21 @@ static void team_from(sqlite3_stmt *s, void *out)
 {
 	struct store_team *t = out;
 	t->id = sqlite3_column_int64(s, 0);
-	col_text(s, 1, t->name, sizeof(t->name));
-	col_text(s, 2, t->province, sizeof(t->province));
+	sq_col_text(s, 1, t->name, sizeof(t->name));
+	sq_col_text(s, 2, t->province, sizeof(t->province));
 }
 
 int store_team_insert(struct store *st, struct store_team *t, struct perr *err)
 {
-	sqlite3_stmt *s = prep(st, "INSERT INTO team(name, province) VALUES (?, ?)", err);
+	sqlite3_stmt *s = sq_prep(st, "INSERT INTO team(name, province) VALUES (?, ?)", err);
 	if (!s)
 		return -1;
-	bind_text(s, 1, t->name);
+	sq_bind_text(s, 1, t->name);
 	if (t->province[0])
-		bind_text(s, 2, t->province);
+		sq_bind_text(s, 2, t->province);
 	else
 		sqlite3_bind_null(s, 2);
-	if (exec_step(st, s, err, "team") != 0)
+	if (sq_exec_step(st, s, err, "team") != 0)
 		return -1;
 	t->id = sqlite3_last_insert_rowid(st->db);
 	return 0;
@@ -851,52 +824,52 @@ int store_team_insert(struct store *st, struct store_team *t, struct perr *err)
 
 int store_team_get(struct store *st, int64_t id, struct store_team *t, struct perr *err)
 {
-	sqlite3_stmt *s = prep(st,
+	sqlite3_stmt *s = sq_prep(st,
 		"SELECT id, name, IFNULL(province, '') FROM team WHERE id = ?", err);
 	if (!s)
 		return -1;
 	sqlite3_bind_int64(s, 1, id);
-	return one_row(st, s, team_from, t, err, "team");
+	return sq_one_row(st, s, team_from, t, err, "team");
 }
 
 int store_team_delete(struct store *st, int64_t id, struct perr *err)
 {
-	return exec_id(st, "DELETE FROM team WHERE id = ?", id, err, "team");
+	return sq_exec_id(st, "DELETE FROM team WHERE id = ?", id, err, "team");
 }
 
 ROW_CALLBACK(team_row, struct store_team, team_from, store_team_fn)
 
 int store_team_list(struct store *st, store_team_fn fn, void *ud, struct perr *err)
 {
-	sqlite3_stmt *s = prep(st,
+	sqlite3_stmt *s = sq_prep(st,
 		"SELECT id, name, IFNULL(province, '') FROM team ORDER BY id", err);
 	if (!s)
 		return -1;
 	struct cb c = { (void *)fn, ud };
-	return each_row(st, s, team_row, &c, err, "teams");
+	return sq_each_row(st, s, team_row, &c, err, "teams");
 }
 
 int store_team_add_member(struct store *st, int64_t team, int64_t user, struct perr *err)
 {
-	sqlite3_stmt *s = prep(st,
+	sqlite3_stmt *s = sq_prep(st,
 		"INSERT INTO team_member(team_id, user_id) VALUES (?, ?)", err);
 	if (!s)
 		return -1;
 	sqlite3_bind_int64(s, 1, team);
 	sqlite3_bind_int64(s, 2, user);
-	return exec_step(st, s, err, "team member");
+	return sq_exec_step(st, s, err, "team member");
 }
 
 int store_team_remove_member(struct store *st, int64_t team, int64_t user,
 			     struct perr *err)
 {
-	sqlite3_stmt *s = prep(st,
+	sqlite3_stmt *s = sq_prep(st,
 		"DELETE FROM team_member WHERE team_id = ? AND user_id = ?", err);
 	if (!s)
 		return -1;
 	sqlite3_bind_int64(s, 1, team);
 	sqlite3_bind_int64(s, 2, user);
-	return exec_one(st, s, err, "team member");
+	return sq_exec_one(st, s, err, "team member");
 }
 
 static int member_row(sqlite3_stmt *s, void *ctx)
@@ -909,14 +882,14 @@ static int member_row(sqlite3_stmt *s, void *ctx)
 int store_team_members(struct store *st, int64_t team, store_member_fn fn, void *ud,
 		       struct perr *err)
 {
-	sqlite3_stmt *s = prep(st,
+	sqlite3_stmt *s = sq_prep(st,
 		"SELECT u.id, u.login FROM team_member m JOIN user u ON u.id = m.user_id "
 		"WHERE m.team_id = ? ORDER BY u.id", err);
 	if (!s)
 		return -1;
 	sqlite3_bind_int64(s, 1, team);
 	struct cb c = { (void *)fn, ud };
-	return each_row(st, s, member_row, &c, err, "team members");
+	return sq_each_row(st, s, member_row, &c, err, "team members");
 }
 
 /* ------------------------------------------------------------- sessions */
@@ -924,69 +897,69 @@ int store_team_members(struct store *st, int64_t team, store_member_fn fn, void 
 int store_session_insert(struct store *st, const struct store_session *ss,
 			 struct perr *err)
 {
-	sqlite3_stmt *s = prep(st,
+	sqlite3_stmt *s = sq_prep(st,
 		"INSERT INTO session(id_hash, user_id, csrf, created_ms, expires_ms) "
 		"VALUES (?, ?, ?, ?, ?)", err);
 	if (!s)
 		return -1;
-	bind_text(s, 1, ss->id_hash);
+	sq_bind_text(s, 1, ss->id_hash);
 	sqlite3_bind_int64(s, 2, ss->user_id);
-	bind_text(s, 3, ss->csrf);
+	sq_bind_text(s, 3, ss->csrf);
 	sqlite3_bind_int64(s, 4, ss->created_ms);
 	sqlite3_bind_int64(s, 5, ss->expires_ms);
-	return exec_step(st, s, err, "session");
+	return sq_exec_step(st, s, err, "session");
 }
 
 int store_session_get(struct store *st, const char *id_hash, struct store_session *ss,
 		      struct perr *err)
 {
-	sqlite3_stmt *s = prep(st,
+	sqlite3_stmt *s = sq_prep(st,
 		"SELECT id_hash, user_id, csrf, created_ms, expires_ms FROM session "
 		"WHERE id_hash = ?", err);
 	if (!s)
 		return -1;
-	bind_text(s, 1, id_hash);
+	sq_bind_text(s, 1, id_hash);
 	int rc = sqlite3_step(s), r = 0;
 	if (rc == SQLITE_ROW) {
-		col_text(s, 0, ss->id_hash, sizeof(ss->id_hash));
+		sq_col_text(s, 0, ss->id_hash, sizeof(ss->id_hash));
 		ss->user_id = sqlite3_column_int64(s, 1);
-		col_text(s, 2, ss->csrf, sizeof(ss->csrf));
+		sq_col_text(s, 2, ss->csrf, sizeof(ss->csrf));
 		ss->created_ms = sqlite3_column_int64(s, 3);
 		ss->expires_ms = sqlite3_column_int64(s, 4);
 	} else if (rc == SQLITE_DONE) {
 		r = perr_set(err, PERR_AUTH, NULL, "no such session");
 	} else {
-		r = db_fail(st, err, "session");
+		r = sq_db_fail(st, err, "session");
 	}
-	done(st, s);
+	sq_done(st, s);
 	return r;
 }
 
 int store_session_delete(struct store *st, const char *id_hash, struct perr *err)
 {
-	sqlite3_stmt *s = prep(st, "DELETE FROM session WHERE id_hash = ?", err);
+	sqlite3_stmt *s = sq_prep(st, "DELETE FROM session WHERE id_hash = ?", err);
 	if (!s)
 		return -1;
-	bind_text(s, 1, id_hash);
-	return exec_step(st, s, err, "session");
+	sq_bind_text(s, 1, id_hash);
+	return sq_exec_step(st, s, err, "session");
 }
 
 int store_session_delete_user(struct store *st, int64_t user_id, struct perr *err)
 {
-	sqlite3_stmt *s = prep(st, "DELETE FROM session WHERE user_id = ?", err);
+	sqlite3_stmt *s = sq_prep(st, "DELETE FROM session WHERE user_id = ?", err);
 	if (!s)
 		return -1;
 	sqlite3_bind_int64(s, 1, user_id);
-	return exec_step(st, s, err, "sessions");
+	return sq_exec_step(st, s, err, "sessions");
 }
 
 int store_session_purge(struct store *st, int64_t now_ms, struct perr *err)
 {
-	sqlite3_stmt *s = prep(st, "DELETE FROM session WHERE expires_ms <= ?", err);
+	sqlite3_stmt *s = sq_prep(st, "DELETE FROM session WHERE expires_ms <= ?", err);
 	if (!s)
 		return -1;
 	sqlite3_bind_int64(s, 1, now_ms);
-	return exec_step(st, s, err, "sessions");
+	return sq_exec_step(st, s, err, "sessions");
 }
 
 /* --------------------------------------------------------------- tokens */
@@ -1000,11 +973,11 @@ static void token_from(sqlite3_stmt *s, void *out)
 	struct store_token *t = out;
 	t->id = sqlite3_column_int64(s, 0);
 	t->user_id = sqlite3_column_int64(s, 1);
-	col_text(s, 2, t->name, sizeof(t->name));
-	col_text(s, 3, t->hash, sizeof(t->hash));
+	sq_col_text(s, 2, t->name, sizeof(t->name));
+	sq_col_text(s, 3, t->hash, sizeof(t->hash));
 	t->readonly = sqlite3_column_int(s, 4) != 0;
 	t->org_id = sqlite3_column_int64(s, 5);
-	col_text(s, 6, t->province, sizeof(t->province));
+	sq_col_text(s, 6, t->province, sizeof(t->province));
 	t->created_ms = sqlite3_column_int64(s, 7);
 	t->last_used_ms = sqlite3_column_int64(s, 8);
 	t->revoked_ms = sqlite3_column_int64(s, 9);
@@ -1012,19 +985,19 @@ static void token_from(sqlite3_stmt *s, void *out)
 
 int store_token_insert(struct store *st, struct store_token *t, struct perr *err)
 {
-	sqlite3_stmt *s = prep(st,
+	sqlite3_stmt *s = sq_prep(st,
 		"INSERT INTO token(user_id, name, hash, readonly, org_id, province, created_ms) "
 		"VALUES (?, ?, ?, ?, ?, ?, ?)", err);
 	if (!s)
 		return -1;
 	sqlite3_bind_int64(s, 1, t->user_id);
-	bind_text(s, 2, t->name);
-	bind_text(s, 3, t->hash);
+	sq_bind_text(s, 2, t->name);
+	sq_bind_text(s, 3, t->hash);
 	sqlite3_bind_int(s, 4, t->readonly);
-	bind_opt_id(s, 5, t->org_id);
-	bind_text(s, 6, t->province);
+	sq_bind_opt_id(s, 5, t->org_id);
+	sq_bind_text(s, 6, t->province);
 	sqlite3_bind_int64(s, 7, t->created_ms);
-	if (exec_step(st, s, err, "token") != 0)
+	if (sq_exec_step(st, s, err, "token") != 0)
 		return -1;
 	t->id = sqlite3_last_insert_rowid(st->db);
 	return 0;
@@ -1033,22 +1006,22 @@ int store_token_insert(struct store *st, struct store_token *t, struct perr *err
 static int token_one(struct store *st, sqlite3_stmt *s, struct store_token *t,
 		     struct perr *err)
 {
-	return one_row(st, s, token_from, t, err, "token");
+	return sq_one_row(st, s, token_from, t, err, "token");
 }
 
 int store_token_by_hash(struct store *st, const char *hash, struct store_token *t,
 			struct perr *err)
 {
-	sqlite3_stmt *s = prep(st, "SELECT " TOKEN_COLS " FROM token WHERE hash = ?", err);
+	sqlite3_stmt *s = sq_prep(st, "SELECT " TOKEN_COLS " FROM token WHERE hash = ?", err);
 	if (!s)
 		return -1;
-	bind_text(s, 1, hash);
+	sq_bind_text(s, 1, hash);
 	return token_one(st, s, t, err);
 }
 
 int store_token_get(struct store *st, int64_t id, struct store_token *t, struct perr *err)
 {
-	sqlite3_stmt *s = prep(st, "SELECT " TOKEN_COLS " FROM token WHERE id = ?", err);
+	sqlite3_stmt *s = sq_prep(st, "SELECT " TOKEN_COLS " FROM token WHERE id = ?", err);
 	if (!s)
 		return -1;
 	sqlite3_bind_int64(s, 1, id);
@@ -1057,23 +1030,23 @@ int store_token_get(struct store *st, int64_t id, struct store_token *t, struct 
 
 int store_token_touch(struct store *st, int64_t id, int64_t now_ms, struct perr *err)
 {
-	sqlite3_stmt *s = prep(st, "UPDATE token SET last_used_ms = ? WHERE id = ?", err);
+	sqlite3_stmt *s = sq_prep(st, "UPDATE token SET last_used_ms = ? WHERE id = ?", err);
 	if (!s)
 		return -1;
 	sqlite3_bind_int64(s, 1, now_ms);
 	sqlite3_bind_int64(s, 2, id);
-	return exec_step(st, s, err, "token");
+	return sq_exec_step(st, s, err, "token");
 }
 
 int store_token_revoke(struct store *st, int64_t id, int64_t now_ms, struct perr *err)
 {
-	sqlite3_stmt *s = prep(st,
+	sqlite3_stmt *s = sq_prep(st,
 		"UPDATE token SET revoked_ms = ? WHERE id = ? AND revoked_ms = 0", err);
 	if (!s)
 		return -1;
 	sqlite3_bind_int64(s, 1, now_ms);
 	sqlite3_bind_int64(s, 2, id);
-	return exec_one(st, s, err, "token");
+	return sq_exec_one(st, s, err, "token");
 }
 
 ROW_CALLBACK(token_row, struct store_token, token_from, store_token_fn)
@@ -1081,54 +1054,54 @@ ROW_CALLBACK(token_row, struct store_token, token_from, store_token_fn)
 int store_token_list(struct store *st, int64_t user_id, store_token_fn fn, void *ud,
 		     struct perr *err)
 {
-	sqlite3_stmt *s = prep(st, "SELECT " TOKEN_COLS
+	sqlite3_stmt *s = sq_prep(st, "SELECT " TOKEN_COLS
 			       " FROM token WHERE ?1 = 0 OR user_id = ?1 ORDER BY id", err);
 	if (!s)
 		return -1;
 	sqlite3_bind_int64(s, 1, user_id);
 	struct cb c = { (void *)fn, ud };
-	return each_row(st, s, token_row, &c, err, "tokens");
+	return sq_each_row(st, s, token_row, &c, err, "tokens");
 }
 
 /* ---------------------------------------------------------------- audit */
 
 int store_audit_last(struct store *st, int64_t *seq, char hash[65], struct perr *err)
 {
-	sqlite3_stmt *s = prep(st,
+	sqlite3_stmt *s = sq_prep(st,
 		"SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", err);
 	if (!s)
 		return -1;
 	int rc = sqlite3_step(s), r = 0;
 	if (rc == SQLITE_ROW) {
 		*seq = sqlite3_column_int64(s, 0);
-		col_text(s, 1, hash, 65);
+		sq_col_text(s, 1, hash, 65);
 	} else if (rc == SQLITE_DONE) {
 		*seq = 0;
 		hash[0] = '\0';
 	} else {
-		r = db_fail(st, err, "audit");
+		r = sq_db_fail(st, err, "audit");
 	}
-	done(st, s);
+	sq_done(st, s);
 	return r;
 }
 
 int store_audit_insert(struct store *st, const struct store_audit *a, struct perr *err)
 {
-	sqlite3_stmt *s = prep(st,
+	sqlite3_stmt *s = sq_prep(st,
 		"INSERT INTO audit(seq, ts_ms, actor, action, object, before, after, "
 		"prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", err);
 	if (!s)
 		return -1;
 	sqlite3_bind_int64(s, 1, a->seq);
 	sqlite3_bind_int64(s, 2, a->ts_ms);
-	bind_text(s, 3, a->actor);
-	bind_text(s, 4, a->action);
-	bind_text(s, 5, a->object);
-	bind_text(s, 6, a->before);
-	bind_text(s, 7, a->after);
-	bind_text(s, 8, a->prev_hash);
-	bind_text(s, 9, a->hash);
-	return exec_step(st, s, err, "audit");
+	sq_bind_text(s, 3, a->actor);
+	sq_bind_text(s, 4, a->action);
+	sq_bind_text(s, 5, a->object);
+	sq_bind_text(s, 6, a->before);
+	sq_bind_text(s, 7, a->after);
+	sq_bind_text(s, 8, a->prev_hash);
+	sq_bind_text(s, 9, a->hash);
+	return sq_exec_step(st, s, err, "audit");
 }
 
 static int audit_row(sqlite3_stmt *s, void *ctx)
@@ -1137,24 +1110,24 @@ static int audit_row(sqlite3_stmt *s, void *ctx)
 	struct store_audit a;
 	a.seq = sqlite3_column_int64(s, 0);
 	a.ts_ms = sqlite3_column_int64(s, 1);
-	col_text(s, 2, a.actor, sizeof(a.actor));
-	col_text(s, 3, a.action, sizeof(a.action));
-	col_text(s, 4, a.object, sizeof(a.object));
+	sq_col_text(s, 2, a.actor, sizeof(a.actor));
+	sq_col_text(s, 3, a.action, sizeof(a.action));
+	sq_col_text(s, 4, a.object, sizeof(a.object));
 	a.before = (const char *)sqlite3_column_text(s, 5);
 	a.after = (const char *)sqlite3_column_text(s, 6);
 	if (!a.before)
 		a.before = "";
 	if (!a.after)
 		a.after = "";
-	col_text(s, 7, a.prev_hash, sizeof(a.prev_hash));
-	col_text(s, 8, a.hash, sizeof(a.hash));
+	sq_col_text(s, 7, a.prev_hash, sizeof(a.prev_hash));
+	sq_col_text(s, 8, a.hash, sizeof(a.hash));
 	return ((store_audit_fn)c->fn)(c->ud, &a);
 }
 
 int store_audit_list(struct store *st, int64_t after, int64_t limit, store_audit_fn fn,
 		     void *ud, struct perr *err)
 {
-	sqlite3_stmt *s = prep(st,
+	sqlite3_stmt *s = sq_prep(st,
 		"SELECT seq, ts_ms, actor, action, object, before, after, prev_hash, hash "
 		"FROM audit WHERE seq > ? ORDER BY seq LIMIT ?", err);
 	if (!s)
@@ -1162,5 +1135,5 @@ int store_audit_list(struct store *st, int64_t after, int64_t limit, store_audit
 	sqlite3_bind_int64(s, 1, after);
 	sqlite3_bind_int64(s, 2, limit > 0 ? limit : -1);
 	struct cb c = { (void *)fn, ud };
-	return each_row(st, s, audit_row, &c, err, "audit");
+	return sq_each_row(st, s, audit_row, &c, err, "audit");
 }

@@ -132,6 +132,7 @@ struct store_user {
 	char pwhash[192];
 	bool disabled;
 	int64_t created_ms;
+	char email[256];    /* for notifications; "" = none */
 };
 typedef int (*store_user_fn)(void *ud, const struct store_user *u);
 int store_user_insert(struct store *st, struct store_user *u, struct perr *err);
@@ -143,14 +144,19 @@ int store_user_set_disabled(struct store *st, int64_t id, bool disabled, struct 
 int store_user_delete(struct store *st, int64_t id, struct perr *err);
 int store_user_list(struct store *st, store_user_fn fn, void *ud, struct perr *err);
 int64_t store_user_count(struct store *st);
+int store_user_set_email(struct store *st, int64_t id, const char *email, struct perr *err);
+/* Teams user belongs to, into ids (at most max); *n gets the count. */
+int store_user_teams(struct store *st, int64_t user_id, int64_t *ids, int max, int *n,
+		     struct perr *err);
 
 /* ---------------------------------------------------------------- teams */
 
-struct store_team { int64_t id; char name[128]; char province[64]; };
+struct store_team { int64_t id; char name[128]; char province[64]; int64_t lead_id; };
 typedef int (*store_team_fn)(void *ud, const struct store_team *t);
 int store_team_insert(struct store *st, struct store_team *t, struct perr *err);
 int store_team_get(struct store *st, int64_t id, struct store_team *t, struct perr *err);
 int store_team_delete(struct store *st, int64_t id, struct perr *err);
+int store_team_set_lead(struct store *st, int64_t id, int64_t user_id, struct perr *err);
 int store_team_list(struct store *st, store_team_fn fn, void *ud, struct perr *err);
 int store_team_add_member(struct store *st, int64_t team, int64_t user, struct perr *err);
 int store_team_remove_member(struct store *st, int64_t team, int64_t user, struct perr *err);
@@ -217,6 +223,164 @@ int store_audit_insert(struct store *st, const struct store_audit *a, struct per
 /* Entries in seq order with seq > after, at most limit (0 = all). */
 int store_audit_list(struct store *st, int64_t after, int64_t limit, store_audit_fn fn,
 		     void *ud, struct perr *err);
+
+/* ------------------------------------------------------------ incidents */
+
+struct store_incident {
+	int64_t id;
+	int64_t org_id;
+	char title[256];
+	char summary[4096];
+	char class_[48];
+	char type[64];
+	char severity[12];
+	char tlp[16];
+	char source[12];
+	char status[16];
+	char kind[64];
+	char dedup_key[256];     /* "" = none */
+	int64_t assignee_id;     /* 0 = none */
+	int64_t team_id;
+	int64_t merged_into;
+	int64_t reopened_from;
+	int64_t observations;
+	char created_by[128];
+	int64_t detected_ms, opened_ms, acknowledged_ms, contained_ms, recovered_ms, closed_ms;
+	int64_t updated_ms;
+	int64_t sla_flags;
+	/* read-only, joined from the organisation */
+	char org_name[256];
+	char province[64];
+};
+
+struct store_incident_filter {
+	const char *status[8];  /* any of these, NULL-terminated; none = any */
+	int64_t org_id;
+	const char *province;
+	const char *severity;
+	const char *class_;
+	const char *source;
+	int64_t assignee_id;
+	int64_t team_id;
+	int64_t created_from, created_to;   /* opened_ms range, 0 = open */
+	int64_t updated_from, updated_to;
+	const char *q;           /* free text over title, summary, messages */
+	bool overdue;            /* SLA breached now (needs sla_* and now_ms) */
+	int64_t now_ms;
+	const int64_t *sla_ack;  /* [4] low..critical, ms */
+	const int64_t *sla_contain;
+	/* scope constraints from identity */
+	const char *scope_province;
+	int64_t scope_org;
+	int64_t scope_responder; /* user id: only their teams' or assigned */
+	/* order and page */
+	bool oldest_first;       /* by updated time; default newest first */
+	int64_t after_updated, after_id; /* cursor: rows strictly after this */
+	int64_t limit;
+};
+
+typedef int (*store_incident_fn)(void *ud, const struct store_incident *i);
+int store_incident_insert(struct store *st, struct store_incident *i, struct perr *err);
+int store_incident_get(struct store *st, int64_t id, struct store_incident *i, struct perr *err);
+/* Write back every mutable field of i (status, times, people, texts, counts). */
+int store_incident_update(struct store *st, const struct store_incident *i, struct perr *err);
+/* The open incident of org with this dedup key (NOTFOUND when none). */
+int store_incident_open_by_key(struct store *st, int64_t org_id, const char *key,
+			       struct store_incident *i, struct perr *err);
+/* The most recently closed incident of org with this key (NOTFOUND when none). */
+int store_incident_closed_by_key(struct store *st, int64_t org_id, const char *key,
+				 struct store_incident *i, struct perr *err);
+int store_incident_list(struct store *st, const struct store_incident_filter *f,
+			store_incident_fn fn, void *ud, struct perr *err);
+/* Incidents needing an SLA escalation at now: a deadline passed and its
+** flag bit (1 = acknowledge, 2 = contain) not yet set. */
+int store_incident_sla_due(struct store *st, int64_t now_ms, const int64_t *ack,
+			   const int64_t *contain, store_incident_fn fn, void *ud,
+			   struct perr *err);
+int64_t store_incident_count_overdue(struct store *st, int64_t now_ms, const int64_t *ack,
+				     const int64_t *contain);
+
+struct store_observation {
+	int64_t id, incident_id, ts_ms;
+	char severity[12];
+	const char *summary;   /* caller-owned on insert, store-owned in callbacks */
+	const char *evidence;  /* JSON text */
+};
+typedef int (*store_observation_fn)(void *ud, const struct store_observation *o);
+int store_observation_insert(struct store *st, struct store_observation *o, struct perr *err);
+/* Newest first, at most limit. */
+int store_observation_list(struct store *st, int64_t incident_id, int64_t limit,
+			   store_observation_fn fn, void *ud, struct perr *err);
+
+struct store_transition {
+	int64_t id, incident_id, ts_ms;
+	char actor[128];
+	char from[16], to[16];
+};
+typedef int (*store_transition_fn)(void *ud, const struct store_transition *t);
+int store_transition_insert(struct store *st, struct store_transition *t, struct perr *err);
+int store_transition_list(struct store *st, int64_t incident_id, store_transition_fn fn,
+			  void *ud, struct perr *err);
+
+struct store_message {
+	int64_t id, incident_id, ts_ms;
+	int64_t author_id;
+	char author[128];
+	char visibility[12];   /* internal, shared */
+	const char *body;      /* caller-owned on insert, store-owned in callbacks */
+};
+typedef int (*store_message_fn)(void *ud, const struct store_message *m);
+int store_message_insert(struct store *st, struct store_message *m, struct perr *err);
+/* Oldest first; shared_only hides internal notes. */
+int store_message_list(struct store *st, int64_t incident_id, bool shared_only,
+		       store_message_fn fn, void *ud, struct perr *err);
+/* Add text to the incident's free-text index. */
+int store_incident_index(struct store *st, int64_t incident_id, const char *text,
+			 struct perr *err);
+/* Merge: move messages, evidence, observations and index rows of from into to. */
+int store_incident_move_children(struct store *st, int64_t from, int64_t to, struct perr *err);
+
+int store_link_insert(struct store *st, int64_t a, int64_t b, const char *kind, struct perr *err);
+typedef int (*store_link_fn)(void *ud, int64_t other, const char *kind);
+int store_link_list(struct store *st, int64_t id, store_link_fn fn, void *ud, struct perr *err);
+
+struct store_evidence {
+	int64_t id, incident_id;
+	char sha256[65];
+	char name[256];
+	int64_t size;
+	char visibility[12];
+	char author[128];
+	int64_t ts_ms;
+};
+typedef int (*store_evidence_fn)(void *ud, const struct store_evidence *e);
+int store_evidence_insert(struct store *st, struct store_evidence *e, struct perr *err);
+int store_evidence_get(struct store *st, int64_t id, struct store_evidence *e, struct perr *err);
+int store_evidence_list(struct store *st, int64_t incident_id, bool shared_only,
+			store_evidence_fn fn, void *ud, struct perr *err);
+
+/* On-call: weekly slots (minutes from Monday 00:00 UTC) and dated overrides. */
+int store_rota_add_slot(struct store *st, int64_t team, int64_t user, int64_t start_min,
+			int64_t end_min, int64_t *id, struct perr *err);
+int store_rota_add_override(struct store *st, int64_t team, int64_t user, int64_t start_ms,
+			    int64_t end_ms, int64_t *id, struct perr *err);
+/* Who is on call for team at now: an override wins over the weekly slot.
+** *user = 0 when nobody is. */
+int store_rota_oncall(struct store *st, int64_t team, int64_t now_ms, int64_t *user,
+		      struct perr *err);
+
+struct store_route_rule {
+	int64_t id, priority;
+	char province[64], kind[64], class_[48];
+	int64_t team_id;
+};
+typedef int (*store_route_rule_fn)(void *ud, const struct store_route_rule *r);
+int store_route_rule_insert(struct store *st, struct store_route_rule *r, struct perr *err);
+int store_route_rule_delete(struct store *st, int64_t id, struct perr *err);
+int store_route_rule_list(struct store *st, store_route_rule_fn fn, void *ud, struct perr *err);
+/* The team of the first rule (by priority, then id) matching all three. */
+int store_route_match(struct store *st, const char *province, const char *kind,
+		      const char *class_, int64_t *team, struct perr *err);
 
 /* ---------------------------------------------------- outbox, webhooks */
 

@@ -685,7 +685,8 @@ int store_contact_list(struct store *st, int64_t org_id, store_contact_fn fn,
 /* ---------------------------------------------------------------- users */
 
 #define USER_COLS \
-	"id, login, role, IFNULL(org_id, 0), IFNULL(province, ''), pwhash, disabled, created_ms"
+	"id, login, role, IFNULL(org_id, 0), IFNULL(province, ''), pwhash, disabled, " \
+	"created_ms, email"
 
 static void user_from(sqlite3_stmt *s, void *out)
 {
@@ -698,13 +699,14 @@ static void user_from(sqlite3_stmt *s, void *out)
 	sq_col_text(s, 5, u->pwhash, sizeof(u->pwhash));
 	u->disabled = sqlite3_column_int(s, 6) != 0;
 	u->created_ms = sqlite3_column_int64(s, 7);
+	sq_col_text(s, 8, u->email, sizeof(u->email));
 }
 
 int store_user_insert(struct store *st, struct store_user *u, struct perr *err)
 {
 	sqlite3_stmt *s = sq_prep(st,
-		"INSERT INTO user(login, role, org_id, province, pwhash, disabled, created_ms) "
-		"VALUES (?, ?, ?, ?, ?, ?, ?)", err);
+		"INSERT INTO user(login, role, org_id, province, pwhash, disabled, created_ms, "
+		"email) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", err);
 	if (!s)
 		return -1;
 	sq_bind_text(s, 1, u->login);
@@ -717,6 +719,7 @@ int store_user_insert(struct store *st, struct store_user *u, struct perr *err)
 	sq_bind_text(s, 5, u->pwhash);
 	sqlite3_bind_int(s, 6, u->disabled);
 	sqlite3_bind_int64(s, 7, u->created_ms);
+	sq_bind_text(s, 8, u->email);
 	if (sq_exec_step(st, s, err, "user") != 0)
 		return -1;
 	u->id = sqlite3_last_insert_rowid(st->db);
@@ -786,6 +789,53 @@ int store_user_list(struct store *st, store_user_fn fn, void *ud, struct perr *e
 	return sq_each_row(st, s, user_row, &c, err, "users");
 }
 
+int store_user_set_email(struct store *st, int64_t id, const char *email, struct perr *err)
+{
+	sqlite3_stmt *s = sq_prep(st, "UPDATE user SET email = ? WHERE id = ?", err);
+	if (!s)
+		return -1;
+	sq_bind_text(s, 1, email);
+	sqlite3_bind_int64(s, 2, id);
+	return sq_exec_one(st, s, err, "user");
+}
+
+struct team_ids {
+	int64_t *ids;
+	int max, n;
+};
+
+static int team_id_row(sqlite3_stmt *s, void *ctx)
+{
+	struct team_ids *t = ctx;
+	if (t->n < t->max)
+		t->ids[t->n++] = sqlite3_column_int64(s, 0);
+	return 0;
+}
+
+int store_user_teams(struct store *st, int64_t user_id, int64_t *ids, int max, int *n,
+		     struct perr *err)
+{
+	sqlite3_stmt *s = sq_prep(st,
+		"SELECT team_id FROM team_member WHERE user_id = ? ORDER BY team_id", err);
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, user_id);
+	struct team_ids t = { ids, max, 0 };
+	int rc = sq_each_row(st, s, team_id_row, &t, err, "teams");
+	*n = t.n;
+	return rc;
+}
+
+int store_team_set_lead(struct store *st, int64_t id, int64_t user_id, struct perr *err)
+{
+	sqlite3_stmt *s = sq_prep(st, "UPDATE team SET lead_id = ? WHERE id = ?", err);
+	if (!s)
+		return -1;
+	sq_bind_opt_id(s, 1, user_id);
+	sqlite3_bind_int64(s, 2, id);
+	return sq_exec_one(st, s, err, "team");
+}
+
 int64_t store_user_count(struct store *st)
 {
 	sqlite3_stmt *s = sq_prep(st, "SELECT count(*) FROM user", NULL);
@@ -804,6 +854,7 @@ static void team_from(sqlite3_stmt *s, void *out)
 	t->id = sqlite3_column_int64(s, 0);
 	sq_col_text(s, 1, t->name, sizeof(t->name));
 	sq_col_text(s, 2, t->province, sizeof(t->province));
+	t->lead_id = sqlite3_column_int64(s, 3);
 }
 
 int store_team_insert(struct store *st, struct store_team *t, struct perr *err)
@@ -825,7 +876,7 @@ int store_team_insert(struct store *st, struct store_team *t, struct perr *err)
 int store_team_get(struct store *st, int64_t id, struct store_team *t, struct perr *err)
 {
 	sqlite3_stmt *s = sq_prep(st,
-		"SELECT id, name, IFNULL(province, '') FROM team WHERE id = ?", err);
+		"SELECT id, name, IFNULL(province, ''), IFNULL(lead_id, 0) FROM team WHERE id = ?", err);
 	if (!s)
 		return -1;
 	sqlite3_bind_int64(s, 1, id);
@@ -842,7 +893,7 @@ ROW_CALLBACK(team_row, struct store_team, team_from, store_team_fn)
 int store_team_list(struct store *st, store_team_fn fn, void *ud, struct perr *err)
 {
 	sqlite3_stmt *s = sq_prep(st,
-		"SELECT id, name, IFNULL(province, '') FROM team ORDER BY id", err);
+		"SELECT id, name, IFNULL(province, ''), IFNULL(lead_id, 0) FROM team ORDER BY id", err);
 	if (!s)
 		return -1;
 	struct cb c = { (void *)fn, ud };

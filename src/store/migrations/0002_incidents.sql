@@ -152,3 +152,6 @@ CREATE TABLE webhook (
   secret TEXT NOT NULL,
   events TEXT NOT NULL DEFAULT '*'
 );
+
+-- Users get an address for notifications (assignments, escalations).
+ALTER TABLE user ADD COLUMN email TEXT NOT NULL DEFAULT '';

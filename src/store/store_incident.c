@@ -1,0 +1,709 @@
+/*
+** store_incident.c — SQL for incidents, their observations, transitions,
+** messages, links and evidence, the free-text index, on-call rotas and
+** routing rules.
+**
+** The incident list is the hot query of the analyst console, so it is one
+** statement with every filter bound (a NULL or 0 parameter disables its
+** clause) and keyset pagination on (updated_ms, id): page N costs the same as
+** page 1, whatever the table size. Free text goes through an FTS5 table; the
+** user's words are quoted one by one before they reach MATCH, so no input can
+** be read as FTS query syntax.
+*/
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store.h"
+#include "store/store_internal.h"
+
+#define INC_COLS                                                                        \
+	"i.id, i.org_id, i.title, i.summary, i.class, i.type, i.severity, i.tlp, i.source, " \
+	"i.status, i.kind, IFNULL(i.dedup_key, ''), IFNULL(i.assignee_id, 0), "             \
+	"IFNULL(i.team_id, 0), IFNULL(i.merged_into, 0), IFNULL(i.reopened_from, 0), "      \
+	"i.observations, i.created_by, i.detected_ms, i.opened_ms, i.acknowledged_ms, "     \
+	"i.contained_ms, i.recovered_ms, i.closed_ms, i.updated_ms, i.sla_flags, o.name, "  \
+	"o.province"
+
+static void inc_from(sqlite3_stmt *s, void *out)
+{
+	struct store_incident *i = out;
+	i->id = sqlite3_column_int64(s, 0);
+	i->org_id = sqlite3_column_int64(s, 1);
+	sq_col_text(s, 2, i->title, sizeof(i->title));
+	sq_col_text(s, 3, i->summary, sizeof(i->summary));
+	sq_col_text(s, 4, i->class_, sizeof(i->class_));
+	sq_col_text(s, 5, i->type, sizeof(i->type));
+	sq_col_text(s, 6, i->severity, sizeof(i->severity));
+	sq_col_text(s, 7, i->tlp, sizeof(i->tlp));
+	sq_col_text(s, 8, i->source, sizeof(i->source));
+	sq_col_text(s, 9, i->status, sizeof(i->status));
+	sq_col_text(s, 10, i->kind, sizeof(i->kind));
+	sq_col_text(s, 11, i->dedup_key, sizeof(i->dedup_key));
+	i->assignee_id = sqlite3_column_int64(s, 12);
+	i->team_id = sqlite3_column_int64(s, 13);
+	i->merged_into = sqlite3_column_int64(s, 14);
+	i->reopened_from = sqlite3_column_int64(s, 15);
+	i->observations = sqlite3_column_int64(s, 16);
+	sq_col_text(s, 17, i->created_by, sizeof(i->created_by));
+	i->detected_ms = sqlite3_column_int64(s, 18);
+	i->opened_ms = sqlite3_column_int64(s, 19);
+	i->acknowledged_ms = sqlite3_column_int64(s, 20);
+	i->contained_ms = sqlite3_column_int64(s, 21);
+	i->recovered_ms = sqlite3_column_int64(s, 22);
+	i->closed_ms = sqlite3_column_int64(s, 23);
+	i->updated_ms = sqlite3_column_int64(s, 24);
+	i->sla_flags = sqlite3_column_int64(s, 25);
+	sq_col_text(s, 26, i->org_name, sizeof(i->org_name));
+	sq_col_text(s, 27, i->province, sizeof(i->province));
+}
+
+ROW_CALLBACK(inc_row, struct store_incident, inc_from, store_incident_fn)
+
+static void bind_opt_text(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v && v[0])
+		sq_bind_text(s, i, v);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+int store_incident_insert(struct store *st, struct store_incident *i, struct perr *err)
+{
+	sqlite3_stmt *s = sq_prep(st,
+		"INSERT INTO incident(org_id, title, summary, class, type, severity, tlp, source, "
+		"status, kind, dedup_key, assignee_id, team_id, reopened_from, observations, "
+		"created_by, detected_ms, opened_ms, updated_ms) "
+		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", err);
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, i->org_id);
+	sq_bind_text(s, 2, i->title);
+	sq_bind_text(s, 3, i->summary);
+	sq_bind_text(s, 4, i->class_);
+	sq_bind_text(s, 5, i->type);
+	sq_bind_text(s, 6, i->severity);
+	sq_bind_text(s, 7, i->tlp);
+	sq_bind_text(s, 8, i->source);
+	sq_bind_text(s, 9, i->status);
+	sq_bind_text(s, 10, i->kind);
+	bind_opt_text(s, 11, i->dedup_key);
+	sq_bind_opt_id(s, 12, i->assignee_id);
+	sq_bind_opt_id(s, 13, i->team_id);
+	sq_bind_opt_id(s, 14, i->reopened_from);
+	sqlite3_bind_int64(s, 15, i->observations);
+	sq_bind_text(s, 16, i->created_by);
+	sqlite3_bind_int64(s, 17, i->detected_ms);
+	sqlite3_bind_int64(s, 18, i->opened_ms);
+	sqlite3_bind_int64(s, 19, i->updated_ms);
+	if (sq_exec_step(st, s, err, "incident") != 0)
+		return -1;
+	i->id = sqlite3_last_insert_rowid(st->db);
+	return 0;
+}
+
+int store_incident_get(struct store *st, int64_t id, struct store_incident *i, struct perr *err)
+{
+	sqlite3_stmt *s = sq_prep(st, "SELECT " INC_COLS
+				  " FROM incident i JOIN org o ON o.id = i.org_id WHERE i.id = ?", err);
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	return sq_one_row(st, s, inc_from, i, err, "incident");
+}
+
+int store_incident_update(struct store *st, const struct store_incident *i, struct perr *err)
+{
+	sqlite3_stmt *s = sq_prep(st,
+		"UPDATE incident SET title = ?, summary = ?, class = ?, type = ?, severity = ?, "
+		"tlp = ?, status = ?, assignee_id = ?, team_id = ?, merged_into = ?, "
+		"observations = ?, acknowledged_ms = ?, contained_ms = ?, recovered_ms = ?, "
+		"closed_ms = ?, updated_ms = ?, sla_flags = ? WHERE id = ?", err);
+	if (!s)
+		return -1;
+	sq_bind_text(s, 1, i->title);
+	sq_bind_text(s, 2, i->summary);
+	sq_bind_text(s, 3, i->class_);
+	sq_bind_text(s, 4, i->type);
+	sq_bind_text(s, 5, i->severity);
+	sq_bind_text(s, 6, i->tlp);
+	sq_bind_text(s, 7, i->status);
+	sq_bind_opt_id(s, 8, i->assignee_id);
+	sq_bind_opt_id(s, 9, i->team_id);
+	sq_bind_opt_id(s, 10, i->merged_into);
+	sqlite3_bind_int64(s, 11, i->observations);
+	sqlite3_bind_int64(s, 12, i->acknowledged_ms);
+	sqlite3_bind_int64(s, 13, i->contained_ms);
+	sqlite3_bind_int64(s, 14, i->recovered_ms);
+	sqlite3_bind_int64(s, 15, i->closed_ms);
+	sqlite3_bind_int64(s, 16, i->updated_ms);
+	sqlite3_bind_int64(s, 17, i->sla_flags);
+	sqlite3_bind_int64(s, 18, i->id);
+	return sq_exec_one(st, s, err, "incident");
+}
+
+int store_incident_open_by_key(struct store *st, int64_t org_id, const char *key,
+			       struct store_incident *i, struct perr *err)
+{
+	sqlite3_stmt *s = sq_prep(st, "SELECT " INC_COLS
+		" FROM incident i JOIN org o ON o.id = i.org_id WHERE i.org_id = ? "
+		"AND i.dedup_key = ? AND i.status NOT IN ('closed', 'rejected', 'duplicate')", err);
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, org_id);
+	sq_bind_text(s, 2, key);
+	return sq_one_row(st, s, inc_from, i, err, "incident");
+}
+
+int store_incident_closed_by_key(struct store *st, int64_t org_id, const char *key,
+				 struct store_incident *i, struct perr *err)
+{
+	sqlite3_stmt *s = sq_prep(st, "SELECT " INC_COLS
+		" FROM incident i JOIN org o ON o.id = i.org_id WHERE i.org_id = ? "
+		"AND i.dedup_key = ? AND i.status = 'closed' ORDER BY i.closed_ms DESC, i.id DESC "
+		"LIMIT 1", err);
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, org_id);
+	sq_bind_text(s, 2, key);
+	return sq_one_row(st, s, inc_from, i, err, "incident");
+}
+
+/* Quote each word of q for FTS5 ("a b" -> "\"a\" \"b\"": all words, any
+** order); returns NULL (no words) or a heap string the caller frees. */
+static char *fts_query(const char *q)
+{
+	struct pbuf b;
+	pbuf_init(&b, 4096);
+	struct pstr rest = pstr_c(q), w;
+	while (rest.p && rest.n) {
+		pstr_cut(rest, ' ', &w, &rest);
+		w = pstr_trim(w);
+		if (!w.n)
+			continue;
+		if (b.len)
+			pbuf_adds(&b, " ");
+		pbuf_adds(&b, "\"");
+		for (size_t k = 0; k < w.n; k++)
+			if (pbuf_add(&b, w.p[k] == '"' ? "\"\"" : &w.p[k], w.p[k] == '"' ? 2 : 1) != 0)
+				break;
+		pbuf_adds(&b, "\"");
+	}
+	if (!b.len) {
+		pbuf_free(&b);
+		return NULL;
+	}
+	return pbuf_take(&b);
+}
+
+/* The overdue condition, shared by the list filter and the SLA queries:
+** ?A = now, ?B.. = thresholds in ms per severity (low, medium, high,
+** critical) for acknowledge then contain. */
+#define SLA_ACK_LIMIT \
+	"(CASE i.severity WHEN 'low' THEN ?21 WHEN 'medium' THEN ?22 WHEN 'high' THEN ?23 ELSE ?24 END)"
+#define SLA_CONTAIN_LIMIT \
+	"(CASE i.severity WHEN 'low' THEN ?25 WHEN 'medium' THEN ?26 WHEN 'high' THEN ?27 ELSE ?28 END)"
+#define SLA_OPEN "i.status NOT IN ('closed', 'rejected', 'duplicate')"
+#define SLA_ACK_LATE "(i.acknowledged_ms = 0 AND ?20 > i.opened_ms + " SLA_ACK_LIMIT ")"
+#define SLA_CONTAIN_LATE \
+	"(i.contained_ms = 0 AND i.recovered_ms = 0 AND ?20 > i.opened_ms + " SLA_CONTAIN_LIMIT ")"
+
+static void bind_sla(sqlite3_stmt *s, int64_t now, const int64_t *ack, const int64_t *contain)
+{
+	sqlite3_bind_int64(s, 20, now);
+	for (int k = 0; k < 4; k++) {
+		sqlite3_bind_int64(s, 21 + k, ack ? ack[k] : INT64_MAX / 4);
+		sqlite3_bind_int64(s, 25 + k, contain ? contain[k] : INT64_MAX / 4);
+	}
+}
+
+int store_incident_list(struct store *st, const struct store_incident_filter *f,
+			store_incident_fn fn, void *ud, struct perr *err)
+{
+	/* Two statements differing only in direction, so each gets its own
+	** cached plan and uses the (updated_ms, id) index both ways. */
+	static const char *const sql[2] = {
+#define LIST_SQL(CMP, DIR)                                                                 \
+	"SELECT " INC_COLS " FROM incident i JOIN org o ON o.id = i.org_id WHERE 1"             \
+	" AND (?1 IS NULL OR i.status IN (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8))"                  \
+	" AND (?9 = 0 OR i.org_id = ?9) AND (?10 IS NULL OR o.province = ?10)"                 \
+	" AND (?11 IS NULL OR i.severity = ?11) AND (?12 IS NULL OR i.class = ?12)"            \
+	" AND (?13 IS NULL OR i.source = ?13) AND (?14 = 0 OR i.assignee_id = ?14)"            \
+	" AND (?15 = 0 OR i.team_id = ?15)"                                                    \
+	" AND (?16 = 0 OR i.opened_ms >= ?16) AND (?17 = 0 OR i.opened_ms < ?17)"             \
+	" AND (?18 = 0 OR i.updated_ms >= ?18) AND (?19 = 0 OR i.updated_ms < ?19)"           \
+	" AND (?29 = 0 OR (" SLA_OPEN " AND (" SLA_ACK_LATE " OR " SLA_CONTAIN_LATE ")))"       \
+	" AND (?30 IS NULL OR o.province = ?30) AND (?31 = 0 OR i.org_id = ?31)"               \
+	" AND (?32 = 0 OR i.assignee_id = ?32 OR i.team_id IN"                                 \
+	"      (SELECT team_id FROM team_member WHERE user_id = ?32))"                          \
+	" AND (?33 IS NULL OR i.id IN (SELECT incident_id FROM incident_fts"                   \
+	"      WHERE incident_fts MATCH ?33))"                                                 \
+	" AND (?35 = 0 OR (i.updated_ms, i.id) " CMP " (?34, ?35))"                          \
+	" ORDER BY i.updated_ms " DIR ", i.id " DIR " LIMIT ?36"
+		LIST_SQL("<", "DESC"), LIST_SQL(">", "ASC"),
+#undef LIST_SQL
+	};
+	sqlite3_stmt *s = sq_prep(st, sql[f->oldest_first ? 1 : 0], err);
+	if (!s)
+		return -1;
+	char *q = f->q ? fts_query(f->q) : NULL;
+	for (int k = 0; k < 8 && f->status[k]; k++)
+		sq_bind_text(s, 1 + k, f->status[k]);
+	sqlite3_bind_int64(s, 9, f->org_id);
+	bind_opt_text(s, 10, f->province);
+	bind_opt_text(s, 11, f->severity);
+	bind_opt_text(s, 12, f->class_);
+	bind_opt_text(s, 13, f->source);
+	sqlite3_bind_int64(s, 14, f->assignee_id);
+	sqlite3_bind_int64(s, 15, f->team_id);
+	sqlite3_bind_int64(s, 16, f->created_from);
+	sqlite3_bind_int64(s, 17, f->created_to);
+	sqlite3_bind_int64(s, 18, f->updated_from);
+	sqlite3_bind_int64(s, 19, f->updated_to);
+	bind_sla(s, f->now_ms, f->sla_ack, f->sla_contain);
+	sqlite3_bind_int(s, 29, f->overdue);
+	bind_opt_text(s, 30, f->scope_province);
+	sqlite3_bind_int64(s, 31, f->scope_org);
+	sqlite3_bind_int64(s, 32, f->scope_responder);
+	bind_opt_text(s, 33, q);
+	sqlite3_bind_int64(s, 34, f->after_updated);
+	sqlite3_bind_int64(s, 35, f->after_id); /* 0 = no cursor */
+	sqlite3_bind_int64(s, 36, f->limit > 0 ? f->limit : 50);
+	struct cb c = { (void *)fn, ud };
+	int rc = sq_each_row(st, s, inc_row, &c, err, "incidents");
+	free(q);
+	return rc;
+}
+
+int store_incident_sla_due(struct store *st, int64_t now_ms, const int64_t *ack,
+			   const int64_t *contain, store_incident_fn fn, void *ud,
+			   struct perr *err)
+{
+	sqlite3_stmt *s = sq_prep(st, "SELECT " INC_COLS
+		" FROM incident i JOIN org o ON o.id = i.org_id WHERE " SLA_OPEN
+		" AND ((" SLA_ACK_LATE " AND (i.sla_flags & 1) = 0) OR (" SLA_CONTAIN_LATE
+		" AND (i.sla_flags & 2) = 0)) ORDER BY i.opened_ms LIMIT 500", err);
+	if (!s)
+		return -1;
+	bind_sla(s, now_ms, ack, contain);
+	struct cb c = { (void *)fn, ud };
+	return sq_each_row(st, s, inc_row, &c, err, "incidents");
+}
+
+int64_t store_incident_count_overdue(struct store *st, int64_t now_ms, const int64_t *ack,
+				     const int64_t *contain)
+{
+	sqlite3_stmt *s = sq_prep(st, "SELECT count(*) FROM incident i WHERE " SLA_OPEN
+				  " AND (" SLA_ACK_LATE " OR " SLA_CONTAIN_LATE ")", NULL);
+	if (!s)
+		return -1;
+	bind_sla(s, now_ms, ack, contain);
+	int64_t n = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
+	sq_done(st, s);
+	return n;
+}
+
+/* ---------------------------------------------------------- observations */
+
+int store_observation_insert(struct store *st, struct store_observation *o, struct perr *err)
+{
+	sqlite3_stmt *s = sq_prep(st,
+		"INSERT INTO incident_observation(incident_id, ts_ms, severity, summary, evidence) "
+		"VALUES (?, ?, ?, ?, ?)", err);
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, o->incident_id);
+	sqlite3_bind_int64(s, 2, o->ts_ms);
+	sq_bind_text(s, 3, o->severity);
+	sq_bind_text(s, 4, o->summary);
+	sq_bind_text(s, 5, o->evidence && o->evidence[0] ? o->evidence : "{}");
+	if (sq_exec_step(st, s, err, "observation") != 0)
+		return -1;
+	o->id = sqlite3_last_insert_rowid(st->db);
+	return 0;
+}
+
+static int obs_row(sqlite3_stmt *s, void *ctx)
+{
+	struct cb *c = ctx;
+	struct store_observation o;
+	o.id = sqlite3_column_int64(s, 0);
+	o.incident_id = sqlite3_column_int64(s, 1);
+	o.ts_ms = sqlite3_column_int64(s, 2);
+	sq_col_text(s, 3, o.severity, sizeof(o.severity));
+	o.summary = (const char *)sqlite3_column_text(s, 4);
+	o.evidence = (const char *)sqlite3_column_text(s, 5);
+	return ((store_observation_fn)c->fn)(c->ud, &o);
+}
+
+int store_observation_list(struct store *st, int64_t incident_id, int64_t limit,
+			   store_observation_fn fn, void *ud, struct perr *err)
+{
+	sqlite3_stmt *s = sq_prep(st,
+		"SELECT id, incident_id, ts_ms, severity, summary, evidence FROM "
+		"incident_observation WHERE incident_id = ? ORDER BY ts_ms DESC, id DESC LIMIT ?",
+		err);
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, incident_id);
+	sqlite3_bind_int64(s, 2, limit > 0 ? limit : -1);
+	struct cb c = { (void *)fn, ud };
+	return sq_each_row(st, s, obs_row, &c, err, "observations");
+}
+
+/* ----------------------------------------------------------- transitions */
+
+int store_transition_insert(struct store *st, struct store_transition *t, struct perr *err)
+{
+	sqlite3_stmt *s = sq_prep(st,
+		"INSERT INTO incident_transition(incident_id, ts_ms, actor, from_status, to_status) "
+		"VALUES (?, ?, ?, ?, ?)", err);
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, t->incident_id);
+	sqlite3_bind_int64(s, 2, t->ts_ms);
+	sq_bind_text(s, 3, t->actor);
+	sq_bind_text(s, 4, t->from);
+	sq_bind_text(s, 5, t->to);
+	if (sq_exec_step(st, s, err, "transition") != 0)
+		return -1;
+	t->id = sqlite3_last_insert_rowid(st->db);
+	return 0;
+}
+
+static void transition_from(sqlite3_stmt *s, void *out)
+{
+	struct store_transition *t = out;
+	t->id = sqlite3_column_int64(s, 0);
+	t->incident_id = sqlite3_column_int64(s, 1);
+	t->ts_ms = sqlite3_column_int64(s, 2);
+	sq_col_text(s, 3, t->actor, sizeof(t->actor));
+	sq_col_text(s, 4, t->from, sizeof(t->from));
+	sq_col_text(s, 5, t->to, sizeof(t->to));
+}
+
+ROW_CALLBACK(transition_row, struct store_transition, transition_from, store_transition_fn)
+
+int store_transition_list(struct store *st, int64_t incident_id, store_transition_fn fn,
+			  void *ud, struct perr *err)
+{
+	sqlite3_stmt *s = sq_prep(st,
+		"SELECT id, incident_id, ts_ms, actor, from_status, to_status FROM "
+		"incident_transition WHERE incident_id = ? ORDER BY ts_ms, id", err);
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, incident_id);
+	struct cb c = { (void *)fn, ud };
+	return sq_each_row(st, s, transition_row, &c, err, "transitions");
+}
+
+/* -------------------------------------------------------------- messages */
+
+int store_message_insert(struct store *st, struct store_message *m, struct perr *err)
+{
+	sqlite3_stmt *s = sq_prep(st,
+		"INSERT INTO incident_message(incident_id, ts_ms, author_id, author, visibility, "
+		"body) VALUES (?, ?, ?, ?, ?, ?)", err);
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, m->incident_id);
+	sqlite3_bind_int64(s, 2, m->ts_ms);
+	sq_bind_opt_id(s, 3, m->author_id);
+	sq_bind_text(s, 4, m->author);
+	sq_bind_text(s, 5, m->visibility);
+	sq_bind_text(s, 6, m->body);
+	if (sq_exec_step(st, s, err, "message") != 0)
+		return -1;
+	m->id = sqlite3_last_insert_rowid(st->db);
+	return 0;
+}
+
+static int message_row(sqlite3_stmt *s, void *ctx)
+{
+	struct cb *c = ctx;
+	struct store_message m;
+	m.id = sqlite3_column_int64(s, 0);
+	m.incident_id = sqlite3_column_int64(s, 1);
+	m.ts_ms = sqlite3_column_int64(s, 2);
+	m.author_id = sqlite3_column_int64(s, 3);
+	sq_col_text(s, 4, m.author, sizeof(m.author));
+	sq_col_text(s, 5, m.visibility, sizeof(m.visibility));
+	m.body = (const char *)sqlite3_column_text(s, 6);
+	if (!m.body)
+		m.body = "";
+	return ((store_message_fn)c->fn)(c->ud, &m);
+}
+
+int store_message_list(struct store *st, int64_t incident_id, bool shared_only,
+		       store_message_fn fn, void *ud, struct perr *err)
+{
+	sqlite3_stmt *s = sq_prep(st,
+		"SELECT id, incident_id, ts_ms, IFNULL(author_id, 0), author, visibility, body "
+		"FROM incident_message WHERE incident_id = ? AND (?2 = 0 OR visibility = 'shared') "
+		"ORDER BY ts_ms, id", err);
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, incident_id);
+	sqlite3_bind_int(s, 2, shared_only);
+	struct cb c = { (void *)fn, ud };
+	return sq_each_row(st, s, message_row, &c, err, "messages");
+}
+
+int store_incident_index(struct store *st, int64_t incident_id, const char *text,
+			 struct perr *err)
+{
+	sqlite3_stmt *s = sq_prep(st, "INSERT INTO incident_fts(incident_id, body) VALUES (?, ?)",
+				  err);
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, incident_id);
+	sq_bind_text(s, 2, text);
+	return sq_exec_step(st, s, err, "search index");
+}
+
+int store_incident_move_children(struct store *st, int64_t from, int64_t to, struct perr *err)
+{
+	static const char *const moves[] = {
+		"UPDATE incident_message SET incident_id = ?2 WHERE incident_id = ?1",
+		"UPDATE evidence SET incident_id = ?2 WHERE incident_id = ?1",
+		"UPDATE incident_observation SET incident_id = ?2 WHERE incident_id = ?1",
+		"UPDATE incident_fts SET incident_id = ?2 WHERE incident_id = ?1",
+	};
+	for (size_t k = 0; k < sizeof(moves) / sizeof(moves[0]); k++) {
+		sqlite3_stmt *s = sq_prep(st, moves[k], err);
+		if (!s)
+			return -1;
+		sqlite3_bind_int64(s, 1, from);
+		sqlite3_bind_int64(s, 2, to);
+		if (sq_exec_step(st, s, err, "merge") != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* ----------------------------------------------------------------- links */
+
+int store_link_insert(struct store *st, int64_t a, int64_t b, const char *kind, struct perr *err)
+{
+	sqlite3_stmt *s = sq_prep(st, "INSERT INTO incident_link(a, b, kind) VALUES (?, ?, ?)", err);
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, a < b ? a : b);
+	sqlite3_bind_int64(s, 2, a < b ? b : a);
+	sq_bind_text(s, 3, kind);
+	return sq_exec_step(st, s, err, "link");
+}
+
+static int link_row(sqlite3_stmt *s, void *ctx)
+{
+	struct cb *c = ctx;
+	return ((store_link_fn)c->fn)(c->ud, sqlite3_column_int64(s, 0),
+				      (const char *)sqlite3_column_text(s, 1));
+}
+
+int store_link_list(struct store *st, int64_t id, store_link_fn fn, void *ud, struct perr *err)
+{
+	sqlite3_stmt *s = sq_prep(st,
+		"SELECT CASE WHEN a = ?1 THEN b ELSE a END, kind FROM incident_link "
+		"WHERE a = ?1 OR b = ?1 ORDER BY 1", err);
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	struct cb c = { (void *)fn, ud };
+	return sq_each_row(st, s, link_row, &c, err, "links");
+}
+
+/* -------------------------------------------------------------- evidence */
+
+static void evidence_from(sqlite3_stmt *s, void *out)
+{
+	struct store_evidence *e = out;
+	e->id = sqlite3_column_int64(s, 0);
+	e->incident_id = sqlite3_column_int64(s, 1);
+	sq_col_text(s, 2, e->sha256, sizeof(e->sha256));
+	sq_col_text(s, 3, e->name, sizeof(e->name));
+	e->size = sqlite3_column_int64(s, 4);
+	sq_col_text(s, 5, e->visibility, sizeof(e->visibility));
+	sq_col_text(s, 6, e->author, sizeof(e->author));
+	e->ts_ms = sqlite3_column_int64(s, 7);
+}
+
+ROW_CALLBACK(evidence_row, struct store_evidence, evidence_from, store_evidence_fn)
+
+int store_evidence_insert(struct store *st, struct store_evidence *e, struct perr *err)
+{
+	sqlite3_stmt *s = sq_prep(st,
+		"INSERT INTO evidence(incident_id, sha256, name, size, visibility, author, ts_ms) "
+		"VALUES (?, ?, ?, ?, ?, ?, ?)", err);
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, e->incident_id);
+	sq_bind_text(s, 2, e->sha256);
+	sq_bind_text(s, 3, e->name);
+	sqlite3_bind_int64(s, 4, e->size);
+	sq_bind_text(s, 5, e->visibility);
+	sq_bind_text(s, 6, e->author);
+	sqlite3_bind_int64(s, 7, e->ts_ms);
+	if (sq_exec_step(st, s, err, "evidence") != 0)
+		return -1;
+	e->id = sqlite3_last_insert_rowid(st->db);
+	return 0;
+}
+
+int store_evidence_get(struct store *st, int64_t id, struct store_evidence *e, struct perr *err)
+{
+	sqlite3_stmt *s = sq_prep(st,
+		"SELECT id, incident_id, sha256, name, size, visibility, author, ts_ms FROM evidence "
+		"WHERE id = ?", err);
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	return sq_one_row(st, s, evidence_from, e, err, "evidence");
+}
+
+int store_evidence_list(struct store *st, int64_t incident_id, bool shared_only,
+			store_evidence_fn fn, void *ud, struct perr *err)
+{
+	sqlite3_stmt *s = sq_prep(st,
+		"SELECT id, incident_id, sha256, name, size, visibility, author, ts_ms FROM evidence "
+		"WHERE incident_id = ? AND (?2 = 0 OR visibility = 'shared') ORDER BY id", err);
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, incident_id);
+	sqlite3_bind_int(s, 2, shared_only);
+	struct cb c = { (void *)fn, ud };
+	return sq_each_row(st, s, evidence_row, &c, err, "evidence");
+}
+
+/* ------------------------------------------------------------ rota, rules */
+
+int store_rota_add_slot(struct store *st, int64_t team, int64_t user, int64_t start_min,
+			int64_t end_min, int64_t *id, struct perr *err)
+{
+	sqlite3_stmt *s = sq_prep(st,
+		"INSERT INTO rota_slot(team_id, user_id, start_min, end_min) VALUES (?, ?, ?, ?)",
+		err);
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, team);
+	sqlite3_bind_int64(s, 2, user);
+	sqlite3_bind_int64(s, 3, start_min);
+	sqlite3_bind_int64(s, 4, end_min);
+	if (sq_exec_step(st, s, err, "rota slot") != 0)
+		return -1;
+	*id = sqlite3_last_insert_rowid(st->db);
+	return 0;
+}
+
+int store_rota_add_override(struct store *st, int64_t team, int64_t user, int64_t start_ms,
+			    int64_t end_ms, int64_t *id, struct perr *err)
+{
+	sqlite3_stmt *s = sq_prep(st,
+		"INSERT INTO rota_override(team_id, user_id, start_ms, end_ms) VALUES (?, ?, ?, ?)",
+		err);
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, team);
+	sqlite3_bind_int64(s, 2, user);
+	sqlite3_bind_int64(s, 3, start_ms);
+	sqlite3_bind_int64(s, 4, end_ms);
+	if (sq_exec_step(st, s, err, "rota override") != 0)
+		return -1;
+	*id = sqlite3_last_insert_rowid(st->db);
+	return 0;
+}
+
+int store_rota_oncall(struct store *st, int64_t team, int64_t now_ms, int64_t *user,
+		      struct perr *err)
+{
+	/* Minute of the week, Monday 00:00 UTC = 0: 1970-01-01 was a Thursday,
+	** so shift by three days. The newest override wins; then the slot that
+	** started last. */
+	sqlite3_stmt *s = sq_prep(st,
+		"SELECT user_id FROM (SELECT user_id, 1 AS rank, id FROM rota_override "
+		"WHERE team_id = ?1 AND start_ms <= ?2 AND ?2 < end_ms "
+		"UNION ALL SELECT user_id, 2, id FROM rota_slot WHERE team_id = ?1 AND "
+		"start_min <= ?3 AND ?3 < end_min) ORDER BY rank, id DESC LIMIT 1", err);
+	if (!s)
+		return -1;
+	int64_t minute = ((now_ms / 60000) + 3 * 1440) % 10080;
+	sqlite3_bind_int64(s, 1, team);
+	sqlite3_bind_int64(s, 2, now_ms);
+	sqlite3_bind_int64(s, 3, minute);
+	int rc = sqlite3_step(s), r = 0;
+	*user = 0;
+	if (rc == SQLITE_ROW)
+		*user = sqlite3_column_int64(s, 0);
+	else if (rc != SQLITE_DONE)
+		r = sq_db_fail(st, err, "rota");
+	sq_done(st, s);
+	return r;
+}
+
+static void rule_from(sqlite3_stmt *s, void *out)
+{
+	struct store_route_rule *r = out;
+	r->id = sqlite3_column_int64(s, 0);
+	r->priority = sqlite3_column_int64(s, 1);
+	sq_col_text(s, 2, r->province, sizeof(r->province));
+	sq_col_text(s, 3, r->kind, sizeof(r->kind));
+	sq_col_text(s, 4, r->class_, sizeof(r->class_));
+	r->team_id = sqlite3_column_int64(s, 5);
+}
+
+ROW_CALLBACK(rule_row, struct store_route_rule, rule_from, store_route_rule_fn)
+
+int store_route_rule_insert(struct store *st, struct store_route_rule *r, struct perr *err)
+{
+	sqlite3_stmt *s = sq_prep(st,
+		"INSERT INTO route_rule(priority, province, kind, class, team_id) "
+		"VALUES (?, ?, ?, ?, ?)", err);
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, r->priority);
+	sq_bind_text(s, 2, r->province);
+	sq_bind_text(s, 3, r->kind);
+	sq_bind_text(s, 4, r->class_);
+	sqlite3_bind_int64(s, 5, r->team_id);
+	if (sq_exec_step(st, s, err, "routing rule") != 0)
+		return -1;
+	r->id = sqlite3_last_insert_rowid(st->db);
+	return 0;
+}
+
+int store_route_rule_delete(struct store *st, int64_t id, struct perr *err)
+{
+	return sq_exec_id(st, "DELETE FROM route_rule WHERE id = ?", id, err, "routing rule");
+}
+
+int store_route_rule_list(struct store *st, store_route_rule_fn fn, void *ud, struct perr *err)
+{
+	sqlite3_stmt *s = sq_prep(st,
+		"SELECT id, priority, province, kind, class, team_id FROM route_rule "
+		"ORDER BY priority, id", err);
+	if (!s)
+		return -1;
+	struct cb c = { (void *)fn, ud };
+	return sq_each_row(st, s, rule_row, &c, err, "routing rules");
+}
+
+int store_route_match(struct store *st, const char *province, const char *kind,
+		      const char *class_, int64_t *team, struct perr *err)
+{
+	sqlite3_stmt *s = sq_prep(st,
+		"SELECT team_id FROM route_rule WHERE (province = '' OR province = ?1) "
+		"AND (kind = '' OR kind = ?2) AND (class = '' OR class = ?3) "
+		"ORDER BY priority, id LIMIT 1", err);
+	if (!s)
+		return -1;
+	sq_bind_text(s, 1, province);
+	sq_bind_text(s, 2, kind);
+	sq_bind_text(s, 3, class_);
+	int rc = sqlite3_step(s), r = 0;
+	*team = 0;
+	if (rc == SQLITE_ROW)
+		*team = sqlite3_column_int64(s, 0);
+	else if (rc != SQLITE_DONE)
+		r = sq_db_fail(st, err, "routing rules");
+	sq_done(st, s);
+	return r;
+}

@@ -67,7 +67,15 @@ static bool in_scope(const struct principal *p, const struct target *t)
 	switch (p->role) {
 	case ROLE_ADMIN:
 	case ROLE_ANALYST:
+		break;
 	case ROLE_RESPONDER:
+		if (t->team_scoped) {
+			bool mine = t->assignee_id && t->assignee_id == p->user_id;
+			for (int k = 0; !mine && k < p->nteams; k++)
+				mine = t->team_id && p->teams[k] == t->team_id;
+			if (!mine)
+				return false;
+		}
 		break;
 	case ROLE_PROVINCIAL:
 		if (!p->province[0] || strcmp(prov, p->province) != 0)
@@ -127,7 +135,8 @@ void identity_actor(const struct principal *p, char *out, size_t n)
 		snprintf(out, n, "user:%s", p->login);
 }
 
-void identity_principal_from_user(const struct store_user *u, struct principal *p)
+int identity_principal_from_user(struct store *st, const struct store_user *u,
+				 struct principal *p, struct perr *err)
 {
 	memset(p, 0, sizeof(*p));
 	p->user_id = u->id;
@@ -135,6 +144,12 @@ void identity_principal_from_user(const struct store_user *u, struct principal *
 	p->role = identity_role_parse(u->role);
 	p->org_id = u->org_id;
 	pstrlcpy(p->province, u->province, sizeof(p->province));
+	return st ? store_user_teams(st, u->id, p->teams, 16, &p->nteams, err) : 0;
+}
+
+bool identity_is_staff(const struct principal *p)
+{
+	return p && (p->role & ROLES_STAFF) != 0;
 }
 
 /* ------------------------------------------------------------ passwords */
@@ -468,7 +483,8 @@ int identity_session_resolve(struct store *st, const char *cookie, struct princi
 		return perr_set(err, PERR_AUTH, NULL, "session expired");
 	if (store_user_get(st, s.user_id, &u, err) != 0 || u.disabled)
 		return perr_set(err, PERR_AUTH, NULL, "session user is gone or disabled");
-	identity_principal_from_user(&u, p);
+	if (identity_principal_from_user(st, &u, p, err) != 0)
+		return -1;
 	pstrlcpy(p->csrf, s.csrf, sizeof(p->csrf));
 	return 0;
 }
@@ -493,7 +509,8 @@ int identity_token_create(struct store *st, const char *actor, const struct stor
 	struct store_token t;
 	struct principal owner;
 	memset(&t, 0, sizeof(t));
-	identity_principal_from_user(u, &owner);
+	if (identity_principal_from_user(NULL, u, &owner, err) != 0)
+		return -1;
 	if (u->disabled)
 		return perr_set(err, PERR_FORBIDDEN, NULL, "user is disabled");
 	const char *name = spec->name ? spec->name : "";
@@ -567,7 +584,8 @@ int identity_token_resolve(struct store *st, const char *secret, struct principa
 		return perr_set(err, PERR_AUTH, NULL, "invalid or revoked token");
 	if (store_user_get(st, t.user_id, &u, err) != 0 || u.disabled)
 		return perr_set(err, PERR_AUTH, NULL, "token owner is gone or disabled");
-	identity_principal_from_user(&u, p);
+	if (identity_principal_from_user(st, &u, p, err) != 0)
+		return -1;
 	p->token_id = t.id;
 	p->readonly = t.readonly;
 	p->scope_org = t.org_id;

@@ -48,12 +48,19 @@ struct principal {
 	int64_t scope_org;       /* token narrowing, 0 = none */
 	char scope_province[64]; /* token narrowing, "" = none */
 	char csrf[65];           /* session's CSRF token ("" for tokens) */
+	int64_t teams[16];       /* teams the user belongs to */
+	int nteams;
 };
 
 /* The object an access decision is about. */
 struct target {
 	int64_t org_id;       /* owning organisation, 0 = none */
 	const char *province; /* its province, NULL = none */
+	/* Work items (incidents) are also scoped by team: a responder sees
+	** those of their teams and those assigned to them. */
+	bool team_scoped;
+	int64_t team_id;
+	int64_t assignee_id;
 };
 
 /* May p call a route open to `roles`; write = the method is unsafe.
@@ -141,7 +148,12 @@ int identity_token_create(struct store *st, const char *actor, const struct stor
 int identity_token_resolve(struct store *st, const char *secret, struct principal *p,
 			   struct perr *err);
 
-/* Fill p from a user row (CLI and session resolution share this). */
-void identity_principal_from_user(const struct store_user *u, struct principal *p);
+/* Fill p from a user row (CLI and session resolution share this),
+** including the user's teams. */
+int identity_principal_from_user(struct store *st, const struct store_user *u,
+				 struct principal *p, struct perr *err);
+/* True for CERT staff (admin, analyst, provincial, responder): they may read
+** internal notes; constituents may not. */
+bool identity_is_staff(const struct principal *p);
 
 #endif

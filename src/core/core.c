@@ -348,6 +348,80 @@ void core_iso8601(int64_t ms, char *out, size_t outsz)
 		 tm.tm_min, tm.tm_sec, frac);
 }
 
+/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar. */
+static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
+{
+	y -= m <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	int64_t yoe = y - era * 400;
+	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static int digits(const char *s, int n, int64_t *out)
+{
+	int64_t v = 0;
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+int core_parse_iso8601(const char *s, int64_t *ms)
+{
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int64_t y, mo, d, h = 0, mi = 0, se = 0, frac = 0, off = 0;
+	size_t n = s ? strlen(s) : 0;
+	if (n < 10 || digits(s, 4, &y) || s[4] != '-' || digits(s + 5, 2, &mo) || s[7] != '-' ||
+	    digits(s + 8, 2, &d))
+		return -1;
+	if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
+	    (mo == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)))
+		return -1;
+	const char *p = s + 10;
+	if (*p) {
+		if ((*p != 'T' && *p != ' ') || strlen(p) < 9 || digits(p + 1, 2, &h) ||
+		    p[3] != ':' || digits(p + 4, 2, &mi) || p[6] != ':' || digits(p + 7, 2, &se))
+			return -1;
+		if (h > 23 || mi > 59 || se > 60)
+			return -1;
+		p += 9;
+		if (*p == '.') {
+			int k = 0;
+			p++;
+			while (*p >= '0' && *p <= '9') {
+				if (k < 3)
+					frac = frac * 10 + (*p - '0');
+				k++;
+				p++;
+			}
+			if (k == 0)
+				return -1;
+			for (; k < 3; k++)
+				frac *= 10;
+		}
+		if (*p == 'Z') {
+			p++;
+		} else if ((*p == '+' || *p == '-') && strlen(p) == 6 && p[3] == ':') {
+			int64_t oh, om;
+			if (digits(p + 1, 2, &oh) || digits(p + 4, 2, &om) || oh > 23 || om > 59)
+				return -1;
+			off = (oh * 60 + om) * 60000 * (*p == '+' ? 1 : -1);
+			p += 6;
+		} else {
+			return -1;
+		}
+		if (*p)
+			return -1;
+	}
+	*ms = ((days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se) * 1000 + frac) - off;
+	return 0;
+}
+
 /* ------------------------------------------------------------ digests, hex */
 
 void core_sha256(const void *data, size_t n, uint8_t out[32])

@@ -112,6 +112,9 @@ bool utf8_valid(const char *s, size_t n);
 int64_t core_now_ms(void);
 /* Format ms since epoch as "2026-11-28T05:59:05.123Z" into out (>= 32 bytes). */
 void core_iso8601(int64_t ms, char *out, size_t outsz);
+/* Parse "YYYY-MM-DD", "YYYY-MM-DDTHH:MM:SS[.fff]Z" or with a "+HH:MM" /
+** "-HH:MM" offset into ms since epoch (UTC). Returns 0 or -1. */
+int core_parse_iso8601(const char *s, int64_t *ms);
 
 /* ------------------------------------------------------------ digests, hex */
 

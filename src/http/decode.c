@@ -15,7 +15,10 @@
 
 static const char *type_name(enum jfield_type t)
 {
-	return t == JF_STRING ? "a string" : t == JF_INT ? "an integer" : "true or false";
+	return t == JF_STRING ? "a string"
+	       : t == JF_INT  ? "an integer"
+	       : t == JF_BOOL ? "true or false"
+			      : "an object";
 }
 
 int http_decode(const char *body, size_t len, const struct jfield *fields, size_t n,
@@ -87,6 +90,11 @@ int http_decode(const char *body, size_t len, const struct jfield *fields, size_
 			if (!json_is_boolean(v))
 				goto wrong;
 			*(bool *)f->out = json_is_true(v);
+			break;
+		case JF_OBJECT:
+			if (!json_is_object(v))
+				goto wrong;
+			*(json_t **)f->out = v;
 			break;
 		}
 		continue;

@@ -25,10 +25,11 @@
 
 /* ------------------------------------------------------------- decoding */
 
-enum jfield_type { JF_STRING, JF_INT, JF_BOOL };
+enum jfield_type { JF_STRING, JF_INT, JF_BOOL, JF_OBJECT };
 
 /* One field a request body may carry. out points to a const char *, an
-** int64_t or a bool; present (optional) is set when the field was given. */
+** int64_t, a bool or (JF_OBJECT) a json_t * borrowed from the document;
+** present (optional) is set when the field was given and not null. */
 struct jfield {
 	const char *name;
 	enum jfield_type type;
@@ -79,6 +80,7 @@ struct route {
 	unsigned roles;      /* 0 = public */
 	enum route_scope scope;
 	const char *summary; /* for the OpenAPI check */
+	bool raw_body;       /* body is a file (any type, up to evidence.max_size) */
 };
 
 /* The table (NULL-terminated) and its size. */
@@ -101,6 +103,8 @@ struct http_req {
 	const char *session_cookie; /* raw cookie value, for logout */
 	void *conn;                 /* struct MHD_Connection *, for query arguments */
 	bool assets_changed;        /* set by handlers; index refreshed after commit */
+	bool notify;                /* set by handlers; outbox worker woken after commit */
+	const char *blob_dir;       /* evidence files */
 	char actor[128];
 };
 
@@ -112,6 +116,11 @@ struct http_resp {
 	const char *ctype;       /* ... of this content type */
 	bool raw_free;           /* raw is heap memory the server frees */
 	char set_cookie[256];
+	int fd;                  /* or a file to send (> 0; the server closes it) */
+	int64_t fd_size;
+	char disposition[600];   /* Content-Disposition for downloads */
+	char extra_name[32];     /* one extra header, e.g. X-Evidence-SHA256 */
+	char extra_value[80];
 	int64_t retry_after;
 	struct perr err;         /* problem when status >= 400 and body is NULL */
 };

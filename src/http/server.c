@@ -26,11 +26,13 @@
 
 #include "constituency/constituency.h"
 #include "http/http.h"
+#include "notify/notify.h"
 
 struct http_server {
 	struct MHD_Daemon *d;
 	const struct config *cfg;
 	char db_path[1024];
+	char blob_dir[1100];
 	int port;
 	_Atomic int inflight;
 };
@@ -40,6 +42,14 @@ struct req_ctx {
 	bool too_large;
 	struct timespec t0;
 	char rid[40];
+	/* the route, found on the first call so that the body limit can
+	** depend on it (evidence uploads are larger than JSON) */
+	const struct route *rt;
+	bool path_known;
+	char allow[64];
+	char *params[4];
+	int64_t ids[4];
+	int nparams;
 };
 
 static pthread_key_t store_key;
@@ -145,7 +155,11 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, struct req_ctx *ctx,
 	struct MHD_Response *r;
 	if (rs->status >= 400 && !rs->body && !rs->raw)
 		rs->body = problem_json(rs->status, &rs->err, path);
-	if (rs->body) {
+	if (rs->fd > 0 && !rs->body) {
+		r = MHD_create_response_from_fd((uint64_t)rs->fd_size, rs->fd);
+		if (r)
+			rs->fd = -1; /* MHD owns it now and closes it */
+	} else if (rs->body) {
 		text = json_dumps(rs->body, JSON_COMPACT | JSON_ENSURE_ASCII);
 		if (!text)
 			text = pstr_dup(PSTR_LIT("{}"));
@@ -173,6 +187,18 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, struct req_ctx *ctx,
 		MHD_add_response_header(r, "Set-Cookie", rs->set_cookie);
 	if (allow)
 		MHD_add_response_header(r, "Allow", allow);
+	if (rs->disposition[0]) {
+		/* A download is never rendered: no sniffing, no scripts, even if
+		** the browser is asked to display it. */
+		MHD_add_response_header(r, "Content-Disposition", rs->disposition);
+		MHD_del_response_header(r, "Content-Security-Policy",
+					"default-src 'self'; script-src 'self'; style-src 'self'; "
+					"img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; "
+					"form-action 'self'");
+		MHD_add_response_header(r, "Content-Security-Policy", "sandbox; default-src 'none'");
+	}
+	if (rs->extra_name[0])
+		MHD_add_response_header(r, rs->extra_name, rs->extra_value);
 	if (rs->status == 401)
 		MHD_add_response_header(r, "WWW-Authenticate", "Bearer realm=\"parapet\"");
 	if (rs->retry_after > 0) {
@@ -208,9 +234,10 @@ static int split_path(const char *path, struct pstr *segs)
 	return n;
 }
 
-/* Does pattern match the path's segments? Fills params. */
-static bool match(const char *pattern, const struct pstr *segs, int nsegs,
-		  struct http_req *rq)
+/* Does pattern match the path's segments? On a match fills params (heap
+** copies of the {x} segments) and ids (the same as positive integers, or 0). */
+static bool match(const char *pattern, const struct pstr *segs, int nsegs, char **params,
+		  int64_t *ids, int *nparams)
 {
 	struct pstr ps[MAX_SEGS];
 	int np = split_path(pattern, ps);
@@ -230,14 +257,47 @@ static bool match(const char *pattern, const struct pstr *segs, int nsegs,
 	k = 0;
 	for (int i = 0; i < np; i++) {
 		if (ps[i].n >= 2 && ps[i].p[0] == '{') {
-			rq->params[k] = pstr_dup(segs[i]);
+			params[k] = pstr_dup(segs[i]);
 			int64_t v = 0;
-			rq->ids[k] = pstr_to_i64(segs[i], 1, INT64_MAX, &v) == 0 ? v : 0;
+			ids[k] = pstr_to_i64(segs[i], 1, INT64_MAX, &v) == 0 ? v : 0;
 			k++;
 		}
 	}
-	rq->nparams = k;
+	*nparams = k;
 	return true;
+}
+
+static void free_params(struct req_ctx *ctx)
+{
+	for (int k = 0; k < 4; k++) {
+		free(ctx->params[k]);
+		ctx->params[k] = NULL;
+	}
+	ctx->nparams = 0;
+}
+
+/* Find the route for method and url; fills ctx->rt (NULL when none),
+** path_known (some route has this path) and allow (its methods). */
+static void find_route(struct req_ctx *ctx, const char *url, const char *method)
+{
+	struct pstr segs[MAX_SEGS];
+	int nsegs = split_path(url, segs);
+	for (size_t i = 0; nsegs >= 0 && http_routes[i].pattern; i++) {
+		free_params(ctx);
+		if (!match(http_routes[i].pattern, segs, nsegs, ctx->params, ctx->ids,
+			   &ctx->nparams))
+			continue;
+		ctx->path_known = true;
+		if (strcmp(http_routes[i].method, method) == 0 ||
+		    (strcmp(method, "HEAD") == 0 && strcmp(http_routes[i].method, "GET") == 0)) {
+			ctx->rt = &http_routes[i];
+			return;
+		}
+		size_t l = strlen(ctx->allow);
+		snprintf(ctx->allow + l, sizeof(ctx->allow) - l, "%s%s", l ? ", " : "",
+			 http_routes[i].method);
+	}
+	free_params(ctx);
 }
 
 static bool unsafe(const char *m)
@@ -328,7 +388,6 @@ static enum MHD_Result dispatch(struct http_server *s, struct MHD_Connection *c,
 	char addr[64];
 	const char *allow = NULL;
 	const char *route_name = "unmatched";
-	char allow_buf[64] = "";
 	memset(&rq, 0, sizeof(rq));
 	memset(&rs, 0, sizeof(rs));
 	rq.method = method;
@@ -337,41 +396,27 @@ static enum MHD_Result dispatch(struct http_server *s, struct MHD_Connection *c,
 	rq.body_len = ctx->body.len;
 	rq.cfg = s->cfg;
 	rq.conn = c;
+	rq.blob_dir = s->blob_dir;
 	client_addr(c, addr, sizeof(addr));
 	rq.client_addr = addr;
 	plog_set_request_id(ctx->rid);
 
 	if (ctx->too_large) {
 		perr_set(&rs.err, PERR_LIMIT, NULL, "request body is larger than %lld bytes",
-			 (long long)s->cfg->max_body);
+			 (long long)(ctx->rt && ctx->rt->raw_body ? s->cfg->evidence_max
+								  : s->cfg->max_body));
 		rs.status = 413;
 		goto answer;
 	}
-	struct pstr segs[MAX_SEGS];
-	int nsegs = split_path(url, segs);
-	const struct route *rt = NULL;
-	bool path_known = false;
-	for (size_t i = 0; nsegs >= 0 && http_routes[i].pattern; i++) {
-		for (int k = 0; k < rq.nparams; k++) {
-			free((void *)rq.params[k]);
-			rq.params[k] = NULL;
-		}
-		rq.nparams = 0;
-		if (!match(http_routes[i].pattern, segs, nsegs, &rq))
-			continue;
-		path_known = true;
-		if (strcmp(http_routes[i].method, method) == 0 ||
-		    (strcmp(method, "HEAD") == 0 && strcmp(http_routes[i].method, "GET") == 0)) {
-			rt = &http_routes[i];
-			break;
-		}
-		size_t l = strlen(allow_buf);
-		snprintf(allow_buf + l, sizeof(allow_buf) - l, "%s%s", l ? ", " : "",
-			 http_routes[i].method);
+	const struct route *rt = ctx->rt;
+	for (int k = 0; k < ctx->nparams; k++) {
+		rq.params[k] = ctx->params[k];
+		rq.ids[k] = ctx->ids[k];
 	}
+	rq.nparams = ctx->nparams;
 	if (!rt) {
-		if (path_known) {
-			allow = allow_buf;
+		if (ctx->path_known) {
+			allow = ctx->allow;
 			perr_set(&rs.err, PERR_INVALID, NULL, "method %s not allowed here", method);
 			rs.status = 405;
 		} else {
@@ -408,7 +453,7 @@ static enum MHD_Result dispatch(struct http_server *s, struct MHD_Connection *c,
 		rs.status = status_of(rs.err.kind);
 		goto answer;
 	}
-	if (rq.body_len && unsafe(method)) {
+	if (rq.body_len && unsafe(method) && !rt->raw_body) {
 		const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
 		if (!ct || strncasecmp(ct, "application/json", 16) != 0) {
 			perr_set(&rs.err, PERR_INVALID, NULL, "send the body as application/json");
@@ -441,8 +486,11 @@ static enum MHD_Result dispatch(struct http_server *s, struct MHD_Connection *c,
 				json_decref(rs.body);
 				rs.body = NULL;
 				rs.status = status_of(rs.err.kind);
-			} else if (rq.assets_changed) {
-				constituency_changed();
+			} else {
+				if (rq.assets_changed)
+					constituency_changed();
+				if (rq.notify)
+					notify_kick();
 			}
 		} else {
 			store_rollback(rq.st);
@@ -463,8 +511,8 @@ answer:;
 	json_decref(rs.body);
 	if (rs.raw_free)
 		free((void *)rs.raw);
-	for (int k = 0; k < 4; k++)
-		free((void *)rq.params[k]);
+	if (rs.fd > 0)
+		close(rs.fd);
 	return ret;
 }
 
@@ -479,14 +527,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		ctx = calloc(1, sizeof(*ctx));
 		if (!ctx)
 			return MHD_NO;
-		pbuf_init(&ctx->body, (size_t)s->cfg->max_body);
+		find_route(ctx, url, method);
+		int64_t limit = ctx->rt && ctx->rt->raw_body ? s->cfg->evidence_max : s->cfg->max_body;
+		pbuf_init(&ctx->body, (size_t)limit);
 		clock_gettime(CLOCK_MONOTONIC, &ctx->t0);
 		make_rid(c, ctx->rid);
 		atomic_fetch_add(&s->inflight, 1);
 		*con_cls = ctx;
 		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
 		int64_t n;
-		if (cl && parse_i64(cl, 0, INT64_MAX, &n) == 0 && n > s->cfg->max_body) {
+		if (cl && parse_i64(cl, 0, INT64_MAX, &n) == 0 && n > limit) {
 			/* Answer before reading a byte of an announced oversize body. */
 			ctx->too_large = true;
 			return dispatch(s, c, ctx, url, method);
@@ -514,6 +564,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	if (!ctx)
 		return;
 	pbuf_free(&ctx->body);
+	free_params(ctx);
 	free(ctx);
 	*con_cls = NULL;
 	atomic_fetch_sub(&s->inflight, 1);
@@ -573,6 +624,10 @@ int http_start(const struct config *cfg, const char *db_path, struct http_server
 		free(s);
 		return perr_set(err, PERR_INVALID, NULL, "database path too long");
 	}
+	/* evidence lives beside the database: DATA/blobs */
+	const char *slash = strrchr(db_path, '/');
+	snprintf(s->blob_dir, sizeof(s->blob_dir), "%.*s/blobs",
+		 slash ? (int)(slash - db_path) : 1, slash ? db_path : ".");
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
 	if (sa.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;

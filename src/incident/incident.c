@@ -1116,10 +1116,10 @@ int incident_sla_sweep(struct store *st, const struct config *cfg, int64_t now_m
 			continue;
 		int r = incident_severity_rank(i->severity);
 		int64_t deadline = i->opened_ms + ((fresh & 1) ? ack[r] : contain[r]);
-		char late[32];
-		snprintf(late, sizeof(late), "%lld", (long long)((now_ms - deadline) / 60000));
+		char late[48];
+		snprintf(late, sizeof(late), "%lld minutes", (long long)((now_ms - deadline) / 60000));
 		struct notify_var v[2] = { { "deadline", (fresh & 1) ? "acknowledge" : "contain" },
-					   { "late_minutes", late } };
+					   { "late", late } };
 		i->sla_flags |= fresh;
 		if (store_incident_update(st, i, err) != 0)
 			goto out;

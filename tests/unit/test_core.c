@@ -109,6 +109,30 @@ static void time_format(void **state)
 	assert_string_equal(buf, "2026-11-28T05:59:05.123Z");
 }
 
+static void time_parse(void **state)
+{
+	(void)state;
+	int64_t ms;
+	assert_int_equal(core_parse_iso8601("2026-11-28T05:59:05.123Z", &ms), 0);
+	assert_true(ms == 1795845545123LL);
+	assert_int_equal(core_parse_iso8601("2026-11-28T09:29:05.123+03:30", &ms), 0);
+	assert_true(ms == 1795845545123LL); /* Tehran time */
+	assert_int_equal(core_parse_iso8601("1970-01-01", &ms), 0);
+	assert_true(ms == 0);
+	assert_int_equal(core_parse_iso8601("2024-02-29T00:00:00Z", &ms), 0);
+	const char *bad[] = { "", "2026-13-01", "2026-02-30", "2023-02-29", "2026-11-28T25:00:00Z",
+			      "2026-11-28T05:59:05", "2026-11-28T05:59:05.Z", "2026-11-28T05:59:05Zx",
+			      "26-11-28", "2026/11/28" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (core_parse_iso8601(bad[i], &ms) == 0)
+			fail_msg("accepted %s", bad[i]);
+	/* a formatted time parses back to itself */
+	char buf[40];
+	core_iso8601(1795845545123LL, buf, sizeof(buf));
+	assert_int_equal(core_parse_iso8601(buf, &ms), 0);
+	assert_true(ms == 1795845545123LL);
+}
+
 static void sha256_known_answer(void **state)
 {
 	(void)state;
@@ -125,6 +149,7 @@ int main(void)
 		cmocka_unit_test(pbuf_respects_max), cmocka_unit_test(pbuf_grows),
 		cmocka_unit_test(strict_integers),   cmocka_unit_test(string_views),
 		cmocka_unit_test(utf8),              cmocka_unit_test(time_format),
+		cmocka_unit_test(time_parse),
 		cmocka_unit_test(sha256_known_answer),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

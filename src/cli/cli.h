@@ -37,4 +37,28 @@ int cli_open(struct cli *c, struct store **st);
 int cli_fail(const struct perr *err);
 int cli_usage(const struct cli_cmd *cmd);
 
+/* Commands defined outside commands.c, for its table. */
+int cmd_notify_test(struct cli *c, int argc, char **argv);
+int cmd_outbox(struct cli *c, int argc, char **argv);
+int cmd_webhook_add(struct cli *c, int argc, char **argv);
+int cmd_webhook_list(struct cli *c, int argc, char **argv);
+int cmd_webhook_rm(struct cli *c, int argc, char **argv);
+int cmd_incident_report(struct cli *c, int argc, char **argv);
+int cmd_incident_create(struct cli *c, int argc, char **argv);
+int cmd_incident_list(struct cli *c, int argc, char **argv);
+int cmd_incident_show(struct cli *c, int argc, char **argv);
+int cmd_incident_transition(struct cli *c, int argc, char **argv);
+int cmd_incident_message(struct cli *c, int argc, char **argv);
+int cmd_incident_assign(struct cli *c, int argc, char **argv);
+int cmd_incident_merge(struct cli *c, int argc, char **argv);
+int cmd_incident_link(struct cli *c, int argc, char **argv);
+int cmd_incident_evidence(struct cli *c, int argc, char **argv);
+int cmd_sla_sweep(struct cli *c, int argc, char **argv);
+int cmd_team_add(struct cli *c, int argc, char **argv);
+int cmd_team_member(struct cli *c, int argc, char **argv);
+int cmd_team_lead(struct cli *c, int argc, char **argv);
+int cmd_rota_add(struct cli *c, int argc, char **argv);
+int cmd_route_add(struct cli *c, int argc, char **argv);
+int cmd_user_email(struct cli *c, int argc, char **argv);
+
 #endif

@@ -23,6 +23,8 @@
 #include "constituency/constituency.h"
 #include "http/http.h"
 #include "identity/identity.h"
+#include "incident/incident.h"
+#include "notify/notify.h"
 
 /* ------------------------------------------------------------- helpers */
 
@@ -878,9 +880,20 @@ static int cmd_serve(struct cli *c, int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	identity_ratelimit_reset();
 	struct http_server *srv;
+	struct notify_worker *nw = NULL;
+	struct incident_sla_job *sla = NULL;
 	struct perr err;
-	if (http_start(&c->cfg, c->db_path, &srv, &err) != 0)
+	if (notify_start(&c->cfg, c->db_path, &nw, &err) != 0)
 		return cli_fail(&err);
+	if (incident_sla_start(&c->cfg, c->db_path, 30000, &sla, &err) != 0) {
+		notify_stop(nw);
+		return cli_fail(&err);
+	}
+	if (http_start(&c->cfg, c->db_path, &srv, &err) != 0) {
+		incident_sla_stop(sla);
+		notify_stop(nw);
+		return cli_fail(&err);
+	}
 	plog(PLOG_INFO, "serve: listening on %s port %d, database %s", c->cfg.listen,
 	     http_port(srv), c->db_path);
 	/* Scripts wait for this line to know the port (with --listen ...:0). */
@@ -905,6 +918,8 @@ static int cmd_serve(struct cli *c, int argc, char **argv)
 		break;
 	}
 	http_stop(srv, 10000);
+	incident_sla_stop(sla);
+	notify_stop(nw);
 	constituency_index_shutdown();
 	plog(PLOG_INFO, "serve: stopped");
 	return 0;
@@ -944,6 +959,44 @@ const struct cli_cmd cli_cmds[] = {
 	{ "audit verify", cmd_audit_verify, "", "check the audit log's hash chain" },
 	{ "audit list", cmd_audit_list, "", "print the audit log" },
 	{ "provinces", cmd_provinces, "", "list the provinces" },
+	{ "user email", cmd_user_email, "LOGIN ADDRESS", "where a user's notifications go" },
+	{ "incident report", cmd_incident_report,
+	  "ORG-ID KIND KEY --severity low|medium|high|critical [--summary TEXT] [--title TEXT] "
+	  "[--evidence JSON]",
+	  "report a detection: opens an incident or adds an observation" },
+	{ "incident add", cmd_incident_create,
+	  "ORG-ID TITLE [--severity S] [--summary TEXT] [--class C --type T] [--tlp TLP]",
+	  "open an incident by hand" },
+	{ "incident list", cmd_incident_list,
+	  "[--status S] [--org ID] [--severity S] [--search TEXT] [--overdue] [--limit N]",
+	  "list incidents, newest first" },
+	{ "incident show", cmd_incident_show, "ID", "show an incident and its thread" },
+	{ "incident transition", cmd_incident_transition, "ID STATE",
+	  "move an incident: triaged, in_progress, contained, recovered, closed, rejected" },
+	{ "incident message", cmd_incident_message, "ID TEXT [--internal]",
+	  "post to an incident's thread (shared with the organisation unless --internal)" },
+	{ "incident assign", cmd_incident_assign, "ID [--user LOGIN] [--team ID]",
+	  "assign an incident (no option: unassign)" },
+	{ "incident merge", cmd_incident_merge, "ID INTO-ID", "mark ID a duplicate of INTO-ID" },
+	{ "incident link", cmd_incident_link, "ID OTHER-ID", "relate two incidents" },
+	{ "incident evidence", cmd_incident_evidence, "ID FILE [--internal]",
+	  "attach a file as evidence" },
+	{ "sla sweep", cmd_sla_sweep, "", "flag and escalate incidents past their SLA now" },
+	{ "team add", cmd_team_add, "NAME [--province NAME]", "create a team" },
+	{ "team member", cmd_team_member, "TEAM-ID LOGIN", "add a user to a team" },
+	{ "team lead", cmd_team_lead, "TEAM-ID LOGIN", "make a user the team's lead" },
+	{ "rota add", cmd_rota_add, "TEAM-ID LOGIN --weekly START-END | --from ISO --to ISO",
+	  "on-call: a weekly slot (minutes from Monday 00:00 UTC) or a dated override" },
+	{ "route add", cmd_route_add,
+	  "--team ID [--province NAME] [--kind KIND] [--class CLASS] [--priority N]",
+	  "route new high and critical incidents to a team" },
+	{ "notify test", cmd_notify_test, "ADDRESS [--lang en|fa] [--count N]",
+	  "queue a test mail" },
+	{ "outbox", cmd_outbox, "[--status pending|sent|failed]", "notifications and their state" },
+	{ "webhook add", cmd_webhook_add, "URL --secret S [--events a,b]",
+	  "send events as signed JSON to URL" },
+	{ "webhook list", cmd_webhook_list, "", "list webhooks" },
+	{ "webhook rm", cmd_webhook_rm, "ID", "remove a webhook" },
 	{ NULL, NULL, NULL, NULL },
 };
 

@@ -118,7 +118,7 @@ struct http_resp {
 	char set_cookie[256];
 	int fd;                  /* or a file to send (> 0; the server closes it) */
 	int64_t fd_size;
-	char disposition[600];   /* Content-Disposition for downloads */
+	char disposition[1024];  /* Content-Disposition for downloads */
 	char extra_name[32];     /* one extra header, e.g. X-Evidence-SHA256 */
 	char extra_value[80];
 	int64_t retry_after;

@@ -13,7 +13,9 @@
 
 #include "audit/audit.h"
 #include "constituency/constituency.h"
+#include "http/handlers.h"
 #include "http/http.h"
+#include "notify/notify.h"
 
 struct embed_file {
 	const char *name;
@@ -116,10 +118,18 @@ static int h_healthz(struct http_req *rq, struct http_resp *rs)
 
 static int h_metrics(struct http_req *rq, struct http_resp *rs)
 {
-	(void)rq;
 	struct pbuf b;
 	pbuf_init(&b, 4 << 20);
 	metrics_render(&b);
+	notify_metrics(&b);
+	int64_t ack[4], contain[4];
+	for (int k = 0; k < 4; k++) {
+		ack[k] = rq->cfg->sla_ack[k] * 1000;
+		contain[k] = rq->cfg->sla_contain[k] * 1000;
+	}
+	pbuf_addf(&b, "# HELP parapet_incidents_overdue Open incidents past an SLA deadline.\n"
+		      "# TYPE parapet_incidents_overdue gauge\nparapet_incidents_overdue %lld\n",
+		  (long long)store_incident_count_overdue(rq->st, core_now_ms(), ack, contain));
 	rs->raw_len = b.len;
 	rs->raw = pbuf_take(&b);
 	rs->raw_free = true;
@@ -901,10 +911,49 @@ const struct route http_routes[] = {
 	{ "GET", "/api/v1/tokens", h_token_list, ALL, SCOPE_NONE, "list my API tokens" },
 	{ "POST", "/api/v1/tokens", h_token_create, ALL, SCOPE_NONE, "create an API token" },
 	{ "DELETE", "/api/v1/tokens/{id}", h_token_revoke, ALL, SCOPE_NONE, "revoke an API token" },
+	{ "POST", "/api/v1/teams/{id}", h_team_update, ADMIN, SCOPE_NONE, "set a team's lead" },
+	{ "POST", "/api/v1/teams/{id}/rota", h_rota_add, ADMIN, SCOPE_NONE,
+	  "add an on-call slot or override" },
+	{ "GET", "/api/v1/teams/{id}/oncall", h_oncall, STAFF, SCOPE_NONE, "who is on call" },
+	{ "GET", "/api/v1/routing-rules", h_rule_list, STAFF, SCOPE_NONE, "list routing rules" },
+	{ "POST", "/api/v1/routing-rules", h_rule_create, ADMIN, SCOPE_NONE, "add a routing rule" },
+	{ "DELETE", "/api/v1/routing-rules/{id}", h_rule_delete, ADMIN, SCOPE_NONE,
+	  "remove a routing rule" },
+	{ "POST", "/api/v1/reports", h_report, STAFF, SCOPE_NONE,
+	  "report a detection: opens an incident or adds an observation" },
+	{ "GET", "/api/v1/incidents", h_incident_list, ALL, SCOPE_NONE, "list and search incidents" },
+	{ "POST", "/api/v1/incidents", h_incident_create, ALL, SCOPE_NONE, "open an incident" },
+	{ "GET", "/api/v1/incidents/{id}", h_incident_get, ALL, SCOPE_NONE, "get an incident" },
+	{ "PATCH", "/api/v1/incidents/{id}", h_incident_update, STAFF, SCOPE_NONE,
+	  "edit an incident" },
+	{ "POST", "/api/v1/incidents/{id}/transitions", h_incident_transition, STAFF, SCOPE_NONE,
+	  "change an incident's state" },
+	{ "GET", "/api/v1/incidents/{id}/transitions", h_incident_transitions, ALL, SCOPE_NONE,
+	  "an incident's state history" },
+	{ "POST", "/api/v1/incidents/{id}/assign", h_incident_assign, STAFF, SCOPE_NONE,
+	  "assign an incident" },
+	{ "POST", "/api/v1/incidents/{id}/merge", h_incident_merge, STAFF, SCOPE_NONE,
+	  "merge an incident into another" },
+	{ "POST", "/api/v1/incidents/{id}/links", h_incident_link, STAFF, SCOPE_NONE,
+	  "relate two incidents" },
+	{ "GET", "/api/v1/incidents/{id}/messages", h_message_list, ALL, SCOPE_NONE,
+	  "an incident's thread" },
+	{ "POST", "/api/v1/incidents/{id}/messages", h_message_create, ALL, SCOPE_NONE,
+	  "post to an incident's thread" },
+	{ "GET", "/api/v1/incidents/{id}/observations", h_observation_list, ALL, SCOPE_NONE,
+	  "an incident's observations" },
+	{ "GET", "/api/v1/incidents/{id}/evidence", h_evidence_list, ALL, SCOPE_NONE,
+	  "list evidence" },
+	{ "POST", "/api/v1/incidents/{id}/evidence", h_evidence_upload, ALL, SCOPE_NONE,
+	  "attach evidence (the body is the file)", true },
+	{ "GET", "/api/v1/incidents/{id}/evidence/{evidence}", h_evidence_download, ALL,
+	  SCOPE_NONE, "download evidence" },
+	{ "GET", "/api/v1/outbox", h_outbox_list, ADMIN, SCOPE_NONE,
+	  "notifications: pending, sent, failed" },
 	{ "GET", "/api/v1/audit", h_audit_list, ADMIN, SCOPE_NONE, "read the audit log" },
 	{ "GET", "/api/v1/audit/verify", h_audit_verify, ADMIN, SCOPE_NONE,
 	  "verify the audit hash chain" },
-	{ NULL, NULL, NULL, 0, SCOPE_NONE, NULL },
+	{ NULL, NULL, NULL, 0, SCOPE_NONE, NULL, false },
 };
 
 size_t http_route_count(void)

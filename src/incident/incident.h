@@ -140,4 +140,11 @@ int incident_sla_state(const struct config *cfg, const struct store_incident *i,
 int incident_sla_sweep(struct store *st, const struct config *cfg, int64_t now_ms,
 		       int *escalated, struct perr *err);
 
+/* The background SLA sweep of `parapet serve`: a thread with its own store
+** connection, sweeping every interval_ms. */
+struct incident_sla_job;
+int incident_sla_start(const struct config *cfg, const char *db_path, int64_t interval_ms,
+		       struct incident_sla_job **out, struct perr *err);
+void incident_sla_stop(struct incident_sla_job *j);
+
 #endif

@@ -28,6 +28,7 @@
 #ifndef PARAPET_NOTIFY_H
 #define PARAPET_NOTIFY_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -63,7 +64,7 @@ struct notify_mail {
 **   {{url}}          notify.public_url
 **   {{incident_id}}  the incident id (incident mails only)
 **   {{link}}         {{url}}/incidents/ID (incident mails only)
-** The variables each template expects are listed in data/templates/README. */
+** The variables each template expects are listed at the top of notify.c. */
 
 /* Render m and insert one pending mail into the outbox, in the caller's
 ** transaction (call store_begin before, commit after, then notify_kick()).
@@ -162,7 +163,7 @@ struct notify_pass {
 ** pass's counts go to *pass (may be NULL). Returns 0, or -1 with err on a
 ** store error. */
 int notify_process(struct store *st, const struct config *cfg, int64_t now_ms, int64_t limit,
-		   notify_send_fn send, void *ud, const volatile bool *stop,
+		   notify_send_fn send, void *ud, const atomic_bool *stop,
 		   struct notify_pass *pass, struct perr *err);
 
 /* The full RFC 5322 message for a mail row as sent: the stored headers, an

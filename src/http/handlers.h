@@ -1,0 +1,35 @@
+/*
+** handlers.h — handlers defined outside routes.c, for its route table.
+** Private to the http module.
+*/
+#ifndef PARAPET_HTTP_HANDLERS_H
+#define PARAPET_HTTP_HANDLERS_H
+
+#include "audit/audit.h"
+#include "http/http.h"
+
+int h_report(struct http_req *rq, struct http_resp *rs);
+int h_incident_create(struct http_req *rq, struct http_resp *rs);
+int h_incident_list(struct http_req *rq, struct http_resp *rs);
+int h_incident_get(struct http_req *rq, struct http_resp *rs);
+int h_incident_update(struct http_req *rq, struct http_resp *rs);
+int h_incident_transition(struct http_req *rq, struct http_resp *rs);
+int h_incident_transitions(struct http_req *rq, struct http_resp *rs);
+int h_incident_assign(struct http_req *rq, struct http_resp *rs);
+int h_incident_merge(struct http_req *rq, struct http_resp *rs);
+int h_incident_link(struct http_req *rq, struct http_resp *rs);
+int h_message_create(struct http_req *rq, struct http_resp *rs);
+int h_message_list(struct http_req *rq, struct http_resp *rs);
+int h_observation_list(struct http_req *rq, struct http_resp *rs);
+int h_evidence_upload(struct http_req *rq, struct http_resp *rs);
+int h_evidence_list(struct http_req *rq, struct http_resp *rs);
+int h_evidence_download(struct http_req *rq, struct http_resp *rs);
+int h_team_update(struct http_req *rq, struct http_resp *rs);
+int h_rota_add(struct http_req *rq, struct http_resp *rs);
+int h_oncall(struct http_req *rq, struct http_resp *rs);
+int h_rule_list(struct http_req *rq, struct http_resp *rs);
+int h_rule_create(struct http_req *rq, struct http_resp *rs);
+int h_rule_delete(struct http_req *rq, struct http_resp *rs);
+int h_outbox_list(struct http_req *rq, struct http_resp *rs);
+
+#endif

@@ -1,0 +1,804 @@
+/*
+** incidents.c — HTTP handlers for incidents, reports from tools, the
+** thread, evidence, on-call rotas, routing rules and the outbox.
+**
+** Each handler decodes the request, calls one function of the incident (or
+** notify) module and renders the result; scope and permission checks are in
+** the domain functions, so the CLI gets the same answers.
+*/
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "http/handlers.h"
+#include "incident/incident.h"
+#include "notify/notify.h"
+
+static int fail(struct http_resp *rs, const struct perr *e)
+{
+	return http_problem(rs, e);
+}
+
+static int bad(struct http_resp *rs, const char *field, const char *msg)
+{
+	struct perr e;
+	perr_set(&e, PERR_INVALID, field, "%s", msg);
+	return http_problem(rs, &e);
+}
+
+static json_t *time_or_null(int64_t ms)
+{
+	if (!ms)
+		return json_null();
+	char ts[40];
+	core_iso8601(ms, ts, sizeof(ts));
+	return json_string(ts);
+}
+
+static json_t *id_or_null(int64_t id)
+{
+	return id ? json_integer(id) : json_null();
+}
+
+/* The incident as the API shows it. durations are seconds. */
+static json_t *incident_json(const struct config *cfg, const struct store_incident *i)
+{
+	json_t *j = json_pack("{sI sI ss ss ss ss ss ss ss ss ss ss sI ss}", "id",
+			      (json_int_t)i->id, "org_id", (json_int_t)i->org_id, "org_name",
+			      i->org_name, "province", i->province, "title", i->title, "summary",
+			      i->summary, "class", i->class_, "type", i->type, "severity",
+			      i->severity, "tlp", i->tlp, "source", i->source, "status", i->status,
+			      "observations", (json_int_t)i->observations, "kind", i->kind);
+	json_object_set_new(j, "assignee", id_or_null(i->assignee_id));
+	json_object_set_new(j, "team", id_or_null(i->team_id));
+	json_object_set_new(j, "merged_into", id_or_null(i->merged_into));
+	json_object_set_new(j, "reopened_from", id_or_null(i->reopened_from));
+	json_object_set_new(j, "detected", time_or_null(i->detected_ms));
+	json_object_set_new(j, "opened", time_or_null(i->opened_ms));
+	json_object_set_new(j, "acknowledged", time_or_null(i->acknowledged_ms));
+	json_object_set_new(j, "contained", time_or_null(i->contained_ms));
+	json_object_set_new(j, "recovered", time_or_null(i->recovered_ms));
+	json_object_set_new(j, "closed", time_or_null(i->closed_ms));
+	json_object_set_new(j, "updated", time_or_null(i->updated_ms));
+	int64_t d[4];
+	incident_durations(i, d);
+	static const char *names[4] = { "acknowledge", "contain", "recover", "close" };
+	json_t *dur = json_object();
+	for (int k = 0; k < 4; k++)
+		json_object_set_new(dur, names[k], d[k] < 0 ? json_null() : json_integer(d[k] / 1000));
+	json_object_set_new(j, "time_to", dur);
+	int sla = incident_sla_state(cfg, i, core_now_ms());
+	json_object_set_new(j, "sla", json_pack("{sb sb}", "acknowledge_overdue", (sla & 1) != 0,
+						"contain_overdue", (sla & 2) != 0));
+	return j;
+}
+
+/* ------------------------------------------------------------- reports */
+
+int h_report(struct http_req *rq, struct http_resp *rs)
+{
+	struct incident_report_spec spec;
+	json_t *evidence = NULL;
+	memset(&spec, 0, sizeof(spec));
+	struct jfield f[] = {
+		{ "org_id", JF_INT, true, 0, 1, INT64_MAX, &spec.org_id, NULL },
+		{ "kind", JF_STRING, true, 63, 0, 0, &spec.kind, NULL },
+		{ "key", JF_STRING, true, 190, 0, 0, &spec.key, NULL },
+		{ "severity", JF_STRING, true, 12, 0, 0, &spec.severity, NULL },
+		{ "summary", JF_STRING, false, 4095, 0, 0, &spec.summary, NULL },
+		{ "evidence", JF_OBJECT, false, 0, 0, 0, &evidence, NULL },
+		{ "title", JF_STRING, false, 255, 0, 0, &spec.title, NULL },
+		{ "class", JF_STRING, false, 47, 0, 0, &spec.class_, NULL },
+		{ "type", JF_STRING, false, 63, 0, 0, &spec.type, NULL },
+		{ "tlp", JF_STRING, false, 15, 0, 0, &spec.tlp, NULL },
+		{ "source", JF_STRING, false, 11, 0, 0, &spec.source, NULL },
+	};
+	json_t *doc;
+	struct perr e;
+	if (http_decode(rq->body, rq->body_len, f, sizeof(f) / sizeof(f[0]), &doc, &e) != 0)
+		return fail(rs, &e);
+	char *ev = evidence ? json_dumps(evidence, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	spec.evidence = ev;
+	struct incident_report_result r;
+	int rc = incident_report(rq->st, rq->cfg, rq->who, rq->actor, &spec, &r, &e);
+	free(ev);
+	json_decref(doc);
+	if (rc != 0)
+		return fail(rs, &e);
+	rq->notify = true;
+	rs->status = r.created ? 201 : 200;
+	rs->body = json_pack("{s{sI} sb}", "incident", "id", (json_int_t)r.id, "created", r.created);
+	if (r.reopened_from)
+		json_object_set_new(rs->body, "reopened_from", json_integer(r.reopened_from));
+	return 0;
+}
+
+/* ------------------------------------------------------------ incidents */
+
+int h_incident_create(struct http_req *rq, struct http_resp *rs)
+{
+	struct incident_spec spec;
+	memset(&spec, 0, sizeof(spec));
+	struct jfield f[] = {
+		{ "org_id", JF_INT, true, 0, 1, INT64_MAX, &spec.org_id, NULL },
+		{ "title", JF_STRING, true, 255, 0, 0, &spec.title, NULL },
+		{ "summary", JF_STRING, false, 4095, 0, 0, &spec.summary, NULL },
+		{ "class", JF_STRING, false, 47, 0, 0, &spec.class_, NULL },
+		{ "type", JF_STRING, false, 63, 0, 0, &spec.type, NULL },
+		{ "severity", JF_STRING, false, 12, 0, 0, &spec.severity, NULL },
+		{ "tlp", JF_STRING, false, 15, 0, 0, &spec.tlp, NULL },
+	};
+	json_t *doc;
+	struct perr e;
+	struct store_incident i;
+	if (http_decode(rq->body, rq->body_len, f, sizeof(f) / sizeof(f[0]), &doc, &e) != 0)
+		return fail(rs, &e);
+	int rc = incident_create(rq->st, rq->cfg, rq->who, rq->actor, &spec, &i, &e);
+	json_decref(doc);
+	if (rc != 0)
+		return fail(rs, &e);
+	rq->notify = true;
+	rs->status = 201;
+	rs->body = incident_json(rq->cfg, &i);
+	return 0;
+}
+
+static int add_link(void *ud, int64_t other, const char *kind)
+{
+	json_array_append_new(ud, json_pack("{sI ss}", "incident", (json_int_t)other, "kind", kind));
+	return 0;
+}
+
+int h_incident_get(struct http_req *rq, struct http_resp *rs)
+{
+	struct store_incident i;
+	struct perr e;
+	if (incident_get(rq->st, rq->who, rq->ids[0], &i, &e) != 0)
+		return fail(rs, &e);
+	rs->body = incident_json(rq->cfg, &i);
+	json_t *links = json_array();
+	if (store_link_list(rq->st, i.id, add_link, links, &e) != 0) {
+		json_decref(links);
+		return fail(rs, &e);
+	}
+	json_object_set_new(rs->body, "links", links);
+	return 0;
+}
+
+int h_incident_update(struct http_req *rq, struct http_resp *rs)
+{
+	struct incident_edit ed;
+	memset(&ed, 0, sizeof(ed));
+	struct jfield f[] = {
+		{ "title", JF_STRING, false, 255, 0, 0, &ed.title, NULL },
+		{ "summary", JF_STRING, false, 4095, 0, 0, &ed.summary, NULL },
+		{ "class", JF_STRING, false, 47, 0, 0, &ed.class_, NULL },
+		{ "type", JF_STRING, false, 63, 0, 0, &ed.type, NULL },
+		{ "severity", JF_STRING, false, 12, 0, 0, &ed.severity, NULL },
+		{ "tlp", JF_STRING, false, 15, 0, 0, &ed.tlp, NULL },
+	};
+	json_t *doc;
+	struct perr e;
+	struct store_incident i;
+	if (http_decode(rq->body, rq->body_len, f, sizeof(f) / sizeof(f[0]), &doc, &e) != 0)
+		return fail(rs, &e);
+	int rc = incident_update(rq->st, rq->who, rq->actor, rq->ids[0], &ed, &i, &e);
+	json_decref(doc);
+	if (rc != 0)
+		return fail(rs, &e);
+	rs->body = incident_json(rq->cfg, &i);
+	return 0;
+}
+
+/* A query time: ISO 8601 (or a date). 0 when absent; -1 when malformed. */
+static int query_time(struct http_req *rq, const char *key, int64_t *out)
+{
+	const char *v = http_query(rq, key);
+	*out = 0;
+	if (!v)
+		return 0;
+	return core_parse_iso8601(v, out) == 0 && *out > 0 ? 0 : -1;
+}
+
+static int query_id(struct http_req *rq, const char *key, int64_t *out)
+{
+	const char *v = http_query(rq, key);
+	*out = 0;
+	return v ? parse_i64(v, 1, INT64_MAX, out) : 0;
+}
+
+static int add_incident(void *ud, const struct store_incident *i)
+{
+	void **x = ud;
+	json_array_append_new(x[0], incident_json(x[1], i));
+	return 0;
+}
+
+int h_incident_list(struct http_req *rq, struct http_resp *rs)
+{
+	struct store_incident_filter f;
+	memset(&f, 0, sizeof(f));
+	char statuses[200] = "";
+	const char *st = http_query(rq, "status");
+	if (st) {
+		/* status=new,triaged: any of them */
+		if (pstrlcpy(statuses, st, sizeof(statuses)) != 0)
+			return bad(rs, "status", "status list too long");
+		int k = 0;
+		for (char *save = NULL, *w = strtok_r(statuses, ",", &save); w;
+		     w = strtok_r(NULL, ",", &save)) {
+			bool known = false;
+			for (int s = 0; s < 8; s++)
+				known |= strcmp(w, incident_states[s]) == 0;
+			if (!known || k == 8)
+				return bad(rs, "status", "status must be a comma-separated list of states");
+			f.status[k++] = w;
+		}
+	}
+	f.severity = http_query(rq, "severity");
+	if (f.severity && incident_severity_rank(f.severity) < 0)
+		return bad(rs, "severity", "severity must be low, medium, high or critical");
+	f.class_ = http_query(rq, "class");
+	f.source = http_query(rq, "source");
+	f.province = http_query(rq, "province");
+	f.q = http_query(rq, "q");
+	if (f.q && (strlen(f.q) > 500 || !utf8_valid(f.q, strlen(f.q))))
+		return bad(rs, "q", "q must be UTF-8 of at most 500 bytes");
+	if (query_id(rq, "org_id", &f.org_id) || query_id(rq, "assignee", &f.assignee_id) ||
+	    query_id(rq, "team", &f.team_id))
+		return bad(rs, NULL, "org_id, assignee and team must be positive integers");
+	if (query_time(rq, "created_from", &f.created_from) ||
+	    query_time(rq, "created_to", &f.created_to) ||
+	    query_time(rq, "updated_from", &f.updated_from) ||
+	    query_time(rq, "updated_to", &f.updated_to))
+		return bad(rs, NULL, "times must be ISO 8601, e.g. 2026-11-28T06:00:00Z");
+	const char *od = http_query(rq, "overdue");
+	f.overdue = od && strcmp(od, "true") == 0;
+	const char *order = http_query(rq, "order");
+	if (order && strcmp(order, "oldest") != 0 && strcmp(order, "newest") != 0)
+		return bad(rs, "order", "order must be newest or oldest");
+	f.oldest_first = order && strcmp(order, "oldest") == 0;
+	const char *lim = http_query(rq, "limit");
+	f.limit = 50;
+	if (lim && parse_i64(lim, 1, 500, &f.limit) != 0)
+		return bad(rs, "limit", "limit must be from 1 to 500");
+	char next[64];
+	struct perr e;
+	json_t *items = json_array();
+	void *ud[2] = { items, (void *)rq->cfg };
+	if (incident_list(rq->st, rq->cfg, rq->who, &f, http_query(rq, "cursor"), next,
+			  add_incident, ud, &e) != 0) {
+		json_decref(items);
+		return fail(rs, &e);
+	}
+	rs->body = json_pack("{so}", "items", items);
+	json_object_set_new(rs->body, "next", next[0] ? json_string(next) : json_null());
+	return 0;
+}
+
+int h_incident_transition(struct http_req *rq, struct http_resp *rs)
+{
+	const char *to = NULL;
+	struct jfield f[] = { { "to", JF_STRING, true, 15, 0, 0, &to, NULL } };
+	json_t *doc;
+	struct perr e;
+	struct store_incident i;
+	if (http_decode(rq->body, rq->body_len, f, 1, &doc, &e) != 0)
+		return fail(rs, &e);
+	int rc = incident_transition(rq->st, rq->cfg, rq->who, rq->actor, rq->ids[0], to, &i, &e);
+	json_decref(doc);
+	if (rc != 0)
+		return fail(rs, &e);
+	rq->notify = true;
+	rs->body = incident_json(rq->cfg, &i);
+	return 0;
+}
+
+static int add_transition(void *ud, const struct store_transition *t)
+{
+	json_t *j = json_pack("{ss ss ss}", "from", t->from, "to", t->to, "actor", t->actor);
+	json_object_set_new(j, "time", time_or_null(t->ts_ms));
+	json_array_append_new(ud, j);
+	return 0;
+}
+
+int h_incident_transitions(struct http_req *rq, struct http_resp *rs)
+{
+	struct store_incident i;
+	struct perr e;
+	if (incident_get(rq->st, rq->who, rq->ids[0], &i, &e) != 0)
+		return fail(rs, &e);
+	json_t *items = json_array();
+	if (store_transition_list(rq->st, i.id, add_transition, items, &e) != 0) {
+		json_decref(items);
+		return fail(rs, &e);
+	}
+	rs->body = json_pack("{so}", "items", items);
+	return 0;
+}
+
+int h_incident_assign(struct http_req *rq, struct http_resp *rs)
+{
+	int64_t user = 0, team = 0;
+	struct jfield f[] = {
+		{ "user", JF_INT, false, 0, 1, INT64_MAX, &user, NULL },
+		{ "team", JF_INT, false, 0, 1, INT64_MAX, &team, NULL },
+	};
+	json_t *doc;
+	struct perr e;
+	struct store_incident i;
+	if (http_decode(rq->body, rq->body_len, f, 2, &doc, &e) != 0)
+		return fail(rs, &e);
+	json_decref(doc);
+	if (incident_assign(rq->st, rq->cfg, rq->who, rq->actor, rq->ids[0], user, team, &i, &e) != 0)
+		return fail(rs, &e);
+	rq->notify = true;
+	rs->body = incident_json(rq->cfg, &i);
+	return 0;
+}
+
+int h_incident_merge(struct http_req *rq, struct http_resp *rs)
+{
+	int64_t into = 0;
+	struct jfield f[] = { { "into", JF_INT, true, 0, 1, INT64_MAX, &into, NULL } };
+	json_t *doc;
+	struct perr e;
+	if (http_decode(rq->body, rq->body_len, f, 1, &doc, &e) != 0)
+		return fail(rs, &e);
+	json_decref(doc);
+	if (incident_merge(rq->st, rq->cfg, rq->who, rq->actor, rq->ids[0], into, &e) != 0)
+		return fail(rs, &e);
+	struct store_incident i;
+	if (incident_get(rq->st, rq->who, rq->ids[0], &i, &e) != 0)
+		return fail(rs, &e);
+	rs->body = incident_json(rq->cfg, &i);
+	return 0;
+}
+
+int h_incident_link(struct http_req *rq, struct http_resp *rs)
+{
+	int64_t other = 0;
+	struct jfield f[] = { { "incident", JF_INT, true, 0, 1, INT64_MAX, &other, NULL } };
+	json_t *doc;
+	struct perr e;
+	if (http_decode(rq->body, rq->body_len, f, 1, &doc, &e) != 0)
+		return fail(rs, &e);
+	json_decref(doc);
+	if (incident_link(rq->st, rq->who, rq->actor, rq->ids[0], other, &e) != 0)
+		return fail(rs, &e);
+	rs->status = 204;
+	return 0;
+}
+
+/* --------------------------------------------------------------- thread */
+
+static json_t *message_json(const struct store_message *m, const char *body)
+{
+	json_t *j = json_pack("{sI ss ss ss}", "id", (json_int_t)m->id, "author", m->author,
+			      "visibility", m->visibility, "body", body);
+	json_object_set_new(j, "time", time_or_null(m->ts_ms));
+	return j;
+}
+
+int h_message_create(struct http_req *rq, struct http_resp *rs)
+{
+	const char *body = NULL, *vis = NULL;
+	struct jfield f[] = {
+		{ "body", JF_STRING, true, 65536, 0, 0, &body, NULL },
+		{ "visibility", JF_STRING, false, 11, 0, 0, &vis, NULL },
+	};
+	json_t *doc;
+	struct perr e;
+	struct store_message m;
+	if (http_decode(rq->body, rq->body_len, f, 2, &doc, &e) != 0)
+		return fail(rs, &e);
+	if (incident_message(rq->st, rq->cfg, rq->who, rq->actor, rq->ids[0], body, vis, &m, &e) != 0) {
+		json_decref(doc);
+		return fail(rs, &e);
+	}
+	rq->notify = true;
+	rs->status = 201;
+	rs->body = message_json(&m, body);
+	json_decref(doc);
+	return 0;
+}
+
+static int add_message(void *ud, const struct store_message *m)
+{
+	json_array_append_new(ud, message_json(m, m->body));
+	return 0;
+}
+
+int h_message_list(struct http_req *rq, struct http_resp *rs)
+{
+	struct perr e;
+	json_t *items = json_array();
+	if (incident_messages(rq->st, rq->who, rq->ids[0], add_message, items, &e) != 0) {
+		json_decref(items);
+		return fail(rs, &e);
+	}
+	rs->body = json_pack("{so}", "items", items);
+	return 0;
+}
+
+static int add_observation(void *ud, const struct store_observation *o)
+{
+	json_t *ev = json_loads(o->evidence ? o->evidence : "{}", 0, NULL);
+	json_t *j = json_pack("{sI ss ss so}", "id", (json_int_t)o->id, "severity", o->severity,
+			      "summary", o->summary ? o->summary : "", "evidence",
+			      ev ? ev : json_object());
+	json_object_set_new(j, "time", time_or_null(o->ts_ms));
+	json_array_append_new(ud, j);
+	return 0;
+}
+
+int h_observation_list(struct http_req *rq, struct http_resp *rs)
+{
+	struct store_incident i;
+	struct perr e;
+	if (incident_get(rq->st, rq->who, rq->ids[0], &i, &e) != 0)
+		return fail(rs, &e);
+	json_t *items = json_array();
+	if (store_observation_list(rq->st, i.id, 1000, add_observation, items, &e) != 0) {
+		json_decref(items);
+		return fail(rs, &e);
+	}
+	rs->body = json_pack("{so}", "items", items);
+	return 0;
+}
+
+/* ------------------------------------------------------------- evidence */
+
+static json_t *evidence_json(int64_t incident, const struct store_evidence *ev)
+{
+	char url[96];
+	snprintf(url, sizeof(url), "/api/v1/incidents/%lld/evidence/%lld", (long long)incident,
+		 (long long)ev->id);
+	json_t *j = json_pack("{sI ss ss sI ss ss ss}", "id", (json_int_t)ev->id, "name", ev->name,
+			      "sha256", ev->sha256, "size", (json_int_t)ev->size, "visibility",
+			      ev->visibility, "author", ev->author, "download", url);
+	json_object_set_new(j, "time", time_or_null(ev->ts_ms));
+	return j;
+}
+
+int h_evidence_upload(struct http_req *rq, struct http_resp *rs)
+{
+	const char *name = http_query(rq, "name");
+	const char *vis = http_query(rq, "visibility");
+	struct perr e;
+	struct store_evidence ev;
+	if (!name || !name[0])
+		return bad(rs, "name", "give the file name as ?name=");
+	if (strlen(name) > 1000 || !utf8_valid(name, strlen(name)))
+		return bad(rs, "name", "name must be UTF-8 of at most 1000 bytes");
+	if (incident_evidence_add(rq->st, rq->cfg, rq->who, rq->actor, rq->blob_dir, rq->ids[0],
+				  name, rq->body, rq->body_len, vis, &ev, &e) != 0)
+		return fail(rs, &e);
+	rs->status = 201;
+	rs->body = evidence_json(rq->ids[0], &ev);
+	return 0;
+}
+
+static int add_evidence(void *ud, const struct store_evidence *ev)
+{
+	json_array_append_new(((void **)ud)[0], evidence_json(*(int64_t *)((void **)ud)[1], ev));
+	return 0;
+}
+
+int h_evidence_list(struct http_req *rq, struct http_resp *rs)
+{
+	struct perr e;
+	json_t *items = json_array();
+	void *ud[2] = { items, &rq->ids[0] };
+	if (incident_evidence_list(rq->st, rq->who, rq->ids[0], add_evidence, ud, &e) != 0) {
+		json_decref(items);
+		return fail(rs, &e);
+	}
+	rs->body = json_pack("{so}", "items", items);
+	return 0;
+}
+
+/* RFC 6266/5987: an ASCII fallback name and the exact UTF-8 name. */
+static void disposition(const char *name, char *out, size_t n)
+{
+	char ascii[256], enc[700];
+	size_t a = 0, x = 0;
+	for (const unsigned char *c = (const unsigned char *)name; *c; c++) {
+		if (a + 1 < sizeof(ascii))
+			ascii[a++] = (*c >= 0x20 && *c < 0x7f && *c != '"' && *c != '\\' && *c != '%')
+					     ? (char)*c
+					     : '_';
+		bool plain = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+			     (*c >= '0' && *c <= '9') || *c == '.' || *c == '-' || *c == '_';
+		if (x + 4 >= sizeof(enc))
+			break;
+		if (plain) {
+			enc[x++] = (char)*c;
+		} else {
+			snprintf(enc + x, 4, "%%%02X", *c);
+			x += 3;
+		}
+	}
+	ascii[a] = '\0';
+	enc[x] = '\0';
+	snprintf(out, n, "attachment; filename=\"%s\"; filename*=UTF-8''%s", ascii, enc);
+}
+
+int h_evidence_download(struct http_req *rq, struct http_resp *rs)
+{
+	struct store_evidence ev;
+	struct perr e;
+	char path[1400];
+	if (!rq->ids[1]) {
+		perr_set(&e, PERR_NOTFOUND, NULL, "no such evidence");
+		return fail(rs, &e);
+	}
+	if (incident_evidence_get(rq->st, rq->who, rq->blob_dir, rq->ids[0], rq->ids[1], &ev, path,
+				  sizeof(path), &e) != 0)
+		return fail(rs, &e);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat sb;
+	if (fd < 0 || fstat(fd, &sb) != 0 || sb.st_size != ev.size) {
+		if (fd >= 0)
+			close(fd);
+		plog(PLOG_ERROR, "evidence: blob %s missing or damaged", ev.sha256);
+		perr_set(&e, PERR_INTERNAL, NULL, "evidence file missing");
+		return fail(rs, &e);
+	}
+	rs->fd = fd;
+	rs->fd_size = ev.size;
+	rs->ctype = "application/octet-stream";
+	disposition(ev.name, rs->disposition, sizeof(rs->disposition));
+	pstrlcpy(rs->extra_name, "X-Evidence-SHA256", sizeof(rs->extra_name));
+	pstrlcpy(rs->extra_value, ev.sha256, sizeof(rs->extra_value));
+	return 0;
+}
+
+/* ---------------------------------------------------- teams: rota, lead */
+
+int h_team_update(struct http_req *rq, struct http_resp *rs)
+{
+	int64_t lead = 0;
+	bool has = false;
+	struct jfield f[] = { { "lead", JF_INT, false, 0, 1, INT64_MAX, &lead, &has } };
+	json_t *doc;
+	struct perr e;
+	struct store_team t;
+	struct store_user u;
+	if (http_decode(rq->body, rq->body_len, f, 1, &doc, &e) != 0)
+		return fail(rs, &e);
+	json_decref(doc);
+	if (!rq->ids[0] || store_team_get(rq->st, rq->ids[0], &t, &e) != 0) {
+		perr_set(&e, PERR_NOTFOUND, NULL, "no such team");
+		return fail(rs, &e);
+	}
+	if (has && store_user_get(rq->st, lead, &u, NULL) != 0)
+		return bad(rs, "lead", "no such user");
+	if (store_team_set_lead(rq->st, t.id, has ? lead : 0, &e) != 0)
+		return fail(rs, &e);
+	char obj[48], after[64];
+	snprintf(obj, sizeof(obj), "team:%lld", (long long)t.id);
+	snprintf(after, sizeof(after), "{\"lead\":%lld}", (long long)(has ? lead : 0));
+	if (audit_append(rq->st, rq->actor, "team.lead", obj, NULL, after, &e) != 0)
+		return fail(rs, &e);
+	rs->status = 204;
+	return 0;
+}
+
+int h_rota_add(struct http_req *rq, struct http_resp *rs)
+{
+	int64_t user = 0, smin = -1, emin = -1, sms = 0, ems = 0;
+	const char *start = NULL, *end = NULL;
+	bool has_min = false, has_start = false;
+	struct jfield f[] = {
+		{ "user", JF_INT, true, 0, 1, INT64_MAX, &user, NULL },
+		{ "start_minute", JF_INT, false, 0, 0, 10079, &smin, &has_min },
+		{ "end_minute", JF_INT, false, 0, 1, 10080, &emin, NULL },
+		{ "start", JF_STRING, false, 40, 0, 0, &start, &has_start },
+		{ "end", JF_STRING, false, 40, 0, 0, &end, NULL },
+	};
+	json_t *doc;
+	struct perr e;
+	struct store_team t;
+	struct store_user u;
+	int64_t id = 0;
+	if (http_decode(rq->body, rq->body_len, f, 5, &doc, &e) != 0)
+		return fail(rs, &e);
+	int rc = -1;
+	if (!rq->ids[0] || store_team_get(rq->st, rq->ids[0], &t, NULL) != 0) {
+		perr_set(&e, PERR_NOTFOUND, NULL, "no such team");
+		goto out;
+	}
+	if (store_user_get(rq->st, user, &u, NULL) != 0) {
+		perr_set(&e, PERR_INVALID, "user", "no such user");
+		goto out;
+	}
+	if (has_min == has_start) {
+		perr_set(&e, PERR_INVALID, NULL,
+			 "give either start_minute/end_minute (a weekly slot, minutes from Monday "
+			 "00:00 UTC) or start/end (a dated override, ISO 8601)");
+		goto out;
+	}
+	if (has_min) {
+		if (emin <= smin) {
+			perr_set(&e, PERR_INVALID, "end_minute", "end_minute must be after start_minute");
+			goto out;
+		}
+		rc = store_rota_add_slot(rq->st, t.id, u.id, smin, emin, &id, &e);
+	} else {
+		if (!end || core_parse_iso8601(start, &sms) != 0 || core_parse_iso8601(end, &ems) != 0 ||
+		    ems <= sms) {
+			perr_set(&e, PERR_INVALID, "end", "start and end must be ISO 8601 times, end after start");
+			goto out;
+		}
+		rc = store_rota_add_override(rq->st, t.id, u.id, sms, ems, &id, &e);
+	}
+	if (rc == 0) {
+		char obj[48], after[128];
+		snprintf(obj, sizeof(obj), "team:%lld", (long long)t.id);
+		snprintf(after, sizeof(after), "{\"oncall\":%lld,\"user\":%lld}", (long long)id,
+			 (long long)u.id);
+		rc = audit_append(rq->st, rq->actor, "team.rota", obj, NULL, after, &e);
+	}
+out:
+	json_decref(doc);
+	if (rc != 0)
+		return fail(rs, &e);
+	rs->status = 201;
+	rs->body = json_pack("{sI}", "id", (json_int_t)id);
+	return 0;
+}
+
+int h_oncall(struct http_req *rq, struct http_resp *rs)
+{
+	struct store_team t;
+	struct perr e;
+	int64_t user = 0, at = 0;
+	if (query_time(rq, "at", &at) != 0)
+		return bad(rs, "at", "at must be ISO 8601");
+	if (!rq->ids[0] || store_team_get(rq->st, rq->ids[0], &t, NULL) != 0) {
+		perr_set(&e, PERR_NOTFOUND, NULL, "no such team");
+		return fail(rs, &e);
+	}
+	if (store_rota_oncall(rq->st, t.id, at ? at : core_now_ms(), &user, &e) != 0)
+		return fail(rs, &e);
+	rs->body = json_pack("{sI}", "team", (json_int_t)t.id);
+	json_object_set_new(rs->body, "user", id_or_null(user));
+	return 0;
+}
+
+/* -------------------------------------------------------- routing rules */
+
+static int add_rule(void *ud, const struct store_route_rule *r)
+{
+	json_array_append_new(ud, json_pack("{sI sI ss ss ss sI}", "id", (json_int_t)r->id,
+					    "priority", (json_int_t)r->priority, "province",
+					    r->province, "kind", r->kind, "class", r->class_, "team",
+					    (json_int_t)r->team_id));
+	return 0;
+}
+
+int h_rule_list(struct http_req *rq, struct http_resp *rs)
+{
+	struct perr e;
+	json_t *items = json_array();
+	if (store_route_rule_list(rq->st, add_rule, items, &e) != 0) {
+		json_decref(items);
+		return fail(rs, &e);
+	}
+	rs->body = json_pack("{so}", "items", items);
+	return 0;
+}
+
+int h_rule_create(struct http_req *rq, struct http_resp *rs)
+{
+	struct store_route_rule r;
+	const char *prov = NULL, *kind = NULL, *cls = NULL;
+	memset(&r, 0, sizeof(r));
+	r.priority = 100;
+	struct jfield f[] = {
+		{ "priority", JF_INT, false, 0, 0, 1000000, &r.priority, NULL },
+		{ "province", JF_STRING, false, 63, 0, 0, &prov, NULL },
+		{ "kind", JF_STRING, false, 63, 0, 0, &kind, NULL },
+		{ "class", JF_STRING, false, 47, 0, 0, &cls, NULL },
+		{ "team", JF_INT, true, 0, 1, INT64_MAX, &r.team_id, NULL },
+	};
+	json_t *doc;
+	struct perr e;
+	struct store_team t;
+	if (http_decode(rq->body, rq->body_len, f, 5, &doc, &e) != 0)
+		return fail(rs, &e);
+	int rc = -1;
+	if (prov && prov[0] && !store_province_exists(rq->st, prov)) {
+		perr_set(&e, PERR_INVALID, "province", "unknown province");
+		goto out;
+	}
+	if (store_team_get(rq->st, r.team_id, &t, NULL) != 0) {
+		perr_set(&e, PERR_INVALID, "team", "no such team");
+		goto out;
+	}
+	pstrlcpy(r.province, prov ? prov : "", sizeof(r.province));
+	pstrlcpy(r.kind, kind ? kind : "", sizeof(r.kind));
+	pstrlcpy(r.class_, cls ? cls : "", sizeof(r.class_));
+	if (!utf8_valid(r.kind, strlen(r.kind)) || !utf8_valid(r.class_, strlen(r.class_))) {
+		perr_set(&e, PERR_INVALID, "kind", "kind and class must be UTF-8");
+		goto out;
+	}
+	rc = store_route_rule_insert(rq->st, &r, &e);
+	if (rc == 0) {
+		char obj[48];
+		snprintf(obj, sizeof(obj), "route_rule:%lld", (long long)r.id);
+		json_t *a = json_pack("{sI ss ss ss sI}", "priority", (json_int_t)r.priority,
+				      "province", r.province, "kind", r.kind, "class", r.class_,
+				      "team", (json_int_t)r.team_id);
+		char *as = json_dumps(a, JSON_COMPACT | JSON_SORT_KEYS);
+		json_decref(a);
+		rc = audit_append(rq->st, rq->actor, "route_rule.create", obj, NULL, as, &e);
+		free(as);
+	}
+out:
+	json_decref(doc);
+	if (rc != 0)
+		return fail(rs, &e);
+	rs->status = 201;
+	json_t *items = json_array();
+	add_rule(items, &r);
+	rs->body = json_incref(json_array_get(items, 0));
+	json_decref(items);
+	return 0;
+}
+
+int h_rule_delete(struct http_req *rq, struct http_resp *rs)
+{
+	struct perr e;
+	if (!rq->ids[0] || store_route_rule_delete(rq->st, rq->ids[0], &e) != 0) {
+		perr_set(&e, PERR_NOTFOUND, NULL, "no such rule");
+		return fail(rs, &e);
+	}
+	char obj[48];
+	snprintf(obj, sizeof(obj), "route_rule:%lld", (long long)rq->ids[0]);
+	if (audit_append(rq->st, rq->actor, "route_rule.delete", obj, NULL, NULL, &e) != 0)
+		return fail(rs, &e);
+	rs->status = 204;
+	return 0;
+}
+
+/* --------------------------------------------------------------- outbox */
+
+static int add_outbox(void *ud, const struct store_outbox *o)
+{
+	json_t *j = json_pack("{sI ss ss ss ss sI ss}", "id", (json_int_t)o->id, "kind", o->kind,
+			      "recipient", o->recipient, "message_id", o->message_id, "status",
+			      o->status, "attempts", (json_int_t)o->attempts, "last_error",
+			      o->last_error);
+	json_object_set_new(j, "incident", id_or_null(o->incident_id));
+	json_object_set_new(j, "created", time_or_null(o->created_ms));
+	json_object_set_new(j, "sent", time_or_null(o->sent_ms));
+	json_object_set_new(j, "next_attempt", o->status[0] == 'p' ? time_or_null(o->next_ms)
+								   : json_null());
+	json_array_append_new(ud, j);
+	return 0;
+}
+
+int h_outbox_list(struct http_req *rq, struct http_resp *rs)
+{
+	const char *status = http_query(rq, "status");
+	if (status && strcmp(status, "pending") != 0 && strcmp(status, "sent") != 0 &&
+	    strcmp(status, "failed") != 0)
+		return bad(rs, "status", "status must be pending, sent or failed");
+	struct perr e;
+	int64_t pending = 0, sent = 0, failed = 0;
+	json_t *items = json_array();
+	if (store_outbox_list(rq->st, status, 0, 200, add_outbox, items, &e) != 0 ||
+	    store_outbox_counts(rq->st, &pending, &sent, &failed, &e) != 0) {
+		json_decref(items);
+		return fail(rs, &e);
+	}
+	rs->body = json_pack("{so s{sI sI sI}}", "items", items, "counts", "pending",
+			     (json_int_t)pending, "sent", (json_int_t)sent, "failed",
+			     (json_int_t)failed);
+	return 0;
+}

@@ -182,6 +182,10 @@ static void check_success(const struct spec *sp, const struct jfield *f,
 			CHECK(json_is_boolean(v));
 			CHECK(o->b[k] == json_is_true(v));
 			break;
+		case JF_OBJECT:
+			/* no spec here takes an object; an object field must be one */
+			CHECK(json_is_object(v));
+			break;
 		}
 	}
 }

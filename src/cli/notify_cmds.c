@@ -16,12 +16,6 @@
 #include "cli/cli.h"
 #include "notify/notify.h"
 
-int cmd_notify_test(struct cli *c, int argc, char **argv);
-int cmd_outbox(struct cli *c, int argc, char **argv);
-int cmd_webhook_add(struct cli *c, int argc, char **argv);
-int cmd_webhook_list(struct cli *c, int argc, char **argv);
-int cmd_webhook_rm(struct cli *c, int argc, char **argv);
-
 /* ------------------------------------------------------------- helpers */
 
 static int usage(const char *name)

@@ -3,10 +3,10 @@
 ** messages, links and evidence, the free-text index, on-call rotas and
 ** routing rules.
 **
-** The incident list is the hot query of the analyst console, so it is one
-** statement with every filter bound (a NULL or 0 parameter disables its
-** clause) and keyset pagination on (updated_ms, id): page N costs the same as
-** page 1, whatever the table size. Free text goes through an FTS5 table; the
+** The incident list is the hot query of the analyst console: it is
+** assembled from the filters in use (fixed fragments, values bound) so each
+** shape gets its own plan, with keyset pagination on (updated_ms, id): page
+** N costs the same as page 1, whatever the table size. Free text goes through an FTS5 table; the
 ** user's words are quoted one by one before they reach MATCH, so no input can
 ** be read as FTS query syntax.
 */
@@ -216,61 +216,158 @@ static void bind_sla(sqlite3_stmt *s, int64_t now, const int64_t *ack, const int
 	}
 }
 
+/* The values of a query being assembled, bound in order to "?"s. */
+struct binds {
+	int n;
+	struct {
+		bool text;
+		int64_t i;
+		const char *s;
+	} v[48];
+};
+
+static void add_i(struct binds *b, int64_t v)
+{
+	if (b->n < 48) {
+		b->v[b->n].text = false;
+		b->v[b->n++].i = v;
+	}
+}
+
+static void add_s(struct binds *b, const char *v)
+{
+	if (b->n < 48) {
+		b->v[b->n].text = true;
+		b->v[b->n++].s = v;
+	}
+}
+
 int store_incident_list(struct store *st, const struct store_incident_filter *f,
 			store_incident_fn fn, void *ud, struct perr *err)
 {
-	/* Two statements differing only in direction, so each gets its own
-	** cached plan and uses the (updated_ms, id) index both ways. */
-	static const char *const sql[2] = {
-#define LIST_SQL(CMP, DIR)                                                                 \
-	"SELECT " INC_COLS " FROM incident i JOIN org o ON o.id = i.org_id WHERE 1"             \
-	" AND (?1 IS NULL OR i.status IN (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8))"                  \
-	" AND (?9 = 0 OR i.org_id = ?9) AND (?10 IS NULL OR o.province = ?10)"                 \
-	" AND (?11 IS NULL OR i.severity = ?11) AND (?12 IS NULL OR i.class = ?12)"            \
-	" AND (?13 IS NULL OR i.source = ?13) AND (?14 = 0 OR i.assignee_id = ?14)"            \
-	" AND (?15 = 0 OR i.team_id = ?15)"                                                    \
-	" AND (?16 = 0 OR i.opened_ms >= ?16) AND (?17 = 0 OR i.opened_ms < ?17)"             \
-	" AND (?18 = 0 OR i.updated_ms >= ?18) AND (?19 = 0 OR i.updated_ms < ?19)"           \
-	" AND (?29 = 0 OR (" SLA_OPEN " AND (" SLA_ACK_LATE " OR " SLA_CONTAIN_LATE ")))"       \
-	" AND (?30 IS NULL OR o.province = ?30) AND (?31 = 0 OR i.org_id = ?31)"               \
-	" AND (?32 = 0 OR i.assignee_id = ?32 OR i.team_id IN"                                 \
-	"      (SELECT team_id FROM team_member WHERE user_id = ?32))"                          \
-	" AND (?33 IS NULL OR i.id IN (SELECT incident_id FROM incident_fts"                   \
-	"      WHERE incident_fts MATCH ?33))"                                                 \
-	" AND (?35 = 0 OR (i.updated_ms, i.id) " CMP " (?34, ?35))"                          \
-	" ORDER BY i.updated_ms " DIR ", i.id " DIR " LIMIT ?36"
-		LIST_SQL("<", "DESC"), LIST_SQL(">", "ASC"),
-#undef LIST_SQL
-	};
-	sqlite3_stmt *s = sq_prep(st, sql[f->oldest_first ? 1 : 0], err);
+	/* Only the filters in use go into the statement, each as a fixed SQL
+	** fragment with "?" for its values, so SQLite can plan each shape with
+	** the index that fits it (by organisation, by status, by time) instead
+	** of one catch-all plan. The text depends only on which filters are
+	** set, so the statement cache holds a handful of shapes. */
+	struct pbuf q;
+	struct binds b = { 0 };
+	char *words = NULL;
+	int rc = -1;
+	pbuf_init(&q, 16384);
+	pbuf_adds(&q, "SELECT " INC_COLS " FROM incident i JOIN org o ON o.id = i.org_id");
+	if (f->q) {
+		words = fts_query(f->q);
+		if (!words) {
+			rc = 0; /* no words: nothing can match */
+			goto out;
+		}
+		pbuf_adds(&q, " JOIN (SELECT DISTINCT incident_id FROM incident_fts WHERE "
+			      "incident_fts MATCH ?) m ON m.incident_id = i.id");
+		add_s(&b, words);
+	}
+	pbuf_adds(&q, " WHERE 1");
+	if (f->status[0]) {
+		pbuf_adds(&q, " AND i.status IN (?");
+		add_s(&b, f->status[0]);
+		for (int k = 1; k < 8 && f->status[k]; k++) {
+			pbuf_adds(&q, ", ?");
+			add_s(&b, f->status[k]);
+		}
+		pbuf_adds(&q, ")");
+	}
+	if (f->org_id) {
+		pbuf_adds(&q, " AND i.org_id = ?");
+		add_i(&b, f->org_id);
+	}
+	if (f->province) {
+		pbuf_adds(&q, " AND o.province = ?");
+		add_s(&b, f->province);
+	}
+	if (f->severity) {
+		pbuf_adds(&q, " AND i.severity = ?");
+		add_s(&b, f->severity);
+	}
+	if (f->class_) {
+		pbuf_adds(&q, " AND i.class = ?");
+		add_s(&b, f->class_);
+	}
+	if (f->source) {
+		pbuf_adds(&q, " AND i.source = ?");
+		add_s(&b, f->source);
+	}
+	if (f->assignee_id) {
+		pbuf_adds(&q, " AND i.assignee_id = ?");
+		add_i(&b, f->assignee_id);
+	}
+	if (f->team_id) {
+		pbuf_adds(&q, " AND i.team_id = ?");
+		add_i(&b, f->team_id);
+	}
+	static const char *const ranges[4] = { " AND i.opened_ms >= ?", " AND i.opened_ms < ?",
+					       " AND i.updated_ms >= ?", " AND i.updated_ms < ?" };
+	const int64_t rv[4] = { f->created_from, f->created_to, f->updated_from, f->updated_to };
+	for (int k = 0; k < 4; k++)
+		if (rv[k]) {
+			pbuf_adds(&q, ranges[k]);
+			add_i(&b, rv[k]);
+		}
+	if (f->overdue) {
+		/* same condition as the SLA queries, with its values inline-bound */
+		pbuf_adds(&q, " AND i.status NOT IN ('closed', 'rejected', 'duplicate') AND ("
+			      "(i.acknowledged_ms = 0 AND ? > i.opened_ms + (CASE i.severity "
+			      "WHEN 'low' THEN ? WHEN 'medium' THEN ? WHEN 'high' THEN ? ELSE ? END)) OR "
+			      "(i.contained_ms = 0 AND i.recovered_ms = 0 AND ? > i.opened_ms + (CASE "
+			      "i.severity WHEN 'low' THEN ? WHEN 'medium' THEN ? WHEN 'high' THEN ? "
+			      "ELSE ? END)))");
+		add_i(&b, f->now_ms);
+		for (int k = 0; k < 4; k++)
+			add_i(&b, f->sla_ack ? f->sla_ack[k] : INT64_MAX / 4);
+		add_i(&b, f->now_ms);
+		for (int k = 0; k < 4; k++)
+			add_i(&b, f->sla_contain ? f->sla_contain[k] : INT64_MAX / 4);
+	}
+	if (f->scope_province) {
+		pbuf_adds(&q, " AND o.province = ?");
+		add_s(&b, f->scope_province);
+	}
+	if (f->scope_org) {
+		pbuf_adds(&q, " AND i.org_id = ?");
+		add_i(&b, f->scope_org);
+	}
+	if (f->scope_responder) {
+		pbuf_adds(&q, " AND (i.assignee_id = ? OR i.team_id IN "
+			      "(SELECT team_id FROM team_member WHERE user_id = ?))");
+		add_i(&b, f->scope_responder);
+		add_i(&b, f->scope_responder);
+	}
+	if (f->after_id) {
+		pbuf_adds(&q, f->oldest_first ? " AND (i.updated_ms, i.id) > (?, ?)"
+					      : " AND (i.updated_ms, i.id) < (?, ?)");
+		add_i(&b, f->after_updated);
+		add_i(&b, f->after_id);
+	}
+	pbuf_adds(&q, f->oldest_first ? " ORDER BY i.updated_ms ASC, i.id ASC LIMIT ?"
+				      : " ORDER BY i.updated_ms DESC, i.id DESC LIMIT ?");
+	add_i(&b, f->limit > 0 ? f->limit : 50);
+	if (!q.ptr) {
+		perr_set(err, PERR_INTERNAL, NULL, "out of memory");
+		goto out;
+	}
+	sqlite3_stmt *s = sq_prep_text(st, q.ptr, err);
 	if (!s)
-		return -1;
-	char *q = f->q ? fts_query(f->q) : NULL;
-	for (int k = 0; k < 8 && f->status[k]; k++)
-		sq_bind_text(s, 1 + k, f->status[k]);
-	sqlite3_bind_int64(s, 9, f->org_id);
-	bind_opt_text(s, 10, f->province);
-	bind_opt_text(s, 11, f->severity);
-	bind_opt_text(s, 12, f->class_);
-	bind_opt_text(s, 13, f->source);
-	sqlite3_bind_int64(s, 14, f->assignee_id);
-	sqlite3_bind_int64(s, 15, f->team_id);
-	sqlite3_bind_int64(s, 16, f->created_from);
-	sqlite3_bind_int64(s, 17, f->created_to);
-	sqlite3_bind_int64(s, 18, f->updated_from);
-	sqlite3_bind_int64(s, 19, f->updated_to);
-	bind_sla(s, f->now_ms, f->sla_ack, f->sla_contain);
-	sqlite3_bind_int(s, 29, f->overdue);
-	bind_opt_text(s, 30, f->scope_province);
-	sqlite3_bind_int64(s, 31, f->scope_org);
-	sqlite3_bind_int64(s, 32, f->scope_responder);
-	bind_opt_text(s, 33, q);
-	sqlite3_bind_int64(s, 34, f->after_updated);
-	sqlite3_bind_int64(s, 35, f->after_id); /* 0 = no cursor */
-	sqlite3_bind_int64(s, 36, f->limit > 0 ? f->limit : 50);
+		goto out;
+	for (int k = 0; k < b.n; k++) {
+		if (b.v[k].text)
+			sq_bind_text(s, k + 1, b.v[k].s);
+		else
+			sqlite3_bind_int64(s, k + 1, b.v[k].i);
+	}
 	struct cb c = { (void *)fn, ud };
-	int rc = sq_each_row(st, s, inc_row, &c, err, "incidents");
-	free(q);
+	rc = sq_each_row(st, s, inc_row, &c, err, "incidents");
+out:
+	free(words);
+	pbuf_free(&q);
 	return rc;
 }
 

@@ -23,6 +23,13 @@ struct store {
 		sqlite3_stmt *stmt;
 	} cache[STMT_CACHE];
 	int ncache;
+	/* statements whose text is built at run time (with bound values
+	** only), cached by their text */
+	struct {
+		char *sql;
+		sqlite3_stmt *stmt;
+	} dyn[32];
+	int ndyn, next_dyn;
 	bool in_tx;
 };
 
@@ -41,6 +48,9 @@ int sq_db_fail(struct store *st, struct perr *err, const char *what);
 /* Cached prepared statement for sql (a string literal: cached by address),
 ** reset, bindings cleared; NULL with err on failure. The store owns it. */
 sqlite3_stmt *sq_prep(struct store *st, const char *sql, struct perr *err);
+/* Like sq_prep for SQL text assembled at run time from fixed fragments
+** (never from data: values are always bound). Cached by text, 32 at most. */
+sqlite3_stmt *sq_prep_text(struct store *st, const char *sql, struct perr *err);
 /* Reset (cached) or finalize a statement after use. */
 void sq_done(struct store *st, sqlite3_stmt *s);
 void sq_bind_text(sqlite3_stmt *s, int i, const char *v);  /* NULL binds "" */

@@ -88,9 +88,49 @@ sqlite3_stmt *sq_prep(struct store *st, const char *sql, struct perr *err)
 	return s;
 }
 
+sqlite3_stmt *sq_prep_text(struct store *st, const char *sql, struct perr *err)
+{
+	for (int i = 0; i < st->ndyn; i++) {
+		if (strcmp(st->dyn[i].sql, sql) == 0) {
+			sqlite3_stmt *s = st->dyn[i].stmt;
+			sqlite3_reset(s);
+			sqlite3_clear_bindings(s);
+			return s;
+		}
+	}
+	sqlite3_stmt *s = NULL;
+	char *copy = strdup(sql);
+	if (!copy) {
+		perr_set(err, PERR_INTERNAL, NULL, "out of memory");
+		return NULL;
+	}
+	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK) {
+		free(copy);
+		sq_db_fail(st, err, "prepare");
+		return NULL;
+	}
+	int slot;
+	if (st->ndyn < 32) {
+		slot = st->ndyn++;
+	} else {
+		slot = st->next_dyn;
+		st->next_dyn = (st->next_dyn + 1) % 32;
+		sqlite3_finalize(st->dyn[slot].stmt);
+		free(st->dyn[slot].sql);
+	}
+	st->dyn[slot].sql = copy;
+	st->dyn[slot].stmt = s;
+	return s;
+}
+
 /* Statements beyond the cache are finalized by their callers through this. */
 void sq_done(struct store *st, sqlite3_stmt *s)
 {
+	for (int i = 0; i < st->ndyn; i++)
+		if (st->dyn[i].stmt == s) {
+			sqlite3_reset(s);
+			return;
+		}
 	for (int i = 0; i < st->ncache; i++)
 		if (st->cache[i].stmt == s) {
 			sqlite3_reset(s);
@@ -193,6 +233,10 @@ void store_close(struct store *st)
 		return;
 	for (int i = 0; i < st->ncache; i++)
 		sqlite3_finalize(st->cache[i].stmt);
+	for (int i = 0; i < st->ndyn; i++) {
+		sqlite3_finalize(st->dyn[i].stmt);
+		free(st->dyn[i].sql);
+	}
 	sqlite3_close(st->db);
 	free(st);
 }

@@ -37,8 +37,8 @@ CREATE TABLE incident (
 CREATE UNIQUE INDEX incident_open_key ON incident(org_id, dedup_key)
   WHERE dedup_key IS NOT NULL AND status NOT IN ('closed', 'rejected', 'duplicate');
 CREATE INDEX incident_updated ON incident(updated_ms DESC, id DESC);
-CREATE INDEX incident_org ON incident(org_id, updated_ms DESC);
-CREATE INDEX incident_status ON incident(status, updated_ms DESC);
+CREATE INDEX incident_org ON incident(org_id, updated_ms DESC, id DESC);
+CREATE INDEX incident_status ON incident(status, updated_ms DESC, id DESC);
 CREATE INDEX incident_assignee ON incident(assignee_id);
 CREATE INDEX incident_team ON incident(team_id);
 CREATE INDEX incident_key ON incident(org_id, dedup_key, closed_ms);

@@ -283,9 +283,28 @@ struct contacts_ctx {
 	int failed;
 };
 
+/* State names as Persian-speaking contacts read them. */
+static const char *state_fa(const char *state)
+{
+	static const char *const fa[8] = { "جدید", "بررسی‌شده", "در حال رسیدگی", "مهارشده",
+					   "بازیابی‌شده", "بسته", "ردشده", "تکراری" };
+	for (int k = 0; k < 8; k++)
+		if (strcmp(state, incident_states[k]) == 0)
+			return fa[k];
+	return state;
+}
+
 static int mail_contact(void *ud, const struct store_contact *c)
 {
 	struct contacts_ctx *x = ud;
+	/* An address the registry accepted but mail cannot carry must not
+	** block the change itself: skip it and say so. */
+	if (!notify_address_ok(c->email)) {
+		plog(PLOG_WARN, "incident: contact %lld of organisation %lld has an address "
+				"Parapet cannot mail; not notified", (long long)c->id,
+		     (long long)c->org_id);
+		return 0;
+	}
 	char id[24], link[400];
 	snprintf(id, sizeof(id), "%lld", (long long)x->i->id);
 	link_for(x->cfg, x->i->id, link, sizeof(link));
@@ -294,8 +313,13 @@ static int mail_contact(void *ud, const struct store_contact *c)
 		{ "org", x->i->org_name }, { "link", link },      { "name", c->name },
 	};
 	size_t n = 6;
-	for (size_t k = 0; k < x->nextra && n < 12; k++)
-		vars[n++] = x->extra[k];
+	bool fa = strcmp(c->lang, "fa") == 0;
+	for (size_t k = 0; k < x->nextra && n < 12; k++) {
+		vars[n] = x->extra[k];
+		if (fa && (strcmp(vars[n].name, "from") == 0 || strcmp(vars[n].name, "to") == 0))
+			vars[n].value = state_fa(vars[n].value);
+		n++;
+	}
 	struct notify_mail m = { c->email, c->lang, x->tmpl, vars, n, x->i->id, NULL };
 	if (notify_mail(x->st, x->cfg, &m, x->err) != 0) {
 		x->failed = 1;

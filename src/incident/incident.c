@@ -491,7 +491,7 @@ int incident_report(struct store *st, const struct config *cfg, const struct pri
 	char idx[4400];
 	snprintf(idx, sizeof(idx), "%s %s", i.title, i.summary);
 	if (store_observation_insert(st, &ob, err) != 0 ||
-	    store_incident_index(st, i.id, idx, err) != 0 ||
+	    store_incident_index(st, i.id, idx, false, err) != 0 ||
 	    (reopened && store_link_insert(st, reopened, i.id, "reopened", err) != 0) ||
 	    audit_inc(st, actor, "incident.create", NULL, &i, err) != 0 ||
 	    route_new(st, cfg, &i, err) != 0 || webhook(st, "incident.created", &i, err) != 0)
@@ -554,7 +554,7 @@ int incident_create(struct store *st, const struct config *cfg, const struct pri
 	char idx[4400];
 	snprintf(idx, sizeof(idx), "%s %s", i.title, i.summary);
 	if (store_incident_insert(st, &i, err) != 0 ||
-	    store_incident_index(st, i.id, idx, err) != 0 ||
+	    store_incident_index(st, i.id, idx, false, err) != 0 ||
 	    audit_inc(st, actor, "incident.create", NULL, &i, err) != 0 ||
 	    route_new(st, cfg, &i, err) != 0 || webhook(st, "incident.created", &i, err) != 0)
 		return -1;
@@ -773,7 +773,7 @@ int incident_update(struct store *st, const struct principal *p, const char *act
 	if (store_incident_update(st, &i, err) != 0)
 		return -1;
 	if ((e->title || e->summary) &&
-	    store_incident_index(st, i.id, e->title ? e->title : e->summary, err) != 0)
+	    store_incident_index(st, i.id, e->title ? e->title : e->summary, false, err) != 0)
 		return -1;
 	if (audit_inc(st, actor, "incident.update", &before, &i, err) != 0)
 		return -1;
@@ -808,7 +808,8 @@ int incident_message(struct store *st, const struct config *cfg, const struct pr
 	pstrlcpy(m.visibility, vis, sizeof(m.visibility));
 	m.body = body;
 	i.updated_ms = m.ts_ms;
-	if (store_message_insert(st, &m, err) != 0 || store_incident_index(st, id, body, err) != 0 ||
+	if (store_message_insert(st, &m, err) != 0 ||
+	    store_incident_index(st, id, body, strcmp(vis, "internal") == 0, err) != 0 ||
 	    store_incident_update(st, &i, err) != 0)
 		return -1;
 	char obj[48], after[96];
@@ -1043,6 +1044,7 @@ int incident_list(struct store *st, const struct config *cfg, const struct princ
 		f->scope_org = org;
 		if (p->role == ROLE_RESPONDER)
 			f->scope_responder = p->user_id;
+		f->q_shared_only = !identity_is_staff(p);
 	}
 	if (f->limit <= 0)
 		f->limit = 50;

@@ -265,6 +265,7 @@ struct store_incident_filter {
 	int64_t created_from, created_to;   /* opened_ms range, 0 = open */
 	int64_t updated_from, updated_to;
 	const char *q;           /* free text over title, summary, messages */
+	bool q_shared_only;      /* free text ignores internal notes */
 	bool overdue;            /* SLA breached now (needs sla_* and now_ms) */
 	int64_t now_ms;
 	const int64_t *sla_ack;  /* [4] low..critical, ms */
@@ -334,9 +335,10 @@ int store_message_insert(struct store *st, struct store_message *m, struct perr 
 /* Oldest first; shared_only hides internal notes. */
 int store_message_list(struct store *st, int64_t incident_id, bool shared_only,
 		       store_message_fn fn, void *ud, struct perr *err);
-/* Add text to the incident's free-text index. */
+/* Add text to the incident's free-text index; internal text is matched
+** only by searches that may see internal notes. */
 int store_incident_index(struct store *st, int64_t incident_id, const char *text,
-			 struct perr *err);
+			 bool internal, struct perr *err);
 /* Merge: move messages, evidence, observations and index rows of from into to. */
 int store_incident_move_children(struct store *st, int64_t from, int64_t to, struct perr *err);
 

@@ -262,8 +262,11 @@ int store_incident_list(struct store *st, const struct store_incident_filter *f,
 			rc = 0; /* no words: nothing can match */
 			goto out;
 		}
-		pbuf_adds(&q, " JOIN (SELECT DISTINCT incident_id FROM incident_fts WHERE "
-			      "incident_fts MATCH ?) m ON m.incident_id = i.id");
+		pbuf_adds(&q, f->q_shared_only
+				      ? " JOIN (SELECT DISTINCT incident_id FROM incident_fts WHERE "
+					"incident_fts MATCH ? AND internal = 0) m ON m.incident_id = i.id"
+				      : " JOIN (SELECT DISTINCT incident_id FROM incident_fts WHERE "
+					"incident_fts MATCH ?) m ON m.incident_id = i.id");
 		add_s(&b, words);
 	}
 	pbuf_adds(&q, " WHERE 1");
@@ -546,14 +549,15 @@ int store_message_list(struct store *st, int64_t incident_id, bool shared_only,
 }
 
 int store_incident_index(struct store *st, int64_t incident_id, const char *text,
-			 struct perr *err)
+			 bool internal, struct perr *err)
 {
-	sqlite3_stmt *s = sq_prep(st, "INSERT INTO incident_fts(incident_id, body) VALUES (?, ?)",
-				  err);
+	sqlite3_stmt *s = sq_prep(st,
+		"INSERT INTO incident_fts(incident_id, internal, body) VALUES (?, ?, ?)", err);
 	if (!s)
 		return -1;
 	sqlite3_bind_int64(s, 1, incident_id);
-	sq_bind_text(s, 2, text);
+	sqlite3_bind_int(s, 2, internal);
+	sq_bind_text(s, 3, text);
 	return sq_exec_step(st, s, err, "search index");
 }
 

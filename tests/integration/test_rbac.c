@@ -35,12 +35,17 @@ enum kind {
 	K_ASSET_CREATE, K_ASSET_DELETE, K_CONTACT_LIST, K_CONTACT_CREATE, K_CONTACT_DELETE,
 	K_LOOKUP, K_USER_LIST, K_USER_CREATE, K_USER_DELETE, K_TEAM_LIST, K_TEAM_CREATE,
 	K_MEMBER_ADD, K_MEMBER_DEL, K_TOKEN_LIST, K_TOKEN_CREATE, K_TOKEN_REVOKE, K_AUDIT,
-	K_AUDIT_VERIFY,
+	K_AUDIT_VERIFY, K_TEAM_LEAD, K_ROTA_ADD, K_ONCALL, K_RULE_LIST, K_RULE_CREATE,
+	K_RULE_DELETE, K_REPORT, K_INC_LIST, K_INC_CREATE, K_INC_GET, K_INC_PATCH,
+	K_INC_TRANSITION, K_INC_HISTORY, K_INC_ASSIGN, K_INC_MERGE, K_INC_LINK, K_MSG_LIST,
+	K_MSG_CREATE, K_OBS_LIST, K_EV_LIST, K_EV_UPLOAD, K_EV_DOWNLOAD, K_OUTBOX,
 };
 
 /* Expected status per role, {own, other}: own = Org A / Tehran / the caller's
 ** own token; other = Org B / Fars / someone else's token. Role order:
-** admin, analyst, provincial(Tehran), responder, constituent(Org A), anon. */
+** admin, analyst, provincial(Tehran), responder, constituent(Org A), anon.
+** For incidents, own = an incident of Org A (Tehran) assigned to the team the
+** responder belongs to; other = an incident of Org B (Fars) with no team. */
 struct rule {
 	const char *method, *pattern;
 	enum kind kind;
@@ -121,6 +126,67 @@ static const struct rule rules[] = {
 	  { ALL2(200), ALL2(403), ALL2(403), ALL2(403), ALL2(403), ALL2(401) } },
 	{ "GET", "/api/v1/audit/verify", K_AUDIT_VERIFY,
 	  { ALL2(200), ALL2(403), ALL2(403), ALL2(403), ALL2(403), ALL2(401) } },
+	/* Teams' leads, rotas and routing rules are admin work; who is on call
+	** and how incidents are routed is for all CERT staff to read. */
+	{ "POST", "/api/v1/teams/{id}", K_TEAM_LEAD,
+	  { ALL2(204), ALL2(403), ALL2(403), ALL2(403), ALL2(403), ALL2(401) } },
+	{ "POST", "/api/v1/teams/{id}/rota", K_ROTA_ADD,
+	  { ALL2(201), ALL2(403), ALL2(403), ALL2(403), ALL2(403), ALL2(401) } },
+	{ "GET", "/api/v1/teams/{id}/oncall", K_ONCALL,
+	  { ALL2(200), ALL2(200), ALL2(200), ALL2(200), ALL2(403), ALL2(401) } },
+	{ "GET", "/api/v1/routing-rules", K_RULE_LIST,
+	  { ALL2(200), ALL2(200), ALL2(200), ALL2(200), ALL2(403), ALL2(401) } },
+	{ "POST", "/api/v1/routing-rules", K_RULE_CREATE,
+	  { ALL2(201), ALL2(403), ALL2(403), ALL2(403), ALL2(403), ALL2(401) } },
+	{ "DELETE", "/api/v1/routing-rules/{id}", K_RULE_DELETE,
+	  { ALL2(204), ALL2(403), ALL2(403), ALL2(403), ALL2(403), ALL2(401) } },
+	/* Reports come from detectors and staff. An organisation outside a
+	** provincial analyst's province is "not found" to it: the handler's 400
+	** on org_id, the same answer as for an organisation that does not exist,
+	** so its existence does not leak. Responders see every organisation. */
+	{ "POST", "/api/v1/reports", K_REPORT,
+	  { ALL2(201), ALL2(201), { 201, 400 }, ALL2(201), ALL2(403), ALL2(401) } },
+	/* The list is scoped by the handler; its contents are checked below. */
+	{ "GET", "/api/v1/incidents", K_INC_LIST,
+	  { ALL2(200), ALL2(200), ALL2(200), ALL2(200), ALL2(200), ALL2(401) } },
+	/* Anyone opens an incident within their scope: a constituent for its own
+	** organisation, a provincial analyst in its province. */
+	{ "POST", "/api/v1/incidents", K_INC_CREATE,
+	  { ALL2(201), ALL2(201), { 201, 403 }, ALL2(201), { 201, 403 }, ALL2(401) } },
+	/* Reading an incident and its parts: 404 outside one's scope. */
+	{ "GET", "/api/v1/incidents/{id}", K_INC_GET,
+	  { ALL2(200), ALL2(200), { 200, 404 }, { 200, 404 }, { 200, 404 }, ALL2(401) } },
+	/* Working the incident (edit, state, assignment, merge, links) is for
+	** CERT staff within their scope; the constituent talks in the thread. */
+	{ "PATCH", "/api/v1/incidents/{id}", K_INC_PATCH,
+	  { ALL2(200), ALL2(200), { 200, 404 }, { 200, 404 }, ALL2(403), ALL2(401) } },
+	{ "POST", "/api/v1/incidents/{id}/transitions", K_INC_TRANSITION,
+	  { ALL2(200), ALL2(200), { 200, 404 }, { 200, 404 }, ALL2(403), ALL2(401) } },
+	{ "GET", "/api/v1/incidents/{id}/transitions", K_INC_HISTORY,
+	  { ALL2(200), ALL2(200), { 200, 404 }, { 200, 404 }, { 200, 404 }, ALL2(401) } },
+	{ "POST", "/api/v1/incidents/{id}/assign", K_INC_ASSIGN,
+	  { ALL2(200), ALL2(200), { 200, 404 }, { 200, 404 }, ALL2(403), ALL2(401) } },
+	{ "POST", "/api/v1/incidents/{id}/merge", K_INC_MERGE,
+	  { ALL2(200), ALL2(200), { 200, 404 }, { 200, 404 }, ALL2(403), ALL2(401) } },
+	{ "POST", "/api/v1/incidents/{id}/links", K_INC_LINK,
+	  { ALL2(204), ALL2(204), { 204, 404 }, { 204, 404 }, ALL2(403), ALL2(401) } },
+	{ "GET", "/api/v1/incidents/{id}/messages", K_MSG_LIST,
+	  { ALL2(200), ALL2(200), { 200, 404 }, { 200, 404 }, { 200, 404 }, ALL2(401) } },
+	/* A shared message: the constituent answers its own organisation. */
+	{ "POST", "/api/v1/incidents/{id}/messages", K_MSG_CREATE,
+	  { ALL2(201), ALL2(201), { 201, 404 }, { 201, 404 }, { 201, 404 }, ALL2(401) } },
+	{ "GET", "/api/v1/incidents/{id}/observations", K_OBS_LIST,
+	  { ALL2(200), ALL2(200), { 200, 404 }, { 200, 404 }, { 200, 404 }, ALL2(401) } },
+	{ "GET", "/api/v1/incidents/{id}/evidence", K_EV_LIST,
+	  { ALL2(200), ALL2(200), { 200, 404 }, { 200, 404 }, { 200, 404 }, ALL2(401) } },
+	/* Shared evidence: the constituent uploads for its own organisation. */
+	{ "POST", "/api/v1/incidents/{id}/evidence", K_EV_UPLOAD,
+	  { ALL2(201), ALL2(201), { 201, 404 }, { 201, 404 }, { 201, 404 }, ALL2(401) } },
+	{ "GET", "/api/v1/incidents/{id}/evidence/{evidence}", K_EV_DOWNLOAD,
+	  { ALL2(200), ALL2(200), { 200, 404 }, { 200, 404 }, { 200, 404 }, ALL2(401) } },
+	/* Notifications name recipients across organisations: admin only. */
+	{ "GET", "/api/v1/outbox", K_OUTBOX,
+	  { ALL2(200), ALL2(403), ALL2(403), ALL2(403), ALL2(403), ALL2(401) } },
 };
 #define NRULES (sizeof(rules) / sizeof(rules[0]))
 
@@ -140,7 +206,13 @@ static struct {
 	int64_t org_a, org_a2, org_b;
 	struct who w[NROLES];
 	int seq;
+	/* the responder's team; incidents inside (own) and outside (other) every
+	** scoped caller's reach, each with one shared evidence file */
+	int64_t team, inc[2], ev[2];
 } F;
+
+static int64_t admin_call(const char *method, const char *path, const char *body, long want);
+static int64_t fresh_incident(bool other);
 
 static int setup(void **state)
 {
@@ -177,6 +249,24 @@ static int setup(void **state)
 	h_server_start(&F.srv, F.dir, NULL);
 	for (int r = 0; r < R_ANON; r++)
 		h_login(&F.srv, login_of[r], PW, F.w[r].cookie, F.w[r].csrf);
+	F.team = admin_call("POST", "/api/v1/teams", "{\"name\":\"rapid response\"}", 201);
+	char *m = h_fmt("{\"user\":%lld}", (long long)F.w[R_RESP].uid);
+	char *tp = h_fmt("/api/v1/teams/%lld/members", (long long)F.team);
+	admin_call("POST", tp, m, 204);
+	free(tp);
+	free(m);
+	for (int k = 0; k < 2; k++) {
+		F.inc[k] = fresh_incident(k == 1);
+		struct h_resp r;
+		char *ep = h_fmt("/api/v1/incidents/%lld/evidence?name=fixture.txt",
+				 (long long)F.inc[k]);
+		h_http_ex(&F.srv, &r, "POST", ep, &F.admin, "application/octet-stream",
+			  "fixture evidence", 16, false, NULL);
+		free(ep);
+		H_STATUS(&r, 201);
+		F.ev[k] = h_jint(r.json, "id");
+		h_resp_free(&r);
+	}
 	return 0;
 }
 
@@ -218,6 +308,24 @@ static int64_t fresh_team(void)
 	char *body = h_fmt("{\"name\":\"fixture team %d\"}", ++F.seq);
 	int64_t id = admin_call("POST", "/api/v1/teams", body, 201);
 	free(body);
+	return id;
+}
+
+/* A fresh incident: own = Org A (Tehran) worked by the responder's team,
+** other = Org B (Fars) with no team. Returns its id. */
+static int64_t fresh_incident(bool other)
+{
+	char *body = h_fmt("{\"org_id\":%lld,\"title\":\"fixture incident %d\"}",
+			   (long long)(other ? F.org_b : F.org_a), ++F.seq);
+	int64_t id = admin_call("POST", "/api/v1/incidents", body, 201);
+	free(body);
+	if (!other) {
+		char *p = h_fmt("/api/v1/incidents/%lld/assign", (long long)id);
+		char *b = h_fmt("{\"team\":%lld}", (long long)F.team);
+		admin_call("POST", p, b, 200);
+		free(b);
+		free(p);
+	}
 	return id;
 }
 
@@ -388,6 +496,107 @@ static void build(const struct rule *ru, int role, bool other, enum pass pass, c
 	}
 	case K_AUDIT: *path = h_fmt("/api/v1/audit"); break;
 	case K_AUDIT_VERIFY: *path = h_fmt("/api/v1/audit/verify"); break;
+	case K_TEAM_LEAD:
+		/* own: set a lead; other: no lead field, which removes it */
+		*path = h_fmt("/api/v1/teams/%lld", (long long)fresh_team());
+		*body = other ? h_fmt("{}") : h_fmt("{\"lead\":%lld}", (long long)F.w[R_RESP].uid);
+		break;
+	case K_ROTA_ADD:
+		/* own: a weekly slot; other: a dated override */
+		*path = h_fmt("/api/v1/teams/%lld/rota", (long long)fresh_team());
+		*body = other ? h_fmt("{\"user\":%lld,\"start\":\"2030-01-01T00:00:00Z\","
+				      "\"end\":\"2030-01-02T00:00:00Z\"}",
+				      (long long)F.w[R_RESP].uid)
+			      : h_fmt("{\"user\":%lld,\"start_minute\":%d,\"end_minute\":%d}",
+				      (long long)F.w[R_RESP].uid, n % 10000, n % 10000 + 60);
+		break;
+	case K_ONCALL:
+		*path = other ? h_fmt("/api/v1/teams/%lld/oncall?at=2030-01-01T12:00:00Z",
+				      (long long)F.team)
+			      : h_fmt("/api/v1/teams/%lld/oncall", (long long)F.team);
+		break;
+	case K_RULE_LIST: *path = h_fmt("/api/v1/routing-rules"); break;
+	case K_RULE_CREATE:
+		*path = h_fmt("/api/v1/routing-rules");
+		*body = h_fmt("{\"province\":\"%s\",\"kind\":\"matrix-%d\",\"team\":%lld}", prov,
+			      n, (long long)F.team);
+		break;
+	case K_RULE_DELETE: {
+		char *b = h_fmt("{\"province\":\"%s\",\"kind\":\"gone-%d\",\"team\":%lld}", prov,
+				n, (long long)F.team);
+		int64_t id = admin_call("POST", "/api/v1/routing-rules", b, 201);
+		free(b);
+		*path = h_fmt("/api/v1/routing-rules/%lld", (long long)id);
+		break;
+	}
+	case K_REPORT:
+		/* low severity: never routed, so the fixtures' teams stay as made */
+		*path = h_fmt("/api/v1/reports");
+		*body = h_fmt("{\"org_id\":%lld,\"kind\":\"defacement\",\"key\":\"matrix-%d\","
+			      "\"severity\":\"low\"}", (long long)org, n);
+		break;
+	case K_INC_LIST:
+		*path = other ? h_fmt("/api/v1/incidents?org_id=%lld", (long long)F.org_b)
+			      : h_fmt("/api/v1/incidents");
+		break;
+	case K_INC_CREATE:
+		*path = h_fmt("/api/v1/incidents");
+		*body = h_fmt("{\"org_id\":%lld,\"title\":\"matrix incident %d\"}", (long long)org,
+			      n);
+		break;
+	case K_INC_GET: *path = h_fmt("/api/v1/incidents/%lld", (long long)F.inc[other]); break;
+	case K_INC_PATCH:
+		*path = h_fmt("/api/v1/incidents/%lld", (long long)F.inc[other]);
+		*body = h_fmt("{\"summary\":\"summary %d\"}", n);
+		break;
+	case K_INC_TRANSITION:
+		*path = h_fmt("/api/v1/incidents/%lld/transitions", (long long)fresh_incident(other));
+		*body = h_fmt("{\"to\":\"triaged\"}");
+		break;
+	case K_INC_HISTORY:
+		*path = h_fmt("/api/v1/incidents/%lld/transitions", (long long)F.inc[other]);
+		break;
+	case K_INC_ASSIGN:
+		/* to the responder's team: an outsider's success would widen its reach */
+		*path = h_fmt("/api/v1/incidents/%lld/assign", (long long)fresh_incident(other));
+		*body = h_fmt("{\"team\":%lld}", (long long)F.team);
+		break;
+	case K_INC_MERGE: {
+		int64_t into = fresh_incident(other);
+		*path = h_fmt("/api/v1/incidents/%lld/merge", (long long)fresh_incident(other));
+		*body = h_fmt("{\"into\":%lld}", (long long)into);
+		break;
+	}
+	case K_INC_LINK: {
+		int64_t to = fresh_incident(other);
+		*path = h_fmt("/api/v1/incidents/%lld/links", (long long)fresh_incident(other));
+		*body = h_fmt("{\"incident\":%lld}", (long long)to);
+		break;
+	}
+	case K_MSG_LIST:
+		*path = h_fmt("/api/v1/incidents/%lld/messages", (long long)F.inc[other]);
+		break;
+	case K_MSG_CREATE:
+		*path = h_fmt("/api/v1/incidents/%lld/messages", (long long)F.inc[other]);
+		*body = h_fmt("{\"body\":\"matrix message %d\",\"visibility\":\"shared\"}", n);
+		break;
+	case K_OBS_LIST:
+		*path = h_fmt("/api/v1/incidents/%lld/observations", (long long)F.inc[other]);
+		break;
+	case K_EV_LIST:
+		*path = h_fmt("/api/v1/incidents/%lld/evidence", (long long)F.inc[other]);
+		break;
+	case K_EV_UPLOAD:
+		/* the body is the file, whatever its type */
+		*path = h_fmt("/api/v1/incidents/%lld/evidence?name=matrix-%d.txt",
+			      (long long)F.inc[other], n);
+		*body = h_fmt("matrix evidence %d", n);
+		break;
+	case K_EV_DOWNLOAD:
+		*path = h_fmt("/api/v1/incidents/%lld/evidence/%lld", (long long)F.inc[other],
+			      (long long)F.ev[other]);
+		break;
+	case K_OUTBOX: *path = h_fmt("/api/v1/outbox"); break;
 	}
 }
 
@@ -762,6 +971,95 @@ static void test_token_and_user_lists(void **state)
 	h_resp_free(&r);
 }
 
+/* Incident lists show each caller its scope only, whatever it filters by;
+** internal notes and evidence stay with CERT staff. */
+static void test_incident_lists_are_scoped(void **state)
+{
+	(void)state;
+	const char *paths[] = { "/api/v1/incidents?limit=500", "/api/v1/incidents?province=Fars",
+				"/api/v1/incidents?status=new,triaged&limit=500" };
+	char *by_org = h_fmt("/api/v1/incidents?org_id=%lld", (long long)F.org_b);
+	for (size_t i = 0; i < 4; i++) {
+		const char *path = i < 3 ? paths[i] : by_org;
+		json_t *items = get_items(R_CONS, path, -1);
+		for (size_t k = 0; k < json_array_size(items); k++)
+			if (h_jint(json_array_get(items, k), "org_id") != F.org_a)
+				fail_msg("constituent listing %s sees org %lld", path,
+					 (long long)h_jint(json_array_get(items, k), "org_id"));
+		json_decref(items);
+		items = get_items(R_PROV, path, -1);
+		for (size_t k = 0; k < json_array_size(items); k++)
+			if (strcmp(h_jstr(json_array_get(items, k), "province"), "Tehran") != 0)
+				fail_msg("provincial listing %s sees %s", path,
+					 h_jstr(json_array_get(items, k), "province"));
+		json_decref(items);
+		items = get_items(R_RESP, path, -1);
+		for (size_t k = 0; k < json_array_size(items); k++)
+			if (h_jint(json_array_get(items, k), "team") != F.team)
+				fail_msg("responder listing %s sees incident %lld of team %lld", path,
+					 (long long)h_jint(json_array_get(items, k), "id"),
+					 (long long)h_jint(json_array_get(items, k), "team"));
+		json_decref(items);
+	}
+	free(by_org);
+	/* the fixture incidents are where they should be */
+	json_t *items = get_items(R_CONS, "/api/v1/incidents?limit=500", -1);
+	bool own = false;
+	for (size_t k = 0; k < json_array_size(items); k++)
+		own |= h_jint(json_array_get(items, k), "id") == F.inc[0];
+	assert_true(own);
+	json_decref(items);
+	items = get_items(R_RESP, "/api/v1/incidents?limit=500", -1);
+	own = false;
+	for (size_t k = 0; k < json_array_size(items); k++)
+		own |= h_jint(json_array_get(items, k), "id") == F.inc[0];
+	assert_true(own);
+	json_decref(items);
+}
+
+static void test_constituent_is_shared_only(void **state)
+{
+	(void)state;
+	struct h_resp r;
+	struct h_cred c = sess(R_CONS), a = sess(R_ANALYST);
+	int64_t audit = h_audit_count(&F.srv, &F.admin);
+	h_httpf(&F.srv, &r, "POST", &c, "{\"body\":\"x\",\"visibility\":\"internal\"}",
+		"/api/v1/incidents/%lld/messages", (long long)F.inc[0]);
+	H_PROBLEM(&r, 403, "visibility");
+	h_resp_free(&r);
+	char *p = h_fmt("/api/v1/incidents/%lld/evidence?name=x.txt&visibility=internal",
+			(long long)F.inc[0]);
+	h_http_ex(&F.srv, &r, "POST", p, &c, "application/octet-stream", "abc", 3, false, NULL);
+	free(p);
+	H_PROBLEM(&r, 403, "visibility");
+	h_resp_free(&r);
+	assert_int_equal(h_audit_count(&F.srv, &F.admin), audit);
+	/* staff's internal note and evidence exist, and are invisible to it */
+	h_httpf(&F.srv, &r, "POST", &a, "{\"body\":\"staff only note\",\"visibility\":\"internal\"}",
+		"/api/v1/incidents/%lld/messages", (long long)F.inc[0]);
+	H_STATUS(&r, 201);
+	h_resp_free(&r);
+	p = h_fmt("/api/v1/incidents/%lld/evidence?name=staff-only.txt&visibility=internal",
+		  (long long)F.inc[0]);
+	h_http_ex(&F.srv, &r, "POST", p, &a, "application/octet-stream", "abc", 3, false, NULL);
+	free(p);
+	H_STATUS(&r, 201);
+	int64_t eid = h_jint(r.json, "id");
+	h_resp_free(&r);
+	h_httpf(&F.srv, &r, "GET", &c, NULL, "/api/v1/incidents/%lld/messages", (long long)F.inc[0]);
+	H_STATUS(&r, 200);
+	assert_null(strstr(r.body, "staff only note"));
+	h_resp_free(&r);
+	h_httpf(&F.srv, &r, "GET", &c, NULL, "/api/v1/incidents/%lld/evidence", (long long)F.inc[0]);
+	H_STATUS(&r, 200);
+	assert_null(strstr(r.body, "staff-only.txt"));
+	h_resp_free(&r);
+	h_httpf(&F.srv, &r, "GET", &c, NULL, "/api/v1/incidents/%lld/evidence/%lld",
+		(long long)F.inc[0], (long long)eid);
+	H_PROBLEM(&r, 404, NULL);
+	h_resp_free(&r);
+}
+
 int main(void)
 {
 	h_init();
@@ -773,6 +1071,8 @@ int main(void)
 		cmocka_unit_test(test_provincial_cannot_move_orgs_out),
 		cmocka_unit_test(test_tokens_cannot_widen_scope),
 		cmocka_unit_test(test_token_and_user_lists),
+		cmocka_unit_test(test_incident_lists_are_scoped),
+		cmocka_unit_test(test_constituent_is_shared_only),
 		cmocka_unit_test(test_matrix_sessions),
 		cmocka_unit_test(test_matrix_tokens),
 		cmocka_unit_test(test_matrix_readonly_tokens),

@@ -74,10 +74,11 @@ CREATE TABLE incident_message (
 );
 CREATE INDEX message_incident ON incident_message(incident_id, ts_ms);
 
--- Free text over title, summary and messages (FTS5, trigram-free unicode61
--- tokenizer: Persian and English words both split on spaces).
-CREATE VIRTUAL TABLE incident_fts USING fts5(incident_id UNINDEXED, body,
-  tokenize = 'unicode61 remove_diacritics 2');
+-- Free text over title, summary and messages (FTS5, unicode61 tokenizer:
+-- Persian and English words both split on spaces). internal = 1 marks text
+-- of internal notes, which constituents' searches must not match.
+CREATE VIRTUAL TABLE incident_fts USING fts5(incident_id UNINDEXED, internal UNINDEXED,
+  body, tokenize = 'unicode61 remove_diacritics 2');
 
 CREATE TABLE incident_link (
   a    INTEGER NOT NULL REFERENCES incident(id) ON DELETE CASCADE,

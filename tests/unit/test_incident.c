@@ -677,12 +677,11 @@ static void sla_state_clock(void **state)
 	assert_int_equal(incident_sla_state(cfg, &i, i.opened_ms + contain * 10), 0);
 }
 
-/* Runs in its own store: the sweep looks at every incident. */
+/* Runs in a store of its own (per-test fixture): the sweep looks at every
+** incident. */
 static void sla_sweep_escalates_once(void **state)
 {
-	(void)state;
-	struct fx *f = NULL;
-	setup((void **)&f);
+	struct fx *f = *state;
 	struct perr e;
 	const struct config *cfg = &f->t->cfg;
 	int64_t id = fresh(f, f->org_a, "high");
@@ -743,16 +742,13 @@ static void sla_sweep_escalates_once(void **state)
 	i = get(f, ok);
 	assert_int_equal(incident_sla_sweep(f->t->st, cfg, i.opened_ms + 15 * 60000 + 1, &n, &e), 0);
 	assert_int_equal(n, 0);
-	teardown((void **)&f);
 }
 
 /* ------------------------------------------------------------- routing */
 
 static void routing_to_oncall(void **state)
 {
-	(void)state;
-	struct fx *f = NULL;
-	setup((void **)&f);
+	struct fx *f = *state;
 	struct perr e;
 	struct store_route_rule rule;
 	memset(&rule, 0, sizeof(rule));
@@ -803,7 +799,6 @@ static void routing_to_oncall(void **state)
 	assert_int_equal(incident_create(f->t->st, &f->t->cfg, &f->analyst, "t", &s, &out, &e), 0);
 	assert_int_equal(get(f, out.id).team_id, f->team);
 	assert_int_equal(get(f, out.id).assignee_id, f->resp_id);
-	teardown((void **)&f);
 }
 
 /* --------------------------------------------------------------- lists */
@@ -844,9 +839,7 @@ static bool contains(const struct ids *x, int64_t id)
 
 static void list_pages(void **state)
 {
-	(void)state;
-	struct fx *f = NULL;
-	setup((void **)&f);
+	struct fx *f = *state;
 	struct perr e;
 	int64_t made[25];
 	store_begin(f->t->st, &e);
@@ -895,14 +888,11 @@ static void list_pages(void **state)
 				       &x, &e), -1);
 	assert_int_equal(e.kind, PERR_INVALID);
 	assert_string_equal(e.field, "cursor");
-	teardown((void **)&f);
 }
 
 static void list_filters_and_scopes(void **state)
 {
-	(void)state;
-	struct fx *f = NULL;
-	setup((void **)&f);
+	struct fx *f = *state;
 	struct perr e;
 	int64_t a_new = fresh(f, f->org_a, "low");
 	int64_t a_hi = fresh(f, f->org_a, "high");
@@ -962,16 +952,13 @@ static void list_filters_and_scopes(void **state)
 	assert_int_equal(x.id[0], b_team);
 	assert_int_equal(list(f, &f->resp_out, &flt, "", next, &x), 1);
 	assert_int_equal(x.id[0], a_mine);
-	teardown((void **)&f);
 }
 
 /* Free text must not let a constituent probe the words of internal notes:
 ** "internal notes never reach a constituent". */
 static void search_does_not_reveal_internal_notes(void **state)
 {
-	(void)state;
-	struct fx *f = NULL;
-	setup((void **)&f);
+	struct fx *f = *state;
 	struct perr e;
 	int64_t id = fresh(f, f->org_a, "medium");
 	assert_int_equal(incident_message(f->t->st, &f->t->cfg, &f->analyst, "t", id,
@@ -988,16 +975,13 @@ static void search_does_not_reveal_internal_notes(void **state)
 	assert_int_equal(list(f, &f->cons_a, &flt, "", next, &x), 1);
 	flt.q = "quintessa";
 	assert_int_equal(list(f, &f->cons_a, &flt, "", next, &x), 0);
-	teardown((void **)&f);
 }
 
 /* -------------------------------------------------------------- thread */
 
 static void thread_visibility_and_mail(void **state)
 {
-	(void)state;
-	struct fx *f = NULL;
-	setup((void **)&f);
+	struct fx *f = *state;
 	struct perr e;
 	struct contact_spec en = { "Sara", "sara@a.example", NULL, NULL, "en", NULL };
 	struct contact_spec fa = { "Reza", "reza@a.example", NULL, NULL, "fa", NULL };
@@ -1087,7 +1071,6 @@ static void thread_visibility_and_mail(void **state)
 	move(f, id, "contained");
 	mails_of(f, id, NULL, &m);
 	assert_int_equal(m.n, before + 2);
-	teardown((void **)&f);
 }
 
 static void constituent_reports_and_evidence(void **state)
@@ -1164,12 +1147,12 @@ int main(void)
 		cmocka_unit_test(report_reopens_after_close),
 		cmocka_unit_test(merge_moves_everything),
 		cmocka_unit_test(sla_state_clock),
-		cmocka_unit_test(sla_sweep_escalates_once),
-		cmocka_unit_test(routing_to_oncall),
-		cmocka_unit_test(list_pages),
-		cmocka_unit_test(list_filters_and_scopes),
-		cmocka_unit_test(search_does_not_reveal_internal_notes),
-		cmocka_unit_test(thread_visibility_and_mail),
+		cmocka_unit_test_setup_teardown(sla_sweep_escalates_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(routing_to_oncall, setup, teardown),
+		cmocka_unit_test_setup_teardown(list_pages, setup, teardown),
+		cmocka_unit_test_setup_teardown(list_filters_and_scopes, setup, teardown),
+		cmocka_unit_test_setup_teardown(search_does_not_reveal_internal_notes, setup, teardown),
+		cmocka_unit_test_setup_teardown(thread_visibility_and_mail, setup, teardown),
 		cmocka_unit_test(constituent_reports_and_evidence),
 	};
 	return cmocka_run_group_tests_name("incident", tests, setup, teardown);

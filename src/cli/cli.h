@@ -11,6 +11,9 @@
 
 #include <stdbool.h>
 
+#include <jansson.h>
+#include <stdint.h>
+
 #include "config/config.h"
 #include "store/store.h"
 
@@ -36,6 +39,23 @@ int cli_open(struct cli *c, struct store **st);
 /* Print err to stderr as "parapet: message" and return 1. */
 int cli_fail(const struct perr *err);
 int cli_usage(const struct cli_cmd *cmd);
+
+/* The usage line of the command called name; returns 2 (usage error). */
+int cli_usage_of(const char *name);
+/* Value of option name ("--x VALUE"), or NULL; *bad when it has no value. */
+const char *cli_opt(int argc, char **argv, const char *name, bool *bad);
+bool cli_flag(int argc, char **argv, const char *name);
+/* Positional arguments: not "--x" and not the value of an option in valued.
+** Returns how many there are, storing at most max in out. When bad is not
+** NULL, a "--x" in neither valued nor flags sets *bad (catches typos). */
+int cli_positional(int argc, char **argv, const char *const *valued,
+		   const char *const *flags, char **out, int max, bool *bad);
+/* Parse a positive id, or print why not and return -1. */
+int cli_id(const char *s, int64_t *id);
+/* The audit actor of the local operator: "cli:$USER". */
+void cli_actor(char *out, size_t n);
+/* Print j indented, then release it. */
+void cli_print_json(json_t *j);
 
 /* Commands defined outside commands.c, for its table. */
 int cmd_notify_test(struct cli *c, int argc, char **argv);

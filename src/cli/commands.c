@@ -41,15 +41,6 @@ int cli_usage(const struct cli_cmd *cmd)
 	return 2;
 }
 
-static const struct cli_cmd *find_cmd(const char *name)
-{
-	for (const struct cli_cmd *c = cli_cmds; c->name; c++)
-		if (strcmp(c->name, name) == 0)
-			return c;
-	return NULL;
-}
-
-#define USAGE(name) cli_usage(find_cmd(name))
 
 int cli_open(struct cli *c, struct store **st)
 {
@@ -70,72 +61,11 @@ int cli_open(struct cli *c, struct store **st)
 	return 0;
 }
 
-static void actor(char *out, size_t n)
-{
-	const char *u = getenv("USER");
-	snprintf(out, n, "cli:%s", u && u[0] ? u : "root");
-}
 
-/* Value of --name VALUE in argv, or NULL; *bad set when --name has no value. */
-static const char *opt(int argc, char **argv, const char *name, bool *bad)
-{
-	for (int i = 0; i < argc; i++)
-		if (strcmp(argv[i], name) == 0) {
-			if (i + 1 >= argc) {
-				*bad = true;
-				return NULL;
-			}
-			return argv[i + 1];
-		}
-	return NULL;
-}
 
-static bool flag(int argc, char **argv, const char *name)
-{
-	for (int i = 0; i < argc; i++)
-		if (strcmp(argv[i], name) == 0)
-			return true;
-	return false;
-}
 
-/* Positional arguments: those not starting with "--" and not an option's
-** value. valued lists options that take a value. */
-static int positional(int argc, char **argv, const char *const *valued, char **out, int max)
-{
-	int n = 0;
-	for (int i = 0; i < argc; i++) {
-		if (strncmp(argv[i], "--", 2) == 0) {
-			for (const char *const *v = valued; v && *v; v++)
-				if (strcmp(argv[i], *v) == 0) {
-					i++;
-					break;
-				}
-			continue;
-		}
-		if (n < max)
-			out[n] = argv[i];
-		n++;
-	}
-	return n;
-}
 
-static int parse_id(const char *s, int64_t *id)
-{
-	if (!s || parse_i64(s, 1, INT64_MAX, id) != 0) {
-		fprintf(stderr, "parapet: %s is not an id (a positive integer)\n", s ? s : "(none)");
-		return -1;
-	}
-	return 0;
-}
 
-static void print_json(json_t *j)
-{
-	char *s = json_dumps(j, JSON_INDENT(2) | JSON_ENSURE_ASCII);
-	if (s)
-		printf("%s\n", s);
-	free(s);
-	json_decref(j);
-}
 
 /* Read a password from stdin: first line, newline stripped. */
 static int read_password(char *buf, size_t n)
@@ -175,7 +105,7 @@ static int in_tx(struct store *st, int (*fn)(struct store *, void *, struct perr
 static int cmd_check_config(struct cli *c, int argc, char **argv)
 {
 	/* main.c loaded the configuration already; reaching here means valid. */
-	if (flag(argc, argv, "--dump")) {
+	if (cli_flag(argc, argv, "--dump")) {
 		config_dump(&c->cfg, stdout);
 		return 0;
 	}
@@ -201,7 +131,7 @@ static int cmd_migrate(struct cli *c, int argc, char **argv)
 	    store_schema_version(st, &db, &known, &err) != 0)
 		rc = cli_fail(&err);
 	else if (c->json)
-		print_json(json_pack("{si si}", "applied", applied, "version", db));
+		cli_print_json(json_pack("{si si}", "applied", applied, "version", db));
 	else
 		printf("database %s at schema version %d (%d migration(s) applied)\n", c->db_path,
 		       db, applied);
@@ -221,7 +151,7 @@ static int user_add_tx(struct store *st, void *ud, struct perr *err)
 {
 	struct user_add_ctx *x = ud;
 	char a[96];
-	actor(a, sizeof(a));
+	cli_actor(a, sizeof(a));
 	return identity_user_add(st, &x->c->cfg, a, &x->spec, &x->u, err);
 }
 
@@ -233,15 +163,15 @@ static int cmd_user_add(struct cli *c, int argc, char **argv)
 	struct user_add_ctx x;
 	memset(&x, 0, sizeof(x));
 	x.c = c;
-	if (positional(argc, argv, valued, pos, 2) != 1)
-		return USAGE("user add");
+	if (cli_positional(argc, argv, valued, NULL, pos, 2, NULL) != 1)
+		return cli_usage_of("user add");
 	x.spec.login = pos[0];
-	x.spec.role = opt(argc, argv, "--role", &bad);
-	const char *org = opt(argc, argv, "--org", &bad);
-	x.spec.province = opt(argc, argv, "--province", &bad);
-	if (bad || !x.spec.role || !flag(argc, argv, "--password-stdin"))
-		return USAGE("user add");
-	if (org && parse_id(org, &x.spec.org_id) != 0)
+	x.spec.role = cli_opt(argc, argv, "--role", &bad);
+	const char *org = cli_opt(argc, argv, "--org", &bad);
+	x.spec.province = cli_opt(argc, argv, "--province", &bad);
+	if (bad || !x.spec.role || !cli_flag(argc, argv, "--password-stdin"))
+		return cli_usage_of("user add");
+	if (org && cli_id(org, &x.spec.org_id) != 0)
 		return 2;
 	char pw[1100];
 	if (read_password(pw, sizeof(pw)) != 0)
@@ -254,7 +184,7 @@ static int cmd_user_add(struct cli *c, int argc, char **argv)
 	sodium_memzero(pw, sizeof(pw));
 	if (rc == 0) {
 		if (c->json)
-			print_json(json_pack("{sI ss ss}", "id", (json_int_t)x.u.id, "login",
+			cli_print_json(json_pack("{sI ss ss}", "id", (json_int_t)x.u.id, "login",
 					     x.u.login, "role", x.u.role));
 		else
 			printf("user %s (%s) created with id %lld\n", x.u.login, x.u.role,
@@ -296,7 +226,7 @@ static int cmd_user_list(struct cli *c, int argc, char **argv)
 	if (rc != 0)
 		rc = cli_fail(&err);
 	else if (c->json)
-		print_json(json_incref(arr));
+		cli_print_json(json_incref(arr));
 	json_decref(arr);
 	store_close(st);
 	return rc;
@@ -326,7 +256,7 @@ static int passwd_tx(struct store *st, void *ud, struct perr *err)
 	    store_user_set_password(st, u.id, h, err) != 0 ||
 	    store_session_delete_user(st, u.id, err) != 0)
 		return -1;
-	actor(a, sizeof(a));
+	cli_actor(a, sizeof(a));
 	snprintf(obj, sizeof(obj), "user:%lld", (long long)u.id);
 	return audit_append(st, a, "user.password", obj, NULL, NULL, err);
 }
@@ -334,8 +264,8 @@ static int passwd_tx(struct store *st, void *ud, struct perr *err)
 static int cmd_user_passwd(struct cli *c, int argc, char **argv)
 {
 	char *pos[2];
-	if (positional(argc, argv, NULL, pos, 2) != 1 || !flag(argc, argv, "--password-stdin"))
-		return USAGE("user passwd");
+	if (cli_positional(argc, argv, NULL, NULL, pos, 2, NULL) != 1 || !cli_flag(argc, argv, "--password-stdin"))
+		return cli_usage_of("user passwd");
 	char pw[1100];
 	if (read_password(pw, sizeof(pw)) != 0)
 		return 1;
@@ -365,7 +295,7 @@ static int token_tx(struct store *st, void *ud, struct perr *err)
 	struct token_ctx *x = ud;
 	struct store_user u;
 	char a[96];
-	actor(a, sizeof(a));
+	cli_actor(a, sizeof(a));
 	if (store_user_by_login(st, x->login, &u, err) != 0)
 		return -1;
 	return identity_token_create(st, a, &u, &x->spec, x->secret, &x->t, err);
@@ -378,16 +308,16 @@ static int cmd_token_add(struct cli *c, int argc, char **argv)
 	bool bad = false;
 	struct token_ctx x;
 	memset(&x, 0, sizeof(x));
-	if (positional(argc, argv, valued, pos, 2) != 1)
-		return USAGE("token add");
+	if (cli_positional(argc, argv, valued, NULL, pos, 2, NULL) != 1)
+		return cli_usage_of("token add");
 	x.login = pos[0];
-	x.spec.name = opt(argc, argv, "--name", &bad);
-	x.spec.readonly = flag(argc, argv, "--readonly");
-	x.spec.province = opt(argc, argv, "--province", &bad);
-	const char *org = opt(argc, argv, "--org", &bad);
+	x.spec.name = cli_opt(argc, argv, "--name", &bad);
+	x.spec.readonly = cli_flag(argc, argv, "--readonly");
+	x.spec.province = cli_opt(argc, argv, "--province", &bad);
+	const char *org = cli_opt(argc, argv, "--org", &bad);
 	if (bad)
-		return USAGE("token add");
-	if (org && parse_id(org, &x.spec.org_id) != 0)
+		return cli_usage_of("token add");
+	if (org && cli_id(org, &x.spec.org_id) != 0)
 		return 2;
 	struct store *st;
 	if (cli_open(c, &st) != 0)
@@ -395,7 +325,7 @@ static int cmd_token_add(struct cli *c, int argc, char **argv)
 	int rc = in_tx(st, token_tx, &x);
 	if (rc == 0) {
 		if (c->json)
-			print_json(json_pack("{sI ss}", "id", (json_int_t)x.t.id, "token", x.secret));
+			cli_print_json(json_pack("{sI ss}", "id", (json_int_t)x.t.id, "token", x.secret));
 		else
 			printf("%s\n", x.secret); /* alone on its line, for scripts */
 	}
@@ -412,7 +342,7 @@ static int revoke_tx(struct store *st, void *ud, struct perr *err)
 {
 	struct revoke_ctx *x = ud;
 	char a[96], obj[48];
-	actor(a, sizeof(a));
+	cli_actor(a, sizeof(a));
 	if (store_token_revoke(st, x->id, core_now_ms(), err) != 0)
 		return -1;
 	snprintf(obj, sizeof(obj), "token:%lld", (long long)x->id);
@@ -423,9 +353,9 @@ static int cmd_token_revoke(struct cli *c, int argc, char **argv)
 {
 	char *pos[2];
 	struct revoke_ctx x;
-	if (positional(argc, argv, NULL, pos, 2) != 1)
-		return USAGE("token revoke");
-	if (parse_id(pos[0], &x.id) != 0)
+	if (cli_positional(argc, argv, NULL, NULL, pos, 2, NULL) != 1)
+		return cli_usage_of("token revoke");
+	if (cli_id(pos[0], &x.id) != 0)
 		return 2;
 	struct store *st;
 	if (cli_open(c, &st) != 0)
@@ -449,7 +379,7 @@ static int org_add_tx(struct store *st, void *ud, struct perr *err)
 {
 	struct org_ctx *x = ud;
 	char a[96];
-	actor(a, sizeof(a));
+	cli_actor(a, sizeof(a));
 	return constituency_org_add(st, NULL, a, &x->spec, &x->o, err);
 }
 
@@ -466,15 +396,15 @@ static int cmd_org_add(struct cli *c, int argc, char **argv)
 	bool bad = false;
 	struct org_ctx x;
 	memset(&x, 0, sizeof(x));
-	if (positional(argc, argv, valued, pos, 2) != 1)
-		return USAGE("org add");
+	if (cli_positional(argc, argv, valued, NULL, pos, 2, NULL) != 1)
+		return cli_usage_of("org add");
 	x.spec.name = pos[0];
-	x.spec.province = opt(argc, argv, "--province", &bad);
-	x.spec.sector = opt(argc, argv, "--sector", &bad);
-	const char *parent = opt(argc, argv, "--parent", &bad);
+	x.spec.province = cli_opt(argc, argv, "--province", &bad);
+	x.spec.sector = cli_opt(argc, argv, "--sector", &bad);
+	const char *parent = cli_opt(argc, argv, "--parent", &bad);
 	if (bad || !x.spec.province)
-		return USAGE("org add");
-	if (parent && parse_id(parent, &x.spec.parent_id) != 0)
+		return cli_usage_of("org add");
+	if (parent && cli_id(parent, &x.spec.parent_id) != 0)
 		return 2;
 	struct store *st;
 	if (cli_open(c, &st) != 0)
@@ -482,7 +412,7 @@ static int cmd_org_add(struct cli *c, int argc, char **argv)
 	int rc = in_tx(st, org_add_tx, &x);
 	if (rc == 0) {
 		if (c->json)
-			print_json(org_json(&x.o));
+			cli_print_json(org_json(&x.o));
 		else
 			printf("organisation %lld: %s (%s)\n", (long long)x.o.id, x.o.name,
 			       x.o.province);
@@ -507,10 +437,10 @@ static int cmd_org_list(struct cli *c, int argc, char **argv)
 	bool bad = false;
 	struct store_org_filter f;
 	memset(&f, 0, sizeof(f));
-	f.province = opt(argc, argv, "--province", &bad);
-	f.q = opt(argc, argv, "--search", &bad);
+	f.province = cli_opt(argc, argv, "--province", &bad);
+	f.q = cli_opt(argc, argv, "--search", &bad);
 	if (bad)
-		return USAGE("org list");
+		return cli_usage_of("org list");
 	struct store *st;
 	struct perr err;
 	if (cli_open(c, &st) != 0)
@@ -521,7 +451,7 @@ static int cmd_org_list(struct cli *c, int argc, char **argv)
 	if (rc != 0)
 		rc = cli_fail(&err);
 	else if (c->json)
-		print_json(json_incref(arr));
+		cli_print_json(json_incref(arr));
 	json_decref(arr);
 	store_close(st);
 	return rc;
@@ -557,9 +487,9 @@ static int cmd_org_show(struct cli *c, int argc, char **argv)
 {
 	char *pos[2];
 	int64_t id;
-	if (positional(argc, argv, NULL, pos, 2) != 1)
-		return USAGE("org show");
-	if (parse_id(pos[0], &id) != 0)
+	if (cli_positional(argc, argv, NULL, NULL, pos, 2, NULL) != 1)
+		return cli_usage_of("org show");
+	if (cli_id(pos[0], &id) != 0)
 		return 2;
 	struct store *st;
 	struct perr err;
@@ -588,7 +518,7 @@ static int cmd_org_show(struct cli *c, int argc, char **argv)
 		json_t *j = org_json(&o);
 		json_object_set_new(j, "assets", assets);
 		json_object_set_new(j, "contacts", contacts);
-		print_json(j);
+		cli_print_json(j);
 	} else {
 		json_decref(assets);
 		json_decref(contacts);
@@ -602,7 +532,7 @@ static int org_rm_tx(struct store *st, void *ud, struct perr *err)
 {
 	struct org_ctx *x = ud;
 	char a[96];
-	actor(a, sizeof(a));
+	cli_actor(a, sizeof(a));
 	return constituency_org_delete(st, NULL, a, x->id, err);
 }
 
@@ -611,9 +541,9 @@ static int cmd_org_rm(struct cli *c, int argc, char **argv)
 	char *pos[2];
 	struct org_ctx x;
 	memset(&x, 0, sizeof(x));
-	if (positional(argc, argv, NULL, pos, 2) != 1)
-		return USAGE("org rm");
-	if (parse_id(pos[0], &x.id) != 0)
+	if (cli_positional(argc, argv, NULL, NULL, pos, 2, NULL) != 1)
+		return cli_usage_of("org rm");
+	if (cli_id(pos[0], &x.id) != 0)
 		return 2;
 	struct store *st;
 	if (cli_open(c, &st) != 0)
@@ -637,7 +567,7 @@ static int asset_add_tx(struct store *st, void *ud, struct perr *err)
 {
 	struct asset_ctx *x = ud;
 	char a[96];
-	actor(a, sizeof(a));
+	cli_actor(a, sizeof(a));
 	return constituency_asset_add(st, NULL, a, x->org, x->type, x->value, &x->a, err);
 }
 
@@ -646,9 +576,9 @@ static int cmd_asset_add(struct cli *c, int argc, char **argv)
 	char *pos[3];
 	struct asset_ctx x;
 	memset(&x, 0, sizeof(x));
-	if (positional(argc, argv, NULL, pos, 3) != 3)
-		return USAGE("asset add");
-	if (parse_id(pos[0], &x.org) != 0)
+	if (cli_positional(argc, argv, NULL, NULL, pos, 3, NULL) != 3)
+		return cli_usage_of("asset add");
+	if (cli_id(pos[0], &x.org) != 0)
 		return 2;
 	x.type = pos[1];
 	x.value = pos[2];
@@ -658,7 +588,7 @@ static int cmd_asset_add(struct cli *c, int argc, char **argv)
 	int rc = in_tx(st, asset_add_tx, &x);
 	if (rc == 0) {
 		if (c->json)
-			print_json(json_pack("{sI sI ss ss}", "id", (json_int_t)x.a.id, "org",
+			cli_print_json(json_pack("{sI sI ss ss}", "id", (json_int_t)x.a.id, "org",
 					     (json_int_t)x.org, "type", x.a.type, "value", x.a.value));
 		else
 			printf("asset %lld: %s %s\n", (long long)x.a.id, x.a.type, x.a.value);
@@ -671,7 +601,7 @@ static int asset_rm_tx(struct store *st, void *ud, struct perr *err)
 {
 	struct asset_ctx *x = ud;
 	char a[96];
-	actor(a, sizeof(a));
+	cli_actor(a, sizeof(a));
 	return constituency_asset_delete(st, NULL, a, x->org, x->id, err);
 }
 
@@ -680,9 +610,9 @@ static int cmd_asset_rm(struct cli *c, int argc, char **argv)
 	char *pos[3];
 	struct asset_ctx x;
 	memset(&x, 0, sizeof(x));
-	if (positional(argc, argv, NULL, pos, 3) != 2)
-		return USAGE("asset rm");
-	if (parse_id(pos[0], &x.org) != 0 || parse_id(pos[1], &x.id) != 0)
+	if (cli_positional(argc, argv, NULL, NULL, pos, 3, NULL) != 2)
+		return cli_usage_of("asset rm");
+	if (cli_id(pos[0], &x.org) != 0 || cli_id(pos[1], &x.id) != 0)
 		return 2;
 	struct store *st;
 	if (cli_open(c, &st) != 0)
@@ -699,8 +629,8 @@ static int cmd_asset_rm(struct cli *c, int argc, char **argv)
 static int cmd_import_constituency(struct cli *c, int argc, char **argv)
 {
 	char *pos[2];
-	if (positional(argc, argv, NULL, pos, 2) != 1)
-		return USAGE("import constituency");
+	if (cli_positional(argc, argv, NULL, NULL, pos, 2, NULL) != 1)
+		return cli_usage_of("import constituency");
 	int fd = strcmp(pos[0], "-") == 0 ? 0 : open(pos[0], O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		fprintf(stderr, "parapet: cannot open %s: %s\n", pos[0], strerror(errno));
@@ -716,7 +646,7 @@ static int cmd_import_constituency(struct cli *c, int argc, char **argv)
 	struct perr err;
 	perr_clear(&err);
 	char a[96];
-	actor(a, sizeof(a));
+	cli_actor(a, sizeof(a));
 	int rc = constituency_import_csv(st, a, fd, c->cfg.import_max_rows, &rep, &err);
 	if (fd)
 		close(fd);
@@ -730,7 +660,7 @@ static int cmd_import_constituency(struct cli *c, int argc, char **argv)
 		json_object_set_new(j, "errors", json_string(rep.errors.ptr ? rep.errors.ptr : ""));
 		if (rc != 0)
 			json_object_set_new(j, "error", json_string(err.msg));
-		print_json(j);
+		cli_print_json(j);
 	} else if (rc == 0) {
 		printf("imported %lld rows: %lld organisations, %lld assets, %lld contacts\n",
 		       (long long)rep.rows, (long long)rep.orgs_added, (long long)rep.assets_added,
@@ -748,17 +678,17 @@ static int cmd_import_constituency(struct cli *c, int argc, char **argv)
 static int cmd_lookup(struct cli *c, int argc, char **argv)
 {
 	char *pos[2];
-	if (positional(argc, argv, NULL, pos, 2) != 1)
-		return USAGE("lookup");
+	if (cli_positional(argc, argv, NULL, NULL, pos, 2, NULL) != 1)
+		return cli_usage_of("lookup");
 	enum lookup_kind kind;
 	const char *q = pos[0];
-	if (flag(argc, argv, "--domain"))
+	if (cli_flag(argc, argv, "--domain"))
 		kind = LOOKUP_DOMAIN;
-	else if (flag(argc, argv, "--asn"))
+	else if (cli_flag(argc, argv, "--asn"))
 		kind = LOOKUP_ASN;
-	else if (flag(argc, argv, "--url"))
+	else if (cli_flag(argc, argv, "--url"))
 		kind = LOOKUP_URL;
-	else if (flag(argc, argv, "--ip"))
+	else if (cli_flag(argc, argv, "--ip"))
 		kind = LOOKUP_IP;
 	else if (strstr(q, "://"))
 		kind = LOOKUP_URL;
@@ -785,7 +715,7 @@ static int cmd_lookup(struct cli *c, int argc, char **argv)
 	} else if (store_org_get(st, r.org_id, &o, &err) != 0) {
 		out = cli_fail(&err);
 	} else if (c->json) {
-		print_json(json_pack("{s{sI ss} ss ss}", "org", "id", (json_int_t)o.id, "name",
+		cli_print_json(json_pack("{s{sI ss} ss ss}", "org", "id", (json_int_t)o.id, "name",
 				     o.name, "matched", r.matched, "type", r.type));
 	} else {
 		printf("%s is owned by organisation %lld (%s), matched %s %s\n", q,
@@ -812,7 +742,7 @@ static int cmd_audit_verify(struct cli *c, int argc, char **argv)
 	if (rc != 0)
 		return cli_fail(&err);
 	if (c->json)
-		print_json(json_pack("{sb sI sI ss}", "intact", r.bad_seq == 0, "entries",
+		cli_print_json(json_pack("{sb sI sI ss}", "intact", r.bad_seq == 0, "entries",
 				     (json_int_t)r.entries, "bad_seq", (json_int_t)r.bad_seq,
 				     "problem", r.problem));
 	else if (r.bad_seq == 0)
@@ -853,10 +783,10 @@ int demo_load(struct store *st, const struct config *cfg, bool print_password);
 static int cmd_serve(struct cli *c, int argc, char **argv)
 {
 	bool bad = false;
-	const char *listen = opt(argc, argv, "--listen", &bad);
-	bool demo = flag(argc, argv, "--demo");
+	const char *listen = cli_opt(argc, argv, "--listen", &bad);
+	bool demo = cli_flag(argc, argv, "--demo");
 	if (bad)
-		return USAGE("serve");
+		return cli_usage_of("serve");
 	if (listen && pstrlcpy(c->cfg.listen, listen, sizeof(c->cfg.listen)) != 0) {
 		fprintf(stderr, "parapet: --listen value too long\n");
 		return 2;

@@ -20,78 +20,12 @@
 #include "incident/incident.h"
 #include "notify/notify.h"
 
-static int usage(const char *name)
-{
-	for (const struct cli_cmd *cmd = cli_cmds; cmd->name; cmd++)
-		if (strcmp(cmd->name, name) == 0)
-			return cli_usage(cmd);
-	return 2;
-}
 
-static const char *opt(int argc, char **argv, const char *name, bool *bad)
-{
-	for (int i = 0; i < argc; i++)
-		if (strcmp(argv[i], name) == 0) {
-			if (i + 1 >= argc) {
-				*bad = true;
-				return NULL;
-			}
-			return argv[i + 1];
-		}
-	return NULL;
-}
 
-static bool flag(int argc, char **argv, const char *name)
-{
-	for (int i = 0; i < argc; i++)
-		if (strcmp(argv[i], name) == 0)
-			return true;
-	return false;
-}
 
-/* Positional arguments, skipping options and the values of valued ones. */
-static int positional(int argc, char **argv, const char *const *valued, char **out, int max)
-{
-	int n = 0;
-	for (int i = 0; i < argc; i++) {
-		if (strncmp(argv[i], "--", 2) == 0) {
-			for (const char *const *v = valued; v && *v; v++)
-				if (strcmp(argv[i], *v) == 0) {
-					i++;
-					break;
-				}
-			continue;
-		}
-		if (n < max)
-			out[n] = argv[i];
-		n++;
-	}
-	return n;
-}
 
-static int id_arg(const char *s, int64_t *id)
-{
-	if (!s || parse_i64(s, 1, INT64_MAX, id) != 0) {
-		fprintf(stderr, "parapet: %s is not an id (a positive integer)\n", s ? s : "(none)");
-		return -1;
-	}
-	return 0;
-}
 
-static void actor(char *out, size_t n)
-{
-	const char *u = getenv("USER");
-	snprintf(out, n, "cli:%s", u && u[0] ? u : "root");
-}
 
-static void print_json(json_t *j)
-{
-	char *s = json_dumps(j, JSON_INDENT(2) | JSON_ENSURE_ASCII);
-	if (s)
-		printf("%s\n", s);
-	free(s);
-	json_decref(j);
-}
 
 static json_t *inc_json(const struct store_incident *i)
 {
@@ -104,7 +38,7 @@ static json_t *inc_json(const struct store_incident *i)
 static void print_inc(const struct cli *c, const struct store_incident *i)
 {
 	if (c->json) {
-		print_json(inc_json(i));
+		cli_print_json(inc_json(i));
 		return;
 	}
 	printf("#%-6lld %-11s %-8s %-12s %s — %s\n", (long long)i->id, i->status, i->severity,
@@ -156,18 +90,18 @@ int cmd_incident_report(struct cli *c, int argc, char **argv)
 	bool bad = false;
 	struct incident_report_spec s;
 	memset(&s, 0, sizeof(s));
-	if (positional(argc, argv, valued, pos, 3) != 3 || id_arg(pos[0], &s.org_id) != 0)
-		return usage("incident report");
+	if (cli_positional(argc, argv, valued, NULL, pos, 3, NULL) != 3 || cli_id(pos[0], &s.org_id) != 0)
+		return cli_usage_of("incident report");
 	s.kind = pos[1];
 	s.key = pos[2];
-	s.severity = opt(argc, argv, "--severity", &bad);
-	s.summary = opt(argc, argv, "--summary", &bad);
-	s.title = opt(argc, argv, "--title", &bad);
-	s.evidence = opt(argc, argv, "--evidence", &bad);
+	s.severity = cli_opt(argc, argv, "--severity", &bad);
+	s.summary = cli_opt(argc, argv, "--summary", &bad);
+	s.title = cli_opt(argc, argv, "--title", &bad);
+	s.evidence = cli_opt(argc, argv, "--evidence", &bad);
 	if (bad || !s.severity)
-		return usage("incident report");
+		return cli_usage_of("incident report");
 	char a[96];
-	actor(a, sizeof(a));
+	cli_actor(a, sizeof(a));
 	struct txn t;
 	struct incident_report_result r;
 	if (txn_begin(c, &t) != 0)
@@ -176,7 +110,7 @@ int cmd_incident_report(struct cli *c, int argc, char **argv)
 	int rc = txn_end(&t, ok);
 	if (rc == 0) {
 		if (c->json)
-			print_json(json_pack("{s{sI} sb}", "incident", "id", (json_int_t)r.id, "created",
+			cli_print_json(json_pack("{s{sI} sb}", "incident", "id", (json_int_t)r.id, "created",
 					     r.created));
 		else
 			printf("incident %lld %s\n", (long long)r.id,
@@ -193,18 +127,18 @@ int cmd_incident_create(struct cli *c, int argc, char **argv)
 	bool bad = false;
 	struct incident_spec s;
 	memset(&s, 0, sizeof(s));
-	if (positional(argc, argv, valued, pos, 2) != 2 || id_arg(pos[0], &s.org_id) != 0)
-		return usage("incident add");
+	if (cli_positional(argc, argv, valued, NULL, pos, 2, NULL) != 2 || cli_id(pos[0], &s.org_id) != 0)
+		return cli_usage_of("incident add");
 	s.title = pos[1];
-	s.severity = opt(argc, argv, "--severity", &bad);
-	s.summary = opt(argc, argv, "--summary", &bad);
-	s.class_ = opt(argc, argv, "--class", &bad);
-	s.type = opt(argc, argv, "--type", &bad);
-	s.tlp = opt(argc, argv, "--tlp", &bad);
+	s.severity = cli_opt(argc, argv, "--severity", &bad);
+	s.summary = cli_opt(argc, argv, "--summary", &bad);
+	s.class_ = cli_opt(argc, argv, "--class", &bad);
+	s.type = cli_opt(argc, argv, "--type", &bad);
+	s.tlp = cli_opt(argc, argv, "--tlp", &bad);
 	if (bad)
-		return usage("incident add");
+		return cli_usage_of("incident add");
 	char a[96];
-	actor(a, sizeof(a));
+	cli_actor(a, sizeof(a));
 	struct txn t;
 	struct store_incident i;
 	if (txn_begin(c, &t) != 0)
@@ -231,21 +165,21 @@ int cmd_incident_list(struct cli *c, int argc, char **argv)
 	bool bad = false;
 	struct store_incident_filter f;
 	memset(&f, 0, sizeof(f));
-	const char *status = opt(argc, argv, "--status", &bad);
-	const char *org = opt(argc, argv, "--org", &bad);
-	f.q = opt(argc, argv, "--search", &bad);
-	f.severity = opt(argc, argv, "--severity", &bad);
-	f.overdue = flag(argc, argv, "--overdue");
-	const char *limit = opt(argc, argv, "--limit", &bad);
+	const char *status = cli_opt(argc, argv, "--status", &bad);
+	const char *org = cli_opt(argc, argv, "--org", &bad);
+	f.q = cli_opt(argc, argv, "--search", &bad);
+	f.severity = cli_opt(argc, argv, "--severity", &bad);
+	f.overdue = cli_flag(argc, argv, "--overdue");
+	const char *limit = cli_opt(argc, argv, "--limit", &bad);
 	if (bad)
-		return usage("incident list");
+		return cli_usage_of("incident list");
 	if (status)
 		f.status[0] = status;
-	if (org && id_arg(org, &f.org_id) != 0)
+	if (org && cli_id(org, &f.org_id) != 0)
 		return 2;
 	f.limit = 100;
 	if (limit && parse_i64(limit, 1, 100000, &f.limit) != 0)
-		return usage("incident list");
+		return cli_usage_of("incident list");
 	struct store *st;
 	struct perr err;
 	char next[64];
@@ -257,7 +191,7 @@ int cmd_incident_list(struct cli *c, int argc, char **argv)
 	if (rc != 0)
 		rc = cli_fail(&err);
 	else if (c->json)
-		print_json(json_incref(arr));
+		cli_print_json(json_incref(arr));
 	json_decref(arr);
 	store_close(st);
 	return rc;
@@ -276,8 +210,8 @@ int cmd_incident_show(struct cli *c, int argc, char **argv)
 {
 	char *pos[2];
 	int64_t id;
-	if (positional(argc, argv, NULL, pos, 2) != 1 || id_arg(pos[0], &id) != 0)
-		return usage("incident show");
+	if (cli_positional(argc, argv, NULL, NULL, pos, 2, NULL) != 1 || cli_id(pos[0], &id) != 0)
+		return cli_usage_of("incident show");
 	struct store *st;
 	struct perr err;
 	struct store_incident i;
@@ -303,10 +237,10 @@ int cmd_incident_transition(struct cli *c, int argc, char **argv)
 {
 	char *pos[3];
 	int64_t id;
-	if (positional(argc, argv, NULL, pos, 3) != 2 || id_arg(pos[0], &id) != 0)
-		return usage("incident transition");
+	if (cli_positional(argc, argv, NULL, NULL, pos, 3, NULL) != 2 || cli_id(pos[0], &id) != 0)
+		return cli_usage_of("incident transition");
 	char a[96];
-	actor(a, sizeof(a));
+	cli_actor(a, sizeof(a));
 	struct txn t;
 	struct store_incident i;
 	if (txn_begin(c, &t) != 0)
@@ -322,15 +256,15 @@ int cmd_incident_message(struct cli *c, int argc, char **argv)
 {
 	char *pos[3];
 	int64_t id;
-	if (positional(argc, argv, NULL, pos, 3) != 2 || id_arg(pos[0], &id) != 0)
-		return usage("incident message");
+	if (cli_positional(argc, argv, NULL, NULL, pos, 3, NULL) != 2 || cli_id(pos[0], &id) != 0)
+		return cli_usage_of("incident message");
 	char a[96];
-	actor(a, sizeof(a));
+	cli_actor(a, sizeof(a));
 	struct txn t;
 	if (txn_begin(c, &t) != 0)
 		return 1;
 	bool ok = incident_message(t.st, &c->cfg, NULL, a, id, pos[1],
-				   flag(argc, argv, "--internal") ? "internal" : "shared", NULL,
+				   cli_flag(argc, argv, "--internal") ? "internal" : "shared", NULL,
 				   &t.err) == 0;
 	int rc = txn_end(&t, ok);
 	if (rc == 0 && !c->json)
@@ -344,14 +278,14 @@ int cmd_incident_assign(struct cli *c, int argc, char **argv)
 	char *pos[2];
 	int64_t id, team = 0;
 	bool bad = false;
-	if (positional(argc, argv, valued, pos, 2) != 1 || id_arg(pos[0], &id) != 0)
-		return usage("incident assign");
-	const char *login = opt(argc, argv, "--user", &bad);
-	const char *tm = opt(argc, argv, "--team", &bad);
-	if (bad || (tm && id_arg(tm, &team) != 0))
-		return usage("incident assign");
+	if (cli_positional(argc, argv, valued, NULL, pos, 2, NULL) != 1 || cli_id(pos[0], &id) != 0)
+		return cli_usage_of("incident assign");
+	const char *login = cli_opt(argc, argv, "--user", &bad);
+	const char *tm = cli_opt(argc, argv, "--team", &bad);
+	if (bad || (tm && cli_id(tm, &team) != 0))
+		return cli_usage_of("incident assign");
 	char a[96];
-	actor(a, sizeof(a));
+	cli_actor(a, sizeof(a));
 	struct txn t;
 	struct store_incident i;
 	struct store_user u;
@@ -374,11 +308,11 @@ int cmd_incident_merge(struct cli *c, int argc, char **argv)
 {
 	char *pos[3];
 	int64_t id, into;
-	if (positional(argc, argv, NULL, pos, 3) != 2 || id_arg(pos[0], &id) != 0 ||
-	    id_arg(pos[1], &into) != 0)
-		return usage("incident merge");
+	if (cli_positional(argc, argv, NULL, NULL, pos, 3, NULL) != 2 || cli_id(pos[0], &id) != 0 ||
+	    cli_id(pos[1], &into) != 0)
+		return cli_usage_of("incident merge");
 	char a[96];
-	actor(a, sizeof(a));
+	cli_actor(a, sizeof(a));
 	struct txn t;
 	if (txn_begin(c, &t) != 0)
 		return 1;
@@ -393,11 +327,11 @@ int cmd_incident_link(struct cli *c, int argc, char **argv)
 {
 	char *pos[3];
 	int64_t x, y;
-	if (positional(argc, argv, NULL, pos, 3) != 2 || id_arg(pos[0], &x) != 0 ||
-	    id_arg(pos[1], &y) != 0)
-		return usage("incident link");
+	if (cli_positional(argc, argv, NULL, NULL, pos, 3, NULL) != 2 || cli_id(pos[0], &x) != 0 ||
+	    cli_id(pos[1], &y) != 0)
+		return cli_usage_of("incident link");
 	char a[96];
-	actor(a, sizeof(a));
+	cli_actor(a, sizeof(a));
 	struct txn t;
 	if (txn_begin(c, &t) != 0)
 		return 1;
@@ -412,8 +346,8 @@ int cmd_incident_evidence(struct cli *c, int argc, char **argv)
 {
 	char *pos[3];
 	int64_t id;
-	if (positional(argc, argv, NULL, pos, 3) != 2 || id_arg(pos[0], &id) != 0)
-		return usage("incident evidence");
+	if (cli_positional(argc, argv, NULL, NULL, pos, 3, NULL) != 2 || cli_id(pos[0], &id) != 0)
+		return cli_usage_of("incident evidence");
 	int fd = open(pos[1], O_RDONLY | O_CLOEXEC);
 	struct stat sb;
 	if (fd < 0 || fstat(fd, &sb) != 0) {
@@ -437,7 +371,7 @@ int cmd_incident_evidence(struct cli *c, int argc, char **argv)
 			break;
 	close(fd);
 	char a[96], blobs[1200];
-	actor(a, sizeof(a));
+	cli_actor(a, sizeof(a));
 	snprintf(blobs, sizeof(blobs), "%s/blobs", c->data_dir);
 	struct txn t;
 	struct store_evidence ev;
@@ -447,7 +381,7 @@ int cmd_incident_evidence(struct cli *c, int argc, char **argv)
 	}
 	bool ok = incident_evidence_add(t.st, &c->cfg, NULL, a, blobs, id, pos[1],
 					b.ptr ? b.ptr : "", b.len,
-					flag(argc, argv, "--internal") ? "internal" : "shared", &ev,
+					cli_flag(argc, argv, "--internal") ? "internal" : "shared", &ev,
 					&t.err) == 0;
 	pbuf_free(&b);
 	int rc = txn_end(&t, ok);
@@ -479,11 +413,11 @@ int cmd_team_add(struct cli *c, int argc, char **argv)
 	static const char *valued[] = { "--province", NULL };
 	char *pos[2];
 	bool bad = false;
-	if (positional(argc, argv, valued, pos, 2) != 1)
-		return usage("team add");
-	const char *prov = opt(argc, argv, "--province", &bad);
+	if (cli_positional(argc, argv, valued, NULL, pos, 2, NULL) != 1)
+		return cli_usage_of("team add");
+	const char *prov = cli_opt(argc, argv, "--province", &bad);
 	if (bad)
-		return usage("team add");
+		return cli_usage_of("team add");
 	struct store_team tm;
 	memset(&tm, 0, sizeof(tm));
 	if (!utf8_valid(pos[0], strlen(pos[0])) || pstrlcpy(tm.name, pos[0], sizeof(tm.name)) != 0 ||
@@ -492,7 +426,7 @@ int cmd_team_add(struct cli *c, int argc, char **argv)
 		return 2;
 	}
 	char a[96], obj[48];
-	actor(a, sizeof(a));
+	cli_actor(a, sizeof(a));
 	struct txn t;
 	if (txn_begin(c, &t) != 0)
 		return 1;
@@ -518,10 +452,10 @@ static int team_user(struct cli *c, int argc, char **argv, const char *name, boo
 {
 	char *pos[3];
 	int64_t team;
-	if (positional(argc, argv, NULL, pos, 3) != 2 || id_arg(pos[0], &team) != 0)
-		return usage(name);
+	if (cli_positional(argc, argv, NULL, NULL, pos, 3, NULL) != 2 || cli_id(pos[0], &team) != 0)
+		return cli_usage_of(name);
 	char a[96], obj[48], after[96];
-	actor(a, sizeof(a));
+	cli_actor(a, sizeof(a));
 	struct txn t;
 	struct store_user u;
 	if (txn_begin(c, &t) != 0)
@@ -561,14 +495,14 @@ int cmd_rota_add(struct cli *c, int argc, char **argv)
 	char *pos[3];
 	int64_t team, id = 0;
 	bool bad = false;
-	if (positional(argc, argv, valued, pos, 3) != 2 || id_arg(pos[0], &team) != 0)
-		return usage("rota add");
-	const char *weekly = opt(argc, argv, "--weekly", &bad);
-	const char *from = opt(argc, argv, "--from", &bad);
-	const char *to = opt(argc, argv, "--to", &bad);
+	if (cli_positional(argc, argv, valued, NULL, pos, 3, NULL) != 2 || cli_id(pos[0], &team) != 0)
+		return cli_usage_of("rota add");
+	const char *weekly = cli_opt(argc, argv, "--weekly", &bad);
+	const char *from = cli_opt(argc, argv, "--from", &bad);
+	const char *to = cli_opt(argc, argv, "--to", &bad);
 	int64_t a1 = 0, a2 = 0;
 	if (bad || (!weekly == !from) || (from && !to))
-		return usage("rota add");
+		return cli_usage_of("rota add");
 	if (weekly) {
 		struct pstr x, y;
 		if (!pstr_cut(pstr_c(weekly), '-', &x, &y) || pstr_to_i64(x, 0, 10079, &a1) != 0 ||
@@ -592,7 +526,7 @@ int cmd_rota_add(struct cli *c, int argc, char **argv)
 			     : store_rota_add_override(t.st, team, u.id, a1, a2, &id, &t.err)) == 0;
 	if (ok) {
 		char a[96], obj[48], after[64];
-		actor(a, sizeof(a));
+		cli_actor(a, sizeof(a));
 		snprintf(obj, sizeof(obj), "team:%lld", (long long)team);
 		snprintf(after, sizeof(after), "{\"oncall\":%lld}", (long long)id);
 		ok = audit_append(t.st, a, "team.rota", obj, NULL, after, &t.err) == 0;
@@ -608,15 +542,15 @@ int cmd_route_add(struct cli *c, int argc, char **argv)
 	bool bad = false;
 	struct store_route_rule r;
 	memset(&r, 0, sizeof(r));
-	const char *team = opt(argc, argv, "--team", &bad);
-	const char *prov = opt(argc, argv, "--province", &bad);
-	const char *kind = opt(argc, argv, "--kind", &bad);
-	const char *cls = opt(argc, argv, "--class", &bad);
-	const char *prio = opt(argc, argv, "--priority", &bad);
+	const char *team = cli_opt(argc, argv, "--team", &bad);
+	const char *prov = cli_opt(argc, argv, "--province", &bad);
+	const char *kind = cli_opt(argc, argv, "--kind", &bad);
+	const char *cls = cli_opt(argc, argv, "--class", &bad);
+	const char *prio = cli_opt(argc, argv, "--priority", &bad);
 	r.priority = 100;
-	if (bad || !team || id_arg(team, &r.team_id) != 0 ||
+	if (bad || !team || cli_id(team, &r.team_id) != 0 ||
 	    (prio && parse_i64(prio, 0, 1000000, &r.priority) != 0))
-		return usage("route add");
+		return cli_usage_of("route add");
 	pstrlcpy(r.province, prov ? prov : "", sizeof(r.province));
 	pstrlcpy(r.kind, kind ? kind : "", sizeof(r.kind));
 	pstrlcpy(r.class_, cls ? cls : "", sizeof(r.class_));
@@ -633,7 +567,7 @@ int cmd_route_add(struct cli *c, int argc, char **argv)
 		ok = store_route_rule_insert(t.st, &r, &t.err) == 0;
 	if (ok) {
 		char a[96], obj[48];
-		actor(a, sizeof(a));
+		cli_actor(a, sizeof(a));
 		snprintf(obj, sizeof(obj), "route_rule:%lld", (long long)r.id);
 		ok = audit_append(t.st, a, "route_rule.create", obj, NULL, NULL, &t.err) == 0;
 	}
@@ -648,8 +582,8 @@ int cmd_route_add(struct cli *c, int argc, char **argv)
 int cmd_user_email(struct cli *c, int argc, char **argv)
 {
 	char *pos[3];
-	if (positional(argc, argv, NULL, pos, 3) != 2)
-		return usage("user email");
+	if (cli_positional(argc, argv, NULL, NULL, pos, 3, NULL) != 2)
+		return cli_usage_of("user email");
 	if (!notify_address_ok(pos[1])) {
 		fprintf(stderr, "parapet: %s is not an address Parapet can mail\n", pos[1]);
 		return 2;
@@ -662,7 +596,7 @@ int cmd_user_email(struct cli *c, int argc, char **argv)
 		  store_user_set_email(t.st, u.id, pos[1], &t.err) == 0;
 	if (ok) {
 		char a[96], obj[48];
-		actor(a, sizeof(a));
+		cli_actor(a, sizeof(a));
 		snprintf(obj, sizeof(obj), "user:%lld", (long long)u.id);
 		ok = audit_append(t.st, a, "user.email", obj, NULL, NULL, &t.err) == 0;
 	}

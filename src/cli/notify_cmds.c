@@ -18,81 +18,11 @@
 
 /* ------------------------------------------------------------- helpers */
 
-static int usage(const char *name)
-{
-	for (const struct cli_cmd *cmd = cli_cmds; cmd->name; cmd++)
-		if (strcmp(cmd->name, name) == 0)
-			return cli_usage(cmd);
-	fprintf(stderr, "usage: parapet %s ...\n", name);
-	return 2;
-}
 
-/* Value of option name in argv, or NULL; *bad when it lacks its value. */
-static const char *opt(int argc, char **argv, const char *name, bool *bad)
-{
-	for (int i = 0; i < argc; i++)
-		if (strcmp(argv[i], name) == 0) {
-			if (i + 1 >= argc) {
-				*bad = true;
-				return NULL;
-			}
-			return argv[i + 1];
-		}
-	return NULL;
-}
 
-static bool flag(int argc, char **argv, const char *name)
-{
-	for (int i = 0; i < argc; i++)
-		if (strcmp(argv[i], name) == 0)
-			return true;
-	return false;
-}
 
-/* Positional arguments (not "--x", not the value of an option in valued);
-** returns how many there are, storing at most max. Unknown "--x" options
-** set *bad. */
-static int positional(int argc, char **argv, const char *const *valued,
-		      const char *const *flags, char **out, int max, bool *bad)
-{
-	int n = 0;
-	for (int i = 0; i < argc; i++) {
-		if (strncmp(argv[i], "--", 2) == 0) {
-			bool known = false;
-			for (const char *const *v = valued; v && *v; v++)
-				if (strcmp(argv[i], *v) == 0) {
-					i++;
-					known = true;
-					break;
-				}
-			for (const char *const *f = flags; !known && f && *f; f++)
-				if (strcmp(argv[i], *f) == 0)
-					known = true;
-			if (!known)
-				*bad = true;
-			continue;
-		}
-		if (n < max)
-			out[n] = argv[i];
-		n++;
-	}
-	return n;
-}
 
-static void actor(char *out, size_t n)
-{
-	const char *u = getenv("USER");
-	snprintf(out, n, "cli:%s", u && u[0] ? u : "root");
-}
 
-static void print_json(json_t *j)
-{
-	char *s = json_dumps(j, JSON_INDENT(2) | JSON_ENSURE_ASCII);
-	if (s)
-		printf("%s\n", s);
-	free(s);
-	json_decref(j);
-}
 
 /* ---------------------------------------------------------- notify test */
 
@@ -101,12 +31,12 @@ int cmd_notify_test(struct cli *c, int argc, char **argv)
 	static const char *const valued[] = { "--lang", "--count", NULL };
 	bool bad = false;
 	char *pos[2];
-	const char *lang = opt(argc, argv, "--lang", &bad);
-	const char *count_s = opt(argc, argv, "--count", &bad);
-	int np = positional(argc, argv, valued, NULL, pos, 2, &bad);
+	const char *lang = cli_opt(argc, argv, "--lang", &bad);
+	const char *count_s = cli_opt(argc, argv, "--count", &bad);
+	int np = cli_positional(argc, argv, valued, NULL, pos, 2, &bad);
 	int64_t count = 1;
 	if (bad || np != 1)
-		return usage("notify test");
+		return cli_usage_of("notify test");
 	if (count_s && parse_i64(count_s, 1, 1000, &count) != 0) {
 		fprintf(stderr, "parapet: --count must be a number from 1 to 1000\n");
 		return 2;
@@ -145,7 +75,7 @@ int cmd_notify_test(struct cli *c, int argc, char **argv)
 		goto out;
 	}
 	if (c->json)
-		print_json(json_pack("{sI ss ss}", "queued", (json_int_t)count, "to", pos[0],
+		cli_print_json(json_pack("{sI ss ss}", "queued", (json_int_t)count, "to", pos[0],
 				     "lang", m.lang));
 	else
 		printf("%lld test mail%s queued for %s\n", (long long)count, count == 1 ? "" : "s",
@@ -192,11 +122,11 @@ int cmd_outbox(struct cli *c, int argc, char **argv)
 	static const char *const valued[] = { "--status", "--incident", "--limit", NULL };
 	bool bad = false;
 	char *pos[1];
-	const char *status = opt(argc, argv, "--status", &bad);
-	const char *inc_s = opt(argc, argv, "--incident", &bad);
-	const char *limit_s = opt(argc, argv, "--limit", &bad);
-	if (positional(argc, argv, valued, NULL, pos, 1, &bad) != 0 || bad)
-		return usage("outbox");
+	const char *status = cli_opt(argc, argv, "--status", &bad);
+	const char *inc_s = cli_opt(argc, argv, "--incident", &bad);
+	const char *limit_s = cli_opt(argc, argv, "--limit", &bad);
+	if (cli_positional(argc, argv, valued, NULL, pos, 1, &bad) != 0 || bad)
+		return cli_usage_of("outbox");
 	if (status && strcmp(status, "pending") != 0 && strcmp(status, "sent") != 0 &&
 	    strcmp(status, "failed") != 0) {
 		fprintf(stderr, "parapet: --status must be pending, sent or failed\n");
@@ -224,7 +154,7 @@ int cmd_outbox(struct cli *c, int argc, char **argv)
 	else if (rc > 0)
 		rc = cli_fail(&(struct perr){ PERR_INTERNAL, "", "out of memory" });
 	else if (c->json)
-		print_json(json_incref(arr));
+		cli_print_json(json_incref(arr));
 	json_decref(arr);
 	store_close(st);
 	return rc;
@@ -255,12 +185,12 @@ int cmd_webhook_add(struct cli *c, int argc, char **argv)
 	static const char *const flags[] = { "--secret-stdin", NULL };
 	bool bad = false;
 	char *pos[2];
-	const char *secret = opt(argc, argv, "--secret", &bad);
-	const char *events = opt(argc, argv, "--events", &bad);
-	bool from_stdin = flag(argc, argv, "--secret-stdin");
-	int np = positional(argc, argv, valued, flags, pos, 2, &bad);
+	const char *secret = cli_opt(argc, argv, "--secret", &bad);
+	const char *events = cli_opt(argc, argv, "--events", &bad);
+	bool from_stdin = cli_flag(argc, argv, "--secret-stdin");
+	int np = cli_positional(argc, argv, valued, flags, pos, 2, &bad);
 	if (bad || np != 1 || (!secret == !from_stdin))
-		return usage("webhook add");
+		return cli_usage_of("webhook add");
 	char buf[256];
 	if (from_stdin) {
 		if (read_secret(buf, sizeof(buf)) != 0)
@@ -273,7 +203,7 @@ int cmd_webhook_add(struct cli *c, int argc, char **argv)
 	if (cli_open(c, &st) != 0)
 		return 1;
 	char who[96];
-	actor(who, sizeof(who));
+	cli_actor(who, sizeof(who));
 	struct store_webhook w;
 	int rc = 0;
 	if (store_begin(st, &err) != 0) {
@@ -290,7 +220,7 @@ int cmd_webhook_add(struct cli *c, int argc, char **argv)
 		goto out;
 	}
 	if (c->json)
-		print_json(json_pack("{sI ss ss}", "id", (json_int_t)w.id, "url", w.url, "events",
+		cli_print_json(json_pack("{sI ss ss}", "id", (json_int_t)w.id, "url", w.url, "events",
 				     w.events));
 	else
 		printf("webhook %lld added: %s (events %s)\n", (long long)w.id, w.url, w.events);
@@ -316,8 +246,8 @@ int cmd_webhook_list(struct cli *c, int argc, char **argv)
 {
 	bool bad = false;
 	char *pos[1];
-	if (positional(argc, argv, NULL, NULL, pos, 1, &bad) != 0 || bad)
-		return usage("webhook list");
+	if (cli_positional(argc, argv, NULL, NULL, pos, 1, &bad) != 0 || bad)
+		return cli_usage_of("webhook list");
 	struct store *st;
 	struct perr err;
 	perr_clear(&err);
@@ -329,7 +259,7 @@ int cmd_webhook_list(struct cli *c, int argc, char **argv)
 	if (rc != 0)
 		rc = cli_fail(&err);
 	else if (c->json)
-		print_json(json_incref(arr));
+		cli_print_json(json_incref(arr));
 	json_decref(arr);
 	store_close(st);
 	return rc;
@@ -340,8 +270,8 @@ int cmd_webhook_rm(struct cli *c, int argc, char **argv)
 	bool bad = false;
 	char *pos[2];
 	int64_t id;
-	if (positional(argc, argv, NULL, NULL, pos, 2, &bad) != 1 || bad)
-		return usage("webhook rm");
+	if (cli_positional(argc, argv, NULL, NULL, pos, 2, &bad) != 1 || bad)
+		return cli_usage_of("webhook rm");
 	if (parse_i64(pos[0], 1, INT64_MAX, &id) != 0) {
 		fprintf(stderr, "parapet: %s is not an id (a positive integer)\n", pos[0]);
 		return 2;
@@ -352,7 +282,7 @@ int cmd_webhook_rm(struct cli *c, int argc, char **argv)
 	if (cli_open(c, &st) != 0)
 		return 1;
 	char who[96];
-	actor(who, sizeof(who));
+	cli_actor(who, sizeof(who));
 	int rc = 0;
 	if (store_begin(st, &err) != 0) {
 		rc = cli_fail(&err);
@@ -368,7 +298,7 @@ int cmd_webhook_rm(struct cli *c, int argc, char **argv)
 		goto out;
 	}
 	if (c->json)
-		print_json(json_pack("{sI sb}", "id", (json_int_t)id, "removed", 1));
+		cli_print_json(json_pack("{sI sb}", "id", (json_int_t)id, "removed", 1));
 	else
 		printf("webhook %lld removed\n", (long long)id);
 out:

@@ -15,7 +15,8 @@
 **   - MESSAGES thread messages (internal or shared) over the incidents, about
 **     MESSAGES/INCIDENTS each, varying, the last one setting updated_ms;
 **   - one incident_fts row per incident (title and summary) and one per
-**     message, as incident.c indexes them.
+**     message (flagged internal for internal notes when the schema has that
+**     column), as incident.c indexes them.
 ** Text is drawn from a small English and Persian vocabulary with Zipf
 ** frequencies, so a few words are in most rows and the tail is selective,
 ** plus host names (web123456) that occur in only a handful of rows.
@@ -515,7 +516,15 @@ int main(int argc, char **argv)
 	sqlite3_stmt *msg = prep(db,
 		"INSERT INTO incident_message(incident_id, ts_ms, author_id, author, visibility, body) "
 		"VALUES (?, ?, NULL, ?, ?, ?)");
-	sqlite3_stmt *fts = prep(db, "INSERT INTO incident_fts(incident_id, body) VALUES (?, ?)");
+	/* incident_fts has an "internal" column (internal notes, hidden from
+	** constituents' searches) since schema 2 gained it; older databases
+	** lack it */
+	sqlite3_stmt *fts = NULL;
+	bool fts_internal = sqlite3_prepare_v2(db,
+		"INSERT INTO incident_fts(incident_id, body, internal) VALUES (?1, ?2, ?3)", -1, &fts,
+		NULL) == SQLITE_OK;
+	if (!fts_internal)
+		fts = prep(db, "INSERT INTO incident_fts(incident_id, body) VALUES (?1, ?2)");
 	int64_t base_id = 0;
 	{
 		sqlite3_stmt *s = prep(db, "SELECT IFNULL(max(id), 0) FROM incident");
@@ -644,6 +653,8 @@ int main(int argc, char **argv)
 		put(&body, summary.s);
 		sqlite3_bind_int64(fts, 1, id);
 		bind_text(fts, 2, body.s);
+		if (fts_internal)
+			sqlite3_bind_int(fts, 3, 0);
 		step(db, fts, "incident_fts");
 
 		for (int64_t m = 0; m < nm; m++) {
@@ -653,11 +664,14 @@ int main(int argc, char **argv)
 			sqlite3_bind_int64(msg, 1, id);
 			sqlite3_bind_int64(msg, 2, ts[m]);
 			bind_text(msg, 3, analysts[below(N(analysts))]);
-			bind_text(msg, 4, below(5) < 2 ? "internal" : "shared");
+			bool internal = below(5) < 2;
+			bind_text(msg, 4, internal ? "internal" : "shared");
 			bind_text(msg, 5, body.s);
 			step(db, msg, "incident_message");
 			sqlite3_bind_int64(fts, 1, id);
 			bind_text(fts, 2, body.s);
+			if (fts_internal)
+				sqlite3_bind_int(fts, 3, internal);
 			step(db, fts, "incident_fts");
 		}
 		msgs_done += nm;

@@ -337,4 +337,4 @@ printf 'bench nginx_static_p50: %s ms\n' "$(field "$NGX" p50_ms)"
 printf 'bench nginx_static_p99: %s ms\n' "$(field "$NGX" p99_ms)"
 printf 'bench nginx_static_rate: %s req/s\n' "$(field "$NGX" rate)"
 awk -v a="$(field "${R[list.$best_t]}" rate)" -v b="$(field "$NGX" rate)" \
-	'BEGIN { if (b > 0) printf "bench incidents_list: %.3f x nginx_static\n", a / b }'
+	'BEGIN { if (b > 0) printf "bench incidents_list: %.3g x nginx_static\n", a / b }'

@@ -1028,7 +1028,11 @@ int incident_list(struct store *st, const struct config *cfg, const struct princ
 	f->sla_contain = contain;
 	if (!f->now_ms)
 		f->now_ms = core_now_ms();
-	if (cursor_in && cursor_in[0]) {
+	if (cursor_in && cursor_in[0] && f->q) {
+		/* search pages follow the index: "sROWID" */
+		if (cursor_in[0] != 's' || parse_i64(cursor_in + 1, 1, INT64_MAX, &f->search_after) != 0)
+			return perr_set(err, PERR_INVALID, "cursor", "malformed cursor");
+	} else if (cursor_in && cursor_in[0]) {
 		/* "UPDATED.ID", both decimal: opaque to clients, trivial to check */
 		struct pstr a, b;
 		if (!pstr_cut(pstr_c(cursor_in), '.', &a, &b) ||
@@ -1051,8 +1055,12 @@ int incident_list(struct store *st, const struct config *cfg, const struct princ
 	struct list_ctx c = { fn, ud, 0, 0, 0 };
 	if (store_incident_list(st, f, list_row, &c, err) != 0)
 		return -1;
-	if (c.n == f->limit)
+	if (f->q) {
+		if (f->search_next)
+			snprintf(cursor_out, 64, "s%lld", (long long)f->search_next);
+	} else if (c.n == f->limit) {
 		snprintf(cursor_out, 64, "%lld.%lld", (long long)c.last_updated, (long long)c.last_id);
+	}
 	return 0;
 }
 

@@ -278,6 +278,10 @@ struct store_incident_filter {
 	bool oldest_first;       /* by updated time; default newest first */
 	int64_t after_updated, after_id; /* cursor: rows strictly after this */
 	int64_t limit;
+	/* With q, results come newest matching text first instead: the cursor
+	** is search_after (in) and search_next (out, 0 at the end). */
+	int64_t search_after;
+	int64_t search_next;
 };
 
 typedef int (*store_incident_fn)(void *ud, const struct store_incident *i);
@@ -291,7 +295,8 @@ int store_incident_open_by_key(struct store *st, int64_t org_id, const char *key
 /* The most recently closed incident of org with this key (NOTFOUND when none). */
 int store_incident_closed_by_key(struct store *st, int64_t org_id, const char *key,
 				 struct store_incident *i, struct perr *err);
-int store_incident_list(struct store *st, const struct store_incident_filter *f,
+/* List by f (f->search_next is set on return when f->q is given). */
+int store_incident_list(struct store *st, struct store_incident_filter *f,
 			store_incident_fn fn, void *ud, struct perr *err);
 /* Incidents needing an SLA escalation at now: a deadline passed and its
 ** flag bit (1 = acknowledge, 2 = contain) not yet set. */

@@ -223,12 +223,12 @@ struct binds {
 		bool text;
 		int64_t i;
 		const char *s;
-	} v[48];
+	} v[256];
 };
 
 static void add_i(struct binds *b, int64_t v)
 {
-	if (b->n < 48) {
+	if (b->n < 256) {
 		b->v[b->n].text = false;
 		b->v[b->n++].i = v;
 	}
@@ -236,40 +236,120 @@ static void add_i(struct binds *b, int64_t v)
 
 static void add_s(struct binds *b, const char *v)
 {
-	if (b->n < 48) {
+	if (b->n < 256) {
 		b->v[b->n].text = true;
 		b->v[b->n++].s = v;
 	}
 }
 
-int store_incident_list(struct store *st, const struct store_incident_filter *f,
-			store_incident_fn fn, void *ud, struct perr *err)
+/* The WHERE conditions of a list other than status and free text, as SQL
+** fragments with "?" into q and their values into b. */
+static void list_conditions(const struct store_incident_filter *f, struct pbuf *q,
+			    struct binds *b)
 {
-	/* Only the filters in use go into the statement, each as a fixed SQL
-	** fragment with "?" for its values, so SQLite can plan each shape with
-	** the index that fits it (by organisation, by status, by time) instead
-	** of one catch-all plan. The text depends only on which filters are
-	** set, so the statement cache holds a handful of shapes. */
+	if (f->org_id) {
+		pbuf_adds(q, " AND i.org_id = ?");
+		add_i(b, f->org_id);
+	}
+	if (f->province) {
+		pbuf_adds(q, " AND o.province = ?");
+		add_s(b, f->province);
+	}
+	if (f->severity) {
+		pbuf_adds(q, " AND i.severity = ?");
+		add_s(b, f->severity);
+	}
+	if (f->class_) {
+		pbuf_adds(q, " AND i.class = ?");
+		add_s(b, f->class_);
+	}
+	if (f->source) {
+		pbuf_adds(q, " AND i.source = ?");
+		add_s(b, f->source);
+	}
+	if (f->assignee_id) {
+		pbuf_adds(q, " AND i.assignee_id = ?");
+		add_i(b, f->assignee_id);
+	}
+	if (f->team_id) {
+		pbuf_adds(q, " AND i.team_id = ?");
+		add_i(b, f->team_id);
+	}
+	static const char *const ranges[4] = { " AND i.opened_ms >= ?", " AND i.opened_ms < ?",
+					       " AND i.updated_ms >= ?", " AND i.updated_ms < ?" };
+	const int64_t rv[4] = { f->created_from, f->created_to, f->updated_from, f->updated_to };
+	for (int k = 0; k < 4; k++)
+		if (rv[k]) {
+			pbuf_adds(q, ranges[k]);
+			add_i(b, rv[k]);
+		}
+	if (f->overdue) {
+		pbuf_adds(q, " AND i.status NOT IN ('closed', 'rejected', 'duplicate') AND ("
+			     "(i.acknowledged_ms = 0 AND ? > i.opened_ms + (CASE i.severity "
+			     "WHEN 'low' THEN ? WHEN 'medium' THEN ? WHEN 'high' THEN ? ELSE ? END)) OR "
+			     "(i.contained_ms = 0 AND i.recovered_ms = 0 AND ? > i.opened_ms + (CASE "
+			     "i.severity WHEN 'low' THEN ? WHEN 'medium' THEN ? WHEN 'high' THEN ? "
+			     "ELSE ? END)))");
+		add_i(b, f->now_ms);
+		for (int k = 0; k < 4; k++)
+			add_i(b, f->sla_ack ? f->sla_ack[k] : INT64_MAX / 4);
+		add_i(b, f->now_ms);
+		for (int k = 0; k < 4; k++)
+			add_i(b, f->sla_contain ? f->sla_contain[k] : INT64_MAX / 4);
+	}
+	if (f->scope_province) {
+		pbuf_adds(q, " AND o.province = ?");
+		add_s(b, f->scope_province);
+	}
+	if (f->scope_org) {
+		pbuf_adds(q, " AND i.org_id = ?");
+		add_i(b, f->scope_org);
+	}
+	if (f->scope_responder) {
+		pbuf_adds(q, " AND (i.assignee_id = ? OR i.team_id IN "
+			     "(SELECT team_id FROM team_member WHERE user_id = ?))");
+		add_i(b, f->scope_responder);
+		add_i(b, f->scope_responder);
+	}
+}
+
+static void bind_all(sqlite3_stmt *s, const struct binds *b)
+{
+	for (int k = 0; k < b->n; k++) {
+		if (b->v[k].text)
+			sq_bind_text(s, k + 1, b->v[k].s);
+		else
+			sqlite3_bind_int64(s, k + 1, b->v[k].i);
+	}
+}
+
+/* Free text: walk the index newest text first (FTS5 reads rowids in
+** descending order without sorting) and check each incident against the
+** other filters, stopping at limit incidents or SEARCH_SCAN matches. Cost
+** follows the page size, not how common the words are. The cursor is the
+** rowid of the last match used. */
+#define SEARCH_SCAN 20000
+
+static int search_list(struct store *st, const struct store_incident_filter *f,
+		       store_incident_fn fn, void *ud, int64_t *cursor_out, struct perr *err)
+{
 	struct pbuf q;
 	struct binds b = { 0 };
-	char *words = NULL;
+	char *words = fts_query(f->q);
 	int rc = -1;
+	int64_t *seen = NULL;
+	size_t nseen = 0;
+	int64_t limit = f->limit > 0 ? f->limit : 50;
+	*cursor_out = 0;
 	pbuf_init(&q, 16384);
-	pbuf_adds(&q, "SELECT " INC_COLS " FROM incident i JOIN org o ON o.id = i.org_id");
-	if (f->q) {
-		words = fts_query(f->q);
-		if (!words) {
-			rc = 0; /* no words: nothing can match */
-			goto out;
-		}
-		pbuf_adds(&q, f->q_shared_only
-				      ? " JOIN (SELECT DISTINCT incident_id FROM incident_fts WHERE "
-					"incident_fts MATCH ? AND internal = 0) m ON m.incident_id = i.id"
-				      : " JOIN (SELECT DISTINCT incident_id FROM incident_fts WHERE "
-					"incident_fts MATCH ?) m ON m.incident_id = i.id");
-		add_s(&b, words);
+	if (!words) {
+		rc = 0;
+		goto out;
 	}
-	pbuf_adds(&q, " WHERE 1");
+	seen = calloc((size_t)limit * 4 + 16, sizeof(*seen));
+	pbuf_adds(&q, "SELECT " INC_COLS " FROM incident i JOIN org o ON o.id = i.org_id "
+		      "WHERE i.id = ?");
+	add_i(&b, 0);
 	if (f->status[0]) {
 		pbuf_adds(&q, " AND i.status IN (?");
 		add_s(&b, f->status[0]);
@@ -279,98 +359,134 @@ int store_incident_list(struct store *st, const struct store_incident_filter *f,
 		}
 		pbuf_adds(&q, ")");
 	}
-	if (f->org_id) {
-		pbuf_adds(&q, " AND i.org_id = ?");
-		add_i(&b, f->org_id);
-	}
-	if (f->province) {
-		pbuf_adds(&q, " AND o.province = ?");
-		add_s(&b, f->province);
-	}
-	if (f->severity) {
-		pbuf_adds(&q, " AND i.severity = ?");
-		add_s(&b, f->severity);
-	}
-	if (f->class_) {
-		pbuf_adds(&q, " AND i.class = ?");
-		add_s(&b, f->class_);
-	}
-	if (f->source) {
-		pbuf_adds(&q, " AND i.source = ?");
-		add_s(&b, f->source);
-	}
-	if (f->assignee_id) {
-		pbuf_adds(&q, " AND i.assignee_id = ?");
-		add_i(&b, f->assignee_id);
-	}
-	if (f->team_id) {
-		pbuf_adds(&q, " AND i.team_id = ?");
-		add_i(&b, f->team_id);
-	}
-	static const char *const ranges[4] = { " AND i.opened_ms >= ?", " AND i.opened_ms < ?",
-					       " AND i.updated_ms >= ?", " AND i.updated_ms < ?" };
-	const int64_t rv[4] = { f->created_from, f->created_to, f->updated_from, f->updated_to };
-	for (int k = 0; k < 4; k++)
-		if (rv[k]) {
-			pbuf_adds(&q, ranges[k]);
-			add_i(&b, rv[k]);
-		}
-	if (f->overdue) {
-		/* same condition as the SLA queries, with its values inline-bound */
-		pbuf_adds(&q, " AND i.status NOT IN ('closed', 'rejected', 'duplicate') AND ("
-			      "(i.acknowledged_ms = 0 AND ? > i.opened_ms + (CASE i.severity "
-			      "WHEN 'low' THEN ? WHEN 'medium' THEN ? WHEN 'high' THEN ? ELSE ? END)) OR "
-			      "(i.contained_ms = 0 AND i.recovered_ms = 0 AND ? > i.opened_ms + (CASE "
-			      "i.severity WHEN 'low' THEN ? WHEN 'medium' THEN ? WHEN 'high' THEN ? "
-			      "ELSE ? END)))");
-		add_i(&b, f->now_ms);
-		for (int k = 0; k < 4; k++)
-			add_i(&b, f->sla_ack ? f->sla_ack[k] : INT64_MAX / 4);
-		add_i(&b, f->now_ms);
-		for (int k = 0; k < 4; k++)
-			add_i(&b, f->sla_contain ? f->sla_contain[k] : INT64_MAX / 4);
-	}
-	if (f->scope_province) {
-		pbuf_adds(&q, " AND o.province = ?");
-		add_s(&b, f->scope_province);
-	}
-	if (f->scope_org) {
-		pbuf_adds(&q, " AND i.org_id = ?");
-		add_i(&b, f->scope_org);
-	}
-	if (f->scope_responder) {
-		pbuf_adds(&q, " AND (i.assignee_id = ? OR i.team_id IN "
-			      "(SELECT team_id FROM team_member WHERE user_id = ?))");
-		add_i(&b, f->scope_responder);
-		add_i(&b, f->scope_responder);
-	}
-	if (f->after_id) {
-		pbuf_adds(&q, f->oldest_first ? " AND (i.updated_ms, i.id) > (?, ?)"
-					      : " AND (i.updated_ms, i.id) < (?, ?)");
-		add_i(&b, f->after_updated);
-		add_i(&b, f->after_id);
-	}
-	pbuf_adds(&q, f->oldest_first ? " ORDER BY i.updated_ms ASC, i.id ASC LIMIT ?"
-				      : " ORDER BY i.updated_ms DESC, i.id DESC LIMIT ?");
-	add_i(&b, f->limit > 0 ? f->limit : 50);
-	if (!q.ptr) {
+	list_conditions(f, &q, &b);
+	if (!q.ptr || !seen) {
 		perr_set(err, PERR_INTERNAL, NULL, "out of memory");
+		goto out;
+	}
+	sqlite3_stmt *m = sq_prep(st,
+		"SELECT incident_id, internal, rowid FROM incident_fts WHERE incident_fts MATCH ?1 "
+		"AND (?2 = 0 OR rowid < ?2) ORDER BY rowid DESC", err);
+	if (!m)
+		goto out;
+	sq_bind_text(m, 1, words);
+	sqlite3_bind_int64(m, 2, f->search_after);
+	sqlite3_stmt *one = sq_prep_text(st, q.ptr, err);
+	if (!one) {
+		sq_done(st, m);
+		goto out;
+	}
+	int64_t emitted = 0, scanned = 0;
+	int step;
+	rc = 0;
+	while (emitted < limit && scanned < SEARCH_SCAN && (step = sqlite3_step(m)) == SQLITE_ROW) {
+		scanned++;
+		int64_t id = sqlite3_column_int64(m, 0);
+		int64_t rowid = sqlite3_column_int64(m, 2);
+		if (f->q_shared_only && sqlite3_column_int(m, 1))
+			continue;
+		bool dup = false;
+		for (size_t k = 0; k < nseen && !dup; k++)
+			dup = seen[k] == id;
+		if (dup)
+			continue;
+		if (nseen < (size_t)limit * 4 + 16)
+			seen[nseen++] = id;
+		sqlite3_reset(one);
+		b.v[0].i = id;
+		bind_all(one, &b);
+		int r1 = sqlite3_step(one);
+		if (r1 == SQLITE_ROW) {
+			struct store_incident inc;
+			inc_from(one, &inc);
+			*cursor_out = rowid;
+			emitted++;
+			if (fn(ud, &inc) != 0)
+				break;
+		} else if (r1 != SQLITE_DONE) {
+			rc = sq_db_fail(st, err, "search");
+			break;
+		}
+	}
+	if (rc == 0 && emitted < limit)
+		*cursor_out = 0; /* the index is exhausted: no next page */
+	sq_done(st, one);
+	sq_done(st, m);
+out:
+	free(seen);
+	free(words);
+	pbuf_free(&q);
+	return rc;
+}
+
+int store_incident_list(struct store *st, struct store_incident_filter *f,
+			store_incident_fn fn, void *ud, struct perr *err)
+{
+	/* Only the filters in use go into the statement, each as a fixed SQL
+	** fragment with "?" for its values, so SQLite can plan each shape with
+	** the index that fits it (by organisation, by status, by time) instead
+	** of one catch-all plan. Several statuses become one ordered branch each,
+	** merged: every branch walks its (status, updated, id) index and stops
+	** at the page size, instead of collecting every match and sorting. */
+	if (f->q)
+		return search_list(st, f, fn, ud, &f->search_next, err);
+	struct pbuf q, tail;
+	struct binds b = { 0 }, tb = { 0 };
+	int rc = -1;
+	int64_t limit = f->limit > 0 ? f->limit : 50;
+	pbuf_init(&q, 32768);
+	pbuf_init(&tail, 16384);
+	list_conditions(f, &tail, &tb);
+	if (f->after_id) {
+		pbuf_adds(&tail, f->oldest_first ? " AND (i.updated_ms, i.id) > (?, ?)"
+						 : " AND (i.updated_ms, i.id) < (?, ?)");
+		add_i(&tb, f->after_updated);
+		add_i(&tb, f->after_id);
+	}
+	const char *dir = f->oldest_first ? "ASC" : "DESC";
+	int nstatus = 0;
+	while (nstatus < 8 && f->status[nstatus])
+		nstatus++;
+	if (nstatus <= 1) {
+		pbuf_adds(&q, "SELECT " INC_COLS " FROM incident i JOIN org o ON o.id = i.org_id WHERE 1");
+		if (nstatus == 1) {
+			pbuf_adds(&q, " AND i.status = ?");
+			add_s(&b, f->status[0]);
+		}
+		pbuf_adds(&q, tail.ptr ? tail.ptr : "");
+		for (int k = 0; k < tb.n && b.n < 255; k++)
+			b.v[b.n++] = tb.v[k];
+		pbuf_addf(&q, " ORDER BY i.updated_ms %s, i.id %s LIMIT ?", dir, dir);
+		add_i(&b, limit);
+	} else {
+		pbuf_adds(&q, "SELECT * FROM (");
+		for (int k = 0; k < nstatus; k++) {
+			pbuf_addf(&q, "%sSELECT * FROM (SELECT " INC_COLS " FROM incident i JOIN org o "
+				  "ON o.id = i.org_id WHERE i.status = ?%s ORDER BY i.updated_ms %s, "
+				  "i.id %s LIMIT ?)", k ? " UNION ALL " : "", tail.ptr ? tail.ptr : "",
+				  dir, dir);
+			add_s(&b, f->status[k]);
+			for (int j = 0; j < tb.n && b.n < 255; j++)
+				b.v[b.n++] = tb.v[j];
+			add_i(&b, limit);
+		}
+		/* columns 25 and 1 are updated_ms and id in INC_COLS */
+		pbuf_addf(&q, ") ORDER BY 25 %s, 1 %s LIMIT ?", dir, dir);
+		add_i(&b, limit);
+	}
+	if (!q.ptr || b.n >= 256) {
+		perr_set(err, PERR_INTERNAL, NULL, "incident query too large");
 		goto out;
 	}
 	sqlite3_stmt *s = sq_prep_text(st, q.ptr, err);
 	if (!s)
 		goto out;
-	for (int k = 0; k < b.n; k++) {
-		if (b.v[k].text)
-			sq_bind_text(s, k + 1, b.v[k].s);
-		else
-			sqlite3_bind_int64(s, k + 1, b.v[k].i);
-	}
+	bind_all(s, &b);
 	struct cb c = { (void *)fn, ud };
 	rc = sq_each_row(st, s, inc_row, &c, err, "incidents");
 out:
-	free(words);
 	pbuf_free(&q);
+	pbuf_free(&tail);
 	return rc;
 }
 

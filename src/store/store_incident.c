@@ -72,8 +72,9 @@ int store_incident_insert(struct store *st, struct store_incident *i, struct per
 	sqlite3_stmt *s = sq_prep(st,
 		"INSERT INTO incident(org_id, title, summary, class, type, severity, tlp, source, "
 		"status, kind, dedup_key, assignee_id, team_id, reopened_from, observations, "
-		"created_by, detected_ms, opened_ms, updated_ms) "
-		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", err);
+		"created_by, detected_ms, opened_ms, updated_ms, province) "
+		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+		"(SELECT province FROM org WHERE id = ?1))", err);
 	if (!s)
 		return -1;
 	sqlite3_bind_int64(s, 1, i->org_id);
@@ -252,7 +253,7 @@ static void list_conditions(const struct store_incident_filter *f, struct pbuf *
 		add_i(b, f->org_id);
 	}
 	if (f->province) {
-		pbuf_adds(q, " AND o.province = ?");
+		pbuf_adds(q, " AND i.province = ?");
 		add_s(b, f->province);
 	}
 	if (f->severity) {
@@ -298,7 +299,7 @@ static void list_conditions(const struct store_incident_filter *f, struct pbuf *
 			add_i(b, f->sla_contain ? f->sla_contain[k] : INT64_MAX / 4);
 	}
 	if (f->scope_province) {
-		pbuf_adds(q, " AND o.province = ?");
+		pbuf_adds(q, " AND i.province = ?");
 		add_s(b, f->scope_province);
 	}
 	if (f->scope_org) {
@@ -447,8 +448,21 @@ int store_incident_list(struct store *st, struct store_incident_filter *f,
 	int nstatus = 0;
 	while (nstatus < 8 && f->status[nstatus])
 		nstatus++;
+	/* An organisation or a province narrows far more than a status, but
+	** without statistics the planner cannot know it; name the index that
+	** walks that organisation's or province's incidents in list order. */
+	int64_t org = f->org_id ? f->org_id : f->scope_org;
+	const char *prov = f->province ? f->province : f->scope_province;
+	const char *from = "FROM incident i JOIN org o ON o.id = i.org_id";
+	if (org > 0)
+		from = nstatus ? "FROM incident i INDEXED BY incident_org_status JOIN org o ON o.id = i.org_id"
+			       : "FROM incident i INDEXED BY incident_org JOIN org o ON o.id = i.org_id";
+	else if (prov)
+		from = nstatus ? "FROM incident i INDEXED BY incident_province_status JOIN org o ON "
+				 "o.id = i.org_id"
+			       : "FROM incident i INDEXED BY incident_province JOIN org o ON o.id = i.org_id";
 	if (nstatus <= 1) {
-		pbuf_adds(&q, "SELECT " INC_COLS " FROM incident i JOIN org o ON o.id = i.org_id WHERE 1");
+		pbuf_addf(&q, "SELECT " INC_COLS " %s WHERE 1", from);
 		if (nstatus == 1) {
 			pbuf_adds(&q, " AND i.status = ?");
 			add_s(&b, f->status[0]);
@@ -461,10 +475,9 @@ int store_incident_list(struct store *st, struct store_incident_filter *f,
 	} else {
 		pbuf_adds(&q, "SELECT * FROM (");
 		for (int k = 0; k < nstatus; k++) {
-			pbuf_addf(&q, "%sSELECT * FROM (SELECT " INC_COLS " FROM incident i JOIN org o "
-				  "ON o.id = i.org_id WHERE i.status = ?%s ORDER BY i.updated_ms %s, "
-				  "i.id %s LIMIT ?)", k ? " UNION ALL " : "", tail.ptr ? tail.ptr : "",
-				  dir, dir);
+			pbuf_addf(&q, "%sSELECT * FROM (SELECT " INC_COLS " %s WHERE i.status = ?%s "
+				  "ORDER BY i.updated_ms %s, i.id %s LIMIT ?)", k ? " UNION ALL " : "",
+				  from, tail.ptr ? tail.ptr : "", dir, dir);
 			add_s(&b, f->status[k]);
 			for (int j = 0; j < tb.n && b.n < 255; j++)
 				b.v[b.n++] = tb.v[j];

@@ -520,7 +520,16 @@ int store_org_update(struct store *st, const struct store_org *o, struct perr *e
 	sq_bind_text(s, 3, o->province);
 	sq_bind_opt_id(s, 4, o->parent_id);
 	sqlite3_bind_int64(s, 5, o->id);
-	return sq_exec_one(st, s, err, "organisation");
+	if (sq_exec_one(st, s, err, "organisation") != 0)
+		return -1;
+	/* incidents carry their organisation's province for fast lists */
+	s = sq_prep(st, "UPDATE incident SET province = ? WHERE org_id = ? AND province <> ?", err);
+	if (!s)
+		return -1;
+	sq_bind_text(s, 1, o->province);
+	sqlite3_bind_int64(s, 2, o->id);
+	sq_bind_text(s, 3, o->province);
+	return sq_exec_step(st, s, err, "organisation");
 }
 
 int store_org_get(struct store *st, int64_t id, struct store_org *o, struct perr *err)

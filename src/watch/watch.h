@@ -1,0 +1,226 @@
+/*
+** watch.h — website watch: what a page says, what the site usually says, and
+** whether the difference looks like an attack.
+**
+** The content analysis runs in three steps, each a pure function of its
+** inputs (no I/O, no clock, no globals but the built-in signature list), so
+** the monitor, `parapet watch analyze` and the tests share one code path:
+**
+**   watch_extract()   one body -> struct watch_features (analyze.c): title,
+**                     visible text and its shingles, script / iframe / form /
+**                     outbound link hosts, inline script hashes, redirects;
+**   watch_learn()     N >= 1 observations -> struct watch_baseline
+**                     (baseline.c): the stable title, which text is volatile
+**                     and the site's similarity floor, the hosts and inline
+**                     scripts the site is known to use;
+**   watch_judge()     baseline + new features -> struct watch_verdict
+**                     (signals.c): named signals with weights, a score 0..100
+**                     and a severity.
+**
+** watch_analyze_pages() chains the three over raw bodies; that is what the
+** CLI and the corpus test call. Every input is hostile: the body size, the
+** nesting depth handed to the HTML parser, the text kept and the number of
+** hosts and hashes are all capped, and each cap that bites is recorded as a
+** flag in the features and the verdict rather than failing the analysis.
+*/
+#ifndef PARAPET_WATCH_H
+#define PARAPET_WATCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "core/core.h"
+
+/* ------------------------------------------------------------------ limits */
+
+#define WATCH_BODY_MAX (2u << 20)   /* bytes of a body analysed; the rest is cut */
+#define WATCH_TEXT_MAX (256u << 10) /* bytes of visible text kept */
+#define WATCH_TITLE_MAX 512         /* bytes of title kept, NUL included */
+#define WATCH_HOST_MAX 256          /* a host name (253) plus room, NUL included */
+#define WATCH_SET_MAX 256           /* distinct hosts kept per kind */
+#define WATCH_HASH_MAX 128          /* distinct inline script hashes kept */
+/* gumbo 0.10 has no depth limit and is quadratic in nesting depth (20,000
+** nested elements take seconds); real pages stay far below this. */
+#define WATCH_DEPTH_MAX 1000
+#define WATCH_SIG_MAX 128           /* patterns read from the signature file */
+#define WATCH_SIGNALS_MAX 16
+
+#define WATCH_DEFAULT_HOST "site.example"
+
+/* Flags on features and verdicts: which cap bit or what the body was. */
+enum {
+	WATCH_F_TRUNCATED = 1 << 0, /* body longer than WATCH_BODY_MAX: tail ignored */
+	WATCH_F_BINARY = 1 << 1,    /* NUL bytes or invalid UTF-8 in the body */
+	WATCH_F_TEXT_CUT = 1 << 2,  /* visible text longer than WATCH_TEXT_MAX */
+	WATCH_F_DEEP = 1 << 3,      /* nesting beyond WATCH_DEPTH_MAX: cut there */
+	WATCH_F_CAPPED = 1 << 4,    /* a host or hash set was full */
+};
+
+/* ------------------------------------------------------------- host sets */
+
+/* A small set of distinct strings (hosts, hex hashes) with a cap: adding to a
+** full set drops the string and sets full, so a page with 10,000 link hosts
+** costs WATCH_SET_MAX of them. Linear lookup: sets are small. */
+struct watch_set {
+	char **v;
+	uint32_t n, max;
+	bool full;
+};
+
+void watch_set_init(struct watch_set *s, uint32_t max);
+bool watch_set_has(const struct watch_set *s, const char *x);
+/* 1 added, 0 present already, -1 full or out of memory (not added). */
+int watch_set_add(struct watch_set *s, const char *x);
+void watch_set_free(struct watch_set *s);
+
+/* --------------------------------------------------------------- URLs */
+
+enum watch_url_kind {
+	WATCH_URL_BAD = -1, /* unparseable authority */
+	WATCH_URL_HOST,     /* network URL (http, https, ftp, ws, relative): out = host */
+	WATCH_URL_OTHER,    /* other scheme (data, javascript, mailto...): out = "scheme:" */
+};
+
+/* The host a URL found in a page points to, as a browser would resolve it:
+** tabs and newlines inside are dropped, backslashes count as slashes after a
+** special scheme, userinfo, port and a trailing dot are stripped, %XX in the
+** host is decoded, the result is lower-cased. Relative URLs (and "") resolve
+** to base_host. out has WATCH_HOST_MAX bytes. */
+enum watch_url_kind watch_url_host(const char *url, size_t n, const char *base_host,
+				   char out[WATCH_HOST_MAX]);
+
+/* Is host the site's own host, a subdomain of it, or (when site starts with
+** "www.") the bare domain or one of its subdomains? */
+bool watch_same_site(const char *host, const char *site);
+
+/* ---------------------------------------------------------------- features */
+
+struct watch_features {
+	char host[WATCH_HOST_MAX];   /* the page's own host */
+	char title[WATCH_TITLE_MAX]; /* whitespace-collapsed */
+	char *text;                  /* visible text, whitespace-collapsed, NUL-terminated */
+	size_t text_len;
+	uint64_t *shingles;          /* sorted, distinct hashes of 3-word shingles */
+	size_t nshingles;
+	struct watch_set script_hosts;  /* <script src> */
+	struct watch_set iframe_hosts;  /* <iframe src>, <frame src> */
+	struct watch_set hidden_iframe_hosts; /* the subset that is hidden (0/1 px, display:none...) */
+	struct watch_set form_hosts;    /* <form action>, formaction= */
+	struct watch_set link_hosts;    /* outbound <a>/<area href> hosts only */
+	struct watch_set inline_hashes; /* hex SHA-256 of executable inline scripts */
+	char refresh_host[WATCH_HOST_MAX]; /* target of the first meta refresh with a URL, or "" */
+	char js_host[WATCH_HOST_MAX];   /* first off-site target of a location assignment, or "" */
+	uint32_t links, outbound_links; /* network <a>/<area> links, and those off-site */
+	uint32_t scripts_inline, scripts_external, iframes, forms, elements;
+	uint16_t sig_counts[WATCH_SIG_MAX]; /* occurrences of each signature (text + title) */
+	unsigned flags;                 /* WATCH_F_* */
+};
+
+/* Analyse one body. url is the page's URL or bare host (NULL: the default
+** host); relative URLs resolve to its host. Never fails on the body's
+** content: malformed, binary or huge bodies give features with flags set.
+** Fails (PERR_INVALID, field "url") on an unusable url, PERR_INTERNAL on
+** out of memory. f is zeroed first; free with watch_features_free() in all
+** cases. */
+int watch_extract(const char *body, size_t len, const char *url, struct watch_features *f,
+		  struct perr *err);
+void watch_features_free(struct watch_features *f);
+/* The outbound share of links (0 when there are none). */
+double watch_outbound_share(const struct watch_features *f);
+
+/* Jaccard similarity of two sorted, distinct shingle arrays; two empty sets
+** are identical (1.0). */
+double watch_jaccard(const uint64_t *a, size_t na, const uint64_t *b, size_t nb);
+
+/* ---------------------------------------------------------------- baseline */
+
+struct watch_baseline {
+	uint32_t n;                   /* observations learned from */
+	char host[WATCH_HOST_MAX];
+	char title[WATCH_TITLE_MAX];  /* the title when every observation had the same one */
+	bool title_stable;
+	uint64_t *stable;             /* shingles present in every observation */
+	size_t nstable;
+	uint64_t *volatile_sh;        /* present in some observations only */
+	size_t nvolatile;
+	double min_pairwise;          /* lowest text similarity between two observations */
+	double floor;                 /* below this the text changed suspiciously */
+	struct watch_set script_hosts, iframe_hosts, form_hosts, link_hosts, inline_hashes,
+		redirect_hosts;
+	bool inline_volatile;         /* inline scripts differed between observations */
+	double outbound_share_max;
+	uint32_t outbound_links_max;
+	uint16_t sig_counts[WATCH_SIG_MAX]; /* highest count of each signature seen */
+};
+
+/* Floor of a site seen once: nothing is known of its volatility yet. */
+#define WATCH_FLOOR_DEFAULT 0.5
+/* Highest floor: even a static page may change a quarter of its text. */
+#define WATCH_FLOOR_MAX 0.8
+
+/* Learn from n >= 1 observations of one site (PERR_INVALID when n == 0,
+** PERR_INTERNAL on out of memory). b is zeroed first; free with
+** watch_baseline_free() in all cases. Accepting a redesign is learning again
+** from observations of the new design. */
+int watch_learn(const struct watch_features *obs, size_t n, struct watch_baseline *b,
+		struct perr *err);
+void watch_baseline_free(struct watch_baseline *b);
+/* Text similarity of f to the baseline with the volatile shingles left out:
+** Jaccard(f - volatile, stable). */
+double watch_baseline_similarity(const struct watch_baseline *b, const struct watch_features *f);
+
+/* ----------------------------------------------------------------- verdict */
+
+struct watch_signal {
+	char name[32];    /* defacement_signature, title_replaced, text_changed, ... */
+	char detail[256]; /* for humans; valid UTF-8 */
+	int weight;       /* 1..100 */
+};
+
+struct watch_verdict {
+	struct watch_signal sig[WATCH_SIGNALS_MAX]; /* strongest first */
+	size_t nsig;
+	int score;            /* 0..100 */
+	const char *severity; /* none, low, medium, high, critical (static) */
+	double similarity, floor;
+	unsigned flags;       /* the new page's WATCH_F_* */
+};
+
+/* Judge f against b. Deterministic; fills v completely. */
+void watch_judge(const struct watch_baseline *b, const struct watch_features *f,
+		 struct watch_verdict *v);
+/* {"signals":[{"name","detail","weight"}],"score","severity","similarity",
+** "floor","flags":[...]}; NULL on out of memory. */
+json_t *watch_verdict_json(const struct watch_verdict *v);
+
+/* The built-in defacement signatures (data/defacement_signatures.txt),
+** folded for matching. weak: counts only with another signal or a second
+** weak pattern. NULL past the end. */
+const char *watch_signature(size_t i, bool *weak);
+size_t watch_signature_count(void);
+/* Count each signature in title and text into counts (WATCH_SIG_MAX). */
+void watch_signatures_scan(const char *title, const char *text, size_t text_len,
+			   uint16_t counts[WATCH_SIG_MAX]);
+/* Fold s for matching into a new heap string (lower-case ASCII, Arabic yeh
+** and kaf as Persian, ZWNJ and whitespace runs as one space; digit runs as
+** one '0' when digits). NULL on out of memory. */
+char *watch_fold(const char *s, size_t n, bool digits, size_t *outlen);
+
+/* ------------------------------------------------------------ one call */
+
+struct watch_page {
+	const char *body;
+	size_t len;
+};
+
+/* Learn from base[0..nbase) and judge page, all bodies from the same url
+** (NULL: the default host). The path of `parapet watch analyze` and of the
+** monitor. */
+int watch_analyze_pages(const struct watch_page *base, size_t nbase,
+			const struct watch_page *page, const char *url, struct watch_verdict *v,
+			struct perr *err);
+
+#endif /* PARAPET_WATCH_H */

@@ -80,5 +80,6 @@ int cmd_team_lead(struct cli *c, int argc, char **argv);
 int cmd_rota_add(struct cli *c, int argc, char **argv);
 int cmd_route_add(struct cli *c, int argc, char **argv);
 int cmd_user_email(struct cli *c, int argc, char **argv);
+int cmd_watch_analyze(struct cli *c, int argc, char **argv);
 
 #endif

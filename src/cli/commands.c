@@ -928,6 +928,8 @@ const struct cli_cmd cli_cmds[] = {
 	  "send events as JSON to URL, signed with HMAC-SHA-256 under S" },
 	{ "webhook list", cmd_webhook_list, "", "list webhooks (secrets are not shown)" },
 	{ "webhook rm", cmd_webhook_rm, "ID", "remove a webhook" },
+	{ "watch analyze", cmd_watch_analyze, "BASE.html... -- NEW.html [--url URL]",
+	  "judge a page against a baseline learned from earlier copies (JSON verdict)" },
 	{ NULL, NULL, NULL, NULL },
 };
 

@@ -2,9 +2,11 @@
 ** watch.h — website watch: what a page says, what the site usually says, and
 ** whether the difference looks like an attack.
 **
-** The content analysis runs in three steps, each a pure function of its
-** inputs (no I/O, no clock, no globals but the built-in signature list), so
-** the monitor, `parapet watch analyze` and the tests share one code path:
+** The content analysis runs in three steps, each a function of its inputs
+** alone (no I/O; no globals but the built-in signature list and the parse
+** budget; the one clock read is the parser's CPU budget, which only a
+** pathological page reaches), so the monitor, `parapet watch analyze` and
+** the tests share one code path:
 **
 **   watch_extract()   one body -> struct watch_features (analyze.c): title,
 **                     visible text and its shingles, script / iframe / form /
@@ -42,9 +44,10 @@
 #define WATCH_HOST_MAX 256          /* a host name (253) plus room, NUL included */
 #define WATCH_SET_MAX 256           /* distinct hosts kept per kind */
 #define WATCH_HASH_MAX 128          /* distinct inline script hashes kept */
-/* gumbo 0.10 has no depth limit and is quadratic in nesting depth (20,000
-** nested elements take seconds); real pages stay far below this. */
-#define WATCH_DEPTH_MAX 1000
+/* gumbo 0.10 has no depth limit and its time grows with the square of the
+** nesting depth (100,000 nested divs, 500 KB, take it 20 s); real pages stay
+** far below this. */
+#define WATCH_DEPTH_MAX 512
 #define WATCH_SIG_MAX 128           /* patterns read from the signature file */
 #define WATCH_SIGNALS_MAX 16
 
@@ -57,6 +60,7 @@ enum {
 	WATCH_F_TEXT_CUT = 1 << 2,  /* visible text longer than WATCH_TEXT_MAX */
 	WATCH_F_DEEP = 1 << 3,      /* nesting beyond WATCH_DEPTH_MAX: cut there */
 	WATCH_F_CAPPED = 1 << 4,    /* a host or hash set was full */
+	WATCH_F_BUDGET = 1 << 5,    /* the parser ran out of CPU or memory: nothing parsed */
 };
 
 /* ------------------------------------------------------------- host sets */
@@ -127,6 +131,11 @@ struct watch_features {
 ** cases. */
 int watch_extract(const char *body, size_t len, const char *url, struct watch_features *f,
 		  struct perr *err);
+/* The CPU budget of one parse: base_ns plus per_byte_ns for each byte of
+** body (defaults: 1 s and 4 s per MiB). Past it the parse is abandoned and
+** the features carry WATCH_F_BUDGET. Process-wide; set it at start-up (the
+** tests shrink it to reach that path quickly). */
+void watch_set_parse_budget(long long base_ns, long long per_byte_ns);
 void watch_features_free(struct watch_features *f);
 /* The outbound share of links (0 when there are none). */
 double watch_outbound_share(const struct watch_features *f);
@@ -201,12 +210,15 @@ json_t *watch_verdict_json(const struct watch_verdict *v);
 ** weak pattern. NULL past the end. */
 const char *watch_signature(size_t i, bool *weak);
 size_t watch_signature_count(void);
-/* Count each signature in title and text into counts (WATCH_SIG_MAX). */
-void watch_signatures_scan(const char *title, const char *text, size_t text_len,
-			   uint16_t counts[WATCH_SIG_MAX]);
-/* Fold s for matching into a new heap string (lower-case ASCII, Arabic yeh
-** and kaf as Persian, ZWNJ and whitespace runs as one space; digit runs as
-** one '0' when digits). NULL on out of memory. */
+/* Count each signature in the folded title and text into counts
+** (WATCH_SIG_MAX entries, saturating). 0, or -1 on out of memory. */
+int watch_signatures_scan(const char *title, const char *text, size_t text_len,
+			  uint16_t counts[WATCH_SIG_MAX]);
+/* Fold s for matching into a new heap string: lower-case ASCII; Arabic yeh,
+** alef maksura and kaf as their Persian forms; Persian and Arabic-Indic
+** digits as ASCII; ZWNJ and whitespace runs as one space; zero-width
+** characters dropped. With digits (the shingle form) also: each digit run as
+** one '0', ASCII punctuation as space. NULL on out of memory. */
 char *watch_fold(const char *s, size_t n, bool digits, size_t *outlen);
 
 /* ------------------------------------------------------------ one call */

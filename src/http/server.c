@@ -160,7 +160,7 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, struct req_ctx *ctx,
 		if (r)
 			rs->fd = -1; /* MHD owns it now and closes it */
 	} else if (rs->body) {
-		text = json_dumps(rs->body, JSON_COMPACT | JSON_ENSURE_ASCII);
+		text = json_dumps(rs->body, JSON_COMPACT);
 		if (!text)
 			text = pstr_dup(PSTR_LIT("{}"));
 		r = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);

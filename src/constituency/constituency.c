@@ -539,17 +539,6 @@ int constituency_asset_delete(struct store *st, const struct principal *p,
 
 /* -------------------------------------------------------------- contacts */
 
-static bool email_ok(const char *e)
-{
-	const char *at = strchr(e, '@');
-	if (!at || at == e || strchr(at + 1, '@') || !strchr(at + 1, '.'))
-		return false;
-	for (const char *c = e; *c; c++)
-		if (*c == ' ' || *c == '<' || *c == '>' || *c == ',' || *c == ';')
-			return false;
-	return at[1] != '.' && e[strlen(e) - 1] != '.';
-}
-
 int constituency_contact_add(struct store *st, const struct principal *p,
 			     const char *actor, int64_t org_id,
 			     const struct contact_spec *spec, struct store_contact *out,
@@ -568,7 +557,7 @@ int constituency_contact_add(struct store *st, const struct principal *p,
 		       c.lang, sizeof(c.lang), err) ||
 	    text_field("pgp", spec->pgp, false, c.pgp, sizeof(c.pgp), err))
 		return -1;
-	if (!email_ok(c.email))
+	if (!core_email_ok(c.email))
 		return perr_set(err, PERR_INVALID, "email", "not an e-mail address");
 	if (strcmp(c.lang, "en") != 0 && strcmp(c.lang, "fa") != 0)
 		return perr_set(err, PERR_INVALID, "lang", "lang must be en or fa");

@@ -324,6 +324,39 @@ bool utf8_valid(const char *s, size_t n)
 	return true;
 }
 
+bool core_email_ok(const char *addr)
+{
+	if (!addr)
+		return false;
+	size_t n = strlen(addr);
+	if (n < 3 || n > 254)
+		return false;
+	const char *at = NULL;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)addr[i];
+		/* Printable ASCII without space and without the characters that
+		** delimit or list addresses in a header. */
+		if (ch <= 0x20 || ch >= 0x7f || strchr("<>()[],;:\\\"", ch))
+			return false;
+		if (ch == '@') {
+			if (at)
+				return false;
+			at = addr + i;
+		}
+	}
+	if (!at || at == addr || at[1] == '\0' || at - addr > 64)
+		return false;
+	/* The domain: labels of letters, digits, '-', separated by single dots. */
+	const char *d = at + 1;
+	if (*d == '.' || d[strlen(d) - 1] == '.' || strstr(d, ".."))
+		return false;
+	for (; *d; d++)
+		if (!(*d == '.' || *d == '-' || (*d >= '0' && *d <= '9') ||
+		      (*d >= 'a' && *d <= 'z') || (*d >= 'A' && *d <= 'Z')))
+			return false;
+	return true;
+}
+
 /* ------------------------------------------------------------------ time */
 
 int64_t core_now_ms(void)

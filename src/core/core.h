@@ -107,6 +107,12 @@ int parse_i64(const char *s, int64_t min, int64_t max, int64_t *out);
 ** field that comes from outside before it reaches the store. */
 bool utf8_valid(const char *s, size_t n);
 
+/* One bare e-mail address as Parapet stores and mails it: printable ASCII,
+** one '@', no characters that delimit addresses in a header, a domain of
+** letters, digits, '-' and single dots, at most 254 bytes. The registry and
+** the mailer share this rule, so a stored contact can always be mailed. */
+bool core_email_ok(const char *addr);
+
 /* ------------------------------------------------------------------ time */
 
 int64_t core_now_ms(void);

@@ -129,6 +129,8 @@ struct http_resp {
 const char *http_query(struct http_req *rq, const char *key);
 /* Fill rs with a problem derived from err; returns 0 (handlers return it). */
 int http_problem(struct http_resp *rs, const struct perr *err);
+/* A 400 problem naming field (may be NULL); returns 0. */
+int http_bad(struct http_resp *rs, const char *field, const char *msg);
 
 /* ------------------------------------------------------------- metrics */
 

@@ -17,18 +17,6 @@
 #include "incident/incident.h"
 #include "notify/notify.h"
 
-static int fail(struct http_resp *rs, const struct perr *e)
-{
-	return http_problem(rs, e);
-}
-
-static int bad(struct http_resp *rs, const char *field, const char *msg)
-{
-	struct perr e;
-	perr_set(&e, PERR_INVALID, field, "%s", msg);
-	return http_problem(rs, &e);
-}
-
 static json_t *time_or_null(int64_t ms)
 {
 	if (!ms)
@@ -99,7 +87,7 @@ int h_report(struct http_req *rq, struct http_resp *rs)
 	json_t *doc;
 	struct perr e;
 	if (http_decode(rq->body, rq->body_len, f, sizeof(f) / sizeof(f[0]), &doc, &e) != 0)
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	char *ev = evidence ? json_dumps(evidence, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	spec.evidence = ev;
 	struct incident_report_result r;
@@ -107,7 +95,7 @@ int h_report(struct http_req *rq, struct http_resp *rs)
 	free(ev);
 	json_decref(doc);
 	if (rc != 0)
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	rq->notify = true;
 	rs->status = r.created ? 201 : 200;
 	rs->body = json_pack("{s{sI} sb}", "incident", "id", (json_int_t)r.id, "created", r.created);
@@ -135,11 +123,11 @@ int h_incident_create(struct http_req *rq, struct http_resp *rs)
 	struct perr e;
 	struct store_incident i;
 	if (http_decode(rq->body, rq->body_len, f, sizeof(f) / sizeof(f[0]), &doc, &e) != 0)
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	int rc = incident_create(rq->st, rq->cfg, rq->who, rq->actor, &spec, &i, &e);
 	json_decref(doc);
 	if (rc != 0)
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	rq->notify = true;
 	rs->status = 201;
 	rs->body = incident_json(rq->cfg, &i);
@@ -157,12 +145,12 @@ int h_incident_get(struct http_req *rq, struct http_resp *rs)
 	struct store_incident i;
 	struct perr e;
 	if (incident_get(rq->st, rq->who, rq->ids[0], &i, &e) != 0)
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	rs->body = incident_json(rq->cfg, &i);
 	json_t *links = json_array();
 	if (store_link_list(rq->st, i.id, add_link, links, &e) != 0) {
 		json_decref(links);
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	}
 	json_object_set_new(rs->body, "links", links);
 	return 0;
@@ -184,11 +172,11 @@ int h_incident_update(struct http_req *rq, struct http_resp *rs)
 	struct perr e;
 	struct store_incident i;
 	if (http_decode(rq->body, rq->body_len, f, sizeof(f) / sizeof(f[0]), &doc, &e) != 0)
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	int rc = incident_update(rq->st, rq->who, rq->actor, rq->ids[0], &ed, &i, &e);
 	json_decref(doc);
 	if (rc != 0)
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	rs->body = incident_json(rq->cfg, &i);
 	return 0;
 }
@@ -226,7 +214,7 @@ int h_incident_list(struct http_req *rq, struct http_resp *rs)
 	if (st) {
 		/* status=new,triaged: any of them */
 		if (pstrlcpy(statuses, st, sizeof(statuses)) != 0)
-			return bad(rs, "status", "status list too long");
+			return http_bad(rs, "status", "status list too long");
 		int k = 0;
 		for (char *save = NULL, *w = strtok_r(statuses, ",", &save); w;
 		     w = strtok_r(NULL, ",", &save)) {
@@ -234,37 +222,37 @@ int h_incident_list(struct http_req *rq, struct http_resp *rs)
 			for (int s = 0; s < 8; s++)
 				known |= strcmp(w, incident_states[s]) == 0;
 			if (!known || k == 8)
-				return bad(rs, "status", "status must be a comma-separated list of states");
+				return http_bad(rs, "status", "status must be a comma-separated list of states");
 			f.status[k++] = w;
 		}
 	}
 	f.severity = http_query(rq, "severity");
 	if (f.severity && incident_severity_rank(f.severity) < 0)
-		return bad(rs, "severity", "severity must be low, medium, high or critical");
+		return http_bad(rs, "severity", "severity must be low, medium, high or critical");
 	f.class_ = http_query(rq, "class");
 	f.source = http_query(rq, "source");
 	f.province = http_query(rq, "province");
 	f.q = http_query(rq, "q");
 	if (f.q && (strlen(f.q) > 500 || !utf8_valid(f.q, strlen(f.q))))
-		return bad(rs, "q", "q must be UTF-8 of at most 500 bytes");
+		return http_bad(rs, "q", "q must be UTF-8 of at most 500 bytes");
 	if (query_id(rq, "org_id", &f.org_id) || query_id(rq, "assignee", &f.assignee_id) ||
 	    query_id(rq, "team", &f.team_id))
-		return bad(rs, NULL, "org_id, assignee and team must be positive integers");
+		return http_bad(rs, NULL, "org_id, assignee and team must be positive integers");
 	if (query_time(rq, "created_from", &f.created_from) ||
 	    query_time(rq, "created_to", &f.created_to) ||
 	    query_time(rq, "updated_from", &f.updated_from) ||
 	    query_time(rq, "updated_to", &f.updated_to))
-		return bad(rs, NULL, "times must be ISO 8601, e.g. 2026-11-28T06:00:00Z");
+		return http_bad(rs, NULL, "times must be ISO 8601, e.g. 2026-11-28T06:00:00Z");
 	const char *od = http_query(rq, "overdue");
 	f.overdue = od && strcmp(od, "true") == 0;
 	const char *order = http_query(rq, "order");
 	if (order && strcmp(order, "oldest") != 0 && strcmp(order, "newest") != 0)
-		return bad(rs, "order", "order must be newest or oldest");
+		return http_bad(rs, "order", "order must be newest or oldest");
 	f.oldest_first = order && strcmp(order, "oldest") == 0;
 	const char *lim = http_query(rq, "limit");
 	f.limit = 50;
 	if (lim && parse_i64(lim, 1, 500, &f.limit) != 0)
-		return bad(rs, "limit", "limit must be from 1 to 500");
+		return http_bad(rs, "limit", "limit must be from 1 to 500");
 	char next[64];
 	struct perr e;
 	json_t *items = json_array();
@@ -272,7 +260,7 @@ int h_incident_list(struct http_req *rq, struct http_resp *rs)
 	if (incident_list(rq->st, rq->cfg, rq->who, &f, http_query(rq, "cursor"), next,
 			  add_incident, ud, &e) != 0) {
 		json_decref(items);
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	}
 	rs->body = json_pack("{so}", "items", items);
 	json_object_set_new(rs->body, "next", next[0] ? json_string(next) : json_null());
@@ -287,11 +275,11 @@ int h_incident_transition(struct http_req *rq, struct http_resp *rs)
 	struct perr e;
 	struct store_incident i;
 	if (http_decode(rq->body, rq->body_len, f, 1, &doc, &e) != 0)
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	int rc = incident_transition(rq->st, rq->cfg, rq->who, rq->actor, rq->ids[0], to, &i, &e);
 	json_decref(doc);
 	if (rc != 0)
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	rq->notify = true;
 	rs->body = incident_json(rq->cfg, &i);
 	return 0;
@@ -310,11 +298,11 @@ int h_incident_transitions(struct http_req *rq, struct http_resp *rs)
 	struct store_incident i;
 	struct perr e;
 	if (incident_get(rq->st, rq->who, rq->ids[0], &i, &e) != 0)
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	json_t *items = json_array();
 	if (store_transition_list(rq->st, i.id, add_transition, items, &e) != 0) {
 		json_decref(items);
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	}
 	rs->body = json_pack("{so}", "items", items);
 	return 0;
@@ -331,10 +319,10 @@ int h_incident_assign(struct http_req *rq, struct http_resp *rs)
 	struct perr e;
 	struct store_incident i;
 	if (http_decode(rq->body, rq->body_len, f, 2, &doc, &e) != 0)
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	json_decref(doc);
 	if (incident_assign(rq->st, rq->cfg, rq->who, rq->actor, rq->ids[0], user, team, &i, &e) != 0)
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	rq->notify = true;
 	rs->body = incident_json(rq->cfg, &i);
 	return 0;
@@ -347,13 +335,13 @@ int h_incident_merge(struct http_req *rq, struct http_resp *rs)
 	json_t *doc;
 	struct perr e;
 	if (http_decode(rq->body, rq->body_len, f, 1, &doc, &e) != 0)
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	json_decref(doc);
 	if (incident_merge(rq->st, rq->cfg, rq->who, rq->actor, rq->ids[0], into, &e) != 0)
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	struct store_incident i;
 	if (incident_get(rq->st, rq->who, rq->ids[0], &i, &e) != 0)
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	rs->body = incident_json(rq->cfg, &i);
 	return 0;
 }
@@ -365,10 +353,10 @@ int h_incident_link(struct http_req *rq, struct http_resp *rs)
 	json_t *doc;
 	struct perr e;
 	if (http_decode(rq->body, rq->body_len, f, 1, &doc, &e) != 0)
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	json_decref(doc);
 	if (incident_link(rq->st, rq->who, rq->actor, rq->ids[0], other, &e) != 0)
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	rs->status = 204;
 	return 0;
 }
@@ -394,10 +382,10 @@ int h_message_create(struct http_req *rq, struct http_resp *rs)
 	struct perr e;
 	struct store_message m;
 	if (http_decode(rq->body, rq->body_len, f, 2, &doc, &e) != 0)
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	if (incident_message(rq->st, rq->cfg, rq->who, rq->actor, rq->ids[0], body, vis, &m, &e) != 0) {
 		json_decref(doc);
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	}
 	rq->notify = true;
 	rs->status = 201;
@@ -418,7 +406,7 @@ int h_message_list(struct http_req *rq, struct http_resp *rs)
 	json_t *items = json_array();
 	if (incident_messages(rq->st, rq->who, rq->ids[0], add_message, items, &e) != 0) {
 		json_decref(items);
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	}
 	rs->body = json_pack("{so}", "items", items);
 	return 0;
@@ -440,11 +428,11 @@ int h_observation_list(struct http_req *rq, struct http_resp *rs)
 	struct store_incident i;
 	struct perr e;
 	if (incident_get(rq->st, rq->who, rq->ids[0], &i, &e) != 0)
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	json_t *items = json_array();
 	if (store_observation_list(rq->st, i.id, 1000, add_observation, items, &e) != 0) {
 		json_decref(items);
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	}
 	rs->body = json_pack("{so}", "items", items);
 	return 0;
@@ -471,12 +459,12 @@ int h_evidence_upload(struct http_req *rq, struct http_resp *rs)
 	struct perr e;
 	struct store_evidence ev;
 	if (!name || !name[0])
-		return bad(rs, "name", "give the file name as ?name=");
+		return http_bad(rs, "name", "give the file name as ?name=");
 	if (strlen(name) > 1000 || !utf8_valid(name, strlen(name)))
-		return bad(rs, "name", "name must be UTF-8 of at most 1000 bytes");
+		return http_bad(rs, "name", "name must be UTF-8 of at most 1000 bytes");
 	if (incident_evidence_add(rq->st, rq->cfg, rq->who, rq->actor, rq->blob_dir, rq->ids[0],
 				  name, rq->body, rq->body_len, vis, &ev, &e) != 0)
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	rs->status = 201;
 	rs->body = evidence_json(rq->ids[0], &ev);
 	return 0;
@@ -495,7 +483,7 @@ int h_evidence_list(struct http_req *rq, struct http_resp *rs)
 	void *ud[2] = { items, &rq->ids[0] };
 	if (incident_evidence_list(rq->st, rq->who, rq->ids[0], add_evidence, ud, &e) != 0) {
 		json_decref(items);
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	}
 	rs->body = json_pack("{so}", "items", items);
 	return 0;
@@ -534,11 +522,11 @@ int h_evidence_download(struct http_req *rq, struct http_resp *rs)
 	char path[1400];
 	if (!rq->ids[1]) {
 		perr_set(&e, PERR_NOTFOUND, NULL, "no such evidence");
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	}
 	if (incident_evidence_get(rq->st, rq->who, rq->blob_dir, rq->ids[0], rq->ids[1], &ev, path,
 				  sizeof(path), &e) != 0)
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat sb;
 	if (fd < 0 || fstat(fd, &sb) != 0 || sb.st_size != ev.size) {
@@ -546,7 +534,7 @@ int h_evidence_download(struct http_req *rq, struct http_resp *rs)
 			close(fd);
 		plog(PLOG_ERROR, "evidence: blob %s missing or damaged", ev.sha256);
 		perr_set(&e, PERR_INTERNAL, NULL, "evidence file missing");
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	}
 	rs->fd = fd;
 	rs->fd_size = ev.size;
@@ -569,21 +557,21 @@ int h_team_update(struct http_req *rq, struct http_resp *rs)
 	struct store_team t;
 	struct store_user u;
 	if (http_decode(rq->body, rq->body_len, f, 1, &doc, &e) != 0)
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	json_decref(doc);
 	if (!rq->ids[0] || store_team_get(rq->st, rq->ids[0], &t, &e) != 0) {
 		perr_set(&e, PERR_NOTFOUND, NULL, "no such team");
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	}
 	if (has && store_user_get(rq->st, lead, &u, NULL) != 0)
-		return bad(rs, "lead", "no such user");
+		return http_bad(rs, "lead", "no such user");
 	if (store_team_set_lead(rq->st, t.id, has ? lead : 0, &e) != 0)
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	char obj[48], after[64];
 	snprintf(obj, sizeof(obj), "team:%lld", (long long)t.id);
 	snprintf(after, sizeof(after), "{\"lead\":%lld}", (long long)(has ? lead : 0));
 	if (audit_append(rq->st, rq->actor, "team.lead", obj, NULL, after, &e) != 0)
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	rs->status = 204;
 	return 0;
 }
@@ -606,7 +594,7 @@ int h_rota_add(struct http_req *rq, struct http_resp *rs)
 	struct store_user u;
 	int64_t id = 0;
 	if (http_decode(rq->body, rq->body_len, f, 5, &doc, &e) != 0)
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	int rc = -1;
 	if (!rq->ids[0] || store_team_get(rq->st, rq->ids[0], &t, NULL) != 0) {
 		perr_set(&e, PERR_NOTFOUND, NULL, "no such team");
@@ -646,7 +634,7 @@ int h_rota_add(struct http_req *rq, struct http_resp *rs)
 out:
 	json_decref(doc);
 	if (rc != 0)
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	rs->status = 201;
 	rs->body = json_pack("{sI}", "id", (json_int_t)id);
 	return 0;
@@ -658,13 +646,13 @@ int h_oncall(struct http_req *rq, struct http_resp *rs)
 	struct perr e;
 	int64_t user = 0, at = 0;
 	if (query_time(rq, "at", &at) != 0)
-		return bad(rs, "at", "at must be ISO 8601");
+		return http_bad(rs, "at", "at must be ISO 8601");
 	if (!rq->ids[0] || store_team_get(rq->st, rq->ids[0], &t, NULL) != 0) {
 		perr_set(&e, PERR_NOTFOUND, NULL, "no such team");
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	}
 	if (store_rota_oncall(rq->st, t.id, at ? at : core_now_ms(), &user, &e) != 0)
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	rs->body = json_pack("{sI}", "team", (json_int_t)t.id);
 	json_object_set_new(rs->body, "user", id_or_null(user));
 	return 0;
@@ -687,7 +675,7 @@ int h_rule_list(struct http_req *rq, struct http_resp *rs)
 	json_t *items = json_array();
 	if (store_route_rule_list(rq->st, add_rule, items, &e) != 0) {
 		json_decref(items);
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	}
 	rs->body = json_pack("{so}", "items", items);
 	return 0;
@@ -710,7 +698,7 @@ int h_rule_create(struct http_req *rq, struct http_resp *rs)
 	struct perr e;
 	struct store_team t;
 	if (http_decode(rq->body, rq->body_len, f, 5, &doc, &e) != 0)
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	int rc = -1;
 	if (prov && prov[0] && !store_province_exists(rq->st, prov)) {
 		perr_set(&e, PERR_INVALID, "province", "unknown province");
@@ -742,7 +730,7 @@ int h_rule_create(struct http_req *rq, struct http_resp *rs)
 out:
 	json_decref(doc);
 	if (rc != 0)
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	rs->status = 201;
 	json_t *items = json_array();
 	add_rule(items, &r);
@@ -756,12 +744,12 @@ int h_rule_delete(struct http_req *rq, struct http_resp *rs)
 	struct perr e;
 	if (!rq->ids[0] || store_route_rule_delete(rq->st, rq->ids[0], &e) != 0) {
 		perr_set(&e, PERR_NOTFOUND, NULL, "no such rule");
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	}
 	char obj[48];
 	snprintf(obj, sizeof(obj), "route_rule:%lld", (long long)rq->ids[0]);
 	if (audit_append(rq->st, rq->actor, "route_rule.delete", obj, NULL, NULL, &e) != 0)
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	rs->status = 204;
 	return 0;
 }
@@ -788,14 +776,14 @@ int h_outbox_list(struct http_req *rq, struct http_resp *rs)
 	const char *status = http_query(rq, "status");
 	if (status && strcmp(status, "pending") != 0 && strcmp(status, "sent") != 0 &&
 	    strcmp(status, "failed") != 0)
-		return bad(rs, "status", "status must be pending, sent or failed");
+		return http_bad(rs, "status", "status must be pending, sent or failed");
 	struct perr e;
 	int64_t pending = 0, sent = 0, failed = 0;
 	json_t *items = json_array();
 	if (store_outbox_list(rq->st, status, 0, 200, add_outbox, items, &e) != 0 ||
 	    store_outbox_counts(rq->st, &pending, &sent, &failed, &e) != 0) {
 		json_decref(items);
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	}
 	rs->body = json_pack("{so s{sI sI sI}}", "items", items, "counts", "pending",
 			     (json_int_t)pending, "sent", (json_int_t)sent, "failed",

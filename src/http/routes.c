@@ -78,18 +78,6 @@ static json_t *token_json(const struct store_token *t)
 	return j;
 }
 
-static int fail(struct http_resp *rs, const struct perr *e)
-{
-	return http_problem(rs, e);
-}
-
-static int bad(struct http_resp *rs, const char *field, const char *msg)
-{
-	struct perr e;
-	perr_set(&e, PERR_INVALID, field, "%s", msg);
-	return http_problem(rs, &e);
-}
-
 /* Decode a query integer in [min, max] with a default. -1 on a bad value. */
 static int query_int(struct http_req *rq, const char *key, int64_t def, int64_t min,
 		     int64_t max, int64_t *out)
@@ -180,7 +168,7 @@ static int h_login(struct http_req *rq, struct http_resp *rs)
 	json_t *doc;
 	struct perr e;
 	if (http_decode(rq->body, rq->body_len, f, 2, &doc, &e) != 0)
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	struct store_user u;
 	char cookie[65], csrf[65];
 	int64_t retry = 0;
@@ -188,10 +176,10 @@ static int h_login(struct http_req *rq, struct http_resp *rs)
 	json_decref(doc);
 	if (rc != 0) {
 		rs->retry_after = retry;
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	}
 	if (identity_session_create(rq->st, rq->cfg, &u, cookie, csrf, &e) != 0)
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	snprintf(rs->set_cookie, sizeof(rs->set_cookie),
 		 "parapet_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%lld%s", cookie,
 		 (long long)rq->cfg->session_ttl, rq->cfg->cookie_secure ? "; Secure" : "");
@@ -217,9 +205,9 @@ static int h_logout(struct http_req *rq, struct http_resp *rs)
 {
 	struct perr e;
 	if (!rq->session_cookie || rq->who->token_id)
-		return bad(rs, NULL, "not a browser session");
+		return http_bad(rs, NULL, "not a browser session");
 	if (identity_session_end(rq->st, rq->session_cookie, &e) != 0)
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	snprintf(rs->set_cookie, sizeof(rs->set_cookie),
 		 "parapet_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s",
 		 rq->cfg->cookie_secure ? "; Secure" : "");
@@ -238,15 +226,15 @@ static int h_password(struct http_req *rq, struct http_resp *rs)
 	struct perr e;
 	if (rq->who->token_id) {
 		perr_set(&e, PERR_FORBIDDEN, NULL, "log in to change your password");
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	}
 	if (http_decode(rq->body, rq->body_len, f, 2, &doc, &e) != 0)
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	int rc = identity_password_change(rq->st, rq->cfg, rq->actor, rq->who->login, cur, fresh,
 					  rq->client_addr, &e);
 	json_decref(doc);
 	if (rc != 0)
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	rs->status = 204;
 	return 0;
 }
@@ -265,7 +253,7 @@ static int h_provinces(struct http_req *rq, struct http_resp *rs)
 	json_t *items = json_array();
 	if (store_province_list(rq->st, add_province, items, &e) != 0) {
 		json_decref(items);
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	}
 	rs->body = json_pack("{so}", "items", items);
 	return 0;
@@ -284,9 +272,9 @@ static int h_org_list(struct http_req *rq, struct http_resp *rs)
 	struct store_org_filter f;
 	memset(&f, 0, sizeof(f));
 	if (query_int(rq, "limit", 100, 1, 1000, &f.limit) != 0)
-		return bad(rs, "limit", "limit must be from 1 to 1000");
+		return http_bad(rs, "limit", "limit must be from 1 to 1000");
 	if (query_int(rq, "offset", 0, 0, INT64_MAX, &f.offset) != 0)
-		return bad(rs, "offset", "offset must be a non-negative integer");
+		return http_bad(rs, "offset", "offset must be a non-negative integer");
 	f.q = http_query(rq, "q");
 	const char *prov = http_query(rq, "province");
 	identity_list_scope(rq->who, &f.province, &f.org_id);
@@ -301,7 +289,7 @@ static int h_org_list(struct http_req *rq, struct http_resp *rs)
 	json_t *items = json_array();
 	if (store_org_list(rq->st, &f, add_org, items, &total, &e) != 0) {
 		json_decref(items);
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	}
 	rs->body = json_pack("{so sI}", "items", items, "total", (json_int_t)total);
 	return 0;
@@ -346,11 +334,11 @@ static int h_org_create(struct http_req *rq, struct http_resp *rs)
 	struct perr e;
 	struct store_org o;
 	if (decode_org(rq, &spec, false, NULL, &doc, &e) != 0)
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	int rc = constituency_org_add(rq->st, rq->who, rq->actor, &spec, &o, &e);
 	json_decref(doc);
 	if (rc != 0)
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	rs->status = 201;
 	rs->body = org_json(&o);
 	return 0;
@@ -361,7 +349,7 @@ static int h_org_get(struct http_req *rq, struct http_resp *rs)
 	struct store_org o;
 	struct perr e;
 	if (constituency_org_get(rq->st, rq->who, rq->ids[0], &o, &e) != 0)
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	rs->body = org_json(&o);
 	return 0;
 }
@@ -373,13 +361,13 @@ static int h_org_update(struct http_req *rq, struct http_resp *rs)
 	json_t *doc;
 	struct perr e;
 	if (constituency_org_get(rq->st, rq->who, rq->ids[0], &base, &e) != 0)
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	if (decode_org(rq, &spec, true, &base, &doc, &e) != 0)
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	int rc = constituency_org_update(rq->st, rq->who, rq->actor, rq->ids[0], &spec, &o, &e);
 	json_decref(doc);
 	if (rc != 0)
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	rs->body = org_json(&o);
 	return 0;
 }
@@ -388,7 +376,7 @@ static int h_org_delete(struct http_req *rq, struct http_resp *rs)
 {
 	struct perr e;
 	if (constituency_org_delete(rq->st, rq->who, rq->actor, rq->ids[0], &e) != 0)
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	rq->assets_changed = true;
 	rs->status = 204;
 	return 0;
@@ -408,7 +396,7 @@ static int h_asset_list(struct http_req *rq, struct http_resp *rs)
 	json_t *items = json_array();
 	if (store_asset_list(rq->st, rq->ids[0], add_asset, items, &e) != 0) {
 		json_decref(items);
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	}
 	rs->body = json_pack("{so}", "items", items);
 	return 0;
@@ -425,11 +413,11 @@ static int h_asset_create(struct http_req *rq, struct http_resp *rs)
 	struct perr e;
 	struct store_asset a;
 	if (http_decode(rq->body, rq->body_len, f, 2, &doc, &e) != 0)
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	int rc = constituency_asset_add(rq->st, rq->who, rq->actor, rq->ids[0], type, value, &a, &e);
 	json_decref(doc);
 	if (rc != 0)
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	rq->assets_changed = true;
 	rs->status = 201;
 	rs->body = asset_json(&a);
@@ -440,9 +428,9 @@ static int h_asset_delete(struct http_req *rq, struct http_resp *rs)
 {
 	struct perr e;
 	if (!rq->ids[1])
-		return bad(rs, NULL, "asset id must be a positive integer");
+		return http_bad(rs, NULL, "asset id must be a positive integer");
 	if (constituency_asset_delete(rq->st, rq->who, rq->actor, rq->ids[0], rq->ids[1], &e) != 0)
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	rq->assets_changed = true;
 	rs->status = 204;
 	return 0;
@@ -462,7 +450,7 @@ static int h_contact_list(struct http_req *rq, struct http_resp *rs)
 	json_t *items = json_array();
 	if (store_contact_list(rq->st, rq->ids[0], add_contact, items, &e) != 0) {
 		json_decref(items);
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	}
 	rs->body = json_pack("{so}", "items", items);
 	return 0;
@@ -484,11 +472,11 @@ static int h_contact_create(struct http_req *rq, struct http_resp *rs)
 	struct perr e;
 	struct store_contact c;
 	if (http_decode(rq->body, rq->body_len, f, 6, &doc, &e) != 0)
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	int rc = constituency_contact_add(rq->st, rq->who, rq->actor, rq->ids[0], &spec, &c, &e);
 	json_decref(doc);
 	if (rc != 0)
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	rs->status = 201;
 	rs->body = contact_json(&c);
 	return 0;
@@ -498,9 +486,9 @@ static int h_contact_delete(struct http_req *rq, struct http_resp *rs)
 {
 	struct perr e;
 	if (!rq->ids[1])
-		return bad(rs, NULL, "contact id must be a positive integer");
+		return http_bad(rs, NULL, "contact id must be a positive integer");
 	if (constituency_contact_delete(rq->st, rq->who, rq->actor, rq->ids[0], rq->ids[1], &e) != 0)
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	rs->status = 204;
 	return 0;
 }
@@ -526,17 +514,17 @@ static int h_lookup(struct http_req *rq, struct http_resp *rs)
 		}
 	}
 	if (given != 1)
-		return bad(rs, NULL, "give exactly one of ip, domain, asn or url");
+		return http_bad(rs, NULL, "give exactly one of ip, domain, asn or url");
 	struct lookup_result r;
 	struct perr e;
 	int rc = constituency_lookup(rq->st, kind, q, &r, &e);
 	if (rc < 0)
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	struct store_org o;
 	/* An owner outside the caller's scope is reported as no owner. */
 	if (rc == 0 || constituency_org_get(rq->st, rq->who, r.org_id, &o, &e) != 0) {
 		perr_set(&e, PERR_NOTFOUND, NULL, "no organisation owns %.200s", q);
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	}
 	rs->body = json_pack("{s{sI ss ss} ss ss}", "org", "id", (json_int_t)o.id, "name", o.name,
 			     "province", o.province, "matched", r.matched, "type", r.type);
@@ -557,7 +545,7 @@ static int h_user_list(struct http_req *rq, struct http_resp *rs)
 	json_t *items = json_array();
 	if (store_user_list(rq->st, add_user, items, &e) != 0) {
 		json_decref(items);
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	}
 	rs->body = json_pack("{so}", "items", items);
 	return 0;
@@ -578,11 +566,11 @@ static int h_user_create(struct http_req *rq, struct http_resp *rs)
 	struct perr e;
 	struct store_user u;
 	if (http_decode(rq->body, rq->body_len, f, 5, &doc, &e) != 0)
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	int rc = identity_user_add(rq->st, rq->cfg, rq->actor, &spec, &u, &e);
 	json_decref(doc);
 	if (rc != 0)
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	rs->status = 201;
 	rs->body = user_json(&u);
 	return 0;
@@ -594,12 +582,12 @@ static int h_user_delete(struct http_req *rq, struct http_resp *rs)
 	struct store_user u;
 	if (!rq->ids[0] || store_user_get(rq->st, rq->ids[0], &u, &e) != 0) {
 		perr_set(&e, PERR_NOTFOUND, NULL, "no such user");
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	}
 	if (u.id == rq->who->user_id)
-		return bad(rs, NULL, "you cannot delete yourself");
+		return http_bad(rs, NULL, "you cannot delete yourself");
 	if (store_user_delete(rq->st, u.id, &e) != 0)
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	char obj[48];
 	snprintf(obj, sizeof(obj), "user:%lld", (long long)u.id);
 	json_t *before = user_json(&u);
@@ -608,7 +596,7 @@ static int h_user_delete(struct http_req *rq, struct http_resp *rs)
 	int rc = audit_append(rq->st, rq->actor, "user.delete", obj, b, NULL, &e);
 	free(b);
 	if (rc != 0)
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	rs->status = 204;
 	return 0;
 }
@@ -644,7 +632,7 @@ static int h_team_list(struct http_req *rq, struct http_resp *rs)
 	struct team_ctx c = { rq->st, json_array() };
 	if (store_team_list(rq->st, add_team, &c, &e) != 0) {
 		json_decref(c.items);
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	}
 	rs->body = json_pack("{so}", "items", c.items);
 	return 0;
@@ -660,7 +648,7 @@ static int h_team_create(struct http_req *rq, struct http_resp *rs)
 	json_t *doc;
 	struct perr e;
 	if (http_decode(rq->body, rq->body_len, f, 2, &doc, &e) != 0)
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	struct store_team t;
 	memset(&t, 0, sizeof(t));
 	int rc = -1;
@@ -686,7 +674,7 @@ static int h_team_create(struct http_req *rq, struct http_resp *rs)
 out:
 	json_decref(doc);
 	if (rc != 0)
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	rs->status = 201;
 	rs->body = json_pack("{sI ss s[]}", "id", (json_int_t)t.id, "name", t.name, "members");
 	json_object_set_new(rs->body, "province", t.province[0] ? json_string(t.province) : json_null());
@@ -702,25 +690,25 @@ static int h_team_add_member(struct http_req *rq, struct http_resp *rs)
 	struct store_team t;
 	struct store_user u;
 	if (http_decode(rq->body, rq->body_len, f, 1, &doc, &e) != 0)
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	json_decref(doc);
 	if (!rq->ids[0]) {
 		perr_set(&e, PERR_NOTFOUND, NULL, "no such team");
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	}
 	if (store_team_get(rq->st, rq->ids[0], &t, &e) != 0)
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	if (store_user_get(rq->st, user, &u, &e) != 0) {
 		perr_set(&e, PERR_INVALID, "user", "no such user");
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	}
 	if (store_team_add_member(rq->st, t.id, u.id, &e) != 0)
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	char obj[48], after[64];
 	snprintf(obj, sizeof(obj), "team:%lld", (long long)t.id);
 	snprintf(after, sizeof(after), "{\"member\":%lld}", (long long)u.id);
 	if (audit_append(rq->st, rq->actor, "team.member.add", obj, NULL, after, &e) != 0)
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	rs->status = 204;
 	return 0;
 }
@@ -730,15 +718,15 @@ static int h_team_remove_member(struct http_req *rq, struct http_resp *rs)
 	struct perr e;
 	if (!rq->ids[0] || !rq->ids[1]) {
 		perr_set(&e, PERR_NOTFOUND, NULL, "no such member");
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	}
 	if (store_team_remove_member(rq->st, rq->ids[0], rq->ids[1], &e) != 0)
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	char obj[48], before[64];
 	snprintf(obj, sizeof(obj), "team:%lld", (long long)rq->ids[0]);
 	snprintf(before, sizeof(before), "{\"member\":%lld}", (long long)rq->ids[1]);
 	if (audit_append(rq->st, rq->actor, "team.member.remove", obj, before, NULL, &e) != 0)
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	rs->status = 204;
 	return 0;
 }
@@ -758,7 +746,7 @@ static int h_token_list(struct http_req *rq, struct http_resp *rs)
 	int64_t uid = rq->who->role == ROLE_ADMIN && http_query(rq, "all") ? 0 : rq->who->user_id;
 	if (store_token_list(rq->st, uid, add_token, items, &e) != 0) {
 		json_decref(items);
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	}
 	rs->body = json_pack("{so}", "items", items);
 	return 0;
@@ -781,16 +769,16 @@ static int h_token_create(struct http_req *rq, struct http_resp *rs)
 	char secret[80];
 	if (rq->who->token_id) {
 		perr_set(&e, PERR_FORBIDDEN, NULL, "an API token cannot create tokens; log in");
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	}
 	if (http_decode(rq->body, rq->body_len, f, 4, &doc, &e) != 0)
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	int rc = store_user_get(rq->st, rq->who->user_id, &u, &e);
 	if (rc == 0)
 		rc = identity_token_create(rq->st, rq->actor, &u, &spec, secret, &t, &e);
 	json_decref(doc);
 	if (rc != 0)
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	rs->status = 201;
 	rs->body = token_json(&t);
 	json_object_set_new(rs->body, "token", json_string(secret));
@@ -805,17 +793,17 @@ static int h_token_revoke(struct http_req *rq, struct http_resp *rs)
 	if (!rq->ids[0] || store_token_get(rq->st, rq->ids[0], &t, &e) != 0 ||
 	    (t.user_id != rq->who->user_id && rq->who->role != ROLE_ADMIN)) {
 		perr_set(&e, PERR_NOTFOUND, NULL, "no such token");
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	}
 	if (store_token_revoke(rq->st, t.id, core_now_ms(), &e) != 0) {
 		if (e.kind == PERR_NOTFOUND)
 			perr_set(&e, PERR_CONFLICT, NULL, "token is already revoked");
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	}
 	char obj[48];
 	snprintf(obj, sizeof(obj), "token:%lld", (long long)t.id);
 	if (audit_append(rq->st, rq->actor, "token.revoke", obj, NULL, NULL, &e) != 0)
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	rs->status = 204;
 	return 0;
 }
@@ -839,14 +827,14 @@ static int h_audit_list(struct http_req *rq, struct http_resp *rs)
 {
 	int64_t after, limit;
 	if (query_int(rq, "after", 0, 0, INT64_MAX, &after) != 0)
-		return bad(rs, "after", "after must be a non-negative integer");
+		return http_bad(rs, "after", "after must be a non-negative integer");
 	if (query_int(rq, "limit", 100, 1, 1000, &limit) != 0)
-		return bad(rs, "limit", "limit must be from 1 to 1000");
+		return http_bad(rs, "limit", "limit must be from 1 to 1000");
 	struct perr e;
 	json_t *items = json_array();
 	if (store_audit_list(rq->st, after, limit, add_audit, items, &e) != 0) {
 		json_decref(items);
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	}
 	rs->body = json_pack("{so}", "items", items);
 	return 0;
@@ -857,7 +845,7 @@ static int h_audit_verify(struct http_req *rq, struct http_resp *rs)
 	struct audit_report r;
 	struct perr e;
 	if (audit_verify(rq->st, &r, &e) != 0)
-		return fail(rs, &e);
+		return http_problem(rs, &e);
 	rs->body = json_pack("{sb sI}", "intact", r.bad_seq == 0, "entries", (json_int_t)r.entries);
 	if (r.bad_seq) {
 		json_object_set_new(rs->body, "bad_seq", json_integer(r.bad_seq));

@@ -121,6 +121,13 @@ int http_problem(struct http_resp *rs, const struct perr *err)
 	return 0;
 }
 
+int http_bad(struct http_resp *rs, const char *field, const char *msg)
+{
+	struct perr e;
+	perr_set(&e, PERR_INVALID, field, "%s", msg);
+	return http_problem(rs, &e);
+}
+
 static json_t *problem_json(int status, const struct perr *err, const char *path)
 {
 	json_t *j = json_object();

@@ -297,14 +297,6 @@ static const char *state_fa(const char *state)
 static int mail_contact(void *ud, const struct store_contact *c)
 {
 	struct contacts_ctx *x = ud;
-	/* An address the registry accepted but mail cannot carry must not
-	** block the change itself: skip it and say so. */
-	if (!notify_address_ok(c->email)) {
-		plog(PLOG_WARN, "incident: contact %lld of organisation %lld has an address "
-				"Parapet cannot mail; not notified", (long long)c->id,
-		     (long long)c->org_id);
-		return 0;
-	}
 	char id[24], link[400];
 	snprintf(id, sizeof(id), "%lld", (long long)x->i->id);
 	link_for(x->cfg, x->i->id, link, sizeof(link));

@@ -3,8 +3,9 @@
 ** (tests/watch_corpus/, written by its gen.py; the path comes in
 ** WATCH_CORPUS).
 **
-** Each case directory holds base1.html.. (the observations learned from),
-** new.html and `expect` ("benign" or "attack SIGNAL", and "url URL"). Every
+** Each case directory holds new.html, `expect` ("benign" or "attack
+** SIGNAL", and "url URL") and, when it does not learn from the site's usual
+** pages in site/base1.html.., its own base1.html... Every
 ** case goes through watch_analyze_pages(), the call behind `parapet watch
 ** analyze`, and its verdict through watch_verdict_json(). The test demands
 ** zero false alarms (not a single signal on a benign case) and every attack
@@ -116,6 +117,12 @@ static void run_case(const char *root, const char *kind, const char *name, struc
 
 	struct watch_page base[PAGES_MAX], old[PAGES_MAX], now = { NULL, 0 };
 	size_t nbase = load_pages(dir, "base", base), nold = load_pages(dir, "old", old);
+	if (nbase == 0) {
+		/* most cases learn from the site's usual pages, kept once */
+		char site[800];
+		snprintf(site, sizeof(site), "%s/site", root);
+		nbase = load_pages(site, "base", base);
+	}
 	snprintf(path, sizeof(path), "%s/new.html", dir);
 	char *body = slurp(path, &now.len);
 	now.body = body;

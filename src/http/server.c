@@ -160,6 +160,7 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, struct req_ctx *ctx,
 {
 	char *text = NULL;
 	struct MHD_Response *r;
+	bool rendered = rs->raw_free;
 	if (rs->status >= 400 && !rs->body && !rs->raw)
 		rs->body = problem_json(rs->status, &rs->err, path);
 	if (rs->fd > 0 && !rs->body) {
@@ -171,6 +172,12 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, struct req_ctx *ctx,
 		if (!text)
 			text = pstr_dup(PSTR_LIT("{}"));
 		r = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+	} else if (rs->raw_free) {
+		/* heap text rendered for this request: MHD takes it over */
+		r = MHD_create_response_from_buffer(rs->raw_len, (void *)rs->raw,
+						    MHD_RESPMEM_MUST_FREE);
+		if (r)
+			rs->raw_free = false;
 	} else {
 		/* Copied: a raw body may live in a per-thread buffer that the next
 		** request on this worker reuses before MHD has sent this one. */
@@ -188,7 +195,8 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, struct req_ctx *ctx,
 				"default-src 'self'; script-src 'self'; style-src 'self'; "
 				"img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; "
 				"form-action 'self'");
-	if (!rs->raw || rs->body)
+	/* Only the embedded web assets (static, not heap) may be cached. */
+	if (!rs->raw || rs->body || rendered)
 		MHD_add_response_header(r, "Cache-Control", "no-store");
 	if (rs->set_cookie[0])
 		MHD_add_response_header(r, "Set-Cookie", rs->set_cookie);
@@ -492,6 +500,10 @@ static enum MHD_Result dispatch(struct http_server *s, struct MHD_Connection *c,
 			if (store_commit(rq.st, &rs.err) != 0) {
 				json_decref(rs.body);
 				rs.body = NULL;
+				if (rs.raw_free)
+					free((void *)rs.raw);
+				rs.raw = NULL;
+				rs.raw_free = false;
 				rs.status = status_of(rs.err.kind);
 			} else {
 				if (rq.assets_changed)

@@ -13,7 +13,10 @@
 **      one of the five, every signal has a name, a weight in 1..100 and a
 **      valid UTF-8 detail, and the JSON renders;
 **   3. as one of two observations a baseline learns from, with the fixed
-**      page judged against it: the floor stays within 0..WATCH_FLOOR_MAX.
+**      page judged against it: the floor stays within 0..WATCH_FLOOR_MAX;
+**      that baseline packed and unpacked judges the same;
+**   4. as a packed baseline (as read back from the store): refused, or
+**      usable for a sane verdict.
 **
 ** The first byte also picks the page URL (four choices, so relative links
 ** resolve differently) and, with the rest, is a URL given to
@@ -186,6 +189,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(b.min_pairwise >= 0.0 && b.min_pairwise <= 1.0);
 	watch_judge(&b, &fixed_f[data[0] % 4], &v);
 	check_verdict(&v);
+
+	/* 4: the learned baseline packed and unpacked is the same baseline;
+	** and the raw input as a packed baseline is refused or usable. */
+	unsigned char *packed = NULL;
+	size_t plen = 0;
+	CHECK(watch_baseline_pack(&b, &packed, &plen, &err) == 0);
+	struct watch_baseline back;
+	CHECK(watch_baseline_unpack(packed, plen, &back, &err) == 0);
+	struct watch_verdict v2;
+	watch_judge(&back, &fixed_f[data[0] % 4], &v2);
+	CHECK(v2.score == v.score && v2.nsig == v.nsig);
+	watch_baseline_free(&back);
+	free(packed);
+	if (watch_baseline_unpack(data, size, &back, &err) == 0) {
+		watch_judge(&back, &fixed_f[0], &v2);
+		check_verdict(&v2);
+		watch_baseline_free(&back);
+	}
 	watch_baseline_free(&b);
 	watch_features_free(&f);
 	return 0;

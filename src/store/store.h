@@ -433,4 +433,86 @@ int store_webhook_insert(struct store *st, struct store_webhook *w, struct perr 
 int store_webhook_delete(struct store *st, int64_t id, struct perr *err);
 int store_webhook_list(struct store *st, store_webhook_fn fn, void *ud, struct perr *err);
 
+/* ------------------------------------------------------------ website watch */
+
+/* A watched site: one per URL asset. Text and blob pointers point into the
+** statement's row and are valid only during the callback (or until the next
+** store call, for store_watch_get); copy what must live longer. */
+struct store_watch_site {
+	int64_t id, asset_id, org_id;
+	char url[2048];
+	int64_t interval_s;
+	bool enabled;
+	int64_t next_due_ms, last_check_ms;
+	char state[16];        /* learning, ok, alert, down */
+	int64_t ok_streak;
+	int64_t incident_id;   /* 0 = none */
+	char alert_kind[32];
+	int64_t missed_ms;
+	const char *samples;   /* JSON array of body hashes */
+	const void *baseline;  /* packed baseline, or NULL */
+	size_t baseline_len;
+	char last_good[72];
+	const char *dns_expected;  /* JSON or NULL */
+	bool dns_declared;
+	const char *cert_expected; /* JSON or NULL */
+	int64_t checks;
+	int64_t created_ms, updated_ms;
+	/* joined */
+	char org_name[256];
+	char province[64];
+};
+typedef int (*store_watch_site_fn)(void *ud, const struct store_watch_site *w);
+
+/* Give every URL asset without a site one, due at a random point of its
+** first interval (so a bulk import does not check everything at once).
+** *added gets the number of new sites. */
+int store_watch_sync(struct store *st, int64_t now_ms, int64_t interval_s, int64_t *added,
+		     struct perr *err);
+/* Enabled sites due at now_ms, most overdue first, at most limit. */
+int store_watch_due(struct store *st, int64_t now_ms, int64_t limit, store_watch_site_fn fn,
+		    void *ud, struct perr *err);
+/* Sites (of org_id, or all when 0; of state, or all when NULL), by id
+** after after_id. */
+int store_watch_list(struct store *st, int64_t org_id, const char *province, const char *state,
+		     int64_t after_id, int64_t limit, store_watch_site_fn fn, void *ud,
+		     struct perr *err);
+int store_watch_get(struct store *st, int64_t id, store_watch_site_fn fn, void *ud,
+		    struct perr *err);
+/* Write the monitor's view of the site after a check: every field of w but
+** url, asset_id, org_id, interval_s, enabled and created_ms. */
+int store_watch_save(struct store *st, const struct store_watch_site *w, struct perr *err);
+/* Analyst settings: interval_s (0 = keep), enabled (-1 = keep). */
+int store_watch_configure(struct store *st, int64_t id, int64_t interval_s, int enabled,
+			  int64_t now_ms, struct perr *err);
+/* Enabled sites whose check is more than twice their interval late and not
+** yet reported as missed. */
+int store_watch_missed(struct store *st, int64_t now_ms, int64_t limit, store_watch_site_fn fn,
+		       void *ud, struct perr *err);
+/* Counts of sites per state (learning, ok, alert, down) and of missed ones. */
+int store_watch_counts(struct store *st, int64_t counts[5], struct perr *err);
+
+struct store_watch_check {
+	int64_t id, site_id, ts_ms;
+	char outcome[16];     /* ok, learning, changed, alert, down, error */
+	int64_t http_status;
+	int64_t score;
+	char severity[12];
+	char body_sha256[72];
+	int64_t duration_ms;
+	const char *detail;   /* JSON text */
+};
+typedef int (*store_watch_check_fn)(void *ud, const struct store_watch_check *c);
+int store_watch_check_insert(struct store *st, struct store_watch_check *c, struct perr *err);
+/* Newest first, before before_id (0 = from the newest). */
+int store_watch_checks(struct store *st, int64_t site_id, int64_t before_id, int64_t limit,
+		       store_watch_check_fn fn, void *ud, struct perr *err);
+int store_watch_posture_insert(struct store *st, int64_t site_id, int64_t ts_ms,
+			       const char *grade, int64_t score, const char *detail,
+			       struct perr *err);
+/* The latest posture of the site: grade, score and detail (JSON, heap,
+** caller frees); NOTFOUND when never graded. */
+int store_watch_posture_get(struct store *st, int64_t site_id, char grade[8], int64_t *score,
+			    char **detail, int64_t *ts_ms, struct perr *err);
+
 #endif

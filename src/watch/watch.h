@@ -177,6 +177,15 @@ struct watch_baseline {
 int watch_learn(const struct watch_features *obs, size_t n, struct watch_baseline *b,
 		struct perr *err);
 void watch_baseline_free(struct watch_baseline *b);
+/* The baseline as self-contained bytes for the store (pack.c): *out is heap
+** memory the caller frees. Unpack refuses (PERR_INVALID) bytes that are not
+** an intact version-1 packing, so a damaged row means learning again, never
+** judging against garbage; b must be freed with watch_baseline_free() after
+** success (it is left empty on failure). */
+int watch_baseline_pack(const struct watch_baseline *b, unsigned char **out, size_t *len,
+			struct perr *err);
+int watch_baseline_unpack(const void *data, size_t len, struct watch_baseline *b,
+			  struct perr *err);
 /* Text similarity of f to the baseline with the volatile shingles left out:
 ** Jaccard(f - volatile, stable). */
 double watch_baseline_similarity(const struct watch_baseline *b, const struct watch_features *f);

@@ -484,6 +484,54 @@ static void verdict_json(void **state)
 	assert_int_equal(e.kind, PERR_INVALID);
 }
 
+/* The monitor stores baselines packed: unpacked, a baseline judges exactly
+** as before; damaged bytes are refused, never trusted. */
+static void baseline_packing(void **state)
+{
+	(void)state;
+	const char *pages[2] = { PAGE("Ministry of Roads", TEXT "<p>News of Monday</p>"),
+				 PAGE("Ministry of Roads", TEXT "<p>News of Tuesday</p>") };
+	struct watch_features obs[2], now;
+	extract(pages[0], &obs[0]);
+	extract(pages[1], &obs[1]);
+	extract(PAGE("Hacked by X", "<h1>Hacked by X</h1><script src=\"https://evil.example/x.js\">"
+			"</script>"), &now);
+	struct watch_baseline b, back;
+	struct perr e;
+	assert_int_equal(watch_learn(obs, 2, &b, &e), 0);
+	unsigned char *packed;
+	size_t len;
+	assert_int_equal(watch_baseline_pack(&b, &packed, &len, &e), 0);
+	assert_int_equal(watch_baseline_unpack(packed, len, &back, &e), 0);
+	struct watch_verdict v1, v2;
+	watch_judge(&b, &now, &v1);
+	watch_judge(&back, &now, &v2);
+	assert_true(v1.score >= 60);
+	assert_int_equal(v1.score, v2.score);
+	assert_int_equal(v1.nsig, v2.nsig);
+	for (size_t i = 0; i < v1.nsig; i++)
+		assert_string_equal(v1.sig[i].name, v2.sig[i].name);
+	watch_judge(&back, &obs[1], &v2);
+	assert_string_equal(v2.severity, "none");
+	watch_baseline_free(&back);
+	/* cut short, one byte flipped in the magic, trailing garbage */
+	assert_int_equal(watch_baseline_unpack(packed, len - 3, &back, &e), -1);
+	assert_int_equal(e.kind, PERR_INVALID);
+	packed[0] ^= 1;
+	assert_int_equal(watch_baseline_unpack(packed, len, &back, &e), -1);
+	packed[0] ^= 1;
+	unsigned char *longer = malloc(len + 1);
+	memcpy(longer, packed, len);
+	longer[len] = 7;
+	assert_int_equal(watch_baseline_unpack(longer, len + 1, &back, &e), -1);
+	free(longer);
+	free(packed);
+	watch_baseline_free(&b);
+	watch_features_free(&obs[0]);
+	watch_features_free(&obs[1]);
+	watch_features_free(&now);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -491,7 +539,7 @@ int main(void)
 		cmocka_unit_test(features),	   cmocka_unit_test(hostile_bodies),
 		cmocka_unit_test(learning),	   cmocka_unit_test(each_signal),
 		cmocka_unit_test(weak_signatures), cmocka_unit_test(signature_file),
-		cmocka_unit_test(verdict_json),
+		cmocka_unit_test(verdict_json),     cmocka_unit_test(baseline_packing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

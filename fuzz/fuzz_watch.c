@@ -17,6 +17,7 @@
 **      that baseline packed and unpacked judges the same;
 **   4. as a packed baseline (as read back from the store): refused, or
 **      usable for a sane verdict.
+** The page's text is also diffed against the fixed page's (evidence diff).
 **
 ** The first byte also picks the page URL (four choices, so relative links
 ** resolve differently) and, with the rest, is a URL given to
@@ -178,6 +179,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct watch_verdict v;
 	watch_judge(&fixed_base, &f, &v);
 	check_verdict(&v);
+	/* the evidence diff against the fixed page's text stays in its buffer */
+	struct pbuf d;
+	pbuf_init(&d, 1 << 16);
+	CHECK(watch_text_diff(fixed_f[0].text, fixed_f[0].text_len, f.text, f.text_len, &d, &err) == 0);
+	CHECK(d.len <= (1 << 16));
+	pbuf_free(&d);
 
 	/* 3: an observation to learn from, the fixed page judged against it. */
 	struct watch_features obs[2];

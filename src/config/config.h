@@ -48,6 +48,23 @@ struct config {
 	int64_t sla_ack[4];      /* sla.{low,medium,high,critical}_ack: seconds */
 	int64_t sla_contain[4];  /* sla.{low,medium,high,critical}_contain: seconds */
 	int64_t evidence_max;    /* evidence.max_size: bytes */
+
+	bool watch_enabled;          /* watch.enabled: serve runs the monitor */
+	int64_t watch_interval;      /* watch.interval: seconds, default per site */
+	int64_t watch_parallel;      /* watch.parallel: transfers at once */
+	int64_t watch_connect_timeout; /* watch.connect_timeout: seconds */
+	int64_t watch_timeout;       /* watch.timeout: seconds per check */
+	int64_t watch_body_max;      /* watch.body_max: bytes */
+	int64_t watch_max_redirects; /* watch.max_redirects */
+	char watch_dns_servers[256]; /* watch.dns_servers: "" = system resolver */
+	int64_t watch_dns_auth_port; /* watch.dns_auth_port */
+	int64_t watch_dns_timeout;   /* watch.dns_timeout: milliseconds */
+	char watch_ca_file[512];     /* watch.ca_file: "" = system CAs */
+	int64_t watch_samples;       /* watch.samples: pages the baseline learns from */
+	int64_t watch_recover_after; /* watch.recover_after: matching checks to recover */
+	int64_t watch_workers;       /* watch.workers: analysis threads, 0 = cores */
+	int64_t watch_batch;         /* watch.batch: sites per pass */
+	int64_t watch_posture_every; /* watch.posture_every: seconds between grades */
 };
 
 /* Fill cfg with every default. */

@@ -230,6 +230,14 @@ int watch_signatures_scan(const char *title, const char *text, size_t text_len,
 ** one '0', ASCII punctuation as space. NULL on out of memory. */
 char *watch_fold(const char *s, size_t n, bool digits, size_t *outlen);
 
+/* A unified diff of two visible texts, by sentence (diff.c), appended to
+** out: "--- before", "+++ after", then "@@" hunks of ' ', '-' and '+' lines
+** with two sentences of context. Texts too different to align within the
+** edit cap come out as all removed, all added. Output stops quietly at
+** out's max. 0, or -1 on out of memory. */
+int watch_text_diff(const char *before, size_t nbefore, const char *after, size_t nafter,
+		    struct pbuf *out, struct perr *err);
+
 /* ------------------------------------------------------------ one call */
 
 struct watch_page {

@@ -532,6 +532,39 @@ static void baseline_packing(void **state)
 	watch_features_free(&now);
 }
 
+/* The evidence diff shows the sentences that went and came, with context,
+** and a page replaced whole as all removed, all added. */
+static void text_diff(void **state)
+{
+	(void)state;
+	const char *before = "Welcome to the ministry. Our mission is roads. News one. News two. "
+			     "Contact us at the office. Opening hours are nine to five.";
+	const char *after = "Welcome to the ministry. Our mission is roads. News zero. News one. "
+			    "News two. Contact us at the office. Opening hours are nine to five.";
+	struct pbuf out;
+	struct perr e;
+	pbuf_init(&out, 1 << 16);
+	assert_int_equal(watch_text_diff(before, strlen(before), after, strlen(after), &out, &e), 0);
+	assert_non_null(strstr(out.ptr, "--- before\n+++ after\n@@\n"));
+	assert_non_null(strstr(out.ptr, "\n+News zero.\n"));
+	assert_non_null(strstr(out.ptr, "\n News one.\n"));
+	assert_null(strstr(out.ptr, "-News"));
+	assert_null(strstr(out.ptr, "Opening hours")); /* beyond the context */
+	pbuf_reset(&out);
+	const char *hacked = "Hacked by Team X! We were here. \xd9\x87\xda\xa9 \xd8\xb4\xd8\xaf\xd8\x9f";
+	assert_int_equal(watch_text_diff(before, strlen(before), hacked, strlen(hacked), &out, &e), 0);
+	assert_non_null(strstr(out.ptr, "\n-Welcome to the ministry.\n"));
+	assert_non_null(strstr(out.ptr, "\n+Hacked by Team X!\n"));
+	assert_non_null(strstr(out.ptr, "\n+\xd9\x87\xda\xa9 \xd8\xb4\xd8\xaf\xd8\x9f\n"));
+	/* bounded output: a small buffer is filled, never overrun */
+	struct pbuf small;
+	pbuf_init(&small, 40);
+	assert_int_equal(watch_text_diff(before, strlen(before), hacked, strlen(hacked), &small, &e), 0);
+	assert_true(small.len <= 40);
+	pbuf_free(&small);
+	pbuf_free(&out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -540,6 +573,7 @@ int main(void)
 		cmocka_unit_test(learning),	   cmocka_unit_test(each_signal),
 		cmocka_unit_test(weak_signatures), cmocka_unit_test(signature_file),
 		cmocka_unit_test(verdict_json),     cmocka_unit_test(baseline_packing),
+		cmocka_unit_test(text_diff),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

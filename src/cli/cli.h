@@ -81,5 +81,10 @@ int cmd_rota_add(struct cli *c, int argc, char **argv);
 int cmd_route_add(struct cli *c, int argc, char **argv);
 int cmd_user_email(struct cli *c, int argc, char **argv);
 int cmd_watch_analyze(struct cli *c, int argc, char **argv);
+int cmd_watch_run(struct cli *c, int argc, char **argv);
+int cmd_watch_sites(struct cli *c, int argc, char **argv);
+int cmd_watch_checks(struct cli *c, int argc, char **argv);
+int cmd_watch_set(struct cli *c, int argc, char **argv);
+int cmd_watch_accept(struct cli *c, int argc, char **argv);
 
 #endif

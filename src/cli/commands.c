@@ -27,6 +27,7 @@
 #include "http/http.h"
 #include "identity/identity.h"
 #include "incident/incident.h"
+#include "monitor/monitor.h"
 #include "notify/notify.h"
 
 /* ------------------------------------------------------------- helpers */
@@ -830,7 +831,14 @@ static int cmd_serve(struct cli *c, int argc, char **argv)
 		notify_stop(nw);
 		return cli_fail(&err);
 	}
+	struct monitor *mon = NULL;
+	if (c->cfg.watch_enabled && monitor_start(&c->cfg, c->db_path, &mon, &err) != 0) {
+		incident_sla_stop(sla);
+		notify_stop(nw);
+		return cli_fail(&err);
+	}
 	if (http_start(&c->cfg, c->db_path, &srv, &err) != 0) {
+		monitor_stop(mon);
 		incident_sla_stop(sla);
 		notify_stop(nw);
 		return cli_fail(&err);
@@ -859,6 +867,8 @@ static int cmd_serve(struct cli *c, int argc, char **argv)
 		break;
 	}
 	http_stop(srv, 10000);
+	/* a pass in flight finishes first (at most watch.timeout for its fetches) */
+	monitor_stop(mon);
 	incident_sla_stop(sla);
 	notify_stop(nw);
 	constituency_index_shutdown();
@@ -941,6 +951,16 @@ const struct cli_cmd cli_cmds[] = {
 	{ "webhook rm", cmd_webhook_rm, "ID", "remove a webhook" },
 	{ "watch analyze", cmd_watch_analyze, "BASE.html... -- NEW.html [--url URL]",
 	  "judge a page against a baseline learned from earlier copies (JSON verdict)" },
+	{ "watch run", cmd_watch_run, "[--once] [--all]",
+	  "run the website monitor in the foreground (--once: one pass and its counts; "
+	  "--all: every site, due or not)" },
+	{ "watch sites", cmd_watch_sites, "[--org ID] [--state learning|ok|alert|down]",
+	  "list watched websites (one per URL asset)" },
+	{ "watch checks", cmd_watch_checks, "SITE [--limit N]", "a website's newest checks (JSON)" },
+	{ "watch set", cmd_watch_set, "SITE [--interval SECONDS] [--enable|--disable]",
+	  "set a website's check interval, pause or resume it" },
+	{ "watch accept", cmd_watch_accept, "SITE",
+	  "accept a website's current page as its new baseline (a redesign)" },
 	{ NULL, NULL, NULL, NULL },
 };
 

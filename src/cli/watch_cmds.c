@@ -1,7 +1,10 @@
 /*
-** watch_cmds.c — `parapet watch analyze BASE.html... -- NEW.html [--url URL]`:
-** the website watch's content analysis, offline, on files.
+** watch_cmds.c — the website watch on the command line: `watch analyze`
+** (the content analysis, offline, on files), `watch run` (the monitor in
+** the foreground; --once for one pass), and `watch sites`, `watch checks`,
+** `watch set` and `watch accept` over the watched sites.
 **
+** For `watch analyze`:
 ** The files are read here (the analysis does no I/O) and handed to
 ** watch_analyze_pages(), the same call the monitor makes on fetched bodies,
 ** so what an analyst sees here is what the monitor would decide. The verdict
@@ -10,6 +13,7 @@
 ** unreadable files 1.
 */
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +21,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "monitor/monitor.h"
 #include "watch/watch.h"
 
 /* Base pages accepted on one command line. */
@@ -132,5 +137,219 @@ out:
 	for (int i = 0; i < nread; i++)
 		free((char *)base[i].body);
 	free((char *)page.body);
+	return rc;
+}
+
+/* ------------------------------------------------------------ the monitor */
+
+/* The blob directory beside the database (as the server has it). */
+static void blob_dir_of(const struct cli *c, char *out, size_t n)
+{
+	const char *slash = strrchr(c->db_path, '/');
+	snprintf(out, n, "%.*s/blobs", slash ? (int)(slash - c->db_path) : 1,
+		 slash ? c->db_path : ".");
+}
+
+static volatile sig_atomic_t watch_stop;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	watch_stop = 1;
+}
+
+/* `parapet watch run [--once]`: the monitor in the foreground. --once runs
+** one pass (every site due now) and prints its counts as JSON: what the
+** benchmark and scripts use. */
+int cmd_watch_run(struct cli *c, int argc, char **argv)
+{
+	bool once = cli_flag(argc, argv, "--once");
+	bool all = cli_flag(argc, argv, "--all");
+	bool bad = false;
+	char *pos[1];
+	static const char *const flags[] = { "--once", "--all", NULL };
+	if (cli_positional(argc, argv, NULL, flags, pos, 1, &bad) != 0 || bad)
+		return cli_usage_of("watch run");
+	struct store *st;
+	if (cli_open(c, &st) != 0)
+		return 1;
+	char blob_dir[1200];
+	blob_dir_of(c, blob_dir, sizeof(blob_dir));
+	signal(SIGINT, on_stop);
+	signal(SIGTERM, on_stop);
+	int rc = 0;
+	struct monitor_stats total = { 0 };
+	int64_t t0 = core_now_ms();
+	do {
+		struct perr err;
+		perr_clear(&err);
+		int64_t now = core_now_ms();
+		/* --all: as if every site were due (a full pass, for benchmarks and
+		** for checking everything after a change) */
+		if (monitor_pass(st, &c->cfg, blob_dir, now, all, &total, &err) != 0) {
+			rc = cli_fail(&err);
+			break;
+		}
+		if (!once)
+			sleep(1);
+	} while (!once && !watch_stop);
+	if (rc == 0 && once) {
+		json_t *j = json_pack("{sI sI sI sI sI sI sI sI sI sI sI sI sI sI}", "checked",
+				      (json_int_t)total.checked, "learning", (json_int_t)total.learning,
+				      "ok", (json_int_t)total.ok, "changed", (json_int_t)total.changed,
+				      "alerts", (json_int_t)total.alerts, "down", (json_int_t)total.down,
+				      "errors", (json_int_t)total.errors, "incidents",
+				      (json_int_t)total.incidents, "recovered",
+				      (json_int_t)total.recovered, "missed", (json_int_t)total.missed,
+				      "dns_changes", (json_int_t)total.dns_changes, "cert_changes",
+				      (json_int_t)total.cert_changes, "bytes", (json_int_t)total.bytes,
+				      "ms", (json_int_t)(core_now_ms() - t0));
+		cli_print_json(j);
+	}
+	store_close(st);
+	return rc;
+}
+
+static int print_site(void *ud, const struct store_watch_site *w)
+{
+	(void)ud;
+	char last[40] = "-";
+	if (w->last_check_ms)
+		core_iso8601(w->last_check_ms, last, sizeof(last));
+	printf("%lld\t%lld\t%s\t%s\t%llds\t%s%s\n", (long long)w->id, (long long)w->org_id,
+	       w->state, w->url, (long long)w->interval_s, last, w->missed_ms ? "\tMISSED" : "");
+	return 0;
+}
+
+/* `parapet watch sites [--org ID] [--state S]`: one line a site (or JSON). */
+int cmd_watch_sites(struct cli *c, int argc, char **argv)
+{
+	bool bad = false;
+	const char *org = cli_opt(argc, argv, "--org", &bad);
+	const char *state = cli_opt(argc, argv, "--state", &bad);
+	if (bad)
+		return cli_usage_of("watch sites");
+	int64_t org_id = 0;
+	if (org && cli_id(org, &org_id) != 0)
+		return 2;
+	struct store *st;
+	struct perr err;
+	if (cli_open(c, &st) != 0)
+		return 1;
+	int rc = 0;
+	if (c->json) {
+		json_t *items = json_array();
+		int64_t next;
+		if (monitor_site_list(st, NULL, org_id, state, 0, 1000000, items, &next, &err) != 0)
+			rc = cli_fail(&err);
+		else
+			cli_print_json(json_incref(items));
+		json_decref(items);
+	} else if (store_watch_list(st, org_id, NULL, state, 0, 1000000, print_site, NULL, &err) !=
+		   0) {
+		rc = cli_fail(&err);
+	}
+	store_close(st);
+	return rc;
+}
+
+/* `parapet watch checks SITE [--limit N]`: the newest checks as JSON. */
+int cmd_watch_checks(struct cli *c, int argc, char **argv)
+{
+	bool bad = false;
+	const char *limit = cli_opt(argc, argv, "--limit", &bad);
+	char *pos[2];
+	static const char *const valued[] = { "--limit", NULL };
+	int n = cli_positional(argc, argv, valued, NULL, pos, 2, &bad);
+	int64_t id, lim = 10;
+	if (bad || n != 1 || (limit && parse_i64(limit, 1, 1000, &lim) != 0))
+		return cli_usage_of("watch checks");
+	if (cli_id(pos[0], &id) != 0)
+		return 2;
+	struct store *st;
+	struct perr err;
+	if (cli_open(c, &st) != 0)
+		return 1;
+	json_t *items = json_array();
+	int rc = 0;
+	if (monitor_site_checks(st, NULL, id, 0, lim, items, &err) != 0)
+		rc = cli_fail(&err);
+	else
+		cli_print_json(json_incref(items));
+	json_decref(items);
+	store_close(st);
+	return rc;
+}
+
+/* `parapet watch set SITE [--interval SECONDS] [--enable|--disable]`. */
+int cmd_watch_set(struct cli *c, int argc, char **argv)
+{
+	bool bad = false;
+	const char *iv = cli_opt(argc, argv, "--interval", &bad);
+	bool en = cli_flag(argc, argv, "--enable"), dis = cli_flag(argc, argv, "--disable");
+	char *pos[2];
+	static const char *const valued[] = { "--interval", NULL };
+	static const char *const flags[] = { "--enable", "--disable", NULL };
+	int n = cli_positional(argc, argv, valued, flags, pos, 2, &bad);
+	int64_t id, interval = 0;
+	if (bad || n != 1 || (en && dis) || (!iv && !en && !dis))
+		return cli_usage_of("watch set");
+	if (cli_id(pos[0], &id) != 0)
+		return 2;
+	if (iv && parse_i64(iv, 30, 86400, &interval) != 0) {
+		fprintf(stderr, "parapet: --interval must be from 30 to 86400 seconds\n");
+		return 2;
+	}
+	struct store *st;
+	struct perr err;
+	if (cli_open(c, &st) != 0)
+		return 1;
+	char actor[128];
+	cli_actor(actor, sizeof(actor));
+	json_t *out = NULL;
+	int rc = store_begin(st, &err);
+	if (rc == 0 && monitor_site_configure(st, NULL, actor, id, interval, en ? 1 : dis ? 0 : -1,
+					      &out, &err) == 0 &&
+	    store_commit(st, &err) == 0) {
+		cli_print_json(out);
+	} else {
+		store_rollback(st);
+		json_decref(out);
+		rc = cli_fail(&err);
+	}
+	store_close(st);
+	return rc;
+}
+
+/* `parapet watch accept SITE`: the current page is the new baseline. */
+int cmd_watch_accept(struct cli *c, int argc, char **argv)
+{
+	bool bad = false;
+	char *pos[2];
+	int n = cli_positional(argc, argv, NULL, NULL, pos, 2, &bad);
+	int64_t id;
+	if (bad || n != 1)
+		return cli_usage_of("watch accept");
+	if (cli_id(pos[0], &id) != 0)
+		return 2;
+	struct store *st;
+	struct perr err;
+	if (cli_open(c, &st) != 0)
+		return 1;
+	char actor[128], blob_dir[1200];
+	cli_actor(actor, sizeof(actor));
+	blob_dir_of(c, blob_dir, sizeof(blob_dir));
+	int rc = 0;
+	if (store_begin(st, &err) != 0 ||
+	    monitor_accept_baseline(st, &c->cfg, blob_dir, NULL, actor, id, &err) != 0 ||
+	    store_commit(st, &err) != 0) {
+		store_rollback(st);
+		rc = cli_fail(&err);
+	} else {
+		json_t *j;
+		if (monitor_site_get(st, NULL, id, &j, &err) == 0)
+			cli_print_json(j);
+	}
+	store_close(st);
 	return rc;
 }

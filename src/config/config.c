@@ -99,8 +99,6 @@ static const struct key keys[] = {
 	  "largest evidence file accepted, bytes" },
 	{ "watch", "enabled", K_BOOL, F(watch_enabled), "true", 0, 0,
 	  "parapet serve runs the website monitor" },
-	{ "watch", "interval", K_INT, F(watch_interval), "300", 30, 86400,
-	  "seconds between checks of a new site (each site can be set apart)" },
 	{ "watch", "parallel", K_INT, F(watch_parallel), "64", 1, 4096,
 	  "website checks in flight at once" },
 	{ "watch", "connect_timeout", K_INT, F(watch_connect_timeout), "10", 1, 300,

@@ -50,7 +50,6 @@ struct config {
 	int64_t evidence_max;    /* evidence.max_size: bytes */
 
 	bool watch_enabled;          /* watch.enabled: serve runs the monitor */
-	int64_t watch_interval;      /* watch.interval: seconds, default per site */
 	int64_t watch_parallel;      /* watch.parallel: transfers at once */
 	int64_t watch_connect_timeout; /* watch.connect_timeout: seconds */
 	int64_t watch_timeout;       /* watch.timeout: seconds per check */

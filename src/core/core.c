@@ -13,6 +13,9 @@
 #include <inttypes.h>
 #include <pthread.h>
 #include <sodium.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -652,4 +655,65 @@ void plog(enum plog_level lvl, const char *fmt, ...)
 	else
 		fprintf(stderr, "%s %s %s\n", ts, names[lvl], msg);
 	pthread_mutex_unlock(&log_lock);
+}
+
+/* ------------------------------------------------------------------ blobs */
+
+int core_blob_path(const char *blob_dir, const char *sha, char *out, size_t n)
+{
+	int w = snprintf(out, n, "%s/%.2s/%s", blob_dir, sha, sha + 2);
+	return w < 0 || (size_t)w >= n ? -1 : 0;
+}
+
+/* The write goes to a temporary name and is renamed, so a crash never
+** leaves a truncated blob under a valid hash. */
+int core_blob_write(const char *blob_dir, const char *sha, const void *data, size_t len,
+		      struct perr *err)
+{
+	char dir[1200], path[1300], tmp[1400];
+	int rc = -1, fd = -1;
+	snprintf(dir, sizeof(dir), "%s/%.2s", blob_dir, sha);
+	if (core_blob_path(blob_dir, sha, path, sizeof(path)) != 0)
+		return perr_set(err, PERR_INTERNAL, NULL, "blob path too long");
+	if (access(path, F_OK) == 0)
+		return 0;
+	if ((mkdir(blob_dir, 0700) != 0 && errno != EEXIST) ||
+	    (mkdir(dir, 0700) != 0 && errno != EEXIST))
+		return perr_set(err, PERR_INTERNAL, NULL, "cannot create %s: %s", dir, strerror(errno));
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		perr_set(err, PERR_INTERNAL, NULL, "cannot write blob: %s", strerror(errno));
+		goto out;
+	}
+	const char *p = data;
+	size_t left = len;
+	while (left) {
+		ssize_t w = write(fd, p, left);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			perr_set(err, PERR_INTERNAL, NULL, "cannot write blob: %s", strerror(errno));
+			goto out;
+		}
+		p += w;
+		left -= (size_t)w;
+	}
+	if (fsync(fd) != 0 || close(fd) != 0) {
+		fd = -1;
+		perr_set(err, PERR_INTERNAL, NULL, "cannot write blob: %s", strerror(errno));
+		goto out;
+	}
+	fd = -1;
+	if (rename(tmp, path) != 0) {
+		perr_set(err, PERR_INTERNAL, NULL, "cannot store blob: %s", strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	if (rc != 0)
+		unlink(tmp);
+	return rc;
 }

@@ -138,6 +138,14 @@ void core_sha256(const void *data, size_t n, uint8_t out[32]);
 /* Lower-case hex of n bytes into out (2n+1 bytes). */
 void core_hex(const uint8_t *in, size_t n, char *out);
 
+/* Content-addressed files (evidence, fetched pages): blob_dir/ab/cdef... for
+** the hex SHA-256 "abcdef...". core_blob_path fills out (0, or -1 when n is
+** too small); core_blob_write stores data under sha unless it is there
+** already (0, or -1 with err). The caller computes sha from data. */
+int core_blob_path(const char *blob_dir, const char *sha, char *out, size_t n);
+int core_blob_write(const char *blob_dir, const char *sha, const void *data, size_t len,
+		    struct perr *err);
+
 /* ---------------------------------------------------------------- logging */
 
 enum plog_level { PLOG_DEBUG, PLOG_INFO, PLOG_WARN, PLOG_ERROR };

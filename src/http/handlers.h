@@ -31,5 +31,10 @@ int h_rule_list(struct http_req *rq, struct http_resp *rs);
 int h_rule_create(struct http_req *rq, struct http_resp *rs);
 int h_rule_delete(struct http_req *rq, struct http_resp *rs);
 int h_outbox_list(struct http_req *rq, struct http_resp *rs);
+int h_site_list(struct http_req *rq, struct http_resp *rs);
+int h_site_get(struct http_req *rq, struct http_resp *rs);
+int h_site_update(struct http_req *rq, struct http_resp *rs);
+int h_site_checks(struct http_req *rq, struct http_resp *rs);
+int h_site_accept(struct http_req *rq, struct http_resp *rs);
 
 #endif

@@ -14,6 +14,7 @@
 #include "audit/audit.h"
 #include "constituency/constituency.h"
 #include "http/handlers.h"
+#include "monitor/monitor.h"
 #include "http/http.h"
 #include "notify/notify.h"
 
@@ -118,6 +119,20 @@ static int h_metrics(struct http_req *rq, struct http_resp *rs)
 	pbuf_addf(&b, "# HELP parapet_incidents_overdue Open incidents past an SLA deadline.\n"
 		      "# TYPE parapet_incidents_overdue gauge\nparapet_incidents_overdue %lld\n",
 		  (long long)store_incident_count_overdue(rq->st, core_now_ms(), ack, contain));
+	monitor_metrics(&b);
+	int64_t wc[5];
+	struct perr we;
+	if (store_watch_counts(rq->st, wc, &we) == 0) {
+		static const char *states[4] = { "learning", "ok", "alert", "down" };
+		pbuf_adds(&b, "# HELP parapet_watch_sites Watched websites by state.\n"
+			      "# TYPE parapet_watch_sites gauge\n");
+		for (int k = 0; k < 4; k++)
+			pbuf_addf(&b, "parapet_watch_sites{state=\"%s\"} %lld\n", states[k],
+				  (long long)wc[k]);
+		pbuf_addf(&b, "# HELP parapet_watch_sites_missed Websites whose check is overdue "
+			      "by more than an interval.\n# TYPE parapet_watch_sites_missed gauge\n"
+			      "parapet_watch_sites_missed %lld\n", (long long)wc[4]);
+	}
 	rs->raw_len = b.len;
 	rs->raw = pbuf_take(&b);
 	rs->raw_free = true;
@@ -936,6 +951,14 @@ const struct route http_routes[] = {
 	  "attach evidence (the body is the file)", true },
 	{ "GET", "/api/v1/incidents/{id}/evidence/{evidence}", h_evidence_download, ALL,
 	  SCOPE_NONE, "download evidence" },
+	{ "GET", "/api/v1/sites", h_site_list, ALL, SCOPE_NONE, "list watched websites" },
+	{ "GET", "/api/v1/sites/{id}", h_site_get, ALL, SCOPE_NONE, "get a watched website" },
+	{ "PATCH", "/api/v1/sites/{id}", h_site_update, STAFF, SCOPE_NONE,
+	  "set a website's check interval or pause it" },
+	{ "GET", "/api/v1/sites/{id}/checks", h_site_checks, ALL, SCOPE_NONE,
+	  "a website's checks, newest first" },
+	{ "POST", "/api/v1/sites/{id}/baseline", h_site_accept, STAFF, SCOPE_NONE,
+	  "accept a website's current page as its new baseline" },
 	{ "GET", "/api/v1/outbox", h_outbox_list, ADMIN, SCOPE_NONE,
 	  "notifications: pending, sent, failed" },
 	{ "GET", "/api/v1/audit", h_audit_list, ADMIN, SCOPE_NONE, "read the audit log" },

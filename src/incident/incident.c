@@ -625,6 +625,27 @@ int incident_transition(struct store *st, const struct config *cfg, const struct
 	return 0;
 }
 
+int incident_detector_recovered(struct store *st, const struct config *cfg, const char *actor,
+				int64_t id, bool *moved, struct perr *err)
+{
+	struct store_incident i;
+	*moved = false;
+	if (incident_get(st, NULL, id, &i, err) != 0)
+		return -1;
+	/* Settled by people already (recovered, closed, rejected, merged): the
+	** detector has nothing to add. */
+	if (strcmp(i.status, "new") != 0 && strcmp(i.status, "triaged") != 0 &&
+	    strcmp(i.status, "in_progress") != 0 && strcmp(i.status, "contained") != 0)
+		return 0;
+	if ((strcmp(i.status, "new") == 0 || strcmp(i.status, "triaged") == 0) &&
+	    incident_transition(st, cfg, NULL, actor, id, "in_progress", NULL, err) != 0)
+		return -1;
+	if (incident_transition(st, cfg, NULL, actor, id, "recovered", NULL, err) != 0)
+		return -1;
+	*moved = true;
+	return 0;
+}
+
 int incident_merge(struct store *st, const struct config *cfg, const struct principal *p,
 		   const char *actor, int64_t id, int64_t into, struct perr *err)
 {
@@ -858,65 +879,6 @@ static void clean_name(const char *in, char *out, size_t n)
 		pstrlcpy(out, "evidence.bin", n);
 }
 
-static int blob_path(const char *blob_dir, const char *sha, char *out, size_t n)
-{
-	int w = snprintf(out, n, "%s/%.2s/%s", blob_dir, sha, sha + 2);
-	return w < 0 || (size_t)w >= n ? -1 : 0;
-}
-
-/* Write data to its content address unless it is there already; the write
-** goes to a temporary name and is renamed, so a crash never leaves a
-** truncated blob under a valid hash. */
-static int blob_write(const char *blob_dir, const char *sha, const void *data, size_t len,
-		      struct perr *err)
-{
-	char dir[1200], path[1300], tmp[1400];
-	int rc = -1, fd = -1;
-	snprintf(dir, sizeof(dir), "%s/%.2s", blob_dir, sha);
-	if (blob_path(blob_dir, sha, path, sizeof(path)) != 0)
-		return perr_set(err, PERR_INTERNAL, NULL, "blob path too long");
-	if (access(path, F_OK) == 0)
-		return 0;
-	if ((mkdir(blob_dir, 0700) != 0 && errno != EEXIST) ||
-	    (mkdir(dir, 0700) != 0 && errno != EEXIST))
-		return perr_set(err, PERR_INTERNAL, NULL, "cannot create %s: %s", dir, strerror(errno));
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		perr_set(err, PERR_INTERNAL, NULL, "cannot write evidence: %s", strerror(errno));
-		goto out;
-	}
-	const char *p = data;
-	size_t left = len;
-	while (left) {
-		ssize_t w = write(fd, p, left);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			perr_set(err, PERR_INTERNAL, NULL, "cannot write evidence: %s", strerror(errno));
-			goto out;
-		}
-		p += w;
-		left -= (size_t)w;
-	}
-	if (fsync(fd) != 0 || close(fd) != 0) {
-		fd = -1;
-		perr_set(err, PERR_INTERNAL, NULL, "cannot write evidence: %s", strerror(errno));
-		goto out;
-	}
-	fd = -1;
-	if (rename(tmp, path) != 0) {
-		perr_set(err, PERR_INTERNAL, NULL, "cannot store evidence: %s", strerror(errno));
-		goto out;
-	}
-	rc = 0;
-out:
-	if (fd >= 0)
-		close(fd);
-	if (rc != 0)
-		unlink(tmp);
-	return rc;
-}
 
 int incident_evidence_add(struct store *st, const struct config *cfg,
 			  const struct principal *p, const char *actor, const char *blob_dir,
@@ -947,7 +909,7 @@ int incident_evidence_add(struct store *st, const struct config *cfg,
 	pstrlcpy(e.visibility, vis, sizeof(e.visibility));
 	pstrlcpy(e.author, p ? p->login : (actor ? actor : "parapet"), sizeof(e.author));
 	e.ts_ms = core_now_ms();
-	if (blob_write(blob_dir, e.sha256, data, len, err) != 0 ||
+	if (core_blob_write(blob_dir, e.sha256, data, len, err) != 0 ||
 	    store_evidence_insert(st, &e, err) != 0)
 		return -1;
 	char obj[48], after[400];
@@ -975,7 +937,7 @@ int incident_evidence_get(struct store *st, const struct principal *p, const cha
 	if (store_evidence_get(st, eid, out, NULL) != 0 || out->incident_id != id ||
 	    (strcmp(out->visibility, "internal") == 0 && p && !identity_is_staff(p)))
 		return perr_set(err, PERR_NOTFOUND, NULL, "evidence %lld not found", (long long)eid);
-	if (blob_path(blob_dir, out->sha256, path, pathsz) != 0)
+	if (core_blob_path(blob_dir, out->sha256, path, pathsz) != 0)
 		return perr_set(err, PERR_INTERNAL, NULL, "blob path too long");
 	return 0;
 }

@@ -84,6 +84,13 @@ int incident_get(struct store *st, const struct principal *p, int64_t id,
 int incident_transition(struct store *st, const struct config *cfg, const struct principal *p,
 			const char *actor, int64_t id, const char *to,
 			struct store_incident *out, struct perr *err);
+/* A detector saw the problem of incident id gone (the site matches its
+** baseline again): an open incident moves to recovered along legal steps
+** (new and triaged pass through in_progress), each recorded with actor.
+** One that people already settled is left alone (*moved false). Call in a
+** transaction. */
+int incident_detector_recovered(struct store *st, const struct config *cfg, const char *actor,
+				int64_t id, bool *moved, struct perr *err);
 /* Merge id into into: id becomes duplicate; into keeps messages, evidence and
 ** observations. */
 int incident_merge(struct store *st, const struct config *cfg, const struct principal *p,

@@ -446,6 +446,8 @@ struct store_watch_site {
 	int64_t next_due_ms, last_check_ms;
 	char state[16];        /* learning, ok, alert, down */
 	int64_t ok_streak;
+	int64_t fail_streak;   /* consecutive failed fetches */
+	int64_t posture_ms;    /* last posture grade, 0 = never */
 	int64_t incident_id;   /* 0 = none */
 	char alert_kind[32];
 	int64_t missed_ms;
@@ -464,14 +466,10 @@ struct store_watch_site {
 };
 typedef int (*store_watch_site_fn)(void *ud, const struct store_watch_site *w);
 
-/* Give every URL asset without a site one, due at a random point of its
-** first interval (so a bulk import does not check everything at once).
-** *added gets the number of new sites. */
-int store_watch_sync(struct store *st, int64_t now_ms, int64_t interval_s, int64_t *added,
-		     struct perr *err);
-/* Enabled sites due at now_ms, most overdue first, at most limit. */
-int store_watch_due(struct store *st, int64_t now_ms, int64_t limit, store_watch_site_fn fn,
-		    void *ud, struct perr *err);
+/* Enabled sites due by due_ms and not checked since checked_before (so a
+** pass sees each site once), most overdue first, at most limit. */
+int store_watch_due(struct store *st, int64_t due_ms, int64_t checked_before, int64_t limit,
+		    store_watch_site_fn fn, void *ud, struct perr *err);
 /* Sites (of org_id, or all when 0; of state, or all when NULL), by id
 ** after after_id. */
 int store_watch_list(struct store *st, int64_t org_id, const char *province, const char *state,
@@ -489,6 +487,8 @@ int store_watch_configure(struct store *st, int64_t id, int64_t interval_s, int 
 ** yet reported as missed. */
 int store_watch_missed(struct store *st, int64_t now_ms, int64_t limit, store_watch_site_fn fn,
 		       void *ud, struct perr *err);
+/* Flag a site's check as missed at now_ms (cleared by its next check). */
+int store_watch_mark_missed(struct store *st, int64_t id, int64_t now_ms, struct perr *err);
 /* Counts of sites per state (learning, ok, alert, down) and of missed ones. */
 int store_watch_counts(struct store *st, int64_t counts[5], struct perr *err);
 

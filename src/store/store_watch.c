@@ -17,7 +17,7 @@
 	"w.id, w.asset_id, w.org_id, w.url, w.interval_s, w.enabled, w.next_due_ms, "          \
 	"w.last_check_ms, w.state, w.ok_streak, w.incident_id, w.alert_kind, w.missed_ms, "     \
 	"w.samples, w.baseline, w.last_good, w.dns_expected, w.dns_declared, w.cert_expected, " \
-	"w.checks, w.created_ms, w.updated_ms, o.name, o.province"
+	"w.checks, w.created_ms, w.updated_ms, o.name, o.province, w.fail_streak, w.posture_ms"
 #define SITE_FROM " FROM watch_site w JOIN org o ON o.id = w.org_id"
 
 static void site_from(sqlite3_stmt *s, void *out)
@@ -49,6 +49,8 @@ static void site_from(sqlite3_stmt *s, void *out)
 	w->updated_ms = sqlite3_column_int64(s, 21);
 	sq_col_text(s, 22, w->org_name, sizeof(w->org_name));
 	sq_col_text(s, 23, w->province, sizeof(w->province));
+	w->fail_streak = sqlite3_column_int64(s, 24);
+	w->posture_ms = sqlite3_column_int64(s, 25);
 }
 
 /* The row callbacks: the site struct is large (URL and names inline), so it
@@ -65,34 +67,17 @@ static int site_row(sqlite3_stmt *s, void *ctx)
 	return r;
 }
 
-int store_watch_sync(struct store *st, int64_t now_ms, int64_t interval_s, int64_t *added,
-		     struct perr *err)
-{
-	*added = 0;
-	sqlite3_stmt *s = sq_prep(st,
-		"INSERT INTO watch_site(asset_id, org_id, url, interval_s, next_due_ms, created_ms, "
-		"updated_ms) SELECT a.id, a.org_id, a.value, ?2, ?1 + abs(random() % (?2 * 1000)), ?1, ?1 "
-		"FROM asset a WHERE a.type = 'url' AND NOT EXISTS "
-		"(SELECT 1 FROM watch_site w WHERE w.asset_id = a.id)", err);
-	if (!s)
-		return -1;
-	sqlite3_bind_int64(s, 1, now_ms);
-	sqlite3_bind_int64(s, 2, interval_s);
-	if (sq_exec_step(st, s, err, "watch sites") != 0)
-		return -1;
-	*added = sqlite3_changes(st->db);
-	return 0;
-}
-
-int store_watch_due(struct store *st, int64_t now_ms, int64_t limit, store_watch_site_fn fn,
-		    void *ud, struct perr *err)
+int store_watch_due(struct store *st, int64_t due_ms, int64_t checked_before, int64_t limit,
+		    store_watch_site_fn fn, void *ud, struct perr *err)
 {
 	sqlite3_stmt *s = sq_prep(st, "SELECT " SITE_COLS SITE_FROM
-		" WHERE w.enabled = 1 AND w.next_due_ms <= ? ORDER BY w.next_due_ms LIMIT ?", err);
+		" WHERE w.enabled = 1 AND w.next_due_ms <= ? AND w.last_check_ms < ?"
+		" ORDER BY w.next_due_ms LIMIT ?", err);
 	if (!s)
 		return -1;
-	sqlite3_bind_int64(s, 1, now_ms);
-	sqlite3_bind_int64(s, 2, limit);
+	sqlite3_bind_int64(s, 1, due_ms);
+	sqlite3_bind_int64(s, 2, checked_before);
+	sqlite3_bind_int64(s, 3, limit);
 	struct cb c = { (void *)fn, ud };
 	return sq_each_row(st, s, site_row, &c, err, "watch sites");
 }
@@ -149,7 +134,7 @@ int store_watch_save(struct store *st, const struct store_watch_site *w, struct 
 		"UPDATE watch_site SET next_due_ms = ?, last_check_ms = ?, state = ?, ok_streak = ?, "
 		"incident_id = ?, alert_kind = ?, missed_ms = ?, samples = ?, baseline = ?, "
 		"last_good = ?, dns_expected = ?, dns_declared = ?, cert_expected = ?, checks = ?, "
-		"updated_ms = ? WHERE id = ?", err);
+		"updated_ms = ?, fail_streak = ?, posture_ms = ? WHERE id = ?", err);
 	if (!s)
 		return -1;
 	sqlite3_bind_int64(s, 1, w->next_due_ms);
@@ -176,7 +161,9 @@ int store_watch_save(struct store *st, const struct store_watch_site *w, struct 
 		sqlite3_bind_null(s, 13);
 	sqlite3_bind_int64(s, 14, w->checks);
 	sqlite3_bind_int64(s, 15, w->updated_ms);
-	sqlite3_bind_int64(s, 16, w->id);
+	sqlite3_bind_int64(s, 16, w->fail_streak);
+	sqlite3_bind_int64(s, 17, w->posture_ms);
+	sqlite3_bind_int64(s, 18, w->id);
 	return sq_exec_one(st, s, err, "site");
 }
 
@@ -213,6 +200,16 @@ int store_watch_missed(struct store *st, int64_t now_ms, int64_t limit, store_wa
 	sqlite3_bind_int64(s, 2, limit);
 	struct cb c = { (void *)fn, ud };
 	return sq_each_row(st, s, site_row, &c, err, "watch sites");
+}
+
+int store_watch_mark_missed(struct store *st, int64_t id, int64_t now_ms, struct perr *err)
+{
+	sqlite3_stmt *s = sq_prep(st, "UPDATE watch_site SET missed_ms = ? WHERE id = ?", err);
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, now_ms);
+	sqlite3_bind_int64(s, 2, id);
+	return sq_exec_one(st, s, err, "site");
 }
 
 int store_watch_counts(struct store *st, int64_t counts[5], struct perr *err)

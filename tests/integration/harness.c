@@ -68,6 +68,9 @@ void h_init(void)
 	unsetenv("PARAPET_HTTP_MAX_BODY");
 	unsetenv("PARAPET_AUTH_LOGIN_MAX_FAILURES");
 	unsetenv("PARAPET_LOG_LEVEL");
+	/* The website monitor stays off unless a test turns it on: a demo URL
+	** asset must not make the suite fetch from the internet. */
+	setenv("PARAPET_WATCH_ENABLED", "false", 1);
 	signal(SIGPIPE, SIG_IGN);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	atexit(kill_live);

@@ -39,6 +39,7 @@ enum kind {
 	K_RULE_DELETE, K_REPORT, K_INC_LIST, K_INC_CREATE, K_INC_GET, K_INC_PATCH,
 	K_INC_TRANSITION, K_INC_HISTORY, K_INC_ASSIGN, K_INC_MERGE, K_INC_LINK, K_MSG_LIST,
 	K_MSG_CREATE, K_OBS_LIST, K_EV_LIST, K_EV_UPLOAD, K_EV_DOWNLOAD, K_OUTBOX,
+	K_SITE_LIST, K_SITE_GET, K_SITE_PATCH, K_SITE_CHECKS, K_SITE_ACCEPT,
 };
 
 /* Expected status per role, {own, other}: own = Org A / Tehran / the caller's
@@ -187,6 +188,20 @@ static const struct rule rules[] = {
 	/* Notifications name recipients across organisations: admin only. */
 	{ "GET", "/api/v1/outbox", K_OUTBOX,
 	  { ALL2(200), ALL2(403), ALL2(403), ALL2(403), ALL2(403), ALL2(401) } },
+	/* Watched websites: own = Org A's site, other = Org B's. A constituent
+	** sees its own; configuring and accepting a baseline is CERT staff
+	** work. No page has been fetched in the fixture, so an allowed accept
+	** is the handler's 409. */
+	{ "GET", "/api/v1/sites", K_SITE_LIST,
+	  { ALL2(200), ALL2(200), ALL2(200), ALL2(200), ALL2(200), ALL2(401) } },
+	{ "GET", "/api/v1/sites/{id}", K_SITE_GET,
+	  { ALL2(200), ALL2(200), { 200, 404 }, ALL2(200), { 200, 404 }, ALL2(401) } },
+	{ "PATCH", "/api/v1/sites/{id}", K_SITE_PATCH,
+	  { ALL2(200), ALL2(200), { 200, 404 }, ALL2(200), ALL2(403), ALL2(401) } },
+	{ "GET", "/api/v1/sites/{id}/checks", K_SITE_CHECKS,
+	  { ALL2(200), ALL2(200), { 200, 404 }, ALL2(200), { 200, 404 }, ALL2(401) } },
+	{ "POST", "/api/v1/sites/{id}/baseline", K_SITE_ACCEPT,
+	  { ALL2(409), ALL2(409), { 409, 404 }, ALL2(409), ALL2(403), ALL2(401) } },
 };
 #define NRULES (sizeof(rules) / sizeof(rules[0]))
 
@@ -209,6 +224,7 @@ static struct {
 	/* the responder's team; incidents inside (own) and outside (other) every
 	** scoped caller's reach, each with one shared evidence file */
 	int64_t team, inc[2], ev[2];
+	int64_t site[2]; /* watched websites of Org A and Org B */
 } F;
 
 static int64_t admin_call(const char *method, const char *path, const char *body, long want);
@@ -233,8 +249,10 @@ static int setup(void **state)
 	snprintf(a, sizeof(a), "%lld", (long long)F.org_a);
 	snprintf(b, sizeof(b), "%lld", (long long)F.org_b);
 	const char *assets[][3] = { { a, "cidr", "10.1.0.0/16" }, { b, "cidr", "10.2.0.0/16" },
-				    { a, "domain", "a.example" },  { b, "domain", "b.example" } };
-	for (size_t i = 0; i < 4; i++) {
+				    { a, "domain", "a.example" },  { b, "domain", "b.example" },
+				    { a, "url", "https://www.a.example/" },
+				    { b, "url", "https://www.b.example/" } };
+	for (size_t i = 0; i < 6; i++) {
 		h_cli(&p, F.dir, NULL, "asset", "add", assets[i][0], assets[i][1], assets[i][2],
 		      NULL);
 		assert_int_equal(p.status, 0);
@@ -255,6 +273,18 @@ static int setup(void **state)
 	admin_call("POST", tp, m, 204);
 	free(tp);
 	free(m);
+	/* a URL asset is a watched site from the start */
+	for (int k = 0; k < 2; k++) {
+		struct h_resp r;
+		char *sp = h_fmt("/api/v1/sites?org_id=%lld", (long long)(k ? F.org_b : F.org_a));
+		h_http(&F.srv, &r, "GET", sp, &F.admin, NULL);
+		free(sp);
+		H_STATUS(&r, 200);
+		json_t *items = json_object_get(r.json, "items");
+		assert_int_equal(json_array_size(items), 1);
+		F.site[k] = json_integer_value(json_object_get(json_array_get(items, 0), "id"));
+		h_resp_free(&r);
+	}
 	for (int k = 0; k < 2; k++) {
 		F.inc[k] = fresh_incident(k == 1);
 		struct h_resp r;
@@ -597,6 +627,20 @@ static void build(const struct rule *ru, int role, bool other, enum pass pass, c
 			      (long long)F.ev[other]);
 		break;
 	case K_OUTBOX: *path = h_fmt("/api/v1/outbox"); break;
+	case K_SITE_LIST:
+		*path = h_fmt("/api/v1/sites?org_id=%lld", (long long)org);
+		break;
+	case K_SITE_GET: *path = h_fmt("/api/v1/sites/%lld", (long long)F.site[other]); break;
+	case K_SITE_PATCH:
+		*path = h_fmt("/api/v1/sites/%lld", (long long)F.site[other]);
+		*body = h_fmt("{\"interval\":%d}", 60 + n % 100);
+		break;
+	case K_SITE_CHECKS:
+		*path = h_fmt("/api/v1/sites/%lld/checks", (long long)F.site[other]);
+		break;
+	case K_SITE_ACCEPT:
+		*path = h_fmt("/api/v1/sites/%lld/baseline", (long long)F.site[other]);
+		break;
 	}
 }
 

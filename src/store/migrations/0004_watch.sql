@@ -19,6 +19,8 @@ CREATE TABLE watch_site (
   state         TEXT NOT NULL DEFAULT 'learning'
                 CHECK (state IN ('learning', 'ok', 'alert', 'down')),
   ok_streak     INTEGER NOT NULL DEFAULT 0,   -- consecutive checks matching the baseline
+  fail_streak   INTEGER NOT NULL DEFAULT 0,   -- consecutive failed fetches (2 = outage confirmed)
+  posture_ms    INTEGER NOT NULL DEFAULT 0,   -- last posture grade
   incident_id   INTEGER REFERENCES incident(id) ON DELETE SET NULL,
   alert_kind    TEXT NOT NULL DEFAULT '',     -- kind of the open detection
   missed_ms     INTEGER NOT NULL DEFAULT 0,   -- a missed check was noticed then (0: none)
@@ -33,6 +35,19 @@ CREATE TABLE watch_site (
   updated_ms    INTEGER NOT NULL
 );
 CREATE INDEX watch_site_due ON watch_site(enabled, next_due_ms);
+
+-- Every URL asset is watched from the moment it is registered, due at a
+-- random point of its first interval so a bulk import is not checked all at
+-- once. Existing URL assets get their sites here.
+CREATE TRIGGER asset_url_watched AFTER INSERT ON asset WHEN NEW.type = 'url'
+BEGIN
+  INSERT INTO watch_site(asset_id, org_id, url, next_due_ms, created_ms, updated_ms)
+  VALUES (NEW.id, NEW.org_id, NEW.value, NEW.created_ms + abs(random() % 300000),
+          NEW.created_ms, NEW.created_ms);
+END;
+INSERT INTO watch_site(asset_id, org_id, url, next_due_ms, created_ms, updated_ms)
+  SELECT id, org_id, value, created_ms + abs(random() % 300000), created_ms, created_ms
+  FROM asset WHERE type = 'url';
 CREATE INDEX watch_site_org ON watch_site(org_id);
 
 CREATE TABLE watch_check (

@@ -1,0 +1,1299 @@
+/*
+** monitor.c — one pass of the website monitor, and the thread that runs a
+** pass every second inside `parapet serve`.
+**
+** A pass runs in four stages over a batch of due sites (monitor.h has the
+** why of each):
+**
+**   1. load     the due sites from the store, each copied into a job;
+**   2. resolve  A/AAAA of each host and NS, parent NS, MX and CAA of its
+**               domain, in two c-ares batches;
+**   3. fetch    every URL at once on one libcurl multi loop, pinned to the
+**               address resolved; each finished transfer is handed to the
+**               analysis workers (extract, judge, learn, diff) while the
+**               others are still in flight;
+**   4. decide   on this thread, in one transaction per batch: the check
+**               row, the new state and schedule, DNS and certificate
+**               changes (judged against the constituency: an address or a
+**               name server the organisation does not own is a hijack), the
+**               incident report and automatic recovery.
+**
+** Only stage 4 writes the store, on the caller's connection; the workers
+** touch nothing but their job and the blob directory.
+*/
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "constituency/constituency.h"
+#include "dns/dns.h"
+#include "fetch/fetch.h"
+#include "incident/incident.h"
+#include "monitor/monitor.h"
+#include "watch/watch.h"
+
+#define ACTOR "parapet-watch"
+#define RETRY_MS 30000        /* a first failed fetch is tried again this soon */
+#define DIFF_MAX (32u << 10)  /* bytes of text diff kept in the evidence */
+#define BLOB_READ_MAX (64u << 20)
+
+/* Process-wide counters for /metrics. */
+static atomic_llong m_checks, m_alerts, m_down, m_missed, m_incidents, m_recovered, m_passes;
+static atomic_llong m_bytes, m_dns_changes, m_cert_changes;
+
+struct job {
+	/* the site, as loaded (pointers are this job's copies) */
+	struct store_watch_site site;
+	char *samples;
+	unsigned char *baseline;
+	size_t baseline_len;
+	char *dns_expected, *cert_expected;
+	char host[WATCH_HOST_MAX], domain[WATCH_HOST_MAX];
+	bool host_is_ip;
+	char pin[64];
+	struct dns_result dns;
+	bool dns_asked;
+	/* the fetch, copied out of its result */
+	json_t *fetch_json;
+	enum fetch_err ferr;
+	char ferrmsg[256];
+	long status;
+	char final_host[WATCH_HOST_MAX];
+	bool have_cert;
+	char cert_sha[65], spki[65], issuer[512];
+	int64_t cert_not_after;
+	bool cert_valid;
+	struct pbuf body;
+	int64_t elapsed_ms;
+	/* the analysis (worker) */
+	char body_sha[65];
+	bool judged;
+	struct watch_verdict v;
+	json_t *before, *after; /* feature summaries for evidence */
+	unsigned char *new_baseline;
+	size_t new_baseline_len;
+	char *new_samples;
+	char *diff;
+	char werr[256];
+};
+
+/* ------------------------------------------------------------- job queue */
+
+struct queue {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct job **v;
+	size_t head, tail, cap;
+	bool closed;
+	const struct config *cfg;
+	const char *blob_dir;
+};
+
+static void queue_push(struct queue *q, struct job *j)
+{
+	pthread_mutex_lock(&q->mu);
+	q->v[q->tail++] = j; /* cap is the batch size: never overflows */
+	pthread_cond_signal(&q->cv);
+	pthread_mutex_unlock(&q->mu);
+}
+
+static struct job *queue_pop(struct queue *q)
+{
+	pthread_mutex_lock(&q->mu);
+	while (q->head == q->tail && !q->closed)
+		pthread_cond_wait(&q->cv, &q->mu);
+	struct job *j = q->head < q->tail ? q->v[q->head++] : NULL;
+	pthread_mutex_unlock(&q->mu);
+	return j;
+}
+
+/* ---------------------------------------------------------------- blobs */
+
+static void sha_hex(const void *data, size_t n, char out[65])
+{
+	uint8_t d[32];
+	core_sha256(data, n, d);
+	core_hex(d, 32, out);
+}
+
+/* Read blob sha into a new pbuf; -1 when missing or unreadable. */
+static int blob_read(const char *blob_dir, const char *sha, struct pbuf *out)
+{
+	char path[1400];
+	pbuf_init(out, BLOB_READ_MAX);
+	if (core_blob_path(blob_dir, sha, path, sizeof(path)) != 0)
+		return -1;
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return -1;
+	char buf[65536];
+	size_t n;
+	int rc = 0;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		if (pbuf_add(out, buf, n) != 0) {
+			rc = -1;
+			break;
+		}
+	if (ferror(f))
+		rc = -1;
+	fclose(f);
+	if (rc)
+		pbuf_free(out);
+	return rc;
+}
+
+/* ------------------------------------------------------------- analysis */
+
+static json_t *set_json(const struct watch_set *s)
+{
+	json_t *a = json_array();
+	for (uint32_t i = 0; i < s->n; i++)
+		json_array_append_new(a, json_string(s->v[i]));
+	return a;
+}
+
+static json_t *features_json(const struct watch_features *f)
+{
+	json_t *j = json_object();
+	json_object_set_new(j, "title", json_string(f->title));
+	json_object_set_new(j, "script_hosts", set_json(&f->script_hosts));
+	json_object_set_new(j, "iframe_hosts", set_json(&f->iframe_hosts));
+	json_object_set_new(j, "form_hosts", set_json(&f->form_hosts));
+	json_object_set_new(j, "link_hosts", set_json(&f->link_hosts));
+	json_object_set_new(j, "inline_scripts", json_integer(f->inline_hashes.n));
+	json_object_set_new(j, "refresh_host", json_string(f->refresh_host));
+	json_object_set_new(j, "script_redirect_host", json_string(f->js_host));
+	json_object_set_new(j, "links", json_integer(f->links));
+	json_object_set_new(j, "outbound_links", json_integer(f->outbound_links));
+	json_object_set_new(j, "text_bytes", json_integer((json_int_t)f->text_len));
+	return j;
+}
+
+static json_t *baseline_json(const struct watch_baseline *b)
+{
+	json_t *j = json_object();
+	json_object_set_new(j, "title", json_string(b->title));
+	json_object_set_new(j, "script_hosts", set_json(&b->script_hosts));
+	json_object_set_new(j, "iframe_hosts", set_json(&b->iframe_hosts));
+	json_object_set_new(j, "form_hosts", set_json(&b->form_hosts));
+	json_object_set_new(j, "similarity_floor", json_real(b->floor));
+	json_object_set_new(j, "learned_from", json_integer(b->n));
+	return j;
+}
+
+/* The sample hashes of a site (JSON array of strings) into v (at most max). */
+static size_t samples_parse(const char *text, char v[][65], size_t max)
+{
+	json_t *a = json_loads(text ? text : "[]", 0, NULL);
+	size_t n = 0;
+	for (size_t i = 0; a && i < json_array_size(a) && n < max; i++) {
+		const char *s = json_string_value(json_array_get(a, i));
+		if (s && strlen(s) == 64)
+			memcpy(v[n++], s, 65);
+	}
+	json_decref(a);
+	return n;
+}
+
+static char *samples_text(char v[][65], size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, json_string(v[i]));
+	char *t = json_dumps(a, JSON_COMPACT);
+	json_decref(a);
+	return t;
+}
+
+/* Learn a baseline from the sample bodies and pack it into the job. The
+** current page (cur, already extracted; borrowed) is the newest sample. */
+static int learn(struct job *j, const struct queue *q, char samples[][65], size_t n,
+		 const struct watch_features *cur, struct perr *e)
+{
+	struct watch_features *obs = calloc(n + 1, sizeof(*obs));
+	size_t k = 0; /* obs[0..k) are ours to free */
+	int rc = -1;
+	struct watch_baseline b;
+	memset(&b, 0, sizeof(b));
+	if (!obs)
+		return perr_set(e, PERR_INTERNAL, NULL, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(samples[i], j->body_sha) == 0)
+			continue;
+		struct pbuf body;
+		if (blob_read(q->blob_dir, samples[i], &body) != 0)
+			continue; /* a lost sample: learn from the others */
+		int r = watch_extract(body.ptr ? body.ptr : "", body.len, j->site.url, &obs[k], e);
+		pbuf_free(&body);
+		if (r != 0) {
+			watch_features_free(&obs[k]);
+			goto out;
+		}
+		k++;
+	}
+	obs[k] = *cur;
+	if (watch_learn(obs, k + 1, &b, e) != 0 ||
+	    watch_baseline_pack(&b, &j->new_baseline, &j->new_baseline_len, e) != 0)
+		goto out;
+	json_decref(j->before);
+	j->before = baseline_json(&b);
+	rc = 0;
+out:
+	for (size_t i = 0; i < k; i++)
+		watch_features_free(&obs[i]);
+	watch_baseline_free(&b);
+	free(obs);
+	return rc;
+}
+
+/* Worker: everything CPU-heavy about one fetched page. */
+static void analyse(struct job *j, const struct queue *q)
+{
+	struct perr e;
+	perr_clear(&e);
+	const struct config *cfg = q->cfg;
+	if (j->ferr != FETCH_OK && j->ferr != FETCH_E_CUT)
+		return;
+	const char *body = j->body.ptr ? j->body.ptr : "";
+	sha_hex(body, j->body.len, j->body_sha);
+	struct watch_features f;
+	if (watch_extract(body, j->body.len, j->site.url, &f, &e) != 0) {
+		snprintf(j->werr, sizeof(j->werr), "analysis: %.200s", e.msg);
+		watch_features_free(&f);
+		return;
+	}
+	j->after = features_json(&f);
+	char samples[21][65];
+	size_t ns = samples_parse(j->samples, samples, 20);
+	struct watch_baseline b;
+	bool have_b = j->baseline &&
+		      watch_baseline_unpack(j->baseline, j->baseline_len, &b, &e) == 0;
+	if (!have_b) {
+		/* learning (or a damaged baseline): this page joins the samples */
+		if (core_blob_write(q->blob_dir, j->body_sha, body, j->body.len, &e) != 0 ||
+		    learn(j, q, samples, ns, &f, &e) != 0) {
+			snprintf(j->werr, sizeof(j->werr), "learning: %.200s", e.msg);
+			goto out;
+		}
+		bool seen = false;
+		for (size_t i = 0; i < ns; i++)
+			seen |= strcmp(samples[i], j->body_sha) == 0;
+		if (!seen)
+			memcpy(samples[ns++], j->body_sha, 65);
+		j->new_samples = samples_text(samples, ns);
+		goto out;
+	}
+	watch_judge(&b, &f, &j->v);
+	j->judged = true;
+	j->before = baseline_json(&b);
+	if (strcmp(j->v.severity, "none") != 0 && strcmp(j->v.severity, "low") != 0) {
+		/* evidence: the page itself and what its text lost and gained
+		** against the newest sample */
+		core_blob_write(q->blob_dir, j->body_sha, body, j->body.len, &e);
+		struct pbuf prev;
+		if (ns && blob_read(q->blob_dir, samples[ns - 1], &prev) == 0) {
+			struct watch_features pf;
+			if (watch_extract(prev.ptr ? prev.ptr : "", prev.len, j->site.url, &pf, &e) == 0) {
+				struct pbuf d;
+				pbuf_init(&d, DIFF_MAX);
+				if (watch_text_diff(pf.text, pf.text_len, f.text, f.text_len, &d, &e) == 0)
+					j->diff = pbuf_take(&d);
+				pbuf_free(&d);
+			}
+			watch_features_free(&pf);
+			pbuf_free(&prev);
+		}
+	} else if (strcmp(j->v.severity, "none") == 0 && j->v.similarity < 0.98) {
+		/* The page moved on in an ordinary way (news, banners): it rolls
+		** into the samples so the baseline follows the site. */
+		bool seen = false;
+		for (size_t i = 0; i < ns; i++)
+			seen |= strcmp(samples[i], j->body_sha) == 0;
+		if (!seen && core_blob_write(q->blob_dir, j->body_sha, body, j->body.len, &e) == 0) {
+			size_t keep = (size_t)cfg->watch_samples;
+			if (ns >= keep) {
+				memmove(samples, samples + (ns - keep + 1), (keep - 1) * 65);
+				ns = keep - 1;
+			}
+			if (learn(j, q, samples, ns, &f, &e) == 0) {
+				memcpy(samples[ns++], j->body_sha, 65);
+				j->new_samples = samples_text(samples, ns);
+			}
+		}
+	}
+	watch_baseline_free(&b);
+out:
+	watch_features_free(&f);
+}
+
+static void *worker_main(void *arg)
+{
+	struct queue *q = arg;
+	struct job *j;
+	while ((j = queue_pop(q)) != NULL) {
+		analyse(j, q);
+		/* the body is no longer needed: keep memory at the pass in flight */
+		pbuf_free(&j->body);
+	}
+	return NULL;
+}
+
+/* ---------------------------------------------------------------- load */
+
+struct loader {
+	struct job *jobs;
+	size_t n, max;
+};
+
+static char *dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+static int load_site(void *ud, const struct store_watch_site *w)
+{
+	struct loader *l = ud;
+	if (l->n >= l->max)
+		return 1;
+	struct job *j = &l->jobs[l->n];
+	memset(j, 0, sizeof(*j));
+	j->site = *w;
+	j->samples = strdup(w->samples ? w->samples : "[]");
+	j->dns_expected = dup_or_null(w->dns_expected);
+	j->cert_expected = dup_or_null(w->cert_expected);
+	if (w->baseline && w->baseline_len) {
+		j->baseline = malloc(w->baseline_len);
+		if (j->baseline) {
+			memcpy(j->baseline, w->baseline, w->baseline_len);
+			j->baseline_len = w->baseline_len;
+		}
+	}
+	j->site.samples = j->samples;
+	j->site.baseline = NULL;
+	j->site.dns_expected = NULL;
+	j->site.cert_expected = NULL;
+	pbuf_init(&j->body, 1);
+	char host[WATCH_HOST_MAX];
+	if (watch_url_host(w->url, strlen(w->url), "", host) == WATCH_URL_HOST && host[0]) {
+		pstrlcpy(j->host, host, sizeof(j->host));
+		/* an address literal has no DNS to watch */
+		j->host_is_ip = strchr(host, ':') || strspn(host, "0123456789.") == strlen(host);
+		const char *d = strncmp(host, "www.", 4) == 0 ? host + 4 : host;
+		pstrlcpy(j->domain, d, sizeof(j->domain));
+	}
+	l->n++;
+	return 0;
+}
+
+static void job_free(struct job *j)
+{
+	free(j->samples);
+	free(j->baseline);
+	free(j->dns_expected);
+	free(j->cert_expected);
+	if (j->dns_asked)
+		dns_result_free(&j->dns);
+	json_decref(j->fetch_json);
+	json_decref(j->before);
+	json_decref(j->after);
+	pbuf_free(&j->body);
+	free(j->new_baseline);
+	free(j->new_samples);
+	free(j->diff);
+}
+
+/* ------------------------------------------------------------ resolve */
+
+static void resolve(const struct config *cfg, struct job *jobs, size_t n)
+{
+	const char **hosts = calloc(n ? n : 1, sizeof(*hosts));
+	const char **domains = calloc(n ? n : 1, sizeof(*domains));
+	struct dns_result *r1 = calloc(n ? n : 1, sizeof(*r1));
+	struct dns_result *r2 = calloc(n ? n : 1, sizeof(*r2));
+	size_t *idx = calloc(n ? n : 1, sizeof(*idx));
+	size_t m = 0;
+	if (!hosts || !domains || !r1 || !r2 || !idx)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		if (!jobs[i].host[0] || jobs[i].host_is_ip)
+			continue;
+		hosts[m] = jobs[i].host;
+		domains[m] = jobs[i].domain;
+		idx[m++] = i;
+	}
+	if (!m)
+		goto out;
+	struct dns_opts o = { .servers = cfg->watch_dns_servers[0] ? cfg->watch_dns_servers : NULL,
+			      .timeout_ms = (int)cfg->watch_dns_timeout,
+			      .auth_port = (int)cfg->watch_dns_auth_port };
+	struct perr e;
+	if (dns_resolve_batch(&o, hosts, m, DNS_BIT(DNS_A) | DNS_BIT(DNS_AAAA), r1, &e) != 0) {
+		plog(PLOG_WARN, "watch: DNS: %s", e.msg);
+		goto out;
+	}
+	if (dns_resolve_batch(&o, domains, m,
+			      DNS_BIT(DNS_NS) | DNS_BIT(DNS_NS_PARENT) | DNS_BIT(DNS_MX) |
+				      DNS_BIT(DNS_CAA),
+			      r2, &e) != 0) {
+		plog(PLOG_WARN, "watch: DNS: %s", e.msg);
+		for (size_t k = 0; k < m; k++)
+			dns_result_free(&r1[k]);
+		goto out;
+	}
+	for (size_t k = 0; k < m; k++) {
+		struct job *j = &jobs[idx[k]];
+		j->dns = r1[k];
+		/* the domain's records join the host's result */
+		for (int t = DNS_NS; t < DNS_NTYPES; t++) {
+			if (t == DNS_A || t == DNS_AAAA)
+				continue;
+			j->dns.rr[t] = r2[k].rr[t];
+			memset(&r2[k].rr[t], 0, sizeof(r2[k].rr[t]));
+		}
+		dns_result_free(&r2[k]);
+		j->dns_asked = true;
+		const struct dns_rrset *a = &j->dns.rr[DNS_A], *aaaa = &j->dns.rr[DNS_AAAA];
+		if (a->status == DNS_ST_OK && a->n)
+			pstrlcpy(j->pin, a->v[0], sizeof(j->pin));
+		else if (aaaa->status == DNS_ST_OK && aaaa->n)
+			pstrlcpy(j->pin, aaaa->v[0], sizeof(j->pin));
+	}
+out:
+	free(hosts);
+	free(domains);
+	free(r1);
+	free(r2);
+	free(idx);
+}
+
+/* -------------------------------------------------------------- fetch */
+
+static void fetched(struct fetch_job *fj, struct fetch_result *r, void *ud)
+{
+	struct job *j = fj->user;
+	struct queue *q = ud;
+	j->ferr = r->err;
+	pstrlcpy(j->ferrmsg, r->errmsg, sizeof(j->ferrmsg));
+	j->status = r->status;
+	if (r->final_host)
+		pstrlcpy(j->final_host, r->final_host, sizeof(j->final_host));
+	j->elapsed_ms = r->elapsed_us / 1000;
+	if (r->tls.present && r->tls.have_cert) {
+		j->have_cert = true;
+		pstrlcpy(j->cert_sha, r->tls.cert.sha256, sizeof(j->cert_sha));
+		pstrlcpy(j->spki, r->tls.cert.spki_sha256, sizeof(j->spki));
+		pstrlcpy(j->issuer, r->tls.cert.issuer ? r->tls.cert.issuer : "", sizeof(j->issuer));
+		j->cert_not_after = r->tls.cert.not_after_ms;
+		j->cert_valid = r->tls.cert_valid;
+	}
+	fetch_result_json(r, &j->fetch_json);
+	j->body = r->body;
+	memset(&r->body, 0, sizeof(r->body));
+	queue_push(q, j);
+}
+
+/* ------------------------------------------------------------- decide */
+
+static int add_signal(struct watch_verdict *v, const char *name, int weight, const char *fmt,
+		      ...) __attribute__((format(printf, 4, 5)));
+static int add_signal(struct watch_verdict *v, const char *name, int weight, const char *fmt,
+		      ...)
+{
+	if (v->nsig >= WATCH_SIGNALS_MAX)
+		return 0;
+	struct watch_signal *s = &v->sig[v->nsig++];
+	pstrlcpy(s->name, name, sizeof(s->name));
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(s->detail, sizeof(s->detail), fmt, ap);
+	va_end(ap);
+	if (!utf8_valid(s->detail, strlen(s->detail)))
+		pstrlcpy(s->detail, "(detail not shown: not UTF-8)", sizeof(s->detail));
+	s->weight = weight;
+	if (weight > v->score)
+		v->score = weight;
+	return 0;
+}
+
+static const char *severity_of(int score)
+{
+	return score >= 80 ? "critical" : score >= 60 ? "high" : score >= 30 ? "medium"
+	       : score > 0 ? "low" : "none";
+}
+
+/* The incident kind of the strongest signal. */
+static const char *kind_of(const struct watch_verdict *v)
+{
+	const struct watch_signal *best = NULL;
+	for (size_t i = 0; i < v->nsig; i++)
+		if (!best || v->sig[i].weight > best->weight)
+			best = &v->sig[i];
+	if (!best)
+		return "defacement";
+	static const struct { const char *sig, *kind; } map[] = {
+		{ "defacement_signature", "defacement" }, { "title_replaced", "defacement" },
+		{ "text_changed", "defacement" },         { "new_script_host", "injected-code" },
+		{ "new_inline_script", "injected-code" }, { "new_iframe_host", "injected-code" },
+		{ "seo_spam", "injected-code" },          { "form_action_offsite", "injected-code" },
+		{ "redirect_offsite", "redirect" },       { "http_redirect_offsite", "redirect" },
+		{ "dns_hijack", "dns-hijack" },           { "certificate_changed", "certificate-change" },
+		{ "status_changed", "outage" },
+	};
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (strcmp(best->name, map[i].sig) == 0)
+			return map[i].kind;
+	return "defacement";
+}
+
+/* Is every added address (A/AAAA) or name server (NS) owned by org? The
+** first outsider is named in out. */
+static bool dns_added_owned(struct store *st, const struct dns_change *c, int64_t org,
+			    char *out, size_t outsz)
+{
+	for (uint32_t i = 0; i < c->nadded; i++) {
+		struct lookup_result r;
+		struct perr e;
+		enum lookup_kind k = (c->type == DNS_A || c->type == DNS_AAAA) ? LOOKUP_IP
+									  : LOOKUP_DOMAIN;
+		int f = constituency_lookup(st, k, c->added[i], &r, &e);
+		if (f != 1 || r.org_id != org) {
+			pstrlcpy(out, c->added[i], outsz);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* DNS: learn the expected answers, or compare with them. Adds signals to
+** v; returns the changes as JSON (NULL when none). */
+static json_t *judge_dns(struct store *st, struct job *j, struct watch_verdict *v,
+			 struct monitor_stats *stats)
+{
+	if (!j->dns_asked)
+		return NULL;
+	json_t *obs = NULL;
+	struct perr e;
+	if (dns_result_json(&j->dns, &obs, &e) != 0)
+		return NULL;
+	bool answered = j->dns.rr[DNS_A].status == DNS_ST_OK ||
+			j->dns.rr[DNS_AAAA].status == DNS_ST_OK;
+	if (!j->dns_expected) {
+		if (answered) {
+			j->dns_expected = json_dumps(obs, JSON_COMPACT | JSON_SORT_KEYS);
+		}
+		json_decref(obs);
+		return NULL;
+	}
+	struct dns_result exp;
+	json_t *ej = json_loads(j->dns_expected, 0, NULL);
+	json_t *changes = NULL;
+	if (!ej || dns_result_from_json(ej, &exp, &e) != 0) {
+		json_decref(ej);
+		free(j->dns_expected);
+		j->dns_expected = answered ? json_dumps(obs, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+		json_decref(obs);
+		return NULL;
+	}
+	json_decref(ej);
+	struct dns_diff d;
+	if (dns_diff(&exp, &j->dns, &d) > 0) {
+		stats->dns_changes++;
+		atomic_fetch_add(&m_dns_changes, 1);
+		changes = dns_diff_json(&d);
+		bool hijack = false;
+		for (size_t k = 0; k < d.n; k++) {
+			const struct dns_change *c = &d.ch[k];
+			if (c->type != DNS_A && c->type != DNS_AAAA && c->type != DNS_NS &&
+			    c->type != DNS_NS_PARENT)
+				continue;
+			char who[DNS_VALUE_MAX];
+			if (c->nadded && !dns_added_owned(st, c, j->site.org_id, who, sizeof(who))) {
+				add_signal(v, "dns_hijack", 75,
+					   "%s of %s now includes %s, which %s does not own",
+					   dns_type_name(c->type), j->host, who, j->site.org_name);
+				hijack = true;
+			}
+		}
+		/* Inside what the organisation owns, a change is its own business:
+		** recorded, and expected from now on, unless an analyst declared
+		** the answers. A hijack stays unexpected until it is undone. */
+		if (!hijack && !j->site.dns_declared) {
+			free(j->dns_expected);
+			j->dns_expected = json_dumps(obs, JSON_COMPACT | JSON_SORT_KEYS);
+		}
+	}
+	dns_result_free(&exp);
+	json_decref(obs);
+	return changes;
+}
+
+/* Certificate: learn it, accept a renewal, flag a replacement. */
+static json_t *judge_cert(struct job *j, struct watch_verdict *v, int64_t now,
+			  struct monitor_stats *stats)
+{
+	if (!j->have_cert)
+		return NULL;
+	json_t *cur = json_pack("{ss ss ss sI sb}", "sha256", j->cert_sha, "spki", j->spki,
+				"issuer", j->issuer, "not_after", (json_int_t)j->cert_not_after,
+				"valid", j->cert_valid);
+	json_t *exp = j->cert_expected ? json_loads(j->cert_expected, 0, NULL) : NULL;
+	json_t *change = NULL;
+	const char *esha = json_string_value(json_object_get(exp, "sha256"));
+	if (exp && esha && strcmp(esha, j->cert_sha) != 0) {
+		const char *eissuer = json_string_value(json_object_get(exp, "issuer"));
+		const char *espki = json_string_value(json_object_get(exp, "spki"));
+		int64_t enot_after = json_integer_value(json_object_get(exp, "not_after"));
+		bool same_issuer = eissuer && strcmp(eissuer, j->issuer) == 0;
+		bool same_key = espki && strcmp(espki, j->spki) == 0;
+		/* Renewal: the same issuer, and either the same key or the old
+		** certificate within 30 days of its end (when ACME clients renew,
+		** often with a new key). Anything else is a replacement. */
+		bool renewal = same_issuer &&
+			       (same_key || enot_after - now < 30LL * 86400 * 1000);
+		stats->cert_changes++;
+		atomic_fetch_add(&m_cert_changes, 1);
+		change = json_pack("{sO sO sb}", "before", exp, "after", cur, "renewal", renewal);
+		if (!renewal)
+			add_signal(v, "certificate_changed", 70,
+				   "certificate replaced: %s%s", same_issuer ? "" : "new issuer ",
+				   same_key ? "" : "new key");
+	}
+	if (!exp || !esha || (change && json_is_true(json_object_get(change, "renewal")))) {
+		free(j->cert_expected);
+		j->cert_expected = json_dumps(cur, JSON_COMPACT | JSON_SORT_KEYS);
+	}
+	json_decref(exp);
+	json_decref(cur);
+	return change;
+}
+
+static int report(struct store *st, const struct config *cfg, const char *blob_dir,
+		  struct job *j, const struct watch_verdict *v, json_t *detail, bool outage,
+		  struct monitor_stats *stats, struct perr *err)
+{
+	char key[64], summary[3000], title[700];
+	snprintf(key, sizeof(key), "site:%lld", (long long)j->site.id);
+	const char *kind = outage ? "outage" : kind_of(v);
+	const struct watch_signal *best = NULL;
+	for (size_t i = 0; i < v->nsig; i++)
+		if (!best || v->sig[i].weight > best->weight)
+			best = &v->sig[i];
+	if (outage)
+		snprintf(summary, sizeof(summary), "%.2047s is unreachable: %.256s", j->site.url,
+			 j->ferrmsg[0] ? j->ferrmsg : "error status");
+	else
+		snprintf(summary, sizeof(summary), "%.2047s: %.256s", j->site.url,
+			 best ? best->detail : "page changed");
+	snprintf(title, sizeof(title), "%.32s: %.255s", kind, j->host[0] ? j->host : j->site.url);
+	char *ev = json_dumps(detail, JSON_COMPACT);
+	struct incident_report_spec spec = {
+		.org_id = j->site.org_id, .kind = kind, .key = key,
+		.severity = outage ? "medium" : v->severity, .summary = summary,
+		.evidence = ev, .title = title, .source = "monitor",
+	};
+	struct incident_report_result res;
+	int rc = incident_report(st, cfg, NULL, ACTOR, &spec, &res, err);
+	free(ev);
+	if (rc != 0)
+		return -1;
+	stats->incidents++;
+	atomic_fetch_add(&m_incidents, 1);
+	if (res.created && !outage && j->body_sha[0]) {
+		/* the page as served, for both sides to see (a download, never
+		** rendered; its hash is in every observation) */
+		struct pbuf body;
+		if (blob_read(blob_dir, j->body_sha, &body) == 0) {
+			struct store_evidence se;
+			struct perr e2;
+			if (incident_evidence_add(st, cfg, NULL, ACTOR, blob_dir, res.id, "page.html",
+						  body.ptr ? body.ptr : "", body.len, "shared", &se,
+						  &e2) != 0)
+				plog(PLOG_WARN, "watch: site %lld: evidence not stored: %s",
+				     (long long)j->site.id, e2.msg);
+			pbuf_free(&body);
+		}
+	}
+	j->site.incident_id = res.id;
+	pstrlcpy(j->site.alert_kind, kind, sizeof(j->site.alert_kind));
+	return 0;
+}
+
+static int64_t next_due(const struct store_watch_site *w, int64_t now)
+{
+	int64_t iv = w->interval_s * 1000;
+	int64_t n = w->next_due_ms + iv;
+	/* keep the phase while on time; after a stall, start from now (the
+	** missed check was flagged) rather than firing a burst of catch-ups */
+	return n > now ? n : now + iv;
+}
+
+static int decide(struct store *st, const struct config *cfg, const char *blob_dir,
+		  struct job *j, int64_t now, struct monitor_stats *stats, struct perr *err)
+{
+	struct store_watch_site *w = &j->site;
+	struct store_watch_check c;
+	memset(&c, 0, sizeof(c));
+	c.site_id = w->id;
+	c.ts_ms = now;
+	c.http_status = j->status;
+	c.duration_ms = j->elapsed_ms;
+	pstrlcpy(c.body_sha256, j->body_sha, sizeof(c.body_sha256));
+	json_t *detail = json_object();
+	json_object_set_new(detail, "url", json_string(w->url));
+	if (j->fetch_json)
+		json_object_set(detail, "fetch", j->fetch_json);
+	if (j->dns_asked) {
+		json_t *dj = NULL;
+		struct perr e;
+		if (dns_result_json(&j->dns, &dj, &e) == 0)
+			json_object_set_new(detail, "dns", dj);
+	}
+	int rc = -1;
+	w->checks++;
+	w->last_check_ms = now;
+	w->missed_ms = 0;
+	w->updated_ms = now;
+	stats->checked++;
+	atomic_fetch_add(&m_checks, 1);
+	int64_t nbytes = j->fetch_json ? json_integer_value(json_object_get(j->fetch_json,
+									    "body_bytes"))
+				       : 0;
+	stats->bytes += nbytes;
+	atomic_fetch_add(&m_bytes, nbytes);
+	struct watch_verdict v;
+	if (j->judged)
+		v = j->v;
+	else
+		memset(&v, 0, sizeof(v)), v.severity = "none";
+	bool failed = (j->ferr != FETCH_OK && j->ferr != FETCH_E_CUT) || j->status >= 500 ||
+		      j->werr[0];
+	bool fetch_failed = (j->ferr != FETCH_OK && j->ferr != FETCH_E_CUT) || j->status >= 500;
+	json_t *dns_changes = judge_dns(st, j, &v, stats);
+	json_t *cert_change = fetch_failed ? NULL : judge_cert(j, &v, now, stats);
+	if (dns_changes)
+		json_object_set_new(detail, "dns_changes", dns_changes);
+	if (cert_change)
+		json_object_set_new(detail, "certificate_change", cert_change);
+	bool dns_alert = false;
+	for (size_t i = 0; i < v.nsig; i++)
+		dns_alert |= strcmp(v.sig[i].name, "dns_hijack") == 0;
+	if (fetch_failed && dns_alert) {
+		/* The name points somewhere the organisation does not own: that
+		** is the finding, whether or not the new address answers. */
+		w->fail_streak++;
+		w->ok_streak = 0;
+		w->next_due_ms = next_due(w, now);
+		v.severity = severity_of(v.score);
+		json_t *vj = watch_verdict_json(&v);
+		if (vj)
+			json_object_set_new(detail, "verdict", vj);
+		if (j->ferrmsg[0])
+			json_object_set_new(detail, "error", json_string(j->ferrmsg));
+		c.score = v.score;
+		pstrlcpy(c.outcome, "alert", sizeof(c.outcome));
+		stats->alerts++;
+		atomic_fetch_add(&m_alerts, 1);
+		pstrlcpy(w->state, "alert", sizeof(w->state));
+		if (report(st, cfg, blob_dir, j, &v, detail, false, stats, err) != 0)
+			goto out;
+	} else if (fetch_failed) {
+		w->fail_streak++;
+		w->ok_streak = 0;
+		if (w->fail_streak < 2) {
+			/* confirm before calling it an outage */
+			pstrlcpy(c.outcome, "error", sizeof(c.outcome));
+			stats->errors++;
+			w->next_due_ms = now + (w->interval_s * 1000 < RETRY_MS ? w->interval_s * 1000
+										 : RETRY_MS);
+		} else {
+			pstrlcpy(c.outcome, "down", sizeof(c.outcome));
+			stats->down++;
+			atomic_fetch_add(&m_down, 1);
+			w->next_due_ms = next_due(w, now);
+			if (strcmp(w->state, "learning") != 0 && strcmp(w->state, "down") != 0 &&
+			    strcmp(w->state, "alert") != 0) {
+				pstrlcpy(w->state, "down", sizeof(w->state));
+				if (report(st, cfg, blob_dir, j, &v, detail, true, stats, err) != 0)
+					goto out;
+			} else if (strcmp(w->state, "down") == 0 || strcmp(w->state, "alert") == 0) {
+				if (w->fail_streak == 2 &&
+				    report(st, cfg, blob_dir, j, &v, detail, true, stats, err) != 0)
+					goto out;
+			}
+		}
+		if (j->ferrmsg[0])
+			json_object_set_new(detail, "error", json_string(j->ferrmsg));
+	} else if (j->werr[0] || (!j->judged && !j->new_baseline)) {
+		/* fetched, but the analysis failed: recorded, retried next time */
+		pstrlcpy(c.outcome, "error", sizeof(c.outcome));
+		stats->errors++;
+		json_object_set_new(detail, "error", json_string(j->werr[0] ? j->werr : "not analysed"));
+		w->next_due_ms = next_due(w, now);
+	} else if (!j->judged) {
+		/* learned (first sample, or a damaged baseline learned again) */
+		pstrlcpy(c.outcome, "learning", sizeof(c.outcome));
+		stats->learning++;
+		w->fail_streak = 0;
+		if (strcmp(w->state, "learning") == 0 || strcmp(w->state, "down") == 0)
+			pstrlcpy(w->state, "ok", sizeof(w->state));
+		w->next_due_ms = next_due(w, now);
+	} else {
+		w->fail_streak = 0;
+		w->next_due_ms = next_due(w, now);
+		/* HTTP-level signals the page analysis cannot see */
+		if (j->final_host[0] && j->host[0] && !watch_same_site(j->final_host, j->host))
+			add_signal(&v, "http_redirect_offsite", 70, "redirects to %s", j->final_host);
+		if (j->status >= 400)
+			add_signal(&v, "status_changed", 35, "answers HTTP %ld", j->status);
+		v.severity = severity_of(v.score);
+		json_t *vj = watch_verdict_json(&v);
+		if (vj)
+			json_object_set_new(detail, "verdict", vj);
+		c.score = v.score;
+		bool alert = v.score >= 30;
+		if (alert) {
+			pstrlcpy(c.outcome, "alert", sizeof(c.outcome));
+			stats->alerts++;
+			atomic_fetch_add(&m_alerts, 1);
+			w->ok_streak = 0;
+			if (j->before)
+				json_object_set(detail, "before", j->before);
+			if (j->after)
+				json_object_set(detail, "after", j->after);
+			if (j->diff)
+				json_object_set_new(detail, "text_diff", json_string(j->diff));
+			json_object_set_new(detail, "body_sha256", json_string(j->body_sha));
+			pstrlcpy(w->state, "alert", sizeof(w->state));
+			if (report(st, cfg, blob_dir, j, &v, detail, false, stats, err) != 0)
+				goto out;
+		} else {
+			pstrlcpy(c.outcome, v.score > 0 ? "changed" : "ok", sizeof(c.outcome));
+			if (v.score > 0)
+				stats->changed++;
+			else
+				stats->ok++;
+			w->ok_streak++;
+			pstrlcpy(w->last_good, j->body_sha, sizeof(w->last_good));
+		}
+	}
+	/* recovery: K checks in a row that match the baseline again */
+	if ((strcmp(w->state, "alert") == 0 || strcmp(w->state, "down") == 0) && !failed &&
+	    w->ok_streak >= cfg->watch_recover_after) {
+		if (w->incident_id) {
+			bool moved;
+			if (incident_detector_recovered(st, cfg, ACTOR, w->incident_id, &moved, err) != 0)
+				goto out;
+			if (moved) {
+				stats->recovered++;
+				atomic_fetch_add(&m_recovered, 1);
+			}
+		}
+		pstrlcpy(w->state, "ok", sizeof(w->state));
+		w->incident_id = 0;
+		w->alert_kind[0] = '\0';
+	}
+	pstrlcpy(c.severity, severity_of(v.score), sizeof(c.severity));
+	if (j->new_baseline) {
+		w->baseline = j->new_baseline;
+		w->baseline_len = j->new_baseline_len;
+	} else {
+		w->baseline = j->baseline;
+		w->baseline_len = j->baseline_len;
+	}
+	if (j->new_samples)
+		w->samples = j->new_samples;
+	w->dns_expected = j->dns_expected;
+	w->cert_expected = j->cert_expected;
+	char *dtext = json_dumps(detail, JSON_COMPACT);
+	c.detail = dtext;
+	rc = store_watch_check_insert(st, &c, err) != 0 || store_watch_save(st, w, err) != 0 ? -1 : 0;
+	free(dtext);
+out:
+	json_decref(detail);
+	return rc;
+}
+
+/* ------------------------------------------------------------------- pass */
+
+static int flag_missed(void *ud, const struct store_watch_site *w)
+{
+	struct store_watch_site **list = ud;
+	/* collected, saved after the walk (no writes while the statement runs) */
+	for (int i = 0; i < 256; i++)
+		if (!list[i]) {
+			list[i] = malloc(sizeof(*w));
+			if (list[i]) {
+				*list[i] = *w;
+				list[i]->samples = NULL;
+				list[i]->baseline = NULL;
+				list[i]->dns_expected = NULL;
+				list[i]->cert_expected = NULL;
+			}
+			return 0;
+		}
+	return 1;
+}
+
+/* Sites more than one interval late are flagged once (missed_ms) until
+** checked again. A flag is an update of that column alone. */
+static int note_missed(struct store *st, int64_t now, struct monitor_stats *stats,
+		       struct perr *err)
+{
+	struct store_watch_site *list[256] = { 0 };
+	int rc = store_watch_missed(st, now, 256, flag_missed, list, err);
+	if (rc < 0)
+		goto out;
+	rc = 0;
+	for (int i = 0; i < 256 && list[i]; i++) {
+		plog(PLOG_WARN, "watch: missed check: site %lld (%s) was due %lld s ago",
+		     (long long)list[i]->id, list[i]->url,
+		     (long long)((now - list[i]->next_due_ms) / 1000));
+		stats->missed++;
+		atomic_fetch_add(&m_missed, 1);
+		if (store_watch_mark_missed(st, list[i]->id, now, err) != 0) {
+			rc = -1;
+			break;
+		}
+	}
+out:
+	for (int i = 0; i < 256; i++)
+		free(list[i]);
+	return rc;
+}
+
+static int run_batch(struct store *st, const struct config *cfg, const char *blob_dir,
+		     int64_t now, bool all, struct monitor_stats *stats, size_t *count,
+		     struct perr *err)
+{
+	int rc = -1;
+	size_t max = (size_t)cfg->watch_batch;
+	struct loader l = { calloc(max, sizeof(struct job)), 0, max };
+	struct fetch_job *fj = calloc(max, sizeof(*fj));
+	struct queue q = { .cfg = cfg, .blob_dir = blob_dir, .v = calloc(max, sizeof(struct job *)),
+			   .cap = max };
+	pthread_t th[64];
+	int nth = 0;
+	bool qinit = false, in_tx = false;
+	*count = 0;
+	if (!l.jobs || !fj || !q.v) {
+		perr_set(err, PERR_INTERNAL, NULL, "out of memory");
+		goto out;
+	}
+	if (store_watch_due(st, all ? INT64_MAX : now, now, (int64_t)max, load_site, &l, err) < 0)
+		goto out;
+	*count = l.n;
+	if (!l.n) {
+		rc = 0;
+		goto out;
+	}
+	resolve(cfg, l.jobs, l.n);
+	for (size_t i = 0; i < l.n; i++) {
+		fj[i].url = l.jobs[i].site.url;
+		fj[i].pin_ip = l.jobs[i].pin[0] ? l.jobs[i].pin : NULL;
+		fj[i].user = &l.jobs[i];
+	}
+	pthread_mutex_init(&q.mu, NULL);
+	pthread_cond_init(&q.cv, NULL);
+	qinit = true;
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	int want = cfg->watch_workers ? (int)cfg->watch_workers : (int)(cores > 0 ? cores : 1);
+	if (want > 64)
+		want = 64;
+	for (nth = 0; nth < want; nth++)
+		if (pthread_create(&th[nth], NULL, worker_main, &q) != 0)
+			break;
+	if (!nth) {
+		perr_set(err, PERR_INTERNAL, NULL, "cannot start analysis threads");
+		goto out;
+	}
+	struct fetch_opts fo;
+	fetch_opts_default(&fo);
+	fo.max_parallel = (int)cfg->watch_parallel;
+	fo.connect_timeout_ms = (int)cfg->watch_connect_timeout * 1000;
+	fo.total_timeout_ms = (int)cfg->watch_timeout * 1000;
+	fo.body_max = (size_t)cfg->watch_body_max;
+	fo.max_redirects = cfg->watch_max_redirects ? (int)cfg->watch_max_redirects : -1;
+	fo.ca_file = cfg->watch_ca_file[0] ? cfg->watch_ca_file : NULL;
+	int fr = fetch_run(&fo, fj, l.n, fetched, &q, err);
+	pthread_mutex_lock(&q.mu);
+	q.closed = true;
+	pthread_cond_broadcast(&q.cv);
+	pthread_mutex_unlock(&q.mu);
+	for (int i = 0; i < nth; i++)
+		pthread_join(th[i], NULL);
+	nth = 0;
+	if (fr != 0)
+		goto out;
+	/* decide, one transaction for the batch (a failed site is logged and
+	** skipped: it stays due and is tried again next pass) */
+	if (store_begin(st, err) != 0)
+		goto out;
+	in_tx = true;
+	for (size_t i = 0; i < l.n; i++) {
+		struct perr e;
+		perr_clear(&e);
+		if (decide(st, cfg, blob_dir, &l.jobs[i], now, stats, &e) != 0) {
+			plog(PLOG_ERROR, "watch: site %lld: %s", (long long)l.jobs[i].site.id, e.msg);
+			store_rollback(st);
+			in_tx = false;
+			/* the others of the batch are written one by one */
+			for (size_t k = 0; k < l.n; k++) {
+				if (k == i || store_begin(st, &e) != 0)
+					continue;
+				if (decide(st, cfg, blob_dir, &l.jobs[k], now, stats, &e) != 0 ||
+				    store_commit(st, &e) != 0) {
+					store_rollback(st);
+					plog(PLOG_ERROR, "watch: site %lld: %s",
+					     (long long)l.jobs[k].site.id, e.msg);
+				}
+			}
+			break;
+		}
+	}
+	if (in_tx && store_commit(st, err) != 0)
+		goto out;
+	in_tx = false;
+	rc = 0;
+out:
+	if (in_tx)
+		store_rollback(st);
+	if (nth) {
+		pthread_mutex_lock(&q.mu);
+		q.closed = true;
+		pthread_cond_broadcast(&q.cv);
+		pthread_mutex_unlock(&q.mu);
+		for (int i = 0; i < nth; i++)
+			pthread_join(th[i], NULL);
+	}
+	if (qinit) {
+		pthread_mutex_destroy(&q.mu);
+		pthread_cond_destroy(&q.cv);
+	}
+	for (size_t i = 0; i < l.n; i++)
+		job_free(&l.jobs[i]);
+	free(l.jobs);
+	free(fj);
+	free(q.v);
+	return rc;
+}
+
+int monitor_pass(struct store *st, const struct config *cfg, const char *blob_dir,
+		 int64_t now_ms, bool all, struct monitor_stats *stats, struct perr *err)
+{
+	atomic_fetch_add(&m_passes, 1);
+	if (store_begin(st, err) != 0)
+		return -1;
+	if (note_missed(st, now_ms, stats, err) != 0) {
+		store_rollback(st);
+		return -1;
+	}
+	if (store_commit(st, err) != 0)
+		return -1;
+	/* Batches until nothing is due: each batch marks its sites checked at
+	** now_ms, which the next batch's query leaves out, so this ends. */
+	for (;;) {
+		size_t n;
+		if (run_batch(st, cfg, blob_dir, now_ms, all, stats, &n, err) != 0)
+			return -1;
+		if (n < (size_t)cfg->watch_batch)
+			break;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------ accepting */
+
+struct latest {
+	char sha[72];
+};
+
+static int take_latest(void *ud, const struct store_watch_check *c)
+{
+	struct latest *l = ud;
+	if (!l->sha[0] && c->body_sha256[0])
+		pstrlcpy(l->sha, c->body_sha256, sizeof(l->sha));
+	return 0;
+}
+
+struct site_copy {
+	struct store_watch_site w;
+	char *dns_expected, *cert_expected;
+};
+
+static int copy_site(void *ud, const struct store_watch_site *w)
+{
+	struct site_copy *s = ud;
+	s->w = *w;
+	s->dns_expected = dup_or_null(w->dns_expected);
+	s->cert_expected = dup_or_null(w->cert_expected);
+	s->w.samples = NULL;
+	s->w.baseline = NULL;
+	return 0;
+}
+
+int monitor_accept_baseline(struct store *st, const struct config *cfg, const char *blob_dir,
+			    const struct principal *p, const char *actor, int64_t site_id,
+			    struct perr *err)
+{
+	if (p && !identity_is_staff(p))
+		return perr_set(err, PERR_FORBIDDEN, NULL, "only CERT staff can accept a baseline");
+	struct site_copy s = { 0 };
+	struct latest l = { "" };
+	struct pbuf body = { 0 };
+	struct watch_features f;
+	struct watch_baseline b;
+	unsigned char *packed = NULL;
+	size_t plen = 0;
+	char *samples = NULL;
+	int rc = -1;
+	memset(&f, 0, sizeof(f));
+	memset(&b, 0, sizeof(b));
+	if (store_watch_get(st, site_id, copy_site, &s, err) != 0)
+		goto out;
+	if (p) {
+		struct target t = { s.w.org_id, s.w.province, false, 0, 0 };
+		if (identity_allow_object(p, &t, err) != 0) {
+			perr_set(err, PERR_NOTFOUND, NULL, "site not found");
+			goto out;
+		}
+	}
+	/* the newest of the last 50 checks that fetched a page */
+	if (store_watch_checks(st, site_id, 0, 50, take_latest, &l, err) != 0)
+		goto out;
+	if (!l.sha[0]) {
+		perr_set(err, PERR_CONFLICT, NULL, "no page fetched from this site yet");
+		goto out;
+	}
+	if (blob_read(blob_dir, l.sha, &body) != 0) {
+		perr_set(err, PERR_CONFLICT, NULL,
+			 "the latest page is not stored; wait for the next check and try again");
+		goto out;
+	}
+	if (watch_extract(body.ptr ? body.ptr : "", body.len, s.w.url, &f, err) != 0 ||
+	    watch_learn(&f, 1, &b, err) != 0 || watch_baseline_pack(&b, &packed, &plen, err) != 0)
+		goto out;
+	char one[1][65];
+	memcpy(one[0], l.sha, 65);
+	samples = samples_text(one, 1);
+	if (s.w.incident_id) {
+		bool moved;
+		if (incident_detector_recovered(st, cfg, actor, s.w.incident_id, &moved, err) != 0)
+			goto out;
+	}
+	s.w.baseline = packed;
+	s.w.baseline_len = plen;
+	s.w.samples = samples;
+	s.w.dns_expected = s.dns_expected;
+	s.w.cert_expected = s.cert_expected;
+	pstrlcpy(s.w.state, "ok", sizeof(s.w.state));
+	s.w.incident_id = 0;
+	s.w.alert_kind[0] = '\0';
+	s.w.ok_streak = 0;
+	pstrlcpy(s.w.last_good, l.sha, sizeof(s.w.last_good));
+	s.w.updated_ms = core_now_ms();
+	rc = store_watch_save(st, &s.w, err);
+out:
+	free(s.dns_expected);
+	free(s.cert_expected);
+	pbuf_free(&body);
+	watch_features_free(&f);
+	watch_baseline_free(&b);
+	free(packed);
+	free(samples);
+	return rc;
+}
+
+/* ----------------------------------------------------------------- thread */
+
+struct monitor {
+	pthread_t th;
+	atomic_bool stop;
+	struct config cfg;
+	struct store *st;
+	char blob_dir[1100];
+};
+
+static void *monitor_main(void *arg)
+{
+	struct monitor *m = arg;
+	while (!atomic_load(&m->stop)) {
+		struct monitor_stats s = { 0 };
+		struct perr e;
+		perr_clear(&e);
+		if (monitor_pass(m->st, &m->cfg, m->blob_dir, core_now_ms(), false, &s, &e) != 0)
+			plog(PLOG_ERROR, "watch: pass failed: %s", e.msg);
+		else if (s.checked)
+			plog(PLOG_INFO, "watch: checked %lld sites: %lld ok, %lld changed, %lld alerts, "
+					"%lld down, %lld errors, %lld learning",
+			     (long long)s.checked, (long long)s.ok, (long long)s.changed,
+			     (long long)s.alerts, (long long)s.down, (long long)s.errors,
+			     (long long)s.learning);
+		for (int i = 0; i < 10 && !atomic_load(&m->stop); i++)
+			usleep(100000);
+	}
+	return NULL;
+}
+
+int monitor_start(const struct config *cfg, const char *db_path, struct monitor **out,
+		  struct perr *err)
+{
+	*out = NULL;
+	struct monitor *m = calloc(1, sizeof(*m));
+	if (!m)
+		return perr_set(err, PERR_INTERNAL, NULL, "out of memory");
+	m->cfg = *cfg;
+	atomic_init(&m->stop, false);
+	const char *slash = strrchr(db_path, '/');
+	snprintf(m->blob_dir, sizeof(m->blob_dir), "%.*s/blobs",
+		 slash ? (int)(slash - db_path) : 1, slash ? db_path : ".");
+	if (store_open(db_path, &m->st, err) != 0) {
+		free(m);
+		return -1;
+	}
+	if (pthread_create(&m->th, NULL, monitor_main, m) != 0) {
+		store_close(m->st);
+		free(m);
+		return perr_set(err, PERR_INTERNAL, NULL, "watch: cannot start thread");
+	}
+	plog(PLOG_INFO, "watch: monitor started (%lld at once, DNS %s)",
+	     (long long)cfg->watch_parallel,
+	     cfg->watch_dns_servers[0] ? cfg->watch_dns_servers : "system");
+	*out = m;
+	return 0;
+}
+
+void monitor_stop(struct monitor *m)
+{
+	if (!m)
+		return;
+	atomic_store(&m->stop, true);
+	pthread_join(m->th, NULL);
+	store_close(m->st);
+	free(m);
+}
+
+void monitor_metrics(struct pbuf *out)
+{
+	static const struct { const char *name, *help; atomic_llong *v; } c[] = {
+		{ "parapet_watch_passes_total", "Monitor passes run.", &m_passes },
+		{ "parapet_watch_checks_total", "Website checks made.", &m_checks },
+		{ "parapet_watch_alerts_total", "Checks that raised an alert.", &m_alerts },
+		{ "parapet_watch_down_total", "Checks that found a site down (confirmed).", &m_down },
+		{ "parapet_watch_missed_total", "Checks found more than one interval late.", &m_missed },
+		{ "parapet_watch_incident_reports_total", "Incident reports made by the monitor.",
+		  &m_incidents },
+		{ "parapet_watch_recovered_total", "Incidents the monitor moved to recovered.",
+		  &m_recovered },
+		{ "parapet_watch_dns_changes_total", "DNS answers that changed.", &m_dns_changes },
+		{ "parapet_watch_cert_changes_total", "Certificates that changed.", &m_cert_changes },
+		{ "parapet_watch_bytes_total", "Page bytes fetched.", &m_bytes },
+	};
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++)
+		pbuf_addf(out, "# HELP %s %s\n# TYPE %s counter\n%s %lld\n", c[i].name, c[i].help,
+			  c[i].name, c[i].name, (long long)atomic_load(c[i].v));
+}

@@ -1,0 +1,93 @@
+/*
+** monitor.h — the website monitor: every URL asset of the constituency is
+** checked on its schedule, and what looks like an attack becomes an
+** incident through incident_report(), tracked until the site is itself
+** again.
+**
+** One pass (monitor_pass) takes the sites that are due from the store,
+** resolves their names with our own DNS client (dns module) so the address
+** checked is the one recorded, fetches them all at once (fetch module),
+** analyses the pages on worker threads (watch module: features, baseline,
+** verdict), and writes each check with its consequences in one transaction
+** per batch: the check row, the site's new state and schedule, the incident
+** report, the automatic recovery. Nothing about a site is kept in memory
+** between passes, so a restart loses nothing and 10,000 sites cost only the
+** pass in flight.
+**
+** The schedule is durable (watch_site.next_due_ms): a site keeps its phase
+** (next = previous due + interval), a first failed fetch is retried after
+** 30 s so an outage is confirmed before it is reported, and a site whose
+** check is more than one interval late is flagged as a missed check, logged
+** and counted, so a monitor that falls behind never does so silently.
+*/
+#ifndef PARAPET_MONITOR_H
+#define PARAPET_MONITOR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "config/config.h"
+#include "core/core.h"
+#include "identity/identity.h"
+#include "store/store.h"
+
+struct monitor_stats {
+	int64_t checked;     /* sites checked in the pass */
+	int64_t learning;    /* of which still learning their baseline */
+	int64_t ok, changed, alerts, down, errors;
+	int64_t incidents;   /* incident reports made (new or observation) */
+	int64_t recovered;   /* incidents moved to recovered */
+	int64_t missed;      /* sites newly flagged as missed checks */
+	int64_t dns_changes, cert_changes;
+	int64_t bytes;       /* body bytes fetched */
+};
+
+/* One pass at now_ms: flag missed checks, then check every site due (in batches of watch.batch) once. blob_dir keeps the
+** pages baselines learn from and pages that are evidence. Adds to *stats.
+** all: every enabled site, due or not (a full pass for benchmarks and after
+** a change of configuration). Returns 0, or -1 when the pass could not run
+** (store, options). */
+int monitor_pass(struct store *st, const struct config *cfg, const char *blob_dir,
+		 int64_t now_ms, bool all, struct monitor_stats *stats, struct perr *err);
+
+/* An analyst accepts the site's current page as its new baseline (a
+** legitimate redesign): the baseline is learned again from the body of the
+** latest check, the site is ok, and an open incident of the site is moved
+** to recovered. p must be CERT staff. Call in a transaction. */
+int monitor_accept_baseline(struct store *st, const struct config *cfg, const char *blob_dir,
+			    const struct principal *p, const char *actor, int64_t site_id,
+			    struct perr *err);
+
+/* ------------------------------------------------- sites for people (sites.c) */
+
+/* The site as the API and the CLI show it (a new reference). */
+json_t *monitor_site_json(const struct store_watch_site *w);
+/* Sites p may see (of org_id / state when given), by id after after_id,
+** appended to items; *next is the last id when the page is full, else 0. */
+int monitor_site_list(struct store *st, const struct principal *p, int64_t org_id,
+		      const char *state, int64_t after_id, int64_t limit, json_t *items,
+		      int64_t *next, struct perr *err);
+/* One site if p may see it (NOTFOUND otherwise, existence not revealed). */
+int monitor_site_get(struct store *st, const struct principal *p, int64_t id, json_t **out,
+		     struct perr *err);
+/* Analyst settings of a site: interval in seconds (0 = keep, else 30 to
+** 86400) and enabled (-1 = keep); audited. Call in a transaction. */
+int monitor_site_configure(struct store *st, const struct principal *p, const char *actor,
+			   int64_t id, int64_t interval_s, int enabled, json_t **out,
+			   struct perr *err);
+/* Checks of a site p may see, newest first, before before_id (0 = newest). */
+int monitor_site_checks(struct store *st, const struct principal *p, int64_t id,
+			int64_t before_id, int64_t limit, json_t *items, struct perr *err);
+
+/* The monitor thread of `parapet serve`: a pass every second (sooner when
+** kicked). db_path is opened on the thread's own connection. */
+struct monitor;
+int monitor_start(const struct config *cfg, const char *db_path, struct monitor **out,
+		  struct perr *err);
+void monitor_stop(struct monitor *m);
+/* Counters since start, for /metrics (all zero when no monitor runs). */
+void monitor_metrics(struct pbuf *out);
+
+#endif

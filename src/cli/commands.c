@@ -951,9 +951,9 @@ const struct cli_cmd cli_cmds[] = {
 	{ "webhook rm", cmd_webhook_rm, "ID", "remove a webhook" },
 	{ "watch analyze", cmd_watch_analyze, "BASE.html... -- NEW.html [--url URL]",
 	  "judge a page against a baseline learned from earlier copies (JSON verdict)" },
-	{ "watch run", cmd_watch_run, "[--once] [--all]",
-	  "run the website monitor in the foreground (--once: one pass and its counts; "
-	  "--all: every site, due or not)" },
+	{ "watch run", cmd_watch_run, "[--once [--at ISO]] [--all]",
+	  "run the website monitor in the foreground (--once: one pass and its counts, "
+	  "--at: as of that time; --all: every site, due or not)" },
 	{ "watch sites", cmd_watch_sites, "[--org ID] [--state learning|ok|alert|down]",
 	  "list watched websites (one per URL asset)" },
 	{ "watch checks", cmd_watch_checks, "SITE [--limit N]", "a website's newest checks (JSON)" },

@@ -29,10 +29,11 @@
 
 static json_t *inc_json(const struct store_incident *i)
 {
-	return json_pack("{sI sI ss ss ss ss ss ss sI}", "id", (json_int_t)i->id, "org_id",
-			 (json_int_t)i->org_id, "org_name", i->org_name, "title", i->title,
-			 "status", i->status, "severity", i->severity, "tlp", i->tlp, "class",
-			 i->class_, "observations", (json_int_t)i->observations);
+	return json_pack("{sI sI ss ss ss ss ss ss sI ss ss ss}", "id", (json_int_t)i->id,
+			 "org_id", (json_int_t)i->org_id, "org_name", i->org_name, "title",
+			 i->title, "status", i->status, "severity", i->severity, "tlp", i->tlp,
+			 "class", i->class_, "observations", (json_int_t)i->observations, "kind",
+			 i->kind, "source", i->source, "type", i->type);
 }
 
 static void print_inc(const struct cli *c, const struct store_incident *i)

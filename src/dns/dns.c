@@ -1779,6 +1779,8 @@ int dns_resolve_batch(const struct dns_opts *opts, const char *const *names, siz
 		return perr_set(e, PERR_INVALID, "types", "bad record type mask");
 	if (check_opts(opts, e) != 0)
 		return -1;
+	if (n == 0)
+		return 0;
 	pthread_once(&ares_once, ares_lib_init);
 	if (ares_init_rc != ARES_SUCCESS)
 		return perr_set(e, PERR_INTERNAL, NULL, "c-ares: %s", ares_strerror(ares_init_rc));

@@ -19,14 +19,14 @@
 ** CURLOPT_TIMEOUT_MS, and the watchdog below removes a transfer libcurl
 ** failed to end by FETCH_WATCHDOG_GRACE_MS past it.
 **
-** A pinned job connects with CURLOPT_CONNECT_TO ("host::ip:"), not
-** CURLOPT_RESOLVE: RESOLVE entries go into the multi handle's shared DNS
-** cache, so one job's pin would decide the address of every other job (and
-** every later hop) naming that host, and an unpinned job could reuse a
-** pinned connection. CONNECT_TO is per handle, and libcurl does not reuse a
-** connection across different CONNECT_TO targets. The pin applies to every
-** hop whose host is the job's host, whatever the port (an http -> https
-** redirect stays on the address our DNS step saw).
+** A pinned job connects with CURLOPT_CONNECT_TO ("::ip:", set on each hop
+** whose host is the job's host, whatever the port, so that an http ->
+** https redirect stays on the address our DNS step saw and a redirect to
+** another host does not), not CURLOPT_RESOLVE: RESOLVE entries go into the
+** multi handle's shared DNS cache, so one job's pin would decide the
+** address of every other job naming that host, and an unpinned job could
+** reuse a pinned connection. CONNECT_TO is per handle, and libcurl does not
+** reuse a connection across different CONNECT_TO targets.
 **
 ** TLS is recorded from CURLOPT_PREREQFUNCTION, which runs once the
 ** connection is up (fresh or reused) and before the request: the SSL object
@@ -46,6 +46,7 @@
 #include <time.h>
 
 #define POLL_MS 1000
+#define BODY_PREALLOC_MAX ((size_t)1 << 20)
 
 /* ------------------------------------------------------------- options */
 
@@ -103,7 +104,7 @@ int fetch_opts_check(const struct fetch_opts *opts, struct fetch_opts *out, stru
 	return 0;
 }
 
-int fetch_pin_entry(const char *host, const char *ip, char *out, size_t outsz, struct perr *e)
+int fetch_pin_entry(const char *ip, char *out, size_t outsz, struct perr *e)
 {
 	unsigned char a[16];
 	bool v6 = false;
@@ -112,11 +113,9 @@ int fetch_pin_entry(const char *host, const char *ip, char *out, size_t outsz, s
 			return perr_set(e, PERR_INVALID, "pin_ip", "pin_ip is no IP address");
 		v6 = true;
 	}
-	bool hv6 = strchr(host, ':') != NULL;
-	int n = snprintf(out, outsz, "%s%s%s::%s%s%s:", hv6 ? "[" : "", host, hv6 ? "]" : "",
-			 v6 ? "[" : "", ip, v6 ? "]" : "");
+	int n = snprintf(out, outsz, "::%s%s%s:", v6 ? "[" : "", ip, v6 ? "]" : "");
 	if (n < 0 || (size_t)n >= outsz)
-		return perr_set(e, PERR_INVALID, "pin_ip", "host name too long to pin");
+		return perr_set(e, PERR_INVALID, "pin_ip", "pin_ip too long");
 	return 0;
 }
 
@@ -422,10 +421,37 @@ static bool following(const struct jstate *js)
 	return js->run->o.max_redirects >= 0;
 }
 
+/* Room for want bytes in one allocation. pbuf grows by doubling, copying
+** at each step; with Content-Length known the body is allocated once. This
+** keeps pbuf's invariants (cap counts the NUL, cap <= max + 1; ptr always
+** NUL-terminated). A failure here is not one: pbuf_add grows as usual. */
+static void body_reserve(struct pbuf *b, size_t want)
+{
+	if (want > b->max)
+		want = b->max;
+	if (b->cap > want)
+		return;
+	char *p = realloc(b->ptr, want + 1);
+	if (!p)
+		return;
+	if (!b->ptr)
+		p[0] = '\0';
+	b->ptr = p;
+	b->cap = want + 1;
+}
+
 static size_t on_body(char *p, size_t size, size_t nmemb, void *ud)
 {
 	struct jstate *js = ud;
 	size_t n = size * nmemb;
+	if (js->body.len == 0 && !js->drop) {
+		curl_off_t cl = -1;
+		curl_easy_getinfo(js->slot->h, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl);
+		size_t want = cl > 0 ? (size_t)cl : n;
+		/* A claimed length is only a hint: a server saying 60 MB and
+		** sending ten bytes gets no more than this up front. */
+		body_reserve(&js->body, want < BODY_PREALLOC_MAX ? want : BODY_PREALLOC_MAX);
+	}
 	if (js->drop) {
 		js->dropped += n;
 		if (js->dropped > js->run->o.body_max) {
@@ -552,8 +578,14 @@ static int start_hop(struct jstate *js)
 	}
 	js->res.nhops++;
 
+	char *wire = fetch_url_ascii(js->url);
+	if (!wire) {
+		finish(js, FETCH_E_OTHER, "host name not convertible to ASCII (IDNA)");
+		return -1;
+	}
 	curl_easy_reset(h);
-	curl_easy_setopt(h, CURLOPT_URL, js->url);
+	curl_easy_setopt(h, CURLOPT_URL, wire); /* libcurl copies it */
+	free(wire);
 	curl_easy_setopt(h, CURLOPT_PRIVATE, js);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
@@ -579,7 +611,7 @@ static int start_hop(struct jstate *js)
 	/* A transfer removed while its name is being resolved must not wait
 	** for the resolver thread (libcurl detaches it instead). */
 	curl_easy_setopt(h, CURLOPT_QUICK_EXIT, 1L);
-	if (js->connect_to)
+	if (js->connect_to && strcmp(js->host, js->pin_host) == 0)
 		curl_easy_setopt(h, CURLOPT_CONNECT_TO, js->connect_to);
 	if (curl_multi_add_handle(r->m, h) != CURLM_OK) {
 		finish(js, FETCH_E_OTHER, "libcurl refused the transfer");
@@ -638,10 +670,10 @@ static void start_job(struct run *r, struct slot *s, struct fetch_job *job)
 		return;
 	}
 	if (job->pin_ip) {
-		char entry[600];
+		char entry[80];
 		struct perr e;
 		struct curl_slist *l = NULL;
-		if (fetch_pin_entry(js->host, job->pin_ip, entry, sizeof(entry), &e) != 0) {
+		if (fetch_pin_entry(job->pin_ip, entry, sizeof(entry), &e) != 0) {
 			finish(js, FETCH_E_OTHER, e.msg);
 			return;
 		}

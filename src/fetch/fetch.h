@@ -29,8 +29,13 @@
 ** without sockets. fetch.c is the loop, tls.c the TLS record and the
 ** protocol-version probe.
 **
-** The library needs curl_global_init() to be safe to call from this thread
-** (libcurl >= 7.84 with CURL_VERSION_THREADSAFE, as on Debian 12); fetch_run
+** Host names are handled in their ASCII form: an internationalized name is
+** converted here (libidn2, as libcurl itself would in a UTF-8 locale)
+** before libcurl, the pin and the certificate check see it.
+**
+** Needs libcurl's OpenSSL backend (Debian's libcurl4-openssl-dev) for the
+** TLS record, and curl_global_init() safe to call from this thread
+** (libcurl >= 7.84 with CURL_VERSION_THREADSAFE, as on Debian 12): fetch_run
 ** calls it itself, reference-counted.
 */
 #ifndef PARAPET_FETCH_H
@@ -296,7 +301,11 @@ void fetch_opts_default(struct fetch_opts *o);
 ** result, never in the return value: returns 0, or -1 when the run itself
 ** could not start (options out of range: PERR_INVALID with the field;
 ** ca_file unreadable: PERR_INVALID "ca_file"; out of memory / libcurl
-** failing to initialise: PERR_INTERNAL) — then done was called for no job. */
+** failing to initialise: PERR_INTERNAL) — then done was called for no job —
+** or, PERR_INTERNAL, when libcurl's multi interface failed in the middle:
+** then every job not yet answered was answered with FETCH_E_OTHER first.
+** Not reentrant from its own callback; independent runs may go on in
+** different threads. */
 int fetch_run(const struct fetch_opts *opts, struct fetch_job *jobs, size_t n,
 	      fetch_done_fn done, void *ud, struct perr *e);
 

@@ -42,19 +42,28 @@ void fetch_tls_free(struct fetch_tls *t);
 /* The class of a libcurl result code. */
 enum fetch_err fetch_err_from_curl(CURLcode cc);
 
-/* Host (lower-case, IPv6 without brackets, IDN as punycode) and port of an
-** absolute http(s) URL. *https tells the scheme. Returns 0, or -1 when url
-** is no http(s) URL with a host (host[0] is then ""). */
+/* Host (lower-case, IPv6 without brackets, an IDN converted to its ASCII
+** form as libcurl converts it for DNS, SNI and certificate names) and port
+** of an absolute http(s) URL. *https tells the scheme. Returns 0, or -1
+** when url is no http(s) URL with a usable host (host[0] is then ""). */
 int fetch_url_parts(const char *url, char *host, size_t hostsz, int *port, bool *https);
 
 /* Check opts and fill out with it, zeroes replaced by the defaults
 ** (opts NULL: all defaults). 0, or -1 with PERR_INVALID and the field. */
 int fetch_opts_check(const struct fetch_opts *opts, struct fetch_opts *out, struct perr *e);
 
-/* The CURLOPT_CONNECT_TO entry pinning host (any port) to ip: checks ip is
-** an IPv4 or IPv6 address. 0, or -1 with PERR_INVALID "pin_ip". */
-int fetch_pin_entry(const char *host, const char *ip, char *out, size_t outsz,
-		    struct perr *e);
+/* The CURLOPT_CONNECT_TO entry that sends a transfer to ip, keeping its
+** port ("::ip:", any host, any port): set only on the hops whose host is
+** the pinned one. Checks ip is an IPv4 or IPv6 address. 0, or -1 with
+** PERR_INVALID "pin_ip". */
+int fetch_pin_entry(const char *ip, char *out, size_t outsz, struct perr *e);
+
+/* url (absolute http(s)) with an internationalized host replaced by its
+** ASCII form (fetch_url_parts), as it is handed to libcurl: libcurl 7.88
+** converts IDNs from the process locale's charset, which is not UTF-8 in a
+** program that never calls setlocale(), and then rejects the URL. Heap
+** string (free()), or NULL when the host cannot be converted / OOM. */
+char *fetch_url_ascii(const char *url);
 
 /* Monotonic clock in microseconds. */
 int64_t fetch_mono_us(void);

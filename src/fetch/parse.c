@@ -14,6 +14,7 @@
 #include "fetch/internal.h"
 
 #include <arpa/inet.h>
+#include <idn2.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
@@ -575,26 +576,51 @@ out:
 	return rc;
 }
 
+static bool ascii(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s >= 0x80)
+			return false;
+	return true;
+}
+
+/* The ASCII form of an internationalized host name, converted as libcurl
+** 7.88 converts it before DNS and TLS (IDNA 2008 with NFC, non-transitional,
+** then transitional for names that rejects). libcurl's own
+** curl_url_get(CURLU_PUNYCODE) fails on every IDN in 7.88.1 (and leaves its
+** copy allocated), hence libidn2 here. *out: free with idn2_free(). */
+static int idn_ascii(const char *host, char **out)
+{
+	*out = NULL;
+	int r = idn2_lookup_u8((const uint8_t *)host, (uint8_t **)out,
+			       IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL);
+	if (r == IDN2_DISALLOWED) {
+		idn2_free(*out);
+		*out = NULL;
+		r = idn2_lookup_u8((const uint8_t *)host, (uint8_t **)out,
+				   IDN2_NFC_INPUT | IDN2_TRANSITIONAL);
+	}
+	if (r != IDN2_OK) {
+		idn2_free(*out);
+		*out = NULL;
+		return -1;
+	}
+	return 0;
+}
+
 int fetch_url_parts(const char *url, char *host, size_t hostsz, int *port, bool *https)
 {
 	int rc = -1;
 	CURLU *u = curl_url();
-	char *h = NULL, *sch = NULL, *p = NULL;
+	char *h = NULL, *sch = NULL, *p = NULL, *ace = NULL;
 	host[0] = '\0';
 	if (!u || curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK)
 		goto out;
 	if (curl_url_get(u, CURLUPART_SCHEME, &sch, 0) != CURLUE_OK ||
 	    !http_scheme(sch, strlen(sch)))
 		goto out;
-	/* An IDN host as libcurl sends it (punycode). When the conversion
-	** fails, libcurl 7.88 returns an error but leaves the copy it made in
-	** h: free it, and keep the host as written (the transfer will fail). */
-	if (curl_url_get(u, CURLUPART_HOST, &h, CURLU_PUNYCODE) != CURLUE_OK) {
-		curl_free(h);
-		h = NULL;
-		if (curl_url_get(u, CURLUPART_HOST, &h, 0) != CURLUE_OK)
-			goto out;
-	}
+	if (curl_url_get(u, CURLUPART_HOST, &h, 0) != CURLUE_OK)
+		goto out;
 	if (curl_url_get(u, CURLUPART_PORT, &p, CURLU_DEFAULT_PORT) != CURLUE_OK)
 		goto out;
 	*https = strcasecmp(sch, "https") == 0;
@@ -607,6 +633,11 @@ int fetch_url_parts(const char *url, char *host, size_t hostsz, int *port, bool 
 	if (hl >= 2 && h[0] == '[' && h[hl - 1] == ']') {
 		hs++;
 		hl -= 2;
+	} else if (!ascii(h)) {
+		if (idn_ascii(h, &ace) != 0)
+			goto out;
+		hs = ace;
+		hl = strlen(ace);
 	}
 	if (hl == 0 || hl >= hostsz)
 		goto out;
@@ -619,9 +650,34 @@ int fetch_url_parts(const char *url, char *host, size_t hostsz, int *port, bool 
 out:
 	if (rc != 0)
 		host[0] = '\0';
+	idn2_free(ace);
 	curl_free(h);
 	curl_free(sch);
 	curl_free(p);
 	curl_url_cleanup(u);
 	return rc;
+}
+
+char *fetch_url_ascii(const char *url)
+{
+	CURLU *u = NULL;
+	char *h = NULL, *ace = NULL, *full = NULL, *out = NULL;
+	u = curl_url();
+	if (!u || curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_HOST, &h, 0) != CURLUE_OK)
+		goto out;
+	if (ascii(h)) {
+		out = strdup(url);
+		goto out;
+	}
+	if (idn_ascii(h, &ace) != 0 || curl_url_set(u, CURLUPART_HOST, ace, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_URL, &full, 0) != CURLUE_OK)
+		goto out;
+	out = strdup(full);
+out:
+	curl_free(full);
+	idn2_free(ace);
+	curl_free(h);
+	curl_url_cleanup(u);
+	return out;
 }

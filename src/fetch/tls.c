@@ -162,6 +162,7 @@ int fetch_tls_versions(const struct fetch_opts *opts, const char *url, const cha
 	CURLM *m = NULL;
 	CURL *h[4] = { NULL, NULL, NULL, NULL };
 	struct curl_slist *pin = NULL;
+	char *wire = NULL;
 	char errbuf[4][CURL_ERROR_SIZE];
 	CURLcode res[4];
 	bool global = false, added[4] = { false, false, false, false };
@@ -174,12 +175,12 @@ int fetch_tls_versions(const struct fetch_opts *opts, const char *url, const cha
 	bool https = false;
 	if (!url || fetch_url_parts(url, host, sizeof(host), &port, &https) != 0 || !https)
 		return perr_set(e, PERR_INVALID, "url", "not an https URL");
-	if (pin_ip) {
-		char entry[600];
-		if (fetch_pin_entry(host, pin_ip, entry, sizeof(entry), e) != 0)
-			return -1;
-		if (!(pin = curl_slist_append(NULL, entry)))
-			return perr_set(e, PERR_INTERNAL, NULL, "out of memory");
+	char entry[80];
+	if (pin_ip && fetch_pin_entry(pin_ip, entry, sizeof(entry), e) != 0)
+		return -1;
+	if ((pin_ip && !(pin = curl_slist_append(NULL, entry))) || !(wire = fetch_url_ascii(url))) {
+		perr_set(e, PERR_INTERNAL, NULL, "out of memory");
+		goto out;
 	}
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		perr_set(e, PERR_INTERNAL, NULL, "libcurl failed to initialise");
@@ -197,7 +198,7 @@ int fetch_tls_versions(const struct fetch_opts *opts, const char *url, const cha
 			perr_set(e, PERR_INTERNAL, NULL, "out of memory");
 			goto out;
 		}
-		curl_easy_setopt(h[i], CURLOPT_URL, url);
+		curl_easy_setopt(h[i], CURLOPT_URL, wire);
 		curl_easy_setopt(h[i], CURLOPT_PROTOCOLS_STR, "https");
 		curl_easy_setopt(h[i], CURLOPT_CONNECT_ONLY, 1L);
 		curl_easy_setopt(h[i], CURLOPT_SSLVERSION, probe_versions[i].sslversion);
@@ -274,6 +275,7 @@ out:
 	if (m)
 		curl_multi_cleanup(m);
 	curl_slist_free_all(pin);
+	free(wire);
 	if (global)
 		curl_global_cleanup();
 	return rc;

@@ -726,6 +726,9 @@ static int report(struct store *st, const struct config *cfg, const char *blob_d
 static int64_t next_due(const struct store_watch_site *w, int64_t now)
 {
 	int64_t iv = w->interval_s * 1000;
+	/* checked before it was due (a forced pass): a whole interval from now */
+	if (w->next_due_ms > now)
+		return now + iv;
 	int64_t n = w->next_due_ms + iv;
 	/* keep the phase while on time; after a stall, start from now (the
 	** missed check was flagged) rather than firing a burst of catch-ups */
@@ -754,6 +757,11 @@ static int decide(struct store *st, const struct config *cfg, const char *blob_d
 			json_object_set_new(detail, "dns", dj);
 	}
 	int rc = -1;
+	if (w->missed_ms) {
+		/* this check ran more than one interval late: say so on the check */
+		json_object_set_new(detail, "missed", json_true());
+		json_object_set_new(detail, "late_s", json_integer((now - w->next_due_ms) / 1000));
+	}
 	w->checks++;
 	w->last_check_ms = now;
 	w->missed_ms = 0;

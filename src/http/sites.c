@@ -104,3 +104,20 @@ int h_site_accept(struct http_req *rq, struct http_resp *rs)
 		return http_problem(rs, &e);
 	return 0;
 }
+
+int h_site_posture(struct http_req *rq, struct http_resp *rs)
+{
+	struct perr e;
+	if (monitor_site_posture(rq->st, rq->who, rq->ids[0], &rs->body, &e) != 0)
+		return http_problem(rs, &e);
+	return 0;
+}
+
+/* The route is SCOPE_ORG: the server has checked the organisation. */
+int h_org_posture(struct http_req *rq, struct http_resp *rs)
+{
+	struct perr e;
+	if (monitor_org_posture(rq->st, rq->ids[0], &rs->body, &e) != 0)
+		return http_problem(rs, &e);
+	return 0;
+}

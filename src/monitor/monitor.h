@@ -81,6 +81,16 @@ int monitor_site_configure(struct store *st, const struct principal *p, const ch
 int monitor_site_checks(struct store *st, const struct principal *p, int64_t id,
 			int64_t before_id, int64_t limit, json_t *items, struct perr *err);
 
+/* The latest security posture grade of a site p may see: {site, grade,
+** score, graded, detail (findings)}; grade, score and graded are null
+** before the first grade. */
+int monitor_site_posture(struct store *st, const struct principal *p, int64_t id, json_t **out,
+			 struct perr *err);
+/* An organisation's grade from the latest grades of its sites (the caller
+** has checked that the organisation is visible). grade is null when no site
+** has been graded yet. */
+int monitor_org_posture(struct store *st, int64_t org_id, json_t **out, struct perr *err);
+
 /* The monitor thread of `parapet serve`: a pass every second (sooner when
 ** kicked). db_path is opened on the thread's own connection. */
 struct monitor;

@@ -10,6 +10,7 @@
 
 #include "audit/audit.h"
 #include "monitor/monitor.h"
+#include "posture/posture.h"
 
 static json_t *time_or_null(int64_t ms)
 {
@@ -193,4 +194,95 @@ int monitor_site_checks(struct store *st, const struct principal *p, int64_t id,
 		return -1;
 	json_decref(site);
 	return store_watch_checks(st, id, before_id, limit, check_row, items, err);
+}
+
+/* ----------------------------------------------------------------- posture */
+
+int monitor_site_posture(struct store *st, const struct principal *p, int64_t id, json_t **out,
+			 struct perr *err)
+{
+	json_t *site;
+	*out = NULL;
+	if (monitor_site_get(st, p, id, &site, err) != 0)
+		return -1;
+	json_decref(site);
+	char grade[8];
+	int64_t score, ts;
+	char *detail;
+	if (store_watch_posture_get(st, id, grade, &score, &detail, &ts, err) != 0) {
+		if (err->kind != PERR_NOTFOUND)
+			return -1;
+		/* not graded yet: said plainly, not as a 404 that would read as
+		** "no such site" */
+		*out = json_pack("{sI sn sn sn}", "site", (json_int_t)id, "grade", "score", "graded");
+		return *out ? 0 : perr_set(err, PERR_INTERNAL, NULL, "out of memory");
+	}
+	json_t *d = json_loads(detail, 0, NULL);
+	free(detail);
+	*out = json_pack("{sI ss sI}", "site", (json_int_t)id, "grade", grade, "score",
+			 (json_int_t)score);
+	json_object_set_new(*out, "graded", time_or_null(ts));
+	json_object_set_new(*out, "detail", d ? d : json_object());
+	return 0;
+}
+
+struct grades {
+	struct posture_site_grade *v;
+	json_t *sites;
+	size_t n, cap;
+};
+
+static int add_grade(void *ud, int64_t site_id, const char *grade, int64_t score)
+{
+	struct grades *g = ud;
+	if (g->n == g->cap) {
+		size_t nc = g->cap ? g->cap * 2 : 64;
+		struct posture_site_grade *nv = realloc(g->v, nc * sizeof(*nv));
+		if (!nv)
+			return -1;
+		g->v = nv;
+		g->cap = nc;
+	}
+	enum posture_grade pg = POSTURE_F;
+	for (int k = 0; k < POSTURE_GRADES; k++)
+		if (strcmp(posture_grade_name((enum posture_grade)k), grade) == 0)
+			pg = (enum posture_grade)k;
+	g->v[g->n].score = (int)score;
+	g->v[g->n].grade = pg;
+	g->n++;
+	json_array_append_new(g->sites, json_pack("{sI ss sI}", "site", (json_int_t)site_id,
+						  "grade", grade, "score", (json_int_t)score));
+	return 0;
+}
+
+int monitor_org_posture(struct store *st, int64_t org_id, json_t **out, struct perr *err)
+{
+	struct grades g = { NULL, json_array(), 0, 0 };
+	struct posture_org o;
+	int rc = -1;
+	*out = NULL;
+	if (store_watch_posture_org(st, org_id, add_grade, &g, err) != 0)
+		goto out;
+	if (g.n == 0) {
+		*out = json_pack("{sI sn sI so}", "org_id", (json_int_t)org_id, "grade", "sites",
+				 (json_int_t)0, "per_site", g.sites);
+		g.sites = NULL;
+		rc = 0;
+		goto out;
+	}
+	if (posture_org_grade(g.v, g.n, &o, err) != 0)
+		goto out;
+	*out = posture_org_json(&o);
+	if (!*out) {
+		perr_set(err, PERR_INTERNAL, NULL, "out of memory");
+		goto out;
+	}
+	json_object_set_new(*out, "org_id", json_integer(org_id));
+	json_object_set_new(*out, "per_site", g.sites);
+	g.sites = NULL;
+	rc = 0;
+out:
+	json_decref(g.sites);
+	free(g.v);
+	return rc;
 }

@@ -507,9 +507,14 @@ int store_watch_check_insert(struct store *st, struct store_watch_check *c, stru
 /* Newest first, before before_id (0 = from the newest). */
 int store_watch_checks(struct store *st, int64_t site_id, int64_t before_id, int64_t limit,
 		       store_watch_check_fn fn, void *ud, struct perr *err);
+/* A grade of the site (also its watch_site.posture_ms). */
 int store_watch_posture_insert(struct store *st, int64_t site_id, int64_t ts_ms,
 			       const char *grade, int64_t score, const char *detail,
 			       struct perr *err);
+/* The latest grade of each enabled site of an organisation that has one. */
+typedef int (*store_watch_grade_fn)(void *ud, int64_t site_id, const char *grade, int64_t score);
+int store_watch_posture_org(struct store *st, int64_t org_id, store_watch_grade_fn fn, void *ud,
+			    struct perr *err);
 /* The latest posture of the site: grade, score and detail (JSON, heap,
 ** caller frees); NOTFOUND when never graded. */
 int store_watch_posture_get(struct store *st, int64_t site_id, char grade[8], int64_t *score,

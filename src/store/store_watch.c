@@ -308,7 +308,39 @@ int store_watch_posture_insert(struct store *st, int64_t site_id, int64_t ts_ms,
 	sq_bind_text(s, 3, grade);
 	sqlite3_bind_int64(s, 4, score);
 	sq_bind_text(s, 5, detail);
+	if (sq_exec_step(st, s, err, "posture") != 0)
+		return -1;
+	s = sq_prep(st, "UPDATE watch_site SET posture_ms = ? WHERE id = ?", err);
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, ts_ms);
+	sqlite3_bind_int64(s, 2, site_id);
 	return sq_exec_step(st, s, err, "posture");
+}
+
+int store_watch_posture_org(struct store *st, int64_t org_id, store_watch_grade_fn fn, void *ud,
+			    struct perr *err)
+{
+	/* the latest grade of each graded, enabled site of the organisation */
+	sqlite3_stmt *s = sq_prep(st,
+		"SELECT p.site_id, p.grade, p.score FROM watch_posture p JOIN watch_site w "
+		"ON w.id = p.site_id WHERE w.org_id = ? AND w.enabled = 1 AND p.ts_ms = "
+		"(SELECT max(ts_ms) FROM watch_posture q WHERE q.site_id = p.site_id) "
+		"ORDER BY p.site_id", err);
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, org_id);
+	int rc, r = 0;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		char grade[8];
+		sq_col_text(s, 1, grade, sizeof(grade));
+		if ((r = fn(ud, sqlite3_column_int64(s, 0), grade, sqlite3_column_int64(s, 2))) != 0)
+			break;
+	}
+	if (!r && rc != SQLITE_DONE)
+		r = sq_db_fail(st, err, "posture");
+	sq_done(st, s);
+	return r;
 }
 
 int store_watch_posture_get(struct store *st, int64_t site_id, char grade[8], int64_t *score,

@@ -39,7 +39,8 @@ enum kind {
 	K_RULE_DELETE, K_REPORT, K_INC_LIST, K_INC_CREATE, K_INC_GET, K_INC_PATCH,
 	K_INC_TRANSITION, K_INC_HISTORY, K_INC_ASSIGN, K_INC_MERGE, K_INC_LINK, K_MSG_LIST,
 	K_MSG_CREATE, K_OBS_LIST, K_EV_LIST, K_EV_UPLOAD, K_EV_DOWNLOAD, K_OUTBOX,
-	K_SITE_LIST, K_SITE_GET, K_SITE_PATCH, K_SITE_CHECKS, K_SITE_ACCEPT,
+	K_SITE_LIST, K_SITE_GET, K_SITE_PATCH, K_SITE_CHECKS, K_SITE_ACCEPT, K_SITE_POSTURE,
+	K_ORG_POSTURE,
 };
 
 /* Expected status per role, {own, other}: own = Org A / Tehran / the caller's
@@ -202,6 +203,10 @@ static const struct rule rules[] = {
 	  { ALL2(200), ALL2(200), { 200, 404 }, ALL2(200), { 200, 404 }, ALL2(401) } },
 	{ "POST", "/api/v1/sites/{id}/baseline", K_SITE_ACCEPT,
 	  { ALL2(409), ALL2(409), { 409, 404 }, ALL2(409), ALL2(403), ALL2(401) } },
+	{ "GET", "/api/v1/sites/{id}/posture", K_SITE_POSTURE,
+	  { ALL2(200), ALL2(200), { 200, 404 }, ALL2(200), { 200, 404 }, ALL2(401) } },
+	{ "GET", "/api/v1/orgs/{id}/posture", K_ORG_POSTURE,
+	  { ALL2(200), ALL2(200), { 200, 404 }, ALL2(200), { 200, 404 }, ALL2(401) } },
 };
 #define NRULES (sizeof(rules) / sizeof(rules[0]))
 
@@ -641,6 +646,10 @@ static void build(const struct rule *ru, int role, bool other, enum pass pass, c
 	case K_SITE_ACCEPT:
 		*path = h_fmt("/api/v1/sites/%lld/baseline", (long long)F.site[other]);
 		break;
+	case K_SITE_POSTURE:
+		*path = h_fmt("/api/v1/sites/%lld/posture", (long long)F.site[other]);
+		break;
+	case K_ORG_POSTURE: *path = h_fmt("/api/v1/orgs/%lld/posture", (long long)org); break;
 	}
 }
 

@@ -547,6 +547,38 @@ static void api_scope_and_accept(void **state)
 	H_STATUS(&r, 200);
 	assert_int_equal(json_array_size(json_object_get(r.json, "items")), 2);
 	h_resp_free(&r);
+	/* posture, graded on the first pass: the HTTPS site as the farm built
+** it (seed 1: HSTS a year, no CSP, no frame protection, no nosniff,
+** nginx/1.22.1 banner, an expired security.txt), a plain-HTTP site
+** without HTTPS, and Org A's grade over its sites */
+	h_httpf(&srv, &r, "GET", &ana, NULL, "/api/v1/sites/%lld/posture", (long long)W.site[8]);
+	H_STATUS(&r, 200);
+	assert_true(json_is_string(json_object_get(r.json, "grade")));
+	char *ft = json_dumps(json_object_get(json_object_get(r.json, "detail"), "findings"), 0);
+	const char *want[] = { "csp.missing", "frame.missing", "xcto.missing", "banner.version",
+			       "securitytxt.expired" };
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		H_CONTAINS(ft, want[i]);
+	assert_null(strstr(ft, "hsts.missing"));
+	assert_null(strstr(ft, "https.missing"));
+	assert_null(strstr(ft, "cert.invalid_chain"));
+	free(ft);
+	h_resp_free(&r);
+	h_httpf(&srv, &r, "GET", &ana, NULL, "/api/v1/sites/%lld/posture", (long long)W.site[6]);
+	H_STATUS(&r, 200);
+	assert_string_equal(h_jstr(r.json, "grade"), "F");
+	ft = json_dumps(json_object_get(json_object_get(r.json, "detail"), "findings"), 0);
+	H_CONTAINS(ft, "https.missing");
+	free(ft);
+	h_resp_free(&r);
+	h_httpf(&srv, &r, "GET", &ana, NULL, "/api/v1/orgs/%lld/posture", (long long)W.org_a);
+	H_STATUS(&r, 200);
+	assert_true(json_is_string(json_object_get(r.json, "grade")));
+	assert_true(json_array_size(json_object_get(r.json, "per_site")) >= NSITES - 1);
+	h_resp_free(&r);
+	h_httpf(&srv, &r, "GET", &conb, NULL, "/api/v1/orgs/%lld/posture", (long long)W.org_a);
+	H_PROBLEM(&r, 404, NULL);
+	h_resp_free(&r);
 	/* tuning: bounds checked, then applied */
 	h_httpf(&srv, &r, "PATCH", &ana, "{\"interval\":5}", "/api/v1/sites/%lld",
 		(long long)W.site[2]);

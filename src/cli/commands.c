@@ -782,14 +782,16 @@ static int cmd_audit_list(struct cli *c, int argc, char **argv)
 
 /* ---------------------------------------------------------------- serve */
 
-int demo_load(struct store *st, const struct config *cfg, bool print_password);
+int demo_load(struct store *st, const struct config *cfg, bool print_password,
+	      const char *farm_json);
 
 static int cmd_serve(struct cli *c, int argc, char **argv)
 {
 	bool bad = false;
 	const char *listen = cli_opt(argc, argv, "--listen", &bad);
 	bool demo = cli_flag(argc, argv, "--demo");
-	if (bad)
+	const char *farm = cli_opt(argc, argv, "--demo-farm", &bad);
+	if (bad || (farm && !demo))
 		return cli_usage_of("serve");
 	if (listen && pstrlcpy(c->cfg.listen, listen, sizeof(c->cfg.listen)) != 0) {
 		fprintf(stderr, "parapet: --listen value too long\n");
@@ -806,7 +808,7 @@ static int cmd_serve(struct cli *c, int argc, char **argv)
 	struct store *st;
 	if (cli_open(c, &st) != 0)
 		return 1;
-	if (demo && demo_load(st, &c->cfg, true) != 0) {
+	if (demo && demo_load(st, &c->cfg, true, farm) != 0) {
 		store_close(st);
 		return 1;
 	}
@@ -881,7 +883,7 @@ static int cmd_provinces(struct cli *c, int argc, char **argv);
 /* ---------------------------------------------------------------- table */
 
 const struct cli_cmd cli_cmds[] = {
-	{ "serve", cmd_serve, "[--listen HOST:PORT] [--demo]",
+	{ "serve", cmd_serve, "[--listen HOST:PORT] [--demo [--demo-farm FARM.json]]",
 	  "run the server (API, web UI); --demo loads a demo constituency and admin" },
 	{ "migrate", cmd_migrate, "", "create or upgrade the database" },
 	{ "check-config", cmd_check_config, "[--dump]",

@@ -4,12 +4,15 @@
 ** Twelve organisations over six provinces, with contacts and assets taken
 ** from the address and name ranges reserved for documentation (192.0.2.0/24,
 ** 198.51.100.0/24, 203.0.113.0/24, 2001:db8::/32, *.example), so nothing in
-** the demo points at a real network. The admin account is created with a
+** the demo points at a real network. With --demo-farm, each organisation
+** also gets a website of the site farm on loopback to watch. The admin account is created with a
 ** random password that is printed once, on the first start only.
 */
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
+
+#include <jansson.h>
 
 #include "constituency/constituency.h"
 #include "identity/identity.h"
@@ -27,8 +30,8 @@ static const struct demo_org orgs[] = {
 	    { "product", "mikrotik routeros 6.42" } },
 	  { "Sara Ahmadi", "soc@mof.example", "CISO", "fa" } },
 	{ "Tax Administration", "Tehran", "government", 1,
-	  { { "cidr", "203.0.113.64/27" }, { "domain", "tax.mof.example" },
-	    { "url", "https://portal.mof.example/tax/" }, { NULL, NULL } },
+	  { { "cidr", "203.0.113.64/27" }, { "domain", "tax.mof.example" }, { NULL, NULL },
+	    { NULL, NULL } },
 	  { "Reza Karimi", "security@tax.example", "network security", "fa" } },
 	{ "Ministry of Health", "Tehran", "health", 0,
 	  { { "cidr", "198.51.100.0/25" }, { "domain", "health.example" },
@@ -72,8 +75,74 @@ static const struct demo_org orgs[] = {
 	  { "Kaveh Najafi", "soc@cbi-dc.example", "SOC manager", "en" } },
 };
 
-/* Load the demo (once: it does nothing when users exist). Returns 0 or 1. */
-int demo_load(struct store *st, const struct config *cfg, bool print_password)
+struct site_ids {
+	int64_t v[64];
+	int n;
+};
+
+static int collect_site(void *ud, const struct store_watch_site *w)
+{
+	struct site_ids *s = ud;
+	if (s->n < 64)
+		s->v[s->n++] = w->id;
+	return 0;
+}
+
+/* The demo's websites: the site farm's (tests/farm/farm.py, started by
+** scripts/demo), one per organisation, hosted by a government hosting
+** centre that owns the farm's loopback addresses and its domain, checked
+** every minute so that the demo's defacement shows within a minute or two. */
+static int demo_sites(struct store *st, const char *farm_json, const int64_t *ids, size_t nids,
+		      const char *actor, struct perr *err)
+{
+	json_error_t je;
+	json_t *f = json_load_file(farm_json, 0, &je);
+	if (!f)
+		return perr_set(err, PERR_INVALID, NULL, "cannot read %s: %s", farm_json, je.text);
+	int rc = -1;
+	const char *tmpl = json_string_value(json_object_get(f, "url_template"));
+	json_t *sites = json_object_get(f, "sites");
+	const char *mark = tmpl ? strstr(tmpl, "{site}") : NULL;
+	if (!mark || !json_is_array(sites)) {
+		perr_set(err, PERR_INVALID, NULL, "%s is not a farm.json", farm_json);
+		goto out;
+	}
+	struct org_spec spec = { "National Government Hosting Centre", "government", "Tehran", 0 };
+	struct store_org host;
+	if (constituency_org_add(st, NULL, actor, &spec, &host, err) != 0)
+		goto out;
+	const char *own[3][2] = { { "cidr", "127.0.0.0/8" }, { "cidr", "::1/128" },
+				  { "domain", "gov.test" } };
+	for (int k = 0; k < 3; k++)
+		if (constituency_asset_add(st, NULL, actor, host.id, own[k][0], own[k][1], NULL,
+					   err) != 0)
+			goto out;
+	for (size_t i = 0; i < nids && i < json_array_size(sites); i++) {
+		const char *name = json_string_value(json_array_get(sites, i));
+		char url[512];
+		if (!name || snprintf(url, sizeof(url), "%.*s%s%s", (int)(mark - tmpl), tmpl, name,
+				      mark + 6) >= (int)sizeof(url))
+			continue;
+		if (constituency_asset_add(st, NULL, actor, ids[i], "url", url, NULL, err) != 0)
+			goto out;
+	}
+	struct site_ids si = { .n = 0 };
+	if (store_watch_list(st, 0, NULL, NULL, 0, 64, collect_site, &si, err) != 0)
+		goto out;
+	for (int k = 0; k < si.n; k++)
+		if (store_watch_configure(st, si.v[k], 60, -1, core_now_ms(), err) != 0)
+			goto out;
+	rc = 0;
+out:
+	json_decref(f);
+	return rc;
+}
+
+/* Load the demo (once: it does nothing when users exist); farm_json, when
+** not NULL, gives the organisations websites of the site farm to watch.
+** Returns 0 or 1. */
+int demo_load(struct store *st, const struct config *cfg, bool print_password,
+	      const char *farm_json)
 {
 	struct perr err;
 	perr_clear(&err);
@@ -105,6 +174,9 @@ int demo_load(struct store *st, const struct config *cfg, bool print_password)
 		if (constituency_contact_add(st, NULL, actor, o.id, &cs, NULL, &err) != 0)
 			goto fail;
 	}
+	if (farm_json && demo_sites(st, farm_json, ids, sizeof(orgs) / sizeof(orgs[0]), actor,
+				    &err) != 0)
+		goto fail;
 	/* 16 random bytes as 32 hex digits: well above any minimum length. */
 	uint8_t r[16];
 	char pw[33];

@@ -35,6 +35,8 @@ move its address or name servers. Usage (see also tests/farm/README.md):
   farm.py up      --dir D SITE
   farm.py dns-set --dir D SITE A|AAAA IP[,IP...]|-      (SIGHUP, no restart)
   farm.py dns-set --dir D SITE NS|MX|CAA VALUE[,VALUE...]|-   (restarts dnsmasq)
+  farm.py cert-swap --dir D [--issuer NAME]   (another CA and key for *.gov.test)
+  farm.py cert-restore --dir D
   farm.py status  --dir D
   farm.py dig     --dir D NAME [TYPE]
 
@@ -2145,6 +2147,90 @@ def status(dir):
 
 
 # ---------------------------------------------------------------------------
+# Certificate swap (an attacker's certificate for the farm's names)
+
+def _served_cert(d, timeout=5.0):
+    farm = load(d)
+    port = farm["https_port"]
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            ctx = ssl.create_default_context()
+            ctx.check_hostname = False
+            ctx.verify_mode = ssl.CERT_NONE
+            with socket.create_connection((LOOPBACK, port), timeout=2) as sk:
+                with ctx.wrap_socket(sk, server_hostname="s00001." + DOMAIN) as tls:
+                    return tls.getpeercert(binary_form=True)
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
+def _reload_nginx(d, want_der):
+    pid = read_pid(os.path.join(d, "run", "nginx.pid"))
+    if not ours(pid, d, "nginx"):
+        raise FarmError("nginx is not running")
+    os.kill(pid, signal.SIGHUP)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if _served_cert(d) == want_der:
+            return
+        time.sleep(0.05)
+    raise FarmError("nginx did not load the new certificate")
+
+
+def _pem_der(path):
+    with open(path) as f:
+        pem = f.read()
+    return ssl.PEM_cert_to_DER_cert(pem[pem.index("-----BEGIN CERTIFICATE-----"):])
+
+
+def cert_swap(dir, issuer="Shadow Team CA"):
+    """Serve, for every https site, a certificate for *.gov.test issued by
+    another CA with another key: what an attacker who took over the name or
+    the server presents. The farm's own certificate is kept for cert_restore."""
+    d = resolve_dir(dir)
+    t = os.path.join(d, "tls")
+    crt, key = os.path.join(t, "site.pem"), os.path.join(t, "site.key")
+    if not os.path.exists(crt + ".orig"):
+        shutil.copy2(crt, crt + ".orig")
+        shutil.copy2(key, key + ".orig")
+
+    def run(args):
+        p = subprocess.run([OPENSSL] + args, capture_output=True, text=True)
+        if p.returncode != 0:
+            raise FarmError("openssl %s failed: %s" % (args[0], p.stderr.strip()))
+
+    ca, cakey = os.path.join(t, "evil-ca.pem"), os.path.join(t, "evil-ca.key")
+    run(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+         "-keyout", cakey, "-out", ca, "-days", "3650", "-subj", "/O=%s/CN=%s" % (issuer, issuer),
+         "-addext", "basicConstraints=critical,CA:TRUE",
+         "-addext", "keyUsage=critical,keyCertSign,cRLSign"])
+    csr, ext = os.path.join(t, "evil.csr"), os.path.join(t, "site.ext")
+    newkey, newcrt = os.path.join(t, "evil.key"), os.path.join(t, "evil.pem")
+    run(["req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+         "-keyout", newkey, "-out", csr, "-subj", "/CN=*.gov.test"])
+    run(["x509", "-req", "-in", csr, "-CA", ca, "-CAkey", cakey, "-CAcreateserial",
+         "-out", newcrt, "-days", "90", "-sha256", "-extfile", ext])
+    os.chmod(newkey, 0o600)
+    os.replace(newkey, key)
+    os.replace(newcrt, crt)
+    _reload_nginx(d, _pem_der(crt))
+
+
+def cert_restore(dir):
+    d = resolve_dir(dir)
+    t = os.path.join(d, "tls")
+    crt, key = os.path.join(t, "site.pem"), os.path.join(t, "site.key")
+    if not os.path.exists(crt + ".orig"):
+        return
+    os.replace(key + ".orig", key)
+    os.replace(crt + ".orig", crt)
+    _reload_nginx(d, _pem_der(crt))
+
+
+# ---------------------------------------------------------------------------
 # Command line
 
 def main(argv=None):
@@ -2194,6 +2280,9 @@ def main(argv=None):
     p.add_argument("site")
     p.add_argument("type", type=str.upper, choices=["A", "AAAA", "NS", "MX", "CAA"])
     p.add_argument("value", help="comma-separated values, or - for none")
+    p = cmd("cert-swap", help="serve an attacker's certificate (another CA, another key)")
+    p.add_argument("--issuer", default="Shadow Team CA")
+    cmd("cert-restore", help="serve the farm's own certificate again")
     cmd("status", help="processes, down and defaced sites")
     p = cmd("dig", help="query the farm's DNS")
     p.add_argument("name")
@@ -2228,6 +2317,10 @@ def main(argv=None):
             up(a.dir, a.site)
         elif a.cmd == "dns-set":
             dns_set(a.dir, a.site, a.type, a.value)
+        elif a.cmd == "cert-swap":
+            cert_swap(a.dir, a.issuer)
+        elif a.cmd == "cert-restore":
+            cert_restore(a.dir)
         elif a.cmd == "status":
             print(json.dumps(status(a.dir), indent=1))
         elif a.cmd == "dig":

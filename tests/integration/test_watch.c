@@ -8,7 +8,8 @@
 ** learn their baselines, stay quiet through an ordinary update, are
 ** defaced in seven ways and each becomes an incident, recover by
 ** themselves when restored, a DNS answer moved outside the organisation's
-** addresses is a hijack, an outage is confirmed before it is reported, a
+** addresses is a hijack, a certificate from another issuer and key is a
+** certificate change, an outage is confirmed before it is reported, a
 ** late pass flags missed checks, hostile servers (redirect loop, 20 MB
 ** page, binary body, slowloris, 10,000 nested tags) are recorded checks
 ** and never a hang (then paused, so later passes do not wait for the
@@ -427,6 +428,37 @@ static void dns_hijack(void **state)
 	free(st);
 }
 
+/* A certificate from another issuer with another key, outside any renewal
+** pattern, is a certificate change; the original again recovers. */
+static void certificate_swap(void **state)
+{
+	(void)state;
+	farm("cert-swap", NULL, NULL, NULL, NULL);
+	json_t *j = pass(true, NULL);
+	assert_true(count(j, "cert_changes") >= 1);
+	json_decref(j);
+	json_t *s = site_json(W.site[NSITES]);
+	assert_string_equal(json_string_value(json_object_get(s, "state")), "alert");
+	json_t *in = incident(count(s, "incident"));
+	assert_string_equal(json_string_value(json_object_get(in, "kind")), "certificate-change");
+	assert_string_equal(json_string_value(json_object_get(in, "severity")), "high");
+	json_decref(in);
+	json_decref(s);
+	json_t *c = newest_check(W.site[NSITES]);
+	json_t *ch = json_object_get(json_object_get(c, "detail"), "certificate_change");
+	assert_true(json_is_false(json_object_get(ch, "renewal")));
+	H_CONTAINS(json_string_value(json_object_get(json_object_get(ch, "after"), "issuer")),
+		   "Shadow Team CA");
+	assert_true(json_is_false(json_object_get(json_object_get(ch, "after"), "valid")));
+	json_decref(c);
+	farm("cert-restore", NULL, NULL, NULL, NULL);
+	for (int r = 0; r < 3; r++)
+		json_decref(pass(true, NULL));
+	char *st = site_state(W.site[NSITES]);
+	assert_string_equal(st, "ok");
+	free(st);
+}
+
 /* A site that stops answering is retried before it is called down. */
 static void outage_is_confirmed(void **state)
 {
@@ -627,6 +659,7 @@ int main(void)
 		cmocka_unit_test(attacks_become_incidents),
 		cmocka_unit_test(restored_sites_recover),
 		cmocka_unit_test(dns_hijack),
+		cmocka_unit_test(certificate_swap),
 		cmocka_unit_test(outage_is_confirmed),
 		cmocka_unit_test(api_scope_and_accept),
 		/* last: its pass runs 11 minutes in the future */

@@ -9,9 +9,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 #include <pthread.h>
 #include <signal.h>
 #include <sodium.h>
@@ -797,14 +794,7 @@ static int cmd_serve(struct cli *c, int argc, char **argv)
 		fprintf(stderr, "parapet: --listen value too long\n");
 		return 2;
 	}
-#ifdef __GLIBC__
-	/* Each request allocates and frees tens of KB per worker thread; with
-	** glibc's defaults the arenas are trimmed back to the kernel after
-	** every request (madvise and page faults were a third of the CPU of the
-	** list benchmark). Keep up to 32 MB per arena instead. */
-	mallopt(M_TRIM_THRESHOLD, 32 << 20);
-	mallopt(M_MMAP_THRESHOLD, 4 << 20);
-#endif
+	core_malloc_tune();
 	struct store *st;
 	if (cli_open(c, &st) != 0)
 		return 1;

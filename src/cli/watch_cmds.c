@@ -180,6 +180,7 @@ int cmd_watch_run(struct cli *c, int argc, char **argv)
 		fprintf(stderr, "parapet: --at must be an ISO 8601 time\n");
 		return 2;
 	}
+	core_malloc_tune();
 	struct store *st;
 	if (cli_open(c, &st) != 0)
 		return 1;

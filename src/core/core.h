@@ -125,6 +125,9 @@ bool core_email_ok(const char *addr);
 
 /* ------------------------------------------------------------------ time */
 
+/* Tune the allocator for a long-running server (call once at start). */
+void core_malloc_tune(void);
+
 int64_t core_now_ms(void);
 /* Format ms since epoch as "2026-11-28T05:59:05.123Z" into out (>= 32 bytes). */
 void core_iso8601(int64_t ms, char *out, size_t outsz);

@@ -174,13 +174,16 @@ static int status_line(struct pstr s, int *status, char *version, size_t vsz)
 }
 
 /* Append val to the value kept for header id (joined with sep when one is
-** there already), within FETCH_HDR_VALUE_MAX. */
+** there already), the whole within FETCH_HDR_VALUE_MAX bytes; a separator
+** with nothing after it is not kept. */
 static int keep_value(struct fetch_headers *h, int id, const char *sep, struct pstr val)
 {
 	struct pbuf b;
 	bool bad = false, cut = false;
 	size_t have = h->v[id] ? strlen(h->v[id]) : 0;
-	if (have >= FETCH_HDR_VALUE_MAX) {
+	if (have && val.n == 0)
+		return 0;
+	if (have && have + strlen(sep) >= FETCH_HDR_VALUE_MAX) {
 		h->flags |= FETCH_HF_VALUE_CUT;
 		return 0;
 	}
@@ -188,8 +191,13 @@ static int keep_value(struct fetch_headers *h, int id, const char *sep, struct p
 	int rc = -1;
 	if (have && (pbuf_add(&b, h->v[id], have) != 0 || pbuf_adds(&b, sep) != 0))
 		goto out;
+	size_t before = b.len;
 	if (fetch_text_add(&b, val.p, val.n, FETCH_HDR_VALUE_MAX, &bad, &cut) != 0)
 		goto out;
+	if (have && b.len == before) {
+		b.len = have; /* nothing fitted after the separator */
+		b.ptr[have] = '\0';
+	}
 	char *nv = pbuf_take(&b);
 	if (!nv)
 		goto out;
@@ -438,8 +446,10 @@ int fetch_cert_parse(const uint8_t *der, size_t n, struct fetch_cert *c, struct 
 	}
 
 	if (name_text(X509_get_subject_name(x), &c->subject, &c->flags) != 0 ||
-	    name_text(X509_get_issuer_name(x), &c->issuer, &c->flags) != 0)
-		goto oom;
+	    name_text(X509_get_issuer_name(x), &c->issuer, &c->flags) != 0) {
+		perr_set(e, PERR_INTERNAL, NULL, "out of memory");
+		goto out;
+	}
 	if (asn1_time_ms(X509_get0_notBefore(x), &c->not_before_ms) != 0 ||
 	    asn1_time_ms(X509_get0_notAfter(x), &c->not_after_ms) != 0)
 		c->flags |= FETCH_CF_BAD_TIME;
@@ -466,19 +476,17 @@ int fetch_cert_parse(const uint8_t *der, size_t n, struct fetch_cert *c, struct 
 			pstrlcpy(c->sig_alg, "unknown", sizeof(c->sig_alg));
 	}
 	key_text(x, c);
-	if (sans(x, c) != 0)
-		goto oom;
+	if (sans(x, c) != 0) {
+		perr_set(e, PERR_INTERNAL, NULL, "out of memory");
+		goto out;
+	}
 	rc = 0;
-	goto out;
-oom:
-	perr_set(e, PERR_INTERNAL, NULL, "out of memory");
 out:
 	OPENSSL_free(spki);
 	X509_free(x);
 	ERR_clear_error();
-	if (rc != 0) {
+	if (rc != 0)
 		fetch_cert_free(c);
-	}
 	return rc;
 }
 

@@ -149,7 +149,8 @@ int64_t h_jint(const json_t *j, const char *key);
 void h_login(const struct h_server *s, const char *login, const char *password, char *cookie,
 	     char *csrf);
 
-/* Number of entries in the audit log (admin credentials). */
+/* Number of entries in the audit log (admin credentials); reads only the
+** entries appended since the last call for the same server. */
 int64_t h_audit_count(const struct h_server *s, const struct h_cred *admin);
 
 /* strstr that fails the test with a message when needle is absent. */

@@ -416,8 +416,9 @@ static void dns_hijack(void **state)
 	json_decref(in);
 	json_decref(s);
 	json_t *c = newest_check(W.site[6]);
-	H_CONTAINS(json_dumps(json_object_get(json_object_get(c, "detail"), "dns_changes"), 0),
-		   "10.66.0.1");
+	char *dc = json_dumps(json_object_get(json_object_get(c, "detail"), "dns_changes"), 0);
+	H_CONTAINS(dc, "10.66.0.1");
+	free(dc);
 	json_decref(c);
 	farm("dns-set", nm, "A", "127.0.0.1", NULL);
 	free(nm);

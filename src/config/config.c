@@ -40,6 +40,8 @@ static const struct key keys[] = {
 	  "idle connection timeout, seconds" },
 	{ "http", "tls", K_BOOL, F(cookie_secure), "false", 0, 0,
 	  "true when clients reach Parapet over TLS (a proxy); cookies get Secure" },
+	{ "http", "list_cache", K_BOOL, F(list_cache), "true", 0, 0,
+	  "keep each worker's last incident lists for up to a second, dropped at any change" },
 	{ "auth", "session_ttl", K_INT, F(session_ttl), "43200", 60, 2592000,
 	  "browser session lifetime, seconds" },
 	{ "auth", "password_min", K_INT, F(password_min), "12", 8, 1024,

@@ -23,6 +23,7 @@ struct config {
 	int64_t max_body;        /* http.max_body: bytes */
 	int64_t conn_timeout;    /* http.timeout: seconds */
 	bool cookie_secure;      /* http.tls: set the Secure flag on cookies */
+	bool list_cache;         /* http.list_cache: reuse rendered incident lists */
 	int64_t session_ttl;     /* auth.session_ttl: seconds */
 	int64_t password_min;    /* auth.password_min */
 	int64_t login_max_fail;  /* auth.login_max_failures before delay */

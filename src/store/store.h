@@ -43,6 +43,9 @@ void store_rollback(struct store *st);
 /* A counter bumped (inside the writing transaction) whenever assets change,
 ** so that every process can tell its owner index is stale. */
 int store_asset_generation(struct store *st, int64_t *gen, struct perr *err);
+/* Moves (triggers, migration 0005) whenever an incident, a message or an
+** organisation changes: what an incident list shows. */
+int store_incident_generation(struct store *st, int64_t *gen, struct perr *err);
 
 /* Number of store errors since start (for /metrics). */
 uint64_t store_error_count(void);

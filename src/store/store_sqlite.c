@@ -364,20 +364,31 @@ fail:
 	return 0;
 }
 
-int store_asset_generation(struct store *st, int64_t *gen, struct perr *err)
+/* A counter of the meta table (key bound, so one cached statement). */
+static int meta_value(struct store *st, const char *key, int64_t *v, struct perr *err)
 {
-	sqlite3_stmt *s = sq_prep(st,
-		"SELECT value FROM meta WHERE key = 'asset_generation'", err);
+	sqlite3_stmt *s = sq_prep(st, "SELECT value FROM meta WHERE key = ?", err);
 	if (!s)
 		return -1;
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(s);
 	if (rc != SQLITE_ROW) {
 		sq_done(st, s);
-		return sq_db_fail(st, err, "asset generation");
+		return sq_db_fail(st, err, key);
 	}
-	*gen = sqlite3_column_int64(s, 0);
+	*v = sqlite3_column_int64(s, 0);
 	sq_done(st, s);
 	return 0;
+}
+
+int store_asset_generation(struct store *st, int64_t *gen, struct perr *err)
+{
+	return meta_value(st, "asset_generation", gen, err);
+}
+
+int store_incident_generation(struct store *st, int64_t *gen, struct perr *err)
+{
+	return meta_value(st, "incident_generation", gen, err);
 }
 
 static int bump_generation(struct store *st, struct perr *err)

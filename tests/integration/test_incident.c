@@ -616,6 +616,71 @@ static void constituent_opens_incident(void **state)
 				   (long long)id), 403);
 }
 
+/* A list asked again at once answers from the worker's cache, which must
+** never be stale or cross scopes: after a change (a new incident, a state,
+** a shared message found by search, an organisation renamed) the same list
+** asked within the same second shows it, and the same URL asked by another
+** scope gets that scope's answer. */
+static struct h_server reader; /* one worker thread: every list hits its cache */
+
+static bool list_has(int who, const char *path, int64_t id, const char *field, const char *want)
+{
+	struct h_resp r;
+	h_http(&reader, &r, "GET", path, &G.c[who], NULL);
+	H_STATUS(&r, 200);
+	bool found = false;
+	json_t *items = json_object_get(r.json, "items");
+	for (size_t i = 0; i < json_array_size(items); i++) {
+		json_t *it = json_array_get(items, i);
+		if (h_jint(it, "id") == id && (!field || strcmp(h_jstr(it, field), want) == 0))
+			found = true;
+	}
+	h_resp_free(&r);
+	return found;
+}
+
+static void list_cache_never_stale(void **state)
+{
+	(void)state;
+	/* Lists are read from a second server process with a single worker
+	** (so the cache is always the same one) while every change goes
+	** through the first: the generation must cross processes too. */
+	static const char *const env[] = { "PARAPET_HTTP_THREADS=1", NULL };
+	h_server_start(&reader, G.dir, env);
+	char *path = h_fmt("/api/v1/incidents?org_id=%lld&limit=500", (long long)G.org_a);
+	int64_t before = fresh(G.org_a);
+	assert_true(list_has(U_ANALYST, path, before, NULL, NULL));
+	assert_true(list_has(U_ANALYST, path, before, NULL, NULL)); /* twice: cached */
+	int64_t added = fresh(G.org_a);
+	assert_true(list_has(U_ANALYST, path, added, NULL, NULL));
+	transition(added, "triaged", 200);
+	assert_true(list_has(U_ANALYST, path, added, "status", "triaged"));
+	/* search reads the thread: a new shared message is found at once */
+	char *q = h_fmt("/api/v1/incidents?q=quokka%d&limit=500", G.seq);
+	assert_false(list_has(U_ANALYST, q, added, NULL, NULL));
+	char *body = h_fmt("{\"body\":\"seen a quokka%d here\",\"visibility\":\"shared\"}", G.seq);
+	assert_int_equal(status_of(U_ANALYST, "POST", body, "/api/v1/incidents/%lld/messages",
+				   (long long)added), 201);
+	assert_true(list_has(U_ANALYST, q, added, NULL, NULL));
+	/* the organisation's name is in every item */
+	struct h_resp r;
+	h_httpf(&G.srv, &r, "PATCH", &G.c[U_ADMIN], "{\"name\":\"Org A renamed\"}",
+		"/api/v1/orgs/%lld", (long long)G.org_a);
+	H_STATUS(&r, 200);
+	h_resp_free(&r);
+	assert_true(list_has(U_ANALYST, path, added, "org_name", "Org A renamed"));
+	/* the same URL by other scopes: Org B's constituent sees none of Org
+	** A's incidents, Org A's constituent does */
+	assert_true(list_has(U_CONS_A, path, added, NULL, NULL));
+	assert_false(list_has(U_CONS_B, path, added, NULL, NULL));
+	assert_false(list_has(U_PROV_FARS, path, added, NULL, NULL));
+	assert_true(list_has(U_CONS_A, path, added, NULL, NULL));
+	free(body);
+	free(q);
+	free(path);
+	assert_int_equal(h_server_stop(&reader), 0);
+}
+
 int main(void)
 {
 	h_init();
@@ -630,6 +695,7 @@ int main(void)
 		cmocka_unit_test(evidence_size_limit),
 		cmocka_unit_test(outsiders_get_404),
 		cmocka_unit_test(constituent_opens_incident),
+		cmocka_unit_test(list_cache_never_stale),
 	};
 	return cmocka_run_group_tests_name("incident", tests, group_setup, group_teardown);
 }

@@ -38,5 +38,6 @@ int h_site_checks(struct http_req *rq, struct http_resp *rs);
 int h_site_accept(struct http_req *rq, struct http_resp *rs);
 int h_site_posture(struct http_req *rq, struct http_resp *rs);
 int h_org_posture(struct http_req *rq, struct http_resp *rs);
+int h_site_dns(struct http_req *rq, struct http_resp *rs);
 
 #endif

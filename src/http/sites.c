@@ -121,3 +121,22 @@ int h_org_posture(struct http_req *rq, struct http_resp *rs)
 		return http_problem(rs, &e);
 	return 0;
 }
+
+/* POST: the body is the declaration; DELETE: learn the answers again. */
+int h_site_dns(struct http_req *rq, struct http_resp *rs)
+{
+	struct perr e;
+	json_t *decl = NULL;
+	if (strcmp(rq->method, "POST") == 0) {
+		json_error_t je;
+		decl = json_loadb(rq->body, rq->body_len, JSON_REJECT_DUPLICATES, &je);
+		if (!json_is_object(decl)) {
+			json_decref(decl);
+			return http_bad(rs, NULL, "send a JSON object such as {\"a\":[\"192.0.2.1\"]}");
+		}
+	}
+	int rc = monitor_site_declare_dns(rq->st, rq->who, rq->actor, rq->ids[0], decl, &rs->body,
+					  &e);
+	json_decref(decl);
+	return rc != 0 ? http_problem(rs, &e) : 0;
+}

@@ -81,6 +81,13 @@ int monitor_site_configure(struct store *st, const struct principal *p, const ch
 int monitor_site_checks(struct store *st, const struct principal *p, int64_t id,
 			int64_t before_id, int64_t limit, json_t *items, struct perr *err);
 
+/* Declare the DNS answers a site must give, {"a":[...],"aaaa":[...],
+** "ns":[...],"ns_parent":[...],"mx":[...],"caa":[...]} (a type left out is
+** not compared; an empty list expects none), or with decl NULL forget them
+** so the next check learns them again. Staff only; audited. Call in a
+** transaction. */
+int monitor_site_declare_dns(struct store *st, const struct principal *p, const char *actor,
+			     int64_t id, const json_t *decl, json_t **out, struct perr *err);
 /* The latest security posture grade of a site p may see: {site, grade,
 ** score, graded, detail (findings)}; grade, score and graded are null
 ** before the first grade. */

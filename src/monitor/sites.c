@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "audit/audit.h"
+#include "dns/dns.h"
 #include "monitor/monitor.h"
 #include "posture/posture.h"
 
@@ -284,5 +285,79 @@ int monitor_org_posture(struct store *st, int64_t org_id, json_t **out, struct p
 out:
 	json_decref(g.sites);
 	free(g.v);
+	return rc;
+}
+
+/* ------------------------------------------------------------ declared DNS */
+
+int monitor_site_declare_dns(struct store *st, const struct principal *p, const char *actor,
+			     int64_t id, const json_t *decl, json_t **out, struct perr *err)
+{
+	*out = NULL;
+	if (p && !identity_is_staff(p))
+		return perr_set(err, PERR_FORBIDDEN, NULL, "only CERT staff can declare DNS answers");
+	json_t *site;
+	if (monitor_site_get(st, p, id, &site, err) != 0)
+		return -1;
+	int rc = -1;
+	char *text = NULL, *bt = NULL, obj[48];
+	json_t *doc = NULL, *canon = NULL;
+	struct dns_result r;
+	bool have_r = false;
+	if (decl) {
+		/* {"a":[...],"ns":[...]} becomes the stored form: a type given
+		** empty is expected to have no records, a type left out is not
+		** compared at all */
+		char host[DNS_NAME_MAX];
+		const char *url = json_string_value(json_object_get(site, "url"));
+		const char *h = url && strstr(url, "://") ? strstr(url, "://") + 3 : "";
+		size_t n = strcspn(h, ":/?#");
+		snprintf(host, sizeof(host), "%.*s", (int)(n < sizeof(host) ? n : sizeof(host) - 1), h);
+		doc = json_pack("{ss}", "name", host);
+		const char *key;
+		json_t *v;
+		json_object_foreach((json_t *)decl, key, v) {
+			if (dns_type_from_name(key) < 0 || !json_is_array(v)) {
+				perr_set(err, PERR_INVALID, key,
+					 "%s: give a list of values for a, aaaa, ns, ns_parent, mx or caa",
+					 key);
+				goto out;
+			}
+			json_object_set_new(doc, key,
+					    json_pack("{ss sO}", "status",
+						      json_array_size(v) ? "ok" : "nodata", "values", v));
+		}
+		if (dns_result_from_json(doc, &r, err) != 0) {
+			have_r = true;
+			goto out;
+		}
+		have_r = true;
+		if (dns_result_json(&r, &canon, err) != 0)
+			goto out;
+		text = json_dumps(canon, JSON_COMPACT | JSON_SORT_KEYS);
+		if (!text) {
+			perr_set(err, PERR_INTERNAL, NULL, "out of memory");
+			goto out;
+		}
+	}
+	if (store_watch_set_dns(st, id, text, decl != NULL, core_now_ms(), err) != 0 ||
+	    monitor_site_get(st, p, id, out, err) != 0)
+		goto out;
+	bt = json_dumps(json_object_get(site, "dns_expected"), JSON_COMPACT | JSON_ENCODE_ANY);
+	snprintf(obj, sizeof(obj), "site:%lld", (long long)id);
+	rc = audit_append(st, actor, decl ? "watch.dns.declare" : "watch.dns.learn", obj, bt, text,
+			  err);
+out:
+	if (have_r)
+		dns_result_free(&r);
+	json_decref(doc);
+	json_decref(canon);
+	json_decref(site);
+	free(text);
+	free(bt);
+	if (rc != 0) {
+		json_decref(*out);
+		*out = NULL;
+	}
 	return rc;
 }

@@ -490,6 +490,10 @@ int store_watch_configure(struct store *st, int64_t id, int64_t interval_s, int 
 ** yet reported as missed. */
 int store_watch_missed(struct store *st, int64_t now_ms, int64_t limit, store_watch_site_fn fn,
 		       void *ud, struct perr *err);
+/* The DNS answers a site is expected to give (JSON, or NULL: learn them
+** from the next check), declared by an analyst or not. */
+int store_watch_set_dns(struct store *st, int64_t id, const char *expected, bool declared,
+			int64_t now_ms, struct perr *err);
 /* Flag a site's check as missed at now_ms (cleared by its next check). */
 int store_watch_mark_missed(struct store *st, int64_t id, int64_t now_ms, struct perr *err);
 /* Counts of sites per state (learning, ok, alert, down) and of missed ones. */

@@ -202,6 +202,24 @@ int store_watch_missed(struct store *st, int64_t now_ms, int64_t limit, store_wa
 	return sq_each_row(st, s, site_row, &c, err, "watch sites");
 }
 
+int store_watch_set_dns(struct store *st, int64_t id, const char *expected, bool declared,
+			int64_t now_ms, struct perr *err)
+{
+	sqlite3_stmt *s = sq_prep(st,
+		"UPDATE watch_site SET dns_expected = ?, dns_declared = ?, updated_ms = ? WHERE id = ?",
+		err);
+	if (!s)
+		return -1;
+	if (expected)
+		sqlite3_bind_text(s, 1, expected, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, 1);
+	sqlite3_bind_int64(s, 2, declared);
+	sqlite3_bind_int64(s, 3, now_ms);
+	sqlite3_bind_int64(s, 4, id);
+	return sq_exec_one(st, s, err, "site");
+}
+
 int store_watch_mark_missed(struct store *st, int64_t id, int64_t now_ms, struct perr *err)
 {
 	sqlite3_stmt *s = sq_prep(st, "UPDATE watch_site SET missed_ms = ? WHERE id = ?", err);

@@ -40,7 +40,7 @@ enum kind {
 	K_INC_TRANSITION, K_INC_HISTORY, K_INC_ASSIGN, K_INC_MERGE, K_INC_LINK, K_MSG_LIST,
 	K_MSG_CREATE, K_OBS_LIST, K_EV_LIST, K_EV_UPLOAD, K_EV_DOWNLOAD, K_OUTBOX,
 	K_SITE_LIST, K_SITE_GET, K_SITE_PATCH, K_SITE_CHECKS, K_SITE_ACCEPT, K_SITE_POSTURE,
-	K_ORG_POSTURE,
+	K_ORG_POSTURE, K_SITE_DNS_SET, K_SITE_DNS_DEL,
 };
 
 /* Expected status per role, {own, other}: own = Org A / Tehran / the caller's
@@ -205,6 +205,11 @@ static const struct rule rules[] = {
 	  { ALL2(409), ALL2(409), { 409, 404 }, ALL2(409), ALL2(403), ALL2(401) } },
 	{ "GET", "/api/v1/sites/{id}/posture", K_SITE_POSTURE,
 	  { ALL2(200), ALL2(200), { 200, 404 }, ALL2(200), { 200, 404 }, ALL2(401) } },
+	/* Declaring a site's expected DNS answers is CERT staff work. */
+	{ "POST", "/api/v1/sites/{id}/dns", K_SITE_DNS_SET,
+	  { ALL2(200), ALL2(200), { 200, 404 }, ALL2(200), ALL2(403), ALL2(401) } },
+	{ "DELETE", "/api/v1/sites/{id}/dns", K_SITE_DNS_DEL,
+	  { ALL2(200), ALL2(200), { 200, 404 }, ALL2(200), ALL2(403), ALL2(401) } },
 	{ "GET", "/api/v1/orgs/{id}/posture", K_ORG_POSTURE,
 	  { ALL2(200), ALL2(200), { 200, 404 }, ALL2(200), { 200, 404 }, ALL2(401) } },
 };
@@ -650,6 +655,11 @@ static void build(const struct rule *ru, int role, bool other, enum pass pass, c
 		*path = h_fmt("/api/v1/sites/%lld/posture", (long long)F.site[other]);
 		break;
 	case K_ORG_POSTURE: *path = h_fmt("/api/v1/orgs/%lld/posture", (long long)org); break;
+	case K_SITE_DNS_SET:
+		*path = h_fmt("/api/v1/sites/%lld/dns", (long long)F.site[other]);
+		*body = h_fmt("{\"a\":[\"10.%d.0.1\"]}", 1 + n % 200);
+		break;
+	case K_SITE_DNS_DEL: *path = h_fmt("/api/v1/sites/%lld/dns", (long long)F.site[other]); break;
 	}
 }
 

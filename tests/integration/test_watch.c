@@ -612,6 +612,34 @@ static void api_scope_and_accept(void **state)
 	h_httpf(&srv, &r, "GET", &conb, NULL, "/api/v1/orgs/%lld/posture", (long long)W.org_a);
 	H_PROBLEM(&r, 404, NULL);
 	h_resp_free(&r);
+	/* declared DNS answers: validated, stored canonically, forgotten */
+	h_httpf(&srv, &r, "POST", &ana, "{\"a\":[\"not-an-address\"]}", "/api/v1/sites/%lld/dns",
+		(long long)W.site[2]);
+	H_PROBLEM(&r, 400, "a");
+	h_resp_free(&r);
+	h_httpf(&srv, &r, "POST", &conb, "{\"a\":[\"127.0.0.1\"]}", "/api/v1/sites/%lld/dns",
+		(long long)W.site[7]);
+	H_PROBLEM(&r, 403, NULL);
+	h_resp_free(&r);
+	h_httpf(&srv, &r, "POST", &ana, "{\"a\":[\"127.0.0.1\"],\"ns\":[\"NS2.gov.test.\",\"ns1.gov.test\"]}",
+		"/api/v1/sites/%lld/dns", (long long)W.site[2]);
+	H_STATUS(&r, 200);
+	assert_true(json_is_true(json_object_get(r.json, "dns_declared")));
+	json_t *ns = json_object_get(json_object_get(json_object_get(r.json, "dns_expected"), "ns"),
+				     "values");
+	assert_int_equal(json_array_size(ns), 2);
+	assert_string_equal(json_string_value(json_array_get(ns, 0)), "ns1.gov.test");
+	assert_null(json_object_get(json_object_get(r.json, "dns_expected"), "mx"));
+	h_resp_free(&r);
+	json_t *j0 = pass(true, NULL);
+	assert_int_equal(count(j0, "alerts"), 0);
+	assert_int_equal(count(j0, "dns_changes"), 0);
+	json_decref(j0);
+	h_httpf(&srv, &r, "DELETE", &ana, NULL, "/api/v1/sites/%lld/dns", (long long)W.site[2]);
+	H_STATUS(&r, 200);
+	assert_true(json_is_false(json_object_get(r.json, "dns_declared")));
+	assert_true(json_is_null(json_object_get(r.json, "dns_expected")));
+	h_resp_free(&r);
 	/* tuning: bounds checked, then applied */
 	h_httpf(&srv, &r, "PATCH", &ana, "{\"interval\":5}", "/api/v1/sites/%lld",
 		(long long)W.site[2]);

@@ -744,9 +744,18 @@ static int64_t next_due(const struct store_watch_site *w, int64_t now)
 	if (w->next_due_ms > now)
 		return now + iv;
 	int64_t n = w->next_due_ms + iv;
-	/* keep the phase while on time; after a stall, start from now (the
-	** missed check was flagged) rather than firing a burst of catch-ups */
-	return n > now ? n : now + iv;
+	/* keep the phase while on time */
+	if (n > now)
+		return n;
+	/* After a stall (a restart after downtime, an overloaded pass) every
+	** late site is checked now, once, rather than in a burst of catch-ups;
+	** their next checks are spread over the interval again, not left
+	** bunched at the same instant for ever. */
+	uint64_t x = (uint64_t)w->id * 0x9e3779b97f4a7c15ull ^ (uint64_t)now;
+	x ^= x >> 31;
+	x *= 0xbf58476d1ce4e5b9ull;
+	x ^= x >> 27;
+	return now + iv / 2 + (int64_t)(x % (uint64_t)iv);
 }
 
 static int decide(struct store *st, const struct config *cfg, const char *blob_dir,

@@ -510,6 +510,24 @@ static void missed_checks_are_flagged(void **state)
 	assert_true(json_is_true(json_object_get(d, "missed")));
 	assert_true(json_integer_value(json_object_get(d, "late_s")) >= 300);
 	json_decref(c);
+	/* after the stall the next checks are spread out again, not bunched */
+	json_t *all = cli_json("watch", "sites", NULL, NULL);
+	int distinct = 0;
+	for (size_t i = 0; i < json_array_size(all); i++) {
+		json_t *si = json_array_get(all, i);
+		const char *ni = json_string_value(json_object_get(si, "next_check"));
+		if (!json_is_true(json_object_get(si, "enabled")))
+			continue; /* the paused bad-* sites were not checked */
+		bool seen = false;
+		for (size_t k = 0; k < i && ni; k++) {
+			json_t *sk = json_array_get(all, k);
+			const char *nk = json_string_value(json_object_get(sk, "next_check"));
+			seen |= json_is_true(json_object_get(sk, "enabled")) && nk && strcmp(ni, nk) == 0;
+		}
+		distinct += ni && !seen;
+	}
+	json_decref(all);
+	assert_true(distinct >= NSITES / 2);
 	/* an on-time pass right after has nothing due and nothing missed */
 	j = pass(false, at);
 	assert_int_equal(count(j, "checked"), 0);

@@ -59,6 +59,7 @@ struct job {
 	char pin[64];
 	struct dns_result dns;
 	bool dns_asked;
+	bool expected_changed;  /* dns_expected or cert_expected replaced */
 	/* the fetch, copied out of its result */
 	json_t *fetch_json;
 	enum fetch_err ferr;
@@ -265,13 +266,22 @@ static void analyse(struct job *j, const struct queue *q)
 		return;
 	const char *body = j->body.ptr ? j->body.ptr : "";
 	sha_hex(body, j->body.len, j->body_sha);
+	if (j->baseline && j->site.last_good[0] && strcmp(j->body_sha, j->site.last_good) == 0) {
+		/* Byte for byte the page last judged clean against this baseline:
+		** the same verdict, without parsing it again (most checks of most
+		** sites, and half the CPU of a pass). */
+		memset(&j->v, 0, sizeof(j->v));
+		j->v.severity = "none";
+		j->v.similarity = 1.0;
+		j->judged = true;
+		return;
+	}
 	struct watch_features f;
 	if (watch_extract(body, j->body.len, j->site.url, &f, &e) != 0) {
 		snprintf(j->werr, sizeof(j->werr), "analysis: %.200s", e.msg);
 		watch_features_free(&f);
 		return;
 	}
-	j->after = features_json(&f);
 	char samples[21][65];
 	size_t ns = samples_parse(j->samples, samples, 20);
 	struct watch_baseline b;
@@ -294,7 +304,10 @@ static void analyse(struct job *j, const struct queue *q)
 	}
 	watch_judge(&b, &f, &j->v);
 	j->judged = true;
-	j->before = baseline_json(&b);
+	if (strcmp(j->v.severity, "none") != 0 && strcmp(j->v.severity, "low") != 0) {
+		j->before = baseline_json(&b);
+		j->after = features_json(&f);
+	}
 	if (strcmp(j->v.severity, "none") != 0 && strcmp(j->v.severity, "low") != 0) {
 		/* evidence: the page itself and what its text lost and gained
 		** against the newest sample */
@@ -415,6 +428,12 @@ static void job_free(struct job *j)
 
 /* ------------------------------------------------------------ resolve */
 
+/* The domain's own records (NS, NS at the parent, MX, CAA) change rarely
+** and cost four queries: they are asked on a site's first check and every
+** DNS_DOMAIN_EVERY-th after (hourly at the default 5 minutes). A and AAAA,
+** which decide where the page comes from, are asked on every check. */
+#define DNS_DOMAIN_EVERY 12
+
 static void resolve(const struct config *cfg, struct job *jobs, size_t n)
 {
 	const char **hosts = calloc(n ? n : 1, sizeof(*hosts));
@@ -422,14 +441,19 @@ static void resolve(const struct config *cfg, struct job *jobs, size_t n)
 	struct dns_result *r1 = calloc(n ? n : 1, sizeof(*r1));
 	struct dns_result *r2 = calloc(n ? n : 1, sizeof(*r2));
 	size_t *idx = calloc(n ? n : 1, sizeof(*idx));
-	size_t m = 0;
-	if (!hosts || !domains || !r1 || !r2 || !idx)
+	size_t *idx2 = calloc(n ? n : 1, sizeof(*idx2));
+	size_t m = 0, m2 = 0;
+	if (!hosts || !domains || !r1 || !r2 || !idx || !idx2)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
-		if (!jobs[i].host[0] || jobs[i].host_is_ip)
+		struct job *j = &jobs[i];
+		if (!j->host[0] || j->host_is_ip)
 			continue;
-		hosts[m] = jobs[i].host;
-		domains[m] = jobs[i].domain;
+		if (!j->dns_expected || j->site.checks % DNS_DOMAIN_EVERY == 0) {
+			domains[m2] = j->domain;
+			idx2[m2++] = m;
+		}
+		hosts[m] = j->host;
 		idx[m++] = i;
 	}
 	if (!m)
@@ -442,26 +466,16 @@ static void resolve(const struct config *cfg, struct job *jobs, size_t n)
 		plog(PLOG_WARN, "watch: DNS: %s", e.msg);
 		goto out;
 	}
-	if (dns_resolve_batch(&o, domains, m,
-			      DNS_BIT(DNS_NS) | DNS_BIT(DNS_NS_PARENT) | DNS_BIT(DNS_MX) |
-				      DNS_BIT(DNS_CAA),
-			      r2, &e) != 0) {
+	if (m2 && dns_resolve_batch(&o, domains, m2,
+				    DNS_BIT(DNS_NS) | DNS_BIT(DNS_NS_PARENT) | DNS_BIT(DNS_MX) |
+					    DNS_BIT(DNS_CAA),
+				    r2, &e) != 0) {
 		plog(PLOG_WARN, "watch: DNS: %s", e.msg);
-		for (size_t k = 0; k < m; k++)
-			dns_result_free(&r1[k]);
-		goto out;
+		m2 = 0; /* the addresses still count */
 	}
 	for (size_t k = 0; k < m; k++) {
 		struct job *j = &jobs[idx[k]];
 		j->dns = r1[k];
-		/* the domain's records join the host's result */
-		for (int t = DNS_NS; t < DNS_NTYPES; t++) {
-			if (t == DNS_A || t == DNS_AAAA)
-				continue;
-			j->dns.rr[t] = r2[k].rr[t];
-			memset(&r2[k].rr[t], 0, sizeof(r2[k].rr[t]));
-		}
-		dns_result_free(&r2[k]);
 		j->dns_asked = true;
 		const struct dns_rrset *a = &j->dns.rr[DNS_A], *aaaa = &j->dns.rr[DNS_AAAA];
 		if (a->status == DNS_ST_OK && a->n)
@@ -469,12 +483,22 @@ static void resolve(const struct config *cfg, struct job *jobs, size_t n)
 		else if (aaaa->status == DNS_ST_OK && aaaa->n)
 			pstrlcpy(j->pin, aaaa->v[0], sizeof(j->pin));
 	}
+	for (size_t k2 = 0; k2 < m2; k2++) {
+		/* the domain's records join the host's result */
+		struct job *j = &jobs[idx[idx2[k2]]];
+		for (int t = DNS_NS; t < DNS_NTYPES; t++) {
+			j->dns.rr[t] = r2[k2].rr[t];
+			memset(&r2[k2].rr[t], 0, sizeof(r2[k2].rr[t]));
+		}
+		dns_result_free(&r2[k2]);
+	}
 out:
 	free(hosts);
 	free(domains);
 	free(r1);
 	free(r2);
 	free(idx);
+	free(idx2);
 }
 
 /* -------------------------------------------------------------- fetch */
@@ -597,9 +621,9 @@ static json_t *judge_dns(struct store *st, struct job *j, struct watch_verdict *
 	bool answered = j->dns.rr[DNS_A].status == DNS_ST_OK ||
 			j->dns.rr[DNS_AAAA].status == DNS_ST_OK;
 	if (!j->dns_expected) {
-		if (answered) {
+		if (answered)
 			j->dns_expected = json_dumps(obs, JSON_COMPACT | JSON_SORT_KEYS);
-		}
+		j->expected_changed = true;
 		json_decref(obs);
 		return NULL;
 	}
@@ -610,6 +634,7 @@ static json_t *judge_dns(struct store *st, struct job *j, struct watch_verdict *
 		json_decref(ej);
 		free(j->dns_expected);
 		j->dns_expected = answered ? json_dumps(obs, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+		j->expected_changed = true;
 		json_decref(obs);
 		return NULL;
 	}
@@ -637,8 +662,21 @@ static json_t *judge_dns(struct store *st, struct job *j, struct watch_verdict *
 		** recorded, and expected from now on, unless an analyst declared
 		** the answers. A hijack stays unexpected until it is undone. */
 		if (!hijack && !j->site.dns_declared) {
-			free(j->dns_expected);
-			j->dns_expected = json_dumps(obs, JSON_COMPACT | JSON_SORT_KEYS);
+			/* only the types asked this time replace what was expected */
+			json_t *merged = json_loads(j->dns_expected, 0, NULL);
+			const char *key;
+			json_t *val;
+			if (merged) {
+				json_object_foreach(obs, key, val)
+					json_object_set(merged, key, val);
+				char *t = json_dumps(merged, JSON_COMPACT | JSON_SORT_KEYS);
+				json_decref(merged);
+				if (t) {
+					free(j->dns_expected);
+					j->dns_expected = t;
+					j->expected_changed = true;
+				}
+			}
 		}
 	}
 	dns_result_free(&exp);
@@ -680,6 +718,7 @@ static json_t *judge_cert(struct job *j, struct watch_verdict *v, int64_t now,
 	if (!exp || !esha || (change && json_is_true(json_object_get(change, "renewal")))) {
 		free(j->cert_expected);
 		j->cert_expected = json_dumps(cur, JSON_COMPACT | JSON_SORT_KEYS);
+		j->expected_changed = true;
 	}
 	json_decref(exp);
 	json_decref(cur);
@@ -942,7 +981,11 @@ static int decide(struct store *st, const struct config *cfg, const char *blob_d
 	w->cert_expected = j->cert_expected;
 	char *dtext = json_dumps(detail, JSON_COMPACT);
 	c.detail = dtext;
-	rc = store_watch_check_insert(st, &c, err) != 0 || store_watch_save(st, w, err) != 0 ? -1 : 0;
+	/* the packed baseline, samples and expected answers are rewritten only
+	** when they changed: most checks touch a few integers of the row */
+	bool heavy = j->new_baseline || j->new_samples || j->expected_changed;
+	rc = store_watch_check_insert(st, &c, err) != 0 || store_watch_save(st, w, heavy, err) != 0
+		     ? -1 : 0;
 	free(dtext);
 out:
 	json_decref(detail);
@@ -1377,7 +1420,7 @@ int monitor_accept_baseline(struct store *st, const struct config *cfg, const ch
 	s.w.ok_streak = 0;
 	pstrlcpy(s.w.last_good, l.sha, sizeof(s.w.last_good));
 	s.w.updated_ms = core_now_ms();
-	rc = store_watch_save(st, &s.w, err);
+	rc = store_watch_save(st, &s.w, true, err);
 out:
 	free(s.dns_expected);
 	free(s.cert_expected);
@@ -1436,6 +1479,7 @@ int monitor_start(const struct config *cfg, const char *db_path, struct monitor 
 		free(m);
 		return -1;
 	}
+	store_no_mmap(m->st);
 	if (pthread_create(&m->th, NULL, monitor_main, m) != 0) {
 		store_close(m->st);
 		free(m);

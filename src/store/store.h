@@ -27,6 +27,10 @@ struct store;
 /* Open (creating if needed) the database at path, one connection. The
 ** connection belongs to the calling thread. Returns 0 or -1 with err. */
 int store_open(const char *path, struct store **out, struct perr *err);
+/* Read through the page cache instead of a memory map: for a connection
+** that mostly writes (the website monitor), whose process should not count
+** the mapped database among its own memory. */
+void store_no_mmap(struct store *st);
 void store_close(struct store *st);
 
 /* Apply every migration this binary knows and the database lacks, each in its
@@ -481,8 +485,11 @@ int store_watch_list(struct store *st, int64_t org_id, const char *province, con
 int store_watch_get(struct store *st, int64_t id, store_watch_site_fn fn, void *ud,
 		    struct perr *err);
 /* Write the monitor's view of the site after a check: every field of w but
-** url, asset_id, org_id, interval_s, enabled and created_ms. */
-int store_watch_save(struct store *st, const struct store_watch_site *w, struct perr *err);
+** url, asset_id, org_id, interval_s, enabled, created_ms and posture_ms;
+** without heavy, also not samples, baseline, dns_expected, dns_declared
+** and cert_expected (unchanged: most checks). */
+int store_watch_save(struct store *st, const struct store_watch_site *w, bool heavy,
+		     struct perr *err);
 /* Analyst settings: interval_s (0 = keep), enabled (-1 = keep). */
 int store_watch_configure(struct store *st, int64_t id, int64_t interval_s, int enabled,
 			  int64_t now_ms, struct perr *err);

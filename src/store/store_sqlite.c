@@ -381,6 +381,11 @@ static int meta_value(struct store *st, const char *key, int64_t *v, struct perr
 	return 0;
 }
 
+void store_no_mmap(struct store *st)
+{
+	sqlite3_exec(st->db, "PRAGMA mmap_size=0", NULL, NULL, NULL);
+}
+
 int store_asset_generation(struct store *st, int64_t *gen, struct perr *err)
 {
 	return meta_value(st, "asset_generation", gen, err);

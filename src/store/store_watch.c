@@ -128,13 +128,35 @@ int store_watch_get(struct store *st, int64_t id, store_watch_site_fn fn, void *
 	return r;
 }
 
-int store_watch_save(struct store *st, const struct store_watch_site *w, struct perr *err)
+int store_watch_save(struct store *st, const struct store_watch_site *w, bool heavy,
+		     struct perr *err)
 {
+	if (!heavy) {
+		sqlite3_stmt *s = sq_prep(st,
+			"UPDATE watch_site SET next_due_ms = ?, last_check_ms = ?, state = ?, "
+			"ok_streak = ?, incident_id = ?, alert_kind = ?, missed_ms = ?, last_good = ?, "
+			"checks = ?, updated_ms = ?, fail_streak = ? WHERE id = ?", err);
+		if (!s)
+			return -1;
+		sqlite3_bind_int64(s, 1, w->next_due_ms);
+		sqlite3_bind_int64(s, 2, w->last_check_ms);
+		sq_bind_text(s, 3, w->state);
+		sqlite3_bind_int64(s, 4, w->ok_streak);
+		sq_bind_opt_id(s, 5, w->incident_id);
+		sq_bind_text(s, 6, w->alert_kind);
+		sqlite3_bind_int64(s, 7, w->missed_ms);
+		sq_bind_text(s, 8, w->last_good);
+		sqlite3_bind_int64(s, 9, w->checks);
+		sqlite3_bind_int64(s, 10, w->updated_ms);
+		sqlite3_bind_int64(s, 11, w->fail_streak);
+		sqlite3_bind_int64(s, 12, w->id);
+		return sq_exec_one(st, s, err, "site");
+	}
 	sqlite3_stmt *s = sq_prep(st,
 		"UPDATE watch_site SET next_due_ms = ?, last_check_ms = ?, state = ?, ok_streak = ?, "
 		"incident_id = ?, alert_kind = ?, missed_ms = ?, samples = ?, baseline = ?, "
 		"last_good = ?, dns_expected = ?, dns_declared = ?, cert_expected = ?, checks = ?, "
-		"updated_ms = ?, fail_streak = ?, posture_ms = ? WHERE id = ?", err);
+		"updated_ms = ?, fail_streak = ? WHERE id = ?", err);
 	if (!s)
 		return -1;
 	sqlite3_bind_int64(s, 1, w->next_due_ms);
@@ -162,8 +184,7 @@ int store_watch_save(struct store *st, const struct store_watch_site *w, struct 
 	sqlite3_bind_int64(s, 14, w->checks);
 	sqlite3_bind_int64(s, 15, w->updated_ms);
 	sqlite3_bind_int64(s, 16, w->fail_streak);
-	sqlite3_bind_int64(s, 17, w->posture_ms);
-	sqlite3_bind_int64(s, 18, w->id);
+	sqlite3_bind_int64(s, 17, w->id);
 	return sq_exec_one(st, s, err, "site");
 }
 

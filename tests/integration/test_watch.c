@@ -173,8 +173,10 @@ static int setup(void **state)
 		json_t *b = json_object_get(bs, bad[k]);
 		const char *u = json_is_string(b) ? json_string_value(b)
 						  : json_string_value(json_object_get(b, "url"));
-		if (!u)
+		if (!u) {
 			fail_msg("farm.json has no URL for %s", bad[k]);
+			return -1;
+		}
 		snprintf(W.bad[k], sizeof(W.bad[k]), "%s", u);
 	}
 	json_decref(f);

@@ -73,6 +73,7 @@ struct job {
 	int64_t cert_not_before;
 	char verify_reason[128];
 	char *hdr[6];          /* posture headers of the final response, or NULL */
+	char ctype[256];       /* its Content-Type (the charset of the page), or "" */
 	struct pbuf body;
 	int64_t elapsed_ms;
 	/* the analysis (worker) */
@@ -233,7 +234,10 @@ static int learn(struct job *j, const struct queue *q, char samples[][65], size_
 		struct pbuf body;
 		if (blob_read(q->blob_dir, samples[i], &body) != 0)
 			continue; /* a lost sample: learn from the others */
-		int r = watch_extract(body.ptr ? body.ptr : "", body.len, j->site.url, &obs[k], e);
+		/* a stored sample has no header of its own: the site's current
+		** Content-Type is the best guess of its charset */
+		int r = watch_extract_ct(body.ptr ? body.ptr : "", body.len, j->site.url,
+					 j->ctype[0] ? j->ctype : NULL, &obs[k], e);
 		pbuf_free(&body);
 		if (r != 0) {
 			watch_features_free(&obs[k]);
@@ -277,7 +281,8 @@ static void analyse(struct job *j, const struct queue *q)
 		return;
 	}
 	struct watch_features f;
-	if (watch_extract(body, j->body.len, j->site.url, &f, &e) != 0) {
+	if (watch_extract_ct(body, j->body.len, j->site.url, j->ctype[0] ? j->ctype : NULL, &f,
+			     &e) != 0) {
 		snprintf(j->werr, sizeof(j->werr), "analysis: %.200s", e.msg);
 		watch_features_free(&f);
 		return;
@@ -315,7 +320,8 @@ static void analyse(struct job *j, const struct queue *q)
 		struct pbuf prev;
 		if (ns && blob_read(q->blob_dir, samples[ns - 1], &prev) == 0) {
 			struct watch_features pf;
-			if (watch_extract(prev.ptr ? prev.ptr : "", prev.len, j->site.url, &pf, &e) == 0) {
+			if (watch_extract_ct(prev.ptr ? prev.ptr : "", prev.len, j->site.url,
+					     j->ctype[0] ? j->ctype : NULL, &pf, &e) == 0) {
 				struct pbuf d;
 				pbuf_init(&d, DIFF_MAX);
 				if (watch_text_diff(pf.text, pf.text_len, f.text, f.text_len, &d, &e) == 0)
@@ -529,6 +535,8 @@ static void fetched(struct fetch_job *fj, struct fetch_result *r, void *ud)
 	for (int k = 0; k < 6; k++)
 		j->hdr[k] = r->headers.v[posture_hdrs[k]] ? strdup(r->headers.v[posture_hdrs[k]])
 							  : NULL;
+	if (r->headers.v[FETCH_H_CONTENT_TYPE])
+		pstrlcpy(j->ctype, r->headers.v[FETCH_H_CONTENT_TYPE], sizeof(j->ctype));
 	fetch_result_json(r, &j->fetch_json);
 	j->body = r->body;
 	memset(&r->body, 0, sizeof(r->body));

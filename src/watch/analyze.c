@@ -27,6 +27,10 @@
 ** hashes (injected inline code) and redirect targets (meta refresh and simple
 ** location assignments). Relative URLs resolve to the page's own host, or to
 ** the host of a <base href>, which is how a browser would load them.
+**
+** gumbo reads UTF-8 only, so a page in windows-1256, ISO-8859-6 or
+** windows-1252 (declared by its Content-Type header or a <meta>) is
+** converted first (charset.c); the features record which encoding was read.
 */
 #include "watch/watch.h"
 
@@ -1228,15 +1232,68 @@ static int own_host(const char *url, char out[WATCH_HOST_MAX])
 	return watch_url_host(buf, n + 2, NULL, out) == WATCH_URL_HOST ? 0 : -1;
 }
 
+/* Has s[0..n) a byte outside ASCII? */
+static bool has_high(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return true;
+	return false;
+}
+
+/* The encoding of body into f->charset, and the body as UTF-8: *body and
+** *len are left alone when it is read as UTF-8 (as it is, or pure ASCII,
+** which every encoding we convert shares), else pointed into conv, which
+** holds its conversion. A body declared in a legacy encoding that is valid
+** UTF-8 with non-ASCII in it is read as UTF-8: Persian or Arabic text in
+** windows-1256 is never valid UTF-8 beyond a few bytes, while a defacer's
+** UTF-8 page served under the site's usual header is common. 0, or -1 with
+** err on out of memory. */
+static int decode_body(const char *content_type, const char **body, size_t *len,
+		       struct pbuf *conv, struct watch_features *f, struct perr *err)
+{
+	watch_charset_sniff(content_type, *body, *len, f->charset);
+	if (strcmp(f->charset, "utf-8") == 0)
+		return 0;
+	size_t u = *len > WATCH_BODY_MAX ? utf8_clip(*body, WATCH_BODY_MAX) : *len;
+	if (utf8_valid(*body, u)) {
+		if (has_high(*body, u))
+			pstrlcpy(f->charset, "utf-8", sizeof(f->charset));
+		return 0;
+	}
+	/* One byte is one character: any cut is on a character boundary. */
+	size_t in = *len;
+	if (in > WATCH_BODY_MAX) {
+		in = WATCH_BODY_MAX;
+		f->flags |= WATCH_F_TRUNCATED;
+	}
+	int r = watch_to_utf8(f->charset, *body, in, conv, err);
+	if (r < 0)
+		return -1;
+	if (r > 0)
+		f->flags |= WATCH_F_TRUNCATED;
+	*body = conv->ptr ? conv->ptr : "";
+	*len = conv->len;
+	return 0;
+}
+
 int watch_extract(const char *body, size_t len, const char *url, struct watch_features *f,
 		  struct perr *err)
+{
+	return watch_extract_ct(body, len, url, NULL, f, err);
+}
+
+int watch_extract_ct(const char *body, size_t len, const char *url, const char *content_type,
+		     struct watch_features *f, struct perr *err)
 {
 	features_init(f);
 	struct arena *a = NULL;
 	struct depth_scan *ds = NULL;
 	struct walk w;
+	struct pbuf conv;
 	int rc = -1;
 	memset(&w, 0, sizeof(w));
+	pbuf_init(&conv, WATCH_BODY_MAX);
 	w.f = f;
 	if (own_host(url, f->host) != 0) {
 		perr_set(err, PERR_INVALID, "url", "not a URL or host name: %.100s", url);
@@ -1244,6 +1301,8 @@ int watch_extract(const char *body, size_t len, const char *url, struct watch_fe
 	}
 	if (!body)
 		len = 0;
+	if (decode_body(content_type, &body, &len, &conv, f, err) != 0)
+		goto out;
 	if (len > WATCH_BODY_MAX) {
 		len = utf8_clip(body, WATCH_BODY_MAX);
 		f->flags |= WATCH_F_TRUNCATED;
@@ -1300,5 +1359,6 @@ out:
 	free(w.text);
 	free(ds);
 	free(a);
+	pbuf_free(&conv);
 	return rc;
 }

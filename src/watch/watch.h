@@ -11,6 +11,8 @@
 **   watch_extract()   one body -> struct watch_features (analyze.c): title,
 **                     visible text and its shingles, script / iframe / form /
 **                     outbound link hosts, inline script hashes, redirects;
+**                     a body in a legacy encoding (windows-1256, ...) is
+**                     made UTF-8 first (charset.c, watch_extract_ct);
 **   watch_learn()     N >= 1 observations -> struct watch_baseline
 **                     (baseline.c): the stable title, which text is volatile
 **                     and the site's similarity floor, the hosts and inline
@@ -50,6 +52,7 @@
 #define WATCH_DEPTH_MAX 512
 #define WATCH_SIG_MAX 128           /* patterns read from the signature file */
 #define WATCH_SIGNALS_MAX 16
+#define WATCH_CHARSET_MAX 32        /* a canonical encoding name, NUL included */
 
 #define WATCH_DEFAULT_HOST "site.example"
 
@@ -121,6 +124,8 @@ struct watch_features {
 	uint32_t scripts_inline, scripts_external, iframes, forms, elements;
 	uint16_t sig_counts[WATCH_SIG_MAX]; /* occurrences of each signature (text + title) */
 	unsigned flags;                 /* WATCH_F_* */
+	char charset[WATCH_CHARSET_MAX]; /* the encoding the body was read in (see
+					 ** watch_extract_ct), "" if extraction failed */
 };
 
 /* Analyse one body. url is the page's URL or bare host (NULL: the default
@@ -131,6 +136,19 @@ struct watch_features {
 ** cases. */
 int watch_extract(const char *body, size_t len, const char *url, struct watch_features *f,
 		  struct perr *err);
+/* watch_extract() of a body served with the Content-Type header value
+** content_type (NULL: none; watch_extract() passes NULL). The body's
+** encoding is sniffed (watch_charset_sniff) and a body in windows-1256,
+** ISO-8859-6 or windows-1252 is converted to UTF-8 before the analysis;
+** f->charset names the encoding read. A body declared in one of those but
+** that is valid UTF-8 with non-ASCII bytes in it is read as UTF-8 (a
+** defacer's UTF-8 page served under the site's old header or meta), and
+** f->charset says "utf-8". WATCH_BODY_MAX bounds the bytes taken from the
+** body and, after conversion, the UTF-8 analysed; either cut sets
+** WATCH_F_TRUNCATED. WATCH_F_BINARY is then only for NUL bytes or
+** invalid UTF-8 in a body read as UTF-8. */
+int watch_extract_ct(const char *body, size_t len, const char *url, const char *content_type,
+		     struct watch_features *f, struct perr *err);
 /* The CPU budget of one parse: base_ns plus per_byte_ns for each byte of
 ** body (defaults: 1 s and 4 s per MiB). Past it the parse is abandoned and
 ** the features carry WATCH_F_BUDGET. Process-wide; set it at start-up (the
@@ -143,6 +161,37 @@ double watch_outbound_share(const struct watch_features *f);
 /* Jaccard similarity of two sorted, distinct shingle arrays; two empty sets
 ** are identical (1.0). */
 double watch_jaccard(const uint64_t *a, size_t na, const uint64_t *b, size_t nb);
+
+/* ---------------------------------------------------------------- charset */
+
+/* The encoding of a page (charset.c), as a browser decides it: a byte order
+** mark, else the charset parameter of content_type (the Content-Type header
+** value, NULL when absent; repeated headers joined with commas are read as
+** Fetch does: the last MIME type counts), else a <meta charset=...> or
+** <meta http-equiv="Content-Type" content="...charset=..."> in the first
+** 1024 bytes of body (the HTML standard's prescan: comments skipped, quotes,
+** case and whitespace as browsers take them), else "utf-8". Written into out
+** and returned: one of "utf-8", "windows-1256", "iso-8859-6",
+** "windows-1252", every WHATWG label of those four being accepted (cp1256,
+** arabic, asmo-708, latin1, ascii, iso-8859-1, ...; latin1 and ascii are
+** windows-1252 for the web). A label we do not know counts as no
+** declaration, so the next source decides, and in the end "utf-8". A UTF-16
+** byte order mark gives "utf-8" too: such a body is not converted and stays
+** flagged binary. No I/O, no locale: a function of its arguments. */
+const char *watch_charset_sniff(const char *content_type, const char *body, size_t len,
+				char out[WATCH_CHARSET_MAX]);
+/* Append body[0..len) in charset (a name watch_charset_sniff returns, or
+** any WHATWG label of those four) to out as UTF-8, out being initialised
+** with pbuf_init. UTF-8 is copied as it is, valid or not; windows-1256,
+** ISO-8859-6 and windows-1252 are decoded by the WHATWG indexes, a byte an
+** index leaves unmapped becoming U+FFFD (a NUL stays a NUL). Returns 0
+** when all of body was converted; 1 when out's max stopped it: out then
+** ends with the last whole character that fitted, never part of one; -1
+** with err: PERR_INVALID (field "charset") for a charset it does not
+** convert, PERR_INTERNAL on out of memory (out may then hold part of the
+** conversion). */
+int watch_to_utf8(const char *charset, const char *body, size_t len, struct pbuf *out,
+		  struct perr *err);
 
 /* ---------------------------------------------------------------- baseline */
 
@@ -179,7 +228,7 @@ int watch_learn(const struct watch_features *obs, size_t n, struct watch_baselin
 void watch_baseline_free(struct watch_baseline *b);
 /* The baseline as self-contained bytes for the store (pack.c): *out is heap
 ** memory the caller frees. Unpack refuses (PERR_INVALID) bytes that are not
-** an intact version-1 packing, so a damaged row means learning again, never
+** an intact packing of the current version, so a damaged row means learning again, never
 ** judging against garbage; b must be freed with watch_baseline_free() after
 ** success (it is left empty on failure). */
 int watch_baseline_pack(const struct watch_baseline *b, unsigned char **out, size_t *len,

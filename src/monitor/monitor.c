@@ -917,6 +917,10 @@ static int decide(struct store *st, const struct config *cfg, const char *blob_d
 		pstrlcpy(c.outcome, "learning", sizeof(c.outcome));
 		stats->learning++;
 		w->fail_streak = 0;
+		/* the page learned from is, by definition, one the site is known
+		** to serve: the next identical one needs no parsing */
+		if (j->body_sha[0])
+			pstrlcpy(w->last_good, j->body_sha, sizeof(w->last_good));
 		if (strcmp(w->state, "learning") == 0 || strcmp(w->state, "down") == 0)
 			pstrlcpy(w->state, "ok", sizeof(w->state));
 		w->next_due_ms = next_due(w, now);

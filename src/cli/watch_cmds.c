@@ -184,7 +184,7 @@ int cmd_watch_run(struct cli *c, int argc, char **argv)
 	struct store *st;
 	if (cli_open(c, &st) != 0)
 		return 1;
-	store_no_mmap(st);
+	store_lean(st);
 	char blob_dir[1200];
 	blob_dir_of(c, blob_dir, sizeof(blob_dir));
 	signal(SIGINT, on_stop);

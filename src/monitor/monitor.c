@@ -1491,7 +1491,7 @@ int monitor_start(const struct config *cfg, const char *db_path, struct monitor 
 		free(m);
 		return -1;
 	}
-	store_no_mmap(m->st);
+	store_lean(m->st);
 	if (pthread_create(&m->th, NULL, monitor_main, m) != 0) {
 		store_close(m->st);
 		free(m);

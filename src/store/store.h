@@ -27,10 +27,10 @@ struct store;
 /* Open (creating if needed) the database at path, one connection. The
 ** connection belongs to the calling thread. Returns 0 or -1 with err. */
 int store_open(const char *path, struct store **out, struct perr *err);
-/* Read through the page cache instead of a memory map: for a connection
-** that mostly writes (the website monitor), whose process should not count
-** the mapped database among its own memory. */
-void store_no_mmap(struct store *st);
+/* For a connection that mostly writes (the website monitor): no memory map
+** and an 8 MB page cache, so its process does not hold the database in its
+** own memory. */
+void store_lean(struct store *st);
 void store_close(struct store *st);
 
 /* Apply every migration this binary knows and the database lacks, each in its

@@ -373,7 +373,7 @@ int cmd_incident_evidence(struct cli *c, int argc, char **argv)
 	close(fd);
 	char a[96], blobs[1200];
 	cli_actor(a, sizeof(a));
-	snprintf(blobs, sizeof(blobs), "%s/blobs", c->data_dir);
+	core_blob_dir(c->db_path, blobs, sizeof(blobs));
 	struct txn t;
 	struct store_evidence ev;
 	if (txn_begin(c, &t) != 0) {

@@ -142,14 +142,6 @@ out:
 
 /* ------------------------------------------------------------ the monitor */
 
-/* The blob directory beside the database (as the server has it). */
-static void blob_dir_of(const struct cli *c, char *out, size_t n)
-{
-	const char *slash = strrchr(c->db_path, '/');
-	snprintf(out, n, "%.*s/blobs", slash ? (int)(slash - c->db_path) : 1,
-		 slash ? c->db_path : ".");
-}
-
 static volatile sig_atomic_t watch_stop;
 
 static void on_stop(int sig)
@@ -186,7 +178,7 @@ int cmd_watch_run(struct cli *c, int argc, char **argv)
 		return 1;
 	store_lean(st);
 	char blob_dir[1200];
-	blob_dir_of(c, blob_dir, sizeof(blob_dir));
+	core_blob_dir(c->db_path, blob_dir, sizeof(blob_dir));
 	signal(SIGINT, on_stop);
 	signal(SIGTERM, on_stop);
 	int rc = 0;
@@ -350,7 +342,7 @@ int cmd_watch_accept(struct cli *c, int argc, char **argv)
 		return 1;
 	char actor[128], blob_dir[1200];
 	cli_actor(actor, sizeof(actor));
-	blob_dir_of(c, blob_dir, sizeof(blob_dir));
+	core_blob_dir(c->db_path, blob_dir, sizeof(blob_dir));
 	int rc = 0;
 	if (store_begin(st, &err) != 0 ||
 	    monitor_accept_baseline(st, &c->cfg, blob_dir, NULL, actor, id, &err) != 0 ||

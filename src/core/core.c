@@ -662,6 +662,12 @@ void plog(enum plog_level lvl, const char *fmt, ...)
 
 /* ------------------------------------------------------------------ blobs */
 
+void core_blob_dir(const char *db_path, char *out, size_t n)
+{
+	const char *slash = strrchr(db_path, '/');
+	snprintf(out, n, "%.*s/blobs", slash ? (int)(slash - db_path) : 1, slash ? db_path : ".");
+}
+
 int core_blob_path(const char *blob_dir, const char *sha, char *out, size_t n)
 {
 	int w = snprintf(out, n, "%s/%.2s/%s", blob_dir, sha, sha + 2);

@@ -146,6 +146,8 @@ void core_hex(const uint8_t *in, size_t n, char *out);
 ** too small); core_blob_write stores data under sha unless it is there
 ** already (0, or -1 with err). The caller computes sha from data. */
 int core_blob_path(const char *blob_dir, const char *sha, char *out, size_t n);
+/* The blob directory of a data directory: beside the database, DIR/blobs. */
+void core_blob_dir(const char *db_path, char *out, size_t n);
 int core_blob_write(const char *blob_dir, const char *sha, const void *data, size_t len,
 		    struct perr *err);
 

@@ -644,9 +644,7 @@ int http_start(const struct config *cfg, const char *db_path, struct http_server
 		return perr_set(err, PERR_INVALID, NULL, "database path too long");
 	}
 	/* evidence lives beside the database: DATA/blobs */
-	const char *slash = strrchr(db_path, '/');
-	snprintf(s->blob_dir, sizeof(s->blob_dir), "%.*s/blobs",
-		 slash ? (int)(slash - db_path) : 1, slash ? db_path : ".");
+	core_blob_dir(db_path, s->blob_dir, sizeof(s->blob_dir));
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
 	if (sa.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;

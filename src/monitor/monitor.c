@@ -1264,31 +1264,21 @@ static int run_batch(struct store *st, const struct config *cfg, const char *blo
 	nth = 0;
 	if (fr != 0)
 		goto out;
-	/* decide, one transaction for the batch (a failed site is logged and
-	** skipped: it stays due and is tried again next pass) */
+	/* decide, one transaction for the batch; each site in a savepoint, so
+	** a site that fails is logged and undone alone (it stays due and is
+	** tried again next pass) without deciding the others twice */
 	if (store_begin(st, err) != 0)
 		goto out;
 	in_tx = true;
 	for (size_t i = 0; i < l.n; i++) {
 		struct perr e;
 		perr_clear(&e);
-		if (decide(st, cfg, blob_dir, &l.jobs[i], now, stats, &e) != 0) {
+		if (store_savepoint(st, err) != 0)
+			goto out;
+		bool ok = decide(st, cfg, blob_dir, &l.jobs[i], now, stats, &e) == 0;
+		if (!ok)
 			plog(PLOG_ERROR, "watch: site %lld: %s", (long long)l.jobs[i].site.id, e.msg);
-			store_rollback(st);
-			in_tx = false;
-			/* the others of the batch are written one by one */
-			for (size_t k = 0; k < l.n; k++) {
-				if (k == i || store_begin(st, &e) != 0)
-					continue;
-				if (decide(st, cfg, blob_dir, &l.jobs[k], now, stats, &e) != 0 ||
-				    store_commit(st, &e) != 0) {
-					store_rollback(st);
-					plog(PLOG_ERROR, "watch: site %lld: %s",
-					     (long long)l.jobs[k].site.id, e.msg);
-				}
-			}
-			break;
-		}
+		store_savepoint_end(st, ok);
 	}
 	if (in_tx && store_commit(st, err) != 0)
 		goto out;
@@ -1484,9 +1474,7 @@ int monitor_start(const struct config *cfg, const char *db_path, struct monitor 
 		return perr_set(err, PERR_INTERNAL, NULL, "out of memory");
 	m->cfg = *cfg;
 	atomic_init(&m->stop, false);
-	const char *slash = strrchr(db_path, '/');
-	snprintf(m->blob_dir, sizeof(m->blob_dir), "%.*s/blobs",
-		 slash ? (int)(slash - db_path) : 1, slash ? db_path : ".");
+	core_blob_dir(db_path, m->blob_dir, sizeof(m->blob_dir));
 	if (store_open(db_path, &m->st, err) != 0) {
 		free(m);
 		return -1;

@@ -12,6 +12,7 @@
 #include "dns/dns.h"
 #include "monitor/monitor.h"
 #include "posture/posture.h"
+#include "watch/watch.h"
 
 static json_t *time_or_null(int64_t ms)
 {
@@ -308,11 +309,11 @@ int monitor_site_declare_dns(struct store *st, const struct principal *p, const 
 		/* {"a":[...],"ns":[...]} becomes the stored form: a type given
 		** empty is expected to have no records, a type left out is not
 		** compared at all */
-		char host[DNS_NAME_MAX];
+		/* the host as the monitor resolves it */
+		char host[WATCH_HOST_MAX];
 		const char *url = json_string_value(json_object_get(site, "url"));
-		const char *h = url && strstr(url, "://") ? strstr(url, "://") + 3 : "";
-		size_t n = strcspn(h, ":/?#");
-		snprintf(host, sizeof(host), "%.*s", (int)(n < sizeof(host) ? n : sizeof(host) - 1), h);
+		if (!url || watch_url_host(url, strlen(url), "", host) != WATCH_URL_HOST)
+			host[0] = '\0';
 		doc = json_pack("{ss}", "name", host);
 		const char *key;
 		json_t *v;

@@ -43,6 +43,10 @@ int store_schema_version(struct store *st, int *db, int *known, struct perr *err
 int store_begin(struct store *st, struct perr *err);  /* BEGIN IMMEDIATE */
 int store_commit(struct store *st, struct perr *err);
 void store_rollback(struct store *st);
+/* Inside a transaction: a part that can fail alone (one site of a batch).
+** store_savepoint_end keeps its writes, or undoes only them. */
+int store_savepoint(struct store *st, struct perr *err);
+void store_savepoint_end(struct store *st, bool keep);
 
 /* A counter bumped (inside the writing transaction) whenever assets change,
 ** so that every process can tell its owner index is stale. */

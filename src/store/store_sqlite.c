@@ -278,6 +278,17 @@ int store_commit(struct store *st, struct perr *err)
 	return 0;
 }
 
+int store_savepoint(struct store *st, struct perr *err)
+{
+	return sq_exec_sql(st, "SAVEPOINT part", err);
+}
+
+void store_savepoint_end(struct store *st, bool keep)
+{
+	sqlite3_exec(st->db, keep ? "RELEASE part" : "ROLLBACK TO part; RELEASE part", NULL, NULL,
+		     NULL);
+}
+
 void store_rollback(struct store *st)
 {
 	if (sqlite3_get_autocommit(st->db) == 0)

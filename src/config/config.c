@@ -129,6 +129,22 @@ static const struct key keys[] = {
 	  "sites checked per pass of the monitor" },
 	{ "watch", "posture_every", K_INT, F(watch_posture_every), "86400", 60, 2592000,
 	  "seconds between security posture grades of a site" },
+	{ "feeds", "enabled", K_BOOL, F(feeds_enabled), "true", 0, 0,
+	  "parapet serve imports report files dropped in the watched directory" },
+	{ "feeds", "dir", K_STR, F(feeds_dir), "", 0, 0,
+	  "watched directory of report files; empty = DATA/feeds/incoming" },
+	{ "feeds", "dedup_window", K_INT, F(feeds_dedup_window), "86400", 0, 31536000,
+	  "seconds within which the same owner, class, IP and port is counted, not repeated" },
+	{ "feeds", "dedup_keys", K_INT, F(feeds_dedup_keys), "4000000", 1000, 1000000000,
+	  "dedup keys held in memory during an import at most" },
+	{ "feeds", "digest_period", K_INT, F(feeds_period), "86400", 60, 2592000,
+	  "seconds each digest covers: one mail per organisation, feed and period" },
+	{ "feeds", "max_upload", K_INT, F(feeds_max_upload), "268435456", 1024, 17179869184,
+	  "largest report file accepted by the upload endpoint, bytes" },
+	{ "feeds", "batch", K_INT, F(feeds_batch), "2000", 1, 100000,
+	  "events stored per transaction (and per crash-resume checkpoint)" },
+	{ "feeds", "queue", K_INT, F(feeds_queue), "4", 1, 1024,
+	  "batches waiting between the parser and the writer before the parser waits" },
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))

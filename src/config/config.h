@@ -65,6 +65,15 @@ struct config {
 	int64_t watch_workers;       /* watch.workers: analysis threads, 0 = cores */
 	int64_t watch_batch;         /* watch.batch: sites per pass */
 	int64_t watch_posture_every; /* watch.posture_every: seconds between grades */
+
+	bool feeds_enabled;          /* feeds.enabled: serve imports the watched directory */
+	char feeds_dir[512];         /* feeds.dir: watched directory, "" = DATA/feeds/incoming */
+	int64_t feeds_dedup_window;  /* feeds.dedup_window: seconds */
+	int64_t feeds_dedup_keys;    /* feeds.dedup_keys: keys held in memory at most */
+	int64_t feeds_period;        /* feeds.digest_period: seconds */
+	int64_t feeds_max_upload;    /* feeds.max_upload: bytes */
+	int64_t feeds_batch;         /* feeds.batch: events per stored batch */
+	int64_t feeds_queue;         /* feeds.queue: batches between parser and writer */
 };
 
 /* Fill cfg with every default. */

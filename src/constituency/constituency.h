@@ -95,6 +95,22 @@ struct lookup_result {
 ** error (bad query: PERR_INVALID). */
 int constituency_lookup(struct store *st, enum lookup_kind kind, const char *query,
 			struct lookup_result *r, struct perr *err);
+/* For bulk jobs (a report feed of millions of rows): pin the current owner
+** index once and ask it directly, with no string parsing, no copying and no
+** staleness check per lookup. The view stays valid (not freed by a rebuild)
+** until released; it does not see changes made after it was taken. NULL
+** with err when the index cannot be built. */
+struct constituency_view;
+const struct constituency_view *constituency_view_acquire(struct store *st, struct perr *err);
+void constituency_view_release(const struct constituency_view *v);
+/* Owner (org id) of an address (family 4: 4 bytes, 6: 16 bytes, network
+** order), an AS number, a canonical (lower-case, no trailing dot) domain,
+** or a URL; 0 when no one owns it. */
+int64_t constituency_view_ip(const struct constituency_view *v, int family, const uint8_t *addr);
+int64_t constituency_view_asn(const struct constituency_view *v, uint32_t asn);
+int64_t constituency_view_domain(const struct constituency_view *v, const char *canon);
+int64_t constituency_view_url(const struct constituency_view *v, const char *url);
+
 /* Tell the index that assets changed (after commit). */
 void constituency_changed(void);
 /* Free every index snapshot (at shutdown, after all readers are gone). */

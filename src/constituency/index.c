@@ -45,6 +45,7 @@ struct snapshot {
 	struct keyed *dom, *url, *asn;
 	size_t ndom, nurl, nasn;
 	int64_t retired_ms;
+	_Atomic int pins; /* bulk views holding it (constituency_view_acquire) */
 };
 
 static _Atomic(struct snapshot *) current;
@@ -222,7 +223,8 @@ static struct snapshot *snap_get(struct store *st, struct perr *err)
 		/* free snapshots retired long enough ago; retire the old one */
 		size_t k = 0;
 		for (size_t i = 0; i < nretired; i++) {
-			if (now - retired[i]->retired_ms > RETIRE_MS)
+			if (now - retired[i]->retired_ms > RETIRE_MS &&
+			    atomic_load(&retired[i]->pins) == 0)
 				snap_free(retired[i]);
 			else
 				retired[k++] = retired[i];
@@ -233,7 +235,9 @@ static struct snapshot *snap_get(struct store *st, struct perr *err)
 			** oldest one's grace period rather than free it early or leak. */
 			while (nretired == MAX_RETIRED) {
 				int64_t age = core_now_ms() - retired[0]->retired_ms;
-				if (age <= RETIRE_MS) {
+				if (age <= RETIRE_MS || atomic_load(&retired[0]->pins) > 0) {
+					if (age > RETIRE_MS)
+						age = RETIRE_MS - 100; /* pinned: wait for its release */
 					int64_t ms = RETIRE_MS - age + 1;
 					struct timespec ts = { (time_t)(ms / 1000),
 							       (long)(ms % 1000) * 1000000L };
@@ -393,4 +397,79 @@ int constituency_lookup(struct store *st, enum lookup_kind kind, const char *que
 		return lookup_url(s, canon, r, err);
 	}
 	return 0;
+}
+
+/* ------------------------------------------------------------ bulk views */
+
+const struct constituency_view *constituency_view_acquire(struct store *st, struct perr *err)
+{
+	/* Pin under the rebuild lock, so a rebuild cannot retire and free the
+	** snapshot between our load of it and the pin. */
+	struct snapshot *s = snap_get(st, err);
+	if (!s)
+		return NULL;
+	pthread_mutex_lock(&rebuild_lock);
+	s = atomic_load(&current);
+	if (s)
+		atomic_fetch_add(&s->pins, 1);
+	pthread_mutex_unlock(&rebuild_lock);
+	if (!s)
+		perr_set(err, PERR_INTERNAL, NULL, "the owner index is not available");
+	return (const struct constituency_view *)s;
+}
+
+void constituency_view_release(const struct constituency_view *v)
+{
+	if (v)
+		atomic_fetch_sub(&((struct snapshot *)v)->pins, 1);
+}
+
+static uint64_t view_ent(const struct snapshot *s, uint64_t v)
+{
+	return v ? (uint64_t)s->ent[v - 1].org_id : 0;
+}
+
+int64_t constituency_view_ip(const struct constituency_view *v, int family, const uint8_t *addr)
+{
+	const struct snapshot *s = (const struct snapshot *)v;
+	if (family == 4) {
+		uint32_t h = (uint32_t)addr[0] << 24 | (uint32_t)addr[1] << 16 |
+			     (uint32_t)addr[2] << 8 | addr[3];
+		return (int64_t)view_ent(s, lpm_lookup4(s->lpm, h, NULL));
+	}
+	if (family == 6)
+		return (int64_t)view_ent(s, lpm_lookup6(s->lpm, addr, NULL));
+	return 0;
+}
+
+int64_t constituency_view_asn(const struct constituency_view *v, uint32_t asn)
+{
+	const struct snapshot *s = (const struct snapshot *)v;
+	size_t lo = 0, hi = s->nasn;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (s->asn[mid].asn < asn)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (asn && lo < s->nasn && s->asn[lo].asn == asn)
+		return s->ent[s->asn[lo].ent].org_id;
+	return 0;
+}
+
+int64_t constituency_view_domain(const struct constituency_view *v, const char *canon)
+{
+	struct lookup_result r;
+	return lookup_domain((const struct snapshot *)v, canon, &r) == 1 ? r.org_id : 0;
+}
+
+int64_t constituency_view_url(const struct constituency_view *v, const char *url)
+{
+	char canon[512];
+	struct perr e;
+	struct lookup_result r;
+	if (constituency_asset_canon("url", url, canon, sizeof(canon), &e) != 0)
+		return 0;
+	return lookup_url((const struct snapshot *)v, canon, &r, &e) == 1 ? r.org_id : 0;
 }

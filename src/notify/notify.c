@@ -50,7 +50,7 @@ extern const struct embed_file notify_templates[];
 #define HEADERS_MAX 16384
 
 static const char *const template_names[] = { "assigned", "message", "state", "sla", "test",
-					      NULL };
+					      "digest", NULL };
 
 /* --------------------------------------------------------- validation */
 
@@ -308,6 +308,51 @@ static void random_hex(char out[17])
 
 /* ------------------------------------------------------------ enqueue */
 
+/* The body of a mail with an attachment: the text part, then the file in
+** base64 lines of 76 characters, between boundaries made from the message's
+** random id (so no text can contain it by chance). *out is malloc'd. */
+static int multipart(const char *text, const struct notify_mail *m, const char *hex, char **out)
+{
+	static const char b64[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	struct pbuf b;
+	pbuf_init(&b, (size_t)256 << 20);
+	int e = 0;
+	e |= pbuf_addf(&b, "This is a MIME message with an attachment.\n\n--=_parapet_%s\n"
+			   "Content-Type: text/plain; charset=UTF-8\n"
+			   "Content-Transfer-Encoding: 8bit\n\n",
+		       hex);
+	e |= pbuf_adds(&b, text);
+	e |= pbuf_addf(&b, "\n--=_parapet_%s\nContent-Type: %s; name=\"%s\"\n"
+			   "Content-Disposition: attachment; filename=\"%s\"\n"
+			   "Content-Transfer-Encoding: base64\n\n",
+		       hex, m->attach_type, m->attach_name, m->attach_name);
+	const unsigned char *in = m->attach;
+	size_t n = m->attach_len, col = 0;
+	for (size_t i = 0; i < n && !e; i += 3) {
+		uint32_t v = (uint32_t)in[i] << 16;
+		if (i + 1 < n)
+			v |= (uint32_t)in[i + 1] << 8;
+		if (i + 2 < n)
+			v |= in[i + 2];
+		char q[4] = { b64[v >> 18], b64[(v >> 12) & 63],
+			      i + 1 < n ? b64[(v >> 6) & 63] : '=', i + 2 < n ? b64[v & 63] : '=' };
+		e |= pbuf_add(&b, q, 4);
+		col += 4;
+		if (col == 76) {
+			e |= pbuf_add(&b, "\n", 1);
+			col = 0;
+		}
+	}
+	e |= pbuf_addf(&b, "%s--=_parapet_%s--\n", col ? "\n" : "", hex);
+	if (e) {
+		pbuf_free(&b);
+		return -1;
+	}
+	*out = pbuf_take(&b);
+	return 0;
+}
+
 int notify_mail(struct store *st, const struct config *cfg, const struct notify_mail *m,
 		struct perr *err)
 {
@@ -378,10 +423,31 @@ int notify_mail(struct store *st, const struct config *cfg, const struct notify_
 	e |= pbuf_addf(&h, "\r\nMessage-ID: <%s>\r\n", msgid);
 	if (root[0])
 		e |= pbuf_addf(&h, "In-Reply-To: <%s>\r\nReferences: <%s>\r\n", root, root);
-	e |= pbuf_adds(&h, "MIME-Version: 1.0\r\n"
-			   "Content-Type: text/plain; charset=UTF-8\r\n"
-			   "Content-Transfer-Encoding: 8bit\r\n"
-			   "Auto-Submitted: auto-generated\r\n"
+	if (m->attach) {
+		if (!token_ok(m->attach_name ? m->attach_name : "", 100) || !m->attach_type ||
+		    !printable_ascii(m->attach_type) || strchr(m->attach_type, ';') ||
+		    strchr(m->attach_type, ' ')) {
+			perr_set(err, PERR_INVALID, "attachment",
+				 "attachment name must be 1-100 of A-Z a-z 0-9 . - and its "
+				 "type a MIME type");
+			goto out;
+		}
+		char *mixed = NULL;
+		if (multipart(body, m, hex, &mixed) != 0) {
+			perr_set(err, PERR_LIMIT, "attachment", "attachment too large");
+			goto out;
+		}
+		free(body);
+		body = mixed;
+		e |= pbuf_addf(&h, "MIME-Version: 1.0\r\n"
+				   "Content-Type: multipart/mixed; boundary=\"=_parapet_%s\"\r\n",
+			       hex);
+	} else {
+		e |= pbuf_adds(&h, "MIME-Version: 1.0\r\n"
+				   "Content-Type: text/plain; charset=UTF-8\r\n"
+				   "Content-Transfer-Encoding: 8bit\r\n");
+	}
+	e |= pbuf_adds(&h, "Auto-Submitted: auto-generated\r\n"
 			   "X-Auto-Response-Suppress: All\r\n");
 	e |= pbuf_addf(&h, "X-Parapet-Template: %s\r\n", m->tmpl);
 	if (m->incident_id)

@@ -48,7 +48,7 @@ struct notify_var {
 struct notify_mail {
 	const char *to;    /* one address: local@domain, printable ASCII, <= 254 bytes */
 	const char *lang;  /* "en" or "fa"; NULL or "" = "en" */
-	const char *tmpl;  /* assigned, message, state, sla, test */
+	const char *tmpl;  /* assigned, message, state, sla, test, digest */
 	const struct notify_var *vars;
 	size_t nvars;
 	int64_t incident_id; /* 0 = none */
@@ -57,6 +57,14 @@ struct notify_mail {
 	** References <THREAD@domain>. NULL = <incident-ID@domain> when
 	** incident_id is set, no threading headers otherwise. */
 	const char *thread;
+	/* One file attached (a digest's CSV of hosts), or NULL: the mail is
+	** then multipart/mixed with the text first and the file base64
+	** encoded. attach_name: 1-100 of [A-Za-z0-9._-]; attach_type: a MIME
+	** type such as "text/csv". */
+	const char *attach_name;
+	const char *attach_type;
+	const void *attach;
+	size_t attach_len;
 };
 
 /* Variables every template may use without the caller passing them (a

@@ -538,4 +538,82 @@ int store_watch_posture_org(struct store *st, int64_t org_id, store_watch_grade_
 int store_watch_posture_get(struct store *st, int64_t site_id, char grade[8], int64_t *score,
 			    char **detail, int64_t *ts_ms, struct perr *err);
 
+/* ------------------------------------------------------------ report feeds */
+
+struct store_feed_file {
+	int64_t id;
+	char sha256[65];
+	char name[256];
+	char type[64];
+	char feed[128];
+	char source[16];   /* cli, upload, dir */
+	char actor[128];
+	char status[16];   /* running, done, failed */
+	char error[256];
+	int64_t received_ms, started_ms, finished_ms, done_line;
+	int64_t rows, parsed, rejected, owners, new_events, duplicates, unowned, incidents;
+};
+typedef int (*store_feed_file_fn)(void *ud, const struct store_feed_file *f);
+/* Insert f (its id is set). CONFLICT when the SHA-256 is known. */
+int store_feed_file_insert(struct store *st, struct store_feed_file *f, struct perr *err);
+/* Status, error, finished_ms, done_line and the counts of f->id. */
+int store_feed_file_update(struct store *st, const struct store_feed_file *f, struct perr *err);
+int store_feed_file_get(struct store *st, int64_t id, struct store_feed_file *out,
+			struct perr *err);
+int store_feed_file_by_sha(struct store *st, const char *sha, struct store_feed_file *out,
+			   struct perr *err);
+/* Newest first, ids below before_id (0 = from the newest). */
+int store_feed_files(struct store *st, int64_t before_id, int64_t limit, store_feed_file_fn fn,
+		     void *ud, struct perr *err);
+/* Distinct organisations among the file's events. */
+int store_feed_file_owner_count(struct store *st, int64_t file_id, int64_t *n, struct perr *err);
+int store_feed_reject_add(struct store *st, int64_t file_id, int64_t line, const char *reason,
+			  struct perr *err);
+typedef int (*store_feed_reject_fn)(void *ud, int64_t line, const char *reason);
+int store_feed_rejects(struct store *st, int64_t file_id, int64_t limit, store_feed_reject_fn fn,
+		       void *ud, struct perr *err);
+
+/* One affected host. Text members are borrowed (valid during the call). */
+struct store_feed_event {
+	int64_t id;
+	int64_t org_id;   /* 0 = no owner */
+	const char *feed, *identifier, *taxonomy, *type, *ip, *prefix, *fqdn, *product,
+		*severity, *event;
+	int64_t port, asn;
+	int64_t first_ms, last_ms, seen, period_ms, file_id, line, incident_id;
+};
+typedef int (*store_feed_event_fn)(void *ud, const struct store_feed_event *e);
+int store_feed_event_insert(struct store *st, struct store_feed_event *e, struct perr *err);
+/* Another sighting of the event with this key last seen at or after
+** since_ms: seen + 1, last_ms = max(last_ms, t_ms). Returns 1 when an event
+** was updated, 0 when none matched, -1 on error. */
+int store_feed_event_seen(struct store *st, int64_t org_id, const char *identifier,
+			  const char *ip, int64_t port, int64_t since_ms, int64_t t_ms,
+			  struct perr *err);
+int store_feed_event_incident(struct store *st, int64_t event_id, int64_t incident_id,
+			      struct perr *err);
+/* Dedup keys of events last seen at or after since_ms. */
+typedef int (*store_feed_key_fn)(void *ud, int64_t org_id, const char *identifier,
+				 const char *ip, int64_t port, int64_t last_ms);
+int store_feed_keys(struct store *st, int64_t since_ms, store_feed_key_fn fn, void *ud,
+		    struct perr *err);
+/* (organisation, feed, period) with owned events not yet in a digest and a
+** period starting before before_ms. */
+typedef int (*store_feed_due_fn)(void *ud, int64_t org_id, const char *feed, int64_t period_ms);
+int store_feed_due(struct store *st, int64_t before_ms, store_feed_due_fn fn, void *ud,
+		   struct perr *err);
+/* The undigested events of one digest, by identifier then IP. */
+int store_feed_digest_events(struct store *st, int64_t org_id, const char *feed,
+			     int64_t period_ms, store_feed_event_fn fn, void *ud, struct perr *err);
+/* Record a digest (CONFLICT when it exists) and mark its events. */
+int store_feed_digest_insert(struct store *st, int64_t org_id, const char *feed,
+			     int64_t period_ms, int64_t events, int64_t hosts, int64_t mails,
+			     int64_t now_ms, int64_t *id, struct perr *err);
+/* Unowned events grouped by AS ("asn") or by prefix ("prefix"): key, AS,
+** events and distinct hosts, most events first. */
+typedef int (*store_feed_unowned_fn)(void *ud, const char *key, int64_t asn, int64_t events,
+				     int64_t hosts);
+int store_feed_unowned(struct store *st, const char *by, int64_t limit, store_feed_unowned_fn fn,
+		       void *ud, struct perr *err);
+
 #endif

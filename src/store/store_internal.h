@@ -14,7 +14,7 @@
 
 #include "store/store.h"
 
-#define STMT_CACHE 96
+#define STMT_CACHE 160
 
 struct store {
 	sqlite3 *db;

@@ -1,0 +1,946 @@
+/*
+** pipeline.c — one report file from disk to stored events: owner lookup,
+** dedup, a bounded queue, and a writer thread that commits in batches.
+**
+** The calling thread reads the file, parses it, looks each event's owner up
+** in a pinned owner index and decides new or duplicate against an in-memory
+** dedup table (seeded from the store's recent events). It packs events into
+** batches; a queue of feeds.queue batches sits between it and the writer
+** thread, and when the writer falls behind the reader waits on the queue
+** instead of reading on: memory is the queue's, whatever the file's size.
+**
+** The writer commits each batch in one transaction together with the file's
+** checkpoint (the last line the batch covers) and its counts. A crash loses
+** at most the uncommitted batches, and the next import of the same file
+** (recognised by its SHA-256) skips every line up to the checkpoint: no event
+** is lost and none is stored, counted or reported twice. A file that was
+** imported to the end is not imported again.
+*/
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "constituency/constituency.h"
+#include "feeds/internal.h"
+#include "incident/incident.h"
+
+#define MAX_REJECTS_KEPT 1000
+#define SEED_SLACK_MS (7LL * 86400 * 1000)
+
+/* ------------------------------------------------------------------ dedup */
+
+struct dslot {
+	uint64_t key; /* 0 = empty */
+	int64_t t;
+};
+
+struct feeds_dedup {
+	struct dslot *s;
+	size_t cap, n, max;
+	int64_t window, newest;
+};
+
+struct feeds_dedup *feeds_dedup_new(int64_t window_ms, size_t max_keys)
+{
+	struct feeds_dedup *d = calloc(1, sizeof(*d));
+	if (!d)
+		return NULL;
+	d->cap = 1024;
+	d->s = calloc(d->cap, sizeof(*d->s));
+	if (!d->s) {
+		free(d);
+		return NULL;
+	}
+	d->window = window_ms;
+	d->max = max_keys < 1024 ? 1024 : max_keys;
+	return d;
+}
+
+void feeds_dedup_free(struct feeds_dedup *d)
+{
+	if (!d)
+		return;
+	free(d->s);
+	free(d);
+}
+
+size_t feeds_dedup_size(const struct feeds_dedup *d)
+{
+	return d->n;
+}
+
+size_t feeds_dedup_memory(const struct feeds_dedup *d)
+{
+	return sizeof(*d) + d->cap * sizeof(*d->s);
+}
+
+/* 64-bit FNV-1a then a final mix: the key is the hash of the whole
+** (owner, identifier, IP, port). Two keys sharing a hash (odds near 2^-64
+** per pair) would count a new host as a duplicate; the writer then finds no
+** stored event to count it on and stores it as new, so nothing is lost. */
+static uint64_t mix(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return h ? h : 1;
+}
+
+static uint64_t dkey(int64_t org, const char *ident, int family, const uint8_t *ip, int port)
+{
+	uint64_t h = 1469598103934665603ULL;
+	const uint8_t *o = (const uint8_t *)&org;
+	for (size_t i = 0; i < sizeof(org); i++)
+		h = (h ^ o[i]) * 1099511628211ULL;
+	for (const char *p = ident; *p; p++)
+		h = (h ^ (uint8_t)*p) * 1099511628211ULL;
+	h = (h ^ 0xff) * 1099511628211ULL;
+	size_t n = family == 6 ? 16 : 4;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ ip[i]) * 1099511628211ULL;
+	h = (h ^ (uint8_t)(port & 0xff)) * 1099511628211ULL;
+	h = (h ^ (uint8_t)((port >> 8) & 0xff)) * 1099511628211ULL;
+	return mix(h);
+}
+
+static void dput(struct dslot *s, size_t cap, uint64_t key, int64_t t)
+{
+	size_t i = key & (cap - 1);
+	while (s[i].key && s[i].key != key)
+		i = (i + 1) & (cap - 1);
+	s[i].key = key;
+	s[i].t = t;
+}
+
+/* Rehash into cap slots, dropping entries older than the window before the
+** newest time seen when evict is set. */
+static int rehash(struct feeds_dedup *d, size_t cap, bool evict)
+{
+	struct dslot *ns = calloc(cap, sizeof(*ns));
+	if (!ns)
+		return -1;
+	size_t n = 0;
+	for (size_t i = 0; i < d->cap; i++) {
+		if (!d->s[i].key)
+			continue;
+		if (evict && d->s[i].t < d->newest - d->window)
+			continue;
+		dput(ns, cap, d->s[i].key, d->s[i].t);
+		n++;
+	}
+	free(d->s);
+	d->s = ns;
+	d->cap = cap;
+	d->n = n;
+	return 0;
+}
+
+bool feeds_dedup_seen(struct feeds_dedup *d, int64_t org, const char *identifier, int family,
+		      const uint8_t *ip, int port, int64_t t_ms)
+{
+	uint64_t key = dkey(org, identifier, family, ip, port);
+	if (t_ms > d->newest)
+		d->newest = t_ms;
+	size_t i = key & (d->cap - 1);
+	while (d->s[i].key) {
+		if (d->s[i].key == key) {
+			int64_t last = d->s[i].t;
+			if (t_ms >= last - d->window && t_ms <= last + d->window) {
+				if (t_ms > last)
+					d->s[i].t = t_ms;
+				return true;
+			}
+			/* outside the window: a new sighting period begins */
+			d->s[i].t = t_ms;
+			return false;
+		}
+		i = (i + 1) & (d->cap - 1);
+	}
+	if ((d->n + 1) * 2 > d->cap) {
+		if (d->cap * 2 <= d->max * 2) {
+			if (rehash(d, d->cap * 2, false) != 0)
+				return false;
+		} else if (rehash(d, d->cap, true) != 0 || (d->n + 1) * 4 > d->cap * 3) {
+			/* full of live keys: take it as new, unrecorded (the writer
+			** still counts it on a stored event if there is one) */
+			return false;
+		}
+		i = key & (d->cap - 1);
+		while (d->s[i].key)
+			i = (i + 1) & (d->cap - 1);
+	}
+	d->s[i].key = key;
+	d->s[i].t = t_ms;
+	d->n++;
+	return false;
+}
+
+/* ----------------------------------------------------------------- owners */
+
+struct feeds_owners {
+	const struct constituency_view *v;
+};
+
+struct feeds_owners *feeds_owners_open(struct store *st, struct perr *err)
+{
+	struct feeds_owners *o = calloc(1, sizeof(*o));
+	if (!o) {
+		perr_set(err, PERR_INTERNAL, NULL, "out of memory");
+		return NULL;
+	}
+	o->v = constituency_view_acquire(st, err);
+	if (!o->v) {
+		free(o);
+		return NULL;
+	}
+	return o;
+}
+
+int64_t feeds_owner_of(const struct feeds_owners *o, const struct feeds_event *ev)
+{
+	int64_t org = constituency_view_ip(o->v, ev->family, ev->ip);
+	if (!org && ev->asn)
+		org = constituency_view_asn(o->v, ev->asn);
+	if (!org && ev->fqdn)
+		org = constituency_view_domain(o->v, ev->fqdn);
+	if (!org && ev->url)
+		org = constituency_view_url(o->v, ev->url);
+	return org;
+}
+
+void feeds_owners_close(struct feeds_owners *o)
+{
+	if (!o)
+		return;
+	constituency_view_release(o->v);
+	free(o);
+}
+
+/* ---------------------------------------------------------------- batches */
+
+/* One event as the writer needs it; text members are offsets in the
+** batch's text buffer. */
+struct rec {
+	int64_t org, line, t_ms;
+	int64_t port, asn;
+	bool dup;
+	size_t ident, taxonomy, type, ip, prefix, fqdn, product, severity, json;
+};
+
+struct rej {
+	int64_t line;
+	size_t reason;
+};
+
+struct batch {
+	struct rec *r;
+	size_t n, cap;
+	struct rej *j;
+	size_t nj, capj;
+	struct pbuf text;
+	int64_t done_line;
+	struct feeds_counts counts; /* the parser's, when the batch was closed */
+	bool last;     /* the writer stops after it */
+	bool complete; /* it ends the file: the file is done */
+	struct batch *next;
+};
+
+struct queue {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct batch *head, *tail, *free_list;
+	size_t len, max;
+	bool writer_failed, stop;
+	int64_t waits;
+};
+
+struct job {
+	struct store *st;
+	const struct config *cfg;
+	const struct feeds_import *in;
+	struct store_feed_file file;
+	struct feeds_owners *owners;
+	struct feeds_dedup *dedup;
+	struct queue q;
+	struct batch *cur;
+	int64_t received_ms, period_ms;
+	size_t batch_max;
+	int64_t base_rows, base_parsed, base_rejected; /* committed before a resume */
+	struct feeds_result *res;
+	/* writer side */
+	char db_path[1100];
+	struct perr werr;
+	int committed;
+};
+
+static const char *btext(const struct batch *b, size_t off)
+{
+	return b->text.ptr + off;
+}
+
+static int badd(struct batch *b, const char *s, size_t *off)
+{
+	*off = b->text.len;
+	return pbuf_add(&b->text, s ? s : "", s ? strlen(s) + 1 : 1);
+}
+
+static struct batch *batch_get(struct job *j)
+{
+	pthread_mutex_lock(&j->q.mu);
+	struct batch *b = j->q.free_list;
+	if (b)
+		j->q.free_list = b->next;
+	pthread_mutex_unlock(&j->q.mu);
+	if (!b) {
+		b = calloc(1, sizeof(*b));
+		if (!b)
+			return NULL;
+		/* a batch's text is bounded: a record is at most a few times the
+		** parser's record limit, and a batch closes at batch_max records
+		** or 8 MB of text, whichever comes first */
+		pbuf_init(&b->text, 64u << 20);
+	}
+	b->n = b->nj = 0;
+	b->text.len = 0;
+	b->last = b->complete = false;
+	b->next = NULL;
+	return b;
+}
+
+static void batch_free(struct batch *b)
+{
+	if (!b)
+		return;
+	free(b->r);
+	free(b->j);
+	pbuf_free(&b->text);
+	free(b);
+}
+
+/* Hand the batch to the writer; waits while the queue is full. Returns -1
+** when the writer has failed (the import stops). */
+static int batch_push(struct job *j, struct batch *b)
+{
+	pthread_mutex_lock(&j->q.mu);
+	if (j->q.len >= j->q.max)
+		j->q.waits++;
+	while (j->q.len >= j->q.max && !j->q.writer_failed)
+		pthread_cond_wait(&j->q.cv, &j->q.mu);
+	int rc = j->q.writer_failed ? -1 : 0;
+	if (rc == 0) {
+		if (j->q.tail)
+			j->q.tail->next = b;
+		else
+			j->q.head = b;
+		j->q.tail = b;
+		j->q.len++;
+		pthread_cond_broadcast(&j->q.cv);
+	} else {
+		batch_free(b);
+	}
+	pthread_mutex_unlock(&j->q.mu);
+	return rc;
+}
+
+/* ----------------------------------------------------------------- writer */
+
+static void prefix_of(const char *ip, char *out, size_t n)
+{
+	uint8_t a[16];
+	struct pbuf b = { out, 0, n, n };
+	out[0] = '\0';
+	if (inet_pton(AF_INET, ip, a) == 1) {
+		(void)pbuf_addf(&b, "%u.%u.%u.0/24", a[0], a[1], a[2]);
+	} else if (inet_pton(AF_INET6, ip, a) == 1) {
+		memset(a + 6, 0, 10);
+		char t[64];
+		if (inet_ntop(AF_INET6, a, t, sizeof(t)))
+			(void)pbuf_addf(&b, "%s/48", t);
+	}
+}
+
+static int open_incident(struct job *j, struct store *st, const struct batch *b,
+			 const struct rec *r, const char *severity, int64_t event_id,
+			 struct perr *err)
+{
+	char key[200], summary[600];
+	struct pbuf kb = { key, 0, sizeof(key), sizeof(key) };
+	struct pbuf sb = { summary, 0, sizeof(summary), sizeof(summary) };
+	key[0] = summary[0] = '\0';
+	(void)pbuf_addf(&kb, "feed:%s:%s", btext(b, r->ident), btext(b, r->ip));
+	char when[32];
+	core_iso8601(r->t_ms, when, sizeof(when));
+	(void)pbuf_addf(&sb, "%s reported %s (%s) at %s.", j->file.feed, btext(b, r->ip),
+			btext(b, r->ident), when);
+	const char *tax = btext(b, r->taxonomy), *type = btext(b, r->type);
+	bool rsit = incident_rsit_valid(tax, type);
+	struct incident_report_spec spec = {
+		.org_id = r->org,
+		.kind = type[0] ? type : "feed",
+		.key = key,
+		.severity = severity,
+		.summary = summary,
+		.evidence = btext(b, r->json),
+		.class_ = rsit ? tax : NULL,
+		.type = rsit ? type : NULL,
+		.source = "feed",
+		.detected_ms = r->t_ms,
+	};
+	struct incident_report_result res;
+	if (incident_report(st, j->cfg, NULL, "parapet-feeds", &spec, &res, err) != 0)
+		return -1;
+	return store_feed_event_incident(st, event_id, res.id, err);
+}
+
+/* Store one batch and the file's progress in one transaction. */
+static int write_batch(struct job *j, struct store *st, const struct batch *b, struct perr *err)
+{
+	if (!b->complete && b->n == 0 && b->nj == 0)
+		return 0; /* nothing to record */
+	if (store_begin(st, err) != 0)
+		return -1;
+	struct store_feed_file *f = &j->file;
+	struct store_feed_file nf = *f;
+	for (size_t i = 0; i < b->n; i++) {
+		const struct rec *r = &b->r[i];
+		if (r->dup) {
+			int u = store_feed_event_seen(st, r->org, btext(b, r->ident), btext(b, r->ip),
+						      r->port, r->t_ms - j->cfg->feeds_dedup_window * 1000,
+						      r->t_ms, err);
+			if (u < 0)
+				goto fail;
+			if (u == 1) {
+				nf.duplicates++;
+				continue;
+			}
+			/* nothing stored to count it on (a hash collision, or an
+			** event older than what was seeded): it is new */
+		}
+		char prefix[64];
+		prefix_of(btext(b, r->ip), prefix, sizeof(prefix));
+		struct store_feed_event e = {
+			.org_id = r->org,
+			.feed = f->feed,
+			.identifier = btext(b, r->ident),
+			.taxonomy = btext(b, r->taxonomy),
+			.type = btext(b, r->type),
+			.ip = btext(b, r->ip),
+			.prefix = prefix,
+			.fqdn = btext(b, r->fqdn),
+			.product = btext(b, r->product),
+			.severity = btext(b, r->severity),
+			.event = btext(b, r->json),
+			.port = r->port,
+			.asn = r->asn,
+			.first_ms = r->t_ms,
+			.last_ms = r->t_ms,
+			.period_ms = j->period_ms,
+			.file_id = f->id,
+			.line = r->line,
+		};
+		if (store_feed_event_insert(st, &e, err) != 0)
+			goto fail;
+		nf.new_events++;
+		if (!r->org) {
+			nf.unowned++;
+			continue;
+		}
+		bool incident = false;
+		const char *sev = feeds_class_severity(e.identifier, e.type, &incident);
+		if (incident) {
+			if (open_incident(j, st, b, r, sev, e.id, err) != 0)
+				goto fail;
+			nf.incidents++;
+		}
+	}
+	for (size_t i = 0; i < b->nj; i++) {
+		if (f->rejected + (int64_t)i >= MAX_REJECTS_KEPT)
+			break;
+		if (store_feed_reject_add(st, f->id, b->j[i].line, btext(b, b->j[i].reason), err) != 0)
+			goto fail;
+	}
+	nf.rows = j->base_rows + b->counts.rows;
+	nf.parsed = j->base_parsed + b->counts.parsed;
+	nf.rejected = j->base_rejected + b->counts.rejected;
+	if (b->done_line > nf.done_line)
+		nf.done_line = b->done_line;
+	if (b->complete) {
+		pstrlcpy(nf.status, "done", sizeof(nf.status));
+		nf.finished_ms = core_now_ms();
+	}
+	if (store_feed_file_update(st, &nf, err) != 0 || store_commit(st, err) != 0)
+		goto fail;
+	*f = nf;
+	return 0;
+fail:
+	store_rollback(st);
+	return -1;
+}
+
+static void *writer_main(void *arg)
+{
+	struct job *j = arg;
+	struct store *st = NULL;
+	bool ok = store_open(j->db_path, &st, &j->werr) == 0;
+	for (;;) {
+		pthread_mutex_lock(&j->q.mu);
+		while (!j->q.head && !j->q.stop)
+			pthread_cond_wait(&j->q.cv, &j->q.mu);
+		struct batch *b = j->q.head;
+		if (!b) {
+			pthread_mutex_unlock(&j->q.mu);
+			break;
+		}
+		j->q.head = b->next;
+		if (!j->q.head)
+			j->q.tail = NULL;
+		pthread_mutex_unlock(&j->q.mu);
+
+		bool last = b->last;
+		if (ok && write_batch(j, st, b, &j->werr) != 0)
+			ok = false;
+		if (ok) {
+			j->committed++;
+			if (j->in->crash_after_batches && j->committed >= j->in->crash_after_batches) {
+				/* the crash test: die as a kill -9 would, right after
+				** a commit, with the rest of the file unimported */
+				plog(PLOG_WARN, "feeds: stopping after %d batches (test hook)",
+				     j->committed);
+				_exit(137);
+			}
+		}
+		pthread_mutex_lock(&j->q.mu);
+		j->q.len--;
+		b->next = j->q.free_list;
+		j->q.free_list = b;
+		if (!ok)
+			j->q.writer_failed = true;
+		pthread_cond_broadcast(&j->q.cv);
+		pthread_mutex_unlock(&j->q.mu);
+		if (last || !ok)
+			break;
+	}
+	/* drain: the reader stops pushing once it sees writer_failed */
+	store_close(st);
+	return NULL;
+}
+
+/* ----------------------------------------------------------------- reader */
+
+static int close_batch(struct job *j, struct feeds_parser *p, int64_t done_line, bool last)
+{
+	struct batch *b = j->cur;
+	j->cur = NULL;
+	b->done_line = done_line;
+	b->last = last;
+	feeds_parser_counts(p, &b->counts);
+	return batch_push(j, b);
+}
+
+struct reader {
+	struct job *j;
+	struct feeds_parser *p;
+	struct pbuf json;
+	bool failed;
+};
+
+static int on_event(void *ud, const struct feeds_event *ev)
+{
+	struct reader *rd = ud;
+	struct job *j = rd->j;
+	struct batch *b = j->cur;
+	if (!b && !(b = j->cur = batch_get(j)))
+		return 1;
+	int64_t org = feeds_owner_of(j->owners, ev);
+	bool dup = feeds_dedup_seen(j->dedup, org, ev->identifier, ev->family, ev->ip, ev->port,
+				    ev->time_ms);
+	if (b->n == b->cap) {
+		size_t nc = b->cap ? b->cap * 2 : 256;
+		struct rec *r = realloc(b->r, nc * sizeof(*r));
+		if (!r)
+			return 1;
+		b->r = r;
+		b->cap = nc;
+	}
+	struct rec *r = &b->r[b->n];
+	memset(r, 0, sizeof(*r));
+	r->org = org;
+	r->line = (int64_t)ev->line;
+	r->t_ms = ev->time_ms;
+	r->port = ev->port;
+	r->asn = ev->asn;
+	r->dup = dup;
+	char product[400];
+	struct pbuf pb = { product, 0, sizeof(product), sizeof(product) };
+	product[0] = '\0';
+	if (ev->vendor)
+		(void)pbuf_addf(&pb, "%s%s%s%s%s", ev->vendor, ev->product ? " " : "",
+				ev->product ? ev->product : "", ev->version ? " " : "",
+				ev->version ? ev->version : "");
+	rd->json.len = 0;
+	if (feeds_event_json(&rd->json, ev) != 0 || badd(b, ev->identifier, &r->ident) ||
+	    badd(b, ev->taxonomy, &r->taxonomy) || badd(b, ev->type, &r->type) ||
+	    badd(b, ev->ip_text, &r->ip) || badd(b, ev->fqdn, &r->fqdn) ||
+	    badd(b, product, &r->product) || badd(b, ev->severity, &r->severity) ||
+	    badd(b, rd->json.ptr, &r->json))
+		return 1;
+	b->n++;
+	if (b->n >= j->batch_max || b->text.len > (8u << 20))
+		return close_batch(j, rd->p, (int64_t)ev->line, false) == 0 ? 0 : 2;
+	return 0;
+}
+
+static void on_reject(void *ud, size_t line, const char *reason)
+{
+	struct reader *rd = ud;
+	struct job *j = rd->j;
+	struct feeds_result *res = j->res;
+	if (res->rejects.len < 200000)
+		(void)pbuf_addf(&res->rejects, "line %zu: %s\n", line, reason);
+	struct batch *b = j->cur;
+	if (!b && !(b = j->cur = batch_get(j)))
+		return;
+	if (b->nj == b->capj) {
+		size_t nc = b->capj ? b->capj * 2 : 64;
+		struct rej *r = realloc(b->j, nc * sizeof(*r));
+		if (!r)
+			return;
+		b->j = r;
+		b->capj = nc;
+	}
+	if (badd(b, reason, &b->j[b->nj].reason) == 0)
+		b->j[b->nj++].line = (int64_t)line;
+}
+
+struct seed {
+	struct feeds_dedup *d;
+};
+
+static int seed_key(void *ud, int64_t org, const char *ident, const char *ip, int64_t port,
+		    int64_t last_ms)
+{
+	struct seed *s = ud;
+	uint8_t a[16];
+	int fam = 0;
+	if (inet_pton(AF_INET, ip, a) == 1)
+		fam = 4;
+	else if (inet_pton(AF_INET6, ip, a) == 1)
+		fam = 6;
+	if (fam)
+		(void)feeds_dedup_seen(s->d, org, ident, fam, a, (int)port, last_ms);
+	return 0;
+}
+
+/* SHA-256 of the file, as lower-case hex. */
+static int hash_file(int fd, char out[65], int64_t *size, struct perr *err)
+{
+	crypto_hash_sha256_state h;
+	crypto_hash_sha256_init(&h);
+	static __thread char buf[1 << 16];
+	int64_t total = 0;
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return perr_set(err, PERR_INTERNAL, NULL, "read: %s", strerror(errno));
+		if (n == 0)
+			break;
+		crypto_hash_sha256_update(&h, (const unsigned char *)buf, (size_t)n);
+		total += n;
+	}
+	uint8_t d[32];
+	crypto_hash_sha256_final(&h, d);
+	core_hex(d, 32, out);
+	*size = total;
+	if (lseek(fd, 0, SEEK_SET) != 0)
+		return perr_set(err, PERR_INTERNAL, NULL, "seek: %s", strerror(errno));
+	return 0;
+}
+
+static void result_from_file(struct feeds_result *res, const struct store_feed_file *f)
+{
+	res->file_id = f->id;
+	res->rows = f->rows;
+	res->parsed = f->parsed;
+	res->rejected = f->rejected;
+	res->owners = f->owners;
+	res->new_ = f->new_events;
+	res->duplicate = f->duplicates;
+	res->unowned = f->unowned;
+	res->incidents = f->incidents;
+}
+
+static int owners_reached(struct store *st, struct store_feed_file *f, struct perr *err)
+{
+	/* distinct organisations among the file's events, counted by the store
+	** so that a resumed import counts the ones of its first part too */
+	int64_t n = 0;
+	if (store_feed_file_owner_count(st, f->id, &n, err) != 0)
+		return -1;
+	f->owners = n;
+	return store_feed_file_update(st, f, err);
+}
+
+int feeds_import_file(struct store *st, const struct config *cfg, const struct feeds_import *in,
+		      struct feeds_result *res, struct perr *err)
+{
+	int rc = -1, fd = -1;
+	struct feeds_schema *schema = NULL;
+	struct feeds_parser *p = NULL;
+	struct job *j = NULL;
+	bool writer = false;
+	pthread_t wt;
+	struct reader rd = { 0 };
+	pbuf_init(&rd.json, 16u << 20);
+	memset(res, 0, sizeof(*res));
+	pbuf_init(&res->rejects, 1u << 20);
+
+	const char *type = in->type && in->type[0] ? in->type : "auto";
+	const char *name = in->name;
+	if (!name) {
+		name = strrchr(in->path, '/');
+		name = name ? name + 1 : in->path;
+	}
+	const struct feeds_type *t = NULL;
+	if (strcmp(type, "csv") == 0 || strcmp(type, "jsonl") == 0) {
+		if (!in->mapping) {
+			perr_set(err, PERR_INVALID, "mapping",
+				 "--type %s needs --mapping FILE (the column mapping)", type);
+			goto out;
+		}
+		if (feeds_mapping_load(in->mapping, type[0] == 'j' ? FEEDS_JSONL : FEEDS_CSV,
+				       &schema, err) != 0)
+			goto out;
+		t = feeds_schema_at(schema, 0);
+	} else {
+		if (feeds_schema_for(in->data_dir, &schema, err) != 0)
+			goto out;
+		t = strcmp(type, "auto") == 0 ? feeds_schema_detect(schema, name)
+					       : feeds_schema_find(schema, type);
+		if (!t) {
+			if (strcmp(type, "auto") == 0)
+				perr_set(err, PERR_INVALID, "type",
+					 "cannot tell the report type from the file name %s: "
+					 "give --type (parapet feeds types lists them)", name);
+			else
+				perr_set(err, PERR_INVALID, "type",
+					 "unknown report type %s (parapet feeds types lists the "
+					 "%zu known)", type, feeds_schema_count(schema));
+			goto out;
+		}
+	}
+
+	fd = open(in->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		perr_set(err, PERR_INVALID, "file", "%s: %s", in->path, strerror(errno));
+		goto out;
+	}
+	char sha[65];
+	int64_t size;
+	if (hash_file(fd, sha, &size, err) != 0)
+		goto out;
+
+	j = calloc(1, sizeof(*j));
+	if (!j) {
+		perr_set(err, PERR_INTERNAL, NULL, "out of memory");
+		goto out;
+	}
+	j->st = st;
+	j->cfg = cfg;
+	j->in = in;
+	j->res = res;
+	j->batch_max = (size_t)cfg->feeds_batch;
+	pthread_mutex_init(&j->q.mu, NULL);
+	pthread_cond_init(&j->q.cv, NULL);
+	j->q.max = (size_t)cfg->feeds_queue;
+	pstrlcpy(j->db_path, in->db_path, sizeof(j->db_path));
+
+	struct store_feed_file *f = &j->file;
+	struct perr e2;
+	perr_clear(&e2);
+	int found = store_feed_file_by_sha(st, sha, f, &e2);
+	if (found != 0 && e2.kind != PERR_NOTFOUND) {
+		*err = e2;
+		goto out;
+	}
+	if (found == 0 && strcmp(f->status, "done") == 0) {
+		/* the same bytes again: nothing new can come of them */
+		result_from_file(res, f);
+		res->already = true;
+		res->duplicate = res->parsed;
+		res->new_ = 0;
+		rc = 0;
+		goto out;
+	}
+	int64_t now = in->now_ms ? in->now_ms : core_now_ms();
+	if (found == 0) {
+		res->resumed = true;
+		j->base_rows = f->rows;
+		j->base_parsed = f->parsed;
+		j->base_rejected = f->rejected;
+		j->received_ms = f->received_ms;
+		pstrlcpy(f->status, "running", sizeof(f->status));
+	} else {
+		memset(f, 0, sizeof(*f));
+		pstrlcpy(f->sha256, sha, sizeof(f->sha256));
+		pstrlcpy(f->name, name, sizeof(f->name));
+		pstrlcpy(f->type, feeds_type_name(t), sizeof(f->type));
+		pstrlcpy(f->feed, feeds_type_feed_name(t), sizeof(f->feed));
+		pstrlcpy(f->source, in->source ? in->source : "cli", sizeof(f->source));
+		pstrlcpy(f->actor, in->actor ? in->actor : "", sizeof(f->actor));
+		pstrlcpy(f->status, "running", sizeof(f->status));
+		f->received_ms = now;
+		f->started_ms = core_now_ms();
+		if (store_begin(st, err) != 0)
+			goto out;
+		if (store_feed_file_insert(st, f, err) != 0 || store_commit(st, err) != 0) {
+			store_rollback(st);
+			goto out;
+		}
+		j->received_ms = now;
+	}
+	res->file_id = f->id;
+	int64_t period = cfg->feeds_period * 1000;
+	j->period_ms = j->received_ms / period * period;
+
+	j->owners = feeds_owners_open(st, err);
+	j->dedup = feeds_dedup_new(cfg->feeds_dedup_window * 1000, (size_t)cfg->feeds_dedup_keys);
+	if (!j->owners || !j->dedup) {
+		if (j->owners)
+			perr_set(err, PERR_INTERNAL, NULL, "out of memory");
+		goto out;
+	}
+	struct seed sd = { j->dedup };
+	if (store_feed_keys(st, now - cfg->feeds_dedup_window * 1000 - SEED_SLACK_MS, seed_key, &sd,
+			    err) != 0)
+		goto out;
+
+	rd.j = j;
+	p = feeds_parser_new(t, NULL, on_event, on_reject, &rd);
+	if (!p) {
+		perr_set(err, PERR_INTERNAL, NULL, "out of memory");
+		goto out;
+	}
+	rd.p = p;
+	feeds_parser_skip_to(p, (size_t)f->done_line);
+	if (pthread_create(&wt, NULL, writer_main, j) != 0) {
+		perr_set(err, PERR_INTERNAL, NULL, "cannot start the writer thread");
+		goto out;
+	}
+	writer = true;
+
+	static __thread char buf[1 << 16];
+	int prc = 0;
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			perr_set(err, PERR_INTERNAL, NULL, "read %s: %s", in->path, strerror(errno));
+			prc = -2;
+			break;
+		}
+		if (n == 0) {
+			prc = feeds_parser_finish(p);
+			break;
+		}
+		prc = feeds_parser_feed(p, buf, (size_t)n);
+		if (prc != 0)
+			break;
+	}
+	if (prc == -1)
+		perr_set(err, PERR_INVALID, "file", "%s: %s", name, feeds_parser_error(p));
+	else if (prc > 0)
+		perr_set(err, PERR_INTERNAL, NULL, "%s: the import stopped: %s", name,
+			 j->werr.msg[0] ? j->werr.msg : "out of memory");
+	/* The last batch: after a complete read it carries the end of the
+	** file and marks it done; after a failure it is empty and only lets the
+	** writer go (what was read since the last commit is dropped, and the
+	** file stays resumable from its checkpoint). */
+	bool complete = prc == 0;
+	struct batch *b = j->cur;
+	j->cur = NULL;
+	if (!complete) {
+		batch_free(b);
+		b = NULL;
+	}
+	if (!b)
+		b = batch_get(j);
+	if (b) {
+		b->last = true;
+		b->complete = complete;
+		b->done_line = complete ? INT64_MAX / 2 : 0;
+		feeds_parser_counts(p, &b->counts);
+		(void)batch_push(j, b);
+	} else {
+		pthread_mutex_lock(&j->q.mu);
+		j->q.stop = true;
+		pthread_cond_broadcast(&j->q.cv);
+		pthread_mutex_unlock(&j->q.mu);
+		if (complete)
+			perr_set(err, PERR_INTERNAL, NULL, "out of memory");
+		complete = false;
+	}
+	pthread_join(wt, NULL);
+	writer = false;
+	if (j->q.writer_failed) {
+		*err = j->werr;
+		goto out;
+	}
+	if (!complete)
+		goto out;
+	if (store_begin(st, err) != 0)
+		goto out;
+	if (store_feed_file_get(st, f->id, f, err) != 0 || owners_reached(st, f, err) != 0 ||
+	    store_commit(st, err) != 0) {
+		store_rollback(st);
+		goto out;
+	}
+	result_from_file(res, f);
+	if (res->resumed)
+		plog(PLOG_INFO, "feeds: %s resumed after line %lld", name, (long long)j->base_rows);
+	rc = 0;
+out:
+	if (writer) {
+		pthread_mutex_lock(&j->q.mu);
+		j->q.stop = true;
+		pthread_cond_broadcast(&j->q.cv);
+		pthread_mutex_unlock(&j->q.mu);
+		pthread_join(wt, NULL);
+	}
+	if (j) {
+		feeds_owners_close(j->owners);
+		feeds_dedup_free(j->dedup);
+		batch_free(j->cur);
+		struct batch *lists[] = { j->q.head, j->q.free_list };
+		for (int li = 0; li < 2; li++) {
+			for (struct batch *q = lists[li]; q;) {
+				struct batch *nx = q->next;
+				batch_free(q);
+				q = nx;
+			}
+		}
+		pthread_mutex_destroy(&j->q.mu);
+		pthread_cond_destroy(&j->q.cv);
+		free(j);
+	}
+	feeds_parser_free(p);
+	feeds_schema_free(schema);
+	pbuf_free(&rd.json);
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+void feeds_result_free(struct feeds_result *res)
+{
+	pbuf_free(&res->rejects);
+}

@@ -20,6 +20,7 @@
 
 #include "audit/audit.h"
 #include "cli/cli.h"
+#include "feeds/feeds.h"
 #include "constituency/constituency.h"
 #include "http/http.h"
 #include "identity/identity.h"
@@ -829,7 +830,15 @@ static int cmd_serve(struct cli *c, int argc, char **argv)
 		notify_stop(nw);
 		return cli_fail(&err);
 	}
+	struct feeds_worker *fw = NULL;
+	if (c->cfg.feeds_enabled && feeds_start(&c->cfg, c->db_path, &fw, &err) != 0) {
+		monitor_stop(mon);
+		incident_sla_stop(sla);
+		notify_stop(nw);
+		return cli_fail(&err);
+	}
 	if (http_start(&c->cfg, c->db_path, &srv, &err) != 0) {
+		feeds_stop(fw);
 		monitor_stop(mon);
 		incident_sla_stop(sla);
 		notify_stop(nw);
@@ -859,6 +868,8 @@ static int cmd_serve(struct cli *c, int argc, char **argv)
 		break;
 	}
 	http_stop(srv, 10000);
+	/* an import in flight finishes its file first */
+	feeds_stop(fw);
 	/* a pass in flight finishes first (at most watch.timeout for its fetches) */
 	monitor_stop(mon);
 	incident_sla_stop(sla);

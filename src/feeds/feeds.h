@@ -208,6 +208,21 @@ int feeds_import_file(struct store *st, const struct config *cfg, const struct f
 		      struct feeds_result *res, struct perr *err);
 void feeds_result_free(struct feeds_result *res);
 
+/* Import an uploaded report: its bytes are kept as DATA/feeds/uploads/SHA256
+** (DATA is db_path's directory) and imported like a file, source "upload". */
+int feeds_import_upload(struct store *st, const struct config *cfg, const char *db_path,
+			const char *name, const char *type, const void *data, size_t len,
+			const char *actor, struct feeds_result *res, struct perr *err);
+
+/* ------------------------------------------------------------------ worker */
+
+/* `parapet serve`'s feeds thread: imports what lands in the watched
+** directory (feeds.dir) and makes the digests of finished periods. */
+struct feeds_worker;
+int feeds_start(const struct config *cfg, const char *db_path, struct feeds_worker **out,
+		struct perr *err);
+void feeds_stop(struct feeds_worker *w);
+
 /* ---------------------------------------------------------------- digests */
 
 struct feeds_digest_result {

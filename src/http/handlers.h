@@ -39,5 +39,9 @@ int h_site_accept(struct http_req *rq, struct http_resp *rs);
 int h_site_posture(struct http_req *rq, struct http_resp *rs);
 int h_org_posture(struct http_req *rq, struct http_resp *rs);
 int h_site_dns(struct http_req *rq, struct http_resp *rs);
+int h_feed_upload(struct http_req *rq, struct http_resp *rs);
+int h_feed_files(struct http_req *rq, struct http_resp *rs);
+int h_feed_file(struct http_req *rq, struct http_resp *rs);
+int h_feed_unowned(struct http_req *rq, struct http_resp *rs);
 
 #endif

@@ -81,6 +81,8 @@ struct route {
 	enum route_scope scope;
 	const char *summary; /* for the OpenAPI check */
 	bool raw_body;       /* body is a file (any type, up to evidence.max_size) */
+	bool upload;         /* with raw_body: a report file, up to feeds.max_upload;
+			      * the handler makes its own transactions */
 };
 
 /* The table (NULL-terminated) and its size. */
@@ -105,6 +107,7 @@ struct http_req {
 	bool assets_changed;        /* set by handlers; index refreshed after commit */
 	bool notify;                /* set by handlers; outbox worker woken after commit */
 	const char *blob_dir;       /* evidence files */
+	const char *db_path;        /* the database, for jobs that open their own connection */
 	char actor[128];
 };
 

@@ -52,6 +52,15 @@ struct req_ctx {
 	int nparams;
 };
 
+/* The largest request body a route takes: a report upload, an evidence
+** file, or a JSON document. */
+static int64_t body_limit(const struct config *cfg, const struct route *rt)
+{
+	if (rt && rt->raw_body)
+		return rt->upload ? cfg->feeds_max_upload : cfg->evidence_max;
+	return cfg->max_body;
+}
+
 static pthread_key_t store_key;
 static pthread_once_t store_once = PTHREAD_ONCE_INIT;
 
@@ -412,14 +421,14 @@ static enum MHD_Result dispatch(struct http_server *s, struct MHD_Connection *c,
 	rq.cfg = s->cfg;
 	rq.conn = c;
 	rq.blob_dir = s->blob_dir;
+	rq.db_path = s->db_path;
 	client_addr(c, addr, sizeof(addr));
 	rq.client_addr = addr;
 	plog_set_request_id(ctx->rid);
 
 	if (ctx->too_large) {
 		perr_set(&rs.err, PERR_LIMIT, NULL, "request body is larger than %lld bytes",
-			 (long long)(ctx->rt && ctx->rt->raw_body ? s->cfg->evidence_max
-								  : s->cfg->max_body));
+			 (long long)body_limit(s->cfg, ctx->rt));
 		rs.status = 413;
 		goto answer;
 	}
@@ -488,7 +497,9 @@ static enum MHD_Result dispatch(struct http_server *s, struct MHD_Connection *c,
 			goto answer;
 		}
 	}
-	bool tx = unsafe(method);
+	/* A report upload commits in batches of its own (and from a writer
+	** thread), so it runs outside the request's transaction. */
+	bool tx = unsafe(method) && !rt->upload;
 	if (tx && store_begin(rq.st, &rs.err) != 0) {
 		rs.status = status_of(rs.err.kind);
 		goto answer;
@@ -547,7 +558,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		if (!ctx)
 			return MHD_NO;
 		find_route(ctx, url, method);
-		int64_t limit = ctx->rt && ctx->rt->raw_body ? s->cfg->evidence_max : s->cfg->max_body;
+		int64_t limit = body_limit(s->cfg, ctx->rt);
 		pbuf_init(&ctx->body, (size_t)limit);
 		clock_gettime(CLOCK_MONOTONIC, &ctx->t0);
 		make_rid(c, ctx->rid);

@@ -40,7 +40,8 @@ enum kind {
 	K_INC_TRANSITION, K_INC_HISTORY, K_INC_ASSIGN, K_INC_MERGE, K_INC_LINK, K_MSG_LIST,
 	K_MSG_CREATE, K_OBS_LIST, K_EV_LIST, K_EV_UPLOAD, K_EV_DOWNLOAD, K_OUTBOX,
 	K_SITE_LIST, K_SITE_GET, K_SITE_PATCH, K_SITE_CHECKS, K_SITE_ACCEPT, K_SITE_POSTURE,
-	K_ORG_POSTURE, K_SITE_DNS_SET, K_SITE_DNS_DEL,
+	K_ORG_POSTURE, K_SITE_DNS_SET, K_SITE_DNS_DEL, K_FEED_UPLOAD, K_FEED_FILES, K_FEED_FILE,
+	K_FEED_UNOWNED,
 };
 
 /* Expected status per role, {own, other}: own = Org A / Tehran / the caller's
@@ -212,6 +213,15 @@ static const struct rule rules[] = {
 	  { ALL2(200), ALL2(200), { 200, 404 }, ALL2(200), ALL2(403), ALL2(401) } },
 	{ "GET", "/api/v1/orgs/{id}/posture", K_ORG_POSTURE,
 	  { ALL2(200), ALL2(200), { 200, 404 }, ALL2(200), { 200, 404 }, ALL2(401) } },
+	/* Report feeds are the CERT's national intake: CERT staff only. */
+	{ "POST", "/api/v1/feeds/uploads", K_FEED_UPLOAD,
+	  { ALL2(201), ALL2(201), ALL2(201), ALL2(403), ALL2(403), ALL2(401) } },
+	{ "GET", "/api/v1/feeds/files", K_FEED_FILES,
+	  { ALL2(200), ALL2(200), ALL2(200), ALL2(403), ALL2(403), ALL2(401) } },
+	{ "GET", "/api/v1/feeds/files/{id}", K_FEED_FILE,
+	  { ALL2(200), ALL2(200), ALL2(200), ALL2(403), ALL2(403), ALL2(401) } },
+	{ "GET", "/api/v1/feeds/unowned", K_FEED_UNOWNED,
+	  { ALL2(200), ALL2(200), ALL2(200), ALL2(403), ALL2(403), ALL2(401) } },
 };
 #define NRULES (sizeof(rules) / sizeof(rules[0]))
 
@@ -235,6 +245,7 @@ static struct {
 	** scoped caller's reach, each with one shared evidence file */
 	int64_t team, inc[2], ev[2];
 	int64_t site[2]; /* watched websites of Org A and Org B */
+	int64_t feed_file; /* an imported report */
 } F;
 
 static int64_t admin_call(const char *method, const char *path, const char *body, long want);
@@ -305,6 +316,15 @@ static int setup(void **state)
 		free(ep);
 		H_STATUS(&r, 201);
 		F.ev[k] = h_jint(r.json, "id");
+		h_resp_free(&r);
+	}
+	{
+		struct h_resp r;
+		static const char rep[] = "timestamp,ip,port\n2026-11-27 03:12:45,192.0.2.7,23\n";
+		h_http_ex(&F.srv, &r, "POST", "/api/v1/feeds/uploads?name=fixture.csv&type=scan_telnet",
+			  &F.admin, "text/csv", rep, sizeof(rep) - 1, false, NULL);
+		H_STATUS(&r, 201);
+		F.feed_file = h_jint(r.json, "id");
 		h_resp_free(&r);
 	}
 	return 0;
@@ -660,6 +680,15 @@ static void build(const struct rule *ru, int role, bool other, enum pass pass, c
 		*body = h_fmt("{\"a\":[\"10.%d.0.1\"]}", 1 + n % 200);
 		break;
 	case K_SITE_DNS_DEL: *path = h_fmt("/api/v1/sites/%lld/dns", (long long)F.site[other]); break;
+	case K_FEED_UPLOAD:
+		/* a new report each time (a known one answers 200 "already") */
+		*path = h_fmt("/api/v1/feeds/uploads?type=scan_telnet&name=matrix.csv");
+		*body = h_fmt("timestamp,ip,port\n2026-11-27 03:12:45,10.%d.%d.1,23\n", n % 200,
+			      n / 200 % 200);
+		break;
+	case K_FEED_FILES: *path = h_fmt("/api/v1/feeds/files"); break;
+	case K_FEED_FILE: *path = h_fmt("/api/v1/feeds/files/%lld", (long long)F.feed_file); break;
+	case K_FEED_UNOWNED: *path = h_fmt("/api/v1/feeds/unowned?by=prefix"); break;
 	}
 }
 

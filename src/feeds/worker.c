@@ -1,0 +1,289 @@
+/*
+** worker.c — report feeds inside `parapet serve`: the watched directory,
+** uploads, and the digest clock.
+**
+** One thread polls the watched directory (feeds.dir, default
+** DATA/feeds/incoming) every few seconds. A file is taken when its name does
+** not start with '.' and it has not changed for FEEDS_SETTLE_S seconds (so a
+** file still being copied in is left alone; writers that can should write a
+** dot-file and rename it). Shadowserver files are typed by their name; a
+** generic file X.csv or X.jsonl is imported with the mapping X.mapping.json
+** beside it. After the import the file moves to done/ (or to failed/, with
+** the reason in NAME.error), so the directory holds only what is waiting.
+** The same thread makes the digests of finished periods once a minute.
+**
+** Uploads through the API are written to DATA/feeds/uploads/ under their
+** SHA-256 and imported on the request's thread, so the uploader gets the
+** counts in the answer.
+*/
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "feeds/internal.h"
+#include "notify/notify.h"
+
+#define FEEDS_SETTLE_S 5
+#define POLL_MS 3000
+#define DIGEST_EVERY_MS 60000
+
+struct feeds_worker {
+	pthread_t t;
+	atomic_bool stop;
+	struct config cfg;
+	char data_dir[1024];
+	char db_path[1100];
+	char dir[1100];
+};
+
+/* DATA for a database at DATA/parapet.db. */
+static void data_dir_of(const char *db_path, char *out, size_t n)
+{
+	pstrlcpy(out, db_path, n);
+	char *slash = strrchr(out, '/');
+	if (slash)
+		*slash = '\0';
+	else
+		pstrlcpy(out, ".", n);
+}
+
+static int mkdirs(const char *a, const char *b)
+{
+	char p[1200];
+	struct pbuf pb = { p, 0, sizeof(p), sizeof(p) };
+	p[0] = '\0';
+	if (pbuf_addf(&pb, "%s%s%s", a, b ? "/" : "", b ? b : ""))
+		return -1;
+	return mkdir(p, 0750) == 0 || errno == EEXIST ? 0 : -1;
+}
+
+int feeds_import_upload(struct store *st, const struct config *cfg, const char *db_path,
+			const char *name, const char *type, const void *data, size_t len,
+			const char *actor, struct feeds_result *res, struct perr *err)
+{
+	char dd[1024], path[1400], tmp[1400];
+	memset(res, 0, sizeof(*res));
+	data_dir_of(db_path, dd, sizeof(dd));
+	uint8_t h[32];
+	char hex[65];
+	core_sha256(data, len, h);
+	core_hex(h, 32, hex);
+	struct pbuf pb = { path, 0, sizeof(path), sizeof(path) };
+	struct pbuf tb = { tmp, 0, sizeof(tmp), sizeof(tmp) };
+	path[0] = tmp[0] = '\0';
+	if (mkdirs(dd, "feeds") != 0 || mkdirs(dd, "feeds/uploads") != 0 ||
+	    pbuf_addf(&pb, "%s/feeds/uploads/%s", dd, hex) ||
+	    pbuf_addf(&tb, "%s/feeds/uploads/.%s.tmp", dd, hex))
+		return perr_set(err, PERR_INTERNAL, NULL, "cannot create the uploads directory");
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+	if (fd < 0)
+		return perr_set(err, PERR_INTERNAL, NULL, "cannot store the upload: %s",
+				strerror(errno));
+	const char *p = data;
+	size_t left = len;
+	while (left) {
+		ssize_t w = write(fd, p, left);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			close(fd);
+			unlink(tmp);
+			return perr_set(err, PERR_INTERNAL, NULL, "cannot store the upload: %s",
+					strerror(errno));
+		}
+		p += w;
+		left -= (size_t)w;
+	}
+	if (fsync(fd) != 0 || close(fd) != 0 || rename(tmp, path) != 0) {
+		unlink(tmp);
+		return perr_set(err, PERR_INTERNAL, NULL, "cannot store the upload: %s",
+				strerror(errno));
+	}
+	struct feeds_import in = {
+		.path = path,
+		.name = name,
+		.type = type,
+		.data_dir = dd,
+		.db_path = db_path,
+		.source = "upload",
+		.actor = actor,
+	};
+	return feeds_import_file(st, cfg, &in, res, err);
+}
+
+/* Move DIR/NAME into DIR/SUB/NAME, with a NAME.error beside it when why. */
+static void file_away(const char *dir, const char *name, const char *sub, const char *why)
+{
+	char from[1400], to[1400];
+	struct pbuf fb = { from, 0, sizeof(from), sizeof(from) };
+	struct pbuf tb = { to, 0, sizeof(to), sizeof(to) };
+	from[0] = to[0] = '\0';
+	if (mkdirs(dir, sub) != 0 || pbuf_addf(&fb, "%s/%s", dir, name) ||
+	    pbuf_addf(&tb, "%s/%s/%s", dir, sub, name))
+		return;
+	if (rename(from, to) != 0) {
+		plog(PLOG_ERROR, "feeds: cannot move %s to %s/: %s", from, sub, strerror(errno));
+		return;
+	}
+	if (why && pbuf_adds(&tb, ".error") == 0) {
+		FILE *f = fopen(to, "we");
+		if (f) {
+			fprintf(f, "%s\n", why);
+			fclose(f);
+		}
+	}
+}
+
+static bool ends_with(const char *s, const char *suf)
+{
+	size_t n = strlen(s), m = strlen(suf);
+	return n >= m && strcmp(s + n - m, suf) == 0;
+}
+
+/* One look at the directory: import every settled file. */
+static void scan_dir(struct feeds_worker *w, struct store *st)
+{
+	DIR *d = opendir(w->dir);
+	if (!d)
+		return;
+	struct dirent *de;
+	time_t now = time(NULL);
+	while (!atomic_load(&w->stop) && (de = readdir(d))) {
+		const char *name = de->d_name;
+		if (name[0] == '.' || ends_with(name, ".mapping.json") || ends_with(name, ".error"))
+			continue;
+		char path[1400], map[1400];
+		struct pbuf pb = { path, 0, sizeof(path), sizeof(path) };
+		path[0] = '\0';
+		if (pbuf_addf(&pb, "%s/%s", w->dir, name))
+			continue;
+		struct stat sb;
+		if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode) || now - sb.st_mtime < FEEDS_SETTLE_S)
+			continue;
+		/* a generic file with its mapping beside it */
+		const char *type = "auto", *mapping = NULL;
+		bool csv = ends_with(name, ".csv"), jsonl = ends_with(name, ".jsonl");
+		if (csv || jsonl) {
+			struct pbuf mb = { map, 0, sizeof(map), sizeof(map) };
+			map[0] = '\0';
+			size_t stem = strlen(path) - (csv ? 4 : 6);
+			if (pbuf_add(&mb, path, stem) == 0 && pbuf_adds(&mb, ".mapping.json") == 0 &&
+			    access(map, R_OK) == 0) {
+				type = csv ? "csv" : "jsonl";
+				mapping = map;
+			}
+		}
+		struct feeds_import in = {
+			.path = path,
+			.type = type,
+			.mapping = mapping,
+			.data_dir = w->data_dir,
+			.db_path = w->db_path,
+			.source = "dir",
+			.actor = "parapet-feeds",
+		};
+		struct feeds_result res;
+		struct perr err;
+		perr_clear(&err);
+		if (feeds_import_file(st, &w->cfg, &in, &res, &err) != 0) {
+			plog(PLOG_WARN, "feeds: %s not imported: %s", name, err.msg);
+			file_away(w->dir, name, "failed", err.msg);
+		} else {
+			plog(PLOG_INFO,
+			     "feeds: %s: rows %lld parsed %lld rejected %lld owners %lld new %lld "
+			     "duplicate %lld%s",
+			     name, (long long)res.rows, (long long)res.parsed, (long long)res.rejected,
+			     (long long)res.owners, (long long)res.new_, (long long)res.duplicate,
+			     res.already ? " (imported before)" : "");
+			/* a mapping stays for the next file of its feed */
+			file_away(w->dir, name, "done", NULL);
+		}
+		feeds_result_free(&res);
+	}
+	closedir(d);
+}
+
+static void *worker_main(void *arg)
+{
+	struct feeds_worker *w = arg;
+	struct store *st = NULL;
+	struct perr err;
+	perr_clear(&err);
+	if (store_open(w->db_path, &st, &err) != 0) {
+		plog(PLOG_ERROR, "feeds: cannot open the store: %s", err.msg);
+		return NULL;
+	}
+	int64_t next_digest = 0;
+	while (!atomic_load(&w->stop)) {
+		scan_dir(w, st);
+		int64_t now = core_now_ms();
+		if (now >= next_digest) {
+			struct feeds_digest_result r;
+			perr_clear(&err);
+			if (feeds_digest_run(st, &w->cfg, now, &r, &err) != 0)
+				plog(PLOG_ERROR, "feeds: digests: %s", err.msg);
+			else if (r.digests)
+				plog(PLOG_INFO, "feeds: %d digests, %d mails queued", r.digests,
+				     r.mails);
+			if (r.mails)
+				notify_kick();
+			next_digest = now + DIGEST_EVERY_MS;
+		}
+		for (int i = 0; i < POLL_MS / 100 && !atomic_load(&w->stop); i++) {
+			struct timespec ts = { 0, 100 * 1000000L };
+			nanosleep(&ts, NULL);
+		}
+	}
+	store_close(st);
+	return NULL;
+}
+
+int feeds_start(const struct config *cfg, const char *db_path, struct feeds_worker **out,
+		struct perr *err)
+{
+	struct feeds_worker *w = calloc(1, sizeof(*w));
+	if (!w)
+		return perr_set(err, PERR_INTERNAL, NULL, "out of memory");
+	w->cfg = *cfg;
+	pstrlcpy(w->db_path, db_path, sizeof(w->db_path));
+	data_dir_of(db_path, w->data_dir, sizeof(w->data_dir));
+	if (cfg->feeds_dir[0]) {
+		pstrlcpy(w->dir, cfg->feeds_dir, sizeof(w->dir));
+	} else {
+		struct pbuf b = { w->dir, 0, sizeof(w->dir), sizeof(w->dir) };
+		w->dir[0] = '\0';
+		(void)pbuf_addf(&b, "%s/feeds/incoming", w->data_dir);
+		(void)mkdirs(w->data_dir, "feeds");
+	}
+	if (mkdirs(w->dir, NULL) != 0) {
+		int e = errno;
+		free(w);
+		return perr_set(err, PERR_INVALID, "feeds.dir", "cannot create %s: %s",
+				cfg->feeds_dir[0] ? cfg->feeds_dir : "the watched directory",
+				strerror(e));
+	}
+	if (pthread_create(&w->t, NULL, worker_main, w) != 0) {
+		free(w);
+		return perr_set(err, PERR_INTERNAL, NULL, "cannot start the feeds thread");
+	}
+	plog(PLOG_INFO, "feeds: watching %s", w->dir);
+	*out = w;
+	return 0;
+}
+
+void feeds_stop(struct feeds_worker *w)
+{
+	if (!w)
+		return;
+	atomic_store(&w->stop, true);
+	pthread_join(w->t, NULL);
+	free(w);
+}

@@ -559,8 +559,9 @@ static int on_event(void *ud, const struct feeds_event *ev)
 	if (!b && !(b = j->cur = batch_get(j)))
 		return 1;
 	int64_t org = feeds_owner_of(j->owners, ev);
-	bool dup = feeds_dedup_seen(j->dedup, org, ev->identifier, ev->family, ev->ip, ev->port,
-				    ev->time_ms);
+	/* a report without time.source is dated when it was received */
+	int64_t t = ev->time_ms ? ev->time_ms : j->received_ms;
+	bool dup = feeds_dedup_seen(j->dedup, org, ev->identifier, ev->family, ev->ip, ev->port, t);
 	if (b->n == b->cap) {
 		size_t nc = b->cap ? b->cap * 2 : 256;
 		struct rec *r = realloc(b->r, nc * sizeof(*r));
@@ -573,7 +574,7 @@ static int on_event(void *ud, const struct feeds_event *ev)
 	memset(r, 0, sizeof(*r));
 	r->org = org;
 	r->line = (int64_t)ev->line;
-	r->t_ms = ev->time_ms;
+	r->t_ms = t;
 	r->port = ev->port;
 	r->asn = ev->asn;
 	r->dup = dup;

@@ -4,6 +4,7 @@
 #include "harness.h"
 
 #include <curl/curl.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -778,3 +779,158 @@ void h_expect_contains(const char *hay, const char *needle, const char *file, in
 		fail_msg("%s:%d: expected \"%s\" in: %.1200s", file, line, needle,
 			 hay ? hay : "(null)");
 }
+
+static int64_t sink_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ------------------------------------------------------------ SMTP sink */
+
+static pid_t sink_pids[8]; /* every sink started, killed at exit */
+
+void h_sink_kill_all(void)
+{
+	for (int i = 0; i < 8; i++)
+		if (sink_pids[i] > 0) {
+			kill(sink_pids[i], SIGKILL);
+			waitpid(sink_pids[i], NULL, 0);
+			sink_pids[i] = 0;
+		}
+}
+
+static const char *sink_script(void)
+{
+	const char *s = getenv("SMTP_SINK");
+	return s && *s ? s : "tests/integration/smtp_sink.py";
+}
+
+/* Start smtp_sink.py writing into maildir, on port (0 = any); delay in
+** seconds per message. Fails the test unless it reports its port. */
+void h_sink_start(struct h_sink *k, const char *maildir, int port, const char *delay)
+{
+	int out[2];
+	if (pipe2(out, O_CLOEXEC) != 0)
+		fail_msg("pipe: %s", strerror(errno));
+	char portbuf[16];
+	snprintf(portbuf, sizeof(portbuf), "%d", port);
+	/* Debian's interpreter: python3-aiosmtpd is installed for it, whatever
+	** python3 comes first in PATH. */
+	const char *py = access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "python3";
+	pid_t parent = getpid();
+	pid_t pid = fork();
+	if (pid < 0)
+		fail_msg("fork: %s", strerror(errno));
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(1);
+		dup2(out[1], 1);
+		execlp(py, py, sink_script(), maildir, "--port", portbuf, "--delay",
+		       delay ? delay : "0", (char *)NULL);
+		fprintf(stderr, "exec %s: %s\n", py, strerror(errno));
+		_exit(127);
+	}
+	close(out[1]);
+	for (int i = 0; i < 8; i++)
+		if (sink_pids[i] == 0) {
+			sink_pids[i] = pid;
+			break;
+		}
+	char line[64];
+	size_t n = 0;
+	int64_t t0 = sink_now_ms();
+	while (n < sizeof(line) - 1 && sink_now_ms() - t0 < 15000) {
+		struct pollfd pf = { out[0], POLLIN, 0 };
+		if (poll(&pf, 1, 200) <= 0)
+			continue;
+		char c;
+		if (read(out[0], &c, 1) != 1 || c == '\n')
+			break;
+		line[n++] = c;
+	}
+	line[n] = '\0';
+	close(out[0]);
+	k->pid = pid;
+	k->port = strncmp(line, "PORT ", 5) == 0 ? (int)strtol(line + 5, NULL, 10) : 0;
+	k->maildir = strdup(maildir);
+	if (k->port <= 0)
+		fail_msg("smtp_sink.py did not report a port (got \"%s\"); is python3-aiosmtpd "
+			 "installed?",
+			 line);
+}
+
+void h_sink_stop(struct h_sink *k)
+{
+	if (k->pid > 0) {
+		kill(k->pid, SIGTERM);
+		waitpid(k->pid, NULL, 0);
+		for (int i = 0; i < 8; i++)
+			if (sink_pids[i] == k->pid)
+				sink_pids[i] = 0;
+	}
+	k->pid = 0;
+	free(k->maildir);
+	k->maildir = NULL;
+}
+
+/* Number of *.eml files in the sink's directory. */
+int h_sink_count(const struct h_sink *k)
+{
+	DIR *d = opendir(k->maildir);
+	int n = 0;
+	if (!d)
+		return 0;
+	for (struct dirent *e; (e = readdir(d));) {
+		size_t l = strlen(e->d_name);
+		if (l > 4 && strcmp(e->d_name + l - 4, ".eml") == 0)
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+int h_sink_wait(const struct h_sink *k, int want, int ms)
+{
+	int64_t t0 = sink_now_ms();
+	int n;
+	while ((n = h_sink_count(k)) < want && sink_now_ms() - t0 < ms)
+		usleep(20000);
+	return n;
+}
+
+char *h_slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		fail_msg("open %s: %s", path, strerror(errno));
+	fseek(f, 0, SEEK_END);
+	long n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	char *s = malloc((size_t)n + 1);
+	if (!s || fread(s, 1, (size_t)n, f) != (size_t)n)
+		fail_msg("read %s", path);
+	s[n] = '\0';
+	fclose(f);
+	return s;
+}
+
+/* Message i (1-based) of the sink: raw text and envelope JSON. */
+char *h_sink_message(const struct h_sink *k, int i, json_t **envelope)
+{
+	char *p = h_fmt("%s/%06d.eml", k->maildir, i);
+	char *text = h_slurp(p);
+	free(p);
+	if (envelope) {
+		p = h_fmt("%s/%06d.json", k->maildir, i);
+		json_error_t je;
+		*envelope = json_load_file(p, 0, &je);
+		if (!*envelope)
+			fail_msg("bad envelope %s: %s", p, je.text);
+		free(p);
+	}
+	return text;
+}
+

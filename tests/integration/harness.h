@@ -160,4 +160,30 @@ void h_expect_contains(const char *hay, const char *needle, const char *file, in
 /* malloc'd printf. */
 char *h_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+
+/* ------------------------------------------------------------ SMTP sink */
+
+/* A real SMTP server (tests/integration/smtp_sink.py on Debian's
+** python3-aiosmtpd) writing each message to MAILDIR/NNNNNN.eml and its
+** envelope to NNNNNN.json. */
+struct h_sink {
+	pid_t pid;
+	int port;
+	char *maildir;
+};
+/* Start one on port (0 = any) with delay seconds per message (NULL = 0);
+** fails the test unless it reports its port. */
+void h_sink_start(struct h_sink *k, const char *maildir, int port, const char *delay);
+void h_sink_stop(struct h_sink *k);
+/* Kill every sink still running (for atexit). */
+void h_sink_kill_all(void);
+/* Messages received so far; h_sink_wait waits up to ms for want of them. */
+int h_sink_count(const struct h_sink *k);
+int h_sink_wait(const struct h_sink *k, int want, int ms);
+/* Message i (1-based): its raw text (malloc'd) and, when envelope is not
+** NULL, its envelope JSON. */
+char *h_sink_message(const struct h_sink *k, int i, json_t **envelope);
+/* A whole file, NUL-terminated (malloc'd); fails the test when unreadable. */
+char *h_slurp(const char *path);
+
 #endif

@@ -59,159 +59,6 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* ------------------------------------------------------------ SMTP sink */
-
-struct sink {
-	pid_t pid;
-	int port;
-	char *maildir;
-};
-
-static pid_t sink_pids[8];
-
-static void kill_sinks(void)
-{
-	for (int i = 0; i < 8; i++)
-		if (sink_pids[i] > 0) {
-			kill(sink_pids[i], SIGKILL);
-			waitpid(sink_pids[i], NULL, 0);
-			sink_pids[i] = 0;
-		}
-}
-
-static const char *sink_script(void)
-{
-	const char *s = getenv("SMTP_SINK");
-	return s && *s ? s : "tests/integration/smtp_sink.py";
-}
-
-/* Start smtp_sink.py writing into maildir, on port (0 = any); delay in
-** seconds per message. Fails the test unless it reports its port. */
-static void sink_start(struct sink *k, const char *maildir, int port, const char *delay)
-{
-	int out[2];
-	if (pipe2(out, O_CLOEXEC) != 0)
-		fail_msg("pipe: %s", strerror(errno));
-	char portbuf[16];
-	snprintf(portbuf, sizeof(portbuf), "%d", port);
-	/* Debian's interpreter: python3-aiosmtpd is installed for it, whatever
-	** python3 comes first in PATH. */
-	const char *py = access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "python3";
-	pid_t parent = getpid();
-	pid_t pid = fork();
-	if (pid < 0)
-		fail_msg("fork: %s", strerror(errno));
-	if (pid == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() != parent)
-			_exit(1);
-		dup2(out[1], 1);
-		execlp(py, py, sink_script(), maildir, "--port", portbuf, "--delay",
-		       delay ? delay : "0", (char *)NULL);
-		fprintf(stderr, "exec %s: %s\n", py, strerror(errno));
-		_exit(127);
-	}
-	close(out[1]);
-	for (int i = 0; i < 8; i++)
-		if (sink_pids[i] == 0) {
-			sink_pids[i] = pid;
-			break;
-		}
-	char line[64];
-	size_t n = 0;
-	int64_t t0 = now_ms();
-	while (n < sizeof(line) - 1 && now_ms() - t0 < 15000) {
-		struct pollfd pf = { out[0], POLLIN, 0 };
-		if (poll(&pf, 1, 200) <= 0)
-			continue;
-		char c;
-		if (read(out[0], &c, 1) != 1 || c == '\n')
-			break;
-		line[n++] = c;
-	}
-	line[n] = '\0';
-	close(out[0]);
-	k->pid = pid;
-	k->port = strncmp(line, "PORT ", 5) == 0 ? (int)strtol(line + 5, NULL, 10) : 0;
-	k->maildir = strdup(maildir);
-	if (k->port <= 0)
-		fail_msg("smtp_sink.py did not report a port (got \"%s\"); is python3-aiosmtpd "
-			 "installed?",
-			 line);
-}
-
-static void sink_stop(struct sink *k)
-{
-	if (k->pid > 0) {
-		kill(k->pid, SIGTERM);
-		waitpid(k->pid, NULL, 0);
-		for (int i = 0; i < 8; i++)
-			if (sink_pids[i] == k->pid)
-				sink_pids[i] = 0;
-	}
-	k->pid = 0;
-	free(k->maildir);
-	k->maildir = NULL;
-}
-
-/* Number of *.eml files in the sink's directory. */
-static int sink_count(const struct sink *k)
-{
-	DIR *d = opendir(k->maildir);
-	int n = 0;
-	if (!d)
-		return 0;
-	for (struct dirent *e; (e = readdir(d));) {
-		size_t l = strlen(e->d_name);
-		if (l > 4 && strcmp(e->d_name + l - 4, ".eml") == 0)
-			n++;
-	}
-	closedir(d);
-	return n;
-}
-
-static int wait_count(const struct sink *k, int want, int ms)
-{
-	int64_t t0 = now_ms();
-	int n;
-	while ((n = sink_count(k)) < want && now_ms() - t0 < ms)
-		usleep(20000);
-	return n;
-}
-
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		fail_msg("open %s: %s", path, strerror(errno));
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	char *s = malloc((size_t)n + 1);
-	if (!s || fread(s, 1, (size_t)n, f) != (size_t)n)
-		fail_msg("read %s", path);
-	s[n] = '\0';
-	fclose(f);
-	return s;
-}
-
-/* Message i (1-based) of the sink: raw text and envelope JSON. */
-static char *sink_message(const struct sink *k, int i, json_t **envelope)
-{
-	char *p = h_fmt("%s/%06d.eml", k->maildir, i);
-	char *text = slurp(p);
-	free(p);
-	if (envelope) {
-		p = h_fmt("%s/%06d.json", k->maildir, i);
-		json_error_t je;
-		*envelope = json_load_file(p, 0, &je);
-		if (!*envelope)
-			fail_msg("bad envelope %s: %s", p, je.text);
-		free(p);
-	}
-	return text;
-}
-
 /* Header value (unfolded) of a raw message; malloc'd, or NULL. */
 static char *mail_header(const char *msg, const char *name)
 {
@@ -354,8 +201,8 @@ static void test_cli_mail_delivered_by_server(void **state)
 {
 	(void)state;
 	char *maildir = h_fmt("%s/mail", dir);
-	struct sink k;
-	sink_start(&k, maildir, 0, NULL);
+	struct h_sink k;
+	h_sink_start(&k, maildir, 0, NULL);
 	h_migrate(dir);
 	char *port = h_fmt("PARAPET_SMTP_PORT=%d", k.port);
 	const char *env[] = { "PARAPET_SMTP_HOST=127.0.0.1", port, "PARAPET_SMTP_STARTTLS=none",
@@ -365,11 +212,11 @@ static void test_cli_mail_delivered_by_server(void **state)
 	h_server_start(&s, dir, env);
 	/* Another process queues; the server finds the rows by polling. */
 	queue_test_mail(env, "a@b.example", "3", "fa");
-	int n = wait_count(&k, 3, 20000);
+	int n = h_sink_wait(&k, 3, 20000);
 	if (n != 3)
 		fail_msg("%d of 3 mails arrived", n);
 	usleep(300000);
-	assert_int_equal(sink_count(&k), 3); /* and no more */
+	assert_int_equal(h_sink_count(&k), 3); /* and no more */
 	const char *subject = "پیام آزمایشی پاراپت";
 	json_t *sent = NULL;
 	for (int tries = 0; tries < 100; tries++) {
@@ -382,7 +229,7 @@ static void test_cli_mail_delivered_by_server(void **state)
 	assert_int_equal(json_array_size(sent), 3);
 	for (int i = 1; i <= 3; i++) {
 		json_t *envl;
-		char *msg = sink_message(&k, i, &envl);
+		char *msg = h_sink_message(&k, i, &envl);
 		assert_string_equal(h_jstr(envl, "mail_from"), "cert@parapet.example");
 		json_t *rcpt = json_object_get(envl, "rcpt_tos");
 		assert_int_equal(json_array_size(rcpt), 1);
@@ -440,7 +287,7 @@ static void test_cli_mail_delivered_by_server(void **state)
 			       NULL };
 	metrics_wait(&s, want);
 	assert_int_equal(h_server_stop(&s), 0);
-	sink_stop(&k);
+	h_sink_stop(&k);
 	free(port);
 	free(maildir);
 }
@@ -449,9 +296,9 @@ static void test_kill9_loses_nothing(void **state)
 {
 	(void)state;
 	char *maildir = h_fmt("%s/mail", dir);
-	struct sink k;
+	struct h_sink k;
 	/* A slow server: 50 ms per message, 2.5 s for all. */
-	sink_start(&k, maildir, 0, "0.05");
+	h_sink_start(&k, maildir, 0, "0.05");
 	h_migrate(dir);
 	queue_test_mail(NULL, "ops@org.example", "50", "en");
 	json_t *all = outbox("pending");
@@ -461,7 +308,7 @@ static void test_kill9_loses_nothing(void **state)
 			      "PARAPET_NOTIFY_POLL_MS=50", NULL };
 	struct h_server s;
 	h_server_start(&s, dir, env);
-	int got = wait_count(&k, 10, 20000);
+	int got = h_sink_wait(&k, 10, 20000);
 	if (got < 10)
 		fail_msg("only %d mails arrived before the kill", got);
 	assert_int_equal(h_server_stop_sig(&s, SIGKILL), 128 + SIGKILL);
@@ -484,14 +331,14 @@ static void test_kill9_loses_nothing(void **state)
 		usleep(100000);
 	}
 	assert_int_equal(h_server_stop(&s), 0);
-	sink_stop(&k);
-	struct sink view = { 0, 0, maildir };
-	int n = sink_count(&view);
+	h_sink_stop(&k);
+	struct h_sink view = { 0, 0, maildir };
+	int n = h_sink_count(&view);
 	assert_true(n >= 50);
 	/* Every one of the 50 Message-IDs arrived at least once. */
 	char **ids = calloc((size_t)n, sizeof(*ids));
 	for (int i = 1; i <= n; i++) {
-		char *msg = sink_message(&view, i, NULL);
+		char *msg = h_sink_message(&view, i, NULL);
 		ids[i - 1] = mail_header(msg, "Message-ID");
 		free(msg);
 	}
@@ -572,7 +419,7 @@ static void test_failures_visible(void **state)
 	metrics_wait(&s, want);
 	/* The server log never carries the password either. */
 	assert_int_equal(h_server_stop(&s), 0);
-	char *log = slurp(s.log);
+	char *log = h_slurp(s.log);
 	assert_null(strstr(log, "Sup3r-s3cret-pw"));
 	free(log);
 	free(port);
@@ -638,7 +485,7 @@ int main(void)
 	h_init();
 	if (sodium_init() < 0)
 		return 1;
-	atexit(kill_sinks);
+	atexit(h_sink_kill_all);
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_cli_mail_delivered_by_server),

@@ -1,0 +1,392 @@
+/*
+** test_feeds.c — report feeds end to end, through the real binary: the CLI
+** import, the server's watched directory, the upload endpoint, and digests
+** delivered to a real SMTP server (smtp_sink.py on python3-aiosmtpd).
+**
+** - Shadowserver files of ten report types import with the counts an
+**   analyst reads in the summary line (owners reached, new, duplicate);
+**   importing a file again adds nothing; sinkhole and compromised-website
+**   hosts open incidents; hosts nobody owns show in the no-owner view.
+** - A crash in the middle of a file (the writer exits right after a commit,
+**   as a kill -9 would leave it) and a second run give exactly the events,
+**   counts and incidents of an uninterrupted import.
+** - Digests: one mail per contact, organisation and feed, in the contact's
+**   language, with the hosts as a CSV attachment and the remediation text
+**   (MikroTik's RouterOS versions); a restart sends none again.
+** - A file dropped in the watched directory is imported and moved to done/;
+**   one the type cannot read goes to failed/ with the reason.
+** - The upload endpoint answers counts, "already" for the same bytes, and
+**   a problem document naming the missing column.
+*/
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <utime.h>
+
+#include "harness.h"
+
+static char *dir;
+
+static const char *data(void)
+{
+	const char *d = getenv("FEEDS_DATA");
+	return d && *d ? d : "tests/data/feeds";
+}
+
+static char *data_file(const char *name)
+{
+	return h_fmt("%s/%s", data(), name);
+}
+
+static const char constituency[] =
+	"organisation,province,sector,parent,kind,value,name,email,phone,role,lang,pgp\n"
+	"Ministry of Finance,Tehran,government,,cidr,10.20.0.0/16,,,,,,\n"
+	"Ministry of Finance,,,,cidr,2001:db8:20::/48,,,,,,\n"
+	"Ministry of Finance,,,,domain,mof.example,,,,,,\n"
+	"Ministry of Finance,,,,contact,,Sara Ahmadi,soc@mof.example,,CISO,fa,\n"
+	"Ministry of Finance,,,,contact,,Ali Rezaei,it@mof.example,,IT,en,\n"
+	"Tehran Water,Tehran,utility,,cidr,10.30.0.0/16,,,,,,\n"
+	"Tehran Water,,,,asn,AS64530,,,,,,\n";
+
+static int setup(void **state)
+{
+	(void)state;
+	dir = h_tmpdir("feeds");
+	h_migrate(dir);
+	struct h_proc p;
+	h_cli(&p, dir, constituency, "import", "constituency", "-", NULL);
+	if (p.status != 0)
+		fail_msg("constituency import: %s", p.err);
+	h_proc_free(&p);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	h_rmdir(dir);
+	return 0;
+}
+
+/* The summary line (the last line of stdout) of `import report`. */
+static char *import(const char *data_dir, const char *const *env, const char *type,
+		    const char *file, int want_status, char **err)
+{
+	const char *args[] = { "--data", data_dir, "import", "report", "--type", type, "--at",
+			       "2026-11-27T10:00:00Z", file, NULL };
+	const char *argv[12] = { h_bin() };
+	for (int i = 0; args[i]; i++)
+		argv[i + 1] = args[i];
+	struct h_proc p;
+	if (h_run(&p, NULL, env, argv) != 0)
+		fail_msg("cannot run parapet");
+	if (p.status != want_status)
+		fail_msg("import %s: exit %d, want %d: %s", file, p.status, want_status, p.err);
+	char *out = strdup(p.out);
+	size_t n = strlen(out);
+	while (n && out[n - 1] == '\n')
+		out[--n] = '\0';
+	char *last = strrchr(out, '\n');
+	char *line = strdup(last ? last + 1 : out);
+	free(out);
+	if (err)
+		*err = strdup(p.err);
+	h_proc_free(&p);
+	return line;
+}
+
+static void test_import_counts(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *file, *summary;
+	} want[] = {
+		{ "2026-11-27-scan_telnet-ir-geo.csv",
+		  "rows 9 parsed 7 rejected 2 owners 2 new 6 duplicate 1" },
+		{ "2026-11-27-scan_snmp-ir-geo.csv",
+		  "rows 6 parsed 5 rejected 1 owners 2 new 5 duplicate 0" },
+		{ "2026-11-27-scan_cisco_smart_install-ir-geo.csv",
+		  "rows 6 parsed 5 rejected 1 owners 2 new 5 duplicate 0" },
+		{ "2026-11-27-event4_sinkhole-ir-geo.csv",
+		  "rows 8 parsed 6 rejected 2 owners 2 new 6 duplicate 0" },
+		{ "2026-11-27-compromised_website-ir-geo.csv",
+		  "rows 7 parsed 6 rejected 1 owners 2 new 6 duplicate 0" },
+	};
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		char *f = data_file(want[i].file), *err = NULL;
+		char *line = import(dir, NULL, "auto", f, 0, &err);
+		if (strcmp(line, want[i].summary) != 0)
+			fail_msg("%s: \"%s\", want \"%s\"", want[i].file, line, want[i].summary);
+		free(line);
+		free(f);
+		free(err);
+	}
+	/* the rejected lines are named on stderr */
+	char *f = data_file("2026-11-27-scan_telnet-ir-geo.csv"), *err = NULL;
+	char *line = import(dir, NULL, "scan_telnet", f, 0, &err);
+	/* the same bytes again: nothing new, all counted as already known */
+	assert_string_equal(line, "rows 9 parsed 7 rejected 2 owners 2 new 0 duplicate 7");
+	h_expect_contains(err, "imported before", __FILE__, __LINE__);
+	free(line);
+	free(err);
+	free(f);
+
+	/* every rejected line with its reason, in the file's record */
+	struct h_proc p;
+	h_cli(&p, dir, NULL, "feeds", "files", NULL);
+	assert_int_equal(p.status, 0);
+	h_expect_contains(p.out, "scan_telnet", __FILE__, __LINE__);
+	h_proc_free(&p);
+
+	/* sinkhole hosts and compromised websites are incidents */
+	h_cli(&p, dir, NULL, "incident", "list", NULL);
+	assert_int_equal(p.status, 0);
+	h_expect_contains(p.out, "infected-system", __FILE__, __LINE__);
+	h_expect_contains(p.out, "feed:andromeda:10.20.14.33", __FILE__, __LINE__);
+	/* the compromised site on a foreign address is the Ministry's by its
+	** host name (tender.mof.example) */
+	h_expect_contains(p.out, "feed:compromised-website:203.0.113.45", __FILE__, __LINE__);
+	h_proc_free(&p);
+
+	/* the hosts nobody owns, by prefix, for the registry */
+	h_cli(&p, dir, NULL, "feeds", "unowned", "--by", "prefix", NULL);
+	assert_int_equal(p.status, 0);
+	h_expect_contains(p.out, "198.51.100.0/24", __FILE__, __LINE__);
+	h_proc_free(&p);
+}
+
+/* A sinkhole report of rows events over hosts hosts, most of them owned. */
+static char *big_sinkhole(const char *where, int rows, int hosts)
+{
+	char *path = h_fmt("%s/2026-11-27-event4_sinkhole-big.csv", where);
+	FILE *f = fopen(path, "w");
+	if (!f)
+		fail_msg("%s: %s", path, strerror(errno));
+	fputs("timestamp,protocol,src_ip,src_port,src_asn,infection\n", f);
+	for (int i = 0; i < rows; i++) {
+		int h = (i * 7919) % hosts;
+		fprintf(f, "2026-11-27 %02d:%02d:%02d,tcp,%s.%d.%d,%d,58224,%s\n", i / 3600 % 24,
+			i / 60 % 60, i % 60, h % 10 == 0 ? "198.51" : "10.20", h / 250, h % 250 + 1,
+			49152 + h % 7, h % 3 ? "andromeda" : "necurs");
+		if (i % 97 == 0)
+			fputs("2026-11-27 01:00:00,tcp,10.20.999.1,1,1,bad\n", f);
+	}
+	fclose(f);
+	return path;
+}
+
+static char *incident_count(const char *data_dir)
+{
+	struct h_proc p;
+	h_cli(&p, data_dir, NULL, "--json", "incident", "list", "--limit", "100000", NULL);
+	if (p.status != 0)
+		fail_msg("incident list: %s", p.err);
+	json_error_t je;
+	json_t *j = json_loads(p.out, 0, &je);
+	json_t *items = json_is_array(j) ? j : json_object_get(j, "items");
+	char *n = h_fmt("%zu", json_array_size(items));
+	json_decref(j);
+	h_proc_free(&p);
+	return n;
+}
+
+static void test_crash_resume(void **state)
+{
+	(void)state;
+	char *file = big_sinkhole(dir, 3000, 700);
+	const char *crash[] = { "PARAPET_FEEDS_BATCH=100", "PARAPET_FEEDS_CRASH_AFTER=7", NULL };
+	const char *batch[] = { "PARAPET_FEEDS_BATCH=100", NULL };
+	/* the writer dies right after its 7th commit, as a kill -9 would */
+	char *line = import(dir, crash, "auto", file, 137, NULL);
+	free(line);
+	char *err = NULL;
+	char *resumed = import(dir, batch, "auto", file, 0, &err);
+	h_expect_contains(err, "resumed", __FILE__, __LINE__);
+	free(err);
+
+	/* the same file in a fresh store, without a crash */
+	char *clean = h_tmpdir("feeds-clean");
+	h_migrate(clean);
+	struct h_proc p;
+	h_cli(&p, clean, constituency, "import", "constituency", "-", NULL);
+	assert_int_equal(p.status, 0);
+	h_proc_free(&p);
+	char *whole = import(clean, batch, "auto", file, 0, NULL);
+	assert_string_equal(resumed, whole);
+	/* nothing was lost and nothing opened twice */
+	char *a = incident_count(dir), *b = incident_count(clean);
+	assert_string_equal(a, b);
+	assert_string_not_equal(a, "0");
+	free(a);
+	free(b);
+	free(resumed);
+	free(whole);
+	h_rmdir(clean);
+	free(file);
+}
+
+static void test_digest_mail(void **state)
+{
+	(void)state;
+	char *f1 = data_file("2026-11-27-scan_telnet-ir-geo.csv");
+	char *f2 = data_file("2026-11-27-scan_snmp-ir-geo.csv");
+	free(import(dir, NULL, "auto", f1, 0, NULL));
+	free(import(dir, NULL, "auto", f2, 0, NULL));
+	char *maildir = h_fmt("%s/mail", dir);
+	struct h_sink k;
+	h_sink_start(&k, maildir, 0, NULL);
+	char *port = h_fmt("PARAPET_SMTP_PORT=%d", k.port);
+	const char *env[] = { "PARAPET_SMTP_HOST=127.0.0.1", port, "PARAPET_SMTP_STARTTLS=none",
+			      "PARAPET_NOTIFY_POLL_MS=50", "PARAPET_SMTP_FROM=cert@parapet.example",
+			      "PARAPET_NOTIFY_MESSAGE_ID_DOMAIN=parapet.example",
+			      "PARAPET_FEEDS_ENABLED=true", NULL };
+	struct h_server s;
+	/* the events' day (2026-11-27) is over: the server digests at start */
+	h_server_start(&s, dir, env);
+	/* Ministry of Finance: 2 feeds x 2 contacts; Tehran Water has no
+	** contact, so its digests are recorded but mailed to no one */
+	int n = h_sink_wait(&k, 4, 20000);
+	if (n != 4)
+		fail_msg("%d of 4 digests arrived", n);
+	bool en_telnet = false, fa_snmp = false;
+	for (int i = 1; i <= 4; i++) {
+		json_t *env_j;
+		char *m = h_sink_message(&k, i, &env_j);
+		const char *to = json_string_value(json_array_get(json_object_get(env_j, "rcpt_tos"), 0));
+		h_expect_contains(m, "Content-Type: multipart/mixed", __FILE__, __LINE__);
+		h_expect_contains(m, "Content-Disposition: attachment; filename=\"parapet-2026-11-27-org1-",
+				  __FILE__, __LINE__);
+		if (to && strcmp(to, "it@mof.example") == 0 && strstr(m, "Accessible-Telnet")) {
+			en_telnet = true;
+			h_expect_contains(m, "open-telnet", __FILE__, __LINE__);
+			/* the MikroTik text: which RouterOS versions fix Winbox */
+			h_expect_contains(m, "6.42.1", __FILE__, __LINE__);
+			/* the attachment lists the hosts: its first line, the
+			** header, is "ip,port,asn,..." in base64 */
+			h_expect_contains(m, "aXAscG9ydCxhc24s", __FILE__, __LINE__);
+		}
+		if (to && strcmp(to, "soc@mof.example") == 0 && strstr(m, "Open-SNMP")) {
+			fa_snmp = true;
+			h_expect_contains(m, "میزبان", __FILE__, __LINE__);
+		}
+		json_decref(env_j);
+		free(m);
+	}
+	assert_true(en_telnet);
+	assert_true(fa_snmp);
+	/* a restart does not send them again */
+	h_server_stop(&s);
+	h_server_start(&s, dir, env);
+	sleep(2);
+	assert_int_equal(h_sink_count(&k), 4);
+	h_server_stop(&s);
+	h_sink_stop(&k);
+	free(port);
+	free(maildir);
+	free(f1);
+	free(f2);
+}
+
+static void copy_aged(const char *from, const char *to)
+{
+	char *text = h_slurp(from);
+	FILE *f = fopen(to, "w");
+	if (!f)
+		fail_msg("%s: %s", to, strerror(errno));
+	fputs(text, f);
+	fclose(f);
+	free(text);
+	/* settled: the worker leaves files younger than a few seconds alone */
+	struct utimbuf ut = { time(NULL) - 60, time(NULL) - 60 };
+	utime(to, &ut);
+}
+
+static bool wait_file(const char *path, int ms)
+{
+	for (int i = 0; i < ms / 100; i++) {
+		if (access(path, F_OK) == 0)
+			return true;
+		usleep(100000);
+	}
+	return false;
+}
+
+static void test_watched_dir_and_upload(void **state)
+{
+	(void)state;
+	const char *env[] = { "PARAPET_FEEDS_ENABLED=true", NULL };
+	struct h_server s;
+	h_server_start(&s, dir, env);
+	char *in = h_fmt("%s/feeds/incoming", dir);
+	char *good = h_fmt("%s/2026-11-27-scan_rdp-ir-geo.csv", in);
+	char *bad = h_fmt("%s/2026-11-27-scan_telnet-renamed.csv", in);
+	char *src1 = data_file("2026-11-27-scan_rdp-ir-geo.csv");
+	char *src2 = data_file("2026-11-27-scan_telnet-renamed.csv");
+	copy_aged(src1, good);
+	copy_aged(src2, bad);
+	char *done = h_fmt("%s/done/2026-11-27-scan_rdp-ir-geo.csv", in);
+	char *failed = h_fmt("%s/failed/2026-11-27-scan_telnet-renamed.csv.error", in);
+	assert_true(wait_file(done, 15000));
+	assert_true(wait_file(failed, 15000));
+	char *why = h_slurp(failed);
+	h_expect_contains(why, "'ip'", __FILE__, __LINE__);
+	free(why);
+
+	/* the API: upload, the same again, and a file the type cannot read */
+	h_user_add(dir, "admin", "admin", 0, NULL, "feeds-password-1");
+	char *tok = h_token_add(dir, "admin", NULL);
+	struct h_cred admin = { tok, NULL, NULL };
+	char *rep = h_slurp(data_file("2026-11-27-scan_smb-ir-geo.csv"));
+	struct h_resp r;
+	h_http_ex(&s, &r, "POST", "/api/v1/feeds/uploads?name=2026-11-27-scan_smb-ir-geo.csv",
+		  &admin, "text/csv", rep, strlen(rep), false, NULL);
+	h_expect_status(&r, 201, __FILE__, __LINE__);
+	assert_int_equal(h_jint(r.json, "parsed"), 5);
+	assert_int_equal(h_jint(r.json, "rejected"), 1);
+	assert_int_equal(json_array_size(json_object_get(r.json, "rejects")), 1);
+	h_resp_free(&r);
+	h_http_ex(&s, &r, "POST", "/api/v1/feeds/uploads?name=again.csv&type=scan_smb", &admin,
+		  "text/csv", rep, strlen(rep), false, NULL);
+	h_expect_status(&r, 200, __FILE__, __LINE__);
+	assert_true(json_is_true(json_object_get(r.json, "already")));
+	h_resp_free(&r);
+	char *ren = h_slurp(src2);
+	h_http_ex(&s, &r, "POST", "/api/v1/feeds/uploads?name=x.csv&type=scan_telnet", &admin,
+		  "text/csv", ren, strlen(ren), false, NULL);
+	h_expect_problem(&r, 400, "file", __FILE__, __LINE__);
+	h_resp_free(&r);
+	h_http(&s, &r, "GET", "/api/v1/feeds/files", &admin, NULL);
+	h_expect_status(&r, 200, __FILE__, __LINE__);
+	h_expect_contains(r.body, "\"source\":\"dir\"", __FILE__, __LINE__);
+	h_resp_free(&r);
+	h_server_stop(&s);
+	free(ren);
+	free(rep);
+	free(tok);
+	free(done);
+	free(failed);
+	free(src1);
+	free(src2);
+	free(good);
+	free(bad);
+	free(in);
+}
+
+int main(void)
+{
+	h_init();
+	atexit(h_sink_kill_all);
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_import_counts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_crash_resume, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_digest_mail, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_watched_dir_and_upload, setup, teardown),
+	};
+	return cmocka_run_group_tests_name("feeds", tests, NULL, NULL);
+}

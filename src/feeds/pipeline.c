@@ -370,11 +370,15 @@ static int open_incident(struct job *j, struct store *st, const struct batch *b,
 			 const struct rec *r, const char *severity, int64_t event_id,
 			 struct perr *err)
 {
-	char key[200], summary[600];
+	char key[200], summary[600], title[300];
 	struct pbuf kb = { key, 0, sizeof(key), sizeof(key) };
 	struct pbuf sb = { summary, 0, sizeof(summary), sizeof(summary) };
-	key[0] = summary[0] = '\0';
+	struct pbuf tb = { title, 0, sizeof(title), sizeof(title) };
+	key[0] = summary[0] = title[0] = '\0';
+	/* one incident per host and classification, whatever the feed */
 	(void)pbuf_addf(&kb, "feed:%s:%s", btext(b, r->ident), btext(b, r->ip));
+	(void)pbuf_addf(&tb, "%s: %s (%s)", btext(b, r->type)[0] ? btext(b, r->type) : "report",
+			btext(b, r->ip)[0] ? btext(b, r->ip) : btext(b, r->fqdn), btext(b, r->ident));
 	char when[32];
 	core_iso8601(r->t_ms, when, sizeof(when));
 	(void)pbuf_addf(&sb, "%s reported %s (%s) at %s.", j->file.feed, btext(b, r->ip),
@@ -387,6 +391,7 @@ static int open_incident(struct job *j, struct store *st, const struct batch *b,
 		.key = key,
 		.severity = severity,
 		.summary = summary,
+		.title = title,
 		.evidence = btext(b, r->json),
 		.class_ = rsit ? tax : NULL,
 		.type = rsit ? type : NULL,

@@ -148,10 +148,10 @@ static void test_import_counts(void **state)
 	h_cli(&p, dir, NULL, "incident", "list", NULL);
 	assert_int_equal(p.status, 0);
 	h_expect_contains(p.out, "infected-system", __FILE__, __LINE__);
-	h_expect_contains(p.out, "feed:andromeda:10.20.14.33", __FILE__, __LINE__);
+	h_expect_contains(p.out, "infected-system: 10.20.14.33 (andromeda)", __FILE__, __LINE__);
 	/* the compromised site on a foreign address is the Ministry's by its
 	** host name (tender.mof.example) */
-	h_expect_contains(p.out, "feed:compromised-website:203.0.113.45", __FILE__, __LINE__);
+	h_expect_contains(p.out, "203.0.113.45 (compromised-website)", __FILE__, __LINE__);
 	h_proc_free(&p);
 
 	/* the hosts nobody owns, by prefix, for the registry */

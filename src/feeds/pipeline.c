@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,10 @@
 #include "incident/incident.h"
 
 #define MAX_REJECTS_KEPT 1000
+
+/* Counters of this process, for /metrics. */
+static atomic_llong m_files, m_failed, m_rows, m_rejected, m_new, m_dup, m_unowned,
+	m_incidents, m_waits;
 #define SEED_SLACK_MS (7LL * 86400 * 1000)
 
 /* ------------------------------------------------------------------ dedup */
@@ -911,10 +916,20 @@ int feeds_import_file(struct store *st, const struct config *cfg, const struct f
 		goto out;
 	}
 	result_from_file(res, f);
+	atomic_fetch_add(&m_files, 1);
+	atomic_fetch_add(&m_rows, res->rows - j->base_rows);
+	atomic_fetch_add(&m_rejected, res->rejected - j->base_rejected);
+	atomic_fetch_add(&m_new, res->new_);
+	atomic_fetch_add(&m_dup, res->duplicate);
+	atomic_fetch_add(&m_unowned, res->unowned);
+	atomic_fetch_add(&m_incidents, res->incidents);
+	atomic_fetch_add(&m_waits, j->q.waits);
 	if (res->resumed)
 		plog(PLOG_INFO, "feeds: %s resumed after line %lld", name, (long long)j->base_rows);
 	rc = 0;
 out:
+	if (rc != 0 && !res->already)
+		atomic_fetch_add(&m_failed, 1);
 	if (writer) {
 		pthread_mutex_lock(&j->q.mu);
 		j->q.stop = true;
@@ -944,6 +959,33 @@ out:
 	if (fd >= 0)
 		close(fd);
 	return rc;
+}
+
+void feeds_metrics(struct pbuf *out)
+{
+	static const struct {
+		const char *name, *help;
+		atomic_llong *v;
+	} c[] = {
+		{ "parapet_feeds_files_total", "Report files imported.", &m_files },
+		{ "parapet_feeds_files_failed_total", "Report files that could not be imported.",
+		  &m_failed },
+		{ "parapet_feeds_rows_total", "Report rows read.", &m_rows },
+		{ "parapet_feeds_rejected_total", "Report rows rejected (line and reason logged "
+						  "with the file).", &m_rejected },
+		{ "parapet_feeds_events_new_total", "Events stored as new.", &m_new },
+		{ "parapet_feeds_events_duplicate_total", "Events counted on a known one "
+							  "(within the dedup window).", &m_dup },
+		{ "parapet_feeds_events_unowned_total", "New events no organisation owns.",
+		  &m_unowned },
+		{ "parapet_feeds_incidents_total", "Incident reports made from feed events.",
+		  &m_incidents },
+		{ "parapet_feeds_queue_waits_total", "Times the parser waited for the writer "
+						     "(back-pressure).", &m_waits },
+	};
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++)
+		pbuf_addf(out, "# HELP %s %s\n# TYPE %s counter\n%s %lld\n", c[i].name, c[i].help,
+			  c[i].name, c[i].name, (long long)atomic_load(c[i].v));
 }
 
 void feeds_result_free(struct feeds_result *res)

@@ -13,6 +13,7 @@
 
 #include "audit/audit.h"
 #include "constituency/constituency.h"
+#include "feeds/feeds.h"
 #include "http/handlers.h"
 #include "monitor/monitor.h"
 #include "http/http.h"
@@ -120,6 +121,7 @@ static int h_metrics(struct http_req *rq, struct http_resp *rs)
 		      "# TYPE parapet_incidents_overdue gauge\nparapet_incidents_overdue %lld\n",
 		  (long long)store_incident_count_overdue(rq->st, core_now_ms(), ack, contain));
 	monitor_metrics(&b);
+	feeds_metrics(&b);
 	int64_t wc[5];
 	struct perr we;
 	if (store_watch_counts(rq->st, wc, &we) == 0) {

@@ -141,7 +141,7 @@ static const struct key keys[] = {
 	  "seconds each digest covers: one mail per organisation, feed and period" },
 	{ "feeds", "max_upload", K_INT, F(feeds_max_upload), "268435456", 1024, 17179869184,
 	  "largest report file accepted by the upload endpoint, bytes" },
-	{ "feeds", "batch", K_INT, F(feeds_batch), "2000", 1, 100000,
+	{ "feeds", "batch", K_INT, F(feeds_batch), "10000", 1, 1000000,
 	  "events stored per transaction (and per crash-resume checkpoint)" },
 	{ "feeds", "queue", K_INT, F(feeds_queue), "4", 1, 1024,
 	  "batches waiting between the parser and the writer before the parser waits" },

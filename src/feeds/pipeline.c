@@ -418,8 +418,16 @@ static int write_batch(struct job *j, struct store *st, const struct batch *b, s
 		return -1;
 	struct store_feed_file *f = &j->file;
 	struct store_feed_file nf = *f;
+	int64_t last_org = 0;
 	for (size_t i = 0; i < b->n; i++) {
 		const struct rec *r = &b->r[i];
+		/* owners reached, new events or not (rows of one owner often come
+		** together: skip the repeats of the previous row's) */
+		if (r->org && r->org != last_org) {
+			if (store_feed_file_org(st, f->id, r->org, err) != 0)
+				goto fail;
+			last_org = r->org;
+		}
 		if (r->dup) {
 			int u = store_feed_event_seen(st, r->org, btext(b, r->ident), btext(b, r->ip),
 						      r->port, r->t_ms - j->cfg->feeds_dedup_window * 1000,
@@ -691,8 +699,8 @@ static void result_from_file(struct feeds_result *res, const struct store_feed_f
 
 static int owners_reached(struct store *st, struct store_feed_file *f, struct perr *err)
 {
-	/* distinct organisations among the file's events, counted by the store
-	** so that a resumed import counts the ones of its first part too */
+	/* counted by the store, so that a resumed import counts the
+	** organisations of its first part too */
 	int64_t n = 0;
 	if (store_feed_file_owner_count(st, f->id, &n, err) != 0)
 		return -1;

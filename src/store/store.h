@@ -565,7 +565,9 @@ int store_feed_file_by_sha(struct store *st, const char *sha, struct store_feed_
 /* Newest first, ids below before_id (0 = from the newest). */
 int store_feed_files(struct store *st, int64_t before_id, int64_t limit, store_feed_file_fn fn,
 		     void *ud, struct perr *err);
-/* Distinct organisations among the file's events. */
+/* Record that the file reached an organisation (idempotent). */
+int store_feed_file_org(struct store *st, int64_t file_id, int64_t org_id, struct perr *err);
+/* Organisations the file reached. */
 int store_feed_file_owner_count(struct store *st, int64_t file_id, int64_t *n, struct perr *err);
 int store_feed_reject_add(struct store *st, int64_t file_id, int64_t line, const char *reason,
 			  struct perr *err);

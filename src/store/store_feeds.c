@@ -122,12 +122,22 @@ static void count_from(sqlite3_stmt *s, void *out)
 
 int store_feed_file_owner_count(struct store *st, int64_t file_id, int64_t *n, struct perr *err)
 {
-	sqlite3_stmt *s = sq_prep(st, "SELECT count(DISTINCT org_id) FROM feed_event "
-				      "WHERE file_id = ? AND org_id IS NOT NULL", err);
+	sqlite3_stmt *s = sq_prep(st, "SELECT count(*) FROM feed_file_org WHERE file_id = ?", err);
 	if (!s)
 		return -1;
 	sqlite3_bind_int64(s, 1, file_id);
 	return sq_one_row(st, s, count_from, n, err, "feed file");
+}
+
+int store_feed_file_org(struct store *st, int64_t file_id, int64_t org_id, struct perr *err)
+{
+	sqlite3_stmt *s = sq_prep(st, "INSERT OR IGNORE INTO feed_file_org(file_id, org_id) "
+				      "VALUES (?, ?)", err);
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, file_id);
+	sqlite3_bind_int64(s, 2, org_id);
+	return sq_exec_step(st, s, err, "feed file org");
 }
 
 int store_feed_reject_add(struct store *st, int64_t file_id, int64_t line, const char *reason,
@@ -168,8 +178,8 @@ int store_feed_event_insert(struct store *st, struct store_feed_event *e, struct
 {
 	sqlite3_stmt *s = sq_prep(st,
 		"INSERT INTO feed_event(org_id, feed, identifier, taxonomy, type, ip, port, asn, "
-		"prefix, fqdn, product, severity, first_ms, last_ms, period_ms, file_id, line, "
-		"incident_id, event) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		"prefix, fqdn, product, severity, first_ms, period_ms, file_id, line, "
+		"incident_id, event) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		err);
 	if (!s)
 		return -1;
@@ -184,26 +194,33 @@ int store_feed_event_insert(struct store *st, struct store_feed_event *e, struct
 	sq_bind_text(s, 11, e->product);
 	sq_bind_text(s, 12, e->severity);
 	sqlite3_bind_int64(s, 13, e->first_ms);
-	sqlite3_bind_int64(s, 14, e->last_ms);
-	sqlite3_bind_int64(s, 15, e->period_ms);
-	sqlite3_bind_int64(s, 16, e->file_id);
-	sqlite3_bind_int64(s, 17, e->line);
-	sq_bind_opt_id(s, 18, e->incident_id);
-	sq_bind_text(s, 19, e->event);
+	sqlite3_bind_int64(s, 14, e->period_ms);
+	sqlite3_bind_int64(s, 15, e->file_id);
+	sqlite3_bind_int64(s, 16, e->line);
+	sq_bind_opt_id(s, 17, e->incident_id);
+	sq_bind_text(s, 18, e->event);
 	if (sq_exec_step(st, s, err, "feed event insert") != 0)
 		return -1;
 	e->id = sqlite3_last_insert_rowid(st->db);
-	return 0;
+	s = sq_prep(st, "INSERT INTO feed_seen(id, seen, last_ms) VALUES (?, 1, ?)", err);
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, e->id);
+	sqlite3_bind_int64(s, 2, e->last_ms);
+	return sq_exec_step(st, s, err, "feed seen insert");
 }
 
 int store_feed_event_seen(struct store *st, int64_t org_id, const char *identifier,
 			  const char *ip, int64_t port, int64_t since_ms, int64_t t_ms,
 			  struct perr *err)
 {
+	/* the key's events are few (one per window it was seen in): the
+	** key index finds them, their small feed_seen rows pick the newest */
 	sqlite3_stmt *s = sq_prep(st,
-		"UPDATE feed_event SET seen = seen + 1, last_ms = max(last_ms, ?) WHERE id = "
-		"(SELECT id FROM feed_event WHERE org_id IS ? AND identifier = ? AND ip = ? "
-		"AND port = ? AND last_ms >= ? ORDER BY last_ms DESC LIMIT 1)", err);
+		"UPDATE feed_seen SET seen = seen + 1, last_ms = max(last_ms, ?) WHERE id = "
+		"(SELECT f.id FROM feed_event e JOIN feed_seen f ON f.id = e.id "
+		"WHERE e.org_id IS ? AND e.identifier = ? AND e.ip = ? AND e.port = ? "
+		"AND f.last_ms >= ? ORDER BY f.last_ms DESC LIMIT 1)", err);
 	if (!s)
 		return -1;
 	sqlite3_bind_int64(s, 1, t_ms);
@@ -240,8 +257,9 @@ static int key_row(sqlite3_stmt *s, void *ctx)
 int store_feed_keys(struct store *st, int64_t since_ms, store_feed_key_fn fn, void *ud,
 		    struct perr *err)
 {
-	sqlite3_stmt *s = sq_prep(st, "SELECT IFNULL(org_id, 0), identifier, ip, port, last_ms "
-				      "FROM feed_event WHERE last_ms >= ?", err);
+	sqlite3_stmt *s = sq_prep(st, "SELECT IFNULL(e.org_id, 0), e.identifier, e.ip, e.port, "
+				      "f.last_ms FROM feed_seen f JOIN feed_event e ON e.id = f.id "
+				      "WHERE f.last_ms >= ?", err);
 	if (!s)
 		return -1;
 	sqlite3_bind_int64(s, 1, since_ms);
@@ -310,11 +328,12 @@ int store_feed_digest_events(struct store *st, int64_t org_id, const char *feed,
 			     int64_t period_ms, store_feed_event_fn fn, void *ud, struct perr *err)
 {
 	sqlite3_stmt *s = sq_prep(st,
-		"SELECT id, IFNULL(org_id, 0), feed, identifier, taxonomy, type, ip, port, asn, "
-		"prefix, fqdn, product, severity, first_ms, last_ms, seen, period_ms, file_id, "
-		"line, IFNULL(incident_id, 0), event FROM feed_event "
-		"WHERE digest_id IS NULL AND period_ms = ? AND org_id = ? AND feed = ? "
-		"ORDER BY identifier, ip, port", err);
+		"SELECT e.id, IFNULL(e.org_id, 0), e.feed, e.identifier, e.taxonomy, e.type, e.ip, "
+		"e.port, e.asn, e.prefix, e.fqdn, e.product, e.severity, e.first_ms, f.last_ms, "
+		"f.seen, e.period_ms, e.file_id, e.line, IFNULL(e.incident_id, 0), e.event "
+		"FROM feed_event e JOIN feed_seen f ON f.id = e.id "
+		"WHERE e.digest_id IS NULL AND e.period_ms = ? AND e.org_id = ? AND e.feed = ? "
+		"ORDER BY e.identifier, e.ip, e.port", err);
 	if (!s)
 		return -1;
 	sqlite3_bind_int64(s, 1, period_ms);
@@ -367,12 +386,14 @@ int store_feed_unowned(struct store *st, const char *by, int64_t limit, store_fe
 {
 	bool asn = strcmp(by, "asn") == 0;
 	sqlite3_stmt *s = asn
-		? sq_prep(st, "SELECT 'AS' || asn, asn, sum(seen), count(DISTINCT ip) FROM "
-			      "feed_event WHERE org_id IS NULL GROUP BY asn "
-			      "ORDER BY sum(seen) DESC, asn LIMIT ?", err)
-		: sq_prep(st, "SELECT prefix, max(asn), sum(seen), count(DISTINCT ip) FROM "
-			      "feed_event WHERE org_id IS NULL GROUP BY prefix "
-			      "ORDER BY sum(seen) DESC, prefix LIMIT ?", err);
+		? sq_prep(st, "SELECT 'AS' || e.asn, e.asn, sum(f.seen), count(DISTINCT e.ip) "
+			      "FROM feed_event e JOIN feed_seen f ON f.id = e.id "
+			      "WHERE e.org_id IS NULL GROUP BY e.asn "
+			      "ORDER BY sum(f.seen) DESC, e.asn LIMIT ?", err)
+		: sq_prep(st, "SELECT e.prefix, max(e.asn), sum(f.seen), count(DISTINCT e.ip) "
+			      "FROM feed_event e JOIN feed_seen f ON f.id = e.id "
+			      "WHERE e.org_id IS NULL GROUP BY e.prefix "
+			      "ORDER BY sum(f.seen) DESC, e.prefix LIMIT ?", err);
 	if (!s)
 		return -1;
 	sqlite3_bind_int64(s, 1, limit);

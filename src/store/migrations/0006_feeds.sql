@@ -37,6 +37,13 @@ CREATE TABLE feed_reject (
 	PRIMARY KEY (file_id, line)
 ) WITHOUT ROWID;
 
+-- The organisations a file's events reached, new or counted again.
+CREATE TABLE feed_file_org (
+	file_id INTEGER NOT NULL REFERENCES feed_file(id) ON DELETE CASCADE,
+	org_id  INTEGER NOT NULL,
+	PRIMARY KEY (file_id, org_id)
+) WITHOUT ROWID;
+
 CREATE TABLE feed_event (
 	id          INTEGER PRIMARY KEY,
 	org_id      INTEGER REFERENCES org(id) ON DELETE SET NULL,
@@ -52,8 +59,6 @@ CREATE TABLE feed_event (
 	product     TEXT NOT NULL DEFAULT '', -- "vendor product version"
 	severity    TEXT NOT NULL DEFAULT '',
 	first_ms    INTEGER NOT NULL,
-	last_ms     INTEGER NOT NULL,
-	seen        INTEGER NOT NULL DEFAULT 1,
 	period_ms   INTEGER NOT NULL,         -- start of the digest period it belongs to
 	file_id     INTEGER NOT NULL REFERENCES feed_file(id),
 	line        INTEGER NOT NULL,
@@ -62,10 +67,19 @@ CREATE TABLE feed_event (
 	event       TEXT NOT NULL             -- the normalised event, JSON
 );
 CREATE UNIQUE INDEX feed_event_file_line ON feed_event(file_id, line);
-CREATE INDEX feed_event_key ON feed_event(org_id, identifier, ip, port, last_ms);
+CREATE INDEX feed_event_key ON feed_event(org_id, identifier, ip, port);
 CREATE INDEX feed_event_due ON feed_event(period_ms, org_id, feed) WHERE digest_id IS NULL;
 CREATE INDEX feed_event_unowned ON feed_event(asn, prefix) WHERE org_id IS NULL;
-CREATE INDEX feed_event_last ON feed_event(last_ms);
+
+-- How often and until when an event was reported. Apart from the event
+-- because it is what changes: once a feed is steady, most rows of a daily
+-- report count again on an event of the day before, and updating this small
+-- row dirties a few pages where rewriting the event would dirty one per row.
+CREATE TABLE feed_seen (
+	id      INTEGER PRIMARY KEY REFERENCES feed_event(id) ON DELETE CASCADE,
+	seen    INTEGER NOT NULL DEFAULT 1,
+	last_ms INTEGER NOT NULL
+);
 
 CREATE TABLE feed_digest (
 	id         INTEGER PRIMARY KEY,

@@ -10,6 +10,7 @@
 ** - A crash in the middle of a file (the writer exits right after a commit,
 **   as a kill -9 would leave it) and a second run give exactly the events,
 **   counts and incidents of an uninterrupted import.
+** - A renamed column is handled by installing the newer schema alone.
 ** - Digests: one mail per contact, organisation and feed, in the contact's
 **   language, with the hosts as a CSV attachment and the remediation text
 **   (MikroTik's RouterOS versions); a restart sends none again.
@@ -201,7 +202,8 @@ static void test_crash_resume(void **state)
 	(void)state;
 	char *file = big_sinkhole(dir, 3000, 700);
 	const char *crash[] = { "PARAPET_FEEDS_BATCH=100", "PARAPET_FEEDS_CRASH_AFTER=7", NULL };
-	const char *batch[] = { "PARAPET_FEEDS_BATCH=100", NULL };
+	/* a queue of one batch: the reader waits on the writer all along */
+	const char *batch[] = { "PARAPET_FEEDS_BATCH=100", "PARAPET_FEEDS_QUEUE=1", NULL };
 	/* the writer dies right after its 7th commit, as a kill -9 would */
 	char *line = import(dir, crash, "auto", file, 137, NULL);
 	free(line);
@@ -317,6 +319,36 @@ static bool wait_file(const char *path, int ms)
 	return false;
 }
 
+/* Shadowserver renamed ip and port and added a column: the shipped schema
+** refuses the file by name, the operator installs the newer schema, and the
+** same file imports with no change of code. */
+static void test_schema_update(void **state)
+{
+	(void)state;
+	char *f = data_file("2026-11-27-scan_telnet-renamed.csv");
+	char *schema = data_file("schema-renamed.json");
+	char *err = NULL;
+	free(import(dir, NULL, "auto", f, 1, &err));
+	h_expect_contains(err, "column 'ip'", __FILE__, __LINE__);
+	free(err);
+	struct h_proc p;
+	h_cli(&p, dir, NULL, "feeds", "schema", "update", "/nonexistent/schema.json", NULL);
+	assert_int_equal(p.status, 1); /* nothing replaced by a bad file */
+	h_proc_free(&p);
+	h_cli(&p, dir, NULL, "feeds", "schema", "update", schema, NULL);
+	assert_int_equal(p.status, 0);
+	h_proc_free(&p);
+	char *line = import(dir, NULL, "auto", f, 0, NULL);
+	assert_string_equal(line, "rows 5 parsed 4 rejected 1 owners 2 new 4 duplicate 0");
+	free(line);
+	h_cli(&p, dir, NULL, "feeds", "parse", "--type", "scan_telnet", f, NULL);
+	assert_int_equal(p.status, 0);
+	h_expect_contains(p.out, "\"extra.vendor_id\"", __FILE__, __LINE__);
+	h_proc_free(&p);
+	free(f);
+	free(schema);
+}
+
 static void test_watched_dir_and_upload(void **state)
 {
 	(void)state;
@@ -386,6 +418,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_import_counts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_crash_resume, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_digest_mail, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_schema_update, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_watched_dir_and_upload, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("feeds", tests, NULL, NULL);

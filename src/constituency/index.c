@@ -124,7 +124,11 @@ static int add_asset(void *ud, const struct store_asset *a)
 			  : inet_pton(AF_INET6, addr, bytes) == 1 ? 6 : 0;
 		if (!fam)
 			return 0;
-		if (lpm_builder_add(bd->b, fam, bytes, (unsigned)len, (uint64_t)idx + 1) != 0)
+		/* the value carries the owner as well as the entry, so a bulk
+		** lookup (constituency_view_ip) needs no second dependent load */
+		uint64_t org = a->org_id > 0 && a->org_id <= UINT32_MAX ? (uint64_t)a->org_id : 0;
+		if (lpm_builder_add(bd->b, fam, bytes, (unsigned)len, org << 32 | ((uint64_t)idx + 1)) !=
+		    0)
 			goto fail;
 	} else if (strcmp(a->type, "domain") == 0) {
 		if (push_keyed(&s->dom, &s->ndom, &bd->capdom, k) != 0)
@@ -303,7 +307,7 @@ static int lookup_ip(const struct snapshot *s, const char *q, struct lookup_resu
 	} else {
 		return perr_set(err, PERR_INVALID, "ip", "not an IPv4 or IPv6 address");
 	}
-	return v ? found(s, (uint32_t)(v - 1), r) : 0;
+	return v ? found(s, (uint32_t)((v & UINT32_MAX) - 1), r) : 0;
 }
 
 static int lookup_domain(const struct snapshot *s, const char *canon,
@@ -426,7 +430,9 @@ void constituency_view_release(const struct constituency_view *v)
 
 static uint64_t view_ent(const struct snapshot *s, uint64_t v)
 {
-	return v ? (uint64_t)s->ent[v - 1].org_id : 0;
+	if (v >> 32)
+		return v >> 32;
+	return v ? (uint64_t)s->ent[(v & UINT32_MAX) - 1].org_id : 0;
 }
 
 int64_t constituency_view_ip(const struct constituency_view *v, int family, const uint8_t *addr)

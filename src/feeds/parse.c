@@ -55,6 +55,8 @@ struct feeds_parser {
 	struct feeds_value *vals;
 	size_t vcap;
 	struct feeds_event e;
+	const struct feeds_map *banner_m; /* the mapping entry of extra.banner */
+	size_t banner_i;                  /* its value in this row, or SIZE_MAX */
 
 	size_t skip_to;
 	struct feeds_counts counts;
@@ -327,6 +329,18 @@ static int convert(struct feeds_parser *p, const struct feeds_map *m, const stru
 			*why = "not an IP address";
 			return CV_BAD;
 		}
+		if (fam == 4) {
+			if (!(w = ar_alloc(p, v.n)))
+				goto full;
+			memcpy(w, tmp, v.n);
+			o->s = w;
+			o->n = v.n;
+			if (m->slot == SLOT_IP) {
+				p->e.family = 4;
+				memcpy(p->e.ip, a, 4);
+			}
+			return CV_SET;
+		}
 		if (!(w = ar_alloc(p, 46)))
 			goto full;
 		if (!inet_ntop(fam == 4 ? AF_INET : AF_INET6, a, w, 46)) {
@@ -364,7 +378,14 @@ static int convert(struct feeds_parser *p, const struct feeds_map *m, const stru
 		}
 		if (!(w = ar_alloc(p, 20)))
 			goto full;
-		iso_z(ms, w);
+		if (v.n == 19) {
+			memcpy(w, v.p, 19);
+			w[10] = 'T';
+			w[19] = 'Z';
+			w[20] = '\0';
+		} else {
+			iso_z(ms, w);
+		}
 		o->s = w;
 		o->n = 20;
 		if (m->slot == SLOT_TIME)
@@ -539,7 +560,14 @@ static void add_str(struct feeds_parser *p, const char *key, const char *s, enum
 ** "MikroTik v6.38.4 (bugfix)" is RouterOS 6.38.4. */
 static void banner_product(struct feeds_parser *p)
 {
-	for (size_t i = 0; i < p->e.nvals; i++) {
+	size_t i0 = 0, i1 = p->e.nvals;
+	if (p->banner_m) {
+		if (p->banner_i == SIZE_MAX)
+			return;
+		i0 = p->banner_i;
+		i1 = i0 + 1;
+	}
+	for (size_t i = i0; i < i1; i++) {
 		const struct feeds_value *v = &p->e.vals[i];
 		if (v->t != FEEDS_V_STR || strcmp(v->key, "extra.banner") != 0)
 			continue;
@@ -581,8 +609,12 @@ static void build_raw(struct feeds_parser *p, const struct row *r)
 			w[k++] = p->t->sep;
 		const char *f = r->f[i];
 		size_t n = r->l[i];
-		bool q = memchr(f, '"', n) || memchr(f, p->t->sep, n) || memchr(f, '\n', n) ||
-			 memchr(f, '\r', n);
+		char sep = p->t->sep;
+		bool q = false;
+		for (size_t j = 0; j < n; j++) {
+			char ch = f[j];
+			q |= ch == '"' || ch == sep || ch == '\n' || ch == '\r';
+		}
 		if (q)
 			w[k++] = '"';
 		for (size_t j = 0; j < n; j++) {
@@ -619,6 +651,7 @@ static int do_row(struct feeds_parser *p, size_t line, const struct row *r, size
 	e->vals = vals;
 	e->line = line;
 	e->port = -1;
+	p->banner_i = SIZE_MAX;
 	for (size_t i = 0; i < t->nmap; i++) {
 		const struct feeds_map *m = &t->map[i];
 		struct pstr v = row_col(p, r, p->col[i]);
@@ -636,6 +669,8 @@ static int do_row(struct feeds_parser *p, size_t line, const struct row *r, size
 			why = "not an AS number";
 		}
 		if (c == CV_SET) {
+			if (m == p->banner_m)
+				p->banner_i = e->nvals;
 			e->nvals++;
 			set_slot(p, m->slot, o);
 			continue;
@@ -913,6 +948,9 @@ struct feeds_parser *feeds_parser_new(const struct feeds_type *t, const struct f
 	p->ud = ud;
 	p->lim.max_record = lim && lim->max_record ? lim->max_record : DEFAULT_MAX_RECORD;
 	p->lim.max_fields = lim && lim->max_fields ? lim->max_fields : DEFAULT_MAX_FIELDS;
+	for (size_t i = 0; i < t->nmap && !p->banner_m; i++)
+		if (strcmp(t->map[i].target, "extra.banner") == 0)
+			p->banner_m = &t->map[i];
 	p->col = calloc(t->nmap + 1, sizeof(*p->col));
 	if (!p->col)
 		goto fail;

@@ -19,6 +19,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <sodium.h>
@@ -124,11 +125,26 @@ static void dput(struct dslot *s, size_t cap, uint64_t key, int64_t t)
 	s[i].t = t;
 }
 
+/* Tables of 2 MiB and more on huge pages: a probe is a random access, and
+** with 4 KiB pages each one is a TLB miss as well as a cache miss. */
+static struct dslot *slots_alloc(size_t cap)
+{
+	size_t bytes = cap * sizeof(struct dslot);
+	if (bytes < ((size_t)2 << 20))
+		return calloc(cap, sizeof(struct dslot));
+	void *p = aligned_alloc((size_t)2 << 20, bytes);
+	if (!p)
+		return NULL;
+	(void)madvise(p, bytes, MADV_HUGEPAGE);
+	memset(p, 0, bytes);
+	return p;
+}
+
 /* Rehash into cap slots, dropping entries older than the window before the
 ** newest time seen when evict is set. */
 static int rehash(struct feeds_dedup *d, size_t cap, bool evict)
 {
-	struct dslot *ns = calloc(cap, sizeof(*ns));
+	struct dslot *ns = slots_alloc(cap);
 	if (!ns)
 		return -1;
 	size_t n = 0;
@@ -236,7 +252,9 @@ struct rec {
 	int64_t org, line, t_ms;
 	int64_t port, asn;
 	bool dup;
-	size_t ident, taxonomy, type, ip, prefix, fqdn, product, severity, json;
+	int family;
+	uint8_t addr[16];
+	size_t ident, taxonomy, type, ip, prefix, fqdn, url, product, severity, json;
 };
 
 struct rej {
@@ -252,6 +270,7 @@ struct batch {
 	struct pbuf text;
 	int64_t done_line;
 	struct feeds_counts counts; /* the parser's, when the batch was closed */
+	size_t resolved; /* records whose owner and dedup are known */
 	bool last;     /* the writer stops after it */
 	bool complete; /* it ends the file: the file is done */
 	struct batch *next;
@@ -312,7 +331,7 @@ static struct batch *batch_get(struct job *j)
 		** or 8 MB of text, whichever comes first */
 		pbuf_init(&b->text, 64u << 20);
 	}
-	b->n = b->nj = 0;
+	b->n = b->nj = b->resolved = 0;
 	b->text.len = 0;
 	b->last = b->complete = false;
 	b->next = NULL;
@@ -552,9 +571,31 @@ static void *writer_main(void *arg)
 
 /* ----------------------------------------------------------------- reader */
 
+/* Owners, then dedup, of the records read since the last call: done for a
+** run of records at a time so that the cache misses of independent lookups
+** overlap instead of each one stalling the parse of the next row. */
+static void resolve(struct job *j, struct batch *b)
+{
+	for (size_t i = b->resolved; i < b->n; i++) {
+		struct rec *r = &b->r[i];
+		struct feeds_event ev = { .family = r->family, .asn = (uint32_t)r->asn };
+		memcpy(ev.ip, r->addr, sizeof(ev.ip));
+		ev.fqdn = btext(b, r->fqdn)[0] ? btext(b, r->fqdn) : NULL;
+		ev.url = btext(b, r->url)[0] ? btext(b, r->url) : NULL;
+		r->org = feeds_owner_of(j->owners, &ev);
+	}
+	for (size_t i = b->resolved; i < b->n; i++) {
+		struct rec *r = &b->r[i];
+		r->dup = feeds_dedup_seen(j->dedup, r->org, btext(b, r->ident), r->family, r->addr,
+					  (int)r->port, r->t_ms);
+	}
+	b->resolved = b->n;
+}
+
 static int close_batch(struct job *j, struct feeds_parser *p, int64_t done_line, bool last)
 {
 	struct batch *b = j->cur;
+	resolve(j, b);
 	j->cur = NULL;
 	b->done_line = done_line;
 	b->last = last;
@@ -576,10 +617,8 @@ static int on_event(void *ud, const struct feeds_event *ev)
 	struct batch *b = j->cur;
 	if (!b && !(b = j->cur = batch_get(j)))
 		return 1;
-	int64_t org = feeds_owner_of(j->owners, ev);
 	/* a report without time.source is dated when it was received */
 	int64_t t = ev->time_ms ? ev->time_ms : j->received_ms;
-	bool dup = feeds_dedup_seen(j->dedup, org, ev->identifier, ev->family, ev->ip, ev->port, t);
 	if (b->n == b->cap) {
 		size_t nc = b->cap ? b->cap * 2 : 256;
 		struct rec *r = realloc(b->r, nc * sizeof(*r));
@@ -590,12 +629,12 @@ static int on_event(void *ud, const struct feeds_event *ev)
 	}
 	struct rec *r = &b->r[b->n];
 	memset(r, 0, sizeof(*r));
-	r->org = org;
 	r->line = (int64_t)ev->line;
 	r->t_ms = t;
 	r->port = ev->port;
 	r->asn = ev->asn;
-	r->dup = dup;
+	r->family = ev->family;
+	memcpy(r->addr, ev->ip, sizeof(r->addr));
 	char product[400];
 	struct pbuf pb = { product, 0, sizeof(product), sizeof(product) };
 	product[0] = '\0';
@@ -606,11 +645,13 @@ static int on_event(void *ud, const struct feeds_event *ev)
 	rd->json.len = 0;
 	if (feeds_event_json(&rd->json, ev) != 0 || badd(b, ev->identifier, &r->ident) ||
 	    badd(b, ev->taxonomy, &r->taxonomy) || badd(b, ev->type, &r->type) ||
-	    badd(b, ev->ip_text, &r->ip) || badd(b, ev->fqdn, &r->fqdn) ||
+	    badd(b, ev->ip_text, &r->ip) || badd(b, ev->fqdn, &r->fqdn) || badd(b, ev->url, &r->url) ||
 	    badd(b, product, &r->product) || badd(b, ev->severity, &r->severity) ||
 	    badd(b, rd->json.ptr, &r->json))
 		return 1;
 	b->n++;
+	if (b->n - b->resolved >= 256)
+		resolve(j, b);
 	if (b->n >= j->batch_max || b->text.len > (8u << 20))
 		return close_batch(j, rd->p, (int64_t)ev->line, false) == 0 ? 0 : 2;
 	return 0;
@@ -894,6 +935,7 @@ int feeds_import_file(struct store *st, const struct config *cfg, const struct f
 	if (!b)
 		b = batch_get(j);
 	if (b) {
+		resolve(j, b);
 		b->last = true;
 		b->complete = complete;
 		b->done_line = complete ? INT64_MAX / 2 : 0;

@@ -793,6 +793,8 @@ oom:
 static int on_record(void *ud, size_t line, size_t n, const char *const *f, const size_t *l)
 {
 	struct feeds_parser *p = ud;
+	if (p->failed)
+		return 1; /* the header was unreadable: nothing after it is read */
 	if (!p->have_header)
 		return header(p, n, f, l) == 0 ? 0 : 1;
 	size_t bytes = n;
@@ -808,6 +810,8 @@ static int on_record(void *ud, size_t line, size_t n, const char *const *f, cons
 static void on_reject(void *ud, size_t line, const char *reason)
 {
 	struct feeds_parser *p = ud;
+	if (p->failed)
+		return; /* the rest of a chunk after an unreadable header */
 	if (!p->have_header && line == 1) {
 		/* no header: nothing after it can be read either */
 		struct pbuf m = { p->error, 0, sizeof(p->error), sizeof(p->error) };

@@ -48,7 +48,9 @@ struct dslot {
 struct feeds_dedup {
 	struct dslot *s;
 	size_t cap, n, max;
+	size_t max_cap;      /* slots at most: max keys at 3/4 load */
 	int64_t window, newest;
+	int64_t evicted_at;  /* newest time at the last eviction, -1 never */
 };
 
 struct feeds_dedup *feeds_dedup_new(int64_t window_ms, size_t max_keys)
@@ -64,6 +66,10 @@ struct feeds_dedup *feeds_dedup_new(int64_t window_ms, size_t max_keys)
 	}
 	d->window = window_ms;
 	d->max = max_keys < 1024 ? 1024 : max_keys;
+	d->max_cap = 1024;
+	while (d->max_cap / 4 * 3 < d->max)
+		d->max_cap *= 2;
+	d->evicted_at = -1;
 	return d;
 }
 
@@ -184,14 +190,25 @@ bool feeds_dedup_seen(struct feeds_dedup *d, int64_t org, const char *identifier
 		}
 		i = (i + 1) & (d->cap - 1);
 	}
-	if ((d->n + 1) * 2 > d->cap) {
-		if (d->cap * 2 <= d->max * 2) {
+	/* Grow at half load until the table has its largest size; then fill
+	** it to 3/4, and when that is reached drop the keys that fell out of
+	** the window. An eviction is a full pass, so it is tried again only
+	** once time has moved on by a sixteenth of the window: in between, a
+	** new key is taken as new and not recorded (the writer still counts
+	** it on a stored event if there is one). Never a pass per key. */
+	bool full = d->cap >= d->max_cap;
+	if ((d->n + 1) * (full ? 4 : 2) > d->cap * (full ? 3 : 1)) {
+		if (!full) {
 			if (rehash(d, d->cap * 2, false) != 0)
 				return false;
-		} else if (rehash(d, d->cap, true) != 0 || (d->n + 1) * 4 > d->cap * 3) {
-			/* full of live keys: take it as new, unrecorded (the writer
-			** still counts it on a stored event if there is one) */
-			return false;
+		} else {
+			if (d->evicted_at < 0 || d->newest - d->evicted_at >= d->window / 16 + 1) {
+				d->evicted_at = d->newest;
+				if (rehash(d, d->cap, true) != 0)
+					return false;
+			}
+			if ((d->n + 1) * 4 > d->cap * 3)
+				return false;
 		}
 		i = key & (d->cap - 1);
 		while (d->s[i].key)

@@ -177,6 +177,10 @@ static int add_fields(struct feeds_type *t, json_t *arr, bool required, struct p
 		e->conv = c;
 		e->required = required;
 		e->slot = feeds_slot_of(e->target);
+		/* the owner lookup and the dedup key read the address as bytes:
+		** source.ip is always validated, whatever the schema says */
+		if (e->slot == SLOT_IP)
+			e->conv = CONV_IP;
 	}
 	return 0;
 }

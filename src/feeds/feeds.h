@@ -211,8 +211,8 @@ void feeds_result_free(struct feeds_result *res);
 /* Prometheus text of this process's feed counters (parapet_feeds_*). */
 void feeds_metrics(struct pbuf *out);
 
-/* Import an uploaded report: its bytes are kept as DATA/feeds/uploads/SHA256
-** (DATA is db_path's directory) and imported like a file, source "upload". */
+/* Import an uploaded report: its bytes are kept content-addressed in the
+** blob directory (core_blob_dir) and imported like a file, source "upload". */
 int feeds_import_upload(struct store *st, const struct config *cfg, const char *db_path,
 			const char *name, const char *type, const void *data, size_t len,
 			const char *actor, struct feeds_result *res, struct perr *err);

@@ -12,7 +12,7 @@
 ** the reason in NAME.error), so the directory holds only what is waiting.
 ** The same thread makes the digests of finished periods once a minute.
 **
-** Uploads through the API are written to DATA/feeds/uploads/ under their
+** Uploads through the API are kept in the blob directory under their
 ** SHA-256 and imported on the request's thread, so the uploader gets the
 ** counts in the answer.
 */
@@ -69,44 +69,20 @@ int feeds_import_upload(struct store *st, const struct config *cfg, const char *
 			const char *name, const char *type, const void *data, size_t len,
 			const char *actor, struct feeds_result *res, struct perr *err)
 {
-	char dd[1024], path[1400], tmp[1400];
+	char dd[1024], blobs[1100], path[1400];
 	memset(res, 0, sizeof(*res));
 	data_dir_of(db_path, dd, sizeof(dd));
+	/* kept content-addressed beside evidence, so the report an event came
+	** from can always be produced again */
 	uint8_t h[32];
 	char hex[65];
 	core_sha256(data, len, h);
 	core_hex(h, 32, hex);
-	struct pbuf pb = { path, 0, sizeof(path), sizeof(path) };
-	struct pbuf tb = { tmp, 0, sizeof(tmp), sizeof(tmp) };
-	path[0] = tmp[0] = '\0';
-	if (mkdirs(dd, "feeds") != 0 || mkdirs(dd, "feeds/uploads") != 0 ||
-	    pbuf_addf(&pb, "%s/feeds/uploads/%s", dd, hex) ||
-	    pbuf_addf(&tb, "%s/feeds/uploads/.%s.tmp", dd, hex))
-		return perr_set(err, PERR_INTERNAL, NULL, "cannot create the uploads directory");
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
-	if (fd < 0)
-		return perr_set(err, PERR_INTERNAL, NULL, "cannot store the upload: %s",
-				strerror(errno));
-	const char *p = data;
-	size_t left = len;
-	while (left) {
-		ssize_t w = write(fd, p, left);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			close(fd);
-			unlink(tmp);
-			return perr_set(err, PERR_INTERNAL, NULL, "cannot store the upload: %s",
-					strerror(errno));
-		}
-		p += w;
-		left -= (size_t)w;
-	}
-	if (fsync(fd) != 0 || close(fd) != 0 || rename(tmp, path) != 0) {
-		unlink(tmp);
-		return perr_set(err, PERR_INTERNAL, NULL, "cannot store the upload: %s",
-				strerror(errno));
-	}
+	core_blob_dir(db_path, blobs, sizeof(blobs));
+	if (core_blob_write(blobs, hex, data, len, err) != 0)
+		return -1;
+	if (core_blob_path(blobs, hex, path, sizeof(path)) != 0)
+		return perr_set(err, PERR_INTERNAL, NULL, "data directory path too long");
 	struct feeds_import in = {
 		.path = path,
 		.name = name,

@@ -325,8 +325,10 @@ out:
 	return rc;
 }
 
+/* Make one digest; *made is 1 when it was made, 0 when its events were
+** digested meanwhile by another process. */
 static int digest_one(struct store *st, const struct config *cfg, const struct due *du,
-		      int64_t now_ms, int *mails, struct perr *err)
+		      int64_t now_ms, int *made, int *mails, struct perr *err)
 {
 	int rc = -1;
 	struct digest *d = calloc(1, sizeof(*d));
@@ -346,6 +348,12 @@ static int digest_one(struct store *st, const struct config *cfg, const struct d
 	    store_contact_list(st, du->org, contact_row, cs, err) != 0 ||
 	    store_feed_digest_events(st, du->org, du->feed, du->period, digest_event, d, err) != 0)
 		goto fail;
+	if (d->events == 0) {
+		/* another process digested them since we listed the work */
+		store_rollback(st);
+		rc = 0;
+		goto out;
+	}
 	int n = 0;
 	for (size_t i = 0; i < cs->n; i++) {
 		if (mail_one(st, cfg, &org, du, d, &cs->c[i], err) != 0)
@@ -362,6 +370,7 @@ static int digest_one(struct store *st, const struct config *cfg, const struct d
 	    store_commit(st, err) != 0)
 		goto fail;
 	*mails += n;
+	*made = 1;
 	rc = 0;
 	goto out;
 fail:
@@ -387,13 +396,12 @@ int feeds_digest_run(struct store *st, const struct config *cfg, int64_t now_ms,
 	for (size_t i = 0; i < l.n; i++) {
 		struct perr e;
 		perr_clear(&e);
-		if (digest_one(st, cfg, &l.d[i], now_ms, &out->mails, &e) != 0) {
-			if (e.kind == PERR_CONFLICT)
-				continue; /* another process made it meanwhile */
+		int made = 0;
+		if (digest_one(st, cfg, &l.d[i], now_ms, &made, &out->mails, &e) != 0) {
 			*err = e;
 			goto out;
 		}
-		out->digests++;
+		out->digests += made;
 	}
 	rc = 0;
 out:

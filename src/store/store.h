@@ -607,7 +607,7 @@ int store_feed_due(struct store *st, int64_t before_ms, store_feed_due_fn fn, vo
 /* The undigested events of one digest, by identifier then IP. */
 int store_feed_digest_events(struct store *st, int64_t org_id, const char *feed,
 			     int64_t period_ms, store_feed_event_fn fn, void *ud, struct perr *err);
-/* Record a digest (CONFLICT when it exists) and mark its events. */
+/* Record a digest and mark its (so far undigested) events with it. */
 int store_feed_digest_insert(struct store *st, int64_t org_id, const char *feed,
 			     int64_t period_ms, int64_t events, int64_t hosts, int64_t mails,
 			     int64_t now_ms, int64_t *id, struct perr *err);

@@ -287,6 +287,21 @@ static void test_digest_mail(void **state)
 	h_server_start(&s, dir, env);
 	sleep(2);
 	assert_int_equal(h_sink_count(&k), 4);
+	/* a report received late for the same day gets a digest of its own,
+	** and the earlier ones are not repeated */
+	char *f3 = data_file("2026-11-27-scan_cisco_smart_install-ir-geo.csv");
+	free(import(dir, NULL, "auto", f3, 0, NULL));
+	struct h_proc p;
+	h_cli(&p, dir, NULL, "feeds", "digest", NULL);
+	assert_int_equal(p.status, 0);
+	assert_string_equal(p.out, "digests 2 mails 2\n"); /* Tehran Water: no contact */
+	h_proc_free(&p);
+	n = h_sink_wait(&k, 6, 20000);
+	assert_int_equal(n, 6);
+	char *m5 = h_sink_message(&k, 5, NULL);
+	h_expect_contains(m5, "Cisco", __FILE__, __LINE__);
+	free(m5);
+	free(f3);
 	h_server_stop(&s);
 	h_sink_stop(&k);
 	free(port);

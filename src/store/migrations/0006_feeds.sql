@@ -89,6 +89,10 @@ CREATE TABLE feed_digest (
 	events     INTEGER NOT NULL,
 	hosts      INTEGER NOT NULL,
 	mails      INTEGER NOT NULL,
-	created_ms INTEGER NOT NULL,
-	UNIQUE (org_id, feed, period_ms)
+	created_ms INTEGER NOT NULL
 );
+-- No uniqueness on (org, feed, period): an event is in one digest because
+-- the digest marks it in the transaction that records the digest, and a
+-- report received late for a period already digested gets a digest of its
+-- own rather than none.
+CREATE INDEX feed_digest_org ON feed_digest(org_id, period_ms);

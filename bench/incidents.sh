@@ -16,8 +16,11 @@
 #   BENCH_SECONDS [20]         measured seconds per wrk run
 #   BENCH_WARMUP [3]           unmeasured seconds before each parapet run
 #   BENCH_CONNECTIONS [64]     BENCH_WRK_THREADS [2]
-#   BENCH_HTTP_THREADS [4]     parapet worker threads; a list ("2 4 8") runs
-#                              each and reports the best list rate
+#   BENCH_HTTP_THREADS [cores] parapet worker threads, like nginx's
+#                              worker_processes auto (with 4 on 2 cores the
+#                              workers preempt each other and list p99 about
+#                              doubled); a list ("2 4 8") runs each and
+#                              reports the best list rate
 #   BENCH_NGINX_WORKERS [auto]
 #   BENCH_TIMEOUT [30]         seconds before wrk counts a request as timed
 #                              out (timed-out requests are not in p50/p99)
@@ -40,7 +43,7 @@ SECS=${BENCH_SECONDS:-20}
 WARM=${BENCH_WARMUP:-3}
 CONNS=${BENCH_CONNECTIONS:-64}
 WTHREADS=${BENCH_WRK_THREADS:-2}
-HTHREADS=${BENCH_HTTP_THREADS:-4}
+HTHREADS=${BENCH_HTTP_THREADS:-$(nproc)}
 NGX_WORKERS=${BENCH_NGINX_WORKERS:-auto}
 LOGLEVEL=${BENCH_LOG_LEVEL:-warn}
 TIMEOUT=${BENCH_TIMEOUT:-30}

@@ -32,8 +32,9 @@ struct key {
 static const struct key keys[] = {
 	{ "http", "listen", K_STR, F(listen), "127.0.0.1:8080", 0, 0,
 	  "address and port to listen on (IPv4 a.b.c.d:port or [v6]:port)" },
-	{ "http", "threads", K_INT, F(http_threads), "4", 1, 256,
-	  "HTTP worker threads" },
+	{ "http", "threads", K_INT, F(http_threads), "0", 0, 256,
+	  "HTTP worker threads; 0 = one per core, at least 2 (more threads than cores "
+	  "only add queueing delay)" },
 	{ "http", "max_body", K_INT, F(max_body), "1048576", 1024, 1073741824,
 	  "largest request body accepted, bytes; larger gets 413" },
 	{ "http", "timeout", K_INT, F(conn_timeout), "30", 1, 3600,

@@ -36,8 +36,10 @@ static json_t *id_or_null(int64_t id)
 ** in seconds). The list renders 50 of these a request, so this writes text
 ** straight from the row instead of building a jansson tree; single-incident
 ** answers parse the same text back (incident_json) so that there is one
-** rendering of an incident. Returns 0, or -1 when b is full. */
-static int incident_write(struct pbuf *b, const struct config *cfg, const struct store_incident *i)
+** rendering of an incident. SLA flags are as of now_ms. Returns 0, or -1
+** when b is full. */
+static int incident_write(struct pbuf *b, const struct config *cfg, const struct store_incident *i,
+			  int64_t now_ms)
 {
 	int rc = 0;
 	rc |= pbuf_add(b, "{\"id\":", 6) | pjson_i64(b, i->id);
@@ -78,7 +80,7 @@ static int incident_write(struct pbuf *b, const struct config *cfg, const struct
 	for (int k = 0; k < 4; k++)
 		rc |= pbuf_adds(b, names[k]) |
 		      (d[k] < 0 ? pbuf_add(b, "null", 4) : pjson_i64(b, d[k] / 1000));
-	int sla = incident_sla_state(cfg, i, core_now_ms());
+	int sla = incident_sla_state(cfg, i, now_ms);
 	rc |= pbuf_adds(b, "},\"sla\":{\"acknowledge_overdue\":");
 	rc |= pbuf_adds(b, sla & 1 ? "true" : "false");
 	rc |= pbuf_adds(b, ",\"contain_overdue\":");
@@ -94,7 +96,7 @@ static json_t *incident_json(const struct config *cfg, const struct store_incide
 	struct pbuf b;
 	pbuf_init(&b, 1 << 20);
 	json_t *j = NULL;
-	if (incident_write(&b, cfg, i) == 0)
+	if (incident_write(&b, cfg, i, core_now_ms()) == 0)
 		j = json_loadb(b.ptr, b.len, 0, NULL);
 	pbuf_free(&b);
 	return j;
@@ -237,17 +239,49 @@ static int query_id(struct http_req *rq, const char *key, int64_t *out)
 struct list_out {
 	struct pbuf b;
 	const struct config *cfg;
+	int64_t now;   /* the SLA flags are rendered as of now */
+	int64_t until; /* ... and stay so while the clock reads at most until */
 	int n;
 	bool full;
 };
 
+/* Lower lo->until to the first SLA deadline of i not passed at lo->now:
+** there its flags turn (incident_sla_state: overdue once the clock is past
+** the deadline). Deadlines of acknowledged, contained or closed incidents
+** count too; that can only end the entry early. */
+static void sla_until(struct list_out *lo, const struct store_incident *i)
+{
+	int r = incident_severity_rank(i->severity);
+	if (r < 0)
+		return;
+	const int64_t d[2] = { i->opened_ms + lo->cfg->sla_ack[r] * 1000,
+			       i->opened_ms + lo->cfg->sla_contain[r] * 1000 };
+	for (int k = 0; k < 2; k++)
+		if (d[k] >= lo->now && d[k] < lo->until)
+			lo->until = d[k];
+}
+
 static int add_incident(void *ud, const struct store_incident *i)
 {
 	struct list_out *lo = ud;
-	if ((lo->n++ && pbuf_add(&lo->b, ",", 1) != 0) || incident_write(&lo->b, lo->cfg, i) != 0) {
+	if ((lo->n++ && pbuf_add(&lo->b, ",", 1) != 0) ||
+	    incident_write(&lo->b, lo->cfg, i, lo->now) != 0) {
 		lo->full = true;
 		return -1;
 	}
+	sla_until(lo, i);
+	return 0;
+}
+
+/* Answer with a body kept in the list cache: the reference passes to the
+** server (listcache_hold), which sends the text without copying it. */
+static int answer_kept(struct http_resp *rs, struct listcache_body *b)
+{
+	listcache_hold(b);
+	rs->raw = listcache_text(b);
+	rs->raw_len = listcache_len(b);
+	rs->raw_free = false;
+	rs->ctype = "application/json";
 	return 0;
 }
 
@@ -315,23 +349,27 @@ int h_incident_list(struct http_req *rq, struct http_resp *rs)
 		listcache_key(&key, rq->who);
 		for (size_t k = 0; k < sizeof(params) / sizeof(params[0]); k++) {
 			const char *v = http_query(rq, params[k]);
-			pbuf_addf(&key, "%zu:%s;", v ? strlen(v) : (size_t)0, v ? v : "");
+			size_t n = v ? strlen(v) : 0;
+			char len[24];
+			int ln = snprintf(len, sizeof(len), "%zu:", n);
+			pbuf_add(&key, len, (size_t)ln);
+			pbuf_add(&key, v ? v : "", n);
+			pbuf_add(&key, ";", 1);
 		}
-		char *body;
-		size_t len;
-		if (key.ptr && listcache_get(key.ptr, gen, now, &body, &len)) {
+		struct listcache_body *hit = key.ptr ? listcache_get(key.ptr, gen, now) : NULL;
+		if (hit) {
 			pbuf_free(&key);
-			rs->raw = body;
-			rs->raw_len = len;
-			rs->raw_free = true;
-			rs->ctype = "application/json";
-			return 0;
+			return answer_kept(rs, hit);
 		}
 	}
 	/* Written as text: a jansson tree of 50 incidents cost more than the
 	** query (issue 3's list benchmark). 500 incidents with 4 KB summaries
 	** fit well inside the cap. */
-	struct list_out lo = { .cfg = rq->cfg };
+	/* which incidents are overdue moves with the clock: such a list is kept
+	** for a second; any other until the first SLA flag in it turns */
+	struct list_out lo = { .cfg = rq->cfg, .now = now,
+			       .until = f.overdue ? now + 1000 : INT64_MAX };
+	f.now_ms = now;
 	pbuf_init(&lo.b, 64u << 20);
 	pbuf_add(&lo.b, "{\"items\":[", 10);
 	perr_clear(&e);
@@ -353,9 +391,13 @@ int h_incident_list(struct http_req *rq, struct http_resp *rs)
 		perr_set(&e, PERR_INTERNAL, NULL, "incident list too large to render");
 		return http_problem(rs, &e);
 	}
-	if (cache && key.ptr)
-		listcache_put(key.ptr, gen, now, lo.b.ptr, lo.b.len);
+	struct listcache_body *kept =
+		cache && key.ptr ? listcache_put(key.ptr, gen, now, lo.until, lo.b.ptr, lo.b.len) : NULL;
 	pbuf_free(&key);
+	if (kept) {
+		pbuf_free(&lo.b);
+		return answer_kept(rs, kept);
+	}
 	rs->raw_len = lo.b.len;
 	rs->raw = pbuf_take(&lo.b);
 	rs->raw_free = true;

@@ -8,11 +8,14 @@
 ** auth.login_max_failures failures the key must wait 2^(n-max) seconds,
 ** capped at auth.login_max_delay, before a password is even checked, so an
 ** online guesser gets a few tries an hour per account and per address.
+** The server resolves the credentials of reads through a one-second cache
+** of principals (identity.h says when it is flushed).
 */
 #include "identity/identity.h"
 
 #include <pthread.h>
 #include <sodium.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -425,6 +428,75 @@ int identity_password_change(struct store *st, const struct config *cfg, const c
 	return audit_append(st, actor, "user.password", obj, NULL, NULL, err);
 }
 
+/* ---------------------------------------------------- credential cache */
+
+/* Direct-mapped by the first byte of the secret's SHA-256; one mutex, held
+** only to copy a principal. An entry counts only while the epoch it was
+** resolved in is current: the epoch is read before the store lookup, so a
+** change committed during the lookup voids the entry it fills. */
+#define AC_SLOTS 256
+
+struct ac_entry {
+	char kind; /* 't' token, 's' session, 0 empty */
+	char hash[65];
+	struct principal p;
+	int64_t at_ms, expires_ms;
+	uint64_t epoch;
+};
+
+static struct ac_entry ac_table[AC_SLOTS];
+static pthread_mutex_t ac_lock = PTHREAD_MUTEX_INITIALIZER;
+static _Atomic uint64_t ac_epoch;
+
+void identity_auth_changed(void)
+{
+	atomic_fetch_add(&ac_epoch, 1);
+}
+
+static struct ac_entry *ac_slot(const char hash[65])
+{
+	unsigned v = 0;
+	for (int i = 0; i < 2; i++) {
+		char c = hash[i];
+		v = v * 16 + (unsigned)(c >= 'a' ? c - 'a' + 10 : c - '0');
+	}
+	return &ac_table[v % AC_SLOTS];
+}
+
+/* Copy the cached principal for (kind, hash) into *p when there is a valid
+** one. */
+static bool ac_get(char kind, const char hash[65], uint64_t epoch, int64_t now, struct principal *p)
+{
+	bool hit = false;
+	pthread_mutex_lock(&ac_lock);
+	struct ac_entry *e = ac_slot(hash);
+	if (e->kind == kind && e->epoch == epoch && now >= e->at_ms &&
+	    now - e->at_ms < IDENTITY_AUTH_CACHE_MS && now < e->expires_ms &&
+	    sodium_memcmp(e->hash, hash, 64) == 0) {
+		*p = e->p;
+		hit = true;
+	}
+	pthread_mutex_unlock(&ac_lock);
+	return hit;
+}
+
+/* Keep p, resolved from the store in epoch, unless the epoch moved since. */
+static void ac_put(char kind, const char hash[65], uint64_t epoch, int64_t now,
+		   int64_t expires, const struct principal *p)
+{
+	pthread_mutex_lock(&ac_lock);
+	if (atomic_load(&ac_epoch) == epoch) {
+		struct ac_entry *e = ac_slot(hash);
+		e->kind = kind;
+		memcpy(e->hash, hash, 65);
+		e->p = *p;
+		e->at_ms = now;
+		e->expires_ms = expires;
+		e->epoch = epoch;
+	}
+	pthread_mutex_unlock(&ac_lock);
+}
+
 /* ------------------------------------------------------------- sessions */
 
 static void random_hex(char *out, size_t bytes)
@@ -468,8 +540,8 @@ static bool hex64(const char *s)
 	return true;
 }
 
-int identity_session_resolve(struct store *st, const char *cookie, struct principal *p,
-			     struct perr *err)
+static int session_resolve(struct store *st, const char *cookie, struct principal *p,
+			   bool cached, struct perr *err)
 {
 	if (!hex64(cookie))
 		return perr_set(err, PERR_AUTH, NULL, "invalid session");
@@ -477,16 +549,34 @@ int identity_session_resolve(struct store *st, const char *cookie, struct princi
 	struct store_user u;
 	char h[65];
 	hash_hex(cookie, h);
+	uint64_t epoch = atomic_load(&ac_epoch);
+	int64_t now = core_now_ms();
+	if (cached && ac_get('s', h, epoch, now, p))
+		return 0;
 	if (store_session_get(st, h, &s, err) != 0)
 		return -1;
-	if (s.expires_ms <= core_now_ms())
+	if (s.expires_ms <= now)
 		return perr_set(err, PERR_AUTH, NULL, "session expired");
 	if (store_user_get(st, s.user_id, &u, err) != 0 || u.disabled)
 		return perr_set(err, PERR_AUTH, NULL, "session user is gone or disabled");
 	if (identity_principal_from_user(st, &u, p, err) != 0)
 		return -1;
 	pstrlcpy(p->csrf, s.csrf, sizeof(p->csrf));
+	if (cached)
+		ac_put('s', h, epoch, now, s.expires_ms, p);
 	return 0;
+}
+
+int identity_session_resolve(struct store *st, const char *cookie, struct principal *p,
+			     struct perr *err)
+{
+	return session_resolve(st, cookie, p, false, err);
+}
+
+int identity_session_resolve_cached(struct store *st, const char *cookie, struct principal *p,
+				    struct perr *err)
+{
+	return session_resolve(st, cookie, p, true, err);
 }
 
 int identity_session_end(struct store *st, const char *cookie, struct perr *err)
@@ -560,8 +650,8 @@ int identity_token_create(struct store *st, const char *actor, const struct stor
 	return 0;
 }
 
-int identity_token_resolve(struct store *st, const char *secret, struct principal *p,
-			   struct perr *err)
+static int token_resolve(struct store *st, const char *secret, struct principal *p, bool cached,
+			 struct perr *err)
 {
 	if (!secret || strncmp(secret, TOKEN_PREFIX, 4) != 0 || !hex64(secret + 4))
 		return perr_set(err, PERR_AUTH, NULL, "invalid token");
@@ -569,6 +659,10 @@ int identity_token_resolve(struct store *st, const char *secret, struct principa
 	struct store_user u;
 	char h[65];
 	hash_hex(secret, h);
+	uint64_t epoch = atomic_load(&ac_epoch);
+	int64_t now = core_now_ms();
+	if (cached && ac_get('t', h, epoch, now, p))
+		return 0;
 	struct perr e;
 	if (store_token_by_hash(st, h, &t, &e) != 0) {
 		if (e.kind != PERR_NOTFOUND) {
@@ -590,10 +684,23 @@ int identity_token_resolve(struct store *st, const char *secret, struct principa
 	p->readonly = t.readonly;
 	p->scope_org = t.org_id;
 	pstrlcpy(p->scope_province, t.province, sizeof(p->scope_province));
-	int64_t now = core_now_ms();
+	if (cached)
+		ac_put('t', h, epoch, now, INT64_MAX, p);
 	/* Keep last-used time to the minute: a write per request would serialise
 	** every token-authenticated reader on the database's write lock. */
 	if (now - t.last_used_ms > 60000)
 		(void)store_token_touch(st, t.id, now, NULL);
 	return 0;
+}
+
+int identity_token_resolve(struct store *st, const char *secret, struct principal *p,
+			   struct perr *err)
+{
+	return token_resolve(st, secret, p, false, err);
+}
+
+int identity_token_resolve_cached(struct store *st, const char *secret, struct principal *p,
+				  struct perr *err)
+{
+	return token_resolve(st, secret, p, true, err);
 }

@@ -148,6 +148,23 @@ int identity_token_create(struct store *st, const char *actor, const struct stor
 int identity_token_resolve(struct store *st, const char *secret, struct principal *p,
 			   struct perr *err);
 
+/* The same through a short-lived cache, for the server's reads: a token or
+** session resolved in the last IDENTITY_AUTH_CACHE_MS is not looked up
+** again (the store round trips for token, user and teams were most of the
+** cost of a cached list request, issue 3). identity_auth_changed() forgets
+** every entry; the server calls it after each write it commits, so a
+** revocation, a logout, a disabled user or a changed role or team made
+** through the API applies to the very next request; made by another process
+** (the CLI), to reads within the second and to writes at once, since
+** writes resolve without the cache. Entries are keyed by the secret's
+** SHA-256, never by the secret; failures are not cached. */
+#define IDENTITY_AUTH_CACHE_MS 1000
+int identity_token_resolve_cached(struct store *st, const char *secret, struct principal *p,
+				  struct perr *err);
+int identity_session_resolve_cached(struct store *st, const char *cookie,
+				    struct principal *p, struct perr *err);
+void identity_auth_changed(void);
+
 /* Fill p from a user row (CLI and session resolution share this),
 ** including the user's teams. */
 int identity_principal_from_user(struct store *st, const struct store_user *u,

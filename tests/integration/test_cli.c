@@ -561,8 +561,8 @@ static void test_check_config(void **state)
 	check_config("[http]\nthreads = 4\ncolour = blue\nmax_body = 4096\n", 1, unknown);
 	const char *section[] = { ":3:", "unknown key nosuch.key", NULL };
 	check_config("# comment\n[nosuch]\nkey = 1\n", 1, section);
-	const char *range[] = { ":2:", "http.threads", "1 to 256", NULL };
-	check_config("[http]\nthreads = 0\n", 1, range);
+	const char *range[] = { ":2:", "http.threads", "0 to 256", NULL };
+	check_config("[http]\nthreads = 300\n", 1, range);
 	const char *boolv[] = { ":4:", "http.tls", NULL };
 	check_config("[http]\n\n\ntls = maybe\n", 1, boolv);
 	const char *level[] = { "log.level", NULL };

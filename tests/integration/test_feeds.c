@@ -389,7 +389,9 @@ static void test_watched_dir_and_upload(void **state)
 	h_user_add(dir, "admin", "admin", 0, NULL, "feeds-password-1");
 	char *tok = h_token_add(dir, "admin", NULL);
 	struct h_cred admin = { tok, NULL, NULL };
-	char *rep = h_slurp(data_file("2026-11-27-scan_smb-ir-geo.csv"));
+	char *smb = data_file("2026-11-27-scan_smb-ir-geo.csv");
+	char *rep = h_slurp(smb);
+	free(smb);
 	struct h_resp r;
 	h_http_ex(&s, &r, "POST", "/api/v1/feeds/uploads?name=2026-11-27-scan_smb-ir-geo.csv",
 		  &admin, "text/csv", rep, strlen(rep), false, NULL);

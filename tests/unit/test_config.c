@@ -100,7 +100,7 @@ static void environment_overrides(void **state)
 	setenv("PARAPET_HTTP_THREADS", "2", 1);
 	assert_int_equal(config_load(path, &c, &e), 0);
 	assert_int_equal(c.http_threads, 2);
-	setenv("PARAPET_HTTP_THREADS", "0", 1);
+	setenv("PARAPET_HTTP_THREADS", "257", 1);
 	assert_int_equal(config_load(path, &c, &e), -1);
 	assert_non_null(strstr(e.msg, "PARAPET_HTTP_THREADS"));
 	unsetenv("PARAPET_HTTP_THREADS");

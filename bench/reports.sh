@@ -48,7 +48,10 @@ repeat=()
 first=${ROWS%% *}
 file="$TMP/run/2026-11-27-scan_telnet-ir-geo-$first.csv"
 label=$(awk -v n="$first" 'BEGIN { if (n % 1000000 == 0) print n / 1000000 "m"; else if (n % 1000 == 0) print n / 1000 "k"; else print n }')
-c_rate=$(awk -v k="bench reports_${label}_rate:" 'index($0, k) == 1 { print $3; exit }' "$TMP/c.out")
+# the product's path: src/feeds/pipeline.c resolves owners and dedup 256
+# events at a time (the "batched" mode); per event only without it
+c_rate=$(awk -v k="bench reports_${label}_batched_rate:" 'index($0, k) == 1 { print $3; exit }' "$TMP/c.out")
+[ -n "$c_rate" ] || c_rate=$(awk -v k="bench reports_${label}_rate:" 'index($0, k) == 1 { print $3; exit }' "$TMP/c.out")
 [ -n "$c_rate" ] || die "no reports_${label}_rate line from bench_reports"
 echo "bench/reports.sh: python3 reference on the first $PEER_ROWS rows of $first ..." >&2
 python3 "$ROOT/bench/reports_peer.py" "$file" "$TMP/run/registry.csv" "$PEER_ROWS" "$c_rate"

@@ -479,15 +479,10 @@ static int generate(const char *path, size_t rows, size_t hosts, double *secs, u
 
 /* ------------------------------------------------------------- timed run */
 
-/* What the batch mode keeps of an event until its batch is looked up:
-** enough to rebuild the fields feeds_owner_of() reads for this report type
-** (address and ASN; scan_telnet has no source.fqdn or source.url). */
+/* What the batch mode keeps of an event until its batch is looked up: the
+** items feeds_resolve() takes, as src/feeds/pipeline.c builds them. */
 #define BATCH 256
 struct pending {
-	int family, port;
-	uint32_t asn;
-	int64_t t_ms;
-	uint8_t ip[16];
 	char ident[48];
 };
 
@@ -498,28 +493,17 @@ struct run {
 	int64_t events, owned, dups, rejects;
 	uint64_t sink;
 	struct pending pend[BATCH];
-	int64_t org[BATCH];
+	struct feeds_item item[BATCH];
 	size_t npend;
 };
 
-/* Batch mode: owners of the whole batch first, then dedup of the whole
-** batch, so that the cache misses of independent lookups overlap instead
-** of each one stalling the parse of the next row. */
+/* Batch mode: feeds_resolve() over the batch, the import's own call. */
 static void flush_batch(struct run *r)
 {
+	feeds_resolve(r->owners, r->dedup, r->item, r->npend);
 	for (size_t j = 0; j < r->npend; j++) {
-		const struct pending *q = &r->pend[j];
-		struct feeds_event ev = { .family = q->family, .asn = q->asn, .port = q->port };
-		memcpy(ev.ip, q->ip, sizeof(ev.ip));
-		r->org[j] = feeds_owner_of(r->owners, &ev);
-	}
-	for (size_t j = 0; j < r->npend; j++) {
-		const struct pending *q = &r->pend[j];
-		if (r->org[j])
-			r->owned++;
-		if (feeds_dedup_seen(r->dedup, r->org[j], q->ident, q->family, q->ip, q->port,
-				     q->t_ms))
-			r->dups++;
+		r->owned += r->item[j].org != 0;
+		r->dups += r->item[j].dup;
 	}
 	r->npend = 0;
 }
@@ -533,17 +517,20 @@ static int on_event(void *ud, const struct feeds_event *ev)
 		return 0;
 	}
 	if (r->batch) {
-		struct pending *q = &r->pend[r->npend++];
-		q->family = ev->family;
-		q->port = ev->port;
-		q->asn = ev->asn;
-		q->t_ms = ev->time_ms;
-		memcpy(q->ip, ev->ip, sizeof(q->ip));
+		struct pending *q = &r->pend[r->npend];
+		struct feeds_item *x = &r->item[r->npend++];
+		x->family = ev->family;
+		memcpy(x->ip, ev->ip, sizeof(x->ip));
+		x->port = ev->port;
+		x->asn = ev->asn;
+		x->fqdn = x->url = NULL; /* scan_telnet has neither */
+		x->t_ms = ev->time_ms;
 		size_t il = strlen(ev->identifier);
 		if (il >= sizeof(q->ident))
 			il = sizeof(q->ident) - 1;
 		memcpy(q->ident, ev->identifier, il);
 		q->ident[il] = '\0';
+		x->identifier = q->ident;
 		if (r->npend == BATCH)
 			flush_batch(r);
 		return 0;
@@ -632,6 +619,12 @@ static int child_run(const char *mode, const char *file, const char *db, size_t 
 		r->batch = batch;
 		if (owners && !(r->dedup = feeds_dedup_new(DEDUP_WINDOW_MS, DEDUP_MAX_KEYS)))
 			return 1;
+		if (r->dedup) {
+			/* sized from the file, as the import does */
+			struct stat sb;
+			if (stat(file, &sb) == 0)
+				feeds_dedup_expect(r->dedup, (int64_t)sb.st_size);
+		}
 		struct feeds_parser *p = feeds_parser_new(type, NULL, on_event, on_reject, r);
 		int fd = open(file, O_RDONLY);
 		if (!p || fd < 0) {

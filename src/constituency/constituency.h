@@ -108,6 +108,9 @@ void constituency_view_release(const struct constituency_view *v);
 ** or a URL; 0 when no one owns it. */
 int64_t constituency_view_ip(const struct constituency_view *v, int family, const uint8_t *addr);
 int64_t constituency_view_asn(const struct constituency_view *v, uint32_t asn);
+/* A hint: start loading what constituency_view_ip of this address reads. */
+void constituency_view_prefetch(const struct constituency_view *v, int family,
+				const uint8_t *addr);
 int64_t constituency_view_domain(const struct constituency_view *v, const char *canon);
 int64_t constituency_view_url(const struct constituency_view *v, const char *url);
 

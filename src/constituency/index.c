@@ -448,6 +448,15 @@ int64_t constituency_view_ip(const struct constituency_view *v, int family, cons
 	return 0;
 }
 
+void constituency_view_prefetch(const struct constituency_view *v, int family,
+				const uint8_t *addr)
+{
+	const struct snapshot *s = (const struct snapshot *)v;
+	if (family == 4)
+		lpm_prefetch4(s->lpm, (uint32_t)addr[0] << 24 | (uint32_t)addr[1] << 16 |
+					      (uint32_t)addr[2] << 8 | addr[3]);
+}
+
 int64_t constituency_view_asn(const struct constituency_view *v, uint32_t asn)
 {
 	const struct snapshot *s = (const struct snapshot *)v;

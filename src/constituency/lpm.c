@@ -371,6 +371,12 @@ out:
 	return rc;
 }
 
+void lpm_prefetch4(const struct lpm *t, uint32_t addr)
+{
+	if (t->tbl24)
+		__builtin_prefetch(&t->tbl24[addr >> 8]);
+}
+
 uint64_t lpm_lookup4(const struct lpm *t, uint32_t addr, unsigned *plen)
 {
 	uint32_t e = 0;

@@ -61,6 +61,10 @@ uint64_t lpm_lookup4(const struct lpm *t, uint32_t addr_host_order,
 uint64_t lpm_lookup6(const struct lpm *t, const uint8_t addr[16],
 		     unsigned *plen);
 
+/* Start loading what lpm_lookup4 of addr will read first (a hint; for
+** callers that look up many independent addresses in a row). */
+void lpm_prefetch4(const struct lpm *t, uint32_t addr_host_order);
+
 /* Bytes of heap the table holds (tables, side tables and the header). */
 size_t lpm_memory(const struct lpm *t);
 

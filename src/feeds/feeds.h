@@ -168,6 +168,9 @@ void feeds_dedup_free(struct feeds_dedup *d);
 ** to max(old, t)); false when new (and now recorded). */
 bool feeds_dedup_seen(struct feeds_dedup *d, int64_t org, const char *identifier, int family,
 		      const uint8_t *ip, int port, int64_t t_ms);
+/* Size the table for a file of file_bytes at once, rather than doubling
+** (and rehashing) its way there while the file is read. */
+void feeds_dedup_expect(struct feeds_dedup *d, int64_t file_bytes);
 size_t feeds_dedup_size(const struct feeds_dedup *d);
 size_t feeds_dedup_memory(const struct feeds_dedup *d);
 
@@ -176,6 +179,24 @@ struct feeds_owners;
 struct feeds_owners *feeds_owners_open(struct store *st, struct perr *err);
 int64_t feeds_owner_of(const struct feeds_owners *o, const struct feeds_event *ev);
 void feeds_owners_close(struct feeds_owners *o);
+
+/* One event as owner lookup and dedup need it. */
+struct feeds_item {
+	int family;             /* 4 or 6 (0: no address) */
+	uint8_t ip[16];
+	int port;
+	uint32_t asn;
+	const char *fqdn, *url; /* or NULL */
+	const char *identifier;
+	int64_t t_ms;
+	int64_t org;            /* out: the owner, 0 for none */
+	bool dup;               /* out: seen within the window */
+};
+/* Owner and dedup of n items in order, as n calls of feeds_owner_of and
+** feeds_dedup_seen would decide, but with the memory accesses of
+** independent items overlapped: what the import does per 256 events. */
+void feeds_resolve(const struct feeds_owners *o, struct feeds_dedup *d, struct feeds_item *it,
+		   size_t n);
 
 struct feeds_import {
 	const char *path;      /* the file */

@@ -469,9 +469,10 @@ static int convert(struct feeds_parser *p, const struct feeds_map *m, const stru
 		}
 		break;
 	}
-	/* the value as given */
-	if (!(o->s = ar_put(p, v.p, v.n)))
-		goto full;
+	/* The value as given, without a copy: a CSV field is NUL-terminated by
+	** the CSV parser and a JSON value in the arena, and both stay put until
+	** the event callback returns, which is as long as the event lives. */
+	o->s = v.p;
 	o->n = v.n;
 	return CV_SET;
 full:
@@ -694,9 +695,7 @@ static int do_row(struct feeds_parser *p, size_t line, const struct row *r, size
 		struct pstr v = row_col(p, r, p->xcol[i]);
 		if (v.n == 0)
 			continue;
-		const char *s = ar_put(p, v.p, v.n);
-		if (s)
-			add_str(p, p->xkey[i], s, SLOT_OTHER);
+		add_str(p, p->xkey[i], v.p, SLOT_OTHER); /* NUL-terminated, as above */
 	}
 	if (!e->vendor)
 		banner_product(p);

@@ -169,10 +169,21 @@ static int rehash(struct feeds_dedup *d, size_t cap, bool evict)
 	return 0;
 }
 
-bool feeds_dedup_seen(struct feeds_dedup *d, int64_t org, const char *identifier, int family,
-		      const uint8_t *ip, int port, int64_t t_ms)
+void feeds_dedup_expect(struct feeds_dedup *d, int64_t file_bytes)
 {
-	uint64_t key = dkey(org, identifier, family, ip, port);
+	/* a report row is some 200 bytes: bytes/200 keys at 1/2 load (a
+	** wrong guess costs a rehash, or memory up to the bound) */
+	size_t keys = file_bytes > 0 ? (size_t)(file_bytes / 200) : 0;
+	size_t cap = d->cap;
+	while (cap < keys * 2 && cap < d->max_cap)
+		cap *= 2;
+	if (cap > d->cap)
+		(void)rehash(d, cap, false);
+}
+
+/* Look key up at time t_ms; see feeds_dedup_seen. */
+static bool dedup_probe(struct feeds_dedup *d, uint64_t key, int64_t t_ms)
+{
 	if (t_ms > d->newest)
 		d->newest = t_ms;
 	size_t i = key & (d->cap - 1);
@@ -220,6 +231,12 @@ bool feeds_dedup_seen(struct feeds_dedup *d, int64_t org, const char *identifier
 	return false;
 }
 
+bool feeds_dedup_seen(struct feeds_dedup *d, int64_t org, const char *identifier, int family,
+		      const uint8_t *ip, int port, int64_t t_ms)
+{
+	return dedup_probe(d, dkey(org, identifier, family, ip, port), t_ms);
+}
+
 /* ----------------------------------------------------------------- owners */
 
 struct feeds_owners {
@@ -251,6 +268,36 @@ int64_t feeds_owner_of(const struct feeds_owners *o, const struct feeds_event *e
 	if (!org && ev->url)
 		org = constituency_view_url(o->v, ev->url);
 	return org;
+}
+
+void feeds_resolve(const struct feeds_owners *o, struct feeds_dedup *d, struct feeds_item *it,
+		   size_t n)
+{
+	/* Three passes over the run rather than one per item: the owner
+	** lookups are independent loads, so the CPU overlaps their cache
+	** misses; then every dedup key is hashed and its slot prefetched
+	** before the first probe waits on memory. */
+	for (size_t i = 0; i < n && i < 8; i++)
+		constituency_view_prefetch(o->v, it[i].family, it[i].ip);
+	for (size_t i = 0; i < n; i++) {
+		if (i + 8 < n)
+			constituency_view_prefetch(o->v, it[i + 8].family, it[i + 8].ip);
+		struct feeds_event ev = { .family = it[i].family, .asn = it[i].asn,
+					  .fqdn = it[i].fqdn, .url = it[i].url };
+		memcpy(ev.ip, it[i].ip, sizeof(ev.ip));
+		it[i].org = feeds_owner_of(o, &ev);
+	}
+	uint64_t keys[64];
+	for (size_t base = 0; base < n; base += 64) {
+		size_t m = n - base < 64 ? n - base : 64;
+		for (size_t k = 0; k < m; k++) {
+			const struct feeds_item *x = &it[base + k];
+			keys[k] = dkey(x->org, x->identifier, x->family, x->ip, x->port);
+			__builtin_prefetch(&d->s[keys[k] & (d->cap - 1)], 1);
+		}
+		for (size_t k = 0; k < m; k++)
+			it[base + k].dup = dedup_probe(d, keys[k], it[base + k].t_ms);
+	}
 }
 
 void feeds_owners_close(struct feeds_owners *o)
@@ -593,20 +640,28 @@ static void *writer_main(void *arg)
 ** overlap instead of each one stalling the parse of the next row. */
 static void resolve(struct job *j, struct batch *b)
 {
-	for (size_t i = b->resolved; i < b->n; i++) {
-		struct rec *r = &b->r[i];
-		struct feeds_event ev = { .family = r->family, .asn = (uint32_t)r->asn };
-		memcpy(ev.ip, r->addr, sizeof(ev.ip));
-		ev.fqdn = btext(b, r->fqdn)[0] ? btext(b, r->fqdn) : NULL;
-		ev.url = btext(b, r->url)[0] ? btext(b, r->url) : NULL;
-		r->org = feeds_owner_of(j->owners, &ev);
+	struct feeds_item it[256];
+	while (b->resolved < b->n) {
+		size_t n = b->n - b->resolved < 256 ? b->n - b->resolved : 256;
+		for (size_t k = 0; k < n; k++) {
+			const struct rec *r = &b->r[b->resolved + k];
+			struct feeds_item *x = &it[k];
+			x->family = r->family;
+			memcpy(x->ip, r->addr, sizeof(x->ip));
+			x->port = (int)r->port;
+			x->asn = (uint32_t)r->asn;
+			x->fqdn = btext(b, r->fqdn)[0] ? btext(b, r->fqdn) : NULL;
+			x->url = btext(b, r->url)[0] ? btext(b, r->url) : NULL;
+			x->identifier = btext(b, r->ident);
+			x->t_ms = r->t_ms;
+		}
+		feeds_resolve(j->owners, j->dedup, it, n);
+		for (size_t k = 0; k < n; k++) {
+			b->r[b->resolved + k].org = it[k].org;
+			b->r[b->resolved + k].dup = it[k].dup;
+		}
+		b->resolved += n;
 	}
-	for (size_t i = b->resolved; i < b->n; i++) {
-		struct rec *r = &b->r[i];
-		r->dup = feeds_dedup_seen(j->dedup, r->org, btext(b, r->ident), r->family, r->addr,
-					  (int)r->port, r->t_ms);
-	}
-	b->resolved = b->n;
 }
 
 static int close_batch(struct job *j, struct feeds_parser *p, int64_t done_line, bool last)
@@ -821,7 +876,7 @@ int feeds_import_file(struct store *st, const struct config *cfg, const struct f
 		goto out;
 	}
 	char sha[65];
-	int64_t size;
+	int64_t size = 0;
 	if (hash_file(fd, sha, &size, err) != 0)
 		goto out;
 
@@ -895,6 +950,7 @@ int feeds_import_file(struct store *st, const struct config *cfg, const struct f
 			perr_set(err, PERR_INTERNAL, NULL, "out of memory");
 		goto out;
 	}
+	feeds_dedup_expect(j->dedup, size);
 	struct seed sd = { j->dedup };
 	if (store_feed_keys(st, now - cfg->feeds_dedup_window * 1000 - SEED_SLACK_MS, seed_key, &sd,
 			    err) != 0)

@@ -174,6 +174,10 @@ void feeds_dedup_expect(struct feeds_dedup *d, int64_t file_bytes)
 	/* a report row is some 200 bytes: bytes/200 keys at 1/2 load (a
 	** wrong guess costs a rehash, or memory up to the bound) */
 	size_t keys = file_bytes > 0 ? (size_t)(file_bytes / 200) : 0;
+	/* beyond a million, let it grow: a big file often repeats its hosts
+	** (a week of daily reports), and memory should follow the hosts */
+	if (keys > ((size_t)1 << 20))
+		keys = (size_t)1 << 20;
 	size_t cap = d->cap;
 	while (cap < keys * 2 && cap < d->max_cap)
 		cap *= 2;

@@ -538,6 +538,14 @@ int csv_feed(struct csv_parser *p, const char *data, size_t len)
 		p->started = true;
 
 	while (i < len) {
+		/* An unquoted field's first byte needs no state machine: switch
+		** to ST_UNQUOTED here and let the run below take it with the rest
+		** (step() would do exactly that, one call per field later). */
+		if (p->st == ST_FIELD_START && !p->skipping && p->bom == BOM_DONE) {
+			char c = data[i];
+			if (c != '"' && c != p->sep && c != '\r' && c != '\n' && c != '\0')
+				p->st = ST_UNQUOTED;
+		}
 		if (!p->skipping && (p->st == ST_UNQUOTED || p->st == ST_QUOTED)) {
 			size_t n = ordinary_run(p, data + i, len - i);
 			if (n) {

@@ -361,9 +361,12 @@ static void *tsrv_conn(void *arg)
 		while (now > m && !atomic_compare_exchange_weak(&s->max, &m, now))
 			;
 		usleep(50000);
+		/* leave the count before answering: once the client has the
+		** answer it may start its next transfer at once, and a thread
+		** preempted between send and decrement would count both */
+		atomic_fetch_sub(&s->cur, 1);
 		const char *h = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok";
 		send_all(fd, h, strlen(h));
-		atomic_fetch_sub(&s->cur, 1);
 	}
 	/* /empty and anything else: close at once. */
 	close(fd);

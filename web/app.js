@@ -1,42 +1,415 @@
-// Parapet web interface (foundation): log in, who am I, owner lookup,
-// organisations. Uses only the public API; the CSRF token returned at login
-// goes with every unsafe request.
-let csrf = null;
+// Parapet web interface: the analyst console and the constituent portal
+// (one app; each person sees what the API returns to them). Hash routes:
+//   #/dashboard  #/incidents?status=&severity=&q=&cursor=  #/incidents/ID
+//   #/sites?state=&cursor=  #/feeds?by=&cursor=  #/orgs?offset=
+// Every string comes from i18n.js; dates from format.js (Gregorian or
+// Jalali). Uses only the public API, with the session cookie and CSRF token.
+import { api, setCsrf, withQuery } from './api.js';
+import { t, getLang, getCalendar, setLang, setCalendar, applyDocumentLanguage } from './i18n.js';
+import { num, timeEl } from './format.js';
+import { barChart } from './chart.js';
 
-async function api(method, path, body) {
-  const headers = { 'Accept': 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  if (csrf && method !== 'GET') headers['X-CSRF-Token'] = csrf;
-  const r = await fetch(path, { method, headers, credentials: 'same-origin',
-    body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await r.text();
-  const data = text ? JSON.parse(text) : null;
-  if (!r.ok) throw Object.assign(new Error(data && data.detail || r.statusText), { status: r.status });
-  return data;
+const STAFF = ['admin', 'analyst', 'provincial', 'responder'];
+const FEEDS_ROLES = ['admin', 'analyst', 'provincial'];
+const SEVERITIES = ['critical', 'high', 'medium', 'low'];
+const STATUSES = ['new', 'triaged', 'in_progress', 'contained', 'recovered', 'closed', 'rejected',
+                  'duplicate'];
+const OPEN = ['new', 'triaged', 'in_progress', 'contained', 'recovered'];
+const SITE_STATES = ['learning', 'ok', 'alert', 'down'];
+// legal moves (docs/openapi.yaml, transitionIncident)
+const MOVES = {
+  new: ['triaged', 'in_progress', 'rejected'],
+  triaged: ['in_progress', 'contained', 'rejected'],
+  in_progress: ['contained', 'recovered'],
+  contained: ['recovered', 'in_progress'],
+  recovered: ['closed', 'in_progress'],
+  rejected: ['triaged'],
+};
+const PAGE = 50;
+
+let me = null;
+const isStaff = () => me && STAFF.includes(me.role);
+
+/* ------------------------------------------------------------ DOM helpers */
+
+// h('a', {href: '#/x', class: 'y'}, 'text', child...)
+function h(tag, attrs, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === 'class') el.className = v;
+    else if (k === 'dataset') Object.assign(el.dataset, v);
+    else if (k in el && typeof v !== 'string') el[k] = v;
+    else el.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children.flat()) {
+    if (c === undefined || c === null || c === false) continue;
+    el.append(c instanceof Node ? c : String(c));
+  }
+  return el;
 }
 
-function show(view) {
-  document.getElementById('login-view').hidden = view !== 'login';
-  document.getElementById('app-view').hidden = view !== 'app';
-  document.getElementById('logout').hidden = view !== 'app';
+const badge = (kind, value) => h('span', { class: `badge ${kind}-${value}` }, t(`${kind}.${value}`));
+
+function table(columns, rows, empty) {
+  if (!rows.length) return h('p', { class: 'empty' }, t(empty || 'common.empty'));
+  return h('div', { class: 'table-wrap' },
+    h('table', {},
+      h('thead', {}, h('tr', {}, columns.map(c => h('th', { scope: 'col' }, t(c))))),
+      h('tbody', {}, rows)));
 }
 
-async function loadApp(me) {
-  csrf = me.csrf || csrf;
-  document.getElementById('who').textContent = `${me.login} (${me.role})`;
-  show('app');
-  const orgs = await api('GET', '/api/v1/orgs?limit=1000');
-  const tbody = document.querySelector('#orgs tbody');
-  tbody.replaceChildren(...orgs.items.map(o => {
-    const tr = document.createElement('tr');
-    for (const v of [o.id, o.name, o.province, o.sector]) {
-      const td = document.createElement('td');
-      td.textContent = v;
-      tr.append(td);
+function errorBox(e) {
+  return h('p', { class: 'error', role: 'alert' },
+           e.status === 403 ? t('error.forbidden') : t('error.prefix', { msg: e.message }));
+}
+
+function select(name, values, current, labelOf, withAll) {
+  const s = h('select', { name });
+  if (withAll) s.append(h('option', { value: '' }, t('common.all')));
+  for (const v of values) s.append(h('option', { value: v, selected: v === current }, labelOf(v)));
+  return s;
+}
+
+function labelled(textKey, control) {
+  return h('label', {}, h('span', {}, t(textKey)), ' ', control);
+}
+
+/* ------------------------------------------------------------------ routing */
+
+function parseHash() {
+  const raw = location.hash.replace(/^#/, '') || '/';
+  const [path, query] = raw.split('?');
+  return { parts: path.split('/').filter(Boolean), query: new URLSearchParams(query || '') };
+}
+
+function hashFor(path, params) {
+  return '#' + withQuery(path, params);
+}
+
+// Cursor pagination: the API pages forward with an opaque cursor; the pages
+// already seen are remembered here, per list and filter, to page back.
+const trails = new Map();
+function pager(listKey, filters, cursor, next) {
+  const key = listKey + JSON.stringify(filters);
+  if (!trails.has(key)) trails.set(key, []);
+  const trail = trails.get(key);
+  // forget pages after the current one, if we came back
+  const at = trail.indexOf(cursor || '');
+  if (at >= 0) trail.length = at;
+  const nav = h('nav', { class: 'pager' });
+  if (cursor) {
+    if (trail.length) {
+      const prev = trail[trail.length - 1];
+      nav.append(h('a', { href: hashFor(`/${listKey}`, { ...filters, cursor: prev || undefined }),
+                          rel: 'prev', class: 'button quiet' }, t('common.prev')));
+    } else {
+      nav.append(h('a', { href: hashFor(`/${listKey}`, filters), class: 'button quiet' },
+                   t('common.first')));
     }
-    return tr;
-  }));
+  }
+  if (next) {
+    const link = h('a', { href: hashFor(`/${listKey}`, { ...filters, cursor: next }), rel: 'next',
+                          class: 'button quiet' }, t('common.next'));
+    link.addEventListener('click', () => trail.push(cursor || ''));
+    nav.append(link);
+  }
+  return nav;
 }
+
+/* ---------------------------------------------------------------- dashboard */
+
+async function viewDashboard(view) {
+  // one page (the largest the API gives) per severity: the open incidents of
+  // that severity, counted by status; "500+" when there are more
+  const pages = await Promise.all([
+    ...SEVERITIES.map(s => api('GET', withQuery('/api/v1/incidents',
+      { status: OPEN.join(','), severity: s, limit: 500 }))),
+    api('GET', withQuery('/api/v1/sites', { limit: 500 })),
+  ]);
+  const bySev = {}, cell = {};
+  SEVERITIES.forEach((s, i) => {
+    bySev[s] = { n: pages[i].items.length, more: !!pages[i].next };
+    for (const st of OPEN) cell[`${st}/${s}`] = 0;
+    for (const inc of pages[i].items) cell[`${inc.status}/${s}`] = (cell[`${inc.status}/${s}`] || 0) + 1;
+  });
+  const shown = (n, more) => (more ? t('dash.atLeast', { n }) : String(n));
+  const sites = pages[SEVERITIES.length];
+  const byState = Object.fromEntries(SITE_STATES.map(s => [s, 0]));
+  for (const site of sites.items) byState[site.state] = (byState[site.state] || 0) + 1;
+
+  const sevChart = barChart(t('dash.openBySeverity'), SEVERITIES.map(s => ({
+    label: t(`severity.${s}`), value: bySev[s].n, display: shown(bySev[s].n, bySev[s].more),
+    cls: `sev-${s}` })));
+  const siteChart = barChart(t('dash.sitesByState'), SITE_STATES.map(s => ({
+    label: t(`state.${s}`), value: byState[s], display: shown(byState[s], !!sites.next),
+    cls: `state-${s}` })));
+
+  const link = (params, text) => h('a', { href: hashFor('/incidents', params) }, text);
+  const rows = OPEN.map(st => h('tr', {},
+    h('th', { scope: 'row' }, badge('status', st)),
+    SEVERITIES.map(s => h('td', { class: 'num' },
+      link({ status: st, severity: s }, num(cell[`${st}/${s}`])))),
+    h('td', { class: 'num' }, link({ status: st },
+      num(SEVERITIES.reduce((a, s) => a + cell[`${st}/${s}`], 0))))));
+  view.append(
+    h('h1', {}, t('dash.title')),
+    h('div', { class: 'grid' },
+      h('section', { class: 'card' }, h('h2', {}, t('dash.openBySeverity')), sevChart),
+      h('section', { class: 'card' }, h('h2', {}, t('dash.sitesByState')), siteChart)),
+    h('section', { class: 'card' }, h('h2', {}, t('dash.openByStatus')),
+      h('div', { class: 'table-wrap' }, h('table', {},
+        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('dash.status')),
+          SEVERITIES.map(s => h('th', { scope: 'col', class: 'num' }, badge('severity', s))),
+          h('th', { scope: 'col', class: 'num' }, t('dash.total')))),
+        h('tbody', {}, rows)))));
+}
+
+/* ---------------------------------------------------------------- incidents */
+
+async function viewIncidents(view, query) {
+  const filters = { status: query.get('status') || '', severity: query.get('severity') || '',
+                    q: query.get('q') || '' };
+  const cursor = query.get('cursor') || '';
+  const statusValues = ['open', ...STATUSES];
+  const form = h('form', { class: 'filters card', role: 'search' },
+    labelled('inc.status', select('status', statusValues,
+      filters.status === OPEN.join(',') ? 'open' : filters.status, v => t(`status.${v}`), true)),
+    labelled('inc.severity', select('severity', SEVERITIES, filters.severity,
+      v => t(`severity.${v}`), true)),
+    labelled('inc.search', h('input', { name: 'q', type: 'search', value: filters.q,
+                                        placeholder: t('inc.searchHint'), maxlength: 500 })),
+    h('button', { type: 'submit' }, t('common.filter')));
+  form.addEventListener('submit', ev => {
+    ev.preventDefault();
+    const f = new FormData(form);
+    const status = f.get('status') === 'open' ? OPEN.join(',') : f.get('status');
+    location.hash = hashFor('/incidents', { status, severity: f.get('severity'),
+                                            q: f.get('q').trim() });
+  });
+  view.append(h('h1', {}, t('inc.title')), form);
+
+  const page = await api('GET', withQuery('/api/v1/incidents',
+    { ...filters, cursor, limit: PAGE }));
+  const rows = page.items.map(inc => h('tr', { class: `sev-row-${inc.severity}` },
+    h('td', { class: 'num' }, h('a', { href: `#/incidents/${inc.id}` },
+      t('inc.number', { id: num(inc.id) }))),
+    h('td', { dir: 'auto' }, h('a', { href: `#/incidents/${inc.id}`, class: 'incident-link' },
+                                  inc.title)),
+    h('td', {}, inc.org_name),
+    h('td', {}, badge('severity', inc.severity)),
+    h('td', {}, badge('status', inc.status)),
+    h('td', { class: 'num' }, num(inc.observations)),
+    h('td', {}, timeEl(inc.updated))));
+  view.append(
+    table(['inc.col.id', 'inc.col.title', 'inc.col.org', 'inc.col.severity', 'inc.col.status',
+           'inc.col.obs', 'inc.col.updated'], rows),
+    pager('incidents', filters, cursor, page.next));
+}
+
+// view: where to draw; host: the element on the page that a reload (after an
+// action) redraws, which is view itself unless this is the reload's drawing
+async function viewIncident(view, id, host = view) {
+  if (!/^\d+$/.test(id)) {
+    view.append(h('h1', { id: 'not-found' }, t('inc.notFound')));
+    return;
+  }
+  let inc, messages, transitions;
+  try {
+    [inc, messages, transitions] = await Promise.all([
+      api('GET', `/api/v1/incidents/${id}`),
+      api('GET', `/api/v1/incidents/${id}/messages`),
+      api('GET', `/api/v1/incidents/${id}/transitions`),
+    ]);
+  } catch (e) {
+    if (e.status !== 404) throw e;
+    view.append(h('h1', { id: 'not-found' }, t('inc.notFound')),
+                h('p', {}, h('a', { href: '#/incidents' }, t('inc.back'))));
+    return;
+  }
+  const status = h('p', { class: 'status-line', role: 'status' });
+  const reload = async note => {
+    const fresh = h('div');
+    await viewIncident(fresh, id, host);
+    host.replaceChildren(...fresh.childNodes);
+    const s = host.querySelector('.status-line');
+    if (s && note) s.textContent = note;
+  };
+
+  const overdue = inc.sla.acknowledge_overdue || inc.sla.contain_overdue;
+  const field = (key, value, cls) => [h('dt', {}, t(key)), h('dd', { class: cls }, value)];
+  const assignee = inc.assignee === null ? t('inc.unassigned')
+    : inc.assignee === me.id ? t('common.me') : t('common.user', { id: num(inc.assignee) });
+  view.append(
+    h('p', { class: 'crumbs' }, h('a', { href: '#/incidents' }, t('inc.back'))),
+    h('h1', { class: 'incident-title' }, t('inc.number', { id: num(inc.id) }), ' ',
+      h('bdi', {}, inc.title)),
+    h('div', { class: 'grid' },
+      h('section', { class: 'card' },
+        h('dl', { class: 'facts' },
+          field('inc.field.status', badge('status', inc.status), 'field-status'),
+          field('inc.field.severity', badge('severity', inc.severity)),
+          field('inc.field.org', inc.org_name),
+          field('inc.field.province', inc.province),
+          field('inc.field.tlp', h('span', { class: `tlp tlp-${inc.tlp.toLowerCase()}` },
+                                    `TLP:${inc.tlp}`)),
+          field('inc.field.observations', num(inc.observations), 'field-observations'),
+          field('inc.field.opened', timeEl(inc.opened)),
+          field('inc.field.updated', timeEl(inc.updated)),
+          field('inc.field.assignee', assignee, 'field-assignee'),
+          field('inc.field.class', `${inc.class} / ${inc.type}`),
+          field('inc.field.sla', h('span', { class: overdue ? 'overdue' : '' },
+                                   t(overdue ? 'inc.slaOverdue' : 'inc.slaOk')))),
+        inc.summary ? h('p', { class: 'summary', dir: 'auto' }, inc.summary) : null),
+      isStaff() ? actions(inc, status, reload) : null),
+    status);
+
+  // the timeline: messages and state changes, oldest first
+  const events = [
+    ...messages.items.map(m => ({ time: m.time, m })),
+    ...transitions.items.map(tr => ({ time: tr.time, tr })),
+  ].sort((a, b) => String(a.time).localeCompare(String(b.time)));
+  const items = events.map(ev => {
+    if (ev.tr)
+      return h('li', { class: 'event transition' },
+        h('p', {}, t('inc.transition', { from: t(`status.${ev.tr.from}`), to: t(`status.${ev.tr.to}`) })),
+        h('p', { class: 'meta' }, h('bdi', {}, ev.tr.actor), ' · ', timeEl(ev.tr.time)));
+    const m = ev.m;
+    return h('li', { class: `event message ${m.visibility}`, dataset: { visibility: m.visibility } },
+      h('p', { class: 'meta' },
+        h('span', { class: `visibility ${m.visibility}` },
+          t(m.visibility === 'internal' ? 'inc.internal' : 'inc.shared')),
+        ' · ', h('bdi', { class: 'author' }, m.author), ' · ', timeEl(m.time)),
+      h('p', { class: 'body', dir: 'auto' }, m.body));
+  });
+  view.append(h('section', { class: 'card timeline' }, h('h2', {}, t('inc.timeline')),
+    items.length ? h('ol', { class: 'events' }, items) : h('p', { class: 'empty' }, t('inc.noMessages'))));
+
+  // write: shared message (everyone) or internal note (staff)
+  const body = h('textarea', { name: 'body', rows: 4, required: true, maxlength: 65536 });
+  const form = h('form', { class: 'card reply', id: 'reply-form' },
+    h('h2', {}, t('inc.reply')),
+    h('label', {}, h('span', {}, t('inc.body')), body),
+    h('div', { class: 'buttons' },
+      h('button', { type: 'submit', name: 'visibility', value: 'shared', id: 'send-shared' },
+        t(isStaff() ? 'inc.sendShared' : 'inc.send')),
+      isStaff() ? h('button', { type: 'submit', name: 'visibility', value: 'internal',
+                                id: 'send-internal', class: 'internal' }, t('inc.sendInternal'))
+        : null));
+  form.addEventListener('submit', async ev => {
+    ev.preventDefault();
+    const visibility = ev.submitter && ev.submitter.value === 'internal' ? 'internal' : 'shared';
+    for (const b of form.querySelectorAll('button')) b.disabled = true;
+    try {
+      await api('POST', `/api/v1/incidents/${id}/messages`, { body: body.value, visibility });
+      await reload(t('inc.sent'));
+    } catch (e) {
+      for (const b of form.querySelectorAll('button')) b.disabled = false;
+      status.replaceChildren(errorBox(e));
+    }
+  });
+  view.append(form);
+}
+
+function actions(inc, status, reload) {
+  const box = h('section', { class: 'card actions' }, h('h2', {}, t('inc.actions')));
+  const run = async (button, fn, note) => {
+    button.disabled = true;
+    try {
+      await fn();
+      await reload(note);
+    } catch (e) {
+      button.disabled = false;
+      status.replaceChildren(errorBox(e));
+    }
+  };
+  const moves = h('div', { class: 'buttons' });
+  for (const to of MOVES[inc.status] || []) {
+    const b = h('button', { type: 'button', class: `move move-${to}`, dataset: { to } },
+                t('inc.moveTo', { status: t(`status.${to}`) }));
+    b.addEventListener('click', () => run(b,
+      () => api('POST', `/api/v1/incidents/${inc.id}/transitions`, { to }),
+      t('inc.moved', { status: t(`status.${to}`) })));
+    moves.append(b);
+  }
+  box.append(moves);
+  if (inc.assignee !== me.id) {
+    const b = h('button', { type: 'button', id: 'assign-me', class: 'quiet' }, t('inc.assignMe'));
+    // the team is kept: AssignRequest clears an absent one
+    b.addEventListener('click', () => run(b,
+      () => api('POST', `/api/v1/incidents/${inc.id}/assign`,
+                inc.team ? { user: me.id, team: inc.team } : { user: me.id }),
+      t('inc.assigned')));
+    box.append(h('div', { class: 'buttons' }, b));
+  }
+  return box;
+}
+
+/* -------------------------------------------------------------------- sites */
+
+async function viewSites(view, query) {
+  const filters = { state: query.get('state') || '' };
+  const cursor = query.get('cursor') || '';
+  const form = h('form', { class: 'filters card' },
+    labelled('sites.state', select('state', SITE_STATES, filters.state, v => t(`state.${v}`), true)),
+    h('button', { type: 'submit' }, t('common.filter')));
+  form.addEventListener('submit', ev => {
+    ev.preventDefault();
+    location.hash = hashFor('/sites', { state: new FormData(form).get('state') });
+  });
+  view.append(h('h1', {}, t('sites.title')), form);
+  const page = await api('GET', withQuery('/api/v1/sites', { ...filters, cursor, limit: PAGE }));
+  const rows = page.items.map(s => h('tr', {},
+    h('td', { class: 'url', dir: 'ltr' }, s.url),
+    h('td', {}, s.org_name || ''),
+    h('td', {}, badge('state', s.state), s.enabled ? null : [' ', h('span', { class: 'badge' },
+                                                                      t('sites.paused'))]),
+    h('td', {}, timeEl(s.last_check)),
+    h('td', { class: 'num' }, num(s.checks)),
+    h('td', {}, s.incident ? h('a', { href: `#/incidents/${s.incident}` },
+                                t('inc.number', { id: num(s.incident) })) : t('common.none'))));
+  view.append(table(['sites.col.url', 'sites.col.org', 'sites.col.state', 'sites.col.lastCheck',
+                     'sites.col.checks', 'sites.col.incident'], rows),
+              pager('sites', filters, cursor, page.next));
+}
+
+/* -------------------------------------------------------------------- feeds */
+
+async function viewFeeds(view, query) {
+  if (!FEEDS_ROLES.includes(me.role)) {
+    view.append(errorBox({ status: 403 }));
+    return;
+  }
+  const by = query.get('by') === 'prefix' ? 'prefix' : 'asn';
+  const cursor = query.get('cursor') || '';
+  const [files, unowned] = await Promise.all([
+    api('GET', withQuery('/api/v1/feeds/files', { cursor, limit: PAGE })),
+    api('GET', withQuery('/api/v1/feeds/unowned', { by })),
+  ]);
+  const fileRows = files.items.map(f => h('tr', {},
+    h('td', {}, f.name || ''), h('td', {}, f.feed || f.type || ''), h('td', {}, f.status || ''),
+    h('td', {}, timeEl(f.received)),
+    ...['rows', 'rejected', 'owners', 'new', 'unowned'].map(k => h('td', { class: 'num' }, num(f[k])))));
+  const byNav = h('nav', { class: 'buttons' },
+    ...['asn', 'prefix'].map(b => h('a', { href: hashFor('/feeds', { by: b }),
+      class: `button ${b === by ? '' : 'quiet'}`, 'aria-current': b === by ? 'true' : undefined },
+      t(b === 'asn' ? 'feeds.byAsn' : 'feeds.byPrefix'))));
+  const unownedRows = unowned.items.map(u => h('tr', {},
+    h('td', {}, u.key !== undefined ? u.key : `AS${u.asn}`),
+    h('td', { class: 'num' }, num(u.events)), h('td', { class: 'num' }, num(u.hosts))));
+  view.append(
+    h('h1', {}, t('feeds.title')),
+    h('section', { class: 'card' }, h('h2', {}, t('feeds.files')),
+      table(['feeds.col.name', 'feeds.col.feed', 'feeds.col.status', 'feeds.col.received',
+             'feeds.col.rows', 'feeds.col.rejected', 'feeds.col.owners', 'feeds.col.new',
+             'feeds.col.unowned'], fileRows),
+      pager('feeds', { by: by === 'asn' ? undefined : by }, cursor, files.next)),
+    h('section', { class: 'card', id: 'unowned' }, h('h2', {}, t('feeds.unowned')),
+      h('p', {}, t('feeds.by'), ' ', byNav),
+      table(['feeds.col.key', 'feeds.col.events', 'feeds.col.hosts'], unownedRows)));
+}
+
+/* ------------------------------------------------------------- constituency */
 
 function lookupParam(q) {
   if (q.includes('://')) return 'url';
@@ -45,35 +418,157 @@ function lookupParam(q) {
   return 'domain';
 }
 
+async function viewOrgs(view, query) {
+  const offset = Math.max(0, parseInt(query.get('offset') || '0', 10) || 0);
+  view.append(h('h1', {}, t('orgs.title')));
+  if (isStaff()) {
+    const out = h('p', { role: 'status', class: 'lookup-result' });
+    const input = h('input', { name: 'q', required: true });
+    const form = h('form', { class: 'card', id: 'lookup-form', role: 'search' },
+      h('h2', {}, t('orgs.lookup')), labelled('orgs.lookupLabel', input),
+      h('button', { type: 'submit' }, t('orgs.lookupSubmit')), out);
+    form.addEventListener('submit', async ev => {
+      ev.preventDefault();
+      const q = input.value.trim();
+      try {
+        const r = await api('GET', withQuery('/api/v1/lookup', { [lookupParam(q)]: q }));
+        out.replaceChildren(t('orgs.lookupResult', { q, org: r.org.name, province: r.org.province,
+                                                     type: r.type, matched: r.matched }));
+      } catch (e) {
+        out.replaceChildren(errorBox(e));
+      }
+    });
+    view.append(form);
+  }
+  const page = await api('GET', withQuery('/api/v1/orgs', { limit: PAGE, offset }));
+  const rows = page.items.map(o => h('tr', {},
+    h('td', { class: 'num' }, num(o.id)), h('td', {}, o.name), h('td', {}, o.province),
+    h('td', {}, o.sector)));
+  const nav = h('nav', { class: 'pager' });
+  if (offset > 0)
+    nav.append(h('a', { href: hashFor('/orgs', { offset: Math.max(0, offset - PAGE) || undefined }),
+                        class: 'button quiet', rel: 'prev' }, t('common.prev')));
+  if (offset + page.items.length < page.total)
+    nav.append(h('a', { href: hashFor('/orgs', { offset: offset + PAGE }), class: 'button quiet',
+                        rel: 'next' }, t('common.next')));
+  view.append(h('section', { class: 'card' }, h('h2', {}, t('orgs.list')),
+    page.items.length ? h('p', { class: 'meta' }, t('orgs.count', { from: num(offset + 1),
+      to: num(offset + page.items.length), total: num(page.total) })) : null,
+    table(['orgs.col.id', 'orgs.col.name', 'orgs.col.province', 'orgs.col.sector'], rows), nav));
+}
+
+/* ------------------------------------------------------------------ the app */
+
+const views = {
+  dashboard: viewDashboard,
+  incidents: viewIncidents,
+  sites: viewSites,
+  feeds: viewFeeds,
+  orgs: viewOrgs,
+};
+
+let renderSeq = 0;
+async function render() {
+  if (!me) return;
+  const { parts, query } = parseHash();
+  const name = parts[0] || 'dashboard';
+  const seq = ++renderSeq;
+  const view = document.getElementById('view');
+  delete view.dataset.route; // set again once this route is drawn
+  const fresh = h('div', { class: 'view', 'aria-busy': 'true' }, h('p', { class: 'loading' },
+                                                                     t('common.loading')));
+  view.replaceChildren(fresh);
+  for (const a of document.querySelectorAll('#nav a'))
+    if (a.dataset.nav === name) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  const content = h('div', { class: 'view', dataset: { view: name } });
+  try {
+    if (name === 'incidents' && parts[1]) await viewIncident(content, parts[1]);
+    else if (views[name]) await views[name](content, query);
+    else content.append(h('h1', {}, t('error.pageNotFound')));
+  } catch (e) {
+    if (e.status === 401) return showLogin();
+    content.append(errorBox(e));
+  }
+  if (seq !== renderSeq) return; // a newer route won
+  view.replaceChildren(content);
+  view.dataset.route = location.hash;
+  document.body.dataset.ready = name;
+}
+
+function showLogin() {
+  me = null;
+  document.getElementById('login-view').hidden = false;
+  document.getElementById('view').hidden = true;
+  document.getElementById('nav').hidden = true;
+  document.getElementById('logout').hidden = true;
+  document.getElementById('who').textContent = '';
+  document.body.dataset.ready = 'login';
+}
+
+function showApp(who) {
+  me = who;
+  if (who.csrf) setCsrf(who.csrf);
+  document.getElementById('login-view').hidden = true;
+  document.getElementById('view').hidden = false;
+  document.getElementById('nav').hidden = false;
+  document.getElementById('logout').hidden = false;
+  for (const li of document.querySelectorAll('#nav [data-roles]'))
+    li.hidden = !li.dataset.roles.split(' ').includes(me.role);
+  updateWho();
+  if (!location.hash.startsWith('#/'))
+    location.replace(isStaff() ? '#/dashboard' : '#/incidents');
+  render();
+}
+
+function updateWho() {
+  if (me) document.getElementById('who').textContent =
+    t('who', { login: me.login, role: t(`role.${me.role}`) });
+}
+
+function applyPrefs() {
+  applyDocumentLanguage();
+  document.getElementById('lang').value = getLang();
+  document.getElementById('calendar').value = getCalendar();
+  updateWho();
+}
+
+document.getElementById('lang').addEventListener('change', ev => {
+  setLang(ev.target.value);
+  applyPrefs();
+  render();
+});
+document.getElementById('calendar').addEventListener('change', ev => {
+  setCalendar(ev.target.value);
+  applyPrefs();
+  render();
+});
+
 document.getElementById('login-form').addEventListener('submit', async ev => {
   ev.preventDefault();
   const f = new FormData(ev.target);
+  const err = document.getElementById('login-error');
   try {
     const r = await api('POST', '/api/v1/session', { login: f.get('login'), password: f.get('password') });
-    csrf = r.csrf;
-    document.getElementById('login-error').textContent = '';
-    await loadApp(await api('GET', '/api/v1/session'));
+    setCsrf(r.csrf);
+    err.textContent = '';
+    ev.target.reset();
+    showApp(await api('GET', '/api/v1/session'));
   } catch (e) {
-    document.getElementById('login-error').textContent = e.message;
-  }
-});
-
-document.getElementById('lookup-form').addEventListener('submit', async ev => {
-  ev.preventDefault();
-  const q = new FormData(ev.target).get('q').trim();
-  const out = document.getElementById('lookup-result');
-  try {
-    const r = await api('GET', `/api/v1/lookup?${lookupParam(q)}=${encodeURIComponent(q)}`);
-    out.textContent = `${q} belongs to ${r.org.name} (${r.org.province}), matched ${r.type} ${r.matched}`;
-  } catch (e) {
-    out.textContent = e.message;
+    err.textContent = t('error.prefix', { msg: e.message });
   }
 });
 
 document.getElementById('logout').addEventListener('click', async () => {
   try { await api('DELETE', '/api/v1/session'); } catch (e) { /* already gone */ }
-  csrf = null;
-  show('login');
+  setCsrf(null);
+  trails.clear();
+  showLogin();
 });
 
-api('GET', '/api/v1/session').then(loadApp).catch(() => show('login'));
+window.addEventListener('hashchange', () => {
+  if (location.hash.startsWith('#/')) render();
+});
+
+applyPrefs();
+api('GET', '/api/v1/session').then(showApp).catch(showLogin);

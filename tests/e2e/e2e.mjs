@@ -1,0 +1,332 @@
+// The web interface in headless chromium (playwright-core), against the
+// `parapet serve` that run.sh started at $E2E_BASE with its constituency:
+//   org 1 "Ministry of Energy" (bob, constituent) with incident 1 (defacement)
+//   org 2 "Ministry of Roads" (carol, constituent) with 55 low incidents
+//   (older than incident 1), alice (analyst).
+// Each check is one test case; the last line is "browser: N passed, N failed".
+import { chromium } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const BASE = process.env.E2E_BASE;
+const ART = process.env.E2E_ARTIFACTS || 'e2e-artifacts';
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const TZ = 'Asia/Tehran';
+const TITLE = 'defacement: https://www.moe.example/';
+const stamp = Date.now().toString(36);
+const SHARED = `We are restoring the page from backup ${stamp}`;
+const NOTE = `Same group as last week ${stamp}`;
+const ANSWER = `Thanks, the server is isolated ${stamp}`;
+mkdirSync(ART, { recursive: true });
+
+let passed = 0, failed = 0;
+async function check(name, fn) {
+  try {
+    const r = await fn();
+    if (r === false) throw new Error('condition false');
+    passed++;
+    console.log(`ok   ${name}`);
+  } catch (e) {
+    failed++;
+    console.log(`FAIL ${name}: ${String(e.message || e).split('\n')[0]}`);
+  }
+}
+function assert(cond, msg) { if (!cond) throw new Error(msg); }
+
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+         '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+
+const problems = []; // console errors, page errors and CSP violations, on every page
+async function newPage(who) {
+  const ctx = await browser.newContext({ timezoneId: TZ, locale: 'en-GB',
+                                         viewport: { width: 1280, height: 900 } });
+  const page = await ctx.newPage();
+  page.setDefaultTimeout(10000);
+  // "Failed to load resource" is the browser's note of any 4xx, such as the
+  // expected 401 of the session probe before login; failed API calls are
+  // checked by the tests themselves, and failed assets here:
+  page.on('console', m => {
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource'))
+      problems.push(`${who}: ${m.text()}`);
+  });
+  page.on('response', r => {
+    if (r.url().includes('/ui/') && r.status() !== 200) problems.push(`${who}: ${r.status()} ${r.url()}`);
+  });
+  page.on('pageerror', e => problems.push(`${who}: ${e.message}`));
+  return page;
+}
+
+// the app sets #view[data-route] to the hash once a route is rendered
+async function rendered(page, hash) {
+  await page.waitForFunction(h => {
+    const v = document.getElementById('view');
+    return v && !v.hidden && v.dataset.route === h;
+  }, hash);
+}
+async function go(page, hash) {
+  await page.goto(`${BASE}/${hash}`);
+  await rendered(page, hash);
+}
+async function shot(page, name) {
+  await page.screenshot({ path: join(ART, `${name}.png`), fullPage: true });
+}
+async function login(page, user, password) {
+  await page.goto(`${BASE}/`);
+  await page.waitForSelector('#login-form', { state: 'visible' });
+  await page.fill('#login-form input[name=login]', user);
+  await page.fill('#login-form input[name=password]', password);
+  await page.click('#login-form button[type=submit]');
+  await page.waitForSelector('#nav', { state: 'visible' });
+}
+const incidentLinks = page => page.$$eval('#view a[href^="#/incidents/"]',
+                                          as => as.map(a => a.getAttribute('href')));
+
+let incidentHash = null;
+
+try {
+  /* ------------------------------------------------------------ analyst */
+  const a = await newPage('alice');
+  await check('login page: keyboard focus is visible', async () => {
+    await a.goto(`${BASE}/`);
+    await a.waitForSelector('#login-form', { state: 'visible' });
+    await shot(a, '01-login');
+    await a.keyboard.press('Tab');
+    const outline = await a.evaluate(() => {
+      const el = document.activeElement;
+      return el && el !== document.body ? getComputedStyle(el).outlineStyle : 'none';
+    });
+    assert(outline === 'solid', `focused element outline ${outline}`);
+  });
+
+  await check('analyst logs in and sees the dashboard with an SVG chart', async () => {
+    await login(a, 'alice', 'analyst passphrase one');
+    await rendered(a, '#/dashboard');
+    const bars = await a.$$eval('#view svg.chart rect', rs => rs.length);
+    assert(bars >= 4, `${bars} bars`);
+    const high = await a.$eval('#view svg.chart .sev-high .value', t => t.textContent);
+    assert(high === '1', `high severity bar says ${high}`);
+    const low = await a.$eval('#view svg.chart .sev-low .value', t => t.textContent);
+    assert(low === '55', `low severity bar says ${low}`);
+    await shot(a, '02-dashboard');
+  });
+
+  await check('analyst sees the incident in the list', async () => {
+    await go(a, '#/incidents');
+    const link = a.locator('#view a.incident-link', { hasText: TITLE });
+    await link.waitFor();
+    incidentHash = await link.getAttribute('href');
+    assert(/^#\/incidents\/\d+$/.test(incidentHash), incidentHash);
+    await shot(a, '03-incidents');
+  });
+
+  await check('the list is paginated by the server, forwards and back', async () => {
+    const rows = () => a.$$eval('#view tbody tr', trs => trs.length);
+    assert(await rows() === 50, `first page has ${await rows()} rows`);
+    await a.click('#view .pager a[rel=next]');
+    await a.waitForFunction(() => document.getElementById('view').dataset.route?.includes('cursor='));
+    assert(await rows() === 6, `second page has ${await rows()} rows`);
+    assert(!(await a.$('#view .pager a[rel=next]')), 'a third page');
+    await a.click('#view .pager a[rel=prev]');
+    await rendered(a, '#/incidents');
+    assert(await rows() === 50, 'back to the first page');
+  });
+
+  await check('analyst filters by status and searches the list', async () => {
+    await a.selectOption('#view select[name=status]', 'new');
+    await a.fill('#view input[name=q]', 'hacked');
+    await a.click('#view form.filters button[type=submit]');
+    await rendered(a, '#/incidents?status=new&q=hacked');
+    assert((await incidentLinks(a)).includes(incidentHash), 'not found by q=hacked');
+    await go(a, '#/incidents?severity=low');
+    assert(!(await incidentLinks(a)).includes(incidentHash), 'a high incident listed as low');
+  });
+
+  await check('analyst opens the incident page', async () => {
+    await go(a, '#/incidents');
+    await a.click(`#view a.incident-link[href="${incidentHash}"]`);
+    await rendered(a, incidentHash);
+    const h1 = await a.textContent('#view h1');
+    assert(h1.includes(TITLE), h1);
+    assert((await a.textContent('#view .field-status')).trim() === 'new', 'status is not new');
+    assert((await a.textContent('#view .field-observations')).trim() === '1', 'observations');
+    assert(await a.isVisible('#view .tlp'), 'no TLP shown');
+  });
+
+  await check('analyst assigns the incident to themself', async () => {
+    await a.click('#assign-me');
+    await a.waitForFunction(() => !document.getElementById('assign-me'));
+    assert((await a.textContent('#view .field-assignee')).trim() === 'me', 'assignee not me');
+  });
+
+  await check('analyst posts a shared message', async () => {
+    await a.fill('#reply-form textarea', SHARED);
+    await a.click('#send-shared');
+    const msg = a.locator('#view li.message.shared', { hasText: SHARED });
+    await msg.waitFor();
+  });
+
+  await check('analyst posts an internal note, visibly marked', async () => {
+    await a.fill('#reply-form textarea', NOTE);
+    await a.click('#send-internal');
+    const note = a.locator('#view li.message.internal', { hasText: NOTE });
+    await note.waitFor();
+    assert((await note.locator('.visibility').textContent()) === 'Internal note', 'no marker');
+  });
+
+  await check('analyst moves the incident to triaged', async () => {
+    await a.click('#view button.move-triaged');
+    await a.waitForFunction(() =>
+      document.querySelector('#view .field-status')?.textContent.trim() === 'triaged');
+    assert(await a.isVisible('#view li.transition'), 'no transition in the timeline');
+    assert(!(await a.$('#view button.move-triaged')), 'still offers triaged');
+    await shot(a, '04-incident-analyst');
+  });
+
+  await check('analyst sees the watched site', async () => {
+    await go(a, '#/sites');
+    await a.locator('#view td.url', { hasText: 'https://www.moe.example/' }).waitFor();
+    await shot(a, '05-sites');
+  });
+
+  await check('analyst sees the feeds page and the no-owner view', async () => {
+    await go(a, '#/feeds');
+    assert(await a.isVisible('#view #unowned'), 'no unowned section');
+    await go(a, '#/feeds?by=prefix');
+    await shot(a, '06-feeds');
+  });
+
+  await check('analyst looks up an owner', async () => {
+    await go(a, '#/orgs');
+    await a.fill('#lookup-form input[name=q]', '203.0.113.7');
+    await a.click('#lookup-form button[type=submit]');
+    await a.locator('#lookup-form .lookup-result', { hasText: 'Ministry of Energy' }).waitFor();
+    await shot(a, '07-constituency');
+  });
+
+  /* --------------------------------------------- constituent of the org */
+  const b = await newPage('bob');
+  await check('constituent logs in and sees their incident', async () => {
+    await login(b, 'bob', 'constituent passphrase one');
+    await rendered(b, '#/incidents');
+    assert((await incidentLinks(b)).includes(incidentHash), 'incident not listed');
+    assert(!(await b.isVisible('#nav a[href="#/feeds"]')), 'feeds offered to a constituent');
+    await shot(b, '08-portal-incidents');
+  });
+
+  await check('constituent sees the shared message and not the internal note', async () => {
+    await go(b, incidentHash);
+    await b.locator('#view li.message', { hasText: SHARED }).waitFor();
+    const body = await b.textContent('#view');
+    assert(!body.includes(NOTE), 'the internal note is shown to a constituent');
+    assert((await b.$$('#view li.message.internal')).length === 0, 'an internal message is listed');
+    assert(!(await b.$('#send-internal')), 'constituent offered internal notes');
+    assert(!(await b.$('#view button.move')), 'constituent offered transitions');
+  });
+
+  await check('constituent answers', async () => {
+    await b.fill('#reply-form textarea', ANSWER);
+    await b.click('#send-shared');
+    await b.locator('#view li.message.shared', { hasText: ANSWER }).waitFor();
+    await shot(b, '09-portal-incident');
+  });
+
+  await check('analyst sees the answer', async () => {
+    await go(a, incidentHash);
+    await a.locator('#view li.message', { hasText: ANSWER }).waitFor();
+  });
+
+  /* ------------------------------------- constituent of another org */
+  const c = await newPage('carol');
+  await check('other constituent: not in the list', async () => {
+    await login(c, 'carol', 'constituent passphrase two');
+    await rendered(c, '#/incidents');
+    const links = await incidentLinks(c);
+    assert(links.length > 0, 'does not see its own incidents');
+    assert(!links.includes(incidentHash), 'listed');
+  });
+
+  await check('other constituent: not found by search', async () => {
+    await c.fill('#view input[name=q]', 'hacked');
+    await c.click('#view form.filters button[type=submit]');
+    await rendered(c, '#/incidents?q=hacked');
+    assert(!(await incidentLinks(c)).includes(incidentHash), 'found by search');
+    assert(await c.isVisible('#view .empty'), 'search found something');
+  });
+
+  await check('other constituent: not reachable by its URL', async () => {
+    await go(c, incidentHash);
+    assert(await c.isVisible('#not-found'), 'no not-found message');
+    const body = await c.textContent('#view');
+    assert(!body.includes(TITLE) && !body.includes(SHARED), 'incident content leaked');
+    await shot(c, '10-other-org-not-found');
+  });
+
+  /* ------------------------------------------- Persian and Jalali dates */
+  await check('Persian: the page is right to left, in Persian', async () => {
+    await go(b, incidentHash);
+    await b.selectOption('#lang', 'fa');
+    await b.waitForFunction(() => document.documentElement.dir === 'rtl');
+    assert(await b.evaluate(() => document.documentElement.lang) === 'fa', 'lang is not fa');
+    assert((await b.textContent('#nav a[href="#/incidents"]')) === 'رخدادها', 'nav not Persian');
+    assert(await b.evaluate(() => getComputedStyle(document.body).direction) === 'rtl', 'layout');
+  });
+
+  await check('Persian: dates are Jalali (checked against Intl)', async () => {
+    await rendered(b, incidentHash);
+    assert(await b.inputValue('#calendar') === 'jalali', 'calendar did not follow the language');
+    const t = await b.$eval('#view .facts time', el => ({ iso: el.dateTime, text: el.textContent }));
+    const parts = Object.fromEntries(new Intl.DateTimeFormat('en-u-ca-persian-nu-latn',
+      { timeZone: TZ, year: 'numeric', month: '2-digit', day: '2-digit' })
+      .formatToParts(new Date(t.iso)).map(p => [p.type, p.value]));
+    const fa = s => s.replace(/[0-9]/g, d => '۰۱۲۳۴۵۶۷۸۹'[d]);
+    const want = fa(`${parseInt(parts.year, 10)}/${parts.month}/${parts.day}`);
+    assert(t.text.startsWith(want), `shows ${t.text}, expected ${want}`);
+    const gy = new Date(t.iso).getUTCFullYear();
+    assert(gy !== 2026 || t.text.startsWith('۱۴۰۵'), `2026 is not 1405: ${t.text}`);
+    await shot(b, '11-incident-fa-jalali');
+  });
+
+  await check('Persian: the calendar switch shows Gregorian dates', async () => {
+    await b.selectOption('#calendar', 'gregorian');
+    await rendered(b, incidentHash);
+    await b.waitForFunction(() =>
+      /^[۰-۹]{4}-[۰-۹]{2}-[۰-۹]{2}/.test(document.querySelector('#view .facts time').textContent));
+    await b.selectOption('#calendar', 'jalali');
+  });
+
+  await check('Persian: the dashboard chart is drawn right to left', async () => {
+    await go(b, '#/dashboard');
+    assert(await b.isVisible('#view svg.chart'), 'no chart');
+    const dir = await b.evaluate(() => {
+      const label = document.querySelector('#view svg.chart .label').getBBox();
+      const bar = document.querySelector('#view svg.chart rect').getBBox();
+      return label.x > bar.x;
+    });
+    assert(dir, 'labels are not on the right');
+    await shot(b, '12-dashboard-fa');
+  });
+
+  await check('the language persists and switches back to English', async () => {
+    await go(b, '#/incidents');
+    assert(await b.evaluate(() => document.documentElement.dir) === 'rtl', 'not kept');
+    await b.selectOption('#lang', 'en');
+    await b.waitForFunction(() => document.documentElement.dir === 'ltr');
+    assert(await b.inputValue('#calendar') === 'gregorian', 'calendar did not follow');
+  });
+
+  await check('no console errors, script errors or CSP violations', async () => {
+    assert(problems.length === 0, problems.slice(0, 3).join(' | '));
+  });
+} catch (e) {
+  failed++;
+  console.log(`FAIL unexpected: ${e.stack || e}`);
+} finally {
+  await browser.close();
+}
+
+console.log(`browser: ${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

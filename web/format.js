@@ -1,0 +1,43 @@
+// Dates and numbers for display, in the chosen calendar and language.
+import { toJalali } from './jalali.js';
+import { getLang, getCalendar, t } from './i18n.js';
+
+const PERSIAN_DIGITS = '۰۱۲۳۴۵۶۷۸۹';
+
+export function digits(s) {
+  s = String(s);
+  return getLang() === 'fa' ? s.replace(/[0-9]/g, d => PERSIAN_DIGITS[d]) : s;
+}
+
+export function num(n) {
+  return n === null || n === undefined ? t('common.none') : digits(n);
+}
+
+const pad = n => String(n).padStart(2, '0');
+
+// "2026-11-28 15:37" or "1405/09/07 15:37" in the browser's time zone.
+export function formatDate(iso) {
+  if (!iso) return t('common.none');
+  const d = new Date(iso);
+  if (isNaN(d)) return t('common.none');
+  const time = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  let day;
+  if (getCalendar() === 'jalali') {
+    const j = toJalali(d.getFullYear(), d.getMonth() + 1, d.getDate());
+    day = `${j.jy}/${pad(j.jm)}/${pad(j.jd)}`;
+  } else {
+    day = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+  }
+  return digits(`${day} ${time}`);
+}
+
+// A <time> element with the machine-readable instant.
+export function timeEl(iso) {
+  const el = document.createElement('time');
+  if (iso) {
+    el.dateTime = iso;
+    el.title = iso;
+  }
+  el.textContent = formatDate(iso);
+  return el;
+}

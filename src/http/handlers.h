@@ -43,5 +43,7 @@ int h_feed_upload(struct http_req *rq, struct http_resp *rs);
 int h_feed_files(struct http_req *rq, struct http_resp *rs);
 int h_feed_file(struct http_req *rq, struct http_resp *rs);
 int h_feed_unowned(struct http_req *rq, struct http_resp *rs);
+int h_stats(struct http_req *rq, struct http_resp *rs);
+int h_org_digests(struct http_req *rq, struct http_resp *rs);
 
 #endif

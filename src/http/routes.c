@@ -124,7 +124,7 @@ static int h_metrics(struct http_req *rq, struct http_resp *rs)
 	feeds_metrics(&b);
 	int64_t wc[5];
 	struct perr we;
-	if (store_watch_counts(rq->st, wc, &we) == 0) {
+	if (store_watch_counts(rq->st, 0, NULL, wc, &we) == 0) {
 		static const char *states[4] = { "learning", "ok", "alert", "down" };
 		pbuf_adds(&b, "# HELP parapet_watch_sites Watched websites by state.\n"
 			      "# TYPE parapet_watch_sites gauge\n");
@@ -961,6 +961,10 @@ const struct route http_routes[] = {
 	  "an imported report file with its rejected lines" },
 	{ "GET", "/api/v1/feeds/unowned", h_feed_unowned, CERT, SCOPE_NONE,
 	  "reported hosts no organisation owns, by AS or prefix" },
+	{ "GET", "/api/v1/stats", h_stats, ALL, SCOPE_NONE,
+	  "the dashboard's figures, within the caller's scope" },
+	{ "GET", "/api/v1/orgs/{id}/digests", h_org_digests, ALL, SCOPE_ORG,
+	  "report digests mailed to an organisation" },
 	{ "GET", "/api/v1/sites", h_site_list, ALL, SCOPE_NONE, "list watched websites" },
 	{ "GET", "/api/v1/sites/{id}", h_site_get, ALL, SCOPE_NONE, "get a watched website" },
 	{ "PATCH", "/api/v1/sites/{id}", h_site_update, STAFF, SCOPE_NONE,

@@ -314,6 +314,19 @@ int store_incident_list(struct store *st, struct store_incident_filter *f,
 int store_incident_sla_due(struct store *st, int64_t now_ms, const int64_t *ack,
 			   const int64_t *contain, store_incident_fn fn, void *ud,
 			   struct perr *err);
+/* Incidents matching f (its statuses, conditions and scope; no free text,
+** no cursor), counted per group: fn(key, count) in key order. */
+enum store_incident_group {
+	STORE_GROUP_ALL,      /* one group, "all" */
+	STORE_GROUP_SEVERITY,
+	STORE_GROUP_STATUS,
+	STORE_GROUP_PROVINCE,
+	STORE_GROUP_DAY,      /* opened on YYYY-MM-DD (UTC) */
+};
+typedef int (*store_incident_count_fn)(void *ud, const char *key, int64_t count);
+int store_incident_group_count(struct store *st, const struct store_incident_filter *f,
+			       enum store_incident_group by, store_incident_count_fn fn, void *ud,
+			       struct perr *err);
 int64_t store_incident_count_overdue(struct store *st, int64_t now_ms, const int64_t *ack,
 				     const int64_t *contain);
 
@@ -508,7 +521,11 @@ int store_watch_set_dns(struct store *st, int64_t id, const char *expected, bool
 /* Flag a site's check as missed at now_ms (cleared by its next check). */
 int store_watch_mark_missed(struct store *st, int64_t id, int64_t now_ms, struct perr *err);
 /* Counts of sites per state (learning, ok, alert, down) and of missed ones. */
-int store_watch_counts(struct store *st, int64_t counts[5], struct perr *err);
+/* Enabled sites per state (learning, ok, alert, down) and how many missed a
+** check, of one organisation (org > 0), one province (province not NULL)
+** or all. */
+int store_watch_counts(struct store *st, int64_t org, const char *province, int64_t counts[5],
+		       struct perr *err);
 
 struct store_watch_check {
 	int64_t id, site_id, ts_ms;
@@ -611,6 +628,22 @@ int store_feed_digest_events(struct store *st, int64_t org_id, const char *feed,
 int store_feed_digest_insert(struct store *st, int64_t org_id, const char *feed,
 			     int64_t period_ms, int64_t events, int64_t hosts, int64_t mails,
 			     int64_t now_ms, int64_t *id, struct perr *err);
+/* Files received since day_start_ms and their events; digests made since
+** since_ms and the organisations they mailed. */
+struct store_feed_stats {
+	int64_t files_today, events_today, digests, owners_notified;
+};
+int store_feed_stats(struct store *st, int64_t day_start_ms, int64_t since_ms,
+		     struct store_feed_stats *out, struct perr *err);
+/* An organisation's digests, newest first. */
+struct store_feed_digest {
+	int64_t id, org_id;
+	const char *feed; /* valid during the callback */
+	int64_t period_ms, events, hosts, mails, created_ms;
+};
+typedef int (*store_feed_digest_fn)(void *ud, const struct store_feed_digest *d);
+int store_feed_digests(struct store *st, int64_t org_id, int64_t limit, store_feed_digest_fn fn,
+		       void *ud, struct perr *err);
 /* Unowned events grouped by AS ("asn") or by prefix ("prefix"): key, AS,
 ** events and distinct hosts, most events first. */
 typedef int (*store_feed_unowned_fn)(void *ud, const char *key, int64_t asn, int64_t events,

@@ -400,3 +400,59 @@ int store_feed_unowned(struct store *st, const char *by, int64_t limit, store_fe
 	struct cb c = { (void *)fn, ud };
 	return sq_each_row(st, s, unowned_row, &c, err, "feed unowned");
 }
+
+int store_feed_stats(struct store *st, int64_t day_start_ms, int64_t since_ms,
+		     struct store_feed_stats *out, struct perr *err)
+{
+	memset(out, 0, sizeof(*out));
+	sqlite3_stmt *s = sq_prep(st,
+		"SELECT (SELECT count(*) FROM feed_file WHERE received_ms >= ?1), "
+		"(SELECT IFNULL(sum(parsed), 0) FROM feed_file WHERE received_ms >= ?1), "
+		"(SELECT count(*) FROM feed_digest WHERE created_ms >= ?2), "
+		"(SELECT count(DISTINCT org_id) FROM feed_digest WHERE created_ms >= ?2 AND mails > 0)",
+		err);
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, day_start_ms);
+	sqlite3_bind_int64(s, 2, since_ms);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		out->files_today = sqlite3_column_int64(s, 0);
+		out->events_today = sqlite3_column_int64(s, 1);
+		out->digests = sqlite3_column_int64(s, 2);
+		out->owners_notified = sqlite3_column_int64(s, 3);
+	}
+	int r = rc == SQLITE_ROW ? 0 : sq_db_fail(st, err, "feed stats");
+	sq_done(st, s);
+	return r;
+}
+
+static int digest_row(sqlite3_stmt *s, void *ctx)
+{
+	struct cb *c = ctx;
+	struct store_feed_digest d = {
+		.id = sqlite3_column_int64(s, 0),
+		.org_id = sqlite3_column_int64(s, 1),
+		.feed = col_s(s, 2),
+		.period_ms = sqlite3_column_int64(s, 3),
+		.events = sqlite3_column_int64(s, 4),
+		.hosts = sqlite3_column_int64(s, 5),
+		.mails = sqlite3_column_int64(s, 6),
+		.created_ms = sqlite3_column_int64(s, 7),
+	};
+	return ((store_feed_digest_fn)c->fn)(c->ud, &d);
+}
+
+int store_feed_digests(struct store *st, int64_t org_id, int64_t limit, store_feed_digest_fn fn,
+		       void *ud, struct perr *err)
+{
+	sqlite3_stmt *s = sq_prep(st,
+		"SELECT id, org_id, feed, period_ms, events, hosts, mails, created_ms "
+		"FROM feed_digest WHERE org_id = ? ORDER BY id DESC LIMIT ?", err);
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, org_id);
+	sqlite3_bind_int64(s, 2, limit);
+	struct cb c = { (void *)fn, ud };
+	return sq_each_row(st, s, digest_row, &c, err, "feed digests");
+}

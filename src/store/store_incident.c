@@ -522,6 +522,53 @@ int store_incident_sla_due(struct store *st, int64_t now_ms, const int64_t *ack,
 	return sq_each_row(st, s, inc_row, &c, err, "incidents");
 }
 
+int store_incident_group_count(struct store *st, const struct store_incident_filter *f,
+			       enum store_incident_group by, store_incident_count_fn fn, void *ud,
+			       struct perr *err)
+{
+	/* the grouping expression is one of these literals, never data */
+	static const char *const exprs[] = {
+		[STORE_GROUP_ALL] = "'all'",
+		[STORE_GROUP_SEVERITY] = "i.severity",
+		[STORE_GROUP_STATUS] = "i.status",
+		[STORE_GROUP_PROVINCE] = "i.province",
+		[STORE_GROUP_DAY] = "strftime('%Y-%m-%d', i.opened_ms / 1000, 'unixepoch')",
+	};
+	int rc = -1;
+	struct pbuf q;
+	struct binds b = { 0 };
+	pbuf_init(&q, 16384);
+	pbuf_addf(&q, "SELECT %s, count(*) FROM incident i WHERE 1", exprs[by]);
+	int nstatus = 0;
+	while (nstatus < 8 && f->status[nstatus])
+		nstatus++;
+	if (nstatus) {
+		pbuf_adds(&q, " AND i.status IN (");
+		for (int k = 0; k < nstatus; k++) {
+			pbuf_adds(&q, k ? ", ?" : "?");
+			add_s(&b, f->status[k]);
+		}
+		pbuf_adds(&q, ")");
+	}
+	list_conditions(f, &q, &b);
+	pbuf_adds(&q, " GROUP BY 1 ORDER BY 1");
+	sqlite3_stmt *s = sq_prep_text(st, q.ptr, err);
+	if (!s)
+		goto out;
+	bind_all(s, &b);
+	int r;
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		const unsigned char *k = sqlite3_column_text(s, 0);
+		if (fn(ud, k ? (const char *)k : "", sqlite3_column_int64(s, 1)) != 0)
+			break;
+	}
+	rc = r == SQLITE_ROW || r == SQLITE_DONE ? 0 : sq_db_fail(st, err, "incident counts");
+	sq_done(st, s);
+out:
+	pbuf_free(&q);
+	return rc;
+}
+
 int64_t store_incident_count_overdue(struct store *st, int64_t now_ms, const int64_t *ack,
 				     const int64_t *contain)
 {

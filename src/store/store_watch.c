@@ -251,15 +251,23 @@ int store_watch_mark_missed(struct store *st, int64_t id, int64_t now_ms, struct
 	return sq_exec_one(st, s, err, "site");
 }
 
-int store_watch_counts(struct store *st, int64_t counts[5], struct perr *err)
+int store_watch_counts(struct store *st, int64_t org, const char *province, int64_t counts[5],
+		       struct perr *err)
 {
 	static const char *states[4] = { "learning", "ok", "alert", "down" };
 	memset(counts, 0, 5 * sizeof(counts[0]));
 	sqlite3_stmt *s = sq_prep(st,
-		"SELECT state, count(*), sum(missed_ms > 0) FROM watch_site WHERE enabled = 1 "
-		"GROUP BY state", err);
+		"SELECT w.state, count(*), sum(w.missed_ms > 0) FROM watch_site w "
+		"JOIN org o ON o.id = w.org_id WHERE w.enabled = 1 "
+		"AND (?1 = 0 OR w.org_id = ?1) AND (?2 IS NULL OR o.province = ?2) "
+		"GROUP BY w.state", err);
 	if (!s)
 		return -1;
+	sqlite3_bind_int64(s, 1, org);
+	if (province)
+		sqlite3_bind_text(s, 2, province, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(s, 2);
 	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		const char *state = (const char *)sqlite3_column_text(s, 0);

@@ -681,6 +681,72 @@ static void list_cache_never_stale(void **state)
 	assert_int_equal(h_server_stop(&reader), 0);
 }
 
+
+/* The dashboard's figures are counted within the caller's scope: a
+** constituent's add up to its organisation's open incidents only, a
+** provincial analyst sees only its province, and the national figures of
+** the report feeds are for CERT staff. */
+static json_t *stats(int u)
+{
+	struct h_resp r;
+	h_http(&G.srv, &r, "GET", "/api/v1/stats", &G.c[u], NULL);
+	h_expect_status(&r, 200, __FILE__, __LINE__);
+	json_t *j = json_incref(r.json);
+	h_resp_free(&r);
+	return j;
+}
+
+static int64_t sum_of(json_t *obj)
+{
+	int64_t n = 0;
+	const char *k;
+	json_t *v;
+	json_object_foreach(obj, k, v)
+		n += json_integer_value(v);
+	return n;
+}
+
+static void dashboard_stats_scoped(void **state)
+{
+	(void)state;
+	json_t *an = stats(U_ANALYST), *a = stats(U_CONS_A), *b = stats(U_CONS_B),
+	       *pf = stats(U_PROV_FARS);
+	json_t *by_prov = json_object_get(json_object_get(an, "incidents"), "open_by_province");
+	int64_t teh = json_integer_value(json_object_get(by_prov, "Tehran"));
+	int64_t fars = json_integer_value(json_object_get(by_prov, "Fars"));
+	int64_t a_open = sum_of(json_object_get(json_object_get(a, "incidents"), "open_by_severity"));
+	int64_t b_open = sum_of(json_object_get(json_object_get(b, "incidents"), "open_by_severity"));
+	assert_int_equal(a_open, teh); /* org A is Tehran's only organisation here */
+	assert_true(b_open <= fars);   /* Fars has another organisation (Org L) */
+	assert_true(a_open > 0);
+	json_t *pf_prov = json_object_get(json_object_get(pf, "incidents"), "open_by_province");
+	assert_int_equal(json_object_size(pf_prov), 1);
+	assert_non_null(json_object_get(pf_prov, "Fars"));
+	assert_non_null(json_object_get(an, "feeds"));
+	assert_null(json_object_get(a, "feeds"));
+	json_t *days = json_object_get(json_object_get(an, "incidents"), "opened_per_day");
+	assert_int_equal(json_array_size(days), 30);
+	assert_true(json_integer_value(json_object_get(json_array_get(days, 29), "count")) > 0);
+	/* one more in B: B's figures move, A's do not */
+	int64_t b_high = json_integer_value(json_object_get(
+		json_object_get(json_object_get(b, "incidents"), "open_by_severity"), "high"));
+	report(G.org_b, "stats-new", "high", true);
+	json_t *a2 = stats(U_CONS_A), *b2 = stats(U_CONS_B);
+	assert_int_equal(sum_of(json_object_get(json_object_get(a2, "incidents"),
+						"open_by_severity")),
+			 a_open);
+	assert_int_equal(json_integer_value(json_object_get(
+				 json_object_get(json_object_get(b2, "incidents"), "open_by_severity"),
+				 "high")),
+			 b_high + 1);
+	json_decref(an);
+	json_decref(a);
+	json_decref(b);
+	json_decref(pf);
+	json_decref(a2);
+	json_decref(b2);
+}
+
 int main(void)
 {
 	h_init();
@@ -696,6 +762,7 @@ int main(void)
 		cmocka_unit_test(outsiders_get_404),
 		cmocka_unit_test(constituent_opens_incident),
 		cmocka_unit_test(list_cache_never_stale),
+		cmocka_unit_test(dashboard_stats_scoped),
 	};
 	return cmocka_run_group_tests_name("incident", tests, group_setup, group_teardown);
 }

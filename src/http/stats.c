@@ -1,0 +1,158 @@
+/*
+** stats.c — the figures of the dashboard in one request, and an
+** organisation's digests ("notifications we received").
+**
+** Every count is taken within the caller's scope, with the same conditions
+** the incident list applies (identity_list_scope; a responder's teams), so a
+** dashboard never reveals how many incidents another organisation or
+** province has. Feed figures are national and shown to CERT staff only.
+*/
+#include <stdlib.h>
+#include <string.h>
+
+#include "http/handlers.h"
+
+#define DAY_MS 86400000LL
+
+static int put_count(void *ud, const char *key, int64_t n)
+{
+	json_object_set_new(ud, key, json_integer(n));
+	return 0;
+}
+
+struct days {
+	json_t *map; /* "YYYY-MM-DD" -> count */
+};
+
+static int put_day(void *ud, const char *key, int64_t n)
+{
+	json_object_set_new(((struct days *)ud)->map, key, json_integer(n));
+	return 0;
+}
+
+int h_stats(struct http_req *rq, struct http_resp *rs)
+{
+	const struct principal *p = rq->who;
+	int64_t now = core_now_ms();
+	struct store_incident_filter f;
+	memset(&f, 0, sizeof(f));
+	identity_list_scope(p, &f.scope_province, &f.scope_org);
+	if (p->role == ROLE_RESPONDER)
+		f.scope_responder = p->user_id;
+	static const char *const open[] = { "new", "triaged", "in_progress", "contained",
+					    "recovered", NULL };
+	for (int k = 0; open[k]; k++)
+		f.status[k] = open[k];
+
+	json_t *inc = json_object(), *sev = json_object(), *status = json_object(),
+	       *prov = json_object(), *over = json_object();
+	json_object_set_new(inc, "open_by_severity", sev);
+	json_object_set_new(inc, "open_by_status", status);
+	json_object_set_new(inc, "open_by_province", prov);
+	rs->body = json_pack("{so}", "incidents", inc);
+	struct perr e;
+	if (store_incident_group_count(rq->st, &f, STORE_GROUP_SEVERITY, put_count, sev, &e) ||
+	    store_incident_group_count(rq->st, &f, STORE_GROUP_STATUS, put_count, status, &e) ||
+	    store_incident_group_count(rq->st, &f, STORE_GROUP_PROVINCE, put_count, prov, &e))
+		goto fail;
+
+	/* breached now: the list's own overdue condition */
+	int64_t ack[4], contain[4];
+	for (int k = 0; k < 4; k++) {
+		ack[k] = rq->cfg->sla_ack[k] * 1000;
+		contain[k] = rq->cfg->sla_contain[k] * 1000;
+	}
+	struct store_incident_filter o = f;
+	o.overdue = true;
+	o.now_ms = now;
+	o.sla_ack = ack;
+	o.sla_contain = contain;
+	if (store_incident_group_count(rq->st, &o, STORE_GROUP_ALL, put_count, over, &e))
+		goto fail;
+	json_object_set_new(inc, "overdue",
+			    json_integer(json_integer_value(json_object_get(over, "all"))));
+	json_decref(over);
+	over = NULL;
+
+	/* detections: incidents opened per day over the last 30 days (UTC),
+	** every day present, whatever their status now */
+	int64_t first = (now / DAY_MS - 29) * DAY_MS;
+	struct store_incident_filter d;
+	memset(&d, 0, sizeof(d));
+	d.scope_province = f.scope_province;
+	d.scope_org = f.scope_org;
+	d.scope_responder = f.scope_responder;
+	d.created_from = first;
+	struct days days = { json_object() };
+	if (store_incident_group_count(rq->st, &d, STORE_GROUP_DAY, put_day, &days, &e)) {
+		json_decref(days.map);
+		goto fail;
+	}
+	json_t *per_day = json_array();
+	for (int i = 0; i < 30; i++) {
+		char iso[32];
+		core_iso8601(first + i * DAY_MS, iso, sizeof(iso));
+		iso[10] = '\0';
+		json_array_append_new(per_day,
+				      json_pack("{ss sI}", "day", iso, "count",
+						(json_int_t)json_integer_value(
+							json_object_get(days.map, iso))));
+	}
+	json_decref(days.map);
+	json_object_set_new(inc, "opened_per_day", per_day);
+
+	/* watched sites by state, within the same scope (a responder sees
+	** what the sites list shows them: all) */
+	int64_t wc[5];
+	if (store_watch_counts(rq->st, f.scope_org, f.scope_province, wc, &e) != 0)
+		goto fail;
+	json_object_set_new(rs->body, "sites",
+			    json_pack("{s{sI sI sI sI} sI}", "by_state", "learning",
+				      (json_int_t)wc[0], "ok", (json_int_t)wc[1], "alert",
+				      (json_int_t)wc[2], "down", (json_int_t)wc[3], "missed",
+				      (json_int_t)wc[4]));
+
+	if (p->role & ROLES_CERT) {
+		struct store_feed_stats fs;
+		if (store_feed_stats(rq->st, now / DAY_MS * DAY_MS, now - 30 * DAY_MS, &fs, &e) != 0)
+			goto fail;
+		json_object_set_new(rs->body, "feeds",
+				    json_pack("{sI sI sI sI}", "files_today",
+					      (json_int_t)fs.files_today, "events_today",
+					      (json_int_t)fs.events_today, "digests_30d",
+					      (json_int_t)fs.digests, "owners_notified_30d",
+					      (json_int_t)fs.owners_notified));
+	}
+	return 0;
+fail:
+	json_decref(over);
+	json_decref(rs->body);
+	rs->body = NULL;
+	return http_problem(rs, &e);
+}
+
+static int put_digest(void *ud, const struct store_feed_digest *dg)
+{
+	char period[32], created[32];
+	core_iso8601(dg->period_ms, period, sizeof(period));
+	core_iso8601(dg->created_ms, created, sizeof(created));
+	json_array_append_new(ud, json_pack("{sI ss ss sI sI sI ss}", "id", (json_int_t)dg->id,
+					    "feed", dg->feed, "period", period, "events",
+					    (json_int_t)dg->events, "hosts", (json_int_t)dg->hosts,
+					    "mails", (json_int_t)dg->mails, "created", created));
+	return 0;
+}
+
+int h_org_digests(struct http_req *rq, struct http_resp *rs)
+{
+	/* the route's SCOPE_ORG check has already refused an organisation
+	** outside the caller's scope (404) */
+	json_t *items = json_array();
+	struct perr e;
+	if (store_feed_digests(rq->st, rq->ids[0], 200, put_digest, items, &e) != 0) {
+		json_decref(items);
+		return http_problem(rs, &e);
+	}
+	rs->body = json_pack("{so}", "items", items);
+	return 0;
+}

@@ -215,7 +215,38 @@ static int h_whoami(struct http_req *rq, struct http_resp *rs)
 			    p->province[0] ? json_string(p->province) : json_null());
 	if (p->csrf[0])
 		json_object_set_new(rs->body, "csrf", json_string(p->csrf));
+	json_object_set_new(rs->body, "lang", p->lang[0] ? json_string(p->lang) : json_null());
+	json_object_set_new(rs->body, "calendar",
+			    p->calendar[0] ? json_string(p->calendar) : json_null());
 	return 0;
+}
+
+/* The caller's own preferences; answers as GET does, with the new values. */
+static int h_prefs(struct http_req *rq, struct http_resp *rs)
+{
+	const char *lang = NULL, *calendar = NULL;
+	struct jfield f[] = {
+		{ "lang", JF_STRING, false, 3, 0, 0, &lang, NULL },
+		{ "calendar", JF_STRING, false, 11, 0, 0, &calendar, NULL },
+	};
+	json_t *doc;
+	struct perr e;
+	if (http_decode(rq->body, rq->body_len, f, 2, &doc, &e) != 0)
+		return http_problem(rs, &e);
+	int rc = identity_prefs_set(rq->st, rq->who, rq->actor, lang, calendar, &e);
+	struct principal p = *rq->who;
+	if (rc == 0) {
+		if (lang)
+			pstrlcpy(p.lang, lang, sizeof(p.lang));
+		if (calendar)
+			pstrlcpy(p.calendar, calendar, sizeof(p.calendar));
+	}
+	json_decref(doc);
+	if (rc != 0)
+		return http_problem(rs, &e);
+	struct http_req copy = *rq;
+	copy.who = &p;
+	return h_whoami(&copy, rs);
 }
 
 static int h_logout(struct http_req *rq, struct http_resp *rs)
@@ -886,6 +917,8 @@ const struct route http_routes[] = {
 	{ "POST", "/api/v1/session", h_login, 0, SCOPE_NONE, "log in" },
 	{ "GET", "/api/v1/session", h_whoami, ALL, SCOPE_NONE, "who am I" },
 	{ "DELETE", "/api/v1/session", h_logout, ALL, SCOPE_NONE, "log out" },
+	{ "PATCH", "/api/v1/session", h_prefs, ALL, SCOPE_NONE,
+	  "set my interface language and calendar" },
 	{ "POST", "/api/v1/session/password", h_password, ALL, SCOPE_NONE,
 	  "change my password" },
 	{ "GET", "/api/v1/provinces", h_provinces, ALL, SCOPE_NONE, "list provinces" },

@@ -147,7 +147,28 @@ int identity_principal_from_user(struct store *st, const struct store_user *u,
 	p->role = identity_role_parse(u->role);
 	p->org_id = u->org_id;
 	pstrlcpy(p->province, u->province, sizeof(p->province));
+	pstrlcpy(p->lang, u->lang, sizeof(p->lang));
+	pstrlcpy(p->calendar, u->calendar, sizeof(p->calendar));
 	return st ? store_user_teams(st, u->id, p->teams, 16, &p->nteams, err) : 0;
+}
+
+int identity_prefs_set(struct store *st, const struct principal *p, const char *actor,
+		       const char *lang, const char *calendar, struct perr *err)
+{
+	if (lang && *lang && strcmp(lang, "en") != 0 && strcmp(lang, "fa") != 0)
+		return perr_set(err, PERR_INVALID, "lang", "lang must be en or fa");
+	if (calendar && *calendar && strcmp(calendar, "gregorian") != 0 &&
+	    strcmp(calendar, "jalali") != 0)
+		return perr_set(err, PERR_INVALID, "calendar", "calendar must be gregorian or jalali");
+	struct store_user u;
+	if (store_user_get(st, p->user_id, &u, err) != 0)
+		return -1;
+	if (store_user_set_prefs(st, p->user_id, lang ? lang : u.lang,
+				 calendar ? calendar : u.calendar, err) != 0)
+		return -1;
+	char obj[32];
+	snprintf(obj, sizeof(obj), "user:%lld", (long long)p->user_id);
+	return audit_append(st, actor, "user.prefs", obj, NULL, NULL, err);
 }
 
 bool identity_is_staff(const struct principal *p)

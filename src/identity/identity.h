@@ -50,6 +50,8 @@ struct principal {
 	char csrf[65];           /* session's CSRF token ("" for tokens) */
 	int64_t teams[16];       /* teams the user belongs to */
 	int nteams;
+	char lang[4];            /* the user's interface language, "" = not chosen */
+	char calendar[12];       /* gregorian, jalali, "" = not chosen */
 };
 
 /* The object an access decision is about. */
@@ -164,6 +166,13 @@ int identity_token_resolve_cached(struct store *st, const char *secret, struct p
 int identity_session_resolve_cached(struct store *st, const char *cookie,
 				    struct principal *p, struct perr *err);
 void identity_auth_changed(void);
+
+/* Set the caller's own interface language ("en", "fa") and calendar
+** ("gregorian", "jalali"); NULL leaves one as it is, "" clears it. Audited;
+** call in a transaction. INVALID names the field when a value is not one
+** of these. */
+int identity_prefs_set(struct store *st, const struct principal *p, const char *actor,
+		       const char *lang, const char *calendar, struct perr *err);
 
 /* Fill p from a user row (CLI and session resolution share this),
 ** including the user's teams. */

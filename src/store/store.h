@@ -144,6 +144,8 @@ struct store_user {
 	bool disabled;
 	int64_t created_ms;
 	char email[256];    /* for notifications; "" = none */
+	char lang[4];       /* web interface language: en, fa, "" = not chosen */
+	char calendar[12];  /* gregorian, jalali, "" = not chosen */
 };
 typedef int (*store_user_fn)(void *ud, const struct store_user *u);
 int store_user_insert(struct store *st, struct store_user *u, struct perr *err);
@@ -156,6 +158,8 @@ int store_user_delete(struct store *st, int64_t id, struct perr *err);
 int store_user_list(struct store *st, store_user_fn fn, void *ud, struct perr *err);
 int64_t store_user_count(struct store *st);
 int store_user_set_email(struct store *st, int64_t id, const char *email, struct perr *err);
+int store_user_set_prefs(struct store *st, int64_t id, const char *lang, const char *calendar,
+			 struct perr *err);
 /* Teams user belongs to, into ids (at most max); *n gets the count. */
 int store_user_teams(struct store *st, int64_t user_id, int64_t *ids, int max, int *n,
 		     struct perr *err);

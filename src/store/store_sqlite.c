@@ -785,7 +785,7 @@ int store_contact_list(struct store *st, int64_t org_id, store_contact_fn fn,
 
 #define USER_COLS \
 	"id, login, role, IFNULL(org_id, 0), IFNULL(province, ''), pwhash, disabled, " \
-	"created_ms, email"
+	"created_ms, email, lang, calendar"
 
 static void user_from(sqlite3_stmt *s, void *out)
 {
@@ -799,6 +799,8 @@ static void user_from(sqlite3_stmt *s, void *out)
 	u->disabled = sqlite3_column_int(s, 6) != 0;
 	u->created_ms = sqlite3_column_int64(s, 7);
 	sq_col_text(s, 8, u->email, sizeof(u->email));
+	sq_col_text(s, 9, u->lang, sizeof(u->lang));
+	sq_col_text(s, 10, u->calendar, sizeof(u->calendar));
 }
 
 int store_user_insert(struct store *st, struct store_user *u, struct perr *err)
@@ -895,6 +897,18 @@ int store_user_set_email(struct store *st, int64_t id, const char *email, struct
 		return -1;
 	sq_bind_text(s, 1, email);
 	sqlite3_bind_int64(s, 2, id);
+	return sq_exec_one(st, s, err, "user");
+}
+
+int store_user_set_prefs(struct store *st, int64_t id, const char *lang, const char *calendar,
+			 struct perr *err)
+{
+	sqlite3_stmt *s = sq_prep(st, "UPDATE user SET lang = ?, calendar = ? WHERE id = ?", err);
+	if (!s)
+		return -1;
+	sq_bind_text(s, 1, lang);
+	sq_bind_text(s, 2, calendar);
+	sqlite3_bind_int64(s, 3, id);
 	return sq_exec_one(st, s, err, "user");
 }
 

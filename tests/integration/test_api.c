@@ -509,6 +509,42 @@ static void test_bearer_tokens(void **state)
 
 /* ---------------------------------------------------- problem documents */
 
+/* Each user's interface language and calendar are kept on the server: set
+** by PATCH /api/v1/session, returned by GET, refused when not one of the
+** known values (nothing changed), and only ever the caller's own. */
+static void test_preferences(void **state)
+{
+	(void)state;
+	char *tok = h_token_add(G.dir, "analyst", "--name", "prefs", NULL);
+	struct h_cred an = { tok, NULL, NULL };
+	struct h_resp r;
+	h_http(&G.srv, &r, "GET", "/api/v1/session", &an, NULL);
+	h_expect_status(&r, 200, __FILE__, __LINE__);
+	assert_true(json_is_null(json_object_get(r.json, "lang")));
+	h_resp_free(&r);
+	h_http(&G.srv, &r, "PATCH", "/api/v1/session", &an,
+	       "{\"lang\":\"fa\",\"calendar\":\"jalali\"}");
+	h_expect_status(&r, 200, __FILE__, __LINE__);
+	assert_string_equal(h_jstr(r.json, "lang"), "fa");
+	h_resp_free(&r);
+	h_http(&G.srv, &r, "PATCH", "/api/v1/session", &an, "{\"lang\":\"de\"}");
+	h_expect_problem(&r, 400, "lang", __FILE__, __LINE__);
+	h_resp_free(&r);
+	h_http(&G.srv, &r, "PATCH", "/api/v1/session", &an, "{\"calendar\":\"gregorian\"}");
+	h_expect_status(&r, 200, __FILE__, __LINE__);
+	h_resp_free(&r);
+	/* a later request (another credential of the same user) sees them */
+	struct h_cred adm = { G.admin_tok, NULL, NULL };
+	h_http(&G.srv, &r, "GET", "/api/v1/session", &an, NULL);
+	assert_string_equal(h_jstr(r.json, "lang"), "fa");
+	assert_string_equal(h_jstr(r.json, "calendar"), "gregorian");
+	h_resp_free(&r);
+	h_http(&G.srv, &r, "GET", "/api/v1/session", &adm, NULL);
+	assert_true(json_is_null(json_object_get(r.json, "lang")));
+	h_resp_free(&r);
+	free(tok);
+}
+
 static void test_problem_documents(void **state)
 {
 	(void)state;
@@ -1118,6 +1154,7 @@ int main(void)
 		cmocka_unit_test(test_session_csrf_and_logout),
 		cmocka_unit_test(test_password_change),
 		cmocka_unit_test(test_bearer_tokens),
+		cmocka_unit_test(test_preferences),
 		cmocka_unit_test(test_problem_documents),
 		cmocka_unit_test(test_bad_requests_change_nothing),
 		cmocka_unit_test(test_sql_metacharacters_stored_verbatim),

@@ -41,7 +41,7 @@ enum kind {
 	K_MSG_CREATE, K_OBS_LIST, K_EV_LIST, K_EV_UPLOAD, K_EV_DOWNLOAD, K_OUTBOX,
 	K_SITE_LIST, K_SITE_GET, K_SITE_PATCH, K_SITE_CHECKS, K_SITE_ACCEPT, K_SITE_POSTURE,
 	K_ORG_POSTURE, K_SITE_DNS_SET, K_SITE_DNS_DEL, K_FEED_UPLOAD, K_FEED_FILES, K_FEED_FILE,
-	K_FEED_UNOWNED, K_STATS, K_ORG_DIGESTS,
+	K_FEED_UNOWNED, K_STATS, K_ORG_DIGESTS, K_PREFS,
 };
 
 /* Expected status per role, {own, other}: own = Org A / Tehran / the caller's
@@ -225,6 +225,8 @@ static const struct rule rules[] = {
 	  { ALL2(200), ALL2(200), ALL2(200), ALL2(403), ALL2(403), ALL2(401) } },
 	/* The dashboard: everyone, counted within their own scope. */
 	{ "GET", "/api/v1/stats", K_STATS, PUBLIC_AUTH(200) },
+	/* Everyone sets their own preferences, and only their own. */
+	{ "PATCH", "/api/v1/session", K_PREFS, PUBLIC_AUTH(200) },
 	{ "GET", "/api/v1/orgs/{id}/digests", K_ORG_DIGESTS,
 	  { ALL2(200), ALL2(200), { 200, 404 }, ALL2(200), { 200, 404 }, ALL2(401) } },
 };
@@ -695,6 +697,10 @@ static void build(const struct rule *ru, int role, bool other, enum pass pass, c
 	case K_FEED_FILE: *path = h_fmt("/api/v1/feeds/files/%lld", (long long)F.feed_file); break;
 	case K_FEED_UNOWNED: *path = h_fmt("/api/v1/feeds/unowned?by=prefix"); break;
 	case K_STATS: *path = h_fmt("/api/v1/stats"); break;
+	case K_PREFS:
+		*path = h_fmt("/api/v1/session");
+		*body = h_fmt("{\"lang\":\"%s\",\"calendar\":\"jalali\"}", n % 2 ? "fa" : "en");
+		break;
 	case K_ORG_DIGESTS: *path = h_fmt("/api/v1/orgs/%lld/digests", (long long)org); break;
 	}
 }

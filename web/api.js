@@ -31,3 +31,15 @@ export function withQuery(path, params) {
   const s = q.toString();
   return s ? `${path}?${s}` : path;
 }
+
+// A raw body (a File or Blob: evidence, report files), posted as is.
+export async function upload(path, blob) {
+  const headers = { 'Accept': 'application/json', 'Content-Type': 'application/octet-stream' };
+  if (csrf) headers['X-CSRF-Token'] = csrf;
+  const r = await fetch(path, { method: 'POST', headers, credentials: 'same-origin', body: blob });
+  const text = await r.text();
+  let data = null;
+  try { data = text ? JSON.parse(text) : null; } catch (e) { data = null; }
+  if (!r.ok) throw new ApiError(r.status, (data && (data.detail || data.title)) || r.statusText);
+  return data;
+}

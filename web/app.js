@@ -2,15 +2,17 @@
 // (one app; each person sees what the API returns to them). Hash routes:
 //   #/dashboard  #/incidents?status=&severity=&q=&cursor=  #/incidents/ID
 //   #/sites?state=&cursor=  #/feeds?by=&cursor=  #/orgs?offset=
+//   #/sites/ID  #/orgs/ID  #/feeds/files/ID  #/report  #/admin  (pages.js)
 // Every string comes from i18n.js; dates from format.js (Gregorian or
 // Jalali). Uses only the public API, with the session cookie and CSRF token.
-import { api, setCsrf, withQuery } from './api.js';
-import { t, getLang, getCalendar, setLang, setCalendar, applyDocumentLanguage } from './i18n.js';
-import { num, timeEl } from './format.js';
-import { barChart } from './chart.js';
-
-const STAFF = ['admin', 'analyst', 'provincial', 'responder'];
-const FEEDS_ROLES = ['admin', 'analyst', 'provincial'];
+import { api, upload, setCsrf, withQuery } from './api.js';
+import { t, getLang, getCalendar, setLang, setCalendar, applyDocumentLanguage, LANGS,
+         CALENDARS } from './i18n.js';
+import { num, timeEl, formatDay } from './format.js';
+import { barChart, columnChart } from './chart.js';
+import { h, badge, table, errorBox, select, labelled, parseHash, hashFor, trails, pager, bytes,
+         gradeBadge, session, isStaff, FEEDS_ROLES } from './ui.js';
+import { viewSite, viewOrg, viewFeedFile, viewReport, viewAdmin } from './pages.js';
 const SEVERITIES = ['critical', 'high', 'medium', 'low'];
 const STATUSES = ['new', 'triaged', 'in_progress', 'contained', 'recovered', 'closed', 'rejected',
                   'duplicate'];
@@ -27,99 +29,66 @@ const MOVES = {
 };
 const PAGE = 50;
 
-let me = null;
-const isStaff = () => me && STAFF.includes(me.role);
-
-/* ------------------------------------------------------------ DOM helpers */
-
-// h('a', {href: '#/x', class: 'y'}, 'text', child...)
-function h(tag, attrs, ...children) {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs || {})) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k === 'class') el.className = v;
-    else if (k === 'dataset') Object.assign(el.dataset, v);
-    else if (k in el && typeof v !== 'string') el[k] = v;
-    else el.setAttribute(k, v === true ? '' : v);
-  }
-  for (const c of children.flat()) {
-    if (c === undefined || c === null || c === false) continue;
-    el.append(c instanceof Node ? c : String(c));
-  }
-  return el;
-}
-
-const badge = (kind, value) => h('span', { class: `badge ${kind}-${value}` }, t(`${kind}.${value}`));
-
-function table(columns, rows, empty) {
-  if (!rows.length) return h('p', { class: 'empty' }, t(empty || 'common.empty'));
-  return h('div', { class: 'table-wrap' },
-    h('table', {},
-      h('thead', {}, h('tr', {}, columns.map(c => h('th', { scope: 'col' }, t(c))))),
-      h('tbody', {}, rows)));
-}
-
-function errorBox(e) {
-  return h('p', { class: 'error', role: 'alert' },
-           e.status === 403 ? t('error.forbidden') : t('error.prefix', { msg: e.message }));
-}
-
-function select(name, values, current, labelOf, withAll) {
-  const s = h('select', { name });
-  if (withAll) s.append(h('option', { value: '' }, t('common.all')));
-  for (const v of values) s.append(h('option', { value: v, selected: v === current }, labelOf(v)));
-  return s;
-}
-
-function labelled(textKey, control) {
-  return h('label', {}, h('span', {}, t(textKey)), ' ', control);
-}
-
-/* ------------------------------------------------------------------ routing */
-
-function parseHash() {
-  const raw = location.hash.replace(/^#/, '') || '/';
-  const [path, query] = raw.split('?');
-  return { parts: path.split('/').filter(Boolean), query: new URLSearchParams(query || '') };
-}
-
-function hashFor(path, params) {
-  return '#' + withQuery(path, params);
-}
-
-// Cursor pagination: the API pages forward with an opaque cursor; the pages
-// already seen are remembered here, per list and filter, to page back.
-const trails = new Map();
-function pager(listKey, filters, cursor, next) {
-  const key = listKey + JSON.stringify(filters);
-  if (!trails.has(key)) trails.set(key, []);
-  const trail = trails.get(key);
-  // forget pages after the current one, if we came back
-  const at = trail.indexOf(cursor || '');
-  if (at >= 0) trail.length = at;
-  const nav = h('nav', { class: 'pager' });
-  if (cursor) {
-    if (trail.length) {
-      const prev = trail[trail.length - 1];
-      nav.append(h('a', { href: hashFor(`/${listKey}`, { ...filters, cursor: prev || undefined }),
-                          rel: 'prev', class: 'button quiet' }, t('common.prev')));
-    } else {
-      nav.append(h('a', { href: hashFor(`/${listKey}`, filters), class: 'button quiet' },
-                   t('common.first')));
-    }
-  }
-  if (next) {
-    const link = h('a', { href: hashFor(`/${listKey}`, { ...filters, cursor: next }), rel: 'next',
-                          class: 'button quiet' }, t('common.next'));
-    link.addEventListener('click', () => trail.push(cursor || ''));
-    nav.append(link);
-  }
-  return nav;
-}
+let me = null; // also session.me, for the other modules
 
 /* ---------------------------------------------------------------- dashboard */
 
+// The dashboard: from GET /api/v1/stats when the server has it, else by
+// counting pages of the lists (capped: "500+").
 async function viewDashboard(view) {
+  let stats = null;
+  try {
+    stats = await api('GET', '/api/v1/stats');
+  } catch (e) {
+    if (e.status !== 404) throw e;
+  }
+  if (stats && stats.incidents) return dashboardFromStats(view, stats);
+  return dashboardByCounting(view);
+}
+
+function dashboardFromStats(view, stats) {
+  const inc = stats.incidents, obj = o => o || {};
+  const sev = obj(inc.open_by_severity), st = obj(inc.open_by_status);
+  const prov = obj(inc.open_by_province), sites = obj(stats.sites && stats.sites.by_state);
+  const sevChart = barChart(t('dash.openBySeverity'), SEVERITIES.map(s => ({
+    label: t(`severity.${s}`), value: sev[s] || 0, display: String(sev[s] || 0), cls: `sev-${s}` })));
+  const statusChart = barChart(t('dash.openByStatusOnly'), OPEN.map(s => ({
+    label: t(`status.${s}`), value: st[s] || 0, display: String(st[s] || 0), cls: `status-${s}` })));
+  const provinces = Object.entries(prov).sort((x, y) => y[1] - x[1]).slice(0, 15);
+  const provChart = provinces.length ? barChart(t('dash.openByProvince'), provinces.map(([p, n]) => ({
+    label: p, value: n, display: String(n) }))) : h('p', { class: 'empty' }, t('common.empty'));
+  const siteChart = barChart(t('dash.sitesByState'), SITE_STATES.map(s => ({
+    label: t(`state.${s}`), value: sites[s] || 0, display: String(sites[s] || 0), cls: `state-${s}` })));
+  const days = Array.isArray(inc.opened_per_day) ? inc.opened_per_day : [];
+  const perDay = columnChart(t('dash.openedPerDay'), days.map(d => ({
+    label: formatDay(d.day), value: d.count || 0 })));
+  const total = days.reduce((a, d) => a + (d.count || 0), 0);
+  const today = days.length ? days[days.length - 1].count || 0 : 0;
+  const kpi = (key, value, href, id) => h('div', { class: 'kpi', id },
+    h('span', { class: 'kpi-value' }, href ? h('a', { href }, num(value)) : num(value)),
+    h('span', { class: 'kpi-label' }, t(key)));
+  const feeds = stats.feeds;
+  view.append(
+    h('h1', {}, t('dash.title')),
+    h('div', { class: 'kpis card' },
+      kpi('dash.overdue', inc.overdue || 0, hashFor('/incidents', { overdue: 'true' }), 'kpi-overdue'),
+      kpi('dash.openedToday', today, null, 'kpi-today'),
+      kpi('dash.opened30', total, null, 'kpi-30d'),
+      feeds ? [kpi('dash.filesToday', feeds.files_today || 0, '#/feeds', 'kpi-files'),
+               kpi('dash.eventsToday', feeds.events_today || 0),
+               kpi('dash.digests30', feeds.digests_30d || 0),
+               kpi('dash.ownersNotified30', feeds.owners_notified_30d || 0, null, 'kpi-owners')]
+        : null),
+    h('div', { class: 'grid' },
+      h('section', { class: 'card' }, h('h2', {}, t('dash.openBySeverity')), sevChart),
+      h('section', { class: 'card' }, h('h2', {}, t('dash.openByStatusOnly')), statusChart),
+      h('section', { class: 'card' }, h('h2', {}, t('dash.openByProvince')), provChart),
+      h('section', { class: 'card' }, h('h2', {}, t('dash.sitesByState')), siteChart)),
+    h('section', { class: 'card', id: 'per-day' }, h('h2', {}, t('dash.openedPerDay')),
+      days.length ? perDay : h('p', { class: 'empty' }, t('common.empty'))));
+}
+
+async function dashboardByCounting(view) {
   // one page (the largest the API gives) per severity: the open incidents of
   // that severity, counted by status; "500+" when there are more
   const pages = await Promise.all([
@@ -169,7 +138,8 @@ async function viewDashboard(view) {
 
 async function viewIncidents(view, query) {
   const filters = { status: query.get('status') || '', severity: query.get('severity') || '',
-                    q: query.get('q') || '' };
+                    q: query.get('q') || '', org_id: query.get('org_id') || '',
+                    overdue: query.get('overdue') === 'true' ? 'true' : '' };
   const cursor = query.get('cursor') || '';
   const statusValues = ['open', ...STATUSES];
   const form = h('form', { class: 'filters card', role: 'search' },
@@ -185,9 +155,21 @@ async function viewIncidents(view, query) {
     const f = new FormData(form);
     const status = f.get('status') === 'open' ? OPEN.join(',') : f.get('status');
     location.hash = hashFor('/incidents', { status, severity: f.get('severity'),
-                                            q: f.get('q').trim() });
+                                            q: f.get('q').trim(), org_id: filters.org_id,
+                                            overdue: filters.overdue });
   });
   view.append(h('h1', {}, t('inc.title')), form);
+  // filters set by links (an organisation's page, the dashboard's SLA count)
+  const narrowed = [];
+  if (filters.org_id) narrowed.push(t('inc.onlyOrg', { id: num(filters.org_id) }));
+  if (filters.overdue) narrowed.push(t('inc.onlyOverdue'));
+  if (narrowed.length)
+    view.append(h('p', { class: 'narrowed' }, narrowed.join(' · '), ' ',
+      h('a', { href: hashFor('/incidents', { status: filters.status, severity: filters.severity,
+                                             q: filters.q }) }, t('inc.clearNarrow'))));
+  if (!isStaff() && me.org)
+    view.append(h('p', {}, h('a', { href: '#/report', class: 'button', id: 'report-link' },
+                             t('report.title'))));
 
   const page = await api('GET', withQuery('/api/v1/incidents',
     { ...filters, cursor, limit: PAGE }));
@@ -309,6 +291,58 @@ async function viewIncident(view, id, host = view) {
     }
   });
   view.append(form);
+  await incidentFiles(view, inc, reload, status);
+}
+
+// observations (what the detectors reported) and evidence files
+async function incidentFiles(view, inc, reload, status) {
+  const [obs, ev] = await Promise.all([
+    api('GET', `/api/v1/incidents/${inc.id}/observations`),
+    api('GET', `/api/v1/incidents/${inc.id}/evidence`),
+  ]);
+  const obsItems = obs.items.map(o => h('li', { class: 'observation' },
+    h('p', { class: 'meta' }, badge('severity', o.severity), ' · ', timeEl(o.time)),
+    h('p', { class: 'body', dir: 'auto' }, o.summary),
+    o.evidence && Object.keys(o.evidence).length
+      ? h('details', {}, h('summary', {}, t('inc.obsEvidence')),
+          h('pre', { class: 'json', dir: 'ltr' }, JSON.stringify(o.evidence, null, 2)))
+      : null));
+  view.append(h('section', { class: 'card', id: 'observations' }, h('h2', {}, t('inc.observations')),
+    obsItems.length ? h('ol', { class: 'events' }, obsItems)
+      : h('p', { class: 'empty' }, t('inc.noObservations'))));
+
+  const rows = ev.items.map(e => h('tr', { class: `evidence ${e.visibility}` },
+    h('td', {}, h('a', { href: e.download || `/api/v1/incidents/${inc.id}/evidence/${e.id}`,
+                         download: e.name, class: 'evidence-link' }, h('bdi', {}, e.name))),
+    h('td', { class: 'num' }, bytes(e.size)),
+    h('td', {}, h('code', { class: 'hash sha256', dir: 'ltr' }, e.sha256)),
+    h('td', {}, h('span', { class: `visibility ${e.visibility}` },
+      t(e.visibility === 'internal' ? 'inc.internal' : 'inc.shared'))),
+    h('td', {}, h('bdi', {}, e.author)), h('td', {}, timeEl(e.time))));
+  const file = h('input', { type: 'file', name: 'file', required: true, id: 'evidence-file' });
+  const vis = isStaff() ? select('visibility', ['shared', 'internal'], 'shared',
+    v => t(v === 'internal' ? 'inc.internal' : 'inc.shared')) : null;
+  const send = h('button', { type: 'submit' }, t('inc.attach'));
+  const form = h('form', { id: 'evidence-form', class: 'filters' },
+    labelled('inc.file', file), vis ? labelled('inc.visibility', vis) : null, send);
+  form.addEventListener('submit', async e => {
+    e.preventDefault();
+    const f = file.files[0];
+    if (!f) return;
+    send.disabled = true;
+    try {
+      await upload(withQuery(`/api/v1/incidents/${inc.id}/evidence`,
+        { name: f.name, visibility: vis ? vis.value : undefined }), f);
+      await reload(t('inc.attached', { name: f.name }));
+    } catch (err) {
+      send.disabled = false;
+      status.replaceChildren(errorBox(err));
+    }
+  });
+  view.append(h('section', { class: 'card', id: 'evidence' }, h('h2', {}, t('inc.evidence')),
+    table(['inc.col.file', 'inc.col.size', 'inc.col.sha256', 'inc.col.visibility',
+           'inc.col.author', 'inc.col.time'], rows, 'inc.noEvidence'),
+    h('h3', {}, t('inc.attachTitle')), form));
 }
 
 function actions(inc, status, reload) {
@@ -359,18 +393,29 @@ async function viewSites(view, query) {
   });
   view.append(h('h1', {}, t('sites.title')), form);
   const page = await api('GET', withQuery('/api/v1/sites', { ...filters, cursor, limit: PAGE }));
+  // posture grades: one request per organisation on the page (at most 10),
+  // filled in once they arrive
+  const gradeCells = new Map();
   const rows = page.items.map(s => h('tr', {},
-    h('td', { class: 'url', dir: 'ltr' }, s.url),
+    h('td', { class: 'url', dir: 'ltr' }, h('a', { href: `#/sites/${s.id}`, class: 'site-link' }, s.url)),
     h('td', {}, s.org_name || ''),
     h('td', {}, badge('state', s.state), s.enabled ? null : [' ', h('span', { class: 'badge' },
                                                                       t('sites.paused'))]),
     h('td', {}, timeEl(s.last_check)),
     h('td', { class: 'num' }, num(s.checks)),
     h('td', {}, s.incident ? h('a', { href: `#/incidents/${s.incident}` },
-                                t('inc.number', { id: num(s.incident) })) : t('common.none'))));
+                                t('inc.number', { id: num(s.incident) })) : t('common.none')),
+    (() => { const td = h('td', { class: 'grade-cell' }, t('common.none'));
+             gradeCells.set(s.id, td); return td; })()));
   view.append(table(['sites.col.url', 'sites.col.org', 'sites.col.state', 'sites.col.lastCheck',
-                     'sites.col.checks', 'sites.col.incident'], rows),
+                     'sites.col.checks', 'sites.col.incident', 'sites.col.grade'], rows),
               pager('sites', filters, cursor, page.next));
+  const orgs = [...new Set(page.items.map(s => s.org_id))].slice(0, 10);
+  for (const org of orgs)
+    api('GET', `/api/v1/orgs/${org}/posture`).then(p => {
+      for (const g of p.per_site || [])
+        if (gradeCells.has(g.site)) gradeCells.get(g.site).replaceChildren(gradeBadge(g.grade));
+    }).catch(() => { /* the grade stays "—" */ });
 }
 
 /* -------------------------------------------------------------------- feeds */
@@ -387,7 +432,8 @@ async function viewFeeds(view, query) {
     api('GET', withQuery('/api/v1/feeds/unowned', { by })),
   ]);
   const fileRows = files.items.map(f => h('tr', {},
-    h('td', {}, f.name || ''), h('td', {}, f.feed || f.type || ''), h('td', {}, f.status || ''),
+    h('td', {}, h('a', { href: `#/feeds/files/${f.id}`, class: 'file-link' }, h('bdi', {}, f.name || f.id))),
+    h('td', {}, f.feed || f.type || ''), h('td', {}, f.status || ''),
     h('td', {}, timeEl(f.received)),
     ...['rows', 'rejected', 'owners', 'new', 'unowned'].map(k => h('td', { class: 'num' }, num(f[k])))));
   const byNav = h('nav', { class: 'buttons' },
@@ -442,7 +488,9 @@ async function viewOrgs(view, query) {
   }
   const page = await api('GET', withQuery('/api/v1/orgs', { limit: PAGE, offset }));
   const rows = page.items.map(o => h('tr', {},
-    h('td', { class: 'num' }, num(o.id)), h('td', {}, o.name), h('td', {}, o.province),
+    h('td', { class: 'num' }, num(o.id)),
+    h('td', {}, h('a', { href: `#/orgs/${o.id}`, class: 'org-link' }, o.name)),
+    h('td', {}, o.province),
     h('td', {}, o.sector)));
   const nav = h('nav', { class: 'pager' });
   if (offset > 0)
@@ -465,6 +513,8 @@ const views = {
   sites: viewSites,
   feeds: viewFeeds,
   orgs: viewOrgs,
+  report: viewReport,
+  admin: viewAdmin,
 };
 
 let renderSeq = 0;
@@ -484,6 +534,10 @@ async function render() {
   const content = h('div', { class: 'view', dataset: { view: name } });
   try {
     if (name === 'incidents' && parts[1]) await viewIncident(content, parts[1]);
+    else if (name === 'sites' && parts[1]) await viewSite(content, parts[1], query);
+    else if (name === 'orgs' && parts[1]) await viewOrg(content, parts[1]);
+    else if (name === 'feeds' && parts[1] === 'files' && parts[2])
+      await viewFeedFile(content, parts[2]);
     else if (views[name]) await views[name](content, query);
     else content.append(h('h1', {}, t('error.pageNotFound')));
   } catch (e) {
@@ -498,6 +552,7 @@ async function render() {
 
 function showLogin() {
   me = null;
+  session.me = null;
   document.getElementById('login-view').hidden = false;
   document.getElementById('view').hidden = true;
   document.getElementById('nav').hidden = true;
@@ -508,7 +563,13 @@ function showLogin() {
 
 function showApp(who) {
   me = who;
+  session.me = who;
   if (who.csrf) setCsrf(who.csrf);
+  // the person's saved language and calendar (a server that stores them),
+  // else what this browser remembers
+  if (LANGS.includes(who.lang) && who.lang !== getLang()) setLang(who.lang);
+  if (CALENDARS.includes(who.calendar) && who.calendar !== getCalendar()) setCalendar(who.calendar);
+  applyPrefs();
   document.getElementById('login-view').hidden = true;
   document.getElementById('view').hidden = false;
   document.getElementById('nav').hidden = false;
@@ -533,14 +594,23 @@ function applyPrefs() {
   updateWho();
 }
 
+// saved per user on the server (PATCH /api/v1/session); localStorage keeps
+// them before login and on a server without it
+function savePrefs() {
+  if (!me) return;
+  api('PATCH', '/api/v1/session', { lang: getLang(), calendar: getCalendar() })
+    .catch(() => { /* kept in this browser only */ });
+}
 document.getElementById('lang').addEventListener('change', ev => {
   setLang(ev.target.value);
   applyPrefs();
+  savePrefs();
   render();
 });
 document.getElementById('calendar').addEventListener('change', ev => {
   setCalendar(ev.target.value);
   applyPrefs();
+  savePrefs();
   render();
 });
 

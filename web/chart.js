@@ -41,3 +41,35 @@ export function barChart(title, bars) {
   });
   return svg;
 }
+
+// A column chart of a series over time (e.g. 30 days), oldest first; time
+// runs right to left in right-to-left pages. points: [{ label, value }];
+// every `every`-th label is written under its column.
+export function columnChart(title, points, every = 5) {
+  const colW = 18, gap = 4, plotH = 140, top = 18, bottom = 34, side = 36;
+  const rtl = document.documentElement.dir === 'rtl';
+  const n = points.length;
+  const width = side * 2 + n * (colW + gap), height = top + plotH + bottom;
+  const max = Math.max(1, ...points.map(p => p.value));
+  const svg = el('svg', { viewBox: `0 0 ${width} ${height}`, width, height, role: 'img',
+                          class: 'chart columns', 'aria-label': title });
+  svg.append(el('title', {}, title));
+  svg.append(el('line', { x1: side, x2: width - side, y1: top + plotH, y2: top + plotH,
+                          class: 'axis' }));
+  points.forEach((p, i) => {
+    const slot = rtl ? n - 1 - i : i;
+    const x = side + slot * (colW + gap);
+    const hgt = Math.max(p.value ? 2 : 0, Math.round(plotH * p.value / max));
+    const g = el('g', { class: 'column' });
+    g.append(el('title', {}, t('dash.chartLabel', { label: p.label, value: digits(p.value) })));
+    g.append(el('rect', { x, y: top + plotH - hgt, width: colW, height: hgt, rx: 2 }));
+    if (p.value)
+      g.append(el('text', { x: x + colW / 2, y: top + plotH - hgt - 4, class: 'value small',
+                            'text-anchor': 'middle' }, digits(p.value)));
+    if (i % every === 0 || i === n - 1)
+      g.append(el('text', { x: x + colW / 2, y: top + plotH + 16, class: 'label small',
+                            'text-anchor': 'middle' }, p.label));
+    svg.append(g);
+  });
+  return svg;
+}

@@ -41,3 +41,12 @@ export function timeEl(iso) {
   el.textContent = formatDate(iso);
   return el;
 }
+
+// "2026-11-28" (a calendar day, no time zone) -> "2026-11-28" or "1405/09/07"
+export function formatDay(day) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day || '');
+  if (!m) return t('common.none');
+  if (getCalendar() !== 'jalali') return digits(day);
+  const j = toJalali(+m[1], +m[2], +m[3]);
+  return digits(`${j.jy}/${pad(j.jm)}/${pad(j.jd)}`);
+}

@@ -2,11 +2,14 @@
 // `parapet serve` that run.sh started at $E2E_BASE with its constituency:
 //   org 1 "Ministry of Energy" (bob, constituent) with incident 1 (defacement)
 //   org 2 "Ministry of Roads" (carol, constituent) with 55 low incidents
-//   (older than incident 1), alice (analyst).
+//   (older than incident 1), alice (analyst), root (admin); the site of
+//   org 1's URL asset (never checked: the watch is off); one imported
+//   scan_telnet file whose line 4 was rejected.
 // Each check is one test case; the last line is "browser: N passed, N failed".
 import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { createHash } from 'node:crypto';
 
 const BASE = process.env.E2E_BASE;
 const ART = process.env.E2E_ARTIFACTS || 'e2e-artifacts';
@@ -17,6 +20,12 @@ const stamp = Date.now().toString(36);
 const SHARED = `We are restoring the page from backup ${stamp}`;
 const NOTE = `Same group as last week ${stamp}`;
 const ANSWER = `Thanks, the server is isolated ${stamp}`;
+const EVIDENCE = { name: `access-${stamp}.log`, mimeType: 'text/plain',
+                   buffer: Buffer.from(`203.0.113.9 - - "GET /shell.php" ${stamp}\n`) };
+const BOB_EVIDENCE = { name: `screenshot-${stamp}.txt`, mimeType: 'text/plain',
+                       buffer: Buffer.from(`the page as we saw it ${stamp}\n`) };
+const REPORTED = `Phishing mail to our staff ${stamp}`;
+const sha256 = b => createHash('sha256').update(b).digest('hex');
 mkdirSync(ART, { recursive: true });
 
 let passed = 0, failed = 0;
@@ -68,7 +77,9 @@ async function rendered(page, hash) {
   }, hash);
 }
 async function go(page, hash) {
-  await page.goto(`${BASE}/${hash}`);
+  // the same address again would not navigate: reload to draw it afresh
+  if (page.url() === `${BASE}/${hash}`) await page.reload();
+  else await page.goto(`${BASE}/${hash}`);
   await rendered(page, hash);
 }
 async function shot(page, name) {
@@ -86,6 +97,7 @@ const incidentLinks = page => page.$$eval('#view a[href^="#/incidents/"]',
                                           as => as.map(a => a.getAttribute('href')));
 
 let incidentHash = null;
+let siteHash = null;
 
 try {
   /* ------------------------------------------------------------ analyst */
@@ -207,6 +219,82 @@ try {
     await shot(a, '07-constituency');
   });
 
+  await check('site page: facts, posture, and no checks yet (the watch is off)', async () => {
+    await go(a, '#/sites');
+    const link = a.locator('#view a.site-link', { hasText: 'https://www.moe.example/' });
+    siteHash = await link.getAttribute('href');
+    assert(/^#\/sites\/\d+$/.test(siteHash), siteHash);
+    await link.click();
+    await rendered(a, siteHash);
+    assert((await a.textContent('#view h1')).includes('https://www.moe.example/'), 'no URL');
+    assert((await a.textContent('#view .field-state')).includes('learning'), 'state');
+    assert(await a.isVisible('#no-checks'), 'does not say there are no checks');
+    assert(await a.isVisible('#view #posture .grade-none'), 'no posture grade shown');
+    assert(await a.isVisible('#view #dns') && await a.isVisible('#view #certificate'), 'DNS / cert');
+    await shot(a, '13-site');
+  });
+
+  await check('site page: "accept as new baseline" says there is no page yet', async () => {
+    await a.click('#accept-baseline');
+    await a.locator('#view .status-line .error', { hasText: 'No page has been fetched' }).waitFor();
+  });
+
+  await check('organisation page: facts, assets with the site, contacts, posture', async () => {
+    await go(a, '#/orgs');
+    await a.click('#view a.org-link:text("Ministry of Energy")');
+    await rendered(a, '#/orgs/1');
+    assert((await a.textContent('#view h1')).includes('Ministry of Energy'), 'name');
+    const assets = await a.textContent('#view #assets');
+    assert(assets.includes('203.0.113.0/24'), 'cidr asset missing');
+    assert(await a.getAttribute('#view #assets a[href^="#/sites/"]', 'href') === siteHash,
+           'url asset does not link to its site');
+    assert(await a.isVisible('#view #contacts'), 'no contacts section');
+    assert(await a.isVisible('#view #org-posture .grade'), 'no posture');
+    await shot(a, '14-org');
+  });
+
+  await check("organisation page links to the organisation's incidents", async () => {
+    await a.click('#org-incidents');
+    await rendered(a, '#/incidents?org_id=1');
+    const links = await incidentLinks(a);
+    assert(links.includes(incidentHash), 'its incident is missing');
+    const rows = await a.$$eval('#view tbody tr', trs => trs.length);
+    assert(rows === 1, `${rows} rows (org 2's incidents leak into the filter)`);
+  });
+
+  await check('feed file page: counts and the rejected line', async () => {
+    await go(a, '#/feeds');
+    await a.locator('#view a.file-link', { hasText: 'scan_telnet-e2e.csv' }).click();
+    await a.waitForFunction(() => /^#\/feeds\/files\/\d+$/.test(document.getElementById('view').dataset.route || ''));
+    assert((await a.textContent('#view .count-rows')).trim() === '3', 'rows');
+    assert((await a.textContent('#view .count-rejected')).trim() === '1', 'rejected');
+    const rejects = await a.$$eval('#view #rejects tbody tr', trs => trs.map(tr => tr.textContent));
+    assert(rejects.length === 1 && rejects[0].startsWith('4') &&
+           rejects[0].includes('not an IP address'), `rejects: ${rejects.join(' | ')}`);
+    await shot(a, '15-feed-file');
+  });
+
+  await check('feeds: the host nobody owns, by AS and by prefix', async () => {
+    await go(a, '#/feeds');
+    assert((await a.textContent('#view #unowned')).includes('AS64530'), 'AS missing');
+    await go(a, '#/feeds?by=prefix');
+    assert((await a.textContent('#view #unowned')).includes('192.0.2.0/24'), 'prefix missing');
+  });
+
+  await check('incident page: observations, and evidence attached with its SHA-256', async () => {
+    await go(a, incidentHash);
+    assert((await a.textContent('#view #observations')).includes('hacked by e2e'), 'observation');
+    await a.setInputFiles('#evidence-file', EVIDENCE);
+    await a.click('#evidence-form button[type=submit]');
+    const row = a.locator('#view #evidence tr.evidence', { hasText: EVIDENCE.name });
+    await row.waitFor();
+    assert((await row.locator('.sha256').textContent()) === sha256(EVIDENCE.buffer), 'sha256');
+    const href = await row.locator('a.evidence-link').getAttribute('href');
+    const got = await a.evaluate(async u => (await fetch(u)).text(), href);
+    assert(got === EVIDENCE.buffer.toString(), 'download differs');
+    await shot(a, '16-incident-evidence');
+  });
+
   /* --------------------------------------------- constituent of the org */
   const b = await newPage('bob');
   await check('constituent logs in and sees their incident', async () => {
@@ -232,6 +320,41 @@ try {
     await b.click('#send-shared');
     await b.locator('#view li.message.shared', { hasText: ANSWER }).waitFor();
     await shot(b, '09-portal-incident');
+  });
+
+  await check("constituent sees the CERT's shared evidence and attaches their own", async () => {
+    await b.locator('#view #evidence tr.evidence', { hasText: EVIDENCE.name }).waitFor();
+    assert(!(await b.$('#evidence-form select[name=visibility]')), 'offered internal evidence');
+    await b.setInputFiles('#evidence-file', BOB_EVIDENCE);
+    await b.click('#evidence-form button[type=submit]');
+    const row = b.locator('#view #evidence tr.evidence', { hasText: BOB_EVIDENCE.name });
+    await row.waitFor();
+    assert((await row.locator('.sha256').textContent()) === sha256(BOB_EVIDENCE.buffer), 'sha256');
+  });
+
+  await check('constituent sees their site page and organisation page', async () => {
+    await go(b, siteHash);
+    assert((await b.textContent('#view h1')).includes('https://www.moe.example/'), 'site');
+    assert(!(await b.$('#accept-baseline')), 'constituent offered the baseline');
+    await go(b, '#/orgs/1');
+    assert((await b.textContent('#view h1')).includes('Ministry of Energy'), 'org');
+    await shot(b, '17-portal-org');
+  });
+
+  await check('constituent reports an incident: new, for their organisation', async () => {
+    await go(b, '#/incidents');
+    await b.click('#report-link');
+    await rendered(b, '#/report');
+    await shot(b, '18-portal-report');
+    await b.fill('#report-form input[name=title]', REPORTED);
+    await b.fill('#report-form textarea[name=summary]', 'A mail asked for passwords.');
+    await b.selectOption('#report-form select[name=severity]', 'high');
+    await b.click('#report-form button[type=submit]');
+    await b.waitForFunction(() => /^#\/incidents\/\d+$/.test(document.getElementById('view').dataset.route || ''));
+    assert((await b.textContent('#view h1')).includes(REPORTED), 'title');
+    assert((await b.textContent('#view .field-status')).trim() === 'new', 'not new');
+    assert((await b.textContent('#view .facts')).includes('Ministry of Energy'), 'org');
+    await shot(b, '19-portal-reported');
   });
 
   await check('analyst sees the answer', async () => {
@@ -265,6 +388,17 @@ try {
     await shot(c, '10-other-org-not-found');
   });
 
+  await check("other constituent: not the other organisation's site or organisation page", async () => {
+    await go(c, siteHash);
+    assert(await c.isVisible('#not-found'), 'site page shown');
+    assert(!(await c.textContent('#view')).includes('moe.example'), 'site leaked');
+    await go(c, '#/orgs/1');
+    assert(await c.isVisible('#not-found'), 'organisation page shown');
+    assert(!(await c.textContent('#view')).includes('Ministry of Energy'), 'organisation leaked');
+    await go(c, '#/incidents');
+    assert(!(await c.textContent('#view')).includes(REPORTED), "the other org's report listed");
+  });
+
   /* ------------------------------------------- Persian and Jalali dates */
   await check('Persian: the page is right to left, in Persian', async () => {
     await go(b, incidentHash);
@@ -273,6 +407,13 @@ try {
     assert(await b.evaluate(() => document.documentElement.lang) === 'fa', 'lang is not fa');
     assert((await b.textContent('#nav a[href="#/incidents"]')) === 'رخدادها', 'nav not Persian');
     assert(await b.evaluate(() => getComputedStyle(document.body).direction) === 'rtl', 'layout');
+  });
+
+  await check('Persian: the choice is kept on the server for the user', async () => {
+    await b.waitForFunction(async () => {
+      const who = await (await fetch('/api/v1/session')).json();
+      return who.lang === 'fa' && who.calendar === 'jalali';
+    }, null, { polling: 200 });
   });
 
   await check('Persian: dates are Jalali (checked against Intl)', async () => {
@@ -316,6 +457,36 @@ try {
     await b.selectOption('#lang', 'en');
     await b.waitForFunction(() => document.documentElement.dir === 'ltr');
     assert(await b.inputValue('#calendar') === 'gregorian', 'calendar did not follow');
+  });
+
+  /* -------------------------------------------------------------- admin */
+  await check('analyst is not offered the admin pages', async () => {
+    assert(!(await a.isVisible('#nav a[href="#/admin"]')), 'admin nav shown');
+    await go(a, '#/admin');
+    assert(await a.isVisible('#view .error'), 'no refusal');
+  });
+
+  const r = await newPage('root');
+  await check('admin sees users, teams and tokens', async () => {
+    await login(r, 'root', 'admin passphrase one');
+    await r.click('#nav a[href="#/admin"]');
+    await rendered(r, '#/admin');
+    const users = await r.textContent('#view #users');
+    for (const u of ['alice', 'bob', 'carol', 'root']) assert(users.includes(u), `${u} missing`);
+    assert(await r.isVisible('#view #teams') && await r.isVisible('#view #tokens'), 'sections');
+    await shot(r, '20-admin');
+  });
+
+  await check('dashboard: the 30-day chart and SLA count (when the server has /api/v1/stats)', async () => {
+    await go(r, '#/dashboard');
+    const hasStats = await r.evaluate(async () => (await fetch('/api/v1/stats')).status === 200);
+    if (hasStats) {
+      assert(await r.isVisible('#view #per-day svg.chart'), 'no 30-day chart');
+      assert(await r.isVisible('#kpi-overdue'), 'no SLA count');
+    } else {
+      assert(await r.isVisible('#view svg.chart'), 'no chart at all');
+    }
+    await shot(r, '21-dashboard-admin');
   });
 
   await check('no console errors, script errors or CSP violations', async () => {

@@ -73,7 +73,8 @@ out=$(node "$here/jalali.test.mjs" 2>&1)
 echo "$out"
 add "$(tail -1 <<<"$out")"
 
-# the constituency: org 1 (bob) with the defacement, org 2 (carol) with 55
+# the constituency: org 1 (bob) with the defacement and the site, org 2 (carol) with 55;
+# alice (analyst), root (admin); one report file with a rejected line
 P=("$PARAPET" --data "$data")
 setup() {
 	"${P[@]}" migrate &&
@@ -85,6 +86,7 @@ setup() {
 	echo 'analyst passphrase one' | "${P[@]}" user add alice --role analyst --password-stdin &&
 	echo 'constituent passphrase one' | "${P[@]}" user add bob --role constituent --org 1 --password-stdin &&
 	echo 'constituent passphrase two' | "${P[@]}" user add carol --role constituent --org 2 --password-stdin &&
+	echo 'admin passphrase one' | "${P[@]}" user add root --role admin --password-stdin &&
 	# 55 incidents of the other organisation first (a second page in the
 	# lists; none may leak to bob), then the defacement of org 1, the newest
 	for i in $(seq 55); do
@@ -92,7 +94,15 @@ setup() {
 			--summary "telnet open on host $i" || return 1
 	done &&
 	"${P[@]}" incident report 1 defacement https://www.moe.example/ --severity high \
-		--summary 'page replaced: "hacked by e2e"'
+		--summary 'page replaced: "hacked by e2e"' &&
+	# a report file: one host of org 1, one nobody owns, one bad line (line 4)
+	cat >"$data/2026-11-27-scan_telnet-e2e.csv" <<-'EOF' &&
+	timestamp,severity,ip,protocol,port,hostname,tag,asn,geo,region,city,naics,hostname_source,sector,banner
+	2026-11-27 03:12:45,medium,203.0.113.9,tcp,23,gw1.moe.example,telnet,58224,IR,TEHRAN,TEHRAN,921130,ptr,Government,"login: "
+	2026-11-27 03:14:09,medium,192.0.2.77,tcp,23,,telnet,64530,IR,TEHRAN,TEHRAN,221310,,Water,"Username: "
+	2026-11-27 03:15:00,medium,not-an-address,tcp,23,,telnet,64530,IR,TEHRAN,TEHRAN,221310,,Water,"x"
+	EOF
+	"${P[@]}" import report --type scan_telnet "$data/2026-11-27-scan_telnet-e2e.csv"
 }
 setup >"$data/setup.log" 2>&1 || { cat "$data/setup.log" >&2; die "could not create the constituency"; }
 
@@ -108,7 +118,7 @@ for _ in $(seq 100); do
 done
 [ -n "$base" ] || { cat "$data/serve.err" >&2; die "parapet serve did not start"; }
 
-out=$(cd "$here" && E2E_BASE=$base CHROMIUM=$CHROMIUM timeout 100 node e2e.mjs 2>&1)
+out=$(cd "$here" && E2E_BASE=$base CHROMIUM=$CHROMIUM timeout 130 node e2e.mjs 2>&1)
 rc=$?
 echo "$out"
 last=$(tail -1 <<<"$out")

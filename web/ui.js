@@ -1,0 +1,133 @@
+// Shared by the pages: the signed-in person, DOM helpers, routing helpers.
+import { withQuery } from './api.js';
+import { t } from './i18n.js';
+import { num, timeEl } from './format.js';
+
+export const STAFF = ['admin', 'analyst', 'provincial', 'responder'];
+export const FEEDS_ROLES = ['admin', 'analyst', 'provincial'];
+
+// the person signed in (the session's whoami), set by app.js
+export const session = { me: null };
+export const isStaff = () => !!session.me && STAFF.includes(session.me.role);
+
+
+// h('a', {href: '#/x', class: 'y'}, 'text', child...)
+export function h(tag, attrs, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === 'class') el.className = v;
+    else if (k === 'dataset') Object.assign(el.dataset, v);
+    else if (k in el && typeof v !== 'string') el[k] = v;
+    else el.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children.flat(Infinity)) {
+    if (c === undefined || c === null || c === false) continue;
+    el.append(c instanceof Node ? c : String(c));
+  }
+  return el;
+}
+
+export const badge = (kind, value) => h('span', { class: `badge ${kind}-${value}` }, t(`${kind}.${value}`));
+
+export function table(columns, rows, empty) {
+  if (!rows.length) return h('p', { class: 'empty' }, t(empty || 'common.empty'));
+  return h('div', { class: 'table-wrap' },
+    h('table', {},
+      h('thead', {}, h('tr', {}, columns.map(c => h('th', { scope: 'col' }, t(c))))),
+      h('tbody', {}, rows)));
+}
+
+export function errorBox(e) {
+  return h('p', { class: 'error', role: 'alert' },
+           e.status === 403 ? t('error.forbidden') : t('error.prefix', { msg: e.message }));
+}
+
+export function select(name, values, current, labelOf, withAll) {
+  const s = h('select', { name });
+  if (withAll) s.append(h('option', { value: '' }, t('common.all')));
+  for (const v of values) s.append(h('option', { value: v, selected: v === current }, labelOf(v)));
+  return s;
+}
+
+export function labelled(textKey, control) {
+  return h('label', {}, h('span', {}, t(textKey)), ' ', control);
+}
+
+/* ------------------------------------------------------------------ routing */
+
+export function parseHash() {
+  const raw = location.hash.replace(/^#/, '') || '/';
+  const [path, query] = raw.split('?');
+  return { parts: path.split('/').filter(Boolean), query: new URLSearchParams(query || '') };
+}
+
+export function hashFor(path, params) {
+  return '#' + withQuery(path, params);
+}
+
+// Cursor pagination: the API pages forward with an opaque cursor; the pages
+// already seen are remembered here, per list and filter, to page back.
+export const trails = new Map();
+export function pager(listKey, filters, cursor, next) {
+  const key = listKey + JSON.stringify(filters);
+  if (!trails.has(key)) trails.set(key, []);
+  const trail = trails.get(key);
+  // forget pages after the current one, if we came back
+  const at = trail.indexOf(cursor || '');
+  if (at >= 0) trail.length = at;
+  const nav = h('nav', { class: 'pager' });
+  if (cursor) {
+    if (trail.length) {
+      const prev = trail[trail.length - 1];
+      nav.append(h('a', { href: hashFor(`/${listKey}`, { ...filters, cursor: prev || undefined }),
+                          rel: 'prev', class: 'button quiet' }, t('common.prev')));
+    } else {
+      nav.append(h('a', { href: hashFor(`/${listKey}`, filters), class: 'button quiet' },
+                   t('common.first')));
+    }
+  }
+  if (next) {
+    const link = h('a', { href: hashFor(`/${listKey}`, { ...filters, cursor: next }), rel: 'next',
+                          class: 'button quiet' }, t('common.next'));
+    link.addEventListener('click', () => trail.push(cursor || ''));
+    nav.append(link);
+  }
+  return nav;
+}
+
+
+// a <dl class="facts"> row
+export function field(key, value, cls) {
+  return [h('dt', {}, t(key)), h('dd', { class: cls }, value)];
+}
+
+// a section with a heading
+export function card(titleKey, ...children) {
+  return h('section', { class: 'card' }, h('h2', {}, t(titleKey)), ...children);
+}
+
+// "1.2 KiB"
+export function bytes(n) {
+  if (n === null || n === undefined) return t('common.none');
+  const units = ['B', 'KiB', 'MiB', 'GiB'];
+  let i = 0, v = n;
+  while (v >= 1024 && i < units.length - 1) { v /= 1024; i++; }
+  return num(i ? v.toFixed(1) : String(v)) + ' ' + units[i];
+}
+
+// the posture grade as a badge ("A+", "C", or "not graded")
+export function gradeBadge(grade) {
+  if (!grade) return h('span', { class: 'grade grade-none' }, t('posture.none'));
+  const cls = grade === 'A+' ? 'a-plus' : grade.toLowerCase();
+  return h('span', { class: `grade grade-${cls}` }, grade);
+}
+
+// a time, or "never"
+export const when = iso => (iso ? timeEl(iso) : t('common.none'));
+
+// not found (a wrong id, or outside the caller's scope: the API answers 404)
+export function notFound(view, key, backHash, backKey) {
+  view.append(h('h1', { id: 'not-found' }, t(key)),
+              backHash ? h('p', {}, h('a', { href: backHash }, t(backKey))) : null);
+}

@@ -172,9 +172,24 @@ int h_incident_create(struct http_req *rq, struct http_resp *rs)
 	return 0;
 }
 
+struct link_ctx {
+	struct http_req *rq;
+	json_t *items;
+	struct perr err; /* why the walk stopped, when it did */
+};
+
+/* A linked incident is listed only when the caller may see it: a link may
+** join incidents of two organisations, and a constituent must not learn
+** that the other one exists (the rule that makes outsiders get 404). */
 static int add_link(void *ud, int64_t other, const char *kind)
 {
-	json_array_append_new(ud, json_pack("{sI ss}", "incident", (json_int_t)other, "kind", kind));
+	struct link_ctx *c = ud;
+	struct store_incident o;
+	perr_clear(&c->err);
+	if (incident_get(c->rq->st, c->rq->who, other, &o, &c->err) != 0)
+		return c->err.kind == PERR_NOTFOUND ? 0 : -1;
+	json_array_append_new(c->items,
+			      json_pack("{sI ss}", "incident", (json_int_t)other, "kind", kind));
 	return 0;
 }
 
@@ -186,9 +201,11 @@ int h_incident_get(struct http_req *rq, struct http_resp *rs)
 		return http_problem(rs, &e);
 	rs->body = incident_json(rq->cfg, &i);
 	json_t *links = json_array();
-	if (store_link_list(rq->st, i.id, add_link, links, &e) != 0) {
+	struct link_ctx lc = { rq, links, { 0 } };
+	perr_clear(&e);
+	if (store_link_list(rq->st, i.id, add_link, &lc, &e) != 0) {
 		json_decref(links);
-		return http_problem(rs, &e);
+		return http_problem(rs, e.kind != PERR_OK ? &e : &lc.err);
 	}
 	json_object_set_new(rs->body, "links", links);
 	return 0;

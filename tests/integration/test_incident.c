@@ -682,6 +682,33 @@ static void list_cache_never_stale(void **state)
 }
 
 
+/* A link may join incidents of two organisations: each side's viewers see
+** the link only when they may see the other incident, so a constituent
+** never learns that another organisation's incident exists. */
+static void links_only_to_visible(void **state)
+{
+	(void)state;
+	int64_t a = fresh(G.org_a), b = fresh(G.org_b);
+	struct h_resp r;
+	char *p = h_fmt("/api/v1/incidents/%lld/links", (long long)a);
+	char *body = h_fmt("{\"incident\":%lld}", (long long)b);
+	h_http(&G.srv, &r, "POST", p, &G.c[U_ANALYST], body);
+	assert_true(r.status == 200 || r.status == 201 || r.status == 204);
+	h_resp_free(&r);
+	free(p);
+	free(body);
+	p = h_fmt("/api/v1/incidents/%lld", (long long)a);
+	h_http(&G.srv, &r, "GET", p, &G.c[U_ANALYST], NULL);
+	H_STATUS(&r, 200);
+	assert_int_equal(json_array_size(json_object_get(r.json, "links")), 1);
+	h_resp_free(&r);
+	h_http(&G.srv, &r, "GET", p, &G.c[U_CONS_A], NULL);
+	H_STATUS(&r, 200);
+	assert_int_equal(json_array_size(json_object_get(r.json, "links")), 0);
+	h_resp_free(&r);
+	free(p);
+}
+
 /* The dashboard's figures are counted within the caller's scope: a
 ** constituent's add up to its organisation's open incidents only, a
 ** provincial analyst sees only its province, and the national figures of
@@ -763,6 +790,7 @@ int main(void)
 		cmocka_unit_test(constituent_opens_incident),
 		cmocka_unit_test(list_cache_never_stale),
 		cmocka_unit_test(dashboard_stats_scoped),
+		cmocka_unit_test(links_only_to_visible),
 	};
 	return cmocka_run_group_tests_name("incident", tests, group_setup, group_teardown);
 }

@@ -4,9 +4,10 @@ let csrf = null;
 export function setCsrf(token) { csrf = token || null; }
 
 export class ApiError extends Error {
-  constructor(status, detail) {
+  constructor(status, detail, field) {
     super(detail);
     this.status = status;
+    this.field = field || null; // the request field at fault (RFC 9457 "field")
   }
 }
 
@@ -19,7 +20,8 @@ export async function api(method, path, body) {
   const text = await r.text();
   let data = null;
   try { data = text ? JSON.parse(text) : null; } catch (e) { data = null; }
-  if (!r.ok) throw new ApiError(r.status, (data && (data.detail || data.title)) || r.statusText);
+  if (!r.ok) throw new ApiError(r.status, (data && (data.detail || data.title)) || r.statusText,
+                                data && data.field);
   return data;
 }
 

@@ -11,8 +11,9 @@ import { t, getLang, getCalendar, setLang, setCalendar, applyDocumentLanguage, L
 import { num, timeEl, formatDay } from './format.js';
 import { barChart, columnChart } from './chart.js';
 import { h, badge, table, errorBox, select, labelled, parseHash, hashFor, trails, pager, bytes,
-         gradeBadge, session, isStaff, FEEDS_ROLES } from './ui.js';
-import { viewSite, viewOrg, viewFeedFile, viewReport, viewAdmin } from './pages.js';
+         gradeBadge, session, isStaff, onSubmit, formStatus, STAFF, FEEDS_ROLES } from './ui.js';
+import { viewSite, viewOrg, viewFeedFile, viewReport } from './pages.js';
+import { viewAdmin } from './admin.js';
 const SEVERITIES = ['critical', 'high', 'medium', 'low'];
 const STATUSES = ['new', 'triaged', 'in_progress', 'contained', 'recovered', 'closed', 'rejected',
                   'duplicate'];
@@ -56,7 +57,7 @@ function dashboardFromStats(view, stats) {
     label: t(`status.${s}`), value: st[s] || 0, display: String(st[s] || 0), cls: `status-${s}` })));
   const provinces = Object.entries(prov).sort((x, y) => y[1] - x[1]).slice(0, 15);
   const provChart = provinces.length ? barChart(t('dash.openByProvince'), provinces.map(([p, n]) => ({
-    label: p, value: n, display: String(n) }))) : h('p', { class: 'empty' }, t('common.empty'));
+    label: p || t('common.none'), value: n, display: String(n) }))) : h('p', { class: 'empty' }, t('common.empty'));
   const siteChart = barChart(t('dash.sitesByState'), SITE_STATES.map(s => ({
     label: t(`state.${s}`), value: sites[s] || 0, display: String(sites[s] || 0), cls: `state-${s}` })));
   const days = Array.isArray(inc.opened_per_day) ? inc.opened_per_day : [];
@@ -71,6 +72,8 @@ function dashboardFromStats(view, stats) {
   view.append(
     h('h1', {}, t('dash.title')),
     h('div', { class: 'kpis card' },
+      kpi('dash.openTotal', Object.values(st).reduce((a, n) => a + (n || 0), 0),
+          hashFor('/incidents', { status: OPEN.join(',') }), 'kpi-open'),
       kpi('dash.overdue', inc.overdue || 0, hashFor('/incidents', { overdue: 'true' }), 'kpi-overdue'),
       kpi('dash.openedToday', today, null, 'kpi-today'),
       kpi('dash.opened30', total, null, 'kpi-30d'),
@@ -139,7 +142,9 @@ async function dashboardByCounting(view) {
 async function viewIncidents(view, query) {
   const filters = { status: query.get('status') || '', severity: query.get('severity') || '',
                     q: query.get('q') || '', org_id: query.get('org_id') || '',
-                    overdue: query.get('overdue') === 'true' ? 'true' : '' };
+                    overdue: query.get('overdue') === 'true' ? 'true' : '',
+                    // the API sorts by last update only: newest (default) or oldest first
+                    order: query.get('order') === 'oldest' ? 'oldest' : '' };
   const cursor = query.get('cursor') || '';
   const statusValues = ['open', ...STATUSES];
   const form = h('form', { class: 'filters card', role: 'search' },
@@ -149,6 +154,8 @@ async function viewIncidents(view, query) {
       v => t(`severity.${v}`), true)),
     labelled('inc.search', h('input', { name: 'q', type: 'search', value: filters.q,
                                         placeholder: t('inc.searchHint'), maxlength: 500 })),
+    labelled('inc.sort', select('order', ['newest', 'oldest'], filters.order || 'newest',
+      v => t(`inc.order.${v}`))),
     h('button', { type: 'submit' }, t('common.filter')));
   form.addEventListener('submit', ev => {
     ev.preventDefault();
@@ -156,7 +163,8 @@ async function viewIncidents(view, query) {
     const status = f.get('status') === 'open' ? OPEN.join(',') : f.get('status');
     location.hash = hashFor('/incidents', { status, severity: f.get('severity'),
                                             q: f.get('q').trim(), org_id: filters.org_id,
-                                            overdue: filters.overdue });
+                                            overdue: filters.overdue,
+                                            order: f.get('order') === 'oldest' ? 'oldest' : '' });
   });
   view.append(h('h1', {}, t('inc.title')), form);
   // filters set by links (an organisation's page, the dashboard's SLA count)
@@ -166,7 +174,8 @@ async function viewIncidents(view, query) {
   if (narrowed.length)
     view.append(h('p', { class: 'narrowed' }, narrowed.join(' · '), ' ',
       h('a', { href: hashFor('/incidents', { status: filters.status, severity: filters.severity,
-                                             q: filters.q }) }, t('inc.clearNarrow'))));
+                                             q: filters.q, order: filters.order }) },
+        t('inc.clearNarrow'))));
   if (!isStaff() && me.org)
     view.append(h('p', {}, h('a', { href: '#/report', class: 'button', id: 'report-link' },
                              t('report.title'))));
@@ -183,10 +192,16 @@ async function viewIncidents(view, query) {
     h('td', {}, badge('status', inc.status)),
     h('td', { class: 'num' }, num(inc.observations)),
     h('td', {}, timeEl(inc.updated))));
-  view.append(
-    table(['inc.col.id', 'inc.col.title', 'inc.col.org', 'inc.col.severity', 'inc.col.status',
-           'inc.col.obs', 'inc.col.updated'], rows),
-    pager('incidents', filters, cursor, page.next));
+  const list = table(['inc.col.id', 'inc.col.title', 'inc.col.org', 'inc.col.severity',
+                       'inc.col.status', 'inc.col.obs', 'inc.col.updated'], rows);
+  // the column the list is sorted by (not with a search: newest matching text first)
+  const updated = list.querySelectorAll('thead th')[6];
+  if (updated && !filters.q) {
+    updated.setAttribute('aria-sort', filters.order === 'oldest' ? 'ascending' : 'descending');
+    updated.append(' ', h('span', { 'aria-hidden': 'true', class: 'sort-mark' },
+                          filters.order === 'oldest' ? '▲' : '▼'));
+  }
+  view.append(list, pager('incidents', filters, cursor, page.next));
 }
 
 // view: where to draw; host: the element on the page that a reload (after an
@@ -209,6 +224,9 @@ async function viewIncident(view, id, host = view) {
                 h('p', {}, h('a', { href: '#/incidents' }, t('inc.back'))));
     return;
   }
+  const who = isStaff() ? await people() : { users: [], teams: [] };
+  const loginOf = new Map(who.users.map(u => [u.id, u.login]));
+  const teamOf = new Map(who.teams.map(tm => [tm.id, tm.name]));
   const status = h('p', { class: 'status-line', role: 'status' });
   const reload = async note => {
     const fresh = h('div');
@@ -221,7 +239,12 @@ async function viewIncident(view, id, host = view) {
   const overdue = inc.sla.acknowledge_overdue || inc.sla.contain_overdue;
   const field = (key, value, cls) => [h('dt', {}, t(key)), h('dd', { class: cls }, value)];
   const assignee = inc.assignee === null ? t('inc.unassigned')
-    : inc.assignee === me.id ? t('common.me') : t('common.user', { id: num(inc.assignee) });
+    : inc.assignee === me.id ? t('common.me')
+    : loginOf.has(inc.assignee) ? h('bdi', {}, loginOf.get(inc.assignee))
+    : t('common.user', { id: num(inc.assignee) });
+  const team = inc.team === null ? t('inc.noTeam')
+    : teamOf.has(inc.team) ? h('bdi', {}, teamOf.get(inc.team)) : t('inc.teamNumber', { id: num(inc.team) });
+  const incLink = n => h('a', { href: `#/incidents/${n}` }, t('inc.number', { id: num(n) }));
   view.append(
     h('p', { class: 'crumbs' }, h('a', { href: '#/incidents' }, t('inc.back'))),
     h('h1', { class: 'incident-title' }, t('inc.number', { id: num(inc.id) }), ' ',
@@ -239,12 +262,16 @@ async function viewIncident(view, id, host = view) {
           field('inc.field.opened', timeEl(inc.opened)),
           field('inc.field.updated', timeEl(inc.updated)),
           field('inc.field.assignee', assignee, 'field-assignee'),
+          isStaff() ? field('inc.field.team', team, 'field-team') : null,
+          inc.merged_into ? field('inc.field.mergedInto', incLink(inc.merged_into), 'field-merged')
+            : null,
           field('inc.field.class', `${inc.class} / ${inc.type}`),
           field('inc.field.sla', h('span', { class: overdue ? 'overdue' : '' },
                                    t(overdue ? 'inc.slaOverdue' : 'inc.slaOk')))),
         inc.summary ? h('p', { class: 'summary', dir: 'auto' }, inc.summary) : null),
-      isStaff() ? actions(inc, status, reload) : null),
+      isStaff() ? actions(inc, status, reload, who) : null),
     status);
+  if (isStaff()) view.append(linksCard(inc, reload, incLink));
 
   // the timeline: messages and state changes, oldest first
   const events = [
@@ -345,7 +372,27 @@ async function incidentFiles(view, inc, reload, status) {
     h('h3', {}, t('inc.attachTitle')), form));
 }
 
-function actions(inc, status, reload) {
+// Who an incident can be assigned to, from what the caller may list: an
+// admin every active CERT staff user (GET /api/v1/users); other staff
+// themselves and the members of the teams (GET /api/v1/teams).
+async function people() {
+  const [teams, users] = await Promise.all([
+    api('GET', '/api/v1/teams').catch(() => ({ items: [] })),
+    me.role === 'admin' ? api('GET', '/api/v1/users').catch(() => null) : null,
+  ]);
+  let list;
+  if (users) {
+    list = users.items.filter(u => STAFF.includes(u.role) && !u.disabled);
+  } else {
+    const byId = new Map([[me.id, { id: me.id, login: me.login }]]);
+    for (const tm of teams.items) for (const u of tm.members || []) byId.set(u.id, u);
+    list = [...byId.values()];
+  }
+  list.sort((x, y) => x.login.localeCompare(y.login));
+  return { users: list, teams: teams.items };
+}
+
+function actions(inc, status, reload, who) {
   const box = h('section', { class: 'card actions' }, h('h2', {}, t('inc.actions')));
   const run = async (button, fn, note) => {
     button.disabled = true;
@@ -375,6 +422,65 @@ function actions(inc, status, reload) {
                 inc.team ? { user: me.id, team: inc.team } : { user: me.id }),
       t('inc.assigned')));
     box.append(h('div', { class: 'buttons' }, b));
+  }
+
+  // assign to anyone the caller may list, and a team
+  const users = [...who.users];
+  if (inc.assignee !== null && !users.some(u => u.id === inc.assignee))
+    users.push({ id: inc.assignee, login: t('common.user', { id: num(inc.assignee) }) });
+  const userSel = h('select', { name: 'user' }, h('option', { value: '' }, t('inc.unassigned')),
+    users.map(u => h('option', { value: u.id, selected: u.id === inc.assignee },
+      u.id === me.id ? t('inc.meSuffix', { login: u.login }) : u.login)));
+  const teams = [...who.teams];
+  if (inc.team !== null && !teams.some(tm => tm.id === inc.team))
+    teams.push({ id: inc.team, name: t('inc.teamNumber', { id: num(inc.team) }) });
+  const teamSel = h('select', { name: 'team' }, h('option', { value: '' }, t('inc.noTeam')),
+    teams.map(tm => h('option', { value: tm.id, selected: tm.id === inc.team }, tm.name)));
+  const out = formStatus();
+  const form = h('form', { id: 'assign-form', class: 'filters' },
+    labelled('inc.assignUser', userSel), labelled('inc.assignTeam', teamSel),
+    h('button', { type: 'submit' }, t('inc.assignSubmit')));
+  onSubmit(form, out, async () => {
+    const body = {}; // an absent one is cleared
+    if (userSel.value) body.user = Number(userSel.value);
+    if (teamSel.value) body.team = Number(teamSel.value);
+    await api('POST', `/api/v1/incidents/${inc.id}/assign`, body);
+    await reload(t('inc.assignDone'));
+  });
+  box.append(h('h3', {}, t('inc.assignTitle')), form, out);
+  return box;
+}
+
+// related incidents: the links, "relate to" and "merge into"
+function linksCard(inc, reload, incLink) {
+  const links = inc.links || [];
+  const box = h('section', { class: 'card', id: 'links' }, h('h2', {}, t('inc.links')),
+    links.length ? h('ul', { class: 'links' }, links.map(l => h('li', { class: `link link-${l.kind}` },
+      incLink(l.incident), ' · ', t(`link.${l.kind}`))))
+      : h('p', { class: 'empty' }, t('inc.noLinks')));
+  const numberInput = name => h('input', { name, type: 'number', min: 1, required: true,
+                                           inputmode: 'numeric', class: 'number' });
+  const linkIn = numberInput('incident'), linkOut = formStatus();
+  const linkForm = h('form', { id: 'link-form', class: 'filters' },
+    labelled('inc.linkLabel', linkIn), h('button', { type: 'submit' }, t('inc.linkSubmit')));
+  onSubmit(linkForm, linkOut, async () => {
+    const other = Number(linkIn.value);
+    await api('POST', `/api/v1/incidents/${inc.id}/links`, { incident: other });
+    await reload(t('inc.linked', { id: num(other) }));
+  });
+  box.append(linkForm, linkOut);
+  if (!['closed', 'duplicate'].includes(inc.status)) {
+    const mergeIn = numberInput('into'), mergeOut = formStatus();
+    const mergeForm = h('form', { id: 'merge-form', class: 'filters' },
+      labelled('inc.mergeLabel', mergeIn),
+      h('button', { type: 'submit', class: 'danger' }, t('inc.mergeSubmit')));
+    onSubmit(mergeForm, mergeOut, async () => {
+      const into = Number(mergeIn.value);
+      await api('POST', `/api/v1/incidents/${inc.id}/merge`, { into });
+      await reload(t('inc.merged', { id: num(into) }));
+    });
+    box.append(h('h3', {}, t('inc.mergeTitle')), h('p', { class: 'meta' }, t('inc.mergeHint')),
+               mergeForm, mergeOut);
   }
   return box;
 }

@@ -1,15 +1,18 @@
 // The detail pages: a watched site, an organisation, an imported report
-// file; the constituent's "report an incident" form; the admin lists.
-// Routes: #/sites/ID?cursor=  #/orgs/ID  #/feeds/files/ID  #/report  #/admin
+// file; the constituent's "report an incident" form (the administration
+// is in admin.js). Routes: #/sites/ID?cursor=  #/orgs/ID  #/feeds/files/ID  #/report
 import { api, withQuery } from './api.js';
 import { t } from './i18n.js';
 import { num, timeEl } from './format.js';
 import { h, badge, table, errorBox, select, labelled, hashFor, pager, field, card, gradeBadge,
-         when, notFound, session, isStaff, FEEDS_ROLES } from './ui.js';
+         when, notFound, session, isStaff, onSubmit, formStatus, FEEDS_ROLES } from './ui.js';
 
 const SEVERITIES = ['critical', 'high', 'medium', 'low'];
 const TLPS = ['CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED'];
 const DNS_TYPES = ['a', 'aaaa', 'ns', 'ns_parent', 'mx', 'caa'];
+const ASSET_TYPES = ['cidr', 'domain', 'url', 'asn', 'product'];
+const ASSET_ROLES = ['admin', 'analyst', 'provincial']; // who adds assets (openapi createAsset)
+const CONTACT_ROLES = [...ASSET_ROLES, 'constituent']; // and contacts (createContact)
 
 // GET, or null on 404 (outside the caller's scope, or an endpoint this
 // server does not have yet)
@@ -260,7 +263,7 @@ function changesCard(checks) {
 
 /* -------------------------------------------------------------- organisation */
 
-export async function viewOrg(view, id) {
+export async function viewOrg(view, id, host = view) {
   if (!isId(id)) return notFound(view, 'org.notFound', '#/orgs', 'org.back');
   const [org, contacts, assets, posture, sites, digests] = await Promise.all([
     maybe(`/api/v1/orgs/${id}`),
@@ -296,9 +299,19 @@ export async function viewOrg(view, id) {
     h('td', { dir: 'auto' }, c.name), h('td', {}, ltr(c.email)), h('td', {}, ltr(c.phone || '')),
     h('td', { dir: 'auto' }, c.role || ''), h('td', {}, c.lang || ''),
     h('td', {}, c.pgp ? code(c.pgp) : t('common.none'))));
+  const status = h('p', { class: 'status-line', role: 'status' });
+  const reload = async note => {
+    const fresh = h('div');
+    await viewOrg(fresh, id, host);
+    host.replaceChildren(...fresh.childNodes);
+    const s = host.querySelector('.status-line');
+    if (s && note) s.textContent = note;
+  };
+  view.append(status);
   view.append(h('section', { class: 'card', id: 'contacts' }, h('h2', {}, t('org.contacts')),
     table(['org.col.name', 'org.col.email', 'org.col.phone', 'org.col.role', 'org.col.lang',
-           'org.col.pgp'], contactRows, 'org.noContacts')));
+           'org.col.pgp'], contactRows, 'org.noContacts'),
+    CONTACT_ROLES.includes(session.me.role) ? contactForm(org, reload) : null));
 
   const assetRows = (assets ? assets.items : []).map(a => {
     const site = a.type === 'url' ? siteOf.get(a.id) : null;
@@ -311,7 +324,8 @@ export async function viewOrg(view, id) {
   });
   view.append(h('section', { class: 'card', id: 'assets' }, h('h2', {}, t('org.assets')),
     table(['org.col.type', 'org.col.value', 'org.col.site', 'org.col.grade', 'org.col.added'],
-          assetRows)));
+          assetRows),
+    ASSET_ROLES.includes(session.me.role) ? assetForm(org, reload) : null));
 
   if (digests) {
     const rows = (digests.items || []).map(d => h('tr', {},
@@ -322,6 +336,51 @@ export async function viewOrg(view, id) {
       table(['org.col.feed', 'org.col.period', 'feeds.col.events', 'feeds.col.hosts',
              'org.col.mails', 'org.col.sent'], rows, 'org.noDigests')));
   }
+}
+
+// add an asset (CERT staff): the server validates and canonicalises it
+function assetForm(org, reload) {
+  const type = select('type', ASSET_TYPES, 'domain', v => t(`asset.${v}`));
+  const value = h('input', { name: 'value', required: true, maxlength: 500, dir: 'ltr',
+                             placeholder: t('org.assetExample') });
+  const out = formStatus();
+  const form = h('form', { id: 'asset-form', class: 'filters' },
+    labelled('org.col.type', type), labelled('org.col.value', value),
+    h('button', { type: 'submit' }, t('org.add')));
+  onSubmit(form, out, async () => {
+    const a = await api('POST', `/api/v1/orgs/${org.id}/assets`,
+                        { type: type.value, value: value.value.trim() });
+    await reload(t('org.assetAdded', { value: a.value }));
+  });
+  return [h('h3', {}, t('org.addAsset')), h('p', { class: 'meta' }, t('org.assetHint')), form, out];
+}
+
+// add a contact (CERT staff, or the organisation's own constituent)
+function contactForm(org, reload) {
+  const input = (name, key, attrs) => labelled(key, h('input', { name, ...attrs }));
+  const lang = h('select', { name: 'lang' }, h('option', { value: '' }, t('common.none')),
+    ['fa', 'en'].map(l => h('option', { value: l }, t(`lang.${l}`))));
+  const out = formStatus();
+  const form = h('form', { id: 'contact-form', class: 'filters' },
+    input('name', 'org.col.name', { required: true, maxlength: 127, dir: 'auto' }),
+    input('email', 'org.col.email', { type: 'email', required: true, maxlength: 255, dir: 'ltr' }),
+    input('phone', 'org.col.phone', { type: 'tel', maxlength: 63, dir: 'ltr' }),
+    input('role', 'org.col.role', { maxlength: 63, dir: 'auto' }),
+    labelled('org.col.lang', lang),
+    input('pgp', 'org.col.pgp', { maxlength: 63, dir: 'ltr' }),
+    h('button', { type: 'submit' }, t('org.add')));
+  // the server is the judge of an address: no browser check that would hide its message
+  form.noValidate = true;
+  onSubmit(form, out, async () => {
+    const f = new FormData(form), body = {};
+    for (const k of ['name', 'email', 'phone', 'role', 'lang', 'pgp']) {
+      const v = String(f.get(k) || '').trim();
+      if (v || k === 'name' || k === 'email') body[k] = v;
+    }
+    const c = await api('POST', `/api/v1/orgs/${org.id}/contacts`, body);
+    await reload(t('org.contactAdded', { name: c.name }));
+  });
+  return [h('h3', {}, t('org.addContact')), form, out];
 }
 
 /* ------------------------------------------------------------ a feed file */
@@ -393,44 +452,4 @@ export async function viewReport(view) {
     }
   });
   view.append(form);
-}
-
-/* -------------------------------------------------------------------- admin */
-
-export async function viewAdmin(view) {
-  if (session.me.role !== 'admin') {
-    view.append(errorBox({ status: 403 }));
-    return;
-  }
-  const [users, teams, tokens] = await Promise.all([
-    api('GET', '/api/v1/users'), api('GET', '/api/v1/teams'), api('GET', '/api/v1/tokens')]);
-  const login = new Map(users.items.map(u => [u.id, u.login]));
-  const scope = x => (x.org ? h('a', { href: `#/orgs/${x.org}` }, t('org.number', { id: num(x.org) }))
-    : x.province || t('common.none'));
-  view.append(h('h1', {}, t('admin.title')),
-    h('section', { class: 'card', id: 'users' }, h('h2', {}, t('admin.users')),
-      table(['admin.col.id', 'admin.col.login', 'admin.col.role', 'admin.col.scope',
-             'admin.col.state', 'admin.col.created'], users.items.map(u => h('tr', {},
-        h('td', { class: 'num' }, num(u.id)), h('td', {}, h('bdi', {}, u.login)),
-        h('td', {}, t(`role.${u.role}`)), h('td', {}, scope(u)),
-        h('td', {}, t(u.disabled ? 'admin.disabled' : 'admin.active')),
-        h('td', {}, timeEl(u.created)))))),
-    h('section', { class: 'card', id: 'teams' }, h('h2', {}, t('admin.teams')),
-      table(['admin.col.id', 'admin.col.name', 'orgs.col.province', 'admin.col.members'],
-        teams.items.map(tm => h('tr', {},
-          h('td', { class: 'num' }, num(tm.id)), h('td', { dir: 'auto' }, tm.name),
-          h('td', {}, tm.province || t('common.none')),
-          h('td', {}, (tm.members || []).map(m => m.login).join(', ') || t('common.none')))),
-        'admin.noTeams')),
-    h('section', { class: 'card', id: 'tokens' }, h('h2', {}, t('admin.tokens')),
-      table(['admin.col.id', 'admin.col.name', 'admin.col.owner', 'admin.col.scope',
-             'admin.col.access', 'admin.col.created', 'admin.col.lastUsed', 'admin.col.state'],
-        tokens.items.map(k => h('tr', { class: k.revoked ? 'revoked' : '' },
-          h('td', { class: 'num' }, num(k.id)), h('td', { dir: 'auto' }, k.name || ''),
-          h('td', {}, h('bdi', {}, login.get(k.user) || t('common.user', { id: num(k.user) }))),
-          h('td', {}, scope(k)),
-          h('td', {}, t(k.readonly ? 'admin.readonly' : 'admin.readwrite')),
-          h('td', {}, timeEl(k.created)), h('td', {}, when(k.last_used)),
-          h('td', {}, k.revoked ? [t('admin.revoked'), ' ', timeEl(k.revoked)] : t('admin.active')))),
-        'admin.noTokens')));
 }

@@ -131,3 +131,44 @@ export function notFound(view, key, backHash, backKey) {
   view.append(h('h1', { id: 'not-found' }, t(key)),
               backHash ? h('p', {}, h('a', { href: backHash }, t(backKey))) : null);
 }
+
+// A failed form: the server's message (RFC 9457 "detail") in `out`, and the
+// control its "field" names marked invalid and focused.
+export function showProblem(form, out, e) {
+  for (const el of form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
+  out.replaceChildren(errorBox(e));
+  const ctl = e && e.field ? form.querySelector(`[name="${CSS.escape(e.field)}"]`) : null;
+  if (ctl) {
+    ctl.setAttribute('aria-invalid', 'true');
+    if (out.id) ctl.setAttribute('aria-describedby', out.id);
+    ctl.focus();
+  }
+}
+
+// A form that posts: its buttons are disabled while fn runs; an error is
+// shown by showProblem in `out` (a status line of the form).
+export function onSubmit(form, out, fn) {
+  form.addEventListener('submit', async ev => {
+    ev.preventDefault();
+    const buttons = [...form.querySelectorAll('button')];
+    for (const b of buttons) b.disabled = true;
+    out.replaceChildren();
+    try {
+      await fn(ev);
+    } catch (e) {
+      if (e.status === 401) throw e;
+      showProblem(form, out, e);
+    } finally {
+      for (const b of buttons) b.disabled = false;
+    }
+  });
+}
+
+// the status line of one form, with an id for aria-describedby
+let outSeq = 0;
+export function formStatus() {
+  return h('p', { class: 'form-status', role: 'status', id: `form-status-${++outSeq}` });
+}
+
+// "" for an empty input, else the integer (NaN stays NaN for the server to refuse)
+export const intOrNull = v => (String(v).trim() === '' ? null : Number(String(v).trim()));

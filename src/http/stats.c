@@ -112,6 +112,15 @@ int h_stats(struct http_req *rq, struct http_resp *rs)
 				      (json_int_t)wc[2], "down", (json_int_t)wc[3], "missed",
 				      (json_int_t)wc[4]));
 
+	json_t *cond = json_object();
+	static const char *const conds[] = { "ok", "changed", "defaced", "dns_changed", "down",
+					     "learning" };
+	for (size_t k = 0; k < sizeof(conds) / sizeof(conds[0]); k++)
+		json_object_set_new(cond, conds[k], json_integer(0));
+	json_object_set_new(json_object_get(rs->body, "sites"), "by_condition", cond);
+	if (store_watch_conditions(rq->st, f.scope_org, f.scope_province, put_count, cond, &e) != 0)
+		goto fail;
+
 	if (p->role & ROLES_CERT) {
 		struct store_feed_stats fs;
 		if (store_feed_stats(rq->st, now / DAY_MS * DAY_MS, now - 30 * DAY_MS, &fs, &e) != 0)

@@ -530,6 +530,12 @@ int store_watch_mark_missed(struct store *st, int64_t id, int64_t now_ms, struct
 ** or all. */
 int store_watch_counts(struct store *st, int64_t org, const char *province, int64_t counts[5],
 		       struct perr *err);
+/* The same sites by condition: ok, changed, defaced, dns_changed, down,
+** learning (an open detection by its kind, else the last check's verdict);
+** fn(condition, count). */
+typedef int (*store_watch_condition_fn)(void *ud, const char *condition, int64_t count);
+int store_watch_conditions(struct store *st, int64_t org, const char *province,
+			   store_watch_condition_fn fn, void *ud, struct perr *err);
 
 struct store_watch_check {
 	int64_t id, site_id, ts_ms;

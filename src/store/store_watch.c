@@ -281,6 +281,46 @@ int store_watch_counts(struct store *st, int64_t org, const char *province, int6
 	return r;
 }
 
+int store_watch_conditions(struct store *st, int64_t org, const char *province,
+			   store_watch_condition_fn fn, void *ud, struct perr *err)
+{
+	/* what an analyst calls a site's condition: an open detection by its
+	** kind (a DNS answer outside the organisation, an outage, a certificate
+	** replaced, or the page itself: defaced, injected, redirected), else
+	** the last check's verdict (changed: a difference below the alert
+	** score) */
+	sqlite3_stmt *s = sq_prep(st,
+		"SELECT CASE "
+		"WHEN w.state = 'alert' AND w.alert_kind = 'dns-hijack' THEN 'dns_changed' "
+		"WHEN w.state = 'alert' AND w.alert_kind = 'outage' THEN 'down' "
+		"WHEN w.state = 'alert' AND w.alert_kind = 'certificate-change' THEN 'changed' "
+		"WHEN w.state = 'alert' THEN 'defaced' "
+		"WHEN w.state = 'down' THEN 'down' "
+		"WHEN w.state = 'learning' THEN 'learning' "
+		"WHEN (SELECT c.outcome FROM watch_check c WHERE c.site_id = w.id "
+		"      ORDER BY c.ts_ms DESC LIMIT 1) = 'changed' THEN 'changed' "
+		"ELSE 'ok' END, count(*) "
+		"FROM watch_site w JOIN org o ON o.id = w.org_id WHERE w.enabled = 1 "
+		"AND (?1 = 0 OR w.org_id = ?1) AND (?2 IS NULL OR o.province = ?2) "
+		"GROUP BY 1 ORDER BY 1", err);
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, org);
+	if (province)
+		sqlite3_bind_text(s, 2, province, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(s, 2);
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const unsigned char *k = sqlite3_column_text(s, 0);
+		if (fn(ud, k ? (const char *)k : "", sqlite3_column_int64(s, 1)) != 0)
+			break;
+	}
+	int r = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : sq_db_fail(st, err, "watch sites");
+	sq_done(st, s);
+	return r;
+}
+
 /* ------------------------------------------------------------------ checks */
 
 int store_watch_check_insert(struct store *st, struct store_watch_check *c, struct perr *err)

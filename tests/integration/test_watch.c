@@ -401,6 +401,29 @@ static void restored_sites_recover(void **state)
 	}
 }
 
+/* Sites in one condition on the dashboard (GET /api/v1/stats, as an
+** admin, through a server started for the question). */
+static int64_t condition_count(const char *cond)
+{
+	static char *tok;
+	if (!tok) {
+		h_user_add(W.data, "dash", "admin", 0, NULL, "watch-password-1");
+		tok = h_token_add(W.data, "dash", NULL);
+	}
+	struct h_cred c = { tok, NULL, NULL };
+	struct h_server srv;
+	h_server_start(&srv, W.data, W.envp);
+	struct h_resp r;
+	h_http(&srv, &r, "GET", "/api/v1/stats", &c, NULL);
+	H_STATUS(&r, 200);
+	json_t *bc = json_object_get(json_object_get(r.json, "sites"), "by_condition");
+	assert_non_null(bc);
+	int64_t n = json_integer_value(json_object_get(bc, cond));
+	h_resp_free(&r);
+	h_server_stop(&srv);
+	return n;
+}
+
 /* An address outside the organisation's networks is a DNS hijack. */
 static void dns_hijack(void **state)
 {
@@ -417,6 +440,8 @@ static void dns_hijack(void **state)
 	assert_string_equal(json_string_value(json_object_get(in, "severity")), "high");
 	json_decref(in);
 	json_decref(s);
+	/* the dashboard names the condition */
+	assert_int_equal(condition_count("dns_changed"), 1);
 	json_t *c = newest_check(W.site[6]);
 	char *dc = json_dumps(json_object_get(json_object_get(c, "detail"), "dns_changes"), 0);
 	H_CONTAINS(dc, "10.66.0.1");
@@ -429,6 +454,7 @@ static void dns_hijack(void **state)
 	char *st = site_state(W.site[6]);
 	assert_string_equal(st, "ok");
 	free(st);
+	assert_int_equal(condition_count("dns_changed"), 0);
 }
 
 /* A certificate from another issuer with another key, outside any renewal

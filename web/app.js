@@ -19,6 +19,8 @@ const STATUSES = ['new', 'triaged', 'in_progress', 'contained', 'recovered', 'cl
                   'duplicate'];
 const OPEN = ['new', 'triaged', 'in_progress', 'contained', 'recovered'];
 const SITE_STATES = ['learning', 'ok', 'alert', 'down'];
+// GET /api/v1/stats sites.by_condition
+const CONDITIONS = ['ok', 'changed', 'defaced', 'dns_changed', 'down', 'learning'];
 // legal moves (docs/openapi.yaml, transitionIncident)
 const MOVES = {
   new: ['triaged', 'in_progress', 'rejected'],
@@ -58,8 +60,15 @@ function dashboardFromStats(view, stats) {
   const provinces = Object.entries(prov).sort((x, y) => y[1] - x[1]).slice(0, 15);
   const provChart = provinces.length ? barChart(t('dash.openByProvince'), provinces.map(([p, n]) => ({
     label: p || t('common.none'), value: n, display: String(n) }))) : h('p', { class: 'empty' }, t('common.empty'));
-  const siteChart = barChart(t('dash.sitesByState'), SITE_STATES.map(s => ({
-    label: t(`state.${s}`), value: sites[s] || 0, display: String(sites[s] || 0), cls: `state-${s}` })));
+  // the sites by condition (a newer server's sites.by_condition), else by state
+  const cond = stats.sites && stats.sites.by_condition;
+  const siteTitle = t(cond ? 'dash.sitesByCondition' : 'dash.sitesByState');
+  const siteChart = cond
+    ? barChart(siteTitle, CONDITIONS.map(c => ({ label: t(`condition.${c}`), value: cond[c] || 0,
+        display: String(cond[c] || 0), cls: `condition-${c}` })))
+    : barChart(siteTitle, SITE_STATES.map(s => ({
+        label: t(`state.${s}`), value: sites[s] || 0, display: String(sites[s] || 0),
+        cls: `state-${s}` })));
   const days = Array.isArray(inc.opened_per_day) ? inc.opened_per_day : [];
   const perDay = columnChart(t('dash.openedPerDay'), days.map(d => ({
     label: formatDay(d.day), value: d.count || 0 })));
@@ -86,7 +95,8 @@ function dashboardFromStats(view, stats) {
       h('section', { class: 'card' }, h('h2', {}, t('dash.openBySeverity')), sevChart),
       h('section', { class: 'card' }, h('h2', {}, t('dash.openByStatusOnly')), statusChart),
       h('section', { class: 'card' }, h('h2', {}, t('dash.openByProvince')), provChart),
-      h('section', { class: 'card' }, h('h2', {}, t('dash.sitesByState')), siteChart)),
+      h('section', { class: 'card', id: cond ? 'sites-by-condition' : 'sites-by-state' },
+        h('h2', {}, siteTitle), siteChart)),
     h('section', { class: 'card', id: 'per-day' }, h('h2', {}, t('dash.openedPerDay')),
       days.length ? perDay : h('p', { class: 'empty' }, t('common.empty'))));
 }
@@ -139,15 +149,75 @@ async function dashboardByCounting(view) {
 
 /* ---------------------------------------------------------------- incidents */
 
+// the list's filters as kept in the hash (a bookmark): the API's query
+// parameters, the date range as days (YYYY-MM-DD, the reader's time zone)
+const ID_FILTERS = ['org_id', 'assignee', 'team'];
+const TEXT_FILTERS = ['province', 'class'];
+const DAY_FILTERS = ['created_from', 'created_to', 'updated_from', 'updated_to'];
+const SOURCES = ['monitor', 'feed', 'flow', 'report', 'manual'];
+const isDay = v => /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(new Date(`${v}T00:00:00`).getTime());
+
+function incidentFilters(query) {
+  const f = { status: query.get('status') || '', severity: query.get('severity') || '',
+              q: query.get('q') || '',
+              overdue: query.get('overdue') === 'true' ? 'true' : '',
+              // the API sorts by last update only: newest (default) or oldest first
+              order: query.get('order') === 'oldest' ? 'oldest' : '' };
+  for (const k of ID_FILTERS) f[k] = /^\d+$/.test(query.get(k) || '') ? query.get(k) : '';
+  for (const k of TEXT_FILTERS) f[k] = (query.get(k) || '').trim();
+  f.source = SOURCES.includes(query.get('source')) ? query.get('source') : '';
+  for (const k of DAY_FILTERS) f[k] = isDay(query.get(k) || '') ? query.get(k) : '';
+  return f;
+}
+
+// the hash's days as the API's ISO 8601 times: "from" the start of the day,
+// "to" its last second, in the reader's time zone
+function apiFilters(f) {
+  const out = { ...f };
+  const iso = d => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  for (const k of DAY_FILTERS) {
+    if (!f[k]) continue;
+    const d = new Date(`${f[k]}T00:00:00`);
+    if (k.endsWith('_to')) { d.setDate(d.getDate() + 1); d.setSeconds(d.getSeconds() - 1); }
+    out[k] = iso(d);
+  }
+  return out;
+}
+
 async function viewIncidents(view, query) {
-  const filters = { status: query.get('status') || '', severity: query.get('severity') || '',
-                    q: query.get('q') || '', org_id: query.get('org_id') || '',
-                    overdue: query.get('overdue') === 'true' ? 'true' : '',
-                    // the API sorts by last update only: newest (default) or oldest first
-                    order: query.get('order') === 'oldest' ? 'oldest' : '' };
+  const filters = incidentFilters(query);
   const cursor = query.get('cursor') || '';
   const statusValues = ['open', ...STATUSES];
-  const form = h('form', { class: 'filters card', role: 'search' },
+  const who = isStaff() ? await people() : { users: [], teams: [] };
+  const idSelect = (name, items, labelOf) => {
+    const cur = filters[name];
+    const list = [...items];
+    if (cur && !list.some(x => String(x.id) === cur)) list.push({ id: Number(cur), missing: true });
+    return h('select', { name }, h('option', { value: '' }, t('common.all')),
+      list.map(x => h('option', { value: x.id, selected: String(x.id) === cur }, labelOf(x))));
+  };
+  const dayInput = name => h('input', { name, type: 'date', value: filters[name], class: 'day' });
+  const more = h('details', { class: 'more-filters', id: 'more-filters',
+    open: [...TEXT_FILTERS, 'source', 'assignee', 'team', ...DAY_FILTERS].some(k => filters[k]) },
+    h('summary', {}, t('inc.moreFilters')),
+    h('div', { class: 'filters' },
+      labelled('inc.province', h('input', { name: 'province', value: filters.province,
+                                            maxlength: 63, dir: 'auto' })),
+      labelled('inc.class', h('input', { name: 'class', value: filters.class, maxlength: 47,
+                                         dir: 'ltr', placeholder: t('inc.classHint') })),
+      labelled('inc.source', select('source', SOURCES, filters.source, v => t(`source.${v}`), true)),
+      isStaff() ? [
+        labelled('inc.assignee', idSelect('assignee', who.users, u => u.missing
+          ? t('common.user', { id: num(u.id) }) : u.id === me.id ? t('inc.meSuffix', { login: u.login })
+          : u.login)),
+        labelled('inc.team', idSelect('team', who.teams, tm => tm.missing
+          ? t('inc.teamNumber', { id: num(tm.id) }) : tm.name)),
+      ] : null),
+    h('fieldset', { class: 'filters dates' }, h('legend', {}, t('inc.createdRange')),
+      labelled('inc.from', dayInput('created_from')), labelled('inc.to', dayInput('created_to'))),
+    h('fieldset', { class: 'filters dates' }, h('legend', {}, t('inc.updatedRange')),
+      labelled('inc.from', dayInput('updated_from')), labelled('inc.to', dayInput('updated_to'))));
+  const form = h('form', { class: 'filters card incident-filters', role: 'search' },
     labelled('inc.status', select('status', statusValues,
       filters.status === OPEN.join(',') ? 'open' : filters.status, v => t(`status.${v}`), true)),
     labelled('inc.severity', select('severity', SEVERITIES, filters.severity,
@@ -156,15 +226,19 @@ async function viewIncidents(view, query) {
                                         placeholder: t('inc.searchHint'), maxlength: 500 })),
     labelled('inc.sort', select('order', ['newest', 'oldest'], filters.order || 'newest',
       v => t(`inc.order.${v}`))),
-    h('button', { type: 'submit' }, t('common.filter')));
+    h('button', { type: 'submit' }, t('common.filter')),
+    h('a', { href: '#/incidents', class: 'button quiet', id: 'clear-filters' }, t('inc.clearFilters')),
+    more);
   form.addEventListener('submit', ev => {
     ev.preventDefault();
     const f = new FormData(form);
-    const status = f.get('status') === 'open' ? OPEN.join(',') : f.get('status');
-    location.hash = hashFor('/incidents', { status, severity: f.get('severity'),
-                                            q: f.get('q').trim(), org_id: filters.org_id,
-                                            overdue: filters.overdue,
-                                            order: f.get('order') === 'oldest' ? 'oldest' : '' });
+    const get = k => String(f.get(k) || '').trim();
+    const status = get('status') === 'open' ? OPEN.join(',') : get('status');
+    const next = { status, severity: get('severity'), q: get('q'), org_id: filters.org_id,
+                   overdue: filters.overdue, order: get('order') === 'oldest' ? 'oldest' : '' };
+    for (const k of [...TEXT_FILTERS, 'source', ...DAY_FILTERS]) next[k] = get(k);
+    for (const k of ['assignee', 'team']) next[k] = isStaff() ? get(k) : filters[k];
+    location.hash = hashFor('/incidents', next);
   });
   view.append(h('h1', {}, t('inc.title')), form);
   // filters set by links (an organisation's page, the dashboard's SLA count)
@@ -173,15 +247,14 @@ async function viewIncidents(view, query) {
   if (filters.overdue) narrowed.push(t('inc.onlyOverdue'));
   if (narrowed.length)
     view.append(h('p', { class: 'narrowed' }, narrowed.join(' · '), ' ',
-      h('a', { href: hashFor('/incidents', { status: filters.status, severity: filters.severity,
-                                             q: filters.q, order: filters.order }) },
+      h('a', { href: hashFor('/incidents', { ...filters, org_id: '', overdue: '' }) },
         t('inc.clearNarrow'))));
   if (!isStaff() && me.org)
     view.append(h('p', {}, h('a', { href: '#/report', class: 'button', id: 'report-link' },
                              t('report.title'))));
 
   const page = await api('GET', withQuery('/api/v1/incidents',
-    { ...filters, cursor, limit: PAGE }));
+    { ...apiFilters(filters), cursor, limit: PAGE }));
   const rows = page.items.map(inc => h('tr', { class: `sev-row-${inc.severity}` },
     h('td', { class: 'num' }, h('a', { href: `#/incidents/${inc.id}` },
       t('inc.number', { id: num(inc.id) }))),
@@ -271,7 +344,7 @@ async function viewIncident(view, id, host = view) {
         inc.summary ? h('p', { class: 'summary', dir: 'auto' }, inc.summary) : null),
       isStaff() ? actions(inc, status, reload, who) : null),
     status);
-  if (isStaff()) view.append(linksCard(inc, reload, incLink));
+  if (isStaff()) view.append(editCard(inc, reload), linksCard(inc, reload, incLink));
 
   // the timeline: messages and state changes, oldest first
   const events = [
@@ -449,6 +522,40 @@ function actions(inc, status, reload, who) {
   });
   box.append(h('h3', {}, t('inc.assignTitle')), form, out);
   return box;
+}
+
+// edit the title, summary, severity and TLP (CERT staff): PATCH with the
+// fields that changed only (absent ones keep their value)
+const TLPS = ['CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED'];
+function editCard(inc, reload) {
+  const title = h('input', { name: 'title', value: inc.title, maxlength: 255, dir: 'auto' });
+  const summary = h('textarea', { name: 'summary', rows: 4, maxlength: 4095, dir: 'auto' });
+  summary.value = inc.summary || '';
+  const severity = select('severity', SEVERITIES, inc.severity, v => t(`severity.${v}`));
+  const tlp = select('tlp', TLPS, inc.tlp, v => `TLP:${v}`);
+  const out = formStatus();
+  const form = h('form', { id: 'edit-form' },
+    h('div', { class: 'filters' }, labelled('inc.editTitle', title)),
+    h('label', {}, h('span', {}, t('inc.editSummary')), ' ', summary),
+    h('div', { class: 'filters' }, labelled('inc.editSeverity', severity),
+      labelled('inc.editTlp', tlp), h('button', { type: 'submit' }, t('inc.editSave'))));
+  // the server is the judge (its message is shown at the field it names)
+  form.noValidate = true;
+  onSubmit(form, out, async () => {
+    const body = {};
+    if (title.value.trim() !== inc.title) body.title = title.value.trim();
+    if (summary.value !== (inc.summary || '')) body.summary = summary.value;
+    if (severity.value !== inc.severity) body.severity = severity.value;
+    if (tlp.value !== inc.tlp) body.tlp = tlp.value;
+    if (!Object.keys(body).length) {
+      out.textContent = t('inc.editNothing');
+      return;
+    }
+    await api('PATCH', `/api/v1/incidents/${inc.id}`, body);
+    await reload(t('inc.edited'));
+  });
+  return h('details', { class: 'card edit-incident', id: 'edit-incident' },
+    h('summary', {}, h('h2', { class: 'inline' }, t('inc.edit'))), form, out);
 }
 
 // related incidents: the links, "relate to" and "merge into"
@@ -731,7 +838,9 @@ document.getElementById('login-form').addEventListener('submit', async ev => {
     ev.target.reset();
     showApp(await api('GET', '/api/v1/session'));
   } catch (e) {
-    err.textContent = t('error.prefix', { msg: e.message });
+    // a refused login is a 401: "wrong login or password"
+    if (e.status === 401 && !e.field) e.field = 'login';
+    err.replaceChildren(...errorBox(e).childNodes);
   }
 });
 

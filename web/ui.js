@@ -1,6 +1,6 @@
 // Shared by the pages: the signed-in person, DOM helpers, routing helpers.
 import { withQuery } from './api.js';
-import { t } from './i18n.js';
+import { t, hasKey } from './i18n.js';
 import { num, timeEl } from './format.js';
 
 export const STAFF = ['admin', 'analyst', 'provincial', 'responder'];
@@ -38,9 +38,29 @@ export function table(columns, rows, empty) {
       h('tbody', {}, rows)));
 }
 
+// The message of a failure in the reader's language, from the catalogue,
+// chosen by the problem's status and "field" (RFC 9457): problem.400.lang,
+// else problem.400.field ("the value of {field}"), else problem.400; a
+// failure without a status (the network) is problem.network.
+export function problemMessage(e) {
+  const status = e && e.status;
+  if (!status) return t('problem.network');
+  const field = e.field ? String(e.field) : '';
+  if (field && hasKey(`problem.${status}.${field}`)) return t(`problem.${status}.${field}`);
+  if (field && status === 400) return t('problem.400.field', { field });
+  if (hasKey(`problem.${status}`)) return t(`problem.${status}`);
+  return t('problem.other', { status });
+}
+
+// A failure: the catalogue's message, and under it the server's own
+// (English) detail as secondary text. Never the raw body.
 export function errorBox(e) {
+  const main = problemMessage(e);
+  const detail = e && e.status && e.message && typeof e.message === 'string' ? e.message : '';
   return h('p', { class: 'error', role: 'alert' },
-           e.status === 403 ? t('error.forbidden') : t('error.prefix', { msg: e.message }));
+    h('span', { class: 'problem-message' }, main),
+    detail && detail !== main ? [' ', h('span', { class: 'problem-detail', lang: 'en', dir: 'auto' },
+                                        detail)] : null);
 }
 
 export function select(name, values, current, labelOf, withAll) {

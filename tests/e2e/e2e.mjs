@@ -706,12 +706,124 @@ try {
     assert((await a.textContent('#view .field-team')).trim() === 'Tehran rapid response', 'team lost');
   });
 
+  // today and yesterday as days in the browser's time zone (Asia/Tehran)
+  const days = () => a.evaluate(() => {
+    const day = d => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+    const now = new Date(), y = new Date(now);
+    y.setDate(y.getDate() - 1);
+    return { today: day(now), yesterday: day(y) };
+  });
+
+  await check('incident list: province, source, date range and assignee filters, kept in the URL', async () => {
+    const { today, yesterday } = await days();
+    await go(a, '#/incidents');
+    assert(await a.getAttribute('#more-filters', 'open') === null, 'more filters open with none set');
+    await a.click('#more-filters > summary');
+    await a.fill('#view input[name=province]', 'Tehran');
+    await a.fill('#view input[name=created_from]', today);
+    await a.fill('#view input[name=created_to]', today);
+    await a.selectOption('#view select[name=assignee]', { label: 'alice (me)' });
+    await a.click('#view form.filters > button[type=submit]');
+    await a.waitForFunction(() => /province=Tehran.*assignee=\d/.test(
+      document.getElementById('view').dataset.route || ''));
+    const hash = await a.evaluate(() => location.hash);
+    assert(hash.includes(`created_from=${today}`) && hash.includes(`created_to=${today}`), hash);
+    assert((await listedIds(a)).join() === String(incidentId), `listed ${(await listedIds(a)).join()}`);
+    await shot(a, '36-incidents-filtered');
+    // the bookmark: the same address draws the same list and the filled-in form
+    await go(a, hash);
+    assert((await listedIds(a)).join() === String(incidentId), 'the bookmark lists otherwise');
+    assert(await a.getAttribute('#more-filters', 'open') !== null, 'more filters closed');
+    assert(await a.inputValue('#view input[name=province]') === 'Tehran', 'province not kept');
+    assert(await a.inputValue('#view input[name=created_from]') === today, 'date not kept');
+    // the other province, and a range that ends yesterday, list nothing of org 1
+    await go(a, '#/incidents?province=Fars');
+    const fars = await listedIds(a);
+    assert(fars.length === 50 && !fars.includes(incidentId), `Fars lists ${fars.length}`);
+    await go(a, `#/incidents?created_to=${yesterday}`);
+    assert(await a.isVisible('#view .empty'), 'incidents opened before yesterday');
+    await go(a, `#/incidents?updated_from=${today}&source=manual`);
+    assert(!(await a.isVisible('#view .error')), 'the API refused the source or the date');
+    assert(await a.inputValue('#view select[name=source]') === 'manual', 'source not kept');
+    await go(a, '#/incidents?team=999');
+    assert(await a.isVisible('#view .empty'), 'incidents of an unknown team');
+    assert((await a.textContent('#view select[name=team]')).includes('team 999'), 'unknown team not shown');
+  });
+
+  await check('incident page: staff edit the title, summary, severity and TLP', async () => {
+    await go(a, incidentHash);
+    await a.click('#edit-incident > summary');
+    await a.fill('#edit-form input[name=title]', `${TITLE} (edited)`);
+    await a.fill('#edit-form textarea[name=summary]', `page replaced: "hacked by e2e" ${stamp}`);
+    await a.selectOption('#edit-form select[name=severity]', 'critical');
+    await a.selectOption('#edit-form select[name=tlp]', 'AMBER');
+    await a.click('#edit-form button[type=submit]');
+    await a.waitForFunction(t => document.querySelector('#view h1')?.textContent.includes(t),
+                            `${TITLE} (edited)`);
+    assert((await a.textContent('#view .tlp')).trim() === 'TLP:AMBER', 'TLP');
+    assert(await a.isVisible('#view .facts .badge.severity-critical'), 'severity');
+    assert((await a.textContent('#view p.summary')).includes(stamp), 'summary');
+    await shot(a, '37-incident-edited');
+    // back as it was, for the checks after these
+    await a.click('#edit-incident > summary');
+    await a.fill('#edit-form input[name=title]', TITLE);
+    await a.selectOption('#edit-form select[name=severity]', 'high');
+    await a.click('#edit-form button[type=submit]');
+    await a.waitForFunction(t => document.querySelector('#view h1 bdi')?.textContent === t, TITLE);
+    assert(await a.isVisible('#view .facts .badge.severity-high'), 'severity not restored');
+  });
+
+  await check('a constituent is not offered the edit form', async () => {
+    await go(b, incidentHash);
+    assert(!(await b.$('#edit-form')), 'edit form shown to a constituent');
+  });
+
+  await check("Persian: the server's refusal in the catalogue's words, its detail secondary", async () => {
+    await go(a, incidentHash);
+    await a.selectOption('#lang', 'fa');
+    await a.waitForFunction(() => document.documentElement.dir === 'rtl');
+    await rendered(a, incidentHash);
+    try {
+      // an empty title: 400 with field "title"
+      await a.click('#edit-incident > summary');
+      await a.fill('#edit-form input[name=title]', '');
+      await a.click('#edit-form button[type=submit]');
+      const err = formError(a, '#edit-form');
+      await err.waitFor();
+      const main = (await err.locator('.problem-message').textContent()).trim();
+      const detail = (await err.locator('.problem-detail').textContent()).trim();
+      assert(/[\u0600-\u06FF]/.test(main) && main.includes('عنوان'), `message ${main}`);
+      assert(/^[\x20-\x7e]+$/.test(detail) && !detail.startsWith('{'), `detail ${detail}`);
+      assert(await a.getAttribute('#edit-form input[name=title]', 'aria-invalid') === 'true', 'not marked');
+      await shot(a, '38-problem-fa');
+      // a missing incident (a 404, or a 400 at its field): Persian too, never JSON
+      await a.fill('#link-form input[name=incident]', '999999');
+      await a.click('#link-form button[type=submit]');
+      const err2 = formError(a, '#link-form');
+      await err2.waitFor();
+      const text = await err2.textContent();
+      assert(/[\u0600-\u06FF]/.test(text) && !text.includes('{"'), `link refusal ${text}`);
+    } finally {
+      await a.selectOption('#lang', 'en');
+      await a.waitForFunction(() => document.documentElement.dir === 'ltr');
+    }
+  });
+
   await check('dashboard: the 30-day chart and SLA count (when the server has /api/v1/stats)', async () => {
     await go(r, '#/dashboard');
     const hasStats = await r.evaluate(async () => (await fetch('/api/v1/stats')).status === 200);
     if (hasStats) {
       assert(await r.isVisible('#view #per-day svg.chart'), 'no 30-day chart');
       assert(await r.isVisible('#kpi-overdue'), 'no SLA count');
+      const stats = await r.evaluate(async () => (await fetch('/api/v1/stats')).json());
+      if (stats.sites && stats.sites.by_condition) {
+        assert(await r.isVisible('#sites-by-condition svg.chart'), 'no chart of the sites by condition');
+        const labels = await r.$$eval('#sites-by-condition svg.chart .label', ls => ls.map(l => l.textContent));
+        assert(labels.includes('DNS changed') && labels.includes('defaced'), `labels ${labels.join(', ')}`);
+        console.log('     sites by condition charted');
+      } else {
+        assert(await r.isVisible('#sites-by-state svg.chart'), 'no chart of the sites by state');
+      }
     } else {
       assert(await r.isVisible('#view svg.chart'), 'no chart at all');
     }

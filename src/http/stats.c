@@ -101,6 +101,41 @@ int h_stats(struct http_req *rq, struct http_resp *rs)
 	json_decref(days.map);
 	json_object_set_new(inc, "opened_per_day", per_day);
 
+	/* detections: the same, of incidents a detector opened (website
+	** monitor, report feeds, flow), not people */
+	static const char *const detectors[] = { "monitor", "feed", "flow" };
+	struct days det = { json_object() };
+	for (size_t k = 0; k < 3; k++) {
+		struct days one = { json_object() };
+		d.source = detectors[k];
+		if (store_incident_group_count(rq->st, &d, STORE_GROUP_DAY, put_day, &one, &e)) {
+			json_decref(one.map);
+			json_decref(det.map);
+			goto fail;
+		}
+		const char *key;
+		json_t *v;
+		json_object_foreach(one.map, key, v)
+			json_object_set_new(det.map, key,
+					    json_integer(json_integer_value(json_object_get(det.map, key)) +
+							 json_integer_value(v)));
+		json_decref(one.map);
+	}
+	json_t *det_day = json_array();
+	int64_t today = 0;
+	for (int i = 0; i < 30; i++) {
+		char iso[32];
+		core_iso8601(first + i * DAY_MS, iso, sizeof(iso));
+		iso[10] = '\0';
+		int64_t n = json_integer_value(json_object_get(det.map, iso));
+		json_array_append_new(det_day, json_pack("{ss sI}", "day", iso, "count", (json_int_t)n));
+		if (i == 29)
+			today = n;
+	}
+	json_decref(det.map);
+	json_object_set_new(inc, "detections_per_day", det_day);
+	json_object_set_new(inc, "detections_today", json_integer(today));
+
 	/* watched sites by state, within the same scope (a responder sees
 	** what the sites list shows them: all) */
 	int64_t wc[5];

@@ -414,6 +414,32 @@ static void test_watched_dir_and_upload(void **state)
 	h_expect_status(&r, 200, __FILE__, __LINE__);
 	h_expect_contains(r.body, "\"source\":\"dir\"", __FILE__, __LINE__);
 	h_resp_free(&r);
+
+	/* the dashboard counts what the feeds detected today: two infected
+	** hosts of the Ministry seen by a sinkhole this morning (UTC) */
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	char day[16];
+	strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+	char *sink = h_fmt("timestamp,protocol,src_ip,src_port,src_asn,infection\n"
+			   "%s 00:00:01,tcp,10.20.99.1,49152,58224,andromeda\n"
+			   "%s 00:00:02,tcp,10.20.99.2,49153,58224,necurs\n", day, day);
+	char *sf = h_write_file(dir, "today-event4_sinkhole.csv", sink);
+	struct h_proc hp;
+	h_cli(&hp, dir, NULL, "import", "report", "--type", "event4_sinkhole", sf, NULL);
+	assert_int_equal(hp.status, 0);
+	h_proc_free(&hp);
+	h_http(&s, &r, "GET", "/api/v1/stats", &admin, NULL);
+	h_expect_status(&r, 200, __FILE__, __LINE__);
+	json_t *inc = json_object_get(r.json, "incidents");
+	assert_true(json_integer_value(json_object_get(inc, "detections_today")) >= 2);
+	json_t *dd = json_object_get(inc, "detections_per_day");
+	assert_int_equal(json_array_size(dd), 30);
+	assert_string_equal(h_jstr(json_array_get(dd, 29), "day"), day);
+	h_resp_free(&r);
+	free(sink);
+	free(sf);
 	h_server_stop(&s);
 	free(ren);
 	free(rep);

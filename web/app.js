@@ -8,7 +8,7 @@
 import { api, upload, setCsrf, withQuery } from './api.js';
 import { t, getLang, getCalendar, setLang, setCalendar, applyDocumentLanguage, LANGS,
          CALENDARS } from './i18n.js';
-import { num, timeEl, formatDay } from './format.js';
+import { num, timeEl, formatDay, parseJalaliDay } from './format.js';
 import { barChart, columnChart } from './chart.js';
 import { h, badge, table, errorBox, select, labelled, parseHash, hashFor, trails, pager, bytes,
          gradeBadge, session, isStaff, onSubmit, formStatus, STAFF, FEEDS_ROLES } from './ui.js';
@@ -73,6 +73,13 @@ function dashboardFromStats(view, stats) {
   const perDay = columnChart(t('dash.openedPerDay'), days.map(d => ({
     label: formatDay(d.day), value: d.count || 0 })));
   const total = days.reduce((a, d) => a + (d.count || 0), 0);
+  // a newer server: the incidents a detector opened (the website monitor,
+  // the report feeds, flow detection), not people, per day
+  const det = Array.isArray(inc.detections_per_day) ? inc.detections_per_day : null;
+  const detChart = det && det.length ? columnChart(t('dash.detectionsPerDay'), det.map(d => ({
+    label: formatDay(d.day), value: d.count || 0 }))) : null;
+  const detToday = det ? (typeof inc.detections_today === 'number' ? inc.detections_today
+    : det.length ? det[det.length - 1].count || 0 : 0) : null;
   const today = days.length ? days[days.length - 1].count || 0 : 0;
   const kpi = (key, value, href, id) => h('div', { class: 'kpi', id },
     h('span', { class: 'kpi-value' }, href ? h('a', { href }, num(value)) : num(value)),
@@ -86,6 +93,7 @@ function dashboardFromStats(view, stats) {
       kpi('dash.overdue', inc.overdue || 0, hashFor('/incidents', { overdue: 'true' }), 'kpi-overdue'),
       kpi('dash.openedToday', today, null, 'kpi-today'),
       kpi('dash.opened30', total, null, 'kpi-30d'),
+      det ? kpi('dash.detectionsToday', detToday, null, 'kpi-detections-today') : null,
       feeds ? [kpi('dash.filesToday', feeds.files_today || 0, '#/feeds', 'kpi-files'),
                kpi('dash.eventsToday', feeds.events_today || 0),
                kpi('dash.digests30', feeds.digests_30d || 0),
@@ -97,6 +105,9 @@ function dashboardFromStats(view, stats) {
       h('section', { class: 'card' }, h('h2', {}, t('dash.openByProvince')), provChart),
       h('section', { class: 'card', id: cond ? 'sites-by-condition' : 'sites-by-state' },
         h('h2', {}, siteTitle), siteChart)),
+    det ? h('section', { class: 'card', id: 'detections-per-day' },
+      h('h2', {}, t('dash.detectionsPerDay')),
+      detChart || h('p', { class: 'empty' }, t('common.empty'))) : null,
     h('section', { class: 'card', id: 'per-day' }, h('h2', {}, t('dash.openedPerDay')),
       days.length ? perDay : h('p', { class: 'empty' }, t('common.empty'))));
 }
@@ -196,7 +207,14 @@ async function viewIncidents(view, query) {
     return h('select', { name }, h('option', { value: '' }, t('common.all')),
       list.map(x => h('option', { value: x.id, selected: String(x.id) === cur }, labelOf(x))));
   };
-  const dayInput = name => h('input', { name, type: 'date', value: filters[name], class: 'day' });
+  // the days: the browser's (Gregorian) date picker, or in the Jalali
+  // calendar a Solar Hijri text field (the hash keeps the Gregorian day)
+  const jalali = getCalendar() === 'jalali';
+  const dayInput = name => (jalali
+    ? h('input', { name, type: 'text', value: filters[name] ? formatDay(filters[name]) : '',
+                   class: 'day jalali', dir: 'ltr', inputmode: 'numeric', maxlength: 12,
+                   autocomplete: 'off', placeholder: t('inc.jalaliHint') })
+    : h('input', { name, type: 'date', value: filters[name], class: 'day' }));
   const more = h('details', { class: 'more-filters', id: 'more-filters',
     open: [...TEXT_FILTERS, 'source', 'assignee', 'team', ...DAY_FILTERS].some(k => filters[k]) },
     h('summary', {}, t('inc.moreFilters')),
@@ -217,7 +235,8 @@ async function viewIncidents(view, query) {
       labelled('inc.from', dayInput('created_from')), labelled('inc.to', dayInput('created_to'))),
     h('fieldset', { class: 'filters dates' }, h('legend', {}, t('inc.updatedRange')),
       labelled('inc.from', dayInput('updated_from')), labelled('inc.to', dayInput('updated_to'))));
-  const form = h('form', { class: 'filters card incident-filters', role: 'search' },
+  const form = h('form', { class: 'filters card incident-filters', id: 'incident-filters',
+                           role: 'search' },
     labelled('inc.status', select('status', statusValues,
       filters.status === OPEN.join(',') ? 'open' : filters.status, v => t(`status.${v}`), true)),
     labelled('inc.severity', select('severity', SEVERITIES, filters.severity,
@@ -229,6 +248,7 @@ async function viewIncidents(view, query) {
     h('button', { type: 'submit' }, t('common.filter')),
     h('a', { href: '#/incidents', class: 'button quiet', id: 'clear-filters' }, t('inc.clearFilters')),
     more);
+  const out = formStatus();
   form.addEventListener('submit', ev => {
     ev.preventDefault();
     const f = new FormData(form);
@@ -237,10 +257,28 @@ async function viewIncidents(view, query) {
     const next = { status, severity: get('severity'), q: get('q'), org_id: filters.org_id,
                    overdue: filters.overdue, order: get('order') === 'oldest' ? 'oldest' : '' };
     for (const k of [...TEXT_FILTERS, 'source', ...DAY_FILTERS]) next[k] = get(k);
+    for (const el of form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
+    out.replaceChildren();
+    if (jalali) {
+      for (const k of DAY_FILTERS) {
+        const r = parseJalaliDay(get(k));
+        if (r.error) {
+          const ctl = form.querySelector(`[name="${k}"]`);
+          more.open = true;
+          out.replaceChildren(h('p', { class: 'error', role: 'alert' },
+            h('span', { class: 'problem-message' }, r.error)));
+          ctl.setAttribute('aria-invalid', 'true');
+          ctl.setAttribute('aria-describedby', out.id);
+          ctl.focus();
+          return;
+        }
+        next[k] = r.day;
+      }
+    }
     for (const k of ['assignee', 'team']) next[k] = isStaff() ? get(k) : filters[k];
     location.hash = hashFor('/incidents', next);
   });
-  view.append(h('h1', {}, t('inc.title')), form);
+  view.append(h('h1', {}, t('inc.title')), form, out);
   // filters set by links (an organisation's page, the dashboard's SLA count)
   const narrowed = [];
   if (filters.org_id) narrowed.push(t('inc.onlyOrg', { id: num(filters.org_id) }));

@@ -133,7 +133,8 @@ try {
     const bars = await a.$$eval('#view svg.chart rect', rs => rs.length);
     assert(bars >= 4, `${bars} bars`);
     const high = await a.$eval('#view svg.chart .sev-high .value', t => t.textContent);
-    assert(high === '1', `high severity bar says ${high}`);
+    // the defacement and org 3's sinkhole detection
+    assert(high === '2', `high severity bar says ${high}`);
     const low = await a.$eval('#view svg.chart .sev-low .value', t => t.textContent);
     assert(low === '55', `low severity bar says ${low}`);
     await shot(a, '02-dashboard');
@@ -153,7 +154,8 @@ try {
     assert(await rows() === 50, `first page has ${await rows()} rows`);
     await a.click('#view .pager a[rel=next]');
     await a.waitForFunction(() => document.getElementById('view').dataset.route?.includes('cursor='));
-    assert(await rows() === 6, `second page has ${await rows()} rows`);
+    // 55 of org 2, the defacement, and org 3's sinkhole detection
+    assert(await rows() === 7, `second page has ${await rows()} rows`);
     assert(!(await a.$('#view .pager a[rel=next]')), 'a third page');
     await a.click('#view .pager a[rel=prev]');
     await rendered(a, '#/incidents');
@@ -568,6 +570,47 @@ try {
     await b.selectOption('#calendar', 'jalali');
   });
 
+  await check('Persian: the date filters take Solar Hijri days; an impossible one is refused', async () => {
+    await go(b, '#/incidents');
+    // today and yesterday in the reader's time zone, Gregorian and (by Intl) Jalali
+    const d = await b.evaluate(() => {
+      const pad = n => String(n).padStart(2, '0');
+      const greg = x => `${x.getFullYear()}-${pad(x.getMonth() + 1)}-${pad(x.getDate())}`;
+      const jal = x => {
+        const p = Object.fromEntries(new Intl.DateTimeFormat('en-u-ca-persian-nu-latn',
+          { year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(x).map(q => [q.type, q.value]));
+        return `${parseInt(p.year, 10)}/${p.month}/${p.day}`;
+      };
+      const now = new Date(), y = new Date(now);
+      y.setDate(y.getDate() - 1);
+      return { today: greg(now), yesterday: greg(y), jToday: jal(now), jYesterday: jal(y) };
+    });
+    const fa = s => s.replace(/[0-9]/g, x => '۰۱۲۳۴۵۶۷۸۹'[x]);
+    await b.click('#more-filters > summary');
+    assert(await b.getAttribute('#view input[name=created_from]', 'type') === 'text', 'a date picker');
+    // Persian digits in one field, Latin in the other
+    await b.fill('#view input[name=created_from]', fa(d.jYesterday));
+    await b.fill('#view input[name=created_to]', d.jToday);
+    await b.click('#view form.filters > button[type=submit]');
+    await b.waitForFunction(want => (document.getElementById('view').dataset.route || '').includes(want),
+      `created_from=${d.yesterday}&created_to=${d.today}`);
+    assert((await incidentLinks(b)).includes(incidentHash), 'the incident opened today is not listed');
+    assert(await b.inputValue('#view input[name=created_to]') === fa(d.jToday),
+           `shown as ${await b.inputValue('#view input[name=created_to]')}`);
+    await shot(b, '13-incidents-fa-jalali-range');
+    // 1405 is not a leap year: Esfand has 29 days
+    const route = await b.evaluate(() => document.getElementById('view').dataset.route);
+    await b.fill('#view input[name=created_from]', '۱۴۰۵/۱۲/۳۰');
+    await b.click('#view form.filters > button[type=submit]');
+    const err = formError(b, '#incident-filters');
+    await err.waitFor();
+    const text = (await err.textContent()).trim();
+    assert(/[\u0600-\u06FF]/.test(text) && text.includes('۲۹'), `message ${text}`);
+    assert(await b.getAttribute('#view input[name=created_from]', 'aria-invalid') === 'true', 'not marked');
+    assert(await b.evaluate(() => document.getElementById('view').dataset.route) === route, 'navigated');
+    await shot(b, '14-incidents-fa-jalali-error');
+  });
+
   await check('Persian: the dashboard chart is drawn right to left', async () => {
     await go(b, '#/dashboard');
     assert(await b.isVisible('#view svg.chart'), 'no chart');
@@ -816,6 +859,18 @@ try {
       assert(await r.isVisible('#view #per-day svg.chart'), 'no 30-day chart');
       assert(await r.isVisible('#kpi-overdue'), 'no SLA count');
       const stats = await r.evaluate(async () => (await fetch('/api/v1/stats')).json());
+      if (Array.isArray(stats.incidents.detections_per_day)) {
+        // org 3's sinkhole report opened one incident today (UTC)
+        assert(await r.isVisible('#view #detections-per-day svg.chart'), 'no detections chart');
+        assert((await r.textContent('#detections-per-day h2')).trim() === 'Detections, last 30 days',
+               'detections chart title');
+        const today = (await r.textContent('#kpi-detections-today .kpi-value')).trim();
+        assert(today === String(stats.incidents.detections_today) && Number(today) >= 1,
+               `detections today ${today}, stats say ${stats.incidents.detections_today}`);
+        const cols = await r.$$eval('#detections-per-day svg.chart rect', rs => rs.length);
+        assert(cols === 30, `${cols} columns`);
+        console.log('     detections charted');
+      }
       if (stats.sites && stats.sites.by_condition) {
         assert(await r.isVisible('#sites-by-condition svg.chart'), 'no chart of the sites by condition');
         const labels = await r.$$eval('#sites-by-condition svg.chart .label', ls => ls.map(l => l.textContent));

@@ -106,7 +106,8 @@ bigsetup >"$big/setup.log" 2>&1 &
 gen=$!
 
 # the constituency: org 1 (bob) with the defacement and the site, org 2 (carol) with 55;
-# alice (analyst), root (admin); one report file with a rejected line
+# alice (analyst), root (admin); one report file with a rejected line; org 3
+# with one incident a sinkhole report opened
 P=("$PARAPET" --data "$data")
 setup() {
 	"${P[@]}" migrate &&
@@ -134,7 +135,18 @@ setup() {
 	2026-11-27 03:14:09,medium,192.0.2.77,tcp,23,,telnet,64530,IR,TEHRAN,TEHRAN,221310,,Water,"Username: "
 	2026-11-27 03:15:00,medium,not-an-address,tcp,23,,telnet,64530,IR,TEHRAN,TEHRAN,221310,,Water,"x"
 	EOF
-	"${P[@]}" import report --type scan_telnet "$data/2026-11-27-scan_telnet-e2e.csv"
+	"${P[@]}" import report --type scan_telnet "$data/2026-11-27-scan_telnet-e2e.csv" &&
+	# a sinkhole report (the column format of tests/data/feeds) with one host
+	# of a third organisation (no users): a feed-opened incident today, a
+	# detection on the dashboard, outside org 1's and org 2's lists
+	"${P[@]}" org add "Ministry of Health" --province Isfahan --sector health &&
+	"${P[@]}" asset add 3 cidr 100.64.0.0/24 &&
+	cat >"$data/2026-11-27-event4_sinkhole-e2e.csv" <<-'EOF' &&
+	timestamp,protocol,src_ip,src_port,src_asn,src_geo,src_region,src_city,src_hostname,src_naics,src_sector,device_vendor,device_type,device_model,severity,dst_ip,dst_port,dst_asn,dst_geo,dst_region,dst_city,dst_hostname,dst_naics,dst_sector,public_source,infection,family,tag,application,version,event_id,ssl_cipher,ssl_servername
+	2026-11-27 00:04:17,tcp,100.64.0.44,49732,58224,IR,ISFAHAN,ISFAHAN,pc-044.moh.example,921130,Government,,,,high,192.0.2.80,80,64500,US,CALIFORNIA,SAN FRANCISCO,sinkhole.shadowserver.example,518210,,,andromeda,gamarue,,http,,,,
+	EOF
+	"${P[@]}" import report --type event4_sinkhole "$data/2026-11-27-event4_sinkhole-e2e.csv" &&
+	[ "$(sqlite3 "$data/parapet.db" "SELECT count(*) FROM incident WHERE source = 'feed'")" -eq 1 ]
 }
 setup >"$data/setup.log" 2>&1 || { cat "$data/setup.log" >&2; die "could not create the constituency"; }
 wait "$gen" || { cat "$big/setup.log" >&2; gen=; die "could not generate $BIG incidents"; }

@@ -12,6 +12,7 @@
 ** the outbox then delivers it at least once, with a Message-ID that makes a
 ** repeat recognisable.
 */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,35 +35,61 @@ static const struct embed_file *data_file(const char *name)
 	return NULL;
 }
 
-const char *feeds_class_severity(const char *identifier, const char *type, bool *incident)
+/* data/feeds/classes.csv, parsed once: the import asks for every new
+** event of an owned host, so the file is not read again per event. */
+#define MAX_CLASSES 128
+
+struct class_rule {
+	bool by_type;   /* "type:" rather than "identifier:" */
+	char value[96];
+	char sev[16];
+	bool incident;
+};
+
+static struct class_rule class_rules[MAX_CLASSES];
+static size_t nclass_rules;
+static pthread_once_t classes_once = PTHREAD_ONCE_INIT;
+
+static void load_classes(void)
 {
-	static __thread char sev[16];
 	const struct embed_file *f = data_file("classes.csv");
-	*incident = false;
-	pstrlcpy(sev, "medium", sizeof(sev));
 	if (!f)
-		return sev;
+		return;
 	struct pstr rest = { (const char *)f->data, f->len }, line;
-	while (rest.n) {
+	while (rest.n && nclass_rules < MAX_CLASSES) {
 		if (!pstr_cut(rest, '\n', &line, &rest))
 			line = rest, rest.n = 0;
 		line = pstr_trim(line);
 		if (line.n == 0 || line.p[0] == '#')
 			continue;
 		struct pstr match, s, action, kind, value;
-		if (!pstr_cut(line, ',', &match, &line) || !pstr_cut(line, ',', &s, &action))
+		if (!pstr_cut(line, ',', &match, &line) || !pstr_cut(line, ',', &s, &action) ||
+		    !pstr_cut(match, ':', &kind, &value))
 			continue;
-		if (!pstr_cut(match, ':', &kind, &value))
+		struct class_rule *r = &class_rules[nclass_rules];
+		r->by_type = pstr_eqc(kind, "type");
+		if ((!r->by_type && !pstr_eqc(kind, "identifier")) ||
+		    pstr_copy(value, r->value, sizeof(r->value)) != 0 ||
+		    pstr_copy(s, r->sev, sizeof(r->sev)) != 0)
 			continue;
-		bool hit = (pstr_eqc(kind, "identifier") && identifier && pstr_eqc(value, identifier)) ||
-			   (pstr_eqc(kind, "type") && type && pstr_eqc(value, type));
-		if (!hit)
-			continue;
-		(void)pstr_copy(s, sev, sizeof(sev));
-		*incident = pstr_eqc(pstr_trim(action), "incident");
-		return sev;
+		r->incident = pstr_eqc(pstr_trim(action), "incident");
+		nclass_rules++;
 	}
-	return sev;
+}
+
+const char *feeds_class_severity(const char *identifier, const char *type, bool *incident)
+{
+	pthread_once(&classes_once, load_classes);
+	*incident = false;
+	for (size_t i = 0; i < nclass_rules; i++) {
+		const struct class_rule *r = &class_rules[i];
+		const char *v = r->by_type ? type : identifier;
+		if (v && strcmp(v, r->value) == 0) {
+			*incident = r->incident;
+			return r->sev;
+		}
+	}
+	return "medium";
 }
 
 /* A file name from a classification: [a-z0-9-] only, so a report cannot

@@ -549,7 +549,7 @@ static enum MHD_Result dispatch(struct http_server *s, struct MHD_Connection *c,
 	rs.status = 200;
 	rt->fn(&rq, &rs);
 	if (tx) {
-		if (rs.status < 400) {
+		if (rs.status < 400 || rs.keep_writes) {
 			if (store_commit(rq.st, &rs.err) != 0) {
 				json_decref(rs.body);
 				rs.body = NULL;

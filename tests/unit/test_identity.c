@@ -223,14 +223,16 @@ static void password_change(void **state)
 	assert_int_equal(identity_user_add(t->st, &t->cfg, "t", &s, &u, &e), 0);
 	assert_int_equal(identity_session_create(t->st, &t->cfg, &u, cookie, csrf, &e), 0);
 	assert_int_equal(identity_password_change(t->st, &t->cfg, "t", "erin", "wrong one",
-						  "a brand new passphrase", "a", &e), -1);
+						  "a brand new passphrase", "a", NULL, false, &e),
+			 -1);
 	assert_string_equal(e.field, "current");
 	assert_int_equal(identity_password_change(t->st, &t->cfg, "t", "erin",
-						  "correct horse battery", "short", "a", &e), -1);
+						  "correct horse battery", "short", "a", NULL, false,
+						  &e), -1);
 	assert_string_equal(e.field, "new");
 	assert_int_equal(identity_password_change(t->st, &t->cfg, "t", "erin",
 						  "correct horse battery",
-						  "a brand new passphrase", "a", &e), 0);
+						  "a brand new passphrase", "a", NULL, false, &e), 0);
 	/* old sessions end, the old password no longer works, the new one does */
 	assert_int_equal(identity_session_resolve(t->st, cookie, &p, &e), -1);
 	assert_int_equal(identity_login(t->st, &t->cfg, "erin", "correct horse battery", "b", &u,

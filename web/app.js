@@ -13,7 +13,7 @@ import { barChart, columnChart } from './chart.js';
 import { h, badge, table, errorBox, select, labelled, parseHash, hashFor, trails, pager, bytes,
          gradeBadge, session, isStaff, onSubmit, formStatus, STAFF, FEEDS_ROLES } from './ui.js';
 import { viewSite, viewOrg, viewFeedFile, viewReport } from './pages.js';
-import { viewAdmin } from './admin.js';
+import { viewAdmin, viewAccount } from './admin.js';
 const SEVERITIES = ['critical', 'high', 'medium', 'low'];
 const STATUSES = ['new', 'triaged', 'in_progress', 'contained', 'recovered', 'closed', 'rejected',
                   'duplicate'];
@@ -766,6 +766,7 @@ const views = {
   orgs: viewOrgs,
   report: viewReport,
   admin: viewAdmin,
+  account: viewAccount,
 };
 
 let renderSeq = 0;

@@ -2,7 +2,8 @@
 // (one app; each person sees what the API returns to them). Hash routes:
 //   #/dashboard  #/incidents?status=&severity=&q=&cursor=  #/incidents/ID
 //   #/sites?state=&cursor=  #/feeds?by=&cursor=  #/orgs?offset=
-//   #/sites/ID  #/orgs/ID  #/feeds/files/ID  #/report  #/admin  (pages.js)
+//   #/sites/ID  #/orgs/ID  #/feeds/files/ID  #/report  #/admin  #/account
+//   (pages.js, admin.js)
 // Every string comes from i18n.js; dates from format.js (Gregorian or
 // Jalali). Uses only the public API, with the session cookie and CSRF token.
 import { api, upload, setCsrf, withQuery } from './api.js';

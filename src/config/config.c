@@ -48,7 +48,10 @@ static const struct key keys[] = {
 	{ "auth", "password_min", K_INT, F(password_min), "12", 8, 1024,
 	  "minimum password length, characters" },
 	{ "auth", "login_max_failures", K_INT, F(login_max_fail), "5", 1, 1000,
-	  "failed logins per account before delays start (per address: five times as many)" },
+	  "failed logins per account before it is locked (per source network, /24 or /64: "
+	  "five times as many)" },
+	{ "auth", "login_first_delay", K_INT, F(login_first_delay), "1", 1, 86400,
+	  "lock after the last allowed failure, seconds; doubled by each further failure" },
 	{ "auth", "login_max_delay", K_INT, F(login_max_delay), "900", 1, 86400,
 	  "longest delay imposed after repeated failures, seconds" },
 	{ "auth", "argon2_ops", K_INT, F(pwhash_ops), "3", 1, 100,

@@ -28,6 +28,7 @@ struct config {
 	int64_t password_min;    /* auth.password_min */
 	int64_t login_max_fail;  /* auth.login_max_failures before delay */
 	int64_t login_max_delay; /* auth.login_max_delay: seconds */
+	int64_t login_first_delay; /* auth.login_first_delay: seconds */
 	int64_t pwhash_ops;      /* auth.argon2_ops */
 	int64_t pwhash_mem;      /* auth.argon2_mem: bytes */
 	char log_level[16];      /* log.level */

@@ -126,6 +126,8 @@ struct http_resp {
 	char extra_value[80];
 	int64_t retry_after;
 	struct perr err;         /* problem when status >= 400 and body is NULL */
+	bool keep_writes;        /* commit although status >= 400: the refusal itself
+				  * is recorded (a failed log-in's counters) */
 };
 
 /* Query argument of the request, or NULL. */

@@ -193,6 +193,8 @@ static int h_login(struct http_req *rq, struct http_resp *rs)
 	json_decref(doc);
 	if (rc != 0) {
 		rs->retry_after = retry;
+		/* a failure is counted in the store: keep it despite the 401 */
+		rs->keep_writes = e.kind == PERR_AUTH || e.kind == PERR_BUSY;
 		return http_problem(rs, &e);
 	}
 	if (identity_session_create(rq->st, rq->cfg, &u, cookie, csrf, &e) != 0)
@@ -266,9 +268,11 @@ static int h_logout(struct http_req *rq, struct http_resp *rs)
 static int h_password(struct http_req *rq, struct http_resp *rs)
 {
 	const char *cur = NULL, *fresh = NULL;
+	bool revoke = true;
 	struct jfield f[] = {
 		{ "current", JF_STRING, true, 1024, 0, 0, &cur, NULL },
 		{ "new", JF_STRING, true, 1024, 0, 0, &fresh, NULL },
+		{ "revoke_tokens", JF_BOOL, false, 0, 0, 0, &revoke, NULL },
 	};
 	json_t *doc;
 	struct perr e;
@@ -276,13 +280,18 @@ static int h_password(struct http_req *rq, struct http_resp *rs)
 		perr_set(&e, PERR_FORBIDDEN, NULL, "log in to change your password");
 		return http_problem(rs, &e);
 	}
-	if (http_decode(rq->body, rq->body_len, f, 2, &doc, &e) != 0)
+	if (http_decode(rq->body, rq->body_len, f, 3, &doc, &e) != 0)
 		return http_problem(rs, &e);
+	/* this session stays; the user's others end */
 	int rc = identity_password_change(rq->st, rq->cfg, rq->actor, rq->who->login, cur, fresh,
-					  rq->client_addr, &e);
+					  rq->client_addr, rq->session_cookie, !revoke, &e);
 	json_decref(doc);
-	if (rc != 0)
+	if (rc != 0) {
+		/* a wrong current password is a failed log-in: keep its count */
+		rs->keep_writes = e.kind == PERR_BUSY ||
+				  (e.kind == PERR_FORBIDDEN && strcmp(e.field, "current") == 0);
 		return http_problem(rs, &e);
+	}
 	rs->status = 204;
 	return 0;
 }
@@ -624,6 +633,27 @@ static int h_user_create(struct http_req *rq, struct http_resp *rs)
 	return 0;
 }
 
+/* An admin disables or enables a user: {"disabled": true|false}. */
+static int h_user_update(struct http_req *rq, struct http_resp *rs)
+{
+	bool disabled = false;
+	struct jfield f[] = { { "disabled", JF_BOOL, true, 0, 0, 0, &disabled, NULL } };
+	json_t *doc;
+	struct perr e;
+	struct store_user u;
+	if (http_decode(rq->body, rq->body_len, f, 1, &doc, &e) != 0)
+		return http_problem(rs, &e);
+	json_decref(doc);
+	if (!rq->ids[0] || identity_user_set_disabled(rq->st, rq->actor, rq->who->user_id,
+						      rq->ids[0], disabled, &u, &e) != 0) {
+		if (!rq->ids[0] || e.kind == PERR_NOTFOUND)
+			perr_set(&e, PERR_NOTFOUND, NULL, "no such user");
+		return http_problem(rs, &e);
+	}
+	rs->body = user_json(&u);
+	return 0;
+}
+
 static int h_user_delete(struct http_req *rq, struct http_resp *rs)
 {
 	struct perr e;
@@ -940,6 +970,8 @@ const struct route http_routes[] = {
 	{ "GET", "/api/v1/users", h_user_list, ADMIN, SCOPE_NONE, "list users" },
 	{ "POST", "/api/v1/users", h_user_create, ADMIN, SCOPE_NONE, "create a user" },
 	{ "DELETE", "/api/v1/users/{id}", h_user_delete, ADMIN, SCOPE_NONE, "delete a user" },
+	{ "PATCH", "/api/v1/users/{id}", h_user_update, ADMIN, SCOPE_NONE,
+	  "disable or enable a user (disabling ends their sessions and tokens)" },
 	{ "GET", "/api/v1/teams", h_team_list, STAFF, SCOPE_NONE, "list teams" },
 	{ "POST", "/api/v1/teams", h_team_create, ADMIN, SCOPE_NONE, "create a team" },
 	{ "POST", "/api/v1/teams/{id}/members", h_team_add_member, ADMIN, SCOPE_NONE,

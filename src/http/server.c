@@ -549,7 +549,7 @@ static enum MHD_Result dispatch(struct http_server *s, struct MHD_Connection *c,
 	rs.status = 200;
 	rt->fn(&rq, &rs);
 	if (tx) {
-		if (rs.status < 400) {
+		if (rs.status < 400 || rs.keep_writes) {
 			if (store_commit(rq.st, &rs.err) != 0) {
 				json_decref(rs.body);
 				rs.body = NULL;
@@ -558,10 +558,11 @@ static enum MHD_Result dispatch(struct http_server *s, struct MHD_Connection *c,
 				rs.raw = NULL;
 				rs.raw_free = false;
 				rs.status = status_of(rs.err.kind);
-			} else {
+			} else if (rs.status < 400) {
 				/* any write may have revoked a token, ended a session or
 				** changed a user, role or team: resolve credentials from
-				** the store again */
+				** the store again (a refusal kept only failure counters:
+				** failed logins must not flush the cache) */
 				identity_auth_changed();
 				if (rq.assets_changed)
 					constituency_changed();

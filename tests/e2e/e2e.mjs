@@ -726,6 +726,56 @@ try {
     await shot(r, '30-admin-token-revoked');
   });
 
+  await check('admin disables a user: their session ends at once; enabled, they log in again', async () => {
+    const d = await newPage('dave');
+    await login(d, 'dave', 'responder passphrase one');
+    await go(r, '#/admin');
+    assert(!(await r.locator('#view #users tr', { hasText: 'root' }).locator('button.toggle-user').count()),
+      'the admin is offered to disable themself');
+    await r.locator('#view #users tr', { hasText: 'dave' }).locator('button.toggle-user').click();
+    await r.locator('#view .status-line', { hasText: 'User dave disabled' }).waitFor();
+    const state = r.locator('#view #users tr', { hasText: 'dave' }).locator('.user-state');
+    assert((await state.textContent()) === 'disabled', 'not shown disabled');
+    const st = await d.evaluate(async () => (await fetch('/api/v1/session')).status);
+    assert(st === 401, `the disabled user's session answers ${st}`);
+    await shot(r, '30a-admin-user-disabled');
+    await r.locator('#view #users tr', { hasText: 'dave' }).locator('button.toggle-user').click();
+    await r.locator('#view .status-line', { hasText: 'User dave enabled.' }).waitFor();
+    await login(d, 'dave', 'responder passphrase one');
+  });
+
+  await check('a user changes their password; the box, ticked by default, revokes their tokens', async () => {
+    const d = await newPage('dave-account');
+    await login(d, 'dave', 'responder passphrase one');
+    const tok = await d.evaluate(async () => {
+      const me = await (await fetch('/api/v1/session')).json();
+      const res = await fetch('/api/v1/tokens', { method: 'POST', body: JSON.stringify({ name: 'dave-script' }),
+        headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf } });
+      return (await res.json()).token;
+    });
+    const tokenStatus = () => d.evaluate(async k => (await fetch('/api/v1/session',
+      { credentials: 'omit', headers: { Authorization: `Bearer ${k}` } })).status, tok);
+    assert(await tokenStatus() === 200, 'the new token does not work');
+    await d.click('#nav a[href="#/account"]');
+    await rendered(d, '#/account');
+    assert(await d.isChecked('#password-form input[name=revoke_tokens]'), 'the box is not ticked');
+    await d.fill('#password-form input[name=current]', 'not my passphrase');
+    await d.fill('#password-form input[name=new]', 'responder passphrase two');
+    await d.click('#password-form button[type=submit]');
+    await formError(d, '#password-form').waitFor();
+    assert((await formError(d, '#password-form').textContent()).includes('The current password is wrong.'),
+      'refusal not explained');
+    await d.fill('#password-form input[name=current]', 'responder passphrase one');
+    await d.fill('#password-form input[name=new]', 'responder passphrase two');
+    await d.click('#password-form button[type=submit]');
+    await d.locator('#password-form + .form-status',
+      { hasText: 'Password changed; your API tokens are revoked.' }).waitFor();
+    assert(await tokenStatus() === 401, 'the token survived the password change');
+    const me = await d.evaluate(async () => (await fetch('/api/v1/session')).status);
+    assert(me === 200, `this session answers ${me}`);
+    await shot(d, '30b-account-password');
+  });
+
   await check('admin assigns the incident to another user and a team', async () => {
     await go(r, incidentHash);
     await r.selectOption('#assign-form select[name=user]', { label: 'dave' });

@@ -211,6 +211,23 @@ static void test_login_cookie_and_lockout(void **state)
 	H_STATUS(&r, 200);
 	h_resp_free(&r);
 	assert_int_equal(h_server_stop(&L), 0);
+
+	/* The lock is the account's, kept in the database: the other server
+	** on this data directory refuses too, until an operator's password
+	** reset lifts it. */
+	h_http(&G.srv, &r, "POST", "/api/v1/session", NULL,
+	       "{\"login\":\"analyst\",\"password\":\"" ANALYST_PW "\"}");
+	H_PROBLEM(&r, 429, NULL);
+	h_resp_free(&r);
+	struct h_proc p;
+	h_cli(&p, G.dir, ANALYST_PW "\n", "user", "passwd", "analyst", "--password-stdin",
+	      "--keep-tokens", NULL);
+	assert_int_equal(p.status, 0);
+	h_proc_free(&p);
+	h_http(&G.srv, &r, "POST", "/api/v1/session", NULL,
+	       "{\"login\":\"analyst\",\"password\":\"" ANALYST_PW "\"}");
+	H_STATUS(&r, 201);
+	h_resp_free(&r);
 }
 
 static void test_login_rejects_bad_bodies(void **state)
@@ -307,8 +324,8 @@ static void test_session_csrf_and_logout(void **state)
 	h_resp_free(&r);
 }
 
-/* Changing one's password needs the current one, ends every session of the
-** user, and the old password stops working. (Two failed attempts here: the
+/* Changing one's password needs the current one, ends the user's other
+** sessions (this one stays), and the old password stops working. (Two failed attempts here: the
 ** per-address limit of five is not reached on this server.) */
 static void test_password_change(void **state)
 {
@@ -348,7 +365,7 @@ static void test_password_change(void **state)
 	h_resp_free(&r);
 	assert_int_equal(h_audit_count(&G.srv, &G.admin), audit + 1);
 	h_http(&G.srv, &r, "GET", "/api/v1/session", &s1, NULL);
-	H_PROBLEM(&r, 401, NULL);
+	H_STATUS(&r, 200);
 	h_resp_free(&r);
 	h_http(&G.srv, &r, "GET", "/api/v1/session", &s2, NULL);
 	H_PROBLEM(&r, 401, NULL);

@@ -41,7 +41,7 @@ enum kind {
 	K_MSG_CREATE, K_OBS_LIST, K_EV_LIST, K_EV_UPLOAD, K_EV_DOWNLOAD, K_OUTBOX,
 	K_SITE_LIST, K_SITE_GET, K_SITE_PATCH, K_SITE_CHECKS, K_SITE_ACCEPT, K_SITE_POSTURE,
 	K_ORG_POSTURE, K_SITE_DNS_SET, K_SITE_DNS_DEL, K_FEED_UPLOAD, K_FEED_FILES, K_FEED_FILE,
-	K_FEED_UNOWNED, K_STATS, K_ORG_DIGESTS, K_PREFS,
+	K_FEED_UNOWNED, K_STATS, K_ORG_DIGESTS, K_PREFS, K_USER_PATCH,
 };
 
 /* Expected status per role, {own, other}: own = Org A / Tehran / the caller's
@@ -110,6 +110,10 @@ static const struct rule rules[] = {
 	  { ALL2(201), ALL2(403), ALL2(403), ALL2(403), ALL2(403), ALL2(401) } },
 	{ "DELETE", "/api/v1/users/{id}", K_USER_DELETE,
 	  { ALL2(204), ALL2(403), ALL2(403), ALL2(403), ALL2(403), ALL2(401) } },
+	/* Disabling and enabling users is admin work (own: disable, other:
+	** enable, each a fresh user). */
+	{ "PATCH", "/api/v1/users/{id}", K_USER_PATCH,
+	  { ALL2(200), ALL2(403), ALL2(403), ALL2(403), ALL2(403), ALL2(401) } },
 	{ "GET", "/api/v1/teams", K_TEAM_LIST,
 	  { ALL2(200), ALL2(200), ALL2(200), ALL2(200), ALL2(403), ALL2(401) } },
 	{ "POST", "/api/v1/teams", K_TEAM_CREATE,
@@ -464,7 +468,8 @@ static void build(const struct rule *ru, int role, bool other, enum pass pass, c
 		break;
 	case K_PASSWORD:
 		*path = h_fmt("/api/v1/session/password");
-		*body = h_fmt("{\"current\":\"" PW "\",\"new\":\"%s\"}",
+		/* tokens kept: later passes use them (revocation: test_attack_identity) */
+		*body = h_fmt("{\"current\":\"" PW "\",\"new\":\"%s\",\"revoke_tokens\":false}",
 			      other ? "short" : "another-password-2");
 		break;
 	case K_PROVINCES: *path = h_fmt("/api/v1/provinces"); break;
@@ -527,6 +532,15 @@ static void build(const struct rule *ru, int role, bool other, enum pass pass, c
 		int64_t id = admin_call("POST", "/api/v1/users", b, 201);
 		free(b);
 		*path = h_fmt("/api/v1/users/%lld", (long long)id);
+		break;
+	}
+	case K_USER_PATCH: {
+		char *b = h_fmt("{\"login\":\"patched%d\",\"role\":\"responder\",\"password\":\"" PW
+				"\"}", n);
+		int64_t id = admin_call("POST", "/api/v1/users", b, 201);
+		free(b);
+		*path = h_fmt("/api/v1/users/%lld", (long long)id);
+		*body = h_fmt("{\"disabled\":%s}", other ? "false" : "true");
 		break;
 	}
 	case K_TEAM_LIST: *path = h_fmt("/api/v1/teams"); break;
@@ -727,10 +741,10 @@ static int expected(const struct rule *ru, int role, bool other, enum pass pass)
 static void after(const struct rule *ru, int role, long status)
 {
 	if (ru->kind == K_PASSWORD && status == 204 && role != R_ANON) {
-		/* The password changed and every session of the user ended. */
+		/* The password changed and the user's other sessions ended. */
 		struct h_proc p;
 		h_cli(&p, F.dir, PW "\n", "user", "passwd", login_of[role], "--password-stdin",
-		      NULL);
+		      "--keep-tokens", NULL);
 		assert_int_equal(p.status, 0);
 		h_proc_free(&p);
 		h_login(&F.srv, login_of[role], PW, F.w[role].cookie, F.w[role].csrf);

@@ -2,25 +2,35 @@
 ** server.c — the libmicrohttpd glue: reading requests, routing,
 ** authentication, transactions, problem documents, logging, shutdown.
 **
-** Request life: MHD calls on_request() first with no body (we set up a
-** context and refuse an announced oversize body at once with 413), then with
-** body chunks (accumulated in a bounded pbuf; overflow is remembered and the
-** rest discarded), then a last time to answer. Answering is dispatch():
-** route match, credentials, route roles, route scope, then the handler, with
-** a store transaction around every unsafe method. Each worker thread owns one
-** store connection (a pthread key closes it when the thread ends).
+** Request life: MHD calls on_request() first when the request line and
+** headers are complete, before any body byte is read. That call decides all
+** that does not need the body (gate(): route, credentials, CSRF, route roles,
+** organisation scope, announced size, the memory budget) and, on refusal,
+** queues the problem at once: MHD then sends it and closes the connection
+** without reading the body, so an anonymous client cannot make us hold a
+** byte of it. Then come body chunks: held in a bounded pbuf counted against
+** http.body_budget (bytes of bodies in memory across all connections; past
+** it 503 with Retry-After), or, for file routes above BODY_FILE_MIN, written
+** to an unlinked temporary file in DATA/tmp that the handler sees mapped.
+** The last call answers: dispatch() runs the handler, with a store
+** transaction around every unsafe method. Each worker thread owns one store
+** connection (a pthread key closes it when the thread ends).
 **
 ** Shutdown: http_stop() quiesces the daemon (the listening socket closes, so
 ** new connections are refused), waits for requests in flight to finish, then
 ** stops the workers.
 */
 #include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <microhttpd.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -34,13 +44,25 @@ struct http_server {
 	const struct config *cfg;
 	char db_path[1024];
 	char blob_dir[1100];
+	char tmp_dir[1100];   /* DATA/tmp: large upload bodies while they arrive */
 	int port;
 	_Atomic int inflight;
+	_Atomic int64_t body_mem; /* bytes of http.body_budget held by requests */
 };
+
+/* File-route bodies larger than this go to DATA/tmp instead of memory. */
+#define BODY_FILE_MIN ((int64_t)1 << 20)
+/* Seconds a client is asked to wait when the body budget is spent. */
+#define BUDGET_RETRY_AFTER 5
 
 struct req_ctx {
 	struct pbuf body;
 	bool too_large;
+	bool over_budget;  /* the body outgrew the budget: rest discarded, 503 */
+	bool body_failed;  /* the temporary file could not be written: 500 */
+	int64_t reserved;  /* bytes of s->body_mem this request holds */
+	int body_fd;       /* >= 0: the body is in this unlinked file in DATA/tmp */
+	int64_t file_len;
 	struct timespec t0;
 	char rid[40];
 	/* the route, found on the first call so that the body limit can
@@ -51,6 +73,12 @@ struct req_ctx {
 	char *params[4];
 	int64_t ids[4];
 	int nparams;
+	/* credentials, resolved by gate() before the body is read */
+	struct principal who;
+	bool have;
+	const char *session_cookie; /* MHD's copy, valid for the request */
+	char actor[128];
+	char addr[64];
 };
 
 /* The largest request body a route takes: a report upload, an evidence
@@ -445,15 +473,234 @@ static void client_addr(struct MHD_Connection *c, char *out, size_t n)
 			  out, (socklen_t)n);
 }
 
+/* Send rs (the answer to the request of ctx), count and log it, free rs.
+** Returns what MHD_queue_response() returned. */
+static enum MHD_Result answer(struct MHD_Connection *c, struct req_ctx *ctx, const char *url,
+			      const char *method, struct http_resp *rs, const char *allow)
+{
+	const char *route_name = ctx->rt ? ctx->rt->pattern : "unmatched";
+	if (rs->status >= 500)
+		plog(PLOG_ERROR, "http: %s %s failed: %s", method, url, rs->err.msg);
+	enum MHD_Result ret = send_resp(c, ctx, rs, url, allow);
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double secs = (double)(t1.tv_sec - ctx->t0.tv_sec) +
+		      (double)(t1.tv_nsec - ctx->t0.tv_nsec) / 1e9;
+	metrics_observe(route_name, rs->status, secs);
+	plog(PLOG_INFO, "http: %s %s %d %.1fms addr=%s actor=%s", method, url, rs->status,
+	     secs * 1000, ctx->addr, ctx->actor[0] ? ctx->actor : "-");
+	plog_set_request_id(NULL);
+	listcache_drop();
+	json_decref(rs->body);
+	if (rs->raw_free)
+		free((void *)rs->raw);
+	if (rs->fd > 0)
+		close(rs->fd);
+	return ret;
+}
+
+/* Take n more bytes of the body budget for ctx. Returns 0, or -1 (nothing
+** taken) when that would pass http.body_budget. */
+static int budget_take(struct http_server *s, struct req_ctx *ctx, int64_t n)
+{
+	int64_t was = atomic_fetch_add(&s->body_mem, n);
+	if (was + n > s->cfg->http_body_budget) {
+		atomic_fetch_sub(&s->body_mem, n);
+		return -1;
+	}
+	ctx->reserved += n;
+	return 0;
+}
+
+static void budget_release(struct http_server *s, struct req_ctx *ctx)
+{
+	atomic_fetch_sub(&s->body_mem, ctx->reserved);
+	ctx->reserved = 0;
+}
+
+static int write_all(int fd, const void *p, size_t n)
+{
+	const char *q = p;
+	while (n) {
+		ssize_t w = write(fd, q, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		q += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Move the body of ctx to a new temporary file in DATA/tmp (created 0700),
+** with what memory holds so far. The file is unlinked at once: it vanishes
+** when closed, even if the process dies. Returns 0, or -1 (errno set). */
+static int body_to_file(struct http_server *s, struct req_ctx *ctx)
+{
+	char path[1200];
+	if (mkdir(s->tmp_dir, 0700) != 0 && errno != EEXIST)
+		return -1;
+	if (snprintf(path, sizeof(path), "%s/body-XXXXXX", s->tmp_dir) >= (int)sizeof(path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	int fd = mkostemp(path, O_CLOEXEC); /* O_EXCL, mode 0600 */
+	if (fd < 0)
+		return -1;
+	unlink(path);
+	if (ctx->body.len && write_all(fd, ctx->body.ptr, ctx->body.len) != 0) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	ctx->body_fd = fd;
+	ctx->file_len = (int64_t)ctx->body.len;
+	pbuf_free(&ctx->body);
+	budget_release(s, ctx);
+	return 0;
+}
+
+/* What can be decided on the request line and headers alone, before a body
+** byte is read: the route, credentials (and CSRF), route roles,
+** organisation scope, the announced size and the memory budget. Fills
+** ctx->who, have, actor. Returns 0 to go on, or -1 with rs holding the
+** answer (*allow set for a 405). */
+static int gate(struct http_server *s, struct MHD_Connection *c, struct req_ctx *ctx,
+		const char *method, struct http_resp *rs, const char **allow)
+{
+	const struct route *rt = ctx->rt;
+	if (!rt) {
+		if (ctx->path_known) {
+			*allow = ctx->allow;
+			perr_set(&rs->err, PERR_INVALID, NULL, "method %s not allowed here", method);
+			rs->status = 405;
+		} else {
+			perr_set(&rs->err, PERR_NOTFOUND, NULL, "no such resource");
+			rs->status = 404;
+		}
+		return -1;
+	}
+	struct http_req rq;
+	memset(&rq, 0, sizeof(rq));
+	rq.method = method;
+	rq.st = thread_store(s, &rs->err);
+	if (!rq.st) {
+		rs->status = 500;
+		return -1;
+	}
+	struct perr aerr;
+	perr_clear(&aerr);
+	if (authenticate(c, &rq, &ctx->who, &ctx->have, &aerr) != 0) {
+		/* On public routes stale credentials are ignored (a login page
+		** with an expired cookie must still log in). */
+		if (rt->roles)
+			return http_problem(rs, &aerr), -1;
+		ctx->have = false;
+	}
+	ctx->session_cookie = rq.session_cookie;
+	rq.who = ctx->have ? &ctx->who : NULL;
+	if (ctx->have)
+		identity_actor(&ctx->who, ctx->actor, sizeof(ctx->actor));
+	else
+		snprintf(ctx->actor, sizeof(ctx->actor), "anonymous@%s", ctx->addr);
+	if (rt->roles && identity_allow_route(rq.who, rt->roles, unsafe(method), &rs->err) != 0) {
+		rs->status = status_of(rs->err.kind);
+		return -1;
+	}
+	if (rt->scope == SCOPE_ORG) {
+		struct store_org o;
+		if (!ctx->ids[0]) {
+			perr_set(&rs->err, PERR_NOTFOUND, NULL, "no such organisation");
+			rs->status = 404;
+			return -1;
+		}
+		if (constituency_org_get(rq.st, rq.who, ctx->ids[0], &o, &rs->err) != 0) {
+			rs->status = status_of(rs->err.kind);
+			return -1;
+		}
+	}
+	int64_t limit = body_limit(s->cfg, rt);
+	const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+	int64_t n = 0;
+	if (cl && parse_i64(cl, 0, INT64_MAX, &n) != 0)
+		n = 0;
+	if (n > limit) {
+		perr_set(&rs->err, PERR_LIMIT, NULL, "request body is larger than %lld bytes",
+			 (long long)limit);
+		rs->status = 413;
+		return -1;
+	}
+	/* a file route never waits for memory: past the threshold, or when
+	** the budget is spent, its body goes to a file */
+	if (rt->raw_body && (n > BODY_FILE_MIN || (n > 0 && budget_take(s, ctx, n) != 0))) {
+		if (body_to_file(s, ctx) != 0) {
+			perr_set(&rs->err, PERR_INTERNAL, NULL, "cannot create a file in %s: %s",
+				 s->tmp_dir, strerror(errno));
+			rs->status = 500;
+			return -1;
+		}
+	} else if (n > 0 && budget_take(s, ctx, n) != 0) {
+		perr_set(&rs->err, PERR_BUSY, NULL,
+			 "the server holds as many request bodies as it may; try again shortly");
+		rs->status = 503;
+		rs->retry_after = BUDGET_RETRY_AFTER;
+		return -1;
+	}
+	return 0;
+}
+
+/* Take one chunk of the body: into the file, or into memory within the
+** budget (a file route's body moves to a file past BODY_FILE_MIN or when the
+** budget is spent). Past the route's limit or the budget the rest is
+** discarded and the last call answers 413 or 503. */
+static void take_chunk(struct http_server *s, struct req_ctx *ctx, const char *data, size_t n)
+{
+	if (ctx->too_large || ctx->over_budget || ctx->body_failed)
+		return;
+	int64_t limit = body_limit(s->cfg, ctx->rt);
+	int64_t have = ctx->body_fd >= 0 ? ctx->file_len : (int64_t)ctx->body.len;
+	if (have + (int64_t)n > limit) {
+		ctx->too_large = true;
+		goto drop;
+	}
+	if (ctx->body_fd < 0) {
+		int64_t extra = (int64_t)ctx->body.len + (int64_t)n - ctx->reserved;
+		bool fits = extra <= 0 || budget_take(s, ctx, extra) == 0;
+		if (ctx->rt->raw_body && (!fits || have + (int64_t)n > BODY_FILE_MIN)) {
+			if (body_to_file(s, ctx) != 0) {
+				ctx->body_failed = true;
+				goto drop;
+			}
+		} else if (!fits) {
+			ctx->over_budget = true;
+			goto drop;
+		} else {
+			if (pbuf_add(&ctx->body, data, n) != 0) {
+				ctx->too_large = true;
+				goto drop;
+			}
+			return;
+		}
+	}
+	if (write_all(ctx->body_fd, data, n) != 0) {
+		ctx->body_failed = true;
+		goto drop;
+	}
+	ctx->file_len += (int64_t)n;
+	return;
+drop:
+	pbuf_free(&ctx->body);
+	budget_release(s, ctx);
+}
+
 static enum MHD_Result dispatch(struct http_server *s, struct MHD_Connection *c,
 				struct req_ctx *ctx, const char *url, const char *method)
 {
 	struct http_req rq;
 	struct http_resp rs;
-	struct principal who;
-	char addr[64];
-	const char *allow = NULL;
-	const char *route_name = "unmatched";
+	void *map = NULL;
 	memset(&rq, 0, sizeof(rq));
 	memset(&rs, 0, sizeof(rs));
 	rq.method = method;
@@ -464,59 +711,54 @@ static enum MHD_Result dispatch(struct http_server *s, struct MHD_Connection *c,
 	rq.conn = c;
 	rq.blob_dir = s->blob_dir;
 	rq.db_path = s->db_path;
-	client_addr(c, addr, sizeof(addr));
-	rq.client_addr = addr;
+	rq.client_addr = ctx->addr;
+	rq.session_cookie = ctx->session_cookie;
+	rq.who = ctx->have ? &ctx->who : NULL;
+	pstrlcpy(rq.actor, ctx->actor, sizeof(rq.actor));
 	plog_set_request_id(ctx->rid);
 
+	const struct route *rt = ctx->rt;
 	if (ctx->too_large) {
 		perr_set(&rs.err, PERR_LIMIT, NULL, "request body is larger than %lld bytes",
-			 (long long)body_limit(s->cfg, ctx->rt));
+			 (long long)body_limit(s->cfg, rt));
 		rs.status = 413;
 		goto answer;
 	}
-	const struct route *rt = ctx->rt;
+	if (ctx->over_budget) {
+		perr_set(&rs.err, PERR_BUSY, NULL,
+			 "the server holds as many request bodies as it may; try again shortly");
+		rs.status = 503;
+		rs.retry_after = BUDGET_RETRY_AFTER;
+		goto answer;
+	}
+	if (ctx->body_failed) {
+		perr_set(&rs.err, PERR_INTERNAL, NULL, "cannot write the request body to %s",
+			 s->tmp_dir);
+		rs.status = 500;
+		goto answer;
+	}
+	if (ctx->body_fd >= 0 && ctx->file_len > 0) {
+		/* The handler reads the file through a read-only mapping: page
+		** cache the kernel can drop, not heap. */
+		map = mmap(NULL, (size_t)ctx->file_len, PROT_READ, MAP_PRIVATE, ctx->body_fd, 0);
+		if (map == MAP_FAILED) {
+			map = NULL;
+			perr_set(&rs.err, PERR_INTERNAL, NULL, "cannot map the request body: %s",
+				 strerror(errno));
+			rs.status = 500;
+			goto answer;
+		}
+		rq.body = map;
+		rq.body_len = (size_t)ctx->file_len;
+	}
 	for (int k = 0; k < ctx->nparams; k++) {
 		rq.params[k] = ctx->params[k];
 		rq.ids[k] = ctx->ids[k];
 	}
 	rq.nparams = ctx->nparams;
-	if (!rt) {
-		if (ctx->path_known) {
-			allow = ctx->allow;
-			perr_set(&rs.err, PERR_INVALID, NULL, "method %s not allowed here", method);
-			rs.status = 405;
-		} else {
-			perr_set(&rs.err, PERR_NOTFOUND, NULL, "no such resource");
-			rs.status = 404;
-		}
-		goto answer;
-	}
-	route_name = rt->pattern;
 	rq.st = thread_store(s, &rs.err);
 	if (!rq.st) {
 		rs.status = 500;
-		goto answer;
-	}
-	bool have = false;
-	struct perr aerr;
-	perr_clear(&aerr);
-	if (authenticate(c, &rq, &who, &have, &aerr) != 0) {
-		/* On public routes stale credentials are ignored (a login page
-		** with an expired cookie must still log in). */
-		if (rt->roles) {
-			http_problem(&rs, &aerr);
-			goto answer;
-		}
-		have = false;
-	}
-	if (have) {
-		rq.who = &who;
-		identity_actor(&who, rq.actor, sizeof(rq.actor));
-	} else {
-		snprintf(rq.actor, sizeof(rq.actor), "anonymous@%s", addr);
-	}
-	if (rt->roles && identity_allow_route(rq.who, rt->roles, unsafe(method), &rs.err) != 0) {
-		rs.status = status_of(rs.err.kind);
 		goto answer;
 	}
 	if (rq.body_len && unsafe(method) && !rt->raw_body) {
@@ -524,18 +766,6 @@ static enum MHD_Result dispatch(struct http_server *s, struct MHD_Connection *c,
 		if (!ct || strncasecmp(ct, "application/json", 16) != 0) {
 			perr_set(&rs.err, PERR_INVALID, NULL, "send the body as application/json");
 			rs.status = 415;
-			goto answer;
-		}
-	}
-	if (rt->scope == SCOPE_ORG) {
-		struct store_org o;
-		if (!rq.ids[0]) {
-			perr_set(&rs.err, PERR_NOTFOUND, NULL, "no such organisation");
-			rs.status = 404;
-			goto answer;
-		}
-		if (constituency_org_get(rq.st, rq.who, rq.ids[0], &o, &rs.err) != 0) {
-			rs.status = status_of(rs.err.kind);
 			goto answer;
 		}
 	}
@@ -573,23 +803,11 @@ static enum MHD_Result dispatch(struct http_server *s, struct MHD_Connection *c,
 		}
 	}
 answer:;
-	if (rs.status >= 500)
-		plog(PLOG_ERROR, "http: %s %s failed: %s", method, url, rs.err.msg);
-	enum MHD_Result ret = send_resp(c, ctx, &rs, url, allow);
-	struct timespec t1;
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	double secs = (double)(t1.tv_sec - ctx->t0.tv_sec) +
-		      (double)(t1.tv_nsec - ctx->t0.tv_nsec) / 1e9;
-	metrics_observe(route_name, rs.status, secs);
-	plog(PLOG_INFO, "http: %s %s %d %.1fms addr=%s actor=%s", method, url, rs.status,
-	     secs * 1000, addr, rq.actor[0] ? rq.actor : "-");
-	plog_set_request_id(NULL);
-	listcache_drop();
-	json_decref(rs.body);
-	if (rs.raw_free)
-		free((void *)rs.raw);
-	if (rs.fd > 0)
-		close(rs.fd);
+	/* the actor as the handler left it (a login names the user) */
+	pstrlcpy(ctx->actor, rq.actor, sizeof(ctx->actor));
+	enum MHD_Result ret = answer(c, ctx, url, method, &rs, NULL);
+	if (map)
+		munmap(map, (size_t)ctx->file_len);
 	return ret;
 }
 
@@ -604,27 +822,27 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		ctx = calloc(1, sizeof(*ctx));
 		if (!ctx)
 			return MHD_NO;
+		ctx->body_fd = -1;
 		find_route(ctx, url, method);
-		int64_t limit = body_limit(s->cfg, ctx->rt);
-		pbuf_init(&ctx->body, (size_t)limit);
+		pbuf_init(&ctx->body, (size_t)body_limit(s->cfg, ctx->rt));
 		clock_gettime(CLOCK_MONOTONIC, &ctx->t0);
 		make_rid(c, ctx->rid);
+		client_addr(c, ctx->addr, sizeof(ctx->addr));
 		atomic_fetch_add(&s->inflight, 1);
 		*con_cls = ctx;
-		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
-		int64_t n;
-		if (cl && parse_i64(cl, 0, INT64_MAX, &n) == 0 && n > limit) {
-			/* Answer before reading a byte of an announced oversize body. */
-			ctx->too_large = true;
-			return dispatch(s, c, ctx, url, method);
-		}
+		struct http_resp rs;
+		const char *allow = NULL;
+		memset(&rs, 0, sizeof(rs));
+		plog_set_request_id(ctx->rid);
+		if (gate(s, c, ctx, method, &rs, &allow) != 0)
+			/* queued before the body: MHD answers and closes the
+			** connection without reading it */
+			return answer(c, ctx, url, method, &rs, allow);
+		plog_set_request_id(NULL);
 		return MHD_YES;
 	}
 	if (*upload_size) {
-		if (!ctx->too_large && pbuf_add(&ctx->body, upload, *upload_size) != 0) {
-			ctx->too_large = true;
-			pbuf_free(&ctx->body);
-		}
+		take_chunk(s, ctx, upload, *upload_size);
 		*upload_size = 0;
 		return MHD_YES;
 	}
@@ -641,6 +859,9 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	if (!ctx)
 		return;
 	pbuf_free(&ctx->body);
+	budget_release(s, ctx);
+	if (ctx->body_fd >= 0)
+		close(ctx->body_fd);
 	free_params(ctx);
 	free(ctx);
 	*con_cls = NULL;
@@ -703,6 +924,10 @@ int http_start(const struct config *cfg, const char *db_path, struct http_server
 	}
 	/* evidence lives beside the database: DATA/blobs */
 	core_blob_dir(db_path, s->blob_dir, sizeof(s->blob_dir));
+	/* upload bodies while they arrive: DATA/tmp, beside blobs/ (same
+	** file system) */
+	snprintf(s->tmp_dir, sizeof(s->tmp_dir), "%.*s/tmp",
+		 (int)(strlen(s->blob_dir) - strlen("/blobs")), s->blob_dir);
 	/* epoll in each pool thread: select() rescanned every descriptor on
 	** every wake-up (issue 3) */
 	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;

@@ -1,0 +1,467 @@
+/*
+** test_attack_http.c — attacks on the HTTP layer itself (issue 11), each
+** against the real `parapet serve` on loopback, driven over raw sockets
+** where libcurl would be too polite:
+**
+** - bodies before credentials: every upload route refuses an anonymous
+**   client on its headers alone, before a body byte is sent; a flood of
+**   anonymous 200 MB uploads (announced and chunked) leaves the server's
+**   resident memory where it was; an authenticated large evidence file still
+**   lands on disk whole; the memory budget for bodies answers 503 with
+**   Retry-After.
+**
+** The server's resident size is read from /proc/PID/status (VmRSS).
+*/
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/core.h"
+#include "harness.h"
+#include "http/http.h"
+
+#define ADMIN_PW "attack-admin-password-1"
+
+static struct {
+	char *dir;
+	struct h_server srv;
+	char *admin_tok;
+	struct h_cred admin;
+	int64_t org;
+	int64_t inc;
+} G;
+
+static int64_t now_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* ------------------------------------------------------------- sockets */
+
+/* A TCP connection to 127.0.0.1:port from source address src (NULL: any).
+** Returns the socket or -1. */
+static int tcp_connect(const char *src, int port)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	if (src) {
+		inet_pton(AF_INET, src, &sa.sin_addr);
+		if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+			close(fd);
+			return -1;
+		}
+	}
+	sa.sin_port = htons((uint16_t)port);
+	inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int send_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Read one response within ms: returns its status (the whole response in
+** out, NUL-terminated), or -1 when none came whole in time. */
+static long read_response(int fd, int ms, char *out, size_t cap)
+{
+	size_t len = 0;
+	int64_t end = now_ms() + ms;
+	out[0] = '\0';
+	for (;;) {
+		char *hend = strstr(out, "\r\n\r\n");
+		if (hend) {
+			const char *cl = strcasestr(out, "\r\nContent-Length:");
+			size_t want = (size_t)(hend + 4 - out) + (cl ? strtoul(cl + 17, NULL, 10) : 0);
+			if (len >= want || len == cap - 1)
+				break;
+		}
+		int left = (int)(end - now_ms());
+		if (left <= 0)
+			return -1;
+		struct pollfd pf = { fd, POLLIN, 0 };
+		if (poll(&pf, 1, left) <= 0)
+			continue;
+		ssize_t r = recv(fd, out + len, cap - 1 - len, 0);
+		if (r <= 0)
+			break;
+		len += (size_t)r;
+		out[len] = '\0';
+	}
+	long status = -1;
+	if (strncmp(out, "HTTP/1.1 ", 9) == 0 && strstr(out, "\r\n\r\n"))
+		status = strtol(out + 9, NULL, 10);
+	return status;
+}
+
+/* The JSON body of a raw response (NULL when it is not JSON). */
+static json_t *raw_json(const char *resp)
+{
+	const char *b = strstr(resp, "\r\n\r\n");
+	return b ? json_loads(b + 4, 0, NULL) : NULL;
+}
+
+/* Assert a raw response is a problem document of status want. */
+static void raw_problem(const char *resp, long want)
+{
+	char *st = h_fmt("HTTP/1.1 %ld ", want);
+	H_CONTAINS(resp, st);
+	free(st);
+	H_CONTAINS(resp, "application/problem+json");
+	json_t *j = raw_json(resp);
+	assert_non_null(j);
+	assert_int_equal(h_jint(j, "status"), want);
+	assert_true(strlen(h_jstr(j, "detail")) > 0);
+	json_decref(j);
+}
+
+/* VmRSS of pid, kB (0 when unreadable). */
+static long rss_kb(pid_t pid)
+{
+	char path[64], line[256];
+	long kb = 0;
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (strncmp(line, "VmRSS:", 6) == 0)
+			kb = strtol(line + 6, NULL, 10);
+	fclose(f);
+	return kb;
+}
+
+/* The path of an upload route with its {x} segments filled in. */
+static char *route_path(const struct route *rt)
+{
+	char *p = h_fmt("%s", rt->pattern);
+	char *b = strchr(p, '{');
+	if (b) {
+		char *e = strchr(b, '}');
+		char *q = h_fmt("%.*s%lld%s", (int)(b - p), p, (long long)G.inc, e + 1);
+		free(p);
+		p = q;
+	}
+	char *q = h_fmt("%s?name=big.bin", p);
+	free(p);
+	return q;
+}
+
+/* ---------------------------------------------------------------- setup */
+
+static int group_setup(void **state)
+{
+	(void)state;
+	signal(SIGPIPE, SIG_IGN);
+	memset(&G, 0, sizeof(G));
+	G.dir = h_tmpdir("attack-http");
+	h_migrate(G.dir);
+	h_user_add(G.dir, "admin", "admin", 0, NULL, ADMIN_PW);
+	G.admin_tok = h_token_add(G.dir, "admin", "--name", "attack", NULL);
+	G.admin.token = G.admin_tok;
+	G.org = h_org_add(G.dir, "Attack Org", "Tehran");
+	const char *env[] = { "PARAPET_EVIDENCE_MAX_SIZE=67108864", NULL };
+	h_server_start(&G.srv, G.dir, env);
+	struct h_resp r;
+	char *b = h_fmt("{\"org_id\":%lld,\"title\":\"target\",\"summary\":\"x\"}", (long long)G.org);
+	h_http(&G.srv, &r, "POST", "/api/v1/incidents", &G.admin, b);
+	free(b);
+	H_STATUS(&r, 201);
+	G.inc = h_jint(r.json, "id");
+	h_resp_free(&r);
+	return 0;
+}
+
+static int group_teardown(void **state)
+{
+	(void)state;
+	int rc = h_server_stop(&G.srv);
+	free(G.admin_tok);
+	h_rmdir(G.dir);
+	return rc == 0 ? 0 : -1;
+}
+
+/* ------------------------------------------------- bodies before credentials */
+
+/* Every upload route, anonymously and with a session lacking its CSRF
+** token: the refusal comes on the headers alone, though the client has
+** announced 200 MB and sent none of it. */
+static void upload_routes_refused_before_body(void **state)
+{
+	(void)state;
+	char cookie[128], csrf[128];
+	h_login(&G.srv, "admin", ADMIN_PW, cookie, csrf);
+	int n = 0;
+	for (const struct route *rt = http_routes; rt->pattern; rt++) {
+		if (!rt->raw_body)
+			continue;
+		n++;
+		char *path = route_path(rt);
+		static const char *framing[] = { "Content-Length: 209715200\r\n",
+						 "Transfer-Encoding: chunked\r\n" };
+		for (int f = 0; f < 2; f++)
+			for (int who = 0; who < 2; who++) {
+				int fd = tcp_connect(NULL, G.srv.port);
+				assert_true(fd >= 0);
+				char *cred = who ? h_fmt("Cookie: parapet_session=%s\r\n", cookie)
+						 : h_fmt("%s", "");
+				char *req = h_fmt("%s %s HTTP/1.1\r\nHost: x\r\n"
+						  "Content-Type: application/octet-stream\r\n%s%s\r\n",
+						  rt->method, path, framing[f], cred);
+				assert_int_equal(send_all(fd, req, strlen(req)), 0);
+				char resp[8192];
+				long st = read_response(fd, 5000, resp, sizeof(resp));
+				if (st < 0)
+					fail_msg("%s %s (%s): no answer without the body", rt->method,
+						 path, framing[f]);
+				raw_problem(resp, who ? 403 : 401);
+				if (who)
+					H_CONTAINS(resp, "X-CSRF-Token");
+				free(req);
+				free(cred);
+				close(fd);
+			}
+		free(path);
+	}
+	assert_true(n >= 2); /* evidence and report uploads */
+}
+
+struct flood {
+	const char *path;
+	bool chunked;
+	long status;
+	int64_t sent;
+};
+
+/* One anonymous client pushing a 200 MB body as fast as the server takes
+** it, stopping only when an answer arrives. */
+static void *flood_one(void *arg)
+{
+	struct flood *f = arg;
+	const int64_t total = 200LL << 20;
+	f->status = -1;
+	int fd = tcp_connect(NULL, G.srv.port);
+	if (fd < 0)
+		return NULL;
+	char *req = h_fmt("POST %s HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\n"
+			  "%s\r\n",
+			  f->path, f->chunked ? "Transfer-Encoding: chunked\r\n"
+					      : "Content-Length: 209715200\r\n");
+	static char chunk[65536 + 16];
+	size_t clen = 65536;
+	char *data = chunk;
+	if (f->chunked) {
+		int h = snprintf(chunk, 16, "10000\r\n");
+		memset(chunk + h, 'A', 65536);
+		memcpy(chunk + h + 65536, "\r\n", 2);
+		clen = (size_t)h + 65536 + 2;
+	} else {
+		memset(chunk, 'A', 65536);
+	}
+	if (send_all(fd, req, strlen(req)) == 0) {
+		int64_t end = now_ms() + 20000;
+		while (f->sent < total && now_ms() < end) {
+			struct pollfd pf = { fd, POLLIN | POLLOUT, 0 };
+			if (poll(&pf, 1, 1000) <= 0)
+				continue;
+			if (pf.revents & (POLLIN | POLLERR | POLLHUP))
+				break;
+			if (send_all(fd, data, clen) != 0)
+				break;
+			f->sent += 65536;
+		}
+		char resp[8192];
+		f->status = read_response(fd, 5000, resp, sizeof(resp));
+	}
+	free(req);
+	close(fd);
+	return NULL;
+}
+
+/* Twelve anonymous 200 MB uploads at once (announced and chunked, on both
+** upload routes): each gets 401 and the server's resident memory grows by
+** a few MB at most (it used to hold every body: 1.7 GB for six). */
+static void anonymous_flood_holds_no_memory(void **state)
+{
+	(void)state;
+	char *paths[2] = { NULL, NULL };
+	int np = 0;
+	for (const struct route *rt = http_routes; rt->pattern && np < 2; rt++)
+		if (rt->raw_body)
+			paths[np++] = route_path(rt);
+	assert_int_equal(np, 2);
+	long base = rss_kb(G.srv.pid);
+	assert_true(base > 0);
+	enum { N = 12 };
+	struct flood fl[N];
+	pthread_t th[N];
+	for (int i = 0; i < N; i++) {
+		fl[i] = (struct flood){ paths[i % 2], (i / 2) % 2 == 1, -1, 0 };
+		assert_int_equal(pthread_create(&th[i], NULL, flood_one, &fl[i]), 0);
+	}
+	/* sample while they push */
+	long peak = base;
+	for (int k = 0; k < 100; k++) {
+		long r = rss_kb(G.srv.pid);
+		if (r > peak)
+			peak = r;
+		usleep(20000);
+	}
+	for (int i = 0; i < N; i++)
+		pthread_join(th[i], NULL);
+	long r = rss_kb(G.srv.pid);
+	if (r > peak)
+		peak = r;
+	print_message("anonymous flood: RSS %ld kB before, %ld kB at most\n", base, peak);
+	if (peak - base > 8 * 1024)
+		fail_msg("server RSS grew by %ld kB under an anonymous flood", peak - base);
+	for (int i = 0; i < N; i++)
+		if (fl[i].status != 401)
+			fail_msg("flood %d (%s, %s): status %ld after %lld bytes", i, fl[i].path,
+				 fl[i].chunked ? "chunked" : "announced", fl[i].status,
+				 (long long)fl[i].sent);
+	free(paths[0]);
+	free(paths[1]);
+}
+
+/* A 40 MB evidence file from an admin (announced) and a 3 MB one (chunked,
+** so it moves from memory to a file mid-way) land on disk whole, with the
+** right SHA-256, and the temporary directory is private and left empty. */
+static void authenticated_big_evidence_lands(void **state)
+{
+	(void)state;
+	size_t sizes[2] = { 40u << 20, 3u << 20 };
+	for (int k = 0; k < 2; k++) {
+		size_t n = sizes[k];
+		unsigned char *data = malloc(n);
+		assert_non_null(data);
+		uint32_t x = 2463534242u + (uint32_t)k;
+		for (size_t i = 0; i < n; i++) {
+			x ^= x << 13;
+			x ^= x >> 17;
+			x ^= x << 5;
+			data[i] = (unsigned char)x;
+		}
+		uint8_t h[32];
+		char hex[65];
+		core_sha256(data, n, h);
+		core_hex(h, 32, hex);
+		struct h_resp r;
+		char *path = h_fmt("/api/v1/incidents/%lld/evidence?name=disk%d.img",
+				   (long long)G.inc, k);
+		h_http_ex(&G.srv, &r, "POST", path, &G.admin, "application/octet-stream",
+			  (const char *)data, n, k == 1, NULL);
+		free(path);
+		H_STATUS(&r, 201);
+		assert_string_equal(h_jstr(r.json, "sha256"), hex);
+		assert_int_equal(h_jint(r.json, "size"), (int64_t)n);
+		h_resp_free(&r);
+		char *blob = h_fmt("%s/blobs/%.2s/%s", G.dir, hex, hex + 2);
+		struct stat sb;
+		assert_int_equal(stat(blob, &sb), 0);
+		assert_int_equal(sb.st_size, (off_t)n);
+		free(blob);
+		free(data);
+	}
+	char *tmp = h_fmt("%s/tmp", G.dir);
+	struct stat sb;
+	assert_int_equal(stat(tmp, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0700);
+	DIR *d = opendir(tmp);
+	assert_non_null(d);
+	struct dirent *e;
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.')
+			fail_msg("%s/%s left behind", tmp, e->d_name);
+	closedir(d);
+	free(tmp);
+}
+
+/* With http.body_budget at its floor (1 KiB), a 2 KB JSON body gets 503
+** with Retry-After, announced or chunked; a small one still works; and an
+** evidence file does not wait for memory (it goes to a file). */
+static void body_budget_answers_503(void **state)
+{
+	(void)state;
+	char *dir = h_tmpdir("attack-budget");
+	h_migrate(dir);
+	h_user_add(dir, "admin", "admin", 0, NULL, ADMIN_PW);
+	char *tok = h_token_add(dir, "admin", "--name", "budget", NULL);
+	int64_t org = h_org_add(dir, "Budget Org", "Tehran");
+	struct h_cred admin = { .token = tok };
+	struct h_server s;
+	const char *env[] = { "PARAPET_HTTP_BODY_BUDGET=1024", NULL };
+	h_server_start(&s, dir, env);
+	struct h_resp r;
+	char pad[2001];
+	memset(pad, 'x', 2000);
+	pad[2000] = '\0';
+	char *big = h_fmt("{\"org_id\":%lld,\"title\":\"big\",\"summary\":\"%s\"}", (long long)org,
+			  pad);
+	for (int chunked = 0; chunked < 2; chunked++) {
+		h_http_ex(&s, &r, "POST", "/api/v1/incidents", &admin, "application/json", big,
+			  strlen(big), chunked, NULL);
+		H_PROBLEM(&r, 503, NULL);
+		char *ra = h_header(&r, "Retry-After");
+		assert_non_null(ra);
+		assert_true(strtol(ra, NULL, 10) > 0);
+		free(ra);
+		h_resp_free(&r);
+	}
+	char *small = h_fmt("{\"org_id\":%lld,\"title\":\"small\",\"summary\":\"s\"}",
+			    (long long)org);
+	h_http(&s, &r, "POST", "/api/v1/incidents", &admin, small);
+	H_STATUS(&r, 201);
+	int64_t inc = h_jint(r.json, "id");
+	h_resp_free(&r);
+	char *path = h_fmt("/api/v1/incidents/%lld/evidence?name=pad.txt", (long long)inc);
+	h_http_ex(&s, &r, "POST", path, &admin, "application/octet-stream", pad, 2000, false, NULL);
+	H_STATUS(&r, 201);
+	h_resp_free(&r);
+	free(path);
+	free(small);
+	free(big);
+	assert_int_equal(h_server_stop(&s), 0);
+	free(tok);
+	h_rmdir(dir);
+}
+
+int main(void)
+{
+	h_init();
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(upload_routes_refused_before_body),
+		cmocka_unit_test(anonymous_flood_holds_no_memory),
+		cmocka_unit_test(authenticated_big_evidence_lands),
+		cmocka_unit_test(body_budget_answers_503),
+	};
+	return cmocka_run_group_tests_name("attack_http", tests, group_setup, group_teardown);
+}

@@ -16,6 +16,13 @@
 ** transaction around every unsafe method. Each worker thread owns one store
 ** connection (a pthread key closes it when the thread ends).
 **
+** Slow clients: a connection must complete its request line and headers
+** within http.header_timeout of its start (or of its previous request's
+** end), however it trickles them; connections still sending headers are
+** capped at http.max_pending (the oldest are closed first), well below
+** MHD's connection limit, so a flood of slow clients leaves room for
+** complete requests; and one address holds http.per_ip_connections at most.
+**
 ** Shutdown: http_stop() quiesces the daemon (the listening socket closes, so
 ** new connections are refused), waits for requests in flight to finish, then
 ** stops the workers.
@@ -30,6 +37,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -48,6 +57,14 @@ struct http_server {
 	int port;
 	_Atomic int inflight;
 	_Atomic int64_t body_mem; /* bytes of http.body_budget held by requests */
+	/* connections still sending a request line and headers, oldest first
+	** (conn_track): the header deadline and the cap on them */
+	pthread_mutex_t pend_mu;
+	pthread_cond_t pend_cv;
+	struct conn_track *pend_head, *pend_tail;
+	int64_t npending;
+	bool sweeping;
+	pthread_t sweeper;
 };
 
 /* File-route bodies larger than this go to DATA/tmp instead of memory. */
@@ -270,6 +287,144 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, struct req_ctx *ctx,
 	enum MHD_Result ret = MHD_queue_response(c, (unsigned)rs->status, r);
 	MHD_destroy_response(r);
 	return ret;
+}
+
+/* ------------------------------------------------- slow clients (slowloris) */
+
+/* One connection, from accept to close (MHD's socket context). While it has
+** not completed a request line and headers it sits in the server's pending
+** list, oldest first. */
+struct conn_track {
+	struct conn_track *prev, *next;
+	int fd;
+	int64_t since_ms; /* accepted, or its last request finished */
+	bool pending;
+};
+
+static int64_t mono_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* With pend_mu held. */
+static void pend_unlink(struct http_server *s, struct conn_track *t)
+{
+	if (!t->pending)
+		return;
+	if (t->prev)
+		t->prev->next = t->next;
+	else
+		s->pend_head = t->next;
+	if (t->next)
+		t->next->prev = t->prev;
+	else
+		s->pend_tail = t->prev;
+	t->prev = t->next = NULL;
+	t->pending = false;
+	s->npending--;
+}
+
+/* With pend_mu held. */
+static void pend_append(struct http_server *s, struct conn_track *t)
+{
+	pend_unlink(s, t);
+	t->since_ms = mono_ms();
+	t->prev = s->pend_tail;
+	t->next = NULL;
+	if (s->pend_tail)
+		s->pend_tail->next = t;
+	else
+		s->pend_head = t;
+	s->pend_tail = t;
+	t->pending = true;
+	s->npending++;
+}
+
+/* Close the oldest pending connection, with pend_mu held. shutdown() only
+** ends the stream: MHD's event loop then reads end-of-file and closes the
+** connection itself, in its own thread. The descriptor is still open here:
+** MHD announces MHD_CONNECTION_NOTIFY_CLOSED (which waits for pend_mu to
+** unlink the entry) before it closes the socket. */
+static void pend_cut_oldest(struct http_server *s)
+{
+	struct conn_track *t = s->pend_head;
+	shutdown(t->fd, SHUT_RDWR);
+	pend_unlink(s, t);
+}
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+			  enum MHD_ConnectionNotificationCode code)
+{
+	struct http_server *s = cls;
+	struct conn_track *t = *socket_context;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci =
+			MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+		t = ci ? calloc(1, sizeof(*t)) : NULL;
+		if (!t)
+			return;
+		t->fd = ci->connect_fd;
+		pthread_mutex_lock(&s->pend_mu);
+		pend_append(s, t);
+		/* the cap on half-sent requests: the oldest make room, so a
+		** complete request always finds a connection slot */
+		while (s->npending > s->cfg->http_max_pending)
+			pend_cut_oldest(s);
+		pthread_mutex_unlock(&s->pend_mu);
+		*socket_context = t;
+		return;
+	}
+	if (!t)
+		return;
+	pthread_mutex_lock(&s->pend_mu);
+	pend_unlink(s, t);
+	pthread_mutex_unlock(&s->pend_mu);
+	free(t);
+	*socket_context = NULL;
+}
+
+/* The connection of c has completed a request's headers (done) or finished
+** a request and waits for the next one's (!done: the deadline starts
+** again, so a kept-alive connection cannot trickle its second request). */
+static void conn_headers(struct http_server *s, struct MHD_Connection *c, bool done)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	struct conn_track *t = ci ? ci->socket_context : NULL;
+	if (!t)
+		return;
+	pthread_mutex_lock(&s->pend_mu);
+	if (done)
+		pend_unlink(s, t);
+	else
+		pend_append(s, t);
+	pthread_mutex_unlock(&s->pend_mu);
+}
+
+/* Close connections whose headers are not complete http.header_timeout
+** seconds after they started; libmicrohttpd's own timeout restarts with
+** every byte, so a client sending one a second would never meet it. */
+static void *sweeper_main(void *arg)
+{
+	struct http_server *s = arg;
+	pthread_mutex_lock(&s->pend_mu);
+	while (s->sweeping) {
+		int64_t limit = mono_ms() - s->cfg->http_header_timeout * 1000;
+		while (s->pend_head && s->pend_head->since_ms <= limit)
+			pend_cut_oldest(s);
+		struct timespec until;
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_nsec += 250 * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&s->pend_cv, &s->pend_mu, &until);
+	}
+	pthread_mutex_unlock(&s->pend_mu);
+	return NULL;
 }
 
 /* -------------------------------------------------------------- routing */
@@ -823,6 +978,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		if (!ctx)
 			return MHD_NO;
 		ctx->body_fd = -1;
+		conn_headers(s, c, true);
 		find_route(ctx, url, method);
 		pbuf_init(&ctx->body, (size_t)body_limit(s->cfg, ctx->rt));
 		clock_gettime(CLOCK_MONOTONIC, &ctx->t0);
@@ -852,10 +1008,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 			 enum MHD_RequestTerminationCode toe)
 {
-	(void)c;
-	(void)toe;
 	struct http_server *s = cls;
 	struct req_ctx *ctx = *con_cls;
+	if (toe == MHD_REQUEST_TERMINATED_COMPLETED_OK)
+		conn_headers(s, c, false);
 	if (!ctx)
 		return;
 	pbuf_free(&ctx->body);
@@ -908,6 +1064,34 @@ static int parse_listen(const char *spec, struct sockaddr_storage *sa, struct pe
 	return 0;
 }
 
+/* MHD's limit on connections: well above http.max_pending (connections
+** still sending headers), so that when slow clients fill the pending cap
+** there is still room for complete requests (/healthz, staff). Raises the
+** soft limit on open files to the hard one to make room; a smaller hard
+** limit lowers the connection limit to fit (with a warning). */
+static unsigned connection_limit(const struct config *cfg)
+{
+	int64_t want = 2 * cfg->http_max_pending + 1024;
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+		if (rl.rlim_cur < rl.rlim_max) {
+			rl.rlim_cur = rl.rlim_max;
+			setrlimit(RLIMIT_NOFILE, &rl);
+			getrlimit(RLIMIT_NOFILE, &rl);
+		}
+		/* leave descriptors for the database, files, the monitor */
+		int64_t room = rl.rlim_cur == RLIM_INFINITY ? want : (int64_t)rl.rlim_cur - 256;
+		if (room < want) {
+			plog(PLOG_WARN, "http: open files limited to %lld: at most %lld connections "
+					"(raise the hard limit, ulimit -Hn, for %lld)",
+			     (long long)rl.rlim_cur, (long long)(room > 64 ? room : 64),
+			     (long long)want + 256);
+			want = room > 64 ? room : 64;
+		}
+	}
+	return (unsigned)want;
+}
+
 int http_start(const struct config *cfg, const char *db_path, struct http_server **out,
 	       struct perr *err)
 {
@@ -938,15 +1122,29 @@ int http_start(const struct config *cfg, const char *db_path, struct http_server
 			   : cores > 2 ? (unsigned)cores : 2u;
 	if (sa.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
+	unsigned conn_limit = connection_limit(cfg);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_mutex_init(&s->pend_mu, NULL);
+	pthread_cond_init(&s->pend_cv, &ca);
+	pthread_condattr_destroy(&ca);
 	s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
 				MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 				MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 				MHD_OPTION_THREAD_POOL_SIZE, threads,
 				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->conn_timeout,
-				MHD_OPTION_CONNECTION_LIMIT, 1000u,
+				MHD_OPTION_CONNECTION_LIMIT, conn_limit,
+				MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->http_per_ip,
+				MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
 				MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
 				MHD_OPTION_END);
-	if (!s->d) {
+	s->sweeping = s->d != NULL;
+	if (!s->d || pthread_create(&s->sweeper, NULL, sweeper_main, s) != 0) {
+		if (s->d)
+			MHD_stop_daemon(s->d);
+		pthread_mutex_destroy(&s->pend_mu);
+		pthread_cond_destroy(&s->pend_cv);
 		free(s);
 		return perr_set(err, PERR_INTERNAL, "listen",
 				"cannot listen on %s (address in use or not permitted)",
@@ -973,6 +1171,14 @@ void http_stop(struct http_server *s, int grace_ms)
 	for (int waited = 0; atomic_load(&s->inflight) > 0 && waited < grace_ms; waited += 10)
 		usleep(10000);
 	MHD_stop_daemon(s->d);
+	/* after the daemon: its last connections are unlinked under pend_mu */
+	pthread_mutex_lock(&s->pend_mu);
+	s->sweeping = false;
+	pthread_cond_signal(&s->pend_cv);
+	pthread_mutex_unlock(&s->pend_mu);
+	pthread_join(s->sweeper, NULL);
+	pthread_mutex_destroy(&s->pend_mu);
+	pthread_cond_destroy(&s->pend_cv);
 	listcache_clear();
 	free(s);
 }

@@ -8,7 +8,11 @@
 **   anonymous 200 MB uploads (announced and chunked) leaves the server's
 **   resident memory where it was; an authenticated large evidence file still
 **   lands on disk whole; the memory budget for bodies answers 503 with
-**   Retry-After.
+**   Retry-After;
+** - slowloris: one address holds at most http.per_ip_connections; headers
+**   trickled a byte at a time are cut at http.header_timeout; 1,100 slow
+**   connections from 59 loopback addresses leave /healthz answering within
+**   1 s.
 **
 ** The server's resident size is read from /proc/PID/status (VmRSS).
 */
@@ -22,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -454,6 +459,176 @@ static void body_budget_answers_503(void **state)
 	h_rmdir(dir);
 }
 
+/* ------------------------------------------------------------ slowloris */
+
+/* Has the server closed fd (end of file or reset) within ms? */
+static bool closed_within(int fd, int ms)
+{
+	struct pollfd pf = { fd, POLLIN, 0 };
+	if (poll(&pf, 1, ms) <= 0)
+		return false;
+	char c;
+	ssize_t r = recv(fd, &c, 1, MSG_DONTWAIT);
+	return r == 0 || (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
+}
+
+/* GET /healthz from 127.0.0.1 on a new connection; returns its status and
+** the milliseconds from connect to answer in *ms (-1 when none in 1 s). */
+static long healthz(const struct h_server *s, int64_t *ms)
+{
+	int64_t t0 = now_ms();
+	int fd = tcp_connect("127.0.0.1", s->port);
+	long st = -1;
+	if (fd >= 0) {
+		const char *req = "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+		char resp[4096];
+		if (send_all(fd, req, strlen(req)) == 0)
+			st = read_response(fd, 1000, resp, sizeof(resp));
+		close(fd);
+	}
+	*ms = now_ms() - t0;
+	return st;
+}
+
+/* One address may hold http.per_ip_connections (32) at once: of 40 idle
+** connections from 127.0.0.200 the server drops the surplus at once. */
+static void per_address_connection_limit(void **state)
+{
+	(void)state;
+	int fds[40], open_n = 0;
+	for (int i = 0; i < 40; i++) {
+		fds[i] = tcp_connect("127.0.0.200", G.srv.port);
+		assert_true(fds[i] >= 0);
+	}
+	usleep(300000);
+	for (int i = 0; i < 40; i++)
+		if (!closed_within(fds[i], 100))
+			open_n++;
+	for (int i = 0; i < 40; i++)
+		close(fds[i]);
+	print_message("per-address limit: %d of 40 connections kept\n", open_n);
+	assert_true(open_n >= 30 && open_n <= 32);
+}
+
+/* A client trickling its headers (a byte every 300 ms, so the idle timeout
+** never fires) is cut at http.header_timeout (3 s here), not later. */
+static void header_deadline_not_reset_by_bytes(void **state)
+{
+	(void)state;
+	char *dir = h_tmpdir("attack-deadline");
+	h_migrate(dir);
+	struct h_server s;
+	const char *env[] = { "PARAPET_HTTP_HEADER_TIMEOUT=3", NULL };
+	h_server_start(&s, dir, env);
+	int fd = tcp_connect("127.0.0.1", s.port);
+	assert_true(fd >= 0);
+	const char *req = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+	int64_t t0 = now_ms(), cut = -1;
+	for (size_t i = 0; now_ms() - t0 < 10000; i++) {
+		if (send(fd, req + i % strlen(req), 1, MSG_NOSIGNAL) != 1 || closed_within(fd, 300)) {
+			cut = now_ms() - t0;
+			break;
+		}
+	}
+	close(fd);
+	print_message("trickled headers cut after %lld ms\n", (long long)cut);
+	if (cut < 0)
+		fail_msg("a connection trickling headers was still open after 10 s");
+	assert_true(cut >= 2500 && cut <= 6000);
+	/* a prompt request on a fresh connection is unaffected */
+	int64_t ms;
+	assert_int_equal(healthz(&s, &ms), 200);
+	assert_int_equal(h_server_stop(&s), 0);
+	h_rmdir(dir);
+}
+
+enum { SLOW_N = 1100, SLOW_ADDRS = 59 };
+
+struct slow_flood {
+	int port;
+	_Atomic bool stop;
+	int fds[SLOW_N];
+	long reconnects;
+};
+
+static int slow_open(struct slow_flood *f, int i)
+{
+	char src[32];
+	snprintf(src, sizeof(src), "127.0.0.%d", 2 + i % SLOW_ADDRS);
+	int fd = tcp_connect(src, f->port);
+	if (fd >= 0)
+		send(fd, "GET / HTTP/1.1\r\n", 16, MSG_NOSIGNAL);
+	return fd;
+}
+
+/* 1,100 slow clients over 59 loopback addresses (under the per-address
+** limit), each sending one more header byte a second and reconnecting
+** once a second when cut. */
+static void *slow_flood_main(void *arg)
+{
+	struct slow_flood *f = arg;
+	for (int i = 0; i < SLOW_N && !f->stop; i++)
+		f->fds[i] = slow_open(f, i);
+	while (!f->stop) {
+		int64_t t0 = now_ms();
+		for (int i = 0; i < SLOW_N && !f->stop; i++) {
+			if (f->fds[i] >= 0 && send(f->fds[i], "X", 1, MSG_NOSIGNAL) == 1 &&
+			    !closed_within(f->fds[i], 0))
+				continue;
+			if (f->fds[i] >= 0)
+				close(f->fds[i]);
+			f->fds[i] = slow_open(f, i);
+			f->reconnects++;
+		}
+		int64_t left = 1000 - (now_ms() - t0);
+		if (left > 0)
+			usleep((useconds_t)left * 1000);
+	}
+	for (int i = 0; i < SLOW_N; i++)
+		if (f->fds[i] >= 0)
+			close(f->fds[i]);
+	return NULL;
+}
+
+/* The slowloris of issue 11: with 1,100 slow connections open, /healthz
+** from another address keeps answering within 1 s, for 15 s. */
+static void slow_flood_leaves_healthz_up(void **state)
+{
+	(void)state;
+	struct rlimit rl;
+	getrlimit(RLIMIT_NOFILE, &rl);
+	rl.rlim_cur = rl.rlim_max;
+	setrlimit(RLIMIT_NOFILE, &rl);
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < SLOW_N + 100)
+		fail_msg("open files limited to %ld: the test needs %d", (long)rl.rlim_cur,
+			 SLOW_N + 100);
+	static struct slow_flood f;
+	memset(&f, 0, sizeof(f));
+	for (int i = 0; i < SLOW_N; i++)
+		f.fds[i] = -1;
+	f.port = G.srv.port;
+	pthread_t th;
+	assert_int_equal(pthread_create(&th, NULL, slow_flood_main, &f), 0);
+	sleep(2); /* all of them connected */
+	int64_t worst = 0, t0 = now_ms();
+	int n = 0, bad = 0;
+	while (now_ms() - t0 < 15000) {
+		int64_t ms;
+		long st = healthz(&G.srv, &ms);
+		n++;
+		if (st != 200 || ms > 1000)
+			bad++;
+		if (ms > worst)
+			worst = ms;
+		usleep(200000);
+	}
+	f.stop = true;
+	pthread_join(th, NULL);
+	print_message("slow flood: %d /healthz, %d late or failed, slowest %lld ms, "
+		      "%ld reconnects\n", n, bad, (long long)worst, f.reconnects);
+	assert_int_equal(bad, 0);
+}
+
 int main(void)
 {
 	h_init();
@@ -462,6 +637,9 @@ int main(void)
 		cmocka_unit_test(anonymous_flood_holds_no_memory),
 		cmocka_unit_test(authenticated_big_evidence_lands),
 		cmocka_unit_test(body_budget_answers_503),
+		cmocka_unit_test(per_address_connection_limit),
+		cmocka_unit_test(header_deadline_not_reset_by_bytes),
+		cmocka_unit_test(slow_flood_leaves_healthz_up),
 	};
 	return cmocka_run_group_tests_name("attack_http", tests, group_setup, group_teardown);
 }

@@ -159,9 +159,11 @@ static const char *title_of(int status)
 	case 405: return "Method Not Allowed";
 	case 409: return "Conflict";
 	case 413: return "Content Too Large";
+	case 414: return "URI Too Long";
 	case 415: return "Unsupported Media Type";
 	case 422: return "Unprocessable Content";
 	case 429: return "Too Many Requests";
+	case 431: return "Request Header Fields Too Large";
 	case 503: return "Service Unavailable";
 	default: return "Internal Server Error";
 	}
@@ -299,6 +301,7 @@ struct conn_track {
 	int fd;
 	int64_t since_ms; /* accepted, or its last request finished */
 	bool pending;
+	size_t uri_len;   /* raw request target of the current request */
 };
 
 static int64_t mono_ms(void)
@@ -401,6 +404,53 @@ static void conn_headers(struct http_server *s, struct MHD_Connection *c, bool d
 	else
 		pend_append(s, t);
 	pthread_mutex_unlock(&s->pend_mu);
+}
+
+/* MHD's URI log hook: the one place the raw request target (path and
+** query, before decoding) is seen; its length is kept for the http.max_url
+** check. Returns NULL (no request context yet). */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	(void)cls;
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	struct conn_track *t = ci ? ci->socket_context : NULL;
+	if (t)
+		t->uri_len = strlen(uri);
+	return NULL;
+}
+
+/* Refuse a request target longer than http.max_url (414) or header fields
+** of more than http.max_headers bytes (431), as problem documents. Both
+** limits sit well inside MHD's per-connection memory (see http_start()), so
+** MHD reads such requests whole and leaves the answer to us. Returns 0, or
+** -1 with rs filled. */
+static int check_sizes(struct http_server *s, struct MHD_Connection *c, const char *method,
+		       const char *version, struct http_resp *rs)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	const struct conn_track *t = ci ? ci->socket_context : NULL;
+	size_t uri = t ? t->uri_len : 0;
+	if (uri > (size_t)s->cfg->http_max_url) {
+		perr_set(&rs->err, PERR_LIMIT, NULL,
+			 "the request target is longer than %lld bytes",
+			 (long long)s->cfg->http_max_url);
+		rs->status = 414;
+		return -1;
+	}
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
+	/* the header block less the request line "METHOD URI VERSION\r\n" */
+	size_t line = strlen(method) + 1 + uri + 1 + strlen(version) + 2;
+	size_t fields = ci && ci->header_size > line ? ci->header_size - line : 0;
+	if (fields > (size_t)s->cfg->http_max_headers) {
+		perr_set(&rs->err, PERR_LIMIT, NULL,
+			 "the request header fields are larger than %lld bytes",
+			 (long long)s->cfg->http_max_headers);
+		rs->status = 431;
+		return -1;
+	}
+	return 0;
 }
 
 /* Close connections whose headers are not complete http.header_timeout
@@ -970,7 +1020,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 				  const char *method, const char *version,
 				  const char *upload, size_t *upload_size, void **con_cls)
 {
-	(void)version;
 	struct http_server *s = cls;
 	struct req_ctx *ctx = *con_cls;
 	if (!ctx) {
@@ -990,7 +1039,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		const char *allow = NULL;
 		memset(&rs, 0, sizeof(rs));
 		plog_set_request_id(ctx->rid);
-		if (gate(s, c, ctx, method, &rs, &allow) != 0)
+		if (check_sizes(s, c, method, version, &rs) != 0 ||
+		    gate(s, c, ctx, method, &rs, &allow) != 0)
 			/* queued before the body: MHD answers and closes the
 			** connection without reading it */
 			return answer(c, ctx, url, method, &rs, allow);
@@ -1062,6 +1112,17 @@ static int parse_listen(const char *spec, struct sockaddr_storage *sa, struct pe
 		return perr_set(err, PERR_INVALID, "listen", "listen host must be an IP address");
 	}
 	return 0;
+}
+
+/* MHD's memory per connection (its read buffer holds the request line and
+** headers): our own limits with room to spare, so that MHD reads a request
+** that passes them and we answer it as a problem document (414, 431).
+** A request past even this gets libmicrohttpd's own short HTML page (414 or
+** 431) and the connection is closed. The pool is mapped, not touched: idle
+** connections cost little of it. */
+static size_t conn_memory(const struct config *cfg)
+{
+	return (size_t)(2 * (cfg->http_max_url + cfg->http_max_headers) + 32768);
 }
 
 /* MHD's limit on connections: well above http.max_pending (connections
@@ -1137,6 +1198,8 @@ int http_start(const struct config *cfg, const char *db_path, struct http_server
 				MHD_OPTION_CONNECTION_LIMIT, conn_limit,
 				MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->http_per_ip,
 				MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
+				MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
+				MHD_OPTION_CONNECTION_MEMORY_LIMIT, conn_memory(cfg),
 				MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
 				MHD_OPTION_END);
 	s->sweeping = s->d != NULL;

@@ -55,8 +55,9 @@ int http_decode(const char *body, size_t len, const struct jfield *fields, size_
 struct http_server;
 
 /* Start listening on cfg->listen with cfg->http_threads workers, serving the
-** database at db_path. Returns 0 or -1 with err. The config must outlive the
-** server. */
+** database at db_path, and, unless cfg->metrics_listen is empty, the
+** credential-free metrics listener there. Returns 0 or -1 with err. The
+** config must outlive the server. */
 int http_start(const struct config *cfg, const char *db_path, struct http_server **out,
 	       struct perr *err);
 /* The port actually bound (useful with port 0). */

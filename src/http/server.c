@@ -23,6 +23,10 @@
 ** MHD's connection limit, so a flood of slow clients leaves room for
 ** complete requests; and one address holds http.per_ip_connections at most.
 **
+** Metrics: GET /metrics on the API listener needs national staff
+** credentials; a second, small daemon on metrics.listen (loopback by
+** default) serves GET /metrics alone without credentials, for Prometheus.
+**
 ** Shutdown: http_stop() quiesces the daemon (the listening socket closes, so
 ** new connections are refused), waits for requests in flight to finish, then
 ** stops the workers.
@@ -50,6 +54,7 @@
 
 struct http_server {
 	struct MHD_Daemon *d;
+	struct MHD_Daemon *md; /* the metrics listener (metrics.listen), or NULL */
 	const struct config *cfg;
 	char db_path[1024];
 	char blob_dir[1100];
@@ -1114,6 +1119,90 @@ static int parse_listen(const char *spec, struct sockaddr_storage *sa, struct pe
 	return 0;
 }
 
+/* The metrics listener's one handler: GET (or HEAD) /metrics, answered on
+** the first call without credentials, as Prometheus exporters do (the
+** listener is meant for loopback); anything else is a 404 problem. It
+** runs the API's own /metrics handler, so both render the same text. */
+static enum MHD_Result on_metrics_request(void *cls, struct MHD_Connection *c, const char *url,
+					  const char *method, const char *version,
+					  const char *upload, size_t *upload_size,
+					  void **con_cls)
+{
+	(void)version;
+	(void)upload;
+	(void)upload_size;
+	(void)con_cls;
+	struct http_server *s = cls;
+	struct req_ctx ctx;
+	struct http_resp rs;
+	memset(&ctx, 0, sizeof(ctx));
+	memset(&rs, 0, sizeof(rs));
+	ctx.body_fd = -1;
+	clock_gettime(CLOCK_MONOTONIC, &ctx.t0);
+	make_rid(c, ctx.rid);
+	client_addr(c, ctx.addr, sizeof(ctx.addr));
+	snprintf(ctx.actor, sizeof(ctx.actor), "metrics@%s", ctx.addr);
+	plog_set_request_id(ctx.rid);
+	if (strcmp(url, "/metrics") == 0 &&
+	    (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0))
+		find_route(&ctx, url, "GET");
+	if (!ctx.rt) {
+		perr_set(&rs.err, PERR_NOTFOUND, NULL, "this listener serves GET /metrics only");
+		rs.status = 404;
+	} else {
+		struct http_req rq;
+		memset(&rq, 0, sizeof(rq));
+		rq.method = method;
+		rq.path = url;
+		rq.body = "";
+		rq.cfg = s->cfg;
+		rq.conn = c;
+		rq.client_addr = ctx.addr;
+		rq.db_path = s->db_path;
+		rq.blob_dir = s->blob_dir;
+		pstrlcpy(rq.actor, ctx.actor, sizeof(rq.actor));
+		rq.st = thread_store(s, &rs.err);
+		if (!rq.st) {
+			rs.status = 500;
+		} else {
+			rs.status = 200;
+			ctx.rt->fn(&rq, &rs);
+		}
+	}
+	enum MHD_Result ret = answer(c, &ctx, url, method, &rs, NULL);
+	free_params(&ctx);
+	return ret;
+}
+
+/* Start the metrics listener on cfg->metrics_listen (not empty) and log
+** its address. Returns 0 or -1 with err. */
+static int metrics_start(struct http_server *s, struct perr *err)
+{
+	const struct config *cfg = s->cfg;
+	struct sockaddr_storage sa;
+	if (parse_listen(cfg->metrics_listen, &sa, err) != 0)
+		return perr_set(err, PERR_INVALID, "listen", "metrics.listen: %s", err->msg);
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+	if (sa.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	s->md = MHD_start_daemon(flags, 0, NULL, NULL, on_metrics_request, s,
+				 MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+				 MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+				 MHD_OPTION_CONNECTION_TIMEOUT, 10u,
+				 MHD_OPTION_CONNECTION_LIMIT, 64u,
+				 MHD_OPTION_END);
+	if (!s->md)
+		return perr_set(err, PERR_INTERNAL, "listen",
+				"cannot listen on %s for metrics (metrics.listen: address in use "
+				"or not permitted)",
+				cfg->metrics_listen);
+	const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->md, MHD_DAEMON_INFO_BIND_PORT);
+	const char *colon = strrchr(cfg->metrics_listen, ':');
+	plog(PLOG_INFO, "http: metrics listening on %.*s:%d",
+	     (int)(colon - cfg->metrics_listen), cfg->metrics_listen, di ? (int)di->port : 0);
+	return 0;
+}
+
 /* MHD's memory per connection (its read buffer holds the request line and
 ** headers): our own limits with room to spare, so that MHD reads a request
 ** that passes them and we answer it as a problem document (414, 431).
@@ -1216,6 +1305,11 @@ int http_start(const struct config *cfg, const char *db_path, struct http_server
 	const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
 	s->port = di ? di->port : 0;
 	*out = s;
+	if (cfg->metrics_listen[0] && metrics_start(s, err) != 0) {
+		http_stop(s, 0);
+		*out = NULL;
+		return -1;
+	}
 	return 0;
 }
 
@@ -1228,6 +1322,8 @@ void http_stop(struct http_server *s, int grace_ms)
 {
 	if (!s)
 		return;
+	if (s->md)
+		MHD_stop_daemon(s->md);
 	MHD_socket fd = MHD_quiesce_daemon(s->d);
 	if (fd != MHD_INVALID_SOCKET)
 		close(fd);

@@ -14,7 +14,9 @@
 **   connections from 59 loopback addresses leave /healthz answering within
 **   1 s;
 ** - oversized request targets and header fields get 414 and 431 problem
-**   documents.
+**   documents;
+** - /metrics needs national staff credentials on the API listener and is
+**   served alone, without credentials, on the metrics listener.
 **
 ** The server's resident size is read from /proc/PID/status (VmRSS).
 */
@@ -680,6 +682,50 @@ static void oversized_requests_get_problems(void **state)
 	assert_int_equal(healthz(&G.srv, &ms), 200);
 }
 
+/* --------------------------------------------------------------- metrics */
+
+/* /metrics on the API listener is for national staff; Prometheus reads the
+** metrics listener (an ephemeral loopback port here), which serves GET
+** /metrics without credentials and nothing else. */
+static void metrics_behind_credentials_or_own_listener(void **state)
+{
+	(void)state;
+	struct h_resp r;
+	h_http(&G.srv, &r, "GET", "/metrics", NULL, NULL);
+	H_PROBLEM(&r, 401, NULL);
+	h_resp_free(&r);
+	h_http(&G.srv, &r, "GET", "/metrics", &G.admin, NULL);
+	H_STATUS(&r, 200);
+	H_CONTAINS(r.body, "parapet_http_requests_total");
+	h_resp_free(&r);
+	char *log = h_slurp(G.srv.log);
+	H_CONTAINS(log, "metrics listening on 127.0.0.1:");
+	free(log);
+	assert_true(G.srv.metrics_port > 0 && G.srv.metrics_port != G.srv.port);
+	struct h_server m = G.srv;
+	snprintf(m.base, sizeof(m.base), "http://127.0.0.1:%d", G.srv.metrics_port);
+	h_http(&m, &r, "GET", "/metrics", NULL, NULL);
+	H_STATUS(&r, 200);
+	char *ct = h_header(&r, "Content-Type");
+	H_CONTAINS(ct, "text/plain");
+	free(ct);
+	H_CONTAINS(r.body, "parapet_http_requests_total");
+	H_CONTAINS(r.body, "parapet_incidents_overdue");
+	h_resp_free(&r);
+	static const char *const others[][2] = {
+		{ "GET", "/healthz" },	 { "GET", "/api/v1/orgs" }, { "GET", "/" },
+		{ "POST", "/metrics" }, { "GET", "/metrics/x" },   { "DELETE", "/metrics" },
+	};
+	for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++) {
+		h_http_ex(&m, &r, others[i][0], others[i][1], &G.admin, NULL, NULL, 0, false, NULL);
+		if (r.status != 404)
+			fail_msg("metrics listener: %s %s answered %ld", others[i][0], others[i][1],
+				 r.status);
+		H_PROBLEM(&r, 404, NULL);
+		h_resp_free(&r);
+	}
+}
+
 int main(void)
 {
 	h_init();
@@ -692,6 +738,7 @@ int main(void)
 		cmocka_unit_test(header_deadline_not_reset_by_bytes),
 		cmocka_unit_test(slow_flood_leaves_healthz_up),
 		cmocka_unit_test(oversized_requests_get_problems),
+		cmocka_unit_test(metrics_behind_credentials_or_own_listener),
 	};
 	return cmocka_run_group_tests_name("attack_http", tests, group_setup, group_teardown);
 }

@@ -4,7 +4,8 @@
 **
 ** Request life: MHD calls on_request() first when the request line and
 ** headers are complete, before any body byte is read. That call decides all
-** that does not need the body (gate(): route, credentials, CSRF, route roles,
+** that does not need the body (check_sizes(): request target and header
+** sizes, 414 and 431; gate(): route, credentials, CSRF, route roles,
 ** organisation scope, announced size, the memory budget) and, on refusal,
 ** queues the problem at once: MHD then sends it and closes the connection
 ** without reading the body, so an anonymous client cannot make us hold a

@@ -154,7 +154,8 @@ gen=
 echo "e2e: $BIG incidents generated and the small store built in $(($(date +%s) - started)) s"
 
 serve() { # serve DIR: start parapet serve on DIR, print its PID; the address goes to DIR/serve.out
-	PARAPET_WATCH_ENABLED=false PARAPET_FEEDS_ENABLED=false \
+	# (two servers at once: their metrics listeners on ports of their own)
+	PARAPET_WATCH_ENABLED=false PARAPET_FEEDS_ENABLED=false PARAPET_METRICS_LISTEN=127.0.0.1:0 \
 		"$PARAPET" --data "$1" serve --listen 127.0.0.1:0 >"$1/serve.out" 2>"$1/serve.err" &
 	echo $!
 }

@@ -1074,8 +1074,8 @@ static void test_request_id_health_metrics(void **state)
 		{ "GET", "/healthz", false, 200 },     { "GET", "/api/v1/orgs", true, 200 },
 		{ "GET", "/api/v1/orgs", false, 401 }, { "GET", "/nowhere", false, 404 },
 		{ "PUT", "/healthz", false, 405 },     { "GET", "/", false, 200 },
-		{ "GET", "/ui/app.js", false, 200 },   { "GET", "/metrics", false, 200 },
-		{ "GET", "/api/v1/users/0", true, 405 },
+		{ "GET", "/ui/app.js", false, 200 },   { "GET", "/metrics", false, 401 },
+		{ "GET", "/api/v1/users/0", true, 405 }, { "GET", "/metrics", true, 200 },
 	};
 	char *seen[16] = { 0 };
 	size_t n = sizeof(reqs) / sizeof(reqs[0]);
@@ -1116,7 +1116,7 @@ static void test_request_id_health_metrics(void **state)
 	assert_true(h_jint(r.json, "schema") >= 1);
 	h_resp_free(&r);
 
-	h_http(&G.srv, &r, "GET", "/metrics", NULL, NULL);
+	h_http(&G.srv, &r, "GET", "/metrics", &G.admin, NULL);
 	H_STATUS(&r, 200);
 	char *ct = h_header(&r, "Content-Type");
 	H_CONTAINS(ct, "text/plain");

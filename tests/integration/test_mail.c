@@ -157,14 +157,18 @@ static void queue_test_mail(const char *const *env, const char *to, const char *
 	h_proc_free(&p);
 }
 
-/* Wait (up to 5 s) until /metrics contains every needle: the worker
-** refreshes its gauges just after the pass that changed the outbox. */
+/* Wait (up to 5 s) until /metrics (on the metrics listener, as Prometheus
+** reads it) contains every needle: the worker refreshes its gauges just
+** after the pass that changed the outbox. */
 static void metrics_wait(const struct h_server *s, const char *const *needles)
 {
 	int64_t t0 = now_ms();
+	struct h_server m = *s;
+	assert_true(s->metrics_port > 0);
+	snprintf(m.base, sizeof(m.base), "http://127.0.0.1:%d", s->metrics_port);
 	for (;;) {
 		struct h_resp r;
-		h_http(s, &r, "GET", "/metrics", NULL, NULL);
+		h_http(&m, &r, "GET", "/metrics", NULL, NULL);
 		H_STATUS(&r, 200);
 		bool all = true;
 		for (const char *const *n = needles; *n; n++)

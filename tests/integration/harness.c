@@ -655,6 +655,15 @@ void h_httpf(const struct h_server *s, struct h_resp *r, const char *method,
 	free(path);
 }
 
+void h_metrics(const struct h_server *s, struct h_resp *r)
+{
+	struct h_server m = *s;
+	if (s->metrics_port <= 0)
+		fail_msg("the server has no metrics listener");
+	snprintf(m.base, sizeof(m.base), "http://127.0.0.1:%d", s->metrics_port);
+	h_http(&m, r, "GET", "/metrics", NULL, NULL);
+}
+
 void h_resp_free(struct h_resp *r)
 {
 	free(r->body);

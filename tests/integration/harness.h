@@ -125,6 +125,9 @@ void h_httpf(const struct h_server *s, struct h_resp *r, const char *method,
 	     const struct h_cred *c, const char *body, const char *pathfmt, ...)
 	__attribute__((format(printf, 6, 7)));
 void h_resp_free(struct h_resp *r);
+/* GET /metrics from the server's metrics listener (metrics.listen), as
+** Prometheus reads it; fails the test when the server has none. */
+void h_metrics(const struct h_server *s, struct h_resp *r);
 
 /* Header value of the final response (case-insensitive name), malloc'd, or
 ** NULL. */

@@ -163,12 +163,9 @@ static void queue_test_mail(const char *const *env, const char *to, const char *
 static void metrics_wait(const struct h_server *s, const char *const *needles)
 {
 	int64_t t0 = now_ms();
-	struct h_server m = *s;
-	assert_true(s->metrics_port > 0);
-	snprintf(m.base, sizeof(m.base), "http://127.0.0.1:%d", s->metrics_port);
 	for (;;) {
 		struct h_resp r;
-		h_http(&m, &r, "GET", "/metrics", NULL, NULL);
+		h_metrics(s, &r);
 		H_STATUS(&r, 200);
 		bool all = true;
 		for (const char *const *n = needles; *n; n++)

@@ -354,7 +354,13 @@ int constituency_org_get(struct store *st, const struct principal *p, int64_t id
 	return org_check_scope(p, out, false, err);
 }
 
-static int org_fill(struct store *st, const struct org_spec *spec, int64_t self,
+/* Validate spec into o. The parent must exist and be visible to p (NULL =
+** the local operator): one outside p's scope gets the answer a missing one
+** gets, so that neither the parent nor its existence can be reached. A
+** parent the national centre set (kept, the organisation's old_parent) stays
+** when a provincial analyst edits other fields. */
+static int org_fill(struct store *st, const struct principal *p,
+		    const struct org_spec *spec, int64_t self, int64_t old_parent,
 		    struct store_org *o, struct perr *err)
 {
 	if (text_field("name", spec->name, true, o->name, sizeof(o->name), err) ||
@@ -373,7 +379,9 @@ static int org_fill(struct store *st, const struct org_spec *spec, int64_t self,
 		if (cur == self || depth > 64)
 			return perr_set(err, PERR_INVALID, "parent",
 					"parent would make a cycle");
-		if (store_org_get(st, cur, &up, err) != 0)
+		if (store_org_get(st, cur, &up, err) != 0 ||
+		    (depth == 0 && cur != old_parent &&
+		     org_check_scope(p, &up, false, NULL) != 0))
 			return perr_set(err, PERR_INVALID, "parent",
 					"parent organisation %lld does not exist",
 					(long long)cur);
@@ -388,7 +396,7 @@ int constituency_org_add(struct store *st, const struct principal *p, const char
 {
 	struct store_org o;
 	memset(&o, 0, sizeof(o));
-	if (org_fill(st, spec, 0, &o, err) != 0)
+	if (org_fill(st, p, spec, 0, 0, &o, err) != 0)
 		return -1;
 	if (org_check_scope(p, &o, true, err) != 0)
 		return -1;
@@ -419,7 +427,7 @@ int constituency_org_update(struct store *st, const struct principal *p,
 	if (constituency_org_get(st, p, id, &old, err) != 0)
 		return -1;
 	memset(&o, 0, sizeof(o));
-	if (org_fill(st, spec, id, &o, err) != 0)
+	if (org_fill(st, p, spec, id, old.parent_id, &o, err) != 0)
 		return -1;
 	o.id = id;
 	o.created_ms = old.created_ms;

@@ -124,9 +124,10 @@ static const struct rule rules[] = {
 	  { ALL2(204), ALL2(403), ALL2(403), ALL2(403), ALL2(403), ALL2(401) } },
 	{ "GET", "/api/v1/tokens", K_TOKEN_LIST,
 	  { ALL2(200), ALL2(200), ALL2(200), ALL2(200), ALL2(200), ALL2(401) } },
-	/* A token narrowed to an org outside one's scope would widen it: 403. */
+	/* A token narrowed to an org outside one's scope would widen it: 400,
+	** the answer a missing organisation gets (no existence oracle). */
 	{ "POST", "/api/v1/tokens", K_TOKEN_CREATE,
-	  { { 201, 201 }, { 201, 201 }, { 201, 403 }, { 201, 201 }, { 201, 403 }, ALL2(401) } },
+	  { { 201, 201 }, { 201, 201 }, { 201, 400 }, { 201, 201 }, { 201, 400 }, ALL2(401) } },
 	/* Someone else's token is invisible (404), except to an admin. */
 	{ "DELETE", "/api/v1/tokens/{id}", K_TOKEN_REVOKE,
 	  { { 204, 204 }, { 204, 404 }, { 204, 404 }, { 204, 404 }, { 204, 404 }, ALL2(401) } },
@@ -159,8 +160,9 @@ static const struct rule rules[] = {
 	  { ALL2(200), ALL2(200), ALL2(200), ALL2(200), ALL2(200), ALL2(401) } },
 	/* Anyone opens an incident within their scope: a constituent for its own
 	** organisation, a provincial analyst in its province. */
+	/* An organisation outside one's scope: 400, as a missing one. */
 	{ "POST", "/api/v1/incidents", K_INC_CREATE,
-	  { ALL2(201), ALL2(201), { 201, 403 }, ALL2(201), { 201, 403 }, ALL2(401) } },
+	  { ALL2(201), ALL2(201), { 201, 400 }, ALL2(201), { 201, 400 }, ALL2(401) } },
 	/* Reading an incident and its parts: 404 outside one's scope. */
 	{ "GET", "/api/v1/incidents/{id}", K_INC_GET,
 	  { ALL2(200), ALL2(200), { 200, 404 }, { 200, 404 }, { 200, 404 }, ALL2(401) } },

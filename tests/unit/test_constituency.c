@@ -103,7 +103,7 @@ static int64_t mkorg(struct tdb *t, const char *name, const char *prov, int64_t 
 static void add_asset(struct tdb *t, int64_t org, const char *type, const char *v)
 {
 	struct perr e;
-	if (constituency_asset_add(t->st, NULL, "test", org, type, v, NULL, &e) != 0)
+	if (constituency_asset_add(t->st, NULL, "test", org, type, v, true, NULL, &e) != 0)
 		fail_msg("asset %s %s: %s", type, v, e.msg);
 }
 
@@ -170,15 +170,15 @@ static void asset_conflicts(void **state)
 	int64_t a = mkorg(t, "Org A", "Tehran", 0), b = mkorg(t, "Org B", "Fars", 0);
 	struct perr e;
 	add_asset(t, a, "cidr", "192.0.2.0/24");
-	assert_int_equal(constituency_asset_add(t->st, NULL, "t", b, "cidr", "192.0.2.0/24", NULL, &e), -1);
+	assert_int_equal(constituency_asset_add(t->st, NULL, "t", b, "cidr", "192.0.2.0/24", false, NULL, &e), -1);
 	assert_int_equal(e.kind, PERR_CONFLICT);
 	assert_non_null(strstr(e.msg, "Org A"));
-	assert_int_equal(constituency_asset_add(t->st, NULL, "t", a, "cidr", "192.0.2.0/24", NULL, &e), -1);
+	assert_int_equal(constituency_asset_add(t->st, NULL, "t", a, "cidr", "192.0.2.0/24", false, NULL, &e), -1);
 	assert_int_equal(e.kind, PERR_CONFLICT);
 	/* a product tag is shared by many organisations, but not twice by one */
 	add_asset(t, a, "product", "mikrotik routeros 6.42");
 	add_asset(t, b, "product", "MikroTik RouterOS 6.42");
-	assert_int_equal(constituency_asset_add(t->st, NULL, "t", a, "product", "mikrotik routeros 6.42", NULL, &e), -1);
+	assert_int_equal(constituency_asset_add(t->st, NULL, "t", a, "product", "mikrotik routeros 6.42", false, NULL, &e), -1);
 	assert_int_equal(e.kind, PERR_CONFLICT);
 	tdb_close(t);
 }

@@ -496,14 +496,20 @@ static int asset_prepare(struct store *st, const struct principal *p, int64_t or
 			return perr_set(err, PERR_CONFLICT, "value",
 					"%s %s is already an asset of this organisation",
 					type, a->value);
-		/* Say who owns it only to those who may see that organisation. */
+		/* Say who owns it only to those who may see that organisation;
+		** to others, as the overlap rule does, only its province. */
 		struct store_org owner;
-		if (constituency_org_get(st, p, other.org_id, &owner, NULL) == 0)
+		if (store_org_get(st, other.org_id, &owner, NULL) != 0)
 			return perr_set(err, PERR_CONFLICT, "value",
-					"%s %s belongs to organisation %lld (%s)", type,
-					a->value, (long long)owner.id, owner.name);
+					"%s %s belongs to another organisation", type, a->value);
+		if (org_check_scope(p, &owner, false, NULL) != 0)
+			return perr_set(err, PERR_FORBIDDEN, "value",
+					"%s %s is registered in province %s, outside your "
+					"scope; only the national centre can change that",
+					type, a->value, owner.province);
 		return perr_set(err, PERR_CONFLICT, "value",
-				"%s %s belongs to another organisation", type, a->value);
+				"%s %s belongs to organisation %lld (%s)", type, a->value,
+				(long long)owner.id, owner.name);
 	}
 	return 0;
 }

@@ -281,7 +281,7 @@ int constituency_import_csv(struct store *st, const char *actor, int fd, int64_t
 		perr_set(err, PERR_INVALID, NULL, "the file is empty: a header row is required");
 		goto out;
 	}
-	if (!rep->rejects && im.nadded && check_overlaps(&im, confirm_overlap, err) != 0)
+	if (im.nadded && check_overlaps(&im, confirm_overlap, err) != 0)
 		goto out;
 	if (rep->rejects) {
 		perr_set(err, PERR_INVALID, NULL, "%lld row(s) rejected; nothing was imported",

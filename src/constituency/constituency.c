@@ -537,20 +537,23 @@ struct overlap_walk {
 	struct overlap_hits *hits;
 	char hidden[64]; /* the province of an overlapped asset p may not see */
 	bool hidden_found;
+	struct store_org last; /* the organisation of the previous overlap: a
+				** network around many of one organisation's
+				** assets asks the store once */
 };
 
 static int on_overlap(void *ud, int64_t asset_id, int64_t org_id, const char *type,
 		      const char *value)
 {
 	struct overlap_walk *w = ud;
-	struct store_org o;
-	if (store_org_get(w->st, org_id, &o, NULL) != 0) {
-		memset(&o, 0, sizeof(o));
-		o.id = org_id;
+	struct store_org *o = &w->last;
+	if (o->id != org_id && store_org_get(w->st, org_id, o, NULL) != 0) {
+		memset(o, 0, sizeof(*o));
+		o->id = org_id;
 	}
-	if (w->p && org_check_scope(w->p, &o, false, NULL) != 0) {
+	if (w->p && org_check_scope(w->p, o, false, NULL) != 0) {
 		w->hidden_found = true;
-		pstrlcpy(w->hidden, o.province[0] ? o.province : "unknown", sizeof(w->hidden));
+		pstrlcpy(w->hidden, o->province[0] ? o->province : "unknown", sizeof(w->hidden));
 		return 1; /* refused whatever else overlaps */
 	}
 	w->hits->total++;
@@ -560,7 +563,7 @@ static int on_overlap(void *ud, int64_t asset_id, int64_t org_id, const char *ty
 		w->hits->hit[k].org_id = org_id;
 		pstrlcpy(w->hits->hit[k].type, type, sizeof(w->hits->hit[k].type));
 		pstrlcpy(w->hits->hit[k].value, value, sizeof(w->hits->hit[k].value));
-		pstrlcpy(w->hits->hit[k].org_name, o.name, sizeof(w->hits->hit[k].org_name));
+		pstrlcpy(w->hits->hit[k].org_name, o->name, sizeof(w->hits->hit[k].org_name));
 	}
 	return 0;
 }
@@ -570,7 +573,7 @@ int constituency_overlap_rule(struct store *st, const struct principal *p,
 			      bool confirm, struct overlap_hits *hits, struct perr *err)
 {
 	memset(hits, 0, sizeof(*hits));
-	struct overlap_walk w = { st, p, hits, "", false };
+	struct overlap_walk w = { .st = st, .p = p, .hits = hits };
 	if (overlap_each(v, a->org_id, a->type, a->value, on_overlap, &w) < 0)
 		return perr_set(err, PERR_INTERNAL, NULL, "out of memory checking overlaps");
 	/* Below the national centre, another province's hosts are not the

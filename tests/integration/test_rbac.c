@@ -965,8 +965,9 @@ static void test_lookup_does_not_leak(void **state)
 	h_resp_free(&r);
 }
 
-/* Claiming a network another organisation owns is a conflict; the answer
-** names the owner only to those who may see it. */
+/* Claiming a network another organisation owns is refused; the answer
+** names the owner only to those who may see it (a conflict, 409), to others
+** only its province (403, as for an overlap: test_attack_scope). */
 static void test_conflict_names_owner_only_in_scope(void **state)
 {
 	(void)state;
@@ -975,12 +976,12 @@ static void test_conflict_names_owner_only_in_scope(void **state)
 	int64_t audit = h_audit_count(&F.srv, &F.admin);
 	h_httpf(&F.srv, &r, "POST", &p, "{\"type\":\"cidr\",\"value\":\"10.2.0.0/16\"}",
 		"/api/v1/orgs/%lld/assets", (long long)F.org_a);
-	H_PROBLEM(&r, 409, "value");
+	H_PROBLEM(&r, 403, "value");
 	assert_null(strstr(r.body, "Org B"));
 	h_resp_free(&r);
 	h_httpf(&F.srv, &r, "POST", &p, "{\"type\":\"domain\",\"value\":\"B.example\"}",
 		"/api/v1/orgs/%lld/assets", (long long)F.org_a);
-	H_PROBLEM(&r, 409, "value");
+	H_PROBLEM(&r, 403, "value");
 	assert_null(strstr(r.body, "Org B"));
 	h_resp_free(&r);
 	h_httpf(&F.srv, &r, "POST", &F.admin, "{\"type\":\"cidr\",\"value\":\"10.2.0.0/16\"}",

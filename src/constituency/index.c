@@ -681,33 +681,53 @@ static void reverse_into(const char *s, char *out)
 	out[n] = '\0';
 }
 
+/* The tables over snapshot s: its networks, and the hosts of its URLs as
+** networks of one address (family, 32 or 128) when they are addresses; its
+** domains, and the hosts of its URLs when they are names, spelled
+** backwards. So "what lies inside this network or under this domain" finds
+** URLs too, by bisection, never by a scan of every URL. */
 static struct ovl_tab *ovl_build(const struct snapshot *s)
 {
 	struct ovl_tab *t = calloc(1, sizeof(*t));
 	if (!t)
 		return NULL;
 	t->net = calloc(s->nent ? s->nent : 1, sizeof(*t->net));
-	t->rdom = calloc(s->ndom ? s->ndom : 1, sizeof(*t->rdom));
+	t->rdom = calloc(s->nent ? s->nent : 1, sizeof(*t->rdom));
 	if (!t->net || !t->rdom)
 		goto fail;
 	for (size_t i = 0; i < s->nent; i++) {
+		const struct entry *e = &s->ent[i];
 		struct ovl_net *n = &t->net[t->nnet];
-		int fam;
+		char host[300];
+		const char *name = NULL;
+		int fam = 0;
 		unsigned len;
-		if (strcmp(s->ent[i].type, "cidr") != 0 ||
-		    cidr_parse(s->ent[i].value, &fam, n->addr, &len) != 0)
-			continue;
-		n->fam = (uint8_t)fam;
-		n->len = (uint8_t)len;
-		n->ent = (uint32_t)i;
-		t->nnet++;
-	}
-	for (size_t i = 0; i < s->ndom; i++) {
-		char *r = malloc(strlen(s->dom[i].key) + 1);
-		if (!r)
-			goto fail;
-		reverse_into(s->dom[i].key, r);
-		t->rdom[t->nrdom++] = (struct ovl_rdom){ r, s->dom[i].ent };
+		if (strcmp(e->type, "cidr") == 0) {
+			if (cidr_parse(e->value, &fam, n->addr, &len) != 0)
+				continue;
+		} else if (strcmp(e->type, "url") == 0) {
+			url_host(e->value, host, sizeof(host));
+			if (inet_pton(AF_INET, host, n->addr) == 1)
+				fam = 4, len = 32;
+			else if (inet_pton(AF_INET6, host, n->addr) == 1)
+				fam = 6, len = 128;
+			else
+				name = host;
+		} else if (strcmp(e->type, "domain") == 0) {
+			name = e->value;
+		}
+		if (fam) {
+			n->fam = (uint8_t)fam;
+			n->len = (uint8_t)len;
+			n->ent = (uint32_t)i;
+			t->nnet++;
+		} else if (name) {
+			char *r = malloc(strlen(name) + 1);
+			if (!r)
+				goto fail;
+			reverse_into(name, r);
+			t->rdom[t->nrdom++] = (struct ovl_rdom){ r, (uint32_t)i };
+		}
 	}
 	if (t->nnet)
 		qsort(t->net, t->nnet, sizeof(*t->net), cmp_net);
@@ -800,6 +820,47 @@ static int nets_holding(struct ovl_walk *w, const struct ovl_tab *t, int fam,
 	return 0;
 }
 
+/* First index of the sorted URL keys at or after key. */
+static size_t url_lower(const struct snapshot *s, const char *key)
+{
+	size_t lo = 0, hi = s->nurl;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(s->url[mid].key, key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* URL assets that are a prefix of URL u, or that u is a prefix of. */
+static int urls_related(struct ovl_walk *w, const char *u)
+{
+	const struct snapshot *s = w->s;
+	int rc = 0;
+	/* those starting with u sort together from u on */
+	size_t n = strlen(u);
+	for (size_t i = url_lower(s, u); i < s->nurl && !rc; i++) {
+		if (strncmp(s->url[i].key, u, n) != 0)
+			break;
+		rc = visit(w, s->url[i].ent);
+	}
+	/* those u starts with end where lookup_url would accept them: before a
+	** '/', '?' or the end of u, or just after a '/' (u itself was seen) */
+	char pre[512];
+	for (size_t k = 1; k < n && k < sizeof(pre) && !rc; k++) {
+		if (u[k] != '/' && u[k] != '?' && u[k - 1] != '/')
+			continue;
+		memcpy(pre, u, k);
+		pre[k] = '\0';
+		const struct keyed *key = find_key(s->url, s->nurl, pre);
+		if (key)
+			rc = visit(w, key->ent);
+	}
+	return rc;
+}
+
 int overlap_each(const struct constituency_view *v, int64_t org_id, const char *type,
 		 const char *canon, overlap_fn fn, void *ud)
 {
@@ -825,12 +886,6 @@ int overlap_each(const struct constituency_view *v, int64_t org_id, const char *
 			rc = visit(&w, s->asn[i].ent);
 		return rc;
 	}
-	/* URL assets are few (each is a watched site): every question about
-	** them is a scan, as lookup_url's is. */
-	for (size_t i = 0; i < s->nurl && !rc; i++)
-		rc = visit(&w, s->url[i].ent);
-	if (rc)
-		return rc;
 	char host[300];
 	const char *dom = NULL;
 	int fam = 0;
@@ -842,6 +897,8 @@ int overlap_each(const struct constituency_view *v, int64_t org_id, const char *
 	} else if (strcmp(type, "domain") == 0) {
 		dom = canon;
 	} else if (strcmp(type, "url") == 0) {
+		if ((rc = urls_related(&w, canon)) != 0)
+			return rc;
 		url_host(canon, host, sizeof(host));
 		memset(addr, 0, sizeof(addr));
 		if (inet_pton(AF_INET, host, addr) == 1)
@@ -854,8 +911,8 @@ int overlap_each(const struct constituency_view *v, int64_t org_id, const char *
 		return 0;
 	}
 	if (fam) {
-		/* networks holding this one, then those inside it: they sort
-		** right after its own start address */
+		/* networks holding this one, then those inside it (and URLs on
+		** addresses inside it): they sort right after its start */
 		rc = nets_holding(&w, t, fam, addr, len);
 		if (rc || strcmp(type, "cidr") != 0)
 			return rc;
@@ -876,7 +933,7 @@ int overlap_each(const struct constituency_view *v, int64_t org_id, const char *
 		}
 		return rc;
 	}
-	/* the domain itself and every parent, then every name under it */
+	/* the domain itself and every parent */
 	for (const char *p = dom; p && !rc; p = strchr(p, '.') ? strchr(p, '.') + 1 : NULL) {
 		const struct keyed *k = find_key(s->dom, s->ndom, p);
 		if (k)
@@ -884,13 +941,13 @@ int overlap_each(const struct constituency_view *v, int64_t org_id, const char *
 	}
 	if (rc || strcmp(type, "domain") != 0)
 		return rc;
+	/* every name under it, and URLs on it or under it: backwards, they
+	** start with the domain backwards (then '.' for those under it) */
 	char rkey[300];
 	size_t n = strlen(dom);
-	if (n + 2 > sizeof(rkey))
+	if (n + 1 > sizeof(rkey))
 		return 0;
 	reverse_into(dom, rkey);
-	rkey[n] = '.';
-	rkey[n + 1] = '\0';
 	struct ovl_rdom key = { rkey, 0 };
 	size_t lo = 0, hi = t->nrdom;
 	while (lo < hi) {
@@ -901,8 +958,14 @@ int overlap_each(const struct constituency_view *v, int64_t org_id, const char *
 			hi = mid;
 	}
 	for (size_t i = lo; i < t->nrdom && !rc; i++) {
-		if (strncmp(t->rdom[i].rkey, rkey, n + 1) != 0)
+		const char *r = t->rdom[i].rkey;
+		if (strncmp(r, rkey, n) != 0)
 			break;
+		if (r[n] != '\0' && r[n] != '.')
+			continue; /* "example.sraf" vs "example.srafton": not under it */
+		/* the domain itself was seen above; a URL on it was not */
+		if (r[n] == '\0' && strcmp(s->ent[t->rdom[i].ent].type, "url") != 0)
+			continue;
 		rc = visit(&w, t->rdom[i].ent);
 	}
 	return rc;

@@ -366,6 +366,36 @@ static void overlap_rule(void **state)
 		    strstr(e.msg, "Fars Org"))
 			fail_msg("provincial %s %s: %s", over[i][0], over[i][1], e.msg);
 	}
+	/* assets around another organisation's URLs: found through the
+	** URLs' hosts (names and addresses) and their prefixes */
+	add_asset(t, fars, "url", "https://portal.gas.example/app");
+	add_asset(t, fars, "url", "http://192.0.2.9/x");
+	constituency_changed();
+	static const char *const around[][2] = {
+		{ "domain", "gas.example" }, { "domain", "portal.gas.example" },
+		{ "cidr", "192.0.2.0/24" }, { "cidr", "192.0.2.9/32" },
+		{ "url", "https://portal.gas.example/app/login" },
+		{ "url", "https://portal.gas.example/" }, { "url", "http://192.0.2.9/x?y=1" },
+	};
+	for (size_t i = 0; i < sizeof(around) / sizeof(around[0]); i++) {
+		perr_clear(&e);
+		if (constituency_asset_add(t->st, NULL, "t", teh, around[i][0], around[i][1], false,
+					   NULL, &e) != -1 ||
+		    strcmp(e.field, "confirm_overlap") != 0)
+			fail_msg("around %s %s: %s", around[i][0], around[i][1], e.msg);
+	}
+	static const char *const beside[][2] = {
+		{ "domain", "other.gas.example" }, { "domain", "xportal.gas.example" },
+		{ "cidr", "192.0.2.128/25" }, { "url", "https://portal.gas.example/apple" },
+		{ "url", "http://192.0.2.10/x" },
+	};
+	for (size_t i = 0; i < sizeof(beside) / sizeof(beside[0]); i++) {
+		perr_clear(&e);
+		if (constituency_asset_add(t->st, NULL, "t", teh, beside[i][0], beside[i][1], false,
+					   NULL, &e) != 0)
+			fail_msg("beside %s %s: %s", beside[i][0], beside[i][1], e.msg);
+		constituency_changed();
+	}
 	/* the same organisation may nest its own assets */
 	assert_int_equal(constituency_asset_add(t->st, &prov, "t", teh, "cidr", "10.1.2.0/24",
 						false, NULL, &e), 0);

@@ -399,10 +399,10 @@ try {
     await formError(a, '#asset-form').filter({ hasText: 'overlaps an asset of another organisation' }).waitFor();
     assert((await a.textContent('#asset-form + .form-status')).includes('Ministry of Roads'),
            'the overlapped organisation is not named');
-    assert(!(await a.textContent('#view #assets')).includes('198.51.100.128/25'), 'added unconfirmed');
+    assert(!(await a.textContent('#view #assets table')).includes('198.51.100.128/25'), 'added unconfirmed');
     await a.click('#asset-confirm-overlap');
     await a.locator('#view .status-line', { hasText: 'Asset added: 198.51.100.128/25.' }).waitFor();
-    assert((await a.textContent('#view #assets')).includes('198.51.100.128/25'), 'asset not listed');
+    assert((await a.textContent('#view #assets table')).includes('198.51.100.128/25'), 'asset not listed');
   });
 
   await check('feed file page: counts and the rejected line', async () => {

@@ -9,6 +9,11 @@
 ** not freed: it is freed by a later rebuild once it has been retired for
 ** RETIRE_MS (2 s), thousands of times longer than a lookup takes, which is what makes
 ** lock-free reading safe without reference counts on the hot path.
+**
+** The same snapshot answers the overlap rule's question (overlap.h: which
+** assets of other organisations a new asset lies inside, around or on),
+** through side tables built on its first such question, so the lookups pay
+** nothing for them.
 */
 #include <arpa/inet.h>
 #include <pthread.h>

@@ -601,6 +601,7 @@ static int cmd_org_rm(struct cli *c, int argc, char **argv)
 struct asset_ctx {
 	int64_t org, id;
 	const char *type, *value;
+	bool confirm_overlap;
 	struct store_asset a;
 };
 
@@ -609,7 +610,8 @@ static int asset_add_tx(struct store *st, void *ud, struct perr *err)
 	struct asset_ctx *x = ud;
 	char a[96];
 	cli_actor(a, sizeof(a));
-	return constituency_asset_add(st, NULL, a, x->org, x->type, x->value, &x->a, err);
+	return constituency_asset_add(st, NULL, a, x->org, x->type, x->value, x->confirm_overlap,
+				      &x->a, err);
 }
 
 static int cmd_asset_add(struct cli *c, int argc, char **argv)
@@ -617,12 +619,15 @@ static int cmd_asset_add(struct cli *c, int argc, char **argv)
 	char *pos[3];
 	struct asset_ctx x;
 	memset(&x, 0, sizeof(x));
-	if (cli_positional(argc, argv, NULL, NULL, pos, 3, NULL) != 3)
+	static const char *const flags[] = { "--confirm-overlap", NULL };
+	bool bad = false;
+	if (cli_positional(argc, argv, NULL, flags, pos, 3, &bad) != 3 || bad)
 		return cli_usage_of("asset add");
 	if (cli_id(pos[0], &x.org) != 0)
 		return 2;
 	x.type = pos[1];
 	x.value = pos[2];
+	x.confirm_overlap = cli_flag(argc, argv, "--confirm-overlap");
 	struct store *st;
 	if (cli_open(c, &st) != 0)
 		return 1;
@@ -670,8 +675,11 @@ static int cmd_asset_rm(struct cli *c, int argc, char **argv)
 static int cmd_import_constituency(struct cli *c, int argc, char **argv)
 {
 	char *pos[2];
-	if (cli_positional(argc, argv, NULL, NULL, pos, 2, NULL) != 1)
+	static const char *const flags[] = { "--confirm-overlap", NULL };
+	bool bad = false;
+	if (cli_positional(argc, argv, NULL, flags, pos, 2, &bad) != 1 || bad)
 		return cli_usage_of("import constituency");
+	bool confirm = cli_flag(argc, argv, "--confirm-overlap");
 	int fd = strcmp(pos[0], "-") == 0 ? 0 : open(pos[0], O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		fprintf(stderr, "parapet: cannot open %s: %s\n", pos[0], strerror(errno));
@@ -688,16 +696,18 @@ static int cmd_import_constituency(struct cli *c, int argc, char **argv)
 	perr_clear(&err);
 	char a[96];
 	cli_actor(a, sizeof(a));
-	int rc = constituency_import_csv(st, a, fd, c->cfg.import_max_rows, &rep, &err);
+	int rc = constituency_import_csv(st, a, fd, c->cfg.import_max_rows, confirm, &rep,
+					 &err);
 	if (fd)
 		close(fd);
 	if (c->json) {
-		json_t *j = json_pack("{sb sI sI sI sI sI}", "imported", rc == 0, "rows",
+		json_t *j = json_pack("{sb sI sI sI sI sI sI}", "imported", rc == 0, "rows",
 				      (json_int_t)rep.rows, "organisations",
 				      (json_int_t)rep.orgs_added, "assets",
 				      (json_int_t)rep.assets_added, "contacts",
 				      (json_int_t)rep.contacts_added, "rejects",
-				      (json_int_t)rep.rejects);
+				      (json_int_t)rep.rejects, "overlaps",
+				      (json_int_t)rep.overlaps);
 		json_object_set_new(j, "errors", json_string(rep.errors.ptr ? rep.errors.ptr : ""));
 		if (rc != 0)
 			json_object_set_new(j, "error", json_string(err.msg));
@@ -706,6 +716,9 @@ static int cmd_import_constituency(struct cli *c, int argc, char **argv)
 		printf("imported %lld rows: %lld organisations, %lld assets, %lld contacts\n",
 		       (long long)rep.rows, (long long)rep.orgs_added, (long long)rep.assets_added,
 		       (long long)rep.contacts_added);
+		if (rep.overlaps)
+			printf("%lld assets overlap another organisation's (confirmed, audited)\n",
+			       (long long)rep.overlaps);
 	} else {
 		if (rep.errors.ptr)
 			fputs(rep.errors.ptr, stderr);
@@ -947,10 +960,12 @@ const struct cli_cmd cli_cmds[] = {
 	{ "org list", cmd_org_list, "[--province NAME] [--search TEXT]", "list organisations" },
 	{ "org show", cmd_org_show, "ID", "show an organisation with its assets and contacts" },
 	{ "org rm", cmd_org_rm, "ID", "remove an organisation (and its assets and contacts)" },
-	{ "asset add", cmd_asset_add, "ORG-ID cidr|domain|url|asn|product VALUE",
-	  "add an asset to an organisation" },
+	{ "asset add", cmd_asset_add,
+	  "ORG-ID cidr|domain|url|asn|product VALUE [--confirm-overlap]",
+	  "add an asset to an organisation (one overlapping another organisation's needs "
+	  "--confirm-overlap)" },
 	{ "asset rm", cmd_asset_rm, "ORG-ID ASSET-ID", "remove an asset" },
-	{ "import constituency", cmd_import_constituency, "FILE.csv|-",
+	{ "import constituency", cmd_import_constituency, "FILE.csv|- [--confirm-overlap]",
 	  "import organisations, assets and contacts from CSV, all or nothing" },
 	{ "import report", cmd_import_report,
 	  "--type TYPE|auto|csv|jsonl [--mapping FILE] [--at ISO] FILE",

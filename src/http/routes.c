@@ -462,16 +462,19 @@ static int h_asset_list(struct http_req *rq, struct http_resp *rs)
 static int h_asset_create(struct http_req *rq, struct http_resp *rs)
 {
 	const char *type = NULL, *value = NULL;
+	bool confirm = false;
 	struct jfield f[] = {
 		{ "type", JF_STRING, true, 15, 0, 0, &type, NULL },
 		{ "value", JF_STRING, true, 500, 0, 0, &value, NULL },
+		{ "confirm_overlap", JF_BOOL, false, 0, 0, 0, &confirm, NULL },
 	};
 	json_t *doc;
 	struct perr e;
 	struct store_asset a;
-	if (http_decode(rq->body, rq->body_len, f, 2, &doc, &e) != 0)
+	if (http_decode(rq->body, rq->body_len, f, 3, &doc, &e) != 0)
 		return http_problem(rs, &e);
-	int rc = constituency_asset_add(rq->st, rq->who, rq->actor, rq->ids[0], type, value, &a, &e);
+	int rc = constituency_asset_add(rq->st, rq->who, rq->actor, rq->ids[0], type, value,
+					confirm, &a, &e);
 	json_decref(doc);
 	if (rc != 0)
 		return http_problem(rs, &e);

@@ -844,12 +844,16 @@ int identity_token_create(struct store *st, const char *actor, const struct stor
 	** target must itself be inside the owner's scope. */
 	if (spec->org_id) {
 		struct store_org o;
-		if (store_org_get(st, spec->org_id, &o, err) != 0)
+		/* out of the owner's scope: the answer a missing one gets, so
+		** that it does not tell which ids exist */
+		struct target tg = { 0, NULL };
+		if (store_org_get(st, spec->org_id, &o, NULL) == 0) {
+			tg.org_id = o.id;
+			tg.province = o.province;
+		}
+		if (!tg.org_id || identity_allow_object(&owner, &tg, NULL) != 0)
 			return perr_set(err, PERR_INVALID, "org", "organisation %lld does not exist",
 					(long long)spec->org_id);
-		struct target tg = { o.id, o.province };
-		if (identity_allow_create(&owner, &tg, err) != 0)
-			return -1;
 		t.org_id = o.id;
 	}
 	if (spec->province && spec->province[0]) {

@@ -390,6 +390,21 @@ try {
     await shot(a, '27-org-added');
   });
 
+  await check("organisation page: an asset over another organisation's is confirmed, not silent", async () => {
+    // org 2 (Ministry of Roads) owns 198.51.100.0/24: a network inside it
+    // would take its hosts, so the analyst sees whose it is and confirms
+    await a.selectOption('#asset-form select[name=type]', 'cidr');
+    await a.fill('#asset-form input[name=value]', '198.51.100.128/25');
+    await a.click('#asset-form button[type=submit]');
+    await formError(a, '#asset-form').filter({ hasText: 'overlaps an asset of another organisation' }).waitFor();
+    assert((await a.textContent('#asset-form + .form-status')).includes('Ministry of Roads'),
+           'the overlapped organisation is not named');
+    assert(!(await a.textContent('#view #assets table')).includes('198.51.100.128/25'), 'added unconfirmed');
+    await a.click('#asset-confirm-overlap');
+    await a.locator('#view .status-line', { hasText: 'Asset added: 198.51.100.128/25.' }).waitFor();
+    assert((await a.textContent('#view #assets table')).includes('198.51.100.128/25'), 'asset not listed');
+  });
+
   await check('feed file page: counts and the rejected line', async () => {
     await go(a, '#/feeds');
     await a.locator('#view a.file-link', { hasText: 'scan_telnet-e2e.csv' }).click();

@@ -607,7 +607,7 @@ static void constituent_opens_incident(void **state)
 	b = h_fmt("{\"org_id\":%lld,\"title\":\"not mine\"}", (long long)G.org_b);
 	h_http(&G.srv, &r, "POST", "/api/v1/incidents", &G.c[U_CONS_A], b);
 	free(b);
-	H_PROBLEM(&r, 403, NULL);
+	H_PROBLEM(&r, 400, "org_id"); /* as for a missing organisation */
 	h_resp_free(&r);
 	/* nor edit, assign, merge or link its own */
 	assert_int_equal(status_of(U_CONS_A, "PATCH", "{\"severity\":\"critical\"}",

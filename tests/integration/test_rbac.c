@@ -127,9 +127,10 @@ static const struct rule rules[] = {
 	  { ALL2(204), ALL2(403), ALL2(403), ALL2(403), ALL2(403), ALL2(401) } },
 	{ "GET", "/api/v1/tokens", K_TOKEN_LIST,
 	  { ALL2(200), ALL2(200), ALL2(200), ALL2(200), ALL2(200), ALL2(401) } },
-	/* A token narrowed to an org outside one's scope would widen it: 403. */
+	/* A token narrowed to an org outside one's scope would widen it: 400,
+	** the answer a missing organisation gets (no existence oracle). */
 	{ "POST", "/api/v1/tokens", K_TOKEN_CREATE,
-	  { { 201, 201 }, { 201, 201 }, { 201, 403 }, { 201, 201 }, { 201, 403 }, ALL2(401) } },
+	  { { 201, 201 }, { 201, 201 }, { 201, 400 }, { 201, 201 }, { 201, 400 }, ALL2(401) } },
 	/* Someone else's token is invisible (404), except to an admin. */
 	{ "DELETE", "/api/v1/tokens/{id}", K_TOKEN_REVOKE,
 	  { { 204, 204 }, { 204, 404 }, { 204, 404 }, { 204, 404 }, { 204, 404 }, ALL2(401) } },
@@ -162,8 +163,9 @@ static const struct rule rules[] = {
 	  { ALL2(200), ALL2(200), ALL2(200), ALL2(200), ALL2(200), ALL2(401) } },
 	/* Anyone opens an incident within their scope: a constituent for its own
 	** organisation, a provincial analyst in its province. */
+	/* An organisation outside one's scope: 400, as a missing one. */
 	{ "POST", "/api/v1/incidents", K_INC_CREATE,
-	  { ALL2(201), ALL2(201), { 201, 403 }, ALL2(201), { 201, 403 }, ALL2(401) } },
+	  { ALL2(201), ALL2(201), { 201, 400 }, ALL2(201), { 201, 400 }, ALL2(401) } },
 	/* Reading an incident and its parts: 404 outside one's scope. */
 	{ "GET", "/api/v1/incidents/{id}", K_INC_GET,
 	  { ALL2(200), ALL2(200), { 200, 404 }, { 200, 404 }, { 200, 404 }, ALL2(401) } },
@@ -966,8 +968,9 @@ static void test_lookup_does_not_leak(void **state)
 	h_resp_free(&r);
 }
 
-/* Claiming a network another organisation owns is a conflict; the answer
-** names the owner only to those who may see it. */
+/* Claiming a network another organisation owns is refused; the answer
+** names the owner only to those who may see it (a conflict, 409), to others
+** only its province (403, as for an overlap: test_attack_scope). */
 static void test_conflict_names_owner_only_in_scope(void **state)
 {
 	(void)state;
@@ -976,12 +979,12 @@ static void test_conflict_names_owner_only_in_scope(void **state)
 	int64_t audit = h_audit_count(&F.srv, &F.admin);
 	h_httpf(&F.srv, &r, "POST", &p, "{\"type\":\"cidr\",\"value\":\"10.2.0.0/16\"}",
 		"/api/v1/orgs/%lld/assets", (long long)F.org_a);
-	H_PROBLEM(&r, 409, "value");
+	H_PROBLEM(&r, 403, "value");
 	assert_null(strstr(r.body, "Org B"));
 	h_resp_free(&r);
 	h_httpf(&F.srv, &r, "POST", &p, "{\"type\":\"domain\",\"value\":\"B.example\"}",
 		"/api/v1/orgs/%lld/assets", (long long)F.org_a);
-	H_PROBLEM(&r, 409, "value");
+	H_PROBLEM(&r, 403, "value");
 	assert_null(strstr(r.body, "Org B"));
 	h_resp_free(&r);
 	h_httpf(&F.srv, &r, "POST", &F.admin, "{\"type\":\"cidr\",\"value\":\"10.2.0.0/16\"}",

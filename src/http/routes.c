@@ -791,7 +791,8 @@ static int h_token_list(struct http_req *rq, struct http_resp *rs)
 {
 	struct perr e;
 	json_t *items = json_array();
-	int64_t uid = rq->who->role == ROLE_ADMIN && http_query(rq, "all") ? 0 : rq->who->user_id;
+	bool all = identity_is_national_admin(rq->who) && http_query(rq, "all");
+	int64_t uid = all ? 0 : rq->who->user_id;
 	if (store_token_list(rq->st, uid, add_token, items, &e) != 0) {
 		json_decref(items);
 		return http_problem(rs, &e);
@@ -839,7 +840,7 @@ static int h_token_revoke(struct http_req *rq, struct http_resp *rs)
 	struct perr e;
 	struct store_token t;
 	if (!rq->ids[0] || store_token_get(rq->st, rq->ids[0], &t, &e) != 0 ||
-	    (t.user_id != rq->who->user_id && rq->who->role != ROLE_ADMIN)) {
+	    (t.user_id != rq->who->user_id && !identity_is_national_admin(rq->who))) {
 		perr_set(&e, PERR_NOTFOUND, NULL, "no such token");
 		return http_problem(rs, &e);
 	}
@@ -907,7 +908,7 @@ static int h_audit_verify(struct http_req *rq, struct http_resp *rs)
 #define ALL ROLES_ALL
 #define CERT ROLES_CERT
 #define STAFF ROLES_STAFF
-#define ADMIN ROLE_ADMIN
+#define ADMIN ROLES_ADMIN_WORK
 #define NATIONAL ROLES_NATIONAL
 
 const struct route http_routes[] = {

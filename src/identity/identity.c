@@ -185,6 +185,11 @@ bool identity_is_analyst(const struct principal *p)
 	return p && (p->role & ROLES_CERT) != 0;
 }
 
+bool identity_is_national_admin(const struct principal *p)
+{
+	return identity_allow_route(p, ROLES_ADMIN_WORK, false, NULL) == 0;
+}
+
 /* ------------------------------------------------------------ passwords */
 
 int identity_password_hash(const struct config *cfg, const char *password,

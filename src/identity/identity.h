@@ -40,6 +40,10 @@ enum role {
 #define ROLE_FLAG_UNNARROWED 0x100u
 /* National staff with an unnarrowed credential: the report feeds. */
 #define ROLES_NATIONAL (ROLE_ADMIN | ROLE_ANALYST | ROLE_FLAG_UNNARROWED)
+/* Admin work (users, teams, rotas, routing rules, every user's tokens, the
+** audit log, the outbox) is national too: an admin's narrowed token would
+** otherwise create an admin user and leave its narrowing behind. */
+#define ROLES_ADMIN_WORK (ROLE_ADMIN | ROLE_FLAG_UNNARROWED)
 
 enum role identity_role_parse(const char *s);
 const char *identity_role_name(enum role r);
@@ -195,5 +199,8 @@ bool identity_is_staff(const struct principal *p);
 ** organisation of their scope; a responder works the incidents of its
 ** teams. */
 bool identity_is_analyst(const struct principal *p);
+/* True for an admin whose credential is not narrowed (ROLES_ADMIN_WORK):
+** it may act on other users' tokens. */
+bool identity_is_national_admin(const struct principal *p);
 
 #endif

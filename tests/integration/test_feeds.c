@@ -19,7 +19,8 @@
 ** - The upload endpoint answers counts, "already" for the same bytes, and
 **   a problem document naming the missing column.
 ** - An upload the server is killed in (kill -9) does not stay "running":
-**   the next `serve` resumes it to the counts of an uninterrupted upload.
+**   the next `serve` resumes it to the counts of an uninterrupted upload, or,
+**   its kept bytes gone, marks it failed ("interrupted") with its counts.
 */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -537,28 +538,26 @@ static void sleep_ms(long ms)
 	nanosleep(&ts, NULL);
 }
 
-/* Issue 11, item 14: an upload killed with -9 stayed "running" with partial
-** counts for ever. */
-static void test_upload_killed_resumes(void **state)
+/* small batches and a queue of one: many commits, so a kill lands between
+** two of them */
+static const char *const kill_env[] = { "PARAPET_FEEDS_BATCH=100", "PARAPET_FEEDS_QUEUE=1",
+					NULL };
+static const char kill_path[] = "/api/v1/feeds/uploads?name=big-event4_sinkhole.csv"
+				"&type=event4_sinkhole";
+
+/* Upload rep to a server on dir and kill -9 it once the import has
+** committed some batches: the file is left "running". Fills *id, *rows (its
+** partial count) and sha (65 bytes). */
+static void kill_mid_upload(const struct h_cred *admin, const char *rep, int64_t *id,
+			    int64_t *rows, char *sha)
 {
-	(void)state;
-	/* small batches and a queue of one: many commits, so the kill lands
-	** between two of them */
-	const char *env[] = { "PARAPET_FEEDS_BATCH=100", "PARAPET_FEEDS_QUEUE=1", NULL };
-	char *rep = recent_sinkhole(200000, 5000);
-	size_t len = strlen(rep);
-	static const char path[] = "/api/v1/feeds/uploads?name=big-event4_sinkhole.csv"
-				   "&type=event4_sinkhole";
-	char *tok = admin_token(dir);
-	struct h_cred admin = { tok, NULL, NULL };
 	struct h_server s;
-	h_server_start(&s, dir, env);
-	int fd = upload_async(&s, tok, path, rep, len);
-	/* wait for the import to have committed some batches, then kill -9 */
+	h_server_start(&s, dir, kill_env);
+	int fd = upload_async(&s, admin->token, kill_path, rep, strlen(rep));
 	json_t *f = NULL;
 	for (int i = 0; i < 6000; i++) {
 		json_decref(f);
-		f = newest_file(&s, &admin);
+		f = newest_file(&s, admin);
 		if (f && strcmp(h_jstr(f, "status"), "running") == 0 && h_jint(f, "rows") >= 1000)
 			break;
 		if (f && strcmp(h_jstr(f, "status"), "running") != 0)
@@ -567,24 +566,30 @@ static void test_upload_killed_resumes(void **state)
 	}
 	if (!f || strcmp(h_jstr(f, "status"), "running") != 0)
 		fail_msg("the upload never showed as running");
-	int64_t id = h_jint(f, "id"), partial = h_jint(f, "rows");
+	*id = h_jint(f, "id");
+	*rows = h_jint(f, "rows");
+	snprintf(sha, 65, "%s", h_jstr(f, "sha256"));
 	json_decref(f);
 	assert_int_equal(h_server_stop_sig(&s, SIGKILL), 128 + SIGKILL);
 	close(fd);
-
 	/* the store holds what the crash left: running, with partial counts */
 	struct h_proc p;
 	h_cli(&p, dir, NULL, "feeds", "files", NULL);
 	assert_int_equal(p.status, 0);
 	h_expect_contains(p.out, " running ", __FILE__, __LINE__);
 	h_proc_free(&p);
+}
 
-	/* the next serve resumes it from its last commit */
-	h_server_start(&s, dir, env);
+/* Restart on dir and wait (two minutes at most) for file id to leave
+** "running"; returns the file as the API shows it then (a new reference).
+** The server is stopped again; its log is in s->log. */
+static json_t *restart_until_settled(struct h_server *s, const struct h_cred *admin, int64_t id)
+{
+	h_server_start(s, dir, kill_env);
 	struct h_resp r;
 	bool running = true;
 	for (int i = 0; i < 1200 && running; i++) {
-		h_httpf(&s, &r, "GET", &admin, NULL, "/api/v1/feeds/files/%lld", (long long)id);
+		h_httpf(s, &r, "GET", admin, NULL, "/api/v1/feeds/files/%lld", (long long)id);
 		h_expect_status(&r, 200, __FILE__, __LINE__);
 		running = strcmp(h_jstr(r.json, "status"), "running") == 0;
 		if (running) {
@@ -594,11 +599,29 @@ static void test_upload_killed_resumes(void **state)
 	}
 	if (running)
 		fail_msg("file %lld still running two minutes after the restart", (long long)id);
-	json_t *resumed = json_incref(r.json);
+	json_t *f = json_incref(r.json);
 	h_resp_free(&r);
+	h_server_stop(s);
+	return f;
+}
+
+/* Issue 11, item 14: an upload killed with -9 stayed "running" with partial
+** counts for ever. Now the next serve resumes it from its last commit. */
+static void test_upload_killed_resumes(void **state)
+{
+	(void)state;
+	char *rep = recent_sinkhole(200000, 5000);
+	char *tok = admin_token(dir);
+	struct h_cred admin = { tok, NULL, NULL };
+	int64_t id, partial;
+	char sha[65];
+	kill_mid_upload(&admin, rep, &id, &partial, sha);
+	struct h_server s;
+	struct h_resp r;
+	struct h_proc p;
+	json_t *resumed = restart_until_settled(&s, &admin, id);
 	assert_string_equal(h_jstr(resumed, "status"), "done");
 	assert_true(h_jint(resumed, "rows") > partial);
-	h_server_stop(&s);
 	char *log = h_slurp(s.log);
 	h_expect_contains(log, "interrupted upload big-event4_sinkhole.csv", __FILE__, __LINE__);
 	free(log);
@@ -612,8 +635,8 @@ static void test_upload_killed_resumes(void **state)
 	char *ctok = admin_token(clean);
 	struct h_cred cadmin = { ctok, NULL, NULL };
 	struct h_server cs;
-	h_server_start(&cs, clean, env);
-	h_http_ex(&cs, &r, "POST", path, &cadmin, "text/csv", rep, len, false, NULL);
+	h_server_start(&cs, clean, kill_env);
+	h_http_ex(&cs, &r, "POST", kill_path, &cadmin, "text/csv", rep, strlen(rep), false, NULL);
 	h_expect_status(&r, 201, __FILE__, __LINE__);
 	static const char *const counts[] = { "rows", "parsed", "rejected", "owners", "new",
 					      "duplicate", "unowned", "incidents" };
@@ -638,6 +661,32 @@ static void test_upload_killed_resumes(void **state)
 	free(rep);
 }
 
+/* An upload whose kept bytes are gone by the restart cannot be resumed: it
+** is marked failed, "interrupted", with the counts it had. */
+static void test_upload_killed_unresumable(void **state)
+{
+	(void)state;
+	char *rep = recent_sinkhole(200000, 5000);
+	char *tok = admin_token(dir);
+	struct h_cred admin = { tok, NULL, NULL };
+	int64_t id, partial;
+	char sha[65];
+	kill_mid_upload(&admin, rep, &id, &partial, sha);
+	char *blob = h_fmt("%s/blobs/%.2s/%s", dir, sha, sha + 2);
+	if (unlink(blob) != 0)
+		fail_msg("%s: %s", blob, strerror(errno));
+	struct h_server s;
+	json_t *f = restart_until_settled(&s, &admin, id);
+	assert_string_equal(h_jstr(f, "status"), "failed");
+	h_expect_contains(h_jstr(f, "error"), "interrupted", __FILE__, __LINE__);
+	assert_true(h_jint(f, "rows") >= partial); /* batches may commit until the kill */
+	assert_true(h_jint(f, "rows") < 200000);
+	json_decref(f);
+	free(blob);
+	free(tok);
+	free(rep);
+}
+
 int main(void)
 {
 	h_init();
@@ -649,6 +698,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_schema_update, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_watched_dir_and_upload, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upload_killed_resumes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_upload_killed_unresumable, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("feeds", tests, NULL, NULL);
 }

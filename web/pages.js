@@ -5,7 +5,8 @@ import { api, withQuery } from './api.js';
 import { t } from './i18n.js';
 import { num, timeEl } from './format.js';
 import { h, badge, table, errorBox, select, labelled, hashFor, pager, field, card, gradeBadge,
-         when, notFound, session, isStaff, onSubmit, showProblem, formStatus, FEEDS_ROLES } from './ui.js';
+         when, notFound, session, onSubmit, showProblem, formStatus, FEEDS_ROLES,
+         isAnalyst } from './ui.js';
 
 const SEVERITIES = ['critical', 'high', 'medium', 'low'];
 const TLPS = ['CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED'];
@@ -74,7 +75,7 @@ export async function viewSite(view, id, query, host = view) {
       postureCard(posture)),
     status);
 
-  if (isStaff()) {
+  if (isAnalyst()) {
     const b = h('button', { type: 'button', id: 'accept-baseline' }, t('site.acceptBaseline'));
     b.addEventListener('click', async () => {
       b.disabled = true;

@@ -883,7 +883,8 @@ static int cmd_serve(struct cli *c, int argc, char **argv)
 		return cli_fail(&err);
 	}
 	struct feeds_worker *fw = NULL;
-	if (c->cfg.feeds_enabled && feeds_start(&c->cfg, c->db_path, &fw, &err) != 0) {
+	/* always: it resumes interrupted uploads even when nothing is watched */
+	if (feeds_start(&c->cfg, c->db_path, &fw, &err) != 0) {
 		monitor_stop(mon);
 		incident_sla_stop(sla);
 		notify_stop(nw);

@@ -824,7 +824,8 @@ static int h_token_list(struct http_req *rq, struct http_resp *rs)
 {
 	struct perr e;
 	json_t *items = json_array();
-	int64_t uid = rq->who->role == ROLE_ADMIN && http_query(rq, "all") ? 0 : rq->who->user_id;
+	bool all = identity_is_national_admin(rq->who) && http_query(rq, "all");
+	int64_t uid = all ? 0 : rq->who->user_id;
 	if (store_token_list(rq->st, uid, add_token, items, &e) != 0) {
 		json_decref(items);
 		return http_problem(rs, &e);
@@ -872,7 +873,7 @@ static int h_token_revoke(struct http_req *rq, struct http_resp *rs)
 	struct perr e;
 	struct store_token t;
 	if (!rq->ids[0] || store_token_get(rq->st, rq->ids[0], &t, &e) != 0 ||
-	    (t.user_id != rq->who->user_id && rq->who->role != ROLE_ADMIN)) {
+	    (t.user_id != rq->who->user_id && !identity_is_national_admin(rq->who))) {
 		perr_set(&e, PERR_NOTFOUND, NULL, "no such token");
 		return http_problem(rs, &e);
 	}
@@ -940,7 +941,8 @@ static int h_audit_verify(struct http_req *rq, struct http_resp *rs)
 #define ALL ROLES_ALL
 #define CERT ROLES_CERT
 #define STAFF ROLES_STAFF
-#define ADMIN ROLE_ADMIN
+#define ADMIN ROLES_ADMIN_WORK
+#define NATIONAL ROLES_NATIONAL
 
 const struct route http_routes[] = {
 	{ "GET", "/", h_index, 0, SCOPE_NONE, "web interface" },
@@ -993,10 +995,11 @@ const struct route http_routes[] = {
 	{ "POST", "/api/v1/routing-rules", h_rule_create, ADMIN, SCOPE_NONE, "add a routing rule" },
 	{ "DELETE", "/api/v1/routing-rules/{id}", h_rule_delete, ADMIN, SCOPE_NONE,
 	  "remove a routing rule" },
-	{ "POST", "/api/v1/reports", h_report, STAFF, SCOPE_NONE,
+	{ "POST", "/api/v1/reports", h_report, CERT, SCOPE_NONE,
 	  "report a detection: opens an incident or adds an observation" },
 	{ "GET", "/api/v1/incidents", h_incident_list, ALL, SCOPE_NONE, "list and search incidents" },
-	{ "POST", "/api/v1/incidents", h_incident_create, ALL, SCOPE_NONE, "open an incident" },
+	{ "POST", "/api/v1/incidents", h_incident_create, CERT | ROLE_CONSTITUENT, SCOPE_NONE,
+	  "open an incident" },
 	{ "GET", "/api/v1/incidents/{id}", h_incident_get, ALL, SCOPE_NONE, "get an incident" },
 	{ "PATCH", "/api/v1/incidents/{id}", h_incident_update, STAFF, SCOPE_NONE,
 	  "edit an incident" },
@@ -1022,13 +1025,13 @@ const struct route http_routes[] = {
 	  "attach evidence (the body is the file)", true },
 	{ "GET", "/api/v1/incidents/{id}/evidence/{evidence}", h_evidence_download, ALL,
 	  SCOPE_NONE, "download evidence" },
-	{ "POST", "/api/v1/feeds/uploads", h_feed_upload, CERT, SCOPE_NONE,
+	{ "POST", "/api/v1/feeds/uploads", h_feed_upload, NATIONAL, SCOPE_NONE,
 	  "upload a report file (Shadowserver CSV) and import it", true, true },
-	{ "GET", "/api/v1/feeds/files", h_feed_files, CERT, SCOPE_NONE,
+	{ "GET", "/api/v1/feeds/files", h_feed_files, NATIONAL, SCOPE_NONE,
 	  "imported report files and their counts" },
-	{ "GET", "/api/v1/feeds/files/{id}", h_feed_file, CERT, SCOPE_NONE,
+	{ "GET", "/api/v1/feeds/files/{id}", h_feed_file, NATIONAL, SCOPE_NONE,
 	  "an imported report file with its rejected lines" },
-	{ "GET", "/api/v1/feeds/unowned", h_feed_unowned, CERT, SCOPE_NONE,
+	{ "GET", "/api/v1/feeds/unowned", h_feed_unowned, NATIONAL, SCOPE_NONE,
 	  "reported hosts no organisation owns, by AS or prefix" },
 	{ "GET", "/api/v1/stats", h_stats, ALL, SCOPE_NONE,
 	  "the dashboard's figures, within the caller's scope" },
@@ -1036,15 +1039,15 @@ const struct route http_routes[] = {
 	  "report digests mailed to an organisation" },
 	{ "GET", "/api/v1/sites", h_site_list, ALL, SCOPE_NONE, "list watched websites" },
 	{ "GET", "/api/v1/sites/{id}", h_site_get, ALL, SCOPE_NONE, "get a watched website" },
-	{ "PATCH", "/api/v1/sites/{id}", h_site_update, STAFF, SCOPE_NONE,
+	{ "PATCH", "/api/v1/sites/{id}", h_site_update, CERT, SCOPE_NONE,
 	  "set a website's check interval or pause it" },
 	{ "GET", "/api/v1/sites/{id}/checks", h_site_checks, ALL, SCOPE_NONE,
 	  "a website's checks, newest first" },
-	{ "POST", "/api/v1/sites/{id}/baseline", h_site_accept, STAFF, SCOPE_NONE,
+	{ "POST", "/api/v1/sites/{id}/baseline", h_site_accept, CERT, SCOPE_NONE,
 	  "accept a website's current page as its new baseline" },
-	{ "POST", "/api/v1/sites/{id}/dns", h_site_dns, STAFF, SCOPE_NONE,
+	{ "POST", "/api/v1/sites/{id}/dns", h_site_dns, CERT, SCOPE_NONE,
 	  "declare the DNS answers a website must give" },
-	{ "DELETE", "/api/v1/sites/{id}/dns", h_site_dns, STAFF, SCOPE_NONE,
+	{ "DELETE", "/api/v1/sites/{id}/dns", h_site_dns, CERT, SCOPE_NONE,
 	  "forget declared DNS answers: learn them again" },
 	{ "GET", "/api/v1/sites/{id}/posture", h_site_posture, ALL, SCOPE_NONE,
 	  "a website's security posture grade" },

@@ -58,6 +58,10 @@ int identity_allow_route(const struct principal *p, unsigned roles, bool write,
 	if (!(roles & (unsigned)p->role))
 		return perr_set(err, PERR_FORBIDDEN, NULL,
 				"the %s role may not do this", identity_role_name(p->role));
+	if ((roles & ROLE_FLAG_UNNARROWED) && (p->scope_org || p->scope_province[0]))
+		return perr_set(err, PERR_FORBIDDEN, NULL,
+				"this API token is narrowed to an organisation or province; "
+				"this national route needs an unnarrowed one");
 	if (write && p->readonly)
 		return perr_set(err, PERR_FORBIDDEN, NULL, "this API token is read-only");
 	return 0;
@@ -174,6 +178,16 @@ int identity_prefs_set(struct store *st, const struct principal *p, const char *
 bool identity_is_staff(const struct principal *p)
 {
 	return p && (p->role & ROLES_STAFF) != 0;
+}
+
+bool identity_is_analyst(const struct principal *p)
+{
+	return p && (p->role & ROLES_CERT) != 0;
+}
+
+bool identity_is_national_admin(const struct principal *p)
+{
+	return identity_allow_route(p, ROLES_ADMIN_WORK, false, NULL) == 0;
 }
 
 /* ------------------------------------------------------------ passwords */

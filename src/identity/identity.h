@@ -33,6 +33,17 @@ enum role {
 #define ROLES_ALL 31u
 #define ROLES_STAFF (ROLE_ADMIN | ROLE_ANALYST | ROLE_PROVINCIAL | ROLE_RESPONDER)
 #define ROLES_CERT (ROLE_ADMIN | ROLE_ANALYST | ROLE_PROVINCIAL)
+/* Not a role: a flag in a route's role mask saying the route is a national
+** list or intake (report feeds) that a credential narrowed to one
+** organisation or province may not use at all, since what it returns or
+** does cannot be cut down to that scope. */
+#define ROLE_FLAG_UNNARROWED 0x100u
+/* National staff with an unnarrowed credential: the report feeds. */
+#define ROLES_NATIONAL (ROLE_ADMIN | ROLE_ANALYST | ROLE_FLAG_UNNARROWED)
+/* Admin work (users, teams, rotas, routing rules, every user's tokens, the
+** audit log, the outbox) is national too: an admin's narrowed token would
+** otherwise create an admin user and leave its narrowing behind. */
+#define ROLES_ADMIN_WORK (ROLE_ADMIN | ROLE_FLAG_UNNARROWED)
 
 enum role identity_role_parse(const char *s);
 const char *identity_role_name(enum role r);
@@ -65,8 +76,10 @@ struct target {
 	int64_t assignee_id;
 };
 
-/* May p call a route open to `roles`; write = the method is unsafe.
-** Returns 0, or -1 with PERR_FORBIDDEN. */
+/* May p call a route open to `roles`; write = the method is unsafe. With
+** ROLE_FLAG_UNNARROWED in roles, a token narrowed to an organisation or a
+** province is refused as well. Returns 0, or -1 with PERR_AUTH (no
+** principal) or PERR_FORBIDDEN. */
 int identity_allow_route(const struct principal *p, unsigned roles, bool write,
 			 struct perr *err);
 /* May p see (and, given the route allowed it, act on) the object t. Returns
@@ -213,5 +226,13 @@ int identity_principal_from_user(struct store *st, const struct store_user *u,
 /* True for CERT staff (admin, analyst, provincial, responder): they may read
 ** internal notes; constituents may not. */
 bool identity_is_staff(const struct principal *p);
+/* True for analysts and up (admin, analyst, provincial): they change the
+** settings of watched sites, report detections and open incidents for any
+** organisation of their scope; a responder works the incidents of its
+** teams. */
+bool identity_is_analyst(const struct principal *p);
+/* True for an admin whose credential is not narrowed (ROLES_ADMIN_WORK):
+** it may act on other users' tokens. */
+bool identity_is_national_admin(const struct principal *p);
 
 #endif

@@ -376,6 +376,11 @@ int incident_report(struct store *st, const struct config *cfg, const struct pri
 	char *evtext = NULL;
 	struct store_org o;
 	memset(res, 0, sizeof(*res));
+	if (p && !identity_is_analyst(p)) {
+		perr_set(err, PERR_FORBIDDEN, NULL,
+			 "only analysts, admins and their detectors' tokens report detections");
+		goto out;
+	}
 	if (constituency_org_get(st, p, spec->org_id, &o, err) != 0) {
 		perr_set(err, PERR_INVALID, "org_id", "organisation %lld not found",
 			 (long long)spec->org_id);
@@ -505,6 +510,10 @@ int incident_create(struct store *st, const struct config *cfg, const struct pri
 	struct store_org o;
 	struct store_incident i;
 	memset(&i, 0, sizeof(i));
+	if (p && p->role == ROLE_RESPONDER)
+		return perr_set(err, PERR_FORBIDDEN, NULL,
+				"responders work the incidents of their teams; an analyst opens "
+				"new ones");
 	/* An organisation outside p's scope gets the very answer a missing one
 	** gets, so that the answer does not tell which ids exist. */
 	struct target t = { 0, NULL, false, 0, 0 };

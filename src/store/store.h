@@ -605,6 +605,10 @@ int store_feed_file_by_sha(struct store *st, const char *sha, struct store_feed_
 /* Newest first, ids below before_id (0 = from the newest). */
 int store_feed_files(struct store *st, int64_t before_id, int64_t limit, store_feed_file_fn fn,
 		     void *ud, struct perr *err);
+/* Files of this source still "running" that started before before_ms,
+** oldest first: imports a crash (kill -9) cut short. */
+int store_feed_files_running(struct store *st, const char *source, int64_t before_ms,
+			     store_feed_file_fn fn, void *ud, struct perr *err);
 /* Record that the file reached an organisation (idempotent). */
 int store_feed_file_org(struct store *st, int64_t file_id, int64_t org_id, struct perr *err);
 /* Organisations the file reached. */

@@ -689,6 +689,25 @@ try {
       .waitFor();
   });
 
+  await check('a responder and a provincial analyst are offered neither the report feeds nor, '
+    + 'for the responder, site settings (issue 11)', async () => {
+    const d = await newPage('dave');
+    await login(d, 'dave', 'responder passphrase one');
+    await rendered(d, '#/dashboard');
+    assert(!(await d.isVisible('#nav a[href="#/feeds"]')), 'feeds offered to a responder');
+    await go(d, siteHash);
+    assert((await d.textContent('#view h1')).includes('https://www.moe.example/'), 'site');
+    assert(!(await d.$('#accept-baseline')), 'responder offered the baseline');
+    await d.close();
+    const p = await newPage('parvin');
+    await login(p, 'parvin', 'provincial passphrase one');
+    await rendered(p, '#/dashboard');
+    assert(!(await p.isVisible('#nav a[href="#/feeds"]')), 'feeds offered to a provincial analyst');
+    await go(p, siteHash);
+    assert(await p.$('#accept-baseline'), 'provincial analyst not offered its site\'s baseline');
+    await p.close();
+  });
+
   await check('admin adds a weekly rota slot; the rota shows who is on call now', async () => {
     const row = r.locator('#view #oncall tr', { hasText: 'Tehran rapid response' });
     assert((await row.locator('.oncall-now').textContent()) === 'nobody', 'on call before a slot');

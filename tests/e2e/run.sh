@@ -120,6 +120,7 @@ setup() {
 	echo 'constituent passphrase one' | "${P[@]}" user add bob --role constituent --org 1 --password-stdin &&
 	echo 'constituent passphrase two' | "${P[@]}" user add carol --role constituent --org 2 --password-stdin &&
 	echo 'admin passphrase one' | "${P[@]}" user add root --role admin --password-stdin &&
+	echo 'provincial passphrase one' | "${P[@]}" user add parvin --role provincial --province Tehran --password-stdin &&
 	# 55 incidents of the other organisation first (a second page in the
 	# lists; none may leak to bob), then the defacement of org 1, the newest
 	for i in $(seq 55); do

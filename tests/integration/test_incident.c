@@ -712,7 +712,7 @@ static void links_only_to_visible(void **state)
 /* The dashboard's figures are counted within the caller's scope: a
 ** constituent's add up to its organisation's open incidents only, a
 ** provincial analyst sees only its province, and the national figures of
-** the report feeds are for CERT staff. */
+** the report feeds are for national staff (not a provincial analyst). */
 static json_t *stats(int u)
 {
 	struct h_resp r;
@@ -751,6 +751,7 @@ static void dashboard_stats_scoped(void **state)
 	assert_non_null(json_object_get(pf_prov, "Fars"));
 	assert_non_null(json_object_get(an, "feeds"));
 	assert_null(json_object_get(a, "feeds"));
+	assert_null(json_object_get(pf, "feeds"));
 	json_t *days = json_object_get(json_object_get(an, "incidents"), "opened_per_day");
 	assert_int_equal(json_array_size(days), 30);
 	assert_true(json_integer_value(json_object_get(json_array_get(days, 29), "count")) > 0);

@@ -155,17 +155,20 @@ static const struct rule rules[] = {
 	/* Reports come from detectors and staff. An organisation outside a
 	** provincial analyst's province is "not found" to it: the handler's 400
 	** on org_id, the same answer as for an organisation that does not exist,
-	** so its existence does not leak. Responders see every organisation. */
+	** so its existence does not leak. A detector's token is a token of an
+	** analyst's or admin's account; responders work their teams' incidents
+	** and report nothing (issue 11). */
 	{ "POST", "/api/v1/reports", K_REPORT,
-	  { ALL2(201), ALL2(201), { 201, 400 }, ALL2(201), ALL2(403), ALL2(401) } },
+	  { ALL2(201), ALL2(201), { 201, 400 }, ALL2(403), ALL2(403), ALL2(401) } },
 	/* The list is scoped by the handler; its contents are checked below. */
 	{ "GET", "/api/v1/incidents", K_INC_LIST,
 	  { ALL2(200), ALL2(200), ALL2(200), ALL2(200), ALL2(200), ALL2(401) } },
-	/* Anyone opens an incident within their scope: a constituent for its own
-	** organisation, a provincial analyst in its province. */
-	/* An organisation outside one's scope: 400, as a missing one. */
+	/* Opening an incident within one's scope: a constituent for its own
+	** organisation, a provincial analyst in its province; an organisation
+	** outside one's scope gets 400, as a missing one. Not a responder: it
+	** works the incidents its team is given (issue 11). */
 	{ "POST", "/api/v1/incidents", K_INC_CREATE,
-	  { ALL2(201), ALL2(201), { 201, 400 }, ALL2(201), { 201, 400 }, ALL2(401) } },
+	  { ALL2(201), ALL2(201), { 201, 400 }, ALL2(403), { 201, 400 }, ALL2(401) } },
 	/* Reading an incident and its parts: 404 outside one's scope. */
 	{ "GET", "/api/v1/incidents/{id}", K_INC_GET,
 	  { ALL2(200), ALL2(200), { 200, 404 }, { 200, 404 }, { 200, 404 }, ALL2(401) } },
@@ -201,37 +204,41 @@ static const struct rule rules[] = {
 	{ "GET", "/api/v1/outbox", K_OUTBOX,
 	  { ALL2(200), ALL2(403), ALL2(403), ALL2(403), ALL2(403), ALL2(401) } },
 	/* Watched websites: own = Org A's site, other = Org B's. A constituent
-	** sees its own; configuring and accepting a baseline is CERT staff
-	** work. No page has been fetched in the fixture, so an allowed accept
+	** sees its own; configuring and accepting a baseline is analysts' work
+	** (admin, analyst, provincial in its province), not a responder's. No page has been fetched in the fixture, so an allowed accept
 	** is the handler's 409. */
 	{ "GET", "/api/v1/sites", K_SITE_LIST,
 	  { ALL2(200), ALL2(200), ALL2(200), ALL2(200), ALL2(200), ALL2(401) } },
 	{ "GET", "/api/v1/sites/{id}", K_SITE_GET,
 	  { ALL2(200), ALL2(200), { 200, 404 }, ALL2(200), { 200, 404 }, ALL2(401) } },
 	{ "PATCH", "/api/v1/sites/{id}", K_SITE_PATCH,
-	  { ALL2(200), ALL2(200), { 200, 404 }, ALL2(200), ALL2(403), ALL2(401) } },
+	  { ALL2(200), ALL2(200), { 200, 404 }, ALL2(403), ALL2(403), ALL2(401) } },
 	{ "GET", "/api/v1/sites/{id}/checks", K_SITE_CHECKS,
 	  { ALL2(200), ALL2(200), { 200, 404 }, ALL2(200), { 200, 404 }, ALL2(401) } },
 	{ "POST", "/api/v1/sites/{id}/baseline", K_SITE_ACCEPT,
-	  { ALL2(409), ALL2(409), { 409, 404 }, ALL2(409), ALL2(403), ALL2(401) } },
+	  { ALL2(409), ALL2(409), { 409, 404 }, ALL2(403), ALL2(403), ALL2(401) } },
 	{ "GET", "/api/v1/sites/{id}/posture", K_SITE_POSTURE,
 	  { ALL2(200), ALL2(200), { 200, 404 }, ALL2(200), { 200, 404 }, ALL2(401) } },
-	/* Declaring a site's expected DNS answers is CERT staff work. */
+	/* Declaring a site's expected DNS answers is analysts' work. */
 	{ "POST", "/api/v1/sites/{id}/dns", K_SITE_DNS_SET,
-	  { ALL2(200), ALL2(200), { 200, 404 }, ALL2(200), ALL2(403), ALL2(401) } },
+	  { ALL2(200), ALL2(200), { 200, 404 }, ALL2(403), ALL2(403), ALL2(401) } },
 	{ "DELETE", "/api/v1/sites/{id}/dns", K_SITE_DNS_DEL,
-	  { ALL2(200), ALL2(200), { 200, 404 }, ALL2(200), ALL2(403), ALL2(401) } },
+	  { ALL2(200), ALL2(200), { 200, 404 }, ALL2(403), ALL2(403), ALL2(401) } },
 	{ "GET", "/api/v1/orgs/{id}/posture", K_ORG_POSTURE,
 	  { ALL2(200), ALL2(200), { 200, 404 }, ALL2(200), { 200, 404 }, ALL2(401) } },
-	/* Report feeds are the CERT's national intake: CERT staff only. */
+	/* Report feeds are the CERT's national intake and their lists national
+	** lists (files carry every province's hosts): admins and national
+	** analysts only, not a provincial analyst (issue 11, item 3). Tokens
+	** narrowed to an organisation or province are refused on every feed
+	** route: test_narrowed_tokens_on_feed_routes. */
 	{ "POST", "/api/v1/feeds/uploads", K_FEED_UPLOAD,
-	  { ALL2(201), ALL2(201), ALL2(201), ALL2(403), ALL2(403), ALL2(401) } },
+	  { ALL2(201), ALL2(201), ALL2(403), ALL2(403), ALL2(403), ALL2(401) } },
 	{ "GET", "/api/v1/feeds/files", K_FEED_FILES,
-	  { ALL2(200), ALL2(200), ALL2(200), ALL2(403), ALL2(403), ALL2(401) } },
+	  { ALL2(200), ALL2(200), ALL2(403), ALL2(403), ALL2(403), ALL2(401) } },
 	{ "GET", "/api/v1/feeds/files/{id}", K_FEED_FILE,
-	  { ALL2(200), ALL2(200), ALL2(200), ALL2(403), ALL2(403), ALL2(401) } },
+	  { ALL2(200), ALL2(200), ALL2(403), ALL2(403), ALL2(403), ALL2(401) } },
 	{ "GET", "/api/v1/feeds/unowned", K_FEED_UNOWNED,
-	  { ALL2(200), ALL2(200), ALL2(200), ALL2(403), ALL2(403), ALL2(401) } },
+	  { ALL2(200), ALL2(200), ALL2(403), ALL2(403), ALL2(403), ALL2(401) } },
 	/* The dashboard: everyone, counted within their own scope. */
 	{ "GET", "/api/v1/stats", K_STATS, PUBLIC_AUTH(200) },
 	/* Everyone sets their own preferences, and only their own. */
@@ -1185,6 +1192,51 @@ static void test_constituent_is_shared_only(void **state)
 	h_resp_free(&r);
 }
 
+/* A token narrowed to an organisation or a province never reaches through
+** a feed route, even an admin's: feed files and the no-owner view hold
+** every province's hosts, and an upload opens incidents anywhere. Every
+** route under /api/v1/feeds/ of the server's own table is tried, so a new
+** feed route is covered too. */
+static void test_narrowed_tokens_on_feed_routes(void **state)
+{
+	(void)state;
+	char a[32];
+	snprintf(a, sizeof(a), "%lld", (long long)F.org_a);
+	char *tok[2] = { h_token_add(F.dir, "admin", "--org", a, NULL),
+			 h_token_add(F.dir, "admin", "--province", "Tehran", NULL) };
+	static const char *what[2] = { "org-narrowed", "province-narrowed" };
+	int tried = 0;
+	for (size_t i = 0; http_routes[i].pattern; i++) {
+		const struct route *rt = &http_routes[i];
+		if (strncmp(rt->pattern, "/api/v1/feeds/", 14) != 0)
+			continue;
+		const struct rule *ru = rule_for(rt);
+		assert_non_null(ru);
+		for (int k = 0; k < 2; k++) {
+			char *path, *body, ck[80], cs[80];
+			struct h_cred cred;
+			build(ru, R_ADMIN, false, P_TOKEN, &path, &body, &cred, ck, cs);
+			cred.token = tok[k];
+			int64_t audit0 = h_audit_count(&F.srv, &F.admin);
+			struct h_resp r;
+			h_http(&F.srv, &r, ru->method, path, &cred, body);
+			if (r.status != 403)
+				fail_msg("%s %s with an admin's %s token: %ld, expected 403: %.200s",
+					 ru->method, path, what[k], r.status, r.body);
+			H_PROBLEM(&r, 403, NULL);
+			H_CONTAINS(r.body, "narrowed");
+			assert_int_equal(h_audit_count(&F.srv, &F.admin), audit0);
+			h_resp_free(&r);
+			free(path);
+			free(body);
+			tried++;
+		}
+	}
+	assert_true(tried >= 8); /* 4 feed routes x 2 tokens, today */
+	free(tok[0]);
+	free(tok[1]);
+}
+
 int main(void)
 {
 	h_init();
@@ -1198,6 +1250,7 @@ int main(void)
 		cmocka_unit_test(test_token_and_user_lists),
 		cmocka_unit_test(test_incident_lists_are_scoped),
 		cmocka_unit_test(test_constituent_is_shared_only),
+		cmocka_unit_test(test_narrowed_tokens_on_feed_routes),
 		cmocka_unit_test(test_matrix_sessions),
 		cmocka_unit_test(test_matrix_tokens),
 		cmocka_unit_test(test_matrix_readonly_tokens),

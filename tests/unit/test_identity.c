@@ -37,6 +37,22 @@ static void route_roles(void **state)
 	assert_int_equal(identity_allow_route(&a, ROLES_CERT, false, &e), 0);
 	assert_int_equal(identity_allow_route(&a, ROLES_CERT, true, &e), -1);
 	assert_non_null(strstr(e.msg, "read-only"));
+	/* national routes: admins and analysts, never through a narrowed token */
+	struct principal ad = who(ROLE_ADMIN, 0, NULL), pr = who(ROLE_PROVINCIAL, 0, "Fars");
+	assert_int_equal(identity_allow_route(&ad, ROLES_NATIONAL, true, &e), 0);
+	assert_int_equal(identity_allow_route(&pr, ROLES_NATIONAL, false, &e), -1);
+	assert_int_equal(e.kind, PERR_FORBIDDEN);
+	ad.scope_org = 3;
+	assert_int_equal(identity_allow_route(&ad, ROLES_NATIONAL, false, &e), -1);
+	assert_non_null(strstr(e.msg, "narrowed"));
+	assert_int_equal(identity_allow_route(&ad, ROLES_CERT, true, &e), 0);
+	ad.scope_org = 0;
+	pstrlcpy(ad.scope_province, "Fars", sizeof(ad.scope_province));
+	assert_int_equal(identity_allow_route(&ad, ROLES_NATIONAL, false, &e), -1);
+	assert_true(identity_is_analyst(&pr));
+	struct principal rs = who(ROLE_RESPONDER, 0, NULL);
+	assert_false(identity_is_analyst(&rs));
+	assert_true(identity_is_staff(&rs));
 }
 
 static void object_scope(void **state)

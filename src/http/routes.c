@@ -948,7 +948,7 @@ const struct route http_routes[] = {
 	{ "GET", "/", h_index, 0, SCOPE_NONE, "web interface" },
 	{ "GET", "/ui/{file}", h_asset, 0, SCOPE_NONE, "web interface assets" },
 	{ "GET", "/healthz", h_healthz, 0, SCOPE_NONE, "liveness and schema check" },
-	{ "GET", "/metrics", h_metrics, ROLE_ADMIN | ROLE_ANALYST, SCOPE_NONE,
+	{ "GET", "/metrics", h_metrics, NATIONAL, SCOPE_NONE,
 	  "Prometheus metrics" },
 	{ "POST", "/api/v1/session", h_login, 0, SCOPE_NONE, "log in" },
 	{ "GET", "/api/v1/session", h_whoami, ALL, SCOPE_NONE, "who am I" },

@@ -59,7 +59,7 @@ static const char *pass_name[] = { "session", "token", "read-only token" };
 enum kind {
 	K_LOGIN, K_LOGOUT, K_PREFS, K_PASSWORD, K_ORG_CREATE, K_ORG_PATCH, K_ORG_DELETE,
 	K_ASSET_CREATE, K_ASSET_DELETE, K_CONTACT_CREATE, K_CONTACT_DELETE, K_USER_CREATE,
-	K_USER_DELETE, K_TEAM_CREATE, K_MEMBER_ADD, K_MEMBER_DEL, K_TOKEN_CREATE, K_TOKEN_REVOKE,
+	K_USER_DELETE, K_USER_PATCH, K_TEAM_CREATE, K_MEMBER_ADD, K_MEMBER_DEL, K_TOKEN_CREATE, K_TOKEN_REVOKE,
 	K_TEAM_LEAD, K_ROTA_ADD, K_RULE_CREATE, K_RULE_DELETE, K_REPORT, K_INC_CREATE,
 	K_INC_PATCH, K_INC_TRANSITION, K_INC_ASSIGN, K_INC_MERGE, K_INC_LINK, K_MSG_CREATE,
 	K_EV_UPLOAD, K_FEED_UPLOAD, K_SITE_PATCH, K_SITE_ACCEPT, K_SITE_DNS_SET, K_SITE_DNS_DEL,
@@ -106,6 +106,8 @@ static const struct wrule wrules[] = {
 	/* admin work is national: never through a narrowed token */
 	{ "POST", "/api/v1/users", K_USER_CREATE, A, A, 0, 0 },
 	{ "DELETE", "/api/v1/users/{id}", K_USER_DELETE, A, A, 0, 0 },
+	/* disabling a user ends their sessions and tokens: admin work too */
+	{ "PATCH", "/api/v1/users/{id}", K_USER_PATCH, A, A, 0, 0 },
 	{ "POST", "/api/v1/teams", K_TEAM_CREATE, A, A, 0, 0 },
 	{ "POST", "/api/v1/teams/{id}/members", K_MEMBER_ADD, A, A, 0, 0 },
 	{ "DELETE", "/api/v1/teams/{id}/members/{user}", K_MEMBER_DEL, A, A, 0, 0 },
@@ -404,6 +406,16 @@ static void build(const struct wrule *ru, int w, bool other, struct cell *c)
 		int64_t id = admin_call("POST", "/api/v1/users", b, 201);
 		free(b);
 		c->path = h_fmt("/api/v1/users/%lld", (long long)id);
+		c->readback = h_fmt("/api/v1/users");
+		break;
+	}
+	case K_USER_PATCH: {
+		char *b = h_fmt("{\"login\":\"off%d\",\"role\":\"responder\",\"password\":\"" PW
+				"\"}", n);
+		int64_t id = admin_call("POST", "/api/v1/users", b, 201);
+		free(b);
+		c->path = h_fmt("/api/v1/users/%lld", (long long)id);
+		c->body = h_fmt("{\"disabled\":true}");
 		c->readback = h_fmt("/api/v1/users");
 		break;
 	}

@@ -25,13 +25,36 @@
 struct store;
 
 /* Open (creating if needed) the database at path, one connection. The
-** connection belongs to the calling thread. Returns 0 or -1 with err. */
+** connection belongs to the calling thread. Returns 0 or -1 with err; a
+** read-only directory or database file is named as such (PERR_INVALID,
+** field "data"), not as SQLite's "unable to open database file". */
 int store_open(const char *path, struct store **out, struct perr *err);
 /* For a connection that mostly writes (the website monitor): no memory map
 ** and an 8 MB page cache, so its process does not hold the database in its
 ** own memory. */
 void store_lean(struct store *st);
 void store_close(struct store *st);
+
+/* The data directory (store_dir.c). */
+
+/* 0 when dir is writable by this process (or does not exist yet); else -1
+** with PERR_INVALID naming dir and saying read-only (a read-only file
+** system, or no write permission for this user). */
+int store_dir_writable(const char *dir, struct perr *err);
+
+struct store_dir_lock;
+/* Take the data directory's exclusive lock: flock(LOCK_EX | LOCK_NB) on
+** DIR/parapet.lock, then write this process's pid in it. For the commands
+** that must be alone on a directory (`serve`, the foreground monitor): the
+** mail and webhook sender, the monitor and the watched-directory importer
+** would otherwise run twice. what names the caller in the message ("parapet
+** serve"). Fails with PERR_CONFLICT, the message naming the holder's pid,
+** when another process holds it; with PERR_INVALID when the directory is
+** read-only. The kernel releases the lock when the process ends, however it
+** ends. *out is freed by store_dir_unlock (NULL is a no-op). */
+int store_dir_lock(const char *dir, const char *what, struct store_dir_lock **out,
+		   struct perr *err);
+void store_dir_unlock(struct store_dir_lock *l);
 
 /* Apply every migration this binary knows and the database lacks, each in its
 ** own transaction. Refuses a database made by a newer binary. *applied gets

@@ -18,15 +18,18 @@
 #include <curl/curl.h>
 #include <errno.h>
 #include <pthread.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define BATCH 32
 #define BACKOFF_CAP_MS (6LL * 3600 * 1000)
 #define DEFER_MS 60000 /* next look at a mail row while smtp.host is "" */
 #define LINE_MAX_BYTES 998
+#define LEASE_MARGIN_MS 10000 /* a claim's lease beyond smtp.timeout */
 
 /* -------------------------------------------------------------- metrics */
 
@@ -361,7 +364,7 @@ int notify_process(struct store *st, const struct config *cfg, int64_t now_ms, i
 		   struct notify_pass *pass, struct perr *err)
 {
 	int rc = -1;
-	struct notify_pass local = { 0, 0, 0, 0 };
+	struct notify_pass local = { 0, 0, 0, 0, 0 };
 	struct batch *b = calloc(1, sizeof(*b));
 	if (!b)
 		return perr_set(err, PERR_INTERNAL, NULL, "out of memory");
@@ -375,12 +378,35 @@ int notify_process(struct store *st, const struct config *cfg, int64_t now_ms, i
 		goto out;
 	}
 	bool mail_off = cfg->smtp_host[0] == '\0';
+	/* This pass's name in the claims: unique even between two passes of
+	** one process (a test's two connections), so a claim is never mistaken
+	** for one's own. */
+	char who[64];
+	uint8_t rnd[8];
+	char rhex[sizeof(rnd) * 2 + 1];
+	randombytes_buf(rnd, sizeof(rnd));
+	core_hex(rnd, sizeof(rnd), rhex);
+	snprintf(who, sizeof(who), "pid %ld %s", (long)getpid(), rhex);
+	/* A delivery takes at most smtp.timeout (libcurl's whole-transfer
+	** limit, for mail and webhooks); the lease outlasts it with a margin,
+	** so no other sender takes an entry over while it is still being sent,
+	** and a crashed sender's entries wait at most this long. */
+	int64_t lease_ms = cfg->smtp_timeout * 1000 + LEASE_MARGIN_MS;
 	for (int i = 0; i < b->n; i++) {
 		if (stop && atomic_load(stop))
 			break;
 		const struct store_outbox *o = &b->r[i].o;
+		/* the list was read without claiming: another sender may have
+		** taken (or sent) this entry since; only a claim says it is ours */
+		bool mine = false;
+		if (store_outbox_claim(st, o->id, who, now_ms, now_ms + lease_ms, &mine, err) != 0)
+			goto out;
+		if (!mine) {
+			local.skipped++;
+			continue;
+		}
 		if (mail_off && strcmp(o->kind, "mail") == 0) {
-			if (store_outbox_mark_retry(st, o->id, o->attempts, now_ms + DEFER_MS,
+			if (store_outbox_mark_retry(st, o->id, who, o->attempts, now_ms + DEFER_MS,
 						    "not sent: smtp.host is not set", false,
 						    err) != 0)
 				goto out;
@@ -405,7 +431,7 @@ int notify_process(struct store *st, const struct config *cfg, int64_t now_ms, i
 		plog(give_up ? PLOG_ERROR : PLOG_WARN,
 		     "notify: %s %lld to %s: attempt %lld: %s%s", o->kind, (long long)o->id,
 		     o->recipient, (long long)failures, why, give_up ? " (giving up)" : "");
-		if (store_outbox_mark_retry(st, o->id, failures, next, why, give_up, err) != 0)
+		if (store_outbox_mark_retry(st, o->id, who, failures, next, why, give_up, err) != 0)
 			goto out;
 		if (give_up)
 			local.failed++;

@@ -463,10 +463,20 @@ int store_outbox_insert(struct store *st, struct store_outbox *o, struct perr *e
 /* Pending notifications due at now_ms, oldest first, at most limit. */
 int store_outbox_due(struct store *st, int64_t now_ms, int64_t limit, store_outbox_fn fn,
 		     void *ud, struct perr *err);
+/* Claim pending entry id for sender who (1-63 bytes) until until_ms, in one
+** statement, when it is due at now_ms and no other sender holds it (no
+** claim, or one whose lease ended by now_ms: a crashed sender's entries are
+** taken over). *got is true when this call took it: only then may who send
+** it. Call outside a transaction; the claim commits at once. */
+int store_outbox_claim(struct store *st, int64_t id, const char *who, int64_t now_ms,
+		       int64_t until_ms, bool *got, struct perr *err);
+/* Mark sent (and release the claim). */
 int store_outbox_mark_sent(struct store *st, int64_t id, int64_t now_ms, struct perr *err);
-/* Record a failed attempt: attempts, next try at next_ms, or status failed. */
-int store_outbox_mark_retry(struct store *st, int64_t id, int64_t attempts, int64_t next_ms,
-			    const char *error, bool failed, struct perr *err);
+/* Record a failed attempt: attempts, next try at next_ms, or status failed;
+** releases the claim. Changes nothing (and is not an error) when who no
+** longer holds the entry. */
+int store_outbox_mark_retry(struct store *st, int64_t id, const char *who, int64_t attempts,
+			    int64_t next_ms, const char *error, bool failed, struct perr *err);
 /* status NULL = all; newest first; incident 0 = all. */
 int store_outbox_list(struct store *st, const char *status, int64_t incident_id,
 		      int64_t limit, store_outbox_fn fn, void *ud, struct perr *err);

@@ -153,6 +153,15 @@ void notify_metrics(struct pbuf *b);
 typedef int (*notify_send_fn)(void *ud, const struct store_outbox *o, char *errbuf,
 			      size_t errsz);
 
+/* The STARTTLS mode mail is sent with: "none", "try" or "require". The rule
+** that keeps the SMTP password off the wire without TLS lives here: with
+** smtp.username set and smtp.allow_plain_auth false it is "require" whatever
+** smtp.starttls says, so AUTH is only ever sent after STARTTLS succeeded
+** (a server, or an attacker in the path, offering no STARTTLS gets no AUTH,
+** and the mail stays in the outbox with the reason). smtp.starttls = auto
+** (the default) is "require" with a username, else "try". */
+const char *notify_smtp_starttls(const struct config *cfg);
+
 /* The real sender (libcurl SMTP and HTTP) for cfg; ud is the config. */
 int notify_send_curl(void *ud, const struct store_outbox *o, char *errbuf, size_t errsz);
 

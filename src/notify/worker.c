@@ -161,6 +161,16 @@ static void envelope_from(const char *from, char *out, size_t n)
 		snprintf(out, n, "<%s>", from);
 }
 
+const char *notify_smtp_starttls(const struct config *cfg)
+{
+	bool auth = cfg->smtp_user[0] != '\0';
+	if (auth && !cfg->smtp_allow_plain_auth)
+		return "require";
+	if (strcmp(cfg->smtp_starttls, "auto") == 0)
+		return "try"; /* no AUTH, or AUTH in the clear explicitly allowed */
+	return cfg->smtp_starttls;
+}
+
 static int send_mail(const struct config *cfg, const struct store_outbox *o, char *errbuf,
 		     size_t errsz)
 {
@@ -187,9 +197,10 @@ static int send_mail(const struct config *cfg, const struct store_outbox *o, cha
 		goto out;
 	}
 	struct reader r = { msg.ptr, msg.len };
-	long ssl = strcmp(cfg->smtp_starttls, "require") == 0 ? (long)CURLUSESSL_ALL
-		   : strcmp(cfg->smtp_starttls, "try") == 0   ? (long)CURLUSESSL_TRY
-							      : (long)CURLUSESSL_NONE;
+	const char *tls = notify_smtp_starttls(cfg);
+	long ssl = strcmp(tls, "require") == 0 ? (long)CURLUSESSL_ALL
+		   : strcmp(tls, "try") == 0   ? (long)CURLUSESSL_TRY
+					       : (long)CURLUSESSL_NONE;
 	curl_easy_setopt(h, CURLOPT_URL, url);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
 	curl_easy_setopt(h, CURLOPT_MAIL_FROM, from);
@@ -206,6 +217,16 @@ static int send_mail(const struct config *cfg, const struct store_outbox *o, cha
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, cerr);
 	CURLcode cc = curl_easy_perform(h);
+	if (cc == CURLE_USE_SSL_FAILED && cfg->smtp_user[0]) {
+		/* libcurl stops after EHLO, before AUTH, when STARTTLS is required
+		** and not offered: say why the mail is held, for the outbox */
+		snprintf(errbuf, errsz,
+			 "smtp %s:%lld: no STARTTLS offered: AUTH refused without TLS, the "
+			 "password was not sent (smtp.username is set; set "
+			 "smtp.allow_plain_auth = true to send it in the clear)",
+			 cfg->smtp_host, (long long)cfg->smtp_port);
+		goto out;
+	}
 	if (cc != CURLE_OK) {
 		long code = 0;
 		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
@@ -567,6 +588,16 @@ int notify_start(const struct config *cfg, const char *db_path, struct notify_wo
 	if (!cfg->smtp_host[0])
 		plog(PLOG_WARN, "notify: smtp.host is empty: mail stays in the outbox until it "
 				"is set (webhooks are delivered)");
+	if (cfg->smtp_user[0] && cfg->smtp_allow_plain_auth)
+		plog(PLOG_WARN, "notify: smtp.allow_plain_auth = true: the SMTP password is sent "
+				"without TLS to a server that offers no STARTTLS, or to anyone in "
+				"the path who strips it");
+	else if (cfg->smtp_user[0] && strcmp(cfg->smtp_starttls, "auto") != 0 &&
+		 strcmp(cfg->smtp_starttls, "require") != 0)
+		plog(PLOG_WARN, "notify: smtp.starttls = %s is raised to require because "
+				"smtp.username is set (smtp.allow_plain_auth = true would allow "
+				"AUTH without TLS)",
+		     cfg->smtp_starttls);
 	if (pthread_create(&w->th, NULL, worker_main, w) != 0) {
 		perr_set(err, PERR_INTERNAL, NULL, "notify: cannot start thread");
 		goto out;

@@ -174,6 +174,9 @@ struct h_sink {
 /* Start one on port (0 = any) with delay seconds per message (NULL = 0);
 ** fails the test unless it reports its port. */
 void h_sink_start(struct h_sink *k, const char *maildir, int port, const char *delay);
+/* The same with more smtp_sink.py options (NULL-terminated, e.g. "--auth"). */
+void h_sink_start_ex(struct h_sink *k, const char *maildir, int port, const char *delay,
+		     const char *const *extra);
 void h_sink_stop(struct h_sink *k);
 /* Kill every sink still running (for atexit). */
 void h_sink_kill_all(void);

@@ -105,6 +105,17 @@ char *h_tmpdir(const char *tag)
 	return t;
 }
 
+char *h_data_twin(const char *data_dir)
+{
+	char *twin = h_tmpdir("twin");
+	char *db = h_fmt("%s/parapet.db", data_dir), *link = h_fmt("%s/parapet.db", twin);
+	if (symlink(db, link) != 0)
+		fail_msg("symlink %s: %s", link, strerror(errno));
+	free(db);
+	free(link);
+	return twin;
+}
+
 static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
 {
 	(void)sb;

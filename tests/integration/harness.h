@@ -37,6 +37,12 @@ const char *h_bin(void);
 char *h_tmpdir(const char *tag);
 /* rm -rf dir (unless PARAPET_KEEP_TMP is set) and free it. */
 void h_rmdir(char *dir);
+/* A second data directory (malloc'd; h_rmdir it) whose parapet.db is a
+** symbolic link to data_dir's: a second `parapet serve` on the same
+** database, as two nodes of one deployment are. `serve` locks its data
+** directory, so two servers cannot share one directory. */
+char *h_data_twin(const char *data_dir);
+
 /* Write text to dir/name; returns the malloc'd path. */
 char *h_write_file(const char *dir, const char *name, const char *text);
 

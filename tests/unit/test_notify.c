@@ -626,6 +626,34 @@ static void retry_then_sent(void **state)
 	tdb_close(t);
 }
 
+/* The STARTTLS mode mail is sent with: with a username, AUTH only after
+** STARTTLS unless smtp.allow_plain_auth says otherwise. */
+static void smtp_starttls_mode(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *starttls, *user;
+		bool allow;
+		const char *want;
+	} cases[] = {
+		{ "auto", "", false, "try" },         { "auto", "parapet", false, "require" },
+		{ "try", "parapet", false, "require" }, { "none", "parapet", false, "require" },
+		{ "require", "", false, "require" },  { "none", "", false, "none" },
+		{ "auto", "parapet", true, "try" },   { "none", "parapet", true, "none" },
+		{ "require", "parapet", true, "require" },
+	};
+	struct config cfg;
+	config_defaults(&cfg);
+	assert_string_equal(cfg.smtp_starttls, "auto"); /* the default */
+	assert_false(cfg.smtp_allow_plain_auth);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		pstrlcpy(cfg.smtp_starttls, cases[i].starttls, sizeof(cfg.smtp_starttls));
+		pstrlcpy(cfg.smtp_user, cases[i].user, sizeof(cfg.smtp_user));
+		cfg.smtp_allow_plain_auth = cases[i].allow;
+		assert_string_equal(notify_smtp_starttls(&cfg), cases[i].want);
+	}
+}
+
 /* Two senders on one database (two connections, as two servers sharing it
 ** would have): sender A is in the middle of delivering its first entry when
 ** sender B runs a whole pass over the same due entries. B must leave A's
@@ -1131,6 +1159,7 @@ int main(void)
 		cmocka_unit_test(metrics_text),
 		cmocka_unit_test(worker_thread_starts_and_stops),
 		cmocka_unit_test(two_senders_send_once),
+		cmocka_unit_test(smtp_starttls_mode),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

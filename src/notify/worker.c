@@ -413,6 +413,10 @@ int notify_process(struct store *st, const struct config *cfg, int64_t now_ms, i
 	** so no other sender takes an entry over while it is still being sent,
 	** and a crashed sender's entries wait at most this long. */
 	int64_t lease_ms = cfg->smtp_timeout * 1000 + LEASE_MARGIN_MS;
+	/* Rows are sent one after another, a pass may take many timeouts: each
+	** claim runs on the pass's clock moved on by the time spent since it
+	** started, so a late row's lease is not already over when taken. */
+	int64_t started = core_now_ms();
 	for (int i = 0; i < b->n; i++) {
 		if (stop && atomic_load(stop))
 			break;
@@ -420,7 +424,9 @@ int notify_process(struct store *st, const struct config *cfg, int64_t now_ms, i
 		/* the list was read without claiming: another sender may have
 		** taken (or sent) this entry since; only a claim says it is ours */
 		bool mine = false;
-		if (store_outbox_claim(st, o->id, who, now_ms, now_ms + lease_ms, &mine, err) != 0)
+		int64_t spent = core_now_ms() - started;
+		int64_t t = now_ms + (spent > 0 ? spent : 0);
+		if (store_outbox_claim(st, o->id, who, t, t + lease_ms, &mine, err) != 0)
 			goto out;
 		if (!mine) {
 			local.skipped++;

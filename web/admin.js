@@ -1,8 +1,10 @@
-// The administration page (admin only), route #/admin: users (create),
-// teams (create, add a member), the on-call rota (who is on call now, add a
+// The administration page (admin only), route #/admin: users (create,
+// disable or enable), teams (create, add a member), the on-call rota (who is on call now, add a
 // weekly slot or a dated override), API tokens (create: the secret shown
-// once with a copy button; revoke). Uses only the public API; a refusal
-// shows the server's message beside the form, its field marked.
+// once with a copy button; revoke). Also the account page (everyone), route
+// #/account: change one's own password, revoking one's API tokens unless
+// unticked. Uses only the public API; a refusal shows the server's message
+// beside the form, its field marked.
 import { api, withQuery } from './api.js';
 import { t, getLang } from './i18n.js';
 import { num, timeEl } from './format.js';
@@ -171,6 +173,24 @@ export async function viewAdmin(view, query, host = view) {
       box.querySelector('input').focus();
     });
   });
+  // disabling ends the user's sessions and revokes their tokens (server side)
+  const disableButton = u => {
+    const b = h('button', { type: 'button', class: 'quiet toggle-user', dataset: { id: u.id },
+                            'aria-label': t(u.disabled ? 'admin.enableLabel' : 'admin.disableLabel',
+                                            { login: u.login }) },
+                t(u.disabled ? 'admin.enable' : 'admin.disable'));
+    b.addEventListener('click', async () => {
+      b.disabled = true;
+      try {
+        await api('PATCH', `/api/v1/users/${u.id}`, { disabled: !u.disabled });
+        await reload(t(u.disabled ? 'admin.userEnabled' : 'admin.userDisabled', { login: u.login }));
+      } catch (e) {
+        b.disabled = false;
+        status.replaceChildren(errorBox(e));
+      }
+    });
+    return b;
+  };
   const revokeButton = k => {
     const b = h('button', { type: 'button', class: 'quiet revoke', dataset: { id: k.id },
                             'aria-label': t('admin.revokeLabel', { name: k.name || k.id }) },
@@ -191,11 +211,13 @@ export async function viewAdmin(view, query, host = view) {
   view.append(h('h1', {}, t('admin.title')), status,
     h('section', { class: 'card', id: 'users' }, h('h2', {}, t('admin.users')),
       table(['admin.col.id', 'admin.col.login', 'admin.col.role', 'admin.col.scope',
-             'admin.col.state', 'admin.col.created'], users.items.map(u => h('tr', {},
+             'admin.col.state', 'admin.col.created', 'inc.actions'],
+        users.items.map(u => h('tr', { dataset: { user: u.id } },
         h('td', { class: 'num' }, num(u.id)), h('td', {}, h('bdi', {}, u.login)),
         h('td', {}, t(`role.${u.role}`)), h('td', {}, scope(u)),
-        h('td', {}, t(u.disabled ? 'admin.disabled' : 'admin.active')),
-        h('td', {}, timeEl(u.created))))),
+        h('td', { class: 'user-state' }, t(u.disabled ? 'admin.disabled' : 'admin.active')),
+        h('td', {}, timeEl(u.created)),
+        h('td', {}, u.id === session.me.id ? null : disableButton(u))))),
       h('h3', {}, t('admin.newUser')), userForm, uOut),
     h('section', { class: 'card', id: 'teams' }, h('h2', {}, t('admin.teams')),
       table(['admin.col.id', 'admin.col.name', 'orgs.col.province', 'admin.col.members'],
@@ -252,4 +274,32 @@ function secretBox(k) {
     h('p', { class: 'warn' }, t('admin.tokenCreated', { name: k.name })),
     h('label', { for: 'token-secret-value' }, h('span', {}, t('admin.secret'))),
     h('div', { class: 'copy-row' }, input, copy), note);
+}
+
+// The caller's own account, route #/account: change the password. The
+// server ends the user's other sessions; the box (ticked by default) also
+// revokes the user's API tokens, so a stolen one dies with the old password.
+export async function viewAccount(view) {
+  const current = h('input', { name: 'current', type: 'password', required: true,
+                               autocomplete: 'current-password', maxlength: 1024 });
+  const fresh = h('input', { name: 'new', type: 'password', required: true,
+                             autocomplete: 'new-password', maxlength: 1024 });
+  const revoke = h('input', { name: 'revoke_tokens', type: 'checkbox', class: 'check',
+                              checked: true });
+  const out = formStatus();
+  const form = h('form', { id: 'password-form', class: 'filters' },
+    labelled('account.current', current), labelled('account.new', fresh),
+    h('label', { class: 'inline' }, revoke, ' ', h('span', {}, t('account.revokeTokens'))),
+    h('button', { type: 'submit' }, t('account.change')));
+  onSubmit(form, out, async () => {
+    const revoked = revoke.checked;
+    await api('POST', '/api/v1/session/password',
+              { current: current.value, new: fresh.value, revoke_tokens: revoked });
+    form.reset();
+    revoke.checked = true;
+    out.textContent = t(revoked ? 'account.changedRevoked' : 'account.changed');
+  });
+  view.append(h('h1', {}, t('account.title')),
+    h('section', { class: 'card', id: 'password' }, h('h2', {}, t('account.password')),
+      h('p', { class: 'meta' }, t('account.passwordNote')), form, out));
 }

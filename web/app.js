@@ -2,7 +2,8 @@
 // (one app; each person sees what the API returns to them). Hash routes:
 //   #/dashboard  #/incidents?status=&severity=&q=&cursor=  #/incidents/ID
 //   #/sites?state=&cursor=  #/feeds?by=&cursor=  #/orgs?offset=
-//   #/sites/ID  #/orgs/ID  #/feeds/files/ID  #/report  #/admin  (pages.js)
+//   #/sites/ID  #/orgs/ID  #/feeds/files/ID  #/report  #/admin  #/account
+//   (pages.js, admin.js)
 // Every string comes from i18n.js; dates from format.js (Gregorian or
 // Jalali). Uses only the public API, with the session cookie and CSRF token.
 import { api, upload, setCsrf, withQuery } from './api.js';
@@ -13,7 +14,7 @@ import { barChart, columnChart } from './chart.js';
 import { h, badge, table, errorBox, select, labelled, parseHash, hashFor, trails, pager, bytes,
          gradeBadge, session, isStaff, onSubmit, formStatus, STAFF, FEEDS_ROLES } from './ui.js';
 import { viewSite, viewOrg, viewFeedFile, viewReport } from './pages.js';
-import { viewAdmin } from './admin.js';
+import { viewAdmin, viewAccount } from './admin.js';
 const SEVERITIES = ['critical', 'high', 'medium', 'low'];
 const STATUSES = ['new', 'triaged', 'in_progress', 'contained', 'recovered', 'closed', 'rejected',
                   'duplicate'];
@@ -766,6 +767,7 @@ const views = {
   orgs: viewOrgs,
   report: viewReport,
   admin: viewAdmin,
+  account: viewAccount,
 };
 
 let renderSeq = 0;

@@ -5,7 +5,8 @@ import { api, withQuery } from './api.js';
 import { t } from './i18n.js';
 import { num, timeEl } from './format.js';
 import { h, badge, table, errorBox, select, labelled, hashFor, pager, field, card, gradeBadge,
-         when, notFound, session, isStaff, onSubmit, formStatus, FEEDS_ROLES } from './ui.js';
+         when, notFound, session, onSubmit, showProblem, formStatus, FEEDS_ROLES,
+         isAnalyst } from './ui.js';
 
 const SEVERITIES = ['critical', 'high', 'medium', 'low'];
 const TLPS = ['CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED'];
@@ -74,7 +75,7 @@ export async function viewSite(view, id, query, host = view) {
       postureCard(posture)),
     status);
 
-  if (isStaff()) {
+  if (isAnalyst()) {
     const b = h('button', { type: 'button', id: 'accept-baseline' }, t('site.acceptBaseline'));
     b.addEventListener('click', async () => {
       b.disabled = true;
@@ -347,9 +348,31 @@ function assetForm(org, reload) {
   const form = h('form', { id: 'asset-form', class: 'filters' },
     labelled('org.col.type', type), labelled('org.col.value', value),
     h('button', { type: 'submit' }, t('org.add')));
+  const url = `/api/v1/orgs/${org.id}/assets`;
   onSubmit(form, out, async () => {
-    const a = await api('POST', `/api/v1/orgs/${org.id}/assets`,
-                        { type: type.value, value: value.value.trim() });
+    const body = { type: type.value, value: value.value.trim() };
+    let a;
+    try {
+      a = await api('POST', url, body);
+    } catch (e) {
+      // An overlap with another organisation's asset: the server names it, and
+      // those who may see that organisation may confirm it (it is audited).
+      if (e.status !== 409 || e.field !== 'confirm_overlap') throw e;
+      const confirm = h('button', { type: 'button', id: 'asset-confirm-overlap', class: 'danger' },
+                        t('org.confirmOverlap'));
+      confirm.addEventListener('click', async () => {
+        confirm.disabled = true;
+        try {
+          const c = await api('POST', url, { ...body, confirm_overlap: true });
+          await reload(t('org.assetAdded', { value: c.value }));
+        } catch (e2) {
+          if (e2.status === 401) throw e2;
+          showProblem(form, out, e2);
+        }
+      });
+      out.replaceChildren(errorBox(e), confirm);
+      return;
+    }
     await reload(t('org.assetAdded', { value: a.value }));
   });
   return [h('h3', {}, t('org.addAsset')), h('p', { class: 'meta' }, t('org.assetHint')), form, out];

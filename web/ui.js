@@ -4,7 +4,10 @@ import { t, hasKey } from './i18n.js';
 import { num, timeEl } from './format.js';
 
 export const STAFF = ['admin', 'analyst', 'provincial', 'responder'];
-export const FEEDS_ROLES = ['admin', 'analyst', 'provincial'];
+export const FEEDS_ROLES = ['admin', 'analyst']; // national lists (openapi uploadReport)
+// who changes a watched site's settings (openapi updateSite, acceptSiteBaseline)
+export const SITE_ROLES = ['admin', 'analyst', 'provincial'];
+export const isAnalyst = () => !!session.me && SITE_ROLES.includes(session.me.role);
 
 // the person signed in (the session's whoami), set by app.js
 export const session = { me: null };

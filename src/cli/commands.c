@@ -238,35 +238,27 @@ struct passwd_ctx {
 	struct cli *c;
 	const char *login;
 	const char *pw;
+	bool keep_tokens;
 };
 
 static int passwd_tx(struct store *st, void *ud, struct perr *err)
 {
 	struct passwd_ctx *x = ud;
-	struct store_user u;
-	char h[192], a[96], obj[48];
-	if (store_user_by_login(st, x->login, &u, err) != 0)
-		return -1;
-	size_t chars = 0;
-	for (const char *p = x->pw; *p; p++)
-		chars += ((unsigned char)*p & 0xC0) != 0x80;
-	if (chars < (size_t)x->c->cfg.password_min || !utf8_valid(x->pw, strlen(x->pw)))
-		return perr_set(err, PERR_INVALID, "password",
-				"password must be valid UTF-8 of at least %lld characters",
-				(long long)x->c->cfg.password_min);
-	if (identity_password_hash(&x->c->cfg, x->pw, h, err) != 0 ||
-	    store_user_set_password(st, u.id, h, err) != 0 ||
-	    store_session_delete_user(st, u.id, err) != 0)
-		return -1;
+	char a[96];
 	cli_actor(a, sizeof(a));
-	snprintf(obj, sizeof(obj), "user:%lld", (long long)u.id);
-	return audit_append(st, a, "user.password", obj, NULL, NULL, err);
+	return identity_password_set(st, &x->c->cfg, a, x->login, x->pw, x->keep_tokens, err);
 }
 
+/* `parapet user passwd LOGIN --password-stdin [--keep-tokens]`: an
+** operator's reset; the user's sessions end and their API tokens are
+** revoked unless --keep-tokens. */
 static int cmd_user_passwd(struct cli *c, int argc, char **argv)
 {
+	static const char *const flags[] = { "--password-stdin", "--keep-tokens", NULL };
 	char *pos[2];
-	if (cli_positional(argc, argv, NULL, NULL, pos, 2, NULL) != 1 || !cli_flag(argc, argv, "--password-stdin"))
+	bool bad = false;
+	if (cli_positional(argc, argv, NULL, flags, pos, 2, &bad) != 1 || bad ||
+	    !cli_flag(argc, argv, "--password-stdin"))
 		return cli_usage_of("user passwd");
 	char pw[1100];
 	if (read_password(pw, sizeof(pw)) != 0)
@@ -274,13 +266,60 @@ static int cmd_user_passwd(struct cli *c, int argc, char **argv)
 	struct store *st;
 	if (cli_open(c, &st) != 0)
 		return 1;
-	struct passwd_ctx x = { c, pos[0], pw };
+	struct passwd_ctx x = { c, pos[0], pw, cli_flag(argc, argv, "--keep-tokens") };
 	int rc = in_tx(st, passwd_tx, &x);
 	sodium_memzero(pw, sizeof(pw));
 	if (rc == 0 && !c->json)
-		printf("password of %s changed\n", pos[0]);
+		printf("password of %s changed%s\n", pos[0],
+		       x.keep_tokens ? "" : "; its API tokens are revoked");
 	store_close(st);
 	return rc;
+}
+
+struct disable_ctx {
+	const char *login;
+	bool disabled;
+};
+
+static int disable_tx(struct store *st, void *ud, struct perr *err)
+{
+	struct disable_ctx *x = ud;
+	struct store_user u;
+	char a[96];
+	cli_actor(a, sizeof(a));
+	if (store_user_by_login(st, x->login, &u, err) != 0)
+		return -1;
+	return identity_user_set_disabled(st, a, 0, u.id, x->disabled, NULL, err);
+}
+
+/* `parapet user disable|enable LOGIN`: disabling ends the user's sessions
+** and revokes their tokens. */
+static int user_disable(struct cli *c, int argc, char **argv, bool disabled)
+{
+	char *pos[2];
+	bool bad = false;
+	const char *name = disabled ? "user disable" : "user enable";
+	if (cli_positional(argc, argv, NULL, NULL, pos, 2, &bad) != 1 || bad)
+		return cli_usage_of(name);
+	struct store *st;
+	if (cli_open(c, &st) != 0)
+		return 1;
+	struct disable_ctx x = { pos[0], disabled };
+	int rc = in_tx(st, disable_tx, &x);
+	if (rc == 0 && !c->json)
+		printf("user %s %s\n", pos[0], disabled ? "disabled" : "enabled");
+	store_close(st);
+	return rc;
+}
+
+static int cmd_user_disable(struct cli *c, int argc, char **argv)
+{
+	return user_disable(c, argc, argv, true);
+}
+
+static int cmd_user_enable(struct cli *c, int argc, char **argv)
+{
+	return user_disable(c, argc, argv, false);
 }
 
 /* --------------------------------------------------------------- tokens */
@@ -562,6 +601,7 @@ static int cmd_org_rm(struct cli *c, int argc, char **argv)
 struct asset_ctx {
 	int64_t org, id;
 	const char *type, *value;
+	bool confirm_overlap;
 	struct store_asset a;
 };
 
@@ -570,7 +610,8 @@ static int asset_add_tx(struct store *st, void *ud, struct perr *err)
 	struct asset_ctx *x = ud;
 	char a[96];
 	cli_actor(a, sizeof(a));
-	return constituency_asset_add(st, NULL, a, x->org, x->type, x->value, &x->a, err);
+	return constituency_asset_add(st, NULL, a, x->org, x->type, x->value, x->confirm_overlap,
+				      &x->a, err);
 }
 
 static int cmd_asset_add(struct cli *c, int argc, char **argv)
@@ -578,12 +619,15 @@ static int cmd_asset_add(struct cli *c, int argc, char **argv)
 	char *pos[3];
 	struct asset_ctx x;
 	memset(&x, 0, sizeof(x));
-	if (cli_positional(argc, argv, NULL, NULL, pos, 3, NULL) != 3)
+	static const char *const flags[] = { "--confirm-overlap", NULL };
+	bool bad = false;
+	if (cli_positional(argc, argv, NULL, flags, pos, 3, &bad) != 3 || bad)
 		return cli_usage_of("asset add");
 	if (cli_id(pos[0], &x.org) != 0)
 		return 2;
 	x.type = pos[1];
 	x.value = pos[2];
+	x.confirm_overlap = cli_flag(argc, argv, "--confirm-overlap");
 	struct store *st;
 	if (cli_open(c, &st) != 0)
 		return 1;
@@ -631,8 +675,11 @@ static int cmd_asset_rm(struct cli *c, int argc, char **argv)
 static int cmd_import_constituency(struct cli *c, int argc, char **argv)
 {
 	char *pos[2];
-	if (cli_positional(argc, argv, NULL, NULL, pos, 2, NULL) != 1)
+	static const char *const flags[] = { "--confirm-overlap", NULL };
+	bool bad = false;
+	if (cli_positional(argc, argv, NULL, flags, pos, 2, &bad) != 1 || bad)
 		return cli_usage_of("import constituency");
+	bool confirm = cli_flag(argc, argv, "--confirm-overlap");
 	int fd = strcmp(pos[0], "-") == 0 ? 0 : open(pos[0], O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		fprintf(stderr, "parapet: cannot open %s: %s\n", pos[0], strerror(errno));
@@ -649,16 +696,18 @@ static int cmd_import_constituency(struct cli *c, int argc, char **argv)
 	perr_clear(&err);
 	char a[96];
 	cli_actor(a, sizeof(a));
-	int rc = constituency_import_csv(st, a, fd, c->cfg.import_max_rows, &rep, &err);
+	int rc = constituency_import_csv(st, a, fd, c->cfg.import_max_rows, confirm, &rep,
+					 &err);
 	if (fd)
 		close(fd);
 	if (c->json) {
-		json_t *j = json_pack("{sb sI sI sI sI sI}", "imported", rc == 0, "rows",
+		json_t *j = json_pack("{sb sI sI sI sI sI sI}", "imported", rc == 0, "rows",
 				      (json_int_t)rep.rows, "organisations",
 				      (json_int_t)rep.orgs_added, "assets",
 				      (json_int_t)rep.assets_added, "contacts",
 				      (json_int_t)rep.contacts_added, "rejects",
-				      (json_int_t)rep.rejects);
+				      (json_int_t)rep.rejects, "overlaps",
+				      (json_int_t)rep.overlaps);
 		json_object_set_new(j, "errors", json_string(rep.errors.ptr ? rep.errors.ptr : ""));
 		if (rc != 0)
 			json_object_set_new(j, "error", json_string(err.msg));
@@ -667,6 +716,9 @@ static int cmd_import_constituency(struct cli *c, int argc, char **argv)
 		printf("imported %lld rows: %lld organisations, %lld assets, %lld contacts\n",
 		       (long long)rep.rows, (long long)rep.orgs_added, (long long)rep.assets_added,
 		       (long long)rep.contacts_added);
+		if (rep.overlaps)
+			printf("%lld assets overlap another organisation's (confirmed, audited)\n",
+			       (long long)rep.overlaps);
 	} else {
 		if (rep.errors.ptr)
 			fputs(rep.errors.ptr, stderr);
@@ -846,7 +898,8 @@ static int cmd_serve(struct cli *c, int argc, char **argv)
 		return cli_fail(&err);
 	}
 	struct feeds_worker *fw = NULL;
-	if (c->cfg.feeds_enabled && feeds_start(&c->cfg, c->db_path, &fw, &err) != 0) {
+	/* always: it resumes interrupted uploads even when nothing is watched */
+	if (feeds_start(&c->cfg, c->db_path, &fw, &err) != 0) {
 		monitor_stop(mon);
 		incident_sla_stop(sla);
 		notify_stop(nw);
@@ -912,7 +965,12 @@ const struct cli_cmd cli_cmds[] = {
 	  "[--province NAME] --password-stdin",
 	  "create a user; the password is read from standard input" },
 	{ "user list", cmd_user_list, "", "list users" },
-	{ "user passwd", cmd_user_passwd, "LOGIN --password-stdin", "set a user's password" },
+	{ "user passwd", cmd_user_passwd, "LOGIN --password-stdin [--keep-tokens]",
+	  "set a user's password; ends their sessions and revokes their API tokens unless "
+	  "--keep-tokens" },
+	{ "user disable", cmd_user_disable, "LOGIN",
+	  "disable a user: ends their sessions and revokes their API tokens" },
+	{ "user enable", cmd_user_enable, "LOGIN", "enable a disabled user" },
 	{ "token add", cmd_token_add, "LOGIN [--name TEXT] [--readonly] [--org ID] [--province NAME]",
 	  "create an API token for LOGIN and print it (once)" },
 	{ "token revoke", cmd_token_revoke, "ID", "revoke an API token" },
@@ -921,10 +979,12 @@ const struct cli_cmd cli_cmds[] = {
 	{ "org list", cmd_org_list, "[--province NAME] [--search TEXT]", "list organisations" },
 	{ "org show", cmd_org_show, "ID", "show an organisation with its assets and contacts" },
 	{ "org rm", cmd_org_rm, "ID", "remove an organisation (and its assets and contacts)" },
-	{ "asset add", cmd_asset_add, "ORG-ID cidr|domain|url|asn|product VALUE",
-	  "add an asset to an organisation" },
+	{ "asset add", cmd_asset_add,
+	  "ORG-ID cidr|domain|url|asn|product VALUE [--confirm-overlap]",
+	  "add an asset to an organisation (one overlapping another organisation's needs "
+	  "--confirm-overlap)" },
 	{ "asset rm", cmd_asset_rm, "ORG-ID ASSET-ID", "remove an asset" },
-	{ "import constituency", cmd_import_constituency, "FILE.csv|-",
+	{ "import constituency", cmd_import_constituency, "FILE.csv|- [--confirm-overlap]",
 	  "import organisations, assets and contacts from CSV, all or nothing" },
 	{ "import report", cmd_import_report,
 	  "--type TYPE|auto|csv|jsonl [--mapping FILE] [--at ISO] FILE",

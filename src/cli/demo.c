@@ -114,8 +114,8 @@ static int demo_sites(struct store *st, const char *farm_json, const int64_t *id
 	const char *own[3][2] = { { "cidr", "127.0.0.0/8" }, { "cidr", "::1/128" },
 				  { "domain", "gov.test" } };
 	for (int k = 0; k < 3; k++)
-		if (constituency_asset_add(st, NULL, actor, host.id, own[k][0], own[k][1], NULL,
-					   err) != 0)
+		if (constituency_asset_add(st, NULL, actor, host.id, own[k][0], own[k][1], true,
+					   NULL, err) != 0)
 			goto out;
 	for (size_t i = 0; i < nids && i < json_array_size(sites); i++) {
 		const char *name = json_string_value(json_array_get(sites, i));
@@ -123,7 +123,10 @@ static int demo_sites(struct store *st, const char *farm_json, const int64_t *id
 		if (!name || snprintf(url, sizeof(url), "%.*s%s%s", (int)(mark - tmpl), tmpl, name,
 				      mark + 6) >= (int)sizeof(url))
 			continue;
-		if (constituency_asset_add(st, NULL, actor, ids[i], "url", url, NULL, err) != 0)
+		/* each organisation's site is hosted by the centre above: an
+		** overlap the demo means, so confirmed (and audited) */
+		if (constituency_asset_add(st, NULL, actor, ids[i], "url", url, true, NULL,
+					   err) != 0)
 			goto out;
 	}
 	struct site_ids si = { .n = 0 };
@@ -167,7 +170,7 @@ int demo_load(struct store *st, const struct config *cfg, bool print_password,
 		ids[i] = o.id;
 		for (int k = 0; k < 4 && d->assets[k][0]; k++)
 			if (constituency_asset_add(st, NULL, actor, o.id, d->assets[k][0],
-						   d->assets[k][1], NULL, &err) != 0)
+						   d->assets[k][1], false, NULL, &err) != 0)
 				goto fail;
 		struct contact_spec cs = { d->contact[0], d->contact[1], "", d->contact[2],
 					   d->contact[3], "" };

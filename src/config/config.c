@@ -43,12 +43,33 @@ static const struct key keys[] = {
 	  "true when clients reach Parapet over TLS (a proxy); cookies get Secure" },
 	{ "http", "list_cache", K_BOOL, F(list_cache), "true", 0, 0,
 	  "keep each worker's last incident lists for up to a second, dropped at any change" },
+	{ "http", "body_budget", K_INT, F(http_body_budget), "67108864", 1024, 17179869184,
+	  "request-body bytes held in memory across all connections; past it 503 with "
+	  "Retry-After (file uploads above 1 MiB go to DATA/tmp and do not count)" },
+	{ "http", "per_ip_connections", K_INT, F(http_per_ip), "32", 1, 65535,
+	  "connections at once from one client address" },
+	{ "http", "header_timeout", K_INT, F(http_header_timeout), "10", 1, 3600,
+	  "seconds from connect until the request line and headers are complete; not reset "
+	  "by each byte" },
+	{ "http", "max_pending", K_INT, F(http_max_pending), "512", 16, 100000,
+	  "connections still sending headers at most; past it the oldest are closed, so "
+	  "complete requests always find room" },
+	{ "http", "max_url", K_INT, F(http_max_url), "8192", 256, 65536,
+	  "longest request target (path and query), bytes; longer gets 414" },
+	{ "http", "max_headers", K_INT, F(http_max_headers), "16384", 1024, 65536,
+	  "most bytes of request header fields; more gets 431" },
+	{ "metrics", "listen", K_STR, F(metrics_listen), "127.0.0.1:9464", 0, 0,
+	  "address of the credential-free /metrics listener for Prometheus (host:port); "
+	  "empty = off (GET /metrics on http.listen needs admin or analyst credentials)" },
 	{ "auth", "session_ttl", K_INT, F(session_ttl), "43200", 60, 2592000,
 	  "browser session lifetime, seconds" },
 	{ "auth", "password_min", K_INT, F(password_min), "12", 8, 1024,
 	  "minimum password length, characters" },
 	{ "auth", "login_max_failures", K_INT, F(login_max_fail), "5", 1, 1000,
-	  "failed logins per account before delays start (per address: five times as many)" },
+	  "failed logins per account before it is locked (per source network, /24 or /64: "
+	  "five times as many)" },
+	{ "auth", "login_first_delay", K_INT, F(login_first_delay), "1", 1, 86400,
+	  "lock after the last allowed failure, seconds; doubled by each further failure" },
 	{ "auth", "login_max_delay", K_INT, F(login_max_delay), "900", 1, 86400,
 	  "longest delay imposed after repeated failures, seconds" },
 	{ "auth", "argon2_ops", K_INT, F(pwhash_ops), "3", 1, 100,
@@ -259,6 +280,9 @@ static int check_whole(const struct config *cfg, struct perr *err)
 	if (!strchr(cfg->listen, ':'))
 		return perr_set(err, PERR_INVALID, "listen",
 				"http.listen must be host:port");
+	if (cfg->metrics_listen[0] && !strchr(cfg->metrics_listen, ':'))
+		return perr_set(err, PERR_INVALID, "listen",
+				"metrics.listen must be host:port or empty");
 	return 0;
 }
 

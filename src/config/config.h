@@ -24,10 +24,18 @@ struct config {
 	int64_t conn_timeout;    /* http.timeout: seconds */
 	bool cookie_secure;      /* http.tls: set the Secure flag on cookies */
 	bool list_cache;         /* http.list_cache: reuse rendered incident lists */
+	int64_t http_body_budget;   /* http.body_budget: bytes of bodies in memory */
+	int64_t http_per_ip;        /* http.per_ip_connections */
+	int64_t http_header_timeout;/* http.header_timeout: seconds */
+	int64_t http_max_pending;   /* http.max_pending: connections without headers */
+	int64_t http_max_url;       /* http.max_url: bytes */
+	int64_t http_max_headers;   /* http.max_headers: bytes */
+	char metrics_listen[128];   /* metrics.listen: host:port, "" = off */
 	int64_t session_ttl;     /* auth.session_ttl: seconds */
 	int64_t password_min;    /* auth.password_min */
 	int64_t login_max_fail;  /* auth.login_max_failures before delay */
 	int64_t login_max_delay; /* auth.login_max_delay: seconds */
+	int64_t login_first_delay; /* auth.login_first_delay: seconds */
 	int64_t pwhash_ops;      /* auth.argon2_ops */
 	int64_t pwhash_mem;      /* auth.argon2_mem: bytes */
 	char log_level[16];      /* log.level */

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "audit/audit.h"
+#include "constituency/overlap.h"
 
 struct embed_file {
 	const char *name;
@@ -354,7 +355,13 @@ int constituency_org_get(struct store *st, const struct principal *p, int64_t id
 	return org_check_scope(p, out, false, err);
 }
 
-static int org_fill(struct store *st, const struct org_spec *spec, int64_t self,
+/* Validate spec into o. The parent must exist and be visible to p (NULL =
+** the local operator): one outside p's scope gets the answer a missing one
+** gets, so that neither the parent nor its existence can be reached. A
+** parent the national centre set (kept, the organisation's old_parent) stays
+** when a provincial analyst edits other fields. */
+static int org_fill(struct store *st, const struct principal *p,
+		    const struct org_spec *spec, int64_t self, int64_t old_parent,
 		    struct store_org *o, struct perr *err)
 {
 	if (text_field("name", spec->name, true, o->name, sizeof(o->name), err) ||
@@ -373,7 +380,9 @@ static int org_fill(struct store *st, const struct org_spec *spec, int64_t self,
 		if (cur == self || depth > 64)
 			return perr_set(err, PERR_INVALID, "parent",
 					"parent would make a cycle");
-		if (store_org_get(st, cur, &up, err) != 0)
+		if (store_org_get(st, cur, &up, err) != 0 ||
+		    (depth == 0 && cur != old_parent &&
+		     org_check_scope(p, &up, false, NULL) != 0))
 			return perr_set(err, PERR_INVALID, "parent",
 					"parent organisation %lld does not exist",
 					(long long)cur);
@@ -388,7 +397,7 @@ int constituency_org_add(struct store *st, const struct principal *p, const char
 {
 	struct store_org o;
 	memset(&o, 0, sizeof(o));
-	if (org_fill(st, spec, 0, &o, err) != 0)
+	if (org_fill(st, p, spec, 0, 0, &o, err) != 0)
 		return -1;
 	if (org_check_scope(p, &o, true, err) != 0)
 		return -1;
@@ -419,7 +428,7 @@ int constituency_org_update(struct store *st, const struct principal *p,
 	if (constituency_org_get(st, p, id, &old, err) != 0)
 		return -1;
 	memset(&o, 0, sizeof(o));
-	if (org_fill(st, spec, id, &o, err) != 0)
+	if (org_fill(st, p, spec, id, old.parent_id, &o, err) != 0)
 		return -1;
 	o.id = id;
 	o.created_ms = old.created_ms;
@@ -468,47 +477,186 @@ int constituency_org_delete(struct store *st, const struct principal *p,
 
 /* ---------------------------------------------------------------- assets */
 
-int constituency_asset_add(struct store *st, const struct principal *p,
-			   const char *actor, int64_t org_id, const char *type,
-			   const char *value, struct store_asset *out, struct perr *err)
+/* Validate and canonicalise into a, refusing an exact duplicate. */
+static int asset_prepare(struct store *st, const struct principal *p, int64_t org_id,
+			 const char *type, const char *value, struct store_asset *a,
+			 struct perr *err)
 {
-	struct store_org o;
-	struct store_asset a, other;
-	memset(&a, 0, sizeof(a));
-	if (constituency_org_get(st, p, org_id, &o, err) != 0)
+	struct store_asset other;
+	memset(a, 0, sizeof(*a));
+	if (constituency_asset_canon(type, value, a->value, sizeof(a->value), err) != 0)
 		return -1;
-	if (constituency_asset_canon(type, value, a.value, sizeof(a.value), err) != 0)
-		return -1;
-	pstrlcpy(a.type, type, sizeof(a.type));
-	a.org_id = org_id;
-	a.created_ms = core_now_ms();
+	pstrlcpy(a->type, type, sizeof(a->type));
+	a->org_id = org_id;
+	a->created_ms = core_now_ms();
 	struct perr e;
 	if (strcmp(type, "product") != 0 &&
-	    store_asset_find(st, type, a.value, &other, &e) == 0) {
+	    store_asset_find(st, type, a->value, &other, &e) == 0) {
 		if (other.org_id == org_id)
 			return perr_set(err, PERR_CONFLICT, "value",
 					"%s %s is already an asset of this organisation",
-					type, a.value);
-		/* Say who owns it only to those who may see that organisation. */
+					type, a->value);
+		/* Say who owns it only to those who may see that organisation;
+		** to others, as the overlap rule does, only its province. */
 		struct store_org owner;
-		if (constituency_org_get(st, p, other.org_id, &owner, NULL) == 0)
+		if (store_org_get(st, other.org_id, &owner, NULL) != 0)
 			return perr_set(err, PERR_CONFLICT, "value",
-					"%s %s belongs to organisation %lld (%s)", type,
-					a.value, (long long)owner.id, owner.name);
+					"%s %s belongs to another organisation", type, a->value);
+		if (org_check_scope(p, &owner, false, NULL) != 0)
+			return perr_set(err, PERR_FORBIDDEN, "value",
+					"%s %s is registered in province %s, outside your "
+					"scope; only the national centre can change that",
+					type, a->value, owner.province);
 		return perr_set(err, PERR_CONFLICT, "value",
-				"%s %s belongs to another organisation", type, a.value);
+				"%s %s belongs to organisation %lld (%s)", type, a->value,
+				(long long)owner.id, owner.name);
 	}
-	if (store_asset_insert(st, &a, err) != 0) {
+	return 0;
+}
+
+/* Insert a and audit its creation. */
+static int asset_write(struct store *st, const char *actor, struct store_asset *a,
+		       struct perr *err)
+{
+	if (store_asset_insert(st, a, err) != 0) {
 		if (err && err->kind == PERR_CONFLICT)
 			perr_set(err, PERR_CONFLICT, "value", "%s %s is already registered",
-				 type, a.value);
+				 a->type, a->value);
 		return -1;
 	}
 	char obj[48];
-	snprintf(obj, sizeof(obj), "org:%lld/asset:%lld", (long long)org_id,
-		 (long long)a.id);
-	json_t *after = json_pack("{ss ss}", "type", a.type, "value", a.value);
-	if (audit_json(st, actor, "asset.create", obj, NULL, after, err) != 0)
+	snprintf(obj, sizeof(obj), "org:%lld/asset:%lld", (long long)a->org_id,
+		 (long long)a->id);
+	json_t *after = json_pack("{ss ss}", "type", a->type, "value", a->value);
+	return audit_json(st, actor, "asset.create", obj, NULL, after, err);
+}
+
+struct overlap_walk {
+	struct store *st;
+	const struct principal *p;
+	struct overlap_hits *hits;
+	char hidden[64]; /* the province of an overlapped asset p may not see */
+	bool hidden_found;
+	struct store_org last; /* the organisation of the previous overlap: a
+				** network around many of one organisation's
+				** assets asks the store once */
+};
+
+static int on_overlap(void *ud, int64_t asset_id, int64_t org_id, const char *type,
+		      const char *value)
+{
+	struct overlap_walk *w = ud;
+	struct store_org *o = &w->last;
+	if (o->id != org_id && store_org_get(w->st, org_id, o, NULL) != 0) {
+		memset(o, 0, sizeof(*o));
+		o->id = org_id;
+	}
+	if (w->p && org_check_scope(w->p, o, false, NULL) != 0) {
+		w->hidden_found = true;
+		pstrlcpy(w->hidden, o->province[0] ? o->province : "unknown", sizeof(w->hidden));
+		return 1; /* refused whatever else overlaps */
+	}
+	w->hits->total++;
+	if (w->hits->n < OVERLAP_MAX) {
+		size_t k = w->hits->n++;
+		w->hits->hit[k].id = asset_id;
+		w->hits->hit[k].org_id = org_id;
+		pstrlcpy(w->hits->hit[k].type, type, sizeof(w->hits->hit[k].type));
+		pstrlcpy(w->hits->hit[k].value, value, sizeof(w->hits->hit[k].value));
+		pstrlcpy(w->hits->hit[k].org_name, o->name, sizeof(w->hits->hit[k].org_name));
+	}
+	return 0;
+}
+
+int constituency_overlap_rule(struct store *st, const struct principal *p,
+			      const struct constituency_view *v, const struct store_asset *a,
+			      bool confirm, struct overlap_hits *hits, struct perr *err)
+{
+	memset(hits, 0, sizeof(*hits));
+	struct overlap_walk w = { .st = st, .p = p, .hits = hits };
+	if (overlap_each(v, a->org_id, a->type, a->value, on_overlap, &w) < 0)
+		return perr_set(err, PERR_INTERNAL, NULL, "out of memory checking overlaps");
+	/* Below the national centre, another province's hosts are not the
+	** caller's to take: no confirmation helps, and the answer names the
+	** province but not the organisation, which the caller may not see. */
+	if (w.hidden_found)
+		return perr_set(err, PERR_FORBIDDEN, "value",
+				"%s %s overlaps an asset registered in province %s, outside "
+				"your scope; only the national centre can register it",
+				a->type, a->value, w.hidden);
+	if (hits->total && !confirm)
+		return perr_set(err, PERR_CONFLICT, "confirm_overlap",
+				"%s %s overlaps %s %s of organisation %lld (%s)%s; confirm the "
+				"overlap to register it anyway",
+				a->type, a->value, hits->hit[0].type, hits->hit[0].value,
+				(long long)hits->hit[0].org_id, hits->hit[0].org_name,
+				hits->total > 1 ? " and others" : "");
+	return 0;
+}
+
+int constituency_overlap_audit(struct store *st, const char *actor, const struct store_asset *a,
+			       const struct overlap_hits *hits, struct perr *err)
+{
+	if (!hits->total)
+		return 0;
+	json_t *list = json_array();
+	for (size_t k = 0; k < hits->n; k++)
+		json_array_append_new(list, json_pack("{sI sI ss ss}", "id",
+						       (json_int_t)hits->hit[k].id, "org",
+						       (json_int_t)hits->hit[k].org_id, "type",
+						       hits->hit[k].type, "value", hits->hit[k].value));
+	char obj[48];
+	snprintf(obj, sizeof(obj), "org:%lld/asset:%lld", (long long)a->org_id,
+		 (long long)a->id);
+	json_t *after = json_pack("{ss ss so sI}", "type", a->type, "value", a->value,
+				  "overlaps", list, "overlaps_total", (json_int_t)hits->total);
+	return audit_json(st, actor, "asset.overlap", obj, NULL, after, err);
+}
+
+int constituency_asset_add(struct store *st, const struct principal *p,
+			   const char *actor, int64_t org_id, const char *type,
+			   const char *value, bool confirm_overlap, struct store_asset *out,
+			   struct perr *err)
+{
+	struct store_org o;
+	struct store_asset a;
+	struct overlap_hits *hits = NULL;
+	const struct constituency_view *v = NULL;
+	int rc = -1;
+	if (constituency_org_get(st, p, org_id, &o, err) != 0 ||
+	    asset_prepare(st, p, org_id, type, value, &a, err) != 0)
+		goto out;
+	if (strcmp(a.type, "product") != 0) {
+		hits = malloc(sizeof(*hits));
+		if (!hits) {
+			perr_set(err, PERR_INTERNAL, NULL, "out of memory");
+			goto out;
+		}
+		if (!(v = overlap_view_acquire(st, err)) ||
+		    constituency_overlap_rule(st, p, v, &a, confirm_overlap, hits, err) != 0)
+			goto out;
+	}
+	if (asset_write(st, actor, &a, err) != 0 ||
+	    (hits && constituency_overlap_audit(st, actor, &a, hits, err) != 0))
+		goto out;
+	if (out)
+		*out = a;
+	rc = 0;
+out:
+	constituency_view_release(v);
+	free(hits);
+	return rc;
+}
+
+int constituency_asset_add_batch(struct store *st, const char *actor, int64_t org_id,
+				 const char *type, const char *value, struct store_asset *out,
+				 struct perr *err)
+{
+	struct store_org o;
+	struct store_asset a;
+	if (constituency_org_get(st, NULL, org_id, &o, err) != 0 ||
+	    asset_prepare(st, NULL, org_id, type, value, &a, err) != 0 ||
+	    asset_write(st, actor, &a, err) != 0)
 		return -1;
 	if (out)
 		*out = a;

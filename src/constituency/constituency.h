@@ -33,6 +33,16 @@
 int constituency_asset_canon(const char *type, const char *value, char *out,
 			     size_t outsz, struct perr *err);
 
+/* Do two assets (types and canonical values) claim some of the same hosts?
+** Networks when one holds the other (IPv4 and IPv6); domains when equal or
+** one is under the other at a label boundary ("x.fars.example" is under
+** "fars.example", "notfars.example" is not); URLs when one is a prefix of
+** the other as the owner lookup matches them, and a URL with a domain or a
+** network that its host is (under) or lies in; ASNs when equal. Product
+** tags overlap nothing. */
+bool constituency_assets_overlap(const char *type_a, const char *a, const char *type_b,
+				 const char *b);
+
 /* --------------------------------------------------------- organisations */
 
 struct org_spec {
@@ -56,9 +66,19 @@ int constituency_org_delete(struct store *st, const struct principal *p,
 int constituency_org_get(struct store *st, const struct principal *p, int64_t id,
 			 struct store_org *out, struct perr *err);
 
+/* Register an asset of org_id. One that overlaps another organisation's
+** asset (constituency_assets_overlap) takes that organisation's hosts in
+** the owner lookup, so: when p may not see that organisation (a provincial
+** analyst, another province) it is refused with PERR_FORBIDDEN naming only
+** the other asset's province; otherwise (analysts, admins, the CLI, a
+** provincial analyst within the province) it needs confirm_overlap, else
+** PERR_CONFLICT with field "confirm_overlap" naming the asset and its
+** organisation; a confirmed overlap is audited ("asset.overlap", naming the
+** overlapped assets). Overlaps within org_id are allowed. */
 int constituency_asset_add(struct store *st, const struct principal *p,
 			   const char *actor, int64_t org_id, const char *type,
-			   const char *value, struct store_asset *out, struct perr *err);
+			   const char *value, bool confirm_overlap, struct store_asset *out,
+			   struct perr *err);
 int constituency_asset_delete(struct store *st, const struct principal *p,
 			      const char *actor, int64_t org_id, int64_t asset_id,
 			      struct perr *err);
@@ -126,14 +146,19 @@ struct import_report {
 	int64_t orgs_added;
 	int64_t assets_added;
 	int64_t contacts_added;
+	int64_t overlaps;    /* assets imported over another organisation's (confirmed) */
 	int64_t rejects;     /* rows rejected; when > 0 nothing was written */
 	struct pbuf errors;  /* one line per reject: "line N: reason" (caller frees) */
 };
 
 /* Import a constituency CSV (columns in docs/constituency-csv.md) from fd,
 ** all-or-nothing: the whole file is one transaction, committed only when no
-** row is rejected. Returns 0 when imported, -1 otherwise (rep says why). */
+** row is rejected. An asset that overlaps another organisation's (see
+** constituency_asset_add; other rows of the file included) is a rejected row
+** unless confirm_overlap, when it is imported and audited. Returns 0 when
+** imported, -1 otherwise (rep says why). */
 int constituency_import_csv(struct store *st, const char *actor, int fd,
-			    int64_t max_rows, struct import_report *rep, struct perr *err);
+			    int64_t max_rows, bool confirm_overlap,
+			    struct import_report *rep, struct perr *err);
 
 #endif

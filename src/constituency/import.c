@@ -9,13 +9,22 @@
 ** committed only when no row was rejected; otherwise every rejected row is
 ** reported with its line number and nothing is written. The columns are
 ** documented in docs/constituency-csv.md.
+**
+** Assets are checked for overlaps with other organisations' assets (the
+** rule of constituency_asset_add) once, after every row is written: against
+** an index of the transaction's own view, so a row that overlaps another
+** row of the same file is caught as well as one that overlaps the
+** registry. Without --confirm-overlap such rows are rejected; with it they
+** are imported and each overlap is audited.
 */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "constituency/constituency.h"
+#include "constituency/overlap.h"
 
 enum col { C_ORG, C_PROVINCE, C_SECTOR, C_PARENT, C_KIND, C_VALUE, C_NAME, C_EMAIL,
 	   C_PHONE, C_ROLE, C_LANG, C_PGP, NCOLS };
@@ -34,6 +43,12 @@ struct imp {
 	bool header_done;
 	bool fatal;
 	struct perr fatal_err;
+	/* the assets this file added, for the overlap check at its end */
+	struct added {
+		size_t line;
+		int64_t id;
+	} *added;
+	size_t nadded, capadded;
 };
 
 static void reject(struct imp *im, size_t line, const char *reason)
@@ -145,10 +160,25 @@ static int on_record(void *ud, size_t line, size_t n, const char *const *f, cons
 		if (rc == 0)
 			im->rep->contacts_added++;
 	} else {
-		rc = constituency_asset_add(im->st, NULL, im->actor, o.id, kind,
-					    get(im, n, f, C_VALUE), NULL, &e);
-		if (rc == 0)
+		struct store_asset a;
+		rc = constituency_asset_add_batch(im->st, im->actor, o.id, kind,
+						  get(im, n, f, C_VALUE), &a, &e);
+		if (rc == 0) {
 			im->rep->assets_added++;
+			if (strcmp(a.type, "product") != 0 && im->nadded == im->capadded) {
+				size_t nc = im->capadded ? im->capadded * 2 : 256;
+				struct added *na = realloc(im->added, nc * sizeof(*na));
+				if (!na) {
+					im->fatal = true;
+					perr_set(&im->fatal_err, PERR_INTERNAL, NULL, "out of memory");
+					return 1;
+				}
+				im->added = na;
+				im->capadded = nc;
+			}
+			if (strcmp(a.type, "product") != 0)
+				im->added[im->nadded++] = (struct added){ line, a.id };
+		}
 	}
 	if (rc != 0) {
 		if (e.kind == PERR_INTERNAL || e.kind == PERR_BUSY) {
@@ -164,8 +194,48 @@ static int on_record(void *ud, size_t line, size_t n, const char *const *f, cons
 	return 0;
 }
 
+/* Apply the overlap rule to every asset the file added: rejects (or, with
+** confirm, audits) each row whose asset overlaps another organisation's. */
+static int check_overlaps(struct imp *im, bool confirm, struct perr *err)
+{
+	int rc = -1;
+	struct overlap_hits *hits = malloc(sizeof(*hits));
+	struct constituency_view *v = hits ? overlap_view_build(im->st, err) : NULL;
+	if (!hits)
+		perr_set(err, PERR_INTERNAL, NULL, "out of memory");
+	if (!v)
+		goto out;
+	for (size_t i = 0; i < im->nadded; i++) {
+		struct store_asset a;
+		struct perr e;
+		perr_clear(&e);
+		if (store_asset_get(im->st, im->added[i].id, &a, err) != 0)
+			goto out;
+		if (constituency_overlap_rule(im->st, NULL, v, &a, confirm, hits, &e) != 0) {
+			if (e.kind == PERR_INTERNAL) {
+				*err = e;
+				goto out;
+			}
+			char why[400];
+			snprintf(why, sizeof(why), "%s [--confirm-overlap]", e.msg);
+			reject(im, im->added[i].line, why);
+			continue;
+		}
+		if (hits->total) {
+			im->rep->overlaps++;
+			if (constituency_overlap_audit(im->st, im->actor, &a, hits, err) != 0)
+				goto out;
+		}
+	}
+	rc = 0;
+out:
+	overlap_view_free(v);
+	free(hits);
+	return rc;
+}
+
 int constituency_import_csv(struct store *st, const char *actor, int fd, int64_t max_rows,
-			    struct import_report *rep, struct perr *err)
+			    bool confirm_overlap, struct import_report *rep, struct perr *err)
 {
 	int rc = -1;
 	struct imp im;
@@ -211,6 +281,8 @@ int constituency_import_csv(struct store *st, const char *actor, int fd, int64_t
 		perr_set(err, PERR_INVALID, NULL, "the file is empty: a header row is required");
 		goto out;
 	}
+	if (im.nadded && check_overlaps(&im, confirm_overlap, err) != 0)
+		goto out;
 	if (rep->rejects) {
 		perr_set(err, PERR_INVALID, NULL, "%lld row(s) rejected; nothing was imported",
 			 (long long)rep->rejects);
@@ -227,5 +299,6 @@ out:
 	if (tx)
 		store_rollback(st);
 	csv_free(p);
+	free(im.added);
 	return rc;
 }

@@ -9,6 +9,11 @@
 ** not freed: it is freed by a later rebuild once it has been retired for
 ** RETIRE_MS (2 s), thousands of times longer than a lookup takes, which is what makes
 ** lock-free reading safe without reference counts on the hot path.
+**
+** The same snapshot answers the overlap rule's question (overlap.h: which
+** assets of other organisations a new asset lies inside, around or on),
+** through side tables built on its first such question, so the lookups pay
+** nothing for them.
 */
 #include <arpa/inet.h>
 #include <pthread.h>
@@ -19,12 +24,14 @@
 
 #include "constituency/constituency.h"
 #include "constituency/lpm.h"
+#include "constituency/overlap.h"
 
 #define RETIRE_MS 2000
 #define RECHECK_MS 1000
 #define MAX_RETIRED 128
 
 struct entry {
+	int64_t id; /* the asset's id, for naming it in an overlap */
 	int64_t org_id;
 	char type[8];
 	char *value;
@@ -46,7 +53,12 @@ struct snapshot {
 	size_t ndom, nurl, nasn;
 	int64_t retired_ms;
 	_Atomic int pins; /* bulk views holding it (constituency_view_acquire) */
+	/* Side tables for overlap checks (overlap.c's questions), built on the
+	** first check of this snapshot, so lookups pay nothing for them. */
+	_Atomic(struct ovl_tab *) ovl;
 };
+
+static void ovl_free(struct ovl_tab *t);
 
 static _Atomic(struct snapshot *) current;
 static _Atomic bool dirty = true;
@@ -65,6 +77,7 @@ static void snap_free(struct snapshot *s)
 	free(s->dom);
 	free(s->url);
 	free(s->asn);
+	ovl_free(atomic_load(&s->ovl));
 	free(s);
 }
 
@@ -104,6 +117,7 @@ static int add_asset(void *ud, const struct store_asset *a)
 		s->capent = nc;
 	}
 	struct entry *e = &s->ent[s->nent];
+	e->id = a->id;
 	e->org_id = a->org_id;
 	pstrlcpy(e->type, a->type, sizeof(e->type));
 	e->value = pstr_dup(pstr_c(a->value));
@@ -199,16 +213,18 @@ out:
 }
 
 /* Return a snapshot no staler than RECHECK_MS against the store, rebuilding
-** if the asset generation moved. NULL on error. */
-static struct snapshot *snap_get(struct store *st, struct perr *err)
+** if the asset generation moved; fresh: no staleness at all (a rule that
+** decides a write must see every committed asset, e.g. one the CLI added a
+** moment ago). NULL on error. */
+static struct snapshot *snap_get(struct store *st, bool fresh, struct perr *err)
 {
 	struct snapshot *s = atomic_load_explicit(&current, memory_order_acquire);
 	int64_t now = core_now_ms();
-	if (s && !atomic_load(&dirty) && now - atomic_load(&s->checked_ms) < RECHECK_MS)
+	if (!fresh && s && !atomic_load(&dirty) && now - atomic_load(&s->checked_ms) < RECHECK_MS)
 		return s;
 	int64_t gen;
 	if (store_asset_generation(st, &gen, err) != 0)
-		return s; /* serve the old snapshot rather than fail the lookup */
+		return fresh ? NULL : s; /* a lookup gets the old snapshot rather than fail */
 	if (s && s->gen == gen && !atomic_load(&dirty)) {
 		atomic_store(&s->checked_ms, now);
 		return s;
@@ -374,7 +390,7 @@ int constituency_lookup(struct store *st, enum lookup_kind kind, const char *que
 		if (constituency_asset_canon(types[kind], query, canon, sizeof(canon), &e) != 0)
 			return perr_set(err, PERR_INVALID, fields[kind], "%s", e.msg);
 	}
-	struct snapshot *s = snap_get(st, err);
+	struct snapshot *s = snap_get(st, false, err);
 	if (!s)
 		return -1;
 	switch (kind) {
@@ -409,7 +425,7 @@ const struct constituency_view *constituency_view_acquire(struct store *st, stru
 {
 	/* Pin under the rebuild lock, so a rebuild cannot retire and free the
 	** snapshot between our load of it and the pin. */
-	struct snapshot *s = snap_get(st, err);
+	struct snapshot *s = snap_get(st, false, err);
 	if (!s)
 		return NULL;
 	pthread_mutex_lock(&rebuild_lock);
@@ -487,4 +503,475 @@ int64_t constituency_view_url(const struct constituency_view *v, const char *url
 	if (constituency_asset_canon("url", url, canon, sizeof(canon), &e) != 0)
 		return 0;
 	return lookup_url((const struct snapshot *)v, canon, &r, &e) == 1 ? r.org_id : 0;
+}
+
+/* -------------------------------------------------------------- overlaps */
+
+/* A canonical "addr/len" into family (4, 6), 16 bytes and length; -1 if
+** it is not one. */
+static int cidr_parse(const char *v, int *fam, uint8_t b[16], unsigned *len)
+{
+	char addr[64];
+	struct pstr ap, lp;
+	int64_t n;
+	memset(b, 0, 16);
+	if (!pstr_cut(pstr_c(v), '/', &ap, &lp) || pstr_copy(ap, addr, sizeof(addr)) != 0 ||
+	    pstr_to_i64(lp, 0, 128, &n) != 0)
+		return -1;
+	*fam = inet_pton(AF_INET, addr, b) == 1 ? 4 : inet_pton(AF_INET6, addr, b) == 1 ? 6 : 0;
+	if (!*fam || (*fam == 4 && n > 32))
+		return -1;
+	*len = (unsigned)n;
+	return 0;
+}
+
+/* Do the first len bits of a and b agree? */
+static bool bits_equal(const uint8_t *a, const uint8_t *b, unsigned len)
+{
+	unsigned full = len / 8, rest = len % 8;
+	if (memcmp(a, b, full) != 0)
+		return false;
+	if (!rest)
+		return true;
+	uint8_t m = (uint8_t)(0xff << (8 - rest));
+	return (a[full] & m) == (b[full] & m);
+}
+
+/* The host of a canonical URL (brackets of an IPv6 host dropped). */
+static void url_host(const char *canon, char *host, size_t n)
+{
+	const char *h = strstr(canon, "://");
+	h = h ? h + 3 : canon;
+	size_t k = 0;
+	if (*h == '[') {
+		h++;
+		while (h[k] && h[k] != ']' && k < n - 1)
+			k++;
+	} else {
+		while (h[k] && h[k] != ':' && h[k] != '/' && k < n - 1)
+			k++;
+	}
+	memcpy(host, h, k);
+	host[k] = '\0';
+}
+
+/* Is domain x the domain y or a name under it (at a label boundary)? */
+static bool dom_under(const char *x, const char *y)
+{
+	size_t nx = strlen(x), ny = strlen(y);
+	return nx >= ny && strcmp(x + nx - ny, y) == 0 && (nx == ny || x[nx - ny - 1] == '.');
+}
+
+/* Is URL asset k a prefix of URL q the way lookup_url matches one? */
+static bool url_prefix(const char *k, const char *q)
+{
+	size_t n = strlen(k);
+	return n && strncmp(q, k, n) == 0 &&
+	       (k[n - 1] == '/' || q[n] == '\0' || q[n] == '/' || q[n] == '?');
+}
+
+/* The URL's host inside network (fam, net, len)? */
+static bool url_in_cidr(const char *url, int fam, const uint8_t *net, unsigned len)
+{
+	char host[300];
+	uint8_t b[16];
+	url_host(url, host, sizeof(host));
+	int hf = inet_pton(AF_INET, host, b) == 1 ? 4 : inet_pton(AF_INET6, host, b) == 1 ? 6 : 0;
+	return hf && hf == fam && bits_equal(net, b, len);
+}
+
+bool constituency_assets_overlap(const char *ta, const char *a, const char *tb, const char *b)
+{
+	/* order the pair so that the mixed cases below need one spelling */
+	static const char *const order[] = { "asn", "cidr", "domain", "url" };
+	int ra = -1, rb = -1;
+	for (int k = 0; k < 4; k++) {
+		if (strcmp(ta, order[k]) == 0)
+			ra = k;
+		if (strcmp(tb, order[k]) == 0)
+			rb = k;
+	}
+	if (ra < 0 || rb < 0)
+		return false; /* product tags are shared facts, not owned */
+	if (ra > rb) {
+		const char *t = a;
+		a = b;
+		b = t;
+		int r = ra;
+		ra = rb;
+		rb = r;
+	}
+	int fa, fb;
+	uint8_t na[16], nb[16];
+	unsigned la, lb;
+	char host[300];
+	switch (ra * 4 + rb) {
+	case 0 * 4 + 0: /* asn, asn */
+		return strcmp(a, b) == 0;
+	case 1 * 4 + 1: /* cidr, cidr: one holds the other */
+		if (cidr_parse(a, &fa, na, &la) != 0 || cidr_parse(b, &fb, nb, &lb) != 0)
+			return false;
+		return fa == fb && bits_equal(na, nb, la < lb ? la : lb);
+	case 1 * 4 + 3: /* cidr, url: the URL's host is an address in it */
+		if (cidr_parse(a, &fa, na, &la) != 0)
+			return false;
+		return url_in_cidr(b, fa, na, la);
+	case 2 * 4 + 2: /* domain, domain: equal, under or above */
+		return dom_under(a, b) || dom_under(b, a);
+	case 2 * 4 + 3: /* domain, url: the URL's host is the domain or under it */
+		url_host(b, host, sizeof(host));
+		return dom_under(host, a);
+	case 3 * 4 + 3: /* url, url: one is a prefix of the other */
+		return url_prefix(a, b) || url_prefix(b, a);
+	default:
+		return false;
+	}
+}
+
+/* A network of the snapshot, in the order (family, address, length). */
+struct ovl_net {
+	uint8_t fam, len;
+	uint8_t addr[16];
+	uint32_t ent;
+};
+
+/* A domain spelled backwards ("example.fars"), so that the names under a
+** domain sort together after it. */
+struct ovl_rdom {
+	char *rkey;
+	uint32_t ent;
+};
+
+struct ovl_tab {
+	struct ovl_net *net;
+	size_t nnet;
+	struct ovl_rdom *rdom;
+	size_t nrdom;
+};
+
+static pthread_mutex_t ovl_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void ovl_free(struct ovl_tab *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->nrdom; i++)
+		free(t->rdom[i].rkey);
+	free(t->rdom);
+	free(t->net);
+	free(t);
+}
+
+static int cmp_net(const void *x, const void *y)
+{
+	const struct ovl_net *a = x, *b = y;
+	if (a->fam != b->fam)
+		return a->fam < b->fam ? -1 : 1;
+	int c = memcmp(a->addr, b->addr, 16);
+	if (c)
+		return c;
+	return a->len < b->len ? -1 : a->len > b->len;
+}
+
+static int cmp_rdom(const void *x, const void *y)
+{
+	return strcmp(((const struct ovl_rdom *)x)->rkey, ((const struct ovl_rdom *)y)->rkey);
+}
+
+static void reverse_into(const char *s, char *out)
+{
+	size_t n = strlen(s);
+	for (size_t i = 0; i < n; i++)
+		out[i] = s[n - 1 - i];
+	out[n] = '\0';
+}
+
+/* The tables over snapshot s: its networks, and the hosts of its URLs as
+** networks of one address (family, 32 or 128) when they are addresses; its
+** domains, and the hosts of its URLs when they are names, spelled
+** backwards. So "what lies inside this network or under this domain" finds
+** URLs too, by bisection, never by a scan of every URL. */
+static struct ovl_tab *ovl_build(const struct snapshot *s)
+{
+	struct ovl_tab *t = calloc(1, sizeof(*t));
+	if (!t)
+		return NULL;
+	t->net = calloc(s->nent ? s->nent : 1, sizeof(*t->net));
+	t->rdom = calloc(s->nent ? s->nent : 1, sizeof(*t->rdom));
+	if (!t->net || !t->rdom)
+		goto fail;
+	for (size_t i = 0; i < s->nent; i++) {
+		const struct entry *e = &s->ent[i];
+		struct ovl_net *n = &t->net[t->nnet];
+		char host[300];
+		const char *name = NULL;
+		int fam = 0;
+		unsigned len;
+		if (strcmp(e->type, "cidr") == 0) {
+			if (cidr_parse(e->value, &fam, n->addr, &len) != 0)
+				continue;
+		} else if (strcmp(e->type, "url") == 0) {
+			url_host(e->value, host, sizeof(host));
+			if (inet_pton(AF_INET, host, n->addr) == 1)
+				fam = 4, len = 32;
+			else if (inet_pton(AF_INET6, host, n->addr) == 1)
+				fam = 6, len = 128;
+			else
+				name = host;
+		} else if (strcmp(e->type, "domain") == 0) {
+			name = e->value;
+		}
+		if (fam) {
+			n->fam = (uint8_t)fam;
+			n->len = (uint8_t)len;
+			n->ent = (uint32_t)i;
+			t->nnet++;
+		} else if (name) {
+			char *r = malloc(strlen(name) + 1);
+			if (!r)
+				goto fail;
+			reverse_into(name, r);
+			t->rdom[t->nrdom++] = (struct ovl_rdom){ r, (uint32_t)i };
+		}
+	}
+	if (t->nnet)
+		qsort(t->net, t->nnet, sizeof(*t->net), cmp_net);
+	if (t->nrdom)
+		qsort(t->rdom, t->nrdom, sizeof(*t->rdom), cmp_rdom);
+	return t;
+fail:
+	ovl_free(t);
+	return NULL;
+}
+
+static struct ovl_tab *ovl_get(struct snapshot *s)
+{
+	struct ovl_tab *t = atomic_load(&s->ovl);
+	if (t)
+		return t;
+	pthread_mutex_lock(&ovl_lock);
+	t = atomic_load(&s->ovl);
+	if (!t) {
+		t = ovl_build(s);
+		atomic_store(&s->ovl, t);
+	}
+	pthread_mutex_unlock(&ovl_lock);
+	return t;
+}
+
+const struct constituency_view *overlap_view_acquire(struct store *st, struct perr *err)
+{
+	struct snapshot *s = snap_get(st, true, err);
+	if (!s)
+		return NULL;
+	pthread_mutex_lock(&rebuild_lock);
+	s = atomic_load(&current);
+	if (s)
+		atomic_fetch_add(&s->pins, 1);
+	pthread_mutex_unlock(&rebuild_lock);
+	if (!s)
+		perr_set(err, PERR_INTERNAL, NULL, "the owner index is not available");
+	return (const struct constituency_view *)s;
+}
+
+struct constituency_view *overlap_view_build(struct store *st, struct perr *err)
+{
+	return (struct constituency_view *)snap_build(st, 0, err);
+}
+
+void overlap_view_free(struct constituency_view *v)
+{
+	snap_free((struct snapshot *)v);
+}
+
+struct ovl_walk {
+	const struct snapshot *s;
+	int64_t org_id;
+	const char *type, *canon;
+	overlap_fn fn;
+	void *ud;
+	uint32_t last; /* the entry visited last + 1, to skip an immediate repeat */
+};
+
+/* Visit entry ent if it is another organisation's and truly overlaps. */
+static int visit(struct ovl_walk *w, uint32_t ent)
+{
+	const struct entry *e = &w->s->ent[ent];
+	if (e->org_id == w->org_id || w->last == ent + 1 ||
+	    !constituency_assets_overlap(w->type, w->canon, e->type, e->value))
+		return 0;
+	w->last = ent + 1;
+	return w->fn(w->ud, e->id, e->org_id, e->type, e->value);
+}
+
+/* Networks of the table holding (fam, addr/len) or equal to it: one
+** bisection per shorter length. */
+static int nets_holding(struct ovl_walk *w, const struct ovl_tab *t, int fam,
+			const uint8_t *addr, unsigned len)
+{
+	for (unsigned k = 0; k <= len; k++) {
+		struct ovl_net key = { (uint8_t)fam, (uint8_t)k, { 0 }, 0 };
+		for (unsigned i = 0; i < 16; i++) {
+			int bits = (int)k - (int)i * 8;
+			key.addr[i] = addr[i] &
+				      (bits >= 8 ? 0xff : bits <= 0 ? 0 : (uint8_t)(0xff << (8 - bits)));
+		}
+		const struct ovl_net *n =
+			t->nnet ? bsearch(&key, t->net, t->nnet, sizeof(key), cmp_net) : NULL;
+		int rc = n ? visit(w, n->ent) : 0;
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* First index of the sorted URL keys at or after key. */
+static size_t url_lower(const struct snapshot *s, const char *key)
+{
+	size_t lo = 0, hi = s->nurl;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(s->url[mid].key, key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* URL assets that are a prefix of URL u, or that u is a prefix of. */
+static int urls_related(struct ovl_walk *w, const char *u)
+{
+	const struct snapshot *s = w->s;
+	int rc = 0;
+	/* those starting with u sort together from u on */
+	size_t n = strlen(u);
+	for (size_t i = url_lower(s, u); i < s->nurl && !rc; i++) {
+		if (strncmp(s->url[i].key, u, n) != 0)
+			break;
+		rc = visit(w, s->url[i].ent);
+	}
+	/* those u starts with end where lookup_url would accept them: before a
+	** '/', '?' or the end of u, or just after a '/' (u itself was seen) */
+	char pre[512];
+	for (size_t k = 1; k < n && k < sizeof(pre) && !rc; k++) {
+		if (u[k] != '/' && u[k] != '?' && u[k - 1] != '/')
+			continue;
+		memcpy(pre, u, k);
+		pre[k] = '\0';
+		const struct keyed *key = find_key(s->url, s->nurl, pre);
+		if (key)
+			rc = visit(w, key->ent);
+	}
+	return rc;
+}
+
+int overlap_each(const struct constituency_view *v, int64_t org_id, const char *type,
+		 const char *canon, overlap_fn fn, void *ud)
+{
+	struct snapshot *s = (struct snapshot *)v;
+	struct ovl_walk w = { s, org_id, type, canon, fn, ud, 0 };
+	struct ovl_tab *t = ovl_get(s);
+	int rc = 0;
+	if (!t)
+		return -1;
+	if (strcmp(type, "asn") == 0) {
+		int64_t n;
+		if (parse_i64(canon + 2, 1, 4294967295LL, &n) != 0)
+			return 0;
+		size_t lo = 0, hi = s->nasn;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (s->asn[mid].asn < (uint32_t)n)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (size_t i = lo; i < s->nasn && s->asn[i].asn == (uint32_t)n && !rc; i++)
+			rc = visit(&w, s->asn[i].ent);
+		return rc;
+	}
+	char host[300];
+	const char *dom = NULL;
+	int fam = 0;
+	uint8_t addr[16];
+	unsigned len = 0;
+	if (strcmp(type, "cidr") == 0) {
+		if (cidr_parse(canon, &fam, addr, &len) != 0)
+			return 0;
+	} else if (strcmp(type, "domain") == 0) {
+		dom = canon;
+	} else if (strcmp(type, "url") == 0) {
+		if ((rc = urls_related(&w, canon)) != 0)
+			return rc;
+		url_host(canon, host, sizeof(host));
+		memset(addr, 0, sizeof(addr));
+		if (inet_pton(AF_INET, host, addr) == 1)
+			fam = 4, len = 32;
+		else if (inet_pton(AF_INET6, host, addr) == 1)
+			fam = 6, len = 128;
+		else
+			dom = host;
+	} else {
+		return 0;
+	}
+	if (fam) {
+		/* networks holding this one, then those inside it (and URLs on
+		** addresses inside it): they sort right after its start */
+		rc = nets_holding(&w, t, fam, addr, len);
+		if (rc || strcmp(type, "cidr") != 0)
+			return rc;
+		struct ovl_net key = { (uint8_t)fam, (uint8_t)len, { 0 }, 0 };
+		memcpy(key.addr, addr, 16);
+		size_t lo = 0, hi = t->nnet;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (cmp_net(&t->net[mid], &key) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (size_t i = lo; i < t->nnet && !rc; i++) {
+			if (t->net[i].fam != fam || !bits_equal(addr, t->net[i].addr, len))
+				break;
+			rc = visit(&w, t->net[i].ent);
+		}
+		return rc;
+	}
+	/* the domain itself and every parent */
+	for (const char *p = dom; p && !rc; p = strchr(p, '.') ? strchr(p, '.') + 1 : NULL) {
+		const struct keyed *k = find_key(s->dom, s->ndom, p);
+		if (k)
+			rc = visit(&w, k->ent);
+	}
+	if (rc || strcmp(type, "domain") != 0)
+		return rc;
+	/* every name under it, and URLs on it or under it: backwards, they
+	** start with the domain backwards (then '.' for those under it) */
+	char rkey[300];
+	size_t n = strlen(dom);
+	if (n + 1 > sizeof(rkey))
+		return 0;
+	reverse_into(dom, rkey);
+	struct ovl_rdom key = { rkey, 0 };
+	size_t lo = 0, hi = t->nrdom;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (cmp_rdom(&t->rdom[mid], &key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < t->nrdom && !rc; i++) {
+		const char *r = t->rdom[i].rkey;
+		if (strncmp(r, rkey, n) != 0)
+			break;
+		if (r[n] != '\0' && r[n] != '.')
+			continue; /* "example.sraf" vs "example.srafton": not under it */
+		/* the domain itself was seen above; a URL on it was not */
+		if (r[n] == '\0' && strcmp(s->ent[t->rdom[i].ent].type, "url") != 0)
+			continue;
+		rc = visit(&w, t->rdom[i].ent);
+	}
+	return rc;
 }

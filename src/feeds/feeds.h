@@ -240,8 +240,10 @@ int feeds_import_upload(struct store *st, const struct config *cfg, const char *
 
 /* ------------------------------------------------------------------ worker */
 
-/* `parapet serve`'s feeds thread: imports what lands in the watched
-** directory (feeds.dir) and makes the digests of finished periods. */
+/* `parapet serve`'s feeds thread: first resumes the API uploads a previous
+** process was killed in (left "running"), then, with feeds.enabled,
+** imports what lands in the watched directory (feeds.dir) and makes the
+** digests of finished periods. Started whatever feeds.enabled says. */
 struct feeds_worker;
 int feeds_start(const struct config *cfg, const char *db_path, struct feeds_worker **out,
 		struct perr *err);

@@ -14,7 +14,11 @@
 **
 ** Uploads through the API are kept in the blob directory under their
 ** SHA-256 and imported on the request's thread, so the uploader gets the
-** counts in the answer.
+** counts in the answer. An upload the server died in (kill -9, power) is
+** left "running" with the counts of its last committed batch; when the
+** thread starts it resumes each such upload from that checkpoint, as a file
+** left in the watched directory is resumed on the next scan, so it ends
+** with the counts of a clean import.
 */
 #include <dirent.h>
 #include <errno.h>
@@ -42,6 +46,7 @@ struct feeds_worker {
 	char data_dir[1024];
 	char db_path[1100];
 	char dir[1100];
+	int64_t started_ms; /* uploads started before this were cut short */
 };
 
 /* DATA for a database at DATA/parapet.db. */
@@ -187,6 +192,97 @@ static void scan_dir(struct feeds_worker *w, struct store *st)
 	closedir(d);
 }
 
+struct stale {
+	struct store_feed_file *f;
+	size_t n, cap;
+};
+
+static int add_stale(void *ud, const struct store_feed_file *f)
+{
+	struct stale *s = ud;
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 8;
+		void *m = realloc(s->f, cap * sizeof(*s->f));
+		if (!m)
+			return -1;
+		s->f = m;
+		s->cap = cap;
+	}
+	s->f[s->n++] = *f;
+	return 0;
+}
+
+/* Resume every API upload a previous process left running (started before
+** this worker, so none of this process's own uploads), from its bytes in
+** the blob directory. One that cannot be resumed (its bytes gone, the store
+** failing) is marked failed with the reason, "interrupted: ...", and keeps
+** its partial counts; uploading the same bytes again resumes it then. */
+static void resume_uploads(struct feeds_worker *w, struct store *st)
+{
+	struct stale s = { 0 };
+	struct perr err;
+	perr_clear(&err);
+	if (store_feed_files_running(st, "upload", w->started_ms, add_stale, &s, &err) != 0) {
+		plog(PLOG_ERROR, "feeds: cannot look for interrupted uploads: %s", err.msg);
+		goto out;
+	}
+	char blobs[1100];
+	core_blob_dir(w->db_path, blobs, sizeof(blobs));
+	for (size_t i = 0; i < s.n && !atomic_load(&w->stop); i++) {
+		const struct store_feed_file *f = &s.f[i];
+		char path[1400];
+		struct feeds_result res;
+		perr_clear(&err);
+		memset(&res, 0, sizeof(res));
+		int rc = -1;
+		if (core_blob_path(blobs, f->sha256, path, sizeof(path)) != 0) {
+			perr_set(&err, PERR_INTERNAL, NULL, "data directory path too long");
+		} else if (access(path, R_OK) != 0) {
+			perr_set(&err, PERR_NOTFOUND, NULL, "the uploaded bytes are gone from %s",
+				 path);
+		} else {
+			struct feeds_import in = {
+				.path = path,
+				.name = f->name,
+				.type = f->type,
+				.data_dir = w->data_dir,
+				.db_path = w->db_path,
+				.source = "upload",
+				.actor = f->actor,
+			};
+			rc = feeds_import_file(st, &w->cfg, &in, &res, &err);
+		}
+		if (rc == 0) {
+			plog(PLOG_INFO, "feeds: interrupted upload %s (file %lld) resumed: rows %lld "
+					"new %lld", f->name, (long long)f->id, (long long)res.rows,
+			     (long long)res.new_);
+		} else {
+			plog(PLOG_WARN, "feeds: interrupted upload %s (file %lld) not resumed: %s",
+			     f->name, (long long)f->id, err.msg);
+			struct store_feed_file g;
+			struct perr e2;
+			perr_clear(&e2);
+			if (store_feed_file_get(st, f->id, &g, &e2) == 0 &&
+			    strcmp(g.status, "running") == 0) {
+				pstrlcpy(g.status, "failed", sizeof(g.status));
+				struct pbuf eb = { g.error, 0, sizeof(g.error), sizeof(g.error) };
+				g.error[0] = '\0';
+				(void)pbuf_addf(&eb, "interrupted: %s", err.msg);
+				g.finished_ms = core_now_ms();
+				if (store_begin(st, &e2) != 0 || store_feed_file_update(st, &g, &e2) != 0 ||
+				    store_commit(st, &e2) != 0) {
+					store_rollback(st);
+					plog(PLOG_ERROR, "feeds: file %lld: %s", (long long)f->id,
+					     e2.msg);
+				}
+			}
+		}
+		feeds_result_free(&res);
+	}
+out:
+	free(s.f);
+}
+
 static void *worker_main(void *arg)
 {
 	struct feeds_worker *w = arg;
@@ -197,8 +293,10 @@ static void *worker_main(void *arg)
 		plog(PLOG_ERROR, "feeds: cannot open the store: %s", err.msg);
 		return NULL;
 	}
+	resume_uploads(w, st);
 	int64_t next_digest = 0;
-	while (!atomic_load(&w->stop)) {
+	/* with feeds.enabled off the thread only resumed the uploads */
+	while (w->cfg.feeds_enabled && !atomic_load(&w->stop)) {
 		scan_dir(w, st);
 		int64_t now = core_now_ms();
 		if (now >= next_digest) {
@@ -229,9 +327,12 @@ int feeds_start(const struct config *cfg, const char *db_path, struct feeds_work
 	if (!w)
 		return perr_set(err, PERR_INTERNAL, NULL, "out of memory");
 	w->cfg = *cfg;
+	w->started_ms = core_now_ms();
 	pstrlcpy(w->db_path, db_path, sizeof(w->db_path));
 	data_dir_of(db_path, w->data_dir, sizeof(w->data_dir));
-	if (cfg->feeds_dir[0]) {
+	if (!cfg->feeds_enabled) {
+		/* nothing watched: the thread resumes interrupted uploads only */
+	} else if (cfg->feeds_dir[0]) {
 		pstrlcpy(w->dir, cfg->feeds_dir, sizeof(w->dir));
 	} else {
 		struct pbuf b = { w->dir, 0, sizeof(w->dir), sizeof(w->dir) };
@@ -239,7 +340,7 @@ int feeds_start(const struct config *cfg, const char *db_path, struct feeds_work
 		(void)pbuf_addf(&b, "%s/feeds/incoming", w->data_dir);
 		(void)mkdirs(w->data_dir, "feeds");
 	}
-	if (mkdirs(w->dir, NULL) != 0) {
+	if (cfg->feeds_enabled && mkdirs(w->dir, NULL) != 0) {
 		int e = errno;
 		free(w);
 		return perr_set(err, PERR_INVALID, "feeds.dir", "cannot create %s: %s",
@@ -250,7 +351,8 @@ int feeds_start(const struct config *cfg, const char *db_path, struct feeds_work
 		free(w);
 		return perr_set(err, PERR_INTERNAL, NULL, "cannot start the feeds thread");
 	}
-	plog(PLOG_INFO, "feeds: watching %s", w->dir);
+	if (cfg->feeds_enabled)
+		plog(PLOG_INFO, "feeds: watching %s", w->dir);
 	*out = w;
 	return 0;
 }

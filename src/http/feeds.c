@@ -3,8 +3,10 @@
 ** files with their counts and rejects, and the "no owner" view analysts
 ** grow the registry from.
 **
-** These are CERT-staff routes (the route table says which roles); the
-** handlers decode and render, the feeds module does the work.
+** These are national routes (ROLES_NATIONAL in the route table: admins and
+** national analysts, with a credential not narrowed to an organisation or
+** province; identity_allow_route decides); the handlers decode and render,
+** the feeds module does the work.
 */
 #include <stdlib.h>
 #include <string.h>

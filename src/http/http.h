@@ -2,12 +2,14 @@
 ** http.h — Parapet's HTTP API: server, route table, request decoding.
 **
 ** The server (server.c) runs libmicrohttpd with a thread pool. Each request is
-** read whole (up to http.max_body), matched against the route table
-** (routes.c), authenticated (session cookie plus CSRF token, or a bearer API
-** token), checked against the route's roles and scope through identity, and
-** handed to one handler that parses the request, calls one domain function
-** and renders its result. Every request that writes runs in one store
-** transaction. Errors leave as RFC 9457 problem documents.
+** matched against the route table (routes.c), authenticated (session cookie
+** plus CSRF token, or a bearer API token) and checked against the route's
+** roles and scope through identity on its headers, before a body byte is
+** read; then its body is read whole (up to http.max_body, in memory within
+** http.body_budget, or for file routes in a temporary file) and handed to one
+** handler that parses the request, calls one domain function and renders its
+** result. Every request that writes runs in one store transaction. Errors
+** leave as RFC 9457 problem documents.
 **
 ** This is the only module that knows HTTP; domain modules never include it.
 */
@@ -53,8 +55,9 @@ int http_decode(const char *body, size_t len, const struct jfield *fields, size_
 struct http_server;
 
 /* Start listening on cfg->listen with cfg->http_threads workers, serving the
-** database at db_path. Returns 0 or -1 with err. The config must outlive the
-** server. */
+** database at db_path, and, unless cfg->metrics_listen is empty, the
+** credential-free metrics listener there. Returns 0 or -1 with err. The
+** config must outlive the server. */
 int http_start(const struct config *cfg, const char *db_path, struct http_server **out,
 	       struct perr *err);
 /* The port actually bound (useful with port 0). */
@@ -93,7 +96,9 @@ size_t http_route_count(void);
 struct http_req {
 	const char *method;
 	const char *path;
-	const char *body;
+	const char *body;      /* the whole body; a large upload's is a read-only
+				* mapping of its temporary file, valid until the
+				* handler returns */
 	size_t body_len;
 	const char *params[4]; /* {x} segments in order, NUL-terminated copies */
 	int64_t ids[4];        /* the same parsed as positive integers, or 0 */
@@ -126,6 +131,8 @@ struct http_resp {
 	char extra_value[80];
 	int64_t retry_after;
 	struct perr err;         /* problem when status >= 400 and body is NULL */
+	bool keep_writes;        /* commit although status >= 400: the refusal itself
+				  * is recorded (a failed log-in's counters) */
 };
 
 /* Query argument of the request, or NULL. */

@@ -90,4 +90,17 @@ void metrics_render(struct pbuf *b)
 		     "# TYPE parapet_store_errors_total counter\n"
 		     "parapet_store_errors_total %llu\n",
 		  (unsigned long long)store_error_count());
+	struct identity_login_stats ls;
+	identity_login_stats(&ls);
+	pbuf_addf(b, "# HELP parapet_auth_login_failures_total Failed logins (wrong password, "
+		     "unknown or disabled login).\n"
+		     "# TYPE parapet_auth_login_failures_total counter\n"
+		     "parapet_auth_login_failures_total %llu\n"
+		     "# HELP parapet_auth_lockouts_total Locks imposed by failed logins, by what "
+		     "was locked.\n"
+		     "# TYPE parapet_auth_lockouts_total counter\n"
+		     "parapet_auth_lockouts_total{kind=\"account\"} %llu\n"
+		     "parapet_auth_lockouts_total{kind=\"network\"} %llu\n",
+		  (unsigned long long)ls.failures, (unsigned long long)ls.lockouts_account,
+		  (unsigned long long)ls.lockouts_network);
 }

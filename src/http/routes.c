@@ -193,6 +193,8 @@ static int h_login(struct http_req *rq, struct http_resp *rs)
 	json_decref(doc);
 	if (rc != 0) {
 		rs->retry_after = retry;
+		/* a failure is counted in the store: keep it despite the 401 */
+		rs->keep_writes = e.kind == PERR_AUTH || e.kind == PERR_BUSY;
 		return http_problem(rs, &e);
 	}
 	if (identity_session_create(rq->st, rq->cfg, &u, cookie, csrf, &e) != 0)
@@ -266,9 +268,11 @@ static int h_logout(struct http_req *rq, struct http_resp *rs)
 static int h_password(struct http_req *rq, struct http_resp *rs)
 {
 	const char *cur = NULL, *fresh = NULL;
+	bool revoke = true;
 	struct jfield f[] = {
 		{ "current", JF_STRING, true, 1024, 0, 0, &cur, NULL },
 		{ "new", JF_STRING, true, 1024, 0, 0, &fresh, NULL },
+		{ "revoke_tokens", JF_BOOL, false, 0, 0, 0, &revoke, NULL },
 	};
 	json_t *doc;
 	struct perr e;
@@ -276,13 +280,18 @@ static int h_password(struct http_req *rq, struct http_resp *rs)
 		perr_set(&e, PERR_FORBIDDEN, NULL, "log in to change your password");
 		return http_problem(rs, &e);
 	}
-	if (http_decode(rq->body, rq->body_len, f, 2, &doc, &e) != 0)
+	if (http_decode(rq->body, rq->body_len, f, 3, &doc, &e) != 0)
 		return http_problem(rs, &e);
+	/* this session stays; the user's others end */
 	int rc = identity_password_change(rq->st, rq->cfg, rq->actor, rq->who->login, cur, fresh,
-					  rq->client_addr, &e);
+					  rq->client_addr, rq->session_cookie, !revoke, &e);
 	json_decref(doc);
-	if (rc != 0)
+	if (rc != 0) {
+		/* a wrong current password is a failed log-in: keep its count */
+		rs->keep_writes = e.kind == PERR_BUSY ||
+				  (e.kind == PERR_FORBIDDEN && strcmp(e.field, "current") == 0);
 		return http_problem(rs, &e);
+	}
 	rs->status = 204;
 	return 0;
 }
@@ -453,16 +462,19 @@ static int h_asset_list(struct http_req *rq, struct http_resp *rs)
 static int h_asset_create(struct http_req *rq, struct http_resp *rs)
 {
 	const char *type = NULL, *value = NULL;
+	bool confirm = false;
 	struct jfield f[] = {
 		{ "type", JF_STRING, true, 15, 0, 0, &type, NULL },
 		{ "value", JF_STRING, true, 500, 0, 0, &value, NULL },
+		{ "confirm_overlap", JF_BOOL, false, 0, 0, 0, &confirm, NULL },
 	};
 	json_t *doc;
 	struct perr e;
 	struct store_asset a;
-	if (http_decode(rq->body, rq->body_len, f, 2, &doc, &e) != 0)
+	if (http_decode(rq->body, rq->body_len, f, 3, &doc, &e) != 0)
 		return http_problem(rs, &e);
-	int rc = constituency_asset_add(rq->st, rq->who, rq->actor, rq->ids[0], type, value, &a, &e);
+	int rc = constituency_asset_add(rq->st, rq->who, rq->actor, rq->ids[0], type, value,
+					confirm, &a, &e);
 	json_decref(doc);
 	if (rc != 0)
 		return http_problem(rs, &e);
@@ -620,6 +632,27 @@ static int h_user_create(struct http_req *rq, struct http_resp *rs)
 	if (rc != 0)
 		return http_problem(rs, &e);
 	rs->status = 201;
+	rs->body = user_json(&u);
+	return 0;
+}
+
+/* An admin disables or enables a user: {"disabled": true|false}. */
+static int h_user_update(struct http_req *rq, struct http_resp *rs)
+{
+	bool disabled = false;
+	struct jfield f[] = { { "disabled", JF_BOOL, true, 0, 0, 0, &disabled, NULL } };
+	json_t *doc;
+	struct perr e;
+	struct store_user u;
+	if (http_decode(rq->body, rq->body_len, f, 1, &doc, &e) != 0)
+		return http_problem(rs, &e);
+	json_decref(doc);
+	if (!rq->ids[0] || identity_user_set_disabled(rq->st, rq->actor, rq->who->user_id,
+						      rq->ids[0], disabled, &u, &e) != 0) {
+		if (!rq->ids[0] || e.kind == PERR_NOTFOUND)
+			perr_set(&e, PERR_NOTFOUND, NULL, "no such user");
+		return http_problem(rs, &e);
+	}
 	rs->body = user_json(&u);
 	return 0;
 }
@@ -791,7 +824,8 @@ static int h_token_list(struct http_req *rq, struct http_resp *rs)
 {
 	struct perr e;
 	json_t *items = json_array();
-	int64_t uid = rq->who->role == ROLE_ADMIN && http_query(rq, "all") ? 0 : rq->who->user_id;
+	bool all = identity_is_national_admin(rq->who) && http_query(rq, "all");
+	int64_t uid = all ? 0 : rq->who->user_id;
 	if (store_token_list(rq->st, uid, add_token, items, &e) != 0) {
 		json_decref(items);
 		return http_problem(rs, &e);
@@ -839,7 +873,7 @@ static int h_token_revoke(struct http_req *rq, struct http_resp *rs)
 	struct perr e;
 	struct store_token t;
 	if (!rq->ids[0] || store_token_get(rq->st, rq->ids[0], &t, &e) != 0 ||
-	    (t.user_id != rq->who->user_id && rq->who->role != ROLE_ADMIN)) {
+	    (t.user_id != rq->who->user_id && !identity_is_national_admin(rq->who))) {
 		perr_set(&e, PERR_NOTFOUND, NULL, "no such token");
 		return http_problem(rs, &e);
 	}
@@ -907,13 +941,15 @@ static int h_audit_verify(struct http_req *rq, struct http_resp *rs)
 #define ALL ROLES_ALL
 #define CERT ROLES_CERT
 #define STAFF ROLES_STAFF
-#define ADMIN ROLE_ADMIN
+#define ADMIN ROLES_ADMIN_WORK
+#define NATIONAL ROLES_NATIONAL
 
 const struct route http_routes[] = {
 	{ "GET", "/", h_index, 0, SCOPE_NONE, "web interface" },
 	{ "GET", "/ui/{file}", h_asset, 0, SCOPE_NONE, "web interface assets" },
 	{ "GET", "/healthz", h_healthz, 0, SCOPE_NONE, "liveness and schema check" },
-	{ "GET", "/metrics", h_metrics, 0, SCOPE_NONE, "Prometheus metrics" },
+	{ "GET", "/metrics", h_metrics, ROLE_ADMIN | ROLE_ANALYST, SCOPE_NONE,
+	  "Prometheus metrics" },
 	{ "POST", "/api/v1/session", h_login, 0, SCOPE_NONE, "log in" },
 	{ "GET", "/api/v1/session", h_whoami, ALL, SCOPE_NONE, "who am I" },
 	{ "DELETE", "/api/v1/session", h_logout, ALL, SCOPE_NONE, "log out" },
@@ -940,6 +976,8 @@ const struct route http_routes[] = {
 	{ "GET", "/api/v1/users", h_user_list, ADMIN, SCOPE_NONE, "list users" },
 	{ "POST", "/api/v1/users", h_user_create, ADMIN, SCOPE_NONE, "create a user" },
 	{ "DELETE", "/api/v1/users/{id}", h_user_delete, ADMIN, SCOPE_NONE, "delete a user" },
+	{ "PATCH", "/api/v1/users/{id}", h_user_update, ADMIN, SCOPE_NONE,
+	  "disable or enable a user (disabling ends their sessions and tokens)" },
 	{ "GET", "/api/v1/teams", h_team_list, STAFF, SCOPE_NONE, "list teams" },
 	{ "POST", "/api/v1/teams", h_team_create, ADMIN, SCOPE_NONE, "create a team" },
 	{ "POST", "/api/v1/teams/{id}/members", h_team_add_member, ADMIN, SCOPE_NONE,
@@ -957,10 +995,11 @@ const struct route http_routes[] = {
 	{ "POST", "/api/v1/routing-rules", h_rule_create, ADMIN, SCOPE_NONE, "add a routing rule" },
 	{ "DELETE", "/api/v1/routing-rules/{id}", h_rule_delete, ADMIN, SCOPE_NONE,
 	  "remove a routing rule" },
-	{ "POST", "/api/v1/reports", h_report, STAFF, SCOPE_NONE,
+	{ "POST", "/api/v1/reports", h_report, CERT, SCOPE_NONE,
 	  "report a detection: opens an incident or adds an observation" },
 	{ "GET", "/api/v1/incidents", h_incident_list, ALL, SCOPE_NONE, "list and search incidents" },
-	{ "POST", "/api/v1/incidents", h_incident_create, ALL, SCOPE_NONE, "open an incident" },
+	{ "POST", "/api/v1/incidents", h_incident_create, CERT | ROLE_CONSTITUENT, SCOPE_NONE,
+	  "open an incident" },
 	{ "GET", "/api/v1/incidents/{id}", h_incident_get, ALL, SCOPE_NONE, "get an incident" },
 	{ "PATCH", "/api/v1/incidents/{id}", h_incident_update, STAFF, SCOPE_NONE,
 	  "edit an incident" },
@@ -986,13 +1025,13 @@ const struct route http_routes[] = {
 	  "attach evidence (the body is the file)", true },
 	{ "GET", "/api/v1/incidents/{id}/evidence/{evidence}", h_evidence_download, ALL,
 	  SCOPE_NONE, "download evidence" },
-	{ "POST", "/api/v1/feeds/uploads", h_feed_upload, CERT, SCOPE_NONE,
+	{ "POST", "/api/v1/feeds/uploads", h_feed_upload, NATIONAL, SCOPE_NONE,
 	  "upload a report file (Shadowserver CSV) and import it", true, true },
-	{ "GET", "/api/v1/feeds/files", h_feed_files, CERT, SCOPE_NONE,
+	{ "GET", "/api/v1/feeds/files", h_feed_files, NATIONAL, SCOPE_NONE,
 	  "imported report files and their counts" },
-	{ "GET", "/api/v1/feeds/files/{id}", h_feed_file, CERT, SCOPE_NONE,
+	{ "GET", "/api/v1/feeds/files/{id}", h_feed_file, NATIONAL, SCOPE_NONE,
 	  "an imported report file with its rejected lines" },
-	{ "GET", "/api/v1/feeds/unowned", h_feed_unowned, CERT, SCOPE_NONE,
+	{ "GET", "/api/v1/feeds/unowned", h_feed_unowned, NATIONAL, SCOPE_NONE,
 	  "reported hosts no organisation owns, by AS or prefix" },
 	{ "GET", "/api/v1/stats", h_stats, ALL, SCOPE_NONE,
 	  "the dashboard's figures, within the caller's scope" },
@@ -1000,15 +1039,15 @@ const struct route http_routes[] = {
 	  "report digests mailed to an organisation" },
 	{ "GET", "/api/v1/sites", h_site_list, ALL, SCOPE_NONE, "list watched websites" },
 	{ "GET", "/api/v1/sites/{id}", h_site_get, ALL, SCOPE_NONE, "get a watched website" },
-	{ "PATCH", "/api/v1/sites/{id}", h_site_update, STAFF, SCOPE_NONE,
+	{ "PATCH", "/api/v1/sites/{id}", h_site_update, CERT, SCOPE_NONE,
 	  "set a website's check interval or pause it" },
 	{ "GET", "/api/v1/sites/{id}/checks", h_site_checks, ALL, SCOPE_NONE,
 	  "a website's checks, newest first" },
-	{ "POST", "/api/v1/sites/{id}/baseline", h_site_accept, STAFF, SCOPE_NONE,
+	{ "POST", "/api/v1/sites/{id}/baseline", h_site_accept, CERT, SCOPE_NONE,
 	  "accept a website's current page as its new baseline" },
-	{ "POST", "/api/v1/sites/{id}/dns", h_site_dns, STAFF, SCOPE_NONE,
+	{ "POST", "/api/v1/sites/{id}/dns", h_site_dns, CERT, SCOPE_NONE,
 	  "declare the DNS answers a website must give" },
-	{ "DELETE", "/api/v1/sites/{id}/dns", h_site_dns, STAFF, SCOPE_NONE,
+	{ "DELETE", "/api/v1/sites/{id}/dns", h_site_dns, CERT, SCOPE_NONE,
 	  "forget declared DNS answers: learn them again" },
 	{ "GET", "/api/v1/sites/{id}/posture", h_site_posture, ALL, SCOPE_NONE,
 	  "a website's security posture grade" },

@@ -2,25 +2,49 @@
 ** server.c — the libmicrohttpd glue: reading requests, routing,
 ** authentication, transactions, problem documents, logging, shutdown.
 **
-** Request life: MHD calls on_request() first with no body (we set up a
-** context and refuse an announced oversize body at once with 413), then with
-** body chunks (accumulated in a bounded pbuf; overflow is remembered and the
-** rest discarded), then a last time to answer. Answering is dispatch():
-** route match, credentials, route roles, route scope, then the handler, with
-** a store transaction around every unsafe method. Each worker thread owns one
-** store connection (a pthread key closes it when the thread ends).
+** Request life: MHD calls on_request() first when the request line and
+** headers are complete, before any body byte is read. That call decides all
+** that does not need the body (check_sizes(): request target and header
+** sizes, 414 and 431; gate(): route, credentials, CSRF, route roles,
+** organisation scope, announced size, the memory budget) and, on refusal,
+** queues the problem at once: MHD then sends it and closes the connection
+** without reading the body, so an anonymous client cannot make us hold a
+** byte of it. Then come body chunks: held in a bounded pbuf counted against
+** http.body_budget (bytes of bodies in memory across all connections; past
+** it 503 with Retry-After), or, for file routes above BODY_FILE_MIN, written
+** to an unlinked temporary file in DATA/tmp that the handler sees mapped.
+** The last call answers: dispatch() runs the handler, with a store
+** transaction around every unsafe method. Each worker thread owns one store
+** connection (a pthread key closes it when the thread ends).
+**
+** Slow clients: a connection must complete its request line and headers
+** within http.header_timeout of its start (or of its previous request's
+** end), however it trickles them; connections still sending headers are
+** capped at http.max_pending (the oldest are closed first), well below
+** MHD's connection limit, so a flood of slow clients leaves room for
+** complete requests; and one address holds http.per_ip_connections at most.
+**
+** Metrics: GET /metrics on the API listener needs national staff
+** credentials; a second, small daemon on metrics.listen (loopback by
+** default) serves GET /metrics alone without credentials, for Prometheus.
 **
 ** Shutdown: http_stop() quiesces the daemon (the listening socket closes, so
 ** new connections are refused), waits for requests in flight to finish, then
 ** stops the workers.
 */
 #include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <microhttpd.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -31,16 +55,37 @@
 
 struct http_server {
 	struct MHD_Daemon *d;
+	struct MHD_Daemon *md; /* the metrics listener (metrics.listen), or NULL */
 	const struct config *cfg;
 	char db_path[1024];
 	char blob_dir[1100];
+	char tmp_dir[1100];   /* DATA/tmp: large upload bodies while they arrive */
 	int port;
 	_Atomic int inflight;
+	_Atomic int64_t body_mem; /* bytes of http.body_budget held by requests */
+	/* connections still sending a request line and headers, oldest first
+	** (conn_track): the header deadline and the cap on them */
+	pthread_mutex_t pend_mu;
+	pthread_cond_t pend_cv;
+	struct conn_track *pend_head, *pend_tail;
+	int64_t npending;
+	bool sweeping;
+	pthread_t sweeper;
 };
+
+/* File-route bodies larger than this go to DATA/tmp instead of memory. */
+#define BODY_FILE_MIN ((int64_t)1 << 20)
+/* Seconds a client is asked to wait when the body budget is spent. */
+#define BUDGET_RETRY_AFTER 5
 
 struct req_ctx {
 	struct pbuf body;
 	bool too_large;
+	bool over_budget;  /* the body outgrew the budget: rest discarded, 503 */
+	bool body_failed;  /* the temporary file could not be written: 500 */
+	int64_t reserved;  /* bytes of s->body_mem this request holds */
+	int body_fd;       /* >= 0: the body is in this unlinked file in DATA/tmp */
+	int64_t file_len;
 	struct timespec t0;
 	char rid[40];
 	/* the route, found on the first call so that the body limit can
@@ -51,6 +96,12 @@ struct req_ctx {
 	char *params[4];
 	int64_t ids[4];
 	int nparams;
+	/* credentials, resolved by gate() before the body is read */
+	struct principal who;
+	bool have;
+	const char *session_cookie; /* MHD's copy, valid for the request */
+	char actor[128];
+	char addr[64];
 };
 
 /* The largest request body a route takes: a report upload, an evidence
@@ -114,9 +165,11 @@ static const char *title_of(int status)
 	case 405: return "Method Not Allowed";
 	case 409: return "Conflict";
 	case 413: return "Content Too Large";
+	case 414: return "URI Too Long";
 	case 415: return "Unsupported Media Type";
 	case 422: return "Unprocessable Content";
 	case 429: return "Too Many Requests";
+	case 431: return "Request Header Fields Too Large";
 	case 503: return "Service Unavailable";
 	default: return "Internal Server Error";
 	}
@@ -242,6 +295,192 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, struct req_ctx *ctx,
 	enum MHD_Result ret = MHD_queue_response(c, (unsigned)rs->status, r);
 	MHD_destroy_response(r);
 	return ret;
+}
+
+/* ------------------------------------------------- slow clients (slowloris) */
+
+/* One connection, from accept to close (MHD's socket context). While it has
+** not completed a request line and headers it sits in the server's pending
+** list, oldest first. */
+struct conn_track {
+	struct conn_track *prev, *next;
+	int fd;
+	int64_t since_ms; /* accepted, or its last request finished */
+	bool pending;
+	size_t uri_len;   /* raw request target of the current request */
+};
+
+static int64_t mono_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* With pend_mu held. */
+static void pend_unlink(struct http_server *s, struct conn_track *t)
+{
+	if (!t->pending)
+		return;
+	if (t->prev)
+		t->prev->next = t->next;
+	else
+		s->pend_head = t->next;
+	if (t->next)
+		t->next->prev = t->prev;
+	else
+		s->pend_tail = t->prev;
+	t->prev = t->next = NULL;
+	t->pending = false;
+	s->npending--;
+}
+
+/* With pend_mu held. */
+static void pend_append(struct http_server *s, struct conn_track *t)
+{
+	pend_unlink(s, t);
+	t->since_ms = mono_ms();
+	t->prev = s->pend_tail;
+	t->next = NULL;
+	if (s->pend_tail)
+		s->pend_tail->next = t;
+	else
+		s->pend_head = t;
+	s->pend_tail = t;
+	t->pending = true;
+	s->npending++;
+}
+
+/* Close the oldest pending connection, with pend_mu held. shutdown() only
+** ends the stream: MHD's event loop then reads end-of-file and closes the
+** connection itself, in its own thread. The descriptor is still open here:
+** MHD announces MHD_CONNECTION_NOTIFY_CLOSED (which waits for pend_mu to
+** unlink the entry) before it closes the socket. */
+static void pend_cut_oldest(struct http_server *s)
+{
+	struct conn_track *t = s->pend_head;
+	shutdown(t->fd, SHUT_RDWR);
+	pend_unlink(s, t);
+}
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+			  enum MHD_ConnectionNotificationCode code)
+{
+	struct http_server *s = cls;
+	struct conn_track *t = *socket_context;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci =
+			MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+		t = ci ? calloc(1, sizeof(*t)) : NULL;
+		if (!t)
+			return;
+		t->fd = ci->connect_fd;
+		pthread_mutex_lock(&s->pend_mu);
+		pend_append(s, t);
+		/* the cap on half-sent requests: the oldest make room, so a
+		** complete request always finds a connection slot */
+		while (s->npending > s->cfg->http_max_pending)
+			pend_cut_oldest(s);
+		pthread_mutex_unlock(&s->pend_mu);
+		*socket_context = t;
+		return;
+	}
+	if (!t)
+		return;
+	pthread_mutex_lock(&s->pend_mu);
+	pend_unlink(s, t);
+	pthread_mutex_unlock(&s->pend_mu);
+	free(t);
+	*socket_context = NULL;
+}
+
+/* The connection of c has completed a request's headers (done) or finished
+** a request and waits for the next one's (!done: the deadline starts
+** again, so a kept-alive connection cannot trickle its second request). */
+static void conn_headers(struct http_server *s, struct MHD_Connection *c, bool done)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	struct conn_track *t = ci ? ci->socket_context : NULL;
+	if (!t)
+		return;
+	pthread_mutex_lock(&s->pend_mu);
+	if (done)
+		pend_unlink(s, t);
+	else
+		pend_append(s, t);
+	pthread_mutex_unlock(&s->pend_mu);
+}
+
+/* MHD's URI log hook: the one place the raw request target (path and
+** query, before decoding) is seen; its length is kept for the http.max_url
+** check. Returns NULL (no request context yet). */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	(void)cls;
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	struct conn_track *t = ci ? ci->socket_context : NULL;
+	if (t)
+		t->uri_len = strlen(uri);
+	return NULL;
+}
+
+/* Refuse a request target longer than http.max_url (414) or header fields
+** of more than http.max_headers bytes (431), as problem documents. Both
+** limits sit well inside MHD's per-connection memory (see http_start()), so
+** MHD reads such requests whole and leaves the answer to us. Returns 0, or
+** -1 with rs filled. */
+static int check_sizes(struct http_server *s, struct MHD_Connection *c, const char *method,
+		       const char *version, struct http_resp *rs)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	const struct conn_track *t = ci ? ci->socket_context : NULL;
+	size_t uri = t ? t->uri_len : 0;
+	if (uri > (size_t)s->cfg->http_max_url) {
+		perr_set(&rs->err, PERR_LIMIT, NULL,
+			 "the request target is longer than %lld bytes",
+			 (long long)s->cfg->http_max_url);
+		rs->status = 414;
+		return -1;
+	}
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
+	/* the header block less the request line "METHOD URI VERSION\r\n" */
+	size_t line = strlen(method) + 1 + uri + 1 + strlen(version) + 2;
+	size_t fields = ci && ci->header_size > line ? ci->header_size - line : 0;
+	if (fields > (size_t)s->cfg->http_max_headers) {
+		perr_set(&rs->err, PERR_LIMIT, NULL,
+			 "the request header fields are larger than %lld bytes",
+			 (long long)s->cfg->http_max_headers);
+		rs->status = 431;
+		return -1;
+	}
+	return 0;
+}
+
+/* Close connections whose headers are not complete http.header_timeout
+** seconds after they started; libmicrohttpd's own timeout restarts with
+** every byte, so a client sending one a second would never meet it. */
+static void *sweeper_main(void *arg)
+{
+	struct http_server *s = arg;
+	pthread_mutex_lock(&s->pend_mu);
+	while (s->sweeping) {
+		int64_t limit = mono_ms() - s->cfg->http_header_timeout * 1000;
+		while (s->pend_head && s->pend_head->since_ms <= limit)
+			pend_cut_oldest(s);
+		struct timespec until;
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_nsec += 250 * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&s->pend_cv, &s->pend_mu, &until);
+	}
+	pthread_mutex_unlock(&s->pend_mu);
+	return NULL;
 }
 
 /* -------------------------------------------------------------- routing */
@@ -445,15 +684,234 @@ static void client_addr(struct MHD_Connection *c, char *out, size_t n)
 			  out, (socklen_t)n);
 }
 
+/* Send rs (the answer to the request of ctx), count and log it, free rs.
+** Returns what MHD_queue_response() returned. */
+static enum MHD_Result answer(struct MHD_Connection *c, struct req_ctx *ctx, const char *url,
+			      const char *method, struct http_resp *rs, const char *allow)
+{
+	const char *route_name = ctx->rt ? ctx->rt->pattern : "unmatched";
+	if (rs->status >= 500)
+		plog(PLOG_ERROR, "http: %s %s failed: %s", method, url, rs->err.msg);
+	enum MHD_Result ret = send_resp(c, ctx, rs, url, allow);
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double secs = (double)(t1.tv_sec - ctx->t0.tv_sec) +
+		      (double)(t1.tv_nsec - ctx->t0.tv_nsec) / 1e9;
+	metrics_observe(route_name, rs->status, secs);
+	plog(PLOG_INFO, "http: %s %s %d %.1fms addr=%s actor=%s", method, url, rs->status,
+	     secs * 1000, ctx->addr, ctx->actor[0] ? ctx->actor : "-");
+	plog_set_request_id(NULL);
+	listcache_drop();
+	json_decref(rs->body);
+	if (rs->raw_free)
+		free((void *)rs->raw);
+	if (rs->fd > 0)
+		close(rs->fd);
+	return ret;
+}
+
+/* Take n more bytes of the body budget for ctx. Returns 0, or -1 (nothing
+** taken) when that would pass http.body_budget. */
+static int budget_take(struct http_server *s, struct req_ctx *ctx, int64_t n)
+{
+	int64_t was = atomic_fetch_add(&s->body_mem, n);
+	if (was + n > s->cfg->http_body_budget) {
+		atomic_fetch_sub(&s->body_mem, n);
+		return -1;
+	}
+	ctx->reserved += n;
+	return 0;
+}
+
+static void budget_release(struct http_server *s, struct req_ctx *ctx)
+{
+	atomic_fetch_sub(&s->body_mem, ctx->reserved);
+	ctx->reserved = 0;
+}
+
+static int write_all(int fd, const void *p, size_t n)
+{
+	const char *q = p;
+	while (n) {
+		ssize_t w = write(fd, q, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		q += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Move the body of ctx to a new temporary file in DATA/tmp (created 0700),
+** with what memory holds so far. The file is unlinked at once: it vanishes
+** when closed, even if the process dies. Returns 0, or -1 (errno set). */
+static int body_to_file(struct http_server *s, struct req_ctx *ctx)
+{
+	char path[1200];
+	if (mkdir(s->tmp_dir, 0700) != 0 && errno != EEXIST)
+		return -1;
+	if (snprintf(path, sizeof(path), "%s/body-XXXXXX", s->tmp_dir) >= (int)sizeof(path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	int fd = mkostemp(path, O_CLOEXEC); /* O_EXCL, mode 0600 */
+	if (fd < 0)
+		return -1;
+	unlink(path);
+	if (ctx->body.len && write_all(fd, ctx->body.ptr, ctx->body.len) != 0) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	ctx->body_fd = fd;
+	ctx->file_len = (int64_t)ctx->body.len;
+	pbuf_free(&ctx->body);
+	budget_release(s, ctx);
+	return 0;
+}
+
+/* What can be decided on the request line and headers alone, before a body
+** byte is read: the route, credentials (and CSRF), route roles,
+** organisation scope, the announced size and the memory budget. Fills
+** ctx->who, have, actor. Returns 0 to go on, or -1 with rs holding the
+** answer (*allow set for a 405). */
+static int gate(struct http_server *s, struct MHD_Connection *c, struct req_ctx *ctx,
+		const char *method, struct http_resp *rs, const char **allow)
+{
+	const struct route *rt = ctx->rt;
+	if (!rt) {
+		if (ctx->path_known) {
+			*allow = ctx->allow;
+			perr_set(&rs->err, PERR_INVALID, NULL, "method %s not allowed here", method);
+			rs->status = 405;
+		} else {
+			perr_set(&rs->err, PERR_NOTFOUND, NULL, "no such resource");
+			rs->status = 404;
+		}
+		return -1;
+	}
+	struct http_req rq;
+	memset(&rq, 0, sizeof(rq));
+	rq.method = method;
+	rq.st = thread_store(s, &rs->err);
+	if (!rq.st) {
+		rs->status = 500;
+		return -1;
+	}
+	struct perr aerr;
+	perr_clear(&aerr);
+	if (authenticate(c, &rq, &ctx->who, &ctx->have, &aerr) != 0) {
+		/* On public routes stale credentials are ignored (a login page
+		** with an expired cookie must still log in). */
+		if (rt->roles)
+			return http_problem(rs, &aerr), -1;
+		ctx->have = false;
+	}
+	ctx->session_cookie = rq.session_cookie;
+	rq.who = ctx->have ? &ctx->who : NULL;
+	if (ctx->have)
+		identity_actor(&ctx->who, ctx->actor, sizeof(ctx->actor));
+	else
+		snprintf(ctx->actor, sizeof(ctx->actor), "anonymous@%s", ctx->addr);
+	if (rt->roles && identity_allow_route(rq.who, rt->roles, unsafe(method), &rs->err) != 0) {
+		rs->status = status_of(rs->err.kind);
+		return -1;
+	}
+	if (rt->scope == SCOPE_ORG) {
+		struct store_org o;
+		if (!ctx->ids[0]) {
+			perr_set(&rs->err, PERR_NOTFOUND, NULL, "no such organisation");
+			rs->status = 404;
+			return -1;
+		}
+		if (constituency_org_get(rq.st, rq.who, ctx->ids[0], &o, &rs->err) != 0) {
+			rs->status = status_of(rs->err.kind);
+			return -1;
+		}
+	}
+	int64_t limit = body_limit(s->cfg, rt);
+	const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+	int64_t n = 0;
+	if (cl && parse_i64(cl, 0, INT64_MAX, &n) != 0)
+		n = 0;
+	if (n > limit) {
+		perr_set(&rs->err, PERR_LIMIT, NULL, "request body is larger than %lld bytes",
+			 (long long)limit);
+		rs->status = 413;
+		return -1;
+	}
+	/* a file route never waits for memory: past the threshold, or when
+	** the budget is spent, its body goes to a file */
+	if (rt->raw_body && (n > BODY_FILE_MIN || (n > 0 && budget_take(s, ctx, n) != 0))) {
+		if (body_to_file(s, ctx) != 0) {
+			perr_set(&rs->err, PERR_INTERNAL, NULL, "cannot create a file in %s: %s",
+				 s->tmp_dir, strerror(errno));
+			rs->status = 500;
+			return -1;
+		}
+	} else if (n > 0 && budget_take(s, ctx, n) != 0) {
+		perr_set(&rs->err, PERR_BUSY, NULL,
+			 "the server holds as many request bodies as it may; try again shortly");
+		rs->status = 503;
+		rs->retry_after = BUDGET_RETRY_AFTER;
+		return -1;
+	}
+	return 0;
+}
+
+/* Take one chunk of the body: into the file, or into memory within the
+** budget (a file route's body moves to a file past BODY_FILE_MIN or when the
+** budget is spent). Past the route's limit or the budget the rest is
+** discarded and the last call answers 413 or 503. */
+static void take_chunk(struct http_server *s, struct req_ctx *ctx, const char *data, size_t n)
+{
+	if (ctx->too_large || ctx->over_budget || ctx->body_failed)
+		return;
+	int64_t limit = body_limit(s->cfg, ctx->rt);
+	int64_t have = ctx->body_fd >= 0 ? ctx->file_len : (int64_t)ctx->body.len;
+	if (have + (int64_t)n > limit) {
+		ctx->too_large = true;
+		goto drop;
+	}
+	if (ctx->body_fd < 0) {
+		int64_t extra = (int64_t)ctx->body.len + (int64_t)n - ctx->reserved;
+		bool fits = extra <= 0 || budget_take(s, ctx, extra) == 0;
+		if (ctx->rt->raw_body && (!fits || have + (int64_t)n > BODY_FILE_MIN)) {
+			if (body_to_file(s, ctx) != 0) {
+				ctx->body_failed = true;
+				goto drop;
+			}
+		} else if (!fits) {
+			ctx->over_budget = true;
+			goto drop;
+		} else {
+			if (pbuf_add(&ctx->body, data, n) != 0) {
+				ctx->too_large = true;
+				goto drop;
+			}
+			return;
+		}
+	}
+	if (write_all(ctx->body_fd, data, n) != 0) {
+		ctx->body_failed = true;
+		goto drop;
+	}
+	ctx->file_len += (int64_t)n;
+	return;
+drop:
+	pbuf_free(&ctx->body);
+	budget_release(s, ctx);
+}
+
 static enum MHD_Result dispatch(struct http_server *s, struct MHD_Connection *c,
 				struct req_ctx *ctx, const char *url, const char *method)
 {
 	struct http_req rq;
 	struct http_resp rs;
-	struct principal who;
-	char addr[64];
-	const char *allow = NULL;
-	const char *route_name = "unmatched";
+	void *map = NULL;
 	memset(&rq, 0, sizeof(rq));
 	memset(&rs, 0, sizeof(rs));
 	rq.method = method;
@@ -464,59 +922,54 @@ static enum MHD_Result dispatch(struct http_server *s, struct MHD_Connection *c,
 	rq.conn = c;
 	rq.blob_dir = s->blob_dir;
 	rq.db_path = s->db_path;
-	client_addr(c, addr, sizeof(addr));
-	rq.client_addr = addr;
+	rq.client_addr = ctx->addr;
+	rq.session_cookie = ctx->session_cookie;
+	rq.who = ctx->have ? &ctx->who : NULL;
+	pstrlcpy(rq.actor, ctx->actor, sizeof(rq.actor));
 	plog_set_request_id(ctx->rid);
 
+	const struct route *rt = ctx->rt;
 	if (ctx->too_large) {
 		perr_set(&rs.err, PERR_LIMIT, NULL, "request body is larger than %lld bytes",
-			 (long long)body_limit(s->cfg, ctx->rt));
+			 (long long)body_limit(s->cfg, rt));
 		rs.status = 413;
 		goto answer;
 	}
-	const struct route *rt = ctx->rt;
+	if (ctx->over_budget) {
+		perr_set(&rs.err, PERR_BUSY, NULL,
+			 "the server holds as many request bodies as it may; try again shortly");
+		rs.status = 503;
+		rs.retry_after = BUDGET_RETRY_AFTER;
+		goto answer;
+	}
+	if (ctx->body_failed) {
+		perr_set(&rs.err, PERR_INTERNAL, NULL, "cannot write the request body to %s",
+			 s->tmp_dir);
+		rs.status = 500;
+		goto answer;
+	}
+	if (ctx->body_fd >= 0 && ctx->file_len > 0) {
+		/* The handler reads the file through a read-only mapping: page
+		** cache the kernel can drop, not heap. */
+		map = mmap(NULL, (size_t)ctx->file_len, PROT_READ, MAP_PRIVATE, ctx->body_fd, 0);
+		if (map == MAP_FAILED) {
+			map = NULL;
+			perr_set(&rs.err, PERR_INTERNAL, NULL, "cannot map the request body: %s",
+				 strerror(errno));
+			rs.status = 500;
+			goto answer;
+		}
+		rq.body = map;
+		rq.body_len = (size_t)ctx->file_len;
+	}
 	for (int k = 0; k < ctx->nparams; k++) {
 		rq.params[k] = ctx->params[k];
 		rq.ids[k] = ctx->ids[k];
 	}
 	rq.nparams = ctx->nparams;
-	if (!rt) {
-		if (ctx->path_known) {
-			allow = ctx->allow;
-			perr_set(&rs.err, PERR_INVALID, NULL, "method %s not allowed here", method);
-			rs.status = 405;
-		} else {
-			perr_set(&rs.err, PERR_NOTFOUND, NULL, "no such resource");
-			rs.status = 404;
-		}
-		goto answer;
-	}
-	route_name = rt->pattern;
 	rq.st = thread_store(s, &rs.err);
 	if (!rq.st) {
 		rs.status = 500;
-		goto answer;
-	}
-	bool have = false;
-	struct perr aerr;
-	perr_clear(&aerr);
-	if (authenticate(c, &rq, &who, &have, &aerr) != 0) {
-		/* On public routes stale credentials are ignored (a login page
-		** with an expired cookie must still log in). */
-		if (rt->roles) {
-			http_problem(&rs, &aerr);
-			goto answer;
-		}
-		have = false;
-	}
-	if (have) {
-		rq.who = &who;
-		identity_actor(&who, rq.actor, sizeof(rq.actor));
-	} else {
-		snprintf(rq.actor, sizeof(rq.actor), "anonymous@%s", addr);
-	}
-	if (rt->roles && identity_allow_route(rq.who, rt->roles, unsafe(method), &rs.err) != 0) {
-		rs.status = status_of(rs.err.kind);
 		goto answer;
 	}
 	if (rq.body_len && unsafe(method) && !rt->raw_body) {
@@ -524,18 +977,6 @@ static enum MHD_Result dispatch(struct http_server *s, struct MHD_Connection *c,
 		if (!ct || strncasecmp(ct, "application/json", 16) != 0) {
 			perr_set(&rs.err, PERR_INVALID, NULL, "send the body as application/json");
 			rs.status = 415;
-			goto answer;
-		}
-	}
-	if (rt->scope == SCOPE_ORG) {
-		struct store_org o;
-		if (!rq.ids[0]) {
-			perr_set(&rs.err, PERR_NOTFOUND, NULL, "no such organisation");
-			rs.status = 404;
-			goto answer;
-		}
-		if (constituency_org_get(rq.st, rq.who, rq.ids[0], &o, &rs.err) != 0) {
-			rs.status = status_of(rs.err.kind);
 			goto answer;
 		}
 	}
@@ -549,7 +990,7 @@ static enum MHD_Result dispatch(struct http_server *s, struct MHD_Connection *c,
 	rs.status = 200;
 	rt->fn(&rq, &rs);
 	if (tx) {
-		if (rs.status < 400) {
+		if (rs.status < 400 || rs.keep_writes) {
 			if (store_commit(rq.st, &rs.err) != 0) {
 				json_decref(rs.body);
 				rs.body = NULL;
@@ -558,10 +999,11 @@ static enum MHD_Result dispatch(struct http_server *s, struct MHD_Connection *c,
 				rs.raw = NULL;
 				rs.raw_free = false;
 				rs.status = status_of(rs.err.kind);
-			} else {
+			} else if (rs.status < 400) {
 				/* any write may have revoked a token, ended a session or
 				** changed a user, role or team: resolve credentials from
-				** the store again */
+				** the store again (a refusal kept only failure counters:
+				** failed logins must not flush the cache) */
 				identity_auth_changed();
 				if (rq.assets_changed)
 					constituency_changed();
@@ -573,23 +1015,11 @@ static enum MHD_Result dispatch(struct http_server *s, struct MHD_Connection *c,
 		}
 	}
 answer:;
-	if (rs.status >= 500)
-		plog(PLOG_ERROR, "http: %s %s failed: %s", method, url, rs.err.msg);
-	enum MHD_Result ret = send_resp(c, ctx, &rs, url, allow);
-	struct timespec t1;
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	double secs = (double)(t1.tv_sec - ctx->t0.tv_sec) +
-		      (double)(t1.tv_nsec - ctx->t0.tv_nsec) / 1e9;
-	metrics_observe(route_name, rs.status, secs);
-	plog(PLOG_INFO, "http: %s %s %d %.1fms addr=%s actor=%s", method, url, rs.status,
-	     secs * 1000, addr, rq.actor[0] ? rq.actor : "-");
-	plog_set_request_id(NULL);
-	listcache_drop();
-	json_decref(rs.body);
-	if (rs.raw_free)
-		free((void *)rs.raw);
-	if (rs.fd > 0)
-		close(rs.fd);
+	/* the actor as the handler left it (a login names the user) */
+	pstrlcpy(ctx->actor, rq.actor, sizeof(ctx->actor));
+	enum MHD_Result ret = answer(c, ctx, url, method, &rs, NULL);
+	if (map)
+		munmap(map, (size_t)ctx->file_len);
 	return ret;
 }
 
@@ -597,34 +1027,35 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 				  const char *method, const char *version,
 				  const char *upload, size_t *upload_size, void **con_cls)
 {
-	(void)version;
 	struct http_server *s = cls;
 	struct req_ctx *ctx = *con_cls;
 	if (!ctx) {
 		ctx = calloc(1, sizeof(*ctx));
 		if (!ctx)
 			return MHD_NO;
+		ctx->body_fd = -1;
+		conn_headers(s, c, true);
 		find_route(ctx, url, method);
-		int64_t limit = body_limit(s->cfg, ctx->rt);
-		pbuf_init(&ctx->body, (size_t)limit);
+		pbuf_init(&ctx->body, (size_t)body_limit(s->cfg, ctx->rt));
 		clock_gettime(CLOCK_MONOTONIC, &ctx->t0);
 		make_rid(c, ctx->rid);
+		client_addr(c, ctx->addr, sizeof(ctx->addr));
 		atomic_fetch_add(&s->inflight, 1);
 		*con_cls = ctx;
-		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
-		int64_t n;
-		if (cl && parse_i64(cl, 0, INT64_MAX, &n) == 0 && n > limit) {
-			/* Answer before reading a byte of an announced oversize body. */
-			ctx->too_large = true;
-			return dispatch(s, c, ctx, url, method);
-		}
+		struct http_resp rs;
+		const char *allow = NULL;
+		memset(&rs, 0, sizeof(rs));
+		plog_set_request_id(ctx->rid);
+		if (check_sizes(s, c, method, version, &rs) != 0 ||
+		    gate(s, c, ctx, method, &rs, &allow) != 0)
+			/* queued before the body: MHD answers and closes the
+			** connection without reading it */
+			return answer(c, ctx, url, method, &rs, allow);
+		plog_set_request_id(NULL);
 		return MHD_YES;
 	}
 	if (*upload_size) {
-		if (!ctx->too_large && pbuf_add(&ctx->body, upload, *upload_size) != 0) {
-			ctx->too_large = true;
-			pbuf_free(&ctx->body);
-		}
+		take_chunk(s, ctx, upload, *upload_size);
 		*upload_size = 0;
 		return MHD_YES;
 	}
@@ -634,13 +1065,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 			 enum MHD_RequestTerminationCode toe)
 {
-	(void)c;
-	(void)toe;
 	struct http_server *s = cls;
 	struct req_ctx *ctx = *con_cls;
+	if (toe == MHD_REQUEST_TERMINATED_COMPLETED_OK)
+		conn_headers(s, c, false);
 	if (!ctx)
 		return;
 	pbuf_free(&ctx->body);
+	budget_release(s, ctx);
+	if (ctx->body_fd >= 0)
+		close(ctx->body_fd);
 	free_params(ctx);
 	free(ctx);
 	*con_cls = NULL;
@@ -687,6 +1121,129 @@ static int parse_listen(const char *spec, struct sockaddr_storage *sa, struct pe
 	return 0;
 }
 
+/* The metrics listener's one handler: GET (or HEAD) /metrics, answered on
+** the first call without credentials, as Prometheus exporters do (the
+** listener is meant for loopback); anything else is a 404 problem. It
+** runs the API's own /metrics handler, so both render the same text. */
+static enum MHD_Result on_metrics_request(void *cls, struct MHD_Connection *c, const char *url,
+					  const char *method, const char *version,
+					  const char *upload, size_t *upload_size,
+					  void **con_cls)
+{
+	(void)version;
+	(void)upload;
+	(void)upload_size;
+	(void)con_cls;
+	struct http_server *s = cls;
+	struct req_ctx ctx;
+	struct http_resp rs;
+	memset(&ctx, 0, sizeof(ctx));
+	memset(&rs, 0, sizeof(rs));
+	ctx.body_fd = -1;
+	clock_gettime(CLOCK_MONOTONIC, &ctx.t0);
+	make_rid(c, ctx.rid);
+	client_addr(c, ctx.addr, sizeof(ctx.addr));
+	snprintf(ctx.actor, sizeof(ctx.actor), "metrics@%s", ctx.addr);
+	plog_set_request_id(ctx.rid);
+	if (strcmp(url, "/metrics") == 0 &&
+	    (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0))
+		find_route(&ctx, url, "GET");
+	if (!ctx.rt) {
+		perr_set(&rs.err, PERR_NOTFOUND, NULL, "this listener serves GET /metrics only");
+		rs.status = 404;
+	} else {
+		struct http_req rq;
+		memset(&rq, 0, sizeof(rq));
+		rq.method = method;
+		rq.path = url;
+		rq.body = "";
+		rq.cfg = s->cfg;
+		rq.conn = c;
+		rq.client_addr = ctx.addr;
+		rq.db_path = s->db_path;
+		rq.blob_dir = s->blob_dir;
+		pstrlcpy(rq.actor, ctx.actor, sizeof(rq.actor));
+		rq.st = thread_store(s, &rs.err);
+		if (!rq.st) {
+			rs.status = 500;
+		} else {
+			rs.status = 200;
+			ctx.rt->fn(&rq, &rs);
+		}
+	}
+	enum MHD_Result ret = answer(c, &ctx, url, method, &rs, NULL);
+	free_params(&ctx);
+	return ret;
+}
+
+/* Start the metrics listener on cfg->metrics_listen (not empty) and log
+** its address. Returns 0 or -1 with err. */
+static int metrics_start(struct http_server *s, struct perr *err)
+{
+	const struct config *cfg = s->cfg;
+	struct sockaddr_storage sa;
+	if (parse_listen(cfg->metrics_listen, &sa, err) != 0)
+		return perr_set(err, PERR_INVALID, "listen", "metrics.listen: %s", err->msg);
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+	if (sa.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	s->md = MHD_start_daemon(flags, 0, NULL, NULL, on_metrics_request, s,
+				 MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+				 MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+				 MHD_OPTION_CONNECTION_TIMEOUT, 10u,
+				 MHD_OPTION_CONNECTION_LIMIT, 64u,
+				 MHD_OPTION_END);
+	if (!s->md)
+		return perr_set(err, PERR_INTERNAL, "listen",
+				"cannot listen on %s for metrics (metrics.listen: address in use "
+				"or not permitted)",
+				cfg->metrics_listen);
+	const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->md, MHD_DAEMON_INFO_BIND_PORT);
+	const char *colon = strrchr(cfg->metrics_listen, ':');
+	plog(PLOG_INFO, "http: metrics listening on %.*s:%d",
+	     (int)(colon - cfg->metrics_listen), cfg->metrics_listen, di ? (int)di->port : 0);
+	return 0;
+}
+
+/* MHD's memory per connection (its read buffer holds the request line and
+** headers): our own limits with room to spare, so that MHD reads a request
+** that passes them and we answer it as a problem document (414, 431).
+** A request past even this gets libmicrohttpd's own short HTML page (414 or
+** 431) and the connection is closed. The pool is mapped, not touched: idle
+** connections cost little of it. */
+static size_t conn_memory(const struct config *cfg)
+{
+	return (size_t)(2 * (cfg->http_max_url + cfg->http_max_headers) + 32768);
+}
+
+/* MHD's limit on connections: well above http.max_pending (connections
+** still sending headers), so that when slow clients fill the pending cap
+** there is still room for complete requests (/healthz, staff). Raises the
+** soft limit on open files to the hard one to make room; a smaller hard
+** limit lowers the connection limit to fit (with a warning). */
+static unsigned connection_limit(const struct config *cfg)
+{
+	int64_t want = 2 * cfg->http_max_pending + 1024;
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+		if (rl.rlim_cur < rl.rlim_max) {
+			rl.rlim_cur = rl.rlim_max;
+			setrlimit(RLIMIT_NOFILE, &rl);
+			getrlimit(RLIMIT_NOFILE, &rl);
+		}
+		/* leave descriptors for the database, files, the monitor */
+		int64_t room = rl.rlim_cur == RLIM_INFINITY ? want : (int64_t)rl.rlim_cur - 256;
+		if (room < want) {
+			plog(PLOG_WARN, "http: open files limited to %lld: at most %lld connections "
+					"(raise the hard limit, ulimit -Hn, for %lld)",
+			     (long long)rl.rlim_cur, (long long)(room > 64 ? room : 64),
+			     (long long)want + 256);
+			want = room > 64 ? room : 64;
+		}
+	}
+	return (unsigned)want;
+}
+
 int http_start(const struct config *cfg, const char *db_path, struct http_server **out,
 	       struct perr *err)
 {
@@ -703,6 +1260,10 @@ int http_start(const struct config *cfg, const char *db_path, struct http_server
 	}
 	/* evidence lives beside the database: DATA/blobs */
 	core_blob_dir(db_path, s->blob_dir, sizeof(s->blob_dir));
+	/* upload bodies while they arrive: DATA/tmp, beside blobs/ (same
+	** file system) */
+	snprintf(s->tmp_dir, sizeof(s->tmp_dir), "%.*s/tmp",
+		 (int)(strlen(s->blob_dir) - strlen("/blobs")), s->blob_dir);
 	/* epoll in each pool thread: select() rescanned every descriptor on
 	** every wake-up (issue 3) */
 	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
@@ -713,15 +1274,31 @@ int http_start(const struct config *cfg, const char *db_path, struct http_server
 			   : cores > 2 ? (unsigned)cores : 2u;
 	if (sa.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
+	unsigned conn_limit = connection_limit(cfg);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_mutex_init(&s->pend_mu, NULL);
+	pthread_cond_init(&s->pend_cv, &ca);
+	pthread_condattr_destroy(&ca);
 	s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
 				MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 				MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 				MHD_OPTION_THREAD_POOL_SIZE, threads,
 				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->conn_timeout,
-				MHD_OPTION_CONNECTION_LIMIT, 1000u,
+				MHD_OPTION_CONNECTION_LIMIT, conn_limit,
+				MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->http_per_ip,
+				MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
+				MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
+				MHD_OPTION_CONNECTION_MEMORY_LIMIT, conn_memory(cfg),
 				MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
 				MHD_OPTION_END);
-	if (!s->d) {
+	s->sweeping = s->d != NULL;
+	if (!s->d || pthread_create(&s->sweeper, NULL, sweeper_main, s) != 0) {
+		if (s->d)
+			MHD_stop_daemon(s->d);
+		pthread_mutex_destroy(&s->pend_mu);
+		pthread_cond_destroy(&s->pend_cv);
 		free(s);
 		return perr_set(err, PERR_INTERNAL, "listen",
 				"cannot listen on %s (address in use or not permitted)",
@@ -730,6 +1307,11 @@ int http_start(const struct config *cfg, const char *db_path, struct http_server
 	const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
 	s->port = di ? di->port : 0;
 	*out = s;
+	if (cfg->metrics_listen[0] && metrics_start(s, err) != 0) {
+		http_stop(s, 0);
+		*out = NULL;
+		return -1;
+	}
 	return 0;
 }
 
@@ -742,12 +1324,22 @@ void http_stop(struct http_server *s, int grace_ms)
 {
 	if (!s)
 		return;
+	if (s->md)
+		MHD_stop_daemon(s->md);
 	MHD_socket fd = MHD_quiesce_daemon(s->d);
 	if (fd != MHD_INVALID_SOCKET)
 		close(fd);
 	for (int waited = 0; atomic_load(&s->inflight) > 0 && waited < grace_ms; waited += 10)
 		usleep(10000);
 	MHD_stop_daemon(s->d);
+	/* after the daemon: its last connections are unlinked under pend_mu */
+	pthread_mutex_lock(&s->pend_mu);
+	s->sweeping = false;
+	pthread_cond_signal(&s->pend_cv);
+	pthread_mutex_unlock(&s->pend_mu);
+	pthread_join(s->sweeper, NULL);
+	pthread_mutex_destroy(&s->pend_mu);
+	pthread_cond_destroy(&s->pend_cv);
 	listcache_clear();
 	free(s);
 }

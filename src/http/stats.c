@@ -156,7 +156,10 @@ int h_stats(struct http_req *rq, struct http_resp *rs)
 	if (store_watch_conditions(rq->st, f.scope_org, f.scope_province, put_count, cond, &e) != 0)
 		goto fail;
 
-	if (p->role & ROLES_CERT) {
+	/* The report feeds' figures are national: for those who may use the
+	** national feed routes (identity decides), not a provincial analyst
+	** or a narrowed token. */
+	if (identity_allow_route(p, ROLES_NATIONAL, false, NULL) == 0) {
 		struct store_feed_stats fs;
 		if (store_feed_stats(rq->st, now / DAY_MS * DAY_MS, now - 30 * DAY_MS, &fs, &e) != 0)
 			goto fail;

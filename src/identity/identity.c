@@ -3,16 +3,16 @@
 ** login rate limiter.
 **
 ** Access is decided in three small functions (route, object, create) that
-** every HTTP handler and CLI command goes through. The rate limiter is an
-** in-memory table keyed by account and by client address: after
-** auth.login_max_failures failures the key must wait 2^(n-max) seconds,
-** capped at auth.login_max_delay, before a password is even checked, so an
-** online guesser gets a few tries an hour per account and per address.
+** every HTTP handler and CLI command goes through. The login limiter keeps
+** failures per account in the store and per source network in a bounded
+** table (the rate limit section says how and why), so an online
+** guesser gets a few tries an hour per account whatever addresses it uses.
 ** The server resolves the credentials of reads through a one-second cache
 ** of principals (identity.h says when it is flushed).
 */
 #include "identity/identity.h"
 
+#include <arpa/inet.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdatomic.h>
@@ -58,6 +58,10 @@ int identity_allow_route(const struct principal *p, unsigned roles, bool write,
 	if (!(roles & (unsigned)p->role))
 		return perr_set(err, PERR_FORBIDDEN, NULL,
 				"the %s role may not do this", identity_role_name(p->role));
+	if ((roles & ROLE_FLAG_UNNARROWED) && (p->scope_org || p->scope_province[0]))
+		return perr_set(err, PERR_FORBIDDEN, NULL,
+				"this API token is narrowed to an organisation or province; "
+				"this national route needs an unnarrowed one");
 	if (write && p->readonly)
 		return perr_set(err, PERR_FORBIDDEN, NULL, "this API token is read-only");
 	return 0;
@@ -174,6 +178,16 @@ int identity_prefs_set(struct store *st, const struct principal *p, const char *
 bool identity_is_staff(const struct principal *p)
 {
 	return p && (p->role & ROLES_STAFF) != 0;
+}
+
+bool identity_is_analyst(const struct principal *p)
+{
+	return p && (p->role & ROLES_CERT) != 0;
+}
+
+bool identity_is_national_admin(const struct principal *p)
+{
+	return identity_allow_route(p, ROLES_ADMIN_WORK, false, NULL) == 0;
 }
 
 /* ------------------------------------------------------------ passwords */
@@ -295,116 +309,231 @@ int identity_user_add(struct store *st, const struct config *cfg, const char *ac
 	return 0;
 }
 
+static void hash_hex(const char *secret, char out[65]);
+
 /* ------------------------------------------------------------ rate limit */
 
-#define RL_SLOTS 4096
+/*
+** Failed log-ins are kept in two places (issue 11, item 5).
+**
+** Per existing account, in the store (user.login_failures and
+** user.login_locked_until_ms): nothing an attacker sends can evict it, and a
+** restart keeps it. The n-th consecutive failure, n >= auth.login_max_failures,
+** locks the account for login_first_delay * 2^(n - max) seconds, capped at
+** auth.login_max_delay; while locked no password is checked, the right one
+** included. A successful log-in (or an administrator's password reset)
+** clears it. Address rotation does not help: the state is the account's.
+**
+** Per source network (/24 for IPv4, /64 for IPv6: one host or one customer
+** of most providers), in memory: every failure counts, whether the login
+** exists or not, with five times the account's allowance, so that guessing
+** many logins (password spraying) from one network is slowed too. A
+** network's lock applies to every login tried from it; if it applied only
+** to unknown logins, or counted only their failures, comparing answers
+** would tell which logins exist. A network is forgotten once it is
+** unlocked and has been quiet for login_max_delay.
+**
+** The network table is bounded (NET_SLOTS). A new network takes, in order:
+** a free or forgotten slot; else the slot of the network with the fewest
+** failures (the oldest among equals) that is still below its allowance. A
+** network at or over its allowance (a hot one) is never evicted, so flooding
+** the table cannot reset one: evicting a cold network gives its owner at
+** most allowance-1 tries again, after the flooder has spent as many on every
+** slot. When every slot is hot, the networks without a slot share one
+** overflow bucket, counted and locked like a network: under such a flood
+** logins from new networks may be delayed (never refused outright: the lock
+** ends), accounts keep their own limits in the store, and networks already
+** in the table keep theirs.
+**
+** Residual: an unknown login is limited only by its network, so an attacker
+** with many networks can tell an existing account from its lock after
+** login_max_failures failures. Answers are otherwise the same: status,
+** detail, the dummy Argon2 hash for unknown logins, the network's delays.
+*/
 
-struct rl_slot {
-	char key[96];
+#define NET_SLOTS 4096
+#define NET_FACTOR 5
+
+struct net_entry {
+	uint8_t key[17]; /* family byte, then the prefix (zero-padded); [0] = 0: free */
 	int64_t failures;
 	int64_t last_ms;
+	int64_t until_ms;
 };
 
-static struct rl_slot rl_table[RL_SLOTS];
+static struct net_entry net_table[NET_SLOTS];
+static struct net_entry net_overflow;
 static pthread_mutex_t rl_lock = PTHREAD_MUTEX_INITIALIZER;
+static _Atomic uint64_t stat_failures, stat_lock_account, stat_lock_network;
 
 void identity_ratelimit_reset(void)
 {
 	pthread_mutex_lock(&rl_lock);
-	memset(rl_table, 0, sizeof(rl_table));
+	memset(net_table, 0, sizeof(net_table));
+	memset(&net_overflow, 0, sizeof(net_overflow));
 	pthread_mutex_unlock(&rl_lock);
 }
 
-/* Slot for key, or the least recently used one (evicting it) when absent and
-** create is set. Caller holds rl_lock. */
-static struct rl_slot *rl_find(const char *key, bool create)
+void identity_login_stats(struct identity_login_stats *out)
 {
-	uint8_t d[32];
-	core_sha256(key, strlen(key), d);
-	size_t h = ((size_t)d[0] << 8 | d[1]) % RL_SLOTS;
-	struct rl_slot *victim = NULL;
-	for (size_t i = 0; i < 8; i++) {
-		struct rl_slot *s = &rl_table[(h + i) % RL_SLOTS];
-		if (strcmp(s->key, key) == 0)
-			return s;
-		if (!victim || s->last_ms < victim->last_ms)
-			victim = s;
-	}
-	if (!create)
-		return NULL;
-	memset(victim, 0, sizeof(*victim));
-	pstrlcpy(victim->key, key, sizeof(victim->key));
-	return victim;
+	out->failures = atomic_load(&stat_failures);
+	out->lockouts_account = atomic_load(&stat_lock_account);
+	out->lockouts_network = atomic_load(&stat_lock_network);
 }
 
-/* Seconds key must still wait, given that delays start after max_fail. */
-static int64_t rl_wait(const struct config *cfg, const char *key, int64_t max_fail,
-		       int64_t now)
+/* The network of addr: family 4 with the /24, family 6 with the /64 (an
+** IPv4-mapped IPv6 address is IPv4); anything else (not an address) is
+** keyed by its own SHA-256. */
+static void net_key(const char *addr, uint8_t key[17])
+{
+	uint8_t a[16];
+	memset(key, 0, 17);
+	if (inet_pton(AF_INET, addr, a) == 1) {
+		key[0] = 4;
+		memcpy(key + 1, a, 3);
+	} else if (inet_pton(AF_INET6, addr, a) == 1) {
+		static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+		if (memcmp(a, mapped, 12) == 0) {
+			key[0] = 4;
+			memcpy(key + 1, a + 12, 3);
+		} else {
+			key[0] = 6;
+			memcpy(key + 1, a, 8);
+		}
+	} else {
+		uint8_t d[32];
+		core_sha256(addr, strlen(addr), d);
+		key[0] = 'x';
+		memcpy(key + 1, d, 16);
+	}
+}
+
+/* Seconds of the lock that the n-th consecutive failure imposes, given that
+** locks start at the allow-th (0 when n < allow). */
+static int64_t lock_secs(const struct config *cfg, int64_t n, int64_t allow)
+{
+	if (n < allow)
+		return 0;
+	int64_t d = cfg->login_first_delay;
+	for (int64_t k = n - allow; k > 0 && d < cfg->login_max_delay; k--)
+		d *= 2;
+	return d < cfg->login_max_delay ? d : cfg->login_max_delay;
+}
+
+static bool net_forgotten(const struct config *cfg, const struct net_entry *e, int64_t now)
+{
+	return !e->key[0] ||
+	       (e->until_ms <= now && now - e->last_ms >= cfg->login_max_delay * 1000);
+}
+
+/* The entry of key: its own slot, else (create) a slot taken as the comment
+** above says, else the overflow bucket when the table is full of hot
+** networks; without create, NULL when it has no slot and the table has
+** room (an unknown network owes nothing). Caller holds rl_lock. */
+static struct net_entry *net_find(const struct config *cfg, const uint8_t key[17], int64_t now,
+				  bool create)
+{
+	int64_t allow = cfg->login_max_fail * NET_FACTOR;
+	struct net_entry *free_slot = NULL, *cold = NULL;
+	for (size_t i = 0; i < NET_SLOTS; i++) {
+		struct net_entry *e = &net_table[i];
+		if (e->key[0] && memcmp(e->key, key, 17) == 0) {
+			if (net_forgotten(cfg, e, now)) {
+				e->failures = 0;
+				e->until_ms = 0;
+			}
+			return e;
+		}
+		if (net_forgotten(cfg, e, now)) {
+			if (!free_slot)
+				free_slot = e;
+		} else if (e->failures < allow &&
+			   (!cold || e->failures < cold->failures ||
+			    (e->failures == cold->failures && e->last_ms < cold->last_ms))) {
+			cold = e;
+		}
+	}
+	if (free_slot || cold) {
+		if (!create)
+			return NULL;
+		struct net_entry *e = free_slot ? free_slot : cold;
+		memset(e, 0, sizeof(*e));
+		memcpy(e->key, key, 17);
+		return e;
+	}
+	if (net_forgotten(cfg, &net_overflow, now)) {
+		memset(&net_overflow, 0, sizeof(net_overflow));
+		net_overflow.key[0] = 'o';
+	}
+	return &net_overflow;
+}
+
+/* Seconds the network of key must still wait. */
+static int64_t net_wait(const struct config *cfg, const uint8_t key[17], int64_t now)
 {
 	int64_t wait = 0;
 	pthread_mutex_lock(&rl_lock);
-	struct rl_slot *s = rl_find(key, false);
-	if (s && s->failures >= max_fail) {
-		int64_t over = s->failures - max_fail;
-		int64_t delay = over >= 20 ? cfg->login_max_delay : (int64_t)1 << over;
-		if (delay > cfg->login_max_delay)
-			delay = cfg->login_max_delay;
-		int64_t until = s->last_ms + delay * 1000;
-		if (until > now)
-			wait = (until - now + 999) / 1000;
-	}
+	struct net_entry *e = net_find(cfg, key, now, false);
+	if (e && e->until_ms > now)
+		wait = (e->until_ms - now + 999) / 1000;
 	pthread_mutex_unlock(&rl_lock);
 	return wait;
 }
 
-static void rl_fail(const char *key, int64_t now)
+/* Count a failure from the network of key; returns the lock it imposes,
+** seconds (0 = none). */
+static int64_t net_fail(const struct config *cfg, const uint8_t key[17], int64_t now)
 {
 	pthread_mutex_lock(&rl_lock);
-	struct rl_slot *s = rl_find(key, true);
-	s->failures++;
-	s->last_ms = now;
+	struct net_entry *e = net_find(cfg, key, now, true);
+	e->failures++;
+	e->last_ms = now;
+	int64_t secs = lock_secs(cfg, e->failures, cfg->login_max_fail * NET_FACTOR);
+	if (secs)
+		e->until_ms = now + secs * 1000;
 	pthread_mutex_unlock(&rl_lock);
+	return secs;
 }
 
-static void rl_clear(const char *key)
+/* What a log line may say of the login tried: an existing account's name,
+** never an unknown one (people type their password in the login field). */
+static const char *loggable(const struct store_user *u, bool exists)
 {
-	pthread_mutex_lock(&rl_lock);
-	struct rl_slot *s = rl_find(key, false);
-	if (s)
-		memset(s, 0, sizeof(*s));
-	pthread_mutex_unlock(&rl_lock);
+	return exists ? u->login : "(unknown)";
 }
 
 int identity_login(struct store *st, const struct config *cfg, const char *login,
 		   const char *password, const char *addr, struct store_user *u,
 		   int64_t *retry_after, struct perr *err)
 {
-	char ku[96], ka[96];
-	snprintf(ku, sizeof(ku), "u:%s", login);
-	snprintf(ka, sizeof(ka), "a:%s", addr ? addr : "");
+	uint8_t nk[17];
+	const char *a = addr ? addr : "";
+	net_key(a, nk);
 	int64_t now = core_now_ms();
-	/* An address is allowed more failures than an account: many people may
-	** share one address (a ministry behind one NAT), and one of them
-	** mistyping must not lock out the rest. */
-	int64_t w1 = rl_wait(cfg, ku, cfg->login_max_fail, now);
-	int64_t w2 = rl_wait(cfg, ka, cfg->login_max_fail * 5, now);
-	*retry_after = w1 > w2 ? w1 : w2;
-	if (*retry_after > 0) {
-		plog(PLOG_WARN, "login: throttled login=%s addr=%s", login, addr);
-		return perr_set(err, PERR_BUSY, NULL,
-				"too many failed logins; try again in %lld s",
-				(long long)*retry_after);
-	}
 	struct perr e;
 	perr_clear(&e);
+	bool exists = store_user_by_login(st, login, u, &e) == 0;
+	if (!exists && e.kind != PERR_NOTFOUND) {
+		if (err)
+			*err = e;
+		return -1;
+	}
+	int64_t wait = net_wait(cfg, nk, now);
+	if (exists && u->login_locked_until_ms > now) {
+		int64_t w = (u->login_locked_until_ms - now + 999) / 1000;
+		wait = w > wait ? w : wait;
+	}
+	*retry_after = wait;
+	if (wait > 0) {
+		plog(PLOG_WARN, "login: throttled login=%s addr=%s wait=%llds", loggable(u, exists),
+		     a, (long long)wait);
+		return perr_set(err, PERR_BUSY, NULL,
+				"too many failed logins; try again in %lld s", (long long)wait);
+	}
 	bool ok;
-	if (store_user_by_login(st, login, u, &e) == 0) {
+	if (exists) {
 		ok = identity_password_verify(u->pwhash, password) && !u->disabled;
 	} else {
-		if (e.kind != PERR_NOTFOUND) {
-			*err = e;
-			return -1;
-		}
 		/* Hash anyway, so that the answer time does not tell whether the
 		** account exists. */
 		char dummy[192];
@@ -412,23 +541,73 @@ int identity_login(struct store *st, const struct config *cfg, const char *login
 		ok = false;
 	}
 	if (!ok) {
-		rl_fail(ku, now);
-		rl_fail(ka, now);
-		plog(PLOG_WARN, "login: failed login=%s addr=%s", login, addr);
+		atomic_fetch_add(&stat_failures, 1);
+		int64_t nsecs = net_fail(cfg, nk, now);
+		if (nsecs) {
+			atomic_fetch_add(&stat_lock_network, 1);
+			plog(PLOG_WARN, "login: lockout network of addr=%s for %llds", a,
+			     (long long)nsecs);
+		}
+		if (exists) {
+			int64_t n = u->login_failures + 1;
+			int64_t secs = lock_secs(cfg, n, cfg->login_max_fail);
+			int64_t until = secs ? now + secs * 1000 : 0;
+			if (store_user_set_login_state(st, u->id, n, until, err) != 0)
+				return -1;
+			if (secs) {
+				atomic_fetch_add(&stat_lock_account, 1);
+				plog(PLOG_WARN,
+				     "login: lockout login=%s for %llds after %lld failures addr=%s",
+				     u->login, (long long)secs, (long long)n, a);
+			}
+		}
+		plog(PLOG_WARN, "login: failed login=%s addr=%s", loggable(u, exists), a);
 		return perr_set(err, PERR_AUTH, NULL, "wrong login or password");
 	}
-	rl_clear(ku);
-	plog(PLOG_INFO, "login: ok login=%s addr=%s", login, addr);
+	if ((u->login_failures || u->login_locked_until_ms) &&
+	    store_user_set_login_state(st, u->id, 0, 0, err) != 0)
+		return -1;
+	u->login_failures = 0;
+	u->login_locked_until_ms = 0;
+	plog(PLOG_INFO, "login: ok login=%s addr=%s", login, a);
 	return 0;
+}
+
+/* End u's sessions (but keep_cookie's) and, unless keep_tokens, revoke its
+** tokens; *revoked gets how many. */
+static int end_credentials(struct store *st, int64_t user_id, const char *keep_cookie,
+			   bool keep_tokens, int64_t *revoked, struct perr *err)
+{
+	char h[65];
+	*revoked = 0;
+	if (keep_cookie)
+		hash_hex(keep_cookie, h);
+	if (store_session_delete_user_except(st, user_id, keep_cookie ? h : NULL, err) != 0)
+		return -1;
+	if (!keep_tokens && store_token_revoke_user(st, user_id, core_now_ms(), revoked, err) != 0)
+		return -1;
+	return 0;
+}
+
+/* Audit a password change or reset of user_id. */
+static int audit_password(struct store *st, const char *actor, const char *action,
+			  int64_t user_id, bool keep_tokens, int64_t revoked, struct perr *err)
+{
+	char obj[48], after[96];
+	snprintf(obj, sizeof(obj), "user:%lld", (long long)user_id);
+	snprintf(after, sizeof(after), "{\"tokens_kept\":%s,\"tokens_revoked\":%lld}",
+		 keep_tokens ? "true" : "false", (long long)revoked);
+	return audit_append(st, actor, action, obj, NULL, after, err);
 }
 
 int identity_password_change(struct store *st, const struct config *cfg, const char *actor,
 			     const char *login, const char *current, const char *fresh,
-			     const char *addr, struct perr *err)
+			     const char *addr, const char *keep_cookie, bool keep_tokens,
+			     struct perr *err)
 {
 	struct store_user u;
-	int64_t retry;
-	char h[192], obj[48];
+	int64_t retry, revoked;
+	char h[192];
 	if (identity_login(st, cfg, login, current, addr, &u, &retry, err) != 0) {
 		if (err && err->kind == PERR_AUTH)
 			perr_set(err, PERR_FORBIDDEN, "current", "the current password is wrong");
@@ -443,10 +622,57 @@ int identity_password_change(struct store *st, const struct config *cfg, const c
 		return perr_set(err, PERR_INVALID, "new", "the new password must differ");
 	if (identity_password_hash(cfg, fresh, h, err) != 0 ||
 	    store_user_set_password(st, u.id, h, err) != 0 ||
-	    store_session_delete_user(st, u.id, err) != 0)
+	    end_credentials(st, u.id, keep_cookie, keep_tokens, &revoked, err) != 0)
 		return -1;
+	return audit_password(st, actor, "user.password", u.id, keep_tokens, revoked, err);
+}
+
+int identity_password_set(struct store *st, const struct config *cfg, const char *actor,
+			  const char *login, const char *password, bool keep_tokens,
+			  struct perr *err)
+{
+	struct store_user u;
+	int64_t revoked;
+	char h[192];
+	if (store_user_by_login(st, login, &u, err) != 0)
+		return -1;
+	if (check_password(cfg, password, err) != 0 ||
+	    identity_password_hash(cfg, password, h, err) != 0 ||
+	    store_user_set_password(st, u.id, h, err) != 0 ||
+	    store_user_set_login_state(st, u.id, 0, 0, err) != 0 ||
+	    end_credentials(st, u.id, NULL, keep_tokens, &revoked, err) != 0)
+		return -1;
+	return audit_password(st, actor, "user.password_reset", u.id, keep_tokens, revoked, err);
+}
+
+int identity_user_set_disabled(struct store *st, const char *actor, int64_t actor_id,
+			       int64_t user_id, bool disabled, struct store_user *out,
+			       struct perr *err)
+{
+	struct store_user u;
+	int64_t revoked = 0;
+	if (store_user_get(st, user_id, &u, err) != 0)
+		return -1;
+	if (disabled && user_id == actor_id)
+		return perr_set(err, PERR_INVALID, "disabled", "you cannot disable yourself");
+	if (store_user_set_disabled(st, u.id, disabled, err) != 0)
+		return -1;
+	/* A disabled user keeps nothing that lets them back in once enabled:
+	** sessions end and tokens are revoked, not just refused. */
+	if (disabled && end_credentials(st, u.id, NULL, false, &revoked, err) != 0)
+		return -1;
+	char obj[48], before[32], after[64];
 	snprintf(obj, sizeof(obj), "user:%lld", (long long)u.id);
-	return audit_append(st, actor, "user.password", obj, NULL, NULL, err);
+	snprintf(before, sizeof(before), "{\"disabled\":%s}", u.disabled ? "true" : "false");
+	snprintf(after, sizeof(after), "{\"disabled\":%s,\"tokens_revoked\":%lld}",
+		 disabled ? "true" : "false", (long long)revoked);
+	if (audit_append(st, actor, disabled ? "user.disable" : "user.enable", obj, before, after,
+			 err) != 0)
+		return -1;
+	u.disabled = disabled;
+	if (out)
+		*out = u;
+	return 0;
 }
 
 /* ---------------------------------------------------- credential cache */
@@ -632,12 +858,16 @@ int identity_token_create(struct store *st, const char *actor, const struct stor
 	** target must itself be inside the owner's scope. */
 	if (spec->org_id) {
 		struct store_org o;
-		if (store_org_get(st, spec->org_id, &o, err) != 0)
+		/* out of the owner's scope: the answer a missing one gets, so
+		** that it does not tell which ids exist */
+		struct target tg = { 0, NULL };
+		if (store_org_get(st, spec->org_id, &o, NULL) == 0) {
+			tg.org_id = o.id;
+			tg.province = o.province;
+		}
+		if (!tg.org_id || identity_allow_object(&owner, &tg, NULL) != 0)
 			return perr_set(err, PERR_INVALID, "org", "organisation %lld does not exist",
 					(long long)spec->org_id);
-		struct target tg = { o.id, o.province };
-		if (identity_allow_create(&owner, &tg, err) != 0)
-			return -1;
 		t.org_id = o.id;
 	}
 	if (spec->province && spec->province[0]) {

@@ -33,6 +33,17 @@ enum role {
 #define ROLES_ALL 31u
 #define ROLES_STAFF (ROLE_ADMIN | ROLE_ANALYST | ROLE_PROVINCIAL | ROLE_RESPONDER)
 #define ROLES_CERT (ROLE_ADMIN | ROLE_ANALYST | ROLE_PROVINCIAL)
+/* Not a role: a flag in a route's role mask saying the route is a national
+** list or intake (report feeds) that a credential narrowed to one
+** organisation or province may not use at all, since what it returns or
+** does cannot be cut down to that scope. */
+#define ROLE_FLAG_UNNARROWED 0x100u
+/* National staff with an unnarrowed credential: the report feeds. */
+#define ROLES_NATIONAL (ROLE_ADMIN | ROLE_ANALYST | ROLE_FLAG_UNNARROWED)
+/* Admin work (users, teams, rotas, routing rules, every user's tokens, the
+** audit log, the outbox) is national too: an admin's narrowed token would
+** otherwise create an admin user and leave its narrowing behind. */
+#define ROLES_ADMIN_WORK (ROLE_ADMIN | ROLE_FLAG_UNNARROWED)
 
 enum role identity_role_parse(const char *s);
 const char *identity_role_name(enum role r);
@@ -65,8 +76,10 @@ struct target {
 	int64_t assignee_id;
 };
 
-/* May p call a route open to `roles`; write = the method is unsafe.
-** Returns 0, or -1 with PERR_FORBIDDEN. */
+/* May p call a route open to `roles`; write = the method is unsafe. With
+** ROLE_FLAG_UNNARROWED in roles, a token narrowed to an organisation or a
+** province is refused as well. Returns 0, or -1 with PERR_AUTH (no
+** principal) or PERR_FORBIDDEN. */
 int identity_allow_route(const struct principal *p, unsigned roles, bool write,
 			 struct perr *err);
 /* May p see (and, given the route allowed it, act on) the object t. Returns
@@ -105,23 +118,55 @@ int identity_user_add(struct store *st, const struct config *cfg, const char *ac
 		      const struct user_spec *spec, struct store_user *out,
 		      struct perr *err);
 
-/* Change u's password after checking the current one (rate-limited like a
-** login). Ends every session of the user, so all log in again. Call in a
-** transaction. */
+/* Change login's own password after checking the current one (limited like
+** a log-in: a wrong current password counts as a failed log-in). Ends the
+** user's other sessions (all but keep_cookie's; NULL = all) and, unless
+** keep_tokens, revokes the user's API tokens. Audited. Call in a
+** transaction. PERR_FORBIDDEN with field "current" (wrong password) and
+** PERR_BUSY (locked) have written only the failure counters, which the
+** caller commits (identity_login's contract). */
 int identity_password_change(struct store *st, const struct config *cfg, const char *actor,
 			     const char *login, const char *current, const char *fresh,
-			     const char *addr, struct perr *err);
+			     const char *addr, const char *keep_cookie, bool keep_tokens,
+			     struct perr *err);
+/* An administrator's reset of login's password (no current password):
+** unlocks the account, ends every session and, unless keep_tokens, revokes
+** every token. Audited. Call in a transaction. */
+int identity_password_set(struct store *st, const struct config *cfg, const char *actor,
+			  const char *login, const char *password, bool keep_tokens,
+			  struct perr *err);
+/* Disable or enable user_id (actor_id: the caller's user id, 0 = the CLI;
+** nobody disables themselves). Disabling ends every session and revokes
+** every token of the user at once. Audited; *out (may be NULL) gets the
+** user. Call in a transaction; the server's credential cache is flushed
+** by its commit (identity_auth_changed). */
+int identity_user_set_disabled(struct store *st, const char *actor, int64_t actor_id,
+			       int64_t user_id, bool disabled, struct store_user *out,
+			       struct perr *err);
 
 /* --------------------------------------------------------------- login */
 
-/* Check credentials with per-account and per-address rate limiting. On
-** success fills *u. PERR_BUSY with *retry_after (seconds) when the caller must
-** wait; PERR_AUTH for bad credentials (never saying which part was wrong). */
+/* Check credentials, limited per account (state in the store, survives
+** restarts) and per source network (/24, /64; in memory): see identity.c.
+** On success fills *u and clears the account's failures. PERR_BUSY with
+** *retry_after (seconds) when the caller must wait (no password was
+** checked); PERR_AUTH for bad credentials (never saying which part was
+** wrong, the same for unknown logins). On PERR_AUTH and PERR_BUSY the only
+** writes made are the failure counters: the caller commits them although it
+** answers an error. */
 int identity_login(struct store *st, const struct config *cfg, const char *login,
 		   const char *password, const char *addr, struct store_user *u,
 		   int64_t *retry_after, struct perr *err);
-/* Forget all rate-limit state (tests, and `serve` start). */
+/* Forget the per-network state (tests, and `serve` start); per-account
+** state is in the store. */
 void identity_ratelimit_reset(void);
+/* Counters since start, for /metrics. */
+struct identity_login_stats {
+	uint64_t failures;         /* failed log-ins (wrong password, unknown, disabled) */
+	uint64_t lockouts_account; /* failures that locked an account */
+	uint64_t lockouts_network; /* failures that locked a source network */
+};
+void identity_login_stats(struct identity_login_stats *out);
 
 /* Create a session for u: *cookie gets the secret cookie value (65 bytes),
 ** csrf the CSRF token. */
@@ -181,5 +226,13 @@ int identity_principal_from_user(struct store *st, const struct store_user *u,
 /* True for CERT staff (admin, analyst, provincial, responder): they may read
 ** internal notes; constituents may not. */
 bool identity_is_staff(const struct principal *p);
+/* True for analysts and up (admin, analyst, provincial): they change the
+** settings of watched sites, report detections and open incidents for any
+** organisation of their scope; a responder works the incidents of its
+** teams. */
+bool identity_is_analyst(const struct principal *p);
+/* True for an admin whose credential is not narrowed (ROLES_ADMIN_WORK):
+** it may act on other users' tokens. */
+bool identity_is_national_admin(const struct principal *p);
 
 #endif

@@ -376,6 +376,11 @@ int incident_report(struct store *st, const struct config *cfg, const struct pri
 	char *evtext = NULL;
 	struct store_org o;
 	memset(res, 0, sizeof(*res));
+	if (p && !identity_is_analyst(p)) {
+		perr_set(err, PERR_FORBIDDEN, NULL,
+			 "only analysts, admins and their detectors' tokens report detections");
+		goto out;
+	}
 	if (constituency_org_get(st, p, spec->org_id, &o, err) != 0) {
 		perr_set(err, PERR_INVALID, "org_id", "organisation %lld not found",
 			 (long long)spec->org_id);
@@ -505,12 +510,20 @@ int incident_create(struct store *st, const struct config *cfg, const struct pri
 	struct store_org o;
 	struct store_incident i;
 	memset(&i, 0, sizeof(i));
-	if (store_org_get(st, spec->org_id, &o, NULL) != 0)
+	if (p && p->role == ROLE_RESPONDER)
+		return perr_set(err, PERR_FORBIDDEN, NULL,
+				"responders work the incidents of their teams; an analyst opens "
+				"new ones");
+	/* An organisation outside p's scope gets the very answer a missing one
+	** gets, so that the answer does not tell which ids exist. */
+	struct target t = { 0, NULL, false, 0, 0 };
+	if (store_org_get(st, spec->org_id, &o, NULL) == 0) {
+		t.org_id = o.id;
+		t.province = o.province;
+	}
+	if (!t.org_id || (p && identity_allow_object(p, &t, NULL) != 0))
 		return perr_set(err, PERR_INVALID, "org_id", "organisation %lld not found",
 				(long long)spec->org_id);
-	struct target t = { o.id, o.province, false, 0, 0 };
-	if (p && identity_allow_create(p, &t, err) != 0)
-		return -1;
 	if (text("title", spec->title, true, 255, false, err) ||
 	    text("summary", spec->summary, false, 4095, true, err))
 		return -1;
@@ -657,6 +670,15 @@ int incident_merge(struct store *st, const struct config *cfg, const struct prin
 		return -1;
 	if (incident_get(st, p, into, &b, err) != 0)
 		return perr_set(err, PERR_INVALID, "into", "incident %lld not found", (long long)into);
+	/* A merge moves the thread and the evidence into the kept incident:
+	** across organisations that would hand one organisation's messages and
+	** files to another and take them from their owner. Related incidents
+	** of different organisations are linked instead, by everyone. */
+	if (a.org_id != b.org_id)
+		return perr_set(err, PERR_CONFLICT, "into",
+				"incidents %lld and %lld belong to different organisations: "
+				"link them instead of merging",
+				(long long)id, (long long)into);
 	if (strcmp(a.status, "duplicate") == 0 || strcmp(a.status, "closed") == 0)
 		return perr_set(err, PERR_CONFLICT, NULL, "incident %lld is %s already",
 				(long long)id, a.status);

@@ -59,7 +59,9 @@ struct incident_report_result {
 };
 
 /* Open an incident or add an observation. p (NULL = a detector inside
-** Parapet) must be able to see the organisation. A new incident of high or
+** Parapet) must be an analyst or admin (identity_is_analyst: a detector's
+** API token is a token of such an account, possibly narrowed) and able to
+** see the organisation; FORBIDDEN for a responder or constituent. A new incident of high or
 ** critical severity is routed to a team by the routing rules and assigned
 ** to its on-call responder. Call in a transaction. */
 int incident_report(struct store *st, const struct config *cfg, const struct principal *p,
@@ -67,7 +69,10 @@ int incident_report(struct store *st, const struct config *cfg, const struct pri
 		    struct incident_report_result *res, struct perr *err);
 
 /* An incident opened by a person: analysts choose everything; a constituent
-** reports for their own organisation and it starts in state new. */
+** reports for their own organisation and it starts in state new. A
+** responder may not open one (FORBIDDEN, before the organisation is looked
+** up): it works the incidents its team is given, and opening work for any
+** organisation is triage, the analysts' job. */
 struct incident_spec {
 	int64_t org_id;
 	const char *title, *summary, *class_, *type, *severity, *tlp;

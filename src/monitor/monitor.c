@@ -1366,8 +1366,9 @@ int monitor_accept_baseline(struct store *st, const struct config *cfg, const ch
 			    const struct principal *p, const char *actor, int64_t site_id,
 			    struct perr *err)
 {
-	if (p && !identity_is_staff(p))
-		return perr_set(err, PERR_FORBIDDEN, NULL, "only CERT staff can accept a baseline");
+	if (p && !identity_is_analyst(p))
+		return perr_set(err, PERR_FORBIDDEN, NULL,
+				"only analysts and admins can accept a baseline");
 	struct site_copy s = { 0 };
 	struct latest l = { "" };
 	struct pbuf body = { 0 };

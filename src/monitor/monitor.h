@@ -55,7 +55,8 @@ int monitor_pass(struct store *st, const struct config *cfg, const char *blob_di
 /* An analyst accepts the site's current page as its new baseline (a
 ** legitimate redesign): the baseline is learned again from the body of the
 ** latest check, the site is ok, and an open incident of the site is moved
-** to recovered. p must be CERT staff. Call in a transaction. */
+** to recovered. p must be an analyst or admin (identity_is_analyst); a
+** responder may not. Call in a transaction. */
 int monitor_accept_baseline(struct store *st, const struct config *cfg, const char *blob_dir,
 			    const struct principal *p, const char *actor, int64_t site_id,
 			    struct perr *err);
@@ -73,7 +74,8 @@ int monitor_site_list(struct store *st, const struct principal *p, int64_t org_i
 int monitor_site_get(struct store *st, const struct principal *p, int64_t id, json_t **out,
 		     struct perr *err);
 /* Analyst settings of a site: interval in seconds (0 = keep, else 30 to
-** 86400) and enabled (-1 = keep); audited. Call in a transaction. */
+** 86400) and enabled (-1 = keep); analysts and admins only (FORBIDDEN for
+** a responder or constituent); audited. Call in a transaction. */
 int monitor_site_configure(struct store *st, const struct principal *p, const char *actor,
 			   int64_t id, int64_t interval_s, int enabled, json_t **out,
 			   struct perr *err);
@@ -84,8 +86,8 @@ int monitor_site_checks(struct store *st, const struct principal *p, int64_t id,
 /* Declare the DNS answers a site must give, {"a":[...],"aaaa":[...],
 ** "ns":[...],"ns_parent":[...],"mx":[...],"caa":[...]} (a type left out is
 ** not compared; an empty list expects none), or with decl NULL forget them
-** so the next check learns them again. Staff only; audited. Call in a
-** transaction. */
+** so the next check learns them again. Analysts and admins only;
+** audited. Call in a transaction. */
 int monitor_site_declare_dns(struct store *st, const struct principal *p, const char *actor,
 			     int64_t id, const json_t *decl, json_t **out, struct perr *err);
 /* The latest security posture grade of a site p may see: {site, grade,

@@ -144,8 +144,9 @@ int monitor_site_configure(struct store *st, const struct principal *p, const ch
 			   struct perr *err)
 {
 	*out = NULL;
-	if (p && !identity_is_staff(p))
-		return perr_set(err, PERR_FORBIDDEN, NULL, "only CERT staff can configure a site");
+	if (p && !identity_is_analyst(p))
+		return perr_set(err, PERR_FORBIDDEN, NULL,
+				"only analysts and admins can configure a site");
 	if (interval_s != 0 && (interval_s < 30 || interval_s > 86400))
 		return perr_set(err, PERR_INVALID, "interval",
 				"interval must be from 30 to 86400 seconds");
@@ -295,8 +296,9 @@ int monitor_site_declare_dns(struct store *st, const struct principal *p, const 
 			     int64_t id, const json_t *decl, json_t **out, struct perr *err)
 {
 	*out = NULL;
-	if (p && !identity_is_staff(p))
-		return perr_set(err, PERR_FORBIDDEN, NULL, "only CERT staff can declare DNS answers");
+	if (p && !identity_is_analyst(p))
+		return perr_set(err, PERR_FORBIDDEN, NULL,
+				"only analysts and admins can declare DNS answers");
 	json_t *site;
 	if (monitor_site_get(st, p, id, &site, err) != 0)
 		return -1;

@@ -169,6 +169,8 @@ struct store_user {
 	char email[256];    /* for notifications; "" = none */
 	char lang[4];       /* web interface language: en, fa, "" = not chosen */
 	char calendar[12];  /* gregorian, jalali, "" = not chosen */
+	int64_t login_failures;        /* consecutive failed log-ins (migration 0009) */
+	int64_t login_locked_until_ms; /* no password is checked before; 0 = never */
 };
 typedef int (*store_user_fn)(void *ud, const struct store_user *u);
 int store_user_insert(struct store *st, struct store_user *u, struct perr *err);
@@ -177,6 +179,10 @@ int store_user_by_login(struct store *st, const char *login, struct store_user *
 			struct perr *err);
 int store_user_set_password(struct store *st, int64_t id, const char *pwhash, struct perr *err);
 int store_user_set_disabled(struct store *st, int64_t id, bool disabled, struct perr *err);
+/* Set the account's failed-login counter and lock time (identity decides
+** them; 0, 0 = clean). */
+int store_user_set_login_state(struct store *st, int64_t id, int64_t failures,
+			       int64_t locked_until_ms, struct perr *err);
 int store_user_delete(struct store *st, int64_t id, struct perr *err);
 int store_user_list(struct store *st, store_user_fn fn, void *ud, struct perr *err);
 int64_t store_user_count(struct store *st);
@@ -216,6 +222,10 @@ int store_session_get(struct store *st, const char *id_hash, struct store_sessio
 		      struct perr *err);
 int store_session_delete(struct store *st, const char *id_hash, struct perr *err);
 int store_session_delete_user(struct store *st, int64_t user_id, struct perr *err);
+/* End every session of user_id except the one whose id hash is keep_hash
+** (NULL = none kept). */
+int store_session_delete_user_except(struct store *st, int64_t user_id, const char *keep_hash,
+				     struct perr *err);
 int store_session_purge(struct store *st, int64_t now_ms, struct perr *err);
 
 struct store_token {
@@ -237,6 +247,9 @@ int store_token_by_hash(struct store *st, const char *hash, struct store_token *
 int store_token_get(struct store *st, int64_t id, struct store_token *t, struct perr *err);
 int store_token_touch(struct store *st, int64_t id, int64_t now_ms, struct perr *err);
 int store_token_revoke(struct store *st, int64_t id, int64_t now_ms, struct perr *err);
+/* Revoke every live token of user_id; *n (may be NULL) gets how many. */
+int store_token_revoke_user(struct store *st, int64_t user_id, int64_t now_ms, int64_t *n,
+			    struct perr *err);
 /* user_id 0 = all tokens */
 int store_token_list(struct store *st, int64_t user_id, store_token_fn fn, void *ud,
 		     struct perr *err);
@@ -625,6 +638,10 @@ int store_feed_file_by_sha(struct store *st, const char *sha, struct store_feed_
 /* Newest first, ids below before_id (0 = from the newest). */
 int store_feed_files(struct store *st, int64_t before_id, int64_t limit, store_feed_file_fn fn,
 		     void *ud, struct perr *err);
+/* Files of this source still "running" that started before before_ms,
+** oldest first: imports a crash (kill -9) cut short. */
+int store_feed_files_running(struct store *st, const char *source, int64_t before_ms,
+			     store_feed_file_fn fn, void *ud, struct perr *err);
 /* Record that the file reached an organisation (idempotent). */
 int store_feed_file_org(struct store *st, int64_t file_id, int64_t org_id, struct perr *err);
 /* Organisations the file reached. */

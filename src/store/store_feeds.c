@@ -115,6 +115,19 @@ int store_feed_files(struct store *st, int64_t before_id, int64_t limit, store_f
 	return sq_each_row(st, s, file_row, &c, err, "feed files");
 }
 
+int store_feed_files_running(struct store *st, const char *source, int64_t before_ms,
+			     store_feed_file_fn fn, void *ud, struct perr *err)
+{
+	sqlite3_stmt *s = sq_prep(st, "SELECT " FILE_COLS " FROM feed_file WHERE status = 'running' "
+				      "AND source = ? AND started_ms < ? ORDER BY id", err);
+	if (!s)
+		return -1;
+	sq_bind_text(s, 1, source);
+	sqlite3_bind_int64(s, 2, before_ms);
+	struct cb c = { (void *)fn, ud };
+	return sq_each_row(st, s, file_row, &c, err, "feed files");
+}
+
 static void count_from(sqlite3_stmt *s, void *out)
 {
 	*(int64_t *)out = sqlite3_column_int64(s, 0);

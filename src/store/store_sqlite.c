@@ -809,7 +809,7 @@ int store_contact_list(struct store *st, int64_t org_id, store_contact_fn fn,
 
 #define USER_COLS \
 	"id, login, role, IFNULL(org_id, 0), IFNULL(province, ''), pwhash, disabled, " \
-	"created_ms, email, lang, calendar"
+	"created_ms, email, lang, calendar, login_failures, login_locked_until_ms"
 
 static void user_from(sqlite3_stmt *s, void *out)
 {
@@ -825,6 +825,8 @@ static void user_from(sqlite3_stmt *s, void *out)
 	sq_col_text(s, 8, u->email, sizeof(u->email));
 	sq_col_text(s, 9, u->lang, sizeof(u->lang));
 	sq_col_text(s, 10, u->calendar, sizeof(u->calendar));
+	u->login_failures = sqlite3_column_int64(s, 11);
+	u->login_locked_until_ms = sqlite3_column_int64(s, 12);
 }
 
 int store_user_insert(struct store *st, struct store_user *u, struct perr *err)
@@ -895,6 +897,19 @@ int store_user_set_disabled(struct store *st, int64_t id, bool disabled,
 		return -1;
 	sqlite3_bind_int(s, 1, disabled);
 	sqlite3_bind_int64(s, 2, id);
+	return sq_exec_one(st, s, err, "user");
+}
+
+int store_user_set_login_state(struct store *st, int64_t id, int64_t failures,
+			       int64_t locked_until_ms, struct perr *err)
+{
+	sqlite3_stmt *s = sq_prep(st,
+		"UPDATE user SET login_failures = ?, login_locked_until_ms = ? WHERE id = ?", err);
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, failures);
+	sqlite3_bind_int64(s, 2, locked_until_ms);
+	sqlite3_bind_int64(s, 3, id);
 	return sq_exec_one(st, s, err, "user");
 }
 
@@ -1141,6 +1156,17 @@ int store_session_delete_user(struct store *st, int64_t user_id, struct perr *er
 	return sq_exec_step(st, s, err, "sessions");
 }
 
+int store_session_delete_user_except(struct store *st, int64_t user_id, const char *keep_hash,
+				     struct perr *err)
+{
+	sqlite3_stmt *s = sq_prep(st, "DELETE FROM session WHERE user_id = ? AND id_hash <> ?", err);
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, user_id);
+	sq_bind_text(s, 2, keep_hash ? keep_hash : "");
+	return sq_exec_step(st, s, err, "sessions");
+}
+
 int store_session_purge(struct store *st, int64_t now_ms, struct perr *err)
 {
 	sqlite3_stmt *s = sq_prep(st, "DELETE FROM session WHERE expires_ms <= ?", err);
@@ -1235,6 +1261,22 @@ int store_token_revoke(struct store *st, int64_t id, int64_t now_ms, struct perr
 	sqlite3_bind_int64(s, 1, now_ms);
 	sqlite3_bind_int64(s, 2, id);
 	return sq_exec_one(st, s, err, "token");
+}
+
+int store_token_revoke_user(struct store *st, int64_t user_id, int64_t now_ms, int64_t *n,
+			    struct perr *err)
+{
+	sqlite3_stmt *s = sq_prep(st,
+		"UPDATE token SET revoked_ms = ? WHERE user_id = ? AND revoked_ms = 0", err);
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, now_ms);
+	sqlite3_bind_int64(s, 2, user_id);
+	if (sq_exec_step(st, s, err, "tokens") != 0)
+		return -1;
+	if (n)
+		*n = sqlite3_changes(st->db);
+	return 0;
 }
 
 ROW_CALLBACK(token_row, struct store_token, token_from, store_token_fn)

@@ -390,6 +390,21 @@ try {
     await shot(a, '27-org-added');
   });
 
+  await check("organisation page: an asset over another organisation's is confirmed, not silent", async () => {
+    // org 2 (Ministry of Roads) owns 198.51.100.0/24: a network inside it
+    // would take its hosts, so the analyst sees whose it is and confirms
+    await a.selectOption('#asset-form select[name=type]', 'cidr');
+    await a.fill('#asset-form input[name=value]', '198.51.100.128/25');
+    await a.click('#asset-form button[type=submit]');
+    await formError(a, '#asset-form').filter({ hasText: 'overlaps an asset of another organisation' }).waitFor();
+    assert((await a.textContent('#asset-form + .form-status')).includes('Ministry of Roads'),
+           'the overlapped organisation is not named');
+    assert(!(await a.textContent('#view #assets table')).includes('198.51.100.128/25'), 'added unconfirmed');
+    await a.click('#asset-confirm-overlap');
+    await a.locator('#view .status-line', { hasText: 'Asset added: 198.51.100.128/25.' }).waitFor();
+    assert((await a.textContent('#view #assets table')).includes('198.51.100.128/25'), 'asset not listed');
+  });
+
   await check('feed file page: counts and the rejected line', async () => {
     await go(a, '#/feeds');
     await a.locator('#view a.file-link', { hasText: 'scan_telnet-e2e.csv' }).click();
@@ -674,6 +689,25 @@ try {
       .waitFor();
   });
 
+  await check('a responder and a provincial analyst are offered neither the report feeds nor, '
+    + 'for the responder, site settings (issue 11)', async () => {
+    const d = await newPage('dave');
+    await login(d, 'dave', 'responder passphrase one');
+    await rendered(d, '#/dashboard');
+    assert(!(await d.isVisible('#nav a[href="#/feeds"]')), 'feeds offered to a responder');
+    await go(d, siteHash);
+    assert((await d.textContent('#view h1')).includes('https://www.moe.example/'), 'site');
+    assert(!(await d.$('#accept-baseline')), 'responder offered the baseline');
+    await d.close();
+    const p = await newPage('parvin');
+    await login(p, 'parvin', 'provincial passphrase one');
+    await rendered(p, '#/dashboard');
+    assert(!(await p.isVisible('#nav a[href="#/feeds"]')), 'feeds offered to a provincial analyst');
+    await go(p, siteHash);
+    assert(await p.$('#accept-baseline'), 'provincial analyst not offered its site\'s baseline');
+    await p.close();
+  });
+
   await check('admin adds a weekly rota slot; the rota shows who is on call now', async () => {
     const row = r.locator('#view #oncall tr', { hasText: 'Tehran rapid response' });
     assert((await row.locator('.oncall-now').textContent()) === 'nobody', 'on call before a slot');
@@ -724,6 +758,56 @@ try {
       { credentials: 'omit', headers: { Authorization: `Bearer ${k}` } })).status, secret);
     assert(st === 401, `the revoked token answers ${st}`);
     await shot(r, '30-admin-token-revoked');
+  });
+
+  await check('admin disables a user: their session ends at once; enabled, they log in again', async () => {
+    const d = await newPage('dave');
+    await login(d, 'dave', 'responder passphrase one');
+    await go(r, '#/admin');
+    assert(!(await r.locator('#view #users tr', { hasText: 'root' }).locator('button.toggle-user').count()),
+      'the admin is offered to disable themself');
+    await r.locator('#view #users tr', { hasText: 'dave' }).locator('button.toggle-user').click();
+    await r.locator('#view .status-line', { hasText: 'User dave disabled' }).waitFor();
+    const state = r.locator('#view #users tr', { hasText: 'dave' }).locator('.user-state');
+    assert((await state.textContent()) === 'disabled', 'not shown disabled');
+    const st = await d.evaluate(async () => (await fetch('/api/v1/session')).status);
+    assert(st === 401, `the disabled user's session answers ${st}`);
+    await shot(r, '30a-admin-user-disabled');
+    await r.locator('#view #users tr', { hasText: 'dave' }).locator('button.toggle-user').click();
+    await r.locator('#view .status-line', { hasText: 'User dave enabled.' }).waitFor();
+    await login(d, 'dave', 'responder passphrase one');
+  });
+
+  await check('a user changes their password; the box, ticked by default, revokes their tokens', async () => {
+    const d = await newPage('dave-account');
+    await login(d, 'dave', 'responder passphrase one');
+    const tok = await d.evaluate(async () => {
+      const me = await (await fetch('/api/v1/session')).json();
+      const res = await fetch('/api/v1/tokens', { method: 'POST', body: JSON.stringify({ name: 'dave-script' }),
+        headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf } });
+      return (await res.json()).token;
+    });
+    const tokenStatus = () => d.evaluate(async k => (await fetch('/api/v1/session',
+      { credentials: 'omit', headers: { Authorization: `Bearer ${k}` } })).status, tok);
+    assert(await tokenStatus() === 200, 'the new token does not work');
+    await d.click('#nav a[href="#/account"]');
+    await rendered(d, '#/account');
+    assert(await d.isChecked('#password-form input[name=revoke_tokens]'), 'the box is not ticked');
+    await d.fill('#password-form input[name=current]', 'not my passphrase');
+    await d.fill('#password-form input[name=new]', 'responder passphrase two');
+    await d.click('#password-form button[type=submit]');
+    await formError(d, '#password-form').waitFor();
+    assert((await formError(d, '#password-form').textContent()).includes('The current password is wrong.'),
+      'refusal not explained');
+    await d.fill('#password-form input[name=current]', 'responder passphrase one');
+    await d.fill('#password-form input[name=new]', 'responder passphrase two');
+    await d.click('#password-form button[type=submit]');
+    await d.locator('#password-form + .form-status',
+      { hasText: 'Password changed; your API tokens are revoked.' }).waitFor();
+    assert(await tokenStatus() === 401, 'the token survived the password change');
+    const me = await d.evaluate(async () => (await fetch('/api/v1/session')).status);
+    assert(me === 200, `this session answers ${me}`);
+    await shot(d, '30b-account-password');
   });
 
   await check('admin assigns the incident to another user and a team', async () => {

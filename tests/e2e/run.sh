@@ -120,6 +120,7 @@ setup() {
 	echo 'constituent passphrase one' | "${P[@]}" user add bob --role constituent --org 1 --password-stdin &&
 	echo 'constituent passphrase two' | "${P[@]}" user add carol --role constituent --org 2 --password-stdin &&
 	echo 'admin passphrase one' | "${P[@]}" user add root --role admin --password-stdin &&
+	echo 'provincial passphrase one' | "${P[@]}" user add parvin --role provincial --province Tehran --password-stdin &&
 	# 55 incidents of the other organisation first (a second page in the
 	# lists; none may leak to bob), then the defacement of org 1, the newest
 	for i in $(seq 55); do
@@ -154,7 +155,8 @@ gen=
 echo "e2e: $BIG incidents generated and the small store built in $(($(date +%s) - started)) s"
 
 serve() { # serve DIR: start parapet serve on DIR, print its PID; the address goes to DIR/serve.out
-	PARAPET_WATCH_ENABLED=false PARAPET_FEEDS_ENABLED=false \
+	# (two servers at once: their metrics listeners on ports of their own)
+	PARAPET_WATCH_ENABLED=false PARAPET_FEEDS_ENABLED=false PARAPET_METRICS_LISTEN=127.0.0.1:0 \
 		"$PARAPET" --data "$1" serve --listen 127.0.0.1:0 >"$1/serve.out" 2>"$1/serve.err" &
 	echo $!
 }

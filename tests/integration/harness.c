@@ -435,6 +435,9 @@ void h_server_start(struct h_server *s, const char *data_dir, const char *const 
 		dup2(devnull, 0);
 		dup2(out[1], 1);
 		dup2(logfd, 2);
+		/* many servers run at once: their metrics listeners on ports of
+		** their own, unless the test says otherwise */
+		setenv("PARAPET_METRICS_LISTEN", "127.0.0.1:0", 1);
 		child_env(env);
 		execl(bin, bin, "--data", data_dir, "serve", "--listen", "127.0.0.1:0", (char *)NULL);
 		_exit(127);
@@ -480,6 +483,17 @@ void h_server_start(struct h_server *s, const char *data_dir, const char *const 
 	}
 	s->port = (int)port;
 	snprintf(s->base, sizeof(s->base), "http://127.0.0.1:%d", s->port);
+	/* logged before the "listening on" line: "metrics listening on A:P" */
+	FILE *lf = fopen(s->log, "re");
+	char ll[1024];
+	while (lf && fgets(ll, sizeof(ll), lf)) {
+		const char *m = strstr(ll, "metrics listening on ");
+		const char *colon = m ? strrchr(m, ':') : NULL;
+		if (colon)
+			s->metrics_port = (int)strtol(colon + 1, NULL, 10);
+	}
+	if (lf)
+		fclose(lf);
 }
 
 int h_server_stop(struct h_server *s)
@@ -650,6 +664,15 @@ void h_httpf(const struct h_server *s, struct h_resp *r, const char *method,
 	va_end(ap);
 	h_http(s, r, method, path, c, body);
 	free(path);
+}
+
+void h_metrics(const struct h_server *s, struct h_resp *r)
+{
+	struct h_server m = *s;
+	if (s->metrics_port <= 0)
+		fail_msg("the server has no metrics listener");
+	snprintf(m.base, sizeof(m.base), "http://127.0.0.1:%d", s->metrics_port);
+	h_http(&m, r, "GET", "/metrics", NULL, NULL);
 }
 
 void h_resp_free(struct h_resp *r)

@@ -82,6 +82,7 @@ int64_t h_org_add(const char *data_dir, const char *name, const char *province);
 struct h_server {
 	pid_t pid;
 	int port;
+	int metrics_port;  /* the metrics listener's (metrics.listen), 0 = none */
 	int out_fd;        /* read end of the child's stdout */
 	char base[64];     /* "http://127.0.0.1:PORT" */
 	char log[1024];    /* the child's stderr goes here */
@@ -90,7 +91,9 @@ struct h_server {
 
 /* Start `parapet --data DIR serve --listen 127.0.0.1:0` with extra
 ** environment entries (NULL-terminated "K=V" list or NULL), wait for its
-** "listening on" line and read the port. Fails the test on error. */
+** "listening on" line and read the port. The metrics listener is put on an
+** ephemeral port too (PARAPET_METRICS_LISTEN=127.0.0.1:0) unless env sets
+** it; its port is read from the log. Fails the test on error. */
 void h_server_start(struct h_server *s, const char *data_dir, const char *const *env);
 /* SIGTERM, wait (up to 20 s, then SIGKILL). Returns the exit status as
 ** h_proc.status does, or -1 when it was not running. Idempotent. */
@@ -128,6 +131,9 @@ void h_httpf(const struct h_server *s, struct h_resp *r, const char *method,
 	     const struct h_cred *c, const char *body, const char *pathfmt, ...)
 	__attribute__((format(printf, 6, 7)));
 void h_resp_free(struct h_resp *r);
+/* GET /metrics from the server's metrics listener (metrics.listen), as
+** Prometheus reads it; fails the test when the server has none. */
+void h_metrics(const struct h_server *s, struct h_resp *r);
 
 /* Header value of the final response (case-insensitive name), malloc'd, or
 ** NULL. */

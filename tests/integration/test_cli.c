@@ -266,9 +266,12 @@ static void test_import_good_csv(void **state)
 	(void)state;
 	char *f = h_write_file(dir, "good.csv", good_csv);
 	struct h_proc p;
-	RUN(&p, NULL, "import", "constituency", f);
+	/* the agency's network lies inside the ministry's: an overlap across
+	** organisations, imported only when confirmed */
+	RUN(&p, NULL, "import", "constituency", f, "--confirm-overlap");
 	expect_exit(&p, 0, "import good.csv");
 	H_CONTAINS(p.out, "imported 5 rows: 2 organisations, 4 assets, 1 contacts");
+	H_CONTAINS(p.out, "2 assets overlap another organisation's"); /* each the other */
 	h_proc_free(&p);
 	free(f);
 	/* The data is there and indexed: nested network to the agency. */
@@ -312,10 +315,11 @@ static void test_import_good_csv(void **state)
 	H_CONTAINS(p.err, "line 2");
 	H_CONTAINS(p.err, "nothing was imported");
 	h_proc_free(&p);
-	/* Every write is in the audit log, and the chain is intact. */
+	/* Every write is in the audit log (the two confirmed overlaps too), and
+	** the chain is intact. */
 	RUN(&p, NULL, "audit", "verify");
 	expect_exit(&p, 0, "audit verify");
-	H_CONTAINS(p.out, "intact: 7 entries");
+	H_CONTAINS(p.out, "intact: 9 entries");
 	h_proc_free(&p);
 }
 

@@ -18,9 +18,15 @@
 **   one the type cannot read goes to failed/ with the reason.
 ** - The upload endpoint answers counts, "already" for the same bytes, and
 **   a problem document naming the missing column.
+** - An upload the server is killed in (kill -9) does not stay "running":
+**   the next `serve` resumes it to the counts of an uninterrupted upload, or,
+**   its kept bytes gone, marks it failed ("interrupted") with its counts.
 */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -453,6 +459,234 @@ static void test_watched_dir_and_upload(void **state)
 	free(in);
 }
 
+/* A sinkhole report of rows lines over hosts hosts (one in ten nobody
+** owns), stamped within the last hour so that every repeat falls inside the
+** dedup window, whenever the test runs. Returns the malloc'd text. */
+static char *recent_sinkhole(int rows, int hosts)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	fputs("timestamp,protocol,src_ip,src_port,src_asn,infection\n", f);
+	time_t t0 = time(NULL) - 3600;
+	for (int i = 0; i < rows; i++) {
+		int h = (i * 7919) % hosts;
+		time_t t = t0 + i % 3000;
+		struct tm tm;
+		char ts[32];
+		gmtime_r(&t, &tm);
+		strftime(ts, sizeof(ts), "%Y-%m-%d %H:%M:%S", &tm);
+		fprintf(f, "%s,tcp,%s.%d.%d,%d,58224,%s\n", ts, h % 10 == 0 ? "198.51" : "10.20",
+			h / 250, h % 250 + 1, 49152 + h % 7, h % 3 ? "andromeda" : "necurs");
+		if (i % 997 == 0)
+			fprintf(f, "%s,tcp,10.20.999.1,1,1,bad\n", ts);
+	}
+	fclose(f);
+	return text;
+}
+
+/* Send an upload on a raw connection and return without reading the answer
+** (the import runs on the server while the test watches). Returns the
+** socket. */
+static int upload_async(const struct h_server *s, const char *token, const char *path,
+			const char *body, size_t len)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)s->port) };
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a)) != 0)
+		fail_msg("connect: %s", strerror(errno));
+	char *head = h_fmt("POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer %s\r\n"
+			   "Content-Type: text/csv\r\nContent-Length: %zu\r\n\r\n",
+			   path, token, len);
+	const char *parts[2] = { head, body };
+	size_t sizes[2] = { strlen(head), len };
+	for (int k = 0; k < 2; k++)
+		for (size_t off = 0; off < sizes[k];) {
+			ssize_t n = write(fd, parts[k] + off, sizes[k] - off);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0)
+				fail_msg("sending the upload: %s", strerror(errno));
+			off += (size_t)n;
+		}
+	free(head);
+	return fd;
+}
+
+/* The newest feed file as the API shows it (a new reference), or NULL. */
+static json_t *newest_file(const struct h_server *s, const struct h_cred *c)
+{
+	struct h_resp r;
+	h_http(s, &r, "GET", "/api/v1/feeds/files?limit=1", c, NULL);
+	h_expect_status(&r, 200, __FILE__, __LINE__);
+	json_t *f = json_incref(json_array_get(json_object_get(r.json, "items"), 0));
+	h_resp_free(&r);
+	return f;
+}
+
+/* An admin and its token in data_dir; the malloc'd token. */
+static char *admin_token(const char *data_dir)
+{
+	h_user_add(data_dir, "admin", "admin", 0, NULL, "feeds-password-1");
+	return h_token_add(data_dir, "admin", NULL);
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, ms % 1000 * 1000000L };
+	nanosleep(&ts, NULL);
+}
+
+/* small batches and a queue of one: many commits, so a kill lands between
+** two of them */
+static const char *const kill_env[] = { "PARAPET_FEEDS_BATCH=100", "PARAPET_FEEDS_QUEUE=1",
+					NULL };
+static const char kill_path[] = "/api/v1/feeds/uploads?name=big-event4_sinkhole.csv"
+				"&type=event4_sinkhole";
+
+/* Upload rep to a server on dir and kill -9 it once the import has
+** committed some batches: the file is left "running". Fills *id, *rows (its
+** partial count) and sha (65 bytes). */
+static void kill_mid_upload(const struct h_cred *admin, const char *rep, int64_t *id,
+			    int64_t *rows, char *sha)
+{
+	struct h_server s;
+	h_server_start(&s, dir, kill_env);
+	int fd = upload_async(&s, admin->token, kill_path, rep, strlen(rep));
+	json_t *f = NULL;
+	for (int i = 0; i < 6000; i++) {
+		json_decref(f);
+		f = newest_file(&s, admin);
+		if (f && strcmp(h_jstr(f, "status"), "running") == 0 && h_jint(f, "rows") >= 1000)
+			break;
+		if (f && strcmp(h_jstr(f, "status"), "running") != 0)
+			fail_msg("the upload ended (%s) before the kill", h_jstr(f, "status"));
+		sleep_ms(10);
+	}
+	if (!f || strcmp(h_jstr(f, "status"), "running") != 0)
+		fail_msg("the upload never showed as running");
+	*id = h_jint(f, "id");
+	*rows = h_jint(f, "rows");
+	snprintf(sha, 65, "%s", h_jstr(f, "sha256"));
+	json_decref(f);
+	assert_int_equal(h_server_stop_sig(&s, SIGKILL), 128 + SIGKILL);
+	close(fd);
+	/* the store holds what the crash left: running, with partial counts */
+	struct h_proc p;
+	h_cli(&p, dir, NULL, "feeds", "files", NULL);
+	assert_int_equal(p.status, 0);
+	h_expect_contains(p.out, " running ", __FILE__, __LINE__);
+	h_proc_free(&p);
+}
+
+/* Restart on dir and wait (two minutes at most) for file id to leave
+** "running"; returns the file as the API shows it then (a new reference).
+** The server is stopped again; its log is in s->log. */
+static json_t *restart_until_settled(struct h_server *s, const struct h_cred *admin, int64_t id)
+{
+	h_server_start(s, dir, kill_env);
+	struct h_resp r;
+	bool running = true;
+	for (int i = 0; i < 1200 && running; i++) {
+		h_httpf(s, &r, "GET", admin, NULL, "/api/v1/feeds/files/%lld", (long long)id);
+		h_expect_status(&r, 200, __FILE__, __LINE__);
+		running = strcmp(h_jstr(r.json, "status"), "running") == 0;
+		if (running) {
+			h_resp_free(&r);
+			sleep_ms(100);
+		}
+	}
+	if (running)
+		fail_msg("file %lld still running two minutes after the restart", (long long)id);
+	json_t *f = json_incref(r.json);
+	h_resp_free(&r);
+	h_server_stop(s);
+	return f;
+}
+
+/* Issue 11, item 14: an upload killed with -9 stayed "running" with partial
+** counts for ever. Now the next serve resumes it from its last commit. */
+static void test_upload_killed_resumes(void **state)
+{
+	(void)state;
+	char *rep = recent_sinkhole(200000, 5000);
+	char *tok = admin_token(dir);
+	struct h_cred admin = { tok, NULL, NULL };
+	int64_t id, partial;
+	char sha[65];
+	kill_mid_upload(&admin, rep, &id, &partial, sha);
+	struct h_server s;
+	struct h_resp r;
+	struct h_proc p;
+	json_t *resumed = restart_until_settled(&s, &admin, id);
+	assert_string_equal(h_jstr(resumed, "status"), "done");
+	assert_true(h_jint(resumed, "rows") > partial);
+	char *log = h_slurp(s.log);
+	h_expect_contains(log, "interrupted upload big-event4_sinkhole.csv", __FILE__, __LINE__);
+	free(log);
+
+	/* the same upload into a fresh store, without a kill */
+	char *clean = h_tmpdir("feeds-clean-upload");
+	h_migrate(clean);
+	h_cli(&p, clean, constituency, "import", "constituency", "-", NULL);
+	assert_int_equal(p.status, 0);
+	h_proc_free(&p);
+	char *ctok = admin_token(clean);
+	struct h_cred cadmin = { ctok, NULL, NULL };
+	struct h_server cs;
+	h_server_start(&cs, clean, kill_env);
+	h_http_ex(&cs, &r, "POST", kill_path, &cadmin, "text/csv", rep, strlen(rep), false, NULL);
+	h_expect_status(&r, 201, __FILE__, __LINE__);
+	static const char *const counts[] = { "rows", "parsed", "rejected", "owners", "new",
+					      "duplicate", "unowned", "incidents" };
+	for (size_t k = 0; k < sizeof(counts) / sizeof(counts[0]); k++)
+		if (h_jint(resumed, counts[k]) != h_jint(r.json, counts[k]))
+			fail_msg("%s: %lld after the kill and resume, %lld in one go", counts[k],
+				 (long long)h_jint(resumed, counts[k]),
+				 (long long)h_jint(r.json, counts[k]));
+	assert_int_equal(h_jint(r.json, "rows"), 200000 + 201);
+	h_resp_free(&r);
+	h_server_stop(&cs);
+	/* nothing was lost and no incident opened twice */
+	char *a = incident_count(dir), *b = incident_count(clean);
+	assert_string_equal(a, b);
+	assert_string_not_equal(a, "0");
+	free(a);
+	free(b);
+	json_decref(resumed);
+	h_rmdir(clean);
+	free(ctok);
+	free(tok);
+	free(rep);
+}
+
+/* An upload whose kept bytes are gone by the restart cannot be resumed: it
+** is marked failed, "interrupted", with the counts it had. */
+static void test_upload_killed_unresumable(void **state)
+{
+	(void)state;
+	char *rep = recent_sinkhole(200000, 5000);
+	char *tok = admin_token(dir);
+	struct h_cred admin = { tok, NULL, NULL };
+	int64_t id, partial;
+	char sha[65];
+	kill_mid_upload(&admin, rep, &id, &partial, sha);
+	char *blob = h_fmt("%s/blobs/%.2s/%s", dir, sha, sha + 2);
+	if (unlink(blob) != 0)
+		fail_msg("%s: %s", blob, strerror(errno));
+	struct h_server s;
+	json_t *f = restart_until_settled(&s, &admin, id);
+	assert_string_equal(h_jstr(f, "status"), "failed");
+	h_expect_contains(h_jstr(f, "error"), "interrupted", __FILE__, __LINE__);
+	assert_true(h_jint(f, "rows") >= partial); /* batches may commit until the kill */
+	assert_true(h_jint(f, "rows") < 200000);
+	json_decref(f);
+	free(blob);
+	free(tok);
+	free(rep);
+}
+
 int main(void)
 {
 	h_init();
@@ -463,6 +697,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_digest_mail, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_schema_update, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_watched_dir_and_upload, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_upload_killed_resumes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_upload_killed_unresumable, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("feeds", tests, NULL, NULL);
 }

@@ -607,7 +607,7 @@ static void constituent_opens_incident(void **state)
 	b = h_fmt("{\"org_id\":%lld,\"title\":\"not mine\"}", (long long)G.org_b);
 	h_http(&G.srv, &r, "POST", "/api/v1/incidents", &G.c[U_CONS_A], b);
 	free(b);
-	H_PROBLEM(&r, 403, NULL);
+	H_PROBLEM(&r, 400, "org_id"); /* as for a missing organisation */
 	h_resp_free(&r);
 	/* nor edit, assign, merge or link its own */
 	assert_int_equal(status_of(U_CONS_A, "PATCH", "{\"severity\":\"critical\"}",
@@ -715,7 +715,7 @@ static void links_only_to_visible(void **state)
 /* The dashboard's figures are counted within the caller's scope: a
 ** constituent's add up to its organisation's open incidents only, a
 ** provincial analyst sees only its province, and the national figures of
-** the report feeds are for CERT staff. */
+** the report feeds are for national staff (not a provincial analyst). */
 static json_t *stats(int u)
 {
 	struct h_resp r;
@@ -754,6 +754,7 @@ static void dashboard_stats_scoped(void **state)
 	assert_non_null(json_object_get(pf_prov, "Fars"));
 	assert_non_null(json_object_get(an, "feeds"));
 	assert_null(json_object_get(a, "feeds"));
+	assert_null(json_object_get(pf, "feeds"));
 	json_t *days = json_object_get(json_object_get(an, "incidents"), "opened_per_day");
 	assert_int_equal(json_array_size(days), 30);
 	assert_true(json_integer_value(json_object_get(json_array_get(days, 29), "count")) > 0);

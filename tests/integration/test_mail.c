@@ -157,14 +157,15 @@ static void queue_test_mail(const char *const *env, const char *to, const char *
 	h_proc_free(&p);
 }
 
-/* Wait (up to 5 s) until /metrics contains every needle: the worker
-** refreshes its gauges just after the pass that changed the outbox. */
+/* Wait (up to 5 s) until /metrics (on the metrics listener, as Prometheus
+** reads it) contains every needle: the worker refreshes its gauges just
+** after the pass that changed the outbox. */
 static void metrics_wait(const struct h_server *s, const char *const *needles)
 {
 	int64_t t0 = now_ms();
 	for (;;) {
 		struct h_resp r;
-		h_http(s, &r, "GET", "/metrics", NULL, NULL);
+		h_metrics(s, &r);
 		H_STATUS(&r, 200);
 		bool all = true;
 		for (const char *const *n = needles; *n; n++)

@@ -41,7 +41,7 @@ enum kind {
 	K_MSG_CREATE, K_OBS_LIST, K_EV_LIST, K_EV_UPLOAD, K_EV_DOWNLOAD, K_OUTBOX,
 	K_SITE_LIST, K_SITE_GET, K_SITE_PATCH, K_SITE_CHECKS, K_SITE_ACCEPT, K_SITE_POSTURE,
 	K_ORG_POSTURE, K_SITE_DNS_SET, K_SITE_DNS_DEL, K_FEED_UPLOAD, K_FEED_FILES, K_FEED_FILE,
-	K_FEED_UNOWNED, K_STATS, K_ORG_DIGESTS, K_PREFS,
+	K_FEED_UNOWNED, K_STATS, K_ORG_DIGESTS, K_PREFS, K_USER_PATCH,
 };
 
 /* Expected status per role, {own, other}: own = Org A / Tehran / the caller's
@@ -65,7 +65,10 @@ static const struct rule rules[] = {
 	{ "GET", "/ui/{file}", K_UI,
 	  { { 200, 404 }, { 200, 404 }, { 200, 404 }, { 200, 404 }, { 200, 404 }, { 200, 404 } } },
 	{ "GET", "/healthz", K_HEALTHZ, PUBLIC(200) },
-	{ "GET", "/metrics", K_METRICS, PUBLIC(200) },
+	/* national counts: national staff only (Prometheus reads the
+	** separate metrics listener, test_attack_http) */
+	{ "GET", "/metrics", K_METRICS,
+	  { ALL2(200), ALL2(200), ALL2(403), ALL2(403), ALL2(403), ALL2(401) } },
 	{ "POST", "/api/v1/session", K_LOGIN, PUBLIC(201) },
 	{ "GET", "/api/v1/session", K_WHOAMI,
 	  { ALL2(200), ALL2(200), ALL2(200), ALL2(200), ALL2(200), ALL2(401) } },
@@ -110,6 +113,10 @@ static const struct rule rules[] = {
 	  { ALL2(201), ALL2(403), ALL2(403), ALL2(403), ALL2(403), ALL2(401) } },
 	{ "DELETE", "/api/v1/users/{id}", K_USER_DELETE,
 	  { ALL2(204), ALL2(403), ALL2(403), ALL2(403), ALL2(403), ALL2(401) } },
+	/* Disabling and enabling users is admin work (own: disable, other:
+	** enable, each a fresh user). */
+	{ "PATCH", "/api/v1/users/{id}", K_USER_PATCH,
+	  { ALL2(200), ALL2(403), ALL2(403), ALL2(403), ALL2(403), ALL2(401) } },
 	{ "GET", "/api/v1/teams", K_TEAM_LIST,
 	  { ALL2(200), ALL2(200), ALL2(200), ALL2(200), ALL2(403), ALL2(401) } },
 	{ "POST", "/api/v1/teams", K_TEAM_CREATE,
@@ -120,9 +127,10 @@ static const struct rule rules[] = {
 	  { ALL2(204), ALL2(403), ALL2(403), ALL2(403), ALL2(403), ALL2(401) } },
 	{ "GET", "/api/v1/tokens", K_TOKEN_LIST,
 	  { ALL2(200), ALL2(200), ALL2(200), ALL2(200), ALL2(200), ALL2(401) } },
-	/* A token narrowed to an org outside one's scope would widen it: 403. */
+	/* A token narrowed to an org outside one's scope would widen it: 400,
+	** the answer a missing organisation gets (no existence oracle). */
 	{ "POST", "/api/v1/tokens", K_TOKEN_CREATE,
-	  { { 201, 201 }, { 201, 201 }, { 201, 403 }, { 201, 201 }, { 201, 403 }, ALL2(401) } },
+	  { { 201, 201 }, { 201, 201 }, { 201, 400 }, { 201, 201 }, { 201, 400 }, ALL2(401) } },
 	/* Someone else's token is invisible (404), except to an admin. */
 	{ "DELETE", "/api/v1/tokens/{id}", K_TOKEN_REVOKE,
 	  { { 204, 204 }, { 204, 404 }, { 204, 404 }, { 204, 404 }, { 204, 404 }, ALL2(401) } },
@@ -147,16 +155,20 @@ static const struct rule rules[] = {
 	/* Reports come from detectors and staff. An organisation outside a
 	** provincial analyst's province is "not found" to it: the handler's 400
 	** on org_id, the same answer as for an organisation that does not exist,
-	** so its existence does not leak. Responders see every organisation. */
+	** so its existence does not leak. A detector's token is a token of an
+	** analyst's or admin's account; responders work their teams' incidents
+	** and report nothing (issue 11). */
 	{ "POST", "/api/v1/reports", K_REPORT,
-	  { ALL2(201), ALL2(201), { 201, 400 }, ALL2(201), ALL2(403), ALL2(401) } },
+	  { ALL2(201), ALL2(201), { 201, 400 }, ALL2(403), ALL2(403), ALL2(401) } },
 	/* The list is scoped by the handler; its contents are checked below. */
 	{ "GET", "/api/v1/incidents", K_INC_LIST,
 	  { ALL2(200), ALL2(200), ALL2(200), ALL2(200), ALL2(200), ALL2(401) } },
-	/* Anyone opens an incident within their scope: a constituent for its own
-	** organisation, a provincial analyst in its province. */
+	/* Opening an incident within one's scope: a constituent for its own
+	** organisation, a provincial analyst in its province; an organisation
+	** outside one's scope gets 400, as a missing one. Not a responder: it
+	** works the incidents its team is given (issue 11). */
 	{ "POST", "/api/v1/incidents", K_INC_CREATE,
-	  { ALL2(201), ALL2(201), { 201, 403 }, ALL2(201), { 201, 403 }, ALL2(401) } },
+	  { ALL2(201), ALL2(201), { 201, 400 }, ALL2(403), { 201, 400 }, ALL2(401) } },
 	/* Reading an incident and its parts: 404 outside one's scope. */
 	{ "GET", "/api/v1/incidents/{id}", K_INC_GET,
 	  { ALL2(200), ALL2(200), { 200, 404 }, { 200, 404 }, { 200, 404 }, ALL2(401) } },
@@ -192,37 +204,41 @@ static const struct rule rules[] = {
 	{ "GET", "/api/v1/outbox", K_OUTBOX,
 	  { ALL2(200), ALL2(403), ALL2(403), ALL2(403), ALL2(403), ALL2(401) } },
 	/* Watched websites: own = Org A's site, other = Org B's. A constituent
-	** sees its own; configuring and accepting a baseline is CERT staff
-	** work. No page has been fetched in the fixture, so an allowed accept
+	** sees its own; configuring and accepting a baseline is analysts' work
+	** (admin, analyst, provincial in its province), not a responder's. No page has been fetched in the fixture, so an allowed accept
 	** is the handler's 409. */
 	{ "GET", "/api/v1/sites", K_SITE_LIST,
 	  { ALL2(200), ALL2(200), ALL2(200), ALL2(200), ALL2(200), ALL2(401) } },
 	{ "GET", "/api/v1/sites/{id}", K_SITE_GET,
 	  { ALL2(200), ALL2(200), { 200, 404 }, ALL2(200), { 200, 404 }, ALL2(401) } },
 	{ "PATCH", "/api/v1/sites/{id}", K_SITE_PATCH,
-	  { ALL2(200), ALL2(200), { 200, 404 }, ALL2(200), ALL2(403), ALL2(401) } },
+	  { ALL2(200), ALL2(200), { 200, 404 }, ALL2(403), ALL2(403), ALL2(401) } },
 	{ "GET", "/api/v1/sites/{id}/checks", K_SITE_CHECKS,
 	  { ALL2(200), ALL2(200), { 200, 404 }, ALL2(200), { 200, 404 }, ALL2(401) } },
 	{ "POST", "/api/v1/sites/{id}/baseline", K_SITE_ACCEPT,
-	  { ALL2(409), ALL2(409), { 409, 404 }, ALL2(409), ALL2(403), ALL2(401) } },
+	  { ALL2(409), ALL2(409), { 409, 404 }, ALL2(403), ALL2(403), ALL2(401) } },
 	{ "GET", "/api/v1/sites/{id}/posture", K_SITE_POSTURE,
 	  { ALL2(200), ALL2(200), { 200, 404 }, ALL2(200), { 200, 404 }, ALL2(401) } },
-	/* Declaring a site's expected DNS answers is CERT staff work. */
+	/* Declaring a site's expected DNS answers is analysts' work. */
 	{ "POST", "/api/v1/sites/{id}/dns", K_SITE_DNS_SET,
-	  { ALL2(200), ALL2(200), { 200, 404 }, ALL2(200), ALL2(403), ALL2(401) } },
+	  { ALL2(200), ALL2(200), { 200, 404 }, ALL2(403), ALL2(403), ALL2(401) } },
 	{ "DELETE", "/api/v1/sites/{id}/dns", K_SITE_DNS_DEL,
-	  { ALL2(200), ALL2(200), { 200, 404 }, ALL2(200), ALL2(403), ALL2(401) } },
+	  { ALL2(200), ALL2(200), { 200, 404 }, ALL2(403), ALL2(403), ALL2(401) } },
 	{ "GET", "/api/v1/orgs/{id}/posture", K_ORG_POSTURE,
 	  { ALL2(200), ALL2(200), { 200, 404 }, ALL2(200), { 200, 404 }, ALL2(401) } },
-	/* Report feeds are the CERT's national intake: CERT staff only. */
+	/* Report feeds are the CERT's national intake and their lists national
+	** lists (files carry every province's hosts): admins and national
+	** analysts only, not a provincial analyst (issue 11, item 3). Tokens
+	** narrowed to an organisation or province are refused on every feed
+	** route: test_narrowed_tokens_on_feed_routes. */
 	{ "POST", "/api/v1/feeds/uploads", K_FEED_UPLOAD,
-	  { ALL2(201), ALL2(201), ALL2(201), ALL2(403), ALL2(403), ALL2(401) } },
+	  { ALL2(201), ALL2(201), ALL2(403), ALL2(403), ALL2(403), ALL2(401) } },
 	{ "GET", "/api/v1/feeds/files", K_FEED_FILES,
-	  { ALL2(200), ALL2(200), ALL2(200), ALL2(403), ALL2(403), ALL2(401) } },
+	  { ALL2(200), ALL2(200), ALL2(403), ALL2(403), ALL2(403), ALL2(401) } },
 	{ "GET", "/api/v1/feeds/files/{id}", K_FEED_FILE,
-	  { ALL2(200), ALL2(200), ALL2(200), ALL2(403), ALL2(403), ALL2(401) } },
+	  { ALL2(200), ALL2(200), ALL2(403), ALL2(403), ALL2(403), ALL2(401) } },
 	{ "GET", "/api/v1/feeds/unowned", K_FEED_UNOWNED,
-	  { ALL2(200), ALL2(200), ALL2(200), ALL2(403), ALL2(403), ALL2(401) } },
+	  { ALL2(200), ALL2(200), ALL2(403), ALL2(403), ALL2(403), ALL2(401) } },
 	/* The dashboard: everyone, counted within their own scope. */
 	{ "GET", "/api/v1/stats", K_STATS, PUBLIC_AUTH(200) },
 	/* Everyone sets their own preferences, and only their own. */
@@ -464,7 +480,8 @@ static void build(const struct rule *ru, int role, bool other, enum pass pass, c
 		break;
 	case K_PASSWORD:
 		*path = h_fmt("/api/v1/session/password");
-		*body = h_fmt("{\"current\":\"" PW "\",\"new\":\"%s\"}",
+		/* tokens kept: later passes use them (revocation: test_attack_identity) */
+		*body = h_fmt("{\"current\":\"" PW "\",\"new\":\"%s\",\"revoke_tokens\":false}",
 			      other ? "short" : "another-password-2");
 		break;
 	case K_PROVINCES: *path = h_fmt("/api/v1/provinces"); break;
@@ -527,6 +544,15 @@ static void build(const struct rule *ru, int role, bool other, enum pass pass, c
 		int64_t id = admin_call("POST", "/api/v1/users", b, 201);
 		free(b);
 		*path = h_fmt("/api/v1/users/%lld", (long long)id);
+		break;
+	}
+	case K_USER_PATCH: {
+		char *b = h_fmt("{\"login\":\"patched%d\",\"role\":\"responder\",\"password\":\"" PW
+				"\"}", n);
+		int64_t id = admin_call("POST", "/api/v1/users", b, 201);
+		free(b);
+		*path = h_fmt("/api/v1/users/%lld", (long long)id);
+		*body = h_fmt("{\"disabled\":%s}", other ? "false" : "true");
 		break;
 	}
 	case K_TEAM_LIST: *path = h_fmt("/api/v1/teams"); break;
@@ -727,10 +753,10 @@ static int expected(const struct rule *ru, int role, bool other, enum pass pass)
 static void after(const struct rule *ru, int role, long status)
 {
 	if (ru->kind == K_PASSWORD && status == 204 && role != R_ANON) {
-		/* The password changed and every session of the user ended. */
+		/* The password changed and the user's other sessions ended. */
 		struct h_proc p;
 		h_cli(&p, F.dir, PW "\n", "user", "passwd", login_of[role], "--password-stdin",
-		      NULL);
+		      "--keep-tokens", NULL);
 		assert_int_equal(p.status, 0);
 		h_proc_free(&p);
 		h_login(&F.srv, login_of[role], PW, F.w[role].cookie, F.w[role].csrf);
@@ -949,8 +975,9 @@ static void test_lookup_does_not_leak(void **state)
 	h_resp_free(&r);
 }
 
-/* Claiming a network another organisation owns is a conflict; the answer
-** names the owner only to those who may see it. */
+/* Claiming a network another organisation owns is refused; the answer
+** names the owner only to those who may see it (a conflict, 409), to others
+** only its province (403, as for an overlap: test_attack_scope). */
 static void test_conflict_names_owner_only_in_scope(void **state)
 {
 	(void)state;
@@ -959,12 +986,12 @@ static void test_conflict_names_owner_only_in_scope(void **state)
 	int64_t audit = h_audit_count(&F.srv, &F.admin);
 	h_httpf(&F.srv, &r, "POST", &p, "{\"type\":\"cidr\",\"value\":\"10.2.0.0/16\"}",
 		"/api/v1/orgs/%lld/assets", (long long)F.org_a);
-	H_PROBLEM(&r, 409, "value");
+	H_PROBLEM(&r, 403, "value");
 	assert_null(strstr(r.body, "Org B"));
 	h_resp_free(&r);
 	h_httpf(&F.srv, &r, "POST", &p, "{\"type\":\"domain\",\"value\":\"B.example\"}",
 		"/api/v1/orgs/%lld/assets", (long long)F.org_a);
-	H_PROBLEM(&r, 409, "value");
+	H_PROBLEM(&r, 403, "value");
 	assert_null(strstr(r.body, "Org B"));
 	h_resp_free(&r);
 	h_httpf(&F.srv, &r, "POST", &F.admin, "{\"type\":\"cidr\",\"value\":\"10.2.0.0/16\"}",
@@ -1165,6 +1192,51 @@ static void test_constituent_is_shared_only(void **state)
 	h_resp_free(&r);
 }
 
+/* A token narrowed to an organisation or a province never reaches through
+** a feed route, even an admin's: feed files and the no-owner view hold
+** every province's hosts, and an upload opens incidents anywhere. Every
+** route under /api/v1/feeds/ of the server's own table is tried, so a new
+** feed route is covered too. */
+static void test_narrowed_tokens_on_feed_routes(void **state)
+{
+	(void)state;
+	char a[32];
+	snprintf(a, sizeof(a), "%lld", (long long)F.org_a);
+	char *tok[2] = { h_token_add(F.dir, "admin", "--org", a, NULL),
+			 h_token_add(F.dir, "admin", "--province", "Tehran", NULL) };
+	static const char *what[2] = { "org-narrowed", "province-narrowed" };
+	int tried = 0;
+	for (size_t i = 0; http_routes[i].pattern; i++) {
+		const struct route *rt = &http_routes[i];
+		if (strncmp(rt->pattern, "/api/v1/feeds/", 14) != 0)
+			continue;
+		const struct rule *ru = rule_for(rt);
+		assert_non_null(ru);
+		for (int k = 0; k < 2; k++) {
+			char *path, *body, ck[80], cs[80];
+			struct h_cred cred;
+			build(ru, R_ADMIN, false, P_TOKEN, &path, &body, &cred, ck, cs);
+			cred.token = tok[k];
+			int64_t audit0 = h_audit_count(&F.srv, &F.admin);
+			struct h_resp r;
+			h_http(&F.srv, &r, ru->method, path, &cred, body);
+			if (r.status != 403)
+				fail_msg("%s %s with an admin's %s token: %ld, expected 403: %.200s",
+					 ru->method, path, what[k], r.status, r.body);
+			H_PROBLEM(&r, 403, NULL);
+			H_CONTAINS(r.body, "narrowed");
+			assert_int_equal(h_audit_count(&F.srv, &F.admin), audit0);
+			h_resp_free(&r);
+			free(path);
+			free(body);
+			tried++;
+		}
+	}
+	assert_true(tried >= 8); /* 4 feed routes x 2 tokens, today */
+	free(tok[0]);
+	free(tok[1]);
+}
+
 int main(void)
 {
 	h_init();
@@ -1178,6 +1250,7 @@ int main(void)
 		cmocka_unit_test(test_token_and_user_lists),
 		cmocka_unit_test(test_incident_lists_are_scoped),
 		cmocka_unit_test(test_constituent_is_shared_only),
+		cmocka_unit_test(test_narrowed_tokens_on_feed_routes),
 		cmocka_unit_test(test_matrix_sessions),
 		cmocka_unit_test(test_matrix_tokens),
 		cmocka_unit_test(test_matrix_readonly_tokens),

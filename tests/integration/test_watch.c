@@ -198,7 +198,8 @@ static int setup(void **state)
 	snprintf(a, sizeof(a), "%lld", (long long)W.org_a);
 	snprintf(b, sizeof(b), "%lld", (long long)W.org_b);
 	/* Org A owns the farm's addresses and name servers; Org B's one site
-	** (s00007) is served from them too, which the scope checks use. */
+	** (s00007) is served from them too, which the scope checks use: an
+	** overlap across organisations, so confirmed. */
 	const char *assets[][3] = { { a, "cidr", "127.0.0.0/8" }, { a, "cidr", "::1/128" },
 				    { a, "domain", "gov.test" } };
 	struct h_proc p;
@@ -208,7 +209,8 @@ static int setup(void **state)
 		h_proc_free(&p);
 	}
 	for (int k = 1; k <= NSITES; k++) {
-		h_cli(&p, W.data, NULL, "asset", "add", k == 7 ? b : a, "url", W.url[k], NULL);
+		h_cli(&p, W.data, NULL, "asset", "add", k == 7 ? b : a, "url", W.url[k],
+		      "--confirm-overlap", NULL);
 		assert_int_equal(p.status, 0);
 		h_proc_free(&p);
 	}

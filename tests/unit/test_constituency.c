@@ -103,7 +103,7 @@ static int64_t mkorg(struct tdb *t, const char *name, const char *prov, int64_t 
 static void add_asset(struct tdb *t, int64_t org, const char *type, const char *v)
 {
 	struct perr e;
-	if (constituency_asset_add(t->st, NULL, "test", org, type, v, NULL, &e) != 0)
+	if (constituency_asset_add(t->st, NULL, "test", org, type, v, true, NULL, &e) != 0)
 		fail_msg("asset %s %s: %s", type, v, e.msg);
 }
 
@@ -170,15 +170,15 @@ static void asset_conflicts(void **state)
 	int64_t a = mkorg(t, "Org A", "Tehran", 0), b = mkorg(t, "Org B", "Fars", 0);
 	struct perr e;
 	add_asset(t, a, "cidr", "192.0.2.0/24");
-	assert_int_equal(constituency_asset_add(t->st, NULL, "t", b, "cidr", "192.0.2.0/24", NULL, &e), -1);
+	assert_int_equal(constituency_asset_add(t->st, NULL, "t", b, "cidr", "192.0.2.0/24", false, NULL, &e), -1);
 	assert_int_equal(e.kind, PERR_CONFLICT);
 	assert_non_null(strstr(e.msg, "Org A"));
-	assert_int_equal(constituency_asset_add(t->st, NULL, "t", a, "cidr", "192.0.2.0/24", NULL, &e), -1);
+	assert_int_equal(constituency_asset_add(t->st, NULL, "t", a, "cidr", "192.0.2.0/24", false, NULL, &e), -1);
 	assert_int_equal(e.kind, PERR_CONFLICT);
 	/* a product tag is shared by many organisations, but not twice by one */
 	add_asset(t, a, "product", "mikrotik routeros 6.42");
 	add_asset(t, b, "product", "MikroTik RouterOS 6.42");
-	assert_int_equal(constituency_asset_add(t->st, NULL, "t", a, "product", "mikrotik routeros 6.42", NULL, &e), -1);
+	assert_int_equal(constituency_asset_add(t->st, NULL, "t", a, "product", "mikrotik routeros 6.42", false, NULL, &e), -1);
 	assert_int_equal(e.kind, PERR_CONFLICT);
 	tdb_close(t);
 }
@@ -219,6 +219,7 @@ static void scope_is_enforced(void **state)
 	struct tdb *t = tdb_open();
 	struct perr e;
 	struct store_org o;
+	constituency_changed(); /* another test's database had an index too */
 	int64_t teh = mkorg(t, "Tehran Org", "Tehran", 0), fars = mkorg(t, "Fars Org", "Fars", 0);
 	struct principal prov;
 	memset(&prov, 0, sizeof(prov));
@@ -272,13 +273,151 @@ static void contact_validation(void **state)
 	tdb_close(t);
 }
 
+/* The overlap predicate on canonical values (what the rule of
+** constituency_asset_add asks about each candidate). */
+static void overlap_predicate(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *ta, *a, *tb, *b;
+		bool overlap;
+	} cases[] = {
+		/* networks: inside, around, equal, beside; families apart */
+		{ "cidr", "198.51.100.0/24", "cidr", "198.51.100.10/32", true },
+		{ "cidr", "198.51.0.0/16", "cidr", "198.51.100.0/24", true },
+		{ "cidr", "198.51.100.0/24", "cidr", "198.51.100.0/24", true },
+		{ "cidr", "198.51.100.0/25", "cidr", "198.51.100.128/25", false },
+		{ "cidr", "198.51.100.0/24", "cidr", "198.51.101.0/24", false },
+		{ "cidr", "2001:db8::/32", "cidr", "2001:db8:fa::/48", true },
+		{ "cidr", "2001:db8:fa::/48", "cidr", "2001:db8:fb::/48", false },
+		{ "cidr", "10.0.0.0/8", "cidr", "a00::/8", false },
+		{ "cidr", "10.0.0.0/9", "cidr", "10.127.255.0/24", true },
+		{ "cidr", "10.0.0.0/9", "cidr", "10.128.0.0/24", false },
+		/* domains: at label boundaries only, both ways */
+		{ "domain", "fars.example", "domain", "fars.example", true },
+		{ "domain", "fars.example", "domain", "x.fars.example", true },
+		{ "domain", "a.b.fars.example", "domain", "fars.example", true },
+		{ "domain", "fars.example", "domain", "notfars.example", false },
+		{ "domain", "ars.example", "domain", "fars.example", false },
+		/* URLs: by prefix as the lookup matches, by host */
+		{ "url", "https://fars.example/", "url", "https://fars.example/portal", true },
+		{ "url", "https://x.example/a", "url", "https://x.example/a/b", true },
+		{ "url", "https://x.example/a", "url", "https://x.example/ab", false },
+		{ "url", "https://x.example/", "url", "http://x.example/", false },
+		{ "url", "https://fars.example/", "url", "https://fars.example.evil/", false },
+		{ "domain", "fars.example", "url", "https://www.fars.example/login", true },
+		{ "url", "https://notfars.example/", "domain", "fars.example", false },
+		{ "cidr", "198.51.100.0/24", "url", "http://198.51.100.20/", true },
+		{ "url", "http://198.51.101.20/", "cidr", "198.51.100.0/24", false },
+		{ "cidr", "2001:db8::/32", "url", "http://[2001:db8::1]:8080/", true },
+		/* ASNs: equal only; products and mixed kinds never */
+		{ "asn", "AS64510", "asn", "AS64510", true },
+		{ "asn", "AS64510", "asn", "AS64511", false },
+		{ "product", "mikrotik routeros 6.42", "product", "mikrotik routeros 6.42", false },
+		{ "domain", "fars.example", "cidr", "198.51.100.0/24", false },
+		{ "asn", "AS64510", "cidr", "198.51.100.0/24", false },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		bool got = constituency_assets_overlap(cases[i].ta, cases[i].a, cases[i].tb,
+						       cases[i].b);
+		bool rev = constituency_assets_overlap(cases[i].tb, cases[i].b, cases[i].ta,
+						       cases[i].a);
+		if (got != cases[i].overlap || rev != got)
+			fail_msg("%s %s / %s %s: expected %d, got %d (reversed %d)", cases[i].ta,
+				 cases[i].a, cases[i].tb, cases[i].b, cases[i].overlap, got, rev);
+	}
+}
+
+/* The rule over the owner index, for the local operator (p NULL) and a
+** provincial analyst: found through the index, in both directions. */
+static void overlap_rule(void **state)
+{
+	(void)state;
+	struct tdb *t = tdb_open();
+	struct perr e;
+	constituency_changed(); /* another test's database had an index too */
+	int64_t teh = mkorg(t, "Tehran Org", "Tehran", 0), fars = mkorg(t, "Fars Org", "Fars", 0);
+	add_asset(t, fars, "cidr", "198.51.100.0/24");
+	add_asset(t, fars, "domain", "fars.example");
+	add_asset(t, fars, "cidr", "2001:db8:fa::/48");
+	add_asset(t, teh, "cidr", "10.1.0.0/16");
+	constituency_changed();
+	static const char *const over[][2] = {
+		{ "cidr", "198.51.100.10/32" }, { "cidr", "198.0.0.0/8" },
+		{ "cidr", "2001:db8:fa:1::/64" }, { "cidr", "2001:db8::/32" },
+		{ "domain", "www.fars.example" }, { "domain", "a.b.fars.example" },
+		{ "url", "https://www.fars.example/a" }, { "url", "http://198.51.100.1/" },
+	};
+	struct principal prov;
+	memset(&prov, 0, sizeof(prov));
+	prov.role = ROLE_PROVINCIAL;
+	pstrlcpy(prov.province, "Tehran", sizeof(prov.province));
+	for (size_t i = 0; i < sizeof(over) / sizeof(over[0]); i++) {
+		perr_clear(&e);
+		if (constituency_asset_add(t->st, NULL, "t", teh, over[i][0], over[i][1], false,
+					   NULL, &e) != -1 ||
+		    e.kind != PERR_CONFLICT || strcmp(e.field, "confirm_overlap") != 0 ||
+		    !strstr(e.msg, "Fars Org"))
+			fail_msg("unconfirmed %s %s: %s", over[i][0], over[i][1], e.msg);
+		perr_clear(&e);
+		if (constituency_asset_add(t->st, &prov, "t", teh, over[i][0], over[i][1], true,
+					   NULL, &e) != -1 ||
+		    e.kind != PERR_FORBIDDEN || !strstr(e.msg, "province Fars") ||
+		    strstr(e.msg, "Fars Org"))
+			fail_msg("provincial %s %s: %s", over[i][0], over[i][1], e.msg);
+	}
+	/* assets around another organisation's URLs: found through the
+	** URLs' hosts (names and addresses) and their prefixes */
+	add_asset(t, fars, "url", "https://portal.gas.example/app");
+	add_asset(t, fars, "url", "http://192.0.2.9/x");
+	constituency_changed();
+	static const char *const around[][2] = {
+		{ "domain", "gas.example" }, { "domain", "portal.gas.example" },
+		{ "cidr", "192.0.2.0/24" }, { "cidr", "192.0.2.9/32" },
+		{ "url", "https://portal.gas.example/app/login" },
+		{ "url", "https://portal.gas.example/" }, { "url", "http://192.0.2.9/x?y=1" },
+	};
+	for (size_t i = 0; i < sizeof(around) / sizeof(around[0]); i++) {
+		perr_clear(&e);
+		if (constituency_asset_add(t->st, NULL, "t", teh, around[i][0], around[i][1], false,
+					   NULL, &e) != -1 ||
+		    strcmp(e.field, "confirm_overlap") != 0)
+			fail_msg("around %s %s: %s", around[i][0], around[i][1], e.msg);
+	}
+	static const char *const beside[][2] = {
+		{ "domain", "other.gas.example" }, { "domain", "xportal.gas.example" },
+		{ "cidr", "192.0.2.128/25" }, { "url", "https://portal.gas.example/apple" },
+		{ "url", "http://192.0.2.10/x" },
+	};
+	for (size_t i = 0; i < sizeof(beside) / sizeof(beside[0]); i++) {
+		perr_clear(&e);
+		if (constituency_asset_add(t->st, NULL, "t", teh, beside[i][0], beside[i][1], false,
+					   NULL, &e) != 0)
+			fail_msg("beside %s %s: %s", beside[i][0], beside[i][1], e.msg);
+		constituency_changed();
+	}
+	/* the same organisation may nest its own assets */
+	assert_int_equal(constituency_asset_add(t->st, &prov, "t", teh, "cidr", "10.1.2.0/24",
+						false, NULL, &e), 0);
+	/* a confirmed overlap is written */
+	constituency_changed();
+	assert_int_equal(constituency_asset_add(t->st, NULL, "t", teh, "cidr", "198.51.100.0/25",
+						true, NULL, &e), 0);
+	constituency_changed();
+	struct lookup_result r;
+	assert_int_equal(constituency_lookup(t->st, LOOKUP_IP, "198.51.100.1", &r, &e), 1);
+	assert_int_equal(r.org_id, teh);
+	tdb_close(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(cidr_forms),      cmocka_unit_test(domain_url_asn_product),
 		cmocka_unit_test(owner_lookup),    cmocka_unit_test(asset_conflicts),
 		cmocka_unit_test(org_rules),       cmocka_unit_test(scope_is_enforced),
-		cmocka_unit_test(contact_validation),
+		cmocka_unit_test(contact_validation), cmocka_unit_test(overlap_predicate),
+		cmocka_unit_test(overlap_rule),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

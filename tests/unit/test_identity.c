@@ -37,6 +37,22 @@ static void route_roles(void **state)
 	assert_int_equal(identity_allow_route(&a, ROLES_CERT, false, &e), 0);
 	assert_int_equal(identity_allow_route(&a, ROLES_CERT, true, &e), -1);
 	assert_non_null(strstr(e.msg, "read-only"));
+	/* national routes: admins and analysts, never through a narrowed token */
+	struct principal ad = who(ROLE_ADMIN, 0, NULL), pr = who(ROLE_PROVINCIAL, 0, "Fars");
+	assert_int_equal(identity_allow_route(&ad, ROLES_NATIONAL, true, &e), 0);
+	assert_int_equal(identity_allow_route(&pr, ROLES_NATIONAL, false, &e), -1);
+	assert_int_equal(e.kind, PERR_FORBIDDEN);
+	ad.scope_org = 3;
+	assert_int_equal(identity_allow_route(&ad, ROLES_NATIONAL, false, &e), -1);
+	assert_non_null(strstr(e.msg, "narrowed"));
+	assert_int_equal(identity_allow_route(&ad, ROLES_CERT, true, &e), 0);
+	ad.scope_org = 0;
+	pstrlcpy(ad.scope_province, "Fars", sizeof(ad.scope_province));
+	assert_int_equal(identity_allow_route(&ad, ROLES_NATIONAL, false, &e), -1);
+	assert_true(identity_is_analyst(&pr));
+	struct principal rs = who(ROLE_RESPONDER, 0, NULL);
+	assert_false(identity_is_analyst(&rs));
+	assert_true(identity_is_staff(&rs));
 }
 
 static void object_scope(void **state)
@@ -134,6 +150,69 @@ static void login_rate_limit(void **state)
 	tdb_close(t);
 }
 
+/* One failed log-in on an unknown login from addr; returns the error kind. */
+static enum perr_kind fail_from(struct tdb *t, const char *addr)
+{
+	struct store_user u;
+	struct perr e;
+	int64_t retry;
+	perr_clear(&e);
+	assert_int_equal(identity_login(t->st, &t->cfg, "nobody", "guess", addr, &u, &retry, &e),
+			 -1);
+	return e.kind;
+}
+
+/* Source networks: an IPv6 /64 (and IPv4 /24, IPv4-mapped IPv6 counting as
+** IPv4) is locked after five times the account allowance; flooding the
+** bounded table with more networks than it holds does not evict a locked
+** one; when every slot is hot, new networks share one overflow bucket. */
+static void login_network_table(void **state)
+{
+	(void)state;
+	struct tdb *t = tdb_open();
+	char addr[64];
+	identity_ratelimit_reset();
+	t->cfg.login_max_fail = 1; /* a network: 5 */
+	t->cfg.login_first_delay = 600;
+	t->cfg.login_max_delay = 3600;
+	for (int i = 0; i < 5; i++) {
+		snprintf(addr, sizeof(addr), "2001:db8:1:2::%x", i + 1);
+		assert_int_equal(fail_from(t, addr), PERR_AUTH);
+	}
+	assert_int_equal(fail_from(t, "2001:db8:1:2:ffff::9"), PERR_BUSY);
+	assert_int_equal(fail_from(t, "2001:db8:1:3::1"), PERR_AUTH);
+	for (int i = 0; i < 5; i++) {
+		snprintf(addr, sizeof(addr), "::ffff:198.51.100.%d", i + 1);
+		assert_int_equal(fail_from(t, addr), PERR_AUTH);
+	}
+	assert_int_equal(fail_from(t, "198.51.100.77"), PERR_BUSY);
+
+	/* 5000 other networks, one failure each: more than the table holds */
+	for (int i = 0; i < 5000; i++) {
+		snprintf(addr, sizeof(addr), "10.%d.%d.1", i / 256, i % 256);
+		assert_int_equal(fail_from(t, addr), PERR_AUTH);
+	}
+	assert_int_equal(fail_from(t, "2001:db8:1:2::1"), PERR_BUSY);
+	assert_int_equal(fail_from(t, "198.51.100.1"), PERR_BUSY);
+
+	/* every slot hot (4094 more, beside the two locked above): new
+	** networks share the overflow bucket */
+	for (int i = 0; i < 4094; i++) {
+		snprintf(addr, sizeof(addr), "10.%d.%d.1", 100 + i / 256, i % 256);
+		for (int k = 0; k < 5; k++)
+			assert_int_equal(fail_from(t, addr), PERR_AUTH);
+	}
+	for (int i = 0; i < 5; i++) {
+		snprintf(addr, sizeof(addr), "172.16.%d.1", i);
+		assert_int_equal(fail_from(t, addr), PERR_AUTH);
+	}
+	assert_int_equal(fail_from(t, "172.17.0.1"), PERR_BUSY);
+	assert_int_equal(fail_from(t, "2001:db8:1:2::1"), PERR_BUSY);
+	identity_ratelimit_reset();
+	assert_int_equal(fail_from(t, "172.17.0.1"), PERR_AUTH);
+	tdb_close(t);
+}
+
 static void sessions(void **state)
 {
 	(void)state;
@@ -183,8 +262,11 @@ static void tokens(void **state)
 	assert_int_equal(identity_user_add(t->st, &t->cfg, "t", &ps, &prov, &e), 0);
 	assert_int_equal(identity_user_add(t->st, &t->cfg, "t", &cs, &con, &e), 0);
 	struct token_spec wide = { "x", false, teh.id, NULL };
+	/* an organisation outside the owner's province is answered like a
+	** missing one (no existence oracle) */
 	assert_int_equal(identity_token_create(t->st, "t", &prov, &wide, secret, &tk, &e), -1);
-	assert_int_equal(e.kind, PERR_FORBIDDEN);
+	assert_int_equal(e.kind, PERR_INVALID);
+	assert_string_equal(e.field, "org");
 	struct token_spec other_prov = { "x", false, 0, "Tehran" };
 	assert_int_equal(identity_token_create(t->st, "t", &prov, &other_prov, secret, &tk, &e), -1);
 	struct token_spec narrow = { "ci", true, fars.id, NULL };
@@ -223,14 +305,16 @@ static void password_change(void **state)
 	assert_int_equal(identity_user_add(t->st, &t->cfg, "t", &s, &u, &e), 0);
 	assert_int_equal(identity_session_create(t->st, &t->cfg, &u, cookie, csrf, &e), 0);
 	assert_int_equal(identity_password_change(t->st, &t->cfg, "t", "erin", "wrong one",
-						  "a brand new passphrase", "a", &e), -1);
+						  "a brand new passphrase", "a", NULL, false, &e),
+			 -1);
 	assert_string_equal(e.field, "current");
 	assert_int_equal(identity_password_change(t->st, &t->cfg, "t", "erin",
-						  "correct horse battery", "short", "a", &e), -1);
+						  "correct horse battery", "short", "a", NULL, false,
+						  &e), -1);
 	assert_string_equal(e.field, "new");
 	assert_int_equal(identity_password_change(t->st, &t->cfg, "t", "erin",
 						  "correct horse battery",
-						  "a brand new passphrase", "a", &e), 0);
+						  "a brand new passphrase", "a", NULL, false, &e), 0);
 	/* old sessions end, the old password no longer works, the new one does */
 	assert_int_equal(identity_session_resolve(t->st, cookie, &p, &e), -1);
 	assert_int_equal(identity_login(t->st, &t->cfg, "erin", "correct horse battery", "b", &u,
@@ -248,6 +332,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(route_roles),  cmocka_unit_test(object_scope),
 		cmocka_unit_test(users_and_passwords), cmocka_unit_test(login_rate_limit),
+		cmocka_unit_test(login_network_table),
 		cmocka_unit_test(sessions),     cmocka_unit_test(tokens),
 		cmocka_unit_test(password_change),
 	};

@@ -1090,7 +1090,7 @@ static void constituent_reports_and_evidence(void **state)
 	struct incident_spec o = s;
 	o.org_id = f->org_b;
 	assert_int_equal(incident_create(f->t->st, &f->t->cfg, &f->cons_a, "c", &o, NULL, &e), -1);
-	assert_int_equal(e.kind, PERR_FORBIDDEN);
+	assert_int_equal(e.kind, PERR_INVALID); /* as for a missing organisation */
 	/* staff-made incidents are manual */
 	struct store_incident m;
 	assert_int_equal(incident_create(f->t->st, &f->t->cfg, &f->analyst, "a", &o, &m, &e), 0);

@@ -851,8 +851,19 @@ static int cmd_serve(struct cli *c, int argc, char **argv)
 	struct store *st;
 	if (cli_open(c, &st) != 0)
 		return 1;
+	/* One server per data directory: a second one would send every mail
+	** and webhook again and run the monitor and the watched directory
+	** twice. Held until the process ends (the kernel drops it then). */
+	struct store_dir_lock *lock = NULL;
+	struct perr lerr;
+	perr_clear(&lerr);
+	if (store_dir_lock(c->data_dir, "parapet serve", &lock, &lerr) != 0) {
+		store_close(st);
+		return cli_fail(&lerr);
+	}
 	if (demo && demo_load(st, &c->cfg, true, farm) != 0) {
 		store_close(st);
+		store_dir_unlock(lock);
 		return 1;
 	}
 	store_close(st);
@@ -870,16 +881,20 @@ static int cmd_serve(struct cli *c, int argc, char **argv)
 	struct notify_worker *nw = NULL;
 	struct incident_sla_job *sla = NULL;
 	struct perr err;
-	if (notify_start(&c->cfg, c->db_path, &nw, &err) != 0)
+	if (notify_start(&c->cfg, c->db_path, &nw, &err) != 0) {
+		store_dir_unlock(lock);
 		return cli_fail(&err);
+	}
 	if (incident_sla_start(&c->cfg, c->db_path, 30000, &sla, &err) != 0) {
 		notify_stop(nw);
+		store_dir_unlock(lock);
 		return cli_fail(&err);
 	}
 	struct monitor *mon = NULL;
 	if (c->cfg.watch_enabled && monitor_start(&c->cfg, c->db_path, &mon, &err) != 0) {
 		incident_sla_stop(sla);
 		notify_stop(nw);
+		store_dir_unlock(lock);
 		return cli_fail(&err);
 	}
 	struct feeds_worker *fw = NULL;
@@ -888,6 +903,7 @@ static int cmd_serve(struct cli *c, int argc, char **argv)
 		monitor_stop(mon);
 		incident_sla_stop(sla);
 		notify_stop(nw);
+		store_dir_unlock(lock);
 		return cli_fail(&err);
 	}
 	if (http_start(&c->cfg, c->db_path, &srv, &err) != 0) {
@@ -895,6 +911,7 @@ static int cmd_serve(struct cli *c, int argc, char **argv)
 		monitor_stop(mon);
 		incident_sla_stop(sla);
 		notify_stop(nw);
+		store_dir_unlock(lock);
 		return cli_fail(&err);
 	}
 	plog(PLOG_INFO, "serve: listening on %s port %d, database %s", c->cfg.listen,
@@ -929,6 +946,7 @@ static int cmd_serve(struct cli *c, int argc, char **argv)
 	notify_stop(nw);
 	constituency_index_shutdown();
 	plog(PLOG_INFO, "serve: stopped");
+	store_dir_unlock(lock);
 	return 0;
 }
 

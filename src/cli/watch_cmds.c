@@ -176,6 +176,19 @@ int cmd_watch_run(struct cli *c, int argc, char **argv)
 	struct store *st;
 	if (cli_open(c, &st) != 0)
 		return 1;
+	/* The monitor in the foreground must be alone on the data directory,
+	** like `serve` (whose monitor it would double). --once is one pass a
+	** script or an operator runs beside a server, as the benchmark and the
+	** tests do: it takes no lock. */
+	struct store_dir_lock *lock = NULL;
+	if (!once) {
+		struct perr lerr;
+		perr_clear(&lerr);
+		if (store_dir_lock(c->data_dir, "parapet watch run", &lock, &lerr) != 0) {
+			store_close(st);
+			return cli_fail(&lerr);
+		}
+	}
 	store_lean(st);
 	char blob_dir[1200];
 	core_blob_dir(c->db_path, blob_dir, sizeof(blob_dir));
@@ -211,6 +224,7 @@ int cmd_watch_run(struct cli *c, int argc, char **argv)
 		cli_print_json(j);
 	}
 	store_close(st);
+	store_dir_unlock(lock);
 	return rc;
 }
 

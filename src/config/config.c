@@ -85,9 +85,13 @@ static const struct key keys[] = {
 	{ "smtp", "host", K_STR, F(smtp_host), "", 0, 0,
 	  "SMTP server for notifications; empty keeps mail pending in the outbox" },
 	{ "smtp", "port", K_INT, F(smtp_port), "25", 1, 65535, "SMTP port" },
-	{ "smtp", "starttls", K_STR, F(smtp_starttls), "try", 0, 0,
-	  "none, try or require STARTTLS" },
+	{ "smtp", "starttls", K_STR, F(smtp_starttls), "auto", 0, 0,
+	  "none, try or require STARTTLS; auto = require when smtp.username is set, else try" },
 	{ "smtp", "username", K_STR, F(smtp_user), "", 0, 0, "SMTP AUTH user; empty = no AUTH" },
+	{ "smtp", "allow_plain_auth", K_BOOL, F(smtp_allow_plain_auth), "false", 0, 0,
+	  "true lets AUTH (the password) go without TLS to a server offering no STARTTLS "
+	  "(logged as a warning at start); false = mail with smtp.username set is sent "
+	  "only over TLS" },
 	{ "smtp", "password", K_STR, F(smtp_password), "", 0, 0,
 	  "SMTP AUTH password (prefer PARAPET_SMTP_PASSWORD in the environment)" },
 	{ "smtp", "from", K_STR, F(smtp_from), "parapet@localhost", 0, 0,
@@ -270,9 +274,9 @@ static int check_whole(const struct config *cfg, struct perr *err)
 		return perr_set(err, PERR_INVALID, "level",
 				"log.level must be debug, info, warn or error");
 	if (strcmp(cfg->smtp_starttls, "none") != 0 && strcmp(cfg->smtp_starttls, "try") != 0 &&
-	    strcmp(cfg->smtp_starttls, "require") != 0)
+	    strcmp(cfg->smtp_starttls, "require") != 0 && strcmp(cfg->smtp_starttls, "auto") != 0)
 		return perr_set(err, PERR_INVALID, "starttls",
-				"smtp.starttls must be none, try or require");
+				"smtp.starttls must be auto, none, try or require");
 	if (!strchr(cfg->listen, ':'))
 		return perr_set(err, PERR_INVALID, "listen",
 				"http.listen must be host:port");

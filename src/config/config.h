@@ -44,8 +44,9 @@ struct config {
 
 	char smtp_host[256];     /* smtp.host: "" = no mail is sent (kept pending) */
 	int64_t smtp_port;       /* smtp.port */
-	char smtp_starttls[16];  /* smtp.starttls: none, try, require */
+	char smtp_starttls[16];  /* smtp.starttls: auto, none, try, require */
 	char smtp_user[128];     /* smtp.username */
+	bool smtp_allow_plain_auth; /* smtp.allow_plain_auth: AUTH without TLS allowed */
 	char smtp_password[256]; /* smtp.password (never logged) */
 	char smtp_from[256];     /* smtp.from */
 	int64_t smtp_timeout;    /* smtp.timeout: seconds */

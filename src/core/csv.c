@@ -24,6 +24,7 @@
 ** stores nothing and reports nothing until the record ends.
 */
 #include "csv.h"
+#include "core.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -603,4 +604,28 @@ int csv_finish(struct csv_parser *p)
 	}
 out:
 	return rc;
+}
+
+/* ------------------------------------------------------------- writing */
+
+int csv_write_field(struct pbuf *b, const char *s)
+{
+	/* OWASP's CSV injection list: a spreadsheet starts a formula at any of
+	** these, a TAB and a CR included (both are skipped as white space
+	** before the formula sign by some spreadsheets) */
+	static const char formula_start[] = "=+-@\t\r";
+	bool q = strpbrk(s, ",\"\r\n") != NULL;
+	int e = 0;
+	if (q)
+		e |= pbuf_add(b, "\"", 1);
+	if (s[0] && strchr(formula_start, s[0]))
+		e |= pbuf_add(b, "'", 1);
+	for (const char *p = s; *p; p++) {
+		if (*p == '"')
+			e |= pbuf_add(b, "\"", 1);
+		e |= pbuf_add(b, p, 1);
+	}
+	if (q)
+		e |= pbuf_add(b, "\"", 1);
+	return e ? -1 : 0;
 }

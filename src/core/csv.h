@@ -134,4 +134,16 @@ size_t csv_memory(const struct csv_parser *p);
 /* Upper bound of csv_memory() for a parser created with lim (NULL allowed). */
 size_t csv_memory_bound(const struct csv_limits *lim);
 
+/* ------------------------------------------------------------- writing */
+
+struct pbuf;
+
+/* Append s to b as one CSV field for a file people open in a spreadsheet:
+** quoted (with "" for a quote) when it holds a comma, a quote, CR or LF,
+** and prefixed with ' when it starts with a character a spreadsheet takes
+** as the start of a formula -- OWASP's list: = + - @ TAB CR -- so a
+** report's text is never run as one (CSV injection). Every CSV Parapet
+** writes goes through this one function. Returns 0, or -1 when b is full. */
+int csv_write_field(struct pbuf *b, const char *s);
+
 #endif /* PARAPET_CSV_H */

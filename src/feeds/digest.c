@@ -167,26 +167,6 @@ struct digest {
 	char last_ip[64];
 };
 
-static int csv_field(struct pbuf *b, const char *s)
-{
-	/* quote when needed; a leading = + - @ is prefixed with ' so a
-	** spreadsheet does not run a report's text as a formula */
-	bool q = strpbrk(s, ",\"\r\n") != NULL;
-	int e = 0;
-	if (q)
-		e |= pbuf_add(b, "\"", 1);
-	if (strchr("=+-@", s[0]) && s[0])
-		e |= pbuf_add(b, "'", 1);
-	for (const char *p = s; *p; p++) {
-		if (*p == '"')
-			e |= pbuf_add(b, "\"", 1);
-		e |= pbuf_add(b, p, 1);
-	}
-	if (q)
-		e |= pbuf_add(b, "\"", 1);
-	return e;
-}
-
 static int digest_event(void *ud, const struct store_feed_event *ev)
 {
 	struct digest *d = ud;
@@ -194,13 +174,13 @@ static int digest_event(void *ud, const struct store_feed_event *ev)
 	core_iso8601(ev->first_ms, first, sizeof(first));
 	core_iso8601(ev->last_ms, last, sizeof(last));
 	int e = 0;
-	e |= csv_field(&d->csv, ev->ip);
+	e |= csv_write_field(&d->csv, ev->ip);
 	e |= pbuf_addf(&d->csv, ",%lld,%lld,", (long long)ev->port, (long long)ev->asn);
-	e |= csv_field(&d->csv, ev->fqdn);
+	e |= csv_write_field(&d->csv, ev->fqdn);
 	e |= pbuf_add(&d->csv, ",", 1);
-	e |= csv_field(&d->csv, ev->identifier);
+	e |= csv_write_field(&d->csv, ev->identifier);
 	e |= pbuf_add(&d->csv, ",", 1);
-	e |= csv_field(&d->csv, ev->product);
+	e |= csv_write_field(&d->csv, ev->product);
 	e |= pbuf_addf(&d->csv, ",%s,%s,%lld\n", first, last, (long long)ev->seen);
 	if (e)
 		return -1;

@@ -9,7 +9,11 @@
 ** a row is marked sent only after the SMTP server or the webhook endpoint
 ** accepted it, so a crash at any moment loses nothing that committed, and may
 ** at worst deliver a duplicate, recognisable by its Message-ID or
-** X-Parapet-Delivery. Failed attempts are retried with exponential backoff
+** X-Parapet-Delivery. Before delivering a row the worker claims it with a
+** lease (migration 0010, store_outbox_claim), so two senders on one database
+** never both send it; a crashed sender's claims run out and its rows are
+** sent by the next (`serve` also locks its data directory, so two servers
+** on one directory do not even start). Failed attempts are retried with exponential backoff
 ** (notify.retry_base doubled per attempt, at most 6 hours) until
 ** notify.max_attempts, after which the row is marked failed; the last error is
 ** kept in the row (never with the SMTP password in it).
@@ -149,6 +153,15 @@ void notify_metrics(struct pbuf *b);
 typedef int (*notify_send_fn)(void *ud, const struct store_outbox *o, char *errbuf,
 			      size_t errsz);
 
+/* The STARTTLS mode mail is sent with: "none", "try" or "require". The rule
+** that keeps the SMTP password off the wire without TLS lives here: with
+** smtp.username set and smtp.allow_plain_auth false it is "require" whatever
+** smtp.starttls says, so AUTH is only ever sent after STARTTLS succeeded
+** (a server, or an attacker in the path, offering no STARTTLS gets no AUTH,
+** and the mail stays in the outbox with the reason). smtp.starttls = auto
+** (the default) is "require" with a username, else "try". */
+const char *notify_smtp_starttls(const struct config *cfg);
+
 /* The real sender (libcurl SMTP and HTTP) for cfg; ud is the config. */
 int notify_send_curl(void *ud, const struct store_outbox *o, char *errbuf, size_t errsz);
 
@@ -161,10 +174,14 @@ struct notify_pass {
 	int retried;  /* failed attempts that will be retried */
 	int failed;   /* rows that reached max_attempts and are now failed */
 	int deferred; /* mail rows left pending because smtp.host is "" */
+	int skipped;  /* due rows another sender claimed first (not ours to send) */
 };
 
 /* One pass of the worker at time now_ms, without threads or sleeping: read
-** up to limit due rows, deliver each with send, and record the outcome
+** up to limit due rows, claim each (store_outbox_claim, a lease of
+** smtp.timeout + 10 s) and skip it when another sender holds it, so that two
+** senders on one database never both send one row, deliver each claimed row
+** with send, and record the outcome
 ** (mark_sent, or mark_retry with the backoff, or failed at max_attempts).
 ** Mail rows are deferred (next try in one minute, attempts unchanged) while
 ** cfg->smtp_host is "". *stop (may be NULL) is checked between rows. The

@@ -18,15 +18,18 @@
 #include <curl/curl.h>
 #include <errno.h>
 #include <pthread.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define BATCH 32
 #define BACKOFF_CAP_MS (6LL * 3600 * 1000)
 #define DEFER_MS 60000 /* next look at a mail row while smtp.host is "" */
 #define LINE_MAX_BYTES 998
+#define LEASE_MARGIN_MS 10000 /* a claim's lease beyond smtp.timeout */
 
 /* -------------------------------------------------------------- metrics */
 
@@ -158,6 +161,16 @@ static void envelope_from(const char *from, char *out, size_t n)
 		snprintf(out, n, "<%s>", from);
 }
 
+const char *notify_smtp_starttls(const struct config *cfg)
+{
+	bool auth = cfg->smtp_user[0] != '\0';
+	if (auth && !cfg->smtp_allow_plain_auth)
+		return "require";
+	if (strcmp(cfg->smtp_starttls, "auto") == 0)
+		return "try"; /* no AUTH, or AUTH in the clear explicitly allowed */
+	return cfg->smtp_starttls;
+}
+
 static int send_mail(const struct config *cfg, const struct store_outbox *o, char *errbuf,
 		     size_t errsz)
 {
@@ -184,9 +197,10 @@ static int send_mail(const struct config *cfg, const struct store_outbox *o, cha
 		goto out;
 	}
 	struct reader r = { msg.ptr, msg.len };
-	long ssl = strcmp(cfg->smtp_starttls, "require") == 0 ? (long)CURLUSESSL_ALL
-		   : strcmp(cfg->smtp_starttls, "try") == 0   ? (long)CURLUSESSL_TRY
-							      : (long)CURLUSESSL_NONE;
+	const char *tls = notify_smtp_starttls(cfg);
+	long ssl = strcmp(tls, "require") == 0 ? (long)CURLUSESSL_ALL
+		   : strcmp(tls, "try") == 0   ? (long)CURLUSESSL_TRY
+					       : (long)CURLUSESSL_NONE;
 	curl_easy_setopt(h, CURLOPT_URL, url);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
 	curl_easy_setopt(h, CURLOPT_MAIL_FROM, from);
@@ -203,6 +217,16 @@ static int send_mail(const struct config *cfg, const struct store_outbox *o, cha
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, cerr);
 	CURLcode cc = curl_easy_perform(h);
+	if (cc == CURLE_USE_SSL_FAILED && cfg->smtp_user[0]) {
+		/* libcurl stops after EHLO, before AUTH, when STARTTLS is required
+		** and not offered: say why the mail is held, for the outbox */
+		snprintf(errbuf, errsz,
+			 "smtp %s:%lld: no STARTTLS offered: AUTH refused without TLS, the "
+			 "password was not sent (smtp.username is set; set "
+			 "smtp.allow_plain_auth = true to send it in the clear)",
+			 cfg->smtp_host, (long long)cfg->smtp_port);
+		goto out;
+	}
 	if (cc != CURLE_OK) {
 		long code = 0;
 		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
@@ -361,7 +385,7 @@ int notify_process(struct store *st, const struct config *cfg, int64_t now_ms, i
 		   struct notify_pass *pass, struct perr *err)
 {
 	int rc = -1;
-	struct notify_pass local = { 0, 0, 0, 0 };
+	struct notify_pass local = { 0, 0, 0, 0, 0 };
 	struct batch *b = calloc(1, sizeof(*b));
 	if (!b)
 		return perr_set(err, PERR_INTERNAL, NULL, "out of memory");
@@ -375,12 +399,41 @@ int notify_process(struct store *st, const struct config *cfg, int64_t now_ms, i
 		goto out;
 	}
 	bool mail_off = cfg->smtp_host[0] == '\0';
+	/* This pass's name in the claims: unique even between two passes of
+	** one process (a test's two connections), so a claim is never mistaken
+	** for one's own. */
+	char who[64];
+	uint8_t rnd[8];
+	char rhex[sizeof(rnd) * 2 + 1];
+	randombytes_buf(rnd, sizeof(rnd));
+	core_hex(rnd, sizeof(rnd), rhex);
+	snprintf(who, sizeof(who), "pid %ld %s", (long)getpid(), rhex);
+	/* A delivery takes at most smtp.timeout (libcurl's whole-transfer
+	** limit, for mail and webhooks); the lease outlasts it with a margin,
+	** so no other sender takes an entry over while it is still being sent,
+	** and a crashed sender's entries wait at most this long. */
+	int64_t lease_ms = cfg->smtp_timeout * 1000 + LEASE_MARGIN_MS;
+	/* Rows are sent one after another, a pass may take many timeouts: each
+	** claim runs on the pass's clock moved on by the time spent since it
+	** started, so a late row's lease is not already over when taken. */
+	int64_t started = core_now_ms();
 	for (int i = 0; i < b->n; i++) {
 		if (stop && atomic_load(stop))
 			break;
 		const struct store_outbox *o = &b->r[i].o;
+		/* the list was read without claiming: another sender may have
+		** taken (or sent) this entry since; only a claim says it is ours */
+		bool mine = false;
+		int64_t spent = core_now_ms() - started;
+		int64_t t = now_ms + (spent > 0 ? spent : 0);
+		if (store_outbox_claim(st, o->id, who, t, t + lease_ms, &mine, err) != 0)
+			goto out;
+		if (!mine) {
+			local.skipped++;
+			continue;
+		}
 		if (mail_off && strcmp(o->kind, "mail") == 0) {
-			if (store_outbox_mark_retry(st, o->id, o->attempts, now_ms + DEFER_MS,
+			if (store_outbox_mark_retry(st, o->id, who, o->attempts, now_ms + DEFER_MS,
 						    "not sent: smtp.host is not set", false,
 						    err) != 0)
 				goto out;
@@ -405,7 +458,7 @@ int notify_process(struct store *st, const struct config *cfg, int64_t now_ms, i
 		plog(give_up ? PLOG_ERROR : PLOG_WARN,
 		     "notify: %s %lld to %s: attempt %lld: %s%s", o->kind, (long long)o->id,
 		     o->recipient, (long long)failures, why, give_up ? " (giving up)" : "");
-		if (store_outbox_mark_retry(st, o->id, failures, next, why, give_up, err) != 0)
+		if (store_outbox_mark_retry(st, o->id, who, failures, next, why, give_up, err) != 0)
 			goto out;
 		if (give_up)
 			local.failed++;
@@ -541,6 +594,16 @@ int notify_start(const struct config *cfg, const char *db_path, struct notify_wo
 	if (!cfg->smtp_host[0])
 		plog(PLOG_WARN, "notify: smtp.host is empty: mail stays in the outbox until it "
 				"is set (webhooks are delivered)");
+	if (cfg->smtp_user[0] && cfg->smtp_allow_plain_auth)
+		plog(PLOG_WARN, "notify: smtp.allow_plain_auth = true: the SMTP password is sent "
+				"without TLS to a server that offers no STARTTLS, or to anyone in "
+				"the path who strips it");
+	else if (cfg->smtp_user[0] && strcmp(cfg->smtp_starttls, "auto") != 0 &&
+		 strcmp(cfg->smtp_starttls, "require") != 0)
+		plog(PLOG_WARN, "notify: smtp.starttls = %s is raised to require because "
+				"smtp.username is set (smtp.allow_plain_auth = true would allow "
+				"AUTH without TLS)",
+		     cfg->smtp_starttls);
 	if (pthread_create(&w->th, NULL, worker_main, w) != 0) {
 		perr_set(err, PERR_INTERNAL, NULL, "notify: cannot start thread");
 		goto out;

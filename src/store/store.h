@@ -25,13 +25,36 @@
 struct store;
 
 /* Open (creating if needed) the database at path, one connection. The
-** connection belongs to the calling thread. Returns 0 or -1 with err. */
+** connection belongs to the calling thread. Returns 0 or -1 with err; a
+** read-only directory or database file is named as such (PERR_INVALID,
+** field "data"), not as SQLite's "unable to open database file". */
 int store_open(const char *path, struct store **out, struct perr *err);
 /* For a connection that mostly writes (the website monitor): no memory map
 ** and an 8 MB page cache, so its process does not hold the database in its
 ** own memory. */
 void store_lean(struct store *st);
 void store_close(struct store *st);
+
+/* The data directory (store_dir.c). */
+
+/* 0 when dir is writable by this process (or does not exist yet); else -1
+** with PERR_INVALID naming dir and saying read-only (a read-only file
+** system, or no write permission for this user). */
+int store_dir_writable(const char *dir, struct perr *err);
+
+struct store_dir_lock;
+/* Take the data directory's exclusive lock: flock(LOCK_EX | LOCK_NB) on
+** DIR/parapet.lock, then write this process's pid in it. For the commands
+** that must be alone on a directory (`serve`, the foreground monitor): the
+** mail and webhook sender, the monitor and the watched-directory importer
+** would otherwise run twice. what names the caller in the message ("parapet
+** serve"). Fails with PERR_CONFLICT, the message naming the holder's pid,
+** when another process holds it; with PERR_INVALID when the directory is
+** read-only. The kernel releases the lock when the process ends, however it
+** ends. *out is freed by store_dir_unlock (NULL is a no-op). */
+int store_dir_lock(const char *dir, const char *what, struct store_dir_lock **out,
+		   struct perr *err);
+void store_dir_unlock(struct store_dir_lock *l);
 
 /* Apply every migration this binary knows and the database lacks, each in its
 ** own transaction. Refuses a database made by a newer binary. *applied gets
@@ -453,10 +476,20 @@ int store_outbox_insert(struct store *st, struct store_outbox *o, struct perr *e
 /* Pending notifications due at now_ms, oldest first, at most limit. */
 int store_outbox_due(struct store *st, int64_t now_ms, int64_t limit, store_outbox_fn fn,
 		     void *ud, struct perr *err);
+/* Claim pending entry id for sender who (1-63 bytes) until until_ms, in one
+** statement, when it is due at now_ms and no other sender holds it (no
+** claim, or one whose lease ended by now_ms: a crashed sender's entries are
+** taken over). *got is true when this call took it: only then may who send
+** it. Call outside a transaction; the claim commits at once. */
+int store_outbox_claim(struct store *st, int64_t id, const char *who, int64_t now_ms,
+		       int64_t until_ms, bool *got, struct perr *err);
+/* Mark sent (and release the claim). */
 int store_outbox_mark_sent(struct store *st, int64_t id, int64_t now_ms, struct perr *err);
-/* Record a failed attempt: attempts, next try at next_ms, or status failed. */
-int store_outbox_mark_retry(struct store *st, int64_t id, int64_t attempts, int64_t next_ms,
-			    const char *error, bool failed, struct perr *err);
+/* Record a failed attempt: attempts, next try at next_ms, or status failed;
+** releases the claim. Changes nothing (and is not an error) when who no
+** longer holds the entry. */
+int store_outbox_mark_retry(struct store *st, int64_t id, const char *who, int64_t attempts,
+			    int64_t next_ms, const char *error, bool failed, struct perr *err);
 /* status NULL = all; newest first; incident 0 = all. */
 int store_outbox_list(struct store *st, const char *status, int64_t incident_id,
 		      int64_t limit, store_outbox_fn fn, void *ud, struct perr *err);

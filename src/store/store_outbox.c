@@ -79,10 +79,12 @@ int store_outbox_insert(struct store *st, struct store_outbox *o, struct perr *e
 int store_outbox_due(struct store *st, int64_t now_ms, int64_t limit, store_outbox_fn fn,
 		     void *ud, struct perr *err)
 {
-	/* Walks the outbox_due(status, next_ms) index. */
+	/* Walks the outbox_due(status, next_ms) index; entries another sender
+	** holds under a live lease are left to it. Reading is not claiming:
+	** store_outbox_claim decides, entry by entry. */
 	sqlite3_stmt *s = sq_prep(st,
-		"SELECT " OUTBOX_COLS " FROM outbox WHERE status = 'pending' AND next_ms <= ? "
-		"ORDER BY next_ms, id LIMIT ?", err);
+		"SELECT " OUTBOX_COLS " FROM outbox WHERE status = 'pending' AND next_ms <= ?1 "
+		"AND claimed_until <= ?1 ORDER BY next_ms, id LIMIT ?2", err);
 	if (!s)
 		return -1;
 	sqlite3_bind_int64(s, 1, now_ms);
@@ -91,11 +93,46 @@ int store_outbox_due(struct store *st, int64_t now_ms, int64_t limit, store_outb
 	return sq_each_row(st, s, outbox_row, &c, err, "outbox");
 }
 
+int store_outbox_claim(struct store *st, int64_t id, const char *who, int64_t now_ms,
+		       int64_t until_ms, bool *got, struct perr *err)
+{
+	/* One statement, so the check and the claim cannot be split by another
+	** sender: SQLite runs it under the database's write lock, and of two
+	** senders racing for one entry the second finds claimed_until in the
+	** future and changes nothing.
+	** PostgreSQL: the same UPDATE is safe there too under READ COMMITTED
+	** (the second updater waits on the row lock and re-checks the WHERE
+	** on the committed row), but a PostgreSQL backend should claim a batch
+	** at once and skip rows others are claiming instead of waiting on them:
+	**   UPDATE outbox SET claimed_by = $1, claimed_until = $2
+	**   WHERE id IN (SELECT id FROM outbox WHERE status = 'pending'
+	**                AND next_ms <= $3 AND claimed_until <= $3
+	**                ORDER BY next_ms, id LIMIT $4 FOR UPDATE SKIP LOCKED)
+	**   RETURNING ...
+	** with the lease then covering the whole batch's sending time. */
+	*got = false;
+	sqlite3_stmt *s = sq_prep(st,
+		"UPDATE outbox SET claimed_by = ?1, claimed_until = ?2 WHERE id = ?3 "
+		"AND status = 'pending' AND next_ms <= ?4 AND claimed_until <= ?4", err);
+	if (!s)
+		return -1;
+	sq_bind_text(s, 1, who);
+	sqlite3_bind_int64(s, 2, until_ms);
+	sqlite3_bind_int64(s, 3, id);
+	sqlite3_bind_int64(s, 4, now_ms);
+	if (sq_exec_step(st, s, err, "outbox entry") != 0)
+		return -1;
+	*got = sqlite3_changes(st->db) == 1;
+	return 0;
+}
+
 int store_outbox_mark_sent(struct store *st, int64_t id, int64_t now_ms, struct perr *err)
 {
+	/* Sent is final whoever holds the claim: a sender whose lease ran out
+	** while its peer was slow still delivered the entry. */
 	sqlite3_stmt *s = sq_prep(st,
 		"UPDATE outbox SET status = 'sent', sent_ms = ?, attempts = attempts + 1, "
-		"last_error = '' WHERE id = ?", err);
+		"last_error = '', claimed_by = '', claimed_until = 0 WHERE id = ?", err);
 	if (!s)
 		return -1;
 	sqlite3_bind_int64(s, 1, now_ms);
@@ -103,12 +140,17 @@ int store_outbox_mark_sent(struct store *st, int64_t id, int64_t now_ms, struct 
 	return sq_exec_one(st, s, err, "outbox entry");
 }
 
-int store_outbox_mark_retry(struct store *st, int64_t id, int64_t attempts, int64_t next_ms,
-			    const char *error, bool failed, struct perr *err)
+int store_outbox_mark_retry(struct store *st, int64_t id, const char *who, int64_t attempts,
+			    int64_t next_ms, const char *error, bool failed, struct perr *err)
 {
+	/* Only while who still holds the entry: once its lease ran out another
+	** sender may have taken it over, or sent it, and a late failure must
+	** not turn a sent entry back into a pending one. */
 	sqlite3_stmt *s = sq_prep(st,
 		"UPDATE outbox SET attempts = ?, next_ms = ?, last_error = ?, "
-		"status = CASE WHEN ? THEN 'failed' ELSE 'pending' END WHERE id = ?", err);
+		"status = CASE WHEN ? THEN 'failed' ELSE 'pending' END, "
+		"claimed_by = '', claimed_until = 0 "
+		"WHERE id = ? AND status = 'pending' AND claimed_by = ?", err);
 	if (!s)
 		return -1;
 	sqlite3_bind_int64(s, 1, attempts);
@@ -116,7 +158,8 @@ int store_outbox_mark_retry(struct store *st, int64_t id, int64_t attempts, int6
 	sq_bind_text(s, 3, error);
 	sqlite3_bind_int(s, 4, failed ? 1 : 0);
 	sqlite3_bind_int64(s, 5, id);
-	return sq_exec_one(st, s, err, "outbox entry");
+	sq_bind_text(s, 6, who);
+	return sq_exec_step(st, s, err, "outbox entry");
 }
 
 int store_outbox_list(struct store *st, const char *status, int64_t incident_id,

@@ -15,12 +15,14 @@
 #include "store/store.h"
 #include "store/store_internal.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct embed_file {
 	const char *name;
@@ -211,6 +213,21 @@ int store_open(const char *path, struct store **out, struct perr *err)
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	pthread_once(&once, sqlite_setup);
 	int rc = -1;
+	/* SQLite writes its journal beside the database (WAL, -shm): a
+	** read-only directory fails there with "unable to open database file",
+	** which names neither the cause nor the path. Say it first. */
+	char dir[1100];
+	const char *slash = strrchr(path, '/');
+	if (slash && (size_t)(slash - path) < sizeof(dir)) {
+		memcpy(dir, path, (size_t)(slash - path));
+		dir[slash - path] = '\0';
+		if (!dir[0])
+			pstrlcpy(dir, "/", sizeof(dir));
+	} else {
+		pstrlcpy(dir, ".", sizeof(dir));
+	}
+	if (store_dir_writable(dir, err) != 0)
+		return -1;
 	struct store *st = calloc(1, sizeof(*st));
 	if (!st)
 		return perr_set(err, PERR_INTERNAL, NULL, "out of memory");
@@ -220,6 +237,13 @@ int store_open(const char *path, struct store **out, struct perr *err)
 			    NULL) != SQLITE_OK) {
 		perr_set(err, PERR_INTERNAL, NULL, "cannot open database %s: %s",
 			 path, st->db ? sqlite3_errmsg(st->db) : "out of memory");
+		goto out;
+	}
+	if (sqlite3_db_readonly(st->db, "main") == 1) {
+		/* the directory is writable but the file is not (chattr +i, a
+		** read-only bind mount of the file, or its mode) */
+		perr_set(err, PERR_INVALID, "data", "database file %s is read-only: %s", path,
+			 access(path, W_OK) != 0 ? strerror(errno) : "SQLite opened it read-only");
 		goto out;
 	}
 	sqlite3_busy_timeout(st->db, 10000);

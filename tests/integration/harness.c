@@ -105,6 +105,17 @@ char *h_tmpdir(const char *tag)
 	return t;
 }
 
+char *h_data_twin(const char *data_dir)
+{
+	char *twin = h_tmpdir("twin");
+	char *db = h_fmt("%s/parapet.db", data_dir), *link = h_fmt("%s/parapet.db", twin);
+	if (symlink(db, link) != 0)
+		fail_msg("symlink %s: %s", link, strerror(errno));
+	free(db);
+	free(link);
+	return twin;
+}
+
 static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
 {
 	(void)sb;
@@ -834,6 +845,12 @@ static const char *sink_script(void)
 ** seconds per message. Fails the test unless it reports its port. */
 void h_sink_start(struct h_sink *k, const char *maildir, int port, const char *delay)
 {
+	h_sink_start_ex(k, maildir, port, delay, NULL);
+}
+
+void h_sink_start_ex(struct h_sink *k, const char *maildir, int port, const char *delay,
+		     const char *const *extra)
+{
 	int out[2];
 	if (pipe2(out, O_CLOEXEC) != 0)
 		fail_msg("pipe: %s", strerror(errno));
@@ -851,8 +868,13 @@ void h_sink_start(struct h_sink *k, const char *maildir, int port, const char *d
 		if (getppid() != parent)
 			_exit(1);
 		dup2(out[1], 1);
-		execlp(py, py, sink_script(), maildir, "--port", portbuf, "--delay",
-		       delay ? delay : "0", (char *)NULL);
+		const char *argv[16] = { py, sink_script(), maildir, "--port", portbuf, "--delay",
+					 delay ? delay : "0" };
+		int n = 7;
+		for (const char *const *x = extra; x && *x && n < 15; x++)
+			argv[n++] = *x;
+		argv[n] = NULL;
+		execvp(py, (char *const *)argv);
 		fprintf(stderr, "exec %s: %s\n", py, strerror(errno));
 		_exit(127);
 	}

@@ -37,6 +37,12 @@ const char *h_bin(void);
 char *h_tmpdir(const char *tag);
 /* rm -rf dir (unless PARAPET_KEEP_TMP is set) and free it. */
 void h_rmdir(char *dir);
+/* A second data directory (malloc'd; h_rmdir it) whose parapet.db is a
+** symbolic link to data_dir's: a second `parapet serve` on the same
+** database, as two nodes of one deployment are. `serve` locks its data
+** directory, so two servers cannot share one directory. */
+char *h_data_twin(const char *data_dir);
+
 /* Write text to dir/name; returns the malloc'd path. */
 char *h_write_file(const char *dir, const char *name, const char *text);
 
@@ -180,6 +186,9 @@ struct h_sink {
 /* Start one on port (0 = any) with delay seconds per message (NULL = 0);
 ** fails the test unless it reports its port. */
 void h_sink_start(struct h_sink *k, const char *maildir, int port, const char *delay);
+/* The same with more smtp_sink.py options (NULL-terminated, e.g. "--auth"). */
+void h_sink_start_ex(struct h_sink *k, const char *maildir, int port, const char *delay,
+		     const char *const *extra);
 void h_sink_stop(struct h_sink *k);
 /* Kill every sink still running (for atexit). */
 void h_sink_kill_all(void);

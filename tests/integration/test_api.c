@@ -20,6 +20,10 @@
 ** rate limiter, shutdown) start their own. */
 struct fx {
 	char *dir;
+	/* The tests' own servers run beside the shared one, and `serve` locks
+	** its data directory: theirs is a second directory whose parapet.db is
+	** a symbolic link to the shared database. */
+	char *dir2;
 	struct h_server srv;
 	char *admin_tok;
 	struct h_cred admin;
@@ -47,6 +51,7 @@ static int group_setup(void **state)
 	h_user_add(G.dir, "changer", "responder", 0, NULL, "changer-password-1");
 	G.admin_tok = h_token_add(G.dir, "admin", "--name", "tests", NULL);
 	G.admin.token = G.admin_tok;
+	G.dir2 = h_data_twin(G.dir);
 	h_server_start(&G.srv, G.dir, NULL);
 	return 0;
 }
@@ -57,6 +62,7 @@ static int group_teardown(void **state)
 	int rc = h_server_stop(&G.srv);
 	free(G.admin_tok);
 	h_rmdir(G.dir);
+	h_rmdir(G.dir2);
 	if (rc != 0) {
 		fprintf(stderr, "server exited with status %d after SIGTERM\n", rc);
 		return -1;
@@ -155,7 +161,7 @@ static void test_login_cookie_and_lockout(void **state)
 	(void)state;
 	/* Its own server: the rate limiter lives in the process, and failed
 	** log-ins here must not throttle the other tests. */
-	h_server_start(&L, G.dir, NULL);
+	h_server_start(&L, G.dir2, NULL);
 	struct h_resp r;
 
 	h_http(&L, &r, "POST", "/api/v1/session", NULL,
@@ -1151,7 +1157,7 @@ static void test_request_id_health_metrics(void **state)
 static void test_graceful_shutdown(void **state)
 {
 	(void)state;
-	h_server_start(&L, G.dir, NULL);
+	h_server_start(&L, G.dir2, NULL);
 	struct h_resp r;
 	h_http(&L, &r, "GET", "/healthz", NULL, NULL);
 	H_STATUS(&r, 200);
@@ -1169,7 +1175,7 @@ static void test_graceful_shutdown(void **state)
 	curl_easy_cleanup(h);
 	assert_int_equal(rc, CURLE_COULDNT_CONNECT);
 	/* SIGINT is as graceful as SIGTERM. */
-	h_server_start(&L, G.dir, NULL);
+	h_server_start(&L, G.dir2, NULL);
 	assert_int_equal(h_server_stop_sig(&L, SIGINT), 0);
 }
 

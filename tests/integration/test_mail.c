@@ -305,8 +305,10 @@ static void test_kill9_loses_nothing(void **state)
 	json_t *all = outbox("pending");
 	assert_int_equal(json_array_size(all), 50);
 	char *port = h_fmt("PARAPET_SMTP_PORT=%d", k.port);
+	/* smtp.timeout 5: the mail in flight at the kill stays claimed for
+	** smtp.timeout + 10 s (its lease) before the restarted server sends it */
 	const char *env[] = { "PARAPET_SMTP_HOST=127.0.0.1", port, "PARAPET_SMTP_STARTTLS=none",
-			      "PARAPET_NOTIFY_POLL_MS=50", NULL };
+			      "PARAPET_NOTIFY_POLL_MS=50", "PARAPET_SMTP_TIMEOUT=5", NULL };
 	struct h_server s;
 	h_server_start(&s, dir, env);
 	int got = h_sink_wait(&k, 10, 20000);

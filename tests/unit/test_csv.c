@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "csv.h"
+#include "core.h"
 
 struct log {
 	char *s;
@@ -577,6 +578,44 @@ static void test_bounded_memory(void **state)
 	csv_free(p);
 }
 
+/* The CSV writer (csv_write_field), used by every CSV Parapet writes (the
+** feed digests' attachment): each character of OWASP's CSV-injection list
+** at the start of a field is neutralised with a leading ', a TAB and a CR
+** included; the same character elsewhere in the field is left alone. */
+static void test_write_formula_guard(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "=1+2", "'=1+2" },
+		{ "+1", "'+1" },
+		{ "-1", "'-1" },
+		{ "@SUM(A1)", "'@SUM(A1)" },
+		{ "\t=cmd|' /C calc'!A0", "'\t=cmd|' /C calc'!A0" },
+		{ "\r=1", "\"'\r=1\"" }, /* CR also needs quoting */
+		{ "a=b", "a=b" },
+		{ "x\t-y", "x\t-y" },
+		{ "", "" },
+		{ "plain", "plain" },
+		{ "a,b", "\"a,b\"" },
+		{ "=a,\"b\"", "\"'=a,\"\"b\"\"\"" },
+		{ "line\nbreak", "\"line\nbreak\"" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct pbuf b;
+		pbuf_init(&b, 0);
+		assert_int_equal(csv_write_field(&b, cases[i].in), 0);
+		assert_string_equal(b.ptr ? b.ptr : "", cases[i].out);
+		pbuf_free(&b);
+	}
+	/* a full buffer is an error, not a silently cut field */
+	struct pbuf small;
+	pbuf_init(&small, 4);
+	assert_int_equal(csv_write_field(&small, "=too long for four bytes"), -1);
+	pbuf_free(&small);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -600,6 +639,7 @@ int main(void)
 		cmocka_unit_test(test_stop_value),
 		cmocka_unit_test(test_api_misuse),
 		cmocka_unit_test(test_bounded_memory),
+		cmocka_unit_test(test_write_formula_guard),
 	};
 	return cmocka_run_group_tests_name("csv", tests, NULL, NULL);
 }

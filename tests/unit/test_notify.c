@@ -626,6 +626,129 @@ static void retry_then_sent(void **state)
 	tdb_close(t);
 }
 
+/* The STARTTLS mode mail is sent with: with a username, AUTH only after
+** STARTTLS unless smtp.allow_plain_auth says otherwise. */
+static void smtp_starttls_mode(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *starttls, *user;
+		bool allow;
+		const char *want;
+	} cases[] = {
+		{ "auto", "", false, "try" },         { "auto", "parapet", false, "require" },
+		{ "try", "parapet", false, "require" }, { "none", "parapet", false, "require" },
+		{ "require", "", false, "require" },  { "none", "", false, "none" },
+		{ "auto", "parapet", true, "try" },   { "none", "parapet", true, "none" },
+		{ "require", "parapet", true, "require" },
+	};
+	struct config cfg;
+	config_defaults(&cfg);
+	assert_string_equal(cfg.smtp_starttls, "auto"); /* the default */
+	assert_false(cfg.smtp_allow_plain_auth);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		pstrlcpy(cfg.smtp_starttls, cases[i].starttls, sizeof(cfg.smtp_starttls));
+		pstrlcpy(cfg.smtp_user, cases[i].user, sizeof(cfg.smtp_user));
+		cfg.smtp_allow_plain_auth = cases[i].allow;
+		assert_string_equal(notify_smtp_starttls(&cfg), cases[i].want);
+	}
+}
+
+/* Two senders on one database (two connections, as two servers sharing it
+** would have): sender A is in the middle of delivering its first entry when
+** sender B runs a whole pass over the same due entries. B must leave A's
+** entry alone, and A must then skip the ones B sent: every entry is
+** delivered exactly once. Before claims, both delivered all of them. */
+struct race {
+	struct store *st2;
+	const struct config *cfg;
+	int64_t now;
+	int calls;
+	char ids[8][200];
+	bool b_ran;
+	struct notify_pass b_pass;
+};
+
+static int race_send(void *ud, const struct store_outbox *o, char *errbuf, size_t errsz)
+{
+	(void)errbuf;
+	(void)errsz;
+	struct race *r = ud;
+	assert_true(r->calls < 8);
+	pstrlcpy(r->ids[r->calls++], o->message_id, sizeof(r->ids[0]));
+	if (!r->b_ran) {
+		r->b_ran = true;
+		struct perr e;
+		assert_int_equal(notify_process(r->st2, r->cfg, r->now, 0, race_send, r, NULL,
+						&r->b_pass, &e),
+				 0);
+	}
+	return 0;
+}
+
+static void two_senders_send_once(void **state)
+{
+	(void)state;
+	struct tdb *t = tdb_open();
+	struct perr e;
+	pstrlcpy(t->cfg.smtp_host, "mail.example", sizeof(t->cfg.smtp_host));
+	for (int i = 0; i < 4; i++) {
+		struct notify_mail m = assigned_mail("a@b.example", 40 + i);
+		assert_int_equal(notify_mail(t->st, &t->cfg, &m, &e), 0);
+	}
+	struct race r;
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(store_open(t->path, &r.st2, &e), 0);
+	r.cfg = &t->cfg;
+	r.now = core_now_ms() + 1000;
+	struct notify_pass a;
+	assert_int_equal(notify_process(t->st, &t->cfg, r.now, 0, race_send, &r, NULL, &a, &e), 0);
+	assert_true(r.b_ran);
+	assert_int_equal(r.calls, 4);
+	for (int i = 0; i < r.calls; i++)
+		for (int j = i + 1; j < r.calls; j++)
+			assert_string_not_equal(r.ids[i], r.ids[j]);
+	assert_int_equal(r.b_pass.sent, 3);   /* all but A's */
+	assert_int_equal(r.b_pass.skipped, 0); /* A's, under its claim, is not even listed */
+	assert_int_equal(a.sent, 1);
+	assert_int_equal(a.skipped, 3); /* sent by B meanwhile */
+	struct rows *rs = list(t, "sent");
+	assert_int_equal(rs->n, 4);
+	free(rs);
+	/* A sender that crashed holding a claim: its entry waits for the lease
+	** (smtp.timeout + 10 s) to run out, then another sender takes it over. */
+	struct notify_mail m = assigned_mail("a@b.example", 50);
+	assert_int_equal(notify_mail(t->st, &t->cfg, &m, &e), 0);
+	struct rows *pend = list(t, "pending");
+	assert_int_equal(pend->n, 1);
+	int64_t id = pend->o[0].id;
+	free(pend);
+	bool got = false;
+	int64_t lease = t->cfg.smtp_timeout * 1000 + 10000;
+	assert_int_equal(store_outbox_claim(r.st2, id, "crashed", r.now, r.now + lease, &got, &e), 0);
+	assert_true(got);
+	assert_int_equal(store_outbox_claim(t->st, id, "other", r.now, r.now + lease, &got, &e), 0);
+	assert_false(got);
+	struct fake f = { 0, 0, "" };
+	assert_int_equal(notify_process(t->st, &t->cfg, r.now + lease - 1, 0, fake_send, &f, NULL,
+					&a, &e),
+			 0);
+	assert_int_equal(f.calls, 0);
+	assert_int_equal(notify_process(t->st, &t->cfg, r.now + lease, 0, fake_send, &f, NULL, &a,
+					&e),
+			 0);
+	assert_int_equal(f.calls, 1);
+	assert_int_equal(a.sent, 1);
+	/* the crashed sender's late failure report changes nothing now */
+	assert_int_equal(store_outbox_mark_retry(r.st2, id, "crashed", 1, r.now, "late", false, &e),
+			 0);
+	rs = list(t, "sent");
+	assert_int_equal(rs->n, 5);
+	free(rs);
+	store_close(r.st2);
+	tdb_close(t);
+}
+
 static void no_smtp_host_keeps_mail_pending(void **state)
 {
 	(void)state;
@@ -1035,6 +1158,8 @@ int main(void)
 		cmocka_unit_test(webhook_post),
 		cmocka_unit_test(metrics_text),
 		cmocka_unit_test(worker_thread_starts_and_stops),
+		cmocka_unit_test(two_senders_send_once),
+		cmocka_unit_test(smtp_starttls_mode),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

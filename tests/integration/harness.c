@@ -814,11 +814,54 @@ void h_expect_contains(const char *hay, const char *needle, const char *file, in
 			 hay ? hay : "(null)");
 }
 
-static int64_t sink_now_ms(void)
+int64_t h_now_ms(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+pid_t h_spawn_port(const char *const *argv, int *port, char *said, size_t said_len)
+{
+	int out[2];
+	*port = 0;
+	if (said_len)
+		said[0] = '\0';
+	if (pipe2(out, O_CLOEXEC) != 0)
+		fail_msg("pipe: %s", strerror(errno));
+	pid_t parent = getpid();
+	pid_t pid = fork();
+	if (pid < 0)
+		fail_msg("fork: %s", strerror(errno));
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(1);
+		dup2(out[1], 1);
+		execvp(argv[0], (char *const *)argv);
+		fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	close(out[1]);
+	char line[64];
+	size_t n = 0;
+	int64_t t0 = h_now_ms();
+	while (n < sizeof(line) - 1 && h_now_ms() - t0 < 15000) {
+		struct pollfd pf = { out[0], POLLIN, 0 };
+		if (poll(&pf, 1, 200) <= 0)
+			continue;
+		char c;
+		if (read(out[0], &c, 1) != 1 || c == '\n')
+			break;
+		line[n++] = c;
+	}
+	line[n] = '\0';
+	close(out[0]);
+	if (strncmp(line, "PORT ", 5) == 0)
+		*port = (int)strtol(line + 5, NULL, 10);
+	if (said_len)
+		snprintf(said, said_len, "%s", line);
+	return pid;
 }
 
 /* ------------------------------------------------------------ SMTP sink */
@@ -851,60 +894,30 @@ void h_sink_start(struct h_sink *k, const char *maildir, int port, const char *d
 void h_sink_start_ex(struct h_sink *k, const char *maildir, int port, const char *delay,
 		     const char *const *extra)
 {
-	int out[2];
-	if (pipe2(out, O_CLOEXEC) != 0)
-		fail_msg("pipe: %s", strerror(errno));
 	char portbuf[16];
 	snprintf(portbuf, sizeof(portbuf), "%d", port);
 	/* Debian's interpreter: python3-aiosmtpd is installed for it, whatever
 	** python3 comes first in PATH. */
 	const char *py = access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "python3";
-	pid_t parent = getpid();
-	pid_t pid = fork();
-	if (pid < 0)
-		fail_msg("fork: %s", strerror(errno));
-	if (pid == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() != parent)
-			_exit(1);
-		dup2(out[1], 1);
-		const char *argv[16] = { py, sink_script(), maildir, "--port", portbuf, "--delay",
-					 delay ? delay : "0" };
-		int n = 7;
-		for (const char *const *x = extra; x && *x && n < 15; x++)
-			argv[n++] = *x;
-		argv[n] = NULL;
-		execvp(py, (char *const *)argv);
-		fprintf(stderr, "exec %s: %s\n", py, strerror(errno));
-		_exit(127);
-	}
-	close(out[1]);
+	const char *argv[16] = { py, sink_script(), maildir, "--port", portbuf, "--delay",
+				 delay ? delay : "0" };
+	int n = 7;
+	for (const char *const *x = extra; x && *x && n < 15; x++)
+		argv[n++] = *x;
+	argv[n] = NULL;
+	char said[64];
+	pid_t pid = h_spawn_port(argv, &k->port, said, sizeof(said));
 	for (int i = 0; i < 8; i++)
 		if (sink_pids[i] == 0) {
 			sink_pids[i] = pid;
 			break;
 		}
-	char line[64];
-	size_t n = 0;
-	int64_t t0 = sink_now_ms();
-	while (n < sizeof(line) - 1 && sink_now_ms() - t0 < 15000) {
-		struct pollfd pf = { out[0], POLLIN, 0 };
-		if (poll(&pf, 1, 200) <= 0)
-			continue;
-		char c;
-		if (read(out[0], &c, 1) != 1 || c == '\n')
-			break;
-		line[n++] = c;
-	}
-	line[n] = '\0';
-	close(out[0]);
 	k->pid = pid;
-	k->port = strncmp(line, "PORT ", 5) == 0 ? (int)strtol(line + 5, NULL, 10) : 0;
 	k->maildir = strdup(maildir);
 	if (k->port <= 0)
 		fail_msg("smtp_sink.py did not report a port (got \"%s\"); is python3-aiosmtpd "
 			 "installed?",
-			 line);
+			 said);
 }
 
 void h_sink_stop(struct h_sink *k)
@@ -939,9 +952,9 @@ int h_sink_count(const struct h_sink *k)
 
 int h_sink_wait(const struct h_sink *k, int want, int ms)
 {
-	int64_t t0 = sink_now_ms();
+	int64_t t0 = h_now_ms();
 	int n;
-	while ((n = h_sink_count(k)) < want && sink_now_ms() - t0 < ms)
+	while ((n = h_sink_count(k)) < want && h_now_ms() - t0 < ms)
 		usleep(20000);
 	return n;
 }

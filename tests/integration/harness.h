@@ -169,6 +169,15 @@ int64_t h_audit_count(const struct h_server *s, const struct h_cred *admin);
 #define H_CONTAINS(hay, needle) h_expect_contains((hay), (needle), __FILE__, __LINE__)
 void h_expect_contains(const char *hay, const char *needle, const char *file, int line);
 
+/* CLOCK_MONOTONIC in milliseconds. */
+int64_t h_now_ms(void);
+
+/* Start argv (a helper server: argv[0] looked up in PATH) with its stdout on
+** a pipe, killed when the test process dies, and wait up to 15 s for its
+** first line "PORT N". Returns its pid; *port is N, or 0 when it said
+** something else (copied into said, said_len bytes, for the message). */
+pid_t h_spawn_port(const char *const *argv, int *port, char *said, size_t said_len);
+
 /* malloc'd printf. */
 char *h_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

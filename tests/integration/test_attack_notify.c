@@ -69,13 +69,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void cli_ok(struct h_proc *p, const char *what)
 {
 	if (p->status != 0)
@@ -140,46 +133,17 @@ static void hook_start(struct hook_sink *k, const char *sinkdir, const char *fai
 	char *copy = strdup(smtp && *smtp ? smtp : "tests/integration/smtp_sink.py");
 	char *script = h_fmt("%s/webhook_sink.py", dirname(copy));
 	free(copy);
-	int out[2];
-	if (pipe2(out, O_CLOEXEC) != 0)
-		fail_msg("pipe: %s", strerror(errno));
 	const char *py = access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "python3";
-	pid_t parent = getpid();
-	pid_t pid = fork();
-	if (pid < 0)
-		fail_msg("fork: %s", strerror(errno));
-	if (pid == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() != parent)
-			_exit(1);
-		dup2(out[1], 1);
-		execlp(py, py, script, sinkdir, "--fail-first", fail_first, "--delay", delay,
-		       (char *)NULL);
-		_exit(127);
-	}
-	close(out[1]);
+	const char *argv[] = { py, script, sinkdir, "--fail-first", fail_first, "--delay", delay,
+			       NULL };
+	char said[64];
+	k->pid = h_spawn_port(argv, &k->port, said, sizeof(said));
 	free(script);
-	char line[64];
-	size_t n = 0;
-	int64_t t0 = now_ms();
-	while (n < sizeof(line) - 1 && now_ms() - t0 < 15000) {
-		struct pollfd pf = { out[0], POLLIN, 0 };
-		if (poll(&pf, 1, 200) <= 0)
-			continue;
-		char c;
-		if (read(out[0], &c, 1) != 1 || c == '\n')
-			break;
-		line[n++] = c;
-	}
-	line[n] = '\0';
-	close(out[0]);
-	k->pid = pid;
 	k->dir = strdup(sinkdir);
-	k->port = strncmp(line, "PORT ", 5) == 0 ? (int)strtol(line + 5, NULL, 10) : 0;
 	if (k->port <= 0) {
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-		fail_msg("webhook_sink.py did not start (said \"%s\")", line);
+		kill(k->pid, SIGKILL);
+		waitpid(k->pid, NULL, 0);
+		fail_msg("webhook_sink.py did not start (said \"%s\")", said);
 	}
 }
 
@@ -218,9 +182,9 @@ static int hook_count(const struct hook_sink *k)
 
 static int hook_wait(const struct hook_sink *k, int want, int ms)
 {
-	int64_t t0 = now_ms();
+	int64_t t0 = h_now_ms();
 	int n;
-	while ((n = hook_count(k)) < want && now_ms() - t0 < ms)
+	while ((n = hook_count(k)) < want && h_now_ms() - t0 < ms)
 		usleep(20000);
 	return n;
 }
@@ -254,8 +218,8 @@ static void two_servers_one_database(void **state)
 	int n = h_sink_wait(&k, 20, 30000);
 	if (n < 20)
 		fail_msg("%d of 20 mails arrived", n);
-	int64_t t0 = now_ms();
-	while (pending_count(a) && now_ms() - t0 < 20000)
+	int64_t t0 = h_now_ms();
+	while (pending_count(a) && h_now_ms() - t0 < 20000)
 		usleep(100000);
 	usleep(1000000); /* a duplicate would be on its way by now */
 	assert_int_equal(h_server_stop(&sa), 0);
@@ -357,9 +321,9 @@ static void webhook_signed_and_retried(void **state)
 	int n = hook_wait(&k, 3, 30000);
 	if (n < 3)
 		fail_msg("%d of 3 requests (500, 500, 200) reached the receiver", n);
-	int64_t t0 = now_ms();
+	int64_t t0 = h_now_ms();
 	json_t *sent = NULL;
-	while (now_ms() - t0 < 10000) {
+	while (h_now_ms() - t0 < 10000) {
 		json_decref(sent);
 		sent = outbox(dir, "sent");
 		if (json_array_size(sent) == 1)
@@ -467,8 +431,8 @@ static void webhooks_survive_kill9(void **state)
 	if (left == 0)
 		fail_msg("the server finished before it was killed; the test proves nothing");
 	h_server_start(&s, dir, env);
-	int64_t t0 = now_ms();
-	while ((left = pending_count(dir)) > 0 && now_ms() - t0 < 60000)
+	int64_t t0 = h_now_ms();
+	while ((left = pending_count(dir)) > 0 && h_now_ms() - t0 < 60000)
 		usleep(200000);
 	if (left)
 		fail_msg("%zu webhooks still pending a minute after the restart", left);
@@ -514,14 +478,14 @@ static void smtp_auth_never_in_clear(void **state)
 	struct h_server s;
 	h_server_start(&s, dir, env);
 	/* wait for two failed attempts: the refusal is not a one-off */
-	int64_t t0 = now_ms();
+	int64_t t0 = h_now_ms();
 	json_t *q1 = NULL;
 	for (;;) {
 		json_decref(q1);
 		q1 = outbox(dir, NULL);
 		if (h_jint(json_array_get(q1, 0), "attempts") >= 2)
 			break;
-		if (now_ms() - t0 > 20000)
+		if (h_now_ms() - t0 > 20000)
 			fail_msg("the mail was not attempted twice: %s",
 				 h_jstr(json_array_get(q1, 0), "last_error"));
 		usleep(100000);

@@ -145,10 +145,16 @@ int monitor_accept_baseline(struct store *st, const struct config *cfg, const ch
 /* The site as the API and the CLI show it (a new reference). */
 json_t *monitor_site_json(const struct store_watch_site *w);
 /* Sites p may see (of org_id / state when given), by id after after_id,
-** appended to items; *next is the last id when the page is full, else 0. */
+** appended to items; *next is the last id when the page is full, else 0.
+** A state that is not one of monitor_state_names is INVALID (field state). */
 int monitor_site_list(struct store *st, const struct principal *p, int64_t org_id,
 		      const char *state, int64_t after_id, int64_t limit, json_t *items,
 		      int64_t *next, struct perr *err);
+/* Enabled sites per state, counts[state], and in *missed how many missed a
+** check: of one organisation (org > 0), one province (province not NULL)
+** or all (the caller has checked the scope). */
+int monitor_site_counts(struct store *st, int64_t org, const char *province,
+			int64_t counts[MONITOR_NSTATES], int64_t *missed, struct perr *err);
 /* One site if p may see it (NOTFOUND otherwise, existence not revealed). */
 int monitor_site_get(struct store *st, const struct principal *p, int64_t id, json_t **out,
 		     struct perr *err);

@@ -914,20 +914,9 @@ static void evidence(struct store *st, struct job *j, int64_t now, struct monito
 	pstrlcpy(c->row.severity, severity_of(v->score), sizeof(c->row.severity));
 }
 
-/* Report: write the check c of j and the site after step (its state,
-** counters, schedule, baseline and expected answers), and make the
-** incident call the step asks for. Adds to stats. */
-static int report(struct store *st, const struct config *cfg, const char *blob_dir,
-		  struct job *j, struct check *c, struct monitor_step step, int64_t now,
-		  struct monitor_stats *stats, struct perr *err)
+/* The pass's and the process's counters for one check of j. */
+static void count_check(struct monitor_stats *stats, const struct job *j, enum monitor_outcome o)
 {
-	struct store_watch_site *w = &j->site;
-	w->checks++;
-	w->last_check_ms = now;
-	w->missed_ms = 0;
-	w->updated_ms = now;
-	w->fail_streak = c->ev.fail_streak;
-	w->ok_streak = c->ev.ok_streak;
 	stats->checked++;
 	atomic_fetch_add(&m_checks, 1);
 	int64_t nbytes = j->fetch_json ? json_integer_value(json_object_get(j->fetch_json,
@@ -935,27 +924,15 @@ static int report(struct store *st, const struct config *cfg, const char *blob_d
 				       : 0;
 	stats->bytes += nbytes;
 	atomic_fetch_add(&m_bytes, nbytes);
-	if (c->ev.outcome == MONITOR_CHECK_ERROR && c->fetch_failed)
-		/* confirm before calling it an outage */
-		w->next_due_ms = now + (w->interval_s * 1000 < RETRY_MS ? w->interval_s * 1000
-									 : RETRY_MS);
-	else
-		w->next_due_ms = next_due(w, now);
-	switch (c->ev.outcome) {
+	switch (o) {
 	case MONITOR_CHECK_OK:
+		stats->ok++;
+		break;
 	case MONITOR_CHECK_CHANGED:
-		if (c->ev.outcome == MONITOR_CHECK_OK)
-			stats->ok++;
-		else
-			stats->changed++;
-		pstrlcpy(w->last_good, j->body_sha, sizeof(w->last_good));
+		stats->changed++;
 		break;
 	case MONITOR_CHECK_LEARNING:
 		stats->learning++;
-		/* the page learned from is, by definition, one the site is known
-		** to serve: the next identical one needs no parsing */
-		if (j->body_sha[0])
-			pstrlcpy(w->last_good, j->body_sha, sizeof(w->last_good));
 		break;
 	case MONITOR_CHECK_ALERT:
 		stats->alerts++;
@@ -970,6 +947,34 @@ static int report(struct store *st, const struct config *cfg, const char *blob_d
 		stats->errors++;
 		break;
 	}
+}
+
+/* Report: write the check c of j and the site after step (its state,
+** counters, schedule, baseline and expected answers), and make the
+** incident call the step asks for. Adds to stats. */
+static int report(struct store *st, const struct config *cfg, const char *blob_dir,
+		  struct job *j, struct check *c, struct monitor_step step, int64_t now,
+		  struct monitor_stats *stats, struct perr *err)
+{
+	struct store_watch_site *w = &j->site;
+	w->checks++;
+	w->last_check_ms = now;
+	w->missed_ms = 0;
+	w->updated_ms = now;
+	w->fail_streak = c->ev.fail_streak;
+	w->ok_streak = c->ev.ok_streak;
+	count_check(stats, j, c->ev.outcome);
+	if (c->ev.outcome == MONITOR_CHECK_ERROR && c->fetch_failed)
+		/* confirm before calling it an outage */
+		w->next_due_ms = now + (w->interval_s * 1000 < RETRY_MS ? w->interval_s * 1000
+									 : RETRY_MS);
+	else
+		w->next_due_ms = next_due(w, now);
+	/* the page judged clean, or learned from (by definition one the site
+	** is known to serve): the next identical one needs no parsing */
+	if (c->ev.outcome == MONITOR_CHECK_OK || c->ev.outcome == MONITOR_CHECK_CHANGED ||
+	    (c->ev.outcome == MONITOR_CHECK_LEARNING && j->body_sha[0]))
+		pstrlcpy(w->last_good, j->body_sha, sizeof(w->last_good));
 	set_state(w, step.next);
 	int rc = -1;
 	char *dtext = NULL;

@@ -16,7 +16,10 @@
 **               row, the new state and schedule, DNS and certificate
 **               changes (judged against the constituency: an address or a
 **               name server the organisation does not own is a hijack), the
-**               incident report and automatic recovery.
+**               incident report and automatic recovery. Each site in
+**               three steps: evidence (what the check showed), the pure
+**               monitor_transition of state.c (where the site goes and
+**               what the incident hub is told), report (the writes).
 **
 ** Only stage 4 writes the store, on the caller's connection; the workers
 ** touch nothing but their job and the blob directory.
@@ -906,8 +909,8 @@ static void evidence(struct store *st, struct job *j, int64_t now, struct monito
 		c->error = j->ferrmsg[0] ? j->ferrmsg : NULL;
 	else if (f.page == MONITOR_PAGE_UNREAD)
 		c->error = j->werr[0] ? j->werr : "not analysed";
-	/* an outage's incident is told the error in its summary: the line
-	** joins the check after the report (report) */
+	/* An outage's error is in its incident's summary, not in the evidence
+	** the hub is given: report adds the line after the incident call. */
 	if (c->error && c->ev.outcome != MONITOR_CHECK_DOWN)
 		json_object_set_new(detail, "error", json_string(c->error));
 	pstrlcpy(c->row.outcome, monitor_outcome_name(c->ev.outcome), sizeof(c->row.outcome));
@@ -1002,7 +1005,7 @@ static int report(struct store *st, const struct config *cfg, const char *blob_d
 		break;
 	}
 	if (c->error && c->ev.outcome == MONITOR_CHECK_DOWN)
-		json_object_set_new(c->detail, "error", json_string(c->error));
+		json_object_set_new(c->detail, "error", json_string(c->error)); /* see evidence */
 	if (j->new_baseline) {
 		w->baseline = j->new_baseline;
 		w->baseline_len = j->new_baseline_len;
@@ -1019,9 +1022,10 @@ static int report(struct store *st, const struct config *cfg, const char *blob_d
 	/* the packed baseline, samples and expected answers are rewritten only
 	** when they changed: most checks touch a few integers of the row */
 	bool heavy = j->new_baseline || j->new_samples || j->expected_changed;
-	rc = store_watch_check_insert(st, &c->row, err) != 0 ||
-			     store_watch_save(st, w, heavy, err) != 0
-		     ? -1 : 0;
+	if (store_watch_check_insert(st, &c->row, err) != 0 ||
+	    store_watch_save(st, w, heavy, err) != 0)
+		goto out;
+	rc = 0;
 out:
 	free(dtext);
 	return rc;

@@ -108,14 +108,16 @@ struct monitor_evidence monitor_evidence_of(const struct monitor_facts *f, int64
 }
 
 /* The legal transitions. Rows: the state before the check; columns: its
-** outcome. "| ok RECOVER" applies once ok_streak >= watch.recover_after.
+** outcome; each cell the next state and the incident call.
 **
-**  before \ check  ok, changed       learning          alert        down                error
-**  learning        learning          ok                alert ALERT  learning            learning
-**  ok              ok                ok                alert ALERT  down OUTAGE         ok
-**  alert           alert | ok RECOVER alert | ok RECOVER alert ALERT alert (OUTAGE *)   alert
-**  down            down | ok RECOVER ok                alert ALERT  down (OUTAGE *)     down
+**  before     ok, changed   learning      alert     down         error
+**  learning   learning      ok            alert A   learning     learning
+**  ok         ok            ok            alert A   down O       ok
+**  alert      alert | ok R  alert | ok R  alert A   alert (O*)   alert
+**  down       down | ok R   ok            alert A   down (O*)    down
 **
+**  A: MONITOR_CALL_ALERT, O: MONITOR_CALL_OUTAGE, R: MONITOR_CALL_RECOVER;
+**  "x | ok R": x, or ok and R once ok_streak >= recover_after.
 **  * the outage is reported again on the second failed fetch in a row
 **    (fail_streak == 2): the site came back, short of recovering, and went
 **    down again. Later failures of the same outage add nothing.

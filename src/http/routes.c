@@ -122,18 +122,17 @@ static int h_metrics(struct http_req *rq, struct http_resp *rs)
 		  (long long)store_incident_count_overdue(rq->st, core_now_ms(), ack, contain));
 	monitor_metrics(&b);
 	feeds_metrics(&b);
-	int64_t wc[5];
+	int64_t wc[MONITOR_NSTATES], missed;
 	struct perr we;
-	if (store_watch_counts(rq->st, 0, NULL, wc, &we) == 0) {
-		static const char *states[4] = { "learning", "ok", "alert", "down" };
+	if (monitor_site_counts(rq->st, 0, NULL, wc, &missed, &we) == 0) {
 		pbuf_adds(&b, "# HELP parapet_watch_sites Watched websites by state.\n"
 			      "# TYPE parapet_watch_sites gauge\n");
-		for (int k = 0; k < 4; k++)
-			pbuf_addf(&b, "parapet_watch_sites{state=\"%s\"} %lld\n", states[k],
-				  (long long)wc[k]);
+		for (int k = 0; k < MONITOR_NSTATES; k++)
+			pbuf_addf(&b, "parapet_watch_sites{state=\"%s\"} %lld\n",
+				  monitor_state_names[k], (long long)wc[k]);
 		pbuf_addf(&b, "# HELP parapet_watch_sites_missed Websites whose check is overdue "
 			      "by more than an interval.\n# TYPE parapet_watch_sites_missed gauge\n"
-			      "parapet_watch_sites_missed %lld\n", (long long)wc[4]);
+			      "parapet_watch_sites_missed %lld\n", (long long)missed);
 	}
 	rs->raw_len = b.len;
 	rs->raw = pbuf_take(&b);

@@ -15,7 +15,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "audit/audit.h"
 #include "cli/cli.h"
 #include "incident/incident.h"
 #include "notify/notify.h"

@@ -2,8 +2,8 @@
 ** incidents.c — HTTP handlers for incidents, reports from tools, the
 ** thread, evidence, on-call rotas, routing rules and the outbox.
 **
-** Each handler decodes the request, calls one function of the incident (or
-** notify) module and renders the result; scope and permission checks are in
+** Each handler decodes the request, calls one function of the incident,
+** identity (teams, rotas) or notify module and renders the result; scope and permission checks are in
 ** the domain functions, so the CLI gets the same answers.
 */
 #include <fcntl.h>

@@ -9,6 +9,10 @@
 ** every object a handler touches goes through the object check, so there is
 ** no second, divergent implementation of "may this person see this?".
 **
+** The state of who is who changes here too, one audited function per
+** change that the API and the CLI both call: users, tokens, sessions,
+** teams, their members and leads, and on-call rotas.
+**
 ** Secrets: passwords are hashed with Argon2id, session ids and API tokens are
 ** random and stored only as SHA-256 hashes; none of them is ever logged.
 */

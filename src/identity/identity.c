@@ -692,18 +692,11 @@ int identity_user_delete(struct store *st, const char *actor, int64_t actor_id,
 	core_iso8601(u.created_ms, ts, sizeof(ts));
 	json_t *before = json_pack("{sI ss ss sb ss}", "id", (json_int_t)u.id, "login", u.login,
 				   "role", u.role, "disabled", u.disabled, "created", ts);
-	if (before) {
-		json_object_set_new(before, "org", u.org_id ? json_integer(u.org_id) : json_null());
-		json_object_set_new(before, "province",
-				    u.province[0] ? json_string(u.province) : json_null());
-	}
-	char *b = before ? json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	json_decref(before);
-	if (!b)
+	if (!before)
 		return perr_set(err, PERR_INTERNAL, NULL, "out of memory");
-	int rc = audit_append(st, actor, "user.delete", obj, b, NULL, err);
-	free(b);
-	return rc;
+	json_object_set_new(before, "org", u.org_id ? json_integer(u.org_id) : json_null());
+	json_object_set_new(before, "province", u.province[0] ? json_string(u.province) : json_null());
+	return audit_append_json(st, actor, "user.delete", obj, before, NULL, err);
 }
 
 /* ---------------------------------------------------------- teams, rota */
@@ -775,12 +768,8 @@ int identity_team_add(struct store *st, const char *actor, const char *name,
 	char obj[48];
 	snprintf(obj, sizeof(obj), "team:%lld", (long long)t.id);
 	json_t *after = json_pack("{ss ss}", "name", t.name, "province", t.province);
-	char *a = after ? json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	json_decref(after);
-	if (!a)
-		return perr_set(err, PERR_INTERNAL, NULL, "out of memory");
-	int rc = audit_append(st, actor, "team.create", obj, NULL, a, err);
-	free(a);
+	int rc = after ? audit_append_json(st, actor, "team.create", obj, NULL, after, err)
+		       : perr_set(err, PERR_INTERNAL, NULL, "out of memory");
 	if (rc == 0 && out)
 		*out = t;
 	return rc;

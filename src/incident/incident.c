@@ -1190,12 +1190,8 @@ int incident_route_rule_add(struct store *st, const char *actor,
 	json_t *a = json_pack("{sI ss ss ss sI}", "priority", (json_int_t)r.priority, "province",
 			      r.province, "kind", r.kind, "class", r.class_, "team",
 			      (json_int_t)r.team_id);
-	char *as = a ? json_dumps(a, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	json_decref(a);
-	if (!as)
-		return perr_set(err, PERR_INTERNAL, NULL, "out of memory");
-	int rc = audit_append(st, actor, "route_rule.create", obj, NULL, as, err);
-	free(as);
+	int rc = a ? audit_append_json(st, actor, "route_rule.create", obj, NULL, a, err)
+		   : perr_set(err, PERR_INTERNAL, NULL, "out of memory");
 	if (rc == 0 && out)
 		*out = r;
 	return rc;

@@ -16,6 +16,7 @@
 
 #include "constituency/constituency.h"
 #include "identity/identity.h"
+#include "monitor/monitor.h"
 
 struct demo_org {
 	const char *name, *province, *sector;
@@ -132,9 +133,12 @@ static int demo_sites(struct store *st, const char *farm_json, const int64_t *id
 	struct site_ids si = { .n = 0 };
 	if (store_watch_list(st, 0, NULL, NULL, 0, 64, collect_site, &si, err) != 0)
 		goto out;
-	for (int k = 0; k < si.n; k++)
-		if (store_watch_configure(st, si.v[k], 60, -1, core_now_ms(), err) != 0)
+	for (int k = 0; k < si.n; k++) {
+		json_t *site;
+		if (monitor_site_configure(st, NULL, actor, si.v[k], 60, -1, &site, err) != 0)
 			goto out;
+		json_decref(site);
+	}
 	rc = 0;
 out:
 	json_decref(f);

@@ -105,7 +105,7 @@ struct parse_out {
 static int print_event(void *ud, const struct feeds_event *ev)
 {
 	struct parse_out *o = ud;
-	o->line.len = 0;
+	pbuf_reset(&o->line);
 	if (feeds_event_json(&o->line, ev) != 0 || pbuf_add(&o->line, "\n", 1) != 0)
 		return 1;
 	fwrite(o->line.ptr, 1, o->line.len, stdout);
@@ -244,9 +244,12 @@ int cmd_feeds_schema_update(struct cli *c, int argc, char **argv)
 	size_t n = feeds_schema_count(s);
 	feeds_schema_free(s);
 	char dir[1200], tmp[1300], dst[1300];
-	struct pbuf b1 = { dir, 0, sizeof(dir), sizeof(dir) };
-	struct pbuf b2 = { tmp, 0, sizeof(tmp), sizeof(tmp) };
-	struct pbuf b3 = { dst, 0, sizeof(dst), sizeof(dst) };
+	struct pbuf b1;
+	pbuf_init_fixed(&b1, dir, sizeof(dir));
+	struct pbuf b2;
+	pbuf_init_fixed(&b2, tmp, sizeof(tmp));
+	struct pbuf b3;
+	pbuf_init_fixed(&b3, dst, sizeof(dst));
 	dir[0] = tmp[0] = dst[0] = '\0';
 	if (pbuf_addf(&b1, "%s/feeds", c->data_dir) || pbuf_addf(&b2, "%s/schema.json.tmp", dir) ||
 	    pbuf_addf(&b3, "%s/schema.json", dir)) {

@@ -75,16 +75,35 @@ void pbuf_init(struct pbuf *b, size_t max)
 	b->len = 0;
 	b->cap = 0;
 	b->max = max ? max : PBUF_DEFAULT_MAX;
+	b->failed = false;
+	b->fixed = false;
 }
 
-/* Make room for need more bytes plus the terminating NUL. */
+void pbuf_init_fixed(struct pbuf *b, char *buf, size_t size)
+{
+	b->ptr = buf;
+	b->len = 0;
+	b->cap = size;
+	b->max = size ? size - 1 : 0;
+	b->failed = size == 0;
+	b->fixed = true;
+	if (size)
+		buf[0] = '\0';
+}
+
+/* Make room for need more bytes plus the terminating NUL; the one place a
+** buffer fails, so every writer below gets the sticky error. */
 static int pbuf_reserve(struct pbuf *b, size_t need)
 {
-	if (need > b->max || b->len > b->max - need)
+	if (b->failed)
 		return -1;
+	if (need > b->max || b->len > b->max - need)
+		goto fail;
 	size_t want = b->len + need + 1;
 	if (want <= b->cap)
 		return 0;
+	if (b->fixed)
+		goto fail;
 	size_t cap = b->cap ? b->cap : 64;
 	while (cap < want)
 		cap = cap > SIZE_MAX / 2 ? want : cap * 2;
@@ -92,10 +111,13 @@ static int pbuf_reserve(struct pbuf *b, size_t need)
 		cap = b->max + 1;
 	char *p = realloc(b->ptr, cap);
 	if (!p)
-		return -1;
+		goto fail;
 	b->ptr = p;
 	b->cap = cap;
 	return 0;
+fail:
+	b->failed = true;
+	return -1;
 }
 
 int pbuf_add(struct pbuf *b, const void *data, size_t n)
@@ -116,11 +138,17 @@ int pbuf_adds(struct pbuf *b, const char *s)
 
 int pbuf_vaddf(struct pbuf *b, const char *fmt, va_list ap)
 {
+	if (b->failed)
+		return -1;
 	va_list cp;
 	va_copy(cp, ap);
 	int n = vsnprintf(NULL, 0, fmt, cp);
 	va_end(cp);
-	if (n < 0 || pbuf_reserve(b, (size_t)n) != 0)
+	if (n < 0) {
+		b->failed = true;
+		return -1;
+	}
+	if (pbuf_reserve(b, (size_t)n) != 0)
 		return -1;
 	vsnprintf(b->ptr + b->len, (size_t)n + 1, fmt, ap);
 	b->len += (size_t)n;
@@ -136,27 +164,67 @@ int pbuf_addf(struct pbuf *b, const char *fmt, ...)
 	return rc;
 }
 
+int pbuf_addb(struct pbuf *b, const struct pbuf *src)
+{
+	if (src->failed) {
+		b->failed = true;
+		return -1;
+	}
+	return pbuf_add(b, src->ptr ? src->ptr : "", src->len);
+}
+
+bool pbuf_failed(const struct pbuf *b)
+{
+	return b->failed;
+}
+
+bool pbuf_keep_prefix(struct pbuf *b)
+{
+	bool cut = b->failed;
+	b->failed = false;
+	return cut;
+}
+
+const char *pbuf_cstr(const struct pbuf *b)
+{
+	if (b->failed)
+		return NULL;
+	return b->ptr ? b->ptr : "";
+}
+
 void pbuf_reset(struct pbuf *b)
 {
 	b->len = 0;
+	b->failed = false;
 	if (b->ptr)
 		b->ptr[0] = '\0';
 }
 
 void pbuf_free(struct pbuf *b)
 {
-	free(b->ptr);
+	if (!b->fixed)
+		free(b->ptr);
 	b->ptr = NULL;
 	b->len = b->cap = 0;
+	b->failed = false;
+	b->fixed = false;
 }
 
 char *pbuf_take(struct pbuf *b)
 {
-	char *p = b->ptr;
-	if (!p)
-		p = calloc(1, 1);
+	char *p;
+	if (b->failed)
+		p = NULL;
+	else if (b->fixed)
+		p = strdup(b->ptr);
+	else
+		p = b->ptr ? b->ptr : calloc(1, 1);
+	if (b->failed || b->fixed)
+		pbuf_free(b);
 	b->ptr = NULL;
 	b->len = b->cap = 0;
+	b->failed = false;
+	b->fixed = false;
 	return p;
 }
 

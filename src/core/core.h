@@ -51,26 +51,56 @@ const char *perr_kind_name(enum perr_kind kind);
 
 /* The one growable buffer type. max bounds growth (0 = 64 MiB) so that no
 ** outside input can make us allocate without limit; ptr is always
-** NUL-terminated when non-NULL so it can be handed to C string APIs. */
+** NUL-terminated when non-NULL so it can be handed to C string APIs.
+**
+** Errors are sticky, as in curl's dynbuf: the first append that does not fit
+** (or finds no memory) marks the buffer failed, and from then on every append
+** is a no-op returning -1 and every finisher (pbuf_cstr, pbuf_take) fails. A
+** caller may therefore append a run of fragments and check once at the end:
+** a dropped fragment can never leave a shorter text that looks whole (a SQL
+** query without its scope filter, a cache key naming another list). Read a
+** finished text through pbuf_cstr or pbuf_take, not through ptr. */
 struct pbuf {
 	char *ptr;
 	size_t len;
 	size_t cap;
 	size_t max;
+	bool failed; /* an append did not fit: sticky until pbuf_reset/free */
+	bool fixed;  /* ptr is the caller's array (pbuf_init_fixed): never
+		     ** reallocated or freed */
 };
 
 void pbuf_init(struct pbuf *b, size_t max);
-/* Append n bytes; returns 0, or -1 when max would be exceeded or on OOM
-** (the buffer is then unchanged). */
+/* A buffer over the caller's array buf of size bytes: at most size - 1 bytes
+** of text plus the NUL; never grows, never frees buf. */
+void pbuf_init_fixed(struct pbuf *b, char *buf, size_t size);
+/* Append n bytes; returns 0, or -1 when max would be exceeded or on OOM, or
+** when the buffer has failed already. On failure the buffer is marked failed
+** (the bytes appended before stay, ptr stays NUL-terminated). */
 int pbuf_add(struct pbuf *b, const void *data, size_t n);
 int pbuf_adds(struct pbuf *b, const char *s);
 int pbuf_addf(struct pbuf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int pbuf_vaddf(struct pbuf *b, const char *fmt, va_list ap);
+/* Append the text of src; a failed src fails b too, so a fragment built in
+** its own buffer cannot be dropped on the way into the whole. */
+int pbuf_addb(struct pbuf *b, const struct pbuf *src);
+/* True once an append has failed (until pbuf_reset or pbuf_free). */
+bool pbuf_failed(const struct pbuf *b);
+/* For the rare output whose contract is to stop quietly at max (a diff
+** shown to a human): accept the text appended before the failure as the
+** result, clearing the failure. Returns true when the text was cut. Every
+** use says why a shorter text is right there. */
+bool pbuf_keep_prefix(struct pbuf *b);
+/* The finished text: NULL when the buffer has failed, "" when nothing was
+** appended, else ptr (owned by the buffer). */
+const char *pbuf_cstr(const struct pbuf *b);
+/* Empty the buffer and clear its failure, keeping the allocation. */
 void pbuf_reset(struct pbuf *b);
 void pbuf_free(struct pbuf *b);
-/* Hand the bytes to the caller, who must free() them; the buffer is emptied.
-** Returns an empty heap string rather than NULL for an empty buffer. */
+/* Hand the bytes to the caller, who must free() them; the buffer is emptied
+** (and its failure cleared). Returns an empty heap string rather than NULL
+** for an empty buffer; NULL when the buffer has failed or on OOM. */
 char *pbuf_take(struct pbuf *b);
 
 /* ------------------------------------------------------------ string views */

@@ -400,7 +400,7 @@ static struct batch *batch_get(struct job *j)
 		pbuf_init(&b->text, 64u << 20);
 	}
 	b->n = b->nj = b->resolved = 0;
-	b->text.len = 0;
+	pbuf_reset(&b->text);
 	b->last = b->complete = false;
 	b->next = NULL;
 	return b;
@@ -446,7 +446,8 @@ static int batch_push(struct job *j, struct batch *b)
 static void prefix_of(const char *ip, char *out, size_t n)
 {
 	uint8_t a[16];
-	struct pbuf b = { out, 0, n, n };
+	struct pbuf b;
+	pbuf_init_fixed(&b, out, n);
 	out[0] = '\0';
 	if (inet_pton(AF_INET, ip, a) == 1) {
 		(void)pbuf_addf(&b, "%u.%u.%u.0/24", a[0], a[1], a[2]);
@@ -463,12 +464,19 @@ static int open_incident(struct job *j, struct store *st, const struct batch *b,
 			 struct perr *err)
 {
 	char key[200], summary[600], title[300];
-	struct pbuf kb = { key, 0, sizeof(key), sizeof(key) };
-	struct pbuf sb = { summary, 0, sizeof(summary), sizeof(summary) };
-	struct pbuf tb = { title, 0, sizeof(title), sizeof(title) };
+	struct pbuf kb;
+	pbuf_init_fixed(&kb, key, sizeof(key));
+	struct pbuf sb;
+	pbuf_init_fixed(&sb, summary, sizeof(summary));
+	struct pbuf tb;
+	pbuf_init_fixed(&tb, title, sizeof(title));
 	key[0] = summary[0] = title[0] = '\0';
-	/* one incident per host and classification, whatever the feed */
-	(void)pbuf_addf(&kb, "feed:%s:%s", btext(b, r->ident), btext(b, r->ip));
+	/* one incident per host and classification, whatever the feed; a key
+	** that does not fit is refused, never cut into another host's key */
+	if (pbuf_addf(&kb, "feed:%s:%s", btext(b, r->ident), btext(b, r->ip)) != 0)
+		return perr_set(err, PERR_LIMIT, "identifier", "classification too long for a key");
+	/* a title or summary that does not fit stays "": incident_report then
+	** writes its own from the kind and key */
 	(void)pbuf_addf(&tb, "%s: %s (%s)", btext(b, r->type)[0] ? btext(b, r->type) : "report",
 			btext(b, r->ip)[0] ? btext(b, r->ip) : btext(b, r->fqdn), btext(b, r->ident));
 	char when[32];
@@ -712,13 +720,14 @@ static int on_event(void *ud, const struct feeds_event *ev)
 	r->family = ev->family;
 	memcpy(r->addr, ev->ip, sizeof(r->addr));
 	char product[400];
-	struct pbuf pb = { product, 0, sizeof(product), sizeof(product) };
+	struct pbuf pb;
+	pbuf_init_fixed(&pb, product, sizeof(product));
 	product[0] = '\0';
 	if (ev->vendor)
 		(void)pbuf_addf(&pb, "%s%s%s%s%s", ev->vendor, ev->product ? " " : "",
 				ev->product ? ev->product : "", ev->version ? " " : "",
 				ev->version ? ev->version : "");
-	rd->json.len = 0;
+	pbuf_reset(&rd->json);
 	if (feeds_event_json(&rd->json, ev) != 0 || badd(b, ev->identifier, &r->ident) ||
 	    badd(b, ev->taxonomy, &r->taxonomy) || badd(b, ev->type, &r->type) ||
 	    badd(b, ev->ip_text, &r->ip) || badd(b, ev->fqdn, &r->fqdn) || badd(b, ev->url, &r->url) ||

@@ -63,7 +63,8 @@ static void data_dir_of(const char *db_path, char *out, size_t n)
 static int mkdirs(const char *a, const char *b)
 {
 	char p[1200];
-	struct pbuf pb = { p, 0, sizeof(p), sizeof(p) };
+	struct pbuf pb;
+	pbuf_init_fixed(&pb, p, sizeof(p));
 	p[0] = '\0';
 	if (pbuf_addf(&pb, "%s%s%s", a, b ? "/" : "", b ? b : ""))
 		return -1;
@@ -104,8 +105,10 @@ int feeds_import_upload(struct store *st, const struct config *cfg, const char *
 static void file_away(const char *dir, const char *name, const char *sub, const char *why)
 {
 	char from[1400], to[1400];
-	struct pbuf fb = { from, 0, sizeof(from), sizeof(from) };
-	struct pbuf tb = { to, 0, sizeof(to), sizeof(to) };
+	struct pbuf fb;
+	pbuf_init_fixed(&fb, from, sizeof(from));
+	struct pbuf tb;
+	pbuf_init_fixed(&tb, to, sizeof(to));
 	from[0] = to[0] = '\0';
 	if (mkdirs(dir, sub) != 0 || pbuf_addf(&fb, "%s/%s", dir, name) ||
 	    pbuf_addf(&tb, "%s/%s/%s", dir, sub, name))
@@ -142,7 +145,8 @@ static void scan_dir(struct feeds_worker *w, struct store *st)
 		if (name[0] == '.' || ends_with(name, ".mapping.json") || ends_with(name, ".error"))
 			continue;
 		char path[1400], map[1400];
-		struct pbuf pb = { path, 0, sizeof(path), sizeof(path) };
+		struct pbuf pb;
+		pbuf_init_fixed(&pb, path, sizeof(path));
 		path[0] = '\0';
 		if (pbuf_addf(&pb, "%s/%s", w->dir, name))
 			continue;
@@ -153,7 +157,8 @@ static void scan_dir(struct feeds_worker *w, struct store *st)
 		const char *type = "auto", *mapping = NULL;
 		bool csv = ends_with(name, ".csv"), jsonl = ends_with(name, ".jsonl");
 		if (csv || jsonl) {
-			struct pbuf mb = { map, 0, sizeof(map), sizeof(map) };
+			struct pbuf mb;
+			pbuf_init_fixed(&mb, map, sizeof(map));
 			map[0] = '\0';
 			size_t stem = strlen(path) - (csv ? 4 : 6);
 			if (pbuf_add(&mb, path, stem) == 0 && pbuf_adds(&mb, ".mapping.json") == 0 &&
@@ -265,7 +270,8 @@ static void resume_uploads(struct feeds_worker *w, struct store *st)
 			if (store_feed_file_get(st, f->id, &g, &e2) == 0 &&
 			    strcmp(g.status, "running") == 0) {
 				pstrlcpy(g.status, "failed", sizeof(g.status));
-				struct pbuf eb = { g.error, 0, sizeof(g.error), sizeof(g.error) };
+				struct pbuf eb;
+				pbuf_init_fixed(&eb, g.error, sizeof(g.error));
 				g.error[0] = '\0';
 				(void)pbuf_addf(&eb, "interrupted: %s", err.msg);
 				g.finished_ms = core_now_ms();
@@ -335,9 +341,12 @@ int feeds_start(const struct config *cfg, const char *db_path, struct feeds_work
 	} else if (cfg->feeds_dir[0]) {
 		pstrlcpy(w->dir, cfg->feeds_dir, sizeof(w->dir));
 	} else {
-		struct pbuf b = { w->dir, 0, sizeof(w->dir), sizeof(w->dir) };
-		w->dir[0] = '\0';
-		(void)pbuf_addf(&b, "%s/feeds/incoming", w->data_dir);
+		struct pbuf b;
+		pbuf_init_fixed(&b, w->dir, sizeof(w->dir));
+		if (pbuf_addf(&b, "%s/feeds/incoming", w->data_dir) != 0) {
+			free(w);
+			return perr_set(err, PERR_INVALID, "data", "data directory path too long");
+		}
 		(void)mkdirs(w->data_dir, "feeds");
 	}
 	if (cfg->feeds_enabled && mkdirs(w->dir, NULL) != 0) {

@@ -373,7 +373,9 @@ int h_incident_list(struct http_req *rq, struct http_resp *rs)
 			pbuf_add(&key, v ? v : "", n);
 			pbuf_add(&key, ";", 1);
 		}
-		struct listcache_body *hit = key.ptr ? listcache_get(key.ptr, gen, now) : NULL;
+		/* a key that did not fit is NULL (sticky failure), never a
+		** shorter key that could name another scope's list */
+		struct listcache_body *hit = pbuf_cstr(&key) ? listcache_get(key.ptr, gen, now) : NULL;
 		if (hit) {
 			pbuf_free(&key);
 			return answer_kept(rs, hit);
@@ -409,7 +411,8 @@ int h_incident_list(struct http_req *rq, struct http_resp *rs)
 		return http_problem(rs, &e);
 	}
 	struct listcache_body *kept =
-		cache && key.ptr ? listcache_put(key.ptr, gen, now, lo.until, lo.b.ptr, lo.b.len) : NULL;
+		cache && pbuf_cstr(&key) ? listcache_put(key.ptr, gen, now, lo.until, lo.b.ptr, lo.b.len)
+					 : NULL;
 	pbuf_free(&key);
 	if (kept) {
 		pbuf_free(&lo.b);

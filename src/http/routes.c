@@ -135,6 +135,14 @@ static int h_metrics(struct http_req *rq, struct http_resp *rs)
 			      "by more than an interval.\n# TYPE parapet_watch_sites_missed gauge\n"
 			      "parapet_watch_sites_missed %lld\n", (long long)wc[4]);
 	}
+	/* the appends above are unchecked: a failure sticks and is seen here,
+	** so a scrape gets all the series or an error, never some of them */
+	if (pbuf_failed(&b)) {
+		pbuf_free(&b);
+		struct perr e;
+		perr_set(&e, PERR_INTERNAL, NULL, "metrics too large to render");
+		return http_problem(rs, &e);
+	}
 	rs->raw_len = b.len;
 	rs->raw = pbuf_take(&b);
 	rs->raw_free = true;

@@ -34,6 +34,10 @@ int store_open(const char *path, struct store **out, struct perr *err);
 ** own memory. */
 void store_lean(struct store *st);
 void store_close(struct store *st);
+/* Lower the bound on the text of the queries the store builds from a filter
+** (0: each builder's own, 16-32 KiB, which every filter fits). For tests: a
+** query that does not fit is refused with PERR_LIMIT, never run shorter. */
+void store_set_query_max(struct store *st, size_t max);
 
 /* The data directory (store_dir.c). */
 

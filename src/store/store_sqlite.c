@@ -91,8 +91,13 @@ sqlite3_stmt *sq_prep(struct store *st, const char *sql, struct perr *err)
 	return s;
 }
 
-sqlite3_stmt *sq_prep_text(struct store *st, const char *sql, struct perr *err)
+sqlite3_stmt *sq_prep_built(struct store *st, const struct pbuf *q, struct perr *err)
 {
+	const char *sql = pbuf_cstr(q);
+	if (!sql) {
+		perr_set(err, PERR_LIMIT, NULL, "query too large");
+		return NULL;
+	}
 	for (int i = 0; i < st->ndyn; i++) {
 		if (strcmp(st->dyn[i].sql, sql) == 0) {
 			sqlite3_stmt *s = st->dyn[i].stmt;
@@ -124,6 +129,16 @@ sqlite3_stmt *sq_prep_text(struct store *st, const char *sql, struct perr *err)
 	st->dyn[slot].sql = copy;
 	st->dyn[slot].stmt = s;
 	return s;
+}
+
+size_t sq_query_max(const struct store *st, size_t def)
+{
+	return st->query_max && st->query_max < def ? st->query_max : def;
+}
+
+void store_set_query_max(struct store *st, size_t max)
+{
+	st->query_max = max;
 }
 
 /* Statements beyond the cache are finalized by their callers through this. */

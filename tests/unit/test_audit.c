@@ -97,7 +97,7 @@ static void inserted(void **state)
 	pstrlcpy(prev, (const char *)sqlite3_column_text(s, 0), sizeof(prev));
 	sqlite3_finalize(s);
 	pstrlcpy(a.prev_hash, prev, sizeof(a.prev_hash));
-	audit_hash(&a, a.hash);
+	assert_int_equal(audit_hash(&a, a.hash), 0);
 	sqlite3_prepare_v2(db, "UPDATE audit SET ts_ms=?, actor=?, object=?, after='', hash=? WHERE seq=2",
 			   -1, &s, NULL);
 	sqlite3_bind_int64(s, 1, a.ts_ms);

@@ -1,6 +1,10 @@
 /*
 ** test_core.c — the bounded buffer, string views, strict integer parsing and
-** UTF-8 validation: the pieces every parser of outside data relies on.
+** UTF-8 validation: the pieces every parser of outside data relies on. The
+** buffer's sticky failure is also tried where it matters most, in the
+** store's incident queries, whose appended fragments carry the scope
+** filters that enforce access: past the bound a query fails, never runs
+** shorter.
 */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +17,8 @@
 #include <string.h>
 
 #include "core/core.h"
+#include "incident/incident.h"
+#include "testutil.h"
 
 static void pbuf_respects_max(void **state)
 {
@@ -21,20 +27,181 @@ static void pbuf_respects_max(void **state)
 	pbuf_init(&b, 10);
 	assert_int_equal(pbuf_add(&b, "0123456789", 10), 0);
 	assert_int_equal(b.len, 10);
-	/* one byte over the limit is refused and leaves the buffer intact */
+	/* one byte over the limit is refused and leaves the bytes intact */
 	assert_int_equal(pbuf_add(&b, "x", 1), -1);
 	assert_int_equal(b.len, 10);
 	assert_string_equal(b.ptr, "0123456789");
 	pbuf_reset(&b);
 	assert_int_equal(pbuf_addf(&b, "%d-%s", 42, "ab"), 0);
 	assert_string_equal(b.ptr, "42-ab");
-	assert_int_equal(pbuf_addf(&b, "%s", "too long now"), -1);
-	assert_string_equal(b.ptr, "42-ab");
 	char *s = pbuf_take(&b);
 	assert_string_equal(s, "42-ab");
 	assert_null(b.ptr);
 	free(s);
+	assert_int_equal(pbuf_addf(&b, "%d-%s", 42, "ab"), 0);
+	assert_int_equal(pbuf_addf(&b, "%s", "too long now"), -1);
+	assert_string_equal(b.ptr, "42-ab");
 	pbuf_free(&b);
+}
+
+/* A failed append sticks: later appends that would fit are no-ops, and
+** the finishers refuse the text, so a run of unchecked appends can never
+** come out shorter but whole-looking. Reset (or free) starts afresh. */
+static void pbuf_failure_is_sticky(void **state)
+{
+	(void)state;
+	struct pbuf b;
+	pbuf_init(&b, 16);
+	assert_int_equal(pbuf_adds(&b, "SELECT x"), 0);
+	assert_false(pbuf_failed(&b));
+	assert_string_equal(pbuf_cstr(&b), "SELECT x");
+	assert_int_equal(pbuf_adds(&b, " AND org = ?"), -1); /* 20 > 16 */
+	assert_true(pbuf_failed(&b));
+	assert_int_equal(pbuf_adds(&b, " LIMIT 1"), -1);     /* would fit: still refused */
+	assert_int_equal(pbuf_addf(&b, "%d", 1), -1);
+	assert_int_equal(pjson_i64(&b, 7), -1);
+	assert_int_equal(pjson_str(&b, "a"), -1);
+	assert_int_equal(pjson_time(&b, 1), -1);
+	assert_string_equal(b.ptr, "SELECT x");              /* nothing after the failure */
+	assert_null(pbuf_cstr(&b));
+	/* a fragment built apart fails the whole it goes into */
+	struct pbuf whole;
+	pbuf_init(&whole, 0);
+	assert_int_equal(pbuf_adds(&whole, "SELECT y"), 0);
+	assert_int_equal(pbuf_addb(&whole, &b), -1);
+	assert_null(pbuf_cstr(&whole));
+	assert_null(pbuf_take(&whole));
+	assert_null(pbuf_take(&b));
+	/* emptied: usable again */
+	assert_int_equal(pbuf_adds(&b, "ok"), 0);
+	assert_string_equal(pbuf_cstr(&b), "ok");
+	assert_int_equal(pbuf_adds(&b, "0123456789abcdef"), -1);
+	pbuf_reset(&b);
+	assert_false(pbuf_failed(&b));
+	assert_string_equal(pbuf_cstr(&b), "");
+	pbuf_free(&b);
+	pbuf_free(&whole);
+}
+
+/* Over the caller's array: at most size - 1 bytes; exactly filling it (no
+** room for the NUL) fails instead of reallocating the array. */
+static void pbuf_fixed_array(void **state)
+{
+	(void)state;
+	char a[8];
+	struct pbuf b;
+	pbuf_init_fixed(&b, a, sizeof(a));
+	assert_int_equal(pbuf_adds(&b, "1234567"), 0);
+	assert_string_equal(a, "1234567");
+	pbuf_reset(&b);
+	assert_int_equal(pbuf_adds(&b, "12345678"), -1);
+	assert_true(pbuf_failed(&b));
+	char *t = pbuf_take(&b);
+	assert_null(t);
+	pbuf_init_fixed(&b, a, sizeof(a));
+	assert_int_equal(pbuf_addf(&b, "%s", "abc"), 0);
+	t = pbuf_take(&b); /* a heap copy; the array stays the caller's */
+	assert_string_equal(t, "abc");
+	assert_true(t != a);
+	free(t);
+	pbuf_free(&b);
+}
+
+/* ------------------------------------------- the store's built queries */
+
+static int64_t q_org(struct tdb *t, const char *name, const char *prov)
+{
+	struct org_spec s = { name, NULL, prov, 0 };
+	struct store_org o;
+	struct perr e;
+	if (constituency_org_add(t->st, NULL, "test", &s, &o, &e) != 0)
+		fail_msg("org %s: %s", name, e.msg);
+	return o.id;
+}
+
+static void q_report(struct tdb *t, int64_t org, const char *key)
+{
+	struct incident_report_spec s;
+	struct incident_report_result r;
+	struct perr e;
+	memset(&s, 0, sizeof(s));
+	s.org_id = org;
+	s.kind = "defacement";
+	s.key = key;
+	s.severity = "high";
+	s.summary = "scoped words";
+	if (incident_report(t->st, &t->cfg, NULL, "detector", &s, &r, &e) != 0)
+		fail_msg("report %s: %s", key, e.msg);
+}
+
+struct q_seen {
+	int64_t org_a;
+	int n, foreign;
+};
+
+static int q_row(void *ud, const struct store_incident *i)
+{
+	struct q_seen *s = ud;
+	s->n++;
+	s->foreign += i->org_id != s->org_a;
+	return 0;
+}
+
+static int q_count(void *ud, const char *key, int64_t n)
+{
+	(void)key;
+	struct q_seen *s = ud;
+	s->n += (int)n;
+	return 0;
+}
+
+/* Every bound from 1 byte up to one the whole query fits: the list (one
+** status, several statuses, free text) and the counts scoped to Org A
+** either fail with PERR_LIMIT or answer exactly Org A's incidents; never
+** Org B's, whichever fragment the bound cut. At least one bound fails and
+** the unbounded query answers, so the loop crosses the failing range. */
+static void built_query_fails_never_shorter(void **state)
+{
+	(void)state;
+	struct tdb *t = tdb_open();
+	int64_t a = q_org(t, "Org A", "Tehran"), b = q_org(t, "Org B", "Fars");
+	q_report(t, a, "a1");
+	q_report(t, b, "b1");
+	q_report(t, b, "b2");
+	static const char *const one[8] = { "new" };
+	static const char *const two[8] = { "new", "triaged", "in_progress" };
+	for (int shape = 0; shape < 4; shape++) {
+		int failed = 0, answered = 0;
+		for (size_t max = 1; max <= 8192; max += max < 2048 ? 1 : 64) {
+			struct store_incident_filter f;
+			memset(&f, 0, sizeof(f));
+			f.scope_org = a;
+			f.scope_province = "Tehran";
+			f.severity = "high";
+			memcpy(f.status, shape == 1 ? two : one, sizeof(f.status));
+			f.q = shape == 2 ? "scoped words" : NULL;
+			struct q_seen seen = { a, 0, 0 };
+			struct perr e;
+			perr_clear(&e);
+			store_set_query_max(t->st, max);
+			int rc = shape == 3 ? store_incident_group_count(t->st, &f, STORE_GROUP_ALL,
+									 q_count, &seen, &e)
+					    : store_incident_list(t->st, &f, q_row, &seen, &e);
+			if (rc != 0) {
+				assert_int_equal(e.kind, PERR_LIMIT);
+				assert_int_equal(seen.n, 0);
+				failed++;
+				continue;
+			}
+			assert_int_equal(seen.foreign, 0);
+			assert_int_equal(seen.n, 1); /* Org A's one incident, counted or listed */
+			answered++;
+		}
+		assert_true(failed > 0);
+		assert_true(answered > 0);
+	}
+	store_set_query_max(t->st, 0);
+	tdb_close(t);
 }
 
 static void pbuf_grows(void **state)
@@ -215,6 +382,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(pbuf_respects_max), cmocka_unit_test(pbuf_grows),
+		cmocka_unit_test(pbuf_failure_is_sticky), cmocka_unit_test(pbuf_fixed_array),
+		cmocka_unit_test(built_query_fails_never_shorter),
 		cmocka_unit_test(strict_integers),   cmocka_unit_test(string_views),
 		cmocka_unit_test(utf8),              cmocka_unit_test(time_format),
 		cmocka_unit_test(time_parse),        cmocka_unit_test(time_format_matches_libc),

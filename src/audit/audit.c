@@ -55,9 +55,12 @@ int audit_append(struct store *st, const char *actor, const char *action,
 		return -1;
 	a.seq = last + 1;
 	a.ts_ms = core_now_ms();
-	pstrlcpy(a.actor, actor, sizeof(a.actor));
-	pstrlcpy(a.action, action, sizeof(a.action));
-	pstrlcpy(a.object, object, sizeof(a.object));
+	/* actor, action and object are labels for the reader of the log (the
+	** program's own names and ids); a longer one is kept cut rather than
+	** failing the change it records. before and after are kept whole. */
+	pstrtrunc(a.actor, actor, sizeof(a.actor));
+	pstrtrunc(a.action, action, sizeof(a.action));
+	pstrtrunc(a.object, object, sizeof(a.object));
 	a.before = before ? before : "";
 	a.after = after ? after : "";
 	if (audit_hash(&a, a.hash) != 0)

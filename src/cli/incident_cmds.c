@@ -552,9 +552,10 @@ int cmd_route_add(struct cli *c, int argc, char **argv)
 	if (bad || !team || cli_id(team, &r.team_id) != 0 ||
 	    (prio && parse_i64(prio, 0, 1000000, &r.priority) != 0))
 		return cli_usage_of("route add");
-	pstrlcpy(r.province, prov ? prov : "", sizeof(r.province));
-	pstrlcpy(r.kind, kind ? kind : "", sizeof(r.kind));
-	pstrlcpy(r.class_, cls ? cls : "", sizeof(r.class_));
+	struct perr ce;
+	if (PSTRCPY_OR_ERR(r.province, prov, "province", &ce) ||
+	    PSTRCPY_OR_ERR(r.kind, kind, "kind", &ce) || PSTRCPY_OR_ERR(r.class_, cls, "class", &ce))
+		return cli_fail(&ce);
 	struct txn t;
 	struct store_team tm;
 	if (txn_begin(c, &t) != 0)

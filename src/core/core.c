@@ -32,7 +32,9 @@ int perr_set(struct perr *err, enum perr_kind kind, const char *field,
 	if (!err)
 		return -1;
 	err->kind = kind;
-	pstrlcpy(err->field, field ? field : "", sizeof(err->field));
+	/* field names are the program's own short names; a cut one still
+	** points a reader at the field */
+	pstrtrunc(err->field, field, sizeof(err->field));
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
@@ -313,6 +315,34 @@ char *pstr_dup(struct pstr s)
 int pstrlcpy(char *dst, const char *src, size_t dstsz)
 {
 	return pstr_copy(pstr_c(src), dst, dstsz);
+}
+
+int pstrcpy_or_err(char *dst, size_t dstsz, const char *src, const char *field,
+		   struct perr *err)
+{
+	if (pstrlcpy(dst, src ? src : "", dstsz) == 0)
+		return 0;
+	if (dstsz)
+		dst[0] = '\0';
+	return perr_set(err, PERR_INVALID, field, "%s is longer than %zu bytes", field,
+			dstsz ? dstsz - 1 : 0);
+}
+
+void pstrtrunc(char *dst, const char *src, size_t dstsz)
+{
+	if (!dstsz)
+		return;
+	size_t n = src ? strlen(src) : 0;
+	if (n >= dstsz) {
+		n = dstsz - 1;
+		/* src[n] is the first byte dropped: when it continues a UTF-8
+		** sequence, back off to the sequence's first byte (at most 3) */
+		for (int k = 0; k < 3 && n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80; k++)
+			n--;
+	}
+	if (n)
+		memcpy(dst, src, n);
+	dst[n] = '\0';
 }
 
 int pstr_to_i64(struct pstr s, int64_t min, int64_t max, int64_t *out)
@@ -695,7 +725,7 @@ void plog_set_level(enum plog_level lvl)
 
 void plog_set_request_id(const char *rid)
 {
-	pstrlcpy(log_rid, rid ? rid : "", sizeof(log_rid));
+	pstrtrunc(log_rid, rid, sizeof(log_rid)); /* a label in log lines */
 }
 
 const char *plog_request_id(void)

@@ -125,8 +125,40 @@ int pstr_copy(struct pstr s, char *dst, size_t dstsz);
 char *pstr_dup(struct pstr s);
 
 /* Bounded copy of a C string; returns -1 on truncation (dst still
-** NUL-terminated). The project's replacement for strcpy/strncpy. */
-int pstrlcpy(char *dst, const char *src, size_t dstsz);
+** NUL-terminated). The project's replacement for strcpy/strncpy. The result
+** must be used (the compiler refuses a call that drops it): a caller that
+** means to cut says so with pstrtrunc, one whose source always fits says so
+** with PSTRCPY. */
+int pstrlcpy(char *dst, const char *src, size_t dstsz) __attribute__((warn_unused_result));
+/* Copy src into dst, cut to fit when it is longer: for texts where a
+** shorter text is right (messages for humans, log labels, a display name).
+** The cut falls before a UTF-8 sequence, never inside one. NULL copies "". */
+void pstrtrunc(char *dst, const char *src, size_t dstsz);
+
+/* Copy src (NULL: "") into dst or refuse it: 0, or -1 with err naming field
+** (PERR_INVALID, "FIELD is longer than N bytes") and dst "". For values
+** that reach a fixed-size field: over-long text is refused, never cut. */
+int pstrcpy_or_err(char *dst, size_t dstsz, const char *src, const char *field,
+		   struct perr *err) __attribute__((warn_unused_result));
+#define PSTRCPY_OR_ERR(dst, src, field, err)                                            \
+	((int)(0 * sizeof(struct { _Static_assert(PIS_ARRAY(dst), "PSTRCPY_OR_ERR into a pointer"); int x; })) + \
+	 pstrcpy_or_err((dst), sizeof(dst), (src), (field), (err)))
+
+/* True when a is an array (not a pointer): sizeof(a) is its size. */
+#define PIS_ARRAY(a) (!__builtin_types_compatible_p(__typeof__(a), __typeof__(&(a)[0])))
+/* The number of elements of an array; a pointer does not compile. */
+#define ARRAY_SIZE(a) \
+	(sizeof(a) / sizeof((a)[0]) + 0 * sizeof(struct { _Static_assert(PIS_ARRAY(a), "ARRAY_SIZE of a pointer"); int x; }))
+/* Copy a string literal or char array src into the char array dst when the
+** compiler can prove it fits (sizeof(src) <= sizeof(dst)): no result to
+** check, because no cut is possible. */
+#define PSTRCPY(dst, src)                                                        \
+	do {                                                                     \
+		_Static_assert(PIS_ARRAY(dst) && PIS_ARRAY(src),                 \
+			       "PSTRCPY needs arrays or literals");              \
+		_Static_assert(sizeof(src) <= sizeof(dst), "PSTRCPY: may not fit"); \
+		pstrtrunc((dst), (src), sizeof(dst));                            \
+	} while (0)
 
 /* Strict decimal integer: the whole view must be digits (optional leading
 ** '-'), no spaces, no overflow, result within [min, max]. Returns 0 or -1. */

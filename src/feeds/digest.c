@@ -192,8 +192,10 @@ static int digest_event(void *ud, const struct store_feed_event *ev)
 	if (!c || strcmp(c->ident, ev->identifier) != 0) {
 		if (d->ncls < sizeof(d->cls) / sizeof(d->cls[0])) {
 			c = &d->cls[d->ncls++];
-			pstrlcpy(c->ident, ev->identifier, sizeof(c->ident));
-			pstrlcpy(c->type, ev->type, sizeof(c->type));
+			/* the digest lists classes for a human: a longer name
+			** than the field shows cut */
+			pstrtrunc(c->ident, ev->identifier, sizeof(c->ident));
+			pstrtrunc(c->type, ev->type, sizeof(c->type));
 			c->hosts = 0;
 		}
 		d->last_ip[0] = '\0';
@@ -202,7 +204,8 @@ static int digest_event(void *ud, const struct store_feed_event *ev)
 		if (c)
 			c->hosts++;
 		d->hosts++;
-		pstrlcpy(d->last_ip, ev->ip, sizeof(d->last_ip));
+		if (pstrlcpy(d->last_ip, ev->ip, sizeof(d->last_ip)) != 0)
+			d->last_ip[0] = '\0'; /* never a cut address */
 	}
 	if (ev->product[0]) {
 		char vendor[64];
@@ -214,7 +217,7 @@ static int digest_event(void *ud, const struct store_feed_event *ev)
 		for (size_t i = 0; i < d->nvendors; i++)
 			have |= strcmp(d->vendors[i], vendor) == 0;
 		if (!have && d->nvendors < 8)
-			pstrlcpy(d->vendors[d->nvendors++], vendor, sizeof(d->vendors[0]));
+			pstrtrunc(d->vendors[d->nvendors++], vendor, sizeof(d->vendors[0])); /* shown */
 	}
 	return 0;
 }
@@ -242,7 +245,8 @@ static int due_row(void *ud, int64_t org, const char *feed, int64_t period)
 	}
 	l->d[l->n].org = org;
 	l->d[l->n].period = period;
-	pstrlcpy(l->d[l->n].feed, feed, sizeof(l->d[0].feed));
+	if (pstrlcpy(l->d[l->n].feed, feed, sizeof(l->d[0].feed)) != 0)
+		return -1; /* a cut name would find another feed's events */
 	l->n++;
 	return 0;
 }

@@ -786,7 +786,7 @@ static int header(struct feeds_parser *p, size_t n, const char *const *f, const 
 	}
 	return 0;
 oom:
-	pstrlcpy(p->error, "out of memory", sizeof(p->error));
+	PSTRCPY(p->error, "out of memory");
 	p->failed = true;
 	return -1;
 }
@@ -1009,7 +1009,7 @@ int feeds_parser_feed(struct feeds_parser *p, const char *data, size_t len)
 		if (p->failed)
 			return -1;
 		if (rc < 0) {
-			pstrlcpy(p->error, "out of memory", sizeof(p->error));
+			PSTRCPY(p->error, "out of memory");
 			p->failed = true;
 			return -1;
 		}
@@ -1029,7 +1029,7 @@ int feeds_parser_finish(struct feeds_parser *p)
 		if (p->failed)
 			return -1;
 		if (!p->have_header) {
-			pstrlcpy(p->error, "the file is empty: no header line", sizeof(p->error));
+			PSTRCPY(p->error, "the file is empty: no header line");
 			p->failed = true;
 			return -1;
 		}

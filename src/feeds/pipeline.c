@@ -585,7 +585,7 @@ static int write_batch(struct job *j, struct store *st, const struct batch *b, s
 	if (b->done_line > nf.done_line)
 		nf.done_line = b->done_line;
 	if (b->complete) {
-		pstrlcpy(nf.status, "done", sizeof(nf.status));
+		PSTRCPY(nf.status, "done");
 		nf.finished_ms = core_now_ms();
 	}
 	if (store_feed_file_update(st, &nf, err) != 0 || store_commit(st, err) != 0)
@@ -906,7 +906,8 @@ int feeds_import_file(struct store *st, const struct config *cfg, const struct f
 	pthread_mutex_init(&j->q.mu, NULL);
 	pthread_cond_init(&j->q.cv, NULL);
 	j->q.max = (size_t)cfg->feeds_queue;
-	pstrlcpy(j->db_path, in->db_path, sizeof(j->db_path));
+	if (PSTRCPY_OR_ERR(j->db_path, in->db_path, "data", err))
+		goto out;
 
 	struct store_feed_file *f = &j->file;
 	struct perr e2;
@@ -932,16 +933,17 @@ int feeds_import_file(struct store *st, const struct config *cfg, const struct f
 		j->base_parsed = f->parsed;
 		j->base_rejected = f->rejected;
 		j->received_ms = f->received_ms;
-		pstrlcpy(f->status, "running", sizeof(f->status));
+		PSTRCPY(f->status, "running");
 	} else {
 		memset(f, 0, sizeof(*f));
-		pstrlcpy(f->sha256, sha, sizeof(f->sha256));
-		pstrlcpy(f->name, name, sizeof(f->name));
-		pstrlcpy(f->type, feeds_type_name(t), sizeof(f->type));
-		pstrlcpy(f->feed, feeds_type_feed_name(t), sizeof(f->feed));
-		pstrlcpy(f->source, in->source ? in->source : "cli", sizeof(f->source));
-		pstrlcpy(f->actor, in->actor ? in->actor : "", sizeof(f->actor));
-		pstrlcpy(f->status, "running", sizeof(f->status));
+		PSTRCPY(f->sha256, sha);
+		if (PSTRCPY_OR_ERR(f->name, name, "name", err) ||
+		    PSTRCPY_OR_ERR(f->type, feeds_type_name(t), "type", err) ||
+		    PSTRCPY_OR_ERR(f->feed, feeds_type_feed_name(t), "type", err) ||
+		    PSTRCPY_OR_ERR(f->source, in->source ? in->source : "cli", "source", err) ||
+		    PSTRCPY_OR_ERR(f->actor, in->actor, "actor", err))
+			goto out;
+		PSTRCPY(f->status, "running");
 		f->received_ms = now;
 		f->started_ms = core_now_ms();
 		if (store_begin(st, err) != 0)

@@ -279,7 +279,7 @@ static int schema_from_json(json_t *root, struct feeds_schema **out, struct perr
 	{
 		if (strcmp(k, "_meta") == 0) {
 			const char *d = json_string_value(json_object_get(v, "date_created"));
-			pstrlcpy(s->date, d ? d : "", sizeof(s->date));
+			pstrtrunc(s->date, d, sizeof(s->date)); /* shown, never parsed */
 			continue;
 		}
 		struct feeds_type *t = &s->types[s->ntypes++];

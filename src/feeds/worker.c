@@ -50,14 +50,16 @@ struct feeds_worker {
 };
 
 /* DATA for a database at DATA/parapet.db. */
-static void data_dir_of(const char *db_path, char *out, size_t n)
+static int data_dir_of(const char *db_path, char *out, size_t n)
 {
-	pstrlcpy(out, db_path, n);
+	if (pstrlcpy(out, db_path, n) != 0)
+		return -1; /* a cut path names another directory */
 	char *slash = strrchr(out, '/');
 	if (slash)
 		*slash = '\0';
 	else
-		pstrlcpy(out, ".", n);
+		return pstrlcpy(out, ".", n);
+	return 0;
 }
 
 static int mkdirs(const char *a, const char *b)
@@ -77,7 +79,8 @@ int feeds_import_upload(struct store *st, const struct config *cfg, const char *
 {
 	char dd[1024], blobs[1100], path[1400];
 	memset(res, 0, sizeof(*res));
-	data_dir_of(db_path, dd, sizeof(dd));
+	if (data_dir_of(db_path, dd, sizeof(dd)) != 0)
+		return perr_set(err, PERR_INVALID, "data", "data directory path too long");
 	/* kept content-addressed beside evidence, so the report an event came
 	** from can always be produced again */
 	uint8_t h[32];
@@ -269,7 +272,7 @@ static void resume_uploads(struct feeds_worker *w, struct store *st)
 			perr_clear(&e2);
 			if (store_feed_file_get(st, f->id, &g, &e2) == 0 &&
 			    strcmp(g.status, "running") == 0) {
-				pstrlcpy(g.status, "failed", sizeof(g.status));
+				PSTRCPY(g.status, "failed");
 				struct pbuf eb;
 				pbuf_init_fixed(&eb, g.error, sizeof(g.error));
 				g.error[0] = '\0';
@@ -334,12 +337,15 @@ int feeds_start(const struct config *cfg, const char *db_path, struct feeds_work
 		return perr_set(err, PERR_INTERNAL, NULL, "out of memory");
 	w->cfg = *cfg;
 	w->started_ms = core_now_ms();
-	pstrlcpy(w->db_path, db_path, sizeof(w->db_path));
-	data_dir_of(db_path, w->data_dir, sizeof(w->data_dir));
+	if (pstrlcpy(w->db_path, db_path, sizeof(w->db_path)) != 0 ||
+	    data_dir_of(db_path, w->data_dir, sizeof(w->data_dir)) != 0) {
+		free(w);
+		return perr_set(err, PERR_INVALID, "data", "data directory path too long");
+	}
 	if (!cfg->feeds_enabled) {
 		/* nothing watched: the thread resumes interrupted uploads only */
 	} else if (cfg->feeds_dir[0]) {
-		pstrlcpy(w->dir, cfg->feeds_dir, sizeof(w->dir));
+		PSTRCPY(w->dir, cfg->feeds_dir);
 	} else {
 		struct pbuf b;
 		pbuf_init_fixed(&b, w->dir, sizeof(w->dir));

@@ -698,8 +698,8 @@ int h_evidence_download(struct http_req *rq, struct http_resp *rs)
 	rs->fd_size = ev.size;
 	rs->ctype = "application/octet-stream";
 	disposition(ev.name, rs->disposition, sizeof(rs->disposition));
-	pstrlcpy(rs->extra_name, "X-Evidence-SHA256", sizeof(rs->extra_name));
-	pstrlcpy(rs->extra_value, ev.sha256, sizeof(rs->extra_value));
+	PSTRCPY(rs->extra_name, "X-Evidence-SHA256");
+	PSTRCPY(rs->extra_value, ev.sha256);
 	return 0;
 }
 
@@ -866,9 +866,9 @@ int h_rule_create(struct http_req *rq, struct http_resp *rs)
 		perr_set(&e, PERR_INVALID, "team", "no such team");
 		goto out;
 	}
-	pstrlcpy(r.province, prov ? prov : "", sizeof(r.province));
-	pstrlcpy(r.kind, kind ? kind : "", sizeof(r.kind));
-	pstrlcpy(r.class_, cls ? cls : "", sizeof(r.class_));
+	if (PSTRCPY_OR_ERR(r.province, prov, "province", &e) ||
+	    PSTRCPY_OR_ERR(r.kind, kind, "kind", &e) || PSTRCPY_OR_ERR(r.class_, cls, "class", &e))
+		goto out;
 	if (!utf8_valid(r.kind, strlen(r.kind)) || !utf8_valid(r.class_, strlen(r.class_))) {
 		perr_set(&e, PERR_INVALID, "kind", "kind and class must be UTF-8");
 		goto out;

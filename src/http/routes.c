@@ -245,12 +245,9 @@ static int h_prefs(struct http_req *rq, struct http_resp *rs)
 		return http_problem(rs, &e);
 	int rc = identity_prefs_set(rq->st, rq->who, rq->actor, lang, calendar, &e);
 	struct principal p = *rq->who;
-	if (rc == 0) {
-		if (lang)
-			pstrlcpy(p.lang, lang, sizeof(p.lang));
-		if (calendar)
-			pstrlcpy(p.calendar, calendar, sizeof(p.calendar));
-	}
+	if (rc == 0 && ((lang && PSTRCPY_OR_ERR(p.lang, lang, "lang", &e)) ||
+			(calendar && PSTRCPY_OR_ERR(p.calendar, calendar, "calendar", &e))))
+		rc = -1;
 	json_decref(doc);
 	if (rc != 0)
 		return http_problem(rs, &e);
@@ -749,8 +746,9 @@ static int h_team_create(struct http_req *rq, struct http_resp *rs)
 		perr_set(&e, PERR_INVALID, "province", "unknown province");
 		goto out;
 	}
-	pstrlcpy(t.name, name, sizeof(t.name));
-	pstrlcpy(t.province, province ? province : "", sizeof(t.province));
+	if (PSTRCPY_OR_ERR(t.name, name, "name", &e) ||
+	    PSTRCPY_OR_ERR(t.province, province, "province", &e))
+		goto out;
 	if (store_team_insert(rq->st, &t, &e) != 0)
 		goto out;
 	char obj[48];

@@ -403,11 +403,12 @@ static int load_site(void *ud, const struct store_watch_site *w)
 	pbuf_init(&j->body, 1);
 	char host[WATCH_HOST_MAX];
 	if (watch_url_host(w->url, strlen(w->url), "", host) == WATCH_URL_HOST && host[0]) {
-		pstrlcpy(j->host, host, sizeof(j->host));
+		PSTRCPY(j->host, host);
 		/* an address literal has no DNS to watch */
 		j->host_is_ip = strchr(host, ':') || strspn(host, "0123456789.") == strlen(host);
 		const char *d = strncmp(host, "www.", 4) == 0 ? host + 4 : host;
-		pstrlcpy(j->domain, d, sizeof(j->domain));
+		if (pstrlcpy(j->domain, d, sizeof(j->domain)) != 0)
+			j->domain[0] = '\0'; /* no DNS watch rather than another name's */
 	}
 	l->n++;
 	return 0;
@@ -484,10 +485,11 @@ static void resolve(const struct config *cfg, struct job *jobs, size_t n)
 		j->dns = r1[k];
 		j->dns_asked = true;
 		const struct dns_rrset *a = &j->dns.rr[DNS_A], *aaaa = &j->dns.rr[DNS_AAAA];
-		if (a->status == DNS_ST_OK && a->n)
-			pstrlcpy(j->pin, a->v[0], sizeof(j->pin));
-		else if (aaaa->status == DNS_ST_OK && aaaa->n)
-			pstrlcpy(j->pin, aaaa->v[0], sizeof(j->pin));
+		const char *pin = a->status == DNS_ST_OK && a->n	   ? a->v[0]
+				  : aaaa->status == DNS_ST_OK && aaaa->n ? aaaa->v[0]
+									 : NULL;
+		if (pin && pstrlcpy(j->pin, pin, sizeof(j->pin)) != 0)
+			j->pin[0] = '\0'; /* no pin rather than a cut address */
 	}
 	for (size_t k2 = 0; k2 < m2; k2++) {
 		/* the domain's records join the host's result */
@@ -514,20 +516,20 @@ static void fetched(struct fetch_job *fj, struct fetch_result *r, void *ud)
 	struct job *j = fj->user;
 	struct queue *q = ud;
 	j->ferr = r->err;
-	pstrlcpy(j->ferrmsg, r->errmsg, sizeof(j->ferrmsg));
+	PSTRCPY(j->ferrmsg, r->errmsg);
 	j->status = r->status;
 	if (r->final_host)
-		pstrlcpy(j->final_host, r->final_host, sizeof(j->final_host));
+		pstrtrunc(j->final_host, r->final_host, sizeof(j->final_host)); /* shown */
 	j->elapsed_ms = r->elapsed_us / 1000;
 	if (r->tls.present && r->tls.have_cert) {
 		j->have_cert = true;
-		pstrlcpy(j->cert_sha, r->tls.cert.sha256, sizeof(j->cert_sha));
-		pstrlcpy(j->spki, r->tls.cert.spki_sha256, sizeof(j->spki));
-		pstrlcpy(j->issuer, r->tls.cert.issuer ? r->tls.cert.issuer : "", sizeof(j->issuer));
+		PSTRCPY(j->cert_sha, r->tls.cert.sha256);
+		PSTRCPY(j->spki, r->tls.cert.spki_sha256);
+		pstrtrunc(j->issuer, r->tls.cert.issuer, sizeof(j->issuer)); /* shown */
 		j->cert_not_after = r->tls.cert.not_after_ms;
 		j->cert_not_before = r->tls.cert.not_before_ms;
 		j->cert_valid = r->tls.cert_valid;
-		pstrlcpy(j->verify_reason, r->tls.verify_reason, sizeof(j->verify_reason));
+		PSTRCPY(j->verify_reason, r->tls.verify_reason);
 	}
 	static const enum fetch_hdr_id posture_hdrs[6] = { FETCH_H_STS, FETCH_H_CSP, FETCH_H_XFO,
 							   FETCH_H_XCTO, FETCH_H_SERVER,
@@ -536,7 +538,8 @@ static void fetched(struct fetch_job *fj, struct fetch_result *r, void *ud)
 		j->hdr[k] = r->headers.v[posture_hdrs[k]] ? strdup(r->headers.v[posture_hdrs[k]])
 							  : NULL;
 	if (r->headers.v[FETCH_H_CONTENT_TYPE])
-		pstrlcpy(j->ctype, r->headers.v[FETCH_H_CONTENT_TYPE], sizeof(j->ctype));
+		/* a hint for the charset: a cut one is read as far as it goes */
+		pstrtrunc(j->ctype, r->headers.v[FETCH_H_CONTENT_TYPE], sizeof(j->ctype));
 	fetch_result_json(r, &j->fetch_json);
 	j->body = r->body;
 	memset(&r->body, 0, sizeof(r->body));
@@ -553,13 +556,13 @@ static int add_signal(struct watch_verdict *v, const char *name, int weight, con
 	if (v->nsig >= WATCH_SIGNALS_MAX)
 		return 0;
 	struct watch_signal *s = &v->sig[v->nsig++];
-	pstrlcpy(s->name, name, sizeof(s->name));
+	pstrtrunc(s->name, name, sizeof(s->name)); /* the program's own names */
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(s->detail, sizeof(s->detail), fmt, ap);
 	va_end(ap);
 	if (!utf8_valid(s->detail, strlen(s->detail)))
-		pstrlcpy(s->detail, "(detail not shown: not UTF-8)", sizeof(s->detail));
+		PSTRCPY(s->detail, "(detail not shown: not UTF-8)");
 	s->weight = weight;
 	if (weight > v->score)
 		v->score = weight;
@@ -608,7 +611,7 @@ static bool dns_added_owned(struct store *st, const struct dns_change *c, int64_
 									  : LOOKUP_DOMAIN;
 		int f = constituency_lookup(st, k, c->added[i], &r, &e);
 		if (f != 1 || r.org_id != org) {
-			pstrlcpy(out, c->added[i], outsz);
+			pstrtrunc(out, c->added[i], outsz); /* named in a message */
 			return false;
 		}
 	}
@@ -780,7 +783,7 @@ static int report(struct store *st, const struct config *cfg, const char *blob_d
 		}
 	}
 	j->site.incident_id = res.id;
-	pstrlcpy(j->site.alert_kind, kind, sizeof(j->site.alert_kind));
+	pstrtrunc(j->site.alert_kind, kind, sizeof(j->site.alert_kind)); /* our own kinds */
 	return 0;
 }
 
@@ -815,7 +818,7 @@ static int decide(struct store *st, const struct config *cfg, const char *blob_d
 	c.ts_ms = now;
 	c.http_status = j->status;
 	c.duration_ms = j->elapsed_ms;
-	pstrlcpy(c.body_sha256, j->body_sha, sizeof(c.body_sha256));
+	PSTRCPY(c.body_sha256, j->body_sha);
 	json_t *detail = json_object();
 	json_object_set_new(detail, "url", json_string(w->url));
 	if (j->fetch_json)
@@ -873,10 +876,10 @@ static int decide(struct store *st, const struct config *cfg, const char *blob_d
 		if (j->ferrmsg[0])
 			json_object_set_new(detail, "error", json_string(j->ferrmsg));
 		c.score = v.score;
-		pstrlcpy(c.outcome, "alert", sizeof(c.outcome));
+		PSTRCPY(c.outcome, "alert");
 		stats->alerts++;
 		atomic_fetch_add(&m_alerts, 1);
-		pstrlcpy(w->state, "alert", sizeof(w->state));
+		PSTRCPY(w->state, "alert");
 		if (report(st, cfg, blob_dir, j, &v, detail, false, stats, err) != 0)
 			goto out;
 	} else if (fetch_failed) {
@@ -884,18 +887,18 @@ static int decide(struct store *st, const struct config *cfg, const char *blob_d
 		w->ok_streak = 0;
 		if (w->fail_streak < 2) {
 			/* confirm before calling it an outage */
-			pstrlcpy(c.outcome, "error", sizeof(c.outcome));
+			PSTRCPY(c.outcome, "error");
 			stats->errors++;
 			w->next_due_ms = now + (w->interval_s * 1000 < RETRY_MS ? w->interval_s * 1000
 										 : RETRY_MS);
 		} else {
-			pstrlcpy(c.outcome, "down", sizeof(c.outcome));
+			PSTRCPY(c.outcome, "down");
 			stats->down++;
 			atomic_fetch_add(&m_down, 1);
 			w->next_due_ms = next_due(w, now);
 			if (strcmp(w->state, "learning") != 0 && strcmp(w->state, "down") != 0 &&
 			    strcmp(w->state, "alert") != 0) {
-				pstrlcpy(w->state, "down", sizeof(w->state));
+				PSTRCPY(w->state, "down");
 				if (report(st, cfg, blob_dir, j, &v, detail, true, stats, err) != 0)
 					goto out;
 			} else if (strcmp(w->state, "down") == 0 || strcmp(w->state, "alert") == 0) {
@@ -908,21 +911,21 @@ static int decide(struct store *st, const struct config *cfg, const char *blob_d
 			json_object_set_new(detail, "error", json_string(j->ferrmsg));
 	} else if (j->werr[0] || (!j->judged && !j->new_baseline)) {
 		/* fetched, but the analysis failed: recorded, retried next time */
-		pstrlcpy(c.outcome, "error", sizeof(c.outcome));
+		PSTRCPY(c.outcome, "error");
 		stats->errors++;
 		json_object_set_new(detail, "error", json_string(j->werr[0] ? j->werr : "not analysed"));
 		w->next_due_ms = next_due(w, now);
 	} else if (!j->judged) {
 		/* learned (first sample, or a damaged baseline learned again) */
-		pstrlcpy(c.outcome, "learning", sizeof(c.outcome));
+		PSTRCPY(c.outcome, "learning");
 		stats->learning++;
 		w->fail_streak = 0;
 		/* the page learned from is, by definition, one the site is known
 		** to serve: the next identical one needs no parsing */
 		if (j->body_sha[0])
-			pstrlcpy(w->last_good, j->body_sha, sizeof(w->last_good));
+			PSTRCPY(w->last_good, j->body_sha);
 		if (strcmp(w->state, "learning") == 0 || strcmp(w->state, "down") == 0)
-			pstrlcpy(w->state, "ok", sizeof(w->state));
+			PSTRCPY(w->state, "ok");
 		w->next_due_ms = next_due(w, now);
 	} else {
 		w->fail_streak = 0;
@@ -939,7 +942,7 @@ static int decide(struct store *st, const struct config *cfg, const char *blob_d
 		c.score = v.score;
 		bool alert = v.score >= 30;
 		if (alert) {
-			pstrlcpy(c.outcome, "alert", sizeof(c.outcome));
+			PSTRCPY(c.outcome, "alert");
 			stats->alerts++;
 			atomic_fetch_add(&m_alerts, 1);
 			w->ok_streak = 0;
@@ -950,17 +953,20 @@ static int decide(struct store *st, const struct config *cfg, const char *blob_d
 			if (j->diff)
 				json_object_set_new(detail, "text_diff", json_string(j->diff));
 			json_object_set_new(detail, "body_sha256", json_string(j->body_sha));
-			pstrlcpy(w->state, "alert", sizeof(w->state));
+			PSTRCPY(w->state, "alert");
 			if (report(st, cfg, blob_dir, j, &v, detail, false, stats, err) != 0)
 				goto out;
 		} else {
-			pstrlcpy(c.outcome, v.score > 0 ? "changed" : "ok", sizeof(c.outcome));
+			if (v.score > 0)
+				PSTRCPY(c.outcome, "changed");
+			else
+				PSTRCPY(c.outcome, "ok");
 			if (v.score > 0)
 				stats->changed++;
 			else
 				stats->ok++;
 			w->ok_streak++;
-			pstrlcpy(w->last_good, j->body_sha, sizeof(w->last_good));
+			PSTRCPY(w->last_good, j->body_sha);
 		}
 	}
 	/* recovery: K checks in a row that match the baseline again */
@@ -975,11 +981,11 @@ static int decide(struct store *st, const struct config *cfg, const char *blob_d
 				atomic_fetch_add(&m_recovered, 1);
 			}
 		}
-		pstrlcpy(w->state, "ok", sizeof(w->state));
+		PSTRCPY(w->state, "ok");
 		w->incident_id = 0;
 		w->alert_kind[0] = '\0';
 	}
-	pstrlcpy(c.severity, severity_of(v.score), sizeof(c.severity));
+	pstrtrunc(c.severity, severity_of(v.score), sizeof(c.severity)); /* a short literal */
 	if (j->new_baseline) {
 		w->baseline = j->new_baseline;
 		w->baseline_len = j->new_baseline_len;
@@ -1038,7 +1044,7 @@ static void stxt_done(struct fetch_job *fj, struct fetch_result *r, void *ud)
 		t->body = r->body;
 		memset(&r->body, 0, sizeof(r->body));
 		if (r->headers.v[FETCH_H_CONTENT_TYPE])
-			pstrlcpy(t->ctype, r->headers.v[FETCH_H_CONTENT_TYPE], sizeof(t->ctype));
+			pstrtrunc(t->ctype, r->headers.v[FETCH_H_CONTENT_TYPE], sizeof(t->ctype)); /* a hint */
 	}
 }
 
@@ -1097,7 +1103,7 @@ static void grade_posture(struct store *st, const struct config *cfg, struct job
 		bool https = strncmp(j->site.url, "https://", 8) == 0;
 		char probe[2200];
 		if (https)
-			pstrlcpy(probe, j->site.url, sizeof(probe));
+			PSTRCPY(probe, j->site.url);
 		else
 			snprintf(probe, sizeof(probe), "https://%s/", j->host);
 		unsigned mask = 0;
@@ -1342,7 +1348,7 @@ static int take_latest(void *ud, const struct store_watch_check *c)
 {
 	struct latest *l = ud;
 	if (!l->sha[0] && c->body_sha256[0])
-		pstrlcpy(l->sha, c->body_sha256, sizeof(l->sha));
+		PSTRCPY(l->sha, c->body_sha256);
 	return 0;
 }
 
@@ -1417,11 +1423,11 @@ int monitor_accept_baseline(struct store *st, const struct config *cfg, const ch
 	s.w.samples = samples;
 	s.w.dns_expected = s.dns_expected;
 	s.w.cert_expected = s.cert_expected;
-	pstrlcpy(s.w.state, "ok", sizeof(s.w.state));
+	PSTRCPY(s.w.state, "ok");
 	s.w.incident_id = 0;
 	s.w.alert_kind[0] = '\0';
 	s.w.ok_streak = 0;
-	pstrlcpy(s.w.last_good, l.sha, sizeof(s.w.last_good));
+	PSTRCPY(s.w.last_good, l.sha);
 	s.w.updated_ms = core_now_ms();
 	rc = store_watch_save(st, &s.w, true, err);
 out:

@@ -451,7 +451,7 @@ int notify_process(struct store *st, const struct config *cfg, int64_t now_ms, i
 		}
 		atomic_fetch_add(&failed_total, 1);
 		if (!why[0])
-			pstrlcpy(why, "delivery failed", sizeof(why));
+			PSTRCPY(why, "delivery failed");
 		int64_t failures = o->attempts + 1;
 		bool give_up = failures >= cfg->notify_max_attempts;
 		int64_t next = give_up ? 0 : now_ms + notify_backoff_ms(cfg, failures);

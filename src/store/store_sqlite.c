@@ -173,7 +173,11 @@ void sq_bind_opt_id(sqlite3_stmt *s, int i, int64_t v)
 void sq_col_text(sqlite3_stmt *s, int i, char *dst, size_t n)
 {
 	const unsigned char *t = sqlite3_column_text(s, i);
-	pstrlcpy(dst, t ? (const char *)t : "", n);
+	/* Rows are written through the same struct sizes and over-long text is
+	** refused on the way in, so a cut happens only to a row written by
+	** hand or by an older version: shown cut (at a character boundary)
+	** rather than failing every list that meets it. */
+	pstrtrunc(dst, (const char *)t, n);
 }
 
 /* Run a statement that returns no rows; returns 0 or -1. */
@@ -237,9 +241,9 @@ int store_open(const char *path, struct store **out, struct perr *err)
 		memcpy(dir, path, (size_t)(slash - path));
 		dir[slash - path] = '\0';
 		if (!dir[0])
-			pstrlcpy(dir, "/", sizeof(dir));
+			PSTRCPY(dir, "/");
 	} else {
-		pstrlcpy(dir, ".", sizeof(dir));
+		PSTRCPY(dir, ".");
 	}
 	if (store_dir_writable(dir, err) != 0)
 		return -1;

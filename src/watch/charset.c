@@ -549,7 +549,7 @@ const char *watch_charset_sniff(const char *content_type, const char *body, size
 		cs = prescan(b, len < PRESCAN_MAX ? len : PRESCAN_MAX);
 	if (cs == CS_NONE)
 		cs = CS_UTF8;
-	pstrlcpy(out, cs_name[cs], WATCH_CHARSET_MAX);
+	pstrtrunc(out, cs_name[cs], WATCH_CHARSET_MAX); /* the table's short names fit */
 	return out;
 }
 

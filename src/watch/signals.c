@@ -198,7 +198,7 @@ static void add_signal(struct watch_verdict *v, const char *name, int weight, co
 	if (v->nsig >= WATCH_SIGNALS_MAX)
 		return;
 	struct watch_signal *s = &v->sig[v->nsig++];
-	pstrlcpy(s->name, name, sizeof(s->name));
+	pstrtrunc(s->name, name, sizeof(s->name)); /* the program's own signal names */
 	s->weight = weight < 1 ? 1 : weight > 100 ? 100 : weight;
 	va_list ap;
 	va_start(ap, fmt);

@@ -107,6 +107,43 @@ static void pbuf_fixed_array(void **state)
 	pbuf_free(&b);
 }
 
+/* The three copies into fixed fields: pstrlcpy reports a cut, PSTRCPY_OR_ERR
+** refuses it naming the field, pstrtrunc cuts on purpose but never inside a
+** UTF-8 character (the routing rule of issue 13: 62 x "k" then "é" into a
+** 64-byte field kept half a character). */
+static void fixed_field_copies(void **state)
+{
+	(void)state;
+	char f[64];
+	char kind[70];
+	memset(kind, 'k', 62);
+	memcpy(kind + 62, "\xc3\xa9", 3); /* 62 x k, é: 64 bytes */
+	assert_int_equal(pstrlcpy(f, kind, sizeof(f)), -1);
+	struct perr e;
+	perr_clear(&e);
+	assert_int_equal(PSTRCPY_OR_ERR(f, kind, "kind", &e), -1);
+	assert_int_equal(e.kind, PERR_INVALID);
+	assert_string_equal(e.field, "kind");
+	assert_string_equal(f, "");
+	assert_int_equal(PSTRCPY_OR_ERR(f, "short", "kind", &e), 0);
+	assert_string_equal(f, "short");
+	assert_int_equal(PSTRCPY_OR_ERR(f, NULL, "kind", &e), 0);
+	assert_string_equal(f, "");
+	pstrtrunc(f, kind, sizeof(f));
+	assert_int_equal(strlen(f), 62); /* the é is dropped whole */
+	assert_true(utf8_valid(f, strlen(f)));
+	char g[5];
+	pstrtrunc(g, "ab\xe2\x82\xac", sizeof(g)); /* "ab€" is 5 bytes */
+	assert_string_equal(g, "ab");
+	pstrtrunc(g, "abcd", sizeof(g));
+	assert_string_equal(g, "abcd");
+	pstrtrunc(g, NULL, sizeof(g));
+	assert_string_equal(g, "");
+	PSTRCPY(g, "abcd");
+	assert_string_equal(g, "abcd");
+	assert_int_equal(ARRAY_SIZE(g), 5);
+}
+
 /* ------------------------------------------- the store's built queries */
 
 static int64_t q_org(struct tdb *t, const char *name, const char *prov)
@@ -383,7 +420,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(pbuf_respects_max), cmocka_unit_test(pbuf_grows),
 		cmocka_unit_test(pbuf_failure_is_sticky), cmocka_unit_test(pbuf_fixed_array),
-		cmocka_unit_test(built_query_fails_never_shorter),
+		cmocka_unit_test(built_query_fails_never_shorter), cmocka_unit_test(fixed_field_copies),
 		cmocka_unit_test(strict_integers),   cmocka_unit_test(string_views),
 		cmocka_unit_test(utf8),              cmocka_unit_test(time_format),
 		cmocka_unit_test(time_parse),        cmocka_unit_test(time_format_matches_libc),

@@ -204,7 +204,7 @@ static int canon_url(const char *v, char *out, size_t outsz, struct perr *err)
 			 (int)path.n, path.p);
 	/* The canonical form can be longer than the input (an added "/", an
 	** IPv6 host spelled out); it must still pass the length rule itself. */
-	if (w < 0 || (size_t)w >= outsz || w > 500)
+	if (w < 0 || (size_t)w >= outsz || w > CONSTITUENCY_VALUE_MAX)
 		return perr_set(err, PERR_INVALID, "value", "URL too long");
 	return 0;
 }
@@ -270,9 +270,10 @@ int constituency_asset_canon(const char *type, const char *value, char *out,
 		return perr_set(err, PERR_INVALID, "type", "asset type is required");
 	if (!value || !value[0])
 		return perr_set(err, PERR_INVALID, "value", "asset value is required");
-	if (strlen(value) > 500 || !utf8_valid(value, strlen(value)))
+	if (strlen(value) > CONSTITUENCY_VALUE_MAX || !utf8_valid(value, strlen(value)))
 		return perr_set(err, PERR_INVALID, "value",
-				"asset value must be valid UTF-8 of at most 500 bytes");
+				"asset value must be valid UTF-8 of at most %d bytes",
+				CONSTITUENCY_VALUE_MAX);
 	if (strcmp(type, "cidr") == 0)
 		return canon_cidr(value, out, outsz, err);
 	if (strcmp(type, "domain") == 0)

@@ -814,7 +814,7 @@ int dns_result_json(const struct dns_result *r, json_t **out, struct perr *e)
 	json_t *o = json_object();
 	if (!o)
 		return perr_set(e, PERR_INTERNAL, NULL, "out of memory");
-	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(order); i++) {
 		int t = order[i];
 		json_t *v = NULL;
 		if (t < 0) {

@@ -190,7 +190,7 @@ static int digest_event(void *ud, const struct store_feed_event *ev)
 	** classification */
 	struct cls *c = d->ncls ? &d->cls[d->ncls - 1] : NULL;
 	if (!c || strcmp(c->ident, ev->identifier) != 0) {
-		if (d->ncls < sizeof(d->cls) / sizeof(d->cls[0])) {
+		if (d->ncls < ARRAY_SIZE(d->cls)) {
 			c = &d->cls[d->ncls++];
 			/* the digest lists classes for a human: a longer name
 			** than the field shows cut */
@@ -327,7 +327,7 @@ static int mail_one(struct store *st, const struct config *cfg, const struct sto
 		.lang = lang,
 		.tmpl = "digest",
 		.vars = vars,
-		.nvars = sizeof(vars) / sizeof(vars[0]),
+		.nvars = ARRAY_SIZE(vars),
 		.thread = thread,
 		.attach_name = attach,
 		.attach_type = "text/csv",

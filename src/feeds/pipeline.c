@@ -1121,7 +1121,7 @@ void feeds_metrics(struct pbuf *out)
 		{ "parapet_feeds_queue_waits_total", "Times the parser waited for the writer "
 						     "(back-pressure).", &m_waits },
 	};
-	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(c); i++)
 		pbuf_addf(out, "# HELP %s %s\n# TYPE %s counter\n%s %lld\n", c[i].name, c[i].help,
 			  c[i].name, c[i].name, (long long)atomic_load(c[i].v));
 }

@@ -70,7 +70,7 @@ static const struct {
 
 enum feeds_slot feeds_slot_of(const char *target)
 {
-	for (size_t i = 0; i < sizeof(slots) / sizeof(slots[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(slots); i++)
 		if (strcmp(slots[i].target, target) == 0)
 			return slots[i].slot;
 	return SLOT_OTHER;
@@ -146,10 +146,10 @@ static int add_fields(struct feeds_type *t, json_t *arr, bool required, struct p
 					i + 1);
 		enum feeds_conv c = CONV_NONE;
 		size_t k;
-		for (k = 0; k < sizeof(convs) / sizeof(convs[0]); k++)
+		for (k = 0; k < ARRAY_SIZE(convs); k++)
 			if (strcmp(convs[k].name, conv) == 0)
 				break;
-		if (k == sizeof(convs) / sizeof(convs[0]))
+		if (k == ARRAY_SIZE(convs))
 			return perr_set(err, PERR_INVALID, t->key,
 					"%s: column %s: unknown conversion '%s'", t->key, column,
 					conv);

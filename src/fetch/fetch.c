@@ -249,7 +249,6 @@ static const char *const header_flag_names[] = { "long_line", "too_many",  "valu
 						 "bad_bytes", "malformed", "repeated" };
 static const char *const cert_flag_names[] = { "name_cut", "san_cut", "bad_time", "trailing" };
 
-#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 static json_t *strings(char *const *v, size_t n, bool *bad)
 {
@@ -282,7 +281,7 @@ static json_t *cert_json(const struct fetch_cert *c, bool *bad)
 	put(o, "sig_alg", jtext(c->sig_alg), bad);
 	put(o, "key_type", jtext(c->key_type), bad);
 	put(o, "key_bits", json_integer(c->key_bits), bad);
-	put(o, "flags", flag_names(c->flags, cert_flag_names, NELEM(cert_flag_names), bad), bad);
+	put(o, "flags", flag_names(c->flags, cert_flag_names, ARRAY_SIZE(cert_flag_names), bad), bad);
 	return o;
 }
 
@@ -355,10 +354,10 @@ int fetch_result_json(const struct fetch_result *r, json_t **out)
 			put(hd, fetch_header_name(i), jtext(r->headers.v[i]), &bad);
 	put(o, "headers", hd, &bad);
 	put(o, "header_flags",
-	    flag_names(r->headers.flags, header_flag_names, NELEM(header_flag_names), &bad), &bad);
+	    flag_names(r->headers.flags, header_flag_names, ARRAY_SIZE(header_flag_names), &bad), &bad);
 	put(o, "body_bytes", json_integer((json_int_t)r->body.len), &bad);
 	put(o, "body_cut", json_boolean(r->flags & FETCH_F_BODY_CUT), &bad);
-	put(o, "flags", flag_names(r->flags, result_flag_names, NELEM(result_flag_names), &bad),
+	put(o, "flags", flag_names(r->flags, result_flag_names, ARRAY_SIZE(result_flag_names), &bad),
 	    &bad);
 	put(o, "tls", tls_json(&r->tls, &bad), &bad);
 	if (bad) {

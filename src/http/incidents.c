@@ -60,7 +60,7 @@ static int incident_write(struct pbuf *b, const struct config *cfg, const struct
 		{ ",\"assignee\":", i->assignee_id }, { ",\"team\":", i->team_id },
 		{ ",\"merged_into\":", i->merged_into }, { ",\"reopened_from\":", i->reopened_from },
 	};
-	for (size_t k = 0; k < sizeof(ids) / sizeof(ids[0]); k++) {
+	for (size_t k = 0; k < ARRAY_SIZE(ids); k++) {
 		rc |= pbuf_adds(b, ids[k].key);
 		rc |= ids[k].v ? pjson_i64(b, ids[k].v) : pbuf_add(b, "null", 4);
 	}
@@ -70,7 +70,7 @@ static int incident_write(struct pbuf *b, const struct config *cfg, const struct
 		{ ",\"recovered\":", i->recovered_ms }, { ",\"closed\":", i->closed_ms },
 		{ ",\"updated\":", i->updated_ms },
 	};
-	for (size_t k = 0; k < sizeof(times) / sizeof(times[0]); k++)
+	for (size_t k = 0; k < ARRAY_SIZE(times); k++)
 		rc |= pbuf_adds(b, times[k].key) | pjson_time(b, times[k].ms);
 	int64_t d[4];
 	incident_durations(i, d);
@@ -110,21 +110,31 @@ int h_report(struct http_req *rq, struct http_resp *rs)
 	json_t *evidence = NULL;
 	memset(&spec, 0, sizeof(spec));
 	struct jfield f[] = {
-		{ "org_id", JF_INT, true, 0, 1, INT64_MAX, &spec.org_id, NULL },
-		{ "kind", JF_STRING, true, 63, 0, 0, &spec.kind, NULL },
-		{ "key", JF_STRING, true, 190, 0, 0, &spec.key, NULL },
-		{ "severity", JF_STRING, true, 12, 0, 0, &spec.severity, NULL },
-		{ "summary", JF_STRING, false, 4095, 0, 0, &spec.summary, NULL },
-		{ "evidence", JF_OBJECT, false, 0, 0, 0, &evidence, NULL },
-		{ "title", JF_STRING, false, 255, 0, 0, &spec.title, NULL },
-		{ "class", JF_STRING, false, 47, 0, 0, &spec.class_, NULL },
-		{ "type", JF_STRING, false, 63, 0, 0, &spec.type, NULL },
-		{ "tlp", JF_STRING, false, 15, 0, 0, &spec.tlp, NULL },
-		{ "source", JF_STRING, false, 11, 0, 0, &spec.source, NULL },
+		{ .name = "org_id", .type = JF_INT, .required = true, .min = 1, .max = INT64_MAX,
+		  .out = &spec.org_id },
+		{ .name = "kind", .type = JF_STRING, .required = true,
+		  .maxlen = STORE_TEXT_MAX(store_incident, kind), .out = &spec.kind },
+		{ .name = "key", .type = JF_STRING, .required = true, .maxlen = INCIDENT_KEY_MAX,
+		  .out = &spec.key },
+		{ .name = "severity", .type = JF_STRING, .required = true,
+		  .maxlen = STORE_TEXT_MAX(store_incident, severity), .out = &spec.severity },
+		{ .name = "summary", .type = JF_STRING,
+		  .maxlen = STORE_TEXT_MAX(store_incident, summary), .out = &spec.summary },
+		{ .name = "evidence", .type = JF_OBJECT, .out = &evidence },
+		{ .name = "title", .type = JF_STRING,
+		  .maxlen = STORE_TEXT_MAX(store_incident, title), .out = &spec.title },
+		{ .name = "class", .type = JF_STRING,
+		  .maxlen = STORE_TEXT_MAX(store_incident, class_), .out = &spec.class_ },
+		{ .name = "type", .type = JF_STRING, .maxlen = STORE_TEXT_MAX(store_incident, type),
+		  .out = &spec.type },
+		{ .name = "tlp", .type = JF_STRING, .maxlen = STORE_TEXT_MAX(store_incident, tlp),
+		  .out = &spec.tlp },
+		{ .name = "source", .type = JF_STRING,
+		  .maxlen = STORE_TEXT_MAX(store_incident, source), .out = &spec.source },
 	};
 	json_t *doc;
 	struct perr e;
-	if (http_decode(rq->body, rq->body_len, f, sizeof(f) / sizeof(f[0]), &doc, &e) != 0)
+	if (http_decode(rq->body, rq->body_len, f, ARRAY_SIZE(f), &doc, &e) != 0)
 		return http_problem(rs, &e);
 	char *ev = evidence ? json_dumps(evidence, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	spec.evidence = ev;
@@ -149,18 +159,25 @@ int h_incident_create(struct http_req *rq, struct http_resp *rs)
 	struct incident_spec spec;
 	memset(&spec, 0, sizeof(spec));
 	struct jfield f[] = {
-		{ "org_id", JF_INT, true, 0, 1, INT64_MAX, &spec.org_id, NULL },
-		{ "title", JF_STRING, true, 255, 0, 0, &spec.title, NULL },
-		{ "summary", JF_STRING, false, 4095, 0, 0, &spec.summary, NULL },
-		{ "class", JF_STRING, false, 47, 0, 0, &spec.class_, NULL },
-		{ "type", JF_STRING, false, 63, 0, 0, &spec.type, NULL },
-		{ "severity", JF_STRING, false, 12, 0, 0, &spec.severity, NULL },
-		{ "tlp", JF_STRING, false, 15, 0, 0, &spec.tlp, NULL },
+		{ .name = "org_id", .type = JF_INT, .required = true, .min = 1, .max = INT64_MAX,
+		  .out = &spec.org_id },
+		{ .name = "title", .type = JF_STRING, .required = true,
+		  .maxlen = STORE_TEXT_MAX(store_incident, title), .out = &spec.title },
+		{ .name = "summary", .type = JF_STRING,
+		  .maxlen = STORE_TEXT_MAX(store_incident, summary), .out = &spec.summary },
+		{ .name = "class", .type = JF_STRING,
+		  .maxlen = STORE_TEXT_MAX(store_incident, class_), .out = &spec.class_ },
+		{ .name = "type", .type = JF_STRING, .maxlen = STORE_TEXT_MAX(store_incident, type),
+		  .out = &spec.type },
+		{ .name = "severity", .type = JF_STRING,
+		  .maxlen = STORE_TEXT_MAX(store_incident, severity), .out = &spec.severity },
+		{ .name = "tlp", .type = JF_STRING, .maxlen = STORE_TEXT_MAX(store_incident, tlp),
+		  .out = &spec.tlp },
 	};
 	json_t *doc;
 	struct perr e;
 	struct store_incident i;
-	if (http_decode(rq->body, rq->body_len, f, sizeof(f) / sizeof(f[0]), &doc, &e) != 0)
+	if (http_decode(rq->body, rq->body_len, f, ARRAY_SIZE(f), &doc, &e) != 0)
 		return http_problem(rs, &e);
 	int rc = incident_create(rq->st, rq->cfg, rq->who, rq->actor, &spec, &i, &e);
 	json_decref(doc);
@@ -216,17 +233,23 @@ int h_incident_update(struct http_req *rq, struct http_resp *rs)
 	struct incident_edit ed;
 	memset(&ed, 0, sizeof(ed));
 	struct jfield f[] = {
-		{ "title", JF_STRING, false, 255, 0, 0, &ed.title, NULL },
-		{ "summary", JF_STRING, false, 4095, 0, 0, &ed.summary, NULL },
-		{ "class", JF_STRING, false, 47, 0, 0, &ed.class_, NULL },
-		{ "type", JF_STRING, false, 63, 0, 0, &ed.type, NULL },
-		{ "severity", JF_STRING, false, 12, 0, 0, &ed.severity, NULL },
-		{ "tlp", JF_STRING, false, 15, 0, 0, &ed.tlp, NULL },
+		{ .name = "title", .type = JF_STRING,
+		  .maxlen = STORE_TEXT_MAX(store_incident, title), .out = &ed.title },
+		{ .name = "summary", .type = JF_STRING,
+		  .maxlen = STORE_TEXT_MAX(store_incident, summary), .out = &ed.summary },
+		{ .name = "class", .type = JF_STRING,
+		  .maxlen = STORE_TEXT_MAX(store_incident, class_), .out = &ed.class_ },
+		{ .name = "type", .type = JF_STRING, .maxlen = STORE_TEXT_MAX(store_incident, type),
+		  .out = &ed.type },
+		{ .name = "severity", .type = JF_STRING,
+		  .maxlen = STORE_TEXT_MAX(store_incident, severity), .out = &ed.severity },
+		{ .name = "tlp", .type = JF_STRING, .maxlen = STORE_TEXT_MAX(store_incident, tlp),
+		  .out = &ed.tlp },
 	};
 	json_t *doc;
 	struct perr e;
 	struct store_incident i;
-	if (http_decode(rq->body, rq->body_len, f, sizeof(f) / sizeof(f[0]), &doc, &e) != 0)
+	if (http_decode(rq->body, rq->body_len, f, ARRAY_SIZE(f), &doc, &e) != 0)
 		return http_problem(rs, &e);
 	int rc = incident_update(rq->st, rq->who, rq->actor, rq->ids[0], &ed, &i, &e);
 	json_decref(doc);
@@ -364,7 +387,7 @@ int h_incident_list(struct http_req *rq, struct http_resp *rs)
 	pbuf_init(&key, 8192);
 	if (cache) {
 		listcache_key(&key, rq->who);
-		for (size_t k = 0; k < sizeof(params) / sizeof(params[0]); k++) {
+		for (size_t k = 0; k < ARRAY_SIZE(params); k++) {
 			const char *v = http_query(rq, params[k]);
 			size_t n = v ? strlen(v) : 0;
 			char len[24];
@@ -428,11 +451,14 @@ int h_incident_list(struct http_req *rq, struct http_resp *rs)
 int h_incident_transition(struct http_req *rq, struct http_resp *rs)
 {
 	const char *to = NULL;
-	struct jfield f[] = { { "to", JF_STRING, true, 15, 0, 0, &to, NULL } };
+	struct jfield f[] = {
+		{ .name = "to", .type = JF_STRING, .required = true,
+		  .maxlen = STORE_TEXT_MAX(store_incident, status), .out = &to },
+	};
 	json_t *doc;
 	struct perr e;
 	struct store_incident i;
-	if (http_decode(rq->body, rq->body_len, f, 1, &doc, &e) != 0)
+	if (http_decode(rq->body, rq->body_len, f, ARRAY_SIZE(f), &doc, &e) != 0)
 		return http_problem(rs, &e);
 	int rc = incident_transition(rq->st, rq->cfg, rq->who, rq->actor, rq->ids[0], to, &i, &e);
 	json_decref(doc);
@@ -470,13 +496,13 @@ int h_incident_assign(struct http_req *rq, struct http_resp *rs)
 {
 	int64_t user = 0, team = 0;
 	struct jfield f[] = {
-		{ "user", JF_INT, false, 0, 1, INT64_MAX, &user, NULL },
-		{ "team", JF_INT, false, 0, 1, INT64_MAX, &team, NULL },
+		{ .name = "user", .type = JF_INT, .min = 1, .max = INT64_MAX, .out = &user },
+		{ .name = "team", .type = JF_INT, .min = 1, .max = INT64_MAX, .out = &team },
 	};
 	json_t *doc;
 	struct perr e;
 	struct store_incident i;
-	if (http_decode(rq->body, rq->body_len, f, 2, &doc, &e) != 0)
+	if (http_decode(rq->body, rq->body_len, f, ARRAY_SIZE(f), &doc, &e) != 0)
 		return http_problem(rs, &e);
 	json_decref(doc);
 	if (incident_assign(rq->st, rq->cfg, rq->who, rq->actor, rq->ids[0], user, team, &i, &e) != 0)
@@ -489,10 +515,13 @@ int h_incident_assign(struct http_req *rq, struct http_resp *rs)
 int h_incident_merge(struct http_req *rq, struct http_resp *rs)
 {
 	int64_t into = 0;
-	struct jfield f[] = { { "into", JF_INT, true, 0, 1, INT64_MAX, &into, NULL } };
+	struct jfield f[] = {
+		{ .name = "into", .type = JF_INT, .required = true, .min = 1, .max = INT64_MAX,
+		  .out = &into },
+	};
 	json_t *doc;
 	struct perr e;
-	if (http_decode(rq->body, rq->body_len, f, 1, &doc, &e) != 0)
+	if (http_decode(rq->body, rq->body_len, f, ARRAY_SIZE(f), &doc, &e) != 0)
 		return http_problem(rs, &e);
 	json_decref(doc);
 	if (incident_merge(rq->st, rq->cfg, rq->who, rq->actor, rq->ids[0], into, &e) != 0)
@@ -507,10 +536,13 @@ int h_incident_merge(struct http_req *rq, struct http_resp *rs)
 int h_incident_link(struct http_req *rq, struct http_resp *rs)
 {
 	int64_t other = 0;
-	struct jfield f[] = { { "incident", JF_INT, true, 0, 1, INT64_MAX, &other, NULL } };
+	struct jfield f[] = {
+		{ .name = "incident", .type = JF_INT, .required = true, .min = 1, .max = INT64_MAX,
+		  .out = &other },
+	};
 	json_t *doc;
 	struct perr e;
-	if (http_decode(rq->body, rq->body_len, f, 1, &doc, &e) != 0)
+	if (http_decode(rq->body, rq->body_len, f, ARRAY_SIZE(f), &doc, &e) != 0)
 		return http_problem(rs, &e);
 	json_decref(doc);
 	if (incident_link(rq->st, rq->who, rq->actor, rq->ids[0], other, &e) != 0)
@@ -533,13 +565,15 @@ int h_message_create(struct http_req *rq, struct http_resp *rs)
 {
 	const char *body = NULL, *vis = NULL;
 	struct jfield f[] = {
-		{ "body", JF_STRING, true, 65536, 0, 0, &body, NULL },
-		{ "visibility", JF_STRING, false, 11, 0, 0, &vis, NULL },
+		{ .name = "body", .type = JF_STRING, .required = true,
+		  .maxlen = INCIDENT_MESSAGE_MAX, .out = &body },
+		{ .name = "visibility", .type = JF_STRING,
+		  .maxlen = STORE_TEXT_MAX(store_message, visibility), .out = &vis },
 	};
 	json_t *doc;
 	struct perr e;
 	struct store_message m;
-	if (http_decode(rq->body, rq->body_len, f, 2, &doc, &e) != 0)
+	if (http_decode(rq->body, rq->body_len, f, ARRAY_SIZE(f), &doc, &e) != 0)
 		return http_problem(rs, &e);
 	if (incident_message(rq->st, rq->cfg, rq->who, rq->actor, rq->ids[0], body, vis, &m, &e) != 0) {
 		json_decref(doc);
@@ -709,12 +743,15 @@ int h_team_update(struct http_req *rq, struct http_resp *rs)
 {
 	int64_t lead = 0;
 	bool has = false;
-	struct jfield f[] = { { "lead", JF_INT, false, 0, 1, INT64_MAX, &lead, &has } };
+	struct jfield f[] = {
+		{ .name = "lead", .type = JF_INT, .min = 1, .max = INT64_MAX, .out = &lead,
+		  .present = &has },
+	};
 	json_t *doc;
 	struct perr e;
 	struct store_team t;
 	struct store_user u;
-	if (http_decode(rq->body, rq->body_len, f, 1, &doc, &e) != 0)
+	if (http_decode(rq->body, rq->body_len, f, ARRAY_SIZE(f), &doc, &e) != 0)
 		return http_problem(rs, &e);
 	json_decref(doc);
 	if (!rq->ids[0] || store_team_get(rq->st, rq->ids[0], &t, &e) != 0) {
@@ -740,18 +777,21 @@ int h_rota_add(struct http_req *rq, struct http_resp *rs)
 	const char *start = NULL, *end = NULL;
 	bool has_min = false, has_start = false;
 	struct jfield f[] = {
-		{ "user", JF_INT, true, 0, 1, INT64_MAX, &user, NULL },
-		{ "start_minute", JF_INT, false, 0, 0, 10079, &smin, &has_min },
-		{ "end_minute", JF_INT, false, 0, 1, 10080, &emin, NULL },
-		{ "start", JF_STRING, false, 40, 0, 0, &start, &has_start },
-		{ "end", JF_STRING, false, 40, 0, 0, &end, NULL },
+		{ .name = "user", .type = JF_INT, .required = true, .min = 1, .max = INT64_MAX,
+		  .out = &user },
+		{ .name = "start_minute", .type = JF_INT, .max = 10079, .out = &smin,
+		  .present = &has_min },
+		{ .name = "end_minute", .type = JF_INT, .min = 1, .max = 10080, .out = &emin },
+		{ .name = "start", .type = JF_STRING, .maxlen = 40, .out = &start,
+		  .present = &has_start },
+		{ .name = "end", .type = JF_STRING, .maxlen = 40, .out = &end },
 	};
 	json_t *doc;
 	struct perr e;
 	struct store_team t;
 	struct store_user u;
 	int64_t id = 0;
-	if (http_decode(rq->body, rq->body_len, f, 5, &doc, &e) != 0)
+	if (http_decode(rq->body, rq->body_len, f, ARRAY_SIZE(f), &doc, &e) != 0)
 		return http_problem(rs, &e);
 	int rc = -1;
 	if (!rq->ids[0] || store_team_get(rq->st, rq->ids[0], &t, NULL) != 0) {
@@ -846,16 +886,20 @@ int h_rule_create(struct http_req *rq, struct http_resp *rs)
 	memset(&r, 0, sizeof(r));
 	r.priority = 100;
 	struct jfield f[] = {
-		{ "priority", JF_INT, false, 0, 0, 1000000, &r.priority, NULL },
-		{ "province", JF_STRING, false, 63, 0, 0, &prov, NULL },
-		{ "kind", JF_STRING, false, 63, 0, 0, &kind, NULL },
-		{ "class", JF_STRING, false, 47, 0, 0, &cls, NULL },
-		{ "team", JF_INT, true, 0, 1, INT64_MAX, &r.team_id, NULL },
+		{ .name = "priority", .type = JF_INT, .max = 1000000, .out = &r.priority },
+		{ .name = "province", .type = JF_STRING,
+		  .maxlen = STORE_TEXT_MAX(store_route_rule, province), .out = &prov },
+		{ .name = "kind", .type = JF_STRING,
+		  .maxlen = STORE_TEXT_MAX(store_route_rule, kind), .out = &kind },
+		{ .name = "class", .type = JF_STRING,
+		  .maxlen = STORE_TEXT_MAX(store_route_rule, class_), .out = &cls },
+		{ .name = "team", .type = JF_INT, .required = true, .min = 1, .max = INT64_MAX,
+		  .out = &r.team_id },
 	};
 	json_t *doc;
 	struct perr e;
 	struct store_team t;
-	if (http_decode(rq->body, rq->body_len, f, 5, &doc, &e) != 0)
+	if (http_decode(rq->body, rq->body_len, f, ARRAY_SIZE(f), &doc, &e) != 0)
 		return http_problem(rs, &e);
 	int rc = -1;
 	if (prov && prov[0] && !store_province_exists(rq->st, prov)) {

@@ -12,7 +12,7 @@
 
 #define MAX_SERIES 256
 static const double buckets[] = { 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5 };
-#define NB (sizeof(buckets) / sizeof(buckets[0]))
+#define NB (ARRAY_SIZE(buckets))
 
 struct series {
 	char route[96];

@@ -34,7 +34,7 @@ static const struct {
 
 enum role identity_role_parse(const char *s)
 {
-	for (size_t i = 0; i < sizeof(role_names) / sizeof(role_names[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(role_names); i++)
 		if (s && strcmp(s, role_names[i].name) == 0)
 			return role_names[i].role;
 	return ROLE_NONE;
@@ -42,7 +42,7 @@ enum role identity_role_parse(const char *s)
 
 const char *identity_role_name(enum role r)
 {
-	for (size_t i = 0; i < sizeof(role_names) / sizeof(role_names[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(role_names); i++)
 		if (role_names[i].role == r)
 			return role_names[i].name;
 	return "none";
@@ -225,9 +225,9 @@ static int check_password(const struct config *cfg, const char *pw, struct perr 
 		return perr_set(err, PERR_INVALID, "password",
 				"password must have at least %lld characters",
 				(long long)cfg->password_min);
-	if (n > 1024)
-		return perr_set(err, PERR_INVALID, "password",
-				"password is longer than 1024 bytes");
+	if (n > IDENTITY_PASSWORD_MAX)
+		return perr_set(err, PERR_INVALID, "password", "password is longer than %d bytes",
+				IDENTITY_PASSWORD_MAX);
 	return 0;
 }
 

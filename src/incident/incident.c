@@ -144,7 +144,7 @@ static const struct {
 
 bool incident_transition_legal(const char *from, const char *to)
 {
-	for (size_t i = 0; i < sizeof(moves) / sizeof(moves[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(moves); i++) {
 		if (strcmp(moves[i].from, from) != 0)
 			continue;
 		for (size_t k = 0; moves[i].to[k]; k++)
@@ -386,10 +386,11 @@ int incident_report(struct store *st, const struct config *cfg, const struct pri
 			 (long long)spec->org_id);
 		goto out;
 	}
-	if (text("kind", spec->kind, true, 63, false, err) ||
-	    text("key", spec->key, true, 190, false, err) ||
-	    text("summary", spec->summary, false, 4095, true, err) ||
-	    text("title", spec->title, false, 255, false, err))
+	if (text("kind", spec->kind, true, STORE_TEXT_MAX(store_incident, kind), false, err) ||
+	    text("key", spec->key, true, INCIDENT_KEY_MAX, false, err) ||
+	    text("summary", spec->summary, false, STORE_TEXT_MAX(store_incident, summary), true,
+		 err) ||
+	    text("title", spec->title, false, STORE_TEXT_MAX(store_incident, title), false, err))
 		goto out;
 	if (incident_severity_rank(spec->severity) < 0) {
 		perr_set(err, PERR_INVALID, "severity", "severity must be low, medium, high or critical");
@@ -527,8 +528,9 @@ int incident_create(struct store *st, const struct config *cfg, const struct pri
 	if (!t.org_id || (p && identity_allow_object(p, &t, NULL) != 0))
 		return perr_set(err, PERR_INVALID, "org_id", "organisation %lld not found",
 				(long long)spec->org_id);
-	if (text("title", spec->title, true, 255, false, err) ||
-	    text("summary", spec->summary, false, 4095, true, err))
+	if (text("title", spec->title, true, STORE_TEXT_MAX(store_incident, title), false, err) ||
+	    text("summary", spec->summary, false, STORE_TEXT_MAX(store_incident, summary), true,
+		 err))
 		return -1;
 	const char *sev = spec->severity ? spec->severity : "medium";
 	if (incident_severity_rank(sev) < 0)
@@ -779,8 +781,8 @@ int incident_update(struct store *st, const struct principal *p, const char *act
 	if (incident_get(st, p, id, &i, err) != 0 || check_staff(p, err) != 0)
 		return -1;
 	before = i;
-	if (text("title", e->title, false, 255, false, err) ||
-	    text("summary", e->summary, false, 4095, true, err))
+	if (text("title", e->title, false, STORE_TEXT_MAX(store_incident, title), false, err) ||
+	    text("summary", e->summary, false, STORE_TEXT_MAX(store_incident, summary), true, err))
 		return -1;
 	if (e->title && !e->title[0])
 		return perr_set(err, PERR_INVALID, "title", "title cannot be empty");
@@ -841,7 +843,7 @@ int incident_message(struct store *st, const struct config *cfg, const struct pr
 	if (strcmp(vis, "internal") == 0 && p && !identity_is_staff(p))
 		return perr_set(err, PERR_FORBIDDEN, "visibility",
 				"internal notes are for CERT staff");
-	if (text("body", body, true, 65536, true, err) != 0)
+	if (text("body", body, true, INCIDENT_MESSAGE_MAX, true, err) != 0)
 		return -1;
 	struct store_message m;
 	memset(&m, 0, sizeof(m));

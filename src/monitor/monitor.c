@@ -593,7 +593,7 @@ static const char *kind_of(const struct watch_verdict *v)
 		{ "dns_hijack", "dns-hijack" },           { "certificate_changed", "certificate-change" },
 		{ "status_changed", "outage" },
 	};
-	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(map); i++)
 		if (strcmp(best->name, map[i].sig) == 0)
 			return map[i].kind;
 	return "defacement";
@@ -1525,7 +1525,7 @@ void monitor_metrics(struct pbuf *out)
 		{ "parapet_watch_cert_changes_total", "Certificates that changed.", &m_cert_changes },
 		{ "parapet_watch_bytes_total", "Page bytes fetched.", &m_bytes },
 	};
-	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(c); i++)
 		pbuf_addf(out, "# HELP %s %s\n# TYPE %s counter\n%s %lld\n", c[i].name, c[i].help,
 			  c[i].name, c[i].name, (long long)atomic_load(c[i].v));
 }

@@ -279,7 +279,7 @@ static int send_webhook(const struct config *cfg, const struct store_outbox *o, 
 	}
 	const char *fixed[] = { "Content-Type: application/json", "Expect:",
 				"User-Agent: parapet-notify" };
-	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(fixed); i++) {
 		struct curl_slist *n = curl_slist_append(hdr, fixed[i]);
 		oom |= !n;
 		hdr = n ? n : hdr;

@@ -22,6 +22,11 @@
 
 #include "core/core.h"
 
+/* The most bytes of text the char array member of struct type holds (its
+** size less the NUL). Decoders and domain checks take their length limits
+** from here, so a limit and the field it guards cannot drift apart. */
+#define STORE_TEXT_MAX(type, member) (sizeof(((struct type *)0)->member) - 1)
+
 struct store;
 
 /* Open (creating if needed) the database at path, one connection. The

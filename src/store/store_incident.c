@@ -783,7 +783,7 @@ int store_incident_move_children(struct store *st, int64_t from, int64_t to, str
 		"UPDATE incident_observation SET incident_id = ?2 WHERE incident_id = ?1",
 		"UPDATE incident_fts SET incident_id = ?2 WHERE incident_id = ?1",
 	};
-	for (size_t k = 0; k < sizeof(moves) / sizeof(moves[0]); k++) {
+	for (size_t k = 0; k < ARRAY_SIZE(moves); k++) {
 		sqlite3_stmt *s = sq_prep(st, moves[k], err);
 		if (!s)
 			return -1;

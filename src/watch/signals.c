@@ -433,7 +433,7 @@ json_t *watch_verdict_json(const struct watch_verdict *v)
 		if (!s || json_array_append_new(sigs_j, s) != 0)
 			goto fail;
 	}
-	for (size_t i = 0; i < sizeof(flag_names) / sizeof(flag_names[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(flag_names); i++)
 		if ((v->flags & flag_names[i].bit) &&
 		    json_array_append_new(flags, json_string(flag_names[i].name)) != 0)
 			goto fail;

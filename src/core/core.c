@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <jansson.h>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -81,16 +82,12 @@ void pbuf_init(struct pbuf *b, size_t max)
 	b->fixed = false;
 }
 
-void pbuf_init_fixed(struct pbuf *b, char *buf, size_t size)
+struct pbuf pbuf_fixed(char *buf, size_t size)
 {
-	b->ptr = buf;
-	b->len = 0;
-	b->cap = size;
-	b->max = size ? size - 1 : 0;
-	b->failed = size == 0;
-	b->fixed = true;
 	if (size)
 		buf[0] = '\0';
+	return (struct pbuf){ .ptr = buf, .cap = size, .max = size ? size - 1 : 0,
+			      .failed = size == 0, .fixed = true };
 }
 
 /* Make room for need more bytes plus the terminating NUL; the one place a
@@ -532,6 +529,15 @@ int pjson_time(struct pbuf *b, int64_t ms)
 	return 0;
 }
 
+struct json_t *core_json_time(int64_t ms)
+{
+	if (!ms)
+		return json_null();
+	char ts[40];
+	core_iso8601(ms, ts, sizeof(ts));
+	return json_string(ts);
+}
+
 bool core_email_ok(const char *addr)
 {
 	if (!addr)
@@ -774,23 +780,17 @@ int core_blob_path(const char *blob_dir, const char *sha, char *out, size_t n)
 
 /* The write goes to a temporary name and is renamed, so a crash never
 ** leaves a truncated blob under a valid hash. */
-int core_blob_write(const char *blob_dir, const char *sha, const void *data, size_t len,
-		      struct perr *err)
+int core_file_write_atomic(const char *path, const void *data, size_t len, unsigned mode,
+			   struct perr *err)
 {
-	char dir[1200], path[1300], tmp[1400];
+	char tmp[1400];
 	int rc = -1, fd = -1;
-	snprintf(dir, sizeof(dir), "%s/%.2s", blob_dir, sha);
-	if (core_blob_path(blob_dir, sha, path, sizeof(path)) != 0)
-		return perr_set(err, PERR_INTERNAL, NULL, "blob path too long");
-	if (access(path, F_OK) == 0)
-		return 0;
-	if ((mkdir(blob_dir, 0700) != 0 && errno != EEXIST) ||
-	    (mkdir(dir, 0700) != 0 && errno != EEXIST))
-		return perr_set(err, PERR_INTERNAL, NULL, "cannot create %s: %s", dir, strerror(errno));
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	int n = snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
+	if (n < 0 || (size_t)n >= sizeof(tmp))
+		return perr_set(err, PERR_INTERNAL, NULL, "path too long: %s", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, (mode_t)mode);
 	if (fd < 0) {
-		perr_set(err, PERR_INTERNAL, NULL, "cannot write blob: %s", strerror(errno));
+		perr_set(err, PERR_INTERNAL, NULL, "cannot write %s: %s", tmp, strerror(errno));
 		goto out;
 	}
 	const char *p = data;
@@ -800,20 +800,20 @@ int core_blob_write(const char *blob_dir, const char *sha, const void *data, siz
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0) {
-			perr_set(err, PERR_INTERNAL, NULL, "cannot write blob: %s", strerror(errno));
+			perr_set(err, PERR_INTERNAL, NULL, "cannot write %s: %s", tmp, strerror(errno));
 			goto out;
 		}
 		p += w;
 		left -= (size_t)w;
 	}
-	if (fsync(fd) != 0 || close(fd) != 0) {
-		fd = -1;
-		perr_set(err, PERR_INTERNAL, NULL, "cannot write blob: %s", strerror(errno));
+	int synced = fsync(fd), closed = close(fd);
+	fd = -1;
+	if (synced != 0 || closed != 0) {
+		perr_set(err, PERR_INTERNAL, NULL, "cannot write %s: %s", tmp, strerror(errno));
 		goto out;
 	}
-	fd = -1;
 	if (rename(tmp, path) != 0) {
-		perr_set(err, PERR_INTERNAL, NULL, "cannot store blob: %s", strerror(errno));
+		perr_set(err, PERR_INTERNAL, NULL, "cannot replace %s: %s", path, strerror(errno));
 		goto out;
 	}
 	rc = 0;
@@ -823,6 +823,53 @@ out:
 	if (rc != 0)
 		unlink(tmp);
 	return rc;
+}
+
+int core_file_read(const char *path, size_t max, struct pbuf *out, struct perr *err)
+{
+	pbuf_init(out, max);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return perr_set(err, PERR_INVALID, NULL, "cannot read %s: %s", path, strerror(errno));
+	char buf[65536];
+	int rc = 0;
+	for (;;) {
+		ssize_t r = read(fd, buf, sizeof(buf));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			rc = perr_set(err, PERR_INTERNAL, NULL, "cannot read %s: %s", path,
+				      strerror(errno));
+			break;
+		}
+		if (r == 0)
+			break;
+		if (pbuf_add(out, buf, (size_t)r) != 0) {
+			rc = perr_set(err, PERR_LIMIT, NULL, "%s is larger than %zu bytes", path, max);
+			break;
+		}
+	}
+	close(fd);
+	if (rc != 0)
+		pbuf_free(out);
+	return rc;
+}
+
+int core_blob_write(const char *blob_dir, const char *sha, const void *data, size_t len,
+		    struct perr *err)
+{
+	char dir[1200], path[1300];
+	snprintf(dir, sizeof(dir), "%s/%.2s", blob_dir, sha);
+	if (core_blob_path(blob_dir, sha, path, sizeof(path)) != 0)
+		return perr_set(err, PERR_INTERNAL, NULL, "blob path too long");
+	if (access(path, F_OK) == 0)
+		return 0;
+	if ((mkdir(blob_dir, 0700) != 0 && errno != EEXIST) ||
+	    (mkdir(dir, 0700) != 0 && errno != EEXIST))
+		return perr_set(err, PERR_INTERNAL, NULL, "cannot create %s: %s", dir, strerror(errno));
+	/* content-addressed: two writers of the same sha write the same bytes,
+	** and the rename makes whichever comes last the (identical) file */
+	return core_file_write_atomic(path, data, len, 0600, err);
 }
 
 /* --------------------------------------------------------------- memory */

@@ -66,14 +66,14 @@ struct pbuf {
 	size_t cap;
 	size_t max;
 	bool failed; /* an append did not fit: sticky until pbuf_reset/free */
-	bool fixed;  /* ptr is the caller's array (pbuf_init_fixed): never
+	bool fixed;  /* ptr is the caller's array (pbuf_fixed): never
 		     ** reallocated or freed */
 };
 
 void pbuf_init(struct pbuf *b, size_t max);
-/* A buffer over the caller's array buf of size bytes: at most size - 1 bytes
-** of text plus the NUL; never grows, never frees buf. */
-void pbuf_init_fixed(struct pbuf *b, char *buf, size_t size);
+/* A buffer over the caller's array buf of size bytes, emptied: at most
+** size - 1 bytes of text plus the NUL; never grows, never frees buf. */
+struct pbuf pbuf_fixed(char *buf, size_t size);
 /* Append n bytes; returns 0, or -1 when max would be exceeded or on OOM, or
 ** when the buffer has failed already. On failure the buffer is marked failed
 ** (the bytes appended before stay, ptr stays NUL-terminated). */
@@ -178,6 +178,10 @@ bool utf8_valid(const char *s, size_t n);
 int pjson_str(struct pbuf *b, const char *s);
 int pjson_i64(struct pbuf *b, int64_t v);
 int pjson_time(struct pbuf *b, int64_t ms);
+/* pjson_time's twin for answers built as jansson trees: ms as an ISO 8601
+** string, 0 as null. A new reference (json_t *), NULL on out of memory. */
+struct json_t;
+struct json_t *core_json_time(int64_t ms);
 
 /* One bare e-mail address as Parapet stores and mails it: printable ASCII,
 ** one '@', no characters that delimit addresses in a header, a domain of
@@ -212,6 +216,16 @@ int core_blob_path(const char *blob_dir, const char *sha, char *out, size_t n);
 void core_blob_dir(const char *db_path, char *out, size_t n);
 int core_blob_write(const char *blob_dir, const char *sha, const void *data, size_t len,
 		    struct perr *err);
+
+/* Replace the file at path with data, all or nothing: written to a
+** temporary file beside it (path.tmp.PID, created with mode), flushed to
+** disk, then renamed over path, so a reader sees the old file or the new one,
+** never part of one. 0, or -1 with err (the temporary file removed). */
+int core_file_write_atomic(const char *path, const void *data, size_t len, unsigned mode,
+			   struct perr *err);
+/* Read the whole file at path into out (pbuf_init'ed here with max): 0, or
+** -1 with err (out freed) when it cannot be read or is larger than max. */
+int core_file_read(const char *path, size_t max, struct pbuf *out, struct perr *err);
 
 /* ---------------------------------------------------------------- logging */
 

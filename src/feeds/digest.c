@@ -109,9 +109,7 @@ static const struct embed_file *remediation_file(const char *lang, const char *n
 	if (!safe_name(name))
 		return NULL;
 	char path[128];
-	struct pbuf b;
-	pbuf_init_fixed(&b, path, sizeof(path));
-	path[0] = '\0';
+	struct pbuf b = pbuf_fixed(path, sizeof(path));
 	if (pbuf_addf(&b, "remediation/%s/%s.txt", lang, name) != 0)
 		return NULL;
 	return data_file(path);
@@ -297,15 +295,10 @@ static int mail_one(struct store *st, const struct config *cfg, const struct sto
 	core_iso8601(du->period, period, sizeof(period));
 	memcpy(day, period, 10);
 	day[10] = '\0';
-	struct pbuf b1;
-	pbuf_init_fixed(&b1, events, sizeof(events));
-	struct pbuf b2;
-	pbuf_init_fixed(&b2, hosts, sizeof(hosts));
-	struct pbuf b3;
-	pbuf_init_fixed(&b3, attach, sizeof(attach));
-	struct pbuf b4;
-	pbuf_init_fixed(&b4, thread, sizeof(thread));
-	events[0] = hosts[0] = attach[0] = thread[0] = '\0';
+	struct pbuf b1 = pbuf_fixed(events, sizeof(events));
+	struct pbuf b2 = pbuf_fixed(hosts, sizeof(hosts));
+	struct pbuf b3 = pbuf_fixed(attach, sizeof(attach));
+	struct pbuf b4 = pbuf_fixed(thread, sizeof(thread));
 	(void)pbuf_addf(&b1, "%lld", (long long)d->events);
 	(void)pbuf_addf(&b2, "%lld", (long long)d->hosts);
 	(void)pbuf_addf(&b3, "parapet-%s-org%lld-", day, (long long)org->id);

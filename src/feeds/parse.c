@@ -489,9 +489,7 @@ static void reject(struct feeds_parser *p, size_t line, const char *fmt, const c
 	if (!p->rej)
 		return;
 	char msg[256];
-	struct pbuf m;
-	pbuf_init_fixed(&m, msg, sizeof(msg));
-	msg[0] = '\0';
+	struct pbuf m = pbuf_fixed(msg, sizeof(msg));
 	(void)pbuf_addf(&m, fmt, a, b);
 	p->rej(p->ud, line, msg);
 }
@@ -729,9 +727,7 @@ static int header(struct feeds_parser *p, size_t n, const char *const *f, const 
 			}
 		}
 		if (p->col[i] < 0 && t->map[i].required) {
-			struct pbuf m;
-			pbuf_init_fixed(&m, p->error, sizeof(p->error));
-			p->error[0] = '\0';
+			struct pbuf m = pbuf_fixed(p->error, sizeof(p->error));
 			(void)pbuf_addf(&m,
 					"report type %s needs column '%s' (for %s), which the "
 					"file's header lacks: is it another type, or did the "
@@ -815,9 +811,7 @@ static void on_reject(void *ud, size_t line, const char *reason)
 		return; /* the rest of a chunk after an unreadable header */
 	if (!p->have_header && line == 1) {
 		/* no header: nothing after it can be read either */
-		struct pbuf m;
-		pbuf_init_fixed(&m, p->error, sizeof(p->error));
-		p->error[0] = '\0';
+		struct pbuf m = pbuf_fixed(p->error, sizeof(p->error));
 		(void)pbuf_addf(&m, "the header line is unreadable: %s", reason);
 		p->failed = true;
 		return;
@@ -870,14 +864,12 @@ static void json_line(struct feeds_parser *p, size_t line, const char *s, size_t
 			txt = json_string_value(v);
 			tn = json_string_length(v);
 		} else if (json_is_integer(v)) {
-			struct pbuf b;
-			pbuf_init_fixed(&b, num, sizeof(num));
+			struct pbuf b = pbuf_fixed(num, sizeof(num));
 			(void)pbuf_addf(&b, "%lld", (long long)json_integer_value(v));
 			txt = num;
 			tn = b.len;
 		} else if (json_is_real(v)) {
-			struct pbuf b;
-			pbuf_init_fixed(&b, num, sizeof(num));
+			struct pbuf b = pbuf_fixed(num, sizeof(num));
 			(void)pbuf_addf(&b, "%.17g", json_real_value(v));
 			txt = num;
 			tn = b.len;
@@ -1092,8 +1084,7 @@ int feeds_event_json(struct pbuf *b, const struct feeds_event *ev)
 			/* the shortest text that reads back as the same double */
 			char t[40];
 			for (int prec = 15; prec <= 17; prec++) {
-				struct pbuf tb;
-				pbuf_init_fixed(&tb, t, sizeof(t));
+				struct pbuf tb = pbuf_fixed(t, sizeof(t));
 				(void)pbuf_addf(&tb, "%.*g", prec, v->d);
 				if (strtod(t, NULL) == v->d)
 					break;

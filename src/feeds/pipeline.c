@@ -446,9 +446,7 @@ static int batch_push(struct job *j, struct batch *b)
 static void prefix_of(const char *ip, char *out, size_t n)
 {
 	uint8_t a[16];
-	struct pbuf b;
-	pbuf_init_fixed(&b, out, n);
-	out[0] = '\0';
+	struct pbuf b = pbuf_fixed(out, n);
 	if (inet_pton(AF_INET, ip, a) == 1) {
 		(void)pbuf_addf(&b, "%u.%u.%u.0/24", a[0], a[1], a[2]);
 	} else if (inet_pton(AF_INET6, ip, a) == 1) {
@@ -464,13 +462,9 @@ static int open_incident(struct job *j, struct store *st, const struct batch *b,
 			 struct perr *err)
 {
 	char key[200], summary[600], title[300];
-	struct pbuf kb;
-	pbuf_init_fixed(&kb, key, sizeof(key));
-	struct pbuf sb;
-	pbuf_init_fixed(&sb, summary, sizeof(summary));
-	struct pbuf tb;
-	pbuf_init_fixed(&tb, title, sizeof(title));
-	key[0] = summary[0] = title[0] = '\0';
+	struct pbuf kb = pbuf_fixed(key, sizeof(key));
+	struct pbuf sb = pbuf_fixed(summary, sizeof(summary));
+	struct pbuf tb = pbuf_fixed(title, sizeof(title));
 	/* one incident per host and classification, whatever the feed; a key
 	** that does not fit is refused, never cut into another host's key */
 	if (pbuf_addf(&kb, "feed:%s:%s", btext(b, r->ident), btext(b, r->ip)) != 0)
@@ -720,9 +714,7 @@ static int on_event(void *ud, const struct feeds_event *ev)
 	r->family = ev->family;
 	memcpy(r->addr, ev->ip, sizeof(r->addr));
 	char product[400];
-	struct pbuf pb;
-	pbuf_init_fixed(&pb, product, sizeof(product));
-	product[0] = '\0';
+	struct pbuf pb = pbuf_fixed(product, sizeof(product));
 	if (ev->vendor)
 		(void)pbuf_addf(&pb, "%s%s%s%s%s", ev->vendor, ev->product ? " " : "",
 				ev->product ? ev->product : "", ev->version ? " " : "",

@@ -333,9 +333,7 @@ int feeds_schema_builtin(struct feeds_schema **out, struct perr *err)
 int feeds_schema_for(const char *data_dir, struct feeds_schema **out, struct perr *err)
 {
 	char path[1200];
-	struct pbuf b;
-	pbuf_init_fixed(&b, path, sizeof(path));
-	path[0] = '\0';
+	struct pbuf b = pbuf_fixed(path, sizeof(path));
 	if (data_dir && pbuf_addf(&b, "%s/feeds/schema.json", data_dir) == 0 &&
 	    access(path, F_OK) == 0)
 		return feeds_schema_load(path, out, err);

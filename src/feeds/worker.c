@@ -65,9 +65,7 @@ static int data_dir_of(const char *db_path, char *out, size_t n)
 static int mkdirs(const char *a, const char *b)
 {
 	char p[1200];
-	struct pbuf pb;
-	pbuf_init_fixed(&pb, p, sizeof(p));
-	p[0] = '\0';
+	struct pbuf pb = pbuf_fixed(p, sizeof(p));
 	if (pbuf_addf(&pb, "%s%s%s", a, b ? "/" : "", b ? b : ""))
 		return -1;
 	return mkdir(p, 0750) == 0 || errno == EEXIST ? 0 : -1;
@@ -108,11 +106,8 @@ int feeds_import_upload(struct store *st, const struct config *cfg, const char *
 static void file_away(const char *dir, const char *name, const char *sub, const char *why)
 {
 	char from[1400], to[1400];
-	struct pbuf fb;
-	pbuf_init_fixed(&fb, from, sizeof(from));
-	struct pbuf tb;
-	pbuf_init_fixed(&tb, to, sizeof(to));
-	from[0] = to[0] = '\0';
+	struct pbuf fb = pbuf_fixed(from, sizeof(from));
+	struct pbuf tb = pbuf_fixed(to, sizeof(to));
 	if (mkdirs(dir, sub) != 0 || pbuf_addf(&fb, "%s/%s", dir, name) ||
 	    pbuf_addf(&tb, "%s/%s/%s", dir, sub, name))
 		return;
@@ -148,9 +143,7 @@ static void scan_dir(struct feeds_worker *w, struct store *st)
 		if (name[0] == '.' || ends_with(name, ".mapping.json") || ends_with(name, ".error"))
 			continue;
 		char path[1400], map[1400];
-		struct pbuf pb;
-		pbuf_init_fixed(&pb, path, sizeof(path));
-		path[0] = '\0';
+		struct pbuf pb = pbuf_fixed(path, sizeof(path));
 		if (pbuf_addf(&pb, "%s/%s", w->dir, name))
 			continue;
 		struct stat sb;
@@ -160,9 +153,7 @@ static void scan_dir(struct feeds_worker *w, struct store *st)
 		const char *type = "auto", *mapping = NULL;
 		bool csv = ends_with(name, ".csv"), jsonl = ends_with(name, ".jsonl");
 		if (csv || jsonl) {
-			struct pbuf mb;
-			pbuf_init_fixed(&mb, map, sizeof(map));
-			map[0] = '\0';
+			struct pbuf mb = pbuf_fixed(map, sizeof(map));
 			size_t stem = strlen(path) - (csv ? 4 : 6);
 			if (pbuf_add(&mb, path, stem) == 0 && pbuf_adds(&mb, ".mapping.json") == 0 &&
 			    access(map, R_OK) == 0) {
@@ -273,9 +264,7 @@ static void resume_uploads(struct feeds_worker *w, struct store *st)
 			if (store_feed_file_get(st, f->id, &g, &e2) == 0 &&
 			    strcmp(g.status, "running") == 0) {
 				PSTRCPY(g.status, "failed");
-				struct pbuf eb;
-				pbuf_init_fixed(&eb, g.error, sizeof(g.error));
-				g.error[0] = '\0';
+				struct pbuf eb = pbuf_fixed(g.error, sizeof(g.error));
 				(void)pbuf_addf(&eb, "interrupted: %s", err.msg);
 				g.finished_ms = core_now_ms();
 				if (store_begin(st, &e2) != 0 || store_feed_file_update(st, &g, &e2) != 0 ||
@@ -347,8 +336,7 @@ int feeds_start(const struct config *cfg, const char *db_path, struct feeds_work
 	} else if (cfg->feeds_dir[0]) {
 		PSTRCPY(w->dir, cfg->feeds_dir);
 	} else {
-		struct pbuf b;
-		pbuf_init_fixed(&b, w->dir, sizeof(w->dir));
+		struct pbuf b = pbuf_fixed(w->dir, sizeof(w->dir));
 		if (pbuf_addf(&b, "%s/feeds/incoming", w->data_dir) != 0) {
 			free(w);
 			return perr_set(err, PERR_INVALID, "data", "data directory path too long");

@@ -18,15 +18,6 @@
 #include "incident/incident.h"
 #include "notify/notify.h"
 
-static json_t *time_or_null(int64_t ms)
-{
-	if (!ms)
-		return json_null();
-	char ts[40];
-	core_iso8601(ms, ts, sizeof(ts));
-	return json_string(ts);
-}
-
 static json_t *id_or_null(int64_t id)
 {
 	return id ? json_integer(id) : json_null();
@@ -472,7 +463,7 @@ int h_incident_transition(struct http_req *rq, struct http_resp *rs)
 static int add_transition(void *ud, const struct store_transition *t)
 {
 	json_t *j = json_pack("{ss ss ss}", "from", t->from, "to", t->to, "actor", t->actor);
-	json_object_set_new(j, "time", time_or_null(t->ts_ms));
+	json_object_set_new(j, "time", core_json_time(t->ts_ms));
 	json_array_append_new(ud, j);
 	return 0;
 }
@@ -557,7 +548,7 @@ static json_t *message_json(const struct store_message *m, const char *body)
 {
 	json_t *j = json_pack("{sI ss ss ss}", "id", (json_int_t)m->id, "author", m->author,
 			      "visibility", m->visibility, "body", body);
-	json_object_set_new(j, "time", time_or_null(m->ts_ms));
+	json_object_set_new(j, "time", core_json_time(m->ts_ms));
 	return j;
 }
 
@@ -610,7 +601,7 @@ static int add_observation(void *ud, const struct store_observation *o)
 	json_t *j = json_pack("{sI ss ss so}", "id", (json_int_t)o->id, "severity", o->severity,
 			      "summary", o->summary ? o->summary : "", "evidence",
 			      ev ? ev : json_object());
-	json_object_set_new(j, "time", time_or_null(o->ts_ms));
+	json_object_set_new(j, "time", core_json_time(o->ts_ms));
 	json_array_append_new(ud, j);
 	return 0;
 }
@@ -640,7 +631,7 @@ static json_t *evidence_json(int64_t incident, const struct store_evidence *ev)
 	json_t *j = json_pack("{sI ss ss sI ss ss ss}", "id", (json_int_t)ev->id, "name", ev->name,
 			      "sha256", ev->sha256, "size", (json_int_t)ev->size, "visibility",
 			      ev->visibility, "author", ev->author, "download", url);
-	json_object_set_new(j, "time", time_or_null(ev->ts_ms));
+	json_object_set_new(j, "time", core_json_time(ev->ts_ms));
 	return j;
 }
 
@@ -965,9 +956,9 @@ static int add_outbox(void *ud, const struct store_outbox *o)
 			      o->status, "attempts", (json_int_t)o->attempts, "last_error",
 			      o->last_error);
 	json_object_set_new(j, "incident", id_or_null(o->incident_id));
-	json_object_set_new(j, "created", time_or_null(o->created_ms));
-	json_object_set_new(j, "sent", time_or_null(o->sent_ms));
-	json_object_set_new(j, "next_attempt", o->status[0] == 'p' ? time_or_null(o->next_ms)
+	json_object_set_new(j, "created", core_json_time(o->created_ms));
+	json_object_set_new(j, "sent", core_json_time(o->sent_ms));
+	json_object_set_new(j, "next_attempt", o->status[0] == 'p' ? core_json_time(o->next_ms)
 								   : json_null());
 	json_array_append_new(ud, j);
 	return 0;

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <dirent.h>
 #include <jansson.h>
 #include <time.h>
 #include <stdlib.h>
@@ -89,8 +90,7 @@ static void pbuf_fixed_array(void **state)
 {
 	(void)state;
 	char a[8];
-	struct pbuf b;
-	pbuf_init_fixed(&b, a, sizeof(a));
+	struct pbuf b = pbuf_fixed(a, sizeof(a));
 	assert_int_equal(pbuf_adds(&b, "1234567"), 0);
 	assert_string_equal(a, "1234567");
 	pbuf_reset(&b);
@@ -98,7 +98,7 @@ static void pbuf_fixed_array(void **state)
 	assert_true(pbuf_failed(&b));
 	char *t = pbuf_take(&b);
 	assert_null(t);
-	pbuf_init_fixed(&b, a, sizeof(a));
+	b = pbuf_fixed(a, sizeof(a));
 	assert_int_equal(pbuf_addf(&b, "%s", "abc"), 0);
 	t = pbuf_take(&b); /* a heap copy; the array stays the caller's */
 	assert_string_equal(t, "abc");
@@ -142,6 +142,39 @@ static void fixed_field_copies(void **state)
 	PSTRCPY(g, "abcd");
 	assert_string_equal(g, "abcd");
 	assert_int_equal(ARRAY_SIZE(g), 5);
+}
+
+/* The one "replace a file whole" helper (blobs, the installed feeds
+** schema): the new bytes or the old, no temporary file left behind, and a
+** file read back whole or refused when larger than asked. */
+static void file_write_atomic(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/parapet-core-XXXXXX", path[64];
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/f.json", dir);
+	struct perr e;
+	assert_int_equal(core_file_write_atomic(path, "old", 3, 0640, &e), 0);
+	assert_int_equal(core_file_write_atomic(path, "newer", 5, 0640, &e), 0);
+	struct pbuf b;
+	assert_int_equal(core_file_read(path, 0, &b, &e), 0);
+	assert_string_equal(pbuf_cstr(&b), "newer");
+	pbuf_free(&b);
+	assert_int_equal(core_file_read(path, 4, &b, &e), -1);
+	assert_int_equal(e.kind, PERR_LIMIT);
+	assert_null(b.ptr);
+	char missing[80];
+	snprintf(missing, sizeof(missing), "%s/none/f", dir);
+	assert_int_equal(core_file_write_atomic(missing, "x", 1, 0640, &e), -1);
+	DIR *d = opendir(dir);
+	assert_non_null(d);
+	int entries = 0;
+	for (struct dirent *de; (de = readdir(d));)
+		entries += de->d_name[0] != '.';
+	closedir(d);
+	assert_int_equal(entries, 1); /* f.json, no temporary file left */
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(rmdir(dir), 0);
 }
 
 /* ------------------------------------------- the store's built queries */
@@ -421,6 +454,7 @@ int main(void)
 		cmocka_unit_test(pbuf_respects_max), cmocka_unit_test(pbuf_grows),
 		cmocka_unit_test(pbuf_failure_is_sticky), cmocka_unit_test(pbuf_fixed_array),
 		cmocka_unit_test(built_query_fails_never_shorter), cmocka_unit_test(fixed_field_copies),
+		cmocka_unit_test(file_write_atomic),
 		cmocka_unit_test(strict_integers),   cmocka_unit_test(string_views),
 		cmocka_unit_test(utf8),              cmocka_unit_test(time_format),
 		cmocka_unit_test(time_parse),        cmocka_unit_test(time_format_matches_libc),

@@ -49,31 +49,17 @@ LOGLEVEL=${BENCH_LOG_LEVEL:-warn}
 TIMEOUT=${BENCH_TIMEOUT:-30}
 LUA=$ROOT/bench/wrk_report.lua
 
+ME=bench/incidents.sh
+. "$ROOT/bench/lib.sh"
+
 die() {
-	echo "bench/incidents.sh: $*" >&2
-	exit 1
+	bench_die "$@"
 }
 
 # --- tools ----------------------------------------------------------------
-PATH=$PATH:/usr/sbin:/sbin
-need=()
-command -v wrk >/dev/null || need+=(wrk)
-command -v nginx >/dev/null || need+=(nginx-light)
-command -v curl >/dev/null || need+=(curl)
-if [ ${#need[@]} -gt 0 ]; then
-	echo "bench/incidents.sh: installing ${need[*]}" >&2
-	sudo=()
-	[ "$(id -u)" -eq 0 ] || sudo=(sudo)
-	export DEBIAN_FRONTEND=noninteractive
-	"${sudo[@]}" apt-get install -y "${need[@]}" >/dev/null ||
-		{ "${sudo[@]}" apt-get update >/dev/null && "${sudo[@]}" apt-get install -y "${need[@]}" >/dev/null; } ||
-		die "cannot install ${need[*]}"
-fi
+bench_need wrk:wrk nginx:nginx-light curl:curl
 
-if [ ! -f "$BUILD/build.ninja" ]; then
-	meson setup "$BUILD" -Dbuildtype=release >/dev/null
-fi
-ninja -C "$BUILD" parapet bench/gen_incidents >/dev/null
+bench_build "$BUILD" parapet bench/gen_incidents
 PARAPET=$BUILD/parapet
 GEN=$BUILD/bench/gen_incidents
 

@@ -70,43 +70,25 @@ LOGLEVEL=${BENCH_LOG_LEVEL:-warn}
 UW_COND=${BENCH_URLWATCH_CONDITIONAL:-0}
 FARM=$ROOT/tests/farm/farm.py
 ME=bench/webwatch.sh
+. "$ROOT/bench/lib.sh"
 
 die() {
-	echo "$ME: $*" >&2
-	exit 1
+	bench_die "$@"
 }
 note() {
-	echo "$ME: $*" >&2
+	bench_note "$@"
 }
 
 [ "$NUW" -le "$NSITES" ] || die "BENCH_URLWATCH_SITES ($NUW) > BENCH_SITES ($NSITES)"
 
 # --- tools ----------------------------------------------------------------
-PATH=$PATH:/usr/sbin:/sbin
-need=()
-command -v nginx >/dev/null || need+=(nginx-light)
-command -v dnsmasq >/dev/null || need+=(dnsmasq-base)
-command -v curl >/dev/null || need+=(curl)
-command -v urlwatch >/dev/null || need+=(urlwatch)
-[ -x /usr/bin/time ] || need+=(time)
-command -v openssl >/dev/null || need+=(openssl)
-if [ ${#need[@]} -gt 0 ]; then
-	note "installing ${need[*]}"
-	sudo=()
-	[ "$(id -u)" -eq 0 ] || sudo=(sudo)
-	export DEBIAN_FRONTEND=noninteractive
-	"${sudo[@]}" apt-get install -y "${need[@]}" >/dev/null ||
-		{ "${sudo[@]}" apt-get update >/dev/null && "${sudo[@]}" apt-get install -y "${need[@]}" >/dev/null; } ||
-		die "cannot install ${need[*]}"
-fi
+bench_need nginx:nginx-light dnsmasq:dnsmasq-base curl:curl urlwatch:urlwatch \
+	/usr/bin/time:time openssl:openssl
 if [ "${BENCH_PERF:-0}" = 1 ]; then
 	command -v perf >/dev/null || die "BENCH_PERF=1 needs perf (Debian linux-perf)"
 fi
 
-if [ ! -f "$BUILD/build.ninja" ]; then
-	meson setup "$BUILD" -Dbuildtype=release >/dev/null
-fi
-ninja -C "$BUILD" parapet >/dev/null
+bench_build "$BUILD" parapet
 PARAPET=$BUILD/parapet
 
 # --- workspace and clean-up -------------------------------------------------

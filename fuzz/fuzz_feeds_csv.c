@@ -26,23 +26,8 @@
 ** Seeds in fuzz/corpus/feeds_csv/ are the files of tests/data/feeds/ with
 ** their type's index and a zero flag byte in front.
 */
-#include <arpa/inet.h>
-#include <jansson.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "feeds/feeds.h"
-
-#define CHECK(cond)                                                                     \
-	do {                                                                            \
-		if (!(cond)) {                                                          \
-			fprintf(stderr, "fuzz_feeds_csv: check failed: %s (line %d)\n", #cond, \
-				__LINE__);                                              \
-			abort();                                                        \
-		}                                                                       \
-	} while (0)
+#define FUZZ_NAME "fuzz_feeds_csv"
+#include "feeds_fuzz.h"
 
 static struct feeds_schema *schema;
 
@@ -61,86 +46,20 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-/* One record as the callbacks saw it. */
-struct rec {
-	size_t line;
-	bool event;
-	uint64_t h; /* hash of the event JSON or the reject reason */
-};
-
-struct tally {
-	struct rec *r;
-	size_t n, cap;
-	size_t nev, nrej;
-	size_t last_line;
-	struct pbuf json;
-};
-
-static uint64_t fnv(const void *p, size_t n)
-{
-	const unsigned char *s = p;
-	uint64_t h = 0xcbf29ce484222325ull;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ s[i]) * 0x100000001b3ull;
-	return h;
-}
-
-static void push(struct tally *t, size_t line, bool event, uint64_t h)
-{
-	if (t->n == t->cap) {
-		t->cap = t->cap ? t->cap * 2 : 64;
-		t->r = realloc(t->r, t->cap * sizeof(*t->r));
-		CHECK(t->r != NULL);
-	}
-	t->r[t->n++] = (struct rec){ line, event, h };
-}
-
 static int on_event(void *ud, const struct feeds_event *ev)
 {
 	struct tally *t = ud;
 	CHECK(ev->line >= 2);            /* line 1 is the header */
 	CHECK(ev->line >= t->last_line); /* file order */
 	t->last_line = ev->line;
-	CHECK(ev->family == 4 || ev->family == 6);
-	CHECK(ev->ip_text != NULL);
-	char txt[64];
-	CHECK(inet_ntop(ev->family == 4 ? AF_INET : AF_INET6, ev->ip, txt, sizeof(txt)));
-	CHECK(strcmp(txt, ev->ip_text) == 0);
-	CHECK(ev->port >= -1 && ev->port <= 65535);
-	CHECK(ev->identifier != NULL && ev->feed != NULL);
-	CHECK(ev->time_ms >= 0);
-	CHECK(ev->raw != NULL);
-	for (size_t i = 0; i < ev->nvals; i++) {
-		const struct feeds_value *v = &ev->vals[i];
-		CHECK(v->key && v->key[0]);
-		if (v->t == FEEDS_V_STR)
-			CHECK(v->s && strlen(v->s) == v->n);
-	}
-	pbuf_reset(&t->json);
-	CHECK(feeds_event_json(&t->json, ev) == 0);
-	json_t *o = json_loadb(t->json.ptr, t->json.len, 0, NULL);
-	CHECK(json_is_object(o));
-	json_decref(o);
-	push(t, ev->line, true, fnv(t->json.ptr, t->json.len));
-	t->nev++;
+	check_event(t, ev);
 	return 0;
 }
 
 static void on_reject(void *ud, size_t line, const char *reason)
 {
-	struct tally *t = ud;
-	CHECK(reason && reason[0]);
-	CHECK(line >= 1);
-	push(t, line, false, fnv(reason, strlen(reason)));
-	t->nrej++;
+	check_reject(ud, line, reason);
 }
-
-struct result {
-	struct tally t;
-	struct feeds_counts c;
-	int rc;
-	char error[300];
-};
 
 /* chunk 0: whole; 1: sizes from the data. */
 static void run(const struct feeds_type *type, const struct feeds_limits *lim, size_t skip,
@@ -173,25 +92,7 @@ static void run(const struct feeds_type *type, const struct feeds_limits *lim, s
 	feeds_parser_counts(p, &out->c);
 	feeds_parser_free(p);
 	pbuf_free(&out->t.json);
-
-	CHECK(out->c.parsed + out->c.rejected == out->c.rows);
-	CHECK((size_t)out->c.parsed == out->t.nev);
-	CHECK((size_t)out->c.rejected == out->t.nrej);
-	for (size_t i = 0; i < out->t.n; i++)
-		CHECK(out->t.r[i].line > skip);
-}
-
-static void same(const struct result *a, const struct result *b)
-{
-	CHECK(a->rc == b->rc);
-	CHECK(strcmp(a->error, b->error) == 0);
-	CHECK(memcmp(&a->c, &b->c, sizeof(a->c)) == 0);
-	CHECK(a->t.n == b->t.n);
-	for (size_t i = 0; i < a->t.n; i++) {
-		CHECK(a->t.r[i].line == b->t.r[i].line);
-		CHECK(a->t.r[i].event == b->t.r[i].event);
-		CHECK(a->t.r[i].h == b->t.r[i].h);
-	}
+	check_counts(out, skip);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -217,23 +118,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	same(&whole, &split);
 
 	if (skip && whole.rc == 0) {
-		/* resuming after line `skip` gives the whole run's tail: the same
-		** records in the same order (a record is skipped by the line it
-		** starts on) */
 		struct result rest;
 		run(type, &lim, skip, data, size, 1, &rest);
 		CHECK(rest.rc == 0);
-		size_t k = 0;
-		for (size_t i = 0; i < whole.t.n; i++) {
-			if (whole.t.r[i].line <= skip)
-				continue;
-			CHECK(k < rest.t.n);
-			CHECK(rest.t.r[k].line == whole.t.r[i].line);
-			CHECK(rest.t.r[k].event == whole.t.r[i].event);
-			CHECK(rest.t.r[k].h == whole.t.r[i].h);
-			k++;
-		}
-		CHECK(k == rest.t.n);
+		same_tail(&whole, &rest, skip);
 		free(rest.t.r);
 	}
 	free(whole.t.r);

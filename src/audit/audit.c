@@ -20,7 +20,7 @@ static void field(struct pbuf *b, const char *s)
 	(void)pbuf_adds(b, s);
 }
 
-void audit_hash(const struct store_audit *a, char out[65])
+int audit_hash(const struct store_audit *a, char out[65])
 {
 	struct pbuf b;
 	pbuf_init(&b, 0);
@@ -31,10 +31,18 @@ void audit_hash(const struct store_audit *a, char out[65])
 	field(&b, a->before ? a->before : "");
 	field(&b, a->after ? a->after : "");
 	field(&b, a->prev_hash);
-	uint8_t d[32];
-	core_sha256(b.ptr ? b.ptr : "", b.len, d);
-	core_hex(d, 32, out);
+	/* the appends above are unchecked: a failure sticks, and is seen here */
+	const char *text = pbuf_cstr(&b);
+	int rc = -1;
+	out[0] = '\0';
+	if (text) {
+		uint8_t d[32];
+		core_sha256(text, b.len, d);
+		core_hex(d, 32, out);
+		rc = 0;
+	}
 	pbuf_free(&b);
+	return rc;
 }
 
 int audit_append(struct store *st, const char *actor, const char *action,
@@ -48,12 +56,16 @@ int audit_append(struct store *st, const char *actor, const char *action,
 		return -1;
 	a.seq = last + 1;
 	a.ts_ms = core_now_ms();
-	pstrlcpy(a.actor, actor, sizeof(a.actor));
-	pstrlcpy(a.action, action, sizeof(a.action));
-	pstrlcpy(a.object, object, sizeof(a.object));
+	/* actor, action and object are labels for the reader of the log (the
+	** program's own names and ids); a longer one is kept cut rather than
+	** failing the change it records. before and after are kept whole. */
+	pstrtrunc(a.actor, actor, sizeof(a.actor));
+	pstrtrunc(a.action, action, sizeof(a.action));
+	pstrtrunc(a.object, object, sizeof(a.object));
 	a.before = before ? before : "";
 	a.after = after ? after : "";
-	audit_hash(&a, a.hash);
+	if (audit_hash(&a, a.hash) != 0)
+		return perr_set(err, PERR_INTERNAL, NULL, "out of memory");
 	return store_audit_insert(st, &a, err);
 }
 
@@ -84,7 +96,12 @@ static int check_entry(void *ud, const struct store_audit *a)
 	struct audit_report *r = w->rep;
 	r->entries++;
 	char h[65];
-	audit_hash(a, h);
+	if (audit_hash(a, h) != 0) {
+		r->bad_seq = a->seq;
+		snprintf(r->problem, sizeof(r->problem),
+			 "entry %lld could not be checked: out of memory", (long long)a->seq);
+		return 1;
+	}
 	if (strcmp(h, a->hash) != 0) {
 		r->bad_seq = a->seq;
 		snprintf(r->problem, sizeof(r->problem),

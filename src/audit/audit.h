@@ -38,7 +38,9 @@ struct audit_report {
 ** whether the chain is intact), -1 on a store error. */
 int audit_verify(struct store *st, struct audit_report *rep, struct perr *err);
 
-/* The entry's hash as hex, from its fields and the previous hash. */
-void audit_hash(const struct store_audit *a, char out[65]);
+/* The entry's hash as hex, from its fields and the previous hash: 0, or -1
+** (out is "") when the text to hash could not be built (out of memory):
+** never the hash of part of the entry. */
+int audit_hash(const struct store_audit *a, char out[65]);
 
 #endif

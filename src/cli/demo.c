@@ -161,10 +161,10 @@ int demo_load(struct store *st, const struct config *cfg, bool print_password,
 		return 0;
 	}
 	const char *actor = "demo";
-	int64_t ids[sizeof(orgs) / sizeof(orgs[0])];
+	int64_t ids[ARRAY_SIZE(orgs)];
 	if (store_begin(st, &err) != 0)
 		goto fail;
-	for (size_t i = 0; i < sizeof(orgs) / sizeof(orgs[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(orgs); i++) {
 		const struct demo_org *d = &orgs[i];
 		struct org_spec spec = { d->name, d->sector, d->province,
 					 d->parent ? ids[d->parent - 1] : 0 };
@@ -184,7 +184,7 @@ int demo_load(struct store *st, const struct config *cfg, bool print_password,
 		if (constituency_contact_add(st, NULL, actor, o.id, &cs, NULL, &err) != 0)
 			goto fail;
 	}
-	if (farm_json && demo_sites(st, farm_json, ids, sizeof(orgs) / sizeof(orgs[0]), actor,
+	if (farm_json && demo_sites(st, farm_json, ids, ARRAY_SIZE(orgs), actor,
 				    &err) != 0)
 		goto fail;
 	/* 16 random bytes as 32 hex digits: well above any minimum length. */
@@ -200,7 +200,7 @@ int demo_load(struct store *st, const struct config *cfg, bool print_password,
 	constituency_changed();
 	if (print_password) {
 		printf("parapet: demo constituency loaded: %zu organisations\n",
-		       sizeof(orgs) / sizeof(orgs[0]));
+		       ARRAY_SIZE(orgs));
 		printf("parapet: admin login: admin\n");
 		printf("parapet: admin password (shown once): %s\n", pw);
 		fflush(stdout);

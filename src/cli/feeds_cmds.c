@@ -105,7 +105,7 @@ struct parse_out {
 static int print_event(void *ud, const struct feeds_event *ev)
 {
 	struct parse_out *o = ud;
-	o->line.len = 0;
+	pbuf_reset(&o->line);
 	if (feeds_event_json(&o->line, ev) != 0 || pbuf_add(&o->line, "\n", 1) != 0)
 		return 1;
 	fwrite(o->line.ptr, 1, o->line.len, stdout);
@@ -243,13 +243,10 @@ int cmd_feeds_schema_update(struct cli *c, int argc, char **argv)
 		return cli_fail(&err);
 	size_t n = feeds_schema_count(s);
 	feeds_schema_free(s);
-	char dir[1200], tmp[1300], dst[1300];
-	struct pbuf b1 = { dir, 0, sizeof(dir), sizeof(dir) };
-	struct pbuf b2 = { tmp, 0, sizeof(tmp), sizeof(tmp) };
-	struct pbuf b3 = { dst, 0, sizeof(dst), sizeof(dst) };
-	dir[0] = tmp[0] = dst[0] = '\0';
-	if (pbuf_addf(&b1, "%s/feeds", c->data_dir) || pbuf_addf(&b2, "%s/schema.json.tmp", dir) ||
-	    pbuf_addf(&b3, "%s/schema.json", dir)) {
+	char dir[1200], dst[1300];
+	struct pbuf b1 = pbuf_fixed(dir, sizeof(dir));
+	struct pbuf b3 = pbuf_fixed(dst, sizeof(dst));
+	if (pbuf_addf(&b1, "%s/feeds", c->data_dir) || pbuf_addf(&b3, "%s/schema.json", dir)) {
 		fprintf(stderr, "parapet: data directory path too long\n");
 		return 1;
 	}
@@ -258,35 +255,15 @@ int cmd_feeds_schema_update(struct cli *c, int argc, char **argv)
 		fprintf(stderr, "parapet: cannot create %s: %s\n", dir, strerror(errno));
 		return 1;
 	}
-	int in = open(argv[0], O_RDONLY | O_CLOEXEC);
-	int out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
-	int rc = in >= 0 && out >= 0 ? 0 : 1;
-	char buf[65536];
-	while (rc == 0) {
-		ssize_t r = read(in, buf, sizeof(buf));
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			rc = r < 0;
-			break;
-		}
-		if (write(out, buf, (size_t)r) != r)
-			rc = 1;
-	}
-	if (rc == 0 && fsync(out) != 0)
-		rc = 1;
-	if (in >= 0)
-		close(in);
-	if (out >= 0)
-		close(out);
-	if (rc == 0 && rename(tmp, dst) != 0)
-		rc = 1;
-	if (rc != 0) {
-		fprintf(stderr, "parapet: cannot install the schema in %s: %s\n", dir,
-			strerror(errno));
-		(void)unlink(tmp);
+	/* the bytes just validated, installed whole or not at all */
+	struct pbuf data;
+	if (core_file_read(argv[0], 0, &data, &err) != 0 ||
+	    core_file_write_atomic(dst, data.ptr ? data.ptr : "", data.len, 0640, &err) != 0) {
+		pbuf_free(&data);
+		fprintf(stderr, "parapet: cannot install the schema in %s: %s\n", dir, err.msg);
 		return 1;
 	}
+	pbuf_free(&data);
 	printf("installed %s: %zu report types\n", dst, n);
 	return 0;
 }

@@ -82,7 +82,8 @@ int main(int argc, char **argv)
 	int best_words = 0;
 	for (const struct cli_cmd *cmd = cli_cmds; cmd->name; cmd++) {
 		char name[64];
-		pstrlcpy(name, cmd->name, sizeof(name));
+		if (pstrlcpy(name, cmd->name, sizeof(name)) != 0)
+			continue; /* cut, it could match the wrong words */
 		int words = 0;
 		bool ok = true;
 		for (char *save = NULL, *w = strtok_r(name, " ", &save); w;

@@ -173,7 +173,7 @@ static const struct key keys[] = {
 	  "batches waiting between the parser and the writer before the parser waits" },
 };
 
-#define NKEYS (sizeof(keys) / sizeof(keys[0]))
+#define NKEYS (ARRAY_SIZE(keys))
 
 static int set_value(struct config *cfg, const struct key *k, const char *val,
 		     struct perr *err)

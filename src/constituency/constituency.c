@@ -204,7 +204,7 @@ static int canon_url(const char *v, char *out, size_t outsz, struct perr *err)
 			 (int)path.n, path.p);
 	/* The canonical form can be longer than the input (an added "/", an
 	** IPv6 host spelled out); it must still pass the length rule itself. */
-	if (w < 0 || (size_t)w >= outsz || w > 500)
+	if (w < 0 || (size_t)w >= outsz || w > CONSTITUENCY_VALUE_MAX)
 		return perr_set(err, PERR_INVALID, "value", "URL too long");
 	return 0;
 }
@@ -270,9 +270,10 @@ int constituency_asset_canon(const char *type, const char *value, char *out,
 		return perr_set(err, PERR_INVALID, "type", "asset type is required");
 	if (!value || !value[0])
 		return perr_set(err, PERR_INVALID, "value", "asset value is required");
-	if (strlen(value) > 500 || !utf8_valid(value, strlen(value)))
+	if (strlen(value) > CONSTITUENCY_VALUE_MAX || !utf8_valid(value, strlen(value)))
 		return perr_set(err, PERR_INVALID, "value",
-				"asset value must be valid UTF-8 of at most 500 bytes");
+				"asset value must be valid UTF-8 of at most %d bytes",
+				CONSTITUENCY_VALUE_MAX);
 	if (strcmp(type, "cidr") == 0)
 		return canon_cidr(value, out, outsz, err);
 	if (strcmp(type, "domain") == 0)
@@ -486,7 +487,8 @@ static int asset_prepare(struct store *st, const struct principal *p, int64_t or
 	memset(a, 0, sizeof(*a));
 	if (constituency_asset_canon(type, value, a->value, sizeof(a->value), err) != 0)
 		return -1;
-	pstrlcpy(a->type, type, sizeof(a->type));
+	if (PSTRCPY_OR_ERR(a->type, type, "type", err))
+		return -1;
 	a->org_id = org_id;
 	a->created_ms = core_now_ms();
 	struct perr e;
@@ -553,7 +555,10 @@ static int on_overlap(void *ud, int64_t asset_id, int64_t org_id, const char *ty
 	}
 	if (w->p && org_check_scope(w->p, o, false, NULL) != 0) {
 		w->hidden_found = true;
-		pstrlcpy(w->hidden, o->province[0] ? o->province : "unknown", sizeof(w->hidden));
+		if (o->province[0])
+			PSTRCPY(w->hidden, o->province);
+		else
+			PSTRCPY(w->hidden, "unknown");
 		return 1; /* refused whatever else overlaps */
 	}
 	w->hits->total++;
@@ -561,9 +566,11 @@ static int on_overlap(void *ud, int64_t asset_id, int64_t org_id, const char *ty
 		size_t k = w->hits->n++;
 		w->hits->hit[k].id = asset_id;
 		w->hits->hit[k].org_id = org_id;
-		pstrlcpy(w->hits->hit[k].type, type, sizeof(w->hits->hit[k].type));
-		pstrlcpy(w->hits->hit[k].value, value, sizeof(w->hits->hit[k].value));
-		pstrlcpy(w->hits->hit[k].org_name, o->name, sizeof(w->hits->hit[k].org_name));
+		/* a hit is shown to the person adding an asset; type and value
+		** come from the index, which holds the store's own (equal) sizes */
+		pstrtrunc(w->hits->hit[k].type, type, sizeof(w->hits->hit[k].type));
+		pstrtrunc(w->hits->hit[k].value, value, sizeof(w->hits->hit[k].value));
+		PSTRCPY(w->hits->hit[k].org_name, o->name);
 	}
 	return 0;
 }

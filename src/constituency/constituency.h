@@ -27,6 +27,10 @@
 
 /* ------------------------------------------------------------ validation */
 
+/* The longest asset value accepted, as given and in canonical form (which
+** must fit store_asset.value with room to spare). */
+#define CONSTITUENCY_VALUE_MAX 500
+
 /* Validate an asset value of type (cidr, domain, url, asn, product) and write
 ** its canonical form into out (outsz >= 512). Errors name the field "value"
 ** and say what is wrong (e.g. "host bits set: did you mean 10.1.0.0/16?"). */

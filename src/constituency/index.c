@@ -119,7 +119,8 @@ static int add_asset(void *ud, const struct store_asset *a)
 	struct entry *e = &s->ent[s->nent];
 	e->id = a->id;
 	e->org_id = a->org_id;
-	pstrlcpy(e->type, a->type, sizeof(e->type));
+	if (pstrlcpy(e->type, a->type, sizeof(e->type)) != 0)
+		goto fail; /* an unknown type the index cannot name */
 	e->value = pstr_dup(pstr_c(a->value));
 	if (!e->value)
 		goto fail;
@@ -304,8 +305,10 @@ static int found(const struct snapshot *s, uint32_t ent, struct lookup_result *r
 {
 	const struct entry *e = &s->ent[ent];
 	r->org_id = e->org_id;
-	pstrlcpy(r->matched, e->value, sizeof(r->matched));
-	pstrlcpy(r->type, e->type, sizeof(r->type));
+	/* shown to the caller; the value came from a store field no longer
+	** than matched */
+	pstrtrunc(r->matched, e->value, sizeof(r->matched));
+	PSTRCPY(r->type, e->type);
 	return 1;
 }
 

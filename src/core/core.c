@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <jansson.h>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -32,7 +33,9 @@ int perr_set(struct perr *err, enum perr_kind kind, const char *field,
 	if (!err)
 		return -1;
 	err->kind = kind;
-	pstrlcpy(err->field, field ? field : "", sizeof(err->field));
+	/* field names are the program's own short names; a cut one still
+	** points a reader at the field */
+	pstrtrunc(err->field, field, sizeof(err->field));
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
@@ -75,16 +78,31 @@ void pbuf_init(struct pbuf *b, size_t max)
 	b->len = 0;
 	b->cap = 0;
 	b->max = max ? max : PBUF_DEFAULT_MAX;
+	b->failed = false;
+	b->fixed = false;
 }
 
-/* Make room for need more bytes plus the terminating NUL. */
+struct pbuf pbuf_fixed(char *buf, size_t size)
+{
+	if (size)
+		buf[0] = '\0';
+	return (struct pbuf){ .ptr = buf, .cap = size, .max = size ? size - 1 : 0,
+			      .failed = size == 0, .fixed = true };
+}
+
+/* Make room for need more bytes plus the terminating NUL; the one place a
+** buffer fails, so every writer below gets the sticky error. */
 static int pbuf_reserve(struct pbuf *b, size_t need)
 {
-	if (need > b->max || b->len > b->max - need)
+	if (b->failed)
 		return -1;
+	if (need > b->max || b->len > b->max - need)
+		goto fail;
 	size_t want = b->len + need + 1;
 	if (want <= b->cap)
 		return 0;
+	if (b->fixed)
+		goto fail;
 	size_t cap = b->cap ? b->cap : 64;
 	while (cap < want)
 		cap = cap > SIZE_MAX / 2 ? want : cap * 2;
@@ -92,10 +110,13 @@ static int pbuf_reserve(struct pbuf *b, size_t need)
 		cap = b->max + 1;
 	char *p = realloc(b->ptr, cap);
 	if (!p)
-		return -1;
+		goto fail;
 	b->ptr = p;
 	b->cap = cap;
 	return 0;
+fail:
+	b->failed = true;
+	return -1;
 }
 
 int pbuf_add(struct pbuf *b, const void *data, size_t n)
@@ -116,11 +137,17 @@ int pbuf_adds(struct pbuf *b, const char *s)
 
 int pbuf_vaddf(struct pbuf *b, const char *fmt, va_list ap)
 {
+	if (b->failed)
+		return -1;
 	va_list cp;
 	va_copy(cp, ap);
 	int n = vsnprintf(NULL, 0, fmt, cp);
 	va_end(cp);
-	if (n < 0 || pbuf_reserve(b, (size_t)n) != 0)
+	if (n < 0) {
+		b->failed = true;
+		return -1;
+	}
+	if (pbuf_reserve(b, (size_t)n) != 0)
 		return -1;
 	vsnprintf(b->ptr + b->len, (size_t)n + 1, fmt, ap);
 	b->len += (size_t)n;
@@ -136,27 +163,67 @@ int pbuf_addf(struct pbuf *b, const char *fmt, ...)
 	return rc;
 }
 
+int pbuf_addb(struct pbuf *b, const struct pbuf *src)
+{
+	if (src->failed) {
+		b->failed = true;
+		return -1;
+	}
+	return pbuf_add(b, src->ptr ? src->ptr : "", src->len);
+}
+
+bool pbuf_failed(const struct pbuf *b)
+{
+	return b->failed;
+}
+
+bool pbuf_keep_prefix(struct pbuf *b)
+{
+	bool cut = b->failed;
+	b->failed = false;
+	return cut;
+}
+
+const char *pbuf_cstr(const struct pbuf *b)
+{
+	if (b->failed)
+		return NULL;
+	return b->ptr ? b->ptr : "";
+}
+
 void pbuf_reset(struct pbuf *b)
 {
 	b->len = 0;
+	b->failed = false;
 	if (b->ptr)
 		b->ptr[0] = '\0';
 }
 
 void pbuf_free(struct pbuf *b)
 {
-	free(b->ptr);
+	if (!b->fixed)
+		free(b->ptr);
 	b->ptr = NULL;
 	b->len = b->cap = 0;
+	b->failed = false;
+	b->fixed = false;
 }
 
 char *pbuf_take(struct pbuf *b)
 {
-	char *p = b->ptr;
-	if (!p)
-		p = calloc(1, 1);
+	char *p;
+	if (b->failed)
+		p = NULL;
+	else if (b->fixed)
+		p = strdup(b->ptr);
+	else
+		p = b->ptr ? b->ptr : calloc(1, 1);
+	if (b->failed || b->fixed)
+		pbuf_free(b);
 	b->ptr = NULL;
 	b->len = b->cap = 0;
+	b->failed = false;
+	b->fixed = false;
 	return p;
 }
 
@@ -245,6 +312,34 @@ char *pstr_dup(struct pstr s)
 int pstrlcpy(char *dst, const char *src, size_t dstsz)
 {
 	return pstr_copy(pstr_c(src), dst, dstsz);
+}
+
+int pstrcpy_or_err(char *dst, size_t dstsz, const char *src, const char *field,
+		   struct perr *err)
+{
+	if (pstrlcpy(dst, src ? src : "", dstsz) == 0)
+		return 0;
+	if (dstsz)
+		dst[0] = '\0';
+	return perr_set(err, PERR_INVALID, field, "%s is longer than %zu bytes", field,
+			dstsz ? dstsz - 1 : 0);
+}
+
+void pstrtrunc(char *dst, const char *src, size_t dstsz)
+{
+	if (!dstsz)
+		return;
+	size_t n = src ? strlen(src) : 0;
+	if (n >= dstsz) {
+		n = dstsz - 1;
+		/* src[n] is the first byte dropped: when it continues a UTF-8
+		** sequence, back off to the sequence's first byte (at most 3) */
+		for (int k = 0; k < 3 && n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80; k++)
+			n--;
+	}
+	if (n)
+		memcpy(dst, src, n);
+	dst[n] = '\0';
 }
 
 int pstr_to_i64(struct pstr s, int64_t min, int64_t max, int64_t *out)
@@ -432,6 +527,15 @@ int pjson_time(struct pbuf *b, int64_t ms)
 	b->ptr[b->len++] = '"';
 	b->ptr[b->len] = '\0';
 	return 0;
+}
+
+struct json_t *core_json_time(int64_t ms)
+{
+	if (!ms)
+		return json_null();
+	char ts[40];
+	core_iso8601(ms, ts, sizeof(ts));
+	return json_string(ts);
 }
 
 bool core_email_ok(const char *addr)
@@ -627,7 +731,7 @@ void plog_set_level(enum plog_level lvl)
 
 void plog_set_request_id(const char *rid)
 {
-	pstrlcpy(log_rid, rid ? rid : "", sizeof(log_rid));
+	pstrtrunc(log_rid, rid, sizeof(log_rid)); /* a label in log lines */
 }
 
 const char *plog_request_id(void)
@@ -676,23 +780,17 @@ int core_blob_path(const char *blob_dir, const char *sha, char *out, size_t n)
 
 /* The write goes to a temporary name and is renamed, so a crash never
 ** leaves a truncated blob under a valid hash. */
-int core_blob_write(const char *blob_dir, const char *sha, const void *data, size_t len,
-		      struct perr *err)
+int core_file_write_atomic(const char *path, const void *data, size_t len, unsigned mode,
+			   struct perr *err)
 {
-	char dir[1200], path[1300], tmp[1400];
+	char tmp[1400];
 	int rc = -1, fd = -1;
-	snprintf(dir, sizeof(dir), "%s/%.2s", blob_dir, sha);
-	if (core_blob_path(blob_dir, sha, path, sizeof(path)) != 0)
-		return perr_set(err, PERR_INTERNAL, NULL, "blob path too long");
-	if (access(path, F_OK) == 0)
-		return 0;
-	if ((mkdir(blob_dir, 0700) != 0 && errno != EEXIST) ||
-	    (mkdir(dir, 0700) != 0 && errno != EEXIST))
-		return perr_set(err, PERR_INTERNAL, NULL, "cannot create %s: %s", dir, strerror(errno));
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	int n = snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
+	if (n < 0 || (size_t)n >= sizeof(tmp))
+		return perr_set(err, PERR_INTERNAL, NULL, "path too long: %s", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, (mode_t)mode);
 	if (fd < 0) {
-		perr_set(err, PERR_INTERNAL, NULL, "cannot write blob: %s", strerror(errno));
+		perr_set(err, PERR_INTERNAL, NULL, "cannot write %s: %s", tmp, strerror(errno));
 		goto out;
 	}
 	const char *p = data;
@@ -702,20 +800,20 @@ int core_blob_write(const char *blob_dir, const char *sha, const void *data, siz
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0) {
-			perr_set(err, PERR_INTERNAL, NULL, "cannot write blob: %s", strerror(errno));
+			perr_set(err, PERR_INTERNAL, NULL, "cannot write %s: %s", tmp, strerror(errno));
 			goto out;
 		}
 		p += w;
 		left -= (size_t)w;
 	}
-	if (fsync(fd) != 0 || close(fd) != 0) {
-		fd = -1;
-		perr_set(err, PERR_INTERNAL, NULL, "cannot write blob: %s", strerror(errno));
+	int synced = fsync(fd), closed = close(fd);
+	fd = -1;
+	if (synced != 0 || closed != 0) {
+		perr_set(err, PERR_INTERNAL, NULL, "cannot write %s: %s", tmp, strerror(errno));
 		goto out;
 	}
-	fd = -1;
 	if (rename(tmp, path) != 0) {
-		perr_set(err, PERR_INTERNAL, NULL, "cannot store blob: %s", strerror(errno));
+		perr_set(err, PERR_INTERNAL, NULL, "cannot replace %s: %s", path, strerror(errno));
 		goto out;
 	}
 	rc = 0;
@@ -725,6 +823,53 @@ out:
 	if (rc != 0)
 		unlink(tmp);
 	return rc;
+}
+
+int core_file_read(const char *path, size_t max, struct pbuf *out, struct perr *err)
+{
+	pbuf_init(out, max);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return perr_set(err, PERR_INVALID, NULL, "cannot read %s: %s", path, strerror(errno));
+	char buf[65536];
+	int rc = 0;
+	for (;;) {
+		ssize_t r = read(fd, buf, sizeof(buf));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			rc = perr_set(err, PERR_INTERNAL, NULL, "cannot read %s: %s", path,
+				      strerror(errno));
+			break;
+		}
+		if (r == 0)
+			break;
+		if (pbuf_add(out, buf, (size_t)r) != 0) {
+			rc = perr_set(err, PERR_LIMIT, NULL, "%s is larger than %zu bytes", path, max);
+			break;
+		}
+	}
+	close(fd);
+	if (rc != 0)
+		pbuf_free(out);
+	return rc;
+}
+
+int core_blob_write(const char *blob_dir, const char *sha, const void *data, size_t len,
+		    struct perr *err)
+{
+	char dir[1200], path[1300];
+	snprintf(dir, sizeof(dir), "%s/%.2s", blob_dir, sha);
+	if (core_blob_path(blob_dir, sha, path, sizeof(path)) != 0)
+		return perr_set(err, PERR_INTERNAL, NULL, "blob path too long");
+	if (access(path, F_OK) == 0)
+		return 0;
+	if ((mkdir(blob_dir, 0700) != 0 && errno != EEXIST) ||
+	    (mkdir(dir, 0700) != 0 && errno != EEXIST))
+		return perr_set(err, PERR_INTERNAL, NULL, "cannot create %s: %s", dir, strerror(errno));
+	/* content-addressed: two writers of the same sha write the same bytes,
+	** and the rename makes whichever comes last the (identical) file */
+	return core_file_write_atomic(path, data, len, 0600, err);
 }
 
 /* --------------------------------------------------------------- memory */

@@ -51,26 +51,56 @@ const char *perr_kind_name(enum perr_kind kind);
 
 /* The one growable buffer type. max bounds growth (0 = 64 MiB) so that no
 ** outside input can make us allocate without limit; ptr is always
-** NUL-terminated when non-NULL so it can be handed to C string APIs. */
+** NUL-terminated when non-NULL so it can be handed to C string APIs.
+**
+** Errors are sticky, as in curl's dynbuf: the first append that does not fit
+** (or finds no memory) marks the buffer failed, and from then on every append
+** is a no-op returning -1 and every finisher (pbuf_cstr, pbuf_take) fails. A
+** caller may therefore append a run of fragments and check once at the end:
+** a dropped fragment can never leave a shorter text that looks whole (a SQL
+** query without its scope filter, a cache key naming another list). Read a
+** finished text through pbuf_cstr or pbuf_take, not through ptr. */
 struct pbuf {
 	char *ptr;
 	size_t len;
 	size_t cap;
 	size_t max;
+	bool failed; /* an append did not fit: sticky until pbuf_reset/free */
+	bool fixed;  /* ptr is the caller's array (pbuf_fixed): never
+		     ** reallocated or freed */
 };
 
 void pbuf_init(struct pbuf *b, size_t max);
-/* Append n bytes; returns 0, or -1 when max would be exceeded or on OOM
-** (the buffer is then unchanged). */
+/* A buffer over the caller's array buf of size bytes, emptied: at most
+** size - 1 bytes of text plus the NUL; never grows, never frees buf. */
+struct pbuf pbuf_fixed(char *buf, size_t size);
+/* Append n bytes; returns 0, or -1 when max would be exceeded or on OOM, or
+** when the buffer has failed already. On failure the buffer is marked failed
+** (the bytes appended before stay, ptr stays NUL-terminated). */
 int pbuf_add(struct pbuf *b, const void *data, size_t n);
 int pbuf_adds(struct pbuf *b, const char *s);
 int pbuf_addf(struct pbuf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int pbuf_vaddf(struct pbuf *b, const char *fmt, va_list ap);
+/* Append the text of src; a failed src fails b too, so a fragment built in
+** its own buffer cannot be dropped on the way into the whole. */
+int pbuf_addb(struct pbuf *b, const struct pbuf *src);
+/* True once an append has failed (until pbuf_reset or pbuf_free). */
+bool pbuf_failed(const struct pbuf *b);
+/* For the rare output whose contract is to stop quietly at max (a diff
+** shown to a human): accept the text appended before the failure as the
+** result, clearing the failure. Returns true when the text was cut. Every
+** use says why a shorter text is right there. */
+bool pbuf_keep_prefix(struct pbuf *b);
+/* The finished text: NULL when the buffer has failed, "" when nothing was
+** appended, else ptr (owned by the buffer). */
+const char *pbuf_cstr(const struct pbuf *b);
+/* Empty the buffer and clear its failure, keeping the allocation. */
 void pbuf_reset(struct pbuf *b);
 void pbuf_free(struct pbuf *b);
-/* Hand the bytes to the caller, who must free() them; the buffer is emptied.
-** Returns an empty heap string rather than NULL for an empty buffer. */
+/* Hand the bytes to the caller, who must free() them; the buffer is emptied
+** (and its failure cleared). Returns an empty heap string rather than NULL
+** for an empty buffer; NULL when the buffer has failed or on OOM. */
 char *pbuf_take(struct pbuf *b);
 
 /* ------------------------------------------------------------ string views */
@@ -95,8 +125,40 @@ int pstr_copy(struct pstr s, char *dst, size_t dstsz);
 char *pstr_dup(struct pstr s);
 
 /* Bounded copy of a C string; returns -1 on truncation (dst still
-** NUL-terminated). The project's replacement for strcpy/strncpy. */
-int pstrlcpy(char *dst, const char *src, size_t dstsz);
+** NUL-terminated). The project's replacement for strcpy/strncpy. The result
+** must be used (the compiler refuses a call that drops it): a caller that
+** means to cut says so with pstrtrunc, one whose source always fits says so
+** with PSTRCPY. */
+int pstrlcpy(char *dst, const char *src, size_t dstsz) __attribute__((warn_unused_result));
+/* Copy src into dst, cut to fit when it is longer: for texts where a
+** shorter text is right (messages for humans, log labels, a display name).
+** The cut falls before a UTF-8 sequence, never inside one. NULL copies "". */
+void pstrtrunc(char *dst, const char *src, size_t dstsz);
+
+/* Copy src (NULL: "") into dst or refuse it: 0, or -1 with err naming field
+** (PERR_INVALID, "FIELD is longer than N bytes") and dst "". For values
+** that reach a fixed-size field: over-long text is refused, never cut. */
+int pstrcpy_or_err(char *dst, size_t dstsz, const char *src, const char *field,
+		   struct perr *err) __attribute__((warn_unused_result));
+#define PSTRCPY_OR_ERR(dst, src, field, err)                                            \
+	((int)(0 * sizeof(struct { _Static_assert(PIS_ARRAY(dst), "PSTRCPY_OR_ERR into a pointer"); int x; })) + \
+	 pstrcpy_or_err((dst), sizeof(dst), (src), (field), (err)))
+
+/* True when a is an array (not a pointer): sizeof(a) is its size. */
+#define PIS_ARRAY(a) (!__builtin_types_compatible_p(__typeof__(a), __typeof__(&(a)[0])))
+/* The number of elements of an array; a pointer does not compile. */
+#define ARRAY_SIZE(a) \
+	(sizeof(a) / sizeof((a)[0]) + 0 * sizeof(struct { _Static_assert(PIS_ARRAY(a), "ARRAY_SIZE of a pointer"); int x; }))
+/* Copy a string literal or char array src into the char array dst when the
+** compiler can prove it fits (sizeof(src) <= sizeof(dst)): no result to
+** check, because no cut is possible. */
+#define PSTRCPY(dst, src)                                                        \
+	do {                                                                     \
+		_Static_assert(PIS_ARRAY(dst) && PIS_ARRAY(src),                 \
+			       "PSTRCPY needs arrays or literals");              \
+		_Static_assert(sizeof(src) <= sizeof(dst), "PSTRCPY: may not fit"); \
+		pstrtrunc((dst), (src), sizeof(dst));                            \
+	} while (0)
 
 /* Strict decimal integer: the whole view must be digits (optional leading
 ** '-'), no spaces, no overflow, result within [min, max]. Returns 0 or -1. */
@@ -116,6 +178,10 @@ bool utf8_valid(const char *s, size_t n);
 int pjson_str(struct pbuf *b, const char *s);
 int pjson_i64(struct pbuf *b, int64_t v);
 int pjson_time(struct pbuf *b, int64_t ms);
+/* pjson_time's twin for answers built as jansson trees: ms as an ISO 8601
+** string, 0 as null. A new reference (json_t *), NULL on out of memory. */
+struct json_t;
+struct json_t *core_json_time(int64_t ms);
 
 /* One bare e-mail address as Parapet stores and mails it: printable ASCII,
 ** one '@', no characters that delimit addresses in a header, a domain of
@@ -150,6 +216,16 @@ int core_blob_path(const char *blob_dir, const char *sha, char *out, size_t n);
 void core_blob_dir(const char *db_path, char *out, size_t n);
 int core_blob_write(const char *blob_dir, const char *sha, const void *data, size_t len,
 		    struct perr *err);
+
+/* Replace the file at path with data, all or nothing: written to a
+** temporary file beside it (path.tmp.PID, created with mode), flushed to
+** disk, then renamed over path, so a reader sees the old file or the new one,
+** never part of one. 0, or -1 with err (the temporary file removed). */
+int core_file_write_atomic(const char *path, const void *data, size_t len, unsigned mode,
+			   struct perr *err);
+/* Read the whole file at path into out (pbuf_init'ed here with max): 0, or
+** -1 with err (out freed) when it cannot be read or is larger than max. */
+int core_file_read(const char *path, size_t max, struct pbuf *out, struct perr *err);
 
 /* ---------------------------------------------------------------- logging */
 

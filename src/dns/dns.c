@@ -141,8 +141,10 @@ static void rrset_clear(struct dns_rrset *rs)
 void dns_result_init(struct dns_result *r, const char *name)
 {
 	memset(r, 0, sizeof(*r));
+	/* the name asked for, as a label of the result: the lookups refuse
+	** names longer than a DNS name before they get here */
 	if (name)
-		pstrlcpy(r->name, name, sizeof(r->name));
+		pstrtrunc(r->name, name, sizeof(r->name));
 }
 
 void dns_result_free(struct dns_result *r)
@@ -812,7 +814,7 @@ int dns_result_json(const struct dns_result *r, json_t **out, struct perr *e)
 	json_t *o = json_object();
 	if (!o)
 		return perr_set(e, PERR_INTERNAL, NULL, "out of memory");
-	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(order); i++) {
 		int t = order[i];
 		json_t *v = NULL;
 		if (t < 0) {
@@ -901,7 +903,7 @@ static int rrset_from_json(enum dns_type t, const json_t *j, struct dns_rrset *r
 		rs->status = (enum dns_status)st;
 	}
 	rs->cut = rs->cut || json_is_true(cut);
-	pstrlcpy(rs->text, ds, sizeof(rs->text));
+	pstrtrunc(rs->text, ds, sizeof(rs->text)); /* a summary for humans */
 	rc = 0;
 out:
 	vl_free(&l);

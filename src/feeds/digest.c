@@ -109,8 +109,7 @@ static const struct embed_file *remediation_file(const char *lang, const char *n
 	if (!safe_name(name))
 		return NULL;
 	char path[128];
-	struct pbuf b = { path, 0, sizeof(path), sizeof(path) };
-	path[0] = '\0';
+	struct pbuf b = pbuf_fixed(path, sizeof(path));
 	if (pbuf_addf(&b, "remediation/%s/%s.txt", lang, name) != 0)
 		return NULL;
 	return data_file(path);
@@ -189,10 +188,12 @@ static int digest_event(void *ud, const struct store_feed_event *ev)
 	** classification */
 	struct cls *c = d->ncls ? &d->cls[d->ncls - 1] : NULL;
 	if (!c || strcmp(c->ident, ev->identifier) != 0) {
-		if (d->ncls < sizeof(d->cls) / sizeof(d->cls[0])) {
+		if (d->ncls < ARRAY_SIZE(d->cls)) {
 			c = &d->cls[d->ncls++];
-			pstrlcpy(c->ident, ev->identifier, sizeof(c->ident));
-			pstrlcpy(c->type, ev->type, sizeof(c->type));
+			/* the digest lists classes for a human: a longer name
+			** than the field shows cut */
+			pstrtrunc(c->ident, ev->identifier, sizeof(c->ident));
+			pstrtrunc(c->type, ev->type, sizeof(c->type));
 			c->hosts = 0;
 		}
 		d->last_ip[0] = '\0';
@@ -201,7 +202,8 @@ static int digest_event(void *ud, const struct store_feed_event *ev)
 		if (c)
 			c->hosts++;
 		d->hosts++;
-		pstrlcpy(d->last_ip, ev->ip, sizeof(d->last_ip));
+		if (pstrlcpy(d->last_ip, ev->ip, sizeof(d->last_ip)) != 0)
+			d->last_ip[0] = '\0'; /* never a cut address */
 	}
 	if (ev->product[0]) {
 		char vendor[64];
@@ -213,7 +215,7 @@ static int digest_event(void *ud, const struct store_feed_event *ev)
 		for (size_t i = 0; i < d->nvendors; i++)
 			have |= strcmp(d->vendors[i], vendor) == 0;
 		if (!have && d->nvendors < 8)
-			pstrlcpy(d->vendors[d->nvendors++], vendor, sizeof(d->vendors[0]));
+			pstrtrunc(d->vendors[d->nvendors++], vendor, sizeof(d->vendors[0])); /* shown */
 	}
 	return 0;
 }
@@ -241,7 +243,8 @@ static int due_row(void *ud, int64_t org, const char *feed, int64_t period)
 	}
 	l->d[l->n].org = org;
 	l->d[l->n].period = period;
-	pstrlcpy(l->d[l->n].feed, feed, sizeof(l->d[0].feed));
+	if (pstrlcpy(l->d[l->n].feed, feed, sizeof(l->d[0].feed)) != 0)
+		return -1; /* a cut name would find another feed's events */
 	l->n++;
 	return 0;
 }
@@ -292,11 +295,10 @@ static int mail_one(struct store *st, const struct config *cfg, const struct sto
 	core_iso8601(du->period, period, sizeof(period));
 	memcpy(day, period, 10);
 	day[10] = '\0';
-	struct pbuf b1 = { events, 0, sizeof(events), sizeof(events) };
-	struct pbuf b2 = { hosts, 0, sizeof(hosts), sizeof(hosts) };
-	struct pbuf b3 = { attach, 0, sizeof(attach), sizeof(attach) };
-	struct pbuf b4 = { thread, 0, sizeof(thread), sizeof(thread) };
-	events[0] = hosts[0] = attach[0] = thread[0] = '\0';
+	struct pbuf b1 = pbuf_fixed(events, sizeof(events));
+	struct pbuf b2 = pbuf_fixed(hosts, sizeof(hosts));
+	struct pbuf b3 = pbuf_fixed(attach, sizeof(attach));
+	struct pbuf b4 = pbuf_fixed(thread, sizeof(thread));
 	(void)pbuf_addf(&b1, "%lld", (long long)d->events);
 	(void)pbuf_addf(&b2, "%lld", (long long)d->hosts);
 	(void)pbuf_addf(&b3, "parapet-%s-org%lld-", day, (long long)org->id);
@@ -318,7 +320,7 @@ static int mail_one(struct store *st, const struct config *cfg, const struct sto
 		.lang = lang,
 		.tmpl = "digest",
 		.vars = vars,
-		.nvars = sizeof(vars) / sizeof(vars[0]),
+		.nvars = ARRAY_SIZE(vars),
 		.thread = thread,
 		.attach_name = attach,
 		.attach_type = "text/csv",

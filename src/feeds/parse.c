@@ -489,8 +489,7 @@ static void reject(struct feeds_parser *p, size_t line, const char *fmt, const c
 	if (!p->rej)
 		return;
 	char msg[256];
-	struct pbuf m = { msg, 0, sizeof(msg), sizeof(msg) };
-	msg[0] = '\0';
+	struct pbuf m = pbuf_fixed(msg, sizeof(msg));
 	(void)pbuf_addf(&m, fmt, a, b);
 	p->rej(p->ud, line, msg);
 }
@@ -728,8 +727,7 @@ static int header(struct feeds_parser *p, size_t n, const char *const *f, const 
 			}
 		}
 		if (p->col[i] < 0 && t->map[i].required) {
-			struct pbuf m = { p->error, 0, sizeof(p->error), sizeof(p->error) };
-			p->error[0] = '\0';
+			struct pbuf m = pbuf_fixed(p->error, sizeof(p->error));
 			(void)pbuf_addf(&m,
 					"report type %s needs column '%s' (for %s), which the "
 					"file's header lacks: is it another type, or did the "
@@ -784,7 +782,7 @@ static int header(struct feeds_parser *p, size_t n, const char *const *f, const 
 	}
 	return 0;
 oom:
-	pstrlcpy(p->error, "out of memory", sizeof(p->error));
+	PSTRCPY(p->error, "out of memory");
 	p->failed = true;
 	return -1;
 }
@@ -813,8 +811,7 @@ static void on_reject(void *ud, size_t line, const char *reason)
 		return; /* the rest of a chunk after an unreadable header */
 	if (!p->have_header && line == 1) {
 		/* no header: nothing after it can be read either */
-		struct pbuf m = { p->error, 0, sizeof(p->error), sizeof(p->error) };
-		p->error[0] = '\0';
+		struct pbuf m = pbuf_fixed(p->error, sizeof(p->error));
 		(void)pbuf_addf(&m, "the header line is unreadable: %s", reason);
 		p->failed = true;
 		return;
@@ -867,12 +864,12 @@ static void json_line(struct feeds_parser *p, size_t line, const char *s, size_t
 			txt = json_string_value(v);
 			tn = json_string_length(v);
 		} else if (json_is_integer(v)) {
-			struct pbuf b = { num, 0, sizeof(num), sizeof(num) };
+			struct pbuf b = pbuf_fixed(num, sizeof(num));
 			(void)pbuf_addf(&b, "%lld", (long long)json_integer_value(v));
 			txt = num;
 			tn = b.len;
 		} else if (json_is_real(v)) {
-			struct pbuf b = { num, 0, sizeof(num), sizeof(num) };
+			struct pbuf b = pbuf_fixed(num, sizeof(num));
 			(void)pbuf_addf(&b, "%.17g", json_real_value(v));
 			txt = num;
 			tn = b.len;
@@ -1004,7 +1001,7 @@ int feeds_parser_feed(struct feeds_parser *p, const char *data, size_t len)
 		if (p->failed)
 			return -1;
 		if (rc < 0) {
-			pstrlcpy(p->error, "out of memory", sizeof(p->error));
+			PSTRCPY(p->error, "out of memory");
 			p->failed = true;
 			return -1;
 		}
@@ -1024,7 +1021,7 @@ int feeds_parser_finish(struct feeds_parser *p)
 		if (p->failed)
 			return -1;
 		if (!p->have_header) {
-			pstrlcpy(p->error, "the file is empty: no header line", sizeof(p->error));
+			PSTRCPY(p->error, "the file is empty: no header line");
 			p->failed = true;
 			return -1;
 		}
@@ -1087,7 +1084,7 @@ int feeds_event_json(struct pbuf *b, const struct feeds_event *ev)
 			/* the shortest text that reads back as the same double */
 			char t[40];
 			for (int prec = 15; prec <= 17; prec++) {
-				struct pbuf tb = { t, 0, sizeof(t), sizeof(t) };
+				struct pbuf tb = pbuf_fixed(t, sizeof(t));
 				(void)pbuf_addf(&tb, "%.*g", prec, v->d);
 				if (strtod(t, NULL) == v->d)
 					break;

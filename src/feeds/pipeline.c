@@ -400,7 +400,7 @@ static struct batch *batch_get(struct job *j)
 		pbuf_init(&b->text, 64u << 20);
 	}
 	b->n = b->nj = b->resolved = 0;
-	b->text.len = 0;
+	pbuf_reset(&b->text);
 	b->last = b->complete = false;
 	b->next = NULL;
 	return b;
@@ -446,8 +446,7 @@ static int batch_push(struct job *j, struct batch *b)
 static void prefix_of(const char *ip, char *out, size_t n)
 {
 	uint8_t a[16];
-	struct pbuf b = { out, 0, n, n };
-	out[0] = '\0';
+	struct pbuf b = pbuf_fixed(out, n);
 	if (inet_pton(AF_INET, ip, a) == 1) {
 		(void)pbuf_addf(&b, "%u.%u.%u.0/24", a[0], a[1], a[2]);
 	} else if (inet_pton(AF_INET6, ip, a) == 1) {
@@ -463,12 +462,15 @@ static int open_incident(struct job *j, struct store *st, const struct batch *b,
 			 struct perr *err)
 {
 	char key[200], summary[600], title[300];
-	struct pbuf kb = { key, 0, sizeof(key), sizeof(key) };
-	struct pbuf sb = { summary, 0, sizeof(summary), sizeof(summary) };
-	struct pbuf tb = { title, 0, sizeof(title), sizeof(title) };
-	key[0] = summary[0] = title[0] = '\0';
-	/* one incident per host and classification, whatever the feed */
-	(void)pbuf_addf(&kb, "feed:%s:%s", btext(b, r->ident), btext(b, r->ip));
+	struct pbuf kb = pbuf_fixed(key, sizeof(key));
+	struct pbuf sb = pbuf_fixed(summary, sizeof(summary));
+	struct pbuf tb = pbuf_fixed(title, sizeof(title));
+	/* one incident per host and classification, whatever the feed; a key
+	** that does not fit is refused, never cut into another host's key */
+	if (pbuf_addf(&kb, "feed:%s:%s", btext(b, r->ident), btext(b, r->ip)) != 0)
+		return perr_set(err, PERR_LIMIT, "identifier", "classification too long for a key");
+	/* a title or summary that does not fit stays "": incident_report then
+	** writes its own from the kind and key */
 	(void)pbuf_addf(&tb, "%s: %s (%s)", btext(b, r->type)[0] ? btext(b, r->type) : "report",
 			btext(b, r->ip)[0] ? btext(b, r->ip) : btext(b, r->fqdn), btext(b, r->ident));
 	char when[32];
@@ -577,7 +579,7 @@ static int write_batch(struct job *j, struct store *st, const struct batch *b, s
 	if (b->done_line > nf.done_line)
 		nf.done_line = b->done_line;
 	if (b->complete) {
-		pstrlcpy(nf.status, "done", sizeof(nf.status));
+		PSTRCPY(nf.status, "done");
 		nf.finished_ms = core_now_ms();
 	}
 	if (store_feed_file_update(st, &nf, err) != 0 || store_commit(st, err) != 0)
@@ -712,13 +714,12 @@ static int on_event(void *ud, const struct feeds_event *ev)
 	r->family = ev->family;
 	memcpy(r->addr, ev->ip, sizeof(r->addr));
 	char product[400];
-	struct pbuf pb = { product, 0, sizeof(product), sizeof(product) };
-	product[0] = '\0';
+	struct pbuf pb = pbuf_fixed(product, sizeof(product));
 	if (ev->vendor)
 		(void)pbuf_addf(&pb, "%s%s%s%s%s", ev->vendor, ev->product ? " " : "",
 				ev->product ? ev->product : "", ev->version ? " " : "",
 				ev->version ? ev->version : "");
-	rd->json.len = 0;
+	pbuf_reset(&rd->json);
 	if (feeds_event_json(&rd->json, ev) != 0 || badd(b, ev->identifier, &r->ident) ||
 	    badd(b, ev->taxonomy, &r->taxonomy) || badd(b, ev->type, &r->type) ||
 	    badd(b, ev->ip_text, &r->ip) || badd(b, ev->fqdn, &r->fqdn) || badd(b, ev->url, &r->url) ||
@@ -897,7 +898,8 @@ int feeds_import_file(struct store *st, const struct config *cfg, const struct f
 	pthread_mutex_init(&j->q.mu, NULL);
 	pthread_cond_init(&j->q.cv, NULL);
 	j->q.max = (size_t)cfg->feeds_queue;
-	pstrlcpy(j->db_path, in->db_path, sizeof(j->db_path));
+	if (PSTRCPY_OR_ERR(j->db_path, in->db_path, "data", err))
+		goto out;
 
 	struct store_feed_file *f = &j->file;
 	struct perr e2;
@@ -923,16 +925,17 @@ int feeds_import_file(struct store *st, const struct config *cfg, const struct f
 		j->base_parsed = f->parsed;
 		j->base_rejected = f->rejected;
 		j->received_ms = f->received_ms;
-		pstrlcpy(f->status, "running", sizeof(f->status));
+		PSTRCPY(f->status, "running");
 	} else {
 		memset(f, 0, sizeof(*f));
-		pstrlcpy(f->sha256, sha, sizeof(f->sha256));
-		pstrlcpy(f->name, name, sizeof(f->name));
-		pstrlcpy(f->type, feeds_type_name(t), sizeof(f->type));
-		pstrlcpy(f->feed, feeds_type_feed_name(t), sizeof(f->feed));
-		pstrlcpy(f->source, in->source ? in->source : "cli", sizeof(f->source));
-		pstrlcpy(f->actor, in->actor ? in->actor : "", sizeof(f->actor));
-		pstrlcpy(f->status, "running", sizeof(f->status));
+		PSTRCPY(f->sha256, sha);
+		if (PSTRCPY_OR_ERR(f->name, name, "name", err) ||
+		    PSTRCPY_OR_ERR(f->type, feeds_type_name(t), "type", err) ||
+		    PSTRCPY_OR_ERR(f->feed, feeds_type_feed_name(t), "type", err) ||
+		    PSTRCPY_OR_ERR(f->source, in->source ? in->source : "cli", "source", err) ||
+		    PSTRCPY_OR_ERR(f->actor, in->actor, "actor", err))
+			goto out;
+		PSTRCPY(f->status, "running");
 		f->received_ms = now;
 		f->started_ms = core_now_ms();
 		if (store_begin(st, err) != 0)
@@ -1110,7 +1113,7 @@ void feeds_metrics(struct pbuf *out)
 		{ "parapet_feeds_queue_waits_total", "Times the parser waited for the writer "
 						     "(back-pressure).", &m_waits },
 	};
-	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(c); i++)
 		pbuf_addf(out, "# HELP %s %s\n# TYPE %s counter\n%s %lld\n", c[i].name, c[i].help,
 			  c[i].name, c[i].name, (long long)atomic_load(c[i].v));
 }

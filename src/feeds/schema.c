@@ -70,7 +70,7 @@ static const struct {
 
 enum feeds_slot feeds_slot_of(const char *target)
 {
-	for (size_t i = 0; i < sizeof(slots) / sizeof(slots[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(slots); i++)
 		if (strcmp(slots[i].target, target) == 0)
 			return slots[i].slot;
 	return SLOT_OTHER;
@@ -146,10 +146,10 @@ static int add_fields(struct feeds_type *t, json_t *arr, bool required, struct p
 					i + 1);
 		enum feeds_conv c = CONV_NONE;
 		size_t k;
-		for (k = 0; k < sizeof(convs) / sizeof(convs[0]); k++)
+		for (k = 0; k < ARRAY_SIZE(convs); k++)
 			if (strcmp(convs[k].name, conv) == 0)
 				break;
-		if (k == sizeof(convs) / sizeof(convs[0]))
+		if (k == ARRAY_SIZE(convs))
 			return perr_set(err, PERR_INVALID, t->key,
 					"%s: column %s: unknown conversion '%s'", t->key, column,
 					conv);
@@ -279,7 +279,7 @@ static int schema_from_json(json_t *root, struct feeds_schema **out, struct perr
 	{
 		if (strcmp(k, "_meta") == 0) {
 			const char *d = json_string_value(json_object_get(v, "date_created"));
-			pstrlcpy(s->date, d ? d : "", sizeof(s->date));
+			pstrtrunc(s->date, d, sizeof(s->date)); /* shown, never parsed */
 			continue;
 		}
 		struct feeds_type *t = &s->types[s->ntypes++];
@@ -333,8 +333,7 @@ int feeds_schema_builtin(struct feeds_schema **out, struct perr *err)
 int feeds_schema_for(const char *data_dir, struct feeds_schema **out, struct perr *err)
 {
 	char path[1200];
-	struct pbuf b = { path, 0, sizeof(path), sizeof(path) };
-	path[0] = '\0';
+	struct pbuf b = pbuf_fixed(path, sizeof(path));
 	if (data_dir && pbuf_addf(&b, "%s/feeds/schema.json", data_dir) == 0 &&
 	    access(path, F_OK) == 0)
 		return feeds_schema_load(path, out, err);

@@ -50,21 +50,22 @@ struct feeds_worker {
 };
 
 /* DATA for a database at DATA/parapet.db. */
-static void data_dir_of(const char *db_path, char *out, size_t n)
+static int data_dir_of(const char *db_path, char *out, size_t n)
 {
-	pstrlcpy(out, db_path, n);
+	if (pstrlcpy(out, db_path, n) != 0)
+		return -1; /* a cut path names another directory */
 	char *slash = strrchr(out, '/');
 	if (slash)
 		*slash = '\0';
 	else
-		pstrlcpy(out, ".", n);
+		return pstrlcpy(out, ".", n);
+	return 0;
 }
 
 static int mkdirs(const char *a, const char *b)
 {
 	char p[1200];
-	struct pbuf pb = { p, 0, sizeof(p), sizeof(p) };
-	p[0] = '\0';
+	struct pbuf pb = pbuf_fixed(p, sizeof(p));
 	if (pbuf_addf(&pb, "%s%s%s", a, b ? "/" : "", b ? b : ""))
 		return -1;
 	return mkdir(p, 0750) == 0 || errno == EEXIST ? 0 : -1;
@@ -76,7 +77,8 @@ int feeds_import_upload(struct store *st, const struct config *cfg, const char *
 {
 	char dd[1024], blobs[1100], path[1400];
 	memset(res, 0, sizeof(*res));
-	data_dir_of(db_path, dd, sizeof(dd));
+	if (data_dir_of(db_path, dd, sizeof(dd)) != 0)
+		return perr_set(err, PERR_INVALID, "data", "data directory path too long");
 	/* kept content-addressed beside evidence, so the report an event came
 	** from can always be produced again */
 	uint8_t h[32];
@@ -104,9 +106,8 @@ int feeds_import_upload(struct store *st, const struct config *cfg, const char *
 static void file_away(const char *dir, const char *name, const char *sub, const char *why)
 {
 	char from[1400], to[1400];
-	struct pbuf fb = { from, 0, sizeof(from), sizeof(from) };
-	struct pbuf tb = { to, 0, sizeof(to), sizeof(to) };
-	from[0] = to[0] = '\0';
+	struct pbuf fb = pbuf_fixed(from, sizeof(from));
+	struct pbuf tb = pbuf_fixed(to, sizeof(to));
 	if (mkdirs(dir, sub) != 0 || pbuf_addf(&fb, "%s/%s", dir, name) ||
 	    pbuf_addf(&tb, "%s/%s/%s", dir, sub, name))
 		return;
@@ -142,8 +143,7 @@ static void scan_dir(struct feeds_worker *w, struct store *st)
 		if (name[0] == '.' || ends_with(name, ".mapping.json") || ends_with(name, ".error"))
 			continue;
 		char path[1400], map[1400];
-		struct pbuf pb = { path, 0, sizeof(path), sizeof(path) };
-		path[0] = '\0';
+		struct pbuf pb = pbuf_fixed(path, sizeof(path));
 		if (pbuf_addf(&pb, "%s/%s", w->dir, name))
 			continue;
 		struct stat sb;
@@ -153,8 +153,7 @@ static void scan_dir(struct feeds_worker *w, struct store *st)
 		const char *type = "auto", *mapping = NULL;
 		bool csv = ends_with(name, ".csv"), jsonl = ends_with(name, ".jsonl");
 		if (csv || jsonl) {
-			struct pbuf mb = { map, 0, sizeof(map), sizeof(map) };
-			map[0] = '\0';
+			struct pbuf mb = pbuf_fixed(map, sizeof(map));
 			size_t stem = strlen(path) - (csv ? 4 : 6);
 			if (pbuf_add(&mb, path, stem) == 0 && pbuf_adds(&mb, ".mapping.json") == 0 &&
 			    access(map, R_OK) == 0) {
@@ -264,9 +263,8 @@ static void resume_uploads(struct feeds_worker *w, struct store *st)
 			perr_clear(&e2);
 			if (store_feed_file_get(st, f->id, &g, &e2) == 0 &&
 			    strcmp(g.status, "running") == 0) {
-				pstrlcpy(g.status, "failed", sizeof(g.status));
-				struct pbuf eb = { g.error, 0, sizeof(g.error), sizeof(g.error) };
-				g.error[0] = '\0';
+				PSTRCPY(g.status, "failed");
+				struct pbuf eb = pbuf_fixed(g.error, sizeof(g.error));
 				(void)pbuf_addf(&eb, "interrupted: %s", err.msg);
 				g.finished_ms = core_now_ms();
 				if (store_begin(st, &e2) != 0 || store_feed_file_update(st, &g, &e2) != 0 ||
@@ -328,16 +326,21 @@ int feeds_start(const struct config *cfg, const char *db_path, struct feeds_work
 		return perr_set(err, PERR_INTERNAL, NULL, "out of memory");
 	w->cfg = *cfg;
 	w->started_ms = core_now_ms();
-	pstrlcpy(w->db_path, db_path, sizeof(w->db_path));
-	data_dir_of(db_path, w->data_dir, sizeof(w->data_dir));
+	if (pstrlcpy(w->db_path, db_path, sizeof(w->db_path)) != 0 ||
+	    data_dir_of(db_path, w->data_dir, sizeof(w->data_dir)) != 0) {
+		free(w);
+		return perr_set(err, PERR_INVALID, "data", "data directory path too long");
+	}
 	if (!cfg->feeds_enabled) {
 		/* nothing watched: the thread resumes interrupted uploads only */
 	} else if (cfg->feeds_dir[0]) {
-		pstrlcpy(w->dir, cfg->feeds_dir, sizeof(w->dir));
+		PSTRCPY(w->dir, cfg->feeds_dir);
 	} else {
-		struct pbuf b = { w->dir, 0, sizeof(w->dir), sizeof(w->dir) };
-		w->dir[0] = '\0';
-		(void)pbuf_addf(&b, "%s/feeds/incoming", w->data_dir);
+		struct pbuf b = pbuf_fixed(w->dir, sizeof(w->dir));
+		if (pbuf_addf(&b, "%s/feeds/incoming", w->data_dir) != 0) {
+			free(w);
+			return perr_set(err, PERR_INVALID, "data", "data directory path too long");
+		}
 		(void)mkdirs(w->data_dir, "feeds");
 	}
 	if (cfg->feeds_enabled && mkdirs(w->dir, NULL) != 0) {

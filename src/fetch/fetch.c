@@ -249,7 +249,6 @@ static const char *const header_flag_names[] = { "long_line", "too_many",  "valu
 						 "bad_bytes", "malformed", "repeated" };
 static const char *const cert_flag_names[] = { "name_cut", "san_cut", "bad_time", "trailing" };
 
-#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 static json_t *strings(char *const *v, size_t n, bool *bad)
 {
@@ -282,7 +281,7 @@ static json_t *cert_json(const struct fetch_cert *c, bool *bad)
 	put(o, "sig_alg", jtext(c->sig_alg), bad);
 	put(o, "key_type", jtext(c->key_type), bad);
 	put(o, "key_bits", json_integer(c->key_bits), bad);
-	put(o, "flags", flag_names(c->flags, cert_flag_names, NELEM(cert_flag_names), bad), bad);
+	put(o, "flags", flag_names(c->flags, cert_flag_names, ARRAY_SIZE(cert_flag_names), bad), bad);
 	return o;
 }
 
@@ -355,10 +354,10 @@ int fetch_result_json(const struct fetch_result *r, json_t **out)
 			put(hd, fetch_header_name(i), jtext(r->headers.v[i]), &bad);
 	put(o, "headers", hd, &bad);
 	put(o, "header_flags",
-	    flag_names(r->headers.flags, header_flag_names, NELEM(header_flag_names), &bad), &bad);
+	    flag_names(r->headers.flags, header_flag_names, ARRAY_SIZE(header_flag_names), &bad), &bad);
 	put(o, "body_bytes", json_integer((json_int_t)r->body.len), &bad);
 	put(o, "body_cut", json_boolean(r->flags & FETCH_F_BODY_CUT), &bad);
-	put(o, "flags", flag_names(r->flags, result_flag_names, NELEM(result_flag_names), &bad),
+	put(o, "flags", flag_names(r->flags, result_flag_names, ARRAY_SIZE(result_flag_names), &bad),
 	    &bad);
 	put(o, "tls", tls_json(&r->tls, &bad), &bad);
 	if (bad) {
@@ -496,8 +495,8 @@ static int on_prereq(void *ud, char *ip, char *local_ip, int port, int local_por
 	(void)local_port;
 	struct jstate *js = ud;
 	struct fetch_hop *hop = &js->res.hops[js->res.nhops - 1];
-	if (ip)
-		pstrlcpy(hop->ip, ip, sizeof(hop->ip));
+	if (ip && pstrlcpy(hop->ip, ip, sizeof(hop->ip)) != 0)
+		hop->ip[0] = '\0'; /* never a cut address */
 	hop->port = port;
 	if (js->https && !js->tls.present)
 		fetch_tls_capture(js->slot->h, js->run->trust, js->host, &js->tls);
@@ -512,8 +511,8 @@ static void finish(struct jstate *js, enum fetch_err err, const char *msg)
 	struct fetch_result *res = &js->res;
 	res->err = err;
 	if (err != FETCH_OK && err != FETCH_E_CUT)
-		pstrlcpy(res->errmsg, msg && msg[0] ? msg : fetch_err_name(err),
-			 sizeof(res->errmsg));
+		pstrtrunc(res->errmsg, msg && msg[0] ? msg : fetch_err_name(err),
+			  sizeof(res->errmsg)); /* a message for humans */
 	if (js->url && !res->final_url) {
 		res->final_url = strdup(js->url);
 		res->final_host = strdup(js->host);
@@ -643,7 +642,7 @@ static void start_job(struct run *r, struct slot *s, struct fetch_job *job)
 		memset(&res, 0, sizeof(res));
 		fetch_headers_init(&res.headers);
 		res.err = FETCH_E_OTHER;
-		pstrlcpy(res.errmsg, "out of memory", sizeof(res.errmsg));
+		PSTRCPY(res.errmsg, "out of memory");
 		r->done(job, &res, r->ud);
 		fetch_result_free(&res);
 		return;
@@ -682,7 +681,7 @@ static void start_job(struct run *r, struct slot *s, struct fetch_job *job)
 			return;
 		}
 		js->connect_to = l;
-		pstrlcpy(js->pin_host, js->host, sizeof(js->pin_host));
+		PSTRCPY(js->pin_host, js->host);
 		js->res.flags |= FETCH_F_PINNED;
 	}
 	start_hop(js);
@@ -720,21 +719,22 @@ static void hop_done(struct jstate *js, CURLcode cc)
 
 	hop->status = code;
 	if (ip && ip[0]) {
-		pstrlcpy(hop->ip, ip, sizeof(hop->ip));
+		if (pstrlcpy(hop->ip, ip, sizeof(hop->ip)) != 0)
+			hop->ip[0] = '\0'; /* never a cut address */
 		hop->port = (int)port;
 	}
 	hop->total_us = t_total;
 	if (js->hdr.v[FETCH_H_LOCATION])
 		hop->location = strdup(js->hdr.v[FETCH_H_LOCATION]);
 	res->status = code;
-	pstrlcpy(res->ip, hop->ip, sizeof(res->ip));
+	PSTRCPY(res->ip, hop->ip);
 	res->port = hop->port;
 	const char *vs = ver == CURL_HTTP_VERSION_1_0	? "1.0"
 			 : ver == CURL_HTTP_VERSION_1_1 ? "1.1"
 			 : ver == CURL_HTTP_VERSION_2_0 ? "2"
 			 : ver == CURL_HTTP_VERSION_3	? "3"
 							: "";
-	pstrlcpy(res->http_version, vs, sizeof(res->http_version));
+	pstrtrunc(res->http_version, vs, sizeof(res->http_version)); /* a literal above: fits */
 	res->timing = (struct fetch_timing){ t_dns, t_conn, t_tls, t_first, t_total };
 
 	enum fetch_err err = cc == CURLE_WRITE_ERROR && js->cut ? FETCH_E_CUT

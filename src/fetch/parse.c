@@ -399,7 +399,7 @@ static void key_text(X509 *x, struct fetch_cert *c)
 {
 	EVP_PKEY *k = X509_get0_pubkey(x);
 	if (!k) {
-		pstrlcpy(c->key_type, "unknown", sizeof(c->key_type));
+		PSTRCPY(c->key_type, "unknown");
 		return;
 	}
 	const char *tn = EVP_PKEY_get0_type_name(k);
@@ -410,9 +410,9 @@ static void key_text(X509 *x, struct fetch_cert *c)
 		char both[sizeof(c->key_type) + sizeof(group) + 2];
 		snprintf(both, sizeof(both), "%.*s %s", (int)sizeof(c->key_type) - 1,
 			 tn ? tn : "EC", group);
-		pstrlcpy(c->key_type, both, sizeof(c->key_type));
+		pstrtrunc(c->key_type, both, sizeof(c->key_type)); /* shown: cut is fine */
 	} else
-		pstrlcpy(c->key_type, tn ? tn : "unknown", sizeof(c->key_type));
+		pstrtrunc(c->key_type, tn ? tn : "unknown", sizeof(c->key_type));
 	c->key_bits = EVP_PKEY_get_bits(k);
 }
 
@@ -465,7 +465,7 @@ int fetch_cert_parse(const uint8_t *der, size_t n, struct fetch_cert *c, struct 
 
 	int nid = X509_get_signature_nid(x);
 	if (nid != NID_undef)
-		pstrlcpy(c->sig_alg, OBJ_nid2ln(nid), sizeof(c->sig_alg));
+		pstrtrunc(c->sig_alg, OBJ_nid2ln(nid), sizeof(c->sig_alg)); /* shown */
 	else {
 		const X509_ALGOR *alg = NULL;
 		const ASN1_OBJECT *obj = NULL;
@@ -473,7 +473,7 @@ int fetch_cert_parse(const uint8_t *der, size_t n, struct fetch_cert *c, struct 
 		if (alg)
 			X509_ALGOR_get0(&obj, NULL, NULL, alg);
 		if (!obj || OBJ_obj2txt(c->sig_alg, sizeof(c->sig_alg), obj, 1) <= 0)
-			pstrlcpy(c->sig_alg, "unknown", sizeof(c->sig_alg));
+			PSTRCPY(c->sig_alg, "unknown");
 	}
 	key_text(x, c);
 	if (sans(x, c) != 0) {

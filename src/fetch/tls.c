@@ -100,7 +100,8 @@ static void verify(const struct fetch_trust *trust, X509 *leaf, STACK_OF(X509) *
 out:
 	t->verify_code = code;
 	t->cert_valid = code == X509_V_OK;
-	pstrlcpy(t->verify_reason, X509_verify_cert_error_string(code), sizeof(t->verify_reason));
+	/* OpenSSL's texts, shown to analysts: a cut one still reads */
+	pstrtrunc(t->verify_reason, X509_verify_cert_error_string(code), sizeof(t->verify_reason));
 	X509_STORE_CTX_free(ctx);
 }
 
@@ -115,16 +116,16 @@ void fetch_tls_capture(CURL *h, const struct fetch_trust *trust, const char *hos
 		return;
 	SSL *ssl = ti->internals;
 	t->present = true;
-	pstrlcpy(t->version, SSL_get_version(ssl), sizeof(t->version));
+	pstrtrunc(t->version, SSL_get_version(ssl), sizeof(t->version)); /* shown */
 	const SSL_CIPHER *c = SSL_get_current_cipher(ssl);
 	if (c)
-		pstrlcpy(t->cipher, SSL_CIPHER_get_name(c), sizeof(t->cipher));
+		pstrtrunc(t->cipher, SSL_CIPHER_get_name(c), sizeof(t->cipher)); /* shown */
 	X509 *leaf = SSL_get0_peer_certificate(ssl);
 	STACK_OF(X509) *chain = SSL_get_peer_cert_chain(ssl);
 	t->chain_len = chain ? sk_X509_num(chain) : leaf ? 1 : 0;
 	if (!leaf) {
 		t->verify_code = X509_V_ERR_UNSPECIFIED;
-		pstrlcpy(t->verify_reason, "no certificate", sizeof(t->verify_reason));
+		PSTRCPY(t->verify_reason, "no certificate");
 		goto out;
 	}
 	int n = i2d_X509(leaf, &der);
@@ -135,7 +136,7 @@ void fetch_tls_capture(CURL *h, const struct fetch_trust *trust, const char *hos
 		verify(trust, leaf, chain, host, t);
 	else {
 		t->verify_code = X509_V_ERR_UNSPECIFIED;
-		pstrlcpy(t->verify_reason, "no trust store", sizeof(t->verify_reason));
+		PSTRCPY(t->verify_reason, "no trust store");
 	}
 out:
 	OPENSSL_free(der);

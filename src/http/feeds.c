@@ -111,8 +111,7 @@ int h_feed_files(struct http_req *rq, struct http_resp *rs)
 	size_t n = json_array_size(items);
 	json_t *last = n == (size_t)limit ? json_array_get(items, n - 1) : NULL;
 	char nt[32];
-	struct pbuf b = { nt, 0, sizeof(nt), sizeof(nt) };
-	nt[0] = '\0';
+	struct pbuf b = pbuf_fixed(nt, sizeof(nt));
 	(void)pbuf_addf(&b, "%lld", (long long)json_integer_value(json_object_get(last, "id")));
 	rs->body = json_pack("{so}", "items", items);
 	json_object_set_new(rs->body, "next", last ? json_string(nt) : json_null());

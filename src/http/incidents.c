@@ -18,15 +18,6 @@
 #include "incident/incident.h"
 #include "notify/notify.h"
 
-static json_t *time_or_null(int64_t ms)
-{
-	if (!ms)
-		return json_null();
-	char ts[40];
-	core_iso8601(ms, ts, sizeof(ts));
-	return json_string(ts);
-}
-
 static json_t *id_or_null(int64_t id)
 {
 	return id ? json_integer(id) : json_null();
@@ -60,7 +51,7 @@ static int incident_write(struct pbuf *b, const struct config *cfg, const struct
 		{ ",\"assignee\":", i->assignee_id }, { ",\"team\":", i->team_id },
 		{ ",\"merged_into\":", i->merged_into }, { ",\"reopened_from\":", i->reopened_from },
 	};
-	for (size_t k = 0; k < sizeof(ids) / sizeof(ids[0]); k++) {
+	for (size_t k = 0; k < ARRAY_SIZE(ids); k++) {
 		rc |= pbuf_adds(b, ids[k].key);
 		rc |= ids[k].v ? pjson_i64(b, ids[k].v) : pbuf_add(b, "null", 4);
 	}
@@ -70,7 +61,7 @@ static int incident_write(struct pbuf *b, const struct config *cfg, const struct
 		{ ",\"recovered\":", i->recovered_ms }, { ",\"closed\":", i->closed_ms },
 		{ ",\"updated\":", i->updated_ms },
 	};
-	for (size_t k = 0; k < sizeof(times) / sizeof(times[0]); k++)
+	for (size_t k = 0; k < ARRAY_SIZE(times); k++)
 		rc |= pbuf_adds(b, times[k].key) | pjson_time(b, times[k].ms);
 	int64_t d[4];
 	incident_durations(i, d);
@@ -110,21 +101,31 @@ int h_report(struct http_req *rq, struct http_resp *rs)
 	json_t *evidence = NULL;
 	memset(&spec, 0, sizeof(spec));
 	struct jfield f[] = {
-		{ "org_id", JF_INT, true, 0, 1, INT64_MAX, &spec.org_id, NULL },
-		{ "kind", JF_STRING, true, 63, 0, 0, &spec.kind, NULL },
-		{ "key", JF_STRING, true, 190, 0, 0, &spec.key, NULL },
-		{ "severity", JF_STRING, true, 12, 0, 0, &spec.severity, NULL },
-		{ "summary", JF_STRING, false, 4095, 0, 0, &spec.summary, NULL },
-		{ "evidence", JF_OBJECT, false, 0, 0, 0, &evidence, NULL },
-		{ "title", JF_STRING, false, 255, 0, 0, &spec.title, NULL },
-		{ "class", JF_STRING, false, 47, 0, 0, &spec.class_, NULL },
-		{ "type", JF_STRING, false, 63, 0, 0, &spec.type, NULL },
-		{ "tlp", JF_STRING, false, 15, 0, 0, &spec.tlp, NULL },
-		{ "source", JF_STRING, false, 11, 0, 0, &spec.source, NULL },
+		{ .name = "org_id", .type = JF_INT, .required = true, .min = 1, .max = INT64_MAX,
+		  .out = &spec.org_id },
+		{ .name = "kind", .type = JF_STRING, .required = true,
+		  .maxlen = STORE_TEXT_MAX(store_incident, kind), .out = &spec.kind },
+		{ .name = "key", .type = JF_STRING, .required = true, .maxlen = INCIDENT_KEY_MAX,
+		  .out = &spec.key },
+		{ .name = "severity", .type = JF_STRING, .required = true,
+		  .maxlen = STORE_TEXT_MAX(store_incident, severity), .out = &spec.severity },
+		{ .name = "summary", .type = JF_STRING,
+		  .maxlen = STORE_TEXT_MAX(store_incident, summary), .out = &spec.summary },
+		{ .name = "evidence", .type = JF_OBJECT, .out = &evidence },
+		{ .name = "title", .type = JF_STRING,
+		  .maxlen = STORE_TEXT_MAX(store_incident, title), .out = &spec.title },
+		{ .name = "class", .type = JF_STRING,
+		  .maxlen = STORE_TEXT_MAX(store_incident, class_), .out = &spec.class_ },
+		{ .name = "type", .type = JF_STRING, .maxlen = STORE_TEXT_MAX(store_incident, type),
+		  .out = &spec.type },
+		{ .name = "tlp", .type = JF_STRING, .maxlen = STORE_TEXT_MAX(store_incident, tlp),
+		  .out = &spec.tlp },
+		{ .name = "source", .type = JF_STRING,
+		  .maxlen = STORE_TEXT_MAX(store_incident, source), .out = &spec.source },
 	};
 	json_t *doc;
 	struct perr e;
-	if (http_decode(rq->body, rq->body_len, f, sizeof(f) / sizeof(f[0]), &doc, &e) != 0)
+	if (http_decode(rq->body, rq->body_len, f, ARRAY_SIZE(f), &doc, &e) != 0)
 		return http_problem(rs, &e);
 	char *ev = evidence ? json_dumps(evidence, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	spec.evidence = ev;
@@ -149,18 +150,25 @@ int h_incident_create(struct http_req *rq, struct http_resp *rs)
 	struct incident_spec spec;
 	memset(&spec, 0, sizeof(spec));
 	struct jfield f[] = {
-		{ "org_id", JF_INT, true, 0, 1, INT64_MAX, &spec.org_id, NULL },
-		{ "title", JF_STRING, true, 255, 0, 0, &spec.title, NULL },
-		{ "summary", JF_STRING, false, 4095, 0, 0, &spec.summary, NULL },
-		{ "class", JF_STRING, false, 47, 0, 0, &spec.class_, NULL },
-		{ "type", JF_STRING, false, 63, 0, 0, &spec.type, NULL },
-		{ "severity", JF_STRING, false, 12, 0, 0, &spec.severity, NULL },
-		{ "tlp", JF_STRING, false, 15, 0, 0, &spec.tlp, NULL },
+		{ .name = "org_id", .type = JF_INT, .required = true, .min = 1, .max = INT64_MAX,
+		  .out = &spec.org_id },
+		{ .name = "title", .type = JF_STRING, .required = true,
+		  .maxlen = STORE_TEXT_MAX(store_incident, title), .out = &spec.title },
+		{ .name = "summary", .type = JF_STRING,
+		  .maxlen = STORE_TEXT_MAX(store_incident, summary), .out = &spec.summary },
+		{ .name = "class", .type = JF_STRING,
+		  .maxlen = STORE_TEXT_MAX(store_incident, class_), .out = &spec.class_ },
+		{ .name = "type", .type = JF_STRING, .maxlen = STORE_TEXT_MAX(store_incident, type),
+		  .out = &spec.type },
+		{ .name = "severity", .type = JF_STRING,
+		  .maxlen = STORE_TEXT_MAX(store_incident, severity), .out = &spec.severity },
+		{ .name = "tlp", .type = JF_STRING, .maxlen = STORE_TEXT_MAX(store_incident, tlp),
+		  .out = &spec.tlp },
 	};
 	json_t *doc;
 	struct perr e;
 	struct store_incident i;
-	if (http_decode(rq->body, rq->body_len, f, sizeof(f) / sizeof(f[0]), &doc, &e) != 0)
+	if (http_decode(rq->body, rq->body_len, f, ARRAY_SIZE(f), &doc, &e) != 0)
 		return http_problem(rs, &e);
 	int rc = incident_create(rq->st, rq->cfg, rq->who, rq->actor, &spec, &i, &e);
 	json_decref(doc);
@@ -216,17 +224,23 @@ int h_incident_update(struct http_req *rq, struct http_resp *rs)
 	struct incident_edit ed;
 	memset(&ed, 0, sizeof(ed));
 	struct jfield f[] = {
-		{ "title", JF_STRING, false, 255, 0, 0, &ed.title, NULL },
-		{ "summary", JF_STRING, false, 4095, 0, 0, &ed.summary, NULL },
-		{ "class", JF_STRING, false, 47, 0, 0, &ed.class_, NULL },
-		{ "type", JF_STRING, false, 63, 0, 0, &ed.type, NULL },
-		{ "severity", JF_STRING, false, 12, 0, 0, &ed.severity, NULL },
-		{ "tlp", JF_STRING, false, 15, 0, 0, &ed.tlp, NULL },
+		{ .name = "title", .type = JF_STRING,
+		  .maxlen = STORE_TEXT_MAX(store_incident, title), .out = &ed.title },
+		{ .name = "summary", .type = JF_STRING,
+		  .maxlen = STORE_TEXT_MAX(store_incident, summary), .out = &ed.summary },
+		{ .name = "class", .type = JF_STRING,
+		  .maxlen = STORE_TEXT_MAX(store_incident, class_), .out = &ed.class_ },
+		{ .name = "type", .type = JF_STRING, .maxlen = STORE_TEXT_MAX(store_incident, type),
+		  .out = &ed.type },
+		{ .name = "severity", .type = JF_STRING,
+		  .maxlen = STORE_TEXT_MAX(store_incident, severity), .out = &ed.severity },
+		{ .name = "tlp", .type = JF_STRING, .maxlen = STORE_TEXT_MAX(store_incident, tlp),
+		  .out = &ed.tlp },
 	};
 	json_t *doc;
 	struct perr e;
 	struct store_incident i;
-	if (http_decode(rq->body, rq->body_len, f, sizeof(f) / sizeof(f[0]), &doc, &e) != 0)
+	if (http_decode(rq->body, rq->body_len, f, ARRAY_SIZE(f), &doc, &e) != 0)
 		return http_problem(rs, &e);
 	int rc = incident_update(rq->st, rq->who, rq->actor, rq->ids[0], &ed, &i, &e);
 	json_decref(doc);
@@ -364,7 +378,7 @@ int h_incident_list(struct http_req *rq, struct http_resp *rs)
 	pbuf_init(&key, 8192);
 	if (cache) {
 		listcache_key(&key, rq->who);
-		for (size_t k = 0; k < sizeof(params) / sizeof(params[0]); k++) {
+		for (size_t k = 0; k < ARRAY_SIZE(params); k++) {
 			const char *v = http_query(rq, params[k]);
 			size_t n = v ? strlen(v) : 0;
 			char len[24];
@@ -373,7 +387,9 @@ int h_incident_list(struct http_req *rq, struct http_resp *rs)
 			pbuf_add(&key, v ? v : "", n);
 			pbuf_add(&key, ";", 1);
 		}
-		struct listcache_body *hit = key.ptr ? listcache_get(key.ptr, gen, now) : NULL;
+		/* a key that did not fit is NULL (sticky failure), never a
+		** shorter key that could name another scope's list */
+		struct listcache_body *hit = pbuf_cstr(&key) ? listcache_get(key.ptr, gen, now) : NULL;
 		if (hit) {
 			pbuf_free(&key);
 			return answer_kept(rs, hit);
@@ -409,7 +425,8 @@ int h_incident_list(struct http_req *rq, struct http_resp *rs)
 		return http_problem(rs, &e);
 	}
 	struct listcache_body *kept =
-		cache && key.ptr ? listcache_put(key.ptr, gen, now, lo.until, lo.b.ptr, lo.b.len) : NULL;
+		cache && pbuf_cstr(&key) ? listcache_put(key.ptr, gen, now, lo.until, lo.b.ptr, lo.b.len)
+					 : NULL;
 	pbuf_free(&key);
 	if (kept) {
 		pbuf_free(&lo.b);
@@ -425,11 +442,14 @@ int h_incident_list(struct http_req *rq, struct http_resp *rs)
 int h_incident_transition(struct http_req *rq, struct http_resp *rs)
 {
 	const char *to = NULL;
-	struct jfield f[] = { { "to", JF_STRING, true, 15, 0, 0, &to, NULL } };
+	struct jfield f[] = {
+		{ .name = "to", .type = JF_STRING, .required = true,
+		  .maxlen = STORE_TEXT_MAX(store_incident, status), .out = &to },
+	};
 	json_t *doc;
 	struct perr e;
 	struct store_incident i;
-	if (http_decode(rq->body, rq->body_len, f, 1, &doc, &e) != 0)
+	if (http_decode(rq->body, rq->body_len, f, ARRAY_SIZE(f), &doc, &e) != 0)
 		return http_problem(rs, &e);
 	int rc = incident_transition(rq->st, rq->cfg, rq->who, rq->actor, rq->ids[0], to, &i, &e);
 	json_decref(doc);
@@ -443,7 +463,7 @@ int h_incident_transition(struct http_req *rq, struct http_resp *rs)
 static int add_transition(void *ud, const struct store_transition *t)
 {
 	json_t *j = json_pack("{ss ss ss}", "from", t->from, "to", t->to, "actor", t->actor);
-	json_object_set_new(j, "time", time_or_null(t->ts_ms));
+	json_object_set_new(j, "time", core_json_time(t->ts_ms));
 	json_array_append_new(ud, j);
 	return 0;
 }
@@ -467,13 +487,13 @@ int h_incident_assign(struct http_req *rq, struct http_resp *rs)
 {
 	int64_t user = 0, team = 0;
 	struct jfield f[] = {
-		{ "user", JF_INT, false, 0, 1, INT64_MAX, &user, NULL },
-		{ "team", JF_INT, false, 0, 1, INT64_MAX, &team, NULL },
+		{ .name = "user", .type = JF_INT, .min = 1, .max = INT64_MAX, .out = &user },
+		{ .name = "team", .type = JF_INT, .min = 1, .max = INT64_MAX, .out = &team },
 	};
 	json_t *doc;
 	struct perr e;
 	struct store_incident i;
-	if (http_decode(rq->body, rq->body_len, f, 2, &doc, &e) != 0)
+	if (http_decode(rq->body, rq->body_len, f, ARRAY_SIZE(f), &doc, &e) != 0)
 		return http_problem(rs, &e);
 	json_decref(doc);
 	if (incident_assign(rq->st, rq->cfg, rq->who, rq->actor, rq->ids[0], user, team, &i, &e) != 0)
@@ -486,10 +506,13 @@ int h_incident_assign(struct http_req *rq, struct http_resp *rs)
 int h_incident_merge(struct http_req *rq, struct http_resp *rs)
 {
 	int64_t into = 0;
-	struct jfield f[] = { { "into", JF_INT, true, 0, 1, INT64_MAX, &into, NULL } };
+	struct jfield f[] = {
+		{ .name = "into", .type = JF_INT, .required = true, .min = 1, .max = INT64_MAX,
+		  .out = &into },
+	};
 	json_t *doc;
 	struct perr e;
-	if (http_decode(rq->body, rq->body_len, f, 1, &doc, &e) != 0)
+	if (http_decode(rq->body, rq->body_len, f, ARRAY_SIZE(f), &doc, &e) != 0)
 		return http_problem(rs, &e);
 	json_decref(doc);
 	if (incident_merge(rq->st, rq->cfg, rq->who, rq->actor, rq->ids[0], into, &e) != 0)
@@ -504,10 +527,13 @@ int h_incident_merge(struct http_req *rq, struct http_resp *rs)
 int h_incident_link(struct http_req *rq, struct http_resp *rs)
 {
 	int64_t other = 0;
-	struct jfield f[] = { { "incident", JF_INT, true, 0, 1, INT64_MAX, &other, NULL } };
+	struct jfield f[] = {
+		{ .name = "incident", .type = JF_INT, .required = true, .min = 1, .max = INT64_MAX,
+		  .out = &other },
+	};
 	json_t *doc;
 	struct perr e;
-	if (http_decode(rq->body, rq->body_len, f, 1, &doc, &e) != 0)
+	if (http_decode(rq->body, rq->body_len, f, ARRAY_SIZE(f), &doc, &e) != 0)
 		return http_problem(rs, &e);
 	json_decref(doc);
 	if (incident_link(rq->st, rq->who, rq->actor, rq->ids[0], other, &e) != 0)
@@ -522,7 +548,7 @@ static json_t *message_json(const struct store_message *m, const char *body)
 {
 	json_t *j = json_pack("{sI ss ss ss}", "id", (json_int_t)m->id, "author", m->author,
 			      "visibility", m->visibility, "body", body);
-	json_object_set_new(j, "time", time_or_null(m->ts_ms));
+	json_object_set_new(j, "time", core_json_time(m->ts_ms));
 	return j;
 }
 
@@ -530,13 +556,15 @@ int h_message_create(struct http_req *rq, struct http_resp *rs)
 {
 	const char *body = NULL, *vis = NULL;
 	struct jfield f[] = {
-		{ "body", JF_STRING, true, 65536, 0, 0, &body, NULL },
-		{ "visibility", JF_STRING, false, 11, 0, 0, &vis, NULL },
+		{ .name = "body", .type = JF_STRING, .required = true,
+		  .maxlen = INCIDENT_MESSAGE_MAX, .out = &body },
+		{ .name = "visibility", .type = JF_STRING,
+		  .maxlen = STORE_TEXT_MAX(store_message, visibility), .out = &vis },
 	};
 	json_t *doc;
 	struct perr e;
 	struct store_message m;
-	if (http_decode(rq->body, rq->body_len, f, 2, &doc, &e) != 0)
+	if (http_decode(rq->body, rq->body_len, f, ARRAY_SIZE(f), &doc, &e) != 0)
 		return http_problem(rs, &e);
 	if (incident_message(rq->st, rq->cfg, rq->who, rq->actor, rq->ids[0], body, vis, &m, &e) != 0) {
 		json_decref(doc);
@@ -573,7 +601,7 @@ static int add_observation(void *ud, const struct store_observation *o)
 	json_t *j = json_pack("{sI ss ss so}", "id", (json_int_t)o->id, "severity", o->severity,
 			      "summary", o->summary ? o->summary : "", "evidence",
 			      ev ? ev : json_object());
-	json_object_set_new(j, "time", time_or_null(o->ts_ms));
+	json_object_set_new(j, "time", core_json_time(o->ts_ms));
 	json_array_append_new(ud, j);
 	return 0;
 }
@@ -603,7 +631,7 @@ static json_t *evidence_json(int64_t incident, const struct store_evidence *ev)
 	json_t *j = json_pack("{sI ss ss sI ss ss ss}", "id", (json_int_t)ev->id, "name", ev->name,
 			      "sha256", ev->sha256, "size", (json_int_t)ev->size, "visibility",
 			      ev->visibility, "author", ev->author, "download", url);
-	json_object_set_new(j, "time", time_or_null(ev->ts_ms));
+	json_object_set_new(j, "time", core_json_time(ev->ts_ms));
 	return j;
 }
 
@@ -695,8 +723,8 @@ int h_evidence_download(struct http_req *rq, struct http_resp *rs)
 	rs->fd_size = ev.size;
 	rs->ctype = "application/octet-stream";
 	disposition(ev.name, rs->disposition, sizeof(rs->disposition));
-	pstrlcpy(rs->extra_name, "X-Evidence-SHA256", sizeof(rs->extra_name));
-	pstrlcpy(rs->extra_value, ev.sha256, sizeof(rs->extra_value));
+	PSTRCPY(rs->extra_name, "X-Evidence-SHA256");
+	PSTRCPY(rs->extra_value, ev.sha256);
 	return 0;
 }
 
@@ -705,10 +733,12 @@ int h_evidence_download(struct http_req *rq, struct http_resp *rs)
 int h_team_update(struct http_req *rq, struct http_resp *rs)
 {
 	int64_t lead = 0;
-	struct jfield f[] = { { "lead", JF_INT, false, 0, 1, INT64_MAX, &lead, NULL } };
+	struct jfield f[] = {
+		{ .name = "lead", .type = JF_INT, .min = 1, .max = INT64_MAX, .out = &lead },
+	};
 	json_t *doc;
 	struct perr e;
-	if (http_decode(rq->body, rq->body_len, f, 1, &doc, &e) != 0)
+	if (http_decode(rq->body, rq->body_len, f, ARRAY_SIZE(f), &doc, &e) != 0)
 		return http_problem(rs, &e);
 	json_decref(doc);
 	if (identity_team_set_lead(rq->st, rq->actor, rq->ids[0], lead, &e) != 0)
@@ -724,16 +754,19 @@ int h_rota_add(struct http_req *rq, struct http_resp *rs)
 	bool has_min = false, has_start = false;
 	struct rota_spec spec = { .team_id = rq->ids[0] };
 	struct jfield f[] = {
-		{ "user", JF_INT, true, 0, 1, INT64_MAX, &spec.user_id, NULL },
-		{ "start_minute", JF_INT, false, 0, 0, 10079, &smin, &has_min },
-		{ "end_minute", JF_INT, false, 0, 1, 10080, &emin, NULL },
-		{ "start", JF_STRING, false, 40, 0, 0, &start, &has_start },
-		{ "end", JF_STRING, false, 40, 0, 0, &end, NULL },
+		{ .name = "user", .type = JF_INT, .required = true, .min = 1, .max = INT64_MAX,
+		  .out = &spec.user_id },
+		{ .name = "start_minute", .type = JF_INT, .max = 10079, .out = &smin,
+		  .present = &has_min },
+		{ .name = "end_minute", .type = JF_INT, .min = 1, .max = 10080, .out = &emin },
+		{ .name = "start", .type = JF_STRING, .maxlen = 40, .out = &start,
+		  .present = &has_start },
+		{ .name = "end", .type = JF_STRING, .maxlen = 40, .out = &end },
 	};
 	json_t *doc;
 	struct perr e;
 	int64_t id = 0;
-	if (http_decode(rq->body, rq->body_len, f, 5, &doc, &e) != 0)
+	if (http_decode(rq->body, rq->body_len, f, ARRAY_SIZE(f), &doc, &e) != 0)
 		return http_problem(rs, &e);
 	int rc = -1;
 	if (has_min == has_start) {
@@ -820,16 +853,20 @@ int h_rule_create(struct http_req *rq, struct http_resp *rs)
 {
 	struct route_rule_spec spec = { .priority = 100 };
 	struct jfield f[] = {
-		{ "priority", JF_INT, false, 0, 0, 1000000, &spec.priority, NULL },
-		{ "province", JF_STRING, false, 63, 0, 0, &spec.province, NULL },
-		{ "kind", JF_STRING, false, 63, 0, 0, &spec.kind, NULL },
-		{ "class", JF_STRING, false, 47, 0, 0, &spec.class_, NULL },
-		{ "team", JF_INT, true, 0, 1, INT64_MAX, &spec.team_id, NULL },
+		{ .name = "priority", .type = JF_INT, .max = 1000000, .out = &spec.priority },
+		{ .name = "province", .type = JF_STRING,
+		  .maxlen = STORE_TEXT_MAX(store_route_rule, province), .out = &spec.province },
+		{ .name = "kind", .type = JF_STRING, .maxlen = STORE_TEXT_MAX(store_route_rule, kind),
+		  .out = &spec.kind },
+		{ .name = "class", .type = JF_STRING,
+		  .maxlen = STORE_TEXT_MAX(store_route_rule, class_), .out = &spec.class_ },
+		{ .name = "team", .type = JF_INT, .required = true, .min = 1, .max = INT64_MAX,
+		  .out = &spec.team_id },
 	};
 	json_t *doc;
 	struct perr e;
 	struct store_route_rule r;
-	if (http_decode(rq->body, rq->body_len, f, 5, &doc, &e) != 0)
+	if (http_decode(rq->body, rq->body_len, f, ARRAY_SIZE(f), &doc, &e) != 0)
 		return http_problem(rs, &e);
 	int rc = incident_route_rule_add(rq->st, rq->actor, &spec, &r, &e);
 	json_decref(doc);
@@ -864,9 +901,9 @@ static int add_outbox(void *ud, const struct store_outbox *o)
 			      o->status, "attempts", (json_int_t)o->attempts, "last_error",
 			      o->last_error);
 	json_object_set_new(j, "incident", id_or_null(o->incident_id));
-	json_object_set_new(j, "created", time_or_null(o->created_ms));
-	json_object_set_new(j, "sent", time_or_null(o->sent_ms));
-	json_object_set_new(j, "next_attempt", o->status[0] == 'p' ? time_or_null(o->next_ms)
+	json_object_set_new(j, "created", core_json_time(o->created_ms));
+	json_object_set_new(j, "sent", core_json_time(o->sent_ms));
+	json_object_set_new(j, "next_attempt", o->status[0] == 'p' ? core_json_time(o->next_ms)
 								   : json_null());
 	json_array_append_new(ud, j);
 	return 0;

@@ -12,7 +12,7 @@
 
 #define MAX_SERIES 256
 static const double buckets[] = { 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5 };
-#define NB (sizeof(buckets) / sizeof(buckets[0]))
+#define NB (ARRAY_SIZE(buckets))
 
 struct series {
 	char route[96];
@@ -39,7 +39,8 @@ void metrics_observe(const char *route, int status, double seconds)
 		if (series[i].status == status && strcmp(series[i].route, route) == 0)
 			break;
 	if (i == nseries && nseries < MAX_SERIES) {
-		pstrlcpy(series[i].route, route, sizeof(series[i].route));
+		/* route patterns are the route table's, shorter than the field */
+		pstrtrunc(series[i].route, route, sizeof(series[i].route));
 		series[i].status = status;
 		nseries++;
 	}
@@ -49,7 +50,7 @@ void metrics_observe(const char *route, int status, double seconds)
 		if (strcmp(hists[i].route, route) == 0)
 			break;
 	if (i == nhists && nhists < MAX_SERIES) {
-		pstrlcpy(hists[i].route, route, sizeof(hists[i].route));
+		pstrtrunc(hists[i].route, route, sizeof(hists[i].route));
 		nhists++;
 	}
 	if (i < nhists) {

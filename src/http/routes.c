@@ -134,6 +134,14 @@ static int h_metrics(struct http_req *rq, struct http_resp *rs)
 			      "by more than an interval.\n# TYPE parapet_watch_sites_missed gauge\n"
 			      "parapet_watch_sites_missed %lld\n", (long long)missed);
 	}
+	/* the appends above are unchecked: a failure sticks and is seen here,
+	** so a scrape gets all the series or an error, never some of them */
+	if (pbuf_failed(&b)) {
+		pbuf_free(&b);
+		struct perr e;
+		perr_set(&e, PERR_INTERNAL, NULL, "metrics too large to render");
+		return http_problem(rs, &e);
+	}
 	rs->raw_len = b.len;
 	rs->raw = pbuf_take(&b);
 	rs->raw_free = true;
@@ -178,12 +186,14 @@ static int h_login(struct http_req *rq, struct http_resp *rs)
 {
 	const char *login = NULL, *password = NULL;
 	struct jfield f[] = {
-		{ "login", JF_STRING, true, 63, 0, 0, &login, NULL },
-		{ "password", JF_STRING, true, 1024, 0, 0, &password, NULL },
+		{ .name = "login", .type = JF_STRING, .required = true,
+		  .maxlen = STORE_TEXT_MAX(store_user, login), .out = &login },
+		{ .name = "password", .type = JF_STRING, .required = true,
+		  .maxlen = IDENTITY_PASSWORD_MAX, .out = &password },
 	};
 	json_t *doc;
 	struct perr e;
-	if (http_decode(rq->body, rq->body_len, f, 2, &doc, &e) != 0)
+	if (http_decode(rq->body, rq->body_len, f, ARRAY_SIZE(f), &doc, &e) != 0)
 		return http_problem(rs, &e);
 	struct store_user u;
 	char cookie[65], csrf[65];
@@ -227,21 +237,20 @@ static int h_prefs(struct http_req *rq, struct http_resp *rs)
 {
 	const char *lang = NULL, *calendar = NULL;
 	struct jfield f[] = {
-		{ "lang", JF_STRING, false, 3, 0, 0, &lang, NULL },
-		{ "calendar", JF_STRING, false, 11, 0, 0, &calendar, NULL },
+		{ .name = "lang", .type = JF_STRING, .maxlen = STORE_TEXT_MAX(store_user, lang),
+		  .out = &lang },
+		{ .name = "calendar", .type = JF_STRING,
+		  .maxlen = STORE_TEXT_MAX(store_user, calendar), .out = &calendar },
 	};
 	json_t *doc;
 	struct perr e;
-	if (http_decode(rq->body, rq->body_len, f, 2, &doc, &e) != 0)
+	if (http_decode(rq->body, rq->body_len, f, ARRAY_SIZE(f), &doc, &e) != 0)
 		return http_problem(rs, &e);
 	int rc = identity_prefs_set(rq->st, rq->who, rq->actor, lang, calendar, &e);
 	struct principal p = *rq->who;
-	if (rc == 0) {
-		if (lang)
-			pstrlcpy(p.lang, lang, sizeof(p.lang));
-		if (calendar)
-			pstrlcpy(p.calendar, calendar, sizeof(p.calendar));
-	}
+	if (rc == 0 && ((lang && PSTRCPY_OR_ERR(p.lang, lang, "lang", &e)) ||
+			(calendar && PSTRCPY_OR_ERR(p.calendar, calendar, "calendar", &e))))
+		rc = -1;
 	json_decref(doc);
 	if (rc != 0)
 		return http_problem(rs, &e);
@@ -269,9 +278,11 @@ static int h_password(struct http_req *rq, struct http_resp *rs)
 	const char *cur = NULL, *fresh = NULL;
 	bool revoke = true;
 	struct jfield f[] = {
-		{ "current", JF_STRING, true, 1024, 0, 0, &cur, NULL },
-		{ "new", JF_STRING, true, 1024, 0, 0, &fresh, NULL },
-		{ "revoke_tokens", JF_BOOL, false, 0, 0, 0, &revoke, NULL },
+		{ .name = "current", .type = JF_STRING, .required = true,
+		  .maxlen = IDENTITY_PASSWORD_MAX, .out = &cur },
+		{ .name = "new", .type = JF_STRING, .required = true,
+		  .maxlen = IDENTITY_PASSWORD_MAX, .out = &fresh },
+		{ .name = "revoke_tokens", .type = JF_BOOL, .out = &revoke },
 	};
 	json_t *doc;
 	struct perr e;
@@ -279,7 +290,7 @@ static int h_password(struct http_req *rq, struct http_resp *rs)
 		perr_set(&e, PERR_FORBIDDEN, NULL, "log in to change your password");
 		return http_problem(rs, &e);
 	}
-	if (http_decode(rq->body, rq->body_len, f, 3, &doc, &e) != 0)
+	if (http_decode(rq->body, rq->body_len, f, ARRAY_SIZE(f), &doc, &e) != 0)
 		return http_problem(rs, &e);
 	/* this session stays; the user's others end */
 	int rc = identity_password_change(rq->st, rq->cfg, rq->actor, rq->who->login, cur, fresh,
@@ -358,12 +369,16 @@ static int decode_org(struct http_req *rq, struct org_spec *spec, bool partial,
 	int64_t parent = 0;
 	memset(spec, 0, sizeof(*spec));
 	struct jfield f[] = {
-		{ "name", JF_STRING, !partial, 255, 0, 0, &spec->name, NULL },
-		{ "sector", JF_STRING, false, 63, 0, 0, &spec->sector, NULL },
-		{ "province", JF_STRING, !partial, 63, 0, 0, &spec->province, NULL },
-		{ "parent", JF_INT, false, 0, 1, INT64_MAX, &parent, &has_parent },
+		{ .name = "name", .type = JF_STRING, .required = !partial,
+		  .maxlen = STORE_TEXT_MAX(store_org, name), .out = &spec->name },
+		{ .name = "sector", .type = JF_STRING, .maxlen = STORE_TEXT_MAX(store_org, sector),
+		  .out = &spec->sector },
+		{ .name = "province", .type = JF_STRING, .required = !partial,
+		  .maxlen = STORE_TEXT_MAX(store_org, province), .out = &spec->province },
+		{ .name = "parent", .type = JF_INT, .min = 1, .max = INT64_MAX, .out = &parent,
+		  .present = &has_parent },
 	};
-	if (http_decode(rq->body, rq->body_len, f, 4, doc, e) != 0)
+	if (http_decode(rq->body, rq->body_len, f, ARRAY_SIZE(f), doc, e) != 0)
 		return -1;
 	if (base) {
 		if (!spec->name)
@@ -463,14 +478,16 @@ static int h_asset_create(struct http_req *rq, struct http_resp *rs)
 	const char *type = NULL, *value = NULL;
 	bool confirm = false;
 	struct jfield f[] = {
-		{ "type", JF_STRING, true, 15, 0, 0, &type, NULL },
-		{ "value", JF_STRING, true, 500, 0, 0, &value, NULL },
-		{ "confirm_overlap", JF_BOOL, false, 0, 0, 0, &confirm, NULL },
+		{ .name = "type", .type = JF_STRING, .required = true,
+		  .maxlen = STORE_TEXT_MAX(store_asset, type), .out = &type },
+		{ .name = "value", .type = JF_STRING, .required = true,
+		  .maxlen = CONSTITUENCY_VALUE_MAX, .out = &value },
+		{ .name = "confirm_overlap", .type = JF_BOOL, .out = &confirm },
 	};
 	json_t *doc;
 	struct perr e;
 	struct store_asset a;
-	if (http_decode(rq->body, rq->body_len, f, 3, &doc, &e) != 0)
+	if (http_decode(rq->body, rq->body_len, f, ARRAY_SIZE(f), &doc, &e) != 0)
 		return http_problem(rs, &e);
 	int rc = constituency_asset_add(rq->st, rq->who, rq->actor, rq->ids[0], type, value,
 					confirm, &a, &e);
@@ -520,17 +537,23 @@ static int h_contact_create(struct http_req *rq, struct http_resp *rs)
 	struct contact_spec spec;
 	memset(&spec, 0, sizeof(spec));
 	struct jfield f[] = {
-		{ "name", JF_STRING, true, 127, 0, 0, &spec.name, NULL },
-		{ "email", JF_STRING, true, 255, 0, 0, &spec.email, NULL },
-		{ "phone", JF_STRING, false, 63, 0, 0, &spec.phone, NULL },
-		{ "role", JF_STRING, false, 63, 0, 0, &spec.role, NULL },
-		{ "lang", JF_STRING, false, 3, 0, 0, &spec.lang, NULL },
-		{ "pgp", JF_STRING, false, 63, 0, 0, &spec.pgp, NULL },
+		{ .name = "name", .type = JF_STRING, .required = true,
+		  .maxlen = STORE_TEXT_MAX(store_contact, name), .out = &spec.name },
+		{ .name = "email", .type = JF_STRING, .required = true,
+		  .maxlen = STORE_TEXT_MAX(store_contact, email), .out = &spec.email },
+		{ .name = "phone", .type = JF_STRING,
+		  .maxlen = STORE_TEXT_MAX(store_contact, phone), .out = &spec.phone },
+		{ .name = "role", .type = JF_STRING, .maxlen = STORE_TEXT_MAX(store_contact, role),
+		  .out = &spec.role },
+		{ .name = "lang", .type = JF_STRING, .maxlen = STORE_TEXT_MAX(store_contact, lang),
+		  .out = &spec.lang },
+		{ .name = "pgp", .type = JF_STRING, .maxlen = STORE_TEXT_MAX(store_contact, pgp),
+		  .out = &spec.pgp },
 	};
 	json_t *doc;
 	struct perr e;
 	struct store_contact c;
-	if (http_decode(rq->body, rq->body_len, f, 6, &doc, &e) != 0)
+	if (http_decode(rq->body, rq->body_len, f, ARRAY_SIZE(f), &doc, &e) != 0)
 		return http_problem(rs, &e);
 	int rc = constituency_contact_add(rq->st, rq->who, rq->actor, rq->ids[0], &spec, &c, &e);
 	json_decref(doc);
@@ -615,16 +638,20 @@ static int h_user_create(struct http_req *rq, struct http_resp *rs)
 	struct user_spec spec;
 	memset(&spec, 0, sizeof(spec));
 	struct jfield f[] = {
-		{ "login", JF_STRING, true, 63, 0, 0, &spec.login, NULL },
-		{ "role", JF_STRING, true, 15, 0, 0, &spec.role, NULL },
-		{ "org", JF_INT, false, 0, 1, INT64_MAX, &spec.org_id, NULL },
-		{ "province", JF_STRING, false, 63, 0, 0, &spec.province, NULL },
-		{ "password", JF_STRING, true, 1024, 0, 0, &spec.password, NULL },
+		{ .name = "login", .type = JF_STRING, .required = true,
+		  .maxlen = STORE_TEXT_MAX(store_user, login), .out = &spec.login },
+		{ .name = "role", .type = JF_STRING, .required = true,
+		  .maxlen = STORE_TEXT_MAX(store_user, role), .out = &spec.role },
+		{ .name = "org", .type = JF_INT, .min = 1, .max = INT64_MAX, .out = &spec.org_id },
+		{ .name = "province", .type = JF_STRING,
+		  .maxlen = STORE_TEXT_MAX(store_user, province), .out = &spec.province },
+		{ .name = "password", .type = JF_STRING, .required = true,
+		  .maxlen = IDENTITY_PASSWORD_MAX, .out = &spec.password },
 	};
 	json_t *doc;
 	struct perr e;
 	struct store_user u;
-	if (http_decode(rq->body, rq->body_len, f, 5, &doc, &e) != 0)
+	if (http_decode(rq->body, rq->body_len, f, ARRAY_SIZE(f), &doc, &e) != 0)
 		return http_problem(rs, &e);
 	int rc = identity_user_add(rq->st, rq->cfg, rq->actor, &spec, &u, &e);
 	json_decref(doc);
@@ -639,11 +666,13 @@ static int h_user_create(struct http_req *rq, struct http_resp *rs)
 static int h_user_update(struct http_req *rq, struct http_resp *rs)
 {
 	bool disabled = false;
-	struct jfield f[] = { { "disabled", JF_BOOL, true, 0, 0, 0, &disabled, NULL } };
+	struct jfield f[] = {
+		{ .name = "disabled", .type = JF_BOOL, .required = true, .out = &disabled },
+	};
 	json_t *doc;
 	struct perr e;
 	struct store_user u;
-	if (http_decode(rq->body, rq->body_len, f, 1, &doc, &e) != 0)
+	if (http_decode(rq->body, rq->body_len, f, ARRAY_SIZE(f), &doc, &e) != 0)
 		return http_problem(rs, &e);
 	json_decref(doc);
 	if (!rq->ids[0] || identity_user_set_disabled(rq->st, rq->actor, rq->who->user_id,
@@ -706,13 +735,15 @@ static int h_team_create(struct http_req *rq, struct http_resp *rs)
 {
 	const char *name = NULL, *province = NULL;
 	struct jfield f[] = {
-		{ "name", JF_STRING, true, 127, 0, 0, &name, NULL },
-		{ "province", JF_STRING, false, 63, 0, 0, &province, NULL },
+		{ .name = "name", .type = JF_STRING, .required = true,
+		  .maxlen = STORE_TEXT_MAX(store_team, name), .out = &name },
+		{ .name = "province", .type = JF_STRING,
+		  .maxlen = STORE_TEXT_MAX(store_team, province), .out = &province },
 	};
 	json_t *doc;
 	struct perr e;
 	struct store_team t;
-	if (http_decode(rq->body, rq->body_len, f, 2, &doc, &e) != 0)
+	if (http_decode(rq->body, rq->body_len, f, ARRAY_SIZE(f), &doc, &e) != 0)
 		return http_problem(rs, &e);
 	int rc = identity_team_add(rq->st, rq->actor, name, province, &t, &e);
 	json_decref(doc);
@@ -727,10 +758,13 @@ static int h_team_create(struct http_req *rq, struct http_resp *rs)
 static int h_team_add_member(struct http_req *rq, struct http_resp *rs)
 {
 	int64_t user = 0;
-	struct jfield f[] = { { "user", JF_INT, true, 0, 1, INT64_MAX, &user, NULL } };
+	struct jfield f[] = {
+		{ .name = "user", .type = JF_INT, .required = true, .min = 1, .max = INT64_MAX,
+		  .out = &user },
+	};
 	json_t *doc;
 	struct perr e;
-	if (http_decode(rq->body, rq->body_len, f, 1, &doc, &e) != 0)
+	if (http_decode(rq->body, rq->body_len, f, ARRAY_SIZE(f), &doc, &e) != 0)
 		return http_problem(rs, &e);
 	json_decref(doc);
 	if (identity_team_member_add(rq->st, rq->actor, rq->ids[0], user, &e) != 0)
@@ -775,10 +809,12 @@ static int h_token_create(struct http_req *rq, struct http_resp *rs)
 	struct token_spec spec;
 	memset(&spec, 0, sizeof(spec));
 	struct jfield f[] = {
-		{ "name", JF_STRING, false, 127, 0, 0, &spec.name, NULL },
-		{ "readonly", JF_BOOL, false, 0, 0, 0, &spec.readonly, NULL },
-		{ "org", JF_INT, false, 0, 1, INT64_MAX, &spec.org_id, NULL },
-		{ "province", JF_STRING, false, 63, 0, 0, &spec.province, NULL },
+		{ .name = "name", .type = JF_STRING, .maxlen = STORE_TEXT_MAX(store_token, name),
+		  .out = &spec.name },
+		{ .name = "readonly", .type = JF_BOOL, .out = &spec.readonly },
+		{ .name = "org", .type = JF_INT, .min = 1, .max = INT64_MAX, .out = &spec.org_id },
+		{ .name = "province", .type = JF_STRING,
+		  .maxlen = STORE_TEXT_MAX(store_token, province), .out = &spec.province },
 	};
 	json_t *doc;
 	struct perr e;
@@ -789,7 +825,7 @@ static int h_token_create(struct http_req *rq, struct http_resp *rs)
 		perr_set(&e, PERR_FORBIDDEN, NULL, "an API token cannot create tokens; log in");
 		return http_problem(rs, &e);
 	}
-	if (http_decode(rq->body, rq->body_len, f, 4, &doc, &e) != 0)
+	if (http_decode(rq->body, rq->body_len, f, ARRAY_SIZE(f), &doc, &e) != 0)
 		return http_problem(rs, &e);
 	int rc = store_user_get(rq->st, rq->who->user_id, &u, &e);
 	if (rc == 0)
@@ -861,6 +897,9 @@ static int h_audit_verify(struct http_req *rq, struct http_resp *rs)
 
 /* ---------------------------------------------------------------- table */
 
+/* Who may call a route (http.h: struct route). Fields left out of an entry
+** are zero: scope SCOPE_NONE, no raw body, no upload. */
+#define PUBLIC 0 /* no session or token needed */
 #define ALL ROLES_ALL
 #define CERT ROLES_CERT
 #define STAFF ROLES_STAFF
@@ -868,123 +907,160 @@ static int h_audit_verify(struct http_req *rq, struct http_resp *rs)
 #define NATIONAL ROLES_NATIONAL
 
 const struct route http_routes[] = {
-	{ "GET", "/", h_index, 0, SCOPE_NONE, "web interface" },
-	{ "GET", "/ui/{file}", h_asset, 0, SCOPE_NONE, "web interface assets" },
-	{ "GET", "/healthz", h_healthz, 0, SCOPE_NONE, "liveness and schema check" },
-	{ "GET", "/metrics", h_metrics, NATIONAL, SCOPE_NONE,
-	  "Prometheus metrics" },
-	{ "POST", "/api/v1/session", h_login, 0, SCOPE_NONE, "log in" },
-	{ "GET", "/api/v1/session", h_whoami, ALL, SCOPE_NONE, "who am I" },
-	{ "DELETE", "/api/v1/session", h_logout, ALL, SCOPE_NONE, "log out" },
-	{ "PATCH", "/api/v1/session", h_prefs, ALL, SCOPE_NONE,
-	  "set my interface language and calendar" },
-	{ "POST", "/api/v1/session/password", h_password, ALL, SCOPE_NONE,
-	  "change my password" },
-	{ "GET", "/api/v1/provinces", h_provinces, ALL, SCOPE_NONE, "list provinces" },
-	{ "GET", "/api/v1/orgs", h_org_list, ALL, SCOPE_NONE, "list organisations" },
-	{ "POST", "/api/v1/orgs", h_org_create, CERT, SCOPE_NONE, "create an organisation" },
-	{ "GET", "/api/v1/orgs/{id}", h_org_get, ALL, SCOPE_ORG, "get an organisation" },
-	{ "PATCH", "/api/v1/orgs/{id}", h_org_update, CERT, SCOPE_ORG, "update an organisation" },
-	{ "DELETE", "/api/v1/orgs/{id}", h_org_delete, CERT, SCOPE_ORG, "delete an organisation" },
-	{ "GET", "/api/v1/orgs/{id}/assets", h_asset_list, ALL, SCOPE_ORG, "list assets" },
-	{ "POST", "/api/v1/orgs/{id}/assets", h_asset_create, CERT, SCOPE_ORG, "add an asset" },
-	{ "DELETE", "/api/v1/orgs/{id}/assets/{asset}", h_asset_delete, CERT, SCOPE_ORG,
-	  "remove an asset" },
-	{ "GET", "/api/v1/orgs/{id}/contacts", h_contact_list, ALL, SCOPE_ORG, "list contacts" },
-	{ "POST", "/api/v1/orgs/{id}/contacts", h_contact_create, CERT | ROLE_CONSTITUENT,
-	  SCOPE_ORG, "add a contact" },
-	{ "DELETE", "/api/v1/orgs/{id}/contacts/{contact}", h_contact_delete,
-	  CERT | ROLE_CONSTITUENT, SCOPE_ORG, "remove a contact" },
-	{ "GET", "/api/v1/lookup", h_lookup, STAFF, SCOPE_NONE, "who owns an IP, domain, ASN or URL" },
-	{ "GET", "/api/v1/users", h_user_list, ADMIN, SCOPE_NONE, "list users" },
-	{ "POST", "/api/v1/users", h_user_create, ADMIN, SCOPE_NONE, "create a user" },
-	{ "DELETE", "/api/v1/users/{id}", h_user_delete, ADMIN, SCOPE_NONE, "delete a user" },
-	{ "PATCH", "/api/v1/users/{id}", h_user_update, ADMIN, SCOPE_NONE,
-	  "disable or enable a user (disabling ends their sessions and tokens)" },
-	{ "GET", "/api/v1/teams", h_team_list, STAFF, SCOPE_NONE, "list teams" },
-	{ "POST", "/api/v1/teams", h_team_create, ADMIN, SCOPE_NONE, "create a team" },
-	{ "POST", "/api/v1/teams/{id}/members", h_team_add_member, ADMIN, SCOPE_NONE,
-	  "add a team member" },
-	{ "DELETE", "/api/v1/teams/{id}/members/{user}", h_team_remove_member, ADMIN, SCOPE_NONE,
-	  "remove a team member" },
-	{ "GET", "/api/v1/tokens", h_token_list, ALL, SCOPE_NONE, "list my API tokens" },
-	{ "POST", "/api/v1/tokens", h_token_create, ALL, SCOPE_NONE, "create an API token" },
-	{ "DELETE", "/api/v1/tokens/{id}", h_token_revoke, ALL, SCOPE_NONE, "revoke an API token" },
-	{ "POST", "/api/v1/teams/{id}", h_team_update, ADMIN, SCOPE_NONE, "set a team's lead" },
-	{ "POST", "/api/v1/teams/{id}/rota", h_rota_add, ADMIN, SCOPE_NONE,
-	  "add an on-call slot or override" },
-	{ "GET", "/api/v1/teams/{id}/oncall", h_oncall, STAFF, SCOPE_NONE, "who is on call" },
-	{ "GET", "/api/v1/routing-rules", h_rule_list, STAFF, SCOPE_NONE, "list routing rules" },
-	{ "POST", "/api/v1/routing-rules", h_rule_create, ADMIN, SCOPE_NONE, "add a routing rule" },
-	{ "DELETE", "/api/v1/routing-rules/{id}", h_rule_delete, ADMIN, SCOPE_NONE,
-	  "remove a routing rule" },
-	{ "POST", "/api/v1/reports", h_report, CERT, SCOPE_NONE,
-	  "report a detection: opens an incident or adds an observation" },
-	{ "GET", "/api/v1/incidents", h_incident_list, ALL, SCOPE_NONE, "list and search incidents" },
-	{ "POST", "/api/v1/incidents", h_incident_create, CERT | ROLE_CONSTITUENT, SCOPE_NONE,
-	  "open an incident" },
-	{ "GET", "/api/v1/incidents/{id}", h_incident_get, ALL, SCOPE_NONE, "get an incident" },
-	{ "PATCH", "/api/v1/incidents/{id}", h_incident_update, STAFF, SCOPE_NONE,
-	  "edit an incident" },
-	{ "POST", "/api/v1/incidents/{id}/transitions", h_incident_transition, STAFF, SCOPE_NONE,
-	  "change an incident's state" },
-	{ "GET", "/api/v1/incidents/{id}/transitions", h_incident_transitions, ALL, SCOPE_NONE,
-	  "an incident's state history" },
-	{ "POST", "/api/v1/incidents/{id}/assign", h_incident_assign, STAFF, SCOPE_NONE,
-	  "assign an incident" },
-	{ "POST", "/api/v1/incidents/{id}/merge", h_incident_merge, STAFF, SCOPE_NONE,
-	  "merge an incident into another" },
-	{ "POST", "/api/v1/incidents/{id}/links", h_incident_link, STAFF, SCOPE_NONE,
-	  "relate two incidents" },
-	{ "GET", "/api/v1/incidents/{id}/messages", h_message_list, ALL, SCOPE_NONE,
-	  "an incident's thread" },
-	{ "POST", "/api/v1/incidents/{id}/messages", h_message_create, ALL, SCOPE_NONE,
-	  "post to an incident's thread" },
-	{ "GET", "/api/v1/incidents/{id}/observations", h_observation_list, ALL, SCOPE_NONE,
-	  "an incident's observations" },
-	{ "GET", "/api/v1/incidents/{id}/evidence", h_evidence_list, ALL, SCOPE_NONE,
-	  "list evidence" },
-	{ "POST", "/api/v1/incidents/{id}/evidence", h_evidence_upload, ALL, SCOPE_NONE,
-	  "attach evidence (the body is the file)", true },
-	{ "GET", "/api/v1/incidents/{id}/evidence/{evidence}", h_evidence_download, ALL,
-	  SCOPE_NONE, "download evidence" },
-	{ "POST", "/api/v1/feeds/uploads", h_feed_upload, NATIONAL, SCOPE_NONE,
-	  "upload a report file (Shadowserver CSV) and import it", true, true },
-	{ "GET", "/api/v1/feeds/files", h_feed_files, NATIONAL, SCOPE_NONE,
-	  "imported report files and their counts" },
-	{ "GET", "/api/v1/feeds/files/{id}", h_feed_file, NATIONAL, SCOPE_NONE,
-	  "an imported report file with its rejected lines" },
-	{ "GET", "/api/v1/feeds/unowned", h_feed_unowned, NATIONAL, SCOPE_NONE,
-	  "reported hosts no organisation owns, by AS or prefix" },
-	{ "GET", "/api/v1/stats", h_stats, ALL, SCOPE_NONE,
-	  "the dashboard's figures, within the caller's scope" },
-	{ "GET", "/api/v1/orgs/{id}/digests", h_org_digests, ALL, SCOPE_ORG,
-	  "report digests mailed to an organisation" },
-	{ "GET", "/api/v1/sites", h_site_list, ALL, SCOPE_NONE, "list watched websites" },
-	{ "GET", "/api/v1/sites/{id}", h_site_get, ALL, SCOPE_NONE, "get a watched website" },
-	{ "PATCH", "/api/v1/sites/{id}", h_site_update, CERT, SCOPE_NONE,
-	  "set a website's check interval or pause it" },
-	{ "GET", "/api/v1/sites/{id}/checks", h_site_checks, ALL, SCOPE_NONE,
-	  "a website's checks, newest first" },
-	{ "POST", "/api/v1/sites/{id}/baseline", h_site_accept, CERT, SCOPE_NONE,
-	  "accept a website's current page as its new baseline" },
-	{ "POST", "/api/v1/sites/{id}/dns", h_site_dns, CERT, SCOPE_NONE,
-	  "declare the DNS answers a website must give" },
-	{ "DELETE", "/api/v1/sites/{id}/dns", h_site_dns, CERT, SCOPE_NONE,
-	  "forget declared DNS answers: learn them again" },
-	{ "GET", "/api/v1/sites/{id}/posture", h_site_posture, ALL, SCOPE_NONE,
-	  "a website's security posture grade" },
-	{ "GET", "/api/v1/orgs/{id}/posture", h_org_posture, ALL, SCOPE_ORG,
-	  "an organisation's security posture grade" },
-	{ "GET", "/api/v1/outbox", h_outbox_list, ADMIN, SCOPE_NONE,
-	  "notifications: pending, sent, failed" },
-	{ "GET", "/api/v1/audit", h_audit_list, ADMIN, SCOPE_NONE, "read the audit log" },
-	{ "GET", "/api/v1/audit/verify", h_audit_verify, ADMIN, SCOPE_NONE,
-	  "verify the audit hash chain" },
-	{ NULL, NULL, NULL, 0, SCOPE_NONE, NULL, false },
+	{ .method = "GET", .pattern = "/", .fn = h_index, .roles = PUBLIC,
+	  .summary = "web interface" },
+	{ .method = "GET", .pattern = "/ui/{file}", .fn = h_asset, .roles = PUBLIC,
+	  .summary = "web interface assets" },
+	{ .method = "GET", .pattern = "/healthz", .fn = h_healthz, .roles = PUBLIC,
+	  .summary = "liveness and schema check" },
+	{ .method = "GET", .pattern = "/metrics", .fn = h_metrics, .roles = NATIONAL,
+	  .summary = "Prometheus metrics" },
+	{ .method = "POST", .pattern = "/api/v1/session", .fn = h_login, .roles = PUBLIC,
+	  .summary = "log in" },
+	{ .method = "GET", .pattern = "/api/v1/session", .fn = h_whoami, .roles = ALL,
+	  .summary = "who am I" },
+	{ .method = "DELETE", .pattern = "/api/v1/session", .fn = h_logout, .roles = ALL,
+	  .summary = "log out" },
+	{ .method = "PATCH", .pattern = "/api/v1/session", .fn = h_prefs, .roles = ALL,
+	  .summary = "set my interface language and calendar" },
+	{ .method = "POST", .pattern = "/api/v1/session/password", .fn = h_password, .roles = ALL,
+	  .summary = "change my password" },
+	{ .method = "GET", .pattern = "/api/v1/provinces", .fn = h_provinces, .roles = ALL,
+	  .summary = "list provinces" },
+	{ .method = "GET", .pattern = "/api/v1/orgs", .fn = h_org_list, .roles = ALL,
+	  .summary = "list organisations" },
+	{ .method = "POST", .pattern = "/api/v1/orgs", .fn = h_org_create, .roles = CERT,
+	  .summary = "create an organisation" },
+	{ .method = "GET", .pattern = "/api/v1/orgs/{id}", .fn = h_org_get, .roles = ALL,
+	  .scope = SCOPE_ORG, .summary = "get an organisation" },
+	{ .method = "PATCH", .pattern = "/api/v1/orgs/{id}", .fn = h_org_update, .roles = CERT,
+	  .scope = SCOPE_ORG, .summary = "update an organisation" },
+	{ .method = "DELETE", .pattern = "/api/v1/orgs/{id}", .fn = h_org_delete, .roles = CERT,
+	  .scope = SCOPE_ORG, .summary = "delete an organisation" },
+	{ .method = "GET", .pattern = "/api/v1/orgs/{id}/assets", .fn = h_asset_list, .roles = ALL,
+	  .scope = SCOPE_ORG, .summary = "list assets" },
+	{ .method = "POST", .pattern = "/api/v1/orgs/{id}/assets", .fn = h_asset_create,
+	  .roles = CERT, .scope = SCOPE_ORG, .summary = "add an asset" },
+	{ .method = "DELETE", .pattern = "/api/v1/orgs/{id}/assets/{asset}", .fn = h_asset_delete,
+	  .roles = CERT, .scope = SCOPE_ORG, .summary = "remove an asset" },
+	{ .method = "GET", .pattern = "/api/v1/orgs/{id}/contacts", .fn = h_contact_list,
+	  .roles = ALL, .scope = SCOPE_ORG, .summary = "list contacts" },
+	{ .method = "POST", .pattern = "/api/v1/orgs/{id}/contacts", .fn = h_contact_create,
+	  .roles = CERT | ROLE_CONSTITUENT, .scope = SCOPE_ORG, .summary = "add a contact" },
+	{ .method = "DELETE", .pattern = "/api/v1/orgs/{id}/contacts/{contact}",
+	  .fn = h_contact_delete, .roles = CERT | ROLE_CONSTITUENT, .scope = SCOPE_ORG,
+	  .summary = "remove a contact" },
+	{ .method = "GET", .pattern = "/api/v1/lookup", .fn = h_lookup, .roles = STAFF,
+	  .summary = "who owns an IP, domain, ASN or URL" },
+	{ .method = "GET", .pattern = "/api/v1/users", .fn = h_user_list, .roles = ADMIN,
+	  .summary = "list users" },
+	{ .method = "POST", .pattern = "/api/v1/users", .fn = h_user_create, .roles = ADMIN,
+	  .summary = "create a user" },
+	{ .method = "DELETE", .pattern = "/api/v1/users/{id}", .fn = h_user_delete, .roles = ADMIN,
+	  .summary = "delete a user" },
+	{ .method = "PATCH", .pattern = "/api/v1/users/{id}", .fn = h_user_update, .roles = ADMIN,
+	  .summary = "disable or enable a user (disabling ends their sessions and tokens)" },
+	{ .method = "GET", .pattern = "/api/v1/teams", .fn = h_team_list, .roles = STAFF,
+	  .summary = "list teams" },
+	{ .method = "POST", .pattern = "/api/v1/teams", .fn = h_team_create, .roles = ADMIN,
+	  .summary = "create a team" },
+	{ .method = "POST", .pattern = "/api/v1/teams/{id}/members", .fn = h_team_add_member,
+	  .roles = ADMIN, .summary = "add a team member" },
+	{ .method = "DELETE", .pattern = "/api/v1/teams/{id}/members/{user}",
+	  .fn = h_team_remove_member, .roles = ADMIN, .summary = "remove a team member" },
+	{ .method = "GET", .pattern = "/api/v1/tokens", .fn = h_token_list, .roles = ALL,
+	  .summary = "list my API tokens" },
+	{ .method = "POST", .pattern = "/api/v1/tokens", .fn = h_token_create, .roles = ALL,
+	  .summary = "create an API token" },
+	{ .method = "DELETE", .pattern = "/api/v1/tokens/{id}", .fn = h_token_revoke, .roles = ALL,
+	  .summary = "revoke an API token" },
+	{ .method = "POST", .pattern = "/api/v1/teams/{id}", .fn = h_team_update, .roles = ADMIN,
+	  .summary = "set a team's lead" },
+	{ .method = "POST", .pattern = "/api/v1/teams/{id}/rota", .fn = h_rota_add, .roles = ADMIN,
+	  .summary = "add an on-call slot or override" },
+	{ .method = "GET", .pattern = "/api/v1/teams/{id}/oncall", .fn = h_oncall, .roles = STAFF,
+	  .summary = "who is on call" },
+	{ .method = "GET", .pattern = "/api/v1/routing-rules", .fn = h_rule_list, .roles = STAFF,
+	  .summary = "list routing rules" },
+	{ .method = "POST", .pattern = "/api/v1/routing-rules", .fn = h_rule_create,
+	  .roles = ADMIN, .summary = "add a routing rule" },
+	{ .method = "DELETE", .pattern = "/api/v1/routing-rules/{id}", .fn = h_rule_delete,
+	  .roles = ADMIN, .summary = "remove a routing rule" },
+	{ .method = "POST", .pattern = "/api/v1/reports", .fn = h_report, .roles = CERT,
+	  .summary = "report a detection: opens an incident or adds an observation" },
+	{ .method = "GET", .pattern = "/api/v1/incidents", .fn = h_incident_list, .roles = ALL,
+	  .summary = "list and search incidents" },
+	{ .method = "POST", .pattern = "/api/v1/incidents", .fn = h_incident_create,
+	  .roles = CERT | ROLE_CONSTITUENT, .summary = "open an incident" },
+	{ .method = "GET", .pattern = "/api/v1/incidents/{id}", .fn = h_incident_get, .roles = ALL,
+	  .summary = "get an incident" },
+	{ .method = "PATCH", .pattern = "/api/v1/incidents/{id}", .fn = h_incident_update,
+	  .roles = STAFF, .summary = "edit an incident" },
+	{ .method = "POST", .pattern = "/api/v1/incidents/{id}/transitions",
+	  .fn = h_incident_transition, .roles = STAFF, .summary = "change an incident's state" },
+	{ .method = "GET", .pattern = "/api/v1/incidents/{id}/transitions",
+	  .fn = h_incident_transitions, .roles = ALL, .summary = "an incident's state history" },
+	{ .method = "POST", .pattern = "/api/v1/incidents/{id}/assign", .fn = h_incident_assign,
+	  .roles = STAFF, .summary = "assign an incident" },
+	{ .method = "POST", .pattern = "/api/v1/incidents/{id}/merge", .fn = h_incident_merge,
+	  .roles = STAFF, .summary = "merge an incident into another" },
+	{ .method = "POST", .pattern = "/api/v1/incidents/{id}/links", .fn = h_incident_link,
+	  .roles = STAFF, .summary = "relate two incidents" },
+	{ .method = "GET", .pattern = "/api/v1/incidents/{id}/messages", .fn = h_message_list,
+	  .roles = ALL, .summary = "an incident's thread" },
+	{ .method = "POST", .pattern = "/api/v1/incidents/{id}/messages", .fn = h_message_create,
+	  .roles = ALL, .summary = "post to an incident's thread" },
+	{ .method = "GET", .pattern = "/api/v1/incidents/{id}/observations",
+	  .fn = h_observation_list, .roles = ALL, .summary = "an incident's observations" },
+	{ .method = "GET", .pattern = "/api/v1/incidents/{id}/evidence", .fn = h_evidence_list,
+	  .roles = ALL, .summary = "list evidence" },
+	{ .method = "POST", .pattern = "/api/v1/incidents/{id}/evidence", .fn = h_evidence_upload,
+	  .roles = ALL, .raw_body = true, .summary = "attach evidence (the body is the file)" },
+	{ .method = "GET", .pattern = "/api/v1/incidents/{id}/evidence/{evidence}",
+	  .fn = h_evidence_download, .roles = ALL, .summary = "download evidence" },
+	{ .method = "POST", .pattern = "/api/v1/feeds/uploads", .fn = h_feed_upload,
+	  .roles = NATIONAL, .raw_body = true, .upload = true,
+	  .summary = "upload a report file (Shadowserver CSV) and import it" },
+	{ .method = "GET", .pattern = "/api/v1/feeds/files", .fn = h_feed_files, .roles = NATIONAL,
+	  .summary = "imported report files and their counts" },
+	{ .method = "GET", .pattern = "/api/v1/feeds/files/{id}", .fn = h_feed_file,
+	  .roles = NATIONAL, .summary = "an imported report file with its rejected lines" },
+	{ .method = "GET", .pattern = "/api/v1/feeds/unowned", .fn = h_feed_unowned,
+	  .roles = NATIONAL, .summary = "reported hosts no organisation owns, by AS or prefix" },
+	{ .method = "GET", .pattern = "/api/v1/stats", .fn = h_stats, .roles = ALL,
+	  .summary = "the dashboard's figures, within the caller's scope" },
+	{ .method = "GET", .pattern = "/api/v1/orgs/{id}/digests", .fn = h_org_digests,
+	  .roles = ALL, .scope = SCOPE_ORG,
+	  .summary = "report digests mailed to an organisation" },
+	{ .method = "GET", .pattern = "/api/v1/sites", .fn = h_site_list, .roles = ALL,
+	  .summary = "list watched websites" },
+	{ .method = "GET", .pattern = "/api/v1/sites/{id}", .fn = h_site_get, .roles = ALL,
+	  .summary = "get a watched website" },
+	{ .method = "PATCH", .pattern = "/api/v1/sites/{id}", .fn = h_site_update, .roles = CERT,
+	  .summary = "set a website's check interval or pause it" },
+	{ .method = "GET", .pattern = "/api/v1/sites/{id}/checks", .fn = h_site_checks,
+	  .roles = ALL, .summary = "a website's checks, newest first" },
+	{ .method = "POST", .pattern = "/api/v1/sites/{id}/baseline", .fn = h_site_accept,
+	  .roles = CERT, .summary = "accept a website's current page as its new baseline" },
+	{ .method = "POST", .pattern = "/api/v1/sites/{id}/dns", .fn = h_site_dns, .roles = CERT,
+	  .summary = "declare the DNS answers a website must give" },
+	{ .method = "DELETE", .pattern = "/api/v1/sites/{id}/dns", .fn = h_site_dns, .roles = CERT,
+	  .summary = "forget declared DNS answers: learn them again" },
+	{ .method = "GET", .pattern = "/api/v1/sites/{id}/posture", .fn = h_site_posture,
+	  .roles = ALL, .summary = "a website's security posture grade" },
+	{ .method = "GET", .pattern = "/api/v1/orgs/{id}/posture", .fn = h_org_posture,
+	  .roles = ALL, .scope = SCOPE_ORG,
+	  .summary = "an organisation's security posture grade" },
+	{ .method = "GET", .pattern = "/api/v1/outbox", .fn = h_outbox_list, .roles = ADMIN,
+	  .summary = "notifications: pending, sent, failed" },
+	{ .method = "GET", .pattern = "/api/v1/audit", .fn = h_audit_list, .roles = ADMIN,
+	  .summary = "read the audit log" },
+	{ .method = "GET", .pattern = "/api/v1/audit/verify", .fn = h_audit_verify, .roles = ADMIN,
+	  .summary = "verify the audit hash chain" },
+	{ .method = NULL }, /* the end */
 };
 
 size_t http_route_count(void)
 {
-	return sizeof(http_routes) / sizeof(http_routes[0]) - 1;
+	return ARRAY_SIZE(http_routes) - 1;
 }

@@ -651,7 +651,7 @@ static void make_rid(struct MHD_Connection *c, char rid[40])
 			ok = (in[i] >= '0' && in[i] <= '9') || (in[i] >= 'a' && in[i] <= 'z') ||
 			     (in[i] >= 'A' && in[i] <= 'Z') || in[i] == '-' || in[i] == '_';
 		if (ok) {
-			pstrlcpy(rid, in, 40);
+			pstrtrunc(rid, in, 40); /* at most 36 bytes: checked above */
 			return;
 		}
 	}
@@ -925,7 +925,7 @@ static enum MHD_Result dispatch(struct http_server *s, struct MHD_Connection *c,
 	rq.client_addr = ctx->addr;
 	rq.session_cookie = ctx->session_cookie;
 	rq.who = ctx->have ? &ctx->who : NULL;
-	pstrlcpy(rq.actor, ctx->actor, sizeof(rq.actor));
+	PSTRCPY(rq.actor, ctx->actor);
 	plog_set_request_id(ctx->rid);
 
 	const struct route *rt = ctx->rt;
@@ -1016,7 +1016,7 @@ static enum MHD_Result dispatch(struct http_server *s, struct MHD_Connection *c,
 	}
 answer:;
 	/* the actor as the handler left it (a login names the user) */
-	pstrlcpy(ctx->actor, rq.actor, sizeof(ctx->actor));
+	PSTRCPY(ctx->actor, rq.actor);
 	enum MHD_Result ret = answer(c, ctx, url, method, &rs, NULL);
 	if (map)
 		munmap(map, (size_t)ctx->file_len);
@@ -1108,7 +1108,7 @@ static int parse_listen(const char *spec, struct sockaddr_storage *sa, struct pe
 	struct sockaddr_in *v4 = (struct sockaddr_in *)sa;
 	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)sa;
 	if (strcmp(host, "localhost") == 0)
-		pstrlcpy(host, "127.0.0.1", sizeof(host));
+		PSTRCPY(host, "127.0.0.1");
 	if (inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
 		v4->sin_family = AF_INET;
 		v4->sin_port = htons((uint16_t)port);
@@ -1162,7 +1162,7 @@ static enum MHD_Result on_metrics_request(void *cls, struct MHD_Connection *c, c
 		rq.client_addr = ctx.addr;
 		rq.db_path = s->db_path;
 		rq.blob_dir = s->blob_dir;
-		pstrlcpy(rq.actor, ctx.actor, sizeof(rq.actor));
+		PSTRCPY(rq.actor, ctx.actor);
 		rq.st = thread_store(s, &rs.err);
 		if (!rq.st) {
 			rs.status = 500;

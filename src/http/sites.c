@@ -56,12 +56,12 @@ int h_site_update(struct http_req *rq, struct http_resp *rs)
 	int64_t interval = 0;
 	bool enabled = false, has_enabled = false;
 	struct jfield f[] = {
-		{ "interval", JF_INT, false, 0, 30, 86400, &interval, NULL },
-		{ "enabled", JF_BOOL, false, 0, 0, 0, &enabled, &has_enabled },
+		{ .name = "interval", .type = JF_INT, .min = 30, .max = 86400, .out = &interval },
+		{ .name = "enabled", .type = JF_BOOL, .out = &enabled, .present = &has_enabled },
 	};
 	json_t *doc;
 	struct perr e;
-	if (http_decode(rq->body, rq->body_len, f, sizeof(f) / sizeof(f[0]), &doc, &e) != 0)
+	if (http_decode(rq->body, rq->body_len, f, ARRAY_SIZE(f), &doc, &e) != 0)
 		return http_problem(rs, &e);
 	json_decref(doc);
 	if (monitor_site_configure(rq->st, rq->who, rq->actor, rq->ids[0], interval,

@@ -151,7 +151,7 @@ int h_stats(struct http_req *rq, struct http_resp *rs)
 	json_t *cond = json_object();
 	static const char *const conds[] = { "ok", "changed", "defaced", "dns_changed", "down",
 					     "learning" };
-	for (size_t k = 0; k < sizeof(conds) / sizeof(conds[0]); k++)
+	for (size_t k = 0; k < ARRAY_SIZE(conds); k++)
 		json_object_set_new(cond, conds[k], json_integer(0));
 	json_object_set_new(json_object_get(rs->body, "sites"), "by_condition", cond);
 	if (store_watch_conditions(rq->st, f.scope_org, f.scope_province, put_count, cond, &e) != 0)

@@ -36,7 +36,7 @@ static const struct {
 
 enum role identity_role_parse(const char *s)
 {
-	for (size_t i = 0; i < sizeof(role_names) / sizeof(role_names[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(role_names); i++)
 		if (s && strcmp(s, role_names[i].name) == 0)
 			return role_names[i].role;
 	return ROLE_NONE;
@@ -44,7 +44,7 @@ enum role identity_role_parse(const char *s)
 
 const char *identity_role_name(enum role r)
 {
-	for (size_t i = 0; i < sizeof(role_names) / sizeof(role_names[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(role_names); i++)
 		if (role_names[i].role == r)
 			return role_names[i].name;
 	return "none";
@@ -149,12 +149,12 @@ int identity_principal_from_user(struct store *st, const struct store_user *u,
 {
 	memset(p, 0, sizeof(*p));
 	p->user_id = u->id;
-	pstrlcpy(p->login, u->login, sizeof(p->login));
+	PSTRCPY(p->login, u->login);
 	p->role = identity_role_parse(u->role);
 	p->org_id = u->org_id;
-	pstrlcpy(p->province, u->province, sizeof(p->province));
-	pstrlcpy(p->lang, u->lang, sizeof(p->lang));
-	pstrlcpy(p->calendar, u->calendar, sizeof(p->calendar));
+	PSTRCPY(p->province, u->province);
+	PSTRCPY(p->lang, u->lang);
+	PSTRCPY(p->calendar, u->calendar);
 	return st ? store_user_teams(st, u->id, p->teams, 16, &p->nteams, err) : 0;
 }
 
@@ -227,9 +227,9 @@ static int check_password(const struct config *cfg, const char *pw, struct perr 
 		return perr_set(err, PERR_INVALID, "password",
 				"password must have at least %lld characters",
 				(long long)cfg->password_min);
-	if (n > 1024)
-		return perr_set(err, PERR_INVALID, "password",
-				"password is longer than 1024 bytes");
+	if (n > IDENTITY_PASSWORD_MAX)
+		return perr_set(err, PERR_INVALID, "password", "password is longer than %d bytes",
+				IDENTITY_PASSWORD_MAX);
 	return 0;
 }
 
@@ -280,7 +280,8 @@ int identity_user_add(struct store *st, const struct config *cfg, const char *ac
 		if (!spec->province || !store_province_exists(st, spec->province))
 			return perr_set(err, PERR_INVALID, "province",
 					"a provincial analyst needs a known province");
-		pstrlcpy(u.province, spec->province, sizeof(u.province));
+		if (PSTRCPY_OR_ERR(u.province, spec->province, "province", err))
+			return -1;
 	} else if (spec->province && spec->province[0]) {
 		return perr_set(err, PERR_INVALID, "province",
 				"only provincial analysts have a province");
@@ -289,8 +290,9 @@ int identity_user_add(struct store *st, const struct config *cfg, const char *ac
 		return perr_set(err, PERR_INVALID, "password", "password is required");
 	if (check_password(cfg, spec->password, err) != 0)
 		return -1;
-	pstrlcpy(u.login, spec->login, sizeof(u.login));
-	pstrlcpy(u.role, identity_role_name(r), sizeof(u.role));
+	if (PSTRCPY_OR_ERR(u.login, spec->login, "login", err) ||
+	    PSTRCPY_OR_ERR(u.role, identity_role_name(r), "role", err))
+		return -1;
 	u.created_ms = core_now_ms();
 	if (identity_password_hash(cfg, spec->password, u.pwhash, err) != 0)
 		return -1;
@@ -617,7 +619,7 @@ int identity_password_change(struct store *st, const struct config *cfg, const c
 	}
 	if (check_password(cfg, fresh, err) != 0) {
 		if (err)
-			pstrlcpy(err->field, "new", sizeof(err->field));
+			PSTRCPY(err->field, "new");
 		return -1;
 	}
 	if (strcmp(current, fresh) == 0)
@@ -932,7 +934,8 @@ int identity_session_create(struct store *st, const struct config *cfg,
 	random_hex(cookie, 32);
 	random_hex(csrf, 32);
 	hash_hex(cookie, s.id_hash);
-	pstrlcpy(s.csrf, csrf, sizeof(s.csrf));
+	if (PSTRCPY_OR_ERR(s.csrf, csrf, "csrf", err))
+		return -1;
 	s.user_id = u->id;
 	s.created_ms = core_now_ms();
 	s.expires_ms = s.created_ms + cfg->session_ttl * 1000;
@@ -971,7 +974,7 @@ static int session_resolve(struct store *st, const char *cookie, struct principa
 		return perr_set(err, PERR_AUTH, NULL, "session user is gone or disabled");
 	if (identity_principal_from_user(st, &u, p, err) != 0)
 		return -1;
-	pstrlcpy(p->csrf, s.csrf, sizeof(p->csrf));
+	PSTRCPY(p->csrf, s.csrf);
 	if (cached)
 		ac_put('s', h, epoch, now, s.expires_ms, p);
 	return 0;
@@ -1041,7 +1044,8 @@ int identity_token_create(struct store *st, const char *actor, const struct stor
 		     strcmp(owner.province, spec->province) != 0))
 			return perr_set(err, PERR_FORBIDDEN, "province",
 					"a token cannot reach beyond its owner's scope");
-		pstrlcpy(t.province, spec->province, sizeof(t.province));
+		if (PSTRCPY_OR_ERR(t.province, spec->province, "province", err))
+			return -1;
 	}
 	t.user_id = u->id;
 	t.readonly = spec->readonly;
@@ -1097,7 +1101,7 @@ static int token_resolve(struct store *st, const char *secret, struct principal 
 	p->token_id = t.id;
 	p->readonly = t.readonly;
 	p->scope_org = t.org_id;
-	pstrlcpy(p->scope_province, t.province, sizeof(p->scope_province));
+	PSTRCPY(p->scope_province, t.province);
 	if (cached)
 		ac_put('t', h, epoch, now, INT64_MAX, p);
 	/* Keep last-used time to the minute: a write per request would serialise

@@ -104,6 +104,8 @@ void identity_actor(const struct principal *p, char *out, size_t n);
 
 /* ------------------------------------------------------------ passwords */
 
+#define IDENTITY_PASSWORD_MAX 1024 /* bytes: longer is refused before hashing */
+
 int identity_password_hash(const struct config *cfg, const char *password,
 			   char out[192], struct perr *err);
 bool identity_password_verify(const char *hash, const char *password);

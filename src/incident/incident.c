@@ -144,7 +144,7 @@ static const struct {
 
 bool incident_transition_legal(const char *from, const char *to)
 {
-	for (size_t i = 0; i < sizeof(moves) / sizeof(moves[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(moves); i++) {
 		if (strcmp(moves[i].from, from) != 0)
 			continue;
 		for (size_t k = 0; moves[i].to[k]; k++)
@@ -386,10 +386,11 @@ int incident_report(struct store *st, const struct config *cfg, const struct pri
 			 (long long)spec->org_id);
 		goto out;
 	}
-	if (text("kind", spec->kind, true, 63, false, err) ||
-	    text("key", spec->key, true, 190, false, err) ||
-	    text("summary", spec->summary, false, 4095, true, err) ||
-	    text("title", spec->title, false, 255, false, err))
+	if (text("kind", spec->kind, true, STORE_TEXT_MAX(store_incident, kind), false, err) ||
+	    text("key", spec->key, true, INCIDENT_KEY_MAX, false, err) ||
+	    text("summary", spec->summary, false, STORE_TEXT_MAX(store_incident, summary), true,
+		 err) ||
+	    text("title", spec->title, false, STORE_TEXT_MAX(store_incident, title), false, err))
 		goto out;
 	if (incident_severity_rank(spec->severity) < 0) {
 		perr_set(err, PERR_INVALID, "severity", "severity must be low, medium, high or critical");
@@ -430,7 +431,8 @@ int incident_report(struct store *st, const struct config *cfg, const struct pri
 	int64_t now = core_now_ms();
 	struct store_observation ob = { 0, 0, now, "", spec->summary ? spec->summary : "",
 					evtext ? evtext : "{}" };
-	pstrlcpy(ob.severity, spec->severity, sizeof(ob.severity));
+	if (PSTRCPY_OR_ERR(ob.severity, spec->severity, "severity", err))
+		goto out;
 	struct store_incident i;
 	struct perr e;
 	if (store_incident_open_by_key(st, o.id, key, &i, &e) == 0) {
@@ -444,7 +446,7 @@ int incident_report(struct store *st, const struct config *cfg, const struct pri
 		bool raised = incident_severity_rank(spec->severity) > incident_severity_rank(i.severity);
 		struct store_incident before = i;
 		if (raised)
-			pstrlcpy(i.severity, spec->severity, sizeof(i.severity));
+			PSTRCPY(i.severity, ob.severity);
 		if (store_incident_update(st, &i, err) != 0)
 			goto out;
 		if (raised && audit_inc(st, actor, "incident.severity", &before, &i, err) != 0)
@@ -462,22 +464,24 @@ int incident_report(struct store *st, const struct config *cfg, const struct pri
 	int64_t reopened = store_incident_closed_by_key(st, o.id, key, &old, NULL) == 0 ? old.id : 0;
 	memset(&i, 0, sizeof(i));
 	i.org_id = o.id;
-	if (spec->title && spec->title[0])
-		pstrlcpy(i.title, spec->title, sizeof(i.title));
-	else
+	if (spec->title && spec->title[0]) {
+		if (PSTRCPY_OR_ERR(i.title, spec->title, "title", err))
+			goto out;
+	} else {
 		snprintf(i.title, sizeof(i.title), "%s: %.200s", spec->kind, spec->key);
-	pstrlcpy(i.summary, spec->summary ? spec->summary : "", sizeof(i.summary));
-	pstrlcpy(i.class_, cls, sizeof(i.class_));
-	pstrlcpy(i.type, typ, sizeof(i.type));
-	pstrlcpy(i.severity, spec->severity, sizeof(i.severity));
-	pstrlcpy(i.tlp, spec->tlp ? spec->tlp : "AMBER", sizeof(i.tlp));
-	pstrlcpy(i.source, source, sizeof(i.source));
-	pstrlcpy(i.status, "new", sizeof(i.status));
-	pstrlcpy(i.kind, spec->kind, sizeof(i.kind));
-	pstrlcpy(i.dedup_key, key, sizeof(i.dedup_key));
-	pstrlcpy(i.created_by, actor ? actor : "parapet", sizeof(i.created_by));
-	pstrlcpy(i.org_name, o.name, sizeof(i.org_name));
-	pstrlcpy(i.province, o.province, sizeof(i.province));
+	}
+	if (PSTRCPY_OR_ERR(i.summary, spec->summary, "summary", err) ||
+	    PSTRCPY_OR_ERR(i.class_, cls, "class", err) || PSTRCPY_OR_ERR(i.type, typ, "type", err) ||
+	    PSTRCPY_OR_ERR(i.tlp, spec->tlp ? spec->tlp : "AMBER", "tlp", err) ||
+	    PSTRCPY_OR_ERR(i.source, source, "source", err) ||
+	    PSTRCPY_OR_ERR(i.kind, spec->kind, "kind", err) ||
+	    PSTRCPY_OR_ERR(i.created_by, actor ? actor : "parapet", "actor", err))
+		goto out;
+	PSTRCPY(i.severity, ob.severity);
+	PSTRCPY(i.status, "new");
+	PSTRCPY(i.dedup_key, key);
+	PSTRCPY(i.org_name, o.name);
+	PSTRCPY(i.province, o.province);
 	i.reopened_from = reopened;
 	i.observations = 1;
 	i.detected_ms = spec->detected_ms ? spec->detected_ms : now;
@@ -524,8 +528,9 @@ int incident_create(struct store *st, const struct config *cfg, const struct pri
 	if (!t.org_id || (p && identity_allow_object(p, &t, NULL) != 0))
 		return perr_set(err, PERR_INVALID, "org_id", "organisation %lld not found",
 				(long long)spec->org_id);
-	if (text("title", spec->title, true, 255, false, err) ||
-	    text("summary", spec->summary, false, 4095, true, err))
+	if (text("title", spec->title, true, STORE_TEXT_MAX(store_incident, title), false, err) ||
+	    text("summary", spec->summary, false, STORE_TEXT_MAX(store_incident, summary), true,
+		 err))
 		return -1;
 	const char *sev = spec->severity ? spec->severity : "medium";
 	if (incident_severity_rank(sev) < 0)
@@ -543,17 +548,20 @@ int incident_create(struct store *st, const struct config *cfg, const struct pri
 	bool constituent = p && p->role == ROLE_CONSTITUENT;
 	int64_t now = core_now_ms();
 	i.org_id = o.id;
-	pstrlcpy(i.title, spec->title, sizeof(i.title));
-	pstrlcpy(i.summary, spec->summary ? spec->summary : "", sizeof(i.summary));
-	pstrlcpy(i.class_, cls, sizeof(i.class_));
-	pstrlcpy(i.type, typ, sizeof(i.type));
-	pstrlcpy(i.severity, sev, sizeof(i.severity));
-	pstrlcpy(i.tlp, tlp, sizeof(i.tlp));
-	pstrlcpy(i.source, constituent ? "report" : "manual", sizeof(i.source));
-	pstrlcpy(i.status, "new", sizeof(i.status));
-	pstrlcpy(i.created_by, actor ? actor : "parapet", sizeof(i.created_by));
-	pstrlcpy(i.org_name, o.name, sizeof(i.org_name));
-	pstrlcpy(i.province, o.province, sizeof(i.province));
+	if (PSTRCPY_OR_ERR(i.title, spec->title, "title", err) ||
+	    PSTRCPY_OR_ERR(i.summary, spec->summary, "summary", err) ||
+	    PSTRCPY_OR_ERR(i.class_, cls, "class", err) || PSTRCPY_OR_ERR(i.type, typ, "type", err) ||
+	    PSTRCPY_OR_ERR(i.severity, sev, "severity", err) ||
+	    PSTRCPY_OR_ERR(i.tlp, tlp, "tlp", err) ||
+	    PSTRCPY_OR_ERR(i.created_by, actor ? actor : "parapet", "actor", err))
+		return -1;
+	if (constituent)
+		PSTRCPY(i.source, "report");
+	else
+		PSTRCPY(i.source, "manual");
+	PSTRCPY(i.status, "new");
+	PSTRCPY(i.org_name, o.name);
+	PSTRCPY(i.province, o.province);
 	i.observations = 0;
 	i.detected_ms = i.opened_ms = i.updated_ms = now;
 	char idx[4400];
@@ -577,9 +585,9 @@ static int record_transition(struct store *st, const char *actor, int64_t id, co
 	memset(&t, 0, sizeof(t));
 	t.incident_id = id;
 	t.ts_ms = now;
-	pstrlcpy(t.actor, actor ? actor : "parapet", sizeof(t.actor));
-	pstrlcpy(t.from, from, sizeof(t.from));
-	pstrlcpy(t.to, to, sizeof(t.to));
+	if (PSTRCPY_OR_ERR(t.actor, actor ? actor : "parapet", "actor", err) ||
+	    PSTRCPY_OR_ERR(t.from, from, "from", err) || PSTRCPY_OR_ERR(t.to, to, "to", err))
+		return -1;
 	return store_transition_insert(st, &t, err);
 }
 
@@ -603,7 +611,8 @@ int incident_transition(struct store *st, const struct config *cfg, const struct
 				i.status, to);
 	before = i;
 	int64_t now = core_now_ms();
-	pstrlcpy(i.status, to, sizeof(i.status));
+	if (PSTRCPY_OR_ERR(i.status, to, "to", err))
+		return -1;
 	/* Milestones keep their first time: reopening work does not erase
 	** when the organisation was first told, contained or recovered. */
 	if (!i.acknowledged_ms)
@@ -688,7 +697,7 @@ int incident_merge(struct store *st, const struct config *cfg, const struct prin
 				(long long)b.merged_into);
 	before = a;
 	int64_t now = core_now_ms();
-	pstrlcpy(a.status, "duplicate", sizeof(a.status));
+	PSTRCPY(a.status, "duplicate");
 	a.merged_into = into;
 	a.closed_ms = now;
 	a.updated_ms = now;
@@ -696,7 +705,7 @@ int incident_merge(struct store *st, const struct config *cfg, const struct prin
 	b.updated_ms = now;
 	/* The kept incident takes the worse severity of the two. */
 	if (incident_severity_rank(a.severity) > incident_severity_rank(b.severity))
-		pstrlcpy(b.severity, a.severity, sizeof(b.severity));
+		PSTRCPY(b.severity, a.severity);
 	if (store_incident_move_children(st, id, into, err) != 0 ||
 	    store_incident_update(st, &a, err) != 0 || store_incident_update(st, &b, err) != 0 ||
 	    store_link_insert(st, id, into, "duplicate", err) != 0 ||
@@ -772,26 +781,27 @@ int incident_update(struct store *st, const struct principal *p, const char *act
 	if (incident_get(st, p, id, &i, err) != 0 || check_staff(p, err) != 0)
 		return -1;
 	before = i;
-	if (text("title", e->title, false, 255, false, err) ||
-	    text("summary", e->summary, false, 4095, true, err))
+	if (text("title", e->title, false, STORE_TEXT_MAX(store_incident, title), false, err) ||
+	    text("summary", e->summary, false, STORE_TEXT_MAX(store_incident, summary), true, err))
 		return -1;
 	if (e->title && !e->title[0])
 		return perr_set(err, PERR_INVALID, "title", "title cannot be empty");
-	if (e->title)
-		pstrlcpy(i.title, e->title, sizeof(i.title));
-	if (e->summary)
-		pstrlcpy(i.summary, e->summary, sizeof(i.summary));
+	if ((e->title && PSTRCPY_OR_ERR(i.title, e->title, "title", err)) ||
+	    (e->summary && PSTRCPY_OR_ERR(i.summary, e->summary, "summary", err)))
+		return -1;
 	if (e->severity) {
 		if (incident_severity_rank(e->severity) < 0)
 			return perr_set(err, PERR_INVALID, "severity",
 					"severity must be low, medium, high or critical");
-		pstrlcpy(i.severity, e->severity, sizeof(i.severity));
+		if (PSTRCPY_OR_ERR(i.severity, e->severity, "severity", err))
+			return -1;
 	}
 	if (e->tlp) {
 		if (!tlp_valid(e->tlp))
 			return perr_set(err, PERR_INVALID, "tlp",
 					"tlp must be CLEAR, GREEN, AMBER, AMBER+STRICT or RED");
-		pstrlcpy(i.tlp, e->tlp, sizeof(i.tlp));
+		if (PSTRCPY_OR_ERR(i.tlp, e->tlp, "tlp", err))
+			return -1;
 	}
 	if (e->class_ || e->type) {
 		const char *c = e->class_ ? e->class_ : i.class_, *t = e->type ? e->type : i.type;
@@ -799,10 +809,11 @@ int incident_update(struct store *st, const struct principal *p, const char *act
 			return perr_set(err, PERR_INVALID, "class", "%s/%s is not in the RSIT taxonomy",
 					c, t);
 		char cb[48], tb[64];
-		pstrlcpy(cb, c, sizeof(cb));
-		pstrlcpy(tb, t, sizeof(tb));
-		pstrlcpy(i.class_, cb, sizeof(i.class_));
-		pstrlcpy(i.type, tb, sizeof(i.type));
+		/* through copies: c or t may be i's own field */
+		if (PSTRCPY_OR_ERR(cb, c, "class", err) || PSTRCPY_OR_ERR(tb, t, "type", err))
+			return -1;
+		PSTRCPY(i.class_, cb);
+		PSTRCPY(i.type, tb);
 	}
 	i.updated_ms = core_now_ms();
 	if (store_incident_update(st, &i, err) != 0)
@@ -832,15 +843,16 @@ int incident_message(struct store *st, const struct config *cfg, const struct pr
 	if (strcmp(vis, "internal") == 0 && p && !identity_is_staff(p))
 		return perr_set(err, PERR_FORBIDDEN, "visibility",
 				"internal notes are for CERT staff");
-	if (text("body", body, true, 65536, true, err) != 0)
+	if (text("body", body, true, INCIDENT_MESSAGE_MAX, true, err) != 0)
 		return -1;
 	struct store_message m;
 	memset(&m, 0, sizeof(m));
 	m.incident_id = id;
 	m.ts_ms = core_now_ms();
 	m.author_id = p ? p->user_id : 0;
-	pstrlcpy(m.author, p ? p->login : (actor ? actor : "parapet"), sizeof(m.author));
-	pstrlcpy(m.visibility, vis, sizeof(m.visibility));
+	if (PSTRCPY_OR_ERR(m.author, p ? p->login : (actor ? actor : "parapet"), "actor", err) ||
+	    PSTRCPY_OR_ERR(m.visibility, vis, "visibility", err))
+		return -1;
 	m.body = body;
 	i.updated_ms = m.ts_ms;
 	if (store_message_insert(st, &m, err) != 0 ||
@@ -898,7 +910,7 @@ static void clean_name(const char *in, char *out, size_t n)
 	while (o && !utf8_valid(out, o))
 		out[--o] = '\0';
 	if (!o || strcmp(out, ".") == 0 || strcmp(out, "..") == 0)
-		pstrlcpy(out, "evidence.bin", n);
+		pstrtrunc(out, "evidence.bin", n); /* n is the evidence name's size: fits */
 }
 
 
@@ -928,21 +940,25 @@ int incident_evidence_add(struct store *st, const struct config *cfg,
 	clean_name(name ? name : "", e.name, sizeof(e.name));
 	e.incident_id = id;
 	e.size = (int64_t)len;
-	pstrlcpy(e.visibility, vis, sizeof(e.visibility));
-	pstrlcpy(e.author, p ? p->login : (actor ? actor : "parapet"), sizeof(e.author));
+	if (PSTRCPY_OR_ERR(e.visibility, vis, "visibility", err) ||
+	    PSTRCPY_OR_ERR(e.author, p ? p->login : (actor ? actor : "parapet"), "actor", err))
+		return -1;
 	e.ts_ms = core_now_ms();
 	if (core_blob_write(blob_dir, e.sha256, data, len, err) != 0 ||
 	    store_evidence_insert(st, &e, err) != 0)
 		return -1;
-	char obj[48], after[400];
+	char obj[48];
 	snprintf(obj, sizeof(obj), "incident:%lld", (long long)id);
 	json_t *ja = json_pack("{sI ss ss sI}", "evidence", (json_int_t)e.id, "sha256", e.sha256,
 			       "name", e.name, "size", (json_int_t)e.size);
 	char *a = json_dumps(ja, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(ja);
-	pstrlcpy(after, a ? a : "", sizeof(after));
+	if (!a)
+		return perr_set(err, PERR_INTERNAL, NULL, "out of memory");
+	/* the whole JSON text: a copy into a fixed array could cut it */
+	int arc = audit_append(st, actor, "incident.evidence", obj, NULL, a, err);
 	free(a);
-	if (audit_append(st, actor, "incident.evidence", obj, NULL, after, err) != 0)
+	if (arc != 0)
 		return -1;
 	if (out)
 		*out = e;
@@ -1160,8 +1176,7 @@ static int rule_text(const char *field, const char *v, char *dst, size_t n, stru
 {
 	if (text(field, v, false, n - 1, false, err) != 0)
 		return -1;
-	pstrlcpy(dst, v ? v : "", n);
-	return 0;
+	return pstrcpy_or_err(dst, n, v, field, err);
 }
 
 int incident_route_rule_add(struct store *st, const char *actor,

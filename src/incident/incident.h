@@ -36,6 +36,11 @@ bool incident_rsit_valid(const char *class_, const char *type);
 /* Index 0..3 of low, medium, high, critical; -1 if none of them. */
 int incident_severity_rank(const char *severity);
 
+/* Limits of texts that are not one store field: a report's key (kind, "/"
+** and key make the incident's dedup_key) and a message body. */
+#define INCIDENT_KEY_MAX 190
+#define INCIDENT_MESSAGE_MAX 65536
+
 /* What a detector (or POST /api/v1/reports) says it saw. */
 struct incident_report_spec {
 	int64_t org_id;

@@ -406,11 +406,12 @@ static int load_site(void *ud, const struct store_watch_site *w)
 	pbuf_init(&j->body, 1);
 	char host[WATCH_HOST_MAX];
 	if (watch_url_host(w->url, strlen(w->url), "", host) == WATCH_URL_HOST && host[0]) {
-		pstrlcpy(j->host, host, sizeof(j->host));
+		PSTRCPY(j->host, host);
 		/* an address literal has no DNS to watch */
 		j->host_is_ip = strchr(host, ':') || strspn(host, "0123456789.") == strlen(host);
 		const char *d = strncmp(host, "www.", 4) == 0 ? host + 4 : host;
-		pstrlcpy(j->domain, d, sizeof(j->domain));
+		if (pstrlcpy(j->domain, d, sizeof(j->domain)) != 0)
+			j->domain[0] = '\0'; /* no DNS watch rather than another name's */
 	}
 	l->n++;
 	return 0;
@@ -487,10 +488,11 @@ static void resolve(const struct config *cfg, struct job *jobs, size_t n)
 		j->dns = r1[k];
 		j->dns_asked = true;
 		const struct dns_rrset *a = &j->dns.rr[DNS_A], *aaaa = &j->dns.rr[DNS_AAAA];
-		if (a->status == DNS_ST_OK && a->n)
-			pstrlcpy(j->pin, a->v[0], sizeof(j->pin));
-		else if (aaaa->status == DNS_ST_OK && aaaa->n)
-			pstrlcpy(j->pin, aaaa->v[0], sizeof(j->pin));
+		const char *pin = a->status == DNS_ST_OK && a->n	   ? a->v[0]
+				  : aaaa->status == DNS_ST_OK && aaaa->n ? aaaa->v[0]
+									 : NULL;
+		if (pin && pstrlcpy(j->pin, pin, sizeof(j->pin)) != 0)
+			j->pin[0] = '\0'; /* no pin rather than a cut address */
 	}
 	for (size_t k2 = 0; k2 < m2; k2++) {
 		/* the domain's records join the host's result */
@@ -517,20 +519,20 @@ static void fetched(struct fetch_job *fj, struct fetch_result *r, void *ud)
 	struct job *j = fj->user;
 	struct queue *q = ud;
 	j->ferr = r->err;
-	pstrlcpy(j->ferrmsg, r->errmsg, sizeof(j->ferrmsg));
+	PSTRCPY(j->ferrmsg, r->errmsg);
 	j->status = r->status;
 	if (r->final_host)
-		pstrlcpy(j->final_host, r->final_host, sizeof(j->final_host));
+		pstrtrunc(j->final_host, r->final_host, sizeof(j->final_host)); /* shown */
 	j->elapsed_ms = r->elapsed_us / 1000;
 	if (r->tls.present && r->tls.have_cert) {
 		j->have_cert = true;
-		pstrlcpy(j->cert_sha, r->tls.cert.sha256, sizeof(j->cert_sha));
-		pstrlcpy(j->spki, r->tls.cert.spki_sha256, sizeof(j->spki));
-		pstrlcpy(j->issuer, r->tls.cert.issuer ? r->tls.cert.issuer : "", sizeof(j->issuer));
+		PSTRCPY(j->cert_sha, r->tls.cert.sha256);
+		PSTRCPY(j->spki, r->tls.cert.spki_sha256);
+		pstrtrunc(j->issuer, r->tls.cert.issuer, sizeof(j->issuer)); /* shown */
 		j->cert_not_after = r->tls.cert.not_after_ms;
 		j->cert_not_before = r->tls.cert.not_before_ms;
 		j->cert_valid = r->tls.cert_valid;
-		pstrlcpy(j->verify_reason, r->tls.verify_reason, sizeof(j->verify_reason));
+		PSTRCPY(j->verify_reason, r->tls.verify_reason);
 	}
 	static const enum fetch_hdr_id posture_hdrs[6] = { FETCH_H_STS, FETCH_H_CSP, FETCH_H_XFO,
 							   FETCH_H_XCTO, FETCH_H_SERVER,
@@ -539,7 +541,8 @@ static void fetched(struct fetch_job *fj, struct fetch_result *r, void *ud)
 		j->hdr[k] = r->headers.v[posture_hdrs[k]] ? strdup(r->headers.v[posture_hdrs[k]])
 							  : NULL;
 	if (r->headers.v[FETCH_H_CONTENT_TYPE])
-		pstrlcpy(j->ctype, r->headers.v[FETCH_H_CONTENT_TYPE], sizeof(j->ctype));
+		/* a hint for the charset: a cut one is read as far as it goes */
+		pstrtrunc(j->ctype, r->headers.v[FETCH_H_CONTENT_TYPE], sizeof(j->ctype));
 	fetch_result_json(r, &j->fetch_json);
 	j->body = r->body;
 	memset(&r->body, 0, sizeof(r->body));
@@ -556,13 +559,13 @@ static int add_signal(struct watch_verdict *v, const char *name, int weight, con
 	if (v->nsig >= WATCH_SIGNALS_MAX)
 		return 0;
 	struct watch_signal *s = &v->sig[v->nsig++];
-	pstrlcpy(s->name, name, sizeof(s->name));
+	pstrtrunc(s->name, name, sizeof(s->name)); /* the program's own names */
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(s->detail, sizeof(s->detail), fmt, ap);
 	va_end(ap);
 	if (!utf8_valid(s->detail, strlen(s->detail)))
-		pstrlcpy(s->detail, "(detail not shown: not UTF-8)", sizeof(s->detail));
+		PSTRCPY(s->detail, "(detail not shown: not UTF-8)");
 	s->weight = weight;
 	if (weight > v->score)
 		v->score = weight;
@@ -593,7 +596,7 @@ static const char *kind_of(const struct watch_verdict *v)
 		{ "dns_hijack", "dns-hijack" },           { "certificate_changed", "certificate-change" },
 		{ "status_changed", "outage" },
 	};
-	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(map); i++)
 		if (strcmp(best->name, map[i].sig) == 0)
 			return map[i].kind;
 	return "defacement";
@@ -611,7 +614,7 @@ static bool dns_added_owned(struct store *st, const struct dns_change *c, int64_
 									  : LOOKUP_DOMAIN;
 		int f = constituency_lookup(st, k, c->added[i], &r, &e);
 		if (f != 1 || r.org_id != org) {
-			pstrlcpy(out, c->added[i], outsz);
+			pstrtrunc(out, c->added[i], outsz); /* named in a message */
 			return false;
 		}
 	}
@@ -787,7 +790,7 @@ static int hub_report(struct store *st, const struct config *cfg, const char *bl
 		}
 	}
 	j->site.incident_id = res.id;
-	pstrlcpy(j->site.alert_kind, kind, sizeof(j->site.alert_kind));
+	pstrtrunc(j->site.alert_kind, kind, sizeof(j->site.alert_kind)); /* our own kinds */
 	return 0;
 }
 
@@ -828,7 +831,8 @@ struct check {
 
 static void set_state(struct store_watch_site *w, enum monitor_state s)
 {
-	pstrlcpy(w->state, monitor_state_name(s), sizeof(w->state));
+	/* the names of monitor_state_names fit the column (8 bytes at most) */
+	pstrtrunc(w->state, monitor_state_name(s), sizeof(w->state));
 }
 
 /* Evidence: what the check of j at now showed, into *c (c->detail is the
@@ -844,7 +848,7 @@ static void evidence(struct store *st, struct job *j, int64_t now, struct monito
 	c->row.ts_ms = now;
 	c->row.http_status = j->status;
 	c->row.duration_ms = j->elapsed_ms;
-	pstrlcpy(c->row.body_sha256, j->body_sha, sizeof(c->row.body_sha256));
+	PSTRCPY(c->row.body_sha256, j->body_sha);
 	json_t *detail = c->detail = json_object();
 	json_object_set_new(detail, "url", json_string(w->url));
 	if (j->fetch_json)
@@ -913,8 +917,9 @@ static void evidence(struct store *st, struct job *j, int64_t now, struct monito
 	** the hub is given: report adds the line after the incident call. */
 	if (c->error && c->ev.outcome != MONITOR_CHECK_DOWN)
 		json_object_set_new(detail, "error", json_string(c->error));
-	pstrlcpy(c->row.outcome, monitor_outcome_name(c->ev.outcome), sizeof(c->row.outcome));
-	pstrlcpy(c->row.severity, severity_of(v->score), sizeof(c->row.severity));
+	/* outcome and severity names are short constants that fit */
+	pstrtrunc(c->row.outcome, monitor_outcome_name(c->ev.outcome), sizeof(c->row.outcome));
+	pstrtrunc(c->row.severity, severity_of(v->score), sizeof(c->row.severity));
 }
 
 /* The pass's and the process's counters for one check of j. */
@@ -977,7 +982,7 @@ static int report(struct store *st, const struct config *cfg, const char *blob_d
 	** is known to serve): the next identical one needs no parsing */
 	if (c->ev.outcome == MONITOR_CHECK_OK || c->ev.outcome == MONITOR_CHECK_CHANGED ||
 	    (c->ev.outcome == MONITOR_CHECK_LEARNING && j->body_sha[0]))
-		pstrlcpy(w->last_good, j->body_sha, sizeof(w->last_good));
+		PSTRCPY(w->last_good, j->body_sha);
 	set_state(w, step.next);
 	int rc = -1;
 	char *dtext = NULL;
@@ -1082,7 +1087,7 @@ static void stxt_done(struct fetch_job *fj, struct fetch_result *r, void *ud)
 		t->body = r->body;
 		memset(&r->body, 0, sizeof(r->body));
 		if (r->headers.v[FETCH_H_CONTENT_TYPE])
-			pstrlcpy(t->ctype, r->headers.v[FETCH_H_CONTENT_TYPE], sizeof(t->ctype));
+			pstrtrunc(t->ctype, r->headers.v[FETCH_H_CONTENT_TYPE], sizeof(t->ctype)); /* a hint */
 	}
 }
 
@@ -1141,7 +1146,7 @@ static void grade_posture(struct store *st, const struct config *cfg, struct job
 		bool https = strncmp(j->site.url, "https://", 8) == 0;
 		char probe[2200];
 		if (https)
-			pstrlcpy(probe, j->site.url, sizeof(probe));
+			PSTRCPY(probe, j->site.url);
 		else
 			snprintf(probe, sizeof(probe), "https://%s/", j->host);
 		unsigned mask = 0;
@@ -1386,7 +1391,7 @@ static int take_latest(void *ud, const struct store_watch_check *c)
 {
 	struct latest *l = ud;
 	if (!l->sha[0] && c->body_sha256[0])
-		pstrlcpy(l->sha, c->body_sha256, sizeof(l->sha));
+		PSTRCPY(l->sha, c->body_sha256);
 	return 0;
 }
 
@@ -1465,7 +1470,7 @@ int monitor_accept_baseline(struct store *st, const struct config *cfg, const ch
 	s.w.incident_id = 0;
 	s.w.alert_kind[0] = '\0';
 	s.w.ok_streak = 0;
-	pstrlcpy(s.w.last_good, l.sha, sizeof(s.w.last_good));
+	PSTRCPY(s.w.last_good, l.sha);
 	s.w.updated_ms = core_now_ms();
 	rc = store_watch_save(st, &s.w, true, err);
 out:
@@ -1563,7 +1568,7 @@ void monitor_metrics(struct pbuf *out)
 		{ "parapet_watch_cert_changes_total", "Certificates that changed.", &m_cert_changes },
 		{ "parapet_watch_bytes_total", "Page bytes fetched.", &m_bytes },
 	};
-	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(c); i++)
 		pbuf_addf(out, "# HELP %s %s\n# TYPE %s counter\n%s %lld\n", c[i].name, c[i].help,
 			  c[i].name, c[i].name, (long long)atomic_load(c[i].v));
 }

@@ -14,15 +14,6 @@
 #include "posture/posture.h"
 #include "watch/watch.h"
 
-static json_t *time_or_null(int64_t ms)
-{
-	if (!ms)
-		return json_null();
-	char ts[40];
-	core_iso8601(ms, ts, sizeof(ts));
-	return json_string(ts);
-}
-
 json_t *monitor_site_json(const struct store_watch_site *w)
 {
 	json_t *j = json_pack("{sI sI ss ss ss sI sb ss sI sI sI}", "id", (json_int_t)w->id,
@@ -33,9 +24,9 @@ json_t *monitor_site_json(const struct store_watch_site *w)
 			      "asset_id", (json_int_t)w->asset_id);
 	if (!j)
 		return NULL;
-	json_object_set_new(j, "next_check", time_or_null(w->next_due_ms));
-	json_object_set_new(j, "last_check", time_or_null(w->last_check_ms));
-	json_object_set_new(j, "missed_since", time_or_null(w->missed_ms));
+	json_object_set_new(j, "next_check", core_json_time(w->next_due_ms));
+	json_object_set_new(j, "last_check", core_json_time(w->last_check_ms));
+	json_object_set_new(j, "missed_since", core_json_time(w->missed_ms));
 	json_object_set_new(j, "incident", w->incident_id ? json_integer(w->incident_id)
 							  : json_null());
 	json_object_set_new(j, "alert_kind", w->alert_kind[0] ? json_string(w->alert_kind)
@@ -208,7 +199,7 @@ static int check_row(void *ud, const struct store_watch_check *c)
 			      c->body_sha256, "duration_ms", (json_int_t)c->duration_ms);
 	if (!j)
 		return -1;
-	json_object_set_new(j, "time", time_or_null(c->ts_ms));
+	json_object_set_new(j, "time", core_json_time(c->ts_ms));
 	json_t *d = json_loads(c->detail ? c->detail : "{}", 0, NULL);
 	json_object_set_new(j, "detail", d ? d : json_object());
 	json_array_append_new(items, j);
@@ -250,7 +241,7 @@ int monitor_site_posture(struct store *st, const struct principal *p, int64_t id
 	free(detail);
 	*out = json_pack("{sI ss sI}", "site", (json_int_t)id, "grade", grade, "score",
 			 (json_int_t)score);
-	json_object_set_new(*out, "graded", time_or_null(ts));
+	json_object_set_new(*out, "graded", core_json_time(ts));
 	json_object_set_new(*out, "detail", d ? d : json_object());
 	return 0;
 }

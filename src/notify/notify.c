@@ -385,7 +385,7 @@ int notify_mail(struct store *st, const struct config *cfg, const struct notify_
 
 	/* Built-in variables. */
 	char idbuf[24], link[400], url[300];
-	pstrlcpy(url, cfg->public_url, sizeof(url));
+	PSTRCPY(url, cfg->public_url);
 	size_t ul = strlen(url);
 	while (ul && url[ul - 1] == '/')
 		url[--ul] = '\0';
@@ -459,9 +459,10 @@ int notify_mail(struct store *st, const struct config *cfg, const struct notify_
 
 	struct store_outbox o;
 	memset(&o, 0, sizeof(o));
-	pstrlcpy(o.kind, "mail", sizeof(o.kind));
-	pstrlcpy(o.recipient, m->to, sizeof(o.recipient));
-	pstrlcpy(o.message_id, msgid, sizeof(o.message_id));
+	PSTRCPY(o.kind, "mail");
+	if (PSTRCPY_OR_ERR(o.recipient, m->to, "to", err))
+		goto out;
+	PSTRCPY(o.message_id, msgid);
 	o.subject = subject;
 	o.body = body;
 	o.headers = h.ptr;
@@ -581,13 +582,13 @@ int notify_webhooks(struct store *st, const char *event, const char *json, struc
 		}
 		struct store_outbox o;
 		memset(&o, 0, sizeof(o));
-		pstrlcpy(o.kind, "webhook", sizeof(o.kind));
+		PSTRCPY(o.kind, "webhook");
 		if (pstrlcpy(o.recipient, w->url, sizeof(o.recipient)) != 0) {
 			plog(PLOG_WARN, "notify: webhook %lld: URL too long, skipped",
 			     (long long)w->id);
 			continue;
 		}
-		pstrlcpy(o.message_id, msgid, sizeof(o.message_id));
+		PSTRCPY(o.message_id, msgid);
 		o.subject = event;
 		o.body = json;
 		o.headers = h.ptr;
@@ -619,7 +620,8 @@ int notify_webhook_add(struct store *st, const char *actor, const char *url,
 	if (sl < 16 || sl >= sizeof(w.secret) || !printable_ascii(secret))
 		return perr_set(err, PERR_INVALID, "secret",
 				"webhook secret must be 16-127 printable ASCII characters");
-	pstrlcpy(w.secret, secret, sizeof(w.secret));
+	if (PSTRCPY_OR_ERR(w.secret, secret, "secret", err))
+		return -1;
 	if (!events || !*events)
 		events = "*";
 	if (pstrlcpy(w.events, events, sizeof(w.events)) != 0)

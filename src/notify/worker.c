@@ -279,7 +279,7 @@ static int send_webhook(const struct config *cfg, const struct store_outbox *o, 
 	}
 	const char *fixed[] = { "Content-Type: application/json", "Expect:",
 				"User-Agent: parapet-notify" };
-	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(fixed); i++) {
 		struct curl_slist *n = curl_slist_append(hdr, fixed[i]);
 		oom |= !n;
 		hdr = n ? n : hdr;
@@ -451,7 +451,7 @@ int notify_process(struct store *st, const struct config *cfg, int64_t now_ms, i
 		}
 		atomic_fetch_add(&failed_total, 1);
 		if (!why[0])
-			pstrlcpy(why, "delivery failed", sizeof(why));
+			PSTRCPY(why, "delivery failed");
 		int64_t failures = o->attempts + 1;
 		bool give_up = failures >= cfg->notify_max_attempts;
 		int64_t next = give_up ? 0 : now_ms + notify_backoff_ms(cfg, failures);

@@ -361,10 +361,10 @@ static struct srcinfo src_scan(struct pstr list)
 			s.strict_dynamic = true;
 		else if (pstr_ieqc(t, "data:"))
 			s.data = true;
-		for (size_t k = 0; k < sizeof(wild) / sizeof(wild[0]); k++)
+		for (size_t k = 0; k < ARRAY_SIZE(wild); k++)
 			if (pstr_ieqc(t, wild[k]))
 				s.wildcard = true;
-		for (size_t k = 0; k < sizeof(nh) / sizeof(nh[0]); k++)
+		for (size_t k = 0; k < ARRAY_SIZE(nh); k++)
 			if (iprefix(t, nh[k]) && t.n > strlen(nh[k]) + 1 && t.p[t.n - 1] == '\'')
 				s.nonce_hash = true;
 	}
@@ -475,7 +475,7 @@ static const char *const stxt_err_names[] = {
 
 const char *posture_stxt_error_name(unsigned bit)
 {
-	for (size_t i = 0; i < sizeof(stxt_err_names) / sizeof(stxt_err_names[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(stxt_err_names); i++)
 		if (bit == 1u << i)
 			return stxt_err_names[i];
 	return NULL;
@@ -1005,7 +1005,7 @@ static bool banner_version(struct pstr v, struct pstr *tok)
 			e++;
 		struct pstr t = { v.p + s, e - s };
 		bool skip = false;
-		for (size_t f = 0; f < sizeof(fixed) / sizeof(fixed[0]); f++)
+		for (size_t f = 0; f < ARRAY_SIZE(fixed); f++)
 			skip = skip || pstr_ieqc(t, fixed[f]);
 		if (skip) {
 			i = e;

@@ -22,6 +22,11 @@
 
 #include "core/core.h"
 
+/* The most bytes of text the char array member of struct type holds (its
+** size less the NUL). Decoders and domain checks take their length limits
+** from here, so a limit and the field it guards cannot drift apart. */
+#define STORE_TEXT_MAX(type, member) (sizeof(((struct type *)0)->member) - 1)
+
 struct store;
 
 /* Open (creating if needed) the database at path, one connection. The
@@ -34,6 +39,10 @@ int store_open(const char *path, struct store **out, struct perr *err);
 ** own memory. */
 void store_lean(struct store *st);
 void store_close(struct store *st);
+/* Lower the bound on the text of the queries the store builds from a filter
+** (0: each builder's own, 16-32 KiB, which every filter fits). For tests: a
+** query that does not fit is refused with PERR_LIMIT, never run shorter. */
+void store_set_query_max(struct store *st, size_t max);
 
 /* The data directory (store_dir.c). */
 

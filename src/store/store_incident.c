@@ -170,9 +170,11 @@ int store_incident_closed_by_key(struct store *st, int64_t org_id, const char *k
 }
 
 /* Quote each word of q for FTS5 ("a b" -> "\"a\" \"b\"": all words, any
-** order); returns NULL (no words) or a heap string the caller frees. */
-static char *fts_query(const char *q)
+** order); returns a heap string the caller frees, or NULL: no words, or
+** (*failed set) more than fits or no memory. */
+static char *fts_query(const char *q, bool *failed)
 {
+	*failed = false;
 	struct pbuf b;
 	pbuf_init(&b, 4096);
 	struct pstr rest = pstr_c(q), w;
@@ -185,15 +187,17 @@ static char *fts_query(const char *q)
 			pbuf_adds(&b, " ");
 		pbuf_adds(&b, "\"");
 		for (size_t k = 0; k < w.n; k++)
-			if (pbuf_add(&b, w.p[k] == '"' ? "\"\"" : &w.p[k], w.p[k] == '"' ? 2 : 1) != 0)
-				break;
+			pbuf_add(&b, w.p[k] == '"' ? "\"\"" : &w.p[k], w.p[k] == '"' ? 2 : 1);
 		pbuf_adds(&b, "\"");
 	}
-	if (!b.len) {
+	/* the failures above are sticky: pbuf_take answers NULL for them */
+	if (!b.len && !pbuf_failed(&b)) {
 		pbuf_free(&b);
 		return NULL;
 	}
-	return pbuf_take(&b);
+	char *out = pbuf_take(&b);
+	*failed = !out;
+	return out;
 }
 
 /* The overdue condition, shared by the list filter and the SLA queries:
@@ -221,9 +225,12 @@ static void bind_sla(sqlite3_stmt *s, int64_t now, const int64_t *ack, const int
 	}
 }
 
-/* The values of a query being assembled, bound in order to "?"s. */
+/* The values of a query being assembled, bound in order to "?"s. Like the
+** text's pbuf, a value that does not fit marks the set failed (over), and
+** prep_list refuses the query: a "?" never goes unbound. */
 struct binds {
 	int n;
+	bool over;
 	struct {
 		bool text;
 		int64_t i;
@@ -236,6 +243,8 @@ static void add_i(struct binds *b, int64_t v)
 	if (b->n < 256) {
 		b->v[b->n].text = false;
 		b->v[b->n++].i = v;
+	} else {
+		b->over = true;
 	}
 }
 
@@ -244,11 +253,27 @@ static void add_s(struct binds *b, const char *v)
 	if (b->n < 256) {
 		b->v[b->n].text = true;
 		b->v[b->n++].s = v;
+	} else {
+		b->over = true;
+	}
+}
+
+/* Append the values of from to b (a fragment's, built apart). */
+static void add_all(struct binds *b, const struct binds *from)
+{
+	b->over |= from->over;
+	for (int k = 0; k < from->n; k++) {
+		if (b->n < 256)
+			b->v[b->n++] = from->v[k];
+		else
+			b->over = true;
 	}
 }
 
 /* The WHERE conditions of a list other than status and free text, as SQL
-** fragments with "?" into q and their values into b. */
+** fragments with "?" into q and their values into b. The appends are not
+** checked one by one: a failure sticks to q (and to b), and prep_list
+** refuses the whole query, so no scope condition can fall off silently. */
 static void list_conditions(const struct store_incident_filter *f, struct pbuf *q,
 			    struct binds *b)
 {
@@ -328,6 +353,21 @@ static void bind_all(sqlite3_stmt *s, const struct binds *b)
 	}
 }
 
+/* Prepare the query built in q with the values in b bound: NULL with
+** PERR_LIMIT when either did not fit (the query is never run shorter). */
+static sqlite3_stmt *prep_list(struct store *st, const struct pbuf *q, const struct binds *b,
+			       struct perr *err)
+{
+	if (b->over) {
+		perr_set(err, PERR_LIMIT, NULL, "query has too many values");
+		return NULL;
+	}
+	sqlite3_stmt *s = sq_prep_built(st, q, err);
+	if (s)
+		bind_all(s, b);
+	return s;
+}
+
 /* Free text: walk the index newest text first (FTS5 reads rowids in
 ** descending order without sorting) and check each incident against the
 ** other filters, stopping at limit incidents or SEARCH_SCAN matches. Cost
@@ -340,15 +380,16 @@ static int search_list(struct store *st, const struct store_incident_filter *f,
 {
 	struct pbuf q;
 	struct binds b = { 0 };
-	char *words = fts_query(f->q);
+	bool words_failed;
+	char *words = fts_query(f->q, &words_failed);
 	int rc = -1;
 	int64_t *seen = NULL;
 	size_t nseen = 0;
 	int64_t limit = f->limit > 0 ? f->limit : 50;
 	*cursor_out = 0;
-	pbuf_init(&q, 16384);
+	pbuf_init(&q, sq_query_max(st, 16384));
 	if (!words) {
-		rc = 0;
+		rc = words_failed ? perr_set(err, PERR_LIMIT, "q", "search text too long") : 0;
 		goto out;
 	}
 	seen = calloc((size_t)limit * 4 + 16, sizeof(*seen));
@@ -365,7 +406,7 @@ static int search_list(struct store *st, const struct store_incident_filter *f,
 		pbuf_adds(&q, ")");
 	}
 	list_conditions(f, &q, &b);
-	if (!q.ptr || !seen) {
+	if (!seen) {
 		perr_set(err, PERR_INTERNAL, NULL, "out of memory");
 		goto out;
 	}
@@ -376,7 +417,7 @@ static int search_list(struct store *st, const struct store_incident_filter *f,
 		goto out;
 	sq_bind_text(m, 1, words);
 	sqlite3_bind_int64(m, 2, f->search_after);
-	sqlite3_stmt *one = sq_prep_text(st, q.ptr, err);
+	sqlite3_stmt *one = prep_list(st, &q, &b, err);
 	if (!one) {
 		sq_done(st, m);
 		goto out;
@@ -439,8 +480,8 @@ int store_incident_list(struct store *st, struct store_incident_filter *f,
 	struct binds b = { 0 }, tb = { 0 };
 	int rc = -1;
 	int64_t limit = f->limit > 0 ? f->limit : 50;
-	pbuf_init(&q, 32768);
-	pbuf_init(&tail, 16384);
+	pbuf_init(&q, sq_query_max(st, 32768));
+	pbuf_init(&tail, sq_query_max(st, 16384));
 	list_conditions(f, &tail, &tb);
 	if (f->after_id) {
 		pbuf_adds(&tail, f->oldest_first ? " AND (i.updated_ms, i.id) > (?, ?)"
@@ -471,34 +512,28 @@ int store_incident_list(struct store *st, struct store_incident_filter *f,
 			pbuf_adds(&q, " AND i.status = ?");
 			add_s(&b, f->status[0]);
 		}
-		pbuf_adds(&q, tail.ptr ? tail.ptr : "");
-		for (int k = 0; k < tb.n && b.n < 255; k++)
-			b.v[b.n++] = tb.v[k];
+		pbuf_addb(&q, &tail);
+		add_all(&b, &tb);
 		pbuf_addf(&q, " ORDER BY i.updated_ms %s, i.id %s LIMIT ?", dir, dir);
 		add_i(&b, limit);
 	} else {
 		pbuf_adds(&q, "SELECT * FROM (");
 		for (int k = 0; k < nstatus; k++) {
-			pbuf_addf(&q, "%sSELECT * FROM (SELECT " INC_COLS " %s WHERE i.status = ?%s "
-				  "ORDER BY i.updated_ms %s, i.id %s LIMIT ?)", k ? " UNION ALL " : "",
-				  from, tail.ptr ? tail.ptr : "", dir, dir);
+			pbuf_addf(&q, "%sSELECT * FROM (SELECT " INC_COLS " %s WHERE i.status = ?",
+				  k ? " UNION ALL " : "", from);
+			pbuf_addb(&q, &tail);
+			pbuf_addf(&q, " ORDER BY i.updated_ms %s, i.id %s LIMIT ?)", dir, dir);
 			add_s(&b, f->status[k]);
-			for (int j = 0; j < tb.n && b.n < 255; j++)
-				b.v[b.n++] = tb.v[j];
+			add_all(&b, &tb);
 			add_i(&b, limit);
 		}
 		/* columns 25 and 1 are updated_ms and id in INC_COLS */
 		pbuf_addf(&q, ") ORDER BY 25 %s, 1 %s LIMIT ?", dir, dir);
 		add_i(&b, limit);
 	}
-	if (!q.ptr || b.n >= 256) {
-		perr_set(err, PERR_INTERNAL, NULL, "incident query too large");
-		goto out;
-	}
-	sqlite3_stmt *s = sq_prep_text(st, q.ptr, err);
+	sqlite3_stmt *s = prep_list(st, &q, &b, err);
 	if (!s)
 		goto out;
-	bind_all(s, &b);
 	struct cb c = { (void *)fn, ud };
 	rc = sq_each_row(st, s, inc_row, &c, err, "incidents");
 out:
@@ -537,7 +572,7 @@ int store_incident_group_count(struct store *st, const struct store_incident_fil
 	int rc = -1;
 	struct pbuf q;
 	struct binds b = { 0 };
-	pbuf_init(&q, 16384);
+	pbuf_init(&q, sq_query_max(st, 16384));
 	pbuf_addf(&q, "SELECT %s, count(*) FROM incident i WHERE 1", exprs[by]);
 	int nstatus = 0;
 	while (nstatus < 8 && f->status[nstatus])
@@ -552,10 +587,9 @@ int store_incident_group_count(struct store *st, const struct store_incident_fil
 	}
 	list_conditions(f, &q, &b);
 	pbuf_adds(&q, " GROUP BY 1 ORDER BY 1");
-	sqlite3_stmt *s = sq_prep_text(st, q.ptr, err);
+	sqlite3_stmt *s = prep_list(st, &q, &b, err);
 	if (!s)
 		goto out;
-	bind_all(s, &b);
 	int r;
 	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
 		const unsigned char *k = sqlite3_column_text(s, 0);
@@ -749,7 +783,7 @@ int store_incident_move_children(struct store *st, int64_t from, int64_t to, str
 		"UPDATE incident_observation SET incident_id = ?2 WHERE incident_id = ?1",
 		"UPDATE incident_fts SET incident_id = ?2 WHERE incident_id = ?1",
 	};
-	for (size_t k = 0; k < sizeof(moves) / sizeof(moves[0]); k++) {
+	for (size_t k = 0; k < ARRAY_SIZE(moves); k++) {
 		sqlite3_stmt *s = sq_prep(st, moves[k], err);
 		if (!s)
 			return -1;

@@ -31,6 +31,7 @@ struct store {
 	} dyn[32];
 	int ndyn, next_dyn;
 	bool in_tx;
+	size_t query_max; /* store_set_query_max; 0: each builder's own bound */
 };
 
 /* A list call's typed callback and its argument, for sq_each_row. */
@@ -48,9 +49,14 @@ int sq_db_fail(struct store *st, struct perr *err, const char *what);
 /* Cached prepared statement for sql (a string literal: cached by address),
 ** reset, bindings cleared; NULL with err on failure. The store owns it. */
 sqlite3_stmt *sq_prep(struct store *st, const char *sql, struct perr *err);
-/* Like sq_prep for SQL text assembled at run time from fixed fragments
-** (never from data: values are always bound). Cached by text, 32 at most. */
-sqlite3_stmt *sq_prep_text(struct store *st, const char *sql, struct perr *err);
+/* Like sq_prep for SQL text assembled at run time in q from fixed fragments
+** (never from data: values are always bound). Cached by text, 32 at most.
+** A failed q (a fragment did not fit) is refused with PERR_LIMIT: the query
+** runs whole or not at all, never without the fragments that fell off. */
+sqlite3_stmt *sq_prep_built(struct store *st, const struct pbuf *q, struct perr *err);
+/* The bound for a query built at run time: def, or the lower bound a test
+** set with store_set_query_max. */
+size_t sq_query_max(const struct store *st, size_t def);
 /* Reset (cached) or finalize a statement after use. */
 void sq_done(struct store *st, sqlite3_stmt *s);
 void sq_bind_text(sqlite3_stmt *s, int i, const char *v);  /* NULL binds "" */

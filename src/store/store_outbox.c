@@ -69,7 +69,7 @@ int store_outbox_insert(struct store *st, struct store_outbox *o, struct perr *e
 	if (sq_exec_step(st, s, err, "outbox") != 0)
 		return -1;
 	o->id = sqlite3_last_insert_rowid(st->db);
-	pstrlcpy(o->status, "pending", sizeof(o->status));
+	PSTRCPY(o->status, "pending");
 	o->attempts = 0;
 	o->sent_ms = 0;
 	o->last_error[0] = '\0';

@@ -91,8 +91,13 @@ sqlite3_stmt *sq_prep(struct store *st, const char *sql, struct perr *err)
 	return s;
 }
 
-sqlite3_stmt *sq_prep_text(struct store *st, const char *sql, struct perr *err)
+sqlite3_stmt *sq_prep_built(struct store *st, const struct pbuf *q, struct perr *err)
 {
+	const char *sql = pbuf_cstr(q);
+	if (!sql) {
+		perr_set(err, PERR_LIMIT, NULL, "query too large");
+		return NULL;
+	}
 	for (int i = 0; i < st->ndyn; i++) {
 		if (strcmp(st->dyn[i].sql, sql) == 0) {
 			sqlite3_stmt *s = st->dyn[i].stmt;
@@ -124,6 +129,16 @@ sqlite3_stmt *sq_prep_text(struct store *st, const char *sql, struct perr *err)
 	st->dyn[slot].sql = copy;
 	st->dyn[slot].stmt = s;
 	return s;
+}
+
+size_t sq_query_max(const struct store *st, size_t def)
+{
+	return st->query_max && st->query_max < def ? st->query_max : def;
+}
+
+void store_set_query_max(struct store *st, size_t max)
+{
+	st->query_max = max;
 }
 
 /* Statements beyond the cache are finalized by their callers through this. */
@@ -158,7 +173,11 @@ void sq_bind_opt_id(sqlite3_stmt *s, int i, int64_t v)
 void sq_col_text(sqlite3_stmt *s, int i, char *dst, size_t n)
 {
 	const unsigned char *t = sqlite3_column_text(s, i);
-	pstrlcpy(dst, t ? (const char *)t : "", n);
+	/* Rows are written through the same struct sizes and over-long text is
+	** refused on the way in, so a cut happens only to a row written by
+	** hand or by an older version: shown cut (at a character boundary)
+	** rather than failing every list that meets it. */
+	pstrtrunc(dst, (const char *)t, n);
 }
 
 /* Run a statement that returns no rows; returns 0 or -1. */
@@ -222,9 +241,9 @@ int store_open(const char *path, struct store **out, struct perr *err)
 		memcpy(dir, path, (size_t)(slash - path));
 		dir[slash - path] = '\0';
 		if (!dir[0])
-			pstrlcpy(dir, "/", sizeof(dir));
+			PSTRCPY(dir, "/");
 	} else {
-		pstrlcpy(dir, ".", sizeof(dir));
+		PSTRCPY(dir, ".");
 	}
 	if (store_dir_writable(dir, err) != 0)
 		return -1;

@@ -128,35 +128,21 @@ int store_watch_get(struct store *st, int64_t id, store_watch_site_fn fn, void *
 	return r;
 }
 
+/* The columns every save writes, ?1 to ?11, with the id as ?12; a heavy save
+** adds the learning state as ?13 to ?17. One list, so the light and the
+** heavy save cannot drift apart. */
+#define SITE_SAVE_SET                                                                         \
+	"UPDATE watch_site SET next_due_ms = ?1, last_check_ms = ?2, state = ?3, ok_streak = ?4, " \
+	"incident_id = ?5, alert_kind = ?6, missed_ms = ?7, last_good = ?8, checks = ?9, "        \
+	"updated_ms = ?10, fail_streak = ?11"
+
 int store_watch_save(struct store *st, const struct store_watch_site *w, bool heavy,
 		     struct perr *err)
 {
-	if (!heavy) {
-		sqlite3_stmt *s = sq_prep(st,
-			"UPDATE watch_site SET next_due_ms = ?, last_check_ms = ?, state = ?, "
-			"ok_streak = ?, incident_id = ?, alert_kind = ?, missed_ms = ?, last_good = ?, "
-			"checks = ?, updated_ms = ?, fail_streak = ? WHERE id = ?", err);
-		if (!s)
-			return -1;
-		sqlite3_bind_int64(s, 1, w->next_due_ms);
-		sqlite3_bind_int64(s, 2, w->last_check_ms);
-		sq_bind_text(s, 3, w->state);
-		sqlite3_bind_int64(s, 4, w->ok_streak);
-		sq_bind_opt_id(s, 5, w->incident_id);
-		sq_bind_text(s, 6, w->alert_kind);
-		sqlite3_bind_int64(s, 7, w->missed_ms);
-		sq_bind_text(s, 8, w->last_good);
-		sqlite3_bind_int64(s, 9, w->checks);
-		sqlite3_bind_int64(s, 10, w->updated_ms);
-		sqlite3_bind_int64(s, 11, w->fail_streak);
-		sqlite3_bind_int64(s, 12, w->id);
-		return sq_exec_one(st, s, err, "site");
-	}
-	sqlite3_stmt *s = sq_prep(st,
-		"UPDATE watch_site SET next_due_ms = ?, last_check_ms = ?, state = ?, ok_streak = ?, "
-		"incident_id = ?, alert_kind = ?, missed_ms = ?, samples = ?, baseline = ?, "
-		"last_good = ?, dns_expected = ?, dns_declared = ?, cert_expected = ?, checks = ?, "
-		"updated_ms = ?, fail_streak = ? WHERE id = ?", err);
+	sqlite3_stmt *s = heavy ? sq_prep(st, SITE_SAVE_SET ", samples = ?13, baseline = ?14, "
+					  "dns_expected = ?15, dns_declared = ?16, "
+					  "cert_expected = ?17 WHERE id = ?12", err)
+				: sq_prep(st, SITE_SAVE_SET " WHERE id = ?12", err);
 	if (!s)
 		return -1;
 	sqlite3_bind_int64(s, 1, w->next_due_ms);
@@ -166,25 +152,27 @@ int store_watch_save(struct store *st, const struct store_watch_site *w, bool he
 	sq_bind_opt_id(s, 5, w->incident_id);
 	sq_bind_text(s, 6, w->alert_kind);
 	sqlite3_bind_int64(s, 7, w->missed_ms);
-	sq_bind_text(s, 8, w->samples ? w->samples : "[]");
-	if (w->baseline && w->baseline_len)
-		sqlite3_bind_blob(s, 9, w->baseline, (int)w->baseline_len, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(s, 9);
-	sq_bind_text(s, 10, w->last_good);
-	if (w->dns_expected)
-		sqlite3_bind_text(s, 11, w->dns_expected, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(s, 11);
-	sqlite3_bind_int64(s, 12, w->dns_declared);
-	if (w->cert_expected)
-		sqlite3_bind_text(s, 13, w->cert_expected, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(s, 13);
-	sqlite3_bind_int64(s, 14, w->checks);
-	sqlite3_bind_int64(s, 15, w->updated_ms);
-	sqlite3_bind_int64(s, 16, w->fail_streak);
-	sqlite3_bind_int64(s, 17, w->id);
+	sq_bind_text(s, 8, w->last_good);
+	sqlite3_bind_int64(s, 9, w->checks);
+	sqlite3_bind_int64(s, 10, w->updated_ms);
+	sqlite3_bind_int64(s, 11, w->fail_streak);
+	sqlite3_bind_int64(s, 12, w->id);
+	if (heavy) {
+		sq_bind_text(s, 13, w->samples ? w->samples : "[]");
+		if (w->baseline && w->baseline_len)
+			sqlite3_bind_blob(s, 14, w->baseline, (int)w->baseline_len, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(s, 14);
+		if (w->dns_expected)
+			sqlite3_bind_text(s, 15, w->dns_expected, -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(s, 15);
+		sqlite3_bind_int64(s, 16, w->dns_declared);
+		if (w->cert_expected)
+			sqlite3_bind_text(s, 17, w->cert_expected, -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(s, 17);
+	}
 	return sq_exec_one(st, s, err, "site");
 }
 

@@ -203,7 +203,8 @@ enum watch_url_kind watch_url_host(const char *url, size_t n, const char *base_h
 			if (!special_scheme(scheme)) {
 				scheme[j] = ':';
 				scheme[j + 1] = '\0';
-				pstrlcpy(out, scheme, WATCH_HOST_MAX);
+				if (pstrlcpy(out, scheme, WATCH_HOST_MAX) != 0)
+					return WATCH_URL_BAD;
 				return WATCH_URL_OTHER;
 			}
 			/* After a special scheme any run of '/' and '\' (even none:
@@ -223,7 +224,8 @@ enum watch_url_kind watch_url_host(const char *url, size_t n, const char *base_h
 	/* Relative: the page's own (or <base>) host. */
 	if (!base_host || !base_host[0])
 		return WATCH_URL_BAD;
-	pstrlcpy(out, base_host, WATCH_HOST_MAX);
+	if (pstrlcpy(out, base_host, WATCH_HOST_MAX) != 0)
+		return WATCH_URL_BAD;
 	return WATCH_URL_HOST;
 
 authority:;
@@ -698,7 +700,7 @@ static bool find_base(struct walk *w, const GumboNode *n)
 		const char *href = attr(n, "href");
 		char h[WATCH_HOST_MAX];
 		if (href && watch_url_host(href, strlen(href), NULL, h) == WATCH_URL_HOST)
-			pstrlcpy(w->base_host, h, sizeof(w->base_host));
+			PSTRCPY(w->base_host, h);
 	}
 	return true;
 }
@@ -890,7 +892,7 @@ static void js_redirect(struct walk *w, const char *s, size_t n)
 		if (watch_url_host(s + q + 1, (size_t)(e - s) - q - 1, w->base_host, host) ==
 			    WATCH_URL_HOST &&
 		    !watch_same_site(host, w->f->host)) {
-			pstrlcpy(w->f->js_host, host, sizeof(w->f->js_host));
+			PSTRCPY(w->f->js_host, host);
 			return;
 		}
 	}
@@ -974,7 +976,7 @@ static void on_meta(struct walk *w, const GumboNode *n)
 	}
 	char host[WATCH_HOST_MAX];
 	if (watch_url_host(c + i, e - i, w->base_host, host) != WATCH_URL_BAD)
-		pstrlcpy(w->f->refresh_host, host, sizeof(w->f->refresh_host));
+		PSTRCPY(w->f->refresh_host, host);
 }
 
 static bool enter(struct walk *w, const GumboNode *n)
@@ -1208,7 +1210,7 @@ static int parse_and_walk(struct arena *a, const char *body, size_t len, struct 
 	GumboOutput *o = gumbo_parse_with_options(&opt, body, len);
 	walk_tree(o->document, w, find_base, NULL);
 	if (!w->base_host[0])
-		pstrlcpy(w->base_host, w->f->host, sizeof(w->base_host));
+		PSTRCPY(w->base_host, w->f->host);
 	walk_tree(o->document, w, enter, leave);
 	/* The arena holds every block of the tree: free it whole instead of
 	** gumbo_destroy_output(), which recurses. */
@@ -1258,7 +1260,7 @@ static int decode_body(const char *content_type, const char **body, size_t *len,
 	size_t u = *len > WATCH_BODY_MAX ? utf8_clip(*body, WATCH_BODY_MAX) : *len;
 	if (utf8_valid(*body, u)) {
 		if (has_high(*body, u))
-			pstrlcpy(f->charset, "utf-8", sizeof(f->charset));
+			PSTRCPY(f->charset, "utf-8");
 		return 0;
 	}
 	/* One byte is one character: any cut is on a character boundary. */

@@ -93,13 +93,13 @@ int watch_learn(const struct watch_features *obs, size_t n, struct watch_baselin
 	if (n == 0)
 		return perr_set(err, PERR_INVALID, "base", "a baseline needs at least one observation");
 	b->n = n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
-	pstrlcpy(b->host, obs[0].host, sizeof(b->host));
+	PSTRCPY(b->host, obs[0].host);
 
 	b->title_stable = true;
 	for (size_t i = 1; i < n; i++)
 		b->title_stable &= strcmp(obs[i].title, obs[0].title) == 0;
 	if (b->title_stable)
-		pstrlcpy(b->title, obs[0].title, sizeof(b->title));
+		PSTRCPY(b->title, obs[0].title);
 
 	/* Stable = intersection, union accumulated alongside; volatile = the
 	** difference. Sizes only shrink (∩) or add up (∪), so each buffer is

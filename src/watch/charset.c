@@ -143,7 +143,7 @@ static enum cs label_find(const char *s, size_t n, bool meta)
 	}
 	while (p.n && ascii_ws((unsigned char)p.p[p.n - 1]))
 		p.n--;
-	for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(labels); i++)
 		if ((meta || !labels[i].meta_only) && pstr_ieqc(p, labels[i].label))
 			return labels[i].cs;
 	return CS_NONE;
@@ -549,7 +549,7 @@ const char *watch_charset_sniff(const char *content_type, const char *body, size
 		cs = prescan(b, len < PRESCAN_MAX ? len : PRESCAN_MAX);
 	if (cs == CS_NONE)
 		cs = CS_UTF8;
-	pstrlcpy(out, cs_name[cs], WATCH_CHARSET_MAX);
+	pstrtrunc(out, cs_name[cs], WATCH_CHARSET_MAX); /* the table's short names fit */
 	return out;
 }
 

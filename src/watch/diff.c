@@ -202,6 +202,16 @@ int watch_text_diff(const char *before, size_t nbefore, const char *after, size_
 	}
 	if (cut)
 		pbuf_adds(out, "[text longer than the diff looks at]\n");
+	/* The diff is evidence for a human and stops quietly at out's max (the
+	** contract above): keep the lines that fitted, whole. The appends are
+	** unchecked because a failure sticks, so no later line slips in after
+	** a gap. */
+	if (pbuf_keep_prefix(out)) {
+		char *nl = out->len ? memrchr(out->ptr, '\n', out->len) : NULL;
+		out->len = nl ? (size_t)(nl - out->ptr) + 1 : 0;
+		if (out->ptr)
+			out->ptr[out->len] = '\0';
+	}
 	rc = 0;
 out:
 	free(a);

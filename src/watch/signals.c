@@ -198,7 +198,7 @@ static void add_signal(struct watch_verdict *v, const char *name, int weight, co
 	if (v->nsig >= WATCH_SIGNALS_MAX)
 		return;
 	struct watch_signal *s = &v->sig[v->nsig++];
-	pstrlcpy(s->name, name, sizeof(s->name));
+	pstrtrunc(s->name, name, sizeof(s->name)); /* the program's own signal names */
 	s->weight = weight < 1 ? 1 : weight > 100 ? 100 : weight;
 	va_list ap;
 	va_start(ap, fmt);
@@ -433,7 +433,7 @@ json_t *watch_verdict_json(const struct watch_verdict *v)
 		if (!s || json_array_append_new(sigs_j, s) != 0)
 			goto fail;
 	}
-	for (size_t i = 0; i < sizeof(flag_names) / sizeof(flag_names[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(flag_names); i++)
 		if ((v->flags & flag_names[i].bit) &&
 		    json_array_append_new(flags, json_string(flag_names[i].name)) != 0)
 			goto fail;

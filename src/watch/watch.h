@@ -283,7 +283,8 @@ char *watch_fold(const char *s, size_t n, bool digits, size_t *outlen);
 ** out: "--- before", "+++ after", then "@@" hunks of ' ', '-' and '+' lines
 ** with two sentences of context. Texts too different to align within the
 ** edit cap come out as all removed, all added. Output stops quietly at
-** out's max. 0, or -1 on out of memory. */
+** out's max, after the last whole line that fitted (out is not left
+** failed). 0, or -1 on out of memory. */
 int watch_text_diff(const char *before, size_t nbefore, const char *after, size_t nafter,
 		    struct pbuf *out, struct perr *err);
 

@@ -320,7 +320,7 @@ static int group_setup(void **state)
 		fprintf(stderr, "test_dns: %s missing (Debian package dnsmasq-base)\n", DNSMASQ);
 		return -1;
 	}
-	pstrlcpy(D.dir, "/tmp/parapet-it-dns-XXXXXX", sizeof(D.dir));
+	PSTRCPY(D.dir, "/tmp/parapet-it-dns-XXXXXX");
 	if (!mkdtemp(D.dir))
 		return -1;
 	snprintf(D.hosts, sizeof(D.hosts), "%s/hosts", D.dir);

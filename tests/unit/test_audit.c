@@ -81,9 +81,9 @@ static void inserted(void **state)
 	memset(&a, 0, sizeof(a));
 	a.seq = 2;
 	a.ts_ms = 1;
-	pstrlcpy(a.actor, "user:mallory", sizeof(a.actor));
-	pstrlcpy(a.action, "org.create", sizeof(a.action));
-	pstrlcpy(a.object, "org:99", sizeof(a.object));
+	PSTRCPY(a.actor, "user:mallory");
+	PSTRCPY(a.action, "org.create");
+	PSTRCPY(a.object, "org:99");
 	a.before = "";
 	a.after = "";
 	char prev[65];
@@ -94,10 +94,10 @@ static void inserted(void **state)
 	sqlite3_stmt *s;
 	sqlite3_prepare_v2(db, "SELECT hash FROM audit WHERE seq = 1", -1, &s, NULL);
 	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-	pstrlcpy(prev, (const char *)sqlite3_column_text(s, 0), sizeof(prev));
+	assert_int_equal(pstrlcpy(prev, (const char *)sqlite3_column_text(s, 0), sizeof(prev)), 0);
 	sqlite3_finalize(s);
-	pstrlcpy(a.prev_hash, prev, sizeof(a.prev_hash));
-	audit_hash(&a, a.hash);
+	PSTRCPY(a.prev_hash, prev);
+	assert_int_equal(audit_hash(&a, a.hash), 0);
 	sqlite3_prepare_v2(db, "UPDATE audit SET ts_ms=?, actor=?, object=?, after='', hash=? WHERE seq=2",
 			   -1, &s, NULL);
 	sqlite3_bind_int64(s, 1, a.ts_ms);

@@ -1,18 +1,25 @@
 /*
 ** test_core.c — the bounded buffer, string views, strict integer parsing and
-** UTF-8 validation: the pieces every parser of outside data relies on.
+** UTF-8 validation: the pieces every parser of outside data relies on. The
+** buffer's sticky failure is also tried where it matters most, in the
+** store's incident queries, whose appended fragments carry the scope
+** filters that enforce access: past the bound a query fails, never runs
+** shorter.
 */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <dirent.h>
 #include <jansson.h>
 #include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/core.h"
+#include "incident/incident.h"
+#include "testutil.h"
 
 static void pbuf_respects_max(void **state)
 {
@@ -21,20 +28,250 @@ static void pbuf_respects_max(void **state)
 	pbuf_init(&b, 10);
 	assert_int_equal(pbuf_add(&b, "0123456789", 10), 0);
 	assert_int_equal(b.len, 10);
-	/* one byte over the limit is refused and leaves the buffer intact */
+	/* one byte over the limit is refused and leaves the bytes intact */
 	assert_int_equal(pbuf_add(&b, "x", 1), -1);
 	assert_int_equal(b.len, 10);
 	assert_string_equal(b.ptr, "0123456789");
 	pbuf_reset(&b);
 	assert_int_equal(pbuf_addf(&b, "%d-%s", 42, "ab"), 0);
 	assert_string_equal(b.ptr, "42-ab");
-	assert_int_equal(pbuf_addf(&b, "%s", "too long now"), -1);
-	assert_string_equal(b.ptr, "42-ab");
 	char *s = pbuf_take(&b);
 	assert_string_equal(s, "42-ab");
 	assert_null(b.ptr);
 	free(s);
+	assert_int_equal(pbuf_addf(&b, "%d-%s", 42, "ab"), 0);
+	assert_int_equal(pbuf_addf(&b, "%s", "too long now"), -1);
+	assert_string_equal(b.ptr, "42-ab");
 	pbuf_free(&b);
+}
+
+/* A failed append sticks: later appends that would fit are no-ops, and
+** the finishers refuse the text, so a run of unchecked appends can never
+** come out shorter but whole-looking. Reset (or free) starts afresh. */
+static void pbuf_failure_is_sticky(void **state)
+{
+	(void)state;
+	struct pbuf b;
+	pbuf_init(&b, 16);
+	assert_int_equal(pbuf_adds(&b, "SELECT x"), 0);
+	assert_false(pbuf_failed(&b));
+	assert_string_equal(pbuf_cstr(&b), "SELECT x");
+	assert_int_equal(pbuf_adds(&b, " AND org = ?"), -1); /* 20 > 16 */
+	assert_true(pbuf_failed(&b));
+	assert_int_equal(pbuf_adds(&b, " LIMIT 1"), -1);     /* would fit: still refused */
+	assert_int_equal(pbuf_addf(&b, "%d", 1), -1);
+	assert_int_equal(pjson_i64(&b, 7), -1);
+	assert_int_equal(pjson_str(&b, "a"), -1);
+	assert_int_equal(pjson_time(&b, 1), -1);
+	assert_string_equal(b.ptr, "SELECT x");              /* nothing after the failure */
+	assert_null(pbuf_cstr(&b));
+	/* a fragment built apart fails the whole it goes into */
+	struct pbuf whole;
+	pbuf_init(&whole, 0);
+	assert_int_equal(pbuf_adds(&whole, "SELECT y"), 0);
+	assert_int_equal(pbuf_addb(&whole, &b), -1);
+	assert_null(pbuf_cstr(&whole));
+	assert_null(pbuf_take(&whole));
+	assert_null(pbuf_take(&b));
+	/* emptied: usable again */
+	assert_int_equal(pbuf_adds(&b, "ok"), 0);
+	assert_string_equal(pbuf_cstr(&b), "ok");
+	assert_int_equal(pbuf_adds(&b, "0123456789abcdef"), -1);
+	pbuf_reset(&b);
+	assert_false(pbuf_failed(&b));
+	assert_string_equal(pbuf_cstr(&b), "");
+	pbuf_free(&b);
+	pbuf_free(&whole);
+}
+
+/* Over the caller's array: at most size - 1 bytes; exactly filling it (no
+** room for the NUL) fails instead of reallocating the array. */
+static void pbuf_fixed_array(void **state)
+{
+	(void)state;
+	char a[8];
+	struct pbuf b = pbuf_fixed(a, sizeof(a));
+	assert_int_equal(pbuf_adds(&b, "1234567"), 0);
+	assert_string_equal(a, "1234567");
+	pbuf_reset(&b);
+	assert_int_equal(pbuf_adds(&b, "12345678"), -1);
+	assert_true(pbuf_failed(&b));
+	char *t = pbuf_take(&b);
+	assert_null(t);
+	b = pbuf_fixed(a, sizeof(a));
+	assert_int_equal(pbuf_addf(&b, "%s", "abc"), 0);
+	t = pbuf_take(&b); /* a heap copy; the array stays the caller's */
+	assert_string_equal(t, "abc");
+	assert_true(t != a);
+	free(t);
+	pbuf_free(&b);
+}
+
+/* The three copies into fixed fields: pstrlcpy reports a cut, PSTRCPY_OR_ERR
+** refuses it naming the field, pstrtrunc cuts on purpose but never inside a
+** UTF-8 character (the routing rule of issue 13: 62 x "k" then "é" into a
+** 64-byte field kept half a character). */
+static void fixed_field_copies(void **state)
+{
+	(void)state;
+	char f[64];
+	char kind[70];
+	memset(kind, 'k', 62);
+	memcpy(kind + 62, "\xc3\xa9", 3); /* 62 x k, é: 64 bytes */
+	assert_int_equal(pstrlcpy(f, kind, sizeof(f)), -1);
+	struct perr e;
+	perr_clear(&e);
+	assert_int_equal(PSTRCPY_OR_ERR(f, kind, "kind", &e), -1);
+	assert_int_equal(e.kind, PERR_INVALID);
+	assert_string_equal(e.field, "kind");
+	assert_string_equal(f, "");
+	assert_int_equal(PSTRCPY_OR_ERR(f, "short", "kind", &e), 0);
+	assert_string_equal(f, "short");
+	assert_int_equal(PSTRCPY_OR_ERR(f, NULL, "kind", &e), 0);
+	assert_string_equal(f, "");
+	pstrtrunc(f, kind, sizeof(f));
+	assert_int_equal(strlen(f), 62); /* the é is dropped whole */
+	assert_true(utf8_valid(f, strlen(f)));
+	char g[5];
+	pstrtrunc(g, "ab\xe2\x82\xac", sizeof(g)); /* "ab€" is 5 bytes */
+	assert_string_equal(g, "ab");
+	pstrtrunc(g, "abcd", sizeof(g));
+	assert_string_equal(g, "abcd");
+	pstrtrunc(g, NULL, sizeof(g));
+	assert_string_equal(g, "");
+	PSTRCPY(g, "abcd");
+	assert_string_equal(g, "abcd");
+	assert_int_equal(ARRAY_SIZE(g), 5);
+}
+
+/* The one "replace a file whole" helper (blobs, the installed feeds
+** schema): the new bytes or the old, no temporary file left behind, and a
+** file read back whole or refused when larger than asked. */
+static void file_write_atomic(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/parapet-core-XXXXXX", path[64];
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/f.json", dir);
+	struct perr e;
+	assert_int_equal(core_file_write_atomic(path, "old", 3, 0640, &e), 0);
+	assert_int_equal(core_file_write_atomic(path, "newer", 5, 0640, &e), 0);
+	struct pbuf b;
+	assert_int_equal(core_file_read(path, 0, &b, &e), 0);
+	assert_string_equal(pbuf_cstr(&b), "newer");
+	pbuf_free(&b);
+	assert_int_equal(core_file_read(path, 4, &b, &e), -1);
+	assert_int_equal(e.kind, PERR_LIMIT);
+	assert_null(b.ptr);
+	char missing[80];
+	snprintf(missing, sizeof(missing), "%s/none/f", dir);
+	assert_int_equal(core_file_write_atomic(missing, "x", 1, 0640, &e), -1);
+	DIR *d = opendir(dir);
+	assert_non_null(d);
+	int entries = 0;
+	for (struct dirent *de; (de = readdir(d));)
+		entries += de->d_name[0] != '.';
+	closedir(d);
+	assert_int_equal(entries, 1); /* f.json, no temporary file left */
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(rmdir(dir), 0);
+}
+
+/* ------------------------------------------- the store's built queries */
+
+static int64_t q_org(struct tdb *t, const char *name, const char *prov)
+{
+	struct org_spec s = { name, NULL, prov, 0 };
+	struct store_org o;
+	struct perr e;
+	if (constituency_org_add(t->st, NULL, "test", &s, &o, &e) != 0)
+		fail_msg("org %s: %s", name, e.msg);
+	return o.id;
+}
+
+static void q_report(struct tdb *t, int64_t org, const char *key)
+{
+	struct incident_report_spec s;
+	struct incident_report_result r;
+	struct perr e;
+	memset(&s, 0, sizeof(s));
+	s.org_id = org;
+	s.kind = "defacement";
+	s.key = key;
+	s.severity = "high";
+	s.summary = "scoped words";
+	if (incident_report(t->st, &t->cfg, NULL, "detector", &s, &r, &e) != 0)
+		fail_msg("report %s: %s", key, e.msg);
+}
+
+struct q_seen {
+	int64_t org_a;
+	int n, foreign;
+};
+
+static int q_row(void *ud, const struct store_incident *i)
+{
+	struct q_seen *s = ud;
+	s->n++;
+	s->foreign += i->org_id != s->org_a;
+	return 0;
+}
+
+static int q_count(void *ud, const char *key, int64_t n)
+{
+	(void)key;
+	struct q_seen *s = ud;
+	s->n += (int)n;
+	return 0;
+}
+
+/* Every bound from 1 byte up to one the whole query fits: the list (one
+** status, several statuses, free text) and the counts scoped to Org A
+** either fail with PERR_LIMIT or answer exactly Org A's incidents; never
+** Org B's, whichever fragment the bound cut. At least one bound fails and
+** the unbounded query answers, so the loop crosses the failing range. */
+static void built_query_fails_never_shorter(void **state)
+{
+	(void)state;
+	struct tdb *t = tdb_open();
+	int64_t a = q_org(t, "Org A", "Tehran"), b = q_org(t, "Org B", "Fars");
+	q_report(t, a, "a1");
+	q_report(t, b, "b1");
+	q_report(t, b, "b2");
+	static const char *const one[8] = { "new" };
+	static const char *const two[8] = { "new", "triaged", "in_progress" };
+	for (int shape = 0; shape < 4; shape++) {
+		int failed = 0, answered = 0;
+		for (size_t max = 1; max <= 8192; max += max < 2048 ? 1 : 64) {
+			struct store_incident_filter f;
+			memset(&f, 0, sizeof(f));
+			f.scope_org = a;
+			f.scope_province = "Tehran";
+			f.severity = "high";
+			memcpy(f.status, shape == 1 ? two : one, sizeof(f.status));
+			f.q = shape == 2 ? "scoped words" : NULL;
+			struct q_seen seen = { a, 0, 0 };
+			struct perr e;
+			perr_clear(&e);
+			store_set_query_max(t->st, max);
+			int rc = shape == 3 ? store_incident_group_count(t->st, &f, STORE_GROUP_ALL,
+									 q_count, &seen, &e)
+					    : store_incident_list(t->st, &f, q_row, &seen, &e);
+			if (rc != 0) {
+				assert_int_equal(e.kind, PERR_LIMIT);
+				assert_int_equal(seen.n, 0);
+				failed++;
+				continue;
+			}
+			assert_int_equal(seen.foreign, 0);
+			assert_int_equal(seen.n, 1); /* Org A's one incident, counted or listed */
+			answered++;
+		}
+		assert_true(failed > 0);
+		assert_true(answered > 0);
+	}
+	store_set_query_max(t->st, 0);
+	tdb_close(t);
 }
 
 static void pbuf_grows(void **state)
@@ -215,6 +452,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(pbuf_respects_max), cmocka_unit_test(pbuf_grows),
+		cmocka_unit_test(pbuf_failure_is_sticky), cmocka_unit_test(pbuf_fixed_array),
+		cmocka_unit_test(built_query_fails_never_shorter), cmocka_unit_test(fixed_field_copies),
+		cmocka_unit_test(file_write_atomic),
 		cmocka_unit_test(strict_integers),   cmocka_unit_test(string_views),
 		cmocka_unit_test(utf8),              cmocka_unit_test(time_format),
 		cmocka_unit_test(time_parse),        cmocka_unit_test(time_format_matches_libc),

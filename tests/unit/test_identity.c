@@ -19,7 +19,7 @@ static struct principal who(enum role r, int64_t org, const char *prov)
 	p.user_id = 1;
 	p.role = r;
 	p.org_id = org;
-	pstrlcpy(p.province, prov ? prov : "", sizeof(p.province));
+	assert_int_equal(pstrlcpy(p.province, prov ? prov : "", sizeof(p.province)), 0);
 	return p;
 }
 
@@ -47,7 +47,7 @@ static void route_roles(void **state)
 	assert_non_null(strstr(e.msg, "narrowed"));
 	assert_int_equal(identity_allow_route(&ad, ROLES_CERT, true, &e), 0);
 	ad.scope_org = 0;
-	pstrlcpy(ad.scope_province, "Fars", sizeof(ad.scope_province));
+	PSTRCPY(ad.scope_province, "Fars");
 	assert_int_equal(identity_allow_route(&ad, ROLES_NATIONAL, false, &e), -1);
 	assert_true(identity_is_analyst(&pr));
 	struct principal rs = who(ROLE_RESPONDER, 0, NULL);

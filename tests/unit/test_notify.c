@@ -40,9 +40,9 @@ static int collect(void *ud, const struct store_outbox *o)
 	if (r->n == 64)
 		return 0;
 	r->o[r->n] = *o;
-	pstrlcpy(r->subject[r->n], o->subject, sizeof(r->subject[0]));
-	pstrlcpy(r->headers[r->n], o->headers, sizeof(r->headers[0]));
-	pstrlcpy(r->body[r->n], o->body, sizeof(r->body[0]));
+	pstrtrunc(r->subject[r->n], o->subject, sizeof(r->subject[0])); /* a record for the checks below */
+	pstrtrunc(r->headers[r->n], o->headers, sizeof(r->headers[0])); /* a record for the checks below */
+	pstrtrunc(r->body[r->n], o->body, sizeof(r->body[0])); /* a record for the checks below */
 	r->n++;
 	return 0;
 }
@@ -339,12 +339,12 @@ static void subject_injection_rejected(void **state)
 	free(r);
 	/* Configuration values that would add header lines are refused too. */
 	struct config cfg = t->cfg;
-	pstrlcpy(cfg.smtp_from, "parapet@x.example\r\nBcc: v@c.example", sizeof(cfg.smtp_from));
+	PSTRCPY(cfg.smtp_from, "parapet@x.example\r\nBcc: v@c.example");
 	struct notify_mail ok = assigned_mail("a@b.example", 4);
 	assert_int_equal(notify_mail(t->st, &cfg, &ok, &e), -1);
 	assert_string_equal(e.field, "smtp.from");
 	cfg = t->cfg;
-	pstrlcpy(cfg.msgid_domain, "x.example>\r\nBcc: v", sizeof(cfg.msgid_domain));
+	PSTRCPY(cfg.msgid_domain, "x.example>\r\nBcc: v");
 	assert_int_equal(notify_mail(t->st, &cfg, &ok, &e), -1);
 	struct notify_mail th = assigned_mail("a@b.example", 0);
 	th.thread = "advisory-1>\r\nX";
@@ -368,9 +368,9 @@ static void enqueue_headers(void **state)
 	(void)state;
 	struct tdb *t = tdb_open();
 	struct perr e;
-	pstrlcpy(t->cfg.smtp_from, "Parapet <noreply@cert.example>", sizeof(t->cfg.smtp_from));
-	pstrlcpy(t->cfg.msgid_domain, "cert.example", sizeof(t->cfg.msgid_domain));
-	pstrlcpy(t->cfg.public_url, "https://parapet.cert.example/", sizeof(t->cfg.public_url));
+	PSTRCPY(t->cfg.smtp_from, "Parapet <noreply@cert.example>");
+	PSTRCPY(t->cfg.msgid_domain, "cert.example");
+	PSTRCPY(t->cfg.public_url, "https://parapet.cert.example/");
 	struct notify_mail m = assigned_mail("analyst@cert.example", 42);
 	int64_t before = core_now_ms();
 	assert_int_equal(store_begin(t->st, &e), 0);
@@ -489,7 +489,7 @@ static int fake_send(void *ud, const struct store_outbox *o, char *errbuf, size_
 {
 	struct fake *f = ud;
 	f->calls++;
-	pstrlcpy(f->last_id, o->message_id, sizeof(f->last_id));
+	PSTRCPY(f->last_id, o->message_id);
 	if (f->fail_first < 0 || f->calls <= f->fail_first) {
 		snprintf(errbuf, errsz, "smtp: 451 try again later (call %d)", f->calls);
 		return -1;
@@ -528,7 +528,7 @@ static void retry_then_failed(void **state)
 	(void)state;
 	struct tdb *t = tdb_open();
 	struct perr e;
-	pstrlcpy(t->cfg.smtp_host, "mail.example", sizeof(t->cfg.smtp_host));
+	PSTRCPY(t->cfg.smtp_host, "mail.example");
 	t->cfg.notify_retry_base = 30;
 	t->cfg.notify_max_attempts = 4;
 	struct notify_mail m = assigned_mail("a@b.example", 8);
@@ -586,7 +586,7 @@ static void retry_then_sent(void **state)
 	(void)state;
 	struct tdb *t = tdb_open();
 	struct perr e;
-	pstrlcpy(t->cfg.smtp_host, "mail.example", sizeof(t->cfg.smtp_host));
+	PSTRCPY(t->cfg.smtp_host, "mail.example");
 	t->cfg.notify_retry_base = 5;
 	for (int i = 0; i < 3; i++) {
 		struct notify_mail m = assigned_mail("a@b.example", 8 + i);
@@ -647,8 +647,8 @@ static void smtp_starttls_mode(void **state)
 	assert_string_equal(cfg.smtp_starttls, "auto"); /* the default */
 	assert_false(cfg.smtp_allow_plain_auth);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		pstrlcpy(cfg.smtp_starttls, cases[i].starttls, sizeof(cfg.smtp_starttls));
-		pstrlcpy(cfg.smtp_user, cases[i].user, sizeof(cfg.smtp_user));
+		assert_int_equal(pstrlcpy(cfg.smtp_starttls, cases[i].starttls, sizeof(cfg.smtp_starttls)), 0);
+		assert_int_equal(pstrlcpy(cfg.smtp_user, cases[i].user, sizeof(cfg.smtp_user)), 0);
 		cfg.smtp_allow_plain_auth = cases[i].allow;
 		assert_string_equal(notify_smtp_starttls(&cfg), cases[i].want);
 	}
@@ -675,7 +675,7 @@ static int race_send(void *ud, const struct store_outbox *o, char *errbuf, size_
 	(void)errsz;
 	struct race *r = ud;
 	assert_true(r->calls < 8);
-	pstrlcpy(r->ids[r->calls++], o->message_id, sizeof(r->ids[0]));
+	pstrtrunc(r->ids[r->calls++], o->message_id, sizeof(r->ids[0])); /* a record for the checks below */
 	if (!r->b_ran) {
 		r->b_ran = true;
 		struct perr e;
@@ -691,7 +691,7 @@ static void two_senders_send_once(void **state)
 	(void)state;
 	struct tdb *t = tdb_open();
 	struct perr e;
-	pstrlcpy(t->cfg.smtp_host, "mail.example", sizeof(t->cfg.smtp_host));
+	PSTRCPY(t->cfg.smtp_host, "mail.example");
 	for (int i = 0; i < 4; i++) {
 		struct notify_mail m = assigned_mail("a@b.example", 40 + i);
 		assert_int_equal(notify_mail(t->st, &t->cfg, &m, &e), 0);
@@ -777,7 +777,7 @@ static void no_smtp_host_keeps_mail_pending(void **state)
 	assert_non_null(strstr(r->o[0].last_error, "smtp.host"));
 	free(r);
 	/* Once a host is configured, the mail goes out. */
-	pstrlcpy(t->cfg.smtp_host, "mail.example", sizeof(t->cfg.smtp_host));
+	PSTRCPY(t->cfg.smtp_host, "mail.example");
 	assert_int_equal(notify_process(t->st, &t->cfg, now + 3600000, 0, fake_send, &f, NULL, &p,
 					&e),
 			 0);
@@ -799,11 +799,11 @@ static void smtp_error_has_no_password(void **state)
 	assert_int_equal(bind(s, (struct sockaddr *)&a, sizeof(a)), 0);
 	getsockname(s, (struct sockaddr *)&a, &al);
 	close(s);
-	pstrlcpy(t->cfg.smtp_host, "127.0.0.1", sizeof(t->cfg.smtp_host));
+	PSTRCPY(t->cfg.smtp_host, "127.0.0.1");
 	t->cfg.smtp_port = ntohs(a.sin_port);
-	pstrlcpy(t->cfg.smtp_user, "parapet", sizeof(t->cfg.smtp_user));
-	pstrlcpy(t->cfg.smtp_password, "127.0.0.1", sizeof(t->cfg.smtp_password));
-	pstrlcpy(t->cfg.smtp_starttls, "none", sizeof(t->cfg.smtp_starttls));
+	PSTRCPY(t->cfg.smtp_user, "parapet");
+	PSTRCPY(t->cfg.smtp_password, "127.0.0.1");
+	PSTRCPY(t->cfg.smtp_starttls, "none");
 	t->cfg.smtp_timeout = 5;
 	struct notify_mail m = assigned_mail("a@b.example", 1);
 	assert_int_equal(notify_mail(t->st, &t->cfg, &m, &e), 0);

@@ -108,9 +108,9 @@ static void run_case(const char *root, const char *kind, const char *name, struc
 	     line = strtok_r(NULL, "\n", &save)) {
 		if (strncmp(line, "attack ", 7) == 0) {
 			attack = true;
-			pstrlcpy(want, line + 7, sizeof(want));
+			assert_int_equal(pstrlcpy(want, line + 7, sizeof(want)), 0);
 		} else if (strncmp(line, "url ", 4) == 0) {
-			pstrlcpy(url, line + 4, sizeof(url));
+			assert_int_equal(pstrlcpy(url, line + 4, sizeof(url)), 0);
 		}
 	}
 	free(expect);

@@ -30,27 +30,13 @@
 
 /* ------------------------------------------------------------- helpers */
 
-int cli_fail(const struct perr *err)
-{
-	fprintf(stderr, "parapet: %s%s%s\n", err->field[0] ? err->field : "",
-		err->field[0] ? ": " : "", err->msg[0] ? err->msg : "failed");
-	return 1;
-}
-
-int cli_usage(const struct cli_cmd *cmd)
-{
-	fprintf(stderr, "usage: parapet %s %s\n", cmd->name, cmd->usage);
-	return 2;
-}
-
-
 int cli_open(struct cli *c, struct store **st)
 {
 	struct perr err;
 	perr_clear(&err);
 	if (mkdir(c->data_dir, 0700) != 0 && errno != EEXIST) {
 		fprintf(stderr, "parapet: cannot create %s: %s\n", c->data_dir, strerror(errno));
-		return 1;
+		return EX_CANTCREAT;
 	}
 	if (store_open(c->db_path, st, &err) != 0)
 		return cli_fail(&err);
@@ -951,6 +937,64 @@ static int cmd_provinces(struct cli *c, int argc, char **argv);
 
 /* ---------------------------------------------------------------- table */
 
+/* Option lists of the table-driven commands, and the enumerated values the
+** dispatcher accepts for them. */
+static const char *const severities[] = { "low", "medium", "high", "critical" };
+static const char *const tlps[] = { "CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED" };
+#define VALUES(a) a, sizeof(a) / sizeof(a[0])
+
+static const struct cli_opt incident_report_opts[] = {
+	{ "--severity", "S", "how bad", VALUES(severities), .required = true },
+	{ "--summary", "TEXT", "what was seen" },
+	{ "--title", "TEXT", "title of a new incident" },
+	{ "--evidence", "JSON", "the detection's details (a JSON object)" },
+	{ NULL },
+};
+static const struct cli_opt incident_add_opts[] = {
+	{ "--severity", "S", "how bad", VALUES(severities) },
+	{ "--summary", "TEXT", "what happened" },
+	{ "--class", "C", "RSIT class (with --type)" },
+	{ "--type", "T", "RSIT type" },
+	{ "--tlp", "TLP", "sharing label", VALUES(tlps) },
+	{ NULL },
+};
+static const struct cli_opt incident_list_opts[] = {
+	{ "--status", "S", "only incidents in this state", VALUES(incident_states) },
+	{ "--org", "ID", "only this organisation's" },
+	{ "--severity", "S", "only this severity", VALUES(severities) },
+	{ "--search", "TEXT", "words in the title or summary" },
+	{ "--overdue", NULL, "only incidents past their SLA" },
+	{ "--limit", "N", "at most N (1-100000, default 100)" },
+	{ NULL },
+};
+static const struct cli_opt internal_opts[] = {
+	{ "--internal", NULL, "seen by the CERT only, not shared with the organisation" },
+	{ NULL },
+};
+static const struct cli_opt incident_assign_opts[] = {
+	{ "--user", "LOGIN", "assign to this user" },
+	{ "--team", "ID", "assign to this team" },
+	{ NULL },
+};
+static const struct cli_opt province_opts[] = {
+	{ "--province", "NAME", "the province it serves" },
+	{ NULL },
+};
+static const struct cli_opt rota_add_opts[] = {
+	{ "--weekly", "START-END", "minutes from Monday 00:00 UTC, every week" },
+	{ "--from", "ISO", "start of a dated override (with --to)" },
+	{ "--to", "ISO", "end of a dated override" },
+	{ NULL },
+};
+static const struct cli_opt route_add_opts[] = {
+	{ "--team", "ID", "the team that gets the incidents", .required = true },
+	{ "--province", "NAME", "only incidents of this province" },
+	{ "--kind", "KIND", "only this kind of detection" },
+	{ "--class", "CLASS", "only this RSIT class" },
+	{ "--priority", "N", "lower first (0-1000000, default 100)" },
+	{ NULL },
+};
+
 const struct cli_cmd cli_cmds[] = {
 	{ "serve", cmd_serve, "[--listen HOST:PORT] [--demo [--demo-farm FARM.json]]",
 	  "run the server (API, web UI); --demo loads a demo constituency and admin" },
@@ -1002,37 +1046,49 @@ const struct cli_cmd cli_cmds[] = {
 	{ "audit verify", cmd_audit_verify, "", "check the audit log's hash chain" },
 	{ "audit list", cmd_audit_list, "", "print the audit log" },
 	{ "provinces", cmd_provinces, "", "list the provinces" },
-	{ "user email", cmd_user_email, "LOGIN ADDRESS", "where a user's notifications go" },
-	{ "incident report", cmd_incident_report,
-	  "ORG-ID KIND KEY --severity low|medium|high|critical [--summary TEXT] [--title TEXT] "
-	  "[--evidence JSON]",
-	  "report a detection: opens an incident or adds an observation" },
-	{ "incident add", cmd_incident_create,
-	  "ORG-ID TITLE [--severity S] [--summary TEXT] [--class C --type T] [--tlp TLP]",
-	  "open an incident by hand" },
-	{ "incident list", cmd_incident_list,
-	  "[--status S] [--org ID] [--severity S] [--search TEXT] [--overdue] [--limit N]",
-	  "list incidents, newest first" },
-	{ "incident show", cmd_incident_show, "ID", "show an incident and its thread" },
-	{ "incident transition", cmd_incident_transition, "ID STATE",
-	  "move an incident: triaged, in_progress, contained, recovered, closed, rejected" },
-	{ "incident message", cmd_incident_message, "ID TEXT [--internal]",
-	  "post to an incident's thread (shared with the organisation unless --internal)" },
-	{ "incident assign", cmd_incident_assign, "ID [--user LOGIN] [--team ID]",
-	  "assign an incident (no option: unassign)" },
-	{ "incident merge", cmd_incident_merge, "ID INTO-ID", "mark ID a duplicate of INTO-ID" },
-	{ "incident link", cmd_incident_link, "ID OTHER-ID", "relate two incidents" },
-	{ "incident evidence", cmd_incident_evidence, "ID FILE [--internal]",
-	  "attach a file as evidence" },
-	{ "sla sweep", cmd_sla_sweep, "", "flag and escalate incidents past their SLA now" },
-	{ "team add", cmd_team_add, "NAME [--province NAME]", "create a team" },
-	{ "team member", cmd_team_member, "TEAM-ID LOGIN", "add a user to a team" },
-	{ "team lead", cmd_team_lead, "TEAM-ID LOGIN", "make a user the team's lead" },
-	{ "rota add", cmd_rota_add, "TEAM-ID LOGIN --weekly START-END | --from ISO --to ISO",
-	  "on-call: a weekly slot (minutes from Monday 00:00 UTC) or a dated override" },
-	{ "route add", cmd_route_add,
-	  "--team ID [--province NAME] [--kind KIND] [--class CLASS] [--priority N]",
-	  "route new high and critical incidents to a team" },
+	{ "user email", .help = "where a user's notifications go", .fn = cmd_user_email,
+	  .args = "LOGIN ADDRESS", .min = 2, .max = 2, .store = CLI_WRITE },
+	{ "incident report", .help = "report a detection: opens an incident or adds an observation",
+	  .fn = cmd_incident_report, .args = "ORG-ID KIND KEY", .min = 3, .max = 3,
+	  .opts = incident_report_opts, .store = CLI_WRITE },
+	{ "incident add", .help = "open an incident by hand", .fn = cmd_incident_create,
+	  .args = "ORG-ID TITLE", .min = 2, .max = 2, .opts = incident_add_opts,
+	  .store = CLI_WRITE },
+	{ "incident list", .help = "list incidents, newest first", .fn = cmd_incident_list,
+	  .opts = incident_list_opts },
+	{ "incident show", .help = "show an incident and its thread", .fn = cmd_incident_show,
+	  .args = "ID", .min = 1, .max = 1 },
+	{ "incident transition",
+	  .help = "move an incident: triaged, in_progress, contained, recovered, closed, rejected",
+	  .fn = cmd_incident_transition, .args = "ID STATE", .min = 2, .max = 2,
+	  .store = CLI_WRITE },
+	{ "incident message",
+	  .help = "post to an incident's thread (shared with the organisation unless --internal)",
+	  .fn = cmd_incident_message, .args = "ID TEXT", .min = 2, .max = 2, .opts = internal_opts,
+	  .store = CLI_WRITE },
+	{ "incident assign", .help = "assign an incident (no option: unassign)",
+	  .fn = cmd_incident_assign, .args = "ID", .min = 1, .max = 1, .opts = incident_assign_opts,
+	  .store = CLI_WRITE },
+	{ "incident merge", .help = "mark ID a duplicate of INTO-ID", .fn = cmd_incident_merge,
+	  .args = "ID INTO-ID", .min = 2, .max = 2, .store = CLI_WRITE },
+	{ "incident link", .help = "relate two incidents", .fn = cmd_incident_link,
+	  .args = "ID OTHER-ID", .min = 2, .max = 2, .store = CLI_WRITE },
+	{ "incident evidence", .help = "attach a file as evidence", .fn = cmd_incident_evidence,
+	  .args = "ID FILE", .min = 2, .max = 2, .opts = internal_opts, .store = CLI_WRITE },
+	{ "sla sweep", .help = "flag and escalate incidents past their SLA now",
+	  .fn = cmd_sla_sweep, .store = CLI_WRITE },
+	{ "team add", .help = "create a team", .fn = cmd_team_add, .args = "NAME", .min = 1,
+	  .max = 1, .opts = province_opts, .store = CLI_WRITE },
+	{ "team member", .help = "add a user to a team", .fn = cmd_team_member,
+	  .args = "TEAM-ID LOGIN", .min = 2, .max = 2, .store = CLI_WRITE },
+	{ "team lead", .help = "make a user the team's lead", .fn = cmd_team_lead,
+	  .args = "TEAM-ID LOGIN", .min = 2, .max = 2, .store = CLI_WRITE },
+	{ "rota add",
+	  .help = "on-call: a weekly slot (--weekly) or a dated override (--from and --to)",
+	  .fn = cmd_rota_add, .args = "TEAM-ID LOGIN", .min = 2, .max = 2, .opts = rota_add_opts,
+	  .store = CLI_WRITE },
+	{ "route add", .help = "route new high and critical incidents to a team",
+	  .fn = cmd_route_add, .opts = route_add_opts, .store = CLI_WRITE },
 	{ "notify test", cmd_notify_test, "ADDRESS [--lang en|fa] [--count N]",
 	  "queue N test mails to ADDRESS (the server's notify worker sends them)" },
 	{ "outbox", cmd_outbox, "[--status pending|sent|failed] [--incident ID] [--limit N]",

@@ -15,7 +15,7 @@ int cli_usage_of(const char *name)
 		if (strcmp(cmd->name, name) == 0)
 			return cli_usage(cmd);
 	fprintf(stderr, "usage: parapet %s ...\n", name);
-	return 2;
+	return EX_USAGE;
 }
 
 const char *cli_opt(int argc, char **argv, const char *name, bool *bad)

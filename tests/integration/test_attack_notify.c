@@ -266,7 +266,7 @@ static void second_serve_refused(void **state)
 	struct h_proc p;
 	if (h_run(&p, NULL, NULL, argv) != 0)
 		fail_msg("cannot run timeout");
-	assert_int_equal(p.status, 1);
+	assert_int_equal(p.status, EX_DATAERR);
 	char *want = h_fmt("in use by process %d", (int)s.pid);
 	H_CONTAINS(p.err, want);
 	free(want);

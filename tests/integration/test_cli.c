@@ -1,9 +1,10 @@
 /*
 ** test_cli.c — the `parapet` command line as operators and scripts use it:
-** help and usage, exit codes (0 done, 1 failed, 2 usage), user and token
-** creation, the all-or-nothing constituency import, audit-chain
-** verification against a database tampered with by the sqlite3 tool, schema
-** versions from the future, and configuration checking.
+** help and usage, exit codes (sysexits: 0 done, 64 usage, 65 invalid input,
+** 66 not found, 78 configuration), user and token creation, the
+** all-or-nothing constituency import, audit-chain verification against a
+** database tampered with by the sqlite3 tool, schema versions from the
+** future, and configuration checking.
 */
 #include <ctype.h>
 #include <stdio.h>
@@ -85,7 +86,7 @@ static void test_help_lists_commands(void **state)
 	h_proc_free(&p);
 	const char *argv[] = { h_bin(), NULL };
 	h_run(&p, NULL, NULL, argv);
-	expect_exit(&p, 2, "parapet (no command)");
+	expect_exit(&p, 64, "parapet (no command)");
 	H_CONTAINS(p.err, "usage: parapet");
 	h_proc_free(&p);
 }
@@ -128,30 +129,30 @@ static void test_unknown_command_and_usage_errors(void **state)
 	(void)state;
 	struct h_proc p;
 	RUN(&p, NULL, "frobnicate");
-	expect_exit(&p, 2, "unknown command");
+	expect_exit(&p, 64, "unknown command");
 	H_CONTAINS(p.err, "unknown command frobnicate");
 	h_proc_free(&p);
 	RUN(&p, NULL, "org");
-	expect_exit(&p, 2, "incomplete command");
+	expect_exit(&p, 64, "incomplete command");
 	h_proc_free(&p);
 	RUN(&p, NULL, "--colour", "help");
-	expect_exit(&p, 2, "unknown global option");
+	expect_exit(&p, 64, "unknown global option");
 	H_CONTAINS(p.err, "--colour");
 	h_proc_free(&p);
 	/* Missing required options or arguments: usage, exit 2. */
 	RUN(&p, PW "\n", "user", "add", "nobody", "--password-stdin");
-	expect_exit(&p, 2, "user add without --role");
+	expect_exit(&p, 64, "user add without --role");
 	H_CONTAINS(p.err, "usage: parapet user add");
 	h_proc_free(&p);
 	RUN(&p, NULL, "asset", "add", "1", "cidr");
-	expect_exit(&p, 2, "asset add without value");
+	expect_exit(&p, 64, "asset add without value");
 	h_proc_free(&p);
 	RUN(&p, NULL, "org", "show", "one");
-	expect_exit(&p, 2, "org show with a non-id");
+	expect_exit(&p, 64, "org show with a non-id");
 	H_CONTAINS(p.err, "not an id");
 	h_proc_free(&p);
 	RUN(&p, NULL, "token", "add", "x", "--name");
-	expect_exit(&p, 2, "token add --name without value");
+	expect_exit(&p, 64, "token add --name without value");
 	h_proc_free(&p);
 }
 
@@ -162,7 +163,7 @@ static void test_user_add_validation(void **state)
 	(void)state;
 	struct h_proc p;
 	RUN(&p, "short\n", "user", "add", "shorty", "--role", "analyst", "--password-stdin");
-	expect_exit(&p, 1, "short password");
+	expect_exit(&p, 65, "short password");
 	H_CONTAINS(p.err, "password");
 	H_CONTAINS(p.err, "at least 12 characters");
 	h_proc_free(&p);
@@ -170,20 +171,20 @@ static void test_user_add_validation(void **state)
 	expect_exit(&p, 1, "no password on stdin");
 	h_proc_free(&p);
 	RUN(&p, PW "\n", "user", "add", "Bad Login", "--role", "analyst", "--password-stdin");
-	expect_exit(&p, 1, "bad login");
+	expect_exit(&p, 65, "bad login");
 	H_CONTAINS(p.err, "login");
 	h_proc_free(&p);
 	RUN(&p, PW "\n", "user", "add", "bob", "--role", "wizard", "--password-stdin");
-	expect_exit(&p, 1, "bad role");
+	expect_exit(&p, 65, "bad role");
 	H_CONTAINS(p.err, "role");
 	h_proc_free(&p);
 	RUN(&p, PW "\n", "user", "add", "prov", "--role", "provincial", "--password-stdin");
-	expect_exit(&p, 1, "provincial without province");
+	expect_exit(&p, 65, "provincial without province");
 	H_CONTAINS(p.err, "province");
 	h_proc_free(&p);
 	RUN(&p, PW "\n", "user", "add", "cons", "--role", "constituent", "--org", "42",
 	    "--password-stdin");
-	expect_exit(&p, 1, "constituent of a missing org");
+	expect_exit(&p, 65, "constituent of a missing org");
 	H_CONTAINS(p.err, "42");
 	h_proc_free(&p);
 	/* None of them exists; a good one does, once. */
@@ -191,7 +192,7 @@ static void test_user_add_validation(void **state)
 	expect_exit(&p, 0, "good user");
 	h_proc_free(&p);
 	RUN(&p, PW "\n", "user", "add", "alice", "--role", "analyst", "--password-stdin");
-	expect_exit(&p, 1, "duplicate login");
+	expect_exit(&p, 65, "duplicate login");
 	H_CONTAINS(p.err, "taken");
 	h_proc_free(&p);
 	RUN(&p, NULL, "user", "list");
@@ -213,7 +214,7 @@ static void test_user_add_validation(void **state)
 	h_proc_free(&p);
 	RUN(&p, "رمزعبورامن۱\n", "user", "add", "reza2", "--role", "analyst",
 	    "--password-stdin");
-	expect_exit(&p, 1, "11-character Persian password");
+	expect_exit(&p, 65, "11-character Persian password");
 	h_proc_free(&p);
 }
 
@@ -241,7 +242,7 @@ static void test_token_add_prints_one_line(void **state)
 	h_proc_free(&p);
 	/* No token for a missing user, and nothing on stdout. */
 	RUN(&p, NULL, "token", "add", "ghost");
-	expect_exit(&p, 1, "token for a missing user");
+	expect_exit(&p, 66, "token for a missing user");
 	assert_string_equal(p.out, "");
 	h_proc_free(&p);
 	/* The token is never stored in clear. */
@@ -562,15 +563,15 @@ static void test_check_config(void **state)
 	const char *ok[] = { "configuration ok", NULL };
 	check_config("[http]\nthreads = 8\n\n[auth]\npassword_min = 14\n", 0, ok);
 	const char *unknown[] = { ":3:", "unknown key http.colour", NULL };
-	check_config("[http]\nthreads = 4\ncolour = blue\nmax_body = 4096\n", 1, unknown);
+	check_config("[http]\nthreads = 4\ncolour = blue\nmax_body = 4096\n", 78, unknown);
 	const char *section[] = { ":3:", "unknown key nosuch.key", NULL };
-	check_config("# comment\n[nosuch]\nkey = 1\n", 1, section);
+	check_config("# comment\n[nosuch]\nkey = 1\n", 78, section);
 	const char *range[] = { ":2:", "http.threads", "0 to 256", NULL };
-	check_config("[http]\nthreads = 300\n", 1, range);
+	check_config("[http]\nthreads = 300\n", 78, range);
 	const char *boolv[] = { ":4:", "http.tls", NULL };
-	check_config("[http]\n\n\ntls = maybe\n", 1, boolv);
+	check_config("[http]\n\n\ntls = maybe\n", 78, boolv);
 	const char *level[] = { "log.level", NULL };
-	check_config("[log]\nlevel = chatty\n", 1, level);
+	check_config("[log]\nlevel = chatty\n", 78, level);
 	/* --dump prints every key with its effective value. */
 	char *f = h_write_file(dir, "dump.conf", "[auth]\npassword_min = 20\n");
 	struct h_proc p;
@@ -583,13 +584,13 @@ static void test_check_config(void **state)
 	free(f);
 	/* A missing file is an error, not the defaults. */
 	RUN(&p, NULL, "--config", "/nonexistent/parapet.conf", "check-config");
-	expect_exit(&p, 1, "missing config file");
+	expect_exit(&p, 78, "missing config file");
 	h_proc_free(&p);
 	/* Environment overrides are validated the same way. */
 	const char *argv[] = { h_bin(), "--data", dir, "check-config", NULL };
 	const char *env[] = { "PARAPET_HTTP_THREADS=zero", NULL };
 	h_run(&p, NULL, env, argv);
-	expect_exit(&p, 1, "bad environment override");
+	expect_exit(&p, 78, "bad environment override");
 	H_CONTAINS(p.err, "PARAPET_HTTP_THREADS");
 	h_proc_free(&p);
 }

@@ -121,6 +121,10 @@ bool cli_flag(int argc, char **argv, const char *name);
 ** NULL, a "--x" in neither valued nor flags sets *bad (catches typos). */
 int cli_positional(int argc, char **argv, const char *const *valued,
 		   const char *const *flags, char **out, int max, bool *bad);
+/* Read the first line of standard input into buf (size n), line end
+** stripped: a password or a secret (what names it in errors). Returns 0, or
+** -1 with err filled. */
+int cli_read_line(char *buf, size_t n, const char *what, struct perr *err);
 /* Parse a positive id, or print why not and return -1. */
 int cli_id(const char *s, int64_t *id);
 /* The audit actor of the local operator: "cli:$USER". */
@@ -129,11 +133,11 @@ void cli_actor(char *out, size_t n);
 void cli_print_json(json_t *j);
 
 /* Commands defined outside commands.c, for its table. */
-int cmd_notify_test(struct cli *c, int argc, char **argv);
-int cmd_outbox(struct cli *c, int argc, char **argv);
-int cmd_webhook_add(struct cli *c, int argc, char **argv);
-int cmd_webhook_list(struct cli *c, int argc, char **argv);
-int cmd_webhook_rm(struct cli *c, int argc, char **argv);
+int cmd_notify_test(struct cli_call *x, struct perr *err);
+int cmd_outbox(struct cli_call *x, struct perr *err);
+int cmd_webhook_add(struct cli_call *x, struct perr *err);
+int cmd_webhook_list(struct cli_call *x, struct perr *err);
+int cmd_webhook_rm(struct cli_call *x, struct perr *err);
 int cmd_incident_report(struct cli_call *x, struct perr *err);
 int cmd_incident_create(struct cli_call *x, struct perr *err);
 int cmd_incident_list(struct cli_call *x, struct perr *err);
@@ -151,18 +155,18 @@ int cmd_team_lead(struct cli_call *x, struct perr *err);
 int cmd_rota_add(struct cli_call *x, struct perr *err);
 int cmd_route_add(struct cli_call *x, struct perr *err);
 int cmd_user_email(struct cli_call *x, struct perr *err);
-int cmd_import_report(struct cli *c, int argc, char **argv);
-int cmd_feeds_parse(struct cli *c, int argc, char **argv);
-int cmd_feeds_types(struct cli *c, int argc, char **argv);
-int cmd_feeds_schema_update(struct cli *c, int argc, char **argv);
-int cmd_feeds_digest(struct cli *c, int argc, char **argv);
-int cmd_feeds_files(struct cli *c, int argc, char **argv);
-int cmd_feeds_unowned(struct cli *c, int argc, char **argv);
+int cmd_import_report(struct cli_call *x, struct perr *err);
+int cmd_feeds_parse(struct cli_call *x, struct perr *err);
+int cmd_feeds_types(struct cli_call *x, struct perr *err);
+int cmd_feeds_schema_update(struct cli_call *x, struct perr *err);
+int cmd_feeds_digest(struct cli_call *x, struct perr *err);
+int cmd_feeds_files(struct cli_call *x, struct perr *err);
+int cmd_feeds_unowned(struct cli_call *x, struct perr *err);
 int cmd_watch_analyze(struct cli *c, int argc, char **argv);
-int cmd_watch_run(struct cli *c, int argc, char **argv);
-int cmd_watch_sites(struct cli *c, int argc, char **argv);
-int cmd_watch_checks(struct cli *c, int argc, char **argv);
-int cmd_watch_set(struct cli *c, int argc, char **argv);
-int cmd_watch_accept(struct cli *c, int argc, char **argv);
+int cmd_watch_run(struct cli_call *x, struct perr *err);
+int cmd_watch_sites(struct cli_call *x, struct perr *err);
+int cmd_watch_checks(struct cli_call *x, struct perr *err);
+int cmd_watch_set(struct cli_call *x, struct perr *err);
+int cmd_watch_accept(struct cli_call *x, struct perr *err);
 
 #endif

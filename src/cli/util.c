@@ -1,6 +1,6 @@
 /*
 ** util.c — argument helpers every `parapet` command shares: options with and
-** without values, positional arguments, ids, the audit actor of the local
+** without values, positional arguments, a line of standard input, ids, the audit actor of the local
 ** operator and JSON output.
 */
 #include <stdio.h>
@@ -64,6 +64,18 @@ int cli_positional(int argc, char **argv, const char *const *valued,
 		n++;
 	}
 	return n;
+}
+
+int cli_read_line(char *buf, size_t n, const char *what, struct perr *err)
+{
+	if (!fgets(buf, (int)n, stdin))
+		return perr_set(err, PERR_INVALID, what, "no %s on standard input", what);
+	size_t l = strlen(buf);
+	if (l == n - 1 && buf[l - 1] != '\n')
+		return perr_set(err, PERR_LIMIT, what, "%s too long", what);
+	while (l && (buf[l - 1] == '\n' || buf[l - 1] == '\r'))
+		buf[--l] = '\0';
+	return 0;
 }
 
 int cli_id(const char *s, int64_t *id)

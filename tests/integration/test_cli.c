@@ -168,7 +168,7 @@ static void test_user_add_validation(void **state)
 	H_CONTAINS(p.err, "at least 12 characters");
 	h_proc_free(&p);
 	RUN(&p, "", "user", "add", "nopw", "--role", "analyst", "--password-stdin");
-	expect_exit(&p, 1, "no password on stdin");
+	expect_exit(&p, 65, "no password on stdin");
 	h_proc_free(&p);
 	RUN(&p, PW "\n", "user", "add", "Bad Login", "--role", "analyst", "--password-stdin");
 	expect_exit(&p, 65, "bad login");
@@ -289,7 +289,7 @@ static void test_import_good_csv(void **state)
 	H_CONTAINS(p.out, "Ministry of Roads");
 	h_proc_free(&p);
 	RUN(&p, NULL, "lookup", "10.99.0.1");
-	expect_exit(&p, 1, "lookup of an unowned address");
+	expect_exit(&p, 66, "lookup of an unowned address");
 	h_proc_free(&p);
 	RUN(&p, NULL, "--json", "org", "show", "2");
 	expect_exit(&p, 0, "org show 2");
@@ -312,7 +312,7 @@ static void test_import_good_csv(void **state)
 	/* Standard input works too, and re-importing the same rows conflicts
 	** (every asset has one owner already), importing nothing. */
 	RUN(&p, good_csv, "import", "constituency", "-");
-	expect_exit(&p, 1, "re-import");
+	expect_exit(&p, 65, "re-import");
 	H_CONTAINS(p.err, "line 2");
 	H_CONTAINS(p.err, "nothing was imported");
 	h_proc_free(&p);
@@ -341,7 +341,7 @@ static void test_import_bad_row_imports_nothing(void **state)
 	char *f = h_write_file(dir, "bad.csv", csv);
 	struct h_proc p;
 	RUN(&p, NULL, "import", "constituency", f);
-	expect_exit(&p, 1, "import bad.csv");
+	expect_exit(&p, 65, "import bad.csv");
 	H_CONTAINS(p.err, "line 4:");
 	H_CONTAINS(p.err, "10.60.0.0/16");
 	assert_null(strstr(p.err, "line 2:"));
@@ -361,7 +361,7 @@ static void test_import_bad_row_imports_nothing(void **state)
 	assert_string_equal(assets, "0\n");
 	free(assets);
 	RUN(&p, NULL, "lookup", "10.50.0.1");
-	expect_exit(&p, 1, "lookup after failed import");
+	expect_exit(&p, 66, "lookup after failed import");
 	h_proc_free(&p);
 
 	/* Several bad rows: each one named. Unknown province, bad e-mail, unknown
@@ -375,7 +375,7 @@ static void test_import_bad_row_imports_nothing(void **state)
 		"Good Org,,,,router,10.0.0.0/8,,,,,,\n";
 	f = h_write_file(dir, "bad2.csv", csv2);
 	RUN(&p, NULL, "import", "constituency", f);
-	expect_exit(&p, 1, "import bad2.csv");
+	expect_exit(&p, 65, "import bad2.csv");
 	H_CONTAINS(p.err, "line 3:");
 	H_CONTAINS(p.err, "line 4:");
 	H_CONTAINS(p.err, "line 5:");
@@ -393,14 +393,14 @@ static void test_import_bad_row_imports_nothing(void **state)
 	/* A bad header is line 1. */
 	f = h_write_file(dir, "bad3.csv", "organisation,provence\nX,Tehran\n");
 	RUN(&p, NULL, "import", "constituency", f);
-	expect_exit(&p, 1, "import bad3.csv");
+	expect_exit(&p, 65, "import bad3.csv");
 	H_CONTAINS(p.err, "line 1:");
 	H_CONTAINS(p.err, "provence");
 	h_proc_free(&p);
 	free(f);
 	/* A missing file is an error, not an empty import. */
 	RUN(&p, NULL, "import", "constituency", "/nonexistent/file.csv");
-	expect_exit(&p, 1, "import of a missing file");
+	expect_exit(&p, 66, "import of a missing file");
 	h_proc_free(&p);
 }
 
@@ -433,14 +433,14 @@ static void expect_broken(const char *d, const char *tamper, int64_t bad_seq,
 	h_cli(&p, d, NULL, "audit", "verify", NULL);
 	if (p.status == 0)
 		fail_msg("audit verify passed after: %s\n%s", tamper, p.out);
-	expect_exit(&p, 1, tamper);
+	expect_exit(&p, 65, tamper);
 	char *at = h_fmt("broken at entry %lld", (long long)bad_seq);
 	H_CONTAINS(p.err, at);
 	H_CONTAINS(p.err, problem);
 	free(at);
 	h_proc_free(&p);
 	h_cli(&p, d, NULL, "--json", "audit", "verify", NULL);
-	expect_exit(&p, 1, "audit verify --json");
+	expect_exit(&p, 65, "audit verify --json");
 	json_t *j = json_loads(p.out, 0, NULL);
 	assert_non_null(j);
 	assert_true(json_is_false(json_object_get(j, "intact")));
@@ -629,6 +629,150 @@ static void test_route_add_refuses_long_kind(void **state)
 	free(kind);
 }
 
+/* ------------------------------------------------- the dispatcher (13) */
+
+/* Every command's options come from its table entry: an unknown one is a
+** usage error (64) with the command's usage, never silently ignored. */
+static void test_unknown_option_is_usage_error(void **state)
+{
+	(void)state;
+	struct h_proc p;
+	RUN(&p, NULL, "incident", "list", "--frobnicate");
+	expect_exit(&p, EX_USAGE, "incident list --frobnicate");
+	H_CONTAINS(p.err, "unknown option --frobnicate");
+	H_CONTAINS(p.err, "usage: parapet incident list");
+	assert_string_equal(p.out, "");
+	h_proc_free(&p);
+	RUN(&p, NULL, "org", "list", "--provinec", "Tehran");
+	expect_exit(&p, EX_USAGE, "org list --provinec");
+	H_CONTAINS(p.err, "--provinec");
+	h_proc_free(&p);
+}
+
+/* Enumerated options are checked against the table: `--status bogus` and
+** `--severity urgent` used to print nothing and exit 0, as if no incident
+** matched. The message names the option and every allowed value. */
+static void test_enumerated_values_refused(void **state)
+{
+	(void)state;
+	struct h_proc p;
+	RUN(&p, NULL, "incident", "list", "--status", "bogus");
+	expect_exit(&p, EX_USAGE, "incident list --status bogus");
+	H_CONTAINS(p.err, "--status must be one of new, triaged, in_progress, contained, "
+			  "recovered, closed, rejected, duplicate; not bogus");
+	h_proc_free(&p);
+	RUN(&p, NULL, "incident", "list", "--severity", "urgent");
+	expect_exit(&p, EX_USAGE, "incident list --severity urgent");
+	H_CONTAINS(p.err, "--severity must be one of low, medium, high, critical; not urgent");
+	h_proc_free(&p);
+	/* and the allowed values work */
+	RUN(&p, NULL, "incident", "list", "--status", "triaged", "--severity", "critical");
+	expect_exit(&p, 0, "incident list --status triaged --severity critical");
+	h_proc_free(&p);
+}
+
+/* --json, --data and --config count wherever they are on the line. */
+static void test_global_options_after_command(void **state)
+{
+	(void)state;
+	struct h_proc p;
+	RUN(&p, NULL, "org", "add", "Acme", "--province", "Tehran");
+	expect_exit(&p, 0, "org add");
+	h_proc_free(&p);
+	RUN(&p, NULL, "incident", "add", "1", "web defaced", "--severity", "high");
+	expect_exit(&p, 0, "incident add");
+	h_proc_free(&p);
+	const char *argv[] = { h_bin(), "incident", "list", "--data", dir, "--json", NULL };
+	h_run(&p, NULL, NULL, argv);
+	expect_exit(&p, 0, "incident list --data DIR --json");
+	json_t *j = json_loads(p.out, 0, NULL);
+	if (!json_is_array(j) || json_array_size(j) != 1)
+		fail_msg("incident list --json: not a list of one incident: %s", p.out);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(j, 0), "title")),
+			    "web defaced");
+	json_decref(j);
+	h_proc_free(&p);
+}
+
+/* A group name lists the group's commands: as a usage error alone, as help
+** with --help or after `help`. */
+static void test_group_help(void **state)
+{
+	(void)state;
+	static const char *const words[] = { "incident list", "incident add",
+					     "incident transition", "incident evidence" };
+	struct h_proc p;
+	RUN(&p, NULL, "incident");
+	expect_exit(&p, EX_USAGE, "parapet incident");
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		H_CONTAINS(p.err, words[i]);
+	assert_null(strstr(p.err, "unknown command"));
+	assert_null(strstr(p.err, "org add")); /* only the group */
+	h_proc_free(&p);
+	RUN(&p, NULL, "incident", "--help");
+	expect_exit(&p, 0, "parapet incident --help");
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		H_CONTAINS(p.out, words[i]);
+	h_proc_free(&p);
+	RUN(&p, NULL, "help", "incident");
+	expect_exit(&p, 0, "parapet help incident");
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		H_CONTAINS(p.out, words[i]);
+	h_proc_free(&p);
+	/* one command's help lists its options and their values */
+	RUN(&p, NULL, "help", "incident", "list");
+	expect_exit(&p, 0, "parapet help incident list");
+	H_CONTAINS(p.out, "usage: parapet incident list");
+	H_CONTAINS(p.out, "--severity S");
+	H_CONTAINS(p.out, "low, medium, high, critical");
+	h_proc_free(&p);
+}
+
+static void test_version(void **state)
+{
+	(void)state;
+	struct h_proc p;
+	RUN(&p, NULL, "--version");
+	expect_exit(&p, 0, "parapet --version");
+	unsigned a, b, c;
+	if (sscanf(p.out, "parapet %u.%u.%u\n", &a, &b, &c) != 3)
+		fail_msg("parapet --version: %s", p.out);
+	h_proc_free(&p);
+}
+
+/* A writing command runs in one transaction: when a later write fails, the
+** earlier ones are rolled back. A trigger makes the audit entry (written
+** after the organisation) fail; the organisation must not be left behind.
+** With --json the failure is a JSON object on stderr and stdout is empty. */
+static void test_failed_write_leaves_nothing(void **state)
+{
+	(void)state;
+	struct h_proc p;
+	RUN(&p, NULL, "migrate");
+	expect_exit(&p, 0, "migrate");
+	h_proc_free(&p);
+	sql(dir, "CREATE TRIGGER no_audit BEFORE INSERT ON audit "
+		 "BEGIN SELECT RAISE(ABORT, 'audit refused'); END;", NULL);
+	RUN(&p, NULL, "--json", "org", "add", "Ghost", "--province", "Tehran");
+	if (p.status == 0)
+		fail_msg("org add with the audit log refusing: exit 0\n%s", p.out);
+	assert_string_equal(p.out, "");
+	/* the last line of stderr (log lines may come before it) */
+	const char *last = strstr(p.err, "{\"error\"");
+	json_t *j = last ? json_loads(last, 0, NULL) : NULL;
+	json_t *e = json_object_get(j, "error");
+	if (!e)
+		fail_msg("--json failure is not a JSON error object: %s", p.err);
+	assert_int_equal(h_jint(e, "exit"), p.status);
+	assert_non_null(json_string_value(json_object_get(e, "message")));
+	json_decref(j);
+	h_proc_free(&p);
+	char *out = NULL;
+	sql(dir, "SELECT count(*) FROM org WHERE name = 'Ghost'", &out);
+	assert_string_equal(out, "0\n");
+	free(out);
+}
+
 int main(void)
 {
 	h_init();
@@ -645,6 +789,12 @@ int main(void)
 		T(test_migrate_refuses_newer_schema),
 		T(test_check_config),
 		T(test_route_add_refuses_long_kind),
+		T(test_unknown_option_is_usage_error),
+		T(test_enumerated_values_refused),
+		T(test_global_options_after_command),
+		T(test_group_help),
+		T(test_version),
+		T(test_failed_write_leaves_nothing),
 	};
 	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
 }

@@ -52,7 +52,7 @@ struct cli_opt {
 	bool required;
 };
 
-#define CLI_MAX_POS 8
+#define CLI_MAX_POS 80 /* watch analyze: up to 64 base pages and the new one */
 #define CLI_MAX_OPTS 16
 
 /* What a table-driven command receives: its parsed line and an open store. */
@@ -63,18 +63,16 @@ struct cli_call {
 	char actor[96];   /* "cli:$USER" */
 	int npos;
 	char *pos[CLI_MAX_POS];
+	int sep; /* how many of pos came before a "--", or -1 when there was none */
 	const char *val[CLI_MAX_OPTS]; /* per cmd->opts entry: the value ("" for a
 				       ** flag given), NULL when absent */
 };
 
-/* A command. Legacy entries have run (they parse their own argv); table-
-** driven ones have fn and leave run NULL. fn returns 0 when done, -1 with
-** err filled (the dispatcher reports it and maps err->kind to the exit
-** code), or an exit code above 0 when it has reported the failure itself. */
+/* A command. fn returns 0 when done, -1 with err filled (the dispatcher
+** reports it and maps err->kind to the exit code), or an exit code above 0
+** when it has reported the failure itself. */
 struct cli_cmd {
 	const char *name;  /* "org add" */
-	int (*run)(struct cli *c, int argc, char **argv);
-	const char *usage; /* legacy: arguments after the name */
 	const char *help;  /* one line */
 	int (*fn)(struct cli_call *x, struct perr *err);
 	const char *args;  /* positional arguments for usage: "ID STATE" */
@@ -111,16 +109,6 @@ const char *cli_val(const struct cli_call *x, const char *name);
 void cli_help_cmd(FILE *out, const struct cli_cmd *cmd);
 void cli_help_list(FILE *out, const char *prefix);
 
-/* The usage line of the command called name; returns EX_USAGE. */
-int cli_usage_of(const char *name);
-/* Value of option name ("--x VALUE"), or NULL; *bad when it has no value. */
-const char *cli_opt(int argc, char **argv, const char *name, bool *bad);
-bool cli_flag(int argc, char **argv, const char *name);
-/* Positional arguments: not "--x" and not the value of an option in valued.
-** Returns how many there are, storing at most max in out. When bad is not
-** NULL, a "--x" in neither valued nor flags sets *bad (catches typos). */
-int cli_positional(int argc, char **argv, const char *const *valued,
-		   const char *const *flags, char **out, int max, bool *bad);
 /* Read the first line of standard input into buf (size n), line end
 ** stripped: a password or a secret (what names it in errors). Returns 0, or
 ** -1 with err filled. */
@@ -162,7 +150,7 @@ int cmd_feeds_schema_update(struct cli_call *x, struct perr *err);
 int cmd_feeds_digest(struct cli_call *x, struct perr *err);
 int cmd_feeds_files(struct cli_call *x, struct perr *err);
 int cmd_feeds_unowned(struct cli_call *x, struct perr *err);
-int cmd_watch_analyze(struct cli *c, int argc, char **argv);
+int cmd_watch_analyze(struct cli_call *x, struct perr *err);
 int cmd_watch_run(struct cli_call *x, struct perr *err);
 int cmd_watch_sites(struct cli_call *x, struct perr *err);
 int cmd_watch_checks(struct cli_call *x, struct perr *err);

@@ -804,6 +804,10 @@ static const struct cli_opt watch_set_opts[] = {
 	{ "--disable", NULL, "pause checking" },
 	{ NULL },
 };
+static const struct cli_opt watch_analyze_opts[] = {
+	{ "--url", "URL", "the page's address (for its same-site links)" },
+	{ NULL },
+};
 static const struct cli_opt route_add_opts[] = {
 	{ "--team", "ID", "the team that gets the incidents", .required = true },
 	{ "--province", "NAME", "only incidents of this province" },
@@ -937,8 +941,10 @@ const struct cli_cmd cli_cmds[] = {
 	{ "webhook list", .help = "list webhooks (secrets are not shown)", .fn = cmd_webhook_list },
 	{ "webhook rm", .help = "remove a webhook", .fn = cmd_webhook_rm, .args = "ID", .min = 1,
 	  .max = 1, .store = CLI_WRITE },
-	{ "watch analyze", cmd_watch_analyze, "BASE.html... -- NEW.html [--url URL]",
-	  "judge a page against a baseline learned from earlier copies (JSON verdict)" },
+	{ "watch analyze",
+	  .help = "judge a page against a baseline learned from earlier copies (JSON verdict)",
+	  .fn = cmd_watch_analyze, .args = "BASE.html... -- NEW.html", .min = 2,
+	  .max = CLI_MAX_POS, .opts = watch_analyze_opts, .store = CLI_NO_STORE },
 	{ "watch run",
 	  .help = "run the website monitor in the foreground (--once: one pass and its counts, "
 		  "--at: as of that time; --all: every site, due or not)",
@@ -953,7 +959,7 @@ const struct cli_cmd cli_cmds[] = {
 	{ "watch accept",
 	  .help = "accept a website's current page as its new baseline (a redesign)",
 	  .fn = cmd_watch_accept, .args = "SITE", .min = 1, .max = 1, .store = CLI_WRITE },
-	{ NULL, NULL, NULL, NULL },
+	{ NULL },
 };
 
 static int province_row(void *ud, const struct store_province *p)

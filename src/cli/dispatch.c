@@ -83,14 +83,10 @@ int cli_fail(const struct perr *err)
 
 /* ------------------------------------------------------------ help */
 
-/* The usage line: legacy entries carry it, table-driven ones build it. */
+/* The usage line, from the table. */
 static void usage_line(FILE *out, const struct cli_cmd *cmd)
 {
 	fprintf(out, "usage: parapet %s", cmd->name);
-	if (!cmd->fn) {
-		fprintf(out, " %s\n", cmd->usage);
-		return;
-	}
 	if (cmd->args && cmd->args[0])
 		fprintf(out, " %s", cmd->args);
 	for (const struct cli_opt *o = cmd->opts; o && o->name; o++) {
@@ -112,7 +108,7 @@ void cli_help_cmd(FILE *out, const struct cli_cmd *cmd)
 {
 	usage_line(out, cmd);
 	fprintf(out, "\n%s\n", cmd->help);
-	if (!cmd->fn || !cmd->opts || !cmd->opts[0].name)
+	if (!cmd->opts || !cmd->opts[0].name)
 		return;
 	fprintf(out, "\noptions:\n");
 	for (const struct cli_opt *o = cmd->opts; o->name; o++) {
@@ -154,6 +150,7 @@ static int parse(struct cli_call *x, int argc, char **argv)
 		const char *a = argv[i];
 		if (!rest && strcmp(a, "--") == 0) {
 			rest = true;
+			x->sep = x->npos;
 			continue;
 		}
 		/* options are "--x"; "-" (standard input) and "-5" are arguments */
@@ -213,6 +210,7 @@ int cli_dispatch(struct cli *c, const struct cli_cmd *cmd, int argc, char **argv
 	memset(&x, 0, sizeof(x));
 	x.c = c;
 	x.cmd = cmd;
+	x.sep = -1;
 	cli_actor(x.actor, sizeof(x.actor));
 	int rc = parse(&x, argc, argv);
 	if (rc != 0)

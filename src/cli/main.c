@@ -206,14 +206,7 @@ int main(int argc, char **argv)
 		rc = EX_USAGE;
 		goto out;
 	}
-	if (cmd->fn) {
-		rc = cli_dispatch(&c, cmd, n - words, rest + words);
-	} else {
-		rc = cmd->run(&c, n - words, rest + words);
-		/* commands not yet in the table: their 2 was "usage", 1 "failed" */
-		if (rc == 2)
-			rc = EX_USAGE;
-	}
+	rc = cli_dispatch(&c, cmd, n - words, rest + words);
 out:
 	free(rest);
 	return rc;

@@ -73,42 +73,31 @@ static int read_page(const char *path, struct watch_page *pg)
 	return 0;
 }
 
-int cmd_watch_analyze(struct cli *c, int argc, char **argv)
+/* `parapet watch analyze BASE.html... -- NEW.html`: the pages before "--"
+** are the baseline, the one after it is judged. No store (CLI_NO_STORE). */
+int cmd_watch_analyze(struct cli_call *x, struct perr *perr)
 {
-	(void)c;
-	const char *base_paths[BASE_FILES_MAX], *new_path = NULL, *url = NULL;
-	int nbase = 0, nnew = 0, rc = 1;
-	bool after_sep = false;
-	for (int i = 0; i < argc; i++) {
-		if (strcmp(argv[i], "--url") == 0) {
-			if (i + 1 >= argc || url)
-				return cli_usage_of("watch analyze");
-			url = argv[++i];
-		} else if (strcmp(argv[i], "--") == 0 && !after_sep) {
-			after_sep = true;
-		} else if (strncmp(argv[i], "--", 2) == 0) {
-			fprintf(stderr, "parapet: unknown option %s\n", argv[i]);
-			return cli_usage_of("watch analyze");
-		} else if (after_sep) {
-			new_path = argv[i];
-			nnew++;
-		} else if (nbase < BASE_FILES_MAX) {
-			base_paths[nbase++] = argv[i];
-		} else {
-			fprintf(stderr, "parapet: at most %d base pages\n", BASE_FILES_MAX);
-			return 2;
-		}
+	(void)perr;
+	const char *const *base_paths = (const char *const *)x->pos;
+	const char *url = cli_val(x, "--url");
+	int nbase = x->sep, rc = EX_SOFTWARE;
+	if (nbase < 1 || x->npos - nbase != 1)
+		return cli_usage(x->cmd);
+	if (nbase > BASE_FILES_MAX) {
+		fprintf(stderr, "parapet: at most %d base pages\n", BASE_FILES_MAX);
+		return EX_USAGE;
 	}
-	if (!after_sep || nbase == 0 || nnew != 1)
-		return cli_usage_of("watch analyze");
+	const char *new_path = x->pos[nbase];
 
 	struct watch_page base[BASE_FILES_MAX], page = { NULL, 0 };
 	int nread = 0;
+	rc = EX_NOINPUT; /* read_page says why */
 	for (; nread < nbase; nread++)
 		if (read_page(base_paths[nread], &base[nread]) != 0)
 			goto out;
 	if (read_page(new_path, &page) != 0)
 		goto out;
+	rc = EX_SOFTWARE;
 
 	struct watch_verdict v;
 	struct perr err;

@@ -79,7 +79,8 @@ struct cli_cmd {
 	int min, max;      /* how many positional arguments (max at most CLI_MAX_POS) */
 	const struct cli_opt *opts; /* terminated by an entry with name NULL */
 	enum cli_store store;
-	bool creates_db;   /* may create a missing database (migrate, serve) */
+	bool creates_db;   /* may create a missing database (migrate, serve);
+			   ** store opening for any other command must refuse to */
 };
 
 extern const struct cli_cmd cli_cmds[];

@@ -8,7 +8,8 @@
 ** positional arguments, generates `--help`, opens the store, sets the audit
 ** actor, and runs a writing command (CLI_WRITE) in one transaction: begun
 ** before the command, committed when it succeeds, rolled back when it fails,
-** so a failed command leaves nothing behind.
+** so a failed command leaves nothing behind. (A command prints its result
+** before the commit; were the commit itself to fail, the exit code says so.)
 **
 ** Exit codes (sysexits.h meanings), from the kind of the failure:
 **   0  EX_OK        done
@@ -26,6 +27,7 @@
 ** ever carries results: {"error":{"kind":"invalid","field":"...",
 ** "message":"...","exit":65}}.
 */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,7 +139,8 @@ const char *cli_val(const struct cli_call *x, const char *name)
 	for (int i = 0; x->cmd->opts && x->cmd->opts[i].name; i++)
 		if (strcmp(x->cmd->opts[i].name, name) == 0)
 			return x->val[i];
-	return NULL; /* not in the table: a programming error, never set */
+	assert(!"cli_val: option not in the command's table entry");
+	return NULL;
 }
 
 /* Parse argv into x from the table. Returns 0, or EX_USAGE after saying
@@ -217,6 +220,9 @@ int cli_dispatch(struct cli *c, const struct cli_cmd *cmd, int argc, char **argv
 		return rc;
 	struct perr err;
 	perr_clear(&err);
+	/* cmd->creates_db: the only commands that may create a missing
+	** database (migrate, serve) open it themselves (CLI_NO_STORE); every
+	** other opening here must find it */
 	if (cmd->store != CLI_NO_STORE && (rc = cli_open(c, &x.st)) != 0)
 		return rc;
 	if (cmd->store == CLI_WRITE && store_begin(x.st, &err) != 0) {

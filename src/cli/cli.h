@@ -1,15 +1,20 @@
 /*
 ** cli.h — the `parapet` command line: global options and the command table.
 **
-** main.c parses the global options (--data, --config, --json) and finds the
-** command in the table; commands.c implements each command on top of the
-** same domain functions the API uses. Exit status: 0 done, 1 failed (the
-** message says why), 2 usage error.
+** main.c takes the global options (--data, --config, --json, anywhere on the
+** line) and finds the command in the table; dispatch.c then does what every
+** command would otherwise repeat: it parses the command's options from its
+** table entry, opens the store, sets the actor, runs a writing command in
+** one transaction and maps failures to exit codes (sysexits.h meanings,
+** listed in dispatch.c). Commands call the same domain functions the API
+** uses and only decode, call and render.
 */
 #ifndef PARAPET_CLI_H
 #define PARAPET_CLI_H
 
 #include <stdbool.h>
+#include <stdio.h>
+#include <sysexits.h>
 
 #include <jansson.h>
 #include <stdint.h>
@@ -25,31 +30,90 @@ struct cli {
 	char db_path[1100];
 };
 
+/* How the dispatcher treats the store for a command. */
+enum cli_store {
+	CLI_READ = 0, /* open the store; no transaction (reads, or one self-contained write) */
+	CLI_WRITE,    /* open the store; run the command in ONE transaction: begun
+		      ** before, committed on success, rolled back on failure */
+	CLI_OWN_TX,   /* open the store; the domain function commits in its own
+		      ** batches (imports, sweeps), so the command writes without ours */
+	CLI_NO_STORE, /* never opened for the command (or opened by it: migrate, serve) */
+};
+
+/* One option of a command. arg NULL: a flag; else it takes a value, shown
+** as arg in usage. values (nvalues of them): the only values accepted,
+** checked by the dispatcher before the command runs. */
+struct cli_opt {
+	const char *name; /* "--status" */
+	const char *arg;  /* "S", or NULL for a flag */
+	const char *help;
+	const char *const *values;
+	size_t nvalues;
+	bool required;
+};
+
+#define CLI_MAX_POS 80 /* watch analyze: up to 64 base pages and the new one */
+#define CLI_MAX_OPTS 16
+
+/* What a table-driven command receives: its parsed line and an open store. */
+struct cli_call {
+	struct cli *c;
+	const struct cli_cmd *cmd;
+	struct store *st; /* NULL when the command is CLI_NO_STORE */
+	char actor[96];   /* "cli:$USER" */
+	int npos;
+	char *pos[CLI_MAX_POS];
+	int sep; /* how many of pos came before a "--", or -1 when there was none */
+	const char *val[CLI_MAX_OPTS]; /* per cmd->opts entry: the value ("" for a
+				       ** flag given), NULL when absent */
+};
+
+/* A command. fn returns 0 when done, -1 with err filled (the dispatcher
+** reports it and maps err->kind to the exit code), or an exit code above 0
+** when it has reported the failure itself. */
 struct cli_cmd {
 	const char *name;  /* "org add" */
-	int (*run)(struct cli *c, int argc, char **argv);
-	const char *usage; /* arguments after the name */
 	const char *help;  /* one line */
+	int (*fn)(struct cli_call *x, struct perr *err);
+	const char *args;  /* positional arguments for usage: "ID STATE" */
+	int min, max;      /* how many positional arguments (max at most CLI_MAX_POS) */
+	const struct cli_opt *opts; /* terminated by an entry with name NULL */
+	enum cli_store store;
+	bool creates_db;   /* may create a missing database (migrate, serve);
+			   ** store opening for any other command must refuse to */
 };
 
 extern const struct cli_cmd cli_cmds[];
 
-/* Open the database (creating the data directory) and apply migrations. */
+/* Open the database (creating the data directory) and apply migrations.
+** Returns 0, or the exit code after reporting why not. */
 int cli_open(struct cli *c, struct store **st);
-/* Print err to stderr as "parapet: message" and return 1. */
+/* Report err ("parapet: field: message", or a JSON object with --json) on
+** stderr and return its exit code (cli_exit_code). */
 int cli_fail(const struct perr *err);
+/* Print the command's usage line on stderr; returns EX_USAGE. */
 int cli_usage(const struct cli_cmd *cmd);
+/* The exit code of a failure of this kind (sysexits.h; see dispatch.c). */
+int cli_exit_code(enum perr_kind kind);
+/* Whether cli_fail writes JSON (set once by main from --json). */
+void cli_json_errors(bool on);
 
-/* The usage line of the command called name; returns 2 (usage error). */
-int cli_usage_of(const char *name);
-/* Value of option name ("--x VALUE"), or NULL; *bad when it has no value. */
-const char *cli_opt(int argc, char **argv, const char *name, bool *bad);
-bool cli_flag(int argc, char **argv, const char *name);
-/* Positional arguments: not "--x" and not the value of an option in valued.
-** Returns how many there are, storing at most max in out. When bad is not
-** NULL, a "--x" in neither valued nor flags sets *bad (catches typos). */
-int cli_positional(int argc, char **argv, const char *const *valued,
-		   const char *const *flags, char **out, int max, bool *bad);
+/* Run a table-driven command: parse argv (the words after the command's
+** name, global options removed) from the table, open the store, run
+** cmd->fn as the table says. Returns the exit code. */
+int cli_dispatch(struct cli *c, const struct cli_cmd *cmd, int argc, char **argv);
+/* Value of the option name of a table-driven command ("" for a flag given),
+** or NULL when absent. */
+const char *cli_val(const struct cli_call *x, const char *name);
+/* Help texts generated from the table: one command, or every command whose
+** name starts with prefix ("" for all, "incident" for a group). */
+void cli_help_cmd(FILE *out, const struct cli_cmd *cmd);
+void cli_help_list(FILE *out, const char *prefix);
+
+/* Read the first line of standard input into buf (size n), line end
+** stripped: a password or a secret (what names it in errors). Returns 0, or
+** -1 with err filled. */
+int cli_read_line(char *buf, size_t n, const char *what, struct perr *err);
 /* Parse a positive id, or print why not and return -1. */
 int cli_id(const char *s, int64_t *id);
 /* The audit actor of the local operator: "cli:$USER". */
@@ -58,40 +122,40 @@ void cli_actor(char *out, size_t n);
 void cli_print_json(json_t *j);
 
 /* Commands defined outside commands.c, for its table. */
-int cmd_notify_test(struct cli *c, int argc, char **argv);
-int cmd_outbox(struct cli *c, int argc, char **argv);
-int cmd_webhook_add(struct cli *c, int argc, char **argv);
-int cmd_webhook_list(struct cli *c, int argc, char **argv);
-int cmd_webhook_rm(struct cli *c, int argc, char **argv);
-int cmd_incident_report(struct cli *c, int argc, char **argv);
-int cmd_incident_create(struct cli *c, int argc, char **argv);
-int cmd_incident_list(struct cli *c, int argc, char **argv);
-int cmd_incident_show(struct cli *c, int argc, char **argv);
-int cmd_incident_transition(struct cli *c, int argc, char **argv);
-int cmd_incident_message(struct cli *c, int argc, char **argv);
-int cmd_incident_assign(struct cli *c, int argc, char **argv);
-int cmd_incident_merge(struct cli *c, int argc, char **argv);
-int cmd_incident_link(struct cli *c, int argc, char **argv);
-int cmd_incident_evidence(struct cli *c, int argc, char **argv);
-int cmd_sla_sweep(struct cli *c, int argc, char **argv);
-int cmd_team_add(struct cli *c, int argc, char **argv);
-int cmd_team_member(struct cli *c, int argc, char **argv);
-int cmd_team_lead(struct cli *c, int argc, char **argv);
-int cmd_rota_add(struct cli *c, int argc, char **argv);
-int cmd_route_add(struct cli *c, int argc, char **argv);
-int cmd_user_email(struct cli *c, int argc, char **argv);
-int cmd_import_report(struct cli *c, int argc, char **argv);
-int cmd_feeds_parse(struct cli *c, int argc, char **argv);
-int cmd_feeds_types(struct cli *c, int argc, char **argv);
-int cmd_feeds_schema_update(struct cli *c, int argc, char **argv);
-int cmd_feeds_digest(struct cli *c, int argc, char **argv);
-int cmd_feeds_files(struct cli *c, int argc, char **argv);
-int cmd_feeds_unowned(struct cli *c, int argc, char **argv);
-int cmd_watch_analyze(struct cli *c, int argc, char **argv);
-int cmd_watch_run(struct cli *c, int argc, char **argv);
-int cmd_watch_sites(struct cli *c, int argc, char **argv);
-int cmd_watch_checks(struct cli *c, int argc, char **argv);
-int cmd_watch_set(struct cli *c, int argc, char **argv);
-int cmd_watch_accept(struct cli *c, int argc, char **argv);
+int cmd_notify_test(struct cli_call *x, struct perr *err);
+int cmd_outbox(struct cli_call *x, struct perr *err);
+int cmd_webhook_add(struct cli_call *x, struct perr *err);
+int cmd_webhook_list(struct cli_call *x, struct perr *err);
+int cmd_webhook_rm(struct cli_call *x, struct perr *err);
+int cmd_incident_report(struct cli_call *x, struct perr *err);
+int cmd_incident_create(struct cli_call *x, struct perr *err);
+int cmd_incident_list(struct cli_call *x, struct perr *err);
+int cmd_incident_show(struct cli_call *x, struct perr *err);
+int cmd_incident_transition(struct cli_call *x, struct perr *err);
+int cmd_incident_message(struct cli_call *x, struct perr *err);
+int cmd_incident_assign(struct cli_call *x, struct perr *err);
+int cmd_incident_merge(struct cli_call *x, struct perr *err);
+int cmd_incident_link(struct cli_call *x, struct perr *err);
+int cmd_incident_evidence(struct cli_call *x, struct perr *err);
+int cmd_sla_sweep(struct cli_call *x, struct perr *err);
+int cmd_team_add(struct cli_call *x, struct perr *err);
+int cmd_team_member(struct cli_call *x, struct perr *err);
+int cmd_team_lead(struct cli_call *x, struct perr *err);
+int cmd_rota_add(struct cli_call *x, struct perr *err);
+int cmd_route_add(struct cli_call *x, struct perr *err);
+int cmd_user_email(struct cli_call *x, struct perr *err);
+int cmd_import_report(struct cli_call *x, struct perr *err);
+int cmd_feeds_parse(struct cli_call *x, struct perr *err);
+int cmd_feeds_types(struct cli_call *x, struct perr *err);
+int cmd_feeds_schema_update(struct cli_call *x, struct perr *err);
+int cmd_feeds_digest(struct cli_call *x, struct perr *err);
+int cmd_feeds_files(struct cli_call *x, struct perr *err);
+int cmd_feeds_unowned(struct cli_call *x, struct perr *err);
+int cmd_watch_analyze(struct cli_call *x, struct perr *err);
+int cmd_watch_run(struct cli_call *x, struct perr *err);
+int cmd_watch_sites(struct cli_call *x, struct perr *err);
+int cmd_watch_checks(struct cli_call *x, struct perr *err);
+int cmd_watch_set(struct cli_call *x, struct perr *err);
+int cmd_watch_accept(struct cli_call *x, struct perr *err);
 
 #endif

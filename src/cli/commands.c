@@ -3,7 +3,9 @@
 **
 ** Commands run as the local operator (the audit actor is "cli:$USER"), who
 ** may do anything the database file permits; they call the same domain
-** functions as the API, each write in one transaction. Output is plain text
+** functions as the API. The table at the end says, per command, its
+** arguments, options and whether it writes; the dispatcher (dispatch.c)
+** does the rest, each write in one transaction. Output is plain text
 ** for people, or one JSON document with --json for scripts.
 */
 #include <errno.h>
@@ -30,27 +32,13 @@
 
 /* ------------------------------------------------------------- helpers */
 
-int cli_fail(const struct perr *err)
-{
-	fprintf(stderr, "parapet: %s%s%s\n", err->field[0] ? err->field : "",
-		err->field[0] ? ": " : "", err->msg[0] ? err->msg : "failed");
-	return 1;
-}
-
-int cli_usage(const struct cli_cmd *cmd)
-{
-	fprintf(stderr, "usage: parapet %s %s\n", cmd->name, cmd->usage);
-	return 2;
-}
-
-
 int cli_open(struct cli *c, struct store **st)
 {
 	struct perr err;
 	perr_clear(&err);
 	if (mkdir(c->data_dir, 0700) != 0 && errno != EEXIST) {
 		fprintf(stderr, "parapet: cannot create %s: %s\n", c->data_dir, strerror(errno));
-		return 1;
+		return EX_CANTCREAT;
 	}
 	if (store_open(c->db_path, st, &err) != 0)
 		return cli_fail(&err);
@@ -69,69 +57,42 @@ int cli_open(struct cli *c, struct store **st)
 
 
 
-/* Read a password from stdin: first line, newline stripped. */
-static int read_password(char *buf, size_t n)
-{
-	if (!fgets(buf, (int)n, stdin)) {
-		fprintf(stderr, "parapet: no password on standard input\n");
-		return -1;
-	}
-	size_t l = strlen(buf);
-	if (l == n - 1 && buf[l - 1] != '\n') {
-		fprintf(stderr, "parapet: password too long\n");
-		return -1;
-	}
-	while (l && (buf[l - 1] == '\n' || buf[l - 1] == '\r'))
-		buf[--l] = '\0';
-	return 0;
-}
-
-/* Run fn inside a transaction; commit when it returns 0. */
-static int in_tx(struct store *st, int (*fn)(struct store *, void *, struct perr *), void *ctx)
-{
-	struct perr err;
-	perr_clear(&err);
-	if (store_begin(st, &err) != 0)
-		return cli_fail(&err);
-	if (fn(st, ctx, &err) != 0) {
-		store_rollback(st);
-		return cli_fail(&err);
-	}
-	if (store_commit(st, &err) != 0)
-		return cli_fail(&err);
-	return 0;
-}
+/* Each command below runs in the dispatcher (dispatch.c), which parsed its
+** line from the table at the end of this file, opened the store and, for a
+** writing command, began the one transaction it commits or rolls back. */
 
 /* ----------------------------------------------------- config, migrate */
 
-static int cmd_check_config(struct cli *c, int argc, char **argv)
+static int cmd_check_config(struct cli_call *x, struct perr *err)
 {
+	(void)err;
 	/* main.c loaded the configuration already; reaching here means valid. */
-	if (cli_flag(argc, argv, "--dump")) {
-		config_dump(&c->cfg, stdout);
+	if (cli_val(x, "--dump")) {
+		config_dump(&x->c->cfg, stdout);
 		return 0;
 	}
-	printf("configuration ok (%s)\n", c->config_path ? c->config_path : "built-in defaults");
+	printf("configuration ok (%s)\n",
+	       x->c->config_path ? x->c->config_path : "built-in defaults");
 	return 0;
 }
 
-static int cmd_migrate(struct cli *c, int argc, char **argv)
+/* Opens the store itself (CLI_NO_STORE): it reports how many migrations
+** it applied, which opening for any other command does silently. */
+static int cmd_migrate(struct cli_call *x, struct perr *err)
 {
-	(void)argc;
-	(void)argv;
+	struct cli *c = x->c;
 	struct store *st;
-	struct perr err;
 	if (mkdir(c->data_dir, 0700) != 0 && errno != EEXIST) {
 		fprintf(stderr, "parapet: cannot create %s: %s\n", c->data_dir, strerror(errno));
-		return 1;
+		return EX_CANTCREAT;
 	}
-	if (store_open(c->db_path, &st, &err) != 0)
-		return cli_fail(&err);
+	if (store_open(c->db_path, &st, err) != 0)
+		return -1;
 	int applied = 0, db = 0, known = 0, rc = 0;
-	if (store_migrate(st, &applied, &err) != 0 ||
-	    constituency_provinces_load(st, c->cfg.provinces_file, &err) != 0 ||
-	    store_schema_version(st, &db, &known, &err) != 0)
-		rc = cli_fail(&err);
+	if (store_migrate(st, &applied, err) != 0 ||
+	    constituency_provinces_load(st, c->cfg.provinces_file, err) != 0 ||
+	    store_schema_version(st, &db, &known, err) != 0)
+		rc = -1;
 	else if (c->json)
 		cli_print_json(json_pack("{si si}", "applied", applied, "version", db));
 	else
@@ -143,64 +104,36 @@ static int cmd_migrate(struct cli *c, int argc, char **argv)
 
 /* ---------------------------------------------------------------- users */
 
-struct user_add_ctx {
-	struct cli *c;
+static int cmd_user_add(struct cli_call *x, struct perr *err)
+{
 	struct user_spec spec;
 	struct store_user u;
-};
-
-static int user_add_tx(struct store *st, void *ud, struct perr *err)
-{
-	struct user_add_ctx *x = ud;
-	char a[96];
-	cli_actor(a, sizeof(a));
-	return identity_user_add(st, &x->c->cfg, a, &x->spec, &x->u, err);
-}
-
-static int cmd_user_add(struct cli *c, int argc, char **argv)
-{
-	static const char *valued[] = { "--role", "--org", "--province", NULL };
-	char *pos[2];
-	bool bad = false;
-	struct user_add_ctx x;
-	memset(&x, 0, sizeof(x));
-	x.c = c;
-	if (cli_positional(argc, argv, valued, NULL, pos, 2, NULL) != 1)
-		return cli_usage_of("user add");
-	x.spec.login = pos[0];
-	x.spec.role = cli_opt(argc, argv, "--role", &bad);
-	const char *org = cli_opt(argc, argv, "--org", &bad);
-	x.spec.province = cli_opt(argc, argv, "--province", &bad);
-	if (bad || !x.spec.role || !cli_flag(argc, argv, "--password-stdin"))
-		return cli_usage_of("user add");
-	if (org && cli_id(org, &x.spec.org_id) != 0)
-		return 2;
+	memset(&spec, 0, sizeof(spec));
+	const char *org = cli_val(x, "--org");
+	spec.login = x->pos[0];
+	spec.role = cli_val(x, "--role");
+	spec.province = cli_val(x, "--province");
+	if (org && cli_id(org, &spec.org_id) != 0)
+		return EX_USAGE;
 	char pw[1100];
-	if (read_password(pw, sizeof(pw)) != 0)
-		return 1;
-	x.spec.password = pw;
-	struct store *st;
-	if (cli_open(c, &st) != 0)
-		return 1;
-	int rc = in_tx(st, user_add_tx, &x);
+	int rc = cli_read_line(pw, sizeof(pw), "password", err);
+	spec.password = pw;
+	if (rc == 0)
+		rc = identity_user_add(x->st, &x->c->cfg, x->actor, &spec, &u, err);
 	sodium_memzero(pw, sizeof(pw));
-	if (rc == 0) {
-		if (c->json)
-			cli_print_json(json_pack("{sI ss ss}", "id", (json_int_t)x.u.id, "login",
-					     x.u.login, "role", x.u.role));
-		else
-			printf("user %s (%s) created with id %lld\n", x.u.login, x.u.role,
-			       (long long)x.u.id);
-	}
-	store_close(st);
-	return rc;
+	if (rc != 0)
+		return -1;
+	if (x->c->json)
+		cli_print_json(json_pack("{sI ss ss}", "id", (json_int_t)u.id, "login", u.login,
+					 "role", u.role));
+	else
+		printf("user %s (%s) created with id %lld\n", u.login, u.role, (long long)u.id);
+	return 0;
 }
 
 static int print_user(void *ud, const struct store_user *u)
 {
-	struct cli *c = ud;
-	if (c->json)
-		return 0;
+	(void)ud;
 	printf("%-6lld %-24s %-12s org=%lld province=%s%s\n", (long long)u->id, u->login, u->role,
 	       (long long)u->org_id, u->province[0] ? u->province : "-",
 	       u->disabled ? " DISABLED" : "");
@@ -215,211 +148,96 @@ static int json_user(void *ud, const struct store_user *u)
 	return 0;
 }
 
-static int cmd_user_list(struct cli *c, int argc, char **argv)
+static int cmd_user_list(struct cli_call *x, struct perr *err)
 {
-	(void)argc;
-	(void)argv;
-	struct store *st;
-	struct perr err;
-	if (cli_open(c, &st) != 0)
-		return 1;
+	bool json = x->c->json;
 	json_t *arr = json_array();
-	int rc = store_user_list(st, c->json ? json_user : print_user, c->json ? (void *)arr : c, &err);
-	if (rc != 0)
-		rc = cli_fail(&err);
-	else if (c->json)
+	int rc = store_user_list(x->st, json ? json_user : print_user, arr, err);
+	if (rc == 0 && json)
 		cli_print_json(json_incref(arr));
 	json_decref(arr);
-	store_close(st);
 	return rc;
-}
-
-struct passwd_ctx {
-	struct cli *c;
-	const char *login;
-	const char *pw;
-	bool keep_tokens;
-};
-
-static int passwd_tx(struct store *st, void *ud, struct perr *err)
-{
-	struct passwd_ctx *x = ud;
-	char a[96];
-	cli_actor(a, sizeof(a));
-	return identity_password_set(st, &x->c->cfg, a, x->login, x->pw, x->keep_tokens, err);
 }
 
 /* `parapet user passwd LOGIN --password-stdin [--keep-tokens]`: an
 ** operator's reset; the user's sessions end and their API tokens are
 ** revoked unless --keep-tokens. */
-static int cmd_user_passwd(struct cli *c, int argc, char **argv)
+static int cmd_user_passwd(struct cli_call *x, struct perr *err)
 {
-	static const char *const flags[] = { "--password-stdin", "--keep-tokens", NULL };
-	char *pos[2];
-	bool bad = false;
-	if (cli_positional(argc, argv, NULL, flags, pos, 2, &bad) != 1 || bad ||
-	    !cli_flag(argc, argv, "--password-stdin"))
-		return cli_usage_of("user passwd");
+	bool keep = cli_val(x, "--keep-tokens") != NULL;
 	char pw[1100];
-	if (read_password(pw, sizeof(pw)) != 0)
-		return 1;
-	struct store *st;
-	if (cli_open(c, &st) != 0)
-		return 1;
-	struct passwd_ctx x = { c, pos[0], pw, cli_flag(argc, argv, "--keep-tokens") };
-	int rc = in_tx(st, passwd_tx, &x);
+	int rc = cli_read_line(pw, sizeof(pw), "password", err);
+	if (rc == 0)
+		rc = identity_password_set(x->st, &x->c->cfg, x->actor, x->pos[0], pw, keep, err);
 	sodium_memzero(pw, sizeof(pw));
-	if (rc == 0 && !c->json)
-		printf("password of %s changed%s\n", pos[0],
-		       x.keep_tokens ? "" : "; its API tokens are revoked");
-	store_close(st);
+	if (rc == 0 && !x->c->json)
+		printf("password of %s changed%s\n", x->pos[0],
+		       keep ? "" : "; its API tokens are revoked");
 	return rc;
-}
-
-struct disable_ctx {
-	const char *login;
-	bool disabled;
-};
-
-static int disable_tx(struct store *st, void *ud, struct perr *err)
-{
-	struct disable_ctx *x = ud;
-	struct store_user u;
-	char a[96];
-	cli_actor(a, sizeof(a));
-	if (store_user_by_login(st, x->login, &u, err) != 0)
-		return -1;
-	return identity_user_set_disabled(st, a, 0, u.id, x->disabled, NULL, err);
 }
 
 /* `parapet user disable|enable LOGIN`: disabling ends the user's sessions
 ** and revokes their tokens. */
-static int user_disable(struct cli *c, int argc, char **argv, bool disabled)
+static int user_disable(struct cli_call *x, struct perr *err, bool disabled)
 {
-	char *pos[2];
-	bool bad = false;
-	const char *name = disabled ? "user disable" : "user enable";
-	if (cli_positional(argc, argv, NULL, NULL, pos, 2, &bad) != 1 || bad)
-		return cli_usage_of(name);
-	struct store *st;
-	if (cli_open(c, &st) != 0)
-		return 1;
-	struct disable_ctx x = { pos[0], disabled };
-	int rc = in_tx(st, disable_tx, &x);
-	if (rc == 0 && !c->json)
-		printf("user %s %s\n", pos[0], disabled ? "disabled" : "enabled");
-	store_close(st);
-	return rc;
+	struct store_user u;
+	if (store_user_by_login(x->st, x->pos[0], &u, err) != 0 ||
+	    identity_user_set_disabled(x->st, x->actor, 0, u.id, disabled, NULL, err) != 0)
+		return -1;
+	if (!x->c->json)
+		printf("user %s %s\n", x->pos[0], disabled ? "disabled" : "enabled");
+	return 0;
 }
 
-static int cmd_user_disable(struct cli *c, int argc, char **argv)
+static int cmd_user_disable(struct cli_call *x, struct perr *err)
 {
-	return user_disable(c, argc, argv, true);
+	return user_disable(x, err, true);
 }
 
-static int cmd_user_enable(struct cli *c, int argc, char **argv)
+static int cmd_user_enable(struct cli_call *x, struct perr *err)
 {
-	return user_disable(c, argc, argv, false);
+	return user_disable(x, err, false);
 }
 
 /* --------------------------------------------------------------- tokens */
 
-struct token_ctx {
-	const char *login;
+static int cmd_token_add(struct cli_call *x, struct perr *err)
+{
 	struct token_spec spec;
-	char secret[80];
 	struct store_token t;
-};
-
-static int token_tx(struct store *st, void *ud, struct perr *err)
-{
-	struct token_ctx *x = ud;
 	struct store_user u;
-	char a[96];
-	cli_actor(a, sizeof(a));
-	if (store_user_by_login(st, x->login, &u, err) != 0)
+	char secret[80];
+	memset(&spec, 0, sizeof(spec));
+	const char *org = cli_val(x, "--org");
+	spec.name = cli_val(x, "--name");
+	spec.readonly = cli_val(x, "--readonly") != NULL;
+	spec.province = cli_val(x, "--province");
+	if (org && cli_id(org, &spec.org_id) != 0)
+		return EX_USAGE;
+	if (store_user_by_login(x->st, x->pos[0], &u, err) != 0 ||
+	    identity_token_create(x->st, x->actor, &u, &spec, secret, &t, err) != 0)
 		return -1;
-	return identity_token_create(st, a, &u, &x->spec, x->secret, &x->t, err);
+	if (x->c->json)
+		cli_print_json(json_pack("{sI ss}", "id", (json_int_t)t.id, "token", secret));
+	else
+		printf("%s\n", secret); /* alone on its line, for scripts */
+	sodium_memzero(secret, sizeof(secret));
+	return 0;
 }
 
-static int cmd_token_add(struct cli *c, int argc, char **argv)
+static int cmd_token_revoke(struct cli_call *x, struct perr *err)
 {
-	static const char *valued[] = { "--name", "--org", "--province", NULL };
-	char *pos[2];
-	bool bad = false;
-	struct token_ctx x;
-	memset(&x, 0, sizeof(x));
-	if (cli_positional(argc, argv, valued, NULL, pos, 2, NULL) != 1)
-		return cli_usage_of("token add");
-	x.login = pos[0];
-	x.spec.name = cli_opt(argc, argv, "--name", &bad);
-	x.spec.readonly = cli_flag(argc, argv, "--readonly");
-	x.spec.province = cli_opt(argc, argv, "--province", &bad);
-	const char *org = cli_opt(argc, argv, "--org", &bad);
-	if (bad)
-		return cli_usage_of("token add");
-	if (org && cli_id(org, &x.spec.org_id) != 0)
-		return 2;
-	struct store *st;
-	if (cli_open(c, &st) != 0)
-		return 1;
-	int rc = in_tx(st, token_tx, &x);
-	if (rc == 0) {
-		if (c->json)
-			cli_print_json(json_pack("{sI ss}", "id", (json_int_t)x.t.id, "token", x.secret));
-		else
-			printf("%s\n", x.secret); /* alone on its line, for scripts */
-	}
-	sodium_memzero(x.secret, sizeof(x.secret));
-	store_close(st);
-	return rc;
-}
-
-struct revoke_ctx {
 	int64_t id;
-};
-
-static int revoke_tx(struct store *st, void *ud, struct perr *err)
-{
-	struct revoke_ctx *x = ud;
-	char a[96];
-	cli_actor(a, sizeof(a));
-	return identity_token_revoke(st, a, NULL, x->id, err);
-}
-
-static int cmd_token_revoke(struct cli *c, int argc, char **argv)
-{
-	char *pos[2];
-	struct revoke_ctx x;
-	if (cli_positional(argc, argv, NULL, NULL, pos, 2, NULL) != 1)
-		return cli_usage_of("token revoke");
-	if (cli_id(pos[0], &x.id) != 0)
-		return 2;
-	struct store *st;
-	if (cli_open(c, &st) != 0)
-		return 1;
-	int rc = in_tx(st, revoke_tx, &x);
-	if (rc == 0 && !c->json)
-		printf("token %lld revoked\n", (long long)x.id);
-	store_close(st);
-	return rc;
+	if (cli_id(x->pos[0], &id) != 0)
+		return EX_USAGE;
+	if (identity_token_revoke(x->st, x->actor, NULL, id, err) != 0)
+		return -1;
+	if (!x->c->json)
+		printf("token %lld revoked\n", (long long)id);
+	return 0;
 }
 
 /* -------------------------------------------------------- organisations */
-
-struct org_ctx {
-	struct org_spec spec;
-	int64_t id;
-	struct store_org o;
-};
-
-static int org_add_tx(struct store *st, void *ud, struct perr *err)
-{
-	struct org_ctx *x = ud;
-	char a[96];
-	cli_actor(a, sizeof(a));
-	return constituency_org_add(st, NULL, a, &x->spec, &x->o, err);
-}
 
 static json_t *org_json(const struct store_org *o)
 {
@@ -427,36 +245,24 @@ static json_t *org_json(const struct store_org *o)
 			 o->sector, "province", o->province, "parent", (json_int_t)o->parent_id);
 }
 
-static int cmd_org_add(struct cli *c, int argc, char **argv)
+static int cmd_org_add(struct cli_call *x, struct perr *err)
 {
-	static const char *valued[] = { "--province", "--sector", "--parent", NULL };
-	char *pos[2];
-	bool bad = false;
-	struct org_ctx x;
-	memset(&x, 0, sizeof(x));
-	if (cli_positional(argc, argv, valued, NULL, pos, 2, NULL) != 1)
-		return cli_usage_of("org add");
-	x.spec.name = pos[0];
-	x.spec.province = cli_opt(argc, argv, "--province", &bad);
-	x.spec.sector = cli_opt(argc, argv, "--sector", &bad);
-	const char *parent = cli_opt(argc, argv, "--parent", &bad);
-	if (bad || !x.spec.province)
-		return cli_usage_of("org add");
-	if (parent && cli_id(parent, &x.spec.parent_id) != 0)
-		return 2;
-	struct store *st;
-	if (cli_open(c, &st) != 0)
-		return 1;
-	int rc = in_tx(st, org_add_tx, &x);
-	if (rc == 0) {
-		if (c->json)
-			cli_print_json(org_json(&x.o));
-		else
-			printf("organisation %lld: %s (%s)\n", (long long)x.o.id, x.o.name,
-			       x.o.province);
-	}
-	store_close(st);
-	return rc;
+	struct org_spec spec;
+	struct store_org o;
+	memset(&spec, 0, sizeof(spec));
+	const char *parent = cli_val(x, "--parent");
+	spec.name = x->pos[0];
+	spec.province = cli_val(x, "--province");
+	spec.sector = cli_val(x, "--sector");
+	if (parent && cli_id(parent, &spec.parent_id) != 0)
+		return EX_USAGE;
+	if (constituency_org_add(x->st, NULL, x->actor, &spec, &o, err) != 0)
+		return -1;
+	if (x->c->json)
+		cli_print_json(org_json(&o));
+	else
+		printf("organisation %lld: %s (%s)\n", (long long)o.id, o.name, o.province);
+	return 0;
 }
 
 static int org_row(void *ud, const struct store_org *o)
@@ -470,28 +276,18 @@ static int org_row(void *ud, const struct store_org *o)
 	return 0;
 }
 
-static int cmd_org_list(struct cli *c, int argc, char **argv)
+static int cmd_org_list(struct cli_call *x, struct perr *err)
 {
-	bool bad = false;
 	struct store_org_filter f;
 	memset(&f, 0, sizeof(f));
-	f.province = cli_opt(argc, argv, "--province", &bad);
-	f.q = cli_opt(argc, argv, "--search", &bad);
-	if (bad)
-		return cli_usage_of("org list");
-	struct store *st;
-	struct perr err;
-	if (cli_open(c, &st) != 0)
-		return 1;
+	f.province = cli_val(x, "--province");
+	f.q = cli_val(x, "--search");
 	json_t *arr = json_array();
-	void *ud[2] = { c, arr };
-	int rc = store_org_list(st, &f, org_row, ud, NULL, &err);
-	if (rc != 0)
-		rc = cli_fail(&err);
-	else if (c->json)
+	void *ud[2] = { x->c, arr };
+	int rc = store_org_list(x->st, &f, org_row, ud, NULL, err);
+	if (rc == 0 && x->c->json)
 		cli_print_json(json_incref(arr));
 	json_decref(arr);
-	store_close(st);
 	return rc;
 }
 
@@ -521,36 +317,26 @@ static int contact_row(void *ud, const struct store_contact *ct)
 	return 0;
 }
 
-static int cmd_org_show(struct cli *c, int argc, char **argv)
+static int cmd_org_show(struct cli_call *x, struct perr *err)
 {
-	char *pos[2];
+	struct cli *c = x->c;
 	int64_t id;
-	if (cli_positional(argc, argv, NULL, NULL, pos, 2, NULL) != 1)
-		return cli_usage_of("org show");
-	if (cli_id(pos[0], &id) != 0)
-		return 2;
-	struct store *st;
-	struct perr err;
 	struct store_org o;
-	if (cli_open(c, &st) != 0)
-		return 1;
-	int rc = 0;
-	if (store_org_get(st, id, &o, &err) != 0) {
-		rc = cli_fail(&err);
-		goto out;
-	}
+	if (cli_id(x->pos[0], &id) != 0)
+		return EX_USAGE;
+	if (store_org_get(x->st, id, &o, err) != 0)
+		return -1;
 	json_t *assets = json_array(), *contacts = json_array();
 	void *ua[2] = { c, assets }, *uc[2] = { c, contacts };
 	if (!c->json)
 		printf("organisation %lld: %s\n  province %s, sector %s, parent %lld\n",
 		       (long long)o.id, o.name, o.province, o.sector[0] ? o.sector : "-",
 		       (long long)o.parent_id);
-	if (store_asset_list(st, id, asset_row, ua, &err) != 0 ||
-	    store_contact_list(st, id, contact_row, uc, &err) != 0) {
-		rc = cli_fail(&err);
+	if (store_asset_list(x->st, id, asset_row, ua, err) != 0 ||
+	    store_contact_list(x->st, id, contact_row, uc, err) != 0) {
 		json_decref(assets);
 		json_decref(contacts);
-		goto out;
+		return -1;
 	}
 	if (c->json) {
 		json_t *j = org_json(&o);
@@ -561,140 +347,66 @@ static int cmd_org_show(struct cli *c, int argc, char **argv)
 		json_decref(assets);
 		json_decref(contacts);
 	}
-out:
-	store_close(st);
-	return rc;
+	return 0;
 }
 
-static int org_rm_tx(struct store *st, void *ud, struct perr *err)
+static int cmd_org_rm(struct cli_call *x, struct perr *err)
 {
-	struct org_ctx *x = ud;
-	char a[96];
-	cli_actor(a, sizeof(a));
-	return constituency_org_delete(st, NULL, a, x->id, err);
-}
-
-static int cmd_org_rm(struct cli *c, int argc, char **argv)
-{
-	char *pos[2];
-	struct org_ctx x;
-	memset(&x, 0, sizeof(x));
-	if (cli_positional(argc, argv, NULL, NULL, pos, 2, NULL) != 1)
-		return cli_usage_of("org rm");
-	if (cli_id(pos[0], &x.id) != 0)
-		return 2;
-	struct store *st;
-	if (cli_open(c, &st) != 0)
-		return 1;
-	int rc = in_tx(st, org_rm_tx, &x);
-	if (rc == 0 && !c->json)
-		printf("organisation %lld removed\n", (long long)x.id);
-	store_close(st);
-	return rc;
+	int64_t id;
+	if (cli_id(x->pos[0], &id) != 0)
+		return EX_USAGE;
+	if (constituency_org_delete(x->st, NULL, x->actor, id, err) != 0)
+		return -1;
+	if (!x->c->json)
+		printf("organisation %lld removed\n", (long long)id);
+	return 0;
 }
 
 /* --------------------------------------------------------------- assets */
 
-struct asset_ctx {
-	int64_t org, id;
-	const char *type, *value;
-	bool confirm_overlap;
+static int cmd_asset_add(struct cli_call *x, struct perr *err)
+{
+	int64_t org;
 	struct store_asset a;
-};
-
-static int asset_add_tx(struct store *st, void *ud, struct perr *err)
-{
-	struct asset_ctx *x = ud;
-	char a[96];
-	cli_actor(a, sizeof(a));
-	return constituency_asset_add(st, NULL, a, x->org, x->type, x->value, x->confirm_overlap,
-				      &x->a, err);
+	if (cli_id(x->pos[0], &org) != 0)
+		return EX_USAGE;
+	if (constituency_asset_add(x->st, NULL, x->actor, org, x->pos[1], x->pos[2],
+				   cli_val(x, "--confirm-overlap") != NULL, &a, err) != 0)
+		return -1;
+	if (x->c->json)
+		cli_print_json(json_pack("{sI sI ss ss}", "id", (json_int_t)a.id, "org",
+					 (json_int_t)org, "type", a.type, "value", a.value));
+	else
+		printf("asset %lld: %s %s\n", (long long)a.id, a.type, a.value);
+	return 0;
 }
 
-static int cmd_asset_add(struct cli *c, int argc, char **argv)
+static int cmd_asset_rm(struct cli_call *x, struct perr *err)
 {
-	char *pos[3];
-	struct asset_ctx x;
-	memset(&x, 0, sizeof(x));
-	static const char *const flags[] = { "--confirm-overlap", NULL };
-	bool bad = false;
-	if (cli_positional(argc, argv, NULL, flags, pos, 3, &bad) != 3 || bad)
-		return cli_usage_of("asset add");
-	if (cli_id(pos[0], &x.org) != 0)
-		return 2;
-	x.type = pos[1];
-	x.value = pos[2];
-	x.confirm_overlap = cli_flag(argc, argv, "--confirm-overlap");
-	struct store *st;
-	if (cli_open(c, &st) != 0)
-		return 1;
-	int rc = in_tx(st, asset_add_tx, &x);
-	if (rc == 0) {
-		if (c->json)
-			cli_print_json(json_pack("{sI sI ss ss}", "id", (json_int_t)x.a.id, "org",
-					     (json_int_t)x.org, "type", x.a.type, "value", x.a.value));
-		else
-			printf("asset %lld: %s %s\n", (long long)x.a.id, x.a.type, x.a.value);
-	}
-	store_close(st);
-	return rc;
-}
-
-static int asset_rm_tx(struct store *st, void *ud, struct perr *err)
-{
-	struct asset_ctx *x = ud;
-	char a[96];
-	cli_actor(a, sizeof(a));
-	return constituency_asset_delete(st, NULL, a, x->org, x->id, err);
-}
-
-static int cmd_asset_rm(struct cli *c, int argc, char **argv)
-{
-	char *pos[3];
-	struct asset_ctx x;
-	memset(&x, 0, sizeof(x));
-	if (cli_positional(argc, argv, NULL, NULL, pos, 3, NULL) != 2)
-		return cli_usage_of("asset rm");
-	if (cli_id(pos[0], &x.org) != 0 || cli_id(pos[1], &x.id) != 0)
-		return 2;
-	struct store *st;
-	if (cli_open(c, &st) != 0)
-		return 1;
-	int rc = in_tx(st, asset_rm_tx, &x);
-	if (rc == 0 && !c->json)
-		printf("asset %lld removed\n", (long long)x.id);
-	store_close(st);
-	return rc;
+	int64_t org, id;
+	if (cli_id(x->pos[0], &org) != 0 || cli_id(x->pos[1], &id) != 0)
+		return EX_USAGE;
+	if (constituency_asset_delete(x->st, NULL, x->actor, org, id, err) != 0)
+		return -1;
+	if (!x->c->json)
+		printf("asset %lld removed\n", (long long)id);
+	return 0;
 }
 
 /* ------------------------------------------------------- import, lookup */
 
-static int cmd_import_constituency(struct cli *c, int argc, char **argv)
+/* All or nothing in the import's own transaction (CLI_OWN_TX). With --json
+** the report is the output even when the import fails. */
+static int cmd_import_constituency(struct cli_call *x, struct perr *err)
 {
-	char *pos[2];
-	static const char *const flags[] = { "--confirm-overlap", NULL };
-	bool bad = false;
-	if (cli_positional(argc, argv, NULL, flags, pos, 2, &bad) != 1 || bad)
-		return cli_usage_of("import constituency");
-	bool confirm = cli_flag(argc, argv, "--confirm-overlap");
-	int fd = strcmp(pos[0], "-") == 0 ? 0 : open(pos[0], O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		fprintf(stderr, "parapet: cannot open %s: %s\n", pos[0], strerror(errno));
-		return 1;
-	}
-	struct store *st;
-	if (cli_open(c, &st) != 0) {
-		if (fd)
-			close(fd);
-		return 1;
-	}
+	struct cli *c = x->c;
+	const char *path = x->pos[0];
+	int fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return perr_set(err, PERR_NOTFOUND, "", "cannot open %s: %s", path, strerror(errno));
 	struct import_report rep;
-	struct perr err;
-	perr_clear(&err);
-	char a[96];
-	cli_actor(a, sizeof(a));
-	int rc = constituency_import_csv(st, a, fd, c->cfg.import_max_rows, confirm, &rep,
-					 &err);
+	int rc = constituency_import_csv(x->st, x->actor, fd, c->cfg.import_max_rows,
+					 cli_val(x, "--confirm-overlap") != NULL, &rep, err);
 	if (fd)
 		close(fd);
 	if (c->json) {
@@ -707,8 +419,10 @@ static int cmd_import_constituency(struct cli *c, int argc, char **argv)
 				      (json_int_t)rep.overlaps);
 		json_object_set_new(j, "errors", json_string(rep.errors.ptr ? rep.errors.ptr : ""));
 		if (rc != 0)
-			json_object_set_new(j, "error", json_string(err.msg));
+			json_object_set_new(j, "error", json_string(err->msg));
 		cli_print_json(j);
+		if (rc != 0)
+			rc = cli_exit_code(err->kind);
 	} else if (rc == 0) {
 		printf("imported %lld rows: %lld organisations, %lld assets, %lld contacts\n",
 		       (long long)rep.rows, (long long)rep.orgs_added, (long long)rep.assets_added,
@@ -716,30 +430,24 @@ static int cmd_import_constituency(struct cli *c, int argc, char **argv)
 		if (rep.overlaps)
 			printf("%lld assets overlap another organisation's (confirmed, audited)\n",
 			       (long long)rep.overlaps);
-	} else {
-		if (rep.errors.ptr)
-			fputs(rep.errors.ptr, stderr);
-		cli_fail(&err);
+	} else if (rep.errors.ptr) {
+		fputs(rep.errors.ptr, stderr);
 	}
 	pbuf_free(&rep.errors);
-	store_close(st);
-	return rc == 0 ? 0 : 1;
+	return rc;
 }
 
-static int cmd_lookup(struct cli *c, int argc, char **argv)
+static int cmd_lookup(struct cli_call *x, struct perr *err)
 {
-	char *pos[2];
-	if (cli_positional(argc, argv, NULL, NULL, pos, 2, NULL) != 1)
-		return cli_usage_of("lookup");
 	enum lookup_kind kind;
-	const char *q = pos[0];
-	if (cli_flag(argc, argv, "--domain"))
+	const char *q = x->pos[0];
+	if (cli_val(x, "--domain"))
 		kind = LOOKUP_DOMAIN;
-	else if (cli_flag(argc, argv, "--asn"))
+	else if (cli_val(x, "--asn"))
 		kind = LOOKUP_ASN;
-	else if (cli_flag(argc, argv, "--url"))
+	else if (cli_val(x, "--url"))
 		kind = LOOKUP_URL;
-	else if (cli_flag(argc, argv, "--ip"))
+	else if (cli_val(x, "--ip"))
 		kind = LOOKUP_IP;
 	else if (strstr(q, "://"))
 		kind = LOOKUP_URL;
@@ -750,58 +458,41 @@ static int cmd_lookup(struct cli *c, int argc, char **argv)
 		kind = LOOKUP_ASN;
 	else
 		kind = LOOKUP_DOMAIN;
-	struct store *st;
-	if (cli_open(c, &st) != 0)
-		return 1;
 	struct lookup_result r;
-	struct perr err;
 	struct store_org o;
-	int rc = constituency_lookup(st, kind, q, &r, &err);
-	int out = 0;
-	if (rc < 0) {
-		out = cli_fail(&err);
-	} else if (rc == 0) {
-		fprintf(stderr, "parapet: no organisation owns %s\n", q);
-		out = 1;
-	} else if (store_org_get(st, r.org_id, &o, &err) != 0) {
-		out = cli_fail(&err);
-	} else if (c->json) {
+	int rc = constituency_lookup(x->st, kind, q, &r, err);
+	if (rc == 0)
+		rc = perr_set(err, PERR_NOTFOUND, "", "no organisation owns %s", q);
+	else if (rc > 0)
+		rc = store_org_get(x->st, r.org_id, &o, err);
+	if (rc == 0 && x->c->json)
 		cli_print_json(json_pack("{s{sI ss} ss ss}", "org", "id", (json_int_t)o.id, "name",
-				     o.name, "matched", r.matched, "type", r.type));
-	} else {
+					 o.name, "matched", r.matched, "type", r.type));
+	else if (rc == 0)
 		printf("%s is owned by organisation %lld (%s), matched %s %s\n", q,
 		       (long long)o.id, o.name, r.type, r.matched);
-	}
 	constituency_index_shutdown();
-	store_close(st);
-	return out;
+	return rc;
 }
 
 /* ---------------------------------------------------------------- audit */
 
-static int cmd_audit_verify(struct cli *c, int argc, char **argv)
+static int cmd_audit_verify(struct cli_call *x, struct perr *err)
 {
-	(void)argc;
-	(void)argv;
-	struct store *st;
-	struct perr err;
 	struct audit_report r;
-	if (cli_open(c, &st) != 0)
-		return 1;
-	int rc = audit_verify(st, &r, &err);
-	store_close(st);
-	if (rc != 0)
-		return cli_fail(&err);
-	if (c->json)
+	if (audit_verify(x->st, &r, err) != 0)
+		return -1;
+	if (x->c->json)
 		cli_print_json(json_pack("{sb sI sI ss}", "intact", r.bad_seq == 0, "entries",
-				     (json_int_t)r.entries, "bad_seq", (json_int_t)r.bad_seq,
-				     "problem", r.problem));
+					 (json_int_t)r.entries, "bad_seq", (json_int_t)r.bad_seq,
+					 "problem", r.problem));
 	else if (r.bad_seq == 0)
 		printf("audit log intact: %lld entries\n", (long long)r.entries);
 	else
 		fprintf(stderr, "parapet: audit log broken at entry %lld: %s\n",
 			(long long)r.bad_seq, r.problem);
-	return r.bad_seq ? 1 : 0;
+	/* a broken chain is bad data, reported above (as the result with --json) */
+	return r.bad_seq ? EX_DATAERR : 0;
 }
 
 static int audit_row(void *ud, const struct store_audit *a)
@@ -814,17 +505,9 @@ static int audit_row(void *ud, const struct store_audit *a)
 	return 0;
 }
 
-static int cmd_audit_list(struct cli *c, int argc, char **argv)
+static int cmd_audit_list(struct cli_call *x, struct perr *err)
 {
-	(void)argc;
-	(void)argv;
-	struct store *st;
-	struct perr err;
-	if (cli_open(c, &st) != 0)
-		return 1;
-	int rc = store_audit_list(st, 0, 0, audit_row, NULL, &err);
-	store_close(st);
-	return rc ? cli_fail(&err) : 0;
+	return store_audit_list(x->st, 0, 0, audit_row, NULL, err);
 }
 
 /* ---------------------------------------------------------------- serve */
@@ -832,22 +515,27 @@ static int cmd_audit_list(struct cli *c, int argc, char **argv)
 int demo_load(struct store *st, const struct config *cfg, bool print_password,
 	      const char *farm_json);
 
-static int cmd_serve(struct cli *c, int argc, char **argv)
+/* Opens the store itself (CLI_NO_STORE): it holds the data directory's
+** lock, may load the demo, then closes it before the workers start, each
+** of which opens its own. */
+static int cmd_serve(struct cli_call *x, struct perr *perr)
 {
-	bool bad = false;
-	const char *listen = cli_opt(argc, argv, "--listen", &bad);
-	bool demo = cli_flag(argc, argv, "--demo");
-	const char *farm = cli_opt(argc, argv, "--demo-farm", &bad);
-	if (bad || (farm && !demo))
-		return cli_usage_of("serve");
+	(void)perr;
+	struct cli *c = x->c;
+	const char *listen = cli_val(x, "--listen");
+	bool demo = cli_val(x, "--demo") != NULL;
+	const char *farm = cli_val(x, "--demo-farm");
+	if (farm && !demo)
+		return cli_usage(x->cmd);
 	if (listen && pstrlcpy(c->cfg.listen, listen, sizeof(c->cfg.listen)) != 0) {
 		fprintf(stderr, "parapet: --listen value too long\n");
-		return 2;
+		return EX_USAGE;
 	}
 	core_malloc_tune();
 	struct store *st;
-	if (cli_open(c, &st) != 0)
-		return 1;
+	int rc = cli_open(c, &st);
+	if (rc != 0)
+		return rc;
 	/* One server per data directory: a second one would send every mail
 	** and webhook again and run the monitor and the watched directory
 	** twice. Held until the process ends (the kernel drops it then). */
@@ -861,7 +549,7 @@ static int cmd_serve(struct cli *c, int argc, char **argv)
 	if (demo && demo_load(st, &c->cfg, true, farm) != 0) {
 		store_close(st);
 		store_dir_unlock(lock);
-		return 1;
+		return EX_SOFTWARE; /* demo_load said why */
 	}
 	store_close(st);
 	/* Block the signals before any thread starts, so only sigwait() below
@@ -947,113 +635,331 @@ static int cmd_serve(struct cli *c, int argc, char **argv)
 	return 0;
 }
 
-static int cmd_provinces(struct cli *c, int argc, char **argv);
+static int cmd_provinces(struct cli_call *x, struct perr *err);
 
 /* ---------------------------------------------------------------- table */
 
+/* Option lists of the table-driven commands, and the enumerated values the
+** dispatcher accepts for them. */
+static const char *const severities[] = { "low", "medium", "high", "critical" };
+static const char *const tlps[] = { "CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED" };
+#define VALUES(a) a, sizeof(a) / sizeof(a[0])
+
+static const struct cli_opt incident_report_opts[] = {
+	{ "--severity", "S", "how bad", VALUES(severities), .required = true },
+	{ "--summary", "TEXT", "what was seen" },
+	{ "--title", "TEXT", "title of a new incident" },
+	{ "--evidence", "JSON", "the detection's details (a JSON object)" },
+	{ NULL },
+};
+static const struct cli_opt incident_add_opts[] = {
+	{ "--severity", "S", "how bad", VALUES(severities) },
+	{ "--summary", "TEXT", "what happened" },
+	{ "--class", "C", "RSIT class (with --type)" },
+	{ "--type", "T", "RSIT type" },
+	{ "--tlp", "TLP", "sharing label", VALUES(tlps) },
+	{ NULL },
+};
+static const struct cli_opt incident_list_opts[] = {
+	{ "--status", "S", "only incidents in this state", VALUES(incident_states) },
+	{ "--org", "ID", "only this organisation's" },
+	{ "--severity", "S", "only this severity", VALUES(severities) },
+	{ "--search", "TEXT", "words in the title or summary" },
+	{ "--overdue", NULL, "only incidents past their SLA" },
+	{ "--limit", "N", "at most N (1-100000, default 100)" },
+	{ NULL },
+};
+static const struct cli_opt internal_opts[] = {
+	{ "--internal", NULL, "seen by the CERT only, not shared with the organisation" },
+	{ NULL },
+};
+static const struct cli_opt incident_assign_opts[] = {
+	{ "--user", "LOGIN", "assign to this user" },
+	{ "--team", "ID", "assign to this team" },
+	{ NULL },
+};
+static const struct cli_opt province_opts[] = {
+	{ "--province", "NAME", "the province it serves" },
+	{ NULL },
+};
+static const struct cli_opt rota_add_opts[] = {
+	{ "--weekly", "START-END", "minutes from Monday 00:00 UTC, every week" },
+	{ "--from", "ISO", "start of a dated override (with --to)" },
+	{ "--to", "ISO", "end of a dated override" },
+	{ NULL },
+};
+static const struct cli_opt serve_opts[] = {
+	{ "--listen", "HOST:PORT", "where to listen (overrides http.listen)" },
+	{ "--demo", NULL, "load a demo constituency and admin first" },
+	{ "--demo-farm", "FARM.json", "with --demo: the demo's web farm" },
+	{ NULL },
+};
+static const struct cli_opt check_config_opts[] = {
+	{ "--dump", NULL, "print every key with its value" },
+	{ NULL },
+};
+static const struct cli_opt user_add_opts[] = {
+	/* not enumerated here: identity_user_add checks it and says which roles exist */
+	{ "--role", "ROLE", "admin, analyst, provincial, responder or constituent",
+	  .required = true },
+	{ "--org", "ID", "the constituent's organisation" },
+	{ "--province", "NAME", "the provincial user's province" },
+	{ "--password-stdin", NULL, "read the password from standard input", .required = true },
+	{ NULL },
+};
+static const struct cli_opt user_passwd_opts[] = {
+	{ "--password-stdin", NULL, "read the password from standard input", .required = true },
+	{ "--keep-tokens", NULL, "do not revoke the user's API tokens" },
+	{ NULL },
+};
+static const struct cli_opt token_add_opts[] = {
+	{ "--name", "TEXT", "what the token is for" },
+	{ "--readonly", NULL, "reads only" },
+	{ "--org", "ID", "limit it to this organisation" },
+	{ "--province", "NAME", "limit it to this province" },
+	{ NULL },
+};
+static const struct cli_opt org_add_opts[] = {
+	{ "--province", "NAME", "its province", .required = true },
+	{ "--sector", "TEXT", "its sector" },
+	{ "--parent", "ID", "the organisation it belongs to" },
+	{ NULL },
+};
+static const struct cli_opt org_list_opts[] = {
+	{ "--province", "NAME", "only this province's" },
+	{ "--search", "TEXT", "words in the name" },
+	{ NULL },
+};
+static const struct cli_opt overlap_opts[] = {
+	{ "--confirm-overlap", NULL, "accept assets overlapping another organisation's (audited)" },
+	{ NULL },
+};
+static const struct cli_opt lookup_opts[] = {
+	{ "--ip", NULL, "VALUE is an IP address" },
+	{ "--domain", NULL, "VALUE is a domain" },
+	{ "--asn", NULL, "VALUE is an AS number" },
+	{ "--url", NULL, "VALUE is a URL" },
+	{ NULL },
+};
+static const char *const langs[] = { "en", "fa" };
+static const char *const outbox_states[] = { "pending", "sent", "failed" };
+static const struct cli_opt notify_test_opts[] = {
+	{ "--lang", "LANG", "the mail's language", VALUES(langs) },
+	{ "--count", "N", "how many (1-1000, default 1)" },
+	{ NULL },
+};
+static const struct cli_opt outbox_opts[] = {
+	{ "--status", "S", "only notifications in this state", VALUES(outbox_states) },
+	{ "--incident", "ID", "only this incident's" },
+	{ "--limit", "N", "at most N (0 = all, default 100)" },
+	{ NULL },
+};
+static const struct cli_opt webhook_add_opts[] = {
+	{ "--secret", "S", "the HMAC key (or --secret-stdin)" },
+	{ "--secret-stdin", NULL, "read the HMAC key from standard input" },
+	{ "--events", "a,b", "the events to send (default all)" },
+	{ NULL },
+};
+static const char *const unowned_by[] = { "asn", "prefix" };
+static const struct cli_opt import_report_opts[] = {
+	{ "--type", "TYPE", "a Shadowserver type, auto, or csv/jsonl with --mapping",
+	  .required = true },
+	{ "--mapping", "FILE", "the columns of a csv or jsonl report" },
+	{ "--at", "ISO", "the time it was received (default now)" },
+	{ NULL },
+};
+static const struct cli_opt feeds_parse_opts[] = {
+	{ "--type", "TYPE", "a Shadowserver type, auto (default), or csv/jsonl" },
+	{ "--mapping", "FILE", "the columns of a csv or jsonl report" },
+	{ "--schema", "FILE", "a schema to try instead of the one in effect" },
+	{ NULL },
+};
+static const struct cli_opt at_opts[] = {
+	{ "--at", "ISO", "as of this time (default now)" },
+	{ NULL },
+};
+static const struct cli_opt unowned_opts[] = {
+	{ "--by", "KEY", "group by (default asn)", VALUES(unowned_by) },
+	{ NULL },
+};
+static const char *const site_states[] = { "learning", "ok", "alert", "down" };
+static const struct cli_opt watch_run_opts[] = {
+	{ "--once", NULL, "one pass, then its counts as JSON" },
+	{ "--at", "ISO", "with --once: as of this time" },
+	{ "--all", NULL, "every site, due or not" },
+	{ NULL },
+};
+static const struct cli_opt watch_sites_opts[] = {
+	{ "--org", "ID", "only this organisation's" },
+	{ "--state", "S", "only sites in this state", VALUES(site_states) },
+	{ NULL },
+};
+static const struct cli_opt limit_opts[] = {
+	{ "--limit", "N", "at most N (1-1000, default 10)" },
+	{ NULL },
+};
+static const struct cli_opt watch_set_opts[] = {
+	{ "--interval", "SECONDS", "check every SECONDS (30-86400)" },
+	{ "--enable", NULL, "resume checking" },
+	{ "--disable", NULL, "pause checking" },
+	{ NULL },
+};
+static const struct cli_opt watch_analyze_opts[] = {
+	{ "--url", "URL", "the page's address (for its same-site links)" },
+	{ NULL },
+};
+static const struct cli_opt route_add_opts[] = {
+	{ "--team", "ID", "the team that gets the incidents", .required = true },
+	{ "--province", "NAME", "only incidents of this province" },
+	{ "--kind", "KIND", "only this kind of detection" },
+	{ "--class", "CLASS", "only this RSIT class" },
+	{ "--priority", "N", "lower first (0-1000000, default 100)" },
+	{ NULL },
+};
+
 const struct cli_cmd cli_cmds[] = {
-	{ "serve", cmd_serve, "[--listen HOST:PORT] [--demo [--demo-farm FARM.json]]",
-	  "run the server (API, web UI); --demo loads a demo constituency and admin" },
-	{ "migrate", cmd_migrate, "", "create or upgrade the database" },
-	{ "check-config", cmd_check_config, "[--dump]",
-	  "validate the configuration; --dump prints every key with its value" },
-	{ "user add", cmd_user_add,
-	  "LOGIN --role admin|analyst|provincial|responder|constituent [--org ID] "
-	  "[--province NAME] --password-stdin",
-	  "create a user; the password is read from standard input" },
-	{ "user list", cmd_user_list, "", "list users" },
-	{ "user passwd", cmd_user_passwd, "LOGIN --password-stdin [--keep-tokens]",
-	  "set a user's password; ends their sessions and revokes their API tokens unless "
-	  "--keep-tokens" },
-	{ "user disable", cmd_user_disable, "LOGIN",
-	  "disable a user: ends their sessions and revokes their API tokens" },
-	{ "user enable", cmd_user_enable, "LOGIN", "enable a disabled user" },
-	{ "token add", cmd_token_add, "LOGIN [--name TEXT] [--readonly] [--org ID] [--province NAME]",
-	  "create an API token for LOGIN and print it (once)" },
-	{ "token revoke", cmd_token_revoke, "ID", "revoke an API token" },
-	{ "org add", cmd_org_add, "NAME --province NAME [--sector TEXT] [--parent ID]",
-	  "create an organisation" },
-	{ "org list", cmd_org_list, "[--province NAME] [--search TEXT]", "list organisations" },
-	{ "org show", cmd_org_show, "ID", "show an organisation with its assets and contacts" },
-	{ "org rm", cmd_org_rm, "ID", "remove an organisation (and its assets and contacts)" },
-	{ "asset add", cmd_asset_add,
-	  "ORG-ID cidr|domain|url|asn|product VALUE [--confirm-overlap]",
-	  "add an asset to an organisation (one overlapping another organisation's needs "
-	  "--confirm-overlap)" },
-	{ "asset rm", cmd_asset_rm, "ORG-ID ASSET-ID", "remove an asset" },
-	{ "import constituency", cmd_import_constituency, "FILE.csv|- [--confirm-overlap]",
-	  "import organisations, assets and contacts from CSV, all or nothing" },
-	{ "import report", cmd_import_report,
-	  "--type TYPE|auto|csv|jsonl [--mapping FILE] [--at ISO] FILE",
-	  "import a report (Shadowserver type, or csv/jsonl with a mapping); ends with "
-	  "\"rows N parsed N rejected N owners N new N duplicate N\"" },
-	{ "feeds parse", cmd_feeds_parse, "[--type TYPE] [--mapping FILE] [--schema FILE] FILE",
-	  "print a report's normalised events as JSON Lines (nothing is stored)" },
-	{ "feeds types", cmd_feeds_types, "", "list the report types of the schema in effect" },
-	{ "feeds schema update", cmd_feeds_schema_update, "FILE",
-	  "install a newer Shadowserver schema (checked first; replaces the shipped one)" },
-	{ "feeds digest", cmd_feeds_digest, "[--at ISO]",
-	  "mail the digests of every finished period (one per organisation and feed)" },
-	{ "feeds files", cmd_feeds_files, "", "imported report files and their counts" },
-	{ "feeds unowned", cmd_feeds_unowned, "[--by asn|prefix]",
-	  "reported hosts no organisation owns, by AS or prefix" },
-	{ "lookup", cmd_lookup, "[--ip|--domain|--asn|--url] VALUE",
-	  "which organisation owns an IP, domain, ASN or URL" },
-	{ "audit verify", cmd_audit_verify, "", "check the audit log's hash chain" },
-	{ "audit list", cmd_audit_list, "", "print the audit log" },
-	{ "provinces", cmd_provinces, "", "list the provinces" },
-	{ "user email", cmd_user_email, "LOGIN ADDRESS", "where a user's notifications go" },
-	{ "incident report", cmd_incident_report,
-	  "ORG-ID KIND KEY --severity low|medium|high|critical [--summary TEXT] [--title TEXT] "
-	  "[--evidence JSON]",
-	  "report a detection: opens an incident or adds an observation" },
-	{ "incident add", cmd_incident_create,
-	  "ORG-ID TITLE [--severity S] [--summary TEXT] [--class C --type T] [--tlp TLP]",
-	  "open an incident by hand" },
-	{ "incident list", cmd_incident_list,
-	  "[--status S] [--org ID] [--severity S] [--search TEXT] [--overdue] [--limit N]",
-	  "list incidents, newest first" },
-	{ "incident show", cmd_incident_show, "ID", "show an incident and its thread" },
-	{ "incident transition", cmd_incident_transition, "ID STATE",
-	  "move an incident: triaged, in_progress, contained, recovered, closed, rejected" },
-	{ "incident message", cmd_incident_message, "ID TEXT [--internal]",
-	  "post to an incident's thread (shared with the organisation unless --internal)" },
-	{ "incident assign", cmd_incident_assign, "ID [--user LOGIN] [--team ID]",
-	  "assign an incident (no option: unassign)" },
-	{ "incident merge", cmd_incident_merge, "ID INTO-ID", "mark ID a duplicate of INTO-ID" },
-	{ "incident link", cmd_incident_link, "ID OTHER-ID", "relate two incidents" },
-	{ "incident evidence", cmd_incident_evidence, "ID FILE [--internal]",
-	  "attach a file as evidence" },
-	{ "sla sweep", cmd_sla_sweep, "", "flag and escalate incidents past their SLA now" },
-	{ "team add", cmd_team_add, "NAME [--province NAME]", "create a team" },
-	{ "team member", cmd_team_member, "TEAM-ID LOGIN", "add a user to a team" },
-	{ "team lead", cmd_team_lead, "TEAM-ID LOGIN", "make a user the team's lead" },
-	{ "rota add", cmd_rota_add, "TEAM-ID LOGIN --weekly START-END | --from ISO --to ISO",
-	  "on-call: a weekly slot (minutes from Monday 00:00 UTC) or a dated override" },
-	{ "route add", cmd_route_add,
-	  "--team ID [--province NAME] [--kind KIND] [--class CLASS] [--priority N]",
-	  "route new high and critical incidents to a team" },
-	{ "notify test", cmd_notify_test, "ADDRESS [--lang en|fa] [--count N]",
-	  "queue N test mails to ADDRESS (the server's notify worker sends them)" },
-	{ "outbox", cmd_outbox, "[--status pending|sent|failed] [--incident ID] [--limit N]",
-	  "list notifications, newest first (--limit 0 = all; default 100)" },
-	{ "webhook add", cmd_webhook_add, "URL --secret S|--secret-stdin [--events a,b]",
-	  "send events as JSON to URL, signed with HMAC-SHA-256 under S" },
-	{ "webhook list", cmd_webhook_list, "", "list webhooks (secrets are not shown)" },
-	{ "webhook rm", cmd_webhook_rm, "ID", "remove a webhook" },
-	{ "watch analyze", cmd_watch_analyze, "BASE.html... -- NEW.html [--url URL]",
-	  "judge a page against a baseline learned from earlier copies (JSON verdict)" },
-	{ "watch run", cmd_watch_run, "[--once [--at ISO]] [--all]",
-	  "run the website monitor in the foreground (--once: one pass and its counts, "
-	  "--at: as of that time; --all: every site, due or not)" },
-	{ "watch sites", cmd_watch_sites, "[--org ID] [--state learning|ok|alert|down]",
-	  "list watched websites (one per URL asset)" },
-	{ "watch checks", cmd_watch_checks, "SITE [--limit N]", "a website's newest checks (JSON)" },
-	{ "watch set", cmd_watch_set, "SITE [--interval SECONDS] [--enable|--disable]",
-	  "set a website's check interval, pause or resume it" },
-	{ "watch accept", cmd_watch_accept, "SITE",
-	  "accept a website's current page as its new baseline (a redesign)" },
-	{ NULL, NULL, NULL, NULL },
+	{ "serve", .help = "run the server (API, web UI); --demo loads a demo constituency and admin",
+	  .fn = cmd_serve, .opts = serve_opts, .store = CLI_NO_STORE, .creates_db = true },
+	{ "migrate", .help = "create or upgrade the database", .fn = cmd_migrate,
+	  .store = CLI_NO_STORE, .creates_db = true },
+	{ "check-config", .help = "validate the configuration; --dump prints every key with its value",
+	  .fn = cmd_check_config, .opts = check_config_opts, .store = CLI_NO_STORE },
+	{ "user add", .help = "create a user; the password is read from standard input",
+	  .fn = cmd_user_add, .args = "LOGIN", .min = 1, .max = 1, .opts = user_add_opts,
+	  .store = CLI_WRITE },
+	{ "user list", .help = "list users", .fn = cmd_user_list },
+	{ "user passwd",
+	  .help = "set a user's password; ends their sessions and revokes their API tokens unless "
+		  "--keep-tokens",
+	  .fn = cmd_user_passwd, .args = "LOGIN", .min = 1, .max = 1, .opts = user_passwd_opts,
+	  .store = CLI_WRITE },
+	{ "user disable", .help = "disable a user: ends their sessions and revokes their API tokens",
+	  .fn = cmd_user_disable, .args = "LOGIN", .min = 1, .max = 1, .store = CLI_WRITE },
+	{ "user enable", .help = "enable a disabled user", .fn = cmd_user_enable, .args = "LOGIN",
+	  .min = 1, .max = 1, .store = CLI_WRITE },
+	{ "token add", .help = "create an API token for LOGIN and print it (once)",
+	  .fn = cmd_token_add, .args = "LOGIN", .min = 1, .max = 1, .opts = token_add_opts,
+	  .store = CLI_WRITE },
+	{ "token revoke", .help = "revoke an API token", .fn = cmd_token_revoke, .args = "ID",
+	  .min = 1, .max = 1, .store = CLI_WRITE },
+	{ "org add", .help = "create an organisation", .fn = cmd_org_add, .args = "NAME", .min = 1,
+	  .max = 1, .opts = org_add_opts, .store = CLI_WRITE },
+	{ "org list", .help = "list organisations", .fn = cmd_org_list, .opts = org_list_opts },
+	{ "org show", .help = "show an organisation with its assets and contacts",
+	  .fn = cmd_org_show, .args = "ID", .min = 1, .max = 1 },
+	{ "org rm", .help = "remove an organisation (and its assets and contacts)",
+	  .fn = cmd_org_rm, .args = "ID", .min = 1, .max = 1, .store = CLI_WRITE },
+	{ "asset add",
+	  .help = "add an asset to an organisation (one overlapping another organisation's needs "
+		  "--confirm-overlap)",
+	  .fn = cmd_asset_add, .args = "ORG-ID cidr|domain|url|asn|product VALUE", .min = 3,
+	  .max = 3, .opts = overlap_opts, .store = CLI_WRITE },
+	{ "asset rm", .help = "remove an asset", .fn = cmd_asset_rm, .args = "ORG-ID ASSET-ID",
+	  .min = 2, .max = 2, .store = CLI_WRITE },
+	{ "import constituency",
+	  .help = "import organisations, assets and contacts from CSV, all or nothing",
+	  .fn = cmd_import_constituency, .args = "FILE.csv|-", .min = 1, .max = 1,
+	  .opts = overlap_opts, .store = CLI_OWN_TX },
+	{ "import report",
+	  .help = "import a report (Shadowserver type, or csv/jsonl with a mapping); ends with "
+		  "\"rows N parsed N rejected N owners N new N duplicate N\"",
+	  .fn = cmd_import_report, .args = "FILE", .min = 1, .max = 1, .opts = import_report_opts,
+	  .store = CLI_OWN_TX },
+	{ "feeds parse",
+	  .help = "print a report's normalised events as JSON Lines (nothing is stored)",
+	  .fn = cmd_feeds_parse, .args = "FILE", .min = 1, .max = 1, .opts = feeds_parse_opts,
+	  .store = CLI_NO_STORE },
+	{ "feeds types", .help = "list the report types of the schema in effect",
+	  .fn = cmd_feeds_types, .store = CLI_NO_STORE },
+	{ "feeds schema update",
+	  .help = "install a newer Shadowserver schema (checked first; replaces the shipped one)",
+	  .fn = cmd_feeds_schema_update, .args = "FILE", .min = 1, .max = 1,
+	  .store = CLI_NO_STORE },
+	{ "feeds digest",
+	  .help = "mail the digests of every finished period (one per organisation and feed)",
+	  .fn = cmd_feeds_digest, .opts = at_opts, .store = CLI_OWN_TX },
+	{ "feeds files", .help = "imported report files and their counts", .fn = cmd_feeds_files },
+	{ "feeds unowned", .help = "reported hosts no organisation owns, by AS or prefix",
+	  .fn = cmd_feeds_unowned, .opts = unowned_opts },
+	{ "lookup", .help = "which organisation owns an IP, domain, ASN or URL", .fn = cmd_lookup,
+	  .args = "VALUE", .min = 1, .max = 1, .opts = lookup_opts },
+	{ "audit verify", .help = "check the audit log's hash chain", .fn = cmd_audit_verify },
+	{ "audit list", .help = "print the audit log", .fn = cmd_audit_list },
+	{ "provinces", .help = "list the provinces", .fn = cmd_provinces },
+	{ "user email", .help = "where a user's notifications go", .fn = cmd_user_email,
+	  .args = "LOGIN ADDRESS", .min = 2, .max = 2, .store = CLI_WRITE },
+	{ "incident report", .help = "report a detection: opens an incident or adds an observation",
+	  .fn = cmd_incident_report, .args = "ORG-ID KIND KEY", .min = 3, .max = 3,
+	  .opts = incident_report_opts, .store = CLI_WRITE },
+	{ "incident add", .help = "open an incident by hand", .fn = cmd_incident_create,
+	  .args = "ORG-ID TITLE", .min = 2, .max = 2, .opts = incident_add_opts,
+	  .store = CLI_WRITE },
+	{ "incident list", .help = "list incidents, newest first", .fn = cmd_incident_list,
+	  .opts = incident_list_opts },
+	{ "incident show", .help = "show an incident and its thread", .fn = cmd_incident_show,
+	  .args = "ID", .min = 1, .max = 1 },
+	{ "incident transition",
+	  .help = "move an incident: triaged, in_progress, contained, recovered, closed, rejected",
+	  .fn = cmd_incident_transition, .args = "ID STATE", .min = 2, .max = 2,
+	  .store = CLI_WRITE },
+	{ "incident message",
+	  .help = "post to an incident's thread (shared with the organisation unless --internal)",
+	  .fn = cmd_incident_message, .args = "ID TEXT", .min = 2, .max = 2, .opts = internal_opts,
+	  .store = CLI_WRITE },
+	{ "incident assign", .help = "assign an incident (no option: unassign)",
+	  .fn = cmd_incident_assign, .args = "ID", .min = 1, .max = 1, .opts = incident_assign_opts,
+	  .store = CLI_WRITE },
+	{ "incident merge", .help = "mark ID a duplicate of INTO-ID", .fn = cmd_incident_merge,
+	  .args = "ID INTO-ID", .min = 2, .max = 2, .store = CLI_WRITE },
+	{ "incident link", .help = "relate two incidents", .fn = cmd_incident_link,
+	  .args = "ID OTHER-ID", .min = 2, .max = 2, .store = CLI_WRITE },
+	{ "incident evidence", .help = "attach a file as evidence", .fn = cmd_incident_evidence,
+	  .args = "ID FILE", .min = 2, .max = 2, .opts = internal_opts, .store = CLI_WRITE },
+	{ "sla sweep", .help = "flag and escalate incidents past their SLA now",
+	  .fn = cmd_sla_sweep, .store = CLI_WRITE },
+	{ "team add", .help = "create a team", .fn = cmd_team_add, .args = "NAME", .min = 1,
+	  .max = 1, .opts = province_opts, .store = CLI_WRITE },
+	{ "team member", .help = "add a user to a team", .fn = cmd_team_member,
+	  .args = "TEAM-ID LOGIN", .min = 2, .max = 2, .store = CLI_WRITE },
+	{ "team lead", .help = "make a user the team's lead", .fn = cmd_team_lead,
+	  .args = "TEAM-ID LOGIN", .min = 2, .max = 2, .store = CLI_WRITE },
+	{ "rota add",
+	  .help = "on-call: a weekly slot (--weekly) or a dated override (--from and --to)",
+	  .fn = cmd_rota_add, .args = "TEAM-ID LOGIN", .min = 2, .max = 2, .opts = rota_add_opts,
+	  .store = CLI_WRITE },
+	{ "route add", .help = "route new high and critical incidents to a team",
+	  .fn = cmd_route_add, .opts = route_add_opts, .store = CLI_WRITE },
+	{ "notify test",
+	  .help = "queue N test mails to ADDRESS (the server's notify worker sends them)",
+	  .fn = cmd_notify_test, .args = "ADDRESS", .min = 1, .max = 1, .opts = notify_test_opts,
+	  .store = CLI_WRITE },
+	{ "outbox", .help = "list notifications, newest first (--limit 0 = all; default 100)",
+	  .fn = cmd_outbox, .opts = outbox_opts },
+	{ "webhook add", .help = "send events as JSON to URL, signed with HMAC-SHA-256 under S",
+	  .fn = cmd_webhook_add, .args = "URL", .min = 1, .max = 1, .opts = webhook_add_opts,
+	  .store = CLI_WRITE },
+	{ "webhook list", .help = "list webhooks (secrets are not shown)", .fn = cmd_webhook_list },
+	{ "webhook rm", .help = "remove a webhook", .fn = cmd_webhook_rm, .args = "ID", .min = 1,
+	  .max = 1, .store = CLI_WRITE },
+	{ "watch analyze",
+	  .help = "judge a page against a baseline learned from earlier copies (JSON verdict)",
+	  .fn = cmd_watch_analyze, .args = "BASE.html... -- NEW.html", .min = 2,
+	  .max = CLI_MAX_POS, .opts = watch_analyze_opts, .store = CLI_NO_STORE },
+	{ "watch run",
+	  .help = "run the website monitor in the foreground (--once: one pass and its counts, "
+		  "--at: as of that time; --all: every site, due or not)",
+	  .fn = cmd_watch_run, .opts = watch_run_opts, .store = CLI_OWN_TX },
+	{ "watch sites", .help = "list watched websites (one per URL asset)",
+	  .fn = cmd_watch_sites, .opts = watch_sites_opts },
+	{ "watch checks", .help = "a website's newest checks (JSON)", .fn = cmd_watch_checks,
+	  .args = "SITE", .min = 1, .max = 1, .opts = limit_opts },
+	{ "watch set", .help = "set a website's check interval, pause or resume it",
+	  .fn = cmd_watch_set, .args = "SITE", .min = 1, .max = 1, .opts = watch_set_opts,
+	  .store = CLI_WRITE },
+	{ "watch accept",
+	  .help = "accept a website's current page as its new baseline (a redesign)",
+	  .fn = cmd_watch_accept, .args = "SITE", .min = 1, .max = 1, .store = CLI_WRITE },
+	{ NULL },
 };
 
 static int province_row(void *ud, const struct store_province *p)
@@ -1063,15 +969,7 @@ static int province_row(void *ud, const struct store_province *p)
 	return 0;
 }
 
-static int cmd_provinces(struct cli *c, int argc, char **argv)
+static int cmd_provinces(struct cli_call *x, struct perr *err)
 {
-	(void)argc;
-	(void)argv;
-	struct store *st;
-	struct perr err;
-	if (cli_open(c, &st) != 0)
-		return 1;
-	int rc = store_province_list(st, province_row, NULL, &err);
-	store_close(st);
-	return rc ? cli_fail(&err) : 0;
+	return store_province_list(x->st, province_row, NULL, err);
 }

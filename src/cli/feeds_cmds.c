@@ -14,7 +14,9 @@
 **
 ** Rejected rows are printed on stderr ("line N: reason") and do not fail the
 ** command: a report with a bad line is still imported. A file the type
-** cannot read at all, or a store error, exits 1.
+** cannot read at all exits 65 (EX_DATAERR), a missing one 66; the other
+** exit codes are the dispatcher's (dispatch.c). Imports and digests commit
+** in their own batches (CLI_OWN_TX in the table in commands.c).
 */
 #include <errno.h>
 #include <fcntl.h>
@@ -34,38 +36,27 @@ static int parse_time_opt(const char *at, int64_t *ms)
 		return 0;
 	if (core_parse_iso8601(at, ms) != 0 || *ms <= 0) {
 		fprintf(stderr, "parapet: --at must be an ISO 8601 time\n");
-		return -1;
+		return EX_USAGE;
 	}
 	return 0;
 }
 
-int cmd_import_report(struct cli *c, int argc, char **argv)
+int cmd_import_report(struct cli_call *x, struct perr *err)
 {
-	bool bad = false;
-	const char *type = cli_opt(argc, argv, "--type", &bad);
-	const char *mapping = cli_opt(argc, argv, "--mapping", &bad);
-	const char *at = cli_opt(argc, argv, "--at", &bad);
-	static const char *const valued[] = { "--type", "--mapping", "--at", NULL };
-	char *pos[2];
-	int np = cli_positional(argc, argv, valued, NULL, pos, 2, &bad);
-	if (bad || np != 1 || !type)
-		return cli_usage_of("import report");
+	struct cli *c = x->c;
+	char **pos = x->pos;
 	int64_t at_ms;
-	if (parse_time_opt(at, &at_ms) != 0)
-		return 2;
-	struct store *st;
-	if (cli_open(c, &st) != 0)
-		return 1;
-	char actor[160];
-	cli_actor(actor, sizeof(actor));
+	int rc = parse_time_opt(cli_val(x, "--at"), &at_ms);
+	if (rc != 0)
+		return rc;
 	struct feeds_import in = {
 		.path = pos[0],
-		.type = type,
-		.mapping = mapping,
+		.type = cli_val(x, "--type"),
+		.mapping = cli_val(x, "--mapping"),
 		.data_dir = c->data_dir,
 		.db_path = c->db_path,
 		.source = "cli",
-		.actor = actor,
+		.actor = x->actor,
 		.now_ms = at_ms,
 	};
 	const char *crash = getenv("PARAPET_FEEDS_CRASH_AFTER");
@@ -73,13 +64,9 @@ int cmd_import_report(struct cli *c, int argc, char **argv)
 	if (crash && parse_i64(crash, 1, 1000000, &n) == 0)
 		in.crash_after_batches = (int)n;
 	struct feeds_result res;
-	struct perr err;
-	perr_clear(&err);
-	int rc = feeds_import_file(st, &c->cfg, &in, &res, &err);
-	if (rc != 0) {
+	if (feeds_import_file(x->st, &c->cfg, &in, &res, err) != 0) {
 		feeds_result_free(&res);
-		store_close(st);
-		return cli_fail(&err);
+		return -1;
 	}
 	if (res.rejects.len)
 		fputs(res.rejects.ptr, stderr);
@@ -93,7 +80,6 @@ int cmd_import_report(struct cli *c, int argc, char **argv)
 	       (long long)res.rows, (long long)res.parsed, (long long)res.rejected,
 	       (long long)res.owners, (long long)res.new_, (long long)res.duplicate);
 	feeds_result_free(&res);
-	store_close(st);
 	return 0;
 }
 
@@ -119,6 +105,8 @@ static void print_reject(void *ud, size_t line, const char *reason)
 	fprintf(stderr, "line %zu: %s\n", line, reason);
 }
 
+/* The schema (or mapping) and the type to parse file with. Returns 0, or
+** the exit code after saying why. */
 static int load_type(struct cli *c, const char *type, const char *mapping, const char *file,
 		     const char *schema_path, struct feeds_schema **s,
 		     const struct feeds_type **t)
@@ -129,7 +117,7 @@ static int load_type(struct cli *c, const char *type, const char *mapping, const
 	if (strcmp(type, "csv") == 0 || strcmp(type, "jsonl") == 0) {
 		if (!mapping) {
 			fprintf(stderr, "parapet: --type %s needs --mapping FILE\n", type);
-			return 2;
+			return EX_USAGE;
 		}
 		rc = feeds_mapping_load(mapping, type[0] == 'j' ? FEEDS_JSONL : FEEDS_CSV, s, &err);
 	} else if (schema_path) {
@@ -147,22 +135,19 @@ static int load_type(struct cli *c, const char *type, const char *mapping, const
 			type);
 		feeds_schema_free(*s);
 		*s = NULL;
-		return 1;
+		return EX_USAGE;
 	}
 	return 0;
 }
 
-int cmd_feeds_parse(struct cli *c, int argc, char **argv)
+int cmd_feeds_parse(struct cli_call *x, struct perr *err)
 {
-	bool bad = false;
-	const char *type = cli_opt(argc, argv, "--type", &bad);
-	const char *mapping = cli_opt(argc, argv, "--mapping", &bad);
-	const char *schema = cli_opt(argc, argv, "--schema", &bad);
-	static const char *const valued[] = { "--type", "--mapping", "--schema", NULL };
-	char *pos[2];
-	int np = cli_positional(argc, argv, valued, NULL, pos, 2, &bad);
-	if (bad || np != 1)
-		return cli_usage_of("feeds parse");
+	(void)err;
+	struct cli *c = x->c;
+	char **pos = x->pos;
+	const char *type = cli_val(x, "--type");
+	const char *mapping = cli_val(x, "--mapping");
+	const char *schema = cli_val(x, "--schema");
 	struct feeds_schema *s = NULL;
 	const struct feeds_type *t = NULL;
 	int rc = load_type(c, type ? type : "auto", mapping, pos[0], schema, &s, &t);
@@ -172,12 +157,12 @@ int cmd_feeds_parse(struct cli *c, int argc, char **argv)
 	if (fd < 0) {
 		fprintf(stderr, "parapet: cannot open %s: %s\n", pos[0], strerror(errno));
 		feeds_schema_free(s);
-		return 1;
+		return EX_NOINPUT;
 	}
 	struct parse_out o = { 0 };
 	pbuf_init(&o.line, 16u << 20);
 	struct feeds_parser *p = feeds_parser_new(t, NULL, print_event, print_reject, &o);
-	rc = p ? 0 : 1;
+	rc = p ? 0 : EX_SOFTWARE;
 	char buf[65536];
 	while (rc == 0) {
 		ssize_t n = read(fd, buf, sizeof(buf));
@@ -185,14 +170,14 @@ int cmd_feeds_parse(struct cli *c, int argc, char **argv)
 			continue;
 		if (n < 0) {
 			fprintf(stderr, "parapet: read %s: %s\n", pos[0], strerror(errno));
-			rc = 1;
+			rc = EX_IOERR;
 			break;
 		}
 		int prc = n == 0 ? feeds_parser_finish(p) : feeds_parser_feed(p, buf, (size_t)n);
 		if (prc != 0) {
 			fprintf(stderr, "parapet: %s: %s\n", pos[0],
 				prc < 0 ? feeds_parser_error(p) : "out of memory");
-			rc = 1;
+			rc = prc < 0 ? EX_DATAERR : EX_SOFTWARE;
 		}
 		if (n == 0)
 			break;
@@ -210,16 +195,11 @@ int cmd_feeds_parse(struct cli *c, int argc, char **argv)
 	return rc;
 }
 
-int cmd_feeds_types(struct cli *c, int argc, char **argv)
+int cmd_feeds_types(struct cli_call *x, struct perr *err)
 {
-	(void)argv;
-	if (argc != 0)
-		return cli_usage_of("feeds types");
 	struct feeds_schema *s;
-	struct perr err;
-	perr_clear(&err);
-	if (feeds_schema_for(c->data_dir, &s, &err) != 0)
-		return cli_fail(&err);
+	if (feeds_schema_for(x->c->data_dir, &s, err) != 0)
+		return -1;
 	printf("# schema of %s, %zu report types\n", feeds_schema_date(s)[0] ? feeds_schema_date(s)
 									       : "unknown date",
 	       feeds_schema_count(s));
@@ -231,16 +211,14 @@ int cmd_feeds_types(struct cli *c, int argc, char **argv)
 	return 0;
 }
 
-int cmd_feeds_schema_update(struct cli *c, int argc, char **argv)
+int cmd_feeds_schema_update(struct cli_call *x, struct perr *err)
 {
-	if (argc != 1)
-		return cli_usage_of("feeds schema update");
+	struct cli *c = x->c;
+	char **argv = x->pos;
 	struct feeds_schema *s;
-	struct perr err;
-	perr_clear(&err);
 	/* validate the whole file before it replaces anything */
-	if (feeds_schema_load(argv[0], &s, &err) != 0)
-		return cli_fail(&err);
+	if (feeds_schema_load(argv[0], &s, err) != 0)
+		return -1;
 	size_t n = feeds_schema_count(s);
 	feeds_schema_free(s);
 	char dir[1200], dst[1300];
@@ -248,48 +226,35 @@ int cmd_feeds_schema_update(struct cli *c, int argc, char **argv)
 	struct pbuf b3 = pbuf_fixed(dst, sizeof(dst));
 	if (pbuf_addf(&b1, "%s/feeds", c->data_dir) || pbuf_addf(&b3, "%s/schema.json", dir)) {
 		fprintf(stderr, "parapet: data directory path too long\n");
-		return 1;
+		return EX_USAGE;
 	}
 	(void)mkdir(c->data_dir, 0750);
 	if (mkdir(dir, 0750) != 0 && errno != EEXIST) {
 		fprintf(stderr, "parapet: cannot create %s: %s\n", dir, strerror(errno));
-		return 1;
+		return EX_CANTCREAT;
 	}
 	/* the bytes just validated, installed whole or not at all */
 	struct pbuf data;
-	if (core_file_read(argv[0], 0, &data, &err) != 0 ||
-	    core_file_write_atomic(dst, data.ptr ? data.ptr : "", data.len, 0640, &err) != 0) {
+	if (core_file_read(argv[0], 0, &data, err) != 0 ||
+	    core_file_write_atomic(dst, data.ptr ? data.ptr : "", data.len, 0640, err) != 0) {
 		pbuf_free(&data);
-		fprintf(stderr, "parapet: cannot install the schema in %s: %s\n", dir, err.msg);
-		return 1;
+		fprintf(stderr, "parapet: cannot install the schema in %s: %s\n", dir, err->msg);
+		return EX_CANTCREAT;
 	}
 	pbuf_free(&data);
 	printf("installed %s: %zu report types\n", dst, n);
 	return 0;
 }
 
-int cmd_feeds_digest(struct cli *c, int argc, char **argv)
+int cmd_feeds_digest(struct cli_call *x, struct perr *err)
 {
-	bool bad = false;
-	const char *at = cli_opt(argc, argv, "--at", &bad);
-	static const char *const valued[] = { "--at", NULL };
-	char *pos[1];
-	int np = cli_positional(argc, argv, valued, NULL, pos, 1, &bad);
-	if (bad || np != 0)
-		return cli_usage_of("feeds digest");
 	int64_t at_ms;
-	if (parse_time_opt(at, &at_ms) != 0)
-		return 2;
-	struct store *st;
-	if (cli_open(c, &st) != 0)
-		return 1;
-	struct feeds_digest_result r;
-	struct perr err;
-	perr_clear(&err);
-	int rc = feeds_digest_run(st, &c->cfg, at_ms ? at_ms : core_now_ms(), &r, &err);
-	store_close(st);
+	int rc = parse_time_opt(cli_val(x, "--at"), &at_ms);
 	if (rc != 0)
-		return cli_fail(&err);
+		return rc;
+	struct feeds_digest_result r;
+	if (feeds_digest_run(x->st, &x->c->cfg, at_ms ? at_ms : core_now_ms(), &r, err) != 0)
+		return -1;
 	printf("digests %d mails %d\n", r.digests, r.mails);
 	return 0;
 }
@@ -307,19 +272,9 @@ static int file_row(void *ud, const struct store_feed_file *f)
 	return 0;
 }
 
-int cmd_feeds_files(struct cli *c, int argc, char **argv)
+int cmd_feeds_files(struct cli_call *x, struct perr *err)
 {
-	(void)argv;
-	if (argc != 0)
-		return cli_usage_of("feeds files");
-	struct store *st;
-	if (cli_open(c, &st) != 0)
-		return 1;
-	struct perr err;
-	perr_clear(&err);
-	int rc = store_feed_files(st, 0, 1000, file_row, NULL, &err);
-	store_close(st);
-	return rc == 0 ? 0 : cli_fail(&err);
+	return store_feed_files(x->st, 0, 1000, file_row, NULL, err);
 }
 
 static int unowned_row(void *ud, const char *key, int64_t asn, int64_t events, int64_t hosts)
@@ -330,21 +285,8 @@ static int unowned_row(void *ud, const char *key, int64_t asn, int64_t events, i
 	return 0;
 }
 
-int cmd_feeds_unowned(struct cli *c, int argc, char **argv)
+int cmd_feeds_unowned(struct cli_call *x, struct perr *err)
 {
-	bool bad = false;
-	const char *by = cli_opt(argc, argv, "--by", &bad);
-	static const char *const valued[] = { "--by", NULL };
-	char *pos[1];
-	int np = cli_positional(argc, argv, valued, NULL, pos, 1, &bad);
-	if (bad || np != 0 || (by && strcmp(by, "asn") != 0 && strcmp(by, "prefix") != 0))
-		return cli_usage_of("feeds unowned");
-	struct store *st;
-	if (cli_open(c, &st) != 0)
-		return 1;
-	struct perr err;
-	perr_clear(&err);
-	int rc = store_feed_unowned(st, by ? by : "asn", 1000, unowned_row, NULL, &err);
-	store_close(st);
-	return rc == 0 ? 0 : cli_fail(&err);
+	const char *by = cli_val(x, "--by"); /* the table allows asn and prefix */
+	return store_feed_unowned(x->st, by ? by : "asn", 1000, unowned_row, NULL, err);
 }

@@ -9,6 +9,7 @@
 ** Output is plain text for people or one JSON document with --json.
 */
 #include <jansson.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,76 +17,44 @@
 #include "cli/cli.h"
 #include "notify/notify.h"
 
-/* ------------------------------------------------------------- helpers */
-
-
-
-
-
-
+/* Each command runs in the dispatcher (dispatch.c) from its entry in the
+** table in commands.c: options parsed and checked (--lang, --status), the
+** store open, a writing command inside its one transaction. */
 
 /* ---------------------------------------------------------- notify test */
 
-int cmd_notify_test(struct cli *c, int argc, char **argv)
+int cmd_notify_test(struct cli_call *x, struct perr *err)
 {
-	static const char *const valued[] = { "--lang", "--count", NULL };
-	bool bad = false;
-	char *pos[2];
-	const char *lang = cli_opt(argc, argv, "--lang", &bad);
-	const char *count_s = cli_opt(argc, argv, "--count", &bad);
-	int np = cli_positional(argc, argv, valued, NULL, pos, 2, &bad);
+	const char *lang = cli_val(x, "--lang");
+	const char *count_s = cli_val(x, "--count");
+	const char *to = x->pos[0];
 	int64_t count = 1;
-	if (bad || np != 1)
-		return cli_usage_of("notify test");
 	if (count_s && parse_i64(count_s, 1, 1000, &count) != 0) {
 		fprintf(stderr, "parapet: --count must be a number from 1 to 1000\n");
-		return 2;
+		return EX_USAGE;
 	}
-	if (lang && strcmp(lang, "en") != 0 && strcmp(lang, "fa") != 0) {
-		fprintf(stderr, "parapet: --lang must be en or fa\n");
-		return 2;
+	if (!notify_address_ok(to)) {
+		fprintf(stderr, "parapet: %s is not a single e-mail address\n", to);
+		return EX_USAGE;
 	}
-	if (!notify_address_ok(pos[0])) {
-		fprintf(stderr, "parapet: %s is not a single e-mail address\n", pos[0]);
-		return 2;
-	}
-	struct store *st;
-	struct perr err;
-	perr_clear(&err);
-	if (cli_open(c, &st) != 0)
-		return 1;
 	char when[40];
 	core_iso8601(core_now_ms(), when, sizeof(when));
 	struct notify_var vars[] = { { "time", when } };
-	struct notify_mail m = { .to = pos[0], .lang = lang ? lang : "en", .tmpl = "test",
+	struct notify_mail m = { .to = to, .lang = lang ? lang : "en", .tmpl = "test",
 				 .vars = vars, .nvars = 1 };
-	int rc = 0;
-	if (store_begin(st, &err) != 0) {
-		rc = cli_fail(&err);
-		goto out;
-	}
 	for (int64_t i = 0; i < count; i++)
-		if (notify_mail(st, &c->cfg, &m, &err) != 0) {
-			store_rollback(st);
-			rc = cli_fail(&err);
-			goto out;
-		}
-	if (store_commit(st, &err) != 0) {
-		rc = cli_fail(&err);
-		goto out;
-	}
-	if (c->json)
-		cli_print_json(json_pack("{sI ss ss}", "queued", (json_int_t)count, "to", pos[0],
-				     "lang", m.lang));
+		if (notify_mail(x->st, &x->c->cfg, &m, err) != 0)
+			return -1;
+	if (x->c->json)
+		cli_print_json(json_pack("{sI ss ss}", "queued", (json_int_t)count, "to", to, "lang",
+					 m.lang));
 	else
 		printf("%lld test mail%s queued for %s\n", (long long)count, count == 1 ? "" : "s",
-		       pos[0]);
-	if (!c->cfg.smtp_host[0])
+		       to);
+	if (!x->c->cfg.smtp_host[0])
 		fprintf(stderr, "parapet: note: smtp.host is not set; the mail waits in the outbox "
 				"until it is\n");
-out:
-	store_close(st);
-	return rc;
+	return 0;
 }
 
 /* -------------------------------------------------------------- outbox */
@@ -117,116 +86,57 @@ static int outbox_row(void *ud, const struct store_outbox *o)
 	return 0;
 }
 
-int cmd_outbox(struct cli *c, int argc, char **argv)
+int cmd_outbox(struct cli_call *x, struct perr *err)
 {
-	static const char *const valued[] = { "--status", "--incident", "--limit", NULL };
-	bool bad = false;
-	char *pos[1];
-	const char *status = cli_opt(argc, argv, "--status", &bad);
-	const char *inc_s = cli_opt(argc, argv, "--incident", &bad);
-	const char *limit_s = cli_opt(argc, argv, "--limit", &bad);
-	if (cli_positional(argc, argv, valued, NULL, pos, 1, &bad) != 0 || bad)
-		return cli_usage_of("outbox");
-	if (status && strcmp(status, "pending") != 0 && strcmp(status, "sent") != 0 &&
-	    strcmp(status, "failed") != 0) {
-		fprintf(stderr, "parapet: --status must be pending, sent or failed\n");
-		return 2;
-	}
+	const char *inc_s = cli_val(x, "--incident");
+	const char *limit_s = cli_val(x, "--limit");
 	int64_t incident = 0, limit = 100;
 	if (inc_s && parse_i64(inc_s, 1, INT64_MAX, &incident) != 0) {
 		fprintf(stderr, "parapet: --incident must be an incident id\n");
-		return 2;
+		return EX_USAGE;
 	}
 	if (limit_s && parse_i64(limit_s, 0, INT64_MAX, &limit) != 0) {
 		fprintf(stderr, "parapet: --limit must be a number (0 = all)\n");
-		return 2;
+		return EX_USAGE;
 	}
-	struct store *st;
-	struct perr err;
-	perr_clear(&err);
-	if (cli_open(c, &st) != 0)
-		return 1;
 	json_t *arr = json_array();
-	void *ud[2] = { c, arr };
-	int rc = store_outbox_list(st, status, incident, limit, outbox_row, ud, &err);
-	if (rc < 0)
-		rc = cli_fail(&err);
-	else if (rc > 0)
-		rc = cli_fail(&(struct perr){ PERR_INTERNAL, "", "out of memory" });
-	else if (c->json)
+	void *ud[2] = { x->c, arr };
+	int rc = store_outbox_list(x->st, cli_val(x, "--status"), incident, limit, outbox_row, ud,
+				   err);
+	if (rc > 0) /* a row's JSON could not be built */
+		rc = perr_set(err, PERR_INTERNAL, "", "out of memory");
+	else if (rc == 0 && x->c->json)
 		cli_print_json(json_incref(arr));
 	json_decref(arr);
-	store_close(st);
 	return rc;
 }
 
 /* ------------------------------------------------------------ webhooks */
 
-/* Read the secret from standard input: the first line, newline stripped. */
-static int read_secret(char *buf, size_t n)
+int cmd_webhook_add(struct cli_call *x, struct perr *err)
 {
-	if (!fgets(buf, (int)n, stdin)) {
-		fprintf(stderr, "parapet: no secret on standard input\n");
-		return -1;
-	}
-	size_t l = strlen(buf);
-	if (l == n - 1 && buf[l - 1] != '\n') {
-		fprintf(stderr, "parapet: secret too long\n");
-		return -1;
-	}
-	while (l && (buf[l - 1] == '\n' || buf[l - 1] == '\r'))
-		buf[--l] = '\0';
-	return 0;
-}
-
-int cmd_webhook_add(struct cli *c, int argc, char **argv)
-{
-	static const char *const valued[] = { "--secret", "--events", NULL };
-	static const char *const flags[] = { "--secret-stdin", NULL };
-	bool bad = false;
-	char *pos[2];
-	const char *secret = cli_opt(argc, argv, "--secret", &bad);
-	const char *events = cli_opt(argc, argv, "--events", &bad);
-	bool from_stdin = cli_flag(argc, argv, "--secret-stdin");
-	int np = cli_positional(argc, argv, valued, flags, pos, 2, &bad);
-	if (bad || np != 1 || (!secret == !from_stdin))
-		return cli_usage_of("webhook add");
+	const char *secret = cli_val(x, "--secret");
+	bool from_stdin = cli_val(x, "--secret-stdin") != NULL;
+	if (!secret == !from_stdin)
+		return cli_usage(x->cmd);
 	char buf[256];
 	if (from_stdin) {
-		if (read_secret(buf, sizeof(buf)) != 0)
-			return 1;
+		if (cli_read_line(buf, sizeof(buf), "secret", err) != 0)
+			return -1;
 		secret = buf;
 	}
-	struct store *st;
-	struct perr err;
-	perr_clear(&err);
-	if (cli_open(c, &st) != 0)
-		return 1;
-	char who[96];
-	cli_actor(who, sizeof(who));
 	struct store_webhook w;
-	int rc = 0;
-	if (store_begin(st, &err) != 0) {
-		rc = cli_fail(&err);
-		goto out;
-	}
-	if (notify_webhook_add(st, who, pos[0], secret, events, &w, &err) != 0) {
-		store_rollback(st);
-		rc = cli_fail(&err);
-		goto out;
-	}
-	if (store_commit(st, &err) != 0) {
-		rc = cli_fail(&err);
-		goto out;
-	}
-	if (c->json)
+	int rc = notify_webhook_add(x->st, x->actor, x->pos[0], secret, cli_val(x, "--events"), &w,
+				    err);
+	sodium_memzero(buf, sizeof(buf));
+	if (rc != 0)
+		return -1;
+	if (x->c->json)
 		cli_print_json(json_pack("{sI ss ss}", "id", (json_int_t)w.id, "url", w.url, "events",
-				     w.events));
+					 w.events));
 	else
 		printf("webhook %lld added: %s (events %s)\n", (long long)w.id, w.url, w.events);
-out:
-	store_close(st);
-	return rc;
+	return 0;
 }
 
 static int webhook_row(void *ud, const struct store_webhook *w)
@@ -242,66 +152,27 @@ static int webhook_row(void *ud, const struct store_webhook *w)
 	return 0;
 }
 
-int cmd_webhook_list(struct cli *c, int argc, char **argv)
+int cmd_webhook_list(struct cli_call *x, struct perr *err)
 {
-	bool bad = false;
-	char *pos[1];
-	if (cli_positional(argc, argv, NULL, NULL, pos, 1, &bad) != 0 || bad)
-		return cli_usage_of("webhook list");
-	struct store *st;
-	struct perr err;
-	perr_clear(&err);
-	if (cli_open(c, &st) != 0)
-		return 1;
 	json_t *arr = json_array();
-	void *ud[2] = { c, arr };
-	int rc = store_webhook_list(st, webhook_row, ud, &err);
-	if (rc != 0)
-		rc = cli_fail(&err);
-	else if (c->json)
+	void *ud[2] = { x->c, arr };
+	int rc = store_webhook_list(x->st, webhook_row, ud, err);
+	if (rc == 0 && x->c->json)
 		cli_print_json(json_incref(arr));
 	json_decref(arr);
-	store_close(st);
 	return rc;
 }
 
-int cmd_webhook_rm(struct cli *c, int argc, char **argv)
+int cmd_webhook_rm(struct cli_call *x, struct perr *err)
 {
-	bool bad = false;
-	char *pos[2];
 	int64_t id;
-	if (cli_positional(argc, argv, NULL, NULL, pos, 2, &bad) != 1 || bad)
-		return cli_usage_of("webhook rm");
-	if (parse_i64(pos[0], 1, INT64_MAX, &id) != 0) {
-		fprintf(stderr, "parapet: %s is not an id (a positive integer)\n", pos[0]);
-		return 2;
-	}
-	struct store *st;
-	struct perr err;
-	perr_clear(&err);
-	if (cli_open(c, &st) != 0)
-		return 1;
-	char who[96];
-	cli_actor(who, sizeof(who));
-	int rc = 0;
-	if (store_begin(st, &err) != 0) {
-		rc = cli_fail(&err);
-		goto out;
-	}
-	if (notify_webhook_remove(st, who, id, &err) != 0) {
-		store_rollback(st);
-		rc = cli_fail(&err);
-		goto out;
-	}
-	if (store_commit(st, &err) != 0) {
-		rc = cli_fail(&err);
-		goto out;
-	}
-	if (c->json)
+	if (cli_id(x->pos[0], &id) != 0)
+		return EX_USAGE;
+	if (notify_webhook_remove(x->st, x->actor, id, err) != 0)
+		return -1;
+	if (x->c->json)
 		cli_print_json(json_pack("{sI sb}", "id", (json_int_t)id, "removed", 1));
 	else
 		printf("webhook %lld removed\n", (long long)id);
-out:
-	store_close(st);
-	return rc;
+	return 0;
 }

@@ -73,42 +73,31 @@ static int read_page(const char *path, struct watch_page *pg)
 	return 0;
 }
 
-int cmd_watch_analyze(struct cli *c, int argc, char **argv)
+/* `parapet watch analyze BASE.html... -- NEW.html`: the pages before "--"
+** are the baseline, the one after it is judged. No store (CLI_NO_STORE). */
+int cmd_watch_analyze(struct cli_call *x, struct perr *perr)
 {
-	(void)c;
-	const char *base_paths[BASE_FILES_MAX], *new_path = NULL, *url = NULL;
-	int nbase = 0, nnew = 0, rc = 1;
-	bool after_sep = false;
-	for (int i = 0; i < argc; i++) {
-		if (strcmp(argv[i], "--url") == 0) {
-			if (i + 1 >= argc || url)
-				return cli_usage_of("watch analyze");
-			url = argv[++i];
-		} else if (strcmp(argv[i], "--") == 0 && !after_sep) {
-			after_sep = true;
-		} else if (strncmp(argv[i], "--", 2) == 0) {
-			fprintf(stderr, "parapet: unknown option %s\n", argv[i]);
-			return cli_usage_of("watch analyze");
-		} else if (after_sep) {
-			new_path = argv[i];
-			nnew++;
-		} else if (nbase < BASE_FILES_MAX) {
-			base_paths[nbase++] = argv[i];
-		} else {
-			fprintf(stderr, "parapet: at most %d base pages\n", BASE_FILES_MAX);
-			return 2;
-		}
+	(void)perr;
+	const char *const *base_paths = (const char *const *)x->pos;
+	const char *url = cli_val(x, "--url");
+	int nbase = x->sep, rc = EX_SOFTWARE;
+	if (nbase < 1 || x->npos - nbase != 1)
+		return cli_usage(x->cmd);
+	if (nbase > BASE_FILES_MAX) {
+		fprintf(stderr, "parapet: at most %d base pages\n", BASE_FILES_MAX);
+		return EX_USAGE;
 	}
-	if (!after_sep || nbase == 0 || nnew != 1)
-		return cli_usage_of("watch analyze");
+	const char *new_path = x->pos[nbase];
 
 	struct watch_page base[BASE_FILES_MAX], page = { NULL, 0 };
 	int nread = 0;
+	rc = EX_NOINPUT; /* read_page says why */
 	for (; nread < nbase; nread++)
 		if (read_page(base_paths[nread], &base[nread]) != 0)
 			goto out;
 	if (read_page(new_path, &page) != 0)
 		goto out;
+	rc = EX_SOFTWARE;
 
 	struct watch_verdict v;
 	struct perr err;
@@ -152,30 +141,26 @@ static void on_stop(int sig)
 
 /* `parapet watch run [--once]`: the monitor in the foreground. --once runs
 ** one pass (every site due now) and prints its counts as JSON: what the
-** benchmark and scripts use. */
-int cmd_watch_run(struct cli *c, int argc, char **argv)
+** benchmark and scripts use. Each pass commits its own checks
+** (CLI_OWN_TX). */
+int cmd_watch_run(struct cli_call *x, struct perr *perr)
 {
-	bool once = cli_flag(argc, argv, "--once");
-	bool all = cli_flag(argc, argv, "--all");
-	bool bad = false;
-	const char *at = cli_opt(argc, argv, "--at", &bad);
-	char *pos[1];
-	static const char *const flags[] = { "--once", "--all", NULL };
-	static const char *const valued[] = { "--at", NULL };
-	if (cli_positional(argc, argv, valued, flags, pos, 1, &bad) != 0 || bad ||
-	    (at && !once))
-		return cli_usage_of("watch run");
+	(void)perr;
+	struct cli *c = x->c;
+	struct store *st = x->st;
+	bool once = cli_val(x, "--once") != NULL;
+	bool all = cli_val(x, "--all") != NULL;
+	const char *at = cli_val(x, "--at");
+	if (at && !once)
+		return cli_usage(x->cmd);
 	/* --at: the pass runs as if it were that time (tests of the schedule,
 	** replaying a missed window); the clock is never read for it */
 	int64_t at_ms = 0;
 	if (at && (core_parse_iso8601(at, &at_ms) != 0 || at_ms <= 0)) {
 		fprintf(stderr, "parapet: --at must be an ISO 8601 time\n");
-		return 2;
+		return EX_USAGE;
 	}
 	core_malloc_tune();
-	struct store *st;
-	if (cli_open(c, &st) != 0)
-		return 1;
 	/* The monitor in the foreground must be alone on the data directory,
 	** like `serve` (whose monitor it would double). --once is one pass a
 	** script or an operator runs beside a server, as the benchmark and the
@@ -184,10 +169,8 @@ int cmd_watch_run(struct cli *c, int argc, char **argv)
 	if (!once) {
 		struct perr lerr;
 		perr_clear(&lerr);
-		if (store_dir_lock(c->data_dir, "parapet watch run", &lock, &lerr) != 0) {
-			store_close(st);
+		if (store_dir_lock(c->data_dir, "parapet watch run", &lock, &lerr) != 0)
 			return cli_fail(&lerr);
-		}
 	}
 	store_lean(st);
 	char blob_dir[1200];
@@ -223,7 +206,6 @@ int cmd_watch_run(struct cli *c, int argc, char **argv)
 				      "ms", (json_int_t)(core_now_ms() - t0));
 		cli_print_json(j);
 	}
-	store_close(st);
 	store_dir_unlock(lock);
 	return rc;
 }
@@ -240,134 +222,76 @@ static int print_site(void *ud, const struct store_watch_site *w)
 }
 
 /* `parapet watch sites [--org ID] [--state S]`: one line a site (or JSON). */
-int cmd_watch_sites(struct cli *c, int argc, char **argv)
+int cmd_watch_sites(struct cli_call *x, struct perr *err)
 {
-	bool bad = false;
-	const char *org = cli_opt(argc, argv, "--org", &bad);
-	const char *state = cli_opt(argc, argv, "--state", &bad);
-	if (bad)
-		return cli_usage_of("watch sites");
+	const char *org = cli_val(x, "--org");
+	const char *state = cli_val(x, "--state");
 	int64_t org_id = 0;
 	if (org && cli_id(org, &org_id) != 0)
-		return 2;
-	struct store *st;
-	struct perr err;
-	if (cli_open(c, &st) != 0)
-		return 1;
-	int rc = 0;
-	if (c->json) {
-		json_t *items = json_array();
-		int64_t next;
-		if (monitor_site_list(st, NULL, org_id, state, 0, 1000000, items, &next, &err) != 0)
-			rc = cli_fail(&err);
-		else
-			cli_print_json(json_incref(items));
-		json_decref(items);
-	} else if (store_watch_list(st, org_id, NULL, state, 0, 1000000, print_site, NULL, &err) !=
-		   0) {
-		rc = cli_fail(&err);
-	}
-	store_close(st);
+		return EX_USAGE;
+	if (!x->c->json)
+		return store_watch_list(x->st, org_id, NULL, state, 0, 1000000, print_site, NULL,
+					err);
+	json_t *items = json_array();
+	int64_t next;
+	int rc = monitor_site_list(x->st, NULL, org_id, state, 0, 1000000, items, &next, err);
+	if (rc == 0)
+		cli_print_json(json_incref(items));
+	json_decref(items);
 	return rc;
 }
 
 /* `parapet watch checks SITE [--limit N]`: the newest checks as JSON. */
-int cmd_watch_checks(struct cli *c, int argc, char **argv)
+int cmd_watch_checks(struct cli_call *x, struct perr *err)
 {
-	bool bad = false;
-	const char *limit = cli_opt(argc, argv, "--limit", &bad);
-	char *pos[2];
-	static const char *const valued[] = { "--limit", NULL };
-	int n = cli_positional(argc, argv, valued, NULL, pos, 2, &bad);
+	const char *limit = cli_val(x, "--limit");
 	int64_t id, lim = 10;
-	if (bad || n != 1 || (limit && parse_i64(limit, 1, 1000, &lim) != 0))
-		return cli_usage_of("watch checks");
-	if (cli_id(pos[0], &id) != 0)
-		return 2;
-	struct store *st;
-	struct perr err;
-	if (cli_open(c, &st) != 0)
-		return 1;
+	if (limit && parse_i64(limit, 1, 1000, &lim) != 0)
+		return cli_usage(x->cmd);
+	if (cli_id(x->pos[0], &id) != 0)
+		return EX_USAGE;
 	json_t *items = json_array();
-	int rc = 0;
-	if (monitor_site_checks(st, NULL, id, 0, lim, items, &err) != 0)
-		rc = cli_fail(&err);
-	else
+	int rc = monitor_site_checks(x->st, NULL, id, 0, lim, items, err);
+	if (rc == 0)
 		cli_print_json(json_incref(items));
 	json_decref(items);
-	store_close(st);
 	return rc;
 }
 
 /* `parapet watch set SITE [--interval SECONDS] [--enable|--disable]`. */
-int cmd_watch_set(struct cli *c, int argc, char **argv)
+int cmd_watch_set(struct cli_call *x, struct perr *err)
 {
-	bool bad = false;
-	const char *iv = cli_opt(argc, argv, "--interval", &bad);
-	bool en = cli_flag(argc, argv, "--enable"), dis = cli_flag(argc, argv, "--disable");
-	char *pos[2];
-	static const char *const valued[] = { "--interval", NULL };
-	static const char *const flags[] = { "--enable", "--disable", NULL };
-	int n = cli_positional(argc, argv, valued, flags, pos, 2, &bad);
+	const char *iv = cli_val(x, "--interval");
+	bool en = cli_val(x, "--enable") != NULL, dis = cli_val(x, "--disable") != NULL;
 	int64_t id, interval = 0;
-	if (bad || n != 1 || (en && dis) || (!iv && !en && !dis))
-		return cli_usage_of("watch set");
-	if (cli_id(pos[0], &id) != 0)
-		return 2;
+	if ((en && dis) || (!iv && !en && !dis))
+		return cli_usage(x->cmd);
+	if (cli_id(x->pos[0], &id) != 0)
+		return EX_USAGE;
 	if (iv && parse_i64(iv, 30, 86400, &interval) != 0) {
 		fprintf(stderr, "parapet: --interval must be from 30 to 86400 seconds\n");
-		return 2;
+		return EX_USAGE;
 	}
-	struct store *st;
-	struct perr err;
-	if (cli_open(c, &st) != 0)
-		return 1;
-	char actor[128];
-	cli_actor(actor, sizeof(actor));
 	json_t *out = NULL;
-	int rc = store_begin(st, &err);
-	if (rc == 0 && monitor_site_configure(st, NULL, actor, id, interval, en ? 1 : dis ? 0 : -1,
-					      &out, &err) == 0 &&
-	    store_commit(st, &err) == 0) {
-		cli_print_json(out);
-	} else {
-		store_rollback(st);
-		json_decref(out);
-		rc = cli_fail(&err);
-	}
-	store_close(st);
-	return rc;
+	if (monitor_site_configure(x->st, NULL, x->actor, id, interval, en ? 1 : dis ? 0 : -1, &out,
+				   err) != 0)
+		return -1;
+	cli_print_json(out);
+	return 0;
 }
 
 /* `parapet watch accept SITE`: the current page is the new baseline. */
-int cmd_watch_accept(struct cli *c, int argc, char **argv)
+int cmd_watch_accept(struct cli_call *x, struct perr *err)
 {
-	bool bad = false;
-	char *pos[2];
-	int n = cli_positional(argc, argv, NULL, NULL, pos, 2, &bad);
 	int64_t id;
-	if (bad || n != 1)
-		return cli_usage_of("watch accept");
-	if (cli_id(pos[0], &id) != 0)
-		return 2;
-	struct store *st;
-	struct perr err;
-	if (cli_open(c, &st) != 0)
-		return 1;
-	char actor[128], blob_dir[1200];
-	cli_actor(actor, sizeof(actor));
-	core_blob_dir(c->db_path, blob_dir, sizeof(blob_dir));
-	int rc = 0;
-	if (store_begin(st, &err) != 0 ||
-	    monitor_accept_baseline(st, &c->cfg, blob_dir, NULL, actor, id, &err) != 0 ||
-	    store_commit(st, &err) != 0) {
-		store_rollback(st);
-		rc = cli_fail(&err);
-	} else {
-		json_t *j;
-		if (monitor_site_get(st, NULL, id, &j, &err) == 0)
-			cli_print_json(j);
-	}
-	store_close(st);
-	return rc;
+	if (cli_id(x->pos[0], &id) != 0)
+		return EX_USAGE;
+	char blob_dir[1200];
+	core_blob_dir(x->c->db_path, blob_dir, sizeof(blob_dir));
+	json_t *j;
+	if (monitor_accept_baseline(x->st, &x->c->cfg, blob_dir, NULL, x->actor, id, err) != 0 ||
+	    monitor_site_get(x->st, NULL, id, &j, err) != 0)
+		return -1;
+	cli_print_json(j);
+	return 0;
 }

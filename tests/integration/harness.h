@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <sysexits.h> /* the exit codes of the parapet command line */
 
 /* cmocka needs these before its header. */
 #include <setjmp.h>

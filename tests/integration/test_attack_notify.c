@@ -266,7 +266,7 @@ static void second_serve_refused(void **state)
 	struct h_proc p;
 	if (h_run(&p, NULL, NULL, argv) != 0)
 		fail_msg("cannot run timeout");
-	assert_int_equal(p.status, 1);
+	assert_int_equal(p.status, EX_DATAERR);
 	char *want = h_fmt("in use by process %d", (int)s.pid);
 	H_CONTAINS(p.err, want);
 	free(want);
@@ -550,7 +550,7 @@ static void read_only_data_directory(void **state)
 	const char *a1[] = { "unshare", "-m", "sh", "-c", cmd, NULL };
 	if (h_run(&p, NULL, NULL, a1) != 0)
 		fail_msg("cannot run unshare");
-	assert_int_equal(p.status, 1);
+	assert_int_equal(p.status, EX_DATAERR);
 	char *want = h_fmt("data directory %s is read-only", data);
 	H_CONTAINS(p.err, want);
 	assert_null(strstr(p.err, "unable to open database file"));
@@ -565,7 +565,7 @@ static void read_only_data_directory(void **state)
 	const char *a2[] = { "timeout", "20", "unshare", "-m", "sh", "-c", cmd, NULL };
 	if (h_run(&p, NULL, NULL, a2) != 0)
 		fail_msg("cannot run unshare");
-	assert_int_equal(p.status, 1);
+	assert_int_equal(p.status, EX_DATAERR);
 	free(want);
 	want = h_fmt("data directory %s is read-only", fresh);
 	H_CONTAINS(p.err, want);

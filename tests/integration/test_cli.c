@@ -1,9 +1,10 @@
 /*
 ** test_cli.c — the `parapet` command line as operators and scripts use it:
-** help and usage, exit codes (0 done, 1 failed, 2 usage), user and token
-** creation, the all-or-nothing constituency import, audit-chain
-** verification against a database tampered with by the sqlite3 tool, schema
-** versions from the future, and configuration checking.
+** help and usage, exit codes (sysexits: 0 done, 64 usage, 65 invalid input,
+** 66 not found, 78 configuration), user and token creation, the
+** all-or-nothing constituency import, audit-chain verification against a
+** database tampered with by the sqlite3 tool, schema versions from the
+** future, and configuration checking.
 */
 #include <ctype.h>
 #include <stdio.h>
@@ -85,7 +86,7 @@ static void test_help_lists_commands(void **state)
 	h_proc_free(&p);
 	const char *argv[] = { h_bin(), NULL };
 	h_run(&p, NULL, NULL, argv);
-	expect_exit(&p, 2, "parapet (no command)");
+	expect_exit(&p, 64, "parapet (no command)");
 	H_CONTAINS(p.err, "usage: parapet");
 	h_proc_free(&p);
 }
@@ -128,30 +129,30 @@ static void test_unknown_command_and_usage_errors(void **state)
 	(void)state;
 	struct h_proc p;
 	RUN(&p, NULL, "frobnicate");
-	expect_exit(&p, 2, "unknown command");
+	expect_exit(&p, 64, "unknown command");
 	H_CONTAINS(p.err, "unknown command frobnicate");
 	h_proc_free(&p);
 	RUN(&p, NULL, "org");
-	expect_exit(&p, 2, "incomplete command");
+	expect_exit(&p, 64, "incomplete command");
 	h_proc_free(&p);
 	RUN(&p, NULL, "--colour", "help");
-	expect_exit(&p, 2, "unknown global option");
+	expect_exit(&p, 64, "unknown global option");
 	H_CONTAINS(p.err, "--colour");
 	h_proc_free(&p);
 	/* Missing required options or arguments: usage, exit 2. */
 	RUN(&p, PW "\n", "user", "add", "nobody", "--password-stdin");
-	expect_exit(&p, 2, "user add without --role");
+	expect_exit(&p, 64, "user add without --role");
 	H_CONTAINS(p.err, "usage: parapet user add");
 	h_proc_free(&p);
 	RUN(&p, NULL, "asset", "add", "1", "cidr");
-	expect_exit(&p, 2, "asset add without value");
+	expect_exit(&p, 64, "asset add without value");
 	h_proc_free(&p);
 	RUN(&p, NULL, "org", "show", "one");
-	expect_exit(&p, 2, "org show with a non-id");
+	expect_exit(&p, 64, "org show with a non-id");
 	H_CONTAINS(p.err, "not an id");
 	h_proc_free(&p);
 	RUN(&p, NULL, "token", "add", "x", "--name");
-	expect_exit(&p, 2, "token add --name without value");
+	expect_exit(&p, 64, "token add --name without value");
 	h_proc_free(&p);
 }
 
@@ -162,28 +163,28 @@ static void test_user_add_validation(void **state)
 	(void)state;
 	struct h_proc p;
 	RUN(&p, "short\n", "user", "add", "shorty", "--role", "analyst", "--password-stdin");
-	expect_exit(&p, 1, "short password");
+	expect_exit(&p, 65, "short password");
 	H_CONTAINS(p.err, "password");
 	H_CONTAINS(p.err, "at least 12 characters");
 	h_proc_free(&p);
 	RUN(&p, "", "user", "add", "nopw", "--role", "analyst", "--password-stdin");
-	expect_exit(&p, 1, "no password on stdin");
+	expect_exit(&p, 65, "no password on stdin");
 	h_proc_free(&p);
 	RUN(&p, PW "\n", "user", "add", "Bad Login", "--role", "analyst", "--password-stdin");
-	expect_exit(&p, 1, "bad login");
+	expect_exit(&p, 65, "bad login");
 	H_CONTAINS(p.err, "login");
 	h_proc_free(&p);
 	RUN(&p, PW "\n", "user", "add", "bob", "--role", "wizard", "--password-stdin");
-	expect_exit(&p, 1, "bad role");
+	expect_exit(&p, 65, "bad role");
 	H_CONTAINS(p.err, "role");
 	h_proc_free(&p);
 	RUN(&p, PW "\n", "user", "add", "prov", "--role", "provincial", "--password-stdin");
-	expect_exit(&p, 1, "provincial without province");
+	expect_exit(&p, 65, "provincial without province");
 	H_CONTAINS(p.err, "province");
 	h_proc_free(&p);
 	RUN(&p, PW "\n", "user", "add", "cons", "--role", "constituent", "--org", "42",
 	    "--password-stdin");
-	expect_exit(&p, 1, "constituent of a missing org");
+	expect_exit(&p, 65, "constituent of a missing org");
 	H_CONTAINS(p.err, "42");
 	h_proc_free(&p);
 	/* None of them exists; a good one does, once. */
@@ -191,7 +192,7 @@ static void test_user_add_validation(void **state)
 	expect_exit(&p, 0, "good user");
 	h_proc_free(&p);
 	RUN(&p, PW "\n", "user", "add", "alice", "--role", "analyst", "--password-stdin");
-	expect_exit(&p, 1, "duplicate login");
+	expect_exit(&p, 65, "duplicate login");
 	H_CONTAINS(p.err, "taken");
 	h_proc_free(&p);
 	RUN(&p, NULL, "user", "list");
@@ -213,7 +214,7 @@ static void test_user_add_validation(void **state)
 	h_proc_free(&p);
 	RUN(&p, "رمزعبورامن۱\n", "user", "add", "reza2", "--role", "analyst",
 	    "--password-stdin");
-	expect_exit(&p, 1, "11-character Persian password");
+	expect_exit(&p, 65, "11-character Persian password");
 	h_proc_free(&p);
 }
 
@@ -241,7 +242,7 @@ static void test_token_add_prints_one_line(void **state)
 	h_proc_free(&p);
 	/* No token for a missing user, and nothing on stdout. */
 	RUN(&p, NULL, "token", "add", "ghost");
-	expect_exit(&p, 1, "token for a missing user");
+	expect_exit(&p, 66, "token for a missing user");
 	assert_string_equal(p.out, "");
 	h_proc_free(&p);
 	/* The token is never stored in clear. */
@@ -288,7 +289,7 @@ static void test_import_good_csv(void **state)
 	H_CONTAINS(p.out, "Ministry of Roads");
 	h_proc_free(&p);
 	RUN(&p, NULL, "lookup", "10.99.0.1");
-	expect_exit(&p, 1, "lookup of an unowned address");
+	expect_exit(&p, 66, "lookup of an unowned address");
 	h_proc_free(&p);
 	RUN(&p, NULL, "--json", "org", "show", "2");
 	expect_exit(&p, 0, "org show 2");
@@ -311,7 +312,7 @@ static void test_import_good_csv(void **state)
 	/* Standard input works too, and re-importing the same rows conflicts
 	** (every asset has one owner already), importing nothing. */
 	RUN(&p, good_csv, "import", "constituency", "-");
-	expect_exit(&p, 1, "re-import");
+	expect_exit(&p, 65, "re-import");
 	H_CONTAINS(p.err, "line 2");
 	H_CONTAINS(p.err, "nothing was imported");
 	h_proc_free(&p);
@@ -340,7 +341,7 @@ static void test_import_bad_row_imports_nothing(void **state)
 	char *f = h_write_file(dir, "bad.csv", csv);
 	struct h_proc p;
 	RUN(&p, NULL, "import", "constituency", f);
-	expect_exit(&p, 1, "import bad.csv");
+	expect_exit(&p, 65, "import bad.csv");
 	H_CONTAINS(p.err, "line 4:");
 	H_CONTAINS(p.err, "10.60.0.0/16");
 	assert_null(strstr(p.err, "line 2:"));
@@ -360,7 +361,7 @@ static void test_import_bad_row_imports_nothing(void **state)
 	assert_string_equal(assets, "0\n");
 	free(assets);
 	RUN(&p, NULL, "lookup", "10.50.0.1");
-	expect_exit(&p, 1, "lookup after failed import");
+	expect_exit(&p, 66, "lookup after failed import");
 	h_proc_free(&p);
 
 	/* Several bad rows: each one named. Unknown province, bad e-mail, unknown
@@ -374,7 +375,7 @@ static void test_import_bad_row_imports_nothing(void **state)
 		"Good Org,,,,router,10.0.0.0/8,,,,,,\n";
 	f = h_write_file(dir, "bad2.csv", csv2);
 	RUN(&p, NULL, "import", "constituency", f);
-	expect_exit(&p, 1, "import bad2.csv");
+	expect_exit(&p, 65, "import bad2.csv");
 	H_CONTAINS(p.err, "line 3:");
 	H_CONTAINS(p.err, "line 4:");
 	H_CONTAINS(p.err, "line 5:");
@@ -392,14 +393,14 @@ static void test_import_bad_row_imports_nothing(void **state)
 	/* A bad header is line 1. */
 	f = h_write_file(dir, "bad3.csv", "organisation,provence\nX,Tehran\n");
 	RUN(&p, NULL, "import", "constituency", f);
-	expect_exit(&p, 1, "import bad3.csv");
+	expect_exit(&p, 65, "import bad3.csv");
 	H_CONTAINS(p.err, "line 1:");
 	H_CONTAINS(p.err, "provence");
 	h_proc_free(&p);
 	free(f);
 	/* A missing file is an error, not an empty import. */
 	RUN(&p, NULL, "import", "constituency", "/nonexistent/file.csv");
-	expect_exit(&p, 1, "import of a missing file");
+	expect_exit(&p, 66, "import of a missing file");
 	h_proc_free(&p);
 }
 
@@ -432,14 +433,14 @@ static void expect_broken(const char *d, const char *tamper, int64_t bad_seq,
 	h_cli(&p, d, NULL, "audit", "verify", NULL);
 	if (p.status == 0)
 		fail_msg("audit verify passed after: %s\n%s", tamper, p.out);
-	expect_exit(&p, 1, tamper);
+	expect_exit(&p, 65, tamper);
 	char *at = h_fmt("broken at entry %lld", (long long)bad_seq);
 	H_CONTAINS(p.err, at);
 	H_CONTAINS(p.err, problem);
 	free(at);
 	h_proc_free(&p);
 	h_cli(&p, d, NULL, "--json", "audit", "verify", NULL);
-	expect_exit(&p, 1, "audit verify --json");
+	expect_exit(&p, 65, "audit verify --json");
 	json_t *j = json_loads(p.out, 0, NULL);
 	assert_non_null(j);
 	assert_true(json_is_false(json_object_get(j, "intact")));
@@ -562,15 +563,15 @@ static void test_check_config(void **state)
 	const char *ok[] = { "configuration ok", NULL };
 	check_config("[http]\nthreads = 8\n\n[auth]\npassword_min = 14\n", 0, ok);
 	const char *unknown[] = { ":3:", "unknown key http.colour", NULL };
-	check_config("[http]\nthreads = 4\ncolour = blue\nmax_body = 4096\n", 1, unknown);
+	check_config("[http]\nthreads = 4\ncolour = blue\nmax_body = 4096\n", 78, unknown);
 	const char *section[] = { ":3:", "unknown key nosuch.key", NULL };
-	check_config("# comment\n[nosuch]\nkey = 1\n", 1, section);
+	check_config("# comment\n[nosuch]\nkey = 1\n", 78, section);
 	const char *range[] = { ":2:", "http.threads", "0 to 256", NULL };
-	check_config("[http]\nthreads = 300\n", 1, range);
+	check_config("[http]\nthreads = 300\n", 78, range);
 	const char *boolv[] = { ":4:", "http.tls", NULL };
-	check_config("[http]\n\n\ntls = maybe\n", 1, boolv);
+	check_config("[http]\n\n\ntls = maybe\n", 78, boolv);
 	const char *level[] = { "log.level", NULL };
-	check_config("[log]\nlevel = chatty\n", 1, level);
+	check_config("[log]\nlevel = chatty\n", 78, level);
 	/* --dump prints every key with its effective value. */
 	char *f = h_write_file(dir, "dump.conf", "[auth]\npassword_min = 20\n");
 	struct h_proc p;
@@ -583,13 +584,13 @@ static void test_check_config(void **state)
 	free(f);
 	/* A missing file is an error, not the defaults. */
 	RUN(&p, NULL, "--config", "/nonexistent/parapet.conf", "check-config");
-	expect_exit(&p, 1, "missing config file");
+	expect_exit(&p, 78, "missing config file");
 	h_proc_free(&p);
 	/* Environment overrides are validated the same way. */
 	const char *argv[] = { h_bin(), "--data", dir, "check-config", NULL };
 	const char *env[] = { "PARAPET_HTTP_THREADS=zero", NULL };
 	h_run(&p, NULL, env, argv);
-	expect_exit(&p, 1, "bad environment override");
+	expect_exit(&p, 78, "bad environment override");
 	H_CONTAINS(p.err, "PARAPET_HTTP_THREADS");
 	h_proc_free(&p);
 }
@@ -628,6 +629,150 @@ static void test_route_add_refuses_long_kind(void **state)
 	free(kind);
 }
 
+/* ------------------------------------------------- the dispatcher (13) */
+
+/* Every command's options come from its table entry: an unknown one is a
+** usage error (64) with the command's usage, never silently ignored. */
+static void test_unknown_option_is_usage_error(void **state)
+{
+	(void)state;
+	struct h_proc p;
+	RUN(&p, NULL, "incident", "list", "--frobnicate");
+	expect_exit(&p, EX_USAGE, "incident list --frobnicate");
+	H_CONTAINS(p.err, "unknown option --frobnicate");
+	H_CONTAINS(p.err, "usage: parapet incident list");
+	assert_string_equal(p.out, "");
+	h_proc_free(&p);
+	RUN(&p, NULL, "org", "list", "--provinec", "Tehran");
+	expect_exit(&p, EX_USAGE, "org list --provinec");
+	H_CONTAINS(p.err, "--provinec");
+	h_proc_free(&p);
+}
+
+/* Enumerated options are checked against the table: `--status bogus` and
+** `--severity urgent` used to print nothing and exit 0, as if no incident
+** matched. The message names the option and every allowed value. */
+static void test_enumerated_values_refused(void **state)
+{
+	(void)state;
+	struct h_proc p;
+	RUN(&p, NULL, "incident", "list", "--status", "bogus");
+	expect_exit(&p, EX_USAGE, "incident list --status bogus");
+	H_CONTAINS(p.err, "--status must be one of new, triaged, in_progress, contained, "
+			  "recovered, closed, rejected, duplicate; not bogus");
+	h_proc_free(&p);
+	RUN(&p, NULL, "incident", "list", "--severity", "urgent");
+	expect_exit(&p, EX_USAGE, "incident list --severity urgent");
+	H_CONTAINS(p.err, "--severity must be one of low, medium, high, critical; not urgent");
+	h_proc_free(&p);
+	/* and the allowed values work */
+	RUN(&p, NULL, "incident", "list", "--status", "triaged", "--severity", "critical");
+	expect_exit(&p, 0, "incident list --status triaged --severity critical");
+	h_proc_free(&p);
+}
+
+/* --json, --data and --config count wherever they are on the line. */
+static void test_global_options_after_command(void **state)
+{
+	(void)state;
+	struct h_proc p;
+	RUN(&p, NULL, "org", "add", "Acme", "--province", "Tehran");
+	expect_exit(&p, 0, "org add");
+	h_proc_free(&p);
+	RUN(&p, NULL, "incident", "add", "1", "web defaced", "--severity", "high");
+	expect_exit(&p, 0, "incident add");
+	h_proc_free(&p);
+	const char *argv[] = { h_bin(), "incident", "list", "--data", dir, "--json", NULL };
+	h_run(&p, NULL, NULL, argv);
+	expect_exit(&p, 0, "incident list --data DIR --json");
+	json_t *j = json_loads(p.out, 0, NULL);
+	if (!json_is_array(j) || json_array_size(j) != 1)
+		fail_msg("incident list --json: not a list of one incident: %s", p.out);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(j, 0), "title")),
+			    "web defaced");
+	json_decref(j);
+	h_proc_free(&p);
+}
+
+/* A group name lists the group's commands: as a usage error alone, as help
+** with --help or after `help`. */
+static void test_group_help(void **state)
+{
+	(void)state;
+	static const char *const words[] = { "incident list", "incident add",
+					     "incident transition", "incident evidence" };
+	struct h_proc p;
+	RUN(&p, NULL, "incident");
+	expect_exit(&p, EX_USAGE, "parapet incident");
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		H_CONTAINS(p.err, words[i]);
+	assert_null(strstr(p.err, "unknown command"));
+	assert_null(strstr(p.err, "org add")); /* only the group */
+	h_proc_free(&p);
+	RUN(&p, NULL, "incident", "--help");
+	expect_exit(&p, 0, "parapet incident --help");
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		H_CONTAINS(p.out, words[i]);
+	h_proc_free(&p);
+	RUN(&p, NULL, "help", "incident");
+	expect_exit(&p, 0, "parapet help incident");
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		H_CONTAINS(p.out, words[i]);
+	h_proc_free(&p);
+	/* one command's help lists its options and their values */
+	RUN(&p, NULL, "help", "incident", "list");
+	expect_exit(&p, 0, "parapet help incident list");
+	H_CONTAINS(p.out, "usage: parapet incident list");
+	H_CONTAINS(p.out, "--severity S");
+	H_CONTAINS(p.out, "low, medium, high, critical");
+	h_proc_free(&p);
+}
+
+static void test_version(void **state)
+{
+	(void)state;
+	struct h_proc p;
+	RUN(&p, NULL, "--version");
+	expect_exit(&p, 0, "parapet --version");
+	unsigned a, b, c;
+	if (sscanf(p.out, "parapet %u.%u.%u\n", &a, &b, &c) != 3)
+		fail_msg("parapet --version: %s", p.out);
+	h_proc_free(&p);
+}
+
+/* A writing command runs in one transaction: when a later write fails, the
+** earlier ones are rolled back. A trigger makes the audit entry (written
+** after the organisation) fail; the organisation must not be left behind.
+** With --json the failure is a JSON object on stderr and stdout is empty. */
+static void test_failed_write_leaves_nothing(void **state)
+{
+	(void)state;
+	struct h_proc p;
+	RUN(&p, NULL, "migrate");
+	expect_exit(&p, 0, "migrate");
+	h_proc_free(&p);
+	sql(dir, "CREATE TRIGGER no_audit BEFORE INSERT ON audit "
+		 "BEGIN SELECT RAISE(ABORT, 'audit refused'); END;", NULL);
+	RUN(&p, NULL, "--json", "org", "add", "Ghost", "--province", "Tehran");
+	if (p.status == 0)
+		fail_msg("org add with the audit log refusing: exit 0\n%s", p.out);
+	assert_string_equal(p.out, "");
+	/* the last line of stderr (log lines may come before it) */
+	const char *last = strstr(p.err, "{\"error\"");
+	json_t *j = last ? json_loads(last, 0, NULL) : NULL;
+	json_t *e = json_object_get(j, "error");
+	if (!e)
+		fail_msg("--json failure is not a JSON error object: %s", p.err);
+	assert_int_equal(h_jint(e, "exit"), p.status);
+	assert_non_null(json_string_value(json_object_get(e, "message")));
+	json_decref(j);
+	h_proc_free(&p);
+	char *out = NULL;
+	sql(dir, "SELECT count(*) FROM org WHERE name = 'Ghost'", &out);
+	assert_string_equal(out, "0\n");
+	free(out);
+}
+
 int main(void)
 {
 	h_init();
@@ -644,6 +789,12 @@ int main(void)
 		T(test_migrate_refuses_newer_schema),
 		T(test_check_config),
 		T(test_route_add_refuses_long_kind),
+		T(test_unknown_option_is_usage_error),
+		T(test_enumerated_values_refused),
+		T(test_global_options_after_command),
+		T(test_group_help),
+		T(test_version),
+		T(test_failed_write_leaves_nothing),
 	};
 	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
 }

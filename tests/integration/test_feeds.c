@@ -349,12 +349,12 @@ static void test_schema_update(void **state)
 	char *f = data_file("2026-11-27-scan_telnet-renamed.csv");
 	char *schema = data_file("schema-renamed.json");
 	char *err = NULL;
-	free(import(dir, NULL, "auto", f, 1, &err));
+	free(import(dir, NULL, "auto", f, EX_DATAERR, &err));
 	h_expect_contains(err, "column 'ip'", __FILE__, __LINE__);
 	free(err);
 	struct h_proc p;
 	h_cli(&p, dir, NULL, "feeds", "schema", "update", "/nonexistent/schema.json", NULL);
-	assert_int_equal(p.status, 1); /* nothing replaced by a bad file */
+	assert_int_equal(p.status, EX_DATAERR); /* nothing replaced by a bad file */
 	h_proc_free(&p);
 	h_cli(&p, dir, NULL, "feeds", "schema", "update", schema, NULL);
 	assert_int_equal(p.status, 0);

@@ -426,16 +426,16 @@ static void test_cli_usage_and_webhooks(void **state)
 	(void)state;
 	struct h_proc p;
 	h_cli(&p, dir, NULL, "notify", "test", "not an address", NULL);
-	assert_int_equal(p.status, 2);
+	assert_int_equal(p.status, EX_USAGE);
 	h_proc_free(&p);
 	h_cli(&p, dir, NULL, "notify", "test", "a@b.example", "--count", "0", NULL);
-	assert_int_equal(p.status, 2);
+	assert_int_equal(p.status, EX_USAGE);
 	h_proc_free(&p);
 	h_cli(&p, dir, NULL, "notify", "test", "a@b.example", "--lang", "de", NULL);
-	assert_int_equal(p.status, 2);
+	assert_int_equal(p.status, EX_USAGE);
 	h_proc_free(&p);
 	h_cli(&p, dir, NULL, "outbox", "--status", "lost", NULL);
-	assert_int_equal(p.status, 2);
+	assert_int_equal(p.status, EX_USAGE);
 	h_proc_free(&p);
 	h_cli(&p, dir, NULL, "--json", "webhook", "add", "https://soc.example/hook", "--secret",
 	      "0123456789abcdef-hook", "--events", "incident.created,incident.transition", NULL);
@@ -447,11 +447,11 @@ static void test_cli_usage_and_webhooks(void **state)
 	h_proc_free(&p);
 	h_cli(&p, dir, NULL, "webhook", "add", "ftp://x.example/", "--secret",
 	      "0123456789abcdef-hook", NULL);
-	assert_int_equal(p.status, 1);
+	assert_int_equal(p.status, EX_DATAERR);
 	H_CONTAINS(p.err, "url");
 	h_proc_free(&p);
 	h_cli(&p, dir, NULL, "webhook", "add", "https://x.example/", NULL);
-	assert_int_equal(p.status, 2);
+	assert_int_equal(p.status, EX_USAGE);
 	h_proc_free(&p);
 	h_cli(&p, dir, NULL, "webhook", "list", NULL);
 	cli_ok(&p, "webhook list");
@@ -464,7 +464,7 @@ static void test_cli_usage_and_webhooks(void **state)
 	cli_ok(&p, "webhook rm");
 	h_proc_free(&p);
 	h_cli(&p, dir, NULL, "webhook", "rm", ids, NULL);
-	assert_int_equal(p.status, 1);
+	assert_int_equal(p.status, EX_NOINPUT);
 	h_proc_free(&p);
 	free(ids);
 	/* Both changes are in the audit log, without the secret. */

@@ -21,6 +21,8 @@ struct cli {
 	const char *data_dir;
 	const char *config_path;
 	bool json;
+	bool create;    /* cli_open may make a new database (serve --create) */
+	int exit_status; /* when set, main exits with it instead of a command's 1 */
 	struct config cfg;
 	char db_path[1100];
 };
@@ -34,7 +36,9 @@ struct cli_cmd {
 
 extern const struct cli_cmd cli_cmds[];
 
-/* Open the database (creating the data directory) and apply migrations. */
+/* Open the database and apply migrations. Only with c->create are the data
+** directory and the database made; otherwise a missing database is an error
+** naming its path, and c->exit_status becomes EX_NOINPUT (66). */
 int cli_open(struct cli *c, struct store **st);
 /* Print err to stderr as "parapet: message" and return 1. */
 int cli_fail(const struct perr *err);

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sysexits.h>
 #include <unistd.h>
 
 #include "audit/audit.h"
@@ -48,12 +49,15 @@ int cli_open(struct cli *c, struct store **st)
 {
 	struct perr err;
 	perr_clear(&err);
-	if (mkdir(c->data_dir, 0700) != 0 && errno != EEXIST) {
+	if (c->create && mkdir(c->data_dir, 0700) != 0 && errno != EEXIST) {
 		fprintf(stderr, "parapet: cannot create %s: %s\n", c->data_dir, strerror(errno));
 		return 1;
 	}
-	if (store_open(c->db_path, st, &err) != 0)
+	if ((c->create ? store_create : store_open)(c->db_path, st, &err) != 0) {
+		if (err.kind == PERR_NOTFOUND)
+			c->exit_status = EX_NOINPUT;
 		return cli_fail(&err);
+	}
 	if (store_migrate(*st, NULL, &err) != 0 ||
 	    constituency_provinces_load(*st, c->cfg.provinces_file, &err) != 0) {
 		store_close(*st);
@@ -125,7 +129,7 @@ static int cmd_migrate(struct cli *c, int argc, char **argv)
 		fprintf(stderr, "parapet: cannot create %s: %s\n", c->data_dir, strerror(errno));
 		return 1;
 	}
-	if (store_open(c->db_path, &st, &err) != 0)
+	if (store_create(c->db_path, &st, &err) != 0)
 		return cli_fail(&err);
 	int applied = 0, db = 0, known = 0, rc = 0;
 	if (store_migrate(st, &applied, &err) != 0 ||
@@ -840,6 +844,7 @@ static int cmd_serve(struct cli *c, int argc, char **argv)
 	bool bad = false;
 	const char *listen = cli_opt(argc, argv, "--listen", &bad);
 	bool demo = cli_flag(argc, argv, "--demo");
+	c->create = cli_flag(argc, argv, "--create");
 	const char *farm = cli_opt(argc, argv, "--demo-farm", &bad);
 	if (bad || (farm && !demo))
 		return cli_usage_of("serve");
@@ -955,8 +960,9 @@ static int cmd_provinces(struct cli *c, int argc, char **argv);
 /* ---------------------------------------------------------------- table */
 
 const struct cli_cmd cli_cmds[] = {
-	{ "serve", cmd_serve, "[--listen HOST:PORT] [--demo [--demo-farm FARM.json]]",
-	  "run the server (API, web UI); --demo loads a demo constituency and admin" },
+	{ "serve", cmd_serve, "[--listen HOST:PORT] [--create] [--demo [--demo-farm FARM.json]]",
+	  "run the server (API, web UI); --create makes the database if there is none, "
+	  "--demo loads a demo constituency and admin" },
 	{ "migrate", cmd_migrate, "", "create or upgrade the database" },
 	{ "check-config", cmd_check_config, "[--dump]",
 	  "validate the configuration; --dump prints every key with its value" },

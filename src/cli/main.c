@@ -109,5 +109,6 @@ int main(int argc, char **argv)
 			printf("usage: parapet %s %s\n\n%s\n", best->name, best->usage, best->help);
 			return 0;
 		}
-	return best->run(&c, argc - sub, argv + sub);
+	int rc = best->run(&c, argc - sub, argv + sub);
+	return rc != 0 && c.exit_status ? c.exit_status : rc;
 }

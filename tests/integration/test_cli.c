@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "harness.h"
 
@@ -20,6 +22,7 @@ static int mkdir_setup(void **state)
 {
 	(void)state;
 	dir = h_tmpdir("cli");
+	h_migrate(dir);
 	return 0;
 }
 
@@ -153,6 +156,63 @@ static void test_unknown_command_and_usage_errors(void **state)
 	RUN(&p, NULL, "token", "add", "x", "--name");
 	expect_exit(&p, 2, "token add --name without value");
 	h_proc_free(&p);
+}
+
+/* A mistyped --data must fail, naming the path, never start an empty
+** database: only migrate and serve --create make one. */
+static void test_missing_database_is_not_created(void **state)
+{
+	(void)state;
+	char *typo = h_fmt("%s/typo", dir), *db = h_fmt("%s/typo/parapet.db", dir);
+	static const char *const cmds[][3] = {
+		{ "lookup", "192.0.2.1", NULL }, { "user", "list", NULL },
+		{ "org", "list", NULL },         { "incident", "list", NULL },
+		{ "audit", "verify", NULL },      { "watch", "sites", NULL },
+	};
+	struct h_proc p;
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		const char *argv[] = { h_bin(), "--data", typo, cmds[i][0], cmds[i][1], cmds[i][2],
+				       NULL };
+		h_run(&p, NULL, NULL, argv);
+		expect_exit(&p, 66, cmds[i][0]); /* EX_NOINPUT */
+		H_CONTAINS(p.err, db);
+		H_CONTAINS(p.err, "no database");
+		h_proc_free(&p);
+		if (access(typo, F_OK) == 0)
+			fail_msg("parapet %s %s created %s", cmds[i][0], cmds[i][1], typo);
+	}
+	/* an existing directory without a database: the same, and no file */
+	mkdir(typo, 0700);
+	const char *serve[] = { "timeout", "10", h_bin(), "--data", typo, "serve", "--listen",
+				"127.0.0.1:0", NULL };
+	h_run(&p, NULL, NULL, serve);
+	expect_exit(&p, 66, "serve without --create");
+	H_CONTAINS(p.err, db);
+	assert_null(strstr(p.out, "listening"));
+	h_proc_free(&p);
+	if (access(db, F_OK) == 0)
+		fail_msg("serve created %s", db);
+	/* serve --create makes it (and answers until stopped) */
+	const char *create[] = { "timeout", "-s", "TERM", "3", h_bin(), "--data", typo, "serve",
+				 "--create", "--listen", "127.0.0.1:0", NULL };
+	h_run(&p, NULL, NULL, create);
+	H_CONTAINS(p.out, "listening on");
+	h_proc_free(&p);
+	if (access(db, F_OK) != 0)
+		fail_msg("serve --create made no %s", db);
+	/* migrate makes one in a directory it creates */
+	char *other = h_fmt("%s/other", dir);
+	const char *mig[] = { h_bin(), "--data", other, "migrate", NULL };
+	h_run(&p, NULL, NULL, mig);
+	expect_exit(&p, 0, "migrate");
+	h_proc_free(&p);
+	const char *list[] = { h_bin(), "--data", other, "user", "list", NULL };
+	h_run(&p, NULL, NULL, list);
+	expect_exit(&p, 0, "user list after migrate");
+	h_proc_free(&p);
+	free(other);
+	free(typo);
+	free(db);
 }
 
 /* ------------------------------------------------------ users, tokens */
@@ -602,6 +662,7 @@ int main(void)
 		T(test_help_lists_commands),
 		T(test_command_help),
 		T(test_unknown_command_and_usage_errors),
+		T(test_missing_database_is_not_created),
 		T(test_user_add_validation),
 		T(test_token_add_prints_one_line),
 		T(test_import_good_csv),

@@ -1,6 +1,8 @@
 /*
 ** test_cli.c — the `parapet` command line as operators and scripts use it:
-** help and usage, exit codes (0 done, 1 failed, 2 usage), user and token
+** help and usage (group help, --version, global options after the
+** command), exit codes (0 done, 1 failed, 2 usage, 66 no database: a
+** mistyped --data creates nothing), user and token
 ** creation, the all-or-nothing constituency import, audit-chain
 ** verification against a database tampered with by the sqlite3 tool, schema
 ** versions from the future, and configuration checking.
@@ -155,6 +157,81 @@ static void test_unknown_command_and_usage_errors(void **state)
 	h_proc_free(&p);
 	RUN(&p, NULL, "token", "add", "x", "--name");
 	expect_exit(&p, 2, "token add --name without value");
+	h_proc_free(&p);
+}
+
+/* Global options are global: after the command as well as before it. */
+static void test_global_options_anywhere(void **state)
+{
+	(void)state;
+	h_org_add(dir, "Org Json", "Tehran");
+	struct h_proc p;
+	RUN(&p, NULL, "org", "list", "--json");
+	expect_exit(&p, 0, "org list --json");
+	json_error_t je;
+	json_t *j = json_loads(p.out, 0, &je);
+	if (!json_is_array(j) || json_array_size(j) != 1)
+		fail_msg("org list --json printed no JSON array of one: %s", p.out);
+	assert_string_equal(h_jstr(json_array_get(j, 0), "name"), "Org Json");
+	json_decref(j);
+	h_proc_free(&p);
+	/* --data after the command names the directory too */
+	char *other = h_fmt("%s/other", dir);
+	h_migrate(other);
+	const char *argv[] = { h_bin(), "org", "list", "--json", "--data", other, NULL };
+	h_run(&p, NULL, NULL, argv);
+	expect_exit(&p, 0, "org list --json --data OTHER");
+	assert_string_equal(p.out, "[]\n");
+	h_proc_free(&p);
+	free(other);
+	/* the version meson builds with */
+	const char *forms[][2] = { { "--version", NULL }, { "version", NULL } };
+	for (size_t i = 0; i < 2; i++) {
+		const char *v[] = { h_bin(), forms[i][0], NULL };
+		h_run(&p, NULL, NULL, v);
+		expect_exit(&p, 0, forms[i][0]);
+		int a, b, c2;
+		char nl;
+		if (sscanf(p.out, "parapet %d.%d.%d%c", &a, &b, &c2, &nl) != 4 || nl != '\n')
+			fail_msg("%s printed %s", forms[i][0], p.out);
+		h_proc_free(&p);
+	}
+}
+
+/* A command group answers with its commands, never "unknown command". */
+static void test_group_help(void **state)
+{
+	(void)state;
+	static const char *const want[] = { "incident list", "incident show",
+					    "incident transition", NULL };
+	struct h_proc p;
+	RUN(&p, NULL, "incident", "--help");
+	expect_exit(&p, 0, "incident --help");
+	for (const char *const *w = want; *w; w++)
+		H_CONTAINS(p.out, *w);
+	assert_null(strstr(p.out, "org add"));
+	h_proc_free(&p);
+	RUN(&p, NULL, "help", "incident");
+	expect_exit(&p, 0, "help incident");
+	for (const char *const *w = want; *w; w++)
+		H_CONTAINS(p.out, *w);
+	h_proc_free(&p);
+	/* no command of the group: the same list, as a usage error */
+	RUN(&p, NULL, "incident");
+	expect_exit(&p, 2, "incident");
+	for (const char *const *w = want; *w; w++)
+		H_CONTAINS(p.err, *w);
+	assert_null(strstr(p.err, "unknown command"));
+	h_proc_free(&p);
+	RUN(&p, NULL, "incident", "bogus");
+	expect_exit(&p, 2, "incident bogus");
+	H_CONTAINS(p.err, "unknown command incident bogus");
+	H_CONTAINS(p.err, "incident list");
+	h_proc_free(&p);
+	/* help on one command through `help` */
+	RUN(&p, NULL, "help", "incident", "list");
+	expect_exit(&p, 0, "help incident list");
+	H_CONTAINS(p.out, "usage: parapet incident list");
 	h_proc_free(&p);
 }
 
@@ -662,6 +739,8 @@ int main(void)
 		T(test_help_lists_commands),
 		T(test_command_help),
 		T(test_unknown_command_and_usage_errors),
+		T(test_global_options_anywhere),
+		T(test_group_help),
 		T(test_missing_database_is_not_created),
 		T(test_user_add_validation),
 		T(test_token_add_prints_one_line),

@@ -1020,7 +1020,8 @@ const struct cli_cmd cli_cmds[] = {
 	  "ORG-ID TITLE [--severity S] [--summary TEXT] [--class C --type T] [--tlp TLP]",
 	  "open an incident by hand" },
 	{ "incident list", cmd_incident_list,
-	  "[--status S] [--org ID] [--severity S] [--search TEXT] [--overdue] [--limit N]",
+	  "[--status open|STATE[,STATE...]] [--org ID] [--severity low|medium|high|critical] "
+	  "[--search TEXT] [--overdue] [--limit N]",
 	  "list incidents, newest first" },
 	{ "incident show", cmd_incident_show, "ID", "show an incident and its thread" },
 	{ "incident transition", cmd_incident_transition, "ID STATE",

@@ -169,13 +169,16 @@ int cmd_incident_list(struct cli *c, int argc, char **argv)
 	const char *status = cli_opt(argc, argv, "--status", &bad);
 	const char *org = cli_opt(argc, argv, "--org", &bad);
 	f.q = cli_opt(argc, argv, "--search", &bad);
-	f.severity = cli_opt(argc, argv, "--severity", &bad);
+	const char *severity = cli_opt(argc, argv, "--severity", &bad);
 	f.overdue = cli_flag(argc, argv, "--overdue");
 	const char *limit = cli_opt(argc, argv, "--limit", &bad);
 	if (bad)
 		return cli_usage_of("incident list");
-	if (status)
-		f.status[0] = status;
+	struct perr ferr;
+	if (incident_filter_set(&f, status, severity, &ferr) != 0) {
+		cli_fail(&ferr);
+		return 2;
+	}
 	if (org && cli_id(org, &f.org_id) != 0)
 		return 2;
 	f.limit = 100;

@@ -235,6 +235,56 @@ static void test_group_help(void **state)
 	h_proc_free(&p);
 }
 
+/* incident list refuses a status or severity it does not know (naming the
+** option and the values it takes) instead of listing nothing, and takes
+** `open` for every open state. */
+static void test_incident_list_filter_values(void **state)
+{
+	(void)state;
+	int64_t org = h_org_add(dir, "Org Inc", "Tehran");
+	char *o = h_fmt("%lld", (long long)org);
+	struct h_proc p;
+	RUN(&p, NULL, "incident", "add", o, "still open", "--severity", "high");
+	expect_exit(&p, 0, "incident add");
+	h_proc_free(&p);
+	RUN(&p, NULL, "incident", "add", o, "turned down");
+	expect_exit(&p, 0, "incident add");
+	h_proc_free(&p);
+	RUN(&p, NULL, "incident", "transition", "2", "rejected");
+	expect_exit(&p, 0, "incident transition");
+	h_proc_free(&p);
+	free(o);
+	static const struct {
+		const char *opt, *value, *says;
+	} bad[] = {
+		{ "--status", "bogus", "status must be open" },
+		{ "--status", "new,bogus", "new, triaged, in_progress, contained, recovered" },
+		{ "--severity", "urgent", "severity must be low, medium, high or critical" },
+	};
+	for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+		RUN(&p, NULL, "incident", "list", bad[k].opt, bad[k].value);
+		expect_exit(&p, 2, bad[k].value);
+		H_CONTAINS(p.err, bad[k].says);
+		assert_string_equal(p.out, "");
+		h_proc_free(&p);
+	}
+	RUN(&p, NULL, "--json", "incident", "list", "--status", "open");
+	expect_exit(&p, 0, "incident list --status open");
+	json_t *j = json_loads(p.out, 0, NULL);
+	assert_int_equal(json_array_size(j), 1);
+	assert_string_equal(h_jstr(json_array_get(j, 0), "title"), "still open");
+	json_decref(j);
+	h_proc_free(&p);
+	RUN(&p, NULL, "--json", "incident", "list", "--status", "rejected,new", "--severity",
+	    "medium");
+	expect_exit(&p, 0, "incident list --status rejected,new --severity medium");
+	j = json_loads(p.out, 0, NULL);
+	assert_int_equal(json_array_size(j), 1);
+	assert_string_equal(h_jstr(json_array_get(j, 0), "title"), "turned down");
+	json_decref(j);
+	h_proc_free(&p);
+}
+
 /* A mistyped --data must fail, naming the path, never start an empty
 ** database: only migrate and serve --create make one. */
 static void test_missing_database_is_not_created(void **state)
@@ -742,6 +792,7 @@ int main(void)
 		T(test_global_options_anywhere),
 		T(test_group_help),
 		T(test_missing_database_is_not_created),
+		T(test_incident_list_filter_values),
 		T(test_user_add_validation),
 		T(test_token_add_prints_one_line),
 		T(test_import_good_csv),

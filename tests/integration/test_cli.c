@@ -285,6 +285,56 @@ static void test_incident_list_filter_values(void **state)
 	h_proc_free(&p);
 }
 
+/* The owner index of a small registry is small (the demo's 45 assets built
+** a 64 MiB index), and its rebuild -- which every CLI lookup does -- is
+** logged only at debug level. */
+static void test_owner_index_sized_to_registry(void **state)
+{
+	(void)state;
+	struct h_proc p;
+	char *csv = strdup("organisation,province,sector,parent,kind,value,name,email,phone,role,"
+			   "lang,pgp\n");
+	for (int o = 0; o < 3; o++) {
+		for (int k = 0; k < 15; k++) {
+			char *v = k < 10  ? h_fmt("cidr,10.%d.%d.0/24", o, k)
+				  : k < 12 ? h_fmt("cidr,2001:db8:%x:%x::/64", o, k)
+				  : k < 14 ? h_fmt("domain,s%d.org%d.example", k, o)
+					   : h_fmt("asn,AS%d", 64500 + o);
+			char *row = h_fmt("%sOrg %d,Tehran,,,%s,,,,,,\n", csv, o, v);
+			free(csv);
+			free(v);
+			csv = row;
+		}
+	}
+	char *f = h_write_file(dir, "45.csv", csv);
+	free(csv);
+	RUN(&p, NULL, "import", "constituency", f);
+	expect_exit(&p, 0, "import 45 assets");
+	h_proc_free(&p);
+	free(f);
+	const char *argv[] = { h_bin(), "--data", dir, "lookup", "10.1.7.9", NULL };
+	const char *const debug[] = { "PARAPET_LOG_LEVEL=debug", NULL };
+	h_run(&p, NULL, debug, argv);
+	expect_exit(&p, 0, "lookup");
+	H_CONTAINS(p.out, "Org 1");
+	const char *line = strstr(p.err, "owner index rebuilt");
+	if (!line)
+		fail_msg("no rebuild logged at debug level: %s", p.err);
+	long long assets = 0, bytes = 0;
+	if (sscanf(line, "owner index rebuilt: generation %*d, %lld assets, %lld bytes", &assets,
+		   &bytes) != 2)
+		fail_msg("unexpected rebuild line: %s", line);
+	assert_int_equal(assets, 45);
+	if (bytes <= 0 || bytes >= 1 << 20)
+		fail_msg("owner index of 45 assets is %lld bytes", bytes);
+	h_proc_free(&p);
+	/* at the default level, a lookup prints its answer and nothing else */
+	RUN(&p, NULL, "lookup", "10.1.7.9");
+	expect_exit(&p, 0, "lookup");
+	assert_null(strstr(p.err, "owner index"));
+	h_proc_free(&p);
+}
+
 /* A mistyped --data must fail, naming the path, never start an empty
 ** database: only migrate and serve --create make one. */
 static void test_missing_database_is_not_created(void **state)
@@ -793,6 +843,7 @@ int main(void)
 		T(test_group_help),
 		T(test_missing_database_is_not_created),
 		T(test_incident_list_filter_values),
+		T(test_owner_index_sized_to_registry),
 		T(test_user_add_validation),
 		T(test_token_add_prints_one_line),
 		T(test_import_good_csv),

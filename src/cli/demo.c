@@ -168,9 +168,11 @@ int demo_load(struct store *st, const struct config *cfg, bool print_password,
 		if (constituency_org_add(st, NULL, actor, &spec, &o, &err) != 0)
 			goto fail;
 		ids[i] = o.id;
+		/* a subsidiary's domain lies under its parent's (tax.mof.example):
+		** an overlap the demo means, so confirmed (and audited) */
 		for (int k = 0; k < 4 && d->assets[k][0]; k++)
 			if (constituency_asset_add(st, NULL, actor, o.id, d->assets[k][0],
-						   d->assets[k][1], false, NULL, &err) != 0)
+						   d->assets[k][1], d->parent != 0, NULL, &err) != 0)
 				goto fail;
 		struct contact_spec cs = { d->contact[0], d->contact[1], "", d->contact[2],
 					   d->contact[3], "" };

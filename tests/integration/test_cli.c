@@ -335,6 +335,24 @@ static void test_owner_index_sized_to_registry(void **state)
 	h_proc_free(&p);
 }
 
+/* The README's first command on a fresh machine: `serve --create --demo`
+** on an empty directory loads the demo (a subsidiary's domain under its
+** parent's is an overlap it means) and answers. */
+static void test_demo_loads_on_fresh_data(void **state)
+{
+	(void)state;
+	char *fresh = h_fmt("%s/demo", dir);
+	const char *argv[] = { "timeout", "-s", "TERM", "4", h_bin(), "--data", fresh, "serve",
+			       "--create", "--demo", "--listen", "127.0.0.1:0", NULL };
+	struct h_proc p;
+	h_run(&p, NULL, NULL, argv);
+	H_CONTAINS(p.out, "demo constituency loaded");
+	H_CONTAINS(p.out, "admin password (shown once)");
+	H_CONTAINS(p.out, "listening on");
+	h_proc_free(&p);
+	free(fresh);
+}
+
 /* A mistyped --data must fail, naming the path, never start an empty
 ** database: only migrate and serve --create make one. */
 static void test_missing_database_is_not_created(void **state)
@@ -844,6 +862,7 @@ int main(void)
 		T(test_missing_database_is_not_created),
 		T(test_incident_list_filter_values),
 		T(test_owner_index_sized_to_registry),
+		T(test_demo_loads_on_fresh_data),
 		T(test_user_add_validation),
 		T(test_token_add_prints_one_line),
 		T(test_import_good_csv),

@@ -40,7 +40,7 @@ extern const struct cli_cmd cli_cmds[];
 ** directory and the database made; otherwise a missing database is an error
 ** naming its path, and c->exit_status becomes EX_NOINPUT (66). */
 int cli_open(struct cli *c, struct store **st);
-/* Print err to stderr as "parapet: message" and return 1. */
+/* Print err to stderr as "parapet: " and perr_text(), and return 1. */
 int cli_fail(const struct perr *err);
 int cli_usage(const struct cli_cmd *cmd);
 

@@ -33,8 +33,8 @@
 
 int cli_fail(const struct perr *err)
 {
-	fprintf(stderr, "parapet: %s%s%s\n", err->field[0] ? err->field : "",
-		err->field[0] ? ": " : "", err->msg[0] ? err->msg : "failed");
+	char line[400];
+	fprintf(stderr, "parapet: %s\n", perr_text(err, line, sizeof(line)));
 	return 1;
 }
 

@@ -420,6 +420,8 @@ static void test_user_add_validation(void **state)
 	expect_exit(&p, 1, "short password");
 	H_CONTAINS(p.err, "password");
 	H_CONTAINS(p.err, "at least 12 characters");
+	/* the field once: not "password: password must ..." */
+	assert_string_equal(p.err, "parapet: password must have at least 12 characters\n");
 	h_proc_free(&p);
 	RUN(&p, "", "user", "add", "nopw", "--role", "analyst", "--password-stdin");
 	expect_exit(&p, 1, "no password on stdin");

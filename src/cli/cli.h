@@ -4,7 +4,8 @@
 ** main.c parses the global options (--data, --config, --json) and finds the
 ** command in the table; commands.c implements each command on top of the
 ** same domain functions the API uses. Exit status: 0 done, 1 failed (the
-** message says why), 2 usage error.
+** message says why), 2 usage error (an unknown option value too), 66
+** (EX_NOINPUT) no database at --data.
 */
 #ifndef PARAPET_CLI_H
 #define PARAPET_CLI_H

@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "csv.h"
+#include "core/csv.h"
 
 struct tally {
 	struct csv_limits lim;

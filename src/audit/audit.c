@@ -11,6 +11,7 @@
 #include "audit/audit.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void field(struct pbuf *b, const char *s)
@@ -54,6 +55,21 @@ int audit_append(struct store *st, const char *actor, const char *action,
 	a.after = after ? after : "";
 	audit_hash(&a, a.hash);
 	return store_audit_insert(st, &a, err);
+}
+
+int audit_append_json(struct store *st, const char *actor, const char *action,
+		      const char *object, json_t *before, json_t *after, struct perr *err)
+{
+	char *b = before ? json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	char *a = after ? json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	int rc = (before && !b) || (after && !a)
+			 ? perr_set(err, PERR_INTERNAL, NULL, "out of memory")
+			 : audit_append(st, actor, action, object, b, a, err);
+	free(b);
+	free(a);
+	json_decref(before);
+	json_decref(after);
+	return rc;
 }
 
 struct walk {

@@ -11,6 +11,7 @@
 #ifndef PARAPET_AUDIT_H
 #define PARAPET_AUDIT_H
 
+#include <jansson.h>
 #include <stdint.h>
 
 #include "core/core.h"
@@ -21,6 +22,11 @@
 int audit_append(struct store *st, const char *actor, const char *action,
 		 const char *object, const char *before, const char *after,
 		 struct perr *err);
+
+/* The same with the states as JSON values (NULL = none), written compactly
+** with sorted keys. Steals both references, on failure too. */
+int audit_append_json(struct store *st, const char *actor, const char *action,
+		      const char *object, json_t *before, json_t *after, struct perr *err);
 
 struct audit_report {
 	int64_t entries;     /* entries checked */

@@ -386,12 +386,9 @@ struct revoke_ctx {
 static int revoke_tx(struct store *st, void *ud, struct perr *err)
 {
 	struct revoke_ctx *x = ud;
-	char a[96], obj[48];
+	char a[96];
 	cli_actor(a, sizeof(a));
-	if (store_token_revoke(st, x->id, core_now_ms(), err) != 0)
-		return -1;
-	snprintf(obj, sizeof(obj), "token:%lld", (long long)x->id);
-	return audit_append(st, a, "token.revoke", obj, NULL, NULL, err);
+	return identity_token_revoke(st, a, NULL, x->id, err);
 }
 
 static int cmd_token_revoke(struct cli *c, int argc, char **argv)

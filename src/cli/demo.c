@@ -16,6 +16,7 @@
 
 #include "constituency/constituency.h"
 #include "identity/identity.h"
+#include "monitor/monitor.h"
 
 struct demo_org {
 	const char *name, *province, *sector;
@@ -132,9 +133,12 @@ static int demo_sites(struct store *st, const char *farm_json, const int64_t *id
 	struct site_ids si = { .n = 0 };
 	if (store_watch_list(st, 0, NULL, NULL, 0, 64, collect_site, &si, err) != 0)
 		goto out;
-	for (int k = 0; k < si.n; k++)
-		if (store_watch_configure(st, si.v[k], 60, -1, core_now_ms(), err) != 0)
+	for (int k = 0; k < si.n; k++) {
+		json_t *site;
+		if (monitor_site_configure(st, NULL, actor, si.v[k], 60, -1, &site, err) != 0)
 			goto out;
+		json_decref(site);
+	}
 	rc = 0;
 out:
 	json_decref(f);
@@ -168,11 +172,12 @@ int demo_load(struct store *st, const struct config *cfg, bool print_password,
 		if (constituency_org_add(st, NULL, actor, &spec, &o, &err) != 0)
 			goto fail;
 		ids[i] = o.id;
-		/* a subsidiary's domain lies under its parent's (tax.mof.example):
-		** an overlap the demo means, so confirmed (and audited) */
+		/* a sub-organisation's domain lies under its parent's (the tax
+		** office under the ministry): an overlap national staff confirm */
 		for (int k = 0; k < 4 && d->assets[k][0]; k++)
 			if (constituency_asset_add(st, NULL, actor, o.id, d->assets[k][0],
-						   d->assets[k][1], d->parent != 0, NULL, &err) != 0)
+						   d->assets[k][1], d->parent != 0, NULL,
+						   &err) != 0)
 				goto fail;
 		struct contact_spec cs = { d->contact[0], d->contact[1], "", d->contact[2],
 					   d->contact[3], "" };

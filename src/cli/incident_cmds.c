@@ -15,7 +15,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "audit/audit.h"
 #include "cli/cli.h"
 #include "incident/incident.h"
 #include "notify/notify.h"
@@ -422,29 +421,13 @@ int cmd_team_add(struct cli *c, int argc, char **argv)
 	const char *prov = cli_opt(argc, argv, "--province", &bad);
 	if (bad)
 		return cli_usage_of("team add");
-	struct store_team tm;
-	memset(&tm, 0, sizeof(tm));
-	if (!utf8_valid(pos[0], strlen(pos[0])) || pstrlcpy(tm.name, pos[0], sizeof(tm.name)) != 0 ||
-	    (prov && pstrlcpy(tm.province, prov, sizeof(tm.province)) != 0)) {
-		fprintf(stderr, "parapet: name or province too long or not UTF-8\n");
-		return 2;
-	}
-	char a[96], obj[48];
+	char a[96];
 	cli_actor(a, sizeof(a));
 	struct txn t;
+	struct store_team tm;
 	if (txn_begin(c, &t) != 0)
 		return 1;
-	bool ok = true;
-	if (prov && !store_province_exists(t.st, prov)) {
-		perr_set(&t.err, PERR_INVALID, "province", "unknown province %s", prov);
-		ok = false;
-	}
-	if (ok)
-		ok = store_team_insert(t.st, &tm, &t.err) == 0;
-	if (ok) {
-		snprintf(obj, sizeof(obj), "team:%lld", (long long)tm.id);
-		ok = audit_append(t.st, a, "team.create", obj, NULL, tm.name, &t.err) == 0;
-	}
+	bool ok = identity_team_add(t.st, a, pos[0], prov, &tm, &t.err) == 0;
 	int rc = txn_end(&t, ok);
 	if (rc == 0)
 		printf("team %lld: %s\n", (long long)tm.id, tm.name);
@@ -458,7 +441,7 @@ static int team_user(struct cli *c, int argc, char **argv, const char *name, boo
 	int64_t team;
 	if (cli_positional(argc, argv, NULL, NULL, pos, 3, NULL) != 2 || cli_id(pos[0], &team) != 0)
 		return cli_usage_of(name);
-	char a[96], obj[48], after[96];
+	char a[96];
 	cli_actor(a, sizeof(a));
 	struct txn t;
 	struct store_user u;
@@ -466,15 +449,8 @@ static int team_user(struct cli *c, int argc, char **argv, const char *name, boo
 		return 1;
 	bool ok = store_user_by_login(t.st, pos[1], &u, &t.err) == 0;
 	if (ok)
-		ok = (lead ? store_team_set_lead(t.st, team, u.id, &t.err)
-			   : store_team_add_member(t.st, team, u.id, &t.err)) == 0;
-	if (ok) {
-		snprintf(obj, sizeof(obj), "team:%lld", (long long)team);
-		snprintf(after, sizeof(after), "{\"%s\":%lld}", lead ? "lead" : "member",
-			 (long long)u.id);
-		ok = audit_append(t.st, a, lead ? "team.lead" : "team.member.add", obj, NULL, after,
-				  &t.err) == 0;
-	}
+		ok = (lead ? identity_team_set_lead(t.st, a, team, u.id, &t.err)
+			   : identity_team_member_add(t.st, a, team, u.id, &t.err)) == 0;
 	int rc = txn_end(&t, ok);
 	if (rc == 0)
 		printf("%s is %s of team %lld\n", pos[1], lead ? "the lead" : "a member",
@@ -525,15 +501,11 @@ int cmd_rota_add(struct cli *c, int argc, char **argv)
 	if (txn_begin(c, &t) != 0)
 		return 1;
 	bool ok = store_user_by_login(t.st, pos[1], &u, &t.err) == 0;
-	if (ok)
-		ok = (weekly ? store_rota_add_slot(t.st, team, u.id, a1, a2, &id, &t.err)
-			     : store_rota_add_override(t.st, team, u.id, a1, a2, &id, &t.err)) == 0;
 	if (ok) {
-		char a[96], obj[48], after[64];
+		char a[96];
 		cli_actor(a, sizeof(a));
-		snprintf(obj, sizeof(obj), "team:%lld", (long long)team);
-		snprintf(after, sizeof(after), "{\"oncall\":%lld}", (long long)id);
-		ok = audit_append(t.st, a, "team.rota", obj, NULL, after, &t.err) == 0;
+		struct rota_spec spec = { team, u.id, weekly != NULL, a1, a2 };
+		ok = identity_rota_add(t.st, a, &spec, &id, &t.err) == 0;
 	}
 	int rc = txn_end(&t, ok);
 	if (rc == 0)
@@ -544,37 +516,22 @@ int cmd_rota_add(struct cli *c, int argc, char **argv)
 int cmd_route_add(struct cli *c, int argc, char **argv)
 {
 	bool bad = false;
+	struct route_rule_spec spec = { .priority = 100 };
 	struct store_route_rule r;
-	memset(&r, 0, sizeof(r));
 	const char *team = cli_opt(argc, argv, "--team", &bad);
-	const char *prov = cli_opt(argc, argv, "--province", &bad);
-	const char *kind = cli_opt(argc, argv, "--kind", &bad);
-	const char *cls = cli_opt(argc, argv, "--class", &bad);
+	spec.province = cli_opt(argc, argv, "--province", &bad);
+	spec.kind = cli_opt(argc, argv, "--kind", &bad);
+	spec.class_ = cli_opt(argc, argv, "--class", &bad);
 	const char *prio = cli_opt(argc, argv, "--priority", &bad);
-	r.priority = 100;
-	if (bad || !team || cli_id(team, &r.team_id) != 0 ||
-	    (prio && parse_i64(prio, 0, 1000000, &r.priority) != 0))
+	if (bad || !team || cli_id(team, &spec.team_id) != 0 ||
+	    (prio && parse_i64(prio, 0, 1000000, &spec.priority) != 0))
 		return cli_usage_of("route add");
-	pstrlcpy(r.province, prov ? prov : "", sizeof(r.province));
-	pstrlcpy(r.kind, kind ? kind : "", sizeof(r.kind));
-	pstrlcpy(r.class_, cls ? cls : "", sizeof(r.class_));
+	char a[96];
+	cli_actor(a, sizeof(a));
 	struct txn t;
-	struct store_team tm;
 	if (txn_begin(c, &t) != 0)
 		return 1;
-	bool ok = store_team_get(t.st, r.team_id, &tm, &t.err) == 0;
-	if (ok && r.province[0] && !store_province_exists(t.st, r.province)) {
-		perr_set(&t.err, PERR_INVALID, "province", "unknown province %s", r.province);
-		ok = false;
-	}
-	if (ok)
-		ok = store_route_rule_insert(t.st, &r, &t.err) == 0;
-	if (ok) {
-		char a[96], obj[48];
-		cli_actor(a, sizeof(a));
-		snprintf(obj, sizeof(obj), "route_rule:%lld", (long long)r.id);
-		ok = audit_append(t.st, a, "route_rule.create", obj, NULL, NULL, &t.err) == 0;
-	}
+	bool ok = incident_route_rule_add(t.st, a, &spec, &r, &t.err) == 0;
 	int rc = txn_end(&t, ok);
 	if (rc == 0)
 		printf("routing rule %lld: province=%s kind=%s class=%s -> team %lld\n",
@@ -588,22 +545,14 @@ int cmd_user_email(struct cli *c, int argc, char **argv)
 	char *pos[3];
 	if (cli_positional(argc, argv, NULL, NULL, pos, 3, NULL) != 2)
 		return cli_usage_of("user email");
-	if (!notify_address_ok(pos[1])) {
-		fprintf(stderr, "parapet: %s is not an address Parapet can mail\n", pos[1]);
-		return 2;
-	}
+	char a[96];
+	cli_actor(a, sizeof(a));
 	struct txn t;
 	struct store_user u;
 	if (txn_begin(c, &t) != 0)
 		return 1;
 	bool ok = store_user_by_login(t.st, pos[0], &u, &t.err) == 0 &&
-		  store_user_set_email(t.st, u.id, pos[1], &t.err) == 0;
-	if (ok) {
-		char a[96], obj[48];
-		cli_actor(a, sizeof(a));
-		snprintf(obj, sizeof(obj), "user:%lld", (long long)u.id);
-		ok = audit_append(t.st, a, "user.email", obj, NULL, NULL, &t.err) == 0;
-	}
+		  notify_user_email_set(t.st, a, u.id, pos[1], &t.err) == 0;
 	int rc = txn_end(&t, ok);
 	if (rc == 0)
 		printf("notifications for %s go to %s\n", pos[0], pos[1]);

@@ -2,8 +2,8 @@
 ** incidents.c — HTTP handlers for incidents, reports from tools, the
 ** thread, evidence, on-call rotas, routing rules and the outbox.
 **
-** Each handler decodes the request, calls one function of the incident (or
-** notify) module and renders the result; scope and permission checks are in
+** Each handler decodes the request, calls one function of the incident,
+** identity (teams, rotas) or notify module and renders the result; scope and permission checks are in
 ** the domain functions, so the CLI gets the same answers.
 */
 #include <fcntl.h>
@@ -688,27 +688,13 @@ int h_evidence_download(struct http_req *rq, struct http_resp *rs)
 int h_team_update(struct http_req *rq, struct http_resp *rs)
 {
 	int64_t lead = 0;
-	bool has = false;
-	struct jfield f[] = { { "lead", JF_INT, false, 0, 1, INT64_MAX, &lead, &has } };
+	struct jfield f[] = { { "lead", JF_INT, false, 0, 1, INT64_MAX, &lead, NULL } };
 	json_t *doc;
 	struct perr e;
-	struct store_team t;
-	struct store_user u;
 	if (http_decode(rq->body, rq->body_len, f, 1, &doc, &e) != 0)
 		return http_problem(rs, &e);
 	json_decref(doc);
-	if (!rq->ids[0] || store_team_get(rq->st, rq->ids[0], &t, &e) != 0) {
-		perr_set(&e, PERR_NOTFOUND, NULL, "no such team");
-		return http_problem(rs, &e);
-	}
-	if (has && store_user_get(rq->st, lead, &u, NULL) != 0)
-		return http_bad(rs, "lead", "no such user");
-	if (store_team_set_lead(rq->st, t.id, has ? lead : 0, &e) != 0)
-		return http_problem(rs, &e);
-	char obj[48], after[64];
-	snprintf(obj, sizeof(obj), "team:%lld", (long long)t.id);
-	snprintf(after, sizeof(after), "{\"lead\":%lld}", (long long)(has ? lead : 0));
-	if (audit_append(rq->st, rq->actor, "team.lead", obj, NULL, after, &e) != 0)
+	if (identity_team_set_lead(rq->st, rq->actor, rq->ids[0], lead, &e) != 0)
 		return http_problem(rs, &e);
 	rs->status = 204;
 	return 0;
@@ -716,11 +702,12 @@ int h_team_update(struct http_req *rq, struct http_resp *rs)
 
 int h_rota_add(struct http_req *rq, struct http_resp *rs)
 {
-	int64_t user = 0, smin = -1, emin = -1, sms = 0, ems = 0;
+	int64_t smin = -1, emin = -1;
 	const char *start = NULL, *end = NULL;
 	bool has_min = false, has_start = false;
+	struct rota_spec spec = { .team_id = rq->ids[0] };
 	struct jfield f[] = {
-		{ "user", JF_INT, true, 0, 1, INT64_MAX, &user, NULL },
+		{ "user", JF_INT, true, 0, 1, INT64_MAX, &spec.user_id, NULL },
 		{ "start_minute", JF_INT, false, 0, 0, 10079, &smin, &has_min },
 		{ "end_minute", JF_INT, false, 0, 1, 10080, &emin, NULL },
 		{ "start", JF_STRING, false, 40, 0, 0, &start, &has_start },
@@ -728,47 +715,26 @@ int h_rota_add(struct http_req *rq, struct http_resp *rs)
 	};
 	json_t *doc;
 	struct perr e;
-	struct store_team t;
-	struct store_user u;
 	int64_t id = 0;
 	if (http_decode(rq->body, rq->body_len, f, 5, &doc, &e) != 0)
 		return http_problem(rs, &e);
 	int rc = -1;
-	if (!rq->ids[0] || store_team_get(rq->st, rq->ids[0], &t, NULL) != 0) {
-		perr_set(&e, PERR_NOTFOUND, NULL, "no such team");
-		goto out;
-	}
-	if (store_user_get(rq->st, user, &u, NULL) != 0) {
-		perr_set(&e, PERR_INVALID, "user", "no such user");
-		goto out;
-	}
 	if (has_min == has_start) {
 		perr_set(&e, PERR_INVALID, NULL,
 			 "give either start_minute/end_minute (a weekly slot, minutes from Monday "
 			 "00:00 UTC) or start/end (a dated override, ISO 8601)");
 		goto out;
 	}
+	spec.weekly = has_min;
 	if (has_min) {
-		if (emin <= smin) {
-			perr_set(&e, PERR_INVALID, "end_minute", "end_minute must be after start_minute");
-			goto out;
-		}
-		rc = store_rota_add_slot(rq->st, t.id, u.id, smin, emin, &id, &e);
-	} else {
-		if (!end || core_parse_iso8601(start, &sms) != 0 || core_parse_iso8601(end, &ems) != 0 ||
-		    ems <= sms) {
-			perr_set(&e, PERR_INVALID, "end", "start and end must be ISO 8601 times, end after start");
-			goto out;
-		}
-		rc = store_rota_add_override(rq->st, t.id, u.id, sms, ems, &id, &e);
+		spec.start = smin;
+		spec.end = emin;
+	} else if (!end || core_parse_iso8601(start, &spec.start) != 0 ||
+		   core_parse_iso8601(end, &spec.end) != 0) {
+		perr_set(&e, PERR_INVALID, "end", "start and end must be ISO 8601 times, end after start");
+		goto out;
 	}
-	if (rc == 0) {
-		char obj[48], after[128];
-		snprintf(obj, sizeof(obj), "team:%lld", (long long)t.id);
-		snprintf(after, sizeof(after), "{\"oncall\":%lld,\"user\":%lld}", (long long)id,
-			 (long long)u.id);
-		rc = audit_append(rq->st, rq->actor, "team.rota", obj, NULL, after, &e);
-	}
+	rc = identity_rota_add(rq->st, rq->actor, &spec, &id, &e);
 out:
 	json_decref(doc);
 	if (rc != 0)
@@ -798,95 +764,75 @@ int h_oncall(struct http_req *rq, struct http_resp *rs)
 
 /* -------------------------------------------------------- routing rules */
 
+struct rule_ctx {
+	json_t *items;
+	struct perr *err;
+};
+
+/* A rule that cannot be rendered (text that is not UTF-8, stored before the
+** domain refused it) fails the whole list: leaving it out would hide a rule
+** that still routes incidents. */
 static int add_rule(void *ud, const struct store_route_rule *r)
 {
-	json_array_append_new(ud, json_pack("{sI sI ss ss ss sI}", "id", (json_int_t)r->id,
-					    "priority", (json_int_t)r->priority, "province",
-					    r->province, "kind", r->kind, "class", r->class_, "team",
-					    (json_int_t)r->team_id));
+	struct rule_ctx *c = ud;
+	json_t *j = json_pack("{sI sI ss ss ss sI}", "id", (json_int_t)r->id, "priority",
+			      (json_int_t)r->priority, "province", r->province, "kind", r->kind,
+			      "class", r->class_, "team", (json_int_t)r->team_id);
+	if (!j || json_array_append_new(c->items, j) != 0) {
+		plog(PLOG_ERROR, "routing rule %lld cannot be rendered", (long long)r->id);
+		return perr_set(c->err, PERR_INTERNAL, NULL, "routing rule %lld cannot be rendered",
+				(long long)r->id);
+	}
 	return 0;
 }
 
 int h_rule_list(struct http_req *rq, struct http_resp *rs)
 {
 	struct perr e;
-	json_t *items = json_array();
-	if (store_route_rule_list(rq->st, add_rule, items, &e) != 0) {
-		json_decref(items);
+	perr_clear(&e);
+	struct rule_ctx c = { json_array(), &e };
+	if (store_route_rule_list(rq->st, add_rule, &c, &e) != 0) {
+		json_decref(c.items);
 		return http_problem(rs, &e);
 	}
-	rs->body = json_pack("{so}", "items", items);
+	rs->body = json_pack("{so}", "items", c.items);
 	return 0;
 }
 
 int h_rule_create(struct http_req *rq, struct http_resp *rs)
 {
-	struct store_route_rule r;
-	const char *prov = NULL, *kind = NULL, *cls = NULL;
-	memset(&r, 0, sizeof(r));
-	r.priority = 100;
+	struct route_rule_spec spec = { .priority = 100 };
 	struct jfield f[] = {
-		{ "priority", JF_INT, false, 0, 0, 1000000, &r.priority, NULL },
-		{ "province", JF_STRING, false, 63, 0, 0, &prov, NULL },
-		{ "kind", JF_STRING, false, 63, 0, 0, &kind, NULL },
-		{ "class", JF_STRING, false, 47, 0, 0, &cls, NULL },
-		{ "team", JF_INT, true, 0, 1, INT64_MAX, &r.team_id, NULL },
+		{ "priority", JF_INT, false, 0, 0, 1000000, &spec.priority, NULL },
+		{ "province", JF_STRING, false, 63, 0, 0, &spec.province, NULL },
+		{ "kind", JF_STRING, false, 63, 0, 0, &spec.kind, NULL },
+		{ "class", JF_STRING, false, 47, 0, 0, &spec.class_, NULL },
+		{ "team", JF_INT, true, 0, 1, INT64_MAX, &spec.team_id, NULL },
 	};
 	json_t *doc;
 	struct perr e;
-	struct store_team t;
+	struct store_route_rule r;
 	if (http_decode(rq->body, rq->body_len, f, 5, &doc, &e) != 0)
 		return http_problem(rs, &e);
-	int rc = -1;
-	if (prov && prov[0] && !store_province_exists(rq->st, prov)) {
-		perr_set(&e, PERR_INVALID, "province", "unknown province");
-		goto out;
-	}
-	if (store_team_get(rq->st, r.team_id, &t, NULL) != 0) {
-		perr_set(&e, PERR_INVALID, "team", "no such team");
-		goto out;
-	}
-	pstrlcpy(r.province, prov ? prov : "", sizeof(r.province));
-	pstrlcpy(r.kind, kind ? kind : "", sizeof(r.kind));
-	pstrlcpy(r.class_, cls ? cls : "", sizeof(r.class_));
-	if (!utf8_valid(r.kind, strlen(r.kind)) || !utf8_valid(r.class_, strlen(r.class_))) {
-		perr_set(&e, PERR_INVALID, "kind", "kind and class must be UTF-8");
-		goto out;
-	}
-	rc = store_route_rule_insert(rq->st, &r, &e);
-	if (rc == 0) {
-		char obj[48];
-		snprintf(obj, sizeof(obj), "route_rule:%lld", (long long)r.id);
-		json_t *a = json_pack("{sI ss ss ss sI}", "priority", (json_int_t)r.priority,
-				      "province", r.province, "kind", r.kind, "class", r.class_,
-				      "team", (json_int_t)r.team_id);
-		char *as = json_dumps(a, JSON_COMPACT | JSON_SORT_KEYS);
-		json_decref(a);
-		rc = audit_append(rq->st, rq->actor, "route_rule.create", obj, NULL, as, &e);
-		free(as);
-	}
-out:
+	int rc = incident_route_rule_add(rq->st, rq->actor, &spec, &r, &e);
 	json_decref(doc);
 	if (rc != 0)
 		return http_problem(rs, &e);
+	struct rule_ctx c = { json_array(), &e };
+	if (add_rule(&c, &r) != 0) {
+		json_decref(c.items);
+		return http_problem(rs, &e);
+	}
 	rs->status = 201;
-	json_t *items = json_array();
-	add_rule(items, &r);
-	rs->body = json_incref(json_array_get(items, 0));
-	json_decref(items);
+	rs->body = json_incref(json_array_get(c.items, 0));
+	json_decref(c.items);
 	return 0;
 }
 
 int h_rule_delete(struct http_req *rq, struct http_resp *rs)
 {
 	struct perr e;
-	if (!rq->ids[0] || store_route_rule_delete(rq->st, rq->ids[0], &e) != 0) {
-		perr_set(&e, PERR_NOTFOUND, NULL, "no such rule");
-		return http_problem(rs, &e);
-	}
-	char obj[48];
-	snprintf(obj, sizeof(obj), "route_rule:%lld", (long long)rq->ids[0]);
-	if (audit_append(rq->st, rq->actor, "route_rule.delete", obj, NULL, NULL, &e) != 0)
+	if (incident_route_rule_delete(rq->st, rq->actor, rq->ids[0], &e) != 0)
 		return http_problem(rs, &e);
 	rs->status = 204;
 	return 0;

@@ -122,18 +122,17 @@ static int h_metrics(struct http_req *rq, struct http_resp *rs)
 		  (long long)store_incident_count_overdue(rq->st, core_now_ms(), ack, contain));
 	monitor_metrics(&b);
 	feeds_metrics(&b);
-	int64_t wc[5];
+	int64_t wc[MONITOR_NSTATES], missed;
 	struct perr we;
-	if (store_watch_counts(rq->st, 0, NULL, wc, &we) == 0) {
-		static const char *states[4] = { "learning", "ok", "alert", "down" };
+	if (monitor_site_counts(rq->st, 0, NULL, wc, &missed, &we) == 0) {
 		pbuf_adds(&b, "# HELP parapet_watch_sites Watched websites by state.\n"
 			      "# TYPE parapet_watch_sites gauge\n");
-		for (int k = 0; k < 4; k++)
-			pbuf_addf(&b, "parapet_watch_sites{state=\"%s\"} %lld\n", states[k],
-				  (long long)wc[k]);
+		for (int k = 0; k < MONITOR_NSTATES; k++)
+			pbuf_addf(&b, "parapet_watch_sites{state=\"%s\"} %lld\n",
+				  monitor_state_names[k], (long long)wc[k]);
 		pbuf_addf(&b, "# HELP parapet_watch_sites_missed Websites whose check is overdue "
 			      "by more than an interval.\n# TYPE parapet_watch_sites_missed gauge\n"
-			      "parapet_watch_sites_missed %lld\n", (long long)wc[4]);
+			      "parapet_watch_sites_missed %lld\n", (long long)missed);
 	}
 	rs->raw_len = b.len;
 	rs->raw = pbuf_take(&b);
@@ -660,23 +659,7 @@ static int h_user_update(struct http_req *rq, struct http_resp *rs)
 static int h_user_delete(struct http_req *rq, struct http_resp *rs)
 {
 	struct perr e;
-	struct store_user u;
-	if (!rq->ids[0] || store_user_get(rq->st, rq->ids[0], &u, &e) != 0) {
-		perr_set(&e, PERR_NOTFOUND, NULL, "no such user");
-		return http_problem(rs, &e);
-	}
-	if (u.id == rq->who->user_id)
-		return http_bad(rs, NULL, "you cannot delete yourself");
-	if (store_user_delete(rq->st, u.id, &e) != 0)
-		return http_problem(rs, &e);
-	char obj[48];
-	snprintf(obj, sizeof(obj), "user:%lld", (long long)u.id);
-	json_t *before = user_json(&u);
-	char *b = json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS);
-	json_decref(before);
-	int rc = audit_append(rq->st, rq->actor, "user.delete", obj, b, NULL, &e);
-	free(b);
-	if (rc != 0)
+	if (identity_user_delete(rq->st, rq->actor, rq->who->user_id, rq->ids[0], &e) != 0)
 		return http_problem(rs, &e);
 	rs->status = 204;
 	return 0;
@@ -728,31 +711,10 @@ static int h_team_create(struct http_req *rq, struct http_resp *rs)
 	};
 	json_t *doc;
 	struct perr e;
+	struct store_team t;
 	if (http_decode(rq->body, rq->body_len, f, 2, &doc, &e) != 0)
 		return http_problem(rs, &e);
-	struct store_team t;
-	memset(&t, 0, sizeof(t));
-	int rc = -1;
-	if (!name[0] || !utf8_valid(name, strlen(name))) {
-		perr_set(&e, PERR_INVALID, "name", "name must be non-empty UTF-8");
-		goto out;
-	}
-	if (province && !store_province_exists(rq->st, province)) {
-		perr_set(&e, PERR_INVALID, "province", "unknown province");
-		goto out;
-	}
-	pstrlcpy(t.name, name, sizeof(t.name));
-	pstrlcpy(t.province, province ? province : "", sizeof(t.province));
-	if (store_team_insert(rq->st, &t, &e) != 0)
-		goto out;
-	char obj[48];
-	snprintf(obj, sizeof(obj), "team:%lld", (long long)t.id);
-	json_t *after = json_pack("{ss ss}", "name", t.name, "province", t.province);
-	char *a = json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS);
-	json_decref(after);
-	rc = audit_append(rq->st, rq->actor, "team.create", obj, NULL, a, &e);
-	free(a);
-out:
+	int rc = identity_team_add(rq->st, rq->actor, name, province, &t, &e);
 	json_decref(doc);
 	if (rc != 0)
 		return http_problem(rs, &e);
@@ -768,27 +730,10 @@ static int h_team_add_member(struct http_req *rq, struct http_resp *rs)
 	struct jfield f[] = { { "user", JF_INT, true, 0, 1, INT64_MAX, &user, NULL } };
 	json_t *doc;
 	struct perr e;
-	struct store_team t;
-	struct store_user u;
 	if (http_decode(rq->body, rq->body_len, f, 1, &doc, &e) != 0)
 		return http_problem(rs, &e);
 	json_decref(doc);
-	if (!rq->ids[0]) {
-		perr_set(&e, PERR_NOTFOUND, NULL, "no such team");
-		return http_problem(rs, &e);
-	}
-	if (store_team_get(rq->st, rq->ids[0], &t, &e) != 0)
-		return http_problem(rs, &e);
-	if (store_user_get(rq->st, user, &u, &e) != 0) {
-		perr_set(&e, PERR_INVALID, "user", "no such user");
-		return http_problem(rs, &e);
-	}
-	if (store_team_add_member(rq->st, t.id, u.id, &e) != 0)
-		return http_problem(rs, &e);
-	char obj[48], after[64];
-	snprintf(obj, sizeof(obj), "team:%lld", (long long)t.id);
-	snprintf(after, sizeof(after), "{\"member\":%lld}", (long long)u.id);
-	if (audit_append(rq->st, rq->actor, "team.member.add", obj, NULL, after, &e) != 0)
+	if (identity_team_member_add(rq->st, rq->actor, rq->ids[0], user, &e) != 0)
 		return http_problem(rs, &e);
 	rs->status = 204;
 	return 0;
@@ -797,16 +742,7 @@ static int h_team_add_member(struct http_req *rq, struct http_resp *rs)
 static int h_team_remove_member(struct http_req *rq, struct http_resp *rs)
 {
 	struct perr e;
-	if (!rq->ids[0] || !rq->ids[1]) {
-		perr_set(&e, PERR_NOTFOUND, NULL, "no such member");
-		return http_problem(rs, &e);
-	}
-	if (store_team_remove_member(rq->st, rq->ids[0], rq->ids[1], &e) != 0)
-		return http_problem(rs, &e);
-	char obj[48], before[64];
-	snprintf(obj, sizeof(obj), "team:%lld", (long long)rq->ids[0]);
-	snprintf(before, sizeof(before), "{\"member\":%lld}", (long long)rq->ids[1]);
-	if (audit_append(rq->st, rq->actor, "team.member.remove", obj, before, NULL, &e) != 0)
+	if (identity_team_member_remove(rq->st, rq->actor, rq->ids[0], rq->ids[1], &e) != 0)
 		return http_problem(rs, &e);
 	rs->status = 204;
 	return 0;
@@ -871,20 +807,7 @@ static int h_token_create(struct http_req *rq, struct http_resp *rs)
 static int h_token_revoke(struct http_req *rq, struct http_resp *rs)
 {
 	struct perr e;
-	struct store_token t;
-	if (!rq->ids[0] || store_token_get(rq->st, rq->ids[0], &t, &e) != 0 ||
-	    (t.user_id != rq->who->user_id && !identity_is_national_admin(rq->who))) {
-		perr_set(&e, PERR_NOTFOUND, NULL, "no such token");
-		return http_problem(rs, &e);
-	}
-	if (store_token_revoke(rq->st, t.id, core_now_ms(), &e) != 0) {
-		if (e.kind == PERR_NOTFOUND)
-			perr_set(&e, PERR_CONFLICT, NULL, "token is already revoked");
-		return http_problem(rs, &e);
-	}
-	char obj[48];
-	snprintf(obj, sizeof(obj), "token:%lld", (long long)t.id);
-	if (audit_append(rq->st, rq->actor, "token.revoke", obj, NULL, NULL, &e) != 0)
+	if (identity_token_revoke(rq->st, rq->actor, rq->who, rq->ids[0], &e) != 0)
 		return http_problem(rs, &e);
 	rs->status = 204;
 	return 0;

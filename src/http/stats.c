@@ -12,6 +12,7 @@
 
 #include "http/handlers.h"
 #include "incident/incident.h"
+#include "monitor/monitor.h"
 
 #define DAY_MS 86400000LL
 
@@ -137,14 +138,14 @@ int h_stats(struct http_req *rq, struct http_resp *rs)
 
 	/* watched sites by state, within the same scope (a responder sees
 	** what the sites list shows them: all) */
-	int64_t wc[5];
-	if (store_watch_counts(rq->st, f.scope_org, f.scope_province, wc, &e) != 0)
+	int64_t wc[MONITOR_NSTATES], missed;
+	if (monitor_site_counts(rq->st, f.scope_org, f.scope_province, wc, &missed, &e) != 0)
 		goto fail;
+	json_t *by_state = json_object();
+	for (int k = 0; k < MONITOR_NSTATES; k++)
+		json_object_set_new(by_state, monitor_state_names[k], json_integer(wc[k]));
 	json_object_set_new(rs->body, "sites",
-			    json_pack("{s{sI sI sI sI} sI}", "by_state", "learning",
-				      (json_int_t)wc[0], "ok", (json_int_t)wc[1], "alert",
-				      (json_int_t)wc[2], "down", (json_int_t)wc[3], "missed",
-				      (json_int_t)wc[4]));
+			    json_pack("{so sI}", "by_state", by_state, "missed", (json_int_t)missed));
 
 	json_t *cond = json_object();
 	static const char *const conds[] = { "ok", "changed", "defaced", "dns_changed", "down",

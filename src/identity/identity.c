@@ -13,10 +13,12 @@
 #include "identity/identity.h"
 
 #include <arpa/inet.h>
+#include <jansson.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "audit/audit.h"
@@ -675,6 +677,167 @@ int identity_user_set_disabled(struct store *st, const char *actor, int64_t acto
 	return 0;
 }
 
+int identity_user_delete(struct store *st, const char *actor, int64_t actor_id,
+			 int64_t user_id, struct perr *err)
+{
+	struct store_user u;
+	if (store_user_get(st, user_id, &u, NULL) != 0)
+		return perr_set(err, PERR_NOTFOUND, NULL, "no such user");
+	if (u.id == actor_id)
+		return perr_set(err, PERR_INVALID, NULL, "you cannot delete yourself");
+	if (store_user_delete(st, u.id, err) != 0)
+		return -1;
+	char obj[48], ts[40];
+	snprintf(obj, sizeof(obj), "user:%lld", (long long)u.id);
+	core_iso8601(u.created_ms, ts, sizeof(ts));
+	json_t *before = json_pack("{sI ss ss sb ss}", "id", (json_int_t)u.id, "login", u.login,
+				   "role", u.role, "disabled", u.disabled, "created", ts);
+	if (!before)
+		return perr_set(err, PERR_INTERNAL, NULL, "out of memory");
+	json_object_set_new(before, "org", u.org_id ? json_integer(u.org_id) : json_null());
+	json_object_set_new(before, "province", u.province[0] ? json_string(u.province) : json_null());
+	return audit_append_json(st, actor, "user.delete", obj, before, NULL, err);
+}
+
+/* ---------------------------------------------------------- teams, rota */
+
+/* Copy v into dst[n] for field: refused, never cut, when longer than fits,
+** not UTF-8 or holding a control character; "" or NULL is refused only
+** when required. Returns 0 or -1 with PERR_INVALID naming the field. */
+static int text_field(const char *field, const char *v, bool required, char *dst, size_t n,
+		      struct perr *err)
+{
+	if (!v || !v[0]) {
+		if (required)
+			return perr_set(err, PERR_INVALID, field, "%s is required", field);
+		dst[0] = '\0';
+		return 0;
+	}
+	size_t len = strlen(v);
+	if (!utf8_valid(v, len))
+		return perr_set(err, PERR_INVALID, field, "%s is not valid UTF-8", field);
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f)
+			return perr_set(err, PERR_INVALID, field, "%s contains a control character",
+					field);
+	if (pstrlcpy(dst, v, n) != 0)
+		return perr_set(err, PERR_INVALID, field, "%s is longer than %zu bytes", field, n - 1);
+	return 0;
+}
+
+static int team_get(struct store *st, int64_t team_id, struct store_team *t, struct perr *err)
+{
+	if (team_id <= 0 || store_team_get(st, team_id, t, NULL) != 0)
+		return perr_set(err, PERR_NOTFOUND, NULL, "no such team");
+	return 0;
+}
+
+/* The user a team operation names in field, which must exist. */
+static int team_user(struct store *st, const char *field, int64_t user_id, struct perr *err)
+{
+	struct store_user u;
+	if (user_id <= 0 || store_user_get(st, user_id, &u, NULL) != 0)
+		return perr_set(err, PERR_INVALID, field, "no such user");
+	return 0;
+}
+
+static int team_audit(struct store *st, const char *actor, const char *action, int64_t team_id,
+		      const char *key, int64_t v, bool before, struct perr *err)
+{
+	char obj[48], j[96];
+	snprintf(obj, sizeof(obj), "team:%lld", (long long)team_id);
+	snprintf(j, sizeof(j), "{\"%s\":%lld}", key, (long long)v);
+	return audit_append(st, actor, action, obj, before ? j : NULL, before ? NULL : j, err);
+}
+
+int identity_team_add(struct store *st, const char *actor, const char *name,
+		      const char *province, struct store_team *out, struct perr *err)
+{
+	struct store_team t;
+	memset(&t, 0, sizeof(t));
+	if (text_field("name", name, true, t.name, sizeof(t.name), err) != 0)
+		return -1;
+	if (province) {
+		if (text_field("province", province, false, t.province, sizeof(t.province), err) != 0)
+			return -1;
+		if (!store_province_exists(st, province))
+			return perr_set(err, PERR_INVALID, "province", "unknown province");
+	}
+	if (store_team_insert(st, &t, err) != 0)
+		return -1;
+	char obj[48];
+	snprintf(obj, sizeof(obj), "team:%lld", (long long)t.id);
+	json_t *after = json_pack("{ss ss}", "name", t.name, "province", t.province);
+	int rc = after ? audit_append_json(st, actor, "team.create", obj, NULL, after, err)
+		       : perr_set(err, PERR_INTERNAL, NULL, "out of memory");
+	if (rc == 0 && out)
+		*out = t;
+	return rc;
+}
+
+int identity_team_set_lead(struct store *st, const char *actor, int64_t team_id,
+			   int64_t user_id, struct perr *err)
+{
+	struct store_team t;
+	if (team_get(st, team_id, &t, err) != 0 ||
+	    (user_id && team_user(st, "lead", user_id, err) != 0) ||
+	    store_team_set_lead(st, t.id, user_id, err) != 0)
+		return -1;
+	return team_audit(st, actor, "team.lead", t.id, "lead", user_id, false, err);
+}
+
+int identity_team_member_add(struct store *st, const char *actor, int64_t team_id,
+			     int64_t user_id, struct perr *err)
+{
+	struct store_team t;
+	if (team_get(st, team_id, &t, err) != 0 || team_user(st, "user", user_id, err) != 0 ||
+	    store_team_add_member(st, t.id, user_id, err) != 0)
+		return -1;
+	return team_audit(st, actor, "team.member.add", t.id, "member", user_id, false, err);
+}
+
+int identity_team_member_remove(struct store *st, const char *actor, int64_t team_id,
+				int64_t user_id, struct perr *err)
+{
+	if (team_id <= 0 || user_id <= 0)
+		return perr_set(err, PERR_NOTFOUND, NULL, "no such member");
+	if (store_team_remove_member(st, team_id, user_id, err) != 0)
+		return -1;
+	return team_audit(st, actor, "team.member.remove", team_id, "member", user_id, true, err);
+}
+
+int identity_rota_add(struct store *st, const char *actor, const struct rota_spec *spec,
+		      int64_t *id, struct perr *err)
+{
+	struct store_team t;
+	*id = 0;
+	if (team_get(st, spec->team_id, &t, err) != 0 ||
+	    team_user(st, "user", spec->user_id, err) != 0)
+		return -1;
+	int rc;
+	if (spec->weekly) {
+		if (spec->start < 0 || spec->start > 10079)
+			return perr_set(err, PERR_INVALID, "start_minute",
+					"start_minute is 0 to 10079 (minutes from Monday 00:00 UTC)");
+		if (spec->end <= spec->start || spec->end > 10080)
+			return perr_set(err, PERR_INVALID, "end_minute",
+					"end_minute must be after start_minute, at most 10080");
+		rc = store_rota_add_slot(st, t.id, spec->user_id, spec->start, spec->end, id, err);
+	} else {
+		if (spec->end <= spec->start)
+			return perr_set(err, PERR_INVALID, "end", "end must be after start");
+		rc = store_rota_add_override(st, t.id, spec->user_id, spec->start, spec->end, id,
+					     err);
+	}
+	if (rc != 0)
+		return -1;
+	char obj[48], after[128];
+	snprintf(obj, sizeof(obj), "team:%lld", (long long)t.id);
+	snprintf(after, sizeof(after), "{\"oncall\":%lld,\"user\":%lld}", (long long)*id,
+		 (long long)spec->user_id);
+	return audit_append(st, actor, "team.rota", obj, NULL, after, err);
+}
+
 /* ---------------------------------------------------- credential cache */
 
 /* Direct-mapped by the first byte of the secret's SHA-256; one mutex, held
@@ -954,4 +1117,21 @@ int identity_token_resolve_cached(struct store *st, const char *secret, struct p
 				  struct perr *err)
 {
 	return token_resolve(st, secret, p, true, err);
+}
+
+int identity_token_revoke(struct store *st, const char *actor, const struct principal *p,
+			  int64_t token_id, struct perr *err)
+{
+	struct store_token t;
+	if (token_id <= 0 || store_token_get(st, token_id, &t, NULL) != 0 ||
+	    (p && t.user_id != p->user_id && !identity_is_national_admin(p)))
+		return perr_set(err, PERR_NOTFOUND, NULL, "no such token");
+	if (store_token_revoke(st, t.id, core_now_ms(), err) != 0) {
+		if (err->kind == PERR_NOTFOUND)
+			perr_set(err, PERR_CONFLICT, NULL, "token is already revoked");
+		return -1;
+	}
+	char obj[48];
+	snprintf(obj, sizeof(obj), "token:%lld", (long long)t.id);
+	return audit_append(st, actor, "token.revoke", obj, NULL, NULL, err);
 }

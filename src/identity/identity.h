@@ -9,6 +9,10 @@
 ** every object a handler touches goes through the object check, so there is
 ** no second, divergent implementation of "may this person see this?".
 **
+** The state of who is who changes here too, one audited function per
+** change that the API and the CLI both call: users, tokens, sessions,
+** teams, their members and leads, and on-call rotas.
+**
 ** Secrets: passwords are hashed with Argon2id, session ids and API tokens are
 ** random and stored only as SHA-256 hashes; none of them is ever logged.
 */
@@ -144,6 +148,46 @@ int identity_user_set_disabled(struct store *st, const char *actor, int64_t acto
 			       int64_t user_id, bool disabled, struct store_user *out,
 			       struct perr *err);
 
+/* Delete user_id (actor_id: the caller's user id, 0 = the CLI; nobody
+** deletes themselves: PERR_INVALID). PERR_NOTFOUND "no such user" when
+** absent. Audited with the user as it was. Call in a transaction. */
+int identity_user_delete(struct store *st, const char *actor, int64_t actor_id,
+			 int64_t user_id, struct perr *err);
+
+/* ---------------------------------------------------------- teams, rota */
+
+/* Create a team: name required, valid UTF-8 without control characters and
+** no longer than store_team.name (refused, never cut, naming the field);
+** province NULL = national, else an existing province. Audited. Call in a
+** transaction; *out gets the team with its id. */
+int identity_team_add(struct store *st, const char *actor, const char *name,
+		      const char *province, struct store_team *out, struct perr *err);
+/* Make user_id the team's lead (0 = no lead). PERR_NOTFOUND for the team,
+** PERR_INVALID "lead" for an unknown user. Audited; call in a transaction. */
+int identity_team_set_lead(struct store *st, const char *actor, int64_t team_id,
+			   int64_t user_id, struct perr *err);
+/* Add user_id to the team (adding a member twice is no change) or remove
+** them (PERR_NOTFOUND when not a member). PERR_NOTFOUND for the team,
+** PERR_INVALID "user" for an unknown user. Audited; call in a transaction. */
+int identity_team_member_add(struct store *st, const char *actor, int64_t team_id,
+			     int64_t user_id, struct perr *err);
+int identity_team_member_remove(struct store *st, const char *actor, int64_t team_id,
+				int64_t user_id, struct perr *err);
+
+/* An on-call entry: weekly, start and end are minutes from Monday 00:00 UTC
+** (0 <= start < end <= 10080); else a dated override, start and end UTC
+** epoch milliseconds, end after start. */
+struct rota_spec {
+	int64_t team_id, user_id;
+	bool weekly;
+	int64_t start, end;
+};
+/* Add an on-call entry; *id gets its id. PERR_NOTFOUND for the team,
+** PERR_INVALID naming "user", "start_minute", "end_minute" or "end".
+** Audited; call in a transaction. */
+int identity_rota_add(struct store *st, const char *actor, const struct rota_spec *spec,
+		      int64_t *id, struct perr *err);
+
 /* --------------------------------------------------------------- login */
 
 /* Check credentials, limited per account (state in the store, survives
@@ -194,6 +238,13 @@ int identity_token_create(struct store *st, const char *actor, const struct stor
 			  struct store_token *out, struct perr *err);
 int identity_token_resolve(struct store *st, const char *secret, struct principal *p,
 			   struct perr *err);
+/* Revoke token_id for p (NULL = the CLI, which may revoke any token). A
+** token that is not p's, unless p is a national admin, is PERR_NOTFOUND "no
+** such token", as an absent one is; an already revoked one PERR_CONFLICT.
+** Audited; call in a transaction (the server's commit flushes the
+** credential cache). */
+int identity_token_revoke(struct store *st, const char *actor, const struct principal *p,
+			  int64_t token_id, struct perr *err);
 
 /* The same through a short-lived cache, for the server's reads: a token or
 ** session resolved in the last IDENTITY_AUTH_CACHE_MS is not looked up

@@ -1196,3 +1196,58 @@ out:
 	free(s.due);
 	return rc;
 }
+
+/* -------------------------------------------------------- routing rules */
+
+/* Validated by text() against the member's size, then copied: the copy
+** cannot be cut. */
+static int rule_text(const char *field, const char *v, char *dst, size_t n, struct perr *err)
+{
+	if (text(field, v, false, n - 1, false, err) != 0)
+		return -1;
+	pstrlcpy(dst, v ? v : "", n);
+	return 0;
+}
+
+int incident_route_rule_add(struct store *st, const char *actor,
+			    const struct route_rule_spec *spec, struct store_route_rule *out,
+			    struct perr *err)
+{
+	struct store_route_rule r;
+	struct store_team t;
+	memset(&r, 0, sizeof(r));
+	if (spec->priority < 0 || spec->priority > 1000000)
+		return perr_set(err, PERR_INVALID, "priority", "priority is 0 to 1000000");
+	r.priority = spec->priority;
+	r.team_id = spec->team_id;
+	if (rule_text("province", spec->province, r.province, sizeof(r.province), err) != 0 ||
+	    rule_text("kind", spec->kind, r.kind, sizeof(r.kind), err) != 0 ||
+	    rule_text("class", spec->class_, r.class_, sizeof(r.class_), err) != 0)
+		return -1;
+	if (r.province[0] && !store_province_exists(st, r.province))
+		return perr_set(err, PERR_INVALID, "province", "unknown province %s", r.province);
+	if (r.team_id <= 0 || store_team_get(st, r.team_id, &t, NULL) != 0)
+		return perr_set(err, PERR_INVALID, "team", "no such team");
+	if (store_route_rule_insert(st, &r, err) != 0)
+		return -1;
+	char obj[48];
+	snprintf(obj, sizeof(obj), "route_rule:%lld", (long long)r.id);
+	json_t *a = json_pack("{sI ss ss ss sI}", "priority", (json_int_t)r.priority, "province",
+			      r.province, "kind", r.kind, "class", r.class_, "team",
+			      (json_int_t)r.team_id);
+	int rc = a ? audit_append_json(st, actor, "route_rule.create", obj, NULL, a, err)
+		   : perr_set(err, PERR_INTERNAL, NULL, "out of memory");
+	if (rc == 0 && out)
+		*out = r;
+	return rc;
+}
+
+int incident_route_rule_delete(struct store *st, const char *actor, int64_t id,
+			       struct perr *err)
+{
+	if (id <= 0 || store_route_rule_delete(st, id, NULL) != 0)
+		return perr_set(err, PERR_NOTFOUND, NULL, "no such rule");
+	char obj[48];
+	snprintf(obj, sizeof(obj), "route_rule:%lld", (long long)id);
+	return audit_append(st, actor, "route_rule.delete", obj, NULL, NULL, err);
+}

@@ -166,6 +166,25 @@ int incident_sla_state(const struct config *cfg, const struct store_incident *i,
 int incident_sla_sweep(struct store *st, const struct config *cfg, int64_t now_ms,
 		       int *escalated, struct perr *err);
 
+/* A routing rule: incidents of high or critical severity matching province,
+** kind and class ("" or NULL = any) go to team_id, lowest priority first. */
+struct route_rule_spec {
+	int64_t priority; /* 0 to 1000000 */
+	const char *province, *kind, *class_;
+	int64_t team_id;
+};
+/* Add a routing rule. Text longer than the store keeps, not UTF-8 or with a
+** control character is refused, never cut: PERR_INVALID naming "province",
+** "kind" or "class"; also "priority" out of range, "province" unknown and
+** "team" absent. Audited; call in a transaction. *out gets the rule. */
+int incident_route_rule_add(struct store *st, const char *actor,
+			    const struct route_rule_spec *spec, struct store_route_rule *out,
+			    struct perr *err);
+/* Delete rule id (PERR_NOTFOUND "no such rule"). Audited; call in a
+** transaction. */
+int incident_route_rule_delete(struct store *st, const char *actor, int64_t id,
+			       struct perr *err);
+
 /* The background SLA sweep of `parapet serve`: a thread with its own store
 ** connection, sweeping every interval_ms. */
 struct incident_sla_job;

@@ -16,7 +16,10 @@
 **               row, the new state and schedule, DNS and certificate
 **               changes (judged against the constituency: an address or a
 **               name server the organisation does not own is a hijack), the
-**               incident report and automatic recovery.
+**               incident report and automatic recovery. Each site in
+**               three steps: evidence (what the check showed), the pure
+**               monitor_transition of state.c (where the site goes and
+**               what the incident hub is told), report (the writes).
 **
 ** Only stage 4 writes the store, on the caller's connection; the workers
 ** touch nothing but their job and the blob directory.
@@ -733,9 +736,13 @@ static json_t *judge_cert(struct job *j, struct watch_verdict *v, int64_t now,
 	return change;
 }
 
-static int report(struct store *st, const struct config *cfg, const char *blob_dir,
-		  struct job *j, const struct watch_verdict *v, json_t *detail, bool outage,
-		  struct monitor_stats *stats, struct perr *err)
+/* Tell the incident hub about the site of j: an alert (the strongest
+** signal of v names the kind) or, with outage, the site unreachable;
+** detail is the evidence. The first report of an incident attaches the
+** page. Sets the site's incident and alert kind. */
+static int hub_report(struct store *st, const struct config *cfg, const char *blob_dir,
+		      struct job *j, const struct watch_verdict *v, json_t *detail, bool outage,
+		      struct monitor_stats *stats, struct perr *err)
 {
 	char key[64], summary[3000], title[700];
 	snprintf(key, sizeof(key), "site:%lld", (long long)j->site.id);
@@ -805,18 +812,40 @@ static int64_t next_due(const struct store_watch_site *w, int64_t now)
 	return now + iv / 2 + (int64_t)(x % (uint64_t)iv);
 }
 
-static int decide(struct store *st, const struct config *cfg, const char *blob_dir,
-		  struct job *j, int64_t now, struct monitor_stats *stats, struct perr *err)
+/* The check row, the site's state and what the hub is told, in three
+** steps: evidence (what this check showed), monitor_transition (state.c:
+** where the site goes, pure) and report (what is written, which incident
+** call is made). */
+
+struct check {
+	struct store_watch_check row; /* the check's row, but for its detail */
+	json_t *detail;               /* the row's detail, and the incident's evidence */
+	struct watch_verdict v;       /* page verdict with DNS, certificate and HTTP signals */
+	bool fetch_failed;
+	const char *error;            /* the check's error line, or NULL */
+	struct monitor_evidence ev;
+};
+
+static void set_state(struct store_watch_site *w, enum monitor_state s)
 {
-	struct store_watch_site *w = &j->site;
-	struct store_watch_check c;
-	memset(&c, 0, sizeof(c));
-	c.site_id = w->id;
-	c.ts_ms = now;
-	c.http_status = j->status;
-	c.duration_ms = j->elapsed_ms;
-	pstrlcpy(c.body_sha256, j->body_sha, sizeof(c.body_sha256));
-	json_t *detail = json_object();
+	pstrlcpy(w->state, monitor_state_name(s), sizeof(w->state));
+}
+
+/* Evidence: what the check of j at now showed, into *c (c->detail is the
+** caller's to release). Judges the DNS answers and the certificate against
+** what the site is expected to give (learning them when new, j's expected
+** answers may change) and counts those changes in stats. Writes nothing. */
+static void evidence(struct store *st, struct job *j, int64_t now, struct monitor_stats *stats,
+		     struct check *c)
+{
+	const struct store_watch_site *w = &j->site;
+	memset(c, 0, sizeof(*c));
+	c->row.site_id = w->id;
+	c->row.ts_ms = now;
+	c->row.http_status = j->status;
+	c->row.duration_ms = j->elapsed_ms;
+	pstrlcpy(c->row.body_sha256, j->body_sha, sizeof(c->row.body_sha256));
+	json_t *detail = c->detail = json_object();
 	json_object_set_new(detail, "url", json_string(w->url));
 	if (j->fetch_json)
 		json_object_set(detail, "fetch", j->fetch_json);
@@ -826,16 +855,71 @@ static int decide(struct store *st, const struct config *cfg, const char *blob_d
 		if (dns_result_json(&j->dns, &dj, &e) == 0)
 			json_object_set_new(detail, "dns", dj);
 	}
-	int rc = -1;
 	if (w->missed_ms) {
 		/* this check ran more than one interval late: say so on the check */
 		json_object_set_new(detail, "missed", json_true());
 		json_object_set_new(detail, "late_s", json_integer((now - w->next_due_ms) / 1000));
 	}
-	w->checks++;
-	w->last_check_ms = now;
-	w->missed_ms = 0;
-	w->updated_ms = now;
+	struct watch_verdict *v = &c->v;
+	if (j->judged)
+		*v = j->v;
+	else
+		memset(v, 0, sizeof(*v)), v->severity = "none";
+	c->fetch_failed = (j->ferr != FETCH_OK && j->ferr != FETCH_E_CUT) || j->status >= 500;
+	json_t *dns_changes = judge_dns(st, j, v, stats);
+	json_t *cert_change = c->fetch_failed ? NULL : judge_cert(j, v, now, stats);
+	if (dns_changes)
+		json_object_set_new(detail, "dns_changes", dns_changes);
+	if (cert_change)
+		json_object_set_new(detail, "certificate_change", cert_change);
+	struct monitor_facts f = { .fetch_failed = c->fetch_failed };
+	for (size_t i = 0; i < v->nsig; i++)
+		f.dns_hijack |= strcmp(v->sig[i].name, "dns_hijack") == 0;
+	f.page = j->werr[0] || (!j->judged && !j->new_baseline) ? MONITOR_PAGE_UNREAD
+		 : !j->judged                                   ? MONITOR_PAGE_LEARNED
+								: MONITOR_PAGE_JUDGED;
+	bool judged = !c->fetch_failed && f.page == MONITOR_PAGE_JUDGED;
+	if (judged) {
+		/* HTTP-level signals the page analysis cannot see */
+		if (j->final_host[0] && j->host[0] && !watch_same_site(j->final_host, j->host))
+			add_signal(v, "http_redirect_offsite", 70, "redirects to %s", j->final_host);
+		if (j->status >= 400)
+			add_signal(v, "status_changed", 35, "answers HTTP %ld", j->status);
+	}
+	f.score = v->score;
+	c->ev = monitor_evidence_of(&f, w->fail_streak, w->ok_streak);
+	if (judged || (c->fetch_failed && f.dns_hijack)) {
+		/* a verdict was reached (of a page, or of the DNS alone) */
+		v->severity = severity_of(v->score);
+		json_t *vj = watch_verdict_json(v);
+		if (vj)
+			json_object_set_new(detail, "verdict", vj);
+		c->row.score = v->score;
+	}
+	if (judged && c->ev.outcome == MONITOR_CHECK_ALERT) {
+		if (j->before)
+			json_object_set(detail, "before", j->before);
+		if (j->after)
+			json_object_set(detail, "after", j->after);
+		if (j->diff)
+			json_object_set_new(detail, "text_diff", json_string(j->diff));
+		json_object_set_new(detail, "body_sha256", json_string(j->body_sha));
+	}
+	if (c->fetch_failed)
+		c->error = j->ferrmsg[0] ? j->ferrmsg : NULL;
+	else if (f.page == MONITOR_PAGE_UNREAD)
+		c->error = j->werr[0] ? j->werr : "not analysed";
+	/* An outage's error is in its incident's summary, not in the evidence
+	** the hub is given: report adds the line after the incident call. */
+	if (c->error && c->ev.outcome != MONITOR_CHECK_DOWN)
+		json_object_set_new(detail, "error", json_string(c->error));
+	pstrlcpy(c->row.outcome, monitor_outcome_name(c->ev.outcome), sizeof(c->row.outcome));
+	pstrlcpy(c->row.severity, severity_of(v->score), sizeof(c->row.severity));
+}
+
+/* The pass's and the process's counters for one check of j. */
+static void count_check(struct monitor_stats *stats, const struct job *j, enum monitor_outcome o)
+{
 	stats->checked++;
 	atomic_fetch_add(&m_checks, 1);
 	int64_t nbytes = j->fetch_json ? json_integer_value(json_object_get(j->fetch_json,
@@ -843,129 +927,70 @@ static int decide(struct store *st, const struct config *cfg, const char *blob_d
 				       : 0;
 	stats->bytes += nbytes;
 	atomic_fetch_add(&m_bytes, nbytes);
-	struct watch_verdict v;
-	if (j->judged)
-		v = j->v;
-	else
-		memset(&v, 0, sizeof(v)), v.severity = "none";
-	bool failed = (j->ferr != FETCH_OK && j->ferr != FETCH_E_CUT) || j->status >= 500 ||
-		      j->werr[0];
-	bool fetch_failed = (j->ferr != FETCH_OK && j->ferr != FETCH_E_CUT) || j->status >= 500;
-	json_t *dns_changes = judge_dns(st, j, &v, stats);
-	json_t *cert_change = fetch_failed ? NULL : judge_cert(j, &v, now, stats);
-	if (dns_changes)
-		json_object_set_new(detail, "dns_changes", dns_changes);
-	if (cert_change)
-		json_object_set_new(detail, "certificate_change", cert_change);
-	bool dns_alert = false;
-	for (size_t i = 0; i < v.nsig; i++)
-		dns_alert |= strcmp(v.sig[i].name, "dns_hijack") == 0;
-	if (fetch_failed && dns_alert) {
-		/* The name points somewhere the organisation does not own: that
-		** is the finding, whether or not the new address answers. */
-		w->fail_streak++;
-		w->ok_streak = 0;
-		w->next_due_ms = next_due(w, now);
-		v.severity = severity_of(v.score);
-		json_t *vj = watch_verdict_json(&v);
-		if (vj)
-			json_object_set_new(detail, "verdict", vj);
-		if (j->ferrmsg[0])
-			json_object_set_new(detail, "error", json_string(j->ferrmsg));
-		c.score = v.score;
-		pstrlcpy(c.outcome, "alert", sizeof(c.outcome));
+	switch (o) {
+	case MONITOR_CHECK_OK:
+		stats->ok++;
+		break;
+	case MONITOR_CHECK_CHANGED:
+		stats->changed++;
+		break;
+	case MONITOR_CHECK_LEARNING:
+		stats->learning++;
+		break;
+	case MONITOR_CHECK_ALERT:
 		stats->alerts++;
 		atomic_fetch_add(&m_alerts, 1);
-		pstrlcpy(w->state, "alert", sizeof(w->state));
-		if (report(st, cfg, blob_dir, j, &v, detail, false, stats, err) != 0)
-			goto out;
-	} else if (fetch_failed) {
-		w->fail_streak++;
-		w->ok_streak = 0;
-		if (w->fail_streak < 2) {
-			/* confirm before calling it an outage */
-			pstrlcpy(c.outcome, "error", sizeof(c.outcome));
-			stats->errors++;
-			w->next_due_ms = now + (w->interval_s * 1000 < RETRY_MS ? w->interval_s * 1000
-										 : RETRY_MS);
-		} else {
-			pstrlcpy(c.outcome, "down", sizeof(c.outcome));
-			stats->down++;
-			atomic_fetch_add(&m_down, 1);
-			w->next_due_ms = next_due(w, now);
-			if (strcmp(w->state, "learning") != 0 && strcmp(w->state, "down") != 0 &&
-			    strcmp(w->state, "alert") != 0) {
-				pstrlcpy(w->state, "down", sizeof(w->state));
-				if (report(st, cfg, blob_dir, j, &v, detail, true, stats, err) != 0)
-					goto out;
-			} else if (strcmp(w->state, "down") == 0 || strcmp(w->state, "alert") == 0) {
-				if (w->fail_streak == 2 &&
-				    report(st, cfg, blob_dir, j, &v, detail, true, stats, err) != 0)
-					goto out;
-			}
-		}
-		if (j->ferrmsg[0])
-			json_object_set_new(detail, "error", json_string(j->ferrmsg));
-	} else if (j->werr[0] || (!j->judged && !j->new_baseline)) {
-		/* fetched, but the analysis failed: recorded, retried next time */
-		pstrlcpy(c.outcome, "error", sizeof(c.outcome));
+		break;
+	case MONITOR_CHECK_DOWN:
+		stats->down++;
+		atomic_fetch_add(&m_down, 1);
+		break;
+	case MONITOR_CHECK_ERROR:
+	case MONITOR_NOUTCOMES:
 		stats->errors++;
-		json_object_set_new(detail, "error", json_string(j->werr[0] ? j->werr : "not analysed"));
-		w->next_due_ms = next_due(w, now);
-	} else if (!j->judged) {
-		/* learned (first sample, or a damaged baseline learned again) */
-		pstrlcpy(c.outcome, "learning", sizeof(c.outcome));
-		stats->learning++;
-		w->fail_streak = 0;
-		/* the page learned from is, by definition, one the site is known
-		** to serve: the next identical one needs no parsing */
-		if (j->body_sha[0])
-			pstrlcpy(w->last_good, j->body_sha, sizeof(w->last_good));
-		if (strcmp(w->state, "learning") == 0 || strcmp(w->state, "down") == 0)
-			pstrlcpy(w->state, "ok", sizeof(w->state));
-		w->next_due_ms = next_due(w, now);
-	} else {
-		w->fail_streak = 0;
-		w->next_due_ms = next_due(w, now);
-		/* HTTP-level signals the page analysis cannot see */
-		if (j->final_host[0] && j->host[0] && !watch_same_site(j->final_host, j->host))
-			add_signal(&v, "http_redirect_offsite", 70, "redirects to %s", j->final_host);
-		if (j->status >= 400)
-			add_signal(&v, "status_changed", 35, "answers HTTP %ld", j->status);
-		v.severity = severity_of(v.score);
-		json_t *vj = watch_verdict_json(&v);
-		if (vj)
-			json_object_set_new(detail, "verdict", vj);
-		c.score = v.score;
-		bool alert = v.score >= 30;
-		if (alert) {
-			pstrlcpy(c.outcome, "alert", sizeof(c.outcome));
-			stats->alerts++;
-			atomic_fetch_add(&m_alerts, 1);
-			w->ok_streak = 0;
-			if (j->before)
-				json_object_set(detail, "before", j->before);
-			if (j->after)
-				json_object_set(detail, "after", j->after);
-			if (j->diff)
-				json_object_set_new(detail, "text_diff", json_string(j->diff));
-			json_object_set_new(detail, "body_sha256", json_string(j->body_sha));
-			pstrlcpy(w->state, "alert", sizeof(w->state));
-			if (report(st, cfg, blob_dir, j, &v, detail, false, stats, err) != 0)
-				goto out;
-		} else {
-			pstrlcpy(c.outcome, v.score > 0 ? "changed" : "ok", sizeof(c.outcome));
-			if (v.score > 0)
-				stats->changed++;
-			else
-				stats->ok++;
-			w->ok_streak++;
-			pstrlcpy(w->last_good, j->body_sha, sizeof(w->last_good));
-		}
+		break;
 	}
-	/* recovery: K checks in a row that match the baseline again */
-	if ((strcmp(w->state, "alert") == 0 || strcmp(w->state, "down") == 0) && !failed &&
-	    w->ok_streak >= cfg->watch_recover_after) {
+}
+
+/* Report: write the check c of j and the site after step (its state,
+** counters, schedule, baseline and expected answers), and make the
+** incident call the step asks for. Adds to stats. */
+static int report(struct store *st, const struct config *cfg, const char *blob_dir,
+		  struct job *j, struct check *c, struct monitor_step step, int64_t now,
+		  struct monitor_stats *stats, struct perr *err)
+{
+	struct store_watch_site *w = &j->site;
+	w->checks++;
+	w->last_check_ms = now;
+	w->missed_ms = 0;
+	w->updated_ms = now;
+	w->fail_streak = c->ev.fail_streak;
+	w->ok_streak = c->ev.ok_streak;
+	count_check(stats, j, c->ev.outcome);
+	if (c->ev.outcome == MONITOR_CHECK_ERROR && c->fetch_failed)
+		/* confirm before calling it an outage */
+		w->next_due_ms = now + (w->interval_s * 1000 < RETRY_MS ? w->interval_s * 1000
+									 : RETRY_MS);
+	else
+		w->next_due_ms = next_due(w, now);
+	/* the page judged clean, or learned from (by definition one the site
+	** is known to serve): the next identical one needs no parsing */
+	if (c->ev.outcome == MONITOR_CHECK_OK || c->ev.outcome == MONITOR_CHECK_CHANGED ||
+	    (c->ev.outcome == MONITOR_CHECK_LEARNING && j->body_sha[0]))
+		pstrlcpy(w->last_good, j->body_sha, sizeof(w->last_good));
+	set_state(w, step.next);
+	int rc = -1;
+	char *dtext = NULL;
+	switch (step.call) {
+	case MONITOR_CALL_NONE:
+		break;
+	case MONITOR_CALL_ALERT:
+	case MONITOR_CALL_OUTAGE:
+		if (hub_report(st, cfg, blob_dir, j, &c->v, c->detail,
+			       step.call == MONITOR_CALL_OUTAGE, stats, err) != 0)
+			goto out;
+		break;
+	case MONITOR_CALL_RECOVER:
 		if (w->incident_id) {
 			bool moved;
 			if (incident_detector_recovered(st, cfg, ACTOR, w->incident_id, &moved, err) != 0)
@@ -975,11 +1000,12 @@ static int decide(struct store *st, const struct config *cfg, const char *blob_d
 				atomic_fetch_add(&m_recovered, 1);
 			}
 		}
-		pstrlcpy(w->state, "ok", sizeof(w->state));
 		w->incident_id = 0;
 		w->alert_kind[0] = '\0';
+		break;
 	}
-	pstrlcpy(c.severity, severity_of(v.score), sizeof(c.severity));
+	if (c->error && c->ev.outcome == MONITOR_CHECK_DOWN)
+		json_object_set_new(c->detail, "error", json_string(c->error)); /* see evidence */
 	if (j->new_baseline) {
 		w->baseline = j->new_baseline;
 		w->baseline_len = j->new_baseline_len;
@@ -991,16 +1017,34 @@ static int decide(struct store *st, const struct config *cfg, const char *blob_d
 		w->samples = j->new_samples;
 	w->dns_expected = j->dns_expected;
 	w->cert_expected = j->cert_expected;
-	char *dtext = json_dumps(detail, JSON_COMPACT);
-	c.detail = dtext;
+	dtext = json_dumps(c->detail, JSON_COMPACT);
+	c->row.detail = dtext;
 	/* the packed baseline, samples and expected answers are rewritten only
 	** when they changed: most checks touch a few integers of the row */
 	bool heavy = j->new_baseline || j->new_samples || j->expected_changed;
-	rc = store_watch_check_insert(st, &c, err) != 0 || store_watch_save(st, w, heavy, err) != 0
-		     ? -1 : 0;
-	free(dtext);
+	if (store_watch_check_insert(st, &c->row, err) != 0 ||
+	    store_watch_save(st, w, heavy, err) != 0)
+		goto out;
+	rc = 0;
 out:
-	json_decref(detail);
+	free(dtext);
+	return rc;
+}
+
+/* One site's check, from its job to its rows: 0, or -1 with err (the
+** caller undoes the site's writes). */
+static int decide(struct store *st, const struct config *cfg, const char *blob_dir,
+		  struct job *j, int64_t now, struct monitor_stats *stats, struct perr *err)
+{
+	enum monitor_state cur;
+	if (monitor_state_parse(j->site.state, &cur) != 0)
+		return perr_set(err, PERR_INTERNAL, NULL, "unknown site state \"%.16s\"",
+				j->site.state);
+	struct check c;
+	evidence(st, j, now, stats, &c);
+	struct monitor_step step = monitor_transition(cur, &c.ev, cfg->watch_recover_after);
+	int rc = report(st, cfg, blob_dir, j, &c, step, now, stats, err);
+	json_decref(c.detail);
 	return rc;
 }
 
@@ -1417,7 +1461,7 @@ int monitor_accept_baseline(struct store *st, const struct config *cfg, const ch
 	s.w.samples = samples;
 	s.w.dns_expected = s.dns_expected;
 	s.w.cert_expected = s.cert_expected;
-	pstrlcpy(s.w.state, "ok", sizeof(s.w.state));
+	set_state(&s.w, MONITOR_OK);
 	s.w.incident_id = 0;
 	s.w.alert_kind[0] = '\0';
 	s.w.ok_streak = 0;

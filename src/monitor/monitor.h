@@ -33,6 +33,85 @@
 #include "identity/identity.h"
 #include "store/store.h"
 
+/* ------------------------------------------------ site states (state.c) */
+
+/* Where a watched site stands. The store keeps the name (watch_site.state),
+** the API and the CLI show it; monitor_state_names is the one table of
+** those names, indexed by the enum. */
+enum monitor_state {
+	MONITOR_LEARNING, /* no baseline yet: collecting the first sample */
+	MONITOR_OK,       /* serving what its baseline expects */
+	MONITOR_ALERT,    /* an open detection (defacement, hijack, ...) */
+	MONITOR_DOWN,     /* a confirmed outage of a site that had been up */
+	MONITOR_NSTATES
+};
+extern const char *const monitor_state_names[MONITOR_NSTATES];
+/* The name of s ("learning", "ok", "alert", "down"). */
+const char *monitor_state_name(enum monitor_state s);
+/* The state named text into *out; -1 (and *out untouched) for any other
+** text, NULL included. */
+int monitor_state_parse(const char *text, enum monitor_state *out);
+
+/* The outcome of one check, as its row records it (watch_check.outcome). */
+enum monitor_outcome {
+	MONITOR_CHECK_OK,       /* the page matches its baseline */
+	MONITOR_CHECK_CHANGED,  /* changed, below the alert threshold */
+	MONITOR_CHECK_LEARNING, /* no baseline to judge by: the page was learned */
+	MONITOR_CHECK_ALERT,    /* a detection: the page, or the DNS of an unreachable site */
+	MONITOR_CHECK_DOWN,     /* the second failed fetch in a row, or later */
+	MONITOR_CHECK_ERROR,    /* a first failed fetch, or a page not analysed */
+	MONITOR_NOUTCOMES
+};
+/* "ok", "changed", "learning", "alert", "down", "error". */
+const char *monitor_outcome_name(enum monitor_outcome o);
+
+/* The facts of one check that a site's state depends on. */
+enum monitor_page {
+	MONITOR_PAGE_UNREAD,  /* fetched, but not analysed (the analysis failed) */
+	MONITOR_PAGE_LEARNED, /* no baseline to judge by: learned from */
+	MONITOR_PAGE_JUDGED,  /* judged against the baseline: score */
+};
+struct monitor_facts {
+	bool fetch_failed;      /* no page: transport error or HTTP 5xx (page unused) */
+	bool dns_hijack;        /* A/AAAA/NS now name what the organisation does not own */
+	enum monitor_page page;
+	int score;              /* the verdict's score (page, certificate, DNS, HTTP) */
+};
+
+/* What one check showed, summed up for the transition: its outcome and the
+** site's counters after it. */
+struct monitor_evidence {
+	enum monitor_outcome outcome;
+	int64_t fail_streak; /* failed fetches in a row, this one included */
+	int64_t ok_streak;   /* judged checks in a row below the alert score */
+};
+
+/* The evidence of a check with facts f, of a site whose counters were
+** fail_streak and ok_streak before it. Pure. */
+struct monitor_evidence monitor_evidence_of(const struct monitor_facts *f, int64_t fail_streak,
+					    int64_t ok_streak);
+
+/* What a transition asks of the incident hub. */
+enum monitor_call {
+	MONITOR_CALL_NONE,
+	MONITOR_CALL_ALERT,   /* report the detection (opens or adds to the incident) */
+	MONITOR_CALL_OUTAGE,  /* report the site unreachable */
+	MONITOR_CALL_RECOVER, /* the site is itself again: its incident recovers */
+};
+
+struct monitor_step {
+	enum monitor_state next;
+	enum monitor_call call;
+};
+
+/* The one transition function of a site: from cur, after a check that
+** showed ev, with watch.recover_after = recover_after (>= 1). Pure: no
+** store, no clock. state.c has the table of legal transitions. */
+struct monitor_step monitor_transition(enum monitor_state cur, const struct monitor_evidence *ev,
+				       int64_t recover_after);
+
+/* ------------------------------------------------------------- a pass */
+
 struct monitor_stats {
 	int64_t checked;     /* sites checked in the pass */
 	int64_t learning;    /* of which still learning their baseline */
@@ -66,10 +145,16 @@ int monitor_accept_baseline(struct store *st, const struct config *cfg, const ch
 /* The site as the API and the CLI show it (a new reference). */
 json_t *monitor_site_json(const struct store_watch_site *w);
 /* Sites p may see (of org_id / state when given), by id after after_id,
-** appended to items; *next is the last id when the page is full, else 0. */
+** appended to items; *next is the last id when the page is full, else 0.
+** A state that is not one of monitor_state_names is INVALID (field state). */
 int monitor_site_list(struct store *st, const struct principal *p, int64_t org_id,
 		      const char *state, int64_t after_id, int64_t limit, json_t *items,
 		      int64_t *next, struct perr *err);
+/* Enabled sites per state, counts[state], and in *missed how many missed a
+** check: of one organisation (org > 0), one province (province not NULL)
+** or all (the caller has checked the scope). */
+int monitor_site_counts(struct store *st, int64_t org, const char *province,
+			int64_t counts[MONITOR_NSTATES], int64_t *missed, struct perr *err);
 /* One site if p may see it (NOTFOUND otherwise, existence not revealed). */
 int monitor_site_get(struct store *st, const struct principal *p, int64_t id, json_t **out,
 		     struct perr *err);

@@ -83,7 +83,10 @@ int monitor_site_list(struct store *st, const struct principal *p, int64_t org_i
 {
 	const char *prov = NULL;
 	int64_t sorg = 0;
+	enum monitor_state want;
 	*next = 0;
+	if (state && monitor_state_parse(state, &want) != 0)
+		return perr_set(err, PERR_INVALID, "state", "state must be learning, ok, alert or down");
 	if (p)
 		identity_list_scope(p, &prov, &sorg);
 	if (sorg && org_id && sorg != org_id)
@@ -96,6 +99,29 @@ int monitor_site_list(struct store *st, const struct principal *p, int64_t org_i
 	if (c.n == limit)
 		*next = c.last;
 	return 0;
+}
+
+struct counts {
+	int64_t *counts, *missed;
+};
+
+static int count_row(void *ud, const char *state, int64_t sites, int64_t missed)
+{
+	struct counts *c = ud;
+	enum monitor_state s;
+	if (monitor_state_parse(state, &s) == 0)
+		c->counts[s] = sites;
+	*c->missed += missed;
+	return 0;
+}
+
+int monitor_site_counts(struct store *st, int64_t org, const char *province,
+			int64_t counts[MONITOR_NSTATES], int64_t *missed, struct perr *err)
+{
+	struct counts c = { counts, missed };
+	memset(counts, 0, MONITOR_NSTATES * sizeof(counts[0]));
+	*missed = 0;
+	return store_watch_counts(st, org, province, count_row, &c, err);
 }
 
 struct one {

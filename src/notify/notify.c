@@ -693,3 +693,19 @@ int notify_webhook_remove(struct store *st, const char *actor, int64_t id, struc
 	free(before_s);
 	return rc;
 }
+
+int notify_user_email_set(struct store *st, const char *actor, int64_t user_id,
+			  const char *addr, struct perr *err)
+{
+	struct store_user u;
+	if (store_user_get(st, user_id, &u, NULL) != 0)
+		return perr_set(err, PERR_NOTFOUND, NULL, "no such user");
+	if (addr[0] && (strlen(addr) >= sizeof(u.email) || !notify_address_ok(addr)))
+		return perr_set(err, PERR_INVALID, "email", "%s is not an address Parapet can mail",
+				addr);
+	if (store_user_set_email(st, u.id, addr, err) != 0)
+		return -1;
+	char obj[48];
+	snprintf(obj, sizeof(obj), "user:%lld", (long long)u.id);
+	return audit_append(st, actor, "user.email", obj, NULL, NULL, err);
+}

@@ -118,6 +118,11 @@ int notify_encode_subject(struct pbuf *b, const char *subject);
 
 /* True when addr is one bare address this module will put in a header. */
 bool notify_address_ok(const char *addr);
+/* Send user_id's notifications to addr ("" = none): an address this module
+** will put in a header, else PERR_INVALID naming "email"; PERR_NOTFOUND
+** for an unknown user. Audited; call in a transaction. */
+int notify_user_email_set(struct store *st, const char *actor, int64_t user_id,
+			  const char *addr, struct perr *err);
 
 /* ------------------------------------------------------------- worker */
 

@@ -576,12 +576,13 @@ int store_watch_set_dns(struct store *st, int64_t id, const char *expected, bool
 			int64_t now_ms, struct perr *err);
 /* Flag a site's check as missed at now_ms (cleared by its next check). */
 int store_watch_mark_missed(struct store *st, int64_t id, int64_t now_ms, struct perr *err);
-/* Counts of sites per state (learning, ok, alert, down) and of missed ones. */
-/* Enabled sites per state (learning, ok, alert, down) and how many missed a
-** check, of one organisation (org > 0), one province (province not NULL)
-** or all. */
-int store_watch_counts(struct store *st, int64_t org, const char *province, int64_t counts[5],
-		       struct perr *err);
+/* Enabled sites per state (the text of watch_site.state: the monitor
+** names the states) and how many of them missed a check, of one
+** organisation (org > 0), one province (province not NULL) or all;
+** fn(state, sites, missed) once a state that has sites. */
+typedef int (*store_watch_count_fn)(void *ud, const char *state, int64_t sites, int64_t missed);
+int store_watch_counts(struct store *st, int64_t org, const char *province,
+		       store_watch_count_fn fn, void *ud, struct perr *err);
 /* The same sites by condition: ok, changed, defaced, dns_changed, down,
 ** learning (an open detection by its kind, else the last check's verdict);
 ** fn(condition, count). */

@@ -251,11 +251,9 @@ int store_watch_mark_missed(struct store *st, int64_t id, int64_t now_ms, struct
 	return sq_exec_one(st, s, err, "site");
 }
 
-int store_watch_counts(struct store *st, int64_t org, const char *province, int64_t counts[5],
-		       struct perr *err)
+int store_watch_counts(struct store *st, int64_t org, const char *province,
+		       store_watch_count_fn fn, void *ud, struct perr *err)
 {
-	static const char *states[4] = { "learning", "ok", "alert", "down" };
-	memset(counts, 0, 5 * sizeof(counts[0]));
 	sqlite3_stmt *s = sq_prep(st,
 		"SELECT w.state, count(*), sum(w.missed_ms > 0) FROM watch_site w "
 		"JOIN org o ON o.id = w.org_id WHERE w.enabled = 1 "
@@ -270,13 +268,12 @@ int store_watch_counts(struct store *st, int64_t org, const char *province, int6
 		sqlite3_bind_null(s, 2);
 	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *state = (const char *)sqlite3_column_text(s, 0);
-		for (int k = 0; k < 4; k++)
-			if (state && strcmp(state, states[k]) == 0)
-				counts[k] = sqlite3_column_int64(s, 1);
-		counts[4] += sqlite3_column_int64(s, 2);
+		const unsigned char *k = sqlite3_column_text(s, 0);
+		if (fn(ud, k ? (const char *)k : "", sqlite3_column_int64(s, 1),
+		       sqlite3_column_int64(s, 2)) != 0)
+			break;
 	}
-	int r = rc == SQLITE_DONE ? 0 : sq_db_fail(st, err, "watch sites");
+	int r = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : sq_db_fail(st, err, "watch sites");
 	sq_done(st, s);
 	return r;
 }

@@ -1041,6 +1041,62 @@ static void test_lookup(void **state)
 /* A 400 must say what is wrong with the input, not only "Bad Request":
 ** the domain, ASN and URL validators' reasons must reach the client, and a
 ** URL asset with a bad host must carry the host's problem once, legibly. */
+/* A routing rule's text is refused, never cut (issue 13): 62 x "k" and "é"
+** is 64 bytes, one more than the store keeps; cut to fit it would end in
+** half a character. And a rule that cannot be rendered (such a half
+** character, written before the refusal existed) fails the list instead of
+** being left out of it while it still routes incidents. */
+static void test_routing_rule_text_refused_not_cut(void **state)
+{
+	(void)state;
+	struct h_resp r;
+	h_http(&G.srv, &r, "POST", "/api/v1/teams", &G.admin, "{\"name\":\"routing-drift\"}");
+	H_STATUS(&r, 201);
+	int64_t team = h_jint(r.json, "id");
+	h_resp_free(&r);
+	char k62[63];
+	memset(k62, 'k', 62);
+	k62[62] = '\0';
+	char *body = h_fmt("{\"team\":%lld,\"kind\":\"%s\xc3\xa9\"}", (long long)team, k62);
+	h_http(&G.srv, &r, "POST", "/api/v1/routing-rules", &G.admin, body);
+	H_PROBLEM(&r, 400, "kind");
+	h_resp_free(&r);
+	free(body);
+	/* 61 x "k" and "é" fits: 63 bytes, kept whole. */
+	body = h_fmt("{\"team\":%lld,\"kind\":\"%s\xc3\xa9\"}", (long long)team, k62 + 1);
+	h_http(&G.srv, &r, "POST", "/api/v1/routing-rules", &G.admin, body);
+	H_STATUS(&r, 201);
+	assert_int_equal(strlen(h_jstr(r.json, "kind")), 63);
+	h_resp_free(&r);
+	free(body);
+
+	/* A broken rule already in the database: the list is an error. */
+	char *db = h_fmt("%s/parapet.db", G.dir);
+	char *stmt = h_fmt("INSERT INTO route_rule (priority, kind, team_id) VALUES "
+			   "(1, '%s' || CAST(X'C3' AS TEXT), %lld) RETURNING id",
+			   k62 + 1, (long long)team);
+	const char *argv[] = { "sqlite3", db, stmt, NULL };
+	struct h_proc p;
+	if (h_run(&p, NULL, NULL, argv) != 0 || p.status != 0)
+		fail_msg("sqlite3: %s", p.err);
+	int64_t broken = strtoll(p.out, NULL, 10);
+	h_proc_free(&p);
+	free(stmt);
+	free(db);
+	h_http(&G.srv, &r, "GET", "/api/v1/routing-rules", &G.admin, NULL);
+	H_PROBLEM(&r, 500, NULL);
+	h_resp_free(&r);
+	/* Deleting it (which renders nothing) mends the list. */
+	h_httpf(&G.srv, &r, "DELETE", &G.admin, NULL, "/api/v1/routing-rules/%lld",
+		(long long)broken);
+	H_STATUS(&r, 204);
+	h_resp_free(&r);
+	h_http(&G.srv, &r, "GET", "/api/v1/routing-rules", &G.admin, NULL);
+	H_STATUS(&r, 200);
+	assert_int_equal(json_array_size(json_object_get(r.json, "items")), 1);
+	h_resp_free(&r);
+}
+
 static void test_validation_errors_explain(void **state)
 {
 	(void)state;
@@ -1196,6 +1252,7 @@ int main(void)
 		cmocka_unit_test(test_ownership_conflicts_and_nesting),
 		cmocka_unit_test(test_lookup),
 		cmocka_unit_test(test_validation_errors_explain),
+		cmocka_unit_test(test_routing_rule_text_refused_not_cut),
 		cmocka_unit_test(test_request_id_health_metrics),
 		cmocka_unit_test_teardown(test_graceful_shutdown, stop_local),
 	};

@@ -851,6 +851,40 @@ static void test_check_config(void **state)
 	h_proc_free(&p);
 }
 
+/* `route add` refuses a kind longer than the store keeps instead of cutting
+** it (issue 13: 62 x "k" and "é" was cut to 63 bytes ending in half a
+** character, and the API then left the rule out of its list). The CLI and
+** the API call the same domain function. */
+static void test_route_add_refuses_long_kind(void **state)
+{
+	(void)state;
+	struct h_proc p;
+	RUN(&p, NULL, "team", "add", "rapid");
+	expect_exit(&p, 0, "team add");
+	h_proc_free(&p);
+	char k62[63];
+	memset(k62, 'k', 62);
+	k62[62] = '\0';
+	char *kind = h_fmt("%s\xc3\xa9", k62);
+	RUN(&p, NULL, "route", "add", "--team", "1", "--kind", kind);
+	if (p.status == 0)
+		fail_msg("route add with a 64-byte kind: exit 0, expected a refusal\n%s", p.out);
+	H_CONTAINS(p.err, "kind");
+	h_proc_free(&p);
+	free(kind);
+	/* 63 bytes fit and are kept whole; the refused rule was not stored. */
+	kind = h_fmt("%s\xc3\xa9", k62 + 1);
+	RUN(&p, NULL, "route", "add", "--team", "1", "--kind", kind);
+	expect_exit(&p, 0, "route add with a 63-byte kind");
+	h_proc_free(&p);
+	char *out = NULL;
+	sql(dir, "SELECT count(*), hex(kind) = hex(CAST(printf('%.61c', 'k') || 'é' AS TEXT)) "
+		 "FROM route_rule", &out);
+	assert_string_equal(out, "1|1\n");
+	free(out);
+	free(kind);
+}
+
 int main(void)
 {
 	h_init();
@@ -872,6 +906,7 @@ int main(void)
 		T(test_audit_verify_detects_tampering),
 		T(test_migrate_refuses_newer_schema),
 		T(test_check_config),
+		T(test_route_add_refuses_long_kind),
 	};
 	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
 }

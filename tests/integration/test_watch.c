@@ -706,6 +706,34 @@ static void api_scope_and_accept(void **state)
 	assert_string_equal(json_string_value(json_object_get(s, "state")), "alert");
 	int64_t inc = count(s, "incident");
 	json_decref(s);
+	/* the state's name is the same in the list's filter, the dashboard's
+	** counts and /metrics; an unknown one is refused, never an empty list */
+	h_http(&srv, &r, "GET", "/api/v1/sites?state=alert", &ana, NULL);
+	H_STATUS(&r, 200);
+	items = json_object_get(r.json, "items");
+	size_t nalert = json_array_size(items);
+	bool has3 = false;
+	for (size_t i = 0; i < nalert; i++) {
+		assert_string_equal(h_jstr(json_array_get(items, i), "state"), "alert");
+		has3 |= h_jint(json_array_get(items, i), "id") == W.site[3];
+	}
+	assert_true(has3);
+	h_resp_free(&r);
+	h_http(&srv, &r, "GET", "/api/v1/sites?state=alerted", &ana, NULL);
+	H_PROBLEM(&r, 400, "state");
+	h_resp_free(&r);
+	h_http(&srv, &r, "GET", "/api/v1/stats", &ana, NULL);
+	H_STATUS(&r, 200);
+	json_t *by = json_object_get(json_object_get(r.json, "sites"), "by_state");
+	assert_int_equal(json_object_size(by), 4);
+	assert_int_equal(h_jint(by, "alert"), (int64_t)nalert);
+	h_resp_free(&r);
+	h_metrics(&srv, &r);
+	H_STATUS(&r, 200);
+	char *line = h_fmt("parapet_watch_sites{state=\"alert\"} %zu\n", nalert);
+	H_CONTAINS(r.body, line);
+	free(line);
+	h_resp_free(&r);
 	h_httpf(&srv, &r, "POST", &conb, NULL, "/api/v1/sites/%lld/baseline", (long long)W.site[3]);
 	H_PROBLEM(&r, 403, NULL);
 	h_resp_free(&r);

@@ -325,6 +325,64 @@ static void password_change(void **state)
 	tdb_close(t);
 }
 
+/* Teams and rotas are domain functions: text refused naming the field,
+** never cut; unknown teams and users refused; every change audited. */
+static void teams_and_rota(void **state)
+{
+	(void)state;
+	struct tdb *t = tdb_open();
+	struct perr e;
+	struct store_team tm;
+	struct store_user u;
+	int64_t seq0, seq1, id;
+	char h[65], name[130];
+	struct user_spec us = { "resp", "responder", 0, NULL, "correct horse battery" };
+	assert_int_equal(identity_user_add(t->st, &t->cfg, "t", &us, &u, &e), 0);
+	assert_int_equal(store_audit_last(t->st, &seq0, h, &e), 0);
+	memset(name, 'n', 128);
+	name[128] = '\0';
+	assert_int_equal(identity_team_add(t->st, "t", name, NULL, &tm, &e), -1);
+	assert_int_equal(e.kind, PERR_INVALID);
+	assert_string_equal(e.field, "name");
+	assert_int_equal(identity_team_add(t->st, "t", "", NULL, &tm, &e), -1);
+	assert_string_equal(e.field, "name");
+	assert_int_equal(identity_team_add(t->st, "t", "bad \xc3", NULL, &tm, &e), -1);
+	assert_string_equal(e.field, "name");
+	assert_int_equal(identity_team_add(t->st, "t", "rapid", "Atlantis", &tm, &e), -1);
+	assert_string_equal(e.field, "province");
+	assert_int_equal(store_audit_last(t->st, &seq1, h, &e), 0);
+	assert_int_equal(seq1, seq0);
+	name[127] = '\0';
+	assert_int_equal(identity_team_add(t->st, "t", name, "Tehran", &tm, &e), 0);
+	assert_string_equal(tm.name, name);
+
+	assert_int_equal(identity_team_member_add(t->st, "t", tm.id, 999, &e), -1);
+	assert_string_equal(e.field, "user");
+	assert_int_equal(identity_team_member_add(t->st, "t", 999, u.id, &e), -1);
+	assert_int_equal(e.kind, PERR_NOTFOUND);
+	assert_int_equal(identity_team_member_add(t->st, "t", tm.id, u.id, &e), 0);
+	assert_int_equal(identity_team_set_lead(t->st, "t", tm.id, 999, &e), -1);
+	assert_string_equal(e.field, "lead");
+	assert_int_equal(identity_team_set_lead(t->st, "t", tm.id, u.id, &e), 0);
+
+	struct rota_spec bad = { tm.id, u.id, true, 600, 600 };
+	assert_int_equal(identity_rota_add(t->st, "t", &bad, &id, &e), -1);
+	assert_string_equal(e.field, "end_minute");
+	struct rota_spec week = { tm.id, u.id, true, 0, 10080 };
+	assert_int_equal(identity_rota_add(t->st, "t", &week, &id, &e), 0);
+	int64_t on = 0;
+	assert_int_equal(store_rota_oncall(t->st, tm.id, core_now_ms(), &on, &e), 0);
+	assert_int_equal(on, u.id);
+
+	assert_int_equal(identity_team_member_remove(t->st, "t", tm.id, u.id, &e), 0);
+	assert_int_equal(identity_team_member_remove(t->st, "t", tm.id, u.id, &e), -1);
+	assert_int_equal(e.kind, PERR_NOTFOUND);
+	/* team, member add, lead, rota, member remove */
+	assert_int_equal(store_audit_last(t->st, &seq1, h, &e), 0);
+	assert_int_equal(seq1, seq0 + 5);
+	tdb_close(t);
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
@@ -335,6 +393,7 @@ int main(void)
 		cmocka_unit_test(login_network_table),
 		cmocka_unit_test(sessions),     cmocka_unit_test(tokens),
 		cmocka_unit_test(password_change),
+		cmocka_unit_test(teams_and_rota),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -746,6 +746,56 @@ static void sla_sweep_escalates_once(void **state)
 
 /* ------------------------------------------------------------- routing */
 
+/* A routing rule's text is refused, never cut, naming the field (issue 13:
+** the CLI cut a 64-byte kind to 63 bytes ending in half a character). */
+static void routing_rule_text_refused(void **state)
+{
+	struct fx *f = *state;
+	struct perr e;
+	struct store_route_rule r;
+	int64_t seq0, seq1;
+	char h[65], k[70];
+	assert_int_equal(store_audit_last(f->t->st, &seq0, h, &e), 0);
+	memset(k, 'k', 62);
+	memcpy(k + 62, "\xc3\xa9", 3); /* 64 bytes: one more than the store keeps */
+	struct route_rule_spec s = { 100, NULL, k, NULL, f->team };
+	assert_int_equal(incident_route_rule_add(f->t->st, "t", &s, &r, &e), -1);
+	assert_int_equal(e.kind, PERR_INVALID);
+	assert_string_equal(e.field, "kind");
+	memcpy(k + 61, "\xc3", 2); /* 62 bytes ending in half a character */
+	assert_int_equal(incident_route_rule_add(f->t->st, "t", &s, &r, &e), -1);
+	assert_string_equal(e.field, "kind");
+	char cls[49];
+	memset(cls, 'c', 48);
+	cls[48] = '\0';
+	struct route_rule_spec c = { 100, NULL, NULL, cls, f->team };
+	assert_int_equal(incident_route_rule_add(f->t->st, "t", &c, &r, &e), -1);
+	assert_string_equal(e.field, "class");
+	struct route_rule_spec nl = { 100, "Teh\nran", NULL, NULL, f->team };
+	assert_int_equal(incident_route_rule_add(f->t->st, "t", &nl, &r, &e), -1);
+	assert_string_equal(e.field, "province");
+	struct route_rule_spec noteam = { 100, NULL, NULL, NULL, 999999 };
+	assert_int_equal(incident_route_rule_add(f->t->st, "t", &noteam, &r, &e), -1);
+	assert_string_equal(e.field, "team");
+	struct route_rule_spec prio = { 1000001, NULL, NULL, NULL, f->team };
+	assert_int_equal(incident_route_rule_add(f->t->st, "t", &prio, &r, &e), -1);
+	assert_string_equal(e.field, "priority");
+	/* nothing refused was written or audited */
+	assert_int_equal(store_audit_last(f->t->st, &seq1, h, &e), 0);
+	assert_int_equal(seq1, seq0);
+	/* 63 bytes fit and are kept whole; adding and deleting are audited */
+	memset(k, 'k', 61);
+	memcpy(k + 61, "\xc3\xa9", 3);
+	assert_int_equal(incident_route_rule_add(f->t->st, "t", &s, &r, &e), 0);
+	assert_string_equal(r.kind, k);
+	assert_int_equal(incident_route_rule_delete(f->t->st, "t", r.id, &e), 0);
+	assert_int_equal(store_audit_last(f->t->st, &seq1, h, &e), 0);
+	assert_int_equal(seq1, seq0 + 2);
+	assert_int_equal(incident_route_rule_delete(f->t->st, "t", r.id, &e), -1);
+	assert_int_equal(e.kind, PERR_NOTFOUND);
+}
+
+
 static void routing_to_oncall(void **state)
 {
 	struct fx *f = *state;
@@ -1149,6 +1199,7 @@ int main(void)
 		cmocka_unit_test(sla_state_clock),
 		cmocka_unit_test_setup_teardown(sla_sweep_escalates_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(routing_to_oncall, setup, teardown),
+		cmocka_unit_test_setup_teardown(routing_rule_text_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(list_pages, setup, teardown),
 		cmocka_unit_test_setup_teardown(list_filters_and_scopes, setup, teardown),
 		cmocka_unit_test_setup_teardown(search_does_not_reveal_internal_notes, setup, teardown),

@@ -41,12 +41,12 @@ int perr_set(struct perr *err, enum perr_kind kind, const char *field,
 	return -1;
 }
 
-/* Does text contain word (ASCII case aside) with no letter, digit or '_'
-** on either side? */
+/* Does text contain word, as written (a field name, which scripts and
+** tests look for), with no letter, digit or '_' on either side? */
 static bool names_word(const char *text, const char *word)
 {
 	size_t n = strlen(word);
-	for (const char *p = text; n && (p = strcasestr(p, word)) != NULL; p++) {
+	for (const char *p = text; n && (p = strstr(p, word)) != NULL; p++) {
 		bool before = p > text && (isalnum((unsigned char)p[-1]) || p[-1] == '_');
 		bool after = isalnum((unsigned char)p[n]) || p[n] == '_';
 		if (!before && !after)

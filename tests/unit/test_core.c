@@ -219,8 +219,9 @@ static void perr_text_names_field_once(void **state)
 	char b[128];
 	perr_set(&e, PERR_INVALID, "password", "password must have at least 12 characters");
 	assert_string_equal(perr_text(&e, b, sizeof(b)), "password must have at least 12 characters");
+	/* the field as written: "URL" is not the field url */
 	perr_set(&e, PERR_INVALID, "url", "webhook URL must be http:// or https://");
-	assert_string_equal(perr_text(&e, b, sizeof(b)), "webhook URL must be http:// or https://");
+	assert_string_equal(perr_text(&e, b, sizeof(b)), "url: webhook URL must be http:// or https://");
 	perr_set(&e, PERR_NOTFOUND, "token", "not found");
 	assert_string_equal(perr_text(&e, b, sizeof(b)), "token: not found");
 	/* a word, not a piece of one */

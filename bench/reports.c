@@ -182,7 +182,7 @@ static int make_registry(const char *dir, const char *db)
 	struct perr e;
 	struct store *st = NULL;
 	double t0 = now_s();
-	if (store_open(db, &st, &e) != 0 || store_migrate(st, NULL, &e) != 0 ||
+	if (store_create(db, &st, &e) != 0 || store_migrate(st, NULL, &e) != 0 ||
 	    constituency_provinces_load(st, NULL, &e) != 0) {
 		fprintf(stderr, "bench_reports: store: %s\n", e.msg);
 		store_close(st);

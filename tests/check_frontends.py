@@ -41,7 +41,7 @@ WRITES_BY_HAND = {"store_incident_index", "store_feed_event_seen", "store_feed_e
                   "store_feed_file_org"}
 READS_BY_HAND = {"store_watch_posture_org", "store_dir_writable"}
 # The caller's transaction and connection: the front-ends own these.
-CONTROL = {"store_open", "store_lean", "store_close", "store_dir_lock", "store_dir_unlock",
+CONTROL = {"store_open", "store_create", "store_lean", "store_close", "store_dir_lock", "store_dir_unlock",
            "store_migrate", "store_schema_version", "store_begin", "store_commit",
            "store_rollback", "store_savepoint", "store_savepoint_end", "store_error_count",
            "store_set_query_max"}

@@ -55,15 +55,23 @@ export function problemMessage(e) {
   return t('problem.other', { status });
 }
 
+// The same sentence but for case and the closing stop ("Wrong login or
+// password." and the server's "wrong login or password").
+const sameText = (a, b) => {
+  const norm = s => s.trim().replace(/[.!]+$/, '').toLowerCase();
+  return norm(a) === norm(b);
+};
+
 // A failure: the catalogue's message, and under it the server's own
-// (English) detail as secondary text. Never the raw body.
+// (English) detail as secondary text, unless it says the same thing. Never
+// the raw body.
 export function errorBox(e) {
   const main = problemMessage(e);
   const detail = e && e.status && e.message && typeof e.message === 'string' ? e.message : '';
   return h('p', { class: 'error', role: 'alert' },
     h('span', { class: 'problem-message' }, main),
-    detail && detail !== main ? [' ', h('span', { class: 'problem-detail', lang: 'en', dir: 'auto' },
-                                        detail)] : null);
+    detail && !sameText(detail, main)
+      ? [' ', h('span', { class: 'problem-detail', lang: 'en', dir: 'auto' }, detail)] : null);
 }
 
 export function select(name, values, current, labelOf, withAll) {

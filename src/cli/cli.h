@@ -26,6 +26,7 @@ struct cli {
 	const char *data_dir;
 	const char *config_path;
 	bool json;
+	bool create;    /* cli_open may make a new database (serve --create) */
 	struct config cfg;
 	char db_path[1100];
 };
@@ -79,14 +80,14 @@ struct cli_cmd {
 	int min, max;      /* how many positional arguments (max at most CLI_MAX_POS) */
 	const struct cli_opt *opts; /* terminated by an entry with name NULL */
 	enum cli_store store;
-	bool creates_db;   /* may create a missing database (migrate, serve);
-			   ** store opening for any other command must refuse to */
 };
 
 extern const struct cli_cmd cli_cmds[];
 
-/* Open the database (creating the data directory) and apply migrations.
-** Returns 0, or the exit code after reporting why not. */
+/* Open the database and apply migrations. Only with c->create (serve
+** --create) are the data directory and the database made; otherwise a
+** missing database is reported with its path. Returns 0, or the exit code
+** after reporting why not (66 for a missing database). */
 int cli_open(struct cli *c, struct store **st);
 /* Report err ("parapet: field: message", or a JSON object with --json) on
 ** stderr and return its exit code (cli_exit_code). */

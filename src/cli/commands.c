@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sysexits.h>
 #include <unistd.h>
 
 #include "audit/audit.h"
@@ -36,11 +37,13 @@ int cli_open(struct cli *c, struct store **st)
 {
 	struct perr err;
 	perr_clear(&err);
-	if (mkdir(c->data_dir, 0700) != 0 && errno != EEXIST) {
+	if (c->create && mkdir(c->data_dir, 0700) != 0 && errno != EEXIST) {
 		fprintf(stderr, "parapet: cannot create %s: %s\n", c->data_dir, strerror(errno));
 		return EX_CANTCREAT;
 	}
-	if (store_open(c->db_path, st, &err) != 0)
+	/* only serve --create (and migrate, which opens its own) may make a
+	** database: a mistyped --data is a missing database (66), not a new one */
+	if ((c->create ? store_create : store_open)(c->db_path, st, &err) != 0)
 		return cli_fail(&err);
 	if (store_migrate(*st, NULL, &err) != 0 ||
 	    constituency_provinces_load(*st, c->cfg.provinces_file, &err) != 0) {
@@ -86,7 +89,8 @@ static int cmd_migrate(struct cli_call *x, struct perr *err)
 		fprintf(stderr, "parapet: cannot create %s: %s\n", c->data_dir, strerror(errno));
 		return EX_CANTCREAT;
 	}
-	if (store_open(c->db_path, &st, err) != 0)
+	/* the one command that makes a database wherever it is pointed */
+	if (store_create(c->db_path, &st, err) != 0)
 		return -1;
 	int applied = 0, db = 0, known = 0, rc = 0;
 	if (store_migrate(st, &applied, err) != 0 ||
@@ -525,6 +529,7 @@ static int cmd_serve(struct cli_call *x, struct perr *perr)
 	const char *listen = cli_val(x, "--listen");
 	bool demo = cli_val(x, "--demo") != NULL;
 	const char *farm = cli_val(x, "--demo-farm");
+	c->create = cli_val(x, "--create") != NULL;
 	if (farm && !demo)
 		return cli_usage(x->cmd);
 	if (listen && pstrlcpy(c->cfg.listen, listen, sizeof(c->cfg.listen)) != 0) {
@@ -661,7 +666,9 @@ static const struct cli_opt incident_add_opts[] = {
 	{ NULL },
 };
 static const struct cli_opt incident_list_opts[] = {
-	{ "--status", "S", "only incidents in this state", VALUES(incident_states) },
+	/* not listed here: a comma-separated list of states, or "open", is
+	** checked by incident_filter_set, as the API's filter is */
+	{ "--status", "S", "only incidents in these states (a,b,... or open)" },
 	{ "--org", "ID", "only this organisation's" },
 	{ "--severity", "S", "only this severity", VALUES(severities) },
 	{ "--search", "TEXT", "words in the title or summary" },
@@ -692,6 +699,7 @@ static const struct cli_opt serve_opts[] = {
 	{ "--listen", "HOST:PORT", "where to listen (overrides http.listen)" },
 	{ "--demo", NULL, "load a demo constituency and admin first" },
 	{ "--demo-farm", "FARM.json", "with --demo: the demo's web farm" },
+	{ "--create", NULL, "make the data directory and database when there is none" },
 	{ NULL },
 };
 static const struct cli_opt check_config_opts[] = {
@@ -819,9 +827,9 @@ static const struct cli_opt route_add_opts[] = {
 
 const struct cli_cmd cli_cmds[] = {
 	{ "serve", .help = "run the server (API, web UI); --demo loads a demo constituency and admin",
-	  .fn = cmd_serve, .opts = serve_opts, .store = CLI_NO_STORE, .creates_db = true },
+	  .fn = cmd_serve, .opts = serve_opts, .store = CLI_NO_STORE },
 	{ "migrate", .help = "create or upgrade the database", .fn = cmd_migrate,
-	  .store = CLI_NO_STORE, .creates_db = true },
+	  .store = CLI_NO_STORE },
 	{ "check-config", .help = "validate the configuration; --dump prints every key with its value",
 	  .fn = cmd_check_config, .opts = check_config_opts, .store = CLI_NO_STORE },
 	{ "user add", .help = "create a user; the password is read from standard input",

@@ -78,8 +78,13 @@ int cli_fail(const struct perr *err)
 		json_decref(j);
 		return code;
 	}
-	fprintf(stderr, "parapet: %s%s%s\n", err->field[0] ? err->field : "",
-		err->field[0] ? ": " : "", msg);
+	/* the field named once: "password must have ...", not "password:
+	** password must have ..." */
+	char line[400];
+	struct perr shown = *err;
+	if (!err->msg[0])
+		pstrtrunc(shown.msg, msg, sizeof(shown.msg));
+	fprintf(stderr, "parapet: %s\n", perr_text(&shown, line, sizeof(line)));
 	return code;
 }
 
@@ -220,9 +225,9 @@ int cli_dispatch(struct cli *c, const struct cli_cmd *cmd, int argc, char **argv
 		return rc;
 	struct perr err;
 	perr_clear(&err);
-	/* cmd->creates_db: the only commands that may create a missing
-	** database (migrate, serve) open it themselves (CLI_NO_STORE); every
-	** other opening here must find it */
+	/* the only commands that may create a missing database (migrate;
+	** serve --create) open it themselves (CLI_NO_STORE); cli_open here
+	** must find it, or fail with its path (66) */
 	if (cmd->store != CLI_NO_STORE && (rc = cli_open(c, &x.st)) != 0)
 		return rc;
 	if (cmd->store == CLI_WRITE && store_begin(x.st, &err) != 0) {

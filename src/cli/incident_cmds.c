@@ -104,9 +104,10 @@ int cmd_incident_list(struct cli_call *x, struct perr *err)
 	const char *org = cli_val(x, "--org");
 	const char *limit = cli_val(x, "--limit");
 	f.q = cli_val(x, "--search");
-	f.severity = cli_val(x, "--severity");
 	f.overdue = cli_val(x, "--overdue") != NULL;
-	f.status[0] = status;
+	/* the API's rule: a state, a list of states or "open" */
+	if (incident_filter_set(&f, status, cli_val(x, "--severity"), err) != 0)
+		return -1;
 	if (org && cli_id(org, &f.org_id) != 0)
 		return EX_USAGE;
 	f.limit = 100;

@@ -151,6 +151,11 @@ int main(int argc, char **argv)
 		help(stderr);
 		goto out;
 	}
+	if (strcmp(rest[0], "version") == 0 && n == 1) {
+		printf("parapet %s\n", PARAPET_VERSION);
+		rc = 0;
+		goto out;
+	}
 	if (strcmp(rest[0], "help") == 0) {
 		rc = n == 1 ? (help(stdout), 0) : help_for(rest + 1, n - 1, stdout, 0);
 		if (rc < 0) {

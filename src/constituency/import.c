@@ -138,9 +138,7 @@ static int on_record(void *ud, size_t line, size_t n, const char *const *f, cons
 		}
 		if (constituency_org_add(im->st, NULL, im->actor, &spec, &o, &e) != 0) {
 			char why[400];
-			snprintf(why, sizeof(why), "%s%s%s", e.field[0] ? e.field : "",
-				 e.field[0] ? ": " : "", e.msg);
-			reject(im, line, why);
+			reject(im, line, perr_text(&e, why, sizeof(why)));
 			return 0;
 		}
 		im->rep->orgs_added++;
@@ -187,9 +185,7 @@ static int on_record(void *ud, size_t line, size_t n, const char *const *f, cons
 			return 1;
 		}
 		char why[400];
-		snprintf(why, sizeof(why), "%s%s%s", e.field[0] ? e.field : "",
-			 e.field[0] ? ": " : "", e.msg);
-		reject(im, line, why);
+		reject(im, line, perr_text(&e, why, sizeof(why)));
 	}
 	return 0;
 }

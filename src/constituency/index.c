@@ -176,6 +176,17 @@ static int cmp_asn(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Heap bytes a snapshot holds: its tables and the asset texts (not the
+** overlap side tables, built later and only for checks). */
+static size_t snap_memory(const struct snapshot *s)
+{
+	size_t m = sizeof(*s) + lpm_memory(s->lpm) + s->capent * sizeof(*s->ent) +
+		   (s->ndom + s->nurl + s->nasn) * sizeof(struct keyed);
+	for (size_t i = 0; i < s->nent; i++)
+		m += s->ent[i].value ? strlen(s->ent[i].value) + 1 : 0;
+	return m;
+}
+
 /* Build a snapshot of generation gen from the store. NULL on error. */
 static struct snapshot *snap_build(struct store *st, int64_t gen, struct perr *err)
 {
@@ -271,8 +282,9 @@ static struct snapshot *snap_get(struct store *st, bool fresh, struct perr *err)
 			s->retired_ms = now;
 			retired[nretired++] = s;
 		}
-		plog(PLOG_INFO, "constituency: owner index rebuilt: generation %lld, %zu assets, %zu bytes",
-		     (long long)gen, n->nent, lpm_memory(n->lpm));
+		/* debug: every CLI command that looks an owner up builds one */
+		plog(PLOG_DEBUG, "constituency: owner index rebuilt: generation %lld, %zu assets, %zu bytes",
+		     (long long)gen, n->nent, snap_memory(n));
 		s = n;
 	}
 	pthread_mutex_unlock(&rebuild_lock);

@@ -11,14 +11,20 @@
 ** so the random accesses do not also miss the TLB. The table is built by
 ** "painting": prefixes are applied in order of increasing length, so a
 ** longer prefix overwrites the slots of any shorter prefix that covers it.
+** That 64 MiB pays for itself only on a large registry: up to
+** LPM_SMALL4 IPv4 prefixes (a centre with tens of thousands of networks),
+** IPv4 uses the range table below instead, whose size follows the registry
+** (a few kilobytes for a few dozen assets) and which answers from cache.
 **
 ** IPv6 uses a sorted range table. Nested prefixes are flattened into
 ** disjoint address ranges, each described by its first address and the
 ** prefix that owns it; a lookup finds the last range start <= the address.
-** A 2^16-entry index on the top 16 bits narrows the binary search to the
-** ranges of one /16. This costs ~20 bytes per prefix, where a multibit trie
-** over random /48s would cost kilobytes per prefix, and is far simpler to
-** get right; IPv6 lookups are rarer than IPv4 ones in our feeds.
+** An index on the top bits (up to 16, about log2 of the range count) narrows
+** the binary search to the ranges of one slice of the address space. This
+** costs ~20 bytes per prefix, where a multibit trie over random /48s would
+** cost kilobytes per prefix, and is far simpler to get right; IPv6 lookups
+** are rarer than IPv4 ones in our feeds. A small IPv4 table is the same
+** thing with the address in the top 32 bits.
 **
 ** Both families share one value table: the distinct caller values, with
 ** index 0 holding 0 so that "no match" needs no branch. An IPv4 entry
@@ -47,6 +53,9 @@
 #define PLEN_SHIFT 25
 #define VIDX_MASK ((UINT32_C(1) << PLEN_SHIFT) - 1)
 #define HUGE_ALIGN ((size_t)2 << 20)
+/* Most IPv4 prefixes kept in a range table rather than DIR-24-8: at most
+** 2 * 65536 + 1 ranges of 21 bytes, under 3 MiB against 64 MiB. */
+#define LPM_SMALL4 ((size_t)1 << 16)
 
 /* An unsigned 128-bit IPv6 address as two host-order halves. */
 struct u128 {
@@ -74,26 +83,34 @@ struct lpm_builder {
 	size_t n4, cap4;
 	struct item6 *v6;
 	size_t n6, cap6;
+	enum lpm_layout layout4;
+};
+
+/* Sorted disjoint address ranges: range i covers [start[i], start[i+1]).
+** idx[b] is the first range whose start has top ibits bits >= b, for b in
+** 0..2^ibits. All NULL when the family has no prefix. */
+struct ranges {
+	struct u128 *start;
+	uint32_t *vidx;
+	uint8_t *plen;
+	uint32_t *idx;
+	unsigned ibits;
+	size_t n;
 };
 
 struct lpm {
-	/* IPv4: tbl24 is NULL when no IPv4 prefix was added. */
+	/* IPv4, either DIR-24-8 (tbl24, tbl8) or ranges (r4); tbl24 and r4
+	** are both empty when no IPv4 prefix was added. */
 	uint32_t *tbl24;
 	uint32_t *tbl8; /* ngroups * 256 entries */
 	size_t ngroups, capgroups;
+	struct ranges r4; /* addresses in the top 32 bits of start.hi */
 
 	/* Shared values; values[0] == 0. */
 	uint64_t *values;
 	size_t nvalues;
 
-	/* IPv6: nranges ranges, range i covers [start6[i], start6[i+1]).
-	** idx6[b] is the first range whose start has top 16 bits >= b, for
-	** b in 0..65536. All NULL when no IPv6 prefix was added. */
-	struct u128 *start6;
-	uint32_t *vidx6;
-	uint8_t *plen6;
-	uint32_t *idx6;
-	size_t nranges;
+	struct ranges r6;
 };
 
 /* ------------------------------------------------------------- helpers */
@@ -163,6 +180,12 @@ static void *huge_alloc(size_t bytes)
 struct lpm_builder *lpm_builder_new(void)
 {
 	return calloc(1, sizeof(struct lpm_builder));
+}
+
+void lpm_builder_layout(struct lpm_builder *b, enum lpm_layout layout4)
+{
+	if (b)
+		b->layout4 = layout4;
 }
 
 void lpm_builder_free(struct lpm_builder *b)
@@ -276,6 +299,193 @@ out:
 	return rc;
 }
 
+/* -------------------------------------------------------------- ranges */
+
+static int cmp_item6(const void *a, const void *b)
+{
+	const struct item6 *x = a, *y = b;
+	int c = cmp128(x->addr, y->addr);
+	if (c)
+		return c;
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+/* Appends the range boundary (s, vidx, plen) to r. Boundaries arrive in
+** non-decreasing order of s; a boundary at the same address as the previous
+** one replaces it, and one that changes nothing is dropped. */
+static void emit(struct ranges *r, struct u128 s, uint32_t vidx, uint8_t plen)
+{
+	size_t n = r->n;
+	if (n > 0 && cmp128(r->start[n - 1], s) == 0) {
+		r->vidx[n - 1] = vidx;
+		r->plen[n - 1] = plen;
+		return;
+	}
+	if (n > 0 && r->vidx[n - 1] == vidx && r->plen[n - 1] == plen)
+		return;
+	r->start[n] = s;
+	r->vidx[n] = vidx;
+	r->plen[n] = plen;
+	r->n = n + 1;
+}
+
+struct open6 {
+	struct u128 end; /* last address covered */
+	uint32_t vidx;
+	uint8_t plen;
+};
+
+/* Flattens the n prefixes v (values already indices, lengths 0..128 over
+** the 128-bit address) into sorted disjoint ranges in r. Sorts v in place.
+** Returns 0 or -1 when out of memory (lpm_free() releases what r holds). */
+static int build_ranges(struct ranges *r, struct item6 *v, size_t n_in)
+{
+	/* Sort by (address, length, insertion) and keep the last of each run
+	** of equal prefixes: that gives "last wins" and lets the sweep below
+	** see an enclosing prefix before the prefixes it encloses. */
+	qsort(v, n_in, sizeof(*v), cmp_item6);
+	size_t n = 0;
+	for (size_t i = 0; i < n_in; i++) {
+		if (n > 0 && v[n - 1].len == v[i].len && cmp128(v[n - 1].addr, v[i].addr) == 0)
+			n--;
+		v[n++] = v[i];
+	}
+
+	/* Each prefix opens at most one range and closes at most one, plus
+	** the "no prefix" range at address 0. */
+	size_t cap = 2 * n + 1;
+	r->start = malloc(cap * sizeof(*r->start));
+	r->vidx = malloc(cap * sizeof(*r->vidx));
+	r->plen = malloc(cap * sizeof(*r->plen));
+	if (!r->start || !r->vidx || !r->plen)
+		return -1;
+
+	/* Sweep in address order with a stack of the open (enclosing)
+	** prefixes. Distinct nested prefixes have strictly increasing
+	** lengths, so at most 129 are open at once. */
+	struct open6 stack[129];
+	size_t sp = 0;
+	struct u128 zero = {0, 0};
+	emit(r, zero, 0, 0);
+	for (size_t i = 0; i < n; i++) {
+		const struct item6 *it = &v[i];
+		while (sp > 0 && cmp128(stack[sp - 1].end, it->addr) < 0) {
+			struct u128 next = stack[--sp].end;
+			next.lo++;
+			next.hi += next.lo == 0;
+			emit(r, next, sp ? stack[sp - 1].vidx : 0, sp ? stack[sp - 1].plen : 0);
+		}
+		struct open6 o;
+		struct u128 m = mask6(it->len);
+		o.end.hi = it->addr.hi | ~m.hi;
+		o.end.lo = it->addr.lo | ~m.lo;
+		o.vidx = (uint32_t)it->value;
+		o.plen = it->len;
+		emit(r, it->addr, o.vidx, o.plen);
+		stack[sp++] = o;
+	}
+	while (sp > 0) {
+		struct u128 next = stack[--sp].end;
+		if (next.hi == UINT64_MAX && next.lo == UINT64_MAX)
+			continue; /* runs to the end of the address space */
+		next.lo++;
+		next.hi += next.lo == 0;
+		emit(r, next, sp ? stack[sp - 1].vidx : 0, sp ? stack[sp - 1].plen : 0);
+	}
+
+	/* The index: about one bucket per range, at most 2^16 of them. */
+	r->ibits = 1;
+	while (r->ibits < 16 && ((size_t)1 << r->ibits) < r->n)
+		r->ibits++;
+	size_t nb = (size_t)1 << r->ibits;
+	r->idx = malloc((nb + 1) * sizeof(*r->idx));
+	if (!r->idx)
+		return -1;
+	size_t j = 0;
+	for (size_t bkt = 0; bkt <= nb; bkt++) {
+		while (j < r->n && (r->start[j].hi >> (64 - r->ibits)) < bkt)
+			j++;
+		r->idx[bkt] = (uint32_t)j;
+	}
+
+	/* Give back the slack of the worst-case estimate; failure to shrink
+	** is harmless. */
+	struct u128 *s = realloc(r->start, r->n * sizeof(*s));
+	if (s)
+		r->start = s;
+	uint32_t *vi = realloc(r->vidx, r->n * sizeof(*vi));
+	if (vi)
+		r->vidx = vi;
+	uint8_t *p = realloc(r->plen, r->n * sizeof(*p));
+	if (p)
+		r->plen = p;
+	return 0;
+}
+
+/* The value index and prefix length of the range holding (hi, lo); r must
+** hold ranges. */
+static uint32_t ranges_find(const struct ranges *r, uint64_t hi, uint64_t lo, unsigned *plen)
+{
+	size_t bkt = (size_t)(hi >> (64 - r->ibits));
+	size_t base = r->idx[bkt];
+	size_t n = r->idx[bkt + 1] - base;
+	/* Upper bound: the first range start > addr within this bucket.
+	** Starts before the bucket are all <= addr and starts after it all >
+	** addr, so base ends as the global upper bound; the range at 0
+	** guarantees base >= 1. */
+	while (n > 0) {
+		size_t half = n / 2;
+		const struct u128 *s = &r->start[base + half];
+		if (s->hi < hi || (s->hi == hi && s->lo <= lo)) {
+			base += half + 1;
+			n -= half + 1;
+		} else {
+			n = half;
+		}
+	}
+	size_t i = base - 1;
+	if (plen)
+		*plen = r->plen[i];
+	return r->vidx[i];
+}
+
+static void ranges_free(struct ranges *r)
+{
+	free(r->start);
+	free(r->vidx);
+	free(r->plen);
+	free(r->idx);
+}
+
+static size_t ranges_memory(const struct ranges *r)
+{
+	if (!r->start)
+		return 0;
+	return r->n * (sizeof(*r->start) + sizeof(*r->vidx) + sizeof(*r->plen)) +
+	       (((size_t)1 << r->ibits) + 1) * sizeof(*r->idx);
+}
+
+/* IPv4 prefixes of b as ranges: each one an IPv6-shaped item with the
+** address in the top 32 bits. Returns 0 or -1 when out of memory. */
+static int build4_ranges(struct lpm *t, const struct lpm_builder *b)
+{
+	struct item6 *v = malloc(b->n4 * sizeof(*v));
+	if (!v)
+		return -1;
+	for (size_t i = 0; i < b->n4; i++) {
+		v[i].addr.hi = (uint64_t)b->v4[i].addr << 32;
+		v[i].addr.lo = 0;
+		v[i].value = b->v4[i].value;
+		v[i].seq = (uint32_t)i;
+		v[i].len = b->v4[i].len;
+	}
+	int rc = build_ranges(&t->r4, v, b->n4);
+	free(v);
+	return rc;
+}
+
 /* ---------------------------------------------------------------- IPv4 */
 
 /* Returns the number of a new second-level group whose 256 entries are all
@@ -309,6 +519,9 @@ static int build4(struct lpm *t, const struct lpm_builder *b)
 
 	if (b->n4 == 0)
 		return 0;
+	if (b->layout4 == LPM_LAYOUT_RANGES ||
+	    (b->layout4 == LPM_LAYOUT_AUTO && b->n4 <= LPM_SMALL4))
+		return build4_ranges(t, b);
 
 	/* Stable counting sort by length: shorter prefixes are painted first
 	** so longer ones overwrite them, and equal prefixes keep insertion
@@ -384,6 +597,8 @@ uint64_t lpm_lookup4(const struct lpm *t, uint32_t addr, unsigned *plen)
 		e = t->tbl24[addr >> 8];
 		if (e & GROUP_FLAG)
 			e = t->tbl8[(size_t)(e & ~GROUP_FLAG) << 8 | (addr & 0xff)];
+	} else if (t->r4.start) {
+		return t->values[ranges_find(&t->r4, (uint64_t)addr << 32, 0, plen)];
 	}
 	if (plen)
 		*plen = e >> PLEN_SHIFT;
@@ -392,161 +607,22 @@ uint64_t lpm_lookup4(const struct lpm *t, uint32_t addr, unsigned *plen)
 
 /* ---------------------------------------------------------------- IPv6 */
 
-static int cmp_item6(const void *a, const void *b)
-{
-	const struct item6 *x = a, *y = b;
-	int c = cmp128(x->addr, y->addr);
-	if (c)
-		return c;
-	if (x->len != y->len)
-		return x->len < y->len ? -1 : 1;
-	return (x->seq > y->seq) - (x->seq < y->seq);
-}
-
-/* Appends the range boundary (s, vidx, plen) to t. Boundaries arrive in
-** non-decreasing order of s; a boundary at the same address as the previous
-** one replaces it, and one that changes nothing is dropped. */
-static void emit6(struct lpm *t, struct u128 s, uint32_t vidx, uint8_t plen)
-{
-	size_t n = t->nranges;
-	if (n > 0 && cmp128(t->start6[n - 1], s) == 0) {
-		t->vidx6[n - 1] = vidx;
-		t->plen6[n - 1] = plen;
-		return;
-	}
-	if (n > 0 && t->vidx6[n - 1] == vidx && t->plen6[n - 1] == plen)
-		return;
-	t->start6[n] = s;
-	t->vidx6[n] = vidx;
-	t->plen6[n] = plen;
-	t->nranges = n + 1;
-}
-
-struct open6 {
-	struct u128 end; /* last address covered */
-	uint32_t vidx;
-	uint8_t plen;
-};
-
-/* Flattens the IPv6 prefixes of b into sorted disjoint ranges. Sorts b's
-** IPv6 items in place. Returns 0 or -1 when out of memory. */
+/* Builds the IPv6 ranges of b. Sorts b's IPv6 items in place. Returns 0
+** or -1 when out of memory. */
 static int build6(struct lpm *t, struct lpm_builder *b)
 {
-	int rc = -1;
-
-	if (b->n6 == 0)
-		return 0;
-
-	/* Sort by (address, length, insertion) and keep the last of each run
-	** of equal prefixes: that gives "last wins" and lets the sweep below
-	** see an enclosing prefix before the prefixes it encloses. */
-	qsort(b->v6, b->n6, sizeof(*b->v6), cmp_item6);
-	size_t n = 0;
-	for (size_t i = 0; i < b->n6; i++) {
-		if (n > 0 && b->v6[n - 1].len == b->v6[i].len &&
-		    cmp128(b->v6[n - 1].addr, b->v6[i].addr) == 0)
-			n--;
-		b->v6[n++] = b->v6[i];
-	}
-
-	/* Each prefix opens at most one range and closes at most one, plus
-	** the "no prefix" range at address 0. */
-	size_t cap = 2 * n + 1;
-	t->start6 = malloc(cap * sizeof(*t->start6));
-	t->vidx6 = malloc(cap * sizeof(*t->vidx6));
-	t->plen6 = malloc(cap * sizeof(*t->plen6));
-	t->idx6 = malloc(65537 * sizeof(*t->idx6));
-	if (!t->start6 || !t->vidx6 || !t->plen6 || !t->idx6)
-		goto out; /* lpm_free() releases what was allocated */
-
-	/* Sweep in address order with a stack of the open (enclosing)
-	** prefixes. Distinct nested prefixes have strictly increasing
-	** lengths, so at most 129 are open at once. */
-	struct open6 stack[129];
-	size_t sp = 0;
-	struct u128 zero = {0, 0};
-	emit6(t, zero, 0, 0);
-	for (size_t i = 0; i < n; i++) {
-		const struct item6 *it = &b->v6[i];
-		while (sp > 0 && cmp128(stack[sp - 1].end, it->addr) < 0) {
-			struct u128 next = stack[--sp].end;
-			next.lo++;
-			next.hi += next.lo == 0;
-			emit6(t, next, sp ? stack[sp - 1].vidx : 0,
-			      sp ? stack[sp - 1].plen : 0);
-		}
-		struct open6 o;
-		struct u128 m = mask6(it->len);
-		o.end.hi = it->addr.hi | ~m.hi;
-		o.end.lo = it->addr.lo | ~m.lo;
-		o.vidx = (uint32_t)it->value;
-		o.plen = it->len;
-		emit6(t, it->addr, o.vidx, o.plen);
-		stack[sp++] = o;
-	}
-	while (sp > 0) {
-		struct u128 next = stack[--sp].end;
-		if (next.hi == UINT64_MAX && next.lo == UINT64_MAX)
-			continue; /* runs to the end of the address space */
-		next.lo++;
-		next.hi += next.lo == 0;
-		emit6(t, next, sp ? stack[sp - 1].vidx : 0,
-		      sp ? stack[sp - 1].plen : 0);
-	}
-
-	size_t j = 0;
-	for (size_t bkt = 0; bkt <= 65536; bkt++) {
-		while (j < t->nranges && (t->start6[j].hi >> 48) < bkt)
-			j++;
-		t->idx6[bkt] = (uint32_t)j;
-	}
-
-	/* Give back the slack of the worst-case estimate; failure to shrink
-	** is harmless. */
-	struct u128 *s = realloc(t->start6, t->nranges * sizeof(*s));
-	if (s)
-		t->start6 = s;
-	uint32_t *v = realloc(t->vidx6, t->nranges * sizeof(*v));
-	if (v)
-		t->vidx6 = v;
-	uint8_t *p = realloc(t->plen6, t->nranges * sizeof(*p));
-	if (p)
-		t->plen6 = p;
-	rc = 0;
-out:
-	return rc;
+	return b->n6 == 0 ? 0 : build_ranges(&t->r6, b->v6, b->n6);
 }
 
 uint64_t lpm_lookup6(const struct lpm *t, const uint8_t addr[16],
 		     unsigned *plen)
 {
-	if (!t->start6) {
+	if (!t->r6.start) {
 		if (plen)
 			*plen = 0;
 		return 0;
 	}
-	uint64_t hi = load_be64(addr), lo = load_be64(addr + 8);
-	size_t bkt = (size_t)(hi >> 48);
-	size_t base = t->idx6[bkt];
-	size_t n = t->idx6[bkt + 1] - base;
-	/* Upper bound: the first range start > addr within this /16. Starts
-	** before the bucket are all <= addr and starts after it all > addr,
-	** so base ends as the global upper bound; the range at 0 guarantees
-	** base >= 1. */
-	while (n > 0) {
-		size_t half = n / 2;
-		const struct u128 *s = &t->start6[base + half];
-		if (s->hi < hi || (s->hi == hi && s->lo <= lo)) {
-			base += half + 1;
-			n -= half + 1;
-		} else {
-			n = half;
-		}
-	}
-	size_t i = base - 1;
-	if (plen)
-		*plen = t->plen6[i];
-	return t->values[t->vidx6[i]];
+	return t->values[ranges_find(&t->r6, load_be64(addr), load_be64(addr + 8), plen)];
 }
 
 /* --------------------------------------------------------------- table */
@@ -580,10 +656,8 @@ void lpm_free(struct lpm *t)
 	free(t->tbl24);
 	free(t->tbl8);
 	free(t->values);
-	free(t->start6);
-	free(t->vidx6);
-	free(t->plen6);
-	free(t->idx6);
+	ranges_free(&t->r4);
+	ranges_free(&t->r6);
 	free(t);
 }
 
@@ -596,9 +670,5 @@ size_t lpm_memory(const struct lpm *t)
 	if (t->tbl24)
 		m += TBL24_ENTRIES * sizeof(*t->tbl24);
 	m += t->capgroups * 256 * sizeof(*t->tbl8);
-	if (t->start6)
-		m += t->nranges * (sizeof(*t->start6) + sizeof(*t->vidx6) +
-				   sizeof(*t->plen6)) +
-		     65537 * sizeof(*t->idx6);
-	return m;
+	return m + ranges_memory(&t->r4) + ranges_memory(&t->r6);
 }

@@ -31,6 +31,13 @@ struct lpm_builder; /* single-threaded accumulator of prefixes */
 ** lpm_build() or lpm_builder_free()), or NULL when out of memory. */
 struct lpm_builder *lpm_builder_new(void);
 
+/* How the IPv4 table is laid out: AUTO (the default) picks DIR-24-8 (64 MiB
+** whatever the count, one memory access per lookup) for a large registry and
+** a range table sized to the prefixes for a small one; tests force either
+** to check both against the same reference. */
+enum lpm_layout { LPM_LAYOUT_AUTO, LPM_LAYOUT_DIR24, LPM_LAYOUT_RANGES };
+void lpm_builder_layout(struct lpm_builder *b, enum lpm_layout layout4);
+
 /* Discards a builder without building. NULL is a no-op. */
 void lpm_builder_free(struct lpm_builder *b);
 

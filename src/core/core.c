@@ -8,6 +8,7 @@
 ** of the calling thread, so an operator can grep one request end to end.
 */
 #include "core/core.h"
+#include <ctype.h>
 
 #include <errno.h>
 #include <inttypes.h>
@@ -41,6 +42,30 @@ int perr_set(struct perr *err, enum perr_kind kind, const char *field,
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);
 	return -1;
+}
+
+/* Does text contain word, as written (a field name, which scripts and
+** tests look for), with no letter, digit or '_' on either side? */
+static bool names_word(const char *text, const char *word)
+{
+	size_t n = strlen(word);
+	for (const char *p = text; n && (p = strstr(p, word)) != NULL; p++) {
+		bool before = p > text && (isalnum((unsigned char)p[-1]) || p[-1] == '_');
+		bool after = isalnum((unsigned char)p[n]) || p[n] == '_';
+		if (!before && !after)
+			return true;
+	}
+	return false;
+}
+
+const char *perr_text(const struct perr *err, char *buf, size_t n)
+{
+	const char *msg = err->msg[0] ? err->msg : "failed";
+	if (err->field[0] && !names_word(msg, err->field))
+		snprintf(buf, n, "%s: %s", err->field, msg);
+	else
+		snprintf(buf, n, "%s", msg);
+	return buf;
 }
 
 void perr_clear(struct perr *err)

@@ -46,6 +46,12 @@ int perr_set(struct perr *err, enum perr_kind kind, const char *field,
 	     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void perr_clear(struct perr *err);
 const char *perr_kind_name(enum perr_kind kind);
+/* err as one line for a person (the CLI, an import's rejected rows):
+** "field: message", or the message alone when it names the field (as
+** written) already ("password must have at least 12 characters", never
+** "password: password must ..."); "failed" when there is no message. Returns buf, always
+** terminated (a longer text is cut: it is for reading, not parsing). */
+const char *perr_text(const struct perr *err, char *buf, size_t n);
 
 /* ---------------------------------------------------------------- buffers */
 

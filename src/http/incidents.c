@@ -320,26 +320,9 @@ int h_incident_list(struct http_req *rq, struct http_resp *rs)
 {
 	struct store_incident_filter f;
 	memset(&f, 0, sizeof(f));
-	char statuses[200] = "";
-	const char *st = http_query(rq, "status");
-	if (st) {
-		/* status=new,triaged: any of them */
-		if (pstrlcpy(statuses, st, sizeof(statuses)) != 0)
-			return http_bad(rs, "status", "status list too long");
-		int k = 0;
-		for (char *save = NULL, *w = strtok_r(statuses, ",", &save); w;
-		     w = strtok_r(NULL, ",", &save)) {
-			bool known = false;
-			for (int s = 0; s < 8; s++)
-				known |= strcmp(w, incident_states[s]) == 0;
-			if (!known || k == 8)
-				return http_bad(rs, "status", "status must be a comma-separated list of states");
-			f.status[k++] = w;
-		}
-	}
-	f.severity = http_query(rq, "severity");
-	if (f.severity && incident_severity_rank(f.severity) < 0)
-		return http_bad(rs, "severity", "severity must be low, medium, high or critical");
+	struct perr fe;
+	if (incident_filter_set(&f, http_query(rq, "status"), http_query(rq, "severity"), &fe) != 0)
+		return http_problem(rs, &fe);
 	f.class_ = http_query(rq, "class");
 	f.source = http_query(rq, "source");
 	f.province = http_query(rq, "province");

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "http/handlers.h"
+#include "incident/incident.h"
 #include "monitor/monitor.h"
 
 #define DAY_MS 86400000LL
@@ -40,10 +41,8 @@ int h_stats(struct http_req *rq, struct http_resp *rs)
 	identity_list_scope(p, &f.scope_province, &f.scope_org);
 	if (p->role == ROLE_RESPONDER)
 		f.scope_responder = p->user_id;
-	static const char *const open[] = { "new", "triaged", "in_progress", "contained",
-					    "recovered", NULL };
-	for (int k = 0; open[k]; k++)
-		f.status[k] = open[k];
+	for (int k = 0; incident_open_states[k]; k++)
+		f.status[k] = incident_open_states[k];
 
 	json_t *inc = json_object(), *sev = json_object(), *status = json_object(),
 	       *prov = json_object(), *over = json_object();

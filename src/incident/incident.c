@@ -38,6 +38,9 @@ const char *const incident_states[8] = { "new",       "triaged",   "in_progress"
 					 "contained", "recovered", "closed",
 					 "rejected",  "duplicate" };
 
+const char *const incident_open_states[6] = { "new",       "triaged",   "in_progress",
+					      "contained", "recovered", NULL };
+
 static const char *const severities[4] = { "low", "medium", "high", "critical" };
 static const char *const tlps[5] = { "CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED" };
 
@@ -1004,6 +1007,48 @@ static int list_row(void *ud, const struct store_incident *i)
 	c->last_updated = i->updated_ms;
 	c->last_id = i->id;
 	return c->fn(c->ud, i);
+}
+
+int incident_filter_set(struct store_incident_filter *f, const char *status,
+			const char *severity, struct perr *err)
+{
+	enum { NSTATES = sizeof(incident_states) / sizeof(incident_states[0]) };
+	memset(f->status, 0, sizeof(f->status));
+	f->severity = NULL;
+	if (status && strcmp(status, "open") == 0) {
+		memcpy(f->status, incident_open_states, sizeof(incident_open_states));
+	} else if (status) {
+		bool seen[NSTATES] = { false };
+		int n = 0;
+		struct pstr rest = pstr_c(status), w;
+		bool more;
+		do {
+			more = pstr_cut(rest, ',', &w, &rest);
+			int k = 0;
+			while (k < NSTATES && !pstr_eqc(w, incident_states[k]))
+				k++;
+			if (k == NSTATES)
+				return perr_set(err, PERR_INVALID, "status",
+						"status must be open (every state but closed, "
+						"rejected and duplicate) or states, comma-separated: "
+						"new, triaged, in_progress, contained, recovered, "
+						"closed, rejected, duplicate");
+			n += !seen[k];
+			seen[k] = true;
+		} while (more);
+		/* every state is no filter (and would not fit with its NULL) */
+		for (int k = 0, o = 0; n < NSTATES && k < NSTATES; k++)
+			if (seen[k])
+				f->status[o++] = incident_states[k];
+	}
+	if (severity) {
+		int r = incident_severity_rank(severity);
+		if (r < 0)
+			return perr_set(err, PERR_INVALID, "severity",
+					"severity must be low, medium, high or critical");
+		f->severity = severities[r];
+	}
+	return 0;
 }
 
 int incident_list(struct store *st, const struct config *cfg, const struct principal *p,

@@ -35,6 +35,20 @@ bool incident_transition_legal(const char *from, const char *to);
 bool incident_rsit_valid(const char *class_, const char *type);
 /* Index 0..3 of low, medium, high, critical; -1 if none of them. */
 int incident_severity_rank(const char *severity);
+/* The states an incident is open in (NULL-terminated): every one but
+** closed, rejected and duplicate -- a recovered incident still takes
+** observations and awaits closing. The dashboard's "open" counts and
+** `status=open` both mean these. */
+extern const char *const incident_open_states[6];
+/* The status and severity filters of an incident list as a user typed them
+** (API query or CLI option; NULL = no filter), checked and put in f. status
+** is a state, a comma-separated list of states, or "open"
+** (incident_open_states); severity is low, medium, high or critical.
+** f->status and f->severity then point at this module's constant strings,
+** never into the arguments. Returns 0, or -1 with PERR_INVALID naming the
+** field ("status", "severity") and listing the values allowed. */
+int incident_filter_set(struct store_incident_filter *f, const char *status,
+			const char *severity, struct perr *err);
 
 /* Limits of texts that are not one store field: a report's key (kind, "/"
 ** and key make the incident's dedup_key) and a message body. */

@@ -29,11 +29,17 @@
 
 struct store;
 
-/* Open (creating if needed) the database at path, one connection. The
-** connection belongs to the calling thread. Returns 0 or -1 with err; a
-** read-only directory or database file is named as such (PERR_INVALID,
-** field "data"), not as SQLite's "unable to open database file". */
+/* Open the existing database at path, one connection. The connection
+** belongs to the calling thread. Returns 0 or -1 with err: PERR_NOTFOUND
+** (field "data", the message naming path) when there is no database there
+** -- it never makes one; a read-only directory or database file is named as
+** such (PERR_INVALID, field "data"), not as SQLite's "unable to open
+** database file". */
 int store_open(const char *path, struct store **out, struct perr *err);
+/* store_open, but make an empty database at path when there is none (its
+** directory must exist). For the commands that create one: `migrate` and
+** `serve --create`; every other caller uses store_open. */
+int store_create(const char *path, struct store **out, struct perr *err);
 /* For a connection that mostly writes (the website monitor): no memory map
 ** and an 8 MB page cache, so its process does not hold the database in its
 ** own memory. */

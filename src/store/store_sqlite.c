@@ -227,11 +227,25 @@ static void sqlite_setup(void)
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
-int store_open(const char *path, struct store **out, struct perr *err)
+/* store_open and store_create: create says whether a missing database file
+** may be made. */
+static int open_db(const char *path, bool create, struct store **out, struct perr *err)
 {
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	pthread_once(&once, sqlite_setup);
 	int rc = -1;
+	/* A mistyped --data must not start an empty database that every later
+	** command then reads as "no such user": only the commands that make a
+	** database (migrate, serve --create) may. */
+	if (!create && access(path, F_OK) != 0) {
+		if (errno == ENOENT)
+			return perr_set(err, PERR_NOTFOUND, "data",
+					"no database at %s (check --data; `parapet migrate` "
+					"creates one)",
+					path);
+		return perr_set(err, PERR_INVALID, "data", "cannot open database %s: %s", path,
+				strerror(errno));
+	}
 	/* SQLite writes its journal beside the database (WAL, -shm): a
 	** read-only directory fails there with "unable to open database file",
 	** which names neither the cause nor the path. Say it first. */
@@ -251,7 +265,7 @@ int store_open(const char *path, struct store **out, struct perr *err)
 	if (!st)
 		return perr_set(err, PERR_INTERNAL, NULL, "out of memory");
 	if (sqlite3_open_v2(path, &st->db,
-			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+			    SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) |
 				    SQLITE_OPEN_NOMUTEX,
 			    NULL) != SQLITE_OK) {
 		perr_set(err, PERR_INTERNAL, NULL, "cannot open database %s: %s",
@@ -287,6 +301,16 @@ out:
 		free(st);
 	}
 	return rc;
+}
+
+int store_open(const char *path, struct store **out, struct perr *err)
+{
+	return open_db(path, false, out, err);
+}
+
+int store_create(const char *path, struct store **out, struct perr *err)
+{
+	return open_db(path, true, out, err);
 }
 
 void store_close(struct store *st)

@@ -127,6 +127,15 @@ try {
     assert(outline === 'solid', `focused element outline ${outline}`);
   });
 
+  await check('a refused login says so once', async () => {
+    await a.fill('#login-form input[name=login]', 'alice');
+    await a.fill('#login-form input[name=password]', 'certainly-not-her-password');
+    await a.click('#login-form button[type=submit]');
+    await a.waitForFunction(() => document.getElementById('login-error').textContent.trim() !== '');
+    const text = (await a.textContent('#login-error')).trim();
+    assert(text === 'Wrong login or password.', `login error "${text}"`);
+  });
+
   await check('analyst logs in and sees the dashboard with an SVG chart', async () => {
     await login(a, 'alice', 'analyst passphrase one');
     await rendered(a, '#/dashboard');

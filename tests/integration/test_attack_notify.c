@@ -559,8 +559,8 @@ static void read_only_data_directory(void **state)
 	/* a new data directory on a read-only file system: serve says so too */
 	char *fresh = h_fmt("%s/ro", dir);
 	mkdir(fresh, 0700);
-	cmd = h_fmt("mount -t tmpfs -o ro tmpfs '%s' && exec '%s' --data '%s' serve --listen "
-		    "127.0.0.1:0",
+	cmd = h_fmt("mount -t tmpfs -o ro tmpfs '%s' && exec '%s' --data '%s' serve --create "
+		    "--listen 127.0.0.1:0",
 		    fresh, h_bin(), fresh);
 	const char *a2[] = { "timeout", "20", "unshare", "-m", "sh", "-c", cmd, NULL };
 	if (h_run(&p, NULL, NULL, a2) != 0)

@@ -424,6 +424,7 @@ static void test_failures_visible(void **state)
 static void test_cli_usage_and_webhooks(void **state)
 {
 	(void)state;
+	h_migrate(dir);
 	struct h_proc p;
 	h_cli(&p, dir, NULL, "notify", "test", "not an address", NULL);
 	assert_int_equal(p.status, EX_USAGE);

@@ -448,6 +448,28 @@ static void sha256_known_answer(void **state)
 	assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
+/* An error read by a person names its field once. */
+static void perr_text_names_field_once(void **state)
+{
+	(void)state;
+	struct perr e;
+	char b[128];
+	perr_set(&e, PERR_INVALID, "password", "password must have at least 12 characters");
+	assert_string_equal(perr_text(&e, b, sizeof(b)), "password must have at least 12 characters");
+	/* the field as written: "URL" is not the field url */
+	perr_set(&e, PERR_INVALID, "url", "webhook URL must be http:// or https://");
+	assert_string_equal(perr_text(&e, b, sizeof(b)), "url: webhook URL must be http:// or https://");
+	perr_set(&e, PERR_NOTFOUND, "token", "not found");
+	assert_string_equal(perr_text(&e, b, sizeof(b)), "token: not found");
+	/* a word, not a piece of one */
+	perr_set(&e, PERR_INVALID, "id", "invalid value");
+	assert_string_equal(perr_text(&e, b, sizeof(b)), "id: invalid value");
+	perr_set(&e, PERR_INTERNAL, NULL, "disk full");
+	assert_string_equal(perr_text(&e, b, sizeof(b)), "disk full");
+	perr_clear(&e);
+	assert_string_equal(perr_text(&e, b, sizeof(b)), "failed");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -460,6 +482,7 @@ int main(void)
 		cmocka_unit_test(time_parse),        cmocka_unit_test(time_format_matches_libc),
 		cmocka_unit_test(json_writer),
 		cmocka_unit_test(sha256_known_answer),
+		cmocka_unit_test(perr_text_names_field_once),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -148,7 +148,8 @@ static void test_default_route4(void **state)
 	expect4(t, ip4(11, 0, 0, 0), 7, 0);
 	/* Families are separate: a v4 default route says nothing about v6. */
 	expect6(t, ip6(0, 0, 0, 0, 0, 0, 0, 0), 0, 0);
-	assert_true(lpm_memory(t) >= ((size_t)64 << 20));
+	/* two prefixes are not worth the 64 MiB first level of DIR-24-8 */
+	assert_true(lpm_memory(t) < 4096);
 	lpm_free(t);
 }
 
@@ -460,9 +461,10 @@ static unsigned random_len4(uint64_t *s)
 	return 25 + (unsigned)(rnd(s) % 8);
 }
 
-static void test_random4(void **state)
+/* The same random prefixes and lookups against the naive reference, with
+** the IPv4 table laid out as layout. */
+static void random4(enum lpm_layout layout)
 {
-	(void)state;
 	uint64_t seed = 42;
 	uint32_t pool[48];
 	for (size_t i = 0; i < 48; i++)
@@ -472,6 +474,7 @@ static void test_random4(void **state)
 	assert_non_null(p);
 	struct lpm_builder *b = lpm_builder_new();
 	assert_non_null(b);
+	lpm_builder_layout(b, layout);
 	for (size_t i = 0; i < RAND_PREFIXES; i++) {
 		/* Perturb a pool address below a random bit so that prefixes
 		** nest and share /24s. */
@@ -534,8 +537,39 @@ static void test_random4(void **state)
 	/* The generator must exercise both hits and misses. */
 	assert_true(hits > RAND_LOOKUPS / 4);
 	assert_true(hits < RAND_LOOKUPS);
+	size_t mem = lpm_memory(t);
+	if (layout == LPM_LAYOUT_DIR24)
+		assert_true(mem >= ((size_t)64 << 20));
+	else
+		assert_true(mem < ((size_t)1 << 20));
 	lpm_free(t);
 	free(p);
+}
+
+static void test_random4(void **state)
+{
+	(void)state;
+	random4(LPM_LAYOUT_AUTO); /* 2000 prefixes: ranges */
+	random4(LPM_LAYOUT_DIR24);
+}
+
+/* A registry of a few dozen networks (the demo's 45 assets) holds a table
+** of kilobytes, not DIR-24-8's 64 MiB, and still answers. */
+static void test_small_registry_small_table(void **state)
+{
+	(void)state;
+	struct lpm_builder *b = lpm_builder_new();
+	for (unsigned i = 0; i < 40; i++)
+		add4(b, ip4(10, i, 0, 0), 16 + i % 9, 100 + i);
+	for (unsigned i = 0; i < 5; i++)
+		add6(b, ip6(0x2001, 0xdb8, i, 0, 0, 0, 0, 0), 48, 200 + i);
+	struct lpm *t = lpm_build(b);
+	assert_non_null(t);
+	assert_true(lpm_memory(t) < ((size_t)64 << 10));
+	expect4(t, ip4(10, 3, 0, 1), 103, 19);
+	expect4(t, ip4(10, 41, 0, 1), 0, 0);
+	expect6(t, ip6(0x2001, 0xdb8, 4, 0, 0, 0, 0, 9), 204, 48);
+	lpm_free(t);
 }
 
 struct ref6 {
@@ -691,6 +725,7 @@ int main(void)
 		cmocka_unit_test(test_nested6),
 		cmocka_unit_test(test_no_default6),
 		cmocka_unit_test(test_random4),
+		cmocka_unit_test(test_small_registry_small_table),
 		cmocka_unit_test(test_random6),
 	};
 	return cmocka_run_group_tests_name("lpm", tests, NULL, NULL);

@@ -33,7 +33,7 @@ static inline struct tdb *tdb_open(void)
 	config_defaults(&t->cfg);
 	t->cfg.pwhash_ops = 1;
 	t->cfg.pwhash_mem = 8192;
-	if (store_open(t->path, &t->st, &e) != 0 || store_migrate(t->st, NULL, &e) != 0 ||
+	if (store_create(t->path, &t->st, &e) != 0 || store_migrate(t->st, NULL, &e) != 0 ||
 	    constituency_provinces_load(t->st, NULL, &e) != 0) {
 		fprintf(stderr, "tdb_open: %s\n", e.msg);
 		abort();

@@ -73,6 +73,8 @@ struct http_server {
 	pthread_t sweeper;
 };
 
+/* The largest body a public route (no credentials: the login) takes. */
+#define PUBLIC_BODY_MAX ((int64_t)16 << 10)
 /* File-route bodies larger than this go to DATA/tmp instead of memory. */
 #define BODY_FILE_MIN ((int64_t)1 << 20)
 /* Seconds a client is asked to wait when the body budget is spent. */
@@ -110,6 +112,10 @@ static int64_t body_limit(const struct config *cfg, const struct route *rt)
 {
 	if (rt && rt->raw_body)
 		return rt->upload ? cfg->feeds_max_upload : cfg->evidence_max;
+	/* a public route (the login) is reached by anyone: its body stays
+	** small, so that anonymous clients cannot hold much of the budget */
+	if (rt && !rt->roles && cfg->max_body > PUBLIC_BODY_MAX)
+		return PUBLIC_BODY_MAX;
 	return cfg->max_body;
 }
 
@@ -843,16 +849,22 @@ static int gate(struct http_server *s, struct MHD_Connection *c, struct req_ctx 
 		rs->status = 413;
 		return -1;
 	}
+	/* Nothing is reserved on the announced length: a client that announces
+	** a body and sends nothing would hold budget it never uses (the review
+	** of issue 11 held the whole budget with 64 idle logins). Bytes are
+	** charged as they arrive (take_chunk); here only a body that cannot
+	** fit in what is left now is turned away, or sent to a file. */
+	bool room = n <= 0 || atomic_load(&s->body_mem) + n <= s->cfg->http_body_budget;
 	/* a file route never waits for memory: past the threshold, or when
 	** the budget is spent, its body goes to a file */
-	if (rt->raw_body && (n > BODY_FILE_MIN || (n > 0 && budget_take(s, ctx, n) != 0))) {
+	if (rt->raw_body && (n > BODY_FILE_MIN || !room)) {
 		if (body_to_file(s, ctx) != 0) {
 			perr_set(&rs->err, PERR_INTERNAL, NULL, "cannot create a file in %s: %s",
 				 s->tmp_dir, strerror(errno));
 			rs->status = 500;
 			return -1;
 		}
-	} else if (n > 0 && budget_take(s, ctx, n) != 0) {
+	} else if (!room) {
 		perr_set(&rs->err, PERR_BUSY, NULL,
 			 "the server holds as many request bodies as it may; try again shortly");
 		rs->status = 503;

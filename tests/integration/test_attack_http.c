@@ -463,6 +463,51 @@ static void body_budget_answers_503(void **state)
 	h_rmdir(dir);
 }
 
+/* Announcing a body holds no budget (found in review): 24 anonymous logins
+** from 127.0.0.2 announce 15,000 bytes each (360 KB against a 64 KiB
+** budget) and send nothing; a login from 127.0.0.1 is still answered (401
+** for a wrong password), not 503. A login announcing more than a public
+** route takes (16 KiB) gets 413 at once. */
+static void announced_bodies_hold_no_budget(void **state)
+{
+	(void)state;
+	char *dir = h_tmpdir("attack-announce");
+	h_migrate(dir);
+	h_user_add(dir, "admin", "admin", 0, NULL, ADMIN_PW);
+	struct h_server s;
+	const char *env[] = { "PARAPET_HTTP_BODY_BUDGET=65536", NULL };
+	h_server_start(&s, dir, env);
+	static const char head[] = "POST /api/v1/session HTTP/1.1\r\nHost: x\r\n"
+				   "Content-Type: application/json\r\n"
+				   "Content-Length: 15000\r\n\r\n";
+	int fds[24];
+	for (int i = 0; i < 24; i++) {
+		fds[i] = tcp_connect("127.0.0.2", s.port);
+		assert_true(fds[i] >= 0);
+		assert_int_equal(send_all(fds[i], head, sizeof(head) - 1), 0);
+	}
+	usleep(300 * 1000); /* every server thread has seen its headers */
+	struct h_resp r;
+	h_http(&s, &r, "POST", "/api/v1/session", NULL,
+	       "{\"login\":\"admin\",\"password\":\"not the password at all\"}");
+	H_PROBLEM(&r, 401, NULL);
+	h_resp_free(&r);
+	for (int i = 0; i < 24; i++)
+		close(fds[i]);
+	int fd = tcp_connect(NULL, s.port);
+	assert_true(fd >= 0);
+	static const char huge[] = "POST /api/v1/session HTTP/1.1\r\nHost: x\r\n"
+				   "Content-Type: application/json\r\n"
+				   "Content-Length: 1048576\r\n\r\n";
+	assert_int_equal(send_all(fd, huge, sizeof(huge) - 1), 0);
+	char out[4096];
+	assert_int_equal(read_response(fd, 5000, out, sizeof(out)), 413);
+	raw_problem(out, 413);
+	close(fd);
+	assert_int_equal(h_server_stop(&s), 0);
+	h_rmdir(dir);
+}
+
 /* ------------------------------------------------------------ slowloris */
 
 /* Has the server closed fd (end of file or reset) within ms? */
@@ -741,6 +786,7 @@ int main(void)
 		cmocka_unit_test(anonymous_flood_holds_no_memory),
 		cmocka_unit_test(authenticated_big_evidence_lands),
 		cmocka_unit_test(body_budget_answers_503),
+		cmocka_unit_test(announced_bodies_hold_no_budget),
 		cmocka_unit_test(per_address_connection_limit),
 		cmocka_unit_test(header_deadline_not_reset_by_bytes),
 		cmocka_unit_test(slow_flood_leaves_healthz_up),

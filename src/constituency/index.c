@@ -436,11 +436,15 @@ int constituency_lookup(struct store *st, enum lookup_kind kind, const char *que
 
 /* ------------------------------------------------------------ bulk views */
 
-const struct constituency_view *constituency_view_acquire(struct store *st, struct perr *err)
+/* The current snapshot, pinned; fresh: check the store's asset generation
+** now rather than within the cache's second (overlap checks must see every
+** committed asset). */
+static const struct constituency_view *view_acquire(struct store *st, bool fresh,
+						    struct perr *err)
 {
 	/* Pin under the rebuild lock, so a rebuild cannot retire and free the
 	** snapshot between our load of it and the pin. */
-	struct snapshot *s = snap_get(st, false, err);
+	struct snapshot *s = snap_get(st, fresh, err);
 	if (!s)
 		return NULL;
 	pthread_mutex_lock(&rebuild_lock);
@@ -451,6 +455,11 @@ const struct constituency_view *constituency_view_acquire(struct store *st, stru
 	if (!s)
 		perr_set(err, PERR_INTERNAL, NULL, "the owner index is not available");
 	return (const struct constituency_view *)s;
+}
+
+const struct constituency_view *constituency_view_acquire(struct store *st, struct perr *err)
+{
+	return view_acquire(st, false, err);
 }
 
 void constituency_view_release(const struct constituency_view *v)
@@ -776,17 +785,7 @@ static struct ovl_tab *ovl_get(struct snapshot *s)
 
 const struct constituency_view *overlap_view_acquire(struct store *st, struct perr *err)
 {
-	struct snapshot *s = snap_get(st, true, err);
-	if (!s)
-		return NULL;
-	pthread_mutex_lock(&rebuild_lock);
-	s = atomic_load(&current);
-	if (s)
-		atomic_fetch_add(&s->pins, 1);
-	pthread_mutex_unlock(&rebuild_lock);
-	if (!s)
-		perr_set(err, PERR_INTERNAL, NULL, "the owner index is not available");
-	return (const struct constituency_view *)s;
+	return view_acquire(st, true, err);
 }
 
 struct constituency_view *overlap_view_build(struct store *st, struct perr *err)

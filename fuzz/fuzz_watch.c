@@ -177,7 +177,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(watch_extract(body, size, url, &f, &err) == 0);
 	check_features(&f);
 	struct watch_verdict v;
-	watch_judge(&fixed_base, &f, &v);
+	watch_judge(&fixed_base, &f, NULL, &v);
 	check_verdict(&v);
 	/* the evidence diff against the fixed page's text stays in its buffer */
 	struct pbuf d;
@@ -194,7 +194,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(watch_learn(obs, 2, &b, &err) == 0);
 	CHECK(b.floor >= 0.0 && b.floor <= WATCH_FLOOR_MAX);
 	CHECK(b.min_pairwise >= 0.0 && b.min_pairwise <= 1.0);
-	watch_judge(&b, &fixed_f[data[0] % 4], &v);
+	watch_judge(&b, &fixed_f[data[0] % 4], NULL, &v);
 	check_verdict(&v);
 
 	/* 4: the learned baseline packed and unpacked is the same baseline;
@@ -205,12 +205,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct watch_baseline back;
 	CHECK(watch_baseline_unpack(packed, plen, &back, &err) == 0);
 	struct watch_verdict v2;
-	watch_judge(&back, &fixed_f[data[0] % 4], &v2);
+	watch_judge(&back, &fixed_f[data[0] % 4], NULL, &v2);
 	CHECK(v2.score == v.score && v2.nsig == v.nsig);
 	watch_baseline_free(&back);
 	free(packed);
 	if (watch_baseline_unpack(data, size, &back, &err) == 0) {
-		watch_judge(&back, &fixed_f[0], &v2);
+		watch_judge(&back, &fixed_f[0], NULL, &v2);
 		check_verdict(&v2);
 		watch_baseline_free(&back);
 	}

@@ -102,7 +102,7 @@ int cmd_watch_analyze(struct cli_call *x, struct perr *perr)
 	struct watch_verdict v;
 	struct perr err;
 	perr_clear(&err);
-	if (watch_analyze_pages(base, (size_t)nbase, &page, url, &v, &err) != 0) {
+	if (watch_analyze_pages(base, (size_t)nbase, &page, url, NULL, &v, &err) != 0) {
 		rc = cli_fail(&err);
 		goto out;
 	}

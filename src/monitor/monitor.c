@@ -310,7 +310,7 @@ static void analyse(struct job *j, const struct queue *q)
 		j->new_samples = samples_text(samples, ns);
 		goto out;
 	}
-	watch_judge(&b, &f, &j->v);
+	watch_judge(&b, &f, NULL, &j->v);
 	j->judged = true;
 	if (strcmp(j->v.severity, "none") != 0 && strcmp(j->v.severity, "low") != 0) {
 		j->before = baseline_json(&b);

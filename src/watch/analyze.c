@@ -1175,6 +1175,8 @@ void watch_features_free(struct watch_features *f)
 {
 	free(f->text);
 	free(f->shingles);
+	free(f->refs);
+	free(f->blocks);
 	watch_set_free(&f->script_hosts);
 	watch_set_free(&f->iframe_hosts);
 	watch_set_free(&f->hidden_iframe_hosts);
@@ -1183,6 +1185,8 @@ void watch_features_free(struct watch_features *f)
 	watch_set_free(&f->inline_hashes);
 	f->text = NULL;
 	f->shingles = NULL;
+	f->refs = NULL;
+	f->blocks = NULL;
 }
 
 void watch_set_parse_budget(long long base_ns, long long per_byte_ns)

@@ -291,8 +291,9 @@ out:
 /* ---------------------------------------------------------------- judge */
 
 void watch_judge(const struct watch_baseline *b, const struct watch_features *f,
-		 struct watch_verdict *v)
+		 const struct watch_context *ctx, struct watch_verdict *v)
 {
+	(void)ctx; /* whose hosts are whose: issue 12 */
 	memset(v, 0, sizeof(*v));
 	v->flags = f->flags;
 	v->floor = b->floor;
@@ -449,8 +450,8 @@ fail:
 /* ------------------------------------------------------------- one call */
 
 int watch_analyze_pages(const struct watch_page *base, size_t nbase,
-			const struct watch_page *page, const char *url, struct watch_verdict *v,
-			struct perr *err)
+			const struct watch_page *page, const char *url,
+			const struct watch_context *ctx, struct watch_verdict *v, struct perr *err)
 {
 	memset(v, 0, sizeof(*v));
 	v->severity = "none";
@@ -478,7 +479,7 @@ int watch_analyze_pages(const struct watch_page *base, size_t nbase,
 	have_now = true;
 	if (watch_extract(page->body, page->len, url, &now, err) != 0)
 		goto out;
-	watch_judge(&b, &now, v);
+	watch_judge(&b, &now, ctx, v);
 	rc = 0;
 out:
 	if (have_now)

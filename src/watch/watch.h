@@ -103,6 +103,65 @@ enum watch_url_kind watch_url_host(const char *url, size_t n, const char *base_h
 ** "www.") the bare domain or one of its subdomains? */
 bool watch_same_site(const char *host, const char *site);
 
+/* -------------------------------------------------- references and blocks */
+
+/* What a page loads or sends its visitor to, one entry per element (or per
+** destination an inline script builds), with the context that makes it
+** normal or suspicious. Kept in document order; at most WATCH_REF_MAX per
+** page (WATCH_F_CAPPED past it). */
+enum watch_ref_kind {
+	WATCH_REF_SCRIPT,   /* <script src>, a script an inline script loads */
+	WATCH_REF_IFRAME,   /* <iframe>/<frame src>, <object>/<embed> data/src */
+	WATCH_REF_FORM,     /* <form action>, formaction= */
+	WATCH_REF_REDIRECT, /* meta refresh, location assignment / replace */
+	WATCH_REF_POPUP,    /* window.open */
+	WATCH_REF_STYLE,    /* <link rel=stylesheet>, @import */
+	WATCH_REF_IMG,      /* <img src>: tracking pixels, counters */
+	WATCH_REF_KINDS
+};
+#define WATCH_REF_MAX 512
+#define WATCH_PATH_MAX 160 /* path kept (no query), cut on a character boundary */
+
+enum {
+	WATCH_RF_HIDDEN = 1 << 0,      /* display:none, visibility:hidden, opacity 0, hidden attr,
+				       ** a class a <style> block hides, off-screen */
+	WATCH_RF_TINY = 1 << 1,        /* width or height 0 or 1 */
+	WATCH_RF_FROM_JS = 1 << 2,     /* found by reading an inline script (jsread.c) */
+	WATCH_RF_OBFUSCATED = 1 << 3,  /* the URL was assembled or decoded (concatenation, \x,
+				       ** atob, fromCharCode) */
+	WATCH_RF_CONDITIONAL = 1 << 4, /* the script tests document.referrer or the user agent */
+	WATCH_RF_PROTO_REL = 1 << 5,   /* written "//host/..." */
+	WATCH_RF_META = 1 << 6,        /* a meta refresh */
+	WATCH_RF_OVERLAY = 1 << 7,     /* inside a fixed overlay covering the page */
+};
+
+struct watch_ref {
+	uint8_t kind;   /* enum watch_ref_kind */
+	uint16_t flags; /* WATCH_RF_* */
+	char host[WATCH_HOST_MAX]; /* as watch_url_host gives it; "" for a non-network URL */
+	char path[WATCH_PATH_MAX]; /* "/gh/user/repo@1/x.js"; "" when none */
+};
+
+/* A run of the page's text under one block-level element (div, p, li, td,
+** section, marquee, ...): off and len index f->text. Blocks follow the
+** document order; at most WATCH_BLOCK_MAX (the rest of the text joins the
+** last block and WATCH_F_CAPPED is set). */
+#define WATCH_BLOCK_MAX 2048
+enum {
+	WATCH_BF_HIDDEN = 1 << 0,  /* a browser would not show it (see WATCH_RF_HIDDEN) */
+	WATCH_BF_TOP = 1 << 1,     /* before the site's own header/nav at the top of <body> */
+	WATCH_BF_OVERLAY = 1 << 2, /* inside position:fixed / absolute covering the viewport */
+	WATCH_BF_MARQUEE = 1 << 3, /* inside <marquee> */
+	WATCH_BF_BLINK = 1 << 4,   /* inside <blink> */
+	WATCH_BF_HEADING = 1 << 5, /* h1..h6 */
+};
+struct watch_block {
+	uint32_t off, len;  /* in f->text */
+	uint16_t flags;     /* WATCH_BF_* */
+	uint16_t links_out; /* off-site <a href> inside */
+	char tag[12];       /* the block element's tag name ("div", "marquee") */
+};
+
 /* ---------------------------------------------------------------- features */
 
 struct watch_features {
@@ -126,6 +185,10 @@ struct watch_features {
 	unsigned flags;                 /* WATCH_F_* */
 	char charset[WATCH_CHARSET_MAX]; /* the encoding the body was read in (see
 					 ** watch_extract_ct), "" if extraction failed */
+	struct watch_ref *refs;         /* nrefs entries, heap (watch_features_free) */
+	uint32_t nrefs;
+	struct watch_block *blocks;     /* nblocks entries, heap */
+	uint32_t nblocks;
 };
 
 /* Analyse one body. url is the page's URL or bare host (NULL: the default
@@ -193,6 +256,170 @@ const char *watch_charset_sniff(const char *content_type, const char *body, size
 int watch_to_utf8(const char *charset, const char *body, size_t len, struct pbuf *out,
 		  struct perr *err);
 
+/* ---------------------------------------------------------- inline scripts */
+
+/* A small static read of one inline script (jsread.c): string constants
+** joined across '+', escapes (\\xHH, \\uHHHH, \\u{...}), atob("...") and
+** String.fromCharCode(...) decoded, then what the script loads or where it
+** sends the visitor: createElement('script'|'iframe') with .src / setAttribute,
+** document.write / innerHTML of tags (their src/href/action), location (and
+** top./window./document.) assignment, .href, replace(), assign(),
+** window.open(). No I/O, no allocation beyond the caller's struct; a
+** function of its arguments. Limits: WATCH_JS_MAX bytes read (the rest
+** ignored, WATCH_JSF_CUT), WATCH_JS_DEPTH_MAX nested brackets / calls,
+** WATCH_JS_DECODED_MAX bytes of decoded string per expression,
+** WATCH_JS_DEST_MAX destinations. */
+#define WATCH_JS_MAX (256u << 10)
+#define WATCH_JS_DEPTH_MAX 32
+#define WATCH_JS_DECODED_MAX 8192
+#define WATCH_JS_DEST_MAX 32
+#define WATCH_JS_URL_MAX 512
+
+enum {
+	WATCH_JSF_CUT = 1 << 0,      /* script longer than WATCH_JS_MAX */
+	WATCH_JSF_DEEP = 1 << 1,     /* nesting beyond WATCH_JS_DEPTH_MAX */
+	WATCH_JSF_REFERRER = 1 << 2, /* reads document.referrer */
+	WATCH_JSF_UA = 1 << 3,       /* reads navigator.userAgent / platform / vendor */
+	WATCH_JSF_DECODED = 1 << 4,  /* a destination needed decoding or joining */
+	WATCH_JSF_EVAL = 1 << 5,     /* eval / Function / setTimeout of a string */
+	WATCH_JSF_MINER = 1 << 6,    /* names of in-browser miners (CoinHive, CryptoLoot, ...) */
+	WATCH_JSF_FULL = 1 << 7,     /* more destinations than WATCH_JS_DEST_MAX */
+};
+
+struct watch_js_dest {
+	uint8_t kind;   /* WATCH_REF_SCRIPT, _IFRAME, _FORM, _REDIRECT, _POPUP, _IMG, _STYLE */
+	uint16_t flags; /* WATCH_RF_OBFUSCATED, WATCH_RF_CONDITIONAL */
+	char url[WATCH_JS_URL_MAX]; /* as decoded; cut to fit */
+};
+
+struct watch_js_read {
+	struct watch_js_dest dest[WATCH_JS_DEST_MAX];
+	size_t ndest;
+	unsigned flags; /* WATCH_JSF_* */
+};
+
+/* Read src[0..len). Always fills out (zeroed first); never fails: a script
+** it cannot follow gives fewer destinations, never an error. */
+void watch_js_read(const char *src, size_t len, struct watch_js_read *out);
+
+/* ------------------------------------------------------------ who a host is */
+
+/* The registrable domain of host by the Public Suffix List (libpsl, Debian's
+** packaged list): "www.mrud.gov.ir" -> "mrud.gov.ir", "a.b.github.io" ->
+** "b.github.io". A bare IP address or a public suffix itself is its own
+** registrable domain. Writes out (WATCH_HOST_MAX) and returns it. */
+const char *watch_registrable(const char *host, char out[WATCH_HOST_MAX]);
+/* Is host a literal IPv4 or IPv6 address ("[...]" included)? */
+bool watch_host_is_ip(const char *host);
+
+/* A domain another organisation of the constituency owns. */
+struct watch_owner {
+	const char *domain; /* lower-case, no trailing dot */
+	const char *org;    /* the organisation's name, for the verdict */
+};
+
+/* What the judge knows beyond the page: whose the hosts are. All borrowed
+** (the caller keeps them alive during watch_judge). A NULL context, or
+** empty lists, judge with the page's own host as the only own domain. */
+struct watch_context {
+	const char *const *own; /* the site's organisation's domains */
+	size_t nown;
+	const struct watch_owner *others; /* other organisations' domains */
+	size_t nothers;
+};
+
+enum watch_host_class {
+	WATCH_HC_SITE,         /* the site's own registrable domain */
+	WATCH_HC_OWN,          /* under a domain of the site's organisation */
+	WATCH_HC_CONSTITUENCY, /* under a domain another organisation owns: who = org */
+	WATCH_HC_SERVICE,      /* a well-known service (services.csv): who = name */
+	WATCH_HC_FOREIGN,      /* none of these */
+};
+
+enum watch_lookalike {
+	WATCH_LA_NONE,
+	WATCH_LA_EDIT,      /* a small edit distance from a known or own name */
+	WATCH_LA_HOMOGLYPH, /* same skeleton after mapping confusable characters */
+	WATCH_LA_PUNYCODE,  /* an xn-- label decoding to a confusable of a known name */
+	WATCH_LA_EMBEDDED,  /* a known name inside another registrable domain */
+};
+
+struct watch_host_info {
+	enum watch_host_class cls;
+	char who[128];        /* organisation or service name, "" otherwise */
+	char category[24];    /* service category ("video"), "" otherwise */
+	unsigned roles;       /* service: bit (1 << WATCH_REF_*) per usual element */
+	bool user_content;    /* a public CDN's user-content path: not "known" */
+	enum watch_lookalike lookalike;
+	char imitates[WATCH_HOST_MAX]; /* the name imitated, when lookalike */
+	bool ip;              /* a bare IP address */
+};
+
+/* Classify host (with the path it was loaded from, "" if none) as the page
+** at site sees it. Deterministic; no I/O (the Public Suffix List is read
+** by libpsl from its built-in or packaged data once per process). */
+void watch_host_classify(const struct watch_context *ctx, const char *site, const char *host,
+			 const char *path, struct watch_host_info *out);
+
+/* ------------------------------------------------------- well-known services */
+
+/* data/watch/services.csv, embedded: a host (or a suffix), its category and
+** the elements it normally appears in. */
+struct watch_service {
+	const char *host;     /* lower-case */
+	bool suffix;          /* the host and its subdomains */
+	const char *category; /* video, maps, analytics, tagmanager, cdn, fonts, captcha, chat,
+			      ** social, payment, consent, accessibility */
+	unsigned roles;       /* bit (1 << WATCH_REF_*) per usual element */
+	const char *name;     /* "YouTube" */
+	const char *user_prefix; /* user-content path prefix ("/gh/"), "" none */
+	unsigned user_segments;  /* path segments naming one publication under it */
+};
+size_t watch_service_count(void);
+const struct watch_service *watch_service_at(size_t i);
+/* The entry for host (exact match first, then the longest suffix), NULL
+** when none. */
+const struct watch_service *watch_service_find(const char *host);
+/* The publication a user-content path names ("/gh/user/repo" of
+** "/gh/user/repo@1.2/dist/x.js"), written into out (WATCH_PATH_MAX); ""
+** when svc has no user content or path is not under it. */
+const char *watch_service_publication(const struct watch_service *svc, const char *path,
+				      char out[WATCH_PATH_MAX]);
+
+/* Does host imitate a known service or one of the given own names (the
+** site's registrable domain and the organisation's domains)? Writes the
+** imitated name into imitates (WATCH_HOST_MAX). Own and known hosts
+** themselves are never look-alikes. */
+enum watch_lookalike watch_lookalike(const char *host, const char *const *own, size_t nown,
+				     char imitates[WATCH_HOST_MAX]);
+
+/* -------------------------------------------------------------- page text */
+
+/* Letters of a text by script, for "is this block in the site's language". */
+struct watch_lang {
+	uint32_t latin, arabic, cyrillic, other; /* letters counted */
+	uint32_t persian;  /* of arabic: letters only Persian uses (پ چ ژ گ ی ک) */
+	uint32_t turkish;  /* of latin: ç ğ ı ş ö ü and Turkish-only words */
+	uint32_t words;
+};
+void watch_lang_count(const char *text, size_t len, struct watch_lang *out);
+
+/* What a block of new text carries that defacers leave: contact handles,
+** crew and greetings lists, extortion wording with wallets. */
+enum {
+	WATCH_TX_HANDLE = 1 << 0,   /* t.me/, wa.me/, telegram/ICQ/jabber handles, e-mail */
+	WATCH_TX_GREETS = 1 << 1,   /* greetings / thanks-to lists, crew or team names */
+	WATCH_TX_RANSOM = 1 << 2,   /* extortion / "contact us to restore" wording */
+	WATCH_TX_WALLET = 1 << 3,   /* a bitcoin, ethereum, monero or tron address */
+	WATCH_TX_GAMBLING = 1 << 4, /* casino / betting vocabulary (en, fa, id, tr) */
+	WATCH_TX_PHARMA = 1 << 5,   /* pharmacy spam vocabulary */
+};
+struct watch_text_marks {
+	unsigned flags;  /* WATCH_TX_* */
+	char first[96];  /* the first thing found, for the verdict ("t.me/xxx") */
+};
+void watch_text_marks(const char *text, size_t len, struct watch_text_marks *out);
+
 /* ---------------------------------------------------------------- baseline */
 
 struct watch_baseline {
@@ -243,9 +470,13 @@ double watch_baseline_similarity(const struct watch_baseline *b, const struct wa
 
 struct watch_signal {
 	char name[32];    /* defacement_signature, title_replaced, text_changed, ... */
-	char detail[256]; /* for humans; valid UTF-8 */
-	int weight;       /* 1..100 */
+	char detail[256]; /* why it counts, for humans; valid UTF-8 */
+	int weight;       /* 1..100 (observations: 0..100, below alarm) */
+	char element[16]; /* "script", "iframe", "form", "block", "title", ... or "" */
+	char host[WATCH_HOST_MAX]; /* the host concerned, "" when none */
+	char category[24];         /* service category or host class ("constituency"), or "" */
 };
+#define WATCH_OBS_MAX 16
 
 struct watch_verdict {
 	struct watch_signal sig[WATCH_SIGNALS_MAX]; /* strongest first */
@@ -254,11 +485,16 @@ struct watch_verdict {
 	const char *severity; /* none, low, medium, high, critical (static) */
 	double similarity, floor;
 	unsigned flags;       /* the new page's WATCH_F_* */
+	/* Recorded, low-weight observations that open no incident ("third-party
+	** added: video, www.youtube-nocookie.com"); shown on the site page. */
+	struct watch_signal obs[WATCH_OBS_MAX];
+	size_t nobs;
 };
 
-/* Judge f against b. Deterministic; fills v completely. */
+/* Judge f against b, with ctx (NULL: no constituency) saying whose hosts
+** are whose. Deterministic; fills v completely. */
 void watch_judge(const struct watch_baseline *b, const struct watch_features *f,
-		 struct watch_verdict *v);
+		 const struct watch_context *ctx, struct watch_verdict *v);
 /* {"signals":[{"name","detail","weight"}],"score","severity","similarity",
 ** "floor","flags":[...]}; NULL on out of memory. */
 json_t *watch_verdict_json(const struct watch_verdict *v);
@@ -299,7 +535,7 @@ struct watch_page {
 ** (NULL: the default host). The path of `parapet watch analyze` and of the
 ** monitor. */
 int watch_analyze_pages(const struct watch_page *base, size_t nbase,
-			const struct watch_page *page, const char *url, struct watch_verdict *v,
-			struct perr *err);
+			const struct watch_page *page, const char *url,
+			const struct watch_context *ctx, struct watch_verdict *v, struct perr *err);
 
 #endif /* PARAPET_WATCH_H */

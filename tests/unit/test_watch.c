@@ -58,7 +58,7 @@ static void judge(const char *const *base, size_t n, const char *now, struct wat
 	}
 	struct perr e;
 	perr_clear(&e);
-	if (watch_analyze_pages(pages, n, &page, "https://www.site.example/", v, &e) != 0)
+	if (watch_analyze_pages(pages, n, &page, "https://www.site.example/", NULL, v, &e) != 0)
 		fail_msg("analyze: %s", e.msg);
 	assert_true(v->score >= 0 && v->score <= 100);
 }
@@ -480,7 +480,7 @@ static void verdict_json(void **state)
 
 	struct watch_page none = { "", 0 };
 	struct perr e;
-	assert_int_equal(watch_analyze_pages(NULL, 0, &none, NULL, &v, &e), -1);
+	assert_int_equal(watch_analyze_pages(NULL, 0, &none, NULL, NULL, &v, &e), -1);
 	assert_int_equal(e.kind, PERR_INVALID);
 }
 
@@ -504,14 +504,14 @@ static void baseline_packing(void **state)
 	assert_int_equal(watch_baseline_pack(&b, &packed, &len, &e), 0);
 	assert_int_equal(watch_baseline_unpack(packed, len, &back, &e), 0);
 	struct watch_verdict v1, v2;
-	watch_judge(&b, &now, &v1);
-	watch_judge(&back, &now, &v2);
+	watch_judge(&b, &now, NULL, &v1);
+	watch_judge(&back, &now, NULL, &v2);
 	assert_true(v1.score >= 60);
 	assert_int_equal(v1.score, v2.score);
 	assert_int_equal(v1.nsig, v2.nsig);
 	for (size_t i = 0; i < v1.nsig; i++)
 		assert_string_equal(v1.sig[i].name, v2.sig[i].name);
-	watch_judge(&back, &obs[1], &v2);
+	watch_judge(&back, &obs[1], NULL, &v2);
 	assert_string_equal(v2.severity, "none");
 	watch_baseline_free(&back);
 	/* cut short, one byte flipped in the magic, trailing garbage */

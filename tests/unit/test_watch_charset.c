@@ -644,11 +644,11 @@ static void defacement_detected(void **state)
 	struct perr e;
 	/* the site as usual: nothing */
 	struct watch_page same = { ministry, sizeof(ministry) - 1 };
-	assert_int_equal(watch_analyze_pages(base, 2, &same, URL, &v, &e), 0);
+	assert_int_equal(watch_analyze_pages(base, 2, &same, URL, NULL, &v, &e), 0);
 	assert_string_equal(v.severity, "none");
 	assert_int_equal(v.flags, 0);
 	/* "هک شد توسط" in windows-1256: the Persian signature, critical */
-	assert_int_equal(watch_analyze_pages(base, 2, &now, URL, &v, &e), 0);
+	assert_int_equal(watch_analyze_pages(base, 2, &now, URL, NULL, &v, &e), 0);
 	assert_true(has(&v, "defacement_signature"));
 	assert_true(has(&v, "title_replaced"));
 	assert_string_equal(v.severity, "critical");
@@ -675,16 +675,16 @@ static void defacement_detected_header_only(void **state)
 	extract_ct(ministry_nometa, sizeof(ministry_nometa) - 1, CT_1256, &obs);
 	assert_int_equal(watch_learn(&obs, 1, &b, &e), 0);
 	extract_ct(ministry_nometa, sizeof(ministry_nometa) - 1, CT_1256, &now);
-	watch_judge(&b, &now, &v);
+	watch_judge(&b, &now, NULL, &v);
 	assert_string_equal(v.severity, "none");
 	watch_features_free(&now);
 	extract_ct(defaced_utf8, sizeof(defaced_utf8) - 1, CT_1256, &now);
-	watch_judge(&b, &now, &v);
+	watch_judge(&b, &now, NULL, &v);
 	assert_true(has(&v, "defacement_signature"));
 	assert_string_equal(v.severity, "critical");
 	watch_features_free(&now);
 	extract_ct(defaced, sizeof(defaced) - 1, CT_1256, &now);
-	watch_judge(&b, &now, &v);
+	watch_judge(&b, &now, NULL, &v);
 	assert_true(has(&v, "defacement_signature"));
 	watch_features_free(&now);
 	watch_baseline_free(&b);

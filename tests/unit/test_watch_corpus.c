@@ -134,7 +134,7 @@ static void run_case(const char *root, const char *kind, const char *name, struc
 		t->failures++;
 		goto out;
 	}
-	if (watch_analyze_pages(base, nbase, &now, url, &v, &err) != 0) {
+	if (watch_analyze_pages(base, nbase, &now, url, NULL, &v, &err) != 0) {
 		printf("  %s/%s: analysis failed: %s\n", kind, name, err.msg);
 		t->failures++;
 		goto out;
@@ -161,7 +161,7 @@ static void run_case(const char *root, const char *kind, const char *name, struc
 		}
 		if (nold) {
 			struct watch_verdict ov;
-			if (watch_analyze_pages(old, nold, &now, url, &ov, &err) != 0 || ov.nsig == 0) {
+			if (watch_analyze_pages(old, nold, &now, url, NULL, &ov, &err) != 0 || ov.nsig == 0) {
 				printf("    against the old design: no alarm (the redesign went unseen)\n");
 				t->failures++;
 			} else {

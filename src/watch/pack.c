@@ -4,7 +4,7 @@
 ** new page against it, and forgets it. 10,000 sites then cost nothing
 ** between checks.
 **
-** Format (version 2, little-endian): "PWB2", then the baseline's fields in
+** Format (version 3, little-endian): "PWB3", then the baseline's fields in
 ** declaration order; strings as u16 length + bytes; shingle arrays as u32
 ** count + u64s; sets as u32 max, u8 full, u32 count, strings. Unpacking
 ** checks every length against what is left and every count against the
@@ -19,8 +19,11 @@
 /* Version 2: baselines learned from text decoded from its declared charset
 ** (windows-1256 and others; version 1 read such pages as invalid UTF-8).
 ** A version-1 row fails to unpack, so the monitor learns it again from its
-** samples instead of seeing every legacy-encoded site as changed. */
-#define PACK_MAGIC "PWB2"
+** samples instead of seeing every legacy-encoded site as changed.
+** Version 3 (issue 12): 512 signature counts and what the judge now learns
+** of a site (its TLDs, CDN publications, language, vocabulary); older rows
+** are learned again the same way. */
+#define PACK_MAGIC "PWB3"
 
 struct wr {
 	struct pbuf b;
@@ -233,7 +236,7 @@ int watch_baseline_unpack(const void *data, size_t len, struct watch_baseline *b
 	struct rd r = { data, len, false };
 	const unsigned char *magic = take(&r, 4);
 	if (!magic || memcmp(magic, PACK_MAGIC, 4) != 0)
-		return perr_set(err, PERR_INVALID, NULL, "not a packed baseline (version 2)");
+		return perr_set(err, PERR_INVALID, NULL, "not a packed baseline (version 3)");
 	b->n = get_u32(&r);
 	get_str(&r, b->host, sizeof(b->host));
 	get_str(&r, b->title, sizeof(b->title));

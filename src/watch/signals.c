@@ -417,6 +417,23 @@ static double round3(double x)
 	return (double)(long)(x * 1000.0 + 0.5) / 1000.0;
 }
 
+/* One signal or observation: element, host and category only when set. */
+static json_t *signal_json(const struct watch_signal *g)
+{
+	json_t *s = json_pack("{ss ss si}", "name", g->name, "detail", g->detail, "weight", g->weight);
+	if (!s)
+		return NULL;
+	const struct {
+		const char *key, *val;
+	} opt[] = { { "element", g->element }, { "host", g->host }, { "category", g->category } };
+	for (size_t i = 0; i < ARRAY_SIZE(opt); i++)
+		if (opt[i].val[0] && json_object_set_new(s, opt[i].key, json_string(opt[i].val)) != 0) {
+			json_decref(s);
+			return NULL;
+		}
+	return s;
+}
+
 json_t *watch_verdict_json(const struct watch_verdict *v)
 {
 	static const struct {
@@ -425,24 +442,30 @@ json_t *watch_verdict_json(const struct watch_verdict *v)
 	} flag_names[] = { { WATCH_F_TRUNCATED, "truncated" }, { WATCH_F_BINARY, "binary" },
 			   { WATCH_F_TEXT_CUT, "text_cut" },   { WATCH_F_DEEP, "deep" },
 			   { WATCH_F_CAPPED, "capped" },      { WATCH_F_BUDGET, "budget" } };
-	json_t *sigs_j = json_array(), *flags = json_array();
-	if (!sigs_j || !flags)
+	json_t *sigs_j = json_array(), *obs_j = json_array(), *flags = json_array();
+	if (!sigs_j || !obs_j || !flags)
 		goto fail;
 	for (size_t i = 0; i < v->nsig; i++) {
-		json_t *s = json_pack("{ss ss si}", "name", v->sig[i].name, "detail", v->sig[i].detail,
-				      "weight", v->sig[i].weight);
+		json_t *s = signal_json(&v->sig[i]);
 		if (!s || json_array_append_new(sigs_j, s) != 0)
+			goto fail;
+	}
+	for (size_t i = 0; i < v->nobs; i++) {
+		json_t *s = signal_json(&v->obs[i]);
+		if (!s || json_array_append_new(obs_j, s) != 0)
 			goto fail;
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(flag_names); i++)
 		if ((v->flags & flag_names[i].bit) &&
 		    json_array_append_new(flags, json_string(flag_names[i].name)) != 0)
 			goto fail;
-	return json_pack("{so si ss sf sf so}", "signals", sigs_j, "score", v->score, "severity",
-			 v->severity ? v->severity : "none", "similarity", round3(v->similarity),
-			 "floor", round3(v->floor), "flags", flags);
+	return json_pack("{so so si ss sf sf so}", "signals", sigs_j, "observations", obs_j,
+			 "score", v->score, "severity", v->severity ? v->severity : "none",
+			 "similarity", round3(v->similarity), "floor", round3(v->floor), "flags",
+			 flags);
 fail:
 	json_decref(sigs_j);
+	json_decref(obs_j);
 	json_decref(flags);
 	return NULL;
 }

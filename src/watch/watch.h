@@ -50,7 +50,7 @@
 ** nesting depth (100,000 nested divs, 500 KB, take it 20 s); real pages stay
 ** far below this. */
 #define WATCH_DEPTH_MAX 512
-#define WATCH_SIG_MAX 128           /* patterns read from the signature file */
+#define WATCH_SIG_MAX 512           /* patterns read from the signature file */
 #define WATCH_SIGNALS_MAX 16
 #define WATCH_CHARSET_MAX 32        /* a canonical encoding name, NUL included */
 

@@ -1074,64 +1074,10 @@ static void leave(struct walk *w, const GumboNode *n)
 
 /* ------------------------------------------------------------- shingles */
 
-static uint64_t mix64(uint64_t x)
-{
-	x += 0x9e3779b97f4a7c15ULL;
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-	return x ^ (x >> 31);
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
-/* Sorted distinct hashes of each run of 3 consecutive words of the folded
-** text (of each word when there are fewer than 3). */
+/* The page's shingles (words.c, shared with the judge's block reading). */
 static int make_shingles(struct watch_features *f)
 {
-	size_t fl;
-	char *t = watch_fold(f->text ? f->text : "", f->text_len, true, &fl);
-	if (!t)
-		return -1;
-	size_t nw = 0;
-	for (size_t i = 0; i < fl; i++)
-		if (t[i] != ' ' && (i == 0 || t[i - 1] == ' '))
-			nw++;
-	uint64_t *wh = nw ? malloc(nw * sizeof(*wh)) : NULL;
-	if (nw && !wh) {
-		free(t);
-		return -1;
-	}
-	size_t k = 0;
-	for (size_t i = 0; i < fl;) {
-		uint64_t h = 0xcbf29ce484222325ULL;
-		size_t j = i;
-		for (; j < fl && t[j] != ' '; j++)
-			h = (h ^ (unsigned char)t[j]) * 0x100000001b3ULL;
-		if (j > i)
-			wh[k++] = h;
-		i = j + 1;
-	}
-	free(t);
-	size_t ns = nw < 3 ? nw : nw - 2;
-	if (ns == 0) {
-		free(wh);
-		return 0;
-	}
-	if (nw >= 3)
-		for (size_t i = 0; i < ns; i++)
-			wh[i] = mix64(mix64(mix64(wh[i]) ^ wh[i + 1]) ^ wh[i + 2]);
-	qsort(wh, ns, sizeof(*wh), cmp_u64);
-	size_t u = 0;
-	for (size_t i = 0; i < ns; i++)
-		if (u == 0 || wh[u - 1] != wh[i])
-			wh[u++] = wh[i];
-	f->shingles = wh;
-	f->nshingles = u;
-	return 0;
+	return watch_shingles(f->text, f->text_len, &f->shingles, &f->nshingles);
 }
 
 double watch_jaccard(const uint64_t *a, size_t na, const uint64_t *b, size_t nb)

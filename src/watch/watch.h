@@ -439,7 +439,27 @@ struct watch_baseline {
 	double outbound_share_max;
 	uint32_t outbound_links_max;
 	uint16_t sig_counts[WATCH_SIG_MAX]; /* highest count of each signature seen */
+	/* What issue 12's judge learns (words.c, baseline.c): */
+	struct watch_set tlds;        /* last labels of every host the site used */
+	struct watch_set pubs;        /* "host/publication" of user-content CDN paths used */
+	struct watch_set other_hosts; /* hosts of styles, images and pop-ups used */
+	struct watch_lang lang;       /* letters of the site's text by script, summed */
+	uint64_t *vocab;              /* sorted distinct hashes of the folded words used */
+	size_t nvocab;                /* at most WATCH_VOCAB_MAX */
+	uint16_t block_flags;         /* WATCH_BF_* of every visible block seen, OR-ed */
 };
+#define WATCH_VOCAB_MAX 65536
+
+/* Sorted distinct hashes of the folded words of text[0..len) (digit runs as
+** one word, punctuation as space: watch_fold's shingle form), into *out
+** (heap, the caller frees; NULL when there are none). The hash is the one the
+** shingles are built from. 0, or -1 on out of memory. */
+int watch_words(const char *text, size_t len, uint64_t **out, size_t *n);
+/* Sorted distinct 3-word shingles of text[0..len) (each word when fewer than
+** three), as in struct watch_features. 0, or -1 on out of memory. */
+int watch_shingles(const char *text, size_t len, uint64_t **out, size_t *n);
+/* Is x in the sorted array a[0..n)? */
+bool watch_u64_has(const uint64_t *a, size_t n, uint64_t x);
 
 /* Floor of a site seen once: nothing is known of its volatility yet. */
 #define WATCH_FLOOR_DEFAULT 0.5

@@ -461,6 +461,10 @@ int watch_shingles(const char *text, size_t len, uint64_t **out, size_t *n);
 /* Is x in the sorted array a[0..n)? */
 bool watch_u64_has(const uint64_t *a, size_t n, uint64_t x);
 
+/* "host/publication" of a reference to a public CDN's user content (a
+** GitHub repository, an npm package), into out; false when r is not one. */
+bool watch_ref_publication(const struct watch_ref *r, char out[WATCH_HOST_MAX]);
+
 /* Floor of a site seen once: nothing is known of its volatility yet. */
 #define WATCH_FLOOR_DEFAULT 0.5
 /* Highest floor: even a static page may change a quarter of its text. */

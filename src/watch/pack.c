@@ -120,6 +120,7 @@ int watch_baseline_pack(const struct watch_baseline *b, unsigned char **out, siz
 	for (size_t i = 0; i < b->nvocab; i++)
 		put_u64(&w, b->vocab[i]);
 	put_u16(&w, b->block_flags);
+	put_u16(&w, b->js_flags);
 	if (w.rc) {
 		pbuf_free(&w.b);
 		return perr_set(err, PERR_INTERNAL, NULL, "out of memory packing a baseline");
@@ -276,6 +277,7 @@ int watch_baseline_unpack(const void *data, size_t len, struct watch_baseline *b
 	if (b->nvocab > WATCH_VOCAB_MAX)
 		r.bad = true;
 	b->block_flags = get_u16(&r);
+	b->js_flags = get_u16(&r);
 	if (!(b->floor >= 0 && b->floor <= 1) || !(b->min_pairwise >= 0 && b->min_pairwise <= 1) ||
 	    !(b->outbound_share_max >= 0 && b->outbound_share_max <= 1) || b->n == 0)
 		r.bad = true;

@@ -189,6 +189,7 @@ struct watch_features {
 	uint32_t nrefs;
 	struct watch_block *blocks;     /* nblocks entries, heap */
 	uint32_t nblocks;
+	unsigned js_flags;              /* WATCH_JSF_* of all inline scripts, OR-ed */
 };
 
 /* Analyse one body. url is the page's URL or bare host (NULL: the default
@@ -447,6 +448,7 @@ struct watch_baseline {
 	uint64_t *vocab;              /* sorted distinct hashes of the folded words used */
 	size_t nvocab;                /* at most WATCH_VOCAB_MAX */
 	uint16_t block_flags;         /* WATCH_BF_* of every visible block seen, OR-ed */
+	uint16_t js_flags;            /* WATCH_JSF_* of every observation, OR-ed */
 };
 #define WATCH_VOCAB_MAX 65536
 

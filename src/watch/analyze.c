@@ -1612,7 +1612,8 @@ static enum watch_url_kind ref_add(struct walk *w, enum watch_ref_kind kind, uns
 	r.kind = (uint8_t)kind;
 	if (k == WATCH_URL_HOST) {
 		pstrtrunc(r.host, host, sizeof(r.host));
-		if (url_path(url, n, w->base_dir, r.path))
+		/* "" (a form with no action) is the page itself: no path said */
+		if (n && url_path(url, n, w->base_dir, r.path))
 			flags |= WATCH_RF_PROTO_REL;
 	} else {
 		/* data:, javascript:, blob: ... : no host; the scheme as path */

@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "monitor/monitor.h"
 #include "testutil.h"
 #include "watch/watch.h"
 
@@ -237,6 +238,211 @@ static void classify_service(void **state)
 	assert_int_equal(hi.cls, WATCH_HC_OWN);
 }
 
+
+/* ------------------------------------------ the context from a real store */
+
+static int64_t mkorg(struct tdb *t, const char *name)
+{
+	struct org_spec s = { name, "government", "Tehran", 0 };
+	struct store_org o;
+	struct perr e;
+	if (constituency_org_add(t->st, NULL, "test", &s, &o, &e) != 0)
+		fail_msg("org %s: %s", name, e.msg);
+	return o.id;
+}
+
+static void mkasset(struct tdb *t, int64_t org, const char *type, const char *v)
+{
+	struct perr e;
+	if (constituency_asset_add(t->st, NULL, "test", org, type, v, true, NULL, &e) != 0)
+		fail_msg("asset %s %s: %s", type, v, e.msg);
+	constituency_changed();
+}
+
+static bool has(const char *const *v, size_t n, const char *x)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v[i], x) == 0)
+			return true;
+	return false;
+}
+
+static const char *other_org(const struct watch_context *c, const char *domain)
+{
+	for (size_t i = 0; i < c->nothers; i++)
+		if (strcmp(c->others[i].domain, domain) == 0)
+			return c->others[i].org;
+	return NULL;
+}
+
+struct fixture {
+	struct tdb *t;
+	int64_t roads, bank, bare;
+};
+
+/* Ministry of Roads (the site's), the Central Bank (the national payment
+** gateway), and an organisation with no domain at all. */
+static int store_setup(void **state)
+{
+	struct fixture *fx = calloc(1, sizeof(*fx));
+	fx->t = tdb_open();
+	fx->roads = mkorg(fx->t, "Ministry of Roads");
+	fx->bank = mkorg(fx->t, "Central Bank");
+	fx->bare = mkorg(fx->t, "Prison Office");
+	mkasset(fx->t, fx->roads, "domain", "mrud.gov.ir");
+	mkasset(fx->t, fx->roads, "domain", "maskan.ir");
+	mkasset(fx->t, fx->roads, "url", "https://www.mrud-portal.ir/");
+	mkasset(fx->t, fx->roads, "cidr", "203.0.113.0/24");
+	mkasset(fx->t, fx->bank, "domain", "shaparak.ir");
+	mkasset(fx->t, fx->bank, "url", "https://pay.cbi.ir/");
+	/* a folder on a shared host owns no host */
+	mkasset(fx->t, fx->bank, "url", "https://sites.example.com/cbi/");
+	/* a subdomain given to the bank inside the ministry's domain */
+	mkasset(fx->t, fx->bank, "domain", "ipg.maskan.ir");
+	*state = fx;
+	return 0;
+}
+
+static int store_teardown(void **state)
+{
+	struct fixture *fx = *state;
+	tdb_close(fx->t);
+	free(fx);
+	return 0;
+}
+
+/* One load for a whole monitor pass: each site's context is its
+** organisation's domains and every organisation's, sorted. */
+static void owners_per_organisation(void **state)
+{
+	struct fixture *fx = *state;
+	struct monitor_owners *m = NULL;
+	struct perr e;
+	assert_int_equal(monitor_owners_load(fx->t->st, &m, &e), 0);
+	struct watch_context c;
+	monitor_owners_context(m, fx->roads, &c);
+	assert_int_equal(c.nown, 3);
+	assert_true(has(c.own, c.nown, "mrud.gov.ir"));
+	assert_true(has(c.own, c.nown, "maskan.ir"));
+	assert_true(has(c.own, c.nown, "www.mrud-portal.ir"));
+	assert_true(c.sorted);
+	assert_int_equal(c.nothers, 6);
+	for (size_t i = 1; i < c.nothers; i++)
+		assert_true(strcmp(c.others[i - 1].domain, c.others[i].domain) < 0);
+	assert_string_equal(other_org(&c, "shaparak.ir"), "Central Bank");
+	assert_string_equal(other_org(&c, "pay.cbi.ir"), "Central Bank");
+	assert_string_equal(other_org(&c, "maskan.ir"), "Ministry of Roads");
+	assert_null(other_org(&c, "sites.example.com"));
+
+	struct watch_host_info hi;
+	const char *site = "www.mrud.gov.ir";
+	watch_host_classify(&c, site, "pay.shaparak.ir", "/js/pay.js", &hi);
+	assert_int_equal(hi.cls, WATCH_HC_CONSTITUENCY);
+	assert_string_equal(hi.who, "Central Bank");
+	watch_host_classify(&c, site, "pay.cbi.ir", "", &hi);
+	assert_int_equal(hi.cls, WATCH_HC_CONSTITUENCY);
+	watch_host_classify(&c, site, "ipg.maskan.ir", "", &hi);
+	assert_int_equal(hi.cls, WATCH_HC_CONSTITUENCY);
+	assert_string_equal(hi.who, "Central Bank");
+	watch_host_classify(&c, site, "cdn.maskan.ir", "", &hi);
+	assert_int_equal(hi.cls, WATCH_HC_OWN);
+	watch_host_classify(&c, site, "www.mrud-portal.ir", "", &hi);
+	assert_int_equal(hi.cls, WATCH_HC_OWN);
+	watch_host_classify(&c, site, "sites.example.com", "", &hi);
+	assert_int_equal(hi.cls, WATCH_HC_FOREIGN);
+
+	/* the bank's page: the ministry's domains are another body's */
+	monitor_owners_context(m, fx->bank, &c);
+	assert_int_equal(c.nown, 3);
+	watch_host_classify(&c, "pay.cbi.ir", "cdn.maskan.ir", "", &hi);
+	assert_int_equal(hi.cls, WATCH_HC_CONSTITUENCY);
+	assert_string_equal(hi.who, "Ministry of Roads");
+	watch_host_classify(&c, "pay.cbi.ir", "x.ipg.maskan.ir", "", &hi);
+	assert_int_equal(hi.cls, WATCH_HC_OWN);
+
+	/* an organisation without domains, and nobody's page */
+	monitor_owners_context(m, fx->bare, &c);
+	assert_int_equal(c.nown, 0);
+	assert_int_equal(c.nothers, 6);
+	monitor_owners_context(m, 0, &c);
+	assert_int_equal(c.nown, 0);
+	monitor_owners_free(m);
+	monitor_owners_context(NULL, fx->roads, &c);
+	assert_int_equal(c.nown, 0);
+	assert_int_equal(c.nothers, 0);
+}
+
+/* `watch analyze --data DIR --url URL --own D`: the organisation owning the
+** page is found by its URL asset or its domain, and --own adds to it. */
+static void context_for_analyze(void **state)
+{
+	struct fixture *fx = *state;
+	struct monitor_owners *m = NULL;
+	struct watch_context c;
+	struct perr e;
+	assert_int_equal(monitor_watch_context(fx->t->st, "https://www.mrud-portal.ir/news?id=3",
+					       "stats-mrud.example, cdn.example.net", &m, &c, &e),
+			 0);
+	assert_int_equal(monitor_owners_org(m), fx->roads);
+	assert_int_equal(c.nown, 5);
+	assert_true(has(c.own, c.nown, "maskan.ir"));
+	assert_true(has(c.own, c.nown, "stats-mrud.example"));
+	assert_true(has(c.own, c.nown, "cdn.example.net"));
+	assert_int_equal(c.nothers, 6);
+	struct watch_host_info hi;
+	watch_host_classify(&c, "www.mrud-portal.ir", "a.cdn.example.net", "", &hi);
+	assert_int_equal(hi.cls, WATCH_HC_OWN);
+	watch_host_classify(&c, "www.mrud-portal.ir", "pay.shaparak.ir", "", &hi);
+	assert_int_equal(hi.cls, WATCH_HC_CONSTITUENCY);
+	assert_string_equal(hi.who, "Central Bank");
+	monitor_owners_free(m);
+
+	/* a bare host, owned through a domain asset */
+	assert_int_equal(monitor_watch_context(fx->t->st, "WWW.MRUD.GOV.IR", NULL, &m, &c, &e), 0);
+	assert_int_equal(monitor_owners_org(m), fx->roads);
+	assert_int_equal(c.nown, 3);
+	monitor_owners_free(m);
+	/* a URL under no URL asset, owned through its host's domain */
+	assert_int_equal(monitor_watch_context(fx->t->st, "https://pay.shaparak.ir/x", NULL, &m, &c,
+					       &e),
+			 0);
+	assert_int_equal(monitor_owners_org(m), fx->bank);
+	monitor_owners_free(m);
+	/* nobody's page: no own domains, the others still known */
+	assert_int_equal(monitor_watch_context(fx->t->st, "https://www.unknown.example/", NULL, &m,
+					       &c, &e),
+			 0);
+	assert_int_equal(monitor_owners_org(m), 0);
+	assert_int_equal(c.nown, 0);
+	assert_int_equal(c.nothers, 6);
+	monitor_owners_free(m);
+	/* no store: --own alone */
+	assert_int_equal(monitor_watch_context(NULL, "https://www.mrud.gov.ir/", "maskan.ir", &m, &c,
+					       &e),
+			 0);
+	assert_int_equal(c.nown, 1);
+	assert_int_equal(c.nothers, 0);
+	monitor_owners_free(m);
+}
+
+/* A bad --own is refused by the rule of domain assets, naming "own". */
+static void context_bad_own(void **state)
+{
+	struct fixture *fx = *state;
+	struct monitor_owners *m = (struct monitor_owners *)1;
+	struct watch_context c;
+	struct perr e;
+	const char *bad[] = { "ir", "a..ir", "a.ir,,b.ir", "a.ir,", "", "203.0.113.9", "-x.ir",
+			      "\xd9\xbe.ir" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		perr_clear(&e);
+		assert_int_equal(monitor_watch_context(fx->t->st, NULL, bad[i], &m, &c, &e), -1);
+		assert_null(m);
+		assert_int_equal(e.kind, PERR_INVALID);
+		assert_string_equal(e.field, "own");
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -249,6 +455,9 @@ int main(void)
 		cmocka_unit_test(classify_own_and_constituency),
 		cmocka_unit_test(classify_foreign),
 		cmocka_unit_test(classify_service),
+		cmocka_unit_test_setup_teardown(owners_per_organisation, store_setup, store_teardown),
+		cmocka_unit_test_setup_teardown(context_for_analyze, store_setup, store_teardown),
+		cmocka_unit_test_setup_teardown(context_bad_own, store_setup, store_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -140,13 +140,39 @@ bool watch_host_is_ip(const char *host)
 	return host[0] != '[' && whatwg_ipv4(h);
 }
 
+/* The xn-- form of one non-ASCII label into out (WATCH_HOST_MAX; may be
+** label itself): IDNA 2008 with NFC, non-transitional, then transitional
+** for a label that rejects (as libcurl converts names for DNS). false, out
+** untouched, when libidn2 refuses the label both ways. Labels are converted
+** one by one, never the name whole, so that a name and each of its
+** suffixes read the same (a whole-name conversion applies rules across
+** labels: a suffix could pass where the name fails). */
+static bool ace_label(const char *label, char *out)
+{
+	char *ace = NULL;
+	int r = idn2_lookup_u8((const uint8_t *)label, (uint8_t **)&ace,
+			       IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL);
+	if (r != IDN2_OK) {
+		idn2_free(ace);
+		ace = NULL;
+		r = idn2_lookup_u8((const uint8_t *)label, (uint8_t **)&ace,
+				   IDN2_NFC_INPUT | IDN2_TRANSITIONAL);
+	}
+	bool ok = r == IDN2_OK && ace && strlen(ace) < WATCH_HOST_MAX && !strchr(ace, '.');
+	if (ok)
+		pstrtrunc(out, ace, WATCH_HOST_MAX);
+	idn2_free(ace);
+	return ok;
+}
+
 /* host in the form names are compared in: ASCII lower case, no trailing
-** dot, an internationalized name in its xn-- form (IDNA 2008 with NFC,
-** non-transitional, then transitional for names that rejects: what libcurl
-** sends to DNS), an IPv6 address without brackets in inet_ntop's form.
-** Returns out; a name libidn2 refuses is kept lower-cased as given (it
-** cannot be resolved, but it is still compared consistently). */
-static const char *canon_host(const char *host, char out[WATCH_HOST_MAX])
+** dot, an internationalized name in its xn-- form (ace_label), an IPv6
+** address without brackets in inet_ntop's form. A label libidn2 refuses
+** is kept lower-cased as given (such a name cannot be resolved, but it is
+** still compared consistently). Returns false when the xn-- form would not
+** fit WATCH_HOST_MAX: out is then the whole name lower-cased as given,
+** which no resolver takes either. */
+static bool canon_host(const char *host, char out[WATCH_HOST_MAX])
 {
 	size_t n = 0;
 	for (; host[n] && n + 1 < WATCH_HOST_MAX; n++)
@@ -161,34 +187,48 @@ static const char *canon_host(const char *host, char out[WATCH_HOST_MAX])
 		bool br = n > 2 && out[0] == '[' && out[n - 1] == ']';
 		memcpy(a, out + br, n - 2 * br);
 		a[n - 2 * br] = '\0';
-		if (inet_pton(AF_INET6, a, bin) == 1)
+		if (inet_pton(AF_INET6, a, bin) == 1) {
 			inet_ntop(AF_INET6, bin, out, WATCH_HOST_MAX);
-		return out;
-	}
-	if (!ascii_only(out)) {
-		char *ace = NULL;
-		int r = idn2_lookup_u8((const uint8_t *)out, (uint8_t **)&ace,
-				       IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL);
-		if (r == IDN2_DISALLOWED) {
-			idn2_free(ace);
-			ace = NULL;
-			r = idn2_lookup_u8((const uint8_t *)out, (uint8_t **)&ace,
-					   IDN2_NFC_INPUT | IDN2_TRANSITIONAL);
+			return true;
 		}
-		if (r == IDN2_OK && ace && strlen(ace) < WATCH_HOST_MAX)
-			pstrtrunc(out, ace, WATCH_HOST_MAX);
-		idn2_free(ace);
+		/* not an address: a (broken) name like any other */
 	}
-	return out;
+	if (ascii_only(out))
+		return true;
+	/* each label libidn2 takes in its xn-- form, the others (a byte no
+	** name may hold) as they are */
+	char res[WATCH_HOST_MAX];
+	size_t k = 0;
+	for (const char *p = out;;) {
+		size_t ln0 = strcspn(p, ".");
+		char label[WATCH_HOST_MAX];
+		memcpy(label, p, ln0);
+		label[ln0] = '\0';
+		if (!ascii_only(label))
+			ace_label(label, label);
+		size_t ln = strlen(label);
+		if (k + ln + 2 > sizeof(res))
+			return false;
+		memcpy(res + k, label, ln);
+		k += ln;
+		if (!p[ln0])
+			break;
+		res[k++] = '.';
+		p += ln0 + 1;
+	}
+	res[k] = '\0';
+	memcpy(out, res, k + 1);
+	return true;
 }
 
 const char *watch_registrable(const char *host, char out[WATCH_HOST_MAX])
 {
 	pthread_once(&psl_once, psl_load);
 	char h[WATCH_HOST_MAX];
-	canon_host(host ? host : "", h);
-	/* an address is not a name: libpsl would call "1.2.3.4" "3.4" */
-	if (!h[0] || watch_host_is_ip(h) || !psl) {
+	bool name = canon_host(host ? host : "", h);
+	/* an address is not a name: libpsl would call "1.2.3.4" "3.4"; nor is
+	** an overlong one, whose suffixes would read otherwise than itself */
+	if (!name || !h[0] || watch_host_is_ip(h) || !psl) {
 		pstrtrunc(out, h, WATCH_HOST_MAX);
 		return out;
 	}
@@ -196,7 +236,11 @@ const char *watch_registrable(const char *host, char out[WATCH_HOST_MAX])
 	** then its own registrable domain: nobody owns it but it still names
 	** one place */
 	const char *r = psl_registrable_domain(psl, h);
-	pstrtrunc(out, r ? r : h, WATCH_HOST_MAX);
+	/* a name libidn2 refused whole (an invalid byte in one label) may
+	** have a suffix it accepts: that one in its xn-- form too, so the
+	** answer is the same whichever way the page wrote it */
+	if (!canon_host(r ? r : h, out))
+		pstrtrunc(out, h, WATCH_HOST_MAX);
 	return out;
 }
 
@@ -221,8 +265,10 @@ static size_t match_len(const char *host, size_t hl, const char *d)
 	if (!d || !d[0])
 		return 0;
 	char c[WATCH_HOST_MAX];
-	if (!ascii_only(d))
-		d = canon_host(d, c);
+	if (!ascii_only(d)) {
+		canon_host(d, c);
+		d = c;
+	}
 	if (!under(host, hl, d))
 		return 0;
 	size_t dl = strlen(d);

@@ -308,9 +308,16 @@ void watch_js_read(const char *src, size_t len, struct watch_js_read *out);
 /* The registrable domain of host by the Public Suffix List (libpsl, Debian's
 ** packaged list): "www.mrud.gov.ir" -> "mrud.gov.ir", "a.b.github.io" ->
 ** "b.github.io". A bare IP address or a public suffix itself is its own
-** registrable domain. Writes out (WATCH_HOST_MAX) and returns it. */
+** registrable domain. Writes out (WATCH_HOST_MAX) and returns it.
+** (hosts.c) out is in the form hosts are compared in: lower case, no
+** trailing dot, an internationalized name in its xn-- form whether host was
+** written in UTF-8 or punycode, an IPv6 address without brackets as
+** inet_ntop writes it. The list is loaded once per process (pthread_once):
+** Debian's /usr/share/publicsuffix when newer than libpsl's built-in copy. */
 const char *watch_registrable(const char *host, char out[WATCH_HOST_MAX]);
-/* Is host a literal IPv4 or IPv6 address ("[...]" included)? */
+/* Is host a literal IPv4 or IPv6 address ("[...]" included)?
+** (hosts.c) Also the forms a browser reads as IPv4 (WHATWG URL: the last
+** label a number): "3232235777", "0x7f.1", "127.1". */
 bool watch_host_is_ip(const char *host);
 
 /* A domain another organisation of the constituency owns. */
@@ -327,6 +334,12 @@ struct watch_context {
 	size_t nown;
 	const struct watch_owner *others; /* other organisations' domains */
 	size_t nothers;
+	/* others is sorted by domain (strcmp) and every domain is canonical
+	** (lower-case ASCII, xn-- for an IDN, no trailing dot): hosts are then
+	** looked up by bisection (the monitor's one list for a whole pass);
+	** false: scanned. others may also hold the site's organisation's own
+	** domains: the longest match decides, and a tie with own is OWN. */
+	bool sorted;
 };
 
 enum watch_host_class {
@@ -358,7 +371,15 @@ struct watch_host_info {
 
 /* Classify host (with the path it was loaded from, "" if none) as the page
 ** at site sees it. Deterministic; no I/O (the Public Suffix List is read
-** by libpsl from its built-in or packaged data once per process). */
+** by libpsl from its built-in or packaged data once per process).
+** (hosts.c) In this order: SITE when host's registrable domain is site's;
+** OWN / CONSTITUENCY by the longest of ctx->own and ctx->others that host
+** is or is under at a label boundary (a tie is OWN); SERVICE when
+** watch_service_find knows it (user_content when path is under the
+** service's user-content prefix); else FOREIGN, with lookalike asked of
+** watch_lookalike against site's registrable domain and ctx->own (never
+** for an address). ip is set for an address whatever the class. An empty
+** host (a data: or javascript: URL) is FOREIGN with nothing else known. */
 void watch_host_classify(const struct watch_context *ctx, const char *site, const char *host,
 			 const char *path, struct watch_host_info *out);
 

@@ -28,6 +28,7 @@
 
 #include <libpsl.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -631,4 +632,47 @@ const char *watch_service_publication(const struct watch_service *svc, const cha
 		if (*c >= 'A' && *c <= 'Z')
 			*c = (char)(*c - 'A' + 'a');
 	return out;
+}
+
+/* ------------------------------------------------------------ the listing */
+
+json_t *watch_services_json(const char *category, struct perr *err)
+{
+	if (category && category[0] && !category_of(category)) {
+		char list[256] = "";
+		for (size_t i = 0; i < sizeof(categories) / sizeof(categories[0]); i++) {
+			size_t n = strlen(list);
+			snprintf(list + n, sizeof(list) - n, "%s%s", i ? ", " : "", categories[i]);
+		}
+		perr_set(err, PERR_INVALID, "category", "category must be one of %s", list);
+		return NULL;
+	}
+	json_t *items = json_array();
+	json_t *doc = json_pack("{s:s, s:o}", "origin", watch_services_origin(), "items", items);
+	if (!doc)
+		goto oom;
+	for (size_t i = 0; i < watch_service_count(); i++) {
+		const struct watch_service *s = watch_service_at(i);
+		if (category && category[0] && strcmp(s->category, category) != 0)
+			continue;
+		json_t *roles = json_array();
+		for (int k = 0; roles && k < WATCH_REF_KINDS; k++)
+			if (s->roles & (1u << k))
+				json_array_append_new(roles, json_string(role_names[k]));
+		char user[SVC_PATH_MAX + 8] = "";
+		if (s->user_prefix[0])
+			snprintf(user, sizeof(user), "%s:%u", s->user_prefix, s->user_segments);
+		json_t *it = json_pack("{s:s, s:s, s:s, s:o, s:s, s:s*, s:s*}", "host", s->host,
+				       "match", s->suffix ? "suffix" : "exact", "category",
+				       s->category, "roles", roles, "name", s->name,
+				       "user_content", user[0] ? user : NULL, "path",
+				       s->path[0] ? s->path : NULL);
+		if (!it || json_array_append_new(items, it) != 0)
+			goto oom;
+	}
+	return doc;
+oom:
+	json_decref(doc);
+	perr_set(err, PERR_INTERNAL, NULL, "out of memory");
+	return NULL;
 }

@@ -417,6 +417,13 @@ int watch_services_use(const char *text, size_t len, const char *origin, struct 
 size_t watch_services_bad(size_t *first_line, char why[128]);
 /* "built-in", or the origin given to watch_services_use. */
 const char *watch_services_origin(void);
+/* The list in use for `parapet watch services` and GET /api/v1/watch/services:
+** {"origin", "items":[{"host","match","category","roles":[...],"name",
+** "user_content" ("/gh/:2", absent when none),"path" (absent when none)}]}
+** in file order, only the rows of category when it is non-empty. NULL with
+** err: PERR_INVALID (field "category") for an unknown category,
+** PERR_INTERNAL on out of memory. */
+json_t *watch_services_json(const char *category, struct perr *err);
 
 /* Does host imitate a known service or one of the given own names (the
 ** site's registrable domain and the organisation's domains)? Writes the

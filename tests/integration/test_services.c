@@ -164,10 +164,10 @@ static void a_replacement_file_is_served(void **state)
 
 	/* a bad row: check-config and every other command stop with 78,
 	** naming the file's line, and nothing runs with half a list */
-	h_write_file(dir, "services.csv",
+	free(h_write_file(dir, "services.csv",
 		     "host,match,category,roles,name\n"
 		     "video.example.org,suffix,video,iframe,National video\n"
-		     "github.io,suffix,cdn,script,Anyone's pages\n");
+		     "github.io,suffix,cdn,script,Anyone's pages\n"));
 	const char *check_args[] = { "check-config", NULL };
 	run_env(&p, env, check_args);
 	assert_int_equal(p.status, 78);

@@ -163,5 +163,6 @@ int cmd_watch_sites(struct cli_call *x, struct perr *err);
 int cmd_watch_checks(struct cli_call *x, struct perr *err);
 int cmd_watch_set(struct cli_call *x, struct perr *err);
 int cmd_watch_accept(struct cli_call *x, struct perr *err);
+int cmd_watch_services(struct cli_call *x, struct perr *err);
 
 #endif

@@ -818,6 +818,10 @@ static const struct cli_opt watch_analyze_opts[] = {
 	  .repeat = true },
 	{ NULL },
 };
+static const struct cli_opt watch_services_opts[] = {
+	{ "--category", "C", "only this category (video, maps, analytics, cdn, ...)" },
+	{ NULL },
+};
 static const struct cli_opt route_add_opts[] = {
 	{ "--team", "ID", "the team that gets the incidents", .required = true },
 	{ "--province", "NAME", "only incidents of this province" },
@@ -970,6 +974,10 @@ const struct cli_cmd cli_cmds[] = {
 	{ "watch accept",
 	  .help = "accept a website's current page as its new baseline (a redesign)",
 	  .fn = cmd_watch_accept, .args = "SITE", .min = 1, .max = 1, .store = CLI_WRITE },
+	{ "watch services",
+	  .help = "list the well-known third-party services a page may add (observations, "
+		  "not alarms)",
+	  .fn = cmd_watch_services, .opts = watch_services_opts, .store = CLI_NO_STORE },
 	{ NULL },
 };
 

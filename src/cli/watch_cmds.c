@@ -320,3 +320,42 @@ int cmd_watch_accept(struct cli_call *x, struct perr *err)
 	cli_print_json(j);
 	return 0;
 }
+
+/* `parapet watch services [--category C]`: the well-known services the
+** watch records as observations rather than alarms, one a line (host with
+** its path when the row has one, match, category, roles, name, and the
+** user-content prefix of a public CDN), or the domain's JSON with --json.
+** No store: the list is the binary's, or the watch.services file main.c
+** loaded with the configuration. */
+int cmd_watch_services(struct cli_call *x, struct perr *err)
+{
+	json_t *doc = watch_services_json(cli_val(x, "--category"), err);
+	if (!doc)
+		return -1;
+	if (x->c->json) {
+		cli_print_json(doc);
+		return 0;
+	}
+	size_t i;
+	json_t *it;
+	json_array_foreach(json_object_get(doc, "items"), i, it) {
+		char host[WATCH_HOST_MAX + 80], roles[80] = "";
+		const char *path = json_string_value(json_object_get(it, "path"));
+		snprintf(host, sizeof(host), "%s%s", json_string_value(json_object_get(it, "host")),
+			 path ? path : "");
+		size_t k;
+		json_t *r;
+		json_array_foreach(json_object_get(it, "roles"), k, r) {
+			size_t n = strlen(roles);
+			snprintf(roles + n, sizeof(roles) - n, "%s%s", k ? "|" : "", json_string_value(r));
+		}
+		const char *user = json_string_value(json_object_get(it, "user_content"));
+		printf("%-34s %-6s %-13s %-28s %s%s%s\n", host,
+		       json_string_value(json_object_get(it, "match")),
+		       json_string_value(json_object_get(it, "category")), roles,
+		       json_string_value(json_object_get(it, "name")), user ? "\tuser content " : "",
+		       user ? user : "");
+	}
+	json_decref(doc);
+	return 0;
+}

@@ -385,28 +385,67 @@ void watch_host_classify(const struct watch_context *ctx, const char *site, cons
 
 /* ------------------------------------------------------- well-known services */
 
-/* data/watch/services.csv, embedded: a host (or a suffix), its category and
-** the elements it normally appears in. */
+/* data/watch/services.csv, embedded (services.c): a host (or a suffix), its
+** category and the elements it normally appears in; the file's comment
+** lines document the columns. One host may have several rows that differ
+** by path (www.google.com/maps is maps, /recaptcha/ is CAPTCHA). */
+#define WATCH_SERVICES_MAX 1024 /* rows a list may hold */
 struct watch_service {
 	const char *host;     /* lower-case */
 	bool suffix;          /* the host and its subdomains */
 	const char *category; /* video, maps, analytics, tagmanager, cdn, fonts, captcha, chat,
-			      ** social, payment, consent, accessibility */
+			      ** social, payment, consent, accessibility, seal (trust and
+			      ** registration seals: eNamad, Samandehi) */
 	unsigned roles;       /* bit (1 << WATCH_REF_*) per usual element */
 	const char *name;     /* "YouTube" */
 	const char *user_prefix; /* user-content path prefix ("/gh/"), "" none */
-	unsigned user_segments;  /* path segments naming one publication under it */
+	unsigned user_segments;  /* path segments naming one publication under it; 0: the
+				 ** whole path */
+	const char *path;     /* the path prefix this row is limited to, "" the whole host */
 };
+/* The rows, in file order (i < count; NULL past the end). The first call
+** parses the built-in list (thread-safe, once). */
 size_t watch_service_count(void);
 const struct watch_service *watch_service_at(size_t i);
-/* The entry for host (exact match first, then the longest suffix), NULL
-** when none. */
+/* The entry for host (exact match first, then the longest suffix at a label
+** boundary; case and a trailing dot ignored), NULL when none. Rows limited
+** to a path never match here: a caller that has the path uses
+** watch_service_find_path. Cheap: binary searches, no allocation. */
 const struct watch_service *watch_service_find(const char *host);
+/* The same with the path the host was loaded from (NULL: none): among the
+** rows of the most specific listed host, the longest path prefix path
+** starts with, a row without a path matching any; when none of that host's
+** rows fits, its parent domains are tried. */
+const struct watch_service *watch_service_find_path(const char *host, const char *path);
 /* The publication a user-content path names ("/gh/user/repo" of
-** "/gh/user/repo@1.2/dist/x.js"), written into out (WATCH_PATH_MAX); ""
-** when svc has no user content or path is not under it. */
+** "/gh/user/repo@1.2/dist/x.js", "/npm/@scope/pkg" of
+** "/npm/@scope/pkg@3/x.js"), lower-cased, written into out (WATCH_PATH_MAX);
+** "" when svc's host has no user content under path. The row of svc's
+** host that serves path decides (svc may be the host's default row). A
+** path with a "." or ".." segment names the whole path (it never equals
+** an ordinary publication). */
 const char *watch_service_publication(const struct watch_service *svc, const char *path,
 				      char out[WATCH_PATH_MAX]);
+/* Replace the built-in list by text[0..len) in the same format (the
+** `watch.services` file; origin names it in messages). The whole text is
+** refused on any bad row: PERR_INVALID naming the first bad line, PERR_LIMIT
+** over 256 KiB, PERR_INTERNAL on out of memory; the list in use is then
+** unchanged. Call at start-up, before any thread looks a service up: rows
+** of a list replaced later are freed. */
+int watch_services_use(const char *text, size_t len, const char *origin, struct perr *err);
+/* Rows of the list in use that were refused and skipped (the built-in file
+** must have none); first_line and why (128 bytes) describe the first, each
+** may be NULL. */
+size_t watch_services_bad(size_t *first_line, char why[128]);
+/* "built-in", or the origin given to watch_services_use. */
+const char *watch_services_origin(void);
+/* The list in use for `parapet watch services` and GET /api/v1/watch/services:
+** {"origin", "items":[{"host","match","category","roles":[...],"name",
+** "user_content" ("/gh/:2", absent when none),"path" (absent when none)}]}
+** in file order, only the rows of category when it is non-empty. NULL with
+** err: PERR_INVALID (field "category") for an unknown category,
+** PERR_INTERNAL on out of memory. */
+json_t *watch_services_json(const char *category, struct perr *err);
 
 /* Does host imitate a known service or one of the given own names (the
 ** site's registrable domain and the organisation's domains)? Writes the

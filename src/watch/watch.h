@@ -453,6 +453,12 @@ json_t *watch_services_json(const char *category, struct perr *err);
 ** themselves are never look-alikes. */
 enum watch_lookalike watch_lookalike(const char *host, const char *const *own, size_t nown,
 				     char imitates[WATCH_HOST_MAX]);
+/* watch_lookalike() with known[0..nknown) as the well-known hosts instead
+** of the services list (lookalike.c; for tests and a caller with a list of
+** its own): each judged as a service entry is. */
+enum watch_lookalike watch_lookalike_known(const char *host, const char *const *own,
+					   size_t nown, const char *const *known,
+					   size_t nknown, char imitates[WATCH_HOST_MAX]);
 
 /* -------------------------------------------------------------- page text */
 

@@ -301,7 +301,8 @@ SITES = [
          "Geological Survey Research Institute", nonce=True,
          cdn=["https://cdn.jsdelivr.net/npm/bootstrap@5.3.2/dist/js/bootstrap.bundle.min.js"]),
     Site("drupal_fa", "drupal", "fa", "www.nlai-lib.ir", "کتابخانه ملی - شعبه استانی",
-         "National Library, provincial branch", others=[GOV_WINDOW]),
+         "National Library, provincial branch", others=[GOV_WINDOW],
+         cdn=["https://cdn.jsdelivr.net/npm/jquery@3.6.0/dist/jquery.min.js"]),
     Site("aspnet_fa", "aspnet", "fa", "www.tamin-khorasan.ir", "اداره کل تأمین اجتماعی خراسان رضوی",
          "Social Security Organisation, Khorasan Razavi", own=["tamin-khorasan.ir", "tamin.ir"],
          others=[GOV_WINDOW]),
@@ -310,7 +311,8 @@ SITES = [
     Site("laravel_bi", "laravel", "bi", "www.stp-isfahan.ir", "پارک علم و فناوری اصفهان",
          "Isfahan Science and Technology Park", nonce=True,
          cdn=["https://cdn.jsdelivr.net/npm/bootstrap@5.3.2/dist/js/bootstrap.bundle.min.js",
-              "https://cdn.jsdelivr.net/npm/bootstrap@5.3.2/dist/css/bootstrap.min.css"]),
+              "https://cdn.jsdelivr.net/npm/bootstrap@5.3.2/dist/css/bootstrap.min.css",
+              "https://cdn.jsdelivr.net/gh/rastikerdar/vazirmatn@v33.003/Vazirmatn-font-face.css"]),
     Site("laravel_fa", "laravel", "fa", "sso.mcls-qom.ir", "اداره کل تعاون، کار و رفاه اجتماعی قم",
          "Qom Cooperatives, Labour and Social Welfare", own=["mcls-qom.ir"], others=[GOV_WINDOW]),
     Site("php_fa", "php", "fa", "www.shora-rasht.ir", "شورای اسلامی شهر رشت", "Rasht City Council"),
@@ -1664,7 +1666,7 @@ def b_payment(site, r):
 
 def b_cdn_bump(site, r):
     """The site's public CDN assets move to a newer version of the same package."""
-    bumps = {"jquery/3.6.0": "jquery/3.7.1", "jquery-3.6.0": "jquery-3.7.1", "bootstrap@5.3.2": "bootstrap@5.3.3",
+    bumps = {"jquery/3.6.0": "jquery/3.7.1", "jquery@3.6.0": "jquery@3.7.1", "jquery-3.6.0": "jquery-3.7.1", "bootstrap@5.3.2": "bootstrap@5.3.3",
              "Open+Sans:wght@400;700": "Open+Sans:wght@400;600;700", "Roboto:wght@400;500": "Roboto:wght@400;500;700"}
     out = []
     for u in site.cdn:
@@ -1691,6 +1693,32 @@ def b_cms_upgrade(site, r):
     if s == "aspnet":
         return dict(wr=b64url(r, 42)), {}, []
     raise ValueError(s)
+
+
+def b_news_week_and_embed(site, r):
+    """What a week brings at once: most news replaced and a video or map
+    added to the page."""
+    mods, _, extra = r.choice([b_youtube, b_aparat if site.lang != "en" else b_vimeo, b_gmaps, b_osm])(site, r)
+    return mods, dict(news_off=r.choice([0, 1]), day=8, banner=2), extra
+
+
+def b_google_fonts(site, r):
+    fam = r.choice(["Vazirmatn:wght@400;700", "Noto+Sans+Arabic:wght@400;600", "Roboto:wght@300;400;700", "Lato:wght@400;700"])
+    return dict(head=f'''<link rel="preconnect" href="https://fonts.googleapis.com">
+<link rel="preconnect" href="https://fonts.gstatic.com" crossorigin>
+<link href="https://fonts.googleapis.com/css2?family={fam}&display=swap" rel="stylesheet">
+'''), {}, []
+
+
+CDNJS_LIBS = ["Chart.js/4.4.1/chart.umd.min.js", "Swiper/11.0.5/swiper-bundle.min.js", "lightbox2/2.11.4/js/lightbox.min.js",
+              "jquery.lazy/1.7.11/jquery.lazy.min.js", "persian-date/1.1.0/persian-date.min.js"]
+
+
+def b_cdnjs_library(site, r):
+    """A library the site never used, from cdnjs (a curated CDN: only
+    published open-source libraries, no user uploads)."""
+    lib = r.choice(CDNJS_LIBS)
+    return dict(end=f'<script src="https://cdnjs.cloudflare.com/ajax/libs/{lib}" integrity="sha512-{b64s(r, 64)}" crossorigin="anonymous" referrerpolicy="no-referrer"></script>\n'), {}, []
 
 
 def b_spa_bundle(site, r):
@@ -1932,7 +1960,7 @@ def a_title(site, r):
     return dict(title=title), {}, []
 
 
-def lookalike_host(site, r):
+def lookalike_host(site, r, k=None):
     own = reg(site.host)
     label = own.split(".")[0]
     cand = [
@@ -1950,12 +1978,21 @@ def lookalike_host(site, r):
         (f"{own}.cdn-assets.top", "/js/app.js"),
         (f"{label}-{own.split('.')[-1]}.com", "/static/js/site.js"),
     ]
-    return r.choice(cand)
+    return cand[k % len(cand)] if k is not None else r.choice(cand)
 
 
-def a_lookalike(site, r):
-    h, p = lookalike_host(site, r)
-    return dict(end=f'<script src="https://{h}{p}"></script>\n'), {}, []
+LOOKALIKES = 13
+
+
+def a_lookalike(k):
+    """The k-th look-alike family: typosquats of analytics and library
+    CDNs, a known name inside another registrable domain, punycode, and
+    imitations of the site's own domain."""
+    def f(site, r):
+        h, p = lookalike_host(site, r, k)
+        where = r.choice(["head", "end"])
+        return {where: f'<script src="https://{h}{p}"></script>\n'}, {}, []
+    return f
 
 
 def a_ip(site, r):
@@ -2184,6 +2221,7 @@ CMS = ["wp_fa", "wp_en", "joomla_fa", "joomla_bi", "drupal_en", "drupal_fa", "la
 OWN2 = [s.id for s in SITES if any(x != reg(s.host) for x in s.own)]
 GOVWIN = [s.id for s in SITES if GOV_WINDOW in s.others]
 SPA = [s.id for s in SITES if s.struct == "spa"]
+JSDELIVR = [s.id for s in SITES if any("cdn.jsdelivr.net" in u for u in s.cdn)]
 
 # (class, count, eligible sites, maker)
 BENIGN = [
@@ -2227,6 +2265,9 @@ BENIGN = [
     ("own_subdomain", 7, ALL, b_own_subdomain),
     ("own_other_domain", 3, OWN2, b_own_other_domain),
     ("constituency_widget", 3, GOVWIN, b_constituency_widget),
+    ("news_week_and_embed", 5, [s for s in ALL if s not in SPA], b_news_week_and_embed),
+    ("fonts_google", 3, ALL, b_google_fonts),
+    ("cdnjs_new_library", 4, ALL, b_cdnjs_library),
 ]
 
 ATTACK = []
@@ -2242,7 +2283,6 @@ ATTACK += [
     ("deface_partial_indonesian_block", 3, [s for s in FA if s not in SPA], a_indonesian_block),
     ("deface_partial_arabic_block", 3, [s for s in EN if s not in SPA], a_arabic_block),
     ("title_replaced", 5, ALL, a_title),
-    ("script_lookalike", 8, ALL, a_lookalike),
     ("script_bare_ip", 4, ALL, a_ip),
     ("script_protocol_relative", 4, ALL, a_protorel),
     ("script_obfuscated_concat", 3, ALL, a_obf_concat),
@@ -2250,8 +2290,11 @@ ATTACK += [
     ("script_obfuscated_atob", 3, ALL, a_obf_atob),
     ("script_obfuscated_charcode", 3, ALL, a_obf_charcode),
     ("script_cryptominer", 4, ALL, a_miner),
-    ("script_jsdelivr_user_content", 4, ALL, a_jsdelivr_gh),
+    ("script_jsdelivr_user_content", 2, JSDELIVR, a_jsdelivr_gh),
+    ("script_jsdelivr_user_content", 2, ALL, a_jsdelivr_gh),
 ]
+for k in range(LOOKALIKES):
+    ATTACK.append(("script_lookalike", 1, ALL, a_lookalike(k)))
 for method in HIDE_IFRAME:
     ATTACK.append((f"iframe_hidden_{method}", 2, ALL, a_iframe_hidden(method)))
 for i, method in enumerate(HIDE_BLOCK):

@@ -1015,7 +1015,7 @@ function MM_preloadImages() {{ var d=document; if(d.images){{ if(!d.MM_p) d.MM_p
         <tr><td><form method="post" action="{m.get("form_action", "login.asp")}"><font face="Tahoma" size="1">{t("user")}</font><br><input type="text" name="user" size="15"><br>
         <font face="Tahoma" size="1">{t("password")}</font><br><input type="password" name="pass" size="15"><br>{m.get("form_extra", "")}<input type="submit" value="{L['fa']['login']}"></form></td></tr>
         <tr><td bgcolor="#336699"><font color="#FFFFFF" face="Tahoma" size="2"><b>{t("links")}</b></font></td></tr>
-        <tr><td><font face="Tahoma" size="2"><a href="http://www.medu.ir/">{'وزارت آموزش و پرورش' if site.id == 'legacy_fa' else 'قوه قضاییه'}</a><br><a href="http://www.president.ir/">{'پایگاه ریاست جمهوری'}</a></font></td></tr>
+        <tr><td><font face="Tahoma" size="2"><a href="{'http://www.medu.ir/' if site.id == 'legacy_fa' else 'http://www.eadl.ir/'}">{'وزارت آموزش و پرورش' if site.id == 'legacy_fa' else 'قوه قضاییه'}</a><br><a href="http://www.president.ir/">{'پایگاه ریاست جمهوری'}</a></font></td></tr>
       </table>
     </td>
     <td width="560" valign="top">
@@ -1721,6 +1721,48 @@ def b_cdnjs_library(site, r):
     return dict(end=f'<script src="https://cdnjs.cloudflare.com/ajax/libs/{lib}" integrity="sha512-{b64s(r, 64)}" crossorigin="anonymous" referrerpolicy="no-referrer"></script>\n'), {}, []
 
 
+NOTICE = {
+    "fa": ["قابل توجه مراجعین محترم: به دلیل به‌روزرسانی سامانه‌ها، خدمات الکترونیک روز جمعه از ساعت ۸ تا ۱۲ در دسترس نخواهد بود.",
+           "به اطلاع می‌رساند ادارات استان روز شنبه به دلیل آلودگی هوا تعطیل است و خدمات به صورت غیرحضوری ارائه می‌شود.",
+           "ثبت‌نام مرحله جدید تا پایان هفته تمدید شد. برای اطلاعات بیشتر به بخش اطلاعیه‌ها مراجعه کنید."],
+    "en": ["Notice: online services will be unavailable on Friday from 8:00 to 12:00 for a system upgrade.",
+           "Offices in the province are closed on Saturday because of air pollution; services continue online.",
+           "Registration for the new round has been extended until the end of the week. See Announcements for details."],
+}
+
+
+def b_notice_top(site, r):
+    """The site's own notice at the very top of the page, in its language."""
+    txt = r.choice(NOTICE["en" if site.lang == "en" else "fa"])
+    return dict(top=f'''<div class="site-alert alert alert-warning text-center" role="alert" style="background:#fff3cd;color:#664d03;padding:10px;margin:0">
+  {txt} <a href="/news" class="alert-link">{site.t("readmore")}</a>
+</div>
+'''), {}, []
+
+
+def b_mourning(site, r):
+    """National mourning: a black ribbon fixed in a corner and the page in
+    grey, as state sites do on days of mourning."""
+    return dict(head='''<style>html{-webkit-filter:grayscale(100%);filter:grayscale(100%)}.mourning-ribbon{position:fixed;top:0;left:0;z-index:9999;width:90px;height:90px;pointer-events:none}</style>
+''', top=f'''<img class="mourning-ribbon" src="/images/black-ribbon.png" alt="{'National mourning' if site.lang == 'en' else 'عزای عمومی'}">
+'''), {}, []
+
+
+def b_modal(site, r):
+    """An announcement shown in a modal over the page on load (Bootstrap's
+    modal, backdrop included), with the site's own content."""
+    h, x = site.news[3]
+    return dict(end=f'''<div class="modal fade" id="announceModal" tabindex="-1" aria-labelledby="announceLabel" aria-hidden="true">
+  <div class="modal-dialog modal-dialog-centered"><div class="modal-content">
+    <div class="modal-header"><h5 class="modal-title" id="announceLabel">{h}</h5><button type="button" class="btn-close" data-bs-dismiss="modal" aria-label="Close"></button></div>
+    <div class="modal-body"><img src="/uploads/announce/poster-{r.randrange(10, 99)}.jpg" class="img-fluid" alt=""><p>{x}</p></div>
+    <div class="modal-footer"><a href="/news" class="btn btn-primary">{site.t("readmore")}</a></div>
+  </div></div>
+</div>
+<script{{N}}>window.addEventListener('load',function(){{if(!sessionStorage.getItem('announce-seen')){{new bootstrap.Modal(document.getElementById('announceModal')).show();sessionStorage.setItem('announce-seen','1');}}}});</script>
+'''), {}, []
+
+
 def b_spa_bundle(site, r):
     return dict(bundle={"main": hexs(r, 8), "vendors": "8d21b7aa", "runtime": hexs(r, 8), "css": hexs(r, 8)}), {}, []
 
@@ -1907,8 +1949,8 @@ def a_partial_sig(site, r):
 def a_marquee(site, r):
     hs = [handle(r) for _ in range(4)]
     tg = handle(r)
-    return dict(top=f'''<marquee behavior="alternate" scrollamount="8" style="background:#000;color:#ff0033;font-size:24px;font-weight:bold">@{hs[0]} ~ @{hs[1]} ~ @{hs[2]} ~ @{hs[3]} &nbsp;|&nbsp; <a href="https://t.me/{tg}" style="color:#0ff">t.me/{tg}</a></marquee>
-'''), {}, []
+    return {r.choice(["top", "top", "main", "end"]): f'''<marquee behavior="alternate" scrollamount="8" style="background:#000;color:#ff0033;font-size:24px;font-weight:bold">@{hs[0]} ~ @{hs[1]} ~ @{hs[2]} ~ @{hs[3]} &nbsp;|&nbsp; <a href="https://t.me/{tg}" style="color:#0ff">t.me/{tg}</a></marquee>
+'''}, {}, []
 
 
 def a_extortion(site, r):
@@ -1932,7 +1974,7 @@ def a_greetings(site, r):
     names = [handle(r) for _ in range(r.randrange(7, 12))]
     lead = r.choice(["Special thanks to:", "Respect to all brothers:", "Salam to:", "Big love to:"])
     rows = "<br>".join(f"~ {n} ~" for n in names)
-    return dict(top=top_block(f'<p><b>{lead}</b></p><p>{rows}</p><p>We were here.</p>', r)), {}, []
+    return {r.choice(["top", "main", "end"]): top_block(f'<p><b>{lead}</b></p><p>{rows}</p><p>We were here.</p>', r)}, {}, []
 
 
 def a_turkish_block(site, r):
@@ -1951,6 +1993,25 @@ def a_arabic_block(site, r):
     return dict(top=top_block(f'''<h2>إلى إدارة هذا الموقع</h2>
 <p>لقد دخلنا إلى نظامكم بسهولة. ثغراتكم مكشوفة للجميع ولن نتوقف حتى يتم إصلاحها. هذه رسالة تحذير فقط ولم نحذف أي بيانات.</p>
 <p>تحية إلى كل الإخوة في {r.choice(CREWS["ar"])}.</p>''', r)), {}, []
+
+
+def a_overlay(sig):
+    return lambda site, r: _overlay(site, r, sig)
+
+
+def _overlay(site, r, sig):
+    """A defacement laid over the intact page: a fixed layer covering the
+    whole window."""
+    if sig:
+        crew = r.choice(CREWS["en"] + CREWS["tr"])
+        inner = f"<h1>Hacked by {crew}</h1><p>Your site is ours. Greetz to all.</p>"
+    else:
+        lang = r.choice(["en", "ar", "tr"])
+        inner = NOSIG_FULL[lang][1]
+    return dict(top=f'''<div id="{alnum(r, 6)}" style="position:fixed;top:0;left:0;width:100%;height:100%;z-index:2147483647;background:#000;color:#fff;text-align:center;padding-top:10%">
+{inner}
+</div>
+'''), {}, []
 
 
 def a_title(site, r):
@@ -2005,6 +2066,24 @@ def a_ip(site, r):
 
 FOREIGN = ["cdn-analytics-stat.xyz", "jscdn.pw", "statcounter-cdn.top", "metrics-cdn.online", "fastcdn-js.site",
            "counter-hits.icu", "webstat-service.club", "js-libs.space", "cdn-static-files.monster", "trk-stat.live"]
+
+
+def a_user_host(site, r):
+    """A script from a host anyone can publish on: raw GitHub, a gist, a
+    github.io page, a pastebin, a tunnel."""
+    u = r.choice([f"https://raw.githubusercontent.com/{handle(r)}/js/main/loader.js",
+                  f"https://gist.githubusercontent.com/{handle(r)}/{hexs(r, 32)}/raw/x.js",
+                  f"https://{handle(r).replace('_', '-')}.github.io/cdn/jquery.min.js",
+                  f"https://pastebin.com/raw/{alnum(r, 8)}",
+                  f"https://{hexs(r, 8)}-{r.randrange(10, 99)}-{r.randrange(100, 250)}.ngrok-free.app/s.js"])
+    return {r.choice(["head", "end"]): f'<script src="{u}"></script>\n'}, {}, []
+
+
+def a_unknown_host(site, r):
+    """A script from an ordinary-looking host nobody on the site uses."""
+    h = r.choice(["cdn.statistic-counter.com", "js.webanalytics-pro.net", "api.jqueryui-cdn.org",
+                  "static.site-speedup.com", "cdn.widgetsplus.io"])
+    return {r.choice(["head", "end"]): f'<script type="text/javascript" src="https://{h}/{r.choice(["track", "widget", "speed", "lib"])}.min.js?ver={r.randrange(1, 9)}.{r.randrange(0, 9)}"></script>\n'}, {}, []
 
 
 def a_protorel(site, r):
@@ -2108,7 +2187,7 @@ def a_iframe_hidden(method):
             pre = f"<style>.{c}{{display:none!important}}</style>\n"
         src = r.choice([f"http://{h}/in.cgi?{r.randrange(2, 30)}", f"https://{h}/go.php?sid={r.randrange(100, 999)}",
                         f"//{h}/index.php"])
-        return dict(end=f'{pre}<iframe src="{src}" {attrs}></iframe>\n'), {}, []
+        return {r.choice(["end", "end", "main", "top"]): f'{pre}<iframe src="{src}" {attrs}></iframe>\n'}, {}, []
     return f
 
 
@@ -2268,6 +2347,9 @@ BENIGN = [
     ("news_week_and_embed", 5, [s for s in ALL if s not in SPA], b_news_week_and_embed),
     ("fonts_google", 3, ALL, b_google_fonts),
     ("cdnjs_new_library", 4, ALL, b_cdnjs_library),
+    ("notice_top_banner", 4, ALL, b_notice_top),
+    ("mourning_ribbon", 3, ALL, b_mourning),
+    ("announcement_modal", 3, [s for s in ALL if SITE[s].struct in ("laravel", "eservices", "university", "wordpress", "drupal")], b_modal),
 ]
 
 ATTACK = []
@@ -2283,6 +2365,10 @@ ATTACK += [
     ("deface_partial_indonesian_block", 3, [s for s in FA if s not in SPA], a_indonesian_block),
     ("deface_partial_arabic_block", 3, [s for s in EN if s not in SPA], a_arabic_block),
     ("title_replaced", 5, ALL, a_title),
+    ("deface_overlay", 2, ALL, a_overlay(True)),
+    ("deface_overlay", 2, ALL, a_overlay(False)),
+    ("script_user_content_host", 4, ALL, a_user_host),
+    ("script_unknown_host", 4, ALL, a_unknown_host),
     ("script_bare_ip", 4, ALL, a_ip),
     ("script_protocol_relative", 4, ALL, a_protorel),
     ("script_obfuscated_concat", 3, ALL, a_obf_concat),

@@ -287,6 +287,10 @@ class Site:
 
 GOV_WINDOW = ("my.gov.ir", "Government Smart Services Window")
 SITES = [
+    Site("liferay_fa", "liferay", "fa", "www.mimt-kurdistan.ir", "سازمان صنعت، معدن و تجارت استان کردستان",
+         "Kurdistan Industry, Mine and Trade Organisation", others=[GOV_WINDOW], nonce=True),
+    Site("liferay_en", "liferay", "en", "en.irna-media.ir", "مرکز رسانه‌ای", "Media Centre",
+         own=["irna-media.ir"]),
     Site("wp_fa", "wordpress", "fa", "www.abfa-kerman.ir", "شرکت آب و فاضلاب استان کرمان",
          "Kerman Water and Wastewater Company", others=[GOV_WINDOW], nonce=False),
     Site("wp_en", "wordpress", "en", "www.visitfars.ir", "اداره کل میراث فرهنگی فارس",
@@ -374,6 +378,16 @@ class Obs:
         self.weather = r.randrange(-3, 24)
         self.captcha = alnum(r, 6)
         self.rand = r
+
+
+def prayer_times(site, o):
+    """Prayer times, shown by many Iranian sites: a minute or so different
+    every day."""
+    fajr, noon, magh = 5 * 60 + 10 + o.day, 11 * 60 + 52 + o.day // 3, 17 * 60 + 1 - o.day
+    f = lambda m: site.num(f"{m // 60:02d}:{m % 60:02d}")
+    if site.lang == "en":
+        return f"Prayer times: dawn {f(fajr)}, noon {f(noon)}, sunset {f(magh)}"
+    return f"اوقات شرعی: اذان صبح {f(fajr)} - اذان ظهر {f(noon)} - اذان مغرب {f(magh)}"
 
 
 def news_items(site, o, n=6, override=None):
@@ -1031,6 +1045,7 @@ function MM_preloadImages() {{ var d=document; if(d.images){{ if(!d.MM_p) d.MM_p
       <table width="100%" border="0" cellpadding="4">
         <tr><td bgcolor="#336699"><font color="#FFFFFF" face="Tahoma" size="2"><b>{t("ann")}</b></font></td></tr>
         {"".join(f'<tr><td><font face="Tahoma" size="2">{a}</font></td></tr>' for a in site.ann)}
+        <tr><td><font face="Tahoma" size="1">{prayer_times(site, o)}</font></td></tr>
         <tr><td bgcolor="#336699"><font color="#FFFFFF" face="Tahoma" size="2"><b>{t("stats")}</b></font></td></tr>
         <tr><td><font face="Tahoma" size="2">{t("visits")}: {site.num(o.visits)}<br>{t("online")}: {site.num(o.online)}</font></td></tr>
       </table>
@@ -1162,7 +1177,7 @@ def municipality(site, o, m):
 <body>
 {m.get("top", "")}<div id="PageContainer">
 <div id="Header"><div class="logo"><a href="/"><img src="/Dorsapax/Data/Sub_0/logo.png" alt="{site.org_en}"></a></div><div class="title">{site.name()}</div>
-<div class="weather">{'هوای امروز' if site.lang != 'en' else 'Weather today'}: {site.num(o.weather)}°</div><div class="date">{site.date(o.day, long=True)}</div></div>
+<div class="weather">{'هوای امروز' if site.lang != 'en' else 'Weather today'}: {site.num(o.weather)}°</div><div class="owghat">{prayer_times(site, o)}</div><div class="date">{site.date(o.day, long=True)}</div></div>
 <div id="TopMenu"><ul>
   <li><a href="/">{t("home")}</a></li><li><a href="/Portal/Home/?page=about">{t("about")}</a></li>
   <li><a href="/Portal/Home/?page=mayor">{'شهردار' if site.lang != 'en' else 'Mayor'}</a></li><li><a href="/Portal/Home/?page=council">{'شورای شهر' if site.lang != 'en' else 'City council'}</a></li>
@@ -1296,7 +1311,76 @@ def eservices(site, o, m):
 '''
 
 
-TEMPLATES = dict(wordpress=wordpress, joomla=joomla, drupal=drupal, aspnet=aspnet, laravel=laravel,
+def liferay(site, o, m):
+    """A Liferay portal (Java): p_auth and authToken change per session,
+    jsessionid in links, the combo servlet's versioned URLs."""
+    t = site.t
+    n = nonce_attr(site, o)
+    js = m.get("lrver", "1712000000000")
+    jsid = o.sess.upper()[:32].ljust(32, "A")
+    items = "\n".join(f'''<div class="asset-abstract"><h3 class="asset-title"><a href="/web/guest/news/-/asset_publisher/Xq3bPz0a/content/{'news' if site.lang == 'en' else 'khabar'}-{7700 + i + o.news_off};jsessionid={jsid}?inheritRedirect=false">{h}</a></h3>
+<div class="asset-metadata"><span class="metadata-entry metadata-publish-date">{site.date(o.day)}</span></div>
+<div class="asset-summary">{x}</div></div>''' for i, (h, x) in enumerate(news_items(site, o, override=m.get("news"))))
+    bt, bx = site.banners[o.banner]
+    return f'''<!DOCTYPE html>
+<html class="ltr" dir="{site.dir}" lang="{site.html_lang}-{'US' if site.lang == 'en' else 'IR'}">
+<head>
+<title>{m.get("title", site.name() + " - " + ("Home" if site.lang == "en" else "صفحه اصلی"))}</title>
+<meta content="initial-scale=1.0, width=device-width" name="viewport" />
+<meta content="text/html; charset=UTF-8" http-equiv="content-type" />
+<link href="/o/portal-theme/images/favicon.ico" rel="icon" />
+<link class="lfr-css-file" data-senna-track="temporary" href="/o/portal-theme/css/main.css?browserId=other&amp;themeId=portaltheme_WAR_portaltheme&amp;minifierType=css&amp;languageId={site.html_lang}_{'US' if site.lang == 'en' else 'IR'}&amp;b=7402&amp;t={js}" id="liferayThemeCSS" rel="stylesheet" type="text/css" />
+<script data-senna-track="temporary"{n}>var Liferay = Liferay || {{}};
+Liferay.authToken = '{o.token[:8]}';
+Liferay.currentURL = '\x2fweb\x2fguest\x2fhome';
+Liferay.ThemeDisplay = {{ getCDNHost: function() {{ return ""; }}, getLanguageId: function() {{ return "{site.html_lang}_{'US' if site.lang == 'en' else 'IR'}"; }}, getSessionId: function() {{ return "{jsid}"; }}, isSignedIn: function() {{ return false; }} }};
+</script>
+<script data-senna-track="permanent" src="/combo?browserId=other&amp;minifierType=js&amp;languageId={site.html_lang}_{'US' if site.lang == 'en' else 'IR'}&amp;b=7402&amp;t={js}&amp;/o/frontend-js-aui-web/aui/aui/aui.js&amp;/o/frontend-js-web/liferay/global.bundle.js" type="text/javascript"></script>
+<script data-senna-track="permanent" src="/o/js_loader_config?t={js}" type="text/javascript"></script>
+{m.get("head", "")}</head>
+<body class="controls-visible guest-site signed-out public-page site">
+{m.get("top", "")}<div class="d-flex flex-column min-vh-100">
+<div class="pt-0" id="wrapper">
+<header id="banner" role="banner">
+  <div id="heading"><div aria-level="1" class="site-title" role="heading"><a class="logo custom-logo" href="/web/guest/home;jsessionid={jsid}" title="{site.org_en}"><img alt="" height="70" src="/image/layout_set_logo?img_id=35201&amp;t={js}" width="240" /></a><span class="site-name">{site.name()}</span></div></div>
+  <nav class="sort-pages modify-pages" id="navigation" role="navigation"><ul aria-label="Site Pages" role="menubar">
+    <li class="selected" role="presentation"><a href="/web/guest/home;jsessionid={jsid}" role="menuitem"><span>{t("home")}</span></a></li>
+    <li role="presentation"><a href="/web/guest/about;jsessionid={jsid}" role="menuitem"><span>{t("about")}</span></a></li>
+    <li role="presentation"><a href="/web/guest/news;jsessionid={jsid}" role="menuitem"><span>{t("news")}</span></a></li>
+    <li role="presentation"><a href="/web/guest/services;jsessionid={jsid}" role="menuitem"><span>{t("services")}</span></a></li>
+    <li role="presentation"><a href="/web/guest/laws;jsessionid={jsid}" role="menuitem"><span>{t("laws")}</span></a></li>
+    <li role="presentation"><a href="/web/guest/contact;jsessionid={jsid}" role="menuitem"><span>{t("contact")}</span></a></li>
+  </ul></nav>
+</header>
+<section id="content">
+<div class="portlet-boundary portlet-boundary_com_liferay_journal_content_web_portlet_JournalContentPortlet_" id="p_p_id_com_liferay_journal_content_web_portlet_JournalContentPortlet_INSTANCE_slider_"><div class="slider"><h2>{bt}</h2><p>{bx}</p></div></div>
+<div class="portlet-boundary portlet-boundary_com_liferay_asset_publisher_web_portlet_AssetPublisherPortlet_" id="p_p_id_com_liferay_asset_publisher_web_portlet_AssetPublisherPortlet_INSTANCE_Xq3bPz0a_">
+<h2 class="portlet-title-text">{t("latest")}</h2>
+{items}
+</div>
+<div class="portlet-boundary" id="p_p_id_ann_"><h2 class="portlet-title-text">{t("ann")}</h2><ul>{"".join(f"<li>{a}</li>" for a in site.ann)}</ul></div>
+{m.get("main", "")}
+<div class="portlet-boundary portlet-boundary_com_liferay_login_web_portlet_LoginPortlet_" id="p_p_id_com_liferay_login_web_portlet_LoginPortlet_">
+<h2 class="portlet-title-text">{t("login")}</h2>
+<form action="{m.get("form_action", "https://" + site.host + "/web/guest/home?p_p_id=com_liferay_login_web_portlet_LoginPortlet&amp;p_p_lifecycle=1&amp;p_p_state=normal&amp;p_p_mode=view&amp;_com_liferay_login_web_portlet_LoginPortlet_javax.portlet.action=%2Flogin%2Flogin&amp;_com_liferay_login_web_portlet_LoginPortlet_mvcRenderCommandName=%2Flogin%2Flogin&amp;p_auth=" + o.token[:8])}" class="form sign-in-form" data-fm-namespace="_com_liferay_login_web_portlet_LoginPortlet_" id="_com_liferay_login_web_portlet_LoginPortlet_loginForm" method="post" name="_com_liferay_login_web_portlet_LoginPortlet_loginForm">
+<input class="field form-control" id="_com_liferay_login_web_portlet_LoginPortlet_formDate" name="_com_liferay_login_web_portlet_LoginPortlet_formDate" type="hidden" value="{1795000000000 + o.day * 86400000 + o.online}" />
+<label for="_com_liferay_login_web_portlet_LoginPortlet_login">{t("user")}</label><input class="field clearable form-control" id="_com_liferay_login_web_portlet_LoginPortlet_login" name="_com_liferay_login_web_portlet_LoginPortlet_login" type="text" value="" />
+<label for="_com_liferay_login_web_portlet_LoginPortlet_password">{t("password")}</label><input class="field form-control" id="_com_liferay_login_web_portlet_LoginPortlet_password" name="_com_liferay_login_web_portlet_LoginPortlet_password" type="password" value="" />
+{m.get("form_extra", "")}<button class="btn btn-primary" type="submit"><span class="lfr-btn-label">{L['en' if site.lang == 'en' else 'fa']['login']}</span></button>
+</form></div>
+</section>
+<footer id="footer" role="contentinfo"><p class="powered-by">{site.name()} &copy; 2026 | {t("visits")}: {site.num(o.visits)} | {t("today")}: {site.date(o.day, long=True)}</p></footer>
+</div></div>
+<script type="text/javascript"{n}>// <![CDATA[
+AUI().use('liferay-menu', 'liferay-notice', 'aui-base', function(A) {{ (function() {{ Liferay.Util.addInputType(); Liferay.Portlet.ready(function(portletId, node) {{ Liferay.Util.addInputType(node); }}); }})(); }});
+// ]]></script>
+<script src="/o/portal-theme/js/main.js?browserId=other&amp;minifierType=js&amp;languageId={site.html_lang}_{'US' if site.lang == 'en' else 'IR'}&amp;b=7402&amp;t={js}" type="text/javascript"></script>
+{m.get("end", "")}</body>
+</html>
+'''
+
+
+TEMPLATES = dict(liferay=liferay, wordpress=wordpress, joomla=joomla, drupal=drupal, aspnet=aspnet, laravel=laravel,
                  php=php, legacy=legacy, spa=spa, university=university, municipality=municipality,
                  newsagency=newsagency, eservices=eservices)
 
@@ -1690,6 +1774,8 @@ def b_cms_upgrade(site, r):
         return dict(bundle={"main": hexs(r, 8), "vendors": hexs(r, 8), "runtime": hexs(r, 8), "css": hexs(r, 8)}), {}, []
     if s == "eservices":
         return dict(assetv=alnum(r, 12)), {}, []
+    if s == "liferay":
+        return dict(lrver=str(1712000000000 + r.randrange(10**9, 10**10))), {}, []
     if s == "aspnet":
         return dict(wr=b64url(r, 42)), {}, []
     raise ValueError(s)
@@ -2295,7 +2381,7 @@ EN = [s.id for s in SITES if s.lang == "en"]
 FORMS = [s.id for s in SITES if s.struct != "spa"]
 NONCE = [s.id for s in SITES if s.nonce]
 CDN = [s.id for s in SITES if s.cdn]
-CMS = ["wp_fa", "wp_en", "joomla_fa", "joomla_bi", "drupal_en", "drupal_fa", "laravel_bi", "laravel_fa", "esvc_fa",
+CMS = ["liferay_fa", "wp_fa", "wp_en", "joomla_fa", "joomla_bi", "drupal_en", "drupal_fa", "laravel_bi", "laravel_fa", "esvc_fa",
        "aspnet_fa", "spa_en"]
 OWN2 = [s.id for s in SITES if any(x != reg(s.host) for x in s.own)]
 GOVWIN = [s.id for s in SITES if GOV_WINDOW in s.others]

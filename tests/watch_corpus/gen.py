@@ -1850,6 +1850,45 @@ def b_modal(site, r):
 '''), {}, []
 
 
+def b_channels(site, r):
+    """The organisation's channels on messengers and social networks, as
+    Iranian sites list them (Eitaa, Bale, Rubika, Soroush, Telegram,
+    Instagram, Aparat): new outbound links with handles, all the site's own."""
+    h = reg(site.host).split(".")[0].replace("-", "_")
+    links = [("https://eitaa.com/" + h, "ایتا", "Eitaa"), ("https://ble.ir/" + h, "بله", "Bale"),
+             ("https://rubika.ir/" + h, "روبیکا", "Rubika"), ("https://splus.ir/" + h, "سروش پلاس", "Soroush"),
+             ("https://t.me/" + h, "تلگرام", "Telegram"), ("https://www.instagram.com/" + h + "/", "اینستاگرام", "Instagram"),
+             ("https://www.aparat.com/" + h, "آپارات", "Aparat")]
+    r.shuffle(links)
+    items = " ".join(f'<a href="{u}" target="_blank" rel="noopener">{en if site.lang == "en" else fa_}</a>' for u, fa_, en in links[:r.randrange(4, 8)])
+    return dict(main=f'<div class="social-channels"><span>{"Follow us" if site.lang == "en" else "ما را دنبال کنید"}:</span> {items}</div>\n'), {}, []
+
+
+VERSES = ["بِسْمِ اللَّهِ الرَّحْمَٰنِ الرَّحِيمِ",
+          "وَتَعَاوَنُوا عَلَى الْبِرِّ وَالتَّقْوَىٰ ۖ وَلَا تَعَاوَنُوا عَلَى الْإِثْمِ وَالْعُدْوَانِ",
+          "إِنَّ اللَّهَ يَأْمُرُ بِالْعَدْلِ وَالْإِحْسَانِ",
+          "السَّلَامُ عَلَيْكَ يَا أَبَا عَبْدِ اللَّهِ"]
+
+
+def b_arabic_verse(site, r):
+    """An Arabic verse or salutation at the top of a Persian page, for a
+    religious occasion: another script and language, and benign."""
+    v = r.choice(VERSES)
+    return dict(top=f'<div class="occasion-verse" style="text-align:center;font-family:Amiri,serif;font-size:20px;padding:6px;background:#f6f1e7">{v}</div>\n'), {}, []
+
+
+CONF = ("International Conference on Water Resources Management",
+        "The conference invites papers on water resources, climate adaptation and urban water systems. "
+        "Deadline for full papers: 20 January 2027. Accepted papers will be published in the conference proceedings.")
+
+
+def b_english_notice(site, r):
+    """An English call for papers or notice on a Persian page: another
+    language, the site's own content."""
+    h, x = CONF
+    return dict(main=f'<section class="intl" dir="ltr" lang="en"><h2>{h}</h2><p>{x}</p><p><a href="/conference/2027">Call for papers</a></p></section>\n'), {}, []
+
+
 def b_spa_bundle(site, r):
     return dict(bundle={"main": hexs(r, 8), "vendors": "8d21b7aa", "runtime": hexs(r, 8), "css": hexs(r, 8)}), {}, []
 
@@ -2099,6 +2138,33 @@ def _overlay(site, r, sig):
 {inner}
 </div>
 '''), {}, []
+
+
+def a_new_post(sig):
+    """The defacer publishes a post through the CMS: the site's layout
+    stays, the newest item of the news list is theirs."""
+    def f(site, r):
+        if sig:
+            crew = r.choice(CREWS["en"] + CREWS["id"] + CREWS["tr"])
+            item = (f"Hacked by {crew}", f"Your site has been hacked by {crew}. Admin, patch your system. Greetz to all members.")
+        else:
+            lang = r.choice(["en", "tr", "id", "ar", "ru"])
+            title, body = NOSIG_FULL[lang]
+            txt = body.split("<p>", 1)[1].split("</p>", 1)[0]
+            item = (title, txt)
+        return dict(news=[item] + site.news[5:10]), {}, []
+    return f
+
+
+JP_SPAM = ["激安 ブランド 財布 通販", "ルイヴィトン バッグ 新作 激安", "スーパーコピー 時計 代引き", "ロレックス 偽物 販売", "ナイキ スニーカー 格安 通販"]
+
+
+def a_japanese_seo(site, r):
+    """The Japanese keyword hack: the title and a block of the page
+    rewritten with spam keywords linking to shops."""
+    kw = r.choice(JP_SPAM)
+    links = "\n".join(f'<a href="https://{r.choice(["brand-jp", "copy-shop", "super-kopi", "jp-outlet"])}{r.randrange(1, 99)}.{r.choice(["com", "shop", "top"])}/{alnum(r, 6).lower()}.html">{r.choice(JP_SPAM)}</a>' for _ in range(r.randrange(10, 20)))
+    return dict(title=f"{kw} - {r.choice(JP_SPAM)}", main=f"<div class=\"kw\"><h2>{kw}</h2>\n{links}\n</div>\n"), {}, []
 
 
 def a_title(site, r):
@@ -2451,6 +2517,9 @@ BENIGN = [
     ("cdnjs_new_library", 4, ALL, b_cdnjs_library),
     ("notice_top_banner", 4, ALL, b_notice_top),
     ("mourning_ribbon", 3, ALL, b_mourning),
+    ("social_channel_links", 5, [s for s in ALL if s not in SPA], b_channels),
+    ("arabic_verse_top", 3, [s for s in FA if s not in SPA], b_arabic_verse),
+    ("english_notice_on_persian_page", 3, [s for s in FA if s not in SPA and SITE[s].lang == "fa"], b_english_notice),
     ("announcement_modal", 3, [s for s in ALL if SITE[s].struct in ("laravel", "eservices", "university", "wordpress", "drupal")], b_modal),
 ]
 
@@ -2467,6 +2536,9 @@ ATTACK += [
     ("deface_partial_indonesian_block", 3, [s for s in FA if s not in SPA], a_indonesian_block),
     ("deface_partial_arabic_block", 3, [s for s in EN if s not in SPA], a_arabic_block),
     ("title_replaced", 5, ALL, a_title),
+    ("deface_new_post", 2, [x for x in ALL if x not in SPA], a_new_post(True)),
+    ("deface_new_post", 2, [x for x in ALL if x not in SPA], a_new_post(False)),
+    ("seo_spam_japanese_keywords", 2, ALL, a_japanese_seo),
     ("deface_overlay", 2, ALL, a_overlay(True)),
     ("deface_overlay", 2, ALL, a_overlay(False)),
     ("script_user_content_host", 4, ALL, a_user_host),

@@ -14,9 +14,13 @@
 ** watch_verdict_json().
 **
 ** What a user relies on is whether an incident opens: an alarm is a score
-** >= ALERT_SCORE (30, src/monitor/state.c). So a benign case must score
-** below it (recorded observations, which never raise the score, are fine)
-** and an attack must reach it. A benign case with old1.html.. (an accepted
+** >= ALERT_SCORE (30, src/monitor/state.c). An attack must reach it. A
+** benign case must not, and must raise no signal at all: what the issue
+** allows on a benign change is a recorded observation (v->obs, "third-party
+** added: video, www.youtube-nocookie.com"), which never raises the score; a
+** signal in v->sig below the alarm is not one (it raises the score and
+** shows the site as suspicious), so it fails the case too and is counted
+** apart from the false alarms. A benign case with old1.html.. (an accepted
 ** redesign) must also alarm against the old design, which is what makes
 ** re-learning the way to accept it. Every case runs (a failure does not stop
 ** the rest); each failure is printed with its verdict, then the counts per
@@ -38,7 +42,7 @@
 #define PAGES_MAX 16
 #define ALARM 30        /* src/monitor/state.c ALERT_SCORE: an incident opens */
 #define CTX_MAX 16      /* own / other lines per case */
-#define CLASSES_MAX 128
+#define CLASSES_MAX 256
 
 static char *slurp(const char *path, size_t *len)
 {
@@ -218,15 +222,16 @@ static void run_case(const char *root, const char *kind, const char *name, struc
 
 	if (!e.attack) {
 		t->benign++;
-		bool ok = v.score < ALARM;
-		bool noisy = ok && v.nsig > 0;
-		t->clean += ok;
+		bool no_alarm = v.score < ALARM;
+		bool noisy = no_alarm && v.nsig > 0;
+		t->clean += no_alarm && !noisy;
 		t->noisy += noisy;
-		c->right += ok;
+		c->right += no_alarm;
 		c->noisy += noisy;
 		printf("  benign %-50s %s score %d, %zu signal(s), %zu observation(s)\n", name,
-		       ok ? "no alarm" : "FALSE ALARM", v.score, v.nsig, v.nobs);
-		if (!ok)
+		       !no_alarm ? "FALSE ALARM" : noisy ? "SIGNAL BELOW ALARM" : "clean", v.score,
+		       v.nsig, v.nobs);
+		if (!no_alarm || noisy)
 			print_verdict("verdict", &v);
 		if (nold) {
 			struct watch_verdict ov;
@@ -295,13 +300,14 @@ static void corpus(void **state)
 				printf("  attack %-40s %3d cases, %3d detected, %3d missed\n", c->name,
 				       c->cases, c->right, c->cases - c->right);
 			else
-				printf("  benign %-40s %3d cases, %3d false alarms (%d with signals below the alarm)\n",
+				printf("  benign %-40s %3d cases, %3d false alarms, %3d with signals below the alarm\n",
 				       c->name, c->cases, c->cases - c->right, c->noisy);
 		}
 	}
-	printf("watch corpus: benign %d cases, %d false alarms (%.1f%%), %d with signals below the alarm;"
+	printf("watch corpus: benign %d cases, %d false alarms (%.1f%%), %d more with signals below the alarm;"
 	       " attacks %d cases, %d detected (%.1f%%), %d missed; %d redesigns unseen; %d broken cases\n",
-	       t.benign, t.benign - t.clean, t.benign ? 100.0 * (t.benign - t.clean) / t.benign : 0.0,
+	       t.benign, t.benign - t.clean - t.noisy,
+	       t.benign ? 100.0 * (t.benign - t.clean - t.noisy) / t.benign : 0.0,
 	       t.noisy, t.attacks, t.detected, t.attacks ? 100.0 * t.detected / t.attacks : 0.0,
 	       t.attacks - t.detected, t.unseen, t.broken);
 	fflush(stdout);
@@ -309,6 +315,7 @@ static void corpus(void **state)
 	assert_true(t.attacks >= 100);
 	assert_int_equal(t.broken, 0);
 	assert_int_equal(t.unseen, 0);
+	assert_int_equal(t.noisy, 0);
 	assert_int_equal(t.clean, t.benign);
 	assert_int_equal(t.detected, t.attacks);
 }

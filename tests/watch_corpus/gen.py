@@ -2653,6 +2653,10 @@ def main():
                 names.add(name)
                 r = rng("case", kind, name)
                 mods, okw, extra = maker(site, r)
+                if not okw and site.struct != "spa" and maker is not b_routine:
+                    # the change rarely comes alone: on some checks the
+                    # news or the day moved as well
+                    okw = rng("also", kind, name).choice([{}, {}, {"news_off": 4}, {"day": 3}])
                 o = Obs(site, 3, rng("new", kind, name), **okw)
                 if "full" in mods:
                     body = mods["full"].encode("utf-8")  # the defacer's own page

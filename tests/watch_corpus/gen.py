@@ -2391,6 +2391,25 @@ def a_seo_spam(method, lang):
     return f
 
 
+def a_parasite(site, r):
+    """Parasite SEO: gambling pages uploaded to the site itself and linked
+    from its home page, so every link stays on the site's own host."""
+    lang = vary(["id", "fa", "en"])
+    words = SPAM[lang][0]
+    d = vary(["wp-content/uploads/2026/11", "images/stories", "public/files", "uploads/docs"])
+    links = "\n".join(f'<a href="/{d}/{w.replace(" ", "-")}-{r.randrange(1, 99)}.html">{w}</a>' for w in r.sample(words, 6))
+    attrs = vary(['style="display:none"', 'style="position:absolute;left:-9000px"', 'class="footer-links"'])
+    return {vary(["end", "main"]): f"<div {attrs}>\n{links}\n</div>\n"}, {}, []
+
+
+def a_visible_spam(site, r):
+    """Gambling links added in plain sight to the footer area."""
+    lang = vary(["fa", "id"])
+    words, hosts, tlds = SPAM[lang]
+    links = " | ".join(f'<a href="https://{r.choice(hosts)}{r.randrange(1, 99)}.{r.choice(tlds)}/">{w}</a>' for w in r.sample(words, 5))
+    return dict(end=f'<div class="partners" style="text-align:center;font-size:12px">{links}</div>\n'), {}, []
+
+
 def a_form_hijack(site, r):
     own = reg(site.host)
     label = own.split(".")[0]
@@ -2579,6 +2598,8 @@ for i, method in enumerate(HIDE_BLOCK):
 ATTACK += [
     ("seo_spam_display", 1, FA, a_seo_spam("display", "fa")),
     ("seo_spam_offscreen", 1, ALL, a_seo_spam("offscreen", "id")),
+    ("seo_spam_parasite_pages", 3, [x for x in ALL if x not in SPA], a_parasite),
+    ("seo_spam_visible_links", 2, ALL, a_visible_spam),
     ("form_hijack", 5, FORMS, a_form_hijack),
     ("form_hijack_js", 2, FORMS, a_form_js),
     ("form_fake_payment_gateway", 3, FORMS, a_fake_gateway),

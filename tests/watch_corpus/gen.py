@@ -1899,6 +1899,87 @@ def b_english_notice(site, r):
     return dict(main=f'<section class="intl" dir="ltr" lang="en"><h2>{h}</h2><p>{x}</p><p><a href="/conference/2027">Call for papers</a></p></section>\n'), {}, []
 
 
+def b_offcanvas(site, r):
+    """A mobile menu kept off screen until opened: hidden links, all the
+    site's own."""
+    items = "".join(f'<li><a href="/{p}">{site.t(k)}</a></li>' for p, k in
+                    [("", "home"), ("about", "about"), ("news", "news"), ("services", "services"), ("contact", "contact")])
+    return dict(top=f'''<div id="mobile-menu" class="offcanvas" style="position:fixed;top:0;{'right' if site.dir == 'rtl' else 'left'}:-320px;width:300px;height:100%;z-index:1050;background:#fff;transition:all .3s" aria-hidden="true">
+<button class="offcanvas-close" aria-label="Close">&times;</button><ul class="mobile-nav">{items}</ul></div>
+<button class="menu-toggle d-md-none" aria-controls="mobile-menu">&#9776;</button>
+'''), {}, []
+
+
+def b_keepalive(site, r):
+    """A hidden iframe to the site itself that keeps the session alive (a
+    web-forms habit)."""
+    return dict(end=f'<iframe src="/KeepAlive.aspx?t={r.randrange(10**6, 10**7)}" style="display:none" width="0" height="0" title="keepalive"></iframe>\n'), {}, []
+
+
+def b_ga_legacy(site, r):
+    ua = f"UA-{r.randrange(10**7, 10**8)}-{r.randrange(1, 4)}"
+    return dict(head=f'''<script{{N}}>
+  (function(i,s,o,g,r,a,m){{i['GoogleAnalyticsObject']=r;i[r]=i[r]||function(){{
+  (i[r].q=i[r].q||[]).push(arguments)}},i[r].l=1*new Date();a=s.createElement(o),
+  m=s.getElementsByTagName(o)[0];a.async=1;a.src=g;m.parentNode.insertBefore(a,m)
+  }})(window,document,'script','https://www.google-analytics.com/analytics.js','ga');
+
+  ga('create', '{ua}', 'auto');
+  ga('send', 'pageview');
+</script>
+'''), {}, []
+
+
+def b_yandex(site, r):
+    n = r.randrange(10**7, 10**8)
+    return dict(head=f'''<!-- Yandex.Metrika counter -->
+<script type="text/javascript"{{N}}>
+   (function(m,e,t,r,i,k,a){{m[i]=m[i]||function(){{(m[i].a=m[i].a||[]).push(arguments)}};
+   m[i].l=1*new Date();
+   for (var j = 0; j < document.scripts.length; j++) {{if (document.scripts[j].src === r) {{ return; }}}}
+   k=e.createElement(t),a=e.getElementsByTagName(t)[0],k.async=1,k.src=r,a.parentNode.insertBefore(k,a)}})
+   (window, document, "script", "https://mc.yandex.ru/metrika/tag.js", "ym");
+
+   ym({n}, "init", {{
+        clickmap:true,
+        trackLinks:true,
+        accurateTrackBounce:true
+   }});
+</script>
+<noscript><div><img src="https://mc.yandex.ru/watch/{n}" style="position:absolute; left:-9999px;" alt="" /></div></noscript>
+<!-- /Yandex.Metrika counter -->
+'''), {}, []
+
+
+def b_social_embed(site, r):
+    h = reg(site.host).split(".")[0].replace("-", "_")
+    if vary([True, False]):
+        return dict(main=f'''<blockquote class="twitter-tweet"><p lang="{site.html_lang}" dir="{site.dir}">{site.news[2][0]}</p>&mdash; {site.org_en} (@{h}) <a href="https://twitter.com/{h}/status/{r.randrange(10**18, 10**19)}">{date_en(2)}</a></blockquote> <script async src="https://platform.twitter.com/widgets.js" charset="utf-8"></script>
+'''), {}, []
+    return dict(main=f'''<blockquote class="instagram-media" data-instgrm-permalink="https://www.instagram.com/p/{alnum(r, 11)}/?utm_source=ig_embed&amp;utm_campaign=loading" data-instgrm-version="14" style=" background:#FFF; border:0; border-radius:3px; margin: 1px; max-width:540px; min-width:326px; padding:0; width:99.375%;"><div style="padding:16px;"><a href="https://www.instagram.com/p/{alnum(r, 11)}/?utm_source=ig_embed&amp;utm_campaign=loading" style=" background:#FFFFFF; line-height:0; padding:0 0; text-align:center; text-decoration:none; width:100%;" target="_blank">View this post on Instagram</a></div></blockquote>
+<script async src="//www.instagram.com/embed.js"></script>
+'''), {}, []
+
+
+STATE_LINKS = [("https://www.president.ir/", "پایگاه اطلاع‌رسانی ریاست جمهوری", "Presidency"),
+               ("https://www.majlis.ir/", "مجلس شورای اسلامی", "Parliament"),
+               ("https://www.eadl.ir/", "قوه قضاییه", "Judiciary"),
+               ("https://www.mporg.ir/", "سازمان برنامه و بودجه", "Plan and Budget Organisation"),
+               ("https://iran.gov.ir/", "درگاه ملی خدمات دولت", "National government portal"),
+               ("https://www.irna.ir/", "خبرگزاری ایرنا", "IRNA news agency")]
+
+
+def b_state_links(site, r):
+    """Links to other state bodies added to the page (useful links)."""
+    links = r.sample(STATE_LINKS, 4)
+    items = "".join(f'<li><a href="{u}" target="_blank">{en if site.lang == "en" else fa_}</a></li>' for u, fa_, en in links)
+    return dict(main=f'<section class="useful-links"><h2>{site.t("links")}</h2><ul>{items}</ul></section>\n'), {}, []
+
+
+def b_fontawesome_kit(site, r):
+    return dict(head=f'<script src="https://kit.fontawesome.com/{hexs(r, 10)}.js" crossorigin="anonymous"></script>\n'), {}, []
+
+
 def b_spa_bundle(site, r):
     return dict(bundle={"main": hexs(r, 8), "vendors": "8d21b7aa", "runtime": hexs(r, 8), "css": hexs(r, 8)}), {}, []
 
@@ -2549,6 +2630,13 @@ BENIGN = [
     ("social_channel_links", 5, [s for s in ALL if s not in SPA], b_channels),
     ("arabic_verse_top", 3, [s for s in FA if s not in SPA], b_arabic_verse),
     ("english_notice_on_persian_page", 3, [s for s in FA if s not in SPA and SITE[s].lang == "fa"], b_english_notice),
+    ("offcanvas_menu", 3, [x for x in ALL if x not in SPA], b_offcanvas),
+    ("own_keepalive_iframe", 2, [x for x in ALL if SITE[x].struct in ("aspnet", "municipality", "eservices")], b_keepalive),
+    ("analytics_ga_legacy", 2, ALL, b_ga_legacy),
+    ("analytics_yandex", 2, ALL, b_yandex),
+    ("social_embed", 2, [x for x in ALL if x not in SPA], b_social_embed),
+    ("links_to_state_bodies", 3, [x for x in ALL if x not in SPA], b_state_links),
+    ("fonts_fontawesome_kit", 2, ALL, b_fontawesome_kit),
     ("announcement_modal", 3, [s for s in ALL if SITE[s].struct in ("laravel", "eservices", "university", "wordpress", "drupal")], b_modal),
 ]
 

@@ -2579,6 +2579,9 @@ CMS = ["liferay_fa", "wp_fa", "wp_en", "joomla_fa", "joomla_bi", "drupal_en", "d
 OWN2 = [s.id for s in SITES if any(x != reg(s.host) for x in s.own)]
 GOVWIN = [s.id for s in SITES if GOV_WINDOW in s.others]
 SPA = [s.id for s in SITES if s.struct == "spa"]
+# An SPA shell's content is drawn by its bundle: a site adds videos, maps
+# and text blocks there, not to the shell's HTML.
+CONTENT = [s for s in ALL if s not in SPA]
 JSDELIVR = [s.id for s in SITES if any("cdn.jsdelivr.net" in u for u in s.cdn)]
 
 # (class, count, eligible sites, maker)
@@ -2590,13 +2593,13 @@ BENIGN = [
     ("news_added", 12, [s for s in ALL if s not in SPA], b_news_added),
     ("news_week", 10, [s for s in ALL if s not in SPA], b_news_week),
     ("news_about_hackers", 4, [s for s in ALL if s not in SPA], b_news_hackers),
-    ("video_youtube", 5, ALL, b_youtube),
-    ("video_youtube_nocookie", 3, ALL, b_youtube_nocookie),
-    ("video_vimeo", 4, ALL, b_vimeo),
-    ("video_aparat", 5, FA, b_aparat),
-    ("map_google", 4, ALL, b_gmaps),
-    ("map_osm", 3, ALL, b_osm),
-    ("map_neshan", 3, FA, b_neshan),
+    ("video_youtube", 5, CONTENT, b_youtube),
+    ("video_youtube_nocookie", 3, CONTENT, b_youtube_nocookie),
+    ("video_vimeo", 4, CONTENT, b_vimeo),
+    ("video_aparat", 5, [x for x in FA if x not in SPA], b_aparat),
+    ("map_google", 4, CONTENT, b_gmaps),
+    ("map_osm", 3, CONTENT, b_osm),
+    ("map_neshan", 3, [x for x in FA if x not in SPA], b_neshan),
     ("analytics_gtag", 5, ALL, b_gtag),
     ("tagmanager_gtm", 5, ALL, b_gtm),
     ("analytics_matomo_own", 5, ALL, b_matomo),
@@ -2619,7 +2622,7 @@ BENIGN = [
     ("cdn_version_bump", 6, CDN, b_cdn_bump),
     ("cms_upgrade", 9, CMS, b_cms_upgrade),
     ("spa_bundle_hash", 2, SPA, b_spa_bundle),
-    ("own_subdomain", 7, ALL, b_own_subdomain),
+    ("own_subdomain", 7, CONTENT, b_own_subdomain),
     ("own_other_domain", 3, OWN2, b_own_other_domain),
     ("constituency_widget", 3, GOVWIN, b_constituency_widget),
     ("news_week_and_embed", 5, [s for s in ALL if s not in SPA], b_news_week_and_embed),

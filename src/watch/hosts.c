@@ -236,11 +236,8 @@ const char *watch_registrable(const char *host, char out[WATCH_HOST_MAX])
 	** then its own registrable domain: nobody owns it but it still names
 	** one place */
 	const char *r = psl_registrable_domain(psl, h);
-	/* a name libidn2 refused whole (an invalid byte in one label) may
-	** have a suffix it accepts: that one in its xn-- form too, so the
-	** answer is the same whichever way the page wrote it */
-	if (!canon_host(r ? r : h, out))
-		pstrtrunc(out, h, WATCH_HOST_MAX);
+	/* a suffix of h: canonical already, label by label */
+	pstrtrunc(out, r ? r : h, WATCH_HOST_MAX);
 	return out;
 }
 
@@ -335,6 +332,12 @@ void watch_host_classify(const struct watch_context *ctx, const char *site, cons
 	canon_host(host, h);
 	size_t hl = strlen(h);
 	out->ip = watch_host_is_ip(h);
+	/* site is the page's host; a caller that hands the page's URL means
+	** its host */
+	char site_host[WATCH_HOST_MAX];
+	if (site && strstr(site, "://") &&
+	    watch_url_host(site, strlen(site), "", site_host) == WATCH_URL_HOST)
+		site = site_host;
 	watch_registrable(site ? site : "", site_reg);
 	watch_registrable(h, host_reg);
 

@@ -100,12 +100,34 @@ struct sym {
 	struct val v; /* bytes in the pool */
 };
 
+/* A function declared in the script, read again at each call with its
+** parameters bound: `function load(u){ s.src = u } load('https://x/')`. */
+#define FN_MAX 16
+#define FN_PARAMS 8
+#define FN_CALLS_MAX 64 /* calls followed per script */
+struct fdecl {
+	char name[SYM_NAME];
+	char params[FN_PARAMS][SYM_NAME];
+	uint8_t np;
+	uint32_t s, e; /* body in the script */
+};
+
 struct jsr {
 	struct watch_js_read *out;
 	long budget; /* tokens left for everything */
 	int nest;    /* code-in-strings depth */
 	int obf;     /* > 0: reading code that was hidden in a string (eval) */
 	bool cond;   /* a referrer / user-agent read is tested */
+	const char *src; /* the script itself (declarations point into it) */
+	struct { /* where function bodies end, as parse_fn found them */
+		const char *src;
+		uint32_t from, to;
+	} fcache[8];
+	unsigned nfcache;
+	const char *dead_src; /* a function body that did not close within the */
+	uint32_t dead_from, dead_to; /* limit: later skips starting inside it fail at once */
+	struct fdecl fn[FN_MAX];
+	unsigned nfn, ncalls;
 	char ar[ARENA_MAX];
 	uint32_t top;
 	char pool[POOL_MAX];
@@ -174,10 +196,13 @@ static void lex_init(struct lex *lx, struct jsr *st, const char *s, uint32_t n, 
 	lx->line0 = true;
 }
 
+/* Does w start at p? (No strlen: this runs for every token.) */
 static bool at(const struct lex *lx, uint32_t p, const char *w)
 {
-	size_t k = strlen(w);
-	return p + k <= lx->n && memcmp(lx->src + p, w, k) == 0;
+	for (; *w; w++, p++)
+		if (p >= lx->n || lx->src[p] != *w)
+			return false;
+	return true;
 }
 
 static void skip_line(struct lex *lx)
@@ -194,6 +219,8 @@ static void skip_space(struct lex *lx)
 			if (c == '\n')
 				lx->line0 = true;
 			lx->pos++;
+		} else if (c != '/' && c != '<' && c != '-' && c < 0xc2) {
+			break;
 		} else if (c == '/' && at(lx, lx->pos, "//")) {
 			skip_line(lx);
 		} else if (c == '/' && at(lx, lx->pos, "/*")) {
@@ -205,8 +232,9 @@ static void skip_space(struct lex *lx)
 			skip_line(lx); /* HTML-like comment, as browsers read it */
 		} else if (c == '-' && lx->line0 && at(lx, lx->pos, "-->")) {
 			skip_line(lx);
-		} else if (at(lx, lx->pos, "\xc2\xa0") || at(lx, lx->pos, "\xef\xbb\xbf") ||
-			   at(lx, lx->pos, "\xe2\x80\xa8") || at(lx, lx->pos, "\xe2\x80\xa9")) {
+		} else if (c >= 0xc2 && (at(lx, lx->pos, "\xc2\xa0") || at(lx, lx->pos, "\xef\xbb\xbf") ||
+					 at(lx, lx->pos, "\xe2\x80\xa8") ||
+					 at(lx, lx->pos, "\xe2\x80\xa9"))) {
 			lx->pos += c == 0xc2 ? 2 : 3; /* NBSP, BOM, line / paragraph separators */
 		} else {
 			break;
@@ -314,8 +342,11 @@ static const char *const puncts[] = {
 
 static bool tok_is(const struct lex *lx, struct tok t, const char *w)
 {
-	size_t k = strlen(w);
-	return t.e - t.s == k && memcmp(lx->src + t.s, w, k) == 0;
+	uint32_t p = t.s;
+	for (; *w; w++, p++)
+		if (p >= t.e || lx->src[p] != *w)
+			return false;
+	return p == t.e;
 }
 
 static bool punct_is(const struct lex *lx, struct tok t, const char *w)
@@ -409,9 +440,10 @@ static struct tok lex_next_d(struct lex *lx, int depth)
 		}
 		t.e = lx->pos;
 		re_next = false;
-		for (size_t i = 0; i < sizeof(re_keywords) / sizeof(re_keywords[0]); i++)
-			if (tok_is(lx, t, re_keywords[i]))
-				re_next = true;
+		if (t.e - t.s <= 10 && c >= 'a' && c <= 'y')
+			for (size_t i = 0; i < sizeof(re_keywords) / sizeof(re_keywords[0]); i++)
+				if (re_keywords[i][0] == (char)c && tok_is(lx, t, re_keywords[i]))
+					re_next = true;
 	} else if (c == '/' && lx->re_ok) {
 		t.type = T_RE;
 		lex_regex(lx);
@@ -419,7 +451,9 @@ static struct tok lex_next_d(struct lex *lx, int depth)
 	} else {
 		t.type = T_PUNCT;
 		size_t k = 1;
-		for (size_t i = 0; i < sizeof(puncts) / sizeof(puncts[0]); i++)
+		/* only these start an operator of more than one character */
+		if (strchr("><=!*&|?.+-/%^", (char)c) && c)
+			for (size_t i = 0; i < sizeof(puncts) / sizeof(puncts[0]); i++)
 			if (puncts[i][0] == (char)c && at(lx, lx->pos, puncts[i])) {
 				k = strlen(puncts[i]);
 				break;
@@ -583,7 +617,7 @@ static void note_escape(struct val *v, uint32_t cp)
 static struct sym *sym_find(struct jsr *st, const char *name)
 {
 	for (unsigned i = 0; i < st->nsym; i++)
-		if (strcmp(st->sym[i].name, name) == 0)
+		if (st->sym[i].name[0] == name[0] && strcmp(st->sym[i].name, name) == 0)
 			return &st->sym[i];
 	return NULL;
 }
@@ -936,6 +970,7 @@ struct ev {
 	bool stop;
 	int depth;
 	uint32_t last; /* start of the last token taken */
+	uint32_t skipped; /* start of the first function body skipped, or UINT32_MAX */
 };
 
 enum { LV_NONE, LV_NAME, LV_MEMBER };
@@ -1846,7 +1881,7 @@ static struct val member(struct ev *e, const struct val *r, const char *p)
 static bool name_in(const char *n, const char *const *list, size_t k)
 {
 	for (size_t i = 0; i < k; i++)
-		if (!strcmp(n, list[i]))
+		if (list[i][0] == n[0] && !strcmp(n, list[i]))
 			return true;
 	return false;
 }
@@ -2102,6 +2137,23 @@ static struct val arr_method(struct ev *e, const struct val *r, const char *m, s
 }
 
 /* A call: callee value fn, reached through lv; the arguments are read here. */
+/* A call of a function the script declared: its body read again with the
+** parameters bound to the arguments (loaders take their URL this way).
+** At most FN_CALLS_MAX calls per script, one level deep. */
+static void call_declared(struct jsr *st, const struct fdecl *f, const struct val *a, int na)
+{
+	if (st->ncalls >= FN_CALLS_MAX || st->nest >= NEST_MAX)
+		return;
+	st->ncalls++;
+	for (int i = 0; i < f->np; i++) {
+		struct val u = vtype(V_UNK);
+		sym_set(st, f->params[i], i < na ? &a[i] : &u);
+	}
+	st->nest++;
+	scan(st, st->src + f->s, f->e - f->s);
+	st->nest--;
+}
+
 /* String.fromCharCode(n, n, ...) with any number of arguments (decoders
 ** pass hundreds): each one read above the result, which grows in place. */
 static struct val call_fcc(struct ev *e)
@@ -2233,6 +2285,13 @@ static struct val call(struct ev *e, struct lval *lv, struct val fn)
 		/* $('<iframe src=...>') / jQuery(html): markup from a string */
 		html_of_value(st, a0);
 		return vtype(V_JQ);
+	}
+	if (lv->kind == LV_NAME && fn.t == V_UNK) {
+		for (unsigned i = 0; i < st->nfn; i++)
+			if (!strcmp(st->fn[i].name, lv->name)) {
+				call_declared(st, &st->fn[i], a, na);
+				return vtype(V_UNK);
+			}
 	}
 	if (lv->kind == LV_NAME) {
 		const char *n = lv->name;
@@ -2381,6 +2440,55 @@ static struct val ev_new(struct ev *e)
 
 static struct val ev_postfix(struct ev *e, struct val v, struct lval *lv);
 
+/* A function expression's value is a function the reader does not call:
+** its body is skipped here (the scan reads it on its own, see eval_at). */
+static struct val skip_function(struct ev *e, uint32_t from, bool params)
+{
+	struct jsr *st = e->st;
+	if (st->dead_src == e->lx.src && from >= st->dead_from && from < st->dead_to)
+		return ev_fail(e); /* `f(function(){f(function(){...` read once, not n times */
+	if (params) {
+		/* a body the scan already measured (an immediately invoked
+		** function): jump over it rather than lex it again */
+		for (unsigned i = 0; i < 8; i++)
+			if (st->fcache[i].src == e->lx.src && st->fcache[i].from == from &&
+			    st->fcache[i].to > from && st->fcache[i].to <= e->lx.n) {
+				if (from < e->skipped)
+					e->skipped = from;
+				e->has_la = false;
+				e->lx.pos = st->fcache[i].to;
+				e->lx.re_ok = false;
+				return vtype(V_UNK);
+			}
+		if (ev_peek(e).type == T_IDENT)
+			ev_next(e); /* the name */
+		if (!ev_punct(e, "("))
+			return ev_fail(e);
+		ev_next(e);
+		e->has_la = false;
+		if (!skip_balanced(&e->lx))
+			return ev_fail(e);
+	}
+	if (!ev_punct(e, "{")) {
+		/* an arrow's expression body: evaluated, it is not skipped */
+		uint32_t m = st->top;
+		(void)ev_assign(e);
+		st->top = m;
+		return vtype(V_UNK);
+	}
+	if (from < e->skipped)
+		e->skipped = from;
+	ev_next(e);
+	e->has_la = false;
+	if (!skip_balanced(&e->lx)) {
+		st->dead_src = e->lx.src;
+		st->dead_from = from;
+		st->dead_to = e->lx.pos;
+		return ev_fail(e);
+	}
+	return vtype(V_UNK);
+}
+
 static struct val ev_primary(struct ev *e, struct lval *lv)
 {
 	struct jsr *st = e->st;
@@ -2434,8 +2542,11 @@ static struct val ev_primary(struct ev *e, struct lval *lv)
 			if (!ev_punct(e, ")"))
 				return ev_fail(e);
 			ev_next(e);
-			if (ev_punct(e, "=>"))
-				return ev_fail(e); /* an arrow function */
+			if (ev_punct(e, "=>")) { /* an arrow function */
+				st->top = m;
+				ev_next(e);
+				return skip_function(e, t.s, false);
+			}
 			settle(st, &v, m);
 			return v;
 		}
@@ -2485,13 +2596,17 @@ static struct val ev_primary(struct ev *e, struct lval *lv)
 	case T_IDENT: {
 		char n[NAME_MAX];
 		tok_name(&e->lx, t, n);
-		static const char *const stops[] = { "function", "class", "async", "var", "let",
+		if (!strcmp(n, "function"))
+			return skip_function(e, t.s, true);
+		if (ev_punct(e, "=>")) {
+			ev_next(e);
+			return skip_function(e, t.s, false);
+		}
+		static const char *const stops[] = { "class", "async", "var", "let",
 						      "const", "if", "for", "while", "return",
 						      "switch", "do", "try", "throw", "import",
 						      "export", "else", "case", "break", "continue" };
 		if (name_in(n, stops, sizeof(stops) / sizeof(stops[0])))
-			return ev_fail(e);
-		if (ev_punct(e, "=>"))
 			return ev_fail(e);
 		lv->kind = LV_NAME;
 		memcpy(lv->name, n, sizeof(lv->name));
@@ -3014,36 +3129,77 @@ static bool tested_after(struct lex lx)
 ** `!function(a){...}(x)`, `(function(a){...}(x))`. Binds each parameter
 ** to its argument's value before the scan walks into the body: every
 ** vendor snippet passes its URL, document and tag name this way. */
-static void iife(struct jsr *st, struct lex lx)
+/* After `function`: an optional name, the parameters (plain names only),
+** the body skipped (at most IIFE_BODY tokens). Leaves lx after the body. */
+static bool parse_fn(struct lex *lx, char *name, char params[][SYM_NAME], int *np, uint32_t *bs,
+		     uint32_t *be)
 {
-	char params[PARAM_MAX][SYM_NAME];
-	int np = 0;
-	struct tok t = lex_next(&lx);
-	if (t.type == T_IDENT)
-		t = lex_next(&lx);
-	if (!punct_is(&lx, t, "("))
-		return;
+	*np = 0;
+	name[0] = '\0';
+	struct tok t = lex_next(lx);
+	if (t.type == T_IDENT) {
+		char n[NAME_MAX];
+		tok_name(lx, t, n);
+		if (strlen(n) < SYM_NAME)
+			memcpy(name, n, strlen(n) + 1);
+		t = lex_next(lx);
+	}
+	if (!punct_is(lx, t, "("))
+		return false;
 	for (;;) {
-		t = lex_next(&lx);
-		if (punct_is(&lx, t, ")"))
+		t = lex_next(lx);
+		if (punct_is(lx, t, ")"))
 			break;
 		if (t.type != T_IDENT)
-			return;
+			return false;
 		char n[NAME_MAX];
-		tok_name(&lx, t, n);
-		if (np < PARAM_MAX && strlen(n) < SYM_NAME)
-			memcpy(params[np++], n, strlen(n) + 1);
-		t = lex_next(&lx);
-		if (punct_is(&lx, t, ")"))
+		tok_name(lx, t, n);
+		if (*np < FN_PARAMS && strlen(n) < SYM_NAME)
+			memcpy(params[(*np)++], n, strlen(n) + 1);
+		t = lex_next(lx);
+		if (punct_is(lx, t, ")"))
 			break;
-		if (!punct_is(&lx, t, ","))
-			return;
+		if (!punct_is(lx, t, ","))
+			return false;
 	}
-	t = lex_next(&lx);
-	lx.lim = IIFE_BODY;
-	if (!punct_is(&lx, t, "{") || !skip_balanced(&lx))
+	t = lex_next(lx);
+	long lim = lx->lim;
+	lx->lim = IIFE_BODY;
+	if (!punct_is(lx, t, "{"))
+		return false;
+	*bs = lx->pos;
+	if (!skip_balanced(lx))
+		return false;
+	*be = lx->pos - 1;
+	lx->lim = lim;
+	return true;
+}
+
+/* Immediately invoked function: `(function(a, b){...})(x, y)`,
+** `!function(a){...}(x)`, `(function(a){...}(x))`. Binds each parameter
+** to its argument's value before the scan walks into the body: every
+** vendor snippet passes its URL, document and tag name this way. A named
+** declaration is remembered for its calls (see call_declared). */
+static void iife(struct jsr *st, struct lex lx, bool top, uint32_t kw)
+{
+	char params[FN_PARAMS][SYM_NAME], name[SYM_NAME];
+	int np = 0;
+	uint32_t bs, be;
+	if (!parse_fn(&lx, name, params, &np, &bs, &be))
 		return;
-	t = lex_next(&lx);
+	unsigned c = st->nfcache++ % 8;
+	st->fcache[c].src = lx.src;
+	st->fcache[c].from = kw;
+	st->fcache[c].to = be + 1;
+	if (name[0] && top && st->nfn < FN_MAX) {
+		struct fdecl *f = &st->fn[st->nfn++];
+		memcpy(f->name, name, sizeof(f->name));
+		memcpy(f->params, params, sizeof(f->params));
+		f->np = (uint8_t)np;
+		f->s = bs;
+		f->e = be;
+	}
+	struct tok t = lex_next(&lx);
 	if (punct_is(&lx, t, ")"))
 		t = lex_next(&lx);
 	if (!punct_is(&lx, t, "("))
@@ -3098,10 +3254,13 @@ static uint32_t eval_at(struct jsr *st, const struct lex *lx)
 	e.st = st;
 	e.lx = *lx;
 	e.lx.lim = EVAL_TOKENS;
+	e.skipped = UINT32_MAX;
 	uint32_t mark = st->top;
 	(void)ev_assign(&e);
 	st->top = mark;
-	return e.stop ? e.last : e.has_la ? e.la.s : e.lx.pos;
+	uint32_t end = e.stop ? e.last : e.has_la ? e.la.s : e.lx.pos;
+	/* function bodies it skipped are the scan's to read */
+	return end < e.skipped ? end : e.skipped;
 }
 
 static void scan(struct jsr *st, const char *s, uint32_t n)
@@ -3154,9 +3313,13 @@ static void scan(struct jsr *st, const char *s, uint32_t n)
 			} else if (!strcmp(nm, "if") || !strcmp(nm, "while") || !strcmp(nm, "switch")) {
 				cond_kw = true;
 			} else if (!strcmp(nm, "function")) {
-				if (prev_type == T_PUNCT && prev_c && strchr("(!~+-,", prev_c) &&
-				    iifes++ < IIFE_MAX)
-					iife(st, lx);
+				/* declarations at the script's top level are kept
+				** for their calls; a function in an expression may
+				** be invoked on the spot */
+				bool expr = prev_type == T_PUNCT && prev_c && strchr("(!~+-,=", prev_c);
+				bool decl = !expr && s == st->src && st->nfn < FN_MAX;
+				if ((expr || decl) && iifes++ < IIFE_MAX)
+					iife(st, lx, decl, t.s);
 			} else {
 				struct sym *sy = sym_find(st, nm);
 				if (sy && (sy->v.f & VF_TAINT) && (conds || tested_after(lx)))
@@ -3209,10 +3372,19 @@ void watch_js_read(const char *src, size_t len, struct watch_js_read *out)
 		out->flags |= WATCH_JSF_CUT;
 		len = WATCH_JS_MAX;
 	}
+	/* The arena and the pool are written before they are read: only the
+	** rest is cleared (a page may have thousands of small scripts). */
 	struct jsr st;
-	memset(&st, 0, sizeof(st));
+	memset(&st, 0, offsetof(struct jsr, ar));
+	st.top = 0;
+	st.pool_len = 0;
+	memset(st.sym, 0, sizeof(st.sym));
+	st.nsym = st.sym_next = 0;
+	memset(st.el, 0, sizeof(st.el));
+	st.nel = 0;
 	st.out = out;
-	st.budget = 8 * (long)len + 65536;
+	st.src = src;
+	st.budget = 6 * (long)len + 65536;
 	miners(&st, src, len);
 	scan(&st, src, (uint32_t)len);
 	for (size_t i = 0; i < out->ndest; i++) {

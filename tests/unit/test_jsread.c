@@ -312,6 +312,30 @@ static void obfuscated_loaders(void **state)
 	assert_true(d->flags & OBF);
 }
 
+/* A loader that takes its URL as an argument: the declared function is
+** read again at each call with its parameters bound. */
+static void declared_functions(void **state)
+{
+	(void)state;
+	const struct watch_js_read *r =
+		rd("function loadScript(url, cb){ var s=document.createElement('script'); s.src=url; "
+		   "s.onload=cb; document.head.appendChild(s); }\n"
+		   "loadScript('https://cdn.example.net/a.js');\n"
+		   "loadScript('ht'+'tps://ev'+'il.example/b.js', function(){ init(); });");
+	assert_int_equal(r->ndest, 2);
+	assert_false(dest(r, WATCH_REF_SCRIPT, "https://cdn.example.net/a.js")->flags & OBF);
+	assert_true(dest(r, WATCH_REF_SCRIPT, "https://evil.example/b.js")->flags & OBF);
+	/* recursion ends */
+	r = rd("function f(u){ f(u); location=u; } f('/x'); f('/y');");
+	assert_int_equal(r->ndest, 2);
+	/* a callback's body is still read */
+	only(rd("document.addEventListener('DOMContentLoaded', function(){ "
+		"window.location.replace('https://evil.example/cb'); });"),
+	     WATCH_REF_REDIRECT, "https://evil.example/cb");
+	only(rd("window.addEventListener('load', () => { location.href = 'https://evil.example/ar'; });"),
+	     WATCH_REF_REDIRECT, "https://evil.example/ar");
+}
+
 static void eval_and_timers(void **state)
 {
 	(void)state;
@@ -612,7 +636,8 @@ int main(void)
 		cmocka_unit_test(google_tag_manager), cmocka_unit_test(google_tag),
 		cmocka_unit_test(matomo),	      cmocka_unit_test(yandex_facebook_hotjar),
 		cmocka_unit_test(cloudflare),	      cmocka_unit_test(counters),
-		cmocka_unit_test(obfuscated_loaders), cmocka_unit_test(eval_and_timers),
+		cmocka_unit_test(obfuscated_loaders), cmocka_unit_test(declared_functions),
+		cmocka_unit_test(eval_and_timers),
 		cmocka_unit_test(written_markup),     cmocka_unit_test(created_elements),
 		cmocka_unit_test(conditional_redirects), cmocka_unit_test(popups),
 		cmocka_unit_test(own_page_parts),     cmocka_unit_test(miners),

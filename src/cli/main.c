@@ -122,8 +122,10 @@ int main(int argc, char **argv)
 				fprintf(stderr, "parapet: %s needs a value\n", a);
 				goto out;
 			}
-			if (a[2] == 'd')
+			if (a[2] == 'd') {
 				c.data_dir = argv[++i];
+				c.data_given = true;
+			}
 			else
 				c.config_path = argv[++i];
 		} else if (!ended && strcmp(a, "--json") == 0) {

@@ -505,7 +505,9 @@ static bool host_is(const char *h, const char *host, size_t hn)
 
 /* Among the rows of idx for host[0..hn) (adjacent, sorted by path), the one
 ** whose path prefix is the longest that path starts with; a row without a
-** path matches any. NULL path matches path-less rows only. */
+** path matches any. NULL path (no path known): the host's row without a
+** path, else its row with the shortest path, so that a listed host is
+** always found. */
 static const struct watch_service *pick(const struct table *t, const uint32_t *idx, size_t n,
 					const char *host, size_t hn, const char *path)
 {
@@ -515,8 +517,8 @@ static const struct watch_service *pick(const struct table *t, const uint32_t *i
 	     i++) {
 		const struct watch_service *s = &t->v[idx[i]];
 		size_t pl = strlen(s->path);
-		bool fits = pl == 0 || (path && strncmp(path, s->path, pl) == 0);
-		if (fits && (!best || pl > best_len)) {
+		bool fits = pl == 0 || !path || strncmp(path, s->path, pl) == 0;
+		if (fits && (!best || (path ? pl > best_len : pl < best_len))) {
 			best = s;
 			best_len = pl;
 		}

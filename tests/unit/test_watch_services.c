@@ -115,10 +115,14 @@ static void one_host_two_services_by_path(void **state)
 	assert_non_null(s);
 	assert_string_equal(s->category, "captcha");
 	assert_true(s->roles & (1u << WATCH_REF_SCRIPT));
-	/* the rest of www.google.com is no service, and without a path the
-	** host's path-limited rows do not answer */
+	/* the rest of www.google.com is no service; without a path the host
+	** is still a listed one (never a look-alike of itself) */
 	assert_null(watch_service_find_path("www.google.com", "/search"));
-	assert_null(watch_service_find("www.google.com"));
+	assert_null(watch_service_find_path("www.google.com", "/"));
+	s = watch_service_find("www.google.com");
+	assert_non_null(s);
+	assert_string_equal(s->host, "www.google.com");
+	assert_ptr_equal(watch_service_find_path("www.google.com", NULL), s);
 	/* a host with a default row and a path row */
 	s = watch_service_find_path("www.gstatic.com", "/recaptcha/releases/x/recaptcha__en.js");
 	assert_non_null(s);

@@ -125,9 +125,9 @@ int main(int argc, char **argv)
 			if (a[2] == 'd') {
 				c.data_dir = argv[++i];
 				c.data_given = true;
-			}
-			else
+			} else {
 				c.config_path = argv[++i];
+			}
 		} else if (!ended && strcmp(a, "--json") == 0) {
 			c.json = true;
 		} else if (!ended && strcmp(a, "--version") == 0) {

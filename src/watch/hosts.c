@@ -236,11 +236,8 @@ const char *watch_registrable(const char *host, char out[WATCH_HOST_MAX])
 	** then its own registrable domain: nobody owns it but it still names
 	** one place */
 	const char *r = psl_registrable_domain(psl, h);
-	/* a name libidn2 refused whole (an invalid byte in one label) may
-	** have a suffix it accepts: that one in its xn-- form too, so the
-	** answer is the same whichever way the page wrote it */
-	if (!canon_host(r ? r : h, out))
-		pstrtrunc(out, h, WATCH_HOST_MAX);
+	/* a suffix of h: canonical already, label by label */
+	pstrtrunc(out, r ? r : h, WATCH_HOST_MAX);
 	return out;
 }
 
@@ -316,6 +313,25 @@ static const struct watch_owner *other_owner(const struct watch_context *ctx, co
 	return best;
 }
 
+/* watch_registrable of the page's site, remembered per thread: the judge
+** asks about every reference of one page with the same site, and the list
+** lookup is most of what a classification costs (2 us of 5). */
+static void site_registrable(const char *site, char out[WATCH_HOST_MAX])
+{
+	static _Thread_local char last[WATCH_HOST_MAX], last_reg[WATCH_HOST_MAX];
+	static _Thread_local bool have;
+	if (have && strcmp(site, last) == 0) {
+		memcpy(out, last_reg, WATCH_HOST_MAX);
+		return;
+	}
+	watch_registrable(site, out);
+	if (strlen(site) < WATCH_HOST_MAX) {
+		memcpy(last, site, strlen(site) + 1);
+		memcpy(last_reg, out, WATCH_HOST_MAX);
+		have = true;
+	}
+}
+
 /* The names a foreign host may imitate: the site's registrable domain and
 ** the organisation's domains. At most LOOKALIKE_OWN_MAX on the stack; an
 ** organisation with more is asked about with its first ones (watch_lookalike
@@ -335,7 +351,13 @@ void watch_host_classify(const struct watch_context *ctx, const char *site, cons
 	canon_host(host, h);
 	size_t hl = strlen(h);
 	out->ip = watch_host_is_ip(h);
-	watch_registrable(site ? site : "", site_reg);
+	/* site is the page's host; a caller that hands the page's URL means
+	** its host */
+	char site_host[WATCH_HOST_MAX];
+	if (site && strstr(site, "://") &&
+	    watch_url_host(site, strlen(site), "", site_host) == WATCH_URL_HOST)
+		site = site_host;
+	site_registrable(site ? site : "", site_reg);
 	watch_registrable(h, host_reg);
 
 	/* The site's own registrable domain: stats.mrud.gov.ir and

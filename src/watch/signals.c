@@ -34,7 +34,6 @@
 **   eval_script          30  eval of a built string, new to the site
 **   new_tld              25  a foreign host under a TLD the site never used
 **   new_popup_host       25  window.open to a foreign host
-**   new_inline_script    20  only when inline scripts were stable
 **
 ** Hosts are judged by whose they are (watch_host_classify): the site's own
 ** registrable domain and its organisation's domains never count; another
@@ -624,19 +623,20 @@ static void judge_links(struct judge *j)
 			b->outbound_share_max);
 }
 
-/* Is the block's script mix unlike the site's? The site's dominant script
-** is the one with at least 60% of its letters; a bilingual site (no such
-** script) is unlike only a third script. Turkish letters on a site that
-** never had any, and Arabic without Persian letters on a Persian site,
-** count too: defacers of Persian sites write in Turkish, Indonesian and
-** Arabic as often as in Persian. */
-static bool lang_unlike(const struct watch_lang *site, const struct watch_lang *blk,
-			const char **what)
+/* Is the block's text unlike the site's? 2: in a script the site hardly
+** uses (under 15% of its letters: Latin on a Persian site, Arabic on an
+** English one); 1: in the site's script but another language that defacers
+** of such sites write in (Turkish on a Latin-script site, Arabic without
+** Persian letters on a Persian site), which also appears in ordinary
+** content (a Quranic verse on an occasion), so it needs a defacer's mark to
+** count; 0: like the site. A mixed block says little (0). */
+static int lang_unlike(const struct watch_lang *site, const struct watch_lang *blk,
+		       const char **what)
 {
 	uint32_t st = site->latin + site->arabic + site->cyrillic + site->other;
 	uint32_t bt = blk->latin + blk->arabic + blk->cyrillic + blk->other;
 	if (st < 50 || bt < 12)
-		return false;
+		return 0;
 	const uint32_t sv[4] = { site->latin, site->arabic, site->cyrillic, site->other };
 	const uint32_t bv[4] = { blk->latin, blk->arabic, blk->cyrillic, blk->other };
 	static const char *const names[4] = { "Latin-script", "Arabic-script", "Cyrillic",
@@ -646,21 +646,21 @@ static bool lang_unlike(const struct watch_lang *site, const struct watch_lang *
 		if (bv[k] > bv[bdom])
 			bdom = k;
 	if (bv[bdom] * 10 < bt * 6)
-		return false; /* a mixed block says little */
+		return 0;
 	/* The block's script is rare on the site: under 15% of its letters. */
 	if ((uint64_t)sv[bdom] * 100 < (uint64_t)st * 15) {
 		*what = names[bdom];
-		return true;
+		return 2;
 	}
 	if (bdom == 0 && blk->turkish >= 2 && site->turkish * 200 < site->latin) {
 		*what = "Turkish";
-		return true;
+		return 1;
 	}
 	if (bdom == 1 && site->persian * 10 > site->arabic && blk->persian == 0 && bv[1] >= 30) {
 		*what = "Arabic";
-		return true;
+		return 1;
 	}
-	return false;
+	return 0;
 }
 
 /* Fraction of xs[0..n) not in the baseline's sorted array(s). */
@@ -675,95 +675,144 @@ static double unseen(const uint64_t *xs, size_t n, const uint64_t *a, size_t na,
 	return (double)miss / (double)n;
 }
 
-/* Class: partial defacements that avoid the signature phrases (a marquee
-** of handles, a block in the defacer's language at the top of the page, an
-** extortion notice) and SEO spam in hidden blocks. A block counts only when
-** it is new: its text unknown to every observation the baseline learned. */
+/* Is block i of f new: its text unknown to every observation the baseline
+** learned? Blocks of three words or more are judged by their shingles
+** (a news item moved in the list is not new), shorter ones by their words.
+** *wnew is the share of its words the site never used. */
+static bool block_fresh(const struct watch_baseline *b, const char *t, size_t len, double *wnew,
+			size_t *nwords)
+{
+	uint64_t *sh = NULL, *wd = NULL;
+	size_t nsh = 0, nwd = 0;
+	bool fresh = false;
+	*wnew = 0;
+	*nwords = 0;
+	if (watch_shingles(t, len, &sh, &nsh) != 0 || watch_words(t, len, &wd, &nwd) != 0)
+		goto out;
+	*wnew = unseen(wd, nwd, b->vocab, b->nvocab, NULL, 0);
+	*nwords = nwd;
+	fresh = nwd >= 3 ? unseen(sh, nsh, b->stable, b->nstable, b->volatile_sh, b->nvolatile) >= 0.8
+			 : *wnew >= 0.99;
+out:
+	free(sh);
+	free(wd);
+	return fresh;
+}
+
+/* A run of consecutive new blocks of the same visibility: what a defacer
+** inserts is one region (a heading, paragraphs, a list of names), and it is
+** judged whole. */
+struct region {
+	uint32_t off, end;  /* in f->text */
+	uint16_t flags;     /* WATCH_BF_* of its blocks, OR-ed */
+	uint32_t links_out;
+	const char *tag;    /* the first block's element */
+	bool any;
+};
+
+/* Judge one region of new text. Classes: partial defacements that avoid
+** the signature phrases (a marquee of handles, a block in the defacer's
+** language at the top of the page or in a full-page overlay, a greetings
+** list, an extortion notice) and SEO spam in hidden blocks. */
+static void judge_region(struct judge *j, const struct region *rg)
+{
+	const struct watch_baseline *b = j->b;
+	const char *t = j->f->text + rg->off;
+	size_t len = rg->end - rg->off;
+	double wnew;
+	size_t nwd;
+	(void)block_fresh(b, t, len, &wnew, &nwd);
+	struct watch_lang lang;
+	struct watch_text_marks mk;
+	watch_lang_count(t, len, &lang);
+	watch_text_marks(t, len, &mk);
+	const char *script = NULL;
+	int unlike_how = lang_unlike(&b->lang, &lang, &script);
+	bool unlike = unlike_how > 0;
+	bool vocab = nwd >= 8 && wnew >= 0.75;
+	bool hidden = rg->flags & WATCH_BF_HIDDEN;
+	bool loud = (rg->flags & (WATCH_BF_MARQUEE | WATCH_BF_BLINK | WATCH_BF_TOP) & ~b->block_flags) != 0;
+	bool overlay = (rg->flags & WATCH_BF_OVERLAY) && !(b->block_flags & WATCH_BF_OVERLAY);
+	bool messenger = (mk.flags & WATCH_TX_HANDLE) && !strchr(mk.first, '@');
+	unsigned links = rg->links_out > 9999 ? 9999 : rg->links_out;
+	const char *where = (rg->flags & WATCH_BF_MARQUEE) ? "a scrolling marquee"
+			    : (rg->flags & WATCH_BF_BLINK)   ? "a blinking block"
+			    : (rg->flags & WATCH_BF_TOP)     ? "a block above the site's header"
+			    : overlay                        ? "an overlay covering the page"
+			    : hidden                         ? "a hidden block"
+							     : "a new block";
+	if (hidden) {
+		if (links >= 2 || (mk.flags & (WATCH_TX_GAMBLING | WATCH_TX_PHARMA)))
+			/* Class: hidden SEO spam (links and gambling or pharmacy
+			** text a browser does not show). */
+			finding(j, "hidden_spam", 60, rg->tag, "", "seo spam",
+				"%s with %u off-site links%s%s", where, links,
+				mk.first[0] ? ", e.g. " : "", mk.first);
+		else if ((unlike || vocab) && nwd >= 20)
+			finding(j, "hidden_text", 35, rg->tag, "", "seo spam",
+				"%s of %zu words unlike the rest of the site", where, nwd);
+		return;
+	}
+	if (mk.flags & WATCH_TX_RANSOM)
+		finding(j, "extortion_notice", 70, rg->tag, "", "defacement",
+			"%s demands payment or contact to restore the site (%s)", where, mk.first);
+	if (mk.flags & WATCH_TX_GREETS)
+		finding(j, "greetings_list", 50, rg->tag, "", "defacement",
+			"%s carries a defacer's greetings or crew list (%s)", where, mk.first);
+	if (mk.flags & WATCH_TX_WALLET)
+		finding(j, "crypto_wallet", 45, rg->tag, "", "defacement",
+			"%s shows a cryptocurrency wallet (%s)", where, mk.first);
+	if ((mk.flags & (WATCH_TX_GAMBLING | WATCH_TX_PHARMA)) && links >= 1)
+		finding(j, "spam_block", 50, rg->tag, "", "seo spam",
+			"%s advertises gambling or pharmacy with %u off-site links (%s)", where, links,
+			mk.first);
+	if (messenger && (unlike || vocab || loud || overlay))
+		finding(j, "defacer_contact", 50, rg->tag, "", "defacement",
+			"%s%s%s gives a messenger handle (%s)", where, unlike ? " in " : "",
+			unlike ? script : "", mk.first);
+	else if (unlike_how == 2 && nwd >= 8 && (loud || overlay))
+		finding(j, "foreign_block", 45, rg->tag, "", "defacement",
+			"%s in %s text unlike the rest of the site", where, script);
+	else if (unlike)
+		observe(j, "text_in_other_language", 10, rg->tag, "", "text",
+			"new %s text, unlike the rest of the site", script);
+	else if (mk.flags & WATCH_TX_HANDLE)
+		observe(j, "contact_added", 5, rg->tag, "", "text", "new contact: %s", mk.first);
+}
+
 static void judge_blocks(struct judge *j)
 {
 	const struct watch_baseline *b = j->b;
 	const struct watch_features *f = j->f;
+	struct region rg = { 0 };
 	for (uint32_t i = 0; i < f->nblocks; i++) {
 		const struct watch_block *blk = &f->blocks[i];
-		if (blk->len < 8 || (uint64_t)blk->off + blk->len > f->text_len)
+		if ((uint64_t)blk->off + blk->len > f->text_len)
 			continue;
-		const char *t = f->text + blk->off;
-		uint64_t *sh = NULL, *wd = NULL;
-		size_t nsh = 0, nwd = 0;
-		if (watch_shingles(t, blk->len, &sh, &nsh) != 0 ||
-		    watch_words(t, blk->len, &wd, &nwd) != 0)
-			goto next;
-		double wnew = unseen(wd, nwd, b->vocab, b->nvocab, NULL, 0);
-		bool fresh = nwd >= 3 ? unseen(sh, nsh, b->stable, b->nstable, b->volatile_sh,
-					      b->nvolatile) >= 0.8
-				      : wnew >= 0.99;
-		if (!fresh)
-			goto next;
-		struct watch_lang lang;
-		struct watch_text_marks mk;
-		watch_lang_count(t, blk->len, &lang);
-		watch_text_marks(t, blk->len, &mk);
-		const char *script = NULL;
-		bool unlike = lang_unlike(&b->lang, &lang, &script);
-		bool vocab = nwd >= 8 && wnew >= 0.75;
-		bool hidden = blk->flags & WATCH_BF_HIDDEN;
-		uint16_t loud_bits = (uint16_t)(blk->flags & (WATCH_BF_MARQUEE | WATCH_BF_BLINK |
-							      WATCH_BF_TOP));
-		bool loud = (loud_bits & ~b->block_flags) != 0;
-		bool overlay = (blk->flags & WATCH_BF_OVERLAY) && !(b->block_flags & WATCH_BF_OVERLAY);
-		bool messenger = (mk.flags & WATCH_TX_HANDLE) && !strchr(mk.first, '@');
-		const char *where = (blk->flags & WATCH_BF_MARQUEE) ? "a scrolling marquee"
-				    : (blk->flags & WATCH_BF_BLINK) ? "a blinking block"
-				    : (blk->flags & WATCH_BF_TOP)   ? "a block above the site's header"
-				    : overlay                       ? "an overlay covering the page"
-				    : hidden                        ? "a hidden block"
-								    : "a new block";
-		if (hidden) {
-			if (blk->links_out >= 2 || (mk.flags & (WATCH_TX_GAMBLING | WATCH_TX_PHARMA)))
-				/* Class: hidden SEO spam (links and gambling or
-				** pharmacy text a browser does not show). */
-				finding(j, "hidden_spam", 60, blk->tag, "", "seo spam",
-					"%s with %u off-site links%s%s", where, blk->links_out,
-					mk.first[0] ? ", e.g. " : "", mk.first);
-			else if ((unlike || vocab) && nwd >= 20)
-				finding(j, "hidden_text", 35, blk->tag, "", "seo spam",
-					"%s of %zu words unlike the rest of the site", where, nwd);
-			goto next;
+		if (blk->len < 4)
+			continue; /* separators neither start nor end a region */
+		double wnew;
+		size_t nwd;
+		bool fresh = block_fresh(b, f->text + blk->off, blk->len, &wnew, &nwd);
+		bool same_vis = rg.any && ((rg.flags ^ blk->flags) & WATCH_BF_HIDDEN) == 0;
+		if (rg.any && (!fresh || !same_vis)) {
+			judge_region(j, &rg);
+			rg.any = false;
 		}
-		if (mk.flags & WATCH_TX_RANSOM)
-			finding(j, "extortion_notice", 70, blk->tag, "", "defacement",
-				"%s demands payment or contact to restore the site (%s)", where,
-				mk.first);
-		if (mk.flags & WATCH_TX_GREETS)
-			finding(j, "greetings_list", 50, blk->tag, "", "defacement",
-				"%s carries a defacer's greetings or crew list (%s)", where, mk.first);
-		if (mk.flags & WATCH_TX_WALLET)
-			finding(j, "crypto_wallet", 45, blk->tag, "", "defacement",
-				"%s shows a cryptocurrency wallet (%s)", where, mk.first);
-		if ((mk.flags & (WATCH_TX_GAMBLING | WATCH_TX_PHARMA)) && blk->links_out >= 1)
-			finding(j, "spam_block", 50, blk->tag, "", "seo spam",
-				"%s advertises gambling or pharmacy with %u off-site links (%s)", where,
-				blk->links_out, mk.first);
-		if (messenger && (unlike || vocab || loud || overlay))
-			finding(j, "defacer_contact", 50, blk->tag, "", "defacement",
-				"%s%s%s gives a messenger handle (%s)", where,
-				unlike ? " in " : "", unlike ? script : "", mk.first);
-		else if (unlike && (loud || ((mk.flags & WATCH_TX_HANDLE) && (blk->flags & WATCH_BF_HEADING))))
-			finding(j, "foreign_block", 45, blk->tag, "", "defacement",
-				"%s in %s text, unlike the rest of the site", where, script);
-		else if (loud && vocab)
-			finding(j, "foreign_block", 40, blk->tag, "", "defacement",
-				"%s in words the site never used", where);
-		else if (unlike)
-			observe(j, "text_in_other_language", 10, blk->tag, "", "text",
-				"new %s text, unlike the rest of the site", script);
-		else if (mk.flags & WATCH_TX_HANDLE)
-			observe(j, "contact_added", 5, blk->tag, "", "text", "new contact: %s",
-				mk.first);
-	next:
-		free(sh);
-		free(wd);
+		if (!fresh)
+			continue;
+		if (!rg.any) {
+			memset(&rg, 0, sizeof(rg));
+			rg.any = true;
+			rg.off = blk->off;
+			rg.tag = blk->tag;
+		}
+		rg.end = blk->off + blk->len;
+		rg.flags |= blk->flags;
+		rg.links_out += blk->links_out;
 	}
+	if (rg.any)
+		judge_region(j, &rg);
 }
 
 void watch_judge(const struct watch_baseline *b, const struct watch_features *f,
@@ -777,10 +826,31 @@ void watch_judge(const struct watch_baseline *b, const struct watch_features *f,
 	j.site = b->host[0] ? b->host : f->host;
 
 	if (v->similarity < b->floor) {
+		/* Class: full replacement (a defacement page, a parking or
+		** phishing page). What sets it apart from a week of news turning
+		** over is the vocabulary: a replacement is in words the site never
+		** used; news is in the site's own. A drop to under two thirds of
+		** the floor (most of what never changed is gone: menus, footer,
+		** standing text) is a replacement, or a redesign to accept,
+		** whatever its words. */
+		uint64_t *wd = NULL;
+		size_t nwd = 0;
+		double novel = 0;
+		if (watch_words(f->text, f->text_len, &wd, &nwd) == 0)
+			novel = unseen(wd, nwd, b->vocab, b->nvocab, NULL, 0);
+		free(wd);
+		double fresh_words = novel * (double)nwd;
 		double gap = b->floor > 0 ? (b->floor - v->similarity) / b->floor : 1.0;
-		finding(&j, "text_changed", 30 + (int)(40.0 * gap + 0.5), "body", "", "text",
-			"visible text similarity %.2f is below this site's floor %.2f", v->similarity,
-			b->floor);
+		if (fresh_words >= 5 && (novel >= 0.6 || v->similarity < b->floor * 0.65))
+			finding(&j, "text_changed", 30 + (int)(40.0 * gap + 0.5), "body", "", "text",
+				"visible text similarity %.2f is below this site's floor %.2f, "
+				"%.0f%% of its words new to the site",
+				v->similarity, b->floor, 100.0 * novel);
+		else
+			observe(&j, "text_turnover", 10, "body", "", "text",
+				"visible text similarity %.2f is below this site's floor %.2f, in "
+				"the site's own words (%.0f%% new)",
+				v->similarity, b->floor, 100.0 * novel);
 	}
 
 	if (b->title_stable && b->title[0] && strcmp(f->title, b->title) != 0 &&
@@ -809,8 +879,10 @@ void watch_judge(const struct watch_baseline *b, const struct watch_features *f,
 		size_t fresh = 0;
 		for (uint32_t i = 0; i < f->inline_hashes.n; i++)
 			fresh += !watch_set_has(&b->inline_hashes, f->inline_hashes.v[i]);
+		/* What a new inline script loads or where it sends the visitor
+		** is judged with the references; the script itself is recorded. */
 		if (fresh)
-			finding(&j, "new_inline_script", 20, "script", "", "inline script",
+			observe(&j, "inline_script_added", 5, "script", "", "inline script",
 				"%zu inline script(s) not in the baseline, whose inline scripts "
 				"never changed",
 				fresh);

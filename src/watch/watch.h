@@ -379,7 +379,8 @@ struct watch_host_info {
 ** service's user-content prefix); else FOREIGN, with lookalike asked of
 ** watch_lookalike against site's registrable domain and ctx->own (never
 ** for an address). ip is set for an address whatever the class. An empty
-** host (a data: or javascript: URL) is FOREIGN with nothing else known. */
+** host (a data: or javascript: URL) is FOREIGN with nothing else known.
+** site is the page's host (a URL, "https://host/...", is read for its host). */
 void watch_host_classify(const struct watch_context *ctx, const char *site, const char *host,
 			 const char *path, struct watch_host_info *out);
 

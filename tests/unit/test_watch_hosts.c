@@ -133,6 +133,9 @@ static void classify_site(void **state)
 	assert_int_equal(cls(NULL, "www.\xd9\xbe\xd8\xa7\xda\xa9\xd8\xb3\xd8\xaa\xd8\xa7\xd9\x86.ir",
 			     "cdn.xn--mgbai9azgqp6j.ir", &hi),
 			 WATCH_HC_SITE);
+	/* the page's URL for its host */
+	assert_int_equal(cls(NULL, "https://www.mrud.gov.ir:8443/fa/news", "stats.mrud.gov.ir", &hi),
+			 WATCH_HC_SITE);
 	/* a site on an address owns that address only */
 	assert_int_equal(cls(NULL, "203.0.113.9", "203.0.113.9", &hi), WATCH_HC_SITE);
 	assert_true(hi.ip);

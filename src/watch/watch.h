@@ -411,14 +411,18 @@ struct watch_service {
 size_t watch_service_count(void);
 const struct watch_service *watch_service_at(size_t i);
 /* The entry for host (exact match first, then the longest suffix at a label
-** boundary; case and a trailing dot ignored), NULL when none. Rows limited
-** to a path never match here: a caller that has the path uses
-** watch_service_find_path. Cheap: binary searches, no allocation. */
+** boundary; case and a trailing dot ignored), NULL when none. Is the host
+** listed at all: for a host whose rows are all limited to paths
+** (www.google.com: /maps, /recaptcha/) the row with the shortest path,
+** whose category may not be the one of the path at hand: a caller that
+** has the path uses watch_service_find_path. Cheap: binary searches, no
+** allocation. */
 const struct watch_service *watch_service_find(const char *host);
-/* The same with the path the host was loaded from (NULL: none): among the
-** rows of the most specific listed host, the longest path prefix path
-** starts with, a row without a path matching any; when none of that host's
-** rows fits, its parent domains are tried. */
+/* The same with the path the host was loaded from (NULL: as
+** watch_service_find): among the rows of the most specific listed host,
+** the longest path prefix path starts with, a row without a path matching
+** any; when none of that host's rows fits, its parent domains are tried,
+** and NULL when none fits (www.google.com/search is no service). */
 const struct watch_service *watch_service_find_path(const char *host, const char *path);
 /* The publication a user-content path names ("/gh/user/repo" of
 ** "/gh/user/repo@1.2/dist/x.js", "/npm/@scope/pkg" of

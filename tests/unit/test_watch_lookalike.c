@@ -289,6 +289,8 @@ static void not_names(void **state)
 	expect("", WATCH_LA_NONE, NULL);
 	expect(".", WATCH_LA_NONE, NULL);
 	expect("jquery..com", WATCH_LA_NONE, NULL);
+	expect("jq\xffuery.com", WATCH_LA_NONE, NULL); /* not UTF-8 */
+	expect("code-jquery.cc/x", WATCH_LA_NONE, NULL); /* not a host */
 	assert_int_equal(la_k(NULL, NULL, 0, true, out), WATCH_LA_NONE);
 	/* no own names, a NULL list, NULL entries */
 	assert_int_equal(la("mrud-gov.ir", NULL, 3, out), WATCH_LA_NONE);
@@ -310,10 +312,59 @@ static void strongest_finding(void **state)
 	const char *own[] = { "jquery.com", "google.com" };
 	/* jquery-g00gle: embeds jquery, and is not google's skeleton */
 	assert_int_equal(la("jquery-g00gle.com", own, 2, out), WATCH_LA_EMBEDDED);
+	/* of two of one strength, the longer name: google-analytics, not google */
+	const char *own3[] = { "google.com", "google-analytics.com" };
+	assert_int_equal(la("google-analytics-cdn.top", own3, 2, out), WATCH_LA_EMBEDDED);
+	assert_string_equal(out, "google-analytics.com");
+	/* the same label under another suffix names it better than a brand
+	** embedded in it */
+	assert_int_equal(la("google-analytics.cm", own3, 2, out), WATCH_LA_EDIT);
+	assert_string_equal(out, "google-analytics.com");
 	const char *own2[] = { "jquery.com", "jqueri.com" };
 	/* jqueri.com is an own name: one letter from jquery.com is still edit */
 	assert_int_equal(la("jquerl.com", own2, 2, out), WATCH_LA_HOMOGLYPH);
 	assert_string_equal(out, "jqueri.com");
+}
+
+/* A known host whose registrable label is a generic word: the PSL makes
+** ajax.googleapis.com its own registrable domain (googleapis.com is a
+** private suffix), and the name imitated is googleapis. */
+static void brand_in_suffix(void **state)
+{
+	(void)state;
+	const char *known[] = { "ajax.googleapis.com", "fonts.googleapis.com" };
+	char out[WATCH_HOST_MAX];
+	/* the parent of a known host is its owner's */
+	assert_int_equal(watch_lookalike_known("googleapis.com", NULL, 0, known, 2, out),
+			 WATCH_LA_NONE);
+	assert_int_equal(watch_lookalike_known("ajax-googleapis.com", NULL, 0, known, 2, out),
+			 WATCH_LA_EMBEDDED);
+	assert_string_equal(out, "ajax.googleapis.com");
+	assert_int_equal(watch_lookalike_known("fonts.googleapis.com.cdn-x.top", NULL, 0, known, 2,
+					       out),
+			 WATCH_LA_EMBEDDED);
+	assert_string_equal(out, "fonts.googleapis.com");
+	assert_int_equal(watch_lookalike_known("googleapis-cdn.com", NULL, 0, known, 2, out),
+			 WATCH_LA_EMBEDDED);
+	assert_string_equal(out, "googleapis.com");
+	assert_int_equal(watch_lookalike_known("googleapis.net", NULL, 0, known, 2, out),
+			 WATCH_LA_EDIT);
+	/* the reported name is the imitated registrable domain */
+	const char *cdn[] = { "code.jquery.com" };
+	assert_int_equal(watch_lookalike_known("code-jquery.cc", NULL, 0, cdn, 1, out),
+			 WATCH_LA_EMBEDDED);
+	assert_string_equal(out, "jquery.com");
+}
+
+/* Each xn-- label is decoded on its own: one that does not decode hides
+** no other. */
+static void punycode_per_label(void **state)
+{
+	(void)state;
+	if (!psl)
+		skip();
+	expect("xn--zz.xn--ggle-55da.com", WATCH_LA_PUNYCODE, "google.com");
+	expect_own("xn--zz." FA_MINISTRY_ACE, FA_MINISTRY, WATCH_LA_NONE);
 }
 
 /* A real entry of data/watch/services.csv, once the list has it. */
@@ -350,6 +401,8 @@ int main(void)
 		cmocka_unit_test(unrelated_names),
 		cmocka_unit_test(not_names),
 		cmocka_unit_test(strongest_finding),
+		cmocka_unit_test(brand_in_suffix),
+		cmocka_unit_test(punycode_per_label),
 		cmocka_unit_test(real_service),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

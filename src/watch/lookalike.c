@@ -292,20 +292,24 @@ static const struct {
 	const char *w;
 	size_t n;
 } la_generic[] = {
-	W("ac"), W("ad"), W("ads"), W("ajax"), W("analytic"), W("analytics"), W("api"), W("apis"),
-	W("app"), W("apps"), W("asset"), W("assets"), W("auth"), W("beta"), W("blog"), W("cdn"),
-	W("chat"), W("cloud"), W("co"), W("code"), W("com"), W("content"), W("data"), W("dev"),
-	W("digital"), W("docs"), W("edu"), W("email"), W("embed"), W("example"), W("file"),
-	W("files"), W("font"), W("fonts"), W("forum"), W("get"), W("global"), W("go"), W("gov"),
-	W("help"), W("home"), W("host"), W("image"), W("images"), W("img"), W("info"), W("int"),
-	W("js"), W("lib"), W("libs"), W("live"), W("localhost"), W("login"), W("m"), W("mail"),
-	W("map"), W("maps"), W("media"), W("metrics"), W("mil"), W("min"), W("mobile"), W("my"),
-	W("net"), W("network"), W("news"), W("online"), W("org"), W("pay"), W("payment"),
-	W("photo"), W("photos"), W("pixel"), W("player"), W("portal"), W("query"), W("search"),
-	W("secure"), W("server"), W("service"), W("services"), W("shop"), W("site"), W("src"),
-	W("stat"), W("static"), W("statistic"), W("statistics"), W("stats"), W("store"),
-	W("support"), W("tag"), W("tagmanager"), W("test"), W("track"), W("tracking"), W("video"),
-	W("videos"), W("web"), W("widget"), W("widgets"), W("www"),
+	W("ac"), W("account"), W("accounts"), W("ad"), W("ads"), W("ajax"), W("analytic"),
+	W("analytics"), W("api"), W("apis"), W("app"), W("apps"), W("asset"), W("assets"),
+	W("auth"), W("beta"), W("blog"), W("cdn"), W("cdns"), W("chat"), W("cloud"),
+	W("co"), W("code"), W("com"), W("content"), W("data"), W("dev"), W("digital"),
+	W("docs"), W("edu"), W("email"), W("embed"), W("example"), W("file"), W("files"),
+	W("font"), W("fonts"), W("forum"), W("gateway"), W("get"), W("global"), W("go"),
+	W("gov"), W("help"), W("home"), W("host"), W("image"), W("images"), W("img"),
+	W("info"), W("int"), W("js"), W("lib"), W("libs"), W("live"), W("localhost"),
+	W("login"), W("m"), W("mail"), W("map"), W("maps"), W("media"), W("metrics"),
+	W("mil"), W("min"), W("mobile"), W("my"), W("net"), W("network"), W("new"),
+	W("news"), W("office"), W("official"), W("online"), W("org"), W("panel"), W("pay"),
+	W("payment"), W("photo"), W("photos"), W("pixel"), W("player"), W("portal"),
+	W("query"), W("search"), W("secure"), W("server"), W("service"), W("services"),
+	W("shop"), W("signin"), W("site"), W("src"), W("sso"), W("stat"), W("static"),
+	W("statistic"), W("statistics"), W("stats"), W("store"), W("support"), W("tag"),
+	W("tagmanager"), W("test"), W("track"), W("tracking"), W("update"), W("verify"),
+	W("video"), W("videos"), W("web"), W("webmail"), W("widget"), W("widgets"),
+	W("www"),
 };
 #undef W
 
@@ -584,13 +588,49 @@ static bool la_name_inside(const char *s, size_t sn, const char *d, size_t dn)
 	return false;
 }
 
+/* Is every hyphen-separated part of l[0..ln) outside at[0..wn) a word
+** that says nothing of its own: a generic word (login, portal, news,
+** secure), a label of k's public suffix (gov of mrud.gov.ir), or with
+** short, a part of 2 bytes or less (e-mrud)? Own names are words and
+** places (tehran, isfahan), and other real names are made of them
+** (tehran-metro.ir, isfahan-tourism.ir): an own name counts as embedded
+** only beside such empty words, as phishing names write it
+** (mrud-gov.ir, secure-tax-golestan.com, irna-news.ir). */
+static bool la_rest_empty(const char *l, size_t ln, const char *at, size_t wn,
+			  const struct la_name *k, bool short_ok)
+{
+	const char *suf = k->dec + k->lab + k->llen; /* ".gov.ir" or "" */
+	const char *p = l, *end = l + ln;
+	while (p < end) {
+		const char *q = p;
+		/* a part ends at a hyphen or where the name begins or ends */
+		while (q < end && *q != '-' && q != at)
+			q++;
+		size_t n = (size_t)(q - p);
+		bool ok = n == 0 || la_is_generic(p, n) || (short_ok && n <= 2);
+		for (const char *s2 = suf; !ok && *s2 == '.';) {
+			const char *e = strchr(s2 + 1, '.');
+			size_t sn = e ? (size_t)(e - s2 - 1) : strlen(s2 + 1);
+			ok = sn == n && memcmp(s2 + 1, p, n) == 0;
+			s2 = e ? e : s2 + 1 + sn;
+		}
+		if (!ok)
+			return false;
+		p = q == at ? at + wn : q + 1;
+	}
+	return true;
+}
+
 /* Does the label w occur in the label l as a hyphen-separated part
-** (code-jquery, jquery-cdn, mrud-gov)? l != w. */
-static bool la_token_inside(const char *l, size_t ln, const char *w, size_t wn)
+** (code-jquery, jquery-cdn, mrud-gov)? l != w. For an own name k, the
+** other parts must be empty words (la_rest_empty). */
+static bool la_token_inside(const char *l, size_t ln, const char *w, size_t wn,
+			    const struct la_name *k)
 {
 	for (size_t p = 0; p + wn <= ln; p++)
 		if ((p == 0 || l[p - 1] == '-') && (p + wn == ln || l[p + wn] == '-') &&
-		    memcmp(l + p, w, wn) == 0)
+		    memcmp(l + p, w, wn) == 0 &&
+		    (!k->own || la_rest_empty(l, ln, l + p, wn, k, true)))
 			return true;
 	return false;
 }
@@ -598,8 +638,11 @@ static bool la_token_inside(const char *l, size_t ln, const char *w, size_t wn)
 /* Does w occur glued inside l with a short or generic rest (jquerycdn,
 ** cdnjquery, googleanalytics, jquery1)? The rest, hyphens and digits left
 ** out, must be at most 3 bytes or a generic word: a brand inside a longer
-** word is more often that word (aparatchik) than an imitation. */
-static bool la_glued_inside(const char *l, size_t ln, const char *w, size_t wn)
+** word is more often that word (aparatchik) than an imitation. For an own
+** name the rest must be empty words, never merely short (tehran24 is a
+** news site). */
+static bool la_glued_inside(const char *l, size_t ln, const char *w, size_t wn,
+			    const struct la_name *k)
 {
 	const char *at = NULL;
 	for (size_t p = 0; p + wn <= ln && !at; p++)
@@ -607,6 +650,8 @@ static bool la_glued_inside(const char *l, size_t ln, const char *w, size_t wn)
 			at = l + p;
 	if (!at)
 		return false;
+	if (k->own)
+		return la_rest_empty(l, ln, at, wn, k, false);
 	char rest[LA_DEC_MAX];
 	size_t rn = 0;
 	for (const char *p = l; p < l + ln; p++) {
@@ -747,9 +792,9 @@ static enum la_strength la_match(const struct la_name *h, const struct la_name *
 		return strcmp(hsuf, ksuf) != 0 ? LA_S_SUFFIX : LA_S_NONE;
 
 	/* the known label as a part of the host's registrable label */
-	if (inside && la_token_inside(hl, h->llen, kl, k->llen))
+	if (inside && la_token_inside(hl, h->llen, kl, k->llen, k))
 		return LA_S_LABEL;
-	if (inside && kcp >= 6 && la_glued_inside(hl, h->llen, kl, k->llen))
+	if (inside && kcp >= 6 && la_glued_inside(hl, h->llen, kl, k->llen, k))
 		return LA_S_LABEL;
 	/* a service's label as a subdomain label of another domain
 	** (google-analytics.x.top); not own names: CDNs name their
@@ -759,7 +804,7 @@ static enum la_strength la_match(const struct la_name *h, const struct la_name *
 			const char *e = strchr(p, '.');
 			if (!e || e >= hl)
 				break;
-			if (la_token_inside(p, (size_t)(e - p), kl, k->llen))
+			if (la_token_inside(p, (size_t)(e - p), kl, k->llen, k))
 				return LA_S_LABEL;
 			p = e + 1;
 		}

@@ -126,6 +126,11 @@ static void embedded_label(void **state)
 	/* own acronyms of 4 letters, as a hyphen-separated part */
 	expect_own("e-mrud.com", "mrud.gov.ir", WATCH_LA_EMBEDDED);
 	expect_own("mrud-portal.ir", "mrud.gov.ir", WATCH_LA_EMBEDDED);
+	/* beside the words phishing names use */
+	expect_own("secure-tax-golestan.com", "tax-golestan.ir", WATCH_LA_EMBEDDED);
+	expect_own("irna-news.ir", "irna.ir", WATCH_LA_EMBEDDED);
+	expect_own("tehran-login.com", "tehran.ir", WATCH_LA_EMBEDDED);
+	expect_own("tehranlogin.com", "tehran.ir", WATCH_LA_EMBEDDED);
 }
 
 /* ---------------------------------------------------------------- edit */
@@ -274,6 +279,11 @@ static void unrelated_names(void **state)
 	expect_own("mrad.ir", "mrud.gov.ir", WATCH_LA_NONE);
 	/* an own acronym glued inside a word is that word */
 	expect_own("mrudgovernance.ir", "mrud.gov.ir", WATCH_LA_NONE);
+	/* own names are places and words: other real names are made of them */
+	expect_own("tehran-metro.ir", "tehran.ir", WATCH_LA_NONE);
+	expect_own("isfahan-tourism.ir", "isfahan.ir", WATCH_LA_NONE);
+	expect_own("tehran24.ir", "tehran.ir", WATCH_LA_NONE);
+	expect_own("tehrantimes.com", "tehran.ir", WATCH_LA_NONE);
 	/* two different Persian IDN names: پست.ایران, the ministry */
 	expect_own("xn--pgbr8t.xn--mgba3a4f16a", FA_MINISTRY, WATCH_LA_NONE);
 	expect_own("xn----ymcc8iee70e1i.xn--mgba3a4f16a", FA_MINISTRY_ACE, WATCH_LA_NONE);
@@ -309,16 +319,20 @@ static void strongest_finding(void **state)
 {
 	(void)state;
 	char out[WATCH_HOST_MAX];
-	const char *own[] = { "jquery.com", "google.com" };
+	const char *known[] = { "jquery.com", "google.com" };
 	/* jquery-g00gle: embeds jquery, and is not google's skeleton */
-	assert_int_equal(la("jquery-g00gle.com", own, 2, out), WATCH_LA_EMBEDDED);
+	assert_int_equal(watch_lookalike_known("jquery-g00gle.com", NULL, 0, known, 2, out),
+			 WATCH_LA_EMBEDDED);
+	assert_string_equal(out, "jquery.com");
 	/* of two of one strength, the longer name: google-analytics, not google */
-	const char *own3[] = { "google.com", "google-analytics.com" };
-	assert_int_equal(la("google-analytics-cdn.top", own3, 2, out), WATCH_LA_EMBEDDED);
+	const char *known3[] = { "google.com", "google-analytics.com" };
+	assert_int_equal(watch_lookalike_known("google-analytics-cdn.top", NULL, 0, known3, 2, out),
+			 WATCH_LA_EMBEDDED);
 	assert_string_equal(out, "google-analytics.com");
 	/* the same label under another suffix names it better than a brand
 	** embedded in it */
-	assert_int_equal(la("google-analytics.cm", own3, 2, out), WATCH_LA_EDIT);
+	assert_int_equal(watch_lookalike_known("google-analytics.cm", NULL, 0, known3, 2, out),
+			 WATCH_LA_EDIT);
 	assert_string_equal(out, "google-analytics.com");
 	const char *own2[] = { "jquery.com", "jqueri.com" };
 	/* jqueri.com is an own name: one letter from jquery.com is still edit */

@@ -49,8 +49,16 @@
 ** from firing):
 **   - a known label counts only when distinctive: 5 code points or more and
 **     not a generic word (www, cdn, static, code, maps, video, query...),
-**     4 for own names (ministries go by acronyms: mrud, mcls) and then only
-**     hyphen-separated (mrud-gov.ir, not mrudgovernance.ir);
+**     4 for own names (ministries go by acronyms: mrud, mcls);
+**   - an own label counts as embedded only beside empty words: generic
+**     words (login, portal, news, secure), its own suffix's labels, a part
+**     of one or two letters (mrud-gov.ir, e-mrud.com, irna-news.ir), glued
+**     only to a generic word; own names are places and words other real
+**     names are made of (tehran-metro.ir, isfahan-tourism.ir, tehran24.ir).
+**     A brand is distinctive: any affix counts (cdnjs-cloudflare.com), glued
+**     when the brand has 6 letters or more and the rest is short or generic;
+**   - no typo is read into a host label under 5 letters, nor a generic one:
+**     those are words and acronyms (plus is not splus, video not vimeo);
 **   - edit distance to an own name needs a label of 6 or more, whatever
 **     the suffix: acronyms of 4 or 5 letters are dense and their neighbours
 **     are other real bodies, under the same open suffix too (irna.ir,
@@ -810,8 +818,9 @@ static enum la_strength la_match(const struct la_name *h, const struct la_name *
 		}
 	}
 
-	/* a typo of the known label */
-	if (h->generic || h->ncp == SIZE_MAX || k->ncp == SIZE_MAX)
+	/* a typo of the known label; not by a label under 5 letters, a word
+	** or an acronym more often than a typo (plus is not splus) */
+	if (h->generic || h->ncp == SIZE_MAX || k->ncp == SIZE_MAX || h->ncp < 5)
 		return LA_S_NONE;
 	if (k->own && kcp < 6)
 		return LA_S_NONE;

@@ -33,7 +33,7 @@
 static const char *const brands[] = {
 	"google-analytics.com", "googletagmanager.com", "jquery.com",   "jsdelivr.net",
 	"cloudflare.com",       "bootstrapcdn.com",     "google.com",   "apple.com",
-	"aparat.com",           "vimeo.com",
+	"aparat.com",           "vimeo.com",            "splus.ir",
 };
 #define NBRANDS (sizeof(brands) / sizeof(brands[0]))
 
@@ -143,6 +143,7 @@ static void edit_distance(void **state)
 	expect("gooogle-analytics.com", WATCH_LA_EDIT, "google-analytics.com");
 	expect("jqeury.com", WATCH_LA_EDIT, "jquery.com");
 	expect("jsdeliver.net", WATCH_LA_EDIT, "jsdelivr.net");
+	expect("spluss.ir", WATCH_LA_EDIT, "splus.ir");
 	expect("cloudfare.com", WATCH_LA_EDIT, "cloudflare.com");
 	expect("bootstrapcnd.com", WATCH_LA_EDIT, "bootstrapcdn.com");
 	/* distance 2 for names of 10 or more */
@@ -265,6 +266,7 @@ static void unrelated_names(void **state)
 	expect("video.ir", WATCH_LA_NONE, NULL);   /* a word, one letter from vimeo */
 	expect("aparatchik.com", WATCH_LA_NONE, NULL); /* a brand inside a longer word */
 	expect("youtube.com", WATCH_LA_NONE, NULL);
+	expect("plus.ir", WATCH_LA_NONE, NULL);   /* a word, splus less one letter */
 	expect("static.cdn.ir", WATCH_LA_NONE, NULL);
 	expect("code.cc", WATCH_LA_NONE, NULL);
 	expect("maps-api.ir", WATCH_LA_NONE, NULL);

@@ -88,9 +88,12 @@
 ** A call prepares the host and at most LA_OWN_MAX own names, then makes
 ** O(services) cheap comparisons: one search for the known label in the
 ** host rules out every embedding, and the edit distance's table is built
-** only when the lengths and the letter counts allow the distance. About
-** 16 us a call with the 128 shipped services on one core (measured on
-** 300 mixed hosts); hosts.c asks only about hosts that are nobody's.
+** only when the lengths and the letter counts allow the distance.
+** Measured on 317 mixed hosts against the 128 shipped services and two own
+** names: 16 to 20 us a call on one core, of which about 12 are the Public
+** Suffix List lookups of the host and the own names (watch_registrable);
+** hosts.c asks only about hosts that are nobody's, and the judge only about
+** references the baseline does not know.
 */
 #include "watch/watch.h"
 

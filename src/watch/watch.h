@@ -456,8 +456,10 @@ json_t *watch_services_json(const char *category, struct perr *err);
 
 /* Does host imitate a known service or one of the given own names (the
 ** site's registrable domain and the organisation's domains)? Writes the
-** imitated name into imitates (WATCH_HOST_MAX). Own and known hosts
-** themselves are never look-alikes. */
+** imitated name into imitates (WATCH_HOST_MAX; valid UTF-8, "" for
+** WATCH_LA_NONE): the registrable domain imitated, xn-- labels decoded.
+** Own and known hosts themselves are never look-alikes (lookalike.c
+** documents the rules). */
 enum watch_lookalike watch_lookalike(const char *host, const char *const *own, size_t nown,
 				     char imitates[WATCH_HOST_MAX]);
 /* watch_lookalike() with known[0..nknown) as the well-known hosts instead

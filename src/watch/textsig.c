@@ -270,12 +270,63 @@ void watch_lang_count(const char *text, size_t len, struct watch_lang *out)
 						break;
 					}
 		} else if (c == C_DIGIT || c == C_MARK) {
-			wok = wok && c == C_MARK ? false : wok; /* "ve2" is no function word */
-			if (c == C_DIGIT)
-				wok = false;
+			wok = false; /* "ve2" is no function word */
 		}
 		i += l;
 	}
+}
+
+/* Script names, in enum cls order for the letter classes. */
+static const char *script_name(int k)
+{
+	static const char *const names[] = { "latin", "arabic", "cyrillic", "other" };
+	return names[k];
+}
+
+const char *watch_lang_unlike(const struct watch_lang *site, const struct watch_lang *block)
+{
+	const uint32_t b[4] = { block->latin, block->arabic, block->cyrillic, block->other };
+	const uint32_t s[4] = { site->latin, site->arabic, site->cyrillic, site->other };
+	uint64_t bl = (uint64_t)b[0] + b[1] + b[2] + b[3];
+	uint64_t sl = (uint64_t)s[0] + s[1] + s[2] + s[3];
+	if (bl < 12 || sl == 0)
+		return NULL;
+	int k = 0;
+	for (int i = 1; i < 4; i++)
+		if (b[i] > b[k])
+			k = i;
+	/* A block that is mostly one script the site hardly writes: Latin
+	** Turkish on a Persian site, Arabic script on an English one. 15%
+	** leaves bilingual sites (an English half) alike in both scripts. */
+	if (b[k] * 2 >= bl && (uint64_t)s[k] * 100 < sl * 15) {
+		if (k == 0 && (uint64_t)block->turkish * 100 >= (uint64_t)block->latin * 4)
+			return "turkish";
+		if (k == 1 && (uint64_t)block->persian * 100 >= (uint64_t)b[1] * 2)
+			return "persian";
+		if (k == 1)
+			return b[1] >= 40 && (uint64_t)block->persian * 200 < b[1] ? "arabic" :
+										     "arabic-script";
+		return script_name(k);
+	}
+	/* The same script, another language. Persian text writes 4-20% of its
+	** letters in ی ک گ پ چ ژ (about 4% when a windows-1256 page writes
+	** Arabic yeh), Arabic none; Turkish writes 10-20% of its letters in
+	** ç ğ ı ş ö ü or function words, English and Indonesian none. 40
+	** Arabic letters before calling a block Arabic: "درباره ما" has no
+	** Persian-only letter. */
+	if (k == 1 && b[1] * 2 >= bl && s[1] > 0) {
+		bool site_fa = (uint64_t)site->persian * 100 >= (uint64_t)s[1] * 2;
+		bool site_ar = s[1] >= 40 && (uint64_t)site->persian * 200 < s[1];
+		if (site_fa && b[1] >= 40 && (uint64_t)block->persian * 200 < b[1])
+			return "arabic";
+		if (site_ar && (uint64_t)block->persian * 100 >= (uint64_t)b[1] * 3)
+			return "persian";
+	}
+	if (k == 0 && b[0] * 2 >= bl && s[0] > 0 &&
+	    (uint64_t)block->turkish * 100 >= (uint64_t)b[0] * 4 &&
+	    (uint64_t)site->turkish * 200 < s[0])
+		return "turkish";
+	return NULL;
 }
 
 /* ------------------------------------------------------ folding, more */
@@ -1013,9 +1064,7 @@ static void on_greet(struct scan *sc, size_t at, size_t end, bool g2)
 				names++;
 				handles |= handle_like(t, aa, b, key_arabic);
 				strong |= st && !stop;
-			} else if (!stop && names == 0) {
-				/* a leading separator: "greetz: | a | b" */
-			}
+			} /* else an empty item: "greetz: | a | b", "a,, b" */
 			if (stop)
 				break;
 			a = i + sl;
@@ -1051,7 +1100,9 @@ static void check_crew(struct scan *sc, long long pos, size_t at, size_t len)
 ** of the text is known. */
 static void ransom_candidate(struct scan *sc, long long pos, size_t at, size_t len)
 {
-	if (sc->ncand >= CAND_MAX)
+	/* One candidate per stretch of text: the slots are for notes far apart
+	** (an advisory's "do not pay" suppressing one must not hide another). */
+	if (sc->ncand >= CAND_MAX || (sc->ncand && pos - sc->cand[sc->ncand - 1] <= W_NOTE / 2))
 		return;
 	copy_valid(sc->cand_first[sc->ncand], sizeof(sc->cand_first[0]), sc->t + at, len);
 	sc->cand[sc->ncand++] = pos;

@@ -169,6 +169,61 @@ static void lang_invalid(void **state)
 	assert_int_equal(l.words, 0);
 }
 
+/* watch_lang_unlike over the counts of two texts; "(alike)" for NULL. */
+static const char *unlike(const char *site, const char *block)
+{
+	struct watch_lang s = lang(site), b = lang(block);
+	const char *r = watch_lang_unlike(&s, &b);
+	return r ? r : "(alike)"; /* so a failure prints both */
+}
+
+#define FA_SITE                                                                          \
+	"وزارت راه و شهرسازی. آغاز عملیات اجرایی آزادراه شمال در قطعه سوم. معاون وزیر از " \
+	"پیشرفت ۶۵ درصدی قطعه سوم آزادراه خبر داد و گفت بهره‌برداری تا پایان سال انجام "     \
+	"می‌شود. تماس با ما. Copyright 2024"
+#define EN_SITE                                                                        \
+	"The Ministry of Roads and Urban Development announced the opening of a new "   \
+	"railway station. Contact us. News archive. Tenders and auctions."
+#define AR_SITE                                                                          \
+	"أعلنت وزارة الداخلية اليوم عن إطلاق منصة إلكترونية جديدة لتقديم الخدمات للمواطنين " \
+	"في جميع المحافظات"
+
+static void lang_unlike(void **state)
+{
+	(void)state;
+	/* Another script. */
+	assert_string_equal(unlike(FA_SITE, "Bu site Türk hackerlar tarafından ele geçirilmiştir."),
+			    "turkish");
+	assert_string_equal(unlike(FA_SITE, "Situs ini telah diretas oleh tim kami, segera perbaiki"),
+			    "latin");
+	assert_string_equal(unlike(EN_SITE, "تم اختراق الموقع من قبل فريق الهاكرز العرب ولا يوجد "
+					     "نظام آمن في هذا العالم"),
+			    "arabic");
+	assert_string_equal(unlike(EN_SITE, "سایت شما هک شد توسط گروه ما"), "persian");
+	assert_string_equal(unlike(EN_SITE, "تم اختراق الموقع"), "arabic-script");
+	assert_string_equal(unlike(FA_SITE, "Сайт взломан нашей командой"), "cyrillic");
+	/* The same script, another language: Arabic on a Persian site, Persian
+	** on an Arabic one, Turkish on an English one. */
+	assert_string_equal(unlike(FA_SITE, "أعلنت وزارة الداخلية اليوم عن إطلاق منصة إلكترونية "
+					     "جديدة تم اختراقها"),
+			    "arabic");
+	assert_string_equal(unlike(AR_SITE, "سایت شما هک شد و اطلاعات شما در دست گروه ماست"),
+			    "persian");
+	assert_string_equal(unlike(EN_SITE, "Bu site Türk hackerlar tarafından ele geçirildi ve "
+					     "güvenlik açığı bulundu"),
+			    "turkish");
+
+	/* Alike: the site's own language, short blocks, an empty site, a
+	** Persian block without Persian-only letters, English on a bilingual
+	** site. */
+	assert_string_equal("(alike)", unlike(FA_SITE, "اطلاعیه درباره ثبت‌نام مرحله دوم نهضت ملی مسکن"));
+	assert_string_equal("(alike)", unlike(FA_SITE, "درباره ما تماس با ما"));
+	assert_string_equal("(alike)", unlike(FA_SITE, "Login"));
+	assert_string_equal("(alike)", unlike(EN_SITE, "Minister visits the new station in Yazd province"));
+	assert_string_equal("(alike)", unlike("", "Bu site Türk hackerlar tarafından ele geçirilmiştir."));
+	assert_string_equal("(alike)", unlike(FA_SITE " " EN_SITE, "The new railway line opens next month for all"));
+}
+
 /* -------------------------------------------------------------- handles */
 
 static void handles(void **state)
@@ -434,6 +489,7 @@ int main(void)
 		cmocka_unit_test(lang_english),	   cmocka_unit_test(lang_turkish),
 		cmocka_unit_test(lang_indonesian), cmocka_unit_test(lang_russian),
 		cmocka_unit_test(lang_mixed),	   cmocka_unit_test(lang_invalid),
+		cmocka_unit_test(lang_unlike),
 		cmocka_unit_test(handles),	   cmocka_unit_test(greetings),
 		cmocka_unit_test(ransom),	   cmocka_unit_test(wallets),
 		cmocka_unit_test(gambling),	   cmocka_unit_test(pharmacy),

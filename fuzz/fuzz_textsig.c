@@ -10,7 +10,8 @@
 **   1. watch_lang_count: every letter takes at least one byte (latin +
 **      arabic + cyrillic + other <= len), Persian letters are Arabic-script
 **      letters (persian <= arabic), Turkish ones Latin (turkish <= latin),
-**      and each word holds a letter (words <= letters);
+**      and each word holds a letter (words <= letters); watch_lang_unlike
+**      of the input's two halves (as site and block) is NULL or a known name;
 **   2. watch_text_marks: known flags only; first is NUL-terminated within
 **      its array, valid UTF-8, and set exactly when a flag is.
 ** The first half of the input is also read alone, to reach the scanners'
@@ -37,7 +38,7 @@
 
 #define KNOWN_FLAGS                                                                  \
 	(WATCH_TX_HANDLE | WATCH_TX_GREETS | WATCH_TX_RANSOM | WATCH_TX_WALLET |     \
-	 WATCH_TX_GAMBLING | WATCH_TX_PHARMA)
+	 WATCH_TX_GAMBLING | WATCH_TX_PHARMA | WATCH_TX_SPAM)
 
 static void one(const char *s, size_t n)
 {
@@ -50,6 +51,18 @@ static void one(const char *s, size_t n)
 	CHECK(l.persian <= l.arabic);
 	CHECK(l.turkish <= l.latin);
 	CHECK(l.words <= letters);
+
+	/* The two halves as a site's text and a block's: NULL or a known name. */
+	struct watch_lang a, b;
+	watch_lang_count(s, n / 2, &a);
+	watch_lang_count(s + n / 2, n - n / 2, &b);
+	const char *u = watch_lang_unlike(&a, &b);
+	static const char *const names[] = { "latin",	 "turkish",  "arabic", "persian",
+					     "arabic-script", "cyrillic", "other" };
+	bool known = u == NULL;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]) && !known; i++)
+		known = strcmp(u, names[i]) == 0;
+	CHECK(known);
 
 	struct watch_text_marks m, m2;
 	watch_text_marks(s, n, &m);

@@ -6,18 +6,20 @@
 ** A partial defacement often adds one block to a page that is otherwise
 ** intact: a marquee of crew names and a Telegram link, an extortion notice
 ** with a wallet, a casino link farm. The judge (signals.c) compares such a
-** block with the rest of the site; this file gives it two facts about the
-** block's text alone:
+** block with the rest of the site; this file gives it what the block's
+** text tells:
 **
 **   watch_lang_count()  letters by script (Latin, Arabic script, Cyrillic,
 **                       other), the Persian-only and Turkish-only share, and
 **                       words, so "Latin-script Turkish on a Persian site" or
 **                       "Arabic on an English one" can be told;
 **   watch_text_marks()  WATCH_TX_* flags: contact handles, greetings lists and
-**                       crew names, ransom wording, wallets, gambling and
-**                       pharmacy spam vocabulary.
+**                       crew names, ransom wording, wallets, gambling,
+**                       pharmacy and other spam vocabulary;
+**   watch_lang_unlike() whether a block's counts are another script or
+**                       language than the site's.
 **
-** Both are functions of their input only, linear in its length, and safe on
+** All are functions of their input only, linear in its length, and safe on
 ** any bytes: invalid UTF-8 is skipped a byte at a time. watch_text_marks
 ** folds the text once with watch_fold() (the only allocation), then lower-
 ** cases what watch_fold leaves alone (Latin-1 and Latin Extended-A capitals,
@@ -434,6 +436,10 @@ static bool word_at(const unsigned char *s, size_t n, size_t i)
 **     One unambiguous phrase, or two different ordinary words near each other.
 **   pharmacy (WATCH_TX_PHARMA) — the older pharma spam: a drug brand with a
 **     sale word, or "without prescription" / "online pharmacy".
+**   other spam (WATCH_TX_SPAM) — the rest of what SEO spam injections sell:
+**     payday loans, replica watches, essay writing, bought followers, adult
+**     sites; only phrases no government page writes ("sex" alone is in
+**     health pages, "porn" alone in police news).
 */
 enum cat {
 	K_URLH,    /* t.me/ ...: a messenger link, handle follows */
@@ -462,6 +468,7 @@ enum cat {
 	K_PHS,     /* pharmacy, unambiguous */
 	K_PHB,     /* a drug brand */
 	K_PHC,     /* buy, cheap, price */
+	K_SPAM,    /* other spam, unambiguous */
 	K_NCAT
 };
 
@@ -694,6 +701,19 @@ static const struct term terms[] = {
 	{ "harga", K_PHC, 0 }, { "satın al", K_PHC, 0 }, { "fiyat", K_PHC, 0 },
 	{ "купить", K_PHC, 0 }, { "цена", K_PHC, 0 }, { "comprar", K_PHC, 0 },
 	{ "شراء", K_PHC, T_SUB },
+
+	/* other spam */
+	{ "payday loan", K_SPAM, 0 }, { "payday loans", K_SPAM, 0 }, { "replica watches", K_SPAM, 0 },
+	{ "replica handbags", K_SPAM, 0 }, { "replica bags", K_SPAM, 0 },
+	{ "cheap jerseys", K_SPAM, 0 }, { "essay writing service", K_SPAM, 0 },
+	{ "write my essay", K_SPAM, 0 }, { "buy followers", K_SPAM, 0 },
+	{ "buy instagram followers", K_SPAM, 0 }, { "free porn", K_SPAM, 0 },
+	{ "porn video", K_SPAM, 0 }, { "porn videos", K_SPAM, 0 }, { "sex video", K_SPAM, 0 },
+	{ "sex videos", K_SPAM, 0 }, { "xxx videos", K_SPAM, 0 }, { "bokep", K_SPAM, T_WHOLE },
+	{ "سکس", K_SPAM, T_WHOLE }, { "فیلم سوپر", K_SPAM, 0 }, { "کلیپ سوپر", K_SPAM, 0 },
+	{ "خرید فالوور", K_SPAM, 0 }, { "فالوور فیک", K_SPAM, 0 }, { "وام فوری", K_SPAM, 0 },
+	{ "pinjaman online", K_SPAM, 0 }, { "takipçi satın al", K_SPAM, 0 },
+	{ "порно", K_SPAM, 0 },
 };
 
 #define NTERMS (sizeof(terms) / sizeof(terms[0]))
@@ -1297,6 +1317,9 @@ static void on_term(struct scan *sc, const struct fterm *f, size_t at)
 	}
 	case K_PHS:
 		mark(sc, WATCH_TX_PHARMA, pos, t + at, f->len);
+		break;
+	case K_SPAM:
+		mark(sc, WATCH_TX_SPAM, pos, t + at, f->len);
 		break;
 	case K_PHB:
 	case K_PHC: {

@@ -427,6 +427,8 @@ enum {
 	WATCH_TX_WALLET = 1 << 3,   /* a bitcoin, ethereum, monero or tron address */
 	WATCH_TX_GAMBLING = 1 << 4, /* casino / betting vocabulary (en, fa, id, tr) */
 	WATCH_TX_PHARMA = 1 << 5,   /* pharmacy spam vocabulary */
+	WATCH_TX_SPAM = 1 << 6,     /* other SEO spam: payday loans, replicas, essays,
+				    ** bought followers, adult sites (textsig.c) */
 };
 struct watch_text_marks {
 	unsigned flags;  /* WATCH_TX_* */

@@ -3,7 +3,7 @@
 ** (src/watch/textsig.c): letters by script and the Persian / Turkish share
 ** (watch_lang_count), and the marks defacers leave without a "hacked by"
 ** phrase (watch_text_marks): contact handles, greetings lists and crew
-** names, ransom notes, wallets, gambling and pharmacy spam.
+** names, ransom notes, wallets, gambling, pharmacy and other spam.
 **
 ** Every family is tried in each language it covers, and against the
 ** ordinary text of government pages it must leave alone: a footer with the
@@ -406,6 +406,20 @@ static void pharmacy(void **state)
 	exactly("Order your passport online", 0);
 }
 
+static void other_spam(void **state)
+{
+	(void)state;
+	has("best payday loans fast, replica watches", WATCH_TX_SPAM);
+	has("خرید فالوور اینستاگرام ارزان", WATCH_TX_SPAM);
+	has("nonton bokep terbaru", WATCH_TX_SPAM);
+	has("Pinjaman online cepat cair", WATCH_TX_SPAM);
+
+	exactly("Police arrested a network that spread child pornography", 0);
+	exactly("Sex education in schools: the ministry's new guidance", 0);
+	exactly("Essay competition for students: writing about the environment", 0);
+	exactly("وام ازدواج و وام مسکن برای متقاضیان", 0);
+}
+
 /* --------------------------------------------------------- hostile input */
 
 static void invalid_utf8(void **state)
@@ -493,6 +507,7 @@ int main(void)
 		cmocka_unit_test(handles),	   cmocka_unit_test(greetings),
 		cmocka_unit_test(ransom),	   cmocka_unit_test(wallets),
 		cmocka_unit_test(gambling),	   cmocka_unit_test(pharmacy),
+		cmocka_unit_test(other_spam),
 		cmocka_unit_test(invalid_utf8),	   cmocka_unit_test(one_megabyte),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

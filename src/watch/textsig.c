@@ -517,6 +517,8 @@ static const struct term terms[] = {
 	/* greetings: ordinary words, so the list must look like handles */
 	{ "thanks to", K_G2, 0 }, { "special thanks", K_G2, 0 }, { "thx to", K_G2, 0 },
 	{ "thanx to", K_G2, 0 }, { "salute to", K_G2, 0 }, { "respect to", K_G2, 0 },
+	{ "big love to", K_G2, 0 }, { "much love to", K_G2, 0 }, { "respect all", K_G2, 0 },
+	{ "تحياتنا الى", K_G2, 0 }, { "تحياتنا ل", K_G2, 0 }, { "تحية الى", K_G2, 0 },
 	{ "با تشکر از", K_G2, 0 }, { "تشکر ویژه", K_G2, 0 }, { "درود به", K_G2, 0 },
 	{ "سلام به", K_G2, 0 }, { "تقدیم به", K_G2, 0 }, { "selam", K_G2, T_WHOLE },
 	{ "salam", K_G2, T_WHOLE }, { "terima kasih", K_G2, 0 }, { "terimakasih", K_G2, 0 },
@@ -800,6 +802,7 @@ struct scan {
 	char cand_first[CAND_MAX][64];
 	struct watch_text_marks *out;
 	long long first_pos;
+	size_t run_end; /* handle runs are read once: the last one ended here */
 };
 
 static bool alnum(unsigned char c)
@@ -1044,11 +1047,85 @@ static bool handle_like(const unsigned char *s, size_t a, size_t b, bool key_ara
 	return key_arabic ? latin : arabic;
 }
 
+/* The handle-like token at t[p] (an optional '@', then letters, digits, '_'
+** and inner '.'): its length, 0 when there is none. Handle-like: 4 to 33
+** bytes, two letters or more, and an '_' or letters and digits mixed
+** ("zero_team34", "r00t133710", "ghostx51"): what defacers sign as, not
+** a word, a number or a year. *at: it starts with '@'. */
+static size_t handle_token(const unsigned char *t, size_t n, size_t p, bool *at)
+{
+	size_t q = p;
+	*at = q < n && t[q] == '@';
+	if (*at)
+		q++;
+	size_t letters = 0, digits = 0, under = 0, b = q;
+	while (q < n && q - p < 34 && handle_char(t[q]))
+		q++;
+	if (q < n && (handle_char(t[q]) || t[q] >= 0x80 || t[q] == '@' || t[q] == '-'))
+		return 0; /* longer, or glued to a word in another script */
+	while (q > b && t[q - 1] == '.')
+		q--;
+	for (size_t k = b; k < q; k++) {
+		letters += (t[k] >= 'a' && t[k] <= 'z');
+		digits += (t[k] >= '0' && t[k] <= '9');
+		under += t[k] == '_';
+	}
+	size_t len = q - p;
+	if (len < 4 || letters < 2 || !(under || digits))
+		return 0;
+	return len;
+}
+
+/* How many handle-like tokens follow one another from p, apart only by
+** spaces and list separators ("~", "|", ",", "-", "•"); *end: where the
+** last one ends, *ats: how many start with '@'. A hashtag ends the run:
+** "#save_water #green_city" is a campaign, not a crew. */
+static size_t handle_run(const unsigned char *t, size_t n, size_t p, size_t *end, size_t *ats)
+{
+	size_t count = 0;
+	*end = p;
+	*ats = 0;
+	for (;;) {
+		bool at;
+		size_t tl = handle_token(t, n, p, &at);
+		if (!tl)
+			break;
+		count++;
+		*ats += at;
+		*end = p + tl;
+		size_t q = p + tl, g = 0;
+		while (q < n && g < 12) {
+			unsigned char c = t[q];
+			if (c == ' ' || c == '~' || c == '|' || c == ',' || c == ';' || c == '-' ||
+			    c == '*' || c == '+' || c == '/' || c == '=') {
+				q++;
+				g++;
+			} else if (q + 2 < n && c == 0xE2 && t[q + 1] == 0x80 &&
+				   (t[q + 2] == 0xA2 || t[q + 2] == 0x93 || t[q + 2] == 0x94)) {
+				q += 3;
+				g += 3;
+			} else if (q + 1 < n && ((c == 0xC2 && t[q + 1] == 0xB7) ||
+						 (c == 0xD8 && t[q + 1] == 0x8C))) {
+				q += 2;
+				g += 2;
+			} else {
+				break;
+			}
+		}
+		if (q == p + tl || q >= n || g >= 12 || t[q] == '#')
+			break;
+		p = q;
+	}
+	return count;
+}
+
 /* A greetings keyword ended at end: read the list after it. Items are
 ** split at list separators; an item is a name when it has 1 to 3 words and
 ** at most 32 bytes. The list ends at the first item that is no name, a
 ** sentence end or LIST_SCAN bytes. Three names make a list; an ordinary
-** keyword (g2) also wants a handle-like name or a defacer's separator. */
+** keyword (g2) also wants a handle-like name or a defacer's separator.
+** Three handle-like tokens in a row make one too, separated or not
+** ("تحياتنا إلى: xploit_tr17 sniper_sec30 phantomx67"). */
 static void on_greet(struct scan *sc, size_t at, size_t end, bool g2)
 {
 	const unsigned char *t = sc->t;
@@ -1098,7 +1175,8 @@ static void on_greet(struct scan *sc, size_t at, size_t end, bool g2)
 			words++;
 		inword = !sp;
 	}
-	if (names >= 3 && (!g2 || strong || handles))
+	size_t run_end, ats;
+	if ((names >= 3 && (!g2 || strong || handles)) || handle_run(t, n, p, &run_end, &ats) >= 3)
 		mark(sc, WATCH_TX_GREETS, (long long)at, t + at, end - at);
 }
 
@@ -1360,6 +1438,21 @@ void watch_text_marks(const char *text, size_t len, struct watch_text_marks *out
 	sc->t = t;
 	sc->n = n;
 	for (size_t i = 0; i < n; i++) {
+		/* A run of handles with no keyword before it: a marquee of
+		** "@zero_team34 ~ @cyber_team15 ~ ..." or "~ anon_army75 ~
+		** black_team34 ~ ...". Four (three '@' ones) make a crew list. */
+		if (i >= sc->run_end && (alnum(t[i]) || t[i] == '@') &&
+		    (i == 0 || t[i - 1] == ' ' || t[i - 1] == '~' || t[i - 1] == '|' ||
+		     t[i - 1] == ',' || t[i - 1] == ':')) {
+			size_t end, ats;
+			size_t c = handle_run(t, n, i, &end, &ats);
+			if (c)
+				sc->run_end = end;
+			if (c >= 4 || ats >= 3) {
+				unsigned fl = WATCH_TX_GREETS | (ats >= 3 ? WATCH_TX_HANDLE : 0);
+				mark(sc, fl, (long long)i, t + i, end - i);
+			}
+		}
 		if (t[i] == '@') {
 			on_at(sc, i);
 			continue;

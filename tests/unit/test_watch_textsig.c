@@ -285,6 +285,12 @@ static void greetings(void **state)
 	has("Saudações a: BrHackers, 0x_Br, Mr.Sl4yer", WATCH_TX_GREETS);
 	has("Привет: x0r | d3mon | root_boy", WATCH_TX_GREETS);
 	has("кибер армия", WATCH_TX_GREETS);
+	/* Lists of handles, with or without a keyword, separated or not. */
+	has("Big love to: ~ zero_id31 ~ ~ black_br52 ~ ~ cyber_army78 ~ We were here.",
+	    WATCH_TX_GREETS);
+	has("تحياتنا إلى: xploit_tr17 sniper_sec30 phantomx67 phantom_tn34", WATCH_TX_GREETS);
+	has("~ anon_army75 ~ ~ phantom_team82 ~ ~ dark_crew53 ~ ~ r00t133710 ~", WATCH_TX_GREETS);
+	has("@zero_team34 ~ @cyber_team15 ~ @r00t133716", WATCH_TX_GREETS | WATCH_TX_HANDLE);
 
 	/* Government and news text. */
 	exactly("The national team thanks its fans, coaches and staff for the support", 0);
@@ -297,6 +303,12 @@ static void greetings(void **state)
 	exactly("تیم امنیت سایبری وزارت حادثه را بررسی کرد", 0);
 	exactly("Our team works for you", 0);
 	exactly("Thanks to the state-of-the-art well-known and/or reliable systems", 0);
+	/* Hashtags, years, form numbers, a single account, models. */
+	exactly("#save_water #green_city #clean_air #iran_1404", 0);
+	exactly("Reports 1401, 1402, 1403, 1404 and 1405", 0);
+	exactly("Forms A1, B2, C3 and D4 are available", 0);
+	exactly("Follow us: @mrud_ir", 0);
+	exactly("Models: Galaxy S24, iPhone15 Pro, Pixel8", 0);
 }
 
 /* --------------------------------------------------------------- ransom */

@@ -300,7 +300,7 @@ const char *watch_lang_unlike(const struct watch_lang *site, const struct watch_
 	/* A block that is mostly one script the site hardly writes: Latin
 	** Turkish on a Persian site, Arabic script on an English one. 15%
 	** leaves bilingual sites (an English half) alike in both scripts. */
-	if (b[k] * 2 >= bl && (uint64_t)s[k] * 100 < sl * 15) {
+	if ((uint64_t)b[k] * 2 >= bl && (uint64_t)s[k] * 100 < sl * 15) {
 		if (k == 0 && (uint64_t)block->turkish * 100 >= (uint64_t)block->latin * 4)
 			return "turkish";
 		if (k == 1 && (uint64_t)block->persian * 100 >= (uint64_t)b[1] * 2)
@@ -316,7 +316,7 @@ const char *watch_lang_unlike(const struct watch_lang *site, const struct watch_
 	** ç ğ ı ş ö ü or function words, English and Indonesian none. 40
 	** Arabic letters before calling a block Arabic: "درباره ما" has no
 	** Persian-only letter. */
-	if (k == 1 && b[1] * 2 >= bl && s[1] > 0) {
+	if (k == 1 && (uint64_t)b[1] * 2 >= bl && s[1] > 0) {
 		bool site_fa = (uint64_t)site->persian * 100 >= (uint64_t)s[1] * 2;
 		bool site_ar = s[1] >= 40 && (uint64_t)site->persian * 200 < s[1];
 		if (site_fa && b[1] >= 40 && (uint64_t)block->persian * 200 < b[1])
@@ -324,7 +324,7 @@ const char *watch_lang_unlike(const struct watch_lang *site, const struct watch_
 		if (site_ar && (uint64_t)block->persian * 100 >= (uint64_t)b[1] * 3)
 			return "persian";
 	}
-	if (k == 0 && b[0] * 2 >= bl && s[0] > 0 &&
+	if (k == 0 && (uint64_t)b[0] * 2 >= bl && s[0] > 0 &&
 	    (uint64_t)block->turkish * 100 >= (uint64_t)b[0] * 4 &&
 	    (uint64_t)site->turkish * 200 < s[0])
 		return "turkish";
@@ -879,11 +879,15 @@ static void on_icq(struct scan *sc, size_t at, size_t end)
 		skip++;
 	}
 	size_t digits = 0, e = p;
-	while (e < sc->n && e - p < 16 &&
-	       ((sc->t[e] >= '0' && sc->t[e] <= '9') ||
-		((sc->t[e] == '-' || sc->t[e] == ' ') && e + 1 < sc->n && sc->t[e + 1] >= '0' &&
-		 sc->t[e + 1] <= '9')))
-		digits += sc->t[e++] <= '9' && sc->t[e - 1] >= '0';
+	while (e < sc->n && e - p < 16) {
+		bool digit = sc->t[e] >= '0' && sc->t[e] <= '9';
+		bool group = (sc->t[e] == '-' || sc->t[e] == ' ') && e + 1 < sc->n &&
+			     sc->t[e + 1] >= '0' && sc->t[e + 1] <= '9';
+		if (!digit && !group)
+			break;
+		digits += digit;
+		e++;
+	}
 	if ((digits >= 5 && digits <= 10) || hash) {
 		mark(sc, WATCH_TX_HANDLE, (long long)at, sc->t + at, (digits >= 5 ? e : p) - at);
 		sc->handle = (long long)at;
@@ -958,23 +962,15 @@ static void on_at(struct scan *sc, size_t i)
 	       (alnum(t[a - 1]) || t[a - 1] == '.' || t[a - 1] == '_' || t[a - 1] == '%' ||
 		t[a - 1] == '+' || t[a - 1] == '-'))
 		a--;
-	size_t e = i + 1, dots = 0, lastdot = 0;
-	while (e < sc->n && e - i < 254 && (alnum(t[e]) || t[e] == '-' || t[e] == '.')) {
-		if (t[e] == '.') {
-			dots++;
-			lastdot = e;
-		}
+	size_t e = i + 1, lastdot = 0;
+	while (e < sc->n && e - i < 254 && (alnum(t[e]) || t[e] == '-' || t[e] == '.'))
 		e++;
-	}
-	while (e > i + 1 && t[e - 1] == '.') {
+	while (e > i + 1 && t[e - 1] == '.') /* the sentence's full stop */
 		e--;
-		dots--;
-		lastdot = 0;
-		for (size_t k = i + 1; k < e; k++)
-			if (t[k] == '.')
-				lastdot = k;
-	}
-	if (a < i && dots && lastdot && e - lastdot - 1 >= 2) {
+	for (size_t k = i + 1; k < e; k++)
+		if (t[k] == '.')
+			lastdot = k;
+	if (a < i && lastdot && e - lastdot - 1 >= 2) {
 		bool alpha = true;
 		for (size_t k = lastdot + 1; k < e; k++)
 			alpha = alpha && (t[k] | 0x20) >= 'a' && (t[k] | 0x20) <= 'z';

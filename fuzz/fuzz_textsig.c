@@ -12,8 +12,9 @@
 **      letters (persian <= arabic), Turkish ones Latin (turkish <= latin),
 **      and each word holds a letter (words <= letters); watch_lang_unlike
 **      of the input's two halves (as site and block) is NULL or a known name;
-**   2. watch_text_marks: known flags only; first is NUL-terminated within
-**      its array, valid UTF-8, and set exactly when a flag is.
+**   2. watch_text_marks: known flags only; a handle is a messenger handle
+**      or an address and the reverse; first is NUL-terminated within its
+**      array, valid UTF-8, and set exactly when a flag is.
 ** The first half of the input is also read alone, to reach the scanners'
 ** stops at the end of a text (a handle or an address cut short). Seeds in
 ** fuzz/corpus/textsig/ are defacement blocks and government text in the
@@ -38,7 +39,8 @@
 
 #define KNOWN_FLAGS                                                                  \
 	(WATCH_TX_HANDLE | WATCH_TX_GREETS | WATCH_TX_RANSOM | WATCH_TX_WALLET |     \
-	 WATCH_TX_GAMBLING | WATCH_TX_PHARMA | WATCH_TX_SPAM)
+	 WATCH_TX_GAMBLING | WATCH_TX_PHARMA | WATCH_TX_SPAM | WATCH_TX_MESSENGER | \
+	 WATCH_TX_EMAIL)
 
 static void one(const char *s, size_t n)
 {
@@ -72,6 +74,9 @@ static void one(const char *s, size_t n)
 	CHECK(memchr(m.first, '\0', sizeof(m.first)) != NULL);
 	CHECK(utf8_valid(m.first, strlen(m.first)));
 	CHECK((m.flags != 0) == (m.first[0] != '\0'));
+	/* A messenger handle or an address is a handle. */
+	CHECK(!(m.flags & (WATCH_TX_MESSENGER | WATCH_TX_EMAIL)) || (m.flags & WATCH_TX_HANDLE));
+	CHECK(!(m.flags & WATCH_TX_HANDLE) || (m.flags & (WATCH_TX_MESSENGER | WATCH_TX_EMAIL)));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -844,6 +844,10 @@ static bool within(const struct scan *sc, int cat, long long pos, long long w)
 	return sc->last[cat] != FAR && pos - sc->last[cat] <= w;
 }
 
+/* A messenger or social handle is a handle; an e-mail address is one too,
+** with its own flag, as the site's own footer also shows one. */
+#define MESSENGER (WATCH_TX_HANDLE | WATCH_TX_MESSENGER)
+
 /* A handle's characters (Telegram, Instagram, X, Discord: letters, digits,
 ** '_' and '.'; a WhatsApp number's digits and '+'). */
 static bool handle_char(unsigned char c)
@@ -860,7 +864,7 @@ static void on_urlh(struct scan *sc, size_t at, size_t end)
 		e++;
 	/* api.whatsapp.com/send is a handle by itself (?phone= follows). */
 	if (e - end >= 2 || sc->t[end - 1] != '/') {
-		mark(sc, WATCH_TX_HANDLE, (long long)at, sc->t + at, e - at);
+		mark(sc, MESSENGER, (long long)at, sc->t + at, e - at);
 		sc->handle = (long long)at;
 	}
 }
@@ -889,7 +893,7 @@ static void on_icq(struct scan *sc, size_t at, size_t end)
 		e++;
 	}
 	if ((digits >= 5 && digits <= 10) || hash) {
-		mark(sc, WATCH_TX_HANDLE, (long long)at, sc->t + at, (digits >= 5 ? e : p) - at);
+		mark(sc, MESSENGER, (long long)at, sc->t + at, (digits >= 5 ? e : p) - at);
 		sc->handle = (long long)at;
 	}
 }
@@ -908,7 +912,7 @@ static void on_tox(struct scan *sc, size_t at, size_t end)
 	       ((sc->t[e] >= '0' && sc->t[e] <= '9') || (sc->t[e] >= 'a' && sc->t[e] <= 'f')))
 		e++;
 	if (e - p == 76 && (e >= sc->n || !alnum(sc->t[e]))) {
-		mark(sc, WATCH_TX_HANDLE, (long long)at, sc->t + at, (e - at) > 40 ? 40 : e - at);
+		mark(sc, MESSENGER, (long long)at, sc->t + at, (e - at) > 40 ? 40 : e - at);
 		sc->handle = (long long)at;
 	}
 }
@@ -946,7 +950,7 @@ static void on_msg(struct scan *sc, size_t at, size_t end)
 	for (size_t k = p; k < e && phone; k++)
 		phone = (sc->t[k] >= '0' && sc->t[k] <= '9') || sc->t[k] == ' ';
 	if (phone || (hl >= 3 && hl <= 32 && (special || intro) && !word_at(sc->t, sc->n, e))) {
-		mark(sc, WATCH_TX_HANDLE, (long long)at, sc->t + at, e - at);
+		mark(sc, MESSENGER, (long long)at, sc->t + at, e - at);
 		sc->handle = (long long)at;
 	}
 }
@@ -975,7 +979,7 @@ static void on_at(struct scan *sc, size_t i)
 		for (size_t k = lastdot + 1; k < e; k++)
 			alpha = alpha && (t[k] | 0x20) >= 'a' && (t[k] | 0x20) <= 'z';
 		if (alpha && t[a] != '.' && t[i - 1] != '.') {
-			mark(sc, WATCH_TX_HANDLE, (long long)a, t + a, e - a);
+			mark(sc, WATCH_TX_HANDLE | WATCH_TX_EMAIL, (long long)a, t + a, e - a);
 			sc->handle = (long long)a;
 			return;
 		}
@@ -990,7 +994,7 @@ static void on_at(struct scan *sc, size_t i)
 	if (h - i - 1 >= 3 && h - i - 1 <= 32 &&
 	    (within(sc, K_MSG, (long long)i, W_CONTACT) ||
 	     within(sc, K_CONTACT, (long long)i, W_CONTACT))) {
-		mark(sc, WATCH_TX_HANDLE, (long long)i, t + i, h - i);
+		mark(sc, MESSENGER, (long long)i, t + i, h - i);
 		sc->handle = (long long)i;
 	}
 }
@@ -1445,7 +1449,7 @@ void watch_text_marks(const char *text, size_t len, struct watch_text_marks *out
 			if (c)
 				sc->run_end = end;
 			if (c >= 4 || ats >= 3) {
-				unsigned fl = WATCH_TX_GREETS | (ats >= 3 ? WATCH_TX_HANDLE : 0);
+				unsigned fl = WATCH_TX_GREETS | (ats >= 3 ? MESSENGER : 0);
 				mark(sc, fl, (long long)i, t + i, end - i);
 			}
 		}

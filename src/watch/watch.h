@@ -497,6 +497,10 @@ enum {
 	WATCH_TX_PHARMA = 1 << 5,   /* pharmacy spam vocabulary */
 	WATCH_TX_SPAM = 1 << 6,     /* other SEO spam: payday loans, replicas, essays,
 				    ** bought followers, adult sites (textsig.c) */
+	/* Which kind of handle (with WATCH_TX_HANDLE), so the judge need not
+	** read first: */
+	WATCH_TX_MESSENGER = 1 << 7, /* a messenger link, handle, ICQ / Tox id or number */
+	WATCH_TX_EMAIL = 1 << 8,     /* an e-mail or XMPP address */
 };
 struct watch_text_marks {
 	unsigned flags;  /* WATCH_TX_* */

@@ -236,11 +236,11 @@ static void handles(void **state)
 	has("https://wa.me/989121234567", WATCH_TX_HANDLE);
 	has("api.whatsapp.com/send?phone=62812", WATCH_TX_HANDLE);
 	has("join discord.gg/abcd", WATCH_TX_HANDLE);
-	has("ICQ: 123-456-789", WATCH_TX_HANDLE);
+	exactly("ICQ: 123-456-789", WATCH_TX_HANDLE | WATCH_TX_MESSENGER);
 	has("icq# 44512", WATCH_TX_HANDLE);
-	has("mail me: x0r@protonmail.com", WATCH_TX_HANDLE);
-	has("jabber: dark@exploit.im", WATCH_TX_HANDLE);
-	has("Telegram: @shadow_x0r", WATCH_TX_HANDLE);
+	exactly("mail me: x0r@protonmail.com", WATCH_TX_HANDLE | WATCH_TX_EMAIL);
+	has("jabber: dark@exploit.im", WATCH_TX_HANDLE | WATCH_TX_EMAIL);
+	exactly("Telegram: @shadow_x0r", WATCH_TX_HANDLE | WATCH_TX_MESSENGER);
 	has("telegram hack_team_01", WATCH_TX_HANDLE);
 	has("Tox ID: 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef012345678901",
 	    WATCH_TX_HANDLE);
@@ -261,6 +261,24 @@ static void handles(void **state)
 	exactly("Contact us for more information", 0);
 	exactly("package jquery@3.7.1", 0);
 	exactly("Tox is a chemical; id 5", 0);
+}
+
+/* The footer of a ministry's site: its e-mail and its official channels.
+** Handles, as the judge expects of any footer; never greetings, ransom or
+** spam. */
+static void footers(void **state)
+{
+	(void)state;
+	const unsigned handles = WATCH_TX_HANDLE | WATCH_TX_MESSENGER | WATCH_TX_EMAIL;
+	exactly("نشانی: تهران، بلوار دانشجو، ساختمان شماره یک وزارت راه و شهرسازی تلفن: "
+		"۸۸۸۷۸۰۰۰ - پست الکترونیک: info@mrud.gov.ir کانال رسمی وزارت در تلگرام، ایتا و "
+		"بله: @mrud_ir کلیه حقوق این پایگاه متعلق به وزارت راه و شهرسازی است.",
+		handles);
+	exactly("Contact us: info@ministry.gov.ir | Telegram: t.me/ministry_official | "
+		"Instagram: @ministry.official | Tel +98 21 8887 8000. All rights reserved.",
+		handles);
+	exactly("Public relations team: pr@ministry.gov.ir. Thanks for visiting.",
+		WATCH_TX_HANDLE | WATCH_TX_EMAIL);
 }
 
 /* ---------------------------------------------------------- greetings */
@@ -290,7 +308,8 @@ static void greetings(void **state)
 	    WATCH_TX_GREETS);
 	has("تحياتنا إلى: xploit_tr17 sniper_sec30 phantomx67 phantom_tn34", WATCH_TX_GREETS);
 	has("~ anon_army75 ~ ~ phantom_team82 ~ ~ dark_crew53 ~ ~ r00t133710 ~", WATCH_TX_GREETS);
-	has("@zero_team34 ~ @cyber_team15 ~ @r00t133716", WATCH_TX_GREETS | WATCH_TX_HANDLE);
+	has("@zero_team34 ~ @cyber_team15 ~ @r00t133716",
+	    WATCH_TX_GREETS | WATCH_TX_HANDLE | WATCH_TX_MESSENGER);
 
 	/* Government and news text. */
 	exactly("The national team thanks its fans, coaches and staff for the support", 0);
@@ -516,7 +535,8 @@ int main(void)
 		cmocka_unit_test(lang_indonesian), cmocka_unit_test(lang_russian),
 		cmocka_unit_test(lang_mixed),	   cmocka_unit_test(lang_invalid),
 		cmocka_unit_test(lang_unlike),
-		cmocka_unit_test(handles),	   cmocka_unit_test(greetings),
+		cmocka_unit_test(handles),	   cmocka_unit_test(footers),
+		cmocka_unit_test(greetings),
 		cmocka_unit_test(ransom),	   cmocka_unit_test(wallets),
 		cmocka_unit_test(gambling),	   cmocka_unit_test(pharmacy),
 		cmocka_unit_test(other_spam),

@@ -478,7 +478,21 @@ struct watch_lang {
 	uint32_t turkish;  /* of latin: ç ğ ı ş ö ü and Turkish-only words */
 	uint32_t words;
 };
+/* Count text[0..len) (UTF-8; an invalid byte is skipped as a separator;
+** NULL counts nothing) into out, zeroed first. A word is a run of letters
+** (marks, digits and ZWNJ inside do not break it). Linear, no allocation. */
 void watch_lang_count(const char *text, size_t len, struct watch_lang *out);
+/* Is a block's text (block) in another script or language than the site's
+** text (site)? The script of most of the block's letters, when the site
+** writes under 15% of its letters in it; else, in the same script, Arabic
+** on a Persian site (and the reverse) by the share of Persian-only letters,
+** Turkish on a Latin site by the Turkish share. Returns a static name of
+** what the block is ("latin", "turkish", "arabic", "persian",
+** "arabic-script" when too short to tell those two, "cyrillic", "other"),
+** or NULL when alike or too short to tell (under 12 letters, or
+** an empty site). Latin text with no Turkish letters (English, Indonesian)
+** on a site with Latin text is "alike" here: vocabulary must tell those. */
+const char *watch_lang_unlike(const struct watch_lang *site, const struct watch_lang *block);
 
 /* What a block of new text carries that defacers leave: contact handles,
 ** crew and greetings lists, extortion wording with wallets. */
@@ -489,11 +503,24 @@ enum {
 	WATCH_TX_WALLET = 1 << 3,   /* a bitcoin, ethereum, monero or tron address */
 	WATCH_TX_GAMBLING = 1 << 4, /* casino / betting vocabulary (en, fa, id, tr) */
 	WATCH_TX_PHARMA = 1 << 5,   /* pharmacy spam vocabulary */
+	WATCH_TX_SPAM = 1 << 6,     /* other SEO spam: payday loans, replicas, essays,
+				    ** bought followers, adult sites (textsig.c) */
+	/* Which kind of handle (with WATCH_TX_HANDLE), so the judge need not
+	** read first: */
+	WATCH_TX_MESSENGER = 1 << 7, /* a messenger link, handle, ICQ / Tox id or number */
+	WATCH_TX_EMAIL = 1 << 8,     /* an e-mail or XMPP address */
 };
 struct watch_text_marks {
 	unsigned flags;  /* WATCH_TX_* */
 	char first[96];  /* the first thing found, for the verdict ("t.me/xxx") */
 };
+/* Fill out (zeroed first) with the marks of text[0..len). first is the
+** earliest mark in the text as folded (lower-case, Persian yeh and kaf; a
+** wallet as written), cut on a character boundary, valid UTF-8, "" exactly
+** when flags is 0. Any bytes; linear in len; the only allocation is
+** watch_fold's copy (out of memory: wallets only, never a failure). A
+** handle alone is also in an official footer: the marks describe a block
+** the judge already found new and unlike the site. */
 void watch_text_marks(const char *text, size_t len, struct watch_text_marks *out);
 
 /* ---------------------------------------------------------------- baseline */

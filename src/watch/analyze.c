@@ -28,6 +28,18 @@
 ** location assignments). Relative URLs resolve to the page's own host, or to
 ** the host of a <base href>, which is how a browser would load them.
 **
+** For the judge to weigh each element in its context (issue 12), the walk
+** also lists the references (every script, frame, object, form target,
+** meta refresh, stylesheet and off-site image, and what inline scripts
+** load or navigate to, read by jsread.c) with their host and path, and
+** splits the text into blocks; both carry what a browser would make of
+** them: hidden (by a style attribute or a simple rule of the page's
+** <style> blocks), tiny, in a fixed overlay, at the top of <body> above
+** the site's header, in a marquee or blink. A first walk collects the
+** <style> rules and the header before the second one collects; a stack of
+** frames in the second carries what is in force from each element to its
+** descendants. Everything is linear in the page and capped.
+**
 ** gumbo reads UTF-8 only, so a page in windows-1256, ISO-8859-6 or
 ** windows-1252 (declared by its Content-Type header or a <meta>) is
 ** converted first (charset.c); the features record which encoding was read.
@@ -1234,6 +1246,7 @@ static unsigned css_facts(const struct css_decl *d)
 ** WATCH_DEPTH_MAX) the last frame's context stands for the rest. */
 #define FRAMES_MAX 1024
 #define REF_SEEN 1024 /* hash slots of references made: twice WATCH_REF_MAX */
+_Static_assert(WATCH_HASH_MAX < 256, "watch_ref.script holds an index of inline_hashes");
 
 struct frame {
 	uint16_t flags;       /* WATCH_BF_* in force inside the element (TOP aside) */
@@ -1269,6 +1282,8 @@ struct walk {
 	const GumboNode *landmark;      /* the site's header or nav (see find_landmark) */
 	bool in_body, top_done;
 	bool link_out;                  /* the <a> being entered points off-site */
+	uint8_t script;                 /* the script references are read from (watch_ref) */
+	unsigned handlers;              /* event handlers read */
 	uint32_t refs_cap, blocks_cap;
 	uint64_t seen[REF_SEEN];        /* hashes of the references made, 0 empty */
 	struct watch_js_read js;        /* the last inline script read */
@@ -1620,8 +1635,10 @@ static enum watch_url_kind ref_add(struct walk *w, enum watch_ref_kind kind, uns
 		pstrtrunc(r.path, host, sizeof(r.path));
 	}
 	r.flags = (uint16_t)flags;
-	uint64_t h = fnv64(0xcbf29ce484222325ULL ^ ((uint64_t)kind << 32 | r.flags), r.host,
-			   strlen(r.host) + 1);
+	r.script = w->script;
+	uint64_t h = fnv64(0xcbf29ce484222325ULL ^ ((uint64_t)r.script << 48 | (uint64_t)kind << 32 |
+						    r.flags),
+			   r.host, strlen(r.host) + 1);
 	h = fnv64(h, r.path, strlen(r.path));
 	h |= 1; /* 0 marks an empty slot */
 	size_t slot = (size_t)h & (REF_SEEN - 1);
@@ -1894,7 +1911,7 @@ static void frame_pop(struct walk *w)
 /* What an inline script loads or where it sends the visitor (jsread.c),
 ** as references judged like src attributes. The first off-site
 ** destination it navigates to is also the page's js_host. */
-static void js_refs(struct walk *w, const char *s, size_t n)
+static void js_refs(struct walk *w, const char *s, size_t n, uint8_t script)
 {
 	watch_js_read(s, n, &w->js);
 	for (size_t i = 0; i < w->js.ndest && i < WATCH_JS_DEST_MAX; i++) {
@@ -1905,7 +1922,10 @@ static void js_refs(struct walk *w, const char *s, size_t n)
 		unsigned fl = WATCH_RF_FROM_JS |
 			      (d->flags & (WATCH_RF_OBFUSCATED | WATCH_RF_CONDITIONAL));
 		size_t ul = strnlen(d->url, sizeof(d->url));
-		if (ref_add(w, d->kind, fl, d->url, ul, false, host) == WATCH_URL_HOST &&
+		w->script = script;
+		enum watch_url_kind k = ref_add(w, d->kind, fl, d->url, ul, false, host);
+		w->script = 0;
+		if (k == WATCH_URL_HOST &&
 		    d->kind == WATCH_REF_REDIRECT && !w->f->js_host[0] &&
 		    !watch_same_site(host, w->f->host))
 			PSTRCPY(w->f->js_host, host);
@@ -2011,6 +2031,30 @@ static void js_redirect(struct walk *w, const char *s, size_t n)
 	}
 }
 
+/* Event handlers that run with no click (onload, onerror, onpageshow):
+** `<body onload="location=...">` and `<img src=x onerror=...>` redirect or
+** load like an inline script, and are read as one. Handlers that wait for
+** the visitor (onclick...) are links, and left alone. At most
+** HANDLERS_MAX per page. */
+#define HANDLERS_MAX 256
+static void on_handlers(struct walk *w, const GumboNode *n)
+{
+	const GumboVector *at = &n->v.element.attributes;
+	for (unsigned i = 0; i < at->length && w->handlers < HANDLERS_MAX; i++) {
+		const GumboAttribute *a = at->data[i];
+		if (strcasecmp(a->name, "onload") != 0 && strcasecmp(a->name, "onerror") != 0 &&
+		    strcasecmp(a->name, "onpageshow") != 0)
+			continue;
+		size_t len = strnlen(a->value, WATCH_JS_MAX);
+		if (!len)
+			continue;
+		w->handlers++;
+		js_refs(w, a->value, len, 0);
+		if (!w->f->js_host[0])
+			js_redirect(w, a->value, len);
+	}
+}
+
 static bool executable_type(const char *type)
 {
 	if (!type)
@@ -2057,9 +2101,20 @@ static void on_script(struct walk *w, const GumboNode *n)
 	char hex[65];
 	core_sha256(s + b, len - b, d);
 	core_hex(d, sizeof(d), hex);
-	if (watch_set_add(&f->inline_hashes, hex) < 0 && f->inline_hashes.full)
+	int added = watch_set_add(&f->inline_hashes, hex);
+	if (added < 0 && f->inline_hashes.full)
 		f->flags |= WATCH_F_CAPPED;
-	js_refs(w, s + b, len - b);
+	uint8_t script = 0;
+	if (added == 1) {
+		script = (uint8_t)f->inline_hashes.n;
+	} else if (added == 0) {
+		for (uint32_t i = 0; i < f->inline_hashes.n && !script; i++)
+			if (strcmp(f->inline_hashes.v[i], hex) == 0)
+				script = (uint8_t)(i + 1);
+	}
+	js_refs(w, s + b, len - b, script);
+	if (script)
+		f->inline_js[script - 1] |= (uint8_t)w->js.flags;
 	if (!f->js_host[0])
 		js_redirect(w, s + b, len - b); /* what the reader did not follow */
 }
@@ -2232,10 +2287,13 @@ static bool enter(struct walk *w, const GumboNode *n)
 	if (tag == GUMBO_TAG_BODY)
 		w->in_body = true;
 	if (n == w->landmark && !w->top_done) {
+		char t[sizeof(w->cur.tag)];
+		memcpy(t, w->cur.tag, sizeof(t));
 		w->top_done = true;
 		run_close(w);
-		run_start(w, w->cur.tag, w->cur.flags);
+		run_start(w, t, w->cur.flags);
 	}
+	on_handlers(w, n);
 	w->link_out = false;
 	bool down = enter_node(w, n);
 	if (down)

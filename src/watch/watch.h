@@ -139,7 +139,13 @@ struct watch_ref {
 	uint8_t kind;   /* enum watch_ref_kind */
 	uint16_t flags; /* WATCH_RF_* */
 	char host[WATCH_HOST_MAX]; /* as watch_url_host gives it; "" for a non-network URL */
-	char path[WATCH_PATH_MAX]; /* "/gh/user/repo@1/x.js"; "" when none */
+	char path[WATCH_PATH_MAX]; /* "/gh/user/repo@1/x.js"; "" when none (a form with no
+				   ** action); for a non-network URL its scheme ("data:") */
+	/* WATCH_RF_FROM_JS: 1 + the index in f->inline_hashes of the inline
+	** script it was read from, so that what a script the baseline knows
+	** loads can be told from what a new one does; 0 when it came from an
+	** onload/onerror handler or the hash set was full. */
+	uint8_t script;
 };
 
 /* A run of the page's text under one block-level element (div, p, li, td,
@@ -189,6 +195,9 @@ struct watch_features {
 	uint32_t nrefs;
 	struct watch_block *blocks;     /* nblocks entries, heap */
 	uint32_t nblocks;
+	/* WATCH_JSF_* of each inline script, in the order of inline_hashes
+	** (a script repeated: its reads OR'd). */
+	uint8_t inline_js[WATCH_HASH_MAX];
 };
 
 /* Analyse one body. url is the page's URL or bare host (NULL: the default

@@ -474,21 +474,34 @@ static void blocks_cover_text(void **state)
 
 /* ------------------------------------------------------ inline scripts */
 
-/* The script reader's destinations join the references; until it is
-** real (and afterwards for what it does not follow) a literal location
-** assignment still sets js_host. */
+/* The script reader's destinations join the references, each naming the
+** inline script it came from; until the reader is real (and afterwards
+** for what it does not follow) a literal location assignment still sets
+** js_host. */
 static void inline_script_redirect(void **state)
 {
 	(void)state;
 	struct watch_features f;
 	extract(PAGE("<script>location.href=\"https://x.example/\";</script><p>hi</p>"), &f);
 	assert_string_equal(f.js_host, "x.example");
+	assert_int_equal(f.inline_hashes.n, 1);
 	for (uint32_t i = 0; i < f.nrefs; i++) {
 		if (!(f.refs[i].flags & WATCH_RF_FROM_JS))
 			continue;
 		assert_int_equal(f.refs[i].kind, WATCH_REF_REDIRECT);
 		assert_string_equal(f.refs[i].host, "x.example");
+		assert_int_equal(f.refs[i].script, 1); /* the page's only inline script */
 	}
+	watch_features_free(&f);
+
+	/* A handler that runs by itself redirects like a script; one that
+	** waits for a click is a link. */
+	extract(PAGE("<img src=\"x.gif\" onerror=\"location.href='https://y.example/'\">"), &f);
+	assert_string_equal(f.js_host, "y.example");
+	watch_features_free(&f);
+	extract(PAGE("<button onclick=\"location.href='https://partner.example/'\">Go</button>"),
+		&f);
+	assert_string_equal(f.js_host, "");
 	watch_features_free(&f);
 
 	/* On-site navigation is no js_host. */

@@ -281,12 +281,12 @@ bool watch_same_site(const char *host, const char *site)
 }
 
 /* The path a URL found in the page requests, as a browser would send it
-** but without query or fragment ('\\' read as '/'), written into out (cut
-** on a character boundary; bytes that are not UTF-8 become '?'). A network
-** URL with no path has "/"; a relative path is joined to base_dir (the
-** directory of the page or of its <base href>, ending in '/'), "." and
-** ".." left as written. Meant for URLs watch_url_host() reads as
-** WATCH_URL_HOST. Returns whether the URL is protocol-relative
+** but without query or fragment (backslashes read as slashes), written
+** into out (cut on a character boundary; bytes that are not UTF-8 become
+** '?'). A network URL with no path has "/"; a relative path is joined to
+** base_dir (the directory of the page or of its <base href>, ending in
+** '/'), "." and ".." left as written. Meant for URLs watch_url_host()
+** reads as WATCH_URL_HOST. Returns whether the URL is protocol-relative
 ** ("//host/..."), which a page served over HTTP loads over HTTP. */
 static bool url_path(const char *url, size_t n, const char *base_dir, char out[WATCH_PATH_MAX])
 {
@@ -729,7 +729,7 @@ static void arena_release(struct arena *a)
 enum {
 	CP_DISPLAY, CP_VISIBILITY, CP_OPACITY, CP_POSITION, CP_OVERFLOW, CP_FONT, CP_INDENT,
 	CP_BLINK, CP_CLIP, CP_TRANSFORM, CP_LEFT, CP_TOP, CP_RIGHT, CP_BOTTOM, CP_WIDTH,
-	CP_HEIGHT, CP_MAXW, CP_MAXH, CP_MINW, CP_MINH, CP_N
+	CP_HEIGHT, CP_MAXW, CP_MAXH, CP_MINW, CP_MINH, CP_MARGINL, CP_MARGINT, CP_N
 };
 /* Values: 0 is "not declared". Keyword properties are CV_*, lengths LV_*. */
 enum { CV_OTHER = 1, CV_YES };
@@ -962,6 +962,10 @@ static void css_apply(struct css_decl *d, const char *prop, const char *val)
 		v[CP_MINW] = css_length(val);
 	} else if (!strcmp(prop, "min-height")) {
 		v[CP_MINH] = css_length(val);
+	} else if (!strcmp(prop, "margin-left")) {
+		v[CP_MARGINL] = css_length(val);
+	} else if (!strcmp(prop, "margin-top")) {
+		v[CP_MARGINT] = css_length(val);
 	}
 }
 
@@ -1220,6 +1224,7 @@ static unsigned css_facts(const struct css_decl *d)
 	if (v[CP_DISPLAY] == CV_YES || v[CP_VISIBILITY] == CV_YES || v[CP_OPACITY] == CV_YES ||
 	    v[CP_CLIP] == CV_YES || v[CP_TRANSFORM] == CV_YES || v[CP_LEFT] == LV_NEGFAR ||
 	    v[CP_TOP] == LV_NEGFAR || v[CP_RIGHT] == LV_NEGFAR || v[CP_INDENT] == LV_NEGFAR ||
+	    v[CP_MARGINL] == LV_NEGFAR || v[CP_MARGINT] == LV_NEGFAR ||
 	    v[CP_FONT] == LV_ZERO || (tiny && v[CP_OVERFLOW] == CV_YES))
 		fl |= DF_HIDE;
 	/* Covering: fixed to the viewport and spanning it both ways, by size
@@ -1442,6 +1447,8 @@ static bool prewalk(struct walk *w, const GumboNode *n)
 		style_read(w, n);
 		return false;
 	}
+	if (t == GUMBO_TAG_NOSCRIPT || t == GUMBO_TAG_TEMPLATE)
+		return false; /* not walked by the second walk either */
 	if (t == GUMBO_TAG_BODY)
 		w->in_body = true;
 	else if (w->in_body && !w->landmark && is_landmark(n))

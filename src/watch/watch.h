@@ -108,7 +108,11 @@ bool watch_same_site(const char *host, const char *site);
 /* What a page loads or sends its visitor to, one entry per element (or per
 ** destination an inline script builds), with the context that makes it
 ** normal or suspicious. Kept in document order; at most WATCH_REF_MAX per
-** page (WATCH_F_CAPPED past it). */
+** page (WATCH_F_CAPPED past it). A reference equal to an earlier one
+** (kind, flags, host, path, script) is not repeated. Images are listed
+** only when off-site. HIDDEN, TINY and OVERLAY are said of elements with a
+** box (iframe, frame, object, embed, img, form and its buttons); scripts,
+** stylesheets and redirects have none. */
 enum watch_ref_kind {
 	WATCH_REF_SCRIPT,   /* <script src>, a script an inline script loads */
 	WATCH_REF_IFRAME,   /* <iframe>/<frame src>, <object>/<embed> data/src */

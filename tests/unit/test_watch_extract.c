@@ -301,6 +301,8 @@ static void hidden_blocks(void **state)
 		{ "text-indent", "<h2 style=\"text-indent:-9999px\">casino bonus</h2>" },
 		{ "tiny box", "<div style=\"height:1px;width:1px;overflow:hidden\">casino bonus</div>" },
 		{ "off-screen", "<div style=\"position:absolute;top:-500px\">casino bonus</div>" },
+		{ "negative margin",
+		  "<style>.m{margin-left:-3000px}</style><div class=\"m\">casino bonus</div>" },
 		{ "opacity", "<section style=\"opacity:0\">casino bonus</section>" },
 		{ "hidden attribute", "<div hidden>casino bonus</div>" },
 		{ "hidden span", "<p>Our ministry <span style=\"display:none\">casino bonus</span></p>" },

@@ -1251,6 +1251,7 @@ static unsigned css_facts(const struct css_decl *d)
 ** WATCH_DEPTH_MAX) the last frame's context stands for the rest. */
 #define FRAMES_MAX 1024
 #define REF_SEEN 1024 /* hash slots of references made: twice WATCH_REF_MAX */
+#define REF_RESERVE 128 /* slots only off-site or flagged references take */
 _Static_assert(WATCH_HASH_MAX < 256, "watch_ref.script holds an index of inline_hashes");
 
 struct frame {
@@ -1653,7 +1654,11 @@ static enum watch_url_kind ref_add(struct walk *w, enum watch_ref_kind kind, uns
 		slot = (slot + 1) & (REF_SEEN - 1);
 	if (w->seen[slot])
 		return k;
-	if (f->nrefs >= WATCH_REF_MAX) {
+	/* The last REF_RESERVE slots are kept for what is off-site or flagged:
+	** padding a page with the site's own scripts must not push an
+	** injected one out of the list. */
+	bool plain = k == WATCH_URL_HOST && !r.flags && watch_same_site(r.host, f->host);
+	if (f->nrefs >= WATCH_REF_MAX || (plain && f->nrefs >= WATCH_REF_MAX - REF_RESERVE)) {
 		f->flags |= WATCH_F_CAPPED;
 		return k;
 	}

@@ -544,6 +544,19 @@ static void many_iframes(void **state)
 	assert_int_equal(f.nrefs, 1);
 	assert_false(f.flags & WATCH_F_CAPPED);
 	watch_features_free(&f);
+
+	/* Padding with the site's own scripts leaves room for the injected
+	** one after them. */
+	k = (size_t)snprintf(page, cap, "<html><body>");
+	for (int i = 0; i < 3000; i++)
+		k += (size_t)snprintf(page + k, cap - k, "<script src=\"/js/m%d.js\"></script>", i);
+	snprintf(page + k, cap - k,
+		 "<script src=\"https://evil.example/x.js\"></script></body></html>");
+	extract(page, &f);
+	assert_true(f.flags & WATCH_F_CAPPED);
+	assert_true(f.nrefs > 1 && f.nrefs < WATCH_REF_MAX);
+	assert_string_equal(f.refs[f.nrefs - 1].host, "evil.example");
+	watch_features_free(&f);
 	free(page);
 }
 

@@ -429,6 +429,16 @@ static void top_of_body(void **state)
 	assert_false(block_with(&f, "News")->flags & WATCH_BF_TOP);
 	watch_features_free(&f);
 
+	/* A defacer's own <header> above the site's does not pass for it: the
+	** site's masthead links home. */
+	extract(PAGE("<header><h1>Hacked by X</h1><a href=\"https://t.me/x\">t.me/x</a></header>"
+		     "<header><a href=\"/\">Ministry</a></header><p>News</p>"),
+		&f);
+	assert_true(block_with(&f, "Hacked")->flags & WATCH_BF_TOP);
+	assert_true(block_with(&f, "t.me/x")->flags & WATCH_BF_TOP);
+	assert_false(block_with(&f, "Ministry")->flags & WATCH_BF_TOP);
+	watch_features_free(&f);
+
 	/* No header or navigation at all: no block is said to be on top. */
 	extract(PAGE("<p>Hacked by X</p><p>News</p>"), &f);
 	for (uint32_t i = 0; i < f.nblocks; i++)

@@ -1638,9 +1638,10 @@ static uint64_t fnv64(uint64_t h, const char *s, size_t n)
 /* Record a reference to what url[0..n) loads or opens, in document order.
 ** No reference for what loads nothing (an unparseable URL, about:) nor,
 ** with offsite_only, for the site's own hosts. A reference equal to one
-** already made (kind, flags, host and path) is not repeated, so a page
-** that repeats one tag a thousand times spends one slot; past
-** WATCH_REF_MAX distinct ones WATCH_F_CAPPED is set. host receives
+** already made (kind, flags, host, path and w->script) is not repeated,
+** so a page that repeats one tag a thousand times spends one slot; past
+** WATCH_REF_MAX distinct ones (or REF_RESERVE before it, for a plain
+** reference to the site itself) WATCH_F_CAPPED is set. host receives
 ** watch_url_host()'s answer. Returns the URL's kind. */
 static enum watch_url_kind ref_add(struct walk *w, enum watch_ref_kind kind, unsigned flags,
 				   const char *url, size_t n, bool offsite_only,

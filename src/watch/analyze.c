@@ -1635,24 +1635,33 @@ static uint64_t fnv64(uint64_t h, const char *s, size_t n)
 	return h;
 }
 
+static void ref_put(struct walk *w, enum watch_ref_kind kind, unsigned flags, const char *url,
+		    size_t n, enum watch_url_kind k, const char *host);
+
 /* Record a reference to what url[0..n) loads or opens, in document order.
-** No reference for what loads nothing (an unparseable URL, about:) nor,
-** with offsite_only, for the site's own hosts. A reference equal to one
+** No reference for what loads nothing (an unparseable URL, about:). A
+** reference equal to one
 ** already made (kind, flags, host, path and w->script) is not repeated,
 ** so a page that repeats one tag a thousand times spends one slot; past
 ** WATCH_REF_MAX distinct ones (or REF_RESERVE before it, for a plain
 ** reference to the site itself) WATCH_F_CAPPED is set. host receives
 ** watch_url_host()'s answer. Returns the URL's kind. */
 static enum watch_url_kind ref_add(struct walk *w, enum watch_ref_kind kind, unsigned flags,
-				   const char *url, size_t n, bool offsite_only,
-				   char host[WATCH_HOST_MAX])
+				   const char *url, size_t n, char host[WATCH_HOST_MAX])
 {
-	struct watch_features *f = w->f;
 	enum watch_url_kind k = watch_url_host(url, n, w->base_host, host);
 	if (k == WATCH_URL_BAD || (k == WATCH_URL_OTHER && !strcmp(host, "about:")))
 		return k;
-	if (offsite_only && (k != WATCH_URL_HOST || watch_same_site(host, f->host)))
-		return k;
+	ref_put(w, kind, flags, url, n, k, host);
+	return k;
+}
+
+/* ref_add() of a URL already resolved: k and host are watch_url_host()'s
+** answer for it, a load (not bad, not about:). */
+static void ref_put(struct walk *w, enum watch_ref_kind kind, unsigned flags, const char *url,
+		    size_t n, enum watch_url_kind k, const char *host)
+{
+	struct watch_features *f = w->f;
 	struct watch_ref r;
 	memset(&r, 0, sizeof(r));
 	r.kind = (uint8_t)kind;
@@ -1676,14 +1685,14 @@ static enum watch_url_kind ref_add(struct walk *w, enum watch_ref_kind kind, uns
 	while (w->seen[slot] && w->seen[slot] != h)
 		slot = (slot + 1) & (REF_SEEN - 1);
 	if (w->seen[slot])
-		return k;
+		return;
 	/* The last REF_RESERVE slots are kept for what is off-site or flagged:
 	** padding a page with the site's own scripts must not push an
 	** injected one out of the list. */
 	bool plain = k == WATCH_URL_HOST && !r.flags && watch_same_site(r.host, f->host);
 	if (f->nrefs >= WATCH_REF_MAX || (plain && f->nrefs >= WATCH_REF_MAX - REF_RESERVE)) {
 		f->flags |= WATCH_F_CAPPED;
-		return k;
+		return;
 	}
 	if (f->nrefs == w->refs_cap) {
 		uint32_t nc = w->refs_cap ? w->refs_cap * 2 : 16;
@@ -1692,14 +1701,13 @@ static enum watch_url_kind ref_add(struct walk *w, enum watch_ref_kind kind, uns
 		struct watch_ref *nr = realloc(f->refs, nc * sizeof(*nr));
 		if (!nr) {
 			w->oom = true;
-			return k;
+			return;
 		}
 		f->refs = nr;
 		w->refs_cap = nc;
 	}
 	w->seen[slot] = h;
 	f->refs[f->nrefs++] = r;
-	return k;
 }
 
 static const struct frame *frame_top(const struct walk *w)
@@ -1958,7 +1966,7 @@ static void js_refs(struct walk *w, const char *s, size_t n, uint8_t script)
 			      (d->flags & (WATCH_RF_OBFUSCATED | WATCH_RF_CONDITIONAL));
 		size_t ul = strnlen(d->url, sizeof(d->url));
 		w->script = script;
-		enum watch_url_kind k = ref_add(w, d->kind, fl, d->url, ul, false, host);
+		enum watch_url_kind k = ref_add(w, d->kind, fl, d->url, ul, host);
 		w->script = 0;
 		if (k == WATCH_URL_HOST &&
 		    d->kind == WATCH_REF_REDIRECT && !w->f->js_host[0] &&
@@ -1996,7 +2004,7 @@ static void style_imports(struct walk *w, const GumboNode *n)
 				e++;
 			char host[WATCH_HOST_MAX];
 			if (e > k)
-				ref_add(w, WATCH_REF_STYLE, 0, s + k, e - k, false, host);
+				ref_add(w, WATCH_REF_STYLE, 0, s + k, e - k, host);
 			found++;
 			k = e;
 		}
@@ -2111,7 +2119,7 @@ static void on_script(struct walk *w, const GumboNode *n)
 	if (src && src[0]) {
 		f->scripts_external++;
 		add_url(w, &f->script_hosts, src, host);
-		ref_add(w, WATCH_REF_SCRIPT, 0, src, strlen(src), false, host);
+		ref_add(w, WATCH_REF_SCRIPT, 0, src, strlen(src), host);
 		return;
 	}
 	if (!executable_type(attr(n, "type")))
@@ -2180,7 +2188,7 @@ static void on_meta(struct walk *w, const GumboNode *n)
 		i++;
 	}
 	char host[WATCH_HOST_MAX];
-	if (ref_add(w, WATCH_REF_REDIRECT, WATCH_RF_META, c + i, e - i, false, host) !=
+	if (ref_add(w, WATCH_REF_REDIRECT, WATCH_RF_META, c + i, e - i, host) !=
 		    WATCH_URL_BAD &&
 	    !w->f->refresh_host[0])
 		PSTRCPY(w->f->refresh_host, host);
@@ -2238,8 +2246,7 @@ static bool enter_node(struct walk *w, const GumboNode *n)
 		    f->hidden_iframe_hosts.full)
 			f->flags |= WATCH_F_CAPPED;
 		if (src && src[0])
-			ref_add(w, WATCH_REF_IFRAME, box_flags(w, n, true), src, strlen(src), false,
-				host);
+			ref_add(w, WATCH_REF_IFRAME, box_flags(w, n, true), src, strlen(src), host);
 		return false;
 	}
 	case GUMBO_TAG_OBJECT:
@@ -2247,8 +2254,7 @@ static bool enter_node(struct walk *w, const GumboNode *n)
 		/* Not in the iframe host set (the baseline's), but loaded all the same. */
 		const char *src = attr(n, tag == GUMBO_TAG_OBJECT ? "data" : "src");
 		if (src && src[0])
-			ref_add(w, WATCH_REF_IFRAME, box_flags(w, n, true), src, strlen(src), false,
-				host);
+			ref_add(w, WATCH_REF_IFRAME, box_flags(w, n, true), src, strlen(src), host);
 		return true;
 	}
 	case GUMBO_TAG_FORM: {
@@ -2260,7 +2266,7 @@ static bool enter_node(struct walk *w, const GumboNode *n)
 			f->flags |= WATCH_F_CAPPED;
 		/* No action: the form posts to the page itself. */
 		ref_add(w, WATCH_REF_FORM, box_flags(w, n, false), a && a[0] ? a : "",
-			a && a[0] ? strlen(a) : 0, false, host);
+			a && a[0] ? strlen(a) : 0, host);
 		return true;
 	}
 	case GUMBO_TAG_BUTTON:
@@ -2268,7 +2274,7 @@ static bool enter_node(struct walk *w, const GumboNode *n)
 		const char *a = attr(n, "formaction");
 		if (a && a[0]) {
 			add_url(w, &f->form_hosts, a, host);
-			ref_add(w, WATCH_REF_FORM, box_flags(w, n, false), a, strlen(a), false, host);
+			ref_add(w, WATCH_REF_FORM, box_flags(w, n, false), a, strlen(a), host);
 		}
 		return true;
 	}
@@ -2292,17 +2298,17 @@ static bool enter_node(struct walk *w, const GumboNode *n)
 	case GUMBO_TAG_LINK: {
 		const char *rel = attr(n, "rel"), *href = attr(n, "href");
 		if (rel && href && href[0] && token_any(rel, rel_stylesheet))
-			ref_add(w, WATCH_REF_STYLE, 0, href, strlen(href), false, host);
+			ref_add(w, WATCH_REF_STYLE, 0, href, strlen(href), host);
 		return false;
 	}
 	case GUMBO_TAG_IMG: {
 		/* Off-site images only (counters, tracking pixels, hot-linked
 		** banners): the site's own are many and say nothing. */
 		const char *src = attr(n, "src");
-		if (src && src[0] &&
-		    watch_url_host(src, strlen(src), w->base_host, host) == WATCH_URL_HOST &&
+		size_t sl = src ? strlen(src) : 0;
+		if (sl && watch_url_host(src, sl, w->base_host, host) == WATCH_URL_HOST &&
 		    !watch_same_site(host, f->host))
-			ref_add(w, WATCH_REF_IMG, box_flags(w, n, true), src, strlen(src), true, host);
+			ref_put(w, WATCH_REF_IMG, box_flags(w, n, true), src, sl, WATCH_URL_HOST, host);
 		return true;
 	}
 	default:

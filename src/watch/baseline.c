@@ -122,7 +122,8 @@ static int learn_context(struct watch_baseline *b, const struct watch_features *
 	b->lang.persian += l.persian;
 	b->lang.turkish += l.turkish;
 	b->lang.words += l.words;
-	b->js_flags |= (uint16_t)o->js_flags;
+	for (uint32_t i = 0; i < o->inline_hashes.n && i < WATCH_HASH_MAX; i++)
+		b->js_flags |= o->inline_js[i];
 	for (uint32_t i = 0; i < o->nblocks; i++)
 		if (!(o->blocks[i].flags & WATCH_BF_HIDDEN))
 			b->block_flags |= o->blocks[i].flags;

@@ -866,14 +866,21 @@ void watch_judge(const struct watch_baseline *b, const struct watch_features *f,
 	judge_links(&j);
 	judge_blocks(&j);
 
+	/* What the page's new inline scripts do that the site's never did. */
+	unsigned js_new = 0;
+	for (uint32_t i = 0; i < f->inline_hashes.n && i < WATCH_HASH_MAX; i++)
+		if (!watch_set_has(&b->inline_hashes, f->inline_hashes.v[i]))
+			js_new |= f->inline_js[i];
+	js_new &= ~(unsigned)b->js_flags;
 	/* Class: in-browser crypto-miners (CoinHive and its successors). */
-	if ((f->js_flags & WATCH_JSF_MINER) && !(b->js_flags & WATCH_JSF_MINER))
+	if (js_new & WATCH_JSF_MINER)
 		finding(&j, "crypto_miner", 80, "script", "", "miner",
 			"an inline script starts an in-browser cryptocurrency miner");
 	/* Class: packed droppers (eval of a decoded string) the site never ran. */
-	if ((f->js_flags & WATCH_JSF_EVAL) && !(b->js_flags & WATCH_JSF_EVAL))
+	if (js_new & WATCH_JSF_EVAL)
 		finding(&j, "eval_script", 30, "script", "", "inline script",
-			"an inline script evaluates a built string, which the site's scripts never did");
+			"a new inline script evaluates a built string, which the site's scripts "
+			"never did");
 
 	if (b->n >= 2 && !b->inline_volatile && !b->inline_hashes.full) {
 		size_t fresh = 0;

@@ -108,7 +108,11 @@ bool watch_same_site(const char *host, const char *site);
 /* What a page loads or sends its visitor to, one entry per element (or per
 ** destination an inline script builds), with the context that makes it
 ** normal or suspicious. Kept in document order; at most WATCH_REF_MAX per
-** page (WATCH_F_CAPPED past it). */
+** page (WATCH_F_CAPPED past it). A reference equal to an earlier one
+** (kind, flags, host, path, script) is not repeated. Images are listed
+** only when off-site. HIDDEN, TINY and OVERLAY are said of elements with a
+** box (iframe, frame, object, embed, img, form and its buttons); scripts,
+** stylesheets and redirects have none. */
 enum watch_ref_kind {
 	WATCH_REF_SCRIPT,   /* <script src>, a script an inline script loads */
 	WATCH_REF_IFRAME,   /* <iframe>/<frame src>, <object>/<embed> data/src */
@@ -139,7 +143,13 @@ struct watch_ref {
 	uint8_t kind;   /* enum watch_ref_kind */
 	uint16_t flags; /* WATCH_RF_* */
 	char host[WATCH_HOST_MAX]; /* as watch_url_host gives it; "" for a non-network URL */
-	char path[WATCH_PATH_MAX]; /* "/gh/user/repo@1/x.js"; "" when none */
+	char path[WATCH_PATH_MAX]; /* "/gh/user/repo@1/x.js"; "" when none (a form with no
+				   ** action); for a non-network URL its scheme ("data:") */
+	/* WATCH_RF_FROM_JS: 1 + the index in f->inline_hashes of the inline
+	** script it was read from, so that what a script the baseline knows
+	** loads can be told from what a new one does; 0 when it came from an
+	** onload/onerror handler or the hash set was full. */
+	uint8_t script;
 };
 
 /* A run of the page's text under one block-level element (div, p, li, td,
@@ -189,7 +199,9 @@ struct watch_features {
 	uint32_t nrefs;
 	struct watch_block *blocks;     /* nblocks entries, heap */
 	uint32_t nblocks;
-	unsigned js_flags;              /* WATCH_JSF_* of all inline scripts, OR-ed */
+	/* WATCH_JSF_* of each inline script, in the order of inline_hashes
+	** (a script repeated: its reads OR'd). */
+	uint8_t inline_js[WATCH_HASH_MAX];
 };
 
 /* Analyse one body. url is the page's URL or bare host (NULL: the default

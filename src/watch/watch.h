@@ -558,6 +558,7 @@ struct watch_baseline {
 	struct watch_set tlds;        /* last labels of every host the site used */
 	struct watch_set pubs;        /* "host/publication" of user-content CDN paths used */
 	struct watch_set other_hosts; /* hosts of styles, images and pop-ups used */
+	struct watch_set asset_paths; /* paths of the site's own scripts and styles */
 	struct watch_lang lang;       /* letters of the site's text by script, summed */
 	uint64_t *vocab;              /* sorted distinct hashes of the folded words used */
 	size_t nvocab;                /* at most WATCH_VOCAB_MAX */
@@ -580,6 +581,12 @@ bool watch_u64_has(const uint64_t *a, size_t n, uint64_t x);
 /* "host/publication" of a reference to a public CDN's user content (a
 ** GitHub repository, an npm package), into out; false when r is not one. */
 bool watch_ref_publication(const struct watch_ref *r, char out[WATCH_HOST_MAX]);
+/* The path of one of the site's own script or stylesheet references
+** ("/wp-includes/js/jquery/jquery.min.js" of "...?ver=3.7.1": the query,
+** where versions and build ids go, is not part of it), into out; false when
+** r is not one (another kind, another host). What a redesign replaces and a
+** new version of the same design keeps. */
+bool watch_ref_asset_path(const struct watch_ref *r, const char *site, char out[WATCH_HOST_MAX]);
 
 /* Floor of a site seen once: nothing is known of its volatility yet. */
 #define WATCH_FLOOR_DEFAULT 0.5

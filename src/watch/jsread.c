@@ -2369,7 +2369,9 @@ static struct val call(struct ev *e, struct lval *lv, struct val fn)
 		html_of_value(st, a0);
 		return vtype(V_JQ);
 	}
-	if (lv->kind == LV_NAME && fn.t == V_UNK) {
+	if (lv->kind == LV_NAME && fn.t != V_FN) {
+		/* a declared function, even if a variable of its body took
+		** its name in the symbol table (scope is not tracked) */
 		for (unsigned i = 0; i < st->nfn; i++)
 			if (!strcmp(st->fn[i].name, lv->name)) {
 				call_declared(st, &st->fn[i], a, na);

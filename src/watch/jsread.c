@@ -850,13 +850,15 @@ static int emit(struct jsr *st, int kind, const char *p, size_t n, const uint16_
 	bool joined = nj > 0 || (vf & VF_MANY);
 	bool split = (vf & (VF_DECODED | VF_MANY)) != 0;
 	/* A piece that ends inside the scheme or inside a label of the host
-	** name ('ht'+'tp', 'ev'+'il.com') is obfuscation; one that ends at the
-	** host's start or at a dot is how published snippets pick a host
-	** (Google's ga.js: ('https:' == ... ? 'https://ssl' : 'http://www') +
+	** name ('ht'+'tp', 'ev'+'il.com') is obfuscation; one that ends after
+	** the scheme's ':' or a '/', at the host's start or at a dot is how
+	** published snippets pick a scheme or a host (Google's ga.js:
+	** ('https:' == ... ? 'https://ssl' : 'http://www') +
 	** '.google-analytics.com/ga.js'). */
 	for (int i = 0; i < nj && he; i++) {
 		size_t b = join[i];
-		if (b > 0 && b < he && b != hs && p[b] != '.' && p[b - 1] != '.')
+		if (b > 0 && b < he && b != hs && p[b] != '.' && p[b - 1] != '.' &&
+		    p[b - 1] != ':' && p[b - 1] != '/')
 			split = true;
 	}
 	rf |= WATCH_RF_FROM_JS;
@@ -1596,7 +1598,6 @@ static int arr_elems(const struct jsr *st, const struct val *a, uint32_t *s, uin
 	return k;
 }
 
-#define ELEMS_MAX 512
 
 static struct val arr_join(struct jsr *st, const struct val *a, const char *sep, size_t sl)
 {
@@ -1616,17 +1617,40 @@ static struct val arr_join(struct jsr *st, const struct val *a, const char *sep,
 	return v;
 }
 
+/* Element idx of an array value: its span, false past the end. */
+static bool arr_elem(const struct jsr *st, const struct val *a, int64_t idx, uint32_t *s,
+		     uint32_t *l)
+{
+	uint32_t b = 0;
+	if (a->len == 0 || idx < 0)
+		return false;
+	for (uint32_t i = 0; i <= a->len; i++)
+		if (i == a->len || st->ar[a->off + i] == MK_SEP) {
+			if (idx-- == 0) {
+				*s = a->off + b;
+				*l = i - b;
+				return true;
+			}
+			b = i + 1;
+		}
+	return false;
+}
+
 static struct val arr_reverse(struct jsr *st, const struct val *a)
 {
-	uint32_t s[ELEMS_MAX], l[ELEMS_MAX];
-	int k = arr_elems(st, a, s, l, ELEMS_MAX);
 	struct val v = vstr(st);
 	v.t = V_ARR;
-	for (int i = k - 1; i >= 0; i--) {
-		put(st, &v, st->ar + s[i], l[i]);
-		if (i)
-			putc1(st, &v, MK_SEP);
+	/* from the last element, each found by walking back to a separator */
+	uint32_t end = a->len;
+	for (uint32_t i = a->len; a->len && i > 0; i--) {
+		if (st->ar[a->off + i - 1] != MK_SEP)
+			continue;
+		put(st, &v, st->ar + a->off + i, end - i);
+		putc1(st, &v, MK_SEP);
+		end = i - 1;
 	}
+	if (a->len)
+		put(st, &v, st->ar + a->off, end);
 	v.f |= a->f | VF_DECODED;
 	v.nj = 0;
 	return v;
@@ -1899,7 +1923,7 @@ static bool name_in(const char *n, const char *const *list, size_t k)
 /* The packer's decoder: every word of the payload p is a number in base a
 ** (digits 0-9, a-z, then A-Z) that indexes the dictionary k; an empty
 ** entry leaves the word as it is. Its result is the code eval runs. */
-static struct val unpack(struct jsr *st, const struct val *a, int na)
+__attribute__((noinline)) static struct val unpack(struct jsr *st, const struct val *a, int na)
 {
 	enum { DICT_MAX = 1024 };
 	uint32_t ks[DICT_MAX], kl[DICT_MAX];
@@ -2314,15 +2338,13 @@ static struct val call(struct ev *e, struct lval *lv, struct val fn)
 			/* f.apply(this, [..]): the array's elements as arguments */
 			if (na < 2 || a[1].t != V_ARR)
 				return vtype(V_UNK);
-			uint32_t s[ARG_MAX * 16], l[ARG_MAX * 16];
-			int k = arr_elems(st, &a[1], s, l, ARG_MAX * 16);
 			if (fn.num != F_FROMCHARCODE)
 				return vtype(V_UNK);
 			struct val v = vstr(st);
-			uint32_t hi = 0;
-			for (int i = 0; i < k; i++) {
+			uint32_t hi = 0, es, el;
+			for (int64_t i = 0; arr_elem(st, &a[1], i, &es, &el); i++) {
 				bool ok;
-				int64_t x = parse_num(st->ar + s[i], l[i], &ok);
+				int64_t x = parse_num(st->ar + es, el, &ok);
 				if (!ok) {
 					st->top = v.off;
 					return vtype(V_UNK);
@@ -2347,7 +2369,9 @@ static struct val call(struct ev *e, struct lval *lv, struct val fn)
 		html_of_value(st, a0);
 		return vtype(V_JQ);
 	}
-	if (lv->kind == LV_NAME && fn.t == V_UNK) {
+	if (lv->kind == LV_NAME && fn.t != V_FN) {
+		/* a declared function, even if a variable of its body took
+		** its name in the symbol table (scope is not tracked) */
 		for (unsigned i = 0; i < st->nfn; i++)
 			if (!strcmp(st->fn[i].name, lv->name)) {
 				call_declared(st, &st->fn[i], a, na);
@@ -2821,12 +2845,11 @@ static struct val ev_postfix(struct ev *e, struct val v, struct lval *lv)
 				st->top = m;
 				v = vtype(V_NODE);
 			} else if (k.t == V_NUM && r.t == V_ARR) {
-				uint32_t s[ELEMS_MAX], l[ELEMS_MAX];
-				int ne = arr_elems(st, &r, s, l, ELEMS_MAX);
+				uint32_t es, el;
 				st->top = m;
-				if (k.num >= 0 && k.num < ne) {
+				if (arr_elem(st, &r, k.num, &es, &el)) {
 					v = vstr(st);
-					put(st, &v, st->ar + s[k.num], l[k.num]);
+					put(st, &v, st->ar + es, el);
 					v.f = r.f;
 				} else {
 					v = vtype(V_UNK);

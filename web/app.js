@@ -3,6 +3,7 @@
 //   #/dashboard  #/incidents?status=&severity=&q=&cursor=  #/incidents/ID
 //   #/sites?state=&cursor=  #/feeds?by=&cursor=  #/orgs?offset=
 //   #/sites/ID  #/orgs/ID  #/feeds/files/ID  #/report  #/admin  #/account
+//   #/services?category=
 //   (pages.js, admin.js)
 // Every string comes from i18n.js; dates from format.js (Gregorian or
 // Jalali). Uses only the public API, with the session cookie and CSRF token.
@@ -13,7 +14,7 @@ import { num, timeEl, formatDay, parseJalaliDay } from './format.js';
 import { barChart, columnChart } from './chart.js';
 import { h, badge, table, errorBox, select, labelled, parseHash, hashFor, trails, pager, bytes,
          gradeBadge, session, isStaff, onSubmit, formStatus, STAFF, FEEDS_ROLES } from './ui.js';
-import { viewSite, viewOrg, viewFeedFile, viewReport } from './pages.js';
+import { viewSite, viewOrg, viewFeedFile, viewReport, viewServices } from './pages.js';
 import { viewAdmin, viewAccount } from './admin.js';
 const SEVERITIES = ['critical', 'high', 'medium', 'low'];
 const STATUSES = ['new', 'triaged', 'in_progress', 'contained', 'recovered', 'closed', 'rejected',
@@ -643,7 +644,8 @@ async function viewSites(view, query) {
     ev.preventDefault();
     location.hash = hashFor('/sites', { state: new FormData(form).get('state') });
   });
-  view.append(h('h1', {}, t('sites.title')), form);
+  view.append(h('h1', {}, t('sites.title')), form,
+    h('p', {}, h('a', { href: '#/services', id: 'services-link' }, t('services.link'))));
   const page = await api('GET', withQuery('/api/v1/sites', { ...filters, cursor, limit: PAGE }));
   // posture grades: one request per organisation on the page (at most 10),
   // filled in once they arrive
@@ -763,6 +765,7 @@ const views = {
   dashboard: viewDashboard,
   incidents: viewIncidents,
   sites: viewSites,
+  services: viewServices,
   feeds: viewFeeds,
   orgs: viewOrgs,
   report: viewReport,

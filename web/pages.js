@@ -1,8 +1,9 @@
 // The detail pages: a watched site, an organisation, an imported report
 // file; the constituent's "report an incident" form (the administration
 // is in admin.js). Routes: #/sites/ID?cursor=  #/orgs/ID  #/feeds/files/ID  #/report
+// #/services?category= (the well-known services the website watch recognises)
 import { api, withQuery } from './api.js';
-import { t } from './i18n.js';
+import { t, hasKey } from './i18n.js';
 import { num, timeEl } from './format.js';
 import { h, badge, table, errorBox, select, labelled, hashFor, pager, field, card, gradeBadge,
          when, notFound, session, onSubmit, showProblem, formStatus, FEEDS_ROLES,
@@ -99,6 +100,9 @@ export async function viewSite(view, id, query, host = view) {
   // the newest detection on this page of checks, with its diff
   const alert = items.find(c => c.outcome === 'alert' && c.detail);
   if (alert) view.append(detectionCard(alert));
+  // what the watch recognised and recorded without an alarm (issue 12)
+  const observed = observationsCard(items);
+  if (observed) view.append(observed);
 
   const rows = items.map(c => h('tr', { class: `check outcome-${c.outcome}` },
     h('td', {}, timeEl(c.time)),
@@ -163,6 +167,49 @@ function featureValue(v) {
   return String(v).slice(0, 300);
 }
 
+const categoryName = c => (hasKey(`category.${c}`) ? t(`category.${c}`) : c);
+
+// where a signal or an observation is on the page: its category, element
+// and host, when the verdict names them
+function where(s) {
+  const parts = [];
+  if (s.category) parts.push(h('span', { class: 'badge category', dataset: { category: s.category } },
+                               categoryName(s.category)));
+  if (s.element) parts.push(h('span', { class: 'where-element' }, t('site.obs.element'), ' ',
+                              h('code', { dir: 'ltr' }, s.element)));
+  if (s.host) parts.push(h('span', { class: 'where-host' }, t('site.obs.host'), ' ',
+                           ltr(s.host, 'host')));
+  if (!parts.length) return null;
+  return h('span', { class: 'where meta' }, parts.flatMap((p, i) => (i ? [' · ', p] : [p])));
+}
+
+// [{c: check, obs: [observation...]}] as one list, newest check first
+function observationList(groups) {
+  return h('ul', { class: 'observations' }, groups.flatMap(({ c, obs }) => obs.map(o =>
+    h('li', { class: 'observation' }, timeEl(c.time), ' · ',
+      h('span', { dir: 'auto', class: 'detail' }, o.detail || o.name || ''), ' ', where(o)))));
+}
+
+// Observations are the verdict's low-weight notes (a video, a map or an
+// analytics tag added from a well-known service): recorded on the check,
+// shown here apart from alarms, never an incident. The newest 50 of the
+// checks on this page.
+function observationsCard(checks) {
+  const groups = [];
+  let n = 0;
+  for (const c of checks) {
+    const obs = (c.detail && c.detail.verdict && c.detail.verdict.observations) || [];
+    if (!obs.length || n >= 50) continue;
+    groups.push({ c, obs: obs.slice(0, 50 - n) });
+    n += obs.length;
+  }
+  if (!groups.length) return null;
+  return h('section', { class: 'card', id: 'observations' }, h('h2', {}, t('site.observations')),
+    h('p', { class: 'meta' }, t('site.observationsHint'), ' ',
+      h('a', { href: '#/services', id: 'services-from-site' }, t('services.title'))),
+    observationList(groups));
+}
+
 function detectionCard(c) {
   const d = c.detail;
   const box = h('section', { class: 'card detection', id: 'detection' },
@@ -172,7 +219,11 @@ function detectionCard(c) {
   if (signals.length)
     box.append(h('ul', { class: 'signals' }, signals.map(s => h('li', {},
       h('code', {}, s.name), ' ', h('span', { dir: 'auto' }, s.detail || ''),
-      s.score !== undefined ? h('span', { class: 'meta' }, ' (', num(s.score), ')') : null))));
+      s.weight !== undefined ? h('span', { class: 'meta' }, ' (', num(s.weight), ')') : null,
+      ' ', where(s)))));
+  const seen = (d.verdict && d.verdict.observations) || [];
+  if (seen.length)
+    box.append(h('h3', {}, t('site.observations')), observationList([{ c, obs: seen }]));
   if (d.text_diff) box.append(h('h3', {}, t('site.diff')), diffView(d.text_diff));
   else box.append(h('p', { class: 'meta' }, t('site.noDiff')));
   if (d.before && d.after && typeof d.before === 'object') {
@@ -475,4 +526,38 @@ export async function viewReport(view) {
     }
   });
   view.append(form);
+}
+
+/* ---------------------------------------------------- well-known services */
+
+const SERVICE_CATEGORIES = ['video', 'maps', 'analytics', 'tagmanager', 'cdn', 'fonts', 'captcha',
+                            'chat', 'social', 'payment', 'consent', 'accessibility', 'seal'];
+
+// The list the website watch judges with (GET /api/v1/watch/services): a
+// service met in its usual elements is an observation, not an alarm.
+export async function viewServices(view, query) {
+  const category = query.get('category') || '';
+  const form = h('form', { class: 'filters card', id: 'services-filter' },
+    labelled('services.category', select('category', SERVICE_CATEGORIES, category, categoryName, true)),
+    h('button', { type: 'submit' }, t('common.filter')));
+  form.addEventListener('submit', ev => {
+    ev.preventDefault();
+    location.hash = hashFor('/services', { category: new FormData(form).get('category') });
+  });
+  view.append(h('p', { class: 'crumbs' }, h('a', { href: '#/sites' }, t('site.back'))),
+    h('h1', {}, t('services.title')), h('p', { class: 'meta' }, t('services.hint')), form);
+  const list = await api('GET', withQuery('/api/v1/watch/services', { category }));
+  const rows = list.items.map(s => h('tr', { class: 'service', dataset: { category: s.category } },
+    h('td', { class: 'host' }, ltr(s.host + (s.path || ''))),
+    h('td', {}, t(`services.match.${s.match}`)),
+    h('td', {}, categoryName(s.category)),
+    h('td', {}, s.roles.map((r, i) => [i ? ' ' : '', h('code', { dir: 'ltr' }, r)])),
+    h('td', { dir: 'auto', class: 'name' }, s.name,
+      s.user_content ? h('span', { class: 'meta' }, ' · ', t('services.userContent',
+        { prefix: s.user_content.replace(/:\d+$/, '') })) : null)));
+  view.append(h('p', { class: 'meta', id: 'services-origin' },
+    t('services.origin', { origin: list.origin === 'built-in' ? t('services.builtin') : list.origin }),
+    ' · ', t('services.count', { n: num(list.items.length) })),
+    table(['services.col.host', 'services.col.match', 'services.col.category', 'services.col.roles',
+           'services.col.name'], rows));
 }

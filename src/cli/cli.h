@@ -24,6 +24,7 @@
 
 struct cli {
 	const char *data_dir;
+	bool data_given; /* --data was on the line (not the default ./var) */
 	const char *config_path;
 	bool json;
 	bool create;    /* cli_open may make a new database (serve --create) */
@@ -51,6 +52,8 @@ struct cli_opt {
 	const char *const *values;
 	size_t nvalues;
 	bool required;
+	bool repeat; /* may be given more than once: the command sees the values
+		     ** joined with ',' (as if given once as a comma list) */
 };
 
 #define CLI_MAX_POS 80 /* watch analyze: up to 64 base pages and the new one */
@@ -67,6 +70,8 @@ struct cli_call {
 	int sep; /* how many of pos came before a "--", or -1 when there was none */
 	const char *val[CLI_MAX_OPTS]; /* per cmd->opts entry: the value ("" for a
 				       ** flag given), NULL when absent */
+	char *joined[CLI_MAX_OPTS];    /* a repeated option's values joined (heap,
+				       ** freed by the dispatcher), NULL otherwise */
 };
 
 /* A command. fn returns 0 when done, -1 with err filled (the dispatcher
@@ -158,5 +163,6 @@ int cmd_watch_sites(struct cli_call *x, struct perr *err);
 int cmd_watch_checks(struct cli_call *x, struct perr *err);
 int cmd_watch_set(struct cli_call *x, struct perr *err);
 int cmd_watch_accept(struct cli_call *x, struct perr *err);
+int cmd_watch_services(struct cli_call *x, struct perr *err);
 
 #endif

@@ -814,6 +814,12 @@ static const struct cli_opt watch_set_opts[] = {
 };
 static const struct cli_opt watch_analyze_opts[] = {
 	{ "--url", "URL", "the page's address (for its same-site links)" },
+	{ "--own", "DOMAIN", "a domain of the site's organisation (a comma list; repeatable)",
+	  .repeat = true },
+	{ NULL },
+};
+static const struct cli_opt watch_services_opts[] = {
+	{ "--category", "C", "only this category (video, maps, analytics, cdn, ...)" },
 	{ NULL },
 };
 static const struct cli_opt route_add_opts[] = {
@@ -950,7 +956,8 @@ const struct cli_cmd cli_cmds[] = {
 	{ "webhook rm", .help = "remove a webhook", .fn = cmd_webhook_rm, .args = "ID", .min = 1,
 	  .max = 1, .store = CLI_WRITE },
 	{ "watch analyze",
-	  .help = "judge a page against a baseline learned from earlier copies (JSON verdict)",
+	  .help = "judge a page against a baseline learned from earlier copies (JSON verdict); "
+		  "with --data DIR, whose hosts are whose comes from that constituency",
 	  .fn = cmd_watch_analyze, .args = "BASE.html... -- NEW.html", .min = 2,
 	  .max = CLI_MAX_POS, .opts = watch_analyze_opts, .store = CLI_NO_STORE },
 	{ "watch run",
@@ -967,6 +974,10 @@ const struct cli_cmd cli_cmds[] = {
 	{ "watch accept",
 	  .help = "accept a website's current page as its new baseline (a redesign)",
 	  .fn = cmd_watch_accept, .args = "SITE", .min = 1, .max = 1, .store = CLI_WRITE },
+	{ "watch services",
+	  .help = "list the well-known third-party services a page may add (observations, "
+		  "not alarms)",
+	  .fn = cmd_watch_services, .opts = watch_services_opts, .store = CLI_NO_STORE },
 	{ NULL },
 };
 

@@ -4,8 +4,10 @@
 **
 ** From the command's table entry (cli.h, struct cli_cmd) it parses the
 ** options (an unknown option or a value outside an option's list is a usage
-** error naming the option and what it accepts), checks the number of
-** positional arguments, generates `--help`, opens the store, sets the audit
+** error naming the option and what it accepts; an option marked repeat may
+** be given again, its values reaching the command joined with ',', while
+** any other given twice keeps the last), checks the number of positional
+** arguments, generates `--help`, opens the store, sets the audit
 ** actor, and runs a writing command (CLI_WRITE) in one transaction: begun
 ** before the command, committed when it succeeds, rolled back when it fails,
 ** so a failed command leaves nothing behind. (A command prints its result
@@ -100,7 +102,7 @@ static void usage_line(FILE *out, const struct cli_cmd *cmd)
 		fprintf(out, " %s%s", o->required ? "" : "[", o->name);
 		if (o->arg)
 			fprintf(out, " %s", o->arg);
-		fprintf(out, "%s", o->required ? "" : "]");
+		fprintf(out, "%s%s", o->required ? "" : "]", o->repeat ? "..." : "");
 	}
 	fputc('\n', out);
 }
@@ -198,6 +200,19 @@ static int parse(struct cli_call *x, int argc, char **argv)
 			fprintf(stderr, "; not %s\n", v);
 			return cli_usage(cmd);
 		}
+		if (o->repeat && x->val[k]) {
+			/* --own a --own b: "a,b", the comma list the command reads */
+			size_t n = strlen(x->val[k]) + strlen(v) + 2;
+			char *j = malloc(n);
+			if (!j) {
+				fprintf(stderr, "parapet: out of memory\n");
+				return EX_OSERR;
+			}
+			snprintf(j, n, "%s,%s", x->val[k], v);
+			free(x->joined[k]);
+			x->joined[k] = j;
+			v = j;
+		}
 		x->val[k] = v;
 	}
 	if (x->npos < cmd->min)
@@ -222,7 +237,7 @@ int cli_dispatch(struct cli *c, const struct cli_cmd *cmd, int argc, char **argv
 	cli_actor(x.actor, sizeof(x.actor));
 	int rc = parse(&x, argc, argv);
 	if (rc != 0)
-		return rc;
+		goto out;
 	struct perr err;
 	perr_clear(&err);
 	/* the only commands that may create a missing database (migrate;
@@ -246,5 +261,7 @@ int cli_dispatch(struct cli *c, const struct cli_cmd *cmd, int argc, char **argv
 out:
 	if (x.st)
 		store_close(x.st);
+	for (int k = 0; k < CLI_MAX_OPTS; k++)
+		free(x.joined[k]);
 	return rc;
 }

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "watch/watch.h"
 
 #ifndef PARAPET_VERSION
 #define PARAPET_VERSION "unknown"
@@ -121,10 +122,12 @@ int main(int argc, char **argv)
 				fprintf(stderr, "parapet: %s needs a value\n", a);
 				goto out;
 			}
-			if (a[2] == 'd')
+			if (a[2] == 'd') {
 				c.data_dir = argv[++i];
-			else
+				c.data_given = true;
+			} else {
 				c.config_path = argv[++i];
+			}
 		} else if (!ended && strcmp(a, "--json") == 0) {
 			c.json = true;
 		} else if (!ended && strcmp(a, "--version") == 0) {
@@ -200,6 +203,23 @@ int main(int argc, char **argv)
 		fprintf(stderr, "parapet: configuration: %s\n", err.msg);
 		rc = EX_CONFIG;
 		goto out;
+	}
+	/* watch.services is part of the configuration: read here, once, so a
+	** bad file stops every command (check-config names its line) and
+	** serve, watch analyze and watch services all judge with one list. */
+	if (c.cfg.watch_services[0]) {
+		struct pbuf sb;
+		const char *sp = c.cfg.watch_services;
+		int bad = core_file_read(sp, 256u << 10, &sb, &err);
+		if (bad == 0) {
+			bad = watch_services_use(sb.ptr ? sb.ptr : "", sb.len, sp, &err);
+			pbuf_free(&sb);
+		}
+		if (bad != 0) {
+			fprintf(stderr, "parapet: configuration: watch.services: %s\n", err.msg);
+			rc = EX_CONFIG;
+			goto out;
+		}
 	}
 	static const char *levels[] = { "debug", "info", "warn", "error" };
 	for (int l = 0; l < 4; l++)

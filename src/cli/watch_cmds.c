@@ -9,8 +9,12 @@
 ** watch_analyze_pages(), the same call the monitor makes on fetched bodies,
 ** so what an analyst sees here is what the monitor would decide. The verdict
 ** is always printed as JSON and the exit status is 0 whatever it says: the
-** command reports, it does not judge for a script. Usage errors exit 2,
-** unreadable files 1.
+** command reports, it does not judge for a script. Whose hosts are whose
+** (the site's organisation's domains, other organisations' shared
+** services) comes from --own and, when the global --data names a data
+** directory, from that constituency, read only: monitor_watch_context
+** builds it as the monitor does. Usage errors (a bad --own among them)
+** exit 64, unreadable files and a missing database 66.
 */
 #include <errno.h>
 #include <signal.h>
@@ -74,7 +78,8 @@ static int read_page(const char *path, struct watch_page *pg)
 }
 
 /* `parapet watch analyze BASE.html... -- NEW.html`: the pages before "--"
-** are the baseline, the one after it is judged. No store (CLI_NO_STORE). */
+** are the baseline, the one after it is judged. The dispatcher opens no
+** store (CLI_NO_STORE): the one --data names is opened here and only read. */
 int cmd_watch_analyze(struct cli_call *x, struct perr *perr)
 {
 	(void)perr;
@@ -90,7 +95,28 @@ int cmd_watch_analyze(struct cli_call *x, struct perr *perr)
 	const char *new_path = x->pos[nbase];
 
 	struct watch_page base[BASE_FILES_MAX], page = { NULL, 0 };
+	struct store *st = NULL;
+	struct monitor_owners *owners = NULL;
 	int nread = 0;
+	struct watch_verdict v;
+	struct perr err;
+	perr_clear(&err);
+	/* the constituency of --data, only when one was named: the default
+	** ./var may be any directory the analyst happens to stand in */
+	if (x->c->data_given && store_open(x->c->db_path, &st, &err) != 0) {
+		rc = cli_fail(&err);
+		goto out;
+	}
+	struct watch_context ctx;
+	if (monitor_watch_context(st, url, cli_val(x, "--own"), &owners, &ctx, &err) != 0) {
+		if (err.kind == PERR_INVALID && strcmp(err.field, "own") == 0) {
+			fprintf(stderr, "parapet: --own: %s\n", err.msg);
+			rc = cli_usage(x->cmd);
+		} else {
+			rc = cli_fail(&err);
+		}
+		goto out;
+	}
 	rc = EX_NOINPUT; /* read_page says why */
 	for (; nread < nbase; nread++)
 		if (read_page(base_paths[nread], &base[nread]) != 0)
@@ -98,11 +124,7 @@ int cmd_watch_analyze(struct cli_call *x, struct perr *perr)
 	if (read_page(new_path, &page) != 0)
 		goto out;
 	rc = EX_SOFTWARE;
-
-	struct watch_verdict v;
-	struct perr err;
-	perr_clear(&err);
-	if (watch_analyze_pages(base, (size_t)nbase, &page, url, NULL, &v, &err) != 0) {
+	if (watch_analyze_pages(base, (size_t)nbase, &page, url, &ctx, &v, &err) != 0) {
 		rc = cli_fail(&err);
 		goto out;
 	}
@@ -123,6 +145,9 @@ int cmd_watch_analyze(struct cli_call *x, struct perr *perr)
 	free(txt);
 	rc = 0;
 out:
+	monitor_owners_free(owners);
+	if (st)
+		store_close(st);
 	for (int i = 0; i < nread; i++)
 		free((char *)base[i].body);
 	free((char *)page.body);
@@ -293,5 +318,44 @@ int cmd_watch_accept(struct cli_call *x, struct perr *err)
 	    monitor_site_get(x->st, NULL, id, &j, err) != 0)
 		return -1;
 	cli_print_json(j);
+	return 0;
+}
+
+/* `parapet watch services [--category C]`: the well-known services the
+** watch records as observations rather than alarms, one a line (host with
+** its path when the row has one, match, category, roles, name, and the
+** user-content prefix of a public CDN), or the domain's JSON with --json.
+** No store: the list is the binary's, or the watch.services file main.c
+** loaded with the configuration. */
+int cmd_watch_services(struct cli_call *x, struct perr *err)
+{
+	json_t *doc = watch_services_json(cli_val(x, "--category"), err);
+	if (!doc)
+		return -1;
+	if (x->c->json) {
+		cli_print_json(doc);
+		return 0;
+	}
+	size_t i;
+	json_t *it;
+	json_array_foreach(json_object_get(doc, "items"), i, it) {
+		char host[WATCH_HOST_MAX + 80], roles[80] = "";
+		const char *path = json_string_value(json_object_get(it, "path"));
+		snprintf(host, sizeof(host), "%s%s", json_string_value(json_object_get(it, "host")),
+			 path ? path : "");
+		size_t k;
+		json_t *r;
+		json_array_foreach(json_object_get(it, "roles"), k, r) {
+			size_t n = strlen(roles);
+			snprintf(roles + n, sizeof(roles) - n, "%s%s", k ? "|" : "", json_string_value(r));
+		}
+		const char *user = json_string_value(json_object_get(it, "user_content"));
+		printf("%-34s %-6s %-13s %-28s %s%s%s\n", host,
+		       json_string_value(json_object_get(it, "match")),
+		       json_string_value(json_object_get(it, "category")), roles,
+		       json_string_value(json_object_get(it, "name")), user ? "\tuser content " : "",
+		       user ? user : "");
+	}
+	json_decref(doc);
 	return 0;
 }

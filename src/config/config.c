@@ -155,6 +155,9 @@ static const struct key keys[] = {
 	  "sites checked per pass of the monitor" },
 	{ "watch", "posture_every", K_INT, F(watch_posture_every), "86400", 60, 2592000,
 	  "seconds between security posture grades of a site" },
+	{ "watch", "services", K_STR, F(watch_services), "", 0, 0,
+	  "file of well-known third-party services (the format of data/watch/services.csv), "
+	  "read at start-up in place of the built-in list; empty = built-in" },
 	{ "feeds", "enabled", K_BOOL, F(feeds_enabled), "true", 0, 0,
 	  "parapet serve imports report files dropped in the watched directory" },
 	{ "feeds", "dir", K_STR, F(feeds_dir), "", 0, 0,

@@ -74,6 +74,7 @@ struct config {
 	int64_t watch_workers;       /* watch.workers: analysis threads, 0 = cores */
 	int64_t watch_batch;         /* watch.batch: sites per pass */
 	int64_t watch_posture_every; /* watch.posture_every: seconds between grades */
+	char watch_services[512];    /* watch.services: "" = built-in list */
 
 	bool feeds_enabled;          /* feeds.enabled: serve imports the watched directory */
 	char feeds_dir[512];         /* feeds.dir: watched directory, "" = DATA/feeds/incoming */

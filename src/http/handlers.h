@@ -35,6 +35,7 @@ int h_site_list(struct http_req *rq, struct http_resp *rs);
 int h_site_get(struct http_req *rq, struct http_resp *rs);
 int h_site_update(struct http_req *rq, struct http_resp *rs);
 int h_site_checks(struct http_req *rq, struct http_resp *rs);
+int h_watch_services(struct http_req *rq, struct http_resp *rs);
 int h_site_accept(struct http_req *rq, struct http_resp *rs);
 int h_site_posture(struct http_req *rq, struct http_resp *rs);
 int h_org_posture(struct http_req *rq, struct http_resp *rs);

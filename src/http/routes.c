@@ -1051,6 +1051,8 @@ const struct route http_routes[] = {
 	{ .method = "GET", .pattern = "/api/v1/orgs/{id}/posture", .fn = h_org_posture,
 	  .roles = ALL, .scope = SCOPE_ORG,
 	  .summary = "an organisation's security posture grade" },
+	{ .method = "GET", .pattern = "/api/v1/watch/services", .fn = h_watch_services,
+	  .roles = ALL, .summary = "the well-known third-party services a page may add" },
 	{ .method = "GET", .pattern = "/api/v1/outbox", .fn = h_outbox_list, .roles = ADMIN,
 	  .summary = "notifications: pending, sent, failed" },
 	{ .method = "GET", .pattern = "/api/v1/audit", .fn = h_audit_list, .roles = ADMIN,

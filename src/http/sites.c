@@ -1,6 +1,7 @@
 /*
 ** sites.c — HTTP handlers for the website watch: watched sites, their
-** checks, accepting a redesign as the new baseline, and posture grades.
+** checks, accepting a redesign as the new baseline, posture grades, and
+** the well-known services list.
 **
 ** As everywhere, the handler decodes and renders; the scope and role
 ** checks are in the monitor module's functions, which the CLI shares.
@@ -10,6 +11,7 @@
 
 #include "http/handlers.h"
 #include "monitor/monitor.h"
+#include "watch/watch.h"
 
 static int query_int(struct http_req *rq, const char *key, int64_t min, int64_t max,
 		     int64_t dflt, int64_t *out)
@@ -136,4 +138,15 @@ int h_site_dns(struct http_req *rq, struct http_resp *rs)
 					  &e);
 	json_decref(decl);
 	return rc != 0 ? http_problem(rs, &e) : 0;
+}
+
+/* GET /api/v1/watch/services[?category=C]: the list the judge uses, the
+** same rendering as `parapet watch services --json`. */
+int h_watch_services(struct http_req *rq, struct http_resp *rs)
+{
+	struct perr e;
+	rs->body = watch_services_json(http_query(rq, "category"), &e);
+	if (!rs->body)
+		return http_problem(rs, &e);
+	return 0;
 }

@@ -11,7 +11,9 @@
 **   3. fetch    every URL at once on one libcurl multi loop, pinned to the
 **               address resolved; each finished transfer is handed to the
 **               analysis workers (extract, judge, learn, diff) while the
-**               others are still in flight;
+**               others are still in flight; the judge is told whose hosts
+**               are whose (owners.c: every organisation's domains, loaded
+**               once per pass);
 **   4. decide   on this thread, in one transaction per batch: the check
 **               row, the new state and schedule, DNS and certificate
 **               changes (judged against the constituency: an address or a
@@ -101,6 +103,7 @@ struct queue {
 	bool closed;
 	const struct config *cfg;
 	const char *blob_dir;
+	const struct monitor_owners *owners; /* whose hosts are whose, for the pass */
 };
 
 static void queue_push(struct queue *q, struct job *j)
@@ -310,7 +313,11 @@ static void analyse(struct job *j, const struct queue *q)
 		j->new_samples = samples_text(samples, ns);
 		goto out;
 	}
-	watch_judge(&b, &f, NULL, &j->v);
+	/* the owner's domains and everybody else's: a state body's shared
+	** service or the organisation's other domain is not a foreign host */
+	struct watch_context wctx;
+	monitor_owners_context(q->owners, j->site.org_id, &wctx);
+	watch_judge(&b, &f, &wctx, &j->v);
 	j->judged = true;
 	if (strcmp(j->v.severity, "none") != 0 && strcmp(j->v.severity, "low") != 0) {
 		j->before = baseline_json(&b);
@@ -1251,15 +1258,15 @@ out:
 }
 
 static int run_batch(struct store *st, const struct config *cfg, const char *blob_dir,
-		     int64_t now, bool all, struct monitor_stats *stats, size_t *count,
-		     struct perr *err)
+		     const struct monitor_owners *owners, int64_t now, bool all,
+		     struct monitor_stats *stats, size_t *count, struct perr *err)
 {
 	int rc = -1;
 	size_t max = (size_t)cfg->watch_batch;
 	struct loader l = { calloc(max, sizeof(struct job)), 0, max };
 	struct fetch_job *fj = calloc(max, sizeof(*fj));
-	struct queue q = { .cfg = cfg, .blob_dir = blob_dir, .v = calloc(max, sizeof(struct job *)),
-			   .cap = max };
+	struct queue q = { .cfg = cfg, .blob_dir = blob_dir, .owners = owners,
+			   .v = calloc(max, sizeof(struct job *)), .cap = max };
 	pthread_t th[64];
 	int nth = 0;
 	bool qinit = false, in_tx = false;
@@ -1369,16 +1376,24 @@ int monitor_pass(struct store *st, const struct config *cfg, const char *blob_di
 	}
 	if (store_commit(st, err) != 0)
 		return -1;
+	/* every organisation's domains, once for the whole pass (not per site) */
+	struct monitor_owners *owners = NULL;
+	if (monitor_owners_load(st, &owners, err) != 0)
+		return -1;
 	/* Batches until nothing is due: each batch marks its sites checked at
 	** now_ms, which the next batch's query leaves out, so this ends. */
+	int rc = 0;
 	for (;;) {
 		size_t n;
-		if (run_batch(st, cfg, blob_dir, now_ms, all, stats, &n, err) != 0)
-			return -1;
+		if (run_batch(st, cfg, blob_dir, owners, now_ms, all, stats, &n, err) != 0) {
+			rc = -1;
+			break;
+		}
 		if (n < (size_t)cfg->watch_batch)
 			break;
 	}
-	return 0;
+	monitor_owners_free(owners);
+	return rc;
 }
 
 /* ------------------------------------------------------------ accepting */

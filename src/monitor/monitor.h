@@ -185,6 +185,39 @@ int monitor_site_posture(struct store *st, const struct principal *p, int64_t id
 ** has been graded yet. */
 int monitor_org_posture(struct store *st, int64_t org_id, json_t **out, struct perr *err);
 
+/* ------------------------------------- whose hosts are whose (owners.c) */
+
+/* What the content judge is told about the constituency (watch_context,
+** watch.h): every organisation's domains (domain assets, and the host of a
+** URL asset that is a whole site, "https://host/"), loaded once and shared
+** by every site of a monitor pass; read-only after loading, so the analysis
+** threads may use one concurrently. */
+struct watch_context;
+struct monitor_owners;
+/* Load them from st (NULL: an empty list). *out: free with
+** monitor_owners_free. 0, or -1 with err (store, out of memory). */
+int monitor_owners_load(struct store *st, struct monitor_owners **out, struct perr *err);
+void monitor_owners_free(struct monitor_owners *m);
+/* The context of a page of organisation org (0: nobody's): own = org's
+** domains, others = every organisation's domains sorted by domain (the
+** owner's too: the judge takes the longest match, a tie being own). ctx
+** borrows from m (NULL m: an empty context). */
+void monitor_owners_context(const struct monitor_owners *m, int64_t org,
+			    struct watch_context *ctx);
+/* The one context of `parapet watch analyze` (the offline case): own =
+** the domains of the organisation that owns url (a URL or a bare host: the
+** URL asset it is under, else the domain its host is under; none when st or
+** url is NULL) and the domains listed in own ("a.ir,b.ir", NULL for none),
+** others = every organisation's domains. st is only read. *holder keeps
+** what ctx borrows: free it with monitor_owners_free after the judgement.
+** PERR_INVALID with field "own" for an entry of own that is not a domain
+** (domain assets' rule: ASCII, punycode for an IDN; at most 64). */
+int monitor_watch_context(struct store *st, const char *url, const char *own,
+			  struct monitor_owners **holder, struct watch_context *ctx,
+			  struct perr *err);
+/* The organisation monitor_watch_context found owning the page (0: none). */
+int64_t monitor_owners_org(const struct monitor_owners *m);
+
 /* The monitor thread of `parapet serve`: a pass every second (sooner when
 ** kicked). db_path is opened on the thread's own connection. */
 struct monitor;

@@ -1286,7 +1286,6 @@ struct walk {
 	size_t depth;                   /* elements entered and not yet left */
 	struct run cur;
 	const GumboNode *landmark;      /* the site's header or nav (see is_landmark) */
-	const GumboNode *cand, *first_cand; /* landmark candidates (prewalk) */
 	bool in_body, top_done;
 	bool link_out;                  /* the <a> being entered points off-site */
 	uint8_t script;                 /* the script references are read from (watch_ref) */
@@ -1389,12 +1388,13 @@ static bool header_token(const char *tok)
 
 /* Is n the site's own header or navigation: <header>, <nav>, role banner
 ** or navigation, or a class or id that says so? The first such element in
-** <body> that holds a link to the site itself (a site's masthead links
-** home, a defacer's banner does not, so a <header> put above the site's
-** own does not pass for it), else the first such element at all, is the
-** landmark before which a block counts as top of the page (WATCH_BF_TOP):
-** a defacer's banner is put at the top of <body>, above the site's own
-** masthead. A page without one has no top blocks. */
+** <body> is the landmark before which a block counts as top of the page
+** (WATCH_BF_TOP): a defacer's banner is put at the top of <body>, above
+** the site's own masthead. A page without one has no top blocks. The
+** first candidate is taken even when it does not look like the site's
+** (say, a top bar of links to the organisation's other hosts): the judge
+** compares with the blocks the site had on top before, and a site whose
+** own bar counted as "top" would hide every later banner. */
 static bool is_landmark(const GumboNode *n)
 {
 	GumboTag t = n->v.element.tag;
@@ -1454,29 +1454,11 @@ static bool prewalk(struct walk *w, const GumboNode *n)
 	}
 	if (t == GUMBO_TAG_NOSCRIPT || t == GUMBO_TAG_TEMPLATE)
 		return false; /* not walked by the second walk either */
-	if (t == GUMBO_TAG_BODY) {
+	if (t == GUMBO_TAG_BODY)
 		w->in_body = true;
-	} else if (w->in_body && !w->landmark) {
-		if (!w->cand && is_landmark(n)) {
-			w->cand = n;
-			if (!w->first_cand)
-				w->first_cand = n;
-		}
-		const char *href = t == GUMBO_TAG_A || t == GUMBO_TAG_AREA ? attr(n, "href") : NULL;
-		char h[WATCH_HOST_MAX];
-		if (w->cand && href &&
-		    watch_url_host(href, strlen(href), w->base_host[0] ? w->base_host : w->f->host,
-				   h) == WATCH_URL_HOST &&
-		    watch_same_site(h, w->f->host))
-			w->landmark = w->cand;
-	}
+	else if (w->in_body && !w->landmark && is_landmark(n))
+		w->landmark = n;
 	return true;
-}
-
-static void preleave(struct walk *w, const GumboNode *n)
-{
-	if (n == w->cand)
-		w->cand = NULL; /* it held no link home: look further */
 }
 
 /* Append visible text, collapsing whitespace, up to WATCH_TEXT_MAX. */
@@ -1957,6 +1939,7 @@ static void frame_pop(struct walk *w)
 static void js_refs(struct walk *w, const char *s, size_t n, uint8_t script)
 {
 	watch_js_read(s, n, &w->js);
+	w->f->js_flags |= w->js.flags;
 	for (size_t i = 0; i < w->js.ndest && i < WATCH_JS_DEST_MAX; i++) {
 		const struct watch_js_dest *d = &w->js.dest[i];
 		if (d->kind >= WATCH_REF_KINDS)
@@ -2355,64 +2338,10 @@ static void leave(struct walk *w, const GumboNode *n)
 
 /* ------------------------------------------------------------- shingles */
 
-static uint64_t mix64(uint64_t x)
-{
-	x += 0x9e3779b97f4a7c15ULL;
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-	return x ^ (x >> 31);
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
-/* Sorted distinct hashes of each run of 3 consecutive words of the folded
-** text (of each word when there are fewer than 3). */
+/* The page's shingles (words.c, shared with the judge's block reading). */
 static int make_shingles(struct watch_features *f)
 {
-	size_t fl;
-	char *t = watch_fold(f->text ? f->text : "", f->text_len, true, &fl);
-	if (!t)
-		return -1;
-	size_t nw = 0;
-	for (size_t i = 0; i < fl; i++)
-		if (t[i] != ' ' && (i == 0 || t[i - 1] == ' '))
-			nw++;
-	uint64_t *wh = nw ? malloc(nw * sizeof(*wh)) : NULL;
-	if (nw && !wh) {
-		free(t);
-		return -1;
-	}
-	size_t k = 0;
-	for (size_t i = 0; i < fl;) {
-		uint64_t h = 0xcbf29ce484222325ULL;
-		size_t j = i;
-		for (; j < fl && t[j] != ' '; j++)
-			h = (h ^ (unsigned char)t[j]) * 0x100000001b3ULL;
-		if (j > i)
-			wh[k++] = h;
-		i = j + 1;
-	}
-	free(t);
-	size_t ns = nw < 3 ? nw : nw - 2;
-	if (ns == 0) {
-		free(wh);
-		return 0;
-	}
-	if (nw >= 3)
-		for (size_t i = 0; i < ns; i++)
-			wh[i] = mix64(mix64(mix64(wh[i]) ^ wh[i + 1]) ^ wh[i + 2]);
-	qsort(wh, ns, sizeof(*wh), cmp_u64);
-	size_t u = 0;
-	for (size_t i = 0; i < ns; i++)
-		if (u == 0 || wh[u - 1] != wh[i])
-			wh[u++] = wh[i];
-	f->shingles = wh;
-	f->nshingles = u;
-	return 0;
+	return watch_shingles(f->text, f->text_len, &f->shingles, &f->nshingles);
 }
 
 double watch_jaccard(const uint64_t *a, size_t na, const uint64_t *b, size_t nb)
@@ -2493,9 +2422,7 @@ static int parse_and_walk(struct arena *a, const char *body, size_t len, struct 
 		return -1;
 	}
 	GumboOutput *o = gumbo_parse_with_options(&opt, body, len);
-	walk_tree(o->document, w, prewalk, preleave);
-	if (!w->landmark)
-		w->landmark = w->first_cand;
+	walk_tree(o->document, w, prewalk, NULL);
 	if (!w->base_host[0])
 		PSTRCPY(w->base_host, w->f->host);
 	w->in_body = false;

@@ -23,6 +23,7 @@
 */
 #include "watch/watch.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,6 +41,127 @@ void watch_baseline_free(struct watch_baseline *b)
 	watch_set_free(&b->link_hosts);
 	watch_set_free(&b->inline_hashes);
 	watch_set_free(&b->redirect_hosts);
+	watch_set_free(&b->tlds);
+	watch_set_free(&b->pubs);
+	watch_set_free(&b->other_hosts);
+	free(b->vocab);
+	b->vocab = NULL;
+}
+
+/* The last label of host ("ir" of "www.mrud.gov.ir"); "" for an IP. */
+static const char *tld_of(const char *host)
+{
+	if (watch_host_is_ip(host))
+		return "";
+	const char *d = strrchr(host, '.');
+	return d ? d + 1 : host;
+}
+
+/* Add the TLD of every host of s to tlds. */
+static int add_tlds(struct watch_set *tlds, const struct watch_set *s)
+{
+	for (uint32_t i = 0; i < s->n; i++) {
+		const char *t = tld_of(s->v[i]);
+		if (t[0] && watch_set_add(tlds, t) < 0 && !tlds->full)
+			return -1;
+	}
+	return 0;
+}
+
+/* "host/publication" of a reference to a public CDN's user content (a
+** GitHub repository or an npm package on jsDelivr, unpkg...), into out;
+** false when the reference is not one. What the site already uses from
+** such a CDN is known; a new publication on the same CDN is not (anyone
+** can publish there). */
+bool watch_ref_publication(const struct watch_ref *r, char out[WATCH_HOST_MAX])
+{
+	const struct watch_service *svc = r->host[0] ? watch_service_find(r->host) : NULL;
+	char pub[WATCH_PATH_MAX];
+	if (!svc || !watch_service_publication(svc, r->path, pub)[0])
+		return false;
+	/* A name too long to keep whole is no publication we can tell apart. */
+	int w = snprintf(out, WATCH_HOST_MAX, "%.*s%.*s", WATCH_HOST_MAX / 2 - 1, r->host,
+			 WATCH_HOST_MAX / 2 - 1, pub);
+	return w > 0;
+}
+
+/* What the judge of issue 12 learns from one observation beyond hosts:
+** TLDs, CDN publications, the hosts of styles, images and pop-ups, the
+** script mix of the text and the flags of its visible blocks. */
+static int learn_context(struct watch_baseline *b, const struct watch_features *o)
+{
+	const struct watch_set *hs[4] = { &o->script_hosts, &o->iframe_hosts, &o->form_hosts,
+					  &o->link_hosts };
+	for (int k = 0; k < 4; k++)
+		if (add_tlds(&b->tlds, hs[k]) != 0)
+			return -1;
+	const char *own = tld_of(o->host);
+	if (own[0] && watch_set_add(&b->tlds, own) < 0 && !b->tlds.full)
+		return -1;
+	for (uint32_t i = 0; i < o->nrefs; i++) {
+		const struct watch_ref *r = &o->refs[i];
+		char pub[WATCH_HOST_MAX];
+		if (!r->host[0])
+			continue;
+		const char *t = tld_of(r->host);
+		if (t[0] && watch_set_add(&b->tlds, t) < 0 && !b->tlds.full)
+			return -1;
+		if (watch_ref_publication(r, pub) && watch_set_add(&b->pubs, pub) < 0 && !b->pubs.full)
+			return -1;
+		if ((r->kind == WATCH_REF_STYLE || r->kind == WATCH_REF_IMG ||
+		     r->kind == WATCH_REF_POPUP) &&
+		    watch_set_add(&b->other_hosts, r->host) < 0 && !b->other_hosts.full)
+			return -1;
+	}
+	struct watch_lang l;
+	watch_lang_count(o->text ? o->text : "", o->text_len, &l);
+	b->lang.latin += l.latin;
+	b->lang.arabic += l.arabic;
+	b->lang.cyrillic += l.cyrillic;
+	b->lang.other += l.other;
+	b->lang.persian += l.persian;
+	b->lang.turkish += l.turkish;
+	b->lang.words += l.words;
+	b->js_flags |= (uint16_t)o->js_flags;
+	for (uint32_t i = 0; i < o->nblocks; i++)
+		if (!(o->blocks[i].flags & WATCH_BF_HIDDEN))
+			b->block_flags |= o->blocks[i].flags;
+	return 0;
+}
+
+/* The union of the observations' vocabularies, cut to WATCH_VOCAB_MAX (the
+** cut keeps the smallest hashes, an unbiased sample: a cut vocabulary only
+** makes more words look new, and the judge needs more than vocabulary to
+** alarm). */
+static int learn_vocab(struct watch_baseline *b, const struct watch_features *obs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint64_t *w, *u;
+		size_t nw;
+		if (watch_words(obs[i].text, obs[i].text_len, &w, &nw) != 0)
+			return -1;
+		u = malloc((b->nvocab + nw + 1) * sizeof(*u));
+		if (!u) {
+			free(w);
+			return -1;
+		}
+		size_t x = 0, y = 0, k = 0;
+		while ((x < b->nvocab || y < nw) && k < WATCH_VOCAB_MAX) {
+			if (y == nw || (x < b->nvocab && b->vocab[x] < w[y]))
+				u[k++] = b->vocab[x++];
+			else if (x == b->nvocab || w[y] < b->vocab[x])
+				u[k++] = w[y++];
+			else {
+				u[k++] = w[y++];
+				x++;
+			}
+		}
+		free(w);
+		free(b->vocab);
+		b->vocab = u;
+		b->nvocab = k;
+	}
+	return 0;
 }
 
 /* dst = every element of src, added; a full dst stays marked full. */
@@ -88,6 +210,9 @@ int watch_learn(const struct watch_features *obs, size_t n, struct watch_baselin
 	watch_set_init(&b->link_hosts, WATCH_SET_MAX);
 	watch_set_init(&b->inline_hashes, WATCH_HASH_MAX);
 	watch_set_init(&b->redirect_hosts, WATCH_SET_MAX);
+	watch_set_init(&b->tlds, WATCH_SET_MAX);
+	watch_set_init(&b->pubs, WATCH_SET_MAX);
+	watch_set_init(&b->other_hosts, WATCH_SET_MAX);
 	uint64_t *uni = NULL, *tmp = NULL;
 	int rc = -1;
 	if (n == 0)
@@ -152,6 +277,8 @@ int watch_learn(const struct watch_features *obs, size_t n, struct watch_baselin
 
 	for (size_t i = 0; i < n; i++) {
 		const struct watch_features *o = &obs[i];
+		if (learn_context(b, o) != 0)
+			goto oom;
 		if (set_union(&b->script_hosts, &o->script_hosts) ||
 		    set_union(&b->iframe_hosts, &o->iframe_hosts) ||
 		    set_union(&b->form_hosts, &o->form_hosts) ||
@@ -181,6 +308,8 @@ int watch_learn(const struct watch_features *obs, size_t n, struct watch_baselin
 					break;
 				}
 	}
+	if (learn_vocab(b, obs, n) != 0)
+		goto oom;
 	rc = 0;
 	goto out;
 oom:

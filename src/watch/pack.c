@@ -109,6 +109,18 @@ int watch_baseline_pack(const struct watch_baseline *b, unsigned char **out, siz
 	put_u32(&w, b->outbound_links_max);
 	for (int k = 0; k < WATCH_SIG_MAX; k++)
 		put_u16(&w, b->sig_counts[k]);
+	const struct watch_set *more[3] = { &b->tlds, &b->pubs, &b->other_hosts };
+	for (int k = 0; k < 3; k++)
+		put_set(&w, more[k]);
+	const uint32_t lang[7] = { b->lang.latin, b->lang.arabic, b->lang.cyrillic, b->lang.other,
+				   b->lang.persian, b->lang.turkish, b->lang.words };
+	for (int k = 0; k < 7; k++)
+		put_u32(&w, lang[k]);
+	put_u32(&w, (uint32_t)b->nvocab);
+	for (size_t i = 0; i < b->nvocab; i++)
+		put_u64(&w, b->vocab[i]);
+	put_u16(&w, b->block_flags);
+	put_u16(&w, b->js_flags);
 	if (w.rc) {
 		pbuf_free(&w.b);
 		return perr_set(err, PERR_INTERNAL, NULL, "out of memory packing a baseline");
@@ -254,6 +266,18 @@ int watch_baseline_unpack(const void *data, size_t len, struct watch_baseline *b
 	b->outbound_links_max = get_u32(&r);
 	for (int k = 0; k < WATCH_SIG_MAX; k++)
 		b->sig_counts[k] = get_u16(&r);
+	struct watch_set *more[3] = { &b->tlds, &b->pubs, &b->other_hosts };
+	for (int k = 0; k < 3; k++)
+		get_set(&r, more[k]);
+	uint32_t *lang[7] = { &b->lang.latin, &b->lang.arabic, &b->lang.cyrillic, &b->lang.other,
+			      &b->lang.persian, &b->lang.turkish, &b->lang.words };
+	for (int k = 0; k < 7; k++)
+		*lang[k] = get_u32(&r);
+	b->vocab = get_shingles(&r, &b->nvocab);
+	if (b->nvocab > WATCH_VOCAB_MAX)
+		r.bad = true;
+	b->block_flags = get_u16(&r);
+	b->js_flags = get_u16(&r);
 	if (!(b->floor >= 0 && b->floor <= 1) || !(b->min_pairwise >= 0 && b->min_pairwise <= 1) ||
 	    !(b->outbound_share_max >= 0 && b->outbound_share_max <= 1) || b->n == 0)
 		r.bad = true;

@@ -3,24 +3,50 @@
 ** baseline, a score and a severity; the defacement signatures; the one call
 ** the monitor and `parapet watch analyze` share.
 **
-** Each signal names one kind of evidence an analyst can check by eye, with a
-** weight for how strongly it alone suggests an attack:
+** Each signal names one kind of evidence an analyst can check by eye, the
+** element and host it concerns, and the real-world class of attack it
+** serves, with a weight for how strongly it alone suggests an attack:
 **
 **   defacement_signature 90  a "hacked by" phrase the site never showed
+**   conditional_redirect 80  a script redirects by referrer or device (cloaking)
+**   crypto_miner         80  an in-browser miner starts
+**   lookalike_host       70  a host imitating a known service or the site
+**   extortion_notice     70  "pay / contact us to restore" in a new block
 **   redirect_offsite     60  meta refresh / location assignment off-site
-**   new_iframe_host      40  (60 when the iframe is hidden)
-**   form_action_offsite  50  a form now posts to a host it never used
-**   new_script_host      45  script from a host the site never used
-**   seo_spam             40+ many new outbound hosts or a jump in their share
+**   hidden_spam          60  a new hidden block of links or gambling text
+**   new_iframe_host      40  (60 hidden, 55 covering the page)
+**   obfuscated_loader    55  an inline script assembles a foreign address
+**   form_action_offsite  50  a form now posts to a foreign host
+**   ip_host              50  a script, frame, form or redirect to a bare IP
+**   greetings_list       50  a defacer's greetings / crew list in a new block
+**   defacer_contact      50  a messenger handle in a loud or foreign new block
+**   spam_block           50  gambling or pharmacy text with off-site links
+**   new_script_host      45  script from a foreign host the site never used
+**   new_cdn_publication  45  a new repository / package on a public CDN
+**   crypto_wallet        45  a wallet address in a new block
+**   foreign_block        40+ a new block in another language at the top,
+**                            in a marquee or blinking
+**   seo_spam             40+ many new foreign outbound hosts or a jump in share
 **   title_replaced       35  a stable title replaced by an unrelated one
+**   service_out_of_role  35  a known service where it does not belong
+**   hidden_text          35  a new hidden block unlike the site
 **   text_changed         30+ text similarity below the site's floor
-**   new_inline_script    20  only when inline scripts were stable
+**   eval_script          30  eval of a built string, new to the site
+**   new_tld              25  a foreign host under a TLD the site never used
+**   new_popup_host       25  window.open to a foreign host
+**
+** Hosts are judged by whose they are (watch_host_classify): the site's own
+** registrable domain and its organisation's domains never count; another
+** organisation of the constituency and a well-known service in its usual
+** role (services.csv) are recorded as observations, which open no incident
+** and are shown on the site page. One signal per name: repeats fold into it.
 **
 ** The score combines weights as independent evidence (1 - Π(1 - w/100)), so
 ** it stays within 0..100 and two weak signals count for more than one. The
 ** severity follows the score, raised by the kinds that are attacks on
 ** visitors (redirects, off-site forms, foreign scripts, hidden iframes) and
-** to critical for a signature or a replaced title with replaced text.
+** to critical for a signature, an extortion notice or a replaced title
+** with replaced text.
 **
 ** Weak signatures (marked "~" in the data file: "was here", "owned by",
 ** "هکر") also occur in ordinary news; they count only with a second weak
@@ -189,58 +215,12 @@ static void clip_copy(char *dst, size_t dstsz, const char *src, size_t max)
 	utf8_fix(dst);
 }
 
-static void add_signal(struct watch_verdict *v, const char *name, int weight, const char *fmt,
-		       ...) __attribute__((format(printf, 4, 5)));
-
-static void add_signal(struct watch_verdict *v, const char *name, int weight, const char *fmt,
-		       ...)
-{
-	if (v->nsig >= WATCH_SIGNALS_MAX)
-		return;
-	struct watch_signal *s = &v->sig[v->nsig++];
-	pstrtrunc(s->name, name, sizeof(s->name)); /* the program's own signal names */
-	s->weight = weight < 1 ? 1 : weight > 100 ? 100 : weight;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(s->detail, sizeof(s->detail), fmt, ap);
-	va_end(ap);
-	utf8_fix(s->detail);
-}
-
 static bool has_signal(const struct watch_verdict *v, const char *name)
 {
 	for (size_t i = 0; i < v->nsig; i++)
 		if (strcmp(v->sig[i].name, name) == 0)
 			return true;
 	return false;
-}
-
-/* Hosts of now that are off-site and not in known; the first few named in
-** list ("a, b, c and 4 more"). A full known set knows too little to judge. */
-static size_t new_hosts(const struct watch_set *now, const struct watch_set *known,
-			const char *site, const struct watch_set *only, char *list, size_t listsz)
-{
-	size_t count = 0, k = 0;
-	list[0] = '\0';
-	if (known->full)
-		return 0;
-	for (uint32_t i = 0; i < now->n; i++) {
-		const char *h = now->v[i];
-		if (watch_same_site(h, site) || watch_set_has(known, h))
-			continue;
-		if (only && !watch_set_has(only, h))
-			continue;
-		if (count < 3) {
-			int w = snprintf(list + k, listsz - k, "%s%.80s", count ? ", " : "", h);
-			if (w > 0 && (size_t)w < listsz - k)
-				k += (size_t)w;
-		}
-		count++;
-	}
-	if (count > 3 && k < listsz)
-		snprintf(list + k, listsz - k, " and %zu more", count - 3);
-	utf8_fix(list);
-	return count;
 }
 
 /* Similarity of two titles: Jaccard of their folded byte trigrams, which
@@ -290,22 +270,587 @@ out:
 
 /* ---------------------------------------------------------------- judge */
 
+/* One signal per name: a second finding of the same kind raises the weight
+** to the stronger of the two and is counted ("and 2 more"), so a page with
+** 200 injected iframes yields one explained signal, not 200. */
+struct judge {
+	const struct watch_baseline *b;
+	const struct watch_features *f;
+	const struct watch_context *ctx;
+	struct watch_verdict *v;
+	const char *site;
+	unsigned more[WATCH_SIGNALS_MAX]; /* further findings folded into sig[i] */
+};
+
+static void finding(struct judge *j, const char *name, int weight, const char *element,
+		    const char *host, const char *category, const char *fmt, ...)
+	__attribute__((format(printf, 7, 8)));
+
+static void finding(struct judge *j, const char *name, int weight, const char *element,
+		    const char *host, const char *category, const char *fmt, ...)
+{
+	struct watch_verdict *v = j->v;
+	size_t i = 0;
+	while (i < v->nsig && strcmp(v->sig[i].name, name) != 0)
+		i++;
+	if (i < v->nsig && weight <= v->sig[i].weight) {
+		j->more[i]++;
+		return;
+	}
+	if (i == v->nsig) {
+		if (v->nsig >= WATCH_SIGNALS_MAX)
+			return;
+		v->nsig++;
+	} else {
+		j->more[i]++;
+	}
+	struct watch_signal *s = &v->sig[i];
+	memset(s, 0, sizeof(*s));
+	pstrtrunc(s->name, name, sizeof(s->name));
+	s->weight = weight < 1 ? 1 : weight > 100 ? 100 : weight;
+	pstrtrunc(s->element, element ? element : "", sizeof(s->element));
+	clip_copy(s->host, sizeof(s->host), host ? host : "", WATCH_HOST_MAX - 1);
+	pstrtrunc(s->category, category ? category : "", sizeof(s->category));
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(s->detail, sizeof(s->detail), fmt, ap);
+	va_end(ap);
+	utf8_fix(s->detail);
+}
+
+/* A recorded observation: opens no incident, shown on the site page. One
+** per (name, host). */
+static void observe(struct judge *j, const char *name, int weight, const char *element,
+		    const char *host, const char *category, const char *fmt, ...)
+	__attribute__((format(printf, 7, 8)));
+
+static void observe(struct judge *j, const char *name, int weight, const char *element,
+		    const char *host, const char *category, const char *fmt, ...)
+{
+	struct watch_verdict *v = j->v;
+	for (size_t i = 0; i < v->nobs; i++)
+		if (!strcmp(v->obs[i].name, name) && !strcmp(v->obs[i].host, host ? host : ""))
+			return;
+	if (v->nobs >= WATCH_OBS_MAX)
+		return;
+	struct watch_signal *s = &v->obs[v->nobs++];
+	memset(s, 0, sizeof(*s));
+	pstrtrunc(s->name, name, sizeof(s->name));
+	s->weight = weight < 0 ? 0 : weight > 20 ? 20 : weight;
+	pstrtrunc(s->element, element ? element : "", sizeof(s->element));
+	clip_copy(s->host, sizeof(s->host), host ? host : "", WATCH_HOST_MAX - 1);
+	pstrtrunc(s->category, category ? category : "", sizeof(s->category));
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(s->detail, sizeof(s->detail), fmt, ap);
+	va_end(ap);
+	utf8_fix(s->detail);
+}
+
+static const char *const kind_element[WATCH_REF_KINDS] = {
+	[WATCH_REF_SCRIPT] = "script", [WATCH_REF_IFRAME] = "iframe", [WATCH_REF_FORM] = "form",
+	[WATCH_REF_REDIRECT] = "redirect", [WATCH_REF_POPUP] = "popup", [WATCH_REF_STYLE] = "style",
+	[WATCH_REF_IMG] = "img",
+};
+
+/* Did the site already use host in this role? Pop-ups, styles and images
+** count as known when the host served the site in any role. */
+static bool ref_known(const struct watch_baseline *b, const struct watch_ref *r)
+{
+	switch (r->kind) {
+	case WATCH_REF_SCRIPT:
+		return watch_set_has(&b->script_hosts, r->host);
+	case WATCH_REF_IFRAME:
+		return watch_set_has(&b->iframe_hosts, r->host);
+	case WATCH_REF_FORM:
+		return watch_set_has(&b->form_hosts, r->host);
+	case WATCH_REF_REDIRECT:
+		return watch_set_has(&b->redirect_hosts, r->host);
+	default:
+		return watch_set_has(&b->other_hosts, r->host) ||
+		       watch_set_has(&b->script_hosts, r->host) ||
+		       watch_set_has(&b->link_hosts, r->host) ||
+		       watch_set_has(&b->iframe_hosts, r->host);
+	}
+}
+
+/* A set the baseline filled to its cap knows too little to call a host new. */
+static bool role_capped(const struct watch_baseline *b, int kind)
+{
+	switch (kind) {
+	case WATCH_REF_SCRIPT:
+		return b->script_hosts.full;
+	case WATCH_REF_IFRAME:
+		return b->iframe_hosts.full;
+	case WATCH_REF_FORM:
+		return b->form_hosts.full;
+	case WATCH_REF_REDIRECT:
+		return b->redirect_hosts.full;
+	default:
+		return b->other_hosts.full;
+	}
+}
+
+static const char *tld_of(const char *host)
+{
+	const char *d = strrchr(host, '.');
+	return d ? d + 1 : host;
+}
+
+/* Categories whose embeds are meant to be seen: hiding one is not their
+** normal use (hidden video views are ad fraud). Analytics, tag managers,
+** CAPTCHA, consent and chat load hidden frames by design. */
+static bool shown_category(const char *c)
+{
+	return !strcmp(c, "video") || !strcmp(c, "maps") || !strcmp(c, "social") ||
+	       !strcmp(c, "payment");
+}
+
+/* Judge one reference the baseline does not know in its role. */
+static void judge_ref(struct judge *j, const struct watch_ref *r)
+{
+	const struct watch_baseline *b = j->b;
+	const char *el = r->kind < WATCH_REF_KINDS ? kind_element[r->kind] : "element";
+	struct watch_host_info hi;
+	watch_host_classify(j->ctx, j->site, r->host, r->path, &hi);
+	bool hidden = (r->flags & (WATCH_RF_HIDDEN | WATCH_RF_TINY)) != 0;
+	bool loads = r->kind == WATCH_REF_SCRIPT || r->kind == WATCH_REF_IFRAME ||
+		     r->kind == WATCH_REF_FORM || r->kind == WATCH_REF_REDIRECT;
+	char pub[WATCH_HOST_MAX];
+
+	if (hi.user_content) {
+		/* Class: malicious code published on a public CDN (a GitHub
+		** repository or npm package served by jsDelivr, unpkg...). The
+		** host is well known; the publication is anyone's. */
+		if (!watch_ref_publication(r, pub) || watch_set_has(&b->pubs, pub))
+			return;
+		if (r->kind == WATCH_REF_SCRIPT || r->kind == WATCH_REF_IFRAME)
+			finding(j, "new_cdn_publication", 45, el, r->host, "user content",
+				"%s loads %s, a publication on a public CDN the site never used "
+				"(anyone can publish there)",
+				el, pub);
+		return;
+	}
+	if (ref_known(b, r) || role_capped(b, r->kind))
+		return;
+
+	switch (hi.cls) {
+	case WATCH_HC_SITE:
+	case WATCH_HC_OWN:
+		return; /* the organisation's own services moving between its hosts */
+	case WATCH_HC_CONSTITUENCY:
+		/* Class: a state body's shared service (payment gateway, CDN). */
+		observe(j, "constituency_service_added", 5, el, r->host, "constituency",
+			"%s of %s (%s), another organisation of the constituency", el, r->host,
+			hi.who);
+		return;
+	case WATCH_HC_SERVICE: {
+		bool in_role = (hi.roles & (1u << r->kind)) != 0 || r->kind == WATCH_REF_POPUP ||
+			       r->kind == WATCH_REF_IMG;
+		if (in_role && !(hidden && shown_category(hi.category))) {
+			/* Class: third-party content governments add every week. */
+			observe(j, "third_party_added", 5, el, r->host, hi.category,
+				"third-party added: %s, %s (%s) in a %s", hi.category, r->host,
+				hi.who, el);
+			return;
+		}
+		if (r->kind == WATCH_REF_REDIRECT) {
+			finding(j, "redirect_offsite", 60, el, r->host, hi.category,
+				"the page sends its visitors to %s (%s)", r->host, hi.who);
+			return;
+		}
+		/* Class: a known service abused outside its role (a hidden
+		** video frame for view fraud, a form posting to a file host). */
+		finding(j, "service_out_of_role", 35, el, r->host, hi.category,
+			"%s%s of %s (%s), which does not normally appear there", hidden ? "hidden " : "",
+			el, r->host, hi.who);
+		return;
+	}
+	case WATCH_HC_FOREIGN:
+		break;
+	}
+
+	if (hi.lookalike != WATCH_LA_NONE) {
+		/* Class: typosquatted / look-alike domains of skimmers and
+		** malvertising (Magecart's google-analytics.com look-alikes). */
+		static const char *const how[] = { "", "a small edit of", "a homoglyph of",
+						   "a punycode imitation of", "a name embedding" };
+		finding(j, "lookalike_host", 70, el, r->host, "look-alike",
+			"%s from %s, %s %s", el, r->host, how[hi.lookalike], hi.imitates);
+	}
+	if (hi.ip && loads)
+		/* Class: injected loaders and phishing forms on bare IPs. */
+		finding(j, "ip_host", 50, el, r->host, "ip", "%s points to a bare IP address, %s", el,
+			r->host);
+	if (loads && b->tlds.n && !b->tlds.full && !hi.ip &&
+	    !watch_set_has(&b->tlds, tld_of(r->host)))
+		/* Class: throw-away domains under TLDs the site never touches. */
+		finding(j, "new_tld", 25, el, r->host, "tld",
+			"%s from %s, under .%s, a TLD the site never used", el, r->host,
+			tld_of(r->host));
+	if ((r->flags & WATCH_RF_FROM_JS) && (r->flags & WATCH_RF_OBFUSCATED) &&
+	    r->kind != WATCH_REF_IMG && r->kind != WATCH_REF_STYLE)
+		/* Class: obfuscated inline loaders (string pieces, \x, atob). */
+		finding(j, "obfuscated_loader", 55, el, r->host, "inline script",
+			"an inline script assembles the address of a %s on %s", el, r->host);
+
+	switch (r->kind) {
+	case WATCH_REF_SCRIPT:
+		finding(j, "new_script_host", 45, el, r->host, "foreign",
+			"%sscript loaded from %s, a host the site never used", 
+			(r->flags & WATCH_RF_FROM_JS) ? "an inline script loads a " : "", r->host);
+		break;
+	case WATCH_REF_IFRAME:
+		if (hidden)
+			finding(j, "new_iframe_host", 60, el, r->host, "foreign",
+				"hidden iframe from %s, a host the site never used", r->host);
+		else
+			finding(j, "new_iframe_host", (r->flags & WATCH_RF_OVERLAY) ? 55 : 40, el,
+				r->host, "foreign", "iframe from %s, a host the site never used%s",
+				r->host, (r->flags & WATCH_RF_OVERLAY) ? ", covering the page" : "");
+		break;
+	case WATCH_REF_FORM:
+		finding(j, "form_action_offsite", 50, el, r->host, "foreign",
+			"a form posts to %s, a host the site's forms never used", r->host);
+		break;
+	case WATCH_REF_REDIRECT:
+		if (r->flags & WATCH_RF_CONDITIONAL)
+			/* Class: cloaked redirects that spare the owner (referrer
+			** from a search engine, mobile user agents). */
+			finding(j, "conditional_redirect", 80, el, r->host, "foreign",
+				"a script sends visitors to %s depending on where they come "
+				"from or their device",
+				r->host);
+		else
+			finding(j, "redirect_offsite", 60, el, r->host, "foreign", "%s to %s",
+				(r->flags & WATCH_RF_META) ? "meta refresh" : "script sets location",
+				r->host);
+		break;
+	case WATCH_REF_POPUP:
+		finding(j, "new_popup_host", 25, el, r->host, "foreign",
+			"a script opens a window on %s, a host the site never used", r->host);
+		break;
+	default:
+		break; /* styles and images: only their look-alike or TLD counts */
+	}
+}
+
+/* The references of f; when the extraction recorded none (features of an
+** older build, a fuzzer's fixed features), the host sets stand in. */
+static void judge_refs(struct judge *j)
+{
+	const struct watch_features *f = j->f;
+	bool redirect_seen[2] = { false, false };
+	for (uint32_t i = 0; i < f->nrefs; i++) {
+		const struct watch_ref *r = &f->refs[i];
+		if (!r->host[0] || strchr(r->host, ':') == r->host + strlen(r->host) - 1)
+			continue; /* javascript:, data:, mailto: */
+		if (r->kind == WATCH_REF_REDIRECT) {
+			if (!strcmp(r->host, f->refresh_host))
+				redirect_seen[0] = true;
+			if (!strcmp(r->host, f->js_host))
+				redirect_seen[1] = true;
+		}
+		judge_ref(j, r);
+	}
+	struct watch_ref r;
+	if (f->nrefs == 0) {
+		const struct {
+			const struct watch_set *s;
+			int kind;
+		} sets[] = { { &f->script_hosts, WATCH_REF_SCRIPT },
+			     { &f->iframe_hosts, WATCH_REF_IFRAME },
+			     { &f->form_hosts, WATCH_REF_FORM } };
+		for (size_t k = 0; k < ARRAY_SIZE(sets); k++)
+			for (uint32_t i = 0; i < sets[k].s->n; i++) {
+				memset(&r, 0, sizeof(r));
+				r.kind = (uint8_t)sets[k].kind;
+				pstrtrunc(r.host, sets[k].s->v[i], sizeof(r.host));
+				if (sets[k].kind == WATCH_REF_IFRAME &&
+				    watch_set_has(&f->hidden_iframe_hosts, r.host))
+					r.flags = WATCH_RF_HIDDEN;
+				if (strchr(r.host, ':') != r.host + strlen(r.host) - 1)
+					judge_ref(j, &r);
+			}
+	}
+	const char *targets[2] = { f->refresh_host, f->js_host };
+	for (int i = 0; i < 2; i++) {
+		if (!targets[i][0] || redirect_seen[i] ||
+		    strchr(targets[i], ':') == targets[i] + strlen(targets[i]) - 1)
+			continue;
+		memset(&r, 0, sizeof(r));
+		r.kind = WATCH_REF_REDIRECT;
+		r.flags = i == 0 ? WATCH_RF_META : WATCH_RF_FROM_JS;
+		pstrtrunc(r.host, targets[i], sizeof(r.host));
+		judge_ref(j, &r);
+	}
+}
+
+/* Class: SEO spam links (gambling, pharmacy, link farms) added in bulk.
+** Links to well-known services (share buttons), to the organisation's and
+** to other state bodies' hosts are not counted. */
+static void judge_links(struct judge *j)
+{
+	const struct watch_baseline *b = j->b;
+	const struct watch_features *f = j->f;
+	if (b->link_hosts.full)
+		return;
+	size_t nnew = 0, k = 0;
+	char list[200] = "";
+	for (uint32_t i = 0; i < f->link_hosts.n; i++) {
+		const char *h = f->link_hosts.v[i];
+		if (watch_same_site(h, j->site) || watch_set_has(&b->link_hosts, h))
+			continue;
+		struct watch_host_info hi;
+		watch_host_classify(j->ctx, j->site, h, "", &hi);
+		if (hi.cls != WATCH_HC_FOREIGN)
+			continue;
+		if (nnew < 3) {
+			int w = snprintf(list + k, sizeof(list) - k, "%s%.60s", nnew ? ", " : "", h);
+			if (w > 0 && (size_t)w < sizeof(list) - k)
+				k += (size_t)w;
+		}
+		nnew++;
+	}
+	utf8_fix(list);
+	double share = watch_outbound_share(f);
+	bool share_jump = share - b->outbound_share_max >= 0.25 &&
+			  f->outbound_links >= b->outbound_links_max + 10;
+	if (nnew >= 5 || share_jump)
+		finding(j, "seo_spam", 40 + (int)(nnew > 20 ? 20 : nnew), "a", "", "links",
+			"%zu new outbound link hosts (%s%s); outbound share %.2f, was at most %.2f",
+			nnew, nnew ? list : "none", nnew > 3 ? " and more" : "", share,
+			b->outbound_share_max);
+}
+
+/* Is the block's text unlike the site's? 2: in a script the site hardly
+** uses (under 15% of its letters: Latin on a Persian site, Arabic on an
+** English one); 1: in the site's script but another language that defacers
+** of such sites write in (Turkish on a Latin-script site, Arabic without
+** Persian letters on a Persian site), which also appears in ordinary
+** content (a Quranic verse on an occasion), so it needs a defacer's mark to
+** count; 0: like the site. A mixed block says little (0). */
+static int lang_unlike(const struct watch_lang *site, const struct watch_lang *blk,
+		       const char **what)
+{
+	uint32_t st = site->latin + site->arabic + site->cyrillic + site->other;
+	uint32_t bt = blk->latin + blk->arabic + blk->cyrillic + blk->other;
+	if (st < 50 || bt < 12)
+		return 0;
+	const uint32_t sv[4] = { site->latin, site->arabic, site->cyrillic, site->other };
+	const uint32_t bv[4] = { blk->latin, blk->arabic, blk->cyrillic, blk->other };
+	static const char *const names[4] = { "Latin-script", "Arabic-script", "Cyrillic",
+					      "other-script" };
+	int bdom = 0;
+	for (int k = 1; k < 4; k++)
+		if (bv[k] > bv[bdom])
+			bdom = k;
+	if (bv[bdom] * 10 < bt * 6)
+		return 0;
+	/* The block's script is rare on the site: under 15% of its letters. */
+	if ((uint64_t)sv[bdom] * 100 < (uint64_t)st * 15) {
+		*what = names[bdom];
+		return 2;
+	}
+	if (bdom == 0 && blk->turkish >= 2 && site->turkish * 200 < site->latin) {
+		*what = "Turkish";
+		return 1;
+	}
+	if (bdom == 1 && site->persian * 10 > site->arabic && blk->persian == 0 && bv[1] >= 30) {
+		*what = "Arabic";
+		return 1;
+	}
+	return 0;
+}
+
+/* Fraction of xs[0..n) not in the baseline's sorted array(s). */
+static double unseen(const uint64_t *xs, size_t n, const uint64_t *a, size_t na, const uint64_t *c,
+		     size_t nc)
+{
+	if (n == 0)
+		return 0;
+	size_t miss = 0;
+	for (size_t i = 0; i < n; i++)
+		miss += !watch_u64_has(a, na, xs[i]) && !watch_u64_has(c, nc, xs[i]);
+	return (double)miss / (double)n;
+}
+
+/* Is block i of f new: its text unknown to every observation the baseline
+** learned? Blocks of three words or more are judged by their shingles
+** (a news item moved in the list is not new), shorter ones by their words.
+** *wnew is the share of its words the site never used. */
+static bool block_fresh(const struct watch_baseline *b, const char *t, size_t len, double *wnew,
+			size_t *nwords)
+{
+	uint64_t *sh = NULL, *wd = NULL;
+	size_t nsh = 0, nwd = 0;
+	bool fresh = false;
+	*wnew = 0;
+	*nwords = 0;
+	if (watch_shingles(t, len, &sh, &nsh) != 0 || watch_words(t, len, &wd, &nwd) != 0)
+		goto out;
+	*wnew = unseen(wd, nwd, b->vocab, b->nvocab, NULL, 0);
+	*nwords = nwd;
+	fresh = nwd >= 3 ? unseen(sh, nsh, b->stable, b->nstable, b->volatile_sh, b->nvolatile) >= 0.8
+			 : *wnew >= 0.99;
+out:
+	free(sh);
+	free(wd);
+	return fresh;
+}
+
+/* A run of consecutive new blocks of the same visibility: what a defacer
+** inserts is one region (a heading, paragraphs, a list of names), and it is
+** judged whole. */
+struct region {
+	uint32_t off, end;  /* in f->text */
+	uint16_t flags;     /* WATCH_BF_* of its blocks, OR-ed */
+	uint32_t links_out;
+	const char *tag;    /* the first block's element */
+	bool any;
+};
+
+/* Judge one region of new text. Classes: partial defacements that avoid
+** the signature phrases (a marquee of handles, a block in the defacer's
+** language at the top of the page or in a full-page overlay, a greetings
+** list, an extortion notice) and SEO spam in hidden blocks. */
+static void judge_region(struct judge *j, const struct region *rg)
+{
+	const struct watch_baseline *b = j->b;
+	const char *t = j->f->text + rg->off;
+	size_t len = rg->end - rg->off;
+	double wnew;
+	size_t nwd;
+	(void)block_fresh(b, t, len, &wnew, &nwd);
+	struct watch_lang lang;
+	struct watch_text_marks mk;
+	watch_lang_count(t, len, &lang);
+	watch_text_marks(t, len, &mk);
+	const char *script = NULL;
+	int unlike_how = lang_unlike(&b->lang, &lang, &script);
+	bool unlike = unlike_how > 0;
+	bool vocab = nwd >= 8 && wnew >= 0.75;
+	bool hidden = rg->flags & WATCH_BF_HIDDEN;
+	bool loud = (rg->flags & (WATCH_BF_MARQUEE | WATCH_BF_BLINK | WATCH_BF_TOP) & ~b->block_flags) != 0;
+	bool overlay = (rg->flags & WATCH_BF_OVERLAY) && !(b->block_flags & WATCH_BF_OVERLAY);
+	bool messenger = (mk.flags & WATCH_TX_HANDLE) && !strchr(mk.first, '@');
+	unsigned links = rg->links_out > 9999 ? 9999 : rg->links_out;
+	const char *where = (rg->flags & WATCH_BF_MARQUEE) ? "a scrolling marquee"
+			    : (rg->flags & WATCH_BF_BLINK)   ? "a blinking block"
+			    : (rg->flags & WATCH_BF_TOP)     ? "a block above the site's header"
+			    : overlay                        ? "an overlay covering the page"
+			    : hidden                         ? "a hidden block"
+							     : "a new block";
+	if (hidden) {
+		if (links >= 2 || (mk.flags & (WATCH_TX_GAMBLING | WATCH_TX_PHARMA)))
+			/* Class: hidden SEO spam (links and gambling or pharmacy
+			** text a browser does not show). */
+			finding(j, "hidden_spam", 60, rg->tag, "", "seo spam",
+				"%s with %u off-site links%s%s", where, links,
+				mk.first[0] ? ", e.g. " : "", mk.first);
+		else if ((unlike || vocab) && nwd >= 20)
+			finding(j, "hidden_text", 35, rg->tag, "", "seo spam",
+				"%s of %zu words unlike the rest of the site", where, nwd);
+		return;
+	}
+	if (mk.flags & WATCH_TX_RANSOM)
+		finding(j, "extortion_notice", 70, rg->tag, "", "defacement",
+			"%s demands payment or contact to restore the site (%s)", where, mk.first);
+	if (mk.flags & WATCH_TX_GREETS)
+		finding(j, "greetings_list", 50, rg->tag, "", "defacement",
+			"%s carries a defacer's greetings or crew list (%s)", where, mk.first);
+	if (mk.flags & WATCH_TX_WALLET)
+		finding(j, "crypto_wallet", 45, rg->tag, "", "defacement",
+			"%s shows a cryptocurrency wallet (%s)", where, mk.first);
+	if ((mk.flags & (WATCH_TX_GAMBLING | WATCH_TX_PHARMA)) && links >= 1)
+		finding(j, "spam_block", 50, rg->tag, "", "seo spam",
+			"%s advertises gambling or pharmacy with %u off-site links (%s)", where, links,
+			mk.first);
+	if (messenger && (unlike || vocab || loud || overlay))
+		finding(j, "defacer_contact", 50, rg->tag, "", "defacement",
+			"%s%s%s gives a messenger handle (%s)", where, unlike ? " in " : "",
+			unlike ? script : "", mk.first);
+	else if (unlike_how == 2 && nwd >= 8 && (loud || overlay))
+		finding(j, "foreign_block", 45, rg->tag, "", "defacement",
+			"%s in %s text unlike the rest of the site", where, script);
+	else if (unlike)
+		observe(j, "text_in_other_language", 10, rg->tag, "", "text",
+			"new %s text, unlike the rest of the site", script);
+	else if (mk.flags & WATCH_TX_HANDLE)
+		observe(j, "contact_added", 5, rg->tag, "", "text", "new contact: %s", mk.first);
+}
+
+static void judge_blocks(struct judge *j)
+{
+	const struct watch_baseline *b = j->b;
+	const struct watch_features *f = j->f;
+	struct region rg = { 0 };
+	for (uint32_t i = 0; i < f->nblocks; i++) {
+		const struct watch_block *blk = &f->blocks[i];
+		if ((uint64_t)blk->off + blk->len > f->text_len)
+			continue;
+		if (blk->len < 4)
+			continue; /* separators neither start nor end a region */
+		double wnew;
+		size_t nwd;
+		bool fresh = block_fresh(b, f->text + blk->off, blk->len, &wnew, &nwd);
+		bool same_vis = rg.any && ((rg.flags ^ blk->flags) & WATCH_BF_HIDDEN) == 0;
+		if (rg.any && (!fresh || !same_vis)) {
+			judge_region(j, &rg);
+			rg.any = false;
+		}
+		if (!fresh)
+			continue;
+		if (!rg.any) {
+			memset(&rg, 0, sizeof(rg));
+			rg.any = true;
+			rg.off = blk->off;
+			rg.tag = blk->tag;
+		}
+		rg.end = blk->off + blk->len;
+		rg.flags |= blk->flags;
+		rg.links_out += blk->links_out;
+	}
+	if (rg.any)
+		judge_region(j, &rg);
+}
+
 void watch_judge(const struct watch_baseline *b, const struct watch_features *f,
 		 const struct watch_context *ctx, struct watch_verdict *v)
 {
-	(void)ctx; /* whose hosts are whose: issue 12 */
 	memset(v, 0, sizeof(*v));
+	struct judge j = { .b = b, .f = f, .ctx = ctx, .v = v };
 	v->flags = f->flags;
 	v->floor = b->floor;
 	v->similarity = watch_baseline_similarity(b, f);
-	const char *site = b->host[0] ? b->host : f->host;
-	char list[200];
+	j.site = b->host[0] ? b->host : f->host;
 
 	if (v->similarity < b->floor) {
+		/* Class: full replacement (a defacement page, a parking or
+		** phishing page). What sets it apart from a week of news turning
+		** over is the vocabulary: a replacement is in words the site never
+		** used; news is in the site's own. A drop to under two thirds of
+		** the floor (most of what never changed is gone: menus, footer,
+		** standing text) is a replacement, or a redesign to accept,
+		** whatever its words. */
+		uint64_t *wd = NULL;
+		size_t nwd = 0;
+		double novel = 0;
+		if (watch_words(f->text, f->text_len, &wd, &nwd) == 0)
+			novel = unseen(wd, nwd, b->vocab, b->nvocab, NULL, 0);
+		free(wd);
+		double fresh_words = novel * (double)nwd;
 		double gap = b->floor > 0 ? (b->floor - v->similarity) / b->floor : 1.0;
-		add_signal(v, "text_changed", 30 + (int)(40.0 * gap + 0.5),
-			   "visible text similarity %.2f is below this site's floor %.2f",
-			   v->similarity, b->floor);
+		if (fresh_words >= 5 && (novel >= 0.6 || v->similarity < b->floor * 0.65))
+			finding(&j, "text_changed", 30 + (int)(40.0 * gap + 0.5), "body", "", "text",
+				"visible text similarity %.2f is below this site's floor %.2f, "
+				"%.0f%% of its words new to the site",
+				v->similarity, b->floor, 100.0 * novel);
+		else
+			observe(&j, "text_turnover", 10, "body", "", "text",
+				"visible text similarity %.2f is below this site's floor %.2f, in "
+				"the site's own words (%.0f%% new)",
+				v->similarity, b->floor, 100.0 * novel);
 	}
 
 	if (b->title_stable && b->title[0] && strcmp(f->title, b->title) != 0 &&
@@ -313,53 +858,34 @@ void watch_judge(const struct watch_baseline *b, const struct watch_features *f,
 		char now[100], was[100];
 		clip_copy(now, sizeof(now), f->title, 90);
 		clip_copy(was, sizeof(was), b->title, 90);
-		add_signal(v, "title_replaced", 35, "title \"%s\" replaces \"%s\"", now, was);
+		finding(&j, "title_replaced", 35, "title", "", "text", "title \"%s\" replaces \"%s\"",
+			now, was);
 	}
 
-	if (new_hosts(&f->script_hosts, &b->script_hosts, site, NULL, list, sizeof(list)))
-		add_signal(v, "new_script_host", 45, "script loaded from a host the site never used: %s",
-			   list);
+	judge_refs(&j);
+	judge_links(&j);
+	judge_blocks(&j);
 
-	if (new_hosts(&f->iframe_hosts, &b->iframe_hosts, site, &f->hidden_iframe_hosts, list,
-		      sizeof(list)))
-		add_signal(v, "new_iframe_host", 60, "hidden iframe from a new host: %s", list);
-	else if (new_hosts(&f->iframe_hosts, &b->iframe_hosts, site, NULL, list, sizeof(list)))
-		add_signal(v, "new_iframe_host", 40, "iframe from a host the site never used: %s", list);
-
-	if (new_hosts(&f->form_hosts, &b->form_hosts, site, NULL, list, sizeof(list)))
-		add_signal(v, "form_action_offsite", 50,
-			   "a form posts to a host the site's forms never used: %s", list);
-
-	size_t nnew = new_hosts(&f->link_hosts, &b->link_hosts, site, NULL, list, sizeof(list));
-	double share = watch_outbound_share(f);
-	bool share_jump = share - b->outbound_share_max >= 0.25 &&
-			  f->outbound_links >= b->outbound_links_max + 10;
-	if (nnew >= 5 || share_jump)
-		add_signal(v, "seo_spam", 40 + (int)(nnew > 20 ? 20 : nnew),
-			   "%zu new outbound link hosts (%s); outbound share %.2f, was at most %.2f",
-			   nnew, nnew ? list : "none", share, b->outbound_share_max);
-
-	const char *targets[2] = { f->refresh_host, f->js_host };
-	for (int i = 0; i < 2; i++) {
-		const char *h = targets[i];
-		if (h[0] && !watch_same_site(h, site) && !watch_set_has(&b->redirect_hosts, h)) {
-			char hh[100];
-			clip_copy(hh, sizeof(hh), h, 90);
-			add_signal(v, "redirect_offsite", 60, "%s to %s",
-				   i == 0 ? "meta refresh" : "script sets location", hh);
-			break;
-		}
-	}
+	/* Class: in-browser crypto-miners (CoinHive and its successors). */
+	if ((f->js_flags & WATCH_JSF_MINER) && !(b->js_flags & WATCH_JSF_MINER))
+		finding(&j, "crypto_miner", 80, "script", "", "miner",
+			"an inline script starts an in-browser cryptocurrency miner");
+	/* Class: packed droppers (eval of a decoded string) the site never ran. */
+	if ((f->js_flags & WATCH_JSF_EVAL) && !(b->js_flags & WATCH_JSF_EVAL))
+		finding(&j, "eval_script", 30, "script", "", "inline script",
+			"an inline script evaluates a built string, which the site's scripts never did");
 
 	if (b->n >= 2 && !b->inline_volatile && !b->inline_hashes.full) {
 		size_t fresh = 0;
 		for (uint32_t i = 0; i < f->inline_hashes.n; i++)
 			fresh += !watch_set_has(&b->inline_hashes, f->inline_hashes.v[i]);
+		/* What a new inline script loads or where it sends the visitor
+		** is judged with the references; the script itself is recorded. */
 		if (fresh)
-			add_signal(v, "new_inline_script", 20,
-				   "%zu inline script(s) not in the baseline, whose inline scripts "
-				   "never changed",
-				   fresh);
+			observe(&j, "inline_script_added", 5, "script", "", "inline script",
+				"%zu inline script(s) not in the baseline, whose inline scripts "
+				"never changed",
+				fresh);
 	}
 
 	/* Last, because weak phrases need the other signals as corroboration. */
@@ -377,17 +903,26 @@ void watch_judge(const struct watch_baseline *b, const struct watch_features *f,
 		if (!first[0] || (!w && strong == 1))
 			clip_copy(first, sizeof(first), pat, 100);
 	}
-	if (strong || weak >= 2 || (weak && v->nsig)) {
-		add_signal(v, "defacement_signature", 90, "defacement phrase \"%s\" appears%s", first,
-			   strong + weak > 1 ? " (with others)" : "");
-	}
+	if (strong || weak >= 2 || (weak && v->nsig))
+		finding(&j, "defacement_signature", 90, "body", "", "defacement",
+			"defacement phrase \"%s\" appears%s", first,
+			strong + weak > 1 ? " (with others)" : "");
+
+	/* "and N more" on signals that folded several findings. */
+	for (size_t i = 0; i < v->nsig; i++)
+		if (j.more[i]) {
+			size_t n = strlen(v->sig[i].detail);
+			snprintf(v->sig[i].detail + n, sizeof(v->sig[i].detail) - n, " (and %u more)",
+				 j.more[i]);
+			utf8_fix(v->sig[i].detail);
+		}
 
 	/* Strongest first; insertion sort keeps equal weights in order found. */
 	for (size_t i = 1; i < v->nsig; i++)
-		for (size_t j = i; j > 0 && v->sig[j - 1].weight < v->sig[j].weight; j--) {
-			struct watch_signal t = v->sig[j];
-			v->sig[j] = v->sig[j - 1];
-			v->sig[j - 1] = t;
+		for (size_t k = i; k > 0 && v->sig[k - 1].weight < v->sig[k].weight; k--) {
+			struct watch_signal t = v->sig[k];
+			v->sig[k] = v->sig[k - 1];
+			v->sig[k - 1] = t;
 		}
 
 	double keep = 1.0;
@@ -398,13 +933,23 @@ void watch_judge(const struct watch_baseline *b, const struct watch_features *f,
 	v->score = score < 0 ? 0 : score > 100 ? 100 : score;
 
 	static const char *const sev[] = { "none", "low", "medium", "high", "critical" };
+	static const char *const on_visitors[] = { "redirect_offsite", "conditional_redirect",
+						   "form_action_offsite", "new_script_host",
+						   "lookalike_host",
+						   "obfuscated_loader", "crypto_miner",
+						   "new_cdn_publication" };
+	static const char *const defaced[] = { "defacement_signature", "extortion_notice" };
 	int rank = v->score >= 80 ? 4 : v->score >= 60 ? 3 : v->score >= 30 ? 2 : v->score > 0 ? 1 : 0;
-	if (has_signal(v, "redirect_offsite") || has_signal(v, "form_action_offsite") ||
-	    has_signal(v, "new_script_host") ||
-	    (has_signal(v, "new_iframe_host") && f->hidden_iframe_hosts.n))
-		rank = rank < 3 ? 3 : rank;
-	if (has_signal(v, "defacement_signature") ||
-	    (has_signal(v, "title_replaced") && has_signal(v, "text_changed")))
+	for (size_t i = 0; i < ARRAY_SIZE(on_visitors); i++)
+		if (has_signal(v, on_visitors[i]))
+			rank = rank < 3 ? 3 : rank;
+	for (size_t i = 0; i < ARRAY_SIZE(defaced); i++)
+		if (has_signal(v, defaced[i]))
+			rank = 4;
+	for (size_t i = 0; i < v->nsig; i++)
+		if (!strcmp(v->sig[i].name, "new_iframe_host") && v->sig[i].weight >= 55)
+			rank = rank < 3 ? 3 : rank; /* hidden, or covering the page */
+	if (has_signal(v, "title_replaced") && has_signal(v, "text_changed"))
 		rank = 4;
 	if (v->nsig == 0)
 		rank = 0;

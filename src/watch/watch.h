@@ -199,6 +199,7 @@ struct watch_features {
 	uint32_t nrefs;
 	struct watch_block *blocks;     /* nblocks entries, heap */
 	uint32_t nblocks;
+	unsigned js_flags;              /* WATCH_JSF_* of all inline scripts, OR-ed */
 	/* WATCH_JSF_* of each inline script, in the order of inline_hashes
 	** (a script repeated: its reads OR'd). */
 	uint8_t inline_js[WATCH_HASH_MAX];
@@ -320,9 +321,16 @@ void watch_js_read(const char *src, size_t len, struct watch_js_read *out);
 /* The registrable domain of host by the Public Suffix List (libpsl, Debian's
 ** packaged list): "www.mrud.gov.ir" -> "mrud.gov.ir", "a.b.github.io" ->
 ** "b.github.io". A bare IP address or a public suffix itself is its own
-** registrable domain. Writes out (WATCH_HOST_MAX) and returns it. */
+** registrable domain. Writes out (WATCH_HOST_MAX) and returns it.
+** (hosts.c) out is in the form hosts are compared in: lower case, no
+** trailing dot, an internationalized name in its xn-- form whether host was
+** written in UTF-8 or punycode, an IPv6 address without brackets as
+** inet_ntop writes it. The list is loaded once per process (pthread_once):
+** Debian's /usr/share/publicsuffix when newer than libpsl's built-in copy. */
 const char *watch_registrable(const char *host, char out[WATCH_HOST_MAX]);
-/* Is host a literal IPv4 or IPv6 address ("[...]" included)? */
+/* Is host a literal IPv4 or IPv6 address ("[...]" included)?
+** (hosts.c) Also the forms a browser reads as IPv4 (WHATWG URL: the last
+** label a number): "3232235777", "0x7f.1", "127.1". */
 bool watch_host_is_ip(const char *host);
 
 /* A domain another organisation of the constituency owns. */
@@ -339,6 +347,12 @@ struct watch_context {
 	size_t nown;
 	const struct watch_owner *others; /* other organisations' domains */
 	size_t nothers;
+	/* others is sorted by domain (strcmp) and every domain is canonical
+	** (lower-case ASCII, xn-- for an IDN, no trailing dot): hosts are then
+	** looked up by bisection (the monitor's one list for a whole pass);
+	** false: scanned. others may also hold the site's organisation's own
+	** domains: the longest match decides, and a tie with own is OWN. */
+	bool sorted;
 };
 
 enum watch_host_class {
@@ -370,34 +384,82 @@ struct watch_host_info {
 
 /* Classify host (with the path it was loaded from, "" if none) as the page
 ** at site sees it. Deterministic; no I/O (the Public Suffix List is read
-** by libpsl from its built-in or packaged data once per process). */
+** by libpsl from its built-in or packaged data once per process).
+** (hosts.c) In this order: SITE when host's registrable domain is site's;
+** OWN / CONSTITUENCY by the longest of ctx->own and ctx->others that host
+** is or is under at a label boundary (a tie is OWN); SERVICE when
+** watch_service_find knows it (user_content when path is under the
+** service's user-content prefix); else FOREIGN, with lookalike asked of
+** watch_lookalike against site's registrable domain and ctx->own (never
+** for an address). ip is set for an address whatever the class. An empty
+** host (a data: or javascript: URL) is FOREIGN with nothing else known.
+** site is the page's host (a URL, "https://host/...", is read for its host). */
 void watch_host_classify(const struct watch_context *ctx, const char *site, const char *host,
 			 const char *path, struct watch_host_info *out);
 
 /* ------------------------------------------------------- well-known services */
 
-/* data/watch/services.csv, embedded: a host (or a suffix), its category and
-** the elements it normally appears in. */
+/* data/watch/services.csv, embedded (services.c): a host (or a suffix), its
+** category and the elements it normally appears in; the file's comment
+** lines document the columns. One host may have several rows that differ
+** by path (www.google.com/maps is maps, /recaptcha/ is CAPTCHA). */
+#define WATCH_SERVICES_MAX 1024 /* rows a list may hold */
 struct watch_service {
 	const char *host;     /* lower-case */
 	bool suffix;          /* the host and its subdomains */
 	const char *category; /* video, maps, analytics, tagmanager, cdn, fonts, captcha, chat,
-			      ** social, payment, consent, accessibility */
+			      ** social, payment, consent, accessibility, seal (trust and
+			      ** registration seals: eNamad, Samandehi) */
 	unsigned roles;       /* bit (1 << WATCH_REF_*) per usual element */
 	const char *name;     /* "YouTube" */
 	const char *user_prefix; /* user-content path prefix ("/gh/"), "" none */
-	unsigned user_segments;  /* path segments naming one publication under it */
+	unsigned user_segments;  /* path segments naming one publication under it; 0: the
+				 ** whole path */
+	const char *path;     /* the path prefix this row is limited to, "" the whole host */
 };
+/* The rows, in file order (i < count; NULL past the end). The first call
+** parses the built-in list (thread-safe, once). */
 size_t watch_service_count(void);
 const struct watch_service *watch_service_at(size_t i);
-/* The entry for host (exact match first, then the longest suffix), NULL
-** when none. */
+/* The entry for host (exact match first, then the longest suffix at a label
+** boundary; case and a trailing dot ignored), NULL when none. Rows limited
+** to a path never match here: a caller that has the path uses
+** watch_service_find_path. Cheap: binary searches, no allocation. */
 const struct watch_service *watch_service_find(const char *host);
+/* The same with the path the host was loaded from (NULL: none): among the
+** rows of the most specific listed host, the longest path prefix path
+** starts with, a row without a path matching any; when none of that host's
+** rows fits, its parent domains are tried. */
+const struct watch_service *watch_service_find_path(const char *host, const char *path);
 /* The publication a user-content path names ("/gh/user/repo" of
-** "/gh/user/repo@1.2/dist/x.js"), written into out (WATCH_PATH_MAX); ""
-** when svc has no user content or path is not under it. */
+** "/gh/user/repo@1.2/dist/x.js", "/npm/@scope/pkg" of
+** "/npm/@scope/pkg@3/x.js"), lower-cased, written into out (WATCH_PATH_MAX);
+** "" when svc's host has no user content under path. The row of svc's
+** host that serves path decides (svc may be the host's default row). A
+** path with a "." or ".." segment names the whole path (it never equals
+** an ordinary publication). */
 const char *watch_service_publication(const struct watch_service *svc, const char *path,
 				      char out[WATCH_PATH_MAX]);
+/* Replace the built-in list by text[0..len) in the same format (the
+** `watch.services` file; origin names it in messages). The whole text is
+** refused on any bad row: PERR_INVALID naming the first bad line, PERR_LIMIT
+** over 256 KiB, PERR_INTERNAL on out of memory; the list in use is then
+** unchanged. Call at start-up, before any thread looks a service up: rows
+** of a list replaced later are freed. */
+int watch_services_use(const char *text, size_t len, const char *origin, struct perr *err);
+/* Rows of the list in use that were refused and skipped (the built-in file
+** must have none); first_line and why (128 bytes) describe the first, each
+** may be NULL. */
+size_t watch_services_bad(size_t *first_line, char why[128]);
+/* "built-in", or the origin given to watch_services_use. */
+const char *watch_services_origin(void);
+/* The list in use for `parapet watch services` and GET /api/v1/watch/services:
+** {"origin", "items":[{"host","match","category","roles":[...],"name",
+** "user_content" ("/gh/:2", absent when none),"path" (absent when none)}]}
+** in file order, only the rows of category when it is non-empty. NULL with
+** err: PERR_INVALID (field "category") for an unknown category,
+** PERR_INTERNAL on out of memory. */
+json_t *watch_services_json(const char *category, struct perr *err);
 
 /* Does host imitate a known service or one of the given own names (the
 ** site's registrable domain and the organisation's domains)? Writes the
@@ -405,6 +467,12 @@ const char *watch_service_publication(const struct watch_service *svc, const cha
 ** themselves are never look-alikes. */
 enum watch_lookalike watch_lookalike(const char *host, const char *const *own, size_t nown,
 				     char imitates[WATCH_HOST_MAX]);
+/* watch_lookalike() with known[0..nknown) as the well-known hosts instead
+** of the services list (lookalike.c; for tests and a caller with a list of
+** its own): each judged as a service entry is. */
+enum watch_lookalike watch_lookalike_known(const char *host, const char *const *own,
+					   size_t nown, const char *const *known,
+					   size_t nknown, char imitates[WATCH_HOST_MAX]);
 
 /* -------------------------------------------------------------- page text */
 
@@ -452,7 +520,32 @@ struct watch_baseline {
 	double outbound_share_max;
 	uint32_t outbound_links_max;
 	uint16_t sig_counts[WATCH_SIG_MAX]; /* highest count of each signature seen */
+	/* What issue 12's judge learns (words.c, baseline.c): */
+	struct watch_set tlds;        /* last labels of every host the site used */
+	struct watch_set pubs;        /* "host/publication" of user-content CDN paths used */
+	struct watch_set other_hosts; /* hosts of styles, images and pop-ups used */
+	struct watch_lang lang;       /* letters of the site's text by script, summed */
+	uint64_t *vocab;              /* sorted distinct hashes of the folded words used */
+	size_t nvocab;                /* at most WATCH_VOCAB_MAX */
+	uint16_t block_flags;         /* WATCH_BF_* of every visible block seen, OR-ed */
+	uint16_t js_flags;            /* WATCH_JSF_* of every observation, OR-ed */
 };
+#define WATCH_VOCAB_MAX 65536
+
+/* Sorted distinct hashes of the folded words of text[0..len) (digit runs as
+** one word, punctuation as space: watch_fold's shingle form), into *out
+** (heap, the caller frees; NULL when there are none). The hash is the one the
+** shingles are built from. 0, or -1 on out of memory. */
+int watch_words(const char *text, size_t len, uint64_t **out, size_t *n);
+/* Sorted distinct 3-word shingles of text[0..len) (each word when fewer than
+** three), as in struct watch_features. 0, or -1 on out of memory. */
+int watch_shingles(const char *text, size_t len, uint64_t **out, size_t *n);
+/* Is x in the sorted array a[0..n)? */
+bool watch_u64_has(const uint64_t *a, size_t n, uint64_t x);
+
+/* "host/publication" of a reference to a public CDN's user content (a
+** GitHub repository, an npm package), into out; false when r is not one. */
+bool watch_ref_publication(const struct watch_ref *r, char out[WATCH_HOST_MAX]);
 
 /* Floor of a site seen once: nothing is known of its volatility yet. */
 #define WATCH_FLOOR_DEFAULT 0.5

@@ -4,7 +4,8 @@
 //   org 2 "Ministry of Roads" (carol, constituent) with 55 low incidents
 //   (older than incident 1), alice (analyst), root (admin); the site of
 //   org 1's URL asset (never checked: the watch is off); one imported
-//   scan_telnet file whose line 4 was rejected.
+//   scan_telnet file whose line 4 was rejected; org 3's site with two checks
+//   written by run.sh (an alert, then an observation of a YouTube embed).
 // At $E2E_BIG_BASE a second server holds $E2E_BIG generated incidents
 // (bench/gen_incidents) and one admin, boss: the pages at that size.
 // Each check is one test case; the last line is "browser: N passed, N failed".
@@ -345,6 +346,78 @@ try {
   await check('site page: "accept as new baseline" says there is no page yet', async () => {
     await a.click('#accept-baseline');
     await a.locator('#view .status-line .error', { hasText: 'No page has been fetched' }).waitFor();
+  });
+
+  // issue 12: org 3's site has an older alert and a newer check that only
+  // observed a YouTube embed (run.sh writes both as the monitor would)
+  const siteObservations = async (page, lang) => {
+    await go(page, '#/sites');
+    const link = page.locator('#view a.site-link', { hasText: 'https://www.moh.example/' });
+    const hash = await link.getAttribute('href');
+    await go(page, hash);
+    const obs = page.locator('#view #observations li.observation');
+    await obs.first().waitFor();
+    assert(await obs.count() === 1, `${await obs.count()} observations`);
+    const text = await obs.first().textContent();
+    assert(text.includes('third-party added: video, www.youtube-nocookie.com'), `observation: ${text}`);
+    assert(await obs.first().locator('.where-host').textContent()
+      .then(x => x.includes('www.youtube-nocookie.com')), 'no host');
+    assert(await obs.first().locator('.where-element code').textContent() === 'iframe', 'no element');
+    const cat = await obs.first().locator('.badge.category').textContent();
+    assert(cat === (lang === 'fa' ? 'ویدئو' : 'video'), `category ${cat}`);
+    const h2 = await page.textContent('#view #observations h2');
+    assert(lang === 'fa' ? /[\u0600-\u06FF]/.test(h2) : h2.startsWith('Observations'), `title ${h2}`);
+    // the alarm is apart from it: the detection card's signal names its
+    // element and host; the observation is not among the alarms
+    const sig = page.locator('#view #detection ul.signals li');
+    assert(await sig.count() === 1, `${await sig.count()} signals`);
+    assert((await sig.first().locator('.where-host').textContent()).includes('cdn-jquery.example.net'),
+           'signal host');
+    assert(await sig.first().locator('.where-element code').textContent() === 'script', 'signal element');
+    assert(!(await page.textContent('#view #detection')).includes('youtube'), 'observation shown as an alarm');
+  };
+  const servicesPage = async (page, lang) => {
+    await go(page, '#/services');
+    const h1 = await page.textContent('#view h1');
+    assert(h1 === (lang === 'fa' ? 'سرویس‌های شناخته‌شده' : 'Well-known services'), `title ${h1}`);
+    const yt = page.locator('#view tr.service', { hasText: 'www.youtube-nocookie.com' }).first();
+    await yt.waitFor();
+    assert((await yt.textContent()).includes('YouTube'), 'YouTube not named');
+    assert((await yt.textContent()).includes(lang === 'fa' ? 'ویدئو' : 'video'), 'category not shown');
+    assert(await page.locator('#view tr.service').count() >= 100, 'list too short');
+    // filtered by category, through the form
+    await page.selectOption('#services-filter select[name=category]', 'payment');
+    await page.click('#services-filter button[type=submit]');
+    await rendered(page, '#/services?category=payment');
+    const cats = await page.$$eval('#view tr.service', rs => rs.map(r => r.dataset.category));
+    assert(cats.length >= 3 && cats.every(c => c === 'payment'), `categories ${cats.join(',')}`);
+    assert((await page.textContent('#view')).includes('shaparak.ir'), 'no Shaparak');
+  };
+
+  await check('site page: an observation is listed apart from the alarms, with element, host and category', async () => {
+    await siteObservations(a, 'en');
+    await shot(a, '13b-site-observations');
+  });
+
+  await check('well-known services page lists YouTube, reached from the sites page, filtered by category', async () => {
+    await go(a, '#/sites');
+    await a.click('#services-link');
+    await rendered(a, '#/services');
+    await servicesPage(a, 'en');
+    await shot(a, '13c-services');
+  });
+
+  await check('Persian: the observation and the services page, in Persian', async () => {
+    await a.selectOption('#lang', 'fa');
+    await a.waitForFunction(() => document.documentElement.dir === 'rtl');
+    try {
+      await siteObservations(a, 'fa');
+      await servicesPage(a, 'fa');
+      await shot(a, '13d-services-fa');
+    } finally {
+      await a.selectOption('#lang', 'en');
+      await a.waitForFunction(() => document.documentElement.dir === 'ltr');
+    }
   });
 
   await check('organisation page: facts, assets with the site, contacts, posture', async () => {

@@ -147,7 +147,23 @@ setup() {
 	2026-11-27 00:04:17,tcp,100.64.0.44,49732,58224,IR,ISFAHAN,ISFAHAN,pc-044.moh.example,921130,Government,,,,high,192.0.2.80,80,64500,US,CALIFORNIA,SAN FRANCISCO,sinkhole.shadowserver.example,518210,,,andromeda,gamarue,,http,,,,
 	EOF
 	"${P[@]}" import report --type event4_sinkhole "$data/2026-11-27-event4_sinkhole-e2e.csv" &&
-	[ "$(sqlite3 "$data/parapet.db" "SELECT count(*) FROM incident WHERE source = 'feed'")" -eq 1 ]
+	[ "$(sqlite3 "$data/parapet.db" "SELECT count(*) FROM incident WHERE source = 'feed'")" -eq 1 ] &&
+	# org 3's website with two checks as the monitor records them (the
+	# watch is off here, so they are written into the store as they would
+	# be; the JSON is watch_verdict_json's): an older alert whose signal
+	# names its element, host and category, and a newer check that only
+	# observed a well-known video embed (issue 12: an observation, no alarm)
+	"${P[@]}" asset add 3 url https://www.moh.example/ &&
+	sqlite3 "$data/parapet.db" "
+	INSERT INTO watch_check (site_id, ts_ms, outcome, http_status, score, severity, duration_ms, detail)
+	SELECT id, CAST(strftime('%s','now') AS INTEGER) * 1000 - 7200000, 'alert', 200, 40, 'medium', 140,
+	  '{\"verdict\":{\"signals\":[{\"name\":\"new_script_host\",\"detail\":\"a script from a host the site never used: cdn-jquery.example.net\",\"weight\":40,\"element\":\"script\",\"host\":\"cdn-jquery.example.net\",\"category\":\"foreign\"}],\"observations\":[],\"score\":40,\"severity\":\"medium\",\"similarity\":0.97,\"floor\":0.5,\"flags\":[]}}'
+	FROM watch_site WHERE url = 'https://www.moh.example/';
+	INSERT INTO watch_check (site_id, ts_ms, outcome, http_status, score, severity, duration_ms, detail)
+	SELECT id, CAST(strftime('%s','now') AS INTEGER) * 1000 - 3600000, 'ok', 200, 0, 'none', 120,
+	  '{\"verdict\":{\"signals\":[],\"observations\":[{\"name\":\"third_party_known\",\"detail\":\"third-party added: video, www.youtube-nocookie.com\",\"weight\":0,\"element\":\"iframe\",\"host\":\"www.youtube-nocookie.com\",\"category\":\"video\"}],\"score\":0,\"severity\":\"none\",\"similarity\":0.99,\"floor\":0.5,\"flags\":[]}}'
+	FROM watch_site WHERE url = 'https://www.moh.example/';" &&
+	[ "$(sqlite3 "$data/parapet.db" "SELECT count(*) FROM watch_check")" -eq 2 ]
 }
 setup >"$data/setup.log" 2>&1 || { cat "$data/setup.log" >&2; die "could not create the constituency"; }
 wait "$gen" || { cat "$big/setup.log" >&2; gen=; die "could not generate $BIG incidents"; }

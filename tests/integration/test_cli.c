@@ -995,6 +995,121 @@ static void test_failed_write_leaves_nothing(void **state)
 	free(out);
 }
 
+
+/* ------------------------------------------------- watch analyze --own */
+
+/* The signal or observation of the verdict about host, NULL when none. */
+static json_t *verdict_entry(json_t *v, const char *host)
+{
+	const char *keys[] = { "signals", "observations" };
+	for (int k = 0; k < 2; k++) {
+		size_t i;
+		json_t *s;
+		json_array_foreach(json_object_get(v, keys[k]), i, s)
+			if (json_is_string(json_object_get(s, "host")) &&
+			    strcmp(json_string_value(json_object_get(s, "host")), host) == 0)
+				return s;
+	}
+	return NULL;
+}
+
+/* `watch analyze` with the site's organisation's domains (--own, repeated
+** or a comma list) and a constituency (--data): usage errors are 64, a
+** missing data directory 66, the database is only read, and the verdict
+** names the owner of a host another organisation owns. */
+static void test_watch_analyze_owners(void **state)
+{
+	(void)state;
+	struct h_proc p;
+	char *csv = h_write_file(dir, "c.csv",
+				 "organisation,province,sector,kind,value\n"
+				 "Ministry of Roads,Tehran,government,domain,mrud.gov.ir\n"
+				 "Ministry of Roads,,,url,https://www.mrud.gov.ir/\n"
+				 "Central Bank,Tehran,finance,domain,shaparak.ir\n");
+	RUN(&p, NULL, "import", "constituency", csv);
+	expect_exit(&p, 0, "import constituency");
+	h_proc_free(&p);
+#define PAGE                                                                                  \
+	"<html><head><title>Ministry of Roads</title></head><body><h1>News</h1>"               \
+	"<p>The ministry opened three new roads in Fars province this week and more will "     \
+	"follow next month across the country.</p>%s</body></html>"
+	char *b = h_fmt(PAGE, "<script src=\"/js/app.js\"></script>");
+	char *n = h_fmt(PAGE, "<script src=\"/js/app.js\"></script>"
+			      "<script src=\"https://ipg.shaparak.ir/pay.js\"></script>");
+#undef PAGE
+	char *base = h_write_file(dir, "base.html", b);
+	char *now = h_write_file(dir, "new.html", n);
+	char *audit0 = NULL, *audit1 = NULL;
+	sql(dir, "SELECT count(*), (SELECT value FROM meta WHERE key = 'asset_generation') "
+		 "FROM audit", &audit0);
+
+	/* --data: the owner of ipg.shaparak.ir is known, and nothing is written */
+	RUN(&p, NULL, "watch", "analyze", "--url", "https://www.mrud.gov.ir/", "--own",
+	    "mrud.ir", base, "--", now);
+	expect_exit(&p, 0, "watch analyze --data");
+	json_error_t je;
+	json_t *v = json_loads(p.out, 0, &je);
+	if (!v || !json_is_integer(json_object_get(v, "score")))
+		fail_msg("watch analyze: not a verdict: %s", p.out);
+	/* once the judge speaks of the host, it names its owner */
+	json_t *e = verdict_entry(v, "ipg.shaparak.ir");
+	if (e) {
+		assert_string_equal(json_string_value(json_object_get(e, "category")),
+				    "constituency");
+		H_CONTAINS(json_string_value(json_object_get(e, "detail")), "Central Bank");
+	}
+	json_decref(v);
+	h_proc_free(&p);
+	sql(dir, "SELECT count(*), (SELECT value FROM meta WHERE key = 'asset_generation') "
+		 "FROM audit", &audit1);
+	assert_string_equal(audit0, audit1);
+
+	/* without --data: --own repeated and as a comma list */
+	const char *own_rep[] = { h_bin(), "watch", "analyze", "--own", "mrud.ir", "--own",
+				  "maskan.ir,shaparak.ir", base, "--", now, NULL };
+	h_run(&p, NULL, NULL, own_rep);
+	expect_exit(&p, 0, "watch analyze --own --own");
+	h_proc_free(&p);
+
+	/* a bad --own is a usage error, the second of two too */
+	const char *bad[] = { "ir", "mrud..ir", "mrud.ir,", "", "203.0.113.9" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		const char *argv[] = { h_bin(), "watch", "analyze", "--own", "mrud.ir", "--own",
+				       bad[i], base, "--", now, NULL };
+		h_run(&p, NULL, NULL, argv);
+		expect_exit(&p, 64, bad[i]);
+		H_CONTAINS(p.err, "--own");
+		H_CONTAINS(p.err, "usage: parapet watch analyze");
+		assert_string_equal(p.out, "");
+		h_proc_free(&p);
+	}
+
+	/* a --data that holds no database: 66, and none is made */
+	char *nowhere = h_fmt("%s/nowhere", dir);
+	const char *missing[] = { h_bin(), "--data", nowhere, "watch", "analyze", base, "--", now,
+				  NULL };
+	h_run(&p, NULL, NULL, missing);
+	expect_exit(&p, 66, "watch analyze --data nowhere");
+	H_CONTAINS(p.err, "no database");
+	h_proc_free(&p);
+	struct stat sb;
+	assert_int_not_equal(stat(nowhere, &sb), 0);
+
+	/* the help names the option and that it repeats */
+	RUN(&p, NULL, "watch", "analyze", "--help");
+	expect_exit(&p, 0, "watch analyze --help");
+	H_CONTAINS(p.out, "[--own DOMAIN]...");
+	h_proc_free(&p);
+	free(nowhere);
+	free(audit0);
+	free(audit1);
+	free(b);
+	free(n);
+	free(base);
+	free(now);
+	free(csv);
+}
+
 int main(void)
 {
 	h_init();
@@ -1023,6 +1138,7 @@ int main(void)
 		T(test_group_help),
 		T(test_version),
 		T(test_failed_write_leaves_nothing),
+		T(test_watch_analyze_owners),
 	};
 	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
 }

@@ -42,6 +42,7 @@ enum kind {
 	K_SITE_LIST, K_SITE_GET, K_SITE_PATCH, K_SITE_CHECKS, K_SITE_ACCEPT, K_SITE_POSTURE,
 	K_ORG_POSTURE, K_SITE_DNS_SET, K_SITE_DNS_DEL, K_FEED_UPLOAD, K_FEED_FILES, K_FEED_FILE,
 	K_FEED_UNOWNED, K_STATS, K_ORG_DIGESTS, K_PREFS, K_USER_PATCH,
+	K_WATCH_SERVICES,
 };
 
 /* Expected status per role, {own, other}: own = Org A / Tehran / the caller's
@@ -245,6 +246,10 @@ static const struct rule rules[] = {
 	{ "PATCH", "/api/v1/session", K_PREFS, PUBLIC_AUTH(200) },
 	{ "GET", "/api/v1/orgs/{id}/digests", K_ORG_DIGESTS,
 	  { ALL2(200), ALL2(200), { 200, 404 }, ALL2(200), { 200, 404 }, ALL2(401) } },
+	/* The well-known services list is reference data, the same for all,
+	** read with the watched websites (a constituent's site page names
+	** them): every signed-in user, nobody anonymous. */
+	{ "GET", "/api/v1/watch/services", K_WATCH_SERVICES, PUBLIC_AUTH(200) },
 };
 #define NRULES (sizeof(rules) / sizeof(rules[0]))
 
@@ -728,6 +733,7 @@ static void build(const struct rule *ru, int role, bool other, enum pass pass, c
 		*body = h_fmt("{\"lang\":\"%s\",\"calendar\":\"jalali\"}", n % 2 ? "fa" : "en");
 		break;
 	case K_ORG_DIGESTS: *path = h_fmt("/api/v1/orgs/%lld/digests", (long long)org); break;
+	case K_WATCH_SERVICES: *path = h_fmt("/api/v1/watch/services"); break;
 	}
 }
 

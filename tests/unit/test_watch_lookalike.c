@@ -1,0 +1,356 @@
+/*
+** test_watch_lookalike.c — hosts that imitate a well-known service or the
+** site's own domain (src/watch/lookalike.c), each class with the kinds of
+** names public reporting on Magecart skimmers and malvertising loaders
+** describes (typosquats and compounds of google-analytics, googletagmanager,
+** jquery, jsdelivr, cloudflare, bootstrapcdn; the genuine name as a
+** subdomain of the attacker's; digits, Cyrillic letters and punycode), and
+** the names that must stay quiet: the genuine hosts and their subdomains,
+** unrelated real names near a brand (go.dev, query.com, video.ir), other
+** state bodies one letter away (mcud.gov.ir, isna.ir), Persian IDN names.
+**
+** The brands are passed as the well-known hosts (watch_lookalike_known), so
+** the tests do not depend on the contents of data/watch/services.csv; one
+** test checks a real service entry through watch_lookalike() and skips
+** while the list lacks it. Tests whose answer needs the Public
+** Suffix List (a host with a subdomain part) skip when watch_registrable
+** does not give PSL answers.
+*/
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "watch/watch.h"
+
+/* Brands of the libraries and tags skimmers imitate most (their genuine
+** registrable domains). */
+static const char *const brands[] = {
+	"google-analytics.com", "googletagmanager.com", "jquery.com",   "jsdelivr.net",
+	"cloudflare.com",       "bootstrapcdn.com",     "google.com",   "apple.com",
+	"aparat.com",           "vimeo.com",
+};
+#define NBRANDS (sizeof(brands) / sizeof(brands[0]))
+
+static bool psl; /* watch_registrable answers by the Public Suffix List */
+
+/* watch_lookalike_known() with the brands as the well-known hosts when
+** known, else with none; checks what every answer must satisfy. */
+static enum watch_lookalike la_k(const char *host, const char *const *own, size_t nown,
+				 bool known, char out[WATCH_HOST_MAX])
+{
+	memset(out, 'X', WATCH_HOST_MAX);
+	enum watch_lookalike c = watch_lookalike_known(host, own, nown, known ? brands : NULL,
+						       known ? NBRANDS : 0, out);
+	/* imitates names the imitated exactly when there is a finding */
+	assert_true(memchr(out, '\0', WATCH_HOST_MAX) != NULL);
+	assert_int_equal(c == WATCH_LA_NONE, out[0] == '\0');
+	return c;
+}
+
+static enum watch_lookalike la(const char *host, const char *const *own, size_t nown,
+			       char out[WATCH_HOST_MAX])
+{
+	return la_k(host, own, nown, false, out);
+}
+
+static void expect(const char *host, enum watch_lookalike want, const char *imitated)
+{
+	char out[WATCH_HOST_MAX];
+	enum watch_lookalike got = la_k(host, NULL, 0, true, out);
+	if (got != want)
+		fail_msg("%s: class %d, want %d (imitates \"%s\")", host, got, want, out);
+	if (imitated)
+		assert_string_equal(out, imitated);
+}
+
+static void expect_own(const char *host, const char *own, enum watch_lookalike want)
+{
+	char out[WATCH_HOST_MAX];
+	const char *list[] = { own };
+	enum watch_lookalike got = la(host, list, 1, out);
+	if (got != want)
+		fail_msg("%s (own %s): class %d, want %d", host, own, got, want);
+	if (want != WATCH_LA_NONE)
+		assert_string_equal(out, own);
+}
+
+/* ------------------------------------------------------------ embedded */
+
+/* The genuine name as a subdomain of the attacker's domain. */
+static void embedded_whole_name(void **state)
+{
+	(void)state;
+	expect("cdn.jsdelivr.net.x.top", WATCH_LA_EMBEDDED, "jsdelivr.net");
+	expect("www.google-analytics.com.evil.io", WATCH_LA_EMBEDDED, "google-analytics.com");
+	expect("code.jquery.com.static-files.ru", WATCH_LA_EMBEDDED, "jquery.com");
+	/* dots turned into hyphens: the own name of a ministry */
+	expect_own("mrud-gov.ir", "mrud.gov.ir", WATCH_LA_EMBEDDED);
+	expect_own("portal.mrud-gov-ir.com", "mrud.gov.ir", WATCH_LA_EMBEDDED);
+}
+
+/* Needs the PSL: the host's registrable label differs from the brand's
+** only once the registrable domain is known. */
+static void embedded_whole_name_psl(void **state)
+{
+	(void)state;
+	if (!psl)
+		skip();
+	expect("jquery.com-cdn.info", WATCH_LA_EMBEDDED, "jquery.com");
+	expect_own("mrud.gov.ir.example.com", "mrud.gov.ir", WATCH_LA_EMBEDDED);
+	/* a service's label as a subdomain label of another domain */
+	expect("google-analytics.stat-counter.top", WATCH_LA_EMBEDDED, "google-analytics.com");
+	expect("jquery.cdn-host.net", WATCH_LA_EMBEDDED, "jquery.com");
+}
+
+/* The brand's label glued to a word in another registrable domain. */
+static void embedded_label(void **state)
+{
+	(void)state;
+	expect("code-jquery.cc", WATCH_LA_EMBEDDED, "jquery.com");
+	expect("jquery-cdn.com", WATCH_LA_EMBEDDED, "jquery.com");
+	expect("jquery-min.su", WATCH_LA_EMBEDDED, "jquery.com");
+	expect("googletagmanager-cdn.net", WATCH_LA_EMBEDDED, "googletagmanager.com");
+	expect("js-cloudflare.com", WATCH_LA_EMBEDDED, "cloudflare.com");
+	expect("bootstrapcdn-js.top", WATCH_LA_EMBEDDED, "bootstrapcdn.com");
+	expect("jsdelivr-statics.xyz", WATCH_LA_EMBEDDED, "jsdelivr.net");
+	/* glued, with a short or generic rest */
+	expect("jquerycdn.su", WATCH_LA_EMBEDDED, "jquery.com");
+	expect("cdnjquery.com", WATCH_LA_EMBEDDED, "jquery.com");
+	expect("googleanalytics.top", WATCH_LA_EMBEDDED, "google.com");
+	/* own acronyms of 4 letters, as a hyphen-separated part */
+	expect_own("e-mrud.com", "mrud.gov.ir", WATCH_LA_EMBEDDED);
+	expect_own("mrud-portal.ir", "mrud.gov.ir", WATCH_LA_EMBEDDED);
+}
+
+/* ---------------------------------------------------------------- edit */
+
+static void edit_distance(void **state)
+{
+	(void)state;
+	expect("googletagmanger.com", WATCH_LA_EDIT, "googletagmanager.com");
+	expect("googel-analytics.com", WATCH_LA_EDIT, "google-analytics.com");
+	expect("gooogle-analytics.com", WATCH_LA_EDIT, "google-analytics.com");
+	expect("jqeury.com", WATCH_LA_EDIT, "jquery.com");
+	expect("jsdeliver.net", WATCH_LA_EDIT, "jsdelivr.net");
+	expect("cloudfare.com", WATCH_LA_EDIT, "cloudflare.com");
+	expect("bootstrapcnd.com", WATCH_LA_EDIT, "bootstrapcdn.com");
+	/* distance 2 for names of 10 or more */
+	expect("clodflaire.com", WATCH_LA_EDIT, "cloudflare.com");
+	/* the same label under another public suffix */
+	expect("jsdelivr.top", WATCH_LA_EDIT, "jsdelivr.net");
+	expect("google-analytics.cm", WATCH_LA_EDIT, "google-analytics.com");
+	expect_own("tavanir.ir", "tavanir.org.ir", WATCH_LA_EDIT);
+	expect_own("mrud.ir", "mrud.gov.ir", WATCH_LA_EDIT);
+	/* own names of 6 letters or more, any suffix */
+	expect_own("tavaniir.com", "tavanir.org.ir", WATCH_LA_EDIT);
+	expect_own("tavnir.org.ir", "tavanir.org.ir", WATCH_LA_EDIT);
+}
+
+/* Within the distance but too far for a short name: distance 2 on a name
+** under 10 letters, 3 on a longer one. */
+static void edit_distance_bounds(void **state)
+{
+	(void)state;
+	expect("jqeuyr.com", WATCH_LA_NONE, NULL);
+	expect("clodflaireq.com", WATCH_LA_NONE, NULL);
+	expect("vimeo-video.tv", WATCH_LA_EMBEDDED, "vimeo.com");
+}
+
+/* ----------------------------------------------------------- homoglyphs */
+
+static void homoglyph(void **state)
+{
+	(void)state;
+	expect("g00gle-analytics.com", WATCH_LA_HOMOGLYPH, "google-analytics.com");
+	/* an upper-case I, lower-cased by every browser */
+	expect("googIe-analytics.com", WATCH_LA_HOMOGLYPH, "google-analytics.com");
+	expect("google-anaiytics.com", WATCH_LA_HOMOGLYPH, "google-analytics.com");
+	expect("jsdellvr.net", WATCH_LA_HOMOGLYPH, "jsdelivr.net");
+	expect("c1oudflare.com", WATCH_LA_HOMOGLYPH, "cloudflare.com");
+	expect("googletagrnanager.com", WATCH_LA_HOMOGLYPH, "googletagmanager.com");
+	expect("vvimeo.com", WATCH_LA_EDIT, "vimeo.com"); /* vv -> w: not vimeo's skeleton */
+	expect("arparat.com", WATCH_LA_EDIT, "aparat.com");
+	expect_own("rnrud.ir", "mrud.gov.ir", WATCH_LA_HOMOGLYPH);
+	/* UTF-8 hosts: Cyrillic о (U+043E) and ј (U+0458) */
+	expect("g\xd0\xbe\xd0\xbegle.com", WATCH_LA_HOMOGLYPH, "google.com");
+	expect("\xd1\x98query.com", WATCH_LA_HOMOGLYPH, "jquery.com");
+	/* Greek ο (U+03BF) and a fullwidth l (U+FF4C) */
+	expect("cl\xce\xbfudf\xef\xbd\x8c" "are.com", WATCH_LA_HOMOGLYPH, "cloudflare.com");
+	/* Persian: Arabic yeh (U+064A) for the Persian one (U+06CC) in
+	** وزارت-نیرو.ایران */
+	expect_own("\xd9\x88\xd8\xb2\xd8\xa7\xd8\xb1\xd8\xaa-\xd9\x86\xd9\x8a\xd8\xb1\xd9\x88"
+		   ".\xd8\xa7\xdb\x8c\xd8\xb1\xd8\xa7\xd9\x86",
+		   "\xd9\x88\xd8\xb2\xd8\xa7\xd8\xb1\xd8\xaa-\xd9\x86\xdb\x8c\xd8\xb1\xd9\x88"
+		   ".\xd8\xa7\xdb\x8c\xd8\xb1\xd8\xa7\xd9\x86",
+		   WATCH_LA_HOMOGLYPH);
+	/* a zero-width joiner inside the brand */
+	expect("jque\xe2\x80\x8dry.com", WATCH_LA_HOMOGLYPH, "jquery.com");
+}
+
+/* ------------------------------------------------------------ punycode */
+
+#define FA_MINISTRY "\xd9\x88\xd8\xb2\xd8\xa7\xd8\xb1\xd8\xaa-\xd9\x86\xdb\x8c\xd8\xb1\xd9\x88" \
+		    ".\xd8\xa7\xdb\x8c\xd8\xb1\xd8\xa7\xd9\x86" /* وزارت-نیرو.ایران */
+#define FA_MINISTRY_ACE "xn----ymcj1acb8lkh23k.xn--mgba3a4f16a"
+
+static void punycode(void **state)
+{
+	(void)state;
+	expect("xn--ggle-55da.com", WATCH_LA_PUNYCODE, "google.com");     /* gооgle */
+	expect("xn--80ak6aa92e.com", WATCH_LA_PUNYCODE, "apple.com");     /* аррӏе */
+	expect("xn--jsdlivr-9gg.net", WATCH_LA_PUNYCODE, "jsdelivr.net"); /* jsdеlivr */
+	expect("XN--GGLE-55DA.COM", WATCH_LA_PUNYCODE, "google.com");
+	/* the ministry's Persian name with an Arabic yeh, in ACE */
+	expect_own("xn----ymcj1acb8lkhs.xn--mgba3a4f16a", FA_MINISTRY, WATCH_LA_PUNYCODE);
+	/* an xn-- label that is not valid punycode is no finding by itself */
+	expect("xn--zzzzzzzzzzzzzzz.com", WATCH_LA_NONE, NULL);
+}
+
+/* ------------------------------------------------------------ negatives */
+
+/* The genuine names, their subdomains, any spelling of them. */
+static void genuine_hosts(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < NBRANDS; i++)
+		expect(brands[i], WATCH_LA_NONE, NULL);
+	expect("code.jquery.com", WATCH_LA_NONE, NULL);
+	expect("cdn.jsdelivr.net", WATCH_LA_NONE, NULL);
+	expect("fastly.jsdelivr.net", WATCH_LA_NONE, NULL);
+	expect("stackpath.bootstrapcdn.com", WATCH_LA_NONE, NULL);
+	expect("www.googletagmanager.com", WATCH_LA_NONE, NULL);
+	expect("CODE.JQUERY.COM.", WATCH_LA_NONE, NULL);
+	expect_own("www.mrud.gov.ir", "mrud.gov.ir", WATCH_LA_NONE);
+	expect_own("www.mrud.gov.ir", "MRUD.GOV.IR.", WATCH_LA_NONE);
+	expect_own("mrud.gov.ir", "mrud.gov.ir", WATCH_LA_NONE);
+	/* the same IDN name in ACE and in UTF-8, either way round */
+	expect_own(FA_MINISTRY_ACE, FA_MINISTRY, WATCH_LA_NONE);
+	expect_own(FA_MINISTRY, FA_MINISTRY_ACE, WATCH_LA_NONE);
+	expect_own("www." FA_MINISTRY_ACE, FA_MINISTRY, WATCH_LA_NONE);
+}
+
+/* Hosts under the same registrable domain belong to its owner. */
+static void genuine_same_registrable(void **state)
+{
+	(void)state;
+	if (!psl)
+		skip();
+	const char *known[] = { "www.google-analytics.com" };
+	char out[WATCH_HOST_MAX];
+	assert_int_equal(watch_lookalike_known("region1.google-analytics.com", NULL, 0, known, 1,
+					       out),
+			 WATCH_LA_NONE);
+	assert_int_equal(watch_lookalike_known("google-analytics.com", NULL, 0, known, 1, out),
+			 WATCH_LA_NONE);
+	expect_own("stats.mrud.gov.ir", "www.mrud.gov.ir", WATCH_LA_NONE);
+}
+
+/* Real names near a brand or an own name that imitate nothing. */
+static void unrelated_names(void **state)
+{
+	(void)state;
+	expect("go.dev", WATCH_LA_NONE, NULL);
+	expect("query.com", WATCH_LA_NONE, NULL);  /* a word, one letter from jquery */
+	expect("video.ir", WATCH_LA_NONE, NULL);   /* a word, one letter from vimeo */
+	expect("aparatchik.com", WATCH_LA_NONE, NULL); /* a brand inside a longer word */
+	expect("youtube.com", WATCH_LA_NONE, NULL);
+	expect("static.cdn.ir", WATCH_LA_NONE, NULL);
+	expect("code.cc", WATCH_LA_NONE, NULL);
+	expect("maps-api.ir", WATCH_LA_NONE, NULL);
+	/* other state bodies: a name under gov.ir is another real body */
+	expect_own("mcud.gov.ir", "mrud.gov.ir", WATCH_LA_NONE);
+	expect_own("mrudd.gov.ir", "mrud.gov.ir", WATCH_LA_NONE);
+	expect_own("tavanirr.ac.ir", "tavanir.org.ir", WATCH_LA_NONE);
+	/* four Iranian news agencies one letter apart: short names take no
+	** edit distance */
+	expect_own("isna.ir", "irna.ir", WATCH_LA_NONE);
+	expect_own("iqna.ir", "irna.ir", WATCH_LA_NONE);
+	expect_own("mrad.ir", "mrud.gov.ir", WATCH_LA_NONE);
+	/* an own acronym glued inside a word is that word */
+	expect_own("mrudgovernance.ir", "mrud.gov.ir", WATCH_LA_NONE);
+	/* two different Persian IDN names: پست.ایران, the ministry */
+	expect_own("xn--pgbr8t.xn--mgba3a4f16a", FA_MINISTRY, WATCH_LA_NONE);
+	expect_own("xn----ymcc8iee70e1i.xn--mgba3a4f16a", FA_MINISTRY_ACE, WATCH_LA_NONE);
+}
+
+/* What is not a domain name imitates nothing. */
+static void not_names(void **state)
+{
+	(void)state;
+	char out[WATCH_HOST_MAX];
+	expect("93.184.216.34", WATCH_LA_NONE, NULL);
+	expect("[2001:db8::1]", WATCH_LA_NONE, NULL);
+	expect("", WATCH_LA_NONE, NULL);
+	expect(".", WATCH_LA_NONE, NULL);
+	expect("jquery..com", WATCH_LA_NONE, NULL);
+	assert_int_equal(la_k(NULL, NULL, 0, true, out), WATCH_LA_NONE);
+	/* no own names, a NULL list, NULL entries */
+	assert_int_equal(la("mrud-gov.ir", NULL, 3, out), WATCH_LA_NONE);
+	const char *holes[] = { NULL, "jquery.com", NULL };
+	assert_int_equal(la("code-jquery.cc", holes, 3, out), WATCH_LA_EMBEDDED);
+	assert_string_equal(out, "jquery.com");
+	/* a 300-byte host is cut nowhere and judged as no name */
+	char big[301];
+	memset(big, 'a', 300);
+	big[300] = '\0';
+	assert_int_equal(la_k(big, NULL, 0, true, out), WATCH_LA_NONE);
+}
+
+/* The strongest finding wins over the order of the names. */
+static void strongest_finding(void **state)
+{
+	(void)state;
+	char out[WATCH_HOST_MAX];
+	const char *own[] = { "jquery.com", "google.com" };
+	/* jquery-g00gle: embeds jquery, and is not google's skeleton */
+	assert_int_equal(la("jquery-g00gle.com", own, 2, out), WATCH_LA_EMBEDDED);
+	const char *own2[] = { "jquery.com", "jqueri.com" };
+	/* jqueri.com is an own name: one letter from jquery.com is still edit */
+	assert_int_equal(la("jquerl.com", own2, 2, out), WATCH_LA_HOMOGLYPH);
+	assert_string_equal(out, "jqueri.com");
+}
+
+/* A real entry of data/watch/services.csv, once the list has it. */
+static void real_service(void **state)
+{
+	(void)state;
+	if (!watch_service_find("code.jquery.com"))
+		skip();
+	char out[WATCH_HOST_MAX];
+	assert_int_equal(watch_lookalike("code-jquery.cc", NULL, 0, out), WATCH_LA_EMBEDDED);
+	assert_int_equal(watch_lookalike("code.jquery.com", NULL, 0, out), WATCH_LA_NONE);
+	assert_int_equal(watch_lookalike("jqeury.com", NULL, 0, out), WATCH_LA_EDIT);
+	assert_int_equal(watch_lookalike("cdn.jsdelivr.net.x.top", NULL, 0, out),
+			 WATCH_LA_EMBEDDED);
+}
+
+int main(void)
+{
+	char r[WATCH_HOST_MAX];
+	psl = strcmp(watch_registrable("www.mrud.gov.ir", r), "mrud.gov.ir") == 0 &&
+	      strcmp(watch_registrable("cdn.jsdelivr.net.x.top", r), "x.top") == 0;
+	if (!psl)
+		fprintf(stderr, "watch_registrable gives no PSL answers: PSL tests skipped\n");
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(embedded_whole_name),
+		cmocka_unit_test(embedded_whole_name_psl),
+		cmocka_unit_test(embedded_label),
+		cmocka_unit_test(edit_distance),
+		cmocka_unit_test(edit_distance_bounds),
+		cmocka_unit_test(homoglyph),
+		cmocka_unit_test(punycode),
+		cmocka_unit_test(genuine_hosts),
+		cmocka_unit_test(genuine_same_registrable),
+		cmocka_unit_test(unrelated_names),
+		cmocka_unit_test(not_names),
+		cmocka_unit_test(strongest_finding),
+		cmocka_unit_test(real_service),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1939,7 +1939,6 @@ static void frame_pop(struct walk *w)
 static void js_refs(struct walk *w, const char *s, size_t n, uint8_t script)
 {
 	watch_js_read(s, n, &w->js);
-	w->f->js_flags |= w->js.flags;
 	for (size_t i = 0; i < w->js.ndest && i < WATCH_JS_DEST_MAX; i++) {
 		const struct watch_js_dest *d = &w->js.dest[i];
 		if (d->kind >= WATCH_REF_KINDS)

@@ -1813,6 +1813,12 @@ static void assign_member(struct jsr *st, const struct val *recv, const char *pr
 	default:
 		if (!strcmp(prop, "innerHTML") || !strcmp(prop, "outerHTML"))
 			html_of_value(st, v);
+		/* Class: form hijack by script. Only a form (or a submit
+		** button's formAction) has an action: whatever the receiver
+		** (document.forms[0], a querySelectorAll loop), the page's
+		** forms now post there. */
+		else if (!strcmp(prop, "action") || !strcmp(prop, "formAction"))
+			emit_val(st, WATCH_REF_FORM, v, 0);
 		break;
 	}
 }

@@ -17,6 +17,7 @@
 **   new_iframe_host      40  (60 hidden, 55 covering the page)
 **   obfuscated_loader    55  an inline script assembles a foreign address
 **   form_action_offsite  50  a form now posts to a foreign host
+**   script_beacon        50  an inline script sends requests to a foreign host
 **   ip_host              50  a script, frame, form or redirect to a bare IP
 **   greetings_list       50  a defacer's greetings / crew list in a new block
 **   defacer_contact      50  a messenger handle in a loud or foreign new block
@@ -530,6 +531,14 @@ static void judge_ref(struct judge *j, const struct watch_ref *r)
 		finding(j, "new_popup_host", 25, el, r->host, "foreign",
 			"a script opens a window on %s, a host the site never used", r->host);
 		break;
+	case WATCH_REF_IMG:
+		if (r->flags & WATCH_RF_FROM_JS)
+			/* Class: skimmers' exfiltration beacons (an image whose
+			** address carries what the visitor typed). */
+			finding(j, "script_beacon", 50, el, r->host, "foreign",
+				"an inline script sends requests to %s, a host the site never used",
+				r->host);
+		break;
 	default:
 		break; /* styles and images: only their look-alike or TLD counts */
 	}
@@ -737,7 +746,7 @@ static void judge_region(struct judge *j, const struct region *rg)
 	bool hidden = rg->flags & WATCH_BF_HIDDEN;
 	bool loud = (rg->flags & (WATCH_BF_MARQUEE | WATCH_BF_BLINK | WATCH_BF_TOP) & ~b->block_flags) != 0;
 	bool overlay = (rg->flags & WATCH_BF_OVERLAY) && !(b->block_flags & WATCH_BF_OVERLAY);
-	bool messenger = (mk.flags & WATCH_TX_HANDLE) && !strchr(mk.first, '@');
+	bool messenger = (mk.flags & WATCH_TX_MESSENGER) != 0;
 	unsigned links = rg->links_out > 9999 ? 9999 : rg->links_out;
 	const char *where = (rg->flags & WATCH_BF_MARQUEE) ? "a scrolling marquee"
 			    : (rg->flags & WATCH_BF_BLINK)   ? "a blinking block"
@@ -746,7 +755,7 @@ static void judge_region(struct judge *j, const struct region *rg)
 			    : hidden                         ? "a hidden block"
 							     : "a new block";
 	if (hidden) {
-		if (links >= 2 || (mk.flags & (WATCH_TX_GAMBLING | WATCH_TX_PHARMA)))
+		if (links >= 2 || (mk.flags & (WATCH_TX_GAMBLING | WATCH_TX_PHARMA | WATCH_TX_SPAM)))
 			/* Class: hidden SEO spam (links and gambling or pharmacy
 			** text a browser does not show). */
 			finding(j, "hidden_spam", 60, rg->tag, "", "seo spam",
@@ -766,15 +775,18 @@ static void judge_region(struct judge *j, const struct region *rg)
 	if (mk.flags & WATCH_TX_WALLET)
 		finding(j, "crypto_wallet", 45, rg->tag, "", "defacement",
 			"%s shows a cryptocurrency wallet (%s)", where, mk.first);
-	if ((mk.flags & (WATCH_TX_GAMBLING | WATCH_TX_PHARMA)) && links >= 1)
+	/* Link farms mix their trades (casino, pharmacy, loans, essays); a
+	** news item about one of them does not carry the others. */
+	unsigned trades = mk.flags & (WATCH_TX_GAMBLING | WATCH_TX_PHARMA | WATCH_TX_SPAM);
+	if (trades && (links >= 1 || (trades & (trades - 1))))
 		finding(j, "spam_block", 50, rg->tag, "", "seo spam",
-			"%s advertises gambling or pharmacy with %u off-site links (%s)", where, links,
+			"%s advertises gambling, pharmacy or other spam trades with %u off-site links (%s)", where, links,
 			mk.first);
 	if (messenger && (unlike || vocab || loud || overlay))
 		finding(j, "defacer_contact", 50, rg->tag, "", "defacement",
 			"%s%s%s gives a messenger handle (%s)", where, unlike ? " in " : "",
 			unlike ? script : "", mk.first);
-	else if (unlike_how == 2 && nwd >= 8 && (loud || overlay))
+	else if (nwd >= 8 && ((unlike_how == 2 && (loud || overlay)) || (unlike_how == 1 && overlay)))
 		finding(j, "foreign_block", 45, rg->tag, "", "defacement",
 			"%s in %s text unlike the rest of the site", where, script);
 	else if (unlike)
@@ -961,7 +973,7 @@ void watch_judge(const struct watch_baseline *b, const struct watch_features *f,
 	static const char *const on_visitors[] = { "redirect_offsite", "conditional_redirect",
 						   "form_action_offsite", "new_script_host",
 						   "lookalike_host",
-						   "obfuscated_loader", "crypto_miner",
+						   "obfuscated_loader", "crypto_miner", "script_beacon",
 						   "new_cdn_publication" };
 	static const char *const defaced[] = { "defacement_signature", "extortion_notice" };
 	int rank = v->score >= 80 ? 4 : v->score >= 60 ? 3 : v->score >= 30 ? 2 : v->score > 0 ? 1 : 0;

@@ -82,9 +82,9 @@
 ** The name reported is the known registrable domain found inside the host,
 ** else the domain of the label compared (jquery.com for code-jquery.cc).
 **
-** Cost: the services' names are prepared once per process (pthread_once,
-** from the list in use at the first call: watch_services_use is a
-** start-up call): decoded, split, skeleton, code points and their counts.
+** Cost: the services' names are prepared once per process (again if
+** watch_services_use replaced the list): decoded, split, skeleton, code
+** points and their counts.
 ** A call prepares the host and at most LA_OWN_MAX own names, then makes
 ** O(services) cheap comparisons: one search for the known label in the
 ** host rules out every embedding, and the edit distance's table is built
@@ -99,6 +99,7 @@
 
 #include <idn2.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -506,9 +507,17 @@ static void la_brand(struct la_name *n)
 
 /* ---------------------------------------------------- known services */
 
-static struct la_name *la_svc;
-static size_t la_nsvc;
-static pthread_once_t la_once = PTHREAD_ONCE_INIT;
+/* The services' names as prepared from one list (watch_service_at): the
+** list is recognised by its length and its first and last rows. */
+struct la_cache {
+	struct la_name *svc;
+	size_t nsvc;
+	size_t count;
+	const struct watch_service *first, *last;
+	struct la_cache *older; /* kept, never freed: a reader may hold it */
+};
+static _Atomic(struct la_cache *) la_cur;
+static pthread_mutex_t la_mu = PTHREAD_MUTEX_INITIALIZER;
 
 /* Prepare names[0..n) (NULL entries and what is no domain name skipped)
 ** into out, own or known; a known name whose registrable domain an earlier
@@ -531,24 +540,50 @@ static size_t la_prepare_list(const char *const *names, size_t n, bool own,
 	return k;
 }
 
-/* The services' names, prepared once per process. Out of memory leaves the
-** list empty: look-alikes of own names are still found. The list lives as
-** long as the process. */
-static void la_init(void)
+/* The services' names prepared from the list in use: once per process, and
+** again when watch_services_use replaced the list (a start-up call, but a
+** test or a later one must not be judged against the old list). The
+** caches live as long as the process. NULL on out of memory: look-alikes
+** of own names are still found. */
+static const struct la_cache *la_services(void)
 {
-	size_t n = watch_service_count();
-	if (n > LA_KNOWN_MAX)
-		n = LA_KNOWN_MAX;
+	size_t count = watch_service_count();
+	const struct watch_service *first = count ? watch_service_at(0) : NULL;
+	const struct watch_service *last = count ? watch_service_at(count - 1) : NULL;
+	struct la_cache *c = atomic_load(&la_cur);
+	if (c && c->count == count && c->first == first && c->last == last)
+		return c;
+	pthread_mutex_lock(&la_mu);
+	c = atomic_load(&la_cur);
+	if (c && c->count == count && c->first == first && c->last == last)
+		goto out;
+	size_t n = count < LA_KNOWN_MAX ? count : LA_KNOWN_MAX;
+	struct la_cache *nc = calloc(1, sizeof(*nc));
 	const char **hosts = n ? calloc(n, sizeof(*hosts)) : NULL;
-	la_svc = n ? calloc(n, sizeof(*la_svc)) : NULL;
-	if (hosts && la_svc) {
-		for (size_t i = 0; i < n; i++) {
-			const struct watch_service *s = watch_service_at(i);
-			hosts[i] = s ? s->host : NULL;
-		}
-		la_nsvc = la_prepare_list(hosts, n, false, la_svc);
+	if (nc && n)
+		nc->svc = calloc(n, sizeof(*nc->svc));
+	if (!nc || (n && (!hosts || !nc->svc))) {
+		if (nc)
+			free(nc->svc);
+		free(nc);
+		free(hosts);
+		goto out; /* keep the previous list, if any */
 	}
+	for (size_t i = 0; i < n; i++) {
+		const struct watch_service *sv = watch_service_at(i);
+		hosts[i] = sv ? sv->host : NULL;
+	}
+	nc->nsvc = la_prepare_list(hosts, n, false, nc->svc);
 	free(hosts);
+	nc->count = count;
+	nc->first = first;
+	nc->last = last;
+	nc->older = c;
+	atomic_store(&la_cur, nc);
+	c = nc;
+out:
+	pthread_mutex_unlock(&la_mu);
+	return c;
 }
 
 /* ------------------------------------------------------- comparisons */
@@ -908,8 +943,8 @@ enum watch_lookalike watch_lookalike(const char *host, const char *const *own, s
 	imitates[0] = '\0';
 	if (!host || watch_service_find(host))
 		return WATCH_LA_NONE;
-	pthread_once(&la_once, la_init);
-	return la_judge(host, own, nown, la_svc, la_nsvc, imitates);
+	const struct la_cache *c = la_services();
+	return la_judge(host, own, nown, c ? c->svc : NULL, c ? c->nsvc : 0, imitates);
 }
 
 enum watch_lookalike watch_lookalike_known(const char *host, const char *const *own,

@@ -397,6 +397,25 @@ static void real_service(void **state)
 			 WATCH_LA_EMBEDDED);
 }
 
+/* A list replaced with watch_services_use (the watch.services key) is the
+** one judged against, even after calls with the built-in one. Runs last:
+** the list stays replaced. */
+static void replaced_services(void **state)
+{
+	(void)state;
+	char out[WATCH_HOST_MAX];
+	struct perr err;
+	watch_lookalike("code-jquery.cc", NULL, 0, out); /* the built-in list in use */
+	static const char csv[] = "host,match,category,roles,name,user_content,path\n"
+				  "cdn.examplebrand.com,exact,cdn,script,Example CDN,,\n";
+	assert_int_equal(watch_services_use(csv, strlen(csv), "test.csv", &err), 0);
+	assert_int_equal(watch_lookalike("examplebrand-cdn.com", NULL, 0, out), WATCH_LA_EMBEDDED);
+	assert_string_equal(out, "examplebrand.com");
+	assert_int_equal(watch_lookalike("static.examplebrand.com", NULL, 0, out), WATCH_LA_NONE);
+	/* what only the old list knew imitates nothing now */
+	assert_int_equal(watch_lookalike("code-jquery.cc", NULL, 0, out), WATCH_LA_NONE);
+}
+
 int main(void)
 {
 	char r[WATCH_HOST_MAX];
@@ -420,6 +439,7 @@ int main(void)
 		cmocka_unit_test(brand_in_suffix),
 		cmocka_unit_test(punycode_per_label),
 		cmocka_unit_test(real_service),
+		cmocka_unit_test(replaced_services), /* last: it replaces the list */
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,18 +6,20 @@
 ** A partial defacement often adds one block to a page that is otherwise
 ** intact: a marquee of crew names and a Telegram link, an extortion notice
 ** with a wallet, a casino link farm. The judge (signals.c) compares such a
-** block with the rest of the site; this file gives it two facts about the
-** block's text alone:
+** block with the rest of the site; this file gives it what the block's
+** text tells:
 **
 **   watch_lang_count()  letters by script (Latin, Arabic script, Cyrillic,
 **                       other), the Persian-only and Turkish-only share, and
 **                       words, so "Latin-script Turkish on a Persian site" or
 **                       "Arabic on an English one" can be told;
 **   watch_text_marks()  WATCH_TX_* flags: contact handles, greetings lists and
-**                       crew names, ransom wording, wallets, gambling and
-**                       pharmacy spam vocabulary.
+**                       crew names, ransom wording, wallets, gambling,
+**                       pharmacy and other spam vocabulary;
+**   watch_lang_unlike() whether a block's counts are another script or
+**                       language than the site's.
 **
-** Both are functions of their input only, linear in its length, and safe on
+** All are functions of their input only, linear in its length, and safe on
 ** any bytes: invalid UTF-8 is skipped a byte at a time. watch_text_marks
 ** folds the text once with watch_fold() (the only allocation), then lower-
 ** cases what watch_fold leaves alone (Latin-1 and Latin Extended-A capitals,
@@ -270,12 +272,63 @@ void watch_lang_count(const char *text, size_t len, struct watch_lang *out)
 						break;
 					}
 		} else if (c == C_DIGIT || c == C_MARK) {
-			wok = wok && c == C_MARK ? false : wok; /* "ve2" is no function word */
-			if (c == C_DIGIT)
-				wok = false;
+			wok = false; /* "ve2" is no function word */
 		}
 		i += l;
 	}
+}
+
+/* Script names, in enum cls order for the letter classes. */
+static const char *script_name(int k)
+{
+	static const char *const names[] = { "latin", "arabic", "cyrillic", "other" };
+	return names[k];
+}
+
+const char *watch_lang_unlike(const struct watch_lang *site, const struct watch_lang *block)
+{
+	const uint32_t b[4] = { block->latin, block->arabic, block->cyrillic, block->other };
+	const uint32_t s[4] = { site->latin, site->arabic, site->cyrillic, site->other };
+	uint64_t bl = (uint64_t)b[0] + b[1] + b[2] + b[3];
+	uint64_t sl = (uint64_t)s[0] + s[1] + s[2] + s[3];
+	if (bl < 12 || sl == 0)
+		return NULL;
+	int k = 0;
+	for (int i = 1; i < 4; i++)
+		if (b[i] > b[k])
+			k = i;
+	/* A block that is mostly one script the site hardly writes: Latin
+	** Turkish on a Persian site, Arabic script on an English one. 15%
+	** leaves bilingual sites (an English half) alike in both scripts. */
+	if ((uint64_t)b[k] * 2 >= bl && (uint64_t)s[k] * 100 < sl * 15) {
+		if (k == 0 && (uint64_t)block->turkish * 100 >= (uint64_t)block->latin * 4)
+			return "turkish";
+		if (k == 1 && (uint64_t)block->persian * 100 >= (uint64_t)b[1] * 2)
+			return "persian";
+		if (k == 1)
+			return b[1] >= 40 && (uint64_t)block->persian * 200 < b[1] ? "arabic" :
+										     "arabic-script";
+		return script_name(k);
+	}
+	/* The same script, another language. Persian text writes 4-20% of its
+	** letters in ی ک گ پ چ ژ (about 4% when a windows-1256 page writes
+	** Arabic yeh), Arabic none; Turkish writes 10-20% of its letters in
+	** ç ğ ı ş ö ü or function words, English and Indonesian none. 40
+	** Arabic letters before calling a block Arabic: "درباره ما" has no
+	** Persian-only letter. */
+	if (k == 1 && (uint64_t)b[1] * 2 >= bl && s[1] > 0) {
+		bool site_fa = (uint64_t)site->persian * 100 >= (uint64_t)s[1] * 2;
+		bool site_ar = s[1] >= 40 && (uint64_t)site->persian * 200 < s[1];
+		if (site_fa && b[1] >= 40 && (uint64_t)block->persian * 200 < b[1])
+			return "arabic";
+		if (site_ar && (uint64_t)block->persian * 100 >= (uint64_t)b[1] * 3)
+			return "persian";
+	}
+	if (k == 0 && (uint64_t)b[0] * 2 >= bl && s[0] > 0 &&
+	    (uint64_t)block->turkish * 100 >= (uint64_t)b[0] * 4 &&
+	    (uint64_t)site->turkish * 200 < s[0])
+		return "turkish";
+	return NULL;
 }
 
 /* ------------------------------------------------------ folding, more */
@@ -383,6 +436,10 @@ static bool word_at(const unsigned char *s, size_t n, size_t i)
 **     One unambiguous phrase, or two different ordinary words near each other.
 **   pharmacy (WATCH_TX_PHARMA) — the older pharma spam: a drug brand with a
 **     sale word, or "without prescription" / "online pharmacy".
+**   other spam (WATCH_TX_SPAM) — the rest of what SEO spam injections sell:
+**     payday loans, replica watches, essay writing, bought followers, adult
+**     sites; only phrases no government page writes ("sex" alone is in
+**     health pages, "porn" alone in police news).
 */
 enum cat {
 	K_URLH,    /* t.me/ ...: a messenger link, handle follows */
@@ -411,6 +468,7 @@ enum cat {
 	K_PHS,     /* pharmacy, unambiguous */
 	K_PHB,     /* a drug brand */
 	K_PHC,     /* buy, cheap, price */
+	K_SPAM,    /* other spam, unambiguous */
 	K_NCAT
 };
 
@@ -459,6 +517,8 @@ static const struct term terms[] = {
 	/* greetings: ordinary words, so the list must look like handles */
 	{ "thanks to", K_G2, 0 }, { "special thanks", K_G2, 0 }, { "thx to", K_G2, 0 },
 	{ "thanx to", K_G2, 0 }, { "salute to", K_G2, 0 }, { "respect to", K_G2, 0 },
+	{ "big love to", K_G2, 0 }, { "much love to", K_G2, 0 }, { "respect all", K_G2, 0 },
+	{ "تحياتنا الى", K_G2, 0 }, { "تحياتنا ل", K_G2, 0 }, { "تحية الى", K_G2, 0 },
 	{ "با تشکر از", K_G2, 0 }, { "تشکر ویژه", K_G2, 0 }, { "درود به", K_G2, 0 },
 	{ "سلام به", K_G2, 0 }, { "تقدیم به", K_G2, 0 }, { "selam", K_G2, T_WHOLE },
 	{ "salam", K_G2, T_WHOLE }, { "terima kasih", K_G2, 0 }, { "terimakasih", K_G2, 0 },
@@ -643,6 +703,19 @@ static const struct term terms[] = {
 	{ "harga", K_PHC, 0 }, { "satın al", K_PHC, 0 }, { "fiyat", K_PHC, 0 },
 	{ "купить", K_PHC, 0 }, { "цена", K_PHC, 0 }, { "comprar", K_PHC, 0 },
 	{ "شراء", K_PHC, T_SUB },
+
+	/* other spam */
+	{ "payday loan", K_SPAM, 0 }, { "payday loans", K_SPAM, 0 }, { "replica watches", K_SPAM, 0 },
+	{ "replica handbags", K_SPAM, 0 }, { "replica bags", K_SPAM, 0 },
+	{ "cheap jerseys", K_SPAM, 0 }, { "essay writing service", K_SPAM, 0 },
+	{ "write my essay", K_SPAM, 0 }, { "buy followers", K_SPAM, 0 },
+	{ "buy instagram followers", K_SPAM, 0 }, { "free porn", K_SPAM, 0 },
+	{ "porn video", K_SPAM, 0 }, { "porn videos", K_SPAM, 0 }, { "sex video", K_SPAM, 0 },
+	{ "sex videos", K_SPAM, 0 }, { "xxx videos", K_SPAM, 0 }, { "bokep", K_SPAM, T_WHOLE },
+	{ "سکس", K_SPAM, T_WHOLE }, { "فیلم سوپر", K_SPAM, 0 }, { "کلیپ سوپر", K_SPAM, 0 },
+	{ "خرید فالوور", K_SPAM, 0 }, { "فالوور فیک", K_SPAM, 0 }, { "وام فوری", K_SPAM, 0 },
+	{ "pinjaman online", K_SPAM, 0 }, { "takipçi satın al", K_SPAM, 0 },
+	{ "порно", K_SPAM, 0 },
 };
 
 #define NTERMS (sizeof(terms) / sizeof(terms[0]))
@@ -729,6 +802,7 @@ struct scan {
 	char cand_first[CAND_MAX][64];
 	struct watch_text_marks *out;
 	long long first_pos;
+	size_t run_end; /* handle runs are read once: the last one ended here */
 };
 
 static bool alnum(unsigned char c)
@@ -770,6 +844,10 @@ static bool within(const struct scan *sc, int cat, long long pos, long long w)
 	return sc->last[cat] != FAR && pos - sc->last[cat] <= w;
 }
 
+/* A messenger or social handle is a handle; an e-mail address is one too,
+** with its own flag, as the site's own footer also shows one. */
+#define MESSENGER (WATCH_TX_HANDLE | WATCH_TX_MESSENGER)
+
 /* A handle's characters (Telegram, Instagram, X, Discord: letters, digits,
 ** '_' and '.'; a WhatsApp number's digits and '+'). */
 static bool handle_char(unsigned char c)
@@ -786,7 +864,7 @@ static void on_urlh(struct scan *sc, size_t at, size_t end)
 		e++;
 	/* api.whatsapp.com/send is a handle by itself (?phone= follows). */
 	if (e - end >= 2 || sc->t[end - 1] != '/') {
-		mark(sc, WATCH_TX_HANDLE, (long long)at, sc->t + at, e - at);
+		mark(sc, MESSENGER, (long long)at, sc->t + at, e - at);
 		sc->handle = (long long)at;
 	}
 }
@@ -805,13 +883,17 @@ static void on_icq(struct scan *sc, size_t at, size_t end)
 		skip++;
 	}
 	size_t digits = 0, e = p;
-	while (e < sc->n && e - p < 16 &&
-	       ((sc->t[e] >= '0' && sc->t[e] <= '9') ||
-		((sc->t[e] == '-' || sc->t[e] == ' ') && e + 1 < sc->n && sc->t[e + 1] >= '0' &&
-		 sc->t[e + 1] <= '9')))
-		digits += sc->t[e++] <= '9' && sc->t[e - 1] >= '0';
+	while (e < sc->n && e - p < 16) {
+		bool digit = sc->t[e] >= '0' && sc->t[e] <= '9';
+		bool group = (sc->t[e] == '-' || sc->t[e] == ' ') && e + 1 < sc->n &&
+			     sc->t[e + 1] >= '0' && sc->t[e + 1] <= '9';
+		if (!digit && !group)
+			break;
+		digits += digit;
+		e++;
+	}
 	if ((digits >= 5 && digits <= 10) || hash) {
-		mark(sc, WATCH_TX_HANDLE, (long long)at, sc->t + at, (digits >= 5 ? e : p) - at);
+		mark(sc, MESSENGER, (long long)at, sc->t + at, (digits >= 5 ? e : p) - at);
 		sc->handle = (long long)at;
 	}
 }
@@ -830,7 +912,7 @@ static void on_tox(struct scan *sc, size_t at, size_t end)
 	       ((sc->t[e] >= '0' && sc->t[e] <= '9') || (sc->t[e] >= 'a' && sc->t[e] <= 'f')))
 		e++;
 	if (e - p == 76 && (e >= sc->n || !alnum(sc->t[e]))) {
-		mark(sc, WATCH_TX_HANDLE, (long long)at, sc->t + at, (e - at) > 40 ? 40 : e - at);
+		mark(sc, MESSENGER, (long long)at, sc->t + at, (e - at) > 40 ? 40 : e - at);
 		sc->handle = (long long)at;
 	}
 }
@@ -868,7 +950,7 @@ static void on_msg(struct scan *sc, size_t at, size_t end)
 	for (size_t k = p; k < e && phone; k++)
 		phone = (sc->t[k] >= '0' && sc->t[k] <= '9') || sc->t[k] == ' ';
 	if (phone || (hl >= 3 && hl <= 32 && (special || intro) && !word_at(sc->t, sc->n, e))) {
-		mark(sc, WATCH_TX_HANDLE, (long long)at, sc->t + at, e - at);
+		mark(sc, MESSENGER, (long long)at, sc->t + at, e - at);
 		sc->handle = (long long)at;
 	}
 }
@@ -884,28 +966,20 @@ static void on_at(struct scan *sc, size_t i)
 	       (alnum(t[a - 1]) || t[a - 1] == '.' || t[a - 1] == '_' || t[a - 1] == '%' ||
 		t[a - 1] == '+' || t[a - 1] == '-'))
 		a--;
-	size_t e = i + 1, dots = 0, lastdot = 0;
-	while (e < sc->n && e - i < 254 && (alnum(t[e]) || t[e] == '-' || t[e] == '.')) {
-		if (t[e] == '.') {
-			dots++;
-			lastdot = e;
-		}
+	size_t e = i + 1, lastdot = 0;
+	while (e < sc->n && e - i < 254 && (alnum(t[e]) || t[e] == '-' || t[e] == '.'))
 		e++;
-	}
-	while (e > i + 1 && t[e - 1] == '.') {
+	while (e > i + 1 && t[e - 1] == '.') /* the sentence's full stop */
 		e--;
-		dots--;
-		lastdot = 0;
-		for (size_t k = i + 1; k < e; k++)
-			if (t[k] == '.')
-				lastdot = k;
-	}
-	if (a < i && dots && lastdot && e - lastdot - 1 >= 2) {
+	for (size_t k = i + 1; k < e; k++)
+		if (t[k] == '.')
+			lastdot = k;
+	if (a < i && lastdot && e - lastdot - 1 >= 2) {
 		bool alpha = true;
 		for (size_t k = lastdot + 1; k < e; k++)
 			alpha = alpha && (t[k] | 0x20) >= 'a' && (t[k] | 0x20) <= 'z';
 		if (alpha && t[a] != '.' && t[i - 1] != '.') {
-			mark(sc, WATCH_TX_HANDLE, (long long)a, t + a, e - a);
+			mark(sc, WATCH_TX_HANDLE | WATCH_TX_EMAIL, (long long)a, t + a, e - a);
 			sc->handle = (long long)a;
 			return;
 		}
@@ -920,7 +994,7 @@ static void on_at(struct scan *sc, size_t i)
 	if (h - i - 1 >= 3 && h - i - 1 <= 32 &&
 	    (within(sc, K_MSG, (long long)i, W_CONTACT) ||
 	     within(sc, K_CONTACT, (long long)i, W_CONTACT))) {
-		mark(sc, WATCH_TX_HANDLE, (long long)i, t + i, h - i);
+		mark(sc, MESSENGER, (long long)i, t + i, h - i);
 		sc->handle = (long long)i;
 	}
 }
@@ -973,11 +1047,85 @@ static bool handle_like(const unsigned char *s, size_t a, size_t b, bool key_ara
 	return key_arabic ? latin : arabic;
 }
 
+/* The handle-like token at t[p] (an optional '@', then letters, digits, '_'
+** and inner '.'): its length, 0 when there is none. Handle-like: 4 to 33
+** bytes, two letters or more, and an '_' or letters and digits mixed
+** ("zero_team34", "r00t133710", "ghostx51"): what defacers sign as, not
+** a word, a number or a year. *at: it starts with '@'. */
+static size_t handle_token(const unsigned char *t, size_t n, size_t p, bool *at)
+{
+	size_t q = p;
+	*at = q < n && t[q] == '@';
+	if (*at)
+		q++;
+	size_t letters = 0, digits = 0, under = 0, b = q;
+	while (q < n && q - p < 34 && handle_char(t[q]))
+		q++;
+	if (q < n && (handle_char(t[q]) || t[q] >= 0x80 || t[q] == '@' || t[q] == '-'))
+		return 0; /* longer, or glued to a word in another script */
+	while (q > b && t[q - 1] == '.')
+		q--;
+	for (size_t k = b; k < q; k++) {
+		letters += (t[k] >= 'a' && t[k] <= 'z');
+		digits += (t[k] >= '0' && t[k] <= '9');
+		under += t[k] == '_';
+	}
+	size_t len = q - p;
+	if (len < 4 || letters < 2 || !(under || digits))
+		return 0;
+	return len;
+}
+
+/* How many handle-like tokens follow one another from p, apart only by
+** spaces and list separators ("~", "|", ",", "-", "•"); *end: where the
+** last one ends, *ats: how many start with '@'. A hashtag ends the run:
+** "#save_water #green_city" is a campaign, not a crew. */
+static size_t handle_run(const unsigned char *t, size_t n, size_t p, size_t *end, size_t *ats)
+{
+	size_t count = 0;
+	*end = p;
+	*ats = 0;
+	for (;;) {
+		bool at;
+		size_t tl = handle_token(t, n, p, &at);
+		if (!tl)
+			break;
+		count++;
+		*ats += at;
+		*end = p + tl;
+		size_t q = p + tl, g = 0;
+		while (q < n && g < 12) {
+			unsigned char c = t[q];
+			if (c == ' ' || c == '~' || c == '|' || c == ',' || c == ';' || c == '-' ||
+			    c == '*' || c == '+' || c == '/' || c == '=') {
+				q++;
+				g++;
+			} else if (q + 2 < n && c == 0xE2 && t[q + 1] == 0x80 &&
+				   (t[q + 2] == 0xA2 || t[q + 2] == 0x93 || t[q + 2] == 0x94)) {
+				q += 3;
+				g += 3;
+			} else if (q + 1 < n && ((c == 0xC2 && t[q + 1] == 0xB7) ||
+						 (c == 0xD8 && t[q + 1] == 0x8C))) {
+				q += 2;
+				g += 2;
+			} else {
+				break;
+			}
+		}
+		if (q == p + tl || q >= n || g >= 12 || t[q] == '#')
+			break;
+		p = q;
+	}
+	return count;
+}
+
 /* A greetings keyword ended at end: read the list after it. Items are
 ** split at list separators; an item is a name when it has 1 to 3 words and
 ** at most 32 bytes. The list ends at the first item that is no name, a
 ** sentence end or LIST_SCAN bytes. Three names make a list; an ordinary
-** keyword (g2) also wants a handle-like name or a defacer's separator. */
+** keyword (g2) also wants a handle-like name or a defacer's separator.
+** Three handle-like tokens in a row make one too, separated or not
+** ("تحياتنا إلى: xploit_tr17 sniper_sec30 phantomx67"). */
 static void on_greet(struct scan *sc, size_t at, size_t end, bool g2)
 {
 	const unsigned char *t = sc->t;
@@ -1013,9 +1161,7 @@ static void on_greet(struct scan *sc, size_t at, size_t end, bool g2)
 				names++;
 				handles |= handle_like(t, aa, b, key_arabic);
 				strong |= st && !stop;
-			} else if (!stop && names == 0) {
-				/* a leading separator: "greetz: | a | b" */
-			}
+			} /* else an empty item: "greetz: | a | b", "a,, b" */
 			if (stop)
 				break;
 			a = i + sl;
@@ -1029,7 +1175,8 @@ static void on_greet(struct scan *sc, size_t at, size_t end, bool g2)
 			words++;
 		inword = !sp;
 	}
-	if (names >= 3 && (!g2 || strong || handles))
+	size_t run_end, ats;
+	if ((names >= 3 && (!g2 || strong || handles)) || handle_run(t, n, p, &run_end, &ats) >= 3)
 		mark(sc, WATCH_TX_GREETS, (long long)at, t + at, end - at);
 }
 
@@ -1051,7 +1198,9 @@ static void check_crew(struct scan *sc, long long pos, size_t at, size_t len)
 ** of the text is known. */
 static void ransom_candidate(struct scan *sc, long long pos, size_t at, size_t len)
 {
-	if (sc->ncand >= CAND_MAX)
+	/* One candidate per stretch of text: the slots are for notes far apart
+	** (an advisory's "do not pay" suppressing one must not hide another). */
+	if (sc->ncand >= CAND_MAX || (sc->ncand && pos - sc->cand[sc->ncand - 1] <= W_NOTE / 2))
 		return;
 	copy_valid(sc->cand_first[sc->ncand], sizeof(sc->cand_first[0]), sc->t + at, len);
 	sc->cand[sc->ncand++] = pos;
@@ -1247,6 +1396,9 @@ static void on_term(struct scan *sc, const struct fterm *f, size_t at)
 	case K_PHS:
 		mark(sc, WATCH_TX_PHARMA, pos, t + at, f->len);
 		break;
+	case K_SPAM:
+		mark(sc, WATCH_TX_SPAM, pos, t + at, f->len);
+		break;
 	case K_PHB:
 	case K_PHC: {
 		int other = cat == K_PHB ? K_PHC : K_PHB;
@@ -1286,6 +1438,21 @@ void watch_text_marks(const char *text, size_t len, struct watch_text_marks *out
 	sc->t = t;
 	sc->n = n;
 	for (size_t i = 0; i < n; i++) {
+		/* A run of handles with no keyword before it: a marquee of
+		** "@zero_team34 ~ @cyber_team15 ~ ..." or "~ anon_army75 ~
+		** black_team34 ~ ...". Four (three '@' ones) make a crew list. */
+		if (i >= sc->run_end && (alnum(t[i]) || t[i] == '@') &&
+		    (i == 0 || t[i - 1] == ' ' || t[i - 1] == '~' || t[i - 1] == '|' ||
+		     t[i - 1] == ',' || t[i - 1] == ':')) {
+			size_t end, ats;
+			size_t c = handle_run(t, n, i, &end, &ats);
+			if (c)
+				sc->run_end = end;
+			if (c >= 4 || ats >= 3) {
+				unsigned fl = WATCH_TX_GREETS | (ats >= 3 ? MESSENGER : 0);
+				mark(sc, fl, (long long)i, t + i, end - i);
+			}
+		}
 		if (t[i] == '@') {
 			on_at(sc, i);
 			continue;

@@ -3,7 +3,7 @@
 ** (src/watch/textsig.c): letters by script and the Persian / Turkish share
 ** (watch_lang_count), and the marks defacers leave without a "hacked by"
 ** phrase (watch_text_marks): contact handles, greetings lists and crew
-** names, ransom notes, wallets, gambling and pharmacy spam.
+** names, ransom notes, wallets, gambling, pharmacy and other spam.
 **
 ** Every family is tried in each language it covers, and against the
 ** ordinary text of government pages it must leave alone: a footer with the
@@ -169,6 +169,61 @@ static void lang_invalid(void **state)
 	assert_int_equal(l.words, 0);
 }
 
+/* watch_lang_unlike over the counts of two texts; "(alike)" for NULL. */
+static const char *unlike(const char *site, const char *block)
+{
+	struct watch_lang s = lang(site), b = lang(block);
+	const char *r = watch_lang_unlike(&s, &b);
+	return r ? r : "(alike)"; /* so a failure prints both */
+}
+
+#define FA_SITE                                                                          \
+	"وزارت راه و شهرسازی. آغاز عملیات اجرایی آزادراه شمال در قطعه سوم. معاون وزیر از " \
+	"پیشرفت ۶۵ درصدی قطعه سوم آزادراه خبر داد و گفت بهره‌برداری تا پایان سال انجام "     \
+	"می‌شود. تماس با ما. Copyright 2024"
+#define EN_SITE                                                                        \
+	"The Ministry of Roads and Urban Development announced the opening of a new "   \
+	"railway station. Contact us. News archive. Tenders and auctions."
+#define AR_SITE                                                                          \
+	"أعلنت وزارة الداخلية اليوم عن إطلاق منصة إلكترونية جديدة لتقديم الخدمات للمواطنين " \
+	"في جميع المحافظات"
+
+static void lang_unlike(void **state)
+{
+	(void)state;
+	/* Another script. */
+	assert_string_equal(unlike(FA_SITE, "Bu site Türk hackerlar tarafından ele geçirilmiştir."),
+			    "turkish");
+	assert_string_equal(unlike(FA_SITE, "Situs ini telah diretas oleh tim kami, segera perbaiki"),
+			    "latin");
+	assert_string_equal(unlike(EN_SITE, "تم اختراق الموقع من قبل فريق الهاكرز العرب ولا يوجد "
+					     "نظام آمن في هذا العالم"),
+			    "arabic");
+	assert_string_equal(unlike(EN_SITE, "سایت شما هک شد توسط گروه ما"), "persian");
+	assert_string_equal(unlike(EN_SITE, "تم اختراق الموقع"), "arabic-script");
+	assert_string_equal(unlike(FA_SITE, "Сайт взломан нашей командой"), "cyrillic");
+	/* The same script, another language: Arabic on a Persian site, Persian
+	** on an Arabic one, Turkish on an English one. */
+	assert_string_equal(unlike(FA_SITE, "أعلنت وزارة الداخلية اليوم عن إطلاق منصة إلكترونية "
+					     "جديدة تم اختراقها"),
+			    "arabic");
+	assert_string_equal(unlike(AR_SITE, "سایت شما هک شد و اطلاعات شما در دست گروه ماست"),
+			    "persian");
+	assert_string_equal(unlike(EN_SITE, "Bu site Türk hackerlar tarafından ele geçirildi ve "
+					     "güvenlik açığı bulundu"),
+			    "turkish");
+
+	/* Alike: the site's own language, short blocks, an empty site, a
+	** Persian block without Persian-only letters, English on a bilingual
+	** site. */
+	assert_string_equal("(alike)", unlike(FA_SITE, "اطلاعیه درباره ثبت‌نام مرحله دوم نهضت ملی مسکن"));
+	assert_string_equal("(alike)", unlike(FA_SITE, "درباره ما تماس با ما"));
+	assert_string_equal("(alike)", unlike(FA_SITE, "Login"));
+	assert_string_equal("(alike)", unlike(EN_SITE, "Minister visits the new station in Yazd province"));
+	assert_string_equal("(alike)", unlike("", "Bu site Türk hackerlar tarafından ele geçirilmiştir."));
+	assert_string_equal("(alike)", unlike(FA_SITE " " EN_SITE, "The new railway line opens next month for all"));
+}
+
 /* -------------------------------------------------------------- handles */
 
 static void handles(void **state)
@@ -181,11 +236,11 @@ static void handles(void **state)
 	has("https://wa.me/989121234567", WATCH_TX_HANDLE);
 	has("api.whatsapp.com/send?phone=62812", WATCH_TX_HANDLE);
 	has("join discord.gg/abcd", WATCH_TX_HANDLE);
-	has("ICQ: 123-456-789", WATCH_TX_HANDLE);
+	exactly("ICQ: 123-456-789", WATCH_TX_HANDLE | WATCH_TX_MESSENGER);
 	has("icq# 44512", WATCH_TX_HANDLE);
-	has("mail me: x0r@protonmail.com", WATCH_TX_HANDLE);
-	has("jabber: dark@exploit.im", WATCH_TX_HANDLE);
-	has("Telegram: @shadow_x0r", WATCH_TX_HANDLE);
+	exactly("mail me: x0r@protonmail.com", WATCH_TX_HANDLE | WATCH_TX_EMAIL);
+	has("jabber: dark@exploit.im", WATCH_TX_HANDLE | WATCH_TX_EMAIL);
+	exactly("Telegram: @shadow_x0r", WATCH_TX_HANDLE | WATCH_TX_MESSENGER);
 	has("telegram hack_team_01", WATCH_TX_HANDLE);
 	has("Tox ID: 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef012345678901",
 	    WATCH_TX_HANDLE);
@@ -206,6 +261,24 @@ static void handles(void **state)
 	exactly("Contact us for more information", 0);
 	exactly("package jquery@3.7.1", 0);
 	exactly("Tox is a chemical; id 5", 0);
+}
+
+/* The footer of a ministry's site: its e-mail and its official channels.
+** Handles, as the judge expects of any footer; never greetings, ransom or
+** spam. */
+static void footers(void **state)
+{
+	(void)state;
+	const unsigned handles = WATCH_TX_HANDLE | WATCH_TX_MESSENGER | WATCH_TX_EMAIL;
+	exactly("نشانی: تهران، بلوار دانشجو، ساختمان شماره یک وزارت راه و شهرسازی تلفن: "
+		"۸۸۸۷۸۰۰۰ - پست الکترونیک: info@mrud.gov.ir کانال رسمی وزارت در تلگرام، ایتا و "
+		"بله: @mrud_ir کلیه حقوق این پایگاه متعلق به وزارت راه و شهرسازی است.",
+		handles);
+	exactly("Contact us: info@ministry.gov.ir | Telegram: t.me/ministry_official | "
+		"Instagram: @ministry.official | Tel +98 21 8887 8000. All rights reserved.",
+		handles);
+	exactly("Public relations team: pr@ministry.gov.ir. Thanks for visiting.",
+		WATCH_TX_HANDLE | WATCH_TX_EMAIL);
 }
 
 /* ---------------------------------------------------------- greetings */
@@ -230,6 +303,13 @@ static void greetings(void **state)
 	has("Saudações a: BrHackers, 0x_Br, Mr.Sl4yer", WATCH_TX_GREETS);
 	has("Привет: x0r | d3mon | root_boy", WATCH_TX_GREETS);
 	has("кибер армия", WATCH_TX_GREETS);
+	/* Lists of handles, with or without a keyword, separated or not. */
+	has("Big love to: ~ zero_id31 ~ ~ black_br52 ~ ~ cyber_army78 ~ We were here.",
+	    WATCH_TX_GREETS);
+	has("تحياتنا إلى: xploit_tr17 sniper_sec30 phantomx67 phantom_tn34", WATCH_TX_GREETS);
+	has("~ anon_army75 ~ ~ phantom_team82 ~ ~ dark_crew53 ~ ~ r00t133710 ~", WATCH_TX_GREETS);
+	has("@zero_team34 ~ @cyber_team15 ~ @r00t133716",
+	    WATCH_TX_GREETS | WATCH_TX_HANDLE | WATCH_TX_MESSENGER);
 
 	/* Government and news text. */
 	exactly("The national team thanks its fans, coaches and staff for the support", 0);
@@ -242,6 +322,12 @@ static void greetings(void **state)
 	exactly("تیم امنیت سایبری وزارت حادثه را بررسی کرد", 0);
 	exactly("Our team works for you", 0);
 	exactly("Thanks to the state-of-the-art well-known and/or reliable systems", 0);
+	/* Hashtags, years, form numbers, a single account, models. */
+	exactly("#save_water #green_city #clean_air #iran_1404", 0);
+	exactly("Reports 1401, 1402, 1403, 1404 and 1405", 0);
+	exactly("Forms A1, B2, C3 and D4 are available", 0);
+	exactly("Follow us: @mrud_ir", 0);
+	exactly("Models: Galaxy S24, iPhone15 Pro, Pixel8", 0);
 }
 
 /* --------------------------------------------------------------- ransom */
@@ -351,6 +437,20 @@ static void pharmacy(void **state)
 	exactly("Order your passport online", 0);
 }
 
+static void other_spam(void **state)
+{
+	(void)state;
+	has("best payday loans fast, replica watches", WATCH_TX_SPAM);
+	has("خرید فالوور اینستاگرام ارزان", WATCH_TX_SPAM);
+	has("nonton bokep terbaru", WATCH_TX_SPAM);
+	has("Pinjaman online cepat cair", WATCH_TX_SPAM);
+
+	exactly("Police arrested a network that spread child pornography", 0);
+	exactly("Sex education in schools: the ministry's new guidance", 0);
+	exactly("Essay competition for students: writing about the environment", 0);
+	exactly("وام ازدواج و وام مسکن برای متقاضیان", 0);
+}
+
 /* --------------------------------------------------------- hostile input */
 
 static void invalid_utf8(void **state)
@@ -434,9 +534,12 @@ int main(void)
 		cmocka_unit_test(lang_english),	   cmocka_unit_test(lang_turkish),
 		cmocka_unit_test(lang_indonesian), cmocka_unit_test(lang_russian),
 		cmocka_unit_test(lang_mixed),	   cmocka_unit_test(lang_invalid),
-		cmocka_unit_test(handles),	   cmocka_unit_test(greetings),
+		cmocka_unit_test(lang_unlike),
+		cmocka_unit_test(handles),	   cmocka_unit_test(footers),
+		cmocka_unit_test(greetings),
 		cmocka_unit_test(ransom),	   cmocka_unit_test(wallets),
 		cmocka_unit_test(gambling),	   cmocka_unit_test(pharmacy),
+		cmocka_unit_test(other_spam),
 		cmocka_unit_test(invalid_utf8),	   cmocka_unit_test(one_megabyte),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

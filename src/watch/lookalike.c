@@ -30,7 +30,10 @@
 **                       label with the skeleton of a known one (IDN homograph);
 **   WATCH_LA_HOMOGLYPH  same skeleton, different characters: digits, Cyrillic,
 **                       Greek, accented or Armenian letters, rn/vv/cl, Arabic
-**                       yeh and kaf for the Persian ones (la_skeleton);
+**                       yeh and kaf for the Persian ones (la_skeleton); also
+**                       a known registrable domain inside the host written so
+**                       (www.g00gle-analytics.com.x.top; PUNYCODE when a
+**                       label was xn--);
 **   WATCH_LA_EMBEDDED   a known registrable domain inside the host (dots or
 **                       hyphens between its labels: jquery.com.x.top,
 **                       jquery-com.x.top, mrud-gov.ir), or a known label as a
@@ -126,7 +129,11 @@ struct la_name {
 	size_t ncp;            /* their number; SIZE_MAX when longer than LA_LABEL_CP */
 	uint8_t hist[32];      /* code points of the label by their low 5 bits (la_osa_low) */
 	char skel[LA_DEC_MAX]; /* skeleton of the label (la_skeleton) */
+	char rskel[LA_DEC_MAX]; /* skeleton of the whole name (host) or of the
+				** registrable domain (known name), dots kept */
+	size_t rskel_len;
 	bool ace;              /* the registrable label was written xn-- and decoded */
+	bool any_ace;          /* some label was */
 	bool restricted;       /* under a registry-restricted suffix (gov.ir, ac.uk...) */
 	bool own;              /* an own name (else a service) */
 	bool dup;              /* a service whose registrable domain an earlier one has */
@@ -456,6 +463,7 @@ static bool la_prepare(const char *s, struct la_name *n)
 				src = u;
 				sn = strlen(u);
 				n->ace |= li == na - nr; /* the registrable label */
+				n->any_ace = true;
 			}
 		}
 		if (o + sn + 2 > LA_DEC_MAX) {
@@ -485,6 +493,8 @@ static bool la_prepare(const char *s, struct la_name *n)
 		return false;
 
 	n->restricted = la_suffix_closed(dot ? dot + 1 : "");
+	la_skeleton(n->dec, n->len, n->rskel); /* la_prepare_list narrows a known name's */
+	n->rskel_len = strlen(n->rskel);
 	return true;
 }
 
@@ -533,6 +543,8 @@ static size_t la_prepare_list(const char *const *names, size_t n, bool own,
 			continue;
 		x->own = own;
 		la_brand(x);
+		la_skeleton(x->dec + x->reg, x->reglen, x->rskel);
+		x->rskel_len = strlen(x->rskel);
 		for (size_t j = 0; j < k && !own && !x->dup; j++)
 			x->dup = strcmp(out[j].dec + out[j].reg, x->dec + x->reg) == 0;
 		k++;
@@ -830,6 +842,12 @@ static enum la_strength la_match(const struct la_name *h, const struct la_name *
 	if (inside && !same_label && !kgeneric && kcp >= 3 && k->reglen > k->llen &&
 	    la_name_inside(h->dec, h->len, kreg, k->reglen))
 		return LA_S_WHOLE;
+	/* the same spelled with look-alike characters (www.g00gle-analytics.com
+	** .x.top, rnrud.gov.ir.ws): the skeletons, the label's first */
+	if (!same_label && !kgeneric && kcp >= 3 && k->reglen > k->llen &&
+	    la_has(h->rskel, h->rskel_len, k->skel, strlen(k->skel)) &&
+	    la_name_inside(h->rskel, h->rskel_len, k->rskel, k->rskel_len))
+		return h->any_ace ? LA_S_PUNYCODE : LA_S_GLYPH;
 	if (h->restricted || !distinctive)
 		return LA_S_NONE;
 

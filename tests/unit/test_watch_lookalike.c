@@ -183,6 +183,11 @@ static void homoglyph(void **state)
 	expect("vvimeo.com", WATCH_LA_EDIT, "vimeo.com"); /* vv -> w: not vimeo's skeleton */
 	expect("arparat.com", WATCH_LA_EDIT, "aparat.com");
 	expect_own("rnrud.ir", "mrud.gov.ir", WATCH_LA_HOMOGLYPH);
+	/* the whole name as a subdomain, in look-alike characters */
+	expect("www.g00gle-analytics.com.x.top", WATCH_LA_HOMOGLYPH, "google-analytics.com");
+	expect("cdn.jsdeIivr.net.cdn-x.top", WATCH_LA_HOMOGLYPH, "jsdelivr.net");
+	expect("xn--ggle-55da.com.x.top", WATCH_LA_PUNYCODE, "google.com");
+	expect_own("rnrud.gov.ir.ws", "mrud.gov.ir", WATCH_LA_HOMOGLYPH);
 	/* UTF-8 hosts: Cyrillic о (U+043E) and ј (U+0458) */
 	expect("g\xd0\xbe\xd0\xbegle.com", WATCH_LA_HOMOGLYPH, "google.com");
 	expect("\xd1\x98query.com", WATCH_LA_HOMOGLYPH, "jquery.com");
@@ -322,10 +327,15 @@ static void strongest_finding(void **state)
 	(void)state;
 	char out[WATCH_HOST_MAX];
 	const char *known[] = { "jquery.com", "google.com" };
-	/* jquery-g00gle: embeds jquery, and is not google's skeleton */
-	assert_int_equal(watch_lookalike_known("jquery-g00gle.com", NULL, 0, known, 2, out),
+	/* jquery-g00gle-cdn: embeds jquery, and no skeleton of google's */
+	assert_int_equal(watch_lookalike_known("jquery-g00gle-cdn.com", NULL, 0, known, 2, out),
 			 WATCH_LA_EMBEDDED);
 	assert_string_equal(out, "jquery.com");
+	/* jquery-g00gle.com: embeds jquery, and google.com in look-alike
+	** characters, the stronger */
+	assert_int_equal(watch_lookalike_known("jquery-g00gle.com", NULL, 0, known, 2, out),
+			 WATCH_LA_HOMOGLYPH);
+	assert_string_equal(out, "google.com");
 	/* of two of one strength, the longer name: google-analytics, not google */
 	const char *known3[] = { "google.com", "google-analytics.com" };
 	assert_int_equal(watch_lookalike_known("google-analytics-cdn.top", NULL, 0, known3, 2, out),

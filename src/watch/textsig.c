@@ -463,6 +463,7 @@ enum cat {
 	K_PAY,     /* pay, bitcoin, ransom */
 	K_THREAT,  /* or we will publish, within 48 hours */
 	K_NEG,     /* do not pay: an advisory */
+	K_FUT,     /* will, if, akan, سيتم: a verb that says what may happen */
 	K_GAMS,    /* gambling, unambiguous */
 	K_GAMW,    /* gambling, ordinary words */
 	K_PHS,     /* pharmacy, unambiguous */
@@ -597,7 +598,8 @@ static const struct term terms[] = {
 	{ "заблокирован", K_VERB, 0 }, { "слит", K_VERB, 0 },
 	/* what the reader is to do to get it back */
 	{ "restore", K_DEMV, 0 }, { "recover", K_DEMV, 0 }, { "decrypt", K_DEMV, 0 },
-	{ "get back", K_DEMV, 0 }, { "unlock", K_DEMV, 0 }, { "بازگردانی", K_DEMV, 0 },
+	{ "get back", K_DEMV, 0 }, { "unlock", K_DEMV, 0 }, { "data back", K_DEMV, 0 },
+	{ "files back", K_DEMV, 0 }, { "file back", K_DEMV, 0 }, { "database back", K_DEMV, 0 }, { "بازگردانی", K_DEMV, 0 },
 	{ "بازیابی", K_DEMV, 0 }, { "بازگرداندن", K_DEMV, 0 }, { "رمزگشایی", K_DEMV, 0 },
 	{ "رمز گشایی", K_DEMV, 0 }, { "برگرداندن", K_DEMV, 0 }, { "استعادة", K_DEMV, T_SUB },
 	{ "فك التشفير", K_DEMV, T_SUB }, { "فك تشفير", K_DEMV, T_SUB },
@@ -618,17 +620,18 @@ static const struct term terms[] = {
 	{ "contate-nos", K_CALL, 0 }, { "свяжитесь", K_CALL, 0 }, { "напишите нам", K_CALL, 0 },
 	/* payment and threats */
 	/* A coin's ticker ("BTC:", "XMR") only labels a wallet, which is a mark
-	** of its own; the words here ask for money. */
-	{ "pay", K_PAY, T_WHOLE }, { "payment", K_PAY, T_WHOLE }, { "bitcoin", K_PAY, 0 },
-	{ "ransom", K_PAY, 0 }, { "send", K_PAY, T_WHOLE }, { "transfer", K_PAY, T_WHOLE },
-	{ "باج", K_PAY, T_WHOLE }, { "پرداخت", K_PAY, 0 }, { "بیت کوین", K_PAY, 0 },
-	{ "بیتکوین", K_PAY, 0 }, { "واریز", K_PAY, 0 }, { "ادفع", K_PAY, T_SUB },
-	{ "الدفع", K_PAY, T_SUB }, { "فدية", K_PAY, T_SUB }, { "بيتكوين", K_PAY, T_SUB },
-	{ "بتكوين", K_PAY, T_SUB }, { "ödeme", K_PAY, 0 }, { "odeme", K_PAY, 0 },
-	{ "fidye", K_PAY, 0 }, { "bayar", K_PAY, 0 }, { "pembayaran", K_PAY, 0 },
+	** of its own; the words here ask for money, as a verb: the nouns
+	** ("payment", "پرداخت", "pembayaran", "ödeme") fill every payment page. */
+	{ "pay", K_PAY, T_WHOLE }, { "bitcoin", K_PAY, 0 }, { "ransom", K_PAY, 0 },
+	{ "send", K_PAY, T_WHOLE }, { "transfer", K_PAY, T_WHOLE }, { "باج", K_PAY, T_WHOLE },
+	{ "پرداخت کنید", K_PAY, 0 }, { "واریز کنید", K_PAY, 0 }, { "بیت کوین", K_PAY, 0 },
+	{ "بیتکوین", K_PAY, 0 }, { "ادفع", K_PAY, T_SUB }, { "ادفعوا", K_PAY, T_SUB },
+	{ "فدية", K_PAY, T_SUB }, { "بيتكوين", K_PAY, T_SUB }, { "بتكوين", K_PAY, T_SUB },
+	{ "ödeme yap", K_PAY, 0 }, { "odeme yap", K_PAY, 0 }, { "öde", K_PAY, T_WHOLE },
+	{ "fidye", K_PAY, 0 }, { "bayar", K_PAY, T_WHOLE }, { "bayarkan", K_PAY, 0 },
 	{ "tebusan", K_PAY, 0 }, { "pague", K_PAY, 0 }, { "pagar", K_PAY, T_WHOLE },
-	{ "pagamento", K_PAY, 0 }, { "resgate", K_PAY, 0 }, { "оплат", K_PAY, 0 },
-	{ "заплат", K_PAY, 0 }, { "выкуп", K_PAY, 0 }, { "биткоин", K_PAY, 0 },
+	{ "resgate", K_PAY, 0 }, { "оплатите", K_PAY, 0 }, { "заплатите", K_PAY, 0 },
+	{ "переведите", K_PAY, 0 }, { "выкуп", K_PAY, 0 }, { "биткоин", K_PAY, 0 },
 	{ "or we will", K_THREAT, 0 }, { "we will publish", K_THREAT, 0 },
 	{ "we will leak", K_THREAT, 0 }, { "we will sell", K_THREAT, 0 },
 	{ "will be published", K_THREAT, 0 }, { "will be leaked", K_THREAT, 0 },
@@ -648,6 +651,18 @@ static const struct term terms[] = {
 	{ "لا تدفع", K_NEG, T_SUB }, { "ödemeyin", K_NEG, 0 }, { "odemeyin", K_NEG, 0 },
 	{ "jangan bayar", K_NEG, 0 }, { "não pague", K_NEG, 0 }, { "nao pague", K_NEG, 0 },
 	{ "не платите", K_NEG, 0 },
+	/* Future and condition: "your data will be deleted after 30 days" (a
+	** privacy notice), "if your files are encrypted" (an advisory) claim
+	** nothing. Persian says it after the verb (خواهد شد, شود): see
+	** verb_claims(). */
+	{ "will", K_FUT, T_WHOLE }, { "would", K_FUT, T_WHOLE }, { "may", K_FUT, T_WHOLE },
+	{ "can", K_FUT, T_WHOLE }, { "could", K_FUT, T_WHOLE }, { "if", K_FUT, T_WHOLE },
+	{ "akan", K_FUT, T_WHOLE }, { "dapat", K_FUT, T_WHOLE }, { "jika", K_FUT, T_WHOLE },
+	{ "apabila", K_FUT, T_WHOLE }, { "serão", K_FUT, T_WHOLE }, { "será", K_FUT, T_WHOLE },
+	{ "podem", K_FUT, T_WHOLE }, { "pode", K_FUT, T_WHOLE }, { "будут", K_FUT, T_WHOLE },
+	{ "будет", K_FUT, T_WHOLE }, { "может", K_FUT, T_WHOLE }, { "если", K_FUT, T_WHOLE },
+	{ "سيتم", K_FUT, T_SUB }, { "سوف", K_FUT, T_SUB }, { "اذا", K_FUT, T_WHOLE },
+	{ "اگر", K_FUT, T_WHOLE }, { "eğer", K_FUT, T_WHOLE }, { "eger", K_FUT, T_WHOLE },
 
 	/* gambling: unambiguous */
 	{ "online casino", K_GAMS, 0 }, { "casino online", K_GAMS, 0 },
@@ -791,6 +806,7 @@ struct scan {
 	size_t n;
 	long long last[K_NCAT]; /* position of the latest phrase of each family */
 	long long claim, demand, wording, handle;
+	bool verb_claims; /* the latest compromise verb is in a past or perfect tense */
 	int gamw_term; /* the latest ordinary gambling word (index in ft) */
 	/* wallets (raw-text positions: folding only removes bytes, and the text
 	** handed in is whitespace-collapsed already, so positions differ by a
@@ -1214,16 +1230,31 @@ static bool wallet_near(const struct scan *sc, long long pos)
 	return false;
 }
 
+/* Does the compromise verb at t[at..end) tell what happened, rather than
+** what will or may happen: no future or "if" word shortly before it, and
+** in Persian no خواهد / شود after it ("حذف خواهد شد", "رمزگذاری شود"). */
+static bool verb_claims(const struct scan *sc, long long pos, size_t end)
+{
+	if (within(sc, K_FUT, pos, 40))
+		return false;
+	size_t w = sc->n - end < 24 ? sc->n - end : 24;
+	static const char fut[] = "خواهد", subj[] = "شود";
+	return !memmem(sc->t + end, w, fut, sizeof(fut) - 1) &&
+	       !memmem(sc->t + end, w, subj, sizeof(subj) - 1);
+}
+
 /* The ransom families after a phrase of category cat at pos:
 **   claim  — a compromise verb, a data noun and "your" / "we" in one clause
 **            ("your database has been downloaded"), or "your files" in one
-**            word (ملفاتك) with the verb;
+**            word (ملفاتك) with the verb; a verb in the past or perfect
+**            (verb_claims);
 **   demand — restore / decrypt with "your" data, or with data and "contact
 **            us", in one clause ("to recover your password, contact us" is
 **            no demand: a password is not what was taken);
 **   note   — a claim, payment or threat wording within W_NOTE of a demand or
-**            a wallet; a claim with a handle or "contact us" also is one
-**            (data-theft extortion that names no price). */
+**            a wallet. A claim with only a handle is no note: a privacy
+**            notice or a download page says "your file was deleted /
+**            downloaded" beside its e-mail. */
 static void check_ransom(struct scan *sc, int cat, long long pos, size_t at, size_t len)
 {
 	/* Word order tells the claim from the reader's own act ("deleted
@@ -1232,14 +1263,17 @@ static void check_ransom(struct scan *sc, int cat, long long pos, size_t at, siz
 	** encrypted ... your files" (the verb between), or "ملفاتك" in either
 	** order with the verb. */
 	bool claim = false;
-	if (cat == K_VERB)
+	if (cat == K_VERB) {
+		sc->verb_claims = verb_claims(sc, pos, at + len);
 		claim = within(sc, K_YOBJ, pos, W_CLAUSE) ||
 			(within(sc, K_OBJ, pos, W_CLAUSE) && within(sc, K_YOUR, pos, W_CLAUSE));
-	else if (cat == K_YOBJ)
+	} else if (cat == K_YOBJ) {
 		claim = within(sc, K_VERB, pos, W_CLAUSE);
-	else if (cat == K_OBJ)
+	} else if (cat == K_OBJ) {
 		claim = within(sc, K_VERB, pos, W_CLAUSE) && within(sc, K_WE, pos, W_CLAUSE) &&
 			sc->last[K_WE] < sc->last[K_VERB];
+	}
+	claim = claim && sc->verb_claims;
 	if (claim)
 		sc->claim = pos;
 	if (cat == K_DEMV || cat == K_OBJ || cat == K_YOBJ || cat == K_YOUR || cat == K_CALL) {
@@ -1256,9 +1290,6 @@ static void check_ransom(struct scan *sc, int cat, long long pos, size_t at, siz
 	bool note = false;
 	if (sc->wording != FAR && pos - sc->wording <= W_NOTE)
 		note = (sc->demand != FAR && pos - sc->demand <= W_NOTE) || wallet_near(sc, pos);
-	if (!note && sc->claim != FAR && pos - sc->claim <= W_NOTE)
-		note = (sc->handle != FAR && pos - sc->handle <= W_NOTE) ||
-		       within(sc, K_CALL, pos, W_NOTE);
 	if (note)
 		ransom_candidate(sc, pos, at, len);
 }

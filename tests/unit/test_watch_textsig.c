@@ -340,7 +340,9 @@ static void ransom(void **state)
 	    note | WATCH_TX_WALLET);
 	has("Your database has been downloaded. To restore your data contact us at t.me/xx_team",
 	    note | WATCH_TX_HANDLE);
-	has("We have downloaded your database. Contact us: dbleak@onionmail.org", note);
+	has("We have downloaded your database. To get your data back pay 2 BTC. Contact us: "
+	    "dbleak@onionmail.org",
+	    note);
 	has("اطلاعات شما رمزگذاری شده است. برای بازگردانی اطلاعات خود ۰.۵ بیت کوین پرداخت کنید",
 	    note);
 	has("تم تشفير جميع ملفاتك. للاستعادة ادفع 1 بيتكوين إلى "
@@ -374,6 +376,19 @@ static void ransom(void **state)
 		0);
 	/* A help desk restoring backups is no extortion. */
 	exactly("Deleted something by mistake? Contact us to restore your files from backup.", 0);
+	/* Privacy and hosting notices speak of the future; a claim with only
+	** an address is no note either. */
+	exactly("Your payment data will be deleted after 30 days. To restore your data from an "
+		"archive, contact us.",
+		0);
+	exactly("اطلاعات پرداخت شما پس از ۳۰ روز حذف خواهد شد. برای بازیابی اطلاعات خود با ما "
+		"تماس بگیرید.",
+		0);
+	exactly("Data anda akan dihapus setelah 30 hari. Untuk memulihkan data anda, hubungi "
+		"kami. Pembayaran melalui bank.",
+		0);
+	exactly("Your file has been downloaded. Questions: help@portal.gov.ir",
+		WATCH_TX_HANDLE | WATCH_TX_EMAIL);
 }
 
 /* -------------------------------------------------------------- wallets */

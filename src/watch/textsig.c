@@ -32,6 +32,7 @@
 */
 #include "watch/watch.h"
 
+#include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -433,7 +434,10 @@ static bool word_at(const unsigned char *s, size_t n, size_t i)
 **   gambling (WATCH_TX_GAMBLING) — SEO spam and link farms planted on
 **     government sites for casinos and betting (Persian "بازی انفجار" and
 **     "سایت شرط بندی", Indonesian "slot gacor", Turkish "deneme bonusu").
-**     One unambiguous phrase, or two different ordinary words near each other.
+**     One unambiguous phrase, or two different ordinary words near each other;
+**     none of it near a word of news about the trade ("police", "arrested",
+**     "illegal", "پلیس", "مسدود"), which holds for pharmacy and other spam
+**     too: a gambling ring arrested is news, not an advertisement.
 **   pharmacy (WATCH_TX_PHARMA) — the older pharma spam: a drug brand with a
 **     sale word, or "without prescription" / "online pharmacy".
 **   other spam (WATCH_TX_SPAM) — the rest of what SEO spam injections sell:
@@ -470,6 +474,7 @@ enum cat {
 	K_PHB,     /* a drug brand */
 	K_PHC,     /* buy, cheap, price */
 	K_SPAM,    /* other spam, unambiguous */
+	K_GNEWS,   /* police, arrested, illegal: news about the trade */
 	K_NCAT
 };
 
@@ -691,7 +696,7 @@ static const struct term terms[] = {
 	{ "slots", K_GAMW, T_WHOLE }, { "poker", K_GAMW, 0 }, { "jackpot", K_GAMW, 0 },
 	{ "roulette", K_GAMW, 0 }, { "blackjack", K_GAMW, 0 }, { "bonus", K_GAMW, 0 },
 	{ "bet", K_GAMW, T_WHOLE }, { "wager", K_GAMW, 0 }, { "judi", K_GAMW, T_WHOLE },
-	{ "deposit", K_GAMW, 0 }, { "bahis", K_GAMW, 0 }, { "kazino", K_GAMW, 0 },
+{ "bahis", K_GAMW, 0 }, { "kazino", K_GAMW, 0 },
 	{ "کازینو", K_GAMW, 0 }, { "شرط بندی", K_GAMW, 0 }, { "انفجار", K_GAMW, 0 },
 	{ "پوکر", K_GAMW, 0 }, { "بت", K_GAMW, T_WHOLE }, { "بونوس", K_GAMW, 0 },
 	{ "رولت", K_GAMW, 0 }, { "بلک جک", K_GAMW, 0 }, { "پیش بینی فوتبال", K_GAMW, 0 },
@@ -731,6 +736,23 @@ static const struct term terms[] = {
 	{ "خرید فالوور", K_SPAM, 0 }, { "فالوور فیک", K_SPAM, 0 }, { "وام فوری", K_SPAM, 0 },
 	{ "pinjaman online", K_SPAM, 0 }, { "takipçi satın al", K_SPAM, 0 },
 	{ "порно", K_SPAM, 0 },
+
+	/* News about the trade: a gambling ring arrested, pharmacy fakes seized,
+	** sites blocked. Near these words, spam vocabulary is reporting. */
+	{ "police", K_GNEWS, 0 }, { "arrest", K_GNEWS, 0 }, { "illegal", K_GNEWS, 0 },
+	{ "crackdown", K_GNEWS, 0 }, { "banned", K_GNEWS, 0 }, { "seized", K_GNEWS, 0 },
+	{ "prosecutor", K_GNEWS, 0 }, { "court", K_GNEWS, T_WHOLE }, { "convicted", K_GNEWS, 0 },
+	{ "addiction", K_GNEWS, 0 }, { "regulator", K_GNEWS, 0 }, { "پلیس", K_GNEWS, 0 },
+	{ "دستگیر", K_GNEWS, 0 }, { "غیرمجاز", K_GNEWS, 0 }, { "غیر مجاز", K_GNEWS, 0 },
+	{ "مسدود", K_GNEWS, 0 }, { "دادستان", K_GNEWS, 0 }, { "قاچاق", K_GNEWS, 0 },
+	{ "اعتیاد", K_GNEWS, 0 }, { "جرم", K_GNEWS, 0 }, { "الشرطة", K_GNEWS, T_SUB },
+	{ "القبض", K_GNEWS, T_SUB }, { "غير قانوني", K_GNEWS, T_SUB }, { "غير مشروع", K_GNEWS, T_SUB },
+	{ "polis", K_GNEWS, T_WHOLE }, { "gözaltı", K_GNEWS, 0 }, { "yasadışı", K_GNEWS, 0 },
+	{ "yasa dışı", K_GNEWS, 0 }, { "yasadisi", K_GNEWS, 0 }, { "polisi", K_GNEWS, T_WHOLE },
+	{ "ditangkap", K_GNEWS, 0 }, { "ilegal", K_GNEWS, 0 }, { "diblokir", K_GNEWS, 0 },
+	{ "pemblokiran", K_GNEWS, 0 }, { "polícia", K_GNEWS, 0 }, { "presos", K_GNEWS, 0 },
+	{ "ilegais", K_GNEWS, 0 }, { "полици", K_GNEWS, 0 }, { "задержан", K_GNEWS, 0 },
+	{ "незаконн", K_GNEWS, 0 }, { "заблокирован", K_GNEWS, 0 },
 };
 
 #define NTERMS (sizeof(terms) / sizeof(terms[0]))
@@ -819,7 +841,14 @@ struct scan {
 	struct watch_text_marks *out;
 	long long first_pos;
 	size_t run_end; /* handle runs are read once: the last one ended here */
+	/* Spam marks wait W_SPAM bytes for a news word that would make them
+	** reporting: per family, the earliest pending one, or FAR. */
+	long long spam_pos[3];
+	char spam_first[3][64];
 };
+
+/* The spam families deferred for news words, in spam_pos order. */
+static const unsigned spam_flag[3] = { WATCH_TX_GAMBLING, WATCH_TX_PHARMA, WATCH_TX_SPAM };
 
 static bool alnum(unsigned char c)
 {
@@ -1370,6 +1399,32 @@ static void find_wallets(struct scan *sc, const unsigned char *s, size_t n)
 
 /* ------------------------------------------------------------------ marks */
 
+/* A spam mark of family k (spam_flag) at pos: pending for W_SPAM bytes,
+** unless a news word came just before it, or the family is marked or
+** pending already (the earliest one stands for the rest: a news word that
+** cancels it cancels every later one within the window too). */
+static void spam_candidate(struct scan *sc, int k, long long pos, const unsigned char *s,
+			   size_t n)
+{
+	if ((sc->out->flags & spam_flag[k]) || sc->spam_pos[k] != FAR ||
+	    within(sc, K_GNEWS, pos, W_SPAM))
+		return;
+	sc->spam_pos[k] = pos;
+	copy_valid(sc->spam_first[k], sizeof(sc->spam_first[0]), s, n);
+}
+
+/* Mark the pending spam that no news word can cancel any more: what is
+** more than W_SPAM before upto (LLONG_MAX at the end of the text: all). */
+static void spam_settle(struct scan *sc, long long upto)
+{
+	for (int k = 0; k < 3; k++)
+		if (sc->spam_pos[k] != FAR && upto - sc->spam_pos[k] > W_SPAM) {
+			const char *sf = sc->spam_first[k];
+			mark(sc, spam_flag[k], sc->spam_pos[k], (const unsigned char *)sf, strlen(sf));
+			sc->spam_pos[k] = FAR;
+		}
+}
+
 static void on_term(struct scan *sc, const struct fterm *f, size_t at)
 {
 	long long pos = (long long)at;
@@ -1378,6 +1433,7 @@ static void on_term(struct scan *sc, const struct fterm *f, size_t at)
 	int cat = f->cat;
 	long long prev = sc->last[cat];
 	sc->last[cat] = pos;
+	spam_settle(sc, pos);
 	switch (cat) {
 	case K_URLH:
 		on_urlh(sc, at, end);
@@ -1414,28 +1470,34 @@ static void on_term(struct scan *sc, const struct fterm *f, size_t at)
 			sc->neg[sc->nneg++] = pos;
 		break;
 	case K_GAMS:
-		mark(sc, WATCH_TX_GAMBLING, pos, t + at, f->len);
+		spam_candidate(sc, 0, pos, t + at, f->len);
 		break;
 	case K_GAMW: {
 		/* Two different ordinary words of the trade near each other. */
 		int ti = (int)(f - ft);
 		if (prev != FAR && pos - prev <= W_SPAM && sc->gamw_term >= 0 && sc->gamw_term != ti)
-			mark(sc, WATCH_TX_GAMBLING, prev, t + prev, end - (size_t)prev);
+			spam_candidate(sc, 0, prev, t + prev, end - (size_t)prev);
 		sc->gamw_term = ti;
 		break;
 	}
 	case K_PHS:
-		mark(sc, WATCH_TX_PHARMA, pos, t + at, f->len);
+		spam_candidate(sc, 1, pos, t + at, f->len);
 		break;
 	case K_SPAM:
-		mark(sc, WATCH_TX_SPAM, pos, t + at, f->len);
+		spam_candidate(sc, 2, pos, t + at, f->len);
+		break;
+	case K_GNEWS:
+		/* Reporting: what waits within W_SPAM before it is no spam. */
+		for (int k = 0; k < 3; k++)
+			if (sc->spam_pos[k] != FAR && pos - sc->spam_pos[k] <= W_SPAM)
+				sc->spam_pos[k] = FAR;
 		break;
 	case K_PHB:
 	case K_PHC: {
 		int other = cat == K_PHB ? K_PHC : K_PHB;
 		if (within(sc, other, pos, W_SPAM / 2)) {
 			long long from = sc->last[other];
-			mark(sc, WATCH_TX_PHARMA, from, t + from, end - (size_t)from);
+			spam_candidate(sc, 1, from, t + from, end - (size_t)from);
 		}
 		break;
 	}
@@ -1459,6 +1521,7 @@ void watch_text_marks(const char *text, size_t len, struct watch_text_marks *out
 	sc->first_pos = -1;
 	sc->gamw_term = -1;
 	sc->claim = sc->demand = sc->wording = sc->handle = FAR;
+	sc->spam_pos[0] = sc->spam_pos[1] = sc->spam_pos[2] = FAR;
 	for (int k = 0; k < K_NCAT; k++)
 		sc->last[k] = FAR;
 	find_wallets(sc, (const unsigned char *)text, len);
@@ -1505,6 +1568,7 @@ void watch_text_marks(const char *text, size_t len, struct watch_text_marks *out
 			on_term(sc, f, i);
 		}
 	}
+	spam_settle(sc, LLONG_MAX);
 	/* A ransom candidate stands unless an advisory's "do not pay" is near. */
 	for (size_t c = 0; c < sc->ncand; c++) {
 		bool advisory = false;

@@ -438,6 +438,24 @@ static void gambling(void **state)
 	exactly("پلیس فتا: سایت‌های شرط‌بندی مسدود شد", 0);
 	exactly("انفجار در کارخانه مهار شد", 0);
 	exactly("Employees receive a bonus at the end of the year", 0);
+	exactly("Employees will receive a performance bonus and a deposit to their accounts", 0);
+	/* News about the trade, before or after its words. */
+	exactly("The police arrested members of a gang that ran online casino and sports "
+		"betting websites.",
+		0);
+	exactly("Online casino and slot gacor sites were blocked by the regulator", 0);
+	exactly("پلیس فتا گردانندگان سایت شرط بندی و بازی انفجار را دستگیر کرد", 0);
+	exactly("Polisi menangkap bandar judi online dan togel di Jakarta; 12 orang ditangkap", 0);
+	/* Spam far from a news item is still spam. */
+	char mixed[1200];
+	snprintf(mixed, sizeof(mixed), "%s %s",
+		 "The police arrested a gang. The minister thanked the citizens for their help and "
+		 "announced new projects in the province, among them roads, schools, hospitals "
+		 "and parks, which will open over the next two years in twelve cities. The budget "
+		 "for these projects was approved by parliament last month after a long debate "
+		 "about priorities and the share of each province in the national plan for 1405.",
+		 "Situs slot gacor hari ini gampang maxwin");
+	has(mixed, WATCH_TX_GAMBLING);
 }
 
 static void pharmacy(void **state)
@@ -449,6 +467,7 @@ static void pharmacy(void **state)
 	has("obat kuat pria", WATCH_TX_PHARMA);
 
 	exactly("The ministry warns about counterfeit viagra sold in shops", 0);
+	exactly("Police seized 3,000 packs of tramadol and cheap viagra pills", 0);
 	exactly("Order your passport online", 0);
 }
 
@@ -461,6 +480,7 @@ static void other_spam(void **state)
 	has("Pinjaman online cepat cair", WATCH_TX_SPAM);
 
 	exactly("Police arrested a network that spread child pornography", 0);
+	exactly("Police arrested a man who sold porn videos online", 0);
 	exactly("Sex education in schools: the ministry's new guidance", 0);
 	exactly("Essay competition for students: writing about the environment", 0);
 	exactly("وام ازدواج و وام مسکن برای متقاضیان", 0);

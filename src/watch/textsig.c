@@ -424,7 +424,9 @@ static bool word_at(const unsigned char *s, size_t n, size_t i)
 **     defacers, and crew names ("X Cyber Army", "تیم هکری X", "Ayyıldız
 **     Tim"). A list needs three short names; ordinary thanks ("با تشکر از
 **     همکاران") also need a name that looks like a handle or a defacer's
-**     separator ('|', ' - ', '•'); "team" needs a hacker word beside it.
+**     separator ('|', ' - ', '•'); "team" needs a hacker word beside it,
+**     and no news word near ("claimed", "attack", "ادعا", "police"): a
+**     CERT's news names hacker groups too.
 **   ransom (WATCH_TX_RANSOM) — extortion after a breach: a claim addressed
 **     to the reader ("your database has been downloaded"), payment or
 **     threat wording, together with a wallet or a demand to restore or
@@ -475,6 +477,7 @@ enum cat {
 	K_PHC,     /* buy, cheap, price */
 	K_SPAM,    /* other spam, unambiguous */
 	K_GNEWS,   /* police, arrested, illegal: news about the trade */
+	K_HNEWS,   /* claimed, attack, ادعا: news about a hacker group */
 	K_NCAT
 };
 
@@ -753,6 +756,17 @@ static const struct term terms[] = {
 	{ "pemblokiran", K_GNEWS, 0 }, { "polícia", K_GNEWS, 0 }, { "presos", K_GNEWS, 0 },
 	{ "ilegais", K_GNEWS, 0 }, { "полици", K_GNEWS, 0 }, { "задержан", K_GNEWS, 0 },
 	{ "незаконн", K_GNEWS, 0 }, { "заблокирован", K_GNEWS, 0 },
+	/* News about a hacker group: who claimed which attack, says whom. */
+	{ "claimed", K_HNEWS, 0 }, { "claims", K_HNEWS, T_WHOLE }, { "responsibility", K_HNEWS, 0 },
+	{ "attack", K_HNEWS, 0 }, { "according to", K_HNEWS, 0 }, { "reported", K_HNEWS, 0 },
+	{ "ادعا", K_HNEWS, 0 }, { "مسئولیت", K_HNEWS, 0 }, { "حمله", K_HNEWS, 0 },
+	{ "حملات", K_HNEWS, 0 }, { "گزارش", K_HNEWS, 0 }, { "به گفته", K_HNEWS, 0 },
+	{ "اعلام کرد", K_HNEWS, 0 }, { "هشدار", K_HNEWS, 0 }, { "تبنى", K_HNEWS, T_SUB },
+	{ "هجوم", K_HNEWS, T_SUB }, { "هجمات", K_HNEWS, T_SUB }, { "اعلن", K_HNEWS, T_SUB },
+	{ "iddia", K_HNEWS, 0 }, { "saldırı", K_HNEWS, 0 }, { "saldiri", K_HNEWS, 0 },
+	{ "üstlendi", K_HNEWS, 0 }, { "serangan", K_HNEWS, 0 }, { "mengklaim", K_HNEWS, 0 },
+	{ "ataque", K_HNEWS, 0 }, { "reivindic", K_HNEWS, 0 }, { "атак", K_HNEWS, 0 },
+	{ "заявил", K_HNEWS, 0 },
 };
 
 #define NTERMS (sizeof(terms) / sizeof(terms[0]))
@@ -822,6 +836,8 @@ static void terms_load(void)
 #define CAND_MAX 16
 
 #define FAR (-(1LL << 40))
+#define NDEFER 4     /* deferred mark families (spam_flag) */
+#define DEFER_CREW 3 /* the crew names' one */
 
 struct scan {
 	const unsigned char *t;
@@ -841,14 +857,17 @@ struct scan {
 	struct watch_text_marks *out;
 	long long first_pos;
 	size_t run_end; /* handle runs are read once: the last one ended here */
-	/* Spam marks wait W_SPAM bytes for a news word that would make them
-	** reporting: per family, the earliest pending one, or FAR. */
-	long long spam_pos[3];
-	char spam_first[3][64];
+	/* Spam and crew marks wait W_SPAM bytes for a news word that would
+	** make them reporting: per family, the earliest pending one, or FAR. */
+	long long spam_pos[NDEFER];
+	char spam_first[NDEFER][64];
 };
 
-/* The spam families deferred for news words, in spam_pos order. */
-static const unsigned spam_flag[3] = { WATCH_TX_GAMBLING, WATCH_TX_PHARMA, WATCH_TX_SPAM };
+/* The marks deferred for news words, in spam_pos order: the spam families,
+** then crew names (DEFER_CREW: "the hacker team X claimed the attack" is
+** news on a CERT's site). */
+static const unsigned spam_flag[NDEFER] = { WATCH_TX_GAMBLING, WATCH_TX_PHARMA, WATCH_TX_SPAM,
+					    WATCH_TX_GREETS };
 
 static bool alnum(unsigned char c)
 {
@@ -1225,6 +1244,9 @@ static void on_greet(struct scan *sc, size_t at, size_t end, bool g2)
 		mark(sc, WATCH_TX_GREETS, (long long)at, t + at, end - at);
 }
 
+static void spam_candidate(struct scan *sc, int k, long long pos, const unsigned char *s,
+			   size_t n);
+
 /* A crew word ("team", "تیم") with a hacker word within a few words on
 ** either side and no "security / national / response" beside it. The
 ** hacker word may come after, so crews are also checked when it arrives. */
@@ -1235,7 +1257,7 @@ static void check_crew(struct scan *sc, long long pos, size_t at, size_t len)
 		long long from = sc->last[K_CREW] < sc->last[K_HFLAV] ? sc->last[K_CREW] :
 									 sc->last[K_HFLAV];
 		size_t end = at + len;
-		mark(sc, WATCH_TX_GREETS, from, sc->t + from, end - (size_t)from);
+		spam_candidate(sc, DEFER_CREW, from, sc->t + from, end - (size_t)from);
 	}
 }
 
@@ -1407,7 +1429,8 @@ static void spam_candidate(struct scan *sc, int k, long long pos, const unsigned
 			   size_t n)
 {
 	if ((sc->out->flags & spam_flag[k]) || sc->spam_pos[k] != FAR ||
-	    within(sc, K_GNEWS, pos, W_SPAM))
+	    within(sc, K_GNEWS, pos, W_SPAM) ||
+	    (k == DEFER_CREW && within(sc, K_HNEWS, pos, W_SPAM)))
 		return;
 	sc->spam_pos[k] = pos;
 	copy_valid(sc->spam_first[k], sizeof(sc->spam_first[0]), s, n);
@@ -1417,7 +1440,7 @@ static void spam_candidate(struct scan *sc, int k, long long pos, const unsigned
 ** more than W_SPAM before upto (LLONG_MAX at the end of the text: all). */
 static void spam_settle(struct scan *sc, long long upto)
 {
-	for (int k = 0; k < 3; k++)
+	for (int k = 0; k < NDEFER; k++)
 		if (sc->spam_pos[k] != FAR && upto - sc->spam_pos[k] > W_SPAM) {
 			const char *sf = sc->spam_first[k];
 			mark(sc, spam_flag[k], sc->spam_pos[k], (const unsigned char *)sf, strlen(sf));
@@ -1463,7 +1486,7 @@ static void on_term(struct scan *sc, const struct fterm *f, size_t at)
 		break;
 	case K_CREWS:
 		if (!within(sc, K_CREWX, pos, W_CREW + 8))
-			mark(sc, WATCH_TX_GREETS, pos, t + at, f->len);
+			spam_candidate(sc, DEFER_CREW, pos, t + at, f->len);
 		break;
 	case K_NEG:
 		if (sc->nneg < CAND_MAX)
@@ -1487,8 +1510,9 @@ static void on_term(struct scan *sc, const struct fterm *f, size_t at)
 		spam_candidate(sc, 2, pos, t + at, f->len);
 		break;
 	case K_GNEWS:
-		/* Reporting: what waits within W_SPAM before it is no spam. */
-		for (int k = 0; k < 3; k++)
+	case K_HNEWS:
+		/* Reporting: what waits within W_SPAM before it is no mark. */
+		for (int k = cat == K_HNEWS ? DEFER_CREW : 0; k < NDEFER; k++)
 			if (sc->spam_pos[k] != FAR && pos - sc->spam_pos[k] <= W_SPAM)
 				sc->spam_pos[k] = FAR;
 		break;
@@ -1521,7 +1545,8 @@ void watch_text_marks(const char *text, size_t len, struct watch_text_marks *out
 	sc->first_pos = -1;
 	sc->gamw_term = -1;
 	sc->claim = sc->demand = sc->wording = sc->handle = FAR;
-	sc->spam_pos[0] = sc->spam_pos[1] = sc->spam_pos[2] = FAR;
+	for (int k = 0; k < NDEFER; k++)
+		sc->spam_pos[k] = FAR;
 	for (int k = 0; k < K_NCAT; k++)
 		sc->last[k] = FAR;
 	find_wallets(sc, (const unsigned char *)text, len);

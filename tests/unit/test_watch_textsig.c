@@ -321,6 +321,11 @@ static void greetings(void **state)
 	exactly("The ministry's cyber security team responded within an hour", 0);
 	exactly("تیم امنیت سایبری وزارت حادثه را بررسی کرد", 0);
 	exactly("Our team works for you", 0);
+	/* News naming a hacker group (a CERT's own site writes it). */
+	exactly("The hacker group Shadow Cyber Team claimed responsibility for the attack.", 0);
+	exactly("گروه هکری سایه مسئولیت حمله به سامانه‌های بانکی را بر عهده گرفت", 0);
+	exactly("According to the report, the Iranian Cyber Army targeted news sites", 0);
+	exactly("Police arrested members of a hack team in Istanbul", 0);
 	exactly("Thanks to the state-of-the-art well-known and/or reliable systems", 0);
 	/* Hashtags, years, form numbers, a single account, models. */
 	exactly("#save_water #green_city #clean_air #iran_1404", 0);

@@ -8,9 +8,12 @@
 ** Every family is tried in each language it covers, and against the
 ** ordinary text of government pages it must leave alone: a footer with the
 ** ministry's e-mail and its official Telegram channel (a handle, nothing
-** more), news about a ransomware attack, a payment page, a CERT advisory
-** saying "do not pay", a sports item where the national team thanks its
-** fans, thanks to the offices that took part in a project. Then hostile
+** more), news about a ransomware attack, a payment page, privacy and
+** download notices, a CERT advisory saying "do not pay", a sports item
+** where the national team thanks its fans, thanks to the offices that
+** took part in a project, news naming a hacker group, police news about
+** gambling and pharmacy rings. watch_lang_unlike is tried on blocks in
+** another script and in another language of the same script. Then hostile
 ** input: invalid UTF-8 and a 1 MB text.
 */
 #include <setjmp.h>

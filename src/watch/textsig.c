@@ -874,8 +874,9 @@ static bool alnum(unsigned char c)
 	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
 }
 
-/* Copy s[0..n) into dst (cap bytes), cut on a character boundary and with
-** any invalid byte as '?', so what the verdict shows is valid UTF-8. */
+/* Copy s[0..n) into dst (cap bytes), cut on a character boundary, with
+** any invalid byte as '?' and control characters (NUL included) as ' ', so
+** what the verdict shows is valid UTF-8 and whole. */
 static void copy_valid(char *dst, size_t cap, const unsigned char *s, size_t n)
 {
 	size_t k = 0;
@@ -886,6 +887,8 @@ static void copy_valid(char *dst, size_t cap, const unsigned char *s, size_t n)
 			break;
 		if (cp == BAD_CP)
 			dst[k++] = '?';
+		else if (cp < 0x20)
+			dst[k++] = ' ';
 		else
 			memcpy(dst + k, s + i, l), k += l;
 		i += l;

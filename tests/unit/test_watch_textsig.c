@@ -517,6 +517,11 @@ static void invalid_utf8(void **state)
 		all[i] = (char)i;
 	watch_text_marks(all, sizeof(all), &m);
 	assert_true(utf8_valid(m.first, strlen(m.first)));
+	/* A NUL inside what first shows does not cut it short. */
+	const char t3[] = "cyber\0team";
+	watch_text_marks(t3, sizeof(t3) - 1, &m);
+	assert_true(m.flags & WATCH_TX_GREETS);
+	assert_string_equal(m.first, "cyber team");
 	watch_text_marks("", 0, &m);
 	assert_int_equal(m.flags, 0);
 	watch_text_marks(NULL, 0, &m);

@@ -113,6 +113,29 @@ static void check_features(const struct watch_features *f)
 	for (size_t i = 1; i < f->nshingles; i++)
 		CHECK(f->shingles[i - 1] < f->shingles[i]);
 	CHECK((f->flags & ~0x3fu) == 0);
+	/* references and blocks (issue 12): within caps, in the text, sane */
+	CHECK(f->nrefs <= WATCH_REF_MAX);
+	for (uint32_t i = 0; i < f->nrefs; i++) {
+		const struct watch_ref *r = &f->refs[i];
+		CHECK(r->kind < WATCH_REF_KINDS);
+		if (r->host[0])
+			check_host(r->host);
+		size_t pl = strnlen(r->path, sizeof(r->path));
+		CHECK(pl < sizeof(r->path));
+		CHECK(utf8_valid(r->path, pl));
+		CHECK(r->script <= f->inline_hashes.n);
+		CHECK(r->script == 0 || (r->flags & WATCH_RF_FROM_JS));
+	}
+	CHECK(f->nblocks <= WATCH_BLOCK_MAX);
+	for (uint32_t i = 0, end = 0; i < f->nblocks; i++) {
+		const struct watch_block *b = &f->blocks[i];
+		CHECK(b->off >= end);
+		CHECK((size_t)b->off + b->len <= f->text_len);
+		CHECK(utf8_valid(f->text + b->off, b->len));
+		CHECK(memchr(b->tag, '\0', sizeof(b->tag)) != NULL);
+		CHECK(b->len == 0 || f->text[b->off] != ' ');
+		end = b->off + b->len;
+	}
 }
 
 static void check_verdict(const struct watch_verdict *v)

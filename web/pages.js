@@ -551,7 +551,7 @@ export async function viewServices(view, query) {
     h('td', { class: 'host' }, ltr(s.host + (s.path || ''))),
     h('td', {}, t(`services.match.${s.match}`)),
     h('td', {}, categoryName(s.category)),
-    h('td', {}, s.roles.map((r, i) => [i ? ' ' : '', h('code', { dir: 'ltr' }, r)])),
+    h('td', {}, h('bdi', { dir: 'ltr' }, s.roles.map((r, i) => [i ? ' ' : '', h('code', {}, r)]))),
     h('td', { dir: 'auto', class: 'name' }, s.name,
       s.user_content ? h('span', { class: 'meta' }, ' · ', t('services.userContent',
         { prefix: s.user_content.replace(/:\d+$/, '') })) : null)));

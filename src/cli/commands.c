@@ -30,6 +30,7 @@
 #include "incident/incident.h"
 #include "monitor/monitor.h"
 #include "notify/notify.h"
+#include "watch/watch.h"
 
 /* ------------------------------------------------------------- helpers */
 
@@ -76,6 +77,8 @@ static int cmd_check_config(struct cli_call *x, struct perr *err)
 	}
 	printf("configuration ok (%s)\n",
 	       x->c->config_path ? x->c->config_path : "built-in defaults");
+	/* the list watch.services chose (main.c loaded it), counted */
+	printf("well-known services: %zu (%s)\n", watch_service_count(), watch_services_origin());
 	return 0;
 }
 

@@ -28,6 +28,18 @@
 ** location assignments). Relative URLs resolve to the page's own host, or to
 ** the host of a <base href>, which is how a browser would load them.
 **
+** For the judge to weigh each element in its context (issue 12), the walk
+** also lists the references (every script, frame, object, form target,
+** meta refresh, stylesheet and off-site image, and what inline scripts
+** load or navigate to, read by jsread.c) with their host and path, and
+** splits the text into blocks; both carry what a browser would make of
+** them: hidden (by a style attribute or a simple rule of the page's
+** <style> blocks), tiny, in a fixed overlay, at the top of <body> above
+** the site's header, in a marquee or blink. A first walk collects the
+** <style> rules and the header before the second one collects; a stack of
+** frames in the second carries what is in force from each element to its
+** descendants. Everything is linear in the page and capped.
+**
 ** gumbo reads UTF-8 only, so a page in windows-1256, ISO-8859-6 or
 ** windows-1252 (declared by its Content-Type header or a <meta>) is
 ** converted first (charset.c); the features record which encoding was read.
@@ -269,12 +281,12 @@ bool watch_same_site(const char *host, const char *site)
 }
 
 /* The path a URL found in the page requests, as a browser would send it
-** but without query or fragment ('\\' read as '/'), written into out (cut
-** on a character boundary; bytes that are not UTF-8 become '?'). A network
-** URL with no path has "/"; a relative path is joined to base_dir (the
-** directory of the page or of its <base href>, ending in '/'), "." and
-** ".." left as written. Meant for URLs watch_url_host() reads as
-** WATCH_URL_HOST. Returns whether the URL is protocol-relative
+** but without query or fragment (backslashes read as slashes), written
+** into out (cut on a character boundary; bytes that are not UTF-8 become
+** '?'). A network URL with no path has "/"; a relative path is joined to
+** base_dir (the directory of the page or of its <base href>, ending in
+** '/'), "." and ".." left as written. Meant for URLs watch_url_host()
+** reads as WATCH_URL_HOST. Returns whether the URL is protocol-relative
 ** ("//host/..."), which a page served over HTTP loads over HTTP. */
 static bool url_path(const char *url, size_t n, const char *base_dir, char out[WATCH_PATH_MAX])
 {
@@ -717,7 +729,7 @@ static void arena_release(struct arena *a)
 enum {
 	CP_DISPLAY, CP_VISIBILITY, CP_OPACITY, CP_POSITION, CP_OVERFLOW, CP_FONT, CP_INDENT,
 	CP_BLINK, CP_CLIP, CP_TRANSFORM, CP_LEFT, CP_TOP, CP_RIGHT, CP_BOTTOM, CP_WIDTH,
-	CP_HEIGHT, CP_MAXW, CP_MAXH, CP_MINW, CP_MINH, CP_N
+	CP_HEIGHT, CP_MAXW, CP_MAXH, CP_MINW, CP_MINH, CP_MARGINL, CP_MARGINT, CP_N
 };
 /* Values: 0 is "not declared". Keyword properties are CV_*, lengths LV_*. */
 enum { CV_OTHER = 1, CV_YES };
@@ -950,6 +962,10 @@ static void css_apply(struct css_decl *d, const char *prop, const char *val)
 		v[CP_MINW] = css_length(val);
 	} else if (!strcmp(prop, "min-height")) {
 		v[CP_MINH] = css_length(val);
+	} else if (!strcmp(prop, "margin-left")) {
+		v[CP_MARGINL] = css_length(val);
+	} else if (!strcmp(prop, "margin-top")) {
+		v[CP_MARGINT] = css_length(val);
 	}
 }
 
@@ -1208,6 +1224,7 @@ static unsigned css_facts(const struct css_decl *d)
 	if (v[CP_DISPLAY] == CV_YES || v[CP_VISIBILITY] == CV_YES || v[CP_OPACITY] == CV_YES ||
 	    v[CP_CLIP] == CV_YES || v[CP_TRANSFORM] == CV_YES || v[CP_LEFT] == LV_NEGFAR ||
 	    v[CP_TOP] == LV_NEGFAR || v[CP_RIGHT] == LV_NEGFAR || v[CP_INDENT] == LV_NEGFAR ||
+	    v[CP_MARGINL] == LV_NEGFAR || v[CP_MARGINT] == LV_NEGFAR ||
 	    v[CP_FONT] == LV_ZERO || (tiny && v[CP_OVERFLOW] == CV_YES))
 		fl |= DF_HIDE;
 	/* Covering: fixed to the viewport and spanning it both ways, by size
@@ -1234,6 +1251,8 @@ static unsigned css_facts(const struct css_decl *d)
 ** WATCH_DEPTH_MAX) the last frame's context stands for the rest. */
 #define FRAMES_MAX 1024
 #define REF_SEEN 1024 /* hash slots of references made: twice WATCH_REF_MAX */
+#define REF_RESERVE 128 /* slots only off-site or flagged references take */
+_Static_assert(WATCH_HASH_MAX < 256, "watch_ref.script holds an index of inline_hashes");
 
 struct frame {
 	uint16_t flags;       /* WATCH_BF_* in force inside the element (TOP aside) */
@@ -1266,9 +1285,12 @@ struct walk {
 	struct frame over;              /* the frame of an element past FRAMES_MAX */
 	size_t depth;                   /* elements entered and not yet left */
 	struct run cur;
-	const GumboNode *landmark;      /* the site's header or nav (see find_landmark) */
+	const GumboNode *landmark;      /* the site's header or nav (see is_landmark) */
+	const GumboNode *cand, *first_cand; /* landmark candidates (prewalk) */
 	bool in_body, top_done;
 	bool link_out;                  /* the <a> being entered points off-site */
+	uint8_t script;                 /* the script references are read from (watch_ref) */
+	unsigned handlers;              /* event handlers read */
 	uint32_t refs_cap, blocks_cap;
 	uint64_t seen[REF_SEEN];        /* hashes of the references made, 0 empty */
 	struct watch_js_read js;        /* the last inline script read */
@@ -1367,9 +1389,12 @@ static bool header_token(const char *tok)
 
 /* Is n the site's own header or navigation: <header>, <nav>, role banner
 ** or navigation, or a class or id that says so? The first such element in
-** <body> is the landmark before which a block counts as top of the page
-** (WATCH_BF_TOP): a defacer's banner is put at the top of <body>, above
-** the site's own masthead. A page without one has no top blocks. */
+** <body> that holds a link to the site itself (a site's masthead links
+** home, a defacer's banner does not, so a <header> put above the site's
+** own does not pass for it), else the first such element at all, is the
+** landmark before which a block counts as top of the page (WATCH_BF_TOP):
+** a defacer's banner is put at the top of <body>, above the site's own
+** masthead. A page without one has no top blocks. */
 static bool is_landmark(const GumboNode *n)
 {
 	GumboTag t = n->v.element.tag;
@@ -1427,11 +1452,31 @@ static bool prewalk(struct walk *w, const GumboNode *n)
 		style_read(w, n);
 		return false;
 	}
-	if (t == GUMBO_TAG_BODY)
+	if (t == GUMBO_TAG_NOSCRIPT || t == GUMBO_TAG_TEMPLATE)
+		return false; /* not walked by the second walk either */
+	if (t == GUMBO_TAG_BODY) {
 		w->in_body = true;
-	else if (w->in_body && !w->landmark && is_landmark(n))
-		w->landmark = n;
+	} else if (w->in_body && !w->landmark) {
+		if (!w->cand && is_landmark(n)) {
+			w->cand = n;
+			if (!w->first_cand)
+				w->first_cand = n;
+		}
+		const char *href = t == GUMBO_TAG_A || t == GUMBO_TAG_AREA ? attr(n, "href") : NULL;
+		char h[WATCH_HOST_MAX];
+		if (w->cand && href &&
+		    watch_url_host(href, strlen(href), w->base_host[0] ? w->base_host : w->f->host,
+				   h) == WATCH_URL_HOST &&
+		    watch_same_site(h, w->f->host))
+			w->landmark = w->cand;
+	}
 	return true;
+}
+
+static void preleave(struct walk *w, const GumboNode *n)
+{
+	if (n == w->cand)
+		w->cand = NULL; /* it held no link home: look further */
 }
 
 /* Append visible text, collapsing whitespace, up to WATCH_TEXT_MAX. */
@@ -1590,23 +1635,33 @@ static uint64_t fnv64(uint64_t h, const char *s, size_t n)
 	return h;
 }
 
+static void ref_put(struct walk *w, enum watch_ref_kind kind, unsigned flags, const char *url,
+		    size_t n, enum watch_url_kind k, const char *host);
+
 /* Record a reference to what url[0..n) loads or opens, in document order.
-** No reference for what loads nothing (an unparseable URL, about:) nor,
-** with offsite_only, for the site's own hosts. A reference equal to one
-** already made (kind, flags, host and path) is not repeated, so a page
-** that repeats one tag a thousand times spends one slot; past
-** WATCH_REF_MAX distinct ones WATCH_F_CAPPED is set. host receives
+** No reference for what loads nothing (an unparseable URL, about:). A
+** reference equal to one
+** already made (kind, flags, host, path and w->script) is not repeated,
+** so a page that repeats one tag a thousand times spends one slot; past
+** WATCH_REF_MAX distinct ones (or REF_RESERVE before it, for a plain
+** reference to the site itself) WATCH_F_CAPPED is set. host receives
 ** watch_url_host()'s answer. Returns the URL's kind. */
 static enum watch_url_kind ref_add(struct walk *w, enum watch_ref_kind kind, unsigned flags,
-				   const char *url, size_t n, bool offsite_only,
-				   char host[WATCH_HOST_MAX])
+				   const char *url, size_t n, char host[WATCH_HOST_MAX])
 {
-	struct watch_features *f = w->f;
 	enum watch_url_kind k = watch_url_host(url, n, w->base_host, host);
 	if (k == WATCH_URL_BAD || (k == WATCH_URL_OTHER && !strcmp(host, "about:")))
 		return k;
-	if (offsite_only && (k != WATCH_URL_HOST || watch_same_site(host, f->host)))
-		return k;
+	ref_put(w, kind, flags, url, n, k, host);
+	return k;
+}
+
+/* ref_add() of a URL already resolved: k and host are watch_url_host()'s
+** answer for it, a load (not bad, not about:). */
+static void ref_put(struct walk *w, enum watch_ref_kind kind, unsigned flags, const char *url,
+		    size_t n, enum watch_url_kind k, const char *host)
+{
+	struct watch_features *f = w->f;
 	struct watch_ref r;
 	memset(&r, 0, sizeof(r));
 	r.kind = (uint8_t)kind;
@@ -1620,18 +1675,24 @@ static enum watch_url_kind ref_add(struct walk *w, enum watch_ref_kind kind, uns
 		pstrtrunc(r.path, host, sizeof(r.path));
 	}
 	r.flags = (uint16_t)flags;
-	uint64_t h = fnv64(0xcbf29ce484222325ULL ^ ((uint64_t)kind << 32 | r.flags), r.host,
-			   strlen(r.host) + 1);
+	r.script = w->script;
+	uint64_t h = fnv64(0xcbf29ce484222325ULL ^ ((uint64_t)r.script << 48 | (uint64_t)kind << 32 |
+						    r.flags),
+			   r.host, strlen(r.host) + 1);
 	h = fnv64(h, r.path, strlen(r.path));
 	h |= 1; /* 0 marks an empty slot */
 	size_t slot = (size_t)h & (REF_SEEN - 1);
 	while (w->seen[slot] && w->seen[slot] != h)
 		slot = (slot + 1) & (REF_SEEN - 1);
 	if (w->seen[slot])
-		return k;
-	if (f->nrefs >= WATCH_REF_MAX) {
+		return;
+	/* The last REF_RESERVE slots are kept for what is off-site or flagged:
+	** padding a page with the site's own scripts must not push an
+	** injected one out of the list. */
+	bool plain = k == WATCH_URL_HOST && !r.flags && watch_same_site(r.host, f->host);
+	if (f->nrefs >= WATCH_REF_MAX || (plain && f->nrefs >= WATCH_REF_MAX - REF_RESERVE)) {
 		f->flags |= WATCH_F_CAPPED;
-		return k;
+		return;
 	}
 	if (f->nrefs == w->refs_cap) {
 		uint32_t nc = w->refs_cap ? w->refs_cap * 2 : 16;
@@ -1640,14 +1701,13 @@ static enum watch_url_kind ref_add(struct walk *w, enum watch_ref_kind kind, uns
 		struct watch_ref *nr = realloc(f->refs, nc * sizeof(*nr));
 		if (!nr) {
 			w->oom = true;
-			return k;
+			return;
 		}
 		f->refs = nr;
 		w->refs_cap = nc;
 	}
 	w->seen[slot] = h;
 	f->refs[f->nrefs++] = r;
-	return k;
 }
 
 static const struct frame *frame_top(const struct walk *w)
@@ -1894,7 +1954,7 @@ static void frame_pop(struct walk *w)
 /* What an inline script loads or where it sends the visitor (jsread.c),
 ** as references judged like src attributes. The first off-site
 ** destination it navigates to is also the page's js_host. */
-static void js_refs(struct walk *w, const char *s, size_t n)
+static void js_refs(struct walk *w, const char *s, size_t n, uint8_t script)
 {
 	watch_js_read(s, n, &w->js);
 	for (size_t i = 0; i < w->js.ndest && i < WATCH_JS_DEST_MAX; i++) {
@@ -1905,7 +1965,10 @@ static void js_refs(struct walk *w, const char *s, size_t n)
 		unsigned fl = WATCH_RF_FROM_JS |
 			      (d->flags & (WATCH_RF_OBFUSCATED | WATCH_RF_CONDITIONAL));
 		size_t ul = strnlen(d->url, sizeof(d->url));
-		if (ref_add(w, d->kind, fl, d->url, ul, false, host) == WATCH_URL_HOST &&
+		w->script = script;
+		enum watch_url_kind k = ref_add(w, d->kind, fl, d->url, ul, host);
+		w->script = 0;
+		if (k == WATCH_URL_HOST &&
 		    d->kind == WATCH_REF_REDIRECT && !w->f->js_host[0] &&
 		    !watch_same_site(host, w->f->host))
 			PSTRCPY(w->f->js_host, host);
@@ -1941,7 +2004,7 @@ static void style_imports(struct walk *w, const GumboNode *n)
 				e++;
 			char host[WATCH_HOST_MAX];
 			if (e > k)
-				ref_add(w, WATCH_REF_STYLE, 0, s + k, e - k, false, host);
+				ref_add(w, WATCH_REF_STYLE, 0, s + k, e - k, host);
 			found++;
 			k = e;
 		}
@@ -2011,6 +2074,30 @@ static void js_redirect(struct walk *w, const char *s, size_t n)
 	}
 }
 
+/* Event handlers that run with no click (onload, onerror, onpageshow):
+** `<body onload="location=...">` and `<img src=x onerror=...>` redirect or
+** load like an inline script, and are read as one. Handlers that wait for
+** the visitor (onclick...) are links, and left alone. At most
+** HANDLERS_MAX per page. */
+#define HANDLERS_MAX 256
+static void on_handlers(struct walk *w, const GumboNode *n)
+{
+	const GumboVector *at = &n->v.element.attributes;
+	for (unsigned i = 0; i < at->length && w->handlers < HANDLERS_MAX; i++) {
+		const GumboAttribute *a = at->data[i];
+		if (strcasecmp(a->name, "onload") != 0 && strcasecmp(a->name, "onerror") != 0 &&
+		    strcasecmp(a->name, "onpageshow") != 0)
+			continue;
+		size_t len = strnlen(a->value, WATCH_JS_MAX);
+		if (!len)
+			continue;
+		w->handlers++;
+		js_refs(w, a->value, len, 0);
+		if (!w->f->js_host[0])
+			js_redirect(w, a->value, len);
+	}
+}
+
 static bool executable_type(const char *type)
 {
 	if (!type)
@@ -2032,7 +2119,7 @@ static void on_script(struct walk *w, const GumboNode *n)
 	if (src && src[0]) {
 		f->scripts_external++;
 		add_url(w, &f->script_hosts, src, host);
-		ref_add(w, WATCH_REF_SCRIPT, 0, src, strlen(src), false, host);
+		ref_add(w, WATCH_REF_SCRIPT, 0, src, strlen(src), host);
 		return;
 	}
 	if (!executable_type(attr(n, "type")))
@@ -2057,9 +2144,20 @@ static void on_script(struct walk *w, const GumboNode *n)
 	char hex[65];
 	core_sha256(s + b, len - b, d);
 	core_hex(d, sizeof(d), hex);
-	if (watch_set_add(&f->inline_hashes, hex) < 0 && f->inline_hashes.full)
+	int added = watch_set_add(&f->inline_hashes, hex);
+	if (added < 0 && f->inline_hashes.full)
 		f->flags |= WATCH_F_CAPPED;
-	js_refs(w, s + b, len - b);
+	uint8_t script = 0;
+	if (added == 1) {
+		script = (uint8_t)f->inline_hashes.n;
+	} else if (added == 0) {
+		for (uint32_t i = 0; i < f->inline_hashes.n && !script; i++)
+			if (strcmp(f->inline_hashes.v[i], hex) == 0)
+				script = (uint8_t)(i + 1);
+	}
+	js_refs(w, s + b, len - b, script);
+	if (script)
+		f->inline_js[script - 1] |= (uint8_t)w->js.flags;
 	if (!f->js_host[0])
 		js_redirect(w, s + b, len - b); /* what the reader did not follow */
 }
@@ -2090,7 +2188,7 @@ static void on_meta(struct walk *w, const GumboNode *n)
 		i++;
 	}
 	char host[WATCH_HOST_MAX];
-	if (ref_add(w, WATCH_REF_REDIRECT, WATCH_RF_META, c + i, e - i, false, host) !=
+	if (ref_add(w, WATCH_REF_REDIRECT, WATCH_RF_META, c + i, e - i, host) !=
 		    WATCH_URL_BAD &&
 	    !w->f->refresh_host[0])
 		PSTRCPY(w->f->refresh_host, host);
@@ -2148,8 +2246,7 @@ static bool enter_node(struct walk *w, const GumboNode *n)
 		    f->hidden_iframe_hosts.full)
 			f->flags |= WATCH_F_CAPPED;
 		if (src && src[0])
-			ref_add(w, WATCH_REF_IFRAME, box_flags(w, n, true), src, strlen(src), false,
-				host);
+			ref_add(w, WATCH_REF_IFRAME, box_flags(w, n, true), src, strlen(src), host);
 		return false;
 	}
 	case GUMBO_TAG_OBJECT:
@@ -2157,8 +2254,7 @@ static bool enter_node(struct walk *w, const GumboNode *n)
 		/* Not in the iframe host set (the baseline's), but loaded all the same. */
 		const char *src = attr(n, tag == GUMBO_TAG_OBJECT ? "data" : "src");
 		if (src && src[0])
-			ref_add(w, WATCH_REF_IFRAME, box_flags(w, n, true), src, strlen(src), false,
-				host);
+			ref_add(w, WATCH_REF_IFRAME, box_flags(w, n, true), src, strlen(src), host);
 		return true;
 	}
 	case GUMBO_TAG_FORM: {
@@ -2170,7 +2266,7 @@ static bool enter_node(struct walk *w, const GumboNode *n)
 			f->flags |= WATCH_F_CAPPED;
 		/* No action: the form posts to the page itself. */
 		ref_add(w, WATCH_REF_FORM, box_flags(w, n, false), a && a[0] ? a : "",
-			a && a[0] ? strlen(a) : 0, false, host);
+			a && a[0] ? strlen(a) : 0, host);
 		return true;
 	}
 	case GUMBO_TAG_BUTTON:
@@ -2178,7 +2274,7 @@ static bool enter_node(struct walk *w, const GumboNode *n)
 		const char *a = attr(n, "formaction");
 		if (a && a[0]) {
 			add_url(w, &f->form_hosts, a, host);
-			ref_add(w, WATCH_REF_FORM, box_flags(w, n, false), a, strlen(a), false, host);
+			ref_add(w, WATCH_REF_FORM, box_flags(w, n, false), a, strlen(a), host);
 		}
 		return true;
 	}
@@ -2202,17 +2298,17 @@ static bool enter_node(struct walk *w, const GumboNode *n)
 	case GUMBO_TAG_LINK: {
 		const char *rel = attr(n, "rel"), *href = attr(n, "href");
 		if (rel && href && href[0] && token_any(rel, rel_stylesheet))
-			ref_add(w, WATCH_REF_STYLE, 0, href, strlen(href), false, host);
+			ref_add(w, WATCH_REF_STYLE, 0, href, strlen(href), host);
 		return false;
 	}
 	case GUMBO_TAG_IMG: {
 		/* Off-site images only (counters, tracking pixels, hot-linked
 		** banners): the site's own are many and say nothing. */
 		const char *src = attr(n, "src");
-		if (src && src[0] &&
-		    watch_url_host(src, strlen(src), w->base_host, host) == WATCH_URL_HOST &&
+		size_t sl = src ? strlen(src) : 0;
+		if (sl && watch_url_host(src, sl, w->base_host, host) == WATCH_URL_HOST &&
 		    !watch_same_site(host, f->host))
-			ref_add(w, WATCH_REF_IMG, box_flags(w, n, true), src, strlen(src), true, host);
+			ref_put(w, WATCH_REF_IMG, box_flags(w, n, true), src, sl, WATCH_URL_HOST, host);
 		return true;
 	}
 	default:
@@ -2232,10 +2328,13 @@ static bool enter(struct walk *w, const GumboNode *n)
 	if (tag == GUMBO_TAG_BODY)
 		w->in_body = true;
 	if (n == w->landmark && !w->top_done) {
+		char t[sizeof(w->cur.tag)];
+		memcpy(t, w->cur.tag, sizeof(t));
 		w->top_done = true;
 		run_close(w);
-		run_start(w, w->cur.tag, w->cur.flags);
+		run_start(w, t, w->cur.flags);
 	}
+	on_handlers(w, n);
 	w->link_out = false;
 	bool down = enter_node(w, n);
 	if (down)
@@ -2340,7 +2439,9 @@ static int parse_and_walk(struct arena *a, const char *body, size_t len, struct 
 		return -1;
 	}
 	GumboOutput *o = gumbo_parse_with_options(&opt, body, len);
-	walk_tree(o->document, w, prewalk, NULL);
+	walk_tree(o->document, w, prewalk, preleave);
+	if (!w->landmark)
+		w->landmark = w->first_cand;
 	if (!w->base_host[0])
 		PSTRCPY(w->base_host, w->f->host);
 	w->in_body = false;

@@ -44,6 +44,7 @@ void watch_baseline_free(struct watch_baseline *b)
 	watch_set_free(&b->tlds);
 	watch_set_free(&b->pubs);
 	watch_set_free(&b->other_hosts);
+	watch_set_free(&b->asset_paths);
 	free(b->vocab);
 	b->vocab = NULL;
 }
@@ -85,6 +86,15 @@ bool watch_ref_publication(const struct watch_ref *r, char out[WATCH_HOST_MAX])
 	return w > 0;
 }
 
+bool watch_ref_asset_path(const struct watch_ref *r, const char *site, char out[WATCH_HOST_MAX])
+{
+	if ((r->kind != WATCH_REF_SCRIPT && r->kind != WATCH_REF_STYLE) || !r->host[0] ||
+	    !r->path[0] || !watch_same_site(r->host, site))
+		return false;
+	pstrtrunc(out, r->path, WATCH_HOST_MAX);
+	return true;
+}
+
 /* What the judge of issue 12 learns from one observation beyond hosts:
 ** TLDs, CDN publications, the hosts of styles, images and pop-ups, the
 ** script mix of the text and the flags of its visible blocks. */
@@ -108,6 +118,10 @@ static int learn_context(struct watch_baseline *b, const struct watch_features *
 			return -1;
 		if (watch_ref_publication(r, pub) && watch_set_add(&b->pubs, pub) < 0 && !b->pubs.full)
 			return -1;
+		char ap[WATCH_HOST_MAX];
+		if (watch_ref_asset_path(r, o->host, ap) && watch_set_add(&b->asset_paths, ap) < 0 &&
+		    !b->asset_paths.full)
+			return -1;
 		if ((r->kind == WATCH_REF_STYLE || r->kind == WATCH_REF_IMG ||
 		     r->kind == WATCH_REF_POPUP) &&
 		    watch_set_add(&b->other_hosts, r->host) < 0 && !b->other_hosts.full)
@@ -122,7 +136,8 @@ static int learn_context(struct watch_baseline *b, const struct watch_features *
 	b->lang.persian += l.persian;
 	b->lang.turkish += l.turkish;
 	b->lang.words += l.words;
-	b->js_flags |= (uint16_t)o->js_flags;
+	for (uint32_t i = 0; i < o->inline_hashes.n && i < WATCH_HASH_MAX; i++)
+		b->js_flags |= o->inline_js[i];
 	for (uint32_t i = 0; i < o->nblocks; i++)
 		if (!(o->blocks[i].flags & WATCH_BF_HIDDEN))
 			b->block_flags |= o->blocks[i].flags;
@@ -213,6 +228,7 @@ int watch_learn(const struct watch_features *obs, size_t n, struct watch_baselin
 	watch_set_init(&b->tlds, WATCH_SET_MAX);
 	watch_set_init(&b->pubs, WATCH_SET_MAX);
 	watch_set_init(&b->other_hosts, WATCH_SET_MAX);
+	watch_set_init(&b->asset_paths, WATCH_SET_MAX);
 	uint64_t *uni = NULL, *tmp = NULL;
 	int rc = -1;
 	if (n == 0)

@@ -393,7 +393,9 @@ void watch_host_classify(const struct watch_context *ctx, const char *site, cons
 	/* A well-known service; a public CDN's user-content path (anyone's
 	** repository or package) is marked, for the judge does not call that
 	** "known". */
-	const struct watch_service *svc = out->ip ? NULL : watch_service_find(h);
+	/* by path too: one host may serve two services (www.google.com/maps
+	** is maps, /recaptcha/ CAPTCHA, the rest of it none) */
+	const struct watch_service *svc = out->ip ? NULL : watch_service_find_path(h, path);
 	if (svc) {
 		out->cls = WATCH_HC_SERVICE;
 		pstrtrunc(out->who, svc->name ? svc->name : "", sizeof(out->who));

@@ -109,8 +109,9 @@ int watch_baseline_pack(const struct watch_baseline *b, unsigned char **out, siz
 	put_u32(&w, b->outbound_links_max);
 	for (int k = 0; k < WATCH_SIG_MAX; k++)
 		put_u16(&w, b->sig_counts[k]);
-	const struct watch_set *more[3] = { &b->tlds, &b->pubs, &b->other_hosts };
-	for (int k = 0; k < 3; k++)
+	const struct watch_set *more[4] = { &b->tlds, &b->pubs, &b->other_hosts,
+					    &b->asset_paths };
+	for (int k = 0; k < 4; k++)
 		put_set(&w, more[k]);
 	const uint32_t lang[7] = { b->lang.latin, b->lang.arabic, b->lang.cyrillic, b->lang.other,
 				   b->lang.persian, b->lang.turkish, b->lang.words };
@@ -266,8 +267,8 @@ int watch_baseline_unpack(const void *data, size_t len, struct watch_baseline *b
 	b->outbound_links_max = get_u32(&r);
 	for (int k = 0; k < WATCH_SIG_MAX; k++)
 		b->sig_counts[k] = get_u16(&r);
-	struct watch_set *more[3] = { &b->tlds, &b->pubs, &b->other_hosts };
-	for (int k = 0; k < 3; k++)
+	struct watch_set *more[4] = { &b->tlds, &b->pubs, &b->other_hosts, &b->asset_paths };
+	for (int k = 0; k < 4; k++)
 		get_set(&r, more[k]);
 	uint32_t *lang[7] = { &b->lang.latin, &b->lang.arabic, &b->lang.cyrillic, &b->lang.other,
 			      &b->lang.persian, &b->lang.turkish, &b->lang.words };

@@ -319,6 +319,18 @@ static void on_reject(void *ud, size_t line, const char *reason)
 	refuse(ud, line, reason);
 }
 
+/* The Public Suffix List, read once per process: Debian's packaged list
+** (the newer one), else libpsl's built-in one; with neither, the
+** public-suffix rule is not checked. Kept for the process's life. */
+static const psl_ctx_t *psl;
+static pthread_once_t psl_once = PTHREAD_ONCE_INIT;
+
+static void psl_load(void)
+{
+	const psl_ctx_t *latest = psl_latest(NULL);
+	psl = latest ? latest : psl_builtin();
+}
+
 static const struct table *sort_table;
 
 static int by_host_path(const void *a, const void *b)
@@ -355,10 +367,8 @@ static int table_parse(struct table *t, const char *text, size_t len, const char
 	t->v = calloc(WATCH_SERVICES_MAX, sizeof(*t->v));
 	struct csv_limits lim = { SVC_RECORD_MAX, NCOLS + 1, SVC_RECORD_MAX };
 	struct csv_parser *cp = t->v ? csv_new(&lim, on_record, on_reject, &p) : NULL;
-	/* Debian's packaged list (the newer one), else libpsl's built-in one;
-	** with neither, the public-suffix rule is not checked. */
-	psl_ctx_t *psl = psl_latest(NULL);
-	p.psl = psl ? psl : psl_builtin();
+	pthread_once(&psl_once, psl_load);
+	p.psl = psl;
 	int rc = cp ? 0 : -1;
 	const char *q = text, *end = text + len;
 	while (rc == 0 && q < end) {
@@ -373,7 +383,6 @@ static int table_parse(struct table *t, const char *text, size_t len, const char
 	if (rc == 0 && csv_finish(cp) != CSV_OK)
 		rc = -1;
 	csv_free(cp);
-	psl_free(psl);
 	if (p.oom || (rc != 0 && !(p.header_seen || t->bad)))
 		goto fail;
 	if (!p.header_seen && t->bad == 0)
@@ -479,9 +488,9 @@ static size_t lower_bound(const struct table *t, const uint32_t *idx, size_t n, 
 	size_t lo = 0, hi = n;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		const char *h = t->v[idx[mid]].host;
-		int c = strncmp(h, host, hn);
-		if (c < 0 || (c == 0 && h[hn] != '\0'))
+		/* strcmp order: a host that host[0..hn) only begins
+		** ("a.org.uk" for "a.org") sorts after it (fuzz_services) */
+		if (strncmp(t->v[idx[mid]].host, host, hn) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -496,7 +505,9 @@ static bool host_is(const char *h, const char *host, size_t hn)
 
 /* Among the rows of idx for host[0..hn) (adjacent, sorted by path), the one
 ** whose path prefix is the longest that path starts with; a row without a
-** path matches any. NULL path matches path-less rows only. */
+** path matches any. NULL path (no path known): the host's row without a
+** path, else its row with the shortest path, so that a listed host is
+** always found. */
 static const struct watch_service *pick(const struct table *t, const uint32_t *idx, size_t n,
 					const char *host, size_t hn, const char *path)
 {
@@ -506,8 +517,8 @@ static const struct watch_service *pick(const struct table *t, const uint32_t *i
 	     i++) {
 		const struct watch_service *s = &t->v[idx[i]];
 		size_t pl = strlen(s->path);
-		bool fits = pl == 0 || (path && strncmp(path, s->path, pl) == 0);
-		if (fits && (!best || pl > best_len)) {
+		bool fits = pl == 0 || !path || strncmp(path, s->path, pl) == 0;
+		if (fits && (!best || (path ? pl > best_len : pl < best_len))) {
 			best = s;
 			best_len = pl;
 		}

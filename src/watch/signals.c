@@ -601,6 +601,10 @@ static void judge_links(struct judge *j)
 		const char *h = f->link_hosts.v[i];
 		if (watch_same_site(h, j->site) || watch_set_has(&b->link_hosts, h))
 			continue;
+		/* A host a well-known service runs (share and channel links, for
+		** which the page has no path row to match) is no link farm. */
+		if (watch_service_find(h))
+			continue;
 		struct watch_host_info hi;
 		watch_host_classify(j->ctx, j->site, h, "", &hi);
 		if (hi.cls != WATCH_HC_FOREIGN)
@@ -829,9 +833,9 @@ void watch_judge(const struct watch_baseline *b, const struct watch_features *f,
 		/* Class: full replacement (a defacement page, a parking or
 		** phishing page). What sets it apart from a week of news turning
 		** over is the vocabulary: a replacement is in words the site never
-		** used; news is in the site's own. A drop to under two thirds of
-		** the floor (most of what never changed is gone: menus, footer,
-		** standing text) is a replacement, or a redesign to accept,
+		** used; news is in the site's own. A deep drop (under two thirds
+		** of the floor: most of what never changed is gone) with the
+		** site's own scripts and styles replaced is a redesign to accept,
 		** whatever its words. */
 		uint64_t *wd = NULL;
 		size_t nwd = 0;
@@ -841,7 +845,21 @@ void watch_judge(const struct watch_baseline *b, const struct watch_features *f,
 		free(wd);
 		double fresh_words = novel * (double)nwd;
 		double gap = b->floor > 0 ? (b->floor - v->similarity) / b->floor : 1.0;
-		if (fresh_words >= 5 && (novel >= 0.6 || v->similarity < b->floor * 0.65))
+		/* A redesign also replaces the site's own scripts and styles (a
+		** new version of the same design keeps their paths). */
+		size_t kept = 0;
+		for (uint32_t i = 0; i < b->asset_paths.n; i++)
+			for (uint32_t k = 0; k < f->nrefs; k++) {
+				char ap[WATCH_HOST_MAX];
+				if (watch_ref_asset_path(&f->refs[k], j.site, ap) &&
+				    !strcmp(ap, b->asset_paths.v[i])) {
+					kept++;
+					break;
+				}
+			}
+		bool rebuilt = b->asset_paths.n >= 2 ? kept * 2 < b->asset_paths.n
+						     : v->similarity < b->floor / 2;
+		if (fresh_words >= 5 && (novel >= 0.6 || (v->similarity < b->floor * 0.65 && rebuilt)))
 			finding(&j, "text_changed", 30 + (int)(40.0 * gap + 0.5), "body", "", "text",
 				"visible text similarity %.2f is below this site's floor %.2f, "
 				"%.0f%% of its words new to the site",
@@ -866,14 +884,21 @@ void watch_judge(const struct watch_baseline *b, const struct watch_features *f,
 	judge_links(&j);
 	judge_blocks(&j);
 
+	/* What the page's new inline scripts do that the site's never did. */
+	unsigned js_new = 0;
+	for (uint32_t i = 0; i < f->inline_hashes.n && i < WATCH_HASH_MAX; i++)
+		if (!watch_set_has(&b->inline_hashes, f->inline_hashes.v[i]))
+			js_new |= f->inline_js[i];
+	js_new &= ~(unsigned)b->js_flags;
 	/* Class: in-browser crypto-miners (CoinHive and its successors). */
-	if ((f->js_flags & WATCH_JSF_MINER) && !(b->js_flags & WATCH_JSF_MINER))
+	if (js_new & WATCH_JSF_MINER)
 		finding(&j, "crypto_miner", 80, "script", "", "miner",
 			"an inline script starts an in-browser cryptocurrency miner");
 	/* Class: packed droppers (eval of a decoded string) the site never ran. */
-	if ((f->js_flags & WATCH_JSF_EVAL) && !(b->js_flags & WATCH_JSF_EVAL))
+	if (js_new & WATCH_JSF_EVAL)
 		finding(&j, "eval_script", 30, "script", "", "inline script",
-			"an inline script evaluates a built string, which the site's scripts never did");
+			"a new inline script evaluates a built string, which the site's scripts "
+			"never did");
 
 	if (b->n >= 2 && !b->inline_volatile && !b->inline_hashes.full) {
 		size_t fresh = 0;

@@ -108,7 +108,11 @@ bool watch_same_site(const char *host, const char *site);
 /* What a page loads or sends its visitor to, one entry per element (or per
 ** destination an inline script builds), with the context that makes it
 ** normal or suspicious. Kept in document order; at most WATCH_REF_MAX per
-** page (WATCH_F_CAPPED past it). */
+** page (WATCH_F_CAPPED past it). A reference equal to an earlier one
+** (kind, flags, host, path, script) is not repeated. Images are listed
+** only when off-site. HIDDEN, TINY and OVERLAY are said of elements with a
+** box (iframe, frame, object, embed, img, form and its buttons); scripts,
+** stylesheets and redirects have none. */
 enum watch_ref_kind {
 	WATCH_REF_SCRIPT,   /* <script src>, a script an inline script loads */
 	WATCH_REF_IFRAME,   /* <iframe>/<frame src>, <object>/<embed> data/src */
@@ -139,7 +143,13 @@ struct watch_ref {
 	uint8_t kind;   /* enum watch_ref_kind */
 	uint16_t flags; /* WATCH_RF_* */
 	char host[WATCH_HOST_MAX]; /* as watch_url_host gives it; "" for a non-network URL */
-	char path[WATCH_PATH_MAX]; /* "/gh/user/repo@1/x.js"; "" when none */
+	char path[WATCH_PATH_MAX]; /* "/gh/user/repo@1/x.js"; "" when none (a form with no
+				   ** action); for a non-network URL its scheme ("data:") */
+	/* WATCH_RF_FROM_JS: 1 + the index in f->inline_hashes of the inline
+	** script it was read from, so that what a script the baseline knows
+	** loads can be told from what a new one does; 0 when it came from an
+	** onload/onerror handler or the hash set was full. */
+	uint8_t script;
 };
 
 /* A run of the page's text under one block-level element (div, p, li, td,
@@ -189,7 +199,9 @@ struct watch_features {
 	uint32_t nrefs;
 	struct watch_block *blocks;     /* nblocks entries, heap */
 	uint32_t nblocks;
-	unsigned js_flags;              /* WATCH_JSF_* of all inline scripts, OR-ed */
+	/* WATCH_JSF_* of each inline script, in the order of inline_hashes
+	** (a script repeated: its reads OR'd). */
+	uint8_t inline_js[WATCH_HASH_MAX];
 };
 
 /* Analyse one body. url is the page's URL or bare host (NULL: the default
@@ -289,7 +301,9 @@ enum {
 
 struct watch_js_dest {
 	uint8_t kind;   /* WATCH_REF_SCRIPT, _IFRAME, _FORM, _REDIRECT, _POPUP, _IMG, _STYLE */
-	uint16_t flags; /* WATCH_RF_OBFUSCATED, WATCH_RF_CONDITIONAL */
+	uint16_t flags; /* WATCH_RF_*: FROM_JS always; OBFUSCATED (decoded, or a piece
+			** ends inside the scheme or a host label); CONDITIONAL; PROTO_REL;
+			** HIDDEN / TINY (iframe, img); META (a written meta refresh) */
 	char url[WATCH_JS_URL_MAX]; /* as decoded; cut to fit */
 };
 
@@ -300,7 +314,12 @@ struct watch_js_read {
 };
 
 /* Read src[0..len). Always fills out (zeroed first); never fails: a script
-** it cannot follow gives fewer destinations, never an error. */
+** it cannot follow gives fewer destinations, never an error. A URL built
+** on the page's own host (location.host, .origin, document.domain) comes
+** out relative ("/js/app.js"); one whose host is computed gives none; an
+** unknown part of a path or query is dropped. Linear in len (a token
+** budget); about 20-40 MB/s, so read only scripts the baseline has not
+** seen (their hash). */
 void watch_js_read(const char *src, size_t len, struct watch_js_read *out);
 
 /* ------------------------------------------------------------ who a host is */
@@ -409,14 +428,18 @@ struct watch_service {
 size_t watch_service_count(void);
 const struct watch_service *watch_service_at(size_t i);
 /* The entry for host (exact match first, then the longest suffix at a label
-** boundary; case and a trailing dot ignored), NULL when none. Rows limited
-** to a path never match here: a caller that has the path uses
-** watch_service_find_path. Cheap: binary searches, no allocation. */
+** boundary; case and a trailing dot ignored), NULL when none. Is the host
+** listed at all: for a host whose rows are all limited to paths
+** (www.google.com: /maps, /recaptcha/) the row with the shortest path,
+** whose category may not be the one of the path at hand: a caller that
+** has the path uses watch_service_find_path. Cheap: binary searches, no
+** allocation. */
 const struct watch_service *watch_service_find(const char *host);
-/* The same with the path the host was loaded from (NULL: none): among the
-** rows of the most specific listed host, the longest path prefix path
-** starts with, a row without a path matching any; when none of that host's
-** rows fits, its parent domains are tried. */
+/* The same with the path the host was loaded from (NULL: as
+** watch_service_find): among the rows of the most specific listed host,
+** the longest path prefix path starts with, a row without a path matching
+** any; when none of that host's rows fits, its parent domains are tried,
+** and NULL when none fits (www.google.com/search is no service). */
 const struct watch_service *watch_service_find_path(const char *host, const char *path);
 /* The publication a user-content path names ("/gh/user/repo" of
 ** "/gh/user/repo@1.2/dist/x.js", "/npm/@scope/pkg" of
@@ -450,8 +473,10 @@ json_t *watch_services_json(const char *category, struct perr *err);
 
 /* Does host imitate a known service or one of the given own names (the
 ** site's registrable domain and the organisation's domains)? Writes the
-** imitated name into imitates (WATCH_HOST_MAX). Own and known hosts
-** themselves are never look-alikes. */
+** imitated name into imitates (WATCH_HOST_MAX; valid UTF-8, "" for
+** WATCH_LA_NONE): the registrable domain imitated, xn-- labels decoded.
+** Own and known hosts themselves are never look-alikes (lookalike.c
+** documents the rules). */
 enum watch_lookalike watch_lookalike(const char *host, const char *const *own, size_t nown,
 				     char imitates[WATCH_HOST_MAX]);
 /* watch_lookalike() with known[0..nknown) as the well-known hosts instead
@@ -538,6 +563,7 @@ struct watch_baseline {
 	struct watch_set tlds;        /* last labels of every host the site used */
 	struct watch_set pubs;        /* "host/publication" of user-content CDN paths used */
 	struct watch_set other_hosts; /* hosts of styles, images and pop-ups used */
+	struct watch_set asset_paths; /* paths of the site's own scripts and styles */
 	struct watch_lang lang;       /* letters of the site's text by script, summed */
 	uint64_t *vocab;              /* sorted distinct hashes of the folded words used */
 	size_t nvocab;                /* at most WATCH_VOCAB_MAX */
@@ -560,6 +586,12 @@ bool watch_u64_has(const uint64_t *a, size_t n, uint64_t x);
 /* "host/publication" of a reference to a public CDN's user content (a
 ** GitHub repository, an npm package), into out; false when r is not one. */
 bool watch_ref_publication(const struct watch_ref *r, char out[WATCH_HOST_MAX]);
+/* The path of one of the site's own script or stylesheet references
+** ("/wp-includes/js/jquery/jquery.min.js" of "...?ver=3.7.1": the query,
+** where versions and build ids go, is not part of it), into out; false when
+** r is not one (another kind, another host). What a redesign replaces and a
+** new version of the same design keeps. */
+bool watch_ref_asset_path(const struct watch_ref *r, const char *site, char out[WATCH_HOST_MAX]);
 
 /* Floor of a site seen once: nothing is known of its volatility yet. */
 #define WATCH_FLOOR_DEFAULT 0.5

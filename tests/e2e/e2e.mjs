@@ -4,8 +4,9 @@
 //   org 2 "Ministry of Roads" (carol, constituent) with 55 low incidents
 //   (older than incident 1), alice (analyst), root (admin); the site of
 //   org 1's URL asset (never checked: the watch is off); one imported
-//   scan_telnet file whose line 4 was rejected; org 3's site with two checks
-//   written by run.sh (an alert, then an observation of a YouTube embed).
+//   scan_telnet file whose line 4 was rejected; org 3's site on loopback,
+//   checked by the real monitor (a YouTube embed observed), with an older
+//   alert run.sh writes beside it.
 // At $E2E_BIG_BASE a second server holds $E2E_BIG generated incidents
 // (bench/gen_incidents) and one admin, boss: the pages at that size.
 // Each check is one test case; the last line is "browser: N passed, N failed".
@@ -348,18 +349,20 @@ try {
     await a.locator('#view .status-line .error', { hasText: 'No page has been fetched' }).waitFor();
   });
 
-  // issue 12: org 3's site has an older alert and a newer check that only
-  // observed a YouTube embed (run.sh writes both as the monitor would)
+  // issue 12: org 3's site (served on loopback by run.sh) was checked by
+  // the real monitor: learned, then a YouTube embed added, which the judge
+  // recorded as an observation; an older alert beside it is written by
+  // run.sh in the monitor's JSON
   const siteObservations = async (page, lang) => {
     await go(page, '#/sites');
-    const link = page.locator('#view a.site-link', { hasText: 'https://www.moh.example/' });
+    const link = page.locator('#view a.site-link', { hasText: 'http://127.0.0.1:' });
     const hash = await link.getAttribute('href');
     await go(page, hash);
-    const obs = page.locator('#view #observations li.observation');
+    const obs = page.locator('#view #observations li.observation', { hasText: 'www.youtube-nocookie.com' });
     await obs.first().waitFor();
-    assert(await obs.count() === 1, `${await obs.count()} observations`);
+    assert(await obs.count() === 1, `${await obs.count()} observations of the embed`);
     const text = await obs.first().textContent();
-    assert(text.includes('third-party added: video, www.youtube-nocookie.com'), `observation: ${text}`);
+    assert(text.includes('third-party added'), `observation: ${text}`);
     assert(await obs.first().locator('.where-host').textContent()
       .then(x => x.includes('www.youtube-nocookie.com')), 'no host');
     assert(await obs.first().locator('.where-element code').textContent() === 'iframe', 'no element');

@@ -56,6 +56,7 @@ stop() { # stop PID: a process started here
 	kill -9 "$1" 2>/dev/null
 }
 cleanup() {
+	stop "$site_srv"
 	stop "$server"
 	stop "$bigserver"
 	stop "$gen"
@@ -148,22 +149,62 @@ setup() {
 	EOF
 	"${P[@]}" import report --type event4_sinkhole "$data/2026-11-27-event4_sinkhole-e2e.csv" &&
 	[ "$(sqlite3 "$data/parapet.db" "SELECT count(*) FROM incident WHERE source = 'feed'")" -eq 1 ] &&
-	# org 3's website with two checks as the monitor records them (the
-	# watch is off here, so they are written into the store as they would
-	# be; the JSON is watch_verdict_json's): an older alert whose signal
-	# names its element, host and category, and a newer check that only
-	# observed a well-known video embed (issue 12: an observation, no alarm)
-	"${P[@]}" asset add 3 url https://www.moh.example/ &&
+	observed_site
+}
+# Org 3's website, checked by the real monitor (the server's own watch is
+# off): a page that python3's http.server serves on loopback is learned,
+# then gains a YouTube embed, which the judge records as an observation
+# (issue 12), not an alarm. Org 1's site is paused meanwhile, so that it
+# stays never checked. Before them, an older alert is written in the
+# monitor's JSON (watch_verdict_json's shape) for the detection card: a
+# real alert would open an incident and change the counts other checks
+# assert.
+site_srv=
+observed_site() {
+	local www=$data/www port= moe url
+	mkdir -p "$www" &&
+	cat >"$www/index.html" <<-'EOF' || return 1
+	<!doctype html><html lang="fa" dir="rtl"><head><meta charset="utf-8"><title>وزارت بهداشت</title></head>
+	<body><header><nav><a href="/">خانه</a> <a href="/news">اخبار</a></nav></header>
+	<main><h1>وزارت بهداشت، درمان و آموزش پزشکی</h1>
+	<p>واکسیناسیون سراسری کودکان از شنبه در همه مراکز بهداشت استان آغاز می‌شود و تا پایان ماه ادامه دارد.</p>
+	<p>مراجعان برای دریافت نوبت می‌توانند از سامانه نوبت‌دهی استفاده کنند یا با مرکز تماس بگیرند.</p>
+	<div class="video"></div>
+	</main><footer>تمامی حقوق محفوظ است</footer></body></html>
+	EOF
+	python3 -u -m http.server 0 --bind 127.0.0.1 --directory "$www" >"$data/www.log" 2>&1 &
+	site_srv=$!
+	for _ in $(seq 50); do
+		port=$(sed -n 's/.* port \([0-9]*\) .*/\1/p' "$data/www.log" | head -1)
+		[ -n "$port" ] && break
+		sleep 0.1
+	done
+	[ -n "$port" ] || return 1
+	url=http://127.0.0.1:$port/
+	moe=$("${P[@]}" watch sites | awk '$4 == "https://www.moe.example/" { print $1 }')
+	[ -n "$moe" ] &&
+	"${P[@]}" asset add 3 url "$url" &&
 	sqlite3 "$data/parapet.db" "
 	INSERT INTO watch_check (site_id, ts_ms, outcome, http_status, score, severity, duration_ms, detail)
 	SELECT id, CAST(strftime('%s','now') AS INTEGER) * 1000 - 7200000, 'alert', 200, 40, 'medium', 140,
 	  '{\"verdict\":{\"signals\":[{\"name\":\"new_script_host\",\"detail\":\"a script from a host the site never used: cdn-jquery.example.net\",\"weight\":40,\"element\":\"script\",\"host\":\"cdn-jquery.example.net\",\"category\":\"foreign\"}],\"observations\":[],\"score\":40,\"severity\":\"medium\",\"similarity\":0.97,\"floor\":0.5,\"flags\":[]}}'
-	FROM watch_site WHERE url = 'https://www.moh.example/';
-	INSERT INTO watch_check (site_id, ts_ms, outcome, http_status, score, severity, duration_ms, detail)
-	SELECT id, CAST(strftime('%s','now') AS INTEGER) * 1000 - 3600000, 'ok', 200, 0, 'none', 120,
-	  '{\"verdict\":{\"signals\":[],\"observations\":[{\"name\":\"third_party_known\",\"detail\":\"third-party added: video, www.youtube-nocookie.com\",\"weight\":0,\"element\":\"iframe\",\"host\":\"www.youtube-nocookie.com\",\"category\":\"video\"}],\"score\":0,\"severity\":\"none\",\"similarity\":0.99,\"floor\":0.5,\"flags\":[]}}'
-	FROM watch_site WHERE url = 'https://www.moh.example/';" &&
-	[ "$(sqlite3 "$data/parapet.db" "SELECT count(*) FROM watch_check")" -eq 2 ]
+	FROM watch_site WHERE url = '$url';" &&
+	"${P[@]}" watch set "$moe" --disable &&
+	"${P[@]}" watch run --once --all && "${P[@]}" watch run --once --all &&
+	"${P[@]}" watch run --once --all &&
+	sed -i 's|<div class="video"></div>|<div class="video"><iframe width="560" height="315" src="https://www.youtube-nocookie.com/embed/M7lc1UVf-VE" title="YouTube video player" allowfullscreen></iframe></div>|' "$www/index.html" &&
+	"${P[@]}" watch run --once --all &&
+	"${P[@]}" watch set "$moe" --enable || return 1
+	stop "$site_srv"
+	site_srv=
+	# the newest check of the site observed the embed, and raised nothing
+	[ "$(sqlite3 "$data/parapet.db" "SELECT c.outcome || ' ' || (SELECT count(*)
+		FROM json_each(c.detail, '\$.verdict.observations') o
+		WHERE json_extract(o.value, '\$.host') = 'www.youtube-nocookie.com')
+		FROM watch_check c JOIN watch_site s ON s.id = c.site_id WHERE s.url = '$url'
+		ORDER BY c.id DESC LIMIT 1")" = "ok 1" ] &&
+	[ "$(sqlite3 "$data/parapet.db" "SELECT count(*) FROM watch_check c JOIN watch_site s
+		ON s.id = c.site_id WHERE s.url = 'https://www.moe.example/'")" -eq 0 ]
 }
 setup >"$data/setup.log" 2>&1 || { cat "$data/setup.log" >&2; die "could not create the constituency"; }
 wait "$gen" || { cat "$big/setup.log" >&2; gen=; die "could not generate $BIG incidents"; }

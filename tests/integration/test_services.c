@@ -155,6 +155,13 @@ static void a_replacement_file_is_served(void **state)
 	h_server_stop(&srv);
 
 	struct h_proc p;
+	const char *check_args[] = { "check-config", NULL };
+	run_env(&p, env, check_args);
+	assert_int_equal(p.status, 0);
+	char *said = h_fmt("well-known services: 2 (%s)", file);
+	H_CONTAINS(p.out, said);
+	free(said);
+	h_proc_free(&p);
 	const char *list_args[] = { "watch", "services", NULL };
 	run_env(&p, env, list_args);
 	assert_int_equal(p.status, 0);
@@ -168,7 +175,6 @@ static void a_replacement_file_is_served(void **state)
 		     "host,match,category,roles,name\n"
 		     "video.example.org,suffix,video,iframe,National video\n"
 		     "github.io,suffix,cdn,script,Anyone's pages\n"));
-	const char *check_args[] = { "check-config", NULL };
 	run_env(&p, env, check_args);
 	assert_int_equal(p.status, 78);
 	H_CONTAINS(p.err, "services.csv:3:");

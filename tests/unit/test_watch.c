@@ -388,7 +388,11 @@ static void each_signal(void **state)
 	judge(base3, 3, PAGE("Ministry of Roads", TEXT "<script>location.replace(\"//away.example\")</script>"),
 	      &v);
 	assert_true(has(&v, "redirect_offsite"));
-	assert_true(has(&v, "new_inline_script")); /* inline scripts were stable */
+	/* inline scripts were stable: the new one is recorded, what it does judged */
+	bool seen = false;
+	for (size_t i = 0; i < v.nobs; i++)
+		seen |= strcmp(v.obs[i].name, "inline_script_added") == 0;
+	assert_true(seen);
 
 	struct pbuf p;
 	pbuf_init(&p, 0);

@@ -301,6 +301,8 @@ static void hidden_blocks(void **state)
 		{ "text-indent", "<h2 style=\"text-indent:-9999px\">casino bonus</h2>" },
 		{ "tiny box", "<div style=\"height:1px;width:1px;overflow:hidden\">casino bonus</div>" },
 		{ "off-screen", "<div style=\"position:absolute;top:-500px\">casino bonus</div>" },
+		{ "negative margin",
+		  "<style>.m{margin-left:-3000px}</style><div class=\"m\">casino bonus</div>" },
 		{ "opacity", "<section style=\"opacity:0\">casino bonus</section>" },
 		{ "hidden attribute", "<div hidden>casino bonus</div>" },
 		{ "hidden span", "<p>Our ministry <span style=\"display:none\">casino bonus</span></p>" },
@@ -427,6 +429,16 @@ static void top_of_body(void **state)
 	assert_false(block_with(&f, "News")->flags & WATCH_BF_TOP);
 	watch_features_free(&f);
 
+	/* A defacer's own <header> above the site's does not pass for it: the
+	** site's masthead links home. */
+	extract(PAGE("<header><h1>Hacked by X</h1><a href=\"https://t.me/x\">t.me/x</a></header>"
+		     "<header><a href=\"/\">Ministry</a></header><p>News</p>"),
+		&f);
+	assert_true(block_with(&f, "Hacked")->flags & WATCH_BF_TOP);
+	assert_true(block_with(&f, "t.me/x")->flags & WATCH_BF_TOP);
+	assert_false(block_with(&f, "Ministry")->flags & WATCH_BF_TOP);
+	watch_features_free(&f);
+
 	/* No header or navigation at all: no block is said to be on top. */
 	extract(PAGE("<p>Hacked by X</p><p>News</p>"), &f);
 	for (uint32_t i = 0; i < f.nblocks; i++)
@@ -474,21 +486,34 @@ static void blocks_cover_text(void **state)
 
 /* ------------------------------------------------------ inline scripts */
 
-/* The script reader's destinations join the references; until it is
-** real (and afterwards for what it does not follow) a literal location
-** assignment still sets js_host. */
+/* The script reader's destinations join the references, each naming the
+** inline script it came from; until the reader is real (and afterwards
+** for what it does not follow) a literal location assignment still sets
+** js_host. */
 static void inline_script_redirect(void **state)
 {
 	(void)state;
 	struct watch_features f;
 	extract(PAGE("<script>location.href=\"https://x.example/\";</script><p>hi</p>"), &f);
 	assert_string_equal(f.js_host, "x.example");
+	assert_int_equal(f.inline_hashes.n, 1);
 	for (uint32_t i = 0; i < f.nrefs; i++) {
 		if (!(f.refs[i].flags & WATCH_RF_FROM_JS))
 			continue;
 		assert_int_equal(f.refs[i].kind, WATCH_REF_REDIRECT);
 		assert_string_equal(f.refs[i].host, "x.example");
+		assert_int_equal(f.refs[i].script, 1); /* the page's only inline script */
 	}
+	watch_features_free(&f);
+
+	/* A handler that runs by itself redirects like a script; one that
+	** waits for a click is a link. */
+	extract(PAGE("<img src=\"x.gif\" onerror=\"location.href='https://y.example/'\">"), &f);
+	assert_string_equal(f.js_host, "y.example");
+	watch_features_free(&f);
+	extract(PAGE("<button onclick=\"location.href='https://partner.example/'\">Go</button>"),
+		&f);
+	assert_string_equal(f.js_host, "");
 	watch_features_free(&f);
 
 	/* On-site navigation is no js_host. */
@@ -528,6 +553,19 @@ static void many_iframes(void **state)
 	extract(page, &f);
 	assert_int_equal(f.nrefs, 1);
 	assert_false(f.flags & WATCH_F_CAPPED);
+	watch_features_free(&f);
+
+	/* Padding with the site's own scripts leaves room for the injected
+	** one after them. */
+	k = (size_t)snprintf(page, cap, "<html><body>");
+	for (int i = 0; i < 3000; i++)
+		k += (size_t)snprintf(page + k, cap - k, "<script src=\"/js/m%d.js\"></script>", i);
+	snprintf(page + k, cap - k,
+		 "<script src=\"https://evil.example/x.js\"></script></body></html>");
+	extract(page, &f);
+	assert_true(f.flags & WATCH_F_CAPPED);
+	assert_true(f.nrefs > 1 && f.nrefs < WATCH_REF_MAX);
+	assert_string_equal(f.refs[f.nrefs - 1].host, "evil.example");
 	watch_features_free(&f);
 	free(page);
 }

@@ -33,7 +33,7 @@
 static const char *const brands[] = {
 	"google-analytics.com", "googletagmanager.com", "jquery.com",   "jsdelivr.net",
 	"cloudflare.com",       "bootstrapcdn.com",     "google.com",   "apple.com",
-	"aparat.com",           "vimeo.com",
+	"aparat.com",           "vimeo.com",            "splus.ir",
 };
 #define NBRANDS (sizeof(brands) / sizeof(brands[0]))
 
@@ -126,6 +126,11 @@ static void embedded_label(void **state)
 	/* own acronyms of 4 letters, as a hyphen-separated part */
 	expect_own("e-mrud.com", "mrud.gov.ir", WATCH_LA_EMBEDDED);
 	expect_own("mrud-portal.ir", "mrud.gov.ir", WATCH_LA_EMBEDDED);
+	/* beside the words phishing names use */
+	expect_own("secure-tax-golestan.com", "tax-golestan.ir", WATCH_LA_EMBEDDED);
+	expect_own("irna-news.ir", "irna.ir", WATCH_LA_EMBEDDED);
+	expect_own("tehran-login.com", "tehran.ir", WATCH_LA_EMBEDDED);
+	expect_own("tehranlogin.com", "tehran.ir", WATCH_LA_EMBEDDED);
 }
 
 /* ---------------------------------------------------------------- edit */
@@ -138,6 +143,7 @@ static void edit_distance(void **state)
 	expect("gooogle-analytics.com", WATCH_LA_EDIT, "google-analytics.com");
 	expect("jqeury.com", WATCH_LA_EDIT, "jquery.com");
 	expect("jsdeliver.net", WATCH_LA_EDIT, "jsdelivr.net");
+	expect("spluss.ir", WATCH_LA_EDIT, "splus.ir");
 	expect("cloudfare.com", WATCH_LA_EDIT, "cloudflare.com");
 	expect("bootstrapcnd.com", WATCH_LA_EDIT, "bootstrapcdn.com");
 	/* distance 2 for names of 10 or more */
@@ -260,6 +266,7 @@ static void unrelated_names(void **state)
 	expect("video.ir", WATCH_LA_NONE, NULL);   /* a word, one letter from vimeo */
 	expect("aparatchik.com", WATCH_LA_NONE, NULL); /* a brand inside a longer word */
 	expect("youtube.com", WATCH_LA_NONE, NULL);
+	expect("plus.ir", WATCH_LA_NONE, NULL);   /* a word, splus less one letter */
 	expect("static.cdn.ir", WATCH_LA_NONE, NULL);
 	expect("code.cc", WATCH_LA_NONE, NULL);
 	expect("maps-api.ir", WATCH_LA_NONE, NULL);
@@ -274,6 +281,11 @@ static void unrelated_names(void **state)
 	expect_own("mrad.ir", "mrud.gov.ir", WATCH_LA_NONE);
 	/* an own acronym glued inside a word is that word */
 	expect_own("mrudgovernance.ir", "mrud.gov.ir", WATCH_LA_NONE);
+	/* own names are places and words: other real names are made of them */
+	expect_own("tehran-metro.ir", "tehran.ir", WATCH_LA_NONE);
+	expect_own("isfahan-tourism.ir", "isfahan.ir", WATCH_LA_NONE);
+	expect_own("tehran24.ir", "tehran.ir", WATCH_LA_NONE);
+	expect_own("tehrantimes.com", "tehran.ir", WATCH_LA_NONE);
 	/* two different Persian IDN names: پست.ایران, the ministry */
 	expect_own("xn--pgbr8t.xn--mgba3a4f16a", FA_MINISTRY, WATCH_LA_NONE);
 	expect_own("xn----ymcc8iee70e1i.xn--mgba3a4f16a", FA_MINISTRY_ACE, WATCH_LA_NONE);
@@ -289,6 +301,8 @@ static void not_names(void **state)
 	expect("", WATCH_LA_NONE, NULL);
 	expect(".", WATCH_LA_NONE, NULL);
 	expect("jquery..com", WATCH_LA_NONE, NULL);
+	expect("jq\xffuery.com", WATCH_LA_NONE, NULL); /* not UTF-8 */
+	expect("code-jquery.cc/x", WATCH_LA_NONE, NULL); /* not a host */
 	assert_int_equal(la_k(NULL, NULL, 0, true, out), WATCH_LA_NONE);
 	/* no own names, a NULL list, NULL entries */
 	assert_int_equal(la("mrud-gov.ir", NULL, 3, out), WATCH_LA_NONE);
@@ -307,13 +321,66 @@ static void strongest_finding(void **state)
 {
 	(void)state;
 	char out[WATCH_HOST_MAX];
-	const char *own[] = { "jquery.com", "google.com" };
+	const char *known[] = { "jquery.com", "google.com" };
 	/* jquery-g00gle: embeds jquery, and is not google's skeleton */
-	assert_int_equal(la("jquery-g00gle.com", own, 2, out), WATCH_LA_EMBEDDED);
+	assert_int_equal(watch_lookalike_known("jquery-g00gle.com", NULL, 0, known, 2, out),
+			 WATCH_LA_EMBEDDED);
+	assert_string_equal(out, "jquery.com");
+	/* of two of one strength, the longer name: google-analytics, not google */
+	const char *known3[] = { "google.com", "google-analytics.com" };
+	assert_int_equal(watch_lookalike_known("google-analytics-cdn.top", NULL, 0, known3, 2, out),
+			 WATCH_LA_EMBEDDED);
+	assert_string_equal(out, "google-analytics.com");
+	/* the same label under another suffix names it better than a brand
+	** embedded in it */
+	assert_int_equal(watch_lookalike_known("google-analytics.cm", NULL, 0, known3, 2, out),
+			 WATCH_LA_EDIT);
+	assert_string_equal(out, "google-analytics.com");
 	const char *own2[] = { "jquery.com", "jqueri.com" };
 	/* jqueri.com is an own name: one letter from jquery.com is still edit */
 	assert_int_equal(la("jquerl.com", own2, 2, out), WATCH_LA_HOMOGLYPH);
 	assert_string_equal(out, "jqueri.com");
+}
+
+/* A known host whose registrable label is a generic word: the PSL makes
+** ajax.googleapis.com its own registrable domain (googleapis.com is a
+** private suffix), and the name imitated is googleapis. */
+static void brand_in_suffix(void **state)
+{
+	(void)state;
+	const char *known[] = { "ajax.googleapis.com", "fonts.googleapis.com" };
+	char out[WATCH_HOST_MAX];
+	/* the parent of a known host is its owner's */
+	assert_int_equal(watch_lookalike_known("googleapis.com", NULL, 0, known, 2, out),
+			 WATCH_LA_NONE);
+	assert_int_equal(watch_lookalike_known("ajax-googleapis.com", NULL, 0, known, 2, out),
+			 WATCH_LA_EMBEDDED);
+	assert_string_equal(out, "ajax.googleapis.com");
+	assert_int_equal(watch_lookalike_known("fonts.googleapis.com.cdn-x.top", NULL, 0, known, 2,
+					       out),
+			 WATCH_LA_EMBEDDED);
+	assert_string_equal(out, "fonts.googleapis.com");
+	assert_int_equal(watch_lookalike_known("googleapis-cdn.com", NULL, 0, known, 2, out),
+			 WATCH_LA_EMBEDDED);
+	assert_string_equal(out, "googleapis.com");
+	assert_int_equal(watch_lookalike_known("googleapis.net", NULL, 0, known, 2, out),
+			 WATCH_LA_EDIT);
+	/* the reported name is the imitated registrable domain */
+	const char *cdn[] = { "code.jquery.com" };
+	assert_int_equal(watch_lookalike_known("code-jquery.cc", NULL, 0, cdn, 1, out),
+			 WATCH_LA_EMBEDDED);
+	assert_string_equal(out, "jquery.com");
+}
+
+/* Each xn-- label is decoded on its own: one that does not decode hides
+** no other. */
+static void punycode_per_label(void **state)
+{
+	(void)state;
+	if (!psl)
+		skip();
+	expect("xn--zz.xn--ggle-55da.com", WATCH_LA_PUNYCODE, "google.com");
+	expect_own("xn--zz." FA_MINISTRY_ACE, FA_MINISTRY, WATCH_LA_NONE);
 }
 
 /* A real entry of data/watch/services.csv, once the list has it. */
@@ -350,6 +417,8 @@ int main(void)
 		cmocka_unit_test(unrelated_names),
 		cmocka_unit_test(not_names),
 		cmocka_unit_test(strongest_finding),
+		cmocka_unit_test(brand_in_suffix),
+		cmocka_unit_test(punycode_per_label),
 		cmocka_unit_test(real_service),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

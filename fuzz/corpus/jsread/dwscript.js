@@ -1,0 +1,1 @@
+document.write('<script src="https://cdn.example.net/lib.js"><\/script>');

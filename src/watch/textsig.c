@@ -32,6 +32,7 @@
 */
 #include "watch/watch.h"
 
+#include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -423,7 +424,9 @@ static bool word_at(const unsigned char *s, size_t n, size_t i)
 **     defacers, and crew names ("X Cyber Army", "تیم هکری X", "Ayyıldız
 **     Tim"). A list needs three short names; ordinary thanks ("با تشکر از
 **     همکاران") also need a name that looks like a handle or a defacer's
-**     separator ('|', ' - ', '•'); "team" needs a hacker word beside it.
+**     separator ('|', ' - ', '•'); "team" needs a hacker word beside it,
+**     and no news word near ("claimed", "attack", "ادعا", "police"): a
+**     CERT's news names hacker groups too.
 **   ransom (WATCH_TX_RANSOM) — extortion after a breach: a claim addressed
 **     to the reader ("your database has been downloaded"), payment or
 **     threat wording, together with a wallet or a demand to restore or
@@ -433,7 +436,10 @@ static bool word_at(const unsigned char *s, size_t n, size_t i)
 **   gambling (WATCH_TX_GAMBLING) — SEO spam and link farms planted on
 **     government sites for casinos and betting (Persian "بازی انفجار" and
 **     "سایت شرط بندی", Indonesian "slot gacor", Turkish "deneme bonusu").
-**     One unambiguous phrase, or two different ordinary words near each other.
+**     One unambiguous phrase, or two different ordinary words near each other;
+**     none of it near a word of news about the trade ("police", "arrested",
+**     "illegal", "پلیس", "مسدود"), which holds for pharmacy and other spam
+**     too: a gambling ring arrested is news, not an advertisement.
 **   pharmacy (WATCH_TX_PHARMA) — the older pharma spam: a drug brand with a
 **     sale word, or "without prescription" / "online pharmacy".
 **   other spam (WATCH_TX_SPAM) — the rest of what SEO spam injections sell:
@@ -463,12 +469,15 @@ enum cat {
 	K_PAY,     /* pay, bitcoin, ransom */
 	K_THREAT,  /* or we will publish, within 48 hours */
 	K_NEG,     /* do not pay: an advisory */
+	K_FUT,     /* will, if, akan, سيتم: a verb that says what may happen */
 	K_GAMS,    /* gambling, unambiguous */
 	K_GAMW,    /* gambling, ordinary words */
 	K_PHS,     /* pharmacy, unambiguous */
 	K_PHB,     /* a drug brand */
 	K_PHC,     /* buy, cheap, price */
 	K_SPAM,    /* other spam, unambiguous */
+	K_GNEWS,   /* police, arrested, illegal: news about the trade */
+	K_HNEWS,   /* claimed, attack, ادعا: news about a hacker group */
 	K_NCAT
 };
 
@@ -597,7 +606,8 @@ static const struct term terms[] = {
 	{ "заблокирован", K_VERB, 0 }, { "слит", K_VERB, 0 },
 	/* what the reader is to do to get it back */
 	{ "restore", K_DEMV, 0 }, { "recover", K_DEMV, 0 }, { "decrypt", K_DEMV, 0 },
-	{ "get back", K_DEMV, 0 }, { "unlock", K_DEMV, 0 }, { "بازگردانی", K_DEMV, 0 },
+	{ "get back", K_DEMV, 0 }, { "unlock", K_DEMV, 0 }, { "data back", K_DEMV, 0 },
+	{ "files back", K_DEMV, 0 }, { "file back", K_DEMV, 0 }, { "database back", K_DEMV, 0 }, { "بازگردانی", K_DEMV, 0 },
 	{ "بازیابی", K_DEMV, 0 }, { "بازگرداندن", K_DEMV, 0 }, { "رمزگشایی", K_DEMV, 0 },
 	{ "رمز گشایی", K_DEMV, 0 }, { "برگرداندن", K_DEMV, 0 }, { "استعادة", K_DEMV, T_SUB },
 	{ "فك التشفير", K_DEMV, T_SUB }, { "فك تشفير", K_DEMV, T_SUB },
@@ -618,17 +628,18 @@ static const struct term terms[] = {
 	{ "contate-nos", K_CALL, 0 }, { "свяжитесь", K_CALL, 0 }, { "напишите нам", K_CALL, 0 },
 	/* payment and threats */
 	/* A coin's ticker ("BTC:", "XMR") only labels a wallet, which is a mark
-	** of its own; the words here ask for money. */
-	{ "pay", K_PAY, T_WHOLE }, { "payment", K_PAY, T_WHOLE }, { "bitcoin", K_PAY, 0 },
-	{ "ransom", K_PAY, 0 }, { "send", K_PAY, T_WHOLE }, { "transfer", K_PAY, T_WHOLE },
-	{ "باج", K_PAY, T_WHOLE }, { "پرداخت", K_PAY, 0 }, { "بیت کوین", K_PAY, 0 },
-	{ "بیتکوین", K_PAY, 0 }, { "واریز", K_PAY, 0 }, { "ادفع", K_PAY, T_SUB },
-	{ "الدفع", K_PAY, T_SUB }, { "فدية", K_PAY, T_SUB }, { "بيتكوين", K_PAY, T_SUB },
-	{ "بتكوين", K_PAY, T_SUB }, { "ödeme", K_PAY, 0 }, { "odeme", K_PAY, 0 },
-	{ "fidye", K_PAY, 0 }, { "bayar", K_PAY, 0 }, { "pembayaran", K_PAY, 0 },
+	** of its own; the words here ask for money, as a verb: the nouns
+	** ("payment", "پرداخت", "pembayaran", "ödeme") fill every payment page. */
+	{ "pay", K_PAY, T_WHOLE }, { "bitcoin", K_PAY, 0 }, { "ransom", K_PAY, 0 },
+	{ "send", K_PAY, T_WHOLE }, { "transfer", K_PAY, T_WHOLE }, { "باج", K_PAY, T_WHOLE },
+	{ "پرداخت کنید", K_PAY, 0 }, { "واریز کنید", K_PAY, 0 }, { "بیت کوین", K_PAY, 0 },
+	{ "بیتکوین", K_PAY, 0 }, { "ادفع", K_PAY, T_SUB }, { "ادفعوا", K_PAY, T_SUB },
+	{ "فدية", K_PAY, T_SUB }, { "بيتكوين", K_PAY, T_SUB }, { "بتكوين", K_PAY, T_SUB },
+	{ "ödeme yap", K_PAY, 0 }, { "odeme yap", K_PAY, 0 }, { "öde", K_PAY, T_WHOLE },
+	{ "fidye", K_PAY, 0 }, { "bayar", K_PAY, T_WHOLE }, { "bayarkan", K_PAY, 0 },
 	{ "tebusan", K_PAY, 0 }, { "pague", K_PAY, 0 }, { "pagar", K_PAY, T_WHOLE },
-	{ "pagamento", K_PAY, 0 }, { "resgate", K_PAY, 0 }, { "оплат", K_PAY, 0 },
-	{ "заплат", K_PAY, 0 }, { "выкуп", K_PAY, 0 }, { "биткоин", K_PAY, 0 },
+	{ "resgate", K_PAY, 0 }, { "оплатите", K_PAY, 0 }, { "заплатите", K_PAY, 0 },
+	{ "переведите", K_PAY, 0 }, { "выкуп", K_PAY, 0 }, { "биткоин", K_PAY, 0 },
 	{ "or we will", K_THREAT, 0 }, { "we will publish", K_THREAT, 0 },
 	{ "we will leak", K_THREAT, 0 }, { "we will sell", K_THREAT, 0 },
 	{ "will be published", K_THREAT, 0 }, { "will be leaked", K_THREAT, 0 },
@@ -648,6 +659,18 @@ static const struct term terms[] = {
 	{ "لا تدفع", K_NEG, T_SUB }, { "ödemeyin", K_NEG, 0 }, { "odemeyin", K_NEG, 0 },
 	{ "jangan bayar", K_NEG, 0 }, { "não pague", K_NEG, 0 }, { "nao pague", K_NEG, 0 },
 	{ "не платите", K_NEG, 0 },
+	/* Future and condition: "your data will be deleted after 30 days" (a
+	** privacy notice), "if your files are encrypted" (an advisory) claim
+	** nothing. Persian says it after the verb (خواهد شد, شود): see
+	** verb_claims(). */
+	{ "will", K_FUT, T_WHOLE }, { "would", K_FUT, T_WHOLE }, { "may", K_FUT, T_WHOLE },
+	{ "can", K_FUT, T_WHOLE }, { "could", K_FUT, T_WHOLE }, { "if", K_FUT, T_WHOLE },
+	{ "akan", K_FUT, T_WHOLE }, { "dapat", K_FUT, T_WHOLE }, { "jika", K_FUT, T_WHOLE },
+	{ "apabila", K_FUT, T_WHOLE }, { "serão", K_FUT, T_WHOLE }, { "será", K_FUT, T_WHOLE },
+	{ "podem", K_FUT, T_WHOLE }, { "pode", K_FUT, T_WHOLE }, { "будут", K_FUT, T_WHOLE },
+	{ "будет", K_FUT, T_WHOLE }, { "может", K_FUT, T_WHOLE }, { "если", K_FUT, T_WHOLE },
+	{ "سيتم", K_FUT, T_SUB }, { "سوف", K_FUT, T_SUB }, { "اذا", K_FUT, T_WHOLE },
+	{ "اگر", K_FUT, T_WHOLE }, { "eğer", K_FUT, T_WHOLE }, { "eger", K_FUT, T_WHOLE },
 
 	/* gambling: unambiguous */
 	{ "online casino", K_GAMS, 0 }, { "casino online", K_GAMS, 0 },
@@ -676,7 +699,7 @@ static const struct term terms[] = {
 	{ "slots", K_GAMW, T_WHOLE }, { "poker", K_GAMW, 0 }, { "jackpot", K_GAMW, 0 },
 	{ "roulette", K_GAMW, 0 }, { "blackjack", K_GAMW, 0 }, { "bonus", K_GAMW, 0 },
 	{ "bet", K_GAMW, T_WHOLE }, { "wager", K_GAMW, 0 }, { "judi", K_GAMW, T_WHOLE },
-	{ "deposit", K_GAMW, 0 }, { "bahis", K_GAMW, 0 }, { "kazino", K_GAMW, 0 },
+{ "bahis", K_GAMW, 0 }, { "kazino", K_GAMW, 0 },
 	{ "کازینو", K_GAMW, 0 }, { "شرط بندی", K_GAMW, 0 }, { "انفجار", K_GAMW, 0 },
 	{ "پوکر", K_GAMW, 0 }, { "بت", K_GAMW, T_WHOLE }, { "بونوس", K_GAMW, 0 },
 	{ "رولت", K_GAMW, 0 }, { "بلک جک", K_GAMW, 0 }, { "پیش بینی فوتبال", K_GAMW, 0 },
@@ -716,10 +739,38 @@ static const struct term terms[] = {
 	{ "خرید فالوور", K_SPAM, 0 }, { "فالوور فیک", K_SPAM, 0 }, { "وام فوری", K_SPAM, 0 },
 	{ "pinjaman online", K_SPAM, 0 }, { "takipçi satın al", K_SPAM, 0 },
 	{ "порно", K_SPAM, 0 },
+
+	/* News about the trade: a gambling ring arrested, pharmacy fakes seized,
+	** sites blocked. Near these words, spam vocabulary is reporting. */
+	{ "police", K_GNEWS, 0 }, { "arrest", K_GNEWS, 0 }, { "illegal", K_GNEWS, 0 },
+	{ "crackdown", K_GNEWS, 0 }, { "banned", K_GNEWS, 0 }, { "seized", K_GNEWS, 0 },
+	{ "prosecutor", K_GNEWS, 0 }, { "court", K_GNEWS, T_WHOLE }, { "convicted", K_GNEWS, 0 },
+	{ "addiction", K_GNEWS, 0 }, { "regulator", K_GNEWS, 0 }, { "پلیس", K_GNEWS, 0 },
+	{ "دستگیر", K_GNEWS, 0 }, { "غیرمجاز", K_GNEWS, 0 }, { "غیر مجاز", K_GNEWS, 0 },
+	{ "مسدود", K_GNEWS, 0 }, { "دادستان", K_GNEWS, 0 }, { "قاچاق", K_GNEWS, 0 },
+	{ "اعتیاد", K_GNEWS, 0 }, { "جرم", K_GNEWS, 0 }, { "الشرطة", K_GNEWS, T_SUB },
+	{ "القبض", K_GNEWS, T_SUB }, { "غير قانوني", K_GNEWS, T_SUB }, { "غير مشروع", K_GNEWS, T_SUB },
+	{ "polis", K_GNEWS, T_WHOLE }, { "gözaltı", K_GNEWS, 0 }, { "yasadışı", K_GNEWS, 0 },
+	{ "yasa dışı", K_GNEWS, 0 }, { "yasadisi", K_GNEWS, 0 }, { "polisi", K_GNEWS, T_WHOLE },
+	{ "ditangkap", K_GNEWS, 0 }, { "ilegal", K_GNEWS, 0 }, { "diblokir", K_GNEWS, 0 },
+	{ "pemblokiran", K_GNEWS, 0 }, { "polícia", K_GNEWS, 0 }, { "presos", K_GNEWS, 0 },
+	{ "ilegais", K_GNEWS, 0 }, { "полици", K_GNEWS, 0 }, { "задержан", K_GNEWS, 0 },
+	{ "незаконн", K_GNEWS, 0 }, { "заблокирован", K_GNEWS, 0 },
+	/* News about a hacker group: who claimed which attack, says whom. */
+	{ "claimed", K_HNEWS, 0 }, { "claims", K_HNEWS, T_WHOLE }, { "responsibility", K_HNEWS, 0 },
+	{ "attack", K_HNEWS, 0 }, { "according to", K_HNEWS, 0 }, { "reported", K_HNEWS, 0 },
+	{ "ادعا", K_HNEWS, 0 }, { "مسئولیت", K_HNEWS, 0 }, { "حمله", K_HNEWS, 0 },
+	{ "حملات", K_HNEWS, 0 }, { "گزارش", K_HNEWS, 0 }, { "به گفته", K_HNEWS, 0 },
+	{ "اعلام کرد", K_HNEWS, 0 }, { "هشدار", K_HNEWS, 0 }, { "تبنى", K_HNEWS, T_SUB },
+	{ "هجوم", K_HNEWS, T_SUB }, { "هجمات", K_HNEWS, T_SUB }, { "اعلن", K_HNEWS, T_SUB },
+	{ "iddia", K_HNEWS, 0 }, { "saldırı", K_HNEWS, 0 }, { "saldiri", K_HNEWS, 0 },
+	{ "üstlendi", K_HNEWS, 0 }, { "serangan", K_HNEWS, 0 }, { "mengklaim", K_HNEWS, 0 },
+	{ "ataque", K_HNEWS, 0 }, { "reivindic", K_HNEWS, 0 }, { "атак", K_HNEWS, 0 },
+	{ "заявил", K_HNEWS, 0 },
 };
 
 #define NTERMS (sizeof(terms) / sizeof(terms[0]))
-#define ARENA_MAX 16384
+#define ARENA_MAX 16384 /* the folded table takes about 7 KB */
 
 /* The table folded like the text, sorted, and indexed by its first two
 ** bytes, so the scan tries at each position only the phrases that can
@@ -785,12 +836,15 @@ static void terms_load(void)
 #define CAND_MAX 16
 
 #define FAR (-(1LL << 40))
+#define NDEFER 4     /* deferred mark families (spam_flag) */
+#define DEFER_CREW 3 /* the crew names' one */
 
 struct scan {
 	const unsigned char *t;
 	size_t n;
 	long long last[K_NCAT]; /* position of the latest phrase of each family */
 	long long claim, demand, wording, handle;
+	bool verb_claims; /* the latest compromise verb is in a past or perfect tense */
 	int gamw_term; /* the latest ordinary gambling word (index in ft) */
 	/* wallets (raw-text positions: folding only removes bytes, and the text
 	** handed in is whitespace-collapsed already, so positions differ by a
@@ -803,15 +857,26 @@ struct scan {
 	struct watch_text_marks *out;
 	long long first_pos;
 	size_t run_end; /* handle runs are read once: the last one ended here */
+	/* Spam and crew marks wait W_SPAM bytes for a news word that would
+	** make them reporting: per family, the earliest pending one, or FAR. */
+	long long spam_pos[NDEFER];
+	char spam_first[NDEFER][64];
 };
+
+/* The marks deferred for news words, in spam_pos order: the spam families,
+** then crew names (DEFER_CREW: "the hacker team X claimed the attack" is
+** news on a CERT's site). */
+static const unsigned spam_flag[NDEFER] = { WATCH_TX_GAMBLING, WATCH_TX_PHARMA, WATCH_TX_SPAM,
+					    WATCH_TX_GREETS };
 
 static bool alnum(unsigned char c)
 {
 	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
 }
 
-/* Copy s[0..n) into dst (cap bytes), cut on a character boundary and with
-** any invalid byte as '?', so what the verdict shows is valid UTF-8. */
+/* Copy s[0..n) into dst (cap bytes), cut on a character boundary, with
+** any invalid byte as '?' and control characters (NUL included) as ' ', so
+** what the verdict shows is valid UTF-8 and whole. */
 static void copy_valid(char *dst, size_t cap, const unsigned char *s, size_t n)
 {
 	size_t k = 0;
@@ -822,6 +887,8 @@ static void copy_valid(char *dst, size_t cap, const unsigned char *s, size_t n)
 			break;
 		if (cp == BAD_CP)
 			dst[k++] = '?';
+		else if (cp < 0x20)
+			dst[k++] = ' ';
 		else
 			memcpy(dst + k, s + i, l), k += l;
 		i += l;
@@ -1180,6 +1247,9 @@ static void on_greet(struct scan *sc, size_t at, size_t end, bool g2)
 		mark(sc, WATCH_TX_GREETS, (long long)at, t + at, end - at);
 }
 
+static void spam_candidate(struct scan *sc, int k, long long pos, const unsigned char *s,
+			   size_t n);
+
 /* A crew word ("team", "تیم") with a hacker word within a few words on
 ** either side and no "security / national / response" beside it. The
 ** hacker word may come after, so crews are also checked when it arrives. */
@@ -1190,7 +1260,7 @@ static void check_crew(struct scan *sc, long long pos, size_t at, size_t len)
 		long long from = sc->last[K_CREW] < sc->last[K_HFLAV] ? sc->last[K_CREW] :
 									 sc->last[K_HFLAV];
 		size_t end = at + len;
-		mark(sc, WATCH_TX_GREETS, from, sc->t + from, end - (size_t)from);
+		spam_candidate(sc, DEFER_CREW, from, sc->t + from, end - (size_t)from);
 	}
 }
 
@@ -1214,16 +1284,31 @@ static bool wallet_near(const struct scan *sc, long long pos)
 	return false;
 }
 
+/* Does the compromise verb at t[at..end) tell what happened, rather than
+** what will or may happen: no future or "if" word shortly before it, and
+** in Persian no خواهد / شود after it ("حذف خواهد شد", "رمزگذاری شود"). */
+static bool verb_claims(const struct scan *sc, long long pos, size_t end)
+{
+	if (within(sc, K_FUT, pos, 40))
+		return false;
+	size_t w = sc->n - end < 24 ? sc->n - end : 24;
+	static const char fut[] = "خواهد", subj[] = "شود";
+	return !memmem(sc->t + end, w, fut, sizeof(fut) - 1) &&
+	       !memmem(sc->t + end, w, subj, sizeof(subj) - 1);
+}
+
 /* The ransom families after a phrase of category cat at pos:
 **   claim  — a compromise verb, a data noun and "your" / "we" in one clause
 **            ("your database has been downloaded"), or "your files" in one
-**            word (ملفاتك) with the verb;
+**            word (ملفاتك) with the verb; a verb in the past or perfect
+**            (verb_claims);
 **   demand — restore / decrypt with "your" data, or with data and "contact
 **            us", in one clause ("to recover your password, contact us" is
 **            no demand: a password is not what was taken);
 **   note   — a claim, payment or threat wording within W_NOTE of a demand or
-**            a wallet; a claim with a handle or "contact us" also is one
-**            (data-theft extortion that names no price). */
+**            a wallet. A claim with only a handle is no note: a privacy
+**            notice or a download page says "your file was deleted /
+**            downloaded" beside its e-mail. */
 static void check_ransom(struct scan *sc, int cat, long long pos, size_t at, size_t len)
 {
 	/* Word order tells the claim from the reader's own act ("deleted
@@ -1232,14 +1317,17 @@ static void check_ransom(struct scan *sc, int cat, long long pos, size_t at, siz
 	** encrypted ... your files" (the verb between), or "ملفاتك" in either
 	** order with the verb. */
 	bool claim = false;
-	if (cat == K_VERB)
+	if (cat == K_VERB) {
+		sc->verb_claims = verb_claims(sc, pos, at + len);
 		claim = within(sc, K_YOBJ, pos, W_CLAUSE) ||
 			(within(sc, K_OBJ, pos, W_CLAUSE) && within(sc, K_YOUR, pos, W_CLAUSE));
-	else if (cat == K_YOBJ)
+	} else if (cat == K_YOBJ) {
 		claim = within(sc, K_VERB, pos, W_CLAUSE);
-	else if (cat == K_OBJ)
+	} else if (cat == K_OBJ) {
 		claim = within(sc, K_VERB, pos, W_CLAUSE) && within(sc, K_WE, pos, W_CLAUSE) &&
 			sc->last[K_WE] < sc->last[K_VERB];
+	}
+	claim = claim && sc->verb_claims;
 	if (claim)
 		sc->claim = pos;
 	if (cat == K_DEMV || cat == K_OBJ || cat == K_YOBJ || cat == K_YOUR || cat == K_CALL) {
@@ -1256,9 +1344,6 @@ static void check_ransom(struct scan *sc, int cat, long long pos, size_t at, siz
 	bool note = false;
 	if (sc->wording != FAR && pos - sc->wording <= W_NOTE)
 		note = (sc->demand != FAR && pos - sc->demand <= W_NOTE) || wallet_near(sc, pos);
-	if (!note && sc->claim != FAR && pos - sc->claim <= W_NOTE)
-		note = (sc->handle != FAR && pos - sc->handle <= W_NOTE) ||
-		       within(sc, K_CALL, pos, W_NOTE);
 	if (note)
 		ransom_candidate(sc, pos, at, len);
 }
@@ -1339,6 +1424,33 @@ static void find_wallets(struct scan *sc, const unsigned char *s, size_t n)
 
 /* ------------------------------------------------------------------ marks */
 
+/* A spam mark of family k (spam_flag) at pos: pending for W_SPAM bytes,
+** unless a news word came just before it, or the family is marked or
+** pending already (the earliest one stands for the rest: a news word that
+** cancels it cancels every later one within the window too). */
+static void spam_candidate(struct scan *sc, int k, long long pos, const unsigned char *s,
+			   size_t n)
+{
+	if ((sc->out->flags & spam_flag[k]) || sc->spam_pos[k] != FAR ||
+	    within(sc, K_GNEWS, pos, W_SPAM) ||
+	    (k == DEFER_CREW && within(sc, K_HNEWS, pos, W_SPAM)))
+		return;
+	sc->spam_pos[k] = pos;
+	copy_valid(sc->spam_first[k], sizeof(sc->spam_first[0]), s, n);
+}
+
+/* Mark the pending spam that no news word can cancel any more: what is
+** more than W_SPAM before upto (LLONG_MAX at the end of the text: all). */
+static void spam_settle(struct scan *sc, long long upto)
+{
+	for (int k = 0; k < NDEFER; k++)
+		if (sc->spam_pos[k] != FAR && upto - sc->spam_pos[k] > W_SPAM) {
+			const char *sf = sc->spam_first[k];
+			mark(sc, spam_flag[k], sc->spam_pos[k], (const unsigned char *)sf, strlen(sf));
+			sc->spam_pos[k] = FAR;
+		}
+}
+
 static void on_term(struct scan *sc, const struct fterm *f, size_t at)
 {
 	long long pos = (long long)at;
@@ -1347,6 +1459,7 @@ static void on_term(struct scan *sc, const struct fterm *f, size_t at)
 	int cat = f->cat;
 	long long prev = sc->last[cat];
 	sc->last[cat] = pos;
+	spam_settle(sc, pos);
 	switch (cat) {
 	case K_URLH:
 		on_urlh(sc, at, end);
@@ -1376,35 +1489,42 @@ static void on_term(struct scan *sc, const struct fterm *f, size_t at)
 		break;
 	case K_CREWS:
 		if (!within(sc, K_CREWX, pos, W_CREW + 8))
-			mark(sc, WATCH_TX_GREETS, pos, t + at, f->len);
+			spam_candidate(sc, DEFER_CREW, pos, t + at, f->len);
 		break;
 	case K_NEG:
 		if (sc->nneg < CAND_MAX)
 			sc->neg[sc->nneg++] = pos;
 		break;
 	case K_GAMS:
-		mark(sc, WATCH_TX_GAMBLING, pos, t + at, f->len);
+		spam_candidate(sc, 0, pos, t + at, f->len);
 		break;
 	case K_GAMW: {
 		/* Two different ordinary words of the trade near each other. */
 		int ti = (int)(f - ft);
 		if (prev != FAR && pos - prev <= W_SPAM && sc->gamw_term >= 0 && sc->gamw_term != ti)
-			mark(sc, WATCH_TX_GAMBLING, prev, t + prev, end - (size_t)prev);
+			spam_candidate(sc, 0, prev, t + prev, end - (size_t)prev);
 		sc->gamw_term = ti;
 		break;
 	}
 	case K_PHS:
-		mark(sc, WATCH_TX_PHARMA, pos, t + at, f->len);
+		spam_candidate(sc, 1, pos, t + at, f->len);
 		break;
 	case K_SPAM:
-		mark(sc, WATCH_TX_SPAM, pos, t + at, f->len);
+		spam_candidate(sc, 2, pos, t + at, f->len);
+		break;
+	case K_GNEWS:
+	case K_HNEWS:
+		/* Reporting: what waits within W_SPAM before it is no mark. */
+		for (int k = cat == K_HNEWS ? DEFER_CREW : 0; k < NDEFER; k++)
+			if (sc->spam_pos[k] != FAR && pos - sc->spam_pos[k] <= W_SPAM)
+				sc->spam_pos[k] = FAR;
 		break;
 	case K_PHB:
 	case K_PHC: {
 		int other = cat == K_PHB ? K_PHC : K_PHB;
 		if (within(sc, other, pos, W_SPAM / 2)) {
 			long long from = sc->last[other];
-			mark(sc, WATCH_TX_PHARMA, from, t + from, end - (size_t)from);
+			spam_candidate(sc, 1, from, t + from, end - (size_t)from);
 		}
 		break;
 	}
@@ -1428,6 +1548,8 @@ void watch_text_marks(const char *text, size_t len, struct watch_text_marks *out
 	sc->first_pos = -1;
 	sc->gamw_term = -1;
 	sc->claim = sc->demand = sc->wording = sc->handle = FAR;
+	for (int k = 0; k < NDEFER; k++)
+		sc->spam_pos[k] = FAR;
 	for (int k = 0; k < K_NCAT; k++)
 		sc->last[k] = FAR;
 	find_wallets(sc, (const unsigned char *)text, len);
@@ -1474,6 +1596,7 @@ void watch_text_marks(const char *text, size_t len, struct watch_text_marks *out
 			on_term(sc, f, i);
 		}
 	}
+	spam_settle(sc, LLONG_MAX);
 	/* A ransom candidate stands unless an advisory's "do not pay" is near. */
 	for (size_t c = 0; c < sc->ncand; c++) {
 		bool advisory = false;

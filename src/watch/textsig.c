@@ -192,6 +192,13 @@ static bool turkish_letter(uint32_t cp)
 /* Very common Turkish function words that no other language of this
 ** region's web writes as a word of its own ("bu", "ya" and "kadar" are left
 ** out: Indonesian uses them). Lower-case, as lang_word builds them. */
+/* English function words: one word in twelve of English prose is one of
+** these, other Latin-script languages write none of them as a word. */
+static const char *const english_words[] = {
+	"the", "and", "of", "to", "is", "are", "was", "were", "for", "with", "this", "that",
+	"will", "from", "have", "has", "which", "their", "our", "you", "your", "be", "by", "on",
+};
+
 static const char *const turkish_words[] = {
 	"ve", "bir", "ile", "için", "icin", "olarak", "daha", "gibi", "değil", "degil", "veya",
 	"sonra", "olan", "çok", "cok", "ancak", "göre", "gore", "tüm", "tarafından", "tarafindan",
@@ -265,6 +272,15 @@ void watch_lang_count(const char *text, size_t len, struct watch_lang *out)
 			}
 		} else if (c == C_SEP && in_word) {
 			in_word = false;
+			if (wlatin)
+				out->lwords++;
+			if (wok && wtr == 0)
+				for (size_t k = 0; k < sizeof(english_words) / sizeof(english_words[0]); k++)
+					if (strlen(english_words[k]) == wn &&
+					    memcmp(english_words[k], w, wn) == 0) {
+						out->english++;
+						break;
+					}
 			if (wok && wlatin > wtr)
 				for (size_t k = 0; k < sizeof(turkish_words) / sizeof(turkish_words[0]); k++)
 					if (strlen(turkish_words[k]) == wn &&
@@ -286,8 +302,13 @@ static const char *script_name(int k)
 	return names[k];
 }
 
-const char *watch_lang_unlike(const struct watch_lang *site, const struct watch_lang *block)
+const char *watch_lang_unlike(const struct watch_lang *site, const struct watch_lang *block,
+			      bool *other_script)
 {
+	bool dummy;
+	if (!other_script)
+		other_script = &dummy;
+	*other_script = false;
 	const uint32_t b[4] = { block->latin, block->arabic, block->cyrillic, block->other };
 	const uint32_t s[4] = { site->latin, site->arabic, site->cyrillic, site->other };
 	uint64_t bl = (uint64_t)b[0] + b[1] + b[2] + b[3];
@@ -302,8 +323,13 @@ const char *watch_lang_unlike(const struct watch_lang *site, const struct watch_
 	** Turkish on a Persian site, Arabic script on an English one. 15%
 	** leaves bilingual sites (an English half) alike in both scripts. */
 	if ((uint64_t)b[k] * 2 >= bl && (uint64_t)s[k] * 100 < sl * 15) {
+		*other_script = true;
 		if (k == 0 && (uint64_t)block->turkish * 100 >= (uint64_t)block->latin * 4)
 			return "turkish";
+		if (k == 0)
+			return block->lwords >= 12 && (uint64_t)block->english * 12 < block->lwords
+				       ? "latin"
+				       : "english";
 		if (k == 1 && (uint64_t)block->persian * 100 >= (uint64_t)b[1] * 2)
 			return "persian";
 		if (k == 1)

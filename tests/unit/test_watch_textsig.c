@@ -176,7 +176,7 @@ static void lang_invalid(void **state)
 static const char *unlike(const char *site, const char *block)
 {
 	struct watch_lang s = lang(site), b = lang(block);
-	const char *r = watch_lang_unlike(&s, &b);
+	const char *r = watch_lang_unlike(&s, &b, NULL);
 	return r ? r : "(alike)"; /* so a failure prints both */
 }
 
@@ -197,14 +197,25 @@ static void lang_unlike(void **state)
 	/* Another script. */
 	assert_string_equal(unlike(FA_SITE, "Bu site Türk hackerlar tarafından ele geçirilmiştir."),
 			    "turkish");
-	assert_string_equal(unlike(FA_SITE, "Situs ini telah diretas oleh tim kami, segera perbaiki"),
+	assert_string_equal(unlike(FA_SITE, "Situs ini telah diretas oleh tim kami, segera perbaiki "
+					    "keamanan situs anda sebelum orang lain datang"),
 			    "latin");
+	/* under 12 Latin words: a name or a caption, not told from English */
+	assert_string_equal(unlike(FA_SITE, "Situs ini telah diretas oleh tim kami, segera perbaiki"),
+			    "english");
 	assert_string_equal(unlike(EN_SITE, "تم اختراق الموقع من قبل فريق الهاكرز العرب ولا يوجد "
 					     "نظام آمن في هذا العالم"),
 			    "arabic");
 	assert_string_equal(unlike(EN_SITE, "سایت شما هک شد توسط گروه ما"), "persian");
 	assert_string_equal(unlike(EN_SITE, "تم اختراق الموقع"), "arabic-script");
 	assert_string_equal(unlike(FA_SITE, "Сайт взломан нашей командой"), "cyrillic");
+	/* a Persian site's foreign content is in English; other Latin text is not */
+	assert_string_equal(unlike(FA_SITE, "The conference invites papers on water resources and "
+					    "the deadline for full papers is in January"),
+			    "english");
+	assert_string_equal(unlike(FA_SITE, "Kami tidak akan diam melihat saudara saudara kami "
+					    "tertindas dan suara kami akan terus terdengar"),
+			    "latin");
 	/* The same script, another language: Arabic on a Persian site, Persian
 	** on an Arabic one, Turkish on an English one. */
 	assert_string_equal(unlike(FA_SITE, "أعلنت وزارة الداخلية اليوم عن إطلاق منصة إلكترونية "

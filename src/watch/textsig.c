@@ -1118,7 +1118,7 @@ static bool handle_like(const unsigned char *s, size_t a, size_t b, bool key_ara
 ** and inner '.'): its length, 0 when there is none. Handle-like: 4 to 33
 ** bytes, two letters or more, and an '_' or letters and digits mixed
 ** ("zero_team34", "r00t133710", "ghostx51"): what defacers sign as, not
-** a word, a number or a year. *at: it starts with '@'. */
+** a word, a number, a year or a file name. *at: it starts with '@'. */
 static size_t handle_token(const unsigned char *t, size_t n, size_t p, bool *at)
 {
 	size_t q = p;
@@ -1140,6 +1140,18 @@ static size_t handle_token(const unsigned char *t, size_t n, size_t p, bool *at)
 	size_t len = q - p;
 	if (len < 4 || letters < 2 || !(under || digits))
 		return 0;
+	/* A file or host name ("form_1403.pdf", "cdn2.example.com"), as a
+	** downloads list shows them: a last part of 2 to 4 letters after a dot. */
+	size_t dot = q;
+	while (dot > b && t[dot - 1] != '.')
+		dot--;
+	if (dot > b && q - dot >= 2 && q - dot <= 4) {
+		bool alpha = true;
+		for (size_t k = dot; k < q; k++)
+			alpha = alpha && t[k] >= 'a' && t[k] <= 'z';
+		if (alpha)
+			return 0;
+	}
 	return len;
 }
 

@@ -1144,47 +1144,73 @@ static bool handle_like(const unsigned char *s, size_t a, size_t b, bool key_ara
 ** and inner '.'): its length, 0 when there is none. Handle-like: 4 to 33
 ** bytes, two letters or more, and an '_' or letters and digits mixed
 ** ("zero_team34", "r00t133710", "ghostx51"): what defacers sign as, not
-** a word, a number or a year. *at: it starts with '@'. */
-static size_t handle_token(const unsigned char *t, size_t n, size_t p, bool *at)
+** a word, a number, a year or a file name. *at: it starts with '@';
+** *styled: it also has what only handles have, an '@', an '_' or digits
+** between letters ("r00t", "gh0st"), unlike a course or model code
+** ("cs101", "comp3012"). */
+static size_t handle_token(const unsigned char *t, size_t n, size_t p, bool *at, bool *styled)
 {
 	size_t q = p;
 	*at = q < n && t[q] == '@';
 	if (*at)
 		q++;
-	size_t letters = 0, digits = 0, under = 0, b = q;
+	size_t letters = 0, digits = 0, under = 0, leet = 0, b = q;
 	while (q < n && q - p < 34 && handle_char(t[q]))
 		q++;
 	if (q < n && (handle_char(t[q]) || t[q] >= 0x80 || t[q] == '@' || t[q] == '-'))
 		return 0; /* longer, or glued to a word in another script */
 	while (q > b && t[q - 1] == '.')
 		q--;
+	bool after_letter = false; /* in a digit run that follows a letter */
 	for (size_t k = b; k < q; k++) {
-		letters += (t[k] >= 'a' && t[k] <= 'z');
-		digits += (t[k] >= '0' && t[k] <= '9');
+		bool letter = t[k] >= 'a' && t[k] <= 'z', digit = t[k] >= '0' && t[k] <= '9';
+		letters += letter;
+		digits += digit;
 		under += t[k] == '_';
+		leet += letter && after_letter && k > b && t[k - 1] >= '0' && t[k - 1] <= '9';
+		if (letter)
+			after_letter = true;
+		else if (!digit)
+			after_letter = false;
 	}
 	size_t len = q - p;
 	if (len < 4 || letters < 2 || !(under || digits))
 		return 0;
+	/* A file or host name ("form_1403.pdf", "cdn2.example.com"), as a
+	** downloads list shows them: a last part of 2 to 4 letters after a dot. */
+	size_t dot = q;
+	while (dot > b && t[dot - 1] != '.')
+		dot--;
+	if (dot > b && q - dot >= 2 && q - dot <= 4) {
+		bool alpha = true;
+		for (size_t k = dot; k < q; k++)
+			alpha = alpha && t[k] >= 'a' && t[k] <= 'z';
+		if (alpha)
+			return 0;
+	}
+	*styled = *at || under || leet;
 	return len;
 }
 
 /* How many handle-like tokens follow one another from p, apart only by
 ** spaces and list separators ("~", "|", ",", "-", "•"); *end: where the
-** last one ends, *ats: how many start with '@'. A hashtag ends the run:
+** last one ends, *ats: how many start with '@', *styled: how many are
+** styled as handles only are (handle_token). A hashtag ends the run:
 ** "#save_water #green_city" is a campaign, not a crew. */
-static size_t handle_run(const unsigned char *t, size_t n, size_t p, size_t *end, size_t *ats)
+static size_t handle_run(const unsigned char *t, size_t n, size_t p, size_t *end, size_t *ats,
+			 size_t *styled)
 {
 	size_t count = 0;
 	*end = p;
-	*ats = 0;
+	*ats = *styled = 0;
 	for (;;) {
-		bool at;
-		size_t tl = handle_token(t, n, p, &at);
+		bool at, sty;
+		size_t tl = handle_token(t, n, p, &at, &sty);
 		if (!tl)
 			break;
 		count++;
 		*ats += at;
+		*styled += sty;
 		*end = p + tl;
 		size_t q = p + tl, g = 0;
 		while (q < n && g < 12) {
@@ -1268,8 +1294,9 @@ static void on_greet(struct scan *sc, size_t at, size_t end, bool g2)
 			words++;
 		inword = !sp;
 	}
-	size_t run_end, ats;
-	if ((names >= 3 && (!g2 || strong || handles)) || handle_run(t, n, p, &run_end, &ats) >= 3)
+	size_t run_end, ats, styled;
+	if ((names >= 3 && (!g2 || strong || handles)) ||
+	    handle_run(t, n, p, &run_end, &ats, &styled) >= 3)
 		mark(sc, WATCH_TX_GREETS, (long long)at, t + at, end - at);
 }
 
@@ -1588,15 +1615,17 @@ void watch_text_marks(const char *text, size_t len, struct watch_text_marks *out
 	for (size_t i = 0; i < n; i++) {
 		/* A run of handles with no keyword before it: a marquee of
 		** "@zero_team34 ~ @cyber_team15 ~ ..." or "~ anon_army75 ~
-		** black_team34 ~ ...". Four (three '@' ones) make a crew list. */
+		** black_team34 ~ ...". Four, two of them styled as only handles
+		** are (not "CS101, MA201, PH102, EE301": course codes), or three
+		** '@' ones make a crew list. */
 		if (i >= sc->run_end && (alnum(t[i]) || t[i] == '@') &&
 		    (i == 0 || t[i - 1] == ' ' || t[i - 1] == '~' || t[i - 1] == '|' ||
 		     t[i - 1] == ',' || t[i - 1] == ':')) {
-			size_t end, ats;
-			size_t c = handle_run(t, n, i, &end, &ats);
+			size_t end, ats, styled;
+			size_t c = handle_run(t, n, i, &end, &ats, &styled);
 			if (c)
 				sc->run_end = end;
-			if (c >= 4 || ats >= 3) {
+			if ((c >= 4 && styled >= 2) || ats >= 3) {
 				unsigned fl = WATCH_TX_GREETS | (ats >= 3 ? MESSENGER : 0);
 				mark(sc, fl, (long long)i, t + i, end - i);
 			}

@@ -347,6 +347,9 @@ static void greetings(void **state)
 	exactly("Forms A1, B2, C3 and D4 are available", 0);
 	exactly("Follow us: @mrud_ir", 0);
 	exactly("Models: Galaxy S24, iPhone15 Pro, Pixel8", 0);
+	exactly("فایل‌ها: guide_1403.pdf | form_a1.docx | report_q3.xlsx | tariff_2024.zip", 0);
+	exactly("Courses: CS101, MA201, PH102, EE301, COMP3012", 0);
+	has("ghostx51 ~ r00t133 ~ anonx43 ~ gh0st99", WATCH_TX_GREETS);
 }
 
 /* --------------------------------------------------------------- ransom */

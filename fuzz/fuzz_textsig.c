@@ -58,7 +58,7 @@ static void one(const char *s, size_t n)
 	struct watch_lang a, b;
 	watch_lang_count(s, n / 2, &a);
 	watch_lang_count(s + n / 2, n - n / 2, &b);
-	const char *u = watch_lang_unlike(&a, &b);
+	const char *u = watch_lang_unlike(&a, &b, NULL);
 	static const char *const names[] = { "latin",	 "turkish",  "arabic", "persian",
 					     "arabic-script", "cyrillic", "other" };
 	bool known = u == NULL;

@@ -1286,7 +1286,6 @@ struct walk {
 	size_t depth;                   /* elements entered and not yet left */
 	struct run cur;
 	const GumboNode *landmark;      /* the site's header or nav (see is_landmark) */
-	const GumboNode *cand, *first_cand; /* landmark candidates (prewalk) */
 	bool in_body, top_done;
 	bool link_out;                  /* the <a> being entered points off-site */
 	uint8_t script;                 /* the script references are read from (watch_ref) */
@@ -1389,12 +1388,13 @@ static bool header_token(const char *tok)
 
 /* Is n the site's own header or navigation: <header>, <nav>, role banner
 ** or navigation, or a class or id that says so? The first such element in
-** <body> that holds a link to the site itself (a site's masthead links
-** home, a defacer's banner does not, so a <header> put above the site's
-** own does not pass for it), else the first such element at all, is the
-** landmark before which a block counts as top of the page (WATCH_BF_TOP):
-** a defacer's banner is put at the top of <body>, above the site's own
-** masthead. A page without one has no top blocks. */
+** <body> is the landmark before which a block counts as top of the page
+** (WATCH_BF_TOP): a defacer's banner is put at the top of <body>, above
+** the site's own masthead. A page without one has no top blocks. The
+** first candidate is taken even when it does not look like the site's
+** (say, a top bar of links to the organisation's other hosts): the judge
+** compares with the blocks the site had on top before, and a site whose
+** own bar counted as "top" would hide every later banner. */
 static bool is_landmark(const GumboNode *n)
 {
 	GumboTag t = n->v.element.tag;
@@ -1454,29 +1454,11 @@ static bool prewalk(struct walk *w, const GumboNode *n)
 	}
 	if (t == GUMBO_TAG_NOSCRIPT || t == GUMBO_TAG_TEMPLATE)
 		return false; /* not walked by the second walk either */
-	if (t == GUMBO_TAG_BODY) {
+	if (t == GUMBO_TAG_BODY)
 		w->in_body = true;
-	} else if (w->in_body && !w->landmark) {
-		if (!w->cand && is_landmark(n)) {
-			w->cand = n;
-			if (!w->first_cand)
-				w->first_cand = n;
-		}
-		const char *href = t == GUMBO_TAG_A || t == GUMBO_TAG_AREA ? attr(n, "href") : NULL;
-		char h[WATCH_HOST_MAX];
-		if (w->cand && href &&
-		    watch_url_host(href, strlen(href), w->base_host[0] ? w->base_host : w->f->host,
-				   h) == WATCH_URL_HOST &&
-		    watch_same_site(h, w->f->host))
-			w->landmark = w->cand;
-	}
+	else if (w->in_body && !w->landmark && is_landmark(n))
+		w->landmark = n;
 	return true;
-}
-
-static void preleave(struct walk *w, const GumboNode *n)
-{
-	if (n == w->cand)
-		w->cand = NULL; /* it held no link home: look further */
 }
 
 /* Append visible text, collapsing whitespace, up to WATCH_TEXT_MAX. */
@@ -2439,9 +2421,7 @@ static int parse_and_walk(struct arena *a, const char *body, size_t len, struct 
 		return -1;
 	}
 	GumboOutput *o = gumbo_parse_with_options(&opt, body, len);
-	walk_tree(o->document, w, prewalk, preleave);
-	if (!w->landmark)
-		w->landmark = w->first_cand;
+	walk_tree(o->document, w, prewalk, NULL);
 	if (!w->base_host[0])
 		PSTRCPY(w->base_host, w->f->host);
 	w->in_body = false;

@@ -30,7 +30,10 @@
 **                       label with the skeleton of a known one (IDN homograph);
 **   WATCH_LA_HOMOGLYPH  same skeleton, different characters: digits, Cyrillic,
 **                       Greek, accented or Armenian letters, rn/vv/cl, Arabic
-**                       yeh and kaf for the Persian ones (la_skeleton);
+**                       yeh and kaf for the Persian ones (la_skeleton); also
+**                       a known registrable domain inside the host written so
+**                       (www.g00gle-analytics.com.x.top; PUNYCODE when a
+**                       label was xn--);
 **   WATCH_LA_EMBEDDED   a known registrable domain inside the host (dots or
 **                       hyphens between its labels: jquery.com.x.top,
 **                       jquery-com.x.top, mrud-gov.ir), or a known label as a
@@ -82,9 +85,9 @@
 ** The name reported is the known registrable domain found inside the host,
 ** else the domain of the label compared (jquery.com for code-jquery.cc).
 **
-** Cost: the services' names are prepared once per process (pthread_once,
-** from the list in use at the first call: watch_services_use is a
-** start-up call): decoded, split, skeleton, code points and their counts.
+** Cost: the services' names are prepared once per process (again if
+** watch_services_use replaced the list): decoded, split, skeleton, code
+** points and their counts.
 ** A call prepares the host and at most LA_OWN_MAX own names, then makes
 ** O(services) cheap comparisons: one search for the known label in the
 ** host rules out every embedding, and the edit distance's table is built
@@ -99,6 +102,7 @@
 
 #include <idn2.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -125,7 +129,11 @@ struct la_name {
 	size_t ncp;            /* their number; SIZE_MAX when longer than LA_LABEL_CP */
 	uint8_t hist[32];      /* code points of the label by their low 5 bits (la_osa_low) */
 	char skel[LA_DEC_MAX]; /* skeleton of the label (la_skeleton) */
+	char rskel[LA_DEC_MAX]; /* skeleton of the whole name (host) or of the
+				** registrable domain (known name), dots kept */
+	size_t rskel_len;
 	bool ace;              /* the registrable label was written xn-- and decoded */
+	bool any_ace;          /* some label was */
 	bool restricted;       /* under a registry-restricted suffix (gov.ir, ac.uk...) */
 	bool own;              /* an own name (else a service) */
 	bool dup;              /* a service whose registrable domain an earlier one has */
@@ -455,6 +463,7 @@ static bool la_prepare(const char *s, struct la_name *n)
 				src = u;
 				sn = strlen(u);
 				n->ace |= li == na - nr; /* the registrable label */
+				n->any_ace = true;
 			}
 		}
 		if (o + sn + 2 > LA_DEC_MAX) {
@@ -484,6 +493,8 @@ static bool la_prepare(const char *s, struct la_name *n)
 		return false;
 
 	n->restricted = la_suffix_closed(dot ? dot + 1 : "");
+	la_skeleton(n->dec, n->len, n->rskel); /* la_prepare_list narrows a known name's */
+	n->rskel_len = strlen(n->rskel);
 	return true;
 }
 
@@ -506,9 +517,17 @@ static void la_brand(struct la_name *n)
 
 /* ---------------------------------------------------- known services */
 
-static struct la_name *la_svc;
-static size_t la_nsvc;
-static pthread_once_t la_once = PTHREAD_ONCE_INIT;
+/* The services' names as prepared from one list (watch_service_at): the
+** list is recognised by its length and its first and last rows. */
+struct la_cache {
+	struct la_name *svc;
+	size_t nsvc;
+	size_t count;
+	const struct watch_service *first, *last;
+	struct la_cache *older; /* kept, never freed: a reader may hold it */
+};
+static _Atomic(struct la_cache *) la_cur;
+static pthread_mutex_t la_mu = PTHREAD_MUTEX_INITIALIZER;
 
 /* Prepare names[0..n) (NULL entries and what is no domain name skipped)
 ** into out, own or known; a known name whose registrable domain an earlier
@@ -524,6 +543,8 @@ static size_t la_prepare_list(const char *const *names, size_t n, bool own,
 			continue;
 		x->own = own;
 		la_brand(x);
+		la_skeleton(x->dec + x->reg, x->reglen, x->rskel);
+		x->rskel_len = strlen(x->rskel);
 		for (size_t j = 0; j < k && !own && !x->dup; j++)
 			x->dup = strcmp(out[j].dec + out[j].reg, x->dec + x->reg) == 0;
 		k++;
@@ -531,24 +552,50 @@ static size_t la_prepare_list(const char *const *names, size_t n, bool own,
 	return k;
 }
 
-/* The services' names, prepared once per process. Out of memory leaves the
-** list empty: look-alikes of own names are still found. The list lives as
-** long as the process. */
-static void la_init(void)
+/* The services' names prepared from the list in use: once per process, and
+** again when watch_services_use replaced the list (a start-up call, but a
+** test or a later one must not be judged against the old list). The
+** caches live as long as the process. NULL on out of memory: look-alikes
+** of own names are still found. */
+static const struct la_cache *la_services(void)
 {
-	size_t n = watch_service_count();
-	if (n > LA_KNOWN_MAX)
-		n = LA_KNOWN_MAX;
+	size_t count = watch_service_count();
+	const struct watch_service *first = count ? watch_service_at(0) : NULL;
+	const struct watch_service *last = count ? watch_service_at(count - 1) : NULL;
+	struct la_cache *c = atomic_load(&la_cur);
+	if (c && c->count == count && c->first == first && c->last == last)
+		return c;
+	pthread_mutex_lock(&la_mu);
+	c = atomic_load(&la_cur);
+	if (c && c->count == count && c->first == first && c->last == last)
+		goto out;
+	size_t n = count < LA_KNOWN_MAX ? count : LA_KNOWN_MAX;
+	struct la_cache *nc = calloc(1, sizeof(*nc));
 	const char **hosts = n ? calloc(n, sizeof(*hosts)) : NULL;
-	la_svc = n ? calloc(n, sizeof(*la_svc)) : NULL;
-	if (hosts && la_svc) {
-		for (size_t i = 0; i < n; i++) {
-			const struct watch_service *s = watch_service_at(i);
-			hosts[i] = s ? s->host : NULL;
-		}
-		la_nsvc = la_prepare_list(hosts, n, false, la_svc);
+	if (nc && n)
+		nc->svc = calloc(n, sizeof(*nc->svc));
+	if (!nc || (n && (!hosts || !nc->svc))) {
+		if (nc)
+			free(nc->svc);
+		free(nc);
+		free(hosts);
+		goto out; /* keep the previous list, if any */
 	}
+	for (size_t i = 0; i < n; i++) {
+		const struct watch_service *sv = watch_service_at(i);
+		hosts[i] = sv ? sv->host : NULL;
+	}
+	nc->nsvc = la_prepare_list(hosts, n, false, nc->svc);
 	free(hosts);
+	nc->count = count;
+	nc->first = first;
+	nc->last = last;
+	nc->older = c;
+	atomic_store(&la_cur, nc);
+	c = nc;
+out:
+	pthread_mutex_unlock(&la_mu);
+	return c;
 }
 
 /* ------------------------------------------------------- comparisons */
@@ -795,6 +842,12 @@ static enum la_strength la_match(const struct la_name *h, const struct la_name *
 	if (inside && !same_label && !kgeneric && kcp >= 3 && k->reglen > k->llen &&
 	    la_name_inside(h->dec, h->len, kreg, k->reglen))
 		return LA_S_WHOLE;
+	/* the same spelled with look-alike characters (www.g00gle-analytics.com
+	** .x.top, rnrud.gov.ir.ws): the skeletons, the label's first */
+	if (!same_label && !kgeneric && kcp >= 3 && k->reglen > k->llen &&
+	    la_has(h->rskel, h->rskel_len, k->skel, strlen(k->skel)) &&
+	    la_name_inside(h->rskel, h->rskel_len, k->rskel, k->rskel_len))
+		return h->any_ace ? LA_S_PUNYCODE : LA_S_GLYPH;
 	if (h->restricted || !distinctive)
 		return LA_S_NONE;
 
@@ -908,8 +961,8 @@ enum watch_lookalike watch_lookalike(const char *host, const char *const *own, s
 	imitates[0] = '\0';
 	if (!host || watch_service_find(host))
 		return WATCH_LA_NONE;
-	pthread_once(&la_once, la_init);
-	return la_judge(host, own, nown, la_svc, la_nsvc, imitates);
+	const struct la_cache *c = la_services();
+	return la_judge(host, own, nown, c ? c->svc : NULL, c ? c->nsvc : 0, imitates);
 }
 
 enum watch_lookalike watch_lookalike_known(const char *host, const char *const *own,

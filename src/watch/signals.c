@@ -636,44 +636,26 @@ static void judge_links(struct judge *j)
 			b->outbound_share_max);
 }
 
-/* Is the block's text unlike the site's? 2: in a script the site hardly
-** uses (under 15% of its letters: Latin on a Persian site, Arabic on an
-** English one); 1: in the site's script but another language that defacers
-** of such sites write in (Turkish on a Latin-script site, Arabic without
-** Persian letters on a Persian site), which also appears in ordinary
-** content (a Quranic verse on an occasion), so it needs a defacer's mark to
-** count; 0: like the site. A mixed block says little (0). */
+/* Is the region's text unlike the site's (watch_lang_unlike)? 2: in a
+** script the site hardly writes, in a language other than English (a
+** government site's foreign content is in English; Turkish, Indonesian or
+** Russian text is a defacer's); 1: unlike but also ordinary content (English
+** on a Persian site, Arabic on an English or a Persian one: a notice for
+** foreign readers, a Quranic verse), so it needs a defacer's mark, a loud
+** position or an overlay; 0: like the site. */
 static int lang_unlike(const struct watch_lang *site, const struct watch_lang *blk,
 		       const char **what)
 {
-	uint32_t st = site->latin + site->arabic + site->cyrillic + site->other;
-	uint32_t bt = blk->latin + blk->arabic + blk->cyrillic + blk->other;
-	if (st < 50 || bt < 12)
+	bool other_script = false;
+	const char *u = watch_lang_unlike(site, blk, &other_script);
+	*what = u;
+	if (!u)
 		return 0;
-	const uint32_t sv[4] = { site->latin, site->arabic, site->cyrillic, site->other };
-	const uint32_t bv[4] = { blk->latin, blk->arabic, blk->cyrillic, blk->other };
-	static const char *const names[4] = { "Latin-script", "Arabic-script", "Cyrillic",
-					      "other-script" };
-	int bdom = 0;
-	for (int k = 1; k < 4; k++)
-		if (bv[k] > bv[bdom])
-			bdom = k;
-	if (bv[bdom] * 10 < bt * 6)
-		return 0;
-	/* The block's script is rare on the site: under 15% of its letters. */
-	if ((uint64_t)sv[bdom] * 100 < (uint64_t)st * 15) {
-		*what = names[bdom];
+	bool site_latin = site->latin > site->arabic + site->cyrillic + site->other;
+	if (other_script && !site_latin &&
+	    (!strcmp(u, "latin") || !strcmp(u, "turkish") || !strcmp(u, "cyrillic")))
 		return 2;
-	}
-	if (bdom == 0 && blk->turkish >= 2 && site->turkish * 200 < site->latin) {
-		*what = "Turkish";
-		return 1;
-	}
-	if (bdom == 1 && site->persian * 10 > site->arabic && blk->persian == 0 && bv[1] >= 30) {
-		*what = "Arabic";
-		return 1;
-	}
-	return 0;
+	return 1;
 }
 
 /* Fraction of xs[0..n) not in the baseline's sorted array(s). */
@@ -741,6 +723,8 @@ static void judge_region(struct judge *j, const struct region *rg)
 	watch_text_marks(t, len, &mk);
 	const char *script = NULL;
 	int unlike_how = lang_unlike(&b->lang, &lang, &script);
+	bool other_script = false;
+	(void)watch_lang_unlike(&b->lang, &lang, &other_script);
 	bool unlike = unlike_how > 0;
 	bool vocab = nwd >= 8 && wnew >= 0.75;
 	bool hidden = rg->flags & WATCH_BF_HIDDEN;
@@ -786,9 +770,9 @@ static void judge_region(struct judge *j, const struct region *rg)
 		finding(j, "defacer_contact", 50, rg->tag, "", "defacement",
 			"%s%s%s gives a messenger handle (%s)", where, unlike ? " in " : "",
 			unlike ? script : "", mk.first);
-	else if (nwd >= 8 && ((unlike_how == 2 && (loud || overlay)) || (unlike_how == 1 && overlay)))
+	else if (nwd >= 8 && (unlike_how == 2 || (unlike_how == 1 && (overlay || (loud && other_script)))))
 		finding(j, "foreign_block", 45, rg->tag, "", "defacement",
-			"%s in %s text unlike the rest of the site", where, script);
+			"%s in %s text, unlike the rest of the site", where, script);
 	else if (unlike)
 		observe(j, "text_in_other_language", 10, rg->tag, "", "text",
 			"new %s text, unlike the rest of the site", script);

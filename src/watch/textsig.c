@@ -32,6 +32,7 @@
 */
 #include "watch/watch.h"
 
+#include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -191,6 +192,13 @@ static bool turkish_letter(uint32_t cp)
 /* Very common Turkish function words that no other language of this
 ** region's web writes as a word of its own ("bu", "ya" and "kadar" are left
 ** out: Indonesian uses them). Lower-case, as lang_word builds them. */
+/* English function words: one word in twelve of English prose is one of
+** these, other Latin-script languages write none of them as a word. */
+static const char *const english_words[] = {
+	"the", "and", "of", "to", "is", "are", "was", "were", "for", "with", "this", "that",
+	"will", "from", "have", "has", "which", "their", "our", "you", "your", "be", "by", "on",
+};
+
 static const char *const turkish_words[] = {
 	"ve", "bir", "ile", "için", "icin", "olarak", "daha", "gibi", "değil", "degil", "veya",
 	"sonra", "olan", "çok", "cok", "ancak", "göre", "gore", "tüm", "tarafından", "tarafindan",
@@ -264,6 +272,15 @@ void watch_lang_count(const char *text, size_t len, struct watch_lang *out)
 			}
 		} else if (c == C_SEP && in_word) {
 			in_word = false;
+			if (wlatin)
+				out->lwords++;
+			if (wok && wtr == 0)
+				for (size_t k = 0; k < sizeof(english_words) / sizeof(english_words[0]); k++)
+					if (strlen(english_words[k]) == wn &&
+					    memcmp(english_words[k], w, wn) == 0) {
+						out->english++;
+						break;
+					}
 			if (wok && wlatin > wtr)
 				for (size_t k = 0; k < sizeof(turkish_words) / sizeof(turkish_words[0]); k++)
 					if (strlen(turkish_words[k]) == wn &&
@@ -285,8 +302,13 @@ static const char *script_name(int k)
 	return names[k];
 }
 
-const char *watch_lang_unlike(const struct watch_lang *site, const struct watch_lang *block)
+const char *watch_lang_unlike(const struct watch_lang *site, const struct watch_lang *block,
+			      bool *other_script)
 {
+	bool dummy;
+	if (!other_script)
+		other_script = &dummy;
+	*other_script = false;
 	const uint32_t b[4] = { block->latin, block->arabic, block->cyrillic, block->other };
 	const uint32_t s[4] = { site->latin, site->arabic, site->cyrillic, site->other };
 	uint64_t bl = (uint64_t)b[0] + b[1] + b[2] + b[3];
@@ -301,8 +323,13 @@ const char *watch_lang_unlike(const struct watch_lang *site, const struct watch_
 	** Turkish on a Persian site, Arabic script on an English one. 15%
 	** leaves bilingual sites (an English half) alike in both scripts. */
 	if ((uint64_t)b[k] * 2 >= bl && (uint64_t)s[k] * 100 < sl * 15) {
+		*other_script = true;
 		if (k == 0 && (uint64_t)block->turkish * 100 >= (uint64_t)block->latin * 4)
 			return "turkish";
+		if (k == 0)
+			return block->lwords >= 12 && (uint64_t)block->english * 12 < block->lwords
+				       ? "latin"
+				       : "english";
 		if (k == 1 && (uint64_t)block->persian * 100 >= (uint64_t)b[1] * 2)
 			return "persian";
 		if (k == 1)
@@ -423,7 +450,9 @@ static bool word_at(const unsigned char *s, size_t n, size_t i)
 **     defacers, and crew names ("X Cyber Army", "تیم هکری X", "Ayyıldız
 **     Tim"). A list needs three short names; ordinary thanks ("با تشکر از
 **     همکاران") also need a name that looks like a handle or a defacer's
-**     separator ('|', ' - ', '•'); "team" needs a hacker word beside it.
+**     separator ('|', ' - ', '•'); "team" needs a hacker word beside it,
+**     and no news word near ("claimed", "attack", "ادعا", "police"): a
+**     CERT's news names hacker groups too.
 **   ransom (WATCH_TX_RANSOM) — extortion after a breach: a claim addressed
 **     to the reader ("your database has been downloaded"), payment or
 **     threat wording, together with a wallet or a demand to restore or
@@ -433,7 +462,10 @@ static bool word_at(const unsigned char *s, size_t n, size_t i)
 **   gambling (WATCH_TX_GAMBLING) — SEO spam and link farms planted on
 **     government sites for casinos and betting (Persian "بازی انفجار" and
 **     "سایت شرط بندی", Indonesian "slot gacor", Turkish "deneme bonusu").
-**     One unambiguous phrase, or two different ordinary words near each other.
+**     One unambiguous phrase, or two different ordinary words near each other;
+**     none of it near a word of news about the trade ("police", "arrested",
+**     "illegal", "پلیس", "مسدود"), which holds for pharmacy and other spam
+**     too: a gambling ring arrested is news, not an advertisement.
 **   pharmacy (WATCH_TX_PHARMA) — the older pharma spam: a drug brand with a
 **     sale word, or "without prescription" / "online pharmacy".
 **   other spam (WATCH_TX_SPAM) — the rest of what SEO spam injections sell:
@@ -463,12 +495,15 @@ enum cat {
 	K_PAY,     /* pay, bitcoin, ransom */
 	K_THREAT,  /* or we will publish, within 48 hours */
 	K_NEG,     /* do not pay: an advisory */
+	K_FUT,     /* will, if, akan, سيتم: a verb that says what may happen */
 	K_GAMS,    /* gambling, unambiguous */
 	K_GAMW,    /* gambling, ordinary words */
 	K_PHS,     /* pharmacy, unambiguous */
 	K_PHB,     /* a drug brand */
 	K_PHC,     /* buy, cheap, price */
 	K_SPAM,    /* other spam, unambiguous */
+	K_GNEWS,   /* police, arrested, illegal: news about the trade */
+	K_HNEWS,   /* claimed, attack, ادعا: news about a hacker group */
 	K_NCAT
 };
 
@@ -597,7 +632,8 @@ static const struct term terms[] = {
 	{ "заблокирован", K_VERB, 0 }, { "слит", K_VERB, 0 },
 	/* what the reader is to do to get it back */
 	{ "restore", K_DEMV, 0 }, { "recover", K_DEMV, 0 }, { "decrypt", K_DEMV, 0 },
-	{ "get back", K_DEMV, 0 }, { "unlock", K_DEMV, 0 }, { "بازگردانی", K_DEMV, 0 },
+	{ "get back", K_DEMV, 0 }, { "unlock", K_DEMV, 0 }, { "data back", K_DEMV, 0 },
+	{ "files back", K_DEMV, 0 }, { "file back", K_DEMV, 0 }, { "database back", K_DEMV, 0 }, { "بازگردانی", K_DEMV, 0 },
 	{ "بازیابی", K_DEMV, 0 }, { "بازگرداندن", K_DEMV, 0 }, { "رمزگشایی", K_DEMV, 0 },
 	{ "رمز گشایی", K_DEMV, 0 }, { "برگرداندن", K_DEMV, 0 }, { "استعادة", K_DEMV, T_SUB },
 	{ "فك التشفير", K_DEMV, T_SUB }, { "فك تشفير", K_DEMV, T_SUB },
@@ -618,17 +654,18 @@ static const struct term terms[] = {
 	{ "contate-nos", K_CALL, 0 }, { "свяжитесь", K_CALL, 0 }, { "напишите нам", K_CALL, 0 },
 	/* payment and threats */
 	/* A coin's ticker ("BTC:", "XMR") only labels a wallet, which is a mark
-	** of its own; the words here ask for money. */
-	{ "pay", K_PAY, T_WHOLE }, { "payment", K_PAY, T_WHOLE }, { "bitcoin", K_PAY, 0 },
-	{ "ransom", K_PAY, 0 }, { "send", K_PAY, T_WHOLE }, { "transfer", K_PAY, T_WHOLE },
-	{ "باج", K_PAY, T_WHOLE }, { "پرداخت", K_PAY, 0 }, { "بیت کوین", K_PAY, 0 },
-	{ "بیتکوین", K_PAY, 0 }, { "واریز", K_PAY, 0 }, { "ادفع", K_PAY, T_SUB },
-	{ "الدفع", K_PAY, T_SUB }, { "فدية", K_PAY, T_SUB }, { "بيتكوين", K_PAY, T_SUB },
-	{ "بتكوين", K_PAY, T_SUB }, { "ödeme", K_PAY, 0 }, { "odeme", K_PAY, 0 },
-	{ "fidye", K_PAY, 0 }, { "bayar", K_PAY, 0 }, { "pembayaran", K_PAY, 0 },
+	** of its own; the words here ask for money, as a verb: the nouns
+	** ("payment", "پرداخت", "pembayaran", "ödeme") fill every payment page. */
+	{ "pay", K_PAY, T_WHOLE }, { "bitcoin", K_PAY, 0 }, { "ransom", K_PAY, 0 },
+	{ "send", K_PAY, T_WHOLE }, { "transfer", K_PAY, T_WHOLE }, { "باج", K_PAY, T_WHOLE },
+	{ "پرداخت کنید", K_PAY, 0 }, { "واریز کنید", K_PAY, 0 }, { "بیت کوین", K_PAY, 0 },
+	{ "بیتکوین", K_PAY, 0 }, { "ادفع", K_PAY, T_SUB }, { "ادفعوا", K_PAY, T_SUB },
+	{ "فدية", K_PAY, T_SUB }, { "بيتكوين", K_PAY, T_SUB }, { "بتكوين", K_PAY, T_SUB },
+	{ "ödeme yap", K_PAY, 0 }, { "odeme yap", K_PAY, 0 }, { "öde", K_PAY, T_WHOLE },
+	{ "fidye", K_PAY, 0 }, { "bayar", K_PAY, T_WHOLE }, { "bayarkan", K_PAY, 0 },
 	{ "tebusan", K_PAY, 0 }, { "pague", K_PAY, 0 }, { "pagar", K_PAY, T_WHOLE },
-	{ "pagamento", K_PAY, 0 }, { "resgate", K_PAY, 0 }, { "оплат", K_PAY, 0 },
-	{ "заплат", K_PAY, 0 }, { "выкуп", K_PAY, 0 }, { "биткоин", K_PAY, 0 },
+	{ "resgate", K_PAY, 0 }, { "оплатите", K_PAY, 0 }, { "заплатите", K_PAY, 0 },
+	{ "переведите", K_PAY, 0 }, { "выкуп", K_PAY, 0 }, { "биткоин", K_PAY, 0 },
 	{ "or we will", K_THREAT, 0 }, { "we will publish", K_THREAT, 0 },
 	{ "we will leak", K_THREAT, 0 }, { "we will sell", K_THREAT, 0 },
 	{ "will be published", K_THREAT, 0 }, { "will be leaked", K_THREAT, 0 },
@@ -648,6 +685,18 @@ static const struct term terms[] = {
 	{ "لا تدفع", K_NEG, T_SUB }, { "ödemeyin", K_NEG, 0 }, { "odemeyin", K_NEG, 0 },
 	{ "jangan bayar", K_NEG, 0 }, { "não pague", K_NEG, 0 }, { "nao pague", K_NEG, 0 },
 	{ "не платите", K_NEG, 0 },
+	/* Future and condition: "your data will be deleted after 30 days" (a
+	** privacy notice), "if your files are encrypted" (an advisory) claim
+	** nothing. Persian says it after the verb (خواهد شد, شود): see
+	** verb_claims(). */
+	{ "will", K_FUT, T_WHOLE }, { "would", K_FUT, T_WHOLE }, { "may", K_FUT, T_WHOLE },
+	{ "can", K_FUT, T_WHOLE }, { "could", K_FUT, T_WHOLE }, { "if", K_FUT, T_WHOLE },
+	{ "akan", K_FUT, T_WHOLE }, { "dapat", K_FUT, T_WHOLE }, { "jika", K_FUT, T_WHOLE },
+	{ "apabila", K_FUT, T_WHOLE }, { "serão", K_FUT, T_WHOLE }, { "será", K_FUT, T_WHOLE },
+	{ "podem", K_FUT, T_WHOLE }, { "pode", K_FUT, T_WHOLE }, { "будут", K_FUT, T_WHOLE },
+	{ "будет", K_FUT, T_WHOLE }, { "может", K_FUT, T_WHOLE }, { "если", K_FUT, T_WHOLE },
+	{ "سيتم", K_FUT, T_SUB }, { "سوف", K_FUT, T_SUB }, { "اذا", K_FUT, T_WHOLE },
+	{ "اگر", K_FUT, T_WHOLE }, { "eğer", K_FUT, T_WHOLE }, { "eger", K_FUT, T_WHOLE },
 
 	/* gambling: unambiguous */
 	{ "online casino", K_GAMS, 0 }, { "casino online", K_GAMS, 0 },
@@ -676,7 +725,7 @@ static const struct term terms[] = {
 	{ "slots", K_GAMW, T_WHOLE }, { "poker", K_GAMW, 0 }, { "jackpot", K_GAMW, 0 },
 	{ "roulette", K_GAMW, 0 }, { "blackjack", K_GAMW, 0 }, { "bonus", K_GAMW, 0 },
 	{ "bet", K_GAMW, T_WHOLE }, { "wager", K_GAMW, 0 }, { "judi", K_GAMW, T_WHOLE },
-	{ "deposit", K_GAMW, 0 }, { "bahis", K_GAMW, 0 }, { "kazino", K_GAMW, 0 },
+{ "bahis", K_GAMW, 0 }, { "kazino", K_GAMW, 0 },
 	{ "کازینو", K_GAMW, 0 }, { "شرط بندی", K_GAMW, 0 }, { "انفجار", K_GAMW, 0 },
 	{ "پوکر", K_GAMW, 0 }, { "بت", K_GAMW, T_WHOLE }, { "بونوس", K_GAMW, 0 },
 	{ "رولت", K_GAMW, 0 }, { "بلک جک", K_GAMW, 0 }, { "پیش بینی فوتبال", K_GAMW, 0 },
@@ -716,10 +765,38 @@ static const struct term terms[] = {
 	{ "خرید فالوور", K_SPAM, 0 }, { "فالوور فیک", K_SPAM, 0 }, { "وام فوری", K_SPAM, 0 },
 	{ "pinjaman online", K_SPAM, 0 }, { "takipçi satın al", K_SPAM, 0 },
 	{ "порно", K_SPAM, 0 },
+
+	/* News about the trade: a gambling ring arrested, pharmacy fakes seized,
+	** sites blocked. Near these words, spam vocabulary is reporting. */
+	{ "police", K_GNEWS, 0 }, { "arrest", K_GNEWS, 0 }, { "illegal", K_GNEWS, 0 },
+	{ "crackdown", K_GNEWS, 0 }, { "banned", K_GNEWS, 0 }, { "seized", K_GNEWS, 0 },
+	{ "prosecutor", K_GNEWS, 0 }, { "court", K_GNEWS, T_WHOLE }, { "convicted", K_GNEWS, 0 },
+	{ "addiction", K_GNEWS, 0 }, { "regulator", K_GNEWS, 0 }, { "پلیس", K_GNEWS, 0 },
+	{ "دستگیر", K_GNEWS, 0 }, { "غیرمجاز", K_GNEWS, 0 }, { "غیر مجاز", K_GNEWS, 0 },
+	{ "مسدود", K_GNEWS, 0 }, { "دادستان", K_GNEWS, 0 }, { "قاچاق", K_GNEWS, 0 },
+	{ "اعتیاد", K_GNEWS, 0 }, { "جرم", K_GNEWS, 0 }, { "الشرطة", K_GNEWS, T_SUB },
+	{ "القبض", K_GNEWS, T_SUB }, { "غير قانوني", K_GNEWS, T_SUB }, { "غير مشروع", K_GNEWS, T_SUB },
+	{ "polis", K_GNEWS, T_WHOLE }, { "gözaltı", K_GNEWS, 0 }, { "yasadışı", K_GNEWS, 0 },
+	{ "yasa dışı", K_GNEWS, 0 }, { "yasadisi", K_GNEWS, 0 }, { "polisi", K_GNEWS, T_WHOLE },
+	{ "ditangkap", K_GNEWS, 0 }, { "ilegal", K_GNEWS, 0 }, { "diblokir", K_GNEWS, 0 },
+	{ "pemblokiran", K_GNEWS, 0 }, { "polícia", K_GNEWS, 0 }, { "presos", K_GNEWS, 0 },
+	{ "ilegais", K_GNEWS, 0 }, { "полици", K_GNEWS, 0 }, { "задержан", K_GNEWS, 0 },
+	{ "незаконн", K_GNEWS, 0 }, { "заблокирован", K_GNEWS, 0 },
+	/* News about a hacker group: who claimed which attack, says whom. */
+	{ "claimed", K_HNEWS, 0 }, { "claims", K_HNEWS, T_WHOLE }, { "responsibility", K_HNEWS, 0 },
+	{ "attack", K_HNEWS, 0 }, { "according to", K_HNEWS, 0 }, { "reported", K_HNEWS, 0 },
+	{ "ادعا", K_HNEWS, 0 }, { "مسئولیت", K_HNEWS, 0 }, { "حمله", K_HNEWS, 0 },
+	{ "حملات", K_HNEWS, 0 }, { "گزارش", K_HNEWS, 0 }, { "به گفته", K_HNEWS, 0 },
+	{ "اعلام کرد", K_HNEWS, 0 }, { "هشدار", K_HNEWS, 0 }, { "تبنى", K_HNEWS, T_SUB },
+	{ "هجوم", K_HNEWS, T_SUB }, { "هجمات", K_HNEWS, T_SUB }, { "اعلن", K_HNEWS, T_SUB },
+	{ "iddia", K_HNEWS, 0 }, { "saldırı", K_HNEWS, 0 }, { "saldiri", K_HNEWS, 0 },
+	{ "üstlendi", K_HNEWS, 0 }, { "serangan", K_HNEWS, 0 }, { "mengklaim", K_HNEWS, 0 },
+	{ "ataque", K_HNEWS, 0 }, { "reivindic", K_HNEWS, 0 }, { "атак", K_HNEWS, 0 },
+	{ "заявил", K_HNEWS, 0 },
 };
 
 #define NTERMS (sizeof(terms) / sizeof(terms[0]))
-#define ARENA_MAX 16384
+#define ARENA_MAX 16384 /* the folded table takes about 7 KB */
 
 /* The table folded like the text, sorted, and indexed by its first two
 ** bytes, so the scan tries at each position only the phrases that can
@@ -785,12 +862,15 @@ static void terms_load(void)
 #define CAND_MAX 16
 
 #define FAR (-(1LL << 40))
+#define NDEFER 4     /* deferred mark families (spam_flag) */
+#define DEFER_CREW 3 /* the crew names' one */
 
 struct scan {
 	const unsigned char *t;
 	size_t n;
 	long long last[K_NCAT]; /* position of the latest phrase of each family */
 	long long claim, demand, wording, handle;
+	bool verb_claims; /* the latest compromise verb is in a past or perfect tense */
 	int gamw_term; /* the latest ordinary gambling word (index in ft) */
 	/* wallets (raw-text positions: folding only removes bytes, and the text
 	** handed in is whitespace-collapsed already, so positions differ by a
@@ -803,15 +883,26 @@ struct scan {
 	struct watch_text_marks *out;
 	long long first_pos;
 	size_t run_end; /* handle runs are read once: the last one ended here */
+	/* Spam and crew marks wait W_SPAM bytes for a news word that would
+	** make them reporting: per family, the earliest pending one, or FAR. */
+	long long spam_pos[NDEFER];
+	char spam_first[NDEFER][64];
 };
+
+/* The marks deferred for news words, in spam_pos order: the spam families,
+** then crew names (DEFER_CREW: "the hacker team X claimed the attack" is
+** news on a CERT's site). */
+static const unsigned spam_flag[NDEFER] = { WATCH_TX_GAMBLING, WATCH_TX_PHARMA, WATCH_TX_SPAM,
+					    WATCH_TX_GREETS };
 
 static bool alnum(unsigned char c)
 {
 	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
 }
 
-/* Copy s[0..n) into dst (cap bytes), cut on a character boundary and with
-** any invalid byte as '?', so what the verdict shows is valid UTF-8. */
+/* Copy s[0..n) into dst (cap bytes), cut on a character boundary, with
+** any invalid byte as '?' and control characters (NUL included) as ' ', so
+** what the verdict shows is valid UTF-8 and whole. */
 static void copy_valid(char *dst, size_t cap, const unsigned char *s, size_t n)
 {
 	size_t k = 0;
@@ -822,6 +913,8 @@ static void copy_valid(char *dst, size_t cap, const unsigned char *s, size_t n)
 			break;
 		if (cp == BAD_CP)
 			dst[k++] = '?';
+		else if (cp < 0x20)
+			dst[k++] = ' ';
 		else
 			memcpy(dst + k, s + i, l), k += l;
 		i += l;
@@ -1051,47 +1144,73 @@ static bool handle_like(const unsigned char *s, size_t a, size_t b, bool key_ara
 ** and inner '.'): its length, 0 when there is none. Handle-like: 4 to 33
 ** bytes, two letters or more, and an '_' or letters and digits mixed
 ** ("zero_team34", "r00t133710", "ghostx51"): what defacers sign as, not
-** a word, a number or a year. *at: it starts with '@'. */
-static size_t handle_token(const unsigned char *t, size_t n, size_t p, bool *at)
+** a word, a number, a year or a file name. *at: it starts with '@';
+** *styled: it also has what only handles have, an '@', an '_' or digits
+** between letters ("r00t", "gh0st"), unlike a course or model code
+** ("cs101", "comp3012"). */
+static size_t handle_token(const unsigned char *t, size_t n, size_t p, bool *at, bool *styled)
 {
 	size_t q = p;
 	*at = q < n && t[q] == '@';
 	if (*at)
 		q++;
-	size_t letters = 0, digits = 0, under = 0, b = q;
+	size_t letters = 0, digits = 0, under = 0, leet = 0, b = q;
 	while (q < n && q - p < 34 && handle_char(t[q]))
 		q++;
 	if (q < n && (handle_char(t[q]) || t[q] >= 0x80 || t[q] == '@' || t[q] == '-'))
 		return 0; /* longer, or glued to a word in another script */
 	while (q > b && t[q - 1] == '.')
 		q--;
+	bool after_letter = false; /* in a digit run that follows a letter */
 	for (size_t k = b; k < q; k++) {
-		letters += (t[k] >= 'a' && t[k] <= 'z');
-		digits += (t[k] >= '0' && t[k] <= '9');
+		bool letter = t[k] >= 'a' && t[k] <= 'z', digit = t[k] >= '0' && t[k] <= '9';
+		letters += letter;
+		digits += digit;
 		under += t[k] == '_';
+		leet += letter && after_letter && k > b && t[k - 1] >= '0' && t[k - 1] <= '9';
+		if (letter)
+			after_letter = true;
+		else if (!digit)
+			after_letter = false;
 	}
 	size_t len = q - p;
 	if (len < 4 || letters < 2 || !(under || digits))
 		return 0;
+	/* A file or host name ("form_1403.pdf", "cdn2.example.com"), as a
+	** downloads list shows them: a last part of 2 to 4 letters after a dot. */
+	size_t dot = q;
+	while (dot > b && t[dot - 1] != '.')
+		dot--;
+	if (dot > b && q - dot >= 2 && q - dot <= 4) {
+		bool alpha = true;
+		for (size_t k = dot; k < q; k++)
+			alpha = alpha && t[k] >= 'a' && t[k] <= 'z';
+		if (alpha)
+			return 0;
+	}
+	*styled = *at || under || leet;
 	return len;
 }
 
 /* How many handle-like tokens follow one another from p, apart only by
 ** spaces and list separators ("~", "|", ",", "-", "•"); *end: where the
-** last one ends, *ats: how many start with '@'. A hashtag ends the run:
+** last one ends, *ats: how many start with '@', *styled: how many are
+** styled as handles only are (handle_token). A hashtag ends the run:
 ** "#save_water #green_city" is a campaign, not a crew. */
-static size_t handle_run(const unsigned char *t, size_t n, size_t p, size_t *end, size_t *ats)
+static size_t handle_run(const unsigned char *t, size_t n, size_t p, size_t *end, size_t *ats,
+			 size_t *styled)
 {
 	size_t count = 0;
 	*end = p;
-	*ats = 0;
+	*ats = *styled = 0;
 	for (;;) {
-		bool at;
-		size_t tl = handle_token(t, n, p, &at);
+		bool at, sty;
+		size_t tl = handle_token(t, n, p, &at, &sty);
 		if (!tl)
 			break;
 		count++;
 		*ats += at;
+		*styled += sty;
 		*end = p + tl;
 		size_t q = p + tl, g = 0;
 		while (q < n && g < 12) {
@@ -1175,10 +1294,14 @@ static void on_greet(struct scan *sc, size_t at, size_t end, bool g2)
 			words++;
 		inword = !sp;
 	}
-	size_t run_end, ats;
-	if ((names >= 3 && (!g2 || strong || handles)) || handle_run(t, n, p, &run_end, &ats) >= 3)
+	size_t run_end, ats, styled;
+	if ((names >= 3 && (!g2 || strong || handles)) ||
+	    handle_run(t, n, p, &run_end, &ats, &styled) >= 3)
 		mark(sc, WATCH_TX_GREETS, (long long)at, t + at, end - at);
 }
+
+static void spam_candidate(struct scan *sc, int k, long long pos, const unsigned char *s,
+			   size_t n);
 
 /* A crew word ("team", "تیم") with a hacker word within a few words on
 ** either side and no "security / national / response" beside it. The
@@ -1190,7 +1313,7 @@ static void check_crew(struct scan *sc, long long pos, size_t at, size_t len)
 		long long from = sc->last[K_CREW] < sc->last[K_HFLAV] ? sc->last[K_CREW] :
 									 sc->last[K_HFLAV];
 		size_t end = at + len;
-		mark(sc, WATCH_TX_GREETS, from, sc->t + from, end - (size_t)from);
+		spam_candidate(sc, DEFER_CREW, from, sc->t + from, end - (size_t)from);
 	}
 }
 
@@ -1214,16 +1337,31 @@ static bool wallet_near(const struct scan *sc, long long pos)
 	return false;
 }
 
+/* Does the compromise verb at t[at..end) tell what happened, rather than
+** what will or may happen: no future or "if" word shortly before it, and
+** in Persian no خواهد / شود after it ("حذف خواهد شد", "رمزگذاری شود"). */
+static bool verb_claims(const struct scan *sc, long long pos, size_t end)
+{
+	if (within(sc, K_FUT, pos, 40))
+		return false;
+	size_t w = sc->n - end < 24 ? sc->n - end : 24;
+	static const char fut[] = "خواهد", subj[] = "شود";
+	return !memmem(sc->t + end, w, fut, sizeof(fut) - 1) &&
+	       !memmem(sc->t + end, w, subj, sizeof(subj) - 1);
+}
+
 /* The ransom families after a phrase of category cat at pos:
 **   claim  — a compromise verb, a data noun and "your" / "we" in one clause
 **            ("your database has been downloaded"), or "your files" in one
-**            word (ملفاتك) with the verb;
+**            word (ملفاتك) with the verb; a verb in the past or perfect
+**            (verb_claims);
 **   demand — restore / decrypt with "your" data, or with data and "contact
 **            us", in one clause ("to recover your password, contact us" is
 **            no demand: a password is not what was taken);
 **   note   — a claim, payment or threat wording within W_NOTE of a demand or
-**            a wallet; a claim with a handle or "contact us" also is one
-**            (data-theft extortion that names no price). */
+**            a wallet. A claim with only a handle is no note: a privacy
+**            notice or a download page says "your file was deleted /
+**            downloaded" beside its e-mail. */
 static void check_ransom(struct scan *sc, int cat, long long pos, size_t at, size_t len)
 {
 	/* Word order tells the claim from the reader's own act ("deleted
@@ -1232,14 +1370,17 @@ static void check_ransom(struct scan *sc, int cat, long long pos, size_t at, siz
 	** encrypted ... your files" (the verb between), or "ملفاتك" in either
 	** order with the verb. */
 	bool claim = false;
-	if (cat == K_VERB)
+	if (cat == K_VERB) {
+		sc->verb_claims = verb_claims(sc, pos, at + len);
 		claim = within(sc, K_YOBJ, pos, W_CLAUSE) ||
 			(within(sc, K_OBJ, pos, W_CLAUSE) && within(sc, K_YOUR, pos, W_CLAUSE));
-	else if (cat == K_YOBJ)
+	} else if (cat == K_YOBJ) {
 		claim = within(sc, K_VERB, pos, W_CLAUSE);
-	else if (cat == K_OBJ)
+	} else if (cat == K_OBJ) {
 		claim = within(sc, K_VERB, pos, W_CLAUSE) && within(sc, K_WE, pos, W_CLAUSE) &&
 			sc->last[K_WE] < sc->last[K_VERB];
+	}
+	claim = claim && sc->verb_claims;
 	if (claim)
 		sc->claim = pos;
 	if (cat == K_DEMV || cat == K_OBJ || cat == K_YOBJ || cat == K_YOUR || cat == K_CALL) {
@@ -1256,9 +1397,6 @@ static void check_ransom(struct scan *sc, int cat, long long pos, size_t at, siz
 	bool note = false;
 	if (sc->wording != FAR && pos - sc->wording <= W_NOTE)
 		note = (sc->demand != FAR && pos - sc->demand <= W_NOTE) || wallet_near(sc, pos);
-	if (!note && sc->claim != FAR && pos - sc->claim <= W_NOTE)
-		note = (sc->handle != FAR && pos - sc->handle <= W_NOTE) ||
-		       within(sc, K_CALL, pos, W_NOTE);
 	if (note)
 		ransom_candidate(sc, pos, at, len);
 }
@@ -1339,6 +1477,33 @@ static void find_wallets(struct scan *sc, const unsigned char *s, size_t n)
 
 /* ------------------------------------------------------------------ marks */
 
+/* A spam mark of family k (spam_flag) at pos: pending for W_SPAM bytes,
+** unless a news word came just before it, or the family is marked or
+** pending already (the earliest one stands for the rest: a news word that
+** cancels it cancels every later one within the window too). */
+static void spam_candidate(struct scan *sc, int k, long long pos, const unsigned char *s,
+			   size_t n)
+{
+	if ((sc->out->flags & spam_flag[k]) || sc->spam_pos[k] != FAR ||
+	    within(sc, K_GNEWS, pos, W_SPAM) ||
+	    (k == DEFER_CREW && within(sc, K_HNEWS, pos, W_SPAM)))
+		return;
+	sc->spam_pos[k] = pos;
+	copy_valid(sc->spam_first[k], sizeof(sc->spam_first[0]), s, n);
+}
+
+/* Mark the pending spam that no news word can cancel any more: what is
+** more than W_SPAM before upto (LLONG_MAX at the end of the text: all). */
+static void spam_settle(struct scan *sc, long long upto)
+{
+	for (int k = 0; k < NDEFER; k++)
+		if (sc->spam_pos[k] != FAR && upto - sc->spam_pos[k] > W_SPAM) {
+			const char *sf = sc->spam_first[k];
+			mark(sc, spam_flag[k], sc->spam_pos[k], (const unsigned char *)sf, strlen(sf));
+			sc->spam_pos[k] = FAR;
+		}
+}
+
 static void on_term(struct scan *sc, const struct fterm *f, size_t at)
 {
 	long long pos = (long long)at;
@@ -1347,6 +1512,7 @@ static void on_term(struct scan *sc, const struct fterm *f, size_t at)
 	int cat = f->cat;
 	long long prev = sc->last[cat];
 	sc->last[cat] = pos;
+	spam_settle(sc, pos);
 	switch (cat) {
 	case K_URLH:
 		on_urlh(sc, at, end);
@@ -1376,35 +1542,42 @@ static void on_term(struct scan *sc, const struct fterm *f, size_t at)
 		break;
 	case K_CREWS:
 		if (!within(sc, K_CREWX, pos, W_CREW + 8))
-			mark(sc, WATCH_TX_GREETS, pos, t + at, f->len);
+			spam_candidate(sc, DEFER_CREW, pos, t + at, f->len);
 		break;
 	case K_NEG:
 		if (sc->nneg < CAND_MAX)
 			sc->neg[sc->nneg++] = pos;
 		break;
 	case K_GAMS:
-		mark(sc, WATCH_TX_GAMBLING, pos, t + at, f->len);
+		spam_candidate(sc, 0, pos, t + at, f->len);
 		break;
 	case K_GAMW: {
 		/* Two different ordinary words of the trade near each other. */
 		int ti = (int)(f - ft);
 		if (prev != FAR && pos - prev <= W_SPAM && sc->gamw_term >= 0 && sc->gamw_term != ti)
-			mark(sc, WATCH_TX_GAMBLING, prev, t + prev, end - (size_t)prev);
+			spam_candidate(sc, 0, prev, t + prev, end - (size_t)prev);
 		sc->gamw_term = ti;
 		break;
 	}
 	case K_PHS:
-		mark(sc, WATCH_TX_PHARMA, pos, t + at, f->len);
+		spam_candidate(sc, 1, pos, t + at, f->len);
 		break;
 	case K_SPAM:
-		mark(sc, WATCH_TX_SPAM, pos, t + at, f->len);
+		spam_candidate(sc, 2, pos, t + at, f->len);
+		break;
+	case K_GNEWS:
+	case K_HNEWS:
+		/* Reporting: what waits within W_SPAM before it is no mark. */
+		for (int k = cat == K_HNEWS ? DEFER_CREW : 0; k < NDEFER; k++)
+			if (sc->spam_pos[k] != FAR && pos - sc->spam_pos[k] <= W_SPAM)
+				sc->spam_pos[k] = FAR;
 		break;
 	case K_PHB:
 	case K_PHC: {
 		int other = cat == K_PHB ? K_PHC : K_PHB;
 		if (within(sc, other, pos, W_SPAM / 2)) {
 			long long from = sc->last[other];
-			mark(sc, WATCH_TX_PHARMA, from, t + from, end - (size_t)from);
+			spam_candidate(sc, 1, from, t + from, end - (size_t)from);
 		}
 		break;
 	}
@@ -1428,6 +1601,8 @@ void watch_text_marks(const char *text, size_t len, struct watch_text_marks *out
 	sc->first_pos = -1;
 	sc->gamw_term = -1;
 	sc->claim = sc->demand = sc->wording = sc->handle = FAR;
+	for (int k = 0; k < NDEFER; k++)
+		sc->spam_pos[k] = FAR;
 	for (int k = 0; k < K_NCAT; k++)
 		sc->last[k] = FAR;
 	find_wallets(sc, (const unsigned char *)text, len);
@@ -1440,15 +1615,17 @@ void watch_text_marks(const char *text, size_t len, struct watch_text_marks *out
 	for (size_t i = 0; i < n; i++) {
 		/* A run of handles with no keyword before it: a marquee of
 		** "@zero_team34 ~ @cyber_team15 ~ ..." or "~ anon_army75 ~
-		** black_team34 ~ ...". Four (three '@' ones) make a crew list. */
+		** black_team34 ~ ...". Four, two of them styled as only handles
+		** are (not "CS101, MA201, PH102, EE301": course codes), or three
+		** '@' ones make a crew list. */
 		if (i >= sc->run_end && (alnum(t[i]) || t[i] == '@') &&
 		    (i == 0 || t[i - 1] == ' ' || t[i - 1] == '~' || t[i - 1] == '|' ||
 		     t[i - 1] == ',' || t[i - 1] == ':')) {
-			size_t end, ats;
-			size_t c = handle_run(t, n, i, &end, &ats);
+			size_t end, ats, styled;
+			size_t c = handle_run(t, n, i, &end, &ats, &styled);
 			if (c)
 				sc->run_end = end;
-			if (c >= 4 || ats >= 3) {
+			if ((c >= 4 && styled >= 2) || ats >= 3) {
 				unsigned fl = WATCH_TX_GREETS | (ats >= 3 ? MESSENGER : 0);
 				mark(sc, fl, (long long)i, t + i, end - i);
 			}
@@ -1474,6 +1651,7 @@ void watch_text_marks(const char *text, size_t len, struct watch_text_marks *out
 			on_term(sc, f, i);
 		}
 	}
+	spam_settle(sc, LLONG_MAX);
 	/* A ransom candidate stands unless an advisory's "do not pay" is near. */
 	for (size_t c = 0; c < sc->ncand; c++) {
 		bool advisory = false;

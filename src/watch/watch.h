@@ -494,6 +494,8 @@ struct watch_lang {
 	uint32_t persian;  /* of arabic: letters only Persian uses (پ چ ژ گ ی ک) */
 	uint32_t turkish;  /* of latin: ç ğ ı ş ö ü and Turkish-only words */
 	uint32_t words;
+	uint32_t english;  /* words that are English function words (the, and, of...) */
+	uint32_t lwords;   /* words written in Latin letters */
 };
 /* Count text[0..len) (UTF-8; an invalid byte is skipped as a separator;
 ** NULL counts nothing) into out, zeroed first. A word is a run of letters
@@ -508,8 +510,19 @@ void watch_lang_count(const char *text, size_t len, struct watch_lang *out);
 ** "arabic-script" when too short to tell those two, "cyrillic", "other"),
 ** or NULL when alike or too short to tell (under 12 letters, or
 ** an empty site). Latin text with no Turkish letters (English, Indonesian)
-** on a site with Latin text is "alike" here: vocabulary must tell those. */
-const char *watch_lang_unlike(const struct watch_lang *site, const struct watch_lang *block);
+** on a site with Latin text is "alike" here: vocabulary must tell those.
+** Latin text on a site that hardly writes Latin is "latin" when it has at
+** least 12 Latin words and under one in twelve is an English function
+** word, else "english" (English, or too short to tell: a name, a
+** caption): a
+** government site's foreign-language content is in English, the language
+** of its international readers; Indonesian, Portuguese or Malay text there
+** is a visitor's, or a defacer's. *other_script (may be NULL) says whether
+** the block is in a script the site hardly writes, rather than another
+** language of the site's own script (which ordinary content also shows: a
+** Quranic verse on a Persian page). */
+const char *watch_lang_unlike(const struct watch_lang *site, const struct watch_lang *block,
+			      bool *other_script);
 
 /* What a block of new text carries that defacers leave: contact handles,
 ** crew and greetings lists, extortion wording with wallets. */

@@ -1051,13 +1051,33 @@ static void test_watch_analyze_owners(void **state)
 	json_t *v = json_loads(p.out, 0, &je);
 	if (!v || !json_is_integer(json_object_get(v, "score")))
 		fail_msg("watch analyze: not a verdict: %s", p.out);
-	/* once the judge speaks of the host, it names its owner */
+	/* the judge names the host's owner, and a state body's service is an
+	** observation: no alarm */
 	json_t *e = verdict_entry(v, "ipg.shaparak.ir");
-	if (e) {
-		assert_string_equal(json_string_value(json_object_get(e, "category")),
-				    "constituency");
-		H_CONTAINS(json_string_value(json_object_get(e, "detail")), "Central Bank");
-	}
+	if (!e)
+		fail_msg("watch analyze --data: ipg.shaparak.ir not in the verdict: %s", p.out);
+	assert_string_equal(json_string_value(json_object_get(e, "category")), "constituency");
+	H_CONTAINS(json_string_value(json_object_get(e, "detail")), "Central Bank");
+	assert_true(json_integer_value(json_object_get(v, "score")) < 30);
+	assert_int_equal(json_array_size(json_object_get(v, "signals")), 0);
+	json_decref(v);
+	h_proc_free(&p);
+
+	/* without the constituency the same script is an alarm (a payment
+	** gateway's host is known only for forms) */
+	const char *bare[] = { h_bin(), "watch", "analyze", "--url", "https://www.mrud.gov.ir/",
+			       base, "--", now, NULL };
+	h_run(&p, NULL, NULL, bare);
+	expect_exit(&p, 0, "watch analyze without --data");
+	v = json_loads(p.out, 0, &je);
+	if (!v)
+		fail_msg("watch analyze: not a verdict: %s", p.out);
+	e = verdict_entry(v, "ipg.shaparak.ir");
+	if (!e)
+		fail_msg("watch analyze: ipg.shaparak.ir not in the verdict: %s", p.out);
+	assert_true(json_array_size(json_object_get(v, "signals")) >= 1);
+	assert_string_equal(json_string_value(json_object_get(e, "category")), "payment");
+	assert_true(json_integer_value(json_object_get(v, "score")) >= 30);
 	json_decref(v);
 	h_proc_free(&p);
 	sql(dir, "SELECT count(*), (SELECT value FROM meta WHERE key = 'asset_generation') "

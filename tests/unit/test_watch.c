@@ -328,6 +328,73 @@ static const char *const base3[] = {
 				       "<script>init();</script>"),
 };
 
+/* The signal or observation named name about host, NULL when none. */
+static const struct watch_signal *entry(const struct watch_verdict *v, bool obs, const char *name)
+{
+	const struct watch_signal *a = obs ? v->obs : v->sig;
+	size_t n = obs ? v->nobs : v->nsig;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(a[i].name, name) == 0)
+			return &a[i];
+	return NULL;
+}
+
+/* A verdict explains itself: each signal and observation names the element,
+** the host and its category; what governments add every week (a video,
+** their own statistics subdomain) is recorded without alarm, an imitation
+** of a known service alarms. */
+static void verdict_explains(void **state)
+{
+	(void)state;
+	struct watch_verdict v;
+	judge(base3, 3,
+	      PAGE("Ministry of Roads",
+		   TEXT "<iframe width=\"560\" height=\"315\" "
+			"src=\"https://www.youtube-nocookie.com/embed/abc\"></iframe>"
+			"<script src=\"https://stats.site.example/matomo.js\"></script>"),
+	      &v);
+	assert_int_equal(v.nsig, 0);
+	assert_int_equal(v.score, 0);
+	const struct watch_signal *o = entry(&v, true, "third_party_added");
+	assert_non_null(o);
+	assert_string_equal(o->element, "iframe");
+	assert_string_equal(o->host, "www.youtube-nocookie.com");
+	assert_string_equal(o->category, "video");
+	assert_non_null(strstr(o->detail, "video"));
+
+	judge(base3, 3,
+	      PAGE("Ministry of Roads",
+		   TEXT "<script src=\"https://www.googletagmanager.com.cdn-x.top/gtm.js\"></script>"),
+	      &v);
+	const struct watch_signal *s = entry(&v, false, "lookalike_host");
+	assert_non_null(s);
+	assert_string_equal(s->element, "script");
+	assert_string_equal(s->host, "www.googletagmanager.com.cdn-x.top");
+	assert_string_equal(s->category, "look-alike");
+	assert_non_null(strstr(s->detail, "googletagmanager.com"));
+	assert_true(v.score >= 30);
+	/* an attack on visitors is high at least */
+	assert_true(!strcmp(v.severity, "high") || !strcmp(v.severity, "critical"));
+
+	/* the same hidden a thousand times is one signal that says how many */
+	struct pbuf p;
+	pbuf_init(&p, 0);
+	pbuf_adds(&p, "<!DOCTYPE html><html><head><title>Ministry of Roads</title></head><body>" TEXT);
+	char frame[160];
+	for (int i = 0; i < 1000; i++) {
+		snprintf(frame, sizeof(frame),
+			 "<iframe width=\"1\" height=\"1\" src=\"https://h%d.spam.example/\"></iframe>", i);
+		pbuf_adds(&p, frame);
+	}
+	pbuf_adds(&p, "</body></html>");
+	judge(base3, 3, pbuf_cstr(&p), &v);
+	s = entry(&v, false, "new_iframe_host");
+	assert_non_null(s);
+	assert_int_equal(s->weight, 60);
+	assert_non_null(strstr(s->detail, "more)"));
+	pbuf_free(&p);
+}
+
 static void each_signal(void **state)
 {
 	(void)state;
@@ -575,6 +642,7 @@ int main(void)
 		cmocka_unit_test(url_hosts),	   cmocka_unit_test(folding),
 		cmocka_unit_test(features),	   cmocka_unit_test(hostile_bodies),
 		cmocka_unit_test(learning),	   cmocka_unit_test(each_signal),
+		cmocka_unit_test(verdict_explains),
 		cmocka_unit_test(weak_signatures), cmocka_unit_test(signature_file),
 		cmocka_unit_test(verdict_json),     cmocka_unit_test(baseline_packing),
 		cmocka_unit_test(text_diff),

@@ -183,6 +183,11 @@ static void homoglyph(void **state)
 	expect("vvimeo.com", WATCH_LA_EDIT, "vimeo.com"); /* vv -> w: not vimeo's skeleton */
 	expect("arparat.com", WATCH_LA_EDIT, "aparat.com");
 	expect_own("rnrud.ir", "mrud.gov.ir", WATCH_LA_HOMOGLYPH);
+	/* the whole name as a subdomain, in look-alike characters */
+	expect("www.g00gle-analytics.com.x.top", WATCH_LA_HOMOGLYPH, "google-analytics.com");
+	expect("cdn.jsdeIivr.net.cdn-x.top", WATCH_LA_HOMOGLYPH, "jsdelivr.net");
+	expect("xn--ggle-55da.com.x.top", WATCH_LA_PUNYCODE, "google.com");
+	expect_own("rnrud.gov.ir.ws", "mrud.gov.ir", WATCH_LA_HOMOGLYPH);
 	/* UTF-8 hosts: Cyrillic о (U+043E) and ј (U+0458) */
 	expect("g\xd0\xbe\xd0\xbegle.com", WATCH_LA_HOMOGLYPH, "google.com");
 	expect("\xd1\x98query.com", WATCH_LA_HOMOGLYPH, "jquery.com");
@@ -322,10 +327,15 @@ static void strongest_finding(void **state)
 	(void)state;
 	char out[WATCH_HOST_MAX];
 	const char *known[] = { "jquery.com", "google.com" };
-	/* jquery-g00gle: embeds jquery, and is not google's skeleton */
-	assert_int_equal(watch_lookalike_known("jquery-g00gle.com", NULL, 0, known, 2, out),
+	/* jquery-g00gle-cdn: embeds jquery, and no skeleton of google's */
+	assert_int_equal(watch_lookalike_known("jquery-g00gle-cdn.com", NULL, 0, known, 2, out),
 			 WATCH_LA_EMBEDDED);
 	assert_string_equal(out, "jquery.com");
+	/* jquery-g00gle.com: embeds jquery, and google.com in look-alike
+	** characters, the stronger */
+	assert_int_equal(watch_lookalike_known("jquery-g00gle.com", NULL, 0, known, 2, out),
+			 WATCH_LA_HOMOGLYPH);
+	assert_string_equal(out, "google.com");
 	/* of two of one strength, the longer name: google-analytics, not google */
 	const char *known3[] = { "google.com", "google-analytics.com" };
 	assert_int_equal(watch_lookalike_known("google-analytics-cdn.top", NULL, 0, known3, 2, out),
@@ -397,6 +407,25 @@ static void real_service(void **state)
 			 WATCH_LA_EMBEDDED);
 }
 
+/* A list replaced with watch_services_use (the watch.services key) is the
+** one judged against, even after calls with the built-in one. Runs last:
+** the list stays replaced. */
+static void replaced_services(void **state)
+{
+	(void)state;
+	char out[WATCH_HOST_MAX];
+	struct perr err;
+	watch_lookalike("code-jquery.cc", NULL, 0, out); /* the built-in list in use */
+	static const char csv[] = "host,match,category,roles,name,user_content,path\n"
+				  "cdn.examplebrand.com,exact,cdn,script,Example CDN,,\n";
+	assert_int_equal(watch_services_use(csv, strlen(csv), "test.csv", &err), 0);
+	assert_int_equal(watch_lookalike("examplebrand-cdn.com", NULL, 0, out), WATCH_LA_EMBEDDED);
+	assert_string_equal(out, "examplebrand.com");
+	assert_int_equal(watch_lookalike("static.examplebrand.com", NULL, 0, out), WATCH_LA_NONE);
+	/* what only the old list knew imitates nothing now */
+	assert_int_equal(watch_lookalike("code-jquery.cc", NULL, 0, out), WATCH_LA_NONE);
+}
+
 int main(void)
 {
 	char r[WATCH_HOST_MAX];
@@ -420,6 +449,7 @@ int main(void)
 		cmocka_unit_test(brand_in_suffix),
 		cmocka_unit_test(punycode_per_label),
 		cmocka_unit_test(real_service),
+		cmocka_unit_test(replaced_services), /* last: it replaces the list */
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

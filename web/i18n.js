@@ -542,6 +542,8 @@ export const catalogues = {
     'category.consent': 'cookie consent',
     'category.accessibility': 'accessibility',
     'category.seal': 'trust seal',
+    'category.translation': 'translation',
+    'category.imagehost': 'public image host',
   },
   fa: {
     'app.name': 'پاراپت',
@@ -1082,6 +1084,8 @@ export const catalogues = {
     'category.consent': 'رضایت کوکی',
     'category.accessibility': 'دسترس‌پذیری',
     'category.seal': 'نماد اعتماد',
+    'category.translation': 'ترجمه',
+    'category.imagehost': 'میزبان عمومی تصویر',
   },
 };
 

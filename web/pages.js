@@ -531,7 +531,8 @@ export async function viewReport(view) {
 /* ---------------------------------------------------- well-known services */
 
 const SERVICE_CATEGORIES = ['video', 'maps', 'analytics', 'tagmanager', 'cdn', 'fonts', 'captcha',
-                            'chat', 'social', 'payment', 'consent', 'accessibility', 'seal'];
+                            'chat', 'social', 'payment', 'consent', 'accessibility', 'seal', 'translation',
+                            'imagehost'];
 
 // The list the website watch judges with (GET /api/v1/watch/services): a
 // service met in its usual elements is an observation, not an alarm.

@@ -612,7 +612,7 @@ static const char *kind_of(const struct watch_verdict *v)
 		{ "new_cdn_publication", "injected-code" }, { "service_out_of_role", "injected-code" },
 		{ "new_popup_host", "injected-code" },    { "hidden_spam", "injected-code" },
 		{ "hidden_text", "injected-code" },       { "spam_block", "injected-code" },
-		{ "script_beacon", "injected-code" },
+		{ "script_beacon", "injected-code" },     { "hotlinked_image", "defacement" },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(map); i++)
 		if (strcmp(best->name, map[i].sig) == 0)

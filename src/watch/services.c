@@ -52,7 +52,8 @@ extern const struct embed_file watch_data[]; /* services.csv among them */
 
 static const char *const categories[] = {
 	"video", "maps", "analytics", "tagmanager", "cdn", "fonts", "captcha",
-	"chat", "social", "payment", "consent", "accessibility", "seal",
+	"chat", "social", "payment", "consent", "accessibility", "seal", "translation",
+	"imagehost",
 };
 
 /* The names of roles, indexed by enum watch_ref_kind. */

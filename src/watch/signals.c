@@ -30,11 +30,12 @@
 **   seo_spam             40+ many new foreign outbound hosts or a jump in share
 **   title_replaced       35  a stable title replaced by an unrelated one
 **   service_out_of_role  35  a known service where it does not belong
+**   hotlinked_image      35  an image from a public image host (imgur, ImgBB...)
 **   hidden_text          35  a new hidden block unlike the site
 **   text_changed         30+ text similarity below the site's floor
 **   eval_script          30  eval of a built string, new to the site
 **   new_tld              25  a foreign host under a TLD the site never used
-**   new_popup_host       25  window.open to a foreign host
+**   new_popup_host       35  window.open to a foreign host (pop-unders)
 **
 ** Hosts are judged by whose they are (watch_host_classify): the site's own
 ** registrable domain and its organisation's domains never count; another
@@ -141,6 +142,24 @@ const char *watch_signature(size_t i, bool *weak)
 	return sigs[i].pat;
 }
 
+/* Does the text just before at (after a space at most) open a quotation?
+** A phrase in quotation marks is reported ("defaced the site and posted
+** 'Hacked by' messages"), not claimed: news of an attack quotes the
+** defacer, the defacer does not quote himself. */
+static bool quoted(const char *hay, const char *at)
+{
+	const unsigned char *p = (const unsigned char *)at;
+	const unsigned char *h = (const unsigned char *)hay;
+	if (p > h && p[-1] == ' ')
+		p--;
+	if (p > h && (p[-1] == '\'' || p[-1] == '"' || p[-1] == '`'))
+		return true;
+	/* “ ‘ (E2 80 9C / 98), « (C2 AB), » (C2 BB, German-style) */
+	if (p - h >= 3 && p[-3] == 0xE2 && p[-2] == 0x80 && (p[-1] == 0x9C || p[-1] == 0x98))
+		return true;
+	return p - h >= 2 && p[-2] == 0xC2 && (p[-1] == 0xAB || p[-1] == 0xBB);
+}
+
 static unsigned count_in(const char *hay, size_t n, const struct sig *s)
 {
 	unsigned c = 0;
@@ -151,7 +170,8 @@ static unsigned count_in(const char *hay, size_t n, const struct sig *s)
 		const char *p = memmem(hay + i, n - i, s->pat, s->len);
 		if (!p)
 			break;
-		c++;
+		if (!quoted(hay, p))
+			c++;
 		i = (size_t)(p - hay) + s->len;
 	}
 	return c;
@@ -450,6 +470,14 @@ static void judge_ref(struct judge *j, const struct watch_ref *r)
 			hi.who);
 		return;
 	case WATCH_HC_SERVICE: {
+		if (!strcmp(hi.category, "imagehost")) {
+			/* Class: defacements hotlink their banners and skulls from
+			** public image hosts; a government page hosts its own. */
+			finding(j, "hotlinked_image", 35, el, r->host, hi.category,
+				"%s from %s (%s), a public image host the site never used", el,
+				r->host, hi.who);
+			return;
+		}
 		bool in_role = (hi.roles & (1u << r->kind)) != 0 || r->kind == WATCH_REF_POPUP ||
 			       r->kind == WATCH_REF_IMG;
 		if (in_role && !(hidden && shown_category(hi.category))) {
@@ -532,7 +560,8 @@ static void judge_ref(struct judge *j, const struct watch_ref *r)
 				r->host);
 		break;
 	case WATCH_REF_POPUP:
-		finding(j, "new_popup_host", 25, el, r->host, "foreign",
+		/* Class: pop-under malvertising. */
+		finding(j, "new_popup_host", 35, el, r->host, "foreign",
 			"a script opens a window on %s, a host the site never used", r->host);
 		break;
 	case WATCH_REF_IMG:
@@ -749,9 +778,9 @@ static void judge_region(struct judge *j, const struct region *rg)
 			finding(j, "hidden_spam", 60, rg->tag, "", "seo spam",
 				"%s with %u off-site links%s%s", where, links,
 				mk.first[0] ? ", e.g. " : "", mk.first);
-		else if ((unlike || vocab) && nwd >= 20)
+		else if (unlike && nwd >= 20)
 			finding(j, "hidden_text", 35, rg->tag, "", "seo spam",
-				"%s of %zu words unlike the rest of the site", where, nwd);
+				"%s of %zu words in %s, unlike the rest of the site", where, nwd, script);
 		return;
 	}
 	if (mk.flags & WATCH_TX_RANSOM)

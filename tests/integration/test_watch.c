@@ -1,6 +1,6 @@
 /*
 ** test_watch.c — the website monitor end to end against the real site farm
-** (tests/farm/farm.py: nginx and dnsmasq from Debian on loopback ports),
+** (tests/farm/farm.py: nginx and NSD from Debian on loopback ports),
 ** through the real binary: `parapet watch run --once` for passes, the API
 ** of `parapet serve` for what analysts and constituents see.
 **

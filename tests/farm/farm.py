@@ -32,6 +32,8 @@ move its address or name servers. Usage (see also tests/farm/README.md):
                   [--lang en|fa] [--by NAME] [--attacker HOST]
   farm.py restore --dir D SITE
   farm.py update  --dir D SITE
+  farm.py thirdparty --dir D SITE --kind youtube|maps|gtag|vimeo|matomo|aparat|cloudflare
+  farm.py churn   --dir D [--fraction 0.2] [--third 0.25] [--attack 0.01] [--round N]
   farm.py down    --dir D SITE [--mode 503|close|hang]
   farm.py up      --dir D SITE
   farm.py dns-set --dir D SITE A|AAAA IP[,IP...]|-      (NSD reload, no gap)
@@ -1999,6 +2001,109 @@ def update(dir, site, today=None):
     return {"site": site, "date": today.isoformat()}
 
 
+# ---------------------------------------------------------------------------
+# Third-party additions and churn (the benchmark's third pass)
+
+# The third-party content governments add every week, each in the markup
+# its vendor publishes: video and map embeds in the page body, analytics
+# tags in the head or at the end of the body. Judged as ordinary changes by
+# a good watch (they are not attacks); the bench's churn pass adds them.
+THIRD_PARTY = ["youtube", "maps", "gtag", "vimeo", "matomo", "aparat", "cloudflare"]
+
+
+def thirdparty(dir, site, kind):
+    """Add a third-party embed or tag of kind (THIRD_PARTY) to site's index.html."""
+    d = resolve_dir(dir)
+    site = site_arg(d, site)
+    if kind not in THIRD_PARTY:
+        raise FarmError("unknown third-party kind %r (one of %s)" % (kind, ", ".join(THIRD_PARTY)))
+    path = os.path.join(d, "sites", site, "index.html")
+    with open(path, "rb") as f:
+        html = f.read().decode("utf-8", "surrogateescape")
+    r = random.Random("%s:%s" % (site, kind))
+    vid = "".join(r.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") for _ in range(11))
+    if kind == "youtube":
+        snippet = ('<div class="video"><iframe width="560" height="315" src="https://www.youtube-nocookie.com/embed/%s" '
+                   'title="YouTube video player" frameborder="0" allow="accelerometer; autoplay; clipboard-write; '
+                   'encrypted-media; gyroscope; picture-in-picture; web-share" allowfullscreen></iframe></div>\n' % vid)
+    elif kind == "vimeo":
+        snippet = ('<div class="video"><iframe src="https://player.vimeo.com/video/%d?h=%s" width="640" height="360" '
+                   'frameborder="0" allow="autoplay; fullscreen; picture-in-picture" allowfullscreen></iframe></div>\n'
+                   % (r.randint(100000000, 999999999), vid[:10].lower()))
+    elif kind == "aparat":
+        snippet = ('<div class="h_iframe-aparat_embed_frame"><iframe src="https://www.aparat.com/video/video/embed/'
+                   'videohash/%s/vt/frame" allowFullScreen="true" webkitallowfullscreen="true" '
+                   'mozallowfullscreen="true" width="640" height="360"></iframe></div>\n' % vid[:5].lower())
+    elif kind == "maps":
+        snippet = ('<div class="map"><iframe src="https://www.google.com/maps/embed?pb=!1m18!1m12!1m3!1d3240.%d'
+                   '!2d51.%d!3d35.%d!2m3!1f0!2f0!3f0!3m2!1i1024!2i768!4f13.1!3m3!1m2!1s0x0%%3A0x0!2z!5e0!3m2!1sfa!2sir'
+                   '!4v1700000000000" width="600" height="450" style="border:0;" allowfullscreen="" loading="lazy" '
+                   'referrerpolicy="no-referrer-when-downgrade"></iframe></div>\n'
+                   % (r.randint(1000, 9999), r.randint(100000, 999999), r.randint(100000, 999999)))
+    elif kind == "gtag":
+        gid = "G-" + "".join(r.choice("ABCDEFGHJKLMNPQRSTUVWXYZ0123456789") for _ in range(10))
+        snippet = ('<!-- Google tag (gtag.js) -->\n<script async src="https://www.googletagmanager.com/gtag/js?id=%s">'
+                   '</script>\n<script>\n  window.dataLayer = window.dataLayer || [];\n'
+                   '  function gtag(){dataLayer.push(arguments);}\n  gtag(\'js\', new Date());\n\n'
+                   '  gtag(\'config\', \'%s\');\n</script>\n' % (gid, gid))
+    elif kind == "matomo":
+        snippet = ('<!-- Matomo -->\n<script>\n  var _paq = window._paq = window._paq || [];\n'
+                   '  _paq.push([\'trackPageView\']);\n  _paq.push([\'enableLinkTracking\']);\n'
+                   '  (function() {\n    var u="https://stats.%s/";\n'
+                   '    _paq.push([\'setTrackerUrl\', u+\'matomo.php\']);\n    _paq.push([\'setSiteId\', \'%d\']);\n'
+                   '    var d=document, g=d.createElement(\'script\'), s=d.getElementsByTagName(\'script\')[0];\n'
+                   '    g.async=true; g.src=u+\'matomo.js\'; s.parentNode.insertBefore(g,s);\n  })();\n</script>\n'
+                   '<!-- End Matomo Code -->\n' % (site, r.randint(1, 400)))
+    else:  # cloudflare
+        snippet = ('<!-- Cloudflare Web Analytics --><script defer src=\'https://static.cloudflareinsights.com/'
+                   'beacon.min.js\' data-cf-beacon=\'{"token": "%032x"}\'></script>'
+                   '<!-- End Cloudflare Web Analytics -->\n' % r.getrandbits(128))
+    if kind == "gtag":
+        html = _insert_before(html, "</head>", snippet)
+    elif kind in ("matomo", "cloudflare"):
+        html = _insert_before(html, "</body>", snippet)
+    else:  # an embed sits in the content, above the footer
+        html = _insert_before(html, "<footer", snippet) if "<footer" in html else _insert_before(html, "</body>", snippet)
+    write_atomic(path, html.encode("utf-8", "surrogateescape"))
+    return {"site": site, "kind": kind}
+
+
+def churn(dir, fraction=0.2, third=0.25, attack=0.01, round_no=1, today=None):
+    """A week of change over the farm, for the bench's churn pass: the sites
+    the previous round attacked are restored, then a fraction of the sites
+    (chosen by round_no, the same for the same round) get a news item and
+    the next banner; a third of those (the fraction third) also a
+    third-party embed or tag; and attack times all the sites (at least
+    one, when attack > 0), taken from the changed ones and disjoint from
+    the third-party ones, are defaced, every kind in turn. Returns what was
+    done, with the lists of sites."""
+    d = resolve_dir(dir)
+    sites = load(d)["sites"]
+    restored = [s for s in sorted(os.listdir(os.path.join(d, "orig"))) if not s.endswith(".tmp")] if os.path.isdir(os.path.join(d, "orig")) else []
+    for s in restored:
+        restore(d, s)
+    n = len(sites)
+    k = min(n, int(round(n * fraction)))
+    na = min(k, max(1, int(round(n * attack)))) if attack > 0 else 0
+    nt = min(k - na, int(round(k * third)))
+    chosen = random.Random("churn:%d" % round_no).sample(sites, k)
+    attacked, tp = chosen[:na], chosen[na:na + nt]
+    for s in chosen:
+        update(d, s, today)
+    kinds = {}
+    for i, s in enumerate(tp):
+        kd = THIRD_PARTY[(i + round_no) % len(THIRD_PARTY)]
+        thirdparty(d, s, kd)
+        kinds[kd] = kinds.get(kd, 0) + 1
+    akinds = {}
+    for i, s in enumerate(attacked):
+        kd = KINDS[(i + round_no) % len(KINDS)]
+        deface(d, s, kd, lang="fa" if i % 2 else "en")
+        akinds[kd] = akinds.get(kd, 0) + 1
+    return {"round": round_no, "sites": n, "changed": k, "news": k, "third_party": nt, "attacks": na,
+            "restored": len(restored), "third_party_kinds": kinds, "attack_kinds": akinds,
+            "attacked": sorted(attacked), "third_party_sites": sorted(tp)}
+
 def down(dir, site, mode="503"):
     """503: 'Service Unavailable'; close: connection closed without an answer
     (nginx 444); hang: the request is accepted and never answered."""
@@ -2292,6 +2397,14 @@ def main(argv=None):
     p.add_argument("site")
     p = cmd("update", help="a benign change (news item, banner)")
     p.add_argument("site")
+    p = cmd("thirdparty", help="add a third-party embed or tag (benign)")
+    p.add_argument("site")
+    p.add_argument("--kind", required=True, choices=THIRD_PARTY)
+    p = cmd("churn", help="change a share of the sites: news, third-party additions, attacks")
+    p.add_argument("--fraction", type=float, default=0.2, help="sites changed (default 0.2)")
+    p.add_argument("--third", type=float, default=0.25, help="of those, with a third-party addition (0.25)")
+    p.add_argument("--attack", type=float, default=0.01, help="of all sites, attacked (0.01)")
+    p.add_argument("--round", type=int, default=1, help="which sites: the same round, the same sites")
     p = cmd("down", help="make a site unavailable")
     p.add_argument("site")
     p.add_argument("--mode", default="503", choices=DOWN_MODES)
@@ -2332,6 +2445,10 @@ def main(argv=None):
             restore(a.dir, a.site)
         elif a.cmd == "update":
             update(a.dir, a.site)
+        elif a.cmd == "thirdparty":
+            thirdparty(a.dir, a.site, a.kind)
+        elif a.cmd == "churn":
+            print(json.dumps(churn(a.dir, a.fraction, a.third, a.attack, a.round)))
         elif a.cmd == "down":
             down(a.dir, a.site, a.mode)
         elif a.cmd == "up":

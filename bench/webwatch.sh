@@ -59,7 +59,7 @@
 #                                baseline and reports each; the first value
 #                                is the one the nine passes, the ratios and
 #                                goals use
-#   BENCH_WORKERS [0]            PARAPET_WATCH_WORKERS (0 = one per core)
+#   BENCH_WORKERS [0]            PARAPET_WATCH_WORKERS (0 = four per core)
 #   BENCH_URLWATCH_CONDITIONAL [0]
 #   BENCH_LOG_LEVEL [warn]       parapet log level
 #   BENCH_PERF=1                 also record a judging pass with `perf record -g`

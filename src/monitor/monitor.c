@@ -1416,11 +1416,12 @@ static struct batch *batch_load(struct store *st, const struct config *cfg, cons
 	struct batch *b = calloc(1, sizeof(*b));
 	int64_t *skip = NULL;
 	size_t nskip = inflight ? inflight->l.n : 0;
+	bool ok = false;
 	if (!b || !(b->l.jobs = calloc(max, sizeof(struct job))) ||
 	    !(b->fj = calloc(max, sizeof(*b->fj))) ||
 	    (nskip && !(skip = malloc(nskip * sizeof(*skip))))) {
 		perr_set(err, PERR_INTERNAL, NULL, "out of memory");
-		goto fail;
+		goto out;
 	}
 	b->cfg = cfg;
 	b->blob_dir = blob_dir;
@@ -1429,20 +1430,21 @@ static struct batch *batch_load(struct store *st, const struct config *cfg, cons
 	b->l.max = max;
 	for (size_t i = 0; i < nskip; i++)
 		skip[i] = inflight->l.jobs[i].site.id;
-	qsort(skip, nskip, sizeof(*skip), id_cmp);
+	if (nskip)
+		qsort(skip, nskip, sizeof(*skip), id_cmp);
 	b->l.skip = skip;
 	b->l.nskip = nskip;
-	if (store_watch_due(st, all ? INT64_MAX : now, now, (int64_t)(max + nskip), load_site, &b->l,
-			    err) < 0)
-		goto fail;
+	ok = store_watch_due(st, all ? INT64_MAX : now, now, (int64_t)(max + nskip), load_site,
+			     &b->l, err) >= 0;
 	b->l.skip = NULL;
 	b->l.nskip = 0;
+out:
 	free(skip);
+	if (!ok) {
+		batch_free(b);
+		b = NULL;
+	}
 	return b;
-fail:
-	free(skip);
-	batch_free(b);
-	return NULL;
 }
 
 /* Start the network stage of b on a thread of its own, or, when no thread

@@ -150,7 +150,7 @@ static const struct key keys[] = {
 	{ "watch", "recover_after", K_INT, F(watch_recover_after), "3", 1, 100,
 	  "consecutive matching checks before an incident is recovered" },
 	{ "watch", "workers", K_INT, F(watch_workers), "0", 0, 256,
-	  "page analysis threads; 0 = one per core" },
+	  "page analysis threads; 0 = four per core (they also wait on the disk)" },
 	{ "watch", "batch", K_INT, F(watch_batch), "2000", 1, 100000,
 	  "sites checked per pass of the monitor" },
 	{ "watch", "posture_every", K_INT, F(watch_posture_every), "86400", 60, 2592000,

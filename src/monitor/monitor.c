@@ -23,8 +23,13 @@
 **               monitor_transition of state.c (where the site goes and
 **               what the incident hub is told), report (the writes).
 **
-** Only stage 4 writes the store, on the caller's connection; the workers
-** touch nothing but their job and the blob directory.
+** Only stages 1 and 4 use the store, on the caller's connection; the
+** workers touch nothing but their job and the blob directory.
+**
+** The batches overlap, two at a time (see "pass" below): while one batch
+** is decided on the caller's thread, the next is fetched and analysed, and
+** the one after that is loaded and resolved while the fetch before it
+** still runs.
 */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -381,7 +386,17 @@ static void *worker_main(void *arg)
 struct loader {
 	struct job *jobs;
 	size_t n, max;
+	/* sites of the batch still in flight (loaded, not yet decided, so the
+	** store still calls them due): skipped; sorted ids, borrowed */
+	const int64_t *skip;
+	size_t nskip;
 };
+
+static int id_cmp(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
 
 static char *dup_or_null(const char *s)
 {
@@ -393,6 +408,8 @@ static int load_site(void *ud, const struct store_watch_site *w)
 	struct loader *l = ud;
 	if (l->n >= l->max)
 		return 1;
+	if (l->nskip && bsearch(&w->id, l->skip, l->nskip, sizeof(*l->skip), id_cmp))
+		return 0;
 	struct job *j = &l->jobs[l->n];
 	memset(j, 0, sizeof(*j));
 	j->site = *w;
@@ -1268,42 +1285,94 @@ out:
 	return rc;
 }
 
-static int run_batch(struct store *st, const struct config *cfg, const char *blob_dir,
-		     const struct monitor_owners *owners, int64_t now, bool all,
-		     struct monitor_stats *stats, size_t *count, struct perr *err)
+/* The batches of a pass run as a pipeline of two, so that no stage waits
+** for another to finish a whole batch (issue 12: resolving, fetching and
+** deciding ran one after the other, each leaving the other cores idle):
+**
+**   caller thread   load N+1 .... decide N (one transaction), posture N
+**   batch N+1       resolve N+1 (while N fetches), its turn, fetch N+1
+**   batch N         fetch N, analysed on the workers as pages arrive
+**
+** The caller thread keeps the store to itself (load, decide, posture) and
+** decides the batches in the order it loaded them, each in a transaction
+** of its own, so what is stored is what the serial loop stored. A batch's
+** network stage runs on a thread of its own: it resolves at once,
+** overlapping the fetch of the batch before, and fetches when that fetch
+** is over (one fetch loop at a time: the watch.parallel cap holds for the
+** pass), while the workers of the batch before finish its last pages. At
+** most two batches are loaded at once, each of half of watch.batch, so the
+** jobs in memory stay within watch.batch as before. */
+
+struct pipe {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	uint64_t turn; /* the batch whose turn it is to fetch */
+};
+
+struct batch {
+	const struct config *cfg;
+	const char *blob_dir;
+	const struct monitor_owners *owners; /* whose domains: for the judge */
+	struct pipe *pipe;
+	uint64_t seq; /* its place in the pass: fetch turns go in this order */
+	struct loader l;
+	struct fetch_job *fj;
+	pthread_t th;
+	bool threaded;
+	int rc; /* of the network stage; err says why */
+	struct perr err;
+};
+
+static void pipe_wait_turn(struct pipe *p, uint64_t seq)
 {
-	int rc = -1;
-	size_t max = (size_t)cfg->watch_batch;
-	struct loader l = { calloc(max, sizeof(struct job)), 0, max };
-	struct fetch_job *fj = calloc(max, sizeof(*fj));
-	struct queue q = { .cfg = cfg, .blob_dir = blob_dir, .owners = owners,
-			   .v = calloc(max, sizeof(struct job *)), .cap = max };
+	pthread_mutex_lock(&p->mu);
+	while (p->turn != seq)
+		pthread_cond_wait(&p->cv, &p->mu);
+	pthread_mutex_unlock(&p->mu);
+}
+
+static void pipe_pass_turn(struct pipe *p)
+{
+	pthread_mutex_lock(&p->mu);
+	p->turn++;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
+/* The network stage of a batch: resolve, wait for its turn, fetch while
+** the workers analyse the pages, pass the turn on as soon as the fetch is
+** over (also on failure: the batches after must not wait forever), then
+** let the workers finish. Returns 0, or -1 with err set. */
+static int batch_fetch(struct batch *b, struct perr *err)
+{
+	const struct config *cfg = b->cfg;
+	struct queue q = { .cfg = cfg, .blob_dir = b->blob_dir, .owners = b->owners,
+			   .v = calloc(b->l.n ? b->l.n : 1, sizeof(struct job *)), .cap = b->l.n };
 	pthread_t th[64];
-	int nth = 0;
-	bool qinit = false, in_tx = false;
-	*count = 0;
-	if (!l.jobs || !fj || !q.v) {
+	int nth = 0, rc = -1;
+	resolve(cfg, b->l.jobs, b->l.n);
+	for (size_t i = 0; i < b->l.n; i++) {
+		b->fj[i].url = b->l.jobs[i].site.url;
+		b->fj[i].pin_ip = b->l.jobs[i].pin[0] ? b->l.jobs[i].pin : NULL;
+		b->fj[i].user = &b->l.jobs[i];
+	}
+	pipe_wait_turn(b->pipe, b->seq);
+	if (!q.v) {
 		perr_set(err, PERR_INTERNAL, NULL, "out of memory");
-		goto out;
-	}
-	if (store_watch_due(st, all ? INT64_MAX : now, now, (int64_t)max, load_site, &l, err) < 0)
-		goto out;
-	*count = l.n;
-	if (!l.n) {
-		rc = 0;
-		goto out;
-	}
-	resolve(cfg, l.jobs, l.n);
-	for (size_t i = 0; i < l.n; i++) {
-		fj[i].url = l.jobs[i].site.url;
-		fj[i].pin_ip = l.jobs[i].pin[0] ? l.jobs[i].pin : NULL;
-		fj[i].user = &l.jobs[i];
+		pipe_pass_turn(b->pipe);
+		return -1;
 	}
 	pthread_mutex_init(&q.mu, NULL);
 	pthread_cond_init(&q.cv, NULL);
-	qinit = true;
+	/* Four per core by default: the analysis waits on the disk as much as
+	** it computes. Every page learned from or rolled into the samples is a
+	** blob written and fsync'ed (a few ms, longer than parsing the page),
+	** and learning reads the site's older samples back; with one thread
+	** per core the cores sat idle through those waits (issue 12: the
+	** learning pass's analysis took 8 s for 3 s of CPU, behind a fetch
+	** that was over in 2). */
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	int want = cfg->watch_workers ? (int)cfg->watch_workers : (int)(cores > 0 ? cores : 1);
+	int want = cfg->watch_workers ? (int)cfg->watch_workers : (int)(4 * (cores > 0 ? cores : 1));
 	if (want > 64)
 		want = 64;
 	for (nth = 0; nth < want; nth++)
@@ -1311,6 +1380,7 @@ static int run_batch(struct store *st, const struct config *cfg, const char *blo
 			break;
 	if (!nth) {
 		perr_set(err, PERR_INTERNAL, NULL, "cannot start analysis threads");
+		pipe_pass_turn(b->pipe);
 		goto out;
 	}
 	struct fetch_opts fo;
@@ -1321,58 +1391,128 @@ static int run_batch(struct store *st, const struct config *cfg, const char *blo
 	fo.body_max = (size_t)cfg->watch_body_max;
 	fo.max_redirects = cfg->watch_max_redirects ? (int)cfg->watch_max_redirects : -1;
 	fo.ca_file = cfg->watch_ca_file[0] ? cfg->watch_ca_file : NULL;
-	int fr = fetch_run(&fo, fj, l.n, fetched, &q, err);
+	rc = fetch_run(&fo, b->fj, b->l.n, fetched, &q, err) == 0 ? 0 : -1;
+	pipe_pass_turn(b->pipe);
 	pthread_mutex_lock(&q.mu);
 	q.closed = true;
 	pthread_cond_broadcast(&q.cv);
 	pthread_mutex_unlock(&q.mu);
 	for (int i = 0; i < nth; i++)
 		pthread_join(th[i], NULL);
-	nth = 0;
-	if (fr != 0)
-		goto out;
-	/* decide, one transaction for the batch; each site in a savepoint, so
-	** a site that fails is logged and undone alone (it stays due and is
-	** tried again next pass) without deciding the others twice */
-	if (store_begin(st, err) != 0)
-		goto out;
-	in_tx = true;
-	for (size_t i = 0; i < l.n; i++) {
-		struct perr e;
-		perr_clear(&e);
-		if (store_savepoint(st, err) != 0)
-			goto out;
-		bool ok = decide(st, cfg, blob_dir, &l.jobs[i], now, stats, &e) == 0;
-		if (!ok)
-			plog(PLOG_ERROR, "watch: site %lld: %s", (long long)l.jobs[i].site.id, e.msg);
-		store_savepoint_end(st, ok);
-	}
-	if (in_tx && store_commit(st, err) != 0)
-		goto out;
-	in_tx = false;
-	grade_posture(st, cfg, l.jobs, l.n, now);
-	rc = 0;
 out:
-	if (in_tx)
-		store_rollback(st);
-	if (nth) {
-		pthread_mutex_lock(&q.mu);
-		q.closed = true;
-		pthread_cond_broadcast(&q.cv);
-		pthread_mutex_unlock(&q.mu);
-		for (int i = 0; i < nth; i++)
-			pthread_join(th[i], NULL);
-	}
-	if (qinit) {
-		pthread_mutex_destroy(&q.mu);
-		pthread_cond_destroy(&q.cv);
-	}
-	for (size_t i = 0; i < l.n; i++)
-		job_free(&l.jobs[i]);
-	free(l.jobs);
-	free(fj);
+	pthread_mutex_destroy(&q.mu);
+	pthread_cond_destroy(&q.cv);
 	free(q.v);
 	return rc;
+}
+
+static void *batch_main(void *arg)
+{
+	struct batch *b = arg;
+	b->rc = batch_fetch(b, &b->err);
+	return NULL;
+}
+
+static void batch_free(struct batch *b)
+{
+	if (!b)
+		return;
+	for (size_t i = 0; i < b->l.n; i++)
+		job_free(&b->l.jobs[i]);
+	free(b->l.jobs);
+	free(b->fj);
+	free(b);
+}
+
+/* Load the next batch of at most max due sites, leaving out those of
+** inflight (loaded, not yet decided; NULL for none). Returns the batch (it
+** may hold no site), or NULL with err set; the caller frees it with
+** batch_free(). */
+static struct batch *batch_load(struct store *st, const struct config *cfg, const char *blob_dir,
+				const struct monitor_owners *owners, struct pipe *p, uint64_t seq,
+				size_t max, int64_t now, bool all, const struct batch *inflight,
+				struct perr *err)
+{
+	struct batch *b = calloc(1, sizeof(*b));
+	int64_t *skip = NULL;
+	size_t nskip = inflight ? inflight->l.n : 0;
+	bool ok = false;
+	if (!b || !(b->l.jobs = calloc(max, sizeof(struct job))) ||
+	    !(b->fj = calloc(max, sizeof(*b->fj))) ||
+	    (nskip && !(skip = malloc(nskip * sizeof(*skip))))) {
+		perr_set(err, PERR_INTERNAL, NULL, "out of memory");
+		goto out;
+	}
+	b->cfg = cfg;
+	b->blob_dir = blob_dir;
+	b->owners = owners;
+	b->pipe = p;
+	b->seq = seq;
+	b->l.max = max;
+	for (size_t i = 0; i < nskip; i++)
+		skip[i] = inflight->l.jobs[i].site.id;
+	if (nskip)
+		qsort(skip, nskip, sizeof(*skip), id_cmp);
+	b->l.skip = skip;
+	b->l.nskip = nskip;
+	ok = store_watch_due(st, all ? INT64_MAX : now, now, (int64_t)(max + nskip), load_site,
+			     &b->l, err) >= 0;
+	b->l.skip = NULL;
+	b->l.nskip = 0;
+out:
+	free(skip);
+	if (!ok) {
+		batch_free(b);
+		b = NULL;
+	}
+	return b;
+}
+
+/* Start the network stage of b on a thread of its own, or, when no thread
+** can be had, run it here (the pass goes on, without the overlap). */
+static void batch_start(struct batch *b)
+{
+	b->threaded = pthread_create(&b->th, NULL, batch_main, b) == 0;
+	if (!b->threaded)
+		batch_main(b);
+}
+
+static void batch_join(struct batch *b)
+{
+	if (b && b->threaded) {
+		pthread_join(b->th, NULL);
+		b->threaded = false;
+	}
+}
+
+/* Decide a fetched and analysed batch: one transaction; each site in a
+** savepoint, so a site that fails is logged and undone alone (it stays due
+** and is tried again next pass) without deciding the others twice. Then
+** the posture of the sites whose grade is due. Returns 0, or -1 with err
+** set (the transaction rolled back). */
+static int batch_decide(struct store *st, const struct config *cfg, const char *blob_dir,
+			struct batch *b, int64_t now, struct monitor_stats *stats, struct perr *err)
+{
+	if (store_begin(st, err) != 0)
+		return -1;
+	for (size_t i = 0; i < b->l.n; i++) {
+		struct perr e;
+		perr_clear(&e);
+		if (store_savepoint(st, err) != 0) {
+			store_rollback(st);
+			return -1;
+		}
+		bool ok = decide(st, cfg, blob_dir, &b->l.jobs[i], now, stats, &e) == 0;
+		if (!ok)
+			plog(PLOG_ERROR, "watch: site %lld: %s", (long long)b->l.jobs[i].site.id, e.msg);
+		store_savepoint_end(st, ok);
+	}
+	if (store_commit(st, err) != 0) {
+		store_rollback(st);
+		return -1;
+	}
+	grade_posture(st, cfg, b->l.jobs, b->l.n, now);
+	return 0;
 }
 
 int monitor_pass(struct store *st, const struct config *cfg, const char *blob_dir,
@@ -1387,22 +1527,47 @@ int monitor_pass(struct store *st, const struct config *cfg, const char *blob_di
 	}
 	if (store_commit(st, err) != 0)
 		return -1;
+	/* Batches until nothing is due: each decided batch marks its sites
+	** checked at now_ms, which later loads leave out (the one batch loaded
+	** and not yet decided is left out by its ids), so this ends. */
 	/* every organisation's domains, once for the whole pass (not per site) */
 	struct monitor_owners *owners = NULL;
 	if (monitor_owners_load(st, &owners, err) != 0)
 		return -1;
-	/* Batches until nothing is due: each batch marks its sites checked at
-	** now_ms, which the next batch's query leaves out, so this ends. */
+	size_t half = cfg->watch_batch > 1 ? ((size_t)cfg->watch_batch + 1) / 2 : 1;
+	struct pipe p = { .turn = 0 };
+	pthread_mutex_init(&p.mu, NULL);
+	pthread_cond_init(&p.cv, NULL);
+	uint64_t seq = 0;
 	int rc = 0;
-	for (;;) {
-		size_t n;
-		if (run_batch(st, cfg, blob_dir, owners, now_ms, all, stats, &n, err) != 0) {
-			rc = -1;
-			break;
+	struct batch *cur = batch_load(st, cfg, blob_dir, owners, &p, seq++, half, now_ms, all, NULL, err);
+	if (!cur)
+		rc = -1;
+	else if (cur->l.n)
+		batch_start(cur);
+	while (rc == 0 && cur && cur->l.n) {
+		struct batch *next = NULL;
+		if (cur->l.n == half) {
+			next = batch_load(st, cfg, blob_dir, owners, &p, seq++, half, now_ms, all, cur, err);
+			if (!next)
+				rc = -1;
+			else if (next->l.n)
+				batch_start(next);
 		}
-		if (n < (size_t)cfg->watch_batch)
-			break;
+		batch_join(cur);
+		if (rc == 0 && cur->rc != 0) {
+			*err = cur->err;
+			rc = -1;
+		}
+		if (rc == 0 && batch_decide(st, cfg, blob_dir, cur, now_ms, stats, err) != 0)
+			rc = -1;
+		batch_free(cur);
+		cur = next;
 	}
+	batch_join(cur); /* after a failure: its fetch is not decided */
+	batch_free(cur);
+	pthread_mutex_destroy(&p.mu);
+	pthread_cond_destroy(&p.cv);
 	monitor_owners_free(owners);
 	return rc;
 }

@@ -1,6 +1,6 @@
 /*
 ** test_watch.c — the website monitor end to end against the real site farm
-** (tests/farm/farm.py: nginx and dnsmasq from Debian on loopback ports),
+** (tests/farm/farm.py: nginx and NSD from Debian on loopback ports),
 ** through the real binary: `parapet watch run --once` for passes, the API
 ** of `parapet serve` for what analysts and constituents see.
 **
@@ -35,8 +35,8 @@ static struct {
 	int64_t org_a, org_b;
 	int64_t site[NSITES + 1];   /* site id of url[k] */
 	int64_t bad_site[5];
-	char env[6][1200];
-	const char *envp[7];
+	char env[7][1200];
+	const char *envp[8];
 } W;
 
 static void farm(const char *cmd, const char *a1, const char *a2, const char *a3, const char *a4)
@@ -187,9 +187,13 @@ static int setup(void **state)
 	snprintf(W.env[3], sizeof(W.env[3]), "PARAPET_WATCH_TIMEOUT=3");
 	snprintf(W.env[4], sizeof(W.env[4]), "PARAPET_WATCH_CONNECT_TIMEOUT=2");
 	snprintf(W.env[5], sizeof(W.env[5]), "PARAPET_WATCH_DNS_TIMEOUT=500");
-	for (int i = 0; i < 6; i++)
+	/* batches of 10 (two in flight, of 5 each): every pass runs the
+	** pipeline across batches, and each count below checks that every site
+	** was checked once, none twice */
+	snprintf(W.env[6], sizeof(W.env[6]), "PARAPET_WATCH_BATCH=10");
+	for (int i = 0; i < 7; i++)
 		W.envp[i] = W.env[i];
-	W.envp[6] = NULL;
+	W.envp[7] = NULL;
 
 	h_migrate(W.data);
 	W.org_a = h_org_add(W.data, "Ministry of Energy", "Tehran");

@@ -805,8 +805,19 @@ int core_blob_path(const char *blob_dir, const char *sha, char *out, size_t n)
 
 /* The write goes to a temporary name and is renamed, so a crash never
 ** leaves a truncated blob under a valid hash. */
+/* core_file_write_atomic, with the fsync of the file left to the caller
+** when sync is false (see core_blob_write_lazy). */
+static int write_atomic(const char *path, const void *data, size_t len, unsigned mode, bool sync,
+			struct perr *err);
+
 int core_file_write_atomic(const char *path, const void *data, size_t len, unsigned mode,
 			   struct perr *err)
+{
+	return write_atomic(path, data, len, mode, true, err);
+}
+
+static int write_atomic(const char *path, const void *data, size_t len, unsigned mode, bool sync,
+			struct perr *err)
 {
 	char tmp[1400];
 	int rc = -1, fd = -1;
@@ -831,7 +842,7 @@ int core_file_write_atomic(const char *path, const void *data, size_t len, unsig
 		p += w;
 		left -= (size_t)w;
 	}
-	int synced = fsync(fd), closed = close(fd);
+	int synced = sync ? fsync(fd) : 0, closed = close(fd);
 	fd = -1;
 	if (synced != 0 || closed != 0) {
 		perr_set(err, PERR_INTERNAL, NULL, "cannot write %s: %s", tmp, strerror(errno));
@@ -880,8 +891,41 @@ int core_file_read(const char *path, size_t max, struct pbuf *out, struct perr *
 	return rc;
 }
 
+static int blob_write(const char *blob_dir, const char *sha, const void *data, size_t len,
+		      bool sync, struct perr *err);
+
 int core_blob_write(const char *blob_dir, const char *sha, const void *data, size_t len,
 		    struct perr *err)
+{
+	return blob_write(blob_dir, sha, data, len, true, err);
+}
+
+int core_blob_write_lazy(const char *blob_dir, const char *sha, const void *data, size_t len,
+			 struct perr *err)
+{
+	return blob_write(blob_dir, sha, data, len, false, err);
+}
+
+int core_blob_sync(const char *blob_dir, struct perr *err)
+{
+	int fd = open(blob_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return 0; /* nothing written yet */
+		return perr_set(err, PERR_INTERNAL, NULL, "cannot open %s: %s", blob_dir,
+				strerror(errno));
+	}
+	int r = syncfs(fd);
+	int e = errno;
+	close(fd);
+	if (r != 0)
+		return perr_set(err, PERR_INTERNAL, NULL, "cannot sync %s: %s", blob_dir,
+				strerror(e));
+	return 0;
+}
+
+static int blob_write(const char *blob_dir, const char *sha, const void *data, size_t len,
+		      bool sync, struct perr *err)
 {
 	char dir[1200], path[1300];
 	snprintf(dir, sizeof(dir), "%s/%.2s", blob_dir, sha);
@@ -894,7 +938,7 @@ int core_blob_write(const char *blob_dir, const char *sha, const void *data, siz
 		return perr_set(err, PERR_INTERNAL, NULL, "cannot create %s: %s", dir, strerror(errno));
 	/* content-addressed: two writers of the same sha write the same bytes,
 	** and the rename makes whichever comes last the (identical) file */
-	return core_file_write_atomic(path, data, len, 0600, err);
+	return write_atomic(path, data, len, 0600, sync, err);
 }
 
 /* --------------------------------------------------------------- memory */

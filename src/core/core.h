@@ -218,6 +218,15 @@ void core_hex(const uint8_t *in, size_t n, char *out);
 ** too small); core_blob_write stores data under sha unless it is there
 ** already (0, or -1 with err). The caller computes sha from data. */
 int core_blob_path(const char *blob_dir, const char *sha, char *out, size_t n);
+/* core_blob_write without waiting for the disk: the file is complete when
+** it appears (written, then renamed) but may be lost in a crash until
+** core_blob_sync(blob_dir) returns 0, which the caller does once for a
+** batch of writes before committing anything that refers to them (one
+** syncfs instead of an fsync per file: the website watch writes a sample
+** per learned page, 10,000 in a learning pass). */
+int core_blob_write_lazy(const char *blob_dir, const char *sha, const void *data, size_t len,
+			 struct perr *err);
+int core_blob_sync(const char *blob_dir, struct perr *err);
 /* The blob directory of a data directory: beside the database, DIR/blobs. */
 void core_blob_dir(const char *db_path, char *out, size_t n);
 int core_blob_write(const char *blob_dir, const char *sha, const void *data, size_t len,

@@ -305,7 +305,7 @@ static void analyse(struct job *j, const struct queue *q)
 		      watch_baseline_unpack(j->baseline, j->baseline_len, &b, &e) == 0;
 	if (!have_b) {
 		/* learning (or a damaged baseline): this page joins the samples */
-		if (core_blob_write(q->blob_dir, j->body_sha, body, j->body.len, &e) != 0 ||
+		if (core_blob_write_lazy(q->blob_dir, j->body_sha, body, j->body.len, &e) != 0 ||
 		    learn(j, q, samples, ns, &f, &e) != 0) {
 			snprintf(j->werr, sizeof(j->werr), "learning: %.200s", e.msg);
 			goto out;
@@ -331,7 +331,7 @@ static void analyse(struct job *j, const struct queue *q)
 	if (strcmp(j->v.severity, "none") != 0 && strcmp(j->v.severity, "low") != 0) {
 		/* evidence: the page itself and what its text lost and gained
 		** against the newest sample */
-		core_blob_write(q->blob_dir, j->body_sha, body, j->body.len, &e);
+		core_blob_write_lazy(q->blob_dir, j->body_sha, body, j->body.len, &e);
 		struct pbuf prev;
 		if (ns && blob_read(q->blob_dir, samples[ns - 1], &prev) == 0) {
 			struct watch_features pf;
@@ -352,7 +352,7 @@ static void analyse(struct job *j, const struct queue *q)
 		bool seen = false;
 		for (size_t i = 0; i < ns; i++)
 			seen |= strcmp(samples[i], j->body_sha) == 0;
-		if (!seen && core_blob_write(q->blob_dir, j->body_sha, body, j->body.len, &e) == 0) {
+		if (!seen && core_blob_write_lazy(q->blob_dir, j->body_sha, body, j->body.len, &e) == 0) {
 			size_t keep = (size_t)cfg->watch_samples;
 			if (ns >= keep) {
 				memmove(samples, samples + (ns - keep + 1), (keep - 1) * 65);
@@ -1366,11 +1366,11 @@ static int batch_fetch(struct batch *b, struct perr *err)
 	pthread_cond_init(&q.cv, NULL);
 	/* Four per core by default: the analysis waits on the disk as much as
 	** it computes. Every page learned from or rolled into the samples is a
-	** blob written and fsync'ed (a few ms, longer than parsing the page),
-	** and learning reads the site's older samples back; with one thread
-	** per core the cores sat idle through those waits (issue 12: the
-	** learning pass's analysis took 8 s for 3 s of CPU, behind a fetch
-	** that was over in 2). */
+	** blob written (made durable once per batch, in batch_decide), and
+	** learning reads the site's older samples back; with one thread per
+	** core the cores sat idle through those waits (issue 12: the learning
+	** pass's analysis took 8 s for 3 s of CPU, behind a fetch that was
+	** over in 2, when each blob was fsync'ed on its own). */
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	int want = cfg->watch_workers ? (int)cfg->watch_workers : (int)(4 * (cores > 0 ? cores : 1));
 	if (want > 64)
@@ -1493,6 +1493,10 @@ static void batch_join(struct batch *b)
 static int batch_decide(struct store *st, const struct config *cfg, const char *blob_dir,
 			struct batch *b, int64_t now, struct monitor_stats *stats, struct perr *err)
 {
+	/* The workers wrote the batch's pages without waiting for the disk;
+	** they are made durable here, once, before any row names them. */
+	if (core_blob_sync(blob_dir, err) != 0)
+		return -1;
 	if (store_begin(st, err) != 0)
 		return -1;
 	for (size_t i = 0; i < b->l.n; i++) {

@@ -470,6 +470,42 @@ static void perr_text_names_field_once(void **state)
 	assert_string_equal(perr_text(&e, b, sizeof(b)), "failed");
 }
 
+/* A blob written without waiting for the disk is whole when it appears,
+** is found under its sha like any blob, and one sync makes the batch durable
+** (a directory never written to syncs as nothing to do). */
+static void blob_lazy_then_sync(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/parapet-blob-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char blobs[64];
+	snprintf(blobs, sizeof(blobs), "%s/blobs", dir);
+	struct perr e;
+	perr_clear(&e);
+	assert_int_equal(core_blob_sync(blobs, &e), 0);
+	const char *page = "<html><body>a page learned by the watch</body></html>";
+	uint8_t d[32];
+	char sha[65];
+	core_sha256(page, strlen(page), d);
+	core_hex(d, sizeof(d), sha);
+	assert_int_equal(core_blob_write_lazy(blobs, sha, page, strlen(page), &e), 0);
+	assert_int_equal(core_blob_sync(blobs, &e), 0);
+	char path[256];
+	assert_int_equal(core_blob_path(blobs, sha, path, sizeof(path)), 0);
+	struct pbuf b;
+	assert_int_equal(core_file_read(path, 1 << 20, &b, &e), 0);
+	assert_int_equal(b.len, strlen(page));
+	assert_memory_equal(b.ptr, page, b.len);
+	pbuf_free(&b);
+	/* written again: already there, still 0 */
+	assert_int_equal(core_blob_write_lazy(blobs, sha, page, strlen(page), &e), 0);
+	unlink(path);
+	path[strlen(path) - 63] = '\0'; /* the ab/ directory */
+	rmdir(path);
+	rmdir(blobs);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -483,6 +519,7 @@ int main(void)
 		cmocka_unit_test(json_writer),
 		cmocka_unit_test(sha256_known_answer),
 		cmocka_unit_test(perr_text_names_field_once),
+		cmocka_unit_test(blob_lazy_then_sync),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -83,6 +83,11 @@ struct sig {
 static struct sig sigs[WATCH_SIG_MAX];
 static size_t nsigs;
 static pthread_once_t sigs_once = PTHREAD_ONCE_INIT;
+/* The patterns by their first two bytes (a chain through sig_next, ending
+** in -1), so a page is scanned once for all of them rather than once for
+** each (a memmem per pattern was the monitor's hottest function). */
+static int16_t sig_head[65536];
+static int16_t sig_next[WATCH_SIG_MAX];
 
 /* Parse the embedded file once: one pattern per line, '#' comments, a
 ** leading '~' marks a weak pattern. Lines that fold to nothing are skipped;
@@ -123,6 +128,15 @@ static void sigs_load(void)
 		sigs[nsigs].len = n;
 		sigs[nsigs].weak = weak;
 		nsigs++;
+	}
+	for (size_t k = 0; k < 65536; k++)
+		sig_head[k] = -1;
+	for (size_t k = nsigs; k-- > 0;) {
+		if (sigs[k].len < 2)
+			continue; /* scanned on its own (count_in) */
+		unsigned key = (unsigned char)sigs[k].pat[0] << 8 | (unsigned char)sigs[k].pat[1];
+		sig_next[k] = sig_head[key];
+		sig_head[key] = (int16_t)k;
 	}
 }
 
@@ -177,6 +191,28 @@ static unsigned count_in(const char *hay, size_t n, const struct sig *s)
 	return c;
 }
 
+/* Add to counts each pattern of two bytes or more found in hay, one pass
+** over hay: occurrences of a pattern do not overlap, and a quoted one is
+** reported speech (see quoted), as count_in counts them. Counts saturate at
+** 1000, enough to tell "more than the baseline had". */
+static void scan_all(const char *hay, size_t n, uint16_t counts[WATCH_SIG_MAX])
+{
+	size_t next_ok[WATCH_SIG_MAX];
+	memset(next_ok, 0, sizeof(next_ok));
+	for (size_t i = 0; i + 1 < n; i++) {
+		unsigned key = (unsigned char)hay[i] << 8 | (unsigned char)hay[i + 1];
+		for (int k = sig_head[key]; k >= 0; k = sig_next[k]) {
+			const struct sig *g = &sigs[k];
+			if (i < next_ok[k] || g->len > n - i || counts[k] >= 1000 ||
+			    memcmp(hay + i, g->pat, g->len) != 0)
+				continue;
+			next_ok[k] = i + g->len;
+			if (!quoted(hay, hay + i))
+				counts[k]++;
+		}
+	}
+}
+
 int watch_signatures_scan(const char *title, const char *text, size_t text_len,
 			  uint16_t counts[WATCH_SIG_MAX])
 {
@@ -188,10 +224,13 @@ int watch_signatures_scan(const char *title, const char *text, size_t text_len,
 	int rc = -1;
 	if (!t || !x)
 		goto out;
-	for (size_t i = 0; i < nsigs; i++) {
-		unsigned c = count_in(t, tn, &sigs[i]) + count_in(x, xn, &sigs[i]);
-		counts[i] = (uint16_t)(c > UINT16_MAX ? UINT16_MAX : c);
-	}
+	scan_all(t, tn, counts);
+	scan_all(x, xn, counts);
+	for (size_t i = 0; i < nsigs; i++)
+		if (sigs[i].len < 2) {
+			unsigned c = counts[i] + count_in(t, tn, &sigs[i]) + count_in(x, xn, &sigs[i]);
+			counts[i] = (uint16_t)(c > UINT16_MAX ? UINT16_MAX : c);
+		}
 	rc = 0;
 out:
 	free(t);

@@ -58,9 +58,11 @@ static void one(const char *s, size_t n)
 	struct watch_lang a, b;
 	watch_lang_count(s, n / 2, &a);
 	watch_lang_count(s + n / 2, n - n / 2, &b);
-	const char *u = watch_lang_unlike(&a, &b, NULL);
-	static const char *const names[] = { "latin",	 "turkish",  "arabic", "persian",
-					     "arabic-script", "cyrillic", "other" };
+	bool other_script = false;
+	const char *u = watch_lang_unlike(&a, &b, &other_script);
+	static const char *const names[] = { "latin",	 "english",  "turkish", "arabic",
+					     "persian", "arabic-script", "cyrillic", "other" };
+	CHECK(u || !other_script);
 	bool known = u == NULL;
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]) && !known; i++)
 		known = strcmp(u, names[i]) == 0;

@@ -1,0 +1,96 @@
+/*
+** advisory.h — advisories (issue 14): what a vendor or the centre announces
+** about a vulnerable product, who in the constituency runs it, whether each
+** organisation was warned, acknowledged and patched.
+**
+** This first part holds the pure functions every later part stands on, each
+** a function of its arguments (no I/O, no globals), bounded on hostile
+** input and fuzzed:
+**
+**   cvss.c     CVSS 3.1 and 4.0 vectors: parse, validate, base score;
+**   version.c  comparing versions as vendors write them (6.42.1,
+**              15.2(4)E7, 1.1.1k) and NVD-style ranges (start/end,
+**              including or excluding);
+**   cpe.c      CPE 2.3 formatted-string names: parse, bind, match.
+*/
+#ifndef PARAPET_ADVISORY_H
+#define PARAPET_ADVISORY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/core.h"
+
+/* ------------------------------------------------------------------- CVSS */
+
+#define ADVISORY_CVSS_VECTOR_MAX 256 /* bytes of a vector accepted */
+
+enum advisory_cvss_version { ADVISORY_CVSS_31 = 31, ADVISORY_CVSS_40 = 40 };
+
+struct advisory_cvss {
+	enum advisory_cvss_version version;
+	double base;          /* 0.0 .. 10.0, one decimal, as the specification rounds */
+	const char *severity; /* "none", "low", "medium", "high", "critical" (static) */
+	char vector[ADVISORY_CVSS_VECTOR_MAX]; /* normalised: the specification's metric order */
+};
+
+/* Parse and score a CVSS vector: "CVSS:3.1/AV:N/AC:L/..." (3.0 accepted as
+** 3.1's metrics) or "CVSS:4.0/AV:N/AC:L/AT:N/...". Every base metric must be
+** present exactly once with a defined value; temporal/environmental (3.1)
+** and threat/environmental/supplemental (4.0) metrics are accepted and
+** validated but do not change the base score. 0, or -1 with err
+** (PERR_INVALID, field "cvss", the message naming the metric at fault). */
+int advisory_cvss_parse(const char *vector, size_t len, struct advisory_cvss *out,
+			struct perr *err);
+
+/* --------------------------------------------------------------- versions */
+
+/* Compare two version strings as vendors write them: runs of digits
+** compare as numbers (leading zeros ignored), runs of letters as text
+** (case-insensitive), separators (. - _ ( ) space) delimit; a release
+** ("1.1.1") sorts after its pre-releases ("1.1.1-rc1", "1.1.1beta") but a
+** letter suffix directly after digits ("1.1.1k", OpenSSL's patch letter)
+** sorts after the plain release; Cisco IOS "15.2(4)E7" compares by its
+** parts. Returns <0, 0, >0. Total order, deterministic, bounded. */
+int advisory_version_cmp(const char *a, size_t alen, const char *b, size_t blen);
+
+/* A range as NVD writes it: each bound optional (NULL or ""). */
+struct advisory_range {
+	const char *start; /* versionStartIncluding or versionStartExcluding */
+	bool start_incl;
+	const char *end;   /* versionEndIncluding or versionEndExcluding */
+	bool end_incl;
+	const char *exact; /* a single version ("6.42.1"), or NULL; "*" or "-": any */
+};
+
+/* Is version inside r? */
+bool advisory_version_in(const char *version, const struct advisory_range *r);
+
+/* ------------------------------------------------------------------- CPE */
+
+#define ADVISORY_CPE_MAX 512 /* bytes of a CPE 2.3 name accepted */
+#define ADVISORY_CPE_FIELD_MAX 128
+
+enum { ADVISORY_CPE_PART, ADVISORY_CPE_VENDOR, ADVISORY_CPE_PRODUCT, ADVISORY_CPE_VERSION,
+       ADVISORY_CPE_UPDATE, ADVISORY_CPE_EDITION, ADVISORY_CPE_LANGUAGE, ADVISORY_CPE_SW_EDITION,
+       ADVISORY_CPE_TARGET_SW, ADVISORY_CPE_TARGET_HW, ADVISORY_CPE_OTHER, ADVISORY_CPE_FIELDS };
+
+/* A CPE 2.3 formatted string, unbound: "*" is ANY, "-" is NA, quoted
+** characters unquoted, lower-cased. */
+struct advisory_cpe {
+	char f[ADVISORY_CPE_FIELDS][ADVISORY_CPE_FIELD_MAX];
+};
+
+/* Parse "cpe:2.3:a:mikrotik:routeros:6.42.1:*:*:*:*:*:*:*" (13 fields,
+** part one of a/o/h/*). 0, or -1 with err (PERR_INVALID, field "cpe"). */
+int advisory_cpe_parse(const char *s, size_t len, struct advisory_cpe *out, struct perr *err);
+/* Does name match pattern (the CPE matching rule: ANY in the pattern
+** matches anything, NA only NA, otherwise equal; the version field is left
+** to the caller when skip_version)? */
+bool advisory_cpe_match(const struct advisory_cpe *pattern, const struct advisory_cpe *name,
+			bool skip_version);
+/* Write cpe as a formatted string into out (ADVISORY_CPE_MAX). */
+const char *advisory_cpe_format(const struct advisory_cpe *cpe, char out[ADVISORY_CPE_MAX]);
+
+#endif /* PARAPET_ADVISORY_H */

@@ -47,12 +47,19 @@ int advisory_cvss_parse(const char *vector, size_t len, struct advisory_cvss *ou
 /* --------------------------------------------------------------- versions */
 
 /* Compare two version strings as vendors write them: runs of digits
-** compare as numbers (leading zeros ignored), runs of letters as text
-** (case-insensitive), separators (. - _ ( ) space) delimit; a release
-** ("1.1.1") sorts after its pre-releases ("1.1.1-rc1", "1.1.1beta") but a
-** letter suffix directly after digits ("1.1.1k", OpenSSL's patch letter)
-** sorts after the plain release; Cisco IOS "15.2(4)E7" compares by its
-** parts. Returns <0, 0, >0. Total order, deterministic, bounded. */
+** compare as numbers of any length (leading zeros ignored, no overflow),
+** runs of letters as text (ASCII case-insensitive), every other byte
+** (. - _ ( ) space ...) only separates; missing trailing components are 0
+** ("6.42" == "6.42.0"). The first pre-release word (dev, snapshot < alpha <
+** beta < pre, preview < rc, cr) sorts before the release ("7.1beta3" <
+** "7.1rc1" < "7.1"); any other letters, a single letter included, sort
+** after it ("1.1.1" < "1.1.1k", OpenSSL's patch letter; "15.2(4)E" <
+** "15.2(4)E7" < "15.2(4)E10", Cisco IOS by its parts; "2.4.41" <
+** "2.4.41-ubuntu" < "2.4.42"). "+..." and "build..." are build metadata,
+** ignored ("1.0.0+build5" == "1.0.0"); a leading "v" before a digit is
+** dropped. Reads a[0..alen) and b[0..blen) only (NULL reads as ""). Returns
+** -1, 0 or 1: a total preorder, deterministic, linear in alen + blen.
+** version.c's opening comment gives the model and the choices. */
 int advisory_version_cmp(const char *a, size_t alen, const char *b, size_t blen);
 
 /* A range as NVD writes it: each bound optional (NULL or ""). */
@@ -64,7 +71,13 @@ struct advisory_range {
 	const char *exact; /* a single version ("6.42.1"), or NULL; "*" or "-": any */
 };
 
-/* Is version inside r? */
+/* Is version inside r? NVD's semantics: a bound NULL, "", "*" or "-" is
+** absent; an exact version must compare equal ("*" and "-" mean any); a
+** start or end bound admits a version equal to it only when it is the
+** including kind (versionEndExcluding 6.42.1 leaves 6.42.1 out); every
+** bound set must hold; no bound at all admits every version. An unknown
+** version (NULL, "", "*", "-") is inside only the unconstrained range; r
+** NULL is that range. version and the bounds are NUL-terminated. */
 bool advisory_version_in(const char *version, const struct advisory_range *r);
 
 /* ------------------------------------------------------------------- CPE */

@@ -56,8 +56,9 @@ int advisory_cvss_parse(const char *vector, size_t len, struct advisory_cvss *ou
 ** after it ("1.1.1" < "1.1.1k", OpenSSL's patch letter; "15.2(4)E" <
 ** "15.2(4)E7" < "15.2(4)E10", Cisco IOS by its parts; "2.4.41" <
 ** "2.4.41-ubuntu" < "2.4.42"). "+..." and "build..." are build metadata,
-** ignored ("1.0.0+build5" == "1.0.0"); a leading "v" before a digit is
-** dropped. Reads a[0..alen) and b[0..blen) only (NULL reads as ""). Returns
+** ignored ("1.0.0+build5" == "1.0.0"), and so are release and channel
+** words ("1.0-final", "6.48.6 (long-term)"); a leading "v" before a digit
+** is dropped. Reads a[0..alen) and b[0..blen) only (NULL reads as ""). Returns
 ** -1, 0 or 1: a total preorder, deterministic, linear in alen + blen.
 ** version.c's opening comment gives the model and the choices. */
 int advisory_version_cmp(const char *a, size_t alen, const char *b, size_t blen);

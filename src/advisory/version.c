@@ -41,7 +41,9 @@
 ** not an alpha); "+" and the word "build" start build metadata, which is
 ** ignored (semver's "1.0.0+build5" == "1.0.0"; FortiOS "7.0.12 build0523");
 ** a leading "v" before a digit is dropped ("v7.0.12" == "7.0.12"); the
-** words release, final, ga and stable are nothing ("1.0-final" == "1.0").
+** words release, final, ga and the release channels (stable, long-term,
+** lts, testing, development) are nothing ("1.0-final" == "1.0",
+** "6.48.6 (long-term)" == "6.48.6").
 ** Semver pre-release identifiers other than the known words (1.0.0-x.7) are
 ** suffixes, because after a hyphen real data far more often carries a
 ** distribution's revision (2.4.41-4ubuntu3) than a semver tag.
@@ -111,10 +113,20 @@ static int pre_rank(const char *p, size_t n)
 	return -1;
 }
 
+/* Words that say which release or channel a build belongs to, not which
+** version it is: "1.0-final", "1.0 GA", and RouterOS's channels as its
+** banners and its "/system package update" print them ("6.49.10 (stable)",
+** "6.48.6 (long-term)", "7.1rc1 (testing)", "7.2 (development)"). Read as
+** suffixes they would put 6.48.6 (long-term) after 6.48.6 and outside
+** "up to and including 6.48.6". */
 static bool is_nothing_word(const char *p, size_t n)
 {
-	return word_is(p, n, "release") || word_is(p, n, "final") || word_is(p, n, "ga") ||
-	       word_is(p, n, "stable");
+	static const char *const w[] = {"release", "final",   "ga",          "stable", "long",
+					 "term",    "testing", "development", "lts"};
+	for (size_t k = 0; k < sizeof(w) / sizeof(w[0]); k++)
+		if (word_is(p, n, w[k]))
+			return true;
+	return false;
 }
 
 static void cur_init(struct vcur *c, const char *s, size_t len)

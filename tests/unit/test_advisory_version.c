@@ -26,6 +26,8 @@
 
 #include "advisory/advisory.h"
 
+static bool in(const char *v, const char *start, bool si, const char *end, bool ei);
+
 static int vcmp(const char *a, const char *b)
 {
 	return advisory_version_cmp(a, strlen(a), b, strlen(b));
@@ -139,6 +141,12 @@ static void test_distro_and_semver(void **state)
 	same("1.0.0-alpha+001", "1.0.0-alpha");
 	same("7.0.12 build0523", "7.0.12"); /* FortiOS */
 	same("1.0-final", "1.0");
+	/* RouterOS prints its release channel after the version. */
+	same("6.48.6 (long-term)", "6.48.6");
+	same("6.49.10 (stable)", "6.49.10");
+	same("7.1rc1 (testing)", "7.1rc1");
+	less("7.1rc1 (testing)", "7.1 (stable)");
+	assert_true(in("6.48.6 (long-term)", NULL, false, "6.48.6", true));
 	less("1.0.0-dev", "1.0.0-alpha");
 	less("2.0.0-snapshot", "2.0.0");
 }

@@ -83,7 +83,7 @@ struct advisory_cpe {
 };
 
 /* Parse "cpe:2.3:a:mikrotik:routeros:6.42.1:*:*:*:*:*:*:*" (13 fields,
-** part one of a/o/h/*). 0, or -1 with err (PERR_INVALID, field "cpe"). */
+** part one of a, o, h or *). 0, or -1 with err (PERR_INVALID, field "cpe"). */
 int advisory_cpe_parse(const char *s, size_t len, struct advisory_cpe *out, struct perr *err);
 /* Does name match pattern (the CPE matching rule: ANY in the pattern
 ** matches anything, NA only NA, otherwise equal; the version field is left

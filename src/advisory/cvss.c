@@ -448,9 +448,7 @@ int advisory_cvss_parse(const char *vector, size_t len, struct advisory_cvss *ou
 		size_t plen = slash ? (size_t)(slash - part) : len - pos;
 		if (plen == 0)
 			return perr_set(err, PERR_INVALID, "cvss",
-					slash || pos == len
-						? "CVSS vector has an empty metric (a doubled or trailing '/')"
-						: "CVSS vector has an empty metric");
+					"CVSS vector has an empty metric (a doubled or trailing '/')");
 		const char *colon = memchr(part, ':', plen);
 		if (!colon) {
 			token(tok, part, plen);

@@ -25,8 +25,11 @@
 ** allow bare, so format(parse(x)) == x for a canonical x (lower case, quoted
 ** only where needed); unneeded quoting ("\." "\_") is accepted and dropped.
 **
-** The language attribute is not checked against RFC 5646: NVD leaves it
-** "*" in practice and a wrong tag only fails to match.
+** Where this is more lenient than the grammar, on purpose: quoting a
+** character that needs none ("\." "\_" "\-", which some producers write)
+** is accepted and the quoting dropped; a lone "\-" is kept as the literal
+** hyphen the formatted string otherwise cannot say. The language value is
+** checked as IR 7695's LANGTAG (2-3 letters, optional region).
 */
 #include "advisory/advisory.h"
 
@@ -48,6 +51,26 @@ static bool cpe_unreserved(unsigned char c)
 static bool cpe_quotable(unsigned char c)
 {
 	return c > 0x20 && c < 0x7f && !isalnum(c);
+}
+
+/* IR 7695's LANGTAG: a 2- or 3-letter language, optionally "-" and a
+** 2-letter or 3-digit region (lower-cased already). */
+static bool cpe_langtag(const char *v)
+{
+	size_t n = 0;
+	while (isalpha((unsigned char)v[n]))
+		n++;
+	if (n < 2 || n > 3)
+		return false;
+	if (v[n] == '\0')
+		return true;
+	if (v[n] != '-')
+		return false;
+	const char *r = v + n + 1;
+	if (isalpha((unsigned char)r[0]) && isalpha((unsigned char)r[1]) && r[2] == '\0')
+		return true;
+	return isdigit((unsigned char)r[0]) && isdigit((unsigned char)r[1]) &&
+	       isdigit((unsigned char)r[2]) && r[3] == '\0';
 }
 
 /* Parse one attribute value s[0..len) (no unquoted ':' inside) into dst,
@@ -95,6 +118,9 @@ static int cpe_value_parse(int fi, const char *s, size_t len, char dst[ADVISORY_
 			}
 		}
 	}
+	if (lead + trail >= len)
+		return perr_set(err, PERR_INVALID, "cpe",
+				"%s is only wildcards (a value needs a character between them)", name);
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 		char buf[2];
@@ -134,6 +160,9 @@ static int cpe_value_parse(int fi, const char *s, size_t len, char dst[ADVISORY_
 		n += k;
 	}
 	dst[n] = '\0';
+	if (fi == ADVISORY_CPE_LANGUAGE && !cpe_langtag(dst))
+		return perr_set(err, PERR_INVALID, "cpe",
+				"language must be a language tag (en, en-us, fa-ir, es-419) or * or -");
 	if (fi == ADVISORY_CPE_PART && strcmp(dst, "a") != 0 && strcmp(dst, "o") != 0 &&
 	    strcmp(dst, "h") != 0)
 		return perr_set(err, PERR_INVALID, "cpe",

@@ -96,7 +96,7 @@ static void test_round_trips(void **state)
 	** wildcards */
 	round_trip("cpe:2.3:a:v:p\\*:\\-:\\\\:*:*:*:*:*:*");
 	/* wildcards at the ends */
-	round_trip("cpe:2.3:a:microsoft:*windows:6.*:??:*:*:*:*:*:*");
+	round_trip("cpe:2.3:a:microsoft:*windows:6.*:??1:*:en-us:*:*:*:*");
 	/* unneeded quoting is accepted and dropped */
 	struct advisory_cpe c;
 	char out[ADVISORY_CPE_MAX];
@@ -127,6 +127,10 @@ static void test_malformed(void **state)
 	parse_bad("cpe:2.3:o::ios:15:*:*:*:*:*:*:*", "vendor is empty");
 	parse_bad("cpe:2.3:o:cisco:ios:15:*:*:*:*:*:*:\\a", "other quotes");
 	parse_bad("cpe:2.3:o:cisco:ios:15:*:*:*:*:*:*:caf\xc3\xa9", "other has a character outside");
+	parse_bad("cpe:2.3:o:cisco:ios:??:*:*:*:*:*:*:*", "version is only wildcards");
+	parse_bad("cpe:2.3:o:cisco:ios:*?:*:*:*:*:*:*:*", "version is only wildcards");
+	parse_bad("cpe:2.3:o:cisco:ios:15:*:*:english:*:*:*:*", "language must be");
+	parse_bad("cpe:2.3:o:cisco:ios:15:*:*:en-u:*:*:*:*", "language must be");
 
 	/* a value of 127 characters is accepted, 128 refused, naming it */
 	char v[200], s[400];

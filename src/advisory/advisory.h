@@ -107,7 +107,8 @@ const char *advisory_cpe_format(const struct advisory_cpe *cpe, char out[ADVISOR
 ** ("mikrotik routeros 6.42", "Cisco IOS 15.2(4)E7", "OpenSSH_7.4",
 ** "Microsoft-IIS/10.0") to a CPE name with part, vendor, product and
 ** version (the rest ANY; version ANY when the text gives none), from a
-** small table of NVD CPE dictionary names. 1 when mapped, 0 when not (the
+** small table of NVD CPE dictionary names; a text that is a CPE 2.3 name
+** already is parsed as one. 1 when mapped, 0 when not (the
 ** text is then for an analyst to map; out is all zero). */
 int advisory_cpe_from_text(const char *text, size_t len, struct advisory_cpe *out);
 

@@ -505,6 +505,14 @@ int advisory_cpe_from_text(const char *text, size_t len, struct advisory_cpe *ou
 	memset(out, 0, sizeof(*out));
 	if (len > ADVISORY_CPE_TEXT_MAX)
 		return 0;
+	/* The product asset may hold a CPE name already (issue 14): take it
+	** as it is when it parses; a malformed one is for the analyst. */
+	while (len > 0 && isspace((unsigned char)*text))
+		text++, len--;
+	while (len > 0 && isspace((unsigned char)text[len - 1]))
+		len--;
+	if (len >= 8 && strncasecmp(text, "cpe:2.3:", 8) == 0)
+		return advisory_cpe_parse(text, len, out, NULL) == 0 ? 1 : 0;
 	for (size_t k = 0; k < sizeof(cpe_known) / sizeof(cpe_known[0]); k++) {
 		const struct cpe_known *e = &cpe_known[k];
 		for (size_t i = 0; i < len; i++) {

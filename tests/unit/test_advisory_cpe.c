@@ -249,6 +249,12 @@ static void test_from_text(void **state)
 		  "cpe:2.3:a:ivanti:connect_secure:22.7r2:*:*:*:*:*:*:*");
 	from_text("Citrix ADC 13.1",
 		  "cpe:2.3:a:citrix:netscaler_application_delivery_controller:13.1:*:*:*:*:*:*:*");
+	/* the demo's assets */
+	from_text("cisco ios 15.2", "cpe:2.3:o:cisco:ios:15.2:*:*:*:*:*:*:*");
+	from_text("fortinet fortios 6.0.4", "cpe:2.3:o:fortinet:fortios:6.0.4:*:*:*:*:*:*:*");
+	/* an asset that holds a CPE name already */
+	from_text(" cpe:2.3:o:mikrotik:routeros:6.42.1:*:*:*:*:*:*:* ",
+		  "cpe:2.3:o:mikrotik:routeros:6.42.1:*:*:*:*:*:*:*");
 	/* the product without a version: known product, version ANY */
 	from_text("nginx", "cpe:2.3:a:f5:nginx:*:*:*:*:*:*:*:*");
 
@@ -258,6 +264,7 @@ static void test_from_text(void **state)
 	not_mapped("ciscoios 15.2");          /* not at word boundaries */
 	not_mapped("Cisco ASA 9.8");
 	not_mapped("openssh-portable-fork x"); /* followed by words, not a version */
+	not_mapped("cpe:2.3:o:mikrotik:routeros:6.42.1"); /* a malformed CPE name */
 }
 
 int main(void)

@@ -106,5 +106,24 @@ bool advisory_cpe_match(const struct advisory_cpe *pattern, const struct advisor
 			bool skip_version);
 /* Write cpe as a formatted string into out (ADVISORY_CPE_MAX). */
 const char *advisory_cpe_format(const struct advisory_cpe *cpe, char out[ADVISORY_CPE_MAX]);
+/* (cpe.c) Stored values: the quoting backslash is dropped ("15.2(4)e7")
+** except before a literal '\\', '*' or '?' and in a lone literal hyphen
+** ("\-"), so ANY "*", NA "-" and the wildcards (an unquoted '*' or run of
+** '?' at a value's ends, IR 7695) stay told apart from literals. match
+** follows IR 7696: a pattern's wildcards cover a plain name value; a name
+** value that is ANY or has wildcards matches only the same or ANY.
+** format returns out, or NULL (out "") for a hand-filled struct too long
+** to bind; whatever parse filled always fits. */
+
+#define ADVISORY_CPE_TEXT_MAX 1024 /* bytes of a product text read by from_text */
+
+/* Map a free-text product string as the `product` asset holds it
+** ("mikrotik routeros 6.42", "Cisco IOS 15.2(4)E7", "OpenSSH_7.4",
+** "Microsoft-IIS/10.0") to a CPE name with part, vendor, product and
+** version (the rest ANY; version ANY when the text gives none), from a
+** small table of NVD CPE dictionary names; a text that is a CPE 2.3 name
+** already is parsed as one. 1 when mapped, 0 when not (the
+** text is then for an analyst to map; out is all zero). */
+int advisory_cpe_from_text(const char *text, size_t len, struct advisory_cpe *out);
 
 #endif /* PARAPET_ADVISORY_H */

@@ -611,25 +611,14 @@ static const char *kind_of(const struct watch_verdict *v)
 			best = &v->sig[i];
 	if (!best)
 		return "defacement";
+	/* The page's signals are the watch's to classify; these are the
+	** monitor's own (HTTP, DNS, certificate, outage). */
+	const char *k = watch_signal_kind(best->name);
+	if (k)
+		return k;
 	static const struct { const char *sig, *kind; } map[] = {
-		{ "defacement_signature", "defacement" }, { "title_replaced", "defacement" },
-		{ "text_changed", "defacement" },         { "new_script_host", "injected-code" },
-		{ "new_inline_script", "injected-code" }, { "new_iframe_host", "injected-code" },
-		{ "seo_spam", "injected-code" },          { "form_action_offsite", "injected-code" },
-		{ "redirect_offsite", "redirect" },       { "http_redirect_offsite", "redirect" },
-		{ "dns_hijack", "dns-hijack" },           { "certificate_changed", "certificate-change" },
-		{ "status_changed", "outage" },
-		/* issue 12's judge */
-		{ "extortion_notice", "defacement" },     { "greetings_list", "defacement" },
-		{ "defacer_contact", "defacement" },      { "foreign_block", "defacement" },
-		{ "crypto_wallet", "defacement" },        { "conditional_redirect", "redirect" },
-		{ "lookalike_host", "injected-code" },    { "ip_host", "injected-code" },
-		{ "new_tld", "injected-code" },           { "obfuscated_loader", "injected-code" },
-		{ "crypto_miner", "injected-code" },      { "eval_script", "injected-code" },
-		{ "new_cdn_publication", "injected-code" }, { "service_out_of_role", "injected-code" },
-		{ "new_popup_host", "injected-code" },    { "hidden_spam", "injected-code" },
-		{ "hidden_text", "injected-code" },       { "spam_block", "injected-code" },
-		{ "script_beacon", "injected-code" },     { "hotlinked_image", "defacement" },
+		{ "http_redirect_offsite", "redirect" },  { "dns_hijack", "dns-hijack" },
+		{ "certificate_changed", "certificate-change" }, { "status_changed", "outage" },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(map); i++)
 		if (strcmp(best->name, map[i].sig) == 0)

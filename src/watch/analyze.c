@@ -1640,6 +1640,24 @@ static enum watch_url_kind ref_add(struct walk *w, enum watch_ref_kind kind, uns
 
 /* ref_add() of a URL already resolved: k and host are watch_url_host()'s
 ** answer for it, a load (not bad, not about:). */
+/* Make room for one more element in *arr (n used of *cap, each size bytes):
+** doubling from first, never past max (the caller has checked n < max).
+** 0, or -1 on out of memory with *arr left as it was. */
+static int grow(void **arr, uint32_t *cap, uint32_t n, uint32_t first, uint32_t max, size_t size)
+{
+	if (n < *cap)
+		return 0;
+	uint32_t nc = *cap ? *cap * 2 : first;
+	if (nc > max)
+		nc = max;
+	void *na = realloc(*arr, (size_t)nc * size);
+	if (!na)
+		return -1;
+	*arr = na;
+	*cap = nc;
+	return 0;
+}
+
 static void ref_put(struct walk *w, enum watch_ref_kind kind, unsigned flags, const char *url,
 		    size_t n, enum watch_url_kind k, const char *host)
 {
@@ -1676,17 +1694,10 @@ static void ref_put(struct walk *w, enum watch_ref_kind kind, unsigned flags, co
 		f->flags |= WATCH_F_CAPPED;
 		return;
 	}
-	if (f->nrefs == w->refs_cap) {
-		uint32_t nc = w->refs_cap ? w->refs_cap * 2 : 16;
-		if (nc > WATCH_REF_MAX)
-			nc = WATCH_REF_MAX;
-		struct watch_ref *nr = realloc(f->refs, nc * sizeof(*nr));
-		if (!nr) {
-			w->oom = true;
-			return;
-		}
-		f->refs = nr;
-		w->refs_cap = nc;
+	if (grow((void **)&f->refs, &w->refs_cap, f->nrefs, 16, WATCH_REF_MAX, sizeof(*f->refs)) !=
+	    0) {
+		w->oom = true;
+		return;
 	}
 	w->seen[slot] = h;
 	f->refs[f->nrefs++] = r;
@@ -1752,17 +1763,10 @@ static void run_close(struct walk *w)
 		f->flags |= WATCH_F_CAPPED;
 		return;
 	}
-	if (f->nblocks == w->blocks_cap) {
-		uint32_t nc = w->blocks_cap ? w->blocks_cap * 2 : 32;
-		if (nc > WATCH_BLOCK_MAX)
-			nc = WATCH_BLOCK_MAX;
-		struct watch_block *nb = realloc(f->blocks, nc * sizeof(*nb));
-		if (!nb) {
-			w->oom = true;
-			return;
-		}
-		f->blocks = nb;
-		w->blocks_cap = nc;
+	if (grow((void **)&f->blocks, &w->blocks_cap, f->nblocks, 32, WATCH_BLOCK_MAX,
+		 sizeof(*f->blocks)) != 0) {
+		w->oom = true;
+		return;
 	}
 	struct watch_block *b = &f->blocks[f->nblocks++];
 	memset(b, 0, sizeof(*b));

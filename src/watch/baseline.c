@@ -49,8 +49,7 @@ void watch_baseline_free(struct watch_baseline *b)
 	b->vocab = NULL;
 }
 
-/* The last label of host ("ir" of "www.mrud.gov.ir"); "" for an IP. */
-static const char *tld_of(const char *host)
+const char *watch_host_tld(const char *host)
 {
 	if (watch_host_is_ip(host))
 		return "";
@@ -62,7 +61,7 @@ static const char *tld_of(const char *host)
 static int add_tlds(struct watch_set *tlds, const struct watch_set *s)
 {
 	for (uint32_t i = 0; i < s->n; i++) {
-		const char *t = tld_of(s->v[i]);
+		const char *t = watch_host_tld(s->v[i]);
 		if (t[0] && watch_set_add(tlds, t) < 0 && !tlds->full)
 			return -1;
 	}
@@ -105,7 +104,7 @@ static int learn_context(struct watch_baseline *b, const struct watch_features *
 	for (int k = 0; k < 4; k++)
 		if (add_tlds(&b->tlds, hs[k]) != 0)
 			return -1;
-	const char *own = tld_of(o->host);
+	const char *own = watch_host_tld(o->host);
 	if (own[0] && watch_set_add(&b->tlds, own) < 0 && !b->tlds.full)
 		return -1;
 	for (uint32_t i = 0; i < o->nrefs; i++) {
@@ -113,7 +112,7 @@ static int learn_context(struct watch_baseline *b, const struct watch_features *
 		char pub[WATCH_HOST_MAX];
 		if (!r->host[0])
 			continue;
-		const char *t = tld_of(r->host);
+		const char *t = watch_host_tld(r->host);
 		if (t[0] && watch_set_add(&b->tlds, t) < 0 && !b->tlds.full)
 			return -1;
 		if (watch_ref_publication(r, pub) && watch_set_add(&b->pubs, pub) < 0 && !b->pubs.full)

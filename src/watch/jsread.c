@@ -588,6 +588,32 @@ static void put_cp(struct jsr *st, struct val *v, uint32_t cp)
 	}
 }
 
+/* Append one UTF-16 code unit u (String.fromCharCode's argument) to v,
+** pairing surrogates through *hi: a high one waits for its low one; an
+** unpaired surrogate becomes U+FFFD. Call with u = 0 and end = true after
+** the last unit to flush a waiting high surrogate. */
+static void put_utf16(struct jsr *st, struct val *v, uint32_t *hi, uint32_t u, bool end)
+{
+	if (end) {
+		if (*hi)
+			put_cp(st, v, 0xfffd);
+		*hi = 0;
+		return;
+	}
+	if (*hi && u >= 0xdc00 && u <= 0xdfff) {
+		put_cp(st, v, 0x10000 + ((*hi - 0xd800) << 10) + (u - 0xdc00));
+		*hi = 0;
+		return;
+	}
+	if (*hi)
+		put_cp(st, v, 0xfffd);
+	*hi = 0;
+	if (u >= 0xd800 && u <= 0xdbff)
+		*hi = u;
+	else
+		put_cp(st, v, u);
+}
+
 /* A byte from the outside world into a value: markers cannot be forged. */
 static void put_raw(struct jsr *st, struct val *v, unsigned char c)
 {
@@ -1560,23 +1586,9 @@ static struct val from_char_codes(struct jsr *st, const struct val *args, int na
 			st->top = v.off;
 			return vtype(V_UNK);
 		}
-		uint32_t u = (uint32_t)((uint64_t)x & 0xffff);
-		if (hi) {
-			if (u >= 0xdc00 && u <= 0xdfff) {
-				put_cp(st, &v, 0x10000 + ((hi - 0xd800) << 10) + (u - 0xdc00));
-				hi = 0;
-				continue;
-			}
-			put_cp(st, &v, 0xfffd);
-			hi = 0;
-		}
-		if (u >= 0xd800 && u <= 0xdbff)
-			hi = u;
-		else
-			put_cp(st, &v, u);
+		put_utf16(st, &v, &hi, (uint32_t)((uint64_t)x & 0xffff), false);
 	}
-	if (hi)
-		put_cp(st, &v, 0xfffd);
+	put_utf16(st, &v, &hi, 0, true);
 	v.f |= VF_DECODED;
 	return v;
 }
@@ -2286,21 +2298,8 @@ static struct val call_fcc(struct ev *e)
 			return vtype(V_UNK);
 		ok = ok && num_of(st, &x, &n);
 		st->top = m;
-		if (ok) {
-			uint32_t u = (uint32_t)((uint64_t)n & 0xffff);
-			if (hi && u >= 0xdc00 && u <= 0xdfff) {
-				put_cp(st, &v, 0x10000 + ((hi - 0xd800) << 10) + (u - 0xdc00));
-				hi = 0;
-			} else {
-				if (hi)
-					put_cp(st, &v, 0xfffd);
-				hi = 0;
-				if (u >= 0xd800 && u <= 0xdbff)
-					hi = u;
-				else
-					put_cp(st, &v, u);
-			}
-		}
+		if (ok)
+			put_utf16(st, &v, &hi, (uint32_t)((uint64_t)n & 0xffff), false);
 		if (ev_punct(e, ","))
 			ev_next(e);
 		else if (ev_punct(e, ")")) {
@@ -2314,8 +2313,7 @@ static struct val call_fcc(struct ev *e)
 		st->top = v.off;
 		return vtype(V_UNK);
 	}
-	if (hi)
-		put_cp(st, &v, 0xfffd);
+	put_utf16(st, &v, &hi, 0, true);
 	v.f |= VF_DECODED;
 	return v;
 }

@@ -455,11 +455,6 @@ static bool role_capped(const struct watch_baseline *b, int kind)
 	}
 }
 
-static const char *tld_of(const char *host)
-{
-	const char *d = strrchr(host, '.');
-	return d ? d + 1 : host;
-}
 
 /* Categories whose embeds are meant to be seen: hiding one is not their
 ** normal use (hidden video views are ad fraud). Analytics, tag managers,
@@ -555,11 +550,11 @@ static void judge_ref(struct judge *j, const struct watch_ref *r)
 		finding(j, "ip_host", 50, el, r->host, "ip", "%s points to a bare IP address, %s", el,
 			r->host);
 	if (loads && b->tlds.n && !b->tlds.full && !hi.ip &&
-	    !watch_set_has(&b->tlds, tld_of(r->host)))
+	    !watch_set_has(&b->tlds, watch_host_tld(r->host)))
 		/* Class: throw-away domains under TLDs the site never touches. */
 		finding(j, "new_tld", 25, el, r->host, "tld",
 			"%s from %s, under .%s, a TLD the site never used", el, r->host,
-			tld_of(r->host));
+			watch_host_tld(r->host));
 	if ((r->flags & WATCH_RF_FROM_JS) && (r->flags & WATCH_RF_OBFUSCATED) &&
 	    r->kind != WATCH_REF_IMG && r->kind != WATCH_REF_STYLE)
 		/* Class: obfuscated inline loaders (string pieces, \x, atob). */
@@ -716,11 +711,12 @@ static void judge_links(struct judge *j)
 ** foreign readers, a Quranic verse), so it needs a defacer's mark, a loud
 ** position or an overlay; 0: like the site. */
 static int lang_unlike(const struct watch_lang *site, const struct watch_lang *blk,
-		       const char **what)
+		       const char **what, bool *other_script_out)
 {
 	bool other_script = false;
 	const char *u = watch_lang_unlike(site, blk, &other_script);
 	*what = u;
+	*other_script_out = other_script;
 	if (!u)
 		return 0;
 	bool site_latin = site->latin > site->arabic + site->cyrillic + site->other;
@@ -794,9 +790,8 @@ static void judge_region(struct judge *j, const struct region *rg)
 	watch_lang_count(t, len, &lang);
 	watch_text_marks(t, len, &mk);
 	const char *script = NULL;
-	int unlike_how = lang_unlike(&b->lang, &lang, &script);
 	bool other_script = false;
-	(void)watch_lang_unlike(&b->lang, &lang, &other_script);
+	int unlike_how = lang_unlike(&b->lang, &lang, &script, &other_script);
 	bool unlike = unlike_how > 0;
 	bool vocab = nwd >= 8 && wnew >= 0.75;
 	bool hidden = rg->flags & WATCH_BF_HIDDEN;
@@ -1049,6 +1044,35 @@ void watch_judge(const struct watch_baseline *b, const struct watch_features *f,
 	if (v->nsig == 0)
 		rank = 0;
 	v->severity = sev[rank];
+}
+
+const char *watch_signal_kind(const char *name)
+{
+	/* One line per signal watch_judge raises (and the older names a
+	** stored verdict may still carry). */
+	static const struct {
+		const char *sig, *kind;
+	} map[] = {
+		{ "defacement_signature", "defacement" }, { "title_replaced", "defacement" },
+		{ "text_changed", "defacement" },         { "extortion_notice", "defacement" },
+		{ "greetings_list", "defacement" },       { "defacer_contact", "defacement" },
+		{ "foreign_block", "defacement" },        { "crypto_wallet", "defacement" },
+		{ "hotlinked_image", "defacement" },      { "redirect_offsite", "redirect" },
+		{ "conditional_redirect", "redirect" },   { "new_script_host", "injected-code" },
+		{ "new_inline_script", "injected-code" }, { "new_iframe_host", "injected-code" },
+		{ "seo_spam", "injected-code" },          { "form_action_offsite", "injected-code" },
+		{ "lookalike_host", "injected-code" },    { "ip_host", "injected-code" },
+		{ "new_tld", "injected-code" },           { "obfuscated_loader", "injected-code" },
+		{ "crypto_miner", "injected-code" },      { "eval_script", "injected-code" },
+		{ "new_cdn_publication", "injected-code" }, { "service_out_of_role", "injected-code" },
+		{ "new_popup_host", "injected-code" },    { "hidden_spam", "injected-code" },
+		{ "hidden_text", "injected-code" },       { "spam_block", "injected-code" },
+		{ "script_beacon", "injected-code" },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(map); i++)
+		if (strcmp(name, map[i].sig) == 0)
+			return map[i].kind;
+	return NULL;
 }
 
 /* Three decimals are what a reader can use; x is in 0..1. */

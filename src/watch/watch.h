@@ -338,6 +338,10 @@ const char *watch_registrable(const char *host, char out[WATCH_HOST_MAX]);
 ** (hosts.c) Also the forms a browser reads as IPv4 (WHATWG URL: the last
 ** label a number): "3232235777", "0x7f.1", "127.1". */
 bool watch_host_is_ip(const char *host);
+/* The last label of host ("ir" of "www.mrud.gov.ir"), pointing into host;
+** "" for an IP address (baseline.c). What the baseline learns and the judge
+** compares: a foreign host under a TLD the site never used. */
+const char *watch_host_tld(const char *host);
 
 /* A domain another organisation of the constituency owns. */
 struct watch_owner {
@@ -660,6 +664,9 @@ struct watch_verdict {
 ** are whose. Deterministic; fills v completely. */
 void watch_judge(const struct watch_baseline *b, const struct watch_features *f,
 		 const struct watch_context *ctx, struct watch_verdict *v);
+/* The incident kind a signal of watch_judge stands for ("defacement",
+** "injected-code", "redirect"), NULL for a name the judge does not raise. */
+const char *watch_signal_kind(const char *name);
 /* {"signals":[{"name","detail","weight"}],"score","severity","similarity",
 ** "floor","flags":[...]}; NULL on out of memory. */
 json_t *watch_verdict_json(const struct watch_verdict *v);

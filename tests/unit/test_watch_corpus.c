@@ -217,6 +217,12 @@ static void run_case(const char *root, const char *kind, const char *name, struc
 		printf("  %s/%s: verdict JSON incomplete or score out of range\n", kind, name);
 		t->broken++;
 	}
+	/* every signal opens an incident of a known kind */
+	for (size_t i = 0; i < v.nsig; i++)
+		if (!watch_signal_kind(v.sig[i].name)) {
+			printf("  %s/%s: signal %s has no incident kind\n", kind, name, v.sig[i].name);
+			t->broken++;
+		}
 	json_decref(j);
 	c->cases++;
 

@@ -44,6 +44,12 @@ for t in tests:
     status = "ok" if code == 0 and f == 0 else "FAILED"
     print("%s %-24s %s: %d passed, %d failed (%.1fs)" % (label, t["name"], status, p, f, secs))
     if status != "ok":
+        # the assertion that failed, which a sanitizer's leak report after
+        # it would push out of the tail
+        why = [l for l in out.splitlines()
+               if re.search(r"\[  ERROR   \]|\[   LINE   \]|\[  FAILED  \]|TIMEOUT|ERROR: AddressSanitizer|runtime error", l)]
+        if why:
+            print("---- failures of %s ----\n%s" % (t["name"], "\n".join(why[:40])))
         tail = "\n".join(out.splitlines()[-80:])
         print("---- output of %s (last 80 lines) ----\n%s\n----" % (t["name"], tail))
     sys.stdout.flush()

@@ -210,6 +210,9 @@ struct feeds_import {
 	int64_t now_ms;        /* 0 = the clock: the received time of the events */
 	/* test hook: stop (as if killed) after committing this many batches */
 	int crash_after_batches;
+	/* test hook: stop writing after this many batches and wait, still
+	** "running", for a kill from outside (the kill -9 tests of uploads) */
+	int stall_after_batches;
 };
 
 struct feeds_result {

@@ -622,6 +622,16 @@ static void *writer_main(void *arg)
 				     j->committed);
 				_exit(137);
 			}
+			if (j->in->stall_after_batches &&
+			    j->committed >= j->in->stall_after_batches) {
+				/* the kill test: hold the import "running" with
+				** exactly this much committed until the test kills
+				** the process, whatever the machine's load */
+				plog(PLOG_WARN, "feeds: holding after %d batches (test hook)",
+				     j->committed);
+				for (;;)
+					sleep(60);
+			}
 		}
 		pthread_mutex_lock(&j->q.mu);
 		j->q.len--;

@@ -99,6 +99,11 @@ int feeds_import_upload(struct store *st, const struct config *cfg, const char *
 		.source = "upload",
 		.actor = actor,
 	};
+	/* test hook of the kill -9 tests (see feeds_import.stall_after_batches) */
+	const char *stall = getenv("PARAPET_FEEDS_STALL_AFTER");
+	int64_t n;
+	if (stall && parse_i64(stall, 1, 1000000, &n) == 0)
+		in.stall_after_batches = (int)n;
 	return feeds_import_file(st, cfg, &in, res, err);
 }
 

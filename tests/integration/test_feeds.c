@@ -542,17 +542,22 @@ static void sleep_ms(long ms)
 ** two of them */
 static const char *const kill_env[] = { "PARAPET_FEEDS_BATCH=100", "PARAPET_FEEDS_QUEUE=1",
 					NULL };
+/* the same, and the import holds after 10 batches (1,000 rows) until the
+** kill: the kill lands mid-import on a loaded machine too */
+static const char *const stall_env[] = { "PARAPET_FEEDS_BATCH=100", "PARAPET_FEEDS_QUEUE=1",
+					 "PARAPET_FEEDS_STALL_AFTER=10", NULL };
 static const char kill_path[] = "/api/v1/feeds/uploads?name=big-event4_sinkhole.csv"
 				"&type=event4_sinkhole";
 
 /* Upload rep to a server on dir and kill -9 it once the import has
-** committed some batches: the file is left "running". Fills *id, *rows (its
+** committed its first 10 batches and holds there: the file is left
+** "running". Fills *id, *rows (its
 ** partial count) and sha (65 bytes). */
 static void kill_mid_upload(const struct h_cred *admin, const char *rep, int64_t *id,
 			    int64_t *rows, char *sha)
 {
 	struct h_server s;
-	h_server_start(&s, dir, kill_env);
+	h_server_start(&s, dir, stall_env);
 	int fd = upload_async(&s, admin->token, kill_path, rep, strlen(rep));
 	json_t *f = NULL;
 	for (int i = 0; i < 6000; i++) {
@@ -572,6 +577,9 @@ static void kill_mid_upload(const struct h_cred *admin, const char *rep, int64_t
 	json_decref(f);
 	assert_int_equal(h_server_stop_sig(&s, SIGKILL), 128 + SIGKILL);
 	close(fd);
+	char *log = h_slurp(s.log);
+	h_expect_contains(log, "holding after 10 batches", __FILE__, __LINE__);
+	free(log);
 	/* the store holds what the crash left: running, with partial counts */
 	struct h_proc p;
 	h_cli(&p, dir, NULL, "feeds", "files", NULL);

@@ -31,7 +31,7 @@ import re
 import sys
 
 WRITE_WORDS = {"insert", "update", "delete", "set", "add", "remove", "revoke", "touch",
-               "save", "configure", "clear", "purge", "claim", "mark", "move"}
+               "save", "configure", "clear", "purge", "claim", "mark", "move", "upsert"}
 READ_LAST = {"get", "list", "count", "counts", "find", "exists", "last", "due", "match",
              "oncall", "members", "teams", "files", "rejects", "stats", "digests",
              "unowned", "checks", "conditions", "generation", "keys", "events", "running",
@@ -39,7 +39,7 @@ READ_LAST = {"get", "list", "count", "counts", "find", "exists", "last", "due", 
 # Names that say neither by their words: classified by hand.
 WRITES_BY_HAND = {"store_incident_index", "store_feed_event_seen", "store_feed_event_incident",
                   "store_feed_file_org"}
-READS_BY_HAND = {"store_watch_posture_org", "store_dir_writable"}
+READS_BY_HAND = {"store_watch_posture_org", "store_dir_writable", "store_advisory_next_ref"}
 # The caller's transaction and connection: the front-ends own these.
 CONTROL = {"store_open", "store_create", "store_lean", "store_close", "store_dir_lock", "store_dir_unlock",
            "store_migrate", "store_schema_version", "store_begin", "store_commit",

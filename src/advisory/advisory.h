@@ -126,4 +126,198 @@ const char *advisory_cpe_format(const struct advisory_cpe *cpe, char out[ADVISOR
 ** text is then for an analyst to map; out is all zero). */
 int advisory_cpe_from_text(const char *text, size_t len, struct advisory_cpe *out);
 
+/* =====================================================================
+** The advisory record, targeting, publishing and tracking (issue 14).
+**
+** An advisory is a JSON document (docs/advisory.md is its reference):
+**
+**   { "ref": "PARAPET-2026-0001",            assigned when absent
+**     "title":   {"en": "...", "fa": "..."}, en required, fa optional
+**     "summary": {"en": "...", "fa": "..."},
+**     "cves": ["CVE-2018-0171"],
+**     "cvss": "CVSS:3.1/AV:N/...",           optional; 3.0, 3.1 or 4.0
+**     "cvss_score": 9.8, "severity": "critical",   computed, never trusted
+**     "tlp": "AMBER",                        TLP 2.0: CLEAR GREEN AMBER AMBER+STRICT RED
+**     "exploited": true,                     exploited in the wild
+**     "products": [{"cpe": "cpe:2.3:o:cisco:ios:*:*:*:*:*:*:*:*",
+**                   "version": "6.42.1"        an exact version, or a range:
+**                   "start": "15.0", "start_incl": true,
+**                   "end": "15.2(4)E7", "end_incl": false,
+**                   "exposure": "cisco-smart-install"}],  a service whose
+**                                            exposure alone makes a host affected
+**     "actions": [{"kind": "patch"|"workaround"|"mitigation",
+**                  "url": "https://...", "text": {"en": ..., "fa": ...}}],
+**     "deadline": "2026-12-20T00:00:00Z",
+**     "references": [{"url": "https://...", "summary": "..."}],
+**     "audience": {"all": false, "sectors": [...], "provinces": [...],
+**                  "orgs": [ids]},             targets besides the product ones
+**     "source": {...}                        where an imported one came from (CSAF)
+**   }
+**
+** Every function that takes a principal checks scope through identity: a
+** constituent sees only advisories published to their organisation and
+** changes only their own target; a provincial analyst sees the targets of
+** their province. Writes go through the store in the caller's transaction
+** (store_begin before, store_commit after), append to the audit log and
+** queue their mail, so a change, its record and its mail commit together.
+** Errors: PERR_INVALID with the field at fault named ("cvss",
+** "products[2].end", ...), PERR_NOTFOUND for what is out of scope. */
+
+#include <jansson.h>
+
+#include "config/config.h"
+#include "identity/identity.h"
+#include "store/store.h"
+
+#define ADVISORY_DOC_MAX (1u << 20)  /* bytes of an advisory or CSAF document */
+#define ADVISORY_PRODUCTS_MAX 512    /* affected product entries */
+#define ADVISORY_CVES_MAX 256
+
+/* ---- the record (advisory.c) */
+
+/* Check and normalise doc in place: required fields, lengths, TLP, CVE ids
+** (CVE-YYYY-NNNN+), every CPE name parsed and re-bound, ranges (a start
+** after its end refused), the CVSS vector parsed with cvss_score and
+** severity set from it, the deadline as ISO 8601 UTC. 0, or -1 with err
+** naming the field. */
+int advisory_normalise(json_t *doc, struct perr *err);
+
+/* Create an advisory (status draft, version 1) from doc, normalised; its ref
+** is assigned (PARAPET-YEAR-NNNN) when doc has none; a ref that exists is
+** PERR_CONFLICT. Analysts and admins only. *id gets the new id. */
+int advisory_create(struct store *st, const struct config *cfg, const struct principal *p,
+		    const char *actor, json_t *doc, int64_t *id, struct perr *err);
+/* Replace advisory id's document with doc (normalised): a new version with
+** changes (what changed, for people; computed from the two documents when
+** NULL). A published advisory's targets are mailed the change. */
+int advisory_update(struct store *st, const struct config *cfg, const struct principal *p,
+		    const char *actor, int64_t id, json_t *doc, const char *changes,
+		    struct perr *err);
+/* The advisory as the API shows it (a new reference): the document plus
+** id, version, status, created/updated/published, and for a constituent
+** their own target's state. version 0 = the newest. */
+int advisory_get(struct store *st, const struct principal *p, int64_t id, int64_t version,
+		 json_t **out, struct perr *err);
+/* Its versions, newest first: [{version, changes, actor, created}]. */
+int advisory_history(struct store *st, const struct principal *p, int64_t id, json_t **out,
+		     struct perr *err);
+struct advisory_filter {
+	const char *status; /* draft, published, withdrawn; NULL = any */
+	const char *q;      /* words in the title, ref or CVE; NULL = any */
+	int64_t limit;      /* 1..1000; 0 = 100 */
+	int64_t before_id;  /* paging: ids below this; 0 = from the newest */
+};
+/* Advisories p may see, newest first: {"items": [...], "next": id|null}. A
+** constituent sees only those published to their organisation, with their
+** target's state. */
+int advisory_list(struct store *st, const struct principal *p, const struct advisory_filter *f,
+		  json_t **out, struct perr *err);
+
+/* ---- CSAF 2.0 (csaf.c): pure, no store */
+
+/* Read a CSAF 2.0 document (a vendor's advisory, len bytes of JSON) into an
+** advisory document (*out, a new reference, normalised): title, notes as
+** summary, CVEs, the highest CVSS vector of its scores, products from the
+** product tree (CPE from product_identification_helper, else mapped from
+** names with advisory_cpe_from_text) with the known_affected /
+** fixed ranges its version branches give, remediations as actions,
+** references, TLP from document.distribution, and "source" keeping its
+** publisher and tracking id. A document that is not CSAF 2.0 is refused
+** (PERR_INVALID, the field named). */
+int advisory_csaf_import(const char *json, size_t len, json_t **out, struct perr *err);
+/* Write advisory (as advisory_get returns it) as a CSAF 2.0 document (*out,
+** a new reference) of category csaf_security_advisory that the OASIS
+** schema accepts. */
+int advisory_csaf_export(const json_t *advisory, const struct config *cfg, json_t **out,
+			 struct perr *err);
+
+/* ---- targeting (target.c) */
+
+/* Who advisory doc affects, and why. *out (a new reference):
+**   {"targets": [{"org": {"id", "name", "province", "sector"},
+**                 "hosts": N, "why": [{"kind": "asset"|"host"|"exposure"|
+**                 "audience", ...evidence}], "excluded": {"reason", ...}|absent}],
+**    "by_province": {"name": N}, "by_sector": {"name": N},
+**    "unmapped": [{"org": {...}, "asset": "free text"}]}
+** kinds: "asset" a declared product asset that matches (its value, count,
+** hosts); "host" products seen by report feeds (ip, port, product,
+** version, report type, last seen), at most 20 listed per target with
+** "hosts" counting all; "exposure" a service exposure seen; "audience" the
+** advisory's sector/province/all/list. id > 0 applies that advisory's
+** exclusions (an excluded target stays listed with its reason, and is not
+** counted); the counts are of the targets left. Read-only. */
+int advisory_targets_compute(struct store *st, const json_t *doc, int64_t id, json_t **out,
+			     struct perr *err);
+/* The preview of advisory id, scoped to p (a provincial analyst sees the
+** targets of their province). */
+int advisory_preview(struct store *st, const struct principal *p, int64_t id, json_t **out,
+		     struct perr *err);
+/* Take organisation org out of advisory id's targets, with a reason (1-500
+** bytes), or put it back (reason NULL). Audited. */
+int advisory_exclude(struct store *st, const struct principal *p, const char *actor,
+		     int64_t id, int64_t org, const char *reason, struct perr *err);
+
+/* ---- publishing and tracking (track.c) */
+
+/* Target states. */
+extern const char *const advisory_states[9];
+struct advisory_publish_result {
+	int64_t targets; /* organisations */
+	int64_t mails;   /* outbox rows */
+};
+/* Publish advisory id: compute its targets (advisory_targets_compute),
+** store each (state notified, its evidence hosts) and queue one mail per
+** target contact in the contact's language with a signed read link and
+** acknowledge link. Publishing an advisory already published sends its
+** current version to targets that had an older one and to new targets
+** only. */
+int advisory_publish(struct store *st, const struct config *cfg, const struct principal *p,
+		     const char *actor, int64_t id, int64_t now_ms,
+		     struct advisory_publish_result *res, struct perr *err);
+/* The tracking view (a new reference): {"targets": [{org, state, hosts,
+** why, reason, notified, read, acknowledged, patched, verified}],
+** "totals": {state: N}, "summary": {"warned", "days_before_deadline",
+** "acknowledged", "ack_median_hours", "patched", "verified"}}, scoped to p. */
+int advisory_targets(struct store *st, const struct principal *p, int64_t id, json_t **out,
+		     struct perr *err);
+/* Move org's target of advisory id to state: a constituent (own
+** organisation only) or staff may set read, acknowledged, patched, or
+** not_affected (reason required); moving back along the path is refused
+** (PERR_CONFLICT); setting the state it has is a no-op. */
+int advisory_target_set(struct store *st, const struct config *cfg, const struct principal *p,
+			const char *actor, int64_t id, int64_t org, const char *state,
+			const char *reason, int64_t now_ms, struct perr *err);
+
+/* Signed links (link.c). A link token is
+** base64url(advisory, org, action, expiry) "." base64url(HMAC-SHA-256), the
+** key read from DATA/advisory-link.key (made with 32 random bytes, 0600, on
+** first use). action: "read" or "ack". */
+int advisory_link_make(const char *data_dir, int64_t id, int64_t org, const char *action,
+		       int64_t expires_ms, char *out, size_t outsz, struct perr *err);
+/* Check a link token and do its one action for its one target: tampered
+** (bad signature) and malformed are PERR_INVALID, expired PERR_FORBIDDEN;
+** a replay, or a target past that state, changes nothing and is not an
+** error. A principal p, when given (a signed-in user), must be in the
+** target's scope (another organisation's link is PERR_FORBIDDEN). *id,
+** *org and the action done are returned for the page shown. */
+int advisory_link_use(struct store *st, const struct config *cfg, const char *data_dir,
+		      const struct principal *p, const char *token, int64_t now_ms, int64_t *id,
+		      int64_t *org, char action[8], struct perr *err);
+
+/* Timed work (the clock is now_ms: tests inject it): reminders to targets
+** not yet acknowledged advisory.remind_before hours before the deadline,
+** once; at the deadline targets neither patched nor not_affected become
+** overdue and are escalated, once, to their province's analysts and the
+** team lead (mail). *n gets what was done. */
+struct advisory_sweep_counts { int64_t reminded, overdue, escalated; };
+int advisory_sweep(struct store *st, const struct config *cfg, int64_t now_ms,
+		   struct advisory_sweep_counts *n, struct perr *err);
+/* After a feed file of report type `type` is imported (called by feeds in
+** its own transaction): targets whose evidence hosts came from that report
+** type and that it no longer sees vulnerable become verified (the date
+** kept); those still seen after the target said patched become still_seen
+** (flagged to the analyst). */
+int advisory_scan_verify(struct store *st, const struct config *cfg, const char *type,
+			 int64_t file_id, int64_t now_ms, struct perr *err);
+
 #endif /* PARAPET_ADVISORY_H */

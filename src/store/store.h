@@ -627,6 +627,91 @@ int store_watch_posture_org(struct store *st, int64_t org_id, store_watch_grade_
 int store_watch_posture_get(struct store *st, int64_t site_id, char grade[8], int64_t *score,
 			    char **detail, int64_t *ts_ms, struct perr *err);
 
+/* ------------------------------------------------- host products (issue 14) */
+
+/* A product seen on a host by a report feed (store_hostprod.c; migration
+** 0011). Text fields are lower-case as advisory_cpe binds them. */
+struct store_host_product {
+	int64_t org_id;
+	char ip[64];
+	int64_t port;       /* -1 = none */
+	char type[64];      /* the report type that saw it */
+	char vendor[128];
+	char product[128];
+	char version[128];
+	char cpe[512];
+	char exposure[64];  /* "" = a banner only */
+	int64_t first_ms, last_ms;
+	int64_t file_id;
+};
+typedef int (*store_host_product_fn)(void *ud, const struct store_host_product *h);
+/* Insert or refresh the row of (org, ip, port, type): product, version, cpe
+** and exposure from h (an empty vendor/product keeps the stored one),
+** last_ms and file_id moved forward (never back), first_ms kept. In the
+** caller's transaction. */
+int store_host_product_upsert(struct store *st, const struct store_host_product *h,
+			      struct perr *err);
+/* Rows of vendor and product (both required, exact), or with exposure when
+** exposure is not NULL (vendor/product then ignored); org 0 = every
+** organisation's. */
+int store_host_product_find(struct store *st, const char *vendor, const char *product,
+			    const char *exposure, int64_t org, store_host_product_fn fn, void *ud,
+			    struct perr *err);
+/* The row of (org, ip, port, type): 0, -1 with PERR_NOTFOUND. */
+int store_host_product_get(struct store *st, int64_t org, const char *ip, int64_t port,
+			   const char *type, struct store_host_product *out, struct perr *err);
+/* Record file_id as the newest file of report type (feed_type_seen). */
+int store_feed_type_mark_seen(struct store *st, const char *type, int64_t file_id, int64_t last_ms,
+			 struct perr *err);
+
+/* ------------------------------------------------------- advisories (issue 14) */
+/* store_advisory.c: advisory and advisory_version rows. */
+
+struct store_advisory {
+	int64_t id;
+	char ref[64];
+	int64_t version;
+	char status[12];     /* draft, published, withdrawn */
+	char title[512];
+	char tlp[16];
+	double cvss_base;
+	char severity[12];
+	bool exploited;
+	int64_t deadline_ms;
+	const char *doc;     /* JSON; caller-owned on insert, store-owned in callbacks */
+	char actor[128];
+	int64_t created_ms, updated_ms, published_ms;
+};
+typedef int (*store_advisory_fn)(void *ud, const struct store_advisory *a);
+/* Insert a (id set) and its version 1 row. PERR_CONFLICT on a ref that exists. */
+int store_advisory_insert(struct store *st, struct store_advisory *a, struct perr *err);
+/* Store a new version: the row updated (a->version is the new one) and a
+** version row with changes. */
+int store_advisory_update(struct store *st, const struct store_advisory *a, const char *changes,
+			  struct perr *err);
+/* The advisory's row (version 0) or that version's document, to fn. */
+int store_advisory_get(struct store *st, int64_t id, int64_t version, store_advisory_fn fn,
+		       void *ud, struct perr *err);
+/* The next free number of PARAPET-year refs. */
+int store_advisory_next_ref(struct store *st, int64_t year, int64_t *n, struct perr *err);
+
+/* store_adtarget.c: exclusions, targets and their evidence hosts. */
+struct store_advisory_target {
+	int64_t advisory_id, org_id;
+	char state[16];
+	int64_t hosts;
+	const char *why;     /* JSON */
+	char reason[512];
+	int64_t version;
+	int64_t notified_ms, read_ms, ack_ms, patched_ms, verified_ms;
+	int64_t reminded_ms, escalated_ms, updated_ms;
+	/* joined on list */
+	char org_name[256];
+	char province[64];
+	char sector[64];
+};
+typedef int (*store_advisory_target_fn)(void *ud, const struct store_advisory_target *t);
+
 /* ------------------------------------------------------------ report feeds */
 
 struct store_feed_file {

@@ -116,7 +116,7 @@ function importForm() {
 // The editor's rows (products, actions, references): a fieldset of rows,
 // each with a remove button, and an "add" button.
 function rowList(id, legendKey, addKey, makeRow, items) {
-  const list = h('div', { class: 'rows', id });
+  const list = h('div', { class: 'rows' });
   const add = h('button', { type: 'button', class: 'quiet add-row' }, t(addKey));
   const push = item => {
     const row = makeRow(item || {});
@@ -127,7 +127,7 @@ function rowList(id, legendKey, addKey, makeRow, items) {
   };
   for (const it of items || []) push(it);
   add.addEventListener('click', () => { push({}); list.dispatchEvent(new Event('input', { bubbles: true })); });
-  return h('fieldset', { class: 'card' }, h('legend', {}, t(legendKey)), list, add);
+  return h('fieldset', { class: 'card', id }, h('legend', {}, t(legendKey)), list, add);
 }
 
 const input = (name, value, attrs) => h('input', { name, value: value ?? '', ...(attrs || {}) });

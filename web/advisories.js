@@ -29,6 +29,9 @@ const ACTION_KINDS = ['patch', 'workaround', 'mitigation'];
 const PAGE = 50;
 const PREVIEW_DELAY = 500; // ms of quiet typing before the live preview asks
 
+// el.append without the nulls and falses a page leaves for parts it omits
+// (append would write them out as text)
+const put = (el, ...xs) => el.append(...xs.flat(Infinity).filter(x => x !== null && x !== undefined && x !== false));
 const role = () => (session.me ? session.me.role : '');
 const isWriter = () => ADVISORY_WRITERS.includes(role());
 const isTracker = () => ADVISORY_TRACKERS.includes(role());
@@ -59,12 +62,12 @@ export async function viewAdvisories(view, query) {
     const f = new FormData(form);
     location.hash = hashFor('/advisories', { status: f.get('status'), q: f.get('q').trim() });
   });
-  view.append(h('h1', {}, t('adv.title')));
+  put(view, h('h1', {}, t('adv.title')));
   if (isWriter())
-    view.append(h('div', { class: 'buttons' },
+    put(view, h('div', { class: 'buttons' },
       h('a', { href: '#/advisories/new', class: 'button', id: 'new-advisory' }, t('adv.new'))),
     importForm());
-  view.append(form);
+  put(view, form);
   const page = await api('GET', withQuery('/api/v1/advisories', { ...filters, cursor, limit: PAGE }));
   const rows = page.items.map(a => h('tr', { class: 'advisory', dataset: { id: a.id } },
     h('td', {}, ltr(a.ref || '')),
@@ -75,7 +78,7 @@ export async function viewAdvisories(view, query) {
     h('td', {}, ltr((a.cves || []).join(' '))),
     h('td', {}, a.deadline ? timeEl(a.deadline) : t('common.none')),
     h('td', {}, when(a.published))));
-  view.append(table(['adv.col.ref', 'adv.col.title', 'adv.col.status', 'adv.col.severity',
+  put(view, table(['adv.col.ref', 'adv.col.title', 'adv.col.status', 'adv.col.severity',
                      'adv.col.cves', 'adv.col.deadline', 'adv.col.published'], rows),
               pager('advisories', filters, cursor, page.next));
 }
@@ -266,7 +269,7 @@ function markField(form, out, e) {
 
 export async function viewAdvisory(view, id, sub) {
   if (id === 'new') {
-    if (!isWriter()) return view.append(errorBox({ status: 403 }));
+    if (!isWriter()) return put(view, errorBox({ status: 403 }));
     return editor(view, null);
   }
   if (!isId(id)) return notFound(view, 'adv.notFound', '#/advisories', 'adv.back');
@@ -327,11 +330,15 @@ function editor(view, adv) {
     h('h1', { id: 'advisory-title' }, adv ? [t('adv.editTitle'), ' ', ltr(adv.ref || '')] : t('adv.newTitle'))];
   if (adv) {
     head.push(h('p', { class: 'meta', id: 'advisory-meta' },
-      t('adv.meta', { status: t(`adv.status.${adv.status}`), version: num(adv.version) }), ' · ',
+      h('span', { class: 'advisory-status' }, metaText(adv)), ' · ',
       h('a', { href: `/api/v1/advisories/${adv.id}/csaf`, download: `${adv.ref || adv.id}.json`,
                id: 'csaf-export' }, t('adv.export')), ' · ',
       h('a', { href: `#/advisories/${adv.id}/tracking`, id: 'tracking-link' }, t('adv.tracking'))));
   }
+  const refreshMeta = () => {
+    const el = head.length > 2 ? head[2].querySelector('.advisory-status') : null;
+    if (el && adv) el.textContent = metaText(adv);
+  };
   const publishOut = formStatus();
   const publishBtn = adv ? h('button', { type: 'button', id: 'publish-advisory' },
     t(adv.status === 'published' ? 'adv.republish' : 'adv.publish')) : null;
@@ -343,6 +350,7 @@ function editor(view, adv) {
         const r = await api('POST', `/api/v1/advisories/${adv.id}/publish`);
         publishOut.replaceChildren(t('adv.published', { targets: num(r.targets), mails: num(r.mails) }));
         adv.status = 'published';
+        refreshMeta();
       } catch (e) {
         if (e.status === 401) throw e;
         publishOut.replaceChildren(errorBox(e));
@@ -371,6 +379,7 @@ function editor(view, adv) {
         saved = await api('PUT', `/api/v1/advisories/${adv.id}`, body);
         changes.value = '';
         Object.assign(adv, saved);
+        refreshMeta();
         out.replaceChildren(t('adv.saved', { version: num(saved.version) }));
         showScore(form, saved);
         previewer.refresh();
@@ -386,7 +395,7 @@ function editor(view, adv) {
     }
   });
 
-  view.append(...head,
+  put(view, ...head,
     h('div', { class: 'editor-grid' }, form,
       h('div', { class: 'side' }, preview,
         publishBtn ? h('section', { class: 'card', id: 'publish-card' },
@@ -395,6 +404,8 @@ function editor(view, adv) {
         adv ? historyCard(adv) : null)));
   previewer.refresh();
 }
+
+const metaText = adv => t('adv.meta', { status: t(`adv.status.${adv.status}`), version: num(adv.version) });
 
 function showScore(form, doc) {
   const el = form.querySelector('#cvss-score');
@@ -409,7 +420,7 @@ function livePreview(form, box, adv) {
   let timer = null, seq = 0, excluded = new Map();
   const body = h('div', { class: 'preview-body' });
   const status = h('p', { class: 'meta preview-status', role: 'status' });
-  box.append(status, body);
+  put(box, status, body);
 
   async function loadExclusions() {
     if (!adv) return;
@@ -435,7 +446,7 @@ function livePreview(form, box, adv) {
       for (const el of form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
       showScore(form, p.document);
       status.replaceChildren(t('adv.previewAt', { time: new Date().toLocaleTimeString(getLang() === 'fa' ? 'fa-IR' : 'en-GB') }));
-      body.replaceChildren(...renderPreview(p, excluded, adv, () => run()));
+      body.replaceChildren(...renderPreview(p, excluded, adv, () => run()).filter(Boolean));
     } catch (e) {
       if (mine !== seq) return;
       if (e.status === 401) throw e;
@@ -565,11 +576,11 @@ function includeButton(adv, x, rerun) {
 function historyCard(adv) {
   const box = h('section', { class: 'card', id: 'advisory-history' }, h('h2', {}, t('adv.history')));
   api('GET', `/api/v1/advisories/${adv.id}/history`).then(r => {
-    box.append(table(['adv.col.version', 'adv.col.changes', 'adv.col.actor', 'adv.col.when'],
+    put(box, table(['adv.col.version', 'adv.col.changes', 'adv.col.actor', 'adv.col.when'],
       (r.items || []).map(v => h('tr', {}, h('td', { class: 'num' }, num(v.version)),
         h('td', { dir: 'auto' }, v.changes || t('common.none')), h('td', {}, h('bdi', {}, v.actor || '')),
         h('td', {}, when(v.created))))));
-  }).catch(e => box.append(errorBox(e)));
+  }).catch(e => put(box, errorBox(e)));
   return box;
 }
 
@@ -613,7 +624,7 @@ function productRange(p) {
 }
 
 function readOnly(view, adv) {
-  view.append(h('p', { class: 'crumbs' }, h('a', { href: '#/advisories' }, t('adv.back'))),
+  put(view, h('p', { class: 'crumbs' }, h('a', { href: '#/advisories' }, t('adv.back'))),
     h('h1', { id: 'advisory-title' }, h('bdi', {}, pick(adv.title))),
     isTracker() ? h('p', {}, h('a', { href: `#/advisories/${adv.id}/tracking`, id: 'tracking-link' },
                                t('adv.tracking')), ' · ',
@@ -641,14 +652,14 @@ export function summarySentence(s) {
 }
 
 async function tracking(view, adv) {
-  view.append(h('p', { class: 'crumbs' }, h('a', { href: `#/advisories/${adv.id}` }, t('track.back'))),
+  put(view, h('p', { class: 'crumbs' }, h('a', { href: `#/advisories/${adv.id}` }, t('track.back'))),
     h('h1', { id: 'tracking-title' }, t('track.title'), ' ', h('bdi', {}, pick(adv.title))));
-  if (!isTracker()) return view.append(errorBox({ status: 403 }));
+  if (!isTracker()) return put(view, errorBox({ status: 403 }));
   const tr = await api('GET', `/api/v1/advisories/${adv.id}/targets`);
   const totals = tr.totals || {};
   const targets = tr.targets || [];
   const flagged = targets.filter(x => x.state === 'still_seen');
-  view.append(
+  put(view, 
     h('p', { class: 'card summary-sentence', id: 'tracking-summary' }, summarySentence(tr.summary)),
     flagged.length ? h('p', { class: 'card flag-note', id: 'still-seen-note', role: 'alert' },
       h('span', { class: 'flag', 'aria-hidden': 'true' }, '⚑ '),
@@ -667,7 +678,7 @@ async function tracking(view, adv) {
     h('td', {}, when(x.patched)),
     h('td', {}, when(x.verified)),
     h('td', { dir: 'auto' }, x.reason || '')));
-  view.append(h('section', { class: 'card', id: 'tracking-targets' }, h('h2', {}, t('track.targets')),
+  put(view, h('section', { class: 'card', id: 'tracking-targets' }, h('h2', {}, t('track.targets')),
     table(['adv.col.org', 'adv.col.province', 'track.col.state', 'adv.col.hosts', 'track.col.notified',
            'track.col.acknowledged', 'track.col.patched', 'track.col.verified', 'track.col.reason'], rows,
           'adv.noTargets')));
@@ -677,7 +688,7 @@ async function tracking(view, adv) {
 
 async function viewForUs(view, query) {
   const cursor = query.get('cursor') || '';
-  view.append(h('h1', {}, t('forus.title')), h('p', { class: 'meta' }, t('forus.hint')));
+  put(view, h('h1', {}, t('forus.title')), h('p', { class: 'meta' }, t('forus.hint')));
   const page = await api('GET', withQuery('/api/v1/advisories', { cursor, limit: PAGE }));
   const rows = page.items.map(a => h('tr', { class: 'advisory', dataset: { id: a.id } },
     h('td', {}, h('a', { href: `#/advisories/${a.id}`, class: 'advisory-link' }, h('bdi', {}, pick(a.title)))),
@@ -685,7 +696,7 @@ async function viewForUs(view, query) {
     h('td', {}, a.exploited ? h('span', { class: 'badge exploited' }, t('adv.exploitedBadge')) : null),
     h('td', {}, when(a.deadline)),
     h('td', {}, a.target && a.target.state ? stateBadge(a.target.state) : t('common.none'))));
-  view.append(table(['adv.col.title', 'adv.col.severity', 'adv.exploited', 'adv.col.deadline',
+  put(view, table(['adv.col.title', 'adv.col.severity', 'adv.exploited', 'adv.col.deadline',
                      'forus.col.state'], rows, 'forus.empty'),
               pager('advisories', {}, cursor, page.next));
 }
@@ -724,7 +735,7 @@ function forUsPage(view, adv) {
       return showProblem(naForm, out, { status: 400, field: 'reason', message: t('forus.reasonNeeded') });
     if (await set('not_affected', reason.value.trim())) reason.value = '';
   });
-  view.append(h('p', { class: 'crumbs' }, h('a', { href: '#/advisories' }, t('forus.back'))),
+  put(view, h('p', { class: 'crumbs' }, h('a', { href: '#/advisories' }, t('forus.back'))),
     h('h1', { id: 'advisory-title' }, h('bdi', {}, pick(adv.title))),
     h('section', { class: 'card', id: 'our-answer' },
       h('p', {}, t('forus.ourState'), ' ', stateEl),
@@ -744,22 +755,22 @@ function forUsPage(view, adv) {
 // by it); an acknowledge link waits for the person's click (POST), so a
 // mail scanner that opens links acknowledges nothing.
 export async function viewAdvisoryLink(view, token) {
-  view.append(h('h1', {}, t('link.title')));
+  put(view, h('h1', {}, t('link.title')));
   const box = h('section', { class: 'card', id: 'link-box' });
-  view.append(box);
+  put(view, box);
   const path = `/api/v1/advisory-links/${encodeURIComponent(token || '')}`;
   let r;
   try {
     r = await api('GET', path);
   } catch (e) {
-    box.append(h('p', { class: 'error', role: 'alert', id: 'link-error' },
+    put(box, h('p', { class: 'error', role: 'alert', id: 'link-error' },
       t(e.status === 400 ? 'link.invalid' : e.status === 403 ? 'link.forbidden' : 'link.failed')));
     return;
   }
   const more = h('p', {}, h('a', { href: `#/advisories/${r.advisory}`, id: 'link-open' },
     t(session.me ? 'link.open' : 'link.login')));
   if (r.action !== 'ack') {
-    box.append(h('p', { id: 'link-result', role: 'status' }, t('link.read', { id: num(r.advisory) })), more);
+    put(box, h('p', { id: 'link-result', role: 'status' }, t('link.read', { id: num(r.advisory) })), more);
     return;
   }
   const btn = h('button', { type: 'button', id: 'link-ack' }, t('link.ackButton'));
@@ -775,6 +786,6 @@ export async function viewAdvisoryLink(view, token) {
       out.replaceChildren(errorBox(e));
     }
   });
-  box.append(h('p', {}, t('link.ackQuestion', { id: num(r.advisory) })), h('div', { class: 'buttons' }, btn),
+  put(box, h('p', {}, t('link.ackQuestion', { id: num(r.advisory) })), h('div', { class: 'buttons' }, btn),
              out, more);
 }

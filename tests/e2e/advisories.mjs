@@ -261,6 +261,37 @@ try {
     await a.selectOption('#lang', 'en');
   });
 
+  await check('CSAF import: a vendor\'s file becomes a draft, opened in the editor', async () => {
+    const csaf = {
+      document: {
+        category: 'csaf_security_advisory', csaf_version: '2.0', title: `Vendor advisory ${stamp}`,
+        publisher: { category: 'vendor', name: 'Example Vendor', namespace: 'https://vendor.example' },
+        distribution: { tlp: { label: 'GREEN' } },
+        notes: [{ category: 'summary', text: 'A flaw in RouterOS.' }],
+        tracking: { id: `example-e2e-${stamp}`, status: 'final', version: '1',
+                    initial_release_date: '2026-12-01T00:00:00Z', current_release_date: '2026-12-01T00:00:00Z',
+                    revision_history: [{ date: '2026-12-01T00:00:00Z', number: '1', summary: 'first' }] },
+      },
+      product_tree: { branches: [{ category: 'vendor', name: 'MikroTik', branches: [{ category: 'product_name',
+        name: 'RouterOS', branches: [{ category: 'product_version', name: '6.42.1', product: {
+          name: 'MikroTik RouterOS 6.42.1', product_id: 'P1',
+          product_identification_helper: { cpe: 'cpe:2.3:o:mikrotik:routeros:6.42.1:*:*:*:*:*:*:*' } } }] }] }] },
+      vulnerabilities: [{ cve: 'CVE-2018-14847', product_status: { known_affected: ['P1'] } }],
+    };
+    await go(a, '#/advisories');
+    await a.setInputFiles('#csaf-import input[type=file]', { name: 'vendor.json', mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(csaf)) });
+    await a.click('#csaf-import button[type=submit]');
+    await a.waitForFunction(() => /^#\/advisories\/\d+$/.test(document.getElementById('view').dataset.route || ''));
+    assert((await a.inputValue('#advisory-form [name=title_en]')).includes(`Vendor advisory ${stamp}`), 'title');
+    // a file that is not JSON is refused in the page
+    await go(a, '#/advisories');
+    await a.setInputFiles('#csaf-import input[type=file]', { name: 'x.json', mimeType: 'application/json',
+      buffer: Buffer.from('not json') });
+    await a.click('#csaf-import button[type=submit]');
+    await a.locator('#csaf-import .error').waitFor();
+  });
+
   await check('signed link page: a malformed link says so, without logging in', async () => {
     const anon = await newPage('anonymous');
     await anon.goto(`${BASE}/#/advisory-link/not-a-token`);

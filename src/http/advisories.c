@@ -164,7 +164,8 @@ int h_advisory_history(struct http_req *rq, struct http_resp *rs)
 	struct perr e;
 	if (advisory_history(rq->st, rq->who, rq->ids[0], &items, &e) != 0)
 		return http_problem(rs, &e);
-	rs->body = json_pack("{so}", "items", items);
+	/* the versions are an array; wrapped as every list is */
+	rs->body = json_is_array(items) ? json_pack("{so}", "items", items) : items;
 	return 0;
 }
 

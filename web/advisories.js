@@ -441,7 +441,10 @@ function livePreview(form, box, adv) {
     status.replaceChildren(t('adv.previewing'));
     box.setAttribute('aria-busy', 'true');
     try {
-      const [p] = await Promise.all([api('POST', '/api/v1/advisories/preview', r.doc), loadExclusions()]);
+      // the title does not choose targets: an analyst who starts with the
+      // products sees them before the (required) title is written
+      const draft = r.doc.title.en ? r.doc : { ...r.doc, title: { ...r.doc.title, en: '…' } };
+      const [p] = await Promise.all([api('POST', '/api/v1/advisories/preview', draft), loadExclusions()]);
       if (mine !== seq) return;
       for (const el of form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
       showScore(form, p.document);

@@ -2,7 +2,8 @@
 // serve` run.sh started at $E2E_BASE, after e2e.mjs, with its constituency:
 //   org 1 "Ministry of Energy" (Tehran, energy; bob, constituent)
 //   org 2 "Ministry of Roads" (Fars, transport; carol, constituent)
-//   alice (analyst), parvin (provincial analyst of Tehran).
+//   alice (analyst), parvin (provincial analyst of Tehran, who tracks
+//   Tehran's targets only).
 // Org 1 is given a declared product asset (Cisco IOS 15.2(4)E7) here. The
 // analyst writes an advisory for Cisco IOS before 15.2(5) and for the
 // province of Fars, and the live preview must list org 1 (its product
@@ -259,6 +260,17 @@ try {
     assert(/۲ سازمان/.test(s) && s.includes('وصله کردند'), `summary in Persian: ${s}`);
     await shot(a, 'adv-07-tracking-fa');
     await a.selectOption('#lang', 'en');
+  });
+
+  await check('provincial analyst: reads the advisory, no editor; tracks its province\'s targets only', async () => {
+    const p = await newPage('parvin');
+    await login(p, 'parvin', 'provincial passphrase one');
+    await go(p, advHash);
+    assert(!(await p.isVisible('#advisory-form')), 'the editor is offered');
+    assert(await p.isVisible('#tracking-link'), 'no tracking link');
+    await go(p, `${advHash}/tracking`);
+    const names = await p.$$eval('#tracking-targets tr.target', rows => rows.map(r => r.textContent));
+    assert(names.length === 1 && names[0].includes('Ministry of Energy'), `targets: ${names.join(' | ')}`);
   });
 
   await check('CSAF import: a vendor\'s file becomes a draft, opened in the editor', async () => {

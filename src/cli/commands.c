@@ -21,6 +21,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "advisory/advisory.h"
 #include "audit/audit.h"
 #include "cli/cli.h"
 #include "feeds/feeds.h"
@@ -583,8 +584,18 @@ static int cmd_serve(struct cli_call *x, struct perr *perr)
 		store_dir_unlock(lock);
 		return cli_fail(&err);
 	}
+	/* advisory reminders and escalations: deadlines are days apart, a
+	** minute late is on time */
+	struct advisory_sweep_job *adv = NULL;
+	if (advisory_sweep_start(&c->cfg, c->db_path, 60000, &adv, &err) != 0) {
+		incident_sla_stop(sla);
+		notify_stop(nw);
+		store_dir_unlock(lock);
+		return cli_fail(&err);
+	}
 	struct monitor *mon = NULL;
 	if (c->cfg.watch_enabled && monitor_start(&c->cfg, c->db_path, &mon, &err) != 0) {
+		advisory_sweep_stop(adv);
 		incident_sla_stop(sla);
 		notify_stop(nw);
 		store_dir_unlock(lock);
@@ -594,6 +605,7 @@ static int cmd_serve(struct cli_call *x, struct perr *perr)
 	/* always: it resumes interrupted uploads even when nothing is watched */
 	if (feeds_start(&c->cfg, c->db_path, &fw, &err) != 0) {
 		monitor_stop(mon);
+		advisory_sweep_stop(adv);
 		incident_sla_stop(sla);
 		notify_stop(nw);
 		store_dir_unlock(lock);
@@ -602,6 +614,7 @@ static int cmd_serve(struct cli_call *x, struct perr *perr)
 	if (http_start(&c->cfg, c->db_path, &srv, &err) != 0) {
 		feeds_stop(fw);
 		monitor_stop(mon);
+		advisory_sweep_stop(adv);
 		incident_sla_stop(sla);
 		notify_stop(nw);
 		store_dir_unlock(lock);
@@ -635,6 +648,7 @@ static int cmd_serve(struct cli_call *x, struct perr *perr)
 	feeds_stop(fw);
 	/* a pass in flight finishes first (at most watch.timeout for its fetches) */
 	monitor_stop(mon);
+	advisory_sweep_stop(adv);
 	incident_sla_stop(sla);
 	notify_stop(nw);
 	constituency_index_shutdown();
@@ -825,6 +839,10 @@ static const struct cli_opt watch_services_opts[] = {
 	{ "--category", "C", "only this category (video, maps, analytics, cdn, ...)" },
 	{ NULL },
 };
+static const struct cli_opt advisory_target_opts[] = {
+	{ "--reason", "TEXT", "why the organisation is not affected (not_affected)" },
+	{ NULL },
+};
 static const struct cli_opt route_add_opts[] = {
 	{ "--team", "ID", "the team that gets the incidents", .required = true },
 	{ "--province", "NAME", "only incidents of this province" },
@@ -981,6 +999,23 @@ const struct cli_cmd cli_cmds[] = {
 	  .help = "list the well-known third-party services a page may add (observations, "
 		  "not alarms)",
 	  .fn = cmd_watch_services, .opts = watch_services_opts, .store = CLI_NO_STORE },
+	{ "advisory publish",
+	  .help = "publish an advisory: store its targets and mail their contacts (again: only "
+		  "new targets and those with an older version)",
+	  .fn = cmd_advisory_publish, .args = "ID", .min = 1, .max = 1, .opts = at_opts,
+	  .store = CLI_WRITE },
+	{ "advisory targets", .help = "an advisory's targets, their states, totals and summary",
+	  .fn = cmd_advisory_targets, .args = "ID", .min = 1, .max = 1 },
+	{ "advisory target",
+	  .help = "move a target: read, acknowledged, patched, not_affected (with --reason)",
+	  .fn = cmd_advisory_target, .args = "ID ORG-ID STATE", .min = 3, .max = 3,
+	  .opts = advisory_target_opts, .store = CLI_WRITE },
+	{ "advisory sweep",
+	  .help = "send the advisory reminders and escalations due (--at: as of that time)",
+	  .fn = cmd_advisory_sweep, .opts = at_opts, .store = CLI_WRITE },
+	{ "advisory link", .help = "use a signed advisory link (read or acknowledge) from a mail",
+	  .fn = cmd_advisory_link, .args = "TOKEN", .min = 1, .max = 1, .opts = at_opts,
+	  .store = CLI_WRITE },
 	{ NULL },
 };
 

@@ -711,6 +711,54 @@ struct store_advisory_target {
 	char sector[64];
 };
 typedef int (*store_advisory_target_fn)(void *ud, const struct store_advisory_target *t);
+/* store_adtarget.c */
+/* Insert t (state, hosts, why, version, notified_ms, updated_ms; the other
+** times as given). PERR_CONFLICT when the organisation is a target already. */
+int store_advisory_target_insert(struct store *st, const struct store_advisory_target *t,
+				 struct perr *err);
+/* Write every mutable field of the row (advisory_id, org_id): state,
+** hosts, why (NULL keeps the stored one), reason, version and the times.
+** PERR_NOTFOUND when absent. */
+int store_advisory_target_update(struct store *st, const struct store_advisory_target *t,
+				 struct perr *err);
+/* One target with its organisation's name, province and sector (why is
+** copied into the caller's buffer why_buf, cut at why_sz, when given;
+** else t->why is NULL). PERR_NOTFOUND when absent. */
+int store_advisory_target_get(struct store *st, int64_t id, int64_t org,
+			      struct store_advisory_target *t, char *why_buf, size_t why_sz,
+			      struct perr *err);
+/* Targets of advisory id by organisation id, of one province (NULL = any)
+** and one organisation (0 = any), to fn. */
+int store_advisory_target_list(struct store *st, int64_t id, const char *province, int64_t org,
+			       store_advisory_target_fn fn, void *ud, struct perr *err);
+/* Targets of published advisories with a deadline that the sweep must look
+** at by now_ms: not reminded, notified or read, and within remind_ms of
+** the deadline; or not escalated, not closed (patched, not_affected,
+** verified) and past the deadline. By advisory, then organisation. */
+int store_advisory_target_due(struct store *st, int64_t now_ms, int64_t remind_ms,
+			      store_advisory_target_fn fn, void *ud, struct perr *err);
+/* Record an evidence host of a target (kept when there already). */
+int store_advisory_target_host_add(struct store *st, int64_t id, int64_t org, const char *ip,
+				   int64_t port, struct perr *err);
+typedef int (*store_advisory_host_fn)(void *ud, const char *ip, int64_t port);
+/* A target's evidence hosts, by ip and port. */
+int store_advisory_target_host_list(struct store *st, int64_t id, int64_t org,
+				    store_advisory_host_fn fn, void *ud, struct perr *err);
+/* Targets (advisory id, organisation) of published advisories, not
+** not_affected nor verified, that have an evidence host with a host_product
+** row of report type `type`. */
+typedef int (*store_advisory_pair_fn)(void *ud, int64_t id, int64_t org);
+int store_advisory_target_seen_list(struct store *st, const char *type,
+				    store_advisory_pair_fn fn, void *ud, struct perr *err);
+/* How many host_product rows of report type `type` file file_id refreshed
+** last (0: the file saw no product at all, or was older than what is known). */
+int store_host_product_file_count(struct store *st, const char *type, int64_t file_id,
+				  int64_t *n, struct perr *err);
+/* Mark advisory id published (published_ms kept from the first time). */
+int store_advisory_status_set(struct store *st, int64_t id, int64_t now_ms, struct perr *err);
+/* The directory that holds the database file (the data directory): the
+** advisory link key lives there. */
+int store_data_dir_get(struct store *st, char *out, size_t n, struct perr *err);
 
 /* ------------------------------------------------------------ report feeds */
 

@@ -465,18 +465,28 @@ int advisory_publish(struct store *st, const struct config *cfg, const struct pr
 		int64_t org = json_integer_value(json_object_get(o, "id"));
 		if (org <= 0)
 			continue;
-		char *why = json_dumps(json_object_get(t, "why") ? json_object_get(t, "why")
-								  : json_array(),
-				       JSON_COMPACT);
+		json_t *wj = json_object_get(t, "why");
+		char *why = wj ? json_dumps(wj, JSON_COMPACT) : strdup("[]");
+		if (!why) {
+			perr_set(err, PERR_INTERNAL, NULL, "out of memory");
+			goto out;
+		}
 		struct store_advisory_target row, old;
-		bool fresh = store_advisory_target_get(st, id, org, &old, NULL, 0, NULL) != 0;
+		struct perr ge;
+		bool fresh = store_advisory_target_get(st, id, org, &old, NULL, 0, &ge) != 0;
+		if (fresh && ge.kind != PERR_NOTFOUND) {
+			if (err)
+				*err = ge;
+			free(why);
+			goto out;
+		}
 		memset(&row, 0, sizeof(row));
 		if (!fresh)
 			row = old;
 		row.advisory_id = id;
 		row.org_id = org;
 		row.hosts = json_integer_value(json_object_get(t, "hosts"));
-		row.why = why ? why : "[]";
+		row.why = why;
 		row.updated_ms = now_ms;
 		bool send = fresh || old.version < a.version;
 		row.version = a.version;

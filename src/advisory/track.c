@@ -821,12 +821,16 @@ int advisory_targets(struct store *st, const struct principal *p, int64_t id, js
 		json_decref(days);
 		days = json_integer(d);
 	}
-	char text[512];
+	char text[512], when[64] = "", median[64] = "";
+	if (!json_is_null(days))
+		snprintf(when, sizeof(when), " %lld days before the deadline", (long long)d);
+	if (nack)
+		snprintf(median, sizeof(median), " within a median of %.1f hours", median_h);
 	snprintf(text, sizeof(text),
-		 "warned %lld organisations %s%lld days before the deadline; %lld acknowledged "
-		 "within a median of %.1f hours; %lld patched, %lld verified by scan",
-		 (long long)tv.n, json_is_null(days) ? "(no deadline) " : "", (long long)d,
-		 (long long)nack, median_h, (long long)patched, (long long)count[6]);
+		 "warned %lld organisations%s; %lld acknowledged%s; %lld patched, %lld verified "
+		 "by scan",
+		 (long long)tv.n, when, (long long)nack, median, (long long)patched,
+		 (long long)count[6]);
 	res = json_pack("{so so s{sI so sI so sI sI ss}}", "targets", list, "totals", totals,
 			"summary", "warned", (json_int_t)tv.n, "days_before_deadline", days,
 			"acknowledged", (json_int_t)nack, "ack_median_hours",

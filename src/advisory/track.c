@@ -213,6 +213,56 @@ static const char *severity_text(const char *sev, bool fa)
 	return *sev ? sev : "-";
 }
 
+/* Targets copied out of a list (the callers write the store while walking
+** them); why is kept (heap) only when asked. */
+struct tvec {
+	struct store_advisory_target *v;
+	char **why;
+	size_t n, cap;
+	bool keep_why;
+};
+
+static int tvec_push(void *ud, const struct store_advisory_target *t)
+{
+	struct tvec *tv = ud;
+	if (tv->n == tv->cap) {
+		size_t nc = tv->cap ? tv->cap * 2 : 16;
+		struct store_advisory_target *p = realloc(tv->v, nc * sizeof(*p));
+		if (!p)
+			return 1;
+		tv->v = p;
+		char **w = realloc(tv->why, nc * sizeof(*w));
+		if (!w)
+			return 1;
+		tv->why = w;
+		tv->cap = nc;
+	}
+	tv->v[tv->n] = *t;
+	tv->why[tv->n] = tv->keep_why ? strdup(t->why ? t->why : "[]") : NULL;
+	if (tv->keep_why && !tv->why[tv->n])
+		return 1;
+	tv->v[tv->n].why = tv->why[tv->n];
+	tv->n++;
+	return 0;
+}
+
+static void tvec_free(struct tvec *tv)
+{
+	for (size_t k = 0; k < tv->n; k++)
+		free(tv->why[k]);
+	free(tv->why);
+	free(tv->v);
+	memset(tv, 0, sizeof(*tv));
+}
+
+/* A list walk that stopped in tvec_push ran out of memory. */
+static int list_fail(int rc, struct perr *err)
+{
+	if (rc > 0)
+		return perr_set(err, PERR_INTERNAL, NULL, "out of memory");
+	return -1;
+}
+
 /* --------------------------------------------------------- affected hosts */
 
 /* Does the host product h fall under one of the advisory's products? The
@@ -294,18 +344,20 @@ static int evidence_hosts(struct store *st, const json_t *doc, int64_t org, stru
 	json_array_foreach(json_object_get(doc, "products"), k, p)
 	{
 		const char *exp = json_string_value(json_object_get(p, "exposure"));
+		int r;
 		if (exp && *exp &&
-		    store_host_product_find(st, NULL, NULL, exp, org, collect_match, hs, err) != 0)
-			return -1;
+		    (r = store_host_product_find(st, NULL, NULL, exp, org, collect_match, hs, err)) != 0)
+			return list_fail(r, err);
 		const char *cpe = json_string_value(json_object_get(p, "cpe"));
 		struct advisory_cpe c;
 		struct perr e;
 		if (!cpe || advisory_cpe_parse(cpe, strlen(cpe), &c, &e) != 0 ||
 		    is(c.f[ADVISORY_CPE_VENDOR], "*") || is(c.f[ADVISORY_CPE_PRODUCT], "*"))
 			continue;
-		if (store_host_product_find(st, c.f[ADVISORY_CPE_VENDOR], c.f[ADVISORY_CPE_PRODUCT],
-					    NULL, org, collect_match, hs, err) != 0)
-			return -1;
+		if ((r = store_host_product_find(st, c.f[ADVISORY_CPE_VENDOR],
+						 c.f[ADVISORY_CPE_PRODUCT], NULL, org, collect_match,
+						 hs, err)) != 0)
+			return list_fail(r, err);
 	}
 	return 0;
 }
@@ -541,56 +593,6 @@ out:
 	json_decref(tj);
 	adv_free(&a);
 	return rc;
-}
-
-/* Targets copied out of a list (the callers write the store while walking
-** them); why is kept (heap) only when asked. */
-struct tvec {
-	struct store_advisory_target *v;
-	char **why;
-	size_t n, cap;
-	bool keep_why;
-};
-
-static int tvec_push(void *ud, const struct store_advisory_target *t)
-{
-	struct tvec *tv = ud;
-	if (tv->n == tv->cap) {
-		size_t nc = tv->cap ? tv->cap * 2 : 16;
-		struct store_advisory_target *p = realloc(tv->v, nc * sizeof(*p));
-		if (!p)
-			return 1;
-		tv->v = p;
-		char **w = realloc(tv->why, nc * sizeof(*w));
-		if (!w)
-			return 1;
-		tv->why = w;
-		tv->cap = nc;
-	}
-	tv->v[tv->n] = *t;
-	tv->why[tv->n] = tv->keep_why ? strdup(t->why ? t->why : "[]") : NULL;
-	if (tv->keep_why && !tv->why[tv->n])
-		return 1;
-	tv->v[tv->n].why = tv->why[tv->n];
-	tv->n++;
-	return 0;
-}
-
-static void tvec_free(struct tvec *tv)
-{
-	for (size_t k = 0; k < tv->n; k++)
-		free(tv->why[k]);
-	free(tv->why);
-	free(tv->v);
-	memset(tv, 0, sizeof(*tv));
-}
-
-/* A list walk that stopped in tvec_push ran out of memory. */
-static int list_fail(int rc, struct perr *err)
-{
-	if (rc > 0)
-		return perr_set(err, PERR_INTERNAL, NULL, "out of memory");
-	return -1;
 }
 
 int advisory_notify_update(struct store *st, const struct config *cfg, int64_t id,
@@ -1061,23 +1063,24 @@ int advisory_scan_verify(struct store *st, const struct config *cfg, const char 
 	(void)cfg;
 	if (!type || !*type || file_id <= 0)
 		return 0;
-	/* A file that refreshed no host product of its type (an empty report,
-	** or one older than what is known: upserts never move back) says
-	** nothing about who is still vulnerable: judging by it would verify
-	** every target at once. */
-	int64_t seen = 0;
-	if (store_host_product_file_count(st, type, file_id, &seen, err) != 0)
-		return -1;
-	if (seen == 0)
-		return 0;
 	struct pairs ps = { 0 };
 	struct hosts hs = { 0 };
 	struct adv a = { 0 };
 	int rc = -1, r;
+	bool saw = false;
 	if ((r = store_advisory_target_seen_list(st, type, pair_push, &ps, err)) != 0) {
 		list_fail(r, err);
 		goto out;
 	}
+	/* A file that refreshed no host product of its type (an empty report,
+	** or one older than what is known: upserts never move back) says
+	** nothing about who is still vulnerable: judging by it would verify
+	** every target at once. */
+	/* (asked only when some target is concerned: most imports touch none) */
+	if (ps.n && store_host_product_file_exists(st, type, file_id, &saw, err) != 0)
+		goto out;
+	if (!saw)
+		ps.n = 0;
 	for (size_t k = 0; k < ps.n; k++) {
 		int64_t id = ps.v[k][0], org = ps.v[k][1];
 		if (a.id != id) {

@@ -750,10 +750,11 @@ int store_advisory_target_host_list(struct store *st, int64_t id, int64_t org,
 typedef int (*store_advisory_pair_fn)(void *ud, int64_t id, int64_t org);
 int store_advisory_target_seen_list(struct store *st, const char *type,
 				    store_advisory_pair_fn fn, void *ud, struct perr *err);
-/* How many host_product rows of report type `type` file file_id refreshed
-** last (0: the file saw no product at all, or was older than what is known). */
-int store_host_product_file_count(struct store *st, const char *type, int64_t file_id,
-				  int64_t *n, struct perr *err);
+/* Whether file file_id refreshed last any host_product row of report type
+** `type` (false: the file saw no product at all, or was older than what is
+** known). */
+int store_host_product_file_exists(struct store *st, const char *type, int64_t file_id,
+				   bool *yes, struct perr *err);
 /* Mark advisory id published (published_ms kept from the first time). */
 int store_advisory_status_set(struct store *st, int64_t id, int64_t now_ms, struct perr *err);
 /* The directory that holds the database file (the data directory): the

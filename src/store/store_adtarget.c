@@ -251,22 +251,23 @@ int store_advisory_target_seen_list(struct store *st, const char *type,
 	return sq_each_row(st, s, pair_row, &c, err, "advisory targets seen");
 }
 
-static void count_fill(sqlite3_stmt *s, void *out)
+static void exists_fill(sqlite3_stmt *s, void *out)
 {
-	*(int64_t *)out = sqlite3_column_int64(s, 0);
+	*(bool *)out = sqlite3_column_int64(s, 0) != 0;
 }
 
-int store_host_product_file_count(struct store *st, const char *type, int64_t file_id,
-				  int64_t *n, struct perr *err)
+int store_host_product_file_exists(struct store *st, const char *type, int64_t file_id,
+				   bool *yes, struct perr *err)
 {
-	sqlite3_stmt *s = sq_prep(st, "SELECT COUNT(*) FROM host_product WHERE type = ? "
-				      "AND file_id = ?",
+	/* stops at the first row: a file that saw products finds one at once */
+	sqlite3_stmt *s = sq_prep(st, "SELECT EXISTS (SELECT 1 FROM host_product WHERE type = ? "
+				      "AND file_id = ?)",
 				  err);
 	if (!s)
 		return -1;
 	sq_bind_text(s, 1, type);
 	sqlite3_bind_int64(s, 2, file_id);
-	return sq_one_row(st, s, count_fill, n, err, "host products");
+	return sq_one_row(st, s, exists_fill, yes, err, "host products");
 }
 
 int store_advisory_status_set(struct store *st, int64_t id, int64_t now_ms, struct perr *err)

@@ -581,6 +581,30 @@ static void test_summary(void **state)
 	json_decref(v);
 }
 
+/* advisory_update's mail: every target told once what changed, in its
+** contacts' languages; the version recorded so a publish does not resend. */
+static void test_notify_update(void **state)
+{
+	struct fx *f = *state;
+	struct perr e;
+	sql(f, "UPDATE advisory SET version = 2");
+	assert_int_equal(advisory_notify_update(f->t->st, &f->t->cfg, f->adv, 2,
+						"Version 6.42.1 is also affected.", &e), 0);
+	struct mails m = outbox(f);
+	assert_int_equal(m.n, 2);
+	assert_true(mailed(&m, "soc@roads.example", "Advisory updated (version 2)"));
+	assert_true(mailed(&m, "amniat@roads.example", "به‌روزرسانی اطلاعیه (نسخهٔ 2)"));
+	assert_int_equal(get(f, f->org_a).version, 2);
+	assert_string_equal(get(f, f->org_a).state, "notified");
+	assert_int_equal(advisory_notify_update(f->t->st, &f->t->cfg, f->adv, 2, NULL, &e), 0);
+	assert_int_equal(outbox(f).n, 2);
+	char big[4100];
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = 0;
+	assert_int_equal(advisory_notify_update(f->t->st, &f->t->cfg, f->adv, 3, big, &e), -1);
+	assert_string_equal(e.field, "changes");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -596,6 +620,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_scan_fixed_version, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scan_ignores_empty_or_old_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_summary, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_notify_update, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -127,8 +127,8 @@ static char *actions_text(const json_t *doc, bool fa)
 	if (b.len == 0)
 		pbuf_adds(&b, fa ? "- دستورالعمل‌های سازنده را در مراجع ببینید.\n"
 				 : "- See the vendor's instructions in the references.\n");
-	bool cut = pbuf_keep_prefix(&b); /* a mail with the first 64 KiB of actions */
-	(void)cut;
+	/* a mail carries the first 64 KiB of actions; the advisory page has all */
+	(void)pbuf_keep_prefix(&b);
 	return pbuf_take(&b);
 }
 
@@ -188,10 +188,13 @@ static int adv_load(struct store *st, int64_t id, struct adv *a, struct perr *er
 	json_t *v;
 	json_array_foreach(json_object_get(a->doc, "cves"), k, v)
 		pbuf_addf(&c, "%s%s", k ? ", " : "", json_string_value(v) ? json_string_value(v) : "");
-	pbuf_keep_prefix(&c); /* a mail names the first CVEs; the advisory has all */
+	(void)pbuf_keep_prefix(&c); /* a mail names the first CVEs; the advisory has all */
 	if (!a->cves[0])
 		PSTRCPY(a->cves, "-");
-	snprintf(a->score, sizeof(a->score), "%.1f", a->cvss);
+	if (a->cvss > 0)
+		snprintf(a->score, sizeof(a->score), "%.1f", a->cvss);
+	else
+		PSTRCPY(a->score, "-"); /* no vector given */
 	if (a->deadline_ms > 0) {
 		char iso[40];
 		core_iso8601(a->deadline_ms, iso, sizeof(iso));
@@ -403,7 +406,7 @@ static int mail_one(struct mailer *m, const char *to, const char *lang, const ch
 		{ "actions", m->a->actions[fa] },
 		{ "version", version },
 		{ "org", m->org },
-		{ "name", name && *name ? name : (fa ? "همکار گرامی" : "colleague") },
+		{ "name", name && *name ? name : (fa ? "همکار" : "colleague") },
 		{ "read_link", m->read_link ? m->read_link : "" },
 		{ "ack_link", m->ack_link ? m->ack_link : "" },
 		{ "changes", m->changes && *m->changes ? m->changes
@@ -936,6 +939,9 @@ static int escalate(struct mailer *m, const struct people *pp,
 			sent++;
 		}
 	}
+	if (!sent) /* recorded as escalated all the same: the tracking view shows it */
+		plog(PLOG_WARN, "advisory %lld: nobody with an address to escalate %s to",
+		     (long long)m->a->id, t->org_name);
 	return 0;
 }
 

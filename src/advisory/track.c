@@ -989,7 +989,12 @@ int advisory_sweep(struct store *st, const struct config *cfg, int64_t now_ms,
 					    .read_link = read, .ack_link = ack, .state = t->state,
 					    .left_h = (a.deadline_ms - now_ms + 3599999) / 3600000,
 					    .err = err };
-			if (mail_org(&m, t->org_id) != 0)
+			char obj[64];
+			audit_obj(a.id, t->org_id, obj, sizeof(obj));
+			if (mail_org(&m, t->org_id) != 0 ||
+			    audit_append_json(st, "parapet:sweep", "advisory.remind", obj, NULL,
+					      json_pack("{sI}", "mails", (json_int_t)m.mails),
+					      err) != 0)
 				goto out;
 			t->reminded_ms = now_ms;
 			n->reminded++;
@@ -1011,7 +1016,13 @@ int advisory_sweep(struct store *st, const struct config *cfg, int64_t now_ms,
 			}
 			struct mailer m = { .st = st, .cfg = cfg, .a = &a,
 					    .tmpl = "advisory_escalation", .err = err };
-			if (escalate(&m, &pp, t) != 0)
+			char obj[64];
+			audit_obj(a.id, t->org_id, obj, sizeof(obj));
+			if (escalate(&m, &pp, t) != 0 ||
+			    audit_append_json(st, "parapet:sweep", "advisory.escalate", obj, NULL,
+					      json_pack("{ss sI}", "state", t->state, "mails",
+							(json_int_t)m.mails),
+					      err) != 0)
 				goto out;
 			t->escalated_ms = now_ms;
 			n->escalated++;

@@ -469,8 +469,11 @@ static void test_sweep_reminds_then_escalates(void **state)
 			assert_true(json_is_string(json_object_get(t, "acknowledged")));
 	json_decref(j);
 	/* the audit log holds each change */
-	assert_true(sql_int("SELECT COUNT(*) FROM audit WHERE action = 'advisory.target'") >=
-		    3);
+	assert_int_equal(sql_int("SELECT COUNT(*) FROM audit WHERE action = 'advisory.target'"),
+			 3); /* Yazd Water's acknowledgement, both overdue */
+	assert_int_equal(sql_int("SELECT COUNT(*) FROM audit WHERE action = 'advisory.remind'"), 2);
+	assert_int_equal(sql_int("SELECT COUNT(*) FROM audit WHERE action = 'advisory.escalate'"),
+			 2);
 	usleep(300000);
 	assert_int_equal(h_sink_count(&sink), 7);
 	mails_free(&ms);

@@ -37,6 +37,14 @@
 static char dir[64];
 static uint8_t key[ADVISORY_LINK_KEY_LEN];
 
+static char key_file[128];
+
+static void cleanup(void)
+{
+	unlink(key_file);
+	rmdir(dir);
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
@@ -46,9 +54,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		abort();
 	for (int i = 0; i < ADVISORY_LINK_KEY_LEN; i++)
 		key[i] = (uint8_t)(0x5a ^ i);
-	char path[128];
-	snprintf(path, sizeof(path), "%s/advisory-link.key", dir);
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	snprintf(key_file, sizeof(key_file), "%s/advisory-link.key", dir);
+	atexit(cleanup);
+	int fd = open(key_file, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	if (fd < 0 || write(fd, key, sizeof(key)) != (ssize_t)sizeof(key))
 		abort();
 	close(fd);

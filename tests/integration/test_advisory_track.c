@@ -12,6 +12,7 @@
 **   one reminder per contact in its language inside the window, and at the
 **   deadline the target is overdue and escalated once to its province's
 **   analyst and the team lead, not to another province's analyst.
+** - `parapet serve` sweeps by itself, and a restart repeats nothing.
 ** - Verification by scan: after both targets said patched, the next day's
 **   report no longer sees one organisation's router (verified by scan) and
 **   still sees the other's (claimed patched, still seen).
@@ -480,6 +481,38 @@ static void test_sweep_reminds_then_escalates(void **state)
 	h_server_stop(&s);
 }
 
+/* `parapet serve` runs the sweep itself (on the wall clock): a deadline
+** already past is escalated without any command, and a restart sends
+** nothing again, because what was done is in the store. */
+static void test_serve_escalates_once_across_restarts(void **state)
+{
+	(void)state;
+	insert_targets();
+	sql("UPDATE advisory SET deadline_ms = 1000", NULL);
+	struct h_server s;
+	h_server_start(&s, dir, env);
+	struct mails ms = { 0 };
+	mails_read(&ms, 4); /* each province's analyst once, the lead twice */
+	assert_int_equal(mails_to(&ms, 0, "teh@cert.example"), 1);
+	assert_int_equal(mails_to(&ms, 0, "yzd@cert.example"), 1);
+	assert_int_equal(mails_to(&ms, 0, "lead@cert.example"), 2);
+	h_server_stop(&s);
+	h_server_start(&s, dir, env);
+	/* nothing is due any more, whichever sweep looks: this one or serve's */
+	char *out = RUN("advisory", "sweep");
+	H_CONTAINS(out, "0 reminded, 0 newly overdue, 0 escalated");
+	free(out);
+	/* a mail queued after the restart's first sweep arrives alone */
+	free(RUN("notify", "test", "ops@cert.example"));
+	mails_read(&ms, 5);
+	assert_int_equal(mails_to(&ms, 4, "ops@cert.example"), 1);
+	json_t *j = targets_json();
+	assert_int_equal(h_jint(json_object_get(j, "totals"), "overdue"), 2);
+	json_decref(j);
+	mails_free(&ms);
+	h_server_stop(&s);
+}
+
 /* A scan_telnet report of day DAY (27 or 28) with MikroTik banners on the
 ** given hosts of the two organisations. */
 static char *telnet_report(int day, bool mof, bool yazd)
@@ -583,6 +616,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sweep_reminds_then_escalates, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scan_verifies_and_flags, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_target_cli_rules, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_serve_escalates_once_across_restarts, setup,
+						teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -272,16 +272,19 @@ static int list_fail(int rc, struct perr *err)
 ** same reading of a product entry as targeting's: a service exposure alone
 ** (Smart Install reachable) makes a host affected; otherwise the CPE's
 ** vendor and product must be h's and h's version inside the range (an
-** unknown version is inside only an unbounded range). */
-static bool host_matches(const json_t *doc, const struct store_host_product *h)
+** unknown version is inside only an unbounded range). 1 when it does, 0
+** when a product names h's vendor and product and h's known version is
+** outside every range (fixed), -1 when nothing in the advisory speaks of h. */
+static int host_verdict(const json_t *doc, const struct store_host_product *h)
 {
+	int verdict = -1;
 	size_t k;
 	json_t *p;
 	json_array_foreach(json_object_get(doc, "products"), k, p)
 	{
 		const char *exp = json_string_value(json_object_get(p, "exposure"));
 		if (exp && *exp && h->exposure[0] && is(exp, h->exposure))
-			return true;
+			return 1;
 		const char *cpe = json_string_value(json_object_get(p, "cpe"));
 		struct advisory_cpe c;
 		struct perr e;
@@ -302,9 +305,28 @@ static bool host_matches(const json_t *doc, const struct store_host_product *h)
 		if (!r.exact && !r.start && !r.end && !is(cv, "*") && !is(cv, "-"))
 			r.exact = cv;
 		if (advisory_version_in(h->version, &r))
-			return true;
+			return 1;
+		if (h->version[0])
+			verdict = 0;
 	}
-	return false;
+	return verdict;
+}
+
+static bool host_matches(const json_t *doc, const struct store_host_product *h)
+{
+	return host_verdict(doc, h) == 1;
+}
+
+/* Is an evidence host that a report saw again still vulnerable? When the
+** advisory judges it, that verdict; when it says nothing of it (targeting
+** counted the host by a service exposure the advisory's products do not
+** name, e.g. a CSAF advisory whose product tree knows no "exposure"), the
+** exposure that made it a target being still there is the vulnerability
+** still there; a bare banner the advisory does not name is not. */
+static bool host_still_vulnerable(const json_t *doc, const struct store_host_product *h)
+{
+	int v = host_verdict(doc, h);
+	return v == 1 || (v < 0 && h->exposure[0]);
 }
 
 struct host { char ip[64]; int64_t port; };
@@ -335,15 +357,25 @@ static int collect_match(void *ud, const struct store_host_product *h)
 	return host_matches(hs->doc, h) ? hosts_push(hs, h->ip, h->port) : 0;
 }
 
-/* The organisation's hosts the advisory's products cover, from every
-** report type (all of them, where targeting's evidence lists at most 20):
-** the hosts a later scan must no longer see. */
-static int evidence_hosts(struct store *st, const json_t *doc, int64_t org, struct hosts *hs,
-			  struct perr *err)
+/* The organisation's hosts a later scan must no longer see: those
+** targeting's evidence (why) names, and, since it lists at most 20, every
+** host product of any report type that the advisory's products cover. */
+static int evidence_hosts(struct store *st, const json_t *doc, const json_t *why, int64_t org,
+			  struct hosts *hs, struct perr *err)
 {
 	hs->doc = doc;
 	size_t k;
 	json_t *p;
+	/* the hosts targeting named (host and exposure evidence: ip, port),
+	** whatever product rule it applied */
+	json_array_foreach(why, k, p)
+	{
+		const char *ip = json_string_value(json_object_get(p, "ip"));
+		json_t *port = json_object_get(p, "port");
+		if (ip && *ip && hosts_push(hs, ip, json_is_integer(port) ? json_integer_value(port)
+									 : -1) != 0)
+			return list_fail(1, err);
+	}
 	json_array_foreach(json_object_get(doc, "products"), k, p)
 	{
 		const char *exp = json_string_value(json_object_get(p, "exposure"));
@@ -557,7 +589,7 @@ int advisory_publish(struct store *st, const struct config *cfg, const struct pr
 		if (w != 0)
 			goto out;
 		hs.n = 0;
-		if (evidence_hosts(st, a.doc, org, &hs, err) != 0)
+		if (evidence_hosts(st, a.doc, wj, org, &hs, err) != 0)
 			goto out;
 		for (size_t i = 0; i < hs.n; i++)
 			if (store_advisory_target_host_add(st, id, org, hs.v[i].ip, hs.v[i].port,
@@ -1124,8 +1156,8 @@ int advisory_scan_verify(struct store *st, const struct config *cfg, const char 
 				continue; /* another report type's host */
 			}
 			judged = true;
-			/* still seen by this very file, with a version in range */
-			vulnerable = h.file_id == file_id && host_matches(a.doc, &h);
+			/* still seen by this very file, and not seen fixed */
+			vulnerable = h.file_id == file_id && host_still_vulnerable(a.doc, &h);
 		}
 		if (!judged)
 			continue;

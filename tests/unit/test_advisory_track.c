@@ -548,6 +548,40 @@ static void test_scan_ignores_empty_or_old_file(void **state)
 	assert_string_equal(get(f, f->org_a).state, "notified");
 }
 
+static void exposed(struct fx *f, const char *ip, int64_t file, int64_t at)
+{
+	struct store_host_product h = { .org_id = f->org_a, .port = 4786, .first_ms = at,
+					.last_ms = at, .file_id = file };
+	snprintf(h.ip, sizeof(h.ip), "%s", ip);
+	snprintf(h.type, sizeof(h.type), "scan_cisco_smart_install");
+	snprintf(h.exposure, sizeof(h.exposure), "cisco-smart-install");
+	struct perr e;
+	if (store_host_product_upsert(f->t->st, &h, &e) != 0)
+		fail_msg("host product: %s", e.msg);
+}
+
+/* A host that targeting counted by its service exposure, which the
+** advisory's products do not name (a CSAF product tree has no exposure):
+** still exposed is still vulnerable; gone is verified. */
+static void test_scan_exposure_evidence(void **state)
+{
+	struct fx *f = *state;
+	struct perr e;
+	assert_int_equal(store_advisory_target_host_add(f->t->st, 1, f->org_a, "192.0.2.20", 4786,
+							&e), 0);
+	exposed(f, "192.0.2.20", 1, 1000);
+	assert_int_equal(set(f, NULL, f->org_a, "patched", NULL, &e), 0);
+	exposed(f, "192.0.2.20", 2, 2000);
+	assert_int_equal(advisory_scan_verify(f->t->st, &f->t->cfg, "scan_cisco_smart_install", 2,
+					      2000, &e), 0);
+	assert_string_equal(get(f, f->org_a).state, "still_seen");
+	/* the RouterOS evidence host is another report type's: not judged here */
+	exposed(f, "192.0.2.77", 3, 3000);
+	assert_int_equal(advisory_scan_verify(f->t->st, &f->t->cfg, "scan_cisco_smart_install", 3,
+					      3000, &e), 0);
+	assert_string_equal(get(f, f->org_a).state, "verified");
+}
+
 static void test_summary(void **state)
 {
 	struct fx *f = *state;
@@ -619,6 +653,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_scan_still_seen_then_verified, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scan_fixed_version, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scan_ignores_empty_or_old_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_scan_exposure_evidence, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_summary, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_notify_update, setup, teardown),
 	};

@@ -213,6 +213,18 @@ struct advisory_filter {
 int advisory_list(struct store *st, const struct principal *p, const struct advisory_filter *f,
 		  json_t **out, struct perr *err);
 
+/* (record part) What changed from document before to after, for people:
+** "deadline: A -> B; products: +1 -2; cvss: 9.8 critical -> 7.5 high;
+** cves: +CVE-..." ("no change" when nothing did). A new string (free()),
+** NULL on out of memory. Pure. */
+char *advisory_changes(const json_t *before, const json_t *after);
+/* Tell a published advisory's targets that version `version` changed
+** `changes` (advisory_update calls it in its transaction). The record part
+** leaves it a no-op stub in advisory.c; the tracking part moves it to
+** track.c and queues the mail there. */
+int advisory_notify_update(struct store *st, const struct config *cfg, int64_t id,
+			   int64_t version, const char *changes, struct perr *err);
+
 /* ---- CSAF 2.0 (csaf.c): pure, no store */
 
 /* Read a CSAF 2.0 document (a vendor's advisory, len bytes of JSON) into an

@@ -242,6 +242,9 @@ int advisory_csaf_import(const char *json, size_t len, json_t **out, struct perr
 ** schema accepts. */
 int advisory_csaf_export(const json_t *advisory, const struct config *cfg, json_t **out,
 			 struct perr *err);
+/* (csaf.c) How many rows the built-in service-exposure table
+** (data/advisory/exposures.csv) holds: its well-formed rows. */
+size_t advisory_exposure_count(void);
 
 /* ---- targeting (target.c) */
 

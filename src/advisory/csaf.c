@@ -112,7 +112,8 @@ struct tree {
 	struct prod *p;
 	size_t n, cap;
 	size_t nodes;
-	bool too_big;
+	size_t *idx;   /* positions in p sorted by id (then position): lookups */
+	size_t nidx;   /* entries of p that idx covers */
 };
 
 /* Where a walk down the branches is. */
@@ -123,11 +124,44 @@ struct path {
 	char range[256];
 };
 
-static struct prod *prod_find(struct tree *t, const char *id)
+static int idx_cmp(const void *a, const void *b, void *ctx)
 {
+	const struct tree *t = ctx;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	int c = strcmp(t->p[x].id, t->p[y].id);
+	return c ? c : (x < y ? -1 : x > y);
+}
+
+/* (Re)build the id index over every product so far: a vendor's tree can
+** hold tens of thousands of ids, each looked up by every status list. */
+static int tree_index(struct tree *t)
+{
+	size_t *idx = realloc(t->idx, (t->n + 1) * sizeof(*idx));
+	if (!idx)
+		return -1;
+	t->idx = idx;
 	for (size_t i = 0; i < t->n; i++)
-		if (strcmp(t->p[i].id, id) == 0)
-			return &t->p[i];
+		idx[i] = i;
+	qsort_r(idx, t->n, sizeof(*idx), idx_cmp, t);
+	t->nidx = t->n;
+	return 0;
+}
+
+/* The product of id: the first of that id in the tree (a document naming
+** one id twice is malformed; the first stands), or NULL. Only products
+** indexed by tree_index are found. */
+static struct prod *prod_find(const struct tree *t, const char *id)
+{
+	size_t lo = 0, hi = t->nidx;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(t->p[t->idx[mid]].id, id) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < t->nidx && strcmp(t->p[t->idx[lo]].id, id) == 0)
+		return &t->p[t->idx[lo]];
 	return NULL;
 }
 
@@ -294,7 +328,7 @@ static bool range_parse(const char *s, struct prod *pr)
 static int prod_add(struct tree *t, const json_t *product, const struct path *path)
 {
 	const char *id = sget(product, "product_id");
-	if (!id[0] || strlen(id) >= sizeof(t->p[0].id) || prod_find(t, id))
+	if (!id[0] || strlen(id) >= sizeof(t->p[0].id))
 		return 0;
 	if (t->n == t->cap) {
 		size_t cap = t->cap ? t->cap * 2 : 64;
@@ -373,6 +407,8 @@ static int tree_read(struct tree *t, const json_t *pt, struct perr *err)
 		if (prod_add(t, f, &p) != 0)
 			return perr_set(err, PERR_INTERNAL, NULL, "out of memory");
 	}
+	if (tree_index(t) != 0)
+		return perr_set(err, PERR_INTERNAL, NULL, "out of memory");
 	/* relationships: "component X of platform Y" is X, as far as which
 	** product is vulnerable goes */
 	const json_t *r;
@@ -397,7 +433,7 @@ static int tree_read(struct tree *t, const json_t *pt, struct perr *err)
 		}
 		t->p[t->n++] = copy;
 	}
-	return 0;
+	return tree_index(t) == 0 ? 0 : perr_set(err, PERR_INTERNAL, NULL, "out of memory");
 }
 
 /* ------------------------------------------------------------ exposures */
@@ -449,13 +485,13 @@ size_t advisory_exposure_count(void)
 	return exposures_load(rows, EXPOSURES_MAX);
 }
 
-/* The exposure vendor's products get from text (what the advisory says the
-** flaw is in), or NULL. */
-static const char *exposure_of(const struct exposure *rows, size_t n, const char *vendor,
-			       const char *text)
+/* The exposure vendor's products get, or NULL; named[i]: row i's phrase is
+** in what the advisory says the flaw is in (looked for once per import). */
+static const char *exposure_of(const struct exposure *rows, const bool *named, size_t n,
+			       const char *vendor)
 {
 	for (size_t i = 0; i < n; i++)
-		if (strcmp(rows[i].vendor, vendor) == 0 && has_phrase(text, rows[i].phrase))
+		if (named[i] && strcmp(rows[i].vendor, vendor) == 0)
 			return rows[i].name;
 	return NULL;
 }
@@ -621,11 +657,9 @@ static int import_vuln(struct import *im, const json_t *v, bool *affected, bool 
 				return perr_set(err, PERR_LIMIT, "vulnerabilities",
 						"more than %d product statuses", CSAF_STATUS_MAX);
 			const char *id = json_string_value(x);
-			for (size_t p = 0; id && p < im->t.n; p++)
-				if (strcmp(im->t.p[p].id, id) == 0) {
-					(is_aff ? affected : fixed)[p] = true;
-					break;
-				}
+			const struct prod *pr = id ? prod_find(&im->t, id) : NULL;
+			if (pr)
+				(is_aff ? affected : fixed)[pr - im->t.p] = true;
 		}
 	}
 	return 0;
@@ -659,15 +693,29 @@ static int import_products(struct import *im, const bool *affected, const bool *
 	const char *flaw = pbuf_cstr(&im->flaw);
 	if (!flaw)
 		flaw = "";
+	bool named[EXPOSURES_MAX];
+	for (size_t r = 0; r < nrows; r++)
+		named[r] = has_phrase(flaw, rows[r].phrase);
+	char **keys = calloc(ADVISORY_PRODUCTS_MAX, sizeof(*keys)); /* of the entries kept */
+	size_t nkeys = 0;
+	int rc = 0;
+	if (!keys)
+		return perr_set(err, PERR_INTERNAL, NULL, "out of memory");
 	for (size_t i = 0; i < im->t.n; i++) {
 		struct prod *pr = &im->t.p[i];
 		if (!affected[i] || !pr->cpe[0])
 			continue;
+		if (json_array_size(products) >= ADVISORY_PRODUCTS_MAX) {
+			im->omitted++; /* counted before dedup: an upper bound */
+			continue;
+		}
 		if (!pr->version[0] && !pr->start[0] && !pr->end[0])
 			fixed_end(im, pr, fixed);
 		json_t *o = json_pack("{ss}", "cpe", pr->cpe);
-		if (!o)
-			return perr_set(err, PERR_INTERNAL, NULL, "out of memory");
+		if (!o) {
+			rc = perr_set(err, PERR_INTERNAL, NULL, "out of memory");
+			break;
+		}
 		if (pr->version[0])
 			json_object_set_new(o, "version", json_string(pr->version));
 		if (pr->start[0]) {
@@ -678,39 +726,39 @@ static int import_products(struct import *im, const bool *affected, const bool *
 			json_object_set_new(o, "end", json_string(pr->end));
 			json_object_set_new(o, "end_incl", json_boolean(pr->end_incl));
 		}
-		const char *ex = exposure_of(rows, nrows, pr->vendor_word, flaw);
+		const char *ex = exposure_of(rows, named, nrows, pr->vendor_word);
 		if (ex)
 			json_object_set_new(o, "exposure", json_string(ex));
 		if (pr->name[0])
 			json_object_set_new(o, "name", str_cut(pr->name, TITLE_MAX));
 		/* the same product and versions named twice (two product ids,
 		** two vulnerabilities) is one entry */
-		size_t k;
-		json_t *have;
+		char key[sizeof(pr->cpe) + 3 * 128 + 80];
+		snprintf(key, sizeof(key), "%s|%s|%s|%d|%s|%d|%s", pr->cpe, pr->version, pr->start,
+			 pr->start_incl, pr->end, pr->end_incl, ex ? ex : "");
 		bool dup = false;
-		json_array_foreach(products, k, have) {
-			json_t *a = json_deep_copy(have), *b = json_deep_copy(o);
-			json_object_del(a, "name");
-			json_object_del(b, "name");
-			dup = json_equal(a, b);
-			json_decref(a);
-			json_decref(b);
-			if (dup)
-				break;
-		}
+		for (size_t k = 0; k < nkeys && !dup; k++)
+			dup = strcmp(keys[k], key) == 0;
 		if (dup) {
 			json_decref(o);
 			continue;
 		}
-		if (json_array_size(products) >= ADVISORY_PRODUCTS_MAX) {
+		keys[nkeys] = strdup(key); /* nkeys < ADVISORY_PRODUCTS_MAX: checked above */
+		if (!keys[nkeys]) {
 			json_decref(o);
-			im->omitted++;
-			continue;
+			rc = perr_set(err, PERR_INTERNAL, NULL, "out of memory");
+			break;
 		}
-		if (json_array_append_new(products, o) != 0)
-			return perr_set(err, PERR_INTERNAL, NULL, "out of memory");
+		nkeys++;
+		if (json_array_append_new(products, o) != 0) {
+			rc = perr_set(err, PERR_INTERNAL, NULL, "out of memory");
+			break;
+		}
 	}
-	return 0;
+	for (size_t k = 0; k < nkeys; k++)
+		free(keys[k]);
+	free(keys);
+	return rc;
 }
 
 static const char *tlp_from_csaf(const char *label)
@@ -831,6 +879,7 @@ int advisory_csaf_import(const char *json, size_t len, json_t **out, struct perr
 	json_decref(im.doc);
 	json_decref(im.csaf);
 	free(im.t.p);
+	free(im.t.idx);
 	pbuf_free(&im.flaw);
 	return rc;
 }

@@ -310,6 +310,7 @@ static void test_create_update_versions(void **state)
 			    "2026-12-20T00:00:00Z");
 	assert_int_equal(json_integer_value(json_object_get(v3, "version")), 3);
 	assert_true(json_is_true(json_object_get(v3, "exploited")));
+	json_decref(v1);
 	assert_int_equal(advisory_get(f->t->st, &f->analyst, id, 9, &v1, &e), -1);
 	assert_int_equal(e.kind, PERR_NOTFOUND);
 	json_decref(v3);

@@ -82,6 +82,20 @@ static void cisco_import_export_validates(void **state)
 	(void)state;
 	struct h_proc p;
 	char *cisco = data_path("cisco-sa-20180328-smi2.json");
+	/* the fixture itself is what the schema accepts (the validator works
+	** both ways: it refuses an export below when it is not) */
+	validate(cisco);
+	char *broken = h_write_file(dir, "broken.json",
+				    "{\"document\": {\"category\": \"csaf_security_advisory\"}}");
+	const char *argv[] = { "python3", NULL, broken, NULL };
+	char *script = data_path("validate.py");
+	argv[1] = script;
+	if (h_run(&p, NULL, NULL, argv) != 0)
+		fail_msg("could not run python3");
+	assert_int_not_equal(p.status, 0);
+	h_proc_free(&p);
+	free(script);
+	free(broken);
 	/* the contract: the new id, alone */
 	cli(&p, 0, NULL, (const char *const[]){ "advisory", "import", cisco, NULL });
 	long id = parse_id_line(p.out);

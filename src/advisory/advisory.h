@@ -213,6 +213,12 @@ struct advisory_filter {
 int advisory_list(struct store *st, const struct principal *p, const struct advisory_filter *f,
 		  json_t **out, struct perr *err);
 
+/* (record part) What changed from document before to after, for people:
+** "deadline: A -> B; products: +1 -2; cvss: 9.8 critical -> 7.5 high;
+** cves: +CVE-..." ("no change" when nothing did). A new string (free()),
+** NULL on out of memory. Pure. */
+char *advisory_changes(const json_t *before, const json_t *after);
+
 /* ---- CSAF 2.0 (csaf.c): pure, no store */
 
 /* Read a CSAF 2.0 document (a vendor's advisory, len bytes of JSON) into an
@@ -230,6 +236,9 @@ int advisory_csaf_import(const char *json, size_t len, json_t **out, struct perr
 ** schema accepts. */
 int advisory_csaf_export(const json_t *advisory, const struct config *cfg, json_t **out,
 			 struct perr *err);
+/* (csaf.c) How many rows the built-in service-exposure table
+** (data/advisory/exposures.csv) holds: its well-formed rows. */
+size_t advisory_exposure_count(void);
 
 /* ---- targeting (target.c) */
 

@@ -807,6 +807,23 @@ static const struct cli_opt unowned_opts[] = {
 	{ "--by", "KEY", "group by (default asn)", VALUES(unowned_by) },
 	{ NULL },
 };
+static const char *const advisory_statuses[] = { "draft", "published", "withdrawn" };
+static const struct cli_opt advisory_list_opts[] = {
+	{ "--status", "S", "only advisories in this state", VALUES(advisory_statuses) },
+	{ "--q", "WORDS", "words in the title, ref or a CVE id" },
+	{ "--limit", "N", "at most N (1-1000, default 100)" },
+	{ "--before", "ID", "the page below this id (from a previous list)" },
+	{ NULL },
+};
+static const struct cli_opt advisory_show_opts[] = {
+	{ "--version", "N", "that version's document (default the newest)" },
+	{ "--history", NULL, "the versions instead, newest first, with what changed" },
+	{ NULL },
+};
+static const struct cli_opt advisory_update_opts[] = {
+	{ "--changes", "TEXT", "what changed, for the targets (default computed)" },
+	{ NULL },
+};
 static const char *const site_states[] = { "learning", "ok", "alert", "down" };
 static const struct cli_opt watch_run_opts[] = {
 	{ "--once", NULL, "one pass, then its counts as JSON" },
@@ -1016,6 +1033,23 @@ const struct cli_cmd cli_cmds[] = {
 	{ "advisory link", .help = "use a signed advisory link (read or acknowledge) from a mail",
 	  .fn = cmd_advisory_link, .args = "TOKEN", .min = 1, .max = 1, .opts = at_opts,
 	  .store = CLI_WRITE },
+	{ "advisory add", .help = "create an advisory from our JSON document (docs/advisory.md); "
+				  "prints its id",
+	  .fn = cmd_advisory_add, .args = "FILE.json|-", .min = 1, .max = 1,
+	  .store = CLI_WRITE },
+	{ "advisory import", .help = "create an advisory from a vendor's CSAF 2.0 document; "
+				     "prints its id",
+	  .fn = cmd_advisory_import, .args = "FILE.json|-", .min = 1, .max = 1,
+	  .store = CLI_WRITE },
+	{ "advisory export", .help = "write an advisory as CSAF 2.0 JSON to standard output",
+	  .fn = cmd_advisory_export, .args = "ID", .min = 1, .max = 1 },
+	{ "advisory list", .help = "list advisories, newest first", .fn = cmd_advisory_list,
+	  .opts = advisory_list_opts },
+	{ "advisory show", .help = "an advisory as JSON (--version N: that version; --history)",
+	  .fn = cmd_advisory_show, .args = "ID", .min = 1, .max = 1, .opts = advisory_show_opts },
+	{ "advisory update", .help = "replace an advisory's document: a new version",
+	  .fn = cmd_advisory_update, .args = "ID FILE.json|-", .min = 2, .max = 2,
+	  .opts = advisory_update_opts, .store = CLI_WRITE },
 	{ NULL },
 };
 

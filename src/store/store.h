@@ -681,6 +681,7 @@ struct store_advisory {
 	const char *doc;     /* JSON; caller-owned on insert, store-owned in callbacks */
 	char actor[128];
 	int64_t created_ms, updated_ms, published_ms;
+	char target_state[16]; /* store_advisory_list with org: that org's target state */
 };
 typedef int (*store_advisory_fn)(void *ud, const struct store_advisory *a);
 /* Insert a (id set) and its version 1 row. PERR_CONFLICT on a ref that exists. */
@@ -694,6 +695,35 @@ int store_advisory_get(struct store *st, int64_t id, int64_t version, store_advi
 		       void *ud, struct perr *err);
 /* The next free number of PARAPET-year refs. */
 int store_advisory_next_ref(struct store *st, int64_t year, int64_t *n, struct perr *err);
+/* (record part) A list's filter: status (NULL = any), q (words in the
+** title, ref or a CVE id, case-insensitive; NULL = any), org (0 = every
+** advisory; else only those with a target row for that organisation, with
+** its state in target_state), newest (highest id) first below before_id
+** (0 = from the newest), at most limit. */
+struct store_advisory_query {
+	const char *status;
+	const char *q;
+	int64_t org;
+	int64_t before_id;
+	int64_t limit;
+};
+int store_advisory_list(struct store *st, const struct store_advisory_query *q,
+			store_advisory_fn fn, void *ud, struct perr *err);
+/* The state of org's target row of advisory id: 0, or -1 with PERR_NOTFOUND
+** when the organisation is no target of it. */
+int store_advisory_target_state_get(struct store *st, int64_t id, int64_t org,
+				    char state[16], struct perr *err);
+/* One stored version (history), store-owned in the callback. */
+struct store_advisory_version {
+	int64_t version;
+	const char *changes;
+	char actor[128];
+	int64_t created_ms;
+};
+typedef int (*store_advisory_version_fn)(void *ud, const struct store_advisory_version *v);
+/* The versions of advisory id, newest first (none when it does not exist). */
+int store_advisory_version_list(struct store *st, int64_t id, store_advisory_version_fn fn,
+				void *ud, struct perr *err);
 
 /* store_adtarget.c: exclusions, targets and their evidence hosts. */
 struct store_advisory_target {

@@ -481,7 +481,8 @@ function countBy(targets, key) {
 function whyItem(w) {
   switch (w.kind) {
     case 'asset':
-      return [t('why.asset'), ' ', ltr(w.value || w.asset || ''),
+      // a free-text asset with the CPE name it was read as, for checking
+      return [t('why.asset'), ' ', ltr(w.value || ''), w.cpe ? [' → ', ltr(w.cpe)] : null,
               w.count ? [' ', t('why.count', { n: num(w.count) })] : null];
     case 'host':
       return [t('why.host'), ' ', ltr(`${w.ip || ''}${w.port ? ':' + w.port : ''}`), ' ',

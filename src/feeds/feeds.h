@@ -7,8 +7,9 @@
 ** The module has four layers, each usable alone:
 **   - schema: report types as data. A schema file maps each report type's
 **     columns to IntelMQ harmonisation fields (Shadowserver's published
-**     format); Parapet ships its own for the types it tests, and the operator
-**     may install Shadowserver's newer one. A renamed column is a data change.
+**     format); Parapet ships Shadowserver's whole published schema (every
+**     report type, data/feeds/shadowserver.json), and the operator may
+**     install a newer one. A renamed column is a data change.
 **   - parser: a push parser (feed bytes, get events) for one report type,
 **     with limits on line size and field count and no I/O. Every rejected
 **     record is reported with its line and reason; the file goes on.
@@ -50,7 +51,8 @@ enum feeds_format { FEEDS_CSV, FEEDS_JSONL };
 int feeds_schema_parse(const char *json, size_t len, struct feeds_schema **out,
 		       struct perr *err);
 int feeds_schema_load(const char *path, struct feeds_schema **out, struct perr *err);
-/* The schema Parapet ships (data/feeds/shadowserver.json, compiled in). */
+/* The schema Parapet ships (data/feeds/shadowserver.json, Shadowserver's
+** published one, compiled in). */
 int feeds_schema_builtin(struct feeds_schema **out, struct perr *err);
 /* The schema in effect for a data directory: DATA/feeds/schema.json when the
 ** operator installed one (feeds schema update), else the shipped one. */

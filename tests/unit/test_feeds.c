@@ -563,6 +563,60 @@ static void test_published_schema(void **state)
 	feeds_schema_free(s);
 }
 
+/* The schema Parapet ships is Shadowserver's whole published one: every
+** report type a CERT receives is known by --type, and every published
+** report name (reports.json) is found in the file names Shadowserver
+** writes, whatever follows the type (report-filename.md: the date, the
+** type, then a variable number of details). */
+static void test_shipped_schema_is_published(void **state)
+{
+	(void)state;
+	struct feeds_schema *b = schema_for(BUILTIN, "shadowserver.json");
+	struct feeds_schema *pub = schema_for(PUBLISHED, PUBLISHED_SCHEMA);
+	assert_int_equal(feeds_schema_count(b), feeds_schema_count(pub));
+	for (size_t i = 0; i < feeds_schema_count(pub); i++) {
+		const char *name = feeds_type_name(feeds_schema_at(pub, i));
+		const struct feeds_type *t = feeds_schema_find(b, name);
+		if (!t)
+			fail_msg("published type %s is not shipped", name);
+		assert_string_equal(feeds_type_feed_name(t),
+				    feeds_type_feed_name(feeds_schema_at(pub, i)));
+	}
+	/* Accessible HTTP, one of the commonest reports, once refused */
+	const struct feeds_type *http = feeds_schema_find(b, "scan_http");
+	assert_non_null(http);
+	assert_string_equal(feeds_type_feed_name(http), "Accessible-HTTP");
+
+	char *path = data_path("shadowserver-reports-2026-03-24.json");
+	json_error_t je;
+	json_t *reports = json_load_file(path, 0, &je);
+	if (!reports)
+		fail_msg("%s: %s", path, je.text);
+	assert_true(json_object_size(reports) >= 170);
+	const char *name;
+	json_t *v;
+	json_object_foreach(reports, name, v)
+	{
+		static const char *const forms[] = {
+			"2026-11-27-%s-ir-geo.csv",
+			"2026-11-27-%s-123-sample-asn-delayed.csv",
+			"/var/spool/parapet/2026-11-27-%s-ir.csv",
+		};
+		for (size_t k = 0; k < sizeof(forms) / sizeof(forms[0]); k++) {
+			char fname[300];
+			snprintf(fname, sizeof(fname), forms[k], name);
+			const struct feeds_type *t = feeds_schema_detect(b, fname);
+			if (!t || strcmp(feeds_type_name(t), name) != 0)
+				fail_msg("detect(%s) = %s, want %s", fname,
+					 t ? feeds_type_name(t) : "NULL", name);
+		}
+	}
+	json_decref(reports);
+	free(path);
+	feeds_schema_free(b);
+	feeds_schema_free(pub);
+}
+
 /* ------------------------------------------------- 5. schema validation */
 
 /* A minimal runnable entry, with one replaceable extra field. */
@@ -1063,6 +1117,7 @@ int main(void)
 		cmocka_unit_test(test_chunking_does_not_matter),
 		cmocka_unit_test(test_renamed_columns),
 		cmocka_unit_test(test_published_schema),
+		cmocka_unit_test(test_shipped_schema_is_published),
 		cmocka_unit_test(test_schema_validation),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_skip_to),

@@ -113,6 +113,11 @@ struct feeds_event {
 	const char *taxonomy, *type, *feed;
 	const char *severity;   /* the report's own severity column, or NULL */
 	const char *vendor, *product, *version;
+	/* the text that names the host's software when the report has one: the
+	** SSH identification string, else its service banner, else the HTTP
+	** Server header, else the SNMP sysDescr, else the HTTP authentication
+	** realm (feeds_product_of reads it) */
+	const char *banner;
 	size_t nvals;
 	const struct feeds_value *vals; /* every field, in output order */
 	const char *raw;        /* the record as one CSV line / the JSON line */
@@ -242,6 +247,34 @@ void feeds_metrics(struct pbuf *out);
 int feeds_import_upload(struct store *st, const struct config *cfg, const char *db_path,
 			const char *name, const char *type, const void *data, size_t len,
 			const char *actor, struct feeds_result *res, struct perr *err);
+
+/* ---------------------------------------------------------- host products */
+
+/* The service exposure a report type reveals (data/feeds/exposures.csv):
+** its name ("cisco-smart-install" for scan_cisco_smart_install, "telnet"
+** for scan_telnet and scan6_telnet) and, in *service when not NULL, what is
+** exposed ("Cisco Smart Install (4786/tcp)"). NULL when the type reveals no
+** service (sinkhole and honeypot events, compromises, blocklists). The
+** strings are static. */
+const char *feeds_exposure_of(const char *type, const char **service);
+/* Every exposure row, in the file's order: the exposure name, its report
+** type and service in *type / *service; NULL past the end. */
+size_t feeds_exposure_count(void);
+const char *feeds_exposure_at(size_t i, const char **type, const char **service);
+
+/* A product a report says a host runs, as host_product keeps it: CPE-style
+** lower-case words ("mikrotik", "routeros", "6.42.1"; "" when unknown) and
+** the CPE 2.3 name when the product is one advisory_cpe_from_text knows. */
+struct feeds_product {
+	char vendor[128], product[128], version[128];
+	char cpe[512]; /* ADVISORY_CPE_MAX */
+};
+/* From an event's product fields (any may be NULL or "") and its banner
+** (feeds_event.banner): the fields when the CPE table knows them, else the
+** banner when it names a known product, else the fields in their own words
+** (no cpe). 1 when a product was found, 0 when the event names none. */
+int feeds_product_of(const char *vendor, const char *product, const char *version,
+		     const char *banner, struct feeds_product *out);
 
 /* ------------------------------------------------------------------ worker */
 

@@ -27,6 +27,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "advisory/advisory.h"
 #include "constituency/constituency.h"
 #include "feeds/internal.h"
 #include "incident/incident.h"
@@ -323,6 +324,7 @@ struct rec {
 	int family;
 	uint8_t addr[16];
 	size_t ident, taxonomy, type, ip, prefix, fqdn, url, product, severity, json;
+	size_t vendor, pname, version, banner; /* for the host's product */
 };
 
 struct rej {
@@ -366,10 +368,20 @@ struct job {
 	size_t batch_max;
 	int64_t base_rows, base_parsed, base_rejected; /* committed before a resume */
 	struct feeds_result *res;
+	int64_t newest_ms; /* time.source of the newest event read (reader) */
 	/* writer side */
 	char db_path[1100];
 	struct perr werr;
 	int committed;
+	/* host products: the report type they are kept under, the exposure it
+	** reveals (NULL: none), and the last product derived (a report's rows
+	** repeat a few banners: each is read once per run of equal rows) */
+	char hp_type[64];
+	const char *exposure;
+	size_t hp_key_len;
+	char hp_key[1400];
+	struct feeds_product hp_last;
+	bool hp_found;
 };
 
 static const char *btext(const struct batch *b, size_t off)
@@ -498,6 +510,46 @@ static int open_incident(struct job *j, struct store *st, const struct batch *b,
 	return store_feed_event_incident(st, event_id, res.id, err);
 }
 
+/* The host product of an owned event (issue 14): what its report says the
+** host runs, and the service its report type reveals, kept current in
+** host_product for advisory targeting and scan verification. Duplicates
+** count too: a host seen again by a newer report is still exposed there. */
+static int host_product(struct job *j, struct store *st, const struct batch *b,
+			const struct rec *r, struct perr *err)
+{
+	const char *vendor = btext(b, r->vendor), *pname = btext(b, r->pname),
+		   *version = btext(b, r->version), *banner = btext(b, r->banner);
+	if (!vendor[0] && !banner[0] && !j->exposure)
+		return 0;
+	/* the same product text as the row before: the same product */
+	char key[sizeof(j->hp_key)];
+	struct pbuf kb = pbuf_fixed(key, sizeof(key));
+	bool keyed = pbuf_addf(&kb, "%s%c%s%c%s%c%.1024s", vendor, 0, pname, 0, version, 0,
+			       banner) == 0;
+	if (!keyed || kb.len != j->hp_key_len || memcmp(key, j->hp_key, kb.len) != 0) {
+		j->hp_found = feeds_product_of(vendor, pname, version, banner, &j->hp_last) == 1;
+		j->hp_key_len = keyed ? kb.len : 0;
+		if (keyed)
+			memcpy(j->hp_key, key, kb.len);
+	}
+	if (!j->hp_found && !j->exposure)
+		return 0;
+	struct store_host_product h = { .org_id = r->org, .port = r->port, .last_ms = r->t_ms,
+					.file_id = j->file.id };
+	if (PSTRCPY_OR_ERR(h.ip, btext(b, r->ip), "source.ip", err))
+		return -1;
+	PSTRCPY(h.type, j->hp_type);
+	if (j->hp_found) {
+		PSTRCPY(h.vendor, j->hp_last.vendor);
+		PSTRCPY(h.product, j->hp_last.product);
+		PSTRCPY(h.version, j->hp_last.version);
+		PSTRCPY(h.cpe, j->hp_last.cpe);
+	}
+	if (j->exposure)
+		pstrtrunc(h.exposure, j->exposure, sizeof(h.exposure));
+	return store_host_product_upsert(st, &h, err);
+}
+
 /* Store one batch and the file's progress in one transaction. */
 static int write_batch(struct job *j, struct store *st, const struct batch *b, struct perr *err)
 {
@@ -517,6 +569,8 @@ static int write_batch(struct job *j, struct store *st, const struct batch *b, s
 				goto fail;
 			last_org = r->org;
 		}
+		if (r->org && host_product(j, st, b, r, err) != 0)
+			goto fail;
 		if (r->dup) {
 			int u = store_feed_event_seen(st, r->org, btext(b, r->ident), btext(b, r->ip),
 						      r->port, r->t_ms - j->cfg->feeds_dedup_window * 1000,
@@ -723,6 +777,8 @@ static int on_event(void *ud, const struct feeds_event *ev)
 	r->asn = ev->asn;
 	r->family = ev->family;
 	memcpy(r->addr, ev->ip, sizeof(r->addr));
+	if (t > j->newest_ms)
+		j->newest_ms = t;
 	char product[400];
 	struct pbuf pb = pbuf_fixed(product, sizeof(product));
 	if (ev->vendor)
@@ -734,7 +790,9 @@ static int on_event(void *ud, const struct feeds_event *ev)
 	    badd(b, ev->taxonomy, &r->taxonomy) || badd(b, ev->type, &r->type) ||
 	    badd(b, ev->ip_text, &r->ip) || badd(b, ev->fqdn, &r->fqdn) || badd(b, ev->url, &r->url) ||
 	    badd(b, product, &r->product) || badd(b, ev->severity, &r->severity) ||
-	    badd(b, rd->json.ptr, &r->json))
+	    badd(b, rd->json.ptr, &r->json) || badd(b, ev->vendor, &r->vendor) ||
+	    badd(b, ev->product, &r->pname) || badd(b, ev->version, &r->version) ||
+	    badd(b, ev->banner, &r->banner))
 		return 1;
 	b->n++;
 	if (b->n - b->resolved >= 256)
@@ -957,6 +1015,10 @@ int feeds_import_file(struct store *st, const struct config *cfg, const struct f
 		j->received_ms = now;
 	}
 	res->file_id = f->id;
+	/* host products are kept per report type; a generic feed's type is
+	** its mapping's feed name ("csv" would lump every partner together) */
+	pstrtrunc(j->hp_type, j->in->mapping ? f->feed : f->type, sizeof(j->hp_type));
+	j->exposure = j->in->mapping ? NULL : feeds_exposure_of(j->hp_type, NULL);
 	int64_t period = cfg->feeds_period * 1000;
 	j->period_ms = j->received_ms / period * period;
 
@@ -1048,9 +1110,17 @@ int feeds_import_file(struct store *st, const struct config *cfg, const struct f
 	}
 	if (!complete)
 		goto out;
+	/* The file is complete: it is now the newest report of its type that
+	** advisories verify against (a resumed import knows only the times of
+	** its own part; a file without events is dated when received), and the
+	** advisories whose hosts this type reports are verified, in the same
+	** transaction as the file's final counts. */
+	int64_t newest = j->newest_ms ? j->newest_ms : j->received_ms;
 	if (store_begin(st, err) != 0)
 		goto out;
 	if (store_feed_file_get(st, f->id, f, err) != 0 || owners_reached(st, f, err) != 0 ||
+	    store_feed_type_mark_seen(st, j->hp_type, f->id, newest, err) != 0 ||
+	    advisory_scan_verify(st, cfg, j->hp_type, f->id, now, err) != 0 ||
 	    store_commit(st, err) != 0) {
 		store_rollback(st);
 		goto out;

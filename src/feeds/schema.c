@@ -76,6 +76,17 @@ enum feeds_slot feeds_slot_of(const char *target)
 	return SLOT_OTHER;
 }
 
+unsigned char feeds_banner_rank(const char *target)
+{
+	static const char *const banners[] = { "extra.serverid_raw", "extra.banner",
+					       "extra.server", "extra.sysdesc",
+					       "extra.www_authenticate" };
+	for (size_t i = 0; i < ARRAY_SIZE(banners); i++)
+		if (strcmp(target, banners[i]) == 0)
+			return (unsigned char)(i + 1);
+	return 0;
+}
+
 static void type_free(struct feeds_type *t)
 {
 	free(t->key);
@@ -177,6 +188,7 @@ static int add_fields(struct feeds_type *t, json_t *arr, bool required, struct p
 		e->conv = c;
 		e->required = required;
 		e->slot = feeds_slot_of(e->target);
+		e->banner = feeds_banner_rank(e->target);
 		/* the owner lookup and the dedup key read the address as bytes:
 		** source.ip is always validated, whatever the schema says */
 		if (e->slot == SLOT_IP)

@@ -333,10 +333,12 @@ static const struct fixture fixtures[] = {
 	{ "2026-11-27-event4_sinkhole-ir-geo.csv", BUILTIN },
 	{ "2026-11-27-scan_cisco_smart_install-ir-geo.csv", BUILTIN },
 	{ "2026-11-27-scan_dns-ir-geo.csv", BUILTIN },
+	{ "2026-11-27-scan_http-ir-geo.csv", BUILTIN },
 	{ "2026-11-27-scan_http_vulnerable-ir-geo.csv", BUILTIN },
 	{ "2026-11-27-scan_rdp-ir-geo.csv", BUILTIN },
 	{ "2026-11-27-scan_smb-ir-geo.csv", BUILTIN },
 	{ "2026-11-27-scan_snmp-ir-geo.csv", BUILTIN },
+	{ "2026-11-27-scan_ssh-ir-geo.csv", BUILTIN },
 	{ "2026-11-27-scan_ssl-ir-geo.csv", BUILTIN },
 	{ "2026-11-27-scan_telnet-ir-geo.csv", BUILTIN },
 	{ "2026-11-27-scan_telnet-renamed.csv", RENAMED },
@@ -1063,6 +1065,190 @@ static void test_mikrotik_banner(void **state)
 	feeds_schema_free(s);
 }
 
+/* --------------------------------------------------- 11. host products */
+
+/* Every exposure names a type the shipped schema has (a row for a type
+** that does not exist would never apply), in the [a-z0-9-] form advisories
+** target; the types that reveal a service reveal the right one, and
+** reports of compromises or events reveal none. */
+static void test_exposures(void **state)
+{
+	(void)state;
+	struct feeds_schema *s = schema_for(BUILTIN, "shadowserver.json");
+	size_t n = feeds_exposure_count();
+	assert_true(n >= 100);
+	for (size_t i = 0; i < n; i++) {
+		const char *type = NULL, *service = NULL;
+		const char *name = feeds_exposure_at(i, &type, &service);
+		assert_non_null(name);
+		if (!feeds_schema_find(s, type))
+			fail_msg("exposures.csv: %s is not a report type of the schema", type);
+		assert_true(service && *service);
+		for (const char *c = name; *c; c++)
+			if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-'))
+				fail_msg("exposure %s of %s is not [a-z0-9-]", name, type);
+		/* one row per type: the first would hide the others */
+		const char *svc2 = NULL;
+		assert_string_equal(feeds_exposure_of(type, &svc2), name);
+		assert_ptr_equal(svc2, service);
+	}
+	assert_null(feeds_exposure_at(n, NULL, NULL));
+
+	static const struct {
+		const char *type, *exposure;
+	} want[] = {
+		{ "scan_cisco_smart_install", "cisco-smart-install" },
+		{ "scan_telnet", "telnet" },
+		{ "scan6_telnet", "telnet" },
+		{ "scan_rdp", "rdp" },
+		{ "scan_http", "http" },
+		{ "scan_ssh", "ssh" },
+		{ "scan_smb", "smb" },
+		{ "scan_dns", "dns-open-resolver" },
+		{ "event4_sinkhole", NULL },
+		{ "compromised_website", NULL },
+		{ "blocklist", NULL },
+		{ "scan_nothing", NULL },
+	};
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		const char *svc = "x";
+		const char *got = feeds_exposure_of(want[i].type, &svc);
+		if ((got == NULL) != (want[i].exposure == NULL) ||
+		    (got && strcmp(got, want[i].exposure) != 0))
+			fail_msg("exposure of %s: %s, want %s", want[i].type, got ? got : "none",
+				 want[i].exposure ? want[i].exposure : "none");
+		if (!got)
+			assert_null(svc);
+	}
+	const char *svc = NULL;
+	assert_non_null(feeds_exposure_of("scan_cisco_smart_install", &svc));
+	assert_non_null(strstr(svc, "4786/tcp"));
+	feeds_schema_free(s);
+}
+
+/* What a report says a host runs, as advisories match it: the device
+** columns when the CPE table knows the product, the banner when it names
+** one, else the columns in their own words (no CPE, so no advisory matches
+** a guess). */
+static void test_product_of(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *vendor, *product, *version, *banner;
+		int found;
+		const char *w_vendor, *w_product, *w_version, *w_cpe;
+	} c[] = {
+		/* the telnet banner, normalised by the parser */
+		{ "MikroTik", "RouterOS", "6.38.4", "MikroTik v6.38.4 (bugfix)\\r\\nLogin: ", 1,
+		  "mikrotik", "routeros", "6.38.4", "cpe:2.3:o:mikrotik:routeros:6.38.4:*:*:*:*:*:*:*" },
+		/* SNMP: the model is hardware, the version RouterOS's */
+		{ "MikroTik", "RB951Ui-2HnD", "6.40.5", "RouterOS RB951Ui-2HnD", 1, "mikrotik",
+		  "routeros", "6.40.5", "cpe:2.3:o:mikrotik:routeros:6.40.5:*:*:*:*:*:*:*" },
+		/* a vendor of many products is not read as its best known one */
+		{ "Apache", "Tomcat", "9.0.31", NULL, 1, "apache", "tomcat", "9.0.31", "" },
+		/* HTTP: the realm and the proxy name RouterOS, without a version */
+		{ NULL, NULL, NULL, "Basic realm=\"RouterOS\"", 1, "mikrotik", "routeros", "",
+		  "cpe:2.3:o:mikrotik:routeros:*:*:*:*:*:*:*:*" },
+		{ "", "", "", "Mikrotik HttpProxy", 1, "mikrotik", "routeros", "",
+		  "cpe:2.3:o:mikrotik:routeros:*:*:*:*:*:*:*:*" },
+		{ NULL, NULL, NULL, "nginx/1.18.0", 1, "f5", "nginx", "1.18.0",
+		  "cpe:2.3:a:f5:nginx:1.18.0:*:*:*:*:*:*:*" },
+		/* SSH identification strings */
+		{ NULL, NULL, NULL, "SSH-2.0-ROSSSH", 1, "mikrotik", "routeros", "",
+		  "cpe:2.3:o:mikrotik:routeros:*:*:*:*:*:*:*:*" },
+		{ "Ubiquiti", "EdgeRouter X", "v2.0.9", "SSH-2.0-dropbear_2019.78", 1,
+		  "dropbear_ssh_project", "dropbear_ssh", "2019.78",
+		  "cpe:2.3:a:dropbear_ssh_project:dropbear_ssh:2019.78:*:*:*:*:*:*:*" },
+		/* unknown to the table: the report's words, no CPE */
+		{ "Cisco", "WS-C2960X-48TS-L", "15.2(2)E7", NULL, 1, "cisco", "ws-c2960x-48ts-l",
+		  "15.2(2)e7", "" },
+		{ "Hikvision", "DS-2CD2042WD", NULL, NULL, 1, "hikvision", "ds-2cd2042wd", "", "" },
+		/* nothing named */
+		{ NULL, NULL, NULL, "\\r\\n\\r\\nUser Access Verification\\r\\n\\r\\nUsername: ", 0,
+		  "", "", "", "" },
+		{ NULL, NULL, NULL, NULL, 0, "", "", "", "" },
+		/* a product column without a vendor (scan_vnc's) */
+		{ NULL, "RouterOS", "6.42", NULL, 1, "mikrotik", "routeros", "6.42",
+		  "cpe:2.3:o:mikrotik:routeros:6.42:*:*:*:*:*:*:*" },
+		{ NULL, "RealVNC Enterprise", "5.3", NULL, 0, "", "", "", "" },
+	};
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		struct feeds_product p;
+		int got = feeds_product_of(c[i].vendor, c[i].product, c[i].version, c[i].banner,
+					   &p);
+		if (got != c[i].found || strcmp(p.vendor, c[i].w_vendor) != 0 ||
+		    strcmp(p.product, c[i].w_product) != 0 ||
+		    strcmp(p.version, c[i].w_version) != 0 || strcmp(p.cpe, c[i].w_cpe) != 0)
+			fail_msg("case %zu: %d %s|%s|%s|%s, want %d %s|%s|%s|%s", i, got, p.vendor,
+				 p.product, p.version, p.cpe, c[i].found, c[i].w_vendor,
+				 c[i].w_product, c[i].w_version, c[i].w_cpe);
+	}
+	/* a banner longer than the table reads is read by its start */
+	char big[8192];
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	memcpy(big, "nginx/1.24.0 ", 13);
+	struct feeds_product p;
+	assert_int_equal(feeds_product_of(NULL, NULL, NULL, big, &p), 1);
+	assert_string_equal(p.version, "1.24.0");
+}
+
+/* The event carries the text that best names the host's software:
+** scan_http's Server header, else its authentication realm; scan_ssh's
+** identification string before its pre-login banner. */
+struct banners {
+	char got[8][128];
+	size_t n;
+};
+
+static int keep_banner(void *ud, const struct feeds_event *ev)
+{
+	struct banners *b = ud;
+	if (b->n < 8)
+		snprintf(b->got[b->n++], sizeof(b->got[0]), "%s", ev->banner ? ev->banner : "-");
+	return 0;
+}
+
+static void test_event_banner(void **state)
+{
+	(void)state;
+	struct feeds_schema *s = schema_for(BUILTIN, "shadowserver.json");
+	static const struct {
+		const char *file;
+		const char *want[8];
+	} f[] = {
+		{ "2026-11-27-scan_http-ir-geo.csv",
+		  { "nginx/1.18.0", "Apache/2.4.29 (Ubuntu)", "Basic realm=\"RouterOS\"",
+		    "Mikrotik HttpProxy", "Microsoft-IIS/10.0", "lighttpd/1.4.45" } },
+		{ "2026-11-27-scan_ssh-ir-geo.csv",
+		  { "SSH-2.0-ROSSSH", "SSH-2.0-OpenSSH_7.4p1 Debian-10+deb9u7",
+		    "SSH-2.0-dropbear_2019.78", "SSH-2.0-OpenSSH_8.2p1 Ubuntu-4ubuntu0.5" } },
+		{ "2026-11-27-scan_cisco_smart_install-ir-geo.csv", { "-", "-", "-", "-", "-" } },
+	};
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		size_t len;
+		char *data = must_slurp(f[i].file, &len);
+		const struct feeds_type *t = feeds_schema_detect(s, f[i].file);
+		assert_non_null(t);
+		struct banners b = { 0 };
+		struct feeds_parser *p = feeds_parser_new(t, NULL, keep_banner, NULL, &b);
+		assert_non_null(p);
+		assert_int_equal(feeds_parser_feed(p, data, len), 0);
+		assert_int_equal(feeds_parser_finish(p), 0);
+		feeds_parser_free(p);
+		size_t nwant = 0;
+		while (nwant < 8 && f[i].want[nwant])
+			nwant++;
+		assert_int_equal(b.n, nwant);
+		for (size_t k = 0; k < nwant; k++)
+			if (strcmp(b.got[k], f[i].want[k]) != 0)
+				fail_msg("%s event %zu: banner %s, want %s", f[i].file, k + 1,
+					 b.got[k], f[i].want[k]);
+		free(data);
+	}
+	feeds_schema_free(s);
+}
+
 /* The broken-out fields the pipeline reads agree with the event JSON. */
 static int check_broken_out(void *ud, const struct feeds_event *ev)
 {
@@ -1124,6 +1310,9 @@ int main(void)
 		cmocka_unit_test(test_dedup_window),
 		cmocka_unit_test(test_dedup_bounded),
 		cmocka_unit_test(test_mikrotik_banner),
+		cmocka_unit_test(test_exposures),
+		cmocka_unit_test(test_product_of),
+		cmocka_unit_test(test_event_banner),
 		cmocka_unit_test(test_event_fields_and_stop),
 	};
 	for (size_t i = 0; i < sizeof(rest) / sizeof(rest[0]); i++)

@@ -146,3 +146,26 @@ int store_feed_type_mark_seen(struct store *st, const char *type, int64_t file_i
 	sqlite3_bind_int64(s, 3, last_ms);
 	return sq_exec_step(st, s, err, "feed type seen");
 }
+
+static void seen_fill(sqlite3_stmt *s, void *out)
+{
+	int64_t *v = out;
+	v[0] = sqlite3_column_int64(s, 0);
+	v[1] = sqlite3_column_int64(s, 1);
+}
+
+int store_feed_type_seen_get(struct store *st, const char *type, int64_t *file_id,
+			     int64_t *last_ms, struct perr *err)
+{
+	sqlite3_stmt *s = sq_prep(st, "SELECT file_id, last_ms FROM feed_type_seen WHERE type = ?",
+				  err);
+	if (!s)
+		return -1;
+	sq_bind_text(s, 1, type);
+	int64_t v[2] = { 0, 0 };
+	if (sq_one_row(st, s, seen_fill, v, err, "feed type seen") != 0)
+		return -1;
+	*file_id = v[0];
+	*last_ms = v[1];
+	return 0;
+}

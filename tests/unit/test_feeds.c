@@ -1249,6 +1249,107 @@ static void test_event_banner(void **state)
 	feeds_schema_free(s);
 }
 
+/* The commonest report types a national CERT receives each have their own
+** remediation text in English and Persian (not the default one), found by
+** the classification the published schema gives them; and every shipped
+** text follows data/feeds/remediation/README.md: both languages, 6 to 20
+** lines of at most 76 characters. */
+static size_t utf8_chars(const char *s, size_t n)
+{
+	size_t c = 0;
+	for (size_t i = 0; i < n; i++)
+		c += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return c;
+}
+
+static void test_remediation_texts(void **state)
+{
+	(void)state;
+	static const char *const common[] = {
+		"scan_http", "scan_ssl", "scan_ssh", "scan_telnet", "scan_ftp", "scan_rdp",
+		"scan_smb", "scan_snmp", "scan_dns", "scan_ntp", "scan_ntpmonitor", "scan_ssdp",
+		"scan_mdns", "scan_portmapper", "scan_netbios", "scan_memcached", "scan_ldap_tcp",
+		"scan_ldap_udp", "scan_mssql", "scan_mysql", "scan_postgres",
+		"scan_elasticsearch", "scan_mongodb", "scan_redis", "scan_vnc",
+		"scan_cisco_smart_install", "scan_http_vulnerable", "scan_ssl_poodle",
+		"event_sinkhole", "compromised_website", "blocklist",
+	};
+	char *path = data_path(PUBLISHED_SCHEMA);
+	json_t *schema = json_load_file(path, 0, NULL);
+	assert_non_null(schema);
+	free(path);
+	for (int l = 0; l < 2; l++) {
+		const char *lang = l ? "fa" : "en";
+		char *dflt = feeds_remediation(lang, "no-such-class", "no-such-type");
+		for (size_t i = 0; i < sizeof(common) / sizeof(common[0]); i++) {
+			json_t *c = json_object_get(json_object_get(schema, common[i]),
+						    "constant_fields");
+			const char *ident =
+				json_string_value(json_object_get(c, "classification.identifier"));
+			const char *type =
+				json_string_value(json_object_get(c, "classification.type"));
+			assert_non_null(type);
+			char *t = feeds_remediation(lang, ident ? ident : type, type);
+			if (strcmp(t, dflt) == 0)
+				fail_msg("%s (%s): no %s remediation text of its own", common[i],
+					 ident ? ident : type, lang);
+			free(t);
+		}
+		free(dflt);
+	}
+	json_decref(schema);
+
+	/* the shipped texts, from the source tree beside tests/data/feeds */
+	char *en_dir = data_path("../../../data/feeds/remediation/en");
+	DIR *d = opendir(en_dir);
+	if (!d)
+		fail_msg("%s: cannot open", en_dir);
+	struct dirent *de;
+	size_t n = 0;
+	while ((de = readdir(d)) != NULL) {
+		const char *dot = strrchr(de->d_name, '.');
+		if (!dot || strcmp(dot, ".txt") != 0)
+			continue;
+		n++;
+		for (int l = 0; l < 2; l++) {
+			char rel[400];
+			snprintf(rel, sizeof(rel), "../../../data/feeds/remediation/%s/%s",
+				 l ? "fa" : "en", de->d_name);
+			size_t len;
+			char *text = slurp(rel, &len);
+			if (!text)
+				fail_msg("%s has no %s version", de->d_name, l ? "Persian" : "English");
+			size_t lines = 0;
+			for (char *ln = text; *ln;) {
+				char *nl = strchr(ln, '\n');
+				size_t ll = nl ? (size_t)(nl - ln) : strlen(ln);
+				if (utf8_chars(ln, ll) > 76)
+					fail_msg("%s: line %zu is longer than 76 characters", rel,
+						 lines + 1);
+				lines++;
+				ln = nl ? nl + 1 : ln + ll;
+			}
+			if (lines < 6 || lines > 20)
+				fail_msg("%s: %zu lines (6 to 20)", rel, lines);
+			/* compiled in: what a digest sends is this file */
+			char *name = strdup(de->d_name);
+			name[strlen(name) - 4] = '\0';
+			if (strncmp(name, "product-", 8) != 0) {
+				char *emb = feeds_remediation(l ? "fa" : "en", name, NULL);
+				if (strcmp(emb, text) != 0)
+					fail_msg("%s is not the compiled-in text (meson.build's list)",
+						 rel);
+				free(emb);
+			}
+			free(name);
+			free(text);
+		}
+	}
+	closedir(d);
+	free(en_dir);
+	assert_true(n >= 30);
+}
+
 /* The broken-out fields the pipeline reads agree with the event JSON. */
 static int check_broken_out(void *ud, const struct feeds_event *ev)
 {
@@ -1290,13 +1391,6 @@ static void test_event_fields_and_stop(void **state)
 
 int main(void)
 {
-	struct CMUnitTest tests[NFIXTURES + 16];
-	size_t n = 0;
-	for (size_t i = 0; i < NFIXTURES; i++) {
-		struct CMUnitTest u = cmocka_unit_test_prestate(test_fixture, (void *)&fixtures[i]);
-		u.name = fixtures[i].file;
-		tests[n++] = u;
-	}
 	const struct CMUnitTest rest[] = {
 		cmocka_unit_test(test_fixtures_published_schema),
 		cmocka_unit_test(test_every_fixture_is_run),
@@ -1313,8 +1407,17 @@ int main(void)
 		cmocka_unit_test(test_exposures),
 		cmocka_unit_test(test_product_of),
 		cmocka_unit_test(test_event_banner),
+		cmocka_unit_test(test_remediation_texts),
 		cmocka_unit_test(test_event_fields_and_stop),
 	};
+	/* sized by both lists, so a test added to either always fits */
+	struct CMUnitTest tests[NFIXTURES + sizeof(rest) / sizeof(rest[0])];
+	size_t n = 0;
+	for (size_t i = 0; i < NFIXTURES; i++) {
+		struct CMUnitTest u = cmocka_unit_test_prestate(test_fixture, (void *)&fixtures[i]);
+		u.name = fixtures[i].file;
+		tests[n++] = u;
+	}
 	for (size_t i = 0; i < sizeof(rest) / sizeof(rest[0]); i++)
 		tests[n++] = rest[i];
 	return _cmocka_run_group_tests("feeds", tests, n, NULL, NULL);

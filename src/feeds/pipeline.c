@@ -519,7 +519,9 @@ static int host_product(struct job *j, struct store *st, const struct batch *b,
 {
 	const char *vendor = btext(b, r->vendor), *pname = btext(b, r->pname),
 		   *version = btext(b, r->version), *banner = btext(b, r->banner);
-	if (!vendor[0] && !banner[0] && !j->exposure)
+	/* a product is on a host: an event owned by its ASN, domain or URL
+	** alone (no address) names none */
+	if (!r->family || (!vendor[0] && !pname[0] && !banner[0] && !j->exposure))
 		return 0;
 	/* the same product text as the row before: the same product */
 	char key[sizeof(j->hp_key)];

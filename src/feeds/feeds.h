@@ -52,7 +52,8 @@ int feeds_schema_parse(const char *json, size_t len, struct feeds_schema **out,
 		       struct perr *err);
 int feeds_schema_load(const char *path, struct feeds_schema **out, struct perr *err);
 /* The schema Parapet ships (data/feeds/shadowserver.json, Shadowserver's
-** published one, compiled in). */
+** published one, compiled in). Compiled once per process and shared: the
+** caller may feeds_schema_free it (that does nothing). */
 int feeds_schema_builtin(struct feeds_schema **out, struct perr *err);
 /* The schema in effect for a data directory: DATA/feeds/schema.json when the
 ** operator installed one (feeds schema update), else the shipped one. */

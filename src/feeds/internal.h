@@ -76,6 +76,7 @@ struct feeds_schema {
 	struct feeds_type *types;
 	size_t ntypes;
 	char date[40];
+	bool shared; /* the compiled-in schema, kept for the process: free ignores it */
 };
 
 enum feeds_slot feeds_slot_of(const char *target);

@@ -12,6 +12,7 @@
 ** operator installs it rather than when a report arrives.
 */
 #include <jansson.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -107,7 +108,7 @@ static void type_free(struct feeds_type *t)
 
 void feeds_schema_free(struct feeds_schema *s)
 {
-	if (!s)
+	if (!s || s->shared)
 		return;
 	for (size_t i = 0; i < s->ntypes; i++)
 		type_free(&s->types[i]);
@@ -334,12 +335,37 @@ int feeds_schema_load(const char *path, struct feeds_schema **out, struct perr *
 	return rc;
 }
 
+/* The shipped schema is Shadowserver's whole published one (some 700 KB of
+** JSON, tens of milliseconds to compile): it is compiled once per process
+** and shared, immutable, by every import (a server imports file after
+** file); feeds_schema_free leaves it alone. */
+static struct feeds_schema *builtin;
+static struct perr builtin_err;
+static pthread_once_t builtin_once = PTHREAD_ONCE_INIT;
+
+static void builtin_compile(void)
+{
+	for (const struct embed_file *f = feeds_data; f->name; f++) {
+		if (strcmp(f->name, "shadowserver.json") == 0) {
+			if (feeds_schema_parse((const char *)f->data, f->len, &builtin,
+					       &builtin_err) == 0)
+				builtin->shared = true;
+			return;
+		}
+	}
+	perr_set(&builtin_err, PERR_INTERNAL, NULL, "the shipped schema is missing");
+}
+
 int feeds_schema_builtin(struct feeds_schema **out, struct perr *err)
 {
-	for (const struct embed_file *f = feeds_data; f->name; f++)
-		if (strcmp(f->name, "shadowserver.json") == 0)
-			return feeds_schema_parse((const char *)f->data, f->len, out, err);
-	return perr_set(err, PERR_INTERNAL, NULL, "the shipped schema is missing");
+	pthread_once(&builtin_once, builtin_compile);
+	if (!builtin) {
+		if (err)
+			*err = builtin_err;
+		return -1;
+	}
+	*out = builtin;
+	return 0;
 }
 
 int feeds_schema_for(const char *data_dir, struct feeds_schema **out, struct perr *err)

@@ -1272,7 +1272,8 @@ static void test_remediation_texts(void **state)
 		"scan_ldap_udp", "scan_mssql", "scan_mysql", "scan_postgres",
 		"scan_elasticsearch", "scan_mongodb", "scan_redis", "scan_vnc",
 		"scan_cisco_smart_install", "scan_http_vulnerable", "scan_ssl_poodle",
-		"event_sinkhole", "compromised_website", "blocklist",
+		"event_sinkhole", "compromised_website", "blocklist", "scan_isakmp", "scan_ipp",
+		"scan_docker", "scan_adb", "scan_cwmp", "scan_tftp",
 	};
 	char *path = data_path(PUBLISHED_SCHEMA);
 	json_t *schema = json_load_file(path, 0, NULL);

@@ -206,5 +206,10 @@ int feeds_product_of(const char *vendor, const char *product, const char *versio
 	cpe_word(product ? product : "", out->product, sizeof(out->product));
 	cpe_word(version ? version : "", out->version, sizeof(out->version));
 	out->cpe[0] = '\0';
-	return out->vendor[0] ? 1 : 0;
+	if (!out->vendor[0]) {
+		/* a vendor column of blanks names no one */
+		memset(out, 0, sizeof(*out));
+		return 0;
+	}
+	return 1;
 }

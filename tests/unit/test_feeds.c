@@ -1171,6 +1171,8 @@ static void test_product_of(void **state)
 		{ NULL, "RouterOS", "6.42", NULL, 1, "mikrotik", "routeros", "6.42",
 		  "cpe:2.3:o:mikrotik:routeros:6.42:*:*:*:*:*:*:*" },
 		{ NULL, "RealVNC Enterprise", "5.3", NULL, 0, "", "", "", "" },
+		/* a vendor column of blanks (found by fuzz_feeds_product) */
+		{ "  ", "X", "1", NULL, 0, "", "", "", "" },
 	};
 	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
 		struct feeds_product p;

@@ -343,6 +343,7 @@ struct batch {
 	size_t resolved; /* records whose owner and dedup are known */
 	bool last;     /* the writer stops after it */
 	bool complete; /* it ends the file: the file is done */
+	int64_t newest_ms; /* complete: time.source of the file's newest event */
 	struct batch *next;
 };
 
@@ -369,6 +370,7 @@ struct job {
 	int64_t base_rows, base_parsed, base_rejected; /* committed before a resume */
 	struct feeds_result *res;
 	int64_t newest_ms; /* time.source of the newest event read (reader) */
+	int64_t now_ms;    /* the import's clock (in->now_ms or the time) */
 	/* writer side */
 	char db_path[1100];
 	struct perr werr;
@@ -635,6 +637,19 @@ static int write_batch(struct job *j, struct store *st, const struct batch *b, s
 	if (b->done_line > nf.done_line)
 		nf.done_line = b->done_line;
 	if (b->complete) {
+		/* The file is done in this transaction, and with it: the count of
+		** organisations it reached (by the store, so that a resumed import
+		** counts those of its first part too), its place as the newest
+		** report of its type that advisories verify against, and the
+		** verification of the advisories whose hosts this type reports.
+		** One commit, so no reader sees a done file without them and no
+		** crash leaves one done without them. */
+		int64_t owners = 0;
+		if (store_feed_file_owner_count(st, f->id, &owners, err) != 0 ||
+		    store_feed_type_mark_seen(st, j->hp_type, f->id, b->newest_ms, err) != 0 ||
+		    advisory_scan_verify(st, j->cfg, j->hp_type, f->id, j->now_ms, err) != 0)
+			goto fail;
+		nf.owners = owners;
 		PSTRCPY(nf.status, "done");
 		nf.finished_ms = core_now_ms();
 	}
@@ -885,17 +900,6 @@ static void result_from_file(struct feeds_result *res, const struct store_feed_f
 	res->incidents = f->incidents;
 }
 
-static int owners_reached(struct store *st, struct store_feed_file *f, struct perr *err)
-{
-	/* counted by the store, so that a resumed import counts the
-	** organisations of its first part too */
-	int64_t n = 0;
-	if (store_feed_file_owner_count(st, f->id, &n, err) != 0)
-		return -1;
-	f->owners = n;
-	return store_feed_file_update(st, f, err);
-}
-
 int feeds_import_file(struct store *st, const struct config *cfg, const struct feeds_import *in,
 		      struct feeds_result *res, struct perr *err)
 {
@@ -989,6 +993,7 @@ int feeds_import_file(struct store *st, const struct config *cfg, const struct f
 		goto out;
 	}
 	int64_t now = in->now_ms ? in->now_ms : core_now_ms();
+	j->now_ms = now;
 	if (found == 0) {
 		res->resumed = true;
 		j->base_rows = f->rows;
@@ -1092,6 +1097,9 @@ int feeds_import_file(struct store *st, const struct config *cfg, const struct f
 		resolve(j, b);
 		b->last = true;
 		b->complete = complete;
+		/* a resumed import knows only the times of its own part; a file
+		** without events is dated when it was received */
+		b->newest_ms = j->newest_ms ? j->newest_ms : j->received_ms;
 		b->done_line = complete ? INT64_MAX / 2 : 0;
 		feeds_parser_counts(p, &b->counts);
 		(void)batch_push(j, b);
@@ -1112,21 +1120,9 @@ int feeds_import_file(struct store *st, const struct config *cfg, const struct f
 	}
 	if (!complete)
 		goto out;
-	/* The file is complete: it is now the newest report of its type that
-	** advisories verify against (a resumed import knows only the times of
-	** its own part; a file without events is dated when received), and the
-	** advisories whose hosts this type reports are verified, in the same
-	** transaction as the file's final counts. */
-	int64_t newest = j->newest_ms ? j->newest_ms : j->received_ms;
-	if (store_begin(st, err) != 0)
+	/* the writer's last commit made the file done with its final counts */
+	if (store_feed_file_get(st, f->id, f, err) != 0)
 		goto out;
-	if (store_feed_file_get(st, f->id, f, err) != 0 || owners_reached(st, f, err) != 0 ||
-	    store_feed_type_mark_seen(st, j->hp_type, f->id, newest, err) != 0 ||
-	    advisory_scan_verify(st, cfg, j->hp_type, f->id, now, err) != 0 ||
-	    store_commit(st, err) != 0) {
-		store_rollback(st);
-		goto out;
-	}
 	result_from_file(res, f);
 	atomic_fetch_add(&m_files, 1);
 	atomic_fetch_add(&m_rows, res->rows - j->base_rows);

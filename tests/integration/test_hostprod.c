@@ -15,6 +15,9 @@
 ** - The next day's report moves a host's version, time and file forward; a
 **   report older than what is known, imported late, sets none of them back,
 **   nor the newest file of the type that verification asks about.
+** - An import killed after a commit (as kill -9 would) has not made its
+**   file the newest of its type; resumed, it leaves exactly the rows and the
+**   newest file an uninterrupted import leaves.
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -394,6 +397,133 @@ static void test_newer_refreshes_older_does_not(void **state)
 	free(t2);
 }
 
+/* A scan_telnet report of rows rows over the Ministry's and the Water
+** company's routers, every third one a MikroTik with its version. */
+static char *big_telnet(const char *where, int rows)
+{
+	char *path = h_fmt("%s/2026-11-29-scan_telnet-ir-geo.csv", where);
+	FILE *f = fopen(path, "w");
+	if (!f)
+		fail_msg("%s: cannot write", path);
+	fputs(telnet_head, f);
+	for (int i = 0; i < rows; i++) {
+		char banner[64];
+		if (i % 3)
+			snprintf(banner, sizeof(banner), "Debian GNU/Linux %d\\r\\nlogin: ",
+				 9 + i % 4);
+		else
+			snprintf(banner, sizeof(banner), "MikroTik v6.%d.%d (stable)\\r\\nLogin: ",
+				 30 + i % 19, i % 7);
+		fprintf(f,
+			"2026-11-29 %02d:%02d:%02d,medium,10.%d.%d.%d,tcp,23,,telnet,58224,IR,"
+			"TEHRAN,TEHRAN,921130,,Government,\"%s\"\n",
+			i / 3600 % 24, i / 60 % 60, i % 60, i % 2 ? 20 : 30, i / 250 % 250,
+			i % 250 + 1, banner);
+	}
+	fclose(f);
+	return path;
+}
+
+struct digest_rows {
+	struct pbuf b;
+};
+
+static int digest_row(void *ud, const struct store_host_product *h)
+{
+	struct digest_rows *d = ud;
+	assert_int_equal(pbuf_addf(&d->b, "%lld %s %lld %s %s %s %s %s %lld %lld\n",
+				   (long long)h->org_id, h->ip, (long long)h->port, h->vendor,
+				   h->product, h->version, h->cpe, h->exposure,
+				   (long long)h->first_ms, (long long)h->last_ms),
+			 0);
+	return 0;
+}
+
+/* Every telnet row of the store in dir, one line each (file ids differ
+** between stores and are left out). */
+static char *telnet_rows(const char *data_dir)
+{
+	char *db = h_fmt("%s/parapet.db", data_dir);
+	struct store *st = NULL;
+	struct perr e = { 0 };
+	if (store_open(db, &st, &e) != 0)
+		fail_msg("store_open %s: %s", db, e.msg);
+	struct digest_rows d;
+	pbuf_init(&d.b, 0);
+	if (store_host_product_find(st, NULL, NULL, "telnet", 0, digest_row, &d, &e) != 0)
+		fail_msg("find: %s", e.msg);
+	store_close(st);
+	free(db);
+	char *out = strdup(d.b.len ? pbuf_cstr(&d.b) : "");
+	pbuf_free(&d.b);
+	return out;
+}
+
+static void run_import(const char *data_dir, const char *const *env, const char *path,
+		       int want_status)
+{
+	const char *argv[] = { h_bin(), "--data", data_dir, "import", "report", "--type", "auto",
+			       "--at", "2026-11-29T10:00:00Z", path, NULL };
+	struct h_proc p;
+	if (h_run(&p, NULL, env, argv) != 0)
+		fail_msg("cannot run parapet");
+	if (p.status != want_status)
+		fail_msg("import %s: exit %d, want %d: %s", path, p.status, want_status, p.err);
+	h_proc_free(&p);
+}
+
+static void test_killed_import_resumes(void **state)
+{
+	(void)state;
+	char *file = big_telnet(dir, 3000);
+	const char *crash[] = { "PARAPET_FEEDS_BATCH=100", "PARAPET_FEEDS_CRASH_AFTER=7", NULL };
+	const char *batch[] = { "PARAPET_FEEDS_BATCH=100", NULL };
+	run_import(dir, crash, file, 137);
+
+	/* killed: rows of the first batches, but the file is not the newest
+	** of its type yet (nothing may be verified against half a report) */
+	struct store *st = open_store();
+	int64_t seen_file = 0, seen_ms = 0;
+	struct perr e = { 0 };
+	assert_int_equal(store_feed_type_seen_get(st, "scan_telnet", &seen_file, &seen_ms, &e), -1);
+	assert_int_equal(e.kind, PERR_NOTFOUND);
+	store_close(st);
+	char *partial = telnet_rows(dir);
+	assert_true(strlen(partial) > 0);
+
+	run_import(dir, batch, file, 0);
+	char *resumed = telnet_rows(dir);
+	assert_true(strlen(resumed) > strlen(partial));
+
+	/* the same file in a fresh store, in one go */
+	char *clean = h_tmpdir("hostprod-clean");
+	h_migrate(clean);
+	struct h_proc p;
+	h_cli(&p, clean, constituency, "import", "constituency", "-", NULL);
+	assert_int_equal(p.status, 0);
+	h_proc_free(&p);
+	run_import(clean, batch, file, 0);
+	char *whole = telnet_rows(clean);
+	assert_string_equal(resumed, whole);
+
+	st = open_store();
+	assert_int_equal(store_feed_type_seen_get(st, "scan_telnet", &seen_file, &seen_ms, &e), 0);
+	assert_int_equal(seen_file, file_id(st, "2026-11-29-scan_telnet-ir-geo.csv"));
+	assert_int_equal(seen_ms, ms_of("2026-11-29T00:49:59Z"));
+	struct store_host_product h = row(st, org_id(st, "Ministry of Finance"), "10.20.0.2", 23,
+					  "scan_telnet");
+	assert_int_equal(h.file_id, seen_file);
+	assert_string_equal(h.vendor, ""); /* a Debian banner names no known product */
+	h = row(st, org_id(st, "Tehran Water"), "10.30.0.1", 23, "scan_telnet");
+	assert_string_equal(h.cpe, "cpe:2.3:o:mikrotik:routeros:6.30.0:*:*:*:*:*:*:*");
+	store_close(st);
+	h_rmdir(clean);
+	free(partial);
+	free(resumed);
+	free(whole);
+	free(file);
+}
+
 int main(void)
 {
 	h_init();
@@ -402,6 +532,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_telnet_and_smart_install, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_newer_refreshes_older_does_not, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_killed_import_resumes, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -73,8 +73,9 @@ const char *feeds_schema_date(const struct feeds_schema *s);
 ** in the schema (event_sinkhole); NULL when unknown. */
 const struct feeds_type *feeds_schema_find(const struct feeds_schema *s, const char *name);
 /* The type a Shadowserver file name names ("2026-11-27-scan_telnet-ir-geo.csv"):
-** the longest file_name appearing in it between '-' or '_' boundaries; NULL
-** when none does. */
+** the one between the date and the next '-' (Shadowserver's DATE-TYPE-DETAILS
+** rule), else the longest file_name appearing in it between '-' or '_'
+** boundaries; NULL when none does. */
 const struct feeds_type *feeds_schema_detect(const struct feeds_schema *s, const char *fname);
 
 const char *feeds_type_name(const struct feeds_type *t);      /* file name */

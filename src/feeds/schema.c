@@ -443,10 +443,44 @@ static bool boundary(char c)
 	return c == '-' || c == '.' || c == '\0' || c == '/';
 }
 
+/* Shadowserver's own rule (report_schema's report-filename.md): a report
+** is named DATE-TYPE-DETAILS.csv, the type being all between the date and
+** the next '-'. The details are free (an organisation's name, "sample",
+** "asn", "delayed") and may spell another type's name: "2026-11-27-scan_ftp-
+** blocklist-asn.csv" is a scan_ftp report. NULL when fname is not so named
+** or names no type of s. */
+static const struct feeds_type *dated_type(const struct feeds_schema *s, const char *base)
+{
+	for (int i = 0; i < 10; i++) {
+		bool dash = i == 4 || i == 7;
+		if (dash ? base[i] != '-' : !(base[i] >= '0' && base[i] <= '9'))
+			return NULL;
+	}
+	if (base[10] != '-')
+		return NULL;
+	/* the type is what follows the date up to a boundary; the longest
+	** such name, for a schema whose names hold a '-' */
+	const char *t = base + 11;
+	const struct feeds_type *best = NULL;
+	size_t bestn = 0;
+	for (size_t i = 0; i < s->ntypes; i++) {
+		const char *fn = s->types[i].file_name;
+		size_t n = strlen(fn);
+		if (n > bestn && strncmp(t, fn, n) == 0 && boundary(t[n])) {
+			best = &s->types[i];
+			bestn = n;
+		}
+	}
+	return best;
+}
+
 const struct feeds_type *feeds_schema_detect(const struct feeds_schema *s, const char *fname)
 {
 	const char *base = strrchr(fname, '/');
 	base = base ? base + 1 : fname;
+	const struct feeds_type *dated = dated_type(s, base);
+	if (dated)
+		return dated;
 	const struct feeds_type *best = NULL;
 	size_t bestn = 0;
 	for (size_t i = 0; i < s->ntypes; i++) {

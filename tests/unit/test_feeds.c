@@ -550,6 +550,13 @@ static void test_published_schema(void **state)
 		{ "2026-11-27-event4_sinkhole_http-ir-geo.csv", "event4_sinkhole_http" },
 		{ "2026-11-27-event4_sinkhole_http_referer-ir-geo.csv",
 		  "event4_sinkhole_http_referer" },
+		/* the details after the type are free: a type's name there is not
+		** the report's type (Shadowserver's DATE-TYPE-DETAILS rule) */
+		{ "2026-11-27-scan_ftp-blocklist-asn.csv", "scan_ftp" },
+		{ "2026-11-27-scan_telnet-special-geo.csv", "scan_telnet" },
+		{ "2026-11-27-event4_sinkhole-123-sample-asn-delayed.csv", "event4_sinkhole" },
+		/* not dated so: the longest type named */
+		{ "reports/scan_http_vulnerable-2026-11-27.csv", "scan_http_vulnerable" },
 		{ "report.csv", NULL },
 		{ "2026-11-27-telnet-ir-geo.csv", NULL },
 		{ "", NULL },

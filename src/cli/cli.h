@@ -164,5 +164,16 @@ int cmd_watch_checks(struct cli_call *x, struct perr *err);
 int cmd_watch_set(struct cli_call *x, struct perr *err);
 int cmd_watch_accept(struct cli_call *x, struct perr *err);
 int cmd_watch_services(struct cli_call *x, struct perr *err);
+int cmd_advisory_publish(struct cli_call *x, struct perr *err);
+int cmd_advisory_targets(struct cli_call *x, struct perr *err);
+int cmd_advisory_target(struct cli_call *x, struct perr *err);
+int cmd_advisory_sweep(struct cli_call *x, struct perr *err);
+int cmd_advisory_link(struct cli_call *x, struct perr *err);
+int cmd_advisory_add(struct cli_call *x, struct perr *err);
+int cmd_advisory_import(struct cli_call *x, struct perr *err);
+int cmd_advisory_export(struct cli_call *x, struct perr *err);
+int cmd_advisory_list(struct cli_call *x, struct perr *err);
+int cmd_advisory_show(struct cli_call *x, struct perr *err);
+int cmd_advisory_update(struct cli_call *x, struct perr *err);
 
 #endif

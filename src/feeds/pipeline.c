@@ -644,9 +644,16 @@ static int write_batch(struct job *j, struct store *st, const struct batch *b, s
 		** verification of the advisories whose hosts this type reports.
 		** One commit, so no reader sees a done file without them and no
 		** crash leaves one done without them. */
-		int64_t owners = 0;
+		int64_t owners = 0, newest_file = 0, newest_ms = 0;
 		if (store_feed_file_owner_count(st, f->id, &owners, err) != 0 ||
 		    store_feed_type_mark_seen(st, j->hp_type, f->id, b->newest_ms, err) != 0 ||
+		    store_feed_type_seen_get(st, j->hp_type, &newest_file, &newest_ms, err) != 0)
+			goto fail;
+		/* Only the newest report of a type says who is still exposed: an
+		** older one imported late (the day before's, re-sent) did not see
+		** hosts that appeared since, and verifying by it would call them
+		** fixed. */
+		if (newest_file == f->id &&
 		    advisory_scan_verify(st, j->cfg, j->hp_type, f->id, j->now_ms, err) != 0)
 			goto fail;
 		nf.owners = owners;

@@ -389,6 +389,13 @@ static const struct cpe_known {
 } cpe_known[] = {
 	{ "mikrotik routeros", 'o', "mikrotik", "routeros" },
 	{ "routeros", 'o', "mikrotik", "routeros" },
+	/* what RouterOS says of itself in service banners: its web proxy's
+	** Server header, its SSH server's identification string, and the
+	** telnet / FTP greeting "MikroTik v6.42.1 (stable)" (after the longer
+	** aliases, so "MikroTik RouterOS 6.42" is read by the first) */
+	{ "mikrotik httpproxy", 'o', "mikrotik", "routeros" },
+	{ "rosssh", 'o', "mikrotik", "routeros" },
+	{ "mikrotik", 'o', "mikrotik", "routeros" },
 	{ "cisco ios xe", 'o', "cisco", "ios_xe" },
 	{ "ios xe", 'o', "cisco", "ios_xe" },
 	{ "cisco ios", 'o', "cisco", "ios" },
@@ -412,6 +419,18 @@ static const struct cpe_known {
 	{ "citrix adc", 'a', "citrix", "netscaler_application_delivery_controller" },
 	{ "netscaler adc", 'a', "citrix", "netscaler_application_delivery_controller" },
 	{ "citrix netscaler", 'a', "citrix", "netscaler_application_delivery_controller" },
+	/* servers that name themselves and their version in the banners of
+	** Shadowserver's scan reports (SSH identification, HTTP Server
+	** header, FTP and SMTP greetings) */
+	{ "dropbear", 'a', "dropbear_ssh_project", "dropbear_ssh" },
+	{ "lighttpd", 'a', "lighttpd", "lighttpd" },
+	{ "openresty", 'a', "openresty", "openresty" },
+	{ "mini httpd", 'a', "acme", "mini_httpd" },
+	{ "boa", 'a', "boa", "boa" },
+	{ "squid", 'a', "squid-cache", "squid" },
+	{ "proftpd", 'a', "proftpd", "proftpd" },
+	{ "vsftpd", 'a', "beasts", "vsftpd" },
+	{ "exim", 'a', "exim", "exim" },
 };
 
 static bool cpe_text_sep(char c)

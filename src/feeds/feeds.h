@@ -7,8 +7,9 @@
 ** The module has four layers, each usable alone:
 **   - schema: report types as data. A schema file maps each report type's
 **     columns to IntelMQ harmonisation fields (Shadowserver's published
-**     format); Parapet ships its own for the types it tests, and the operator
-**     may install Shadowserver's newer one. A renamed column is a data change.
+**     format); Parapet ships Shadowserver's whole published schema (every
+**     report type, data/feeds/shadowserver.json), and the operator may
+**     install a newer one. A renamed column is a data change.
 **   - parser: a push parser (feed bytes, get events) for one report type,
 **     with limits on line size and field count and no I/O. Every rejected
 **     record is reported with its line and reason; the file goes on.
@@ -50,7 +51,9 @@ enum feeds_format { FEEDS_CSV, FEEDS_JSONL };
 int feeds_schema_parse(const char *json, size_t len, struct feeds_schema **out,
 		       struct perr *err);
 int feeds_schema_load(const char *path, struct feeds_schema **out, struct perr *err);
-/* The schema Parapet ships (data/feeds/shadowserver.json, compiled in). */
+/* The schema Parapet ships (data/feeds/shadowserver.json, Shadowserver's
+** published one, compiled in). Compiled once per process and shared: the
+** caller may feeds_schema_free it (that does nothing). */
 int feeds_schema_builtin(struct feeds_schema **out, struct perr *err);
 /* The schema in effect for a data directory: DATA/feeds/schema.json when the
 ** operator installed one (feeds schema update), else the shipped one. */
@@ -70,8 +73,9 @@ const char *feeds_schema_date(const struct feeds_schema *s);
 ** in the schema (event_sinkhole); NULL when unknown. */
 const struct feeds_type *feeds_schema_find(const struct feeds_schema *s, const char *name);
 /* The type a Shadowserver file name names ("2026-11-27-scan_telnet-ir-geo.csv"):
-** the longest file_name appearing in it between '-' or '_' boundaries; NULL
-** when none does. */
+** the one between the date and the next '-' (Shadowserver's DATE-TYPE-DETAILS
+** rule), else the longest file_name appearing in it between '-' or '_'
+** boundaries; NULL when none does. */
 const struct feeds_type *feeds_schema_detect(const struct feeds_schema *s, const char *fname);
 
 const char *feeds_type_name(const struct feeds_type *t);      /* file name */
@@ -111,6 +115,11 @@ struct feeds_event {
 	const char *taxonomy, *type, *feed;
 	const char *severity;   /* the report's own severity column, or NULL */
 	const char *vendor, *product, *version;
+	/* the text that names the host's software when the report has one: the
+	** SSH identification string, else its service banner, else the HTTP
+	** Server header, else the SNMP sysDescr, else the HTTP authentication
+	** realm (feeds_product_of reads it) */
+	const char *banner;
 	size_t nvals;
 	const struct feeds_value *vals; /* every field, in output order */
 	const char *raw;        /* the record as one CSV line / the JSON line */
@@ -240,6 +249,34 @@ void feeds_metrics(struct pbuf *out);
 int feeds_import_upload(struct store *st, const struct config *cfg, const char *db_path,
 			const char *name, const char *type, const void *data, size_t len,
 			const char *actor, struct feeds_result *res, struct perr *err);
+
+/* ---------------------------------------------------------- host products */
+
+/* The service exposure a report type reveals (data/feeds/exposures.csv):
+** its name ("cisco-smart-install" for scan_cisco_smart_install, "telnet"
+** for scan_telnet and scan6_telnet) and, in *service when not NULL, what is
+** exposed ("Cisco Smart Install (4786/tcp)"). NULL when the type reveals no
+** service (sinkhole and honeypot events, compromises, blocklists). The
+** strings are static. */
+const char *feeds_exposure_of(const char *type, const char **service);
+/* Every exposure row, in the file's order: the exposure name, its report
+** type and service in *type / *service; NULL past the end. */
+size_t feeds_exposure_count(void);
+const char *feeds_exposure_at(size_t i, const char **type, const char **service);
+
+/* A product a report says a host runs, as host_product keeps it: CPE-style
+** lower-case words ("mikrotik", "routeros", "6.42.1"; "" when unknown) and
+** the CPE 2.3 name when the product is one advisory_cpe_from_text knows. */
+struct feeds_product {
+	char vendor[128], product[128], version[128];
+	char cpe[512]; /* ADVISORY_CPE_MAX */
+};
+/* From an event's product fields (any may be NULL or "") and its banner
+** (feeds_event.banner): the fields when the CPE table knows them, else the
+** banner when it names a known product, else the fields in their own words
+** (no cpe). 1 when a product was found, 0 when the event names none. */
+int feeds_product_of(const char *vendor, const char *product, const char *version,
+		     const char *banner, struct feeds_product *out);
 
 /* ------------------------------------------------------------------ worker */
 

@@ -51,6 +51,7 @@ struct feeds_map {
 	enum feeds_conv conv;
 	enum feeds_slot slot;
 	bool required;
+	unsigned char banner; /* feeds_banner_rank(target) */
 };
 
 struct feeds_const {
@@ -75,8 +76,15 @@ struct feeds_schema {
 	struct feeds_type *types;
 	size_t ntypes;
 	char date[40];
+	bool shared; /* the compiled-in schema, kept for the process: free ignores it */
 };
 
 enum feeds_slot feeds_slot_of(const char *target);
+/* Fields whose text names the software a host runs, by preference: 1 the
+** SSH identification string (scan_ssh's serverid_raw), 2 the service banner
+** (telnet, FTP, SMTP greetings), 3 the HTTP Server header, 4 the SNMP system
+** description, 5 the HTTP authentication realm; 0 for any other field. The
+** event carries the best one (feeds_event.banner). */
+unsigned char feeds_banner_rank(const char *target);
 
 #endif

@@ -41,6 +41,7 @@ struct feeds_parser {
 	/* columns no mapping entry names: kept as extra.<column> */
 	int *xcol;
 	char **xkey;
+	unsigned char *xrank; /* feeds_banner_rank of each xkey */
 	size_t nx;
 
 	/* JSON Lines state */
@@ -57,6 +58,7 @@ struct feeds_parser {
 	struct feeds_event e;
 	const struct feeds_map *banner_m; /* the mapping entry of extra.banner */
 	size_t banner_i;                  /* its value in this row, or SIZE_MAX */
+	unsigned char banner_rank;        /* of e.banner in this row (0: none) */
 
 	size_t skip_to;
 	struct feeds_counts counts;
@@ -556,6 +558,16 @@ static void add_str(struct feeds_parser *p, const char *key, const char *s, enum
 	set_slot(p, slot, v);
 }
 
+/* Keep v as the event's banner when it is text and better ranked than the
+** one kept so far (feeds_banner_rank). */
+static void note_banner(struct feeds_parser *p, unsigned char rank, const struct feeds_value *v)
+{
+	if (v->t == FEEDS_V_STR && v->n && (!p->banner_rank || rank < p->banner_rank)) {
+		p->e.banner = v->s;
+		p->banner_rank = rank;
+	}
+}
+
 /* Devices that announce themselves in a banner but not in device_* columns:
 ** "MikroTik v6.38.4 (bugfix)" is RouterOS 6.38.4. */
 static void banner_product(struct feeds_parser *p)
@@ -652,6 +664,7 @@ static int do_row(struct feeds_parser *p, size_t line, const struct row *r, size
 	e->line = line;
 	e->port = -1;
 	p->banner_i = SIZE_MAX;
+	p->banner_rank = 0;
 	for (size_t i = 0; i < t->nmap; i++) {
 		const struct feeds_map *m = &t->map[i];
 		struct pstr v = row_col(p, r, p->col[i]);
@@ -671,6 +684,8 @@ static int do_row(struct feeds_parser *p, size_t line, const struct row *r, size
 		if (c == CV_SET) {
 			if (m == p->banner_m)
 				p->banner_i = e->nvals;
+			if (m->banner)
+				note_banner(p, m->banner, o);
 			e->nvals++;
 			set_slot(p, m->slot, o);
 			continue;
@@ -695,6 +710,8 @@ static int do_row(struct feeds_parser *p, size_t line, const struct row *r, size
 		if (v.n == 0)
 			continue;
 		add_str(p, p->xkey[i], v.p, SLOT_OTHER); /* NUL-terminated, as above */
+		if (p->xrank[i])
+			note_banner(p, p->xrank[i], &e->vals[e->nvals - 1]);
 	}
 	if (!e->vendor)
 		banner_product(p);
@@ -743,13 +760,15 @@ static int header(struct feeds_parser *p, size_t n, const char *const *f, const 
 	for (size_t i = 0; i < p->nx; i++)
 		free(p->xkey[i]);
 	free(p->xkey);
+	free(p->xrank);
 	p->xcol = calloc(n + 1, sizeof(*p->xcol));
 	p->xkey = calloc(n + 1, sizeof(*p->xkey));
+	p->xrank = calloc(n + 1, sizeof(*p->xrank));
 	p->nx = 0;
 	free((void *)p->e.vals);
 	p->vcap = t->nmap + t->nconsts + n + 8;
 	p->e.vals = calloc(p->vcap, sizeof(struct feeds_value));
-	if (!p->xcol || !p->xkey || !p->e.vals)
+	if (!p->xcol || !p->xkey || !p->xrank || !p->e.vals)
 		goto oom;
 	for (size_t c = 0; c < n; c++) {
 		struct pstr h = pstr_trim((struct pstr){ f[c], l[c] });
@@ -778,6 +797,7 @@ static int header(struct feeds_parser *p, size_t n, const char *const *f, const 
 				k.ptr[j] = '_';
 		}
 		p->xcol[p->nx] = (int)c;
+		p->xrank[p->nx] = feeds_banner_rank(k.ptr);
 		p->xkey[p->nx++] = pbuf_take(&k);
 	}
 	return 0;
@@ -1052,6 +1072,7 @@ void feeds_parser_free(struct feeds_parser *p)
 	for (size_t i = 0; i < p->nx; i++)
 		free(p->xkey[i]);
 	free(p->xkey);
+	free(p->xrank);
 	free(p->jcols);
 	pbuf_free(&p->jline);
 	free(p->arena);

@@ -27,6 +27,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "advisory/advisory.h"
 #include "constituency/constituency.h"
 #include "feeds/internal.h"
 #include "incident/incident.h"
@@ -323,6 +324,7 @@ struct rec {
 	int family;
 	uint8_t addr[16];
 	size_t ident, taxonomy, type, ip, prefix, fqdn, url, product, severity, json;
+	size_t vendor, pname, version, banner; /* for the host's product */
 };
 
 struct rej {
@@ -341,6 +343,7 @@ struct batch {
 	size_t resolved; /* records whose owner and dedup are known */
 	bool last;     /* the writer stops after it */
 	bool complete; /* it ends the file: the file is done */
+	int64_t newest_ms; /* complete: time.source of the file's newest event */
 	struct batch *next;
 };
 
@@ -366,10 +369,21 @@ struct job {
 	size_t batch_max;
 	int64_t base_rows, base_parsed, base_rejected; /* committed before a resume */
 	struct feeds_result *res;
+	int64_t newest_ms; /* time.source of the newest event read (reader) */
+	int64_t now_ms;    /* the import's clock (in->now_ms or the time) */
 	/* writer side */
 	char db_path[1100];
 	struct perr werr;
 	int committed;
+	/* host products: the report type they are kept under, the exposure it
+	** reveals (NULL: none), and the last product derived (a report's rows
+	** repeat a few banners: each is read once per run of equal rows) */
+	char hp_type[64];
+	const char *exposure;
+	size_t hp_key_len;
+	char hp_key[1400];
+	struct feeds_product hp_last;
+	bool hp_found;
 };
 
 static const char *btext(const struct batch *b, size_t off)
@@ -498,6 +512,48 @@ static int open_incident(struct job *j, struct store *st, const struct batch *b,
 	return store_feed_event_incident(st, event_id, res.id, err);
 }
 
+/* The host product of an owned event (issue 14): what its report says the
+** host runs, and the service its report type reveals, kept current in
+** host_product for advisory targeting and scan verification. Duplicates
+** count too: a host seen again by a newer report is still exposed there. */
+static int host_product(struct job *j, struct store *st, const struct batch *b,
+			const struct rec *r, struct perr *err)
+{
+	const char *vendor = btext(b, r->vendor), *pname = btext(b, r->pname),
+		   *version = btext(b, r->version), *banner = btext(b, r->banner);
+	/* a product is on a host: an event owned by its ASN, domain or URL
+	** alone (no address) names none */
+	if (!r->family || (!vendor[0] && !pname[0] && !banner[0] && !j->exposure))
+		return 0;
+	/* the same product text as the row before: the same product */
+	char key[sizeof(j->hp_key)];
+	struct pbuf kb = pbuf_fixed(key, sizeof(key));
+	bool keyed = pbuf_addf(&kb, "%s%c%s%c%s%c%.1024s", vendor, 0, pname, 0, version, 0,
+			       banner) == 0;
+	if (!keyed || kb.len != j->hp_key_len || memcmp(key, j->hp_key, kb.len) != 0) {
+		j->hp_found = feeds_product_of(vendor, pname, version, banner, &j->hp_last) == 1;
+		j->hp_key_len = keyed ? kb.len : 0;
+		if (keyed)
+			memcpy(j->hp_key, key, kb.len);
+	}
+	if (!j->hp_found && !j->exposure)
+		return 0;
+	struct store_host_product h = { .org_id = r->org, .port = r->port, .last_ms = r->t_ms,
+					.file_id = j->file.id };
+	if (PSTRCPY_OR_ERR(h.ip, btext(b, r->ip), "source.ip", err))
+		return -1;
+	PSTRCPY(h.type, j->hp_type);
+	if (j->hp_found) {
+		PSTRCPY(h.vendor, j->hp_last.vendor);
+		PSTRCPY(h.product, j->hp_last.product);
+		PSTRCPY(h.version, j->hp_last.version);
+		PSTRCPY(h.cpe, j->hp_last.cpe);
+	}
+	if (j->exposure)
+		pstrtrunc(h.exposure, j->exposure, sizeof(h.exposure));
+	return store_host_product_upsert(st, &h, err);
+}
+
 /* Store one batch and the file's progress in one transaction. */
 static int write_batch(struct job *j, struct store *st, const struct batch *b, struct perr *err)
 {
@@ -517,6 +573,8 @@ static int write_batch(struct job *j, struct store *st, const struct batch *b, s
 				goto fail;
 			last_org = r->org;
 		}
+		if (r->org && host_product(j, st, b, r, err) != 0)
+			goto fail;
 		if (r->dup) {
 			int u = store_feed_event_seen(st, r->org, btext(b, r->ident), btext(b, r->ip),
 						      r->port, r->t_ms - j->cfg->feeds_dedup_window * 1000,
@@ -579,6 +637,26 @@ static int write_batch(struct job *j, struct store *st, const struct batch *b, s
 	if (b->done_line > nf.done_line)
 		nf.done_line = b->done_line;
 	if (b->complete) {
+		/* The file is done in this transaction, and with it: the count of
+		** organisations it reached (by the store, so that a resumed import
+		** counts those of its first part too), its place as the newest
+		** report of its type that advisories verify against, and the
+		** verification of the advisories whose hosts this type reports.
+		** One commit, so no reader sees a done file without them and no
+		** crash leaves one done without them. */
+		int64_t owners = 0, newest_file = 0, newest_ms = 0;
+		if (store_feed_file_owner_count(st, f->id, &owners, err) != 0 ||
+		    store_feed_type_mark_seen(st, j->hp_type, f->id, b->newest_ms, err) != 0 ||
+		    store_feed_type_seen_get(st, j->hp_type, &newest_file, &newest_ms, err) != 0)
+			goto fail;
+		/* Only the newest report of a type says who is still exposed: an
+		** older one imported late (the day before's, re-sent) did not see
+		** hosts that appeared since, and verifying by it would call them
+		** fixed. */
+		if (newest_file == f->id &&
+		    advisory_scan_verify(st, j->cfg, j->hp_type, f->id, j->now_ms, err) != 0)
+			goto fail;
+		nf.owners = owners;
 		PSTRCPY(nf.status, "done");
 		nf.finished_ms = core_now_ms();
 	}
@@ -723,6 +801,8 @@ static int on_event(void *ud, const struct feeds_event *ev)
 	r->asn = ev->asn;
 	r->family = ev->family;
 	memcpy(r->addr, ev->ip, sizeof(r->addr));
+	if (t > j->newest_ms)
+		j->newest_ms = t;
 	char product[400];
 	struct pbuf pb = pbuf_fixed(product, sizeof(product));
 	if (ev->vendor)
@@ -734,7 +814,9 @@ static int on_event(void *ud, const struct feeds_event *ev)
 	    badd(b, ev->taxonomy, &r->taxonomy) || badd(b, ev->type, &r->type) ||
 	    badd(b, ev->ip_text, &r->ip) || badd(b, ev->fqdn, &r->fqdn) || badd(b, ev->url, &r->url) ||
 	    badd(b, product, &r->product) || badd(b, ev->severity, &r->severity) ||
-	    badd(b, rd->json.ptr, &r->json))
+	    badd(b, rd->json.ptr, &r->json) || badd(b, ev->vendor, &r->vendor) ||
+	    badd(b, ev->product, &r->pname) || badd(b, ev->version, &r->version) ||
+	    badd(b, ev->banner, &r->banner))
 		return 1;
 	b->n++;
 	if (b->n - b->resolved >= 256)
@@ -823,17 +905,6 @@ static void result_from_file(struct feeds_result *res, const struct store_feed_f
 	res->duplicate = f->duplicates;
 	res->unowned = f->unowned;
 	res->incidents = f->incidents;
-}
-
-static int owners_reached(struct store *st, struct store_feed_file *f, struct perr *err)
-{
-	/* counted by the store, so that a resumed import counts the
-	** organisations of its first part too */
-	int64_t n = 0;
-	if (store_feed_file_owner_count(st, f->id, &n, err) != 0)
-		return -1;
-	f->owners = n;
-	return store_feed_file_update(st, f, err);
 }
 
 int feeds_import_file(struct store *st, const struct config *cfg, const struct feeds_import *in,
@@ -929,6 +1000,7 @@ int feeds_import_file(struct store *st, const struct config *cfg, const struct f
 		goto out;
 	}
 	int64_t now = in->now_ms ? in->now_ms : core_now_ms();
+	j->now_ms = now;
 	if (found == 0) {
 		res->resumed = true;
 		j->base_rows = f->rows;
@@ -957,6 +1029,10 @@ int feeds_import_file(struct store *st, const struct config *cfg, const struct f
 		j->received_ms = now;
 	}
 	res->file_id = f->id;
+	/* host products are kept per report type; a generic feed's type is
+	** its mapping's feed name ("csv" would lump every partner together) */
+	pstrtrunc(j->hp_type, j->in->mapping ? f->feed : f->type, sizeof(j->hp_type));
+	j->exposure = j->in->mapping ? NULL : feeds_exposure_of(j->hp_type, NULL);
 	int64_t period = cfg->feeds_period * 1000;
 	j->period_ms = j->received_ms / period * period;
 
@@ -1028,6 +1104,9 @@ int feeds_import_file(struct store *st, const struct config *cfg, const struct f
 		resolve(j, b);
 		b->last = true;
 		b->complete = complete;
+		/* a resumed import knows only the times of its own part; a file
+		** without events is dated when it was received */
+		b->newest_ms = j->newest_ms ? j->newest_ms : j->received_ms;
 		b->done_line = complete ? INT64_MAX / 2 : 0;
 		feeds_parser_counts(p, &b->counts);
 		(void)batch_push(j, b);
@@ -1048,13 +1127,9 @@ int feeds_import_file(struct store *st, const struct config *cfg, const struct f
 	}
 	if (!complete)
 		goto out;
-	if (store_begin(st, err) != 0)
+	/* the writer's last commit made the file done with its final counts */
+	if (store_feed_file_get(st, f->id, f, err) != 0)
 		goto out;
-	if (store_feed_file_get(st, f->id, f, err) != 0 || owners_reached(st, f, err) != 0 ||
-	    store_commit(st, err) != 0) {
-		store_rollback(st);
-		goto out;
-	}
 	result_from_file(res, f);
 	atomic_fetch_add(&m_files, 1);
 	atomic_fetch_add(&m_rows, res->rows - j->base_rows);

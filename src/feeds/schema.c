@@ -12,6 +12,7 @@
 ** operator installs it rather than when a report arrives.
 */
 #include <jansson.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -76,6 +77,17 @@ enum feeds_slot feeds_slot_of(const char *target)
 	return SLOT_OTHER;
 }
 
+unsigned char feeds_banner_rank(const char *target)
+{
+	static const char *const banners[] = { "extra.serverid_raw", "extra.banner",
+					       "extra.server", "extra.sysdesc",
+					       "extra.www_authenticate" };
+	for (size_t i = 0; i < ARRAY_SIZE(banners); i++)
+		if (strcmp(target, banners[i]) == 0)
+			return (unsigned char)(i + 1);
+	return 0;
+}
+
 static void type_free(struct feeds_type *t)
 {
 	free(t->key);
@@ -96,7 +108,7 @@ static void type_free(struct feeds_type *t)
 
 void feeds_schema_free(struct feeds_schema *s)
 {
-	if (!s)
+	if (!s || s->shared)
 		return;
 	for (size_t i = 0; i < s->ntypes; i++)
 		type_free(&s->types[i]);
@@ -177,6 +189,7 @@ static int add_fields(struct feeds_type *t, json_t *arr, bool required, struct p
 		e->conv = c;
 		e->required = required;
 		e->slot = feeds_slot_of(e->target);
+		e->banner = feeds_banner_rank(e->target);
 		/* the owner lookup and the dedup key read the address as bytes:
 		** source.ip is always validated, whatever the schema says */
 		if (e->slot == SLOT_IP)
@@ -322,12 +335,37 @@ int feeds_schema_load(const char *path, struct feeds_schema **out, struct perr *
 	return rc;
 }
 
+/* The shipped schema is Shadowserver's whole published one (some 700 KB of
+** JSON, tens of milliseconds to compile): it is compiled once per process
+** and shared, immutable, by every import (a server imports file after
+** file); feeds_schema_free leaves it alone. */
+static struct feeds_schema *builtin;
+static struct perr builtin_err;
+static pthread_once_t builtin_once = PTHREAD_ONCE_INIT;
+
+static void builtin_compile(void)
+{
+	for (const struct embed_file *f = feeds_data; f->name; f++) {
+		if (strcmp(f->name, "shadowserver.json") == 0) {
+			if (feeds_schema_parse((const char *)f->data, f->len, &builtin,
+					       &builtin_err) == 0)
+				builtin->shared = true;
+			return;
+		}
+	}
+	perr_set(&builtin_err, PERR_INTERNAL, NULL, "the shipped schema is missing");
+}
+
 int feeds_schema_builtin(struct feeds_schema **out, struct perr *err)
 {
-	for (const struct embed_file *f = feeds_data; f->name; f++)
-		if (strcmp(f->name, "shadowserver.json") == 0)
-			return feeds_schema_parse((const char *)f->data, f->len, out, err);
-	return perr_set(err, PERR_INTERNAL, NULL, "the shipped schema is missing");
+	pthread_once(&builtin_once, builtin_compile);
+	if (!builtin) {
+		if (err)
+			*err = builtin_err;
+		return -1;
+	}
+	*out = builtin;
+	return 0;
 }
 
 int feeds_schema_for(const char *data_dir, struct feeds_schema **out, struct perr *err)
@@ -405,10 +443,44 @@ static bool boundary(char c)
 	return c == '-' || c == '.' || c == '\0' || c == '/';
 }
 
+/* Shadowserver's own rule (report_schema's report-filename.md): a report
+** is named DATE-TYPE-DETAILS.csv, the type being all between the date and
+** the next '-'. The details are free (an organisation's name, "sample",
+** "asn", "delayed") and may spell another type's name: "2026-11-27-scan_ftp-
+** blocklist-asn.csv" is a scan_ftp report. NULL when fname is not so named
+** or names no type of s. */
+static const struct feeds_type *dated_type(const struct feeds_schema *s, const char *base)
+{
+	for (int i = 0; i < 10; i++) {
+		bool dash = i == 4 || i == 7;
+		if (dash ? base[i] != '-' : !(base[i] >= '0' && base[i] <= '9'))
+			return NULL;
+	}
+	if (base[10] != '-')
+		return NULL;
+	/* the type is what follows the date up to a boundary; the longest
+	** such name, for a schema whose names hold a '-' */
+	const char *t = base + 11;
+	const struct feeds_type *best = NULL;
+	size_t bestn = 0;
+	for (size_t i = 0; i < s->ntypes; i++) {
+		const char *fn = s->types[i].file_name;
+		size_t n = strlen(fn);
+		if (n > bestn && strncmp(t, fn, n) == 0 && boundary(t[n])) {
+			best = &s->types[i];
+			bestn = n;
+		}
+	}
+	return best;
+}
+
 const struct feeds_type *feeds_schema_detect(const struct feeds_schema *s, const char *fname)
 {
 	const char *base = strrchr(fname, '/');
 	base = base ? base + 1 : fname;
+	const struct feeds_type *dated = dated_type(s, base);
+	if (dated)
+		return dated;
 	const struct feeds_type *best = NULL;
 	size_t bestn = 0;
 	for (size_t i = 0; i < s->ntypes; i++) {

@@ -663,6 +663,10 @@ int store_host_product_get(struct store *st, int64_t org, const char *ip, int64_
 /* Record file_id as the newest file of report type (feed_type_seen). */
 int store_feed_type_mark_seen(struct store *st, const char *type, int64_t file_id, int64_t last_ms,
 			 struct perr *err);
+/* The newest file of report type and the time of its newest event: 0, or
+** -1 with PERR_NOTFOUND when no file of the type was imported to its end. */
+int store_feed_type_seen_get(struct store *st, const char *type, int64_t *file_id,
+			     int64_t *last_ms, struct perr *err);
 
 /* ------------------------------------------------------- advisories (issue 14) */
 /* store_advisory.c: advisory and advisory_version rows. */

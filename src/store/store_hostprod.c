@@ -22,13 +22,13 @@ int store_host_product_upsert(struct store *st, const struct store_host_product 
 		"INSERT INTO host_product(org_id, ip, port, type, vendor, product, version, cpe, "
 		"exposure, first_ms, last_ms, file_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
 		"ON CONFLICT(org_id, ip, port, type) DO UPDATE SET "
-		"vendor = CASE WHEN excluded.last_ms >= last_ms AND excluded.product <> '' "
+		"vendor = CASE WHEN excluded.last_ms >= last_ms AND (excluded.vendor <> '' OR excluded.product <> '') "
 		"  THEN excluded.vendor ELSE vendor END, "
-		"product = CASE WHEN excluded.last_ms >= last_ms AND excluded.product <> '' "
+		"product = CASE WHEN excluded.last_ms >= last_ms AND (excluded.vendor <> '' OR excluded.product <> '') "
 		"  THEN excluded.product ELSE product END, "
-		"version = CASE WHEN excluded.last_ms >= last_ms AND excluded.product <> '' "
+		"version = CASE WHEN excluded.last_ms >= last_ms AND (excluded.vendor <> '' OR excluded.product <> '') "
 		"  THEN excluded.version ELSE version END, "
-		"cpe = CASE WHEN excluded.last_ms >= last_ms AND excluded.product <> '' "
+		"cpe = CASE WHEN excluded.last_ms >= last_ms AND (excluded.vendor <> '' OR excluded.product <> '') "
 		"  THEN excluded.cpe ELSE cpe END, "
 		"exposure = CASE WHEN excluded.last_ms >= last_ms AND excluded.exposure <> '' "
 		"  THEN excluded.exposure ELSE exposure END, "
@@ -145,4 +145,27 @@ int store_feed_type_mark_seen(struct store *st, const char *type, int64_t file_i
 	sqlite3_bind_int64(s, 2, file_id);
 	sqlite3_bind_int64(s, 3, last_ms);
 	return sq_exec_step(st, s, err, "feed type seen");
+}
+
+static void seen_fill(sqlite3_stmt *s, void *out)
+{
+	int64_t *v = out;
+	v[0] = sqlite3_column_int64(s, 0);
+	v[1] = sqlite3_column_int64(s, 1);
+}
+
+int store_feed_type_seen_get(struct store *st, const char *type, int64_t *file_id,
+			     int64_t *last_ms, struct perr *err)
+{
+	sqlite3_stmt *s = sq_prep(st, "SELECT file_id, last_ms FROM feed_type_seen WHERE type = ?",
+				  err);
+	if (!s)
+		return -1;
+	sq_bind_text(s, 1, type);
+	int64_t v[2] = { 0, 0 };
+	if (sq_one_row(st, s, seen_fill, v, err, "feed type seen") != 0)
+		return -1;
+	*file_id = v[0];
+	*last_ms = v[1];
+	return 0;
 }

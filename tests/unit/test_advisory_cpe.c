@@ -258,6 +258,31 @@ static void test_from_text(void **state)
 	/* the product without a version: known product, version ANY */
 	from_text("nginx", "cpe:2.3:a:f5:nginx:*:*:*:*:*:*:*:*");
 
+	/* service banners of scan reports (scan_telnet, scan_ssh, scan_http,
+	** scan_ftp, scan_smtp), as the devices and servers write them */
+	from_text("MikroTik v6.42.1 (stable)", "cpe:2.3:o:mikrotik:routeros:6.42.1:*:*:*:*:*:*:*");
+	from_text("220 MikroTik FTP server (MikroTik 6.49.7) ready",
+		  "cpe:2.3:o:mikrotik:routeros:6.49.7:*:*:*:*:*:*:*");
+	from_text("SSH-2.0-ROSSSH", "cpe:2.3:o:mikrotik:routeros:*:*:*:*:*:*:*:*");
+	from_text("Mikrotik HttpProxy", "cpe:2.3:o:mikrotik:routeros:*:*:*:*:*:*:*:*");
+	from_text("SSH-2.0-dropbear_2019.78",
+		  "cpe:2.3:a:dropbear_ssh_project:dropbear_ssh:2019.78:*:*:*:*:*:*:*");
+	from_text("SSH-2.0-OpenSSH_8.2p1 Ubuntu-4ubuntu0.5",
+		  "cpe:2.3:a:openbsd:openssh:8.2p1:*:*:*:*:*:*:*");
+	from_text("lighttpd/1.4.45", "cpe:2.3:a:lighttpd:lighttpd:1.4.45:*:*:*:*:*:*:*");
+	from_text("openresty/1.19.3.1", "cpe:2.3:a:openresty:openresty:1.19.3.1:*:*:*:*:*:*:*");
+	from_text("mini_httpd/1.19 19dec2003", "cpe:2.3:a:acme:mini_httpd:1.19:*:*:*:*:*:*:*");
+	from_text("Boa/0.94.14rc21", "cpe:2.3:a:boa:boa:0.94.14rc21:*:*:*:*:*:*:*");
+	from_text("squid/4.10", "cpe:2.3:a:squid-cache:squid:4.10:*:*:*:*:*:*:*");
+	from_text("220 ProFTPD 1.3.5e Server (Debian)",
+		  "cpe:2.3:a:proftpd:proftpd:1.3.5e:*:*:*:*:*:*:*");
+	from_text("220 (vsFTPd 3.0.3)", "cpe:2.3:a:beasts:vsftpd:3.0.3:*:*:*:*:*:*:*");
+	from_text("220 mx.example ESMTP Exim 4.92 Fri, 27 Nov 2026 10:00:00 +0330",
+		  "cpe:2.3:a:exim:exim:4.92:*:*:*:*:*:*:*");
+
+	not_mapped("MikroTik hAP ac2");      /* a MikroTik model, not RouterOS's version */
+	not_mapped("SSH-2.0-ROSSSHX");       /* not at a word's end */
+	not_mapped("Boathouse 2.0");         /* "boa" inside a word */
 	not_mapped("");
 	not_mapped("Apache Tomcat 9.0.31");   /* apache, but not its web server */
 	not_mapped("Jetty 9.4");              /* not in the table */

@@ -333,10 +333,12 @@ static const struct fixture fixtures[] = {
 	{ "2026-11-27-event4_sinkhole-ir-geo.csv", BUILTIN },
 	{ "2026-11-27-scan_cisco_smart_install-ir-geo.csv", BUILTIN },
 	{ "2026-11-27-scan_dns-ir-geo.csv", BUILTIN },
+	{ "2026-11-27-scan_http-ir-geo.csv", BUILTIN },
 	{ "2026-11-27-scan_http_vulnerable-ir-geo.csv", BUILTIN },
 	{ "2026-11-27-scan_rdp-ir-geo.csv", BUILTIN },
 	{ "2026-11-27-scan_smb-ir-geo.csv", BUILTIN },
 	{ "2026-11-27-scan_snmp-ir-geo.csv", BUILTIN },
+	{ "2026-11-27-scan_ssh-ir-geo.csv", BUILTIN },
 	{ "2026-11-27-scan_ssl-ir-geo.csv", BUILTIN },
 	{ "2026-11-27-scan_telnet-ir-geo.csv", BUILTIN },
 	{ "2026-11-27-scan_telnet-renamed.csv", RENAMED },
@@ -548,6 +550,13 @@ static void test_published_schema(void **state)
 		{ "2026-11-27-event4_sinkhole_http-ir-geo.csv", "event4_sinkhole_http" },
 		{ "2026-11-27-event4_sinkhole_http_referer-ir-geo.csv",
 		  "event4_sinkhole_http_referer" },
+		/* the details after the type are free: a type's name there is not
+		** the report's type (Shadowserver's DATE-TYPE-DETAILS rule) */
+		{ "2026-11-27-scan_ftp-blocklist-asn.csv", "scan_ftp" },
+		{ "2026-11-27-scan_telnet-special-geo.csv", "scan_telnet" },
+		{ "2026-11-27-event4_sinkhole-123-sample-asn-delayed.csv", "event4_sinkhole" },
+		/* not dated so: the longest type named */
+		{ "reports/scan_http_vulnerable-2026-11-27.csv", "scan_http_vulnerable" },
 		{ "report.csv", NULL },
 		{ "2026-11-27-telnet-ir-geo.csv", NULL },
 		{ "", NULL },
@@ -561,6 +570,60 @@ static void test_published_schema(void **state)
 				 det[i].type ? det[i].type : "NULL");
 	}
 	feeds_schema_free(s);
+}
+
+/* The schema Parapet ships is Shadowserver's whole published one: every
+** report type a CERT receives is known by --type, and every published
+** report name (reports.json) is found in the file names Shadowserver
+** writes, whatever follows the type (report-filename.md: the date, the
+** type, then a variable number of details). */
+static void test_shipped_schema_is_published(void **state)
+{
+	(void)state;
+	struct feeds_schema *b = schema_for(BUILTIN, "shadowserver.json");
+	struct feeds_schema *pub = schema_for(PUBLISHED, PUBLISHED_SCHEMA);
+	assert_int_equal(feeds_schema_count(b), feeds_schema_count(pub));
+	for (size_t i = 0; i < feeds_schema_count(pub); i++) {
+		const char *name = feeds_type_name(feeds_schema_at(pub, i));
+		const struct feeds_type *t = feeds_schema_find(b, name);
+		if (!t)
+			fail_msg("published type %s is not shipped", name);
+		assert_string_equal(feeds_type_feed_name(t),
+				    feeds_type_feed_name(feeds_schema_at(pub, i)));
+	}
+	/* Accessible HTTP, one of the commonest reports, once refused */
+	const struct feeds_type *http = feeds_schema_find(b, "scan_http");
+	assert_non_null(http);
+	assert_string_equal(feeds_type_feed_name(http), "Accessible-HTTP");
+
+	char *path = data_path("shadowserver-reports-2026-03-24.json");
+	json_error_t je;
+	json_t *reports = json_load_file(path, 0, &je);
+	if (!reports)
+		fail_msg("%s: %s", path, je.text);
+	assert_true(json_object_size(reports) >= 170);
+	const char *name;
+	json_t *v;
+	json_object_foreach(reports, name, v)
+	{
+		static const char *const forms[] = {
+			"2026-11-27-%s-ir-geo.csv",
+			"2026-11-27-%s-123-sample-asn-delayed.csv",
+			"/var/spool/parapet/2026-11-27-%s-ir.csv",
+		};
+		for (size_t k = 0; k < sizeof(forms) / sizeof(forms[0]); k++) {
+			char fname[300];
+			snprintf(fname, sizeof(fname), forms[k], name);
+			const struct feeds_type *t = feeds_schema_detect(b, fname);
+			if (!t || strcmp(feeds_type_name(t), name) != 0)
+				fail_msg("detect(%s) = %s, want %s", fname,
+					 t ? feeds_type_name(t) : "NULL", name);
+		}
+	}
+	json_decref(reports);
+	free(path);
+	feeds_schema_free(b);
+	feeds_schema_free(pub);
 }
 
 /* ------------------------------------------------- 5. schema validation */
@@ -1009,6 +1072,296 @@ static void test_mikrotik_banner(void **state)
 	feeds_schema_free(s);
 }
 
+/* --------------------------------------------------- 11. host products */
+
+/* Every exposure names a type the shipped schema has (a row for a type
+** that does not exist would never apply), in the [a-z0-9-] form advisories
+** target; the types that reveal a service reveal the right one, and
+** reports of compromises or events reveal none. */
+static void test_exposures(void **state)
+{
+	(void)state;
+	struct feeds_schema *s = schema_for(BUILTIN, "shadowserver.json");
+	size_t n = feeds_exposure_count();
+	assert_true(n >= 100);
+	for (size_t i = 0; i < n; i++) {
+		const char *type = NULL, *service = NULL;
+		const char *name = feeds_exposure_at(i, &type, &service);
+		assert_non_null(name);
+		if (!feeds_schema_find(s, type))
+			fail_msg("exposures.csv: %s is not a report type of the schema", type);
+		assert_true(service && *service);
+		for (const char *c = name; *c; c++)
+			if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-'))
+				fail_msg("exposure %s of %s is not [a-z0-9-]", name, type);
+		/* one row per type: the first would hide the others */
+		const char *svc2 = NULL;
+		assert_string_equal(feeds_exposure_of(type, &svc2), name);
+		assert_ptr_equal(svc2, service);
+	}
+	assert_null(feeds_exposure_at(n, NULL, NULL));
+
+	static const struct {
+		const char *type, *exposure;
+	} want[] = {
+		{ "scan_cisco_smart_install", "cisco-smart-install" },
+		{ "scan_telnet", "telnet" },
+		{ "scan6_telnet", "telnet" },
+		{ "scan_rdp", "rdp" },
+		{ "scan_http", "http" },
+		{ "scan_ssh", "ssh" },
+		{ "scan_smb", "smb" },
+		{ "scan_dns", "dns" },
+		{ "scan_ntpmonitor", "ntp" },
+		{ "scan_http_vulnerable", "vulnerable-http" },
+		{ "event4_sinkhole", NULL },
+		{ "compromised_website", NULL },
+		{ "blocklist", NULL },
+		{ "scan_nothing", NULL },
+	};
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		const char *svc = "x";
+		const char *got = feeds_exposure_of(want[i].type, &svc);
+		if ((got == NULL) != (want[i].exposure == NULL) ||
+		    (got && strcmp(got, want[i].exposure) != 0))
+			fail_msg("exposure of %s: %s, want %s", want[i].type, got ? got : "none",
+				 want[i].exposure ? want[i].exposure : "none");
+		if (!got)
+			assert_null(svc);
+	}
+	const char *svc = NULL;
+	assert_non_null(feeds_exposure_of("scan_cisco_smart_install", &svc));
+	assert_non_null(strstr(svc, "4786/tcp"));
+	feeds_schema_free(s);
+}
+
+/* What a report says a host runs, as advisories match it: the device
+** columns when the CPE table knows the product, the banner when it names
+** one, else the columns in their own words (no CPE, so no advisory matches
+** a guess). */
+static void test_product_of(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *vendor, *product, *version, *banner;
+		int found;
+		const char *w_vendor, *w_product, *w_version, *w_cpe;
+	} c[] = {
+		/* the telnet banner, normalised by the parser */
+		{ "MikroTik", "RouterOS", "6.38.4", "MikroTik v6.38.4 (bugfix)\\r\\nLogin: ", 1,
+		  "mikrotik", "routeros", "6.38.4", "cpe:2.3:o:mikrotik:routeros:6.38.4:*:*:*:*:*:*:*" },
+		/* SNMP: the model is hardware, the version RouterOS's */
+		{ "MikroTik", "RB951Ui-2HnD", "6.40.5", "RouterOS RB951Ui-2HnD", 1, "mikrotik",
+		  "routeros", "6.40.5", "cpe:2.3:o:mikrotik:routeros:6.40.5:*:*:*:*:*:*:*" },
+		/* a vendor of many products is not read as its best known one */
+		{ "Apache", "Tomcat", "9.0.31", NULL, 1, "apache", "tomcat", "9.0.31", "" },
+		/* HTTP: the realm and the proxy name RouterOS, without a version */
+		{ NULL, NULL, NULL, "Basic realm=\"RouterOS\"", 1, "mikrotik", "routeros", "",
+		  "cpe:2.3:o:mikrotik:routeros:*:*:*:*:*:*:*:*" },
+		{ "", "", "", "Mikrotik HttpProxy", 1, "mikrotik", "routeros", "",
+		  "cpe:2.3:o:mikrotik:routeros:*:*:*:*:*:*:*:*" },
+		{ NULL, NULL, NULL, "nginx/1.18.0", 1, "f5", "nginx", "1.18.0",
+		  "cpe:2.3:a:f5:nginx:1.18.0:*:*:*:*:*:*:*" },
+		/* SSH identification strings */
+		{ NULL, NULL, NULL, "SSH-2.0-ROSSSH", 1, "mikrotik", "routeros", "",
+		  "cpe:2.3:o:mikrotik:routeros:*:*:*:*:*:*:*:*" },
+		{ "Ubiquiti", "EdgeRouter X", "v2.0.9", "SSH-2.0-dropbear_2019.78", 1,
+		  "dropbear_ssh_project", "dropbear_ssh", "2019.78",
+		  "cpe:2.3:a:dropbear_ssh_project:dropbear_ssh:2019.78:*:*:*:*:*:*:*" },
+		/* unknown to the table: the report's words, no CPE */
+		{ "Cisco", "WS-C2960X-48TS-L", "15.2(2)E7", NULL, 1, "cisco", "ws-c2960x-48ts-l",
+		  "15.2(2)e7", "" },
+		{ "Hikvision", "DS-2CD2042WD", NULL, NULL, 1, "hikvision", "ds-2cd2042wd", "", "" },
+		/* nothing named */
+		{ NULL, NULL, NULL, "\\r\\n\\r\\nUser Access Verification\\r\\n\\r\\nUsername: ", 0,
+		  "", "", "", "" },
+		{ NULL, NULL, NULL, NULL, 0, "", "", "", "" },
+		/* a product column without a vendor (scan_vnc's) */
+		{ NULL, "RouterOS", "6.42", NULL, 1, "mikrotik", "routeros", "6.42",
+		  "cpe:2.3:o:mikrotik:routeros:6.42:*:*:*:*:*:*:*" },
+		{ NULL, "RealVNC Enterprise", "5.3", NULL, 0, "", "", "", "" },
+		/* a vendor column of blanks (found by fuzz_feeds_product) */
+		{ "  ", "X", "1", NULL, 0, "", "", "", "" },
+	};
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		struct feeds_product p;
+		int got = feeds_product_of(c[i].vendor, c[i].product, c[i].version, c[i].banner,
+					   &p);
+		if (got != c[i].found || strcmp(p.vendor, c[i].w_vendor) != 0 ||
+		    strcmp(p.product, c[i].w_product) != 0 ||
+		    strcmp(p.version, c[i].w_version) != 0 || strcmp(p.cpe, c[i].w_cpe) != 0)
+			fail_msg("case %zu: %d %s|%s|%s|%s, want %d %s|%s|%s|%s", i, got, p.vendor,
+				 p.product, p.version, p.cpe, c[i].found, c[i].w_vendor,
+				 c[i].w_product, c[i].w_version, c[i].w_cpe);
+	}
+	/* a banner longer than the table reads is read by its start */
+	char big[8192];
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	memcpy(big, "nginx/1.24.0 ", 13);
+	struct feeds_product p;
+	assert_int_equal(feeds_product_of(NULL, NULL, NULL, big, &p), 1);
+	assert_string_equal(p.version, "1.24.0");
+}
+
+/* The event carries the text that best names the host's software:
+** scan_http's Server header, else its authentication realm; scan_ssh's
+** identification string before its pre-login banner. */
+struct banners {
+	char got[8][128];
+	size_t n;
+};
+
+static int keep_banner(void *ud, const struct feeds_event *ev)
+{
+	struct banners *b = ud;
+	if (b->n < 8)
+		snprintf(b->got[b->n++], sizeof(b->got[0]), "%s", ev->banner ? ev->banner : "-");
+	return 0;
+}
+
+static void test_event_banner(void **state)
+{
+	(void)state;
+	struct feeds_schema *s = schema_for(BUILTIN, "shadowserver.json");
+	static const struct {
+		const char *file;
+		const char *want[8];
+	} f[] = {
+		{ "2026-11-27-scan_http-ir-geo.csv",
+		  { "nginx/1.18.0", "Apache/2.4.29 (Ubuntu)", "Basic realm=\"RouterOS\"",
+		    "Mikrotik HttpProxy", "Microsoft-IIS/10.0", "lighttpd/1.4.45" } },
+		{ "2026-11-27-scan_ssh-ir-geo.csv",
+		  { "SSH-2.0-ROSSSH", "SSH-2.0-OpenSSH_7.4p1 Debian-10+deb9u7",
+		    "SSH-2.0-dropbear_2019.78", "SSH-2.0-OpenSSH_8.2p1 Ubuntu-4ubuntu0.5" } },
+		{ "2026-11-27-scan_cisco_smart_install-ir-geo.csv", { "-", "-", "-", "-", "-" } },
+	};
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		size_t len;
+		char *data = must_slurp(f[i].file, &len);
+		const struct feeds_type *t = feeds_schema_detect(s, f[i].file);
+		assert_non_null(t);
+		struct banners b = { 0 };
+		struct feeds_parser *p = feeds_parser_new(t, NULL, keep_banner, NULL, &b);
+		assert_non_null(p);
+		assert_int_equal(feeds_parser_feed(p, data, len), 0);
+		assert_int_equal(feeds_parser_finish(p), 0);
+		feeds_parser_free(p);
+		size_t nwant = 0;
+		while (nwant < 8 && f[i].want[nwant])
+			nwant++;
+		assert_int_equal(b.n, nwant);
+		for (size_t k = 0; k < nwant; k++)
+			if (strcmp(b.got[k], f[i].want[k]) != 0)
+				fail_msg("%s event %zu: banner %s, want %s", f[i].file, k + 1,
+					 b.got[k], f[i].want[k]);
+		free(data);
+	}
+	feeds_schema_free(s);
+}
+
+/* The commonest report types a national CERT receives each have their own
+** remediation text in English and Persian (not the default one), found by
+** the classification the published schema gives them; and every shipped
+** text follows data/feeds/remediation/README.md: both languages, 6 to 20
+** lines of at most 76 characters. */
+static size_t utf8_chars(const char *s, size_t n)
+{
+	size_t c = 0;
+	for (size_t i = 0; i < n; i++)
+		c += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return c;
+}
+
+static void test_remediation_texts(void **state)
+{
+	(void)state;
+	static const char *const common[] = {
+		"scan_http", "scan_ssl", "scan_ssh", "scan_telnet", "scan_ftp", "scan_rdp",
+		"scan_smb", "scan_snmp", "scan_dns", "scan_ntp", "scan_ntpmonitor", "scan_ssdp",
+		"scan_mdns", "scan_portmapper", "scan_netbios", "scan_memcached", "scan_ldap_tcp",
+		"scan_ldap_udp", "scan_mssql", "scan_mysql", "scan_postgres",
+		"scan_elasticsearch", "scan_mongodb", "scan_redis", "scan_vnc",
+		"scan_cisco_smart_install", "scan_http_vulnerable", "scan_ssl_poodle",
+		"event_sinkhole", "compromised_website", "blocklist", "scan_isakmp", "scan_ipp",
+		"scan_docker", "scan_adb", "scan_cwmp", "scan_tftp",
+	};
+	char *path = data_path(PUBLISHED_SCHEMA);
+	json_t *schema = json_load_file(path, 0, NULL);
+	assert_non_null(schema);
+	free(path);
+	for (int l = 0; l < 2; l++) {
+		const char *lang = l ? "fa" : "en";
+		char *dflt = feeds_remediation(lang, "no-such-class", "no-such-type");
+		for (size_t i = 0; i < sizeof(common) / sizeof(common[0]); i++) {
+			json_t *c = json_object_get(json_object_get(schema, common[i]),
+						    "constant_fields");
+			const char *ident =
+				json_string_value(json_object_get(c, "classification.identifier"));
+			const char *type =
+				json_string_value(json_object_get(c, "classification.type"));
+			assert_non_null(type);
+			char *t = feeds_remediation(lang, ident ? ident : type, type);
+			if (strcmp(t, dflt) == 0)
+				fail_msg("%s (%s): no %s remediation text of its own", common[i],
+					 ident ? ident : type, lang);
+			free(t);
+		}
+		free(dflt);
+	}
+	json_decref(schema);
+
+	/* the shipped texts, from the source tree beside tests/data/feeds */
+	char *en_dir = data_path("../../../data/feeds/remediation/en");
+	DIR *d = opendir(en_dir);
+	if (!d)
+		fail_msg("%s: cannot open", en_dir);
+	struct dirent *de;
+	size_t n = 0;
+	while ((de = readdir(d)) != NULL) {
+		const char *dot = strrchr(de->d_name, '.');
+		if (!dot || strcmp(dot, ".txt") != 0)
+			continue;
+		n++;
+		for (int l = 0; l < 2; l++) {
+			char rel[400];
+			snprintf(rel, sizeof(rel), "../../../data/feeds/remediation/%s/%s",
+				 l ? "fa" : "en", de->d_name);
+			size_t len;
+			char *text = slurp(rel, &len);
+			if (!text)
+				fail_msg("%s has no %s version", de->d_name, l ? "Persian" : "English");
+			size_t lines = 0;
+			for (char *ln = text; *ln;) {
+				char *nl = strchr(ln, '\n');
+				size_t ll = nl ? (size_t)(nl - ln) : strlen(ln);
+				if (utf8_chars(ln, ll) > 76)
+					fail_msg("%s: line %zu is longer than 76 characters", rel,
+						 lines + 1);
+				lines++;
+				ln = nl ? nl + 1 : ln + ll;
+			}
+			if (lines < 6 || lines > 20)
+				fail_msg("%s: %zu lines (6 to 20)", rel, lines);
+			/* compiled in: what a digest sends is this file */
+			char *name = strdup(de->d_name);
+			name[strlen(name) - 4] = '\0';
+			if (strncmp(name, "product-", 8) != 0) {
+				char *emb = feeds_remediation(l ? "fa" : "en", name, NULL);
+				if (strcmp(emb, text) != 0)
+					fail_msg("%s is not the compiled-in text (meson.build's list)",
+						 rel);
+				free(emb);
+			}
+			free(name);
+			free(text);
+		}
+	}
+	closedir(d);
+	free(en_dir);
+	assert_true(n >= 30);
+}
+
 /* The broken-out fields the pipeline reads agree with the event JSON. */
 static int check_broken_out(void *ud, const struct feeds_event *ev)
 {
@@ -1050,27 +1403,33 @@ static void test_event_fields_and_stop(void **state)
 
 int main(void)
 {
-	struct CMUnitTest tests[NFIXTURES + 16];
-	size_t n = 0;
-	for (size_t i = 0; i < NFIXTURES; i++) {
-		struct CMUnitTest u = cmocka_unit_test_prestate(test_fixture, (void *)&fixtures[i]);
-		u.name = fixtures[i].file;
-		tests[n++] = u;
-	}
 	const struct CMUnitTest rest[] = {
 		cmocka_unit_test(test_fixtures_published_schema),
 		cmocka_unit_test(test_every_fixture_is_run),
 		cmocka_unit_test(test_chunking_does_not_matter),
 		cmocka_unit_test(test_renamed_columns),
 		cmocka_unit_test(test_published_schema),
+		cmocka_unit_test(test_shipped_schema_is_published),
 		cmocka_unit_test(test_schema_validation),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_skip_to),
 		cmocka_unit_test(test_dedup_window),
 		cmocka_unit_test(test_dedup_bounded),
 		cmocka_unit_test(test_mikrotik_banner),
+		cmocka_unit_test(test_exposures),
+		cmocka_unit_test(test_product_of),
+		cmocka_unit_test(test_event_banner),
+		cmocka_unit_test(test_remediation_texts),
 		cmocka_unit_test(test_event_fields_and_stop),
 	};
+	/* sized by both lists, so a test added to either always fits */
+	struct CMUnitTest tests[NFIXTURES + sizeof(rest) / sizeof(rest[0])];
+	size_t n = 0;
+	for (size_t i = 0; i < NFIXTURES; i++) {
+		struct CMUnitTest u = cmocka_unit_test_prestate(test_fixture, (void *)&fixtures[i]);
+		u.name = fixtures[i].file;
+		tests[n++] = u;
+	}
 	for (size_t i = 0; i < sizeof(rest) / sizeof(rest[0]); i++)
 		tests[n++] = rest[i];
 	return _cmocka_run_group_tests("feeds", tests, n, NULL, NULL);

@@ -729,28 +729,14 @@ static int cert_scope(const struct principal *p, const char **province, struct p
 	return 0;
 }
 
-static int on_advisory(void *ud, const struct store_advisory *a)
-{
-	json_t **doc = ud;
-	json_decref(*doc);
-	*doc = json_loads(a->doc ? a->doc : "", 0, NULL);
-	return 0;
-}
-
-/* Advisory id's newest document (a new reference). */
+/* Advisory id's newest document (a new reference), read through
+** advisory_get (the record's one reader; p NULL: the caller checked scope). */
 static int load_doc(struct store *st, int64_t id, json_t **doc, struct perr *err)
 {
 	*doc = NULL;
 	if (id <= 0)
 		return perr_set(err, PERR_NOTFOUND, "id", "advisory %lld not found", (long long)id);
-	if (store_advisory_get(st, id, 0, on_advisory, doc, err) != 0) {
-		json_decref(*doc);
-		*doc = NULL;
-		return -1;
-	}
-	if (!*doc)
-		return perr_set(err, PERR_NOTFOUND, "id", "advisory %lld not found", (long long)id);
-	return 0;
+	return advisory_get(st, NULL, id, 0, doc, err);
 }
 
 int advisory_preview(struct store *st, const struct principal *p, int64_t id, json_t **out,

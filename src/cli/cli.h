@@ -164,5 +164,8 @@ int cmd_watch_checks(struct cli_call *x, struct perr *err);
 int cmd_watch_set(struct cli_call *x, struct perr *err);
 int cmd_watch_accept(struct cli_call *x, struct perr *err);
 int cmd_watch_services(struct cli_call *x, struct perr *err);
+int cmd_advisory_preview(struct cli_call *x, struct perr *err);
+int cmd_advisory_exclude(struct cli_call *x, struct perr *err);
+int cmd_advisory_include(struct cli_call *x, struct perr *err);
 
 #endif

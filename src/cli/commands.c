@@ -793,6 +793,10 @@ static const struct cli_opt unowned_opts[] = {
 	{ "--by", "KEY", "group by (default asn)", VALUES(unowned_by) },
 	{ NULL },
 };
+static const struct cli_opt advisory_exclude_opts[] = {
+	{ "--reason", "TEXT", "why it is not to be warned (1-500 bytes)", .required = true },
+	{ NULL },
+};
 static const char *const site_states[] = { "learning", "ok", "alert", "down" };
 static const struct cli_opt watch_run_opts[] = {
 	{ "--once", NULL, "one pass, then its counts as JSON" },
@@ -981,6 +985,16 @@ const struct cli_cmd cli_cmds[] = {
 	  .help = "list the well-known third-party services a page may add (observations, "
 		  "not alarms)",
 	  .fn = cmd_watch_services, .opts = watch_services_opts, .store = CLI_NO_STORE },
+	{ "advisory preview",
+	  .help = "who an advisory affects and why, before publishing (--json: the object "
+		  "scripts read)",
+	  .fn = cmd_advisory_preview, .args = "ID", .min = 1, .max = 1 },
+	{ "advisory exclude", .help = "take an organisation out of an advisory's targets",
+	  .fn = cmd_advisory_exclude, .args = "ID ORG-ID", .min = 2, .max = 2,
+	  .opts = advisory_exclude_opts, .store = CLI_WRITE },
+	{ "advisory include", .help = "put an excluded organisation back among the targets",
+	  .fn = cmd_advisory_include, .args = "ID ORG-ID", .min = 2, .max = 2,
+	  .store = CLI_WRITE },
 	{ NULL },
 };
 

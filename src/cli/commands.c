@@ -793,10 +793,6 @@ static const struct cli_opt unowned_opts[] = {
 	{ "--by", "KEY", "group by (default asn)", VALUES(unowned_by) },
 	{ NULL },
 };
-static const struct cli_opt advisory_exclude_opts[] = {
-	{ "--reason", "TEXT", "why it is not to be warned (1-500 bytes)", .required = true },
-	{ NULL },
-};
 static const char *const site_states[] = { "learning", "ok", "alert", "down" };
 static const struct cli_opt watch_run_opts[] = {
 	{ "--once", NULL, "one pass, then its counts as JSON" },
@@ -835,6 +831,11 @@ static const struct cli_opt route_add_opts[] = {
 	{ "--kind", "KIND", "only this kind of detection" },
 	{ "--class", "CLASS", "only this RSIT class" },
 	{ "--priority", "N", "lower first (0-1000000, default 100)" },
+	{ NULL },
+};
+
+static const struct cli_opt advisory_exclude_opts[] = {
+	{ "--reason", "TEXT", "why it is not to be warned (1-500 bytes)", .required = true },
 	{ NULL },
 };
 

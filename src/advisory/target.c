@@ -49,10 +49,13 @@
 /* ------------------------------------------------------------ a key set */
 
 /* Exact set of short strings (open addressing, FNV-1a): which (org, ip,
-** port) were counted. */
+** port) were counted. The keys live end to end in one growing arena, so
+** counting 50,000 hosts costs a few reallocations, not 50,000 mallocs. */
 struct kset {
-	char **key;
-	uint64_t *h;
+	char *arena;
+	size_t used, size;
+	size_t *off;  /* per slot: key offset in arena */
+	uint64_t *h;  /* per slot: hash, 0 = empty */
 	size_t cap, n;
 };
 
@@ -67,10 +70,10 @@ static uint64_t kset_hash(const char *s)
 static int kset_grow(struct kset *k)
 {
 	size_t cap = k->cap ? k->cap * 2 : 1024;
-	char **key = calloc(cap, sizeof(*key));
+	size_t *off = calloc(cap, sizeof(*off));
 	uint64_t *h = calloc(cap, sizeof(*h));
-	if (!key || !h) {
-		free(key);
+	if (!off || !h) {
+		free(off);
 		free(h);
 		return -1;
 	}
@@ -81,11 +84,11 @@ static int kset_grow(struct kset *k)
 		while (h[j])
 			j = (j + 1) & (cap - 1);
 		h[j] = k->h[i];
-		key[j] = k->key[i];
+		off[j] = k->off[i];
 	}
-	free(k->key);
+	free(k->off);
 	free(k->h);
-	k->key = key;
+	k->off = off;
 	k->h = h;
 	k->cap = cap;
 	return 0;
@@ -99,12 +102,24 @@ static int kset_add(struct kset *k, const char *s)
 	uint64_t h = kset_hash(s);
 	size_t j = h & (k->cap - 1);
 	while (k->h[j]) {
-		if (k->h[j] == h && strcmp(k->key[j], s) == 0)
+		if (k->h[j] == h && strcmp(k->arena + k->off[j], s) == 0)
 			return 0;
 		j = (j + 1) & (k->cap - 1);
 	}
-	if (!(k->key[j] = strdup(s)))
-		return -1;
+	size_t n = strlen(s) + 1;
+	if (k->used + n > k->size) {
+		size_t size = k->size ? k->size * 2 : 65536;
+		while (size < k->used + n)
+			size *= 2;
+		char *a = realloc(k->arena, size);
+		if (!a)
+			return -1;
+		k->arena = a;
+		k->size = size;
+	}
+	memcpy(k->arena + k->used, s, n);
+	k->off[j] = k->used;
+	k->used += n;
 	k->h[j] = h;
 	k->n++;
 	return 1;
@@ -117,7 +132,7 @@ static bool kset_has(const struct kset *k, const char *s)
 	uint64_t h = kset_hash(s);
 	size_t j = h & (k->cap - 1);
 	while (k->h[j]) {
-		if (k->h[j] == h && strcmp(k->key[j], s) == 0)
+		if (k->h[j] == h && strcmp(k->arena + k->off[j], s) == 0)
 			return true;
 		j = (j + 1) & (k->cap - 1);
 	}
@@ -126,9 +141,8 @@ static bool kset_has(const struct kset *k, const char *s)
 
 static void kset_free(struct kset *k)
 {
-	for (size_t i = 0; i < k->cap; i++)
-		free(k->key[i]);
-	free(k->key);
+	free(k->arena);
+	free(k->off);
 	free(k->h);
 	memset(k, 0, sizeof(*k));
 }
@@ -671,12 +685,13 @@ static int compute(struct store *st, const json_t *doc, int64_t id, const char *
 		** whose vendor or product is a pattern is for assets */
 		if (e->plain && strcmp(e->cpe.f[ADVISORY_CPE_VENDOR], "*") != 0 &&
 		    strcmp(e->cpe.f[ADVISORY_CPE_PRODUCT], "*") != 0 &&
-		    store_host_product_find(st, e->cpe.f[ADVISORY_CPE_VENDOR],
-					    e->cpe.f[ADVISORY_CPE_PRODUCT], NULL, 0, on_host, &r,
-					    err) != 0)
+		    store_host_product_evidence_list(st, e->cpe.f[ADVISORY_CPE_VENDOR],
+						     e->cpe.f[ADVISORY_CPE_PRODUCT], NULL, on_host,
+						     &r, err) != 0)
 			goto out;
 		if (e->exposure &&
-		    store_host_product_find(st, NULL, NULL, e->exposure, 0, on_exposed, &r, err) != 0)
+		    store_host_product_evidence_list(st, NULL, NULL, e->exposure, on_exposed, &r,
+						     err) != 0)
 			goto out;
 	}
 	if (match_text_assets(&r, err) != 0)

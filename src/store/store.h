@@ -734,9 +734,17 @@ int store_adexcl_list(struct store *st, int64_t advisory_id, store_adexcl_fn fn,
 		      struct perr *err);
 /* Product assets whose canonical value v has from <= v < to (NULL: no
 ** bound), in value order (index asset_product_value, migration 0012):
-** targeting reads a CPE prefix's range or the free-text ones only. */
+** targeting reads a CPE prefix's range or the free-text ones only.
+** created_ms is left 0 (the covering index has not got it). */
 int store_asset_products_list(struct store *st, const char *from, const char *to,
 			      store_asset_fn fn, void *ud, struct perr *err);
+/* Host products of vendor and product (both exact), or with exposure when
+** it is not NULL, as targeting shows them: org_id, ip, port, type,
+** version and last_ms read from migration 0012's covering indexes; vendor,
+** product and exposure as asked; cpe and file_id empty. In no order. */
+int store_host_product_evidence_list(struct store *st, const char *vendor, const char *product,
+				     const char *exposure, store_host_product_fn fn, void *ud,
+				     struct perr *err);
 
 /* ------------------------------------------------------------ report feeds */
 

@@ -9,6 +9,7 @@
 ** publishing. The product-asset range read lets targeting ask for the
 ** assets of one CPE vendor:product prefix instead of scanning every asset.
 */
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/store_internal.h"
@@ -99,7 +100,7 @@ static void product_from(sqlite3_stmt *s, void *out)
 	a->org_id = sqlite3_column_int64(s, 1);
 	memcpy(a->type, "product", sizeof("product"));
 	sq_col_text(s, 2, a->value, sizeof(a->value));
-	a->created_ms = sqlite3_column_int64(s, 3);
+	a->created_ms = 0; /* not in the covering index; targeting does not need it */
 }
 
 ROW_CALLBACK(product_row, struct store_asset, product_from, store_asset_fn)
@@ -107,11 +108,27 @@ ROW_CALLBACK(product_row, struct store_asset, product_from, store_asset_fn)
 int store_asset_products_list(struct store *st, const char *from, const char *to,
 			      store_asset_fn fn, void *ud, struct perr *err)
 {
-	/* "type = 'product'" literally, so the planner takes the partial index */
-	sqlite3_stmt *s = sq_prep(st, "SELECT id, org_id, value, created_ms FROM asset "
-				      "WHERE type = 'product' AND (?1 IS NULL OR value >= ?1) "
-				      "AND (?2 IS NULL OR value < ?2) ORDER BY value, id",
-				  err);
+	/* One statement per shape of bounds: "(? IS NULL OR value >= ?)" would
+	** make the planner scan the whole index instead of seeking the range.
+	** "type = 'product'" is literal so the partial index applies. */
+	sqlite3_stmt *s;
+	if (from && to)
+		s = sq_prep(st, "SELECT id, org_id, value FROM asset "
+				"WHERE type = 'product' AND value >= ?1 AND value < ?2 "
+				"ORDER BY value, id",
+			    err);
+	else if (from)
+		s = sq_prep(st, "SELECT id, org_id, value FROM asset "
+				"WHERE type = 'product' AND value >= ?1 ORDER BY value, id",
+			    err);
+	else if (to)
+		s = sq_prep(st, "SELECT id, org_id, value FROM asset "
+				"WHERE type = 'product' AND value < ?2 ORDER BY value, id",
+			    err);
+	else
+		s = sq_prep(st, "SELECT id, org_id, value FROM asset "
+				"WHERE type = 'product' ORDER BY value, id",
+			    err);
 	if (!s)
 		return -1;
 	if (from)
@@ -120,4 +137,66 @@ int store_asset_products_list(struct store *st, const char *from, const char *to
 		sq_bind_text(s, 2, to);
 	struct cb c = { (void *)fn, ud };
 	return sq_each_row(st, s, product_row, &c, err, "product assets");
+}
+
+/* What targeting shows of a host product; the rest of the row stays 0. */
+static void evidence_from(sqlite3_stmt *s, void *out)
+{
+	struct store_host_product *h = out;
+	h->org_id = sqlite3_column_int64(s, 0);
+	sq_col_text(s, 1, h->ip, sizeof(h->ip));
+	h->port = sqlite3_column_int64(s, 2);
+	sq_col_text(s, 3, h->type, sizeof(h->type));
+	sq_col_text(s, 4, h->version, sizeof(h->version));
+	h->last_ms = h->first_ms = sqlite3_column_int64(s, 5);
+}
+
+struct evidence_cb {
+	store_host_product_fn fn;
+	void *ud;
+	struct store_host_product h; /* vendor, product, exposure as asked */
+};
+
+static int evidence_row(sqlite3_stmt *s, void *ctx)
+{
+	struct evidence_cb *c = ctx;
+	evidence_from(s, &c->h);
+	return c->fn(c->ud, &c->h);
+}
+
+int store_host_product_evidence_list(struct store *st, const char *vendor, const char *product,
+				     const char *exposure, store_host_product_fn fn, void *ud,
+				     struct perr *err)
+{
+	/* the columns of the covering indexes of migration 0012 only */
+	sqlite3_stmt *s;
+	if (exposure)
+		s = sq_prep(st, "SELECT org_id, ip, port, type, version, last_ms FROM host_product "
+				"WHERE exposure = ?1 AND exposure <> ''",
+			    err);
+	else
+		s = sq_prep(st, "SELECT org_id, ip, port, type, version, last_ms FROM host_product "
+				"WHERE vendor = ?1 AND product = ?2",
+			    err);
+	if (!s)
+		return -1;
+	struct evidence_cb *c = calloc(1, sizeof(*c));
+	if (!c) {
+		sq_done(st, s);
+		return perr_set(err, PERR_INTERNAL, NULL, "out of memory");
+	}
+	c->fn = fn;
+	c->ud = ud;
+	if (exposure) {
+		sq_bind_text(s, 1, exposure);
+		pstrtrunc(c->h.exposure, exposure, sizeof(c->h.exposure));
+	} else {
+		sq_bind_text(s, 1, vendor);
+		sq_bind_text(s, 2, product);
+		pstrtrunc(c->h.vendor, vendor, sizeof(c->h.vendor));
+		pstrtrunc(c->h.product, product, sizeof(c->h.product));
+	}
+	int rc = sq_each_row(st, s, evidence_row, c, err, "host products");
+	free(c);
+	return rc;
 }

@@ -169,12 +169,25 @@ struct entry {
 	bool plain;           /* vendor and product are plain values (indexable) */
 };
 
+/* Entries of one vendor and product (plain), or one entry with a pattern
+** for either: what one store read serves. A vendor's CSAF advisory lists
+** every affected release as an entry of its own (Cisco's Smart Install
+** advisory: 259 IOS releases), so reads go by group, not by entry. */
+struct group {
+	size_t start, n; /* in run.order */
+	bool plain;
+};
+
 struct run {
 	struct store *st;
 	struct ent *ents; /* sorted by id (store_org_list's order) */
 	size_t nents, capents;
 	struct entry *entries;
 	size_t nentries;
+	size_t *order;        /* entry indices, plain ones by vendor and product */
+	struct group *groups;
+	size_t ngroups, nplain; /* the first nplain groups are plain, sorted */
+	const struct group *g;  /* the group being matched */
 	struct kset ipport; /* "org ip port" counted from feeds */
 	struct kset ips;    /* "org ip" seen by feeds */
 	json_t *unmapped;
@@ -290,6 +303,75 @@ static int read_entries(struct run *r, const json_t *doc, struct perr *err)
 	return 0;
 }
 
+static int vp_cmp(const struct entry *a, const struct entry *b)
+{
+	int c = strcmp(a->cpe.f[ADVISORY_CPE_VENDOR], b->cpe.f[ADVISORY_CPE_VENDOR]);
+	return c ? c : strcmp(a->cpe.f[ADVISORY_CPE_PRODUCT], b->cpe.f[ADVISORY_CPE_PRODUCT]);
+}
+
+/* Plain entries first, by vendor and product, then the document's order
+** (the pointers are into one array). */
+static int order_cmp(const void *x, const void *y)
+{
+	const struct entry *ea = *(const struct entry *const *)x, *eb = *(const struct entry *const *)y;
+	if (ea->plain != eb->plain)
+		return ea->plain ? -1 : 1;
+	int c = ea->plain ? vp_cmp(ea, eb) : 0;
+	return c ? c : (ea > eb) - (ea < eb);
+}
+
+/* Group r->entries (see struct group). */
+static int group_entries(struct run *r, struct perr *err)
+{
+	if (!r->nentries)
+		return 0;
+	r->order = calloc(r->nentries, sizeof(*r->order));
+	r->groups = calloc(r->nentries, sizeof(*r->groups));
+	if (!r->order || !r->groups)
+		return perr_set(err, PERR_INTERNAL, NULL, "out of memory");
+	const struct entry **by = calloc(r->nentries, sizeof(*by));
+	if (!by)
+		return perr_set(err, PERR_INTERNAL, NULL, "out of memory");
+	for (size_t k = 0; k < r->nentries; k++)
+		by[k] = &r->entries[k];
+	qsort(by, r->nentries, sizeof(*by), order_cmp);
+	for (size_t k = 0; k < r->nentries; k++)
+		r->order[k] = (size_t)(by[k] - r->entries);
+	free(by);
+	for (size_t i = 0; i < r->nentries; i++) {
+		const struct entry *e = &r->entries[r->order[i]];
+		struct group *last = r->ngroups ? &r->groups[r->ngroups - 1] : NULL;
+		if (last && last->plain && e->plain &&
+		    vp_cmp(&r->entries[r->order[last->start]], e) == 0) {
+			last->n++;
+			continue;
+		}
+		r->groups[r->ngroups++] = (struct group){ i, 1, e->plain };
+		r->nplain += e->plain;
+	}
+	return 0;
+}
+
+/* The plain group of name's vendor and product, or NULL. */
+static const struct group *group_of(const struct run *r, const struct advisory_cpe *name)
+{
+	size_t lo = 0, hi = r->nplain;
+	struct entry key;
+	memcpy(key.cpe.f[ADVISORY_CPE_VENDOR], name->f[ADVISORY_CPE_VENDOR], ADVISORY_CPE_FIELD_MAX);
+	memcpy(key.cpe.f[ADVISORY_CPE_PRODUCT], name->f[ADVISORY_CPE_PRODUCT], ADVISORY_CPE_FIELD_MAX);
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = vp_cmp(&r->entries[r->order[r->groups[mid].start]], &key);
+		if (c == 0)
+			return &r->groups[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
 /* -------------------------------------------------- declared products */
 
 static json_t *hosts_json(struct pstr hosts)
@@ -342,8 +424,14 @@ static int on_cpe_asset(void *ud, const struct store_asset *a)
 	if (!find_org(r, a->org_id) || constituency_product_split(a->value, &p) != 1 ||
 	    advisory_cpe_parse(p.name.p, p.name.n, &name, NULL) != 0)
 		return 0;
-	if (entry_takes(&r->entries[r->cur], &name))
-		asset_hit(r, a, &name, &p);
+	/* the first entry of the group that takes it: one evidence per asset */
+	for (size_t i = r->g->start; i < r->g->start + r->g->n; i++) {
+		if (entry_takes(&r->entries[r->order[i]], &name)) {
+			r->cur = r->order[i];
+			asset_hit(r, a, &name, &p);
+			break;
+		}
+	}
 	return r->oom ? -1 : 0;
 }
 
@@ -376,15 +464,21 @@ static bool cpe_prefix(const struct entry *e, char part, char out[ADVISORY_CPE_M
 
 static int match_cpe_assets(struct run *r, struct perr *err)
 {
-	const struct entry *e = &r->entries[r->cur];
-	if (!e->plain) /* wildcards: every CPE-form asset is a candidate */
+	const struct entry *e = &r->entries[r->order[r->g->start]];
+	if (!r->g->plain) /* wildcards: every CPE-form asset is a candidate */
 		return store_asset_products_list(r->st, "cpe:2.3:", "cpe:2.3;", on_cpe_asset, r,
 						 err);
-	/* a name of part ANY stays a candidate for any pattern: the matching
-	** rule decides */
-	const char *parts = strcmp(e->cpe.f[ADVISORY_CPE_PART], "*") == 0 ? "aoh*" : NULL;
-	char one[3] = { e->cpe.f[ADVISORY_CPE_PART][0], '*', '\0' };
-	for (const char *pp = parts ? parts : one; *pp; pp++) {
+	/* the parts the group's entries name, and ANY; a name of part ANY
+	** stays a candidate for any pattern (the matching rule decides) */
+	char parts[8] = "";
+	for (size_t i = r->g->start; i < r->g->start + r->g->n; i++) {
+		char pt = r->entries[r->order[i]].cpe.f[ADVISORY_CPE_PART][0];
+		const char *add = pt == '*' ? "aoh*" : (char[]){ pt, '*', '\0' };
+		for (; *add; add++)
+			if (!strchr(parts, *add))
+				parts[strlen(parts)] = *add;
+	}
+	for (const char *pp = parts; *pp; pp++) {
 		char lo[ADVISORY_CPE_MAX], hi[ADVISORY_CPE_MAX];
 		if (!cpe_prefix(e, *pp, lo))
 			continue;
@@ -425,9 +519,22 @@ static int on_text_asset(void *ud, const struct store_asset *a)
 	}
 	struct constituency_product p;
 	constituency_product_split(a->value, &p);
-	for (r->cur = 0; r->cur < r->nentries; r->cur++)
-		if (entry_takes(&r->entries[r->cur], &w->name))
+	/* the entries of its vendor and product, then those with patterns:
+	** the first that takes it */
+	const struct group *g = group_of(r, &w->name);
+	size_t from = g ? g->start : r->nentries, to = g ? g->start + g->n : r->nentries;
+	size_t pat = r->nplain < r->ngroups ? r->groups[r->nplain].start : r->nentries;
+	for (size_t i = from;; i++) {
+		if (i == to)
+			i = pat;
+		if (i >= r->nentries)
+			break;
+		if (entry_takes(&r->entries[r->order[i]], &w->name)) {
+			r->cur = r->order[i];
 			asset_hit(r, a, &w->name, &p);
+			break;
+		}
+	}
 	return r->oom ? -1 : 0;
 }
 
@@ -503,8 +610,15 @@ static void host_hit(struct run *r, const struct store_host_product *h, bool exp
 static int on_host(void *ud, const struct store_host_product *h)
 {
 	struct run *r = ud;
-	if (find_org(r, h->org_id) && advisory_version_in(h->version, &r->entries[r->cur].r))
-		host_hit(r, h, false);
+	if (!find_org(r, h->org_id))
+		return 0;
+	for (size_t i = r->g->start; i < r->g->start + r->g->n; i++) {
+		if (advisory_version_in(h->version, &r->entries[r->order[i]].r)) {
+			r->cur = r->order[i];
+			host_hit(r, h, false);
+			break;
+		}
+	}
 	return r->oom ? -1 : 0;
 }
 
@@ -695,21 +809,31 @@ static int compute(struct store *st, const json_t *doc, int64_t id, const char *
 	struct store_org_filter f = { .province = province };
 	if (store_org_list(st, &f, on_org, &r, NULL, err) != 0)
 		goto out;
-	for (r.cur = 0; r.cur < r.nentries; r.cur++) {
-		const struct entry *e = &r.entries[r.cur];
+	if (group_entries(&r, err) != 0)
+		goto out;
+	for (size_t gi = 0; gi < r.ngroups; gi++) {
+		r.g = &r.groups[gi];
+		const struct entry *e = &r.entries[r.order[r.g->start]];
 		if (match_cpe_assets(&r, err) != 0)
 			goto out;
 		/* feeds name products by vendor and product only: an entry
 		** whose vendor or product is a pattern is for assets */
-		if (e->plain && strcmp(e->cpe.f[ADVISORY_CPE_VENDOR], "*") != 0 &&
-		    strcmp(e->cpe.f[ADVISORY_CPE_PRODUCT], "*") != 0 &&
+		if (r.g->plain &&
 		    store_host_product_evidence_list(st, e->cpe.f[ADVISORY_CPE_VENDOR],
 						     e->cpe.f[ADVISORY_CPE_PRODUCT], NULL, on_host,
 						     &r, err) != 0)
 			goto out;
-		if (e->exposure &&
-		    store_host_product_evidence_list(st, NULL, NULL, e->exposure, on_exposed, &r,
-						     err) != 0)
+	}
+	/* each exposure once, under the first entry that names it */
+	for (size_t k = 0; k < r.nentries; k++) {
+		const char *x = r.entries[k].exposure;
+		bool seen_before = false;
+		for (size_t j = 0; x && j < k && !seen_before; j++)
+			seen_before = r.entries[j].exposure && strcmp(r.entries[j].exposure, x) == 0;
+		if (!x || seen_before)
+			continue;
+		r.cur = k;
+		if (store_host_product_evidence_list(st, NULL, NULL, x, on_exposed, &r, err) != 0)
 			goto out;
 	}
 	if (match_text_assets(&r, err) != 0)
@@ -731,6 +855,8 @@ out:
 	}
 	free(r.ents);
 	free(r.entries);
+	free(r.order);
+	free(r.groups);
 	kset_free(&r.ipport);
 	kset_free(&r.ips);
 	json_decref(r.unmapped);

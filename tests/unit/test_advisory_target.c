@@ -321,6 +321,43 @@ static void many_hosts(void **state)
 	json_decref(doc);
 }
 
+/* A vendor's advisory lists each affected release as an entry (Cisco's
+** Smart Install CSAF: 259 IOS releases); several entries of one product,
+** an exposure named by many, and an entry with a pattern for its vendor
+** must give the same targets as the entries one by one would. */
+static void many_entries(void **state)
+{
+	struct fx *f = *state;
+	json_t *doc = doc_of(
+		"{\"products\": ["
+		"{\"cpe\": \"cpe:2.3:o:cisco:ios:15.2\\\\(4\\\\)e7:*:*:*:*:*:*:*\","
+		" \"version\": \"15.2(4)e7\", \"exposure\": \"cisco-smart-install\"},"
+		"{\"cpe\": \"cpe:2.3:o:mikrotik:routeros:*:*:*:*:*:*:*:*\", \"version\": \"6.38.4\"},"
+		"{\"cpe\": \"cpe:2.3:o:cisco:ios:15.0:*:*:*:*:*:*:*\", \"version\": \"15.0\","
+		" \"exposure\": \"cisco-smart-install\"},"
+		"{\"cpe\": \"cpe:2.3:o:mikrotik:routeros:*:*:*:*:*:*:*:*\", \"version\": \"6.42\"},"
+		"{\"cpe\": \"cpe:2.3:o:*:routeros:*:*:*:*:*:*:*:*\", \"version\": \"6.42.1\"}]}");
+	json_t *out = compute(f, doc, 0);
+	/* A's asset 6.42 (entry 3), B's free text 6.42.1 through the pattern
+	** (entry 4: assets only, feeds need a vendor), C's 6.38.4 host
+	** (entry 1), D's exposure once for both IOS entries */
+	const int64_t want[] = { f->a, f->b, f->c, f->d, 0 };
+	expect_set(out, want);
+	json_t *w = json_array_get(json_object_get(target(out, f->b), "why"), 0);
+	assert_int_equal(jint(w, "entry"), 4);
+	w = json_array_get(json_object_get(target(out, f->a), "why"), 0);
+	assert_int_equal(jint(w, "entry"), 3);
+	assert_int_equal(json_array_size(json_object_get(target(out, f->a), "why")), 1);
+	assert_int_equal(jint(target(out, f->d), "hosts"), 2);
+	assert_int_equal(json_array_size(json_object_get(target(out, f->d), "why")), 2);
+	assert_int_equal(jint(json_array_get(json_object_get(target(out, f->d), "why"), 0), "entry"),
+			 0);
+	/* C's 6.42.1 host is no entry's */
+	assert_int_equal(jint(target(out, f->c), "hosts"), 1);
+	json_decref(out);
+	json_decref(doc);
+}
+
 static void bad_documents(void **state)
 {
 	struct fx *f = *state;
@@ -453,6 +490,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(range_end_including, setup, teardown),
 		cmocka_unit_test_setup_teardown(audience_targets, setup, teardown),
 		cmocka_unit_test_setup_teardown(many_hosts, setup, teardown),
+		cmocka_unit_test_setup_teardown(many_entries, setup, teardown),
 		cmocka_unit_test_setup_teardown(bad_documents, setup, teardown),
 		cmocka_unit_test_setup_teardown(exclusions_and_scope, setup, teardown),
 	};

@@ -188,6 +188,12 @@ struct run {
 	struct group *groups;
 	size_t ngroups, nplain; /* the first nplain groups are plain, sorted */
 	const struct group *g;  /* the group being matched */
+	/* the entry (or none: SIZE_MAX) the last host's version fell in: rows
+	** come in version order, so tens of thousands of hosts ask a few
+	** versions, and a CSAF's hundred entries are tried once per version */
+	bool memo_ok;
+	char memo_ver[sizeof(((struct store_host_product *)0)->version)];
+	size_t memo_k;
 	struct kset ipport; /* "org ip port" counted from feeds */
 	struct kset ips;    /* "org ip" seen by feeds */
 	json_t *unmapped;
@@ -612,12 +618,20 @@ static int on_host(void *ud, const struct store_host_product *h)
 	struct run *r = ud;
 	if (!find_org(r, h->org_id))
 		return 0;
-	for (size_t i = r->g->start; i < r->g->start + r->g->n; i++) {
-		if (advisory_version_in(h->version, &r->entries[r->order[i]].r)) {
-			r->cur = r->order[i];
-			host_hit(r, h, false);
-			break;
+	if (!r->memo_ok || strcmp(r->memo_ver, h->version) != 0) {
+		r->memo_k = SIZE_MAX;
+		for (size_t i = r->g->start; i < r->g->start + r->g->n; i++) {
+			if (advisory_version_in(h->version, &r->entries[r->order[i]].r)) {
+				r->memo_k = r->order[i];
+				break;
+			}
 		}
+		PSTRCPY(r->memo_ver, h->version);
+		r->memo_ok = true;
+	}
+	if (r->memo_k != SIZE_MAX) {
+		r->cur = r->memo_k;
+		host_hit(r, h, false);
 	}
 	return r->oom ? -1 : 0;
 }
@@ -818,6 +832,7 @@ static int compute(struct store *st, const json_t *doc, int64_t id, const char *
 			goto out;
 		/* feeds name products by vendor and product only: an entry
 		** whose vendor or product is a pattern is for assets */
+		r.memo_ok = false;
 		if (r.g->plain &&
 		    store_host_product_evidence_list(st, e->cpe.f[ADVISORY_CPE_VENDOR],
 						     e->cpe.f[ADVISORY_CPE_PRODUCT], NULL, on_host,

@@ -154,6 +154,7 @@ struct tgt {
 	int64_t seen;     /* distinct (ip, port) from feeds */
 	int64_t listed;   /* host and exposure evidence entries in why */
 	int64_t declared; /* the largest count= of its matching assets */
+	json_t *all;      /* every counted feed host, when asked (all_hosts) */
 };
 
 struct ent {
@@ -200,6 +201,7 @@ struct run {
 	int64_t unmapped_total;
 	size_t cur;         /* the entry being matched */
 	bool oom;
+	bool all_hosts;     /* advisory_targets_compute_hosts */
 	struct perr *err;
 };
 
@@ -579,6 +581,14 @@ static void host_hit(struct run *r, const struct store_host_product *h, bool exp
 	if (!added)
 		return;
 	t->seen++;
+	if (r->all_hosts) {
+		if (!t->all)
+			t->all = json_array();
+		if (!t->all || json_array_append_new(t->all, json_pack("{ss sI ss}", "ip", h->ip,
+									"port", (json_int_t)h->port,
+									"type", h->type)) != 0)
+			r->oom = true;
+	}
 	if (t->listed >= TARGET_HOSTS_LISTED)
 		return;
 	t->listed++;
@@ -769,7 +779,10 @@ static int build(struct run *r, int64_t id, json_t **out, struct perr *err)
 		json_t *ex = json_object_get(x.by_org, k);
 		json_t *t = json_pack("{so sI sO}", "org", org_json(&e->o), "hosts",
 				      (json_int_t)target_hosts(r, e), "why", e->t->why);
-		if (!t || json_array_append_new(targets, t) != 0) {
+		if (!t || json_array_append_new(targets, t) != 0 ||
+		    (r->all_hosts &&
+		     json_object_set_new(t, "all_hosts", e->t->all ? json_incref(e->t->all)
+								     : json_array()) != 0)) {
 			r->oom = true;
 			break;
 		}
@@ -805,9 +818,9 @@ out:
 
 /* Targets of doc among the organisations of province (NULL: all). */
 static int compute(struct store *st, const json_t *doc, int64_t id, const char *province,
-		   json_t **out, struct perr *err)
+		   bool all_hosts, json_t **out, struct perr *err)
 {
-	struct run r = { .st = st, .err = err };
+	struct run r = { .st = st, .err = err, .all_hosts = all_hosts };
 	int rc = -1;
 	*out = NULL;
 	if (!json_is_object(doc)) {
@@ -864,6 +877,7 @@ out:
 		rc = -1;
 	for (size_t i = 0; i < r.nents; i++) {
 		if (r.ents[i].t) {
+			json_decref(r.ents[i].t->all);
 			json_decref(r.ents[i].t->why);
 			free(r.ents[i].t);
 		}
@@ -881,7 +895,13 @@ out:
 int advisory_targets_compute(struct store *st, const json_t *doc, int64_t id, json_t **out,
 			     struct perr *err)
 {
-	return compute(st, doc, id, NULL, out, err);
+	return compute(st, doc, id, NULL, false, out, err);
+}
+
+int advisory_targets_compute_hosts(struct store *st, const json_t *doc, int64_t id,
+				   json_t **out, struct perr *err)
+{
+	return compute(st, doc, id, NULL, true, out, err);
 }
 
 /* ------------------------------------------------- preview, exclusions */
@@ -921,7 +941,7 @@ int advisory_preview(struct store *st, const struct principal *p, int64_t id, js
 	*out = NULL;
 	if (cert_scope(p, &province, err) != 0 || load_doc(st, id, &doc, err) != 0)
 		return -1;
-	int rc = compute(st, doc, id, province, out, err);
+	int rc = compute(st, doc, id, province, false, out, err);
 	json_decref(doc);
 	return rc;
 }

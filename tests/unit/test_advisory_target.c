@@ -317,6 +317,22 @@ static void many_hosts(void **state)
 		listed += strcmp(json_string_value(json_object_get(w, "kind")), "host") == 0;
 	}
 	assert_int_equal(listed, 20);
+	assert_null(json_object_get(t, "all_hosts"));
+	json_decref(out);
+	/* for publishing: every host from feeds, not only the 20 listed */
+	struct perr e;
+	assert_int_equal(advisory_targets_compute_hosts(f->t->st, doc, 0, &out, &e), 0);
+	t = target(out, f->f);
+	json_t *all = json_object_get(t, "all_hosts");
+	assert_int_equal(json_array_size(all), 35);
+	size_t telnet = 0;
+	json_array_foreach(all, i, w)
+	{
+		telnet += strcmp(json_string_value(json_object_get(w, "type")), "scan_telnet") == 0;
+	}
+	assert_int_equal(telnet, 5);
+	/* a target by its asset alone has none */
+	assert_int_equal(json_array_size(json_object_get(target(out, f->a), "all_hosts")), 0);
 	json_decref(out);
 	json_decref(doc);
 }

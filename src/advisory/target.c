@@ -195,6 +195,7 @@ struct run {
 	bool memo_ok;
 	char memo_ver[sizeof(((struct store_host_product *)0)->version)];
 	size_t memo_k;
+	struct asset_memo *memo; /* on_cpe_asset's, reset per group */
 	struct kset ipport; /* "org ip port" counted from feeds */
 	struct kset ips;    /* "org ip" seen by feeds */
 	json_t *unmapped;
@@ -424,21 +425,49 @@ static void asset_hit(struct run *r, const struct store_asset *a, const struct a
 	add_why(r, t, w);
 }
 
+/* The entry (r->order index range [from, to), then the pattern entries)
+** that first takes name, or SIZE_MAX. */
+static size_t first_taker(const struct run *r, size_t from, size_t to, bool patterns,
+			  const struct advisory_cpe *name)
+{
+	for (size_t i = from; i < to; i++)
+		if (entry_takes(&r->entries[r->order[i]], name))
+			return r->order[i];
+	size_t pat = r->nplain < r->ngroups ? r->groups[r->nplain].start : r->nentries;
+	for (size_t i = pat; patterns && i < r->nentries; i++)
+		if (entry_takes(&r->entries[r->order[i]], name))
+			return r->order[i];
+	return SIZE_MAX;
+}
+
+/* Assets come in value order, so the same name (the value before its
+** count and hosts) comes in a run: it is parsed and weighed once per run. */
+struct asset_memo {
+	char name[ADVISORY_CPE_MAX];
+	bool ok;         /* name parsed */
+	struct advisory_cpe cpe;
+	size_t k;        /* the entry that takes it, SIZE_MAX: none */
+};
+
 static int on_cpe_asset(void *ud, const struct store_asset *a)
 {
 	struct run *r = ud;
+	struct asset_memo *m = r->memo;
 	struct constituency_product p;
-	struct advisory_cpe name;
 	if (!find_org(r, a->org_id) || constituency_product_split(a->value, &p) != 1 ||
-	    advisory_cpe_parse(p.name.p, p.name.n, &name, NULL) != 0)
+	    p.name.n >= sizeof(m->name))
 		return 0;
-	/* the first entry of the group that takes it: one evidence per asset */
-	for (size_t i = r->g->start; i < r->g->start + r->g->n; i++) {
-		if (entry_takes(&r->entries[r->order[i]], &name)) {
-			r->cur = r->order[i];
-			asset_hit(r, a, &name, &p);
-			break;
-		}
+	if (strncmp(m->name, p.name.p, p.name.n) != 0 || m->name[p.name.n] != '\0') {
+		memcpy(m->name, p.name.p, p.name.n);
+		m->name[p.name.n] = '\0';
+		m->ok = advisory_cpe_parse(p.name.p, p.name.n, &m->cpe, NULL) == 0;
+		/* the first entry of the group that takes it: one evidence per asset */
+		m->k = m->ok ? first_taker(r, r->g->start, r->g->start + r->g->n, false, &m->cpe)
+			     : SIZE_MAX;
+	}
+	if (m->k != SIZE_MAX) {
+		r->cur = m->k;
+		asset_hit(r, a, &m->cpe, &p);
 	}
 	return r->oom ? -1 : 0;
 }
@@ -504,6 +533,7 @@ struct text_walk {
 	char last[sizeof(((struct store_asset *)0)->value)];
 	bool mapped;
 	struct advisory_cpe name;
+	size_t k; /* the entry that takes it, SIZE_MAX: none */
 };
 
 static int on_text_asset(void *ud, const struct store_asset *a)
@@ -516,6 +546,12 @@ static int on_text_asset(void *ud, const struct store_asset *a)
 	if (strcmp(w->last, a->value) != 0) {
 		PSTRCPY(w->last, a->value);
 		w->mapped = advisory_cpe_from_text(a->value, strlen(a->value), &w->name) == 1;
+		/* the entries of its vendor and product, then those with
+		** patterns: the first that takes it */
+		const struct group *g = w->mapped ? group_of(r, &w->name) : NULL;
+		w->k = !w->mapped ? SIZE_MAX
+				  : first_taker(r, g ? g->start : r->nentries,
+						g ? g->start + g->n : r->nentries, true, &w->name);
 	}
 	if (!w->mapped) {
 		if (r->unmapped_total++ < TARGET_UNMAPPED_MAX &&
@@ -525,23 +561,11 @@ static int on_text_asset(void *ud, const struct store_asset *a)
 			r->oom = true;
 		return r->oom ? -1 : 0;
 	}
-	struct constituency_product p;
-	constituency_product_split(a->value, &p);
-	/* the entries of its vendor and product, then those with patterns:
-	** the first that takes it */
-	const struct group *g = group_of(r, &w->name);
-	size_t from = g ? g->start : r->nentries, to = g ? g->start + g->n : r->nentries;
-	size_t pat = r->nplain < r->ngroups ? r->groups[r->nplain].start : r->nentries;
-	for (size_t i = from;; i++) {
-		if (i == to)
-			i = pat;
-		if (i >= r->nentries)
-			break;
-		if (entry_takes(&r->entries[r->order[i]], &w->name)) {
-			r->cur = r->order[i];
-			asset_hit(r, a, &w->name, &p);
-			break;
-		}
+	if (w->k != SIZE_MAX) {
+		struct constituency_product p;
+		constituency_product_split(a->value, &p);
+		r->cur = w->k;
+		asset_hit(r, a, &w->name, &p);
 	}
 	return r->oom ? -1 : 0;
 }
@@ -838,8 +862,15 @@ static int compute(struct store *st, const json_t *doc, int64_t id, const char *
 		goto out;
 	if (group_entries(&r, err) != 0)
 		goto out;
+	if (!(r.memo = malloc(sizeof(*r.memo)))) {
+		perr_set(err, PERR_INTERNAL, NULL, "out of memory");
+		goto out;
+	}
 	for (size_t gi = 0; gi < r.ngroups; gi++) {
 		r.g = &r.groups[gi];
+		r.memo->name[0] = '\0';
+		r.memo->ok = false;
+		r.memo->k = SIZE_MAX;
 		const struct entry *e = &r.entries[r.order[r.g->start]];
 		if (match_cpe_assets(&r, err) != 0)
 			goto out;
@@ -886,6 +917,7 @@ out:
 	free(r.entries);
 	free(r.order);
 	free(r.groups);
+	free(r.memo);
 	kset_free(&r.ipport);
 	kset_free(&r.ips);
 	json_decref(r.unmapped);

@@ -372,6 +372,15 @@ static void many_entries(void **state)
 	assert_int_equal(jint(target(out, f->c), "hosts"), 1);
 	json_decref(out);
 	json_decref(doc);
+
+	/* a pattern alone (no entry names the vendor): assets only, both forms */
+	doc = doc_of("{\"products\": [{\"cpe\": \"cpe:2.3:o:*:routeros:*:*:*:*:*:*:*:*\","
+		     " \"start\": \"6.42\", \"start_incl\": true}]}");
+	out = compute(f, doc, 0);
+	const int64_t pattern[] = { f->a, f->b, 0 };
+	expect_set(out, pattern);
+	json_decref(out);
+	json_decref(doc);
 }
 
 static void bad_documents(void **state)

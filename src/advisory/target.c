@@ -10,7 +10,8 @@
 **     product by the CPE matching rule, the version by the entry's exact
 **     version or NVD range (advisory_version_in: an excluding end leaves
 **     that very version out). Free text that maps to no CPE name is listed
-**     as "unmapped" for an analyst to look at: a declared product nobody
+**     as "unmapped" for an analyst to look at (those naming a vendor or
+**     product of the advisory first, "related": true): a declared product nobody
 **     can weigh is not silently dropped;
 **   - report feeds saw the product on one of its hosts (host_product, by
 **     vendor and product, the version in range), or saw the service
@@ -35,6 +36,7 @@
 */
 #include "advisory/advisory.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -198,7 +200,8 @@ struct run {
 	struct asset_memo *memo; /* on_cpe_asset's, reset per group */
 	struct kset ipport; /* "org ip port" counted from feeds */
 	struct kset ips;    /* "org ip" seen by feeds */
-	json_t *unmapped;
+	json_t *unmapped;     /* those that name a word of the advisory's products */
+	json_t *unrelated;    /* the others, listed after them */
 	int64_t unmapped_total;
 	size_t cur;         /* the entry being matched */
 	bool oom;
@@ -532,9 +535,41 @@ struct text_walk {
 	struct run *r;
 	char last[sizeof(((struct store_asset *)0)->value)];
 	bool mapped;
+	bool related; /* unmapped, but names a vendor or product of the advisory */
 	struct advisory_cpe name;
 	size_t k; /* the entry that takes it, SIZE_MAX: none */
 };
+
+/* Does text hold word (a CPE value: '_' stands for a space or '-') as a
+** whole word? "mikrotik rb750 6.40" names mikrotik; an analyst looks at
+** those first. */
+static bool names_word(const char *text, const char *word)
+{
+	size_t n = strlen(word);
+	if (n < 3 || strpbrk(word, "*?\\"))
+		return false;
+	for (const char *p = text; *p; p++) {
+		if (p != text && (isalnum((unsigned char)p[-1])))
+			continue;
+		size_t i = 0;
+		while (i < n && p[i] &&
+		       (tolower((unsigned char)p[i]) == word[i] ||
+			(word[i] == '_' && (p[i] == ' ' || p[i] == '-' || p[i] == '_'))))
+			i++;
+		if (i == n && !isalnum((unsigned char)p[n]))
+			return true;
+	}
+	return false;
+}
+
+static bool names_product(const struct run *r, const char *text)
+{
+	for (size_t k = 0; k < r->nentries; k++)
+		if (names_word(text, r->entries[k].cpe.f[ADVISORY_CPE_VENDOR]) ||
+		    names_word(text, r->entries[k].cpe.f[ADVISORY_CPE_PRODUCT]))
+			return true;
+	return false;
+}
 
 static int on_text_asset(void *ud, const struct store_asset *a)
 {
@@ -546,6 +581,7 @@ static int on_text_asset(void *ud, const struct store_asset *a)
 	if (strcmp(w->last, a->value) != 0) {
 		PSTRCPY(w->last, a->value);
 		w->mapped = advisory_cpe_from_text(a->value, strlen(a->value), &w->name) == 1;
+		w->related = !w->mapped && names_product(r, a->value);
 		/* the entries of its vendor and product, then those with
 		** patterns: the first that takes it */
 		const struct group *g = w->mapped ? group_of(r, &w->name) : NULL;
@@ -554,10 +590,14 @@ static int on_text_asset(void *ud, const struct store_asset *a)
 						g ? g->start + g->n : r->nentries, true, &w->name);
 	}
 	if (!w->mapped) {
-		if (r->unmapped_total++ < TARGET_UNMAPPED_MAX &&
-		    json_array_append_new(r->unmapped,
-					  json_pack("{so ss sI}", "org", org_json(&o->o), "asset",
-						    a->value, "asset_id", (json_int_t)a->id)) != 0)
+		/* related ones all (capped), the rest while room is left */
+		r->unmapped_total++;
+		json_t *list = w->related ? r->unmapped : r->unrelated;
+		if (json_array_size(list) < TARGET_UNMAPPED_MAX &&
+		    json_array_append_new(list,
+					  json_pack("{so ss sI sb}", "org", org_json(&o->o), "asset",
+						    a->value, "asset_id", (json_int_t)a->id, "related",
+						    w->related)) != 0)
 			r->oom = true;
 		return r->oom ? -1 : 0;
 	}
@@ -853,7 +893,7 @@ static int compute(struct store *st, const json_t *doc, int64_t id, const char *
 	}
 	if (read_entries(&r, doc, err) != 0)
 		goto out;
-	if (!(r.unmapped = json_array())) {
+	if (!(r.unmapped = json_array()) || !(r.unrelated = json_array())) {
 		perr_set(err, PERR_INTERNAL, NULL, "out of memory");
 		goto out;
 	}
@@ -902,6 +942,12 @@ static int compute(struct store *st, const json_t *doc, int64_t id, const char *
 		perr_set(err, PERR_INTERNAL, NULL, "out of memory");
 		goto out;
 	}
+	/* the related first, then the others while the list has room */
+	for (size_t i = 0; i < json_array_size(r.unrelated) &&
+			   json_array_size(r.unmapped) < TARGET_UNMAPPED_MAX;
+	     i++)
+		if (json_array_append(r.unmapped, json_array_get(r.unrelated, i)) != 0)
+			r.oom = true;
 	rc = build(&r, id, out, err);
 out:
 	if (r.oom && rc == 0)
@@ -921,6 +967,7 @@ out:
 	kset_free(&r.ipport);
 	kset_free(&r.ips);
 	json_decref(r.unmapped);
+	json_decref(r.unrelated);
 	return rc;
 }
 

@@ -230,6 +230,18 @@ static void range_end_excluding(void **state)
 	assert_string_equal(json_string_value(json_object_get(json_array_get(um, 0), "asset")),
 			    "acme widget 2.0");
 	assert_int_equal(jint(json_object_get(json_array_get(um, 0), "org"), "id"), f->e);
+	assert_false(json_is_true(json_object_get(json_array_get(um, 0), "related")));
+	assert_int_equal(jint(out, "unmapped_total"), 1);
+	json_decref(out);
+	/* a text naming the advisory's vendor that no CPE name fits comes first */
+	add_product(f, f->f, "mikrotik rb750gr3 6.40");
+	out = compute(f, doc, 0);
+	um = json_object_get(out, "unmapped");
+	assert_int_equal(json_array_size(um), 2);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(um, 0), "asset")),
+			    "mikrotik rb750gr3 6.40");
+	assert_true(json_is_true(json_object_get(json_array_get(um, 0), "related")));
+	assert_int_equal(jint(out, "unmapped_total"), 2);
 	json_decref(out);
 	json_decref(doc);
 }

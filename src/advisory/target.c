@@ -26,7 +26,11 @@
 ** PRODUCT:" prefix, host products by their (vendor, product) or exposure
 ** index; only free-text product assets are read in full (two ranges either
 ** side of "cpe:2.3:"), each distinct text mapped once. Organisations are
-** read once into an array searched by id.
+** read once into an array searched by id. A vendor's CSAF lists every
+** affected release as an entry (259 for Cisco's Smart Install), so entries
+** are grouped by vendor and product: one read per group and per exposure,
+** and a version or asset name met again in a run is weighed once.
+** (bench/advisories.c measures it; the evidence JSON is most of the time.)
 **
 ** "hosts" of a target counts distinct (ip, port) seen by feeds plus the
 ** declared hosts feeds did not see; when the organisation declared a count

@@ -213,6 +213,12 @@ struct advisory_filter {
 int advisory_list(struct store *st, const struct principal *p, const struct advisory_filter *f,
 		  json_t **out, struct perr *err);
 
+/* (record part) What changed from document before to after, for people:
+** "deadline: A -> B; products: +1 -2; cvss: 9.8 critical -> 7.5 high;
+** cves: +CVE-..." ("no change" when nothing did). A new string (free()),
+** NULL on out of memory. Pure. */
+char *advisory_changes(const json_t *before, const json_t *after);
+
 /* ---- CSAF 2.0 (csaf.c): pure, no store */
 
 /* Read a CSAF 2.0 document (a vendor's advisory, len bytes of JSON) into an
@@ -230,6 +236,9 @@ int advisory_csaf_import(const char *json, size_t len, json_t **out, struct perr
 ** schema accepts. */
 int advisory_csaf_export(const json_t *advisory, const struct config *cfg, json_t **out,
 			 struct perr *err);
+/* (csaf.c) How many rows the built-in service-exposure table
+** (data/advisory/exposures.csv) holds: its well-formed rows. */
+size_t advisory_exposure_count(void);
 
 /* ---- targeting (target.c) */
 
@@ -325,5 +334,44 @@ int advisory_sweep(struct store *st, const struct config *cfg, int64_t now_ms,
 ** (flagged to the analyst). */
 int advisory_scan_verify(struct store *st, const struct config *cfg, const char *type,
 			 int64_t file_id, int64_t now_ms, struct perr *err);
+
+/* ---- publishing and tracking, continued (track.c, link.c) */
+
+/* In track.c and link.c a principal p NULL is the local operator or the
+** server itself (the CLI, the timed sweep, scan verification, an anonymous
+** signed link): every scope. Publishing is for analysts and admins. */
+
+/* Mail every target of advisory id what changed in its version `version`
+** (changes: for people, 1-4000 bytes of UTF-8; NULL or "" = "see the
+** advisory"), each contact in their language, and record that version as
+** the one each target has (so a later publish does not send it again).
+** Called by advisory_update in its transaction; a draft has no targets. */
+int advisory_notify_update(struct store *st, const struct config *cfg, int64_t id,
+			   int64_t version, const char *changes, struct perr *err);
+
+#define ADVISORY_LINK_KEY_LEN 32
+#define ADVISORY_LINK_MAX 256 /* bytes of a token, with its NUL */
+/* The link key of data_dir, made on first use (see link.c). 0 or -1. */
+int advisory_link_key_load(const char *data_dir, uint8_t key[ADVISORY_LINK_KEY_LEN],
+			   struct perr *err);
+/* advisory_link_make with a key loaded once (publishing signs thousands). */
+int advisory_link_sign(const uint8_t key[ADVISORY_LINK_KEY_LEN], int64_t id, int64_t org,
+		       const char *action, int64_t expires_ms, char *out, size_t outsz,
+		       struct perr *err);
+/* Check a token without acting: its signature, form and expiry, as
+** advisory_link_use does (same errors); fills *id, *org and action. */
+int advisory_link_check(const char *data_dir, const char *token, int64_t now_ms, int64_t *id,
+			int64_t *org, char action[8], struct perr *err);
+/* The address mailed for a token: the portal's page for it
+** (notify.public_url + "/#/advisory-link/" + token), which asks the API to
+** use it; a GET of the mail's link itself changes nothing. */
+void advisory_link_url(const struct config *cfg, const char *token, char *out, size_t n);
+
+/* The thread of `parapet serve` that runs advisory_sweep every interval on
+** the wall clock, in its own transaction, on its own store connection. */
+struct advisory_sweep_job;
+int advisory_sweep_start(const struct config *cfg, const char *db_path, int64_t interval_ms,
+			 struct advisory_sweep_job **out, struct perr *err);
+void advisory_sweep_stop(struct advisory_sweep_job *j); /* NULL is a no-op */
 
 #endif /* PARAPET_ADVISORY_H */

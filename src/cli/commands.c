@@ -21,6 +21,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "advisory/advisory.h"
 #include "audit/audit.h"
 #include "cli/cli.h"
 #include "feeds/feeds.h"
@@ -583,8 +584,18 @@ static int cmd_serve(struct cli_call *x, struct perr *perr)
 		store_dir_unlock(lock);
 		return cli_fail(&err);
 	}
+	/* advisory reminders and escalations: deadlines are days apart, a
+	** minute late is on time */
+	struct advisory_sweep_job *adv = NULL;
+	if (advisory_sweep_start(&c->cfg, c->db_path, 60000, &adv, &err) != 0) {
+		incident_sla_stop(sla);
+		notify_stop(nw);
+		store_dir_unlock(lock);
+		return cli_fail(&err);
+	}
 	struct monitor *mon = NULL;
 	if (c->cfg.watch_enabled && monitor_start(&c->cfg, c->db_path, &mon, &err) != 0) {
+		advisory_sweep_stop(adv);
 		incident_sla_stop(sla);
 		notify_stop(nw);
 		store_dir_unlock(lock);
@@ -594,6 +605,7 @@ static int cmd_serve(struct cli_call *x, struct perr *perr)
 	/* always: it resumes interrupted uploads even when nothing is watched */
 	if (feeds_start(&c->cfg, c->db_path, &fw, &err) != 0) {
 		monitor_stop(mon);
+		advisory_sweep_stop(adv);
 		incident_sla_stop(sla);
 		notify_stop(nw);
 		store_dir_unlock(lock);
@@ -602,6 +614,7 @@ static int cmd_serve(struct cli_call *x, struct perr *perr)
 	if (http_start(&c->cfg, c->db_path, &srv, &err) != 0) {
 		feeds_stop(fw);
 		monitor_stop(mon);
+		advisory_sweep_stop(adv);
 		incident_sla_stop(sla);
 		notify_stop(nw);
 		store_dir_unlock(lock);
@@ -635,6 +648,7 @@ static int cmd_serve(struct cli_call *x, struct perr *perr)
 	feeds_stop(fw);
 	/* a pass in flight finishes first (at most watch.timeout for its fetches) */
 	monitor_stop(mon);
+	advisory_sweep_stop(adv);
 	incident_sla_stop(sla);
 	notify_stop(nw);
 	constituency_index_shutdown();
@@ -793,6 +807,23 @@ static const struct cli_opt unowned_opts[] = {
 	{ "--by", "KEY", "group by (default asn)", VALUES(unowned_by) },
 	{ NULL },
 };
+static const char *const advisory_statuses[] = { "draft", "published", "withdrawn" };
+static const struct cli_opt advisory_list_opts[] = {
+	{ "--status", "S", "only advisories in this state", VALUES(advisory_statuses) },
+	{ "--q", "WORDS", "words in the title, ref or a CVE id" },
+	{ "--limit", "N", "at most N (1-1000, default 100)" },
+	{ "--before", "ID", "the page below this id (from a previous list)" },
+	{ NULL },
+};
+static const struct cli_opt advisory_show_opts[] = {
+	{ "--version", "N", "that version's document (default the newest)" },
+	{ "--history", NULL, "the versions instead, newest first, with what changed" },
+	{ NULL },
+};
+static const struct cli_opt advisory_update_opts[] = {
+	{ "--changes", "TEXT", "what changed, for the targets (default computed)" },
+	{ NULL },
+};
 static const char *const site_states[] = { "learning", "ok", "alert", "down" };
 static const struct cli_opt watch_run_opts[] = {
 	{ "--once", NULL, "one pass, then its counts as JSON" },
@@ -823,6 +854,10 @@ static const struct cli_opt watch_analyze_opts[] = {
 };
 static const struct cli_opt watch_services_opts[] = {
 	{ "--category", "C", "only this category (video, maps, analytics, cdn, ...)" },
+	{ NULL },
+};
+static const struct cli_opt advisory_target_opts[] = {
+	{ "--reason", "TEXT", "why the organisation is not affected (not_affected)" },
 	{ NULL },
 };
 static const struct cli_opt route_add_opts[] = {
@@ -986,6 +1021,40 @@ const struct cli_cmd cli_cmds[] = {
 	  .help = "list the well-known third-party services a page may add (observations, "
 		  "not alarms)",
 	  .fn = cmd_watch_services, .opts = watch_services_opts, .store = CLI_NO_STORE },
+	{ "advisory publish",
+	  .help = "publish an advisory: store its targets and mail their contacts (again: only "
+		  "new targets and those with an older version)",
+	  .fn = cmd_advisory_publish, .args = "ID", .min = 1, .max = 1, .opts = at_opts,
+	  .store = CLI_WRITE },
+	{ "advisory targets", .help = "an advisory's targets, their states, totals and summary",
+	  .fn = cmd_advisory_targets, .args = "ID", .min = 1, .max = 1 },
+	{ "advisory target",
+	  .help = "move a target: read, acknowledged, patched, not_affected (with --reason)",
+	  .fn = cmd_advisory_target, .args = "ID ORG-ID STATE", .min = 3, .max = 3,
+	  .opts = advisory_target_opts, .store = CLI_WRITE },
+	{ "advisory sweep",
+	  .help = "send the advisory reminders and escalations due (--at: as of that time)",
+	  .fn = cmd_advisory_sweep, .opts = at_opts, .store = CLI_WRITE },
+	{ "advisory link", .help = "use a signed advisory link (read or acknowledge) from a mail",
+	  .fn = cmd_advisory_link, .args = "TOKEN", .min = 1, .max = 1, .opts = at_opts,
+	  .store = CLI_WRITE },
+	{ "advisory add", .help = "create an advisory from our JSON document (docs/advisory.md); "
+				  "prints its id",
+	  .fn = cmd_advisory_add, .args = "FILE.json|-", .min = 1, .max = 1,
+	  .store = CLI_WRITE },
+	{ "advisory import", .help = "create an advisory from a vendor's CSAF 2.0 document; "
+				     "prints its id",
+	  .fn = cmd_advisory_import, .args = "FILE.json|-", .min = 1, .max = 1,
+	  .store = CLI_WRITE },
+	{ "advisory export", .help = "write an advisory as CSAF 2.0 JSON to standard output",
+	  .fn = cmd_advisory_export, .args = "ID", .min = 1, .max = 1 },
+	{ "advisory list", .help = "list advisories, newest first", .fn = cmd_advisory_list,
+	  .opts = advisory_list_opts },
+	{ "advisory show", .help = "an advisory as JSON (--version N: that version; --history)",
+	  .fn = cmd_advisory_show, .args = "ID", .min = 1, .max = 1, .opts = advisory_show_opts },
+	{ "advisory update", .help = "replace an advisory's document: a new version",
+	  .fn = cmd_advisory_update, .args = "ID FILE.json|-", .min = 2, .max = 2,
+	  .opts = advisory_update_opts, .store = CLI_WRITE },
 	{ "advisory preview",
 	  .help = "who an advisory affects and why, before publishing (--json: the object "
 		  "scripts read)",

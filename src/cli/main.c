@@ -130,7 +130,9 @@ int main(int argc, char **argv)
 			}
 		} else if (!ended && strcmp(a, "--json") == 0) {
 			c.json = true;
-		} else if (!ended && strcmp(a, "--version") == 0) {
+		} else if (!ended && n == 0 && strcmp(a, "--version") == 0) {
+			/* before the command only: after it, --version is a
+			** command's own option (advisory show --version N) */
 			printf("parapet %s\n", PARAPET_VERSION);
 			rc = 0;
 			goto out;

@@ -174,6 +174,11 @@ static const struct key keys[] = {
 	  "events stored per transaction (and per crash-resume checkpoint)" },
 	{ "feeds", "queue", K_INT, F(feeds_queue), "4", 1, 1024,
 	  "batches waiting between the parser and the writer before the parser waits" },
+	{ "advisory", "remind_before_hours", K_INT, F(advisory_remind_before), "48", 1, 8760,
+	  "hours before an advisory's deadline that targets not yet acknowledged are reminded "
+	  "(once)" },
+	{ "advisory", "link_days", K_INT, F(advisory_link_days), "90", 1, 3650,
+	  "days the read and acknowledge links of an advisory mail keep working" },
 };
 
 #define NKEYS (ARRAY_SIZE(keys))

@@ -84,6 +84,8 @@ struct config {
 	int64_t feeds_max_upload;    /* feeds.max_upload: bytes */
 	int64_t feeds_batch;         /* feeds.batch: events per stored batch */
 	int64_t feeds_queue;         /* feeds.queue: batches between parser and writer */
+	int64_t advisory_remind_before; /* advisory.remind_before_hours: hours */
+	int64_t advisory_link_days;     /* advisory.link_days: days a mailed link works */
 };
 
 /* Fill cfg with every default. */

@@ -13,6 +13,10 @@
 **   state     incident_id title from to link           (to org contacts)
 **   sla       incident_id title severity org deadline late link (team lead)
 **   test      url time                                 (parapet notify test)
+**   advisory, advisory_update, advisory_reminder, advisory_escalation:
+**             ref title summary severity score cves exploited deadline
+**             actions version org name read_link ack_link changes state
+**             left (src/advisory/track.c passes them all)
 **
 ** Variables a template does not use are ignored (callers may pass a common
 ** set, such as name and org, to every template). Values are inserted in
@@ -50,7 +54,8 @@ extern const struct embed_file notify_templates[];
 #define HEADERS_MAX 16384
 
 static const char *const template_names[] = { "assigned", "message", "state", "sla", "test",
-					      "digest", NULL };
+					      "digest", "advisory", "advisory_update",
+					      "advisory_reminder", "advisory_escalation", NULL };
 
 /* --------------------------------------------------------- validation */
 

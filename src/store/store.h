@@ -681,6 +681,7 @@ struct store_advisory {
 	const char *doc;     /* JSON; caller-owned on insert, store-owned in callbacks */
 	char actor[128];
 	int64_t created_ms, updated_ms, published_ms;
+	char target_state[16]; /* store_advisory_list with org: that org's target state */
 };
 typedef int (*store_advisory_fn)(void *ud, const struct store_advisory *a);
 /* Insert a (id set) and its version 1 row. PERR_CONFLICT on a ref that exists. */
@@ -694,6 +695,35 @@ int store_advisory_get(struct store *st, int64_t id, int64_t version, store_advi
 		       void *ud, struct perr *err);
 /* The next free number of PARAPET-year refs. */
 int store_advisory_next_ref(struct store *st, int64_t year, int64_t *n, struct perr *err);
+/* (record part) A list's filter: status (NULL = any), q (words in the
+** title, ref or a CVE id, case-insensitive; NULL = any), org (0 = every
+** advisory; else only those with a target row for that organisation, with
+** its state in target_state), newest (highest id) first below before_id
+** (0 = from the newest), at most limit. */
+struct store_advisory_query {
+	const char *status;
+	const char *q;
+	int64_t org;
+	int64_t before_id;
+	int64_t limit;
+};
+int store_advisory_list(struct store *st, const struct store_advisory_query *q,
+			store_advisory_fn fn, void *ud, struct perr *err);
+/* The state of org's target row of advisory id: 0, or -1 with PERR_NOTFOUND
+** when the organisation is no target of it. */
+int store_advisory_target_state_get(struct store *st, int64_t id, int64_t org,
+				    char state[16], struct perr *err);
+/* One stored version (history), store-owned in the callback. */
+struct store_advisory_version {
+	int64_t version;
+	const char *changes;
+	char actor[128];
+	int64_t created_ms;
+};
+typedef int (*store_advisory_version_fn)(void *ud, const struct store_advisory_version *v);
+/* The versions of advisory id, newest first (none when it does not exist). */
+int store_advisory_version_list(struct store *st, int64_t id, store_advisory_version_fn fn,
+				void *ud, struct perr *err);
 
 /* store_adtarget.c: exclusions, targets and their evidence hosts. */
 struct store_advisory_target {
@@ -745,6 +775,55 @@ int store_asset_products_list(struct store *st, const char *from, const char *to
 int store_host_product_evidence_list(struct store *st, const char *vendor, const char *product,
 				     const char *exposure, store_host_product_fn fn, void *ud,
 				     struct perr *err);
+/* store_adtarget.c */
+/* Insert t (state, hosts, why, version, notified_ms, updated_ms; the other
+** times as given). PERR_CONFLICT when the organisation is a target already. */
+int store_advisory_target_insert(struct store *st, const struct store_advisory_target *t,
+				 struct perr *err);
+/* Write every mutable field of the row (advisory_id, org_id): state,
+** hosts, why (NULL keeps the stored one), reason, version and the times.
+** PERR_NOTFOUND when absent. */
+int store_advisory_target_update(struct store *st, const struct store_advisory_target *t,
+				 struct perr *err);
+/* One target with its organisation's name, province and sector (why is
+** copied into the caller's buffer why_buf, cut at why_sz, when given;
+** else t->why is NULL). PERR_NOTFOUND when absent. */
+int store_advisory_target_get(struct store *st, int64_t id, int64_t org,
+			      struct store_advisory_target *t, char *why_buf, size_t why_sz,
+			      struct perr *err);
+/* Targets of advisory id by organisation id, of one province (NULL = any)
+** and one organisation (0 = any), to fn. */
+int store_advisory_target_list(struct store *st, int64_t id, const char *province, int64_t org,
+			       store_advisory_target_fn fn, void *ud, struct perr *err);
+/* Targets of published advisories with a deadline that the sweep must look
+** at by now_ms: not reminded, notified or read, and within remind_ms of
+** the deadline; or not escalated, not closed (patched, not_affected,
+** verified) and past the deadline. By advisory, then organisation. */
+int store_advisory_target_due(struct store *st, int64_t now_ms, int64_t remind_ms,
+			      store_advisory_target_fn fn, void *ud, struct perr *err);
+/* Record an evidence host of a target (kept when there already). */
+int store_advisory_target_host_add(struct store *st, int64_t id, int64_t org, const char *ip,
+				   int64_t port, struct perr *err);
+typedef int (*store_advisory_host_fn)(void *ud, const char *ip, int64_t port);
+/* A target's evidence hosts, by ip and port. */
+int store_advisory_target_host_list(struct store *st, int64_t id, int64_t org,
+				    store_advisory_host_fn fn, void *ud, struct perr *err);
+/* Targets (advisory id, organisation) of published advisories, not
+** not_affected nor verified, that have an evidence host with a host_product
+** row of report type `type`. */
+typedef int (*store_advisory_pair_fn)(void *ud, int64_t id, int64_t org);
+int store_advisory_target_seen_list(struct store *st, const char *type,
+				    store_advisory_pair_fn fn, void *ud, struct perr *err);
+/* Whether file file_id refreshed last any host_product row of report type
+** `type` (false: the file saw no product at all, or was older than what is
+** known). */
+int store_host_product_file_exists(struct store *st, const char *type, int64_t file_id,
+				   bool *yes, struct perr *err);
+/* Mark advisory id published (published_ms kept from the first time). */
+int store_advisory_status_set(struct store *st, int64_t id, int64_t now_ms, struct perr *err);
+/* The directory that holds the database file (the data directory): the
+** advisory link key lives there. */
+int store_data_dir_get(struct store *st, char *out, size_t n, struct perr *err);
 
 /* ------------------------------------------------------------ report feeds */
 

@@ -595,7 +595,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench_advisories: bad sizes\n");
 		return 2;
 	}
-	core_malloc_tune(); /* as parapet serve does */
+	setvbuf(stdout, NULL, _IOLBF, 0); /* each figure as soon as it is known */
+	core_malloc_tune();                /* as parapet serve does */
 	machine();
 	char tmp[256];
 	if (!dir) {

@@ -51,6 +51,7 @@
 #define TARGET_HOSTS_LISTED 20  /* host evidence entries listed per target */
 #define TARGET_UNMAPPED_MAX 1000 /* unmapped assets listed (all are counted) */
 #define TARGET_REASON_MAX 500
+#define TARGET_VERSION_MEMO 64   /* versions remembered per product group */
 
 /* ------------------------------------------------------------ a key set */
 
@@ -195,12 +196,14 @@ struct run {
 	struct group *groups;
 	size_t ngroups, nplain; /* the first nplain groups are plain, sorted */
 	const struct group *g;  /* the group being matched */
-	/* the entry (or none: SIZE_MAX) the last host's version fell in: rows
-	** come in version order, so tens of thousands of hosts ask a few
-	** versions, and a CSAF's hundred entries are tried once per version */
-	bool memo_ok;
-	char memo_ver[sizeof(((struct store_host_product *)0)->version)];
-	size_t memo_k;
+	/* the entry (or none: SIZE_MAX) each version met in this group fell in:
+	** tens of thousands of hosts run a few dozen versions, so a CSAF's
+	** hundreds of entries are tried once per version, not per host */
+	struct {
+		char ver[sizeof(((struct store_host_product *)0)->version)];
+		size_t k;
+	} memo_v[TARGET_VERSION_MEMO];
+	size_t memo_n, memo_next;
 	struct asset_memo *memo; /* on_cpe_asset's, reset per group */
 	struct kset ipport; /* "org ip port" counted from feeds */
 	struct kset ips;    /* "org ip" seen by feeds */
@@ -696,19 +699,24 @@ static int on_host(void *ud, const struct store_host_product *h)
 	struct run *r = ud;
 	if (!find_org(r, h->org_id))
 		return 0;
-	if (!r->memo_ok || strcmp(r->memo_ver, h->version) != 0) {
-		r->memo_k = SIZE_MAX;
-		for (size_t i = r->g->start; i < r->g->start + r->g->n; i++) {
-			if (advisory_version_in(h->version, &r->entries[r->order[i]].r)) {
-				r->memo_k = r->order[i];
-				break;
-			}
-		}
-		PSTRCPY(r->memo_ver, h->version);
-		r->memo_ok = true;
+	size_t m = 0;
+	while (m < r->memo_n && strcmp(r->memo_v[m].ver, h->version) != 0)
+		m++;
+	if (m == r->memo_n) {
+		/* not met yet: weigh it, and remember it (the oldest goes) */
+		size_t k = SIZE_MAX;
+		for (size_t i = r->g->start; i < r->g->start + r->g->n && k == SIZE_MAX; i++)
+			if (advisory_version_in(h->version, &r->entries[r->order[i]].r))
+				k = r->order[i];
+		if (r->memo_n < TARGET_VERSION_MEMO)
+			m = r->memo_n++;
+		else
+			m = r->memo_next++ % TARGET_VERSION_MEMO;
+		PSTRCPY(r->memo_v[m].ver, h->version);
+		r->memo_v[m].k = k;
 	}
-	if (r->memo_k != SIZE_MAX) {
-		r->cur = r->memo_k;
+	if (r->memo_v[m].k != SIZE_MAX) {
+		r->cur = r->memo_v[m].k;
 		host_hit(r, h, false);
 	}
 	return r->oom ? -1 : 0;
@@ -920,7 +928,7 @@ static int compute(struct store *st, const json_t *doc, int64_t id, const char *
 			goto out;
 		/* feeds name products by vendor and product only: an entry
 		** whose vendor or product is a pattern is for assets */
-		r.memo_ok = false;
+		r.memo_n = r.memo_next = 0;
 		if (r.g->plain &&
 		    store_host_product_evidence_list(st, e->cpe.f[ADVISORY_CPE_VENDOR],
 						     e->cpe.f[ADVISORY_CPE_PRODUCT], NULL, on_host,

@@ -12,12 +12,14 @@
 CREATE INDEX asset_product_value ON asset(value, org_id) WHERE type = 'product';
 
 -- Host products of a vendor and product, with what targeting shows of each
--- (version, last seen; the primary key's org, ip, port and type come with
--- every entry of a WITHOUT ROWID table's index): a covering index, so the
--- 30,000 RouterOS rows of 5,000,000 are read in order from one place
--- instead of 30,000 look-ups in the table. It leads with 0011's
--- host_product_vp's columns and replaces it.
-CREATE INDEX host_product_vpv ON host_product(vendor, product, version, last_ms);
+-- (version, last seen): a covering index, so the 30,000 RouterOS rows of
+-- 5,000,000 are read from one place instead of 30,000 look-ups in the
+-- table. It leads with 0011's host_product_vp's columns and the primary
+-- key's, so it also seeks one organisation's rows of a product (publishing
+-- and verification ask that per target) and gives them in (org, ip, port)
+-- order; it replaces host_product_vp.
+CREATE INDEX host_product_vpv ON host_product(vendor, product, org_id, ip, port, type, version,
+                                              last_ms);
 DROP INDEX host_product_vp;
 
 -- Exposures: 0011's partial index is used only by a query that says

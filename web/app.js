@@ -4,7 +4,9 @@
 //   #/sites?state=&cursor=  #/feeds?by=&cursor=  #/orgs?offset=
 //   #/sites/ID  #/orgs/ID  #/feeds/files/ID  #/report  #/admin  #/account
 //   #/services?category=
-//   (pages.js, admin.js)
+//   #/advisories?status=&q=&cursor=  #/advisories/new  #/advisories/ID
+//   #/advisories/ID/tracking  #/advisory-link/TOKEN (no login needed)
+//   (pages.js, admin.js, advisories.js)
 // Every string comes from i18n.js; dates from format.js (Gregorian or
 // Jalali). Uses only the public API, with the session cookie and CSRF token.
 import { api, upload, setCsrf, withQuery } from './api.js';
@@ -16,6 +18,7 @@ import { h, badge, table, errorBox, select, labelled, parseHash, hashFor, trails
          gradeBadge, session, isStaff, onSubmit, formStatus, STAFF, FEEDS_ROLES } from './ui.js';
 import { viewSite, viewOrg, viewFeedFile, viewReport, viewServices } from './pages.js';
 import { viewAdmin, viewAccount } from './admin.js';
+import { viewAdvisories, viewAdvisory, viewAdvisoryLink } from './advisories.js';
 const SEVERITIES = ['critical', 'high', 'medium', 'low'];
 const STATUSES = ['new', 'triaged', 'in_progress', 'contained', 'recovered', 'closed', 'rejected',
                   'duplicate'];
@@ -771,11 +774,15 @@ const views = {
   report: viewReport,
   admin: viewAdmin,
   account: viewAccount,
+  advisories: viewAdvisories,
 };
+
+// a mail's signed link works without logging in (advisories.js)
+const isLinkRoute = () => location.hash.startsWith('#/advisory-link/');
 
 let renderSeq = 0;
 async function render() {
-  if (!me) return;
+  if (!me && !isLinkRoute()) return;
   const { parts, query } = parseHash();
   const name = parts[0] || 'dashboard';
   const seq = ++renderSeq;
@@ -794,6 +801,8 @@ async function render() {
     else if (name === 'orgs' && parts[1]) await viewOrg(content, parts[1]);
     else if (name === 'feeds' && parts[1] === 'files' && parts[2])
       await viewFeedFile(content, parts[2]);
+    else if (name === 'advisories' && parts[1]) await viewAdvisory(content, parts[1], parts[2]);
+    else if (name === 'advisory-link') await viewAdvisoryLink(content, parts[1]);
     else if (views[name]) await views[name](content, query);
     else content.append(h('h1', {}, t('error.pageNotFound')));
   } catch (e) {
@@ -815,6 +824,11 @@ function showLogin() {
   document.getElementById('logout').hidden = true;
   document.getElementById('who').textContent = '';
   document.body.dataset.ready = 'login';
+  if (isLinkRoute()) {
+    // the link's page, with the log-in form under it
+    document.getElementById('view').hidden = false;
+    render();
+  }
 }
 
 function showApp(who) {
@@ -895,6 +909,7 @@ document.getElementById('logout').addEventListener('click', async () => {
 });
 
 window.addEventListener('hashchange', () => {
+  if (!me && !isLinkRoute()) return showLogin();
   if (location.hash.startsWith('#/')) render();
 });
 

@@ -46,5 +46,20 @@ int h_feed_file(struct http_req *rq, struct http_resp *rs);
 int h_feed_unowned(struct http_req *rq, struct http_resp *rs);
 int h_stats(struct http_req *rq, struct http_resp *rs);
 int h_org_digests(struct http_req *rq, struct http_resp *rs);
+/* advisories.c */
+int h_advisory_list(struct http_req *rq, struct http_resp *rs);
+int h_advisory_create(struct http_req *rq, struct http_resp *rs);
+int h_advisory_get(struct http_req *rq, struct http_resp *rs);
+int h_advisory_update(struct http_req *rq, struct http_resp *rs);
+int h_advisory_history(struct http_req *rq, struct http_resp *rs);
+int h_advisory_import(struct http_req *rq, struct http_resp *rs);
+int h_advisory_csaf(struct http_req *rq, struct http_resp *rs);
+int h_advisory_preview_draft(struct http_req *rq, struct http_resp *rs);
+int h_advisory_preview(struct http_req *rq, struct http_resp *rs);
+int h_advisory_exclusion(struct http_req *rq, struct http_resp *rs);
+int h_advisory_publish(struct http_req *rq, struct http_resp *rs);
+int h_advisory_targets(struct http_req *rq, struct http_resp *rs);
+int h_advisory_target_set(struct http_req *rq, struct http_resp *rs);
+int h_advisory_link(struct http_req *rq, struct http_resp *rs);
 
 #endif

@@ -63,6 +63,8 @@ enum kind {
 	K_TEAM_LEAD, K_ROTA_ADD, K_RULE_CREATE, K_RULE_DELETE, K_REPORT, K_INC_CREATE,
 	K_INC_PATCH, K_INC_TRANSITION, K_INC_ASSIGN, K_INC_MERGE, K_INC_LINK, K_MSG_CREATE,
 	K_EV_UPLOAD, K_FEED_UPLOAD, K_SITE_PATCH, K_SITE_ACCEPT, K_SITE_DNS_SET, K_SITE_DNS_DEL,
+	K_ADV_CREATE, K_ADV_IMPORT, K_ADV_DRAFT_PREVIEW, K_ADV_PUT, K_ADV_EXCLUDE, K_ADV_INCLUDE,
+	K_ADV_PUBLISH, K_ADV_TARGET_SET, K_ADV_LINK_USE,
 };
 
 #define F_PUBLIC 1u       /* anyone, no refusal to check */
@@ -143,6 +145,27 @@ static const struct wrule wrules[] = {
 	  409 },
 	{ "POST", "/api/v1/sites/{id}/dns", K_SITE_DNS_SET, A | N | P | O | V, NATIONAL, 0, 0 },
 	{ "DELETE", "/api/v1/sites/{id}/dns", K_SITE_DNS_DEL, A | N | P | O | V, NATIONAL, 0, 0 },
+	/* advisories (issue 14): own = one that targets Org A (Tehran), other =
+	** one that targets Org B (Fars). Writing, importing, previewing a draft
+	** (its targets are national), excluding and publishing are national
+	** work: never through a narrowed token */
+	{ "POST", "/api/v1/advisories", K_ADV_CREATE, NATIONAL, NATIONAL, 0, 0 },
+	{ "POST", "/api/v1/advisories/import", K_ADV_IMPORT, NATIONAL, NATIONAL, 0, 0 },
+	{ "POST", "/api/v1/advisories/preview", K_ADV_DRAFT_PREVIEW, NATIONAL, NATIONAL, 0, 0 },
+	{ "PUT", "/api/v1/advisories/{id}", K_ADV_PUT, NATIONAL, NATIONAL, 0, 0 },
+	{ "POST", "/api/v1/advisories/{id}/exclusions/{org}", K_ADV_EXCLUDE, NATIONAL, NATIONAL, 0,
+	  0 },
+	{ "DELETE", "/api/v1/advisories/{id}/exclusions/{org}", K_ADV_INCLUDE, NATIONAL, NATIONAL,
+	  0, 0 },
+	{ "POST", "/api/v1/advisories/{id}/publish", K_ADV_PUBLISH, NATIONAL, NATIONAL, 0, 0 },
+	/* a target's state: staff in scope (narrowed tokens within it), the
+	** constituent for its own organisation; not a responder */
+	{ "POST", "/api/v1/advisories/{id}/targets/{org}", K_ADV_TARGET_SET, A | N | P | C | O | V,
+	  NATIONAL, 0, 0 },
+	/* a mail's signed link: public (its token is the credential); a
+	** malformed one here, the handler's 400 (test_rbac's
+	** test_advisory_links uses real ones) */
+	{ "POST", "/api/v1/advisory-links/{token}", K_ADV_LINK_USE, 0, 0, F_PUBLIC, 400 },
 };
 #define NWRULES (sizeof(wrules) / sizeof(wrules[0]))
 
@@ -184,6 +207,26 @@ static int64_t admin_callf(const char *method, long want, const char *body, cons
 	char *p = h_fmt(fmt, a);
 	int64_t id = admin_call(method, p, body, want);
 	free(p);
+	return id;
+}
+
+/* An advisory document whose audience is Org A (own) or Org B (other). */
+static char *advisory_doc(bool other, const char *what, int n)
+{
+	return h_fmt("{\"title\":{\"en\":\"attack %s %d\"},\"summary\":{\"en\":\"a test\"},"
+		     "\"cves\":[\"CVE-2018-0171\"],\"tlp\":\"GREEN\","
+		     "\"deadline\":\"2031-01-01T00:00:00Z\",\"audience\":{\"orgs\":[%lld]}}",
+		     what, n, (long long)(other ? F.org_b : F.org_a));
+}
+
+/* A fresh advisory for Org A (own) or Org B (other), published when asked. */
+static int64_t fresh_advisory(bool other, bool publish)
+{
+	char *b = advisory_doc(other, "fixture", ++F.seq);
+	int64_t id = admin_call("POST", "/api/v1/advisories", b, 201);
+	free(b);
+	if (publish)
+		admin_callf("POST", 200, NULL, "/api/v1/advisories/%lld/publish", (long long)id);
 	return id;
 }
 
@@ -563,6 +606,68 @@ static void build(const struct wrule *ru, int w, bool other, struct cell *c)
 		c->path = h_fmt("/api/v1/sites/%lld/dns", (long long)F.site[other]);
 		admin_call("POST", c->path, "{\"a\":[\"192.0.2.250\"]}", 200);
 		c->readback = h_fmt("/api/v1/sites/%lld", (long long)F.site[other]);
+		break;
+	case K_ADV_CREATE:
+	case K_ADV_DRAFT_PREVIEW:
+		c->path = h_fmt(ru->kind == K_ADV_CREATE ? "/api/v1/advisories"
+							 : "/api/v1/advisories/preview");
+		c->body = advisory_doc(other, "matrix", n);
+		c->readback = h_fmt("/api/v1/advisories?limit=1000");
+		break;
+	case K_ADV_IMPORT:
+		c->path = h_fmt("/api/v1/advisories/import");
+		c->body = h_fmt(
+			"{\"document\":{\"category\":\"csaf_security_advisory\","
+			"\"csaf_version\":\"2.0\",\"publisher\":{\"category\":\"vendor\","
+			"\"name\":\"Example Vendor\",\"namespace\":\"https://vendor.example\"},"
+			"\"title\":\"attack import %d\",\"tracking\":{\"id\":\"example-attack-%d\","
+			"\"status\":\"final\",\"version\":\"1\","
+			"\"initial_release_date\":\"2026-12-01T00:00:00Z\","
+			"\"current_release_date\":\"2026-12-01T00:00:00Z\","
+			"\"revision_history\":[{\"date\":\"2026-12-01T00:00:00Z\",\"number\":\"1\","
+			"\"summary\":\"first\"}]}},\"vulnerabilities\":[{\"cve\":\"CVE-2018-0171\"}]}",
+			n, n);
+		c->readback = h_fmt("/api/v1/advisories?limit=1000");
+		break;
+	case K_ADV_PUT: {
+		int64_t id = fresh_advisory(other, false);
+		c->path = h_fmt("/api/v1/advisories/%lld", (long long)id);
+		c->body = advisory_doc(other, "rewritten", n);
+		c->readback = h_fmt("/api/v1/advisories/%lld", (long long)id);
+		c->readback2 = h_fmt("/api/v1/advisories/%lld/history", (long long)id);
+		break;
+	}
+	case K_ADV_EXCLUDE:
+	case K_ADV_INCLUDE: {
+		int64_t id = fresh_advisory(other, false);
+		c->path = h_fmt("/api/v1/advisories/%lld/exclusions/%lld", (long long)id,
+				(long long)org);
+		if (ru->kind == K_ADV_EXCLUDE)
+			c->body = h_fmt("{\"reason\":\"attack %d: not theirs\"}", n);
+		else
+			admin_call("POST", c->path, "{\"reason\":\"to be put back\"}", 200);
+		c->readback = h_fmt("/api/v1/advisories/%lld/preview", (long long)id);
+		break;
+	}
+	case K_ADV_PUBLISH: {
+		int64_t id = fresh_advisory(other, false);
+		c->path = h_fmt("/api/v1/advisories/%lld/publish", (long long)id);
+		/* its status and version (the outbox moves on its own: the
+		** notifier sends the fixtures' mail meanwhile) */
+		c->readback = h_fmt("/api/v1/advisories/%lld", (long long)id);
+		break;
+	}
+	case K_ADV_TARGET_SET: {
+		/* the constituent's acknowledgement, the prize of a forgery */
+		int64_t id = fresh_advisory(other, true);
+		c->path = h_fmt("/api/v1/advisories/%lld/targets/%lld", (long long)id,
+				(long long)org);
+		c->body = h_fmt("{\"state\":\"acknowledged\"}");
+		c->readback = h_fmt("/api/v1/advisories/%lld/targets", (long long)id);
+		break;
+	}
+	case K_ADV_LINK_USE:
+		c->path = h_fmt("/api/v1/advisory-links/not-a-token-%d", n);
 		break;
 	}
 }

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "advisory/advisory.h"
 #include "harness.h"
 #include "http/http.h"
 
@@ -43,6 +44,9 @@ enum kind {
 	K_ORG_POSTURE, K_SITE_DNS_SET, K_SITE_DNS_DEL, K_FEED_UPLOAD, K_FEED_FILES, K_FEED_FILE,
 	K_FEED_UNOWNED, K_STATS, K_ORG_DIGESTS, K_PREFS, K_USER_PATCH,
 	K_WATCH_SERVICES,
+	K_ADV_LIST, K_ADV_CREATE, K_ADV_IMPORT, K_ADV_DRAFT_PREVIEW, K_ADV_GET, K_ADV_PUT,
+	K_ADV_HISTORY, K_ADV_CSAF, K_ADV_PREVIEW, K_ADV_EXCLUDE, K_ADV_INCLUDE, K_ADV_PUBLISH,
+	K_ADV_TARGETS, K_ADV_TARGET_SET, K_ADV_LINK_SHOW, K_ADV_LINK_USE,
 };
 
 /* Expected status per role, {own, other}: own = Org A / Tehran / the caller's
@@ -250,6 +254,49 @@ static const struct rule rules[] = {
 	** read with the watched websites (a constituent's site page names
 	** them): every signed-in user, nobody anonymous. */
 	{ "GET", "/api/v1/watch/services", K_WATCH_SERVICES, PUBLIC_AUTH(200) },
+	/* Advisories (issue 14): own = a published advisory that targets Org A
+	** (Tehran), other = one that targets Org B (Fars). Writing and
+	** publishing act for the whole country: admins and national analysts
+	** only. Advisories are read by all staff; a constituent reads those
+	** that target its organisation (another's is absent: 404). Who is
+	** targeted and how each answered (preview, tracking) is for the CERT's
+	** analysts, a provincial one seeing its province's targets (a list, so
+	** 200 on both). A target's state: staff in scope, and the constituent
+	** for its own organisation. */
+	{ "GET", "/api/v1/advisories", K_ADV_LIST, PUBLIC_AUTH(200) },
+	{ "POST", "/api/v1/advisories", K_ADV_CREATE,
+	  { ALL2(201), ALL2(201), ALL2(403), ALL2(403), ALL2(403), ALL2(401) } },
+	{ "POST", "/api/v1/advisories/import", K_ADV_IMPORT,
+	  { ALL2(201), ALL2(201), ALL2(403), ALL2(403), ALL2(403), ALL2(401) } },
+	{ "POST", "/api/v1/advisories/preview", K_ADV_DRAFT_PREVIEW,
+	  { ALL2(200), ALL2(200), ALL2(403), ALL2(403), ALL2(403), ALL2(401) } },
+	{ "GET", "/api/v1/advisories/{id}", K_ADV_GET,
+	  { ALL2(200), ALL2(200), ALL2(200), ALL2(200), { 200, 404 }, ALL2(401) } },
+	{ "PUT", "/api/v1/advisories/{id}", K_ADV_PUT,
+	  { ALL2(200), ALL2(200), ALL2(403), ALL2(403), ALL2(403), ALL2(401) } },
+	{ "GET", "/api/v1/advisories/{id}/history", K_ADV_HISTORY,
+	  { ALL2(200), ALL2(200), ALL2(200), ALL2(200), { 200, 404 }, ALL2(401) } },
+	{ "GET", "/api/v1/advisories/{id}/csaf", K_ADV_CSAF,
+	  { ALL2(200), ALL2(200), ALL2(200), ALL2(200), { 200, 404 }, ALL2(401) } },
+	{ "GET", "/api/v1/advisories/{id}/preview", K_ADV_PREVIEW,
+	  { ALL2(200), ALL2(200), ALL2(200), ALL2(403), ALL2(403), ALL2(401) } },
+	{ "POST", "/api/v1/advisories/{id}/exclusions/{org}", K_ADV_EXCLUDE,
+	  { ALL2(200), ALL2(200), ALL2(403), ALL2(403), ALL2(403), ALL2(401) } },
+	{ "DELETE", "/api/v1/advisories/{id}/exclusions/{org}", K_ADV_INCLUDE,
+	  { ALL2(200), ALL2(200), ALL2(403), ALL2(403), ALL2(403), ALL2(401) } },
+	{ "POST", "/api/v1/advisories/{id}/publish", K_ADV_PUBLISH,
+	  { ALL2(200), ALL2(200), ALL2(403), ALL2(403), ALL2(403), ALL2(401) } },
+	{ "GET", "/api/v1/advisories/{id}/targets", K_ADV_TARGETS,
+	  { ALL2(200), ALL2(200), ALL2(200), ALL2(403), ALL2(403), ALL2(401) } },
+	/* "read" each time: the first moves the target on, the others are the
+	** no-op of setting the state it has */
+	{ "POST", "/api/v1/advisories/{id}/targets/{org}", K_ADV_TARGET_SET,
+	  { ALL2(200), ALL2(200), { 200, 404 }, ALL2(403), { 200, 404 }, ALL2(401) } },
+	/* A mail's signed link works without logging in. The matrix sends a
+	** tampered token (own: a signature that does not match, other: not a
+	** token at all): 400 for everyone. Real links: test_advisory_links. */
+	{ "GET", "/api/v1/advisory-links/{token}", K_ADV_LINK_SHOW, PUBLIC(400) },
+	{ "POST", "/api/v1/advisory-links/{token}", K_ADV_LINK_USE, PUBLIC(400) },
 };
 #define NRULES (sizeof(rules) / sizeof(rules[0]))
 
@@ -274,10 +321,12 @@ static struct {
 	int64_t team, inc[2], ev[2];
 	int64_t site[2]; /* watched websites of Org A and Org B */
 	int64_t feed_file; /* an imported report */
+	int64_t adv[2];    /* published advisories targeting Org A / Org B (0: not made) */
 } F;
 
 static int64_t admin_call(const char *method, const char *path, const char *body, long want);
 static int64_t fresh_incident(bool other);
+static int64_t fresh_advisory(bool other, bool publish);
 
 static int setup(void **state)
 {
@@ -355,6 +404,8 @@ static int setup(void **state)
 		F.feed_file = h_jint(r.json, "id");
 		h_resp_free(&r);
 	}
+	for (int k = 0; k < 2; k++)
+		F.adv[k] = fresh_advisory(k == 1, true);
 	return 0;
 }
 
@@ -415,6 +466,73 @@ static int64_t fresh_incident(bool other)
 		free(p);
 	}
 	return id;
+}
+
+/* An admin call whose failure is only reported: the advisory fixtures, so
+** that a broken advisory module fails the advisory cells, not the matrix. */
+static int64_t admin_try(const char *method, const char *path, const char *body, long want)
+{
+	struct h_resp r;
+	h_http(&F.srv, &r, method, path, &F.admin, body);
+	int64_t id = r.status == want ? (r.json ? h_jint(r.json, "id") : 1) : 0;
+	if (r.status != want)
+		fprintf(stderr, "fixture %s %s: HTTP %ld %.200s\n", method, path, r.status,
+			r.body ? r.body : "");
+	h_resp_free(&r);
+	return id;
+}
+
+/* An advisory document whose audience is Org A (own) or Org B (other). */
+static char *advisory_doc(bool other, const char *what, int n)
+{
+	return h_fmt("{\"title\":{\"en\":\"matrix %s %d\",\"fa\":\"\u0647\u0634\u062f\u0627\u0631 %d\"},"
+		     "\"summary\":{\"en\":\"a test advisory\"},\"cves\":[\"CVE-2018-0171\"],"
+		     "\"cvss\":\"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H\",\"tlp\":\"AMBER\","
+		     "\"deadline\":\"2031-01-01T00:00:00Z\",\"audience\":{\"orgs\":[%lld]}}",
+		     what, n, n, (long long)(other ? F.org_b : F.org_a));
+}
+
+/* A fresh advisory for Org A (own) or Org B (other), published when asked;
+** returns its id, or 0 (reported) when the advisory module refused. */
+static int64_t fresh_advisory(bool other, bool publish)
+{
+	char *body = advisory_doc(other, "fixture", ++F.seq);
+	int64_t id = admin_try("POST", "/api/v1/advisories", body, 201);
+	free(body);
+	if (id && publish) {
+		char *p = h_fmt("/api/v1/advisories/%lld/publish", (long long)id);
+		if (!admin_try("POST", p, NULL, 200))
+			id = 0;
+		free(p);
+	}
+	return id;
+}
+
+/* A minimal CSAF 2.0 advisory with a tracking id of its own. */
+static char *csaf_doc(int n)
+{
+	return h_fmt(
+		"{\"document\":{\"category\":\"csaf_security_advisory\",\"csaf_version\":\"2.0\","
+		"\"publisher\":{\"category\":\"vendor\",\"name\":\"Example Vendor\","
+		"\"namespace\":\"https://vendor.example\"},\"title\":\"matrix import %d\","
+		"\"distribution\":{\"tlp\":{\"label\":\"WHITE\"}},"
+		"\"notes\":[{\"category\":\"summary\",\"text\":\"a vulnerability\"}],"
+		"\"tracking\":{\"id\":\"example-matrix-%d\",\"status\":\"final\",\"version\":\"1\","
+		"\"initial_release_date\":\"2026-12-01T00:00:00Z\","
+		"\"current_release_date\":\"2026-12-01T00:00:00Z\","
+		"\"revision_history\":[{\"date\":\"2026-12-01T00:00:00Z\",\"number\":\"1\","
+		"\"summary\":\"first\"}]}},"
+		"\"product_tree\":{\"branches\":[{\"category\":\"vendor\",\"name\":\"MikroTik\","
+		"\"branches\":[{\"category\":\"product_name\",\"name\":\"RouterOS\","
+		"\"branches\":[{\"category\":\"product_version\",\"name\":\"6.42.1\","
+		"\"product\":{\"name\":\"MikroTik RouterOS 6.42.1\",\"product_id\":\"P1\","
+		"\"product_identification_helper\":{\"cpe\":"
+		"\"cpe:2.3:o:mikrotik:routeros:6.42.1:*:*:*:*:*:*:*\"}}}]}]}]},"
+		"\"vulnerabilities\":[{\"cve\":\"CVE-2018-14847\","
+		"\"product_status\":{\"known_affected\":[\"P1\"]},"
+		"\"remediations\":[{\"category\":\"vendor_fix\",\"details\":\"upgrade\","
+		"\"product_ids\":[\"P1\"]}]}]}",
+		n, n);
 }
 
 /* A fresh token of login; returns its id. */
@@ -734,6 +852,69 @@ static void build(const struct rule *ru, int role, bool other, enum pass pass, c
 		break;
 	case K_ORG_DIGESTS: *path = h_fmt("/api/v1/orgs/%lld/digests", (long long)org); break;
 	case K_WATCH_SERVICES: *path = h_fmt("/api/v1/watch/services"); break;
+	case K_ADV_LIST:
+		*path = other ? h_fmt("/api/v1/advisories?status=published&q=matrix")
+			      : h_fmt("/api/v1/advisories");
+		break;
+	case K_ADV_CREATE:
+		*path = h_fmt("/api/v1/advisories");
+		*body = advisory_doc(other, "advisory", n);
+		break;
+	case K_ADV_IMPORT:
+		*path = h_fmt("/api/v1/advisories/import");
+		*body = csaf_doc(n);
+		break;
+	case K_ADV_DRAFT_PREVIEW:
+		*path = h_fmt("/api/v1/advisories/preview");
+		*body = advisory_doc(other, "draft", n);
+		break;
+	case K_ADV_GET: *path = h_fmt("/api/v1/advisories/%lld", (long long)F.adv[other]); break;
+	case K_ADV_PUT:
+		*path = h_fmt("/api/v1/advisories/%lld", (long long)F.adv[other]);
+		*body = advisory_doc(other, "fixture, edited", n);
+		break;
+	case K_ADV_HISTORY:
+		*path = h_fmt("/api/v1/advisories/%lld/history", (long long)F.adv[other]);
+		break;
+	case K_ADV_CSAF:
+		*path = h_fmt("/api/v1/advisories/%lld/csaf", (long long)F.adv[other]);
+		break;
+	case K_ADV_PREVIEW:
+		*path = h_fmt("/api/v1/advisories/%lld/preview", (long long)F.adv[other]);
+		break;
+	case K_ADV_EXCLUDE:
+		/* a draft of its own: the fixtures' targets stay */
+		*path = h_fmt("/api/v1/advisories/%lld/exclusions/%lld",
+			      (long long)fresh_advisory(other, false), (long long)org);
+		*body = h_fmt("{\"reason\":\"matrix %d: not theirs\"}", n);
+		break;
+	case K_ADV_INCLUDE: {
+		int64_t id = fresh_advisory(other, false);
+		char *p = h_fmt("/api/v1/advisories/%lld/exclusions/%lld", (long long)id,
+				(long long)org);
+		admin_try("POST", p, "{\"reason\":\"to be put back\"}", 200);
+		*path = p;
+		break;
+	}
+	case K_ADV_PUBLISH:
+		*path = h_fmt("/api/v1/advisories/%lld/publish",
+			      (long long)fresh_advisory(other, false));
+		break;
+	case K_ADV_TARGETS:
+		*path = h_fmt("/api/v1/advisories/%lld/targets", (long long)F.adv[other]);
+		break;
+	case K_ADV_TARGET_SET:
+		*path = h_fmt("/api/v1/advisories/%lld/targets/%lld", (long long)F.adv[other],
+			      (long long)org);
+		*body = h_fmt("{\"state\":\"read\"}");
+		break;
+	case K_ADV_LINK_SHOW:
+	case K_ADV_LINK_USE:
+		*path = other ? h_fmt("/api/v1/advisory-links/not-a-token")
+			      : h_fmt("/api/v1/advisory-links/"
+				      "eyJhIjoxLCJvIjoxLCJ4IjoiYWNrIiwiZSI6OTk5OTk5OTk5OTk5OX0."
+				      "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+		break;
 	}
 }
 
@@ -743,8 +924,10 @@ static int expected(const struct rule *ru, int role, bool other, enum pass pass)
 	int e = ru->exp[role][other];
 	if (role == R_ANON || pass == P_SESSION)
 		return e;
-	/* A read-only token may not write anywhere (log-in is public). */
-	if (pass == P_READONLY && strcmp(ru->method, "GET") != 0 && ru->kind != K_LOGIN)
+	/* A read-only token may not write anywhere (log-in and a mail's link
+	** are public). */
+	if (pass == P_READONLY && strcmp(ru->method, "GET") != 0 && ru->kind != K_LOGIN &&
+	    ru->kind != K_ADV_LINK_USE)
 		return 403;
 	/* Tokens cannot mint tokens or change passwords, and are not browser
 	** sessions to end. */
@@ -1244,6 +1427,136 @@ static void test_narrowed_tokens_on_feed_routes(void **state)
 	free(tok[1]);
 }
 
+/* ------------------------------------------------------------ advisories */
+
+/* A constituent lists the advisories that target its organisation, and
+** only those, whatever it asks for. */
+static void test_advisory_lists_are_scoped(void **state)
+{
+	(void)state;
+	assert_true(F.adv[0] > 0 && F.adv[1] > 0);
+	const char *paths[] = { "/api/v1/advisories", "/api/v1/advisories?status=published",
+				"/api/v1/advisories?q=matrix", "/api/v1/advisories?limit=1000" };
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		json_t *items = get_items(R_CONS, paths[i], -1);
+		bool own = false;
+		for (size_t k = 0; k < json_array_size(items); k++) {
+			int64_t id = h_jint(json_array_get(items, k), "id");
+			if (id == F.adv[1])
+				fail_msg("constituent listing %s sees Org B's advisory", paths[i]);
+			own |= id == F.adv[0];
+		}
+		if (i != 2 && !own)
+			fail_msg("constituent listing %s misses its own advisory", paths[i]);
+		json_decref(items);
+	}
+	/* staff see both */
+	json_t *items = get_items(R_RESP, "/api/v1/advisories?limit=1000", -1);
+	int seen = 0;
+	for (size_t k = 0; k < json_array_size(items); k++) {
+		int64_t id = h_jint(json_array_get(items, k), "id");
+		seen += id == F.adv[0] || id == F.adv[1];
+	}
+	assert_int_equal(seen, 2);
+	json_decref(items);
+}
+
+/* The state of org's target of advisory id, as the tracking view says. */
+static char *target_state(int64_t id, int64_t org)
+{
+	struct h_resp r;
+	h_httpf(&F.srv, &r, "GET", &F.admin, NULL, "/api/v1/advisories/%lld/targets", (long long)id);
+	H_STATUS(&r, 200);
+	json_t *ts = json_object_get(r.json, "targets");
+	char *st = NULL;
+	for (size_t k = 0; k < json_array_size(ts); k++) {
+		json_t *t = json_array_get(ts, k);
+		if (h_jint(json_object_get(t, "org"), "id") == org)
+			st = h_fmt("%s", h_jstr(t, "state"));
+	}
+	h_resp_free(&r);
+	if (!st)
+		fail_msg("advisory %lld has no target %lld", (long long)id, (long long)org);
+	return st;
+}
+
+/* A mail's links, made with the server's own key: GET of a read link marks
+** read; GET of an acknowledge link (what a mail scanner fetches) only says
+** what it would do, and POST does it, once (a replay is harmless); a
+** signed-in user of another organisation may not use it; an expired link
+** is refused. */
+static void test_advisory_links(void **state)
+{
+	(void)state;
+	int64_t id = fresh_advisory(false, true);
+	assert_true(id > 0);
+	char tok[512], ack[512], old[512];
+	struct perr e;
+	int64_t far = core_now_ms() + 86400000;
+	assert_int_equal(advisory_link_make(F.dir, id, F.org_a, "read", far, tok, sizeof(tok), &e), 0);
+	assert_int_equal(advisory_link_make(F.dir, id, F.org_a, "ack", far, ack, sizeof(ack), &e), 0);
+	assert_int_equal(advisory_link_make(F.dir, id, F.org_a, "ack", core_now_ms() - 1000, old,
+					    sizeof(old), &e), 0);
+	struct h_cred anon = { NULL, NULL, NULL };
+	struct h_resp r;
+	char *st = target_state(id, F.org_a);
+	assert_string_equal(st, "notified");
+	free(st);
+
+	h_httpf(&F.srv, &r, "GET", &anon, NULL, "/api/v1/advisory-links/%s", tok);
+	H_STATUS(&r, 200);
+	assert_string_equal(h_jstr(r.json, "action"), "read");
+	assert_true(json_is_true(json_object_get(r.json, "done")));
+	assert_int_equal(h_jint(r.json, "advisory"), id);
+	h_resp_free(&r);
+	st = target_state(id, F.org_a);
+	assert_string_equal(st, "read");
+	free(st);
+
+	int64_t audit = h_audit_count(&F.srv, &F.admin);
+	for (int k = 0; k < 2; k++) { /* a scanner fetches twice */
+		h_httpf(&F.srv, &r, "GET", &anon, NULL, "/api/v1/advisory-links/%s", ack);
+		H_STATUS(&r, 200);
+		assert_string_equal(h_jstr(r.json, "action"), "ack");
+		assert_false(json_is_true(json_object_get(r.json, "done")));
+		h_resp_free(&r);
+	}
+	st = target_state(id, F.org_a);
+	assert_string_equal(st, "read");
+	free(st);
+	assert_int_equal(h_audit_count(&F.srv, &F.admin), audit);
+
+	/* another organisation's signed-in user: refused, nothing changes */
+	char *u = h_fmt("{\"login\":\"cons-b\",\"role\":\"constituent\",\"org\":%lld,"
+			"\"password\":\"" PW "\"}", (long long)F.org_b);
+	admin_call("POST", "/api/v1/users", u, 201);
+	free(u);
+	char ck[80], cs[80];
+	h_login(&F.srv, "cons-b", PW, ck, cs);
+	struct h_cred b = { NULL, ck, cs };
+	h_httpf(&F.srv, &r, "POST", &b, NULL, "/api/v1/advisory-links/%s", ack);
+	H_PROBLEM(&r, 403, NULL);
+	h_resp_free(&r);
+	/* expired */
+	h_httpf(&F.srv, &r, "POST", &anon, NULL, "/api/v1/advisory-links/%s", old);
+	H_PROBLEM(&r, 403, NULL);
+	h_resp_free(&r);
+	st = target_state(id, F.org_a);
+	assert_string_equal(st, "read");
+	free(st);
+
+	for (int k = 0; k < 2; k++) { /* the person clicks; then again */
+		h_httpf(&F.srv, &r, "POST", &anon, NULL, "/api/v1/advisory-links/%s", ack);
+		H_STATUS(&r, 200);
+		assert_string_equal(h_jstr(r.json, "action"), "ack");
+		assert_true(json_is_true(json_object_get(r.json, "done")));
+		h_resp_free(&r);
+	}
+	st = target_state(id, F.org_a);
+	assert_string_equal(st, "acknowledged");
+	free(st);
+}
+
 int main(void)
 {
 	h_init();
@@ -1258,6 +1571,8 @@ int main(void)
 		cmocka_unit_test(test_incident_lists_are_scoped),
 		cmocka_unit_test(test_constituent_is_shared_only),
 		cmocka_unit_test(test_narrowed_tokens_on_feed_routes),
+		cmocka_unit_test(test_advisory_lists_are_scoped),
+		cmocka_unit_test(test_advisory_links),
 		cmocka_unit_test(test_matrix_sessions),
 		cmocka_unit_test(test_matrix_tokens),
 		cmocka_unit_test(test_matrix_readonly_tokens),

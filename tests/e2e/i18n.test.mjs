@@ -1,0 +1,76 @@
+// The message catalogues (web/i18n.js) are complete in both languages: the
+// same keys in English and Persian, each with the same {placeholders};
+// every key the pages name literally (t('key'), data-i18n="key" in
+// index.html) exists; and the keys the advisory pages build from the API's
+// values (target states, advisory statuses, action kinds, CVSS severities)
+// exist for every value; and the tracking page's summary sentence in both.
+// No browser: node reads the modules as they are.
+// Prints "i18n: N passed, N failed" last.
+import { readFileSync, readdirSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { catalogues, setLang } from '../../web/i18n.js';
+import { TARGET_STATES, summarySentence } from '../../web/advisories.js';
+
+const web = join(dirname(fileURLToPath(import.meta.url)), '../../web');
+let passed = 0, failed = 0;
+function check(name, ok, detail) {
+  if (ok) passed++;
+  else { failed++; console.log(`FAIL ${name}${detail ? ': ' + detail : ''}`); }
+}
+
+const { en, fa } = catalogues;
+const placeholders = s => [...String(s).matchAll(/\{(\w+)\}/g)].map(m => m[1]).sort().join(',');
+for (const k of Object.keys(en)) {
+  check(`fa has ${k}`, k in fa);
+  if (k in fa) {
+    check(`${k}: same placeholders`, placeholders(en[k]) === placeholders(fa[k]),
+          `en {${placeholders(en[k])}} fa {${placeholders(fa[k])}}`);
+    check(`${k}: not empty in Persian`, String(fa[k]).trim() !== '' || String(en[k]).trim() === '');
+  }
+}
+for (const k of Object.keys(fa)) check(`en has ${k}`, k in en);
+
+// keys named literally in the pages
+const used = new Set();
+for (const f of readdirSync(web)) {
+  const text = readFileSync(join(web, f), 'utf8');
+  if (f.endsWith('.js') && f !== 'i18n.js')
+    for (const m of text.matchAll(/\bt\(\s*'([a-zA-Z][\w.]*)'/g)) used.add(m[1]);
+  if (f.endsWith('.html'))
+    for (const m of text.matchAll(/data-i18n(?:-label|-placeholder|-title)?="([\w.]+)"/g)) used.add(m[1]);
+}
+check('the pages name some keys', used.size > 100, `${used.size}`);
+for (const k of used) check(`key ${k} used by a page exists`, k in en);
+
+// keys the advisory pages build from the API's values
+const built = [
+  ...TARGET_STATES.map(s => `target.${s}`),
+  ...['draft', 'published', 'withdrawn'].map(s => `adv.status.${s}`),
+  ...['patch', 'workaround', 'mitigation'].map(s => `adv.kind.${s}`),
+  ...['none', 'low', 'medium', 'high', 'critical'].map(s => `cvss.${s}`),
+  ...['read', 'acknowledged', 'patched', 'not_affected'].map(s => `forus.done.${s}`),
+];
+for (const k of built) check(`built key ${k} exists in both`, k in en && k in fa);
+// the summary sentence of the tracking page
+check('track.sentence joins three parts', placeholders(en['track.sentence']) === 'ack,patched,warned');
+
+// the tracking page's sentence, as the issue words it, in both languages
+const full = { warned: 12, days_before_deadline: 9.6, acknowledged: 10, ack_median_hours: 5.25,
+               patched: 7, verified: 4 };
+setLang('en');
+let got = summarySentence(full);
+check('summary sentence', got === 'Warned 12 organisations 10 days before the deadline; 10 acknowledged '
+      + 'within a median of 5.3 hours; 7 patched, 4 verified by scan.', got);
+got = summarySentence({ warned: 3, days_before_deadline: null, acknowledged: 0, ack_median_hours: null,
+                        patched: 0, verified: 0 });
+check('summary sentence without a deadline or an acknowledgement',
+      got === 'Warned 3 organisations; 0 acknowledged; 0 patched, 0 verified by scan.', got);
+setLang('fa');
+got = summarySentence(full);
+check('summary sentence in Persian, Persian digits',
+      got.includes('۱۲ سازمان ۱۰ روز پیش از مهلت') && got.includes('۵.۳ ساعت') && !/[0-9]/.test(got), got);
+setLang('en');
+
+console.log(`i18n: ${passed} passed, ${failed} failed`);
+process.exitCode = failed ? 1 : 0;

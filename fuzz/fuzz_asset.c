@@ -15,7 +15,8 @@
 **
 ** Checked on success: the output is NUL-terminated inside the buffer,
 ** printable ASCII (it goes into URLs, CSV exports and log lines), and
-** canonicalising it again succeeds and gives the same bytes.  Checked on
+** canonicalising it again succeeds and gives the same bytes; a product
+** splits back into the form it was stored in.  Checked on
 ** failure: the error names a field ("type" or "value") and has a message,
 ** since both reach the API client as the problem document.  A broken check
 ** calls abort().
@@ -96,6 +97,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (strcmp(out, again) != 0)
 			fprintf(stderr, "fuzz_asset: %s \"%s\" -> \"%s\"\n", type, out, again);
 		CHECK(strcmp(out, again) == 0);
+		/* a product reads back as the form it was stored in: the CPE
+		** form exactly when it starts with the CPE prefix (issue 14) */
+		if (type && strcmp(type, "product") == 0) {
+			struct constituency_product p;
+			int cpe = constituency_product_split(out, &p);
+			CHECK(cpe == (strncmp(out, "cpe:2.3:", 8) == 0));
+			CHECK(p.name.n > 0 && p.name.n <= n);
+			CHECK(p.count >= 0);
+		}
 	}
 	free(again);
 	free(out);

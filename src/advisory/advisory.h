@@ -257,6 +257,12 @@ size_t advisory_exposure_count(void);
 ** counted); the counts are of the targets left. Read-only. */
 int advisory_targets_compute(struct store *st, const json_t *doc, int64_t id, json_t **out,
 			     struct perr *err);
+/* advisory_targets_compute, each target with "all_hosts": [{"ip", "port",
+** "type"}] besides: every host from feeds it counted, not only the 20 in
+** "why", for publishing to keep as the target's evidence hosts
+** (advisory_target_host) that scan verification checks. */
+int advisory_targets_compute_hosts(struct store *st, const json_t *doc, int64_t id,
+				   json_t **out, struct perr *err);
 /* The preview of advisory id, scoped to p (a provincial analyst sees the
 ** targets of their province). */
 int advisory_preview(struct store *st, const struct principal *p, int64_t id, json_t **out,

@@ -175,5 +175,8 @@ int cmd_advisory_export(struct cli_call *x, struct perr *err);
 int cmd_advisory_list(struct cli_call *x, struct perr *err);
 int cmd_advisory_show(struct cli_call *x, struct perr *err);
 int cmd_advisory_update(struct cli_call *x, struct perr *err);
+int cmd_advisory_preview(struct cli_call *x, struct perr *err);
+int cmd_advisory_exclude(struct cli_call *x, struct perr *err);
+int cmd_advisory_include(struct cli_call *x, struct perr *err);
 
 #endif

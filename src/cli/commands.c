@@ -869,6 +869,11 @@ static const struct cli_opt route_add_opts[] = {
 	{ NULL },
 };
 
+static const struct cli_opt advisory_exclude_opts[] = {
+	{ "--reason", "TEXT", "why it is not to be warned (1-500 bytes)", .required = true },
+	{ NULL },
+};
+
 const struct cli_cmd cli_cmds[] = {
 	{ "serve", .help = "run the server (API, web UI); --demo loads a demo constituency and admin",
 	  .fn = cmd_serve, .opts = serve_opts, .store = CLI_NO_STORE },
@@ -1050,6 +1055,16 @@ const struct cli_cmd cli_cmds[] = {
 	{ "advisory update", .help = "replace an advisory's document: a new version",
 	  .fn = cmd_advisory_update, .args = "ID FILE.json|-", .min = 2, .max = 2,
 	  .opts = advisory_update_opts, .store = CLI_WRITE },
+	{ "advisory preview",
+	  .help = "who an advisory affects and why, before publishing (--json: the object "
+		  "scripts read)",
+	  .fn = cmd_advisory_preview, .args = "ID", .min = 1, .max = 1 },
+	{ "advisory exclude", .help = "take an organisation out of an advisory's targets",
+	  .fn = cmd_advisory_exclude, .args = "ID ORG-ID", .min = 2, .max = 2,
+	  .opts = advisory_exclude_opts, .store = CLI_WRITE },
+	{ "advisory include", .help = "put an excluded organisation back among the targets",
+	  .fn = cmd_advisory_include, .args = "ID ORG-ID", .min = 2, .max = 2,
+	  .store = CLI_WRITE },
 	{ NULL },
 };
 

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "advisory/advisory.h"
 #include "audit/audit.h"
 #include "constituency/overlap.h"
 
@@ -224,9 +225,129 @@ static int canon_asn(const char *v, char *out, size_t outsz, struct perr *err)
 	return 0;
 }
 
-/* "vendor product [version]": lower-cased, single spaces. */
+/* A product asset in CPE form (issue 14): a CPE 2.3 name with its version,
+** then optionally "count=N" (how many of the organisation's hosts run it)
+** and "hosts=IP[,IP...]" (which), in either order:
+**   cpe:2.3:o:mikrotik:routeros:6.42.1:*:*:*:*:*:*:* count=40 hosts=10.0.0.1,10.0.0.2
+** Canonical form: the name as advisory_cpe_format binds it (lower case,
+** quoting normalised), then count, then hosts as inet_ntop writes them,
+** one space apart. The version must be a version (not * or -): a declared
+** product without one cannot be weighed against an advisory's range, and
+** the free-text form says "version unknown" well enough. */
+#define PRODUCT_HOSTS_MAX 64
+#define PRODUCT_COUNT_MAX 10000000
+
+static int canon_product_cpe(const char *v, char *out, size_t outsz, struct perr *err)
+{
+	struct pstr rest = pstr_trim(pstr_c(v)), name, opt;
+	struct advisory_cpe cpe;
+	struct perr pe;
+	char bound[ADVISORY_CPE_MAX];
+	int64_t count = 0;
+	char hosts[CONSTITUENCY_VALUE_MAX + 1] = "";
+	size_t hn = 0, nhosts = 0;
+	bool has_hosts = false;
+
+	pstr_cut(rest, ' ', &name, &rest);
+	if (advisory_cpe_parse(name.p, name.n, &cpe, &pe) != 0)
+		return perr_set(err, PERR_INVALID, "value", "product CPE name: %s", pe.msg);
+	const char *ver = cpe.f[ADVISORY_CPE_VERSION];
+	if (strcmp(ver, "*") == 0 || strcmp(ver, "-") == 0)
+		return perr_set(err, PERR_INVALID, "value",
+				"a product CPE name needs its version (the 6th field, e.g. "
+				"cpe:2.3:o:mikrotik:routeros:6.42.1:*:*:*:*:*:*:*)");
+	if (!advisory_cpe_format(&cpe, bound))
+		return perr_set(err, PERR_INVALID, "value", "product CPE name too long");
+	while ((rest = pstr_trim(rest)).n) {
+		pstr_cut(rest, ' ', &opt, &rest);
+		struct pstr key, val;
+		if (!pstr_cut(opt, '=', &key, &val))
+			return perr_set(err, PERR_INVALID, "value",
+					"after a product CPE name come only count=N and "
+					"hosts=IP,IP,...");
+		if (pstr_eqc(key, "count")) {
+			if (count)
+				return perr_set(err, PERR_INVALID, "value", "count given twice");
+			if (pstr_to_i64(val, 1, PRODUCT_COUNT_MAX, &count) != 0)
+				return perr_set(err, PERR_INVALID, "value",
+						"count must be a number from 1 to %d",
+						PRODUCT_COUNT_MAX);
+		} else if (pstr_eqc(key, "hosts")) {
+			if (has_hosts)
+				return perr_set(err, PERR_INVALID, "value", "hosts given twice");
+			has_hosts = true;
+			struct pstr ip;
+			while (val.n) {
+				pstr_cut(val, ',', &ip, &val);
+				char a[64], c[INET6_ADDRSTRLEN];
+				uint8_t bytes[16];
+				int fam = AF_INET;
+				if (pstr_copy(ip, a, sizeof(a)) != 0 ||
+				    (inet_pton(AF_INET, a, bytes) != 1 &&
+				     inet_pton((fam = AF_INET6), a, bytes) != 1) ||
+				    !inet_ntop(fam, bytes, c, sizeof(c)))
+					return perr_set(err, PERR_INVALID, "value",
+							"hosts: not an IP address: %.64s", a);
+				if (++nhosts > PRODUCT_HOSTS_MAX)
+					return perr_set(err, PERR_INVALID, "value",
+							"at most %d hosts per product asset",
+							PRODUCT_HOSTS_MAX);
+				int w = snprintf(hosts + hn, sizeof(hosts) - hn, "%s%s",
+						 hn ? "," : "", c);
+				if (w < 0 || (size_t)w >= sizeof(hosts) - hn)
+					return perr_set(err, PERR_INVALID, "value",
+							"product asset too long");
+				hn += (size_t)w;
+			}
+			if (!nhosts)
+				return perr_set(err, PERR_INVALID, "value",
+						"hosts needs at least one IP address");
+		} else {
+			return perr_set(err, PERR_INVALID, "value",
+					"unknown product option %.*s (count=N or hosts=IP,...)",
+					(int)(key.n > 32 ? 32 : key.n), key.p);
+		}
+	}
+	char cnt[32] = "";
+	if (count)
+		snprintf(cnt, sizeof(cnt), " count=%lld", (long long)count);
+	int w = snprintf(out, outsz, "%s%s%s%s", bound, cnt, nhosts ? " hosts=" : "", hosts);
+	if (w < 0 || (size_t)w >= outsz || w > CONSTITUENCY_VALUE_MAX)
+		return perr_set(err, PERR_INVALID, "value", "product asset too long");
+	return 0;
+}
+
+int constituency_product_split(const char *value, struct constituency_product *p)
+{
+	memset(p, 0, sizeof(*p));
+	struct pstr rest = pstr_c(value), tok;
+	if (rest.n < 8 || strncmp(value, "cpe:2.3:", 8) != 0) {
+		p->name = rest;
+		return 0;
+	}
+	pstr_cut(rest, ' ', &p->name, &rest);
+	p->is_cpe = true;
+	while (rest.n) {
+		pstr_cut(rest, ' ', &tok, &rest);
+		struct pstr key, val;
+		if (!pstr_cut(tok, '=', &key, &val))
+			continue;
+		if (pstr_eqc(key, "count"))
+			pstr_to_i64(val, 1, PRODUCT_COUNT_MAX, &p->count);
+		else if (pstr_eqc(key, "hosts"))
+			p->hosts = val;
+	}
+	return 1;
+}
+
+/* "vendor product [version]": lower-cased, single spaces. A value that
+** starts with "cpe:" is the CPE form above. */
 static int canon_product(const char *v, char *out, size_t outsz, struct perr *err)
 {
+	struct pstr t = pstr_trim(pstr_c(v));
+	if (t.n >= 4 && pstr_ieqc((struct pstr){ t.p, 4 }, "cpe:"))
+		return canon_product_cpe(v, out, outsz, err);
+
 	size_t o = 0, tokens = 0, tl = 0;
 	bool in = false;
 	for (const char *p = v; *p; p++) {

@@ -37,6 +37,20 @@
 int constituency_asset_canon(const char *type, const char *value, char *out,
 			     size_t outsz, struct perr *err);
 
+/* A product asset's canonical value, read back (views into value). The
+** free-text form ("mikrotik routeros 6.42") is all name; the CPE form
+** ("cpe:2.3:o:mikrotik:routeros:6.42.1:*:*:*:*:*:*:* count=40
+** hosts=10.0.0.1,10.0.0.2", docs/constituency-csv.md) splits into the
+** name, count (0 = not given) and hosts (a comma list, empty when not
+** given). Returns 1 for the CPE form, 0 for free text. */
+struct constituency_product {
+	struct pstr name;
+	bool is_cpe;
+	int64_t count;
+	struct pstr hosts;
+};
+int constituency_product_split(const char *value, struct constituency_product *p);
+
 /* Do two assets (types and canonical values) claim some of the same hosts?
 ** Networks when one holds the other (IPv4 and IPv6); domains when equal or
 ** one is under the other at a label boundary ("x.fars.example" is under

@@ -745,6 +745,40 @@ struct store_advisory_target {
 	char sector[64];
 };
 typedef int (*store_advisory_target_fn)(void *ud, const struct store_advisory_target *t);
+/* store_adexcl.c: exclusions */
+/* A target an analyst took out of an advisory's preview (advisory_exclusion). */
+struct store_adexcl {
+	int64_t advisory_id, org_id;
+	char reason[512];
+	char actor[128];
+	int64_t created_ms;
+};
+typedef int (*store_adexcl_fn)(void *ud, const struct store_adexcl *x);
+/* Insert or replace the exclusion of (advisory_id, org_id). In the caller's
+** transaction. PERR_NOTFOUND (field "id") when the advisory or the
+** organisation does not exist. */
+int store_adexcl_set(struct store *st, const struct store_adexcl *x, struct perr *err);
+/* Remove it: PERR_NOTFOUND when there was none. */
+int store_adexcl_delete(struct store *st, int64_t advisory_id, int64_t org_id,
+			struct perr *err);
+int store_adexcl_get(struct store *st, int64_t advisory_id, int64_t org_id,
+		     struct store_adexcl *out, struct perr *err);
+/* The exclusions of an advisory, by organisation id. */
+int store_adexcl_list(struct store *st, int64_t advisory_id, store_adexcl_fn fn, void *ud,
+		      struct perr *err);
+/* Product assets whose canonical value v has from <= v < to (NULL: no
+** bound), in value order (index asset_product_value, migration 0012):
+** targeting reads a CPE prefix's range or the free-text ones only.
+** created_ms is left 0 (the covering index has not got it). */
+int store_asset_products_list(struct store *st, const char *from, const char *to,
+			      store_asset_fn fn, void *ud, struct perr *err);
+/* Host products of vendor and product (both exact), or with exposure when
+** it is not NULL, as targeting shows them: org_id, ip, port, type,
+** version and last_ms read from migration 0012's covering indexes; vendor,
+** product and exposure as asked; cpe and file_id empty. In no order. */
+int store_host_product_evidence_list(struct store *st, const char *vendor, const char *product,
+				     const char *exposure, store_host_product_fn fn, void *ud,
+				     struct perr *err);
 /* store_adtarget.c */
 /* Insert t (state, hosts, why, version, notified_ms, updated_ms; the other
 ** times as given). PERR_CONFLICT when the organisation is a target already. */

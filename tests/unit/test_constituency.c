@@ -410,6 +410,106 @@ static void overlap_rule(void **state)
 	tdb_close(t);
 }
 
+/* The product asset's CPE form (issue 14): a CPE 2.3 name with its version,
+** optionally how many hosts run it and which; free text keeps working. */
+static void product_cpe_forms(void **state)
+{
+	(void)state;
+	canon_ok("product", "cpe:2.3:o:mikrotik:routeros:6.42.1:*:*:*:*:*:*:*",
+		 "cpe:2.3:o:mikrotik:routeros:6.42.1:*:*:*:*:*:*:*");
+	/* case and option order are canonical; addresses as inet_ntop writes them */
+	canon_ok("product",
+		 "  CPE:2.3:O:MikroTik:RouterOS:6.42.1:*:*:*:*:*:*:*  hosts=10.0.0.1,2001:DB8::0:1 "
+		 "count=40 ",
+		 "cpe:2.3:o:mikrotik:routeros:6.42.1:*:*:*:*:*:*:* count=40 "
+		 "hosts=10.0.0.1,2001:db8::1");
+	canon_ok("product", "cpe:2.3:o:cisco:ios:15.2\\(4\\)e7:*:*:*:*:*:*:* count=3",
+		 "cpe:2.3:o:cisco:ios:15.2\\(4\\)e7:*:*:*:*:*:*:* count=3");
+	canon_ok("product", "MikroTik  RouterOS 6.42", "mikrotik routeros 6.42");
+	/* a bad name is refused with the CPE's own complaint, in field value */
+	canon_bad("product", "cpe:2.3:o:mikrotik:routeros:6.42.1:*:*:*", "13");
+	canon_bad("product", "cpe:2.3:x:mikrotik:routeros:6.42.1:*:*:*:*:*:*:*", "part");
+	canon_bad("product", "cpe:2.2:o:mikrotik:routeros:6.42.1", "cpe:2.3:");
+	/* its version is required */
+	canon_bad("product", "cpe:2.3:o:mikrotik:routeros:*:*:*:*:*:*:*:*", "version");
+	canon_bad("product", "cpe:2.3:o:mikrotik:routeros:-:*:*:*:*:*:*:*", "version");
+	/* options */
+	canon_bad("product", "cpe:2.3:o:mikrotik:routeros:6.42:*:*:*:*:*:*:* count=0", "count");
+	canon_bad("product", "cpe:2.3:o:mikrotik:routeros:6.42:*:*:*:*:*:*:* count=x", "count");
+	canon_bad("product", "cpe:2.3:o:mikrotik:routeros:6.42:*:*:*:*:*:*:* count=1 count=2",
+		  "twice");
+	canon_bad("product", "cpe:2.3:o:mikrotik:routeros:6.42:*:*:*:*:*:*:* hosts=10.0.0.300",
+		  "IP address");
+	canon_bad("product", "cpe:2.3:o:mikrotik:routeros:6.42:*:*:*:*:*:*:* hosts=", "at least");
+	canon_bad("product", "cpe:2.3:o:mikrotik:routeros:6.42:*:*:*:*:*:*:* owner=me", "unknown");
+	canon_bad("product", "cpe:2.3:o:mikrotik:routeros:6.42:*:*:*:*:*:*:* 40", "count=N");
+	/* free text still may not carry a colon */
+	canon_bad("product", "mikrotik routeros:6.42", NULL);
+
+	struct constituency_product p;
+	assert_int_equal(constituency_product_split("cpe:2.3:o:mikrotik:routeros:6.42:*:*:*:*:*:*:* "
+						    "count=40 hosts=10.0.0.1,10.0.0.2",
+						    &p),
+			 1);
+	assert_true(pstr_eqc(p.name, "cpe:2.3:o:mikrotik:routeros:6.42:*:*:*:*:*:*:*"));
+	assert_int_equal(p.count, 40);
+	assert_true(pstr_eqc(p.hosts, "10.0.0.1,10.0.0.2"));
+	assert_int_equal(constituency_product_split("mikrotik routeros 6.42", &p), 0);
+	assert_true(pstr_eqc(p.name, "mikrotik routeros 6.42"));
+	assert_int_equal(p.count, 0);
+}
+
+/* The CSV import takes both forms of product (the CPE one quoted, for its
+** commas), all or nothing: a bad CPE rejects the file with its line. */
+static void product_csv_import(void **state)
+{
+	(void)state;
+	struct tdb *t = tdb_open();
+	static const char ok[] =
+		"organisation,province,sector,parent,kind,value,name,email,phone,role,lang,pgp\n"
+		"Org P,Tehran,government,,product,\"cpe:2.3:o:mikrotik:routeros:6.42.1:*:*:*:*:*:*:* "
+		"count=2 hosts=10.9.0.1,10.9.0.2\",,,,,,\n"
+		"Org P,,,,product,MikroTik RouterOS 6.40,,,,,,\n";
+	static const char bad[] =
+		"organisation,province,sector,parent,kind,value,name,email,phone,role,lang,pgp\n"
+		"Org Q,Tehran,,,product,cpe:2.3:o:mikrotik:routeros:*:*:*:*:*:*:*:*,,,,,,\n";
+	struct import_report rep;
+	struct perr e;
+	int fds[2];
+	assert_int_equal(pipe(fds), 0);
+	assert_int_equal(write(fds[1], ok, sizeof(ok) - 1), (ssize_t)(sizeof(ok) - 1));
+	close(fds[1]);
+	memset(&rep, 0, sizeof(rep));
+	if (constituency_import_csv(t->st, "t", fds[0], 100, false, &rep, &e) != 0)
+		fail_msg("import: %s / %.*s", e.msg, (int)rep.errors.len, rep.errors.ptr);
+	close(fds[0]);
+	assert_int_equal(rep.assets_added, 2);
+	pbuf_free(&rep.errors);
+	struct store_org o;
+	assert_int_equal(store_org_by_name(t->st, "Org P", &o, &e), 0);
+	struct store_asset a;
+	assert_int_equal(store_asset_find(t->st, "product",
+					  "cpe:2.3:o:mikrotik:routeros:6.42.1:*:*:*:*:*:*:* count=2 "
+					  "hosts=10.9.0.1,10.9.0.2",
+					  &a, &e),
+			 0);
+	assert_int_equal(a.org_id, o.id);
+	assert_int_equal(store_asset_find(t->st, "product", "mikrotik routeros 6.40", &a, &e), 0);
+
+	assert_int_equal(pipe(fds), 0);
+	assert_int_equal(write(fds[1], bad, sizeof(bad) - 1), (ssize_t)(sizeof(bad) - 1));
+	close(fds[1]);
+	memset(&rep, 0, sizeof(rep));
+	assert_int_equal(constituency_import_csv(t->st, "t", fds[0], 100, false, &rep, &e), -1);
+	close(fds[0]);
+	assert_int_equal(rep.rejects, 1);
+	assert_non_null(strstr(rep.errors.ptr, "line 2"));
+	assert_non_null(strstr(rep.errors.ptr, "version"));
+	pbuf_free(&rep.errors);
+	assert_int_equal(store_org_by_name(t->st, "Org Q", &o, &e), -1);
+	tdb_close(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -418,6 +518,7 @@ int main(void)
 		cmocka_unit_test(org_rules),       cmocka_unit_test(scope_is_enforced),
 		cmocka_unit_test(contact_validation), cmocka_unit_test(overlap_predicate),
 		cmocka_unit_test(overlap_rule),
+		cmocka_unit_test(product_cpe_forms), cmocka_unit_test(product_csv_import),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

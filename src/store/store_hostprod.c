@@ -88,30 +88,28 @@ int store_host_product_find(struct store *st, const char *vendor, const char *pr
 			    const char *exposure, int64_t org, store_host_product_fn fn, void *ud,
 			    struct perr *err)
 {
+	/* one statement per shape: "(? = 0 OR org_id = ?)" would keep the
+	** planner from seeking one organisation's rows */
 	sqlite3_stmt *s;
-	if (exposure) {
-		s = sq_prep(st, "SELECT " HP_COLS " FROM host_product WHERE exposure = ? "
-				"AND (? = 0 OR org_id = ?) ORDER BY org_id, ip, port",
-			    err);
-		if (!s)
-			return -1;
-		sq_bind_text(s, 1, exposure);
-	} else {
-		s = sq_prep(st, "SELECT " HP_COLS " FROM host_product WHERE vendor = ? "
-				"AND product = ? AND (?3 = 0 OR org_id = ?3) "
-				"ORDER BY org_id, ip, port",
-			    err);
-		if (!s)
-			return -1;
-		sq_bind_text(s, 1, vendor);
-		sq_bind_text(s, 2, product);
-	}
-	if (exposure) {
+	if (exposure && org)
+		s = sq_prep(st, "SELECT " HP_COLS " FROM host_product WHERE exposure = ?1 "
+				"AND exposure <> '' AND org_id = ?2 ORDER BY org_id, ip, port", err);
+	else if (exposure)
+		s = sq_prep(st, "SELECT " HP_COLS " FROM host_product WHERE exposure = ?1 "
+				"AND exposure <> '' ORDER BY org_id, ip, port", err);
+	else if (org)
+		s = sq_prep(st, "SELECT " HP_COLS " FROM host_product WHERE vendor = ?1 "
+				"AND product = ?3 AND org_id = ?2 ORDER BY org_id, ip, port", err);
+	else
+		s = sq_prep(st, "SELECT " HP_COLS " FROM host_product WHERE vendor = ?1 "
+				"AND product = ?3 ORDER BY org_id, ip, port", err);
+	if (!s)
+		return -1;
+	sq_bind_text(s, 1, exposure ? exposure : vendor);
+	if (org)
 		sqlite3_bind_int64(s, 2, org);
-		sqlite3_bind_int64(s, 3, org);
-	} else {
-		sqlite3_bind_int64(s, 3, org);
-	}
+	if (!exposure)
+		sq_bind_text(s, 3, product);
 	struct cb c = { (void *)fn, ud };
 	return sq_each_row(st, s, hp_row, &c, err, "host products");
 }

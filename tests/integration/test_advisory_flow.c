@@ -184,26 +184,20 @@ static char *target_state(const char *id, const char *org_name)
 	return state;
 }
 
-/* The first signed link token for action in a mail ("...advisory-link.../TOKEN"
-** with the action named in the link text or path). */
-static char *link_token(const char *mail, const char *action)
+/* The token of the mail's acknowledge link: the line "Acknowledge: URL"
+** (English template), the URL ending ".../#/advisory-link/TOKEN". */
+static char *ack_token(const char *mail)
 {
 	regex_t re;
-	char *pat = h_fmt("advisory-links?/([A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+)[^A-Za-z0-9_-]");
-	assert_int_equal(regcomp(&re, pat, REG_EXTENDED), 0);
-	free(pat);
-	const char *p = mail;
+	assert_int_equal(regcomp(&re, "Acknowledge: *[^ ]*advisory-link/([A-Za-z0-9_.-]+)",
+				 REG_EXTENDED),
+			 0);
 	regmatch_t m[2];
-	char *found = NULL;
-	while (!found && regexec(&re, p, 2, m, 0) == 0) {
-		char *tok = strndup(p + m[1].rm_so, (size_t)(m[1].rm_eo - m[1].rm_so));
-		/* the token says its action in its signed part; ask the server */
-		found = tok;
-		(void)action;
-		p += m[0].rm_eo;
-	}
+	char *tok = NULL;
+	if (regexec(&re, mail, 2, m, 0) == 0)
+		tok = strndup(mail + m[1].rm_so, (size_t)(m[1].rm_eo - m[1].rm_so));
 	regfree(&re);
-	return found;
+	return tok;
 }
 
 static void test_scenario(void **state)
@@ -261,37 +255,48 @@ static void test_scenario(void **state)
 	h_server_start(&s, dir, env);
 	const char *pub[] = { "advisory", "publish", cid, NULL };
 	free(cli_ok(NULL, pub));
-	/* MoF's two contacts (fa, en) and Tehran Water's one */
-	int n = h_sink_wait(&k, 3, 20000);
-	if (n != 3)
-		fail_msg("%d of 3 advisory mails arrived", n);
+	/* MoF's two contacts (fa, en) and Tehran Water's one get the advisory;
+	** the server also sends the day's report digests and incident mail,
+	** which this test leaves to test_feeds */
 	char *water_mail = NULL;
 	bool fa = false, en = false;
-	for (int i = 1; i <= 3; i++) {
-		json_t *envj;
-		char *m = h_sink_message(&k, i, &envj);
-		const char *to =
-			json_string_value(json_array_get(json_object_get(envj, "rcpt_tos"), 0));
-		h_expect_contains(m, "CVE-2018-0171", __FILE__, __LINE__);
-		assert_null(strstr(to, "gas.example")); /* Isfahan Gas is no target */
-		if (strcmp(to, "soc@mof.example") == 0) {
-			fa = true;
-			h_expect_contains(m, "Content-Type: text/plain; charset=UTF-8", __FILE__,
-					  __LINE__);
+	int adv = 0, seen = 0;
+	for (int waited = 0; adv < 3 && waited < 200; waited++) {
+		int n = h_sink_wait(&k, seen + 1, 100);
+		for (; seen < n; seen++) {
+			json_t *envj;
+			char *m = h_sink_message(&k, seen + 1, &envj);
+			const char *to = json_string_value(
+				json_array_get(json_object_get(envj, "rcpt_tos"), 0));
+			if (strstr(m, "advisory-link/")) {
+				adv++;
+				h_expect_contains(m, "CVE-2018-0171", __FILE__, __LINE__);
+				assert_null(strstr(to, "gas.example")); /* no target */
+				/* each contact in their own language */
+				if (strcmp(to, "soc@mof.example") == 0) {
+					fa = true;
+					h_expect_contains(m, "آسیب‌پذیری", __FILE__, __LINE__);
+				}
+				if (strcmp(to, "it@mof.example") == 0) {
+					en = true;
+					h_expect_contains(m, "The national CERT warns", __FILE__,
+							  __LINE__);
+				}
+				if (strcmp(to, "noc@water.example") == 0)
+					water_mail = strdup(m);
+			}
+			json_decref(envj);
+			free(m);
 		}
-		if (strcmp(to, "it@mof.example") == 0)
-			en = true;
-		if (strcmp(to, "noc@water.example") == 0)
-			water_mail = strdup(m);
-		json_decref(envj);
-		free(m);
 	}
+	if (adv != 3)
+		fail_msg("%d of 3 advisory mails arrived", adv);
 	assert_true(fa && en);
 	assert_non_null(water_mail);
 
 	/* Tehran Water acknowledges by the mail's link (no login) and then
 	** says patched through its constituent's account */
-	char *tok = link_token(water_mail, "ack");
+	char *tok = ack_token(water_mail);
 	assert_non_null(tok);
 	struct h_resp r;
 	h_httpf(&s, &r, "POST", NULL, NULL, "/api/v1/advisory-links/%s", tok);
@@ -302,7 +307,7 @@ static void test_scenario(void **state)
 	h_expect_status(&r, 200, __FILE__, __LINE__);
 	h_resp_free(&r);
 	char *st = target_state(cid, "Tehran Water");
-	assert_true(strcmp(st, "acknowledged") == 0 || strcmp(st, "read") == 0);
+	assert_string_equal(st, "acknowledged");
 	free(st);
 	const char *patched[] = { "advisory", "target", cid, water, "patched", NULL };
 	free(cli_ok(NULL, patched));

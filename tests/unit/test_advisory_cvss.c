@@ -49,13 +49,13 @@ static void refused(const char *vector, size_t len, const char *name1, const cha
 	struct advisory_cvss c;
 	struct perr err = { 0 };
 	if (advisory_cvss_parse(vector, len, &c, &err) == 0)
-		fail_msg("accepted %.*s (score %.1f)", (int)len, vector, c.base);
+		fail_msg("accepted %.*s (score %.1f)", (int)len, vector ? vector : "", c.base);
 	assert_int_equal(err.kind, PERR_INVALID);
 	assert_string_equal(err.field, "cvss");
 	if (name1 && !strstr(err.msg, name1))
-		fail_msg("error for %.*s does not name %s: %s", (int)len, vector, name1, err.msg);
+		fail_msg("error for %.*s does not name %s: %s", (int)len, vector ? vector : "", name1, err.msg);
 	if (name2 && !strstr(err.msg, name2))
-		fail_msg("error for %.*s does not name %s: %s", (int)len, vector, name2, err.msg);
+		fail_msg("error for %.*s does not name %s: %s", (int)len, vector ? vector : "", name2, err.msg);
 }
 
 static void v31_known_scores(void **state)

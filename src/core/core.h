@@ -253,6 +253,18 @@ const char *plog_request_id(void);
 void plog(enum plog_level lvl, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* ------------------------------------------------------------ timed work */
+
+/* A thread that calls pass(ud) at once and then every interval_ms until
+** core_ticker_stop (ticker.c). what names it in an error. 0, or -1 with
+** err. */
+struct core_ticker;
+typedef void (*core_ticker_fn)(void *ud);
+int core_ticker_start(int64_t interval_ms, core_ticker_fn pass, void *ud, const char *what,
+		      struct core_ticker **out, struct perr *err);
+/* Stop it (waking it at once) and wait for its pass to end. NULL is a no-op. */
+void core_ticker_stop(struct core_ticker *t);
+
 /* The streaming CSV push parser is part of core's interface. */
 #include "core/csv.h"
 

@@ -267,6 +267,12 @@ int advisory_targets_compute_hosts(struct store *st, const json_t *doc, int64_t 
 ** targets of their province). */
 int advisory_preview(struct store *st, const struct principal *p, int64_t id, json_t **out,
 		     struct perr *err);
+/* The editor's live preview of a draft that is not stored: doc normalised
+** in place as saving would (so the computed CVSS score and the field at
+** fault show while typing), then its targets, scoped to p as
+** advisory_preview. */
+int advisory_preview_draft(struct store *st, const struct principal *p, json_t *doc,
+			   json_t **out, struct perr *err);
 /* Take organisation org out of advisory id's targets, with a reason (1-500
 ** bytes), or put it back (reason NULL). Audited. */
 int advisory_exclude(struct store *st, const struct principal *p, const char *actor,

@@ -1037,18 +1037,23 @@ int advisory_preview(struct store *st, const struct principal *p, int64_t id, js
 	return rc;
 }
 
+int advisory_preview_draft(struct store *st, const struct principal *p, json_t *doc,
+			   json_t **out, struct perr *err)
+{
+	const char *province;
+	*out = NULL;
+	if (cert_scope(p, &province, err) != 0 || advisory_normalise(doc, err) != 0)
+		return -1;
+	return compute(st, doc, 0, province, false, out, err);
+}
+
 int advisory_exclude(struct store *st, const struct principal *p, const char *actor,
 		     int64_t id, int64_t org, const char *reason, struct perr *err)
 {
 	const char *province;
 	struct store_org o;
 	json_t *doc;
-	if (cert_scope(p, &province, err) != 0 || load_doc(st, id, &doc, err) != 0)
-		return -1;
-	json_decref(doc);
-	/* a provincial analyst acts on the organisations of their province */
-	if (constituency_org_get(st, p, org, &o, err) != 0)
-		return -1;
+	/* the request is checked before anything is looked up */
 	if (reason) {
 		size_t n = strlen(reason);
 		bool ctl = false;
@@ -1059,6 +1064,12 @@ int advisory_exclude(struct store *st, const struct principal *p, const char *ac
 					"a reason of 1 to %d bytes of text is required",
 					TARGET_REASON_MAX);
 	}
+	if (cert_scope(p, &province, err) != 0 || load_doc(st, id, &doc, err) != 0)
+		return -1;
+	json_decref(doc);
+	/* a provincial analyst acts on the organisations of their province */
+	if (constituency_org_get(st, p, org, &o, err) != 0)
+		return -1;
 	char obj[64];
 	snprintf(obj, sizeof(obj), "advisory:%lld/org:%lld", (long long)id, (long long)org);
 	struct store_adexcl x = { .advisory_id = id, .org_id = org };

@@ -235,8 +235,7 @@ int h_advisory_preview_draft(struct http_req *rq, struct http_resp *rs)
 		json_object_del(doc, server_fields[k]);
 	json_object_del(doc, "changes");
 	struct perr e;
-	if (advisory_normalise(doc, &e) != 0 ||
-	    advisory_targets_compute(rq->st, doc, 0, &rs->body, &e) != 0) {
+	if (advisory_preview_draft(rq->st, rq->who, doc, &rs->body, &e) != 0) {
 		json_decref(doc);
 		return http_problem(rs, &e);
 	}
@@ -270,10 +269,6 @@ int h_advisory_exclusion(struct http_req *rq, struct http_resp *rs)
 		};
 		if (http_decode(rq->body, rq->body_len, f, ARRAY_SIZE(f), &doc, &e) != 0)
 			return http_problem(rs, &e);
-		if (!reason[0]) {
-			json_decref(doc);
-			return http_bad(rs, "reason", "say why this organisation is not a target");
-		}
 	}
 	int rc = advisory_exclude(rq->st, rq->who, rq->actor, rq->ids[0], rq->ids[1], reason, &e);
 	json_decref(doc);

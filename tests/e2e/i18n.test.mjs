@@ -13,23 +13,36 @@ import { catalogues, setLang } from '../../web/i18n.js';
 import { TARGET_STATES, summarySentence } from '../../web/advisories.js';
 
 const web = join(dirname(fileURLToPath(import.meta.url)), '../../web');
-let passed = 0, failed = 0;
+// A test case is one property (below, each `cases(...)` group); it fails
+// when any of its checks does, each failing check printed.
+let passed = 0, failed = 0, current = null;
 function check(name, ok, detail) {
-  if (ok) passed++;
-  else { failed++; console.log(`FAIL ${name}${detail ? ': ' + detail : ''}`); }
+  if (ok) return;
+  current.bad++;
+  console.log(`FAIL ${current.name}: ${name}${detail ? ': ' + detail : ''}`);
+}
+function testCase(name, body) {
+  current = { name, bad: 0 };
+  body();
+  if (current.bad) failed++; else { passed++; console.log(`ok   ${name}`); }
 }
 
 const { en, fa } = catalogues;
 const placeholders = s => [...String(s).matchAll(/\{(\w+)\}/g)].map(m => m[1]).sort().join(',');
-for (const k of Object.keys(en)) {
-  check(`fa has ${k}`, k in fa);
-  if (k in fa) {
-    check(`${k}: same placeholders`, placeholders(en[k]) === placeholders(fa[k]),
-          `en {${placeholders(en[k])}} fa {${placeholders(fa[k])}}`);
-    check(`${k}: not empty in Persian`, String(fa[k]).trim() !== '' || String(en[k]).trim() === '');
-  }
-}
-for (const k of Object.keys(fa)) check(`en has ${k}`, k in en);
+testCase('English and Persian have the same keys', () => {
+  for (const k of Object.keys(en)) check(`fa has ${k}`, k in fa);
+  for (const k of Object.keys(fa)) check(`en has ${k}`, k in en);
+});
+testCase('each message has the same {placeholders} in both', () => {
+  for (const k of Object.keys(en))
+    if (k in fa)
+      check(k, placeholders(en[k]) === placeholders(fa[k]),
+            `en {${placeholders(en[k])}} fa {${placeholders(fa[k])}}`);
+});
+testCase('no Persian message is empty where the English is not', () => {
+  for (const k of Object.keys(en))
+    if (k in fa) check(k, String(fa[k]).trim() !== '' || String(en[k]).trim() === '');
+});
 
 // keys named literally in the pages
 const used = new Set();
@@ -40,8 +53,10 @@ for (const f of readdirSync(web)) {
   if (f.endsWith('.html'))
     for (const m of text.matchAll(/data-i18n(?:-label|-placeholder|-title)?="([\w.]+)"/g)) used.add(m[1]);
 }
-check('the pages name some keys', used.size > 100, `${used.size}`);
-for (const k of used) check(`key ${k} used by a page exists`, k in en);
+testCase('every key a page names exists', () => {
+  check('the pages name some keys', used.size > 100, `${used.size}`);
+  for (const k of used) check(`key ${k}`, k in en);
+});
 
 // keys the advisory pages build from the API's values
 const built = [
@@ -51,26 +66,31 @@ const built = [
   ...['none', 'low', 'medium', 'high', 'critical'].map(s => `cvss.${s}`),
   ...['read', 'acknowledged', 'patched', 'not_affected'].map(s => `forus.done.${s}`),
 ];
-for (const k of built) check(`built key ${k} exists in both`, k in en && k in fa);
-// the summary sentence of the tracking page
-check('track.sentence joins three parts', placeholders(en['track.sentence']) === 'ack,patched,warned');
+testCase('every key the advisory pages build from API values exists in both', () => {
+  for (const k of built) check(k, k in en && k in fa);
+  check('track.sentence joins three parts', placeholders(en['track.sentence']) === 'ack,patched,warned');
+});
 
 // the tracking page's sentence, as the issue words it, in both languages
 const full = { warned: 12, days_before_deadline: 9.6, acknowledged: 10, ack_median_hours: 5.25,
                patched: 7, verified: 4 };
-setLang('en');
-let got = summarySentence(full);
-check('summary sentence', got === 'Warned 12 organisations 10 days before the deadline; 10 acknowledged '
-      + 'within a median of 5.3 hours; 7 patched, 4 verified by scan.', got);
-got = summarySentence({ warned: 3, days_before_deadline: null, acknowledged: 0, ack_median_hours: null,
-                        patched: 0, verified: 0 });
-check('summary sentence without a deadline or an acknowledgement',
-      got === 'Warned 3 organisations; 0 acknowledged; 0 patched, 0 verified by scan.', got);
-setLang('fa');
-got = summarySentence(full);
-check('summary sentence in Persian, Persian digits',
-      got.includes('۱۲ سازمان ۱۰ روز پیش از مهلت') && got.includes('۵.۳ ساعت') && !/[0-9]/.test(got), got);
-setLang('en');
+testCase('the tracking summary sentence in English', () => {
+  setLang('en');
+  let got = summarySentence(full);
+  check('full', got === 'Warned 12 organisations 10 days before the deadline; 10 acknowledged '
+        + 'within a median of 5.3 hours; 7 patched, 4 verified by scan.', got);
+  got = summarySentence({ warned: 3, days_before_deadline: null, acknowledged: 0,
+                          ack_median_hours: null, patched: 0, verified: 0 });
+  check('without a deadline or an acknowledgement',
+        got === 'Warned 3 organisations; 0 acknowledged; 0 patched, 0 verified by scan.', got);
+});
+testCase('the tracking summary sentence in Persian, with Persian digits', () => {
+  setLang('fa');
+  const got = summarySentence(full);
+  check('full', got.includes('۱۲ سازمان ۱۰ روز پیش از مهلت') && got.includes('۵.۳ ساعت')
+        && !/[0-9]/.test(got), got);
+  setLang('en');
+});
 
 console.log(`i18n: ${passed} passed, ${failed} failed`);
 process.exitCode = failed ? 1 : 0;

@@ -74,7 +74,8 @@ struct adv {
 	bool exploited;
 	json_t *doc;
 	char *title[2], *summary[2], *actions[2]; /* [0] English, [1] Persian */
-	char cves[1024], score[16], deadline[40];
+	char cves[1024], score[16];
+	char deadline[2][96]; /* [1]: the Solar Hijri date first, Persian digits */
 };
 
 static void adv_free(struct adv *a)
@@ -199,9 +200,26 @@ static int adv_load(struct store *st, int64_t id, struct adv *a, struct perr *er
 		char iso[40];
 		core_iso8601(a->deadline_ms, iso, sizeof(iso));
 		/* "2026-12-20T00:00:00.000Z" -> "2026-12-20 00:00 UTC" */
-		snprintf(a->deadline, sizeof(a->deadline), "%.10s %.5s UTC", iso, iso + 11);
+		snprintf(a->deadline[0], sizeof(a->deadline[0]), "%.10s %.5s UTC", iso, iso + 11);
+		/* a reader in Iran dates by the Solar Hijri calendar: "۱۴۰۵/۰۹/۲۹
+		** (2026-12-20 00:00 UTC)" */
+		int jy, jm, jd;
+		core_jalali(a->deadline_ms, &jy, &jm, &jd);
+		char ascii[16];
+		snprintf(ascii, sizeof(ascii), "%04d/%02d/%02d", jy, jm, jd);
+		struct pbuf b = pbuf_fixed(a->deadline[1], sizeof(a->deadline[1]));
+		for (const char *q = ascii; *q; q++) {
+			/* a digit as U+06F0..U+06F9 (extended Arabic-Indic), in UTF-8 */
+			char u[2] = { (char)0xdb, (char)(0xb0 + (*q - '0')) };
+			if (*q >= '0' && *q <= '9')
+				pbuf_add(&b, u, 2);
+			else
+				pbuf_add(&b, q, 1);
+		}
+		pbuf_addf(&b, " (%s)", a->deadline[0]);
 	} else {
-		PSTRCPY(a->deadline, "-");
+		PSTRCPY(a->deadline[0], "-");
+		PSTRCPY(a->deadline[1], "-");
 	}
 	return 0;
 }
@@ -434,7 +452,7 @@ static int mail_one(struct mailer *m, const char *to, const char *lang, const ch
 		{ "score", m->a->score },
 		{ "cves", m->a->cves },
 		{ "exploited", exploited },
-		{ "deadline", m->a->deadline },
+		{ "deadline", m->a->deadline[fa] },
 		{ "actions", m->a->actions[fa] },
 		{ "version", version },
 		{ "org", m->org },

@@ -607,6 +607,32 @@ int64_t core_now_ms(void)
 
 /* Written by hand rather than with gmtime_r and snprintf: list responses
 ** format eight times per incident, and this is several times cheaper. */
+/* floor(a / b) for b > 0 */
+static int64_t floor_div(int64_t a, int64_t b)
+{
+	return a / b - (a % b < 0);
+}
+
+/* Days since 1970-01-01 of 1 Farvardin of year jy. */
+static int64_t jalali_year_start(int64_t jy)
+{
+	return -492268 + 365 * (jy - 1) + floor_div(8 * jy + 21, 33);
+}
+
+void core_jalali(int64_t ms, int *jy, int *jm, int *jd)
+{
+	int64_t days = floor_div(ms, 86400000);
+	int64_t y = 1 + floor_div(33 * (days + 492268) + 3, 12053);
+	while (jalali_year_start(y) > days)
+		y--;
+	while (jalali_year_start(y + 1) <= days)
+		y++;
+	int64_t doy = days - jalali_year_start(y); /* 0-based */
+	*jy = (int)y;
+	*jm = (int)(doy < 186 ? 1 + doy / 31 : 7 + (doy - 186) / 30);
+	*jd = (int)(doy < 186 ? doy % 31 + 1 : (doy - 186) % 30 + 1);
+}
+
 void core_iso8601(int64_t ms, char *out, size_t outsz)
 {
 	int64_t secs = ms / 1000, frac = ms % 1000;

@@ -203,6 +203,10 @@ void core_malloc_tune(void);
 int64_t core_now_ms(void);
 /* Format ms since epoch as "2026-11-28T05:59:05.123Z" into out (>= 32 bytes). */
 void core_iso8601(int64_t ms, char *out, size_t outsz);
+/* The Solar Hijri (Jalali) date of the UTC day of ms: the 33-year
+** arithmetic rule the web interface uses (web/jalali.js), exact for the
+** years people write (1178-1634 AP, 1799-2256 CE). */
+void core_jalali(int64_t ms, int *jy, int *jm, int *jd);
 /* Parse "YYYY-MM-DD", "YYYY-MM-DDTHH:MM:SS[.fff]Z" or with a "+HH:MM" /
 ** "-HH:MM" offset into ms since epoch (UTC). Returns 0 or -1. */
 int core_parse_iso8601(const char *s, int64_t *ms);

@@ -314,6 +314,34 @@ static void test_scenario(void **state)
 	st = target_state(cid, "Tehran Water");
 	assert_string_equal(st, "patched");
 	free(st);
+	/* the RouterOS advisory reaches MoF only; its Persian mail dates the
+	** deadline by the Solar Hijri calendar first */
+	const char *pub2[] = { "advisory", "publish", rid, NULL };
+	free(cli_ok(NULL, pub2));
+	bool jalali = false;
+	int ros_mails = 0;
+	for (int waited = 0; ros_mails < 2 && waited < 200; waited++) {
+		int n = h_sink_wait(&k, seen + 1, 100);
+		for (; seen < n; seen++) {
+			json_t *envj;
+			char *m = h_sink_message(&k, seen + 1, &envj);
+			const char *to = json_string_value(
+				json_array_get(json_object_get(envj, "rcpt_tos"), 0));
+			if (strstr(m, "advisory-link/") && strstr(m, "CVE-2018-14847")) {
+				ros_mails++;
+				h_expect_contains(to, "@mof.example", __FILE__, __LINE__);
+				if (strcmp(to, "soc@mof.example") == 0) {
+					h_expect_contains(m, "۱۴۰۵/۰۹/۱۹ (2026-12-10 00:00 UTC)",
+							  __FILE__, __LINE__);
+					jalali = true;
+				}
+			}
+			json_decref(envj);
+			free(m);
+		}
+	}
+	assert_int_equal(ros_mails, 2);
+	assert_true(jalali);
 	h_server_stop(&s);
 
 	/* 5. the next day's report: MoF's switches are gone (verified by

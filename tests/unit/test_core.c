@@ -506,6 +506,36 @@ static void blob_lazy_then_sync(void **state)
 	rmdir(dir);
 }
 
+/* Solar Hijri dates of days people know: Nowruz of several years (a day
+** after a leap year's end too), the last day of a leap and a common year,
+** the first day of the autumn months, and a day before 1970. */
+static void jalali_dates(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *iso;
+		int y, m, d;
+	} cases[] = {
+		{ "2026-03-21", 1405, 1, 1 },   { "2025-03-21", 1404, 1, 1 },
+		{ "2024-03-20", 1403, 1, 1 },   { "2025-03-20", 1403, 12, 30 },
+		{ "2026-03-20", 1404, 12, 29 }, { "2026-12-10", 1405, 9, 19 },
+		{ "2026-09-23", 1405, 7, 1 },   { "1979-02-11", 1357, 11, 22 },
+		{ "1970-01-01", 1348, 10, 11 }, { "2000-01-01", 1378, 10, 11 },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		int64_t ms;
+		assert_int_equal(core_parse_iso8601(cases[i].iso, &ms), 0);
+		/* any time of the UTC day gives the same date */
+		for (int64_t off = 0; off < 86400000; off += 43200000 - 1) {
+			int y, m, d;
+			core_jalali(ms + off, &y, &m, &d);
+			if (y != cases[i].y || m != cases[i].m || d != cases[i].d)
+				fail_msg("%s: %d/%d/%d, want %d/%d/%d", cases[i].iso, y, m, d,
+					 cases[i].y, cases[i].m, cases[i].d);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -520,6 +550,7 @@ int main(void)
 		cmocka_unit_test(sha256_known_answer),
 		cmocka_unit_test(perr_text_names_field_once),
 		cmocka_unit_test(blob_lazy_then_sync),
+		cmocka_unit_test(jalali_dates),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -29,6 +29,159 @@
 
 /* ----------------------------------------------------- binary XML (axml.c) */
 
+/* Android's binary XML (AXML), as aapt writes AndroidManifest.xml into an
+** APK: a RES_XML_TYPE chunk holding a string pool (UTF-8 or UTF-16), a
+** resource map (the resource id of each attribute name string), and a
+** stream of namespace, element and CDATA chunks. Parsed push style (as
+** hiredis does): feed bytes as they come, take items out; no I/O, every
+** size, count and offset checked against the chunk that declares it and
+** against axml_limits. Malicious apps ship manifests built to crash or
+** mislead analysis tools (sizes that lie, stripped or renamed attribute
+** names, strings out of bounds): each gives an error here, never a read
+** outside the input. */
+
+struct axml_limits {
+	size_t max_size;        /* bytes of the document (0: 8 MiB) */
+	uint32_t max_strings;   /* strings in the pool (0: 65536) */
+	size_t max_string_len;  /* UTF-8 bytes of one decoded string (0: 64 KiB) */
+	unsigned max_depth;     /* nested open elements (0: 64) */
+	unsigned max_attrs;     /* attributes of one element (0: 256) */
+	uint32_t max_elements;  /* elements in the document (0: 100000) */
+};
+
+/* Res_value data types (ResourceTypes.h) that the items carry. */
+enum axml_vtype {
+	AXML_T_NULL = 0x00,
+	AXML_T_REFERENCE = 0x01,
+	AXML_T_ATTRIBUTE = 0x02,
+	AXML_T_STRING = 0x03,
+	AXML_T_FLOAT = 0x04,
+	AXML_T_DIMENSION = 0x05,
+	AXML_T_FRACTION = 0x06,
+	AXML_T_DYN_REFERENCE = 0x07,
+	AXML_T_DYN_ATTRIBUTE = 0x08,
+	AXML_T_INT_DEC = 0x10,
+	AXML_T_INT_HEX = 0x11,
+	AXML_T_BOOLEAN = 0x12,
+	AXML_T_COLOR_ARGB8 = 0x1c,
+	AXML_T_COLOR_RGB8 = 0x1d,
+	AXML_T_COLOR_ARGB4 = 0x1e,
+	AXML_T_COLOR_RGB4 = 0x1f,
+};
+
+/* One attribute of a start element. Strings belong to the parser and stay
+** valid until axml_parser_free; "" stands for an absent string. */
+struct axml_attr {
+	const char *ns;     /* namespace URI, "" when none */
+	const char *name;   /* attribute name as written (obfuscators blank it) */
+	uint32_t res_id;    /* android resource id from the resource map, 0 if none */
+	const char *raw;    /* raw string value, "" when none */
+	uint8_t type;       /* enum axml_vtype (other values kept as they are) */
+	uint32_t data;      /* the typed value's data */
+	const char *str;    /* the string for AXML_T_STRING, else "" */
+};
+
+enum axml_item_kind {
+	AXML_START_NS = 1,
+	AXML_END_NS,
+	AXML_START_ELEMENT,
+	AXML_END_ELEMENT,
+	AXML_CDATA,
+	AXML_END_DOCUMENT, /* the XML chunk is consumed; no item follows */
+};
+
+struct axml_item {
+	enum axml_item_kind kind;
+	uint32_t line;            /* source line aapt recorded */
+	const char *ns;           /* element's namespace URI / START_NS uri */
+	const char *name;         /* element name; START_NS: the prefix */
+	const char *text;         /* CDATA text, "" otherwise */
+	const struct axml_attr *attrs; /* START_ELEMENT: nattrs attributes */
+	size_t nattrs;
+	unsigned depth;           /* open elements, this one included */
+};
+
+struct axml_parser;
+
+/* A parser with lim (NULL: defaults). Returns 0 and *out (free with
+** axml_parser_free), or -1 (PERR_INTERNAL) on out of memory. */
+int axml_parser_new(struct axml_parser **out, const struct axml_limits *lim,
+		    struct perr *err);
+void axml_parser_free(struct axml_parser *p);
+/* Append n bytes of the document. -1 with PERR_LIMIT beyond max_size. */
+int axml_feed(struct axml_parser *p, const void *data, size_t n, struct perr *err);
+/* No more bytes will come: an item that still lacks bytes is an error
+** ("truncated") rather than a wait. */
+void axml_finish(struct axml_parser *p);
+/* The next item: 1 and *it (its pointers valid until the next call), 0
+** when more bytes are needed, -1 on malformed input (PERR_INVALID, or
+** PERR_LIMIT for a limit; field "axml", message naming the chunk and its
+** offset). Errors are sticky. After AXML_END_DOCUMENT it returns 0. */
+int axml_next(struct axml_parser *p, struct axml_item *it, struct perr *err);
+
+/* A typed value as text, the way analysis tools print it: strings as they
+** are, "true"/"false", decimal, "0x%08x" for hex, "@0x7f040001" for a
+** reference ("@android:0x01..." for the framework's), "?0x..." for a
+** theme attribute, "16.0dip" and "50.0%" for dimensions and fractions,
+** "#aarrggbb" for colours. Returns buf (always terminated). */
+const char *axml_value_text(const struct axml_attr *a, char *buf, size_t n);
+
+/* The manifest facts triage records. Every string is a heap copy ("" when
+** absent); axml_manifest_free releases them. */
+struct axml_strv {
+	char **v;
+	size_t n;
+};
+
+struct axml_component {
+	char kind[16];        /* activity, activity-alias, service, receiver, provider */
+	char *name;           /* class name, resolved against the package as
+			      ** Android does (".Main" and "Main" -> pkg.Main) */
+	int exported;         /* 1, 0, or -1 when android:exported is absent */
+	char *permission;     /* android:permission guarding it, "" if none */
+	struct axml_strv actions;    /* of all its intent-filters, in order */
+	struct axml_strv categories;
+	size_t intent_filters;       /* how many intent-filter elements */
+};
+
+struct axml_manifest {
+	char *package;
+	char *version_code;    /* as text: decimal, or the raw string */
+	char *version_name;
+	char *min_sdk;         /* uses-sdk; decimal or a codename; "" if absent */
+	char *target_sdk;
+	char *max_sdk;
+	struct axml_strv permissions;  /* uses-permission(-sdk-23) names, in order */
+	struct axml_strv permissions_declared; /* <permission android:name> */
+	char *label;           /* application label: the text, or "@0x7f..." */
+	bool label_is_ref;     /* the label is a resource reference */
+	uint32_t label_ref;    /* that reference's id */
+	struct axml_component *comps;
+	size_t ncomps;
+};
+
+/* Read the manifest facts of a whole AXML document. Attributes are told
+** apart by their android resource id (the resource map), by name only when
+** the document has no id for them: packers strip and rename attribute
+** name strings, the platform reads the ids. 0, or -1 with err (the
+** parser's errors; a root that is not <manifest> is PERR_INVALID). out is
+** zeroed first and owned by the caller either way (axml_manifest_free). */
+int axml_manifest_parse(const void *data, size_t n, const struct axml_limits *lim,
+			struct axml_manifest *out, struct perr *err);
+void axml_manifest_free(struct axml_manifest *m);
+/* The facts as one JSON object (keys: package, version_code, version_name,
+** min_sdk, target_sdk, max_sdk, permissions, permissions_declared, label,
+** label_is_ref, components[{kind,name,exported,permission,actions,
+** categories}]); exported is true, false or null. 0 or -1 (buffer full). */
+int axml_manifest_json(const struct axml_manifest *m, struct pbuf *out);
+/* The whole document as JSON: {"namespaces":[{prefix,uri}],"root":ELEMENT}
+** with ELEMENT {"name","ns","attrs":[{ns,name,res_id,type,value}],
+** "children":[ELEMENT or {"text"}]}; value is axml_value_text's. Elements
+** left open at the end are closed. 0, or -1 with err (parse errors, or
+** PERR_LIMIT when out is full). */
+int axml_dump_json(const void *data, size_t n, const struct axml_limits *lim,
+		   struct pbuf *out, struct perr *err);
+
 /* ------------------------------------------------------ dex strings (dex.c) */
 
 /* ------------------------------------------------------ signatures (sign.c) */

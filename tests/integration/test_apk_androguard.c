@@ -1,5 +1,5 @@
 /*
-** test_apk_axml.c — Parapet's reading of AndroidManifest.xml (src/apk/
+** test_apk_androguard.c — Parapet's reading of AndroidManifest.xml (src/apk/
 ** axml.c) against the real tools: Debian's aapt writes the binary XML,
 ** androguard (Debian's, the tool CERT analysts use today) reads it, and the
 ** two readings must agree field by field.

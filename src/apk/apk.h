@@ -161,9 +161,10 @@ struct axml_manifest {
 };
 
 /* Read the manifest facts of a whole AXML document. Attributes are told
-** apart by their android resource id (the resource map), by name only when
-** the document has no id for them: packers strip and rename attribute
-** name strings, the platform reads the ids. 0, or -1 with err (the
+** apart by their android resource id (the resource map), as the platform
+** does: packers strip and rename attribute name strings, and add decoys of
+** the same name without the id. Only a document with no resource map at
+** all is read by attribute names. Only the first root element counts. 0, or -1 with err (the
 ** parser's errors; a root that is not <manifest> is PERR_INVALID). out is
 ** zeroed first and owned by the caller either way (axml_manifest_free). */
 int axml_manifest_parse(const void *data, size_t n, const struct axml_limits *lim,

@@ -626,17 +626,29 @@ const char *axml_value_text(const struct axml_attr *a, char *buf, size_t n)
 
 /* -------------------------------------------------------------- manifest */
 
-/* The attribute the platform would read for id (or, in a document with no
-** resource id for it, the android: attribute called name). */
-static const struct axml_attr *attr_find(const struct axml_item *it, uint32_t id,
-					 const char *name)
+/* The attribute the platform would read for id. The platform matches by id
+** alone; a document with no resource map at all (hand-made, or an old
+** tool's) gives no ids, and there the android: attribute called name
+** stands in. With a map, a same-named attribute without the id is a decoy
+** the platform never reads, and so is ignored here. */
+static const struct axml_attr *attr_find(const struct axml_item *it, bool by_name,
+					 uint32_t id, const char *name)
 {
 	for (size_t i = 0; i < it->nattrs; i++)
 		if (it->attrs[i].res_id == id)
 			return &it->attrs[i];
-	for (size_t i = 0; i < it->nattrs; i++)
+	for (size_t i = 0; by_name && i < it->nattrs; i++)
 		if (!it->attrs[i].res_id && !strcmp(it->attrs[i].name, name) &&
 		    (!strcmp(it->attrs[i].ns, ANDROID_NS) || !*it->attrs[i].ns))
+			return &it->attrs[i];
+	return NULL;
+}
+
+/* <manifest package>: the platform reads it by name, in no namespace. */
+static const struct axml_attr *attr_package(const struct axml_item *it)
+{
+	for (size_t i = 0; i < it->nattrs; i++)
+		if (!*it->attrs[i].ns && !strcmp(it->attrs[i].name, "package"))
 			return &it->attrs[i];
 	return NULL;
 }
@@ -736,34 +748,34 @@ static int set_text(char **dst, const struct axml_attr *a)
 /* The facts of one start element at depth it->depth, whose ancestors'
 ** names are path[1..depth-1]. */
 static int manifest_element(struct axml_manifest *m, const struct axml_item *it,
-			    char path[][24], struct perr *err)
+			    char path[][24], bool by_name, struct perr *err)
 {
 	unsigned d = it->depth;
 	const char *tag = it->name;
 	const struct axml_attr *a;
 	int r = 0;
+#define FIND(id, name) attr_find(it, by_name, id, name)
 	if (d == 1) {
 		if (strcmp(tag, "manifest"))
 			return perr_set(err, PERR_INVALID, "axml", "the root element is <%s>, not <manifest>",
 					tag);
-		a = attr_find(it, 0xffffffffu, "package"); /* no id: a plain attribute */
-		r |= set_text(&m->package, a);
-		r |= set_text(&m->version_code, attr_find(it, ATTR_VERSION_CODE, "versionCode"));
-		r |= set_text(&m->version_name, attr_find(it, ATTR_VERSION_NAME, "versionName"));
+		r |= set_text(&m->package, attr_package(it));
+		r |= set_text(&m->version_code, FIND(ATTR_VERSION_CODE, "versionCode"));
+		r |= set_text(&m->version_name, FIND(ATTR_VERSION_NAME, "versionName"));
 	} else if (d == 2 && !strcmp(path[1], "manifest")) {
 		if (!strcmp(tag, "uses-sdk")) {
-			r |= set_text(&m->min_sdk, attr_find(it, ATTR_MIN_SDK, "minSdkVersion"));
-			r |= set_text(&m->target_sdk, attr_find(it, ATTR_TARGET_SDK, "targetSdkVersion"));
-			r |= set_text(&m->max_sdk, attr_find(it, ATTR_MAX_SDK, "maxSdkVersion"));
+			r |= set_text(&m->min_sdk, FIND(ATTR_MIN_SDK, "minSdkVersion"));
+			r |= set_text(&m->target_sdk, FIND(ATTR_TARGET_SDK, "targetSdkVersion"));
+			r |= set_text(&m->max_sdk, FIND(ATTR_MAX_SDK, "maxSdkVersion"));
 		} else if (!strcmp(tag, "uses-permission") || !strcmp(tag, "uses-permission-sdk-23") ||
 			   !strcmp(tag, "uses-permission-sdk-m")) {
-			if ((a = attr_find(it, ATTR_NAME, "name")))
+			if ((a = FIND(ATTR_NAME, "name")))
 				r |= strv_push(&m->permissions, attr_text(a));
 		} else if (!strcmp(tag, "permission")) {
-			if ((a = attr_find(it, ATTR_NAME, "name")))
+			if ((a = FIND(ATTR_NAME, "name")))
 				r |= strv_push(&m->permissions_declared, attr_text(a));
 		} else if (!strcmp(tag, "application")) {
-			a = attr_find(it, ATTR_LABEL, "label");
+			a = FIND(ATTR_LABEL, "label");
 			r |= set_text(&m->label, a);
 			if (a && (a->type == AXML_T_REFERENCE || a->type == AXML_T_DYN_REFERENCE)) {
 				m->label_is_ref = true;
@@ -780,14 +792,14 @@ static int manifest_element(struct axml_manifest *m, const struct axml_item *it,
 		memset(c, 0, sizeof(*c));
 		pstrtrunc(c->kind, tag, sizeof(c->kind));
 		c->exported = -1;
-		a = attr_find(it, ATTR_NAME, "name");
+		a = FIND(ATTR_NAME, "name");
 		{
 			char *raw = attr_text(a);
 			c->name = raw ? class_name(m->package ? m->package : "", raw) : NULL;
 			free(raw);
 		}
-		c->permission = attr_text(attr_find(it, ATTR_PERMISSION, "permission"));
-		if ((a = attr_find(it, ATTR_EXPORTED, "exported"))) {
+		c->permission = attr_text(FIND(ATTR_PERMISSION, "permission"));
+		if ((a = FIND(ATTR_EXPORTED, "exported"))) {
 			if (a->type == AXML_T_BOOLEAN || a->type == AXML_T_INT_DEC ||
 			    a->type == AXML_T_INT_HEX)
 				c->exported = a->data != 0;
@@ -802,12 +814,13 @@ static int manifest_element(struct axml_manifest *m, const struct axml_item *it,
 	} else if (d == 5 && !strcmp(path[4], "intent-filter") && is_component(path[3]) &&
 		   !strcmp(path[2], "application") && m->ncomps) {
 		struct axml_component *c = &m->comps[m->ncomps - 1];
-		a = attr_find(it, ATTR_NAME, "name");
+		a = FIND(ATTR_NAME, "name");
 		if (a && !strcmp(tag, "action"))
 			r |= strv_push(&c->actions, attr_text(a));
 		else if (a && !strcmp(tag, "category"))
 			r |= strv_push(&c->categories, attr_text(a));
 	}
+#undef FIND
 	if (r)
 		return perr_set(err, PERR_INTERNAL, NULL, "out of memory");
 	return 0;
@@ -819,6 +832,7 @@ int axml_manifest_parse(const void *data, size_t n, const struct axml_limits *li
 	struct axml_parser *p = NULL;
 	struct axml_item it;
 	char(*path)[24] = NULL;
+	bool root_done = false;
 	int rc = -1;
 	memset(out, 0, sizeof(*out));
 	if (axml_parser_new(&p, lim, err) != 0)
@@ -837,10 +851,14 @@ int axml_manifest_parse(const void *data, size_t n, const struct axml_limits *li
 			goto out; /* 0 cannot happen after finish but is not success */
 		if (it.kind == AXML_END_DOCUMENT)
 			break;
-		if (it.kind != AXML_START_ELEMENT)
+		/* the platform reads the first root element to its end tag and
+		** stops: a second root is not the manifest */
+		if (it.kind == AXML_END_ELEMENT && it.depth == 1)
+			root_done = true;
+		if (it.kind != AXML_START_ELEMENT || root_done)
 			continue;
 		pstrtrunc(path[it.depth], it.name, sizeof(path[0]));
-		if (manifest_element(out, &it, path, err) != 0)
+		if (manifest_element(out, &it, path, p->nresmap == 0, err) != 0)
 			goto out;
 	}
 	if (!out->package) {

@@ -205,7 +205,7 @@ enum {
 	S_FILTER, S_ACTION, S_BOOT, S_DECOY, S_DECOY_NAME, S_COUNT
 };
 
-static void manifest_doc(struct doc *d, bool utf8, bool blank)
+static void manifest_doc_map(struct doc *d, bool utf8, bool blank, bool map)
 {
 	const char *s[S_COUNT] = {
 		"name", "versionCode", "versionName", "minSdkVersion", "label", "exported",
@@ -222,7 +222,8 @@ static void manifest_doc(struct doc *d, bool utf8, bool blank)
 			s[i] = "";
 	doc_begin(d);
 	pool(d, s, S_COUNT, utf8);
-	resmap(d, ids, 6);
+	if (map)
+		resmap(d, ids, 6);
 	ns_node(d, 0x0100, S_ANDROID, S_URI);
 	{
 		/* a decoy versionName with no resource id comes first: the
@@ -267,6 +268,11 @@ static void manifest_doc(struct doc *d, bool utf8, bool blank)
 	end_el(d, NONE, S_MANIFEST);
 	ns_node(d, 0x0101, S_ANDROID, S_URI);
 	doc_end(d);
+}
+
+static void manifest_doc(struct doc *d, bool utf8, bool blank)
+{
+	manifest_doc_map(d, utf8, blank, true);
 }
 
 static void check_facts(const struct doc *d)
@@ -314,6 +320,48 @@ static void facts_by_resource_id(void **state)
 	(void)state;
 	manifest_doc(&d, false, true);
 	check_facts(&d);
+}
+
+/* A document without a resource map (no ids at all) is read by the
+** android: attribute names; with a map, a name without its id is ignored
+** (the decoy here: with no map it is read, and the real one after it is
+** never reached). */
+static void facts_by_name_without_map(void **state)
+{
+	static struct doc d;
+	struct axml_manifest m;
+	struct perr err = { 0 };
+	(void)state;
+	manifest_doc_map(&d, true, false, false);
+	if (axml_manifest_parse(d.b, d.n, NULL, &m, &err) != 0)
+		fail_msg("%s", err.msg);
+	assert_string_equal(m.version_code, "7");
+	assert_string_equal(m.version_name, "6.6.6");
+	assert_string_equal(m.min_sdk, "21");
+	assert_int_equal(m.permissions.n, 2);
+	axml_manifest_free(&m);
+}
+
+/* Only the first root is the manifest: a second <manifest> after it (a
+** trick to feed tools a different package) is not read. */
+static void second_root_ignored(void **state)
+{
+	static struct doc d;
+	static const char *s[] = { "manifest", "package", "real.app", "fake.app" };
+	struct axml_manifest m;
+	struct perr err = { 0 };
+	(void)state;
+	doc_begin(&d);
+	pool(&d, s, 4, true);
+	for (uint32_t v = 2; v <= 3; v++) {
+		struct a at[] = { { NONE, 1, v, 0x03, v } };
+		start_el(&d, NONE, 0, at, 1);
+		end_el(&d, NONE, 0);
+	}
+	doc_end(&d);
+	assert_int_equal(axml_manifest_parse(d.b, d.n, NULL, &m, &err), 0);
+	assert_string_equal(m.package, "real.app");
+	axml_manifest_free(&m);
 }
 
 /* Fed one byte at a time, the parser asks for more until each chunk is
@@ -681,6 +729,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(facts_utf8_and_utf16),
 		cmocka_unit_test(facts_by_resource_id),
+		cmocka_unit_test(facts_by_name_without_map),
+		cmocka_unit_test(second_root_ignored),
 		cmocka_unit_test(push_byte_by_byte),
 		cmocka_unit_test(typed_values),
 		cmocka_unit_test(utf16_decoding),

@@ -663,6 +663,8 @@ static char *attr_text(const struct axml_attr *a)
 		return xdup("");
 	if (a->type == AXML_T_STRING)
 		return xdup(a->str);
+	if (a->type == AXML_T_NULL)
+		return xdup(a->raw);
 	return xdup(axml_value_text(a, buf, sizeof(buf)));
 }
 
@@ -994,7 +996,10 @@ int axml_dump_json(const void *data, size_t n, const struct axml_limits *lim,
 				pbuf_adds(b, ",\"name\":");
 				pjson_str(b, a->name);
 				pbuf_addf(b, ",\"res_id\":%u,\"type\":%u,\"value\":", a->res_id, a->type);
-				pjson_str(b, axml_value_text(a, val, sizeof(val)));
+				/* strings whole: val is for the short typed values */
+				pjson_str(b, a->type == AXML_T_STRING ? a->str
+					     : a->type == AXML_T_NULL ? a->raw
+					     : axml_value_text(a, val, sizeof(val)));
 				pbuf_adds(b, "}");
 			}
 			pbuf_adds(b, "],\"children\":[");

@@ -87,7 +87,7 @@ static void pool(struct doc *d, const char *const *s, uint32_t n, bool utf8)
 			u8(d, 0);
 		} else {
 			/* code units from UTF-8 (4-byte sequences as surrogate pairs) */
-			uint16_t units[256];
+			uint16_t units[1024];
 			size_t k = 0;
 			const unsigned char *p = (const unsigned char *)s[i];
 			while (*p) {
@@ -475,6 +475,35 @@ static void dump_json(void **state)
 	pbuf_free(&b);
 }
 
+/* A long label (a phishing app's full-sentence name) comes out whole in
+** the facts and in the dump, not cut to a display buffer. */
+static void long_string_whole(void **state)
+{
+	static struct doc d;
+	static char label[700];
+	const char *s[] = { "manifest", "package", label };
+	struct axml_manifest m;
+	struct perr err = { 0 };
+	struct pbuf b;
+	(void)state;
+	memset(label, 'x', sizeof(label) - 1);
+	doc_begin(&d);
+	pool(&d, s, 3, false);
+	{
+		struct a at[] = { { NONE, 1, 2, 0x03, 2 } };
+		start_el(&d, NONE, 0, at, 1);
+	}
+	end_el(&d, NONE, 0);
+	doc_end(&d);
+	assert_int_equal(axml_manifest_parse(d.b, d.n, NULL, &m, &err), 0);
+	assert_string_equal(m.package, label);
+	axml_manifest_free(&m);
+	pbuf_init(&b, 0);
+	assert_int_equal(axml_dump_json(d.b, d.n, NULL, &b, &err), 0);
+	assert_non_null(strstr(pbuf_cstr(&b), label));
+	pbuf_free(&b);
+}
+
 /* ------------------------------------------------------------- malformed */
 
 /* d refused by the manifest reader (with limits lim, NULL: defaults) with
@@ -735,6 +764,7 @@ int main(void)
 		cmocka_unit_test(typed_values),
 		cmocka_unit_test(utf16_decoding),
 		cmocka_unit_test(dump_json),
+		cmocka_unit_test(long_string_whole),
 		cmocka_unit_test(bad_not_axml),
 		cmocka_unit_test(bad_truncated),
 		cmocka_unit_test(bad_xml_size_lies),

@@ -15,7 +15,8 @@
 **      manifest reader's single feed, with small limits so the limit
 **      paths run too.
 ** Seeds in fuzz/corpus/axml/ are the manifests aapt builds in
-** test_apk_androguard. A broken check calls abort().
+** test_apk_androguard (full_stripped: attribute names emptied, as packers
+** ship them). A broken check calls abort().
 */
 #include <stdbool.h>
 #include <stdint.h>

@@ -19,6 +19,8 @@
 ** label (a reference as its id), each component's kind, resolved class
 ** name, exported flag, permission, intent-filter actions and categories.
 ** The JSON dump of the whole document must parse and name the root.
+** The full sample is also read with its attribute names emptied, as
+** obfuscators ship manifests, against androguard's reading of the original.
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -127,7 +129,10 @@ static void same_ref(const char *what, const char *theirs, const char *ours)
 		fail_msg("%s: androguard '%s', Parapet '%s'", what, theirs, ours);
 }
 
-static void check_sample(const char *name)
+/* Build sample name with aapt and compare. strip: Parapet reads the
+** manifest with its attribute names emptied (androguard_view.py strip),
+** and must still give androguard's reading of the original. */
+static void check_sample(const char *name, bool strip)
 {
 	char man[600], res[600], apk[128], bin[128], view[128], script[600];
 	struct stat st;
@@ -153,7 +158,7 @@ static void check_sample(const char *name)
 		assert_int_equal(run(stat(res, &st) == 0 ? with_res : no_res, "/dev/null"), 0);
 	}
 	{
-		char *argv[] = { "/usr/bin/python3", script, apk, bin, NULL };
+		char *argv[] = { "/usr/bin/python3", script, apk, bin, strip ? "strip" : NULL, NULL };
 		assert_int_equal(run(argv, view), 0);
 	}
 	ag = json_load_file(view, 0, &jerr);
@@ -222,6 +227,9 @@ static void check_sample(const char *name)
 	pbuf_reset(&dump);
 	if (axml_dump_json(raw.ptr, raw.len, NULL, &dump, &err) != 0)
 		fail_msg("dump of %s: %s", name, err.msg);
+	/* the stripped manifest really has no name for android:versionCode */
+	if (strip && !strstr(pbuf_cstr(&dump), "\"name\":\"\",\"res_id\":16843291,"))
+		fail_msg("%s: the attribute names were not stripped", name);
 	d = json_loads(pbuf_cstr(&dump), 0, &jerr);
 	if (!d)
 		fail_msg("document JSON of %s: %s", name, jerr.text);
@@ -240,7 +248,15 @@ static void check_sample(const char *name)
 static void full_sample(void **state)
 {
 	(void)state;
-	check_sample("full");
+	check_sample("full", false);
+}
+
+/* The full sample with every attribute name string emptied, as packers
+** ship it: only the resource map names the attributes. */
+static void full_sample_names_stripped(void **state)
+{
+	(void)state;
+	check_sample("full", true);
 }
 
 /* Label and version name as @string references, names without a dot, a
@@ -248,20 +264,21 @@ static void full_sample(void **state)
 static void refs_sample(void **state)
 {
 	(void)state;
-	check_sample("refs");
+	check_sample("refs", false);
 }
 
 /* No uses-sdk, no permission, no label: every absent field empty in both. */
 static void minimal_sample(void **state)
 {
 	(void)state;
-	check_sample("minimal");
+	check_sample("minimal", false);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(full_sample),
+		cmocka_unit_test(full_sample_names_stripped),
 		cmocka_unit_test(refs_sample),
 		cmocka_unit_test(minimal_sample),
 	};

@@ -15,6 +15,7 @@
 
 #include <arpa/inet.h>
 #include <idn2.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,9 +74,38 @@ int64_t indicator_default_ttl_ms(enum indicator_type t)
 
 /* ------------------------------------------------------------ helpers */
 
-/* At most this much of a refused value is quoted back in a message. */
+/* At most this much of a refused value is quoted back in a message, cut
+** before a UTF-8 sequence, never inside one (the message reaches a JSON
+** problem document). */
 #define QUOTE 64
-#define Q(s) (int)((s).n > QUOTE ? QUOTE : (s).n), (s).p
+#define Q(s) qn(s), (s).p
+
+static int qn(struct pstr s)
+{
+	size_t n = s.n > QUOTE ? QUOTE : s.n;
+	while (n > 0 && n < s.n && ((unsigned char)s.p[n] & 0xC0) == 0x80)
+		n--;
+	return (int)n;
+}
+
+/* Refuse the value: PERR_INVALID on field "value". A message cut at the
+** size of err->msg loses the partial UTF-8 sequence at its end too. */
+static int fail(struct perr *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(struct perr *err, const char *fmt, ...)
+{
+	if (!err)
+		return -1;
+	char msg[sizeof(err->msg)];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	size_t n = strlen(msg);
+	for (int k = 0; k < 4 && n && !utf8_valid(msg, n); k++)
+		n--;
+	msg[n] = '\0';
+	return perr_set(err, PERR_INVALID, "value", "%s", msg);
+}
 
 static bool is_digit(char c)
 {
@@ -128,7 +158,7 @@ static int parse_ipv4(struct pstr s, uint8_t a[4], struct perr *err)
 	for (size_t k = 0; k < s.n; k++)
 		dots += s.p[k] == '.';
 	if (dots != 3)
-		return perr_set(err, PERR_INVALID, "value",
+		return fail(err,
 				"an IPv4 address has four parts: %.*s", Q(s));
 	size_t i = 0;
 	for (int part = 0; part < 4; part++) {
@@ -138,18 +168,18 @@ static int parse_ipv4(struct pstr s, uint8_t a[4], struct perr *err)
 		struct pstr d = { s.p + i, j - i };
 		uint64_t v;
 		if (d.n == 0)
-			return perr_set(err, PERR_INVALID, "value",
+			return fail(err,
 					"empty part in IPv4 address %.*s", Q(s));
 		for (size_t k = 0; k < d.n; k++)
 			if (!is_digit(d.p[k]))
-				return perr_set(err, PERR_INVALID, "value",
+				return fail(err,
 						"not an IPv4 address: %.*s", Q(s));
 		if (d.n > 1 && d.p[0] == '0')
-			return perr_set(err, PERR_INVALID, "value",
+			return fail(err,
 					"leading zero in IPv4 part '%.*s' (octal or decimal?)",
 					Q(d));
 		if (decimal(d, 3, &v) != 0 || v > 255)
-			return perr_set(err, PERR_INVALID, "value",
+			return fail(err,
 					"IPv4 part '%.*s' is above 255", Q(d));
 		a[part] = (uint8_t)v;
 		i = j + 1;
@@ -161,7 +191,7 @@ static int parse_ipv6(struct pstr s, uint8_t a[16], struct perr *err)
 {
 	char tmp[INET6_ADDRSTRLEN + 8];
 	if (pstr_copy(s, tmp, sizeof(tmp)) != 0 || inet_pton(AF_INET6, tmp, a) != 1)
-		return perr_set(err, PERR_INVALID, "value", "not an IPv6 address: %.*s",
+		return fail(err, "not an IPv6 address: %.*s",
 				Q(s));
 	return 0;
 }
@@ -231,7 +261,7 @@ static int canon_ipv6(struct pstr s, struct pbuf *o, struct perr *err)
 	if (parse_ipv6(s, a, err) != 0)
 		return -1;
 	if (v4_mapped(a))
-		return perr_set(err, PERR_INVALID, "value",
+		return fail(err,
 				"%.*s is an IPv4-mapped address: use the ipv4 indicator "
 				"%u.%u.%u.%u",
 				Q(s), a[12], a[13], a[14], a[15]);
@@ -245,7 +275,7 @@ static int parse_cidr(struct pstr s, int *fam, uint8_t a[16], unsigned *len,
 {
 	struct pstr addr, l;
 	if (!pstr_cut(s, '/', &addr, &l))
-		return perr_set(err, PERR_INVALID, "value",
+		return fail(err,
 				"bad CIDR %.*s: a network is ADDRESS/LENGTH (one address "
 				"is an ipv4 or ipv6 indicator)",
 				Q(s));
@@ -254,24 +284,24 @@ static int parse_cidr(struct pstr s, int *fam, uint8_t a[16], unsigned *len,
 	if (memchr(addr.p, ':', addr.n)) {
 		*fam = 6;
 		if (parse_ipv6(addr, a, &e) != 0)
-			return perr_set(err, PERR_INVALID, "value", "bad CIDR: %s", e.msg);
+			return fail(err, "bad CIDR: %s", e.msg);
 	} else {
 		*fam = 4;
 		if (parse_ipv4(addr, a, &e) != 0)
-			return perr_set(err, PERR_INVALID, "value", "bad CIDR: %s", e.msg);
+			return fail(err, "bad CIDR: %s", e.msg);
 	}
 	unsigned max = *fam == 4 ? 32 : 128, min = *fam == 4 ? 8 : 16;
 	uint64_t v;
 	if (decimal(l, 3, &v) != 0)
-		return perr_set(err, PERR_INVALID, "value",
+		return fail(err,
 				"bad CIDR %.*s: the prefix length is a number from %u to %u",
 				Q(s), min, max);
 	if (v > max)
-		return perr_set(err, PERR_INVALID, "value",
+		return fail(err,
 				"bad CIDR %.*s: prefix /%u is longer than %u", Q(s), (unsigned)v,
 				max);
 	if (v < min)
-		return perr_set(err, PERR_INVALID, "value",
+		return fail(err,
 				"bad CIDR %.*s: a /%u network is too broad to block (shortest "
 				"allowed: /%u)",
 				Q(s), (unsigned)v, min);
@@ -303,7 +333,7 @@ static int canon_cidr(struct pstr s, struct pbuf *o, struct perr *err)
 	if (parse_cidr(s, &fam, a, &len, err) != 0)
 		return -1;
 	if (fam == 6 && v4_mapped(a) && len >= 96)
-		return perr_set(err, PERR_INVALID, "value",
+		return fail(err,
 				"bad CIDR %.*s: an IPv4-mapped network is a cidr of IPv4 "
 				"(%u.%u.%u.%u/%u)",
 				Q(s), a[12], a[13], a[14], a[15], len - 96);
@@ -313,7 +343,7 @@ static int canon_cidr(struct pstr s, struct pbuf *o, struct perr *err)
 	else
 		fmt_ipv6(a, txt, sizeof(txt));
 	if (host)
-		return perr_set(err, PERR_INVALID, "value",
+		return fail(err,
 				"bad CIDR %.*s: host bits set, did you mean %s/%u?", Q(s), txt,
 				len);
 	return pbuf_addf(o, "%s/%u", txt, len);
@@ -367,9 +397,9 @@ static int canon_domain_as(struct pstr s, struct pbuf *o, const char *what,
 	if (name.n && name.p[name.n - 1] == '.')
 		name.n--; /* the root's dot: "evil.example." is "evil.example" */
 	if (name.n == 0)
-		return perr_set(err, PERR_INVALID, "value", "empty %s", what);
+		return fail(err, "empty %s", what);
 	if (name.n > 4 * 253) /* the longest UTF-8 spelling of a 253-byte name */
-		return perr_set(err, PERR_INVALID, "value",
+		return fail(err,
 				"%s is longer than 253 bytes", what);
 	size_t start = o->len, labels = 0;
 	bool digits_only = false;
@@ -381,12 +411,11 @@ static int canon_domain_as(struct pstr s, struct pbuf *o, const char *what,
 		struct pstr lab = { name.p + i, j - i };
 		char raw[256], ace[80];
 		if (lab.n == 0)
-			return perr_set(err, PERR_INVALID, "value",
+			return fail(err,
 					"invalid label: empty label in %s %.*s", what, Q(s));
 		if (pstr_copy(lab, raw, sizeof(raw)) != 0)
-			return perr_set(err, PERR_INVALID, "value",
-					"invalid label '%.*s...': longer than 63 bytes", QUOTE,
-					lab.p);
+			return fail(err,
+					"invalid label '%.*s...': longer than 63 bytes", Q(lab));
 		bool ascii = true;
 		for (size_t k = 0; k < lab.n; k++) {
 			ascii &= (unsigned char)raw[k] < 0x80;
@@ -394,36 +423,36 @@ static int canon_domain_as(struct pstr s, struct pbuf *o, const char *what,
 		}
 		if (!ascii) {
 			if (ace_label(raw, ace, sizeof(ace)) != 0)
-				return perr_set(err, PERR_INVALID, "value",
+				return fail(err,
 						"invalid label '%.*s': not a valid "
 						"internationalized label (IDNA 2008)",
 						Q(lab));
 		} else {
 			if (pstrlcpy(ace, raw, sizeof(ace)) != 0)
-				return perr_set(err, PERR_INVALID, "value",
+				return fail(err,
 						"invalid label '%.*s': longer than 63 bytes",
 						Q(lab));
 		}
 		size_t an = strlen(ace);
 		if (an > 63)
-			return perr_set(err, PERR_INVALID, "value",
+			return fail(err,
 					"invalid label '%.*s': longer than 63 bytes", Q(lab));
 		digits_only = true;
 		for (size_t k = 0; k < an; k++) {
 			char c = ace[k];
 			if (!is_alpha(c) && !is_digit(c) && c != '-')
-				return perr_set(err, PERR_INVALID, "value",
+				return fail(err,
 						"invalid label '%.*s' in %s: only letters, "
 						"digits and '-' (LDH)",
 						Q(lab), what);
 			digits_only &= is_digit(c);
 		}
 		if (ace[0] == '-' || ace[an - 1] == '-')
-			return perr_set(err, PERR_INVALID, "value",
+			return fail(err,
 					"invalid label '%.*s' in %s: starts or ends with '-'",
 					Q(lab), what);
 		if (ascii && an > 4 && memcmp(ace, "xn--", 4) == 0 && !alabel_ok(ace))
-			return perr_set(err, PERR_INVALID, "value",
+			return fail(err,
 					"invalid label '%.*s' in %s: an xn-- label that is "
 					"not valid punycode (IDNA 2008)",
 					Q(lab), what);
@@ -435,15 +464,15 @@ static int canon_domain_as(struct pstr s, struct pbuf *o, const char *what,
 		i = j + 1;
 	}
 	if (pbuf_failed(o) || o->len - start > 253)
-		return perr_set(err, PERR_INVALID, "value", "%s is longer than 253 bytes",
+		return fail(err, "%s is longer than 253 bytes",
 				what);
 	if (labels < 2)
-		return perr_set(err, PERR_INVALID, "value",
+		return fail(err,
 				"%s %.*s has one label: a top-level name would block a whole "
 				"registry",
 				what, Q(s));
 	if (digits_only)
-		return perr_set(err, PERR_INVALID, "value",
+		return fail(err,
 				"%s %.*s ends in an all-digit label: a broken address, not a "
 				"name",
 				what, Q(s));
@@ -463,7 +492,7 @@ static int canon_host(struct pstr h, bool brackets, struct pbuf *o, const char *
 		uint8_t a[16];
 		char txt[INET6_ADDRSTRLEN];
 		if (parse_ipv6(h, a, &e) != 0)
-			return perr_set(err, PERR_INVALID, "value", "bad %s: %s", what, e.msg);
+			return fail(err, "bad %s: %s", what, e.msg);
 		fmt_ipv6(a, txt, sizeof(txt));
 		return pbuf_addf(o, "[%s]", txt);
 	}
@@ -472,7 +501,7 @@ static int canon_host(struct pstr h, bool brackets, struct pbuf *o, const char *
 		dotted &= is_digit(h.p[k]) || h.p[k] == '.';
 	if (dotted) {
 		if (canon_ipv4(h, o, &e) != 0)
-			return perr_set(err, PERR_INVALID, "value", "bad %s: %s", what, e.msg);
+			return fail(err, "bad %s: %s", what, e.msg);
 		return 0;
 	}
 	return canon_domain_as(h, o, what, err);
@@ -496,7 +525,7 @@ static int canon_url(struct pstr s, struct pbuf *o, struct perr *err)
 		if (pstr_ieqc(scheme, schemes[k].name))
 			sc = (int)k;
 	if (sc < 0)
-		return perr_set(err, PERR_INVALID, "value",
+		return fail(err,
 				"a URL indicator starts with http://, https:// or ftp://");
 	struct pstr rest = { sep + 3, s.n - scheme.n - 3 };
 	size_t i = 0;
@@ -517,11 +546,11 @@ static int canon_url(struct pstr s, struct pbuf *o, struct perr *err)
 	if (v6) {
 		const char *rb = memchr(auth.p, ']', auth.n);
 		if (!rb)
-			return perr_set(err, PERR_INVALID, "value", "unclosed [ in URL host");
+			return fail(err, "unclosed [ in URL host");
 		host = (struct pstr){ auth.p + 1, (size_t)(rb - auth.p - 1) };
 		struct pstr after = { rb + 1, auth.n - (size_t)(rb + 1 - auth.p) };
 		if (after.n && after.p[0] != ':')
-			return perr_set(err, PERR_INVALID, "value",
+			return fail(err,
 					"bad URL authority after ]: %.*s", Q(after));
 		if (after.n)
 			port = (struct pstr){ after.p + 1, after.n - 1 };
@@ -535,13 +564,13 @@ static int canon_url(struct pstr s, struct pbuf *o, struct perr *err)
 	}
 	uint64_t pn = 0;
 	if (port.p && (decimal(port, 5, &pn) != 0 || pn < 1 || pn > 65535))
-		return perr_set(err, PERR_INVALID, "value",
+		return fail(err,
 				"bad URL port '%.*s': a number from 1 to 65535", Q(port));
 	if (host.n == 0)
-		return perr_set(err, PERR_INVALID, "value", "a URL indicator needs a host");
+		return fail(err, "a URL indicator needs a host");
 	for (size_t k = 0; k < user.n; k++)
 		if ((unsigned char)user.p[k] <= 0x20 || (unsigned char)user.p[k] >= 0x7f)
-			return perr_set(err, PERR_INVALID, "value",
+			return fail(err,
 					"bad URL user info: spaces, control bytes or "
 					"non-ASCII (percent-encode them)");
 	pbuf_adds(o, schemes[sc].name);
@@ -559,7 +588,7 @@ static int canon_url(struct pstr s, struct pbuf *o, struct perr *err)
 	for (size_t k = 0; k < path.n; k++) {
 		unsigned char c = (unsigned char)path.p[k];
 		if (c <= 0x20 || c == 0x7f)
-			return perr_set(err, PERR_INVALID, "value",
+			return fail(err,
 					"a URL path or query has no spaces or control bytes "
 					"(percent-encode them)");
 		if (c >= 0x80)
@@ -581,34 +610,34 @@ static int canon_email(struct pstr s, struct pbuf *o, struct perr *err)
 	struct pstr local, domain;
 	const char *at = s.n ? memchr(s.p, '@', s.n) : NULL;
 	if (!at)
-		return perr_set(err, PERR_INVALID, "value",
+		return fail(err,
 				"an e-mail address is local@domain: no '@' in %.*s", Q(s));
 	local = (struct pstr){ s.p, (size_t)(at - s.p) };
 	domain = (struct pstr){ at + 1, s.n - local.n - 1 };
 	if (memchr(domain.p, '@', domain.n))
-		return perr_set(err, PERR_INVALID, "value",
+		return fail(err,
 				"an e-mail address has one '@' (quoted local parts are not "
 				"accepted)");
 	if (local.n == 0 || local.n > 64)
-		return perr_set(err, PERR_INVALID, "value",
+		return fail(err,
 				"the local part of an e-mail address has 1 to 64 bytes");
 	for (size_t k = 0; k < local.n; k++) {
 		char c = local.p[k];
 		if (c == '.') {
 			if (k == 0 || k + 1 == local.n || local.p[k + 1] == '.')
-				return perr_set(err, PERR_INVALID, "value",
+				return fail(err,
 						"bad e-mail local part '%.*s': a '.' at an end "
 						"or doubled",
 						Q(local));
 		} else if (!atext(c)) {
-			return perr_set(err, PERR_INVALID, "value",
+			return fail(err,
 					"bad e-mail local part '%.*s': letters, digits and "
 					"!#$%%&'*+-/=?^_`{|}~ only",
 					Q(local));
 		}
 	}
 	if (domain.n && domain.p[0] == '[')
-		return perr_set(err, PERR_INVALID, "value",
+		return fail(err,
 				"an e-mail indicator names a domain, not an address literal");
 	for (size_t k = 0; k < local.n; k++) {
 		char c = lower(local.p[k]);
@@ -618,7 +647,7 @@ static int canon_email(struct pstr s, struct pbuf *o, struct perr *err)
 	if (canon_domain_as(domain, o, "e-mail domain", err) != 0)
 		return -1;
 	if (o->len > 254)
-		return perr_set(err, PERR_INVALID, "value",
+		return fail(err,
 				"an e-mail address has at most 254 bytes");
 	return 0;
 }
@@ -630,7 +659,7 @@ static int canon_hex(struct pstr s, size_t digits, const char *what, struct pbuf
 {
 	for (size_t k = 0; k < s.n; k++)
 		if (hexval(s.p[k]) < 0)
-			return perr_set(err, PERR_INVALID, "value",
+			return fail(err,
 					"%s: '%c' at position %zu is not a hex digit", what,
 					(unsigned char)s.p[k] >= 0x20 &&
 							(unsigned char)s.p[k] < 0x7f ?
@@ -638,7 +667,7 @@ static int canon_hex(struct pstr s, size_t digits, const char *what, struct pbuf
 						'?',
 					k + 1);
 	if (s.n != digits)
-		return perr_set(err, PERR_INVALID, "value",
+		return fail(err,
 				"%s has %zu hex digits, not %zu: wrong length", what, digits,
 				s.n);
 	for (size_t k = 0; k < s.n; k++) {
@@ -656,14 +685,14 @@ static int canon_fingerprint(struct pstr s, const char *what, struct pbuf *o,
 	if (!memchr(s.p, ':', s.n))
 		return canon_hex(s, 64, what, o, err);
 	if (s.n != 32 * 3 - 1)
-		return perr_set(err, PERR_INVALID, "value",
+		return fail(err,
 				"%s: 32 colon-separated hex pairs (95 characters), not %zu "
 				"characters: wrong length",
 				what, s.n);
 	char plain[64];
 	for (size_t k = 0; k < 32; k++) {
 		if (k < 31 && s.p[3 * k + 2] != ':')
-			return perr_set(err, PERR_INVALID, "value",
+			return fail(err,
 					"%s: expected ':' after hex pair %zu", what, k + 1);
 		plain[2 * k] = s.p[3 * k];
 		plain[2 * k + 1] = s.p[3 * k + 1];
@@ -685,21 +714,21 @@ static int canon_asn(struct pstr s, struct pbuf *o, struct perr *err)
 		/* asdot (RFC 5396): high.low, each 16 bits */
 		if (decimal(a, 5, &hi) != 0 || decimal(b, 5, &lo) != 0 || hi < 1 ||
 		    hi > 65535 || lo > 65535)
-			return perr_set(err, PERR_INVALID, "value",
+			return fail(err,
 					"bad ASN %.*s: asdot is AS<1-65535>.<0-65535>", Q(s));
 		v = hi << 16 | lo;
 	} else if (decimal(d, 10, &v) != 0) {
-		return perr_set(err, PERR_INVALID, "value",
+		return fail(err,
 				"bad ASN %.*s: AS followed by a number from 1 to 4294967294",
 				Q(s));
 	}
 	if (v == 0 || v > 4294967294ULL)
-		return perr_set(err, PERR_INVALID, "value",
+		return fail(err,
 				"bad ASN %.*s: AS0 and AS4294967295 are reserved and an ASN has "
 				"32 bits",
 				Q(s));
 	if (v == 23456 || v == 65535)
-		return perr_set(err, PERR_INVALID, "value",
+		return fail(err,
 				"bad ASN %.*s: AS%llu is reserved (%s) and originates no route",
 				Q(s), (unsigned long long)v,
 				v == 23456 ? "AS_TRANS, RFC 6793" : "RFC 7300");
@@ -711,7 +740,7 @@ static int canon_asn(struct pstr s, struct pbuf *o, struct perr *err)
 static int canon_package(struct pstr p, struct pbuf *o, struct perr *err)
 {
 	if (p.n == 0 || p.n > 255)
-		return perr_set(err, PERR_INVALID, "value",
+		return fail(err,
 				"an app's package name has 1 to 255 bytes");
 	size_t segs = 1, seglen = 0;
 	for (size_t k = 0; k < p.n; k++) {
@@ -724,14 +753,14 @@ static int canon_package(struct pstr p, struct pbuf *o, struct perr *err)
 			continue;
 		}
 		if (!(is_alpha(c) || (seglen > 0 && (is_digit(c) || c == '_'))))
-			return perr_set(err, PERR_INVALID, "value",
+			return fail(err,
 					"bad package name '%.*s': each segment is a letter "
 					"then letters, digits or '_'",
 					Q(p));
 		seglen++;
 	}
 	if (seglen == 0 || segs < 2)
-		return perr_set(err, PERR_INVALID, "value",
+		return fail(err,
 				"bad package name '%.*s': two or more non-empty segments "
 				"(com.example.app)",
 				Q(p));
@@ -742,7 +771,7 @@ static int canon_app(struct pstr s, struct pbuf *o, struct perr *err)
 {
 	struct pstr pkg, fp;
 	if (!pstr_cut(s, ':', &pkg, &fp) || fp.n == 0)
-		return perr_set(err, PERR_INVALID, "value",
+		return fail(err,
 				"an app indicator is PACKAGE:SHA256 of its signing "
 				"certificate; no certificate fingerprint in %.*s",
 				Q(s));
@@ -767,12 +796,12 @@ int indicator_value_canon(enum indicator_type t, const char *text, size_t len, c
 	}
 	struct pstr s = pstr_trim((struct pstr){ text ? text : "", text ? len : 0 });
 	if (s.n == 0) {
-		perr_set(err, PERR_INVALID, "value", "a %s indicator needs a value",
+		fail(err, "a %s indicator needs a value",
 			 type_names[t]);
 		goto out;
 	}
 	if (s.n > INDICATOR_VALUE_MAX || !utf8_valid(s.p, s.n)) {
-		perr_set(err, PERR_INVALID, "value",
+		fail(err,
 			 "an indicator value is valid UTF-8 of at most %d bytes",
 			 INDICATOR_VALUE_MAX);
 		goto out;
@@ -795,7 +824,7 @@ int indicator_value_canon(enum indicator_type t, const char *text, size_t len, c
 	default: break;
 	}
 	if (rc == 0 && (pbuf_failed(&o) || o.len > INDICATOR_VALUE_MAX)) {
-		rc = perr_set(err, PERR_INVALID, "value",
+		rc = fail(err,
 			      "the canonical value is longer than %d bytes",
 			      INDICATOR_VALUE_MAX);
 	}
@@ -828,39 +857,40 @@ enum indicator_type indicator_type_guess(const char *text, size_t len)
 	bool scheme = false;
 	for (size_t k = 0; k + 3 <= s.n && !scheme; k++)
 		scheme = memcmp(s.p + k, "://", 3) == 0;
-	enum indicator_type t = INDICATOR_NONE;
+	/* the readings the value's shape allows, most specific first; the
+	** first that canonicalises wins */
+	enum indicator_type c[3] = { INDICATOR_NONE, INDICATOR_NONE, INDICATOR_NONE };
 	if (scheme)
-		t = INDICATOR_URL;
+		c[0] = INDICATOR_URL;
 	else if (slash)
-		t = INDICATOR_CIDR;
+		c[0] = INDICATOR_CIDR;
 	else if (at)
-		t = INDICATOR_EMAIL;
+		c[0] = INDICATOR_EMAIL;
 	else if (all_hex(s) && s.n == 64)
-		t = INDICATOR_SHA256;
+		c[0] = INDICATOR_SHA256;
 	else if (all_hex(s) && s.n == 40)
-		t = INDICATOR_SHA1;
+		c[0] = INDICATOR_SHA1;
 	else if (all_hex(s) && s.n == 32)
-		t = INDICATOR_MD5;
-	else if (colon && s.n == 95)
-		t = INDICATOR_TLS;
-	else if (colon && dot && is_alpha(s.p[0]))
-		t = INDICATOR_APP;
-	else if (colon)
-		t = INDICATOR_IPV6;
-	else if (s.n > 2 && pstr_ieqc((struct pstr){ s.p, 2 }, "as") && is_digit(s.p[2]))
-		t = INDICATOR_ASN;
+		c[0] = INDICATOR_MD5;
+	else if (colon) {
+		/* a fingerprint's pairs, a package before its fingerprint, or an
+		** address ("fe80::192.0.2.1" has the shape of a package too) */
+		c[0] = INDICATOR_TLS;
+		c[1] = INDICATOR_APP;
+		c[2] = INDICATOR_IPV6;
+	} else if (s.n > 2 && pstr_ieqc((struct pstr){ s.p, 2 }, "as") && is_digit(s.p[2]))
+		c[0] = INDICATOR_ASN;
 	else if (dot) {
 		bool dotted = true;
 		for (size_t k = 0; k < s.n; k++)
 			dotted &= is_digit(s.p[k]) || s.p[k] == '.';
-		t = dotted ? INDICATOR_IPV4 : INDICATOR_DOMAIN;
+		c[0] = dotted ? INDICATOR_IPV4 : INDICATOR_DOMAIN;
 	}
-	if (t == INDICATOR_NONE)
-		return t;
 	char buf[INDICATOR_VALUE_SIZE];
-	if (indicator_value_canon(t, s.p, s.n, buf, sizeof(buf), NULL) != 0)
-		return INDICATOR_NONE;
-	return t;
+	for (size_t k = 0; k < ARRAY_SIZE(c) && c[k] != INDICATOR_NONE; k++)
+		if (indicator_value_canon(c[k], s.p, s.n, buf, sizeof(buf), NULL) == 0)
+			return c[k];
+	return INDICATOR_NONE;
 }
 
 /* ------------------------------------------------------------ matching */

@@ -197,6 +197,19 @@ static void test_domain(void **state)
 	bad(INDICATOR_DOMAIN, "xn--zz.example", "punycode");
 	/* a label may not start with a combining mark (RFC 5891 4.2.3.2) */
 	bad(INDICATOR_DOMAIN, "\xcc\x81" "a.example", "internationalized");
+	/* a refused value quoted in the message is cut between characters:
+	** the message must stay UTF-8 for the JSON problem document */
+	char longu[200] = "a";
+	for (int i = 0; i < 70; i++)
+		memcpy(longu + 1 + 2 * i, "\xc3\xbc", 2);
+	snprintf(longu + 141, sizeof(longu) - 141, ".example");
+	struct perr err = { 0 };
+	char out[INDICATOR_VALUE_SIZE];
+	assert_int_equal(indicator_value_canon(INDICATOR_DOMAIN, longu, strlen(longu), out,
+					       sizeof(out), &err),
+			 -1);
+	assert_true(utf8_valid(err.msg, strlen(err.msg)));
+	assert_non_null(strstr(err.msg, "invalid label 'a\xc3\xbc"));
 	/* UTS 46 maps a zero-width space to nothing, as browsers do: the name
 	** a victim's browser visits is the one listed */
 	canon_is(INDICATOR_DOMAIN, "ev\xe2\x80\x8bil.example", "evil.example");
@@ -344,6 +357,7 @@ static void test_guess(void **state)
 		{ " 192.0.2.1\r", INDICATOR_IPV4 },
 		{ "2001:db8::1", INDICATOR_IPV6 },
 		{ "::1", INDICATOR_IPV6 },
+		{ "fe80::192.0.2.1", INDICATOR_IPV6 },
 		{ "192.0.2.0/24", INDICATOR_CIDR },
 		{ "2001:db8::/32", INDICATOR_CIDR },
 		{ "evil.example", INDICATOR_DOMAIN },

@@ -159,7 +159,7 @@ static int parse_ipv4(struct pstr s, uint8_t a[4], struct perr *err)
 		dots += s.p[k] == '.';
 	if (dots != 3)
 		return fail(err,
-				"an IPv4 address has four parts: %.*s", Q(s));
+			    "an IPv4 address has four parts: %.*s", Q(s));
 	size_t i = 0;
 	for (int part = 0; part < 4; part++) {
 		size_t j = i;
@@ -169,18 +169,18 @@ static int parse_ipv4(struct pstr s, uint8_t a[4], struct perr *err)
 		uint64_t v;
 		if (d.n == 0)
 			return fail(err,
-					"empty part in IPv4 address %.*s", Q(s));
+				    "empty part in IPv4 address %.*s", Q(s));
 		for (size_t k = 0; k < d.n; k++)
 			if (!is_digit(d.p[k]))
 				return fail(err,
-						"not an IPv4 address: %.*s", Q(s));
+					    "not an IPv4 address: %.*s", Q(s));
 		if (d.n > 1 && d.p[0] == '0')
 			return fail(err,
-					"leading zero in IPv4 part '%.*s' (octal or decimal?)",
-					Q(d));
+				    "leading zero in IPv4 part '%.*s' (octal or decimal?)",
+				    Q(d));
 		if (decimal(d, 3, &v) != 0 || v > 255)
 			return fail(err,
-					"IPv4 part '%.*s' is above 255", Q(d));
+				    "IPv4 part '%.*s' is above 255", Q(d));
 		a[part] = (uint8_t)v;
 		i = j + 1;
 	}
@@ -262,9 +262,9 @@ static int canon_ipv6(struct pstr s, struct pbuf *o, struct perr *err)
 		return -1;
 	if (v4_mapped(a))
 		return fail(err,
-				"%.*s is an IPv4-mapped address: use the ipv4 indicator "
-				"%u.%u.%u.%u",
-				Q(s), a[12], a[13], a[14], a[15]);
+			    "%.*s is an IPv4-mapped address: use the ipv4 indicator "
+			    "%u.%u.%u.%u",
+			    Q(s), a[12], a[13], a[14], a[15]);
 	fmt_ipv6(a, txt, sizeof(txt));
 	return pbuf_adds(o, txt);
 }
@@ -276,9 +276,9 @@ static int parse_cidr(struct pstr s, int *fam, uint8_t a[16], unsigned *len,
 	struct pstr addr, l;
 	if (!pstr_cut(s, '/', &addr, &l))
 		return fail(err,
-				"bad CIDR %.*s: a network is ADDRESS/LENGTH (one address "
-				"is an ipv4 or ipv6 indicator)",
-				Q(s));
+			    "bad CIDR %.*s: a network is ADDRESS/LENGTH (one address "
+			    "is an ipv4 or ipv6 indicator)",
+			    Q(s));
 	memset(a, 0, 16);
 	struct perr e = { 0 };
 	if (memchr(addr.p, ':', addr.n)) {
@@ -294,17 +294,17 @@ static int parse_cidr(struct pstr s, int *fam, uint8_t a[16], unsigned *len,
 	uint64_t v;
 	if (decimal(l, 3, &v) != 0)
 		return fail(err,
-				"bad CIDR %.*s: the prefix length is a number from %u to %u",
-				Q(s), min, max);
+			    "bad CIDR %.*s: the prefix length is a number from %u to %u",
+			    Q(s), min, max);
 	if (v > max)
 		return fail(err,
-				"bad CIDR %.*s: prefix /%u is longer than %u", Q(s), (unsigned)v,
-				max);
+			    "bad CIDR %.*s: prefix /%u is longer than %u", Q(s), (unsigned)v,
+			    max);
 	if (v < min)
 		return fail(err,
-				"bad CIDR %.*s: a /%u network is too broad to block (shortest "
-				"allowed: /%u)",
-				Q(s), (unsigned)v, min);
+			    "bad CIDR %.*s: a /%u network is too broad to block (shortest "
+			    "allowed: /%u)",
+			    Q(s), (unsigned)v, min);
 	*len = (unsigned)v;
 	return 0;
 }
@@ -334,9 +334,9 @@ static int canon_cidr(struct pstr s, struct pbuf *o, struct perr *err)
 		return -1;
 	if (fam == 6 && v4_mapped(a) && len >= 96)
 		return fail(err,
-				"bad CIDR %.*s: an IPv4-mapped network is a cidr of IPv4 "
-				"(%u.%u.%u.%u/%u)",
-				Q(s), a[12], a[13], a[14], a[15], len - 96);
+			    "bad CIDR %.*s: an IPv4-mapped network is a cidr of IPv4 "
+			    "(%u.%u.%u.%u/%u)",
+			    Q(s), a[12], a[13], a[14], a[15], len - 96);
 	bool host = mask_net(a, last, fam == 4 ? 4 : 16, len);
 	if (fam == 4)
 		snprintf(txt, sizeof(txt), "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
@@ -344,8 +344,8 @@ static int canon_cidr(struct pstr s, struct pbuf *o, struct perr *err)
 		fmt_ipv6(a, txt, sizeof(txt));
 	if (host)
 		return fail(err,
-				"bad CIDR %.*s: host bits set, did you mean %s/%u?", Q(s), txt,
-				len);
+			    "bad CIDR %.*s: host bits set, did you mean %s/%u?", Q(s), txt,
+			    len);
 	return pbuf_addf(o, "%s/%u", txt, len);
 }
 
@@ -400,7 +400,7 @@ static int canon_domain_as(struct pstr s, struct pbuf *o, const char *what,
 		return fail(err, "empty %s", what);
 	if (name.n > 4 * 253) /* the longest UTF-8 spelling of a 253-byte name */
 		return fail(err,
-				"%s is longer than 253 bytes", what);
+			    "%s is longer than 253 bytes", what);
 	size_t start = o->len, labels = 0;
 	bool digits_only = false;
 	size_t i = 0;
@@ -412,10 +412,10 @@ static int canon_domain_as(struct pstr s, struct pbuf *o, const char *what,
 		char raw[256], ace[80];
 		if (lab.n == 0)
 			return fail(err,
-					"invalid label: empty label in %s %.*s", what, Q(s));
+				    "invalid label: empty label in %s %.*s", what, Q(s));
 		if (pstr_copy(lab, raw, sizeof(raw)) != 0)
 			return fail(err,
-					"invalid label '%.*s...': longer than 63 bytes", Q(lab));
+				    "invalid label '%.*s...': longer than 63 bytes", Q(lab));
 		bool ascii = true;
 		for (size_t k = 0; k < lab.n; k++) {
 			ascii &= (unsigned char)raw[k] < 0x80;
@@ -424,38 +424,38 @@ static int canon_domain_as(struct pstr s, struct pbuf *o, const char *what,
 		if (!ascii) {
 			if (ace_label(raw, ace, sizeof(ace)) != 0)
 				return fail(err,
-						"invalid label '%.*s': not a valid "
-						"internationalized label (IDNA 2008)",
-						Q(lab));
+					    "invalid label '%.*s': not a valid "
+					    "internationalized label (IDNA 2008)",
+					    Q(lab));
 		} else {
 			if (pstrlcpy(ace, raw, sizeof(ace)) != 0)
 				return fail(err,
-						"invalid label '%.*s': longer than 63 bytes",
-						Q(lab));
+					    "invalid label '%.*s': longer than 63 bytes",
+					    Q(lab));
 		}
 		size_t an = strlen(ace);
 		if (an > 63)
 			return fail(err,
-					"invalid label '%.*s': longer than 63 bytes", Q(lab));
+				    "invalid label '%.*s': longer than 63 bytes", Q(lab));
 		digits_only = true;
 		for (size_t k = 0; k < an; k++) {
 			char c = ace[k];
 			if (!is_alpha(c) && !is_digit(c) && c != '-')
 				return fail(err,
-						"invalid label '%.*s' in %s: only letters, "
-						"digits and '-' (LDH)",
-						Q(lab), what);
+					    "invalid label '%.*s' in %s: only letters, "
+					    "digits and '-' (LDH)",
+					    Q(lab), what);
 			digits_only &= is_digit(c);
 		}
 		if (ace[0] == '-' || ace[an - 1] == '-')
 			return fail(err,
-					"invalid label '%.*s' in %s: starts or ends with '-'",
-					Q(lab), what);
+				    "invalid label '%.*s' in %s: starts or ends with '-'",
+				    Q(lab), what);
 		if (ascii && an > 4 && memcmp(ace, "xn--", 4) == 0 && !alabel_ok(ace))
 			return fail(err,
-					"invalid label '%.*s' in %s: an xn-- label that is "
-					"not valid punycode (IDNA 2008)",
-					Q(lab), what);
+				    "invalid label '%.*s' in %s: an xn-- label that is "
+				    "not valid punycode (IDNA 2008)",
+				    Q(lab), what);
 		if (labels++)
 			pbuf_adds(o, ".");
 		pbuf_adds(o, ace);
@@ -468,14 +468,14 @@ static int canon_domain_as(struct pstr s, struct pbuf *o, const char *what,
 				what);
 	if (labels < 2)
 		return fail(err,
-				"%s %.*s has one label: a top-level name would block a whole "
-				"registry",
-				what, Q(s));
+			    "%s %.*s has one label: a top-level name would block a whole "
+			    "registry",
+			    what, Q(s));
 	if (digits_only)
 		return fail(err,
-				"%s %.*s ends in an all-digit label: a broken address, not a "
-				"name",
-				what, Q(s));
+			    "%s %.*s ends in an all-digit label: a broken address, not a "
+			    "name",
+			    what, Q(s));
 	return 0;
 }
 
@@ -526,7 +526,7 @@ static int canon_url(struct pstr s, struct pbuf *o, struct perr *err)
 			sc = (int)k;
 	if (sc < 0)
 		return fail(err,
-				"a URL indicator starts with http://, https:// or ftp://");
+			    "a URL indicator starts with http://, https:// or ftp://");
 	struct pstr rest = { sep + 3, s.n - scheme.n - 3 };
 	size_t i = 0;
 	while (i < rest.n && rest.p[i] != '/' && rest.p[i] != '?' && rest.p[i] != '#')
@@ -551,7 +551,7 @@ static int canon_url(struct pstr s, struct pbuf *o, struct perr *err)
 		struct pstr after = { rb + 1, auth.n - (size_t)(rb + 1 - auth.p) };
 		if (after.n && after.p[0] != ':')
 			return fail(err,
-					"bad URL authority after ]: %.*s", Q(after));
+				    "bad URL authority after ]: %.*s", Q(after));
 		if (after.n)
 			port = (struct pstr){ after.p + 1, after.n - 1 };
 	} else {
@@ -565,14 +565,14 @@ static int canon_url(struct pstr s, struct pbuf *o, struct perr *err)
 	uint64_t pn = 0;
 	if (port.p && (decimal(port, 5, &pn) != 0 || pn < 1 || pn > 65535))
 		return fail(err,
-				"bad URL port '%.*s': a number from 1 to 65535", Q(port));
+			    "bad URL port '%.*s': a number from 1 to 65535", Q(port));
 	if (host.n == 0)
 		return fail(err, "a URL indicator needs a host");
 	for (size_t k = 0; k < user.n; k++)
 		if ((unsigned char)user.p[k] <= 0x20 || (unsigned char)user.p[k] >= 0x7f)
 			return fail(err,
-					"bad URL user info: spaces, control bytes or "
-					"non-ASCII (percent-encode them)");
+				    "bad URL user info: spaces, control bytes or "
+				    "non-ASCII (percent-encode them)");
 	pbuf_adds(o, schemes[sc].name);
 	pbuf_adds(o, "://");
 	pbuf_add(o, user.p, user.n);
@@ -585,17 +585,20 @@ static int canon_url(struct pstr s, struct pbuf *o, struct perr *err)
 		path.n = (size_t)(hash - path.p);
 	if (path.n == 0 || path.p[0] != '/')
 		pbuf_adds(o, "/");
+	size_t run = 0; /* start of the bytes not yet copied */
 	for (size_t k = 0; k < path.n; k++) {
 		unsigned char c = (unsigned char)path.p[k];
 		if (c <= 0x20 || c == 0x7f)
 			return fail(err,
-					"a URL path or query has no spaces or control bytes "
-					"(percent-encode them)");
-		if (c >= 0x80)
+				    "a URL path or query has no spaces or control bytes "
+				    "(percent-encode them)");
+		if (c >= 0x80) {
+			pbuf_add(o, path.p + run, k - run);
 			pbuf_addf(o, "%%%02X", c);
-		else
-			pbuf_add(o, &path.p[k], 1);
+			run = k + 1;
+		}
 	}
+	pbuf_add(o, path.p + run, path.n - run);
 	return 0;
 }
 
@@ -611,44 +614,44 @@ static int canon_email(struct pstr s, struct pbuf *o, struct perr *err)
 	const char *at = s.n ? memchr(s.p, '@', s.n) : NULL;
 	if (!at)
 		return fail(err,
-				"an e-mail address is local@domain: no '@' in %.*s", Q(s));
+			    "an e-mail address is local@domain: no '@' in %.*s", Q(s));
 	local = (struct pstr){ s.p, (size_t)(at - s.p) };
 	domain = (struct pstr){ at + 1, s.n - local.n - 1 };
 	if (memchr(domain.p, '@', domain.n))
 		return fail(err,
-				"an e-mail address has one '@' (quoted local parts are not "
-				"accepted)");
+			    "an e-mail address has one '@' (quoted local parts are not "
+			    "accepted)");
 	if (local.n == 0 || local.n > 64)
 		return fail(err,
-				"the local part of an e-mail address has 1 to 64 bytes");
+			    "the local part of an e-mail address has 1 to 64 bytes");
 	for (size_t k = 0; k < local.n; k++) {
 		char c = local.p[k];
 		if (c == '.') {
 			if (k == 0 || k + 1 == local.n || local.p[k + 1] == '.')
 				return fail(err,
-						"bad e-mail local part '%.*s': a '.' at an end "
-						"or doubled",
-						Q(local));
+					    "bad e-mail local part '%.*s': a '.' at an end "
+					    "or doubled",
+					    Q(local));
 		} else if (!atext(c)) {
 			return fail(err,
-					"bad e-mail local part '%.*s': letters, digits and "
-					"!#$%%&'*+-/=?^_`{|}~ only",
-					Q(local));
+				    "bad e-mail local part '%.*s': letters, digits and "
+				    "!#$%%&'*+-/=?^_`{|}~ only",
+				    Q(local));
 		}
 	}
 	if (domain.n && domain.p[0] == '[')
 		return fail(err,
-				"an e-mail indicator names a domain, not an address literal");
-	for (size_t k = 0; k < local.n; k++) {
-		char c = lower(local.p[k]);
-		pbuf_add(o, &c, 1);
-	}
+			    "an e-mail indicator names a domain, not an address literal");
+	char low[64];
+	for (size_t k = 0; k < local.n; k++)
+		low[k] = lower(local.p[k]);
+	pbuf_add(o, low, local.n);
 	pbuf_adds(o, "@");
 	if (canon_domain_as(domain, o, "e-mail domain", err) != 0)
 		return -1;
 	if (o->len > 254)
 		return fail(err,
-				"an e-mail address has at most 254 bytes");
+			    "an e-mail address has at most 254 bytes");
 	return 0;
 }
 
@@ -660,21 +663,20 @@ static int canon_hex(struct pstr s, size_t digits, const char *what, struct pbuf
 	for (size_t k = 0; k < s.n; k++)
 		if (hexval(s.p[k]) < 0)
 			return fail(err,
-					"%s: '%c' at position %zu is not a hex digit", what,
-					(unsigned char)s.p[k] >= 0x20 &&
-							(unsigned char)s.p[k] < 0x7f ?
-						s.p[k] :
-						'?',
-					k + 1);
+				    "%s: '%c' at position %zu is not a hex digit", what,
+				    (unsigned char)s.p[k] >= 0x20 &&
+						    (unsigned char)s.p[k] < 0x7f ?
+					    s.p[k] :
+					    '?',
+				    k + 1);
 	if (s.n != digits)
 		return fail(err,
-				"%s has %zu hex digits, not %zu: wrong length", what, digits,
-				s.n);
-	for (size_t k = 0; k < s.n; k++) {
-		char c = lower(s.p[k]);
-		pbuf_add(o, &c, 1);
-	}
-	return 0;
+			    "%s has %zu hex digits, not %zu: wrong length", what, digits,
+			    s.n);
+	char low[64];
+	for (size_t k = 0; k < s.n; k++)
+		low[k] = lower(s.p[k]);
+	return pbuf_add(o, low, s.n);
 }
 
 /* A SHA-256 certificate fingerprint: 64 hex digits, or 32 pairs with ':'
@@ -686,14 +688,14 @@ static int canon_fingerprint(struct pstr s, const char *what, struct pbuf *o,
 		return canon_hex(s, 64, what, o, err);
 	if (s.n != 32 * 3 - 1)
 		return fail(err,
-				"%s: 32 colon-separated hex pairs (95 characters), not %zu "
-				"characters: wrong length",
-				what, s.n);
+			    "%s: 32 colon-separated hex pairs (95 characters), not %zu "
+			    "characters: wrong length",
+			    what, s.n);
 	char plain[64];
 	for (size_t k = 0; k < 32; k++) {
 		if (k < 31 && s.p[3 * k + 2] != ':')
 			return fail(err,
-					"%s: expected ':' after hex pair %zu", what, k + 1);
+				    "%s: expected ':' after hex pair %zu", what, k + 1);
 		plain[2 * k] = s.p[3 * k];
 		plain[2 * k + 1] = s.p[3 * k + 1];
 	}
@@ -715,23 +717,23 @@ static int canon_asn(struct pstr s, struct pbuf *o, struct perr *err)
 		if (decimal(a, 5, &hi) != 0 || decimal(b, 5, &lo) != 0 || hi < 1 ||
 		    hi > 65535 || lo > 65535)
 			return fail(err,
-					"bad ASN %.*s: asdot is AS<1-65535>.<0-65535>", Q(s));
+				    "bad ASN %.*s: asdot is AS<1-65535>.<0-65535>", Q(s));
 		v = hi << 16 | lo;
 	} else if (decimal(d, 10, &v) != 0) {
 		return fail(err,
-				"bad ASN %.*s: AS followed by a number from 1 to 4294967294",
-				Q(s));
+			    "bad ASN %.*s: AS followed by a number from 1 to 4294967294",
+			    Q(s));
 	}
 	if (v == 0 || v > 4294967294ULL)
 		return fail(err,
-				"bad ASN %.*s: AS0 and AS4294967295 are reserved and an ASN has "
-				"32 bits",
-				Q(s));
+			    "bad ASN %.*s: AS0 and AS4294967295 are reserved and an ASN has "
+			    "32 bits",
+			    Q(s));
 	if (v == 23456 || v == 65535)
 		return fail(err,
-				"bad ASN %.*s: AS%llu is reserved (%s) and originates no route",
-				Q(s), (unsigned long long)v,
-				v == 23456 ? "AS_TRANS, RFC 6793" : "RFC 7300");
+			    "bad ASN %.*s: AS%llu is reserved (%s) and originates no route",
+			    Q(s), (unsigned long long)v,
+			    v == 23456 ? "AS_TRANS, RFC 6793" : "RFC 7300");
 	return pbuf_addf(o, "AS%llu", (unsigned long long)v);
 }
 
@@ -741,7 +743,7 @@ static int canon_package(struct pstr p, struct pbuf *o, struct perr *err)
 {
 	if (p.n == 0 || p.n > 255)
 		return fail(err,
-				"an app's package name has 1 to 255 bytes");
+			    "an app's package name has 1 to 255 bytes");
 	size_t segs = 1, seglen = 0;
 	for (size_t k = 0; k < p.n; k++) {
 		char c = p.p[k];
@@ -754,16 +756,16 @@ static int canon_package(struct pstr p, struct pbuf *o, struct perr *err)
 		}
 		if (!(is_alpha(c) || (seglen > 0 && (is_digit(c) || c == '_'))))
 			return fail(err,
-					"bad package name '%.*s': each segment is a letter "
-					"then letters, digits or '_'",
-					Q(p));
+				    "bad package name '%.*s': each segment is a letter "
+				    "then letters, digits or '_'",
+				    Q(p));
 		seglen++;
 	}
 	if (seglen == 0 || segs < 2)
 		return fail(err,
-				"bad package name '%.*s': two or more non-empty segments "
-				"(com.example.app)",
-				Q(p));
+			    "bad package name '%.*s': two or more non-empty segments "
+			    "(com.example.app)",
+			    Q(p));
 	return pbuf_add(o, p.p, p.n);
 }
 
@@ -772,9 +774,9 @@ static int canon_app(struct pstr s, struct pbuf *o, struct perr *err)
 	struct pstr pkg, fp;
 	if (!pstr_cut(s, ':', &pkg, &fp) || fp.n == 0)
 		return fail(err,
-				"an app indicator is PACKAGE:SHA256 of its signing "
-				"certificate; no certificate fingerprint in %.*s",
-				Q(s));
+			    "an app indicator is PACKAGE:SHA256 of its signing "
+			    "certificate; no certificate fingerprint in %.*s",
+			    Q(s));
 	if (canon_package(pkg, o, err) != 0)
 		return -1;
 	pbuf_adds(o, ":");
@@ -802,8 +804,8 @@ int indicator_value_canon(enum indicator_type t, const char *text, size_t len, c
 	}
 	if (s.n > INDICATOR_VALUE_MAX || !utf8_valid(s.p, s.n)) {
 		fail(err,
-			 "an indicator value is valid UTF-8 of at most %d bytes",
-			 INDICATOR_VALUE_MAX);
+		     "an indicator value is valid UTF-8 of at most %d bytes",
+		     INDICATOR_VALUE_MAX);
 		goto out;
 	}
 	switch (t) {
@@ -825,8 +827,8 @@ int indicator_value_canon(enum indicator_type t, const char *text, size_t len, c
 	}
 	if (rc == 0 && (pbuf_failed(&o) || o.len > INDICATOR_VALUE_MAX)) {
 		rc = fail(err,
-			      "the canonical value is longer than %d bytes",
-			      INDICATOR_VALUE_MAX);
+			  "the canonical value is longer than %d bytes",
+			  INDICATOR_VALUE_MAX);
 	}
 out:
 	if (rc != 0) {

@@ -38,7 +38,7 @@
 #define APK_DEX_MAX_BYTES ((size_t)64 << 20)
 struct apk_dex_limits {
 	uint32_t max_strings; /* more string_ids than this: PERR_LIMIT */
-	size_t max_bytes;     /* more decoded text than this, in all: PERR_LIMIT */
+	size_t max_bytes;     /* more string bytes (MUTF-8) than this, in all: PERR_LIMIT */
 };
 
 /* Called once per string, in string_ids order. s is the string as UTF-8

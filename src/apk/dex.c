@@ -92,9 +92,10 @@ static uint32_t mutf8_unit(const uint8_t *p, size_t end, size_t *i)
 	return 0xfffd;
 }
 
-/* Decode p[0..n) (MUTF-8, no NUL inside) into o, which holds 4/3 n + 4
-** bytes at least (a 3-byte unit never grows; a surrogate pair of 6 bytes
-** becomes 4). Returns the length written, o NUL-terminated. */
+/* Decode p[0..n) (MUTF-8, no NUL inside) into o, which holds 3 n + 1
+** bytes at least: a malformed byte becomes U+FFFD, 3 bytes (units and
+** surrogate pairs never grow). Returns the length written, o
+** NUL-terminated. */
 static size_t mutf8_decode(const uint8_t *p, size_t n, char *o)
 {
 	size_t i = 0, w = 0;
@@ -173,7 +174,7 @@ long apk_dex_strings(const uint8_t *dex, size_t len, const struct apk_dex_limits
 			delivered = -1;
 			goto out;
 		}
-		size_t need = n + n / 3 + 5;
+		size_t need = 3 * n + 1;
 		if (need > bufsz) {
 			size_t nsz = need < 256 ? 256 : need;
 			char *nb = realloc(buf, nsz);

@@ -462,7 +462,48 @@ static void malformed_dex_is_refused(void **state)
 	uint32_t last = rd32((const uint8_t *)b.ptr + 0x70 + 4 * 11);
 	dex_refused(&b, last + 3, NULL, dex_unterminated, PERR_INVALID, "not terminated");
 
-	/* a callback stops the walk: what was delivered is counted */
+	pbuf_free(&b);
+}
+
+struct last {
+	char s[1024];
+	size_t len;
+	uint32_t calls;
+};
+
+static int keep_last(void *ctx, uint32_t idx, const char *s, size_t len)
+{
+	struct last *l = ctx;
+	(void)idx;
+	l->calls++;
+	assert_true(len < sizeof(l->s));
+	memcpy(l->s, s, len);
+	l->len = len;
+	return l->calls == 3; /* stop after the third */
+}
+
+/* Bytes that are no MUTF-8 (a hostile string) read as U+FFFD each, three
+** bytes of output for one of input; a callback can stop the walk. */
+static void dex_bad_mutf8_and_stop(void **state)
+{
+	(void)state;
+	struct pbuf b;
+	read_named("classes.dex", &b);
+	uint8_t *p = (uint8_t *)b.ptr;
+	uint32_t off = rd32(p + 0x70 + 4 * 11) + 1; /* after the 1-byte ULEB128 */
+	size_t n = strlen((const char *)p + off);
+	assert_true(n > 10);
+	memset(p + off, 0x80, n);
+	struct last l = { "", 0, 0 };
+	struct perr err = { 0 };
+	/* every string: the callback never stops before the last */
+	l.calls = 100;
+	assert_int_equal(apk_dex_strings(p, b.len, NULL, keep_last, &l, &err), 12);
+	assert_int_equal(l.len, 3 * n);
+	for (size_t i = 0; i < n; i++)
+		assert_memory_equal(l.s + 3 * i, "\xef\xbf\xbd", 3);
+	l.calls = 0;
+	assert_int_equal(apk_dex_strings(p, b.len, NULL, keep_last, &l, &err), 3);
 	pbuf_free(&b);
 }
 
@@ -532,6 +573,7 @@ int main(void)
 		cmocka_unit_test(malformed_v1_and_certificates_are_refused),
 		cmocka_unit_test(dex_strings_match_androguard),
 		cmocka_unit_test(malformed_dex_is_refused),
+		cmocka_unit_test(dex_bad_mutf8_and_stop),
 		cmocka_unit_test(candidates_in_app_strings),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

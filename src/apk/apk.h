@@ -110,6 +110,7 @@ struct apk_signer {
 	int key_bits;
 	uint32_t min_sdk, max_sdk; /* v3/v3.1 signer's SDK range, else 0 */
 	bool key_matches; /* v2/v3: the signer's public key is the certificate's */
+	bool sig_ok;      /* v2/v3: a signature over the signed data verifies with that key */
 };
 
 struct apk_signers {
@@ -124,8 +125,11 @@ struct apk_signers {
 ** of the v2, v3 and v3.1 blocks (signed data, digests, certificates, the
 ** public key, v3's SDK range). Signers are merged into out by certificate
 ** SHA-256 (out must be zeroed or hold earlier results, e.g. v1's).
-** Signatures are NOT verified cryptographically (nor the digests): this
-** reads who claims to have signed; apksigner verifies. Returns 0 when a
+** Each signer's signature over its signed data is verified with its
+** public key (sig_ok; with key_matches, the certificate's owner signed:
+** a block that pastes a known developer's certificate fails). The content
+** digests are NOT checked against the archive (apksigner's job: a
+** modified app keeps its signer's identity here). Returns 0 when a
 ** signing block was read, 1 when the APK has none (a v1-only APK; out
 ** unchanged), -1 with err (PERR_INVALID for a malformed ZIP end or block,
 ** PERR_LIMIT for too many signers or pairs). */

@@ -9,16 +9,19 @@
 ** block) or the signature file's bytes (for v1). Every length read from
 ** the input is checked against what is left before it is used; an APK is
 ** attacker-made, so a lying offset is an error, never a read past the end.
-** Signatures are not verified (see apk.h): triage needs the claimed
-** identity; whether the claim holds is apksigner's job.
+** The v2/v3 signature over each signer's signed data is checked with the
+** signer's key (sig_ok), so a pasted certificate does not pass for its
+** owner; the content digests and v1's signatures are not (see apk.h).
 */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include <openssl/bio.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pkcs7.h>
+#include <openssl/rsa.h>
 #include <openssl/x509.h>
 
 #include "apk/apk.h"
@@ -173,8 +176,12 @@ int apk_sign_cert(const uint8_t *der, size_t len, struct apk_signer *s, struct p
 		return perr_set(err, PERR_INVALID, "certificate", "certificate of %zu bytes", len);
 	const unsigned char *q = der;
 	X509 *x = d2i_X509(NULL, &q, (long)len);
-	if (!x)
+	if (!x) {
+		/* the thread's OpenSSL error queue must not keep a hostile
+		** APK's faults for the next TLS handshake to misread */
+		ERR_clear_error();
 		return perr_set(err, PERR_INVALID, "certificate", "certificate does not parse as X.509 DER");
+	}
 	int rc = fill_cert(x, der, (size_t)(q - der), s, err);
 	X509_free(x);
 	return rc;
@@ -195,8 +202,10 @@ static int merge(struct apk_signers *out, const struct apk_signer *s, struct per
 				if (s->max_sdk > o->max_sdk)
 					o->max_sdk = s->max_sdk;
 			}
-			if (s->schemes & (APK_SCHEME_V2 | APK_SCHEME_V3 | APK_SCHEME_V31))
+			if (s->schemes & (APK_SCHEME_V2 | APK_SCHEME_V3 | APK_SCHEME_V31)) {
 				o->key_matches = o->key_matches || s->key_matches;
+				o->sig_ok = o->sig_ok || s->sig_ok;
+			}
 			return 0;
 		}
 	}
@@ -211,8 +220,10 @@ static bool key_is_certs(const uint8_t *cert, size_t clen, struct rd spki)
 {
 	const unsigned char *q = cert;
 	X509 *x = d2i_X509(NULL, &q, (long)clen);
-	if (!x)
+	if (!x) {
+		ERR_clear_error();
 		return false;
+	}
 	bool same = false;
 	unsigned char *d = NULL;
 	int n = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(x), &d);
@@ -221,6 +232,56 @@ static bool key_is_certs(const uint8_t *cert, size_t clen, struct rd spki)
 	OPENSSL_free(d);
 	X509_free(x);
 	return same;
+}
+
+/* The digest and padding of a v2/v3 signature algorithm id; 0 for an
+** unknown one (a newer scheme: not an error, just not checked). */
+static const EVP_MD *sig_md(uint32_t alg, int *pss)
+{
+	*pss = 0;
+	switch (alg) {
+	case 0x0101: *pss = 1; return EVP_sha256(); /* RSASSA-PSS, SHA-256 */
+	case 0x0102: *pss = 1; return EVP_sha512();
+	case 0x0103: return EVP_sha256(); /* RSASSA-PKCS1-v1_5 */
+	case 0x0104: return EVP_sha512();
+	case 0x0201: return EVP_sha256(); /* ECDSA */
+	case 0x0202: return EVP_sha512();
+	case 0x0301: return EVP_sha256(); /* DSA */
+	default: return NULL;
+	}
+}
+
+/* True when one signature of the sequence sigs, of an algorithm we know,
+** verifies the signed data sd with the public key spki (DER). This is
+** what stops a block that pastes a known developer's certificate without
+** their key from reading as signed by them. */
+static bool sig_verifies(struct rd sigs, struct rd sd, struct rd spki)
+{
+	const unsigned char *q = spki.p;
+	EVP_PKEY *k = spki.n ? d2i_PUBKEY(NULL, &q, (long)spki.n) : NULL;
+	bool ok = false;
+	int n = 0;
+	while (k && !ok && sigs.n > 0 && n++ < 16) {
+		struct rd one, sig;
+		uint32_t alg;
+		if (take_lp(&sigs, &one) != 0 || take_u32(&one, &alg) != 0 || take_lp(&one, &sig) != 0)
+			break;
+		int pss;
+		const EVP_MD *md = sig_md(alg, &pss);
+		if (!md)
+			continue;
+		EVP_MD_CTX *c = EVP_MD_CTX_new();
+		EVP_PKEY_CTX *pc = NULL;
+		if (c && EVP_DigestVerifyInit(c, &pc, md, NULL, k) == 1 &&
+		    (!pss || (EVP_PKEY_CTX_set_rsa_padding(pc, RSA_PKCS1_PSS_PADDING) == 1 &&
+			      EVP_PKEY_CTX_set_rsa_pss_saltlen(pc, RSA_PSS_SALTLEN_DIGEST) == 1)) &&
+		    EVP_DigestVerify(c, sig.p, sig.n, sd.p, sd.n) == 1)
+			ok = true;
+		EVP_MD_CTX_free(c);
+	}
+	EVP_PKEY_free(k);
+	ERR_clear_error();
+	return ok;
 }
 
 /* One signer of a v2 / v3 / v3.1 block. v2: signed data, signatures,
@@ -235,6 +296,7 @@ static int one_signer(struct rd sr, unsigned scheme, struct apk_signers *out, st
 
 	if (take_lp(&sr, &sd) != 0)
 		return perr_set(err, PERR_INVALID, "signing_block", "signer's signed data overruns the signer");
+	struct rd sd_whole = sd;
 	if (v3 && (take_u32(&sr, &min_sdk) != 0 || take_u32(&sr, &max_sdk) != 0))
 		return perr_set(err, PERR_INVALID, "signing_block", "v3 signer without its SDK range");
 	if (take_lp(&sr, &sigs) != 0 || take_lp(&sr, &pk) != 0)
@@ -272,6 +334,7 @@ static int one_signer(struct rd sr, unsigned scheme, struct apk_signers *out, st
 		s.max_sdk = max_sdk;
 	}
 	s.key_matches = key_is_certs(cert.p, cert.n, pk);
+	s.sig_ok = sig_verifies(sigs, sd_whole, pk);
 	return merge(out, &s, err);
 }
 
@@ -418,6 +481,8 @@ int apk_sign_v1(const uint8_t *p, size_t len, struct apk_signers *out, struct pe
 	}
 	rc = 0;
 out:
+	if (rc != 0)
+		ERR_clear_error();
 	sk_X509_free(signers);
 	PKCS7_free(p7);
 	return rc;

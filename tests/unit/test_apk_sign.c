@@ -160,8 +160,10 @@ static void signers_match_apksigner_and_androguard(void **state)
 			assert_string_equal(s->serial, r.f[6]);
 			assert_string_equal(s->key_alg, r.f[7]);
 			assert_true(s->key_bits == (strcmp(r.f[7], "EC") == 0 ? 256 : 2048));
-			if (s->schemes & (APK_SCHEME_V2 | APK_SCHEME_V3))
+			if (s->schemes & (APK_SCHEME_V2 | APK_SCHEME_V3)) {
 				assert_true(s->key_matches);
+				assert_true(s->sig_ok);
+			}
 			if (!(s->schemes & APK_SCHEME_V3))
 				assert_int_equal(s->min_sdk, 0);
 		} else if (r.n == 4 && strcmp(r.f[0], "v3sdk") == 0) {
@@ -322,6 +324,33 @@ static void malformed_signing_blocks_are_refused(void **state)
 	assert_int_equal(apk_sign_block(c, b.len, &out, NULL), 1);
 	assert_int_equal(out.n, 0);
 	free(c);
+	pbuf_free(&b);
+}
+
+/* A byte of the first signer's signed data changed (its first digest):
+** the block still reads, the certificate is still there, but the
+** signature no longer verifies -- as with a pasted certificate. */
+static void tampered_signed_data_fails_signature(void **state)
+{
+	(void)state;
+	struct pbuf b;
+	read_named("v2only.apk", &b);
+	uint8_t *p = (uint8_t *)b.ptr;
+	size_t s = block_start(p, b.len);
+	struct apk_signers out;
+	memset(&out, 0, sizeof(out));
+	assert_int_equal(apk_sign_block(p, b.len, &out, NULL), 0);
+	assert_true(out.s[0].sig_ok);
+	char sha[65];
+	memcpy(sha, out.s[0].sha256, sizeof(sha));
+
+	p[s + 44] ^= 1; /* signer +28: signed data; +32 digests; +44 first digest byte */
+	memset(&out, 0, sizeof(out));
+	assert_int_equal(apk_sign_block(p, b.len, &out, NULL), 0);
+	assert_int_equal(out.n, 1);
+	assert_string_equal(out.s[0].sha256, sha);
+	assert_true(out.s[0].key_matches);
+	assert_false(out.s[0].sig_ok);
 	pbuf_free(&b);
 }
 
@@ -570,6 +599,7 @@ int main(void)
 		cmocka_unit_test(signers_match_apksigner_and_androguard),
 		cmocka_unit_test(two_signers_merged_by_certificate),
 		cmocka_unit_test(malformed_signing_blocks_are_refused),
+		cmocka_unit_test(tampered_signed_data_fails_signature),
 		cmocka_unit_test(malformed_v1_and_certificates_are_refused),
 		cmocka_unit_test(dex_strings_match_androguard),
 		cmocka_unit_test(malformed_dex_is_refused),

@@ -354,6 +354,65 @@ static void tampered_signed_data_fails_signature(void **state)
 	pbuf_free(&b);
 }
 
+/* v3.1 (Android 13's rotation block) has v3's format under its own id;
+** apksigner 31 in Debian does not write it, so the v3 sample's block is
+** relabelled: its signer reads as v3.1, with v3's fields. */
+static void v31_block_reads_as_v31(void **state)
+{
+	(void)state;
+	struct pbuf b;
+	read_named("v3only.apk", &b);
+	uint8_t *p = (uint8_t *)b.ptr;
+	size_t s = block_start(p, b.len);
+	assert_int_equal(rd32(p + s + 16), 0xf05368c0u);
+	wr32(p + s + 16, 0x1b93ad61u);
+	struct apk_signers out;
+	memset(&out, 0, sizeof(out));
+	assert_int_equal(apk_sign_block(p, b.len, &out, NULL), 0);
+	assert_int_equal(out.n, 1);
+	assert_int_equal(out.s[0].schemes, APK_SCHEME_V31);
+	assert_true(out.s[0].sig_ok);
+	assert_true(out.s[0].min_sdk > 0);
+	pbuf_free(&b);
+}
+
+/* A block of 1,025 empty pairs (ids nobody knows) in a minimal ZIP end:
+** refused at the limit, not walked without end; 1,024 are accepted. */
+static void too_many_pairs_are_refused(void **state)
+{
+	(void)state;
+	for (int npairs = 1024; npairs <= 1025; npairs++) {
+		size_t size = 8 + 12 * (size_t)npairs + 24 - 8; /* after the leading size field */
+		size_t len = 8 + size + 22;
+		uint8_t *p = calloc(1, len);
+		assert_non_null(p);
+		wr32(p, (uint32_t)size);
+		for (int i = 0; i < npairs; i++) {
+			wr32(p + 8 + 12 * (size_t)i, 4); /* u64 length 4 */
+			wr32(p + 8 + 12 * (size_t)i + 8, 0x42424242u);
+		}
+		size_t foot = 8 + 12 * (size_t)npairs;
+		wr32(p + foot, (uint32_t)size);
+		memcpy(p + foot + 8, "APK Sig Block 42", 16);
+		size_t e = foot + 24;
+		assert_int_equal(e, 8 + size);
+		wr32(p + e, 0x06054b50u);
+		wr32(p + e + 16, (uint32_t)e); /* empty central directory at e */
+		struct apk_signers out;
+		struct perr err = { 0 };
+		memset(&out, 0, sizeof(out));
+		int rc = apk_sign_block(p, len, &out, &err);
+		if (npairs == 1024) {
+			assert_int_equal(rc, 0);
+			assert_int_equal(out.n, 0);
+		} else {
+			assert_int_equal(rc, -1);
+			assert_int_equal(err.kind, PERR_LIMIT);
+		}
+		free(p);
+	}
+}
+
 static void malformed_v1_and_certificates_are_refused(void **state)
 {
 	(void)state;
@@ -600,6 +659,8 @@ int main(void)
 		cmocka_unit_test(two_signers_merged_by_certificate),
 		cmocka_unit_test(malformed_signing_blocks_are_refused),
 		cmocka_unit_test(tampered_signed_data_fails_signature),
+		cmocka_unit_test(v31_block_reads_as_v31),
+		cmocka_unit_test(too_many_pairs_are_refused),
 		cmocka_unit_test(malformed_v1_and_certificates_are_refused),
 		cmocka_unit_test(dex_strings_match_androguard),
 		cmocka_unit_test(malformed_dex_is_refused),

@@ -33,7 +33,10 @@ def run(*args):
 
 def key(name, subj, ec=False, days=400):
     k = os.path.join(out, name)
-    if ec:
+    if not subj.isascii():
+        run("openssl", "req", "-x509", "-utf8", "-newkey", "rsa:2048", "-nodes", "-keyout", k + ".pem",
+            "-out", k + ".crt", "-days", str(days), "-subj", subj)
+    elif ec:
         run("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
             "-nodes", "-keyout", k + ".pem", "-out", k + ".crt", "-days", str(days), "-subj", subj)
     else:
@@ -52,6 +55,8 @@ with zipfile.ZipFile(unsigned, "w", zipfile.ZIP_DEFLATED) as z:
 
 k1 = key("k1", "/C=IR/ST=Tehran/O=Test Org/OU=Mobile/CN=Alice Dev")
 k2 = key("k2", "/C=DE/O=Zweite GmbH/CN=Bob Signer", ec=True, days=9000)
+# an author's name in Persian, and a comma to escape
+k3 = key("k3", "/C=IR/O=\u0634\u0631\u06a9\u062a \u0646\u0645\u0648\u0646\u0647/CN=Dev, Inc.", days=30)
 
 # name, minSdk, v1, v2, v3, signer arguments
 samples = [
@@ -60,7 +65,29 @@ samples = [
     ("v3only", 28, False, False, True, k1),
     ("all", 18, True, True, True, k1),
     ("two", 18, True, True, False, k1 + ["--next-signer"] + k2),
+    ("utf8", 24, False, True, False, k3),
 ]
+
+SHORT = {"2.5.4.3": "CN", "2.5.4.6": "C", "2.5.4.10": "O", "2.5.4.11": "OU", "2.5.4.8": "ST",
+         "2.5.4.7": "L", "1.2.840.113549.1.9.1": "emailAddress"}
+
+
+def rfc2253(name):
+    """The subject from androguard's parse (asn1crypto), as RFC 2253 text:
+    last RDN first, specials escaped with a backslash, UTF-8 kept."""
+    parts = []
+    for rdn in reversed(list(name.chosen)):
+        avas = []
+        for ava in rdn:
+            v = str(ava["value"].native)
+            v = "".join("\\" + ch if ch in ',+"\\<>;' else ch for ch in v)
+            if v.startswith("#") or v.startswith(" "):
+                v = "\\" + v
+            if v.endswith(" "):
+                v = v[:-1] + "\\ "
+            avas.append("%s=%s" % (SHORT.get(ava["type"].dotted, ava["type"].dotted), v))
+        parts.append("+".join(avas))
+    return ",".join(parts)
 
 from androguard.core.bytecodes.apk import APK  # noqa: E402
 import logging  # noqa: E402
@@ -97,11 +124,12 @@ for name, sdk, v1, v2, v3, signer in samples:
         c = ag[sha[num]]
         nb = int(c.not_valid_before.timestamp())
         na = int(c.not_valid_after.timestamp())
-        # apksigner's DN is Java's X500Principal text: RFC 2253 order with
-        # ", " between RDNs; Parapet's has ",".
-        rows.append("signer\t%s\t%s\t%s\t%d\t%d\t%x\t%s" % (
-            name, sha[num], dn[num].replace(", ", ","), nb, na, c.serial_number,
-            c.public_key.algorithm.upper()))
+        # apksigner's DN is Java's text: RFC 2253 order with ", " between
+        # RDNs and quotes, not backslashes, around specials; the test
+        # compares it where it has no quotes, androguard's always.
+        rows.append("signer\t%s\t%s\t%s\t%d\t%d\t%x\t%s\t%s" % (
+            name, sha[num], rfc2253(c.subject), nb, na, c.serial_number,
+            c.public_key.algorithm.upper(), dn[num].replace(", ", ",")))
     # the SDK range of each v3 signer, as androguard reads it
     for signer in (a._v3_signing_data or []) if a.is_signed_v3() else []:
         rows.append("v3sdk\t%s\t%d\t%d" % (name, signer.minSDK, signer.maxSDK))

@@ -155,7 +155,15 @@ struct indicator_wl_set {
 	struct wl_acnode *ac;
 	size_t nac;
 	uint32_t acroot[256]; /* root's transitions: node index (0 = root) */
+	uint64_t *aekey;      /* every other transition: ((node << 8 | byte) + 1) */
+	uint32_t *aeval;      /* -> child node; one probe instead of a sibling walk */
+	size_t aemask;
 	size_t nsubstr;
+	/* per type hint (wl_attr_names' index; WL_NATTR = a type no list
+	** names; WL_NATTR + 1 = no hint): the lists it selects and their types,
+	** computed once at freeze instead of on every match */
+	uint64_t hwant[WL_NATTR + 2][INDICATOR_WL_MAX_LISTS / 64];
+	unsigned htypes[WL_NATTR + 2];
 };
 
 enum { PV_STRING = 0, PV_SUBSTRING = 1, PV_HOSTNAME = 2 };
@@ -348,7 +356,7 @@ int indicator_wl_add_json(struct indicator_wl_set *s, const char *json, size_t l
 {
 	json_t *doc = NULL;
 	int rc = -1;
-	if (!s || (!json && len))
+	if (!s || !json)
 		return perr_set(err, PERR_INVALID, "list", "no list");
 	if (s->frozen)
 		return perr_set(err, PERR_CONFLICT, "list", "the warninglist set is frozen");
@@ -750,10 +758,24 @@ out:
 	return rc;
 }
 
+static size_t wl_edge_slot(uint64_t key, size_t mask)
+{
+	key *= 0x9e3779b97f4a7c15ULL;
+	return (size_t)(key >> 29) & mask;
+}
+
 static uint32_t wl_ac_child(const struct indicator_wl_set *s, uint32_t node, uint8_t c)
 {
 	if (node == 0)
 		return s->acroot[c];
+	if (s->aekey) {
+		uint64_t key = ((uint64_t)node << 8 | c) + 1;
+		for (size_t h = wl_edge_slot(key, s->aemask); s->aekey[h];
+		     h = (h + 1) & s->aemask)
+			if (s->aekey[h] == key)
+				return s->aeval[h];
+		return UINT32_MAX;
+	}
 	for (uint32_t k = s->ac[node].child; k; k = s->ac[k - 1].sibling)
 		if (s->ac[k - 1].ch == c)
 			return k - 1;
@@ -799,6 +821,29 @@ static int wl_ac_build(struct indicator_wl_set *s)
 		s->ac[node].ids_off = keys[i].ids_off;
 		s->ac[node].ids_n = keys[i].ids_n;
 	}
+	/* the transition hash (the trie's sibling lists stay for the build) */
+	size_t ecap = 16;
+	while (ecap < s->nac * 2)
+		ecap *= 2;
+	uint64_t *ek = calloc(ecap, sizeof(uint64_t));
+	uint32_t *ev = calloc(ecap, sizeof(uint32_t));
+	if (!ek || !ev) {
+		free(ek);
+		free(ev);
+		goto out;
+	}
+	for (size_t u = 1; u < s->nac; u++)
+		for (uint32_t k = s->ac[u].child; k; k = s->ac[k - 1].sibling) {
+			uint64_t key = ((uint64_t)u << 8 | s->ac[k - 1].ch) + 1;
+			size_t h = wl_edge_slot(key, ecap - 1);
+			while (ek[h])
+				h = (h + 1) & (ecap - 1);
+			ek[h] = key;
+			ev[h] = k - 1;
+		}
+	s->aekey = ek;
+	s->aeval = ev;
+	s->aemask = ecap - 1;
 	/* failure links, breadth first; a node's output is its own lists and
 	** its failure node's (already final, being shallower) */
 	size_t qh = 0, qt = 0;
@@ -846,6 +891,13 @@ int indicator_wl_freeze(struct indicator_wl_set *s, struct perr *err)
 		s->broken = true;
 		return perr_set(err, PERR_INTERNAL, NULL, "out of memory building warninglists");
 	}
+	for (size_t a = 0; a < WL_NATTR + 2; a++)
+		for (size_t i = 0; i < s->nlists; i++)
+			if (a == WL_NATTR + 1 || !s->lists[i].attrs ||
+			    (a < WL_NATTR && (s->lists[i].attrs & UINT64_C(1) << a))) {
+				s->hwant[a][i / 64] |= UINT64_C(1) << (i % 64);
+				s->htypes[a] |= 1u << s->lists[i].type;
+			}
 	/* the staging vectors are not needed any more (keys stay in the arena) */
 	for (int k = 0; k < 3; k++) {
 		free(s->pv[k]);
@@ -981,23 +1033,18 @@ size_t indicator_wl_match(const struct indicator_wl_set *s, const char *type_hin
 {
 	if (!s || !s->frozen || !value || len == 0 || len > WL_MATCH_MAX)
 		return 0;
-	struct wl_hits h;
-	memset(&h, 0, sizeof(h));
-	uint64_t bit = 0;
+	size_t a = WL_NATTR + 1;
 	if (type_hint) {
-		for (size_t k = 0; k < WL_NATTR; k++)
-			if (strcmp(type_hint, wl_attr_names[k]) == 0)
-				bit = UINT64_C(1) << k;
+		for (a = 0; a < WL_NATTR; a++)
+			if (strcmp(type_hint, wl_attr_names[a]) == 0)
+				break;
 	}
-	bool any = false;
-	for (size_t i = 0; i < s->nlists; i++)
-		if (!type_hint || !s->lists[i].attrs || (s->lists[i].attrs & bit)) {
-			h.want[i / 64] |= UINT64_C(1) << (i % 64);
-			h.types |= 1u << s->lists[i].type;
-			any = true;
-		}
-	if (!any)
+	if (!s->htypes[a])
 		return 0;
+	struct wl_hits h;
+	memset(h.bits, 0, sizeof(h.bits));
+	memcpy(h.want, s->hwant[a], sizeof(h.want));
+	h.types = s->htypes[a];
 	if (memchr(value, 0, len))
 		return 0; /* no list entry holds a NUL; regexec would stop at it */
 	wl_match_one(s, &h, value, len);
@@ -1053,6 +1100,8 @@ void indicator_wl_free(struct indicator_wl_set *s)
 	free(s->pfx);
 	lpm_free(s->lpm);
 	free(s->ac);
+	free(s->aekey);
+	free(s->aeval);
 	free(s);
 }
 

@@ -82,6 +82,7 @@ struct wl_list {
 /* An entry before freeze: the key lives in the arena. */
 struct wl_pair {
 	size_t off;
+	const char *key; /* arena + off, set at freeze (the arena no longer moves) */
 	uint32_t len;
 	uint16_t list;
 };
@@ -563,13 +564,11 @@ static int wl_ids_union(struct indicator_wl_set *s, uint32_t a, uint32_t an, uin
 	return 0;
 }
 
-static const char *wl_sort_arena; /* qsort has no context argument in C17 */
-
 static int wl_pair_cmp(const void *x, const void *y)
 {
 	const struct wl_pair *a = x, *b = y;
 	size_t m = a->len < b->len ? a->len : b->len;
-	int c = memcmp(wl_sort_arena + a->off, wl_sort_arena + b->off, m);
+	int c = memcmp(a->key, b->key, m);
 	if (c)
 		return c;
 	if (a->len != b->len)
@@ -598,7 +597,9 @@ static int wl_group(struct indicator_wl_set *s, int v, struct wl_key **keys, siz
 	*nkeys = 0;
 	if (n == 0)
 		return 0;
-	wl_sort_arena = s->arena;
+	/* qsort has no context argument: each pair carries its key's address */
+	for (size_t i = 0; i < n; i++)
+		p[i].key = s->arena + p[i].off;
 	qsort(p, n, sizeof(*p), wl_pair_cmp);
 	struct wl_key *k = calloc(n, sizeof(*k));
 	if (!k)
@@ -984,6 +985,14 @@ static void wl_match_one(const struct indicator_wl_set *s, struct wl_hits *h, co
 	unsigned len;
 	if (s->npfx && (h->types & 1u << INDICATOR_WL_CIDR) &&
 	    wl_parse_cidr(v, n, &fam, addr, &len) == 0) {
+		/* an IPv4-mapped IPv6 address (::ffff:a.b.c.d, as dual-stack
+		** sockets log IPv4 peers) is the IPv4 address it maps */
+		static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+		if (fam == 6 && len >= 96 && memcmp(addr, mapped, 12) == 0) {
+			memmove(addr, addr + 12, 4);
+			fam = 4;
+			len -= 96;
+		}
 		unsigned plen;
 		uint64_t r;
 		if (fam == 4)

@@ -127,6 +127,9 @@ static void cidr_ipv6(void **state)
 	assert_string_equal(hits(s, "ip-dst", "2001:4860:4860:0:0:0:0:8888"), DNS6);
 	assert_string_equal(hits(s, "ip-src", "fe80::1c2:3ff:fe04:506"), LINKLOCAL);
 	assert_string_equal(hits(s, "ip-dst", "2001:4860:4860::1234"), "");
+	/* an IPv4-mapped address is the IPv4 address */
+	assert_string_equal(hits(s, "ip-dst", "::ffff:8.8.8.8"), DNS4);
+	assert_string_equal(hits(s, "ip-dst", "::ffff:10.9.8.7"), RFC1918 ", " RFC5735);
 	assert_string_equal(hits(s, "ip-dst", "2a01:5ec0::1"), "");
 }
 

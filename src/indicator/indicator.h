@@ -111,7 +111,9 @@ int indicator_wl_freeze(struct indicator_wl_set *set, struct perr *err);
 ** ip-src|port, filename|md5) is matched half by half. A URL's host is what
 ** hostname lists see. Fills out[0..max) with the lists hit, each once, in
 ** the order they were added; returns how many lists hit (may exceed max),
-** or 0 when none did or the set is not frozen. Thread-safe on a frozen set. */
+** or 0 when none did, the set is not frozen, or value is longer than
+** 4096 bytes or holds a NUL (no list entry can). Thread-safe on a frozen
+** set. An IPv4-mapped IPv6 address is matched as the IPv4 address. */
 size_t indicator_wl_match(const struct indicator_wl_set *set, const char *type_hint,
 			  const char *value, size_t len, struct indicator_wl_hit *out,
 			  size_t max);

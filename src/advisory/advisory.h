@@ -319,11 +319,13 @@ int advisory_link_make(const char *data_dir, int64_t id, int64_t org, const char
 ** (bad signature) and malformed are PERR_INVALID, expired PERR_FORBIDDEN;
 ** a replay, or a target past that state, changes nothing and is not an
 ** error. A principal p, when given (a signed-in user), must be in the
-** target's scope (another organisation's link is PERR_FORBIDDEN). *id,
-** *org and the action done are returned for the page shown. */
+** target's scope (another organisation's link is PERR_FORBIDDEN). A read
+** link marks read when opened; an acknowledge link acknowledges only with
+** confirm (the person's click), so opening it (confirm false) only checks
+** it. *id, *org and the link's action are returned for the page shown. */
 int advisory_link_use(struct store *st, const struct config *cfg, const char *data_dir,
-		      const struct principal *p, const char *token, int64_t now_ms, int64_t *id,
-		      int64_t *org, char action[8], struct perr *err);
+		      const struct principal *p, const char *token, bool confirm, int64_t now_ms,
+		      int64_t *id, int64_t *org, char action[8], struct perr *err);
 
 /* Timed work (the clock is now_ms: tests inject it): reminders to targets
 ** not yet acknowledged advisory.remind_before hours before the deadline,

@@ -221,8 +221,8 @@ int advisory_link_check(const char *data_dir, const char *token, int64_t now_ms,
 }
 
 int advisory_link_use(struct store *st, const struct config *cfg, const char *data_dir,
-		      const struct principal *p, const char *token, int64_t now_ms, int64_t *id,
-		      int64_t *org, char action[8], struct perr *err)
+		      const struct principal *p, const char *token, bool confirm, int64_t now_ms,
+		      int64_t *id, int64_t *org, char action[8], struct perr *err)
 {
 	if (advisory_link_check(data_dir, token, now_ms, id, org, action, err) != 0)
 		return -1;
@@ -242,7 +242,12 @@ int advisory_link_use(struct store *st, const struct config *cfg, const char *da
 	} else {
 		snprintf(actor, sizeof(actor), "link:org-%lld", (long long)*org);
 	}
-	const char *state = strcmp(action, "ack") == 0 ? "acknowledged" : "read";
+	bool ack = strcmp(action, "ack") == 0;
+	/* opening an acknowledge link only says what it would do: a mail
+	** scanner that follows every link must not acknowledge */
+	if (ack && !confirm)
+		return 0;
+	const char *state = ack ? "acknowledged" : "read";
 	struct perr e;
 	perr_clear(&e);
 	/* the state rule is track.c's; a target already past this step is a

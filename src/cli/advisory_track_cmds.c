@@ -123,7 +123,7 @@ int cmd_advisory_link(struct cli_call *x, struct perr *err)
 	int rc;
 	if ((rc = at_opt(x, &now)) != 0)
 		return rc;
-	if (advisory_link_use(x->st, &x->c->cfg, x->c->data_dir, NULL, x->pos[0], now, &id, &org,
+	if (advisory_link_use(x->st, &x->c->cfg, x->c->data_dir, NULL, x->pos[0], true, now, &id, &org,
 			      action, err) != 0)
 		return -1;
 	if (x->c->json)

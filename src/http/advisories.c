@@ -335,14 +335,10 @@ static void data_dir_of(const struct http_req *rq, char *out, size_t n)
 		out[l - 6] = '\0';
 }
 
-/* GET (show) and POST (do) /api/v1/advisory-links/{token}: public, the
-** link of an advisory mail. Mail scanners and link previews fetch every
-** link in a message; an acknowledgement must come from a person, so GET
-** never acknowledges: it runs the link inside a transaction of its own and
-** keeps the result only for a read link (opening the mail's link is the
-** reading), rolling an acknowledge link back after learning what it would
-** do. POST does the link's action. A signed-in caller must be in the
-** target's scope (advisory_link_use). Answers {advisory, org, action, done}. */
+/* GET /api/v1/advisory-links/{token}: what a mail's link does (a read
+** link is done by opening it; an acknowledge link only shown). POST does
+** the link's action. A signed-in caller must be in the target's scope
+** (advisory_link_use). Answers {advisory, org, action, done}. */
 int h_advisory_link(struct http_req *rq, struct http_resp *rs)
 {
 	char dir[1100], action[8] = "";
@@ -350,24 +346,24 @@ int h_advisory_link(struct http_req *rq, struct http_resp *rs)
 	struct perr e;
 	perr_clear(&e);
 	data_dir_of(rq, dir, sizeof(dir));
-	bool show = strcmp(rq->method, "GET") == 0;
-	/* POST runs in the request's transaction; GET has none: its own */
-	if (show && store_begin(rq->st, &e) != 0)
+	bool confirm = strcmp(rq->method, "POST") == 0;
+	/* POST runs in the request's transaction; a GET has none, and opening
+	** a read link writes: its own */
+	if (!confirm && store_begin(rq->st, &e) != 0)
 		return http_problem(rs, &e);
-	int rc = advisory_link_use(rq->st, rq->cfg, dir, rq->who, rq->params[0], core_now_ms(),
-				   &id, &org, action, &e);
-	bool keep = rc == 0 && strcmp(action, "read") == 0;
-	if (show) {
-		if (keep && store_commit(rq->st, &e) != 0)
+	int rc = advisory_link_use(rq->st, rq->cfg, dir, rq->who, rq->params[0], confirm,
+				   core_now_ms(), &id, &org, action, &e);
+	if (!confirm) {
+		if (rc == 0 && store_commit(rq->st, &e) != 0)
 			rc = -1;
-		else if (!keep)
+		if (rc != 0)
 			store_rollback(rq->st);
 	}
 	if (rc != 0)
 		return http_problem(rs, &e);
-	if (!show)
-		rq->notify = true;
+	bool done = confirm || strcmp(action, "read") == 0;
+	rq->notify = done;
 	rs->body = json_pack("{sI sI ss sb}", "advisory", (json_int_t)id, "org", (json_int_t)org,
-			     "action", action, "done", !show || keep);
+			     "action", action, "done", done);
 	return 0;
 }

@@ -270,28 +270,34 @@ static void test_link_use(void **state)
 	link_make(f, "read", f->org_a, DEADLINE, read);
 	link_make(f, "ack", f->org_a, DEADLINE, ack);
 	/* another organisation's signed-in user, or another province's analyst */
-	assert_int_equal(advisory_link_use(f->t->st, &f->t->cfg, f->t->dir, &water, ack, 5, &id,
+	assert_int_equal(advisory_link_use(f->t->st, &f->t->cfg, f->t->dir, &water, ack, true, 5, &id,
 					   &org, action, &e), -1);
 	assert_int_equal(e.kind, PERR_FORBIDDEN);
-	assert_int_equal(advisory_link_use(f->t->st, &f->t->cfg, f->t->dir, &yzd, ack, 5, &id,
+	assert_int_equal(advisory_link_use(f->t->st, &f->t->cfg, f->t->dir, &yzd, ack, true, 5, &id,
 					   &org, action, &e), -1);
 	assert_int_equal(e.kind, PERR_FORBIDDEN);
 	assert_string_equal(get(f, f->org_a).state, "notified");
 	/* the organisation's own user, then an anonymous holder of the mail */
-	assert_int_equal(advisory_link_use(f->t->st, &f->t->cfg, f->t->dir, &roads, read, 5, &id,
+	assert_int_equal(advisory_link_use(f->t->st, &f->t->cfg, f->t->dir, &roads, read, true, 5, &id,
 					   &org, action, &e), 0);
 	assert_string_equal(action, "read");
 	assert_string_equal(get(f, f->org_a).state, "read");
-	assert_int_equal(advisory_link_use(f->t->st, &f->t->cfg, f->t->dir, NULL, ack, 7, &id,
+	/* opening the acknowledge link (a person reading, or a mail scanner
+	** following it) only says what it does; the click acknowledges */
+	assert_int_equal(advisory_link_use(f->t->st, &f->t->cfg, f->t->dir, NULL, ack, false, 6,
+					   &id, &org, action, &e), 0);
+	assert_string_equal(action, "ack");
+	assert_string_equal(get(f, f->org_a).state, "read");
+	assert_int_equal(advisory_link_use(f->t->st, &f->t->cfg, f->t->dir, NULL, ack, true, 7, &id,
 					   &org, action, &e), 0);
 	struct store_advisory_target t = get(f, f->org_a);
 	assert_string_equal(t.state, "acknowledged");
 	assert_int_equal(t.ack_ms, 7);
 	assert_int_equal(t.read_ms, 5);
 	/* replays, and the read link after the acknowledgement: nothing moves */
-	assert_int_equal(advisory_link_use(f->t->st, &f->t->cfg, f->t->dir, NULL, ack, 9, &id,
+	assert_int_equal(advisory_link_use(f->t->st, &f->t->cfg, f->t->dir, NULL, ack, true, 9, &id,
 					   &org, action, &e), 0);
-	assert_int_equal(advisory_link_use(f->t->st, &f->t->cfg, f->t->dir, NULL, read, 9, &id,
+	assert_int_equal(advisory_link_use(f->t->st, &f->t->cfg, f->t->dir, NULL, read, true, 9, &id,
 					   &org, action, &e), 0);
 	t = get(f, f->org_a);
 	assert_string_equal(t.state, "acknowledged");
@@ -299,7 +305,7 @@ static void test_link_use(void **state)
 	/* a link for an organisation that is no target */
 	char none[ADVISORY_LINK_MAX];
 	link_make(f, "ack", f->org_b, DEADLINE, none);
-	assert_int_equal(advisory_link_use(f->t->st, &f->t->cfg, f->t->dir, NULL, none, 5, &id,
+	assert_int_equal(advisory_link_use(f->t->st, &f->t->cfg, f->t->dir, NULL, none, true, 5, &id,
 					   &org, action, &e), -1);
 	assert_int_equal(e.kind, PERR_NOTFOUND);
 }

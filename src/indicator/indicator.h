@@ -241,6 +241,14 @@ size_t indicator_wl_match(const struct indicator_wl_set *set, const char *type_h
 
 void indicator_wl_stats(const struct indicator_wl_set *set, struct indicator_wl_stats *st);
 
+/* The MISP attribute type a registry value of type t is matched as
+** (type_hint of indicator_wl_match): an address or network "ip-dst", a
+** domain "domain", a URL "url", an e-mail "email-dst", a hash its
+** algorithm, a TLS fingerprint "x509-fingerprint-sha256", an ASN "AS", an
+** app "android-app" (no MISP list names it: only lists naming no type
+** answer). NULL for INDICATOR_NONE or an unknown t. A static string. */
+const char *indicator_wl_hint(enum indicator_type t);
+
 /* Releases a set. NULL is a no-op. */
 void indicator_wl_free(struct indicator_wl_set *set);
 

@@ -1074,6 +1074,38 @@ size_t indicator_wl_match(const struct indicator_wl_set *s, const char *type_hin
 	return count;
 }
 
+const char *indicator_wl_hint(enum indicator_type t)
+{
+	switch (t) {
+	case INDICATOR_IPV4:
+	case INDICATOR_IPV6:
+	case INDICATOR_CIDR:
+		return "ip-dst";
+	case INDICATOR_DOMAIN:
+		return "domain";
+	case INDICATOR_URL:
+		return "url";
+	case INDICATOR_EMAIL:
+		return "email-dst";
+	case INDICATOR_SHA256:
+		return "sha256";
+	case INDICATOR_SHA1:
+		return "sha1";
+	case INDICATOR_MD5:
+		return "md5";
+	case INDICATOR_TLS:
+		return "x509-fingerprint-sha256";
+	case INDICATOR_ASN:
+		return "AS";
+	case INDICATOR_APP:
+		return "android-app";
+	case INDICATOR_NONE:
+	case INDICATOR_TYPE_COUNT:
+		break;
+	}
+	return NULL;
+}
+
 void indicator_wl_stats(const struct indicator_wl_set *s, struct indicator_wl_stats *st)
 {
 	memset(st, 0, sizeof(*st));

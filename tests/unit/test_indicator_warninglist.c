@@ -202,6 +202,29 @@ static void type_hint_and_composites(void **state)
 	assert_string_equal(hits(s, "ip-dst|port", "8.8.8.8|53"), DNS4);
 }
 
+/* What the registry passes for each of its types (value.c's enum). */
+static void registry_type_hints(void **state)
+{
+	const struct indicator_wl_set *s = *state;
+	assert_string_equal(hits(s, indicator_wl_hint(INDICATOR_IPV4), "8.8.8.8"), DNS4);
+	assert_string_equal(hits(s, indicator_wl_hint(INDICATOR_IPV6), "2001:4860:4860::8888"),
+			    DNS6);
+	assert_string_equal(hits(s, indicator_wl_hint(INDICATOR_CIDR), "10.1.0.0/16"),
+			    RFC1918 ", " RFC5735);
+	assert_string_equal(hits(s, indicator_wl_hint(INDICATOR_DOMAIN), "sub.google.com"),
+			    ALEXA ", " DIGITALSIDE);
+	assert_string_equal(hits(s, indicator_wl_hint(INDICATOR_URL), "https://bit.ly/x"),
+			    SHORTENERS);
+	assert_string_equal(hits(s, indicator_wl_hint(INDICATOR_EMAIL), "abuse@example.org"),
+			    CONTACT);
+	assert_string_equal(hits(s, indicator_wl_hint(INDICATOR_MD5),
+				 "d41d8cd98f00b204e9800998ecf8427e"),
+			    EMPTY);
+	/* a package name that happens to look like a host is not a host */
+	assert_string_equal(hits(s, indicator_wl_hint(INDICATOR_APP), "com.google"), "");
+	assert_null(indicator_wl_hint(INDICATOR_NONE));
+}
+
 static void count_beyond_max(void **state)
 {
 	const struct indicator_wl_set *s = *state;
@@ -395,6 +418,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(substrings, setup_subset, teardown_set),
 		cmocka_unit_test_setup_teardown(regexes, setup_subset, teardown_set),
 		cmocka_unit_test_setup_teardown(type_hint_and_composites, setup_subset, teardown_set),
+		cmocka_unit_test_setup_teardown(registry_type_hints, setup_subset, teardown_set),
 		cmocka_unit_test_setup_teardown(count_beyond_max, setup_subset, teardown_set),
 		cmocka_unit_test(malformed_refused_others_load),
 		cmocka_unit_test(limits),

@@ -19,6 +19,7 @@
 #include <pthread.h>
 #include <sodium.h>
 #include <fcntl.h>
+#include <idn2.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <stdio.h>
@@ -986,4 +987,24 @@ void core_malloc_tune(void)
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	mallopt(M_ARENA_MAX, cores > 2 ? (int)cores : 2);
 #endif
+}
+
+int core_idna_label(const char *label, char *out, size_t outsz)
+{
+	char *ace = NULL;
+	int r = idn2_lookup_u8((const uint8_t *)label, (uint8_t **)&ace,
+			       IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL);
+	if (r != IDN2_OK) {
+		idn2_free(ace);
+		ace = NULL;
+		r = idn2_lookup_u8((const uint8_t *)label, (uint8_t **)&ace,
+				   IDN2_NFC_INPUT | IDN2_TRANSITIONAL);
+	}
+	int rc = -1;
+	if (r == IDN2_OK && ace && !strchr(ace, '.') && strlen(ace) < outsz) {
+		memcpy(out, ace, strlen(ace) + 1);
+		rc = 0;
+	}
+	idn2_free(ace);
+	return rc;
 }

@@ -246,6 +246,19 @@ int core_file_write_atomic(const char *path, const void *data, size_t len, unsig
 ** -1 with err (out freed) when it cannot be read or is larger than max. */
 int core_file_read(const char *path, size_t max, struct pbuf *out, struct perr *err);
 
+/* --------------------------------------------------------------- names */
+
+/* One DNS label, NUL-terminated UTF-8, in its ASCII form ("xn--..."), as
+** libcurl converts names for DNS: IDNA 2008 (non-transitional), with the
+** transitional mapping for a label that rejects. Labels are converted one
+** by one, never a name whole, so that a name and each of its suffixes read
+** the same (a whole-name conversion applies rules across labels: a suffix
+** could pass where the name fails); the website watch and the indicator
+** registry both convert here, so their hosts compare equal. 0 with out
+** set (label and out may be the same buffer), or -1 with out untouched
+** when libidn2 refuses the label both ways or the result does not fit. */
+int core_idna_label(const char *label, char *out, size_t outsz);
+
 /* ---------------------------------------------------------------- logging */
 
 enum plog_level { PLOG_DEBUG, PLOG_INFO, PLOG_WARN, PLOG_ERROR };

@@ -351,29 +351,6 @@ static int canon_cidr(struct pstr s, struct pbuf *o, struct perr *err)
 
 /* ------------------------------------------------------------ domains */
 
-/* One label, IDNA 2008 (NFC, non-transitional; transitional for a label
-** that rejects, as src/watch/hosts.c converts names for libcurl, so that
-** an indicator's host and a watched page's host compare equal), into
-** out (>= 64 + 1). Labels one by one, never the name whole, so a name
-** and each of its suffixes read the same (the warninglist and the
-** indicator matchers compare suffixes). Returns 0, or -1. */
-static int ace_label(const char *label, char *out, size_t outsz)
-{
-	char *ace = NULL;
-	int r = idn2_lookup_u8((const uint8_t *)label, (uint8_t **)&ace,
-			       IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL);
-	if (r != IDN2_OK) {
-		idn2_free(ace);
-		ace = NULL;
-		r = idn2_lookup_u8((const uint8_t *)label, (uint8_t **)&ace,
-				   IDN2_NFC_INPUT | IDN2_TRANSITIONAL);
-	}
-	int rc = -1;
-	if (r == IDN2_OK && ace && !strchr(ace, '.') && pstrlcpy(out, ace, outsz) == 0)
-		rc = 0;
-	idn2_free(ace);
-	return rc;
-}
 
 /* An A-label ("xn--...") must decode to a valid U-label and encode back
 ** to itself: "xn--zz" is no name a registry could have delegated. */
@@ -382,7 +359,7 @@ static bool alabel_ok(const char *label)
 	char *u = NULL, back[80];
 	bool ok = false;
 	if (idn2_to_unicode_8z8z(label, &u, 0) == IDN2_OK && u && u[0] &&
-	    utf8_valid(u, strlen(u)) && ace_label(u, back, sizeof(back)) == 0)
+	    utf8_valid(u, strlen(u)) && core_idna_label(u, back, sizeof(back)) == 0)
 		ok = strcmp(back, label) == 0;
 	idn2_free(u);
 	return ok;
@@ -422,7 +399,7 @@ static int canon_domain_as(struct pstr s, struct pbuf *o, const char *what,
 			raw[k] = (unsigned char)raw[k] < 0x80 ? lower(raw[k]) : raw[k];
 		}
 		if (!ascii) {
-			if (ace_label(raw, ace, sizeof(ace)) != 0)
+			if (core_idna_label(raw, ace, sizeof(ace)) != 0)
 				return fail(err,
 					    "invalid label '%.*s': not a valid "
 					    "internationalized label (IDNA 2008)",

@@ -140,33 +140,9 @@ bool watch_host_is_ip(const char *host)
 	return host[0] != '[' && whatwg_ipv4(h);
 }
 
-/* The xn-- form of one non-ASCII label into out (WATCH_HOST_MAX; may be
-** label itself): IDNA 2008 with NFC, non-transitional, then transitional
-** for a label that rejects (as libcurl converts names for DNS). false, out
-** untouched, when libidn2 refuses the label both ways. Labels are converted
-** one by one, never the name whole, so that a name and each of its
-** suffixes read the same (a whole-name conversion applies rules across
-** labels: a suffix could pass where the name fails). */
-static bool ace_label(const char *label, char *out)
-{
-	char *ace = NULL;
-	int r = idn2_lookup_u8((const uint8_t *)label, (uint8_t **)&ace,
-			       IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL);
-	if (r != IDN2_OK) {
-		idn2_free(ace);
-		ace = NULL;
-		r = idn2_lookup_u8((const uint8_t *)label, (uint8_t **)&ace,
-				   IDN2_NFC_INPUT | IDN2_TRANSITIONAL);
-	}
-	bool ok = r == IDN2_OK && ace && strlen(ace) < WATCH_HOST_MAX && !strchr(ace, '.');
-	if (ok)
-		pstrtrunc(out, ace, WATCH_HOST_MAX);
-	idn2_free(ace);
-	return ok;
-}
 
 /* host in the form names are compared in: ASCII lower case, no trailing
-** dot, an internationalized name in its xn-- form (ace_label), an IPv6
+** dot, an internationalized name in its xn-- form (core_idna_label), an IPv6
 ** address without brackets in inet_ntop's form. A label libidn2 refuses
 ** is kept lower-cased as given (such a name cannot be resolved, but it is
 ** still compared consistently). Returns false when the xn-- form would not
@@ -205,7 +181,7 @@ static bool canon_host(const char *host, char out[WATCH_HOST_MAX])
 		memcpy(label, p, ln0);
 		label[ln0] = '\0';
 		if (!ascii_only(label))
-			ace_label(label, label);
+			core_idna_label(label, label, sizeof(label));
 		size_t ln = strlen(label);
 		if (k + ln + 2 > sizeof(res))
 			return false;

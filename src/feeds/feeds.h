@@ -104,7 +104,11 @@ struct feeds_value {
 struct feeds_event {
 	size_t line;            /* physical line where the record starts */
 	int64_t time_ms;        /* time.source */
-	int family;             /* 4 or 6: source.ip */
+	int family;             /* 4 or 6: source.ip; 0 (ip_text NULL) only for the
+				** few published types whose address is optional
+				** or absent (compromised_account, ransomware_victim,
+				** sandbox_dns, the referer sinkholes): no owner by
+				** address, the event stays unowned */
 	uint8_t ip[16];
 	const char *ip_text;
 	int port;               /* source.port, -1 when absent */

@@ -375,11 +375,9 @@ int advisory_link_check(const char *data_dir, const char *token, int64_t now_ms,
 ** use it; a GET of the mail's link itself changes nothing. */
 void advisory_link_url(const struct config *cfg, const char *token, char *out, size_t n);
 
-/* The thread of `parapet serve` that runs advisory_sweep every interval on
-** the wall clock, in its own transaction, on its own store connection. */
-struct advisory_sweep_job;
-int advisory_sweep_start(const struct config *cfg, const char *db_path, int64_t interval_ms,
-			 struct advisory_sweep_job **out, struct perr *err);
-void advisory_sweep_stop(struct advisory_sweep_job *j); /* NULL is a no-op */
+/* advisory_sweep as a timed job of `parapet serve` (notify_job_start),
+** logged; returns the reminders and escalations it queued, or -1 with err. */
+int advisory_sweep_job_pass(struct store *st, const struct config *cfg, int64_t now_ms,
+			    struct perr *err);
 
 #endif /* PARAPET_ADVISORY_H */

@@ -573,30 +573,32 @@ static int cmd_serve(struct cli_call *x, struct perr *perr)
 	identity_ratelimit_reset();
 	struct http_server *srv;
 	struct notify_worker *nw = NULL;
-	struct incident_sla_job *sla = NULL;
+	struct notify_job *sla = NULL;
 	struct perr err;
 	if (notify_start(&c->cfg, c->db_path, &nw, &err) != 0) {
 		store_dir_unlock(lock);
 		return cli_fail(&err);
 	}
-	if (incident_sla_start(&c->cfg, c->db_path, 30000, &sla, &err) != 0) {
+	if (notify_job_start(&c->cfg, c->db_path, 30000, "sla", incident_sla_job_pass, &sla,
+			     &err) != 0) {
 		notify_stop(nw);
 		store_dir_unlock(lock);
 		return cli_fail(&err);
 	}
 	/* advisory reminders and escalations: deadlines are days apart, a
 	** minute late is on time */
-	struct advisory_sweep_job *adv = NULL;
-	if (advisory_sweep_start(&c->cfg, c->db_path, 60000, &adv, &err) != 0) {
-		incident_sla_stop(sla);
+	struct notify_job *adv = NULL;
+	if (notify_job_start(&c->cfg, c->db_path, 60000, "advisory sweep",
+			     advisory_sweep_job_pass, &adv, &err) != 0) {
+		notify_job_stop(sla);
 		notify_stop(nw);
 		store_dir_unlock(lock);
 		return cli_fail(&err);
 	}
 	struct monitor *mon = NULL;
 	if (c->cfg.watch_enabled && monitor_start(&c->cfg, c->db_path, &mon, &err) != 0) {
-		advisory_sweep_stop(adv);
-		incident_sla_stop(sla);
+		notify_job_stop(adv);
+		notify_job_stop(sla);
 		notify_stop(nw);
 		store_dir_unlock(lock);
 		return cli_fail(&err);
@@ -605,8 +607,8 @@ static int cmd_serve(struct cli_call *x, struct perr *perr)
 	/* always: it resumes interrupted uploads even when nothing is watched */
 	if (feeds_start(&c->cfg, c->db_path, &fw, &err) != 0) {
 		monitor_stop(mon);
-		advisory_sweep_stop(adv);
-		incident_sla_stop(sla);
+		notify_job_stop(adv);
+		notify_job_stop(sla);
 		notify_stop(nw);
 		store_dir_unlock(lock);
 		return cli_fail(&err);
@@ -614,8 +616,8 @@ static int cmd_serve(struct cli_call *x, struct perr *perr)
 	if (http_start(&c->cfg, c->db_path, &srv, &err) != 0) {
 		feeds_stop(fw);
 		monitor_stop(mon);
-		advisory_sweep_stop(adv);
-		incident_sla_stop(sla);
+		notify_job_stop(adv);
+		notify_job_stop(sla);
 		notify_stop(nw);
 		store_dir_unlock(lock);
 		return cli_fail(&err);
@@ -648,8 +650,8 @@ static int cmd_serve(struct cli_call *x, struct perr *perr)
 	feeds_stop(fw);
 	/* a pass in flight finishes first (at most watch.timeout for its fetches) */
 	monitor_stop(mon);
-	advisory_sweep_stop(adv);
-	incident_sla_stop(sla);
+	notify_job_stop(adv);
+	notify_job_stop(sla);
 	notify_stop(nw);
 	constituency_index_shutdown();
 	plog(PLOG_INFO, "serve: stopped");

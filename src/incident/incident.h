@@ -190,11 +190,10 @@ int incident_route_rule_add(struct store *st, const char *actor,
 int incident_route_rule_delete(struct store *st, const char *actor, int64_t id,
 			       struct perr *err);
 
-/* The background SLA sweep of `parapet serve`: a thread with its own store
-** connection, sweeping every interval_ms. */
-struct incident_sla_job;
-int incident_sla_start(const struct config *cfg, const char *db_path, int64_t interval_ms,
-		       struct incident_sla_job **out, struct perr *err);
-void incident_sla_stop(struct incident_sla_job *j);
+/* The SLA sweep as a timed job of `parapet serve` (notify_job_start):
+** incident_sla_sweep at now_ms, logged; returns how many incidents it
+** escalated, or -1 with err. */
+int incident_sla_job_pass(struct store *st, const struct config *cfg, int64_t now_ms,
+			  struct perr *err);
 
 #endif

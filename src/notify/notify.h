@@ -126,6 +126,21 @@ int notify_user_email_set(struct store *st, const char *actor, int64_t user_id,
 
 /* ------------------------------------------------------------- worker */
 
+/* ------------------------------------------------------------ timed jobs */
+
+/* One pass of a timed job (job.c) in the job's transaction: returns the
+** number of things done that queued mail (> 0 wakes the sender), or -1
+** with err (the pass is rolled back and logged). */
+typedef int (*notify_job_fn)(struct store *st, const struct config *cfg, int64_t now_ms,
+			     struct perr *err);
+struct notify_job;
+/* Run fn every interval_ms (at once first) on its own connection to
+** db_path until notify_job_stop; what names it in logs (a static string). */
+int notify_job_start(const struct config *cfg, const char *db_path, int64_t interval_ms,
+		     const char *what, notify_job_fn fn, struct notify_job **out,
+		     struct perr *err);
+void notify_job_stop(struct notify_job *j); /* NULL is a no-op */
+
 struct notify_worker;
 
 /* Start the sending thread with its own store connection to db_path. cfg is

@@ -179,6 +179,26 @@ static const struct key keys[] = {
 	  "(once)" },
 	{ "advisory", "link_days", K_INT, F(advisory_link_days), "90", 1, 3650,
 	  "days the read and acknowledge links of an advisory mail keep working" },
+	{ "indicator", "warninglists", K_STR, F(indicator_warninglists), "", 0, 0,
+	  "directory of MISP warninglists (NAME/list.json); empty = DATA/warninglists when "
+	  "`parapet indicator warninglists update` installed some, else the shipped lists" },
+	{ "indicator", "rpz_origin", K_STR, F(indicator_rpz_origin), "rpz.parapet.", 0, 0,
+	  "origin of the DNS RPZ zone export" },
+	{ "indicator", "rpz_action", K_STR, F(indicator_rpz_action), "nxdomain", 0, 0,
+	  "what the RPZ zone answers for a listed domain: nxdomain, nodata, drop, or a host "
+	  "name to send resolvers to (a walled-garden page, CNAME)" },
+	{ "indicator", "export_max_age", K_INT, F(indicator_export_max_age), "300", 0, 86400,
+	  "seconds a resolver or firewall may cache an export before asking again (it then "
+	  "asks with If-None-Match)" },
+	{ "apk", "max_size", K_INT, F(apk_max_size), "209715200", 1024, 4294967296,
+	  "largest APK accepted for triage, bytes" },
+	{ "apk", "max_uncompressed", K_INT, F(apk_max_uncompressed), "1073741824", 1024,
+	  17179869184, "bytes read out of one APK's archive in all (a zip bomb stops here)" },
+	{ "apk", "max_entries", K_INT, F(apk_max_entries), "65536", 1, 1000000,
+	  "entries of one APK's archive at most" },
+	{ "apk", "yara_rules", K_STR, F(apk_yara_rules), "", 0, 0,
+	  "directory of YARA rules (*.yar, *.yara) every triaged APK is scanned with; "
+	  "empty = no YARA scan" },
 };
 
 #define NKEYS (ARRAY_SIZE(keys))

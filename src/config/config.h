@@ -86,6 +86,14 @@ struct config {
 	int64_t feeds_queue;         /* feeds.queue: batches between parser and writer */
 	int64_t advisory_remind_before; /* advisory.remind_before_hours: hours */
 	int64_t advisory_link_days;     /* advisory.link_days: days a mailed link works */
+	char indicator_warninglists[512]; /* indicator.warninglists: "" = DATA/warninglists, else the shipped lists */
+	char indicator_rpz_origin[256];   /* indicator.rpz_origin: the RPZ zone's origin */
+	char indicator_rpz_action[256];   /* indicator.rpz_action: nxdomain, nodata, drop or a CNAME target */
+	int64_t indicator_export_max_age; /* indicator.export_max_age: seconds HTTP clients may cache an export */
+	int64_t apk_max_size;             /* apk.max_size: bytes of an APK accepted */
+	int64_t apk_max_uncompressed;     /* apk.max_uncompressed: bytes read out of one APK in all */
+	int64_t apk_max_entries;          /* apk.max_entries: entries of one APK's archive */
+	char apk_yara_rules[512];         /* apk.yara_rules: directory of YARA rules, "" = none */
 };
 
 /* Fill cfg with every default. */

@@ -262,4 +262,72 @@ int indicator_wl_load_dir(struct indicator_wl_set *set, const char *dir, size_t 
 			  void (*err_each)(void *ctx, const char *source, const struct perr *e),
 			  void *ctx, struct perr *err);
 
+/* =====================================================================
+** The registry (issue 15, second part): the parts that use the store.
+** Each part below is one file with its own section; the API, the CLI and
+** the jobs call these functions and nothing else (src/http and src/cli
+** decode, call and render).
+*/
+struct store;
+struct config;
+struct principal;
+struct store_indicator;
+
+/* ------------------------------------- the installed warninglists (wlconfig.c) */
+
+/* The directory the warninglists are read from: cfg's indicator.warninglists
+** when set; else DATA/warninglists when `parapet indicator warninglists
+** update` installed lists there (data_dir: the data directory); else the
+** lists shipped with Parapet (data/warninglists in the source tree, or
+** PARAPET_SHARE/warninglists when installed). Writes it into out. 0, or -1
+** with err (PERR_NOTFOUND when none of them exists). */
+int indicator_wl_dir(const struct config *cfg, const char *data_dir, char *out, size_t n,
+		     struct perr *err);
+/* Load and freeze the set of indicator_wl_dir's directory. *out is the
+** caller's (indicator_wl_free). A list that is refused is logged and
+** skipped (*refused counts them; may be NULL). 0, or -1 with err. */
+int indicator_wl_load_config(const struct config *cfg, const char *data_dir,
+			     struct indicator_wl_set **out, size_t *refused, struct perr *err);
+
+/* ------------------------------------------------------ the record (registry.c) */
+
+/* What a caller gives to list a value (NULL strings mean "none"/default). */
+struct indicator_spec {
+	const char *type;        /* a type name; NULL or "" = indicator_type_guess */
+	const char *value;       /* as given: canonicalised here */
+	const char *class_;      /* RSIT class (incident_rsit_valid's classes), or "" */
+	const char *reason;
+	const char *tlp;         /* CLEAR, GREEN, AMBER, AMBER+STRICT, RED (any case); NULL = AMBER */
+	const char *source;      /* analyst (default), feed, peer, apk */
+	const char *source_ref;  /* the feed, peer or app it came from */
+	int confidence;          /* 0..100; -1 = 50 */
+	const char *attribution; /* the actor, or the app's author */
+	const char *tags;        /* comma-separated */
+	int64_t org_id;          /* the organisation it concerns, 0 = none */
+	int64_t expires_ms;      /* 0 = now + indicator_default_ttl_ms(type) */
+	int64_t incident_id;     /* an incident to link, 0 = none */
+	bool confirm;            /* list it active even when a warninglist hits */
+};
+
+/* List spec's value (in the caller's transaction; audited as
+** indicator.add). The value is validated and canonicalised
+** (indicator_value_canon; errors name the field). wl (may be NULL: no
+** check) is consulted: a hit without spec->confirm stores the indicator
+** with status held and held_lists naming the lists. A value listed
+** already is refreshed, not duplicated: last_seen now, the later expiry
+** kept, an incident linked, the same id returned. p decides what the
+** caller may do (staff lists; a constituent may not). Returns 0 (listed
+** active), 1 (held: held, when not NULL, gets the lists' names, "; "
+** separated), or -1 with err. *id is the indicator's id on 0 and 1. */
+int indicator_add(struct store *st, const struct indicator_wl_set *wl,
+		  const struct principal *p, const char *actor, const struct indicator_spec *spec,
+		  int64_t now_ms, int64_t *id, char *held, size_t heldsz, struct perr *err);
+
+/* May p see an indicator of this TLP concerning org_id? Staff see every
+** indicator. A constituent sees TLP:CLEAR and GREEN, and AMBER and
+** AMBER+STRICT only when the indicator concerns their own organisation;
+** never RED. The one rule the API, the CLI and search all apply. */
+bool indicator_visible(const struct principal *p, const char *tlp, int64_t org_id);
+
+
 #endif /* PARAPET_INDICATOR_H */

@@ -929,4 +929,80 @@ typedef int (*store_feed_unowned_fn)(void *ud, const char *key, int64_t asn, int
 int store_feed_unowned(struct store *st, const char *by, int64_t limit, store_feed_unowned_fn fn,
 		       void *ud, struct perr *err);
 
+/* -------------------------------------------- indicator registry (0013) */
+
+/* One indicator (migration 0013's indicator row). value is canonical
+** (indicator_value_canon); the store never validates it: the domain does. */
+struct store_indicator {
+	int64_t id;
+	char type[8];           /* indicator_type_name() */
+	char value[2049];       /* INDICATOR_VALUE_SIZE */
+	char status[8];         /* active, held, retired */
+	char held_lists[512];   /* warninglists hit, "name; name" */
+	char class_[48];        /* RSIT class, "" when none */
+	char reason[1024];
+	char tlp[16];
+	char source[8];         /* analyst, feed, peer, apk */
+	char source_ref[256];
+	int confidence;         /* 0..100 */
+	char attribution[256];
+	char tags[512];         /* ",tag,tag," or "" */
+	int64_t org_id;         /* 0 = none */
+	int family;             /* 4 or 6 for ipv4, ipv6, cidr; else 0 */
+	uint8_t lo[16], hi[16]; /* first and last address (family != 0) */
+	int64_t first_seen_ms, last_seen_ms, expires_ms, sightings;
+	char actor[128];
+	int64_t created_ms, updated_ms;
+};
+typedef int (*store_indicator_fn)(void *ud, const struct store_indicator *r);
+/* Insert r (r->id is set; sightings starts at r->sightings). CONFLICT
+** (field "value") when (type, value) is listed already. */
+int store_indicator_insert(struct store *st, struct store_indicator *r, struct perr *err);
+/* Write every mutable field of row r->id (all but id, type, value,
+** created_ms, sightings). NOTFOUND when there is no such row. */
+int store_indicator_update(struct store *st, const struct store_indicator *r, struct perr *err);
+int store_indicator_get(struct store *st, int64_t id, struct store_indicator *out,
+			struct perr *err);
+/* The row of (type, canonical value): 0, or -1 with NOTFOUND. */
+int store_indicator_find(struct store *st, const char *type, const char *value,
+			 struct store_indicator *out, struct perr *err);
+/* Every row an export may carry at now_ms: status active and expires_ms >
+** now_ms, by id. The TLP and consumer filters are the caller's. */
+int store_indicator_export_each(struct store *st, int64_t now_ms, store_indicator_fn fn,
+				void *ud, struct perr *err);
+/* Every row whose status is active (expired or not), by id: for building
+** match structures (sightings count expired indicators too). */
+int store_indicator_active_each(struct store *st, store_indicator_fn fn, void *ud,
+				struct perr *err);
+/* The most recent change to any indicator (max updated_ms, 0 when none)
+** and the number of rows: with now's expiry boundary, what an export's
+** ETag stands on. */
+int store_indicator_version(struct store *st, int64_t *max_updated_ms, int64_t *rows,
+			    struct perr *err);
+
+struct store_indicator_sighting {
+	int64_t id, indicator_id;
+	char kind[12];   /* feed, watch, incident */
+	int64_t ref;     /* the event's, site's or incident's id */
+	int64_t org_id;  /* 0 = none */
+	char detail[512];
+	int64_t seen_ms;
+};
+typedef int (*store_indicator_sighting_fn)(void *ud, const struct store_indicator_sighting *s);
+/* Record s (s->id set) and count it on its indicator: sightings + 1,
+** last_seen_ms = max(last_seen_ms, seen_ms). In the caller's transaction.
+** NOTFOUND (field "indicator_id") when the indicator does not exist. */
+int store_indicator_sighting_add(struct store *st, struct store_indicator_sighting *s,
+				 struct perr *err);
+/* Sightings of one indicator, newest first, at most limit (0 = 100). */
+int store_indicator_sighting_list(struct store *st, int64_t indicator_id, int64_t limit,
+				  store_indicator_sighting_fn fn, void *ud, struct perr *err);
+/* Link an indicator and an incident (kept when linked already). */
+int store_indicator_incident_link(struct store *st, int64_t indicator_id, int64_t incident_id,
+				  int64_t now_ms, struct perr *err);
+/* Incident ids linked to an indicator, ascending. */
+typedef int (*store_id_fn)(void *ud, int64_t id);
+int store_indicator_incident_list(struct store *st, int64_t indicator_id, store_id_fn fn,
+				  void *ud, struct perr *err);
+
 #endif

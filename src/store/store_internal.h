@@ -89,4 +89,12 @@ int sq_exec_sql(struct store *st, const char *sql, struct perr *err);
 		return ((fntype)c->fn)(c->ud, &row);      \
 	}
 
+/* The columns of an indicator row, in the order sq_indicator_from reads
+** them (store_indicator.c), for every query that returns whole rows. */
+#define IND_COLS                                                                        \
+	"id, type, value, status, held_lists, class, reason, tlp, source, source_ref, "   \
+	"confidence, attribution, tags, org_id, family, lo, hi, first_seen_ms, "          \
+	"last_seen_ms, expires_ms, sightings, actor, created_ms, updated_ms"
+void sq_indicator_from(sqlite3_stmt *s, void *out);
+
 #endif

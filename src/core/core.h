@@ -214,6 +214,24 @@ int core_parse_iso8601(const char *s, int64_t *ms);
 /* ------------------------------------------------------------ digests, hex */
 
 void core_sha256(const void *data, size_t n, uint8_t out[32]);
+/* The value of one hex digit (either case), or -1: parsers of outside text
+** (URLs' percent escapes, hashes, fingerprints) share this one. */
+static inline int core_hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+/* ASCII lower case of one byte; other bytes (UTF-8 included) unchanged. */
+static inline char core_lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
+}
+
 /* Lower-case hex of n bytes into out (2n+1 bytes). */
 void core_hex(const uint8_t *in, size_t n, char *out);
 

@@ -232,6 +232,16 @@ static inline char core_lower(char c)
 	return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
 }
 
+/* TLP 2.0 labels, one list for every module that stores or enforces one.
+** core_tlp_parse reads a label as people write it (any case, an optional
+** "TLP:" prefix: "tlp:amber+strict") from s[0..n) and returns the
+** canonical static label ("CLEAR", "GREEN", "AMBER", "AMBER+STRICT",
+** "RED"), or NULL. core_tlp_rank gives a canonical label's place, from 0
+** (CLEAR, anyone) to 4 (RED, named recipients only), or -1 for anything
+** else: a stored label is compared by rank, never by text. */
+const char *core_tlp_parse(const char *s, size_t n);
+int core_tlp_rank(const char *canon);
+
 /* Lower-case hex of n bytes into out (2n+1 bytes). */
 void core_hex(const uint8_t *in, size_t n, char *out);
 

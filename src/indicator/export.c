@@ -29,7 +29,7 @@ static const struct {
 	/* a zone file is text; there is no registered media type for one */
 	[INDICATOR_EXPORT_RPZ] = { "rpz", "text/dns; charset=utf-8", "rpz", &export_rpz_ops },
 	[INDICATOR_EXPORT_SURICATA] = { "suricata", "text/plain; charset=utf-8", "rules",
-					NULL /* TODO */ },
+					&export_suricata_ops },
 	[INDICATOR_EXPORT_NFT] = { "nft", "text/plain; charset=utf-8", "nft", &export_nft_ops },
 };
 
@@ -137,11 +137,6 @@ static struct indicator_export *export_new(enum indicator_export_format fmt,
 	if (!fmt_ok(fmt)) {
 		perr_set(err, PERR_INVALID, "format",
 			 "unknown export format (plain, csv, json, stix, misp, rpz, suricata, nft)");
-		return NULL;
-	}
-	if (!formats[fmt].ops) {
-		perr_set(err, PERR_INVALID, "format", "the %s export is not available yet",
-			 formats[fmt].name);
 		return NULL;
 	}
 	struct indicator_export_opts dflt = { 0 };

@@ -510,6 +510,17 @@ static void stix_valid(void **state)
 				    json_string_value(json_object_get(json_array_get(ob, i), "id")));
 	assert_string_not_equal(json_string_value(json_object_get(a, "id")),
 				json_string_value(json_object_get(b, "id")));
+	/* another CERT running Parapet never publishes the same ids */
+	struct indicator_export_opts other = { .now_ms = T0, .producer = "Other CERT" };
+	char *f3 = h_fmt("%s/c.json", dir);
+	export_file(INDICATOR_EXPORT_STIX, &other, rows, n, f3);
+	json_t *c = load_json(f3);
+	json_t *oc = json_object_get(c, "objects");
+	assert_string_not_equal(
+		json_string_value(json_object_get(find_obj(oa, "indicator", "pattern", "url:value"), "id")),
+		json_string_value(json_object_get(find_obj(oc, "indicator", "pattern", "url:value"), "id")));
+	json_decref(c);
+	free(f3);
 	json_t *url = find_obj(oa, "indicator", "pattern", "url:value");
 	assert_string_equal(json_string_value(json_object_get(url, "pattern")),
 			    "[url:value = 'http://evil.example/it\\'s\\\\here?q=1']");

@@ -211,6 +211,9 @@ static size_t rpz_rows(struct store_indicator *rows, bool first)
 		       "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", "GREEN");
 	/* a trigger label at the end would read as an address trigger */
 	rows[n++] = mk(7, "domain", "x.rpz-ip", "GREEN");
+	/* the address again as a /32 network (both may be listed): the zone
+	** then holds one record twice, which a loader must accept */
+	rows[n++] = mk(8, "cidr", "198.51.100.7/32", "GREEN");
 	return n;
 }
 
@@ -339,7 +342,7 @@ static void nft_loads(void **state)
 {
 	(void)state;
 	char *dir = h_tmpdir("nft");
-	size_t n = 3000 + 8;
+	size_t n = 3000 + 9;
 	struct store_indicator *rows = calloc(n, sizeof(*rows));
 	size_t k = 0;
 	rows[k++] = mk(1, "ipv4", "192.0.2.1", "GREEN");
@@ -348,6 +351,7 @@ static void nft_loads(void **state)
 	rows[k++] = mk(4, "cidr", "2001:db8::/32", "GREEN");
 	rows[k++] = mk(5, "domain", "evil.example", "GREEN");
 	rows[k++] = mk(6, "cidr", "10.0.0.0/8", "GREEN");
+	rows[k++] = mk(7, "cidr", "192.0.2.1/32", "GREEN"); /* the address again */
 	for (int i = 0; k < n; i++, k++) {
 		char v[32];
 		snprintf(v, sizeof(v), "%s%d.%d.%d.%d", "", 100 + i / 65536 % 100, i / 256 % 256,

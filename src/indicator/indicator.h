@@ -330,4 +330,17 @@ int indicator_add(struct store *st, const struct indicator_wl_set *wl,
 bool indicator_visible(const struct principal *p, const char *tlp, int64_t org_id);
 
 
+/* ------------------------------------ reading, changing, searching (registry.c) */
+
+/* The TLP 2.0 label in (any case, "TLP:" prefix allowed) in canonical upper
+** case into out (n >= 16); NULL or "" is AMBER. 0, or -1 with err
+** (PERR_INVALID, field "tlp"). */
+int indicator_tlp_norm(const char *in, char *out, size_t n, struct perr *err);
+/* A comma-separated tag list (spaces around tags ignored, ASCII lower-cased,
+** each tag once, at most 32 tags of 64 bytes, each of a-z 0-9 ':' '_' '.'
+** '-') in the stored form ",a,b," ("" for none) into out (size n). 0, or
+** -1 with err (field "tags"). */
+int indicator_tags_norm(const char *in, char *out, size_t n, struct perr *err);
+
+
 #endif /* PARAPET_INDICATOR_H */

@@ -445,3 +445,437 @@ out:
 	free(old);
 	return rc;
 }
+
+/* ------------------------------------------------ reading, changing, searching */
+
+/* ",a,b," (or "a; b" with sep ';') as a JSON array of names. */
+static json_t *list_json(const char *s, char sep)
+{
+	json_t *a = json_array();
+	const char *p = s;
+	while (a && p && *p) {
+		while (*p == sep || *p == ' ')
+			p++;
+		const char *e = strchr(p, sep);
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		while (n && p[n - 1] == ' ')
+			n--;
+		if (n)
+			json_array_append_new(a, json_stringn(p, n));
+		p = e ? e + 1 : p + strlen(p);
+	}
+	return a;
+}
+
+json_t *indicator_json(const struct store_indicator *r)
+{
+	json_t *j = json_object();
+	if (!j)
+		return NULL;
+	json_object_set_new(j, "id", json_integer(r->id));
+	json_object_set_new(j, "type", json_string(r->type));
+	json_object_set_new(j, "value", json_string(r->value));
+	json_object_set_new(j, "status", json_string(r->status));
+	json_object_set_new(j, "held_lists", list_json(r->held_lists, ';'));
+	json_object_set_new(j, "class", json_string(r->class_));
+	json_object_set_new(j, "reason", json_string(r->reason));
+	json_object_set_new(j, "tlp", json_string(r->tlp));
+	json_object_set_new(j, "source", json_string(r->source));
+	json_object_set_new(j, "source_ref", json_string(r->source_ref));
+	json_object_set_new(j, "confidence", json_integer(r->confidence));
+	json_object_set_new(j, "attribution", json_string(r->attribution));
+	json_object_set_new(j, "tags", list_json(r->tags, ','));
+	json_object_set_new(j, "org_id", r->org_id ? json_integer(r->org_id) : json_null());
+	json_object_set_new(j, "first_seen", core_json_time(r->first_seen_ms));
+	json_object_set_new(j, "last_seen", core_json_time(r->last_seen_ms));
+	json_object_set_new(j, "expires", core_json_time(r->expires_ms));
+	/* rendering, not a rule: exports decide with their own clock reading */
+	json_object_set_new(j, "expired", json_boolean(r->expires_ms <= core_now_ms()));
+	json_object_set_new(j, "sightings", json_integer(r->sightings));
+	json_object_set_new(j, "actor", json_string(r->actor));
+	json_object_set_new(j, "created", core_json_time(r->created_ms));
+	json_object_set_new(j, "updated", core_json_time(r->updated_ms));
+	return j;
+}
+
+/* Row id when p may see it; else NOTFOUND, as if absent. */
+static int load_visible(struct store *st, const struct principal *p, int64_t id,
+			struct store_indicator *r, struct perr *err)
+{
+	if (store_indicator_get(st, id, r, err) != 0)
+		return -1;
+	if (!indicator_visible(p, r->tlp, r->org_id))
+		return perr_set(err, PERR_NOTFOUND, NULL, "indicator not found");
+	return 0;
+}
+
+struct sight_ctx {
+	const struct principal *p;
+	json_t *arr;
+};
+
+static int sight_one(void *ud, const struct store_indicator_sighting *s)
+{
+	struct sight_ctx *c = ud;
+	/* a constituent sees the sightings in their own organisation only:
+	** another's would tell them who else was hit */
+	if (c->p && !identity_is_staff(c->p) && (!s->org_id || s->org_id != c->p->org_id))
+		return 0;
+	json_array_append_new(c->arr, json_pack("{sIsssIsossso}", "id", (json_int_t)s->id,
+						"kind", s->kind, "ref", (json_int_t)s->ref,
+						"org_id",
+						s->org_id ? json_integer(s->org_id) : json_null(),
+						"detail", s->detail, "seen",
+						core_json_time(s->seen_ms)));
+	return 0;
+}
+
+struct inc_ctx {
+	struct store *st;
+	const struct principal *p;
+	json_t *arr;
+};
+
+static int inc_one(void *ud, int64_t id)
+{
+	struct inc_ctx *c = ud;
+	if (c->p && !identity_is_staff(c->p)) {
+		struct store_incident *inc = malloc(sizeof(*inc));
+		struct perr e = { 0 };
+		bool own = inc && store_incident_get(c->st, id, inc, &e) == 0 &&
+			   inc->org_id == c->p->org_id;
+		free(inc);
+		if (!own)
+			return 0;
+	}
+	json_array_append_new(c->arr, json_integer(id));
+	return 0;
+}
+
+int indicator_sightings(struct store *st, const struct principal *p, int64_t id, int64_t limit,
+			json_t **out, struct perr *err)
+{
+	struct store_indicator *r = malloc(sizeof(*r));
+	int rc = -1;
+	*out = NULL;
+	if (!r)
+		return perr_set(err, PERR_INTERNAL, NULL, "out of memory");
+	if (limit < 0 || limit > 1000) {
+		perr_set(err, PERR_INVALID, "limit", "limit is 1 to 1000");
+		goto out;
+	}
+	if (load_visible(st, p, id, r, err) != 0)
+		goto out;
+	struct sight_ctx c = { p, json_array() };
+	if (!c.arr) {
+		perr_set(err, PERR_INTERNAL, NULL, "out of memory");
+		goto out;
+	}
+	if (store_indicator_sighting_list(st, id, limit ? limit : 100, sight_one, &c, err) != 0) {
+		json_decref(c.arr);
+		goto out;
+	}
+	*out = c.arr;
+	rc = 0;
+out:
+	free(r);
+	return rc;
+}
+
+int indicator_get(struct store *st, const struct principal *p, int64_t id, json_t **out,
+		  struct perr *err)
+{
+	struct store_indicator *r = malloc(sizeof(*r));
+	json_t *j = NULL, *sightings = NULL;
+	int rc = -1;
+	*out = NULL;
+	if (!r)
+		return perr_set(err, PERR_INTERNAL, NULL, "out of memory");
+	if (load_visible(st, p, id, r, err) != 0)
+		goto out;
+	j = indicator_json(r);
+	struct inc_ctx ic = { st, p, json_array() };
+	if (!j || !ic.arr) {
+		json_decref(ic.arr);
+		perr_set(err, PERR_INTERNAL, NULL, "out of memory");
+		goto out;
+	}
+	json_object_set_new(j, "incidents", ic.arr);
+	if (store_indicator_incident_list(st, id, inc_one, &ic, err) != 0 ||
+	    indicator_sightings(st, p, id, 20, &sightings, err) != 0)
+		goto out;
+	json_object_set_new(j, "recent_sightings", sightings);
+	*out = j;
+	j = NULL;
+	rc = 0;
+out:
+	json_decref(j);
+	free(r);
+	return rc;
+}
+
+int indicator_update(struct store *st, const struct principal *p, const char *actor, int64_t id,
+		     const struct indicator_patch *patch, int64_t now_ms, struct perr *err)
+{
+	struct store_indicator *r = malloc(sizeof(*r)), *before = malloc(sizeof(*before));
+	int rc = -1;
+	if (!r || !before) {
+		perr_set(err, PERR_INTERNAL, NULL, "out of memory");
+		goto out;
+	}
+	if (!may_write(p)) {
+		perr_set(err, PERR_FORBIDDEN, NULL, "only CERT analysts change indicators");
+		goto out;
+	}
+	if (store_indicator_get(st, id, r, err) != 0)
+		goto out;
+	*before = *r;
+	if (patch->reason && (text_ok(patch->reason, REASON_MAX, "reason", err) != 0 ||
+			      PSTRCPY_OR_ERR(r->reason, patch->reason, "reason", err)))
+		goto out;
+	if (patch->attribution &&
+	    (text_ok(patch->attribution, ATTRIBUTION_MAX, "attribution", err) != 0 ||
+	     PSTRCPY_OR_ERR(r->attribution, patch->attribution, "attribution", err)))
+		goto out;
+	if (patch->class_) {
+		if (patch->class_[0] && !incident_rsit_class_valid(patch->class_)) {
+			perr_set(err, PERR_INVALID, "class", "class '%.48s' is not an RSIT class",
+				 patch->class_);
+			goto out;
+		}
+		if (PSTRCPY_OR_ERR(r->class_, patch->class_, "class", err))
+			goto out;
+	}
+	if (patch->tlp && indicator_tlp_norm(patch->tlp[0] ? patch->tlp : "-", r->tlp,
+					     sizeof(r->tlp), err) != 0)
+		goto out;
+	if (patch->tags && indicator_tags_norm(patch->tags, r->tags, sizeof(r->tags), err) != 0)
+		goto out;
+	if (patch->confidence < -1 || patch->confidence > 100) {
+		perr_set(err, PERR_INVALID, "confidence", "confidence is 0 to 100");
+		goto out;
+	}
+	if (patch->confidence >= 0)
+		r->confidence = patch->confidence;
+	if (patch->expires_ms < 0) {
+		perr_set(err, PERR_INVALID, "expires", "expires must be a time");
+		goto out;
+	}
+	/* a past expiry is allowed here: it is how an analyst ends an
+	** indicator's export now while keeping it active for matching */
+	if (patch->expires_ms)
+		r->expires_ms = patch->expires_ms;
+	if (patch->org_id < -1) {
+		perr_set(err, PERR_INVALID, "org_id", "org_id must be positive");
+		goto out;
+	}
+	if (patch->org_id >= 0) {
+		if (refs_ok(st, patch->org_id, 0, err) != 0)
+			goto out;
+		r->org_id = patch->org_id;
+	}
+	if (patch->status) {
+		if (strcmp(patch->status, "active") != 0 && strcmp(patch->status, "retired") != 0) {
+			perr_set(err, PERR_INVALID, "status", "status must be active or retired");
+			goto out;
+		}
+		if (PSTRCPY_OR_ERR(r->status, patch->status, "status", err))
+			goto out;
+		if (strcmp(r->status, "active") == 0)
+			r->held_lists[0] = 0; /* an analyst confirmed it */
+	}
+	pstrtrunc(r->actor, actor ? actor : "parapet", sizeof(r->actor));
+	r->updated_ms = now_ms > r->updated_ms ? now_ms : r->updated_ms + 1;
+	if (store_indicator_update(st, r, err) != 0 ||
+	    audit_ind(st, actor, "indicator.update", before, r, err) != 0)
+		goto out;
+	rc = 0;
+out:
+	free(r);
+	free(before);
+	return rc;
+}
+
+int indicator_retire(struct store *st, const struct principal *p, const char *actor, int64_t id,
+		     int64_t now_ms, struct perr *err)
+{
+	struct store_indicator *r = malloc(sizeof(*r));
+	int rc = -1;
+	if (!r)
+		return perr_set(err, PERR_INTERNAL, NULL, "out of memory");
+	if (!may_write(p)) {
+		perr_set(err, PERR_FORBIDDEN, NULL, "only CERT analysts retire indicators");
+		goto out;
+	}
+	if (store_indicator_get(st, id, r, err) != 0)
+		goto out;
+	if (strcmp(r->status, "retired") != 0) {
+		struct store_indicator before = *r;
+		PSTRCPY(r->status, "retired");
+		pstrtrunc(r->actor, actor ? actor : "parapet", sizeof(r->actor));
+		r->updated_ms = now_ms > r->updated_ms ? now_ms : r->updated_ms + 1;
+		if (store_indicator_update(st, r, err) != 0 ||
+		    audit_ind(st, actor, "indicator.retire", &before, r, err) != 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	free(r);
+	return rc;
+}
+
+/* An address or network text as the first and last address it covers. */
+static int range_of(const char *text, const char *field, struct indicator_range *rg,
+		    struct perr *err)
+{
+	char canon[INDICATOR_VALUE_SIZE];
+	enum indicator_type t = indicator_type_guess(text, strlen(text));
+	if ((t != INDICATOR_IPV4 && t != INDICATOR_IPV6 && t != INDICATOR_CIDR) ||
+	    indicator_value_canon(t, text, strlen(text), canon, sizeof(canon), NULL) != 0 ||
+	    indicator_value_range(t, canon, rg) != 0)
+		return perr_set(err, PERR_INVALID, field, "%s must be an IP address or a CIDR",
+				field);
+	return 0;
+}
+
+struct search_ctx {
+	json_t *items;
+	int64_t last_id, n, want;
+	bool more;
+};
+
+static int search_one(void *ud, const struct store_indicator *r)
+{
+	struct search_ctx *c = ud;
+	if (c->n == c->want) {
+		c->more = true; /* the one row past the page: there is a next page */
+		return 1;
+	}
+	json_t *j = indicator_json(r);
+	if (!j || json_array_append_new(c->items, j) != 0)
+		return -1;
+	c->last_id = r->id;
+	c->n++;
+	return 0;
+}
+
+static const char *const statuses[] = { "active", "held", "retired" };
+
+int indicator_search(struct store *st, const struct principal *p,
+		     const struct indicator_filter *f, int64_t now_ms, json_t **out,
+		     struct perr *err)
+{
+	struct store_indicator_filter sf;
+	char canon[INDICATOR_VALUE_SIZE], tlp[16];
+	*out = NULL;
+	memset(&sf, 0, sizeof(sf));
+	sf.expired = -1;
+	sf.now_ms = now_ms;
+	if (f->limit < 0 || f->limit > 1000)
+		return perr_set(err, PERR_INVALID, "limit", "limit is 1 to 1000");
+	if (f->cursor < 0)
+		return perr_set(err, PERR_INVALID, "cursor", "cursor must be positive");
+	sf.limit = f->limit ? f->limit : 100;
+	sf.before_id = f->cursor;
+	enum indicator_type t = INDICATOR_NONE;
+	if (f->type && f->type[0]) {
+		t = indicator_type_parse(f->type);
+		if (t == INDICATOR_NONE)
+			return perr_set(err, PERR_INVALID, "type", "unknown indicator type '%.40s'",
+					f->type);
+		sf.type = indicator_type_name(t);
+	}
+	if (f->value && f->value[0]) {
+		/* the value as it is stored: "Evil.Example." finds evil.example */
+		size_t n = strlen(f->value);
+		enum indicator_type vt = t ? t : indicator_type_guess(f->value, n);
+		if (vt == INDICATOR_NONE)
+			return perr_set(err, PERR_INVALID, "value",
+					"not a value of any indicator type (give the type)");
+		if (indicator_value_canon(vt, f->value, n, canon, sizeof(canon), err) != 0)
+			return -1;
+		sf.value = canon;
+	}
+	if (f->prefix && f->prefix[0]) {
+		if (strlen(f->prefix) > INDICATOR_VALUE_MAX)
+			return perr_set(err, PERR_INVALID, "prefix", "prefix is too long");
+		sf.prefix = f->prefix;
+	}
+	struct indicator_range rg;
+	if (f->contains && f->contains[0]) {
+		if (range_of(f->contains, "contains", &rg, err) != 0)
+			return -1;
+		if (rg.prefix != (rg.family == 4 ? 32u : 128u))
+			return perr_set(err, PERR_INVALID, "contains",
+					"contains takes one address (use within for a network)");
+		sf.contains_family = rg.family;
+		memcpy(sf.contains, rg.first, 16);
+	}
+	if (f->within && f->within[0]) {
+		if (range_of(f->within, "within", &rg, err) != 0)
+			return -1;
+		sf.within_family = rg.family;
+		memcpy(sf.within_first, rg.first, 16);
+		memcpy(sf.within_last, rg.last, 16);
+	}
+	if (f->class_ && f->class_[0]) {
+		if (!incident_rsit_class_valid(f->class_))
+			return perr_set(err, PERR_INVALID, "class", "not an RSIT class");
+		sf.class_ = f->class_;
+	}
+	char tagbuf[TAG_MAX + 3];
+	if (f->tag && f->tag[0]) {
+		if (indicator_tags_norm(f->tag, tagbuf, sizeof(tagbuf), NULL) != 0 ||
+		    strchr(f->tag, ','))
+			return perr_set(err, PERR_INVALID, "tag", "tag is one tag (a-z 0-9 : _ . -)");
+		tagbuf[strlen(tagbuf) - 1] = 0; /* ",a," -> "a" */
+		sf.tag = tagbuf + 1;
+	}
+	if (f->source && f->source[0]) {
+		if (!in_list(f->source, sources, ARRAY_SIZE(sources)))
+			return perr_set(err, PERR_INVALID, "source",
+					"source must be analyst, feed, peer or apk");
+		sf.source = f->source;
+	}
+	if (f->tlp && f->tlp[0]) {
+		if (indicator_tlp_norm(f->tlp, tlp, sizeof(tlp), err) != 0)
+			return -1;
+		sf.tlp = tlp;
+	}
+	if (f->status && f->status[0]) {
+		if (!in_list(f->status, statuses, ARRAY_SIZE(statuses)))
+			return perr_set(err, PERR_INVALID, "status",
+					"status must be active, held or retired");
+		sf.status = f->status;
+	}
+	if (f->expired && f->expired[0]) {
+		if (strcmp(f->expired, "true") == 0)
+			sf.expired = 1;
+		else if (strcmp(f->expired, "false") == 0)
+			sf.expired = 0;
+		else
+			return perr_set(err, PERR_INVALID, "expired", "expired is true or false");
+	}
+	if (f->org_id < 0)
+		return perr_set(err, PERR_INVALID, "org", "org must be positive");
+	sf.org_id = f->org_id;
+	if (p && !identity_is_staff(p)) {
+		sf.scope_constituent = true;
+		sf.scope_org = p->org_id;
+	}
+	struct search_ctx c = { json_array(), 0, 0, sf.limit, false };
+	if (!c.items)
+		return perr_set(err, PERR_INTERNAL, NULL, "out of memory");
+	sf.limit++; /* one more than the page, to know whether another follows */
+	if (store_indicator_search(st, &sf, search_one, &c, err) < 0) {
+		json_decref(c.items);
+		if (err && err->kind == PERR_OK)
+			perr_set(err, PERR_INTERNAL, NULL, "out of memory");
+		return -1;
+	}
+	*out = json_pack("{soso}", "items", c.items, "next",
+			 c.more ? json_integer(c.last_id) : json_null());
+	if (!*out)
+		return perr_set(err, PERR_INTERNAL, NULL, "out of memory");
+	return 0;
+}

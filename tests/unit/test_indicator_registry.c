@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <jansson.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
@@ -333,6 +334,187 @@ static void test_audited(void **state)
 	assert_true(rep.bad_seq == 0);
 }
 
+
+static int64_t add_one(struct fx *f, const char *type, const char *value, const char *tlp,
+		       int64_t org, const char *tags)
+{
+	struct perr e = { 0 };
+	struct indicator_spec s = spec_of(type, value);
+	s.tlp = tlp;
+	s.org_id = org;
+	s.tags = tags;
+	int64_t id = 0;
+	if (indicator_add(f->t->st, NULL, NULL, "cli:t", &s, NOW, &id, NULL, 0, &e) != 0)
+		fail_msg("add %s: %s", value, e.msg);
+	return id;
+}
+
+/* The values of a search's items, in order, joined by ' '. */
+static void search_values(struct fx *f, const struct principal *p,
+			  const struct indicator_filter *flt, int64_t now, char *out, size_t n,
+			  int64_t *next)
+{
+	struct perr e = { 0 };
+	json_t *res = NULL;
+	if (indicator_search(f->t->st, p, flt, now, &res, &e) != 0)
+		fail_msg("search: %s: %s", e.field, e.msg);
+	out[0] = 0;
+	size_t i;
+	json_t *it;
+	json_array_foreach(json_object_get(res, "items"), i, it)
+	{
+		size_t l = strlen(out);
+		snprintf(out + l, n - l, "%s%s", l ? " " : "",
+			 json_string_value(json_object_get(it, "value")));
+	}
+	if (next)
+		*next = json_integer_value(json_object_get(res, "next"));
+	json_decref(res);
+}
+
+static void test_search(void **state)
+{
+	struct fx *f = *state;
+	char got[1024];
+	add_one(f, "cidr", "198.51.100.0/24", "GREEN", 0, "c2");
+	add_one(f, "ipv4", "198.51.100.7", "CLEAR", 0, NULL);
+	add_one(f, "ipv4", "203.0.113.9", "AMBER", f->org_a, "c2,botnet");
+	add_one(f, "cidr", "2001:db8::/32", "RED", 0, NULL);
+	add_one(f, "domain", "evil.example", "GREEN", 0, "phishing");
+	add_one(f, "domain", "evil.example.net", "AMBER", f->org_b, NULL);
+	struct indicator_filter flt;
+
+	/* containment: the networks and the address covering 198.51.100.7 */
+	memset(&flt, 0, sizeof(flt));
+	flt.contains = "198.51.100.7";
+	search_values(f, NULL, &flt, NOW, got, sizeof(got), NULL);
+	assert_string_equal(got, "198.51.100.7 198.51.100.0/24");
+	flt.contains = "2001:db8:1::5";
+	search_values(f, NULL, &flt, NOW, got, sizeof(got), NULL);
+	assert_string_equal(got, "2001:db8::/32");
+	/* inside a network: the /24 and the address, not 203.0.113.9 */
+	memset(&flt, 0, sizeof(flt));
+	flt.within = "198.51.0.0/16";
+	search_values(f, NULL, &flt, NOW, got, sizeof(got), NULL);
+	assert_string_equal(got, "198.51.100.7 198.51.100.0/24");
+
+	/* value exact (canonicalised), prefix, tag, type */
+	memset(&flt, 0, sizeof(flt));
+	flt.value = "EVIL.example.";
+	search_values(f, NULL, &flt, NOW, got, sizeof(got), NULL);
+	assert_string_equal(got, "evil.example");
+	memset(&flt, 0, sizeof(flt));
+	flt.prefix = "evil.";
+	search_values(f, NULL, &flt, NOW, got, sizeof(got), NULL);
+	assert_string_equal(got, "evil.example.net evil.example");
+	memset(&flt, 0, sizeof(flt));
+	flt.tag = "C2";
+	search_values(f, NULL, &flt, NOW, got, sizeof(got), NULL);
+	assert_string_equal(got, "203.0.113.9 198.51.100.0/24");
+	memset(&flt, 0, sizeof(flt));
+	flt.type = "ipv4";
+	flt.tlp = "clear";
+	search_values(f, NULL, &flt, NOW, got, sizeof(got), NULL);
+	assert_string_equal(got, "198.51.100.7");
+
+	/* expiry: after 31 days the addresses (30 days) are expired, the rest not */
+	memset(&flt, 0, sizeof(flt));
+	flt.expired = "true";
+	search_values(f, NULL, &flt, NOW + 31 * DAY, got, sizeof(got), NULL);
+	assert_string_equal(got, "203.0.113.9 198.51.100.7");
+
+	/* a constituent of org A: CLEAR, GREEN and their own AMBER; no RED,
+	** not org B's AMBER */
+	struct principal cons = who(ROLE_CONSTITUENT, f->org_a);
+	memset(&flt, 0, sizeof(flt));
+	search_values(f, &cons, &flt, NOW, got, sizeof(got), NULL);
+	assert_string_equal(got, "evil.example 203.0.113.9 198.51.100.7 198.51.100.0/24");
+
+	/* cursor pages of two, newest first, covering all six once */
+	memset(&flt, 0, sizeof(flt));
+	flt.limit = 2;
+	char all[2048] = "";
+	int pages = 0;
+	do {
+		int64_t next = 0;
+		search_values(f, NULL, &flt, NOW, got, sizeof(got), &next);
+		size_t l = strlen(all);
+		snprintf(all + l, sizeof(all) - l, "%s%s", l ? " " : "", got);
+		flt.cursor = next;
+		pages++;
+	} while (flt.cursor && pages < 10);
+	assert_string_equal(all, "evil.example.net evil.example 2001:db8::/32 203.0.113.9 "
+				 "198.51.100.7 198.51.100.0/24");
+
+	/* bad filters are named */
+	struct perr e = { 0 };
+	json_t *res = NULL;
+	memset(&flt, 0, sizeof(flt));
+	flt.contains = "10.0.0.0/8";
+	assert_int_equal(indicator_search(f->t->st, NULL, &flt, NOW, &res, &e), -1);
+	assert_string_equal(e.field, "contains");
+	flt.contains = NULL;
+	flt.within = "not-a-net";
+	assert_int_equal(indicator_search(f->t->st, NULL, &flt, NOW, &res, &e), -1);
+	assert_string_equal(e.field, "within");
+	flt.within = NULL;
+	flt.expired = "maybe";
+	assert_int_equal(indicator_search(f->t->st, NULL, &flt, NOW, &res, &e), -1);
+	assert_string_equal(e.field, "expired");
+}
+
+static void test_get_update_retire(void **state)
+{
+	struct fx *f = *state;
+	struct perr e = { 0 };
+	json_t *j = NULL;
+	int64_t id = add_one(f, "domain", "c2.example", "AMBER", f->org_a, "c2");
+	struct principal cons_a = who(ROLE_CONSTITUENT, f->org_a);
+	struct principal cons_b = who(ROLE_CONSTITUENT, f->org_b);
+	struct principal an = who(ROLE_ANALYST, 0);
+
+	assert_int_equal(indicator_get(f->t->st, &cons_a, id, &j, &e), 0);
+	assert_string_equal(json_string_value(json_object_get(j, "value")), "c2.example");
+	assert_true(json_is_array(json_object_get(j, "incidents")));
+	assert_true(json_is_array(json_object_get(j, "recent_sightings")));
+	assert_string_equal(json_string_value(json_array_get(json_object_get(j, "tags"), 0)), "c2");
+	json_decref(j);
+	/* org B's constituent: as if absent */
+	assert_int_equal(indicator_get(f->t->st, &cons_b, id, &j, &e), -1);
+	assert_int_equal(e.kind, PERR_NOTFOUND);
+
+	/* a TLP change moves updated and is audited; RED hides it from org A */
+	struct store_indicator before, after;
+	assert_int_equal(store_indicator_get(f->t->st, id, &before, &e), 0);
+	struct indicator_patch pt = { .confidence = -1, .org_id = -1, .tlp = "red" };
+	assert_int_equal(indicator_update(f->t->st, &an, "user:a", id, &pt, NOW + 5, &e), 0);
+	assert_int_equal(store_indicator_get(f->t->st, id, &after, &e), 0);
+	assert_string_equal(after.tlp, "RED");
+	assert_true(after.updated_ms > before.updated_ms);
+	assert_int_equal(indicator_get(f->t->st, &cons_a, id, &j, &e), -1);
+	assert_int_equal(e.kind, PERR_NOTFOUND);
+	/* constituents may not change it; bad fields are named */
+	assert_int_equal(indicator_update(f->t->st, &cons_a, "user:c", id, &pt, NOW, &e), -1);
+	assert_int_equal(e.kind, PERR_FORBIDDEN);
+	struct indicator_patch bad = { .confidence = -1, .org_id = -1, .status = "held" };
+	assert_int_equal(indicator_update(f->t->st, &an, "user:a", id, &bad, NOW, &e), -1);
+	assert_string_equal(e.field, "status");
+	bad = (struct indicator_patch){ .confidence = 200, .org_id = -1 };
+	assert_int_equal(indicator_update(f->t->st, &an, "user:a", id, &bad, NOW, &e), -1);
+	assert_string_equal(e.field, "confidence");
+
+	/* retired: stays searchable, status retired, out of the export walk */
+	assert_int_equal(indicator_retire(f->t->st, &an, "user:a", id, NOW + 10, &e), 0);
+	assert_int_equal(store_indicator_get(f->t->st, id, &after, &e), 0);
+	assert_string_equal(after.status, "retired");
+	struct indicator_filter flt;
+	memset(&flt, 0, sizeof(flt));
+	flt.status = "retired";
+	char got[256];
+	search_values(f, NULL, &flt, NOW, got, sizeof(got), NULL);
+	assert_string_equal(got, "c2.example");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -342,6 +524,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bad_fields_named, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_who_may_list_and_see, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_audited, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_search, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_get_update_retire, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -133,10 +133,13 @@ bool indicator_visible(const struct principal *p, const char *tlp, int64_t org_i
 }
 
 /* Writing the registry is CERT work: analysts, provincial analysts and
-** admins (ROLES_CERT); NULL is the local operator or a job. */
+** admins (ROLES_CERT); NULL is the local operator or a job. The registry is
+** national (every resolver and peer loads it), so a credential narrowed to
+** one organisation or province may not change it: what it writes could not
+** be cut down to that scope. */
 static bool may_write(const struct principal *p)
 {
-	return !p || identity_is_analyst(p);
+	return !p || (identity_is_analyst(p) && !p->scope_org && !p->scope_province[0]);
 }
 
 /* A free text field from outside: valid UTF-8, at most max bytes. */

@@ -65,6 +65,7 @@ enum kind {
 	K_EV_UPLOAD, K_FEED_UPLOAD, K_SITE_PATCH, K_SITE_ACCEPT, K_SITE_DNS_SET, K_SITE_DNS_DEL,
 	K_ADV_CREATE, K_ADV_IMPORT, K_ADV_DRAFT_PREVIEW, K_ADV_PUT, K_ADV_EXCLUDE, K_ADV_INCLUDE,
 	K_ADV_PUBLISH, K_ADV_TARGET_SET, K_ADV_LINK_USE,
+	K_IND_CONS_CREATE, K_IND_CONS_PATCH, K_IND_CONS_DELETE, K_IND_CONS_ROTATE,
 };
 
 #define F_PUBLIC 1u       /* anyone, no refusal to check */
@@ -166,6 +167,15 @@ static const struct wrule wrules[] = {
 	** malformed one here, the handler's 400 (test_rbac's
 	** test_advisory_links uses real ones) */
 	{ "POST", "/api/v1/advisory-links/{token}", K_ADV_LINK_USE, 0, 0, F_PUBLIC, 400 },
+	/* indicator export consumers (issue 15): who receives the country's
+	** indicators, under which TLP, is national work: never a provincial
+	** analyst, a responder or a narrowed token */
+	{ "POST", "/api/v1/indicator-consumers", K_IND_CONS_CREATE, NATIONAL, NATIONAL, 0, 0 },
+	{ "PATCH", "/api/v1/indicator-consumers/{id}", K_IND_CONS_PATCH, NATIONAL, NATIONAL, 0, 0 },
+	{ "DELETE", "/api/v1/indicator-consumers/{id}", K_IND_CONS_DELETE, NATIONAL, NATIONAL, 0,
+	  0 },
+	{ "POST", "/api/v1/indicator-consumers/{id}/rotate", K_IND_CONS_ROTATE, NATIONAL, NATIONAL,
+	  0, 0 },
 };
 #define NWRULES (sizeof(wrules) / sizeof(wrules[0]))
 
@@ -669,6 +679,28 @@ static void build(const struct wrule *ru, int w, bool other, struct cell *c)
 	case K_ADV_LINK_USE:
 		c->path = h_fmt("/api/v1/advisory-links/not-a-token-%d", n);
 		break;
+	case K_IND_CONS_CREATE:
+		c->path = h_fmt("/api/v1/indicator-consumers");
+		c->body = h_fmt("{\"name\":\"attack-%d\",\"format\":\"rpz\",\"member\":true,"
+				"\"strict\":true}", n);
+		c->readback = h_fmt("/api/v1/indicator-consumers");
+		break;
+	case K_IND_CONS_PATCH:
+	case K_IND_CONS_DELETE:
+	case K_IND_CONS_ROTATE: {
+		/* a fresh consumer each time: what a forged write would widen
+		** (a member and strict mark: TLP:AMBER+STRICT to a stranger) */
+		char *b = h_fmt("{\"name\":\"attack-victim-%d\",\"format\":\"csv\"}", n);
+		int64_t id = admin_call("POST", "/api/v1/indicator-consumers", b, 201);
+		free(b);
+		c->path = h_fmt(ru->kind == K_IND_CONS_ROTATE ? "/api/v1/indicator-consumers/%lld/rotate"
+							      : "/api/v1/indicator-consumers/%lld",
+				(long long)id);
+		if (ru->kind == K_IND_CONS_PATCH)
+			c->body = h_fmt("{\"member\":true,\"strict\":true,\"format\":\"json\"}");
+		c->readback = h_fmt("/api/v1/indicator-consumers");
+		break;
+	}
 	}
 }
 

@@ -1,0 +1,239 @@
+/*
+** indicator_export_cmds.c — `parapet indicator export` and `parapet
+** indicator consumer add|list|show|set|rotate|rm`: the registry's exports
+** and their consumers on the command line (issue 15).
+**
+** The same domain calls as the API (src/indicator/consumer.c), run as the
+** local operator. What scripts rely on (the issue's contract): `indicator
+** export --format F [--consumer NAME] [--out FILE]` writes the export and
+** nothing else to standard output, or to FILE all or nothing (a temporary
+** file beside it, renamed over it: a resolver reloading the zone never reads
+** half of one); `consumer add` and `consumer rotate` print the token alone
+** on a line ({"id","token"} with --json), the only time it is shown.
+**
+** Without --consumer an export follows the staff default rule
+** (indicator_export_allows: TLP:CLEAR, GREEN and AMBER; never AMBER+STRICT,
+** never RED); with it, exactly what that consumer receives over HTTP.
+*/
+#include <jansson.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "indicator/indicator.h"
+
+/* The largest export written in one piece: a million indicators in the
+** widest format (STIX) fit. */
+#define EXPORT_CLI_MAX ((size_t)2 << 30)
+
+static const char *const formats[] = { "plain", "csv",	    "json", "stix",
+				       "misp",	"rpz", "suricata", "nft" };
+#define VALUES(a) a, sizeof(a) / sizeof(a[0])
+
+const struct cli_opt indicator_export_opts[] = {
+	{ "--format", "F", "the format (default the consumer's)", VALUES(formats) },
+	{ "--consumer", "NAME", "what this consumer receives (its TLP marks and filter)" },
+	{ "--out", "FILE", "write to FILE (atomically) instead of standard output" },
+	{ NULL },
+};
+
+const struct cli_opt indicator_consumer_add_opts[] = {
+	{ "--format", "F", "the format it polls", VALUES(formats), .required = true },
+	{ "--member", NULL, "a member of the constituency: receives TLP:AMBER" },
+	{ "--strict", NULL, "named for TLP:AMBER+STRICT: receives it" },
+	{ "--types", "a,b", "only these indicator types (repeatable)", .repeat = true },
+	{ "--classes", "a,b", "only these RSIT classes (repeatable)", .repeat = true },
+	{ "--tags", "a,b", "only indicators with one of these tags (repeatable)", .repeat = true },
+	{ "--min-confidence", "N", "only indicators of at least this confidence (0-100)" },
+	{ NULL },
+};
+
+const struct cli_opt indicator_consumer_set_opts[] = {
+	{ "--format", "F", "the format it polls", VALUES(formats) },
+	{ "--member", NULL, "a member of the constituency: receives TLP:AMBER" },
+	{ "--no-member", NULL, "no longer a member: no TLP:AMBER" },
+	{ "--strict", NULL, "named for TLP:AMBER+STRICT" },
+	{ "--no-strict", NULL, "no longer named for TLP:AMBER+STRICT" },
+	{ "--disable", NULL, "refuse its token until enabled" },
+	{ "--enable", NULL, "accept its token again" },
+	{ "--types", "a,b", "only these indicator types (\"\" = every type)", .repeat = true },
+	{ "--classes", "a,b", "only these RSIT classes (\"\" = every class)", .repeat = true },
+	{ "--tags", "a,b", "only these tags (\"\" = any)", .repeat = true },
+	{ "--min-confidence", "N", "only indicators of at least this confidence (0-100)" },
+	{ NULL },
+};
+
+/* The consumer spec of the options both add and set take. */
+static int spec_from(struct cli_call *x, struct indicator_consumer_spec *s, struct perr *err)
+{
+	memset(s, 0, sizeof(*s));
+	s->min_confidence = -1;
+	s->member = s->strict = s->disabled = -1;
+	s->format = cli_val(x, "--format");
+	s->types = cli_val(x, "--types");
+	s->classes = cli_val(x, "--classes");
+	s->tags = cli_val(x, "--tags");
+	const char *mc = cli_val(x, "--min-confidence");
+	int64_t v;
+	if (mc) {
+		if (parse_i64(mc, 0, 100, &v) != 0)
+			return perr_set(err, PERR_INVALID, "min_confidence",
+					"--min-confidence is from 0 to 100");
+		s->min_confidence = (int)v;
+	}
+	if (cli_val(x, "--member"))
+		s->member = 1;
+	if (cli_val(x, "--strict"))
+		s->strict = 1;
+	return 0;
+}
+
+/* Print a new token: alone on its line, or {"id","token"}. */
+static void print_token(const struct cli_call *x, int64_t id, char *token)
+{
+	if (x->c->json)
+		cli_print_json(json_pack("{sI ss}", "id", (json_int_t)id, "token", token));
+	else
+		printf("%s\n", token);
+	sodium_memzero(token, INDICATOR_CONSUMER_TOKEN_SIZE);
+}
+
+int cmd_indicator_consumer_add(struct cli_call *x, struct perr *err)
+{
+	struct indicator_consumer_spec s;
+	if (spec_from(x, &s, err) != 0)
+		return -1;
+	s.name = x->pos[0];
+	char token[INDICATOR_CONSUMER_TOKEN_SIZE];
+	struct indicator_consumer c;
+	if (indicator_consumer_create(x->st, NULL, x->actor, &s, core_now_ms(), token, &c, err) !=
+	    0)
+		return -1;
+	print_token(x, c.id, token);
+	return 0;
+}
+
+int cmd_indicator_consumer_set(struct cli_call *x, struct perr *err)
+{
+	struct indicator_consumer_spec s;
+	struct indicator_consumer c;
+	if (spec_from(x, &s, err) != 0)
+		return -1;
+	if (cli_val(x, "--no-member"))
+		s.member = 0;
+	if (cli_val(x, "--no-strict"))
+		s.strict = 0;
+	if (cli_val(x, "--disable"))
+		s.disabled = 1;
+	if (cli_val(x, "--enable"))
+		s.disabled = 0;
+	if (indicator_consumer_find(x->st, NULL, x->pos[0], &c, err) != 0 ||
+	    indicator_consumer_update(x->st, NULL, x->actor, c.id, &s, &c, err) != 0)
+		return -1;
+	cli_print_json(indicator_consumer_json(&c));
+	return 0;
+}
+
+struct list_ctx {
+	bool json;
+	json_t *arr;
+};
+
+static int list_row(void *ud, const struct indicator_consumer *c)
+{
+	struct list_ctx *l = ud;
+	if (l->json)
+		return json_array_append_new(l->arr, indicator_consumer_json(c));
+	char lf[40] = "never";
+	if (c->last_fetch_ms)
+		core_iso8601(c->last_fetch_ms, lf, sizeof(lf));
+	printf("%-6lld %-24s %-9s %-7s %-7s %-9s %-24s %s\n", (long long)c->id, c->name,
+	       c->format, c->member ? "member" : "-", c->strict ? "strict" : "-",
+	       c->disabled ? "disabled" : "enabled", lf, c->filter_json);
+	return 0;
+}
+
+int cmd_indicator_consumer_list(struct cli_call *x, struct perr *err)
+{
+	struct list_ctx l = { x->c->json, json_array() };
+	if (!l.json)
+		printf("%-6s %-24s %-9s %-7s %-7s %-9s %-24s %s\n", "ID", "NAME", "FORMAT", "AMBER",
+		       "STRICT", "STATE", "LAST FETCH", "FILTER");
+	int rc = indicator_consumer_list(x->st, NULL, list_row, &l, err);
+	if (rc == 0 && l.json)
+		cli_print_json(json_incref(l.arr));
+	json_decref(l.arr);
+	return rc;
+}
+
+int cmd_indicator_consumer_show(struct cli_call *x, struct perr *err)
+{
+	struct indicator_consumer c;
+	if (indicator_consumer_find(x->st, NULL, x->pos[0], &c, err) != 0)
+		return -1;
+	cli_print_json(indicator_consumer_json(&c));
+	return 0;
+}
+
+int cmd_indicator_consumer_rotate(struct cli_call *x, struct perr *err)
+{
+	struct indicator_consumer c;
+	char token[INDICATOR_CONSUMER_TOKEN_SIZE];
+	if (indicator_consumer_find(x->st, NULL, x->pos[0], &c, err) != 0 ||
+	    indicator_consumer_rotate(x->st, NULL, x->actor, c.id, token, err) != 0)
+		return -1;
+	print_token(x, c.id, token);
+	return 0;
+}
+
+int cmd_indicator_consumer_rm(struct cli_call *x, struct perr *err)
+{
+	struct indicator_consumer c;
+	if (indicator_consumer_find(x->st, NULL, x->pos[0], &c, err) != 0 ||
+	    indicator_consumer_delete(x->st, NULL, x->actor, c.id, err) != 0)
+		return -1;
+	if (x->c->json)
+		cli_print_json(json_pack("{sI sb}", "id", (json_int_t)c.id, "removed", 1));
+	else
+		printf("consumer %s removed\n", c.name);
+	return 0;
+}
+
+int cmd_indicator_export(struct cli_call *x, struct perr *err)
+{
+	const char *cname = cli_val(x, "--consumer");
+	const char *out = cli_val(x, "--out");
+	struct indicator_consumer c;
+	struct indicator_export_req rq = { .consumer = NULL, .format = cli_val(x, "--format") };
+	if (cname) {
+		if (indicator_consumer_find(x->st, NULL, cname, &c, err) != 0)
+			return -1;
+		rq.consumer = &c;
+	} else if (!rq.format) {
+		return perr_set(err, PERR_INVALID, "format",
+				"--format is needed without --consumer");
+	}
+	struct pbuf b;
+	pbuf_init(&b, EXPORT_CLI_MAX);
+	int64_t count = 0;
+	int rc = -1;
+	if (indicator_export_run(x->st, &x->c->cfg, NULL, &rq, core_now_ms(), &b, NULL, NULL,
+				 &count, err) != 0)
+		goto out;
+	if (out && out[0]) {
+		if (core_file_write_atomic(out, b.ptr ? b.ptr : "", b.len, 0644, err) != 0)
+			goto out;
+		/* the file is the result; say what went into it on stderr, so
+		** a script's stdout stays empty */
+		fprintf(stderr, "%lld indicators written to %s\n", (long long)count, out);
+	} else if (b.len && fwrite(b.ptr, 1, b.len, stdout) != b.len) {
+		perr_set(err, PERR_INTERNAL, NULL, "cannot write to standard output");
+		goto out;
+	}
+	rc = 0;
+out:
+	pbuf_free(&b);
+	return rc;
+}

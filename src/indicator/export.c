@@ -24,13 +24,13 @@ static const struct {
 	[INDICATOR_EXPORT_CSV] = { "csv", "text/csv; charset=utf-8", "csv", &export_csv_ops },
 	[INDICATOR_EXPORT_JSON] = { "json", "application/json", "json", &export_json_ops },
 	[INDICATOR_EXPORT_STIX] = { "stix", "application/stix+json;version=2.1", "json",
-				    NULL /* TODO */ },
+				    &export_stix_ops },
 	[INDICATOR_EXPORT_MISP] = { "misp", "application/json", "json", NULL /* TODO */ },
 	/* a zone file is text; there is no registered media type for one */
-	[INDICATOR_EXPORT_RPZ] = { "rpz", "text/dns; charset=utf-8", "rpz", NULL /* TODO */ },
+	[INDICATOR_EXPORT_RPZ] = { "rpz", "text/dns; charset=utf-8", "rpz", &export_rpz_ops },
 	[INDICATOR_EXPORT_SURICATA] = { "suricata", "text/plain; charset=utf-8", "rules",
 					NULL /* TODO */ },
-	[INDICATOR_EXPORT_NFT] = { "nft", "text/plain; charset=utf-8", "nft", NULL /* TODO */ },
+	[INDICATOR_EXPORT_NFT] = { "nft", "text/plain; charset=utf-8", "nft", &export_nft_ops },
 };
 
 enum indicator_export_format indicator_export_format_parse(const char *name)

@@ -1,5 +1,5 @@
 /*
-** test_indicator_export.c — the export writers (src/indicator/export*.c)
+** test_indicator_writers.c — the export writers (src/indicator/export*.c)
 ** as a consumer reads them: format names round-trip; a plain list holds
 ** one value a line and only the types asked for; CSV quotes what must be
 ** quoted and defuses spreadsheet formulas; JSON parses (jansson) with

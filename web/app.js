@@ -7,6 +7,7 @@
 //   #/advisories?status=&q=&cursor=  #/advisories/new  #/advisories/ID
 //   #/advisories/ID/tracking  #/advisory-link/TOKEN (no login needed)
 //   (pages.js, admin.js, advisories.js)
+//   #/indicator-exports (indicator_exports.js)
 // Every string comes from i18n.js; dates from format.js (Gregorian or
 // Jalali). Uses only the public API, with the session cookie and CSRF token.
 import { api, upload, setCsrf, withQuery } from './api.js';
@@ -19,6 +20,7 @@ import { h, badge, table, errorBox, select, labelled, parseHash, hashFor, trails
 import { viewSite, viewOrg, viewFeedFile, viewReport, viewServices } from './pages.js';
 import { viewAdmin, viewAccount } from './admin.js';
 import { viewAdvisories, viewAdvisory, viewAdvisoryLink } from './advisories.js';
+import { viewIndicatorExports } from './indicator_exports.js';
 const SEVERITIES = ['critical', 'high', 'medium', 'low'];
 const STATUSES = ['new', 'triaged', 'in_progress', 'contained', 'recovered', 'closed', 'rejected',
                   'duplicate'];
@@ -775,6 +777,7 @@ const views = {
   admin: viewAdmin,
   account: viewAccount,
   advisories: viewAdvisories,
+  'indicator-exports': viewIndicatorExports,
 };
 
 // a mail's signed link works without logging in (advisories.js)

@@ -216,19 +216,23 @@ bool indicator_export_allows(const struct indicator_consumer *c,
 {
 	if (strcmp(r->status, "active") != 0 || r->expires_ms <= now_ms)
 		return false;
-	/* the staff default is a member that is not named for strict */
-	bool member = c ? c->member : true;
-	bool strict = c ? c->strict : false;
-	bool tlp_ok;
-	if (strcasecmp(r->tlp, "CLEAR") == 0 || strcasecmp(r->tlp, "GREEN") == 0)
-		tlp_ok = true;
+	/* TLP 2.0's levels are ordered by how far a recipient may pass them
+	** on; a consumer reaches up to one level: GREEN, AMBER as a member,
+	** AMBER+STRICT when named for it (one trusted with the stricter level
+	** is trusted with AMBER). The staff default reaches AMBER. */
+	int reach = !c ? 2 : c->strict ? 3 : c->member ? 2 : 1;
+	int level;
+	if (strcasecmp(r->tlp, "CLEAR") == 0)
+		level = 0;
+	else if (strcasecmp(r->tlp, "GREEN") == 0)
+		level = 1;
 	else if (strcasecmp(r->tlp, "AMBER") == 0)
-		tlp_ok = member;
+		level = 2;
 	else if (strcasecmp(r->tlp, "AMBER+STRICT") == 0)
-		tlp_ok = strict;
+		level = 3;
 	else
-		tlp_ok = false; /* RED, and anything unknown: fail closed */
-	if (!tlp_ok)
+		return false; /* RED, and anything unknown: fail closed */
+	if (level > reach)
 		return false;
 	return c ? filter_pass(&c->filter, r) : true;
 }

@@ -494,7 +494,9 @@ int indicator_filter_json(const struct indicator_filter *f, char *out, size_t n,
 **     resolvers and firewalls: "limited disclosure, recipients may share
 **     within their organisation and its clients");
 **   - TLP:AMBER+STRICT only to a consumer marked strict (named for it:
-**     "restricted to the recipient organisation only");
+**     "restricted to the recipient organisation only"); one named for it
+**     receives AMBER too (the levels are ordered: trusted with the
+**     stricter, trusted with the looser);
 **   - TLP:CLEAR and GREEN to every consumer;
 **   - an unknown TLP never (fail closed);
 **   - then the consumer's saved filter.

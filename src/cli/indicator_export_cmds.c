@@ -8,25 +8,24 @@
 ** export --format F [--consumer NAME] [--out FILE]` writes the export and
 ** nothing else to standard output, or to FILE all or nothing (a temporary
 ** file beside it, renamed over it: a resolver reloading the zone never reads
-** half of one); `consumer add` and `consumer rotate` print the token alone
+** half of one), streaming in bounded memory (1 MiB chunks) either way; `consumer add` and `consumer rotate` print the token alone
 ** on a line ({"id","token"} with --json), the only time it is shown.
 **
 ** Without --consumer an export follows the staff default rule
 ** (indicator_export_allows: TLP:CLEAR, GREEN and AMBER; never AMBER+STRICT,
 ** never RED); with it, exactly what that consumer receives over HTTP.
 */
+#include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "indicator/indicator.h"
-
-/* The largest export written in one piece: a million indicators in the
-** widest format (STIX) fit. */
-#define EXPORT_CLI_MAX ((size_t)2 << 30)
 
 static const char *const formats[] = { "plain", "csv",	    "json", "stix",
 				       "misp",	"rpz", "suricata", "nft" };
@@ -201,6 +200,21 @@ int cmd_indicator_consumer_rm(struct cli_call *x, struct perr *err)
 	return 0;
 }
 
+/* Where an export streams: standard output, or a temporary file beside
+** --out that is renamed over it once whole. */
+struct sink {
+	FILE *f;
+	const char *what; /* for messages */
+};
+
+static int sink_write(void *ud, const char *p, size_t n, struct perr *err)
+{
+	struct sink *k = ud;
+	if (fwrite(p, 1, n, k->f) != n)
+		return perr_set(err, PERR_INTERNAL, NULL, "cannot write %s", k->what);
+	return 0;
+}
+
 int cmd_indicator_export(struct cli_call *x, struct perr *err)
 {
 	const char *cname = cli_val(x, "--consumer");
@@ -215,25 +229,50 @@ int cmd_indicator_export(struct cli_call *x, struct perr *err)
 		return perr_set(err, PERR_INVALID, "format",
 				"--format is needed without --consumer");
 	}
-	struct pbuf b;
-	pbuf_init(&b, EXPORT_CLI_MAX);
-	int64_t count = 0;
-	int rc = -1;
-	if (indicator_export_run(x->st, &x->c->cfg, NULL, &rq, core_now_ms(), &b, NULL, NULL,
-				 &count, err) != 0)
-		goto out;
+	char tmp[1200] = "";
+	struct sink k = { stdout, "standard output" };
 	if (out && out[0]) {
-		if (core_file_write_atomic(out, b.ptr ? b.ptr : "", b.len, 0644, err) != 0)
-			goto out;
-		/* the file is the result; say what went into it on stderr, so
-		** a script's stdout stays empty */
-		fprintf(stderr, "%lld indicators written to %s\n", (long long)count, out);
-	} else if (b.len && fwrite(b.ptr, 1, b.len, stdout) != b.len) {
-		perr_set(err, PERR_INTERNAL, NULL, "cannot write to standard output");
-		goto out;
+		/* all or nothing: a resolver reloading the zone, or a firewall
+		** loading the set, never reads half of one */
+		int n = snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", out, (long)getpid());
+		if (n < 0 || (size_t)n >= sizeof(tmp))
+			return perr_set(err, PERR_INVALID, "out", "the path is too long");
+		int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		if (fd < 0 || !(k.f = fdopen(fd, "w"))) {
+			if (fd >= 0)
+				close(fd);
+			return perr_set(err, PERR_INTERNAL, "out", "cannot write %s: %s", tmp,
+					strerror(errno));
+		}
+		k.what = tmp;
 	}
-	rc = 0;
-out:
+	rq.drain = sink_write;
+	rq.drain_ud = &k;
+	/* the writer's buffer: a chunk and one row at most, drained as it fills */
+	struct pbuf b;
+	pbuf_init(&b, INDICATOR_EXPORT_CHUNK * 4);
+	int64_t count = 0;
+	int rc = indicator_export_run(x->st, &x->c->cfg, NULL, &rq, core_now_ms(), &b, NULL, NULL,
+				      &count, err);
 	pbuf_free(&b);
-	return rc;
+	if (k.f == stdout) {
+		if (rc == 0 && fflush(stdout) != 0)
+			rc = perr_set(err, PERR_INTERNAL, NULL, "cannot write to standard output");
+		return rc;
+	}
+	if (rc == 0 && (fflush(k.f) != 0 || fsync(fileno(k.f)) != 0))
+		rc = perr_set(err, PERR_INTERNAL, "out", "cannot write %s: %s", tmp, strerror(errno));
+	if (fclose(k.f) != 0 && rc == 0)
+		rc = perr_set(err, PERR_INTERNAL, "out", "cannot write %s: %s", tmp, strerror(errno));
+	if (rc == 0 && rename(tmp, out) != 0)
+		rc = perr_set(err, PERR_INTERNAL, "out", "cannot replace %s: %s", out,
+			      strerror(errno));
+	if (rc != 0) {
+		unlink(tmp);
+		return -1;
+	}
+	/* the file is the result; what went into it goes to stderr, so that
+	** a script's standard output stays empty */
+	fprintf(stderr, "%lld indicators written to %s\n", (long long)count, out);
+	return 0;
 }

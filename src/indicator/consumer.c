@@ -605,18 +605,33 @@ int indicator_export_etag(struct store *st, const struct config *cfg,
 }
 
 struct run_ctx {
-	const struct indicator_consumer *c;
+	const struct indicator_export_req *rq;
 	struct indicator_export *x;
+	struct pbuf *out;
 	int64_t now_ms;
 	struct perr *err;
 };
 
+/* Hand out's bytes to the request's drain (when it has one) once at least
+** min have gathered. */
+static int drain(struct run_ctx *k, size_t min)
+{
+	if (!k->rq->drain || k->out->len < min || k->out->len == 0)
+		return 0;
+	if (k->rq->drain(k->rq->drain_ud, k->out->ptr, k->out->len, k->err) != 0)
+		return -1;
+	pbuf_reset(k->out);
+	return 0;
+}
+
 static int run_row(void *ud, const struct store_indicator *r)
 {
 	struct run_ctx *k = ud;
-	if (!indicator_export_allows(k->c, r, k->now_ms))
+	if (!indicator_export_allows(k->rq->consumer, r, k->now_ms))
 		return 0;
-	return indicator_export_add(k->x, r, k->err) != 0 ? -1 : 0;
+	if (indicator_export_add(k->x, r, k->err) != 0)
+		return -1;
+	return drain(k, INDICATOR_EXPORT_CHUNK);
 }
 
 int indicator_export_run(struct store *st, const struct config *cfg,
@@ -639,7 +654,7 @@ int indicator_export_run(struct store *st, const struct config *cfg,
 	o.rpz_action = cfg ? cfg->indicator_rpz_action : NULL;
 	if (rq->consumer && f == INDICATOR_EXPORT_PLAIN)
 		o.types = rq->consumer->filter.types;
-	struct run_ctx k = { rq->consumer, NULL, now_ms, err };
+	struct run_ctx k = { rq, NULL, out, now_ms, err };
 	if (indicator_export_open(f, &o, out, &k.x, err) != 0)
 		return -1;
 	struct perr e;
@@ -654,7 +669,7 @@ int indicator_export_run(struct store *st, const struct config *cfg,
 	}
 	struct indicator_export_counts n;
 	indicator_export_counts(k.x, &n);
-	if (indicator_export_close(k.x, err) != 0)
+	if (indicator_export_close(k.x, err) != 0 || drain(&k, 1) != 0)
 		return -1;
 	if (count)
 		*count = n.written;

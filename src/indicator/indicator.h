@@ -552,7 +552,15 @@ struct json_t *indicator_consumer_json(const struct indicator_consumer *c);
 struct indicator_export_req {
 	const struct indicator_consumer *consumer;
 	const char *format;
+	/* Optional: where the text goes as it is made. When set, run hands
+	** out's bytes to drain whenever INDICATOR_EXPORT_CHUNK bytes have
+	** gathered, and the rest at the end, emptying out each time: a
+	** million indicators stream to a file in bounded memory. drain
+	** returns 0, or -1 with err (the export stops with that error). */
+	int (*drain)(void *ud, const char *p, size_t n, struct perr *err);
+	void *drain_ud;
 };
+#define INDICATOR_EXPORT_CHUNK ((size_t)1 << 20)
 /* The entity tag of an export as it would be now, without producing it:
 ** SHA-256 over the format and its configuration (the RPZ origin and
 ** action), the consumer (id, marks, filter), the registry's version
@@ -572,7 +580,10 @@ int indicator_export_etag(struct store *st, const struct config *cfg,
 ** principal must be staff. ctype (may be NULL) gets the content type;
 ** etag (may be NULL) gets indicator_export_etag's tag, computed BEFORE the
 ** rows are read: the body is never older than its tag (at worst a poller
-** fetches once more). *count (may be NULL) gets the indicators written. */
+** fetches once more). *count (may be NULL) gets the indicators written.
+** With rq->drain the text leaves through it and out ends empty; a failure
+** midway leaves what was drained (the CLI drains into a temporary file it
+** then discards). */
 int indicator_export_run(struct store *st, const struct config *cfg,
 			 const struct principal *p, const struct indicator_export_req *rq,
 			 int64_t now_ms, struct pbuf *out, const char **ctype, char etag[72],

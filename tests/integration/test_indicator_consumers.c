@@ -21,6 +21,7 @@
 **   - `parapet indicator export --out FILE` writes the file, and a token
 **     from `parapet indicator consumer add` polls over HTTP.
 */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -534,6 +535,41 @@ static void cli_export_to_file(void **state)
 	poll_export(&r, tok, NULL);
 	H_PROBLEM(&r, 401, NULL);
 	h_resp_free(&r);
+
+	/* a registry larger than the CLI's 1 MiB chunks streams to the file
+	** and gives the very bytes the server builds in memory */
+	char *bulk = h_fmt("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+			   "WHERE i < 100000) INSERT INTO indicator(type, value, tlp, "
+			   "first_seen_ms, last_seen_ms, expires_ms, actor, created_ms, "
+			   "updated_ms) SELECT 'domain', 'bulk-' || i || '.example', 'GREEN', %lld, "
+			   "%lld, %lld, 'test', %lld, %lld FROM n",
+			   (long long)wall_ms(), (long long)wall_ms(),
+			   (long long)wall_ms() + 86400000LL, (long long)wall_ms(),
+			   (long long)wall_ms());
+	sql(bulk);
+	free(bulk);
+	out = h_fmt("%s/all.txt", dir);
+	h_cli(&p, dir, NULL, "indicator", "export", "--format", "plain", "--out", out, NULL);
+	if (p.status != 0)
+		fail_msg("indicator export: %d %s", p.status, p.err);
+	h_proc_free(&p);
+	text = h_slurp(out);
+	assert_true(strlen(text) > (3u << 19)); /* more than one chunk */
+	h_http(&srv, &r, "GET", "/api/v1/indicators/export?format=plain", &analyst, NULL);
+	H_STATUS(&r, 200);
+	assert_int_equal(strlen(text), r.body_len);
+	assert_memory_equal(text, r.body, r.body_len);
+	h_resp_free(&r);
+	has(text, "bulk-100000.example", true, "CLI bulk");
+	/* no temporary file is left beside it */
+	DIR *d = opendir(dir);
+	assert_non_null(d);
+	for (struct dirent *e = readdir(d); e; e = readdir(d))
+		if (strstr(e->d_name, ".tmp."))
+			fail_msg("temporary file %s left behind", e->d_name);
+	closedir(d);
+	free(text);
+	free(out);
 }
 
 int main(void)

@@ -25,11 +25,11 @@ static const struct {
 	[INDICATOR_EXPORT_JSON] = { "json", "application/json", "json", &export_json_ops },
 	[INDICATOR_EXPORT_STIX] = { "stix", "application/stix+json;version=2.1", "json",
 				    &export_stix_ops },
-	[INDICATOR_EXPORT_MISP] = { "misp", "application/json", "json", NULL /* TODO */ },
+	[INDICATOR_EXPORT_MISP] = { "misp", "application/json", "json", &export_misp_ops },
 	/* a zone file is text; there is no registered media type for one */
 	[INDICATOR_EXPORT_RPZ] = { "rpz", "text/dns; charset=utf-8", "rpz", &export_rpz_ops },
 	[INDICATOR_EXPORT_SURICATA] = { "suricata", "text/plain; charset=utf-8", "rules",
-					NULL /* TODO */ },
+					&export_suricata_ops },
 	[INDICATOR_EXPORT_NFT] = { "nft", "text/plain; charset=utf-8", "nft", &export_nft_ops },
 };
 
@@ -129,23 +129,24 @@ static int action_canon(const char *in, char *out, size_t outsz, struct perr *er
 	return 0;
 }
 
-int indicator_export_open(enum indicator_export_format fmt, const struct indicator_export_opts *o,
-			  struct pbuf *out, struct indicator_export **xp, struct perr *err)
+/* A new export of fmt with the options checked, its header not written. */
+static struct indicator_export *export_new(enum indicator_export_format fmt,
+					   const struct indicator_export_opts *o, struct pbuf *out,
+					   struct perr *err)
 {
-	*xp = NULL;
-	if (!fmt_ok(fmt))
-		return perr_set(err, PERR_INVALID, "format",
-				"unknown export format (plain, csv, json, stix, misp, rpz, "
-				"suricata, nft)");
+	if (!fmt_ok(fmt)) {
+		perr_set(err, PERR_INVALID, "format",
+			 "unknown export format (plain, csv, json, stix, misp, rpz, suricata, nft)");
+		return NULL;
+	}
 	struct indicator_export_opts dflt = { 0 };
 	if (!o)
 		o = &dflt;
-	if (!formats[fmt].ops)
-		return perr_set(err, PERR_INVALID, "format", "the %s export is not available yet",
-				formats[fmt].name);
 	struct indicator_export *x = calloc(1, sizeof(*x));
-	if (!x)
-		return perr_set(err, PERR_INTERNAL, NULL, "out of memory");
+	if (!x) {
+		perr_set(err, PERR_INTERNAL, NULL, "out of memory");
+		return NULL;
+	}
 	x->fmt = fmt;
 	x->ops = formats[fmt].ops;
 	x->out = out;
@@ -162,9 +163,18 @@ int indicator_export_open(enum indicator_export_format fmt, const struct indicat
 	    (origin_canon(o->rpz_origin, x->origin, sizeof(x->origin), err) != 0 ||
 	     action_canon(o->rpz_action, x->action, sizeof(x->action), err) != 0)) {
 		free(x);
-		return -1;
+		return NULL;
 	}
-	if (x->ops->open(x, err) != 0 || export_check(x, err) != 0) {
+	return x;
+}
+
+/* Write x's header with open (the format's, or the MISP group's); on
+** failure x is freed. */
+static int export_start(struct indicator_export *x, const char *group, bool misp_group,
+			struct indicator_export **xp, struct perr *err)
+{
+	int rc = misp_group ? export_misp_event_open(x, group, err) : x->ops->open(x, err);
+	if (rc != 0 || export_check(x, err) != 0) {
 		if (x->ops->free)
 			x->ops->free(x);
 		free(x);
@@ -172,6 +182,22 @@ int indicator_export_open(enum indicator_export_format fmt, const struct indicat
 	}
 	*xp = x;
 	return 0;
+}
+
+int indicator_export_open(enum indicator_export_format fmt, const struct indicator_export_opts *o,
+			  struct pbuf *out, struct indicator_export **xp, struct perr *err)
+{
+	*xp = NULL;
+	struct indicator_export *x = export_new(fmt, o, out, err);
+	return x ? export_start(x, NULL, false, xp, err) : -1;
+}
+
+int export_open_misp_event(const struct indicator_export_opts *o, const char *group,
+			   struct pbuf *out, struct indicator_export **xp, struct perr *err)
+{
+	*xp = NULL;
+	struct indicator_export *x = export_new(INDICATOR_EXPORT_MISP, o, out, err);
+	return x ? export_start(x, group, true, xp, err) : -1;
 }
 
 int indicator_export_add(struct indicator_export *x, const struct store_indicator *r,

@@ -72,4 +72,16 @@ void export_time(int64_t ms, char out[32]);
 /* Append the tags of a store row (",a,b," form) as a JSON array. */
 int export_json_tags(struct pbuf *b, const char *tags);
 
+/* MISP (export_misp.c), for the feed directory (export_misp_feed.c): an
+** export of format MISP holding the event of one group (NULL: one event for
+** everything, as indicator_export_open makes), and what the feed's
+** manifest needs of it. */
+int export_open_misp_event(const struct indicator_export_opts *o, const char *group,
+			   struct pbuf *out, struct indicator_export **x, struct perr *err);
+int export_misp_event_open(struct indicator_export *x, const char *group, struct perr *err);
+void export_misp_event_meta(const struct indicator_export *x, int *distribution, int *tlp);
+const char *export_misp_uuid(const struct indicator_export *x);
+const char *export_misp_info(const struct indicator_export *x);
+const char *export_misp_tlp_colour(int level);
+
 #endif

@@ -418,6 +418,27 @@ void indicator_export_counts(const struct indicator_export *x, struct indicator_
 ** x is freed either way. */
 int indicator_export_close(struct indicator_export *x, struct perr *err);
 
+/* A MISP feed in a directory (export_misp_feed.c; I/O): what a MISP
+** instance subscribes to as a "MISP Feed" (Sync Actions > Feeds):
+** DIR/manifest.json naming each event, and DIR/<event uuid>.json, one
+** event per RSIT class ("unclassified" for indicators without one; at
+** most INDICATOR_MISP_FEED_MAX_EVENTS classes, the rest share an "other"
+** event). Each event file is written as its rows come (bounded memory),
+** under a temporary name renamed at close, and manifest.json last, so a
+** MISP polling the directory never reads half an export. Event uuids are
+** UUIDv5 of the producer-independent class, so each day's export updates
+** the same events. open: 0, or -1 (PERR_INVALID for options, PERR_INTERNAL
+** when DIR cannot be written). add and close as indicator_export_*; close
+** frees f (NULL is a no-op) and fills counts when not NULL. */
+#define INDICATOR_MISP_FEED_MAX_EVENTS 32
+struct indicator_misp_feed;
+int indicator_misp_feed_open(const char *dir, const struct indicator_export_opts *o,
+			     struct indicator_misp_feed **f, struct perr *err);
+int indicator_misp_feed_add(struct indicator_misp_feed *f, const struct store_indicator *r,
+			    struct perr *err);
+int indicator_misp_feed_close(struct indicator_misp_feed *f, struct indicator_export_counts *counts,
+			      struct perr *err);
+
 /* ----------------------------------------- export consumers (consumer.c) */
 
 /* An export consumer: a resolver, firewall or peer that polls one export

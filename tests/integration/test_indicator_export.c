@@ -549,6 +549,128 @@ static void stix_valid(void **state)
 	h_rmdir(dir);
 }
 
+/* --------------------------------------------------------------------- MISP */
+
+static void validate_misp(const char *const *files)
+{
+	char *script = h_fmt("%s/tests/data/misp/validate.py", getenv("SRC_ROOT"));
+	const char *argv[16] = { "python3", script };
+	size_t k = 2;
+	for (size_t i = 0; files[i] && k < 15; i++)
+		argv[k++] = files[i];
+	argv[k] = NULL;
+	struct h_proc p = run(argv);
+	if (p.status != 0)
+		fail_msg("not valid MISP (exit %d):\n%s%s", p.status, p.out, p.err);
+	h_proc_free(&p);
+	free(script);
+}
+
+/* the attribute whose value is v */
+static json_t *misp_attr(json_t *event, const char *v)
+{
+	size_t i;
+	json_t *a;
+	json_array_foreach(json_object_get(json_object_get(event, "Event"), "Attribute"), i, a)
+	{
+		if (!strcmp(json_string_value(json_object_get(a, "value")), v))
+			return a;
+	}
+	fail_msg("no attribute %s", v);
+	return NULL;
+}
+
+static void expect_attr(json_t *ev, const char *value, const char *type, const char *category,
+			bool to_ids, const char *tag)
+{
+	json_t *a = misp_attr(ev, value);
+	assert_string_equal(json_string_value(json_object_get(a, "type")), type);
+	assert_string_equal(json_string_value(json_object_get(a, "category")), category);
+	assert_int_equal(json_is_true(json_object_get(a, "to_ids")), to_ids);
+	json_t *t = json_array_get(json_object_get(a, "Tag"), 0);
+	assert_string_equal(json_string_value(json_object_get(t, "name")), tag);
+}
+
+static void misp_valid(void **state)
+{
+	(void)state;
+	char *dir = h_tmpdir("misp");
+	struct store_indicator rows[32];
+	size_t n = all_rows(rows);
+	for (size_t i = 0; i < n; i++)
+		pstrtrunc(rows[i].class_, i % 3 == 0 ? "phishing" : i % 3 == 1 ? "" : "malicious-code",
+			  sizeof(rows[i].class_));
+	struct indicator_export_opts o = { .now_ms = T0 + 86400000, .producer = "CERT test" };
+
+	/* the single event (HTTP) */
+	char *one = h_fmt("%s/event.json", dir);
+	export_file(INDICATOR_EXPORT_MISP, &o, rows, n, one);
+	const char *files1[] = { one, NULL };
+	validate_misp(files1);
+	json_t *ev = load_json(one);
+	assert_int_equal(json_array_size(json_object_get(json_object_get(ev, "Event"), "Attribute")), n);
+	expect_attr(ev, "192.0.2.1", "ip-dst", "Network activity", true, "tlp:clear");
+	expect_attr(ev, "198.51.100.0/24", "ip-dst", "Network activity", true, "tlp:amber");
+	expect_attr(ev, "evil.example", "domain", "Network activity", true, "tlp:green");
+	expect_attr(ev, "phish@evil.example", "email-src", "Payload delivery", true, "tlp:green");
+	expect_attr(ev, "d41d8cd98f00b204e9800998ecf8427e", "md5", "Payload delivery", true,
+		    "tlp:red");
+	expect_attr(ev, "64500", "AS", "Network activity", true, "tlp:green");
+	json_t *app = misp_attr(ev, "com.example.fakebank:"
+				    "aa11bb22cc33dd44ee55ff6600112233445566778899aabbccddeeff00112233");
+	assert_string_equal(json_string_value(json_object_get(app, "type")), "text");
+	assert_true(json_is_false(json_object_get(app, "to_ids")));
+	H_CONTAINS(json_string_value(json_object_get(app, "comment")), "Android app com.example.fakebank");
+	/* the event is as restricted as its most restricted attribute (a RED md5) */
+	json_t *e = json_object_get(ev, "Event");
+	assert_string_equal(json_string_value(json_object_get(e, "distribution")), "0");
+	assert_string_equal(
+		json_string_value(json_object_get(json_array_get(json_object_get(e, "Tag"), 0), "name")),
+		"tlp:red");
+	json_decref(ev);
+
+	/* the feed directory (CLI): one event per class, and a manifest */
+	char *feed = h_fmt("%s/feed", dir);
+	struct indicator_misp_feed *f;
+	struct perr err = { 0 };
+	if (indicator_misp_feed_open(feed, &o, &f, &err) != 0)
+		fail_msg("feed open: %s", err.msg);
+	for (size_t i = 0; i < n; i++)
+		if (indicator_misp_feed_add(f, &rows[i], &err) != 0)
+			fail_msg("feed add: %s", err.msg);
+	struct indicator_export_counts c;
+	if (indicator_misp_feed_close(f, &c, &err) != 0)
+		fail_msg("feed close: %s", err.msg);
+	assert_int_equal(c.written, n);
+	char *manifest = h_fmt("%s/manifest.json", feed);
+	json_t *m = load_json(manifest);
+	assert_int_equal(json_object_size(m), 3); /* phishing, unclassified, malicious-code */
+	const char *files2[8] = { manifest };
+	size_t k = 1;
+	const char *uuid;
+	json_t *summary;
+	size_t total = 0;
+	json_object_foreach(m, uuid, summary)
+	{
+		char *evf = h_fmt("%s/%s.json", feed, uuid);
+		files2[k++] = evf;
+		json_t *one_ev = load_json(evf);
+		total += json_array_size(
+			json_object_get(json_object_get(one_ev, "Event"), "Attribute"));
+		json_decref(one_ev);
+	}
+	files2[k] = NULL;
+	validate_misp(files2);
+	assert_int_equal(total, n);
+	for (size_t i = 1; i < k; i++)
+		free((char *)files2[i]);
+	json_decref(m);
+	free(manifest);
+	free(feed);
+	free(one);
+	h_rmdir(dir);
+}
+
 static int teardown(void **state)
 {
 	(void)state;
@@ -564,6 +686,7 @@ int main(void)
 		cmocka_unit_test_teardown(rpz_unbound, teardown),
 		cmocka_unit_test(nft_loads),
 		cmocka_unit_test(stix_valid),
+		cmocka_unit_test(misp_valid),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include <jansson.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,12 @@
 #include "store/store.h"
 
 #define T0 1767225600000LL /* 2026-01-01T00:00:00Z */
+
+#define H_has(hay, needle)                                                   \
+	do {                                                                 \
+		if (!strstr((hay), (needle)))                                \
+			fail_msg("missing '%s' in:\n%s", (needle), (hay)); \
+	} while (0)
 
 static struct store_indicator row(int64_t id, const char *type, const char *value)
 {
@@ -197,12 +204,214 @@ static void full_output(void **state)
 	pbuf_free(&out);
 }
 
+/* The RPZ zone's records: QNAME triggers for a domain and its subdomains,
+** rpz-ip triggers with reversed labels (IPv6's longest zero run as "zz"),
+** each action's right-hand side, and what a zone cannot hold skipped. */
+static void rpz_records(void **state)
+{
+	(void)state;
+	struct store_indicator rows[] = {
+		row(1, "domain", "evil.example"),
+		row(2, "ipv4", "192.0.2.1"),
+		row(3, "cidr", "198.51.100.0/24"),
+		row(4, "ipv6", "2001:db8:0:1::57"),
+		row(5, "ipv6", "::1"),
+		row(6, "cidr", "2001:db8::/32"),
+		row(7, "ipv6", "2001:db8:1:2:3:4:5:6"),
+		row(8, "ipv6", "2001:db8::1:0:0:1"), /* runs of 2 and 2: the first is zz */
+		row(9, "url", "http://evil.example/x"),
+		row(10, "domain", "x.rpz-ip"),
+		row(11, "domain", "a_b.example"),
+		row(12, "md5", "d41d8cd98f00b204e9800998ecf8427e"),
+	};
+	struct indicator_export_counts c;
+	struct indicator_export_opts o = { .now_ms = T0, .serial = 42 };
+	char *z = export_all(INDICATOR_EXPORT_RPZ, &o, rows, ARRAY_SIZE(rows), true, &c);
+	const char *want[] = {
+		"$ORIGIN rpz.parapet.\n",
+		"@ IN SOA localhost. hostmaster.localhost. 42 3600 600 604800 300\n",
+		"@ IN NS localhost.\n",
+		"\nevil.example CNAME .\n*.evil.example CNAME .\n",
+		"\n32.1.2.0.192.rpz-ip CNAME .\n",
+		"\n24.0.100.51.198.rpz-ip CNAME .\n",
+		"\n128.57.zz.1.0.db8.2001.rpz-ip CNAME .\n",
+		"\n128.1.zz.rpz-ip CNAME .\n",
+		"\n32.zz.db8.2001.rpz-ip CNAME .\n",
+		"\n128.6.5.4.3.2.1.db8.2001.rpz-ip CNAME .\n",
+		"\n128.1.0.0.1.zz.db8.2001.rpz-ip CNAME .\n",
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(want); i++)
+		if (!strstr(z, want[i]))
+			fail_msg("zone lacks '%s':\n%s", want[i], z);
+	assert_null(strstr(z, "rpz-ip.rpz-ip"));
+	assert_null(strstr(z, "a_b"));
+	assert_int_equal(c.written, 8);
+	assert_int_equal(c.skipped, 2);
+	assert_int_equal(c.ignored, 2);
+	free(z);
+
+	/* the actions, and an origin given without its dot */
+	static const struct {
+		const char *action, *rhs;
+	} acts[] = { { "NODATA", "CNAME *." }, { "drop", "CNAME rpz-drop." },
+		     { "Garden.Example", "CNAME garden.example." }, { NULL, "CNAME ." } };
+	for (size_t i = 0; i < ARRAY_SIZE(acts); i++) {
+		struct indicator_export_opts oa = { .rpz_action = acts[i].action,
+						    .rpz_origin = "Zone.Test" };
+		char *za = export_all(INDICATOR_EXPORT_RPZ, &oa, rows, 1, false, NULL);
+		char line[128];
+		snprintf(line, sizeof(line), "\n*.evil.example %s\n", acts[i].rhs);
+		if (!strstr(za, line) || !strstr(za, "$ORIGIN zone.test.\n"))
+			fail_msg("action %s: want '%s' in\n%s", acts[i].action, line, za);
+		free(za);
+	}
+	/* a name that no longer fits under a long origin is skipped */
+	char longname[250];
+	memset(longname, 'a', sizeof(longname));
+	for (size_t i = 60; i < 240; i += 61)
+		longname[i] = '.';
+	memcpy(longname + 240, ".example", 9);
+	struct store_indicator big = row(1, "domain", longname);
+	struct indicator_export_opts ob = { .rpz_origin = "rpz.parapet" };
+	char *zb = export_all(INDICATOR_EXPORT_RPZ, &ob, &big, 1, false, &c);
+	assert_int_equal(c.skipped, 1);
+	free(zb);
+
+	/* bad options are refused with the field named, for RPZ only */
+	struct pbuf out;
+	pbuf_init(&out, 0);
+	struct indicator_export *x;
+	struct perr err = { 0 };
+	struct indicator_export_opts bad1 = { .rpz_action = "refuse" };
+	assert_int_equal(indicator_export_open(INDICATOR_EXPORT_RPZ, &bad1, &out, &x, &err), -1);
+	assert_string_equal(err.field, "rpz_action");
+	struct indicator_export_opts bad2 = { .rpz_origin = "rpz..parapet" };
+	assert_int_equal(indicator_export_open(INDICATOR_EXPORT_RPZ, &bad2, &out, &x, &err), -1);
+	assert_string_equal(err.field, "rpz_origin");
+	assert_int_equal(indicator_export_open(INDICATOR_EXPORT_CSV, &bad1, &out, &x, &err), 0);
+	assert_int_equal(indicator_export_close(x, &err), 0);
+	pbuf_free(&out);
+}
+
+/* Suricata is not in Debian bookworm's main archive, so its parser cannot
+** judge the rules here: each line is checked against the rule grammar of
+** Suricata's documentation instead (action proto src port -> dst port
+** (options)), msg's escapes, unique stable sids, and the match of each type. */
+static void suricata_rules(void **state)
+{
+	(void)state;
+	struct store_indicator rows[] = {
+		row(1, "domain", "evil.example"),
+		row(2, "ipv4", "192.0.2.1"),
+		row(3, "cidr", "2001:db8::/32"),
+		row(4, "tls", "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"),
+		row(5, "url", "http://evil.example/x"),
+		row(6, "sha256", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+		row(1100000000, "domain", "far.example"), /* past 2^32 with the base: skipped */
+	};
+	pstrtrunc(rows[0].class_, "phish\"; sid:1; \\", sizeof(rows[0].class_));
+	struct indicator_export_counts c;
+	struct indicator_export_opts o = { .sid_base = 3000000 };
+	char *text = export_all(INDICATOR_EXPORT_SURICATA, &o, rows, ARRAY_SIZE(rows), true, &c);
+	assert_int_equal(c.written, 4);
+	assert_int_equal(c.ignored, 2);
+	assert_int_equal(c.skipped, 1);
+	regex_t re;
+	assert_int_equal(regcomp(&re,
+				 "^alert (dns|tls|ip) [^ ]+ any -> [^ ]+ any \\((.*)\\)$",
+				 REG_EXTENDED),
+			 0);
+	long sids[16];
+	size_t nsid = 0;
+	for (char *l = strtok(text, "\n"); l; l = strtok(NULL, "\n")) {
+		if (*l == '#')
+			continue;
+		regmatch_t m[3];
+		if (regexec(&re, l, 3, m, 0) != 0)
+			fail_msg("not a rule: %s", l);
+		/* the options: split on unescaped ';', each "kw" or "kw:value" */
+		const char *p = l + m[2].rm_so, *end = l + m[2].rm_eo;
+		bool msg = false;
+		long sid = 0;
+		while (p < end) {
+			while (*p == ' ')
+				p++;
+			const char *q = p;
+			while (q < end && *q != ';')
+				q += *q == '\\' ? 2 : 1;
+			if (q >= end)
+				fail_msg("option without ';' in %s", l);
+			if (!strncmp(p, "msg:\"", 5)) {
+				msg = true;
+				assert_true(q[-1] == '"');
+				for (const char *k = p + 5; k < q - 1; k++) {
+					if (*k == '\\')
+						k++;
+					else
+						assert_true(*k != '"');
+				}
+			}
+			if (!strncmp(p, "sid:", 4))
+				sid = strtol(p + 4, NULL, 10);
+			p = q + 1;
+		}
+		assert_true(msg);
+		assert_true(sid >= 3000000);
+		for (size_t i = 0; i < nsid; i++)
+			assert_true(sids[i] != sid);
+		sids[nsid++] = sid;
+	}
+	regfree(&re);
+	assert_int_equal(nsid, 7); /* dns + sni, to + from, v6 to + from, cert */
+	free(text);
+	text = export_all(INDICATOR_EXPORT_SURICATA, &o, rows, ARRAY_SIZE(rows), false, NULL);
+	H_has(text, "dns.query; dotprefix; content:\".evil.example\"; endswith; nocase; sid:3000004;");
+	H_has(text, "tls.sni; dotprefix; content:\".evil.example\"; endswith; nocase; sid:3000005;");
+	H_has(text, "(phish\\\"\\; sid:1\\; \\\\)");
+	H_has(text, "alert ip any any -> [192.0.2.1] any (");
+	H_has(text, "alert ip [2001:db8::/32] any -> any any (");
+	H_has(text, "tls.certs; to_sha256; content:\"|00 11 22 33 44 55 66 77 88 99 aa bb cc dd ee ff "
+		    "00 11 22 33 44 55 66 77 88 99 aa bb cc dd ee ff|\"; sid:3000016;");
+	free(text);
+}
+
+/* nft: the sets declared, elements in batches per family, other types
+** left out; nft itself loads it in test_indicator_export. */
+static void nft_batches(void **state)
+{
+	(void)state;
+	enum { N = 2500 };
+	struct store_indicator *rows = calloc(N, sizeof(*rows));
+	for (int i = 0; i < N; i++) {
+		char v[48];
+		if (i % 2)
+			snprintf(v, sizeof(v), "10.%d.%d.1", i / 256, i % 256);
+		else
+			snprintf(v, sizeof(v), "2001:db8::%x", i);
+		rows[i] = row(i + 1, i % 2 ? "ipv4" : "ipv6", v);
+	}
+	rows[7] = row(8, "domain", "evil.example");
+	struct indicator_export_counts c;
+	char *t = export_all(INDICATOR_EXPORT_NFT, NULL, rows, N, true, &c);
+	assert_int_equal(c.written, N - 1);
+	assert_int_equal(c.ignored, 1);
+	size_t batches = 0;
+	for (const char *p = t; (p = strstr(p, "add element inet parapet indicators_v4 {")); p++)
+		batches++;
+	assert_int_equal(batches, 2); /* 1,249 addresses: 1,024 + 225 */
+	H_has(t, "flush set inet parapet indicators_v6\n");
+	assert_null(strstr(t, "evil.example"));
+	free(t);
+	free(rows);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(format_names), cmocka_unit_test(plain_types),
 		cmocka_unit_test(csv_quoting),  cmocka_unit_test(json_parses),
-		cmocka_unit_test(full_output),
+		cmocka_unit_test(full_output),	cmocka_unit_test(rpz_records),
+		cmocka_unit_test(suricata_rules), cmocka_unit_test(nft_batches),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -34,7 +34,8 @@ static const char *const formats[] = { "plain", "csv",	    "json", "stix",
 const struct cli_opt indicator_export_opts[] = {
 	{ "--format", "F", "the format (default the consumer's)", VALUES(formats) },
 	{ "--consumer", "NAME", "what this consumer receives (its TLP marks and filter)" },
-	{ "--out", "FILE", "write to FILE (atomically) instead of standard output" },
+	{ "--out", "FILE", "write to FILE (atomically) instead of standard output; misp: a feed "
+			   "directory (manifest.json and one file per event)" },
 	{ NULL },
 };
 
@@ -228,6 +229,18 @@ int cmd_indicator_export(struct cli_call *x, struct perr *err)
 	} else if (!rq.format) {
 		return perr_set(err, PERR_INVALID, "format",
 				"--format is needed without --consumer");
+	}
+	/* MISP to a directory: the feed MISP subscribes to (manifest.json and
+	** one file per event) */
+	const char *fname = rq.format ? rq.format : rq.consumer->format;
+	if (out && out[0] && indicator_export_format_parse(fname) == INDICATOR_EXPORT_MISP) {
+		int64_t n = 0;
+		if (indicator_export_misp_dir(x->st, &x->c->cfg, NULL, &rq, core_now_ms(), out, &n,
+					      err) != 0)
+			return -1;
+		fprintf(stderr, "%lld indicators written to the MISP feed %s\n", (long long)n,
+			out);
+		return 0;
 	}
 	char tmp[1200] = "";
 	struct sink k = { stdout, "standard output" };

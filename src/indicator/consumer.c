@@ -677,3 +677,57 @@ int indicator_export_run(struct store *st, const struct config *cfg,
 		*ctype = indicator_export_media_type(f);
 	return 0;
 }
+
+struct feed_ctx {
+	const struct indicator_consumer *c;
+	struct indicator_misp_feed *f;
+	int64_t now_ms;
+	struct perr *err;
+};
+
+static int feed_row(void *ud, const struct store_indicator *r)
+{
+	struct feed_ctx *k = ud;
+	if (!indicator_export_allows(k->c, r, k->now_ms))
+		return 0;
+	return indicator_misp_feed_add(k->f, r, k->err) != 0 ? -1 : 0;
+}
+
+int indicator_export_misp_dir(struct store *st, const struct config *cfg,
+			      const struct principal *p, const struct indicator_export_req *rq,
+			      int64_t now_ms, const char *dir, int64_t *count, struct perr *err)
+{
+	if (p && !identity_is_staff(p))
+		return perr_set(err, PERR_FORBIDDEN, NULL, "exports are for CERT staff");
+	if (req_format(rq, err) != INDICATOR_EXPORT_MISP)
+		return err && err->kind != PERR_OK
+			       ? -1
+			       : perr_set(err, PERR_INVALID, "format",
+					  "a directory export is a MISP feed: --format misp");
+	struct indicator_export_opts o;
+	memset(&o, 0, sizeof(o));
+	o.now_ms = now_ms;
+	o.rpz_origin = cfg ? cfg->indicator_rpz_origin : NULL;
+	o.rpz_action = cfg ? cfg->indicator_rpz_action : NULL;
+	struct feed_ctx k = { rq->consumer, NULL, now_ms, err };
+	if (indicator_misp_feed_open(dir, &o, &k.f, err) != 0)
+		return -1;
+	struct perr e;
+	perr_clear(&e);
+	if (store_indicator_export_each(st, now_ms, feed_row, &k, &e) != 0) {
+		if (e.kind != PERR_OK && err)
+			*err = e;
+		/* a writer's failure marks the feed broken and close then
+		** keeps the previous feed; the feed writer has no abort for a
+		** store failure midway, so that one closes what was read
+		** (fewer indicators, never one the rule refused) */
+		indicator_misp_feed_close(k.f, NULL, NULL);
+		return -1;
+	}
+	struct indicator_export_counts n;
+	if (indicator_misp_feed_close(k.f, &n, err) != 0)
+		return -1;
+	if (count)
+		*count = n.written;
+	return 0;
+}

@@ -609,5 +609,14 @@ int indicator_export_run(struct store *st, const struct config *cfg,
 			 const struct principal *p, const struct indicator_export_req *rq,
 			 int64_t now_ms, struct pbuf *out, const char **ctype, char etag[72],
 			 int64_t *count, struct perr *err);
+/* The same export as a MISP feed directory (indicator_misp_feed_open:
+** DIR/manifest.json and one event file per RSIT class, each renamed into
+** place, the manifest last): what `parapet indicator export --format misp
+** --out DIR` writes for a MISP instance to subscribe to. rq->format must be
+** misp (or the consumer's format misp when rq->format is NULL); rq->drain
+** is not used. The same rule (indicator_export_allows) picks the rows. */
+int indicator_export_misp_dir(struct store *st, const struct config *cfg,
+			      const struct principal *p, const struct indicator_export_req *rq,
+			      int64_t now_ms, const char *dir, int64_t *count, struct perr *err);
 
 #endif /* PARAPET_INDICATOR_H */

@@ -536,6 +536,44 @@ static void cli_export_to_file(void **state)
 	H_PROBLEM(&r, 401, NULL);
 	h_resp_free(&r);
 
+	/* MISP to a directory: the feed a MISP instance subscribes to, by the
+	** same rule (the strict consumer: AMBER+STRICT in, RED out) */
+	char *feed = h_fmt("%s/misp-feed", dir);
+	h_cli(&p, dir, NULL, "indicator", "export", "--consumer", "strict-peer", "--format", "misp",
+	      "--out", feed, NULL);
+	if (p.status != 0)
+		fail_msg("indicator export misp: %d %s", p.status, p.err);
+	assert_string_equal(p.out, "");
+	h_proc_free(&p);
+	char *mpath = h_fmt("%s/manifest.json", feed);
+	json_error_t je;
+	json_t *manifest = json_load_file(mpath, 0, &je);
+	if (!json_is_object(manifest))
+		fail_msg("%s: %s", mpath, je.text);
+	/* one file per event the manifest names, and together they hold the
+	** strict consumer's indicators */
+	char *all = h_fmt("%s", "");
+	const char *uuid;
+	json_t *ev;
+	json_object_foreach(manifest, uuid, ev) {
+		char *epath = h_fmt("%s/%s.json", feed, uuid);
+		char *etext = h_slurp(epath);
+		char *joined = h_fmt("%s%s", all, etext);
+		free(all);
+		all = joined;
+		free(etext);
+		free(epath);
+	}
+	assert_true(json_object_size(manifest) >= 1);
+	json_decref(manifest);
+	has(all, "strict.example", true, "MISP feed");
+	has(all, "amber.example", true, "MISP feed");
+	has(all, "red.example", false, "MISP feed");
+	has(all, "198.51.100.99", false, "MISP feed");
+	free(all);
+	free(mpath);
+	free(feed);
+
 	/* a registry larger than the CLI's 1 MiB chunks streams to the file
 	** and gives the very bytes the server builds in memory */
 	char *bulk = h_fmt("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "

@@ -18,18 +18,62 @@
 ** tokens live in consumer.c, shared with `parapet indicator export` and
 ** `parapet indicator consumer ...`.
 */
+#include <errno.h>
+#include <fcntl.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "http/handlers.h"
 #include "indicator/indicator.h"
 
-/* The largest export the server builds in memory for one request: 1 M
-** indicators in the widest format (STIX) is about 700 MB; a registry
-** past this bound is exported with `parapet indicator export --out`. */
-#define EXPORT_HTTP_MAX ((size_t)768 << 20)
+/* An export leaves through an unlinked temporary file in DATA/tmp (beside
+** the blobs, as large request bodies do), written in 1 MiB chunks and sent
+** from the file: a million indicators in STIX (hundreds of MB) never sit in
+** the server's memory, however many consumers poll at once. */
+struct spool {
+	int fd;
+	int64_t size;
+};
+
+static int spool_write(void *ud, const char *p, size_t n, struct perr *err)
+{
+	struct spool *k = ud;
+	while (n) {
+		ssize_t w = write(k->fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return perr_set(err, PERR_INTERNAL, NULL, "cannot spool the export: %s",
+					strerror(errno));
+		p += w;
+		n -= (size_t)w;
+		k->size += w;
+	}
+	return 0;
+}
+
+/* A new unlinked temporary file in DATA/tmp: its fd, or -1 with err. */
+static int spool_open(const struct http_req *rq, struct perr *err)
+{
+	char dir[1100], path[1200];
+	size_t bl = strlen(rq->blob_dir), sl = strlen("/blobs");
+	snprintf(dir, sizeof(dir), "%.*s/tmp", (int)(bl > sl ? bl - sl : bl), rq->blob_dir);
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+		return perr_set(err, PERR_INTERNAL, NULL, "cannot create %s: %s", dir,
+				strerror(errno));
+	if (snprintf(path, sizeof(path), "%s/export-XXXXXX", dir) >= (int)sizeof(path))
+		return perr_set(err, PERR_INTERNAL, NULL, "temporary path too long");
+	int fd = mkostemp(path, O_CLOEXEC);
+	if (fd < 0)
+		return perr_set(err, PERR_INTERNAL, NULL, "cannot create a file in %s: %s", dir,
+				strerror(errno));
+	unlink(path); /* gone when closed, even if the process dies */
+	return fd;
+}
 
 /* Does the If-None-Match header (a list of entity tags, or "*") name
 ** etag? Weak tags compare weakly (RFC 9110 13.1.2: If-None-Match uses the
@@ -84,30 +128,38 @@ static int export_answer(struct http_req *rq, struct http_resp *rs,
 		rs->ctype = "text/plain";
 		return 0;
 	}
+	struct spool k = { spool_open(rq, &e), 0 };
+	if (k.fd < 0) {
+		rs->etag[0] = '\0';
+		rs->cache_control[0] = '\0';
+		return http_problem(rs, &e);
+	}
+	struct indicator_export_req xr = *x;
+	xr.drain = spool_write;
+	xr.drain_ud = &k;
 	struct pbuf b;
-	pbuf_init(&b, EXPORT_HTTP_MAX);
+	pbuf_init(&b, INDICATOR_EXPORT_CHUNK * 4);
 	const char *ctype = NULL;
 	/* the tag went out above: computed before the rows are read, so the
-	** body is never older than it (run computes the same again) */
-	if (indicator_export_run(rq->st, rq->cfg, rq->who, x, now, &b, &ctype, NULL, NULL, &e) !=
-	    0) {
-		pbuf_free(&b);
+	** body is never older than it */
+	int rc = indicator_export_run(rq->st, rq->cfg, rq->who, &xr, now, &b, &ctype, NULL, NULL,
+				      &e);
+	pbuf_free(&b);
+	if (rc != 0) {
+		close(k.fd);
 		rs->etag[0] = '\0';
 		rs->cache_control[0] = '\0';
 		return http_problem(rs, &e);
 	}
-	size_t len = b.len;
-	char *text = pbuf_take(&b);
-	if (!text) {
-		pbuf_free(&b);
-		rs->etag[0] = '\0';
-		rs->cache_control[0] = '\0';
-		perr_set(&e, PERR_INTERNAL, NULL, "out of memory");
-		return http_problem(rs, &e);
+	if (k.size == 0) {
+		/* an empty export (plain, nothing listed): no file to send */
+		close(k.fd);
+		rs->raw = "";
+		rs->raw_len = 0;
+	} else {
+		rs->fd = k.fd; /* the server sends it and closes it */
+		rs->fd_size = k.size;
 	}
-	rs->raw = text;
-	rs->raw_len = len;
-	rs->raw_free = true;
 	rs->ctype = ctype;
 	if (filename)
 		snprintf(rs->disposition, sizeof(rs->disposition),

@@ -23,6 +23,8 @@ const put = (el, ...xs) => el.append(...xs.flat(Infinity).filter(x => x !== null
 const ltr = (text, cls) => h('bdi', { dir: 'ltr', class: cls }, text);
 const list = s => String(s || '').split(',').map(x => x.trim()).filter(Boolean);
 const pollUrl = () => `${location.origin}${POLL_PATH}`;
+const check = (name, text, value) => h('label', { class: 'inline' },
+  h('input', { type: 'checkbox', class: 'check', name, value }), ' ', h('span', {}, text));
 
 // The TLP levels a consumer receives: CLEAR and GREEN always, AMBER as a
 // member, AMBER+STRICT (and so AMBER) when named strict; RED never (the
@@ -51,9 +53,9 @@ function tokenBox(name, token) {
   return h('section', { class: 'card token-once', id: 'consumer-token', role: 'alert' },
     h('h2', {}, t('cons.token.title', { name })),
     h('p', {}, t('cons.token.once')),
-    h('pre', { class: 'token', dir: 'ltr' }, token),
+    h('pre', { class: 'json token', dir: 'ltr' }, token),
     h('p', {}, t('cons.token.poll')),
-    h('pre', { class: 'command', dir: 'ltr' }, cmd));
+    h('pre', { class: 'json command', dir: 'ltr' }, cmd));
 }
 
 function filterBody(form) {
@@ -75,11 +77,10 @@ function createForm(onToken) {
     labelled('cons.name', h('input', { name: 'name', required: true, maxlength: 127, dir: 'ltr',
                                        pattern: '[A-Za-z0-9._\\-]+' })),
     labelled('cons.format', select('format', EXPORT_FORMATS, 'rpz', v => t(`cons.fmt.${v}`))),
-    h('label', {}, h('input', { type: 'checkbox', name: 'member' }), ' ', t('cons.member')),
-    h('label', {}, h('input', { type: 'checkbox', name: 'strict' }), ' ', t('cons.strict')),
+    check('member', t('cons.member')),
+    check('strict', t('cons.strict')),
     h('fieldset', {}, h('legend', {}, t('cons.types')),
-      TYPES.map(v => h('label', { class: 'inline' },
-        h('input', { type: 'checkbox', name: 'types', value: v }), ' ', ltr(v)))),
+      TYPES.map(v => check('types', ltr(v), v))),
     labelled('cons.classes', h('input', { name: 'classes', dir: 'ltr' })),
     labelled('cons.tags', h('input', { name: 'tags', dir: 'ltr' })),
     labelled('cons.minConfidence', h('input', { name: 'min_confidence', type: 'number', min: 0, max: 100 })),
@@ -114,7 +115,7 @@ function consumerRow(c, onToken, redraw) {
     await api('PATCH', `/api/v1/indicator-consumers/${c.id}`, { disabled: !c.disabled });
     redraw();
   });
-  const remove = h('button', { type: 'button', class: 'quiet danger remove' }, t('cons.remove'));
+  const remove = h('button', { type: 'button', class: 'danger remove' }, t('cons.remove'));
   remove.addEventListener('click', async () => {
     if (!confirm(t('cons.remove.confirm', { name: c.name }))) return;
     await api('DELETE', `/api/v1/indicator-consumers/${c.id}`);
@@ -168,7 +169,7 @@ export async function viewIndicatorExports(view) {
   };
   put(view,
     h('p', {}, t('cons.intro')),
-    card('cons.poll', h('p', {}, t('cons.poll.how')), h('pre', { dir: 'ltr' }, pollUrl())),
+    card('cons.poll', h('p', {}, t('cons.poll.how')), h('pre', { class: 'json', dir: 'ltr' }, pollUrl())),
     tokenSlot, listSlot, createForm(onToken), downloadForm());
   await redraw();
 }

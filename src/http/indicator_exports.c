@@ -121,6 +121,9 @@ static int export_answer(struct http_req *rq, struct http_resp *rs,
 	PSTRCPY(rs->etag, etag);
 	snprintf(rs->cache_control, sizeof(rs->cache_control), "private, max-age=%lld",
 		 (long long)rq->cfg->indicator_export_max_age);
+	/* the body depends on the credential: a client's cache keys by it */
+	PSTRCPY(rs->extra_name, "Vary");
+	PSTRCPY(rs->extra_value, "Authorization");
 	if (none_match(http_header(rq, "If-None-Match"), etag)) {
 		rs->status = 304;
 		rs->raw = "";
@@ -130,8 +133,7 @@ static int export_answer(struct http_req *rq, struct http_resp *rs,
 	}
 	struct spool k = { spool_open(rq, &e), 0 };
 	if (k.fd < 0) {
-		rs->etag[0] = '\0';
-		rs->cache_control[0] = '\0';
+		rs->etag[0] = rs->cache_control[0] = rs->extra_name[0] = '\0';
 		return http_problem(rs, &e);
 	}
 	struct indicator_export_req xr = *x;
@@ -147,8 +149,7 @@ static int export_answer(struct http_req *rq, struct http_resp *rs,
 	pbuf_free(&b);
 	if (rc != 0) {
 		close(k.fd);
-		rs->etag[0] = '\0';
-		rs->cache_control[0] = '\0';
+		rs->etag[0] = rs->cache_control[0] = rs->extra_name[0] = '\0';
 		return http_problem(rs, &e);
 	}
 	if (k.size == 0) {

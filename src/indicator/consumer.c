@@ -581,7 +581,7 @@ int indicator_export_etag(struct store *st, const struct config *cfg,
 		return -1;
 	int64_t updated = 0, rows = 0, next = 0;
 	if (store_indicator_version(st, &updated, &rows, err) != 0 ||
-	    store_indicator_next_expiry(st, now_ms, &next, err) != 0)
+	    store_indicator_expiry_due(st, now_ms, &next, err) != 0)
 		return -1;
 	const struct indicator_consumer *c = rq->consumer;
 	char text[4096];

@@ -1045,7 +1045,7 @@ int store_indconsumer_delete(struct store *st, int64_t id, struct perr *err);
 int store_indconsumer_touch(struct store *st, int64_t id, int64_t now_ms, struct perr *err);
 /* The earliest expires_ms > now_ms of an active indicator (0 when none):
 ** the moment the export next changes without a write (its ETag's part). */
-int store_indicator_next_expiry(struct store *st, int64_t now_ms, int64_t *next,
+int store_indicator_expiry_due(struct store *st, int64_t now_ms, int64_t *next,
 				struct perr *err);
 
 #endif

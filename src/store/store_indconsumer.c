@@ -146,7 +146,7 @@ int store_indconsumer_touch(struct store *st, int64_t id, int64_t now_ms, struct
 	return sq_exec_step(st, s, err, "consumer");
 }
 
-int store_indicator_next_expiry(struct store *st, int64_t now_ms, int64_t *next,
+int store_indicator_expiry_due(struct store *st, int64_t now_ms, int64_t *next,
 				struct perr *err)
 {
 	/* indicator_expires makes this one index probe */

@@ -253,7 +253,8 @@ int export_check(struct indicator_export *x, struct perr *err)
 const uint8_t export_uuid_ns[16] = { 0x7c, 0x1e, 0x2d, 0x0b, 0x5d, 0x2c, 0x4b, 0x7e,
 				     0x9a, 0x51, 0x6f, 0x1f, 0x3a, 0x52, 0x9a, 0x31 };
 
-void export_uuid5(const uint8_t ns[16], const char *a, const char *b, char out[37])
+void export_uuid5(const uint8_t ns[16], const char *producer, const char *a, const char *b,
+		  char out[37])
 {
 	SHA_CTX c;
 	uint8_t md[SHA_DIGEST_LENGTH];
@@ -264,6 +265,8 @@ void export_uuid5(const uint8_t ns[16], const char *a, const char *b, char out[3
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
 	SHA1_Init(&c);
 	SHA1_Update(&c, ns, 16);
+	SHA1_Update(&c, producer, strlen(producer));
+	SHA1_Update(&c, "\n", 1);
 	SHA1_Update(&c, a, strlen(a));
 	SHA1_Update(&c, "\n", 1);
 	SHA1_Update(&c, b, strlen(b));

@@ -51,10 +51,13 @@ extern const struct export_ops export_suricata_ops, export_nft_ops;
 int export_check(struct indicator_export *x, struct perr *err);
 
 /* A name-based UUID (RFC 4122 version 5, SHA-1) in namespace ns (16 bytes)
-** of the bytes a[0..an) '\n' b[0..bn), written "xxxxxxxx-xxxx-..." into
-** out[37]. The same indicator always gets the same id, so a consumer that
-** loads two exports updates its objects instead of doubling them. */
-void export_uuid5(const uint8_t ns[16], const char *a, const char *b, char out[37]);
+** of producer '\n' a '\n' b, written "xxxxxxxx-xxxx-..." into out[37].
+** The same indicator of the same producer always gets the same id, so a
+** consumer that loads two exports updates its objects instead of doubling
+** them; the producer is part of the name so that two CERTs running
+** Parapet never publish one id for two different objects. */
+void export_uuid5(const uint8_t ns[16], const char *producer, const char *a, const char *b,
+		  char out[37]);
 /* Parapet's namespace for every UUID it derives in exports. */
 extern const uint8_t export_uuid_ns[16];
 

@@ -74,11 +74,11 @@ int export_misp_event_open(struct indicator_export *x, const char *group, struct
 		return perr_set(err, PERR_INTERNAL, NULL, "out of memory");
 	x->state = s;
 	s->max_tlp = -1;
-	export_uuid5(export_uuid_ns, "misp-event", group ? group : "", s->uuid);
+	export_uuid5(export_uuid_ns, x->producer, "misp-event", group ? group : "", s->uuid);
 	snprintf(s->info, sizeof(s->info), "%s indicators%s%s", x->producer, group ? ": " : "",
 		 group ? group : "");
 	char org[37], ts[32];
-	export_uuid5(export_uuid_ns, "misp-org", x->producer, org);
+	export_uuid5(export_uuid_ns, x->producer, "misp-org", "", org);
 	export_time(x->now_ms, ts);
 	struct pbuf *b = x->out;
 	pbuf_addf(b, "{\"Event\":{\"uuid\":\"%s\",\"info\":", s->uuid);
@@ -146,7 +146,7 @@ static int misp_add(struct indicator_export *x, const struct store_indicator *r,
 	if (level > s->max_tlp)
 		s->max_tlp = level;
 	char uuid[37];
-	export_uuid5(export_uuid_ns, r->type, r->value, uuid);
+	export_uuid5(export_uuid_ns, x->producer, r->type, r->value, uuid);
 	struct pbuf *b = x->out;
 	pbuf_addf(b,
 		  "%s\n{\"uuid\":\"%s\",\"type\":\"%s\",\"category\":\"%s\",\"to_ids\":%s,"

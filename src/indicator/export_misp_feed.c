@@ -131,7 +131,7 @@ static void manifest_entry(struct pbuf *m, struct feed_event *e, const struct in
 	int dist, tlp;
 	export_misp_event_meta(e->x, &dist, &tlp);
 	char org[37], ts[32];
-	export_uuid5(export_uuid_ns, "misp-org", f->producer[0] ? f->producer : "Parapet", org);
+	export_uuid5(export_uuid_ns, f->producer[0] ? f->producer : "Parapet", "misp-org", "", org);
 	export_time(f->o.now_ms, ts);
 	pbuf_addf(m, "%s\n\"%s\":{\"Orgc\":{\"uuid\":\"%s\",\"name\":", first ? "" : ",",
 		  export_misp_uuid(e->x), org);

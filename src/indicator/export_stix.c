@@ -20,8 +20,8 @@
 ** String literals of a pattern escape '\' and ''' (STIX 2.1 patterning,
 ** section 9.3), and the whole pattern is then JSON-escaped.
 **
-** Ids are deterministic (UUIDv5 of the type and the value in Parapet's
-** namespace), so a consumer that loads Monday's and Tuesday's bundles
+** Ids are deterministic (UUIDv5 of the producer, the type and the value
+** in Parapet's namespace), so a consumer that loads Monday's and Tuesday's bundles
 ** updates one object per indicator instead of keeping two. valid_from is
 ** first seen, valid_until the expiry; labels are the RSIT class and the
 ** tags; confidence is the registry's 0-100 (STIX's scale too). TLP is
@@ -66,10 +66,10 @@ static int stix_open(struct indicator_export *x, struct perr *err)
 		return perr_set(err, PERR_INTERNAL, NULL, "out of memory");
 	x->state = s;
 	char uuid[37], ts[32], now[24];
-	export_uuid5(export_uuid_ns, "identity", x->producer, uuid);
+	export_uuid5(export_uuid_ns, x->producer, "identity", "", uuid);
 	snprintf(s->identity, sizeof(s->identity), "identity--%s", uuid);
 	snprintf(now, sizeof(now), "%lld", (long long)x->now_ms);
-	export_uuid5(export_uuid_ns, "bundle", now, uuid);
+	export_uuid5(export_uuid_ns, x->producer, "bundle", now, uuid);
 	export_time(x->now_ms, ts);
 	struct pbuf *b = x->out;
 	pbuf_addf(b, "{\"type\":\"bundle\",\"id\":\"bundle--%s\",\"objects\":[", uuid);
@@ -203,7 +203,7 @@ static int stix_add(struct indicator_export *x, const struct store_indicator *r,
 	stix_marking(x, s, level);
 	struct pbuf *b = x->out;
 	char uuid[37], ind_id[64], mal_id[64];
-	export_uuid5(export_uuid_ns, r->type, r->value, uuid);
+	export_uuid5(export_uuid_ns, x->producer, r->type, r->value, uuid);
 	snprintf(ind_id, sizeof(ind_id), "indicator--%s", uuid);
 
 	sep(x);
@@ -252,7 +252,7 @@ static int stix_add(struct indicator_export *x, const struct store_indicator *r,
 			n = sizeof(pkg) - 1;
 		memcpy(pkg, r->value, n);
 		pkg[n] = 0;
-		export_uuid5(export_uuid_ns, "malware", r->value, uuid);
+		export_uuid5(export_uuid_ns, x->producer, "malware", r->value, uuid);
 		snprintf(mal_id, sizeof(mal_id), "malware--%s", uuid);
 		sep(x);
 		pbuf_adds(b, "{\"type\":\"malware\",");
@@ -269,7 +269,7 @@ static int stix_add(struct indicator_export *x, const struct store_indicator *r,
 			pjson_time(b, r->first_seen_ms);
 		}
 		pbuf_add(b, "}", 1);
-		export_uuid5(export_uuid_ns, "indicates", r->value, uuid);
+		export_uuid5(export_uuid_ns, x->producer, "indicates", r->value, uuid);
 		char rel_id[64];
 		snprintf(rel_id, sizeof(rel_id), "relationship--%s", uuid);
 		sep(x);

@@ -115,24 +115,29 @@ static bool plain_value(const char *v, const char *allowed)
 static int suri_add(struct indicator_export *x, const struct store_indicator *r,
 		    enum indicator_type t, struct perr *err)
 {
-	(void)err;
 	uint64_t sid = (uint64_t)x->sid_base + 4 * (uint64_t)r->id;
 	if (r->id < 0 || sid + 3 > 4294967295ULL) {
 		x->n.skipped++;
 		return 0;
 	}
-	char match[600];
+	/* pbuf_fixed, not snprintf: the values are checked to be short
+	** above, and a cut would be caught (pbuf_failed) rather than written */
+	char match[600], head[300];
+	struct pbuf m = pbuf_fixed(match, sizeof(match)), h = pbuf_fixed(head, sizeof(head));
 	switch (t) {
 	case INDICATOR_DOMAIN:
 		if (!plain_value(r->value, "abcdefghijklmnopqrstuvwxyz0123456789-.")) {
 			x->n.skipped++;
 			return 0;
 		}
-		snprintf(match, sizeof(match),
-			 "dns.query; dotprefix; content:\".%s\"; endswith; nocase;", r->value);
+		pbuf_addf(&m, "dns.query; dotprefix; content:\".%s\"; endswith; nocase;", r->value);
+		if (pbuf_failed(&m))
+			break;
 		rule(x, r, "alert dns any any -> any any", "DNS query for", match, sid);
-		snprintf(match, sizeof(match),
-			 "tls.sni; dotprefix; content:\".%s\"; endswith; nocase;", r->value);
+		pbuf_reset(&m);
+		pbuf_addf(&m, "tls.sni; dotprefix; content:\".%s\"; endswith; nocase;", r->value);
+		if (pbuf_failed(&m))
+			break;
 		rule(x, r, "alert tls any any -> any any", "TLS SNI", match, sid + 1);
 		break;
 	case INDICATOR_IPV4:
@@ -142,10 +147,14 @@ static int suri_add(struct indicator_export *x, const struct store_indicator *r,
 			x->n.skipped++;
 			return 0;
 		}
-		char head[300];
-		snprintf(head, sizeof(head), "alert ip any any -> [%s] any", r->value);
+		pbuf_addf(&h, "alert ip any any -> [%s] any", r->value);
+		if (pbuf_failed(&h))
+			break;
 		rule(x, r, head, "traffic to", "", sid);
-		snprintf(head, sizeof(head), "alert ip [%s] any -> any any", r->value);
+		pbuf_reset(&h);
+		pbuf_addf(&h, "alert ip [%s] any -> any any", r->value);
+		if (pbuf_failed(&h))
+			break;
 		rule(x, r, head, "traffic from", "", sid + 1);
 		break;
 	}
@@ -154,7 +163,6 @@ static int suri_add(struct indicator_export *x, const struct store_indicator *r,
 			x->n.skipped++;
 			return 0;
 		}
-		struct pbuf m = pbuf_fixed(match, sizeof(match));
 		pbuf_adds(&m, "tls.certs; to_sha256; content:\"|");
 		for (int i = 0; i < 64; i += 2)
 			pbuf_addf(&m, "%s%.2s", i ? " " : "", r->value + i);
@@ -166,6 +174,9 @@ static int suri_add(struct indicator_export *x, const struct store_indicator *r,
 		x->n.ignored++;
 		return 0;
 	}
+	if (pbuf_failed(&m) || pbuf_failed(&h))
+		return perr_set(err, PERR_INTERNAL, NULL, "a Suricata rule of indicator %lld overflowed",
+				(long long)r->id);
 	x->n.written++;
 	return 0;
 }

@@ -426,7 +426,7 @@ int indicator_export_close(struct indicator_export *x, struct perr *err);
 ** event). Each event file is written as its rows come (bounded memory),
 ** under a temporary name renamed at close, and manifest.json last, so a
 ** MISP polling the directory never reads half an export. Event uuids are
-** UUIDv5 of the producer-independent class, so each day's export updates
+** UUIDv5 of the producer and the class, so each day's export updates
 ** the same events. open: 0, or -1 (PERR_INVALID for options, PERR_INTERNAL
 ** when DIR cannot be written). add and close as indicator_export_*; close
 ** frees f (NULL is a no-op) and fills counts when not NULL. */

@@ -211,6 +211,9 @@ static size_t rpz_rows(struct store_indicator *rows, bool first)
 		       "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", "GREEN");
 	/* a trigger label at the end would read as an address trigger */
 	rows[n++] = mk(7, "domain", "x.rpz-ip", "GREEN");
+	/* the address again as a /32 network (both may be listed): the zone
+	** then holds one record twice, which a loader must accept */
+	rows[n++] = mk(8, "cidr", "198.51.100.7/32", "GREEN");
 	return n;
 }
 
@@ -339,7 +342,7 @@ static void nft_loads(void **state)
 {
 	(void)state;
 	char *dir = h_tmpdir("nft");
-	size_t n = 3000 + 8;
+	size_t n = 3000 + 9;
 	struct store_indicator *rows = calloc(n, sizeof(*rows));
 	size_t k = 0;
 	rows[k++] = mk(1, "ipv4", "192.0.2.1", "GREEN");
@@ -348,6 +351,7 @@ static void nft_loads(void **state)
 	rows[k++] = mk(4, "cidr", "2001:db8::/32", "GREEN");
 	rows[k++] = mk(5, "domain", "evil.example", "GREEN");
 	rows[k++] = mk(6, "cidr", "10.0.0.0/8", "GREEN");
+	rows[k++] = mk(7, "cidr", "192.0.2.1/32", "GREEN"); /* the address again */
 	for (int i = 0; k < n; i++, k++) {
 		char v[32];
 		snprintf(v, sizeof(v), "%s%d.%d.%d.%d", "", 100 + i / 65536 % 100, i / 256 % 256,
@@ -510,6 +514,17 @@ static void stix_valid(void **state)
 				    json_string_value(json_object_get(json_array_get(ob, i), "id")));
 	assert_string_not_equal(json_string_value(json_object_get(a, "id")),
 				json_string_value(json_object_get(b, "id")));
+	/* another CERT running Parapet never publishes the same ids */
+	struct indicator_export_opts other = { .now_ms = T0, .producer = "Other CERT" };
+	char *f3 = h_fmt("%s/c.json", dir);
+	export_file(INDICATOR_EXPORT_STIX, &other, rows, n, f3);
+	json_t *c = load_json(f3);
+	json_t *oc = json_object_get(c, "objects");
+	assert_string_not_equal(
+		json_string_value(json_object_get(find_obj(oa, "indicator", "pattern", "url:value"), "id")),
+		json_string_value(json_object_get(find_obj(oc, "indicator", "pattern", "url:value"), "id")));
+	json_decref(c);
+	free(f3);
 	json_t *url = find_obj(oa, "indicator", "pattern", "url:value");
 	assert_string_equal(json_string_value(json_object_get(url, "pattern")),
 			    "[url:value = 'http://evil.example/it\\'s\\\\here?q=1']");

@@ -8,6 +8,7 @@
 //   #/advisories/ID/tracking  #/advisory-link/TOKEN (no login needed)
 //   #/indicators?value=&contains=&type=&tlp=&status=&cursor=  #/indicators/ID
 //   (pages.js, admin.js, advisories.js, indicators.js)
+//   #/indicator-exports (indicator_exports.js)
 // Every string comes from i18n.js; dates from format.js (Gregorian or
 // Jalali). Uses only the public API, with the session cookie and CSRF token.
 import { api, upload, setCsrf, withQuery } from './api.js';
@@ -21,6 +22,7 @@ import { viewSite, viewOrg, viewFeedFile, viewReport, viewServices } from './pag
 import { viewAdmin, viewAccount } from './admin.js';
 import { viewAdvisories, viewAdvisory, viewAdvisoryLink } from './advisories.js';
 import { viewIndicators, viewIndicator } from './indicators.js';
+import { viewIndicatorExports } from './indicator_exports.js';
 const SEVERITIES = ['critical', 'high', 'medium', 'low'];
 const STATUSES = ['new', 'triaged', 'in_progress', 'contained', 'recovered', 'closed', 'rejected',
                   'duplicate'];
@@ -778,6 +780,7 @@ const views = {
   account: viewAccount,
   advisories: viewAdvisories,
   indicators: viewIndicators,
+  'indicator-exports': viewIndicatorExports,
 };
 
 // a mail's signed link works without logging in (advisories.js)

@@ -69,4 +69,14 @@ int h_indicator_update(struct http_req *rq, struct http_resp *rs);
 int h_indicator_delete(struct http_req *rq, struct http_resp *rs);
 int h_indicator_sightings(struct http_req *rq, struct http_resp *rs);
 
+/* indicator_exports.c */
+int h_indicator_export_consumer(struct http_req *rq, struct http_resp *rs);
+int h_indicator_export_staff(struct http_req *rq, struct http_resp *rs);
+int h_indicator_consumer_list(struct http_req *rq, struct http_resp *rs);
+int h_indicator_consumer_create(struct http_req *rq, struct http_resp *rs);
+int h_indicator_consumer_get(struct http_req *rq, struct http_resp *rs);
+int h_indicator_consumer_update(struct http_req *rq, struct http_resp *rs);
+int h_indicator_consumer_delete(struct http_req *rq, struct http_resp *rs);
+int h_indicator_consumer_rotate(struct http_req *rq, struct http_resp *rs);
+
 #endif

@@ -277,4 +277,14 @@ if [ $rc -ne 0 ] && ! grep -q ' [1-9][0-9]* failed$' <<<"$last"; then
 	failed=$((failed + 1))
 	tail -20 "$data/serve.err" >&2
 fi
+# the indicator exports page, on the same server (indicator_exports.mjs)
+out=$(cd "$here" && E2E_BASE=$base CHROMIUM=$CHROMIUM timeout 120 node indicator_exports.mjs 2>&1)
+rc=$?
+echo "$out"
+last=$(tail -1 <<<"$out")
+add "$last"
+if [ $rc -ne 0 ] && ! grep -q ' [1-9][0-9]* failed$' <<<"$last"; then
+	failed=$((failed + 1))
+	tail -20 "$data/serve.err" >&2
+fi
 finish

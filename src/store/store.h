@@ -975,8 +975,9 @@ int store_indicator_export_each(struct store *st, int64_t now_ms, store_indicato
 int store_indicator_active_each(struct store *st, store_indicator_fn fn, void *ud,
 				struct perr *err);
 /* The most recent change to any indicator (max updated_ms, 0 when none)
-** and the number of rows: with now's expiry boundary, what an export's
-** ETag stands on. */
+** and *rows, the highest id (no row is ever deleted, so it changes with
+** every insert): with the next expiry, what an export's ETag and the
+** in-memory matcher's freshness stand on. Two index probes. */
 int store_indicator_version(struct store *st, int64_t *max_updated_ms, int64_t *rows,
 			    struct perr *err);
 

@@ -659,10 +659,10 @@ struct indicator_export_req {
 /* The entity tag of an export as it would be now, without producing it:
 ** SHA-256 over the format and its configuration (the RPZ origin and
 ** action), the consumer (id, marks, filter), the registry's version
-** (store_indicator_version: the latest updated_ms and the row count) and
+** (store_indicator_version: the latest updated_ms and the highest id) and
 ** the next expiry boundary (the earliest expires_ms > now_ms of an active
-** indicator). An indicator that changes moves updated_ms; one deleted
-** moves the count; one that expires passes the boundary, so the next
+** indicator). An indicator that changes moves updated_ms; a new one
+** moves the highest id; one that expires passes the boundary, so the next
 ** boundary differs and the tag changes at the very moment the indicator
 ** leaves the export, without any write. etag gets "\"<64 hex>\"" (quoted,
 ** as HTTP sends it). 0, or -1 with err. */

@@ -178,5 +178,7 @@ int cmd_advisory_update(struct cli_call *x, struct perr *err);
 int cmd_advisory_preview(struct cli_call *x, struct perr *err);
 int cmd_advisory_exclude(struct cli_call *x, struct perr *err);
 int cmd_advisory_include(struct cli_call *x, struct perr *err);
+int cmd_apk_analyze(struct cli_call *x, struct perr *err);
+int cmd_apk_diff(struct cli_call *x, struct perr *err);
 
 #endif

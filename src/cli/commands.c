@@ -876,6 +876,12 @@ static const struct cli_opt advisory_exclude_opts[] = {
 	{ NULL },
 };
 
+static const struct cli_opt apk_analyze_opts[] = {
+	{ "--yara", "DIR", "scan with the YARA rules of DIR (default: apk.yara_rules)" },
+	{ "--manifest", NULL, "print the whole binary manifest as JSON instead of the verdict" },
+	{ NULL },
+};
+
 const struct cli_cmd cli_cmds[] = {
 	{ "serve", .help = "run the server (API, web UI); --demo loads a demo constituency and admin",
 	  .fn = cmd_serve, .opts = serve_opts, .store = CLI_NO_STORE },
@@ -1067,6 +1073,15 @@ const struct cli_cmd cli_cmds[] = {
 	{ "advisory include", .help = "put an excluded organisation back among the targets",
 	  .fn = cmd_advisory_include, .args = "ID ORG-ID", .min = 2, .max = 2,
 	  .store = CLI_WRITE },
+	{ "apk analyze",
+	  .help = "triage an Android app: manifest, signers, hashes, candidate indicators, YARA "
+		  "(JSON verdict; exit 65 when no app could be read)",
+	  .fn = cmd_apk_analyze, .args = "FILE.apk", .min = 1, .max = 1, .opts = apk_analyze_opts,
+	  .store = CLI_NO_STORE },
+	{ "apk diff",
+	  .help = "two versions of an app side by side: same signer? permissions and components "
+		  "added or removed",
+	  .fn = cmd_apk_diff, .args = "A.apk B.apk", .min = 2, .max = 2, .store = CLI_NO_STORE },
 	{ NULL },
 };
 

@@ -424,4 +424,69 @@ int apk_manifest_dump(const uint8_t *apk, size_t len, const struct apk_limits *l
 ** out of memory (PERR_INTERNAL). */
 int apk_diff(json_t *a, json_t *b, json_t **out, struct perr *err);
 
+/* ------------------------------------------------ the app records (record.c) */
+
+/* A triaged app kept by the CERT (apk_app): submitted, then confirmed
+** malicious (blacklisted: its app indicator "package:signer_sha256" and
+** the candidates the analyst chose enter the registry through
+** indicator_add) or marked benign. The API and the CLI call these and
+** nothing else. p NULL is the local operator (CLI). Reads are for CERT
+** staff (identity_is_staff), writes for analysts (identity_is_analyst:
+** ROLES_CERT) whose credential is not narrowed to one organisation (the
+** blacklist is national); others get PERR_FORBIDDEN. Writes run in the caller's
+** transaction and are audited (apk.submit, apk.confirm, apk.benign).
+** A record as JSON: {"id","sha256","package","version_name",
+** "version_code","signer_sha256","author","size","status","incident_id",
+** "actor","created","updated","blacklisted" (ISO or null),"verdict"}. */
+struct store;
+struct principal;
+struct config;
+
+/* Analyse apk[0..len) with o and record it. The same file (SHA-256) sent
+** again is the same record: it is returned with "new": false and not
+** analysed again. *out the record (a new reference). -1 with err: the
+** bytes are no APK (apk_analyze's errors), forbidden, or a store error. */
+int apk_submit(struct store *st, const struct apk_opts *o, const struct principal *p,
+	       const char *actor, const uint8_t *apk, size_t len, int64_t now_ms, json_t **out,
+	       struct perr *err);
+int apk_get(struct store *st, const struct principal *p, int64_t id, json_t **out,
+	    struct perr *err);
+/* {"items":[record without "verdict"],"next":ID or null}, newest first;
+** status "" or NULL for all, else triaged, malicious or benign
+** (PERR_INVALID field "status" otherwise). */
+int apk_list(struct store *st, const struct principal *p, const char *status, int64_t before_id,
+	     int limit, json_t **out, struct perr *err);
+
+/* Confirm app id malicious: status malicious, blacklisted now (an earlier
+** time kept), the incident linked (0: none; an unknown incident is
+** PERR_INVALID field "incident_id"), and indicators listed with
+** indicator_add (source apk, source_ref "apk:ID", attribution the author,
+** reason naming the app): the app "package:signer_sha256", the file's
+** SHA-256, and each of cands[0..n) -- values that must be candidates of
+** the verdict (else PERR_INVALID field "candidates" naming it). A
+** candidate on a warninglist is held as the registry holds any value.
+** An unsigned app or one without a package cannot be an app indicator:
+** PERR_INVALID field "signer". reason may be NULL. *out: {"id","status",
+** "indicators":[{"type","value","id","held"}]}. The confirmation is kept
+** in the verdict ("confirmation": reason, candidates, actor, time). */
+int apk_confirm(struct store *st, const struct indicator_wl_set *wl, const struct principal *p,
+		const char *actor, int64_t id, const char *const *cands, size_t n,
+		int64_t incident_id, const char *reason, int64_t now_ms, json_t **out,
+		struct perr *err);
+/* Mark app id benign (not blacklisted). Indicators listed by an earlier
+** confirmation stay in the registry: retiring them is the registry's
+** decision, audited there. */
+int apk_mark_benign(struct store *st, const struct principal *p, const char *actor, int64_t id,
+		    int64_t now_ms, struct perr *err);
+/* The takedown letter to an app store or market operator for app id, in
+** lang "en" or "fa" (PERR_INVALID field "lang" otherwise), from the
+** template apk_takedown (data/templates): package, version, hashes,
+** signer, author, the reason, the CERT. Only for an app confirmed
+** malicious (PERR_CONFLICT otherwise). *subject and *body malloc'd. */
+int apk_takedown(struct store *st, const struct config *cfg, const struct principal *p,
+		 int64_t id, const char *lang, char **subject, char **body, struct perr *err);
+/* apk_diff of two records' verdicts, with their ids. */
+int apk_diff_records(struct store *st, const struct principal *p, int64_t a, int64_t b,
+		     json_t **out, struct perr *err);
+
 #endif /* PARAPET_APK_H */

@@ -117,3 +117,140 @@ int cmd_apk_diff(struct cli_call *x, struct perr *err)
 	json_decref(b);
 	return rc;
 }
+
+/* ------------------------------------------------------------- records */
+
+/* The warninglists in force for a write (NULL, said on stderr, when none
+** can be loaded). */
+static struct indicator_wl_set *wl_for(struct cli_call *x)
+{
+	struct indicator_wl_set *wl = NULL;
+	struct perr e;
+	if (indicator_wl_load_config(&x->c->cfg, x->c->data_dir, &wl, NULL, &e) != 0) {
+		fprintf(stderr, "parapet: warninglists: %s (not checked)\n", e.msg);
+		return NULL;
+	}
+	return wl;
+}
+
+int cmd_apk_submit(struct cli_call *x, struct perr *err)
+{
+	struct apk_opts o = { 0 };
+	struct apk_yara *y = NULL;
+	struct pbuf b;
+	json_t *rec = NULL;
+	int rc = -1;
+
+	apk_limits_of(&x->c->cfg, &o.lim);
+	pbuf_init(&b, 0);
+	if (x->c->cfg.apk_yara_rules[0] && apk_yara_load(x->c->cfg.apk_yara_rules, &y, err) != 0)
+		return -1;
+	if (core_file_read(x->pos[0], o.lim.max_size + 1, &b, err) != 0)
+		goto out;
+	o.yara = y;
+	o.wl = wl_for(x);
+	rc = apk_submit(x->st, &o, NULL, x->actor, (const uint8_t *)b.ptr, b.len, core_now_ms(),
+			&rec, err);
+	indicator_wl_free((struct indicator_wl_set *)o.wl);
+	if (rc == 0) {
+		if (x->c->json)
+			cli_print_json(rec);
+		else {
+			printf("%lld\n", (long long)json_integer_value(json_object_get(rec, "id")));
+			json_decref(rec);
+		}
+	}
+out:
+	pbuf_free(&b);
+	apk_yara_free(y);
+	return rc;
+}
+
+int cmd_apk_list(struct cli_call *x, struct perr *err)
+{
+	json_t *out = NULL, *r;
+	size_t i;
+	if (apk_list(x->st, NULL, cli_val(x, "--status"), 0, 1000, &out, err) != 0)
+		return -1;
+	if (x->c->json) {
+		cli_print_json(out);
+		return 0;
+	}
+	json_array_foreach(json_object_get(out, "items"), i, r)
+	{
+		printf("%lld\t%s\t%s\t%s\t%s\t%s\n",
+		       (long long)json_integer_value(json_object_get(r, "id")),
+		       json_string_value(json_object_get(r, "status")),
+		       json_string_value(json_object_get(r, "package")),
+		       json_string_value(json_object_get(r, "version_name")),
+		       json_string_value(json_object_get(r, "sha256")),
+		       json_string_value(json_object_get(r, "author")));
+	}
+	json_decref(out);
+	return 0;
+}
+
+int cmd_apk_show(struct cli_call *x, struct perr *err)
+{
+	int64_t id;
+	json_t *out = NULL;
+	if (cli_id(x->pos[0], &id) != 0)
+		return EX_USAGE;
+	if (apk_get(x->st, NULL, id, &out, err) != 0)
+		return -1;
+	cli_print_json(out);
+	return 0;
+}
+
+int cmd_apk_confirm(struct cli_call *x, struct perr *err)
+{
+	int64_t id, incident = 0;
+	const char *cands = cli_val(x, "--candidate"), *inc = cli_val(x, "--incident");
+	const char *chosen[1000];
+	size_t n = 0;
+	char *copy = NULL, *save = NULL;
+	json_t *out = NULL;
+	int rc;
+
+	if (cli_id(x->pos[0], &id) != 0 || (inc && cli_id(inc, &incident) != 0))
+		return EX_USAGE;
+	/* a repeated option arrives joined with ','; a URL holding a comma is
+	** then two pieces, neither a candidate: apk_confirm names the first and
+	** nothing is listed (the API takes such a value whole) */
+	if (cands && !(copy = strdup(cands)))
+		return perr_set(err, PERR_INTERNAL, NULL, "out of memory");
+	for (char *t = copy ? strtok_r(copy, ",", &save) : NULL; t && n < 1000;
+	     t = strtok_r(NULL, ",", &save))
+		chosen[n++] = t;
+	struct indicator_wl_set *wl = wl_for(x);
+	rc = apk_confirm(x->st, wl, NULL, x->actor, id, chosen, n, incident, cli_val(x, "--reason"),
+			 core_now_ms(), &out, err);
+	indicator_wl_free(wl);
+	free(copy);
+	if (rc == 0)
+		cli_print_json(out);
+	return rc;
+}
+
+int cmd_apk_benign(struct cli_call *x, struct perr *err)
+{
+	int64_t id;
+	if (cli_id(x->pos[0], &id) != 0)
+		return EX_USAGE;
+	return apk_mark_benign(x->st, NULL, x->actor, id, core_now_ms(), err);
+}
+
+int cmd_apk_takedown(struct cli_call *x, struct perr *err)
+{
+	int64_t id;
+	char *subject = NULL, *body = NULL;
+	if (cli_id(x->pos[0], &id) != 0)
+		return EX_USAGE;
+	if (apk_takedown(x->st, &x->c->cfg, NULL, id, cli_val(x, "--lang"), &subject, &body, err) !=
+	    0)
+		return -1;
+	printf("Subject: %s\n\n%s", subject, body);
+	free(subject);
+	free(body);
+	return 0;
+}

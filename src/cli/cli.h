@@ -180,5 +180,11 @@ int cmd_advisory_exclude(struct cli_call *x, struct perr *err);
 int cmd_advisory_include(struct cli_call *x, struct perr *err);
 int cmd_apk_analyze(struct cli_call *x, struct perr *err);
 int cmd_apk_diff(struct cli_call *x, struct perr *err);
+int cmd_apk_submit(struct cli_call *x, struct perr *err);
+int cmd_apk_list(struct cli_call *x, struct perr *err);
+int cmd_apk_show(struct cli_call *x, struct perr *err);
+int cmd_apk_confirm(struct cli_call *x, struct perr *err);
+int cmd_apk_benign(struct cli_call *x, struct perr *err);
+int cmd_apk_takedown(struct cli_call *x, struct perr *err);
 
 #endif

@@ -61,5 +61,13 @@ int h_advisory_publish(struct http_req *rq, struct http_resp *rs);
 int h_advisory_targets(struct http_req *rq, struct http_resp *rs);
 int h_advisory_target_set(struct http_req *rq, struct http_resp *rs);
 int h_advisory_link(struct http_req *rq, struct http_resp *rs);
+/* apps.c */
+int h_app_submit(struct http_req *rq, struct http_resp *rs);
+int h_app_list(struct http_req *rq, struct http_resp *rs);
+int h_app_get(struct http_req *rq, struct http_resp *rs);
+int h_app_confirm(struct http_req *rq, struct http_resp *rs);
+int h_app_benign(struct http_req *rq, struct http_resp *rs);
+int h_app_takedown(struct http_req *rq, struct http_resp *rs);
+int h_app_diff(struct http_req *rq, struct http_resp *rs);
 
 #endif

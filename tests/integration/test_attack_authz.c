@@ -65,6 +65,7 @@ enum kind {
 	K_EV_UPLOAD, K_FEED_UPLOAD, K_SITE_PATCH, K_SITE_ACCEPT, K_SITE_DNS_SET, K_SITE_DNS_DEL,
 	K_ADV_CREATE, K_ADV_IMPORT, K_ADV_DRAFT_PREVIEW, K_ADV_PUT, K_ADV_EXCLUDE, K_ADV_INCLUDE,
 	K_ADV_PUBLISH, K_ADV_TARGET_SET, K_ADV_LINK_USE,
+	K_APP_SUBMIT, K_APP_CONFIRM, K_APP_BENIGN,
 };
 
 #define F_PUBLIC 1u       /* anyone, no refusal to check */
@@ -166,6 +167,14 @@ static const struct wrule wrules[] = {
 	** malformed one here, the handler's 400 (test_rbac's
 	** test_advisory_links uses real ones) */
 	{ "POST", "/api/v1/advisory-links/{token}", K_ADV_LINK_USE, 0, 0, F_PUBLIC, 400 },
+	/* triaged apps (issue 15): the blacklist of apps is national, the
+	** CERT's analysts' work (a provincial one and a token narrowed to a
+	** province included), never a responder's, a constituent's or a
+	** token narrowed to one organisation's. Apps belong to no
+	** organisation: own and other are alike */
+	{ "POST", "/api/v1/apps", K_APP_SUBMIT, A | N | P | V, A | N | P | V, 0, 0 },
+	{ "POST", "/api/v1/apps/{id}/confirm", K_APP_CONFIRM, A | N | P | V, A | N | P | V, 0, 0 },
+	{ "POST", "/api/v1/apps/{id}/benign", K_APP_BENIGN, A | N | P | V, A | N | P | V, 0, 0 },
 };
 #define NWRULES (sizeof(wrules) / sizeof(wrules[0]))
 
@@ -181,6 +190,7 @@ static struct {
 	char cookie[W_ORGTOK][80], csrf[W_ORGTOK][80];
 	char *tok[W_ORGTOK], *rotok[W_ORGTOK];
 	int64_t team, inc[2], site[2];
+	int64_t app; /* a signed sample app (tests/data/apk/sample.apk) */
 	int seq;
 } F;
 
@@ -295,6 +305,20 @@ static int setup(void **state)
 		assert_true(F.site[k] > 0);
 		h_resp_free(&r);
 		F.inc[k] = fresh_incident(k == 1);
+	}
+	{
+		struct h_resp r;
+		struct pbuf apk;
+		struct perr e;
+		const char *path = getenv("APK_SAMPLE");
+		if (core_file_read(path ? path : "tests/data/apk/sample.apk", 1 << 20, &apk, &e) != 0)
+			fail_msg("APK sample: %s", e.msg);
+		h_http_ex(&F.srv, &r, "POST", "/api/v1/apps", &F.admin,
+			  "application/vnd.android.package-archive", apk.ptr, apk.len, false, NULL);
+		H_STATUS(&r, 201);
+		F.app = h_jint(r.json, "id");
+		h_resp_free(&r);
+		pbuf_free(&apk);
 	}
 	return 0;
 }
@@ -669,6 +693,30 @@ static void build(const struct wrule *ru, int w, bool other, struct cell *c)
 	case K_ADV_LINK_USE:
 		c->path = h_fmt("/api/v1/advisory-links/not-a-token-%d", n);
 		break;
+	case K_APP_SUBMIT:
+		/* a new file each time: it opens as a ZIP and ends short */
+		c->path = h_fmt("/api/v1/apps");
+		c->body = h_fmt("PK\003\004 attack app %d", n);
+		c->ctype = "application/vnd.android.package-archive";
+		c->readback = h_fmt("/api/v1/apps?limit=1000");
+		break;
+	case K_APP_CONFIRM:
+		/* the prize: an app indicator listed, a candidate unblocked */
+		c->path = h_fmt("/api/v1/apps/%lld/confirm", (long long)F.app);
+		c->body = h_fmt("{\"candidates\":[\"https://evil-c2.example.ir/gate.php?id=1\"],"
+				"\"reason\":\"attack %d\"}",
+				n);
+		c->readback = h_fmt("/api/v1/apps/%lld", (long long)F.app);
+		break;
+	case K_APP_BENIGN: {
+		/* a malicious app taken off the blacklist */
+		char *p = h_fmt("/api/v1/apps/%lld/confirm", (long long)F.app);
+		admin_call("POST", p, NULL, 200);
+		free(p);
+		c->path = h_fmt("/api/v1/apps/%lld/benign", (long long)F.app);
+		c->readback = h_fmt("/api/v1/apps/%lld", (long long)F.app);
+		break;
+	}
 	}
 }
 

@@ -47,6 +47,7 @@ enum kind {
 	K_ADV_LIST, K_ADV_CREATE, K_ADV_IMPORT, K_ADV_DRAFT_PREVIEW, K_ADV_GET, K_ADV_PUT,
 	K_ADV_HISTORY, K_ADV_CSAF, K_ADV_PREVIEW, K_ADV_EXCLUDE, K_ADV_INCLUDE, K_ADV_PUBLISH,
 	K_ADV_TARGETS, K_ADV_TARGET_SET, K_ADV_LINK_SHOW, K_ADV_LINK_USE,
+	K_APP_SUBMIT, K_APP_LIST, K_APP_DIFF, K_APP_GET, K_APP_CONFIRM, K_APP_BENIGN, K_APP_TAKEDOWN,
 };
 
 /* Expected status per role, {own, other}: own = Org A / Tehran / the caller's
@@ -297,6 +298,26 @@ static const struct rule rules[] = {
 	** token at all): 400 for everyone. Real links: test_advisory_links. */
 	{ "GET", "/api/v1/advisory-links/{token}", K_ADV_LINK_SHOW, PUBLIC(400) },
 	{ "POST", "/api/v1/advisory-links/{token}", K_ADV_LINK_USE, PUBLIC(400) },
+	/* Triaged apps (issue 15): the blacklist of apps is national work of
+	** the CERT's analysts (provincial ones too); every staff member reads
+	** it; constituents neither. The upload is a new file each time (bytes
+	** that open as a ZIP but end short: recorded, with the error in the
+	** verdict); confirm and the letter act on a real signed sample
+	** confirmed in the set-up, benign on a fresh record. */
+	{ "POST", "/api/v1/apps", K_APP_SUBMIT,
+	  { ALL2(201), ALL2(201), ALL2(201), ALL2(403), ALL2(403), ALL2(401) } },
+	{ "GET", "/api/v1/apps", K_APP_LIST,
+	  { ALL2(200), ALL2(200), ALL2(200), ALL2(200), ALL2(403), ALL2(401) } },
+	{ "GET", "/api/v1/apps/diff", K_APP_DIFF,
+	  { ALL2(200), ALL2(200), ALL2(200), ALL2(200), ALL2(403), ALL2(401) } },
+	{ "GET", "/api/v1/apps/{id}", K_APP_GET,
+	  { ALL2(200), ALL2(200), ALL2(200), ALL2(200), ALL2(403), ALL2(401) } },
+	{ "POST", "/api/v1/apps/{id}/confirm", K_APP_CONFIRM,
+	  { ALL2(200), ALL2(200), ALL2(200), ALL2(403), ALL2(403), ALL2(401) } },
+	{ "POST", "/api/v1/apps/{id}/benign", K_APP_BENIGN,
+	  { ALL2(200), ALL2(200), ALL2(200), ALL2(403), ALL2(403), ALL2(401) } },
+	{ "GET", "/api/v1/apps/{id}/takedown", K_APP_TAKEDOWN,
+	  { ALL2(200), ALL2(200), ALL2(200), ALL2(200), ALL2(403), ALL2(401) } },
 };
 #define NRULES (sizeof(rules) / sizeof(rules[0]))
 
@@ -322,6 +343,7 @@ static struct {
 	int64_t site[2]; /* watched websites of Org A and Org B */
 	int64_t feed_file; /* an imported report */
 	int64_t adv[2];    /* published advisories targeting Org A / Org B (0: not made) */
+	int64_t app;       /* a signed sample app, confirmed malicious */
 } F;
 
 static int64_t admin_call(const char *method, const char *path, const char *body, long want);
@@ -406,6 +428,25 @@ static int setup(void **state)
 	}
 	for (int k = 0; k < 2; k++)
 		F.adv[k] = fresh_advisory(k == 1, true);
+	{
+		/* a real app (tests/data/apk/sample.apk, signed by apksigner),
+		** uploaded and confirmed: the letter needs a malicious app */
+		struct h_resp r;
+		struct pbuf apk;
+		struct perr e;
+		const char *path = getenv("APK_SAMPLE");
+		if (core_file_read(path ? path : "tests/data/apk/sample.apk", 1 << 20, &apk, &e) != 0)
+			fail_msg("APK sample: %s", e.msg);
+		h_http_ex(&F.srv, &r, "POST", "/api/v1/apps", &F.admin,
+			  "application/vnd.android.package-archive", apk.ptr, apk.len, false, NULL);
+		H_STATUS(&r, 201);
+		F.app = h_jint(r.json, "id");
+		h_resp_free(&r);
+		pbuf_free(&apk);
+		char *cp = h_fmt("/api/v1/apps/%lld/confirm", (long long)F.app);
+		admin_call("POST", cp, "{\"reason\":\"matrix\"}", 200);
+		free(cp);
+	}
 	return 0;
 }
 
@@ -907,6 +948,32 @@ static void build(const struct rule *ru, int role, bool other, enum pass pass, c
 		*path = h_fmt("/api/v1/advisories/%lld/targets/%lld", (long long)F.adv[other],
 			      (long long)org);
 		*body = h_fmt("{\"state\":\"read\"}");
+		break;
+	case K_APP_SUBMIT:
+		*path = h_fmt("/api/v1/apps");
+		*body = h_fmt("PK\003\004 matrix app %d", n);
+		break;
+	case K_APP_LIST: *path = h_fmt("/api/v1/apps"); break;
+	case K_APP_DIFF:
+		*path = h_fmt("/api/v1/apps/diff?a=%lld&b=%lld", (long long)F.app, (long long)F.app);
+		break;
+	case K_APP_GET: *path = h_fmt("/api/v1/apps/%lld", (long long)F.app); break;
+	case K_APP_CONFIRM:
+		*path = h_fmt("/api/v1/apps/%lld/confirm", (long long)F.app);
+		*body = h_fmt("{\"candidates\":[\"https://evil-c2.example.ir/gate.php?id=1\"]}");
+		break;
+	case K_APP_BENIGN: {
+		char *b = h_fmt("PK\003\004 matrix benign %d", n);
+		struct h_resp r;
+		h_http(&F.srv, &r, "POST", "/api/v1/apps", &F.admin, b);
+		*path = h_fmt("/api/v1/apps/%lld/benign", (long long)(r.json ? h_jint(r.json, "id") : 0));
+		h_resp_free(&r);
+		free(b);
+		break;
+	}
+	case K_APP_TAKEDOWN:
+		*path = h_fmt("/api/v1/apps/%lld/takedown?lang=%s", (long long)F.app,
+			      other ? "fa" : "en");
 		break;
 	case K_ADV_LINK_SHOW:
 	case K_ADV_LINK_USE:

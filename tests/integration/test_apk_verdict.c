@@ -312,7 +312,9 @@ static void duplicates_and_broken_parts(void **state)
 	json_t *v = analyze(apk, NULL, NULL, &status, NULL);
 	assert_non_null(v);
 	assert_int_equal(status, 0);
-	json_t *ref = json_load_file(h_fmt("%s/v1only.verdict.json", T.dir), 0, NULL);
+	char *refp = h_fmt("%s/v1only.verdict.json", T.dir);
+	json_t *ref = json_load_file(refp, 0, NULL);
+	free(refp);
 	assert_string_equal(h_jstr(v, "package"), h_jstr(ref, "package"));
 	assert_true(has_error(v, "duplicate entry AndroidManifest.xml"));
 	assert_int_equal(json_array_size(json_object_get(json_object_get(v, "archive"),

@@ -6,7 +6,8 @@
 //   #/services?category=
 //   #/advisories?status=&q=&cursor=  #/advisories/new  #/advisories/ID
 //   #/advisories/ID/tracking  #/advisory-link/TOKEN (no login needed)
-//   (pages.js, admin.js, advisories.js)
+//   #/apps?status=&cursor=  #/apps/ID  #/apps/diff?a=&b=
+//   (pages.js, admin.js, advisories.js, apps.js)
 // Every string comes from i18n.js; dates from format.js (Gregorian or
 // Jalali). Uses only the public API, with the session cookie and CSRF token.
 import { api, upload, setCsrf, withQuery } from './api.js';
@@ -19,6 +20,7 @@ import { h, badge, table, errorBox, select, labelled, parseHash, hashFor, trails
 import { viewSite, viewOrg, viewFeedFile, viewReport, viewServices } from './pages.js';
 import { viewAdmin, viewAccount } from './admin.js';
 import { viewAdvisories, viewAdvisory, viewAdvisoryLink } from './advisories.js';
+import { viewApps, viewApp } from './apps.js';
 const SEVERITIES = ['critical', 'high', 'medium', 'low'];
 const STATUSES = ['new', 'triaged', 'in_progress', 'contained', 'recovered', 'closed', 'rejected',
                   'duplicate'];
@@ -775,6 +777,7 @@ const views = {
   admin: viewAdmin,
   account: viewAccount,
   advisories: viewAdvisories,
+  apps: viewApps,
 };
 
 // a mail's signed link works without logging in (advisories.js)
@@ -803,6 +806,7 @@ async function render() {
       await viewFeedFile(content, parts[2]);
     else if (name === 'advisories' && parts[1]) await viewAdvisory(content, parts[1], parts[2]);
     else if (name === 'advisory-link') await viewAdvisoryLink(content, parts[1]);
+    else if (name === 'apps' && parts[1]) await viewApp(content, parts[1], query);
     else if (views[name]) await views[name](content, query);
     else content.append(h('h1', {}, t('error.pageNotFound')));
   } catch (e) {

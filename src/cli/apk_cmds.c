@@ -5,7 +5,9 @@
 ** signers[].sha256, sha256, permissions, candidates), with the candidates
 ** checked against the installed warninglists and, with --yara DIR or
 ** [apk] yara_rules, the YARA matches; `--manifest` prints the whole binary
-** manifest as JSON instead. `diff A.apk B.apk` compares two versions.
+** manifest as JSON instead. Several files give one compact verdict a line
+** (JSON Lines), the lists loaded once. `diff A.apk B.apk` compares two
+** versions.
 ** Exit 65 when the file is no APK at all, or when its archive or manifest
 ** could not be read (the verdict, with its errors, is still printed).
 */
@@ -62,6 +64,8 @@ int cmd_apk_analyze(struct cli_call *x, struct perr *err)
 
 	if (cli_val(x, "--manifest")) {
 		struct apk_limits lim;
+		if (x->npos != 1)
+			return cli_usage(x->cmd);
 		struct pbuf b, out;
 		apk_limits_of(&x->c->cfg, &lim);
 		pbuf_init(&out, (size_t)64 << 20);
@@ -91,11 +95,28 @@ int cmd_apk_analyze(struct cli_call *x, struct perr *err)
 		perr_clear(err);
 		wl = NULL;
 	}
-	rc = analyze_file(x, x->pos[0], wl, y, &v);
-	if (rc == 0) {
-		bool unread = verdict_unread(v);
-		cli_print_json(v);
-		rc = unread ? EX_DATAERR : 0;
+	/* several files: one compact verdict a line (JSON Lines), the lists
+	** and rules loaded once for the batch (loading the warninglists costs
+	** far more than triaging one app) */
+	rc = 0;
+	for (int i = 0; i < x->npos; i++) {
+		int r = analyze_file(x, x->pos[i], wl, y, &v);
+		if (r != 0) {
+			rc = r;
+			continue;
+		}
+		if (verdict_unread(v))
+			rc = EX_DATAERR;
+		if (x->npos == 1) {
+			cli_print_json(v);
+		} else {
+			char *line = json_dumps(v, JSON_COMPACT | JSON_ENSURE_ASCII);
+			if (line)
+				printf("%s\n", line);
+			free(line);
+			json_decref(v);
+		}
+		v = NULL;
 	}
 	indicator_wl_free(wl);
 	apk_yara_free(y);

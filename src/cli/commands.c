@@ -1092,8 +1092,10 @@ const struct cli_cmd cli_cmds[] = {
 	  .store = CLI_WRITE },
 	{ "apk analyze",
 	  .help = "triage an Android app: manifest, signers, hashes, candidate indicators, YARA "
-		  "(JSON verdict; exit 65 when no app could be read)",
-	  .fn = cmd_apk_analyze, .args = "FILE.apk", .min = 1, .max = 1, .opts = apk_analyze_opts,
+		  "(JSON verdict; several files: one verdict a line; exit 65 when an app could "
+		  "not be read)",
+	  .fn = cmd_apk_analyze, .args = "FILE.apk...", .min = 1, .max = CLI_MAX_POS,
+	  .opts = apk_analyze_opts,
 	  .store = CLI_NO_STORE },
 	{ "apk diff",
 	  .help = "two versions of an app side by side: same signer? permissions and components "

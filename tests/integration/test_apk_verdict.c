@@ -105,6 +105,16 @@ static void same_set(const char *apk, const char *what, json_t *theirs, json_t *
 	}
 }
 
+/* DIR/NAME.verdict.json in a static buffer (androguard's reading). */
+static const char *h_fmt_keep(const char *dir, const char *name)
+{
+	static char buf[2][512];
+	static int k;
+	k ^= 1;
+	snprintf(buf[k], sizeof(buf[k]), "%s/%s.verdict.json", dir, name);
+	return buf[k];
+}
+
 static void compare(const char *name)
 {
 	char *apk = h_fmt("%s/%s.apk", T.dir, name);
@@ -411,6 +421,33 @@ static void diff_versions(void **state)
 	free(b);
 }
 
+/* Several files: one compact verdict a line, in the order given. */
+static void batch(void **state)
+{
+	struct h_proc p;
+	(void)state;
+	char *a = h_fmt("%s/v1only.apk", T.dir), *b = h_fmt("%s/all.apk", T.dir);
+	assert_int_equal(h_cli(&p, T.data, NULL, "apk", "analyze", a, b, NULL), 0);
+	assert_int_equal(p.status, 0);
+	char *nl = strchr(p.out, '\n');
+	assert_non_null(nl);
+	*nl = '\0';
+	json_t *va = json_loads(p.out, 0, NULL), *vb = json_loads(nl + 1, 0, NULL);
+	assert_non_null(va);
+	assert_non_null(vb);
+	json_t *ra = json_load_file(h_fmt_keep(T.dir, "v1only"), 0, NULL);
+	json_t *rb = json_load_file(h_fmt_keep(T.dir, "all"), 0, NULL);
+	assert_string_equal(h_jstr(va, "sha256"), h_jstr(ra, "sha256"));
+	assert_string_equal(h_jstr(vb, "sha256"), h_jstr(rb, "sha256"));
+	json_decref(va);
+	json_decref(vb);
+	json_decref(ra);
+	json_decref(rb);
+	h_proc_free(&p);
+	free(a);
+	free(b);
+}
+
 int main(void)
 {
 	h_init();
@@ -422,6 +459,7 @@ int main(void)
 		cmocka_unit_test(duplicates_and_broken_parts),
 		cmocka_unit_test(yara_rules),
 		cmocka_unit_test(diff_versions),
+		cmocka_unit_test(batch),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -432,8 +432,9 @@ int apk_diff(json_t *a, json_t *b, json_t **out, struct perr *err);
 ** indicator_add) or marked benign. The API and the CLI call these and
 ** nothing else. p NULL is the local operator (CLI). Reads are for CERT
 ** staff (identity_is_staff), writes for analysts (identity_is_analyst:
-** ROLES_CERT) whose credential is not narrowed to one organisation (the
-** blacklist is national); others get PERR_FORBIDDEN. Writes run in the caller's
+** ROLES_CERT) whose credential is not narrowed to one organisation or
+** province (the blacklist is national, as the registry); others get
+** PERR_FORBIDDEN. Writes run in the caller's
 ** transaction and are audited (apk.submit, apk.confirm, apk.benign).
 ** A record as JSON: {"id","sha256","package","version_name",
 ** "version_code","signer_sha256","author","size","status","incident_id",

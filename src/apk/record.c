@@ -28,16 +28,17 @@ static int may_read(const struct principal *p, struct perr *err)
 	return perr_set(err, PERR_FORBIDDEN, NULL, "triaged apps are for CERT staff");
 }
 
-/* The blacklist of apps is national: a credential narrowed to one
-** organisation acts for that organisation, and may not list an app for
+/* The blacklist of apps is national, as the registry it feeds (the same
+** rule as indicator_add's): a credential narrowed to one organisation or
+** province acts for that part of the country, and may not list an app for
 ** everyone. */
 static int may_write(const struct principal *p, struct perr *err)
 {
-	if (!p || (identity_is_analyst(p) && !p->scope_org))
+	if (!p || (identity_is_analyst(p) && !p->scope_org && !p->scope_province[0]))
 		return 0;
 	return perr_set(err, PERR_FORBIDDEN, NULL,
-			"only CERT analysts (not a credential narrowed to one organisation) "
-			"triage and decide on apps");
+			"only CERT analysts (not a credential narrowed to one organisation or "
+			"province) triage and decide on apps");
 }
 
 static json_t *time_or_null(int64_t ms)

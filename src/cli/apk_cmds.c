@@ -243,7 +243,12 @@ int cmd_apk_confirm(struct cli_call *x, struct perr *err)
 	for (char *t = copy ? strtok_r(copy, ",", &save) : NULL; t && n < 1000;
 	     t = strtok_r(NULL, ",", &save))
 		chosen[n++] = t;
-	struct indicator_wl_set *wl = wl_for(x);
+	/* the registry lists nothing unchecked: without lists, no confirmation */
+	struct indicator_wl_set *wl = NULL;
+	if (indicator_wl_load_config(&x->c->cfg, x->c->data_dir, &wl, NULL, err) != 0) {
+		free(copy);
+		return -1;
+	}
 	rc = apk_confirm(x->st, wl, NULL, x->actor, id, chosen, n, incident, cli_val(x, "--reason"),
 			 core_now_ms(), &out, err);
 	indicator_wl_free(wl);

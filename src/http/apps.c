@@ -11,7 +11,6 @@
 ** validation and the audit live there, shared with the CLI. The route
 ** table gives the writes to ROLES_CERT and the reads to staff.
 */
-#include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,19 +18,15 @@
 #include "http/handlers.h"
 #include "indicator/indicator.h"
 
-/* The warninglists in force for this request (NULL, logged, when none can
-** be loaded: candidates are then shown unchecked and confirmed values are
-** listed without the check). The caller frees it. */
-static struct indicator_wl_set *wl_load(struct http_req *rq)
+/* The server's warninglists (http_warninglists: loaded once, shared). An
+** upload without them still triages, its candidates shown unchecked (the
+** registry checks each again when one is confirmed); a confirmation
+** without them is refused, as the registry refuses to list unchecked. */
+static const struct indicator_wl_set *wl_get(struct http_req *rq, struct perr *e)
 {
-	struct indicator_wl_set *wl = NULL;
-	char dir[1100];
-	struct perr e;
-	pstrtrunc(dir, rq->db_path ? rq->db_path : ".", sizeof(dir));
-	if (indicator_wl_load_config(rq->cfg, dirname(dir), &wl, NULL, &e) != 0) {
-		plog(PLOG_WARN, "apps: warninglists: %s", e.msg);
+	const struct indicator_wl_set *wl = NULL;
+	if (http_warninglists(rq, &wl, e) != 0)
 		return NULL;
-	}
 	return wl;
 }
 
@@ -48,20 +43,22 @@ int h_app_submit(struct http_req *rq, struct http_resp *rs)
 				       .max_uncompressed = (uint64_t)rq->cfg->apk_max_uncompressed,
 				       .max_entries = (uint32_t)rq->cfg->apk_max_entries } };
 	struct apk_yara *y = NULL;
-	struct indicator_wl_set *wl = NULL;
 	struct perr e;
 	int rc;
 
 	if (rq->body_len == 0)
 		return http_bad(rs, NULL, "the body is the APK file");
+	/* the rules are compiled per upload: an analyst's edit of the rules
+	** directory takes effect at the next sample, and a broken rule set is
+	** said in the log rather than refusing the triage */
 	if (rq->cfg->apk_yara_rules[0] && apk_yara_load(rq->cfg->apk_yara_rules, &y, &e) != 0)
 		plog(PLOG_WARN, "apps: YARA rules %s: %s", rq->cfg->apk_yara_rules, e.msg);
-	wl = wl_load(rq);
-	o.wl = wl;
+	o.wl = wl_get(rq, &e);
+	if (!o.wl)
+		plog(PLOG_WARN, "apps: warninglists: %s (candidates shown unchecked)", e.msg);
 	o.yara = y;
 	rc = apk_submit(rq->st, &o, rq->who, rq->actor, (const uint8_t *)rq->body, rq->body_len,
 			core_now_ms(), &rs->body, &e);
-	indicator_wl_free(wl);
 	apk_yara_free(y);
 	if (rc != 0)
 		return problem(rs, &e);
@@ -112,7 +109,7 @@ int h_app_confirm(struct http_req *rq, struct http_resp *rs)
 	int64_t incident = 0;
 	const char *chosen[MAX_CHOSEN];
 	size_t n = 0, i;
-	struct indicator_wl_set *wl = NULL;
+	const struct indicator_wl_set *wl = NULL;
 	struct perr e;
 	json_error_t je;
 	int rc;
@@ -168,10 +165,13 @@ int h_app_confirm(struct http_req *rq, struct http_resp *rs)
 		}
 		chosen[n++] = json_string_value(x);
 	}
-	wl = wl_load(rq);
+	wl = wl_get(rq, &e);
+	if (!wl) {
+		json_decref(root);
+		return problem(rs, &e);
+	}
 	rc = apk_confirm(rq->st, wl, rq->who, rq->actor, rq->ids[0], chosen, n, incident,
 			 reason, core_now_ms(), &rs->body, &e);
-	indicator_wl_free(wl);
 	json_decref(root);
 	if (rc != 0)
 		return problem(rs, &e);

@@ -24,6 +24,9 @@ const isWriter = () => APP_WRITERS.includes(role());
 const ltr = (text, cls) => h('bdi', { dir: 'ltr', class: cls }, text);
 const statusBadge = s => h('span', { class: `badge app-${s}` }, t(`app.status.${s}`));
 const none = () => t('common.none');
+// el.append without the nulls a page leaves for parts it omits (append
+// would write them out as text)
+const put = (el, ...xs) => el.append(...xs.flat(Infinity).filter(x => x !== null && x !== undefined && x !== false));
 
 /* --------------------------------------------------------------------- list */
 
@@ -31,7 +34,7 @@ export async function viewApps(view, query) {
   const filters = { status: query.get('status') || '' };
   const cursor = query.get('cursor') || '';
   view.append(h('h1', {}, t('app.title')));
-  if (isWriter()) view.append(uploadForm());
+  if (isWriter()) put(view, uploadForm());
   const form = h('form', { class: 'filters card', id: 'app-filter', role: 'search' },
     labelled('app.status', select('status', STATUSES, filters.status, v => t(`app.status.${v}`), true)),
     h('button', { type: 'submit' }, t('common.filter')));
@@ -56,7 +59,7 @@ export async function viewApps(view, query) {
     if (ids.length === 2) location.hash = hashFor('/apps/diff', { a: ids[0], b: ids[1] });
     else compare.replaceWith(compare, h('span', { class: 'form-status', role: 'status' }, t('app.pickTwo')));
   });
-  view.append(
+  put(view,
     table(['app.col.pick', 'app.col.package', 'app.col.version', 'app.col.status',
            'app.col.author', 'app.col.sha256', 'app.col.created'], rows, 'app.empty'),
     rows.length > 1 ? h('div', { class: 'buttons' }, compare) : null,
@@ -87,7 +90,7 @@ export async function viewApp(view, id, query) {
   if (id === 'diff') return viewDiff(view, query);
   const a = await api('GET', `/api/v1/apps/${encodeURIComponent(id)}`);
   const v = a.verdict || {};
-  view.append(
+  put(view,
     h('p', {}, h('a', { href: '#/apps' }, t('app.back'))),
     h('h1', {}, ltr(a.package || t('app.noPackage')), ' ', statusBadge(a.status)),
     facts(a, v),
@@ -234,7 +237,7 @@ async function viewDiff(view, query) {
   const items = (key, list) => card(key, list.length
     ? h('ul', {}, list.map(x => h('li', {}, ltr(x))))
     : h('p', { class: 'empty' }, t('common.empty')));
-  view.append(
+  put(view,
     h('p', {}, h('a', { href: '#/apps' }, t('app.back'))),
     h('h1', {}, t('app.diffTitle')),
     card('app.diffSummary', h('dl', { class: 'facts' },

@@ -7,8 +7,8 @@
 //   #/advisories?status=&q=&cursor=  #/advisories/new  #/advisories/ID
 //   #/advisories/ID/tracking  #/advisory-link/TOKEN (no login needed)
 //   #/indicators?value=&contains=&type=&tlp=&status=&cursor=  #/indicators/ID
-//   (pages.js, admin.js, advisories.js, indicators.js)
-//   #/indicator-exports (indicator_exports.js)
+//   #/indicator-exports  #/apps?status=&cursor=  #/apps/ID  #/apps/diff?a=&b=
+//   (pages.js, admin.js, advisories.js, indicators.js, indicator_exports.js, apps.js)
 // Every string comes from i18n.js; dates from format.js (Gregorian or
 // Jalali). Uses only the public API, with the session cookie and CSRF token.
 import { api, upload, setCsrf, withQuery } from './api.js';
@@ -23,6 +23,7 @@ import { viewAdmin, viewAccount } from './admin.js';
 import { viewAdvisories, viewAdvisory, viewAdvisoryLink } from './advisories.js';
 import { viewIndicators, viewIndicator } from './indicators.js';
 import { viewIndicatorExports } from './indicator_exports.js';
+import { viewApps, viewApp } from './apps.js';
 const SEVERITIES = ['critical', 'high', 'medium', 'low'];
 const STATUSES = ['new', 'triaged', 'in_progress', 'contained', 'recovered', 'closed', 'rejected',
                   'duplicate'];
@@ -781,6 +782,7 @@ const views = {
   advisories: viewAdvisories,
   indicators: viewIndicators,
   'indicator-exports': viewIndicatorExports,
+  apps: viewApps,
 };
 
 // a mail's signed link works without logging in (advisories.js)
@@ -810,6 +812,7 @@ async function render() {
     else if (name === 'advisories' && parts[1]) await viewAdvisory(content, parts[1], parts[2]);
     else if (name === 'advisory-link') await viewAdvisoryLink(content, parts[1]);
     else if (name === 'indicators' && parts[1]) await viewIndicator(content, parts[1]);
+    else if (name === 'apps' && parts[1]) await viewApp(content, parts[1], query);
     else if (views[name]) await views[name](content, query);
     else content.append(h('h1', {}, t('error.pageNotFound')));
   } catch (e) {

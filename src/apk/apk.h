@@ -300,4 +300,194 @@ int apk_sign_v1(const uint8_t *p, size_t len, struct apk_signers *out, struct pe
 ** and key_matches left as they are). 0, or -1 with err (PERR_INVALID). */
 int apk_sign_cert(const uint8_t *der, size_t len, struct apk_signer *s, struct perr *err);
 
+/* =====================================================================
+** The triage of an app (issue 15, second part): the archive read with
+** libzip (archive.c), the verdict assembled from the parsers above,
+** YARA, and the comparison of two versions (verdict.c).
+** ===================================================================== */
+
+#include <jansson.h>
+
+struct indicator_wl_set;
+
+/* ------------------------------------------------- the archive (archive.c) */
+
+/* Bounds on one APK (outside data: an app sent to the CERT may be built to
+** exhaust the analyst's machine). Zero in a field means its default. The
+** configuration's [apk] keys fill them in serve and the CLI. */
+#define APK_MAX_SIZE ((size_t)200 << 20)          /* bytes of the file */
+#define APK_MAX_UNCOMPRESSED ((uint64_t)1 << 30)  /* bytes read out of it, in all */
+#define APK_MAX_ENTRIES 65536u                     /* entries of its directory */
+/* A zip bomb is an entry whose data inflates far beyond its stored size
+** (deflate reaches ~1030:1 on zeros, a layered bomb more): an entry larger
+** than 1 MiB that inflates more than APK_MAX_RATIO times is refused,
+** named in the verdict, and never read. Real APKs stay under ~20:1
+** (text resources) and store their media uncompressed. */
+#define APK_MAX_RATIO 100u
+#define APK_ENTRY_NAME_MAX 1024
+
+struct apk_limits {
+	size_t max_size;
+	uint64_t max_uncompressed;
+	uint32_t max_entries;
+};
+
+/* One entry of the central directory, as libzip read it. */
+struct apk_entry {
+	char name[APK_ENTRY_NAME_MAX]; /* "" when the name is too long or not UTF-8-clean */
+	uint64_t size;       /* uncompressed bytes, as the directory declares */
+	uint64_t csize;      /* stored bytes */
+	uint16_t method;     /* 0 stored, 8 deflate, other: Android refuses */
+	bool duplicate;      /* an earlier entry has the same name */
+	bool bomb;           /* the ratio above, or larger than the whole budget */
+};
+
+struct apk_archive;
+
+/* Open the APK apk[0..len) (kept by the caller, unchanged, until
+** apk_archive_close). Checks the bounds: the file size, the entry count,
+** the declared total (an archive declaring more than max_uncompressed in
+** all is refused: PERR_LIMIT, "zip bomb"), and marks each entry's
+** duplicate and bomb flags. 0 and *out, or -1 with err: PERR_INVALID
+** (field "archive") for bytes that are no ZIP archive or one whose end
+** is missing ("truncated"), PERR_LIMIT for a bound. */
+int apk_archive_open(const uint8_t *apk, size_t len, const struct apk_limits *lim,
+		     struct apk_archive **out, struct perr *err);
+void apk_archive_close(struct apk_archive *a);
+/* The entries, in central directory order (valid until close). */
+const struct apk_entry *apk_archive_entries(const struct apk_archive *a, size_t *n);
+/* The index of the entry Android reads under name: the first of the
+** central directory (libziparchive's lookup; since Android 4.4 a
+** duplicate refuses the install, while before it the "Master Key"
+** trick, CVE-2013-4787, had the verifier check one copy and the loader
+** run the other). -1 when absent. */
+long apk_archive_find(const struct apk_archive *a, const char *name);
+/* Read entry idx whole into out (a fresh pbuf; the caller frees it even
+** on failure). Refused: a bomb entry, an entry larger than the budget
+** left of max_uncompressed (the bytes read count against it), data that
+** inflates past its declared size, a CRC mismatch, an unknown method.
+** 0, or -1 with err (PERR_LIMIT or PERR_INVALID, field the entry name). */
+int apk_archive_read(struct apk_archive *a, size_t idx, struct pbuf *out, struct perr *err);
+
+/* ------------------------------------------------- the verdict (verdict.c) */
+
+/* Compiled YARA rules (libyara, optional: without it apk_yara_load fails
+** with PERR_INVALID, "built without YARA"). Read-only after load: any
+** number of threads may scan with one set. */
+struct apk_yara;
+bool apk_yara_available(void);
+/* Compile every *.yar and *.yara file of dir (each its own namespace,
+** named after the file without the extension). 0 and *out (free with
+** apk_yara_free), or -1 with err (PERR_INVALID naming the file and line
+** of a rule that does not compile; PERR_NOTFOUND for a missing dir). */
+int apk_yara_load(const char *dir, struct apk_yara **out, struct perr *err);
+void apk_yara_free(struct apk_yara *y);
+
+struct apk_opts {
+	struct apk_limits lim;
+	const struct indicator_wl_set *wl; /* frozen; NULL: candidates are not checked */
+	const struct apk_yara *yara;       /* NULL: no YARA */
+	size_t max_candidates;             /* 0: 5000 */
+};
+
+/* Triage of the APK apk[0..len), without running it: the archive (bounds,
+** duplicates, bombs), hashes of the file (sha256, sha1, md5, size) and of
+** each classes*.dex, the manifest facts (package, version_code,
+** version_name, min/target/max_sdk, label, permissions, components), the
+** signers (v1 files and the APK Signing Block: sha256, subject, issuer,
+** serial, validity, schemes, key) and the author read from the first
+** signer's subject (CN and O), the candidate indicators from the dex
+** strings (deduplicated, canonical, the warninglists they hit named), the
+** YARA matches of the file and of each dex. Each part that does not parse
+** (archive, manifest, a dex, a signature) is an entry of "errors"
+** ({"part","message"}) and the rest is still read: a malicious app is
+** built to break analysis tools, and the CERT needs what can be read.
+** Returns 0 and *verdict (a new reference), or -1 with err (PERR_INVALID,
+** field "apk") when the bytes are not a ZIP archive at all (no local file
+** header signature), or PERR_LIMIT for a file larger than max_size. A
+** truncated archive gives a verdict with its hashes and an error. */
+int apk_analyze(const uint8_t *apk, size_t len, const struct apk_opts *o, json_t **verdict,
+		struct perr *err);
+
+/* The manifest of the APK as the whole AXML document (axml_dump_json),
+** for --manifest. 0 or -1 with err (archive or AXML errors). */
+int apk_manifest_dump(const uint8_t *apk, size_t len, const struct apk_limits *lim,
+		      struct pbuf *out, struct perr *err);
+
+/* Two versions of one app side by side, from their verdicts: {"package":
+** {"a","b","same"}, "version": {"a","b","code_a","code_b"}, "same_signer"
+** (the sets of signer certificates are equal), "signers_added",
+** "signers_removed", "permissions_added", "permissions_removed",
+** "components_added", "components_removed" (as "kind name"), "sdk":
+** {min_a, min_b, target_a, target_b}}. A new version signed by another
+** key is the sign of a repackaged app. *out a new reference; -1 only on
+** out of memory (PERR_INTERNAL). */
+int apk_diff(json_t *a, json_t *b, json_t **out, struct perr *err);
+
+/* ------------------------------------------------ the app records (record.c) */
+
+/* A triaged app kept by the CERT (apk_app): submitted, then confirmed
+** malicious (blacklisted: its app indicator "package:signer_sha256" and
+** the candidates the analyst chose enter the registry through
+** indicator_add) or marked benign. The API and the CLI call these and
+** nothing else. p NULL is the local operator (CLI). Reads are for CERT
+** staff (identity_is_staff), writes for analysts (identity_is_analyst:
+** ROLES_CERT) whose credential is not narrowed to one organisation or
+** province (the blacklist is national, as the registry); others get
+** PERR_FORBIDDEN. Writes run in the caller's
+** transaction and are audited (apk.submit, apk.confirm, apk.benign).
+** A record as JSON: {"id","sha256","package","version_name",
+** "version_code","signer_sha256","author","size","status","incident_id",
+** "actor","created","updated","blacklisted" (ISO or null),"verdict"}. */
+struct store;
+struct principal;
+struct config;
+
+/* Analyse apk[0..len) with o and record it. The same file (SHA-256) sent
+** again is the same record: it is returned with "new": false and not
+** analysed again. *out the record (a new reference). -1 with err: the
+** bytes are no APK (apk_analyze's errors), forbidden, or a store error. */
+int apk_submit(struct store *st, const struct apk_opts *o, const struct principal *p,
+	       const char *actor, const uint8_t *apk, size_t len, int64_t now_ms, json_t **out,
+	       struct perr *err);
+int apk_get(struct store *st, const struct principal *p, int64_t id, json_t **out,
+	    struct perr *err);
+/* {"items":[record without "verdict"],"next":ID or null}, newest first;
+** status "" or NULL for all, else triaged, malicious or benign
+** (PERR_INVALID field "status" otherwise). */
+int apk_list(struct store *st, const struct principal *p, const char *status, int64_t before_id,
+	     int limit, json_t **out, struct perr *err);
+
+/* Confirm app id malicious: status malicious, blacklisted now (an earlier
+** time kept), the incident linked (0: none; an unknown incident is
+** PERR_INVALID field "incident_id"), and indicators listed with
+** indicator_add (source apk, source_ref "apk:ID", attribution the author,
+** reason naming the app): the app "package:signer_sha256", the file's
+** SHA-256, and each of cands[0..n) -- values that must be candidates of
+** the verdict (else PERR_INVALID field "candidates" naming it). A
+** candidate on a warninglist is held as the registry holds any value.
+** An unsigned app or one without a package cannot be an app indicator:
+** PERR_INVALID field "signer". reason may be NULL. *out: {"id","status",
+** "indicators":[{"type","value","id","held"}]}. The confirmation is kept
+** in the verdict ("confirmation": reason, candidates, actor, time). */
+int apk_confirm(struct store *st, const struct indicator_wl_set *wl, const struct principal *p,
+		const char *actor, int64_t id, const char *const *cands, size_t n,
+		int64_t incident_id, const char *reason, int64_t now_ms, json_t **out,
+		struct perr *err);
+/* Mark app id benign (not blacklisted). Indicators listed by an earlier
+** confirmation stay in the registry: retiring them is the registry's
+** decision, audited there. */
+int apk_mark_benign(struct store *st, const struct principal *p, const char *actor, int64_t id,
+		    int64_t now_ms, struct perr *err);
+/* The takedown letter to an app store or market operator for app id, in
+** lang "en" or "fa" (PERR_INVALID field "lang" otherwise), from the
+** template apk_takedown (data/templates): package, version, hashes,
+** signer, author, the reason, the CERT. Only for an app confirmed
+** malicious (PERR_CONFLICT otherwise). *subject and *body malloc'd. */
+int apk_takedown(struct store *st, const struct config *cfg, const struct principal *p,
+		 int64_t id, const char *lang, char **subject, char **body, struct perr *err);
+/* apk_diff of two records' verdicts, with their ids. */
+int apk_diff_records(struct store *st, const struct principal *p, int64_t a, int64_t b,
+		     json_t **out, struct perr *err);
+
 #endif /* PARAPET_APK_H */

@@ -184,6 +184,14 @@ int cmd_indicator_show(struct cli_call *x, struct perr *err);
 int cmd_indicator_sightings(struct cli_call *x, struct perr *err);
 int cmd_indicator_update(struct cli_call *x, struct perr *err);
 int cmd_indicator_delete(struct cli_call *x, struct perr *err);
+int cmd_apk_analyze(struct cli_call *x, struct perr *err);
+int cmd_apk_diff(struct cli_call *x, struct perr *err);
+int cmd_apk_submit(struct cli_call *x, struct perr *err);
+int cmd_apk_list(struct cli_call *x, struct perr *err);
+int cmd_apk_show(struct cli_call *x, struct perr *err);
+int cmd_apk_confirm(struct cli_call *x, struct perr *err);
+int cmd_apk_benign(struct cli_call *x, struct perr *err);
+int cmd_apk_takedown(struct cli_call *x, struct perr *err);
 
 /* indicator_export_cmds.c: exports and their consumers (issue 15) */
 extern const struct cli_opt indicator_export_opts[];

@@ -925,6 +925,29 @@ static const struct cli_opt advisory_exclude_opts[] = {
 	{ NULL },
 };
 
+static const struct cli_opt apk_analyze_opts[] = {
+	{ "--yara", "DIR", "scan with the YARA rules of DIR (default: apk.yara_rules)" },
+	{ "--manifest", NULL, "print the whole binary manifest as JSON instead of the verdict" },
+	{ NULL },
+};
+static const char *const apk_statuses[] = { "triaged", "malicious", "benign" };
+static const struct cli_opt apk_list_opts[] = {
+	{ "--status", "S", "only apps in this state", VALUES(apk_statuses) },
+	{ NULL },
+};
+static const struct cli_opt apk_confirm_opts[] = {
+	{ "--candidate", "VALUE", "a candidate of the verdict to list as an indicator",
+	  .repeat = true },
+	{ "--incident", "ID", "the incident the app belongs to" },
+	{ "--reason", "TEXT", "why the app is malicious (the takedown letter says it)" },
+	{ NULL },
+};
+static const char *const apk_langs[] = { "en", "fa" };
+static const struct cli_opt apk_takedown_opts[] = {
+	{ "--lang", "L", "the letter's language (default en)", VALUES(apk_langs) },
+	{ NULL },
+};
+
 const struct cli_cmd cli_cmds[] = {
 	{ "serve", .help = "run the server (API, web UI); --demo loads a demo constituency and admin",
 	  .fn = cmd_serve, .opts = serve_opts, .store = CLI_NO_STORE },
@@ -1160,6 +1183,33 @@ const struct cli_cmd cli_cmds[] = {
 	{ "indicator consumer rm", .help = "remove an export consumer (its token stops working)",
 	  .fn = cmd_indicator_consumer_rm, .args = "NAME|ID", .min = 1, .max = 1,
 	  .store = CLI_WRITE },
+	{ "apk analyze",
+	  .help = "triage an Android app: manifest, signers, hashes, candidate indicators, YARA "
+		  "(JSON verdict; several files: one verdict a line; exit 65 when an app could "
+		  "not be read)",
+	  .fn = cmd_apk_analyze, .args = "FILE.apk...", .min = 1, .max = CLI_MAX_POS,
+	  .opts = apk_analyze_opts,
+	  .store = CLI_NO_STORE },
+	{ "apk diff",
+	  .help = "two versions of an app side by side: same signer? permissions and components "
+		  "added or removed",
+	  .fn = cmd_apk_diff, .args = "A.apk B.apk", .min = 2, .max = 2, .store = CLI_NO_STORE },
+	{ "apk submit", .help = "triage an app and record it (prints its id; the same file: the "
+				"same record)",
+	  .fn = cmd_apk_submit, .args = "FILE.apk", .min = 1, .max = 1, .store = CLI_WRITE },
+	{ "apk list", .help = "triaged apps, newest first", .fn = cmd_apk_list,
+	  .opts = apk_list_opts },
+	{ "apk show", .help = "a triaged app and its verdict (JSON)", .fn = cmd_apk_show,
+	  .args = "ID", .min = 1, .max = 1 },
+	{ "apk confirm",
+	  .help = "confirm an app malicious: blacklist it and list its app indicator, its hash "
+		  "and the chosen candidates",
+	  .fn = cmd_apk_confirm, .args = "ID", .min = 1, .max = 1, .opts = apk_confirm_opts,
+	  .store = CLI_WRITE },
+	{ "apk benign", .help = "mark an app benign", .fn = cmd_apk_benign, .args = "ID", .min = 1,
+	  .max = 1, .store = CLI_WRITE },
+	{ "apk takedown", .help = "the takedown letter for an app store (en or fa)",
+	  .fn = cmd_apk_takedown, .args = "ID", .min = 1, .max = 1, .opts = apk_takedown_opts },
 	{ NULL },
 };
 

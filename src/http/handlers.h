@@ -68,6 +68,14 @@ int h_indicator_get(struct http_req *rq, struct http_resp *rs);
 int h_indicator_update(struct http_req *rq, struct http_resp *rs);
 int h_indicator_delete(struct http_req *rq, struct http_resp *rs);
 int h_indicator_sightings(struct http_req *rq, struct http_resp *rs);
+/* apps.c */
+int h_app_submit(struct http_req *rq, struct http_resp *rs);
+int h_app_list(struct http_req *rq, struct http_resp *rs);
+int h_app_get(struct http_req *rq, struct http_resp *rs);
+int h_app_confirm(struct http_req *rq, struct http_resp *rs);
+int h_app_benign(struct http_req *rq, struct http_resp *rs);
+int h_app_takedown(struct http_req *rq, struct http_resp *rs);
+int h_app_diff(struct http_req *rq, struct http_resp *rs);
 
 /* indicator_exports.c */
 int h_indicator_export_consumer(struct http_req *rq, struct http_resp *rs);

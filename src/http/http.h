@@ -86,6 +86,7 @@ struct route {
 	bool raw_body;       /* body is a file (any type, up to evidence.max_size) */
 	bool upload;         /* with raw_body: a report file, up to feeds.max_upload;
 			      * the handler makes its own transactions */
+	bool apk;            /* with raw_body: an Android app, up to apk.max_size */
 };
 
 /* The table (NULL-terminated) and its size. */

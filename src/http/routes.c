@@ -1140,6 +1140,24 @@ const struct route http_routes[] = {
 	  .roles = CERT, .summary = "retire an indicator (kept and searchable, out of exports)" },
 	{ .method = "GET", .pattern = "/api/v1/indicators/{id}/sightings",
 	  .fn = h_indicator_sightings, .roles = ALL, .summary = "an indicator's sightings" },
+	/* Triaged Android apps (issue 15, apps.c): analysts upload and decide,
+	** staff read. The upload's body is the APK, up to apk.max_size. */
+	{ .method = "POST", .pattern = "/api/v1/apps", .fn = h_app_submit, .roles = CERT,
+	  .raw_body = true, .apk = true,
+	  .summary = "upload an APK: triage it and record the app (the same file: the same record)" },
+	{ .method = "GET", .pattern = "/api/v1/apps", .fn = h_app_list, .roles = STAFF,
+	  .summary = "list triaged apps, newest first" },
+	{ .method = "GET", .pattern = "/api/v1/apps/diff", .fn = h_app_diff, .roles = STAFF,
+	  .summary = "two versions of an app side by side (same signer? new permissions?)" },
+	{ .method = "GET", .pattern = "/api/v1/apps/{id}", .fn = h_app_get, .roles = STAFF,
+	  .summary = "a triaged app and its verdict" },
+	{ .method = "POST", .pattern = "/api/v1/apps/{id}/confirm", .fn = h_app_confirm,
+	  .roles = CERT,
+	  .summary = "confirm an app malicious: blacklist it, list its indicators" },
+	{ .method = "POST", .pattern = "/api/v1/apps/{id}/benign", .fn = h_app_benign,
+	  .roles = CERT, .summary = "mark an app benign" },
+	{ .method = "GET", .pattern = "/api/v1/apps/{id}/takedown", .fn = h_app_takedown,
+	  .roles = STAFF, .summary = "the takedown letter for an app store (lang=en or fa)" },
 	{ .method = NULL }, /* the end */
 };
 

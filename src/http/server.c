@@ -114,6 +114,8 @@ struct req_ctx {
 ** file, or a JSON document. */
 static int64_t body_limit(const struct config *cfg, const struct route *rt)
 {
+	if (rt && rt->raw_body && rt->apk)
+		return cfg->apk_max_size;
 	if (rt && rt->raw_body)
 		return rt->upload ? cfg->feeds_max_upload : cfg->evidence_max;
 	/* a public route (the login) is reached by anyone: its body stays

@@ -17,6 +17,10 @@
 **             ref title summary severity score cves exploited deadline
 **             actions version org name read_link ack_link changes state
 **             left (src/advisory/track.c passes them all)
+**   apk_takedown  package version version_code label sha256 sha1 md5 size
+**             signer signer_subject author date incident reason
+**             permissions indicators (a letter to an app store, not a mail:
+**             src/apk/record.c renders it with notify_render)
 **
 ** Variables a template does not use are ignored (callers may pass a common
 ** set, such as name and org, to every template). Values are inserted in
@@ -55,7 +59,8 @@ extern const struct embed_file notify_templates[];
 
 static const char *const template_names[] = { "assigned", "message", "state", "sla", "test",
 					      "digest", "advisory", "advisory_update",
-					      "advisory_reminder", "advisory_escalation", NULL };
+					      "advisory_reminder", "advisory_escalation",
+					      "apk_takedown", NULL };
 
 /* --------------------------------------------------------- validation */
 

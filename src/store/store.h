@@ -1080,4 +1080,44 @@ int store_indconsumer_touch(struct store *st, int64_t id, int64_t now_ms, struct
 int store_indicator_expiry_due(struct store *st, int64_t now_ms, int64_t *next,
 				struct perr *err);
 
+/* --------------------------------------------- triaged apps (0013, store_apk.c) */
+
+/* One triaged APK (migration 0013's apk_app row), keyed by the file's
+** SHA-256: the same file sent twice is one record. The verdict (JSON text,
+** apk_analyze's) is read only by store_apk_get, into the caller's pbuf. */
+struct store_apk {
+	int64_t id;
+	char sha256[65];
+	char package[256];
+	char version_name[128];
+	char version_code[32];
+	char signer_sha256[65];  /* the first signer's certificate, "" when unsigned */
+	char author[512];
+	int64_t size;
+	char status[12];         /* triaged, malicious, benign */
+	int64_t incident_id;     /* 0 = none */
+	char actor[128];
+	int64_t created_ms, updated_ms, blacklisted_ms;
+};
+typedef int (*store_apk_fn)(void *ud, const struct store_apk *r);
+/* Insert r with its verdict text (r->id set). CONFLICT (field "sha256")
+** when that file is recorded already. */
+int store_apk_insert(struct store *st, struct store_apk *r, const char *verdict,
+		     struct perr *err);
+/* The row of id (verdict: its JSON text when not NULL, a pbuf the caller
+** initialised). NOTFOUND when absent. */
+int store_apk_get(struct store *st, int64_t id, struct store_apk *out, struct pbuf *verdict,
+		  struct perr *err);
+/* The id of the row of a file's SHA-256: 0, or -1 with NOTFOUND. */
+int store_apk_find(struct store *st, const char *sha256, int64_t *id, struct perr *err);
+/* Rows newest first, status "" for every one, at most limit (1..1000);
+** before_id > 0: only ids below it (the next page). */
+int store_apk_list(struct store *st, const char *status, int64_t before_id, int limit,
+		   store_apk_fn fn, void *ud, struct perr *err);
+/* Set the status, incident, blacklisted time, actor and updated time of
+** row r->id, and its verdict text when verdict is not NULL. NOTFOUND when
+** there is no such row. */
+int store_apk_set_status(struct store *st, const struct store_apk *r, const char *verdict,
+			 struct perr *err);
+
 #endif

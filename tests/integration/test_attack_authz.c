@@ -67,6 +67,7 @@ enum kind {
 	K_ADV_PUBLISH, K_ADV_TARGET_SET, K_ADV_LINK_USE,
 	K_IND_CREATE, K_IND_PATCH, K_IND_DELETE,
 	K_IND_CONS_CREATE, K_IND_CONS_PATCH, K_IND_CONS_DELETE, K_IND_CONS_ROTATE,
+	K_APP_SUBMIT, K_APP_CONFIRM, K_APP_BENIGN,
 };
 
 #define F_PUBLIC 1u       /* anyone, no refusal to check */
@@ -184,6 +185,14 @@ static const struct wrule wrules[] = {
 	  0 },
 	{ "POST", "/api/v1/indicator-consumers/{id}/rotate", K_IND_CONS_ROTATE, NATIONAL, NATIONAL,
 	  0, 0 },
+	/* triaged apps (issue 15): the blacklist of apps is national, as the
+	** registry it feeds: the CERT's analysts' work (a provincial one
+	** included), never a responder's, a constituent's or a credential
+	** narrowed to one organisation or province. Apps belong to no
+	** organisation: own and other are alike */
+	{ "POST", "/api/v1/apps", K_APP_SUBMIT, A | N | P, A | N | P, 0, 0 },
+	{ "POST", "/api/v1/apps/{id}/confirm", K_APP_CONFIRM, A | N | P, A | N | P, 0, 0 },
+	{ "POST", "/api/v1/apps/{id}/benign", K_APP_BENIGN, A | N | P, A | N | P, 0, 0 },
 };
 #define NWRULES (sizeof(wrules) / sizeof(wrules[0]))
 
@@ -199,6 +208,7 @@ static struct {
 	char cookie[W_ORGTOK][80], csrf[W_ORGTOK][80];
 	char *tok[W_ORGTOK], *rotok[W_ORGTOK];
 	int64_t team, inc[2], site[2];
+	int64_t app; /* a signed sample app (tests/data/apk/sample.apk) */
 	int seq;
 } F;
 
@@ -324,6 +334,20 @@ static int setup(void **state)
 		assert_true(F.site[k] > 0);
 		h_resp_free(&r);
 		F.inc[k] = fresh_incident(k == 1);
+	}
+	{
+		struct h_resp r;
+		struct pbuf apk;
+		struct perr e;
+		const char *path = getenv("APK_SAMPLE");
+		if (core_file_read(path ? path : "tests/data/apk/sample.apk", 1 << 20, &apk, &e) != 0)
+			fail_msg("APK sample: %s", e.msg);
+		h_http_ex(&F.srv, &r, "POST", "/api/v1/apps", &F.admin,
+			  "application/vnd.android.package-archive", apk.ptr, apk.len, false, NULL);
+		H_STATUS(&r, 201);
+		F.app = h_jint(r.json, "id");
+		h_resp_free(&r);
+		pbuf_free(&apk);
 	}
 	return 0;
 }
@@ -736,6 +760,30 @@ static void build(const struct wrule *ru, int w, bool other, struct cell *c)
 		if (ru->kind == K_IND_CONS_PATCH)
 			c->body = h_fmt("{\"member\":true,\"strict\":true,\"format\":\"json\"}");
 		c->readback = h_fmt("/api/v1/indicator-consumers");
+		break;
+	}
+	case K_APP_SUBMIT:
+		/* a new file each time: it opens as a ZIP and ends short */
+		c->path = h_fmt("/api/v1/apps");
+		c->body = h_fmt("PK\003\004 attack app %d", n);
+		c->ctype = "application/vnd.android.package-archive";
+		c->readback = h_fmt("/api/v1/apps?limit=1000");
+		break;
+	case K_APP_CONFIRM:
+		/* the prize: an app indicator listed, a candidate unblocked */
+		c->path = h_fmt("/api/v1/apps/%lld/confirm", (long long)F.app);
+		c->body = h_fmt("{\"candidates\":[\"https://evil-c2.example.ir/gate.php?id=1\"],"
+				"\"reason\":\"attack %d\"}",
+				n);
+		c->readback = h_fmt("/api/v1/apps/%lld", (long long)F.app);
+		break;
+	case K_APP_BENIGN: {
+		/* a malicious app taken off the blacklist */
+		char *p = h_fmt("/api/v1/apps/%lld/confirm", (long long)F.app);
+		admin_call("POST", p, NULL, 200);
+		free(p);
+		c->path = h_fmt("/api/v1/apps/%lld/benign", (long long)F.app);
+		c->readback = h_fmt("/api/v1/apps/%lld", (long long)F.app);
 		break;
 	}
 	}

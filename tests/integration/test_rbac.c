@@ -50,6 +50,7 @@ enum kind {
 	K_IND_LIST, K_IND_CREATE, K_IND_GET, K_IND_PATCH, K_IND_DELETE, K_IND_SIGHTINGS,
 	K_IND_POLL, K_IND_EXPORT, K_IND_CONS_LIST, K_IND_CONS_CREATE, K_IND_CONS_GET,
 	K_IND_CONS_PATCH, K_IND_CONS_DELETE, K_IND_CONS_ROTATE,
+	K_APP_SUBMIT, K_APP_LIST, K_APP_DIFF, K_APP_GET, K_APP_CONFIRM, K_APP_BENIGN, K_APP_TAKEDOWN,
 };
 
 /* Expected status per role, {own, other}: own = Org A / Tehran / the caller's
@@ -337,6 +338,26 @@ static const struct rule rules[] = {
 	  { ALL2(204), ALL2(204), ALL2(403), ALL2(403), ALL2(403), ALL2(401) } },
 	{ "POST", "/api/v1/indicator-consumers/{id}/rotate", K_IND_CONS_ROTATE,
 	  { ALL2(200), ALL2(200), ALL2(403), ALL2(403), ALL2(403), ALL2(401) } },
+	/* Triaged apps (issue 15): the blacklist of apps is national work of
+	** the CERT's analysts (provincial ones too); every staff member reads
+	** it; constituents neither. The upload is a new file each time (bytes
+	** that open as a ZIP but end short: recorded, with the error in the
+	** verdict); confirm and the letter act on a real signed sample
+	** confirmed in the set-up, benign on a fresh record. */
+	{ "POST", "/api/v1/apps", K_APP_SUBMIT,
+	  { ALL2(201), ALL2(201), ALL2(201), ALL2(403), ALL2(403), ALL2(401) } },
+	{ "GET", "/api/v1/apps", K_APP_LIST,
+	  { ALL2(200), ALL2(200), ALL2(200), ALL2(200), ALL2(403), ALL2(401) } },
+	{ "GET", "/api/v1/apps/diff", K_APP_DIFF,
+	  { ALL2(200), ALL2(200), ALL2(200), ALL2(200), ALL2(403), ALL2(401) } },
+	{ "GET", "/api/v1/apps/{id}", K_APP_GET,
+	  { ALL2(200), ALL2(200), ALL2(200), ALL2(200), ALL2(403), ALL2(401) } },
+	{ "POST", "/api/v1/apps/{id}/confirm", K_APP_CONFIRM,
+	  { ALL2(200), ALL2(200), ALL2(200), ALL2(403), ALL2(403), ALL2(401) } },
+	{ "POST", "/api/v1/apps/{id}/benign", K_APP_BENIGN,
+	  { ALL2(200), ALL2(200), ALL2(200), ALL2(403), ALL2(403), ALL2(401) } },
+	{ "GET", "/api/v1/apps/{id}/takedown", K_APP_TAKEDOWN,
+	  { ALL2(200), ALL2(200), ALL2(200), ALL2(200), ALL2(403), ALL2(401) } },
 };
 #define NRULES (sizeof(rules) / sizeof(rules[0]))
 
@@ -364,6 +385,7 @@ static struct {
 	int64_t adv[2];    /* published advisories targeting Org A / Org B (0: not made) */
 	int64_t ind[2];    /* TLP:AMBER indicators concerning Org A / Org B */
 	int64_t consumer;  /* an indicator export consumer */
+	int64_t app;       /* a signed sample app, confirmed malicious */
 } F;
 
 static int64_t admin_call(const char *method, const char *path, const char *body, long want);
@@ -453,6 +475,25 @@ static int setup(void **state)
 		F.ind[k] = fresh_indicator(k == 1);
 	F.consumer = admin_call("POST", "/api/v1/indicator-consumers",
 				"{\"name\":\"matrix-resolver\",\"format\":\"rpz\"}", 201);
+	{
+		/* a real app (tests/data/apk/sample.apk, signed by apksigner),
+		** uploaded and confirmed: the letter needs a malicious app */
+		struct h_resp r;
+		struct pbuf apk;
+		struct perr e;
+		const char *path = getenv("APK_SAMPLE");
+		if (core_file_read(path ? path : "tests/data/apk/sample.apk", 1 << 20, &apk, &e) != 0)
+			fail_msg("APK sample: %s", e.msg);
+		h_http_ex(&F.srv, &r, "POST", "/api/v1/apps", &F.admin,
+			  "application/vnd.android.package-archive", apk.ptr, apk.len, false, NULL);
+		H_STATUS(&r, 201);
+		F.app = h_jint(r.json, "id");
+		h_resp_free(&r);
+		pbuf_free(&apk);
+		char *cp = h_fmt("/api/v1/apps/%lld/confirm", (long long)F.app);
+		admin_call("POST", cp, "{\"reason\":\"matrix\"}", 200);
+		free(cp);
+	}
 	return 0;
 }
 
@@ -986,6 +1027,32 @@ static void build(const struct rule *ru, int role, bool other, enum pass pass, c
 		break;
 	case K_IND_SIGHTINGS:
 		*path = h_fmt("/api/v1/indicators/%lld/sightings", (long long)F.ind[other]);
+		break;
+	case K_APP_SUBMIT:
+		*path = h_fmt("/api/v1/apps");
+		*body = h_fmt("PK\003\004 matrix app %d", n);
+		break;
+	case K_APP_LIST: *path = h_fmt("/api/v1/apps"); break;
+	case K_APP_DIFF:
+		*path = h_fmt("/api/v1/apps/diff?a=%lld&b=%lld", (long long)F.app, (long long)F.app);
+		break;
+	case K_APP_GET: *path = h_fmt("/api/v1/apps/%lld", (long long)F.app); break;
+	case K_APP_CONFIRM:
+		*path = h_fmt("/api/v1/apps/%lld/confirm", (long long)F.app);
+		*body = h_fmt("{\"candidates\":[\"https://evil-c2.example.ir/gate.php?id=1\"]}");
+		break;
+	case K_APP_BENIGN: {
+		char *b = h_fmt("PK\003\004 matrix benign %d", n);
+		struct h_resp r;
+		h_http(&F.srv, &r, "POST", "/api/v1/apps", &F.admin, b);
+		*path = h_fmt("/api/v1/apps/%lld/benign", (long long)(r.json ? h_jint(r.json, "id") : 0));
+		h_resp_free(&r);
+		free(b);
+		break;
+	}
+	case K_APP_TAKEDOWN:
+		*path = h_fmt("/api/v1/apps/%lld/takedown?lang=%s", (long long)F.app,
+			      other ? "fa" : "en");
 		break;
 	case K_ADV_LINK_SHOW:
 	case K_ADV_LINK_USE:

@@ -88,4 +88,27 @@ struct flow_result {
 	uint32_t sampling;       /* the sampling rate this datagram carried, 0 if none */
 };
 
+/* Each part below is one file (or a few) with its own section, written by
+** its own hand; the sections only share struct flow_rec, enum flow_reject
+** and struct flow_result above.
+**
+** ------------------------------------------- NetFlow v5, v9 and IPFIX (nf5.c, nf9.c)
+** (decoders: one call per datagram, the template cache the caller's) */
+
+/* ------------------------------------------------------------ sFlow v5 (sflow.c, pkt.c)
+** (decoder of one datagram; the raw-header parser Ethernet..L4) */
+
+/* ------------------------------------------------------------ generators (gen.c)
+** (v5, v9, IPFIX and sFlow datagrams from struct flow_rec lists, for the
+** tests and the benchmark's sender; templates before or after data) */
+
+/* --------------------------------------------- counting and detection (count.c, detect.c)
+** (per-host counters on a dense host index, per-thread shards merged on a
+** 100 ms tick, 1 s sliding rates, static and learned thresholds, attack
+** classification, heavy hitters; the clock is an argument) */
+
+/* ------------------------------- FastNetMon's configuration and contracts (fnm.c, bgp.c)
+** (fastnetmon.conf and networks_list read as is and mapped to [flow];
+** the notify script's arguments and stdin; ExaBGP API lines) */
+
 #endif /* PARAPET_FLOW_H */

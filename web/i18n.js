@@ -712,6 +712,13 @@ export const catalogues = {
     'link.ackQuestion': 'Acknowledge advisory {id} for your organisation?',
     'link.ackButton': 'Acknowledge',
     'link.acked': 'Advisory {id} is acknowledged. Thank you.',
+    'dash.period': 'Malware and indicators in a period',
+    'dash.periodFrom': 'From',
+    'dash.periodTo': 'To (inclusive)',
+    'dash.malwareCountered': 'malware incidents countered',
+    'dash.appsBlacklisted': 'apps blacklisted',
+    'dash.indicatorsAdded': 'indicators added',
+    'dash.sightings': 'indicator sightings',
   },
   fa: {
     'app.name': 'پاراپت',
@@ -1422,6 +1429,13 @@ export const catalogues = {
     'link.ackQuestion': 'دریافت هشدار {id} را برای سازمانتان تأیید می‌کنید؟',
     'link.ackButton': 'تأیید دریافت',
     'link.acked': 'دریافت هشدار {id} تأیید شد. سپاس.',
+    'dash.period': 'بدافزار و نشانگرها در یک بازه',
+    'dash.periodFrom': 'از',
+    'dash.periodTo': 'تا (با خود روز)',
+    'dash.malwareCountered': 'رخداد بدافزاری مهارشده',
+    'dash.appsBlacklisted': 'برنامهٔ سیاه‌فهرست‌شده',
+    'dash.indicatorsAdded': 'نشانگر افزوده',
+    'dash.sightings': 'مشاهدهٔ نشانگر',
   },
 };
 

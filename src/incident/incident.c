@@ -585,6 +585,7 @@ int incident_create(struct store *st, const struct config *cfg, const struct pri
 	snprintf(idx, sizeof(idx), "%s %s", i.title, i.summary);
 	if (store_incident_insert(st, &i, err) != 0 ||
 	    store_incident_index(st, i.id, idx, false, err) != 0 ||
+	    indicator_sight_text(st, i.id, i.org_id, idx, strlen(idx), i.opened_ms, NULL, err) != 0 ||
 	    audit_inc(st, actor, "incident.create", NULL, &i, err) != 0 ||
 	    route_new(st, cfg, &i, err) != 0 || webhook(st, "incident.created", &i, err) != 0)
 		return -1;

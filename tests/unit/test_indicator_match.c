@@ -12,7 +12,11 @@
 **     and retired ones do not;
 **   - the matcher notices a registry change (indicator_match_current)
 **     and indicator_match_refresh rebuilds it;
-**   - indicator_lookup answers as the matcher does for the same values.
+**   - indicator_lookup answers as the matcher does for the same values;
+**   - the sighting hooks: a feed event's address (every covering
+**     indicator), a watched site's hosts (once per site and indicator,
+**     however many checks), an incident note's values (defanged forms
+**     read, each indicator once per note, linked to the incident).
 */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -24,6 +28,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "incident/incident.h"
 #include "indicator/indicator.h"
 #include "testutil.h"
 
@@ -292,6 +297,98 @@ static void test_lookup_by_store(void **state)
 	assert_int_equal(g.ids[0], f->net24);
 }
 
+static int64_t sightings_of(struct store *st, int64_t id)
+{
+	struct store_indicator *r = calloc(1, sizeof(*r));
+	struct perr e = { 0 };
+	assert_int_equal(store_indicator_get(st, id, r, &e), 0);
+	int64_t n = r->sightings;
+	free(r);
+	return n;
+}
+
+static void test_sight_feed(void **state)
+{
+	struct fx *f = *state;
+	struct perr e = { 0 };
+	uint8_t a[4] = { 198, 51, 100, 7 };
+	int n = 0;
+	assert_int_equal(indicator_sight_feed(f->t->st, f->m, 4, a, 77, 0, "shadowserver",
+					      "event4_sinkhole", NOW, &n, &e),
+			 0);
+	assert_int_equal(n, 4);
+	assert_int_equal(sightings_of(f->t->st, f->net16), 1);
+	uint8_t b[4] = { 10, 0, 0, 1 };
+	assert_int_equal(indicator_sight_feed(f->t->st, f->m, 4, b, 78, 0, "x", "y", NOW, &n, &e),
+			 0);
+	assert_int_equal(n, 0);
+}
+
+static void test_sight_hosts(void **state)
+{
+	struct fx *f = *state;
+	struct perr e = { 0 };
+	const char *hosts[] = { "cdn.evil.example", "good.example", "198.51.100.7",
+				"[2001:db8:5:1::66]", "held.example" };
+	int n = 0;
+	assert_int_equal(indicator_sight_hosts(f->t->st, 42, 0, hosts, 5, NOW, &n, &e), 0);
+	/* cdn.evil.example and its parent, the host and its three
+	** networks (twice listed as a host), the IPv6 host and its two */
+	assert_int_equal(n, 2 + 4 + 3);
+	assert_int_equal(sightings_of(f->t->st, f->dom), 1);
+	/* the next check of the same site: nothing new */
+	assert_int_equal(indicator_sight_hosts(f->t->st, 42, 0, hosts, 5, NOW + 1000, &n, &e), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(sightings_of(f->t->st, f->dom), 1);
+	/* another site loading from the same host is its own sighting */
+	assert_int_equal(indicator_sight_hosts(f->t->st, 43, 0, hosts, 1, NOW, &n, &e), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(sightings_of(f->t->st, f->dom), 2);
+}
+
+static int link_one(void *ud, int64_t id)
+{
+	(*(int *)ud)++;
+	(void)id;
+	return 0;
+}
+
+static void test_sight_text(void **state)
+{
+	struct fx *f = *state;
+	struct perr e = { 0 };
+	struct store *st = f->t->st;
+	struct org_spec os = { "Org A", NULL, "Tehran", 0 };
+	struct store_org o;
+	assert_int_equal(constituency_org_add(st, NULL, "test", &os, &o, &e), 0);
+	struct incident_spec is = { .org_id = o.id, .title = "Phishing", .severity = "low",
+				    .class_ = "fraud", .type = "phishing" };
+	struct store_incident inc;
+	if (incident_create(st, &f->t->cfg, NULL, "test", &is, &inc, &e) != 0)
+		fail_msg("incident: %s", e.msg);
+	const char *text = "IOCs: 198.51.100[.]7, hxxp://drop.example/x.apk and "
+			   "Login.EVIL.example; again evil[.]example. Clean: example.org, "
+			   "10.1.2.3, notevil.example.";
+	int n = 0;
+	assert_int_equal(indicator_sight_text(st, inc.id, o.id, text, strlen(text), NOW, &n, &e), 0);
+	/* the address (4: host twice, /24, /16), the URL, the domain once */
+	assert_int_equal(n, 6);
+	assert_int_equal(sightings_of(st, f->dom), 1);
+	assert_int_equal(sightings_of(st, f->url), 1);
+	int links = 0;
+	assert_int_equal(store_indicator_incident_list(st, f->dom, link_one, &links, &e), 0);
+	assert_int_equal(links, 1);
+	/* a second note is a second observation */
+	const char *again = "still resolving evil.example";
+	assert_int_equal(indicator_sight_text(st, inc.id, o.id, again, strlen(again), NOW, &n, &e),
+			 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(sightings_of(st, f->dom), 2);
+	links = 0;
+	assert_int_equal(store_indicator_incident_list(st, f->dom, link_one, &links, &e), 0);
+	assert_int_equal(links, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -301,6 +398,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_values_and_expired, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refresh, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lookup_by_store, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sight_feed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sight_hosts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sight_text, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -335,10 +335,11 @@ bool indicator_visible(const struct principal *p, const char *tlp, int64_t org_i
 /* A frozen, read-only picture of the active indicators (expired ones
 ** included: a sighting of an expired indicator is what tells an analyst
 ** to extend it), for matching what the rest of Parapet meets at the rate
-** report feeds bring it. One longest-prefix table for the ipv4, ipv6 and
-** cidr indicators, one hash of every other (type, canonical value), domains
-** looked up suffix by suffix. Any number of threads may match on one
-** matcher at once; no call allocates. */
+** report feeds bring it. One hash of the single addresses (ipv4, ipv6, /32
+** and /128 networks) and one longest-prefix table of the networks, one
+** hash of every other (type, canonical value), domains looked up suffix by
+** suffix. Any number of threads may match on one matcher at once; no call
+** allocates. */
 struct indicator_match;
 
 /* Build from the store's active rows (store_indicator_active_each) and
@@ -365,6 +366,10 @@ size_t indicator_match_memory(const struct indicator_match *m);
 ** exceed max); 0 when none did. */
 size_t indicator_match_addr(const struct indicator_match *m, int family, const uint8_t *addr,
 			    int64_t *ids, size_t max);
+/* Start loading what indicator_match_addr of this address reads first (a
+** hint, for callers matching many independent addresses in a row: issue
+** it a few addresses ahead). */
+void indicator_match_prefetch(const struct indicator_match *m, int family, const uint8_t *addr);
 /* The ids of the domain indicators host[0..len) is or lies under (a
 ** listed domain covers its subdomains), the host itself first; ASCII case
 ** and a trailing dot ignored. A host that is an address literal is matched

@@ -13,12 +13,16 @@
 ** Structures, built once from the active rows (store_indicator_active_each:
 ** expired indicators included, because a sighting of an expired indicator
 ** is exactly what tells an analyst to extend it) and read-only after:
-**   - addresses: ONE longest-prefix table (constituency's lpm, as the
-**     warninglists use it) over the distinct prefixes of every ipv4, ipv6
-**     and cidr indicator; each prefix keeps its ids and its nearest
-**     covering prefix, so one lookup walks up to every network that holds
-**     the address: the most specific first, then each covering one (an
-**     analyst who listed a host and its /24 wants both counted);
+**   - addresses: ONE longest-prefix table (constituency's lpm in its range
+**     layout, as the warninglists use it) over the distinct networks of
+**     the cidr indicators, and one hash of the single addresses (ipv4,
+**     ipv6, and /32 or /128 networks): most of a registry is single
+**     addresses, and in a DIR-24-8 table each would cost a 256-entry
+**     group (a million listed hosts: gigabytes), in a hash 8 bytes. Every
+**     distinct prefix keeps its ids and its nearest covering network, so a
+**     match walks up from the most specific (the address itself, else the
+**     longest network) through each covering one (an analyst who listed a
+**     host and its /24 wants both counted);
 **   - every other value: one open-addressing hash of (type, canonical
 **     value) -> id. A domain indicator also covers its subdomains (a
 **     phishing kit is served from random labels under the listed name), so
@@ -58,8 +62,26 @@ struct im_entry {
 	uint8_t type;
 };
 
+/* Single addresses: open addressing, the prefix index + 1 (0 = empty). */
+struct im_host4 {
+	uint32_t addr;
+	uint32_t pfx;
+};
+struct im_host6 {
+	uint8_t addr[16];
+	uint32_t pfx;
+};
+
 struct indicator_match {
-	struct lpm *lpm;
+	struct lpm *lpm; /* networks only */
+	struct im_host4 *h4;
+	size_t mask4;
+	/* one bit per IPv4 /24 holding a listed single address: most event
+	** addresses are in none, and this 2 MiB map answers them without
+	** touching the hash (which is 16 times larger and read at random) */
+	uint64_t *h4_24;
+	struct im_host6 *h6;
+	size_t mask6;
 	struct im_prefix *pfx;
 	size_t npfx;
 	int64_t *ids; /* per prefix, ids_off.. */
@@ -82,6 +104,25 @@ static uint64_t im_hash(unsigned type, const char *s, size_t n)
 		h *= 1099511628211ULL;
 	}
 	return h ^ (h >> 31);
+}
+
+static size_t im_slot4(uint32_t a, size_t mask)
+{
+	return (size_t)((a * UINT64_C(0x9e3779b97f4a7c15)) >> 20) & mask;
+}
+
+static size_t im_slot6(const uint8_t a[16], size_t mask)
+{
+	uint64_t hi, lo;
+	memcpy(&hi, a, 8);
+	memcpy(&lo, a + 8, 8);
+	uint64_t h = (hi ^ (lo * UINT64_C(0xc2b2ae3d27d4eb4f))) * UINT64_C(0x9e3779b97f4a7c15);
+	return (size_t)(h >> 20) & mask;
+}
+
+static uint32_t im_be32(const uint8_t *a)
+{
+	return (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 | (uint32_t)a[2] << 8 | a[3];
 }
 
 /* ------------------------------------------------------------- building */
@@ -196,6 +237,9 @@ static int im_build_prefixes(struct im_build *b)
 	struct lpm_builder *lb = lpm_builder_new();
 	if (!lb)
 		goto out;
+	/* sized to the networks: DIR-24-8 would cost 64 MiB whatever their
+	** number, and the ranges' bucket index keeps a lookup to a few steps */
+	lpm_builder_layout(lb, LPM_LAYOUT_RANGES);
 	qsort(b->it, b->nit, sizeof(*b->it), im_item_cmp);
 	m->pfx = calloc(b->nit ? b->nit : 1, sizeof(*m->pfx));
 	m->ids = calloc(b->nit ? b->nit : 1, sizeof(*m->ids));
@@ -207,6 +251,7 @@ static int im_build_prefixes(struct im_build *b)
 		goto out;
 	size_t mask = cap - 1;
 	bool haslen[2][129] = { { false } };
+	size_t nh[2] = { 0, 0 }; /* single IPv4, IPv6 addresses */
 	for (size_t i = 0; i < b->nit; i++) {
 		const struct im_item *x = &b->it[i];
 		m->ids[m->nids++] = x->id;
@@ -244,8 +289,41 @@ static int im_build_prefixes(struct im_build *b)
 			h = (h + 1) & mask;
 		slot[h] = (uint32_t)i + 1;
 		haslen[fi][p->len] = true;
-		if (lpm_builder_add(lb, p->fam, p->addr, p->len, i + 1) != 0)
+		if (p->len == (p->fam == 4 ? 32 : 128))
+			nh[fi]++;
+		else if (lpm_builder_add(lb, p->fam, p->addr, p->len, i + 1) != 0)
 			goto out;
+	}
+	/* the single addresses' hashes, at most half full */
+	size_t c4 = 16, c6 = 16;
+	while (c4 < nh[0] * 2)
+		c4 *= 2;
+	while (c6 < nh[1] * 2)
+		c6 *= 2;
+	m->h4 = calloc(c4, sizeof(*m->h4));
+	m->h6 = calloc(c6, sizeof(*m->h6));
+	if (!m->h4 || !m->h6)
+		goto out;
+	m->mask4 = c4 - 1;
+	m->mask6 = c6 - 1;
+	if (nh[0] && !(m->h4_24 = calloc((size_t)1 << 18, sizeof(uint64_t))))
+		goto out;
+	for (size_t i = 0; i < m->npfx; i++) {
+		const struct im_prefix *p = &m->pfx[i];
+		if (p->fam == 4 && p->len == 32) {
+			uint32_t a = im_be32(p->addr);
+			size_t h = im_slot4(a, m->mask4);
+			while (m->h4[h].pfx)
+				h = (h + 1) & m->mask4;
+			m->h4[h] = (struct im_host4){ a, (uint32_t)i + 1 };
+			m->h4_24[a >> 14] |= UINT64_C(1) << (a >> 8 & 63);
+		} else if (p->fam == 6 && p->len == 128) {
+			size_t h = im_slot6(p->addr, m->mask6);
+			while (m->h6[h].pfx)
+				h = (h + 1) & m->mask6;
+			memcpy(m->h6[h].addr, p->addr, 16);
+			m->h6[h].pfx = (uint32_t)i + 1;
+		}
 	}
 	m->lpm = lpm_build(lb);
 	lb = NULL;
@@ -314,6 +392,9 @@ void indicator_match_free(struct indicator_match *m)
 	if (!m)
 		return;
 	lpm_free(m->lpm);
+	free(m->h4);
+	free(m->h4_24);
+	free(m->h6);
 	free(m->pfx);
 	free(m->ids);
 	free(m->ent);
@@ -354,7 +435,9 @@ size_t indicator_match_memory(const struct indicator_match *m)
 {
 	if (!m)
 		return 0;
-	return sizeof(*m) + lpm_memory(m->lpm) + m->npfx * sizeof(*m->pfx) +
+	return sizeof(*m) + lpm_memory(m->lpm) + (m->h4 ? (m->mask4 + 1) * sizeof(*m->h4) : 0) +
+	       (m->h4_24 ? ((size_t)1 << 18) * sizeof(uint64_t) : 0) +
+	       (m->h6 ? (m->mask6 + 1) * sizeof(*m->h6) : 0) + m->npfx * sizeof(*m->pfx) +
 	       m->nids * sizeof(*m->ids) + m->nent * sizeof(*m->ent) +
 	       (m->mask + 1) * sizeof(*m->slot) + m->alen;
 }
@@ -366,19 +449,30 @@ size_t indicator_match_addr(const struct indicator_match *m, int family, const u
 {
 	if (!m || !m->npfx || !addr)
 		return 0;
-	uint64_t r;
+	uint64_t r = 0;
 	if (family == 4) {
-		r = lpm_lookup4(m->lpm,
-				(uint32_t)addr[0] << 24 | (uint32_t)addr[1] << 16 |
-					(uint32_t)addr[2] << 8 | addr[3],
-				NULL);
+		uint32_t a = im_be32(addr);
+		if (m->h4_24 && (m->h4_24[a >> 14] >> (a >> 8 & 63) & 1))
+			for (size_t h = im_slot4(a, m->mask4); m->h4[h].pfx; h = (h + 1) & m->mask4)
+				if (m->h4[h].addr == a) {
+					r = m->h4[h].pfx;
+					break;
+				}
+		if (!r)
+			r = lpm_lookup4(m->lpm, a, NULL);
 	} else if (family == 6) {
 		/* an IPv4-mapped address (::ffff:a.b.c.d, as dual-stack sockets
 		** log IPv4 peers) is the IPv4 address it maps */
 		static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
 		if (memcmp(addr, mapped, 12) == 0)
 			return indicator_match_addr(m, 4, addr + 12, ids, max);
-		r = lpm_lookup6(m->lpm, addr, NULL);
+		for (size_t h = im_slot6(addr, m->mask6); m->h6[h].pfx; h = (h + 1) & m->mask6)
+			if (memcmp(m->h6[h].addr, addr, 16) == 0) {
+				r = m->h6[h].pfx;
+				break;
+			}
+		if (!r)
+			r = lpm_lookup6(m->lpm, addr, NULL);
 	} else {
 		return 0;
 	}
@@ -390,6 +484,19 @@ size_t indicator_match_addr(const struct indicator_match *m, int family, const u
 				ids[n] = m->ids[p->ids_off + k];
 	}
 	return n;
+}
+
+void indicator_match_prefetch(const struct indicator_match *m, int family, const uint8_t *addr)
+{
+	if (!m || !addr)
+		return;
+	if (family == 4 && m->h4_24) {
+		uint32_t a = im_be32(addr);
+		__builtin_prefetch(&m->h4_24[a >> 14]);
+		__builtin_prefetch(&m->h4[im_slot4(a, m->mask4)]);
+	}
+	else if (family == 6 && m->h6)
+		__builtin_prefetch(&m->h6[im_slot6(addr, m->mask6)]);
 }
 
 static int64_t im_get(const struct indicator_match *m, unsigned type, const char *s, size_t n)

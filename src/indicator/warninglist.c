@@ -1224,11 +1224,21 @@ size_t indicator_wl_match_addr(const struct indicator_wl_set *s, const char *typ
 {
 	if (!s || !s->frozen || !s->npfx || !addr || (family != 4 && family != 6))
 		return 0;
+	/* the hint's index, remembered per thread: a feed import passes the
+	** same string for millions of events, and the name table is 37 long */
+	static _Thread_local const char *last_hint;
+	static _Thread_local size_t last_a;
 	size_t a = WL_NATTR + 1;
-	if (type_hint) {
+	if (type_hint && type_hint == last_hint && strcmp(type_hint, wl_attr_names[last_a]) == 0) {
+		a = last_a;
+	} else if (type_hint) {
 		for (a = 0; a < WL_NATTR; a++)
 			if (strcmp(type_hint, wl_attr_names[a]) == 0)
 				break;
+		if (a < WL_NATTR) {
+			last_hint = type_hint;
+			last_a = a;
+		}
 	}
 	if (!(s->htypes[a] & 1u << INDICATOR_WL_CIDR))
 		return 0;

@@ -227,8 +227,12 @@ static uint64_t im_pfx_hash(uint8_t fam, uint8_t len, const uint8_t a[16])
 }
 
 /* The address side: distinct prefixes sorted by (family, length), each
-** with its ids and its nearest covering prefix (a shorter one, already
-** final when it is reached), then the one LPM over them. */
+** with its ids and its nearest covering network. A network finds its
+** parent by probing each shorter length the registry uses (a shorter one is
+** final when it is reached); the networks go into the LPM; then each single
+** address goes into its hash and takes as parent the LPM's answer for it
+** (the longest network holding it: one lookup instead of up to 128 probes,
+** for what is most of a registry). */
 static int im_build_prefixes(struct im_build *b)
 {
 	struct indicator_match *m = b->m;
@@ -269,6 +273,10 @@ static int im_build_prefixes(struct im_build *b)
 	for (size_t i = 0; i < m->npfx; i++) {
 		struct im_prefix *p = &m->pfx[i];
 		int fi = p->fam == 6;
+		if (p->len == (p->fam == 4 ? 32 : 128)) {
+			nh[fi]++; /* a single address: its parent comes from the LPM below */
+			continue;
+		}
 		for (int l = (int)p->len - 1; l >= 0 && !p->parent; l--) {
 			if (!haslen[fi][l])
 				continue;
@@ -289,11 +297,13 @@ static int im_build_prefixes(struct im_build *b)
 			h = (h + 1) & mask;
 		slot[h] = (uint32_t)i + 1;
 		haslen[fi][p->len] = true;
-		if (p->len == (p->fam == 4 ? 32 : 128))
-			nh[fi]++;
-		else if (lpm_builder_add(lb, p->fam, p->addr, p->len, i + 1) != 0)
+		if (lpm_builder_add(lb, p->fam, p->addr, p->len, i + 1) != 0)
 			goto out;
 	}
+	m->lpm = lpm_build(lb);
+	lb = NULL;
+	if (!m->lpm)
+		goto out;
 	/* the single addresses' hashes, at most half full */
 	size_t c4 = 16, c6 = 16;
 	while (c4 < nh[0] * 2)
@@ -317,18 +327,17 @@ static int im_build_prefixes(struct im_build *b)
 				h = (h + 1) & m->mask4;
 			m->h4[h] = (struct im_host4){ a, (uint32_t)i + 1 };
 			m->h4_24[a >> 14] |= UINT64_C(1) << (a >> 8 & 63);
+			/* the longest listed network holding it */
+			m->pfx[i].parent = (uint32_t)lpm_lookup4(m->lpm, a, NULL);
 		} else if (p->fam == 6 && p->len == 128) {
 			size_t h = im_slot6(p->addr, m->mask6);
 			while (m->h6[h].pfx)
 				h = (h + 1) & m->mask6;
 			memcpy(m->h6[h].addr, p->addr, 16);
 			m->h6[h].pfx = (uint32_t)i + 1;
+			m->pfx[i].parent = (uint32_t)lpm_lookup6(m->lpm, p->addr, NULL);
 		}
 	}
-	m->lpm = lpm_build(lb);
-	lb = NULL;
-	if (!m->lpm)
-		goto out;
 	rc = 0;
 out:
 	lpm_builder_free(lb);

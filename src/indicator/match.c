@@ -573,19 +573,37 @@ int64_t indicator_match_value(const struct indicator_match *m, enum indicator_ty
 
 /* --------------------------------------------------- one value, by the store */
 
-static bool im_active(struct store *st, const char *type, const char *value,
-		      struct store_indicator *row)
+/* 1 when (type, value) is an active indicator (row filled), 0 when it is
+** not listed or not active, -1 with err when the store fails. */
+static int im_active(struct store *st, const char *type, const char *value,
+		     struct store_indicator *row, struct perr *err)
 {
 	struct perr e;
 	perr_clear(&e);
-	return store_indicator_find(st, type, value, row, &e) == 0 &&
-	       strcmp(row->status, "active") == 0;
+	if (store_indicator_find(st, type, value, row, &e) != 0) {
+		if (e.kind == PERR_NOTFOUND)
+			return 0;
+		if (err)
+			*err = e;
+		return -1;
+	}
+	return strcmp(row->status, "active") == 0;
+}
+
+/* Ask the store for (type, value); fn on an active indicator. 0 to go on,
+** else what stops the walk (fn's return, or -1 on a store error). */
+static int im_probe(struct store *st, const char *type, const char *value,
+		    struct store_indicator *row, indicator_lookup_fn fn, void *ud, struct perr *err)
+{
+	int a = im_active(st, type, value, row, err);
+	if (a <= 0)
+		return a;
+	return fn(ud, row);
 }
 
 int indicator_lookup(struct store *st, enum indicator_type t, const char *canon,
 		     indicator_lookup_fn fn, void *ud, struct perr *err)
 {
-	(void)err;
 	struct store_indicator *row = malloc(sizeof(*row));
 	if (!row)
 		return perr_set(err, PERR_INTERNAL, NULL, "out of memory");
@@ -599,8 +617,8 @@ int indicator_lookup(struct store *st, enum indicator_type t, const char *canon,
 		if (indicator_value_range(t, canon, &r) != 0)
 			goto out;
 		unsigned lo = r.family == 4 ? 8 : 16;
-		if (t != INDICATOR_CIDR && im_active(st, indicator_type_name(t), canon, row) &&
-		    (rc = fn(ud, row)) != 0)
+		if (t != INDICATOR_CIDR &&
+		    (rc = im_probe(st, indicator_type_name(t), canon, row, fn, ud, err)) != 0)
 			goto out;
 		for (unsigned l = r.prefix; l >= lo; l--) {
 			uint8_t a[16];
@@ -614,7 +632,7 @@ int indicator_lookup(struct store *st, enum indicator_type t, const char *canon,
 			struct perr e;
 			if (indicator_value_canon(INDICATOR_CIDR, cidr, strlen(cidr), buf, sizeof(buf),
 						  &e) == 0 &&
-			    im_active(st, "cidr", buf, row) && (rc = fn(ud, row)) != 0)
+			    (rc = im_probe(st, "cidr", buf, row, fn, ud, err)) != 0)
 				goto out;
 		}
 		goto out;
@@ -622,13 +640,13 @@ int indicator_lookup(struct store *st, enum indicator_type t, const char *canon,
 	if (t == INDICATOR_DOMAIN) {
 		/* the domain and each parent with two labels or more */
 		for (const char *p = canon; p && strchr(p, '.'); p = strchr(p, '.') + 1)
-			if (im_active(st, "domain", p, row) && (rc = fn(ud, row)) != 0)
+			if ((rc = im_probe(st, "domain", p, row, fn, ud, err)) != 0)
 				goto out;
 		goto out;
 	}
 	const char *name = indicator_type_name(t);
-	if (name && im_active(st, name, canon, row))
-		rc = fn(ud, row);
+	if (name)
+		rc = im_probe(st, name, canon, row, fn, ud, err);
 out:
 	free(row);
 	return rc;

@@ -431,6 +431,21 @@ int indicator_sight_hosts(struct store *st, int64_t site_id, int64_t org_id,
 			  const char *const *hosts, size_t nhosts, int64_t now_ms, int *n,
 			  struct perr *err);
 
+/* The values named in free text (an incident note, an observation), the
+** parser under indicator_sight_text: no I/O, bounded (at most
+** INDICATOR_SIGHT_TOKENS tokens of at most INDICATOR_VALUE_MAX bytes).
+** Defanged forms are undone first ("evil[.]example", "192.0.2[.]1",
+** "hxxp://", "user[@]example": analysts write indicators so that nothing in
+** a ticket is clickable), the text is cut at white space, quotes, angle
+** brackets, parentheses, commas, semicolons, braces, bars and backquotes,
+** and each token loses the punctuation a sentence puts after it. A token
+** that is a valid value (indicator_type_guess, indicator_value_canon) is
+** given to fn canonical, and for a URL or an e-mail address its host after
+** it. fn's non-zero return stops the walk and is returned; 0 at the end, -1
+** when out of memory. */
+typedef int (*indicator_text_fn)(void *ud, enum indicator_type t, const char *canon);
+int indicator_text_values(const char *text, size_t len, indicator_text_fn fn, void *ud);
+
 /* Values named in text[0..len) of an incident's observation or note:
 ** each token that is a valid value (indicator_type_guess; a defanged
 ** "evil[.]example" or "hxxp://" read as analysts write it) and is listed --

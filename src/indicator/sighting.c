@@ -119,6 +119,7 @@ struct text_ctx {
 	int64_t seen[SIGHT_SEEN_MAX];
 	size_t nseen;
 	const char *value;
+	bool failed; /* a lookup or a write failed: err is filled */
 	struct perr *err;
 };
 
@@ -191,7 +192,7 @@ static bool tok_trail(char c)
 }
 
 /* One token: the value itself, and for a URL or e-mail address its host. */
-static int text_token(struct text_ctx *c, const char *tok, size_t len)
+static int text_token(const char *tok, size_t len, indicator_text_fn fn, void *ud)
 {
 	enum indicator_type t = indicator_type_guess(tok, len);
 	if (t == INDICATOR_NONE)
@@ -200,47 +201,32 @@ static int text_token(struct text_ctx *c, const char *tok, size_t len)
 	struct perr e;
 	if (indicator_value_canon(t, tok, len, canon, sizeof(canon), &e) != 0)
 		return 0;
-	c->value = canon;
-	if (indicator_lookup(c->st, t, canon, text_one, c, c->err) != 0)
-		return -1;
-	/* 64 hex digits: a file's SHA-256 as indicator_type_guess reads it, or
-	** a certificate's fingerprint written plain */
-	if (t == INDICATOR_SHA256 && indicator_lookup(c->st, INDICATOR_TLS, canon, text_one, c,
-						      c->err) != 0)
-		return -1;
-	if (t == INDICATOR_URL || t == INDICATOR_EMAIL) {
-		struct pstr h = indicator_value_host(t, canon);
-		if (h.n && h.n < INDICATOR_VALUE_SIZE) {
-			char host[INDICATOR_VALUE_SIZE];
-			memcpy(host, h.p, h.n);
-			host[h.n] = '\0';
-			enum indicator_type ht = indicator_type_guess(host, h.n);
-			if (ht == INDICATOR_DOMAIN || ht == INDICATOR_IPV4 || ht == INDICATOR_IPV6)
-				return indicator_lookup(c->st, ht, host, text_one, c, c->err);
-		}
-	}
-	return 0;
+	int rc = fn(ud, t, canon);
+	if (rc != 0 || (t != INDICATOR_URL && t != INDICATOR_EMAIL))
+		return rc;
+	struct pstr h = indicator_value_host(t, canon);
+	if (!h.n || h.n >= INDICATOR_VALUE_SIZE)
+		return 0;
+	char host[INDICATOR_VALUE_SIZE];
+	memcpy(host, h.p, h.n);
+	host[h.n] = '\0';
+	enum indicator_type ht = indicator_type_guess(host, h.n);
+	if (ht != INDICATOR_DOMAIN && ht != INDICATOR_IPV4 && ht != INDICATOR_IPV6)
+		return 0;
+	return fn(ud, ht, host);
 }
 
-int indicator_sight_text(struct store *st, int64_t incident_id, int64_t org_id,
-			 const char *text, size_t len, int64_t now_ms, int *n, struct perr *err)
+int indicator_text_values(const char *text, size_t len, indicator_text_fn fn, void *ud)
 {
-	if (n)
-		*n = 0;
 	if (!text || len == 0)
 		return 0;
-	struct text_ctx *c = calloc(1, sizeof(*c));
 	char *buf = malloc(len + 1);
-	int rc = -1;
-	if (!c || !buf) {
-		perr_set(err, PERR_INTERNAL, NULL, "out of memory");
-		goto out;
-	}
-	*c = (struct text_ctx){ .st = st, .incident_id = incident_id, .org_id = org_id,
-				.now_ms = now_ms, .err = err };
+	if (!buf)
+		return -1;
 	size_t bl = refang(text, len, buf, len + 1);
 	size_t tokens = 0;
-	for (size_t i = 0; i < bl && tokens < INDICATOR_SIGHT_TOKENS;) {
+	int rc = 0;
+	for (size_t i = 0; i < bl && tokens < INDICATOR_SIGHT_TOKENS && rc == 0;) {
 		while (i < bl && tok_sep((unsigned char)buf[i]))
 			i++;
 		size_t s = i;
@@ -255,14 +241,44 @@ int indicator_sight_text(struct store *st, int64_t incident_id, int64_t org_id,
 		if (e == s || e - s > INDICATOR_VALUE_MAX)
 			continue;
 		tokens++;
-		if (text_token(c, buf + s, e - s) != 0)
-			goto out;
+		rc = text_token(buf + s, e - s, fn, ud);
 	}
-	if (n)
-		*n = (int)c->nseen;
-	rc = 0;
-out:
-	free(c);
 	free(buf);
 	return rc;
+}
+
+/* A value of the text: each listed indicator it stands for (a file hash
+** also as a certificate fingerprint written plain). */
+static int text_value(void *ud, enum indicator_type t, const char *canon)
+{
+	struct text_ctx *c = ud;
+	c->value = canon;
+	if (indicator_lookup(c->st, t, canon, text_one, c, c->err) != 0 ||
+	    (t == INDICATOR_SHA256 &&
+	     indicator_lookup(c->st, INDICATOR_TLS, canon, text_one, c, c->err) != 0)) {
+		c->failed = true;
+		return -1;
+	}
+	return 0;
+}
+
+int indicator_sight_text(struct store *st, int64_t incident_id, int64_t org_id,
+			 const char *text, size_t len, int64_t now_ms, int *n, struct perr *err)
+{
+	if (n)
+		*n = 0;
+	if (!text || len == 0)
+		return 0;
+	struct text_ctx *c = calloc(1, sizeof(*c));
+	if (!c)
+		return perr_set(err, PERR_INTERNAL, NULL, "out of memory");
+	*c = (struct text_ctx){ .st = st, .incident_id = incident_id, .org_id = org_id,
+				.now_ms = now_ms, .err = err };
+	int rc = indicator_text_values(text, len, text_value, c);
+	if (rc != 0 && !c->failed)
+		perr_set(err, PERR_INTERNAL, NULL, "out of memory");
+	if (n)
+		*n = (int)c->nseen;
+	free(c);
+	return rc == 0 ? 0 : -1;
 }

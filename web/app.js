@@ -135,15 +135,18 @@ function periodCard(ind, kpi) {
   const from = h('input', { type: 'date', id: 'period-from', value: day(Date.parse(ind.from)) });
   const to = h('input', { type: 'date', id: 'period-to', value: day(Date.parse(ind.to) - 1) });
   const status = h('div', { role: 'status' });
+  let asked = 0; // only the latest request's answer is shown
   const reload = async () => {
     if (!from.value || !to.value) return;
+    const mine = ++asked;
     try {
       const s = await api('GET', withQuery('/api/v1/stats', {
         from: `${from.value}T00:00:00Z`, to: new Date(Date.parse(to.value) + DAY).toISOString() }));
+      if (mine !== asked) return;
       status.replaceChildren();
       fill(s.indicators || {});
     } catch (e) {
-      status.replaceChildren(errorBox(e));
+      if (mine === asked) status.replaceChildren(errorBox(e));
     }
   };
   from.addEventListener('change', reload);

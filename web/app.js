@@ -125,12 +125,13 @@ function periodCard(ind, kpi) {
   if (!ind) return null;
   const DAY = 86400000, day = ms => new Date(ms).toISOString().slice(0, 10);
   const tiles = h('div', { class: 'kpis' });
+  // (replaceChildren takes nodes, not arrays: the national figures spread)
   const fill = p => tiles.replaceChildren(
     kpi('dash.malwareCountered', p.malware_countered || 0, null, 'kpi-malware-countered'),
-    'apps_blacklisted' in p ? [
+    ...('apps_blacklisted' in p ? [
       kpi('dash.appsBlacklisted', p.apps_blacklisted || 0, null, 'kpi-apps-blacklisted'),
       kpi('dash.indicatorsAdded', p.indicators_added || 0, null, 'kpi-indicators-added'),
-      kpi('dash.sightings', p.sightings || 0, null, 'kpi-sightings')] : []);
+      kpi('dash.sightings', p.sightings || 0, null, 'kpi-sightings')] : []));
   // the end date is shown inclusive: the API's "to" is the next midnight
   const from = h('input', { type: 'date', id: 'period-from', value: day(Date.parse(ind.from)) });
   const to = h('input', { type: 'date', id: 'period-to', value: day(Date.parse(ind.to) - 1) });

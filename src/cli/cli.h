@@ -178,5 +178,23 @@ int cmd_advisory_update(struct cli_call *x, struct perr *err);
 int cmd_advisory_preview(struct cli_call *x, struct perr *err);
 int cmd_advisory_exclude(struct cli_call *x, struct perr *err);
 int cmd_advisory_include(struct cli_call *x, struct perr *err);
+int cmd_indicator_add(struct cli_call *x, struct perr *err);
+int cmd_indicator_search(struct cli_call *x, struct perr *err);
+int cmd_indicator_show(struct cli_call *x, struct perr *err);
+int cmd_indicator_sightings(struct cli_call *x, struct perr *err);
+int cmd_indicator_update(struct cli_call *x, struct perr *err);
+int cmd_indicator_delete(struct cli_call *x, struct perr *err);
+
+/* indicator_export_cmds.c: exports and their consumers (issue 15) */
+extern const struct cli_opt indicator_export_opts[];
+extern const struct cli_opt indicator_consumer_add_opts[];
+extern const struct cli_opt indicator_consumer_set_opts[];
+int cmd_indicator_export(struct cli_call *x, struct perr *err);
+int cmd_indicator_consumer_add(struct cli_call *x, struct perr *err);
+int cmd_indicator_consumer_set(struct cli_call *x, struct perr *err);
+int cmd_indicator_consumer_list(struct cli_call *x, struct perr *err);
+int cmd_indicator_consumer_show(struct cli_call *x, struct perr *err);
+int cmd_indicator_consumer_rotate(struct cli_call *x, struct perr *err);
+int cmd_indicator_consumer_rm(struct cli_call *x, struct perr *err);
 
 #endif

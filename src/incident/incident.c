@@ -43,7 +43,6 @@ const char *const incident_open_states[6] = { "new",       "triaged",   "in_prog
 					      "contained", "recovered", NULL };
 
 static const char *const severities[4] = { "low", "medium", "high", "critical" };
-static const char *const tlps[5] = { "CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED" };
 
 /* ------------------------------------------------------------ taxonomy */
 
@@ -98,6 +97,15 @@ bool incident_rsit_valid(const char *class_, const char *type)
 	return false;
 }
 
+bool incident_rsit_class_valid(const char *class_)
+{
+	pthread_once(&data_once, load_data);
+	for (size_t i = 0; class_ && i < nrsit; i++)
+		if (strcmp(rsit[i].a, class_) == 0)
+			return true;
+	return false;
+}
+
 static void kind_default(const char *kind, const char **class_, const char **type)
 {
 	pthread_once(&data_once, load_data);
@@ -121,10 +129,7 @@ int incident_severity_rank(const char *severity)
 
 static bool tlp_valid(const char *t)
 {
-	for (int i = 0; i < 5; i++)
-		if (strcmp(t, tlps[i]) == 0)
-			return true;
-	return false;
+	return core_tlp_rank(t) >= 0; /* stored labels are canonical: exact case */
 }
 
 /* ----------------------------------------------------------- lifecycle */

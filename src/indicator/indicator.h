@@ -330,6 +330,369 @@ int indicator_add(struct store *st, const struct indicator_wl_set *wl,
 bool indicator_visible(const struct principal *p, const char *tlp, int64_t org_id);
 
 
+/* ------------------------------------ reading, changing, searching (registry.c) */
+
+/* The TLP 2.0 label in (any case, "TLP:" prefix allowed) in canonical upper
+** case into out (n >= 16); NULL or "" is AMBER. 0, or -1 with err
+** (PERR_INVALID, field "tlp"). */
+int indicator_tlp_norm(const char *in, char *out, size_t n, struct perr *err);
+/* A comma-separated tag list (spaces around tags ignored, ASCII lower-cased,
+** each tag once, at most 32 tags of 64 bytes, each of a-z 0-9 ':' '_' '.'
+** '-') in the stored form ",a,b," ("" for none) into out (size n). 0, or
+** -1 with err (field "tags"). */
+int indicator_tags_norm(const char *in, char *out, size_t n, struct perr *err);
+
+/* The record as the API and the CLI show it (a new jansson reference, NULL
+** on out of memory): id, type, value, status, held_lists [names], class,
+** reason, tlp, source, source_ref, confidence, attribution, tags [names],
+** org_id (null for none), first_seen, last_seen, expires (ISO 8601 UTC),
+** expired (expires at or before now: out of every export), sightings,
+** actor, created, updated. */
+struct json_t *indicator_json(const struct store_indicator *r);
+
+/* Indicator id as p may see it (*out a new reference): indicator_json plus
+** "incidents" (linked incident ids; a constituent sees only those of their
+** organisation) and "recent_sightings" (the 20 newest; a constituent sees
+** those concerning their organisation). An indicator p may not see
+** (indicator_visible) is PERR_NOTFOUND, as one that does not exist. */
+int indicator_get(struct store *st, const struct principal *p, int64_t id, struct json_t **out,
+		  struct perr *err);
+/* The sightings of indicator id, newest first, at most limit (1..1000, 0 =
+** 100), scoped as indicator_get: *out a new JSON array of {id, kind, ref,
+** org_id, detail, seen}. */
+int indicator_sightings(struct store *st, const struct principal *p, int64_t id, int64_t limit,
+			struct json_t **out, struct perr *err);
+
+/* A change to an indicator: NULL strings, confidence -1, expires_ms 0 and
+** org_id -1 leave a field as it is. */
+struct indicator_patch {
+	const char *reason, *class_, *tlp, *attribution, *tags;
+	const char *status;  /* active (also confirms a held one) or retired */
+	int confidence;      /* 0..100, -1 = unchanged */
+	int64_t expires_ms;  /* new expiry (may be in the past: expire now), 0 = unchanged */
+	int64_t org_id;      /* 0 = none, -1 = unchanged */
+};
+/* Apply patch to indicator id (CERT analysts and admins only; in the
+** caller's transaction; audited as indicator.update with before and
+** after). Every change moves updated_ms to now_ms, so the exports' ETag
+** changes when a TLP, status or expiry does. Fields are checked as
+** indicator_add checks them and named on refusal. */
+int indicator_update(struct store *st, const struct principal *p, const char *actor, int64_t id,
+		     const struct indicator_patch *patch, int64_t now_ms, struct perr *err);
+/* Retire indicator id (what DELETE does): status retired, so it leaves
+** every export at once, yet stays searchable with its sightings and the
+** decision audited (indicator.retire). Retiring a retired one is a no-op. */
+int indicator_retire(struct store *st, const struct principal *p, const char *actor, int64_t id,
+		     int64_t now_ms, struct perr *err);
+
+/* A search as the API's query string and the CLI's options give it (NULL or
+** "" = any). */
+struct indicator_filter {
+	const char *value;     /* exact: canonicalised by its type (type or guessed) */
+	const char *prefix;    /* values starting with this text */
+	const char *contains;  /* an IP address: address indicators covering it */
+	const char *within;    /* a CIDR (or address): address indicators inside it */
+	const char *type, *class_, *tag, *source, *tlp, *status;
+	const char *expired;   /* "true" or "false" */
+	int64_t org_id;        /* 0 = any */
+	int64_t limit;         /* 1..1000, 0 = 100 */
+	int64_t cursor;        /* the "next" of the previous page, 0 = first page */
+};
+/* Indicators f selects that p may see, newest first: *out a new object
+** {"items": [indicator_json...], "next": id|null} (next: pass as cursor for
+** the following page). Each bad filter is PERR_INVALID naming it. */
+int indicator_search(struct store *st, const struct principal *p,
+		     const struct indicator_filter *f, int64_t now_ms, struct json_t **out,
+		     struct perr *err);
+/* -------------------------------------------- export writers (export*.c) */
+
+/* The formats a consumer pulls the registry in. Each is a pure streaming
+** writer: rows go in one at a time (in id order, as
+** store_indicator_export_each gives them) and text comes out into the
+** caller's pbuf; nothing of a row is kept after its add returns beyond a
+** few bounded counters (1,000,000 rows cost the output, not a copy of the
+** rows). The writers do NOT filter by TLP, expiry or consumer: they write
+** what they are given (the consumers' export applies those rules first).
+** A type a format cannot carry (a hash in an RPZ zone) is passed over and
+** counted as ignored; a value the format cannot spell (a name too long once
+** the zone's origin is appended) is skipped and counted as skipped. */
+enum indicator_export_format {
+	INDICATOR_EXPORT_NONE = 0,
+	INDICATOR_EXPORT_PLAIN,    /* one value a line (types filtered by opts.types) */
+	INDICATOR_EXPORT_CSV,      /* RFC 4180, a header line, one row an indicator */
+	INDICATOR_EXPORT_JSON,     /* {"indicators":[{...}],"count":N} */
+	INDICATOR_EXPORT_STIX,     /* a STIX 2.1 bundle */
+	INDICATOR_EXPORT_MISP,     /* one MISP event (the JSON MISP imports) */
+	INDICATOR_EXPORT_RPZ,      /* a DNS RPZ zone file */
+	INDICATOR_EXPORT_SURICATA, /* Suricata 7 rules */
+	INDICATOR_EXPORT_NFT,      /* an nftables script: table inet parapet, v4 and v6 sets */
+	INDICATOR_EXPORT_FORMAT_COUNT
+};
+
+/* The format called name ("plain", "csv", "json", "stix", "misp", "rpz",
+** "suricata", "nft"; ASCII case ignored), or INDICATOR_EXPORT_NONE (also
+** for NULL). */
+enum indicator_export_format indicator_export_format_parse(const char *name);
+/* The name indicator_export_format_parse reads; NULL out of range. Static. */
+const char *indicator_export_format_name(enum indicator_export_format f);
+/* The media type an HTTP response carries the format with ("text/plain;
+** charset=utf-8", "text/csv; charset=utf-8", "application/json",
+** "application/stix+json;version=2.1", ...); NULL out of range. Static. */
+const char *indicator_export_media_type(enum indicator_export_format f);
+/* The usual file name extension without the dot ("txt", "csv", "json",
+** "json", "json", "rpz", "rules", "nft"); NULL out of range. Static. */
+const char *indicator_export_extension(enum indicator_export_format f);
+
+/* What shapes an export. Strings are copied at open (the caller's may go). */
+struct indicator_export_opts {
+	int64_t now_ms;         /* the export's time: headers, STIX "created" of
+				** its own objects, the default RPZ serial */
+	const char *rpz_origin; /* the zone's origin (indicator.rpz_origin);
+				** NULL or "" = "rpz.parapet." */
+	const char *rpz_action; /* indicator.rpz_action: "nxdomain" (NULL, ""),
+				** "nodata", "drop", or a host name to send
+				** resolvers to (a walled garden: CNAME) */
+	uint32_t serial;        /* the zone's SOA serial; 0 = now_ms in seconds
+				** (mod 2^32: RFC 1982 arithmetic) */
+	const char *producer;   /* who publishes: comments, STIX identity, MISP
+				** Orgc; NULL or "" = "Parapet" */
+	unsigned types;         /* plain only: a mask of (1u << enum indicator_type);
+				** 0 = every type */
+	uint32_t sid_base;      /* Suricata: first sid of the range (0 = 1000000000,
+				** see export_suricata.c for the layout) */
+};
+
+struct indicator_export;
+
+/* Starts an export of format fmt into out (the caller's buffer, pbuf_init'ed
+** with whatever max it likes). The writer appends to out and never reads it
+** back: between any two calls the caller may write out's bytes away (a
+** file, a socket) and pbuf_reset it, which is how a million rows stream in
+** bounded memory. The header of the format is appended here. Returns 0 and
+** *x (the caller's until indicator_export_close), or -1 with err:
+** PERR_INVALID for an unknown format or an option the format cannot use
+** (field "rpz_origin" / "rpz_action" naming what is wrong), PERR_LIMIT when
+** out is full, PERR_INTERNAL on out of memory. */
+int indicator_export_open(enum indicator_export_format fmt, const struct indicator_export_opts *o,
+			  struct pbuf *out, struct indicator_export **x, struct perr *err);
+/* Writes one row. Returns 0 (written, ignored or skipped: see the counters),
+** or -1 with err: PERR_LIMIT when out is full (the export is then broken:
+** only indicator_export_close may follow, and the output is not whole). */
+int indicator_export_add(struct indicator_export *x, const struct store_indicator *r,
+			 struct perr *err);
+/* What an export has done so far: rows written, rows of a type the format
+** does not carry (ignored), rows the format could not spell (skipped). */
+struct indicator_export_counts {
+	int64_t written, ignored, skipped;
+};
+void indicator_export_counts(const struct indicator_export *x, struct indicator_export_counts *c);
+/* Appends the trailer of the format (closing brackets, the RPZ zone's
+** last comment, the nft element batches still held) and frees x. x NULL is
+** a no-op returning 0. Returns 0, or -1 with err (PERR_LIMIT: out full);
+** x is freed either way. */
+int indicator_export_close(struct indicator_export *x, struct perr *err);
+
+/* A MISP feed in a directory (export_misp_feed.c; I/O): what a MISP
+** instance subscribes to as a "MISP Feed" (Sync Actions > Feeds):
+** DIR/manifest.json naming each event, and DIR/<event uuid>.json, one
+** event per RSIT class ("unclassified" for indicators without one; at
+** most INDICATOR_MISP_FEED_MAX_EVENTS classes, the rest share an "other"
+** event). Each event file is written as its rows come (bounded memory),
+** under a temporary name renamed at close, and manifest.json last, so a
+** MISP polling the directory never reads half an export. Event uuids are
+** UUIDv5 of the producer and the class, so each day's export updates
+** the same events. open: 0, or -1 (PERR_INVALID for options, PERR_INTERNAL
+** when DIR cannot be written). add and close as indicator_export_*; close
+** frees f (NULL is a no-op) and fills counts when not NULL. */
+#define INDICATOR_MISP_FEED_MAX_EVENTS 32
+struct indicator_misp_feed;
+int indicator_misp_feed_open(const char *dir, const struct indicator_export_opts *o,
+			     struct indicator_misp_feed **f, struct perr *err);
+int indicator_misp_feed_add(struct indicator_misp_feed *f, const struct store_indicator *r,
+			    struct perr *err);
+int indicator_misp_feed_close(struct indicator_misp_feed *f, struct indicator_export_counts *counts,
+			      struct perr *err);
+
+/* ----------------------------------------- export consumers (consumer.c) */
+
+/* An export consumer: a resolver, firewall or peer that polls one export
+** (GET /api/v1/export/indicators) with its own bearer token. Its token is
+** shown once, when created or rotated, and stored as SHA-256 only; it is
+** never logged. A consumer carries a saved filter and two sharing marks:
+** member (a member of the constituency: may receive TLP:AMBER) and strict
+** (named for TLP:AMBER+STRICT). TLP:RED never leaves, whatever a consumer
+** says. Managing consumers is national work (admins and analysts with an
+** unnarrowed credential, or the local CLI operator). */
+
+#define INDICATOR_CONSUMER_TOKEN_PREFIX "pcx_"
+/* prefix + 64 hex digits + NUL */
+#define INDICATOR_CONSUMER_TOKEN_SIZE 72
+#define INDICATOR_FILTER_MAX 16 /* classes, and tags, of one filter */
+
+/* A saved filter. An empty list passes everything; a non-empty one passes
+** an indicator that has one of its entries (types by type, classes by RSIT
+** class, tags by any tag). min_confidence 0 passes all. */
+struct indicator_consumer_filter {
+	unsigned types; /* bit 1u << enum indicator_type; 0 = every type */
+	char classes[INDICATOR_FILTER_MAX][48];
+	size_t nclasses;
+	char tags[INDICATOR_FILTER_MAX][64];
+	size_t ntags;
+	int min_confidence; /* 0..100 */
+};
+
+struct indicator_consumer {
+	int64_t id;
+	char name[128];
+	char format[16]; /* indicator_export_format_parse's names */
+	struct indicator_consumer_filter filter;
+	char filter_json[2048]; /* the filter in its canonical JSON form */
+	bool member, strict, disabled;
+	int64_t created_ms, last_fetch_ms;
+};
+
+/* What a caller gives to create or change a consumer. Strings NULL =
+** "not given" (on create: format required, filter empty). The list
+** arguments are comma-separated ("domain,url"). */
+struct indicator_consumer_spec {
+	const char *name;    /* 1-127 bytes of [A-Za-z0-9._-] (it names files too) */
+	const char *format;
+	const char *filter;  /* a whole filter as JSON (indicator_filter_parse),
+			      * replacing the saved one; the lists below then
+			      * replace its members */
+	const char *types;   /* type names (indicator_type_parse) */
+	const char *classes; /* RSIT classes */
+	const char *tags;
+	int min_confidence;  /* -1 = not given (create: 0) */
+	int member, strict;  /* -1 = not given (create: false), 0, 1 */
+	int disabled;        /* -1 = not given (create: false) */
+};
+
+/* Parse a saved filter from its JSON form ({"types":[...],"classes":[...],
+** "tags":[...],"min_confidence":N}; "" or "{}" is the empty filter) into f
+** (bounded: INDICATOR_FILTER_MAX entries a list; unknown members, unknown
+** types and wrong kinds refused). 0, or -1 with err PERR_INVALID naming
+** the member ("types", ...). No I/O. */
+int indicator_filter_parse(const char *json, struct indicator_consumer_filter *f, struct perr *err);
+/* Write f's canonical JSON form (members in a fixed order, empty lists
+** left out) into out. 0, or -1 (PERR_LIMIT) when it does not fit. */
+int indicator_filter_json(const struct indicator_consumer_filter *f, char *out, size_t n,
+			  struct perr *err);
+
+/* THE rule of what an export may carry, the one every export (HTTP, CLI,
+** staff API) applies to every row (sharing under TLP 2.0, first.org):
+**   - status active and not expired (expires_ms > now_ms): an expired
+**     indicator leaves every export at once;
+**   - TLP:RED never: it is for the named recipients of a conversation,
+**     and a blocklist is no conversation;
+**   - TLP:AMBER only to a member consumer (the constituency's own
+**     resolvers and firewalls: "limited disclosure, recipients may share
+**     within their organisation and its clients");
+**   - TLP:AMBER+STRICT only to a consumer marked strict (named for it:
+**     "restricted to the recipient organisation only"); one named for it
+**     receives AMBER too (the levels are ordered: trusted with the
+**     stricter, trusted with the looser);
+**   - TLP:CLEAR and GREEN to every consumer;
+**   - an unknown TLP never (fail closed);
+**   - then the consumer's saved filter.
+** c NULL is the staff default (an analyst exporting by hand, the CLI, the
+** staff API without a consumer): CLEAR, GREEN and AMBER, no filter; never
+** AMBER+STRICT (its recipients are named: export it through a strict
+** consumer) and never RED. */
+bool indicator_export_allows(const struct indicator_consumer *c,
+			     const struct store_indicator *r, int64_t now_ms);
+
+/* Create a consumer (audited as indicator_consumer.create; call in a
+** transaction). p NULL is the CLI operator; else p must be national staff
+** (admin or analyst, unnarrowed). token gets the new token: the only time
+** it is seen. out (may be NULL) gets the consumer. 0, or -1 with err
+** (INVALID naming the field, CONFLICT "name", FORBIDDEN). */
+int indicator_consumer_create(struct store *st, const struct principal *p, const char *actor,
+			      const struct indicator_consumer_spec *spec, int64_t now_ms,
+			      char token[INDICATOR_CONSUMER_TOKEN_SIZE],
+			      struct indicator_consumer *out, struct perr *err);
+/* Change format, filter or marks: only what spec gives (name is ignored).
+** Audited as indicator_consumer.update with before and after. */
+int indicator_consumer_update(struct store *st, const struct principal *p, const char *actor,
+			      int64_t id, const struct indicator_consumer_spec *spec,
+			      struct indicator_consumer *out, struct perr *err);
+/* A new token for consumer id; the old one stops working at once. Audited
+** (indicator_consumer.rotate; the token never is). */
+int indicator_consumer_rotate(struct store *st, const struct principal *p, const char *actor,
+			      int64_t id, char token[INDICATOR_CONSUMER_TOKEN_SIZE],
+			      struct perr *err);
+/* Delete consumer id (its token dies with it). Audited. */
+int indicator_consumer_delete(struct store *st, const struct principal *p, const char *actor,
+			      int64_t id, struct perr *err);
+/* Read one consumer by id, or by name (ref: an id or a name). */
+int indicator_consumer_get(struct store *st, const struct principal *p, int64_t id,
+			   struct indicator_consumer *out, struct perr *err);
+int indicator_consumer_find(struct store *st, const struct principal *p, const char *ref,
+			    struct indicator_consumer *out, struct perr *err);
+typedef int (*indicator_consumer_fn)(void *ud, const struct indicator_consumer *c);
+int indicator_consumer_list(struct store *st, const struct principal *p,
+			    indicator_consumer_fn fn, void *ud, struct perr *err);
+/* The consumer a bearer token names: 0, or -1 with PERR_AUTH ("invalid
+** token": malformed, unknown, or the consumer disabled; one answer for
+** all so that it tells nothing). Records the fetch (last_fetch_ms, kept
+** to the minute: a write per poll would serialise readers on the
+** database's write lock). */
+int indicator_consumer_auth(struct store *st, const char *token, int64_t now_ms,
+			    struct indicator_consumer *out, struct perr *err);
+/* The consumer as JSON (no token: none is kept). */
+struct json_t *indicator_consumer_json(const struct indicator_consumer *c);
+
+/* What one export is: the format (NULL = the consumer's; the staff default
+** needs one), and the consumer (NULL = the staff default rule). */
+struct indicator_export_req {
+	const struct indicator_consumer *consumer;
+	const char *format;
+	/* Optional: where the text goes as it is made. When set, run hands
+	** out's bytes to drain whenever INDICATOR_EXPORT_CHUNK bytes have
+	** gathered, and the rest at the end, emptying out each time: a
+	** million indicators stream to a file in bounded memory. drain
+	** returns 0, or -1 with err (the export stops with that error). */
+	int (*drain)(void *ud, const char *p, size_t n, struct perr *err);
+	void *drain_ud;
+};
+#define INDICATOR_EXPORT_CHUNK ((size_t)1 << 20)
+/* The entity tag of an export as it would be now, without producing it:
+** SHA-256 over the format and its configuration (the RPZ origin and
+** action), the consumer (id, marks, filter), the registry's version
+** (store_indicator_version: the latest updated_ms and the row count) and
+** the next expiry boundary (the earliest expires_ms > now_ms of an active
+** indicator). An indicator that changes moves updated_ms; one deleted
+** moves the count; one that expires passes the boundary, so the next
+** boundary differs and the tag changes at the very moment the indicator
+** leaves the export, without any write. etag gets "\"<64 hex>\"" (quoted,
+** as HTTP sends it). 0, or -1 with err. */
+int indicator_export_etag(struct store *st, const struct config *cfg,
+			  const struct indicator_export_req *rq, int64_t now_ms, char etag[72],
+			  struct perr *err);
+/* Produce the export into out (pbuf_init'ed by the caller with its bound:
+** PERR_LIMIT past it) from store_indicator_export_each through
+** indicator_export_allows into the format's writer. p NULL is the CLI; a
+** principal must be staff. ctype (may be NULL) gets the content type;
+** etag (may be NULL) gets indicator_export_etag's tag, computed BEFORE the
+** rows are read: the body is never older than its tag (at worst a poller
+** fetches once more). *count (may be NULL) gets the indicators written.
+** With rq->drain the text leaves through it and out ends empty; a failure
+** midway leaves what was drained (the CLI drains into a temporary file it
+** then discards). */
+int indicator_export_run(struct store *st, const struct config *cfg,
+			 const struct principal *p, const struct indicator_export_req *rq,
+			 int64_t now_ms, struct pbuf *out, const char **ctype, char etag[72],
+			 int64_t *count, struct perr *err);
+/* The same export as a MISP feed directory (indicator_misp_feed_open:
+** DIR/manifest.json and one event file per RSIT class, each renamed into
+** place, the manifest last): what `parapet indicator export --format misp
+** --out DIR` writes for a MISP instance to subscribe to. rq->format must be
+** misp (or the consumer's format misp when rq->format is NULL); rq->drain
+** is not used. The same rule (indicator_export_allows) picks the rows. */
+int indicator_export_misp_dir(struct store *st, const struct config *cfg,
+			      const struct principal *p, const struct indicator_export_req *rq,
+			      int64_t now_ms, const char *dir, int64_t *count, struct perr *err);
+
 /* ------------------------------------ the registry in memory (match.c) */
 
 /* A frozen, read-only picture of the active indicators (expired ones
@@ -477,6 +840,5 @@ struct indicator_period_counts {
 /* Fill c for p. PERR_INVALID (field "from") when from_ms >= to_ms. */
 int indicator_period_counts(struct store *st, const struct principal *p, int64_t from_ms,
 			    int64_t to_ms, struct indicator_period_counts *c, struct perr *err);
-
 
 #endif /* PARAPET_INDICATOR_H */

@@ -1005,6 +1005,80 @@ typedef int (*store_id_fn)(void *ud, int64_t id);
 int store_indicator_incident_list(struct store *st, int64_t indicator_id, store_id_fn fn,
 				  void *ud, struct perr *err);
 
+/* ------------------------------- indicator search (store_indicator_query.c) */
+
+/* What store_indicator_list selects: every set member narrows (NULL or
+** "" strings, 0 ids and families mean "any"). */
+struct store_indicator_filter {
+	const char *value;     /* exactly this (canonical) value */
+	const char *prefix;    /* values starting with these bytes */
+	const char *type, *class_, *tag, *source, *tlp, *status;
+	/* any of these types (bound as type IN (...)): with value or prefix it
+	** lets the (type, value) key serve the lookup when no type is given */
+	const char *const *types;
+	size_t ntypes;
+	int contains_family;   /* 4 or 6: address rows covering contains[] */
+	uint8_t contains[16];
+	/* no indicator's first address lies below this one (the broadest
+	** network accepted is contains[] masked to it): bounds the index range */
+	uint8_t contains_floor[16];
+	int within_family;     /* 4 or 6: address rows inside [first, last] */
+	uint8_t within_first[16], within_last[16];
+	int expired;           /* -1 any, 0 not expired at now_ms, 1 expired */
+	int64_t now_ms;
+	int64_t org_id;        /* concerning this organisation */
+	bool scope_constituent; /* indicator_visible's rule for scope_org */
+	int64_t scope_org;
+	int64_t before_id;     /* cursor: ids below this; 0 = from the newest */
+	int64_t limit;         /* rows at most; 0 = 100 */
+};
+/* The rows f selects, newest (highest id) first, to fn (its non-zero return
+** stops the walk and is returned). */
+int store_indicator_list(struct store *st, const struct store_indicator_filter *f,
+			   store_indicator_fn fn, void *ud, struct perr *err);
+/* ------------------------------------ indicator export consumers (0013) */
+
+/* One export consumer (migration 0013's indicator_consumer row): a resolver,
+** firewall or peer polling one export with its own token. token_hash is the
+** SHA-256 (hex) of the token; the token itself is never stored. filter is
+** the saved filter as JSON (the domain reads and checks it). */
+struct store_indconsumer {
+	int64_t id;
+	char name[128];
+	char token_hash[65];
+	char format[16];     /* plain, csv, json, stix, misp, rpz, suricata, nft */
+	char filter[2048];   /* JSON object */
+	bool member;         /* may receive TLP:AMBER */
+	bool strict;         /* named for TLP:AMBER+STRICT */
+	bool disabled;
+	char actor[128];
+	int64_t created_ms, last_fetch_ms;
+};
+typedef int (*store_indconsumer_fn)(void *ud, const struct store_indconsumer *c);
+/* Insert c (c->id set). CONFLICT (field "name") when the name is taken. */
+int store_indconsumer_insert(struct store *st, struct store_indconsumer *c, struct perr *err);
+/* Write format, filter, member, strict, disabled and token_hash of row
+** c->id. NOTFOUND when there is none; CONFLICT on a token hash in use. */
+int store_indconsumer_update(struct store *st, const struct store_indconsumer *c,
+			     struct perr *err);
+int store_indconsumer_get(struct store *st, int64_t id, struct store_indconsumer *out,
+			  struct perr *err);
+int store_indconsumer_by_name(struct store *st, const char *name,
+			      struct store_indconsumer *out, struct perr *err);
+/* The consumer whose token hashes to hash (hex): 0, or -1 NOTFOUND. */
+int store_indconsumer_by_hash(struct store *st, const char *hash,
+			      struct store_indconsumer *out, struct perr *err);
+/* Every consumer, by name. */
+int store_indconsumer_list(struct store *st, store_indconsumer_fn fn, void *ud,
+			   struct perr *err);
+int store_indconsumer_delete(struct store *st, int64_t id, struct perr *err);
+/* last_fetch_ms = now_ms (an autocommitted write outside a transaction). */
+int store_indconsumer_touch(struct store *st, int64_t id, int64_t now_ms, struct perr *err);
+/* The earliest expires_ms > now_ms of an active indicator (0 when none):
+** the moment the export next changes without a write (its ETag's part). */
+int store_indicator_expiry_due(struct store *st, int64_t now_ms, int64_t *next,
+				struct perr *err);
+
 /* ------------------------------- indicator sightings and dashboard counts */
 
 /* 1 when indicator_id has a sighting of kind with ref already (a watched

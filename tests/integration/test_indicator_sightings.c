@@ -16,9 +16,10 @@
 **     blacklisted, indicators added and sightings in the period, and
 **     nothing outside it; a constituent sees the incidents of their own
 **     organisation only and none of the national figures.
-** The indicators are listed through the store's own functions (the
-** registry's CLI is another part of issue 15) and the results read back
-** with SQLite, read-only.
+** The indicators are listed through the store's own functions, dated a
+** week before the report (so that last seen moving to the event's time is
+** visible; `parapet indicator add` would date them now), and the results
+** are read back with SQLite.
 */
 #include <arpa/inet.h>
 #include <stdio.h>

@@ -932,6 +932,13 @@ export const catalogues = {
     'app.componentsRemoved': 'Components removed',
     'app.signersAdded': 'Signers added',
     'app.signersRemoved': 'Signers removed',
+    'dash.period': 'Malware and indicators in a period',
+    'dash.periodFrom': 'From',
+    'dash.periodTo': 'To (inclusive)',
+    'dash.malwareCountered': 'malware incidents countered',
+    'dash.appsBlacklisted': 'apps blacklisted',
+    'dash.indicatorsAdded': 'indicators added',
+    'dash.sightings': 'indicator sightings',
   },
   fa: {
     'app.name': 'پاراپت',
@@ -1862,6 +1869,13 @@ export const catalogues = {
     'app.componentsRemoved': 'اجزای حذف‌شده',
     'app.signersAdded': 'امضاکنندگان افزوده',
     'app.signersRemoved': 'امضاکنندگان حذف‌شده',
+    'dash.period': 'بدافزار و نشانگرها در یک بازه',
+    'dash.periodFrom': 'از',
+    'dash.periodTo': 'تا (با خود روز)',
+    'dash.malwareCountered': 'رخداد بدافزاری مهارشده',
+    'dash.appsBlacklisted': 'برنامهٔ سیاه‌فهرست‌شده',
+    'dash.indicatorsAdded': 'نشانگر افزوده',
+    'dash.sightings': 'مشاهدهٔ نشانگر',
   },
 };
 

@@ -693,4 +693,152 @@ int indicator_export_misp_dir(struct store *st, const struct config *cfg,
 			      const struct principal *p, const struct indicator_export_req *rq,
 			      int64_t now_ms, const char *dir, int64_t *count, struct perr *err);
 
+/* ------------------------------------ the registry in memory (match.c) */
+
+/* A frozen, read-only picture of the active indicators (expired ones
+** included: a sighting of an expired indicator is what tells an analyst
+** to extend it), for matching what the rest of Parapet meets at the rate
+** report feeds bring it. One hash of the single addresses (ipv4, ipv6, /32
+** and /128 networks) and one longest-prefix table of the networks, one
+** hash of every other (type, canonical value), domains looked up suffix by
+** suffix. Any number of threads may match on one matcher at once; no call
+** allocates. */
+struct indicator_match;
+
+/* Build from the store's active rows (store_indicator_active_each) and
+** remember the registry's version (store_indicator_version). *out is the
+** caller's (indicator_match_free). 0, or -1 with err (PERR_INTERNAL on
+** out of memory, PERR_LIMIT past the LPM's bound). */
+int indicator_match_build(struct store *st, struct indicator_match **out, struct perr *err);
+void indicator_match_free(struct indicator_match *m);
+/* 1 when the registry is still at m's version, 0 when an indicator was
+** added or changed since (or m is NULL), -1 with err. */
+int indicator_match_current(const struct indicator_match *m, struct store *st, struct perr *err);
+/* For a long-lived holder: rebuild *m (freeing the old one) when it is
+** NULL or no longer current; the caller makes sure no other thread matches
+** on the old one while it is swapped. 0, or -1 with err (*m unchanged). */
+int indicator_match_refresh(struct store *st, struct indicator_match **m, struct perr *err);
+/* Indicators of type t the matcher holds; its heap bytes. */
+size_t indicator_match_count(const struct indicator_match *m, enum indicator_type t);
+size_t indicator_match_memory(const struct indicator_match *m);
+
+/* The ids of every ipv4, ipv6 and cidr indicator covering the address
+** (family 4 or 6, addr 4 or 16 bytes in network order): the most specific
+** first, then each covering network outwards. An IPv4-mapped IPv6 address
+** is its IPv4 address. Fills ids[0..max) and returns how many matched (may
+** exceed max); 0 when none did. */
+size_t indicator_match_addr(const struct indicator_match *m, int family, const uint8_t *addr,
+			    int64_t *ids, size_t max);
+/* Start loading what indicator_match_addr of this address reads first (a
+** hint, for callers matching many independent addresses in a row: issue
+** it a few addresses ahead). */
+void indicator_match_prefetch(const struct indicator_match *m, int family, const uint8_t *addr);
+/* The ids of the domain indicators host[0..len) is or lies under (a
+** listed domain covers its subdomains), the host itself first; ASCII case
+** and a trailing dot ignored. A host that is an address literal is matched
+** as indicator_match_addr. Same fill and return as indicator_match_addr. */
+size_t indicator_match_host(const struct indicator_match *m, const char *host, size_t len,
+			    int64_t *ids, size_t max);
+/* The id of the indicator of type t whose canonical value is
+** canon[0..len) exactly (any type; a domain without its subdomains), or 0. */
+int64_t indicator_match_value(const struct indicator_match *m, enum indicator_type t,
+			      const char *canon, size_t len);
+
+/* The same question for one value, asked of the store instead of a built
+** matcher (for callers that meet a value now and then: building the whole
+** registry would cost more than the answer). fn is called with each active
+** indicator canon (canonical, of type t) stands for: the value itself; for
+** an address or network each listed network holding it, most specific
+** first; for a domain each listed parent domain. A non-zero return of fn
+** stops the walk and is returned; otherwise 0, or -1 with err. */
+typedef int (*indicator_lookup_fn)(void *ud, const struct store_indicator *r);
+int indicator_lookup(struct store *st, enum indicator_type t, const char *canon,
+		     indicator_lookup_fn fn, void *ud, struct perr *err);
+
+/* A fast path of the warninglists for an address (warninglist.c): the
+** lists type_hint selects (as indicator_wl_match) whose CIDR entries hold
+** the address (family 4 or 6, addr in network order; an IPv4-mapped IPv6
+** address is the IPv4 one). Only CIDR lists are consulted: it is what a
+** feed event's address is checked against millions of times (string and
+** regex lists of addresses are for the single-value check). Fills out as
+** indicator_wl_match; no allocation, thread-safe on a frozen set. */
+size_t indicator_wl_match_addr(const struct indicator_wl_set *set, const char *type_hint,
+			       int family, const uint8_t *addr, struct indicator_wl_hit *out,
+			       size_t max);
+
+/* --------------------------------------------------- sightings (sighting.c) */
+
+/* A sighting is the rest of Parapet meeting a listed value (issue 15): a
+** report feed's event from a listed address, a watched site that starts
+** loading from a listed host, an incident note naming a listed value. Each
+** is recorded (store_indicator_sighting_add: counted, last seen moved) and
+** linked to what saw it. These hooks are what feeds, monitor and incident
+** call; each runs in the caller's transaction. */
+
+/* A feed event's address (family 4 or 6, addr in network order) against
+** m: one sighting kind "feed" per indicator covering it, ref the event's
+** id, org its owner (0 = none), detail "FEED TYPE", seen at seen_ms (the
+** event's time). *n (may be NULL) gets how many were recorded. 0, or -1. */
+int indicator_sight_feed(struct store *st, const struct indicator_match *m, int family,
+			 const uint8_t *addr, int64_t event_id, int64_t org_id, const char *feed,
+			 const char *type, int64_t seen_ms, int *n, struct perr *err);
+
+/* Hosts a watched site's page loads from (hosts[0..nhosts), as the watch
+** writes them: lower case, A-labels; an address literal is its address):
+** each listed host -- the domain or a parent of it, or the address --
+** records one sighting kind "watch" (ref site_id, org the site's owner,
+** detail "loads from HOST") unless this site's sighting of that indicator
+** is recorded already: a site that keeps loading from a listed host is one
+** sighting, not one per check. *n (may be NULL) gets how many were new. */
+int indicator_sight_hosts(struct store *st, int64_t site_id, int64_t org_id,
+			  const char *const *hosts, size_t nhosts, int64_t now_ms, int *n,
+			  struct perr *err);
+
+/* The values named in free text (an incident note, an observation), the
+** parser under indicator_sight_text: no I/O, bounded (at most
+** INDICATOR_SIGHT_TOKENS tokens of at most INDICATOR_VALUE_MAX bytes).
+** Defanged forms are undone first ("evil[.]example", "192.0.2[.]1",
+** "hxxp://", "user[@]example": analysts write indicators so that nothing in
+** a ticket is clickable), the text is cut at white space, quotes, angle
+** brackets, parentheses, commas, semicolons, braces, bars and backquotes,
+** and each token loses the punctuation a sentence puts after it. A token
+** that is a valid value (indicator_type_guess, indicator_value_canon) is
+** given to fn canonical, and for a URL or an e-mail address its host after
+** it. fn's non-zero return stops the walk and is returned; 0 at the end, -1
+** when out of memory. */
+typedef int (*indicator_text_fn)(void *ud, enum indicator_type t, const char *canon);
+int indicator_text_values(const char *text, size_t len, indicator_text_fn fn, void *ud);
+
+/* Values named in text[0..len) of an incident's observation or note:
+** each token that is a valid value (indicator_type_guess; a defanged
+** "evil[.]example" or "hxxp://" read as analysts write it) and is listed --
+** itself, a network holding an address, a parent of a domain, the host of
+** a URL or an e-mail address -- records one sighting kind "incident" (ref
+** incident_id, org the incident's) and links the indicator to the
+** incident (store_indicator_incident_link). An indicator named twice in
+** one text is one sighting. At most INDICATOR_SIGHT_TOKENS tokens are
+** read. *n (may be NULL) gets how many sightings were recorded. */
+#define INDICATOR_SIGHT_TOKENS 2000
+int indicator_sight_text(struct store *st, int64_t incident_id, int64_t org_id,
+			 const char *text, size_t len, int64_t now_ms, int *n, struct perr *err);
+
+/* ----------------------------------------------- the dashboard (counts.c) */
+
+/* What the centre reports for a period [from_ms, to_ms) (issue 15: "the
+** dashboard counts malware incidents countered and apps blacklisted for a
+** period"). */
+struct indicator_period_counts {
+	int64_t malware_countered; /* RSIT malicious-code incidents that reached
+				    ** recovered (and are recovered or closed now)
+				    ** in the period, within p's scope */
+	int64_t apps_blacklisted;  /* apps confirmed malicious in the period */
+	int64_t indicators_added;  /* indicators created in the period */
+	int64_t sightings;         /* sightings recorded in the period */
+	bool registry;             /* the last three are filled (CERT staff only:
+				    ** they are national figures) */
+};
+/* Fill c for p. PERR_INVALID (field "from") when from_ms >= to_ms. */
+int indicator_period_counts(struct store *st, const struct principal *p, int64_t from_ms,
+			    int64_t to_ms, struct indicator_period_counts *c, struct perr *err);
+
 #endif /* PARAPET_INDICATOR_H */

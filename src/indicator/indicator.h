@@ -329,5 +329,112 @@ int indicator_add(struct store *st, const struct indicator_wl_set *wl,
 ** never RED. The one rule the API, the CLI and search all apply. */
 bool indicator_visible(const struct principal *p, const char *tlp, int64_t org_id);
 
+/* -------------------------------------------------- bulk import (import.c) */
+
+/* A bulk list of indicators as analysts and peers hand them over: a CSV file
+** with a header (columns type, value, reason, class, tlp, confidence,
+** expires, tags, attribution in any order; only value is required), or a
+** plain list (one value per line, '#' comments and blank lines skipped, the
+** type named once for the whole list or guessed per line). The parser is a
+** push parser: the caller feeds bytes as it reads them and gets rows; it
+** does no I/O and its memory is bounded by the limits, not by the input.
+** One bad row never stops the others: it comes back as an invalid row with
+** its line and the reason. */
+enum indicator_import_format {
+	INDICATOR_IMPORT_CSV = 1,
+	INDICATOR_IMPORT_PLAIN,
+};
+/* "csv" or "plain" (ASCII case ignored); 0 for anything else. */
+enum indicator_import_format indicator_import_format_parse(const char *name);
+
+/* Defaults of the bounds (a member left 0 takes its default). */
+#define INDICATOR_IMPORT_MAX_BYTES ((size_t)64 << 20) /* the whole input */
+#define INDICATOR_IMPORT_MAX_ROWS ((size_t)1000000)   /* data rows (not comments) */
+#define INDICATOR_IMPORT_MAX_LINE ((size_t)8192)      /* bytes of one line / record */
+struct indicator_import_limits {
+	size_t max_bytes, max_rows, max_line;
+};
+
+/* One row as the parser hands it over: checked field by field, the value
+** canonical. Strings are "" when the row left the column empty (the spec's
+** default then applies); confidence -1 and expires_ms 0 likewise. */
+struct indicator_import_row {
+	size_t line;                     /* 1-based line the row starts on */
+	bool invalid;                    /* then error says why; value as given */
+	char error[256];                 /* "field: message" */
+	char type[8];                    /* indicator_type_name(), "" when unknown */
+	char value[INDICATOR_VALUE_SIZE];
+	char reason[1024];
+	char class_[48];
+	char tlp[16];                    /* upper case: CLEAR ... RED */
+	int confidence;                  /* 0..100, -1 = not given */
+	int64_t expires_ms;              /* 0 = not given */
+	char tags[512];                  /* ",tag,tag," (trimmed, empty ones dropped) */
+	char attribution[256];
+};
+/* Called once per data row (valid or not). r is valid during the call.
+** Return 0 to go on; anything else stops the parse, and the feed or
+** finish call returns -1 with err PERR_INTERNAL unless the callback filled
+** ud's own error (the caller knows). */
+typedef int (*indicator_import_row_fn)(void *ud, const struct indicator_import_row *r);
+
+struct indicator_import;
+/* A parser of format fmt. type: the type of every value of a plain list,
+** or of a CSV row whose type column is empty or absent; INDICATOR_NONE =
+** guess per value (indicator_type_guess). lim may be NULL. Returns NULL on
+** out of memory or a bad fmt. */
+struct indicator_import *indicator_import_new(enum indicator_import_format fmt,
+					      enum indicator_type type,
+					      const struct indicator_import_limits *lim,
+					      indicator_import_row_fn fn, void *ud);
+/* Push len bytes. Returns 0, or -1 with err: PERR_LIMIT when the input or
+** the rows pass their bound, PERR_INVALID for a CSV header that is not ours
+** (an unknown column is named; value is required; a column twice), or the
+** callback's stop. After -1 every later call fails the same way. */
+int indicator_import_feed(struct indicator_import *im, const char *data, size_t len,
+			  struct perr *err);
+/* End of input: the last line without its newline is delivered. Then
+** PERR_INVALID when a CSV input had no header at all. Same returns. */
+int indicator_import_finish(struct indicator_import *im, struct perr *err);
+/* Rows delivered so far (valid and invalid). */
+size_t indicator_import_rows(const struct indicator_import *im);
+void indicator_import_free(struct indicator_import *im);
+
+/* What applying one row would do, against the store and the warninglists. */
+enum indicator_import_status {
+	INDICATOR_IMPORT_NEW = 0,  /* not listed: would be listed active */
+	INDICATOR_IMPORT_CHANGED,  /* listed: the row gives fields that differ */
+	INDICATOR_IMPORT_UNCHANGED,/* listed, and the row changes nothing */
+	INDICATOR_IMPORT_HELD,     /* not listed and hits a warninglist: would be held */
+	INDICATOR_IMPORT_INVALID,  /* refused: the line and the reason */
+	INDICATOR_IMPORT_STATUS_COUNT
+};
+/* "new", "changed", "unchanged", "held", "invalid". */
+const char *indicator_import_status_name(enum indicator_import_status s);
+
+/* What the caller gives to an import, applied to every row that leaves the
+** column empty (NULL = none). */
+struct indicator_import_opts {
+	enum indicator_import_format format; /* 0 = INDICATOR_IMPORT_CSV */
+	enum indicator_type type;            /* see indicator_import_new */
+	const char *tlp, *reason, *class_;   /* defaults for empty columns */
+	const char *source, *source_ref;     /* the spec's (default analyst) */
+	bool confirm;                        /* list held values active */
+	size_t max_items;                    /* rows listed in the answer (0 = 2000) */
+	const struct indicator_import_limits *limits;
+};
+
+/* The preview of data[0..len) under o: nothing is written. *out (the
+** caller's reference) is {"totals": {rows, new, changed, unchanged, held,
+** invalid}, "items": [{line, type, value, status, stored_id, stored_status,
+** changes: [field...], held: [list...], error}], "truncated": bool}: items
+** holds the first o->max_items rows (totals count all). With o->confirm a
+** row that hits a list is "new" and still names its lists (they would be
+** overridden). p: only staff may import (PERR_FORBIDDEN otherwise; NULL =
+** the local operator). 0, or -1 with err (the parser's fatal errors; no
+** valid row at all is not an error here: totals say so). */
+int indicator_import_preview(struct store *st, const struct indicator_wl_set *wl,
+			     const struct principal *p, const struct indicator_import_opts *o,
+			     const char *data, size_t len, struct json_t **out, struct perr *err);
 
 #endif /* PARAPET_INDICATOR_H */

@@ -1,0 +1,727 @@
+/*
+** import.c — bulk import of indicators: the push parser of the two formats
+** analysts and peers exchange (a CSV file with a header, a plain list of one
+** value per line), the preview that says for each row what listing it would
+** do (new, changed, unchanged, held by a warninglist, invalid) and the
+** commit that lists the rows through indicator_add in the caller's
+** transaction.
+**
+** Why a push parser: the CLI reads a file and the API a request body of a
+** size we do not control; the parser itself does no I/O and holds at most
+** one line (INDICATOR_IMPORT_MAX_LINE), so a hostile list costs bounded
+** memory and one bad row costs one invalid row, never the import. The CSV
+** dialect is core's (csv.c); this file only maps its records onto columns.
+** The preview and the commit read the same rows through the same function
+** (row_merge), so what the preview promises is what the commit does.
+*/
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/csv.h"
+#include "identity/identity.h"
+#include "indicator/indicator.h"
+#include "store/store.h"
+
+/* ---------------------------------------------------------------- columns */
+
+enum col { C_TYPE, C_VALUE, C_REASON, C_CLASS, C_TLP, C_CONFIDENCE, C_EXPIRES, C_TAGS,
+	   C_ATTRIBUTION, C_COUNT };
+static const char *const col_names[C_COUNT] = { "type", "value", "reason", "class", "tlp",
+						 "confidence", "expires", "tags", "attribution" };
+
+enum indicator_import_format indicator_import_format_parse(const char *name)
+{
+	if (name && strcasecmp(name, "csv") == 0)
+		return INDICATOR_IMPORT_CSV;
+	if (name && strcasecmp(name, "plain") == 0)
+		return INDICATOR_IMPORT_PLAIN;
+	return 0;
+}
+
+const char *indicator_import_status_name(enum indicator_import_status s)
+{
+	static const char *const n[] = { "new", "changed", "unchanged", "held", "invalid" };
+	return (unsigned)s < INDICATOR_IMPORT_STATUS_COUNT ? n[s] : "invalid";
+}
+
+struct indicator_import {
+	enum indicator_import_format fmt;
+	enum indicator_type type;
+	struct indicator_import_limits lim;
+	indicator_import_row_fn fn;
+	void *ud;
+	size_t bytes, rows;
+	bool failed, finished;
+	struct perr fail;
+	struct indicator_import_row row; /* scratch: one row at a time */
+	/* csv */
+	struct csv_parser *csv;
+	bool have_header;
+	int col[C_COUNT]; /* the header's index of each column, -1 when absent */
+	size_t ncols;
+	/* plain */
+	char *line;
+	size_t len, lineno;
+	bool overlong, nul;
+};
+
+static int fail(struct indicator_import *im, enum perr_kind k, const char *field,
+		const char *msg)
+{
+	if (!im->failed) {
+		im->failed = true;
+		perr_set(&im->fail, k, field, "%s", msg);
+	}
+	return -1;
+}
+
+/* ------------------------------------------------------------ one row */
+
+/* Mark the row invalid with "field: message" (the first reason wins). */
+static void row_bad(struct indicator_import_row *r, const char *field, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void row_bad(struct indicator_import_row *r, const char *field, const char *fmt, ...)
+{
+	if (r->invalid)
+		return;
+	r->invalid = true;
+	char msg[200];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	snprintf(r->error, sizeof(r->error), "%s: %s", field, msg);
+}
+
+/* Copy a text column into dst (size n): too long is a bad row, not a cut
+** (a reason cut in half reads as another reason). */
+static void text_col(struct indicator_import_row *r, const char *field, struct pstr v, char *dst,
+		     size_t n)
+{
+	if (v.n >= n) {
+		row_bad(r, field, "longer than %zu bytes", n - 1);
+		return;
+	}
+	pstr_copy(v, dst, n);
+}
+
+/* ",a,b," from "a, b;c" (commas, semicolons or '|' separate: spreadsheets
+** and MISP exports use all three), empty tags dropped; the form the store
+** searches with instr. */
+static void tags_col(struct indicator_import_row *r, struct pstr v)
+{
+	struct pbuf b = pbuf_fixed(r->tags, sizeof(r->tags));
+	size_t i = 0;
+	while (i < v.n) {
+		size_t j = i;
+		while (j < v.n && v.p[j] != ',' && v.p[j] != ';' && v.p[j] != '|')
+			j++;
+		struct pstr t = pstr_trim((struct pstr){ v.p + i, j - i });
+		if (t.n) {
+			if (b.len == 0)
+				pbuf_adds(&b, ",");
+			pbuf_add(&b, t.p, t.n);
+			pbuf_adds(&b, ",");
+		}
+		i = j + 1;
+	}
+	if (pbuf_failed(&b)) {
+		r->tags[0] = '\0';
+		row_bad(r, "tags", "longer than %zu bytes", sizeof(r->tags) - 3);
+	}
+}
+
+/* TLP 2.0 labels, upper case as stored. */
+static const char *const tlps[] = { "CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED" };
+
+/* The stored spelling of a TLP ("tlp:amber" and "amber" alike), or NULL. */
+static const char *tlp_norm(struct pstr v)
+{
+	if (v.n > 4 && strncasecmp(v.p, "tlp:", 4) == 0) {
+		v.p += 4;
+		v.n -= 4;
+	}
+	for (size_t i = 0; i < sizeof(tlps) / sizeof(tlps[0]); i++)
+		if (pstr_ieqc(v, tlps[i]))
+			return tlps[i];
+	return NULL;
+}
+
+/* Build im->row from the row's columns (f[c].p NULL: column absent) and
+** hand it over. Returns the callback's answer. */
+static int deliver(struct indicator_import *im, size_t line, const struct pstr *f)
+{
+	struct indicator_import_row *r = &im->row;
+	if (im->rows >= im->lim.max_rows) {
+		char m[96];
+		snprintf(m, sizeof(m), "more than %zu rows", im->lim.max_rows);
+		return fail(im, PERR_LIMIT, NULL, m), 1;
+	}
+	im->rows++;
+	memset(r, 0, sizeof(*r));
+	r->line = line;
+	r->confidence = -1;
+	struct pstr v = pstr_trim(f[C_VALUE]);
+	pstr_copy(v, r->value, sizeof(r->value)); /* as given, for an invalid row */
+	enum indicator_type t = im->type;
+	struct pstr ty = pstr_trim(f[C_TYPE]);
+	if (ty.n) {
+		char tn[16] = "";
+		if (ty.n < sizeof(tn))
+			pstr_copy(ty, tn, sizeof(tn));
+		t = indicator_type_parse(tn);
+		if (t == INDICATOR_NONE)
+			row_bad(r, "type", "unknown type '%.*s'", (int)(ty.n > 32 ? 32 : ty.n),
+				ty.p);
+	}
+	if (v.n == 0)
+		row_bad(r, "value", "empty");
+	else if (t == INDICATOR_NONE && !r->invalid) {
+		t = indicator_type_guess(v.p, v.n);
+		if (t == INDICATOR_NONE)
+			row_bad(r, "value", "not a value of any indicator type");
+	}
+	if (!r->invalid) {
+		struct perr e;
+		char canon[INDICATOR_VALUE_SIZE];
+		if (indicator_value_canon(t, v.p, v.n, canon, sizeof(canon), &e) != 0) {
+			char m[300];
+			row_bad(r, "value", "%s", perr_text(&e, m, sizeof(m)));
+		} else {
+			memcpy(r->value, canon, strlen(canon) + 1);
+			pstrtrunc(r->type, indicator_type_name(t), sizeof(r->type)); /* names are at most 6 bytes */
+		}
+	}
+	text_col(r, "reason", pstr_trim(f[C_REASON]), r->reason, sizeof(r->reason));
+	struct pstr cl = pstr_trim(f[C_CLASS]);
+	text_col(r, "class", cl, r->class_, sizeof(r->class_));
+	for (size_t i = 0; i < cl.n; i++) /* RSIT class names: lower case and '-' */
+		if (!islower((unsigned char)cl.p[i]) && cl.p[i] != '-') {
+			row_bad(r, "class", "'%s' is not an RSIT class name", r->class_);
+			break;
+		}
+	struct pstr tl = pstr_trim(f[C_TLP]);
+	if (tl.n) {
+		const char *n = tlp_norm(tl);
+		if (!n)
+			row_bad(r, "tlp", "'%.*s' is not CLEAR, GREEN, AMBER, AMBER+STRICT or RED",
+				(int)(tl.n > 32 ? 32 : tl.n), tl.p);
+		else
+			pstrtrunc(r->tlp, n, sizeof(r->tlp)); /* AMBER+STRICT fits */
+	}
+	struct pstr cf = pstr_trim(f[C_CONFIDENCE]);
+	if (cf.n) {
+		int64_t c;
+		if (pstr_to_i64(cf, 0, 100, &c) != 0)
+			row_bad(r, "confidence", "a whole number from 0 to 100");
+		else
+			r->confidence = (int)c;
+	}
+	struct pstr ex = pstr_trim(f[C_EXPIRES]);
+	if (ex.n) {
+		char e[64] = "";
+		if (ex.n < sizeof(e))
+			pstr_copy(ex, e, sizeof(e));
+		if (!e[0] || core_parse_iso8601(e, &r->expires_ms) != 0 || r->expires_ms <= 0)
+			row_bad(r, "expires", "not an ISO 8601 time");
+	}
+	tags_col(r, pstr_trim(f[C_TAGS]));
+	text_col(r, "attribution", pstr_trim(f[C_ATTRIBUTION]), r->attribution,
+		 sizeof(r->attribution));
+	return im->fn ? im->fn(im->ud, r) : 0;
+}
+
+/* A row that never got to columns: a line too long, a broken CSV record. */
+static int deliver_bad(struct indicator_import *im, size_t line, const char *field,
+		       const char *msg)
+{
+	struct indicator_import_row *r = &im->row;
+	if (im->rows >= im->lim.max_rows) {
+		char m[96];
+		snprintf(m, sizeof(m), "more than %zu rows", im->lim.max_rows);
+		return fail(im, PERR_LIMIT, NULL, m), 1;
+	}
+	im->rows++;
+	memset(r, 0, sizeof(*r));
+	r->line = line;
+	r->confidence = -1;
+	row_bad(r, field, "%s", msg);
+	return im->fn ? im->fn(im->ud, r) : 0;
+}
+
+/* ---------------------------------------------------------------- CSV */
+
+static int csv_header(struct indicator_import *im, size_t nf, const char *const *fields,
+		      const size_t *lens)
+{
+	for (int c = 0; c < C_COUNT; c++)
+		im->col[c] = -1;
+	struct pbuf unknown = pbuf_fixed((char[200]){ 0 }, 200);
+	size_t nunknown = 0;
+	for (size_t i = 0; i < nf; i++) {
+		struct pstr h = pstr_trim((struct pstr){ fields[i], lens[i] });
+		int c = 0;
+		while (c < C_COUNT && !pstr_ieqc(h, col_names[c]))
+			c++;
+		if (c == C_COUNT) {
+			pbuf_addf(&unknown, "%s'%.*s'", nunknown++ ? ", " : "",
+				  (int)(h.n > 40 ? 40 : h.n), h.p);
+			continue;
+		}
+		if (im->col[c] >= 0) {
+			char m[128];
+			snprintf(m, sizeof(m), "the column %s is given twice", col_names[c]);
+			return fail(im, PERR_INVALID, "header", m), 1;
+		}
+		im->col[c] = (int)i;
+	}
+	if (nunknown) {
+		pbuf_keep_prefix(&unknown); /* a message: the first names suffice */
+		char m[256];
+		snprintf(m, sizeof(m), "unknown column%s %s (known: type, value, reason, class, "
+			 "tlp, confidence, expires, tags, attribution)", nunknown > 1 ? "s" : "",
+			 pbuf_cstr(&unknown));
+		return fail(im, PERR_INVALID, "header", m), 1;
+	}
+	if (im->col[C_VALUE] < 0)
+		return fail(im, PERR_INVALID, "header", "the header has no value column"), 1;
+	im->ncols = nf;
+	im->have_header = true;
+	return 0;
+}
+
+static int csv_rec(void *ud, size_t line, size_t nf, const char *const *fields,
+		   const size_t *lens)
+{
+	struct indicator_import *im = ud;
+	if (im->failed)
+		return 1;
+	if (!im->have_header)
+		return csv_header(im, nf, fields, lens);
+	if (nf > im->ncols) {
+		char m[96];
+		snprintf(m, sizeof(m), "%zu fields, the header has %zu", nf, im->ncols);
+		return deliver_bad(im, line, "row", m);
+	}
+	struct pstr f[C_COUNT];
+	for (int c = 0; c < C_COUNT; c++) {
+		int k = im->col[c];
+		f[c] = k >= 0 && (size_t)k < nf ? (struct pstr){ fields[k], lens[k] }
+						 : (struct pstr){ "", 0 };
+	}
+	return deliver(im, line, f);
+}
+
+static void csv_rej(void *ud, size_t line, const char *reason)
+{
+	struct indicator_import *im = ud;
+	if (im->failed)
+		return;
+	if (!im->have_header) { /* a header we cannot read is no header */
+		char m[200];
+		snprintf(m, sizeof(m), "the header does not parse: %s", reason);
+		fail(im, PERR_INVALID, "header", m);
+		return;
+	}
+	deliver_bad(im, line, "row", reason);
+}
+
+/* -------------------------------------------------------------- plain */
+
+/* One physical line of a plain list: the value, an optional "# comment"
+** after white space (the way hosts files and blocklists annotate). */
+static int plain_line(struct indicator_import *im)
+{
+	size_t line = im->lineno;
+	if (im->overlong) {
+		char m[64];
+		snprintf(m, sizeof(m), "longer than %zu bytes", im->lim.max_line);
+		return deliver_bad(im, line, "line", m);
+	}
+	if (im->nul)
+		return deliver_bad(im, line, "line", "holds a NUL byte");
+	struct pstr s = { im->line, im->len };
+	if (line == 1 && s.n >= 3 && memcmp(s.p, "\xEF\xBB\xBF", 3) == 0) { /* BOM */
+		s.p += 3;
+		s.n -= 3;
+	}
+	s = pstr_trim(s);
+	if (s.n == 0 || s.p[0] == '#')
+		return 0;
+	size_t i = 0;
+	while (i < s.n && s.p[i] != ' ' && s.p[i] != '\t')
+		i++;
+	struct pstr rest = pstr_trim((struct pstr){ s.p + i, s.n - i });
+	if (rest.n && rest.p[0] != '#')
+		return deliver_bad(im, line, "line", "one value per line (text after the value "
+				   "that is not a # comment)");
+	struct pstr f[C_COUNT];
+	memset(f, 0, sizeof(f));
+	for (int c = 0; c < C_COUNT; c++)
+		f[c] = (struct pstr){ "", 0 };
+	f[C_VALUE] = (struct pstr){ s.p, i };
+	return deliver(im, line, f);
+}
+
+static int plain_feed(struct indicator_import *im, const char *d, size_t n)
+{
+	for (size_t k = 0; k < n; k++) {
+		char ch = d[k];
+		if (ch == '\n') {
+			if (im->len && im->line[im->len - 1] == '\r')
+				im->len--;
+			im->lineno++;
+			int rc = plain_line(im);
+			im->len = 0;
+			im->overlong = im->nul = false;
+			if (rc)
+				return rc;
+			continue;
+		}
+		if (im->overlong)
+			continue;
+		if (ch == '\0')
+			im->nul = true;
+		/* +1: the CR of a CRLF line end does not count against the line */
+		if (im->len >= im->lim.max_line + 1) {
+			im->overlong = true;
+			continue;
+		}
+		im->line[im->len++] = ch;
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------- API */
+
+struct indicator_import *indicator_import_new(enum indicator_import_format fmt,
+					      enum indicator_type type,
+					      const struct indicator_import_limits *lim,
+					      indicator_import_row_fn fn, void *ud)
+{
+	if (fmt != INDICATOR_IMPORT_CSV && fmt != INDICATOR_IMPORT_PLAIN)
+		return NULL;
+	struct indicator_import *im = calloc(1, sizeof(*im));
+	if (!im)
+		return NULL;
+	im->fmt = fmt;
+	im->type = (unsigned)type < INDICATOR_TYPE_COUNT ? type : INDICATOR_NONE;
+	im->fn = fn;
+	im->ud = ud;
+	if (lim)
+		im->lim = *lim;
+	if (!im->lim.max_bytes)
+		im->lim.max_bytes = INDICATOR_IMPORT_MAX_BYTES;
+	if (!im->lim.max_rows)
+		im->lim.max_rows = INDICATOR_IMPORT_MAX_ROWS;
+	if (!im->lim.max_line || im->lim.max_line > ((size_t)1 << 20))
+		im->lim.max_line = INDICATOR_IMPORT_MAX_LINE;
+	if (fmt == INDICATOR_IMPORT_CSV) {
+		struct csv_limits cl = { .max_field = im->lim.max_line,
+					 .max_fields = 64,
+					 .max_record = im->lim.max_line };
+		im->csv = csv_new(&cl, csv_rec, csv_rej, im);
+		if (!im->csv) {
+			free(im);
+			return NULL;
+		}
+	} else {
+		im->line = malloc(im->lim.max_line + 2);
+		if (!im->line) {
+			free(im);
+			return NULL;
+		}
+	}
+	return im;
+}
+
+/* The answer of a feed or finish: the first fatal error, sticky. */
+static int result(struct indicator_import *im, int rc, struct perr *err)
+{
+	if (rc < 0 && !im->failed)
+		fail(im, PERR_INTERNAL, NULL, "out of memory");
+	if (rc > 0 && !im->failed)
+		fail(im, PERR_INTERNAL, NULL, "the import was stopped");
+	if (im->failed) {
+		if (err)
+			*err = im->fail;
+		return -1;
+	}
+	return 0;
+}
+
+int indicator_import_feed(struct indicator_import *im, const char *data, size_t len,
+			  struct perr *err)
+{
+	if (im->failed || im->finished)
+		return result(im, im->finished && !im->failed ? 1 : 0, err);
+	if (len > im->lim.max_bytes - im->bytes) {
+		char m[96];
+		snprintf(m, sizeof(m), "the input is larger than %zu bytes", im->lim.max_bytes);
+		fail(im, PERR_LIMIT, NULL, m);
+		return result(im, 0, err);
+	}
+	im->bytes += len;
+	int rc = im->csv ? csv_feed(im->csv, data, len) : plain_feed(im, data, len);
+	return result(im, rc, err);
+}
+
+int indicator_import_finish(struct indicator_import *im, struct perr *err)
+{
+	if (im->failed || im->finished)
+		return result(im, im->finished && !im->failed ? 1 : 0, err);
+	im->finished = true;
+	int rc = 0;
+	if (im->csv) {
+		rc = csv_finish(im->csv);
+		if (rc == 0 && !im->have_header && !im->failed)
+			fail(im, PERR_INVALID, "header",
+			     "no header line (type,value,reason,class,tlp,confidence,expires,tags,"
+			     "attribution; only value is required)");
+	} else if (im->len || im->overlong || im->nul) {
+		im->lineno++;
+		rc = plain_line(im);
+		im->len = 0;
+	}
+	return result(im, rc, err);
+}
+
+size_t indicator_import_rows(const struct indicator_import *im)
+{
+	return im ? im->rows : 0;
+}
+
+void indicator_import_free(struct indicator_import *im)
+{
+	if (!im)
+		return;
+	csv_free(im->csv);
+	free(im->line);
+	free(im);
+}
+
+/* ------------------------------------------------------------ preview */
+
+/* Staff import; a constituent may not (the registry is the CERT's). */
+static bool may_import(const struct principal *p)
+{
+	return !p || p->role == ROLE_ADMIN || p->role == ROLE_ANALYST ||
+	       p->role == ROLE_PROVINCIAL;
+}
+
+/* The fields a row gives (its own or the import's defaults), merged into
+** the stored row s: *changes (a JSON array, may be NULL) names each field
+** that differs. A later expiry replaces an earlier one, never the reverse
+** (the registry keeps the later of two, as indicator_add does on a
+** refresh). Returns how many fields changed. */
+static int row_merge(const struct indicator_import_row *r, const struct indicator_import_opts *o,
+		     struct store_indicator *s, json_t *changes)
+{
+	int n = 0;
+	const char *reason = r->reason[0] ? r->reason : o->reason;
+	const char *cls = r->class_[0] ? r->class_ : o->class_;
+	const char *tlp = r->tlp[0] ? r->tlp : NULL;
+	if (!tlp && o->tlp)
+		tlp = tlp_norm(pstr_c(o->tlp));
+#define MERGE_TEXT(name, val, dst)                                               \
+	do {                                                                     \
+		if ((val) && (val)[0] && strcmp((val), (dst)) != 0) {            \
+			pstrtrunc((dst), (val), sizeof(dst));                    \
+			n++;                                                     \
+			if (changes)                                             \
+				json_array_append_new(changes, json_string(name)); \
+		}                                                                \
+	} while (0)
+	MERGE_TEXT("reason", reason, s->reason);
+	MERGE_TEXT("class", cls, s->class_);
+	MERGE_TEXT("tlp", tlp, s->tlp);
+	MERGE_TEXT("tags", r->tags, s->tags);
+	MERGE_TEXT("attribution", r->attribution, s->attribution);
+#undef MERGE_TEXT
+	if (r->confidence >= 0 && r->confidence != s->confidence) {
+		s->confidence = r->confidence;
+		n++;
+		if (changes)
+			json_array_append_new(changes, json_string("confidence"));
+	}
+	if (r->expires_ms > s->expires_ms) {
+		s->expires_ms = r->expires_ms;
+		n++;
+		if (changes)
+			json_array_append_new(changes, json_string("expires"));
+	}
+	return n;
+}
+
+/* "a; b" of the lists hit, and the same as a JSON array. */
+static size_t wl_hits(const struct indicator_wl_set *wl, const struct indicator_import_row *r,
+		      char *held, size_t heldsz, json_t *arr)
+{
+	if (held && heldsz)
+		held[0] = '\0';
+	if (!wl)
+		return 0;
+	struct indicator_wl_hit hits[8];
+	size_t n = indicator_wl_match(wl, indicator_wl_hint(indicator_type_parse(r->type)),
+				      r->value, strlen(r->value), hits, 8);
+	struct pbuf b = held ? pbuf_fixed(held, heldsz) : (struct pbuf){ 0 };
+	for (size_t i = 0; i < n && i < 8; i++) {
+		if (held)
+			pbuf_addf(&b, "%s%s", i ? "; " : "", hits[i].name);
+		if (arr)
+			json_array_append_new(arr, json_string(hits[i].name));
+	}
+	if (held && pbuf_failed(&b))
+		pbuf_keep_prefix(&b); /* the names for a person; the stored column is as long */
+	return n;
+}
+
+struct preview {
+	struct store *st;
+	const struct indicator_wl_set *wl;
+	const struct indicator_import_opts *o;
+	json_t *items;
+	size_t totals[INDICATOR_IMPORT_STATUS_COUNT], rows, max_items;
+	bool truncated;
+	struct perr err;
+	bool failed;
+};
+
+static int preview_row(void *ud, const struct indicator_import_row *r)
+{
+	struct preview *pv = ud;
+	enum indicator_import_status status;
+	json_t *changes = json_array(), *held = json_array();
+	int64_t sid = 0;
+	const char *sstatus = NULL;
+	if (!changes || !held)
+		goto oom;
+	if (r->invalid) {
+		status = INDICATOR_IMPORT_INVALID;
+	} else {
+		struct store_indicator *s = malloc(sizeof(*s));
+		struct perr e;
+		if (!s)
+			goto oom;
+		int rc = store_indicator_find(pv->st, r->type, r->value, s, &e);
+		if (rc != 0 && e.kind != PERR_NOTFOUND) {
+			free(s);
+			pv->err = e;
+			pv->failed = true;
+			json_decref(changes);
+			json_decref(held);
+			return 1;
+		}
+		size_t nh = wl_hits(pv->wl, r, NULL, 0, held);
+		if (rc == 0) {
+			sid = s->id;
+			sstatus = strcmp(s->status, "held") == 0	 ? "held"
+				  : strcmp(s->status, "retired") == 0 ? "retired"
+								      : "active";
+			status = row_merge(r, pv->o, s, changes) ? INDICATOR_IMPORT_CHANGED
+								 : INDICATOR_IMPORT_UNCHANGED;
+		} else {
+			status = nh && !pv->o->confirm ? INDICATOR_IMPORT_HELD : INDICATOR_IMPORT_NEW;
+		}
+		free(s);
+	}
+	pv->totals[status]++;
+	pv->rows++;
+	if (json_array_size(pv->items) >= pv->max_items) {
+		pv->truncated = true;
+		json_decref(changes);
+		json_decref(held);
+		return 0;
+	}
+	json_t *it = json_pack("{sI ss ss ss}", "line", (json_int_t)r->line, "type", r->type,
+			       "value", r->value, "status", indicator_import_status_name(status));
+	if (!it)
+		goto oom;
+	if (r->invalid)
+		json_object_set_new(it, "error", json_string(r->error));
+	if (sid) {
+		json_object_set_new(it, "stored_id", json_integer(sid));
+		json_object_set_new(it, "stored_status", json_string(sstatus));
+	}
+	if (json_array_size(changes))
+		json_object_set(it, "changes", changes);
+	if (json_array_size(held))
+		json_object_set(it, "held", held);
+	json_decref(changes);
+	json_decref(held);
+	json_array_append_new(pv->items, it);
+	return 0;
+oom:
+	json_decref(changes);
+	json_decref(held);
+	perr_set(&pv->err, PERR_INTERNAL, NULL, "out of memory");
+	pv->failed = true;
+	return 1;
+}
+
+/* Run the parser of o over data, every row to fn. */
+static int parse_all(const struct indicator_import_opts *o, const char *data, size_t len,
+		     indicator_import_row_fn fn, void *ud, struct perr *err)
+{
+	enum indicator_import_format fmt = o->format ? o->format : INDICATOR_IMPORT_CSV;
+	struct indicator_import *im = indicator_import_new(fmt, o->type, o->limits, fn, ud);
+	if (!im)
+		return perr_set(err, PERR_INVALID, "format", "unknown format (csv or plain)");
+	int rc = indicator_import_feed(im, data, len, err);
+	if (rc == 0)
+		rc = indicator_import_finish(im, err);
+	indicator_import_free(im);
+	return rc;
+}
+
+static json_t *totals_json(const size_t *t, size_t rows)
+{
+	return json_pack("{sI sI sI sI sI sI}", "rows", (json_int_t)rows, "new",
+			 (json_int_t)t[INDICATOR_IMPORT_NEW], "changed",
+			 (json_int_t)t[INDICATOR_IMPORT_CHANGED], "unchanged",
+			 (json_int_t)t[INDICATOR_IMPORT_UNCHANGED], "held",
+			 (json_int_t)t[INDICATOR_IMPORT_HELD], "invalid",
+			 (json_int_t)t[INDICATOR_IMPORT_INVALID]);
+}
+
+/* The import's defaults checked once, before any row. */
+static int check_opts(const struct indicator_import_opts *o, struct perr *err)
+{
+	if (o->tlp && o->tlp[0] && !tlp_norm(pstr_c(o->tlp)))
+		return perr_set(err, PERR_INVALID, "tlp",
+				"'%s' is not CLEAR, GREEN, AMBER, AMBER+STRICT or RED", o->tlp);
+	if (o->format && o->format != INDICATOR_IMPORT_CSV && o->format != INDICATOR_IMPORT_PLAIN)
+		return perr_set(err, PERR_INVALID, "format", "unknown format (csv or plain)");
+	return 0;
+}
+
+int indicator_import_preview(struct store *st, const struct indicator_wl_set *wl,
+			     const struct principal *p, const struct indicator_import_opts *o,
+			     const char *data, size_t len, json_t **out, struct perr *err)
+{
+	*out = NULL;
+	if (!may_import(p))
+		return perr_set(err, PERR_FORBIDDEN, NULL, "only CERT staff import indicators");
+	if (check_opts(o, err) != 0)
+		return -1;
+	struct preview pv = { .st = st, .wl = wl, .o = o, .items = json_array(),
+			      .max_items = o->max_items ? o->max_items : 2000 };
+	if (!pv.items)
+		return perr_set(err, PERR_INTERNAL, NULL, "out of memory");
+	if (parse_all(o, data, len, preview_row, &pv, err) != 0) {
+		if (pv.failed)
+			*err = pv.err;
+		json_decref(pv.items);
+		return -1;
+	}
+	*out = json_pack("{so so sb}", "totals", totals_json(pv.totals, pv.rows), "items",
+			 pv.items, "truncated", pv.truncated);
+	if (!*out)
+		return perr_set(err, PERR_INTERNAL, NULL, "out of memory");
+	return 0;
+}

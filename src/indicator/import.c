@@ -507,13 +507,6 @@ void indicator_import_free(struct indicator_import *im)
 
 /* ------------------------------------------------------------ preview */
 
-/* Staff import; a constituent may not (the registry is the CERT's). */
-static bool may_import(const struct principal *p)
-{
-	return !p || p->role == ROLE_ADMIN || p->role == ROLE_ANALYST ||
-	       p->role == ROLE_PROVINCIAL;
-}
-
 /* The fields a row gives (its own or the import's defaults), merged into
 ** the stored row s: *changes (a JSON array, may be NULL) names each field
 ** that differs. A later expiry replaces an earlier one, never the reverse
@@ -705,7 +698,7 @@ int indicator_import_preview(struct store *st, const struct indicator_wl_set *wl
 			     const char *data, size_t len, json_t **out, struct perr *err)
 {
 	*out = NULL;
-	if (!may_import(p))
+	if (!indicator_may_curate(p))
 		return perr_set(err, PERR_FORBIDDEN, NULL, "only CERT staff import indicators");
 	if (check_opts(o, err) != 0)
 		return -1;

@@ -437,4 +437,88 @@ int indicator_import_preview(struct store *st, const struct indicator_wl_set *wl
 			     const struct principal *p, const struct indicator_import_opts *o,
 			     const char *data, size_t len, struct json_t **out, struct perr *err);
 
+/* ---------------------------------------- held indicators (hold.c) */
+
+/* An indicator that hit a warninglist waits, held, until an analyst
+** decides: confirm lists it active (the lists it hit stay in held_lists,
+** the record of what was overridden and by whom: the audit log), reject
+** retires it (kept, searchable, never exported). */
+
+/* May p curate the registry in bulk (import, confirm, reject)? CERT staff
+** (admin, analyst, provincial analyst); a constituent or a responder may
+** not. NULL is the local operator (the CLI): yes. */
+bool indicator_may_curate(const struct principal *p);
+/* held -> active, audited as indicator.confirm. NOTFOUND when there is no
+** such indicator, CONFLICT (field "status") when it is not held,
+** FORBIDDEN unless indicator_may_curate. In the caller's transaction. */
+int indicator_confirm(struct store *st, const struct principal *p, const char *actor,
+		      int64_t id, int64_t now_ms, struct perr *err);
+/* held -> retired, audited as indicator.reject with reason (may be NULL).
+** Errors as indicator_confirm. */
+int indicator_reject(struct store *st, const struct principal *p, const char *actor,
+		     int64_t id, const char *reason, int64_t now_ms, struct perr *err);
+/* The held indicators, the latest first, at most limit (0 = 100): *out
+** {"items": [{id, type, value, held_lists: [..], reason, class, tlp,
+** confidence, source, actor, created, updated}]}. FORBIDDEN unless
+** indicator_may_curate. */
+int indicator_held_list(struct store *st, const struct principal *p, int64_t limit,
+			struct json_t **out, struct perr *err);
+
+/* ------------------------------- installing and showing warninglists (wlinstall.c) */
+
+/* What an update installed and what it finds in the registry. */
+struct indicator_wl_report {
+	char dir[1024];            /* the directory the lists were read from */
+	char installed[1100];      /* DATA/warninglists */
+	size_t lists, refused;     /* lists accepted, and refused (named through each) */
+	struct indicator_wl_stats stats;
+	size_t active, active_hits; /* active indicators, and how many hit a list now */
+	size_t held, held_clear;    /* held indicators, and how many hit no list now */
+	bool overridden_by_config;  /* indicator.warninglists is set: it stays in force */
+};
+/* Told about each list an update refuses: its directory name, the reason. */
+typedef void (*indicator_wl_refused_fn)(void *ctx, const char *list, const struct perr *e);
+/* Active indicators that hit a list after an update, listed at most. */
+#define INDICATOR_WL_HITS_SHOWN 100
+
+/* Install the MISP warninglists of src (src/NAME/list.json, MISP's layout)
+** as DATA/warninglists (data_dir = DATA). Every list is loaded and checked
+** first; a list that is refused is named through each (may be NULL) and
+** left out. The update is refused whole -- nothing changes -- when src is
+** not MISP's layout (PERR_INVALID, naming src/lists when that is what was
+** meant) or when no list loads (PERR_INVALID). The accepted lists are
+** copied into DATA/warninglists.new, then swapped with DATA/warninglists
+** in one rename (renameat2 RENAME_EXCHANGE); the previous lists are kept as
+** DATA/warninglists.old. With st (may be NULL): audited as
+** warninglists.update in the caller's transaction, then every active and
+** held indicator is matched against the new set: rep counts them and
+** *hits (may be NULL; the caller's) lists the first INDICATOR_WL_HITS_SHOWN
+** active ones that hit [{id, type, value, lists}]. No indicator is changed:
+** an analyst decides. FORBIDDEN unless indicator_may_curate(p). */
+int indicator_wl_update(struct store *st, const struct principal *p, const char *actor,
+			const struct config *cfg, const char *data_dir, const char *src,
+			indicator_wl_refused_fn each, void *ctx, struct indicator_wl_report *rep,
+			struct json_t **hits, struct perr *err);
+/* Match every active and held indicator against wl (rep's active,
+** active_hits, held, held_clear; *hits as above, may be NULL). */
+int indicator_wl_recheck(struct store *st, const struct indicator_wl_set *wl,
+			 struct indicator_wl_report *rep, struct json_t **hits, struct perr *err);
+
+/* The frozen set in force (indicator_wl_dir's directory), loaded once per
+** process and shared: *out stays valid until indicator_wl_release(*out).
+** A directory replaced since (an update: a new inode or mtime) is loaded
+** anew on the next call; sets still held by callers are freed on their
+** last release. Thread-safe. 0, or -1 with err. */
+int indicator_wl_acquire(const struct config *cfg, const char *data_dir,
+			 const struct indicator_wl_set **out, struct perr *err);
+void indicator_wl_release(const struct indicator_wl_set *set);
+
+/* The lists in force: *out {dir, source ("config", "installed" or
+** "shipped"), stats {lists, entries, cidr_prefixes, hostnames, strings,
+** substrings, regex, regex_refused}} and, with lists, "lists": [{dir,
+** name, type, entries}] by directory name (an unreadable list: {dir,
+** error}). 0, or -1 with err. */
+int indicator_wl_show(const struct config *cfg, const char *data_dir, bool lists,
+		      struct json_t **out, struct perr *err);
+
 #endif /* PARAPET_INDICATOR_H */

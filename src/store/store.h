@@ -1005,4 +1005,12 @@ typedef int (*store_id_fn)(void *ud, int64_t id);
 int store_indicator_incident_list(struct store *st, int64_t indicator_id, store_id_fn fn,
 				  void *ud, struct perr *err);
 
+/* ---------------------------------- indicators by status (store_indicator_hold.c) */
+
+/* The rows whose status is status (active, held, retired), the latest
+** changed first, at most limit (0 = 100): the hold queue an analyst
+** confirms or rejects. */
+int store_indicator_status_each(struct store *st, const char *status, int64_t limit,
+				store_indicator_fn fn, void *ud, struct perr *err);
+
 #endif

@@ -178,5 +178,11 @@ int cmd_advisory_update(struct cli_call *x, struct perr *err);
 int cmd_advisory_preview(struct cli_call *x, struct perr *err);
 int cmd_advisory_exclude(struct cli_call *x, struct perr *err);
 int cmd_advisory_include(struct cli_call *x, struct perr *err);
+int cmd_indicator_add(struct cli_call *x, struct perr *err);
+int cmd_indicator_search(struct cli_call *x, struct perr *err);
+int cmd_indicator_show(struct cli_call *x, struct perr *err);
+int cmd_indicator_sightings(struct cli_call *x, struct perr *err);
+int cmd_indicator_update(struct cli_call *x, struct perr *err);
+int cmd_indicator_delete(struct cli_call *x, struct perr *err);
 
 #endif

@@ -826,6 +826,55 @@ static const struct cli_opt advisory_update_opts[] = {
 	{ "--changes", "TEXT", "what changed, for the targets (default computed)" },
 	{ NULL },
 };
+static const struct cli_opt indicator_add_opts[] = {
+	{ "--reason", "TEXT", "why it is listed" },
+	{ "--tlp", "TLP", "clear, green, amber (default), amber+strict or red" },
+	{ "--expires", "ISO", "when it leaves the exports (default: per type)" },
+	{ "--class", "C", "RSIT class (malicious-code, fraud, ...)" },
+	{ "--confidence", "N", "0-100 (default 50)" },
+	{ "--tags", "A,B", "tags (a-z 0-9 : _ . -)" },
+	{ "--attribution", "X", "the actor, or the app's author" },
+	{ "--incident", "ID", "link this incident" },
+	{ "--org", "ID", "the organisation it concerns (TLP:AMBER sharing)" },
+	{ "--source", "S", "analyst (default), feed, peer or apk" },
+	{ "--source-ref", "REF", "the feed, peer or app it came from" },
+	{ "--confirm", NULL, "list it even when a warninglist holds it" },
+	{ NULL },
+};
+static const struct cli_opt indicator_search_opts[] = {
+	{ "--value", "V", "exactly this value (canonicalised)" },
+	{ "--prefix", "P", "values starting with P" },
+	{ "--contains", "IP", "address indicators covering this address" },
+	{ "--within", "CIDR", "address indicators inside this network" },
+	{ "--type", "T", "ipv4, ipv6, cidr, domain, url, email, sha256, sha1, md5, tls, asn, app" },
+	{ "--class", "C", "RSIT class" },
+	{ "--tag", "T", "tagged T" },
+	{ "--source", "S", "analyst, feed, peer or apk" },
+	{ "--tlp", "TLP", "this TLP label" },
+	{ "--status", "S", "active, held or retired" },
+	{ "--expired", "B", "true or false" },
+	{ "--org", "ID", "concerning this organisation" },
+	{ "--limit", "N", "at most N (1-1000, default 100)" },
+	{ "--cursor", "ID", "the next page (from a previous search)" },
+	{ NULL },
+};
+static const struct cli_opt indicator_update_opts[] = {
+	{ "--reason", "TEXT", "why it is listed" },
+	{ "--class", "C", "RSIT class (\"\" for none)" },
+	{ "--tlp", "TLP", "clear, green, amber, amber+strict or red" },
+	{ "--confidence", "N", "0-100" },
+	{ "--tags", "A,B", "replace the tags" },
+	{ "--attribution", "X", "the actor, or the app's author" },
+	{ "--expires", "ISO", "new expiry (a past one takes it out of the exports now)" },
+	{ "--org", "ID", "the organisation it concerns" },
+	{ "--no-org", NULL, "concerning no organisation" },
+	{ "--status", "S", "active (confirms a held one) or retired" },
+	{ NULL },
+};
+static const struct cli_opt indicator_sightings_opts[] = {
+	{ "--limit", "N", "at most N (1-1000, default 100)" },
+	{ NULL },
+};
 static const char *const site_states[] = { "learning", "ok", "alert", "down" };
 static const struct cli_opt watch_run_opts[] = {
 	{ "--once", NULL, "one pass, then its counts as JSON" },
@@ -1067,6 +1116,28 @@ const struct cli_cmd cli_cmds[] = {
 	{ "advisory include", .help = "put an excluded organisation back among the targets",
 	  .fn = cmd_advisory_include, .args = "ID ORG-ID", .min = 2, .max = 2,
 	  .store = CLI_WRITE },
+	{ "indicator add",
+	  .help = "list an indicator; prints its id (held by a warninglist: exit 3, the lists on "
+		  "stderr, unless --confirm)",
+	  .fn = cmd_indicator_add, .args = "TYPE VALUE", .min = 2, .max = 2,
+	  .opts = indicator_add_opts, .store = CLI_OWN_TX },
+	{ "indicator list", .help = "indicators, newest first (filters as search)",
+	  .fn = cmd_indicator_search, .opts = indicator_search_opts },
+	{ "indicator search",
+	  .help = "search indicators: value, prefix, CIDR containment, type, class, tag, source, "
+		  "TLP, status, expiry",
+	  .fn = cmd_indicator_search, .opts = indicator_search_opts },
+	{ "indicator show", .help = "an indicator as JSON, with its incidents and sightings",
+	  .fn = cmd_indicator_show, .args = "ID", .min = 1, .max = 1 },
+	{ "indicator sightings", .help = "an indicator's sightings as JSON, newest first",
+	  .fn = cmd_indicator_sightings, .args = "ID", .min = 1, .max = 1,
+	  .opts = indicator_sightings_opts },
+	{ "indicator update", .help = "change an indicator's reason, class, TLP, expiry, status, ...",
+	  .fn = cmd_indicator_update, .args = "ID", .min = 1, .max = 1,
+	  .opts = indicator_update_opts, .store = CLI_WRITE },
+	{ "indicator delete",
+	  .help = "retire an indicator: out of every export, kept and searchable",
+	  .fn = cmd_indicator_delete, .args = "ID", .min = 1, .max = 1, .store = CLI_WRITE },
 	{ NULL },
 };
 

@@ -97,6 +97,15 @@ bool incident_rsit_valid(const char *class_, const char *type)
 	return false;
 }
 
+bool incident_rsit_class_valid(const char *class_)
+{
+	pthread_once(&data_once, load_data);
+	for (size_t i = 0; class_ && i < nrsit; i++)
+		if (strcmp(rsit[i].a, class_) == 0)
+			return true;
+	return false;
+}
+
 static void kind_default(const char *kind, const char **class_, const char **type)
 {
 	pthread_once(&data_once, load_data);

@@ -33,6 +33,9 @@ extern const char *const incident_states[8];
 bool incident_transition_legal(const char *from, const char *to);
 /* Is (class, type) in the RSIT taxonomy shipped in data/rsit.csv? */
 bool incident_rsit_valid(const char *class_, const char *type);
+/* Is class_ a classification (first column) of that taxonomy? For records
+** that carry a class without a type (indicators, issue 15). */
+bool incident_rsit_class_valid(const char *class_);
 /* Index 0..3 of low, medium, high, critical; -1 if none of them. */
 int incident_severity_rank(const char *severity);
 /* The states an incident is open in (NULL-terminated): every one but

@@ -119,7 +119,8 @@ int indicator_held_list(struct store *st, const struct principal *p, int64_t lim
 	json_t *items = json_array();
 	if (!items)
 		return perr_set(err, PERR_INTERNAL, NULL, "out of memory");
-	if (store_indicator_status_each(st, "held", limit, held_row, items, err) != 0) {
+	struct store_indicator_filter f = { .status = "held", .expired = -1, .limit = limit };
+	if (store_indicator_search(st, &f, held_row, items, err) != 0) {
 		json_decref(items);
 		return -1;
 	}

@@ -457,7 +457,7 @@ int indicator_confirm(struct store *st, const struct principal *p, const char *a
 ** Errors as indicator_confirm. */
 int indicator_reject(struct store *st, const struct principal *p, const char *actor,
 		     int64_t id, const char *reason, int64_t now_ms, struct perr *err);
-/* The held indicators, the latest first, at most limit (0 = 100): *out
+/* The held indicators, the newest first, at most limit (0 = 100): *out
 ** {"items": [{id, type, value, held_lists: [..], reason, class, tlp,
 ** confidence, source, actor, created, updated}]}. FORBIDDEN unless
 ** indicator_may_curate. */
@@ -520,5 +520,81 @@ void indicator_wl_release(const struct indicator_wl_set *set);
 ** error}). 0, or -1 with err. */
 int indicator_wl_show(const struct config *cfg, const char *data_dir, bool lists,
 		      struct json_t **out, struct perr *err);
+
+/* ------------------------------------ reading, changing, searching (registry.c) */
+
+/* The TLP 2.0 label in (any case, "TLP:" prefix allowed) in canonical upper
+** case into out (n >= 16); NULL or "" is AMBER. 0, or -1 with err
+** (PERR_INVALID, field "tlp"). */
+int indicator_tlp_norm(const char *in, char *out, size_t n, struct perr *err);
+/* A comma-separated tag list (spaces around tags ignored, ASCII lower-cased,
+** each tag once, at most 32 tags of 64 bytes, each of a-z 0-9 ':' '_' '.'
+** '-') in the stored form ",a,b," ("" for none) into out (size n). 0, or
+** -1 with err (field "tags"). */
+int indicator_tags_norm(const char *in, char *out, size_t n, struct perr *err);
+
+/* The record as the API and the CLI show it (a new jansson reference, NULL
+** on out of memory): id, type, value, status, held_lists [names], class,
+** reason, tlp, source, source_ref, confidence, attribution, tags [names],
+** org_id (null for none), first_seen, last_seen, expires (ISO 8601 UTC),
+** expired (expires at or before now: out of every export), sightings,
+** actor, created, updated. */
+struct json_t *indicator_json(const struct store_indicator *r);
+
+/* Indicator id as p may see it (*out a new reference): indicator_json plus
+** "incidents" (linked incident ids; a constituent sees only those of their
+** organisation) and "recent_sightings" (the 20 newest; a constituent sees
+** those concerning their organisation). An indicator p may not see
+** (indicator_visible) is PERR_NOTFOUND, as one that does not exist. */
+int indicator_get(struct store *st, const struct principal *p, int64_t id, struct json_t **out,
+		  struct perr *err);
+/* The sightings of indicator id, newest first, at most limit (1..1000, 0 =
+** 100), scoped as indicator_get: *out a new JSON array of {id, kind, ref,
+** org_id, detail, seen}. */
+int indicator_sightings(struct store *st, const struct principal *p, int64_t id, int64_t limit,
+			struct json_t **out, struct perr *err);
+
+/* A change to an indicator: NULL strings, confidence -1, expires_ms 0 and
+** org_id -1 leave a field as it is. */
+struct indicator_patch {
+	const char *reason, *class_, *tlp, *attribution, *tags;
+	const char *status;  /* active (also confirms a held one) or retired */
+	int confidence;      /* 0..100, -1 = unchanged */
+	int64_t expires_ms;  /* new expiry (may be in the past: expire now), 0 = unchanged */
+	int64_t org_id;      /* 0 = none, -1 = unchanged */
+};
+/* Apply patch to indicator id (CERT analysts and admins only; in the
+** caller's transaction; audited as indicator.update with before and
+** after). Every change moves updated_ms to now_ms, so the exports' ETag
+** changes when a TLP, status or expiry does. Fields are checked as
+** indicator_add checks them and named on refusal. */
+int indicator_update(struct store *st, const struct principal *p, const char *actor, int64_t id,
+		     const struct indicator_patch *patch, int64_t now_ms, struct perr *err);
+/* Retire indicator id (what DELETE does): status retired, so it leaves
+** every export at once, yet stays searchable with its sightings and the
+** decision audited (indicator.retire). Retiring a retired one is a no-op. */
+int indicator_retire(struct store *st, const struct principal *p, const char *actor, int64_t id,
+		     int64_t now_ms, struct perr *err);
+
+/* A search as the API's query string and the CLI's options give it (NULL or
+** "" = any). */
+struct indicator_filter {
+	const char *value;     /* exact: canonicalised by its type (type or guessed) */
+	const char *prefix;    /* values starting with this text */
+	const char *contains;  /* an IP address: address indicators covering it */
+	const char *within;    /* a CIDR (or address): address indicators inside it */
+	const char *type, *class_, *tag, *source, *tlp, *status;
+	const char *expired;   /* "true" or "false" */
+	int64_t org_id;        /* 0 = any */
+	int64_t limit;         /* 1..1000, 0 = 100 */
+	int64_t cursor;        /* the "next" of the previous page, 0 = first page */
+};
+/* Indicators f selects that p may see, newest first: *out a new object
+** {"items": [indicator_json...], "next": id|null} (next: pass as cursor for
+** the following page). Each bad filter is PERR_INVALID naming it. */
+int indicator_search(struct store *st, const struct principal *p,
+		     const struct indicator_filter *f, int64_t now_ms, struct json_t **out,
+		     struct perr *err);
+
 
 #endif /* PARAPET_INDICATOR_H */

@@ -245,7 +245,8 @@ int indicator_wl_recheck(struct store *st, const struct indicator_wl_set *wl,
 	if (store_indicator_active_each(st, recheck_row, &c, err) != 0)
 		goto fail;
 	c.held = true;
-	if (store_indicator_status_each(st, "held", INT64_MAX, recheck_row, &c, err) != 0)
+	struct store_indicator_filter f = { .status = "held", .expired = -1, .limit = INT64_MAX };
+	if (store_indicator_search(st, &f, recheck_row, &c, err) != 0)
 		goto fail;
 	if (hits)
 		*hits = c.hits;

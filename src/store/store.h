@@ -1005,12 +1005,29 @@ typedef int (*store_id_fn)(void *ud, int64_t id);
 int store_indicator_incident_list(struct store *st, int64_t indicator_id, store_id_fn fn,
 				  void *ud, struct perr *err);
 
-/* ---------------------------------- indicators by status (store_indicator_hold.c) */
+/* ------------------------------- indicator search (store_indicator_query.c) */
 
-/* The rows whose status is status (active, held, retired), the latest
-** changed first, at most limit (0 = 100): the hold queue an analyst
-** confirms or rejects. */
-int store_indicator_status_each(struct store *st, const char *status, int64_t limit,
-				store_indicator_fn fn, void *ud, struct perr *err);
+/* What store_indicator_search selects: every set member narrows (NULL or
+** "" strings, 0 ids and families mean "any"). */
+struct store_indicator_filter {
+	const char *value;     /* exactly this (canonical) value */
+	const char *prefix;    /* values starting with these bytes */
+	const char *type, *class_, *tag, *source, *tlp, *status;
+	int contains_family;   /* 4 or 6: address rows covering contains[] */
+	uint8_t contains[16];
+	int within_family;     /* 4 or 6: address rows inside [first, last] */
+	uint8_t within_first[16], within_last[16];
+	int expired;           /* -1 any, 0 not expired at now_ms, 1 expired */
+	int64_t now_ms;
+	int64_t org_id;        /* concerning this organisation */
+	bool scope_constituent; /* indicator_visible's rule for scope_org */
+	int64_t scope_org;
+	int64_t before_id;     /* cursor: ids below this; 0 = from the newest */
+	int64_t limit;         /* rows at most; 0 = 100 */
+};
+/* The rows f selects, newest (highest id) first, to fn (its non-zero return
+** stops the walk and is returned). */
+int store_indicator_search(struct store *st, const struct store_indicator_filter *f,
+			   store_indicator_fn fn, void *ud, struct perr *err);
 
 #endif

@@ -98,6 +98,17 @@ static void row_bad(struct indicator_import_row *r, const char *field, const cha
 	snprintf(r->error, sizeof(r->error), "%s: %s", field, msg);
 }
 
+/* Mark the row invalid with a domain function's refusal, as perr_text
+** writes it for a person ("value: leading zero in ...", "tlp must be one
+** of ..."). */
+static void row_perr(struct indicator_import_row *r, const struct perr *e)
+{
+	if (r->invalid)
+		return;
+	r->invalid = true;
+	perr_text(e, r->error, sizeof(r->error));
+}
+
 /* Copy a text column into dst (size n): too long is a bad row, not a cut
 ** (a reason cut in half reads as another reason). */
 static void text_col(struct indicator_import_row *r, const char *field, struct pstr v, char *dst,
@@ -110,46 +121,25 @@ static void text_col(struct indicator_import_row *r, const char *field, struct p
 	pstr_copy(v, dst, n);
 }
 
-/* ",a,b," from "a, b;c" (commas, semicolons or '|' separate: spreadsheets
-** and MISP exports use all three), empty tags dropped; the form the store
-** searches with instr. */
+/* The tags column: separated by commas, semicolons or '|' (spreadsheets
+** and MISP exports use all three), read by the registry's one tag rule
+** (indicator_tags_norm: ",a,b,"). */
 static void tags_col(struct indicator_import_row *r, struct pstr v)
 {
-	struct pbuf b = pbuf_fixed(r->tags, sizeof(r->tags));
-	size_t i = 0;
-	while (i < v.n) {
-		size_t j = i;
-		while (j < v.n && v.p[j] != ',' && v.p[j] != ';' && v.p[j] != '|')
-			j++;
-		struct pstr t = pstr_trim((struct pstr){ v.p + i, j - i });
-		if (t.n) {
-			if (b.len == 0)
-				pbuf_adds(&b, ",");
-			pbuf_add(&b, t.p, t.n);
-			pbuf_adds(&b, ",");
-		}
-		i = j + 1;
+	char in[sizeof(r->tags) * 2];
+	struct perr e;
+	if (v.n >= sizeof(in)) {
+		row_bad(r, "tags", "longer than %zu bytes", sizeof(in) - 1);
+		return;
 	}
-	if (pbuf_failed(&b)) {
+	pstr_copy(v, in, sizeof(in));
+	for (char *c = in; *c; c++)
+		if (*c == ';' || *c == '|')
+			*c = ',';
+	if (indicator_tags_norm(in, r->tags, sizeof(r->tags), &e) != 0) {
 		r->tags[0] = '\0';
-		row_bad(r, "tags", "longer than %zu bytes", sizeof(r->tags) - 3);
+		row_perr(r, &e);
 	}
-}
-
-/* TLP 2.0 labels, upper case as stored. */
-static const char *const tlps[] = { "CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED" };
-
-/* The stored spelling of a TLP ("tlp:amber" and "amber" alike), or NULL. */
-static const char *tlp_norm(struct pstr v)
-{
-	if (v.n > 4 && strncasecmp(v.p, "tlp:", 4) == 0) {
-		v.p += 4;
-		v.n -= 4;
-	}
-	for (size_t i = 0; i < sizeof(tlps) / sizeof(tlps[0]); i++)
-		if (pstr_ieqc(v, tlps[i]))
-			return tlps[i];
-	return NULL;
 }
 
 /* Build im->row from the row's columns (f[c].p NULL: column absent) and
@@ -190,8 +180,7 @@ static int deliver(struct indicator_import *im, size_t line, const struct pstr *
 		struct perr e;
 		char canon[INDICATOR_VALUE_SIZE];
 		if (indicator_value_canon(t, v.p, v.n, canon, sizeof(canon), &e) != 0) {
-			char m[300];
-			row_bad(r, "value", "%s", perr_text(&e, m, sizeof(m)));
+			row_perr(r, &e);
 		} else {
 			memcpy(r->value, canon, strlen(canon) + 1);
 			pstrtrunc(r->type, indicator_type_name(t), sizeof(r->type)); /* names are at most 6 bytes */
@@ -207,12 +196,14 @@ static int deliver(struct indicator_import *im, size_t line, const struct pstr *
 		}
 	struct pstr tl = pstr_trim(f[C_TLP]);
 	if (tl.n) {
-		const char *n = tlp_norm(tl);
-		if (!n)
-			row_bad(r, "tlp", "'%.*s' is not CLEAR, GREEN, AMBER, AMBER+STRICT or RED",
-				(int)(tl.n > 32 ? 32 : tl.n), tl.p);
-		else
-			pstrtrunc(r->tlp, n, sizeof(r->tlp)); /* AMBER+STRICT fits */
+		char in[32] = "x"; /* too long: refused below as not a label */
+		struct perr e;
+		if (tl.n < sizeof(in))
+			pstr_copy(tl, in, sizeof(in));
+		if (indicator_tlp_norm(in, r->tlp, sizeof(r->tlp), &e) != 0) {
+			r->tlp[0] = '\0';
+			row_perr(r, &e);
+		}
 	}
 	struct pstr cf = pstr_trim(f[C_CONFIDENCE]);
 	if (cf.n) {
@@ -505,216 +496,232 @@ void indicator_import_free(struct indicator_import *im)
 	free(im);
 }
 
-/* ------------------------------------------------------------ preview */
+/* -------------------------------------------------- preview and commit */
 
-/* The fields a row gives (its own or the import's defaults), merged into
-** the stored row s: *changes (a JSON array, may be NULL) names each field
-** that differs. A later expiry replaces an earlier one, never the reverse
-** (the registry keeps the later of two, as indicator_add does on a
-** refresh). Returns how many fields changed. */
-static int row_merge(const struct indicator_import_row *r, const struct indicator_import_opts *o,
-		     struct store_indicator *s, json_t *changes)
+/* Preview and commit are one walk: each valid row goes through
+** indicator_add (the registry's one rule for listing a value: checks,
+** warninglists, refresh of a value listed already, audit) inside a
+** savepoint, the stored row read before and after says what it did, and
+** the savepoint is kept (commit) or undone (preview). A preview therefore
+** promises exactly what a commit does -- including a value that appears
+** twice in one file -- and writes nothing. */
+
+/* Fields an import may change, compared before and after a row. */
+static void diff_rows(const struct store_indicator *a, const struct store_indicator *b,
+		      json_t *changes)
 {
-	int n = 0;
-	const char *reason = r->reason[0] ? r->reason : o->reason;
-	const char *cls = r->class_[0] ? r->class_ : o->class_;
-	const char *tlp = r->tlp[0] ? r->tlp : NULL;
-	if (!tlp && o->tlp)
-		tlp = tlp_norm(pstr_c(o->tlp));
-#define MERGE_TEXT(name, val, dst)                                               \
-	do {                                                                     \
-		if ((val) && (val)[0] && strcmp((val), (dst)) != 0) {            \
-			pstrtrunc((dst), (val), sizeof(dst));                    \
-			n++;                                                     \
-			if (changes)                                             \
-				json_array_append_new(changes, json_string(name)); \
-		}                                                                \
-	} while (0)
-	MERGE_TEXT("reason", reason, s->reason);
-	MERGE_TEXT("class", cls, s->class_);
-	MERGE_TEXT("tlp", tlp, s->tlp);
-	MERGE_TEXT("tags", r->tags, s->tags);
-	MERGE_TEXT("attribution", r->attribution, s->attribution);
-#undef MERGE_TEXT
-	if (r->confidence >= 0 && r->confidence != s->confidence) {
-		s->confidence = r->confidence;
-		n++;
-		if (changes)
-			json_array_append_new(changes, json_string("confidence"));
-	}
-	if (r->expires_ms > s->expires_ms) {
-		s->expires_ms = r->expires_ms;
-		n++;
-		if (changes)
-			json_array_append_new(changes, json_string("expires"));
-	}
-	return n;
+#define DIFF_TEXT(name, f)                                                  \
+	if (strcmp(a->f, b->f) != 0)                                        \
+		json_array_append_new(changes, json_string(name));
+	DIFF_TEXT("status", status);
+	DIFF_TEXT("class", class_);
+	DIFF_TEXT("reason", reason);
+	DIFF_TEXT("tlp", tlp);
+	DIFF_TEXT("attribution", attribution);
+	DIFF_TEXT("tags", tags);
+#undef DIFF_TEXT
+	if (a->confidence != b->confidence)
+		json_array_append_new(changes, json_string("confidence"));
+	if (a->expires_ms != b->expires_ms)
+		json_array_append_new(changes, json_string("expires"));
+	if (a->org_id != b->org_id)
+		json_array_append_new(changes, json_string("org"));
 }
 
-/* "a; b" of the lists hit, and the same as a JSON array. */
-static size_t wl_hits(const struct indicator_wl_set *wl, const struct indicator_import_row *r,
-		      char *held, size_t heldsz, json_t *arr)
+struct run {
+	struct store *st;
+	const struct indicator_wl_set *wl;
+	const struct principal *p;
+	const char *actor;
+	const struct indicator_import_opts *o;
+	bool preview;
+	int64_t now_ms;
+	json_t *items;
+	size_t totals[INDICATOR_IMPORT_STATUS_COUNT], rows;
+	bool truncated, failed;
+	struct perr err;
+	struct store_indicator before, after; /* scratch (a few KiB each) */
+};
+
+/* The lists value hits, as a JSON array (empty when none or no set). */
+static json_t *lists_hit(const struct indicator_wl_set *wl, const struct indicator_import_row *r)
 {
-	if (held && heldsz)
-		held[0] = '\0';
-	if (!wl)
-		return 0;
+	json_t *arr = json_array();
+	if (!wl || !arr)
+		return arr;
 	struct indicator_wl_hit hits[8];
 	size_t n = indicator_wl_match(wl, indicator_wl_hint(indicator_type_parse(r->type)),
 				      r->value, strlen(r->value), hits, 8);
-	struct pbuf b = held ? pbuf_fixed(held, heldsz) : (struct pbuf){ 0 };
-	for (size_t i = 0; i < n && i < 8; i++) {
-		if (held)
-			pbuf_addf(&b, "%s%s", i ? "; " : "", hits[i].name);
-		if (arr)
-			json_array_append_new(arr, json_string(hits[i].name));
-	}
-	if (held && pbuf_failed(&b))
-		pbuf_keep_prefix(&b); /* the names for a person; the stored column is as long */
-	return n;
+	for (size_t i = 0; i < n && i < 8; i++)
+		json_array_append_new(arr, json_string(hits[i].name));
+	return arr;
 }
 
-struct preview {
-	struct store *st;
-	const struct indicator_wl_set *wl;
-	const struct indicator_import_opts *o;
-	json_t *items;
-	size_t totals[INDICATOR_IMPORT_STATUS_COUNT], rows, max_items;
-	bool truncated;
-	struct perr err;
-	bool failed;
-};
-
-static int preview_row(void *ud, const struct indicator_import_row *r)
+/* List one valid row in a savepoint: its status, the row's id, the fields
+** it changed (into changes), or -1 with e for a row the registry refuses
+** (or a store failure: e->kind PERR_INTERNAL). */
+static int run_one(struct run *ru, const struct indicator_import_row *r,
+		   enum indicator_import_status *status, int64_t *id, bool *existed,
+		   json_t *changes, struct perr *e)
 {
-	struct preview *pv = ud;
-	enum indicator_import_status status;
-	json_t *changes = json_array(), *held = json_array();
-	int64_t sid = 0;
-	const char *sstatus = NULL;
-	if (!changes || !held)
-		goto oom;
-	if (r->invalid) {
-		status = INDICATOR_IMPORT_INVALID;
-	} else {
-		struct store_indicator *s = malloc(sizeof(*s));
-		struct perr e;
-		if (!s)
-			goto oom;
-		int rc = store_indicator_find(pv->st, r->type, r->value, s, &e);
-		if (rc != 0 && e.kind != PERR_NOTFOUND) {
-			free(s);
-			pv->err = e;
-			pv->failed = true;
-			json_decref(changes);
-			json_decref(held);
-			return 1;
-		}
-		size_t nh = wl_hits(pv->wl, r, NULL, 0, held);
-		if (rc == 0) {
-			sid = s->id;
-			sstatus = strcmp(s->status, "held") == 0	 ? "held"
-				  : strcmp(s->status, "retired") == 0 ? "retired"
-								      : "active";
-			status = row_merge(r, pv->o, s, changes) ? INDICATOR_IMPORT_CHANGED
-								 : INDICATOR_IMPORT_UNCHANGED;
-		} else {
-			status = nh && !pv->o->confirm ? INDICATOR_IMPORT_HELD : INDICATOR_IMPORT_NEW;
-		}
-		free(s);
+	struct perr fe;
+	*existed = store_indicator_find(ru->st, r->type, r->value, &ru->before, &fe) == 0;
+	if (!*existed && fe.kind != PERR_NOTFOUND) {
+		*e = fe;
+		return -1;
 	}
-	pv->totals[status]++;
-	pv->rows++;
-	if (json_array_size(pv->items) >= pv->max_items) {
-		pv->truncated = true;
+	const struct indicator_import_opts *o = ru->o;
+	struct indicator_spec spec = {
+		.type = r->type,
+		.value = r->value,
+		.class_ = r->class_[0] ? r->class_ : o->class_,
+		.reason = r->reason[0] ? r->reason : o->reason,
+		.tlp = r->tlp[0] ? r->tlp : o->tlp,
+		.source = o->source,
+		.source_ref = o->source_ref,
+		.confidence = r->confidence,
+		.attribution = r->attribution,
+		.tags = r->tags,
+		.expires_ms = r->expires_ms,
+		.confirm = o->confirm,
+	};
+	if (store_savepoint(ru->st, e) != 0)
+		return -1;
+	char held[512];
+	int rc = indicator_add(ru->st, ru->wl, ru->p, ru->actor, &spec, ru->now_ms, id, held,
+			       sizeof(held), e);
+	if (rc >= 0 && store_indicator_get(ru->st, *id, &ru->after, e) != 0)
+		rc = -1;
+	store_savepoint_end(ru->st, rc >= 0 && !ru->preview);
+	if (rc < 0)
+		return -1;
+	if (!*existed) {
+		*status = rc == 1 ? INDICATOR_IMPORT_HELD : INDICATOR_IMPORT_NEW;
+		return 0;
+	}
+	diff_rows(&ru->before, &ru->after, changes);
+	*status = json_array_size(changes) ? INDICATOR_IMPORT_CHANGED : INDICATOR_IMPORT_UNCHANGED;
+	return 0;
+}
+
+static int run_row(void *ud, const struct indicator_import_row *r)
+{
+	struct run *ru = ud;
+	enum indicator_import_status status = INDICATOR_IMPORT_INVALID;
+	json_t *changes = json_array();
+	int64_t id = 0;
+	bool existed = false;
+	char error[256];
+	pstrtrunc(error, r->error, sizeof(error));
+	if (!changes)
+		goto oom;
+	if (!r->invalid) {
+		struct perr e = { 0 };
+		if (run_one(ru, r, &status, &id, &existed, changes, &e) != 0) {
+			if (e.kind == PERR_INTERNAL || e.kind == PERR_BUSY ||
+			    e.kind == PERR_FORBIDDEN) { /* not the row's fault: stop */
+				ru->err = e;
+				ru->failed = true;
+				json_decref(changes);
+				return 1;
+			}
+			status = INDICATOR_IMPORT_INVALID;
+			perr_text(&e, error, sizeof(error));
+		}
+	}
+	ru->totals[status]++;
+	ru->rows++;
+	size_t max = ru->o->max_items ? ru->o->max_items : 2000;
+	if (json_array_size(ru->items) >= max) {
+		ru->truncated = true;
 		json_decref(changes);
-		json_decref(held);
 		return 0;
 	}
 	json_t *it = json_pack("{sI ss ss ss}", "line", (json_int_t)r->line, "type", r->type,
 			       "value", r->value, "status", indicator_import_status_name(status));
 	if (!it)
 		goto oom;
-	if (r->invalid)
-		json_object_set_new(it, "error", json_string(r->error));
-	if (sid) {
-		json_object_set_new(it, "stored_id", json_integer(sid));
-		json_object_set_new(it, "stored_status", json_string(sstatus));
+	if (status == INDICATOR_IMPORT_INVALID) {
+		json_object_set_new(it, "error", json_string(error));
+	} else {
+		if (id && (existed || !ru->preview))
+			json_object_set_new(it, "id", json_integer(id));
+		json_t *lists = lists_hit(ru->wl, r);
+		if (json_array_size(lists))
+			json_object_set_new(it, "lists", lists);
+		else
+			json_decref(lists);
 	}
 	if (json_array_size(changes))
 		json_object_set(it, "changes", changes);
-	if (json_array_size(held))
-		json_object_set(it, "held", held);
 	json_decref(changes);
-	json_decref(held);
-	json_array_append_new(pv->items, it);
+	json_array_append_new(ru->items, it);
 	return 0;
 oom:
 	json_decref(changes);
-	json_decref(held);
-	perr_set(&pv->err, PERR_INTERNAL, NULL, "out of memory");
-	pv->failed = true;
+	perr_set(&ru->err, PERR_INTERNAL, NULL, "out of memory");
+	ru->failed = true;
 	return 1;
 }
 
-/* Run the parser of o over data, every row to fn. */
-static int parse_all(const struct indicator_import_opts *o, const char *data, size_t len,
-		     indicator_import_row_fn fn, void *ud, struct perr *err)
-{
-	enum indicator_import_format fmt = o->format ? o->format : INDICATOR_IMPORT_CSV;
-	struct indicator_import *im = indicator_import_new(fmt, o->type, o->limits, fn, ud);
-	if (!im)
-		return perr_set(err, PERR_INVALID, "format", "unknown format (csv or plain)");
-	int rc = indicator_import_feed(im, data, len, err);
-	if (rc == 0)
-		rc = indicator_import_finish(im, err);
-	indicator_import_free(im);
-	return rc;
-}
-
-static json_t *totals_json(const size_t *t, size_t rows)
-{
-	return json_pack("{sI sI sI sI sI sI}", "rows", (json_int_t)rows, "new",
-			 (json_int_t)t[INDICATOR_IMPORT_NEW], "changed",
-			 (json_int_t)t[INDICATOR_IMPORT_CHANGED], "unchanged",
-			 (json_int_t)t[INDICATOR_IMPORT_UNCHANGED], "held",
-			 (json_int_t)t[INDICATOR_IMPORT_HELD], "invalid",
-			 (json_int_t)t[INDICATOR_IMPORT_INVALID]);
-}
-
-/* The import's defaults checked once, before any row. */
-static int check_opts(const struct indicator_import_opts *o, struct perr *err)
-{
-	if (o->tlp && o->tlp[0] && !tlp_norm(pstr_c(o->tlp)))
-		return perr_set(err, PERR_INVALID, "tlp",
-				"'%s' is not CLEAR, GREEN, AMBER, AMBER+STRICT or RED", o->tlp);
-	if (o->format && o->format != INDICATOR_IMPORT_CSV && o->format != INDICATOR_IMPORT_PLAIN)
-		return perr_set(err, PERR_INVALID, "format", "unknown format (csv or plain)");
-	return 0;
-}
-
-int indicator_import_preview(struct store *st, const struct indicator_wl_set *wl,
-			     const struct principal *p, const struct indicator_import_opts *o,
-			     const char *data, size_t len, json_t **out, struct perr *err)
+int indicator_import_run(struct store *st, const struct indicator_wl_set *wl,
+			 const struct principal *p, const char *actor,
+			 const struct indicator_import_opts *o, const char *data, size_t len,
+			 bool preview, int64_t now_ms, json_t **out, struct perr *err)
 {
 	*out = NULL;
 	if (!indicator_may_curate(p))
 		return perr_set(err, PERR_FORBIDDEN, NULL, "only CERT staff import indicators");
-	if (check_opts(o, err) != 0)
+	char tlp[16];
+	if (o->tlp && o->tlp[0] && indicator_tlp_norm(o->tlp, tlp, sizeof(tlp), err) != 0)
 		return -1;
-	struct preview pv = { .st = st, .wl = wl, .o = o, .items = json_array(),
-			      .max_items = o->max_items ? o->max_items : 2000 };
-	if (!pv.items)
+	enum indicator_import_format fmt = o->format ? o->format : INDICATOR_IMPORT_CSV;
+	struct run *ru = calloc(1, sizeof(*ru));
+	struct indicator_import *im = NULL;
+	int rc = -1;
+	if (!ru)
 		return perr_set(err, PERR_INTERNAL, NULL, "out of memory");
-	if (parse_all(o, data, len, preview_row, &pv, err) != 0) {
-		if (pv.failed)
-			*err = pv.err;
-		json_decref(pv.items);
-		return -1;
+	*ru = (struct run){ .st = st, .wl = wl, .p = p, .actor = actor, .o = o,
+			    .preview = preview, .now_ms = now_ms, .items = json_array() };
+	im = indicator_import_new(fmt, o->type, o->limits, run_row, ru);
+	if (!im) {
+		perr_set(err, PERR_INVALID, "format", "unknown format (csv or plain)");
+		goto out;
 	}
-	*out = json_pack("{so so sb}", "totals", totals_json(pv.totals, pv.rows), "items",
-			 pv.items, "truncated", pv.truncated);
-	if (!*out)
-		return perr_set(err, PERR_INTERNAL, NULL, "out of memory");
-	return 0;
+	if (!ru->items) {
+		perr_set(err, PERR_INTERNAL, NULL, "out of memory");
+		goto out;
+	}
+	if (indicator_import_feed(im, data, len, err) != 0 ||
+	    indicator_import_finish(im, err) != 0) {
+		if (ru->failed)
+			*err = ru->err;
+		goto out;
+	}
+	const size_t *t = ru->totals;
+	*out = json_pack("{s{sI sI sI sI sI sI} sO sb sb}", "totals", "rows",
+			 (json_int_t)ru->rows, "new", (json_int_t)t[INDICATOR_IMPORT_NEW],
+			 "changed", (json_int_t)t[INDICATOR_IMPORT_CHANGED], "unchanged",
+			 (json_int_t)t[INDICATOR_IMPORT_UNCHANGED], "held",
+			 (json_int_t)t[INDICATOR_IMPORT_HELD], "invalid",
+			 (json_int_t)t[INDICATOR_IMPORT_INVALID], "items", ru->items, "truncated",
+			 ru->truncated, "preview", preview);
+	if (!*out) {
+		perr_set(err, PERR_INTERNAL, NULL, "out of memory");
+		goto out;
+	}
+	rc = 0;
+out:
+	indicator_import_free(im);
+	json_decref(ru->items);
+	free(ru);
+	return rc;
+}
+
+size_t indicator_import_valid(const json_t *result)
+{
+	json_t *t = json_object_get(result, "totals");
+	json_int_t rows = json_integer_value(json_object_get(t, "rows"));
+	json_int_t bad = json_integer_value(json_object_get(t, "invalid"));
+	return rows > bad ? (size_t)(rows - bad) : 0;
 }

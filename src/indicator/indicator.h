@@ -361,15 +361,15 @@ struct indicator_import_limits {
 struct indicator_import_row {
 	size_t line;                     /* 1-based line the row starts on */
 	bool invalid;                    /* then error says why; value as given */
-	char error[256];                 /* "field: message" */
+	char error[256];                 /* for a person, naming the field (perr_text) */
 	char type[8];                    /* indicator_type_name(), "" when unknown */
 	char value[INDICATOR_VALUE_SIZE];
 	char reason[1024];
 	char class_[48];
-	char tlp[16];                    /* upper case: CLEAR ... RED */
+	char tlp[16];                    /* indicator_tlp_norm's: CLEAR ... RED */
 	int confidence;                  /* 0..100, -1 = not given */
 	int64_t expires_ms;              /* 0 = not given */
-	char tags[512];                  /* ",tag,tag," (trimmed, empty ones dropped) */
+	char tags[512];                  /* indicator_tags_norm's ",a,b," (also ';' or '|' apart) */
 	char attribution[256];
 };
 /* Called once per data row (valid or not). r is valid during the call.
@@ -413,29 +413,40 @@ enum indicator_import_status {
 const char *indicator_import_status_name(enum indicator_import_status s);
 
 /* What the caller gives to an import, applied to every row that leaves the
-** column empty (NULL = none). */
+** column empty (NULL = none: the registry's defaults). */
 struct indicator_import_opts {
 	enum indicator_import_format format; /* 0 = INDICATOR_IMPORT_CSV */
 	enum indicator_type type;            /* see indicator_import_new */
-	const char *tlp, *reason, *class_;   /* defaults for empty columns */
-	const char *source, *source_ref;     /* the spec's (default analyst) */
-	bool confirm;                        /* list held values active */
+	const char *tlp, *reason, *class_;   /* for rows that leave them empty */
+	const char *source, *source_ref;     /* indicator_spec's (default analyst) */
+	bool confirm;                        /* list values on a warninglist active */
 	size_t max_items;                    /* rows listed in the answer (0 = 2000) */
-	const struct indicator_import_limits *limits;
+	const struct indicator_import_limits *limits; /* NULL = the defaults */
 };
 
-/* The preview of data[0..len) under o: nothing is written. *out (the
-** caller's reference) is {"totals": {rows, new, changed, unchanged, held,
-** invalid}, "items": [{line, type, value, status, stored_id, stored_status,
-** changes: [field...], held: [list...], error}], "truncated": bool}: items
-** holds the first o->max_items rows (totals count all). With o->confirm a
-** row that hits a list is "new" and still names its lists (they would be
-** overridden). p: only staff may import (PERR_FORBIDDEN otherwise; NULL =
-** the local operator). 0, or -1 with err (the parser's fatal errors; no
-** valid row at all is not an error here: totals say so). */
-int indicator_import_preview(struct store *st, const struct indicator_wl_set *wl,
-			     const struct principal *p, const struct indicator_import_opts *o,
-			     const char *data, size_t len, struct json_t **out, struct perr *err);
+/* Import data[0..len) under o in the caller's transaction: each valid row
+** is listed through indicator_add (wl consulted; may be NULL) in a
+** savepoint of its own, which preview undoes -- so the preview and the
+** commit apply one rule and a preview writes nothing. A row the parser or
+** the registry refuses is counted invalid with its line and reason and
+** never stops the others. *out (the caller's) is {"totals": {rows, new,
+** changed, unchanged, held, invalid}, "items": [{line, type, value,
+** status ("new", "changed", "unchanged", "held", "invalid"), id (the
+** indicator's, when stored), changes [fields that differ from the stored
+** row: status, class, reason, tlp, attribution, tags, confidence,
+** expires, org], lists [warninglists the value hits, also when --confirm
+** lists it active], error}], "truncated" (items holds the first
+** o->max_items rows; totals count all), "preview"}. Returns 0 (also when
+** no row is valid: see indicator_import_valid), or -1 with err: FORBIDDEN
+** unless indicator_may_curate(p), the parser's fatal errors (LIMIT, a CSV
+** header that is not ours), a bad o->tlp, a store failure. */
+int indicator_import_run(struct store *st, const struct indicator_wl_set *wl,
+			 const struct principal *p, const char *actor,
+			 const struct indicator_import_opts *o, const char *data, size_t len,
+			 bool preview, int64_t now_ms, struct json_t **out, struct perr *err);
+/* How many rows of an indicator_import_run result are valid (not
+** "invalid"): the CLI exits 65 and the API answers 422 when none is. */
+size_t indicator_import_valid(const struct json_t *result);
 
 /* ---------------------------------------- held indicators (hold.c) */
 

@@ -122,7 +122,7 @@ static void test_csv_rows(void **state)
 	assert_true(rs.r[4].invalid);
 	assert_non_null(strstr(rs.r[4].error, "type: unknown type 'hash'"));
 	assert_true(rs.r[5].invalid);
-	assert_non_null(strstr(rs.r[5].error, "tlp: 'purple'"));
+	assert_non_null(strstr(rs.r[5].error, "tlp must be one of"));
 	assert_true(rs.r[6].invalid);
 	assert_string_equal(rs.r[6].error, "value: empty");
 	assert_false(rs.r[7].invalid);

@@ -507,8 +507,11 @@ void indicator_import_free(struct indicator_import *im)
 ** twice in one file -- and writes nothing. */
 
 /* Fields an import may change, compared before and after a row. */
+/* An expiry the row does not give is renewed by every listing (the
+** registry's refresh: a value seen again stays listed its default time);
+** that renewal is no change the file makes, so it is not named. */
 static void diff_rows(const struct store_indicator *a, const struct store_indicator *b,
-		      json_t *changes)
+		      bool given_expiry, json_t *changes)
 {
 #define DIFF_TEXT(name, f)                                                  \
 	if (strcmp(a->f, b->f) != 0)                                        \
@@ -522,7 +525,7 @@ static void diff_rows(const struct store_indicator *a, const struct store_indica
 #undef DIFF_TEXT
 	if (a->confidence != b->confidence)
 		json_array_append_new(changes, json_string("confidence"));
-	if (a->expires_ms != b->expires_ms)
+	if (a->expires_ms != b->expires_ms && given_expiry)
 		json_array_append_new(changes, json_string("expires"));
 	if (a->org_id != b->org_id)
 		json_array_append_new(changes, json_string("org"));
@@ -599,8 +602,13 @@ static int run_one(struct run *ru, const struct indicator_import_row *r,
 		*status = rc == 1 ? INDICATOR_IMPORT_HELD : INDICATOR_IMPORT_NEW;
 		return 0;
 	}
-	diff_rows(&ru->before, &ru->after, changes);
-	*status = json_array_size(changes) ? INDICATOR_IMPORT_CHANGED : INDICATOR_IMPORT_UNCHANGED;
+	diff_rows(&ru->before, &ru->after, r->expires_ms != 0, changes);
+	/* still held (no --confirm, a list still hits it): it waits, as a new one would */
+	if (strcmp(ru->after.status, "held") == 0)
+		*status = INDICATOR_IMPORT_HELD;
+	else
+		*status = json_array_size(changes) ? INDICATOR_IMPORT_CHANGED
+						   : INDICATOR_IMPORT_UNCHANGED;
 	return 0;
 }
 

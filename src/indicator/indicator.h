@@ -403,9 +403,10 @@ void indicator_import_free(struct indicator_import *im);
 /* What applying one row would do, against the store and the warninglists. */
 enum indicator_import_status {
 	INDICATOR_IMPORT_NEW = 0,  /* not listed: would be listed active */
-	INDICATOR_IMPORT_CHANGED,  /* listed: the row gives fields that differ */
-	INDICATOR_IMPORT_UNCHANGED,/* listed, and the row changes nothing */
-	INDICATOR_IMPORT_HELD,     /* not listed and hits a warninglist: would be held */
+	INDICATOR_IMPORT_CHANGED,  /* listed: the row changes fields of it */
+	INDICATOR_IMPORT_UNCHANGED,/* listed, and the row changes nothing (a refresh:
+				   ** last seen, the default expiry renewed) */
+	INDICATOR_IMPORT_HELD,     /* hits a warninglist: would be (or stays) held */
 	INDICATOR_IMPORT_INVALID,  /* refused: the line and the reason */
 	INDICATOR_IMPORT_STATUS_COUNT
 };

@@ -61,5 +61,11 @@ int h_advisory_publish(struct http_req *rq, struct http_resp *rs);
 int h_advisory_targets(struct http_req *rq, struct http_resp *rs);
 int h_advisory_target_set(struct http_req *rq, struct http_resp *rs);
 int h_advisory_link(struct http_req *rq, struct http_resp *rs);
+/* indicator_import.c */
+int h_indicator_import(struct http_req *rq, struct http_resp *rs);
+int h_indicator_confirm(struct http_req *rq, struct http_resp *rs);
+int h_indicator_reject(struct http_req *rq, struct http_resp *rs);
+int h_warninglists(struct http_req *rq, struct http_resp *rs);
+int h_warninglists_held(struct http_req *rq, struct http_resp *rs);
 
 #endif

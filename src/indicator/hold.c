@@ -21,10 +21,11 @@
 
 bool indicator_may_curate(const struct principal *p)
 {
-	/* the registry is the CERT's: what a constituent or a responder
-	** proposes goes through an analyst */
-	return !p || p->role == ROLE_ADMIN || p->role == ROLE_ANALYST ||
-	       p->role == ROLE_PROVINCIAL;
+	/* the registry is the CERT's and national: what a constituent or a
+	** responder proposes goes through an analyst, and a credential
+	** narrowed to one organisation or province changes none of it (as
+	** with advisories) */
+	return !p || (identity_is_analyst(p) && !p->scope_org && !p->scope_province[0]);
 }
 
 /* held_lists "a; b" as a JSON array of names. */

@@ -456,9 +456,11 @@ size_t indicator_import_valid(const struct json_t *result);
 ** the record of what was overridden and by whom: the audit log), reject
 ** retires it (kept, searchable, never exported). */
 
-/* May p curate the registry in bulk (import, confirm, reject)? CERT staff
-** (admin, analyst, provincial analyst); a constituent or a responder may
-** not. NULL is the local operator (the CLI): yes. */
+/* May p curate the registry in bulk (import, confirm, reject, update the
+** warninglists)? CERT staff (admin, analyst, provincial analyst) with an
+** unnarrowed credential: the registry is national, so a token narrowed to
+** an organisation or province may not; nor a constituent or a responder.
+** NULL is the local operator (the CLI): yes. */
 bool indicator_may_curate(const struct principal *p);
 /* held -> active, audited as indicator.confirm. NOTFOUND when there is no
 ** such indicator, CONFLICT (field "status") when it is not held,

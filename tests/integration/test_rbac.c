@@ -47,6 +47,7 @@ enum kind {
 	K_ADV_LIST, K_ADV_CREATE, K_ADV_IMPORT, K_ADV_DRAFT_PREVIEW, K_ADV_GET, K_ADV_PUT,
 	K_ADV_HISTORY, K_ADV_CSAF, K_ADV_PREVIEW, K_ADV_EXCLUDE, K_ADV_INCLUDE, K_ADV_PUBLISH,
 	K_ADV_TARGETS, K_ADV_TARGET_SET, K_ADV_LINK_SHOW, K_ADV_LINK_USE,
+	K_IND_IMPORT, K_IND_CONFIRM, K_IND_REJECT, K_WL_SHOW, K_WL_HELD,
 };
 
 /* Expected status per role, {own, other}: own = Org A / Tehran / the caller's
@@ -297,6 +298,20 @@ static const struct rule rules[] = {
 	** token at all): 400 for everyone. Real links: test_advisory_links. */
 	{ "GET", "/api/v1/advisory-links/{token}", K_ADV_LINK_SHOW, PUBLIC(400) },
 	{ "POST", "/api/v1/advisory-links/{token}", K_ADV_LINK_USE, PUBLIC(400) },
+	/* Bulk import, held indicators and the warninglists (issue 15) are
+	** CERT work. Import: own = a list of a fresh value, other = its
+	** preview. Confirm and reject: own = a fresh held indicator, other = a
+	** missing one (404). */
+	{ "POST", "/api/v1/indicators/import", K_IND_IMPORT,
+	  { ALL2(200), ALL2(200), ALL2(200), ALL2(403), ALL2(403), ALL2(401) } },
+	{ "POST", "/api/v1/indicators/{id}/confirm", K_IND_CONFIRM,
+	  { { 200, 404 }, { 200, 404 }, { 200, 404 }, ALL2(403), ALL2(403), ALL2(401) } },
+	{ "POST", "/api/v1/indicators/{id}/reject", K_IND_REJECT,
+	  { { 200, 404 }, { 200, 404 }, { 200, 404 }, ALL2(403), ALL2(403), ALL2(401) } },
+	{ "GET", "/api/v1/warninglists", K_WL_SHOW,
+	  { ALL2(200), ALL2(200), ALL2(200), ALL2(403), ALL2(403), ALL2(401) } },
+	{ "GET", "/api/v1/warninglists/held", K_WL_HELD,
+	  { ALL2(200), ALL2(200), ALL2(200), ALL2(403), ALL2(403), ALL2(401) } },
 };
 #define NRULES (sizeof(rules) / sizeof(rules[0]))
 
@@ -505,6 +520,29 @@ static int64_t fresh_advisory(bool other, bool publish)
 			id = 0;
 		free(p);
 	}
+	return id;
+}
+
+/* A fresh indicator held by a warninglist (an RFC 1918 address: the
+** shipped rfc1918 list holds it), imported as the admin; its id. */
+static int64_t fresh_held(void)
+{
+	int n = ++F.seq;
+	char *path = h_fmt("/api/v1/indicators/import?format=plain");
+	char *body = h_fmt("10.77.%d.%d\n", n / 250 % 250, n % 250);
+	struct h_resp r;
+	h_http(&F.srv, &r, "POST", path, &F.admin, body);
+	json_t *it = r.json ? json_array_get(json_object_get(r.json, "items"), 0) : NULL;
+	const char *st = it ? h_jstr(it, "status") : NULL;
+	int64_t id = r.status == 200 && st && strcmp(st, "held") == 0
+			     ? h_jint(it, "id")
+			     : 0;
+	if (!id)
+		fprintf(stderr, "fixture held indicator: HTTP %ld %.200s\n", r.status,
+			r.body ? r.body : "");
+	h_resp_free(&r);
+	free(path);
+	free(body);
 	return id;
 }
 
@@ -908,6 +946,18 @@ static void build(const struct rule *ru, int role, bool other, enum pass pass, c
 			      (long long)org);
 		*body = h_fmt("{\"state\":\"read\"}");
 		break;
+	case K_IND_IMPORT:
+		*path = h_fmt("/api/v1/indicators/import?format=plain%s",
+			      other ? "&preview=true" : "");
+		*body = h_fmt("# matrix %d\nmatrix-%d.example\n", n, n);
+		break;
+	case K_IND_CONFIRM:
+	case K_IND_REJECT:
+		*path = h_fmt("/api/v1/indicators/%lld/%s", other ? 999999LL : (long long)fresh_held(),
+			      ru->kind == K_IND_CONFIRM ? "confirm" : "reject");
+		break;
+	case K_WL_SHOW: *path = h_fmt("/api/v1/warninglists"); break;
+	case K_WL_HELD: *path = h_fmt("/api/v1/warninglists/held"); break;
 	case K_ADV_LINK_SHOW:
 	case K_ADV_LINK_USE:
 		*path = other ? h_fmt("/api/v1/advisory-links/not-a-token")

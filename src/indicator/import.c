@@ -142,6 +142,36 @@ static void tags_col(struct indicator_import_row *r, struct pstr v)
 	}
 }
 
+/* A value no type accepts: say why as the type its shape suggests (a
+** plain list's "bad_label.example" is a domain with a bad label, which
+** tells the analyst more than "no type"). */
+static void guess_failed(struct indicator_import_row *r, struct pstr v)
+{
+	bool digits_dots = true, colon = false, slash = false, at = false, scheme = false;
+	for (size_t i = 0; i < v.n; i++) {
+		char c = v.p[i];
+		digits_dots &= (c >= '0' && c <= '9') || c == '.';
+		colon |= c == ':';
+		slash |= c == '/';
+		at |= c == '@';
+		scheme |= c == ':' && i + 2 < v.n && v.p[i + 1] == '/' && v.p[i + 2] == '/';
+	}
+	enum indicator_type t = scheme ? INDICATOR_URL
+				: at	 ? INDICATOR_EMAIL
+				: slash	 ? INDICATOR_CIDR
+				: colon	 ? INDICATOR_IPV6
+				: digits_dots ? INDICATOR_IPV4
+					      : INDICATOR_DOMAIN;
+	char *out = malloc(INDICATOR_VALUE_SIZE);
+	struct perr e = { 0 };
+	if (out && indicator_value_canon(t, v.p, v.n, out, INDICATOR_VALUE_SIZE, &e) != 0)
+		row_bad(r, "value", "no indicator type reads it (as %s: %s)",
+			indicator_type_name(t), e.msg);
+	else
+		row_bad(r, "value", "no indicator type reads it");
+	free(out);
+}
+
 /* Build im->row from the row's columns (f[c].p NULL: column absent) and
 ** hand it over. Returns the callback's answer. */
 static int deliver(struct indicator_import *im, size_t line, const struct pstr *f)
@@ -174,7 +204,7 @@ static int deliver(struct indicator_import *im, size_t line, const struct pstr *
 	else if (t == INDICATOR_NONE && !r->invalid) {
 		t = indicator_type_guess(v.p, v.n);
 		if (t == INDICATOR_NONE)
-			row_bad(r, "value", "not a value of any indicator type");
+			guess_failed(r, v);
 	}
 	if (!r->invalid) {
 		struct perr e;
@@ -229,7 +259,7 @@ static int deliver(struct indicator_import *im, size_t line, const struct pstr *
 
 /* A row that never got to columns: a line too long, a broken CSV record. */
 static int deliver_bad(struct indicator_import *im, size_t line, const char *field,
-		       const char *msg)
+		       const char *msg, struct pstr given)
 {
 	struct indicator_import_row *r = &im->row;
 	if (im->rows >= im->lim.max_rows) {
@@ -241,6 +271,8 @@ static int deliver_bad(struct indicator_import *im, size_t line, const char *fie
 	memset(r, 0, sizeof(*r));
 	r->line = line;
 	r->confidence = -1;
+	pstr_copy((struct pstr){ given.p, given.n < 200 ? given.n : 200 }, r->value,
+		  sizeof(r->value)); /* the start of the line, for a person to find it */
 	row_bad(r, field, "%s", msg);
 	return im->fn ? im->fn(im->ud, r) : 0;
 }
@@ -297,7 +329,7 @@ static int csv_rec(void *ud, size_t line, size_t nf, const char *const *fields,
 	if (nf > im->ncols) {
 		char m[96];
 		snprintf(m, sizeof(m), "%zu fields, the header has %zu", nf, im->ncols);
-		return deliver_bad(im, line, "row", m);
+		return deliver_bad(im, line, "row", m, (struct pstr){ fields[0], lens[0] });
 	}
 	struct pstr f[C_COUNT];
 	for (int c = 0; c < C_COUNT; c++) {
@@ -319,7 +351,7 @@ static void csv_rej(void *ud, size_t line, const char *reason)
 		fail(im, PERR_INVALID, "header", m);
 		return;
 	}
-	deliver_bad(im, line, "row", reason);
+	deliver_bad(im, line, "row", reason, (struct pstr){ "", 0 });
 }
 
 /* -------------------------------------------------------------- plain */
@@ -332,10 +364,10 @@ static int plain_line(struct indicator_import *im)
 	if (im->overlong) {
 		char m[64];
 		snprintf(m, sizeof(m), "longer than %zu bytes", im->lim.max_line);
-		return deliver_bad(im, line, "line", m);
+		return deliver_bad(im, line, "line", m, (struct pstr){ im->line, im->len });
 	}
 	if (im->nul)
-		return deliver_bad(im, line, "line", "holds a NUL byte");
+		return deliver_bad(im, line, "line", "holds a NUL byte", (struct pstr){ "", 0 });
 	struct pstr s = { im->line, im->len };
 	if (line == 1 && s.n >= 3 && memcmp(s.p, "\xEF\xBB\xBF", 3) == 0) { /* BOM */
 		s.p += 3;
@@ -349,8 +381,10 @@ static int plain_line(struct indicator_import *im)
 		i++;
 	struct pstr rest = pstr_trim((struct pstr){ s.p + i, s.n - i });
 	if (rest.n && rest.p[0] != '#')
-		return deliver_bad(im, line, "line", "one value per line (text after the value "
-				   "that is not a # comment)");
+		return deliver_bad(im, line, "line",
+				   "one value per line (text after the value that is not a # "
+				   "comment)",
+				   s);
 	struct pstr f[C_COUNT];
 	memset(f, 0, sizeof(f));
 	for (int c = 0; c < C_COUNT; c++)

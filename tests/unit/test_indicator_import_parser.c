@@ -1,5 +1,5 @@
 /*
-** test_indicator_import.c — the bulk import parser (src/indicator/import.c):
+** test_indicator_import_parser.c — the bulk import parser (src/indicator/import.c):
 ** a CSV file with a header and a plain list each become rows an analyst can
 ** read back (canonical values, checked columns, the line of each row), a bad
 ** row is reported with its line and reason without stopping the others, a

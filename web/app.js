@@ -7,6 +7,7 @@
 //   #/advisories?status=&q=&cursor=  #/advisories/new  #/advisories/ID
 //   #/advisories/ID/tracking  #/advisory-link/TOKEN (no login needed)
 //   (pages.js, admin.js, advisories.js)
+//   #/indicator-import  #/warninglists (indicator_import.js)
 // Every string comes from i18n.js; dates from format.js (Gregorian or
 // Jalali). Uses only the public API, with the session cookie and CSRF token.
 import { api, upload, setCsrf, withQuery } from './api.js';
@@ -19,6 +20,7 @@ import { h, badge, table, errorBox, select, labelled, parseHash, hashFor, trails
 import { viewSite, viewOrg, viewFeedFile, viewReport, viewServices } from './pages.js';
 import { viewAdmin, viewAccount } from './admin.js';
 import { viewAdvisories, viewAdvisory, viewAdvisoryLink } from './advisories.js';
+import { viewIndicatorImport, viewWarninglists } from './indicator_import.js';
 const SEVERITIES = ['critical', 'high', 'medium', 'low'];
 const STATUSES = ['new', 'triaged', 'in_progress', 'contained', 'recovered', 'closed', 'rejected',
                   'duplicate'];
@@ -775,6 +777,8 @@ const views = {
   admin: viewAdmin,
   account: viewAccount,
   advisories: viewAdvisories,
+  'indicator-import': viewIndicatorImport,
+  warninglists: viewWarninglists,
 };
 
 // a mail's signed link works without logging in (advisories.js)

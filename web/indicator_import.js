@@ -71,20 +71,19 @@ export async function viewIndicatorImport(view) {
   const tlp = select('tlp', TLPS, '', v => `TLP:${v}`, false);
   tlp.prepend(h('option', { value: '', selected: true }, t('imp.tlp.default')));
   const reason = h('input', { name: 'reason', maxlength: 1000 });
-  const confirm = h('input', { type: 'checkbox', name: 'confirm' });
+  const confirm = h('input', { type: 'checkbox', name: 'confirm', class: 'check' });
   const previewBtn = h('button', { type: 'submit', name: 'preview' }, t('imp.preview'));
   const importBtn = h('button', { type: 'button', name: 'import', disabled: true }, t('imp.import'));
   const out = formStatus();
   const shown = h('div', { id: 'import-result' });
   const form = h('form', { class: 'card', id: 'import-form' },
-    h('h2', {}, t('imp.title')),
     h('p', { class: 'meta' }, t('imp.help')),
     labelled('imp.file', file),
     labelled('imp.paste', text),
     h('div', { class: 'row' },
       labelled('imp.format', format), labelled('imp.type', type), labelled('imp.tlp', tlp)),
     labelled('imp.reason', reason),
-    h('label', {}, confirm, ' ', t('imp.confirm')),
+    labelled('imp.confirm', confirm),
     h('p', {}, previewBtn, ' ', importBtn),
     out);
 

@@ -6,8 +6,9 @@
 //   #/services?category=
 //   #/advisories?status=&q=&cursor=  #/advisories/new  #/advisories/ID
 //   #/advisories/ID/tracking  #/advisory-link/TOKEN (no login needed)
-//   (pages.js, admin.js, advisories.js)
-//   #/indicator-import  #/warninglists (indicator_import.js)
+//   #/indicators?value=&contains=&type=&tlp=&status=&cursor=  #/indicators/ID
+//   #/indicator-import  #/warninglists
+//   (pages.js, admin.js, advisories.js, indicators.js, indicator_import.js)
 // Every string comes from i18n.js; dates from format.js (Gregorian or
 // Jalali). Uses only the public API, with the session cookie and CSRF token.
 import { api, upload, setCsrf, withQuery } from './api.js';
@@ -20,6 +21,7 @@ import { h, badge, table, errorBox, select, labelled, parseHash, hashFor, trails
 import { viewSite, viewOrg, viewFeedFile, viewReport, viewServices } from './pages.js';
 import { viewAdmin, viewAccount } from './admin.js';
 import { viewAdvisories, viewAdvisory, viewAdvisoryLink } from './advisories.js';
+import { viewIndicators, viewIndicator } from './indicators.js';
 import { viewIndicatorImport, viewWarninglists } from './indicator_import.js';
 const SEVERITIES = ['critical', 'high', 'medium', 'low'];
 const STATUSES = ['new', 'triaged', 'in_progress', 'contained', 'recovered', 'closed', 'rejected',
@@ -777,6 +779,7 @@ const views = {
   admin: viewAdmin,
   account: viewAccount,
   advisories: viewAdvisories,
+  indicators: viewIndicators,
   'indicator-import': viewIndicatorImport,
   warninglists: viewWarninglists,
 };
@@ -807,6 +810,7 @@ async function render() {
       await viewFeedFile(content, parts[2]);
     else if (name === 'advisories' && parts[1]) await viewAdvisory(content, parts[1], parts[2]);
     else if (name === 'advisory-link') await viewAdvisoryLink(content, parts[1]);
+    else if (name === 'indicators' && parts[1]) await viewIndicator(content, parts[1]);
     else if (views[name]) await views[name](content, query);
     else content.append(h('h1', {}, t('error.pageNotFound')));
   } catch (e) {

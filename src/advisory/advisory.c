@@ -58,7 +58,6 @@ static const char *const doc_keys[] = { "ref", "title", "summary", "cves", "cvss
 					"cvss_score", "severity", "tlp", "exploited",
 					"products", "actions", "deadline", "references",
 					"audience", "source" };
-static const char *const tlps[] = { "CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED" };
 static const char *const action_kinds[] = { "patch", "workaround", "mitigation" };
 static const char *const statuses[] = { "draft", "published", "withdrawn" };
 
@@ -216,18 +215,12 @@ static int tlp_norm(json_t *doc, struct perr *err)
 	if (!json_is_string(v) || json_string_length(v) > 16)
 		return perr_set(err, PERR_INVALID, "tlp", "tlp must be one of CLEAR, GREEN, "
 							  "AMBER, AMBER+STRICT, RED");
-	char up[20];
-	const char *s = json_string_value(v);
-	size_t n = json_string_length(v);
-	for (size_t i = 0; i < n; i++)
-		up[i] = (char)toupper((unsigned char)s[i]);
-	up[n] = '\0';
-	const char *tail = strncmp(up, "TLP:", 4) == 0 ? up + 4 : up;
-	if (!in_list(tail, tlps, ARRAY_SIZE(tlps)))
+	const char *tlp = core_tlp_parse(json_string_value(v), json_string_length(v));
+	if (!tlp)
 		return perr_set(err, PERR_INVALID, "tlp", "tlp %s is not a TLP 2.0 label (CLEAR, "
 							  "GREEN, AMBER, AMBER+STRICT, RED)",
-				up);
-	return json_object_set_new(doc, "tlp", json_string(tail)) == 0
+				json_string_value(v));
+	return json_object_set_new(doc, "tlp", json_string(tlp)) == 0
 		       ? 0
 		       : perr_set(err, PERR_INTERNAL, NULL, "out of memory");
 }

@@ -89,11 +89,11 @@ int cmd_indicator_import(struct cli_call *x, struct perr *err)
 			   INDICATOR_IMPORT_MAX_BYTES, &b, err) != 0)
 		return -1;
 	char dir[1100];
-	const struct indicator_wl_set *wl = NULL;
+	struct indicator_wl_set *wl = NULL;
 	json_t *res = NULL;
 	int rc = -1;
 	if (data_dir(x, dir, sizeof(dir), err) != 0 ||
-	    indicator_wl_acquire(&x->c->cfg, dir, &wl, err) != 0)
+	    indicator_wl_load_config(&x->c->cfg, dir, &wl, NULL, err) != 0)
 		goto out;
 	if (indicator_import_run(x->st, wl, NULL, x->actor, &o, b.ptr ? b.ptr : "", b.len, preview,
 				 core_now_ms(), &res, err) != 0)
@@ -120,7 +120,7 @@ int cmd_indicator_import(struct cli_call *x, struct perr *err)
 		fprintf(stderr, "parapet: %s: no valid row\n", path);
 out:
 	json_decref(res);
-	indicator_wl_release(wl);
+	indicator_wl_free(wl);
 	pbuf_free(&b);
 	return rc;
 }
@@ -187,7 +187,7 @@ int cmd_indicator_wl_show(struct cli_call *x, struct perr *err)
 	json_t *out;
 	bool lists = cli_val(x, "--lists") != NULL;
 	if (data_dir(x, dir, sizeof(dir), err) != 0 ||
-	    indicator_wl_show(&x->c->cfg, dir, lists || x->c->json, &out, err) != 0)
+	    indicator_wl_show(&x->c->cfg, dir, NULL, lists || x->c->json, &out, err) != 0)
 		return -1;
 	if (x->c->json) {
 		cli_print_json(out);

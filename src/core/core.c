@@ -1008,3 +1008,29 @@ int core_idna_label(const char *label, char *out, size_t outsz)
 	idn2_free(ace);
 	return rc;
 }
+
+/* ------------------------------------------------------------------ TLP */
+
+static const char *const tlp_labels[] = { "CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED" };
+
+const char *core_tlp_parse(const char *s, size_t n)
+{
+	if (!s)
+		return NULL;
+	if (n >= 4 && strncasecmp(s, "TLP:", 4) == 0) {
+		s += 4;
+		n -= 4;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(tlp_labels); i++)
+		if (strlen(tlp_labels[i]) == n && strncasecmp(s, tlp_labels[i], n) == 0)
+			return tlp_labels[i];
+	return NULL;
+}
+
+int core_tlp_rank(const char *canon)
+{
+	for (size_t i = 0; canon && i < ARRAY_SIZE(tlp_labels); i++)
+		if (strcmp(canon, tlp_labels[i]) == 0)
+			return (int)i;
+	return -1;
+}

@@ -214,6 +214,34 @@ int core_parse_iso8601(const char *s, int64_t *ms);
 /* ------------------------------------------------------------ digests, hex */
 
 void core_sha256(const void *data, size_t n, uint8_t out[32]);
+/* The value of one hex digit (either case), or -1: parsers of outside text
+** (URLs' percent escapes, hashes, fingerprints) share this one. */
+static inline int core_hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+/* ASCII lower case of one byte; other bytes (UTF-8 included) unchanged. */
+static inline char core_lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
+}
+
+/* TLP 2.0 labels, one list for every module that stores or enforces one.
+** core_tlp_parse reads a label as people write it (any case, an optional
+** "TLP:" prefix: "tlp:amber+strict") from s[0..n) and returns the
+** canonical static label ("CLEAR", "GREEN", "AMBER", "AMBER+STRICT",
+** "RED"), or NULL. core_tlp_rank gives a canonical label's place, from 0
+** (CLEAR, anyone) to 4 (RED, named recipients only), or -1 for anything
+** else: a stored label is compared by rank, never by text. */
+const char *core_tlp_parse(const char *s, size_t n);
+int core_tlp_rank(const char *canon);
+
 /* Lower-case hex of n bytes into out (2n+1 bytes). */
 void core_hex(const uint8_t *in, size_t n, char *out);
 

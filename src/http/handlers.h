@@ -61,6 +61,13 @@ int h_advisory_publish(struct http_req *rq, struct http_resp *rs);
 int h_advisory_targets(struct http_req *rq, struct http_resp *rs);
 int h_advisory_target_set(struct http_req *rq, struct http_resp *rs);
 int h_advisory_link(struct http_req *rq, struct http_resp *rs);
+/* indicators.c */
+int h_indicator_list(struct http_req *rq, struct http_resp *rs);
+int h_indicator_create(struct http_req *rq, struct http_resp *rs);
+int h_indicator_get(struct http_req *rq, struct http_resp *rs);
+int h_indicator_update(struct http_req *rq, struct http_resp *rs);
+int h_indicator_delete(struct http_req *rq, struct http_resp *rs);
+int h_indicator_sightings(struct http_req *rq, struct http_resp *rs);
 /* indicator_import.c */
 int h_indicator_import(struct http_req *rq, struct http_resp *rs);
 int h_indicator_confirm(struct http_req *rq, struct http_resp *rs);

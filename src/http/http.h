@@ -114,6 +114,7 @@ struct http_req {
 	const char *blob_dir;       /* evidence files */
 	const char *db_path;        /* the database, for jobs that open their own connection */
 	char actor[128];
+	struct http_server *server; /* the server's own state (http_warninglists) */
 };
 
 struct http_resp {
@@ -141,6 +142,19 @@ const char *http_query(struct http_req *rq, const char *key);
 int http_problem(struct http_resp *rs, const struct perr *err);
 /* A 400 problem naming field (may be NULL); returns 0. */
 int http_bad(struct http_resp *rs, const char *field, const char *msg);
+
+struct indicator_wl_set;
+/* The MISP warninglists indicator_add checks values against (issue 15):
+** the set indicator_wl_load_config finds for this server (the configured
+** directory, else DATA/warninglists, else the lists shipped), loaded and
+** frozen on first use, then shared read-only by every worker for the life
+** of the process. Loading takes a fraction of a second (the shipped
+** top-domain lists are large), so a server that never lists an indicator
+** never pays for it; lists installed by `indicator warninglists update`
+** take effect when serve restarts. 0 with *out set, or -1 with err (no
+** lists could be read: the caller refuses rather than list unchecked). */
+int http_warninglists(struct http_req *rq, const struct indicator_wl_set **out,
+		      struct perr *err);
 
 /* ------------------------------------------------------------- metrics */
 

@@ -67,15 +67,13 @@ int h_indicator_import(struct http_req *rq, struct http_resp *rs)
 	if (rq->body_len == 0)
 		return http_bad(rs, NULL, "the body is the list to import (CSV or plain)");
 	struct perr e;
-	char dir[1100];
 	const struct indicator_wl_set *wl = NULL;
 	json_t *res = NULL;
-	if (store_data_dir_get(rq->st, dir, sizeof(dir), &e) != 0 ||
-	    indicator_wl_acquire(rq->cfg, dir, &wl, &e) != 0)
+	/* the server's one set (POST /api/v1/indicators checks the same) */
+	if (http_warninglists(rq, &wl, &e) != 0)
 		return http_problem(rs, &e);
 	int rc = indicator_import_run(rq->st, wl, rq->who, rq->actor, &o, rq->body, rq->body_len,
 				      preview, core_now_ms(), &res, &e);
-	indicator_wl_release(wl);
 	if (rc != 0)
 		return http_problem(rs, &e);
 	if (!indicator_import_valid(res))
@@ -128,13 +126,16 @@ int h_indicator_reject(struct http_req *rq, struct http_resp *rs)
 	return decide(rq, rs, false);
 }
 
-/* GET /api/v1/warninglists: the directory in force, its stats, each list. */
+/* GET /api/v1/warninglists: the directory in force, the stats of the set
+** the server matches against, each list. */
 int h_warninglists(struct http_req *rq, struct http_resp *rs)
 {
 	struct perr e;
 	char dir[1100];
+	const struct indicator_wl_set *wl = NULL;
 	if (store_data_dir_get(rq->st, dir, sizeof(dir), &e) != 0 ||
-	    indicator_wl_show(rq->cfg, dir, true, &rs->body, &e) != 0)
+	    http_warninglists(rq, &wl, &e) != 0 ||
+	    indicator_wl_show(rq->cfg, dir, wl, true, &rs->body, &e) != 0)
 		return http_problem(rs, &e);
 	return 0;
 }

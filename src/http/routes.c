@@ -1098,6 +1098,20 @@ const struct route http_routes[] = {
 	  .roles = PUBLIC, .summary = "what an advisory mail's link does (a read link marks read)" },
 	{ .method = "POST", .pattern = "/api/v1/advisory-links/{token}", .fn = h_advisory_link,
 	  .roles = PUBLIC, .summary = "do what an advisory mail's link says (acknowledge)" },
+	/* The indicator registry (issue 15, indicators.c): every signed-in role
+	** reads, scoped by TLP (indicator_visible); CERT analysts write. */
+	{ .method = "GET", .pattern = "/api/v1/indicators", .fn = h_indicator_list, .roles = ALL,
+	  .summary = "search indicators (a constituent: what TLP lets it see)" },
+	{ .method = "POST", .pattern = "/api/v1/indicators", .fn = h_indicator_create,
+	  .roles = CERT, .summary = "list an indicator (held when a warninglist hits it)" },
+	{ .method = "GET", .pattern = "/api/v1/indicators/{id}", .fn = h_indicator_get,
+	  .roles = ALL, .summary = "an indicator with its incidents and recent sightings" },
+	{ .method = "PATCH", .pattern = "/api/v1/indicators/{id}", .fn = h_indicator_update,
+	  .roles = CERT, .summary = "change an indicator (TLP, expiry, status, ...)" },
+	{ .method = "DELETE", .pattern = "/api/v1/indicators/{id}", .fn = h_indicator_delete,
+	  .roles = CERT, .summary = "retire an indicator (kept and searchable, out of exports)" },
+	{ .method = "GET", .pattern = "/api/v1/indicators/{id}/sightings",
+	  .fn = h_indicator_sightings, .roles = ALL, .summary = "an indicator's sightings" },
 	/* Bulk import of indicators, held indicators, the warninglists in
 	** force (issue 15, indicator_import.c): CERT work; the import's body is
 	** the file (CSV or a plain list), hence a raw body. */

@@ -51,6 +51,7 @@
 #include "constituency/constituency.h"
 #include "http/http.h"
 #include "http/listcache.h"
+#include "indicator/indicator.h"
 #include "notify/notify.h"
 
 struct http_server {
@@ -71,6 +72,9 @@ struct http_server {
 	int64_t npending;
 	bool sweeping;
 	pthread_t sweeper;
+	/* the warninglists (http_warninglists): loaded once, on first use */
+	pthread_mutex_t wl_mu;
+	struct indicator_wl_set *wl;
 };
 
 /* The largest body a public route (no credentials: the login) takes. */
@@ -934,6 +938,7 @@ static enum MHD_Result dispatch(struct http_server *s, struct MHD_Connection *c,
 	rq.conn = c;
 	rq.blob_dir = s->blob_dir;
 	rq.db_path = s->db_path;
+	rq.server = s;
 	rq.client_addr = ctx->addr;
 	rq.session_cookie = ctx->session_cookie;
 	rq.who = ctx->have ? &ctx->who : NULL;
@@ -1174,6 +1179,7 @@ static enum MHD_Result on_metrics_request(void *cls, struct MHD_Connection *c, c
 		rq.client_addr = ctx.addr;
 		rq.db_path = s->db_path;
 		rq.blob_dir = s->blob_dir;
+		rq.server = s;
 		PSTRCPY(rq.actor, ctx.actor);
 		rq.st = thread_store(s, &rs.err);
 		if (!rq.st) {
@@ -1291,6 +1297,7 @@ int http_start(const struct config *cfg, const char *db_path, struct http_server
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_mutex_init(&s->pend_mu, NULL);
+	pthread_mutex_init(&s->wl_mu, NULL);
 	pthread_cond_init(&s->pend_cv, &ca);
 	pthread_condattr_destroy(&ca);
 	s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
@@ -1310,6 +1317,7 @@ int http_start(const struct config *cfg, const char *db_path, struct http_server
 		if (s->d)
 			MHD_stop_daemon(s->d);
 		pthread_mutex_destroy(&s->pend_mu);
+		pthread_mutex_destroy(&s->wl_mu);
 		pthread_cond_destroy(&s->pend_cv);
 		free(s);
 		return perr_set(err, PERR_INTERNAL, "listen",
@@ -1325,6 +1333,29 @@ int http_start(const struct config *cfg, const char *db_path, struct http_server
 		return -1;
 	}
 	return 0;
+}
+
+int http_warninglists(struct http_req *rq, const struct indicator_wl_set **out,
+		      struct perr *err)
+{
+	struct http_server *s = rq->server;
+	int rc = 0;
+	*out = NULL;
+	if (!s)
+		return perr_set(err, PERR_INTERNAL, NULL, "no server state");
+	/* one loader; the others wait for its set rather than build their own */
+	pthread_mutex_lock(&s->wl_mu);
+	if (!s->wl) {
+		char dir[1024];
+		/* the data directory is the database's */
+		snprintf(dir, sizeof(dir), "%.*s",
+			 (int)(strlen(s->blob_dir) - strlen("/blobs")), s->blob_dir);
+		size_t refused = 0;
+		rc = indicator_wl_load_config(s->cfg, dir, &s->wl, &refused, err);
+	}
+	*out = s->wl;
+	pthread_mutex_unlock(&s->wl_mu);
+	return rc;
 }
 
 int http_port(const struct http_server *s)
@@ -1353,5 +1384,7 @@ void http_stop(struct http_server *s, int grace_ms)
 	pthread_mutex_destroy(&s->pend_mu);
 	pthread_cond_destroy(&s->pend_cv);
 	listcache_clear();
+	indicator_wl_free(s->wl);
+	pthread_mutex_destroy(&s->wl_mu);
 	free(s);
 }

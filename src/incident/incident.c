@@ -42,7 +42,6 @@ const char *const incident_open_states[6] = { "new",       "triaged",   "in_prog
 					      "contained", "recovered", NULL };
 
 static const char *const severities[4] = { "low", "medium", "high", "critical" };
-static const char *const tlps[5] = { "CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED" };
 
 /* ------------------------------------------------------------ taxonomy */
 
@@ -129,10 +128,7 @@ int incident_severity_rank(const char *severity)
 
 static bool tlp_valid(const char *t)
 {
-	for (int i = 0; i < 5; i++)
-		if (strcmp(t, tlps[i]) == 0)
-			return true;
-	return false;
+	return core_tlp_rank(t) >= 0; /* stored labels are canonical: exact case */
 }
 
 /* ----------------------------------------------------------- lifecycle */

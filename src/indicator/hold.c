@@ -121,7 +121,7 @@ int indicator_held_list(struct store *st, const struct principal *p, int64_t lim
 	if (!items)
 		return perr_set(err, PERR_INTERNAL, NULL, "out of memory");
 	struct store_indicator_filter f = { .status = "held", .expired = -1, .limit = limit };
-	if (store_indicator_search(st, &f, held_row, items, err) != 0) {
+	if (store_indicator_list(st, &f, held_row, items, err) != 0) {
 		json_decref(items);
 		return -1;
 	}

@@ -518,22 +518,15 @@ int indicator_wl_update(struct store *st, const struct principal *p, const char 
 int indicator_wl_recheck(struct store *st, const struct indicator_wl_set *wl,
 			 struct indicator_wl_report *rep, struct json_t **hits, struct perr *err);
 
-/* The frozen set in force (indicator_wl_dir's directory), loaded once per
-** process and shared: *out stays valid until indicator_wl_release(*out).
-** A directory replaced since (an update: a new inode or mtime) is loaded
-** anew on the next call; sets still held by callers are freed on their
-** last release. Thread-safe. 0, or -1 with err. */
-int indicator_wl_acquire(const struct config *cfg, const char *data_dir,
-			 const struct indicator_wl_set **out, struct perr *err);
-void indicator_wl_release(const struct indicator_wl_set *set);
-
-/* The lists in force: *out {dir, source ("config", "installed" or
-** "shipped"), stats {lists, entries, cidr_prefixes, hostnames, strings,
-** substrings, regex, regex_refused}} and, with lists, "lists": [{dir,
-** name, type, entries}] by directory name (an unreadable list: {dir,
-** error}). 0, or -1 with err. */
-int indicator_wl_show(const struct config *cfg, const char *data_dir, bool lists,
-		      struct json_t **out, struct perr *err);
+/* The lists in force: *out {dir (indicator_wl_dir's), source ("config",
+** "installed" or "shipped"), stats {lists, entries, cidr_prefixes,
+** hostnames, strings, substrings, regex, regex_refused} of set (the set a
+** server loaded at its start; NULL: dir's lists loaded here)} and, with
+** lists, "lists": [{dir, name, type, entries}] of dir by directory name (an
+** unreadable list: {dir, error}). 0, or -1 with err. */
+int indicator_wl_show(const struct config *cfg, const char *data_dir,
+		      const struct indicator_wl_set *set, bool lists, struct json_t **out,
+		      struct perr *err);
 
 /* ------------------------------------ reading, changing, searching (registry.c) */
 

@@ -43,7 +43,6 @@
 #define TAGS_MAX 32          /* tags of one indicator */
 #define WL_HITS_MAX 16       /* lists named in held_lists */
 
-static const char *const tlps[] = { "CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED" };
 static const char *const sources[] = { "analyst", "feed", "peer", "apk" };
 
 static bool in_list(const char *s, const char *const *l, size_t n)
@@ -56,25 +55,13 @@ static bool in_list(const char *s, const char *const *l, size_t n)
 
 int indicator_tlp_norm(const char *in, char *out, size_t n, struct perr *err)
 {
-	char up[32];
-	size_t len = in ? strlen(in) : 0;
-	if (len == 0) {
-		pstrtrunc(out, "AMBER", n);
-		return 0;
-	}
-	if (len >= sizeof(up))
-		goto bad;
-	for (size_t i = 0; i <= len; i++)
-		up[i] = (char)toupper((unsigned char)in[i]);
-	/* "TLP:AMBER" is how the label is written on documents: accepted */
-	const char *tail = strncmp(up, "TLP:", 4) == 0 ? up + 4 : up;
-	if (!in_list(tail, tlps, ARRAY_SIZE(tlps)))
-		goto bad;
-	pstrtrunc(out, tail, n);
+	/* core's one TLP list: "amber", "TLP:AMBER" and "Amber" are one label */
+	const char *canon = in && in[0] ? core_tlp_parse(in, strlen(in)) : "AMBER";
+	if (!canon)
+		return perr_set(err, PERR_INVALID, "tlp",
+				"tlp must be one of CLEAR, GREEN, AMBER, AMBER+STRICT, RED");
+	pstrtrunc(out, canon, n);
 	return 0;
-bad:
-	return perr_set(err, PERR_INVALID, "tlp",
-			"tlp must be one of CLEAR, GREEN, AMBER, AMBER+STRICT, RED");
 }
 
 int indicator_tags_norm(const char *in, char *out, size_t n, struct perr *err)
@@ -95,7 +82,7 @@ int indicator_tags_norm(const char *in, char *out, size_t n, struct perr *err)
 		char tag[TAG_MAX + 3];
 		tag[0] = ',';
 		for (size_t i = 0; i < t.n; i++) {
-			char c = (char)tolower((unsigned char)t.p[i]);
+			char c = core_lower(t.p[i]);
 			if (!(islower((unsigned char)c) || isdigit((unsigned char)c) || c == ':' ||
 			      c == '_' || c == '.' || c == '-'))
 				return perr_set(err, PERR_INVALID, "tags",
@@ -123,20 +110,24 @@ bool indicator_visible(const struct principal *p, const char *tlp, int64_t org_i
 {
 	if (!p || identity_is_staff(p))
 		return true;
-	if (!tlp)
-		return false;
-	if (strcmp(tlp, "CLEAR") == 0 || strcmp(tlp, "GREEN") == 0)
+	/* by rank, never by text: 0 CLEAR, 1 GREEN, 2 AMBER, 3 AMBER+STRICT,
+	** 4 RED, -1 for a label that is none of them (never shown) */
+	int rank = core_tlp_rank(tlp);
+	if (rank == 0 || rank == 1)
 		return true;
-	if (strcmp(tlp, "AMBER") == 0 || strcmp(tlp, "AMBER+STRICT") == 0)
+	if (rank == 2 || rank == 3)
 		return org_id != 0 && p->org_id != 0 && org_id == p->org_id;
 	return false;
 }
 
 /* Writing the registry is CERT work: analysts, provincial analysts and
-** admins (ROLES_CERT); NULL is the local operator or a job. */
+** admins (ROLES_CERT); NULL is the local operator or a job. The registry is
+** national (every resolver and peer loads it), so a credential narrowed to
+** one organisation or province may not change it: what it writes could not
+** be cut down to that scope. */
 static bool may_write(const struct principal *p)
 {
-	return !p || identity_is_analyst(p);
+	return !p || (identity_is_analyst(p) && !p->scope_org && !p->scope_province[0]);
 }
 
 /* A free text field from outside: valid UTF-8, at most max bytes. */
@@ -867,7 +858,7 @@ int indicator_search(struct store *st, const struct principal *p,
 	if (!c.items)
 		return perr_set(err, PERR_INTERNAL, NULL, "out of memory");
 	sf.limit++; /* one more than the page, to know whether another follows */
-	if (store_indicator_search(st, &sf, search_one, &c, err) < 0) {
+	if (store_indicator_list(st, &sf, search_one, &c, err) < 0) {
 		json_decref(c.items);
 		if (err && err->kind == PERR_OK)
 			perr_set(err, PERR_INTERNAL, NULL, "out of memory");

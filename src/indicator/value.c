@@ -117,22 +117,6 @@ static bool is_alpha(char c)
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static char lower(char c)
-{
-	return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
-}
-
 /* A decimal number of at most maxdigits digits, without sign or leading
 ** zero ("0" itself is fine). Returns 0 and *v, or -1. */
 static int decimal(struct pstr s, size_t maxdigits, uint64_t *v)
@@ -396,7 +380,7 @@ static int canon_domain_as(struct pstr s, struct pbuf *o, const char *what,
 		bool ascii = true;
 		for (size_t k = 0; k < lab.n; k++) {
 			ascii &= (unsigned char)raw[k] < 0x80;
-			raw[k] = (unsigned char)raw[k] < 0x80 ? lower(raw[k]) : raw[k];
+			raw[k] = (unsigned char)raw[k] < 0x80 ? core_lower(raw[k]) : raw[k];
 		}
 		if (!ascii) {
 			if (core_idna_label(raw, ace, sizeof(ace)) != 0)
@@ -626,7 +610,7 @@ static int canon_email(struct pstr s, struct pbuf *o, struct perr *err)
 			    "an e-mail indicator names a domain, not an address literal");
 	char low[64];
 	for (size_t k = 0; k < local.n; k++)
-		low[k] = lower(local.p[k]);
+		low[k] = core_lower(local.p[k]);
 	pbuf_add(o, low, local.n);
 	pbuf_adds(o, "@");
 	if (canon_domain_as(domain, o, "e-mail domain", err) != 0)
@@ -643,7 +627,7 @@ static int canon_hex(struct pstr s, size_t digits, const char *what, struct pbuf
 		     struct perr *err)
 {
 	for (size_t k = 0; k < s.n; k++)
-		if (hexval(s.p[k]) < 0)
+		if (core_hexval(s.p[k]) < 0)
 			return fail(err,
 				    "%s: '%c' at position %zu is not a hex digit", what,
 				    (unsigned char)s.p[k] >= 0x20 &&
@@ -657,7 +641,7 @@ static int canon_hex(struct pstr s, size_t digits, const char *what, struct pbuf
 			    s.n);
 	char low[64];
 	for (size_t k = 0; k < s.n; k++)
-		low[k] = lower(s.p[k]);
+		low[k] = core_lower(s.p[k]);
 	return pbuf_add(o, low, s.n);
 }
 
@@ -826,7 +810,7 @@ out:
 static bool all_hex(struct pstr s)
 {
 	for (size_t k = 0; k < s.n; k++)
-		if (hexval(s.p[k]) < 0)
+		if (core_hexval(s.p[k]) < 0)
 			return false;
 	return true;
 }

@@ -27,7 +27,6 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <jansson.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -246,7 +245,7 @@ int indicator_wl_recheck(struct store *st, const struct indicator_wl_set *wl,
 		goto fail;
 	c.held = true;
 	struct store_indicator_filter f = { .status = "held", .expired = -1, .limit = INT64_MAX };
-	if (store_indicator_search(st, &f, recheck_row, &c, err) != 0)
+	if (store_indicator_list(st, &f, recheck_row, &c, err) != 0)
 		goto fail;
 	if (hits)
 		*hits = c.hits;
@@ -336,105 +335,6 @@ out:
 	return rc;
 }
 
-/* --------------------------------------------------------- the shared set */
-
-/* A loaded set, shared by the requests using it. */
-struct shared {
-	struct indicator_wl_set *set;
-	size_t refs;
-	bool current;
-	char dir[1024];
-	dev_t dev;
-	ino_t ino;
-	struct timespec mtime;
-	size_t refused;
-};
-#define SHARED_MAX 8 /* the set in force and a few still in use after updates */
-static struct shared shared[SHARED_MAX];
-static pthread_mutex_t shared_mu = PTHREAD_MUTEX_INITIALIZER;
-
-static void shared_drop(struct shared *s)
-{
-	indicator_wl_free(s->set);
-	memset(s, 0, sizeof(*s));
-}
-
-int indicator_wl_acquire(const struct config *cfg, const char *data_dir,
-			 const struct indicator_wl_set **out, struct perr *err)
-{
-	char dir[1024];
-	struct stat sb;
-	*out = NULL;
-	if (indicator_wl_dir(cfg, data_dir, dir, sizeof(dir), err) != 0)
-		return -1;
-	if (stat(dir, &sb) != 0)
-		return perr_set(err, PERR_NOTFOUND, "indicator.warninglists", "%s: %s", dir,
-				strerror(errno));
-	pthread_mutex_lock(&shared_mu);
-	for (int i = 0; i < SHARED_MAX; i++) {
-		struct shared *s = &shared[i];
-		if (s->set && s->current && strcmp(s->dir, dir) == 0 && s->dev == sb.st_dev &&
-		    s->ino == sb.st_ino && s->mtime.tv_sec == sb.st_mtim.tv_sec &&
-		    s->mtime.tv_nsec == sb.st_mtim.tv_nsec) {
-			s->refs++;
-			*out = s->set;
-			pthread_mutex_unlock(&shared_mu);
-			return 0;
-		}
-	}
-	/* loaded under the lock: two requests after an update load it once */
-	struct indicator_wl_set *set = NULL;
-	size_t refused = 0;
-	int rc = indicator_wl_load_config(cfg, data_dir, &set, &refused, err);
-	if (rc == 0) {
-		struct shared *slot = NULL;
-		for (int i = 0; i < SHARED_MAX; i++) {
-			if (shared[i].current) {
-				shared[i].current = false;
-				if (shared[i].refs == 0)
-					shared_drop(&shared[i]);
-			}
-		}
-		for (int i = 0; i < SHARED_MAX && !slot; i++)
-			if (!shared[i].set)
-				slot = &shared[i];
-		if (!slot) { /* every slot still in use: serve this one unshared */
-			indicator_wl_free(set);
-			rc = perr_set(err, PERR_BUSY, NULL, "warninglists are being replaced");
-		} else {
-			slot->set = set;
-			slot->refs = 1;
-			slot->current = true;
-			PSTRCPY(slot->dir, dir);
-			slot->dev = sb.st_dev;
-			slot->ino = sb.st_ino;
-			slot->mtime = sb.st_mtim;
-			slot->refused = refused;
-			*out = set;
-		}
-	}
-	pthread_mutex_unlock(&shared_mu);
-	return rc;
-}
-
-void indicator_wl_release(const struct indicator_wl_set *set)
-{
-	if (!set)
-		return;
-	pthread_mutex_lock(&shared_mu);
-	for (int i = 0; i < SHARED_MAX; i++) {
-		struct shared *s = &shared[i];
-		if (s->set == set) {
-			if (s->refs)
-				s->refs--;
-			if (!s->refs && !s->current)
-				shared_drop(s);
-			break;
-		}
-	}
-	pthread_mutex_unlock(&shared_mu);
-}
-
 /* ---------------------------------------------------------------- show */
 
 /* name, type and entry count of DIR/NAME/list.json as MISP wrote them
@@ -466,21 +366,22 @@ static int name_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int indicator_wl_show(const struct config *cfg, const char *data_dir, bool lists,
-		      json_t **out, struct perr *err)
+int indicator_wl_show(const struct config *cfg, const char *data_dir,
+		      const struct indicator_wl_set *set, bool lists, json_t **out, struct perr *err)
 {
 	char dir[1024];
-	const struct indicator_wl_set *set = NULL;
+	struct indicator_wl_set *own = NULL;
 	*out = NULL;
-	if (indicator_wl_acquire(cfg, data_dir, &set, err) != 0)
+	if (indicator_wl_dir(cfg, data_dir, dir, sizeof(dir), err) != 0)
 		return -1;
-	if (indicator_wl_dir(cfg, data_dir, dir, sizeof(dir), err) != 0) {
-		indicator_wl_release(set);
-		return -1;
+	if (!set) {
+		if (indicator_wl_load_config(cfg, data_dir, &own, NULL, err) != 0)
+			return -1;
+		set = own;
 	}
 	struct indicator_wl_stats s;
 	indicator_wl_stats(set, &s);
-	indicator_wl_release(set);
+	indicator_wl_free(own);
 	char live[1100] = "";
 	if (data_dir)
 		snprintf(live, sizeof(live), "%s/warninglists", data_dir);

@@ -1007,7 +1007,7 @@ int store_indicator_incident_list(struct store *st, int64_t indicator_id, store_
 
 /* ------------------------------- indicator search (store_indicator_query.c) */
 
-/* What store_indicator_search selects: every set member narrows (NULL or
+/* What store_indicator_list selects: every set member narrows (NULL or
 ** "" strings, 0 ids and families mean "any"). */
 struct store_indicator_filter {
 	const char *value;     /* exactly this (canonical) value */
@@ -1027,7 +1027,7 @@ struct store_indicator_filter {
 };
 /* The rows f selects, newest (highest id) first, to fn (its non-zero return
 ** stops the walk and is returned). */
-int store_indicator_search(struct store *st, const struct store_indicator_filter *f,
+int store_indicator_list(struct store *st, const struct store_indicator_filter *f,
 			   store_indicator_fn fn, void *ud, struct perr *err);
 
 #endif

@@ -70,7 +70,7 @@ static int ind_row(sqlite3_stmt *s, void *ctx)
 	return rc;
 }
 
-int store_indicator_search(struct store *st, const struct store_indicator_filter *f,
+int store_indicator_list(struct store *st, const struct store_indicator_filter *f,
 			   store_indicator_fn fn, void *ud, struct perr *err)
 {
 	struct pbuf q;

@@ -119,22 +119,6 @@ static bool is_digit(unsigned char c)
 	return c >= '0' && c <= '9';
 }
 
-static int hexval(unsigned char c)
-{
-	if (is_digit(c))
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static char lower(char c)
-{
-	return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
-}
-
 static bool special_scheme(const char *s)
 {
 	return !strcmp(s, "http") || !strcmp(s, "https") || !strcmp(s, "ftp") || !strcmp(s, "ws") ||
@@ -164,17 +148,17 @@ static int authority_host(const char *a, size_t n, char out[WATCH_HOST_MAX])
 	size_t o = 0;
 	for (size_t i = 0; i < hn; i++) {
 		unsigned char c = (unsigned char)a[i];
-		if (c == '%' && i + 2 < hn && hexval((unsigned char)a[i + 1]) >= 0 &&
-		    hexval((unsigned char)a[i + 2]) >= 0) {
-			c = (unsigned char)(hexval((unsigned char)a[i + 1]) * 16 +
-					    hexval((unsigned char)a[i + 2]));
+		if (c == '%' && i + 2 < hn && core_hexval((unsigned char)a[i + 1]) >= 0 &&
+		    core_hexval((unsigned char)a[i + 2]) >= 0) {
+			c = (unsigned char)(core_hexval((unsigned char)a[i + 1]) * 16 +
+					    core_hexval((unsigned char)a[i + 2]));
 			i += 2;
 		}
 		bool ok = is_alpha(c) || is_digit(c) || c == '-' || c == '.' || c == '_' || c >= 0x80 ||
 			  (a[0] == '[' && (c == ':' || c == '[' || c == ']'));
 		if (!ok || o + 1 >= WATCH_HOST_MAX)
 			return -1;
-		out[o++] = lower((char)c);
+		out[o++] = core_lower((char)c);
 	}
 	while (o > 0 && out[o - 1] == '.')
 		o--;
@@ -219,7 +203,7 @@ enum watch_url_kind watch_url_host(const char *url, size_t n, const char *base_h
 		if (j < m && buf[j] == ':' && j < 32) {
 			char scheme[33];
 			for (size_t k = 0; k < j; k++)
-				scheme[k] = lower(buf[k]);
+				scheme[k] = core_lower(buf[k]);
 			scheme[j] = '\0';
 			if (!special_scheme(scheme)) {
 				scheme[j] = ':';
@@ -407,7 +391,7 @@ char *watch_fold(const char *s, size_t n, bool digits, size_t *outlen)
 			in_digits = false;
 			continue;
 		} else {
-			rep[0] = lower((char)c);
+			rep[0] = core_lower((char)c);
 		}
 		if (digit && digits) {
 			/* Counters and dates change all the time: a digit run is "0". */
@@ -539,7 +523,7 @@ static size_t depth_cut(const char *b, size_t n, struct depth_scan *s)
 		size_t k = 0;
 		while (i < n && b[i] != '>' && b[i] != '/' && (unsigned char)b[i] > 0x20) {
 			if (k + 1 < TAGN)
-				name[k++] = lower(b[i]);
+				name[k++] = core_lower(b[i]);
 			i++;
 		}
 		name[k] = '\0';
@@ -985,7 +969,7 @@ static void css_decls(const char *s, size_t n, struct css_decl *d)
 				continue;
 			}
 			if (!css_space(s[i]) && k + 1 < sizeof(prop))
-				prop[k++] = lower(s[i]);
+				prop[k++] = core_lower(s[i]);
 			i++;
 		}
 		prop[k] = '\0';
@@ -1026,7 +1010,7 @@ static void css_decls(const char *s, size_t n, struct css_decl *d)
 				if (space && k)
 					val[k++] = ' ';
 				space = false;
-				val[k++] = lower(c);
+				val[k++] = core_lower(c);
 			}
 			i++;
 		}
@@ -1362,7 +1346,7 @@ static bool token_any(const char *list, bool (*match)(const char *tok))
 		size_t k = 0;
 		for (; *list && (unsigned char)*list > 0x20; list++)
 			if (k + 1 < sizeof(tok))
-				tok[k++] = lower(*list);
+				tok[k++] = core_lower(*list);
 		tok[k] = '\0';
 		if (k && k + 1 < sizeof(tok) && match(tok))
 			return true;
@@ -1553,7 +1537,7 @@ static bool style_hides(const char *st)
 	size_t k = 0;
 	for (; *st && k + 1 < sizeof(c); st++)
 		if ((unsigned char)*st > 0x20)
-			c[k++] = lower(*st);
+			c[k++] = core_lower(*st);
 	c[k] = '\0';
 	const char *o = strstr(c, "opacity:0");
 	return strstr(c, "display:none") || strstr(c, "visibility:hidden") || strstr(c, "left:-") ||
@@ -1804,7 +1788,7 @@ static void tag_name(const GumboNode *n, char out[12])
 		unsigned char c = (unsigned char)p.data[i];
 		if (!(is_alpha(c) || is_digit(c) || c == '-' || c == '_'))
 			break;
-		out[k++] = lower((char)c);
+		out[k++] = core_lower((char)c);
 	}
 	out[k] = '\0';
 	if (!k)
@@ -2094,7 +2078,7 @@ static bool executable_type(const char *type)
 	size_t k = 0;
 	for (; *type && k + 1 < sizeof(t); type++)
 		if ((unsigned char)*type > 0x20)
-			t[k++] = lower(*type);
+			t[k++] = core_lower(*type);
 	t[k] = '\0';
 	return !t[0] || strstr(t, "javascript") || strstr(t, "ecmascript") || !strcmp(t, "module");
 }

@@ -154,11 +154,6 @@ struct lex {
 	bool line0;   /* only whitespace since the last newline (for "-->") */
 };
 
-static char lower(char c)
-{
-	return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
-}
-
 static bool is_digit(unsigned char c)
 {
 	return c >= '0' && c <= '9';
@@ -173,16 +168,6 @@ static bool id_start(unsigned char c)
 static bool id_char(unsigned char c)
 {
 	return id_start(c) || is_digit(c);
-}
-
-static int hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = (unsigned char)lower((char)c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
 }
 
 static void lex_init(struct lex *lx, struct jsr *st, const char *s, uint32_t n, long lim)
@@ -380,8 +365,8 @@ static void tok_name(const struct lex *lx, struct tok t, char out[NAME_MAX])
 			if (brace)
 				q++;
 			int nd = 0;
-			while (q < t.e && nd < 6 && hexval((unsigned char)lx->src[q]) >= 0) {
-				cp = cp * 16 + (unsigned)hexval((unsigned char)lx->src[q]);
+			while (q < t.e && nd < 6 && core_hexval((unsigned char)lx->src[q]) >= 0) {
+				cp = cp * 16 + (unsigned)core_hexval((unsigned char)lx->src[q]);
 				q++;
 				nd++;
 				if (!brace && nd == 4)
@@ -425,7 +410,7 @@ static struct tok lex_next_d(struct lex *lx, int depth)
 	} else if (is_digit(c) || (c == '.' && lx->pos + 1 < lx->n &&
 				    is_digit((unsigned char)lx->src[lx->pos + 1]))) {
 		t.type = T_NUM;
-		bool hex = c == '0' && lx->pos + 1 < lx->n && lower(lx->src[lx->pos + 1]) == 'x';
+		bool hex = c == '0' && lx->pos + 1 < lx->n && core_lower(lx->src[lx->pos + 1]) == 'x';
 		lx->pos++;
 		while (lx->pos < lx->n) {
 			char d = lx->src[lx->pos];
@@ -433,7 +418,7 @@ static struct tok lex_next_d(struct lex *lx, int depth)
 				lx->pos++;
 			else if (d == '.')
 				lx->pos++;
-			else if ((d == '+' || d == '-') && !hex && lower(lx->src[lx->pos - 1]) == 'e')
+			else if ((d == '+' || d == '-') && !hex && core_lower(lx->src[lx->pos - 1]) == 'e')
 				lx->pos++;
 			else
 				break;
@@ -739,7 +724,7 @@ static int tag_kind(const char *p, size_t n)
 		n--;
 	}
 	for (; k < n && k + 1 < sizeof(t); k++)
-		t[k] = lower(p[k]);
+		t[k] = core_lower(p[k]);
 	if (k != n)
 		return EK_OTHER;
 	t[k] = '\0';
@@ -757,7 +742,7 @@ static bool ci_prefix(const char *p, size_t n, const char *w)
 	if (n < k)
 		return false;
 	for (size_t i = 0; i < k; i++)
-		if (lower(p[i]) != w[i])
+		if (core_lower(p[i]) != w[i])
 			return false;
 	return true;
 }
@@ -967,7 +952,7 @@ static unsigned css_hide(const char *p, size_t n)
 	size_t k = 0;
 	for (size_t i = 0; i < n && k + 1 < sizeof(b); i++)
 		if ((unsigned char)p[i] > ' ')
-			b[k++] = lower(p[i]);
+			b[k++] = core_lower(p[i]);
 	b[k] = '\0';
 	unsigned rf = 0;
 	if (strstr(b, "display:none") || strstr(b, "visibility:hidden"))
@@ -1000,7 +985,7 @@ static bool tiny_size(const char *p, size_t n)
 	}
 	while (n && (p[n - 1] == ' ' || p[n - 1] == '"' || p[n - 1] == '\''))
 		n--;
-	if (n >= 2 && lower(p[n - 2]) == 'p' && lower(p[n - 1]) == 'x')
+	if (n >= 2 && core_lower(p[n - 2]) == 'p' && core_lower(p[n - 1]) == 'x')
 		n -= 2;
 	return n == 1 && (p[0] == '0' || p[0] == '1');
 }
@@ -1291,13 +1276,13 @@ static int64_t parse_num(const char *p, size_t n, bool *ok)
 	int base = 10;
 	size_t i = 0;
 	*ok = false;
-	if (n > 2 && p[0] == '0' && (lower(p[1]) == 'x' || lower(p[1]) == 'o' || lower(p[1]) == 'b')) {
-		base = lower(p[1]) == 'x' ? 16 : lower(p[1]) == 'o' ? 8 : 2;
+	if (n > 2 && p[0] == '0' && (core_lower(p[1]) == 'x' || core_lower(p[1]) == 'o' || core_lower(p[1]) == 'b')) {
+		base = core_lower(p[1]) == 'x' ? 16 : core_lower(p[1]) == 'o' ? 8 : 2;
 		i = 2;
 	}
 	size_t d0 = i;
 	for (; i < n; i++) {
-		int d = p[i] == '_' ? -2 : hexval((unsigned char)p[i]);
+		int d = p[i] == '_' ? -2 : core_hexval((unsigned char)p[i]);
 		if (d == -2)
 			continue;
 		if (d < 0 || d >= base)
@@ -1305,7 +1290,7 @@ static int64_t parse_num(const char *p, size_t n, bool *ok)
 		if (__builtin_mul_overflow(v, base, &v) || __builtin_add_overflow(v, d, &v))
 			return 0;
 	}
-	*ok = i > d0 && (i == n || p[i] == '.' || lower(p[i]) == 'e');
+	*ok = i > d0 && (i == n || p[i] == '.' || core_lower(p[i]) == 'e');
 	return v;
 }
 
@@ -1336,10 +1321,10 @@ static void decode_chunk(struct jsr *st, struct val *v, const char *p, size_t n)
 		case '\n':
 			continue; /* line continuation */
 		case 'x':
-			if (i + 2 < n + 0 && hexval((unsigned char)p[i + 1]) >= 0 &&
-			    hexval((unsigned char)p[i + 2]) >= 0) {
-				cp = (uint32_t)(hexval((unsigned char)p[i + 1]) * 16 +
-						hexval((unsigned char)p[i + 2]));
+			if (i + 2 < n + 0 && core_hexval((unsigned char)p[i + 1]) >= 0 &&
+			    core_hexval((unsigned char)p[i + 2]) >= 0) {
+				cp = (uint32_t)(core_hexval((unsigned char)p[i + 1]) * 16 +
+						core_hexval((unsigned char)p[i + 2]));
 				i += 2;
 				note_escape(v, cp);
 				put_cp(st, v, cp);
@@ -1353,8 +1338,8 @@ static void decode_chunk(struct jsr *st, struct val *v, const char *p, size_t n)
 			if (q < n && p[q] == '{') {
 				q++;
 				int nd = 0;
-				while (q < n && hexval((unsigned char)p[q]) >= 0 && nd < 8) {
-					cp = cp * 16 + (uint32_t)hexval((unsigned char)p[q]);
+				while (q < n && core_hexval((unsigned char)p[q]) >= 0 && nd < 8) {
+					cp = cp * 16 + (uint32_t)core_hexval((unsigned char)p[q]);
 					q++;
 					nd++;
 				}
@@ -1365,8 +1350,8 @@ static void decode_chunk(struct jsr *st, struct val *v, const char *p, size_t n)
 				i = q;
 			} else {
 				int nd = 0;
-				while (q < n && nd < 4 && hexval((unsigned char)p[q]) >= 0) {
-					cp = cp * 16 + (uint32_t)hexval((unsigned char)p[q]);
+				while (q < n && nd < 4 && core_hexval((unsigned char)p[q]) >= 0) {
+					cp = cp * 16 + (uint32_t)core_hexval((unsigned char)p[q]);
 					q++;
 					nd++;
 				}
@@ -1380,8 +1365,8 @@ static void decode_chunk(struct jsr *st, struct val *v, const char *p, size_t n)
 				    p[i + 2] == 'u') {
 					uint32_t lo = 0;
 					int k = 0;
-					for (; k < 4 && hexval((unsigned char)p[i + 3 + k]) >= 0; k++)
-						lo = lo * 16 + (uint32_t)hexval((unsigned char)p[i + 3 + k]);
+					for (; k < 4 && core_hexval((unsigned char)p[i + 3 + k]) >= 0; k++)
+						lo = lo * 16 + (uint32_t)core_hexval((unsigned char)p[i + 3 + k]);
 					if (k == 4 && lo >= 0xdc00 && lo <= 0xdfff) {
 						cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
 						i += 6;
@@ -1526,18 +1511,18 @@ static struct val unescape_val(struct jsr *st, const struct val *in, bool percen
 	size_t n = in->len;
 	bool any = false;
 	for (size_t i = 0; i < n; i++) {
-		if (p[i] == '%' && i + 2 < n + 0 && hexval((unsigned char)p[i + 1]) >= 0 &&
-		    hexval((unsigned char)p[i + 2]) >= 0) {
-			put_raw(st, &v, (unsigned char)(hexval((unsigned char)p[i + 1]) * 16 +
-							hexval((unsigned char)p[i + 2])));
+		if (p[i] == '%' && i + 2 < n + 0 && core_hexval((unsigned char)p[i + 1]) >= 0 &&
+		    core_hexval((unsigned char)p[i + 2]) >= 0) {
+			put_raw(st, &v, (unsigned char)(core_hexval((unsigned char)p[i + 1]) * 16 +
+							core_hexval((unsigned char)p[i + 2])));
 			i += 2;
 			any = true;
-		} else if (percent_u && p[i] == '%' && i + 5 < n && lower(p[i + 1]) == 'u' &&
-			   hexval((unsigned char)p[i + 2]) >= 0 && hexval((unsigned char)p[i + 3]) >= 0 &&
-			   hexval((unsigned char)p[i + 4]) >= 0 && hexval((unsigned char)p[i + 5]) >= 0) {
+		} else if (percent_u && p[i] == '%' && i + 5 < n && core_lower(p[i + 1]) == 'u' &&
+			   core_hexval((unsigned char)p[i + 2]) >= 0 && core_hexval((unsigned char)p[i + 3]) >= 0 &&
+			   core_hexval((unsigned char)p[i + 4]) >= 0 && core_hexval((unsigned char)p[i + 5]) >= 0) {
 			uint32_t cp = 0;
 			for (int k = 2; k < 6; k++)
-				cp = cp * 16 + (uint32_t)hexval((unsigned char)p[i + (size_t)k]);
+				cp = cp * 16 + (uint32_t)core_hexval((unsigned char)p[i + (size_t)k]);
 			put_cp(st, &v, cp);
 			i += 5;
 			any = true;
@@ -1731,7 +1716,7 @@ static void set_attr(struct jsr *st, const struct val *recv, const char *name, c
 	char n[16];
 	size_t k = 0;
 	for (; name[k] && k + 1 < sizeof(n); k++)
-		n[k] = lower(name[k]);
+		n[k] = core_lower(name[k]);
 	n[k] = '\0';
 	if (!strcmp(n, "src") || !strcmp(n, "href") || !strcmp(n, "action") || !strcmp(n, "data")) {
 		elem_src(st, slot, (int)recv->num, n, v);
@@ -1774,7 +1759,7 @@ static void set_style(struct jsr *st, int slot, const char *prop, const struct v
 	for (const char *p = prop; *p && k + 2 < sizeof(name); p++) {
 		if (*p >= 'A' && *p <= 'Z') {
 			name[k++] = '-';
-			name[k++] = lower(*p);
+			name[k++] = core_lower(*p);
 		} else {
 			name[k++] = *p;
 		}
@@ -2023,7 +2008,7 @@ static struct val builtin(struct ev *e, int fn, struct val *a, int na)
 			bool ok = false;
 			for (; i < a0->len; i++) {
 				int d = (p[i] >= '0' && p[i] <= '9') ? p[i] - '0'
-					: (lower(p[i]) >= 'a' && lower(p[i]) <= 'z') ? lower(p[i]) - 'a' + 10
+					: (core_lower(p[i]) >= 'a' && core_lower(p[i]) <= 'z') ? core_lower(p[i]) - 'a' + 10
 					: 99;
 				if (d >= radix)
 					break;
@@ -2107,7 +2092,7 @@ static struct val str_method(struct ev *e, const struct val *r, const char *m, s
 		for (uint32_t i = b; i < n; i++) {
 			char c = p[i];
 			if (m[2] == 'L')
-				c = lower(c);
+				c = core_lower(c);
 			else if (m[2] == 'U' && c >= 'a' && c <= 'z')
 				c = (char)(c - 32);
 			putc1(st, &v, c);
@@ -3141,7 +3126,7 @@ static void html_scan(struct jsr *st, const struct val *v)
 		while (q < n && ((p[q] >= 'a' && p[q] <= 'z') || (p[q] >= 'A' && p[q] <= 'Z') ||
 				 is_digit((unsigned char)p[q]))) {
 			if (tl + 1 < sizeof(tag))
-				tag[tl++] = lower(p[q]);
+				tag[tl++] = core_lower(p[q]);
 			q++;
 		}
 		tag[tl] = '\0';
@@ -3548,7 +3533,7 @@ static void miners(struct jsr *st, const char *s, size_t n)
 					     "crypto-webminer", "webmine.pro", "monerominer",
 					     "coin-have", "minr.pw", "crlt.anonymous" };
 	for (size_t i = 0; i < n; i++) {
-		char c = lower(s[i]);
+		char c = core_lower(s[i]);
 		if (c != 'c' && c != 'w' && c != 'd' && c != 'm' && c != 'a' && c != 'j')
 			continue;
 		for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++)

@@ -65,6 +65,7 @@ enum kind {
 	K_EV_UPLOAD, K_FEED_UPLOAD, K_SITE_PATCH, K_SITE_ACCEPT, K_SITE_DNS_SET, K_SITE_DNS_DEL,
 	K_ADV_CREATE, K_ADV_IMPORT, K_ADV_DRAFT_PREVIEW, K_ADV_PUT, K_ADV_EXCLUDE, K_ADV_INCLUDE,
 	K_ADV_PUBLISH, K_ADV_TARGET_SET, K_ADV_LINK_USE,
+	K_IND_CREATE, K_IND_PATCH, K_IND_DELETE,
 	K_IND_IMPORT, K_IND_CONFIRM, K_IND_REJECT,
 };
 
@@ -167,6 +168,13 @@ static const struct wrule wrules[] = {
 	** malformed one here, the handler's 400 (test_rbac's
 	** test_advisory_links uses real ones) */
 	{ "POST", "/api/v1/advisory-links/{token}", K_ADV_LINK_USE, 0, 0, F_PUBLIC, 400 },
+	/* indicators (issue 15): own = a TLP:AMBER indicator concerning Org A,
+	** other = Org B's. The registry is national: CERT analysts (admin,
+	** analyst, provincial) write it, never a responder, a constituent or a
+	** credential narrowed to one organisation or province */
+	{ "POST", "/api/v1/indicators", K_IND_CREATE, A | N | P, A | N | P, 0, 0 },
+	{ "PATCH", "/api/v1/indicators/{id}", K_IND_PATCH, A | N | P, A | N | P, 0, 0 },
+	{ "DELETE", "/api/v1/indicators/{id}", K_IND_DELETE, A | N | P, A | N | P, 0, 0 },
 	/* bulk import and the decision on held indicators (issue 15): CERT
 	** work on the national registry, never through a narrowed token; own
 	** and other alike (the registry has no organisation to be outside of) */
@@ -234,6 +242,17 @@ static int64_t fresh_advisory(bool other, bool publish)
 	free(b);
 	if (publish)
 		admin_callf("POST", 200, NULL, "/api/v1/advisories/%lld/publish", (long long)id);
+	return id;
+}
+
+/* A fresh TLP:AMBER indicator (a new domain) concerning Org A or Org B. */
+static int64_t fresh_indicator(bool other)
+{
+	char *b = h_fmt("{\"type\":\"domain\",\"value\":\"fixture-%d.example\","
+			"\"tlp\":\"amber\",\"org_id\":%lld}",
+			++F.seq, (long long)(other ? F.org_b : F.org_a));
+	int64_t id = admin_call("POST", "/api/v1/indicators", b, 201);
+	free(b);
 	return id;
 }
 
@@ -676,6 +695,24 @@ static void build(const struct wrule *ru, int w, bool other, struct cell *c)
 	case K_ADV_LINK_USE:
 		c->path = h_fmt("/api/v1/advisory-links/not-a-token-%d", n);
 		break;
+	case K_IND_CREATE:
+		c->path = h_fmt("/api/v1/indicators");
+		c->body = h_fmt("{\"type\":\"domain\",\"value\":\"attack-%d.example\","
+				"\"tlp\":\"amber\",\"org_id\":%lld}",
+				n, (long long)org);
+		c->readback = h_fmt("/api/v1/indicators?limit=1000");
+		break;
+	case K_IND_PATCH:
+	case K_IND_DELETE: {
+		/* the prize: a TLP raised to CLEAR (shared with everyone), or
+		** an indicator withdrawn from every blocklist */
+		int64_t id = fresh_indicator(other);
+		c->path = h_fmt("/api/v1/indicators/%lld", (long long)id);
+		if (ru->kind == K_IND_PATCH)
+			c->body = h_fmt("{\"tlp\":\"clear\",\"confidence\":%d}", n % 101);
+		c->readback = h_fmt("/api/v1/indicators/%lld", (long long)id);
+		break;
+	}
 	case K_IND_IMPORT:
 		/* a fresh RFC 1918 address: held, so the hold queue shows it */
 		c->path = h_fmt("/api/v1/indicators/import?format=plain");

@@ -47,6 +47,7 @@ enum kind {
 	K_ADV_LIST, K_ADV_CREATE, K_ADV_IMPORT, K_ADV_DRAFT_PREVIEW, K_ADV_GET, K_ADV_PUT,
 	K_ADV_HISTORY, K_ADV_CSAF, K_ADV_PREVIEW, K_ADV_EXCLUDE, K_ADV_INCLUDE, K_ADV_PUBLISH,
 	K_ADV_TARGETS, K_ADV_TARGET_SET, K_ADV_LINK_SHOW, K_ADV_LINK_USE,
+	K_IND_LIST, K_IND_CREATE, K_IND_GET, K_IND_PATCH, K_IND_DELETE, K_IND_SIGHTINGS,
 	K_IND_IMPORT, K_IND_CONFIRM, K_IND_REJECT, K_WL_SHOW, K_WL_HELD,
 };
 
@@ -298,6 +299,22 @@ static const struct rule rules[] = {
 	** token at all): 400 for everyone. Real links: test_advisory_links. */
 	{ "GET", "/api/v1/advisory-links/{token}", K_ADV_LINK_SHOW, PUBLIC(400) },
 	{ "POST", "/api/v1/advisory-links/{token}", K_ADV_LINK_USE, PUBLIC(400) },
+	/* Indicators (issue 15): own = a TLP:AMBER indicator concerning Org A,
+	** other = one concerning Org B. Every signed-in role reads, a
+	** constituent what TLP lets it see (Org B's AMBER: 404, as absent);
+	** the registry is national, written by CERT analysts (admin, analyst,
+	** provincial), not responders or constituents. */
+	{ "GET", "/api/v1/indicators", K_IND_LIST, PUBLIC_AUTH(200) },
+	{ "POST", "/api/v1/indicators", K_IND_CREATE,
+	  { ALL2(201), ALL2(201), ALL2(201), ALL2(403), ALL2(403), ALL2(401) } },
+	{ "GET", "/api/v1/indicators/{id}", K_IND_GET,
+	  { ALL2(200), ALL2(200), ALL2(200), ALL2(200), { 200, 404 }, ALL2(401) } },
+	{ "PATCH", "/api/v1/indicators/{id}", K_IND_PATCH,
+	  { ALL2(200), ALL2(200), ALL2(200), ALL2(403), ALL2(403), ALL2(401) } },
+	{ "DELETE", "/api/v1/indicators/{id}", K_IND_DELETE,
+	  { ALL2(200), ALL2(200), ALL2(200), ALL2(403), ALL2(403), ALL2(401) } },
+	{ "GET", "/api/v1/indicators/{id}/sightings", K_IND_SIGHTINGS,
+	  { ALL2(200), ALL2(200), ALL2(200), ALL2(200), { 200, 404 }, ALL2(401) } },
 	/* Bulk import, held indicators and the warninglists (issue 15) are
 	** CERT work. Import: own = a list of a fresh value, other = its
 	** preview. Confirm and reject: own = a fresh held indicator, other = a
@@ -337,11 +354,13 @@ static struct {
 	int64_t site[2]; /* watched websites of Org A and Org B */
 	int64_t feed_file; /* an imported report */
 	int64_t adv[2];    /* published advisories targeting Org A / Org B (0: not made) */
+	int64_t ind[2];    /* TLP:AMBER indicators concerning Org A / Org B */
 } F;
 
 static int64_t admin_call(const char *method, const char *path, const char *body, long want);
 static int64_t fresh_incident(bool other);
 static int64_t fresh_advisory(bool other, bool publish);
+static int64_t fresh_indicator(bool other);
 
 static int setup(void **state)
 {
@@ -421,6 +440,8 @@ static int setup(void **state)
 	}
 	for (int k = 0; k < 2; k++)
 		F.adv[k] = fresh_advisory(k == 1, true);
+	for (int k = 0; k < 2; k++)
+		F.ind[k] = fresh_indicator(k == 1);
 	return 0;
 }
 
@@ -520,6 +541,17 @@ static int64_t fresh_advisory(bool other, bool publish)
 			id = 0;
 		free(p);
 	}
+	return id;
+}
+
+/* A TLP:AMBER indicator (a new domain) concerning Org A or Org B. */
+static int64_t fresh_indicator(bool other)
+{
+	char *body = h_fmt("{\"type\":\"domain\",\"value\":\"fixture-%d.example\","
+			   "\"tlp\":\"amber\",\"org_id\":%lld}",
+			   ++F.seq, (long long)(other ? F.org_b : F.org_a));
+	int64_t id = admin_call("POST", "/api/v1/indicators", body, 201);
+	free(body);
 	return id;
 }
 
@@ -945,6 +977,27 @@ static void build(const struct rule *ru, int role, bool other, enum pass pass, c
 		*path = h_fmt("/api/v1/advisories/%lld/targets/%lld", (long long)F.adv[other],
 			      (long long)org);
 		*body = h_fmt("{\"state\":\"read\"}");
+		break;
+	case K_IND_LIST:
+		*path = other ? h_fmt("/api/v1/indicators?tlp=amber&type=domain")
+			      : h_fmt("/api/v1/indicators");
+		break;
+	case K_IND_CREATE:
+		*path = h_fmt("/api/v1/indicators");
+		*body = h_fmt("{\"type\":\"domain\",\"value\":\"matrix-%d.example\","
+			      "\"tlp\":\"amber\",\"org_id\":%lld}",
+			      n, (long long)org);
+		break;
+	case K_IND_GET: *path = h_fmt("/api/v1/indicators/%lld", (long long)F.ind[other]); break;
+	case K_IND_PATCH:
+		*path = h_fmt("/api/v1/indicators/%lld", (long long)F.ind[other]);
+		*body = h_fmt("{\"confidence\":%d}", n % 101);
+		break;
+	case K_IND_DELETE:
+		*path = h_fmt("/api/v1/indicators/%lld", (long long)fresh_indicator(other));
+		break;
+	case K_IND_SIGHTINGS:
+		*path = h_fmt("/api/v1/indicators/%lld/sightings", (long long)F.ind[other]);
 		break;
 	case K_IND_IMPORT:
 		*path = h_fmt("/api/v1/indicators/import?format=plain%s",

@@ -536,6 +536,25 @@ static void jalali_dates(void **state)
 	}
 }
 
+/* TLP labels as people write them map to one canonical label, and a
+** stored label ranks from CLEAR (0) to RED (4): exports and visibility
+** compare ranks, so a lower-case or prefixed label must not slip past. */
+static void tlp_labels_parse_and_rank(void **state)
+{
+	(void)state;
+	assert_string_equal(core_tlp_parse("amber+strict", 12), "AMBER+STRICT");
+	assert_string_equal(core_tlp_parse("TLP:red", 7), "RED");
+	assert_string_equal(core_tlp_parse("Clear", 5), "CLEAR");
+	assert_null(core_tlp_parse("WHITE", 5)); /* TLP 1.0, retired by 2.0 */
+	assert_null(core_tlp_parse("AMBER+", 6));
+	assert_null(core_tlp_parse("AMBERX", 5 + 1));
+	assert_null(core_tlp_parse(NULL, 0));
+	assert_int_equal(core_tlp_rank("CLEAR"), 0);
+	assert_int_equal(core_tlp_rank("AMBER+STRICT"), 3);
+	assert_int_equal(core_tlp_rank("RED"), 4);
+	assert_int_equal(core_tlp_rank("red"), -1); /* stored labels are canonical */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -551,6 +570,7 @@ int main(void)
 		cmocka_unit_test(perr_text_names_field_once),
 		cmocka_unit_test(blob_lazy_then_sync),
 		cmocka_unit_test(jalali_dates),
+		cmocka_unit_test(tlp_labels_parse_and_rank),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -28,20 +28,15 @@ bool indicator_may_curate(const struct principal *p)
 	return !p || (identity_is_analyst(p) && !p->scope_org && !p->scope_province[0]);
 }
 
-/* held_lists "a; b" as a JSON array of names. */
-static json_t *lists_json(const char *held)
+json_t *indicator_held_lists_json(const char *held)
 {
 	json_t *a = json_array();
-	struct pstr rest = pstr_c(held), head;
+	struct pstr rest = pstr_c(held ? held : ""), head;
 	while (a && rest.n) {
 		bool more = pstr_cut(rest, ';', &head, &rest);
 		head = pstr_trim(head);
-		if (head.n) {
-			char *s = pstr_dup(head);
-			if (s)
-				json_array_append_new(a, json_string(s));
-			free(s);
-		}
+		if (head.n)
+			json_array_append_new(a, json_stringn(head.p, head.n));
 		if (!more)
 			break;
 	}
@@ -75,7 +70,8 @@ static int decide(struct store *st, const struct principal *p, const char *actor
 	snprintf(obj, sizeof(obj), "indicator:%lld", (long long)id);
 	json_t *before = json_pack("{ss ss ss}", "status", "held", "type", r->type, "value",
 				   r->value);
-	json_t *after = json_pack("{ss so}", "status", to, "overridden", lists_json(r->held_lists));
+	json_t *after = json_pack("{ss so}", "status", to, "overridden",
+				  indicator_held_lists_json(r->held_lists));
 	if (after && reason && reason[0])
 		json_object_set_new(after, "reason", json_string(reason));
 	rc = audit_append_json(st, actor ? actor : "parapet", action, obj, before, after, err);
@@ -102,7 +98,8 @@ static int held_row(void *ud, const struct store_indicator *r)
 {
 	json_t *it = json_pack("{sI ss ss so ss ss ss si ss ss so so}", "id", (json_int_t)r->id,
 			       "type", r->type, "value", r->value, "held_lists",
-			       lists_json(r->held_lists), "reason", r->reason, "class", r->class_,
+			       indicator_held_lists_json(r->held_lists), "reason", r->reason,
+			       "class", r->class_,
 			       "tlp", r->tlp, "confidence", r->confidence, "source", r->source,
 			       "actor", r->actor, "created", core_json_time(r->created_ms),
 			       "updated", core_json_time(r->updated_ms));

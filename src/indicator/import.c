@@ -599,7 +599,7 @@ static json_t *lists_hit(const struct indicator_wl_set *wl, const struct indicat
 ** (or a store failure: e->kind PERR_INTERNAL). */
 static int run_one(struct run *ru, const struct indicator_import_row *r,
 		   enum indicator_import_status *status, int64_t *id, bool *existed,
-		   json_t *changes, struct perr *e)
+		   json_t *changes, char *held, size_t heldsz, struct perr *e)
 {
 	struct perr fe;
 	*existed = store_indicator_find(ru->st, r->type, r->value, &ru->before, &fe) == 0;
@@ -624,9 +624,8 @@ static int run_one(struct run *ru, const struct indicator_import_row *r,
 	};
 	if (store_savepoint(ru->st, e) != 0)
 		return -1;
-	char held[512];
 	int rc = indicator_add(ru->st, ru->wl, ru->p, ru->actor, &spec, ru->now_ms, id, held,
-			       sizeof(held), e);
+			       heldsz, e);
 	if (rc >= 0 && store_indicator_get(ru->st, *id, &ru->after, e) != 0)
 		rc = -1;
 	store_savepoint_end(ru->st, rc >= 0 && !ru->preview);
@@ -653,13 +652,13 @@ static int run_row(void *ud, const struct indicator_import_row *r)
 	json_t *changes = json_array();
 	int64_t id = 0;
 	bool existed = false;
-	char error[256];
+	char error[256], held[512] = "";
 	pstrtrunc(error, r->error, sizeof(error));
 	if (!changes)
 		goto oom;
 	if (!r->invalid) {
 		struct perr e = { 0 };
-		if (run_one(ru, r, &status, &id, &existed, changes, &e) != 0) {
+		if (run_one(ru, r, &status, &id, &existed, changes, held, sizeof(held), &e) != 0) {
 			if (e.kind == PERR_INTERNAL || e.kind == PERR_BUSY ||
 			    e.kind == PERR_FORBIDDEN) { /* not the row's fault: stop */
 				ru->err = e;
@@ -688,7 +687,9 @@ static int run_row(void *ud, const struct indicator_import_row *r)
 	} else {
 		if (id && (existed || !ru->preview))
 			json_object_set_new(it, "id", json_integer(id));
-		json_t *lists = lists_hit(ru->wl, r);
+		/* held: the lists that hold it, as the registry named them; else
+		** the lists the value itself is on (what --confirm overrides) */
+		json_t *lists = held[0] ? indicator_held_lists_json(held) : lists_hit(ru->wl, r);
 		if (json_array_size(lists))
 			json_object_set_new(it, "lists", lists);
 		else

@@ -462,6 +462,9 @@ size_t indicator_import_valid(const struct json_t *result);
 ** an organisation or province may not; nor a constituent or a responder.
 ** NULL is the local operator (the CLI): yes. */
 bool indicator_may_curate(const struct principal *p);
+/* A held_lists text ("a; b", as indicator_add and the store write it) as
+** a new JSON array of the names (NULL on out of memory). */
+struct json_t *indicator_held_lists_json(const char *held);
 /* held -> active, audited as indicator.confirm. NOTFOUND when there is no
 ** such indicator, CONFLICT (field "status") when it is not held,
 ** FORBIDDEN unless indicator_may_curate. In the caller's transaction. */

@@ -154,6 +154,13 @@ static void preview_then_commit(void **state)
 	assert_string_equal(h_jstr(item(&r, 2), "status"), "held"); /* still waiting */
 	h_resp_free(&r);
 
+	/* a URL is held for its host as the registry holds it, the lists named */
+	import(&r, "format=plain&preview=true", "https://www.google.com/search?q=x\n");
+	H_STATUS(&r, 200);
+	assert_string_equal(h_jstr(item(&r, 0), "status"), "held");
+	assert_true(has(json_object_get(item(&r, 0), "lists"), "List of known google domains"));
+	h_resp_free(&r);
+
 	/* no valid row: 422 with the rows; an unknown column: 400 naming it */
 	int64_t before = h_audit_count(&srv, &ad);
 	import(&r, "format=plain", "# only\nnot a value\n");

@@ -1352,6 +1352,15 @@ int http_warninglists(struct http_req *rq, const struct indicator_wl_set **out,
 			 (int)(strlen(s->blob_dir) - strlen("/blobs")), s->blob_dir);
 		size_t refused = 0;
 		rc = indicator_wl_load_config(s->cfg, dir, &s->wl, &refused, err);
+		/* the server's configuration, not the request, is at fault (500,
+		** not 404); the next request tries again, so a directory put
+		** right takes effect without a restart */
+		if (rc != 0 && err && err->kind != PERR_INTERNAL) {
+			char why[256];
+			pstrtrunc(why, err->msg, sizeof(why));
+			perr_set(err, PERR_INTERNAL, NULL, "the warninglists could not be loaded: %s",
+				 why);
+		}
 	}
 	*out = s->wl;
 	pthread_mutex_unlock(&s->wl_mu);

@@ -605,6 +605,114 @@ struct indicator_filter {
 int indicator_search(struct store *st, const struct principal *p,
 		     const struct indicator_filter *f, int64_t now_ms, struct json_t **out,
 		     struct perr *err);
+/* -------------------------------------------- export writers (export*.c) */
+
+/* The formats a consumer pulls the registry in. Each is a pure streaming
+** writer: rows go in one at a time (in id order, as
+** store_indicator_export_each gives them) and text comes out into the
+** caller's pbuf; nothing of a row is kept after its add returns beyond a
+** few bounded counters (1,000,000 rows cost the output, not a copy of the
+** rows). The writers do NOT filter by TLP, expiry or consumer: they write
+** what they are given (the consumers' export applies those rules first).
+** A type a format cannot carry (a hash in an RPZ zone) is passed over and
+** counted as ignored; a value the format cannot spell (a name too long once
+** the zone's origin is appended) is skipped and counted as skipped. */
+enum indicator_export_format {
+	INDICATOR_EXPORT_NONE = 0,
+	INDICATOR_EXPORT_PLAIN,    /* one value a line (types filtered by opts.types) */
+	INDICATOR_EXPORT_CSV,      /* RFC 4180, a header line, one row an indicator */
+	INDICATOR_EXPORT_JSON,     /* {"indicators":[{...}],"count":N} */
+	INDICATOR_EXPORT_STIX,     /* a STIX 2.1 bundle */
+	INDICATOR_EXPORT_MISP,     /* one MISP event (the JSON MISP imports) */
+	INDICATOR_EXPORT_RPZ,      /* a DNS RPZ zone file */
+	INDICATOR_EXPORT_SURICATA, /* Suricata 7 rules */
+	INDICATOR_EXPORT_NFT,      /* an nftables script: table inet parapet, v4 and v6 sets */
+	INDICATOR_EXPORT_FORMAT_COUNT
+};
+
+/* The format called name ("plain", "csv", "json", "stix", "misp", "rpz",
+** "suricata", "nft"; ASCII case ignored), or INDICATOR_EXPORT_NONE (also
+** for NULL). */
+enum indicator_export_format indicator_export_format_parse(const char *name);
+/* The name indicator_export_format_parse reads; NULL out of range. Static. */
+const char *indicator_export_format_name(enum indicator_export_format f);
+/* The media type an HTTP response carries the format with ("text/plain;
+** charset=utf-8", "text/csv; charset=utf-8", "application/json",
+** "application/stix+json;version=2.1", ...); NULL out of range. Static. */
+const char *indicator_export_media_type(enum indicator_export_format f);
+/* The usual file name extension without the dot ("txt", "csv", "json",
+** "json", "json", "rpz", "rules", "nft"); NULL out of range. Static. */
+const char *indicator_export_extension(enum indicator_export_format f);
+
+/* What shapes an export. Strings are copied at open (the caller's may go). */
+struct indicator_export_opts {
+	int64_t now_ms;         /* the export's time: headers, STIX "created" of
+				** its own objects, the default RPZ serial */
+	const char *rpz_origin; /* the zone's origin (indicator.rpz_origin);
+				** NULL or "" = "rpz.parapet." */
+	const char *rpz_action; /* indicator.rpz_action: "nxdomain" (NULL, ""),
+				** "nodata", "drop", or a host name to send
+				** resolvers to (a walled garden: CNAME) */
+	uint32_t serial;        /* the zone's SOA serial; 0 = now_ms in seconds
+				** (mod 2^32: RFC 1982 arithmetic) */
+	const char *producer;   /* who publishes: comments, STIX identity, MISP
+				** Orgc; NULL or "" = "Parapet" */
+	unsigned types;         /* plain only: a mask of (1u << enum indicator_type);
+				** 0 = every type */
+	uint32_t sid_base;      /* Suricata: first sid of the range (0 = 1000000000,
+				** see export_suricata.c for the layout) */
+};
+
+struct indicator_export;
+
+/* Starts an export of format fmt into out (the caller's buffer, pbuf_init'ed
+** with whatever max it likes). The writer appends to out and never reads it
+** back: between any two calls the caller may write out's bytes away (a
+** file, a socket) and pbuf_reset it, which is how a million rows stream in
+** bounded memory. The header of the format is appended here. Returns 0 and
+** *x (the caller's until indicator_export_close), or -1 with err:
+** PERR_INVALID for an unknown format or an option the format cannot use
+** (field "rpz_origin" / "rpz_action" naming what is wrong), PERR_LIMIT when
+** out is full, PERR_INTERNAL on out of memory. */
+int indicator_export_open(enum indicator_export_format fmt, const struct indicator_export_opts *o,
+			  struct pbuf *out, struct indicator_export **x, struct perr *err);
+/* Writes one row. Returns 0 (written, ignored or skipped: see the counters),
+** or -1 with err: PERR_LIMIT when out is full (the export is then broken:
+** only indicator_export_close may follow, and the output is not whole). */
+int indicator_export_add(struct indicator_export *x, const struct store_indicator *r,
+			 struct perr *err);
+/* What an export has done so far: rows written, rows of a type the format
+** does not carry (ignored), rows the format could not spell (skipped). */
+struct indicator_export_counts {
+	int64_t written, ignored, skipped;
+};
+void indicator_export_counts(const struct indicator_export *x, struct indicator_export_counts *c);
+/* Appends the trailer of the format (closing brackets, the RPZ zone's
+** last comment, the nft element batches still held) and frees x. x NULL is
+** a no-op returning 0. Returns 0, or -1 with err (PERR_LIMIT: out full);
+** x is freed either way. */
+int indicator_export_close(struct indicator_export *x, struct perr *err);
+
+/* A MISP feed in a directory (export_misp_feed.c; I/O): what a MISP
+** instance subscribes to as a "MISP Feed" (Sync Actions > Feeds):
+** DIR/manifest.json naming each event, and DIR/<event uuid>.json, one
+** event per RSIT class ("unclassified" for indicators without one; at
+** most INDICATOR_MISP_FEED_MAX_EVENTS classes, the rest share an "other"
+** event). Each event file is written as its rows come (bounded memory),
+** under a temporary name renamed at close, and manifest.json last, so a
+** MISP polling the directory never reads half an export. Event uuids are
+** UUIDv5 of the producer and the class, so each day's export updates
+** the same events. open: 0, or -1 (PERR_INVALID for options, PERR_INTERNAL
+** when DIR cannot be written). add and close as indicator_export_*; close
+** frees f (NULL is a no-op) and fills counts when not NULL. */
+#define INDICATOR_MISP_FEED_MAX_EVENTS 32
+struct indicator_misp_feed;
+int indicator_misp_feed_open(const char *dir, const struct indicator_export_opts *o,
+			     struct indicator_misp_feed **f, struct perr *err);
+int indicator_misp_feed_add(struct indicator_misp_feed *f, const struct store_indicator *r,
+			    struct perr *err);
+int indicator_misp_feed_close(struct indicator_misp_feed *f, struct indicator_export_counts *counts,
+			      struct perr *err);
 
 
 #endif /* PARAPET_INDICATOR_H */

@@ -792,6 +792,16 @@ int indicator_search(struct store *st, const struct principal *p,
 			return perr_set(err, PERR_INVALID, "prefix", "prefix is too long");
 		sf.prefix = f->prefix;
 	}
+	/* a value or prefix without a type: every type, so that the (type,
+	** value) key finds it rather than a scan of the registry */
+	const char *all[INDICATOR_TYPE_COUNT];
+	size_t nall = 0;
+	if (!sf.type && (sf.value || (f->prefix && f->prefix[0]))) {
+		for (int k = INDICATOR_NONE + 1; k < INDICATOR_TYPE_COUNT; k++)
+			all[nall++] = indicator_type_name((enum indicator_type)k);
+		sf.types = all;
+		sf.ntypes = nall;
+	}
 	struct indicator_range rg;
 	if (f->contains && f->contains[0]) {
 		if (range_of(f->contains, "contains", &rg, err) != 0)
@@ -801,6 +811,12 @@ int indicator_search(struct store *st, const struct principal *p,
 					"contains takes one address (use within for a network)");
 		sf.contains_family = rg.family;
 		memcpy(sf.contains, rg.first, 16);
+		/* the broadest network indicator_value_canon accepts is a /8
+		** (IPv4) or a /16 (IPv6): none covering this address starts
+		** below the address masked to that */
+		memcpy(sf.contains_floor, rg.first, 16);
+		memset(sf.contains_floor + (rg.family == 4 ? 1 : 2), 0,
+		       rg.family == 4 ? 15 : 14);
 	}
 	if (f->within && f->within[0]) {
 		if (range_of(f->within, "within", &rg, err) != 0)

@@ -1013,8 +1013,15 @@ struct store_indicator_filter {
 	const char *value;     /* exactly this (canonical) value */
 	const char *prefix;    /* values starting with these bytes */
 	const char *type, *class_, *tag, *source, *tlp, *status;
+	/* any of these types (bound as type IN (...)): with value or prefix it
+	** lets the (type, value) key serve the lookup when no type is given */
+	const char *const *types;
+	size_t ntypes;
 	int contains_family;   /* 4 or 6: address rows covering contains[] */
 	uint8_t contains[16];
+	/* no indicator's first address lies below this one (the broadest
+	** network accepted is contains[] masked to it): bounds the index range */
+	uint8_t contains_floor[16];
 	int within_family;     /* 4 or 6: address rows inside [first, last] */
 	uint8_t within_first[16], within_last[16];
 	int expired;           /* -1 any, 0 not expired at now_ms, 1 expired */

@@ -12,12 +12,16 @@
 ** SQL, so that paging never returns a short page of what the caller may
 ** not see.
 */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "store/store_internal.h"
 
-#define Q_BINDS 32
+#define Q_BINDS 48
+/* the longest prefix searched (INDICATOR_VALUE_MAX; the store does not
+** include the domain's header) */
+#define INDICATOR_PREFIX_MAX 2048
 
 struct qbinds {
 	int n;
@@ -78,14 +82,34 @@ int store_indicator_list(struct store *st, const struct store_indicator_filter *
 	int rc = -1;
 	pbuf_init(&q, sq_query_max(st, 4096));
 	pbuf_adds(&q, "SELECT " IND_COLS " FROM indicator WHERE 1");
+	char upper[INDICATOR_PREFIX_MAX + 8];
+	cond_s(&q, &b, "type = ?", f->type);
+	if (f->ntypes) {
+		pbuf_adds(&q, " AND type IN (?");
+		bi(&b, 1, 0, f->types[0], NULL);
+		for (size_t k = 1; k < f->ntypes; k++) {
+			pbuf_adds(&q, ", ?");
+			bi(&b, 1, 0, f->types[k], NULL);
+		}
+		pbuf_adds(&q, ")");
+	}
 	cond_s(&q, &b, "value = ?", f->value);
 	if (f->prefix && f->prefix[0]) {
-		/* substr, not LIKE: a value's '%' and '_' are literal here */
-		pbuf_adds(&q, " AND substr(value, 1, ?) = ?");
+		/* a range on the (type, value) key: values from the prefix up to
+		** the prefix followed by U+10FFFF, the greatest UTF-8 character
+		** (text compares bytewise); then substr, not LIKE, for exactness:
+		** a value's '%' and '_' are literal here */
+		if (snprintf(upper, sizeof(upper), "%s\xf4\x8f\xbf\xbf", f->prefix) >=
+		    (int)sizeof(upper)) {
+			perr_set(err, PERR_LIMIT, "prefix", "prefix is too long");
+			goto out;
+		}
+		pbuf_adds(&q, " AND value >= ? AND value < ? AND substr(value, 1, ?) = ?");
+		bi(&b, 1, 0, f->prefix, NULL);
+		bi(&b, 1, 0, upper, NULL);
 		bi(&b, 0, (int64_t)strlen(f->prefix), NULL, NULL);
 		bi(&b, 1, 0, f->prefix, NULL);
 	}
-	cond_s(&q, &b, "type = ?", f->type);
 	cond_s(&q, &b, "class = ?", f->class_);
 	cond_s(&q, &b, "source = ?", f->source);
 	cond_s(&q, &b, "tlp = ?", f->tlp);
@@ -95,16 +119,21 @@ int store_indicator_list(struct store *st, const struct store_indicator_filter *
 		pbuf_adds(&q, " AND instr(tags, ',' || ? || ',') > 0");
 		bi(&b, 1, 0, f->tag, NULL);
 	}
+	/* "family != 0" is the partial index's own condition, written out so
+	** that the planner may use it (a bound family does not prove it); lo
+	** is then an index range, not a scan of every row below the address */
 	if (f->contains_family) {
-		pbuf_adds(&q, " AND family = ? AND lo <= ? AND hi >= ?");
+		pbuf_adds(&q, " AND family != 0 AND family = ? AND lo >= ? AND lo <= ? AND hi >= ?");
 		bi(&b, 0, f->contains_family, NULL, NULL);
+		bi(&b, 2, 0, NULL, f->contains_floor);
 		bi(&b, 2, 0, NULL, f->contains);
 		bi(&b, 2, 0, NULL, f->contains);
 	}
 	if (f->within_family) {
-		pbuf_adds(&q, " AND family = ? AND lo >= ? AND hi <= ?");
+		pbuf_adds(&q, " AND family != 0 AND family = ? AND lo >= ? AND lo <= ? AND hi <= ?");
 		bi(&b, 0, f->within_family, NULL, NULL);
 		bi(&b, 2, 0, NULL, f->within_first);
+		bi(&b, 2, 0, NULL, f->within_last);
 		bi(&b, 2, 0, NULL, f->within_last);
 	}
 	if (f->expired > 0) {

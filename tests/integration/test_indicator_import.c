@@ -299,10 +299,10 @@ static void confirm_and_reject(void **state)
 	h_resp_free(&r);
 }
 
-/* Copy the test list src_name (tests/data/warninglists) into d/dst_name. */
+/* Copy the test list src_name (tests/data/warninglists) into d/src_name. */
 static void copy_list(const char *d, const char *src_name)
 {
-	char *from = h_fmt("%s/%s/list.json", getenv("WL_DATA"), src_name);
+	char *from = h_fmt("%s/tests/data/warninglists/%s/list.json", getenv("SRC_ROOT"), src_name);
 	char *text = h_slurp(from);
 	assert_non_null(text);
 	char *sub = h_fmt("%s/%s", d, src_name);
@@ -326,7 +326,7 @@ static json_t *wl_show(void)
 static void warninglists_update(void **state)
 {
 	(void)state;
-	assert_non_null(getenv("WL_DATA"));
+	assert_non_null(getenv("SRC_ROOT"));
 	json_t *j = wl_show();
 	assert_string_equal(h_jstr(j, "source"), "shipped");
 	assert_true(h_jint(json_object_get(j, "stats"), "lists") > 100);

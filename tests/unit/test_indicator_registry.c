@@ -515,6 +515,33 @@ static void test_get_update_retire(void **state)
 	assert_string_equal(got, "c2.example");
 }
 
+/* Containment reaches the broadest networks accepted: a /8 (IPv4) and a
+** /16 (IPv6) cover an address at their far end (the index range starts at
+** the address masked to them), and a network next door does not. */
+static void test_contains_broadest(void **state)
+{
+	struct fx *f = *state;
+	char got[512];
+	add_one(f, "cidr", "10.0.0.0/8", "GREEN", 0, NULL);
+	add_one(f, "cidr", "11.0.0.0/8", "GREEN", 0, NULL);
+	add_one(f, "cidr", "2001::/16", "GREEN", 0, NULL);
+	add_one(f, "ipv6", "2001:ffff::1", "GREEN", 0, NULL);
+	struct indicator_filter flt;
+	memset(&flt, 0, sizeof(flt));
+	flt.contains = "10.255.255.254";
+	search_values(f, NULL, &flt, NOW, got, sizeof(got), NULL);
+	assert_string_equal(got, "10.0.0.0/8");
+	flt.contains = "2001:ffff:ffff::9";
+	search_values(f, NULL, &flt, NOW, got, sizeof(got), NULL);
+	assert_string_equal(got, "2001::/16");
+	flt.contains = "2001:ffff::1";
+	search_values(f, NULL, &flt, NOW, got, sizeof(got), NULL);
+	assert_string_equal(got, "2001:ffff::1 2001::/16");
+	flt.contains = "9.255.255.255";
+	search_values(f, NULL, &flt, NOW, got, sizeof(got), NULL);
+	assert_string_equal(got, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -526,6 +553,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_audited, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_search, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_get_update_retire, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_contains_broadest, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

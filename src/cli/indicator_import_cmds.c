@@ -21,6 +21,10 @@
 #include "cli/cli.h"
 #include "indicator/indicator.h"
 
+/* Rows listed at most (the totals count all): a preview of a million-row
+** file prints its first 100,000 lines, enough to review, in bounded memory. */
+#define CLI_IMPORT_ITEMS ((size_t)100000)
+
 /* The data directory the store lives in (DATA/warninglists is there). */
 static int data_dir(struct cli_call *x, char *dir, size_t n, struct perr *err)
 {
@@ -71,9 +75,11 @@ int cmd_indicator_import(struct cli_call *x, struct perr *err)
 		.source = cli_val(x, "--source"),
 		.source_ref = cli_val(x, "--source-ref"),
 		.confirm = cli_val(x, "--confirm") != NULL,
-		.max_items = INDICATOR_IMPORT_MAX_ROWS, /* a terminal lists every row */
+		.max_items = CLI_IMPORT_ITEMS,
 	};
 	bool preview = cli_val(x, "--preview") != NULL;
+	/* an import names what needs a person: the refused and the held rows */
+	o.notable_only = !preview;
 	/* without --format: a .csv file is CSV, anything else a plain list */
 	size_t pl = strlen(path);
 	o.format = f ? indicator_import_format_parse(f)
@@ -102,17 +108,15 @@ int cmd_indicator_import(struct cli_call *x, struct perr *err)
 	size_t i;
 	if (x->c->json) {
 		cli_print_json(json_incref(res));
-	} else if (preview) {
-		printf("%6s  %-9s  %-6s  %s\n", "LINE", "STATUS", "TYPE", "VALUE");
-		json_array_foreach(items, i, it) print_item(stdout, it);
-		print_totals(res);
 	} else {
-		/* what an analyst must look at: the refused and the held rows */
-		json_array_foreach(items, i, it) {
-			const char *s = json_string_value(json_object_get(it, "status"));
-			if (strcmp(s, "invalid") == 0 || strcmp(s, "held") == 0)
-				print_item(stderr, it);
-		}
+		/* a preview: every row on stdout; an import: the refused and held on stderr */
+		FILE *to = preview ? stdout : stderr;
+		if (preview)
+			printf("%6s  %-9s  %-6s  %s\n", "LINE", "STATUS", "TYPE", "VALUE");
+		json_array_foreach(items, i, it) print_item(to, it);
+		if (json_is_true(json_object_get(res, "truncated")))
+			fprintf(to, "(the first %zu rows listed; the totals count all)\n",
+				json_array_size(items));
 		print_totals(res);
 	}
 	rc = indicator_import_valid(res) ? 0 : EX_DATAERR;

@@ -42,7 +42,8 @@ static const char *query_opt(struct http_req *rq, const char *key)
 
 /* POST /api/v1/indicators/import?format=csv|plain&type=&preview=&confirm=
 ** &tlp=&reason=&class=: the body is the file. 200 with the result
-** (indicator_import_run's object), 422 with the same object when no row is
+** (indicator_import_run's object: a preview lists every row, an import
+** the invalid and held ones), 422 with the same object when no row is
 ** valid. */
 int h_indicator_import(struct http_req *rq, struct http_resp *rs)
 {
@@ -59,6 +60,7 @@ int h_indicator_import(struct http_req *rq, struct http_resp *rs)
 		return http_bad(rs, "preview", "preview is true or false");
 	if (query_bool(rq, "confirm", false, &o.confirm) != 0)
 		return http_bad(rs, "confirm", "confirm is true or false");
+	o.notable_only = !preview; /* an import lists what needs a person */
 	o.format = f ? indicator_import_format_parse(f) : INDICATOR_IMPORT_CSV;
 	if (!o.format)
 		return http_bad(rs, "format", "format is csv or plain");

@@ -673,6 +673,11 @@ static int run_row(void *ud, const struct indicator_import_row *r)
 	ru->totals[status]++;
 	ru->rows++;
 	size_t max = ru->o->max_items ? ru->o->max_items : 2000;
+	if (ru->o->notable_only && status != INDICATOR_IMPORT_INVALID &&
+	    status != INDICATOR_IMPORT_HELD) {
+		json_decref(changes);
+		return 0;
+	}
 	if (json_array_size(ru->items) >= max) {
 		ru->truncated = true;
 		json_decref(changes);

@@ -422,6 +422,9 @@ struct indicator_import_opts {
 	const char *source, *source_ref;     /* indicator_spec's (default analyst) */
 	bool confirm;                        /* list values on a warninglist active */
 	size_t max_items;                    /* rows listed in the answer (0 = 2000) */
+	bool notable_only;                   /* list only the invalid and held rows (what
+					     ** an import's reader must act on; a
+					     ** million listed rows would not fit) */
 	const struct indicator_import_limits *limits; /* NULL = the defaults */
 };
 
@@ -437,7 +440,8 @@ struct indicator_import_opts {
 ** row: status, class, reason, tlp, attribution, tags, confidence,
 ** expires, org], lists [warninglists the value hits, also when --confirm
 ** lists it active], error}], "truncated" (items holds the first
-** o->max_items rows; totals count all), "preview"}. Returns 0 (also when
+** o->max_items rows -- with o->notable_only, of the invalid and held
+** ones; totals count all), "preview"}. Returns 0 (also when
 ** no row is valid: see indicator_import_valid), or -1 with err: FORBIDDEN
 ** unless indicator_may_curate(p), the parser's fatal errors (LIMIT, a CSV
 ** header that is not ours), a bad o->tlp, a store failure. */

@@ -218,7 +218,7 @@ static void cli_import(void **state)
 	char *hashes = h_write_file(dir, "h.txt", "da39a3ee5e6b4b0d3255bfef95601890afd80709\n"
 						  "not-a-sha1.example\n");
 	h_cli(&p, dir, NULL, "--json", "indicator", "import", hashes, "--type", "sha1", "--confirm",
-	      NULL);
+	      "--preview", NULL);
 	assert_int_equal(p.status, 0);
 	json_t *j = json_loads(p.out, 0, NULL);
 	assert_non_null(j);
@@ -227,6 +227,18 @@ static void cli_import(void **state)
 	assert_string_equal(h_jstr(it0, "status"), "new");
 	assert_true(json_array_size(json_object_get(it0, "lists")) > 0);
 	assert_string_equal(h_jstr(json_array_get(json_object_get(j, "items"), 1), "status"),
+			    "invalid");
+	json_decref(j);
+	h_proc_free(&p);
+	/* the import itself lists only the rows a person must act on */
+	h_cli(&p, dir, NULL, "--json", "indicator", "import", hashes, "--type", "sha1", "--confirm",
+	      NULL);
+	assert_int_equal(p.status, 0);
+	j = json_loads(p.out, 0, NULL);
+	assert_non_null(j);
+	assert_int_equal(h_jint(json_object_get(j, "totals"), "new"), 1);
+	assert_int_equal(json_array_size(json_object_get(j, "items")), 1);
+	assert_string_equal(h_jstr(json_array_get(json_object_get(j, "items"), 0), "status"),
 			    "invalid");
 	json_decref(j);
 	h_proc_free(&p);

@@ -31,11 +31,12 @@ import re
 import sys
 
 WRITE_WORDS = {"insert", "update", "delete", "set", "add", "remove", "revoke", "touch",
-               "save", "configure", "clear", "purge", "claim", "mark", "move", "upsert"}
+               "save", "configure", "clear", "purge", "claim", "mark", "move", "upsert",
+               "link"}
 READ_LAST = {"get", "list", "count", "counts", "find", "exists", "last", "due", "match",
              "oncall", "members", "teams", "files", "rejects", "stats", "digests",
              "unowned", "checks", "conditions", "generation", "keys", "events", "running",
-             "hash", "login", "sha", "missed"}
+             "hash", "login", "sha", "missed", "each", "version"}
 # Names that say neither by their words: classified by hand.
 WRITES_BY_HAND = {"store_incident_index", "store_feed_event_seen", "store_feed_event_incident",
                   "store_feed_file_org"}

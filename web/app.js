@@ -7,8 +7,9 @@
 //   #/advisories?status=&q=&cursor=  #/advisories/new  #/advisories/ID
 //   #/advisories/ID/tracking  #/advisory-link/TOKEN (no login needed)
 //   #/indicators?value=&contains=&type=&tlp=&status=&cursor=  #/indicators/ID
-//   #/indicator-import  #/warninglists
-//   (pages.js, admin.js, advisories.js, indicators.js, indicator_import.js)
+//   #/indicator-exports (indicator_exports.js)
+//   #/indicator-import  #/warninglists (indicator_import.js)
+//   (pages.js, admin.js, advisories.js, indicators.js)
 // Every string comes from i18n.js; dates from format.js (Gregorian or
 // Jalali). Uses only the public API, with the session cookie and CSRF token.
 import { api, upload, setCsrf, withQuery } from './api.js';
@@ -22,6 +23,7 @@ import { viewSite, viewOrg, viewFeedFile, viewReport, viewServices } from './pag
 import { viewAdmin, viewAccount } from './admin.js';
 import { viewAdvisories, viewAdvisory, viewAdvisoryLink } from './advisories.js';
 import { viewIndicators, viewIndicator } from './indicators.js';
+import { viewIndicatorExports } from './indicator_exports.js';
 import { viewIndicatorImport, viewWarninglists } from './indicator_import.js';
 const SEVERITIES = ['critical', 'high', 'medium', 'low'];
 const STATUSES = ['new', 'triaged', 'in_progress', 'contained', 'recovered', 'closed', 'rejected',
@@ -780,6 +782,7 @@ const views = {
   account: viewAccount,
   advisories: viewAdvisories,
   indicators: viewIndicators,
+  'indicator-exports': viewIndicatorExports,
   'indicator-import': viewIndicatorImport,
   warninglists: viewWarninglists,
 };

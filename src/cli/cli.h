@@ -192,4 +192,16 @@ int cmd_indicator_wl_update(struct cli_call *x, struct perr *err);
 int cmd_indicator_update(struct cli_call *x, struct perr *err);
 int cmd_indicator_delete(struct cli_call *x, struct perr *err);
 
+/* indicator_export_cmds.c: exports and their consumers (issue 15) */
+extern const struct cli_opt indicator_export_opts[];
+extern const struct cli_opt indicator_consumer_add_opts[];
+extern const struct cli_opt indicator_consumer_set_opts[];
+int cmd_indicator_export(struct cli_call *x, struct perr *err);
+int cmd_indicator_consumer_add(struct cli_call *x, struct perr *err);
+int cmd_indicator_consumer_set(struct cli_call *x, struct perr *err);
+int cmd_indicator_consumer_list(struct cli_call *x, struct perr *err);
+int cmd_indicator_consumer_show(struct cli_call *x, struct perr *err);
+int cmd_indicator_consumer_rotate(struct cli_call *x, struct perr *err);
+int cmd_indicator_consumer_rm(struct cli_call *x, struct perr *err);
+
 #endif

@@ -75,4 +75,14 @@ int h_indicator_reject(struct http_req *rq, struct http_resp *rs);
 int h_warninglists(struct http_req *rq, struct http_resp *rs);
 int h_warninglists_held(struct http_req *rq, struct http_resp *rs);
 
+/* indicator_exports.c */
+int h_indicator_export_consumer(struct http_req *rq, struct http_resp *rs);
+int h_indicator_export_staff(struct http_req *rq, struct http_resp *rs);
+int h_indicator_consumer_list(struct http_req *rq, struct http_resp *rs);
+int h_indicator_consumer_create(struct http_req *rq, struct http_resp *rs);
+int h_indicator_consumer_get(struct http_req *rq, struct http_resp *rs);
+int h_indicator_consumer_update(struct http_req *rq, struct http_resp *rs);
+int h_indicator_consumer_delete(struct http_req *rq, struct http_resp *rs);
+int h_indicator_consumer_rotate(struct http_req *rq, struct http_resp *rs);
+
 #endif

@@ -134,10 +134,15 @@ struct http_resp {
 	struct perr err;         /* problem when status >= 400 and body is NULL */
 	bool keep_writes;        /* commit although status >= 400: the refusal itself
 				  * is recorded (a failed log-in's counters) */
+	char etag[72];           /* ETag of a pollable body (exports), "" = none */
+	char cache_control[64];  /* Cache-Control instead of no-store, "" = no-store */
 };
 
 /* Query argument of the request, or NULL. */
 const char *http_query(struct http_req *rq, const char *key);
+/* Request header of the request (case-insensitive name), or NULL: for
+** routes that authenticate or validate caches themselves. */
+const char *http_header(struct http_req *rq, const char *name);
 /* Fill rs with a problem derived from err; returns 0 (handlers return it). */
 int http_problem(struct http_resp *rs, const struct perr *err);
 /* A 400 problem naming field (may be NULL); returns 0. */

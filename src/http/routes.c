@@ -1098,6 +1098,34 @@ const struct route http_routes[] = {
 	  .roles = PUBLIC, .summary = "what an advisory mail's link does (a read link marks read)" },
 	{ .method = "POST", .pattern = "/api/v1/advisory-links/{token}", .fn = h_advisory_link,
 	  .roles = PUBLIC, .summary = "do what an advisory mail's link says (acknowledge)" },
+	/* Indicator exports (issue 15, indicator_exports.c). A consumer polls
+	** with its own token, which the handler checks (PUBLIC here: a user's
+	** credential is no consumer's); choosing who receives the country's
+	** indicators, and under which TLP, is national work. Listed before the
+	** registry's /api/v1/indicators/{id}: routes match in table order. */
+	{ .method = "GET", .pattern = "/api/v1/export/indicators",
+	  .fn = h_indicator_export_consumer, .roles = PUBLIC,
+	  .summary = "a consumer's export (Authorization: Bearer <consumer token>; ETag, 304)" },
+	{ .method = "GET", .pattern = "/api/v1/indicators/export", .fn = h_indicator_export_staff,
+	  .roles = STAFF, .summary = "download an export of the indicator registry" },
+	{ .method = "GET", .pattern = "/api/v1/indicator-consumers",
+	  .fn = h_indicator_consumer_list, .roles = NATIONAL,
+	  .summary = "list export consumers" },
+	{ .method = "POST", .pattern = "/api/v1/indicator-consumers",
+	  .fn = h_indicator_consumer_create, .roles = NATIONAL,
+	  .summary = "create an export consumer (its token is shown once)" },
+	{ .method = "GET", .pattern = "/api/v1/indicator-consumers/{id}",
+	  .fn = h_indicator_consumer_get, .roles = NATIONAL, .summary = "get an export consumer" },
+	{ .method = "PATCH", .pattern = "/api/v1/indicator-consumers/{id}",
+	  .fn = h_indicator_consumer_update, .roles = NATIONAL,
+	  .summary = "change an export consumer's format, filter or marks" },
+	{ .method = "DELETE", .pattern = "/api/v1/indicator-consumers/{id}",
+	  .fn = h_indicator_consumer_delete, .roles = NATIONAL,
+	  .summary = "delete an export consumer" },
+	{ .method = "POST", .pattern = "/api/v1/indicator-consumers/{id}/rotate",
+	  .fn = h_indicator_consumer_rotate, .roles = NATIONAL,
+	  .summary = "give an export consumer a new token (the old one stops working)" },
+
 	/* The indicator registry (issue 15, indicators.c): every signed-in role
 	** reads, scoped by TLP (indicator_visible); CERT analysts write. */
 	{ .method = "GET", .pattern = "/api/v1/indicators", .fn = h_indicator_list, .roles = ALL,

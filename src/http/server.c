@@ -276,9 +276,14 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, struct req_ctx *ctx,
 				"default-src 'self'; script-src 'self'; style-src 'self'; "
 				"img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; "
 				"form-action 'self'");
-	/* Only the embedded web assets (static, not heap) may be cached. */
-	if (!rs->raw || rs->body || rendered)
+	/* Only the embedded web assets (static, not heap) may be cached, and
+	** a body a handler gives its own caching (an export's max-age). */
+	if (rs->cache_control[0])
+		MHD_add_response_header(r, "Cache-Control", rs->cache_control);
+	else if (!rs->raw || rs->body || rendered)
 		MHD_add_response_header(r, "Cache-Control", "no-store");
+	if (rs->etag[0])
+		MHD_add_response_header(r, "ETag", rs->etag);
 	if (rs->set_cookie[0])
 		MHD_add_response_header(r, "Set-Cookie", rs->set_cookie);
 	if (allow)
@@ -611,6 +616,11 @@ static bool unsafe(const char *m)
 const char *http_query(struct http_req *rq, const char *key)
 {
 	return MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, key);
+}
+
+const char *http_header(struct http_req *rq, const char *name)
+{
+	return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
 }
 
 /* Resolve credentials: bearer token first, then session cookie. Sets *who

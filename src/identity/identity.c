@@ -953,6 +953,26 @@ static bool hex64(const char *s)
 	return true;
 }
 
+void identity_secret_new(const char *prefix, char *secret, size_t n, char hash[65])
+{
+	char rnd[65];
+	random_hex(rnd, 32);
+	snprintf(secret, n, "%s%s", prefix, rnd);
+	sodium_memzero(rnd, sizeof(rnd));
+	hash_hex(secret, hash);
+}
+
+void identity_secret_hash(const char *secret, char hash[65])
+{
+	hash_hex(secret, hash);
+}
+
+bool identity_secret_wellformed(const char *prefix, const char *s)
+{
+	size_t n = strlen(prefix);
+	return s && strncmp(s, prefix, n) == 0 && hex64(s + n);
+}
+
 static int session_resolve(struct store *st, const char *cookie, struct principal *p,
 			   bool cached, struct perr *err)
 {

@@ -288,4 +288,16 @@ bool identity_is_analyst(const struct principal *p);
 ** it may act on other users' tokens. */
 bool identity_is_national_admin(const struct principal *p);
 
+/* Secrets other modules hand out (the export consumers' tokens, issue 15):
+** the same generator and hash as API tokens, so every credential Parapet
+** issues has 256 random bits and is stored as its SHA-256 only.
+** identity_secret_new writes prefix + 64 hex digits into secret (n >=
+** strlen(prefix) + 65) and its SHA-256 (hex) into hash. */
+void identity_secret_new(const char *prefix, char *secret, size_t n, char hash[65]);
+/* The SHA-256 (hex) of a secret, as identity_secret_new gives it. */
+void identity_secret_hash(const char *secret, char hash[65]);
+/* True when s is prefix followed by exactly 64 lower-case hex digits: the
+** shape identity_secret_new makes (anything else is refused unhashed). */
+bool identity_secret_wellformed(const char *prefix, const char *s);
+
 #endif

@@ -718,5 +718,184 @@ int indicator_misp_feed_add(struct indicator_misp_feed *f, const struct store_in
 int indicator_misp_feed_close(struct indicator_misp_feed *f, struct indicator_export_counts *counts,
 			      struct perr *err);
 
+/* ----------------------------------------- export consumers (consumer.c) */
+
+/* An export consumer: a resolver, firewall or peer that polls one export
+** (GET /api/v1/export/indicators) with its own bearer token. Its token is
+** shown once, when created or rotated, and stored as SHA-256 only; it is
+** never logged. A consumer carries a saved filter and two sharing marks:
+** member (a member of the constituency: may receive TLP:AMBER) and strict
+** (named for TLP:AMBER+STRICT). TLP:RED never leaves, whatever a consumer
+** says. Managing consumers is national work (admins and analysts with an
+** unnarrowed credential, or the local CLI operator). */
+
+#define INDICATOR_CONSUMER_TOKEN_PREFIX "pcx_"
+/* prefix + 64 hex digits + NUL */
+#define INDICATOR_CONSUMER_TOKEN_SIZE 72
+#define INDICATOR_FILTER_MAX 16 /* classes, and tags, of one filter */
+
+/* A saved filter. An empty list passes everything; a non-empty one passes
+** an indicator that has one of its entries (types by type, classes by RSIT
+** class, tags by any tag). min_confidence 0 passes all. */
+struct indicator_consumer_filter {
+	unsigned types; /* bit 1u << enum indicator_type; 0 = every type */
+	char classes[INDICATOR_FILTER_MAX][48];
+	size_t nclasses;
+	char tags[INDICATOR_FILTER_MAX][64];
+	size_t ntags;
+	int min_confidence; /* 0..100 */
+};
+
+struct indicator_consumer {
+	int64_t id;
+	char name[128];
+	char format[16]; /* indicator_export_format_parse's names */
+	struct indicator_consumer_filter filter;
+	char filter_json[2048]; /* the filter in its canonical JSON form */
+	bool member, strict, disabled;
+	int64_t created_ms, last_fetch_ms;
+};
+
+/* What a caller gives to create or change a consumer. Strings NULL =
+** "not given" (on create: format required, filter empty). The list
+** arguments are comma-separated ("domain,url"). */
+struct indicator_consumer_spec {
+	const char *name;    /* 1-127 bytes of [A-Za-z0-9._-] (it names files too) */
+	const char *format;
+	const char *filter;  /* a whole filter as JSON (indicator_filter_parse),
+			      * replacing the saved one; the lists below then
+			      * replace its members */
+	const char *types;   /* type names (indicator_type_parse) */
+	const char *classes; /* RSIT classes */
+	const char *tags;
+	int min_confidence;  /* -1 = not given (create: 0) */
+	int member, strict;  /* -1 = not given (create: false), 0, 1 */
+	int disabled;        /* -1 = not given (create: false) */
+};
+
+/* Parse a saved filter from its JSON form ({"types":[...],"classes":[...],
+** "tags":[...],"min_confidence":N}; "" or "{}" is the empty filter) into f
+** (bounded: INDICATOR_FILTER_MAX entries a list; unknown members, unknown
+** types and wrong kinds refused). 0, or -1 with err PERR_INVALID naming
+** the member ("types", ...). No I/O. */
+int indicator_filter_parse(const char *json, struct indicator_consumer_filter *f, struct perr *err);
+/* Write f's canonical JSON form (members in a fixed order, empty lists
+** left out) into out. 0, or -1 (PERR_LIMIT) when it does not fit. */
+int indicator_filter_json(const struct indicator_consumer_filter *f, char *out, size_t n,
+			  struct perr *err);
+
+/* THE rule of what an export may carry, the one every export (HTTP, CLI,
+** staff API) applies to every row (sharing under TLP 2.0, first.org):
+**   - status active and not expired (expires_ms > now_ms): an expired
+**     indicator leaves every export at once;
+**   - TLP:RED never: it is for the named recipients of a conversation,
+**     and a blocklist is no conversation;
+**   - TLP:AMBER only to a member consumer (the constituency's own
+**     resolvers and firewalls: "limited disclosure, recipients may share
+**     within their organisation and its clients");
+**   - TLP:AMBER+STRICT only to a consumer marked strict (named for it:
+**     "restricted to the recipient organisation only"); one named for it
+**     receives AMBER too (the levels are ordered: trusted with the
+**     stricter, trusted with the looser);
+**   - TLP:CLEAR and GREEN to every consumer;
+**   - an unknown TLP never (fail closed);
+**   - then the consumer's saved filter.
+** c NULL is the staff default (an analyst exporting by hand, the CLI, the
+** staff API without a consumer): CLEAR, GREEN and AMBER, no filter; never
+** AMBER+STRICT (its recipients are named: export it through a strict
+** consumer) and never RED. */
+bool indicator_export_allows(const struct indicator_consumer *c,
+			     const struct store_indicator *r, int64_t now_ms);
+
+/* Create a consumer (audited as indicator_consumer.create; call in a
+** transaction). p NULL is the CLI operator; else p must be national staff
+** (admin or analyst, unnarrowed). token gets the new token: the only time
+** it is seen. out (may be NULL) gets the consumer. 0, or -1 with err
+** (INVALID naming the field, CONFLICT "name", FORBIDDEN). */
+int indicator_consumer_create(struct store *st, const struct principal *p, const char *actor,
+			      const struct indicator_consumer_spec *spec, int64_t now_ms,
+			      char token[INDICATOR_CONSUMER_TOKEN_SIZE],
+			      struct indicator_consumer *out, struct perr *err);
+/* Change format, filter or marks: only what spec gives (name is ignored).
+** Audited as indicator_consumer.update with before and after. */
+int indicator_consumer_update(struct store *st, const struct principal *p, const char *actor,
+			      int64_t id, const struct indicator_consumer_spec *spec,
+			      struct indicator_consumer *out, struct perr *err);
+/* A new token for consumer id; the old one stops working at once. Audited
+** (indicator_consumer.rotate; the token never is). */
+int indicator_consumer_rotate(struct store *st, const struct principal *p, const char *actor,
+			      int64_t id, char token[INDICATOR_CONSUMER_TOKEN_SIZE],
+			      struct perr *err);
+/* Delete consumer id (its token dies with it). Audited. */
+int indicator_consumer_delete(struct store *st, const struct principal *p, const char *actor,
+			      int64_t id, struct perr *err);
+/* Read one consumer by id, or by name (ref: an id or a name). */
+int indicator_consumer_get(struct store *st, const struct principal *p, int64_t id,
+			   struct indicator_consumer *out, struct perr *err);
+int indicator_consumer_find(struct store *st, const struct principal *p, const char *ref,
+			    struct indicator_consumer *out, struct perr *err);
+typedef int (*indicator_consumer_fn)(void *ud, const struct indicator_consumer *c);
+int indicator_consumer_list(struct store *st, const struct principal *p,
+			    indicator_consumer_fn fn, void *ud, struct perr *err);
+/* The consumer a bearer token names: 0, or -1 with PERR_AUTH ("invalid
+** token": malformed, unknown, or the consumer disabled; one answer for
+** all so that it tells nothing). Records the fetch (last_fetch_ms, kept
+** to the minute: a write per poll would serialise readers on the
+** database's write lock). */
+int indicator_consumer_auth(struct store *st, const char *token, int64_t now_ms,
+			    struct indicator_consumer *out, struct perr *err);
+/* The consumer as JSON (no token: none is kept). */
+struct json_t *indicator_consumer_json(const struct indicator_consumer *c);
+
+/* What one export is: the format (NULL = the consumer's; the staff default
+** needs one), and the consumer (NULL = the staff default rule). */
+struct indicator_export_req {
+	const struct indicator_consumer *consumer;
+	const char *format;
+	/* Optional: where the text goes as it is made. When set, run hands
+	** out's bytes to drain whenever INDICATOR_EXPORT_CHUNK bytes have
+	** gathered, and the rest at the end, emptying out each time: a
+	** million indicators stream to a file in bounded memory. drain
+	** returns 0, or -1 with err (the export stops with that error). */
+	int (*drain)(void *ud, const char *p, size_t n, struct perr *err);
+	void *drain_ud;
+};
+#define INDICATOR_EXPORT_CHUNK ((size_t)1 << 20)
+/* The entity tag of an export as it would be now, without producing it:
+** SHA-256 over the format and its configuration (the RPZ origin and
+** action), the consumer (id, marks, filter), the registry's version
+** (store_indicator_version: the latest updated_ms and the highest id) and
+** the next expiry boundary (the earliest expires_ms > now_ms of an active
+** indicator). An indicator that changes moves updated_ms; a new one
+** moves the highest id; one that expires passes the boundary, so the next
+** boundary differs and the tag changes at the very moment the indicator
+** leaves the export, without any write. etag gets "\"<64 hex>\"" (quoted,
+** as HTTP sends it). 0, or -1 with err. */
+int indicator_export_etag(struct store *st, const struct config *cfg,
+			  const struct indicator_export_req *rq, int64_t now_ms, char etag[72],
+			  struct perr *err);
+/* Produce the export into out (pbuf_init'ed by the caller with its bound:
+** PERR_LIMIT past it) from store_indicator_export_each through
+** indicator_export_allows into the format's writer. p NULL is the CLI; a
+** principal must be staff. ctype (may be NULL) gets the content type;
+** etag (may be NULL) gets indicator_export_etag's tag, computed BEFORE the
+** rows are read: the body is never older than its tag (at worst a poller
+** fetches once more). *count (may be NULL) gets the indicators written.
+** With rq->drain the text leaves through it and out ends empty; a failure
+** midway leaves what was drained (the CLI drains into a temporary file it
+** then discards). */
+int indicator_export_run(struct store *st, const struct config *cfg,
+			 const struct principal *p, const struct indicator_export_req *rq,
+			 int64_t now_ms, struct pbuf *out, const char **ctype, char etag[72],
+			 int64_t *count, struct perr *err);
+/* The same export as a MISP feed directory (indicator_misp_feed_open:
+** DIR/manifest.json and one event file per RSIT class, each renamed into
+** place, the manifest last): what `parapet indicator export --format misp
+** --out DIR` writes for a MISP instance to subscribe to. rq->format must be
+** misp (or the consumer's format misp when rq->format is NULL); rq->drain
+** is not used. The same rule (indicator_export_allows) picks the rows. */
+int indicator_export_misp_dir(struct store *st, const struct config *cfg,
+			      const struct principal *p, const struct indicator_export_req *rq,
+			      int64_t now_ms, const char *dir, int64_t *count, struct perr *err);
 
 #endif /* PARAPET_INDICATOR_H */

@@ -975,8 +975,9 @@ int store_indicator_export_each(struct store *st, int64_t now_ms, store_indicato
 int store_indicator_active_each(struct store *st, store_indicator_fn fn, void *ud,
 				struct perr *err);
 /* The most recent change to any indicator (max updated_ms, 0 when none)
-** and the number of rows: with now's expiry boundary, what an export's
-** ETag stands on. */
+** and *rows, the highest id (no row is ever deleted, so it changes with
+** every insert): with the next expiry, what an export's ETag and the
+** in-memory matcher's freshness stand on. Two index probes. */
 int store_indicator_version(struct store *st, int64_t *max_updated_ms, int64_t *rows,
 			    struct perr *err);
 
@@ -1036,5 +1037,47 @@ struct store_indicator_filter {
 ** stops the walk and is returned). */
 int store_indicator_list(struct store *st, const struct store_indicator_filter *f,
 			   store_indicator_fn fn, void *ud, struct perr *err);
+/* ------------------------------------ indicator export consumers (0013) */
+
+/* One export consumer (migration 0013's indicator_consumer row): a resolver,
+** firewall or peer polling one export with its own token. token_hash is the
+** SHA-256 (hex) of the token; the token itself is never stored. filter is
+** the saved filter as JSON (the domain reads and checks it). */
+struct store_indconsumer {
+	int64_t id;
+	char name[128];
+	char token_hash[65];
+	char format[16];     /* plain, csv, json, stix, misp, rpz, suricata, nft */
+	char filter[2048];   /* JSON object */
+	bool member;         /* may receive TLP:AMBER */
+	bool strict;         /* named for TLP:AMBER+STRICT */
+	bool disabled;
+	char actor[128];
+	int64_t created_ms, last_fetch_ms;
+};
+typedef int (*store_indconsumer_fn)(void *ud, const struct store_indconsumer *c);
+/* Insert c (c->id set). CONFLICT (field "name") when the name is taken. */
+int store_indconsumer_insert(struct store *st, struct store_indconsumer *c, struct perr *err);
+/* Write format, filter, member, strict, disabled and token_hash of row
+** c->id. NOTFOUND when there is none; CONFLICT on a token hash in use. */
+int store_indconsumer_update(struct store *st, const struct store_indconsumer *c,
+			     struct perr *err);
+int store_indconsumer_get(struct store *st, int64_t id, struct store_indconsumer *out,
+			  struct perr *err);
+int store_indconsumer_by_name(struct store *st, const char *name,
+			      struct store_indconsumer *out, struct perr *err);
+/* The consumer whose token hashes to hash (hex): 0, or -1 NOTFOUND. */
+int store_indconsumer_by_hash(struct store *st, const char *hash,
+			      struct store_indconsumer *out, struct perr *err);
+/* Every consumer, by name. */
+int store_indconsumer_list(struct store *st, store_indconsumer_fn fn, void *ud,
+			   struct perr *err);
+int store_indconsumer_delete(struct store *st, int64_t id, struct perr *err);
+/* last_fetch_ms = now_ms (an autocommitted write outside a transaction). */
+int store_indconsumer_touch(struct store *st, int64_t id, int64_t now_ms, struct perr *err);
+/* The earliest expires_ms > now_ms of an active indicator (0 when none):
+** the moment the export next changes without a write (its ETag's part). */
+int store_indicator_expiry_due(struct store *st, int64_t now_ms, int64_t *next,
+				struct perr *err);
 
 #endif

@@ -11,6 +11,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { catalogues, setLang } from '../../web/i18n.js';
 import { TARGET_STATES, summarySentence } from '../../web/advisories.js';
+import { EXPORT_FORMATS, tlpReach } from '../../web/indicator_exports.js';
 import { IMPORT_STATUSES } from '../../web/indicator_import.js';
 
 const web = join(dirname(fileURLToPath(import.meta.url)), '../../web');
@@ -100,6 +101,24 @@ testCase('the tracking summary sentence in Persian, with Persian digits', () => 
   check('full', got.includes('۱۲ سازمان ۱۰ روز پیش از مهلت') && got.includes('۵.۳ ساعت')
         && !/[0-9]/.test(got), got);
   setLang('en');
+});
+
+// the exports page (issue 15): every format a consumer may poll is named
+// in both languages, and the TLP levels the page says a consumer receives
+// follow the server's rule (RED never)
+testCase('every export format is named in both languages', () => {
+  check('eight formats', EXPORT_FORMATS.length === 8, `${EXPORT_FORMATS.length}`);
+  for (const f of EXPORT_FORMATS) check(`cons.fmt.${f}`, `cons.fmt.${f}` in en && `cons.fmt.${f}` in fa);
+});
+testCase('the exports page shows the TLP rule: AMBER to members, AMBER+STRICT to strict, RED never', () => {
+  const show = c => tlpReach(c).join(' ');
+  check('public', show({}) === 'CLEAR GREEN', show({}));
+  check('member', show({ member: true }) === 'CLEAR GREEN AMBER', show({ member: true }));
+  check('strict', show({ member: true, strict: true }) === 'CLEAR GREEN AMBER AMBER+STRICT',
+        show({ member: true, strict: true }));
+  check('strict alone', show({ strict: true }) === 'CLEAR GREEN AMBER AMBER+STRICT', show({ strict: true }));
+  for (const c of [{}, { member: true }, { strict: true }, { member: true, strict: true }])
+    check('never RED', !tlpReach(c).includes('RED'));
 });
 
 console.log(`i18n: ${passed} passed, ${failed} failed`);

@@ -66,6 +66,7 @@ enum kind {
 	K_ADV_CREATE, K_ADV_IMPORT, K_ADV_DRAFT_PREVIEW, K_ADV_PUT, K_ADV_EXCLUDE, K_ADV_INCLUDE,
 	K_ADV_PUBLISH, K_ADV_TARGET_SET, K_ADV_LINK_USE,
 	K_IND_CREATE, K_IND_PATCH, K_IND_DELETE,
+	K_IND_CONS_CREATE, K_IND_CONS_PATCH, K_IND_CONS_DELETE, K_IND_CONS_ROTATE,
 	K_IND_IMPORT, K_IND_CONFIRM, K_IND_REJECT,
 };
 
@@ -175,6 +176,15 @@ static const struct wrule wrules[] = {
 	{ "POST", "/api/v1/indicators", K_IND_CREATE, A | N | P, A | N | P, 0, 0 },
 	{ "PATCH", "/api/v1/indicators/{id}", K_IND_PATCH, A | N | P, A | N | P, 0, 0 },
 	{ "DELETE", "/api/v1/indicators/{id}", K_IND_DELETE, A | N | P, A | N | P, 0, 0 },
+	/* indicator export consumers (issue 15): who receives the country's
+	** indicators, under which TLP, is national work: never a provincial
+	** analyst, a responder or a narrowed token */
+	{ "POST", "/api/v1/indicator-consumers", K_IND_CONS_CREATE, NATIONAL, NATIONAL, 0, 0 },
+	{ "PATCH", "/api/v1/indicator-consumers/{id}", K_IND_CONS_PATCH, NATIONAL, NATIONAL, 0, 0 },
+	{ "DELETE", "/api/v1/indicator-consumers/{id}", K_IND_CONS_DELETE, NATIONAL, NATIONAL, 0,
+	  0 },
+	{ "POST", "/api/v1/indicator-consumers/{id}/rotate", K_IND_CONS_ROTATE, NATIONAL, NATIONAL,
+	  0, 0 },
 	/* bulk import and the decision on held indicators (issue 15): CERT
 	** work on the national registry, never through a narrowed token; own
 	** and other alike (the registry has no organisation to be outside of) */
@@ -711,6 +721,28 @@ static void build(const struct wrule *ru, int w, bool other, struct cell *c)
 		if (ru->kind == K_IND_PATCH)
 			c->body = h_fmt("{\"tlp\":\"clear\",\"confidence\":%d}", n % 101);
 		c->readback = h_fmt("/api/v1/indicators/%lld", (long long)id);
+		break;
+	}
+	case K_IND_CONS_CREATE:
+		c->path = h_fmt("/api/v1/indicator-consumers");
+		c->body = h_fmt("{\"name\":\"attack-%d\",\"format\":\"rpz\",\"member\":true,"
+				"\"strict\":true}", n);
+		c->readback = h_fmt("/api/v1/indicator-consumers");
+		break;
+	case K_IND_CONS_PATCH:
+	case K_IND_CONS_DELETE:
+	case K_IND_CONS_ROTATE: {
+		/* a fresh consumer each time: what a forged write would widen
+		** (a member and strict mark: TLP:AMBER+STRICT to a stranger) */
+		char *b = h_fmt("{\"name\":\"attack-victim-%d\",\"format\":\"csv\"}", n);
+		int64_t id = admin_call("POST", "/api/v1/indicator-consumers", b, 201);
+		free(b);
+		c->path = h_fmt(ru->kind == K_IND_CONS_ROTATE ? "/api/v1/indicator-consumers/%lld/rotate"
+							      : "/api/v1/indicator-consumers/%lld",
+				(long long)id);
+		if (ru->kind == K_IND_CONS_PATCH)
+			c->body = h_fmt("{\"member\":true,\"strict\":true,\"format\":\"json\"}");
+		c->readback = h_fmt("/api/v1/indicator-consumers");
 		break;
 	}
 	case K_IND_IMPORT:

@@ -48,6 +48,8 @@ enum kind {
 	K_ADV_HISTORY, K_ADV_CSAF, K_ADV_PREVIEW, K_ADV_EXCLUDE, K_ADV_INCLUDE, K_ADV_PUBLISH,
 	K_ADV_TARGETS, K_ADV_TARGET_SET, K_ADV_LINK_SHOW, K_ADV_LINK_USE,
 	K_IND_LIST, K_IND_CREATE, K_IND_GET, K_IND_PATCH, K_IND_DELETE, K_IND_SIGHTINGS,
+	K_IND_POLL, K_IND_EXPORT, K_IND_CONS_LIST, K_IND_CONS_CREATE, K_IND_CONS_GET,
+	K_IND_CONS_PATCH, K_IND_CONS_DELETE, K_IND_CONS_ROTATE,
 	K_IND_IMPORT, K_IND_CONFIRM, K_IND_REJECT, K_WL_SHOW, K_WL_HELD,
 };
 
@@ -315,6 +317,27 @@ static const struct rule rules[] = {
 	  { ALL2(200), ALL2(200), ALL2(200), ALL2(403), ALL2(403), ALL2(401) } },
 	{ "GET", "/api/v1/indicators/{id}/sightings", K_IND_SIGHTINGS,
 	  { ALL2(200), ALL2(200), ALL2(200), ALL2(200), { 200, 404 }, ALL2(401) } },
+	/* Indicator exports (issue 15). A consumer polls with its own token:
+	** a user's session or API token is no consumer's (401 for everyone;
+	** real consumers: test_indicator_consumers). Staff download exports;
+	** choosing who receives the country's indicators, and under which
+	** TLP, is national work (a provincial analyst, a responder and a
+	** constituent are refused). */
+	{ "GET", "/api/v1/export/indicators", K_IND_POLL, PUBLIC(401) },
+	{ "GET", "/api/v1/indicators/export", K_IND_EXPORT,
+	  { ALL2(200), ALL2(200), ALL2(200), ALL2(200), ALL2(403), ALL2(401) } },
+	{ "GET", "/api/v1/indicator-consumers", K_IND_CONS_LIST,
+	  { ALL2(200), ALL2(200), ALL2(403), ALL2(403), ALL2(403), ALL2(401) } },
+	{ "POST", "/api/v1/indicator-consumers", K_IND_CONS_CREATE,
+	  { ALL2(201), ALL2(201), ALL2(403), ALL2(403), ALL2(403), ALL2(401) } },
+	{ "GET", "/api/v1/indicator-consumers/{id}", K_IND_CONS_GET,
+	  { ALL2(200), ALL2(200), ALL2(403), ALL2(403), ALL2(403), ALL2(401) } },
+	{ "PATCH", "/api/v1/indicator-consumers/{id}", K_IND_CONS_PATCH,
+	  { ALL2(200), ALL2(200), ALL2(403), ALL2(403), ALL2(403), ALL2(401) } },
+	{ "DELETE", "/api/v1/indicator-consumers/{id}", K_IND_CONS_DELETE,
+	  { ALL2(204), ALL2(204), ALL2(403), ALL2(403), ALL2(403), ALL2(401) } },
+	{ "POST", "/api/v1/indicator-consumers/{id}/rotate", K_IND_CONS_ROTATE,
+	  { ALL2(200), ALL2(200), ALL2(403), ALL2(403), ALL2(403), ALL2(401) } },
 	/* Bulk import, held indicators and the warninglists (issue 15) are
 	** CERT work. Import: own = a list of a fresh value, other = its
 	** preview. Confirm and reject: own = a fresh held indicator, other = a
@@ -355,6 +378,7 @@ static struct {
 	int64_t feed_file; /* an imported report */
 	int64_t adv[2];    /* published advisories targeting Org A / Org B (0: not made) */
 	int64_t ind[2];    /* TLP:AMBER indicators concerning Org A / Org B */
+	int64_t consumer;  /* an indicator export consumer */
 } F;
 
 static int64_t admin_call(const char *method, const char *path, const char *body, long want);
@@ -442,6 +466,8 @@ static int setup(void **state)
 		F.adv[k] = fresh_advisory(k == 1, true);
 	for (int k = 0; k < 2; k++)
 		F.ind[k] = fresh_indicator(k == 1);
+	F.consumer = admin_call("POST", "/api/v1/indicator-consumers",
+				"{\"name\":\"matrix-resolver\",\"format\":\"rpz\"}", 201);
 	return 0;
 }
 
@@ -1017,6 +1043,33 @@ static void build(const struct rule *ru, int role, bool other, enum pass pass, c
 			      : h_fmt("/api/v1/advisory-links/"
 				      "eyJhIjoxLCJvIjoxLCJ4IjoiYWNrIiwiZSI6OTk5OTk5OTk5OTk5OX0."
 				      "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+		break;
+	case K_IND_POLL: *path = h_fmt("/api/v1/export/indicators"); break;
+	case K_IND_EXPORT:
+		*path = h_fmt("/api/v1/indicators/export?format=%s", other ? "csv" : "plain");
+		break;
+	case K_IND_CONS_LIST: *path = h_fmt("/api/v1/indicator-consumers"); break;
+	case K_IND_CONS_CREATE:
+		*path = h_fmt("/api/v1/indicator-consumers");
+		*body = h_fmt("{\"name\":\"matrix-%d\",\"format\":\"%s\"}", n,
+			      other ? "nft" : "plain");
+		break;
+	case K_IND_CONS_GET:
+		*path = h_fmt("/api/v1/indicator-consumers/%lld", (long long)F.consumer);
+		break;
+	case K_IND_CONS_PATCH:
+		*path = h_fmt("/api/v1/indicator-consumers/%lld", (long long)F.consumer);
+		*body = h_fmt("{\"member\":%s}", n % 2 ? "true" : "false");
+		break;
+	case K_IND_CONS_DELETE: {
+		char *b = h_fmt("{\"name\":\"matrix-gone-%d\",\"format\":\"csv\"}", n);
+		int64_t id = admin_call("POST", "/api/v1/indicator-consumers", b, 201);
+		free(b);
+		*path = h_fmt("/api/v1/indicator-consumers/%lld", (long long)id);
+		break;
+	}
+	case K_IND_CONS_ROTATE:
+		*path = h_fmt("/api/v1/indicator-consumers/%lld/rotate", (long long)F.consumer);
 		break;
 	}
 }

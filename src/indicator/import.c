@@ -535,10 +535,11 @@ void indicator_import_free(struct indicator_import *im)
 /* Preview and commit are one walk: each valid row goes through
 ** indicator_add (the registry's one rule for listing a value: checks,
 ** warninglists, refresh of a value listed already, audit) inside a
-** savepoint, the stored row read before and after says what it did, and
-** the savepoint is kept (commit) or undone (preview). A preview therefore
-** promises exactly what a commit does -- including a value that appears
-** twice in one file -- and writes nothing. */
+** savepoint (undone when the registry refuses the row), and the stored row
+** read before and after says what it did. A preview runs the same walk
+** inside one more savepoint, undone at the end. It therefore promises
+** exactly what a commit does -- including a value that appears twice in
+** one file -- and writes nothing. */
 
 /* Fields an import may change, compared before and after a row. */
 /* An expiry the row does not give is renewed by every listing (the
@@ -628,7 +629,10 @@ static int run_one(struct run *ru, const struct indicator_import_row *r,
 			       heldsz, e);
 	if (rc >= 0 && store_indicator_get(ru->st, *id, &ru->after, e) != 0)
 		rc = -1;
-	store_savepoint_end(ru->st, rc >= 0 && !ru->preview);
+	/* a preview keeps the row too, inside its own savepoint that
+	** indicator_import_run undoes at the end: a value twice in one file
+	** reads as the commit will see it the second time */
+	store_savepoint_end(ru->st, rc >= 0);
 	if (rc < 0)
 		return -1;
 	if (!*existed) {
@@ -740,8 +744,13 @@ int indicator_import_run(struct store *st, const struct indicator_wl_set *wl,
 		perr_set(err, PERR_INTERNAL, NULL, "out of memory");
 		goto out;
 	}
-	if (indicator_import_feed(im, data, len, err) != 0 ||
-	    indicator_import_finish(im, err) != 0) {
+	if (preview && store_savepoint(st, err) != 0)
+		goto out;
+	bool parsed = indicator_import_feed(im, data, len, err) == 0 &&
+		      indicator_import_finish(im, err) == 0;
+	if (preview)
+		store_savepoint_end(st, false); /* the preview writes nothing */
+	if (!parsed) {
 		if (ru->failed)
 			*err = ru->err;
 		goto out;

@@ -430,8 +430,9 @@ struct indicator_import_opts {
 
 /* Import data[0..len) under o in the caller's transaction: each valid row
 ** is listed through indicator_add (wl consulted; may be NULL) in a
-** savepoint of its own, which preview undoes -- so the preview and the
-** commit apply one rule and a preview writes nothing. A row the parser or
+** savepoint of its own; a preview runs the same inside one savepoint it
+** undoes at the end -- so the preview and the commit apply one rule (a
+** value twice in a file included) and a preview writes nothing. A row the parser or
 ** the registry refuses is counted invalid with its line and reason and
 ** never stops the others. *out (the caller's) is {"totals": {rows, new,
 ** changed, unchanged, held, invalid}, "items": [{line, type, value,

@@ -154,6 +154,13 @@ static void preview_then_commit(void **state)
 	assert_string_equal(h_jstr(item(&r, 2), "status"), "held"); /* still waiting */
 	h_resp_free(&r);
 
+	/* a value twice in one file: the preview says what the import will do */
+	import(&r, "format=plain&preview=true", "twice.evil-one.example\nTWICE.evil-one.example.\n");
+	H_STATUS(&r, 200);
+	assert_string_equal(h_jstr(item(&r, 0), "status"), "new");
+	assert_string_equal(h_jstr(item(&r, 1), "status"), "unchanged");
+	h_resp_free(&r);
+
 	/* a URL is held for its host as the registry holds it, the lists named */
 	import(&r, "format=plain&preview=true", "https://www.google.com/search?q=x\n");
 	H_STATUS(&r, 200);

@@ -7,8 +7,10 @@
 //   #/advisories?status=&q=&cursor=  #/advisories/new  #/advisories/ID
 //   #/advisories/ID/tracking  #/advisory-link/TOKEN (no login needed)
 //   #/indicators?value=&contains=&type=&tlp=&status=&cursor=  #/indicators/ID
-//   #/indicator-exports  #/apps?status=&cursor=  #/apps/ID  #/apps/diff?a=&b=
-//   (pages.js, admin.js, advisories.js, indicators.js, indicator_exports.js, apps.js)
+//   #/indicator-exports  #/indicator-import  #/warninglists
+//   #/apps?status=&cursor=  #/apps/ID  #/apps/diff?a=&b=
+//   (pages.js, admin.js, advisories.js, indicators.js, indicator_exports.js,
+//   indicator_import.js, apps.js)
 // Every string comes from i18n.js; dates from format.js (Gregorian or
 // Jalali). Uses only the public API, with the session cookie and CSRF token.
 import { api, upload, setCsrf, withQuery } from './api.js';
@@ -24,6 +26,7 @@ import { viewAdvisories, viewAdvisory, viewAdvisoryLink } from './advisories.js'
 import { viewIndicators, viewIndicator } from './indicators.js';
 import { viewIndicatorExports } from './indicator_exports.js';
 import { viewApps, viewApp } from './apps.js';
+import { viewIndicatorImport, viewWarninglists } from './indicator_import.js';
 const SEVERITIES = ['critical', 'high', 'medium', 'low'];
 const STATUSES = ['new', 'triaged', 'in_progress', 'contained', 'recovered', 'closed', 'rejected',
                   'duplicate'];
@@ -824,6 +827,8 @@ const views = {
   indicators: viewIndicators,
   'indicator-exports': viewIndicatorExports,
   apps: viewApps,
+  'indicator-import': viewIndicatorImport,
+  warninglists: viewWarninglists,
 };
 
 // a mail's signed link works without logging in (advisories.js)

@@ -163,7 +163,9 @@ static int setup(void **state)
 		 "  [[neighbors.afi-safis]]\n    [neighbors.afi-safis.config]\n"
 		 "      afi-safi-name = \"ipv6-unicast\"\n"
 		 "  [[neighbors.afi-safis]]\n    [neighbors.afi-safis.config]\n"
-		 "      afi-safi-name = \"ipv4-flowspec\"\n",
+		 "      afi-safi-name = \"ipv4-flowspec\"\n"
+		 "  [[neighbors.afi-safis]]\n    [neighbors.afi-safis.config]\n"
+		 "      afi-safi-name = \"ipv6-flowspec\"\n",
 		 bgp_port);
 	write_file("gobgpd.toml", text, 0644);
 	/* ExaBGP's API process: cat of the pipe, opened read-write so that it
@@ -173,7 +175,7 @@ static int setup(void **state)
 		 "process feed {\n    run %s/feed.sh %s/api.pipe;\n    encoder text;\n}\n"
 		 "neighbor 127.0.0.1 {\n    router-id 127.0.0.2;\n    local-address 127.0.0.1;\n"
 		 "    local-as 65002;\n    peer-as 65001;\n    connect %d;\n"
-		 "    family {\n        ipv4 unicast;\n        ipv6 unicast;\n        ipv4 flow;\n    }\n"
+		 "    family {\n        ipv4 unicast;\n        ipv6 unicast;\n        ipv4 flow;\n        ipv6 flow;\n    }\n"
 		 "    api {\n        processes [ feed ];\n    }\n}\n",
 		 dir, dir, bgp_port);
 	write_file("exabgp.conf", text, 0644);
@@ -250,9 +252,13 @@ static void test_blackhole_and_flowspec(void **state)
 				     .communities = "65535:666" };
 	struct flow_bgp_flowspec fs = { .destination = "192.0.2.1/32", .protocol = 17,
 					.source_port = 53 };
+	/* an NTP reflection at an IPv6 host, rate-limited rather than dropped */
+	struct flow_bgp_flowspec fs6 = { .destination = "2001:db8::1/128", .protocol = 17,
+					 .source_port = 123, .rate_limit = 125000 };
 	assert_int_equal(flow_bgp_route_line(true, &v4, &line, &err), 0);
 	assert_int_equal(flow_bgp_route_line(true, &v6, &line, &err), 0);
 	assert_int_equal(flow_bgp_flowspec_line(true, &fs, &line, &err), 0);
+	assert_int_equal(flow_bgp_flowspec_line(true, &fs6, &line, &err), 0);
 	send_line(&line);
 	/* GoBGP prints 65535:666 by its RFC 7999 name, and as the number
 	** 0xFFFF029A in JSON */
@@ -261,9 +267,14 @@ static void test_blackhole_and_flowspec(void **state)
 	const char *v6_text[] = { "2001:db8::1/128", "2001:db8::fe", "blackhole" };
 	const char *fs_text[] = { "[destination: 192.0.2.1/32][protocol: ==udp][source-port: ==53]",
 				  "discard" };
+	/* GoBGP prints IPv6's next-header as "protocol" and the prefix
+	** with its offset (RFC 8956) */
+	const char *fs6_text[] = { "[destination: 2001:db8::1/128/0][protocol: ==udp][source-port: ==123]",
+				   "rate: 125000" };
 	bool ok = wait_rib("global rib -a ipv4 -j", v4_json, ARRAY_SIZE(v4_json), true) &&
 		  wait_rib("global rib -a ipv6", v6_text, ARRAY_SIZE(v6_text), true) &&
-		  wait_rib("global rib -a ipv4-flowspec", fs_text, ARRAY_SIZE(fs_text), true);
+		  wait_rib("global rib -a ipv4-flowspec", fs_text, ARRAY_SIZE(fs_text), true) &&
+		  wait_rib("global rib -a ipv6-flowspec", fs6_text, ARRAY_SIZE(fs6_text), true);
 	if (!ok)
 		show_log("exabgp.log");
 	assert_true(ok);
@@ -273,13 +284,15 @@ static void test_blackhole_and_flowspec(void **state)
 	assert_int_equal(flow_bgp_route_line(false, &v4, &line, &err), 0);
 	assert_int_equal(flow_bgp_route_line(false, &v6, &line, &err), 0);
 	assert_int_equal(flow_bgp_flowspec_line(false, &fs, &line, &err), 0);
+	assert_int_equal(flow_bgp_flowspec_line(false, &fs6, &line, &err), 0);
 	send_line(&line);
 	/* GoBGP's own words for an empty table: a dead gobgpd (whose error
 	** names no prefix either) cannot pass for a withdrawal */
 	const char *gone[] = { "Network not in table" };
 	ok = wait_rib("global rib -a ipv4", gone, 1, true) &&
 	     wait_rib("global rib -a ipv6", gone, 1, true) &&
-	     wait_rib("global rib -a ipv4-flowspec", gone, 1, true);
+	     wait_rib("global rib -a ipv4-flowspec", gone, 1, true) &&
+	     wait_rib("global rib -a ipv6-flowspec", gone, 1, true);
 	if (!ok)
 		show_log("exabgp.log");
 	assert_true(ok);

@@ -17,42 +17,24 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "constituency/constituency.h"
 #include "flow/flow.h"
 
-/* prefix "ADDR" or "ADDR/LEN" into canonical "ADDR/LEN" (host bits must
-** be clear: ExaBGP would announce the masked network otherwise, which is
-** not what the caller asked for). */
+/* prefix "ADDR" or "ADDR/LEN" into canonical "ADDR/LEN", read as the
+** constituency reads a CIDR asset: host bits must be clear (ExaBGP would
+** announce the masked network, not what the caller asked for), and
+** nothing broader than /8 or /16 (a blackhole of 0.0.0.0/0 would cut a
+** network off the Internet). */
 static int canon_prefix(const char *in, const char *field, char *out, size_t outsz, int *family,
 			struct perr *err)
 {
-	char addr[64];
-	struct pstr a, l;
-	bool has_len = pstr_cut(pstr_c(in), '/', &a, &l);
-	uint8_t b[16];
-	if (pstr_copy(a, addr, sizeof(addr)) != 0)
-		return perr_set(err, PERR_INVALID, field, "not an IP prefix");
-	int fam;
-	if (inet_pton(AF_INET, addr, b) == 1)
-		fam = 4;
-	else if (inet_pton(AF_INET6, addr, b) == 1)
-		fam = 6;
-	else
-		return perr_set(err, PERR_INVALID, field, "not an IP prefix: %.64s", in);
-	int64_t maxlen = fam == 4 ? 32 : 128, len = maxlen;
-	if (has_len && pstr_to_i64(l, 0, maxlen, &len) != 0)
-		return perr_set(err, PERR_INVALID, field, "prefix length from 0 to %lld",
-				(long long)maxlen);
-	for (int i = 0; i < (fam == 4 ? 4 : 16); i++) {
-		int bits = (int)len - i * 8;
-		uint8_t m = bits >= 8 ? 0xff : bits <= 0 ? 0 : (uint8_t)(0xff << (8 - bits));
-		if (b[i] & (uint8_t)~m)
-			return perr_set(err, PERR_INVALID, field, "host bits set in %.64s", in);
-	}
-	char txt[INET6_ADDRSTRLEN];
-	inet_ntop(fam == 4 ? AF_INET : AF_INET6, b, txt, sizeof(txt));
-	if (snprintf(out, outsz, "%s/%lld", txt, (long long)len) >= (int)outsz)
+	char canon[512];
+	struct perr e2 = { 0 };
+	if (constituency_asset_canon("cidr", in, canon, sizeof(canon), &e2) != 0)
+		return perr_set(err, PERR_INVALID, field, "%s", e2.msg);
+	if (pstrlcpy(out, canon, outsz) != 0)
 		return perr_set(err, PERR_INVALID, field, "prefix too long");
-	*family = fam;
+	*family = strchr(canon, ':') ? 6 : 4;
 	return 0;
 }
 

@@ -473,6 +473,7 @@ static void test_exabgp_lines(void **state)
 	route_bad("192.0.2.1/33", "192.0.2.254", "", "prefix");
 	route_bad("192.0.2.1/24", "192.0.2.254", "", "prefix"); /* host bits */
 	route_bad("example.org", "192.0.2.254", "", "prefix");
+	route_bad("0.0.0.0/0", "192.0.2.254", "65535:666", "prefix"); /* the whole Internet */
 	route_bad("192.0.2.1/32", "2001:db8::1", "", "next_hop");
 	route_bad("192.0.2.1/32", "192.0.2.254", "65536:1", "community");
 	route_bad("192.0.2.1/32", "192.0.2.254", "[]", "community");
@@ -501,6 +502,16 @@ static void test_exabgp_lines(void **state)
 	assert_string_equal(pbuf_cstr(&o), "announce flow route { match { destination 192.0.2.1/32; "
 					   "fragment [ is-fragment ]; } then { discard; } }\n");
 	pbuf_reset(&o);
+	struct flow_bgp_flowspec v6 = { .destination = "2001:db8::1", .protocol = 17,
+					.source_port = 123, .rate_limit = 125000 };
+	assert_int_equal(flow_bgp_flowspec_line(true, &v6, &o, &err), 0);
+	assert_string_equal(pbuf_cstr(&o),
+			    "announce flow route { match { destination 2001:db8::1/128; next-header udp; "
+			    "source-port =123; } then { rate-limit 125000; } }\n");
+	pbuf_reset(&o);
+	struct flow_bgp_flowspec v6f = { .destination = "2001:db8::1/128", .fragment = true };
+	assert_int_equal(flow_bgp_flowspec_line(true, &v6f, &o, &err), -1);
+	assert_string_equal(err.field, "fragment");
 	struct flow_bgp_flowspec bad1 = { .destination = "192.0.2.1/32", .source_port = 53 };
 	assert_int_equal(flow_bgp_flowspec_line(true, &bad1, &o, &err), -1);
 	assert_string_equal(err.field, "protocol");

@@ -244,7 +244,8 @@ static int im_build_prefixes(struct im_build *b)
 	/* sized to the networks: DIR-24-8 would cost 64 MiB whatever their
 	** number, and the ranges' bucket index keeps a lookup to a few steps */
 	lpm_builder_layout(lb, LPM_LAYOUT_RANGES);
-	qsort(b->it, b->nit, sizeof(*b->it), im_item_cmp);
+	if (b->nit) /* qsort of no rows may not be given NULL */
+		qsort(b->it, b->nit, sizeof(*b->it), im_item_cmp);
 	m->pfx = calloc(b->nit ? b->nit : 1, sizeof(*m->pfx));
 	m->ids = calloc(b->nit ? b->nit : 1, sizeof(*m->ids));
 	size_t cap = 16;

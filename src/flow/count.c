@@ -28,6 +28,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "flow/flow.h"
 
@@ -56,12 +57,12 @@ struct flow_shard {
 	_Atomic unsigned req, ack;
 } __attribute__((aligned(64)));
 
-struct g_ent {
+struct g_ent { /* header and sums first: what the tick reads of every entry */
 	uint32_t key, user;
 	uint64_t last_tick, last_data_tick;
 	uint8_t amp;
-	uint32_t ring[RING][FLOW_C_N];
 	uint64_t sum[FLOW_C_N];
+	uint32_t ring[RING][FLOW_C_N];
 };
 
 struct wslot {
@@ -82,6 +83,32 @@ struct flow_count {
 	struct wslot ws[FLOW_WATCH_MAX];
 	uint64_t tick, late, dropped;
 };
+
+/* ------------------------------------------------------------ memory */
+
+/* The big arrays (maps, ring entries, shard buffers) are read at random:
+** with 4 KiB pages every access is also a TLB miss, which the prefetches
+** cannot hide, so they ask for transparent huge pages. mmap gives zeroed
+** pages on first touch, so an array sized for the worst case costs RSS
+** only where it is used (in 2 MiB steps once huge). */
+static void *big_alloc(size_t bytes)
+{
+	if (bytes == 0)
+		bytes = 1;
+	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	if (bytes >= (2u << 20))
+		(void)madvise(p, bytes, MADV_HUGEPAGE);
+	return p;
+}
+
+static void big_free(void *p, size_t bytes)
+{
+	if (p)
+		munmap(p, bytes ? bytes : 1);
+}
 
 /* ------------------------------------------------------------ names */
 
@@ -161,9 +188,10 @@ static void shard_free(struct flow_shard *s)
 {
 	if (!s)
 		return;
-	free(s->map);
+	const struct flow_count *c = s->c;
+	big_free(s->map, (size_t)c->nkeys * sizeof *s->map);
 	for (int i = 0; i < 2; i++) {
-		free(s->buf[i].ent);
+		big_free(s->buf[i].ent, (size_t)c->cap * sizeof *s->buf[i].ent);
 		free(s->buf[i].hh);
 	}
 	free(s);
@@ -176,10 +204,10 @@ void flow_count_free(struct flow_count *c)
 	for (uint32_t i = 0; c->sh && i < c->nshards; i++)
 		shard_free(c->sh[i]);
 	free(c->sh);
-	free(c->gmap);
-	free(c->g);
+	big_free(c->gmap, (size_t)c->nkeys * sizeof *c->gmap);
+	big_free(c->g, (size_t)c->cap * sizeof *c->g);
 	free(c->freel);
-	free((void *)c->watch);
+	big_free((void *)c->watch, c->nkeys);
 	free(c);
 }
 
@@ -202,11 +230,11 @@ struct flow_count *flow_count_new(struct flow_hosts *hosts,
 	if (c->cap == 0)
 		c->cap = 1;
 	c->nshards = cfg->shards;
-	size_t nk = c->nkeys ? c->nkeys : 1;
-	c->gmap = calloc(nk, sizeof *c->gmap);
-	c->g = calloc(c->cap, sizeof *c->g);
+	size_t nk = c->nkeys;
+	c->gmap = big_alloc(nk * sizeof *c->gmap);
+	c->g = big_alloc((size_t)c->cap * sizeof *c->g);
 	c->freel = calloc(c->cap, sizeof *c->freel);
-	c->watch = calloc(nk, 1);
+	c->watch = big_alloc(nk);
 	c->sh = calloc(c->nshards, sizeof *c->sh);
 	if (!c->gmap || !c->g || !c->freel || !c->watch || !c->sh)
 		goto oom;
@@ -217,11 +245,12 @@ struct flow_count *flow_count_new(struct flow_hosts *hosts,
 		memset(s, 0, sizeof *s);
 		c->sh[i] = s;
 		s->c = c;
-		s->map = calloc(nk, sizeof *s->map);
+		s->map = big_alloc(nk * sizeof *s->map);
 		if (!s->map)
 			goto oom;
 		for (int b = 0; b < 2; b++) {
-			s->buf[b].ent = calloc(c->cap, sizeof *s->buf[b].ent);
+			s->buf[b].ent = big_alloc((size_t)c->cap *
+						  sizeof *s->buf[b].ent);
 			s->buf[b].hh = calloc((size_t)FLOW_WATCH_MAX * FLOW_TOP_N,
 					      sizeof *s->buf[b].hh);
 			if (!s->buf[b].ent || !s->buf[b].hh)
@@ -327,13 +356,9 @@ static inline void bump(struct flow_shard *s, uint32_t key,
 		feed_hh(b, ws, r, d->pk);
 }
 
-void flow_shard_add(struct flow_shard *s, const struct flow_rec *r)
+static inline void add_hosts(struct flow_shard *s, const struct flow_rec *r,
+			     uint32_t hd, uint32_t hs)
 {
-	struct flow_hosts *h = s->c->hosts;
-	uint32_t hd = flow_hosts_lookup(h, r->family, r->dst);
-	uint32_t hs = flow_hosts_lookup(h, r->family, r->src);
-	if (hd == FLOW_HOST_NONE && hs == FLOW_HOST_NONE)
-		return;
 	uint64_t m = r->sampling ? r->sampling : 1; /* 0 = unknown = 1 */
 	uint64_t pk, by;
 	if (__builtin_mul_overflow(r->packets, m, &pk))
@@ -356,6 +381,55 @@ void flow_shard_add(struct flow_shard *s, const struct flow_rec *r)
 	if (hs != FLOW_HOST_NONE) {
 		d.amp = 0; /* replies leave FROM the port; that is inbound only */
 		bump(s, hs * 2 + FLOW_OUT, &d, r);
+	}
+}
+
+void flow_shard_add(struct flow_shard *s, const struct flow_rec *r)
+{
+	struct flow_hosts *h = s->c->hosts;
+	uint32_t hd = flow_hosts_lookup(h, r->family, r->dst);
+	uint32_t hs = flow_hosts_lookup(h, r->family, r->src);
+	if (hd != FLOW_HOST_NONE || hs != FLOW_HOST_NONE)
+		add_hosts(s, r, hd, hs);
+}
+
+/* The same for n records, in three passes so that the cache misses of
+** different records overlap: host lookups (the prefix table is small and
+** stays in cache) and a prefetch of each map slot; a prefetch of each
+** shard entry; the adds. With destinations spread over 130,000 hosts the
+** map and the entries do not fit in cache, and one record at a time would
+** wait for two misses in a row. */
+#define BATCH 32
+
+void flow_shard_add_batch(struct flow_shard *s, const struct flow_rec *r,
+			  size_t n)
+{
+	struct flow_hosts *h = s->c->hosts;
+	uint32_t hd[BATCH], hs[BATCH];
+	while (n > 0) {
+		size_t m = n < BATCH ? n : BATCH;
+		for (size_t i = 0; i < m; i++) {
+			hd[i] = flow_hosts_lookup(h, r[i].family, r[i].dst);
+			hs[i] = flow_hosts_lookup(h, r[i].family, r[i].src);
+			if (hd[i] != FLOW_HOST_NONE)
+				__builtin_prefetch(&s->map[hd[i] * 2 + FLOW_IN]);
+			if (hs[i] != FLOW_HOST_NONE)
+				__builtin_prefetch(&s->map[hs[i] * 2 + FLOW_OUT]);
+		}
+		const struct sh_buf *b = &s->buf[s->w];
+		for (size_t i = 0; i < m; i++) {
+			if (hd[i] != FLOW_HOST_NONE)
+				__builtin_prefetch(&b->ent[s->map[hd[i] * 2 + FLOW_IN]
+								  % s->c->cap], 1);
+			if (hs[i] != FLOW_HOST_NONE)
+				__builtin_prefetch(&b->ent[s->map[hs[i] * 2 + FLOW_OUT]
+								  % s->c->cap], 1);
+		}
+		for (size_t i = 0; i < m; i++)
+			if (hd[i] != FLOW_HOST_NONE || hs[i] != FLOW_HOST_NONE)
+				add_hosts(s, &r[i], hd[i], hs[i]);
+		r += m;
+		n -= m;
 	}
 }
 
@@ -418,9 +492,29 @@ static struct g_ent *gget(struct flow_count *c, uint32_t key)
 	return g;
 }
 
+/* The ring entries a shard entry lands in are random in a table of up to
+** 100 MB: prefetch the map 16 entries ahead and the entry (its sums and
+** this tick's slot) 8 ahead, so that the misses overlap. */
+#define PF_MAP 32
+#define PF_ENT 12
+
+static void prefetch_ent(const struct flow_count *c, uint32_t key)
+{
+	uint32_t idx = c->gmap[key];
+	if (idx < c->cap) {
+		const struct g_ent *g = &c->g[idx];
+		__builtin_prefetch(g, 1);
+		__builtin_prefetch(g->ring[c->tick % RING], 1);
+	}
+}
+
 static void fold(struct flow_count *c, struct sh_buf *b)
 {
 	for (uint32_t i = 0; i < b->used; i++) {
+		if (i + PF_MAP < b->used)
+			__builtin_prefetch(&c->gmap[b->ent[i + PF_MAP].key]);
+		if (i + PF_ENT < b->used)
+			prefetch_ent(c, b->ent[i + PF_ENT].key);
 		const struct sh_ent *e = &b->ent[i];
 		struct g_ent *g = gget(c, e->key);
 		if (!g) {
@@ -482,6 +576,10 @@ void flow_count_tick(struct flow_count *c, uint64_t now_ms)
 	/* Advance every entry; free those with nothing in the window. */
 	for (uint32_t i = 0; i < c->ghigh; i++) {
 		struct g_ent *g = &c->g[i];
+		if (i + 4 < c->ghigh) {
+			__builtin_prefetch(&c->g[i + 4], 1);
+			__builtin_prefetch(c->g[i + 4].ring[c->tick % RING], 1);
+		}
 		if (g->key == FREE_KEY)
 			continue;
 		advance(g, c->tick);

@@ -228,6 +228,10 @@ struct flow_shard *flow_count_shard(struct flow_count *c, unsigned i);
 /* The hot path: counts r for its protected destination (inbound) and
 ** source (outbound). Only the shard's own thread may call it. */
 void flow_shard_add(struct flow_shard *s, const struct flow_rec *r);
+/* The same for n records at once, faster: the cache misses of different
+** records overlap (a collector buffers a recvmmsg batch's records). */
+void flow_shard_add_batch(struct flow_shard *s, const struct flow_rec *r,
+			  size_t n);
 /* The writer's side of the handoff: call between batches (and on idle
 ** wake-ups); switches to the buffer the tick asked for. Cheap. */
 void flow_shard_sync(struct flow_shard *s);

@@ -592,7 +592,8 @@ void flow_detect_tick(struct flow_detect *d, struct flow_count *c,
 			     now_ms > s->a.last_over_ms;
 		bool end;
 		if (d->cfg.ban_ms)
-			end = now_ms - s->a.start_ms >= d->cfg.ban_ms &&
+			end = now_ms >= s->a.start_ms &&
+			      now_ms - s->a.start_ms >= d->cfg.ban_ms &&
 			      (!d->cfg.unban_only_if_finished || quiet);
 		else
 			end = quiet;

@@ -258,6 +258,8 @@ struct flow_entry_view {
 	uint32_t host;
 	enum flow_dir dir;
 	const uint64_t *sum;  /* FLOW_C_N */
+	const uint32_t *slot; /* FLOW_C_N: this tick's 100 ms alone (what a
+			      ** caller adds up for totals since start) */
 	uint8_t amp_port_id;  /* last amplification port seen, 0 none */
 	uint32_t *user;
 };

@@ -216,7 +216,7 @@ static double tick_cost(size_t n24, uint32_t active, double rate,
 		merge += t1 - t0;
 	}
 	*rss_state = rss_kb() - before - recs_kb;
-	printf("bench flow_merge_%zuk_hosts: %.2f ms CPU per tick (of which detection %.2f)\n",
+	printf("bench flow_merge_%zuk_hosts: %.2f ms CPU per tick, then detection %.2f ms\n",
 	       n24 * 256 / 1000, merge / ticks * 1000,
 	       (spent - merge) / ticks * 1000);
 	printf("bench flow_count_dropped_%zuk_hosts: %llu records\n",

@@ -12,15 +12,16 @@
 **
 ** Memory (the issue's budget: 200 MB RSS with 1,000,000 protected hosts).
 ** Only a (host, direction) with traffic in the last second holds a ring
-** entry: 10 slots x 17 uint32 counters + 17 uint64 sums + a header = 848
-** bytes. Fixed parts are 4 bytes per (host, direction) for the global map
-** and per shard, and 1 byte for the watch flags: 18 MB for 1,000,000 hosts
-** and 2 shards. A shard buffer entry is 76 bytes, two buffers per shard.
-** So the state is 18 MB + about 1.15 KB per active (host, direction) with
-** 2 shards; max_active (default min(2 N, 131,072)) bounds it at 169 MB,
-** and only what is touched is resident (mmap'd zero pages). Measured by
-** bench/bench_flow_count.c: 146 MB with 130,048 hosts all active, 169 MB
-** with 999,936 protected of which 130,048 active. The 100 ms counters are
+** entry: 10 slots x 17 uint32 counters + 17 uint64 sums + a header = 840
+** bytes, plus 76 for its key and stage (below). Fixed parts are 4 bytes
+** per (host, direction) for the global map and per shard, and 1 byte for
+** the watch flags: 18 MB for 1,000,000 hosts and 2 shards. A shard buffer
+** entry is 76 bytes, two buffers per shard. So the state is 18 MB + about
+** 1.22 KB per active (host, direction) with 2 shards; max_active (default
+** min(2 N, 131,072)) bounds it near 178 MB, and only what is touched is
+** resident (mmap'd zero pages). Measured by bench/bench_flow_count.c:
+** 154 MB with 130,048 hosts all active, 177 MB with 999,936 protected of
+** which 130,048 active. The 100 ms counters are
 ** uint32 and saturate at 4.29e9 per slot (343 Gbit/s to ONE host): far
 ** above any threshold, so saturation never hides an attack. A pair that
 ** finds no free entry is dropped and counted (flow_count_dropped): a
@@ -60,11 +61,20 @@ struct flow_shard {
 } __attribute__((aligned(64)));
 
 struct g_ent { /* header and sums first: what the tick reads of every entry */
-	uint32_t key, user;
+	uint32_t user;
 	uint64_t last_tick, last_data_tick;
 	uint8_t amp;
 	uint64_t sum[FLOW_C_N];
 	uint32_t ring[RING][FLOW_C_N];
+};
+
+/* What the shards gave an entry this tick, folded in at random into this
+** small array (72 bytes an entry, mostly in cache) rather than into the
+** big ring entries; the sweep then moves it into the ring in index order,
+** which the hardware prefetcher follows. */
+struct stage {
+	uint32_t c[FLOW_C_N];
+	uint8_t amp, touched, fresh;
 };
 
 struct wslot {
@@ -77,6 +87,8 @@ struct flow_count {
 	struct flow_hosts *hosts;
 	uint32_t nkeys, cap, nshards;
 	uint32_t *gmap;
+	uint32_t *gkey; /* per entry: its key, FREE_KEY when free */
+	struct stage *stage;
 	struct g_ent *g;
 	uint32_t ghigh, nfree;
 	uint32_t *freel;
@@ -208,6 +220,8 @@ void flow_count_free(struct flow_count *c)
 	free(c->sh);
 	big_free(c->gmap, (size_t)c->nkeys * sizeof *c->gmap);
 	big_free(c->g, (size_t)c->cap * sizeof *c->g);
+	big_free(c->gkey, (size_t)c->cap * sizeof *c->gkey);
+	big_free(c->stage, (size_t)c->cap * sizeof *c->stage);
 	free(c->freel);
 	big_free((void *)c->watch, c->nkeys);
 	free(c);
@@ -235,10 +249,13 @@ struct flow_count *flow_count_new(struct flow_hosts *hosts,
 	size_t nk = c->nkeys;
 	c->gmap = big_alloc(nk * sizeof *c->gmap);
 	c->g = big_alloc((size_t)c->cap * sizeof *c->g);
+	c->gkey = big_alloc((size_t)c->cap * sizeof *c->gkey);
+	c->stage = big_alloc((size_t)c->cap * sizeof *c->stage);
 	c->freel = calloc(c->cap, sizeof *c->freel);
 	c->watch = big_alloc(nk);
 	c->sh = calloc(c->nshards, sizeof *c->sh);
-	if (!c->gmap || !c->g || !c->freel || !c->watch || !c->sh)
+	if (!c->gmap || !c->g || !c->gkey || !c->stage || !c->freel ||
+	    !c->watch || !c->sh)
 		goto oom;
 	for (uint32_t i = 0; i < c->nshards; i++) {
 		struct flow_shard *s = aligned_alloc(64, sizeof *s);
@@ -465,74 +482,63 @@ static void advance(struct g_ent *g, uint64_t t)
 	g->last_tick = t;
 }
 
-static struct g_ent *gfind(const struct flow_count *c, uint32_t key)
+static uint32_t gfind(const struct flow_count *c, uint32_t key)
 {
 	uint32_t idx = c->gmap[key];
-	if (idx < c->ghigh && c->g[idx].key == key)
-		return &c->g[idx];
-	return NULL;
+	if (idx < c->ghigh && c->gkey[idx] == key)
+		return idx;
+	return FREE_KEY;
 }
 
-static struct g_ent *gget(struct flow_count *c, uint32_t key)
+/* The entry of key, or a new one (its ring is set up by the sweep), or
+** FREE_KEY when max_active are in use. */
+static uint32_t gget(struct flow_count *c, uint32_t key)
 {
-	struct g_ent *g = gfind(c, key);
-	if (g)
-		return g;
-	uint32_t idx;
+	uint32_t idx = gfind(c, key);
+	if (idx != FREE_KEY)
+		return idx;
 	if (c->nfree)
 		idx = c->freel[--c->nfree];
 	else if (c->ghigh < c->cap)
 		idx = c->ghigh++;
 	else
-		return NULL;
-	g = &c->g[idx];
-	memset(g, 0, sizeof *g);
-	g->key = key;
-	g->last_tick = c->tick;
-	g->last_data_tick = c->tick;
+		return FREE_KEY;
+	c->gkey[idx] = key;
 	c->gmap[key] = idx;
-	return g;
+	memset(&c->stage[idx], 0, sizeof c->stage[idx]);
+	c->stage[idx].fresh = 1;
+	return idx;
 }
 
-/* The ring entries a shard entry lands in are random in a table of up to
-** 100 MB: prefetch the map 16 entries ahead and the entry (its sums and
-** this tick's slot) 8 ahead, so that the misses overlap. */
+/* Shard entries land at random: prefetch the map 32 entries ahead and
+** the stage entry 12 ahead, so that the misses overlap. */
 #define PF_MAP 32
 #define PF_ENT 12
-
-static void prefetch_ent(const struct flow_count *c, uint32_t key)
-{
-	uint32_t idx = c->gmap[key];
-	if (idx < c->cap) {
-		const struct g_ent *g = &c->g[idx];
-		__builtin_prefetch(g, 1);
-		__builtin_prefetch(g->ring[c->tick % RING], 1);
-	}
-}
 
 static void fold(struct flow_count *c, struct sh_buf *b)
 {
 	for (uint32_t i = 0; i < b->used; i++) {
 		if (i + PF_MAP < b->used)
 			__builtin_prefetch(&c->gmap[b->ent[i + PF_MAP].key]);
-		if (i + PF_ENT < b->used)
-			prefetch_ent(c, b->ent[i + PF_ENT].key);
+		if (i + PF_ENT < b->used) {
+			uint32_t pi = c->gmap[b->ent[i + PF_ENT].key];
+			if (pi < c->cap) {
+				__builtin_prefetch(&c->gkey[pi]);
+				__builtin_prefetch(&c->stage[pi], 1);
+			}
+		}
 		const struct sh_ent *e = &b->ent[i];
-		struct g_ent *g = gget(c, e->key);
-		if (!g) {
+		uint32_t idx = gget(c, e->key);
+		if (idx == FREE_KEY) {
 			c->dropped++;
 			continue;
 		}
-		advance(g, c->tick);
-		uint32_t *sl = g->ring[c->tick % RING];
-		for (unsigned k = 0; k < FLOW_C_N; k++) {
-			uint32_t before = sl[k];
-			sadd(&sl[k], e->c[k]);
-			g->sum[k] += sl[k] - before;
-		}
-		g->last_data_tick = c->tick;
+		struct stage *st = &c->stage[idx];
+		for (unsigned k = 0; k < FLOW_C_N; k++)
+			sadd(&st->c[k], e->c[k]);
+		st->touched = 1;
 		if (e->amp)
-			g->amp = e->amp;
+			st->amp = e->amp;
 	}
 	b->used = 0;
 	c->dropped += b->dropped;
@@ -575,25 +581,46 @@ void flow_count_tick(struct flow_count *c, uint64_t now_ms)
 		}
 		fold(c, &s->buf[r ^ 1u]);
 	}
-	/* Advance every entry; free those with nothing in the window. */
+	/* In index order: set up new entries, advance every entry, add what
+	** the shards gave it, free those with nothing in the window. */
 	for (uint32_t i = 0; i < c->ghigh; i++) {
+		uint32_t key = c->gkey[i];
+		if (key == FREE_KEY)
+			continue;
 		struct g_ent *g = &c->g[i];
+		struct stage *st = &c->stage[i];
 		if (i + 4 < c->ghigh) {
 			__builtin_prefetch(&c->g[i + 4], 1);
 			__builtin_prefetch(c->g[i + 4].ring[c->tick % RING], 1);
 		}
-		if (g->key == FREE_KEY)
-			continue;
+		if (st->fresh) {
+			memset(g, 0, sizeof *g);
+			g->last_tick = c->tick;
+			g->last_data_tick = c->tick;
+			st->fresh = 0;
+		}
 		advance(g, c->tick);
+		if (st->touched) {
+			uint32_t *sl = g->ring[c->tick % RING];
+			for (unsigned k = 0; k < FLOW_C_N; k++) {
+				uint32_t before = sl[k];
+				sadd(&sl[k], st->c[k]);
+				g->sum[k] += sl[k] - before;
+			}
+			g->last_data_tick = c->tick;
+			if (st->amp)
+				g->amp = st->amp;
+			memset(st, 0, sizeof *st);
+		}
 		if (c->tick - g->last_data_tick >= RING) {
-			uint8_t ws = atomic_load_explicit(&c->watch[g->key],
+			uint8_t ws = atomic_load_explicit(&c->watch[key],
 							  memory_order_relaxed);
 			if (ws) { /* a quiet pair needs no sketch any more */
-				atomic_store_explicit(&c->watch[g->key], 0,
+				atomic_store_explicit(&c->watch[key], 0,
 						      memory_order_relaxed);
 				c->ws[ws - 1].used = false;
 			}
-			g->key = FREE_KEY;
+			c->gkey[i] = FREE_KEY;
 			c->freel[c->nfree++] = i;
 		}
 	}
@@ -620,11 +647,12 @@ uint64_t flow_count_dropped(const struct flow_count *c)
 void flow_count_each(struct flow_count *c, flow_entry_fn fn, void *ctx)
 {
 	for (uint32_t i = 0; i < c->ghigh; i++) {
-		struct g_ent *g = &c->g[i];
-		if (g->key == FREE_KEY)
+		uint32_t key = c->gkey[i];
+		if (key == FREE_KEY)
 			continue;
+		struct g_ent *g = &c->g[i];
 		struct flow_entry_view v = {
-			.host = g->key / 2, .dir = (enum flow_dir)(g->key & 1),
+			.host = key / 2, .dir = (enum flow_dir)(key & 1),
 			.sum = g->sum, .slot = g->ring[c->tick % RING],
 			.amp_port_id = g->amp, .user = &g->user};
 		fn(ctx, &v);
@@ -637,8 +665,8 @@ const uint64_t *flow_count_sums(const struct flow_count *c, uint32_t host,
 	uint64_t key = (uint64_t)host * 2 + dir;
 	if (key >= c->nkeys)
 		return NULL;
-	const struct g_ent *g = gfind(c, (uint32_t)key);
-	return g ? g->sum : NULL;
+	uint32_t idx = gfind(c, (uint32_t)key);
+	return idx == FREE_KEY ? NULL : c->g[idx].sum;
 }
 
 int flow_count_watch(struct flow_count *c, uint32_t host, enum flow_dir dir,
@@ -685,7 +713,8 @@ const struct flow_hh *flow_count_hh(const struct flow_count *c, uint32_t host,
 size_t flow_count_memory(const struct flow_count *c)
 {
 	size_t n = sizeof *c + (size_t)c->nkeys * (sizeof *c->gmap + 1) +
-		   (size_t)c->cap * (sizeof *c->g + sizeof *c->freel);
+		   (size_t)c->cap * (sizeof *c->g + sizeof *c->freel +
+				     sizeof *c->gkey + sizeof *c->stage);
 	for (uint32_t i = 0; i < c->nshards; i++)
 		n += sizeof(struct flow_shard) + (size_t)c->nkeys * 4 +
 		     2 * ((size_t)c->cap * sizeof(struct sh_ent) +

@@ -51,7 +51,7 @@ struct attack_s {
 	bool used, seen;
 	uint32_t key; /* host * 2 + dir in the current count, or UINT32_MAX */
 	struct flow_attack a;
-	struct flow_tl_point tl[FLOW_TIMELINE_MAX];
+	struct flow_tl_point *tl; /* FLOW_TIMELINE_MAX, while open */
 	size_t tl_first, tl_n;
 	uint64_t last_second_ms;
 };
@@ -142,6 +142,8 @@ void flow_detect_free(struct flow_detect *d)
 	lpm_free(d->glpm);
 	free(d->groups);
 	free(d->bl);
+	for (uint32_t i = 0; d->at && i < d->cfg.max_attacks; i++)
+		free(d->at[i].tl);
 	free(d->at);
 	free(d->ah);
 	free(d);
@@ -158,7 +160,7 @@ struct flow_detect *flow_detect_new(const struct flow_detect_cfg *cfg,
 			 MAX_GROUPS);
 		return NULL;
 	}
-	if (cfg->learned && cfg->learn_factor < 1.0) {
+	if (cfg->learned && cfg->learn_factor != 0 && cfg->learn_factor < 1.0) {
 		perr_set(err, PERR_INVALID, "learn_factor",
 			 "learn_factor must be at least 1");
 		return NULL;
@@ -416,6 +418,9 @@ static enum flow_attack_type classify(const uint64_t *s, uint8_t amp,
 
 static void tl_push(struct attack_s *s, uint64_t now)
 {
+	s->last_second_ms = now;
+	if (!s->tl) /* out of memory at the start: no timeline, still an attack */
+		return;
 	struct flow_tl_point p = {now, s->a.sum[FLOW_C_PKTS],
 				  s->a.sum[FLOW_C_BYTES] * 8,
 				  s->a.sum[FLOW_C_FLOWS]};
@@ -425,7 +430,6 @@ static void tl_push(struct attack_s *s, uint64_t now)
 		s->tl[s->tl_first] = p;
 		s->tl_first = (s->tl_first + 1) % FLOW_TIMELINE_MAX;
 	}
-	s->last_second_ms = now;
 }
 
 static void emit(struct flow_detect *d, enum flow_event_kind k,
@@ -524,6 +528,7 @@ static void on_entry(void *arg, const struct flow_entry_view *e)
 			i++;
 		s = &d->at[i];
 		memset(s, 0, sizeof *s);
+		s->tl = malloc(FLOW_TIMELINE_MAX * sizeof *s->tl);
 		s->used = true;
 		s->key = key;
 		s->a.family = fam;
@@ -604,6 +609,8 @@ void flow_detect_tick(struct flow_detect *d, struct flow_count *c,
 		if (end) {
 			s->a.end_ms = now_ms;
 			emit(d, FLOW_EV_END, s);
+			free(s->tl);
+			s->tl = NULL;
 			s->used = false;
 			d->nopen--;
 			ended = true;

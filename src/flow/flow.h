@@ -316,7 +316,7 @@ struct flow_detect_cfg {
 	const struct flow_hostgroup *groups; /* copied */
 	size_t ngroups;
 	bool learned;          /* learned thresholds for pps, bps, flows */
-	double learn_factor;   /* threshold = 7-day peak x factor (default 2) */
+	double learn_factor;   /* threshold = 7-day peak x factor, >= 1 (0: 2) */
 	struct flow_thresholds learn_floor; /* never below (pps, bps, flows) */
 	uint32_t learn_hosts;  /* baselines kept, 0 = FLOW_LEARN_HOSTS_DEFAULT */
 	uint64_t quiet_ms;     /* under threshold this long ends an attack */

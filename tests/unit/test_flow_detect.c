@@ -499,6 +499,15 @@ static void test_learned_week(void **state)
 	free(buf);
 	flow_detect_free(d2);
 	env_free(&e);
+
+	/* A factor of 0 is the default (2); below 1 would flag normal peaks. */
+	cfg.learn_factor = 0;
+	d2 = flow_detect_new(&cfg, NULL, NULL, &err);
+	assert_non_null(d2);
+	flow_detect_free(d2);
+	cfg.learn_factor = 0.5;
+	assert_null(flow_detect_new(&cfg, NULL, NULL, &err));
+	assert_int_equal(err.kind, PERR_INVALID);
 }
 
 /* ---------------------------------------------- shards vs one count */

@@ -562,24 +562,27 @@ static void on_entry(void *arg, const struct flow_entry_view *e)
 	flow_count_watch(t->c, e->host, e->dir, near || s != NULL);
 }
 
+void flow_detect_rehost(struct flow_detect *d, struct flow_count *c)
+{
+	d->count = c;
+	for (uint32_t i = 0; i < d->cfg.max_attacks; i++) {
+		struct attack_s *s = &d->at[i];
+		if (!s->used)
+			continue;
+		uint32_t h = flow_hosts_lookup(flow_count_hosts(c), s->a.family,
+					       s->a.addr);
+		s->key = h == FLOW_HOST_NONE ? UINT32_MAX : h * 2 + s->a.dir;
+	}
+	ah_rebuild(d);
+}
+
 void flow_detect_tick(struct flow_detect *d, struct flow_count *c,
 		      uint64_t now_ms)
 {
 	struct tick_ctx t = {d, c, now_ms, now_ms / 3600000};
 	d->now = now_ms;
-	if (d->count != c) { /* a new host table: re-key the open attacks */
-		d->count = c;
-		for (uint32_t i = 0; i < d->cfg.max_attacks; i++) {
-			struct attack_s *s = &d->at[i];
-			if (!s->used)
-				continue;
-			uint32_t h = flow_hosts_lookup(flow_count_hosts(c),
-						       s->a.family, s->a.addr);
-			s->key = h == FLOW_HOST_NONE ? UINT32_MAX
-						     : h * 2 + s->a.dir;
-		}
-		ah_rebuild(d);
-	}
+	if (d->count != c)
+		flow_detect_rehost(d, c);
 	for (uint32_t i = 0; i < d->cfg.max_attacks; i++)
 		d->at[i].seen = false;
 	flow_count_each(c, on_entry, &t);

@@ -363,6 +363,11 @@ void flow_detect_free(struct flow_detect *d);
 ** updates and ends attacks, learns baselines, sets the watch list. */
 void flow_detect_tick(struct flow_detect *d, struct flow_count *c,
 		      uint64_t now_ms);
+/* After a host-table rebuild (a new struct flow_count): re-keys the open
+** attacks by their addresses. flow_detect_tick does it by itself when it
+** sees another count; call it when the new count may sit at the freed
+** one's address (freed before the new one was made). */
+void flow_detect_rehost(struct flow_detect *d, struct flow_count *c);
 size_t flow_detect_open(const struct flow_detect *d);
 /* The thresholds in force for (address, dir) at now_ms (learned or
 ** static), for display and tests. */

@@ -53,6 +53,10 @@ struct flow_hosts {
 	uint32_t nslots;      /* seen-address table, indices dense_total.. */
 	struct hslot *tab;
 	_Atomic uint64_t overflow;
+	/* One bit per IPv4 /16 that holds any protected address: most
+	** sources of an inbound flood are outside, and 8 KiB in L1/L2 answer
+	** "not protected" for them before the prefix search. */
+	uint64_t v4_16[1024];
 };
 
 static void span(struct hpfx *q)
@@ -212,6 +216,13 @@ struct flow_hosts *flow_hosts_build(const struct flow_prefix *in, size_t n,
 		if (!h->tab)
 			goto oom;
 	}
+	for (size_t i = 0; i < h->np; i++) {
+		const struct hpfx *q = &h->p[i];
+		if (q->family != 4)
+			continue;
+		for (uint64_t x = q->lo >> 16; x <= q->elo >> 16; x++)
+			h->v4_16[x >> 6] |= 1ull << (x & 63);
+	}
 	b = lpm_builder_new();
 	if (!b)
 		goto oom;
@@ -295,6 +306,8 @@ uint32_t flow_hosts_lookup(struct flow_hosts *h, uint8_t family,
 	if (family == 4) {
 		uint32_t x = (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 |
 			     (uint32_t)a[2] << 8 | a[3];
+		if (!(h->v4_16[x >> 22] >> ((x >> 16) & 63) & 1))
+			return FLOW_HOST_NONE;
 		v = lpm_lookup4(h->lpm, x, NULL);
 		if (!v)
 			return FLOW_HOST_NONE;

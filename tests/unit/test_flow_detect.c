@@ -510,6 +510,44 @@ static void test_learned_week(void **state)
 	assert_int_equal(err.kind, PERR_INVALID);
 }
 
+/* Assets change during an attack: the host table is rebuilt (a prefix
+** added) and the counters restart on it; the open attack is keyed by
+** address, so it is neither lost nor reported twice, and it ends after
+** the quiet time as before. */
+static void test_rebuild_keeps_attack(void **state)
+{
+	(void)state;
+	struct env e;
+	struct flow_detect_cfg cfg = base_cfg();
+	env_init(&e, &cfg, 1);
+	struct flow_rec r = rec(OUTSIDE, VICTIM, 17, 0);
+	feed(&e, &r, 50000, 1000);
+	assert_int_equal(count_kind(&e, FLOW_EV_START), 1);
+
+	struct flow_prefix ps[] = {pfx4(192, 0, 2, 0, 24), /* new, first */
+				   pfx4(203, 0, 113, 0, 24),
+				   pfx4(198, 51, 100, 0, 24)};
+	struct perr err;
+	struct flow_hosts *h2 = flow_hosts_build(ps, 3, 0, &err);
+	assert_non_null(h2);
+	struct flow_count_cfg cc = {.shards = 1};
+	struct flow_count *c2 = flow_count_new(h2, &cc, &err);
+	assert_non_null(c2);
+	flow_count_free(e.count);
+	flow_hosts_free(e.hosts);
+	e.hosts = h2;
+	e.count = c2;
+	flow_detect_rehost(e.det, c2);
+	feed(&e, &r, 50000, 2000);
+	assert_int_equal(count_kind(&e, FLOW_EV_START), 1);
+	assert_int_equal(flow_detect_open(e.det), 1);
+	for (int i = 0; i < 80; i++)
+		tick(&e);
+	assert_int_equal(count_kind(&e, FLOW_EV_END), 1);
+	assert_memory_equal(e.ev[e.nev - 1].a.addr, VICTIM, 4);
+	env_free(&e);
+}
+
 /* ---------------------------------------------- shards vs one count */
 
 struct writer {
@@ -638,6 +676,7 @@ int main(void)
 		cmocka_unit_test(test_outside_never_counts),
 		cmocka_unit_test(test_hostgroup),
 		cmocka_unit_test(test_learned_week),
+		cmocka_unit_test(test_rebuild_keeps_attack),
 		cmocka_unit_test(test_shards_equal_single),
 		cmocka_unit_test(test_hh),
 	};

@@ -248,8 +248,10 @@ static void tick_child(size_t n24, const char *name, const char *what)
 int main(int argc, char **argv)
 {
 	double secs = argc > 1 ? atof(argv[1]) : 3.0;
-	tick_child(508, "130k_hosts", "130,048 protected, all active");
-	tick_child(3906, "1m_hosts", "999,936 protected, 130,048 active");
+	if (argc <= 2 || strcmp(argv[2], "count") != 0) { /* "count": adds only */
+		tick_child(508, "130k_hosts", "130,048 protected, all active");
+		tick_child(3906, "1m_hosts", "999,936 protected, 130,048 active");
+	}
 
 	size_t n130 = 508; /* 130,048 hosts */
 	struct flow_hosts *h = make_hosts(n130);

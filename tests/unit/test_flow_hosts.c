@@ -190,6 +190,37 @@ static void test_million(void **state)
 	flow_hosts_free(h);
 }
 
+/* More /16s than the direct table has blocks for: the rest are answered
+** by the prefix search, with the same answers. */
+static void test_many_slash16(void **state)
+{
+	(void)state;
+	size_t n = 5000;
+	struct flow_prefix *ps = calloc(n, sizeof *ps);
+	assert_non_null(ps);
+	for (size_t i = 0; i < n; i++)
+		ps[i] = p4(20 + (unsigned)(i >> 8), (unsigned)(i & 255), 7, 0,
+			   i % 3 ? 24 : 28);
+	struct perr err;
+	struct flow_hosts *h = flow_hosts_build(ps, n, 0, &err);
+	assert_non_null(h);
+	uint8_t *seen = calloc(flow_hosts_size(h), 1);
+	for (size_t i = 0; i < n; i++) {
+		unsigned a = 20 + (unsigned)(i >> 8), b = (unsigned)(i & 255);
+		uint32_t x = look(h, p4(a, b, 7, 9, 32));
+		assert_true(x < flow_hosts_size(h));
+		assert_int_equal(seen[x], 0);
+		seen[x] = 1;
+		/* past a /28's end, and the /24 next door */
+		assert_int_equal(look(h, p4(a, b, 7, 16, 32)) == FLOW_HOST_NONE,
+				 i % 3 == 0);
+		assert_int_equal(look(h, p4(a, b, 8, 9, 32)), FLOW_HOST_NONE);
+	}
+	free(seen);
+	free(ps);
+	flow_hosts_free(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -197,6 +228,7 @@ int main(void)
 		cmocka_unit_test(test_v6_dense_and_hashed),
 		cmocka_unit_test(test_bounds),
 		cmocka_unit_test(test_million),
+		cmocka_unit_test(test_many_slash16),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

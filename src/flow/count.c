@@ -20,7 +20,7 @@
 ** 1.22 KB per active (host, direction) with 2 shards; max_active (default
 ** min(2 N, 131,072)) bounds it near 178 MB, and only what is touched is
 ** resident (mmap'd zero pages). Measured by bench/bench_flow_count.c:
-** 154 MB with 130,048 hosts all active, 177 MB with 999,936 protected of
+** 150 MB with 130,048 hosts all active, 170 MB with 999,936 protected of
 ** which 130,048 active. The 100 ms counters are
 ** uint32 and saturate at 4.29e9 per slot (343 Gbit/s to ONE host): far
 ** above any threshold, so saturation never hides an attack. A pair that
@@ -669,6 +669,9 @@ const uint64_t *flow_count_sums(const struct flow_count *c, uint32_t host,
 	return idx == FREE_KEY ? NULL : c->g[idx].sum;
 }
 
+/* A slot given to a new pair may still receive, at the next fold, what a
+** shard's buffer held for its previous owner (at most one tick's worth):
+** sketches name the heavy sources, they are not an account. */
 int flow_count_watch(struct flow_count *c, uint32_t host, enum flow_dir dir,
 		     bool on)
 {

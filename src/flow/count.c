@@ -50,7 +50,11 @@ struct sh_buf {
 	struct sh_ent *ent;
 	struct flow_hh *hh; /* FLOW_WATCH_MAX x FLOW_TOP_N */
 	uint8_t hh_dirty[FLOW_WATCH_MAX];
+	struct flow_rec *smp; /* FLOW_WATCH_MAX x SMP_TICK: flows kept as is */
+	uint8_t smp_n[FLOW_WATCH_MAX];
 };
+
+#define SMP_TICK 4 /* flows sampled per watched pair per shard and tick */
 
 struct flow_shard {
 	struct flow_count *c;
@@ -81,6 +85,8 @@ struct wslot {
 	bool used;
 	uint32_t key;
 	struct flow_hh hh[FLOW_TOP_N];
+	struct flow_rec smp[FLOW_SAMPLE_MAX]; /* the latest, a ring */
+	uint32_t nsmp;
 };
 
 struct flow_count {
@@ -207,6 +213,7 @@ static void shard_free(struct flow_shard *s)
 	for (int i = 0; i < 2; i++) {
 		big_free(s->buf[i].ent, (size_t)c->cap * sizeof *s->buf[i].ent);
 		free(s->buf[i].hh);
+		free(s->buf[i].smp);
 	}
 	free(s);
 }
@@ -272,7 +279,9 @@ struct flow_count *flow_count_new(struct flow_hosts *hosts,
 						  sizeof *s->buf[b].ent);
 			s->buf[b].hh = calloc((size_t)FLOW_WATCH_MAX * FLOW_TOP_N,
 					      sizeof *s->buf[b].hh);
-			if (!s->buf[b].ent || !s->buf[b].hh)
+			s->buf[b].smp = calloc((size_t)FLOW_WATCH_MAX * SMP_TICK,
+					       sizeof *s->buf[b].smp);
+			if (!s->buf[b].ent || !s->buf[b].hh || !s->buf[b].smp)
 				goto oom;
 		}
 	}
@@ -329,6 +338,8 @@ static void feed_hh(struct sh_buf *b, uint8_t ws, const struct flow_rec *r,
 	flow_hh_key32(key, r->dport);
 	flow_hh_add(&hh[FLOW_TOP_DPORT], key, w);
 	b->hh_dirty[slot] = 1;
+	if (b->smp_n[slot] < SMP_TICK) /* the evidence's sample of flows */
+		b->smp[slot * SMP_TICK + b->smp_n[slot]++] = *r;
 }
 
 static inline void bump(struct flow_shard *s, uint32_t key,
@@ -547,6 +558,11 @@ static void fold(struct flow_count *c, struct sh_buf *b)
 		if (!b->hh_dirty[s])
 			continue;
 		b->hh_dirty[s] = 0;
+		for (unsigned k = 0; k < b->smp_n[s]; k++)
+			if (c->ws[s].used)
+				c->ws[s].smp[c->ws[s].nsmp++ % FLOW_SAMPLE_MAX] =
+					b->smp[s * SMP_TICK + k];
+		b->smp_n[s] = 0;
 		struct flow_hh *src = &b->hh[s * FLOW_TOP_N];
 		for (unsigned t = 0; t < FLOW_TOP_N; t++) {
 			if (c->ws[s].used)
@@ -695,6 +711,7 @@ int flow_count_watch(struct flow_count *c, uint32_t host, enum flow_dir dir,
 		c->ws[s].used = true;
 		c->ws[s].key = (uint32_t)key;
 		memset(c->ws[s].hh, 0, sizeof c->ws[s].hh);
+		c->ws[s].nsmp = 0;
 		atomic_store_explicit(&c->watch[key], (uint8_t)(s + 1),
 				      memory_order_relaxed);
 		return 0;
@@ -711,6 +728,25 @@ const struct flow_hh *flow_count_hh(const struct flow_count *c, uint32_t host,
 	uint8_t cur = atomic_load_explicit(&((struct flow_count *)c)->watch[key],
 					   memory_order_relaxed);
 	return cur ? c->ws[cur - 1].hh : NULL;
+}
+
+size_t flow_count_sample(const struct flow_count *c, uint32_t host,
+			 enum flow_dir dir, struct flow_rec *out, size_t n)
+{
+	uint64_t key = (uint64_t)host * 2 + dir;
+	if (key >= c->nkeys)
+		return 0;
+	uint8_t cur = atomic_load_explicit(&((struct flow_count *)c)->watch[key],
+					   memory_order_relaxed);
+	if (!cur)
+		return 0;
+	const struct wslot *w = &c->ws[cur - 1];
+	size_t have = w->nsmp < FLOW_SAMPLE_MAX ? w->nsmp : FLOW_SAMPLE_MAX;
+	if (n > have)
+		n = have;
+	for (size_t i = 0; i < n; i++) /* newest first */
+		out[i] = w->smp[(w->nsmp - 1 - i) % FLOW_SAMPLE_MAX];
+	return n;
 }
 
 size_t flow_count_memory(const struct flow_count *c)

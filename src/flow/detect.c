@@ -464,6 +464,20 @@ static void observe(struct attack_s *s, const uint64_t *sum, uint8_t amp)
 		s->a.peak_flows = sum[FLOW_C_FLOWS];
 }
 
+/* The sketches and the sample of flows, from the watch (kept as they
+** were when the pair stops being watched). */
+static void evidence(struct attack_s *s, const struct flow_count *c,
+		     const struct flow_entry_view *e)
+{
+	const struct flow_hh *hh = flow_count_hh(c, e->host, e->dir);
+	if (hh)
+		memcpy(s->a.top, hh, sizeof s->a.top);
+	size_t n = flow_count_sample(c, e->host, e->dir, s->a.sample,
+				     FLOW_SAMPLE_MAX);
+	if (n)
+		s->a.nsample = n;
+}
+
 static void on_entry(void *arg, const struct flow_entry_view *e)
 {
 	struct tick_ctx *t = arg;
@@ -544,9 +558,7 @@ static void on_entry(void *arg, const struct flow_entry_view *e)
 		d->nopen++;
 		ah_insert(d, key, i);
 		observe(s, e->sum, e->amp_port_id);
-		const struct flow_hh *hh = flow_count_hh(t->c, e->host, e->dir);
-		if (hh)
-			memcpy(s->a.top, hh, sizeof s->a.top);
+		evidence(s, t->c, e);
 		tl_push(s, t->now);
 		s->seen = true;
 		emit(d, FLOW_EV_START, s);
@@ -555,9 +567,7 @@ static void on_entry(void *arg, const struct flow_entry_view *e)
 		if (over >= 0)
 			s->a.last_over_ms = t->now;
 		observe(s, e->sum, e->amp_port_id);
-		const struct flow_hh *hh = flow_count_hh(t->c, e->host, e->dir);
-		if (hh)
-			memcpy(s->a.top, hh, sizeof s->a.top);
+		evidence(s, t->c, e);
 	}
 	flow_count_watch(t->c, e->host, e->dir, near || s != NULL);
 }

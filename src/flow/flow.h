@@ -276,6 +276,11 @@ int flow_count_watch(struct flow_count *c, uint32_t host, enum flow_dir dir,
 ** (FLOW_TOP_N of them), or NULL. */
 const struct flow_hh *flow_count_hh(const struct flow_count *c, uint32_t host,
 				    enum flow_dir dir);
+/* The evidence's sample of flows of a watched pair: up to n of the latest
+** FLOW_SAMPLE_MAX (a few per tick, as exported), newest first. */
+#define FLOW_SAMPLE_MAX 16
+size_t flow_count_sample(const struct flow_count *c, uint32_t host,
+			 enum flow_dir dir, struct flow_rec *out, size_t n);
 size_t flow_count_memory(const struct flow_count *c);
 struct flow_hosts *flow_count_hosts(const struct flow_count *c);
 
@@ -342,6 +347,8 @@ struct flow_attack {
 	uint64_t peak_pps, peak_bps, peak_flows;
 	uint64_t sum[FLOW_C_N];   /* the window at the last tick */
 	struct flow_hh top[FLOW_TOP_N];
+	struct flow_rec sample[FLOW_SAMPLE_MAX]; /* flows seen, newest first */
+	size_t nsample;
 	const struct flow_tl_point *timeline; /* oldest first */
 	size_t ntimeline;
 };

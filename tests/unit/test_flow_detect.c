@@ -348,6 +348,10 @@ static void test_end_after_quiet(void **state)
 	size_t n = flow_hh_top(&end->a.top[FLOW_TOP_SRC], top, 4);
 	assert_true(n >= 1);
 	assert_int_equal(top[0].key[0], 8);
+	/* ... and carries flows as exported, for the incident's evidence. */
+	assert_true(end->a.nsample >= 1);
+	assert_memory_equal(end->a.sample[0].dst, VICTIM, 4);
+	assert_int_equal(end->a.sample[0].proto, 17);
 	assert_int_equal(flow_detect_open(e.det), 0);
 
 	/* FastNetMon's ban_time without unban_only_if_attack_finished: the

@@ -14,7 +14,11 @@
 ** lock-free on the first record. The matcher is the constituency's LPM
 ** (src/constituency/lpm.h) in its range layout: a few KiB for thousands of
 ** prefixes instead of DIR-24-8's 64 MiB, which the 200 MB budget of the
-** issue cannot afford beside the counters.
+** issue cannot afford beside the counters. In front of it, for IPv4 (the
+** hot path asks twice per record): a bit per /16 (8 KiB) rejects most
+** outside addresses at once, and a /24 table for up to 4,096 protected
+** /16s (1 KiB each) answers the rest in two loads; measured, this halved
+** the cost of a record (bench/bench_flow_count.c).
 */
 #include <stdatomic.h>
 #include <stdlib.h>

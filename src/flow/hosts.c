@@ -1,0 +1,449 @@
+/*
+** hosts.c — protected hosts: the constituency's CIDR assets as a dense
+** host index, so that the counters (count.c) are arrays indexed by host and
+** the hot path pays one longest-prefix match per address, never a hash of
+** an address into a growing map.
+**
+** Slot allocation (the issue leaves it open; see flow.h): nested prefixes
+** are dropped (the outer prefix covers their addresses); a prefix of at most
+** FLOW_HOSTS_DENSE_MAX addresses gets a contiguous run (host = base +
+** offset), smallest first while the budget lasts, because a /24 of web
+** servers is the common asset and its hosts are all worth a slot. What does
+** not fit (a v4 /8, any v6 /64: more addresses than any budget) shares the
+** rest of the budget as a table of the addresses actually seen, claimed
+** lock-free on the first record. The matcher is the constituency's LPM
+** (src/constituency/lpm.h) in its range layout: a few KiB for thousands of
+** prefixes instead of DIR-24-8's 64 MiB, which the 200 MB budget of the
+** issue cannot afford beside the counters. In front of it, for IPv4 (the
+** hot path asks twice per record): a bit per /16 (8 KiB) rejects most
+** outside addresses at once, and a /24 table for up to 4,096 protected
+** /16s (1 KiB each) answers the rest in two loads; measured, this halved
+** the cost of a record (bench/bench_flow_count.c).
+*/
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "flow/flow.h"
+#include "constituency/lpm.h"
+
+/* Most hosts a table may hold: keys are host * 2 + direction in 32 bits. */
+#define HOSTS_HARD_MAX (1u << 30)
+#define PROBE_MAX 64u
+
+struct hpfx {
+	uint8_t family, len;
+	uint8_t addr[16];
+	uint64_t hi, lo;     /* first address as a 128-bit number (v4: lo) */
+	uint64_t ehi, elo;   /* last address */
+	uint64_t size;       /* addresses, saturated at 2^63 */
+	uint32_t base;       /* first host index (dense prefixes) */
+	bool hashed;
+};
+
+struct hslot {
+	_Atomic uint32_t state; /* 0 free, 1 being written, 2 ready */
+	uint8_t family;
+	uint8_t addr[16];
+};
+
+struct flow_hosts {
+	struct lpm *lpm;
+	struct hpfx *p;       /* kept prefixes; lpm value = index + 1 */
+	size_t np;
+	uint32_t *dense;      /* indices into p of dense prefixes, by base */
+	size_t ndense;
+	uint32_t dense_total; /* host indices 0..dense_total-1 are dense */
+	uint32_t nslots;      /* seen-address table, indices dense_total.. */
+	struct hslot *tab;
+	_Atomic uint64_t overflow;
+	/* One bit per IPv4 /16 that holds any protected address: most
+	** sources of an inbound flood are outside, and 8 KiB in L1/L2 answer
+	** "not protected" for them before the prefix search. */
+	uint64_t v4_16[1024];
+	/* Then a direct table per /16 that has a block (up to V4_BLOCKS):
+	** 256 entries, one per /24: 0 none, V4_LPM when prefixes longer than
+	** /24 share it (ask the LPM), else the index + 1 of the prefix that
+	** covers the whole /24. A binary search over the ranges costs about
+	** ten mispredicted branches per address; this costs two loads. */
+	uint16_t v4_blk[65536];   /* block + 1 per /16, 0 = none */
+	uint32_t *v4_24;
+	uint32_t nblk;
+};
+
+#define V4_BLOCKS 4096u /* 4 MiB of /24 entries at most */
+#define V4_LPM UINT32_MAX
+
+static void span(struct hpfx *q)
+{
+	unsigned hl = q->family == 4 ? 32 : 128;
+	uint64_t hi = 0, lo = 0;
+	if (q->family == 4) {
+		lo = (uint64_t)q->addr[0] << 24 | (uint64_t)q->addr[1] << 16 |
+		     (uint64_t)q->addr[2] << 8 | q->addr[3];
+	} else {
+		for (int i = 0; i < 8; i++) {
+			hi = hi << 8 | q->addr[i];
+			lo = lo << 8 | q->addr[8 + i];
+		}
+	}
+	unsigned host = hl - q->len; /* host bits */
+	uint64_t mhi = 0, mlo = 0;   /* host-bit masks */
+	if (q->family == 4) {
+		mlo = host >= 64 ? ~0ull : ((1ull << host) - 1);
+	} else if (host >= 64) {
+		mlo = ~0ull;
+		mhi = host - 64 >= 64 ? ~0ull : ((1ull << (host - 64)) - 1);
+	} else {
+		mlo = host == 0 ? 0 : ((1ull << host) - 1);
+	}
+	q->hi = hi & ~mhi;
+	q->lo = lo & ~mlo;
+	q->ehi = q->hi | mhi;
+	q->elo = q->lo | mlo;
+	q->size = host >= 63 ? (1ull << 63) : (1ull << host);
+	memset(q->addr, 0, 16); /* the prefix's own first address */
+	for (int i = 0; i < 8; i++) {
+		if (q->family == 4) {
+			if (i < 4)
+				q->addr[i] = (uint8_t)(q->lo >> (24 - 8 * i));
+		} else {
+			q->addr[i] = (uint8_t)(q->hi >> (56 - 8 * i));
+			q->addr[8 + i] = (uint8_t)(q->lo >> (56 - 8 * i));
+		}
+	}
+}
+
+static int cmp_addr(const void *a, const void *b)
+{
+	const struct hpfx *x = a, *y = b;
+	if (x->family != y->family)
+		return x->family < y->family ? -1 : 1;
+	if (x->hi != y->hi)
+		return x->hi < y->hi ? -1 : 1;
+	if (x->lo != y->lo)
+		return x->lo < y->lo ? -1 : 1;
+	return x->len < y->len ? -1 : x->len > y->len; /* container first */
+}
+
+struct by_size {
+	uint64_t size;
+	uint32_t idx;
+};
+
+static int cmp_size(const void *a, const void *b)
+{
+	const struct by_size *x = a, *y = b;
+	if (x->size != y->size)
+		return x->size < y->size ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+void flow_hosts_free(struct flow_hosts *h)
+{
+	if (!h)
+		return;
+	lpm_free(h->lpm);
+	free(h->v4_24);
+	free(h->p);
+	free(h->dense);
+	free(h->tab);
+	free(h);
+}
+
+/* The /24 blocks: a /16 gets one when any kept prefix of /16 or longer
+** lies in it (shorter prefixes cover whole /16s, are in the seen-address
+** table anyway and stay with the LPM), while blocks last. */
+static int build_v4_blocks(struct flow_hosts *h)
+{
+	for (size_t i = 0; i < h->np; i++) {
+		const struct hpfx *q = &h->p[i];
+		if (q->family != 4 || q->len < 16)
+			continue;
+		uint32_t s16 = (uint32_t)(q->lo >> 16);
+		if (!h->v4_blk[s16] && h->nblk < V4_BLOCKS)
+			h->v4_blk[s16] = (uint16_t)++h->nblk;
+	}
+	if (!h->nblk)
+		return 0;
+	h->v4_24 = calloc((size_t)h->nblk * 256, sizeof *h->v4_24);
+	if (!h->v4_24)
+		return -1;
+	for (size_t i = 0; i < h->np; i++) {
+		const struct hpfx *q = &h->p[i];
+		if (q->family != 4 || q->len < 16)
+			continue;
+		uint32_t blk = h->v4_blk[q->lo >> 16];
+		if (!blk)
+			continue; /* no block left: the LPM answers */
+		uint32_t *e = &h->v4_24[(size_t)(blk - 1) * 256];
+		uint32_t first = (uint32_t)(q->lo >> 8) & 255;
+		if (q->len > 24) {
+			e[first] = V4_LPM;
+			continue;
+		}
+		for (uint32_t k = first; k <= ((uint32_t)(q->elo >> 8) & 255); k++)
+			e[k] = (uint32_t)i + 1;
+	}
+	return 0;
+}
+
+struct flow_hosts *flow_hosts_build(const struct flow_prefix *in, size_t n,
+				    uint32_t max_hosts, struct perr *err)
+{
+	struct flow_hosts *h = NULL;
+	struct hpfx *all = NULL;
+	struct lpm_builder *b = NULL;
+	if (max_hosts == 0)
+		max_hosts = FLOW_HOSTS_DEFAULT;
+	if (max_hosts > HOSTS_HARD_MAX) {
+		perr_set(err, PERR_INVALID, "max_hosts", "max_hosts is above %u",
+			 HOSTS_HARD_MAX);
+		return NULL;
+	}
+	if (n > LPM_MAX_PREFIXES) {
+		perr_set(err, PERR_LIMIT, "prefixes", "too many prefixes");
+		return NULL;
+	}
+	h = calloc(1, sizeof *h);
+	all = calloc(n ? n : 1, sizeof *all);
+	if (!h || !all)
+		goto oom;
+	for (size_t i = 0; i < n; i++) {
+		const struct flow_prefix *q = &in[i];
+		if ((q->family != 4 && q->family != 6) ||
+		    q->len > (q->family == 4 ? 32 : 128)) {
+			perr_set(err, PERR_INVALID, "prefix",
+				 "prefix %zu: bad family or length", i);
+			goto fail;
+		}
+		all[i].family = q->family;
+		all[i].len = q->len;
+		memcpy(all[i].addr, q->addr, 16);
+		span(&all[i]);
+	}
+	/* Nested and duplicate prefixes: in address order a container comes
+	** right before what it holds, and CIDR prefixes are either nested or
+	** disjoint, so a start inside the last kept prefix means "inside". */
+	qsort(all, n, sizeof *all, cmp_addr);
+	h->p = calloc(n ? n : 1, sizeof *h->p);
+	if (!h->p)
+		goto oom;
+	for (size_t i = 0; i < n; i++) {
+		if (h->np) {
+			const struct hpfx *k = &h->p[h->np - 1];
+			if (k->family == all[i].family &&
+			    (all[i].hi < k->ehi ||
+			     (all[i].hi == k->ehi && all[i].lo <= k->elo)))
+				continue;
+		}
+		h->p[h->np++] = all[i];
+	}
+	/* Dense runs, smallest prefixes first while the budget lasts. */
+	struct by_size *order = calloc(h->np ? h->np : 1, sizeof *order);
+	h->dense = calloc(h->np ? h->np : 1, sizeof *h->dense);
+	if (!order || !h->dense) {
+		free(order);
+		goto oom;
+	}
+	for (size_t i = 0; i < h->np; i++)
+		order[i] = (struct by_size){h->p[i].size, (uint32_t)i};
+	qsort(order, h->np, sizeof *order, cmp_size);
+	bool any_hashed = false;
+	for (size_t j = 0; j < h->np; j++) {
+		struct hpfx *q = &h->p[order[j].idx];
+		if (q->size <= FLOW_HOSTS_DENSE_MAX &&
+		    h->dense_total + q->size <= max_hosts) {
+			q->base = h->dense_total;
+			h->dense_total += (uint32_t)q->size;
+			h->dense[h->ndense++] = order[j].idx;
+		} else {
+			q->hashed = true;
+			any_hashed = true;
+		}
+	}
+	free(order);
+	if (any_hashed && h->dense_total < max_hosts) {
+		h->nslots = max_hosts - h->dense_total;
+		h->tab = calloc(h->nslots, sizeof *h->tab);
+		if (!h->tab)
+			goto oom;
+	}
+	for (size_t i = 0; i < h->np; i++) {
+		const struct hpfx *q = &h->p[i];
+		if (q->family != 4)
+			continue;
+		for (uint64_t x = q->lo >> 16; x <= q->elo >> 16; x++)
+			h->v4_16[x >> 6] |= 1ull << (x & 63);
+	}
+	if (build_v4_blocks(h) != 0)
+		goto oom;
+	b = lpm_builder_new();
+	if (!b)
+		goto oom;
+	lpm_builder_layout(b, LPM_LAYOUT_RANGES);
+	for (size_t i = 0; i < h->np; i++)
+		if (lpm_builder_add(b, h->p[i].family, h->p[i].addr,
+				    h->p[i].len, i + 1) != 0)
+			goto oom;
+	h->lpm = lpm_build(b);
+	b = NULL;
+	if (!h->lpm)
+		goto oom;
+	free(all);
+	return h;
+oom:
+	perr_set(err, PERR_INTERNAL, NULL, "out of memory building hosts");
+fail:
+	lpm_builder_free(b);
+	free(all);
+	flow_hosts_free(h);
+	return NULL;
+}
+
+static uint32_t hash_addr(uint8_t family, const uint8_t *a)
+{
+	uint64_t x = 0, y = 0;
+	memcpy(&x, a, 8);
+	if (family == 6)
+		memcpy(&y, a + 8, 8);
+	x ^= y * 0x9e3779b97f4a7c15ull;
+	x ^= x >> 31;
+	x *= 0xbf58476d1ce4e5b9ull;
+	x ^= x >> 29;
+	return (uint32_t)(x >> 32);
+}
+
+/* The seen-address table: linear probing; a free slot is claimed with a
+** CAS (0 -> 1), written, then published (2) with release order, so that a
+** reader never compares a half-written address. */
+static uint32_t claim(struct flow_hosts *h, uint8_t family, const uint8_t *a)
+{
+	if (!h->nslots) {
+		atomic_fetch_add_explicit(&h->overflow, 1, memory_order_relaxed);
+		return FLOW_HOST_NONE;
+	}
+	size_t alen = family == 4 ? 4 : 16;
+	uint32_t i = (uint32_t)(((uint64_t)hash_addr(family, a) * h->nslots) >> 32);
+	uint32_t probes = h->nslots < PROBE_MAX ? h->nslots : PROBE_MAX;
+	for (uint32_t k = 0; k < probes; k++) {
+		struct hslot *s = &h->tab[i];
+		uint32_t st = atomic_load_explicit(&s->state, memory_order_acquire);
+		if (st == 0) {
+			uint32_t zero = 0;
+			if (atomic_compare_exchange_strong_explicit(
+				    &s->state, &zero, 1, memory_order_acq_rel,
+				    memory_order_acquire)) {
+				s->family = family;
+				memset(s->addr, 0, 16);
+				memcpy(s->addr, a, alen);
+				atomic_store_explicit(&s->state, 2,
+						      memory_order_release);
+				return h->dense_total + i;
+			}
+			st = zero;
+		}
+		while (st == 1) /* another thread is writing this slot */
+			st = atomic_load_explicit(&s->state, memory_order_acquire);
+		if (s->family == family && memcmp(s->addr, a, alen) == 0)
+			return h->dense_total + i;
+		if (++i == h->nslots)
+			i = 0;
+	}
+	atomic_fetch_add_explicit(&h->overflow, 1, memory_order_relaxed);
+	return FLOW_HOST_NONE;
+}
+
+uint32_t flow_hosts_lookup(struct flow_hosts *h, uint8_t family,
+			   const uint8_t *a)
+{
+	uint64_t v;
+	if (family == 4) {
+		uint32_t x = (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 |
+			     (uint32_t)a[2] << 8 | a[3];
+		if (!(h->v4_16[x >> 22] >> ((x >> 16) & 63) & 1))
+			return FLOW_HOST_NONE;
+		uint32_t blk = h->v4_blk[x >> 16];
+		uint32_t e = blk ? h->v4_24[(size_t)(blk - 1) * 256 +
+					    ((x >> 8) & 255)]
+				 : V4_LPM;
+		if (e == 0)
+			return FLOW_HOST_NONE;
+		v = e != V4_LPM ? e : lpm_lookup4(h->lpm, x, NULL);
+		if (!v)
+			return FLOW_HOST_NONE;
+		const struct hpfx *q = &h->p[v - 1];
+		if (!q->hashed)
+			return q->base + (uint32_t)(x & (q->size - 1));
+	} else if (family == 6) {
+		v = lpm_lookup6(h->lpm, a, NULL);
+		if (!v)
+			return FLOW_HOST_NONE;
+		const struct hpfx *q = &h->p[v - 1];
+		if (!q->hashed) /* dense v6 prefixes are /112 or longer */
+			return q->base + (((uint32_t)a[14] << 8 | a[15]) &
+					  (uint32_t)(q->size - 1));
+	} else {
+		return FLOW_HOST_NONE;
+	}
+	return claim(h, family, a);
+}
+
+uint32_t flow_hosts_size(const struct flow_hosts *h)
+{
+	return h->dense_total + h->nslots;
+}
+
+int flow_hosts_addr(const struct flow_hosts *h, uint32_t idx, uint8_t *family,
+		    uint8_t addr[16])
+{
+	if (idx < h->dense_total) {
+		size_t lo = 0, hi = h->ndense; /* last dense run with base <= idx */
+		while (hi - lo > 1) {
+			size_t mid = (lo + hi) / 2;
+			if (h->p[h->dense[mid]].base <= idx)
+				lo = mid;
+			else
+				hi = mid;
+		}
+		const struct hpfx *q = &h->p[h->dense[lo]];
+		uint32_t off = idx - q->base;
+		*family = q->family;
+		memset(addr, 0, 16);
+		if (q->family == 4) {
+			uint32_t x = (uint32_t)q->lo + off;
+			addr[0] = (uint8_t)(x >> 24);
+			addr[1] = (uint8_t)(x >> 16);
+			addr[2] = (uint8_t)(x >> 8);
+			addr[3] = (uint8_t)x;
+		} else {
+			memcpy(addr, q->addr, 16);
+			uint32_t low = ((uint32_t)addr[14] << 8 | addr[15]) + off;
+			addr[14] = (uint8_t)(low >> 8);
+			addr[15] = (uint8_t)low;
+		}
+		return 0;
+	}
+	if (idx - h->dense_total >= h->nslots)
+		return -1;
+	const struct hslot *s = &h->tab[idx - h->dense_total];
+	if (atomic_load_explicit(&((struct hslot *)s)->state,
+				 memory_order_acquire) != 2)
+		return -1;
+	*family = s->family;
+	memcpy(addr, s->addr, 16);
+	return 0;
+}
+
+uint64_t flow_hosts_overflow(const struct flow_hosts *h)
+{
+	return atomic_load_explicit(&((struct flow_hosts *)h)->overflow,
+				    memory_order_relaxed);
+}
+
+size_t flow_hosts_memory(const struct flow_hosts *h)
+{
+	return sizeof *h + lpm_memory(h->lpm) + h->np * sizeof *h->p +
+	       (size_t)h->nblk * 256 * sizeof *h->v4_24 +
+	       h->np * sizeof *h->dense + (size_t)h->nslots * sizeof *h->tab;
+}

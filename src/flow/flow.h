@@ -571,7 +571,7 @@ int flow_fnm_to_ini(const struct flow_fnm_conf *c, struct pbuf *out);
 ** "outgoing" and ACTION "ban", "unban" or "attack_details" (FastNetMon
 ** 1.2.4's words); the details on stdin for ban and attack_details, nothing
 ** for unban (the stock script does not read stdin then). */
-enum flow_dir { FLOW_DIR_IN, FLOW_DIR_OUT };
+/* direction: enum flow_dir (FLOW_IN, FLOW_OUT) of the counting section */
 enum flow_action { FLOW_ACT_BAN, FLOW_ACT_UNBAN, FLOW_ACT_DETAILS };
 #define FLOW_TOP_MAX 10
 struct flow_top_source {

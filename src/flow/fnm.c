@@ -757,7 +757,7 @@ int flow_fnm_to_ini(const struct flow_fnm_conf *c, struct pbuf *o)
 
 const char *flow_dir_name(enum flow_dir d)
 {
-	return d == FLOW_DIR_OUT ? "outgoing" : "incoming";
+	return d == FLOW_OUT ? "outgoing" : "incoming";
 }
 
 const char *flow_action_name(enum flow_action a)
@@ -827,7 +827,7 @@ int flow_notify_build(const char *script, enum flow_action act, const struct flo
 	/* The lines FastNetMon 1.2.4 writes (scripts grep them), in its
 	** words; the other direction's figures are 0 because the detector
 	** reports one direction per attack. */
-	bool in_dir = a->dir == FLOW_DIR_IN;
+	bool in_dir = a->dir == FLOW_IN;
 	const char *d = in_dir ? "incoming" : "outgoing", *D = in_dir ? "Incoming" : "Outgoing";
 	pbuf_addf(in, "IP: %s\n", a->ip);
 	pbuf_addf(in, "Attack type: %s\n", a->type[0] ? a->type : "unknown");

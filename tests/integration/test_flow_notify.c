@@ -49,7 +49,7 @@ static char *read_all(const char *name)
 }
 
 static const struct flow_attack_info attack = {
-	.ip = "198.51.100.7", .dir = FLOW_DIR_IN, .type = "udp_flood", .pps = 250000,
+	.ip = "198.51.100.7", .dir = FLOW_IN, .type = "udp_flood", .pps = 250000,
 	.peak_pps = 260000, .bps = 2000000000, .flows = 9000, .protocol = 17,
 	.udp_pps = 249000, .udp_bps = 1990000000,
 	.top = { { "203.0.113.53", 53, 200000 } }, .n_top = 1,

@@ -366,7 +366,7 @@ static void test_notify_build(void **state)
 {
 	(void)state;
 	struct flow_attack_info a = {
-		.ip = "198.51.100.7", .dir = FLOW_DIR_IN, .type = "syn_flood", .pps = 120000,
+		.ip = "198.51.100.7", .dir = FLOW_IN, .type = "syn_flood", .pps = 120000,
 		.peak_pps = 150000, .bps = 96000000, .flows = 4000, .protocol = 6,
 		.tcp_pps = 119000, .syn_pps = 118000, .syn_bps = 60000000, .udp_pps = 1000,
 		.top = { { "203.0.113.9", 0, 50000 }, { "2001:db8::9", 443, 20000 } }, .n_top = 2,
@@ -397,7 +397,7 @@ static void test_notify_build(void **state)
 	assert_non_null(strstr(s, "\nTop source: 2001:db8::9 port 443 20000 packets per second\n"));
 
 	pbuf_reset(&in);
-	a.dir = FLOW_DIR_OUT;
+	a.dir = FLOW_OUT;
 	assert_int_equal(flow_notify_build("/n", FLOW_ACT_UNBAN, &a, &bufs, argv, &in, &err), 0);
 	assert_string_equal(argv[2], "outgoing");
 	assert_string_equal(argv[4], "unban");

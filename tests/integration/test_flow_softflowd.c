@@ -15,9 +15,9 @@
 ** compared (and no IPv6 host may appear). Since the decoder and
 ** softflowd share no code, a mistake in either shows.
 **
-** Then, where nfdump's collector is installed, nfcapd receives softflowd's
-** IPFIX stream of the same pcap and `nfdump -s dstip` totals are compared
-** with Parapet's per destination.
+** nfdump's collector, nfcapd, is given the same datagrams (the test
+** forwards each one it receives), and `nfdump -R dir -s dstip` totals per
+** destination (packets, bytes, flows) must equal Parapet's.
 */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -287,6 +287,8 @@ struct sink {
 	struct hosts got;
 	struct flow_nf_cache *cache;
 	uint64_t datagrams, rejected;
+	int fwd_fd;                 /* >= 0: each datagram is also sent to nfcapd */
+	struct sockaddr_in fwd_to;
 };
 
 static void on_rec(void *ctx, const struct flow_rec *r)
@@ -405,6 +407,9 @@ static void on_datagram(void *ctx, const uint8_t *b, size_t n, const struct sock
 	else
 		flow_nf9_decode(s->cache, b, n, exp, (uint64_t)h_now_ms(), on_rec, s, &res);
 	s->datagrams++;
+	if (s->fwd_fd >= 0)
+		assert_true(sendto(s->fwd_fd, b, n, 0, (struct sockaddr *)&s->fwd_to,
+				   sizeof s->fwd_to) == (ssize_t)n);
 	if (res.reject != FLOW_REJ_NONE) {
 		fprintf(stderr, "datagram %zu bytes refused: %d\n", n, (int)res.reject);
 		s->rejected++;
@@ -438,10 +443,102 @@ static int group_teardown(void **state)
 	return 0;
 }
 
-/* Run softflowd on the pcap towards a fresh socket, decode what comes. */
-static void export_and_decode(const char *version, struct sink *s)
+/* ------------------------------------------------------------ nfcapd */
+
+#define NFCAPD "/usr/bin/nfcapd"
+#define NFDUMP "/usr/bin/nfdump"
+
+/* Whether something listens on UDP 127.0.0.1:port (from /proc/net/udp). */
+static bool udp_listening(int port)
+{
+	char want[32], line[512];
+	snprintf(want, sizeof want, "0100007F:%04X", port);
+	FILE *f = fopen("/proc/net/udp", "r");
+	bool found = false;
+	while (f && fgets(line, sizeof line, f))
+		if (strstr(line, want))
+			found = true;
+	if (f)
+		fclose(f);
+	return found;
+}
+
+struct nfcapd {
+	pid_t pid;
+	int port;
+	char dir[512];
+};
+
+/* nfcapd on a free loopback port, writing into a fresh directory. */
+static void nfcapd_start(struct nfcapd *n, const char *tag)
+{
+	int probe = udp_socket(&n->port); /* a free port, released for nfcapd */
+	close(probe);
+	snprintf(n->dir, sizeof n->dir, "%s/nfcapd-%s", tmp, tag);
+	assert_int_equal(mkdir(n->dir, 0700), 0);
+	char port[16], pidf[600];
+	snprintf(port, sizeof port, "%d", n->port);
+	snprintf(pidf, sizeof pidf, "%s.pid", n->dir);
+	const char *argv[] = {NFCAPD, "-b", "127.0.0.1", "-p", port, "-w", n->dir, "-P", pidf,
+			      NULL};
+	n->pid = spawn(argv);
+	int64_t t0 = h_now_ms();
+	while (!udp_listening(n->port)) {
+		assert_true(h_now_ms() - t0 < 10000);
+		poll(NULL, 0, 20);
+	}
+}
+
+/* Stop nfcapd (it writes its file on SIGTERM), then read its totals per
+** destination with `nfdump -R dir -s dstip -o csv`. */
+static void nfcapd_totals(struct nfcapd *n, struct hosts *t)
+{
+	kill(n->pid, SIGTERM);
+	int st;
+	assert_int_equal(waitpid(n->pid, &st, 0), n->pid);
+	struct h_proc p = {0};
+	const char *argv[] = {NFDUMP, "-R", n->dir, "-s", "dstip", "-n", "0", "-o", "csv", "-q",
+			      NULL};
+	assert_int_equal(h_run(&p, NULL, NULL, argv), 0);
+	assert_int_equal(p.status, 0);
+	assert_non_null(p.out);
+	/* ts,te,td,pr,val,fl,flP,ipkt,ipktP,ibyt,... one line per address */
+	char *save = NULL;
+	for (char *line = strtok_r(p.out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *col[16] = {0};
+		int nc = 0;
+		char *cs = NULL;
+		for (char *c = strtok_r(line, ",", &cs); c && nc < 16; c = strtok_r(NULL, ",", &cs))
+			col[nc++] = c;
+		if (nc < 10)
+			continue;
+		uint8_t a[16] = {0};
+		int fam = 0;
+		if (inet_pton(AF_INET, col[4], a) == 1)
+			fam = 4;
+		else if (inet_pton(AF_INET6, col[4], a) == 1)
+			fam = 6;
+		if (!fam)
+			continue; /* the header */
+		host_add(t, fam, a, strtoull(col[7], NULL, 10), strtoull(col[9], NULL, 10));
+		t->flows += strtoull(col[5], NULL, 10);
+	}
+	h_proc_free(&p);
+}
+
+/* Run softflowd on the pcap towards a fresh socket, decode what comes;
+** with nf, also forward every datagram to that nfcapd. */
+static void export_and_decode(const char *version, struct sink *s, const struct nfcapd *nf)
 {
 	memset(s, 0, sizeof *s);
+	s->fwd_fd = -1;
+	if (nf) {
+		s->fwd_fd = socket(AF_INET, SOCK_DGRAM, 0);
+		assert_true(s->fwd_fd >= 0);
+		s->fwd_to.sin_family = AF_INET;
+		s->fwd_to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		s->fwd_to.sin_port = htons((uint16_t)nf->port);
+	}
 	s->cache = flow_nf_cache_new(NULL);
 	assert_non_null(s->cache);
 	int port;
@@ -455,6 +552,8 @@ static void export_and_decode(const char *version, struct sink *s)
 	pid_t pid = spawn(argv);
 	drain(fd, pid, ctl, npackets, on_datagram, s);
 	close(fd);
+	if (s->fwd_fd >= 0)
+		close(s->fwd_fd);
 	flow_nf_cache_free(s->cache);
 	s->cache = NULL;
 }
@@ -485,13 +584,31 @@ static void run_version(const char *version, int only_family)
 	read_pcap(pcap, want, only_family);
 	assert_true(want->n >= (only_family ? 6u : 10u));
 	struct sink *s = calloc(1, sizeof *s);
-	export_and_decode(version, s);
+	struct nfcapd nf;
+	bool with_nfcapd = access(NFCAPD, X_OK) == 0 && access(NFDUMP, X_OK) == 0;
+	if (with_nfcapd)
+		nfcapd_start(&nf, version);
+	export_and_decode(version, s, with_nfcapd ? &nf : NULL);
 	assert_true(s->datagrams > 0);
 	assert_int_equal(s->rejected, 0);
 	assert_true(s->got.flows > 0);
 	compare(want, &s->got, version);
 	printf("softflowd -v %s: %llu datagrams, %llu flows, %zu destinations equal\n", version,
 	       (unsigned long long)s->datagrams, (unsigned long long)s->got.flows, want->n);
+	if (with_nfcapd) {
+		/* nfdump's collector, given the same datagrams, totals the same */
+		struct hosts *theirs = calloc(1, sizeof *theirs);
+		nfcapd_totals(&nf, theirs);
+		char what[64];
+		snprintf(what, sizeof what, "nfcapd vs parapet, v%s", version);
+		compare(&s->got, theirs, what);
+		assert_int_equal(theirs->flows, s->got.flows);
+		printf("nfcapd -v %s: %llu flows, %zu destinations equal to Parapet's\n", version,
+		       (unsigned long long)theirs->flows, theirs->n);
+		free(theirs);
+	} else {
+		printf("nfcapd/nfdump not installed: that comparison skipped\n");
+	}
 	free(s);
 	free(want);
 }

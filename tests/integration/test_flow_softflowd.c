@@ -313,10 +313,37 @@ static int udp_socket(int *port)
 	return fd;
 }
 
+/* Children still running (softflowd, nfcapd): a failed assertion leaves
+** its test early, so they are killed at teardown and at exit. */
+static pid_t live[8];
+
+static void reap(pid_t pid)
+{
+	for (size_t i = 0; i < 8; i++)
+		if (live[i] == pid)
+			live[i] = 0;
+}
+
+static void kill_live(void)
+{
+	for (size_t i = 0; i < 8; i++)
+		if (live[i] > 0) {
+			kill(live[i], SIGKILL);
+			waitpid(live[i], NULL, 0);
+			live[i] = 0;
+		}
+}
+
 static pid_t spawn(const char *const *argv)
 {
 	pid_t pid = fork();
 	assert_true(pid >= 0);
+	if (pid > 0)
+		for (size_t i = 0; i < 8; i++)
+			if (!live[i]) {
+				live[i] = pid;
+				break;
+			}
 	if (pid == 0) {
 		int dn = open("/dev/null", O_RDWR);
 		if (dn >= 0) {
@@ -383,6 +410,7 @@ static void drain(int fd, pid_t pid, const char *ctl, long want_packets,
 		if (!exited) {
 			int st;
 			if (waitpid(pid, &st, WNOHANG) == pid) {
+				reap(pid);
 				exited = true;
 				assert_true(WIFEXITED(st));
 				assert_int_equal(WEXITSTATUS(st), 0);
@@ -391,8 +419,7 @@ static void drain(int fd, pid_t pid, const char *ctl, long want_packets,
 			return;
 		}
 	}
-	kill(pid, SIGKILL);
-	waitpid(pid, NULL, 0);
+	kill_live();
 	fail_msg("softflowd did not finish within 60 s");
 }
 
@@ -423,7 +450,7 @@ static long npackets; /* in the pcap, all families */
 static int group_setup(void **state)
 {
 	(void)state;
-	h_init();
+	atexit(kill_live);
 	tmp = h_tmpdir("flowsfd");
 	pcap = h_fmt("%s/mixed.pcap", tmp);
 	write_pcap(pcap);
@@ -438,6 +465,7 @@ static int group_setup(void **state)
 static int group_teardown(void **state)
 {
 	(void)state;
+	kill_live();
 	free(pcap);
 	h_rmdir(tmp);
 	return 0;
@@ -496,6 +524,7 @@ static void nfcapd_totals(struct nfcapd *n, struct hosts *t)
 	kill(n->pid, SIGTERM);
 	int st;
 	assert_int_equal(waitpid(n->pid, &st, 0), n->pid);
+	reap(n->pid);
 	struct h_proc p = {0};
 	const char *argv[] = {NFDUMP, "-R", n->dir, "-s", "dstip", "-n", "0", "-o", "csv", "-q",
 			      NULL};

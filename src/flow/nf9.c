@@ -42,18 +42,20 @@ static inline uint32_t rd32(const uint8_t *p)
 ** encoding), and v9 exporters send 4- or 8-byte counters at will. */
 static inline uint64_t rdn(const uint8_t *p, unsigned len)
 {
-	switch (len) {
-	case 1: return p[0];
-	case 2: return rd16(p);
-	case 4: return rd32(p);
-	case 8: return (uint64_t)rd32(p) << 32 | rd32(p + 4);
-	default: {
-		uint64_t v = 0;
-		for (unsigned i = 0; i < len; i++)
-			v = v << 8 | p[i];
-		return v;
-	}
-	}
+	/* conditional branches, not a jump table: a template's lengths repeat
+	** record after record, so these are predicted */
+	if (len == 4)
+		return rd32(p);
+	if (len == 2)
+		return rd16(p);
+	if (len == 8)
+		return (uint64_t)rd32(p) << 32 | rd32(p + 4);
+	if (len == 1)
+		return p[0];
+	uint64_t v = 0;
+	for (unsigned i = 0; i < len; i++)
+		v = v << 8 | p[i];
+	return v;
 }
 
 /* ------------------------------------------------------------ fields */
@@ -68,6 +70,7 @@ enum tgt {
 	T_FRAGOFF, T_FRAGFLAGS, T_IPVER, T_ICMP,
 	T_SAMPLING,
 	T_FIRST_UP, T_LAST_UP, T_FIRST_S, T_LAST_S, T_FIRST_MS, T_LAST_MS,
+	T_COUNT
 };
 
 /* The information element numbers (IANA IPFIX registry; the v9 numbers
@@ -128,25 +131,24 @@ struct field {
 	uint8_t tgt;
 };
 
-struct op {
-	uint16_t off;
-	uint8_t len;
-	uint8_t tgt;
-};
-
 struct tmpl {
 	uint32_t domain;
 	uint16_t tid;
 	bool used;
 	bool options;
-	bool varlen;      /* walk fields[] instead of ops[] */
+	bool varlen;      /* has variable-length fields */
+	bool slow;        /* walk fields[] (varlen, or both IPv4 and IPv6 addresses) */
+	uint8_t family;   /* fast path: 4 or 6; 0 when the template has no address */
 	uint8_t version;  /* 9 or 10: a v9 and an IPFIX template never match */
-	uint16_t nfields, nops;
+	uint16_t nfields;
+	/* fast path: where each target is in a record (offset + 1, 0 absent)
+	** and its length; a target given twice keeps the last */
+	uint16_t at[T_COUNT];
+	uint8_t ln[T_COUNT];
 	uint32_t reclen;  /* fixed record length, or the least one when varlen */
 	uint32_t rawlen;
 	uint8_t *raw;     /* the template record as sent: a refresh compares it */
 	struct field *fields;
-	struct op *ops;
 };
 
 struct domain {
@@ -238,7 +240,7 @@ struct flow_nf_cache *flow_nf_cache_new(const struct flow_nf_limits *lim)
 
 static void tmpl_clear(struct tmpl *t)
 {
-	free(t->raw); /* raw, fields and ops are one block */
+	free(t->raw); /* raw and fields are one block */
 	memset(t, 0, sizeof *t);
 }
 
@@ -522,32 +524,87 @@ static void finish(struct dctx *x, const struct tmpl *t, struct acc *a)
 		x->fn(x->ctx, &a->r);
 }
 
-static inline void acc_reset(struct acc *a)
+/* The fast path: a template of fixed-length records with one address
+** family. Straight-line reads at offsets compiled into the template; what
+** is left under one record is padding (RFC 7011 3.3.1, RFC 3954 5.3). */
+static inline uint64_t getf(const struct tmpl *t, const uint8_t *p, unsigned tg)
 {
-	/* only what finish() reads; r's addresses are rewritten there */
-	memset(a, 0, sizeof *a);
+	unsigned o = t->at[tg];
+	return o ? rdn(p + o - 1, t->ln[tg]) : 0;
 }
 
-/* Decode the records of one data set body (p, n) with template t. */
-static void decode_data(struct dctx *x, const struct tmpl *t, const uint8_t *p, size_t n)
+static void decode_fixed(struct dctx *x, const struct tmpl *t, const uint8_t *p, size_t n)
 {
-	struct acc a;
-	if (!t->varlen) {
-		/* Records of fixed length; what is left under one record is
-		** padding (RFC 7011 3.3.1, RFC 3954 5.3). */
-		size_t rl = t->reclen;
+	size_t rl = t->reclen;
+	if (t->options) {
+		struct acc a;
 		for (; n >= rl; p += rl, n -= rl) {
-			acc_reset(&a);
-			for (unsigned i = 0; i < t->nops; i++) {
-				const struct op *o = &t->ops[i];
-				apply(&a, o->tgt, p + o->off, o->len);
+			memset(&a, 0, sizeof a);
+			if (t->at[T_SAMPLING]) {
+				a.has_sampling = true;
+				a.sampling = getf(t, p, T_SAMPLING);
 			}
 			finish(x, t, &a);
 		}
 		return;
 	}
+	if (!t->family)
+		return; /* no address: not a flow we can count */
+	struct flow_rec r;
+	memset(&r, 0, sizeof r);
+	r.family = t->family;
+	r.exporter4 = x->e->exporter4;
+	unsigned as = t->family == 6 ? T_SRC6 : T_SRC4, ad = t->family == 6 ? T_DST6 : T_DST4;
+	size_t al = t->family == 6 ? 16 : 4;
+	unsigned tp = t->at[T_PKTS] ? T_PKTS : T_PKTS_TOTAL;
+	unsigned tb = t->at[T_BYTES] ? T_BYTES : T_BYTES_TOTAL;
+	unsigned tdp = t->at[T_DPORT] ? T_DPORT : T_ICMP;
+	unsigned tf = t->at[T_FIRST_UP] ? T_FIRST_UP : t->at[T_FIRST_MS] ? T_FIRST_MS : T_FIRST_S;
+	unsigned tl = t->at[T_LAST_UP] ? T_LAST_UP : t->at[T_LAST_MS] ? T_LAST_MS : T_LAST_S;
+	uint32_t fmul = tf == T_FIRST_S ? 1000 : 1, lmul = tl == T_LAST_S ? 1000 : 1;
+	for (; n >= rl; p += rl, n -= rl) {
+		if (t->at[as])
+			memcpy(r.src, p + t->at[as] - 1, al);
+		if (t->at[ad])
+			memcpy(r.dst, p + t->at[ad] - 1, al);
+		r.sport = (uint16_t)getf(t, p, T_SPORT);
+		r.dport = (uint16_t)getf(t, p, tdp);
+		r.proto = (uint8_t)getf(t, p, T_PROTO);
+		r.tcp_flags = (uint8_t)getf(t, p, T_FLAGS);
+		r.packets = getf(t, p, tp);
+		r.bytes = getf(t, p, tb);
+		r.src_as = (uint32_t)getf(t, p, T_SRCAS);
+		r.dst_as = (uint32_t)getf(t, p, T_DSTAS);
+		r.first_ms = (uint32_t)(getf(t, p, tf) * fmul);
+		r.last_ms = (uint32_t)(getf(t, p, tl) * lmul);
+		/* a fragment: a non-zero offset, or More Fragments (0x20 of
+		** fragmentFlags, IE 197) */
+		r.frag = (getf(t, p, T_FRAGOFF) != 0 || (getf(t, p, T_FRAGFLAGS) & 0x20)) ? 1 : 0;
+		if (t->at[T_SAMPLING]) {
+			r.sampling = clamp_rate(x, getf(t, p, T_SAMPLING));
+			x->out->sampling = r.sampling;
+		} else {
+			r.sampling = x->rate ? x->rate : 1;
+		}
+		x->out->records++;
+		if (x->fn)
+			x->fn(x->ctx, &r);
+	}
+}
+
+/* Decode the records of one data set body (p, n) with template t. */
+static void decode_data(struct dctx *x, const struct tmpl *t, const uint8_t *p, size_t n)
+{
+	/* Cleared once per set, not per record: every record of a template
+	** writes the same fields, so what one record left is overwritten by
+	** the next, and what the template lacks stays zero. */
+	struct acc a;
+	memset(&a, 0, sizeof a);
+	if (!t->slow) {
+		decode_fixed(x, t, p, n);
+		return;
+	}
 	while (n >= t->reclen) {
-		acc_reset(&a);
 		size_t off = 0;
 		for (unsigned i = 0; i < t->nfields; i++) {
 			const struct field *f = &t->fields[i];
@@ -709,7 +766,6 @@ static enum flow_reject tmpl_install(struct dctx *x, uint16_t tid, bool options,
 	/* Compile. */
 	uint32_t reclen = 0;
 	bool varlen = false;
-	unsigned nops = 0;
 	for (unsigned i = 0; i < nf; i++) {
 		if (sp[i].len == VARLEN) {
 			varlen = true;
@@ -720,12 +776,15 @@ static enum flow_reject tmpl_install(struct dctx *x, uint16_t tid, bool options,
 	}
 	if (reclen == 0 || reclen > 65535 - 4)
 		return FLOW_REJ_TEMPLATE;
-	size_t blk = rawlen + nf * sizeof(struct field) + nf * sizeof(struct op) + 16;
+	size_t blk = rawlen + nf * sizeof(struct field) + 16;
 	uint8_t *mem = malloc(blk);
 	if (!mem)
 		return FLOW_REJ_LIMIT;
 	struct field *fields = (struct field *)(void *)(mem + ((rawlen + 7) & ~(size_t)7));
-	struct op *ops = (struct op *)(void *)(fields + nf);
+	uint16_t at[T_COUNT];
+	uint8_t ln[T_COUNT];
+	memset(at, 0, sizeof at);
+	memset(ln, 0, sizeof ln);
 	uint32_t off = 0;
 	for (unsigned i = 0; i < nf; i++) {
 		/* v9 scope fields name a scope (system, interface...), not an
@@ -736,10 +795,8 @@ static enum flow_reject tmpl_install(struct dctx *x, uint16_t tid, bool options,
 		fields[i].len = sp[i].len;
 		fields[i].tgt = tg;
 		if (tg != T_SKIP && !varlen) {
-			ops[nops].off = (uint16_t)off;
-			ops[nops].len = (uint8_t)sp[i].len;
-			ops[nops].tgt = tg;
-			nops++;
+			at[tg] = (uint16_t)(off + 1);
+			ln[tg] = (uint8_t)sp[i].len;
 		}
 		if (sp[i].len != VARLEN)
 			off += sp[i].len;
@@ -770,12 +827,15 @@ static enum flow_reject tmpl_install(struct dctx *x, uint16_t tid, bool options,
 	t->varlen = varlen;
 	t->version = x->version;
 	t->nfields = (uint16_t)nf;
-	t->nops = (uint16_t)nops;
+	memcpy(t->at, at, sizeof at);
+	memcpy(t->ln, ln, sizeof ln);
+	bool has4 = at[T_SRC4] || at[T_DST4], has6 = at[T_SRC6] || at[T_DST6];
+	t->slow = varlen || (has4 && has6);
+	t->family = has6 ? 6 : has4 ? 4 : 0;
 	t->reclen = reclen;
 	t->rawlen = (uint32_t)rawlen;
 	t->raw = mem;
 	t->fields = fields;
-	t->ops = ops;
 	c->lt_valid = false;
 	if (e->pend_len)
 		pend_replay(x, t);

@@ -720,6 +720,59 @@ static void test_truncated_and_corrupt(void **state)
 	free(g);
 }
 
+/* One template carrying both IPv4 and IPv6 address fields (some routers
+** export that way), with ipVersion (60) saying which one a record uses,
+** and ICMP type/code (32) where the destination port would be. */
+static void test_dual_stack_template(void **state)
+{
+	(void)state;
+	struct flow_nf_cache *c = flow_nf_cache_new(NULL);
+	struct msg *m = calloc(1, sizeof *m);
+	struct got *g = calloc(1, sizeof *g);
+	struct flow_result res;
+	msg_begin(m, 10, 1);
+	set_begin(m, 2);
+	m16(m, 300);
+	m16(m, 8);
+	static const unsigned f[8][2] = {{8, 4}, {12, 4}, {27, 16}, {28, 16}, {60, 1}, {4, 1},
+					 {32, 2}, {2, 4}};
+	for (int i = 0; i < 8; i++) {
+		m16(m, f[i][0]);
+		m16(m, f[i][1]);
+	}
+	set_end(m);
+	set_begin(m, 300);
+	for (int k = 0; k < 2; k++) {
+		m32(m, k ? 0 : 0x0a000001);
+		m32(m, k ? 0 : 0x0a000002);
+		for (int b = 0; b < 16; b++)
+			m8(m, k ? (b == 0 ? 0x20 : b == 15 ? 1 : 0) : 0);
+		for (int b = 0; b < 16; b++)
+			m8(m, k ? (b == 0 ? 0x20 : b == 15 ? 2 : 0) : 0);
+		m8(m, k ? 6 : 4);
+		m8(m, k ? 58 : 1);
+		m16(m, 0x0800); /* echo request */
+		m32(m, 7 + (uint32_t)k);
+	}
+	set_end(m);
+	msg_end(m);
+	decode(c, m->b, m->n, g, &res, 0);
+	assert_int_equal(res.reject, FLOW_REJ_NONE);
+	assert_int_equal(g->n, 2);
+	assert_int_equal(g->r[0].family, 4);
+	assert_int_equal(g->r[0].dst[3], 2);
+	assert_int_equal(g->r[0].proto, 1);
+	assert_int_equal(g->r[0].dport, 0x0800);
+	assert_int_equal(g->r[0].packets, 7);
+	assert_int_equal(g->r[1].family, 6);
+	assert_int_equal(g->r[1].dst[0], 0x20);
+	assert_int_equal(g->r[1].dst[15], 2);
+	assert_int_equal(g->r[1].packets, 8);
+	free(g);
+	free(m);
+	flow_nf_cache_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -734,6 +787,7 @@ int main(void)
 		cmocka_unit_test_setup(test_template_flood, setup),
 		cmocka_unit_test_setup(test_sampling, setup),
 		cmocka_unit_test_setup(test_truncated_and_corrupt, setup),
+		cmocka_unit_test_setup(test_dual_stack_template, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

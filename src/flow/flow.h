@@ -155,8 +155,9 @@ uint32_t flow_nf_cache_templates(const struct flow_nf_cache *c,
 /* Decode one NetFlow v9 (RFC 3954) or IPFIX (RFC 7011) datagram; the
 ** version comes from its first two bytes (9 or 10, else FLOW_REJ_VERSION).
 ** Templates and options templates update the cache; options data carrying
-** a sampling interval (34, 50, 305) sets the rate of (exporter, domain)
-** for later records, 0 read as 1 and counted. Data for a template not yet
+** a sampling interval (34, 50, 305; with samplingPacketSpace 306 the
+** rate is (interval + space) / interval) sets the rate of (exporter,
+** domain) for later records, 0 read as 1 and counted. Data for a template not yet
 ** known is held (pending_bytes per exporter) and decoded when the template
 ** comes, through this call's fn; held data older than now_ms - pending_ms
 ** or over the bound is dropped and counted as FLOW_REJ_NO_TEMPLATE in *out

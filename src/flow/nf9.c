@@ -68,7 +68,7 @@ enum tgt {
 	T_PKTS, T_PKTS_TOTAL, T_BYTES, T_BYTES_TOTAL,
 	T_SRCAS, T_DSTAS,
 	T_FRAGOFF, T_FRAGFLAGS, T_IPVER, T_ICMP,
-	T_SAMPLING,
+	T_SAMPLING, T_SPACE,
 	T_FIRST_UP, T_LAST_UP, T_FIRST_S, T_LAST_S, T_FIRST_MS, T_LAST_MS,
 	T_COUNT
 };
@@ -84,6 +84,10 @@ static enum tgt target_of(uint16_t type, unsigned len, bool options)
 		** count-based sampling). */
 		if ((type == 34 || type == 50 || type == 305) && len >= 1 && len <= 8)
 			return T_SAMPLING;
+		/* samplingPacketSpace: PSAMP's systematic sampling takes
+		** interval packets, then skips space: 1 in (i + s) / i */
+		if (type == 306 && len >= 1 && len <= 8)
+			return T_SPACE;
 		return T_SKIP;
 	}
 	switch (type) {
@@ -404,6 +408,7 @@ struct acc {
 	uint8_t fragflags;
 	uint64_t sampling;
 	bool has_sampling;
+	uint64_t space;
 	uint16_t icmp;
 	bool has_icmp;
 };
@@ -430,6 +435,7 @@ static inline void apply(struct acc *a, unsigned tgt, const uint8_t *v, unsigned
 	case T_IPVER: a->ipver = (uint8_t)rdn(v, len); break;
 	case T_ICMP: a->icmp = (uint16_t)rdn(v, len); a->has_icmp = true; break;
 	case T_SAMPLING: a->sampling = rdn(v, len); a->has_sampling = true; break;
+	case T_SPACE: a->space = rdn(v, len); break;
 	case T_FIRST_UP: a->r.first_ms = (uint32_t)rdn(v, len); break;
 	case T_LAST_UP: a->r.last_ms = (uint32_t)rdn(v, len); break;
 	case T_FIRST_S: a->r.first_ms = (uint32_t)(rdn(v, len) * 1000); break;
@@ -482,7 +488,13 @@ static void finish(struct dctx *x, const struct tmpl *t, struct acc *a)
 {
 	if (t->options) {
 		if (a->has_sampling) {
-			uint32_t rate = clamp_rate(x, a->sampling);
+			uint64_t v = a->sampling;
+			if (a->space && v) {
+				uint64_t i = v > UINT32_MAX ? UINT32_MAX : v;
+				uint64_t sp = a->space > UINT32_MAX ? UINT32_MAX : a->space;
+				v = (i + sp + i / 2) / i; /* rounded; no overflow in 64 bits */
+			}
+			uint32_t rate = clamp_rate(x, v);
 			struct domain *d = domain_get(x->c, x->e, x->domain, true);
 			if (d)
 				d->rate = rate;
@@ -543,6 +555,7 @@ static void decode_fixed(struct dctx *x, const struct tmpl *t, const uint8_t *p,
 			if (t->at[T_SAMPLING]) {
 				a.has_sampling = true;
 				a.sampling = getf(t, p, T_SAMPLING);
+				a.space = getf(t, p, T_SPACE);
 			}
 			finish(x, t, &a);
 		}

@@ -773,6 +773,48 @@ static void test_dual_stack_template(void **state)
 	flow_nf_cache_free(c);
 }
 
+/* PSAMP systematic sampling in options data: samplingPacketInterval (305)
+** packets taken, samplingPacketSpace (306) skipped, so 1 in 1 + 99. */
+static void test_sampling_packet_space(void **state)
+{
+	(void)state;
+	struct flow_nf_cache *c = flow_nf_cache_new(NULL);
+	struct msg *m = calloc(1, sizeof *m);
+	struct got *g = calloc(1, sizeof *g);
+	struct flow_result res;
+	msg_begin(m, 10, 8);
+	set_begin(m, 3);
+	m16(m, 400);
+	m16(m, 3);
+	m16(m, 1);
+	m16(m, 149), m16(m, 4);
+	m16(m, 305), m16(m, 4);
+	m16(m, 306), m16(m, 4);
+	set_end(m);
+	set_begin(m, 400);
+	m32(m, 8);
+	m32(m, 1);
+	m32(m, 99);
+	set_end(m);
+	msg_end(m);
+	decode(c, m->b, m->n, g, &res, 0);
+	assert_int_equal(res.reject, FLOW_REJ_NONE);
+	assert_int_equal(res.sampling, 100);
+	/* flows of that domain are now 1 in 100 */
+	struct flow_rec r[2];
+	make_recs(r, 2, 4, false);
+	uint8_t buf[2000];
+	struct flow_gen_nf gn = {.version = 10, .domain = 8, .tmpl = FLOW_GEN_TMPL_BEFORE};
+	size_t len = flow_gen_nf9(buf, sizeof buf, &gn, r, 2, NULL);
+	decode(c, buf, len, g, &res, 0);
+	assert_int_equal(g->n, 2);
+	assert_int_equal(g->r[0].sampling, 100);
+	assert_int_equal(g->r[1].sampling, 100);
+	free(g);
+	free(m);
+	flow_nf_cache_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -788,6 +830,7 @@ int main(void)
 		cmocka_unit_test_setup(test_sampling, setup),
 		cmocka_unit_test_setup(test_truncated_and_corrupt, setup),
 		cmocka_unit_test_setup(test_dual_stack_template, setup),
+		cmocka_unit_test_setup(test_sampling_packet_space, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -184,7 +184,14 @@ struct pend_hdr {
 	uint8_t pad[7];
 };
 
+/* A parsed field specifier before compilation. */
+struct spec {
+	uint16_t type, len;
+	bool enterprise;
+};
+
 struct flow_nf_cache {
+	struct spec *specs;   /* lim.fields: a template's specifiers while it is parsed */
 	struct flow_nf_limits lim;
 	struct exporter *ex;  /* lim.exporters entries; nex in use */
 	uint32_t nex;
@@ -235,7 +242,8 @@ struct flow_nf_cache *flow_nf_cache_new(const struct flow_nf_limits *lim)
 	c->excap = pow2_at_least(c->lim.exporters * 2);
 	c->ex = calloc(c->lim.exporters, sizeof *c->ex);
 	c->exidx = calloc(c->excap, sizeof *c->exidx);
-	if (!c->ex || !c->exidx) {
+	c->specs = calloc(c->lim.fields, sizeof *c->specs);
+	if (!c->ex || !c->exidx || !c->specs) {
 		flow_nf_cache_free(c);
 		return NULL;
 	}
@@ -263,6 +271,7 @@ void flow_nf_cache_free(struct flow_nf_cache *c)
 	}
 	free(c->ex);
 	free(c->exidx);
+	free(c->specs);
 	free(c);
 }
 
@@ -756,12 +765,6 @@ static uint32_t slot_new(struct flow_nf_cache *c, struct exporter *e)
 	return s;
 }
 
-/* A parsed field specifier before compilation. */
-struct spec {
-	uint16_t type, len;
-	bool enterprise;
-};
-
 /* Install the template (domain, tid) of the given specs; raw/rawlen is
 ** the template record as sent. Returns the reject reason or NONE. */
 static enum flow_reject tmpl_install(struct dctx *x, uint16_t tid, bool options,
@@ -882,18 +885,8 @@ static void template_set(struct dctx *x, unsigned setid, const uint8_t *p, size_
 {
 	bool ipfix = x->version == 10;
 	bool options = setid == 1 || setid == 3;
-	struct spec sp[512];
-	struct spec *spp = sp;
-	struct spec *heap = NULL;
+	struct spec *spp = x->c->specs;
 	unsigned fmax = x->c->lim.fields;
-	if (fmax > 512) {
-		heap = malloc(fmax * sizeof *heap); /* only with a raised bound */
-		if (!heap) {
-			reject(x->out, FLOW_REJ_LIMIT);
-			return;
-		}
-		spp = heap;
-	}
 	while (n >= 4) {
 		const uint8_t *rec = p;
 		uint16_t tid = rd16(p);
@@ -906,7 +899,7 @@ static void template_set(struct dctx *x, unsigned setid, const uint8_t *p, size_
 			unsigned sl = rd16(p + 2), ol = rd16(p + 4);
 			if (sl % 4 || ol % 4) {
 				reject(x->out, FLOW_REJ_TEMPLATE);
-				goto out;
+				return;
 			}
 			nscope = sl / 4;
 			nf = nscope + ol / 4;
@@ -919,7 +912,7 @@ static void template_set(struct dctx *x, unsigned setid, const uint8_t *p, size_
 					if (tid == 0)
 						break; /* padding */
 					reject(x->out, FLOW_REJ_TEMPLATE);
-					goto out;
+					return;
 				}
 				/* IPFIX withdrawal: one template, or all of the set's kind */
 				if (tid >= 256)
@@ -941,7 +934,7 @@ static void template_set(struct dctx *x, unsigned setid, const uint8_t *p, size_
 				hdr = 6;
 				if (nscope == 0 || nscope > nf) {
 					reject(x->out, FLOW_REJ_TEMPLATE);
-					goto out;
+					return;
 				}
 			}
 		}
@@ -949,19 +942,19 @@ static void template_set(struct dctx *x, unsigned setid, const uint8_t *p, size_
 			if (tid == 0 && nf == 0)
 				break; /* v9 padding */
 			reject(x->out, FLOW_REJ_TEMPLATE);
-			goto out;
+			return;
 		}
 		if (nf == 0 || nf > fmax) {
 			/* zero or too many fields: where the next record starts
 			** cannot be trusted either, so the rest of the set goes */
 			reject(x->out, FLOW_REJ_TEMPLATE);
-			goto out;
+			return;
 		}
 		size_t off = hdr;
 		for (unsigned i = 0; i < nf; i++) {
 			if (off + 4 > n) {
 				reject(x->out, FLOW_REJ_SHORT);
-				goto out;
+				return;
 			}
 			uint16_t ty = rd16(p + off), ln = rd16(p + off + 2);
 			off += 4;
@@ -970,7 +963,7 @@ static void template_set(struct dctx *x, unsigned setid, const uint8_t *p, size_
 				/* enterprise element: 4 bytes of PEN follow */
 				if (off + 4 > n) {
 					reject(x->out, FLOW_REJ_SHORT);
-					goto out;
+					return;
 				}
 				off += 4;
 				ent = true;
@@ -978,7 +971,7 @@ static void template_set(struct dctx *x, unsigned setid, const uint8_t *p, size_
 			}
 			if (!ipfix && ln == VARLEN) {
 				reject(x->out, FLOW_REJ_TEMPLATE); /* v9 has no variable length */
-				goto out;
+				return;
 			}
 			spp[i].type = ty;
 			spp[i].len = ln;
@@ -990,8 +983,6 @@ static void template_set(struct dctx *x, unsigned setid, const uint8_t *p, size_
 		p += off;
 		n -= off;
 	}
-out:
-	free(heap);
 }
 
 /* A data set (id >= 256). */

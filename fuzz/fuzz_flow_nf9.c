@@ -54,7 +54,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	unsigned version = data[0] & 1 ? 10 : 9;
 	struct flow_nf_limits tiny = {.templates = 4, .exporters = 1, .pending_bytes = 512,
-				      .pending_ms = 1000, .fields = 16, .domains = 2};
+				      .pending_total = 768, .pending_ms = 1000, .fields = 16, .domains = 2};
 	const struct flow_nf_limits *lim = data[0] & 2 ? &tiny : NULL;
 	struct flow_nf_cache *c = flow_nf_cache_new(lim);
 	CHECK(c != NULL);
@@ -94,9 +94,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		uint32_t nex = lim ? tiny.exporters : 4096;
 		uint32_t ntpl = lim ? tiny.templates : 256;
 		uint32_t npend = lim ? tiny.pending_bytes : 64 * 1024;
+		uint32_t ntotal = lim ? tiny.pending_total : 8u << 20;
 		CHECK(st.exporters <= nex);
 		CHECK(st.templates <= (uint64_t)ntpl * st.exporters);
 		CHECK(st.pending_bytes <= (uint64_t)npend * st.exporters);
+		CHECK(st.pending_bytes <= ntotal);
 		now += 300;
 		idx++;
 	}

@@ -121,6 +121,7 @@ struct flow_nf_limits {
 	uint32_t exporters;      /* 4096 */
 	uint32_t pending_bytes;  /* data held per exporter before its template: 64 KiB */
 	uint32_t pending_ms;     /* held data older than this is dropped: 10000 */
+	uint32_t pending_total;  /* held data over all exporters: 8 MiB */
 	uint32_t fields;         /* fields per template: 512 */
 	uint32_t domains;        /* sampling rates kept per exporter: 64 */
 };

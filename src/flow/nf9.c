@@ -171,7 +171,7 @@ struct exporter {
 	struct domain *doms;
 	uint32_t ndoms, domnext;
 	uint8_t *pend;    /* held data sets, oldest first */
-	uint32_t pend_len;
+	uint32_t pend_len, pend_cap;
 };
 
 /* A held data set: this header, then len bytes, padded to 8. */
@@ -198,6 +198,7 @@ struct flow_nf_cache {
 	uint32_t *exidx;      /* address hash -> index + 1 */
 	uint32_t excap;
 	uint32_t last_ex;     /* index + 1 of the last exporter seen */
+	uint64_t pend_total;  /* held bytes, all exporters */
 	/* the last template used, checked before trusting it */
 	uint32_t lt_ex, lt_domain, lt_slot;
 	uint16_t lt_tid;
@@ -226,6 +227,8 @@ struct flow_nf_cache *flow_nf_cache_new(const struct flow_nf_limits *lim)
 		c->lim.exporters = 4096;
 	if (!c->lim.pending_bytes)
 		c->lim.pending_bytes = 64 * 1024;
+	if (!c->lim.pending_total)
+		c->lim.pending_total = 8u << 20;
 	if (!c->lim.pending_ms)
 		c->lim.pending_ms = 10000;
 	if (!c->lim.fields)
@@ -660,10 +663,11 @@ short_rec:
 
 /* ------------------------------------------------------------ held data */
 
-static void pend_drop_front(struct exporter *e, uint32_t bytes)
+static void pend_drop_front(struct flow_nf_cache *c, struct exporter *e, uint32_t bytes)
 {
 	memmove(e->pend, e->pend + bytes, e->pend_len - bytes);
 	e->pend_len -= bytes;
+	c->pend_total -= bytes;
 }
 
 /* Drop held sets older than the bound: counted in this datagram's result. */
@@ -681,24 +685,37 @@ static void pend_expire(struct dctx *x, uint64_t now_ms)
 		reject(x->out, FLOW_REJ_NO_TEMPLATE);
 	}
 	if (off)
-		pend_drop_front(e, off);
+		pend_drop_front(x->c, e, off);
 }
 
 static void pend_add(struct dctx *x, uint16_t tid, const uint8_t *p, size_t n, uint64_t now_ms)
 {
+	struct flow_nf_cache *c = x->c;
 	struct exporter *e = x->e;
 	size_t need = sizeof(struct pend_hdr) + ((n + 7) & ~(size_t)7);
-	if (need > x->c->lim.pending_bytes - e->pend_len) {
-		x->c->st.pending_dropped++;
+	/* Two bounds: per exporter, and over all of them, so that spoofed
+	** exporters sending data without templates cannot hold more than
+	** pending_total between them. */
+	if (need > c->lim.pending_bytes - e->pend_len ||
+	    need > c->lim.pending_total - c->pend_total) {
+		c->st.pending_dropped++;
 		reject(x->out, FLOW_REJ_NO_TEMPLATE);
 		return;
 	}
-	if (!e->pend) {
-		e->pend = malloc(x->c->lim.pending_bytes);
-		if (!e->pend) {
+	if (e->pend_len + need > e->pend_cap) {
+		/* grow by doubling: memory follows what is held */
+		size_t cap = e->pend_cap ? e->pend_cap : 4096;
+		while (cap < e->pend_len + need)
+			cap *= 2;
+		if (cap > c->lim.pending_bytes)
+			cap = c->lim.pending_bytes;
+		uint8_t *np = realloc(e->pend, cap);
+		if (!np) {
 			reject(x->out, FLOW_REJ_LIMIT);
 			return;
 		}
+		e->pend = np;
+		e->pend_cap = (uint32_t)cap;
 	}
 	struct pend_hdr h;
 	memset(&h, 0, sizeof h);
@@ -710,6 +727,7 @@ static void pend_add(struct dctx *x, uint16_t tid, const uint8_t *p, size_t n, u
 	memcpy(e->pend + e->pend_len, &h, sizeof h);
 	memcpy(e->pend + e->pend_len + sizeof h, p, n);
 	e->pend_len += (uint32_t)need;
+	c->pend_total += need;
 }
 
 /* Template t has just come: decode what was held for it, in order. */
@@ -731,6 +749,7 @@ static void pend_replay(struct dctx *x, const struct tmpl *t)
 		}
 		rd += sz;
 	}
+	x->c->pend_total -= e->pend_len - wr;
 	e->pend_len = wr;
 }
 

@@ -393,6 +393,25 @@ static void test_pending_bounds(void **state)
 	assert_int_equal(st.pending_bytes, 0);
 	assert_int_equal(st.pending_replayed, 0);
 	flow_nf_cache_free(c);
+
+	/* many exporters (spoofed sources) share one bound over them all */
+	struct flow_nf_limits lim2 = {.pending_total = 8192};
+	c = flow_nf_cache_new(&lim2);
+	gn.tmpl = FLOW_GEN_TMPL_NONE;
+	len = flow_gen_nf9(buf, sizeof buf, &gn, r, 10, NULL);
+	dropped = 0;
+	for (uint32_t e = 0; e < 100; e++) {
+		uint8_t ex[16];
+		flow_exporter_v4(ex, 0x0a000000 + e);
+		flow_nf9_decode(c, buf, len, ex, 0, collect, &g0, &res);
+		if (res.reject == FLOW_REJ_NO_TEMPLATE)
+			dropped++;
+	}
+	flow_nf_cache_stats(c, &st);
+	assert_true(st.pending_bytes <= 8192);
+	assert_true(st.pending_bytes > 4096);
+	assert_true(dropped > 50); /* each holds ~0.5 KiB: ~15 fit */
+	flow_nf_cache_free(c);
 }
 
 /* IPFIX withdrawal of one template, and of all; a refresh that changes

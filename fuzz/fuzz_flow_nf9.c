@@ -54,7 +54,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	unsigned version = data[0] & 1 ? 10 : 9;
 	struct flow_nf_limits tiny = {.templates = 4, .exporters = 1, .pending_bytes = 512,
-				      .pending_total = 768, .pending_ms = 1000, .fields = 16, .domains = 2};
+				      .pending_total = 768, .template_bytes = 8192,
+				      .pending_ms = 1000, .fields = 16, .domains = 2};
 	const struct flow_nf_limits *lim = data[0] & 2 ? &tiny : NULL;
 	struct flow_nf_cache *c = flow_nf_cache_new(lim);
 	CHECK(c != NULL);
@@ -99,6 +100,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(st.templates <= (uint64_t)ntpl * st.exporters);
 		CHECK(st.pending_bytes <= (uint64_t)npend * st.exporters);
 		CHECK(st.pending_bytes <= ntotal);
+		CHECK(st.template_bytes <= (lim ? tiny.template_bytes : 32u << 20));
 		now += 300;
 		idx++;
 	}

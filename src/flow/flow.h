@@ -122,6 +122,7 @@ struct flow_nf_limits {
 	uint32_t pending_bytes;  /* data held per exporter before its template: 64 KiB */
 	uint32_t pending_ms;     /* held data older than this is dropped: 10000 */
 	uint32_t pending_total;  /* held data over all exporters: 8 MiB */
+	uint32_t template_bytes; /* template memory over all exporters: 32 MiB */
 	uint32_t fields;         /* fields per template: 512 */
 	uint32_t domains;        /* sampling rates kept per exporter: 64 */
 };
@@ -130,6 +131,7 @@ struct flow_nf_limits {
 struct flow_nf_stats {
 	uint32_t exporters;          /* now */
 	uint32_t templates;          /* now, all exporters */
+	uint64_t template_bytes;     /* now, all exporters (bounded by the limit) */
 	uint64_t pending_bytes;      /* now, all exporters */
 	uint64_t templates_refused;  /* template flood: over the per-exporter bound */
 	uint64_t templates_withdrawn;

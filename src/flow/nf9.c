@@ -151,6 +151,7 @@ struct tmpl {
 	uint8_t ln[T_COUNT];
 	uint32_t reclen;  /* fixed record length, or the least one when varlen */
 	uint32_t rawlen;
+	uint32_t blk;     /* bytes of the raw + fields block, for the memory bound */
 	uint8_t *raw;     /* the template record as sent: a refresh compares it */
 	struct field *fields;
 };
@@ -199,6 +200,7 @@ struct flow_nf_cache {
 	uint32_t excap;
 	uint32_t last_ex;     /* index + 1 of the last exporter seen */
 	uint64_t pend_total;  /* held bytes, all exporters */
+	uint64_t tmem;        /* template memory (slots, indexes, blocks), all exporters */
 	/* the last template used, checked before trusting it */
 	uint32_t lt_ex, lt_domain, lt_slot;
 	uint16_t lt_tid;
@@ -229,6 +231,8 @@ struct flow_nf_cache *flow_nf_cache_new(const struct flow_nf_limits *lim)
 		c->lim.pending_bytes = 64 * 1024;
 	if (!c->lim.pending_total)
 		c->lim.pending_total = 8u << 20;
+	if (!c->lim.template_bytes)
+		c->lim.template_bytes = 32u << 20;
 	if (!c->lim.pending_ms)
 		c->lim.pending_ms = 10000;
 	if (!c->lim.fields)
@@ -253,8 +257,9 @@ struct flow_nf_cache *flow_nf_cache_new(const struct flow_nf_limits *lim)
 	return c;
 }
 
-static void tmpl_clear(struct tmpl *t)
+static void tmpl_clear(struct flow_nf_cache *c, struct tmpl *t)
 {
+	c->tmem -= t->blk;
 	free(t->raw); /* raw and fields are one block */
 	memset(t, 0, sizeof *t);
 }
@@ -266,7 +271,7 @@ void flow_nf_cache_free(struct flow_nf_cache *c)
 	for (uint32_t i = 0; c->ex && i < c->nex; i++) {
 		struct exporter *e = &c->ex[i];
 		for (uint32_t s = 0; s < e->nslots; s++)
-			tmpl_clear(&e->slots[s]);
+			tmpl_clear(c, &e->slots[s]);
 		free(e->slots);
 		free(e->hidx);
 		free(e->doms);
@@ -283,6 +288,7 @@ void flow_nf_cache_stats(const struct flow_nf_cache *c, struct flow_nf_stats *st
 	*st = c->st;
 	st->exporters = c->nex;
 	st->templates = 0;
+	st->template_bytes = c->tmem;
 	st->pending_bytes = 0;
 	for (uint32_t i = 0; i < c->nex; i++) {
 		st->templates += c->ex[i].ntmpl;
@@ -385,7 +391,7 @@ static void tmpl_remove(struct flow_nf_cache *c, struct exporter *e, uint32_t s)
 		}
 	}
 	e->hidx[hole] = 0;
-	tmpl_clear(t);
+	tmpl_clear(c, t);
 	e->ntmpl--;
 	c->lt_valid = false;
 }
@@ -762,10 +768,14 @@ static uint32_t slot_new(struct flow_nf_cache *c, struct exporter *e)
 	if (e->ntmpl >= c->lim.templates)
 		return UINT32_MAX;
 	if (!e->hidx) {
-		e->hcap = pow2_at_least(c->lim.templates * 2);
-		e->hidx = calloc(e->hcap, sizeof *e->hidx);
+		uint32_t hcap = pow2_at_least(c->lim.templates * 2);
+		if (c->tmem + hcap * sizeof *e->hidx > c->lim.template_bytes)
+			return UINT32_MAX;
+		e->hidx = calloc(hcap, sizeof *e->hidx);
 		if (!e->hidx)
 			return UINT32_MAX;
+		e->hcap = hcap;
+		c->tmem += hcap * sizeof *e->hidx;
 	}
 	for (uint32_t s = 0; s < e->nslots; s++)
 		if (!e->slots[s].used)
@@ -773,9 +783,12 @@ static uint32_t slot_new(struct flow_nf_cache *c, struct exporter *e)
 	uint32_t n = e->nslots ? e->nslots * 2 : 8;
 	if (n > c->lim.templates)
 		n = c->lim.templates;
+	if (c->tmem + (n - e->nslots) * sizeof(struct tmpl) > c->lim.template_bytes)
+		return UINT32_MAX;
 	struct tmpl *ns = realloc(e->slots, n * sizeof *ns);
 	if (!ns)
 		return UINT32_MAX;
+	c->tmem += (n - e->nslots) * sizeof(struct tmpl);
 	memset(ns + e->nslots, 0, (n - e->nslots) * sizeof *ns);
 	e->slots = ns;
 	uint32_t s = e->nslots;
@@ -812,6 +825,20 @@ static enum flow_reject tmpl_install(struct dctx *x, uint16_t tid, bool options,
 	if (reclen == 0 || reclen > 65535 - 4)
 		return FLOW_REJ_TEMPLATE;
 	size_t blk = rawlen + nf * sizeof(struct field) + 16;
+	/* Memory over all exporters is bounded too: 4096 spoofed exporters
+	** with 256 templates of 512 fields each would otherwise be gigabytes. */
+	uint32_t newslot = UINT32_MAX;
+	if (!t) {
+		newslot = slot_new(c, e); /* may grow the slots: counted first */
+		if (newslot == UINT32_MAX) {
+			c->st.templates_refused++;
+			return FLOW_REJ_LIMIT;
+		}
+	}
+	if (c->tmem - (t ? t->blk : 0) + blk > c->lim.template_bytes) {
+		c->st.templates_refused++;
+		return FLOW_REJ_LIMIT;
+	}
 	uint8_t *mem = malloc(blk);
 	if (!mem)
 		return FLOW_REJ_LIMIT;
@@ -839,12 +866,7 @@ static enum flow_reject tmpl_install(struct dctx *x, uint16_t tid, bool options,
 	memcpy(mem, raw, rawlen);
 
 	if (!t) {
-		slot = slot_new(c, e);
-		if (slot == UINT32_MAX) {
-			free(mem);
-			c->st.templates_refused++;
-			return FLOW_REJ_LIMIT;
-		}
+		slot = newslot;
 		t = &e->slots[slot];
 		uint32_t mask = e->hcap - 1;
 		uint32_t h = hash_key(x->domain, tid) & mask;
@@ -853,8 +875,11 @@ static enum flow_reject tmpl_install(struct dctx *x, uint16_t tid, bool options,
 		e->hidx[h] = slot + 1;
 		e->ntmpl++;
 	} else {
+		c->tmem -= t->blk;
 		free(t->raw);
 	}
+	c->tmem += blk;
+	t->blk = (uint32_t)blk;
 	t->domain = x->domain;
 	t->tid = tid;
 	t->used = true;

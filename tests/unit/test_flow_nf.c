@@ -635,6 +635,32 @@ static void test_template_flood(void **state)
 	flow_nf9_decode(c, buf, len, e3, 0, collect, &g0, &res);
 	assert_int_equal(res.reject, FLOW_REJ_LIMIT);
 	flow_nf_cache_free(c);
+
+	/* template memory over all exporters: 1000 exporters each flooding
+	** templates of 400 fields stay within template_bytes */
+	struct flow_nf_limits lim3 = {.template_bytes = 1 << 20};
+	c = flow_nf_cache_new(&lim3);
+	m = calloc(1, sizeof *m);
+	uint64_t refused = 0;
+	for (uint32_t e = 0; e < 1000; e++) {
+		uint8_t ex[16];
+		flow_exporter_v4(ex, 0x0a000000 + e);
+		for (unsigned k = 0; k < 3; k++) {
+			bad_template(m, 10, 400, 2);
+			m->b[16 + 4] = (uint8_t)(1 + k); /* template id 256 * (1 + k) + 44 */
+			flow_nf9_decode(c, m->b, m->n, ex, 0, collect, &g0, &res);
+			if (res.reject == FLOW_REJ_LIMIT)
+				refused++;
+		}
+	}
+	struct flow_nf_stats st2;
+	flow_nf_cache_stats(c, &st2);
+	assert_true(st2.template_bytes <= (1 << 20));
+	assert_true(refused > 0);
+	assert_int_equal(st2.templates_refused, refused);
+	assert_true(st2.templates > 100);
+	free(m);
+	flow_nf_cache_free(c);
 }
 
 /* The sampling rate from options data applies to later records of the

@@ -95,14 +95,14 @@ struct flow_result {
 ** ------------------------------------------- NetFlow v5, v9 and IPFIX (nf5.c, nf9.c)
 ** (decoders: one call per datagram, the template cache the caller's) */
 
-/* The exporter, as the decoders key it: its address as 16 bytes, an IPv4
-** exporter written IPv4-mapped (::ffff:a.b.c.d), as a dual-stack socket
-** gives it. Records get exporter4 from a mapped address. */
 #define FLOW_NF5_HDR 24
 #define FLOW_NF5_REC 48
 #define FLOW_NF5_MAX_RECS 30
 
-/* Fill a 16-byte exporter key from an IPv4 address in host order. */
+/* The exporter, as the decoders key it: its address as 16 bytes, an IPv4
+** exporter written IPv4-mapped (::ffff:a.b.c.d), as a dual-stack socket
+** gives it. Records get exporter4 from a mapped address.
+** Fill a 16-byte exporter key from an IPv4 address in host order. */
 void flow_exporter_v4(uint8_t key[16], uint32_t ip4);
 
 /* Decode one NetFlow v5 datagram: header of 24 bytes, then count records
@@ -133,7 +133,7 @@ struct flow_nf_stats {
 	uint32_t templates;          /* now, all exporters */
 	uint64_t template_bytes;     /* now, all exporters (bounded by the limit) */
 	uint64_t pending_bytes;      /* now, all exporters */
-	uint64_t templates_refused;  /* template flood: over the per-exporter bound */
+	uint64_t templates_refused;  /* template flood: over the per-exporter or memory bound */
 	uint64_t templates_withdrawn;
 	uint64_t exporters_refused;  /* over the exporter bound */
 	uint64_t pending_replayed;   /* data sets held, then decoded when the template came */
@@ -167,8 +167,12 @@ uint32_t flow_nf_cache_templates(const struct flow_nf_cache *c,
 ** (the datagram that met it). A malformed set is skipped and counted in
 ** out->rejected_parts (reject = its reason); a malformed header or set
 ** length ends the datagram. Records already delivered stay delivered.
-** now_ms is the caller's clock (any monotonic ms). No allocation per
-** datagram or record: only a new exporter, template or held data set. */
+** A new template beyond the per-exporter count or the memory bound is
+** refused (FLOW_REJ_LIMIT; a refresh of a known one still works), as is
+** every datagram of an exporter beyond the exporter bound. Records come
+** in the order of their sets. now_ms is the caller's clock (any monotonic
+** ms). No allocation per datagram or record: only a new exporter,
+** template or held data set. */
 void flow_nf9_decode(struct flow_nf_cache *c, const uint8_t *buf, size_t len,
 		     const uint8_t exporter[16], uint64_t now_ms,
 		     flow_rec_fn fn, void *ctx, struct flow_result *out);
@@ -176,7 +180,8 @@ void flow_nf9_decode(struct flow_nf_cache *c, const uint8_t *buf, size_t len,
 /* Generators (gen_nf.c), for the tests and the benchmark's sender. Each
 ** writes ONE datagram into out (cap bytes) and returns its length, 0 when
 ** cap is too small or the arguments are out of range; *used (may be NULL)
-** gets the number of records of r it holds. */
+** gets the number of records of r it holds (the first *used). v9/IPFIX
+** write the IPv4 records' set, then the IPv6 records' set. */
 size_t flow_gen_nf5(uint8_t *out, size_t cap, const struct flow_rec *r, size_t n,
 		    uint32_t sampling, uint32_t seq, size_t *used);
 

@@ -95,6 +95,123 @@ struct flow_result {
 ** ------------------------------------------- NetFlow v5, v9 and IPFIX (nf5.c, nf9.c)
 ** (decoders: one call per datagram, the template cache the caller's) */
 
+#define FLOW_NF5_HDR 24
+#define FLOW_NF5_REC 48
+#define FLOW_NF5_MAX_RECS 30
+
+/* The exporter, as the decoders key it: its address as 16 bytes, an IPv4
+** exporter written IPv4-mapped (::ffff:a.b.c.d), as a dual-stack socket
+** gives it. Records get exporter4 from a mapped address.
+** Fill a 16-byte exporter key from an IPv4 address in host order. */
+void flow_exporter_v4(uint8_t key[16], uint32_t ip4);
+
+/* Decode one NetFlow v5 datagram: header of 24 bytes, then count records
+** of 48 bytes; count in 1..30 and len == 24 + 48 * count exactly, else
+** FLOW_REJ_COUNT (nothing delivered: a datagram whose size disagrees with
+** its header is not trusted in part). The header's sampling interval (low
+** 14 bits; the top 2 are the mode) goes into every record, 0 read as 1.
+** Calls fn once per record; fills *out (never NULL). Reads nothing past
+** len; no allocation. */
+void flow_nf5_decode(const uint8_t *buf, size_t len, const uint8_t exporter[16],
+		     flow_rec_fn fn, void *ctx, struct flow_result *out);
+
+/* The bounds of a template cache; 0 in a field takes its default. */
+struct flow_nf_limits {
+	uint32_t templates;      /* per exporter (all domains): 256 */
+	uint32_t exporters;      /* 4096 */
+	uint32_t pending_bytes;  /* data held per exporter before its template: 64 KiB */
+	uint32_t pending_ms;     /* held data older than this is dropped: 10000 */
+	uint32_t pending_total;  /* held data over all exporters: 8 MiB */
+	uint32_t template_bytes; /* template memory over all exporters: 32 MiB */
+	uint32_t fields;         /* fields per template: 512 */
+	uint32_t domains;        /* sampling rates kept per exporter: 64 */
+};
+
+/* Counters of a cache, for the metrics (totals over its exporters). */
+struct flow_nf_stats {
+	uint32_t exporters;          /* now */
+	uint32_t templates;          /* now, all exporters */
+	uint64_t template_bytes;     /* now, all exporters (bounded by the limit) */
+	uint64_t pending_bytes;      /* now, all exporters */
+	uint64_t templates_refused;  /* template flood: over the per-exporter or memory bound */
+	uint64_t templates_withdrawn;
+	uint64_t exporters_refused;  /* over the exporter bound */
+	uint64_t pending_replayed;   /* data sets held, then decoded when the template came */
+	uint64_t pending_dropped;    /* data sets held too long, or beyond the byte bound */
+	uint64_t sampling_zero;      /* a sampling rate of 0 read as 1 */
+};
+
+/* The template cache of one collector thread (an exporter's datagrams
+** reach one SO_REUSEPORT socket, so its templates live in one cache).
+** Owned by the caller; not thread-safe. */
+struct flow_nf_cache;
+
+/* A cache with the bounds lim (NULL: every default); NULL on no memory.
+** Memory grows with what is cached, never past the bounds. */
+struct flow_nf_cache *flow_nf_cache_new(const struct flow_nf_limits *lim);
+void flow_nf_cache_free(struct flow_nf_cache *c);
+void flow_nf_cache_stats(const struct flow_nf_cache *c, struct flow_nf_stats *st);
+/* Templates cached now for (exporter, domain), options templates included. */
+uint32_t flow_nf_cache_templates(const struct flow_nf_cache *c,
+				 const uint8_t exporter[16], uint32_t domain);
+
+/* Decode one NetFlow v9 (RFC 3954) or IPFIX (RFC 7011) datagram; the
+** version comes from its first two bytes (9 or 10, else FLOW_REJ_VERSION).
+** Templates and options templates update the cache; options data carrying
+** a sampling interval (34, 50, 305; with samplingPacketSpace 306 the
+** rate is (interval + space) / interval) sets the rate of (exporter,
+** domain) for later records, 0 read as 1 and counted. Data for a template not yet
+** known is held (pending_bytes per exporter) and decoded when the template
+** comes, through this call's fn; held data older than now_ms - pending_ms
+** or over the bound is dropped and counted as FLOW_REJ_NO_TEMPLATE in *out
+** (the datagram that met it). A malformed set is skipped and counted in
+** out->rejected_parts (reject = its reason); a malformed header or set
+** length ends the datagram. Records already delivered stay delivered.
+** A new template beyond the per-exporter count or the memory bound is
+** refused (FLOW_REJ_LIMIT; a refresh of a known one still works), as is
+** every datagram of an exporter beyond the exporter bound. Records come
+** in the order of their sets. now_ms is the caller's clock (any monotonic
+** ms). No allocation per datagram or record: only a new exporter,
+** template or held data set. */
+void flow_nf9_decode(struct flow_nf_cache *c, const uint8_t *buf, size_t len,
+		     const uint8_t exporter[16], uint64_t now_ms,
+		     flow_rec_fn fn, void *ctx, struct flow_result *out);
+
+/* Generators (gen_nf.c), for the tests and the benchmark's sender. Each
+** writes ONE datagram into out (cap bytes) and returns its length, 0 when
+** cap is too small or the arguments are out of range; *used (may be NULL)
+** gets the number of records of r it holds (the first *used). v9/IPFIX
+** write the IPv4 records' set, then the IPv6 records' set. */
+size_t flow_gen_nf5(uint8_t *out, size_t cap, const struct flow_rec *r, size_t n,
+		    uint32_t sampling, uint32_t seq, size_t *used);
+
+enum flow_gen_tmpl {
+	FLOW_GEN_TMPL_NONE = 0, /* data only: the template went earlier (or never) */
+	FLOW_GEN_TMPL_BEFORE,   /* templates, then data */
+	FLOW_GEN_TMPL_AFTER,    /* data, then templates (the collector must hold it) */
+	FLOW_GEN_TMPL_ONLY,     /* templates (and sampling options), no data */
+};
+
+struct flow_gen_nf {
+	uint16_t version;        /* 9 or 10 (IPFIX) */
+	uint32_t domain;         /* source id / observation domain */
+	uint32_t seq;
+	uint32_t export_secs;
+	enum flow_gen_tmpl tmpl;
+	uint16_t tid4, tid6;     /* template ids of IPv4 and IPv6 records (0: 256, 257) */
+	uint16_t tid_opt;        /* the options template's id (0: 258) */
+	uint32_t sampling;       /* > 0: an options template + record with samplingInterval
+				 ** (34; 50 with opt_random; 305 with opt_packet) */
+	bool opt_random, opt_packet;
+	uint8_t count_len;       /* bytes of packets/octets: 1..8 (0: 8 for IPFIX, 4 for v9) */
+	bool extras;             /* IPFIX: an enterprise field and a variable-length
+				 ** field (interfaceName 82) in each data record */
+	bool long_varlen;        /* extras: the variable length in the 3-byte form */
+};
+
+size_t flow_gen_nf9(uint8_t *out, size_t cap, const struct flow_gen_nf *g,
+		    const struct flow_rec *r, size_t n, size_t *used);
+
 /* ------------------------------------------------------------ sFlow v5 (sflow.c, pkt.c)
 ** (decoder of one datagram; the raw-header parser Ethernet..L4) */
 

@@ -563,8 +563,15 @@ static void kill_mid_upload(const struct h_cred *admin, const char *rep, int64_t
 	for (int i = 0; i < 6000; i++) {
 		json_decref(f);
 		f = newest_file(&s, admin);
-		if (f && strcmp(h_jstr(f, "status"), "running") == 0 && h_jint(f, "rows") >= 1000)
-			break;
+		/* kill at the hold, not merely once rows show: a kill between
+		** the first batch and the hold would race the import's end */
+		if (f && strcmp(h_jstr(f, "status"), "running") == 0 && h_jint(f, "rows") >= 1000) {
+			char *held = h_slurp(s.log);
+			bool at_hold = held && strstr(held, "holding after 10 batches");
+			free(held);
+			if (at_hold)
+				break;
+		}
 		if (f && strcmp(h_jstr(f, "status"), "running") != 0)
 			fail_msg("the upload ended (%s) before the kill", h_jstr(f, "status"));
 		sleep_ms(10);

@@ -38,8 +38,7 @@ static int canon_prefix(const char *in, const char *field, char *out, size_t out
 	return 0;
 }
 
-/* A community list written back canonically, "[A:B C:D]". */
-static int canon_communities(const char *in, char *out, size_t outsz, struct perr *err)
+int flow_bgp_communities(const char *in, char *out, size_t outsz, struct perr *err)
 {
 	size_t n = strlen(in);
 	struct pstr rest = pstr_c(in);
@@ -94,7 +93,7 @@ int flow_bgp_route_line(bool announce, const struct flow_bgp_route *r, struct pb
 					"the next hop's family differs from the prefix's");
 	}
 	if (announce && r->communities[0] &&
-	    canon_communities(r->communities, com, sizeof(com), err) != 0)
+	    flow_bgp_communities(r->communities, com, sizeof(com), err) != 0)
 		return -1;
 	if (announce)
 		pbuf_addf(out, "announce route %s next-hop %s%s%s\n", prefix, nh,

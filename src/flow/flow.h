@@ -752,6 +752,13 @@ struct flow_bgp_route {
 ** route by prefix and next hop). Appends to out; 0, or -1 with err. */
 int flow_bgp_route_line(bool announce, const struct flow_bgp_route *r, struct pbuf *out,
 			struct perr *err);
+/* A BGP community list written back canonically into out: "ASN:VALUE"
+** (each 0 to 65535) separated by spaces, with or without the brackets of
+** "[A:B C:D]", becomes "[A:B C:D]" (numbers without leading zeros). What a
+** route line sends, and what the FastNetMon import accepts (fnm.c), so that
+** a community that imports is one that can be announced. 0, or -1 with err
+** (field "community"); out needs at most strlen(in) + 3 bytes. */
+int flow_bgp_communities(const char *in, char *out, size_t outsz, struct perr *err);
 /* A FlowSpec rule (RFC 8955/8956) in ExaBGP 4's API: "announce flow route {
 ** match { destination D; [source S;] [protocol P;] [source-port =N;]
 ** [destination-port =N;] [fragment is-fragment;] [tcp-flags [syn];] } then

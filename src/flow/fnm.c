@@ -249,34 +249,23 @@ static int get_text(const struct flow_fnm_kv *kv, const char *key, char *out, si
 	return 0;
 }
 
-/* A community as a router takes it: ASN:VALUE (each 0..65535), or a list
-** "[A:B C:D]" as FastNetMon's comment shows for exabgp_community. */
-static bool community_ok(const char *s)
-{
-	size_t n = strlen(s);
-	bool list = n >= 2 && s[0] == '[' && s[n - 1] == ']';
-	struct pstr rest = list ? (struct pstr){ s + 1, n - 2 } : (struct pstr){ s, n };
-	int count = 0;
-	rest = trim(rest);
-	while (rest.n) {
-		struct pstr one, tail;
-		if (!pstr_cut(rest, ' ', &one, &tail))
-			one = rest;
-		struct pstr a, b;
-		int64_t x, y;
-		if (!pstr_cut(one, ':', &a, &b) || pstr_to_i64(a, 0, 65535, &x) != 0 ||
-		    pstr_to_i64(b, 0, 65535, &y) != 0)
-			return false;
-		count++;
-		rest = trim(tail);
-	}
-	return count == 1 || (list && count > 0);
-}
-
+/* A community as a router takes it (flow_bgp_communities, the grammar the
+** route lines send): one ASN:VALUE, or a list "[A:B C:D]" as FastNetMon's
+** comment shows for exabgp_community -- several without the brackets are
+** not FastNetMon's syntax. Kept as written; the route line canonicalises. */
 static int get_community(const struct flow_fnm_kv *kv, const char *key, char *out, size_t outsz,
 			 struct perr *err)
 {
-	if (!community_ok(kv->value))
+	size_t n = strlen(kv->value);
+	bool list = n >= 2 && kv->value[0] == '[' && kv->value[n - 1] == ']';
+	char *canon = malloc(n + 3);
+	struct perr e2 = { 0 };
+	if (!canon)
+		return perr_set(err, PERR_INTERNAL, key, "out of memory");
+	int ok = flow_bgp_communities(kv->value, canon, n + 3, &e2) == 0 &&
+		 (list || !strchr(canon, ' '));
+	free(canon);
+	if (!ok)
 		return bad(kv, key, "not a community ASN:VALUE or a list [ASN:VALUE ...]", err);
 	return get_text(kv, key, out, outsz, err);
 }

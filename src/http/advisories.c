@@ -63,11 +63,8 @@ int h_advisory_list(struct http_req *rq, struct http_resp *rs)
 {
 	struct advisory_filter f;
 	memset(&f, 0, sizeof(f));
-	const char *c = http_query(rq, "cursor"), *l = http_query(rq, "limit");
-	if (c && parse_i64(c, 1, INT64_MAX, &f.before_id) != 0)
-		return http_bad(rs, "cursor", "malformed cursor");
-	if (l && parse_i64(l, 1, 1000, &f.limit) != 0)
-		return http_bad(rs, "limit", "limit must be from 1 to 1000");
+	if (http_list_page(rq, rs, &f.before_id, &f.limit) != 0)
+		return 0;
 	f.status = http_query(rq, "status"); /* checked by advisory_list */
 	f.q = http_query(rq, "q");
 	if (f.q && !f.q[0])
@@ -77,13 +74,7 @@ int h_advisory_list(struct http_req *rq, struct http_resp *rs)
 	struct perr e;
 	if (advisory_list(rq->st, rq->who, &f, &rs->body, &e) != 0)
 		return http_problem(rs, &e);
-	/* the cursor leaves as a string, as every list's does */
-	json_t *next = json_object_get(rs->body, "next");
-	if (json_is_integer(next)) {
-		char nt[32];
-		snprintf(nt, sizeof(nt), "%lld", (long long)json_integer_value(next));
-		json_object_set_new(rs->body, "next", json_string(nt));
-	}
+	http_next_as_string(rs->body);
 	return 0;
 }
 

@@ -70,22 +70,13 @@ int h_app_submit(struct http_req *rq, struct http_resp *rs)
 int h_app_list(struct http_req *rq, struct http_resp *rs)
 {
 	int64_t before = 0, limit = 100;
-	const char *c = http_query(rq, "cursor"), *l = http_query(rq, "limit");
 	struct perr e;
-	if (c && parse_i64(c, 1, INT64_MAX, &before) != 0)
-		return http_bad(rs, "cursor", "malformed cursor");
-	if (l && parse_i64(l, 1, 1000, &limit) != 0)
-		return http_bad(rs, "limit", "limit must be from 1 to 1000");
+	if (http_list_page(rq, rs, &before, &limit) != 0)
+		return 0;
 	if (apk_list(rq->st, rq->who, http_query(rq, "status"), before, (int)limit, &rs->body,
 		     &e) != 0)
 		return problem(rs, &e);
-	/* the cursor leaves as a string, as every list's does */
-	json_t *next = json_object_get(rs->body, "next");
-	if (json_is_integer(next)) {
-		char nt[32];
-		snprintf(nt, sizeof(nt), "%lld", (long long)json_integer_value(next));
-		json_object_set_new(rs->body, "next", json_string(nt));
-	}
+	http_next_as_string(rs->body);
 	return 0;
 }
 

@@ -8,9 +8,12 @@
 ** a default, and nothing can smuggle a field a later version would honour.
 ** jansson parses with duplicate keys refused and NUL bytes in strings
 ** refused; bodies are size-limited before they reach this code.
+** Also the query decoding every paged list shares (cursor and limit) and
+** the cursor's way back out (a string), so that the lists agree.
 */
 #include "http/http.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static const char *type_name(enum jfield_type t)
@@ -108,4 +111,28 @@ wrong:
 fail:
 	json_decref(doc);
 	return -1;
+}
+
+int http_list_page(struct http_req *rq, struct http_resp *rs, int64_t *cursor, int64_t *limit)
+{
+	const char *c = http_query(rq, "cursor"), *l = http_query(rq, "limit");
+	if (c && parse_i64(c, 1, INT64_MAX, cursor) != 0) {
+		http_bad(rs, "cursor", "malformed cursor");
+		return -1;
+	}
+	if (l && parse_i64(l, 1, 1000, limit) != 0) {
+		http_bad(rs, "limit", "limit must be from 1 to 1000");
+		return -1;
+	}
+	return 0;
+}
+
+void http_next_as_string(json_t *body)
+{
+	json_t *next = json_object_get(body, "next");
+	if (json_is_integer(next)) {
+		char nt[32];
+		snprintf(nt, sizeof(nt), "%lld", (long long)json_integer_value(next));
+		json_object_set_new(body, "next", json_string(nt));
+	}
 }

@@ -149,6 +149,15 @@ const char *http_header(struct http_req *rq, const char *name);
 int http_problem(struct http_resp *rs, const struct perr *err);
 /* A 400 problem naming field (may be NULL); returns 0. */
 int http_bad(struct http_resp *rs, const char *field, const char *msg);
+/* A list's page from the query (decode.c): "cursor" (an id, 1 to INT64_MAX)
+** and "limit" (1 to 1000), each left as the caller set it (its default)
+** when absent. 0, or -1 with a 400 naming the field already in rs (the
+** handler returns 0). */
+int http_list_page(struct http_req *rq, struct http_resp *rs, int64_t *cursor, int64_t *limit);
+/* A list's "next" cursor, when the domain gave it as an integer, turned into
+** a string in body: every list's cursor leaves as a string, so that a
+** client never rounds a 64-bit id to a double. */
+void http_next_as_string(json_t *body);
 
 struct indicator_wl_set;
 /* The MISP warninglists indicator_add checks values against (issue 15):

@@ -18,17 +18,6 @@
 #include "http/handlers.h"
 #include "indicator/indicator.h"
 
-/* The cursor leaves as a string, as every list's does. */
-static void next_as_string(json_t *body)
-{
-	json_t *next = json_object_get(body, "next");
-	if (json_is_integer(next)) {
-		char nt[32];
-		snprintf(nt, sizeof(nt), "%lld", (long long)json_integer_value(next));
-		json_object_set_new(body, "next", json_string(nt));
-	}
-}
-
 /* GET /api/v1/indicators?value=&prefix=&contains=&within=&type=&class=&tag=
 ** &source=&tlp=&status=&expired=&org=&limit=&cursor= */
 int h_indicator_list(struct http_req *rq, struct http_resp *rs)
@@ -57,7 +46,7 @@ int h_indicator_list(struct http_req *rq, struct http_resp *rs)
 	struct perr e;
 	if (indicator_search(rq->st, rq->who, &f, core_now_ms(), &rs->body, &e) != 0)
 		return http_problem(rs, &e);
-	next_as_string(rs->body);
+	http_next_as_string(rs->body);
 	return 0;
 }
 

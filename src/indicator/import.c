@@ -172,20 +172,32 @@ static void guess_failed(struct indicator_import_row *r, struct pstr v)
 	free(out);
 }
 
-/* Build im->row from the row's columns (f[c].p NULL: column absent) and
-** hand it over. Returns the callback's answer. */
-static int deliver(struct indicator_import *im, size_t line, const struct pstr *f)
+/* Counts one more row of line against the row limit and clears im->row for
+** it (no confidence given: -1). The row, or NULL once the limit is passed
+** (the import has failed with PERR_LIMIT; the caller stops with 1). */
+static struct indicator_import_row *row_start(struct indicator_import *im, size_t line)
 {
 	struct indicator_import_row *r = &im->row;
 	if (im->rows >= im->lim.max_rows) {
 		char m[96];
 		snprintf(m, sizeof(m), "more than %zu rows", im->lim.max_rows);
-		return fail(im, PERR_LIMIT, NULL, m), 1;
+		fail(im, PERR_LIMIT, NULL, m);
+		return NULL;
 	}
 	im->rows++;
 	memset(r, 0, sizeof(*r));
 	r->line = line;
 	r->confidence = -1;
+	return r;
+}
+
+/* Build im->row from the row's columns (f[c].p NULL: column absent) and
+** hand it over. Returns the callback's answer. */
+static int deliver(struct indicator_import *im, size_t line, const struct pstr *f)
+{
+	struct indicator_import_row *r = row_start(im, line);
+	if (!r)
+		return 1;
 	struct pstr v = pstr_trim(f[C_VALUE]);
 	pstr_copy(v, r->value, sizeof(r->value)); /* as given, for an invalid row */
 	enum indicator_type t = im->type;
@@ -261,16 +273,9 @@ static int deliver(struct indicator_import *im, size_t line, const struct pstr *
 static int deliver_bad(struct indicator_import *im, size_t line, const char *field,
 		       const char *msg, struct pstr given)
 {
-	struct indicator_import_row *r = &im->row;
-	if (im->rows >= im->lim.max_rows) {
-		char m[96];
-		snprintf(m, sizeof(m), "more than %zu rows", im->lim.max_rows);
-		return fail(im, PERR_LIMIT, NULL, m), 1;
-	}
-	im->rows++;
-	memset(r, 0, sizeof(*r));
-	r->line = line;
-	r->confidence = -1;
+	struct indicator_import_row *r = row_start(im, line);
+	if (!r)
+		return 1;
 	pstr_copy((struct pstr){ given.p, given.n < 200 ? given.n : 200 }, r->value,
 		  sizeof(r->value)); /* the start of the line, for a person to find it */
 	row_bad(r, field, "%s", msg);

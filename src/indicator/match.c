@@ -43,6 +43,7 @@
 #include <string.h>
 
 #include "constituency/lpm.h"
+#include "indicator/hashset.h"
 #include "indicator/indicator.h"
 #include "store/store.h"
 
@@ -96,16 +97,6 @@ struct indicator_match {
 	size_t counts[INDICATOR_TYPE_COUNT];
 };
 
-static uint64_t im_hash(unsigned type, const char *s, size_t n)
-{
-	uint64_t h = 1469598103934665603ULL ^ type;
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ULL;
-	}
-	return h ^ (h >> 31);
-}
-
 static size_t im_slot4(uint32_t a, size_t mask)
 {
 	return (size_t)((a * UINT64_C(0x9e3779b97f4a7c15)) >> 20) & mask;
@@ -141,21 +132,6 @@ struct im_build {
 	int oom;
 };
 
-static int im_grow(void **p, size_t *cap, size_t need, size_t elem)
-{
-	if (need <= *cap)
-		return 0;
-	size_t nc = *cap ? *cap : 1024;
-	while (nc < need)
-		nc *= 2;
-	void *q = realloc(*p, nc * elem);
-	if (!q)
-		return -1;
-	*p = q;
-	*cap = nc;
-	return 0;
-}
-
 static int im_row(void *ud, const struct store_indicator *r)
 {
 	struct im_build *b = ud;
@@ -166,7 +142,7 @@ static int im_row(void *ud, const struct store_indicator *r)
 		struct indicator_range rg;
 		if (indicator_value_range(t, r->value, &rg) != 0)
 			return 0; /* not canonical: the registry never stores one */
-		if (im_grow((void **)&b->it, &b->capit, b->nit + 1, sizeof(*b->it)) != 0)
+		if (hashset_grow((void **)&b->it, &b->capit, b->nit + 1, sizeof(*b->it), 1024) != 0)
 			goto oom;
 		struct im_item *x = &b->it[b->nit++];
 		x->fam = (uint8_t)rg.family;
@@ -178,11 +154,11 @@ static int im_row(void *ud, const struct store_indicator *r)
 	}
 	size_t n = strlen(r->value);
 	struct indicator_match *m = b->m;
-	if (im_grow((void **)&m->ent, &b->capent, m->nent + 1, sizeof(*m->ent)) != 0 ||
-	    im_grow((void **)&m->arena, &b->capa, m->alen + n + 1, 1) != 0)
+	if (hashset_grow((void **)&m->ent, &b->capent, m->nent + 1, sizeof(*m->ent), 1024) != 0 ||
+	    hashset_grow((void **)&m->arena, &b->capa, m->alen + n + 1, 1, 1024) != 0)
 		goto oom;
 	memcpy(m->arena + m->alen, r->value, n + 1);
-	m->ent[m->nent++] = (struct im_entry){ .hash = im_hash(t, r->value, n),
+	m->ent[m->nent++] = (struct im_entry){ .hash = hashset_hash(t, r->value, n),
 					       .off = m->alen,
 					       .id = r->id,
 					       .len = (uint32_t)n,
@@ -208,24 +184,6 @@ static int im_item_cmp(const void *x, const void *y)
 	return a->id < b->id ? -1 : a->id > b->id;
 }
 
-static void im_mask(uint8_t a[16], unsigned len)
-{
-	for (unsigned i = 0; i < 16; i++) {
-		unsigned bits = len > i * 8 ? len - i * 8 : 0;
-		if (bits < 8)
-			a[i] &= (uint8_t)(0xff00u >> bits);
-	}
-}
-
-static uint64_t im_pfx_hash(uint8_t fam, uint8_t len, const uint8_t a[16])
-{
-	char k[18];
-	k[0] = (char)fam;
-	k[1] = (char)len;
-	memcpy(k + 2, a, 16);
-	return im_hash(0, k, sizeof(k));
-}
-
 /* The address side: distinct prefixes sorted by (family, length), each
 ** with its ids and its nearest covering network. A network finds its
 ** parent by probing each shorter length the registry uses (a shorter one is
@@ -248,13 +206,10 @@ static int im_build_prefixes(struct im_build *b)
 		qsort(b->it, b->nit, sizeof(*b->it), im_item_cmp);
 	m->pfx = calloc(b->nit ? b->nit : 1, sizeof(*m->pfx));
 	m->ids = calloc(b->nit ? b->nit : 1, sizeof(*m->ids));
-	size_t cap = 16;
-	while (cap < b->nit * 2)
-		cap *= 2;
-	slot = calloc(cap, sizeof(*slot));
+	size_t mask;
+	slot = hashset_slots(b->nit, &mask);
 	if (!m->pfx || !m->ids || !slot)
 		goto out;
-	size_t mask = cap - 1;
 	bool haslen[2][129] = { { false } };
 	size_t nh[2] = { 0, 0 }; /* single IPv4, IPv6 addresses */
 	for (size_t i = 0; i < b->nit; i++) {
@@ -283,8 +238,8 @@ static int im_build_prefixes(struct im_build *b)
 				continue;
 			uint8_t a[16];
 			memcpy(a, p->addr, 16);
-			im_mask(a, (unsigned)l);
-			uint64_t hv = im_pfx_hash(p->fam, (uint8_t)l, a);
+			hashset_mask(a, (unsigned)l);
+			uint64_t hv = hashset_pfx_hash(p->fam, (uint8_t)l, a);
 			for (size_t h = (size_t)hv & mask; slot[h]; h = (h + 1) & mask) {
 				const struct im_prefix *q = &m->pfx[slot[h] - 1];
 				if (q->fam == p->fam && q->len == l && memcmp(q->addr, a, 16) == 0) {
@@ -293,10 +248,7 @@ static int im_build_prefixes(struct im_build *b)
 				}
 			}
 		}
-		size_t h = (size_t)im_pfx_hash(p->fam, p->len, p->addr) & mask;
-		while (slot[h])
-			h = (h + 1) & mask;
-		slot[h] = (uint32_t)i + 1;
+		hashset_put(slot, mask, hashset_pfx_hash(p->fam, p->len, p->addr), (uint32_t)i);
 		haslen[fi][p->len] = true;
 		if (lpm_builder_add(lb, p->fam, p->addr, p->len, i + 1) != 0)
 			goto out;
@@ -348,19 +300,11 @@ out:
 
 static int im_build_hash(struct indicator_match *m)
 {
-	size_t cap = 16;
-	while (cap < m->nent * 2)
-		cap *= 2;
-	m->slot = calloc(cap, sizeof(*m->slot));
+	m->slot = hashset_slots(m->nent, &m->mask);
 	if (!m->slot)
 		return -1;
-	m->mask = cap - 1;
-	for (size_t i = 0; i < m->nent; i++) {
-		size_t h = (size_t)m->ent[i].hash & m->mask;
-		while (m->slot[h])
-			h = (h + 1) & m->mask;
-		m->slot[h] = (uint32_t)i + 1;
-	}
+	for (size_t i = 0; i < m->nent; i++)
+		hashset_put(m->slot, m->mask, m->ent[i].hash, (uint32_t)i);
 	return 0;
 }
 
@@ -511,7 +455,7 @@ void indicator_match_prefetch(const struct indicator_match *m, int family, const
 
 static int64_t im_get(const struct indicator_match *m, unsigned type, const char *s, size_t n)
 {
-	uint64_t hv = im_hash(type, s, n);
+	uint64_t hv = hashset_hash(type, s, n);
 	for (size_t h = (size_t)hv & m->mask; m->slot[h]; h = (h + 1) & m->mask) {
 		const struct im_entry *e = &m->ent[m->slot[h] - 1];
 		if (e->hash == hv && e->type == type && e->len == n &&
@@ -624,7 +568,7 @@ int indicator_lookup(struct store *st, enum indicator_type t, const char *canon,
 		for (unsigned l = r.prefix; l >= lo; l--) {
 			uint8_t a[16];
 			memcpy(a, r.first, 16);
-			im_mask(a, l);
+			hashset_mask(a, l);
 			char txt[INET6_ADDRSTRLEN];
 			if (!inet_ntop(r.family == 4 ? AF_INET : AF_INET6, a, txt, sizeof(txt)))
 				goto out;

@@ -51,6 +51,7 @@
 #include <sys/stat.h>
 
 #include "constituency/lpm.h"
+#include "indicator/hashset.h"
 #include "indicator/indicator.h"
 
 /* Values longer than this hit nothing: no indicator value is this long
@@ -169,16 +170,6 @@ struct indicator_wl_set {
 
 enum { PV_STRING = 0, PV_SUBSTRING = 1, PV_HOSTNAME = 2 };
 
-static uint64_t wl_hash(const char *s, size_t n)
-{
-	uint64_t h = 1469598103934665603ULL;
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ULL;
-	}
-	return h ^ (h >> 29);
-}
-
 static char wl_lower(char c)
 {
 	return (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
@@ -189,28 +180,14 @@ struct indicator_wl_set *indicator_wl_set_new(void)
 	return calloc(1, sizeof(struct indicator_wl_set));
 }
 
-static int wl_grow(void **p, size_t *cap, size_t need, size_t elem)
-{
-	if (need <= *cap)
-		return 0;
-	size_t nc = *cap ? *cap : 64;
-	while (nc < need)
-		nc *= 2;
-	void *q = realloc(*p, nc * elem);
-	if (!q)
-		return -1;
-	*p = q;
-	*cap = nc;
-	return 0;
-}
-
 /* Appends key (folded to lower case) to the arena and a pair to vector v. */
 static int wl_push_key(struct indicator_wl_set *s, int v, const char *k, size_t n, uint16_t list)
 {
 	if (s->alen + n > WL_ARENA_MAX)
 		return -2;
-	if (wl_grow((void **)&s->arena, &s->acap, s->alen + n + 1, 1) != 0 ||
-	    wl_grow((void **)&s->pv[v], &s->pcap[v], s->pn[v] + 1, sizeof(struct wl_pair)) != 0)
+	if (hashset_grow((void **)&s->arena, &s->acap, s->alen + n + 1, 1, 64) != 0 ||
+	    hashset_grow((void **)&s->pv[v], &s->pcap[v], s->pn[v] + 1, sizeof(struct wl_pair),
+			 64) != 0)
 		return -1;
 	for (size_t i = 0; i < n; i++)
 		s->arena[s->alen + i] = wl_lower(k[i]);
@@ -255,16 +232,6 @@ static int wl_parse_cidr(const char *v, size_t n, uint8_t *fam, uint8_t addr[16]
 		return -1;
 	*len = l;
 	return 0;
-}
-
-static void wl_mask(uint8_t addr[16], unsigned len)
-{
-	for (unsigned i = 0; i < 16; i++) {
-		unsigned bits = len > i * 8 ? len - i * 8 : 0;
-		if (bits >= 8)
-			continue;
-		addr[i] &= (uint8_t)(0xFF00u >> bits);
-	}
 }
 
 /* Rewrites a MISP (PCRE) pattern "/re/flags" into a POSIX ERE in out:
@@ -465,8 +432,8 @@ int indicator_wl_add_json(struct indicator_wl_set *s, const char *json, size_t l
 				goto out;
 			}
 			c.len = (uint8_t)l;
-			wl_mask(c.addr, l);
-			if (wl_grow((void **)&s->cv, &s->ccap, s->cn + 1, sizeof(c)) != 0)
+			hashset_mask(c.addr, l);
+			if (hashset_grow((void **)&s->cv, &s->ccap, s->cn + 1, sizeof(c), 64) != 0)
 				r = -1;
 			else
 				s->cv[s->cn++] = c;
@@ -480,8 +447,8 @@ int indicator_wl_add_json(struct indicator_wl_set *s, const char *json, size_t l
 					 INDICATOR_WL_MAX_REGEX);
 				goto out;
 			}
-			if (wl_grow((void **)&s->rx, &(size_t){ s->nrx }, s->nrx + 1,
-				    sizeof(struct wl_regex)) != 0) {
+			if (hashset_grow((void **)&s->rx, &(size_t){ s->nrx }, s->nrx + 1,
+				    sizeof(struct wl_regex), 64) != 0) {
 				r = -1;
 				break;
 			}
@@ -505,8 +472,8 @@ int indicator_wl_add_json(struct indicator_wl_set *s, const char *json, size_t l
 			goto out;
 		}
 	}
-	if (wl_grow((void **)&s->lists, &(size_t){ s->nlists }, s->nlists + 1,
-		    sizeof(struct wl_list)) != 0) {
+	if (hashset_grow((void **)&s->lists, &(size_t){ s->nlists }, s->nlists + 1,
+		    sizeof(struct wl_list), 64) != 0) {
 		perr_set(err, PERR_INTERNAL, NULL, "out of memory");
 		goto out;
 	}
@@ -532,7 +499,7 @@ out:
 static int wl_ids_push(struct indicator_wl_set *s, uint16_t id)
 {
 	if (s->nids >= UINT32_MAX - 1 ||
-	    wl_grow((void **)&s->ids, &s->idscap, s->nids + 1, sizeof(uint16_t)) != 0)
+	    hashset_grow((void **)&s->ids, &s->idscap, s->nids + 1, sizeof(uint16_t), 64) != 0)
 		return -1;
 	s->ids[s->nids++] = id;
 	return 0;
@@ -544,7 +511,8 @@ static int wl_ids_union(struct indicator_wl_set *s, uint32_t a, uint32_t an, uin
 			uint32_t bn, uint32_t *off, uint32_t *n)
 {
 	/* grow first: ids may move */
-	if (wl_grow((void **)&s->ids, &s->idscap, s->nids + an + bn, sizeof(uint16_t)) != 0)
+	if (hashset_grow((void **)&s->ids, &s->idscap, s->nids + an + bn, sizeof(uint16_t),
+			 64) != 0)
 		return -1;
 	uint32_t o = (uint32_t)s->nids, i = 0, j = 0;
 	while (i < an || j < bn) {
@@ -612,7 +580,7 @@ static int wl_group(struct indicator_wl_set *s, int v, struct wl_key **keys, siz
 			k[nk] = (struct wl_key){ .off = p[i].off,
 						 .len = p[i].len,
 						 .ids_off = (uint32_t)s->nids,
-						 .hash = wl_hash(s->arena + p[i].off, p[i].len) };
+						 .hash = hashset_hash(0, s->arena + p[i].off, p[i].len) };
 			nk++;
 		} else if (s->ids[s->nids - 1] == p[i].list) {
 			continue; /* the same entry twice in one list */
@@ -632,19 +600,11 @@ static int wl_map_build(struct indicator_wl_set *s, int v, struct wl_map *m)
 {
 	if (wl_group(s, v, &m->keys, &m->n) != 0)
 		return -1;
-	size_t cap = 16;
-	while (cap < m->n * 2)
-		cap *= 2;
-	m->slot = calloc(cap, sizeof(uint32_t));
+	m->slot = hashset_slots(m->n, &m->mask);
 	if (!m->slot)
 		return -1;
-	m->mask = cap - 1;
-	for (size_t i = 0; i < m->n; i++) {
-		size_t h = (size_t)m->keys[i].hash & m->mask;
-		while (m->slot[h])
-			h = (h + 1) & m->mask;
-		m->slot[h] = (uint32_t)i + 1;
-	}
+	for (size_t i = 0; i < m->n; i++)
+		hashset_put(m->slot, m->mask, m->keys[i].hash, (uint32_t)i);
 	return 0;
 }
 
@@ -653,22 +613,13 @@ static const struct wl_key *wl_map_get(const struct indicator_wl_set *s, const s
 {
 	if (!m->slot)
 		return NULL;
-	uint64_t hv = wl_hash(k, n);
+	uint64_t hv = hashset_hash(0, k, n);
 	for (size_t h = (size_t)hv & m->mask; m->slot[h]; h = (h + 1) & m->mask) {
 		const struct wl_key *e = &m->keys[m->slot[h] - 1];
 		if (e->hash == hv && e->len == n && memcmp(s->arena + e->off, k, n) == 0)
 			return e;
 	}
 	return NULL;
-}
-
-static uint64_t wl_pfx_hash(uint8_t fam, uint8_t len, const uint8_t addr[16])
-{
-	char k[18];
-	k[0] = (char)fam;
-	k[1] = (char)len;
-	memcpy(k + 2, addr, 16);
-	return wl_hash(k, sizeof(k));
 }
 
 /* The one LPM: distinct prefixes, each with its lists plus those of every
@@ -687,10 +638,8 @@ static int wl_cidr_build(struct indicator_wl_set *s)
 	s->pfx = calloc(s->cn ? s->cn : 1, sizeof(*s->pfx));
 	if (!s->pfx)
 		goto out;
-	size_t cap = 16;
-	while (cap < s->cn * 2)
-		cap *= 2;
-	slot = calloc(cap, sizeof(uint32_t));
+	size_t mask;
+	slot = hashset_slots(s->cn, &mask);
 	if (!slot)
 		goto out;
 	bool haslen[2][129] = { { false } };
@@ -715,7 +664,6 @@ static int wl_cidr_build(struct indicator_wl_set *s)
 	}
 	/* index the distinct prefixes, then find each one's parent: sorted by
 	** (family, length), a parent is always already final */
-	size_t mask = cap - 1;
 	for (size_t i = 0; i < s->npfx; i++) {
 		struct wl_prefix *p = &s->pfx[i];
 		int fi = p->fam == 6;
@@ -724,8 +672,8 @@ static int wl_cidr_build(struct indicator_wl_set *s)
 				continue;
 			uint8_t a[16];
 			memcpy(a, p->addr, 16);
-			wl_mask(a, (unsigned)l);
-			uint64_t hv = wl_pfx_hash(p->fam, (uint8_t)l, a);
+			hashset_mask(a, (unsigned)l);
+			uint64_t hv = hashset_pfx_hash(p->fam, (uint8_t)l, a);
 			for (size_t h = (size_t)hv & mask; slot[h]; h = (h + 1) & mask) {
 				const struct wl_prefix *q = &s->pfx[slot[h] - 1];
 				if (q->fam == p->fam && q->len == l && memcmp(q->addr, a, 16) == 0) {
@@ -740,10 +688,7 @@ static int wl_cidr_build(struct indicator_wl_set *s)
 					 &p->ids_n) != 0)
 				goto out;
 		}
-		size_t h = (size_t)wl_pfx_hash(p->fam, p->len, p->addr) & mask;
-		while (slot[h])
-			h = (h + 1) & mask;
-		slot[h] = (uint32_t)i + 1;
+		hashset_put(slot, mask, hashset_pfx_hash(p->fam, p->len, p->addr), (uint32_t)i);
 		haslen[fi][p->len] = true;
 		if (lpm_builder_add(b, p->fam, p->addr, p->len, i + 1) != 0)
 			goto out;
@@ -1175,7 +1120,7 @@ int indicator_wl_load_dir(struct indicator_wl_set *set, const char *dir, size_t 
 			goto out;
 		}
 		char *c = strdup(de->d_name);
-		if (!c || wl_grow((void **)&names, &cap, n + 1, sizeof(char *)) != 0) {
+		if (!c || hashset_grow((void **)&names, &cap, n + 1, sizeof(char *), 64) != 0) {
 			free(c);
 			perr_set(err, PERR_INTERNAL, NULL, "out of memory");
 			goto out;

@@ -9,84 +9,12 @@
 // the list filtered by status. bob has no apps entry and is refused the
 // page. Each check is one test case; the last line is
 // "apps: N passed, N failed".
-import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { check, assert, problems, newPage, go, login, shot, suite } from './lib.mjs';
 
-const BASE = process.env.E2E_BASE;
-const ART = process.env.E2E_ARTIFACTS || 'e2e-artifacts';
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const stamp = Date.now().toString(36);
-mkdirSync(ART, { recursive: true });
-
-let passed = 0, failed = 0;
-async function check(name, fn) {
-  try {
-    const r = await fn();
-    if (r === false) throw new Error('condition false');
-    passed++;
-    console.log(`ok   ${name}`);
-  } catch (e) {
-    failed++;
-    console.log(`FAIL ${name}: ${String(e.message || e).split('\n')[0]}`);
-  }
-}
-function assert(cond, msg) { if (!cond) throw new Error(msg); }
-
-const browser = await chromium.launch({
-  executablePath: CHROMIUM, headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-         '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
-const problems = [];
-async function newPage(who) {
-  const ctx = await browser.newContext({ timezoneId: 'Asia/Tehran', locale: 'en-GB',
-                                         viewport: { width: 1280, height: 900 } });
-  const page = await ctx.newPage();
-  page.setDefaultTimeout(10000);
-  page.on('console', m => {
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource'))
-      problems.push(`${who}: ${m.text()}`);
-  });
-  page.on('pageerror', e => problems.push(`${who}: ${e.message}`));
-  return page;
-}
-async function rendered(page, hash) {
-  await page.waitForFunction(h => {
-    const v = document.getElementById('view');
-    return v && !v.hidden && v.dataset.route === h;
-  }, hash);
-}
-async function go(page, hash) {
-  if (page.url() === `${BASE}/${hash}`) await page.reload();
-  else await page.goto(`${BASE}/${hash}`);
-  await rendered(page, hash);
-}
-async function login(page, user, password) {
-  await page.goto(`${BASE}/`);
-  await page.waitForSelector('#login-form', { state: 'visible' });
-  await page.fill('#login-form input[name=login]', user);
-  await page.fill('#login-form input[name=password]', password);
-  await page.click('#login-form button[type=submit]');
-  await page.waitForSelector('#nav', { state: 'visible' });
-  if (await page.inputValue('#lang') !== 'en') await page.selectOption('#lang', 'en');
-  await page.waitForFunction(() => document.documentElement.lang === 'en');
-}
-async function shot(page, name) {
-  await page.screenshot({ path: join(ART, `${name}.png`), fullPage: true });
-}
-async function apiCall(page, method, path, body) {
-  return page.evaluate(async ([m, p, b]) => {
-    const who = await (await fetch('/api/v1/session')).json();
-    const r = await fetch(p, { method: m, headers: { 'Content-Type': 'application/json',
-      'X-CSRF-Token': who.csrf || '' }, body: b === undefined ? undefined : JSON.stringify(b) });
-    return { status: r.status, body: await r.text() };
-  }, [method, path, body]);
-}
 const SAMPLE = new URL('../data/apk/sample.apk', import.meta.url).pathname;
 let id = null;
 
-try {
+await suite('apps', async () => {
   const a = await newPage('alice');
   await login(a, 'alice', 'analyst passphrase one');
 
@@ -155,11 +83,4 @@ try {
     const real = problems.filter(p => !/403/.test(p));
     assert(real.length === 0, real.slice(0, 3).join(' | '));
   });
-} catch (e) {
-  failed++;
-  console.log(`FAIL unexpected: ${e.stack || e}`);
-} finally {
-  await browser.close();
-}
-console.log(`apps: ${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+});

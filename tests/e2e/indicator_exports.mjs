@@ -8,73 +8,9 @@
 // to left, the token kept left to right; the consumer removed; a
 // constituent neither sees the page in the menu nor gets its data.
 // Each check is one test case; the last line is "exports: N passed, N failed".
-import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { stamp, check, assert, problems, newPage, rendered, go, login, shot, suite } from './lib.mjs';
 
-const BASE = process.env.E2E_BASE;
-const ART = process.env.E2E_ARTIFACTS || 'e2e-artifacts';
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const NAME = `e2e-resolver-${Date.now().toString(36)}`;
-mkdirSync(ART, { recursive: true });
-
-let passed = 0, failed = 0;
-async function check(name, fn) {
-  try {
-    const r = await fn();
-    if (r === false) throw new Error('condition false');
-    passed++;
-    console.log(`ok   ${name}`);
-  } catch (e) {
-    failed++;
-    console.log(`FAIL ${name}: ${String(e.message || e).split('\n')[0]}`);
-  }
-}
-function assert(cond, msg) { if (!cond) throw new Error(msg); }
-
-const browser = await chromium.launch({
-  executablePath: CHROMIUM, headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-         '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
-const problems = [];
-async function newPage(who) {
-  const ctx = await browser.newContext({ timezoneId: 'Asia/Tehran', locale: 'en-GB',
-                                         viewport: { width: 1280, height: 900 } });
-  const page = await ctx.newPage();
-  page.setDefaultTimeout(10000);
-  page.on('console', m => {
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource'))
-      problems.push(`${who}: ${m.text()}`);
-  });
-  page.on('pageerror', e => problems.push(`${who}: ${e.message}`));
-  page.on('dialog', d => d.accept()); // the rotate and remove confirmations
-  return page;
-}
-async function rendered(page, hash) {
-  await page.waitForFunction(h => {
-    const v = document.getElementById('view');
-    return v && !v.hidden && v.dataset.route === h;
-  }, hash);
-}
-async function go(page, hash) {
-  if (page.url() === `${BASE}/${hash}`) await page.reload();
-  else await page.goto(`${BASE}/${hash}`);
-  await rendered(page, hash);
-}
-async function login(page, user, password) {
-  await page.goto(`${BASE}/`);
-  await page.waitForSelector('#login-form', { state: 'visible' });
-  await page.fill('#login-form input[name=login]', user);
-  await page.fill('#login-form input[name=password]', password);
-  await page.click('#login-form button[type=submit]');
-  await page.waitForSelector('#nav', { state: 'visible' });
-  if (await page.inputValue('#lang') !== 'en') await page.selectOption('#lang', 'en');
-  await page.waitForFunction(() => document.documentElement.lang === 'en');
-}
-async function shot(page, name) {
-  await page.screenshot({ path: join(ART, `${name}.png`), fullPage: true });
-}
+const NAME = `e2e-resolver-${stamp}`;
 // a consumer's poll: its token, no cookie
 async function poll(page, token) {
   return page.evaluate(async t => {
@@ -86,8 +22,8 @@ async function poll(page, token) {
 }
 const row = page => page.locator('#consumer-list tr.consumer', { hasText: NAME });
 
-try {
-  const a = await newPage('alice');
+await suite('exports', async () => {
+  const a = await newPage('alice', { acceptDialogs: true });
   await login(a, 'alice', 'analyst passphrase one');
   let token = null;
 
@@ -163,7 +99,7 @@ try {
   });
 
   await check('exports: a constituent has no menu entry and no consumers', async () => {
-    const b = await newPage('bob');
+    const b = await newPage('bob', { acceptDialogs: true });
     await login(b, 'bob', 'constituent passphrase one');
     assert(!(await b.isVisible('#nav a[data-nav="indicator-exports"]')), 'menu entry shown');
     await go(b, '#/indicator-exports');
@@ -175,8 +111,4 @@ try {
   await check('exports: no script errors on the page', async () => {
     assert(problems.length === 0, problems.join('; '));
   });
-} finally {
-  await browser.close();
-}
-console.log(`exports: ${passed} passed, ${failed} failed`);
-process.exitCode = failed ? 1 : 0;
+});

@@ -8,70 +8,12 @@
 // warninglists page shows the lists in force and their counts; the import
 // page in Persian, right to left; bob is told the page is not his.
 // Each check is one test case; the last line is "import: N passed, N failed".
-import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { stamp, check, assert, problems, newPage, go, login, shot, suite } from './lib.mjs';
 
-const BASE = process.env.E2E_BASE;
-const ART = process.env.E2E_ARTIFACTS || 'e2e-artifacts';
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const stamp = Date.now().toString(36);
 const DOMAIN = `e2e-${stamp}.example`;
-mkdirSync(ART, { recursive: true });
-
-let passed = 0, failed = 0;
-async function check(name, fn) {
-  try {
-    const r = await fn();
-    if (r === false) throw new Error('condition false');
-    passed++;
-    console.log(`ok   ${name}`);
-  } catch (e) {
-    failed++;
-    console.log(`FAIL ${name}: ${String(e.message || e).split('\n')[0]}`);
-  }
-}
-function assert(cond, msg) { if (!cond) throw new Error(msg); }
-
-const browser = await chromium.launch({
-  executablePath: CHROMIUM, headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-         '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
-const problems = [];
-async function newPage(who) {
-  const ctx = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 900 } });
-  const page = await ctx.newPage();
-  page.setDefaultTimeout(10000);
-  page.on('console', m => {
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource'))
-      problems.push(`${who}: ${m.text()}`);
-  });
-  page.on('pageerror', e => problems.push(`${who}: ${e.message}`));
-  return page;
-}
-async function go(page, hash) {
-  if (page.url() === `${BASE}/${hash}`) await page.reload();
-  else await page.goto(`${BASE}/${hash}`);
-  await page.waitForFunction(h => {
-    const v = document.getElementById('view');
-    return v && !v.hidden && v.dataset.route === h;
-  }, hash);
-}
-async function login(page, user, password, lang = 'en') {
-  await page.goto(`${BASE}/`);
-  await page.waitForSelector('#login-form', { state: 'visible' });
-  await page.fill('#login-form input[name=login]', user);
-  await page.fill('#login-form input[name=password]', password);
-  await page.click('#login-form button[type=submit]');
-  await page.waitForSelector('#nav', { state: 'visible' });
-  if (await page.inputValue('#lang') !== lang) await page.selectOption('#lang', lang);
-  await page.waitForFunction(l => document.documentElement.lang === l, lang);
-}
-const shot = (page, name) => page.screenshot({ path: join(ART, `${name}.png`), fullPage: true });
 const heldRow = (page, value) => page.locator('#held tr', { hasText: value });
 
-try {
+await suite('import', async () => {
   const a = await newPage('alice');
   await login(a, 'alice', 'analyst passphrase one');
 
@@ -134,8 +76,4 @@ try {
   await check('import: no page errors', async () => {
     assert(problems.length === 0, problems.join('; '));
   });
-} finally {
-  await browser.close();
-}
-console.log(`import: ${passed} passed, ${failed} failed`);
-process.exitCode = failed ? 1 : 0;
+});

@@ -206,6 +206,8 @@ static void test_bad_values(void **state)
 	refused("ban_time = 1h\n", "ban_time", 1);
 	refused("exabgp_community = 65535:666666\n", "exabgp_community", 1);
 	refused("exabgp_community = [65535:666 x]\n", "exabgp_community", 1);
+	/* several communities are FastNetMon's list only inside brackets */
+	refused("exabgp_community = 65535:666 64512:100\n", "exabgp_community", 1);
 	refused("exabgp_next_hop = 10.0.0.300\n", "exabgp_next_hop", 1);
 	refused("gobgp_next_hop_ipv6 = 10.0.0.1\n", "gobgp_next_hop_ipv6", 1);
 	refused("notify_script_path = /bin/x\x1b[2J\n", "notify_script_path", 1);

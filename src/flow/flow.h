@@ -216,7 +216,8 @@ struct flow_sflow_sink {
 ** delivered, res->reject names why and -1 is returned. Inside an accepted
 ** datagram a sample that does not hold together is skipped alone
 ** (res->rejected_parts, res->reject FLOW_REJ_SAMPLE) and 0 is returned;
-** a delivered record whose header was malformed (FLOW_PKT_BAD) also sets
+** a delivered record whose header was malformed (FLOW_PKT_BAD, or one
+** unreadable that the sample's sampled IP record stood in for) also sets
 ** res->reject FLOW_REJ_SAMPLE. res->sampling is the first flow sample's
 ** rate (0 taken as 1), 0 when the datagram held none. hdr (may be NULL)
 ** gets the datagram's header once it is read. No allocation. */

@@ -225,6 +225,9 @@ static void flow_sample(struct dctx *c, const uint8_t *s, size_t n, bool expande
 				reject_part(c);
 				return;
 			}
+			/* the agent's sampled IP record stands in for it */
+			if (c->res->reject == FLOW_REJ_NONE)
+				c->res->reject = FLOW_REJ_SAMPLE;
 			memset(&r, 0, sizeof(r));
 			break;
 		}

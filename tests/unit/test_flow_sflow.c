@@ -810,6 +810,9 @@ static void test_decoder_header_outcomes(void **state)
 	assert_int_equal(got.r[0].dport, 2);
 	assert_int_equal(got.r[0].tcp_flags, 0x02);
 	assert_int_equal(got.r[0].bytes, 40);
+	assert_int_equal(got.st.hdr_malformed, 1);
+	assert_int_equal(res.reject, FLOW_REJ_SAMPLE);
+	assert_int_equal(res.rejected_parts, 0);
 }
 
 /* A short header (the agent's header length): addresses, no ports. */

@@ -239,7 +239,7 @@ struct flow_sflow_gen {
 	uint32_t rate;          /* written as is: 0 is allowed (a broken agent) */
 	uint32_t pool;          /* the sample pool; grows by rate per sample */
 	uint32_t drops;
-	uint32_t header_max;    /* header bytes kept; 0 = 128 */
+	uint32_t header_max;    /* header bytes kept; 0 = 128, at most 256 */
 	uint32_t hdr_proto;     /* enum flow_pkt_proto; 0 = Ethernet */
 	unsigned vlans;         /* 802.1Q tags (the first 802.1ad when 2 or more) */
 	bool expanded;          /* expanded flow and counter samples (formats 3, 4) */

@@ -42,6 +42,12 @@ export async function upload(path, blob) {
   const text = await r.text();
   let data = null;
   try { data = text ? JSON.parse(text) : null; } catch (e) { data = null; }
-  if (!r.ok) throw new ApiError(r.status, (data && (data.detail || data.title)) || r.statusText);
+  if (!r.ok) {
+    // the body stays readable: an import with no valid row answers 422 with its rows
+    const e = new ApiError(r.status, (data && (data.detail || data.title)) || r.statusText,
+                           data && data.field);
+    e.data = data;
+    throw e;
+  }
   return data;
 }

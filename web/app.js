@@ -7,8 +7,10 @@
 //   #/advisories?status=&q=&cursor=  #/advisories/new  #/advisories/ID
 //   #/advisories/ID/tracking  #/advisory-link/TOKEN (no login needed)
 //   #/indicators?value=&contains=&type=&tlp=&status=&cursor=  #/indicators/ID
-//   #/indicator-exports  #/apps?status=&cursor=  #/apps/ID  #/apps/diff?a=&b=
-//   (pages.js, admin.js, advisories.js, indicators.js, indicator_exports.js, apps.js)
+//   #/indicator-exports  #/indicator-import  #/warninglists
+//   #/apps?status=&cursor=  #/apps/ID  #/apps/diff?a=&b=
+//   (pages.js, admin.js, advisories.js, indicators.js, indicator_exports.js,
+//   indicator_import.js, apps.js)
 // Every string comes from i18n.js; dates from format.js (Gregorian or
 // Jalali). Uses only the public API, with the session cookie and CSRF token.
 import { api, upload, setCsrf, withQuery } from './api.js';
@@ -24,6 +26,7 @@ import { viewAdvisories, viewAdvisory, viewAdvisoryLink } from './advisories.js'
 import { viewIndicators, viewIndicator } from './indicators.js';
 import { viewIndicatorExports } from './indicator_exports.js';
 import { viewApps, viewApp } from './apps.js';
+import { viewIndicatorImport, viewWarninglists } from './indicator_import.js';
 const SEVERITIES = ['critical', 'high', 'medium', 'low'];
 const STATUSES = ['new', 'triaged', 'in_progress', 'contained', 'recovered', 'closed', 'rejected',
                   'duplicate'];
@@ -119,7 +122,48 @@ function dashboardFromStats(view, stats) {
       h('h2', {}, t('dash.detectionsPerDay')),
       detChart || h('p', { class: 'empty' }, t('common.empty'))) : null,
     h('section', { class: 'card', id: 'per-day' }, h('h2', {}, t('dash.openedPerDay')),
-      days.length ? perDay : h('p', { class: 'empty' }, t('common.empty'))));
+      days.length ? perDay : h('p', { class: 'empty' }, t('common.empty'))),
+    periodCard(stats.indicators, kpi));
+}
+
+// Issue 15: malware incidents countered and, for national staff, apps
+// blacklisted, indicators added and sightings, over a period the user picks
+// (GET /api/v1/stats?from&to; a newer server's stats.indicators).
+function periodCard(ind, kpi) {
+  if (!ind) return null;
+  const DAY = 86400000, day = ms => new Date(ms).toISOString().slice(0, 10);
+  const tiles = h('div', { class: 'kpis' });
+  // (replaceChildren takes nodes, not arrays: the national figures spread)
+  const fill = p => tiles.replaceChildren(
+    kpi('dash.malwareCountered', p.malware_countered || 0, null, 'kpi-malware-countered'),
+    ...('apps_blacklisted' in p ? [
+      kpi('dash.appsBlacklisted', p.apps_blacklisted || 0, null, 'kpi-apps-blacklisted'),
+      kpi('dash.indicatorsAdded', p.indicators_added || 0, null, 'kpi-indicators-added'),
+      kpi('dash.sightings', p.sightings || 0, null, 'kpi-sightings')] : []));
+  // the end date is shown inclusive: the API's "to" is the next midnight
+  const from = h('input', { type: 'date', id: 'period-from', value: day(Date.parse(ind.from)) });
+  const to = h('input', { type: 'date', id: 'period-to', value: day(Date.parse(ind.to) - 1) });
+  const status = h('div', { role: 'status' });
+  let asked = 0; // only the latest request's answer is shown
+  const reload = async () => {
+    if (!from.value || !to.value) return;
+    const mine = ++asked;
+    try {
+      const s = await api('GET', withQuery('/api/v1/stats', {
+        from: `${from.value}T00:00:00Z`, to: new Date(Date.parse(to.value) + DAY).toISOString() }));
+      if (mine !== asked) return;
+      status.replaceChildren();
+      fill(s.indicators || {});
+    } catch (e) {
+      if (mine === asked) status.replaceChildren(errorBox(e));
+    }
+  };
+  from.addEventListener('change', reload);
+  to.addEventListener('change', reload);
+  fill(ind);
+  return h('section', { class: 'card', id: 'period-counts' }, h('h2', {}, t('dash.period')),
+    h('div', { class: 'filters' }, labelled('dash.periodFrom', from), labelled('dash.periodTo', to)),
+    status, tiles);
 }
 
 async function dashboardByCounting(view) {
@@ -783,6 +827,8 @@ const views = {
   indicators: viewIndicators,
   'indicator-exports': viewIndicatorExports,
   apps: viewApps,
+  'indicator-import': viewIndicatorImport,
+  warninglists: viewWarninglists,
 };
 
 // a mail's signed link works without logging in (advisories.js)

@@ -182,6 +182,13 @@ int cmd_indicator_add(struct cli_call *x, struct perr *err);
 int cmd_indicator_search(struct cli_call *x, struct perr *err);
 int cmd_indicator_show(struct cli_call *x, struct perr *err);
 int cmd_indicator_sightings(struct cli_call *x, struct perr *err);
+/* indicator_import_cmds.c */
+int cmd_indicator_import(struct cli_call *x, struct perr *err);
+int cmd_indicator_held(struct cli_call *x, struct perr *err);
+int cmd_indicator_confirm(struct cli_call *x, struct perr *err);
+int cmd_indicator_reject(struct cli_call *x, struct perr *err);
+int cmd_indicator_wl_show(struct cli_call *x, struct perr *err);
+int cmd_indicator_wl_update(struct cli_call *x, struct perr *err);
 int cmd_indicator_update(struct cli_call *x, struct perr *err);
 int cmd_indicator_delete(struct cli_call *x, struct perr *err);
 int cmd_apk_analyze(struct cli_call *x, struct perr *err);

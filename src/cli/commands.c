@@ -875,6 +875,34 @@ static const struct cli_opt indicator_sightings_opts[] = {
 	{ "--limit", "N", "at most N (1-1000, default 100)" },
 	{ NULL },
 };
+static const char *const import_formats[] = { "csv", "plain" };
+static const struct cli_opt indicator_import_opts[] = {
+	{ "--format", "F", "csv (a header: type,value,reason,class,tlp,confidence,expires,tags,"
+			   "attribution) or plain (one value a line); default by the file's name",
+	  VALUES(import_formats) },
+	{ "--type", "T", "the type of every value (default: per value, guessed)" },
+	{ "--preview", NULL, "say what each row would do (new, changed, unchanged, held, "
+			     "invalid); change nothing" },
+	{ "--confirm", NULL, "list values on a warninglist active (not held)" },
+	{ "--tlp", "TLP", "for rows without one: clear, green, amber (default), amber+strict, red" },
+	{ "--reason", "TEXT", "for rows without one" },
+	{ "--class", "C", "RSIT class, for rows without one" },
+	{ "--source", "S", "analyst (default), feed, peer or apk" },
+	{ "--source-ref", "REF", "the feed or peer the list came from" },
+	{ NULL },
+};
+static const struct cli_opt indicator_held_opts[] = {
+	{ "--limit", "N", "at most N (1-1000, default 100)" },
+	{ NULL },
+};
+static const struct cli_opt indicator_reject_opts[] = {
+	{ "--reason", "TEXT", "why (kept in the audit log)" },
+	{ NULL },
+};
+static const struct cli_opt indicator_wl_show_opts[] = {
+	{ "--lists", NULL, "every list too: directory, type, entries, name" },
+	{ NULL },
+};
 static const char *const site_states[] = { "learning", "ok", "alert", "down" };
 static const struct cli_opt watch_run_opts[] = {
 	{ "--once", NULL, "one pass, then its counts as JSON" },
@@ -1210,6 +1238,29 @@ const struct cli_cmd cli_cmds[] = {
 	  .max = 1, .store = CLI_WRITE },
 	{ "apk takedown", .help = "the takedown letter for an app store (en or fa)",
 	  .fn = cmd_apk_takedown, .args = "ID", .min = 1, .max = 1, .opts = apk_takedown_opts },
+	{ "indicator import",
+	  .help = "bulk import of a CSV file or a plain list (- = standard input); prints the "
+		  "totals, names the invalid and held rows; 65 when no row is valid",
+	  .fn = cmd_indicator_import, .args = "FILE", .min = 1, .max = 1,
+	  .opts = indicator_import_opts, .store = CLI_WRITE },
+	{ "indicator held", .help = "indicators held by a warninglist, waiting for a decision",
+	  .fn = cmd_indicator_held, .opts = indicator_held_opts },
+	{ "indicator confirm",
+	  .help = "list a held indicator active (the warninglists it hit stay on record)",
+	  .fn = cmd_indicator_confirm, .args = "ID", .min = 1, .max = 1, .store = CLI_WRITE },
+	{ "indicator reject", .help = "retire a held indicator (a false positive)",
+	  .fn = cmd_indicator_reject, .args = "ID", .min = 1, .max = 1,
+	  .opts = indicator_reject_opts, .store = CLI_WRITE },
+	{ "indicator warninglists",
+	  .help = "the MISP warninglists in force: directory, lists, entries",
+	  .fn = cmd_indicator_wl_show, .opts = indicator_wl_show_opts },
+	{ "indicator warninglists show",
+	  .help = "the MISP warninglists in force: directory, lists, entries",
+	  .fn = cmd_indicator_wl_show, .opts = indicator_wl_show_opts },
+	{ "indicator warninglists update",
+	  .help = "install the MISP warninglists of DIR (DIR/NAME/list.json); counts the active "
+		  "indicators that now hit a list",
+	  .fn = cmd_indicator_wl_update, .args = "DIR", .min = 1, .max = 1, .store = CLI_WRITE },
 	{ NULL },
 };
 

@@ -15,6 +15,10 @@
 ** (recognised by its SHA-256) skips every line up to the checkpoint: no event
 ** is lost and none is stored, counted or reported twice. A file that was
 ** imported to the end is not imported again.
+**
+** A new event whose address is a listed indicator is a sighting of it
+** (issue 15), recorded by the writer in the event's own transaction against
+** the registry as it stood when the import began (one matcher per import).
 */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -31,6 +35,7 @@
 #include "constituency/constituency.h"
 #include "feeds/internal.h"
 #include "incident/incident.h"
+#include "indicator/indicator.h"
 
 #define MAX_REJECTS_KEPT 1000
 
@@ -363,6 +368,9 @@ struct job {
 	struct store_feed_file file;
 	struct feeds_owners *owners;
 	struct feeds_dedup *dedup;
+	/* the indicator registry as the import began: each new event's
+	** address is a sighting when it is listed (built once per import) */
+	struct indicator_match *match;
 	struct queue q;
 	struct batch *cur;
 	int64_t received_ms, period_ms;
@@ -611,6 +619,9 @@ static int write_batch(struct job *j, struct store *st, const struct batch *b, s
 			.line = r->line,
 		};
 		if (store_feed_event_insert(st, &e, err) != 0)
+			goto fail;
+		if (r->family && indicator_sight_feed(st, j->match, r->family, r->addr, e.id, r->org,
+						      f->feed, e.type, r->t_ms, NULL, err) != 0)
 			goto fail;
 		nf.new_events++;
 		if (!r->org) {
@@ -1043,6 +1054,8 @@ int feeds_import_file(struct store *st, const struct config *cfg, const struct f
 			perr_set(err, PERR_INTERNAL, NULL, "out of memory");
 		goto out;
 	}
+	if (indicator_match_build(st, &j->match, err) != 0)
+		goto out;
 	feeds_dedup_expect(j->dedup, size);
 	struct seed sd = { j->dedup };
 	if (store_feed_keys(st, now - cfg->feeds_dedup_window * 1000 - SEED_SLACK_MS, seed_key, &sd,
@@ -1155,6 +1168,7 @@ out:
 	if (j) {
 		feeds_owners_close(j->owners);
 		feeds_dedup_free(j->dedup);
+		indicator_match_free(j->match);
 		batch_free(j->cur);
 		struct batch *lists[] = { j->q.head, j->q.free_list };
 		for (int li = 0; li < 2; li++) {

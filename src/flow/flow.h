@@ -277,4 +277,263 @@ size_t flow_sflow_gen_datagram(struct flow_sflow_gen *g, const struct flow_rec *
 ** (fastnetmon.conf and networks_list read as is and mapped to [flow];
 ** the notify script's arguments and stdin; ExaBGP API lines) */
 
+/* fastnetmon.conf is "key = value" lines; a line whose first non-blank
+** byte is '#' is a comment (FastNetMon 1.2.4 reads only those as
+** comments: a '#' later in a line is part of the value). networks_list
+** is one network per line, IPv4 or IPv6, with or without a prefix
+** length. Both are operators' files that may carry anything: each bound
+** below refuses a file rather than grow memory. */
+#define FLOW_FNM_LINE_MAX 4096          /* bytes of one line, newline excluded */
+#define FLOW_FNM_CONF_BYTES (1u << 20)  /* fastnetmon.conf: the stock one is 12 KiB */
+#define FLOW_FNM_NETS_BYTES (64u << 20) /* networks_list: a million /32s fit */
+#define FLOW_FNM_KEYS_MAX 4096          /* key lines in fastnetmon.conf */
+#define FLOW_FNM_NETS_MAX 1000000       /* networks in networks_list (issue 16's scale) */
+#define FLOW_FNM_GROUPS_MAX 256         /* hostgroups */
+#define FLOW_FNM_GROUP_NETS_MAX 4096    /* networks of one hostgroup */
+#define FLOW_FNM_NAME_MAX 64            /* a hostgroup's name, NUL included */
+#define FLOW_FNM_PATH_MAX 1024
+#define FLOW_FNM_TEXT_MAX 128           /* next hops, communities */
+
+enum flow_fnm_file { FLOW_FNM_CONF, FLOW_FNM_NETWORKS };
+
+/* One line as read: for FLOW_FNM_CONF key and value trimmed of blanks;
+** for FLOW_FNM_NETWORKS the network in value, key empty. malformed: a
+** configuration line FastNetMon cannot split into one key and one value
+** (no '=', or a second '=': FastNetMon logs "Can't parse config line"
+** and skips it); key then holds the whole line. Views valid only during
+** the callback. */
+struct flow_fnm_item {
+	uint32_t line;
+	bool malformed;
+	struct pstr key, value;
+};
+/* Return 0 to go on, or -1 with err filled to stop the parse. */
+typedef int (*flow_fnm_item_fn)(void *ctx, const struct flow_fnm_item *it, struct perr *err);
+
+/* The push parser: feed the file in pieces of any size, then finish. No
+** I/O: the caller reads. State lives here, owned by the caller. */
+struct flow_fnm_parser {
+	enum flow_fnm_file kind;
+	flow_fnm_item_fn fn;
+	void *ctx;
+	uint32_t lineno;
+	uint64_t bytes;
+	uint32_t items;
+	size_t len;
+	bool failed;
+	char line[FLOW_FNM_LINE_MAX];
+};
+void flow_fnm_parser_init(struct flow_fnm_parser *p, enum flow_fnm_file kind, flow_fnm_item_fn fn,
+			  void *ctx);
+/* 0, or -1 with err (PERR_LIMIT naming the line for an over-long line, a
+** file or item count over its bound; a NUL byte is PERR_INVALID; or the
+** callback's error). After -1 every call fails. */
+int flow_fnm_feed(struct flow_fnm_parser *p, const void *data, size_t n, struct perr *err);
+/* Deliver a last line without its newline. 0 or -1 as flow_fnm_feed. */
+int flow_fnm_finish(struct flow_fnm_parser *p, struct perr *err);
+
+/* The lines of one file, kept (heap copies) for the mapping below, which
+** must see all keys before it reads any: hostgroup keys may come before
+** their "hostgroup =" line, and FastNetMon keeps the last of repeated
+** keys. */
+struct flow_fnm_kv {
+	uint32_t line;
+	bool malformed;
+	char *key, *value;
+};
+struct flow_fnm_doc {
+	enum flow_fnm_file kind;
+	struct flow_fnm_kv *kv;
+	size_t n, cap;
+};
+/* Parse data[0..n) whole into doc (initialised here; free with
+** flow_fnm_doc_free, also after an error). 0, or -1 with err. */
+int flow_fnm_doc_parse(struct flow_fnm_doc *doc, enum flow_fnm_file kind, const void *data,
+		       size_t n, struct perr *err);
+/* The item callback that flow_fnm_doc_parse uses, for a caller that feeds
+** a flow_fnm_parser itself (ctx: a doc with kind set, n = 0). */
+int flow_fnm_doc_add(void *ctx, const struct flow_fnm_item *it, struct perr *err);
+void flow_fnm_doc_free(struct flow_fnm_doc *doc);
+
+/* One network, canonical (host bits clear, as the constituency stores an
+** asset: constituency_asset_canon). */
+struct flow_fnm_net {
+	uint8_t family; /* 4 or 6 */
+	uint8_t prefix;
+	uint8_t addr[16];
+	char text[52]; /* "192.0.2.0/24", "2001:db8::/32" */
+};
+
+/* Per-protocol thresholds: FastNetMon's threshold_tcp_pps, ..._mbps,
+** ban_for_tcp_pps, ban_for_tcp_bandwidth, and likewise udp and icmp.
+** tcp_syn is Parapet's: FastNetMon 1.2.4 counts SYNs but has no key for
+** them (its users ask for one, #815); the keys follow its pattern
+** (threshold_tcp_syn_pps, ban_for_tcp_syn_pps, ...). */
+enum flow_fnm_proto { FLOW_FNM_TCP, FLOW_FNM_UDP, FLOW_FNM_ICMP, FLOW_FNM_TCP_SYN,
+		      FLOW_FNM_PROTO_COUNT };
+struct flow_fnm_proto_th {
+	bool ban_for_pps, ban_for_bandwidth;
+	uint64_t threshold_pps, threshold_mbps;
+};
+/* A set of ban settings, the global one or a hostgroup's. FastNetMon's
+** defaults: everything off and 0, for a hostgroup too (a hostgroup does
+** NOT inherit the global values). A threshold counts only when its
+** ban_for_* flag is on. */
+struct flow_fnm_ban {
+	bool enable_ban, enable_ban_ipv6;
+	bool ban_for_pps, ban_for_bandwidth, ban_for_flows;
+	uint64_t threshold_pps, threshold_mbps, threshold_flows;
+	struct flow_fnm_proto_th proto[FLOW_FNM_PROTO_COUNT];
+};
+struct flow_fnm_group {
+	char name[FLOW_FNM_NAME_MAX];
+	uint32_t line;
+	struct flow_fnm_net *nets; /* owned */
+	size_t n_nets;
+	struct flow_fnm_ban ban;
+};
+/* A key Parapet read but does not act on (or a line it skipped), with
+** why: the import lists these so that an operator sees what changes. */
+struct flow_fnm_note {
+	uint32_t line;
+	char key[80];
+	const char *why; /* static text */
+};
+
+/* fastnetmon.conf (and networks_list) as Parapet understands them. Text
+** fields are "" when absent. */
+struct flow_fnm_conf {
+	struct flow_fnm_ban ban;        /* global */
+	int64_t ban_time;               /* seconds; 0: never unban (FastNetMon's default 1800) */
+	bool unban_only_if_attack_finished; /* default on */
+	bool process_incoming_traffic, process_outgoing_traffic; /* default on */
+	char notify_script_path[FLOW_FNM_PATH_MAX];
+	char networks_list_path[FLOW_FNM_PATH_MAX], white_list_path[FLOW_FNM_PATH_MAX];
+	/* ExaBGP: community lists as written ("65001:666" or "[65001:666 65001:777]") */
+	bool exabgp, exabgp_announce_host, exabgp_announce_whole_subnet;
+	bool exabgp_flow_spec_announces; /* FastNetMon 1.1 to 1.2.2 */
+	char exabgp_command_pipe[FLOW_FNM_PATH_MAX];
+	char exabgp_community[FLOW_FNM_TEXT_MAX], exabgp_community_host[FLOW_FNM_TEXT_MAX],
+		exabgp_community_subnet[FLOW_FNM_TEXT_MAX];
+	char exabgp_next_hop[FLOW_FNM_TEXT_MAX];
+	/* GoBGP (FastNetMon's gRPC client) */
+	bool gobgp, gobgp_announce_host, gobgp_announce_whole_subnet, gobgp_announce_host_ipv6,
+		gobgp_announce_whole_subnet_ipv6;
+	char gobgp_next_hop[FLOW_FNM_TEXT_MAX], gobgp_next_hop_ipv6[FLOW_FNM_TEXT_MAX];
+	char gobgp_community_host[FLOW_FNM_TEXT_MAX], gobgp_community_subnet[FLOW_FNM_TEXT_MAX],
+		gobgp_community_host_ipv6[FLOW_FNM_TEXT_MAX],
+		gobgp_community_subnet_ipv6[FLOW_FNM_TEXT_MAX];
+	struct flow_fnm_group *groups; /* owned */
+	size_t n_groups;
+	struct flow_fnm_net *nets;     /* networks_list, owned */
+	size_t n_nets;
+	struct flow_fnm_note *notes;   /* owned */
+	size_t n_notes;
+};
+
+/* Map a parsed fastnetmon.conf (and, unless NULL, a parsed networks_list)
+** to out (initialised here; free with flow_fnm_conf_free, also after an
+** error). Keys are read with FastNetMon 1.2.4's meaning: the last of
+** repeated keys wins, "on" and "off" are the only switch values (FastNetMon
+** reads anything but "on" as off, so "yes" would silently disable: it is
+** refused), numbers are decimal digits (FastNetMon's atoi read "10k" as
+** 10: refused). An unknown key, a key Parapet does not use, a hostgroup
+** key of an undefined hostgroup, a line FastNetMon skips: each becomes a
+** note (not an error). A malformed value of a key Parapet uses is an
+** error: PERR_INVALID, field the key, the message naming the line. */
+int flow_fnm_map(const struct flow_fnm_doc *conf, const struct flow_fnm_doc *networks,
+		 struct flow_fnm_conf *out, struct perr *err);
+void flow_fnm_conf_free(struct flow_fnm_conf *c);
+
+/* The [flow] configuration text (INI, docs/flow.md names each key) with
+** the same meaning, followed by one [flow.hostgroup.NAME] section per
+** hostgroup; notes become comments at the top. Appends to out; 0, or -1
+** when out fails. */
+int flow_fnm_to_ini(const struct flow_fnm_conf *c, struct pbuf *out);
+
+/* ----- the notify script, FastNetMon's contract (fnm.c builds, notify.c runs)
+** argv: SCRIPT IP DIRECTION PPS ACTION, with DIRECTION "incoming" or
+** "outgoing" and ACTION "ban", "unban" or "attack_details" (FastNetMon
+** 1.2.4's words); the details on stdin for ban and attack_details, nothing
+** for unban (the stock script does not read stdin then). */
+enum flow_dir { FLOW_DIR_IN, FLOW_DIR_OUT };
+enum flow_action { FLOW_ACT_BAN, FLOW_ACT_UNBAN, FLOW_ACT_DETAILS };
+#define FLOW_TOP_MAX 10
+struct flow_top_source {
+	char ip[46];
+	uint16_t port; /* source port, 0 when not one */
+	uint64_t pps;
+};
+/* What the detector knows of one attack on one host, for the script. Rates
+** are per second, scaled by sampling. type is Parapet's class name
+** ("syn_flood", "udp_flood", "icmp_flood", "ip_fragmentation",
+** "amplification_dns", ..., "unknown": FastNetMon's words where it has
+** them). */
+struct flow_attack_info {
+	char ip[46];                  /* IPv4 or IPv6 text */
+	enum flow_dir dir;
+	char type[32];
+	uint64_t pps, peak_pps, bps, flows;
+	uint8_t protocol;             /* the dominant IP protocol; 0 unknown */
+	/* per protocol, in the attack's direction */
+	uint64_t tcp_pps, tcp_bps, syn_pps, syn_bps, udp_pps, udp_bps, icmp_pps, icmp_bps,
+		frag_pps, frag_bps;
+	struct flow_top_source top[FLOW_TOP_MAX];
+	size_t n_top;
+};
+const char *flow_dir_name(enum flow_dir d);
+const char *flow_action_name(enum flow_action a);
+#define FLOW_NOTIFY_ARGS 6 /* script, 4 arguments, NULL */
+/* Build argv (pointers into bufs, which the caller owns: argv stays valid
+** while script and bufs do) and the stdin text into in (appended; nothing
+** for unban). The IP is checked with inet_pton: it goes to someone else's
+** script, which may pass it to a shell. 0, or -1 with err. */
+struct flow_notify_bufs {
+	char ip[46], pps[24];
+};
+int flow_notify_build(const char *script, enum flow_action act, const struct flow_attack_info *a,
+		      struct flow_notify_bufs *bufs, const char *argv[FLOW_NOTIFY_ARGS],
+		      struct pbuf *in, struct perr *err);
+
+/* Run argv[0] with argv (notify.c; this one does I/O): no shell, the
+** child in its own process group with a minimal environment (PATH, LANG=C)
+** and no inherited descriptors but stdin (in[0..n_in) written to it, then
+** closed; a script that does not read is not an error), stdout and stderr
+** (their first out->max bytes kept in out when out is not NULL, the rest
+** read and dropped). After timeout_ms the group is killed. Returns the exit
+** status (0..255), or -1 with err: PERR_BUSY on timeout (the group
+** killed), PERR_INTERNAL when it cannot start or was killed by a signal. */
+int flow_notify_run(const char *const argv[], const void *in, size_t n_in, int64_t timeout_ms,
+		    struct pbuf *out, struct perr *err);
+
+/* ----- ExaBGP's API (bgp.c): one text line per announcement, for the
+** process that feeds ExaBGP (FastNetMon's exabgp_command_pipe). Pure
+** formatting; every field is validated, because a newline or a brace in a
+** field would be a second command to a router. */
+struct flow_bgp_route {
+	char prefix[52];       /* "192.0.2.1/32", "2001:db8::1/128"; a bare address gets /32 or /128 */
+	char next_hop[46];     /* an address, or "self" */
+	char communities[FLOW_FNM_TEXT_MAX]; /* "65535:666" or "[65535:666 65001:1]"; "" none */
+};
+/* "announce route P next-hop N community [C...]\n" or, when announce is
+** false, "withdraw route P next-hop N\n" (ExaBGP 4 matches the withdrawn
+** route by prefix and next hop). Appends to out; 0, or -1 with err. */
+int flow_bgp_route_line(bool announce, const struct flow_bgp_route *r, struct pbuf *out,
+			struct perr *err);
+/* A FlowSpec rule (RFC 8955/8956) in ExaBGP 4's API: "announce flow route {
+** match { destination D; [source S;] [protocol P;] [source-port =N;]
+** [destination-port =N;] [fragment is-fragment;] [tcp-flags [syn];] } then
+** { discard; | rate-limit R; } }". 0 fields are absent. */
+struct flow_bgp_flowspec {
+	char destination[52];  /* required: the attacked host */
+	char source[52];       /* "" any */
+	uint8_t protocol;      /* 0 any; 6 tcp, 17 udp, 1 icmp, 58 ipv6-icmp, others by number */
+	uint16_t source_port, destination_port; /* 0 any */
+	bool fragment;         /* is-fragment */
+	bool tcp_syn;          /* tcp-flags [syn] */
+	uint64_t rate_limit;   /* bytes/s; 0 = discard */
+};
+int flow_bgp_flowspec_line(bool announce, const struct flow_bgp_flowspec *f, struct pbuf *out,
+			   struct perr *err);
+
 #endif /* PARAPET_FLOW_H */

@@ -76,6 +76,12 @@ int h_app_confirm(struct http_req *rq, struct http_resp *rs);
 int h_app_benign(struct http_req *rq, struct http_resp *rs);
 int h_app_takedown(struct http_req *rq, struct http_resp *rs);
 int h_app_diff(struct http_req *rq, struct http_resp *rs);
+/* indicator_import.c */
+int h_indicator_import(struct http_req *rq, struct http_resp *rs);
+int h_indicator_confirm(struct http_req *rq, struct http_resp *rs);
+int h_indicator_reject(struct http_req *rq, struct http_resp *rs);
+int h_warninglists(struct http_req *rq, struct http_resp *rs);
+int h_warninglists_held(struct http_req *rq, struct http_resp *rs);
 
 /* indicator_exports.c */
 int h_indicator_export_consumer(struct http_req *rq, struct http_resp *rs);

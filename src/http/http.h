@@ -116,6 +116,7 @@ struct http_req {
 	const char *db_path;        /* the database, for jobs that open their own connection */
 	char actor[128];
 	struct http_server *server; /* the server's own state (http_warninglists) */
+	struct http_wl_ref *wl_hold; /* the warninglists this request uses, released after it */
 };
 
 struct http_resp {
@@ -153,12 +154,16 @@ struct indicator_wl_set;
 /* The MISP warninglists indicator_add checks values against (issue 15):
 ** the set indicator_wl_load_config finds for this server (the configured
 ** directory, else DATA/warninglists, else the lists shipped), loaded and
-** frozen on first use, then shared read-only by every worker for the life
-** of the process. Loading takes a fraction of a second (the shipped
-** top-domain lists are large), so a server that never lists an indicator
-** never pays for it; lists installed by `indicator warninglists update`
-** take effect when serve restarts. 0 with *out set, or -1 with err (no
-** lists could be read: the caller refuses rather than list unchecked). */
+** frozen on first use, then shared read-only by every worker. Loading
+** takes a fraction of a second (the shipped top-domain lists are large),
+** so a server that never lists an indicator never pays for it. At most
+** every few seconds the directory is looked at again: lists installed by
+** `indicator warninglists update` (a new directory swapped in) are loaded
+** and replace the old set, which is freed when the last request using it
+** ends (the request holds its set until the server releases it after the
+** handler). A new set that fails to load leaves the old one in force
+** (logged). 0 with *out set, or -1 with err (no lists could be read: the
+** caller refuses rather than list unchecked). */
 int http_warninglists(struct http_req *rq, const struct indicator_wl_set **out,
 		      struct perr *err);
 

@@ -1158,6 +1158,20 @@ const struct route http_routes[] = {
 	  .roles = CERT, .summary = "mark an app benign" },
 	{ .method = "GET", .pattern = "/api/v1/apps/{id}/takedown", .fn = h_app_takedown,
 	  .roles = STAFF, .summary = "the takedown letter for an app store (lang=en or fa)" },
+	/* Bulk import of indicators, held indicators, the warninglists in
+	** force (issue 15, indicator_import.c): CERT work; the import's body is
+	** the file (CSV or a plain list), hence a raw body. */
+	{ .method = "POST", .pattern = "/api/v1/indicators/import", .fn = h_indicator_import,
+	  .roles = CERT, .raw_body = true,
+	  .summary = "bulk import of indicators (CSV or a plain list), or its preview" },
+	{ .method = "POST", .pattern = "/api/v1/indicators/{id}/confirm", .fn = h_indicator_confirm,
+	  .roles = CERT, .summary = "list a held indicator active (the warninglists overridden)" },
+	{ .method = "POST", .pattern = "/api/v1/indicators/{id}/reject", .fn = h_indicator_reject,
+	  .roles = CERT, .summary = "retire a held indicator (a false positive)" },
+	{ .method = "GET", .pattern = "/api/v1/warninglists", .fn = h_warninglists, .roles = CERT,
+	  .summary = "the MISP warninglists in force: directory, stats, lists" },
+	{ .method = "GET", .pattern = "/api/v1/warninglists/held", .fn = h_warninglists_held,
+	  .roles = CERT, .summary = "indicators held by a warninglist, waiting for a decision" },
 	{ .method = NULL }, /* the end */
 };
 

@@ -72,10 +72,27 @@ struct http_server {
 	int64_t npending;
 	bool sweeping;
 	pthread_t sweeper;
-	/* the warninglists (http_warninglists): loaded once, on first use */
+	/* the warninglists (http_warninglists): loaded on first use, replaced
+	** when their directory changes; wl_mu guards wl, the refs and checks */
 	pthread_mutex_t wl_mu;
-	struct indicator_wl_set *wl;
+	struct http_wl_ref *wl;
+	int64_t wl_checked_ms;
 };
+
+/* One loaded set of warninglists and who uses it: the server holds one
+** reference while the set is current, each request using it one more. The
+** set is freed by whoever drops the last. */
+struct http_wl_ref {
+	struct indicator_wl_set *set;
+	int refs;
+	dev_t dev;    /* the directory it was read from, as it was then */
+	ino_t ino;
+	struct timespec mtime;
+};
+
+/* How often a request may look at the warninglists' directory again. */
+#define WL_RECHECK_MS 3000
+static void wl_release(struct http_server *s, struct http_req *rq);
 
 /* The largest body a public route (no credentials: the login) takes. */
 #define PUBLIC_BODY_MAX ((int64_t)16 << 10)
@@ -1018,6 +1035,7 @@ static enum MHD_Result dispatch(struct http_server *s, struct MHD_Connection *c,
 	}
 	rs.status = 200;
 	rt->fn(&rq, &rs);
+	wl_release(s, &rq);
 	if (tx) {
 		if (rs.status < 400 || rs.keep_writes) {
 			if (store_commit(rq.st, &rs.err) != 0) {
@@ -1199,6 +1217,7 @@ static enum MHD_Result on_metrics_request(void *cls, struct MHD_Connection *c, c
 		} else {
 			rs.status = 200;
 			ctx.rt->fn(&rq, &rs);
+			wl_release(s, &rq);
 		}
 	}
 	enum MHD_Result ret = answer(c, &ctx, url, method, &rs, NULL);
@@ -1347,6 +1366,64 @@ int http_start(const struct config *cfg, const char *db_path, struct http_server
 	return 0;
 }
 
+/* The data directory: the database's (blob_dir is DATA/blobs). */
+static void data_dir_of(const struct http_server *s, char *dir, size_t n)
+{
+	snprintf(dir, n, "%.*s", (int)(strlen(s->blob_dir) - strlen("/blobs")), s->blob_dir);
+}
+
+/* Drop one reference of r (NULL is a no-op); wl_mu held. */
+static void wl_unref_locked(struct http_wl_ref *r)
+{
+	if (r && --r->refs == 0) {
+		indicator_wl_free(r->set);
+		free(r);
+	}
+}
+
+/* Load the warninglists in force into a new reference (refs 1, the
+** server's), remembering the directory's identity. 0 or -1 with err. */
+static int wl_load(const struct http_server *s, struct http_wl_ref **out, struct perr *err)
+{
+	char data[1024], dir[1024];
+	struct stat sb;
+	size_t refused = 0;
+	*out = NULL;
+	data_dir_of(s, data, sizeof(data));
+	struct http_wl_ref *r = calloc(1, sizeof(*r));
+	if (!r)
+		return perr_set(err, PERR_INTERNAL, NULL, "out of memory");
+	/* the identity first: a directory swapped in while this loads makes
+	** the set look stale (loaded once more), never current when it is not */
+	if (indicator_wl_dir(s->cfg, data, dir, sizeof(dir), err) == 0 && stat(dir, &sb) == 0) {
+		r->dev = sb.st_dev;
+		r->ino = sb.st_ino;
+		r->mtime = sb.st_mtim;
+	}
+	if (indicator_wl_load_config(s->cfg, data, &r->set, &refused, err) != 0) {
+		free(r);
+		return -1;
+	}
+	r->refs = 1;
+	*out = r;
+	return 0;
+}
+
+/* Whether the directory the warninglists come from is no longer the one r
+** was read from (another directory swapped in, entries added or removed,
+** or the configured place now resolving elsewhere). */
+static bool wl_stale(const struct http_server *s, const struct http_wl_ref *r)
+{
+	char data[1024], dir[1024];
+	struct perr e = { 0 };
+	struct stat sb;
+	data_dir_of(s, data, sizeof(data));
+	if (indicator_wl_dir(s->cfg, data, dir, sizeof(dir), &e) != 0 || stat(dir, &sb) != 0)
+		return false; /* nothing better to load: keep what works */
+	return sb.st_dev != r->dev || sb.st_ino != r->ino || sb.st_mtim.tv_sec != r->mtime.tv_sec ||
+	       sb.st_mtim.tv_nsec != r->mtime.tv_nsec;
+}
+
 int http_warninglists(struct http_req *rq, const struct indicator_wl_set **out,
 		      struct perr *err)
 {
@@ -1357,13 +1434,29 @@ int http_warninglists(struct http_req *rq, const struct indicator_wl_set **out,
 		return perr_set(err, PERR_INTERNAL, NULL, "no server state");
 	/* one loader; the others wait for its set rather than build their own */
 	pthread_mutex_lock(&s->wl_mu);
+	if (rq->wl_hold) { /* a second call in one request: the same set */
+		*out = rq->wl_hold->set;
+		pthread_mutex_unlock(&s->wl_mu);
+		return 0;
+	}
+	int64_t now = core_now_ms();
+	if (s->wl && now - s->wl_checked_ms >= WL_RECHECK_MS) {
+		s->wl_checked_ms = now;
+		struct http_wl_ref *fresh = NULL;
+		struct perr e = { 0 };
+		if (wl_stale(s, s->wl)) {
+			if (wl_load(s, &fresh, &e) == 0) {
+				plog(PLOG_INFO, "warninglists reloaded: their directory changed");
+				wl_unref_locked(s->wl);
+				s->wl = fresh;
+			} else {
+				plog(PLOG_WARN, "warninglists not reloaded, the old ones stay: %s", e.msg);
+			}
+		}
+	}
 	if (!s->wl) {
-		char dir[1024];
-		/* the data directory is the database's */
-		snprintf(dir, sizeof(dir), "%.*s",
-			 (int)(strlen(s->blob_dir) - strlen("/blobs")), s->blob_dir);
-		size_t refused = 0;
-		rc = indicator_wl_load_config(s->cfg, dir, &s->wl, &refused, err);
+		rc = wl_load(s, &s->wl, err);
+		s->wl_checked_ms = now;
 		/* the server's configuration, not the request, is at fault (500,
 		** not 404); the next request tries again, so a directory put
 		** right takes effect without a restart */
@@ -1374,9 +1467,24 @@ int http_warninglists(struct http_req *rq, const struct indicator_wl_set **out,
 				 why);
 		}
 	}
-	*out = s->wl;
+	if (s->wl) {
+		s->wl->refs++;
+		rq->wl_hold = s->wl;
+		*out = s->wl->set;
+	}
 	pthread_mutex_unlock(&s->wl_mu);
 	return rc;
+}
+
+/* Release the set a request held (after its handler). */
+static void wl_release(struct http_server *s, struct http_req *rq)
+{
+	if (!rq->wl_hold)
+		return;
+	pthread_mutex_lock(&s->wl_mu);
+	wl_unref_locked(rq->wl_hold);
+	rq->wl_hold = NULL;
+	pthread_mutex_unlock(&s->wl_mu);
 }
 
 int http_port(const struct http_server *s)
@@ -1405,7 +1513,7 @@ void http_stop(struct http_server *s, int grace_ms)
 	pthread_mutex_destroy(&s->pend_mu);
 	pthread_cond_destroy(&s->pend_cv);
 	listcache_clear();
-	indicator_wl_free(s->wl);
+	wl_unref_locked(s->wl); /* no request runs any more */
 	pthread_mutex_destroy(&s->wl_mu);
 	free(s);
 }

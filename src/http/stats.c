@@ -5,13 +5,17 @@
 ** Every count is taken within the caller's scope, with the same conditions
 ** the incident list applies (identity_list_scope; a responder's teams), so a
 ** dashboard never reveals how many incidents another organisation or
-** province has. Feed figures are national and shown to CERT staff only.
+** province has. Feed figures are national and shown to CERT staff only; so
+** are the registry's figures of a period (?from, ?to: indicators added,
+** sightings, apps blacklisted) beside the malware incidents countered in
+** it, which are scoped (indicator_period_counts).
 */
 #include <stdlib.h>
 #include <string.h>
 
 #include "http/handlers.h"
 #include "incident/incident.h"
+#include "indicator/indicator.h"
 #include "monitor/monitor.h"
 
 #define DAY_MS 86400000LL
@@ -32,10 +36,49 @@ static int put_day(void *ud, const char *key, int64_t n)
 	return 0;
 }
 
+/* The period of the registry's figures: ?from= and ?to= (ISO 8601), by
+** default the 30 days up to now. */
+static int period(struct http_req *rq, int64_t now, int64_t *from, int64_t *to)
+{
+	const char *f = http_query(rq, "from"), *t = http_query(rq, "to");
+	*to = now;
+	*from = now - 30 * DAY_MS;
+	if (t && (core_parse_iso8601(t, to) != 0 || *to <= 0))
+		return -1;
+	if (f && (core_parse_iso8601(f, from) != 0 || *from < 0))
+		return -1;
+	if (!f && t)
+		*from = *to - 30 * DAY_MS;
+	return 0;
+}
+
+/* "indicators": the period's malware incidents countered (in the caller's
+** scope) and, for national staff, apps blacklisted, indicators added and
+** sightings (indicator_period_counts decides who sees what). */
+static int period_counts(struct http_req *rq, int64_t from, int64_t to, json_t *body,
+			 struct perr *e)
+{
+	struct indicator_period_counts c;
+	if (indicator_period_counts(rq->st, rq->who, from, to, &c, e) != 0)
+		return -1;
+	json_t *o = json_pack("{so so sI}", "from", core_json_time(from), "to", core_json_time(to),
+			      "malware_countered", (json_int_t)c.malware_countered);
+	if (c.registry) {
+		json_object_set_new(o, "apps_blacklisted", json_integer(c.apps_blacklisted));
+		json_object_set_new(o, "indicators_added", json_integer(c.indicators_added));
+		json_object_set_new(o, "sightings", json_integer(c.sightings));
+	}
+	json_object_set_new(body, "indicators", o);
+	return 0;
+}
+
 int h_stats(struct http_req *rq, struct http_resp *rs)
 {
 	const struct principal *p = rq->who;
 	int64_t now = core_now_ms();
+	int64_t pfrom, pto;
+	if (period(rq, now, &pfrom, &pto) != 0)
+		return http_bad(rs, "from", "from and to are ISO 8601 times");
 	struct store_incident_filter f;
 	memset(&f, 0, sizeof(f));
 	identity_list_scope(p, &f.scope_province, &f.scope_org);
@@ -170,6 +213,8 @@ int h_stats(struct http_req *rq, struct http_resp *rs)
 					      (json_int_t)fs.digests, "owners_notified_30d",
 					      (json_int_t)fs.owners_notified));
 	}
+	if (period_counts(rq, pfrom, pto, rs->body, &e) != 0)
+		goto fail;
 	return 0;
 fail:
 	json_decref(over);

@@ -25,6 +25,7 @@
 
 #include "audit/audit.h"
 #include "constituency/constituency.h"
+#include "indicator/indicator.h"
 #include "notify/notify.h"
 
 struct embed_file {
@@ -375,6 +376,17 @@ static int route_new(struct store *st, const struct config *cfg, struct store_in
 
 /* --------------------------------------------------------------- reports */
 
+/* An observation names what was seen: each listed value in its summary or
+** evidence is a sighting of that indicator, linked to the incident
+** (indicator_sight_text decides what counts). */
+static int sight(struct store *st, int64_t id, int64_t org, const struct store_observation *ob,
+		 int64_t now, struct perr *err)
+{
+	if (indicator_sight_text(st, id, org, ob->summary, strlen(ob->summary), now, NULL, err) != 0)
+		return -1;
+	return indicator_sight_text(st, id, org, ob->evidence, strlen(ob->evidence), now, NULL, err);
+}
+
 int incident_report(struct store *st, const struct config *cfg, const struct principal *p,
 		    const char *actor, const struct incident_report_spec *spec,
 		    struct incident_report_result *res, struct perr *err)
@@ -447,7 +459,8 @@ int incident_report(struct store *st, const struct config *cfg, const struct pri
 		/* The same problem again: one more observation, and the incident
 		** takes the highest severity seen. */
 		ob.incident_id = i.id;
-		if (store_observation_insert(st, &ob, err) != 0)
+		if (store_observation_insert(st, &ob, err) != 0 ||
+		    sight(st, i.id, i.org_id, &ob, now, err) != 0)
 			goto out;
 		i.observations++;
 		i.updated_ms = now;
@@ -500,6 +513,7 @@ int incident_report(struct store *st, const struct config *cfg, const struct pri
 	char idx[4400];
 	snprintf(idx, sizeof(idx), "%s %s", i.title, i.summary);
 	if (store_observation_insert(st, &ob, err) != 0 ||
+	    sight(st, i.id, i.org_id, &ob, now, err) != 0 ||
 	    store_incident_index(st, i.id, idx, false, err) != 0 ||
 	    (reopened && store_link_insert(st, reopened, i.id, "reopened", err) != 0) ||
 	    audit_inc(st, actor, "incident.create", NULL, &i, err) != 0 ||
@@ -576,6 +590,7 @@ int incident_create(struct store *st, const struct config *cfg, const struct pri
 	snprintf(idx, sizeof(idx), "%s %s", i.title, i.summary);
 	if (store_incident_insert(st, &i, err) != 0 ||
 	    store_incident_index(st, i.id, idx, false, err) != 0 ||
+	    indicator_sight_text(st, i.id, i.org_id, idx, strlen(idx), i.opened_ms, NULL, err) != 0 ||
 	    audit_inc(st, actor, "incident.create", NULL, &i, err) != 0 ||
 	    route_new(st, cfg, &i, err) != 0 || webhook(st, "incident.created", &i, err) != 0)
 		return -1;
@@ -864,6 +879,7 @@ int incident_message(struct store *st, const struct config *cfg, const struct pr
 	m.body = body;
 	i.updated_ms = m.ts_ms;
 	if (store_message_insert(st, &m, err) != 0 ||
+	    indicator_sight_text(st, id, i.org_id, body, strlen(body), m.ts_ms, NULL, err) != 0 ||
 	    store_incident_index(st, id, body, strcmp(vis, "internal") == 0, err) != 0 ||
 	    store_incident_update(st, &i, err) != 0)
 		return -1;

@@ -329,6 +329,212 @@ int indicator_add(struct store *st, const struct indicator_wl_set *wl,
 ** never RED. The one rule the API, the CLI and search all apply. */
 bool indicator_visible(const struct principal *p, const char *tlp, int64_t org_id);
 
+/* -------------------------------------------------- bulk import (import.c) */
+
+/* A bulk list of indicators as analysts and peers hand them over: a CSV file
+** with a header (columns type, value, reason, class, tlp, confidence,
+** expires, tags, attribution in any order; only value is required), or a
+** plain list (one value per line, '#' comments and blank lines skipped, the
+** type named once for the whole list or guessed per line). The parser is a
+** push parser: the caller feeds bytes as it reads them and gets rows; it
+** does no I/O and its memory is bounded by the limits, not by the input.
+** One bad row never stops the others: it comes back as an invalid row with
+** its line and the reason. */
+enum indicator_import_format {
+	INDICATOR_IMPORT_CSV = 1,
+	INDICATOR_IMPORT_PLAIN,
+};
+/* "csv" or "plain" (ASCII case ignored); 0 for anything else. */
+enum indicator_import_format indicator_import_format_parse(const char *name);
+
+/* Defaults of the bounds (a member left 0 takes its default). */
+#define INDICATOR_IMPORT_MAX_BYTES ((size_t)64 << 20) /* the whole input */
+#define INDICATOR_IMPORT_MAX_ROWS ((size_t)1000000)   /* data rows (not comments) */
+#define INDICATOR_IMPORT_MAX_LINE ((size_t)8192)      /* bytes of one line / record */
+struct indicator_import_limits {
+	size_t max_bytes, max_rows, max_line;
+};
+
+/* One row as the parser hands it over: checked field by field, the value
+** canonical. Strings are "" when the row left the column empty (the spec's
+** default then applies); confidence -1 and expires_ms 0 likewise. */
+struct indicator_import_row {
+	size_t line;                     /* 1-based line the row starts on */
+	bool invalid;                    /* then error says why; value as given */
+	char error[256];                 /* for a person, naming the field (perr_text) */
+	char type[8];                    /* indicator_type_name(), "" when unknown */
+	char value[INDICATOR_VALUE_SIZE];
+	char reason[1024];
+	char class_[48];
+	char tlp[16];                    /* indicator_tlp_norm's: CLEAR ... RED */
+	int confidence;                  /* 0..100, -1 = not given */
+	int64_t expires_ms;              /* 0 = not given */
+	char tags[512];                  /* indicator_tags_norm's ",a,b," (also ';' or '|' apart) */
+	char attribution[256];
+};
+/* Called once per data row (valid or not). r is valid during the call.
+** Return 0 to go on; anything else stops the parse, and the feed or
+** finish call returns -1 with err PERR_INTERNAL unless the callback filled
+** ud's own error (the caller knows). */
+typedef int (*indicator_import_row_fn)(void *ud, const struct indicator_import_row *r);
+
+struct indicator_import;
+/* A parser of format fmt. type: the type of every value of a plain list,
+** or of a CSV row whose type column is empty or absent; INDICATOR_NONE =
+** guess per value (indicator_type_guess). lim may be NULL. Returns NULL on
+** out of memory or a bad fmt. */
+struct indicator_import *indicator_import_new(enum indicator_import_format fmt,
+					      enum indicator_type type,
+					      const struct indicator_import_limits *lim,
+					      indicator_import_row_fn fn, void *ud);
+/* Push len bytes. Returns 0, or -1 with err: PERR_LIMIT when the input or
+** the rows pass their bound, PERR_INVALID for a CSV header that is not ours
+** (an unknown column is named; value is required; a column twice), or the
+** callback's stop. After -1 every later call fails the same way. */
+int indicator_import_feed(struct indicator_import *im, const char *data, size_t len,
+			  struct perr *err);
+/* End of input: the last line without its newline is delivered. Then
+** PERR_INVALID when a CSV input had no header at all. Same returns. */
+int indicator_import_finish(struct indicator_import *im, struct perr *err);
+/* Rows delivered so far (valid and invalid). */
+size_t indicator_import_rows(const struct indicator_import *im);
+void indicator_import_free(struct indicator_import *im);
+
+/* What applying one row would do, against the store and the warninglists. */
+enum indicator_import_status {
+	INDICATOR_IMPORT_NEW = 0,  /* not listed: would be listed active */
+	INDICATOR_IMPORT_CHANGED,  /* listed: the row changes fields of it */
+	INDICATOR_IMPORT_UNCHANGED,/* listed, and the row changes nothing (a refresh:
+				   ** last seen, the default expiry renewed) */
+	INDICATOR_IMPORT_HELD,     /* hits a warninglist: would be (or stays) held */
+	INDICATOR_IMPORT_INVALID,  /* refused: the line and the reason */
+	INDICATOR_IMPORT_STATUS_COUNT
+};
+/* "new", "changed", "unchanged", "held", "invalid". */
+const char *indicator_import_status_name(enum indicator_import_status s);
+
+/* What the caller gives to an import, applied to every row that leaves the
+** column empty (NULL = none: the registry's defaults). */
+struct indicator_import_opts {
+	enum indicator_import_format format; /* 0 = INDICATOR_IMPORT_CSV */
+	enum indicator_type type;            /* see indicator_import_new */
+	const char *tlp, *reason, *class_;   /* for rows that leave them empty */
+	const char *source, *source_ref;     /* indicator_spec's (default analyst) */
+	bool confirm;                        /* list values on a warninglist active */
+	size_t max_items;                    /* rows listed in the answer (0 = 2000) */
+	bool notable_only;                   /* list only the invalid and held rows (what
+					     ** an import's reader must act on; a
+					     ** million listed rows would not fit) */
+	const struct indicator_import_limits *limits; /* NULL = the defaults */
+};
+
+/* Import data[0..len) under o in the caller's transaction: each valid row
+** is listed through indicator_add (wl consulted; may be NULL) in a
+** savepoint of its own; a preview runs the same inside one savepoint it
+** undoes at the end -- so the preview and the commit apply one rule (a
+** value twice in a file included) and a preview writes nothing. A row the parser or
+** the registry refuses is counted invalid with its line and reason and
+** never stops the others. *out (the caller's) is {"totals": {rows, new,
+** changed, unchanged, held, invalid}, "items": [{line, type, value,
+** status ("new", "changed", "unchanged", "held", "invalid"), id (the
+** indicator's, when stored), changes [fields that differ from the stored
+** row: status, class, reason, tlp, attribution, tags, confidence,
+** expires, org], lists [warninglists the value hits, also when --confirm
+** lists it active], error}], "truncated" (items holds the first
+** o->max_items rows -- with o->notable_only, of the invalid and held
+** ones; totals count all), "preview"}. Returns 0 (also when
+** no row is valid: see indicator_import_valid), or -1 with err: FORBIDDEN
+** unless indicator_may_curate(p), the parser's fatal errors (LIMIT, a CSV
+** header that is not ours), a bad o->tlp, a store failure. */
+int indicator_import_run(struct store *st, const struct indicator_wl_set *wl,
+			 const struct principal *p, const char *actor,
+			 const struct indicator_import_opts *o, const char *data, size_t len,
+			 bool preview, int64_t now_ms, struct json_t **out, struct perr *err);
+/* How many rows of an indicator_import_run result are valid (not
+** "invalid"): the CLI exits 65 and the API answers 422 when none is. */
+size_t indicator_import_valid(const struct json_t *result);
+
+/* ---------------------------------------- held indicators (hold.c) */
+
+/* An indicator that hit a warninglist waits, held, until an analyst
+** decides: confirm lists it active (the lists it hit stay in held_lists,
+** the record of what was overridden and by whom: the audit log), reject
+** retires it (kept, searchable, never exported). */
+
+/* May p curate the registry in bulk (import, confirm, reject, update the
+** warninglists)? CERT staff (admin, analyst, provincial analyst) with an
+** unnarrowed credential: the registry is national, so a token narrowed to
+** an organisation or province may not; nor a constituent or a responder.
+** NULL is the local operator (the CLI): yes. */
+bool indicator_may_curate(const struct principal *p);
+/* A held_lists text ("a; b", as indicator_add and the store write it) as
+** a new JSON array of the names (NULL on out of memory). */
+struct json_t *indicator_held_lists_json(const char *held);
+/* held -> active, audited as indicator.confirm. NOTFOUND when there is no
+** such indicator, CONFLICT (field "status") when it is not held,
+** FORBIDDEN unless indicator_may_curate. In the caller's transaction. */
+int indicator_confirm(struct store *st, const struct principal *p, const char *actor,
+		      int64_t id, int64_t now_ms, struct perr *err);
+/* held -> retired, audited as indicator.reject with reason (may be NULL).
+** Errors as indicator_confirm. */
+int indicator_reject(struct store *st, const struct principal *p, const char *actor,
+		     int64_t id, const char *reason, int64_t now_ms, struct perr *err);
+/* The held indicators, the newest first, at most limit (0 = 100): *out
+** {"items": [{id, type, value, held_lists: [..], reason, class, tlp,
+** confidence, source, actor, created, updated}]}. FORBIDDEN unless
+** indicator_may_curate. */
+int indicator_held_list(struct store *st, const struct principal *p, int64_t limit,
+			struct json_t **out, struct perr *err);
+
+/* ------------------------------- installing and showing warninglists (wlinstall.c) */
+
+/* What an update installed and what it finds in the registry. */
+struct indicator_wl_report {
+	char dir[1024];            /* the directory the lists were read from */
+	char installed[1100];      /* DATA/warninglists */
+	size_t lists, refused;     /* lists accepted, and refused (named through each) */
+	struct indicator_wl_stats stats;
+	size_t active, active_hits; /* active indicators, and how many hit a list now */
+	size_t held, held_clear;    /* held indicators, and how many hit no list now */
+	bool overridden_by_config;  /* indicator.warninglists is set: it stays in force */
+};
+/* Told about each list an update refuses: its directory name, the reason. */
+typedef void (*indicator_wl_refused_fn)(void *ctx, const char *list, const struct perr *e);
+/* Active indicators that hit a list after an update, listed at most. */
+#define INDICATOR_WL_HITS_SHOWN 100
+
+/* Install the MISP warninglists of src (src/NAME/list.json, MISP's layout)
+** as DATA/warninglists (data_dir = DATA). Every list is loaded and checked
+** first; a list that is refused is named through each (may be NULL) and
+** left out. The update is refused whole -- nothing changes -- when src is
+** not MISP's layout (PERR_INVALID, naming src/lists when that is what was
+** meant) or when no list loads (PERR_INVALID). The accepted lists are
+** copied into DATA/warninglists.new, then swapped with DATA/warninglists
+** in one rename (renameat2 RENAME_EXCHANGE); the previous lists are kept as
+** DATA/warninglists.old. With st (may be NULL): audited as
+** warninglists.update in the caller's transaction, then every active and
+** held indicator is matched against the new set: rep counts them and
+** *hits (may be NULL; the caller's) lists the first INDICATOR_WL_HITS_SHOWN
+** active ones that hit [{id, type, value, lists}]. No indicator is changed:
+** an analyst decides. FORBIDDEN unless indicator_may_curate(p). */
+int indicator_wl_update(struct store *st, const struct principal *p, const char *actor,
+			const struct config *cfg, const char *data_dir, const char *src,
+			indicator_wl_refused_fn each, void *ctx, struct indicator_wl_report *rep,
+			struct json_t **hits, struct perr *err);
+/* Match every active and held indicator against wl (rep's active,
+** active_hits, held, held_clear; *hits as above, may be NULL). */
+int indicator_wl_recheck(struct store *st, const struct indicator_wl_set *wl,
+			 struct indicator_wl_report *rep, struct json_t **hits, struct perr *err);
+
+/* The lists in force: *out {dir (indicator_wl_dir's), source ("config",
+** "installed" or "shipped"), stats {lists, entries, cidr_prefixes,
+** hostnames, strings, substrings, regex, regex_refused} of set (the set a
+** server loaded at its start; NULL: dir's lists loaded here)} and, with
+** lists, "lists": [{dir, name, type, entries}] of dir by directory name (an
+** unreadable list: {dir, error}). 0, or -1 with err. */
+int indicator_wl_show(const struct config *cfg, const char *data_dir,
+		      const struct indicator_wl_set *set, bool lists, struct json_t **out,
+		      struct perr *err);
 
 /* ------------------------------------ reading, changing, searching (registry.c) */
 
@@ -692,5 +898,153 @@ int indicator_export_run(struct store *st, const struct config *cfg,
 int indicator_export_misp_dir(struct store *st, const struct config *cfg,
 			      const struct principal *p, const struct indicator_export_req *rq,
 			      int64_t now_ms, const char *dir, int64_t *count, struct perr *err);
+
+/* ------------------------------------ the registry in memory (match.c) */
+
+/* A frozen, read-only picture of the active indicators (expired ones
+** included: a sighting of an expired indicator is what tells an analyst
+** to extend it), for matching what the rest of Parapet meets at the rate
+** report feeds bring it. One hash of the single addresses (ipv4, ipv6, /32
+** and /128 networks) and one longest-prefix table of the networks, one
+** hash of every other (type, canonical value), domains looked up suffix by
+** suffix. Any number of threads may match on one matcher at once; no call
+** allocates. */
+struct indicator_match;
+
+/* Build from the store's active rows (store_indicator_active_each) and
+** remember the registry's version (store_indicator_version). *out is the
+** caller's (indicator_match_free). 0, or -1 with err (PERR_INTERNAL on
+** out of memory, PERR_LIMIT past the LPM's bound). */
+int indicator_match_build(struct store *st, struct indicator_match **out, struct perr *err);
+void indicator_match_free(struct indicator_match *m);
+/* 1 when the registry is still at m's version, 0 when an indicator was
+** added or changed since (or m is NULL), -1 with err. */
+int indicator_match_current(const struct indicator_match *m, struct store *st, struct perr *err);
+/* For a long-lived holder: rebuild *m (freeing the old one) when it is
+** NULL or no longer current; the caller makes sure no other thread matches
+** on the old one while it is swapped. 0, or -1 with err (*m unchanged). */
+int indicator_match_refresh(struct store *st, struct indicator_match **m, struct perr *err);
+/* Indicators of type t the matcher holds; its heap bytes. */
+size_t indicator_match_count(const struct indicator_match *m, enum indicator_type t);
+size_t indicator_match_memory(const struct indicator_match *m);
+
+/* The ids of every ipv4, ipv6 and cidr indicator covering the address
+** (family 4 or 6, addr 4 or 16 bytes in network order): the most specific
+** first, then each covering network outwards. An IPv4-mapped IPv6 address
+** is its IPv4 address. Fills ids[0..max) and returns how many matched (may
+** exceed max); 0 when none did. */
+size_t indicator_match_addr(const struct indicator_match *m, int family, const uint8_t *addr,
+			    int64_t *ids, size_t max);
+/* Start loading what indicator_match_addr of this address reads first (a
+** hint, for callers matching many independent addresses in a row: issue
+** it a few addresses ahead). */
+void indicator_match_prefetch(const struct indicator_match *m, int family, const uint8_t *addr);
+/* The ids of the domain indicators host[0..len) is or lies under (a
+** listed domain covers its subdomains), the host itself first; ASCII case
+** and a trailing dot ignored. A host that is an address literal is matched
+** as indicator_match_addr. Same fill and return as indicator_match_addr. */
+size_t indicator_match_host(const struct indicator_match *m, const char *host, size_t len,
+			    int64_t *ids, size_t max);
+/* The id of the indicator of type t whose canonical value is
+** canon[0..len) exactly (any type; a domain without its subdomains), or 0. */
+int64_t indicator_match_value(const struct indicator_match *m, enum indicator_type t,
+			      const char *canon, size_t len);
+
+/* The same question for one value, asked of the store instead of a built
+** matcher (for callers that meet a value now and then: building the whole
+** registry would cost more than the answer). fn is called with each active
+** indicator canon (canonical, of type t) stands for: the value itself; for
+** an address or network each listed network holding it, most specific
+** first; for a domain each listed parent domain. A non-zero return of fn
+** stops the walk and is returned; otherwise 0, or -1 with err. */
+typedef int (*indicator_lookup_fn)(void *ud, const struct store_indicator *r);
+int indicator_lookup(struct store *st, enum indicator_type t, const char *canon,
+		     indicator_lookup_fn fn, void *ud, struct perr *err);
+
+/* A fast path of the warninglists for an address (warninglist.c): the
+** lists type_hint selects (as indicator_wl_match) whose CIDR entries hold
+** the address (family 4 or 6, addr in network order; an IPv4-mapped IPv6
+** address is the IPv4 one). Only CIDR lists are consulted: it is what a
+** feed event's address is checked against millions of times (string and
+** regex lists of addresses are for the single-value check). Fills out as
+** indicator_wl_match; no allocation, thread-safe on a frozen set. */
+size_t indicator_wl_match_addr(const struct indicator_wl_set *set, const char *type_hint,
+			       int family, const uint8_t *addr, struct indicator_wl_hit *out,
+			       size_t max);
+
+/* --------------------------------------------------- sightings (sighting.c) */
+
+/* A sighting is the rest of Parapet meeting a listed value (issue 15): a
+** report feed's event from a listed address, a watched site that starts
+** loading from a listed host, an incident note naming a listed value. Each
+** is recorded (store_indicator_sighting_add: counted, last seen moved) and
+** linked to what saw it. These hooks are what feeds, monitor and incident
+** call; each runs in the caller's transaction. */
+
+/* A feed event's address (family 4 or 6, addr in network order) against
+** m: one sighting kind "feed" per indicator covering it, ref the event's
+** id, org its owner (0 = none), detail "FEED TYPE", seen at seen_ms (the
+** event's time). *n (may be NULL) gets how many were recorded. 0, or -1. */
+int indicator_sight_feed(struct store *st, const struct indicator_match *m, int family,
+			 const uint8_t *addr, int64_t event_id, int64_t org_id, const char *feed,
+			 const char *type, int64_t seen_ms, int *n, struct perr *err);
+
+/* Hosts a watched site's page loads from (hosts[0..nhosts), as the watch
+** writes them: lower case, A-labels; an address literal is its address):
+** each listed host -- the domain or a parent of it, or the address --
+** records one sighting kind "watch" (ref site_id, org the site's owner,
+** detail "loads from HOST") unless this site's sighting of that indicator
+** is recorded already: a site that keeps loading from a listed host is one
+** sighting, not one per check. *n (may be NULL) gets how many were new. */
+int indicator_sight_hosts(struct store *st, int64_t site_id, int64_t org_id,
+			  const char *const *hosts, size_t nhosts, int64_t now_ms, int *n,
+			  struct perr *err);
+
+/* The values named in free text (an incident note, an observation), the
+** parser under indicator_sight_text: no I/O, bounded (at most
+** INDICATOR_SIGHT_TOKENS tokens of at most INDICATOR_VALUE_MAX bytes).
+** Defanged forms are undone first ("evil[.]example", "192.0.2[.]1",
+** "hxxp://", "user[@]example": analysts write indicators so that nothing in
+** a ticket is clickable), the text is cut at white space, quotes, angle
+** brackets, parentheses, commas, semicolons, braces, bars and backquotes,
+** and each token loses the punctuation a sentence puts after it. A token
+** that is a valid value (indicator_type_guess, indicator_value_canon) is
+** given to fn canonical, and for a URL or an e-mail address its host after
+** it. fn's non-zero return stops the walk and is returned; 0 at the end, -1
+** when out of memory. */
+typedef int (*indicator_text_fn)(void *ud, enum indicator_type t, const char *canon);
+int indicator_text_values(const char *text, size_t len, indicator_text_fn fn, void *ud);
+
+/* Values named in text[0..len) of an incident's observation or note:
+** each token that is a valid value (indicator_type_guess; a defanged
+** "evil[.]example" or "hxxp://" read as analysts write it) and is listed --
+** itself, a network holding an address, a parent of a domain, the host of
+** a URL or an e-mail address -- records one sighting kind "incident" (ref
+** incident_id, org the incident's) and links the indicator to the
+** incident (store_indicator_incident_link). An indicator named twice in
+** one text is one sighting. At most INDICATOR_SIGHT_TOKENS tokens are
+** read. *n (may be NULL) gets how many sightings were recorded. */
+#define INDICATOR_SIGHT_TOKENS 2000
+int indicator_sight_text(struct store *st, int64_t incident_id, int64_t org_id,
+			 const char *text, size_t len, int64_t now_ms, int *n, struct perr *err);
+
+/* ----------------------------------------------- the dashboard (counts.c) */
+
+/* What the centre reports for a period [from_ms, to_ms) (issue 15: "the
+** dashboard counts malware incidents countered and apps blacklisted for a
+** period"). */
+struct indicator_period_counts {
+	int64_t malware_countered; /* RSIT malicious-code incidents that reached
+				    ** recovered (and are recovered or closed now)
+				    ** in the period, within p's scope */
+	int64_t apps_blacklisted;  /* apps confirmed malicious in the period */
+	int64_t indicators_added;  /* indicators created in the period */
+	int64_t sightings;         /* sightings recorded in the period */
+	bool registry;             /* the last three are filled (CERT staff only:
+				    ** they are national figures) */
+};
+/* Fill c for p. PERR_INVALID (field "from") when from_ms >= to_ms. */
+int indicator_period_counts(struct store *st, const struct principal *p, int64_t from_ms,
+			    int64_t to_ms, struct indicator_period_counts *c, struct perr *err);
 
 #endif /* PARAPET_INDICATOR_H */

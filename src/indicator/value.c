@@ -395,6 +395,11 @@ static int canon_domain_as(struct pstr s, struct pbuf *o, const char *what,
 					    Q(lab));
 		}
 		size_t an = strlen(ace);
+		/* IDNA maps some labels to nothing (U+FEFF, a byte order mark
+		** pasted mid-name): an empty label, never an index before ace */
+		if (an == 0)
+			return fail(err, "invalid label '%.*s': empty once converted (IDNA 2008)",
+				    Q(lab));
 		if (an > 63)
 			return fail(err,
 				    "invalid label '%.*s': longer than 63 bytes", Q(lab));

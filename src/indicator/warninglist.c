@@ -1214,3 +1214,66 @@ out:
 	free(names);
 	return rc;
 }
+
+/* The address fast path (indicator.h): the CIDR part of wl_match_one for
+** an address already parsed, with the hit lists gathered word by word, so
+** that a feed event costs one LPM lookup and no text at all. */
+size_t indicator_wl_match_addr(const struct indicator_wl_set *s, const char *type_hint,
+			       int family, const uint8_t *addr, struct indicator_wl_hit *out,
+			       size_t max)
+{
+	if (!s || !s->frozen || !s->npfx || !addr || (family != 4 && family != 6))
+		return 0;
+	/* the hint's index, remembered per thread: a feed import passes the
+	** same string for millions of events, and the name table is 37 long */
+	static _Thread_local const char *last_hint;
+	static _Thread_local size_t last_a;
+	size_t a = WL_NATTR + 1;
+	if (type_hint && type_hint == last_hint && strcmp(type_hint, wl_attr_names[last_a]) == 0) {
+		a = last_a;
+	} else if (type_hint) {
+		for (a = 0; a < WL_NATTR; a++)
+			if (strcmp(type_hint, wl_attr_names[a]) == 0)
+				break;
+		if (a < WL_NATTR) {
+			last_hint = type_hint;
+			last_a = a;
+		}
+	}
+	if (!(s->htypes[a] & 1u << INDICATOR_WL_CIDR))
+		return 0;
+	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+	if (family == 6 && memcmp(addr, mapped, 12) == 0) {
+		addr += 12;
+		family = 4;
+	}
+	uint64_t r = family == 4 ? lpm_lookup4(s->lpm,
+					       (uint32_t)addr[0] << 24 | (uint32_t)addr[1] << 16 |
+						       (uint32_t)addr[2] << 8 | addr[3],
+					       NULL)
+				 : lpm_lookup6(s->lpm, addr, NULL);
+	if (!r)
+		return 0;
+	/* a prefix carries its lists and those of every covering prefix */
+	const struct wl_prefix *p = &s->pfx[r - 1];
+	size_t count = 0;
+	uint64_t seen[INDICATOR_WL_MAX_LISTS / 64] = { 0 };
+	for (uint32_t i = 0; i < p->ids_n; i++) {
+		uint16_t id = s->ids[p->ids_off + i];
+		uint64_t bit = UINT64_C(1) << (id % 64);
+		if (!(s->hwant[a][id / 64] & bit) || (seen[id / 64] & bit))
+			continue;
+		seen[id / 64] |= bit;
+		count++;
+	}
+	/* in the order the lists were added, as indicator_wl_match */
+	size_t k = 0;
+	for (size_t w = 0; w < INDICATOR_WL_MAX_LISTS / 64 && out && k < max; w++)
+		for (uint64_t bits = seen[w]; bits && k < max; bits &= bits - 1) {
+			size_t i = w * 64 + (size_t)__builtin_ctzll(bits);
+			out[k++] = (struct indicator_wl_hit){ .name = s->lists[i].name,
+							      .source = s->lists[i].source,
+							      .type = s->lists[i].type };
+		}
+	return count;
+}

@@ -18,7 +18,8 @@
 **               row, the new state and schedule, DNS and certificate
 **               changes (judged against the constituency: an address or a
 **               name server the organisation does not own is a hijack), the
-**               incident report and automatic recovery. Each site in
+**               incident report and automatic recovery, and the sightings
+**               of listed hosts the page newly loads from. Each site in
 **               three steps: evidence (what the check showed), the pure
 **               monitor_transition of state.c (where the site goes and
 **               what the incident hub is told), report (the writes).
@@ -44,6 +45,7 @@
 #include "dns/dns.h"
 #include "fetch/fetch.h"
 #include "incident/incident.h"
+#include "indicator/indicator.h"
 #include "monitor/monitor.h"
 #include "posture/posture.h"
 #include "watch/watch.h"
@@ -96,6 +98,10 @@ struct job {
 	char *new_samples;
 	char *diff;
 	char werr[256];
+	/* hosts the page loads from that its baseline does not know (all of
+	** them while learning): the decide stage asks the indicator registry
+	** about these only */
+	struct watch_set new_hosts;
 };
 
 /* ------------------------------------------------------------- job queue */
@@ -271,6 +277,48 @@ out:
 	return rc;
 }
 
+#define NEW_HOSTS_MAX 64 /* hosts of one check handed to the registry */
+
+/* The hosts f loads from (scripts, frames, forms, redirects, pop-ups,
+** styles, images) that b (NULL: learning, nothing known) has not seen in
+** the same role, into j->new_hosts: a site that starts loading from a host
+** is what the indicator registry is asked about (issue 15's "a watched
+** site that starts loading from a listed host"). */
+static void collect_new_hosts(struct job *j, const struct watch_baseline *b,
+			      const struct watch_features *f)
+{
+	watch_set_init(&j->new_hosts, NEW_HOSTS_MAX);
+	for (uint32_t i = 0; i < f->nrefs; i++) {
+		const struct watch_ref *r = &f->refs[i];
+		if (!r->host[0] || strcmp(r->host, f->host) == 0)
+			continue;
+		const struct watch_set *known = NULL;
+		if (b) {
+			switch (r->kind) {
+			case WATCH_REF_SCRIPT:
+				known = &b->script_hosts;
+				break;
+			case WATCH_REF_IFRAME:
+				known = &b->iframe_hosts;
+				break;
+			case WATCH_REF_FORM:
+				known = &b->form_hosts;
+				break;
+			case WATCH_REF_REDIRECT:
+				known = &b->redirect_hosts;
+				break;
+			default: /* styles, images, pop-ups: the baseline's other hosts */
+				known = &b->other_hosts;
+				break;
+			}
+		}
+		if (known && watch_set_has(known, r->host))
+			continue;
+		if (watch_set_add(&j->new_hosts, r->host) < 0 && j->new_hosts.full)
+			break;
+	}
+}
+
 /* Worker: everything CPU-heavy about one fetched page. */
 static void analyse(struct job *j, const struct queue *q)
 {
@@ -303,6 +351,7 @@ static void analyse(struct job *j, const struct queue *q)
 	struct watch_baseline b;
 	bool have_b = j->baseline &&
 		      watch_baseline_unpack(j->baseline, j->baseline_len, &b, &e) == 0;
+	collect_new_hosts(j, have_b ? &b : NULL, &f);
 	if (!have_b) {
 		/* learning (or a damaged baseline): this page joins the samples */
 		if (core_blob_write_lazy(q->blob_dir, j->body_sha, body, j->body.len, &e) != 0 ||
@@ -456,6 +505,7 @@ static void job_free(struct job *j)
 	free(j->new_baseline);
 	free(j->new_samples);
 	free(j->diff);
+	watch_set_free(&j->new_hosts);
 	for (int k = 0; k < 6; k++)
 		free(j->hdr[k]);
 }
@@ -1053,6 +1103,12 @@ static int report(struct store *st, const struct config *cfg, const char *blob_d
 	bool heavy = j->new_baseline || j->new_samples || j->expected_changed;
 	if (store_watch_check_insert(st, &c->row, err) != 0 ||
 	    store_watch_save(st, w, heavy, err) != 0)
+		goto out;
+	/* a host the page newly loads from that the registry lists is a
+	** sighting of it (once per site: the registry keeps count) */
+	if (j->new_hosts.n &&
+	    indicator_sight_hosts(st, w->id, w->org_id, (const char *const *)j->new_hosts.v,
+				  j->new_hosts.n, now, NULL, err) != 0)
 		goto out;
 	rc = 0;
 out:

@@ -1119,5 +1119,25 @@ int store_apk_list(struct store *st, const char *status, int64_t before_id, int 
 ** there is no such row. */
 int store_apk_set_status(struct store *st, const struct store_apk *r, const char *verdict,
 			 struct perr *err);
+/* ------------------------------- indicator sightings and dashboard counts */
+
+/* 1 when indicator_id has a sighting of kind with ref already (a watched
+** site's host is one sighting, however many checks see it), 0 when not,
+** -1 with err. */
+int store_indicator_sighting_exists(struct store *st, int64_t indicator_id, const char *kind,
+				    int64_t ref, struct perr *err);
+
+/* The dashboard's registry figures for [from_ms, to_ms). Malware incidents
+** countered: class malicious-code, status recovered or closed, recovered_ms
+** in the period, within the scope (province "" / org 0 / responder 0 =
+** any; a responder: assigned to them or to one of their teams). Apps
+** blacklisted: apk_app.blacklisted_ms in the period. Indicators added:
+** created_ms in the period. Sightings: seen_ms in the period. */
+struct store_indicator_counts {
+	int64_t malware_countered, apps_blacklisted, indicators_added, sightings;
+};
+int store_indicator_counts(struct store *st, int64_t from_ms, int64_t to_ms,
+			   const char *scope_province, int64_t scope_org, int64_t scope_responder,
+			   struct store_indicator_counts *c, struct perr *err);
 
 #endif

@@ -1048,6 +1048,24 @@ try {
       } else {
         assert(await r.isVisible('#sites-by-state svg.chart'), 'no chart of the sites by state');
       }
+      if (stats.indicators) {
+        // issue 15: the period's malware incidents countered and registry
+        // figures, and a period picked anew is fetched and shown
+        assert(await r.isVisible('#period-counts'), 'no period figures');
+        const shown = (await r.textContent('#kpi-malware-countered .kpi-value')).trim();
+        assert(shown === String(stats.indicators.malware_countered),
+               `malware countered ${shown}, stats say ${stats.indicators.malware_countered}`);
+        if ('sightings' in stats.indicators)
+          assert(await r.isVisible('#kpi-sightings'), 'no sightings figure for national staff');
+        await r.fill('#period-from', '2001-01-01');
+        await r.fill('#period-to', '2001-01-31');
+        await r.dispatchEvent('#period-to', 'change');
+        await r.waitForFunction(() => {
+          const v = document.querySelector('#kpi-malware-countered .kpi-value');
+          return v && v.textContent.trim() === '0';
+        });
+        console.log('     period figures shown and re-fetched');
+      }
     } else {
       assert(await r.isVisible('#view svg.chart'), 'no chart at all');
     }

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { catalogues, setLang } from '../../web/i18n.js';
 import { TARGET_STATES, summarySentence } from '../../web/advisories.js';
 import { EXPORT_FORMATS, tlpReach } from '../../web/indicator_exports.js';
+import { IMPORT_STATUSES } from '../../web/indicator_import.js';
 
 const web = join(dirname(fileURLToPath(import.meta.url)), '../../web');
 // A test case is one property (below, each `cases(...)` group); it fails
@@ -70,6 +71,15 @@ const built = [
 testCase('every key the advisory pages build from API values exists in both', () => {
   for (const k of built) check(k, k in en && k in fa);
   check('track.sentence joins three parts', placeholders(en['track.sentence']) === 'ack,patched,warned');
+});
+
+// keys the bulk import and warninglists pages build from the API's values
+// (openapi IndicatorImportResult statuses, getWarninglists sources)
+testCase('every key the import pages build from API values exists in both', () => {
+  const keys = [...IMPORT_STATUSES.map(s => `imp.status.${s}`),
+                ...['config', 'installed', 'shipped'].map(s => `wl.source.${s}`)];
+  for (const k of keys) check(k, k in en && k in fa);
+  check('five statuses', IMPORT_STATUSES.length === 5);
 });
 
 // the tracking page's sentence, as the issue words it, in both languages

@@ -68,6 +68,7 @@ enum kind {
 	K_IND_CREATE, K_IND_PATCH, K_IND_DELETE,
 	K_IND_CONS_CREATE, K_IND_CONS_PATCH, K_IND_CONS_DELETE, K_IND_CONS_ROTATE,
 	K_APP_SUBMIT, K_APP_CONFIRM, K_APP_BENIGN,
+	K_IND_IMPORT, K_IND_CONFIRM, K_IND_REJECT,
 };
 
 #define F_PUBLIC 1u       /* anyone, no refusal to check */
@@ -193,6 +194,12 @@ static const struct wrule wrules[] = {
 	{ "POST", "/api/v1/apps", K_APP_SUBMIT, A | N | P, A | N | P, 0, 0 },
 	{ "POST", "/api/v1/apps/{id}/confirm", K_APP_CONFIRM, A | N | P, A | N | P, 0, 0 },
 	{ "POST", "/api/v1/apps/{id}/benign", K_APP_BENIGN, A | N | P, A | N | P, 0, 0 },
+	/* bulk import and the decision on held indicators (issue 15): CERT
+	** work on the national registry, never through a narrowed token; own
+	** and other alike (the registry has no organisation to be outside of) */
+	{ "POST", "/api/v1/indicators/import", K_IND_IMPORT, A | N | P, A | N | P, 0, 0 },
+	{ "POST", "/api/v1/indicators/{id}/confirm", K_IND_CONFIRM, A | N | P, A | N | P, 0, 0 },
+	{ "POST", "/api/v1/indicators/{id}/reject", K_IND_REJECT, A | N | P, A | N | P, 0, 0 },
 };
 #define NWRULES (sizeof(wrules) / sizeof(wrules[0]))
 
@@ -784,6 +791,28 @@ static void build(const struct wrule *ru, int w, bool other, struct cell *c)
 		free(p);
 		c->path = h_fmt("/api/v1/apps/%lld/benign", (long long)F.app);
 		c->readback = h_fmt("/api/v1/apps/%lld", (long long)F.app);
+		break;
+	}
+	case K_IND_IMPORT:
+		/* a fresh RFC 1918 address: held, so the hold queue shows it */
+		c->path = h_fmt("/api/v1/indicators/import?format=plain");
+		c->body = h_fmt("10.78.%d.%d\n", n / 250 % 250, n % 250);
+		c->readback = h_fmt("/api/v1/warninglists/held?limit=1000");
+		break;
+	case K_IND_CONFIRM:
+	case K_IND_REJECT: {
+		char *b = h_fmt("10.79.%d.%d\n", n / 250 % 250, n % 250);
+		struct h_resp r;
+		h_http(&F.srv, &r, "POST", "/api/v1/indicators/import?format=plain", &F.admin, b);
+		json_t *it = r.json ? json_array_get(json_object_get(r.json, "items"), 0) : NULL;
+		int64_t id = it ? h_jint(it, "id") : 0;
+		if (r.status != 200 || !id)
+			fail_msg("fixture held indicator: HTTP %ld %s", r.status, r.body);
+		h_resp_free(&r);
+		free(b);
+		c->path = h_fmt("/api/v1/indicators/%lld/%s", (long long)id,
+				ru->kind == K_IND_CONFIRM ? "confirm" : "reject");
+		c->readback = h_fmt("/api/v1/warninglists/held?limit=1000");
 		break;
 	}
 	}

@@ -51,6 +51,7 @@ enum kind {
 	K_IND_POLL, K_IND_EXPORT, K_IND_CONS_LIST, K_IND_CONS_CREATE, K_IND_CONS_GET,
 	K_IND_CONS_PATCH, K_IND_CONS_DELETE, K_IND_CONS_ROTATE,
 	K_APP_SUBMIT, K_APP_LIST, K_APP_DIFF, K_APP_GET, K_APP_CONFIRM, K_APP_BENIGN, K_APP_TAKEDOWN,
+	K_IND_IMPORT, K_IND_CONFIRM, K_IND_REJECT, K_WL_SHOW, K_WL_HELD,
 };
 
 /* Expected status per role, {own, other}: own = Org A / Tehran / the caller's
@@ -358,6 +359,20 @@ static const struct rule rules[] = {
 	  { ALL2(200), ALL2(200), ALL2(200), ALL2(403), ALL2(403), ALL2(401) } },
 	{ "GET", "/api/v1/apps/{id}/takedown", K_APP_TAKEDOWN,
 	  { ALL2(200), ALL2(200), ALL2(200), ALL2(200), ALL2(403), ALL2(401) } },
+	/* Bulk import, held indicators and the warninglists (issue 15) are
+	** CERT work. Import: own = a list of a fresh value, other = its
+	** preview. Confirm and reject: own = a fresh held indicator, other = a
+	** missing one (404). */
+	{ "POST", "/api/v1/indicators/import", K_IND_IMPORT,
+	  { ALL2(200), ALL2(200), ALL2(200), ALL2(403), ALL2(403), ALL2(401) } },
+	{ "POST", "/api/v1/indicators/{id}/confirm", K_IND_CONFIRM,
+	  { { 200, 404 }, { 200, 404 }, { 200, 404 }, ALL2(403), ALL2(403), ALL2(401) } },
+	{ "POST", "/api/v1/indicators/{id}/reject", K_IND_REJECT,
+	  { { 200, 404 }, { 200, 404 }, { 200, 404 }, ALL2(403), ALL2(403), ALL2(401) } },
+	{ "GET", "/api/v1/warninglists", K_WL_SHOW,
+	  { ALL2(200), ALL2(200), ALL2(200), ALL2(403), ALL2(403), ALL2(401) } },
+	{ "GET", "/api/v1/warninglists/held", K_WL_HELD,
+	  { ALL2(200), ALL2(200), ALL2(200), ALL2(403), ALL2(403), ALL2(401) } },
 };
 #define NRULES (sizeof(rules) / sizeof(rules[0]))
 
@@ -603,6 +618,29 @@ static int64_t fresh_indicator(bool other)
 			   "\"tlp\":\"amber\",\"org_id\":%lld}",
 			   ++F.seq, (long long)(other ? F.org_b : F.org_a));
 	int64_t id = admin_call("POST", "/api/v1/indicators", body, 201);
+	free(body);
+	return id;
+}
+
+/* A fresh indicator held by a warninglist (an RFC 1918 address: the
+** shipped rfc1918 list holds it), imported as the admin; its id. */
+static int64_t fresh_held(void)
+{
+	int n = ++F.seq;
+	char *path = h_fmt("/api/v1/indicators/import?format=plain");
+	char *body = h_fmt("10.77.%d.%d\n", n / 250 % 250, n % 250);
+	struct h_resp r;
+	h_http(&F.srv, &r, "POST", path, &F.admin, body);
+	json_t *it = r.json ? json_array_get(json_object_get(r.json, "items"), 0) : NULL;
+	const char *st = it ? h_jstr(it, "status") : NULL;
+	int64_t id = r.status == 200 && st && strcmp(st, "held") == 0
+			     ? h_jint(it, "id")
+			     : 0;
+	if (!id)
+		fprintf(stderr, "fixture held indicator: HTTP %ld %.200s\n", r.status,
+			r.body ? r.body : "");
+	h_resp_free(&r);
+	free(path);
 	free(body);
 	return id;
 }
@@ -1054,6 +1092,18 @@ static void build(const struct rule *ru, int role, bool other, enum pass pass, c
 		*path = h_fmt("/api/v1/apps/%lld/takedown?lang=%s", (long long)F.app,
 			      other ? "fa" : "en");
 		break;
+	case K_IND_IMPORT:
+		*path = h_fmt("/api/v1/indicators/import?format=plain%s",
+			      other ? "&preview=true" : "");
+		*body = h_fmt("# matrix %d\nmatrix-%d.example\n", n, n);
+		break;
+	case K_IND_CONFIRM:
+	case K_IND_REJECT:
+		*path = h_fmt("/api/v1/indicators/%lld/%s", other ? 999999LL : (long long)fresh_held(),
+			      ru->kind == K_IND_CONFIRM ? "confirm" : "reject");
+		break;
+	case K_WL_SHOW: *path = h_fmt("/api/v1/warninglists"); break;
+	case K_WL_HELD: *path = h_fmt("/api/v1/warninglists/held"); break;
 	case K_ADV_LINK_SHOW:
 	case K_ADV_LINK_USE:
 		*path = other ? h_fmt("/api/v1/advisory-links/not-a-token")

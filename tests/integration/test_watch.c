@@ -6,7 +6,9 @@
 **
 ** One farm and one data directory serve every case, in order: the sites
 ** learn their baselines, stay quiet through an ordinary update, are
-** defaced in seven ways and each becomes an incident, recover by
+** defaced in seven ways and each becomes an incident (and the sites made
+** to load from a listed domain's hosts are sightings of that indicator,
+** one per site however many checks see it), recover by
 ** themselves when restored, a DNS answer moved outside the organisation's
 ** addresses is a hijack, a certificate from another issuer and key is a
 ** certificate change, an outage is confirmed before it is reported, a
@@ -318,9 +320,52 @@ static const struct attack attacks[] = {
 
 /* Every defacement kind is detected on the first check after it and
 ** becomes an incident of the site's organisation, with evidence. */
+/* The watch sightings of indicator id, by site: how many, and whether
+** each is a site in sites[0..n) (issue 15: a watched site that starts
+** loading from a listed host). */
+static int watch_sightings(const char *id, const int *sites, size_t n, bool *seen)
+{
+	const char *argv[] = { h_bin(), "--data", W.data, "indicator", "sightings", id, NULL };
+	struct h_proc p;
+	if (h_run(&p, NULL, W.envp, argv) != 0 || p.status != 0)
+		fail_msg("indicator sightings: exit %d: %s", p.status, p.err);
+	json_t *a = json_loads(p.out, 0, NULL);
+	h_proc_free(&p);
+	int count = 0;
+	for (size_t i = 0; i < json_array_size(a); i++) {
+		json_t *x = json_array_get(a, i);
+		if (strcmp(json_string_value(json_object_get(x, "kind")), "watch") != 0)
+			continue;
+		count++;
+		int64_t ref = json_integer_value(json_object_get(x, "ref"));
+		bool known = false;
+		for (size_t k = 0; k < n; k++)
+			if (W.site[sites[k]] == ref) {
+				known = seen[k] = true;
+				assert_int_equal(json_integer_value(json_object_get(x, "org_id")), W.org_a);
+			}
+		if (!known)
+			fail_msg("a watch sighting of site %lld, which loads from no listed host",
+				 (long long)ref);
+	}
+	json_decref(a);
+	return count;
+}
+
 static void attacks_become_incidents(void **state)
 {
 	(void)state;
+	/* the attackers' domain is a listed indicator: the sites made to load
+	** from its hosts (a script, a frame, a form's target, a redirect) are
+	** sightings of it */
+	const char *add[] = { h_bin(), "--data", W.data, "indicator", "add", "domain", "attacker.test",
+			      "--confirm", NULL };
+	struct h_proc ap;
+	if (h_run(&ap, NULL, W.envp, add) != 0 || ap.status != 0)
+		fail_msg("indicator add: exit %d: %s", ap.status, ap.err);
+	char *ind = strdup(ap.out);
+	ind[strcspn(ind, "\n")] = '\0';
+	h_proc_free(&ap);
 	for (size_t i = 0; i < NATTACKS; i++) {
 		char *nm = site_name(attacks[i].site);
 		farm("deface", nm, "--kind", attacks[i].kind, NULL);
@@ -329,6 +374,10 @@ static void attacks_become_incidents(void **state)
 	json_t *j = pass(true, NULL);
 	assert_int_equal(count(j, "alerts"), (json_int_t)NATTACKS);
 	json_decref(j);
+	static const int loaders[] = { 2, 3, 5, 4 }; /* script, iframe, form; redirect */
+	bool seen[4] = { false };
+	int watch = watch_sightings(ind, loaders, 4, seen);
+	assert_true(seen[0] && seen[1] && seen[2]);
 	for (size_t i = 0; i < NATTACKS; i++) {
 		int64_t sid = W.site[attacks[i].site];
 		json_t *s = site_json(sid);
@@ -373,6 +422,10 @@ static void attacks_become_incidents(void **state)
 	json_t *in = incident(inc1);
 	assert_true(count(in, "observations") >= 2);
 	json_decref(in);
+	/* the sites still load from the listed hosts: no new sighting */
+	bool again[4] = { false };
+	assert_int_equal(watch_sightings(ind, loaders, 4, again), watch);
+	free(ind);
 }
 
 /* Restored sites recover by themselves after recover_after (3) checks. */

@@ -20,11 +20,18 @@
 **             template id), bounded per exporter; variable-length and
 **             enterprise fields; the sampling rate from options data; data
 **             that arrives before its template held within a bound;
-**   sflow.c   sFlow v5: flow samples with raw packet headers (Ethernet,
-**             VLAN, IPv4, IPv6 with extension headers, TCP, UDP, ICMP),
-**             counter samples, the sampling rate;
-**   gen.c     generators of each format, for the tests and the benchmark's
-**             sender (the tests also use exporters written by others).
+**   sflow.c   sFlow v5: flow samples, counter samples, the sampling rate;
+**   pkt.c     the raw packet headers sFlow samples (Ethernet, VLAN, MPLS,
+**             IPv4, IPv6 with extension headers, TCP, UDP, ICMP);
+**   gen_nf.c, gen_sflow.c  generators of each format, for the tests and
+**             the benchmark's sender (the tests also use exporters written
+**             by others: softflowd, pmacct);
+**   hosts.c, count.c, hh.c, detect.c  protected hosts, per-thread counters
+**             merged on a 100 ms tick, heavy hitters, thresholds (static
+**             and learned) and attack classification;
+**   fnm.c, bgp.c, notify.c  FastNetMon's configuration read as is, ExaBGP
+**             API lines, the notify script run under its contract;
+**   flow.c    what the parts share (reject names).
 **
 ** Every decoder delivers the same record, struct flow_rec, through a
 ** callback: the counters downstream never know which protocol carried it.
@@ -53,7 +60,10 @@ struct flow_rec {
 	uint8_t src[16], dst[16];
 	uint16_t sport, dport;   /* 0 for protocols without ports; ICMP type/code in dport */
 	uint32_t src_as, dst_as; /* 0 when the exporter gave none */
-	uint64_t packets, bytes; /* as exported */
+	uint64_t packets, bytes; /* as exported; bytes count the IP packet (NetFlow's
+				  ** dOctets, IPFIX's octetDeltaCount; for sFlow the IP
+				  ** length, not the frame with its FCS), so a host's
+				  ** bits/s do not depend on the export protocol */
 	uint32_t sampling;       /* 1 in N; 1 when unsampled or unknown */
 	uint32_t first_ms, last_ms; /* exporter's uptime-relative or absolute ms; 0 = unknown */
 	uint32_t exporter4;      /* the exporter's IPv4 address (host order), 0 for IPv6 */
@@ -214,6 +224,172 @@ size_t flow_gen_nf9(uint8_t *out, size_t cap, const struct flow_gen_nf *g,
 
 /* ------------------------------------------------------------ sFlow v5 (sflow.c, pkt.c)
 ** (decoder of one datagram; the raw-header parser Ethernet..L4) */
+
+/* The raw packet header of an sFlow flow sample (pkt.c), as a sampler
+** keeps it: the first N bytes of a frame (N is the agent's header length,
+** 128 by default), so a header is often cut inside its IP options, IPv6
+** extension headers or transport header. The parser reads Ethernet II,
+** 802.1Q / 802.1ad / QinQ tags, MPLS labels, IPv4, IPv6 with its extension
+** headers, and the TCP, UDP, SCTP, ICMP and ICMPv6 headers, each within
+** the bounds below: a frame is outside data (an attacker crafts it, the
+** router samples it), and a chain of tags, labels or extension headers
+** that never ends must stop, not loop. */
+
+/* sFlow's header_protocol values the parser reads. */
+enum flow_pkt_proto {
+	FLOW_PKT_ETHERNET = 1, /* ETHERNET-ISO88023 */
+	FLOW_PKT_IPV4 = 11,
+	FLOW_PKT_IPV6 = 12,
+};
+
+#define FLOW_PKT_VLAN_MAX 4 /* 802.1Q/802.1ad tags: QinQ is 2; providers stack 3 */
+#define FLOW_PKT_MPLS_MAX 8 /* MPLS labels before the IP header */
+#define FLOW_PKT_EXT_MAX 8  /* IPv6 extension headers: RFC 8200 allows each once
+			    ** (destination options twice), so 8 is past any
+			    ** honest chain; RFC 7112 asks the whole chain to sit
+			    ** in the first fragment */
+
+/* What the parser made of a header. OK, CUT and BAD deliver a record;
+** NOT_IP and MALFORMED do not. */
+enum flow_pkt_status {
+	FLOW_PKT_OK = 0,   /* addresses, protocol and (where it has them) ports */
+	FLOW_PKT_CUT,      /* the sampler cut the header short after the IP
+			   ** addresses: what was there, no ports (or no flags) */
+	FLOW_PKT_BAD,      /* addresses read, then a malformed IP length, option
+			   ** or extension chain -- the extension-header maze --
+			   ** stopped the parse: delivered with addresses and no
+			   ** ports, counted as malformed */
+	FLOW_PKT_NOT_IP,   /* ARP, LLDP, an unknown EtherType or header protocol */
+	FLOW_PKT_MALFORMED /* not readable as IP up to its addresses: no record */
+};
+
+/* Parse the raw header hdr[0..caplen) of header protocol hdr_proto (enum
+** flow_pkt_proto) into r. wire_len is the frame's length on the wire from
+** hdr[0] on, without the octets the sampler stripped (the FCS); 0 when
+** unknown. Writes r's family, proto, tcp_flags, frag, src, dst, sport,
+** dport, packets (1) and bytes, and leaves its other fields as the caller
+** set them. bytes is the IP packet's length -- what NetFlow and IPFIX
+** count (dOctets, octetDeltaCount), so that a host's bits/s mean the same
+** whichever protocol carried them: the IP length field, bounded by what
+** the wire held after the link header (an Ethernet frame pads a 40-byte
+** SYN to 46 bytes of payload; a forged length claims more than was sent).
+** Ports only from a first fragment; ICMP type << 8 | code in dport. No
+** allocation, no read outside hdr[0..caplen). */
+enum flow_pkt_status flow_pkt_parse(const uint8_t *hdr, size_t caplen, unsigned hdr_proto,
+				    uint32_t wire_len, struct flow_rec *r);
+
+/* The sFlow v5 decoder (sflow.c): one call per datagram, one flow_rec per
+** sampled packet (packets 1, bytes its IP length as above, sampling the
+** sample's rate, exporter4 the agent's IPv4 address, first_ms = last_ms
+** the agent's uptime), counter samples counted and, when asked, handed
+** over. Every length and count is checked against the datagram before it
+** is used; unknown sample and record formats are skipped by their length. */
+
+#define FLOW_SFLOW_SAMPLES_MAX 4096 /* samples per datagram: a 64 KiB datagram
+				    ** holds at most 8191 8-byte samples, an
+				    ** honest one a few dozen */
+#define FLOW_SFLOW_RECORDS_MAX 64   /* flow or counter records per sample */
+
+/* The datagram's header, as the agent wrote it. */
+struct flow_sflow_hdr {
+	uint8_t agent_family; /* 4 or 6 */
+	uint8_t agent[16];    /* network order; IPv4 in the first 4 bytes */
+	uint32_t sub_agent, sequence, uptime_ms, samples;
+};
+
+/* Generic interface counters (sFlow counter record 0:1), the part a DDoS
+** view reads: an interface's octets and discards beside the sampled flows. */
+struct flow_sflow_ifctr {
+	uint8_t agent_family;
+	uint8_t agent[16];
+	uint32_t sub_agent;
+	uint32_t source_id;        /* the counter sample's source (type << 24 | index) */
+	uint32_t ifindex, iftype;
+	uint64_t ifspeed;          /* bits/s */
+	uint32_t direction, status;
+	uint64_t in_octets, out_octets;
+	uint32_t in_ucast, in_mcast, in_bcast, in_discards, in_errors, in_unknown;
+	uint32_t out_ucast, out_mcast, out_bcast, out_discards, out_errors;
+	uint32_t promisc;
+};
+typedef void (*flow_sflow_ctr_fn)(void *ctx, const struct flow_sflow_ifctr *c);
+
+/* Counts a collector prints per exporter; flow_sflow_decode ADDS to them
+** (the caller zeroes them once). */
+struct flow_sflow_stats {
+	uint64_t datagrams;      /* decoded (accepted) */
+	uint64_t flow_samples, counter_samples;
+	uint64_t unknown_samples;/* enterprise or format we do not read, skipped */
+	uint64_t unknown_records;/* flow/counter records skipped by length */
+	uint64_t zero_rate;      /* flow samples with sampling rate 0, taken as 1 */
+	uint64_t agent_drops;    /* the agent's own dropped samples (its drops field) */
+	uint64_t non_ip;         /* sampled frames that carry no IP (ARP, ...) */
+	uint64_t hdr_cut;        /* headers cut by the sampler before the ports */
+	uint64_t hdr_malformed;  /* FLOW_PKT_BAD and FLOW_PKT_MALFORMED headers */
+	uint64_t if_counters;    /* generic interface counter records */
+};
+
+/* Where the decoder delivers. rec is required; ctr and stats may be NULL. */
+struct flow_sflow_sink {
+	flow_rec_fn rec;
+	flow_sflow_ctr_fn ctr;
+	void *ctx; /* handed to rec and ctr */
+	struct flow_sflow_stats *stats;
+};
+
+/* Decode one sFlow v5 datagram d[0..n). The datagram's frame -- header,
+** sample count, each sample's format and length -- is checked whole before
+** anything is delivered: if it does not hold together, nothing is
+** delivered, res->reject names why and -1 is returned. Inside an accepted
+** datagram a sample that does not hold together is skipped alone
+** (res->rejected_parts, res->reject FLOW_REJ_SAMPLE) and 0 is returned;
+** a delivered record whose header was malformed (FLOW_PKT_BAD, or one
+** unreadable that the sample's sampled IP record stood in for) also sets
+** res->reject FLOW_REJ_SAMPLE. res->sampling is the first flow sample's
+** rate (0 taken as 1), 0 when the datagram held none. hdr (may be NULL)
+** gets the datagram's header once it is read. No allocation. */
+int flow_sflow_decode(const uint8_t *d, size_t n, const struct flow_sflow_sink *sink,
+		      struct flow_sflow_hdr *hdr, struct flow_result *res);
+
+/* The sFlow generator (gen_sflow.c), for the tests, the fuzz seeds and the
+** benchmark's sender: an agent that samples the packets described by
+** flow_recs and writes them as a switch would (Ethernet frames, header
+** length N, frame_length with the FCS and stripped = 4). */
+struct flow_sflow_gen {
+	uint8_t agent_family;   /* 4 or 6 */
+	uint8_t agent[16];
+	uint32_t sub_agent;
+	uint32_t sequence;      /* the next datagram's sequence; incremented */
+	uint32_t uptime_ms;
+	uint32_t sample_seq;    /* the next sample's sequence; incremented */
+	uint32_t source_id;     /* type << 24 | ifindex */
+	uint32_t rate;          /* written as is: 0 is allowed (a broken agent) */
+	uint32_t pool;          /* the sample pool; grows by rate per sample */
+	uint32_t drops;
+	uint32_t header_max;    /* header bytes kept; 0 = 128, at most 256 */
+	uint32_t hdr_proto;     /* enum flow_pkt_proto; 0 = Ethernet */
+	unsigned vlans;         /* 802.1Q tags (the first 802.1ad when 2 or more) */
+	bool expanded;          /* expanded flow and counter samples (formats 3, 4) */
+	bool sampled_ip;        /* add a sampled IPv4/IPv6 record (0:3, 0:4) */
+};
+
+/* The frame that r describes into out[0..cap): r's family, proto, src,
+** dst, sport, dport (ICMP type << 8 | code), tcp_flags, and frag (a
+** non-first fragment: no transport header), with r->bytes as the IP
+** packet's length (raised to the headers' length when smaller), the
+** payload zeros, a short Ethernet frame padded to 60 bytes. Writes
+** min(cap, frame) bytes; returns the frame's full length (without FCS). */
+size_t flow_sflow_gen_frame(const struct flow_sflow_gen *g, const struct flow_rec *r, uint8_t *out,
+			    size_t cap);
+
+/* One datagram into out[0..cap): one flow sample per record of recs (one
+** sampled packet each, as flow_sflow_gen_frame builds it), then one
+** counter sample (generic interface counters) per ctrs entry. Advances
+** g's sequences and pool. Returns the datagram's length, 0 when it does
+** not fit in cap (g unchanged). */
+size_t flow_sflow_gen_datagram(struct flow_sflow_gen *g, const struct flow_rec *recs, size_t nrec,
+			       const struct flow_sflow_ifctr *ctrs, size_t nctr, uint8_t *out,
+			       size_t cap);
 
 /* ------------------------------------------------------------ generators (gen.c)
 ** (v5, v9, IPFIX and sFlow datagrams from struct flow_rec lists, for the

@@ -860,11 +860,41 @@ static void test_sampling_packet_space(void **state)
 	flow_nf_cache_free(c);
 }
 
+/* The metrics label a refused datagram by its reason's name: a truncated
+** v5 export and a wrong version must read as such per exporter, and every
+** reason has a name of its own (an operator's alert keys on them). */
+static void test_reject_names(void **state)
+{
+	(void)state;
+	uint8_t buf[24 + 48];
+	struct flow_rec r[1];
+	memset(r, 0, sizeof r);
+	r[0].family = 4;
+	size_t used;
+	size_t len = flow_gen_nf5(buf, sizeof buf, r, 1, 0, 1, &used);
+	struct got *g = calloc(1, sizeof *g);
+	struct flow_result res;
+	flow_nf5_decode(buf, len - 1, EXP, collect, g, &res);
+	assert_string_equal(flow_reject_name(res.reject), "count");
+	flow_nf5_decode(buf, 10, EXP, collect, g, &res);
+	assert_string_equal(flow_reject_name(res.reject), "short");
+	buf[1] = 9;
+	flow_nf5_decode(buf, len, EXP, collect, g, &res);
+	assert_string_equal(flow_reject_name(res.reject), "version");
+	for (int a = 0; a < FLOW_REJ_COUNT_MAX; a++)
+		for (int b = a + 1; b < FLOW_REJ_COUNT_MAX; b++)
+			assert_string_not_equal(flow_reject_name((enum flow_reject)a),
+						flow_reject_name((enum flow_reject)b));
+	assert_string_equal(flow_reject_name(FLOW_REJ_COUNT_MAX), "unknown");
+	free(g);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_nf5_round_trip, setup),
 		cmocka_unit_test_setup(test_nf5_malformed, setup),
+		cmocka_unit_test_setup(test_reject_names, setup),
 		cmocka_unit_test_setup(test_v9_round_trip, setup),
 		cmocka_unit_test_setup(test_ipfix_round_trip, setup),
 		cmocka_unit_test_setup(test_data_before_template, setup),

@@ -212,4 +212,7 @@ int cmd_indicator_consumer_show(struct cli_call *x, struct perr *err);
 int cmd_indicator_consumer_rotate(struct cli_call *x, struct perr *err);
 int cmd_indicator_consumer_rm(struct cli_call *x, struct perr *err);
 
+/* flow_cmds.c: the flow collector in the foreground (issue 16) */
+int cmd_flow_run(struct cli_call *x, struct perr *err);
+
 #endif

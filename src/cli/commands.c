@@ -904,6 +904,20 @@ static const struct cli_opt indicator_wl_show_opts[] = {
 	{ NULL },
 };
 static const char *const site_states[] = { "learning", "ok", "alert", "down" };
+static const struct cli_opt flow_run_opts[] = {
+	{ "--netflow", "ADDR:PORT", "NetFlow v5/v9/IPFIX listen address (default 0.0.0.0:2055 "
+	  "when neither --netflow nor --sflow is given; port 0: the kernel picks)" },
+	{ "--sflow", "ADDR:PORT", "sFlow v5 listen address (default 0.0.0.0:6343, as --netflow)" },
+	{ "--threads", "N", "collector threads, each with its own SO_REUSEPORT socket (1)" },
+	{ "--rcvbuf", "BYTES", "socket receive buffer asked (default: the kernel's)" },
+	{ "--networks", "FILE", "protected networks, one CIDR a line (FastNetMon's networks_list)",
+	  .required = true },
+	{ "--threshold-pps", "N", "attack when a host's packets/s in or out exceed N (0: off)" },
+	{ "--quiet", "S", "an attack ends after S seconds under the threshold (10)" },
+	{ "--duration", "S", "stop after S seconds (default: at SIGINT or SIGTERM)" },
+	{ "--top", "N", "hosts printed at exit (20)" },
+	{ NULL },
+};
 static const struct cli_opt watch_run_opts[] = {
 	{ "--once", NULL, "one pass, then its counts as JSON" },
 	{ "--at", "ISO", "with --once: as of this time" },
@@ -1105,6 +1119,10 @@ const struct cli_cmd cli_cmds[] = {
 		  "with --data DIR, whose hosts are whose comes from that constituency",
 	  .fn = cmd_watch_analyze, .args = "BASE.html... -- NEW.html", .min = 2,
 	  .max = CLI_MAX_POS, .opts = watch_analyze_opts, .store = CLI_NO_STORE },
+	{ "flow run",
+	  .help = "run the flow collector and DDoS detector in the foreground: attack lines as "
+		  "they come, exporter counters and top hosts at exit",
+	  .fn = cmd_flow_run, .opts = flow_run_opts, .store = CLI_NO_STORE },
 	{ "watch run",
 	  .help = "run the website monitor in the foreground (--once: one pass and its counts, "
 		  "--at: as of that time; --all: every site, due or not)",

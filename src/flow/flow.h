@@ -681,6 +681,94 @@ uint8_t *flow_detect_save(const struct flow_detect *d, size_t *len);
 int flow_detect_load(struct flow_detect *d, const uint8_t *buf, size_t len,
 		     struct perr *err);
 
+/* ------------------------------------------------------------ the collector (collector.c)
+** (this part does I/O: sockets, threads and the real clock, joining the
+** pure parts above) N collector threads, each with its own UDP socket per
+** listen address bound with SO_REUSEPORT to the same address, so that the
+** kernel spreads exporters over threads by their 4-tuple and one exporter
+** stays on one thread (its templates live in that thread's flow_nf_cache).
+** Each thread reads with recvmmsg in batches, decodes, and counts into its
+** own shard; a ticker thread runs the 100 ms merge and detection. */
+
+#define FLOW_COLL_THREADS_MAX 64
+#define FLOW_COLL_BATCH 64          /* datagrams per recvmmsg */
+#define FLOW_COLL_EXPORTERS 1024    /* per-exporter rows kept per thread */
+
+enum flow_proto_kind { FLOW_KIND_NETFLOW = 0, FLOW_KIND_SFLOW = 1, FLOW_KIND_N };
+const char *flow_kind_name(enum flow_proto_kind k);
+
+/* Parse "a.b.c.d:port", "[v6]:port" or "localhost:port" into sa (the port
+** may be 0: the kernel picks one, flow_collector_port says which). 0, or
+** -1 with err (field: what). */
+struct sockaddr_storage;
+int flow_listen_parse(const char *spec, const char *what, struct sockaddr_storage *sa,
+		      struct perr *err);
+
+struct flow_collector_cfg {
+	const char *listen[FLOW_KIND_N]; /* "ADDR:PORT" per protocol; NULL or "" = none */
+	uint32_t threads;       /* 1..FLOW_COLL_THREADS_MAX (0: 1) */
+	int rcvbuf;             /* SO_RCVBUF bytes asked; 0 = the kernel's default */
+	struct flow_hosts *hosts; /* the caller's; outlives the collector */
+	const struct flow_detect_cfg *detect; /* copied */
+	flow_event_fn on_event; /* from the ticker thread; may be NULL */
+	void *ctx;
+	bool totals;            /* keep per-host totals since start (flow_collector_totals) */
+	uint32_t exporters;     /* rows per thread, 0 = FLOW_COLL_EXPORTERS */
+};
+
+/* One exporter's counters (keyed by its UDP source address and protocol). */
+struct flow_exporter_stats {
+	enum flow_proto_kind kind;
+	uint8_t addr[16];       /* IPv4-mapped for IPv4, as flow_exporter_v4 */
+	uint64_t datagrams, flows;
+	uint64_t malformed[FLOW_REJ_COUNT_MAX]; /* per reason (datagrams or parts) */
+	uint64_t template_misses; /* datagrams that met data without its template */
+	uint32_t sampling;      /* the last rate seen, 0 none */
+};
+
+/* What the whole collector counted. */
+struct flow_collector_stats {
+	uint64_t datagrams, records;
+	uint64_t kernel_drops;      /* SO_RXQ_OVFL, summed over sockets */
+	uint64_t exporters_refused; /* datagrams of exporters beyond the table bound */
+	uint64_t ticks, late_ticks; /* count ticks; shards folded a tick late */
+	uint64_t count_dropped;     /* records with no free counter entry */
+	int rcvbuf_granted;         /* SO_RCVBUF as the kernel reports it (twice what
+				    ** it grants for data, socket(7)), per socket */
+};
+
+struct flow_collector;
+
+/* Bind every socket (threads x listen addresses), start the threads and
+** the ticker. Logs the receive buffer the kernel granted, with a warning
+** when it is below cfg->rcvbuf (SO_RCVBUFFORCE is tried first, which
+** works as root). 0 and *out, or -1 with err (PERR_INVALID for a bad
+** address, PERR_INTERNAL when a socket cannot be bound). */
+int flow_collector_start(const struct flow_collector_cfg *cfg, struct flow_collector **out,
+			 struct perr *err);
+/* The bound port of kind (0 when not listening). */
+int flow_collector_port(const struct flow_collector *c, enum flow_proto_kind kind);
+/* Stop the threads and the ticker (a stop flag and a wake-up, then join);
+** each thread first reads what its sockets hold, then what the shards
+** hold is folded into a last tick. Idempotent;
+** the counters stay readable until flow_collector_free. */
+void flow_collector_stop(struct flow_collector *c);
+void flow_collector_free(struct flow_collector *c);
+void flow_collector_stats(struct flow_collector *c, struct flow_collector_stats *st);
+/* A snapshot of up to n exporter rows (threads merged), busiest first;
+** returns how many. Safe while running. */
+size_t flow_collector_exporters(struct flow_collector *c, struct flow_exporter_stats *out,
+				size_t n);
+/* Per-host totals since start (cfg.totals; complete after
+** flow_collector_stop; never from the event callback, which runs under
+** the tick's lock): the top n (host, direction) by packets. */
+struct flow_host_total {
+	uint8_t family, addr[16];
+	enum flow_dir dir;
+	uint64_t packets, bytes, flows;
+};
+size_t flow_collector_totals(struct flow_collector *c, struct flow_host_total *out, size_t n);
+
 /* ------------------------------- FastNetMon's configuration and contracts (fnm.c, bgp.c)
 ** (fastnetmon.conf and networks_list read as is and mapped to [flow];
 ** the notify script's arguments and stdin; ExaBGP API lines) */

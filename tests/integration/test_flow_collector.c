@@ -1,0 +1,585 @@
+/*
+** test_flow_collector.c — `parapet flow run`, the collector and detector
+** of issue 16 (src/flow/collector.c), as an operator runs it: the real
+** binary on loopback ports, fed over UDP.
+**
+** 1. Generators (gen_nf.c, gen_sflow.c) from this test: a SYN burst above
+**    --threshold-pps to one protected host, steady traffic to a second
+**    protected host, a flood to an UNprotected address, NetFlow v5, v9
+**    (templates first) and sFlow v5. The attack start line must name the
+**    protected host, "incoming" and "syn_flood", no line may name the
+**    unprotected address, and at exit the per-exporter datagram and flow
+**    counts must equal what was sent, with no malformed datagram.
+** 2. softflowd (Debian), as test_flow_softflowd drives it, exports a pcap
+**    this test writes as NetFlow v9 to `parapet flow run`; the per-host
+**    inbound packets and bytes it prints at exit must equal the pcap's.
+**
+** Every wait is bounded and ends on what the program printed, never on
+** elapsed time; the collector is stopped with SIGTERM once everything is
+** sent (it reads what its sockets hold before it prints).
+*/
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "flow/flow.h"
+#include "harness.h"
+
+#define SOFTFLOWD "/usr/sbin/softflowd"
+#define SOFTFLOWCTL "/usr/sbin/softflowctl"
+
+static char *tmp;
+
+/* ------------------------------------------------------------ the collector */
+
+struct run {
+	pid_t pid;
+	int out;        /* its stdout */
+	char *text;     /* everything it printed so far */
+	size_t len, cap;
+	int port[2];    /* netflow, sflow */
+};
+
+static pid_t live_pid[4];
+
+static void kill_live(void)
+{
+	for (int i = 0; i < 4; i++)
+		if (live_pid[i] > 0) {
+			kill(live_pid[i], SIGKILL);
+			waitpid(live_pid[i], NULL, 0);
+			live_pid[i] = 0;
+		}
+}
+
+static void track(pid_t pid, bool on)
+{
+	for (int i = 0; i < 4; i++)
+		if (on ? live_pid[i] == 0 : live_pid[i] == pid) {
+			live_pid[i] = on ? pid : 0;
+			return;
+		}
+}
+
+/* Read what is there (up to ms), appended to r->text. false at EOF. */
+static bool pump(struct run *r, int ms)
+{
+	struct pollfd p = {.fd = r->out, .events = POLLIN};
+	if (poll(&p, 1, ms) <= 0)
+		return true;
+	if (r->len + 4097 > r->cap) {
+		r->cap = r->cap * 2 + 8192;
+		r->text = realloc(r->text, r->cap);
+		assert_non_null(r->text);
+	}
+	ssize_t n = read(r->out, r->text + r->len, 4096);
+	if (n <= 0)
+		return false;
+	r->len += (size_t)n;
+	r->text[r->len] = 0;
+	return true;
+}
+
+/* Wait (at most ms) until the output holds needle; true when it does. */
+static bool wait_for(struct run *r, const char *needle, int ms)
+{
+	int64_t t0 = h_now_ms();
+	while (!(r->text && strstr(r->text, needle))) {
+		if (h_now_ms() - t0 > ms || !pump(r, 100))
+			return r->text && strstr(r->text, needle);
+	}
+	return true;
+}
+
+static void run_start(struct run *r, const char *const *extra)
+{
+	memset(r, 0, sizeof *r);
+	int pfd[2];
+	assert_int_equal(pipe(pfd), 0);
+	const char *argv[32] = {h_bin(), "flow", "run", "--netflow", "127.0.0.1:0", "--sflow",
+				"127.0.0.1:0", "--rcvbuf", "8388608", "--duration", "120"};
+	int n = 11;
+	for (int i = 0; extra[i]; i++)
+		argv[n++] = extra[i];
+	argv[n] = NULL;
+	r->pid = fork();
+	assert_true(r->pid >= 0);
+	if (r->pid == 0) {
+		dup2(pfd[1], 1);
+		close(pfd[0]);
+		close(pfd[1]);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	track(r->pid, true);
+	close(pfd[1]);
+	r->out = pfd[0];
+	assert_true(wait_for(r, "listening sflow", 15000));
+	const char *k = strstr(r->text, "listening netflow");
+	assert_non_null(k);
+	r->port[0] = atoi(strstr(k, " port ") + 6);
+	k = strstr(r->text, "listening sflow");
+	r->port[1] = atoi(strstr(k, " port ") + 6);
+	assert_true(r->port[0] > 0 && r->port[1] > 0);
+}
+
+/* SIGTERM, then read everything it prints until it exits (status 0). */
+static void run_stop(struct run *r)
+{
+	kill(r->pid, SIGTERM);
+	int64_t t0 = h_now_ms();
+	while (pump(r, 200))
+		assert_true(h_now_ms() - t0 < 30000);
+	int st;
+	assert_int_equal(waitpid(r->pid, &st, 0), r->pid);
+	track(r->pid, false);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+	close(r->out);
+	printf("%s", r->text);
+}
+
+/* The value of "key=" on the first line starting with prefix. */
+static long long line_val(const char *text, const char *prefix, const char *key)
+{
+	for (const char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+		if (strncmp(l, prefix, strlen(prefix)) != 0)
+			continue;
+		const char *end = strchr(l, '\n');
+		char want[64];
+		snprintf(want, sizeof want, " %s=", key);
+		const char *v = strstr(l, want);
+		if (!v || (end && v > end))
+			return -1;
+		return atoll(v + strlen(want));
+	}
+	return -1;
+}
+
+static void send_to(int fd, int port, const uint8_t *b, size_t n)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+				.sin_port = htons((uint16_t)port)};
+	assert_true(sendto(fd, b, n, 0, (struct sockaddr *)&a, sizeof a) == (ssize_t)n);
+}
+
+static void v4(uint8_t out[16], const char *s)
+{
+	memset(out, 0, 16);
+	assert_int_equal(inet_pton(AF_INET, s, out), 1);
+}
+
+/* ------------------------------------------------------------ 1: generators */
+
+static void test_generators(void **state)
+{
+	(void)state;
+	char *nets = h_write_file(tmp, "nets1", "10.1.0.0/24\n2001:db8:1::/64\n");
+	struct run r;
+	const char *extra[] = {"--networks", nets, "--threads", "2", "--threshold-pps", "20000",
+			       "--quiet", "1", NULL};
+	run_start(&r, extra);
+	int nf = socket(AF_INET, SOCK_DGRAM, 0), sf = socket(AF_INET, SOCK_DGRAM, 0);
+	assert_true(nf >= 0 && sf >= 0);
+	uint8_t b[9000];
+	struct flow_rec rec[30];
+	long long nf_dgrams = 0, nf_flows = 0, sf_dgrams = 0, sf_flows = 0;
+
+	/* steady, under the threshold: v9 with its templates first, to 10.1.0.7 */
+	memset(rec, 0, sizeof rec);
+	for (int i = 0; i < 10; i++) {
+		rec[i].family = 4;
+		rec[i].proto = 17;
+		v4(rec[i].src, "198.51.100.1");
+		v4(rec[i].dst, "10.1.0.7");
+		rec[i].sport = (uint16_t)(40000 + i);
+		rec[i].dport = 443;
+		rec[i].packets = 10;
+		rec[i].bytes = 10 * 500;
+		rec[i].sampling = 1;
+	}
+	struct flow_gen_nf g = {.version = 9, .domain = 1, .tmpl = FLOW_GEN_TMPL_BEFORE};
+	size_t used = 0;
+	size_t n = flow_gen_nf9(b, sizeof b, &g, rec, 10, &used);
+	assert_true(n > 0 && used == 10);
+	send_to(nf, r.port[0], b, n);
+	nf_dgrams++, nf_flows += 10;
+	g.tmpl = FLOW_GEN_TMPL_NONE;
+	for (int k = 0; k < 5; k++) {
+		g.seq++;
+		n = flow_gen_nf9(b, sizeof b, &g, rec, 10, &used);
+		assert_true(n > 0 && used == 10);
+		send_to(nf, r.port[0], b, n);
+		nf_dgrams++, nf_flows += 10;
+	}
+
+	/* sFlow, under the threshold, to 10.1.0.8 */
+	struct flow_sflow_gen sg = {.agent_family = 4, .rate = 1, .source_id = 3};
+	v4(sg.agent, "127.0.0.1");
+	for (int i = 0; i < 8; i++) {
+		rec[i].family = 4;
+		rec[i].proto = 6;
+		rec[i].tcp_flags = 0x18;
+		v4(rec[i].src, "198.51.100.2");
+		v4(rec[i].dst, "10.1.0.8");
+		rec[i].packets = 1;
+		rec[i].bytes = 200;
+	}
+	for (int k = 0; k < 4; k++) {
+		n = flow_sflow_gen_datagram(&sg, rec, 8, NULL, 0, b, sizeof b);
+		assert_true(n > 0);
+		send_to(sf, r.port[1], b, n);
+		sf_dgrams++, sf_flows += 8;
+	}
+
+	/* a flood to an address outside the networks: never an attack */
+	memset(rec, 0, sizeof rec);
+	for (int i = 0; i < 30; i++) {
+		rec[i].family = 4;
+		rec[i].proto = 17;
+		v4(rec[i].src, "203.0.113.9");
+		v4(rec[i].dst, "192.0.2.99");
+		rec[i].sport = 53;
+		rec[i].dport = (uint16_t)(1024 + i);
+		rec[i].packets = 5000;
+		rec[i].bytes = 5000 * 1400;
+	}
+	uint32_t seq = 0;
+	for (int k = 0; k < 4; k++) {
+		n = flow_gen_nf5(b, sizeof b, rec, 30, 1, seq, &used);
+		assert_true(n > 0 && used == 30);
+		seq += 30;
+		send_to(nf, r.port[0], b, n);
+		nf_dgrams++, nf_flows += 30;
+	}
+
+	/* the burst: SYNs to 10.1.0.5, 30 x 2000 packets a datagram, 3
+	** datagrams: 180,000 packets in well under a second, 9x the threshold */
+	for (int i = 0; i < 30; i++) {
+		rec[i].proto = 6;
+		rec[i].tcp_flags = 0x02;
+		rec[i].src[3] = (uint8_t)(1 + i);
+		v4(rec[i].dst, "10.1.0.5");
+		rec[i].sport = (uint16_t)(2000 + i);
+		rec[i].dport = 80;
+		rec[i].packets = 2000;
+		rec[i].bytes = 2000 * 40;
+	}
+	for (int k = 0; k < 3; k++) {
+		n = flow_gen_nf5(b, sizeof b, rec, 30, 1, seq, &used);
+		assert_true(n > 0 && used == 30);
+		seq += 30;
+		send_to(nf, r.port[0], b, n);
+		nf_dgrams++, nf_flows += 30;
+	}
+	/* one malformed datagram: a v5 header announcing 30 records, holding 1 */
+	n = flow_gen_nf5(b, sizeof b, rec, 1, 1, seq, &used);
+	b[3] = 30;
+	send_to(nf, r.port[0], b, n);
+	nf_dgrams++;
+
+	assert_true(wait_for(&r, "attack start 10.1.0.5 incoming syn_flood", 15000));
+	/* and it ends once the host is quiet for --quiet 1 s */
+	assert_true(wait_for(&r, "attack end 10.1.0.5 incoming", 15000));
+	run_stop(&r);
+	assert_null(strstr(r.text, "192.0.2.99"));
+	assert_null(strstr(r.text, "10.1.0.7 incoming syn"));
+	assert_null(strstr(r.text, "attack start 10.1.0.7"));
+	assert_null(strstr(r.text, "attack start 10.1.0.8"));
+	/* per exporter: exactly what was sent */
+	assert_int_equal(line_val(r.text, "exporter 127.0.0.1 netflow", "datagrams"), nf_dgrams);
+	assert_int_equal(line_val(r.text, "exporter 127.0.0.1 netflow", "flows"), nf_flows);
+	assert_int_equal(line_val(r.text, "exporter 127.0.0.1 netflow", "malformed_count"), 1);
+	assert_int_equal(line_val(r.text, "exporter 127.0.0.1 netflow", "template_misses"), 0);
+	assert_int_equal(line_val(r.text, "exporter 127.0.0.1 sflow", "datagrams"), sf_dgrams);
+	assert_int_equal(line_val(r.text, "exporter 127.0.0.1 sflow", "flows"), sf_flows);
+	assert_int_equal(line_val(r.text, "exporter 127.0.0.1 sflow", "sampling"), 1);
+	assert_int_equal(line_val(r.text, "collector", "kernel_drops"), 0);
+	/* the hosts' totals */
+	assert_int_equal(line_val(r.text, "host 10.1.0.5 incoming", "packets"), 3 * 30 * 2000);
+	assert_int_equal(line_val(r.text, "host 10.1.0.7 incoming", "packets"), 6 * 10 * 10);
+	assert_int_equal(line_val(r.text, "host 10.1.0.7 incoming", "bytes"), 6 * 10 * 10 * 500);
+	assert_int_equal(line_val(r.text, "host 10.1.0.8 incoming", "packets"), 4 * 8);
+	close(nf);
+	close(sf);
+	free(r.text);
+	free(nets);
+}
+
+/* ------------------------------------------------------------ 2: softflowd */
+
+struct host {
+	uint8_t family, addr[16];
+	uint64_t packets, bytes;
+};
+#define MAXH 64
+static struct host want[MAXH];
+static size_t nwant;
+
+static void want_add(int family, const uint8_t *addr, uint64_t by)
+{
+	size_t al = family == 6 ? 16 : 4;
+	for (size_t i = 0; i < nwant; i++)
+		if (want[i].family == family && memcmp(want[i].addr, addr, al) == 0) {
+			want[i].packets++;
+			want[i].bytes += by;
+			return;
+		}
+	assert_true(nwant < MAXH);
+	memset(&want[nwant], 0, sizeof want[nwant]);
+	want[nwant].family = (uint8_t)family;
+	memcpy(want[nwant].addr, addr, al);
+	want[nwant].packets = 1;
+	want[nwant].bytes = by;
+	nwant++;
+}
+
+static uint64_t rs = 0x2545f4914f6cdd1dull;
+static uint32_t rnd(void)
+{
+	rs ^= rs << 13;
+	rs ^= rs >> 7;
+	rs ^= rs << 17;
+	return (uint32_t)rs;
+}
+
+static void le32(FILE *f, uint32_t v)
+{
+	uint8_t b[4] = {(uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24)};
+	fwrite(b, 1, 4, f);
+}
+
+static uint16_t csum(const uint8_t *p, size_t n)
+{
+	uint32_t s = 0;
+	for (size_t i = 0; i + 1 < n; i += 2)
+		s += (uint32_t)p[i] << 8 | p[i + 1];
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)~s;
+}
+
+/* One Ethernet frame: IPv4 or IPv6, TCP/UDP/ICMP, plen payload bytes;
+** the IP bytes it holds are added to want[] for its destination. */
+static void pkt(FILE *f, uint64_t t_us, int fam, const uint8_t *src, const uint8_t *dst, int proto,
+		uint16_t sport, uint16_t dport, uint8_t flags, size_t plen)
+{
+	uint8_t b[1600];
+	memset(b, 0, sizeof b);
+	memcpy(b, "\x02\x00\x00\x00\x00\x02\x02\x00\x00\x00\x00\x01", 12);
+	b[12] = fam == 6 ? 0x86 : 0x08;
+	b[13] = fam == 6 ? 0xdd : 0x00;
+	size_t l4 = proto == 6 ? 20 : 8, iph = fam == 6 ? 40 : 20, iplen = iph + l4 + plen;
+	uint8_t *ip = b + 14;
+	if (fam == 4) {
+		ip[0] = 0x45;
+		ip[2] = (uint8_t)(iplen >> 8);
+		ip[3] = (uint8_t)iplen;
+		ip[8] = 64;
+		ip[9] = (uint8_t)proto;
+		memcpy(ip + 12, src, 4);
+		memcpy(ip + 16, dst, 4);
+		uint16_t c = csum(ip, 20);
+		ip[10] = (uint8_t)(c >> 8);
+		ip[11] = (uint8_t)c;
+	} else {
+		ip[0] = 0x60;
+		ip[4] = (uint8_t)((iplen - 40) >> 8);
+		ip[5] = (uint8_t)(iplen - 40);
+		ip[6] = (uint8_t)proto;
+		ip[7] = 64;
+		memcpy(ip + 8, src, 16);
+		memcpy(ip + 24, dst, 16);
+	}
+	uint8_t *l = ip + iph;
+	if (proto == 6 || proto == 17) {
+		l[0] = (uint8_t)(sport >> 8), l[1] = (uint8_t)sport;
+		l[2] = (uint8_t)(dport >> 8), l[3] = (uint8_t)dport;
+		if (proto == 6) {
+			l[12] = 0x50;
+			l[13] = flags;
+		} else {
+			l[4] = (uint8_t)((8 + plen) >> 8), l[5] = (uint8_t)(8 + plen);
+		}
+	} else {
+		l[0] = fam == 6 ? 128 : 8;
+		l[4] = (uint8_t)(sport >> 8), l[5] = (uint8_t)sport;
+	}
+	size_t n = 14 + iplen;
+	le32(f, (uint32_t)(t_us / 1000000));
+	le32(f, (uint32_t)(t_us % 1000000));
+	le32(f, (uint32_t)n);
+	le32(f, (uint32_t)n);
+	fwrite(b, 1, n, f);
+	want_add(fam, dst, iplen);
+}
+
+static void addr_of(int fam, int net, int host, uint8_t out[16])
+{
+	memset(out, 0, 16);
+	if (fam == 4) {
+		out[0] = 10, out[1] = (uint8_t)net, out[3] = (uint8_t)host;
+	} else {
+		out[0] = 0x20, out[1] = 0x01, out[2] = 0x0d, out[3] = 0xb8;
+		out[5] = (uint8_t)net, out[15] = (uint8_t)host;
+	}
+}
+
+/* Mixed traffic to 5 IPv4 and 3 IPv6 hosts of net 1 from net 2; returns
+** the number of packets written. */
+static long write_pcap(const char *path)
+{
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	le32(f, 0xa1b2c3d4);
+	uint8_t gh[20] = {2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0, 1, 0, 0, 0};
+	fwrite(gh, 1, 20, f);
+	uint64_t t = 1700000000ull * 1000000;
+	long np = 0;
+	for (int round = 0; round < 30; round++)
+		for (int fam = 4; fam <= 6; fam += 2)
+			for (int d = 1; d <= (fam == 4 ? 5 : 3); d++) {
+				uint8_t dst[16], src[16];
+				addr_of(fam, 1, d, dst);
+				addr_of(fam, 2, 1 + (int)(rnd() % 20), src);
+				int kind = (int)(rnd() % 3);
+				int proto = kind == 0 ? 6 : kind == 1 ? 17 : (fam == 6 ? 58 : 1);
+				uint16_t sport = (uint16_t)(1024 + rnd() % 20000);
+				int npk = 1 + (int)(rnd() % 5);
+				for (int k = 0; k < npk; k++, np++) {
+					pkt(f, t, fam, src, dst, proto, sport, kind == 0 ? 443 : 53,
+					    k == 0 ? 0x02 : 0x18, rnd() % 1200);
+					t += 1000 + rnd() % 4000;
+				}
+			}
+	fclose(f);
+	return np;
+}
+
+static long sfd_packets(const char *ctl)
+{
+	struct h_proc p = {0};
+	const char *argv[] = {SOFTFLOWCTL, "-c", ctl, "statistics", NULL};
+	long n = -1;
+	if (h_run(&p, NULL, NULL, argv) == 0 && p.status == 0 && p.out) {
+		const char *k = strstr(p.out, "Packets processed: ");
+		if (k)
+			n = strtol(k + strlen("Packets processed: "), NULL, 10);
+	}
+	h_proc_free(&p);
+	return n;
+}
+
+static void test_softflowd(void **state)
+{
+	(void)state;
+	if (access(SOFTFLOWD, X_OK) != 0) {
+		fail_msg("%s missing (scripts/setup installs softflowd)", SOFTFLOWD);
+		return;
+	}
+	char *pcap = h_fmt("%s/mixed.pcap", tmp);
+	long np = write_pcap(pcap);
+	char *nets = h_write_file(tmp, "nets2", "10.1.0.0/24\n2001:db8:1::/64\n");
+	struct run r;
+	const char *extra[] = {"--networks", nets, "--threads", "2", "--top", "100", NULL};
+	run_start(&r, extra);
+	char dest[64], *ctl = h_fmt("%s/sfd.ctl", tmp), *pidf = h_fmt("%s/sfd.pid", tmp);
+	snprintf(dest, sizeof dest, "127.0.0.1:%d", r.port[0]);
+	const char *argv[] = {SOFTFLOWD, "-d", "-r", pcap, "-n", dest, "-v", "9", "-c", ctl,
+			      "-p", pidf, NULL};
+	pid_t sp = fork();
+	assert_true(sp >= 0);
+	if (sp == 0) {
+		int dn = open("/dev/null", O_RDWR);
+		dup2(dn, 0);
+		dup2(dn, 1);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	track(sp, true);
+	/* softflowd -r exports at the file's end but keeps running: once its
+	** statistics count every packet it is told to shut down (which
+	** exports what is left), and it exits */
+	int64_t t0 = h_now_ms();
+	bool told = false;
+	for (;;) {
+		assert_true(h_now_ms() - t0 < 60000);
+		int st;
+		if (waitpid(sp, &st, WNOHANG) == sp) {
+			track(sp, false);
+			assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+			break;
+		}
+		if (!told && sfd_packets(ctl) == np) {
+			struct h_proc hp = {0};
+			const char *sd[] = {SOFTFLOWCTL, "-c", ctl, "shutdown", NULL};
+			assert_int_equal(h_run(&hp, NULL, NULL, sd), 0);
+			h_proc_free(&hp);
+			told = true;
+		}
+		pump(&r, 100);
+	}
+	run_stop(&r);
+	assert_int_equal(line_val(r.text, "exporter 127.0.0.1 netflow", "malformed_count"), -1);
+	assert_true(line_val(r.text, "exporter 127.0.0.1 netflow", "flows") > 0);
+	assert_true(nwant == 8);
+	for (size_t i = 0; i < nwant; i++) {
+		char a[64], prefix[96];
+		inet_ntop(want[i].family == 6 ? AF_INET6 : AF_INET, want[i].addr, a, sizeof a);
+		snprintf(prefix, sizeof prefix, "host %s incoming", a);
+		long long pk = line_val(r.text, prefix, "packets");
+		long long by = line_val(r.text, prefix, "bytes");
+		if (pk != (long long)want[i].packets || by != (long long)want[i].bytes)
+			fail_msg("%s: parapet printed %lld packets / %lld bytes, pcap holds %llu / %llu",
+				 a, pk, by, (unsigned long long)want[i].packets,
+				 (unsigned long long)want[i].bytes);
+	}
+	/* sources are outside the networks: nothing outbound */
+	assert_null(strstr(r.text, " outgoing packets="));
+	free(r.text);
+	free(ctl);
+	free(pidf);
+	free(nets);
+	free(pcap);
+}
+
+static int group_setup(void **state)
+{
+	(void)state;
+	atexit(kill_live);
+	tmp = h_tmpdir("flowcoll");
+	return 0;
+}
+
+static int group_teardown(void **state)
+{
+	(void)state;
+	kill_live();
+	h_rmdir(tmp);
+	return 0;
+}
+
+int main(void)
+{
+	h_init();
+	signal(SIGPIPE, SIG_IGN);
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_generators),
+		cmocka_unit_test(test_softflowd),
+	};
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}

@@ -17,8 +17,11 @@
 ** a metrics snapshot takes rarely.
 **
 ** Kernel drops: each socket asks SO_RXQ_OVFL, so every datagram carries
-** the socket's drop counter (cumulative) in a control message; the last
-** value per socket is what the metrics print.
+** the socket's drop counter (cumulative) in a control message. That value
+** is stamped when a datagram is queued, so drops after the last datagram
+** read stay unseen until another comes; a snapshot therefore also asks
+** the socket itself (SO_MEMINFO's drop count, Linux 4.6+) and takes the
+** larger.
 **
 ** The ticker (core_ticker, 100 ms) folds the shards (flow_count_tick),
 ** runs detection (flow_detect_tick) on the monotonic clock, adds the
@@ -33,6 +36,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/sock_diag.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -573,6 +577,20 @@ void flow_collector_free(struct flow_collector *c)
 
 /* ------------------------------------------------------------ reading */
 
+/* The socket's drops now: SO_MEMINFO when the kernel has it, else (or
+** when smaller) the last SO_RXQ_OVFL value a datagram carried. */
+static uint64_t sock_drops(int fd, uint32_t seen)
+{
+	if (fd < 0)
+		return 0;
+	uint32_t mi[SK_MEMINFO_VARS];
+	socklen_t ml = sizeof mi;
+	if (getsockopt(fd, SOL_SOCKET, SO_MEMINFO, mi, &ml) == 0 &&
+	    ml > SK_MEMINFO_DROPS * sizeof(uint32_t) && mi[SK_MEMINFO_DROPS] > seen)
+		return mi[SK_MEMINFO_DROPS];
+	return seen;
+}
+
 void flow_collector_stats(struct flow_collector *c, struct flow_collector_stats *st)
 {
 	memset(st, 0, sizeof *st);
@@ -582,7 +600,7 @@ void flow_collector_stats(struct flow_collector *c, struct flow_collector_stats 
 		st->datagrams += w->datagrams;
 		st->exporters_refused += w->refused;
 		for (int k = 0; k < FLOW_KIND_N; k++)
-			st->kernel_drops += w->drops[k];
+			st->kernel_drops += sock_drops(w->fd[k], w->drops[k]);
 		st->records += w->records;
 		pthread_mutex_unlock(&w->lock);
 	}

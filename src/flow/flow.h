@@ -729,7 +729,7 @@ struct flow_exporter_stats {
 /* What the whole collector counted. */
 struct flow_collector_stats {
 	uint64_t datagrams, records;
-	uint64_t kernel_drops;      /* SO_RXQ_OVFL, summed over sockets */
+	uint64_t kernel_drops;      /* the sockets' drops (SO_RXQ_OVFL, SO_MEMINFO) */
 	uint64_t exporters_refused; /* datagrams of exporters beyond the table bound */
 	uint64_t ticks, late_ticks; /* count ticks; shards folded a tick late */
 	uint64_t count_dropped;     /* records with no free counter entry */

@@ -6,13 +6,18 @@
 ** 1. Generators (gen_nf.c, gen_sflow.c) from this test: a SYN burst above
 **    --threshold-pps to one protected host, steady traffic to a second
 **    protected host, a flood to an UNprotected address, NetFlow v5, v9
-**    (templates first) and sFlow v5. The attack start line must name the
+**    (templates first) over IPv4 and sFlow v5 over IPv6 (::1). The attack start line must name the
 **    protected host, "incoming" and "syn_flood", no line may name the
 **    unprotected address, and at exit the per-exporter datagram and flow
 **    counts must equal what was sent, with no malformed datagram.
 ** 2. softflowd (Debian), as test_flow_softflowd drives it, exports a pcap
-**    this test writes as NetFlow v9 to `parapet flow run`; the per-host
+**    this test writes as NetFlow v9 to `parapet flow run` listening on a
+**    dual-stack [::] socket; the per-host
 **    inbound packets and bytes it prints at exit must equal the pcap's.
+**
+** 3. Kernel drops: the collector stopped (SIGSTOP) under a small receive
+**    buffer; what it read plus what the kernel dropped equals what was
+**    sent.
 **
 ** Every wait is bounded and ends on what the program printed, never on
 ** elapsed time; the collector is stopped with SIGTERM once everything is
@@ -105,14 +110,16 @@ static bool wait_for(struct run *r, const char *needle, int ms)
 	return true;
 }
 
-static void run_start(struct run *r, const char *const *extra)
+/* `parapet flow run` listening on nf and sf (port 0: the kernel picks,
+** the program says which) with the extra options. */
+static void run_start(struct run *r, const char *nf, const char *sf, const char *const *extra)
 {
 	memset(r, 0, sizeof *r);
 	int pfd[2];
 	assert_int_equal(pipe(pfd), 0);
-	const char *argv[32] = {h_bin(), "flow", "run", "--netflow", "127.0.0.1:0", "--sflow",
-				"127.0.0.1:0", "--rcvbuf", "8388608", "--duration", "120"};
-	int n = 11;
+	const char *argv[32] = {h_bin(), "flow", "run", "--netflow", nf, "--sflow", sf,
+				"--duration", "120"};
+	int n = 9;
 	for (int i = 0; extra[i]; i++)
 		argv[n++] = extra[i];
 	argv[n] = NULL;
@@ -177,6 +184,13 @@ static void send_to(int fd, int port, const uint8_t *b, size_t n)
 	assert_true(sendto(fd, b, n, 0, (struct sockaddr *)&a, sizeof a) == (ssize_t)n);
 }
 
+static void send_to6(int fd, int port, const uint8_t *b, size_t n)
+{
+	struct sockaddr_in6 a = {.sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT,
+				 .sin6_port = htons((uint16_t)port)};
+	assert_true(sendto(fd, b, n, 0, (struct sockaddr *)&a, sizeof a) == (ssize_t)n);
+}
+
 static void v4(uint8_t out[16], const char *s)
 {
 	memset(out, 0, 16);
@@ -191,9 +205,10 @@ static void test_generators(void **state)
 	char *nets = h_write_file(tmp, "nets1", "10.1.0.0/24\n2001:db8:1::/64\n");
 	struct run r;
 	const char *extra[] = {"--networks", nets, "--threads", "2", "--threshold-pps", "20000",
-			       "--quiet", "1", NULL};
-	run_start(&r, extra);
-	int nf = socket(AF_INET, SOCK_DGRAM, 0), sf = socket(AF_INET, SOCK_DGRAM, 0);
+			       "--quiet", "1", "--rcvbuf", "8388608", NULL};
+	/* sFlow over IPv6 (the agent on ::1), NetFlow over IPv4 */
+	run_start(&r, "127.0.0.1:0", "[::1]:0", extra);
+	int nf = socket(AF_INET, SOCK_DGRAM, 0), sf = socket(AF_INET6, SOCK_DGRAM, 0);
 	assert_true(nf >= 0 && sf >= 0);
 	uint8_t b[9000];
 	struct flow_rec rec[30];
@@ -242,7 +257,7 @@ static void test_generators(void **state)
 	for (int k = 0; k < 4; k++) {
 		n = flow_sflow_gen_datagram(&sg, rec, 8, NULL, 0, b, sizeof b);
 		assert_true(n > 0);
-		send_to(sf, r.port[1], b, n);
+		send_to6(sf, r.port[1], b, n);
 		sf_dgrams++, sf_flows += 8;
 	}
 
@@ -305,9 +320,9 @@ static void test_generators(void **state)
 	assert_int_equal(line_val(r.text, "exporter 127.0.0.1 netflow", "flows"), nf_flows);
 	assert_int_equal(line_val(r.text, "exporter 127.0.0.1 netflow", "malformed_count"), 1);
 	assert_int_equal(line_val(r.text, "exporter 127.0.0.1 netflow", "template_misses"), 0);
-	assert_int_equal(line_val(r.text, "exporter 127.0.0.1 sflow", "datagrams"), sf_dgrams);
-	assert_int_equal(line_val(r.text, "exporter 127.0.0.1 sflow", "flows"), sf_flows);
-	assert_int_equal(line_val(r.text, "exporter 127.0.0.1 sflow", "sampling"), 1);
+	assert_int_equal(line_val(r.text, "exporter ::1 sflow", "datagrams"), sf_dgrams);
+	assert_int_equal(line_val(r.text, "exporter ::1 sflow", "flows"), sf_flows);
+	assert_int_equal(line_val(r.text, "exporter ::1 sflow", "sampling"), 1);
 	assert_int_equal(line_val(r.text, "collector", "kernel_drops"), 0);
 	/* the hosts' totals */
 	assert_int_equal(line_val(r.text, "host 10.1.0.5 incoming", "packets"), 3 * 30 * 2000);
@@ -495,8 +510,11 @@ static void test_softflowd(void **state)
 	long np = write_pcap(pcap);
 	char *nets = h_write_file(tmp, "nets2", "10.1.0.0/24\n2001:db8:1::/64\n");
 	struct run r;
-	const char *extra[] = {"--networks", nets, "--threads", "2", "--top", "100", NULL};
-	run_start(&r, extra);
+	const char *extra[] = {"--networks", nets, "--threads", "2", "--top", "100", "--rcvbuf",
+			       "8388608", NULL};
+	/* NetFlow on a dual-stack socket: softflowd's IPv4 datagrams arrive
+	** IPv4-mapped and are still exporter 127.0.0.1 */
+	run_start(&r, "[::]:0", "127.0.0.1:0", extra);
 	char dest[64], *ctl = h_fmt("%s/sfd.ctl", tmp), *pidf = h_fmt("%s/sfd.pid", tmp);
 	snprintf(dest, sizeof dest, "127.0.0.1:%d", r.port[0]);
 	const char *argv[] = {SOFTFLOWD, "-d", "-r", pcap, "-n", dest, "-v", "9", "-c", ctl,
@@ -557,6 +575,51 @@ static void test_softflowd(void **state)
 	free(pcap);
 }
 
+/* ------------------------------------------------------------ 3: drops */
+
+/* The kernel's drops are counted, exactly: with the collector stopped
+** (SIGSTOP) and a small receive buffer, 400 datagrams overflow the
+** socket; at exit, datagrams read + kernel drops == datagrams sent. */
+static void test_kernel_drops(void **state)
+{
+	(void)state;
+	char *nets = h_write_file(tmp, "nets3", "10.1.0.0/24\n");
+	struct run r;
+	const char *extra[] = {"--networks", nets, "--rcvbuf", "65536", NULL};
+	run_start(&r, "127.0.0.1:0", "127.0.0.1:0", extra);
+	kill(r.pid, SIGSTOP);
+	int st;
+	assert_int_equal(waitpid(r.pid, &st, WUNTRACED), r.pid);
+	assert_true(WIFSTOPPED(st));
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	struct flow_rec rec[30];
+	memset(rec, 0, sizeof rec);
+	for (int i = 0; i < 30; i++) {
+		rec[i].family = 4;
+		rec[i].proto = 17;
+		v4(rec[i].dst, "10.1.0.9");
+		rec[i].packets = 1;
+		rec[i].bytes = 100;
+	}
+	uint8_t b[2000];
+	size_t used;
+	size_t n = flow_gen_nf5(b, sizeof b, rec, 30, 1, 0, &used);
+	assert_true(n > 0);
+	const int sent = 400;
+	for (int i = 0; i < sent; i++)
+		send_to(fd, r.port[0], b, n);
+	close(fd);
+	kill(r.pid, SIGCONT);
+	run_stop(&r);
+	long long got = line_val(r.text, "collector", "datagrams");
+	long long drops = line_val(r.text, "collector", "kernel_drops");
+	assert_true(drops > 0);
+	assert_int_equal(got + drops, sent);
+	assert_int_equal(line_val(r.text, "host 10.1.0.9 incoming", "packets"), got * 30);
+	free(r.text);
+	free(nets);
+}
+
 static int group_setup(void **state)
 {
 	(void)state;
@@ -580,6 +643,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_generators),
 		cmocka_unit_test(test_softflowd),
+		cmocka_unit_test(test_kernel_drops),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -68,7 +68,7 @@ struct worker {
 	pthread_mutex_t lock;
 	struct exp_row *rows;
 	uint32_t nrows, cap;
-	uint64_t refused;
+	uint64_t refused, truncated;
 	uint64_t datagrams, records;
 	/* the datagram being decoded: where its records go */
 	struct exp_row *cur;
@@ -276,8 +276,10 @@ static int batch(struct worker *w, enum flow_proto_kind k)
 	for (int i = 0; i < n; i++) {
 		struct msghdr *mh = &w->msg[i].msg_hdr;
 		read_drops(w, k, mh);
-		if (mh->msg_flags & MSG_TRUNC)
-			continue; /* longer than any exporter writes: not a datagram of ours */
+		if (mh->msg_flags & MSG_TRUNC) {
+			w->truncated++; /* longer than any exporter writes: not ours */
+			continue;
+		}
 		decode(w, k, w->buf + (size_t)i * DGRAM_MAX, w->msg[i].msg_len, &w->from[i], now);
 	}
 	flush(w);
@@ -315,9 +317,11 @@ static void *worker_run(void *arg)
 		}
 	}
 	/* What the kernel queued before the stop is counted, so that totals
-	** at exit are those of everything sent before it. */
+	** at exit are those of everything sent before it; within a bound of
+	** time, since an exporter that keeps sending would keep it full. */
+	uint64_t until = mono_ms() + 500;
 	for (nfds_t i = 0; i < np; i++)
-		while (batch(w, kind[i]) > 0)
+		while (batch(w, kind[i]) > 0 && mono_ms() < until)
 			;
 	return NULL;
 }
@@ -602,6 +606,13 @@ void flow_collector_stats(struct flow_collector *c, struct flow_collector_stats 
 		for (int k = 0; k < FLOW_KIND_N; k++)
 			st->kernel_drops += sock_drops(w->fd[k], w->drops[k]);
 		st->records += w->records;
+		st->truncated += w->truncated;
+		/* the cache is the thread's, used only under this lock */
+		struct flow_nf_stats ns;
+		flow_nf_cache_stats(w->nf, &ns);
+		st->templates += ns.templates;
+		st->templates_refused += ns.templates_refused;
+		st->pending_dropped += ns.pending_dropped;
 		pthread_mutex_unlock(&w->lock);
 	}
 	pthread_mutex_lock(&c->tlock);

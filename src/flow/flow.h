@@ -731,6 +731,10 @@ struct flow_collector_stats {
 	uint64_t datagrams, records;
 	uint64_t kernel_drops;      /* the sockets' drops (SO_RXQ_OVFL, SO_MEMINFO) */
 	uint64_t exporters_refused; /* datagrams of exporters beyond the table bound */
+	uint64_t truncated;         /* datagrams over 9216 bytes (no exporter's): dropped */
+	uint64_t templates;         /* v9/IPFIX templates cached now, all threads */
+	uint64_t templates_refused; /* a template flood: over a cache bound */
+	uint64_t pending_dropped;   /* data held for a template that never came */
 	uint64_t ticks, late_ticks; /* count ticks; shards folded a tick late */
 	uint64_t count_dropped;     /* records with no free counter entry */
 	int rcvbuf_granted;         /* SO_RCVBUF as the kernel reports it (twice what

@@ -19,6 +19,8 @@
 **    buffer; what it read plus what the kernel dropped equals what was
 **    sent.
 **
+** 4. --json: the attack line and the exit document, parsed.
+**
 ** Every wait is bounded and ends on what the program printed, never on
 ** elapsed time; the collector is stopped with SIGTERM once everything is
 ** sent (it reads what its sockets hold before it prints).
@@ -135,12 +137,19 @@ static void run_start(struct run *r, const char *nf, const char *sf, const char 
 	track(r->pid, true);
 	close(pfd[1]);
 	r->out = pfd[0];
-	assert_true(wait_for(r, "listening sflow", 15000));
-	const char *k = strstr(r->text, "listening netflow");
-	assert_non_null(k);
-	r->port[0] = atoi(strstr(k, " port ") + 6);
-	k = strstr(r->text, "listening sflow");
-	r->port[1] = atoi(strstr(k, " port ") + 6);
+	/* "listening KIND ADDR port N", or with --json
+	** {"event":"listening","protocol":"KIND","port":N} */
+	const char *kinds[2] = {"netflow", "sflow"};
+	for (int i = 0; i < 2; i++) {
+		char t[64], j[64];
+		snprintf(t, sizeof t, "listening %s", kinds[i]);
+		snprintf(j, sizeof j, "\"protocol\":\"%s\",\"port\":", kinds[i]);
+		int64_t t0 = h_now_ms();
+		while (!(r->text && (strstr(r->text, t) || strstr(r->text, j))))
+			assert_true(h_now_ms() - t0 < 15000 && pump(r, 100));
+		const char *k = strstr(r->text, t);
+		r->port[i] = k ? atoi(strstr(k, " port ") + 6) : atoi(strstr(r->text, j) + strlen(j));
+	}
 	assert_true(r->port[0] > 0 && r->port[1] > 0);
 }
 
@@ -575,6 +584,84 @@ static void test_softflowd(void **state)
 	free(pcap);
 }
 
+/* ------------------------------------------------------------ 4: --json */
+
+/* With --json: the attack start is one JSON object on one line naming
+** host, direction, type and the reflected port; the exit document holds
+** the collector's and each exporter's counters as sent. The attack is an
+** NTP reflection (UDP from source port 123) in IPFIX, templates first. */
+static void test_json(void **state)
+{
+	(void)state;
+	char *nets = h_write_file(tmp, "nets4", "10.1.0.0/24\n");
+	struct run r;
+	const char *extra[] = {"--networks", nets, "--threshold-pps", "10000", "--json", NULL};
+	run_start(&r, "127.0.0.1:0", "127.0.0.1:0", extra);
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	struct flow_rec rec[20];
+	memset(rec, 0, sizeof rec);
+	for (int i = 0; i < 20; i++) {
+		rec[i].family = 4;
+		rec[i].proto = 17;
+		v4(rec[i].src, "198.51.100.3");
+		rec[i].src[3] = (uint8_t)(10 + i);
+		v4(rec[i].dst, "10.1.0.33");
+		rec[i].sport = 123;
+		rec[i].dport = (uint16_t)(30000 + i);
+		rec[i].packets = 1000;
+		rec[i].bytes = 1000 * 468;
+		rec[i].sampling = 1;
+	}
+	uint8_t b[9000];
+	size_t used;
+	struct flow_gen_nf g = {.version = 10, .domain = 7, .tmpl = FLOW_GEN_TMPL_BEFORE};
+	long long dgrams = 0, flows = 0;
+	for (int k = 0; k < 3; k++) {
+		size_t n = flow_gen_nf9(b, sizeof b, &g, rec, 20, &used);
+		assert_true(n > 0 && used == 20);
+		send_to(fd, r.port[0], b, n);
+		dgrams++, flows += 20;
+		g.tmpl = FLOW_GEN_TMPL_NONE;
+		g.seq += 20;
+	}
+	close(fd);
+	assert_true(wait_for(&r, "\"event\":\"start\"", 15000));
+	run_stop(&r);
+	const char *l = strstr(r.text, "{\"event\":\"start\"");
+	json_error_t je;
+	json_t *ev = json_loadb(l, (size_t)(strchr(l, '\n') - l), 0, &je);
+	assert_non_null(ev);
+	assert_string_equal(h_jstr(ev, "host"), "10.1.0.33");
+	assert_string_equal(h_jstr(ev, "direction"), "incoming");
+	assert_string_equal(h_jstr(ev, "type"), "amplification");
+	assert_int_equal(h_jint(ev, "amp_port"), 123);
+	assert_int_equal(h_jint(ev, "threshold"), 10000);
+	assert_true(h_jint(ev, "value") > 10000);
+	json_decref(ev);
+	const char *doc = strstr(r.text, "{\n  \"collector\"");
+	assert_non_null(doc);
+	json_t *j = json_loads(doc, 0, &je);
+	assert_non_null(j);
+	json_t *c = json_object_get(j, "collector");
+	assert_int_equal(h_jint(c, "datagrams"), dgrams);
+	assert_int_equal(h_jint(c, "flows"), flows);
+	assert_int_equal(h_jint(c, "kernel_drops"), 0);
+	assert_int_equal(h_jint(c, "templates"), 2); /* the generator's IPv4 and IPv6 ones */
+	json_t *ex = json_array_get(json_object_get(j, "exporters"), 0);
+	assert_non_null(ex);
+	assert_string_equal(h_jstr(ex, "exporter"), "127.0.0.1");
+	assert_string_equal(h_jstr(ex, "protocol"), "netflow");
+	assert_int_equal(h_jint(ex, "datagrams"), dgrams);
+	assert_int_equal(h_jint(ex, "flows"), flows);
+	assert_int_equal(json_object_size(json_object_get(ex, "malformed")), 0);
+	json_t *top = json_array_get(json_object_get(j, "top"), 0);
+	assert_string_equal(h_jstr(top, "host"), "10.1.0.33");
+	assert_int_equal(h_jint(top, "packets"), 3 * 20 * 1000);
+	json_decref(j);
+	free(r.text);
+	free(nets);
+}
+
 /* ------------------------------------------------------------ 3: drops */
 
 /* The kernel's drops are counted, exactly: with the collector stopped
@@ -644,6 +731,7 @@ int main(void)
 		cmocka_unit_test(test_generators),
 		cmocka_unit_test(test_softflowd),
 		cmocka_unit_test(test_kernel_drops),
+		cmocka_unit_test(test_json),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -67,7 +67,7 @@ struct worker {
 	/* exporter table: open addressing, bounded; lock taken per batch */
 	pthread_mutex_t lock;
 	struct exp_row *rows;
-	uint32_t nrows, cap;
+	uint32_t nrows, cap, max_rows;
 	uint64_t refused, truncated;
 	uint64_t datagrams, records;
 	/* the datagram being decoded: where its records go */
@@ -167,8 +167,8 @@ static struct exp_row *exp_row(struct worker *w, enum flow_proto_kind k, const u
 	for (uint32_t i = key_hash(k, a) & mask, n = 0; n < w->cap; i = (i + 1) & mask, n++) {
 		struct exp_row *r = &w->rows[i];
 		if (!r->used) {
-			/* keep the table at most half full: probes stay short */
-			if (w->nrows >= w->cap / 2)
+			/* the bound; the table is twice it, so probes stay short */
+			if (w->nrows >= w->max_rows)
 				return NULL;
 			r->used = true;
 			r->s.kind = k;
@@ -435,6 +435,10 @@ int flow_collector_start(const struct flow_collector_cfg *cfg, struct flow_colle
 			 FLOW_COLL_THREADS_MAX);
 		goto fail;
 	}
+	if (cfg->exporters > (1u << 20)) {
+		perr_set(err, PERR_INVALID, "exporters", "at most %u exporter rows", 1u << 20);
+		goto fail;
+	}
 	struct sockaddr_storage sa[FLOW_KIND_N];
 	bool on[FLOW_KIND_N] = {false, false};
 	for (int k = 0; k < FLOW_KIND_N; k++) {
@@ -469,8 +473,8 @@ int flow_collector_start(const struct flow_collector_cfg *cfg, struct flow_colle
 		c->w[i].fd[0] = c->w[i].fd[1] = -1;
 		pthread_mutex_init(&c->w[i].lock, NULL);
 	}
-	uint32_t cap = 2;
-	while (cap < (cfg->exporters ? cfg->exporters : FLOW_COLL_EXPORTERS) * 2u)
+	uint32_t max_rows = cfg->exporters ? cfg->exporters : FLOW_COLL_EXPORTERS, cap = 2;
+	while (cap < max_rows * 2u)
 		cap *= 2;
 	for (uint32_t i = 0; i < c->nw; i++) {
 		struct worker *w = &c->w[i];
@@ -481,6 +485,7 @@ int flow_collector_start(const struct flow_collector_cfg *cfg, struct flow_colle
 		w->recs = calloc(RECBUF, sizeof *w->recs);
 		w->rows = calloc(cap, sizeof *w->rows);
 		w->cap = cap;
+		w->max_rows = max_rows;
 		w->buf = malloc((size_t)FLOW_COLL_BATCH * DGRAM_MAX);
 		if (!w->nf || !w->recs || !w->rows || !w->buf)
 			goto nomem;

@@ -177,7 +177,7 @@ int main(int argc, char **argv)
 			}
 		}
 	}
-	printf("flow_send: %llu flows, %llu datagrams in %.2f s = %.0f flows/s (%llu not sent)\n",
+	printf("flow_send: %llu flows, %llu datagrams in %.2f s = %.0f flows/s (%llu datagrams not sent)\n",
 	       (unsigned long long)flows, (unsigned long long)dgrams, t, (double)flows / t,
 	       (unsigned long long)failed);
 	return 0;

@@ -11,6 +11,7 @@
 #include <ctype.h>
 #include <ini.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -199,6 +200,38 @@ static const struct key keys[] = {
 	{ "apk", "yara_rules", K_STR, F(apk_yara_rules), "", 0, 0,
 	  "directory of YARA rules (*.yar, *.yara) every triaged APK is scanned with; "
 	  "empty = no YARA scan" },
+	{ "flow", "enabled", K_BOOL, F(flow_enabled), "false", 0, 0,
+	  "parapet serve runs the flow collector (opens the UDP ports below)" },
+	{ "flow", "netflow_listen", K_STR, F(flow_netflow_listen), "0.0.0.0:2055", 0, 0,
+	  "NetFlow v5/v9 and IPFIX listen address, ADDR:PORT or [V6]:PORT (port 0: any free "
+	  "port, logged); empty = none" },
+	{ "flow", "sflow_listen", K_STR, F(flow_sflow_listen), "0.0.0.0:6343", 0, 0,
+	  "sFlow v5 listen address, as netflow_listen; empty = none" },
+	{ "flow", "threads", K_INT, F(flow_threads), "1", 1, 64,
+	  "collector threads, each with its own SO_REUSEPORT socket per address" },
+	{ "flow", "rcvbuf", K_INT, F(flow_rcvbuf), "16777216", 0, 1073741824,
+	  "receive buffer asked per socket, bytes (the granted size is logged); 0 = kernel "
+	  "default" },
+	{ "flow", "threshold_pps", K_INT, F(flow_threshold_pps), "0", 0, INT64_MAX,
+	  "packets/s per protected host and direction that start an attack; 0 = off" },
+	{ "flow", "threshold_bps", K_INT, F(flow_threshold_bps), "0", 0, INT64_MAX,
+	  "bits/s per protected host and direction that start an attack; 0 = off" },
+	{ "flow", "threshold_flows", K_INT, F(flow_threshold_flows), "0", 0, INT64_MAX,
+	  "flows/s per protected host and direction that start an attack; 0 = off" },
+	{ "flow", "threshold_syn_pps", K_INT, F(flow_threshold_syn_pps), "0", 0, INT64_MAX,
+	  "TCP SYN packets/s per protected host and direction that start an attack; 0 = off" },
+	{ "flow", "quiet", K_INT, F(flow_quiet), "60", 1, 86400,
+	  "seconds under every threshold that end an attack (its incident recovers)" },
+	{ "flow", "ban_time", K_INT, F(flow_ban_time), "0", 0, 31536000,
+	  "seconds before a mitigation is withdrawn; 0 = when the attack ends" },
+	{ "flow", "unban_only_if_finished", K_BOOL, F(flow_unban_only_if_finished), "true", 0, 0,
+	  "with ban_time: withdraw only once traffic is also back under threshold" },
+	{ "flow", "notify_script", K_STR, F(flow_notify_script), "", 0, 0,
+	  "script run on ban and unban with FastNetMon's arguments (IP DIRECTION PPS ACTION); "
+	  "empty = none" },
+	{ "flow", "exabgp_pipe", K_STR, F(flow_exabgp_pipe), "", 0, 0,
+	  "named pipe of ExaBGP's API process: announce/withdraw lines for the attacked host "
+	  "are written to it; empty = none" },
 };
 
 #define NKEYS (ARRAY_SIZE(keys))

@@ -94,6 +94,20 @@ struct config {
 	int64_t apk_max_uncompressed;     /* apk.max_uncompressed: bytes read out of one APK in all */
 	int64_t apk_max_entries;          /* apk.max_entries: entries of one APK's archive */
 	char apk_yara_rules[512];         /* apk.yara_rules: directory of YARA rules, "" = none */
+	bool flow_enabled;                /* flow.enabled: serve runs the flow collector */
+	char flow_netflow_listen[128];    /* flow.netflow_listen: ADDR:PORT, "" = none */
+	char flow_sflow_listen[128];      /* flow.sflow_listen: ADDR:PORT, "" = none */
+	int64_t flow_threads;             /* flow.threads: collector threads */
+	int64_t flow_rcvbuf;              /* flow.rcvbuf: SO_RCVBUF bytes asked */
+	int64_t flow_threshold_pps;       /* flow.threshold_pps: 0 = off */
+	int64_t flow_threshold_bps;       /* flow.threshold_bps: 0 = off */
+	int64_t flow_threshold_flows;     /* flow.threshold_flows: 0 = off */
+	int64_t flow_threshold_syn_pps;   /* flow.threshold_syn_pps: 0 = off */
+	int64_t flow_quiet;               /* flow.quiet: seconds under threshold that end an attack */
+	int64_t flow_ban_time;            /* flow.ban_time: seconds, 0 = never unban by time */
+	bool flow_unban_only_if_finished; /* flow.unban_only_if_finished */
+	char flow_notify_script[512];     /* flow.notify_script: "" = none */
+	char flow_exabgp_pipe[512];       /* flow.exabgp_pipe: "" = none */
 };
 
 /* Fill cfg with every default. */

@@ -25,6 +25,7 @@
 #include "audit/audit.h"
 #include "cli/cli.h"
 #include "feeds/feeds.h"
+#include "flow/flow.h"
 #include "constituency/constituency.h"
 #include "http/http.h"
 #include "identity/identity.h"
@@ -613,7 +614,19 @@ static int cmd_serve(struct cli_call *x, struct perr *perr)
 		store_dir_unlock(lock);
 		return cli_fail(&err);
 	}
+	/* off by default: serve opens no UDP port unless [flow] enabled asks */
+	struct flow_job *flow = NULL;
+	if (c->cfg.flow_enabled && flow_job_start(&c->cfg, c->db_path, &flow, &err) != 0) {
+		feeds_stop(fw);
+		monitor_stop(mon);
+		notify_job_stop(adv);
+		notify_job_stop(sla);
+		notify_stop(nw);
+		store_dir_unlock(lock);
+		return cli_fail(&err);
+	}
 	if (http_start(&c->cfg, c->db_path, &srv, &err) != 0) {
+		flow_job_stop(flow);
 		feeds_stop(fw);
 		monitor_stop(mon);
 		notify_job_stop(adv);
@@ -646,6 +659,7 @@ static int cmd_serve(struct cli_call *x, struct perr *perr)
 		break;
 	}
 	http_stop(srv, 10000);
+	flow_job_stop(flow);
 	/* an import in flight finishes its file first */
 	feeds_stop(fw);
 	/* a pass in flight finishes first (at most watch.timeout for its fetches) */

@@ -1043,4 +1043,24 @@ struct flow_bgp_flowspec {
 int flow_bgp_flowspec_line(bool announce, const struct flow_bgp_flowspec *f, struct pbuf *out,
 			   struct perr *err);
 
+/* ------------------------------------------------- inside `parapet serve` (job.c)
+** (this part does I/O: the store, the collector, scripts and ExaBGP's pipe)
+** The collector with the [flow] configuration, the constituency's CIDR
+** assets as protected hosts, and attacks handed to the incident hub: a
+** start opens an incident of kind "ddos" (key "IP/DIRECTION") for the
+** host's owner with the attack's evidence, runs the notify script (ban)
+** and writes the ExaBGP announce line when configured, each recorded on
+** the incident; the end adds the final evidence, moves the incident to
+** recovered and withdraws. */
+struct config;
+struct flow_job;
+/* Start on a store connection of its own to db_path; cfg must outlive the
+** job. 0 and *out, or -1 with err (a bad listen address, a port taken). */
+int flow_job_start(const struct config *cfg, const char *db_path, struct flow_job **out,
+		   struct perr *err);
+/* The bound UDP port of kind, 0 when not listening. */
+int flow_job_port(const struct flow_job *j, enum flow_proto_kind kind);
+/* Stop collecting, report what the last tick found, free. NULL: no-op. */
+void flow_job_stop(struct flow_job *j);
+
 #endif /* PARAPET_FLOW_H */

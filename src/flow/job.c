@@ -1,0 +1,558 @@
+/*
+** job.c — the flow collector inside `parapet serve`: the glue between the
+** collector (collector.c) and the incident hub. It builds the protected
+** hosts from the constituency's CIDR assets, starts the collector with the
+** [flow] configuration, and turns the detector's attack events into
+** incidents: an attack start opens (or adds an observation to) an incident
+** of kind "ddos" for the host's owner, keyed per host and direction; its
+** end adds the final figures and moves the incident to recovered, as the
+** website watch recovers its own. The mitigation configured (the notify
+** script under FastNetMon's contract, an ExaBGP blackhole line) runs
+** behind those events, and each action is recorded on the incident.
+**
+** Why a queue: the detector's callback runs on the collector's ticker
+** under the tick's lock, every 100 ms; a store transaction or a script
+** there would delay counting. The callback only copies what the incident
+** needs (the evidence as JSON text) into a bounded queue; this job's own
+** thread, with its own store connection, drains it.
+**
+** No HTTP here: serve starts and stops the job, the API reads incidents.
+*/
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "config/config.h"
+#include "constituency/constituency.h"
+#include "flow/flow.h"
+#include "incident/incident.h"
+#include "notify/notify.h"
+#include "store/store.h"
+
+#define ACTOR "parapet-flow"
+#define QUEUE_MAX 1024     /* events waiting for the store; beyond: dropped, logged */
+#define DRAIN_MS 200       /* how often the queue is drained */
+#define OPEN_MAX 4096      /* attacks remembered (host, direction) -> incident */
+#define NOTIFY_TIMEOUT_MS 10000
+#define BLACKHOLE "65535:666" /* RFC 7999 BLACKHOLE community */
+
+struct ev {
+	enum flow_event_kind kind;
+	uint8_t family, addr[16];
+	enum flow_dir dir;
+	char type[32];
+	struct flow_attack_info info; /* for the notify script */
+	char *evidence;               /* JSON object text, owned */
+};
+
+struct open_attack {
+	uint8_t family, addr[16];
+	enum flow_dir dir;
+	int64_t incident_id;
+	bool banned;
+};
+
+struct flow_job {
+	const struct config *cfg;
+	struct store *st;
+	struct flow_hosts *hosts;
+	struct flow_collector *coll;
+	struct core_ticker *ticker;
+	pthread_mutex_t lock; /* the queue */
+	struct ev q[QUEUE_MAX];
+	size_t qhead, qn;
+	uint64_t qdropped;
+	struct open_attack open[OPEN_MAX]; /* the drain thread's only */
+	size_t nopen;
+};
+
+/* ------------------------------------------------------- protected hosts */
+
+struct hosts_build {
+	struct flow_prefix *p;
+	size_t n, cap;
+	bool failed;
+};
+
+static int add_cidr(void *ud, const struct store_asset *a)
+{
+	struct hosts_build *b = ud;
+	if (strcmp(a->type, "cidr") != 0)
+		return 0;
+	char addr[64];
+	const char *slash = strchr(a->value, '/');
+	size_t alen = slash ? (size_t)(slash - a->value) : strlen(a->value);
+	if (alen >= sizeof addr)
+		return 0;
+	memcpy(addr, a->value, alen);
+	addr[alen] = '\0';
+	struct flow_prefix fp = {0};
+	int64_t len;
+	if (inet_pton(AF_INET, addr, fp.addr) == 1)
+		fp.family = 4;
+	else if (inet_pton(AF_INET6, addr, fp.addr) == 1)
+		fp.family = 6;
+	else
+		return 0; /* the store holds canonical values: not reached */
+	int64_t max = fp.family == 4 ? 32 : 128;
+	if (!slash)
+		len = max;
+	else if (parse_i64(slash + 1, 0, max, &len) != 0)
+		return 0;
+	fp.len = (uint8_t)len;
+	if (b->n == b->cap) {
+		size_t nc = b->cap ? b->cap * 2 : 256;
+		struct flow_prefix *np = realloc(b->p, nc * sizeof *np);
+		if (!np) {
+			b->failed = true;
+			return -1;
+		}
+		b->p = np;
+		b->cap = nc;
+	}
+	b->p[b->n++] = fp;
+	return 0;
+}
+
+/* The protected hosts: every CIDR asset of the constituency. NULL + err. */
+static struct flow_hosts *hosts_from_store(struct store *st, size_t *nprefix, struct perr *err)
+{
+	struct hosts_build b = {0};
+	struct flow_hosts *h = NULL;
+	if (store_asset_list(st, 0, add_cidr, &b, err) != 0 || b.failed) {
+		if (b.failed)
+			perr_set(err, PERR_INTERNAL, NULL, "out of memory listing CIDR assets");
+		goto out;
+	}
+	h = flow_hosts_build(b.p, b.n, 0, err);
+	*nprefix = b.n;
+out:
+	free(b.p);
+	return h;
+}
+
+/* ------------------------------------------------------------- evidence */
+
+static void addr_text(uint8_t family, const uint8_t *addr, char *out, size_t n)
+{
+	if (!inet_ntop(family == 6 ? AF_INET6 : AF_INET, addr, out, (socklen_t)n))
+		pstrtrunc(out, "?", n);
+}
+
+static json_t *top_json(const struct flow_hh *h, uint8_t family, bool addr)
+{
+	json_t *arr = json_array();
+	struct flow_hh_item it[FLOW_TOP_MAX];
+	size_t n = flow_hh_top(h, it, FLOW_TOP_MAX);
+	for (size_t i = 0; i < n; i++) {
+		json_t *o = json_object();
+		if (addr) {
+			char ip[46];
+			addr_text(family, it[i].key, ip, sizeof ip);
+			json_object_set_new(o, "ip", json_string(ip));
+		} else {
+			uint32_t v = (uint32_t)it[i].key[0] << 24 | (uint32_t)it[i].key[1] << 16 |
+				     (uint32_t)it[i].key[2] << 8 | it[i].key[3];
+			json_object_set_new(o, "value", json_integer(v));
+		}
+		json_object_set_new(o, "packets", json_integer((json_int_t)it[i].count));
+		json_array_append_new(arr, o);
+	}
+	return arr;
+}
+
+/* The incident's evidence: what an analyst and the owner need to judge the
+** attack (its type and size, where it comes from, how it went, what the
+** flows looked like). */
+static char *evidence_json(const struct flow_attack *a, const char *host)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "host", json_string(host));
+	json_object_set_new(o, "direction", json_string(flow_dir_name(a->dir)));
+	json_object_set_new(o, "type", json_string(flow_attack_type_name(a->type)));
+	if (a->amp_port)
+		json_object_set_new(o, "amplification_port", json_integer(a->amp_port));
+	json_object_set_new(o, "metric", json_string(flow_ctr_name(a->metric)));
+	json_object_set_new(o, "threshold", json_integer((json_int_t)a->threshold));
+	json_object_set_new(o, "value", json_integer((json_int_t)a->value));
+	json_object_set_new(o, "learned_threshold", json_boolean(a->learned));
+	json_object_set_new(o, "peak_pps", json_integer((json_int_t)a->peak_pps));
+	json_object_set_new(o, "peak_bps", json_integer((json_int_t)a->peak_bps));
+	json_object_set_new(o, "peak_flows", json_integer((json_int_t)a->peak_flows));
+	json_object_set_new(o, "ended", json_boolean(a->end_ms != 0));
+	if (a->end_ms)
+		json_object_set_new(o, "duration_ms", json_integer((json_int_t)(a->end_ms - a->start_ms)));
+	json_t *pr = json_object();
+	static const enum flow_ctr pc[] = { FLOW_C_TCP_PKTS, FLOW_C_UDP_PKTS, FLOW_C_ICMP_PKTS,
+					    FLOW_C_FRAG_PKTS, FLOW_C_SYN_PKTS, FLOW_C_AMP_PKTS };
+	for (size_t i = 0; i < sizeof pc / sizeof pc[0]; i++)
+		json_object_set_new(pr, flow_ctr_name(pc[i]), json_integer((json_int_t)a->sum[pc[i]]));
+	json_object_set_new(o, "protocols", pr);
+	json_object_set_new(o, "top_sources", top_json(&a->top[FLOW_TOP_SRC], a->family, true));
+	json_object_set_new(o, "top_source_asns", top_json(&a->top[FLOW_TOP_ASN], a->family, false));
+	json_object_set_new(o, "top_source_ports", top_json(&a->top[FLOW_TOP_SPORT], a->family, false));
+	json_object_set_new(o, "top_destination_ports",
+			    top_json(&a->top[FLOW_TOP_DPORT], a->family, false));
+	json_t *tl = json_array();
+	for (size_t i = 0; i < a->ntimeline; i++) {
+		const struct flow_tl_point *p = &a->timeline[i];
+		json_t *t = json_object();
+		json_object_set_new(t, "offset_ms", json_integer((json_int_t)(p->t_ms - a->start_ms)));
+		json_object_set_new(t, "pps", json_integer((json_int_t)p->pps));
+		json_object_set_new(t, "bps", json_integer((json_int_t)p->bps));
+		json_object_set_new(t, "flows", json_integer((json_int_t)p->flows));
+		json_array_append_new(tl, t);
+	}
+	json_object_set_new(o, "timeline", tl);
+	json_t *sm = json_array();
+	for (size_t i = 0; i < a->nsample; i++) {
+		const struct flow_rec *r = &a->sample[i];
+		char s[46], d[46];
+		addr_text(r->family, r->src, s, sizeof s);
+		addr_text(r->family, r->dst, d, sizeof d);
+		json_t *f = json_object();
+		json_object_set_new(f, "src", json_string(s));
+		json_object_set_new(f, "dst", json_string(d));
+		json_object_set_new(f, "proto", json_integer(r->proto));
+		json_object_set_new(f, "sport", json_integer(r->sport));
+		json_object_set_new(f, "dport", json_integer(r->dport));
+		json_object_set_new(f, "tcp_flags", json_integer(r->tcp_flags));
+		json_object_set_new(f, "packets", json_integer((json_int_t)r->packets));
+		json_object_set_new(f, "bytes", json_integer((json_int_t)r->bytes));
+		json_object_set_new(f, "sampling", json_integer(r->sampling));
+		json_array_append_new(sm, f);
+	}
+	json_object_set_new(o, "flow_sample", sm);
+	char *txt = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	return txt;
+}
+
+/* The details the notify script gets on stdin (FastNetMon's contract). */
+static void attack_info(const struct flow_attack *a, const char *host, struct flow_attack_info *in)
+{
+	memset(in, 0, sizeof *in);
+	pstrtrunc(in->ip, host, sizeof in->ip);
+	in->dir = a->dir;
+	pstrtrunc(in->type, flow_attack_type_name(a->type), sizeof in->type);
+	in->pps = a->sum[FLOW_C_PKTS];
+	in->peak_pps = a->peak_pps;
+	in->bps = a->sum[FLOW_C_BYTES] * 8;
+	in->flows = a->sum[FLOW_C_FLOWS];
+	in->protocol = a->type == FLOW_ATK_SYN_FLOOD || a->type == FLOW_ATK_TCP_FLOOD ? 6
+		     : a->type == FLOW_ATK_UDP_FLOOD || a->type == FLOW_ATK_AMPLIFICATION ? 17
+		     : a->type == FLOW_ATK_ICMP_FLOOD ? (a->family == 6 ? 58 : 1) : 0;
+	in->tcp_pps = a->sum[FLOW_C_TCP_PKTS];
+	in->tcp_bps = a->sum[FLOW_C_TCP_BYTES] * 8;
+	in->syn_pps = a->sum[FLOW_C_SYN_PKTS];
+	in->udp_pps = a->sum[FLOW_C_UDP_PKTS];
+	in->udp_bps = a->sum[FLOW_C_UDP_BYTES] * 8;
+	in->icmp_pps = a->sum[FLOW_C_ICMP_PKTS];
+	in->icmp_bps = a->sum[FLOW_C_ICMP_BYTES] * 8;
+	in->frag_pps = a->sum[FLOW_C_FRAG_PKTS];
+	in->frag_bps = a->sum[FLOW_C_FRAG_BYTES] * 8;
+	struct flow_hh_item it[FLOW_TOP_MAX];
+	size_t n = flow_hh_top(&a->top[FLOW_TOP_SRC], it, FLOW_TOP_MAX);
+	for (size_t i = 0; i < n; i++) {
+		addr_text(a->family, it[i].key, in->top[i].ip, sizeof in->top[i].ip);
+		in->top[i].pps = it[i].count;
+	}
+	in->n_top = n;
+}
+
+/* The detector's callback, on the collector's ticker: copy, queue, return.
+** Of the UPDATE events (one a second) only the first is queued: at the
+** start the sketches and the flow sample are still empty (the detector
+** watches the host from that tick on), a second later they name the
+** sources; the end carries the whole timeline. More would be one
+** observation a second on the incident. */
+static void on_event(void *ctx, enum flow_event_kind kind, const struct flow_attack *a)
+{
+	struct flow_job *j = ctx;
+	if (kind == FLOW_EV_UPDATE && a->ntimeline != 2) /* START wrote the first point */
+		return;
+	char host[46];
+	addr_text(a->family, a->addr, host, sizeof host);
+	struct ev e = { .kind = kind, .family = a->family, .dir = a->dir };
+	memcpy(e.addr, a->addr, 16);
+	pstrtrunc(e.type, flow_attack_type_name(a->type), sizeof e.type);
+	attack_info(a, host, &e.info);
+	e.evidence = evidence_json(a, host);
+	pthread_mutex_lock(&j->lock);
+	if (j->qn == QUEUE_MAX) {
+		j->qdropped++;
+		pthread_mutex_unlock(&j->lock);
+		plog(PLOG_ERROR, "flow: event queue full: an event of the attack on %s not reported",
+		     host);
+		free(e.evidence);
+		return;
+	}
+	j->q[(j->qhead + j->qn++) % QUEUE_MAX] = e;
+	pthread_mutex_unlock(&j->lock);
+}
+
+/* ------------------------------------------------------------ the drain */
+
+static struct open_attack *open_find(struct flow_job *j, const struct ev *e)
+{
+	for (size_t i = 0; i < j->nopen; i++)
+		if (j->open[i].family == e->family && j->open[i].dir == e->dir &&
+		    memcmp(j->open[i].addr, e->addr, 16) == 0)
+			return &j->open[i];
+	return NULL;
+}
+
+/* One internal note on the incident: what was done, for the record. */
+static void note(struct flow_job *j, int64_t id, const char *text)
+{
+	struct perr e;
+	perr_clear(&e);
+	if (store_begin(j->st, &e) != 0 ||
+	    incident_message(j->st, j->cfg, NULL, ACTOR, id, text, "internal", NULL, &e) != 0 ||
+	    store_commit(j->st, &e) != 0) {
+		store_rollback(j->st);
+		plog(PLOG_ERROR, "flow: incident %lld: note not recorded: %s", (long long)id, e.msg);
+	}
+}
+
+/* The mitigation of one event (ban at the start, unban at the end), each
+** action recorded on the incident. */
+static void mitigate(struct flow_job *j, const struct ev *e, enum flow_action act, int64_t id)
+{
+	char msg[1200];
+	if (j->cfg->flow_notify_script[0]) {
+		struct flow_notify_bufs bufs;
+		const char *argv[FLOW_NOTIFY_ARGS];
+		struct pbuf in, out;
+		pbuf_init(&in, 1 << 20);
+		pbuf_init(&out, 4096);
+		struct perr err;
+		perr_clear(&err);
+		int rc = flow_notify_build(j->cfg->flow_notify_script, act, &e->info, &bufs, argv,
+					   &in, &err);
+		if (rc == 0)
+			rc = flow_notify_run(argv, in.ptr, in.len, NOTIFY_TIMEOUT_MS, &out, &err);
+		if (rc < 0)
+			snprintf(msg, sizeof msg, "notify script %.400s %s %s: failed: %.500s",
+				 j->cfg->flow_notify_script, e->info.ip, flow_action_name(act), err.msg);
+		else
+			snprintf(msg, sizeof msg, "notify script %.400s %s %s: exit status %d",
+				 j->cfg->flow_notify_script, e->info.ip, flow_action_name(act), rc);
+		pbuf_free(&in);
+		pbuf_free(&out);
+		note(j, id, msg);
+	}
+	if (j->cfg->flow_exabgp_pipe[0]) {
+		struct flow_bgp_route r = {0};
+		struct pbuf line;
+		pbuf_init(&line, 512);
+		struct perr err;
+		perr_clear(&err);
+		pstrtrunc(r.prefix, e->info.ip, sizeof r.prefix);
+		PSTRCPY(r.next_hop, "self");
+		PSTRCPY(r.communities, BLACKHOLE);
+		int rc = flow_bgp_route_line(act == FLOW_ACT_BAN, &r, &line, &err);
+		if (rc == 0) {
+			/* O_NONBLOCK: with no ExaBGP reading, open fails (ENXIO) rather
+			** than hang the drain */
+			int fd = open(j->cfg->flow_exabgp_pipe, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+			if (fd < 0 || write(fd, line.ptr, line.len) != (ssize_t)line.len)
+				rc = perr_set(&err, PERR_INTERNAL, "exabgp_pipe", "%s: %s",
+					      j->cfg->flow_exabgp_pipe, strerror(errno));
+			if (fd >= 0)
+				close(fd);
+		}
+		if (rc != 0)
+			snprintf(msg, sizeof msg, "ExaBGP %s of %s: failed: %.500s",
+				 act == FLOW_ACT_BAN ? "announce" : "withdraw", e->info.ip, err.msg);
+		else
+			snprintf(msg, sizeof msg, "ExaBGP: %.*s", (int)(line.len ? line.len - 1 : 0),
+				 line.ptr ? line.ptr : "");
+		pbuf_free(&line);
+		note(j, id, msg);
+	}
+}
+
+static void handle(struct flow_job *j, const struct constituency_view *v, const struct ev *e)
+{
+	char key[80], title[200], summary[400];
+	int64_t org = v ? constituency_view_ip(v, e->family, e->addr) : 0;
+	if (!org) {
+		/* the asset left since the hosts were built */
+		plog(PLOG_WARN, "flow: %s attack on %s (%s) has no owner: not reported", e->type,
+		     e->info.ip, flow_dir_name(e->dir));
+		return;
+	}
+	snprintf(key, sizeof key, "%s/%s", e->info.ip, flow_dir_name(e->dir));
+	snprintf(title, sizeof title, "DDoS %s: %s %s", e->type, e->info.ip,
+		 e->dir == FLOW_IN ? "attacked" : "attacking");
+	snprintf(summary, sizeof summary,
+		 "%s %s %s: %llu packets/s (peak %llu), %llu bits/s",
+		 e->kind == FLOW_EV_START ? "Attack started:"
+		 : e->kind == FLOW_EV_UPDATE ? "Attack goes on:" : "Attack ended:", e->type,
+		 e->dir == FLOW_IN ? "towards" : "from", (unsigned long long)e->info.pps,
+		 (unsigned long long)e->info.peak_pps, (unsigned long long)e->info.bps);
+	struct open_attack *oa = open_find(j, e);
+	struct incident_report_spec spec = {
+		.org_id = org, .kind = "ddos", .key = key, .severity = "high",
+		.summary = summary, .evidence = e->evidence, .title = title, .source = "flow",
+	};
+	struct incident_report_result res = {0};
+	struct perr err;
+	perr_clear(&err);
+	bool moved = false;
+	if (store_begin(j->st, &err) != 0)
+		goto fail;
+	if (incident_report(j->st, j->cfg, NULL, ACTOR, &spec, &res, &err) != 0)
+		goto fail_rb;
+	if (e->kind == FLOW_EV_END &&
+	    incident_detector_recovered(j->st, j->cfg, ACTOR, res.id, &moved, &err) != 0)
+		goto fail_rb;
+	if (store_commit(j->st, &err) != 0)
+		goto fail_rb;
+	notify_kick(); /* the incident's mail */
+	plog(PLOG_INFO, "flow: %s %s attack on %s (%s): incident %lld%s",
+	     e->kind == FLOW_EV_START ? "start of" : e->kind == FLOW_EV_UPDATE ? "sources of" : "end of",
+	     e->type, e->info.ip, flow_dir_name(e->dir), (long long)res.id,
+	     moved ? " recovered" : "");
+	if (e->kind == FLOW_EV_UPDATE)
+		return;
+	if (e->kind == FLOW_EV_START) {
+		if (!oa && j->nopen < OPEN_MAX) {
+			oa = &j->open[j->nopen++];
+			*oa = (struct open_attack){ .family = e->family, .dir = e->dir };
+			memcpy(oa->addr, e->addr, 16);
+		}
+		if (oa) {
+			oa->incident_id = res.id;
+			if (!oa->banned)
+				mitigate(j, e, FLOW_ACT_BAN, res.id);
+			oa->banned = true;
+		}
+	} else {
+		if (oa && oa->banned)
+			mitigate(j, e, FLOW_ACT_UNBAN, res.id);
+		if (oa)
+			*oa = j->open[--j->nopen];
+	}
+	return;
+fail_rb:
+	store_rollback(j->st);
+fail:
+	plog(PLOG_ERROR, "flow: %s attack on %s: incident not recorded: %s", e->type, e->info.ip,
+	     err.msg);
+}
+
+static void drain(void *ud)
+{
+	struct flow_job *j = ud;
+	for (;;) {
+		struct ev e;
+		pthread_mutex_lock(&j->lock);
+		if (!j->qn) {
+			pthread_mutex_unlock(&j->lock);
+			return;
+		}
+		e = j->q[j->qhead];
+		j->qhead = (j->qhead + 1) % QUEUE_MAX;
+		j->qn--;
+		pthread_mutex_unlock(&j->lock);
+		struct perr err;
+		perr_clear(&err);
+		const struct constituency_view *v = constituency_view_acquire(j->st, &err);
+		if (!v)
+			plog(PLOG_ERROR, "flow: owner index: %s", err.msg);
+		handle(j, v, &e);
+		if (v)
+			constituency_view_release(v);
+		free(e.evidence);
+	}
+}
+
+/* ------------------------------------------------------------ start/stop */
+
+int flow_job_start(const struct config *cfg, const char *db_path, struct flow_job **out,
+		   struct perr *err)
+{
+	struct flow_job *j = calloc(1, sizeof *j);
+	if (!j)
+		return perr_set(err, PERR_INTERNAL, NULL, "out of memory");
+	pthread_mutex_init(&j->lock, NULL);
+	j->cfg = cfg;
+	if (store_open(db_path, &j->st, err) != 0)
+		goto fail;
+	size_t nprefix = 0;
+	j->hosts = hosts_from_store(j->st, &nprefix, err);
+	if (!j->hosts)
+		goto fail;
+	struct flow_detect_cfg dc = {
+		.quiet_ms = (uint64_t)cfg->flow_quiet * 1000u,
+		.ban_ms = (uint64_t)cfg->flow_ban_time * 1000u,
+		.unban_only_if_finished = cfg->flow_unban_only_if_finished,
+	};
+	/* both directions: inbound is an attack on the constituent, outbound
+	** one from its host (a compromised server) */
+	struct flow_thresholds th = {0};
+	th.v[FLOW_C_PKTS] = (uint64_t)cfg->flow_threshold_pps;
+	th.v[FLOW_C_BYTES] = (uint64_t)cfg->flow_threshold_bps;
+	th.v[FLOW_C_FLOWS] = (uint64_t)cfg->flow_threshold_flows;
+	th.v[FLOW_C_SYN_PKTS] = (uint64_t)cfg->flow_threshold_syn_pps;
+	dc.in = th;
+	dc.out = th;
+	struct flow_collector_cfg cc = {
+		.listen = { cfg->flow_netflow_listen[0] ? cfg->flow_netflow_listen : NULL,
+			    cfg->flow_sflow_listen[0] ? cfg->flow_sflow_listen : NULL },
+		.threads = (uint32_t)cfg->flow_threads,
+		.rcvbuf = (int)cfg->flow_rcvbuf,
+		.hosts = j->hosts,
+		.detect = &dc,
+		.on_event = on_event,
+		.ctx = j,
+	};
+	if (flow_collector_start(&cc, &j->coll, err) != 0)
+		goto fail;
+	if (core_ticker_start(DRAIN_MS, drain, j, "flow incidents", &j->ticker, err) != 0)
+		goto fail;
+	plog(PLOG_INFO, "flow: collector running: %zu protected prefixes (%u host slots), "
+			"netflow port %d, sflow port %d",
+	     nprefix, flow_hosts_size(j->hosts), flow_collector_port(j->coll, FLOW_KIND_NETFLOW),
+	     flow_collector_port(j->coll, FLOW_KIND_SFLOW));
+	*out = j;
+	return 0;
+fail:
+	flow_job_stop(j);
+	return -1;
+}
+
+int flow_job_port(const struct flow_job *j, enum flow_proto_kind kind)
+{
+	return j && j->coll ? flow_collector_port(j->coll, kind) : 0;
+}
+
+void flow_job_stop(struct flow_job *j)
+{
+	if (!j)
+		return;
+	/* the collector first: its last tick may still queue events */
+	if (j->coll)
+		flow_collector_stop(j->coll);
+	if (j->ticker)
+		core_ticker_stop(j->ticker);
+	if (j->st)
+		drain(j); /* what the last tick queued */
+	flow_collector_free(j->coll);
+	flow_hosts_free(j->hosts);
+	for (size_t i = 0; i < j->qn; i++)
+		free(j->q[(j->qhead + i) % QUEUE_MAX].evidence);
+	if (j->st)
+		store_close(j->st);
+	pthread_mutex_destroy(&j->lock);
+	free(j);
+}

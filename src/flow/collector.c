@@ -27,6 +27,13 @@
 ** runs detection (flow_detect_tick) on the monotonic clock, adds the
 ** tick's counts to the per-host totals when asked, then asks the shards
 ** to switch buffers for the next tick (flow_count_flip).
+**
+** New protected hosts (the constituency's assets changed) come without
+** stopping collection: a new struct flow_count is made for them and
+** published with a generation number; each thread moves its writes to
+** the new count's shard at its next sync point and says so; once all did,
+** the ticker makes the new count the one it ticks and frees the old (what
+** the old shards held since the last tick, at most 100 ms, is dropped).
 */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -61,6 +68,8 @@ struct worker {
 	int fd[FLOW_KIND_N]; /* -1 when that kind is not listened to */
 	uint32_t drops[FLOW_KIND_N]; /* the last SO_RXQ_OVFL value per socket */
 	struct flow_shard *shard;
+	uint32_t gen_seen;   /* the hosts generation this thread writes to */
+	_Atomic uint32_t ack; /* gen_seen, for the ticker */
 	struct flow_nf_cache *nf;
 	struct flow_rec *recs;
 	size_t nrecs;
@@ -101,6 +110,13 @@ struct flow_collector {
 	uint64_t last_tick;
 	uint64_t ticks;
 	struct host_tot *tot; /* hosts x 2 directions, when cfg.totals */
+	/* a change of hosts (flow_collector_set_hosts) */
+	pthread_mutex_t swap_lock;     /* one change at a time */
+	_Atomic uint32_t gen;          /* bumped when next is published */
+	_Atomic uint32_t swapped;      /* the generation the ticker now counts */
+	struct flow_count *_Atomic next; /* the count to move to, NULL none */
+	struct flow_hosts *next_hosts;
+	bool joined; /* under tlock: the threads are gone (stop) */
 };
 
 const char *flow_kind_name(enum flow_proto_kind k)
@@ -287,6 +303,23 @@ static int batch(struct worker *w, enum flow_proto_kind k)
 	return n;
 }
 
+/* The sync point between batches: the handoff count.c asks for and, when
+** new hosts were published, the move to the new count's shard. */
+static void worker_sync(struct worker *w)
+{
+	struct flow_collector *c = w->c;
+	uint32_t g = atomic_load_explicit(&c->gen, memory_order_acquire);
+	if (g != w->gen_seen) {
+		struct flow_count *n = atomic_load_explicit(&c->next, memory_order_acquire);
+		if (n) {
+			w->shard = flow_count_shard(n, w->idx);
+			w->gen_seen = g;
+			atomic_store_explicit(&w->ack, g, memory_order_release);
+		}
+	}
+	flow_shard_sync(w->shard);
+}
+
 static void *worker_run(void *arg)
 {
 	struct worker *w = arg;
@@ -303,7 +336,7 @@ static void *worker_run(void *arg)
 	p[np].fd = c->wake;
 	p[np].events = POLLIN;
 	while (!atomic_load_explicit(&c->stop, memory_order_relaxed)) {
-		flow_shard_sync(w->shard);
+		worker_sync(w);
 		int r = poll(p, np + 1, POLL_MS);
 		if (r <= 0)
 			continue;
@@ -313,7 +346,7 @@ static void *worker_run(void *arg)
 			/* drain while full batches come, syncing between them */
 			while (batch(w, kind[i]) == FLOW_COLL_BATCH &&
 			       !atomic_load_explicit(&c->stop, memory_order_relaxed))
-				flow_shard_sync(w->shard);
+				worker_sync(w);
 		}
 	}
 	/* What the kernel queued before the stop is counted, so that totals
@@ -349,11 +382,40 @@ static void tick_at(struct flow_collector *c, uint64_t now)
 	flow_detect_tick(c->det, c->count, now);
 }
 
+/* Make the published count the one ticked; free the old. Caller holds
+** tlock, and either every thread moved (acked) or none runs (stopped:
+** then their shards are pointed at the new count here). */
+static void complete_swap(struct flow_collector *c, bool stopped)
+{
+	struct flow_count *n = atomic_load(&c->next);
+	struct flow_count *old = c->count;
+	c->count = n;
+	c->cfg.hosts = c->next_hosts;
+	if (stopped)
+		for (uint32_t i = 0; i < c->nw; i++)
+			c->w[i].shard = flow_count_shard(n, i);
+	atomic_store(&c->next, NULL);
+	flow_count_free(old);
+	flow_detect_rehost(c->det, n);
+	atomic_store(&c->swapped, atomic_load(&c->gen));
+}
+
+static bool all_moved(struct flow_collector *c)
+{
+	uint32_t g = atomic_load(&c->gen);
+	for (uint32_t i = 0; i < c->nw; i++)
+		if (atomic_load_explicit(&c->w[i].ack, memory_order_acquire) != g)
+			return false;
+	return true;
+}
+
 static void tick_pass(void *ud)
 {
 	struct flow_collector *c = ud;
 	uint64_t now = mono_ms();
 	pthread_mutex_lock(&c->tlock);
+	if (atomic_load(&c->next) && all_moved(c))
+		complete_swap(c, false);
 	if (now / 100 > c->last_tick) {
 		tick_at(c, now);
 		flow_count_flip(c->count);
@@ -420,6 +482,34 @@ int flow_collector_port(const struct flow_collector *c, enum flow_proto_kind kin
 
 /* ------------------------------------------------------------ life */
 
+int flow_collector_set_hosts(struct flow_collector *c, struct flow_hosts *hosts,
+			     struct perr *err)
+{
+	if (c->tot)
+		return perr_set(err, PERR_INVALID, "hosts",
+				"a collector keeping per-host totals keeps its hosts");
+	struct flow_count_cfg cc = {.shards = c->nw};
+	struct flow_count *n = flow_count_new(hosts, &cc, err);
+	if (!n)
+		return -1;
+	pthread_mutex_lock(&c->swap_lock);
+	pthread_mutex_lock(&c->tlock);
+	c->next_hosts = hosts;
+	atomic_store_explicit(&c->next, n, memory_order_release);
+	uint32_t g = atomic_fetch_add(&c->gen, 1) + 1;
+	if (c->joined) /* no thread to move: at once */
+		complete_swap(c, true);
+	pthread_mutex_unlock(&c->tlock);
+	/* the threads move within POLL_MS, the ticker swaps on its next tick;
+	** a stop in between finishes the swap itself */
+	while (atomic_load(&c->swapped) != g) {
+		struct timespec ts = {0, 5 * 1000000L};
+		nanosleep(&ts, NULL);
+	}
+	pthread_mutex_unlock(&c->swap_lock);
+	return 0;
+}
+
 int flow_collector_start(const struct flow_collector_cfg *cfg, struct flow_collector **out,
 			 struct perr *err)
 {
@@ -429,6 +519,7 @@ int flow_collector_start(const struct flow_collector_cfg *cfg, struct flow_colle
 	c->cfg = *cfg;
 	c->wake = -1;
 	pthread_mutex_init(&c->tlock, NULL);
+	pthread_mutex_init(&c->swap_lock, NULL);
 	c->nw = cfg->threads ? cfg->threads : 1;
 	if (c->nw > FLOW_COLL_THREADS_MAX || !cfg->hosts || !cfg->detect) {
 		perr_set(err, PERR_INVALID, "threads", "threads must be 1..%d",
@@ -543,6 +634,11 @@ void flow_collector_stop(struct flow_collector *c)
 	c->ticker = NULL;
 	if (!c->count || !c->det)
 		return;
+	pthread_mutex_lock(&c->tlock);
+	c->joined = true;
+	if (atomic_load(&c->next)) /* a change of hosts the ticker did not finish */
+		complete_swap(c, true);
+	pthread_mutex_unlock(&c->tlock);
 	/* Writers are gone: fold the buffer retired at the last flip, then
 	** the one they were writing, each on a tick of its own. */
 	pthread_mutex_lock(&c->tlock);
@@ -581,6 +677,7 @@ void flow_collector_free(struct flow_collector *c)
 	flow_count_free(c->count);
 	free(c->tot);
 	pthread_mutex_destroy(&c->tlock);
+	pthread_mutex_destroy(&c->swap_lock);
 	free(c);
 }
 

@@ -750,6 +750,16 @@ struct flow_collector;
 ** address, PERR_INTERNAL when a socket cannot be bound). */
 int flow_collector_start(const struct flow_collector_cfg *cfg, struct flow_collector **out,
 			 struct perr *err);
+/* New protected hosts, without stopping collection (the constituency's
+** assets changed): counting moves to a new counter state bound to hosts;
+** open attacks and learned baselines are keyed by address and carry over,
+** the last <= 100 ms of counts of the old hosts are dropped. Blocks until
+** the move is done (a tick, about 100 ms); then the old hosts are no
+** longer read and the caller may free them. hosts must outlive the
+** collector (or the next change). Not with cfg.totals (PERR_INVALID: the
+** totals are per host slot). 0, or -1 with err. */
+int flow_collector_set_hosts(struct flow_collector *c, struct flow_hosts *hosts,
+			     struct perr *err);
 /* The bound port of kind (0 when not listening). */
 int flow_collector_port(const struct flow_collector *c, enum flow_proto_kind kind);
 /* Stop the threads and the ticker (a stop flag and a wake-up, then join);

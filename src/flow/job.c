@@ -42,6 +42,7 @@
 #define OPEN_MAX 4096      /* attacks remembered (host, direction) -> incident */
 #define NOTIFY_TIMEOUT_MS 10000
 #define BLACKHOLE "65535:666" /* RFC 7999 BLACKHOLE community */
+#define ASSETS_CHECK_MS 1000 /* how often the asset generation is asked */
 
 struct ev {
 	enum flow_event_kind kind;
@@ -71,6 +72,8 @@ struct flow_job {
 	uint64_t qdropped;
 	struct open_attack open[OPEN_MAX]; /* the drain thread's only */
 	size_t nopen;
+	int64_t asset_gen;     /* of the hosts counted now */
+	int64_t checked_ms;
 };
 
 /* ------------------------------------------------------- protected hosts */
@@ -450,9 +453,43 @@ fail:
 	     err.msg);
 }
 
+/* The constituency's assets changed (the store's asset generation moved,
+** whichever process changed them): new protected hosts, swapped in
+** without stopping collection. A failure keeps the old hosts and is
+** retried at the next check. */
+static void hosts_refresh(struct flow_job *j)
+{
+	int64_t now = core_now_ms(), gen;
+	if (now - j->checked_ms < ASSETS_CHECK_MS)
+		return;
+	j->checked_ms = now;
+	struct perr err;
+	perr_clear(&err);
+	if (store_asset_generation(j->st, &gen, &err) != 0 || gen == j->asset_gen) {
+		if (err.msg[0])
+			plog(PLOG_ERROR, "flow: asset generation: %s", err.msg);
+		return;
+	}
+	size_t nprefix = 0;
+	struct flow_hosts *h = hosts_from_store(j->st, &nprefix, &err);
+	if (!h || flow_collector_set_hosts(j->coll, h, &err) != 0) {
+		plog(PLOG_ERROR, "flow: protected hosts not rebuilt, the old ones kept: %s", err.msg);
+		flow_hosts_free(h);
+		return;
+	}
+	flow_hosts_free(j->hosts);
+	j->hosts = h;
+	j->asset_gen = gen;
+	plog(PLOG_INFO, "flow: protected hosts rebuilt: %zu prefixes (%u host slots), asset "
+			"generation %lld",
+	     nprefix, flow_hosts_size(h), (long long)gen);
+}
+
 static void drain(void *ud)
 {
 	struct flow_job *j = ud;
+	if (j->coll)
+		hosts_refresh(j);
 	for (;;) {
 		struct ev e;
 		pthread_mutex_lock(&j->lock);
@@ -489,6 +526,11 @@ int flow_job_start(const struct config *cfg, const char *db_path, struct flow_jo
 	if (store_open(db_path, &j->st, err) != 0)
 		goto fail;
 	size_t nprefix = 0;
+	/* the generation first: a change made while the hosts are read is
+	** seen again at the first check */
+	if (store_asset_generation(j->st, &j->asset_gen, err) != 0)
+		goto fail;
+	j->checked_ms = core_now_ms();
 	j->hosts = hosts_from_store(j->st, &nprefix, err);
 	if (!j->hosts)
 		goto fail;

@@ -10,7 +10,8 @@
 ** notify script must have been run with FastNetMon's arguments (ban) and
 ** the action recorded on the incident. Once the burst stops, the incident
 ** must move to recovered (flow.quiet = 1 s) and the script run again
-** (unban). Every wait is bounded; nothing asserts on elapsed time.
+** (unban). A CIDR asset added while serve runs is protected without a
+** restart. Every wait is bounded; nothing asserts on elapsed time.
 */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -65,7 +66,7 @@ static int logged_port(const char *log)
 
 /* One SYN burst: 3 datagrams of 30 flows x 2000 SYN packets to HOST from
 ** 30 sources -- 180,000 SYN packets, far over the 10,000/s threshold. */
-static void burst(int fd, int port, uint32_t *seq)
+static void burst(int fd, int port, uint32_t *seq, const char *host)
 {
 	struct flow_rec rec[30];
 	memset(rec, 0, sizeof rec);
@@ -75,7 +76,7 @@ static void burst(int fd, int port, uint32_t *seq)
 		rec[i].tcp_flags = 0x02;
 		inet_pton(AF_INET, "198.51.100.0", rec[i].src);
 		rec[i].src[3] = (uint8_t)(1 + i);
-		inet_pton(AF_INET, HOST, rec[i].dst);
+		inet_pton(AF_INET, host, rec[i].dst);
 		rec[i].sport = (uint16_t)(2000 + i);
 		rec[i].dport = 443;
 		rec[i].packets = 2000;
@@ -213,7 +214,7 @@ static void syn_flood_becomes_incident_then_recovers(void **state)
 	int64_t id = 0;
 	/* send bursts until the incident shows (bounded: 20 s) */
 	for (int64_t t0 = now_ms(); !id && now_ms() - t0 < 20000;) {
-		burst(fd, port, &seq);
+		burst(fd, port, &seq, HOST);
 		nap_ms(200);
 		id = ddos_incident(&s, &cred, org, status, sizeof status);
 	}
@@ -242,7 +243,7 @@ static void syn_flood_becomes_incident_then_recovers(void **state)
 	** (the detector watches the host from the start on; bounded: 20 s) */
 	bool flows = false;
 	for (int64_t t0 = now_ms(); !flows && now_ms() - t0 < 20000;) {
-		burst(fd, port, &seq);
+		burst(fd, port, &seq, HOST);
 		nap_ms(200);
 		flows = evidence_has_flows(&s, &cred, id);
 	}
@@ -290,6 +291,22 @@ static void syn_flood_becomes_incident_then_recovers(void **state)
 	}
 	assert_true(ban_note);
 	assert_true(unban_note);
+
+	/* an asset added while serve runs (by another process: the CLI) is
+	** protected without a restart: a flood to it opens the other
+	** organisation's incident (bounded: 20 s) */
+	h_cli(&p, dir, NULL, "asset", "add", oo, "cidr", "10.40.0.0/24", NULL);
+	assert_int_equal(p.status, 0);
+	h_proc_free(&p);
+	int64_t id2 = 0;
+	for (int64_t t0 = now_ms(); !id2 && now_ms() - t0 < 20000;) {
+		burst(fd, port, &seq, "10.40.0.5");
+		nap_ms(200);
+		id2 = ddos_incident(&s, &cred, other, st2, sizeof st2);
+	}
+	if (!id2)
+		fail_msg("no ddos incident for the asset added while serving (log %s)", s.log);
+	assert_true(id2 != id);
 
 	close(fd);
 	assert_int_equal(h_server_stop(&s), 0);

@@ -8,9 +8,10 @@
 ** the API must show an incident of kind ddos for that organisation, its
 ** observation's evidence naming the host, the direction and the type; the
 ** notify script must have been run with FastNetMon's arguments (ban) and
-** the action recorded on the incident. Once the burst stops, the incident
-** must move to recovered (flow.quiet = 1 s) and the script run again
-** (unban). A CIDR asset added while serve runs is protected without a
+** the action recorded on the incident; likewise the ExaBGP blackhole
+** line written to the configured pipe. Once the burst stops, the incident
+** must move to recovered (flow.quiet = 1 s), the script run again (unban)
+** and the route withdrawn. A CIDR asset added while serve runs is protected without a
 ** restart. Every wait is bounded; nothing asserts on elapsed time.
 */
 #include <arpa/inet.h>
@@ -24,6 +25,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <fcntl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -117,6 +119,25 @@ static int64_t ddos_incident(const struct h_server *s, const struct h_cred *c, i
 	return id;
 }
 
+/* What the ExaBGP pipe received so far (this test stands in for ExaBGP's
+** process reading it): appended to buf, never blocking. */
+static char pipe_text[8192];
+static size_t pipe_len;
+
+static bool pipe_has(int fd, const char *text)
+{
+	for (;;) {
+		if (pipe_len + 1 >= sizeof pipe_text)
+			break;
+		ssize_t n = read(fd, pipe_text + pipe_len, sizeof pipe_text - 1 - pipe_len);
+		if (n <= 0)
+			break;
+		pipe_len += (size_t)n;
+	}
+	pipe_text[pipe_len] = '\0';
+	return strstr(pipe_text, text) != NULL;
+}
+
 static bool file_has(const char *path, const char *text)
 {
 	FILE *f = fopen(path, "re");
@@ -192,6 +213,14 @@ static void syn_flood_becomes_incident_then_recovers(void **state)
 	chmod(script, 0755);
 	char env_script[700];
 	snprintf(env_script, sizeof env_script, "PARAPET_FLOW_NOTIFY_SCRIPT=%s", script);
+	/* the named pipe ExaBGP's API process would read; open for reading
+	** first, so that serve's non-blocking open finds a reader */
+	char fifo[512], env_pipe[700];
+	snprintf(fifo, sizeof fifo, "%s/exabgp.cmd", dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	int pfd = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	assert_true(pfd >= 0);
+	snprintf(env_pipe, sizeof env_pipe, "PARAPET_FLOW_EXABGP_PIPE=%s", fifo);
 	const char *env[] = { "PARAPET_FLOW_ENABLED=true",
 			      "PARAPET_FLOW_NETFLOW_LISTEN=127.0.0.1:0",
 			      "PARAPET_FLOW_SFLOW_LISTEN=127.0.0.1:0",
@@ -200,6 +229,7 @@ static void syn_flood_becomes_incident_then_recovers(void **state)
 			      "PARAPET_FLOW_QUIET=1",
 			      "PARAPET_WATCH_ENABLED=false",
 			      env_script,
+			      env_pipe,
 			      NULL };
 	struct h_server s;
 	h_server_start(&s, dir, env);
@@ -269,10 +299,18 @@ static void syn_flood_becomes_incident_then_recovers(void **state)
 	for (int64_t t0 = now_ms(); !file_has(calls, " unban") && now_ms() - t0 < 10000;)
 		nap_ms(100);
 	assert_true(file_has(calls, " unban"));
+	/* ExaBGP got the blackhole announce (RFC 7999 community), then the
+	** withdraw (bounded: it follows the recovery) */
+	assert_true(pipe_has(pfd, "announce route " HOST "/32 next-hop self community [65535:666]"));
+	for (int64_t t0 = now_ms(); !pipe_has(pfd, "withdraw route " HOST "/32") &&
+				    now_ms() - t0 < 10000;)
+		nap_ms(100);
+	assert_true(pipe_has(pfd, "withdraw route " HOST "/32 next-hop self"));
 	/* each action is recorded on the incident (bounded: the unban note
 	** follows the recovery) */
-	bool ban_note = false, unban_note = false;
-	for (int64_t t0 = now_ms(); !(ban_note && unban_note) && now_ms() - t0 < 10000;) {
+	bool ban_note = false, unban_note = false, announce_note = false, withdraw_note = false;
+	for (int64_t t0 = now_ms();
+	     !(ban_note && unban_note && announce_note && withdraw_note) && now_ms() - t0 < 10000;) {
 		h_httpf(&s, &r, "GET", &cred, NULL, "/api/v1/incidents/%lld/messages", (long long)id);
 		H_STATUS(&r, 200);
 		json_t *ms = json_object_get(r.json, "items");
@@ -284,13 +322,19 @@ static void syn_flood_becomes_incident_then_recovers(void **state)
 				ban_note = true;
 			if (b && strstr(b, "notify script") && strstr(b, " unban: exit status 0"))
 				unban_note = true;
+			if (b && strstr(b, "ExaBGP: announce route " HOST "/32"))
+				announce_note = true;
+			if (b && strstr(b, "ExaBGP: withdraw route " HOST "/32"))
+				withdraw_note = true;
 		}
 		h_resp_free(&r);
-		if (!(ban_note && unban_note))
+		if (!(ban_note && unban_note && announce_note && withdraw_note))
 			nap_ms(100);
 	}
 	assert_true(ban_note);
 	assert_true(unban_note);
+	assert_true(announce_note);
+	assert_true(withdraw_note);
 
 	/* an asset added while serve runs (by another process: the CLI) is
 	** protected without a restart: a flood to it opens the other
@@ -309,6 +353,7 @@ static void syn_flood_becomes_incident_then_recovers(void **state)
 	assert_true(id2 != id);
 
 	close(fd);
+	close(pfd);
 	assert_int_equal(h_server_stop(&s), 0);
 	free(script);
 	free(tok);

@@ -383,6 +383,22 @@ static void mitigate(struct flow_job *j, const struct ev *e, enum flow_action ac
 	}
 }
 
+/* Is incident id still open (not closed, rejected or merged by people)?
+** An attack's later events add to it only then: reported to a settled
+** incident, they would open a new one just to recover it. */
+static bool still_open(struct flow_job *j, int64_t id)
+{
+	struct store_incident inc;
+	struct perr err;
+	perr_clear(&err);
+	if (store_incident_get(j->st, id, &inc, &err) != 0)
+		return false;
+	for (size_t i = 0; incident_open_states[i]; i++)
+		if (strcmp(inc.status, incident_open_states[i]) == 0)
+			return true;
+	return false;
+}
+
 static void handle(struct flow_job *j, const struct constituency_view *v, const struct ev *e)
 {
 	char key[80], title[200], summary[400];
@@ -403,6 +419,19 @@ static void handle(struct flow_job *j, const struct constituency_view *v, const 
 		 e->dir == FLOW_IN ? "towards" : "from", (unsigned long long)e->info.pps,
 		 (unsigned long long)e->info.peak_pps, (unsigned long long)e->info.bps);
 	struct open_attack *oa = open_find(j, e);
+	if (e->kind != FLOW_EV_START && (!oa || !still_open(j, oa->incident_id))) {
+		/* its start was not recorded, or people settled the incident:
+		** only the withdrawal of what was announced remains */
+		plog(PLOG_INFO, "flow: %s of the %s attack on %s (%s): its incident is not open",
+		     e->kind == FLOW_EV_END ? "end" : "sources", e->type, e->info.ip,
+		     flow_dir_name(e->dir));
+		if (e->kind == FLOW_EV_END && oa) {
+			if (oa->banned)
+				mitigate(j, e, FLOW_ACT_UNBAN, oa->incident_id);
+			*oa = j->open[--j->nopen];
+		}
+		return;
+	}
 	struct incident_report_spec spec = {
 		.org_id = org, .kind = "ddos", .key = key, .severity = "high",
 		.summary = summary, .evidence = e->evidence, .title = title, .source = "flow",
@@ -480,6 +509,9 @@ static void hosts_refresh(struct flow_job *j)
 	flow_hosts_free(j->hosts);
 	j->hosts = h;
 	j->asset_gen = gen;
+	/* the owner index may be up to its recheck period stale: a new
+	** host's first attack must find its owner */
+	constituency_changed();
 	plog(PLOG_INFO, "flow: protected hosts rebuilt: %zu prefixes (%u host slots), asset "
 			"generation %lld",
 	     nprefix, flow_hosts_size(h), (long long)gen);

@@ -96,19 +96,22 @@ static void burst(int fd, int port, uint32_t *seq, const char *host)
 	}
 }
 
-/* The organisation's ddos incident (its id), 0 when there is none. */
-static int64_t ddos_incident(const struct h_server *s, const struct h_cred *c, int64_t org,
-			     char *status, size_t n)
+/* The organisation's ddos incident (its id; the last listed when there are
+** several, *count says how many), 0 when there is none. */
+static int64_t ddos_incidents(const struct h_server *s, const struct h_cred *c, int64_t org,
+			      char *status, size_t n, int *count)
 {
 	struct h_resp r;
 	h_httpf(s, &r, "GET", c, NULL, "/api/v1/incidents?org_id=%lld", (long long)org);
 	H_STATUS(&r, 200);
 	json_t *items = json_object_get(r.json, "items");
 	int64_t id = 0;
+	*count = 0;
 	for (size_t i = 0; i < json_array_size(items); i++) {
 		json_t *it = json_array_get(items, i);
 		const char *kind = json_string_value(json_object_get(it, "kind"));
 		if (kind && strcmp(kind, "ddos") == 0) {
+			(*count)++;
 			id = json_integer_value(json_object_get(it, "id"));
 			assert_int_equal(json_integer_value(json_object_get(it, "org_id")), org);
 			assert_string_equal(json_string_value(json_object_get(it, "source")), "flow");
@@ -117,6 +120,13 @@ static int64_t ddos_incident(const struct h_server *s, const struct h_cred *c, i
 	}
 	h_resp_free(&r);
 	return id;
+}
+
+static int64_t ddos_incident(const struct h_server *s, const struct h_cred *c, int64_t org,
+			     char *status, size_t n)
+{
+	int count = 0;
+	return ddos_incidents(s, c, org, status, n, &count);
 }
 
 /* What the ExaBGP pipe received so far (this test stands in for ExaBGP's
@@ -351,6 +361,27 @@ static void syn_flood_becomes_incident_then_recovers(void **state)
 	if (!id2)
 		fail_msg("no ddos incident for the asset added while serving (log %s)", s.log);
 	assert_true(id2 != id);
+
+	/* people settle that incident while the attack goes on (an analyst
+	** rejects it): the attack's end must not open a new incident just to
+	** recover it (bounded: until serve logs that the end found it settled) */
+	burst(fd, port, &seq, "10.40.0.5"); /* the attack goes on for flow.quiet at least */
+	h_httpf(&s, &r, "POST", &cred, "{\"to\":\"rejected\"}", "/api/v1/incidents/%lld/transitions",
+		(long long)id2);
+	H_STATUS(&r, 200);
+	h_resp_free(&r);
+	bool ended = false;
+	for (int64_t t0 = now_ms(); !ended && now_ms() - t0 < 20000;) {
+		nap_ms(200);
+		/* the end handled either way: recorded, or found settled */
+		ended = file_has(s.log, "end of syn_flood attack on 10.40.0.5") ||
+			file_has(s.log, "its incident is not open");
+	}
+	assert_true(ended);
+	int n2 = 0;
+	assert_int_equal(ddos_incidents(&s, &cred, other, st2, sizeof st2, &n2), id2);
+	assert_int_equal(n2, 1);
+	assert_string_equal(st2, "rejected");
 
 	close(fd);
 	close(pfd);

@@ -1053,6 +1053,75 @@ struct flow_bgp_flowspec {
 int flow_bgp_flowspec_line(bool announce, const struct flow_bgp_flowspec *f, struct pbuf *out,
 			   struct perr *err);
 
+/* ------------------------------------------------- the live view (collector.c, live.c)
+** What people see of the collector: the busiest hosts now, attacks, and a
+** host's last hour. The ticker keeps, after every tick, the top
+** FLOW_LIVE_TOP (host, direction) pairs by each figure of enum flow_by; the
+** job writes their union to the store once a second (flow_live) and one
+** point per FLOW_HISTORY_STEP_S for each of them (flow_history, kept
+** FLOW_HISTORY_KEEP_S), and every attack to flow_attack. The CLI and the API
+** read those through the flow_live_* functions below, so both see the same
+** rows under the same scope. */
+enum flow_by { FLOW_BY_PPS, FLOW_BY_BPS, FLOW_BY_FLOWS, FLOW_BY_SYN, FLOW_BY_N };
+/* "pps", "bps", "flows", "syn". */
+const char *flow_by_name(enum flow_by b);
+/* 0, or -1 with err (PERR_INVALID, field "by") for another word. */
+int flow_by_parse(const char *s, enum flow_by *out, struct perr *err);
+
+#define FLOW_LIVE_TOP 50
+#define FLOW_HISTORY_STEP_S 10
+#define FLOW_HISTORY_KEEP_S 3600
+
+/* One (host, direction) and its rates per second over the last 1 s window,
+** scaled by sampling; bps in bits/s. */
+struct flow_live_host {
+	uint8_t family, addr[16];
+	enum flow_dir dir;
+	uint64_t pps, bps, flows, syn_pps, tcp_pps, udp_pps, icmp_pps, frag_pps;
+};
+/* The top n (<= FLOW_LIVE_TOP) pairs by `by` as of the last tick, busiest
+** first; returns how many. Safe while running (a copy under a lock the
+** ticker holds only to publish). */
+size_t flow_collector_top(struct flow_collector *c, enum flow_by by, struct flow_live_host *out,
+			  size_t n);
+
+/* The reads, for the CLI and the API alike (live.c). p's scope applies: a
+** constituent sees the hosts of their organisation, a provincial analyst
+** those of their province's organisations (identity_list_scope). Each
+** returns 0 and *out a new JSON array (the caller's), or -1 with err
+** (PERR_INVALID naming the field: by, host, direction, limit). */
+struct principal;
+struct store;
+struct json_t;
+struct flow_live_query {
+	const char *by;        /* NULL/"" = "pps" */
+	const char *host;      /* NULL/"" = any; an IPv4 or IPv6 address, any spelling */
+	const char *direction; /* NULL/"" = both; "incoming" or "outgoing" */
+	int64_t limit;         /* 0 = 20; 1..1000 */
+	bool open_only;        /* attacks: only those still open */
+	int64_t since_ms;      /* history: from (0 = now - FLOW_HISTORY_KEEP_S);
+			       ** attacks: started at or after (0 = any) */
+};
+/* The busiest hosts now: objects {host, direction, org_id, at, pps, bps,
+** flows, syn_pps, tcp_pps, udp_pps, icmp_pps, frag_pps}, ordered by q->by. */
+int flow_live_top(struct store *st, const struct principal *p, const struct flow_live_query *q,
+		  struct json_t **out, struct perr *err);
+/* Attacks newest first: {id, host, direction, org_id, incident_id, type,
+** amplification_port, metric, threshold, value, learned, start, end (null
+** while open), open, peak_pps, peak_bps, peak_flows, announced, banned}. */
+int flow_live_attacks(struct store *st, const struct principal *p,
+		      const struct flow_live_query *q, struct json_t **out, struct perr *err);
+/* One host's points of the last hour, oldest first (q->host required:
+** PERR_INVALID otherwise): {at, direction, pps, bps, flows, syn_pps, ...}. */
+int flow_live_history(struct store *st, const struct principal *p,
+		      const struct flow_live_query *q, struct json_t **out, struct perr *err);
+
+/* Prometheus text for the running job (metrics.c): per exporter
+** (datagrams, flows, malformed by reason, template misses, sampling rate),
+** the collector's totals and kernel drops, and the top hosts by pps and bps.
+** Appends nothing when no flow job runs. */
+void flow_metrics(struct pbuf *out);
+
 /* ------------------------------------------------- inside `parapet serve` (job.c)
 ** (this part does I/O: the store, the collector, scripts and ExaBGP's pipe)
 ** The collector with the [flow] configuration, the constituency's CIDR

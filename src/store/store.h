@@ -1140,4 +1140,79 @@ int store_indicator_counts(struct store *st, int64_t from_ms, int64_t to_ms,
 			   const char *scope_province, int64_t scope_org, int64_t scope_responder,
 			   struct store_indicator_counts *c, struct perr *err);
 
+/* ------------------------------------- flow: live view, history, attacks (0014, store_flow.c)
+** Written only by the flow job inside serve; read by the CLI, the API and
+** the UI through src/flow's live functions (flow_live_*). */
+
+/* One (host, direction) and its rates per second, scaled by sampling;
+** bps in bits/s. org_id 0 = no owner. province: the owner's ("" none),
+** filled by the reads (joined from org), ignored by the writes. */
+struct store_flow_rate {
+	char host[46];
+	char direction[9];  /* "incoming", "outgoing" */
+	int64_t org_id;
+	char province[64];
+	int64_t at_ms;
+	int64_t pps, bps, flows, syn_pps, tcp_pps, udp_pps, icmp_pps, frag_pps;
+};
+typedef int (*store_flow_rate_fn)(void *ud, const struct store_flow_rate *r);
+
+/* Replace the whole live snapshot with r[0..n) (one transaction of its own
+** unless the caller holds one). */
+int store_flow_live_replace(struct store *st, const struct store_flow_rate *r, size_t n,
+			    struct perr *err);
+/* Add history points r[0..n) (a point already there for (host, direction,
+** at_ms) keeps the larger of each figure) and delete points older than
+** keep_from_ms. */
+int store_flow_history_add(struct store *st, const struct store_flow_rate *r, size_t n,
+			   int64_t keep_from_ms, struct perr *err);
+
+/* A query of the live view or the history. by: "pps", "bps", "flows",
+** "syn" (the live view's order; the history is in time order). host ""
+** = any (else exactly that address text, canonical); direction "" = both;
+** scope_province "" / scope_org 0 = any (identity_list_scope's). */
+struct store_flow_query {
+	const char *by;
+	const char *host;
+	const char *direction;
+	const char *scope_province;
+	int64_t scope_org;
+	int64_t from_ms;    /* history: points at or after */
+	int64_t limit;      /* rows, 1..1000 */
+};
+int store_flow_live_list(struct store *st, const struct store_flow_query *q, store_flow_rate_fn fn,
+			 void *ud, struct perr *err);
+int store_flow_history_list(struct store *st, const struct store_flow_query *q,
+			    store_flow_rate_fn fn, void *ud, struct perr *err);
+
+/* One attack, as the detector reported it (see 0014_flow.sql). */
+struct store_flow_attack {
+	int64_t id;
+	char host[46];
+	char direction[9];
+	int64_t org_id;
+	char province[64];  /* filled by reads */
+	int64_t incident_id; /* 0 none */
+	char type[32];
+	int64_t amp_port;
+	char metric[16];
+	int64_t threshold, value;
+	bool learned;
+	int64_t start_ms, end_ms; /* end_ms 0 = open */
+	int64_t peak_pps, peak_bps, peak_flows;
+	bool announced, banned;
+};
+typedef int (*store_flow_attack_fn)(void *ud, const struct store_flow_attack *a);
+/* Insert a (its id set on return). */
+int store_flow_attack_insert(struct store *st, struct store_flow_attack *a, struct perr *err);
+/* Rewrite every field of a->id but host and direction. PERR_NOTFOUND. */
+int store_flow_attack_update(struct store *st, const struct store_flow_attack *a,
+			     struct perr *err);
+/* Attacks newest first: open_only, or those that started at or after
+** from_ms; scope and host/direction as store_flow_query; limit 1..1000. */
+int store_flow_attack_list(struct store *st, const struct store_flow_query *q, bool open_only,
+			   store_flow_attack_fn fn, void *ud, struct perr *err);
+int store_flow_attack_get(struct store *st, int64_t id, struct store_flow_attack *a,
+			  struct perr *err);
+
 #endif

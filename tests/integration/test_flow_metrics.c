@@ -9,10 +9,12 @@
 ** scrape must give each exporter's datagrams and flows exactly as sent,
 ** the malformed counter of that exporter for reason "count" at 1, the
 ** collector's totals, and the host sent to in the top-hosts gauges with
-** its rates. Every wait is bounded; nothing asserts on elapsed time.
+** its rates; serve without [flow] shows no flow series. Every wait is
+** bounded; nothing asserts on elapsed time.
 */
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,42 +23,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "flow/flow.h"
 #include "harness.h"
-
-static void nap_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-	nanosleep(&ts, NULL);
-}
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* The NetFlow port serve logged, 0 when not (yet) logged. */
-static int logged_port(const char *log)
-{
-	FILE *f = fopen(log, "re");
-	char l[1024];
-	int port = 0;
-	while (f && fgets(l, sizeof l, f)) {
-		const char *m = strstr(l, "netflow port ");
-		if (m && strstr(l, "flow: collector running"))
-			port = (int)strtol(m + strlen("netflow port "), NULL, 10);
-	}
-	if (f)
-		fclose(f);
-	return port;
-}
 
 /* A UDP socket bound to a loopback address: one router. */
 static int exporter(const char *addr)
@@ -148,7 +120,7 @@ static void exporters_and_top_hosts_on_metrics(void **state)
 			      NULL };
 	struct h_server s;
 	h_server_start(&s, dir, env);
-	int port = logged_port(s.log);
+	int port = h_flow_port(s.log, "netflow");
 	if (port <= 0)
 		fail_msg("serve did not log the flow collector's port (log %s)", s.log);
 
@@ -183,7 +155,7 @@ static void exporters_and_top_hosts_on_metrics(void **state)
 	** polling, each scrape checked whole) */
 	bool ok = false;
 	char *body = NULL;
-	for (int64_t t0 = now_ms(); !ok && now_ms() - t0 < 20000;) {
+	for (int64_t t0 = h_now_ms(); !ok && h_now_ms() - t0 < 20000;) {
 		h_http(&s, &r, "GET", "/metrics", &cred, NULL);
 		H_STATUS(&r, 200);
 		ok = has(r.body, EXP("datagrams_total", "127.0.0.2") "}", 4) &&
@@ -200,7 +172,7 @@ static void exporters_and_top_hosts_on_metrics(void **state)
 		}
 		h_resp_free(&r);
 		if (!ok)
-			nap_ms(20);
+			poll(NULL, 0, 20);
 	}
 	if (!ok)
 		fail_msg("the scrape never showed both exporters and the top host (log %s)", s.log);
@@ -225,6 +197,17 @@ static void exporters_and_top_hosts_on_metrics(void **state)
 
 	close(a);
 	close(b);
+	assert_int_equal(h_server_stop(&s), 0);
+
+	/* serve without [flow]: no flow series at all (a dashboard shows the
+	** collector absent, not a collector that counts nothing) */
+	const char *off[] = { "PARAPET_WATCH_ENABLED=false", NULL };
+	h_server_start(&s, dir, off);
+	h_http(&s, &r, "GET", "/metrics", &cred, NULL);
+	H_STATUS(&r, 200);
+	H_CONTAINS(r.body, "parapet_http_requests_total");
+	assert_null(strstr(r.body, "parapet_flow_"));
+	h_resp_free(&r);
 	assert_int_equal(h_server_stop(&s), 0);
 	free(tok);
 	h_rmdir(dir);

@@ -594,6 +594,7 @@ int flow_job_start(const struct config *cfg, const char *db_path, struct flow_jo
 		goto fail;
 	if (core_ticker_start(DRAIN_MS, drain, j, "flow incidents", &j->ticker, err) != 0)
 		goto fail;
+	flow_metrics_register(j->coll);
 	plog(PLOG_INFO, "flow: collector running: %zu protected prefixes (%u host slots), "
 			"netflow port %d, sflow port %d",
 	     nprefix, flow_hosts_size(j->hosts), flow_collector_port(j->coll, FLOW_KIND_NETFLOW),
@@ -614,6 +615,7 @@ void flow_job_stop(struct flow_job *j)
 {
 	if (!j)
 		return;
+	flow_metrics_unregister(j->coll); /* before it is freed; waits for a scrape */
 	/* the collector first: its last tick may still queue events */
 	if (j->coll)
 		flow_collector_stop(j->coll);

@@ -91,6 +91,7 @@ struct flow_job {
 	int64_t checked_ms;
 	/* the live view (the drain thread's only) */
 	int64_t live_ms;       /* last snapshot written (unix ms) */
+	bool live_empty;       /* flow_live was left empty by this job */
 	int64_t started_mono;  /* job start, monotonic ms: the restored attacks' quiet */
 	size_t nrestored;      /* open[] entries still restored */
 	int64_t step_at;       /* the history step under way (unix ms), 0 none */
@@ -805,13 +806,24 @@ static void live_tick(struct flow_job *j, bool final)
 			constituency_view_release(v);
 	}
 	int64_t step_at = now - now % ((int64_t)FLOW_HISTORY_STEP_S * 1000);
+	bool flush = j->step_at && (final || step_at != j->step_at);
+	/* no traffic, no attack, nothing to write: no transaction either (the
+	** store's write lock is shared with every other writer) */
+	bool idle = !final && n == 0 && j->live_empty && (!flush || j->nstep == 0);
+	for (size_t i = 0; i < j->nopen && idle; i++)
+		idle = j->open[i].restored && !j->open[i].dirty;
+	if (idle) {
+		j->step_at = step_at;
+		return;
+	}
 	if (store_begin(j->st, &err) != 0)
 		goto fail;
 	if (store_flow_live_replace(j->st, j->live, n, &err) != 0)
 		goto fail_rb;
-	if (j->step_at && (final || step_at != j->step_at) && step_flush(j, now, &err) != 0)
+	if (flush && step_flush(j, now, &err) != 0)
 		goto fail_rb;
 	j->step_at = step_at;
+	j->live_empty = n == 0;
 	for (size_t i = 0; i < n; i++)
 		step_add(j, &j->live[i]);
 	for (size_t i = 0; i < j->nopen; i++) {
@@ -829,6 +841,10 @@ static void live_tick(struct flow_job *j, bool final)
 fail_rb:
 	store_rollback(j->st);
 fail:
+	/* the rows written in it are undone: again with the next snapshot */
+	for (size_t i = 0; i < j->nopen; i++)
+		j->open[i].dirty = true;
+	j->live_empty = false;
 	plog(PLOG_ERROR, "flow: live view not written: %s", err.msg);
 }
 

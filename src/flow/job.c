@@ -74,6 +74,7 @@ struct open_attack {
 #define LIVE_MS 1000  /* the live view's snapshot period */
 #define STEP_MAX 8192 /* pairs per history step: FLOW_HISTORY_STEP_S snapshots
 		      ** of at most FLOW_BY_N x FLOW_LIVE_TOP pairs, plus attacks */
+#define STEP_SLOTS (2 * STEP_MAX) /* its index: at most half full */
 
 struct flow_job {
 	const struct config *cfg;
@@ -96,6 +97,7 @@ struct flow_job {
 	size_t nrestored;      /* open[] entries still restored */
 	int64_t step_at;       /* the history step under way (unix ms), 0 none */
 	struct store_flow_rate *step; /* STEP_MAX: each pair's peak over the step */
+	uint32_t *step_idx;      /* STEP_SLOTS: 1 + index into step, 0 free */
 	size_t nstep;
 	struct store_flow_rate live[FLOW_BY_N * FLOW_LIVE_TOP];
 	uint64_t step_dropped;
@@ -711,17 +713,29 @@ static void rate_max(int64_t *a, int64_t b)
 ** of each figure of the one there (the chart shows each step's peak). */
 static void step_add(struct flow_job *j, const struct store_flow_rate *r)
 {
+	/* FNV-1a of host and direction into an open-addressed index (twice
+	** STEP_MAX slots): with thousands of attacks open, a linear search
+	** would cost a second's worth of comparisons per snapshot */
+	uint32_t h = 2166136261u;
+	for (const char *c = r->host; *c; c++)
+		h = (h ^ (uint8_t)*c) * 16777619u;
+	h = (h ^ (uint8_t)r->direction[0]) * 16777619u;
 	struct store_flow_rate *p = NULL;
-	for (size_t i = 0; i < j->nstep && !p; i++)
-		if (strcmp(j->step[i].host, r->host) == 0 &&
-		    strcmp(j->step[i].direction, r->direction) == 0)
-			p = &j->step[i];
+	uint32_t k = h % STEP_SLOTS;
+	for (; j->step_idx[k]; k = (k + 1) % STEP_SLOTS) {
+		struct store_flow_rate *q = &j->step[j->step_idx[k] - 1];
+		if (strcmp(q->host, r->host) == 0 && strcmp(q->direction, r->direction) == 0) {
+			p = q;
+			break;
+		}
+	}
 	if (!p) {
 		if (j->nstep == STEP_MAX) {
 			j->step_dropped++;
 			return;
 		}
 		p = &j->step[j->nstep++];
+		j->step_idx[k] = (uint32_t)j->nstep;
 		*p = *r;
 		p->at_ms = j->step_at;
 		return;
@@ -747,6 +761,7 @@ static int step_flush(struct flow_job *j, int64_t now, struct perr *err)
 	int rc = store_flow_history_add(j->st, j->step, j->nstep,
 					now - (int64_t)FLOW_HISTORY_KEEP_S * 1000, err);
 	j->nstep = 0;
+	memset(j->step_idx, 0, STEP_SLOTS * sizeof *j->step_idx);
 	return rc;
 }
 
@@ -1034,7 +1049,8 @@ int flow_job_start(const struct config *cfg, const char *db_path, struct flow_jo
 	j->cfg = cfg;
 	j->started_mono = mono_ms();
 	j->step = calloc(STEP_MAX, sizeof *j->step);
-	if (!j->step) {
+	j->step_idx = calloc(STEP_SLOTS, sizeof *j->step_idx);
+	if (!j->step || !j->step_idx) {
 		perr_set(err, PERR_INTERNAL, NULL, "out of memory");
 		goto fail;
 	}
@@ -1120,5 +1136,6 @@ void flow_job_stop(struct flow_job *j)
 		store_close(j->st);
 	pthread_mutex_destroy(&j->lock);
 	free(j->step);
+	free(j->step_idx);
 	free(j);
 }

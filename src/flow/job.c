@@ -16,6 +16,14 @@
 ** needs (the evidence as JSON text) into a bounded queue; this job's own
 ** thread, with its own store connection, drains it.
 **
+** The same thread writes the live view the CLI, the API and the UI read
+** (flow_live once a second, flow_history per step, a flow_attack row per
+** attack), and keeps attacks across a restart: the rows still open at
+** start are followed again, continued when the detector reports them
+** within flow.quiet, else ended as the detector's end would (incident
+** recovered, unban, withdraw) -- an attack that ended while serve was down
+** would otherwise leave its incident open and its blackhole announced.
+**
 ** No HTTP here: serve starts and stops the job, the API reads incidents.
 */
 #include <arpa/inet.h>

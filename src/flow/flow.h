@@ -31,6 +31,8 @@
 **             and learned) and attack classification;
 **   fnm.c, bgp.c, notify.c  FastNetMon's configuration read as is, ExaBGP
 **             API lines, the notify script run under its contract;
+**   fnm_import.c  `flow import-fastnetmon`: the files read and mapped, the
+**             networks added as the organisation's CIDR assets;
 **   flow.c    what the parts share (reject names).
 **
 ** Every decoder delivers the same record, struct flow_rec, through a

@@ -59,6 +59,7 @@ struct open_attack {
 	enum flow_dir dir;
 	int64_t incident_id;
 	bool banned;
+	char subnet[52]; /* the owner's CIDR asset announced (exabgp_announce_subnet), "" none */
 };
 
 struct flow_job {
@@ -75,9 +76,6 @@ struct flow_job {
 	size_t nopen;
 	int64_t asset_gen;     /* of the hosts counted now */
 	int64_t checked_ms;
-	/* the mitigation's own state ([flow] keys, see mitigation_on, announce) */
-	struct announced *ann; /* subnets announced: withdrawn as announced (OPEN_MAX) */
-	size_t nann;
 	char baselines[1100];  /* DATA/flow-baselines.bin, "" without learned thresholds */
 	int64_t saved_ms;
 };
@@ -453,12 +451,6 @@ static void note(struct flow_job *j, int64_t id, const char *text)
 
 /* ------------------------------------------------- ExaBGP announcements */
 
-struct announced {
-	uint8_t family, addr[16];
-	enum flow_dir dir;
-	char subnet[52]; /* the owner's CIDR asset announced for this attack */
-};
-
 /* One line to ExaBGP's pipe, and its outcome on the incident. O_NONBLOCK:
 ** with no ExaBGP reading, open fails (ENXIO) rather than hang the drain. */
 static void pipe_line(struct flow_job *j, int64_t id, const char *what, int rc,
@@ -516,16 +508,20 @@ static void flowspec_of(const struct ev *e, struct flow_bgp_flowspec *f)
 	}
 }
 
-/* The owner's CIDR asset holding the host (exabgp_announce_subnet), at
-** the ban; the unban withdraws what was announced, even if the asset
-** changed since. */
-static struct announced *announced_find(struct flow_job *j, const struct ev *e)
+static struct open_attack *open_find(struct flow_job *j, const struct ev *e);
+
+/* One route line (announce or withdraw) through the pipe. */
+static void route(struct flow_job *j, int64_t id, bool ban, const struct flow_bgp_route *r)
 {
-	for (size_t i = 0; i < j->nann; i++)
-		if (j->ann[i].family == e->family && j->ann[i].dir == e->dir &&
-		    memcmp(j->ann[i].addr, e->addr, 16) == 0)
-			return &j->ann[i];
-	return NULL;
+	struct pbuf line;
+	struct perr err;
+	char what[128];
+	pbuf_init(&line, 512);
+	perr_clear(&err);
+	int rc = flow_bgp_route_line(ban, r, &line, &err);
+	snprintf(what, sizeof what, "%s of %s", ban ? "announce" : "withdraw", r->prefix);
+	pipe_line(j, id, what, rc, &line, &err);
+	pbuf_free(&line);
 }
 
 /* The announcements of one ban or unban through exabgp_pipe: with
@@ -570,18 +566,17 @@ static void announce(struct flow_job *j, const struct ev *e, enum flow_action ac
 	if (host) {
 		pstrtrunc(r.prefix, e->info.ip, sizeof r.prefix);
 		pstrtrunc(r.communities, ch, sizeof r.communities);
-		pbuf_init(&line, 512);
-		perr_clear(&err);
-		int rc = flow_bgp_route_line(ban, &r, &line, &err);
-		snprintf(what, sizeof what, "%s of %s", ban ? "announce" : "withdraw", e->info.ip);
-		pipe_line(j, id, what, rc, &line, &err);
-		pbuf_free(&line);
+		route(j, id, ban, &r);
 	}
-	if (!subnet)
+	/* the subnet: the owner's CIDR asset holding the host, looked up at
+	** the ban; the unban withdraws what was announced, even if the asset
+	** changed since (kept on the open attack) */
+	struct open_attack *oa = open_find(j, e);
+	if (!subnet || !oa)
 		return;
-	struct announced *a = announced_find(j, e);
-	if (ban && !a) {
+	if (ban && !oa->subnet[0]) {
 		struct lookup_result lr;
+		char hostp[64];
 		perr_clear(&err);
 		if (constituency_lookup(j->st, LOOKUP_IP, e->info.ip, &lr, &err) != 1) {
 			snprintf(what, sizeof what, "the subnet of %s: no CIDR asset holds it",
@@ -589,27 +584,18 @@ static void announce(struct flow_job *j, const struct ev *e, enum flow_action ac
 			note(j, id, what);
 			return;
 		}
-		char hostp[64];
 		snprintf(hostp, sizeof hostp, "%s/%d", e->info.ip, v6 ? 128 : 32);
-		if ((host && strcmp(lr.matched, hostp) == 0) || j->nann == OPEN_MAX)
+		if (host && strcmp(lr.matched, hostp) == 0)
 			return; /* the asset is the host: announced above */
-		a = &j->ann[j->nann++];
-		*a = (struct announced){ .family = e->family, .dir = e->dir };
-		memcpy(a->addr, e->addr, 16);
-		pstrtrunc(a->subnet, lr.matched, sizeof a->subnet);
+		pstrtrunc(oa->subnet, lr.matched, sizeof oa->subnet);
 	}
-	if (!a)
+	if (!oa->subnet[0])
 		return;
-	pstrtrunc(r.prefix, a->subnet, sizeof r.prefix);
+	pstrtrunc(r.prefix, oa->subnet, sizeof r.prefix);
 	pstrtrunc(r.communities, cs, sizeof r.communities);
-	pbuf_init(&line, 512);
-	perr_clear(&err);
-	int rc = flow_bgp_route_line(ban, &r, &line, &err);
-	snprintf(what, sizeof what, "%s of %s", ban ? "announce" : "withdraw", a->subnet);
-	pipe_line(j, id, what, rc, &line, &err);
-	pbuf_free(&line);
+	route(j, id, ban, &r);
 	if (!ban)
-		*a = j->ann[--j->nann];
+		oa->subnet[0] = '\0';
 }
 
 /* The mitigation of one event (ban at the start, unban at the end), each
@@ -892,11 +878,6 @@ int flow_job_start(const struct config *cfg, const char *db_path, struct flow_jo
 		goto fail;
 	struct flow_detect_cfg dc;
 	struct flow_hostgroup *groups = NULL;
-	j->ann = calloc(OPEN_MAX, sizeof *j->ann);
-	if (!j->ann) {
-		perr_set(err, PERR_INTERNAL, NULL, "out of memory");
-		goto fail;
-	}
 	if (detect_cfg_build(cfg, &dc, &groups, err) != 0)
 		goto fail;
 	struct flow_collector_cfg cc = {
@@ -947,7 +928,6 @@ void flow_job_stop(struct flow_job *j)
 		drain(j); /* what the last tick queued */
 	flow_collector_free(j->coll);
 	flow_hosts_free(j->hosts);
-	free(j->ann);
 	for (size_t i = 0; i < j->qn; i++)
 		free(j->q[(j->qhead + i) % QUEUE_MAX].evidence);
 	if (j->st)

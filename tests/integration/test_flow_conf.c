@@ -16,7 +16,8 @@
 **     host of the group is attacked at a rate the global threshold
 **     ignores; a UDP packets/s threshold opens a UDP flood and leaves TCP
 **     at the same rate alone; with mitigate off (globally, on for the
-**     group) the notify script and ExaBGP run for the group's host only;
+**     group) the notify script and ExaBGP run for the group's host only,
+**     which is announced with the owner's CIDR asset holding it;
 **   - with exabgp_flowspec the rule for a DNS reflection reaches GoBGP
 **     through Debian's ExaBGP (`gobgp global rib -a ipv4-flowspec`), and is
 **     withdrawn when the attack ends;
@@ -500,6 +501,7 @@ static void serve_hostgroup_protocol_mitigate(void **state)
 		 "rcvbuf = 1048576\nquiet = 1\nthreshold_pps = 10000000\n"
 		 "threshold_udp_pps = 20000\nmitigate = false\nmitigate_ipv6 = false\n"
 		 "notify_script = %s\nexabgp_pipe = %s\nexabgp_next_hop = 192.0.2.254\n"
+		 "exabgp_announce_subnet = true\nexabgp_community_subnet = 64512:100\n"
 		 "\n[flow.hostgroup.small]\nnetworks = 10.20.0.0/28\nthreshold_pps = 5000\n"
 		 "mitigate = true\n",
 		 script, fifo);
@@ -563,9 +565,13 @@ static void serve_hostgroup_protocol_mitigate(void **state)
 	/* the group's host was mitigated, ban and unban; the other not at all */
 	for (int64_t t0 = now_ms(); !(file_has(calls, "10.20.0.5 incoming") &&
 				      file_has(calls, " unban") &&
-				      pipe_has(pfd, "withdraw route 10.20.0.5/32")) &&
+				      pipe_has(pfd, "withdraw route 10.20.0.0/24")) &&
 				    now_ms() - t0 < 10000;)
 		nap_ms(100);
+	/* the owner's CIDR asset holding the host, with its own community */
+	assert_true(pipe_has(pfd, "announce route 10.20.0.0/24 next-hop 192.0.2.254 community "
+				  "[64512:100]"));
+	assert_true(pipe_has(pfd, "withdraw route 10.20.0.0/24 next-hop 192.0.2.254"));
 	assert_true(file_has(calls, "10.20.0.5 incoming"));
 	assert_true(file_has(calls, " unban"));
 	assert_true(pipe_has(pfd, "announce route 10.20.0.5/32 next-hop 192.0.2.254 community "

@@ -29,9 +29,7 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
-#include <pwd.h>
 #include <setjmp.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -40,13 +38,13 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "flow/flow.h"
+#include "flow_lab.h"
 #include "harness.h"
 
 static void nap_ms(long ms)
@@ -347,22 +345,6 @@ static void import_fastnetmon(void **state)
 
 /* ------------------------------------------------------------------ serve */
 
-/* The NetFlow port serve logged, 0 when not (yet) logged. */
-static int logged_port(const char *log)
-{
-	FILE *f = fopen(log, "re");
-	char l[1024];
-	int port = 0;
-	while (f && fgets(l, sizeof l, f)) {
-		const char *m = strstr(l, "netflow port ");
-		if (m && strstr(l, "flow: collector running"))
-			port = (int)strtol(m + strlen("netflow port "), NULL, 10);
-	}
-	if (f)
-		fclose(f);
-	return port;
-}
-
 /* One burst to host: 3 datagrams of 30 flows x 2000 packets (180,000
 ** packets within the second) of protocol proto from port sport. TCP is
 ** ACK-only: no SYN flood, so only the pps thresholds see it. */
@@ -511,7 +493,7 @@ static void serve_hostgroup_protocol_mitigate(void **state)
 	const char *env[] = { env_conf, "PARAPET_WATCH_ENABLED=false", NULL };
 	struct h_server s;
 	h_server_start(&s, dir, env);
-	int port = logged_port(s.log);
+	int port = flow_lab_logged_port(s.log);
 	if (port <= 0)
 		fail_msg("serve did not log the flow collector's port (log %s)", s.log);
 	int fd = socket(AF_INET, SOCK_DGRAM, 0);
@@ -628,7 +610,7 @@ static void learned_baselines_survive_restart(void **state)
 	/* traffic to two hosts: each gets a baseline, saved at stop */
 	struct h_server s;
 	h_server_start(&s, dir, env);
-	int port = logged_port(s.log);
+	int port = flow_lab_logged_port(s.log);
 	assert_true(port > 0);
 	int fd = socket(AF_INET, SOCK_DGRAM, 0);
 	uint32_t seq = 0;
@@ -651,7 +633,7 @@ static void learned_baselines_survive_restart(void **state)
 	free(h_write_file(dir, "flow-baselines.bin", "PFB1 is not how a baseline file goes on"));
 	h_server_start(&s, dir, env);
 	assert_true(file_has(s.log, "not loaded"));
-	assert_true(logged_port(s.log) > 0);
+	assert_true(flow_lab_logged_port(s.log) > 0);
 	assert_int_equal(h_server_stop(&s), 0);
 	assert_int_equal(baselines_in(saved), 0);
 	h_rmdir(dir);
@@ -659,98 +641,10 @@ static void learned_baselines_survive_restart(void **state)
 
 /* ------------------------------------------- FlowSpec through ExaBGP to GoBGP */
 
-static char bgp_dir[600];
-static pid_t gobgpd_pid = -1, exabgp_pid = -1;
-static int api_port, bgp_port;
-
-static int free_port(void)
-{
-	int s = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t n = sizeof(a);
-	if (s < 0 || bind(s, (struct sockaddr *)&a, sizeof(a)) != 0 ||
-	    getsockname(s, (struct sockaddr *)&a, &n) != 0)
-		return -1;
-	close(s);
-	return ntohs(a.sin_port);
-}
-
-static pid_t spawn(const char *const argv[], const char *log, char *const envp[])
-{
-	char path[700];
-	snprintf(path, sizeof(path), "%s/%s", bgp_dir, log);
-	pid_t pid = fork();
-	if (pid == 0) {
-		int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		if (fd >= 0) {
-			dup2(fd, 1);
-			dup2(fd, 2);
-		}
-		if (chdir(bgp_dir) != 0)
-			_exit(126);
-		setpgid(0, 0);
-		if (envp)
-			execve(argv[0], (char *const *)argv, envp);
-		else
-			execv(argv[0], (char *const *)argv);
-		_exit(127);
-	}
-	return pid;
-}
-
-static void stop_pid(pid_t pid)
-{
-	if (pid <= 0)
-		return;
-	kill(-pid, SIGTERM);
-	int64_t end = now_ms() + 10000;
-	while (waitpid(pid, NULL, WNOHANG) == 0) {
-		if (now_ms() > end) {
-			kill(-pid, SIGKILL);
-			waitpid(pid, NULL, 0);
-			break;
-		}
-		nap_ms(20);
-	}
-}
-
-/* Poll `gobgp ARGS` until each of want[] is there (present) or the text
-** gone is; 30 s at most, which only a broken setup reaches. */
-static bool wait_gobgp(const char *args, const char *const want[], size_t n, bool present)
-{
-	char cmd[256];
-	snprintf(cmd, sizeof cmd, "gobgp -u 127.0.0.1 -p %d %s 2>&1", api_port, args);
-	struct pbuf out;
-	pbuf_init(&out, 0);
-	bool ok = false;
-	for (int64_t end = now_ms() + 30000; !ok && now_ms() < end;) {
-		pbuf_reset(&out);
-		FILE *pp = popen(cmd, "r");
-		assert_non_null(pp);
-		char buf[4096];
-		size_t k;
-		while ((k = fread(buf, 1, sizeof buf, pp)) > 0)
-			pbuf_add(&out, buf, k);
-		pclose(pp);
-		const char *s = pbuf_cstr(&out);
-		size_t hits = 0;
-		for (size_t i = 0; i < n; i++)
-			hits += s && strstr(s, want[i]) != NULL;
-		ok = present ? hits == n : hits == 0;
-		if (!ok)
-			nap_ms(100);
-	}
-	if (!ok)
-		fprintf(stderr, "gobgp %s after 30 s:\n%s\n", args, pbuf_cstr(&out));
-	pbuf_free(&out);
-	return ok;
-}
-
 static void serve_flowspec_reaches_gobgp(void **state)
 {
 	(void)state;
 	char *dir = h_tmpdir("flow-conf-bgp");
-	snprintf(bgp_dir, sizeof bgp_dir, "%s", dir);
 	h_migrate(dir);
 	h_user_add(dir, "ana", "analyst", 0, NULL, "analyst-password-1");
 	char *tok = h_token_add(dir, "ana", "--name", "tests", NULL);
@@ -763,54 +657,16 @@ static void serve_flowspec_reaches_gobgp(void **state)
 	assert_int_equal(p.status, 0);
 	h_proc_free(&p);
 
-	/* GoBGP and ExaBGP on loopback, as test_flow_exabgp.c sets them up */
-	api_port = free_port();
-	bgp_port = free_port();
-	assert_true(api_port > 0 && bgp_port > 0 && api_port != bgp_port);
-	char text[4096];
-	snprintf(text, sizeof text,
-		 "[global.config]\n  as = 65001\n  router-id = \"127.0.0.1\"\n  port = %d\n"
-		 "  local-address-list = [\"127.0.0.1\"]\n"
-		 "[[neighbors]]\n  [neighbors.config]\n    neighbor-address = \"127.0.0.1\"\n"
-		 "    peer-as = 65002\n  [neighbors.transport.config]\n    passive-mode = true\n"
-		 "  [[neighbors.afi-safis]]\n    [neighbors.afi-safis.config]\n"
-		 "      afi-safi-name = \"ipv4-unicast\"\n"
-		 "  [[neighbors.afi-safis]]\n    [neighbors.afi-safis.config]\n"
-		 "      afi-safi-name = \"ipv4-flowspec\"\n",
-		 bgp_port);
-	free(h_write_file(dir, "gobgpd.toml", text));
-	char *feed = h_write_file(dir, "feed.sh", "#!/bin/sh\nexec cat 0<>\"$1\"\n");
-	chmod(feed, 0755);
-	snprintf(text, sizeof text,
-		 "process feed {\n    run %s %s/api.pipe;\n    encoder text;\n}\n"
-		 "neighbor 127.0.0.1 {\n    router-id 127.0.0.2;\n    local-address 127.0.0.1;\n"
-		 "    local-as 65002;\n    peer-as 65001;\n    connect %d;\n"
-		 "    family {\n        ipv4 unicast;\n        ipv4 flow;\n    }\n"
-		 "    api {\n        processes [ feed ];\n    }\n}\n",
-		 feed, dir, bgp_port);
-	free(h_write_file(dir, "exabgp.conf", text));
-	char fifo[700];
-	snprintf(fifo, sizeof fifo, "%s/api.pipe", dir);
-	assert_int_equal(mkfifo(fifo, 0600), 0);
-	char api[64];
-	snprintf(api, sizeof api, "127.0.0.1:%d", api_port);
-	const char *g[] = { "/usr/bin/gobgpd", "-f", "gobgpd.toml", "--api-hosts", api,
-			    "-l", "info", NULL };
-	gobgpd_pid = spawn(g, "gobgpd.log", NULL);
-	struct passwd *pw = getpwuid(getuid());
-	char user[128];
-	snprintf(user, sizeof user, "exabgp.daemon.user=%s", pw ? pw->pw_name : "root");
-	char *xenv[] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin", user, "exabgp.api.cli=false",
-			 "exabgp.tcp.bind=", "exabgp.log.level=INFO", NULL };
-	const char *x[] = { "/usr/sbin/exabgp", "exabgp.conf", NULL };
-	exabgp_pid = spawn(x, "exabgp.log", xenv);
+	/* GoBGP and ExaBGP on loopback (flow_lab.c), fed from serve's pipe */
+	struct flow_bgp_lab lab;
+	assert_int_equal(flow_bgp_lab_start(&lab, dir), 0);
 	const char *up[] = { "Establ" };
-	if (!wait_gobgp("neighbor", up, 1, true))
+	if (!flow_bgp_lab_wait(&lab, "neighbor", up, 1, true))
 		fail_msg("ExaBGP and GoBGP did not peer (logs in %s)", dir);
 
 	/* serve writes a FlowSpec rule, not a blackhole, for the attack */
 	char env_pipe[800];
-	snprintf(env_pipe, sizeof env_pipe, "PARAPET_FLOW_EXABGP_PIPE=%s", fifo);
+	snprintf(env_pipe, sizeof env_pipe, "PARAPET_FLOW_EXABGP_PIPE=%s", lab.pipe);
 	const char *env[] = { "PARAPET_FLOW_ENABLED=true", "PARAPET_FLOW_NETFLOW_LISTEN=127.0.0.1:0",
 			      "PARAPET_FLOW_SFLOW_LISTEN=", "PARAPET_FLOW_RCVBUF=1048576",
 			      "PARAPET_FLOW_THRESHOLD_UDP_PPS=20000", "PARAPET_FLOW_QUIET=1",
@@ -818,7 +674,7 @@ static void serve_flowspec_reaches_gobgp(void **state)
 			      env_pipe, NULL };
 	struct h_server s;
 	h_server_start(&s, dir, env);
-	int port = logged_port(s.log);
+	int port = flow_lab_logged_port(s.log);
 	assert_true(port > 0);
 	int fd = socket(AF_INET, SOCK_DGRAM, 0);
 	uint32_t seq = 0;
@@ -838,24 +694,22 @@ static void serve_flowspec_reaches_gobgp(void **state)
 	/* keep the attack going until the rule shows (bounded by wait_gobgp) */
 	for (int i = 0; i < 10 && !ok; i++) {
 		burst(fd, port, &seq, "10.20.0.9", 17, 53);
-		ok = wait_gobgp("global rib -a ipv4-flowspec", rule, ARRAY_SIZE(rule), true);
+		ok = flow_bgp_lab_wait(&lab, "global rib -a ipv4-flowspec", rule, ARRAY_SIZE(rule), true);
 	}
 	if (!ok)
 		fail_msg("the FlowSpec rule did not reach GoBGP (logs in %s, %s)", dir, s.log);
 	/* no blackhole route for the host */
 	const char *host_route[] = { "10.20.0.9/32" };
-	assert_true(wait_gobgp("global rib -a ipv4", host_route, 1, false));
+	assert_true(flow_bgp_lab_wait(&lab, "global rib -a ipv4", host_route, 1, false));
 	/* the attack ends: the rule is withdrawn */
 	const char *gone[] = { "Network not in table" };
-	if (!wait_gobgp("global rib -a ipv4-flowspec", gone, 1, true))
+	if (!flow_bgp_lab_wait(&lab, "global rib -a ipv4-flowspec", gone, 1, true))
 		fail_msg("the FlowSpec rule was not withdrawn (log %s)", s.log);
 	assert_true(incident_says(&s, &cred, id, "ExaBGP: announce flow route"));
 
 	close(fd);
 	assert_int_equal(h_server_stop(&s), 0);
-	stop_pid(exabgp_pid);
-	stop_pid(gobgpd_pid);
-	free(feed);
+	flow_bgp_lab_stop(&lab);
 	free(tok);
 	h_rmdir(dir);
 }

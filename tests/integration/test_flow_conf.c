@@ -448,16 +448,13 @@ static bool pipe_has(int fd, const char *text)
 	return strstr(pipe_text, text) != NULL;
 }
 
-/* A hostgroup's own threshold, a per-protocol threshold, and mitigation
-** only where mitigate says, in one serve. */
-static void serve_hostgroup_protocol_mitigate(void **state)
+/* A constituency in dir: an organisation owning 10.20.0.0/24, an analyst
+** and their API token (returned, malloc'd). */
+static char *constituency(const char *dir)
 {
-	(void)state;
-	char *dir = h_tmpdir("flow-conf-serve");
 	h_migrate(dir);
 	h_user_add(dir, "ana", "analyst", 0, NULL, "analyst-password-1");
 	char *tok = h_token_add(dir, "ana", "--name", "tests", NULL);
-	struct h_cred cred = { .token = tok };
 	int64_t org = h_org_add(dir, "Ministry of Energy", "Tehran");
 	char os[32];
 	snprintf(os, sizeof os, "%lld", (long long)org);
@@ -465,6 +462,17 @@ static void serve_hostgroup_protocol_mitigate(void **state)
 	h_cli(&p, dir, NULL, "asset", "add", os, "cidr", "10.20.0.0/24", NULL);
 	assert_int_equal(p.status, 0);
 	h_proc_free(&p);
+	return tok;
+}
+
+/* A hostgroup's own threshold, a per-protocol threshold, and mitigation
+** only where mitigate says, in one serve. */
+static void serve_hostgroup_protocol_mitigate(void **state)
+{
+	(void)state;
+	char *dir = h_tmpdir("flow-conf-serve");
+	char *tok = constituency(dir);
+	struct h_cred cred = { .token = tok };
 
 	char calls[512], text[2048], fifo[512];
 	snprintf(calls, sizeof calls, "%s/calls", dir);
@@ -594,14 +602,8 @@ static void learned_baselines_survive_restart(void **state)
 {
 	(void)state;
 	char *dir = h_tmpdir("flow-conf-learn");
-	h_migrate(dir);
-	int64_t org = h_org_add(dir, "Ministry of Energy", "Tehran");
-	char os[32], saved[600];
-	snprintf(os, sizeof os, "%lld", (long long)org);
-	struct h_proc p;
-	h_cli(&p, dir, NULL, "asset", "add", os, "cidr", "10.20.0.0/24", NULL);
-	assert_int_equal(p.status, 0);
-	h_proc_free(&p);
+	free(constituency(dir));
+	char saved[600];
 	snprintf(saved, sizeof saved, "%s/flow-baselines.bin", dir);
 	const char *env[] = { "PARAPET_FLOW_ENABLED=true", "PARAPET_FLOW_NETFLOW_LISTEN=127.0.0.1:0",
 			      "PARAPET_FLOW_SFLOW_LISTEN=", "PARAPET_FLOW_RCVBUF=1048576",
@@ -645,17 +647,8 @@ static void serve_flowspec_reaches_gobgp(void **state)
 {
 	(void)state;
 	char *dir = h_tmpdir("flow-conf-bgp");
-	h_migrate(dir);
-	h_user_add(dir, "ana", "analyst", 0, NULL, "analyst-password-1");
-	char *tok = h_token_add(dir, "ana", "--name", "tests", NULL);
+	char *tok = constituency(dir);
 	struct h_cred cred = { .token = tok };
-	int64_t org = h_org_add(dir, "Ministry of Energy", "Tehran");
-	char os[32];
-	snprintf(os, sizeof os, "%lld", (long long)org);
-	struct h_proc p;
-	h_cli(&p, dir, NULL, "asset", "add", os, "cidr", "10.20.0.0/24", NULL);
-	assert_int_equal(p.status, 0);
-	h_proc_free(&p);
 
 	/* GoBGP and ExaBGP on loopback (flow_lab.c), fed from serve's pipe */
 	struct flow_bgp_lab lab;

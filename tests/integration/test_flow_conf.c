@@ -17,7 +17,8 @@
 **     ignores; a UDP packets/s threshold opens a UDP flood and leaves TCP
 **     at the same rate alone; with mitigate off (globally, on for the
 **     group) the notify script and ExaBGP run for the group's host only,
-**     which is announced with the owner's CIDR asset holding it;
+**     which is announced with the owner's CIDR asset holding it; with
+**     process_outgoing off a host's outbound flood opens nothing;
 **   - with exabgp_flowspec the rule for a DNS reflection reaches GoBGP
 **     through Debian's ExaBGP (`gobgp global rib -a ipv4-flowspec`), and is
 **     withdrawn when the attack ends;
@@ -345,11 +346,11 @@ static void import_fastnetmon(void **state)
 
 /* ------------------------------------------------------------------ serve */
 
-/* One burst to host: 3 datagrams of 30 flows x 2000 packets (180,000
-** packets within the second) of protocol proto from port sport. TCP is
-** ACK-only: no SYN flood, so only the pps thresholds see it. */
-static void burst(int fd, int port, uint32_t *seq, const char *host, uint8_t proto,
-		  uint16_t sport)
+/* One burst to host (from it, outgoing): 3 datagrams of 30 flows x 2000
+** packets (180,000 packets within the second) of protocol proto from port
+** sport. TCP is ACK-only: no SYN flood, so only the pps thresholds see it. */
+static void burst_dir(int fd, int port, uint32_t *seq, const char *host, uint8_t proto,
+		      uint16_t sport, bool outgoing)
 {
 	struct flow_rec rec[30];
 	memset(rec, 0, sizeof rec);
@@ -357,9 +358,10 @@ static void burst(int fd, int port, uint32_t *seq, const char *host, uint8_t pro
 		rec[i].family = 4;
 		rec[i].proto = proto;
 		rec[i].tcp_flags = proto == 6 ? 0x10 : 0;
-		inet_pton(AF_INET, "198.51.100.0", rec[i].src);
-		rec[i].src[3] = (uint8_t)(1 + i);
-		inet_pton(AF_INET, host, rec[i].dst);
+		uint8_t *peer = outgoing ? rec[i].dst : rec[i].src;
+		inet_pton(AF_INET, "198.51.100.0", peer);
+		peer[3] = (uint8_t)(1 + i);
+		inet_pton(AF_INET, host, outgoing ? rec[i].src : rec[i].dst);
 		rec[i].sport = sport ? sport : (uint16_t)(2000 + i);
 		rec[i].dport = proto == 17 ? 4444 : 443;
 		rec[i].packets = 2000;
@@ -377,7 +379,14 @@ static void burst(int fd, int port, uint32_t *seq, const char *host, uint8_t pro
 	}
 }
 
-/* The ddos incident of host (its key "HOST/incoming"): its id, status
+static void burst(int fd, int port, uint32_t *seq, const char *host, uint8_t proto,
+		  uint16_t sport)
+{
+	burst_dir(fd, port, seq, host, proto, sport, false);
+}
+
+/* The ddos incident whose title names host ("10.20.0.5 attacked", "...
+** attacking" for outgoing): its id, status
 ** and first evidence's metric and threshold; 0 when there is none. */
 static int64_t host_incident(const struct h_server *s, const struct h_cred *c, const char *host,
 			     char *status, size_t n, char *metric, size_t mn, int64_t *threshold)
@@ -391,7 +400,7 @@ static int64_t host_incident(const struct h_server *s, const struct h_cred *c, c
 		json_t *it = json_array_get(items, i);
 		const char *title = json_string_value(json_object_get(it, "title"));
 		char want[80];
-		snprintf(want, sizeof want, ": %s attacked", host);
+		snprintf(want, sizeof want, ": %s", host);
 		if (!title || !strstr(title, want))
 			continue;
 		id = json_integer_value(json_object_get(it, "id"));
@@ -490,6 +499,7 @@ static void serve_hostgroup_protocol_mitigate(void **state)
 		 "[flow]\nenabled = true\nnetflow_listen = 127.0.0.1:0\nsflow_listen =\n"
 		 "rcvbuf = 1048576\nquiet = 1\nthreshold_pps = 10000000\n"
 		 "threshold_udp_pps = 20000\nmitigate = false\nmitigate_ipv6 = false\n"
+		 "process_outgoing = false\n"
 		 "notify_script = %s\nexabgp_pipe = %s\nexabgp_next_hop = 192.0.2.254\n"
 		 "exabgp_announce_subnet = true\nexabgp_community_subnet = 64512:100\n"
 		 "\n[flow.hostgroup.small]\nnetworks = 10.20.0.0/28\nthreshold_pps = 5000\n"
@@ -516,8 +526,10 @@ static void serve_hostgroup_protocol_mitigate(void **state)
 	for (int64_t t0 = now_ms(); !ida && now_ms() - t0 < 20000;) {
 		burst(fd, port, &seq, "10.20.0.5", 6, 0);
 		burst(fd, port, &seq, "10.20.0.100", 6, 0);
+		/* the group's host floods out: process_outgoing is false */
+		burst_dir(fd, port, &seq, "10.20.0.7", 6, 0, true);
 		nap_ms(200);
-		ida = host_incident(&s, &cred, "10.20.0.5", st, sizeof st, metric, sizeof metric,
+		ida = host_incident(&s, &cred, "10.20.0.5 attacked", st, sizeof st, metric, sizeof metric,
 				    &th);
 	}
 	if (!ida)
@@ -531,15 +543,18 @@ static void serve_hostgroup_protocol_mitigate(void **state)
 		burst(fd, port, &seq, "10.20.0.200", 17, 0);
 		burst(fd, port, &seq, "10.20.0.100", 6, 0);
 		nap_ms(200);
-		idc = host_incident(&s, &cred, "10.20.0.200", st, sizeof st, metric, sizeof metric,
+		idc = host_incident(&s, &cred, "10.20.0.200 attacked", st, sizeof st, metric, sizeof metric,
 				    &th);
 	}
 	if (!idc)
 		fail_msg("no incident for the UDP flood (log %s)", s.log);
 	assert_string_equal(metric, "udp_pps");
 	assert_int_equal(th, 20000);
-	/* the TCP host outside the group had the same rate all along */
-	assert_int_equal(host_incident(&s, &cred, "10.20.0.100", st, sizeof st, metric,
+	/* the TCP host outside the group had the same rate all along; the
+	** group's host sending its flood out is not checked */
+	assert_int_equal(host_incident(&s, &cred, "10.20.0.100 attacked", st, sizeof st, metric,
+				       sizeof metric, &th), 0);
+	assert_int_equal(host_incident(&s, &cred, "10.20.0.7", st, sizeof st, metric,
 				       sizeof metric, &th), 0);
 
 	/* both end (quiet = 1 s) and recover */
@@ -547,8 +562,8 @@ static void serve_hostgroup_protocol_mitigate(void **state)
 	for (int64_t t0 = now_ms(); (strcmp(sa, "recovered") != 0 || strcmp(sc, "recovered") != 0) &&
 				    now_ms() - t0 < 20000;) {
 		nap_ms(200);
-		host_incident(&s, &cred, "10.20.0.5", sa, sizeof sa, metric, sizeof metric, &th);
-		host_incident(&s, &cred, "10.20.0.200", sc, sizeof sc, metric, sizeof metric, &th);
+		host_incident(&s, &cred, "10.20.0.5 attacked", sa, sizeof sa, metric, sizeof metric, &th);
+		host_incident(&s, &cred, "10.20.0.200 attacked", sc, sizeof sc, metric, sizeof metric, &th);
 	}
 	assert_string_equal(sa, "recovered");
 	assert_string_equal(sc, "recovered");
@@ -677,7 +692,7 @@ static void serve_flowspec_reaches_gobgp(void **state)
 	for (int64_t t0 = now_ms(); !id && now_ms() - t0 < 20000;) {
 		burst(fd, port, &seq, "10.20.0.9", 17, 53);
 		nap_ms(200);
-		id = host_incident(&s, &cred, "10.20.0.9", st, sizeof st, metric, sizeof metric, &th);
+		id = host_incident(&s, &cred, "10.20.0.9 attacked", st, sizeof st, metric, sizeof metric, &th);
 	}
 	if (!id)
 		fail_msg("no incident for the reflection (log %s)", s.log);

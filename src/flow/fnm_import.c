@@ -29,8 +29,8 @@ static int read_doc(const char *path, enum flow_fnm_file kind, struct flow_fnm_d
 	doc->n = doc->cap = 0;
 	size_t max = kind == FLOW_FNM_CONF ? FLOW_FNM_CONF_BYTES : FLOW_FNM_NETS_BYTES;
 	if (core_file_read(path, max, &b, &e) != 0)
-		return perr_set(err, e.kind == PERR_LIMIT ? PERR_LIMIT : PERR_NOTFOUND, "file",
-				"%s: %s", path, e.msg);
+		return perr_set(err, e.kind == PERR_LIMIT ? PERR_LIMIT : PERR_NOTFOUND, "file", "%s",
+				e.msg); /* core_file_read names the path */
 	int rc = flow_fnm_doc_parse(doc, kind, b.ptr ? b.ptr : "", b.len, &e);
 	pbuf_free(&b);
 	if (rc != 0)

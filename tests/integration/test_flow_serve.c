@@ -22,7 +22,9 @@
 ** traffic ends the attack after flow.quiet -- its row's end, its incident
 ** recovered with an observation saying so, the notify script's unban, the
 ** ExaBGP withdraw, each recorded on the incident; with the flood still on
-** after the restart, the attack goes on in the same row and incident.
+** after the restart, the attack goes on in the same row and incident; and
+** with Debian's ExaBGP peered with GoBGP (flow_lab.c), the blackhole route
+** announced before the kill leaves GoBGP's RIB after the restart.
 */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -44,6 +46,7 @@
 #include <sqlite3.h>
 
 #include "flow/flow.h"
+#include "flow_lab.h"
 #include "harness.h"
 
 #define HOST "10.20.0.5"
@@ -759,6 +762,54 @@ static void restart_continues_attack_still_on(void **state)
 	fx_free(&f);
 }
 
+static void restart_withdraws_blackhole_from_gobgp(void **state)
+{
+	(void)state;
+	struct fx f;
+	fx_setup(&f, 2);
+	struct flow_bgp_lab lab;
+	assert_int_equal(flow_bgp_lab_start(&lab, f.dir), 0);
+	const char *up[] = { "Establ" };
+	if (!flow_bgp_lab_wait(&lab, "neighbor", up, 1, true))
+		fail_msg("ExaBGP and GoBGP did not peer (logs in %s)", f.dir);
+	/* serve's lines go to the pipe ExaBGP's API process reads; GoBGP
+	** refuses a loopback next hop */
+	snprintf(f.env_pipe, sizeof f.env_pipe, "PARAPET_FLOW_EXABGP_PIPE=%s", lab.pipe);
+	f.env[9] = "PARAPET_FLOW_EXABGP_NEXT_HOP=192.0.2.254";
+	f.env[10] = NULL;
+	struct h_server s;
+	int port = fx_start(&f, &s);
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	assert_true(fd >= 0);
+	uint32_t seq = 0;
+	int64_t row = attack_until_mitigated(&f, &s, fd, port, &seq);
+	/* GoBGP prints 65535:666 as the number 0xFFFF029A in JSON */
+	const char *route[] = { "\"" HOST "/32\"", "\"nexthop\":\"192.0.2.254\"", "4294902426" };
+	bool ok = false;
+	for (int i = 0; i < 10 && !ok; i++) {
+		burst(fd, port, &seq, HOST); /* the attack goes on until GoBGP has it */
+		ok = flow_bgp_lab_wait(&lab, "global rib -a ipv4 -j", route, ARRAY_SIZE(route), true);
+	}
+	if (!ok)
+		fail_msg("the blackhole route did not reach GoBGP (logs in %s, %s)", f.dir, s.log);
+
+	/* killed during the attack; no traffic after */
+	assert_int_equal(h_server_stop_sig(&s, SIGKILL), 128 + SIGKILL);
+	fx_start(&f, &s);
+	const char *gone[] = { "Network not in table" };
+	if (!flow_bgp_lab_wait(&lab, "global rib -a ipv4", gone, 1, true))
+		fail_msg("the blackhole stayed in GoBGP after the restart (log %s)", s.log);
+	bool ended = false;
+	for (int64_t t0 = now_ms(); !ended && now_ms() - t0 < 20000; nap_ms(200))
+		ended = db1(f.dir, "SELECT end_ms IS NOT NULL AND announced = 0 FROM flow_attack "
+				   "WHERE id = %lld", (long long)row) == 1;
+	assert_true(ended);
+	assert_int_equal(h_server_stop(&s), 0);
+	flow_bgp_lab_stop(&lab);
+	close(fd);
+	fx_free(&f);
+}
+
 int main(void)
 {
 	h_init();
@@ -767,6 +818,7 @@ int main(void)
 		cmocka_unit_test(live_view_shows_burst_history_and_attack_rows),
 		cmocka_unit_test(restart_ends_attack_open_when_killed),
 		cmocka_unit_test(restart_continues_attack_still_on),
+		cmocka_unit_test(restart_withdraws_blackhole_from_gobgp),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

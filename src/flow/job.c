@@ -79,6 +79,7 @@ struct open_attack {
 	bool restored;
 	bool dirty; /* row changed since written */
 	char subnet[52]; /* the owner's CIDR asset announced (exabgp_announce_subnet), "" none */
+	bool subnet_lost; /* read back after a restart: subnet unknown, looked up again */
 };
 
 #define LIVE_MS 1000  /* the live view's snapshot period */
@@ -663,7 +664,8 @@ static int announce(struct flow_job *j, const struct ev *e, enum flow_action act
 		return failed;
 	/* an attack read back after a restart lost its subnet with the
 	** process: the withdraw looks it up again, as the ban did */
-	if ((ban || oa->restored) && !oa->subnet[0]) {
+	if ((ban || oa->subnet_lost) && !oa->subnet[0]) {
+		oa->subnet_lost = false;
 		struct lookup_result lr;
 		char hostp[64];
 		perr_clear(&err);
@@ -1153,7 +1155,7 @@ static int restore_one(void *ud, const struct store_flow_attack *a)
 	struct flow_job *j = ud;
 	if (j->nopen == OPEN_MAX)
 		return 0;
-	struct open_attack oa = { .row = *a, .restored = true,
+	struct open_attack oa = { .row = *a, .restored = true, .subnet_lost = true,
 				  .dir = strcmp(a->direction, "outgoing") == 0 ? FLOW_OUT : FLOW_IN };
 	if (inet_pton(AF_INET, a->host, oa.addr) == 1)
 		oa.family = 4;

@@ -520,7 +520,14 @@ int flow_collector_start(const struct flow_collector_cfg *cfg, struct flow_colle
 	c->count = flow_count_new(cfg->hosts, &cc, err);
 	if (!c->count)
 		goto fail;
-	c->det = flow_detect_new(cfg->detect, cfg->on_event, cfg->ctx, err);
+	/* the ticker's clock is the monotonic one; the baselines learn per
+	** hour of the calendar week */
+	struct flow_detect_cfg dc = *cfg->detect;
+	struct timespec wall;
+	clock_gettime(CLOCK_REALTIME, &wall);
+	dc.clock_offset_ms = (int64_t)wall.tv_sec * 1000 + wall.tv_nsec / 1000000 -
+			     (int64_t)mono_ms();
+	c->det = flow_detect_new(&dc, cfg->on_event, cfg->ctx, err);
 	if (!c->det)
 		goto fail;
 	if (cfg->totals) {

@@ -623,6 +623,11 @@ struct flow_detect_cfg {
 	uint64_t ban_ms;       /* FastNetMon's ban_time; 0 = none */
 	bool unban_only_if_finished; /* with ban_ms: also wait for quiet */
 	uint32_t max_attacks;  /* open at once, 0 = 4096 */
+	int64_t clock_offset_ms; /* added to now_ms for the hour of the week the
+				 ** baselines learn in: a caller ticking on a
+				 ** monotonic clock passes (wall - monotonic), so
+				 ** saved baselines keep to the calendar across a
+				 ** reboot; 0 when now_ms is Unix time already */
 };
 
 struct flow_tl_point {

@@ -1007,3 +1007,24 @@ size_t flow_collector_top(struct flow_collector *c, enum flow_by by, struct flow
 	pthread_mutex_unlock(&t->lock);
 	return k;
 }
+
+/* Per socket, what flow_collector_stats adds up into kernel_drops: a drop
+** count that grows on one socket only says one thread falls behind (an
+** exporter too busy for its thread), all of them the whole collector. */
+size_t flow_collector_sockets(struct flow_collector *c, struct flow_socket_stats *out, size_t n)
+{
+	size_t m = 0;
+	for (uint32_t i = 0; i < c->nw; i++) {
+		struct worker *w = &c->w[i];
+		pthread_mutex_lock(&w->lock);
+		for (int k = 0; k < FLOW_KIND_N && m < n; k++)
+			if (w->fd[k] >= 0) {
+				out[m].kind = (enum flow_proto_kind)k;
+				out[m].thread = i;
+				out[m].drops = sock_drops(w->fd[k], w->drops[k]);
+				m++;
+			}
+		pthread_mutex_unlock(&w->lock);
+	}
+	return m;
+}

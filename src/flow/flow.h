@@ -1126,6 +1126,15 @@ void flow_metrics(struct pbuf *out);
 ** scrape in progress; a collector not registered is left alone). */
 void flow_metrics_register(struct flow_collector *c);
 void flow_metrics_unregister(struct flow_collector *c);
+/* The kernel's drops per socket (the issue's "per-socket drops"): one row
+** per (thread, kind) listened to, as flow_collector_stats sums them
+** (collector.c). Returns how many rows (at most n); safe while running. */
+struct flow_socket_stats {
+	enum flow_proto_kind kind;
+	uint32_t thread;
+	uint64_t drops;
+};
+size_t flow_collector_sockets(struct flow_collector *c, struct flow_socket_stats *out, size_t n);
 
 /* ------------------------------------------------- inside `parapet serve` (job.c)
 ** (this part does I/O: the store, the collector, scripts and ExaBGP's pipe)

@@ -18,6 +18,7 @@
 **   exporter_sampling_rate               per exporter {kind, address}
 **   datagrams_total, flows_total, kernel_drops_total, ... templates
 **                                        the collector's totals
+**   socket_drops_total{kind, thread}     the kernel's drops per socket
 **   top_host_packets_per_second, top_host_bits_per_second
 **                                        {host, direction}, the 10 busiest
 ** No HTTP here: src/http/routes.c's h_metrics calls flow_metrics.
@@ -185,6 +186,20 @@ static void totals(struct pbuf *out, const struct flow_collector_stats *st, size
 	pbuf_addf(out, "parapet_flow_exporters %zu\n", nexp);
 }
 
+static void sockets(struct pbuf *out, struct flow_collector *c)
+{
+	struct flow_socket_stats so[FLOW_COLL_THREADS_MAX * FLOW_KIND_N];
+	size_t n = flow_collector_sockets(c, so, sizeof so / sizeof *so);
+	head(out, "socket_drops_total", "counter",
+	     "Datagrams the kernel dropped per collector socket (one per thread and protocol).");
+	for (size_t i = 0; i < n; i++) {
+		pbuf_adds(out, "parapet_flow_socket_drops_total{kind=\"");
+		label(out, flow_kind_name(so[i].kind));
+		pbuf_addf(out, "\",thread=\"%u\"} %llu\n", so[i].thread,
+			  (unsigned long long)so[i].drops);
+	}
+}
+
 static void top(struct pbuf *out, struct flow_collector *c, enum flow_by by, const char *name,
 		const char *help)
 {
@@ -215,6 +230,7 @@ void flow_metrics(struct pbuf *out)
 		struct flow_collector_stats st;
 		flow_collector_stats(c, &st);
 		totals(out, &st, nexp);
+		sockets(out, c);
 		exporters(out, ex, nexp < EXPORTERS_MAX ? nexp : EXPORTERS_MAX);
 		top(out, c, FLOW_BY_PPS, "top_host_packets_per_second",
 		    "The 10 busiest protected hosts by packets/s over the last second (sampling "

@@ -115,6 +115,7 @@ static void exporters_and_top_hosts_on_metrics(void **state)
 	h_proc_free(&p);
 	const char *env[] = { "PARAPET_FLOW_ENABLED=true",
 			      "PARAPET_FLOW_NETFLOW_LISTEN=127.0.0.1:0",
+			      "PARAPET_FLOW_SFLOW_LISTEN=", /* none: no fixed port */
 			      "PARAPET_FLOW_THREADS=2",
 			      "PARAPET_WATCH_ENABLED=false",
 			      NULL };
@@ -189,6 +190,10 @@ static void exporters_and_top_hosts_on_metrics(void **state)
 	assert_true(has(body, "parapet_flow_flows_total", 110));
 	assert_true(has(body, "parapet_flow_kernel_drops_total", 0));
 	assert_true(has(body, "parapet_flow_exporters", 2));
+	/* one drop counter per socket: 2 threads, NetFlow only */
+	assert_true(has(body, "parapet_flow_socket_drops_total{kind=\"netflow\",thread=\"0\"}", 0));
+	assert_true(has(body, "parapet_flow_socket_drops_total{kind=\"netflow\",thread=\"1\"}", 0));
+	assert_null(strstr(body, "parapet_flow_socket_drops_total{kind=\"sflow\""));
 	/* each gauge lists the busiest first */
 	assert_true(strstr(body, TOP("packets", "10.20.0.6")) < strstr(body, TOP("packets", "10.20.0.5")));
 	assert_true(strstr(body, TOP("bits", "10.20.0.5")) < strstr(body, TOP("bits", "10.20.0.6")));

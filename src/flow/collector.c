@@ -55,10 +55,18 @@
 #define DGRAM_MAX 9216 /* a jumbo frame's payload: exporters never send more */
 #define POLL_MS 20     /* an idle thread still syncs its shard this often */
 
+#define SEQ_STREAMS 4 /* sequence streams kept per exporter (engines, source ids, agents) */
 struct exp_row {
 	bool used;
 	struct flow_exporter_stats s;
+	struct seq_stream {
+		uint32_t id, next;
+		bool used;
+	} seq[SEQ_STREAMS]; /* the next sequence number expected (seq_check) */
 };
+
+static void seq_check(struct exp_row *r, enum flow_proto_kind k, const uint8_t *b, size_t n,
+		      const struct flow_result *res);
 
 struct worker {
 	struct flow_collector *c;
@@ -262,6 +270,7 @@ static void decode(struct worker *w, enum flow_proto_kind k, const uint8_t *b, s
 		r->s.template_misses++;
 	if (res.sampling)
 		r->s.sampling = res.sampling;
+	seq_check(r, k, b, n, &res);
 }
 
 /* The socket's drop counter from a datagram's control messages. */
@@ -742,6 +751,7 @@ static void merge_row(struct flow_exporter_stats *d, const struct flow_exporter_
 	for (int r = 0; r < FLOW_REJ_COUNT_MAX; r++)
 		d->malformed[r] += s->malformed[r];
 	d->template_misses += s->template_misses;
+	d->sequence_failures += s->sequence_failures;
 	if (s->sampling)
 		d->sampling = s->sampling;
 }
@@ -1027,4 +1037,78 @@ size_t flow_collector_sockets(struct flow_collector *c, struct flow_socket_stats
 		pthread_mutex_unlock(&w->lock);
 	}
 	return m;
+}
+
+/* ------------------------------------------------------------ sequence numbers
+** Loss between a router and the collector (UDP across a WAN, a router's
+** export queue overflowing) shows nowhere but in the exports' sequence
+** numbers: the kernel's drop counters only see what reached this host.
+** As nfdump's collector does ("sequence failures"), a datagram whose
+** sequence number is not the one expected from the previous datagram of
+** its stream is counted per exporter, and the stream resyncs to it (so a
+** router's restart counts once). A stream is: NetFlow v5, an (engine type,
+** engine id), whose flow_sequence counts flows (next = sequence + count);
+** NetFlow v9, a source id, whose sequence counts export packets (next =
+** sequence + 1); sFlow, an (agent, sub-agent), whose sequence counts
+** datagrams. IPFIX is left out: its sequence counts data records,
+** options records and records we hold for a template included, which the
+** decoder's result does not give. Read here from the header the decoder
+** accepted; an exporter with more than SEQ_STREAMS streams has the first
+** ones checked. */
+
+static uint32_t be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static void seq_check(struct exp_row *r, enum flow_proto_kind k, const uint8_t *b, size_t n,
+		      const struct flow_result *res)
+{
+	uint32_t id, seq, step;
+	if (k == FLOW_KIND_SFLOW) {
+		/* version 5, agent address type (1 IPv4, 2 IPv6), agent,
+		** sub-agent id, sequence; only for a datagram decoded whole */
+		if (n < 20 || res->reject == FLOW_REJ_SHORT || res->reject == FLOW_REJ_VERSION ||
+		    res->reject == FLOW_REJ_COUNT || res->reject == FLOW_REJ_ADDRESS || be32(b) != 5)
+			return;
+		size_t alen = be32(b + 4) == 2 ? 16 : 4;
+		if (n < 8 + alen + 8)
+			return;
+		id = be32(b + 8 + alen); /* the sub-agent; the agent below */
+		for (size_t i = 0; i < alen; i++)
+			id = (id ^ b[8 + i]) * 16777619u;
+		seq = be32(b + 8 + alen + 4);
+		step = 1;
+	} else if (n >= FLOW_NF5_HDR && b[0] == 0 && b[1] == 5) {
+		if (res->records == 0) /* refused whole: its header is not trusted */
+			return;
+		id = (uint32_t)b[20] << 8 | b[21];
+		seq = be32(b + 16);
+		step = (uint32_t)b[2] << 8 | b[3];
+	} else if (n >= 20 && b[0] == 0 && b[1] == 9) {
+		if (res->reject == FLOW_REJ_SHORT || res->reject == FLOW_REJ_COUNT)
+			return;
+		id = be32(b + 16);
+		seq = be32(b + 12);
+		step = 1;
+	} else {
+		return;
+	}
+	struct seq_stream *st = NULL;
+	for (int i = 0; i < SEQ_STREAMS && !st; i++)
+		if (r->seq[i].used && r->seq[i].id == id)
+			st = &r->seq[i];
+	if (st) {
+		if (seq != st->next)
+			r->s.sequence_failures++;
+	} else {
+		for (int i = 0; i < SEQ_STREAMS && !st; i++)
+			if (!r->seq[i].used)
+				st = &r->seq[i];
+		if (!st)
+			return; /* beyond the streams kept: not checked */
+		st->used = true;
+		st->id = id;
+	}
+	st->next = seq + step; /* modulo 2^32, as the exporters count */
 }

@@ -724,6 +724,9 @@ struct flow_exporter_stats {
 	uint64_t malformed[FLOW_REJ_COUNT_MAX]; /* per reason (datagrams or parts) */
 	uint64_t template_misses; /* datagrams that met data without its template */
 	uint32_t sampling;      /* the last rate seen, 0 none */
+	uint64_t sequence_failures; /* datagrams whose sequence number was not the
+				     ** one expected: loss on the way (or a
+				     ** restart); v5, v9 and sFlow (collector.c) */
 };
 
 /* What the whole collector counted. */

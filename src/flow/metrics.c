@@ -15,6 +15,7 @@
 ** Series (text format 0.0.4, all prefixed parapet_flow_):
 **   exporter_datagrams_total, exporter_flows_total,
 **   exporter_malformed_total{reason}, exporter_template_misses_total,
+**   exporter_sequence_failures_total (the exporter's drops on the way),
 **   exporter_sampling_rate               per exporter {kind, address}
 **   datagrams_total, flows_total, kernel_drops_total, ... templates
 **                                        the collector's totals
@@ -31,7 +32,7 @@
 #include "flow/flow.h"
 
 #define TOP_N 10          /* hosts per top series: a graph, not the live page */
-#define EXPORTERS_MAX 256 /* exporter rows printed, busiest first: 13 series each;
+#define EXPORTERS_MAX 256 /* exporter rows printed, busiest first: 14 series each;
 			  ** beyond, parapet_flow_exporters still counts them */
 
 static pthread_mutex_t reg_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -133,6 +134,13 @@ static void exporters(struct pbuf *out, const struct flow_exporter_stats *ex, si
 	for (size_t i = 0; i < n; i++) {
 		exp_series(out, "exporter_template_misses_total", &ex[i], addr[i]);
 		pbuf_addf(out, "} %llu\n", (unsigned long long)ex[i].template_misses);
+	}
+	head(out, "exporter_sequence_failures_total", "counter",
+	     "Datagrams per exporter whose sequence number was not the one expected: loss "
+	     "between the exporter and the collector, or its restart (NetFlow v5, v9, sFlow).");
+	for (size_t i = 0; i < n; i++) {
+		exp_series(out, "exporter_sequence_failures_total", &ex[i], addr[i]);
+		pbuf_addf(out, "} %llu\n", (unsigned long long)ex[i].sequence_failures);
 	}
 	head(out, "exporter_sampling_rate", "gauge",
 	     "The last sampling rate (1 in N) an exporter announced; 0 when none.");

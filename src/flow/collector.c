@@ -61,12 +61,14 @@ struct exp_row {
 	struct flow_exporter_stats s;
 	struct seq_stream {
 		uint32_t id, next;
+		uint16_t port;   /* the exporter's UDP source port */
+		uint8_t version; /* 5, 9, or 5 for sFlow (on its own rows) */
 		bool used;
 	} seq[SEQ_STREAMS]; /* the next sequence number expected (seq_check) */
 };
 
 static void seq_check(struct exp_row *r, enum flow_proto_kind k, const uint8_t *b, size_t n,
-		      const struct flow_result *res);
+		      const struct flow_result *res, const struct sockaddr_storage *from);
 
 struct worker {
 	struct flow_collector *c;
@@ -270,7 +272,7 @@ static void decode(struct worker *w, enum flow_proto_kind k, const uint8_t *b, s
 		r->s.template_misses++;
 	if (res.sampling)
 		r->s.sampling = res.sampling;
-	seq_check(r, k, b, n, &res);
+	seq_check(r, k, b, n, &res, from);
 }
 
 /* The socket's drop counter from a datagram's control messages. */
@@ -1050,7 +1052,8 @@ size_t flow_collector_sockets(struct flow_collector *c, struct flow_socket_stats
 ** engine id), whose flow_sequence counts flows (next = sequence + count);
 ** NetFlow v9, a source id, whose sequence counts export packets (next =
 ** sequence + 1); sFlow, an (agent, sub-agent), whose sequence counts
-** datagrams. IPFIX is left out: its sequence counts data records,
+** datagrams; each also by the exporter's source port and version, since
+** two exporting processes may share an address. IPFIX is left out: its sequence counts data records,
 ** options records and records we hold for a template included, which the
 ** decoder's result does not give. Read here from the header the decoder
 ** accepted; an exporter with more than SEQ_STREAMS streams has the first
@@ -1062,9 +1065,15 @@ static uint32_t be32(const uint8_t *p)
 }
 
 static void seq_check(struct exp_row *r, enum flow_proto_kind k, const uint8_t *b, size_t n,
-		      const struct flow_result *res)
+		      const struct flow_result *res, const struct sockaddr_storage *from)
 {
 	uint32_t id, seq, step;
+	uint8_t version = n >= 2 ? b[1] : 0;
+	/* two exporting processes on one address (a router's line cards, two
+	** probes on one host) are two streams: they differ by source port */
+	uint16_t port = ntohs(from->ss_family == AF_INET6
+				      ? ((const struct sockaddr_in6 *)from)->sin6_port
+				      : ((const struct sockaddr_in *)from)->sin_port);
 	if (k == FLOW_KIND_SFLOW) {
 		/* version 5, agent address type (1 IPv4, 2 IPv6), agent,
 		** sub-agent id, sequence; only for a datagram decoded whole */
@@ -1074,6 +1083,7 @@ static void seq_check(struct exp_row *r, enum flow_proto_kind k, const uint8_t *
 		size_t alen = be32(b + 4) == 2 ? 16 : 4;
 		if (n < 8 + alen + 8)
 			return;
+		version = 5;
 		id = be32(b + 8 + alen); /* the sub-agent; the agent below */
 		for (size_t i = 0; i < alen; i++)
 			id = (id ^ b[8 + i]) * 16777619u;
@@ -1096,7 +1106,8 @@ static void seq_check(struct exp_row *r, enum flow_proto_kind k, const uint8_t *
 	}
 	struct seq_stream *st = NULL;
 	for (int i = 0; i < SEQ_STREAMS && !st; i++)
-		if (r->seq[i].used && r->seq[i].id == id)
+		if (r->seq[i].used && r->seq[i].id == id && r->seq[i].port == port &&
+		    r->seq[i].version == version)
 			st = &r->seq[i];
 	if (st) {
 		if (seq != st->next)
@@ -1109,6 +1120,8 @@ static void seq_check(struct exp_row *r, enum flow_proto_kind k, const uint8_t *
 			return; /* beyond the streams kept: not checked */
 		st->used = true;
 		st->id = id;
+		st->port = port;
+		st->version = version;
 	}
 	st->next = seq + step; /* modulo 2^32, as the exporters count */
 }

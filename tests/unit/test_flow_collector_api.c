@@ -301,13 +301,12 @@ static void test_top(void **state)
 	stop(&e);
 }
 
-static void send_raw(int port, const uint8_t *b, size_t len)
+/* From fd (one exporting process: one source port) to port. */
+static void send_raw(int fd, int port, const uint8_t *b, size_t len)
 {
-	int fd = socket(AF_INET, SOCK_DGRAM, 0);
 	struct sockaddr_in to = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
 	inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
 	assert_int_equal(sendto(fd, b, len, 0, (struct sockaddr *)&to, sizeof to), (ssize_t)len);
-	close(fd);
 }
 
 /* Loss between a router and the collector shows only in the exports'
@@ -336,6 +335,7 @@ static void test_sequence_failures(void **state)
 	r.packets = 1;
 	r.bytes = 100;
 	uint8_t b[9000];
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
 	/* v9, source id 7: export packets 1, 2, 4; source id 8: 1, 2 */
 	const uint32_t seq7[] = {1, 2, 4}, seq8[] = {1, 2};
 	for (size_t i = 0; i < 3; i++) {
@@ -343,13 +343,13 @@ static void test_sequence_failures(void **state)
 					.tmpl = FLOW_GEN_TMPL_BEFORE};
 		size_t len = flow_gen_nf9(b, sizeof b, &g, &r, 1, NULL);
 		assert_true(len > 0);
-		send_raw(nf, b, len);
+		send_raw(fd, nf, b, len);
 	}
 	for (size_t i = 0; i < 2; i++) {
 		struct flow_gen_nf g = {.version = 9, .domain = 8, .seq = seq8[i],
 					.tmpl = FLOW_GEN_TMPL_BEFORE};
 		size_t len = flow_gen_nf9(b, sizeof b, &g, &r, 1, NULL);
-		send_raw(nf, b, len);
+		send_raw(fd, nf, b, len);
 	}
 	/* sFlow: datagrams 1, 2, then 8 */
 	struct flow_sflow_gen sg;
@@ -363,9 +363,10 @@ static void test_sequence_failures(void **state)
 			sg.sequence += 5;
 		size_t len = flow_sflow_gen_datagram(&sg, &r, 1, NULL, 0, b, sizeof b);
 		assert_true(len > 0);
-		send_raw(sf, b, len);
+		send_raw(fd, sf, b, len);
 	}
 	wait_datagrams(&e, 8);
+	close(fd);
 	struct flow_exporter_stats ex[4];
 	assert_int_equal(flow_collector_exporters(e.c, ex, 4), 2);
 	for (int i = 0; i < 2; i++) {

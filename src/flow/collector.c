@@ -55,10 +55,20 @@
 #define DGRAM_MAX 9216 /* a jumbo frame's payload: exporters never send more */
 #define POLL_MS 20     /* an idle thread still syncs its shard this often */
 
+#define SEQ_STREAMS 4 /* sequence streams kept per exporter (engines, source ids, agents) */
 struct exp_row {
 	bool used;
 	struct flow_exporter_stats s;
+	struct seq_stream {
+		uint32_t id, next;
+		uint16_t port;   /* the exporter's UDP source port */
+		uint8_t version; /* 5, 9, or 5 for sFlow (on its own rows) */
+		bool used;
+	} seq[SEQ_STREAMS]; /* the next sequence number expected (seq_check) */
 };
+
+static void seq_check(struct exp_row *r, enum flow_proto_kind k, const uint8_t *b, size_t n,
+		      const struct flow_result *res, const struct sockaddr_storage *from);
 
 struct worker {
 	struct flow_collector *c;
@@ -234,6 +244,7 @@ static void decode(struct worker *w, enum flow_proto_kind k, const uint8_t *b, s
 		r->s.template_misses++;
 	if (res.sampling)
 		r->s.sampling = res.sampling;
+	seq_check(r, k, b, n, &res, from);
 }
 
 /* The socket's drop counter from a datagram's control messages. */
@@ -528,7 +539,14 @@ int flow_collector_start(const struct flow_collector_cfg *cfg, struct flow_colle
 	c->count = flow_count_new(cfg->hosts, &cc, err);
 	if (!c->count)
 		goto fail;
-	c->det = flow_detect_new(cfg->detect, cfg->on_event, cfg->ctx, err);
+	/* the ticker's clock is the monotonic one; the baselines learn per
+	** hour of the calendar week */
+	struct flow_detect_cfg dc = *cfg->detect;
+	struct timespec wall;
+	clock_gettime(CLOCK_REALTIME, &wall);
+	dc.clock_offset_ms = (int64_t)wall.tv_sec * 1000 + wall.tv_nsec / 1000000 -
+			     (int64_t)mono_ms();
+	c->det = flow_detect_new(&dc, cfg->on_event, cfg->ctx, err);
 	if (!c->det)
 		goto fail;
 	if (cfg->totals) {
@@ -714,6 +732,7 @@ static void merge_row(struct flow_exporter_stats *d, const struct flow_exporter_
 	for (int r = 0; r < FLOW_REJ_COUNT_MAX; r++)
 		d->malformed[r] += s->malformed[r];
 	d->template_misses += s->template_misses;
+	d->sequence_failures += s->sequence_failures;
 	if (s->sampling)
 		d->sampling = s->sampling;
 }
@@ -998,4 +1017,110 @@ int flow_collector_baselines_load(struct flow_collector *c, const uint8_t *buf, 
 	int rc = flow_detect_load(c->det, buf, len, err);
 	pthread_mutex_unlock(&c->tlock);
 	return rc;
+}
+
+/* Per socket, what flow_collector_stats adds up into kernel_drops: a drop
+** count that grows on one socket only says one thread falls behind (an
+** exporter too busy for its thread), all of them the whole collector. */
+size_t flow_collector_sockets(struct flow_collector *c, struct flow_socket_stats *out, size_t n)
+{
+	size_t m = 0;
+	for (uint32_t i = 0; i < c->nw; i++) {
+		struct worker *w = &c->w[i];
+		pthread_mutex_lock(&w->lock);
+		for (int k = 0; k < FLOW_KIND_N && m < n; k++)
+			if (w->fd[k] >= 0) {
+				out[m].kind = (enum flow_proto_kind)k;
+				out[m].thread = i;
+				out[m].drops = sock_drops(w->fd[k], w->drops[k]);
+				m++;
+			}
+		pthread_mutex_unlock(&w->lock);
+	}
+	return m;
+}
+
+/* ------------------------------------------------------------ sequence numbers
+** Loss between a router and the collector (UDP across a WAN, a router's
+** export queue overflowing) shows nowhere but in the exports' sequence
+** numbers: the kernel's drop counters only see what reached this host.
+** As nfdump's collector does ("sequence failures"), a datagram whose
+** sequence number is not the one expected from the previous datagram of
+** its stream is counted per exporter, and the stream resyncs to it (so a
+** router's restart counts once). A stream is: NetFlow v5, an (engine type,
+** engine id), whose flow_sequence counts flows (next = sequence + count);
+** NetFlow v9, a source id, whose sequence counts export packets (next =
+** sequence + 1); sFlow, an (agent, sub-agent), whose sequence counts
+** datagrams; each also by the exporter's source port and version, since
+** two exporting processes may share an address. IPFIX is left out: its sequence counts data records,
+** options records and records we hold for a template included, which the
+** decoder's result does not give. Read here from the header the decoder
+** accepted; an exporter with more than SEQ_STREAMS streams has the first
+** ones checked. */
+
+static uint32_t be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static void seq_check(struct exp_row *r, enum flow_proto_kind k, const uint8_t *b, size_t n,
+		      const struct flow_result *res, const struct sockaddr_storage *from)
+{
+	uint32_t id, seq, step;
+	uint8_t version = n >= 2 ? b[1] : 0;
+	/* two exporting processes on one address (a router's line cards, two
+	** probes on one host) are two streams: they differ by source port */
+	uint16_t port = ntohs(from->ss_family == AF_INET6
+				      ? ((const struct sockaddr_in6 *)from)->sin6_port
+				      : ((const struct sockaddr_in *)from)->sin_port);
+	if (k == FLOW_KIND_SFLOW) {
+		/* version 5, agent address type (1 IPv4, 2 IPv6), agent,
+		** sub-agent id, sequence; only for a datagram decoded whole */
+		if (n < 20 || res->reject == FLOW_REJ_SHORT || res->reject == FLOW_REJ_VERSION ||
+		    res->reject == FLOW_REJ_COUNT || res->reject == FLOW_REJ_ADDRESS || be32(b) != 5)
+			return;
+		size_t alen = be32(b + 4) == 2 ? 16 : 4;
+		if (n < 8 + alen + 8)
+			return;
+		version = 5;
+		id = be32(b + 8 + alen); /* the sub-agent; the agent below */
+		for (size_t i = 0; i < alen; i++)
+			id = (id ^ b[8 + i]) * 16777619u;
+		seq = be32(b + 8 + alen + 4);
+		step = 1;
+	} else if (n >= FLOW_NF5_HDR && b[0] == 0 && b[1] == 5) {
+		if (res->records == 0) /* refused whole: its header is not trusted */
+			return;
+		id = (uint32_t)b[20] << 8 | b[21];
+		seq = be32(b + 16);
+		step = (uint32_t)b[2] << 8 | b[3];
+	} else if (n >= 20 && b[0] == 0 && b[1] == 9) {
+		if (res->reject == FLOW_REJ_SHORT || res->reject == FLOW_REJ_COUNT)
+			return;
+		id = be32(b + 16);
+		seq = be32(b + 12);
+		step = 1;
+	} else {
+		return;
+	}
+	struct seq_stream *st = NULL;
+	for (int i = 0; i < SEQ_STREAMS && !st; i++)
+		if (r->seq[i].used && r->seq[i].id == id && r->seq[i].port == port &&
+		    r->seq[i].version == version)
+			st = &r->seq[i];
+	if (st) {
+		if (seq != st->next)
+			r->s.sequence_failures++;
+	} else {
+		for (int i = 0; i < SEQ_STREAMS && !st; i++)
+			if (!r->seq[i].used)
+				st = &r->seq[i];
+		if (!st)
+			return; /* beyond the streams kept: not checked */
+		st->used = true;
+		st->id = id;
+		st->port = port;
+		st->version = version;
+	}
+	st->next = seq + step; /* modulo 2^32, as the exporters count */
 }

@@ -623,6 +623,11 @@ struct flow_detect_cfg {
 	uint64_t ban_ms;       /* FastNetMon's ban_time; 0 = none */
 	bool unban_only_if_finished; /* with ban_ms: also wait for quiet */
 	uint32_t max_attacks;  /* open at once, 0 = 4096 */
+	int64_t clock_offset_ms; /* added to now_ms for the hour of the week the
+				 ** baselines learn in: a caller ticking on a
+				 ** monotonic clock passes (wall - monotonic), so
+				 ** saved baselines keep to the calendar across a
+				 ** reboot; 0 when now_ms is Unix time already */
 };
 
 struct flow_tl_point {
@@ -726,6 +731,9 @@ struct flow_exporter_stats {
 	uint64_t malformed[FLOW_REJ_COUNT_MAX]; /* per reason (datagrams or parts) */
 	uint64_t template_misses; /* datagrams that met data without its template */
 	uint32_t sampling;      /* the last rate seen, 0 none */
+	uint64_t sequence_failures; /* datagrams whose sequence number was not the
+				     ** one expected: loss on the way (or a
+				     ** restart); v5, v9 and sFlow (collector.c) */
 };
 
 /* What the whole collector counted. */
@@ -1164,6 +1172,15 @@ void flow_metrics(struct pbuf *out);
 ** scrape in progress; a collector not registered is left alone). */
 void flow_metrics_register(struct flow_collector *c);
 void flow_metrics_unregister(struct flow_collector *c);
+/* The kernel's drops per socket (the issue's "per-socket drops"): one row
+** per (thread, kind) listened to, as flow_collector_stats sums them
+** (collector.c). Returns how many rows (at most n); safe while running. */
+struct flow_socket_stats {
+	enum flow_proto_kind kind;
+	uint32_t thread;
+	uint64_t drops;
+};
+size_t flow_collector_sockets(struct flow_collector *c, struct flow_socket_stats *out, size_t n);
 
 /* ------------------------------------------------- inside `parapet serve` (job.c)
 ** (this part does I/O: the store, the collector, scripts and ExaBGP's pipe)

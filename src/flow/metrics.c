@@ -15,9 +15,11 @@
 ** Series (text format 0.0.4, all prefixed parapet_flow_):
 **   exporter_datagrams_total, exporter_flows_total,
 **   exporter_malformed_total{reason}, exporter_template_misses_total,
+**   exporter_sequence_failures_total (the exporter's drops on the way),
 **   exporter_sampling_rate               per exporter {kind, address}
 **   datagrams_total, flows_total, kernel_drops_total, ... templates
 **                                        the collector's totals
+**   socket_drops_total{kind, thread}     the kernel's drops per socket
 **   top_host_packets_per_second, top_host_bits_per_second
 **                                        {host, direction}, the 10 busiest
 ** No HTTP here: src/http/routes.c's h_metrics calls flow_metrics.
@@ -30,7 +32,7 @@
 #include "flow/flow.h"
 
 #define TOP_N 10          /* hosts per top series: a graph, not the live page */
-#define EXPORTERS_MAX 256 /* exporter rows printed, busiest first: 13 series each;
+#define EXPORTERS_MAX 256 /* exporter rows printed, busiest first: 14 series each;
 			  ** beyond, parapet_flow_exporters still counts them */
 
 static pthread_mutex_t reg_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -133,6 +135,13 @@ static void exporters(struct pbuf *out, const struct flow_exporter_stats *ex, si
 		exp_series(out, "exporter_template_misses_total", &ex[i], addr[i]);
 		pbuf_addf(out, "} %llu\n", (unsigned long long)ex[i].template_misses);
 	}
+	head(out, "exporter_sequence_failures_total", "counter",
+	     "Datagrams per exporter whose sequence number was not the one expected: loss "
+	     "between the exporter and the collector, or its restart (NetFlow v5, v9, sFlow).");
+	for (size_t i = 0; i < n; i++) {
+		exp_series(out, "exporter_sequence_failures_total", &ex[i], addr[i]);
+		pbuf_addf(out, "} %llu\n", (unsigned long long)ex[i].sequence_failures);
+	}
 	head(out, "exporter_sampling_rate", "gauge",
 	     "The last sampling rate (1 in N) an exporter announced; 0 when none.");
 	for (size_t i = 0; i < n; i++) {
@@ -185,6 +194,20 @@ static void totals(struct pbuf *out, const struct flow_collector_stats *st, size
 	pbuf_addf(out, "parapet_flow_exporters %zu\n", nexp);
 }
 
+static void sockets(struct pbuf *out, struct flow_collector *c)
+{
+	struct flow_socket_stats so[FLOW_COLL_THREADS_MAX * FLOW_KIND_N];
+	size_t n = flow_collector_sockets(c, so, sizeof so / sizeof *so);
+	head(out, "socket_drops_total", "counter",
+	     "Datagrams the kernel dropped per collector socket (one per thread and protocol).");
+	for (size_t i = 0; i < n; i++) {
+		pbuf_adds(out, "parapet_flow_socket_drops_total{kind=\"");
+		label(out, flow_kind_name(so[i].kind));
+		pbuf_addf(out, "\",thread=\"%u\"} %llu\n", so[i].thread,
+			  (unsigned long long)so[i].drops);
+	}
+}
+
 static void top(struct pbuf *out, struct flow_collector *c, enum flow_by by, const char *name,
 		const char *help)
 {
@@ -215,6 +238,7 @@ void flow_metrics(struct pbuf *out)
 		struct flow_collector_stats st;
 		flow_collector_stats(c, &st);
 		totals(out, &st, nexp);
+		sockets(out, c);
 		exporters(out, ex, nexp < EXPORTERS_MAX ? nexp : EXPORTERS_MAX);
 		top(out, c, FLOW_BY_PPS, "top_host_packets_per_second",
 		    "The 10 busiest protected hosts by packets/s over the last second (sampling "

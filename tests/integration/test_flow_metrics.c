@@ -7,7 +7,8 @@
 ** 127.0.0.3, as two routers) send NetFlow v5 made by gen_nf.c, the first
 ** also one datagram whose record count disagrees with its length. The
 ** scrape must give each exporter's datagrams and flows exactly as sent,
-** the malformed counter of that exporter for reason "count" at 1, the
+** the malformed counter of that exporter for reason "count" at 1, a
+** datagram lost on the way as a sequence failure of its exporter, the
 ** collector's totals, and the host sent to in the top-hosts gauges with
 ** its rates; serve without [flow] shows no flow series. Every wait is
 ** bounded; nothing asserts on elapsed time.
@@ -49,9 +50,10 @@ static void send_to(int fd, int port, const uint8_t *b, size_t n)
 }
 
 /* One v5 datagram of n UDP flows to host, each of pkts packets of size
-** bytes, sampled 1 in sampling; its length. */
+** bytes, sampled 1 in sampling, the first flow's sequence number seq; its
+** length. */
 static size_t v5(uint8_t *b, size_t cap, const char *host, int n, uint64_t pkts, uint64_t size,
-		 uint32_t sampling)
+		 uint32_t sampling, uint32_t seq)
 {
 	struct flow_rec rec[30];
 	memset(rec, 0, sizeof rec);
@@ -66,7 +68,7 @@ static size_t v5(uint8_t *b, size_t cap, const char *host, int n, uint64_t pkts,
 		rec[i].bytes = pkts * size;
 	}
 	size_t used = 0;
-	size_t len = flow_gen_nf5(b, cap, rec, (size_t)n, sampling, 0, &used);
+	size_t len = flow_gen_nf5(b, cap, rec, (size_t)n, sampling, seq, &used);
 	assert_true(len > 0 && used == (size_t)n);
 	return len;
 }
@@ -115,6 +117,7 @@ static void exporters_and_top_hosts_on_metrics(void **state)
 	h_proc_free(&p);
 	const char *env[] = { "PARAPET_FLOW_ENABLED=true",
 			      "PARAPET_FLOW_NETFLOW_LISTEN=127.0.0.1:0",
+			      "PARAPET_FLOW_SFLOW_LISTEN=", /* none: no fixed port */
 			      "PARAPET_FLOW_THREADS=2",
 			      "PARAPET_WATCH_ENABLED=false",
 			      NULL };
@@ -139,14 +142,19 @@ static void exporters_and_top_hosts_on_metrics(void **state)
 	** (360 packets of 500 bytes); router B, sampling 1 in 10: 2 datagrams
 	** of 10 flows x 2 packets of 100 bytes to .6 (400 packets once
 	** scaled). .6 tops the packets, .5 the bits. */
-	size_t na = v5(d, sizeof d, "10.20.0.5", 30, 4, 500, 1);
-	for (int i = 0; i < 3; i++)
+	/* A's flow sequence skips the 30 flows of a datagram lost on the way
+	** (0, 30, then 90); B's follows on (0, 10) */
+	const uint32_t seq_a[] = {0, 30, 90};
+	for (int i = 0; i < 3; i++) {
+		size_t na = v5(d, sizeof d, "10.20.0.5", 30, 4, 500, 1, seq_a[i]);
 		send_to(a, port, d, na);
-	size_t nb = v5(d, sizeof d, "10.20.0.6", 10, 2, 100, 10);
-	for (int i = 0; i < 2; i++)
+	}
+	for (int i = 0; i < 2; i++) {
+		size_t nb = v5(d, sizeof d, "10.20.0.6", 10, 2, 100, 10, 10u * (uint32_t)i);
 		send_to(b, port, d, nb);
+	}
 	/* router A again: a header announcing 5 records over a datagram of 1 */
-	size_t nm = v5(d, sizeof d, "10.20.0.5", 1, 1, 500, 1);
+	size_t nm = v5(d, sizeof d, "10.20.0.5", 1, 1, 500, 1, 120);
 	d[3] = 5;
 	send_to(a, port, d, nm);
 
@@ -181,6 +189,10 @@ static void exporters_and_top_hosts_on_metrics(void **state)
 	assert_true(has(body, EXP("malformed_total", "127.0.0.2") ",reason=\"short\"}", 0));
 	assert_true(has(body, EXP("malformed_total", "127.0.0.3") ",reason=\"count\"}", 0));
 	assert_true(has(body, EXP("template_misses_total", "127.0.0.2") "}", 0));
+	/* the lost datagram shows as one sequence failure of A, none of B (the
+	** refused datagram's header is not read) */
+	assert_true(has(body, EXP("sequence_failures_total", "127.0.0.2") "}", 1));
+	assert_true(has(body, EXP("sequence_failures_total", "127.0.0.3") "}", 0));
 	/* the rate each router's header announced (v5: 0 = unsampled) */
 	assert_true(has(body, EXP("sampling_rate", "127.0.0.3") "}", 10));
 	assert_true(has(body, EXP("sampling_rate", "127.0.0.2") "}", 0));
@@ -189,6 +201,10 @@ static void exporters_and_top_hosts_on_metrics(void **state)
 	assert_true(has(body, "parapet_flow_flows_total", 110));
 	assert_true(has(body, "parapet_flow_kernel_drops_total", 0));
 	assert_true(has(body, "parapet_flow_exporters", 2));
+	/* one drop counter per socket: 2 threads, NetFlow only */
+	assert_true(has(body, "parapet_flow_socket_drops_total{kind=\"netflow\",thread=\"0\"}", 0));
+	assert_true(has(body, "parapet_flow_socket_drops_total{kind=\"netflow\",thread=\"1\"}", 0));
+	assert_null(strstr(body, "parapet_flow_socket_drops_total{kind=\"sflow\""));
 	/* each gauge lists the busiest first */
 	assert_true(strstr(body, TOP("packets", "10.20.0.6")) < strstr(body, TOP("packets", "10.20.0.5")));
 	assert_true(strstr(body, TOP("bits", "10.20.0.5")) < strstr(body, TOP("bits", "10.20.0.6")));

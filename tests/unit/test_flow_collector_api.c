@@ -301,6 +301,81 @@ static void test_top(void **state)
 	stop(&e);
 }
 
+/* From fd (one exporting process: one source port) to port. */
+static void send_raw(int fd, int port, const uint8_t *b, size_t len)
+{
+	struct sockaddr_in to = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+	inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
+	assert_int_equal(sendto(fd, b, len, 0, (struct sockaddr *)&to, sizeof to), (ssize_t)len);
+}
+
+/* Loss between a router and the collector shows only in the exports'
+** sequence numbers: a NetFlow v9 stream (source id) that skips export
+** packet 3, and an sFlow agent that skips 5 datagrams, each count one
+** sequence failure for their exporter row; a second v9 source id from
+** the same address has its own sequence and counts none. */
+static void test_sequence_failures(void **state)
+{
+	(void)state;
+	struct env e;
+	memset(&e, 0, sizeof e);
+	struct flow_prefix p = {.family = 4, .len = 24, .addr = {10, 9, 0, 0}};
+	struct perr err;
+	e.hosts = flow_hosts_build(&p, 1, 0, &err);
+	struct flow_collector_cfg cfg = {.listen = {"127.0.0.1:0", "127.0.0.1:0"},
+					 .hosts = e.hosts, .detect = &e.dc};
+	assert_int_equal(flow_collector_start(&cfg, &e.c, &err), 0);
+	int nf = flow_collector_port(e.c, FLOW_KIND_NETFLOW);
+	int sf = flow_collector_port(e.c, FLOW_KIND_SFLOW);
+	struct flow_rec r;
+	memset(&r, 0, sizeof r);
+	r.family = 4;
+	r.proto = 17;
+	r.dst[0] = 10, r.dst[1] = 9, r.dst[3] = 1;
+	r.packets = 1;
+	r.bytes = 100;
+	uint8_t b[9000];
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	/* v9, source id 7: export packets 1, 2, 4; source id 8: 1, 2 */
+	const uint32_t seq7[] = {1, 2, 4}, seq8[] = {1, 2};
+	for (size_t i = 0; i < 3; i++) {
+		struct flow_gen_nf g = {.version = 9, .domain = 7, .seq = seq7[i],
+					.tmpl = FLOW_GEN_TMPL_BEFORE};
+		size_t len = flow_gen_nf9(b, sizeof b, &g, &r, 1, NULL);
+		assert_true(len > 0);
+		send_raw(fd, nf, b, len);
+	}
+	for (size_t i = 0; i < 2; i++) {
+		struct flow_gen_nf g = {.version = 9, .domain = 8, .seq = seq8[i],
+					.tmpl = FLOW_GEN_TMPL_BEFORE};
+		size_t len = flow_gen_nf9(b, sizeof b, &g, &r, 1, NULL);
+		send_raw(fd, nf, b, len);
+	}
+	/* sFlow: datagrams 1, 2, then 8 */
+	struct flow_sflow_gen sg;
+	memset(&sg, 0, sizeof sg);
+	sg.agent_family = 4;
+	sg.agent[0] = 127, sg.agent[3] = 1;
+	sg.sequence = 1;
+	sg.rate = 1;
+	for (int i = 0; i < 3; i++) {
+		if (i == 2)
+			sg.sequence += 5;
+		size_t len = flow_sflow_gen_datagram(&sg, &r, 1, NULL, 0, b, sizeof b);
+		assert_true(len > 0);
+		send_raw(fd, sf, b, len);
+	}
+	wait_datagrams(&e, 8);
+	close(fd);
+	struct flow_exporter_stats ex[4];
+	assert_int_equal(flow_collector_exporters(e.c, ex, 4), 2);
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(ex[i].sequence_failures, 1);
+		assert_int_equal(ex[i].datagrams, ex[i].kind == FLOW_KIND_NETFLOW ? 5 : 3);
+	}
+	stop(&e);
+}
+
 /* A bad listen address or thread count fails the start with the field. */
 static void test_bad_config(void **state)
 {
@@ -333,6 +408,7 @@ int main(void)
 		cmocka_unit_test(test_reuseport),
 		cmocka_unit_test(test_bad_config),
 		cmocka_unit_test(test_top),
+		cmocka_unit_test(test_sequence_failures),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

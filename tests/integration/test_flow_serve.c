@@ -570,17 +570,69 @@ static int count_lines(const char *path, const char *text)
 }
 
 #define BURST_PKTS 180000 /* one burst(): 90 flows x 2000 SYN packets of 40 bytes */
+#define HOST6 "2001:db8:20::5"
+#define V6_PKTS 5000 /* one burst6(): 10 flows x 500 UDP packets of 100 bytes, under every threshold */
+
+/* One NetFlow v9 datagram (templates first) of IPv6 UDP flows to host. */
+static void burst6(int fd, int port, uint32_t *seq, const char *host)
+{
+	struct flow_rec rec[10];
+	memset(rec, 0, sizeof rec);
+	for (int i = 0; i < 10; i++) {
+		rec[i].family = 6;
+		rec[i].proto = 17;
+		inet_pton(AF_INET6, "2001:db8:ff::", rec[i].src);
+		rec[i].src[15] = (uint8_t)(1 + i);
+		inet_pton(AF_INET6, host, rec[i].dst);
+		rec[i].sport = (uint16_t)(3000 + i);
+		rec[i].dport = 8080;
+		rec[i].packets = 500;
+		rec[i].bytes = 500 * 100;
+	}
+	struct flow_gen_nf g = { .version = 9, .domain = 7, .seq = (*seq)++,
+				 .tmpl = FLOW_GEN_TMPL_BEFORE };
+	uint8_t b[4096];
+	size_t used = 0;
+	size_t n = flow_gen_nf9(b, sizeof b, &g, rec, 10, &used);
+	assert_true(n > 0 && used == 10);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+				 .sin_port = htons((uint16_t)port) };
+	assert_true(sendto(fd, b, n, 0, (struct sockaddr *)&a, sizeof a) == (ssize_t)n);
+}
 
 static void live_view_shows_burst_history_and_attack_rows(void **state)
 {
 	(void)state;
 	struct fx f;
 	fx_setup(&f, 1);
+	char os[32];
+	snprintf(os, sizeof os, "%lld", (long long)f.org);
+	struct h_proc p;
+	h_cli(&p, f.dir, NULL, "asset", "add", os, "cidr", "2001:db8:20::/64", NULL);
+	assert_int_equal(p.status, 0);
+	h_proc_free(&p);
 	struct h_server s;
 	int port = fx_start(&f, &s);
 	int fd = socket(AF_INET, SOCK_DGRAM, 0);
 	assert_true(fd >= 0);
 	uint32_t seq = 0;
+	/* an IPv6 host (NetFlow v9), under every threshold: in the snapshot
+	** by its canonical text, with its owner, no attack */
+	int64_t seen6 = 0;
+	uint32_t seq6 = 0;
+	for (int64_t t0 = now_ms(); seen6 <= 0 && now_ms() - t0 < 40000;) {
+		burst6(fd, port, &seq6, "2001:DB8:20:0::5");
+		for (int64_t t1 = now_ms(); seen6 <= 0 && now_ms() - t1 < 2500; nap_ms(50))
+			seen6 = db1(f.dir, "SELECT (pps = %d) + 2 * (pps = %d AND bps = %d AND "
+					   "udp_pps = %d AND tcp_pps = 0 AND syn_pps = 0 AND flows = 10 "
+					   "AND org_id = %lld) FROM flow_live WHERE host = '%s' AND "
+					   "direction = 'incoming'",
+				    V6_PKTS, V6_PKTS, V6_PKTS * 100 * 8, V6_PKTS, (long long)f.org, HOST6);
+	}
+	if (seen6 <= 0)
+		fail_msg("flow_live never showed %s at %d packets/s (log %s)", HOST6, V6_PKTS, s.log);
+	assert_int_equal(seen6, 3);
+	assert_int_equal(db1(f.dir, "SELECT COUNT(*) FROM flow_attack"), 0);
 	/* one burst at a time, the window emptied in between: a snapshot
 	** taken while the burst is in the 1 s window shows exactly what was
 	** sent (snapshots come about once a second, so one may miss a burst:
@@ -637,6 +689,8 @@ static void live_view_shows_burst_history_and_attack_rows(void **state)
 	assert_int_equal(db1(f.dir, "SELECT org_id FROM flow_history WHERE host = '%s' LIMIT 1",
 			     HOST),
 			 f.org);
+	assert_int_equal(db1(f.dir, "SELECT MAX(pps) FROM flow_history WHERE host = '%s'", HOST6),
+			 V6_PKTS);
 	assert_int_equal(db1(f.dir, "SELECT COUNT(*) FROM flow_live"), 0);
 	close(fd);
 	fx_free(&f);

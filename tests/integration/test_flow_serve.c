@@ -16,8 +16,9 @@
 **
 ** The live view (store tables flow_live, flow_history, flow_attack, read
 ** here with SQLite itself): a burst shows in the snapshot with exactly the
-** packets, bits and SYNs sent, the owner's organisation; the history keeps
-** its peak; every attack has a row with its incident and its end. Restart:
+** packets, bits and SYNs sent, the owner's organisation (an IPv6 host by
+** NetFlow v9 likewise, by its canonical text); the history keeps its peak;
+** every attack has a row with its incident and its end. Restart:
 ** serve killed (SIGKILL) during an attack and started again with no more
 ** traffic ends the attack after flow.quiet -- its row's end, its incident
 ** recovered with an observation saying so, the notify script's unban, the

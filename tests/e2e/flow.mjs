@@ -1,0 +1,226 @@
+// The DDoS page (issue 16) in headless chromium, against the `parapet serve`
+// run.sh started at $E2E_BASE, with its constituency: org 1 (bob,
+// constituent; 203.0.113.0/24), org 2 (carol; 198.51.100.0/24), org 3
+// (100.64.0.0/24), alice (analyst). The server's own collector is off
+// ([flow] not enabled), so what the collector would write is written here
+// with the sqlite3 CLI into the store ($E2E_DB) at run time, in the tables
+// of src/store/migrations/0014_flow.sql: the busiest hosts now (flow_live),
+// one host's last hour (flow_history) and the attacks (flow_attack), one of
+// them open with a ddos incident opened through the real binary ($PARAPET).
+// alice first sees the empty state that says what to check; then the hosts
+// ordered by packets/s and, once she picks bit/s, by bit/s, with units;
+// the table follows a new snapshot without a reload; the open attack first,
+// its mitigation and its incident link; a host's chart with a dot per
+// point in and out and the attack marked. bob sees only org 1's hosts and
+// attacks, and no point of another organisation's host. The page in
+// Persian: labels, digits, the Solar Hijri date, right to left and time
+// running leftwards. Each check is one test case; the last line is
+// "flow: N passed, N failed".
+import { execFileSync } from 'node:child_process';
+import { check, assert, problems, newPage, rendered, go, login, shot, suite } from './lib.mjs';
+
+const DB = process.env.E2E_DB;
+const PARAPET = process.env.PARAPET;
+const DATA = process.env.E2E_DATA;
+const sql = text => execFileSync('sqlite3', ['-bail', DB, text], { encoding: 'utf8' }).trim();
+
+const now = Date.now();
+const STEP = 10000; // FLOW_HISTORY_STEP_S
+const POINTS = 60; // ten minutes of history per direction of the charted host
+
+// the busiest hosts: their order differs by each figure
+const LIVE = [
+  // host, direction, org, pps, bps, flows, syn
+  ['203.0.113.10', 'incoming', 1, 150000, 1200000000, 300, 140000],
+  ['203.0.113.10', 'outgoing', 1, 800, 6400000, 40, 0],
+  ['203.0.113.20', 'incoming', 1, 5000, 4000000000, 20000, 10],
+  ['198.51.100.7', 'incoming', 2, 90000, 800000000, 50, 0],
+  ['100.64.0.44', 'incoming', 3, 20000, 160000000, 9000, 300],
+];
+const FIELD = { pps: 3, bps: 4, flows: 5, syn: 6 };
+const liveRows = (rows, at) => rows.map(([host, dir, org, pps, bps, flows, syn]) =>
+  `('${host}','${dir}',${org},${at},${pps},${bps},${flows},${syn},${syn + 10},` +
+  `${Math.max(0, pps - syn - 10)},0,0)`).join(',');
+const writeLive = (rows, at) => sql(`BEGIN; DELETE FROM flow_live;
+  INSERT INTO flow_live (host, direction, org_id, at_ms, pps, bps, flows, syn_pps, tcp_pps, udp_pps,
+    icmp_pps, frag_pps) VALUES ${liveRows(rows, at)}; COMMIT;`);
+
+let incident = null;
+function seed() {
+  writeLive(LIVE, now);
+  // 203.0.113.10's last ten minutes, both directions; 198.51.100.7 a few
+  const hist = [];
+  for (let i = 0; i < POINTS; i++) {
+    const at = now - (POINTS - i) * STEP;
+    hist.push(`('203.0.113.10','incoming',1,${at},${1000 + i * 2500},${8000000 + i * 20000000},${10 + i},${i * 2000},${i * 2000 + 10},0,0,0)`);
+    hist.push(`('203.0.113.10','outgoing',1,${at},${500 + i},${4000000 + i * 1000},${5},0,${500 + i},0,0,0)`);
+  }
+  for (let i = 0; i < 5; i++)
+    hist.push(`('198.51.100.7','incoming',2,${now - (5 - i) * STEP},90000,800000000,50,0,0,90000,0,0)`);
+  // the point older than an hour is not on the chart
+  hist.push(`('203.0.113.10','incoming',1,${now - 2 * 3600000},999,999,1,0,0,0,0,0)`);
+  sql(`INSERT INTO flow_history (host, direction, org_id, at_ms, pps, bps, flows, syn_pps, tcp_pps,
+    udp_pps, icmp_pps, frag_pps) VALUES ${hist.join(',')};`);
+  // the open attack's incident, opened as the flow job opens one (kind ddos,
+  // key IP/DIRECTION) through the real binary
+  execFileSync(PARAPET, ['--data', DATA, 'incident', 'report', '1', 'ddos', '203.0.113.10/incoming',
+    '--severity', 'high', '--summary', 'SYN flood against 203.0.113.10 (e2e)'], { stdio: 'ignore' });
+  incident = sql(`SELECT max(id) FROM incident WHERE org_id = 1`);
+  const other = sql(`SELECT max(id) FROM incident WHERE org_id = 2`);
+  const start = now - 5 * 60000;
+  sql(`INSERT INTO flow_attack (host, direction, org_id, incident_id, type, amp_port, metric,
+      threshold, value, learned, start_ms, end_ms, peak_pps, peak_bps, peak_flows, announced, banned)
+    VALUES
+    ('203.0.113.10','incoming',1,${incident},'syn_flood',0,'syn_pps',50000,120000,0,${start},NULL,
+     150000,1200000000,300,1,1),
+    ('203.0.113.20','incoming',1,NULL,'udp_flood',0,'bps',2000000000,3000000000,1,
+     ${now - 3 * 3600000},${now - 3 * 3600000 + 125000},9000,4200000000,20000,0,0),
+    ('198.51.100.7','incoming',2,${other},'amplification',123,'udp_pps',50000,90000,0,
+     ${now - 20 * 60000},${now - 14 * 60000},95000,850000000,60,0,1);`);
+}
+
+// the hosts of the live table as shown: [{host, direction, value of FIG}]
+const shown = (page, fig) => page.$$eval('#flow-top tr.flow-host', (trs, f) => trs.map(tr => ({
+  host: tr.dataset.host, direction: tr.dataset.direction,
+  value: Number(tr.querySelector(`td.fig-${f}`).dataset.value),
+  text: tr.querySelector(`td.fig-${f}`).textContent })), fig);
+const descending = rows => rows.every((r, i) => i === 0 || rows[i - 1].value >= r.value);
+const expected = (by, org) => LIVE.filter(r => !org || r[2] === org)
+  .sort((x, y) => y[FIELD[by]] - x[FIELD[by]]).map(r => `${r[0]} ${r[1]}`);
+
+await suite('flow', async () => {
+  assert(DB && PARAPET && DATA, 'E2E_DB, PARAPET and E2E_DATA must be set (run.sh)');
+  sql('DELETE FROM flow_live; DELETE FROM flow_history; DELETE FROM flow_attack;');
+  const a = await newPage('alice');
+  await login(a, 'alice', 'analyst passphrase one');
+
+  await check('flow: with no data the page says to check [flow] and the exporters', async () => {
+    await a.click('#nav a[data-nav=flow]');
+    await rendered(a, '#/flow');
+    const empty = await a.textContent('#flow-no-data');
+    assert(empty.includes('[flow]') && /export/i.test(empty), empty);
+    assert(await a.isVisible('#flow-no-attacks'), 'no empty state for attacks');
+  });
+
+  seed();
+
+  await check('flow: the busiest hosts, ordered by packets/s, with units', async () => {
+    await go(a, '#/flow');
+    const rows = await shown(a, 'pps');
+    assert(JSON.stringify(rows.map(r => `${r.host} ${r.direction}`)) ===
+           JSON.stringify(expected('pps')), JSON.stringify(rows.map(r => r.host)));
+    assert(descending(rows), 'not descending');
+    assert(rows[0].text.trim() === '150 kpps', rows[0].text);
+    const bps = await a.textContent('#flow-top tr.flow-host:first-child td.fig-bps');
+    assert(bps.trim() === '1.20 Gbit/s', bps);
+    assert(await a.getAttribute('#flow-top th.sorted', 'aria-sort') === 'descending', 'no sorted column');
+    await shot(a, 'flow-01-top');
+  });
+
+  await check('flow: choosing bit/s orders the hosts by bit/s', async () => {
+    await a.selectOption('#flow-filter select[name=by]', 'bps');
+    await rendered(a, '#/flow?by=bps');
+    const rows = await shown(a, 'bps');
+    assert(JSON.stringify(rows.map(r => `${r.host} ${r.direction}`)) ===
+           JSON.stringify(expected('bps')), JSON.stringify(rows.map(r => r.host)));
+    assert(rows[0].host === '203.0.113.20' && rows[0].text.trim() === '4.00 Gbit/s', rows[0].text);
+  });
+
+  await check('flow: a new snapshot shows without reloading the page', async () => {
+    await go(a, '#/flow?by=syn');
+    const before = await shown(a, 'syn_pps');
+    assert(before[0].host === '203.0.113.10', before[0].host);
+    // the collector's next snapshot: 100.64.0.44 under a SYN flood
+    writeLive(LIVE.map(r => (r[0] === '100.64.0.44' ? [...r.slice(0, 6), 900000] : r)), Date.now());
+    await a.waitForFunction(() => {
+      const tr = document.querySelector('#flow-top tr.flow-host');
+      return tr && tr.dataset.host === '100.64.0.44';
+    }, null, { timeout: 15000 });
+    assert(descending(await shown(a, 'syn_pps')), 'not descending after refresh');
+    writeLive(LIVE, Date.now());
+  });
+
+  await check('flow: the open attack first, its mitigation, and a link to its incident', async () => {
+    await go(a, '#/flow');
+    const rows = a.locator('#flow-attacks tr.attack');
+    assert(await rows.count() === 3, `${await rows.count()} attacks`);
+    const first = rows.first();
+    assert(await first.getAttribute('class') === 'attack open', 'open attack not first');
+    const text = await first.textContent();
+    assert(text.includes('SYN flood') && text.includes('203.0.113.10') && text.includes('ongoing'), text);
+    assert(text.includes('BGP route announced') && text.includes('150 kpps'), text);
+    const amp = await a.textContent('#flow-attacks tr.attack:has-text("198.51.100.7")');
+    assert(amp.includes('amplification') && amp.includes('123') && amp.includes('6 min'), amp);
+    await first.locator('a.incident-link').click();
+    await rendered(a, `#/incidents/${incident}`);
+    const page = await a.textContent('#view');
+    assert(page.includes('203.0.113.10'), 'the incident page is not the attack\'s');
+  });
+
+  await check('flow: clicking a host draws its last hour, in and out, the attack marked', async () => {
+    await go(a, '#/flow');
+    await a.click('#flow-top tr.flow-host[data-host="203.0.113.10"][data-direction=incoming] a.host-link');
+    await rendered(a, '#/flow?host=203.0.113.10');
+    await a.waitForSelector('#flow-chart svg.time-chart');
+    const charts = a.locator('#flow-chart svg.time-chart');
+    assert(await charts.count() === 2, 'not two charts (pps, bit/s)');
+    const pps = charts.first();
+    const inc = await pps.locator('.series.dir-incoming circle.pt').count();
+    const out = await pps.locator('.series.dir-outgoing circle.pt').count();
+    assert(inc === POINTS && out === POINTS, `points in ${inc}, out ${out}`);
+    assert(await pps.locator('.band rect').count() === 1, 'the attack is not marked');
+    // time runs left to right: the newest incoming point right of the oldest
+    const xs = await pps.locator('.series.dir-incoming circle.pt')
+      .evaluateAll(cs => cs.map(c => Number(c.getAttribute('cx'))));
+    assert(xs[xs.length - 1] > xs[0], 'time does not run rightwards');
+    assert(await a.locator('#flow-top tr.selected[data-host="203.0.113.10"]').count() >= 1,
+           'host not highlighted');
+    await shot(a, 'flow-02-chart');
+  });
+
+  const b = await newPage('bob');
+  await login(b, 'bob', 'constituent passphrase one');
+
+  await check('flow: a constituent sees only the hosts and attacks of their organisation', async () => {
+    assert(await b.isVisible('#nav a[data-nav=flow]'), 'no DDoS entry for a constituent');
+    await go(b, '#/flow');
+    const rows = await shown(b, 'pps');
+    assert(JSON.stringify(rows.map(r => `${r.host} ${r.direction}`)) ===
+           JSON.stringify(expected('pps', 1)), JSON.stringify(rows.map(r => r.host)));
+    const attacks = await b.$$eval('#flow-attacks tr.attack td.host', tds => tds.map(td => td.textContent));
+    assert(attacks.length === 2 && attacks.every(h => h.startsWith('203.0.113.')), attacks.join(','));
+    assert(!(await b.textContent('#view')).includes('198.51.100.'), 'another organisation shown');
+    await shot(b, 'flow-03-constituent');
+  });
+
+  await check('flow: a constituent gets no point of another organisation\'s host', async () => {
+    await go(b, '#/flow?host=198.51.100.7');
+    await b.waitForSelector('#flow-chart');
+    assert(await b.locator('#flow-chart circle.pt').count() === 0, 'points of org 2 shown');
+    assert(await b.isVisible('#flow-no-history'), 'no empty state');
+  });
+
+  await check('flow: the page in Persian, right to left, Solar Hijri dates', async () => {
+    const f = await newPage('alice-fa');
+    await login(f, 'alice', 'analyst passphrase one', 'fa');
+    await go(f, '#/flow?host=203.0.113.10');
+    await f.waitForSelector('#flow-chart svg.time-chart');
+    assert(await f.getAttribute('html', 'dir') === 'rtl', 'not rtl');
+    assert((await f.textContent('#view h1')).includes('ترافیک نشانی‌های حفاظت‌شده'), 'title not Persian');
+    assert((await f.textContent('#flow-top thead')).includes('بسته بر ثانیه'), 'headers not Persian');
+    const first = await f.textContent('#flow-top tr.flow-host:first-child');
+    assert(first.includes('ورودی') && first.includes('۱۵۰ هزار بسته/ثانیه'), first);
+    const start = await f.textContent('#flow-attacks tr.attack.open time');
+    assert(/^۱۴۰[۰-۹]\/[۰-۹]{2}\/[۰-۹]{2} /.test(start), start);
+    assert((await f.textContent('#flow-attacks tr.attack.open')).includes('سیل SYN'), 'type not Persian');
+    // time runs right to left: the newest point left of the oldest
+    const xs = await f.locator('#flow-chart svg.time-chart').first()
+      .locator('.series.dir-incoming circle.pt').evaluateAll(cs => cs.map(c => Number(c.getAttribute('cx'))));
+    assert(xs.length === POINTS && xs[xs.length - 1] < xs[0], 'time does not run leftwards');
+    await shot(f, 'flow-04-persian');
+  });
+
+  await check('no console errors or script errors on the DDoS page', async () => {
+    assert(problems.length === 0, problems.slice(0, 3).join(' | '));
+  });
+});

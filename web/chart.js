@@ -82,11 +82,15 @@ export function columnChart(title, points, every = 5) {
 // points: [{ at (ms), value }] }], bands: [{ from, to (ms), label, cls }],
 // value: v -> text of an axis value, time: ms -> text of a time }.
 export function timeChart(title, opts) {
-  const width = 720, height = 220, top = 12, bottom = 28, side = 86, end = 12;
+  // the value axis needs room for a rate in words ("۱۵۰ هزار بسته/ثانیه")
+  const width = 960, height = 220, top = 12, bottom = 28, side = 150, end = 12;
   const plotW = width - side - end, plotH = height - top - bottom;
   const rtl = document.documentElement.dir === 'rtl';
   const span = Math.max(1, opts.to - opts.from);
-  const max = Math.max(1, ...opts.series.flatMap(s => s.points.map(p => p.value)));
+  // the top of the value axis: the next 1, 2, 2.5 or 5 times a power of ten
+  const peak = Math.max(1, ...opts.series.flatMap(s => s.points.map(p => p.value)));
+  const ten = 10 ** Math.floor(Math.log10(peak));
+  const max = [1, 2, 2.5, 5, 10].map(m => m * ten).find(m => m >= peak);
   // the value axis on the start side: left, or right in right-to-left pages
   const x0 = rtl ? end : side;
   const x = at => {

@@ -1172,6 +1172,15 @@ const struct route http_routes[] = {
 	  .summary = "the MISP warninglists in force: directory, stats, lists" },
 	{ .method = "GET", .pattern = "/api/v1/warninglists/held", .fn = h_warninglists_held,
 	  .roles = CERT, .summary = "indicators held by a warninglist, waiting for a decision" },
+	/* The flow live view (issue 16, flow.c): read by every role that reads
+	** incidents, each within its scope (flow_live_*: a constituent sees the
+	** hosts of their organisation, a provincial analyst their province's). */
+	{ .method = "GET", .pattern = "/api/v1/flow/top", .fn = h_flow_top, .roles = ALL,
+	  .summary = "the busiest protected hosts now, by pps, bps, flows or SYN/s" },
+	{ .method = "GET", .pattern = "/api/v1/flow/attacks", .fn = h_flow_attacks, .roles = ALL,
+	  .summary = "DDoS attacks the flow detector reported, newest first" },
+	{ .method = "GET", .pattern = "/api/v1/flow/history", .fn = h_flow_history, .roles = ALL,
+	  .summary = "one protected host's traffic over the last hour" },
 	{ .method = NULL }, /* the end */
 };
 

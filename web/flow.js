@@ -86,6 +86,21 @@ async function orgName(id) {
   return orgNames.get(id);
 }
 
+// A refresh redraws a part every 2 s: a reader moving through its links
+// with the keyboard keeps their place (the same row's same link after the
+// redraw), instead of being thrown back to the top of the page.
+function redraw(box, draw) {
+  const at = box.contains(document.activeElement) ? document.activeElement : null;
+  const row = at && at.closest('tr');
+  const key = row ? JSON.stringify(row.dataset) : null;
+  const cls = at ? at.className : '';
+  draw();
+  if (!key) return;
+  const again = [...box.querySelectorAll('tr')].find(tr => JSON.stringify(tr.dataset) === key);
+  const link = again && (cls ? again.getElementsByClassName(cls)[0] : again.querySelector('a'));
+  if (link) link.focus();
+}
+
 /* ------------------------------------------------------------- the page */
 
 // Only the page drawn last refreshes: a new route (or this one redrawn)
@@ -146,8 +161,8 @@ export async function viewFlow(view, query) {
         const [tp, at, ch] = await Promise.all([loadTop(state), loadAttacks(state),
           chartBox && turns % CHART_EVERY === 0 ? loadChart(state) : null]);
         if (mine !== liveSeq || !topBox.isConnected) return;
-        drawTop(topBox, state, tp);
-        drawAttacks(attackBox, at);
+        redraw(topBox, () => drawTop(topBox, state, tp));
+        redraw(attackBox, () => drawAttacks(attackBox, at));
         if (ch) drawChart(chartBox, state, ch);
         status.replaceChildren();
       } catch (e) {

@@ -9,6 +9,7 @@
 // them open with a ddos incident opened through the real binary ($PARAPET).
 // alice first sees the empty state that says what to check; then the hosts
 // ordered by packets/s and, once she picks bit/s, by bit/s, with units;
+// a keyboard reader keeps their place when the table refreshes;
 // the table follows a new snapshot without a reload; the open attack first,
 // its mitigation and its incident link; a host's chart with a dot per
 // point in and out and the attack marked. bob sees only org 1's hosts and
@@ -138,6 +139,22 @@ await suite('flow', async () => {
     }, null, { timeout: 15000 });
     assert(descending(await shown(a, 'syn_pps')), 'not descending after refresh');
     writeLive(LIVE, Date.now());
+  });
+
+  await check('flow: a keyboard reader keeps their place when the table refreshes', async () => {
+    await go(a, '#/flow');
+    await a.focus('#flow-top tr.flow-host[data-host="198.51.100.7"] a.host-link');
+    // the rows drawn now are marked; a refresh draws new ones
+    await a.$$eval('#flow-top tr.flow-host', trs => trs.forEach(tr => { tr.old = true; }));
+    await a.waitForFunction(() => {
+      const tr = document.querySelector('#flow-top tr.flow-host');
+      return tr && !tr.old;
+    }, null, { timeout: 15000 });
+    const focused = await a.evaluate(() => {
+      const el = document.activeElement;
+      return el && el.classList.contains('host-link') ? el.closest('tr').dataset.host : null;
+    });
+    assert(focused === '198.51.100.7', `focus on ${focused}`);
   });
 
   await check('flow: the open attack first, its mitigation, and a link to its incident', async () => {

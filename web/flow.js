@@ -278,7 +278,9 @@ function drawAttacks(box, { rows, missing }) {
       h('td', { class: 'type' }, typeLabel(a.type),
         a.amplification_port ? h('span', { class: 'meta' }, ' ',
           t('flow.ampPort', { port: num(a.amplification_port) })) : null),
-      h('td', { class: 'host' }, ltr(a.host)),
+      // an ended attack's host may have left the busiest: its hour from here
+      h('td', { class: 'host' }, h('a', { href: hashFor('/flow', { host: a.host }), class: 'host-link',
+                                          title: t('flow.showChart') }, ltr(a.host))),
       h('td', {}, dirLabel(a.direction)),
       h('td', {}, timeEl(iso(a.start))),
       h('td', { class: 'num duration' }, Number.isFinite(start) && Number.isFinite(end)

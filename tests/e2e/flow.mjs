@@ -168,6 +168,8 @@ await suite('flow', async () => {
     assert(text.includes('BGP route announced') && text.includes('150 kpps'), text);
     const amp = await a.textContent('#flow-attacks tr.attack:has-text("198.51.100.7")');
     assert(amp.includes('amplification') && amp.includes('123') && amp.includes('6 min'), amp);
+    assert(await a.getAttribute('#flow-attacks tr.attack:has-text("198.51.100.7") td.host a', 'href') ===
+           '#/flow?host=198.51.100.7', 'an ended attack\'s host does not lead to its chart');
     await first.locator('a.incident-link').click();
     await rendered(a, `#/incidents/${incident}`);
     const page = await a.textContent('#view');

@@ -15,7 +15,7 @@
 // Every string is in i18n.js; dates through format.js (Gregorian or Jalali).
 import { api, withQuery } from './api.js';
 import { t, hasKey } from './i18n.js';
-import { num, digits, timeEl } from './format.js';
+import { num, digits, timeEl, formatDate } from './format.js';
 import { timeChart } from './chart.js';
 import { h, table, select, labelled, hashFor, errorBox, isStaff } from './ui.js';
 
@@ -29,6 +29,8 @@ const REFRESH_MS = 2000;
 const CHART_EVERY = 5;
 const HOUR = 3600000;
 const TOP_LIMIT = 50;
+// a snapshot older than this is not live (the job writes one a second)
+const STALE_MS = 60000;
 
 const ltr = (text, cls) => h('bdi', { dir: 'ltr', class: cls }, text);
 const pad = n => String(n).padStart(2, '0');
@@ -236,9 +238,14 @@ function drawTop(box, state, { rows, names, missing }) {
     body = h('p', { class: 'empty', id: 'flow-no-data' }, t(missing ? 'flow.noApi'
       : state.direction ? 'flow.noDataDirection' : staff ? 'flow.noData' : 'flow.noDataOrg'));
   }
+  // flow_live keeps the last snapshot when serve stops: old figures must not
+  // pass for live ones (a minute's slack for the two clocks)
+  const stale = newest && Date.now() - newest > STALE_MS;
   box.replaceChildren(h('h2', {}, t('flow.top', { by: t(`flow.by.${state.by}`) })),
     newest ? h('p', { class: 'meta', id: 'flow-as-of' }, t('flow.asOf', { time: clockSec(newest) }),
                ' · ', t('flow.refresh')) : null,
+    stale ? h('p', { class: 'error', id: 'flow-stale', role: 'alert' },
+              t(staff ? 'flow.stale' : 'flow.staleOrg', { time: formatDate(iso(newest)) })) : null,
     body);
 }
 

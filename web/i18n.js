@@ -1093,6 +1093,8 @@ export const catalogues = {
     'flow.band': '{type}, {direction}',
     'flow.chartPps': 'Packets per second of {host} over the last hour',
     'flow.chartBps': 'Bits per second of {host} over the last hour',
+    'flow.stale': 'These figures are from {time} and not live: the collector has written nothing since. Is parapet serve running with [flow] enabled?',
+    'flow.staleOrg': 'These figures are from {time} and not live: the CERT\'s collector has written nothing since.',
   },
   fa: {
     'app.name': 'پاراپت',
@@ -2184,6 +2186,8 @@ export const catalogues = {
     'flow.band': '{type}، {direction}',
     'flow.chartPps': 'بسته بر ثانیهٔ {host} در یک ساعت گذشته',
     'flow.chartBps': 'بیت بر ثانیهٔ {host} در یک ساعت گذشته',
+    'flow.stale': 'این ارقام از {time} هستند و زنده نیستند: گردآورنده از آن پس چیزی ننوشته است. آیا parapet serve با [flow] فعال در حال اجراست؟',
+    'flow.staleOrg': 'این ارقام از {time} هستند و زنده نیستند: گردآورندهٔ مرکز از آن پس چیزی ننوشته است.',
   },
 };
 

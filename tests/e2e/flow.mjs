@@ -10,7 +10,8 @@
 // alice first sees the empty state that says what to check; then the hosts
 // ordered by packets/s and, once she picks bit/s, by bit/s, with units;
 // a keyboard reader keeps their place when the table refreshes;
-// the table follows a new snapshot without a reload; the open attack first,
+// the table follows a new snapshot without a reload, and says when the
+// snapshot is old (the collector stopped); the open attack first,
 // its mitigation and its incident link; a host's chart with a dot per
 // point in and out and the attack marked. bob sees only org 1's hosts and
 // attacks, and no point of another organisation's host. The page in
@@ -139,6 +140,18 @@ await suite('flow', async () => {
     }, null, { timeout: 15000 });
     assert(descending(await shown(a, 'syn_pps')), 'not descending after refresh');
     writeLive(LIVE, Date.now());
+  });
+
+  await check('flow: a snapshot the collector stopped refreshing is not passed off as live', async () => {
+    // serve stopped ten minutes ago: flow_live keeps its last snapshot
+    writeLive(LIVE, Date.now() - 10 * 60000);
+    await go(a, '#/flow');
+    const warn = await a.textContent('#flow-stale');
+    assert(warn.includes('not live') && warn.includes('[flow]'), warn);
+    assert(await a.locator('#flow-top tr.flow-host').count() === LIVE.length, 'the old rows hidden');
+    // the collector writes again: the warning goes at the next refresh
+    writeLive(LIVE, Date.now());
+    await a.waitForSelector('#flow-stale', { state: 'detached', timeout: 15000 });
   });
 
   await check('flow: a keyboard reader keeps their place when the table refreshes', async () => {

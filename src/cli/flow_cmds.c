@@ -333,6 +333,19 @@ static const char *jstr(const json_t *o, const char *key, const char *none)
 	return s ? s : none;
 }
 
+/* A live view row's or a point's four rates as the tables print them. */
+struct rates_text {
+	char pps[32], bps[32], flows[32], syn[32];
+};
+
+static void rates_of(const json_t *r, struct rates_text *t)
+{
+	rate_text(jint(r, "pps"), "pps", t->pps, sizeof(t->pps));
+	rate_text(jint(r, "bps"), "bit/s", t->bps, sizeof(t->bps));
+	rate_text(jint(r, "flows"), "flow/s", t->flows, sizeof(t->flows));
+	rate_text(jint(r, "syn_pps"), "pps", t->syn, sizeof(t->syn));
+}
+
 /* cli_val for an option the command may not have (the three commands
 ** share live_query but not every option): NULL when it has not. */
 static const char *opt(struct cli_call *x, const char *name)
@@ -364,14 +377,22 @@ static int live_query(struct cli_call *x, struct flow_live_query *q, struct perr
 typedef int (*live_read_fn)(struct store *st, const struct principal *p,
 			    const struct flow_live_query *q, json_t **out, struct perr *err);
 
-/* Run read; with --json print its array and return 1, else 0 and *out. */
-static int live_run(struct cli_call *x, live_read_fn read, json_t **out, struct perr *err)
+/* Run read: -1 with err; 1 when nothing is left to print (--json printed
+** its array, or there were no rows: empty printed); else 0 and *out, the
+** rows for the table (the caller's). */
+static int live_run(struct cli_call *x, live_read_fn read, const char *empty, json_t **out,
+		    struct perr *err)
 {
 	struct flow_live_query q;
 	if (live_query(x, &q, err) != 0 || read(x->st, NULL, &q, out, err) != 0)
 		return -1;
-	if (x->c->json) {
-		cli_print_json(*out);
+	if (x->c->json || json_array_size(*out) == 0) {
+		if (x->c->json) {
+			cli_print_json(*out); /* releases it */
+		} else {
+			printf("%s\n", empty);
+			json_decref(*out);
+		}
 		*out = NULL;
 		return 1;
 	}
@@ -381,29 +402,24 @@ static int live_run(struct cli_call *x, live_read_fn read, json_t **out, struct 
 int cmd_flow_top(struct cli_call *x, struct perr *err)
 {
 	json_t *out;
-	int rc = live_run(x, flow_live_top, &out, err);
+	int rc = live_run(x, flow_live_top,
+			  "no hosts in the live view (is [flow] enabled in serve, and are "
+			  "exporters sending?)",
+			  &out, err);
 	if (rc != 0)
 		return rc < 0 ? -1 : 0;
-	if (json_array_size(out) == 0) {
-		printf("no hosts in the live view (is [flow] enabled in serve, and are exporters "
-		       "sending?)\n");
-		json_decref(out);
-		return 0;
-	}
 	printf("%-39s %-9s %12s %14s %12s %12s %s\n", "HOST", "DIRECTION", "PACKETS", "BITS",
 	       "FLOWS", "SYN", "ORG");
 	json_t *r;
 	size_t i;
 	json_array_foreach(out, i, r) {
-		char pps[32], bps[32], flows[32], syn[32], org[24] = "-";
-		rate_text(jint(r, "pps"), "pps", pps, sizeof(pps));
-		rate_text(jint(r, "bps"), "bit/s", bps, sizeof(bps));
-		rate_text(jint(r, "flows"), "flow/s", flows, sizeof(flows));
-		rate_text(jint(r, "syn_pps"), "pps", syn, sizeof(syn));
+		struct rates_text t;
+		char org[24] = "-";
+		rates_of(r, &t);
 		if (jint(r, "org_id"))
 			snprintf(org, sizeof(org), "%lld", (long long)jint(r, "org_id"));
 		printf("%-39s %-9s %12s %14s %12s %12s %s\n", jstr(r, "host", ""),
-		       jstr(r, "direction", ""), pps, bps, flows, syn, org);
+		       jstr(r, "direction", ""), t.pps, t.bps, t.flows, t.syn, org);
 	}
 	json_decref(out);
 	return 0;
@@ -412,14 +428,9 @@ int cmd_flow_top(struct cli_call *x, struct perr *err)
 int cmd_flow_attacks(struct cli_call *x, struct perr *err)
 {
 	json_t *out;
-	int rc = live_run(x, flow_live_attacks, &out, err);
+	int rc = live_run(x, flow_live_attacks, "no attacks", &out, err);
 	if (rc != 0)
 		return rc < 0 ? -1 : 0;
-	if (json_array_size(out) == 0) {
-		printf("no attacks\n");
-		json_decref(out);
-		return 0;
-	}
 	printf("%-6s %-39s %-9s %-14s %-24s %-24s %12s %14s %-8s %s\n", "ID", "HOST",
 	       "DIRECTION", "TYPE", "START", "END", "PEAK", "PEAK BITS", "INCIDENT",
 	       "MITIGATION");
@@ -450,26 +461,19 @@ int cmd_flow_attacks(struct cli_call *x, struct perr *err)
 int cmd_flow_history(struct cli_call *x, struct perr *err)
 {
 	json_t *out;
-	int rc = live_run(x, flow_live_history, &out, err);
+	int rc = live_run(x, flow_live_history, "no points for this host in the last hour",
+			  &out, err);
 	if (rc != 0)
 		return rc < 0 ? -1 : 0;
-	if (json_array_size(out) == 0) {
-		printf("no points for %s in the last hour\n", cli_val(x, "--host"));
-		json_decref(out);
-		return 0;
-	}
 	printf("%-24s %-9s %12s %14s %12s %12s\n", "AT", "DIRECTION", "PACKETS", "BITS", "FLOWS",
 	       "SYN");
 	json_t *r;
 	size_t i;
 	json_array_foreach(out, i, r) {
-		char pps[32], bps[32], flows[32], syn[32];
-		rate_text(jint(r, "pps"), "pps", pps, sizeof(pps));
-		rate_text(jint(r, "bps"), "bit/s", bps, sizeof(bps));
-		rate_text(jint(r, "flows"), "flow/s", flows, sizeof(flows));
-		rate_text(jint(r, "syn_pps"), "pps", syn, sizeof(syn));
+		struct rates_text t;
+		rates_of(r, &t);
 		printf("%-24s %-9s %12s %14s %12s %12s\n", jstr(r, "at", ""),
-		       jstr(r, "direction", ""), pps, bps, flows, syn);
+		       jstr(r, "direction", ""), t.pps, t.bps, t.flows, t.syn);
 	}
 	json_decref(out);
 	return 0;

@@ -107,6 +107,22 @@ static void bind_common(sqlite3_stmt *s, const struct store_flow_query *q)
 	sqlite3_bind_int64(s, 6, q->limit);
 }
 
+/* Run the query built in sql (freed here, whatever happens) with q's
+** values bound, every row to row with the caller's fn and ud. */
+static int run(struct store *st, struct pbuf *sql, const struct store_flow_query *q, row_fn row,
+	       void *fn, void *ud, const char *what, struct perr *err)
+{
+	int rc = -1;
+	sqlite3_stmt *s = sq_prep_built(st, sql, err);
+	if (s) {
+		bind_common(s, q);
+		struct cb c = { fn, ud };
+		rc = sq_each_row(st, s, row, &c, err, what);
+	}
+	pbuf_free(sql);
+	return rc;
+}
+
 static int check_limit(const struct store_flow_query *q, struct perr *err)
 {
 	if (q->limit < 1 || q->limit > FLOW_READ_MAX)
@@ -144,22 +160,13 @@ int store_flow_live_list(struct store *st, const struct store_flow_query *q, sto
 	if (check_limit(q, err) != 0)
 		return -1;
 	struct pbuf sql;
-	int rc = -1;
 	pbuf_init(&sql, sq_query_max(st, 1024));
 	pbuf_adds(&sql, "SELECT " RATE_COLS " FROM flow_live t LEFT JOIN org o ON o.id = t.org_id "
 			"WHERE 1");
 	common_conditions(q, &sql);
 	pbuf_adds(&sql, order);
 	pbuf_adds(&sql, " LIMIT ?6");
-	sqlite3_stmt *s = sq_prep_built(st, &sql, err);
-	if (!s)
-		goto out;
-	bind_common(s, q);
-	struct cb c = { (void *)fn, ud };
-	rc = sq_each_row(st, s, rate_row, &c, err, "flow live view");
-out:
-	pbuf_free(&sql);
-	return rc;
+	return run(st, &sql, q, rate_row, (void *)fn, ud, "flow live view", err);
 }
 
 int store_flow_history_list(struct store *st, const struct store_flow_query *q,
@@ -168,21 +175,12 @@ int store_flow_history_list(struct store *st, const struct store_flow_query *q,
 	if (check_limit(q, err) != 0)
 		return -1;
 	struct pbuf sql;
-	int rc = -1;
 	pbuf_init(&sql, sq_query_max(st, 1024));
 	pbuf_adds(&sql, "SELECT " RATE_COLS " FROM flow_history t "
 			"LEFT JOIN org o ON o.id = t.org_id WHERE t.at_ms >= ?5");
 	common_conditions(q, &sql);
 	pbuf_adds(&sql, " ORDER BY t.at_ms, t.host, t.direction LIMIT ?6");
-	sqlite3_stmt *s = sq_prep_built(st, &sql, err);
-	if (!s)
-		goto out;
-	bind_common(s, q);
-	struct cb c = { (void *)fn, ud };
-	rc = sq_each_row(st, s, rate_row, &c, err, "flow history");
-out:
-	pbuf_free(&sql);
-	return rc;
+	return run(st, &sql, q, rate_row, (void *)fn, ud, "flow history", err);
 }
 
 int store_flow_attack_list(struct store *st, const struct store_flow_query *q, bool open_only,
@@ -191,7 +189,6 @@ int store_flow_attack_list(struct store *st, const struct store_flow_query *q, b
 	if (check_limit(q, err) != 0)
 		return -1;
 	struct pbuf sql;
-	int rc = -1;
 	pbuf_init(&sql, sq_query_max(st, 1024));
 	pbuf_adds(&sql, "SELECT " ATTACK_COLS " FROM flow_attack t "
 			"LEFT JOIN org o ON o.id = t.org_id WHERE 1");
@@ -202,15 +199,7 @@ int store_flow_attack_list(struct store *st, const struct store_flow_query *q, b
 		pbuf_adds(&sql, " AND t.start_ms >= ?5");
 	common_conditions(q, &sql);
 	pbuf_adds(&sql, " ORDER BY t.start_ms DESC, t.id DESC LIMIT ?6");
-	sqlite3_stmt *s = sq_prep_built(st, &sql, err);
-	if (!s)
-		goto out;
-	bind_common(s, q);
-	struct cb c = { (void *)fn, ud };
-	rc = sq_each_row(st, s, attack_row, &c, err, "flow attacks");
-out:
-	pbuf_free(&sql);
-	return rc;
+	return run(st, &sql, q, attack_row, (void *)fn, ud, "flow attacks", err);
 }
 
 int store_flow_attack_get(struct store *st, int64_t id, struct store_flow_attack *a,

@@ -423,6 +423,13 @@ static void cli_reads(void **state)
 	assert_null(strstr(p.out, "incoming"));
 	h_proc_free(&p);
 
+	/* nothing to list is said, not an empty table */
+	const char *none[] = { "flow", "attacks", "--host", "203.0.113.9", NULL };
+	p = cli(0, none);
+	H_CONTAINS(p.out, "no attacks");
+	assert_null(strstr(p.out, "HOST"));
+	h_proc_free(&p);
+
 	/* bad input: a message naming the option, exit 65 (EX_DATAERR) */
 	const char *bad_by[] = { "flow", "top", "--by", "xyz", NULL };
 	p = cli(EX_DATAERR, bad_by);

@@ -142,7 +142,7 @@ export async function viewFlow(view, query) {
   const [top, attacks, chart] = await Promise.all([
     loadTop(state), loadAttacks(state), host ? loadChart(state) : null]);
   drawTop(topBox, state, top);
-  drawAttacks(attackBox, attacks);
+  drawAttacks(attackBox, host, attacks);
   if (chartBox) drawChart(chartBox, state, chart);
 
   const mine = ++liveSeq;
@@ -164,7 +164,7 @@ export async function viewFlow(view, query) {
           chartBox && turns % CHART_EVERY === 0 ? loadChart(state) : null]);
         if (mine !== liveSeq || !topBox.isConnected) return;
         redraw(topBox, () => drawTop(topBox, state, tp));
-        redraw(attackBox, () => drawAttacks(attackBox, at));
+        redraw(attackBox, () => drawAttacks(attackBox, host, at));
         if (ch) drawChart(chartBox, state, ch);
         status.replaceChildren();
       } catch (e) {
@@ -263,6 +263,8 @@ async function loadAttacks(state) {
     return { rows: [...openRows, ...items(recent).filter(a => !seen.has(a.id) && !a.open)] };
   } catch (e) {
     if (e.status === 404) return { rows: [], missing: true };
+    // a host typed that is no address: the chart above says what is wrong
+    if (e.status === 400 && e.field === 'host') return { rows: [] };
     throw e;
   }
 }
@@ -274,7 +276,7 @@ function mitigation(a) {
   return out.length ? out.flatMap((b, i) => (i ? [' ', b] : [b])) : t('common.none');
 }
 
-function drawAttacks(box, { rows, missing }) {
+function drawAttacks(box, host, { rows, missing }) {
   const now = Date.now();
   const trs = rows.map(a => {
     const start = ms(a.start), end = a.open ? now : ms(a.end);
@@ -302,7 +304,7 @@ function drawAttacks(box, { rows, missing }) {
             t('inc.number', { id: num(a.incident_id) }))
         : t('common.none')));
   });
-  box.replaceChildren(h('h2', {}, t('flow.attacks')),
+  box.replaceChildren(h('h2', {}, host ? [t('flow.attacksOn'), ' ', ltr(host, 'host')] : t('flow.attacks')),
     trs.length ? table(['flow.col.state', 'flow.col.type', 'flow.col.host', 'flow.col.direction',
                         'flow.col.start', 'flow.col.duration', 'flow.col.peak', 'flow.col.crossed',
                         'flow.col.mitigation', 'flow.col.incident'], trs)

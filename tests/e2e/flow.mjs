@@ -13,7 +13,8 @@
 // the table follows a new snapshot without a reload, and says when the
 // snapshot is old (the collector stopped); the open attack first,
 // its mitigation and its incident link; a host's chart with a dot per
-// point in and out and the attack marked. bob sees only org 1's hosts and
+// point in and out and the attack marked; a host that is no address
+// refused. bob sees only org 1's hosts and
 // attacks, and no point of another organisation's host. The page in
 // Persian: labels, digits, the Solar Hijri date, right to left and time
 // running leftwards. Each check is one test case; the last line is
@@ -208,6 +209,15 @@ await suite('flow', async () => {
     assert(await a.locator('#flow-top tr.selected[data-host="203.0.113.10"]').count() >= 1,
            'host not highlighted');
     await shot(a, 'flow-02-chart');
+  });
+
+  await check('flow: a host typed that is no address is refused beside the chart, the rest still shown', async () => {
+    await go(a, '#/flow');
+    await a.fill('#flow-filter input[name=host]', 'www.example.org');
+    await a.click('#flow-filter button[type=submit]');
+    await rendered(a, '#/flow?host=www.example.org');
+    assert(await a.isVisible('#flow-chart .error'), 'no refusal shown');
+    assert(await a.locator('#flow-top tr.flow-host').count() === LIVE.length, 'the busiest hosts gone');
   });
 
   const b = await newPage('bob');

@@ -88,6 +88,11 @@ async function orgName(id) {
   return orgNames.get(id);
 }
 
+// box's children become kids (DOM's replaceChildren would write a null
+// part, one a state leaves out, as the text "null")
+const put = (box, ...kids) =>
+  box.replaceChildren(...kids.flat().filter(k => k !== null && k !== undefined && k !== false));
+
 // A refresh redraws a part every 2 s: a reader moving through its links
 // with the keyboard keeps their place (the same row's same link after the
 // redraw), instead of being thrown back to the top of the page.
@@ -134,8 +139,8 @@ export async function viewFlow(view, query) {
   const topBox = h('section', { class: 'card', id: 'flow-top' });
   const attackBox = h('section', { class: 'card', id: 'flow-attacks' });
   const chartBox = host ? h('section', { class: 'card', id: 'flow-chart' }) : null;
-  view.append(h('h1', {}, t('flow.title')), h('p', { class: 'meta' }, t('flow.intro')), form,
-              status, chartBox, topBox, attackBox);
+  view.append(...[h('h1', {}, t('flow.title')), h('p', { class: 'meta' }, t('flow.intro')), form,
+                  status, chartBox, topBox, attackBox].filter(Boolean));
 
   // the first drawing fails as the other pages do (the error in the view);
   // the refreshes keep the last drawing and say what went wrong
@@ -241,7 +246,7 @@ function drawTop(box, state, { rows, names, missing }) {
   // flow_live keeps the last snapshot when serve stops: old figures must not
   // pass for live ones (a minute's slack for the two clocks)
   const stale = newest && Date.now() - newest > STALE_MS;
-  box.replaceChildren(h('h2', {}, t('flow.top', { by: t(`flow.by.${state.by}`) })),
+  put(box, h('h2', {}, t('flow.top', { by: t(`flow.by.${state.by}`) })),
     newest ? h('p', { class: 'meta', id: 'flow-as-of' }, t('flow.asOf', { time: clockSec(newest) }),
                ' · ', t('flow.refresh')) : null,
     stale ? h('p', { class: 'error', id: 'flow-stale', role: 'alert' },
@@ -295,7 +300,7 @@ function drawAttacks(box, host, { rows, missing }) {
       h('td', { class: 'num duration' }, Number.isFinite(start) && Number.isFinite(end)
         ? duration(end - start) : t('common.none')),
       h('td', { class: 'num peak' }, rate(a.peak_pps, 'pps'), h('br'), rate(a.peak_bps, 'bps')),
-      h('td', { class: 'crossed' }, h('code', { dir: 'ltr' }, a.metric || ''), ' ',
+      h('td', { class: 'crossed' }, h('code', { dir: 'ltr' }, a.metric || ''), h('br'),
         t('flow.crossed', { value: rate(a.value, unit), threshold: rate(a.threshold, unit) }),
         a.learned ? [' ', h('span', { class: 'badge learned' }, t('flow.learned'))] : null),
       h('td', { class: 'mitigation' }, mitigation(a)),
@@ -304,7 +309,7 @@ function drawAttacks(box, host, { rows, missing }) {
             t('inc.number', { id: num(a.incident_id) }))
         : t('common.none')));
   });
-  box.replaceChildren(h('h2', {}, host ? [t('flow.attacksOn'), ' ', ltr(host, 'host')] : t('flow.attacks')),
+  put(box, h('h2', {}, host ? [t('flow.attacksOn'), ' ', ltr(host, 'host')] : t('flow.attacks')),
     trs.length ? table(['flow.col.state', 'flow.col.type', 'flow.col.host', 'flow.col.direction',
                         'flow.col.start', 'flow.col.duration', 'flow.col.peak', 'flow.col.crossed',
                         'flow.col.mitigation', 'flow.col.incident'], trs)
@@ -346,7 +351,7 @@ function drawChart(box, state, { points, attacks, error }) {
     h('p', { class: 'crumbs' }, h('a', { href: hashFor('/flow', {
       by: state.by === 'pps' ? '' : state.by, direction: state.direction }) }, t('flow.allHosts')))];
   if (!shown.length) {
-    box.replaceChildren(...head, error ? errorBox(error) : null,
+    put(box, ...head, error ? errorBox(error) : null,
       h('p', { class: 'empty', id: 'flow-no-history' }, t('flow.noHistory')));
     return;
   }
@@ -354,7 +359,7 @@ function drawChart(box, state, { points, attacks, error }) {
     h('span', { class: 'swatch', 'aria-hidden': 'true' }), dirLabel(d))),
     bands.length ? h('li', { class: 'attack-band' }, h('span', { class: 'swatch', 'aria-hidden': 'true' }),
                      t('flow.attackMarked')) : null);
-  box.replaceChildren(...head, legend,
+  put(box, ...head, legend,
     h('h3', {}, t('flow.col.pps')),
     timeChart(t('flow.chartPps', { host: state.host }), { from, to, series: series('pps'), bands,
       value: v => rate(v, 'pps'), time: clock }),

@@ -87,6 +87,13 @@ const shown = (page, fig) => page.$$eval('#flow-top tr.flow-host', (trs, f) => t
   host: tr.dataset.host, direction: tr.dataset.direction,
   value: Number(tr.querySelector(`td.fig-${f}`).dataset.value),
   text: tr.querySelector(`td.fig-${f}`).textContent })), fig);
+// a part a state leaves out must not be written as text
+const noLeak = async page => {
+  // (innerText: the blocks apart, so that a word at a block's edge is one)
+  const text = await page.innerText('#view');
+  const m = /\b(null|undefined|NaN)\b/.exec(text);
+  assert(!m, `"${m && m[1]}" shown: ${m && text.slice(Math.max(0, m.index - 60), m.index + 20)}`);
+};
 const descending = rows => rows.every((r, i) => i === 0 || rows[i - 1].value >= r.value);
 const expected = (by, org) => LIVE.filter(r => !org || r[2] === org)
   .sort((x, y) => y[FIELD[by]] - x[FIELD[by]]).map(r => `${r[0]} ${r[1]}`);
@@ -117,6 +124,7 @@ await suite('flow', async () => {
     const bps = await a.textContent('#flow-top tr.flow-host:first-child td.fig-bps');
     assert(bps.trim() === '1.20 Gbit/s', bps);
     assert(await a.getAttribute('#flow-top th.sorted', 'aria-sort') === 'descending', 'no sorted column');
+    await noLeak(a);
     await shot(a, 'flow-01-top');
   });
 
@@ -202,6 +210,7 @@ await suite('flow', async () => {
     const out = await pps.locator('.series.dir-outgoing circle.pt').count();
     assert(inc === POINTS && out === POINTS, `points in ${inc}, out ${out}`);
     assert(await pps.locator('.band rect').count() === 1, 'the attack is not marked');
+    await noLeak(a);
     // time runs left to right: the newest incoming point right of the oldest
     const xs = await pps.locator('.series.dir-incoming circle.pt')
       .evaluateAll(cs => cs.map(c => Number(c.getAttribute('cx'))));
@@ -232,6 +241,7 @@ await suite('flow', async () => {
     const attacks = await b.$$eval('#flow-attacks tr.attack td.host', tds => tds.map(td => td.textContent));
     assert(attacks.length === 2 && attacks.every(h => h.startsWith('203.0.113.')), attacks.join(','));
     assert(!(await b.textContent('#view')).includes('198.51.100.'), 'another organisation shown');
+    await noLeak(b);
     await shot(b, 'flow-03-constituent');
   });
 

@@ -203,9 +203,17 @@ async function loadTop(state) {
 }
 
 const FIGURES = [['pps', 'pps', 'flow.col.pps'], ['bps', 'bps', 'flow.col.bps'],
-                 ['flows', 'flows', 'flow.col.flows'], ['syn_pps', 'syn', 'flow.col.syn'],
-                 ['tcp_pps', 'pps', 'flow.col.tcp'], ['udp_pps', 'pps', 'flow.col.udp'],
-                 ['icmp_pps', 'pps', 'flow.col.icmp'], ['frag_pps', 'pps', 'flow.col.frag']];
+                 ['flows', 'flows', 'flow.col.flows'], ['syn_pps', 'syn', 'flow.col.syn']];
+// packets/s by protocol, in one cell: those the host has (the flood's kind
+// at a glance, without four more columns)
+const PROTOCOLS = [['tcp_pps', 'flow.col.tcp'], ['udp_pps', 'flow.col.udp'],
+                   ['icmp_pps', 'flow.col.icmp'], ['frag_pps', 'flow.col.frag']];
+function protocols(r) {
+  const seen = PROTOCOLS.filter(([f]) => Number(r[f]) > 0);
+  if (!seen.length) return t('common.none');
+  return seen.map(([f, key], i) => [i ? h('br') : null,
+    h('span', { class: `proto fig-${f}`, dataset: { value: r[f] } }, t(key), ' ', rate(r[f], 'pps'))]);
+}
 const SORT_FIELD = { pps: 'pps', bps: 'bps', flows: 'flows', syn: 'syn_pps' };
 
 function drawTop(box, state, { rows, names, missing }) {
@@ -227,10 +235,11 @@ function drawTop(box, state, { rows, names, missing }) {
         : t('flow.noOwner')) : null,
       FIGURES.map(([f, unit]) => h('td', { class: `num fig-${f}${f === sorted ? ' sorted' : ''}`,
                                            dataset: { value: r[f] }, title: num(r[f]) },
-                                   rate(r[f], unit)))));
+                                   rate(r[f], unit))),
+      h('td', { class: 'num protocols' }, protocols(r))));
   }
   const cols = ['flow.col.host', 'flow.col.direction', staff ? 'flow.col.org' : null,
-                ...FIGURES.map(f => f[2])].filter(Boolean);
+                ...FIGURES.map(f => f[2]), 'flow.col.protocols'].filter(Boolean);
   let body;
   if (trs.length) {
     body = table(cols, trs);
@@ -238,7 +247,7 @@ function drawTop(box, state, { rows, names, missing }) {
     const at = cols.indexOf(FIGURES.find(f => f[0] === sorted)[2]);
     ths[at].setAttribute('aria-sort', 'descending');
     ths[at].classList.add('sorted');
-    ths.forEach((th, i) => { if (i >= cols.length - FIGURES.length) th.classList.add('num'); });
+    ths.forEach((th, i) => { if (i >= cols.length - FIGURES.length - 1) th.classList.add('num'); });
   } else {
     body = h('p', { class: 'empty', id: 'flow-no-data' }, t(missing ? 'flow.noApi'
       : state.direction ? 'flow.noDataDirection' : staff ? 'flow.noData' : 'flow.noDataOrg'));
@@ -294,11 +303,11 @@ function drawAttacks(box, host, { rows, missing }) {
           t('flow.ampPort', { port: num(a.amplification_port) })) : null),
       // an ended attack's host may have left the busiest: its hour from here
       h('td', { class: 'host' }, h('a', { href: hashFor('/flow', { host: a.host }), class: 'host-link',
-                                          title: t('flow.showChart') }, ltr(a.host))),
-      h('td', {}, dirLabel(a.direction)),
-      h('td', {}, timeEl(iso(a.start))),
-      h('td', { class: 'num duration' }, Number.isFinite(start) && Number.isFinite(end)
-        ? duration(end - start) : t('common.none')),
+                                          title: t('flow.showChart') }, ltr(a.host)),
+        h('br'), h('span', { class: 'meta direction' }, dirLabel(a.direction))),
+      h('td', { class: 'start' }, timeEl(iso(a.start)), h('br'),
+        h('span', { class: 'meta duration' }, Number.isFinite(start) && Number.isFinite(end)
+          ? t(a.open ? 'flow.for' : 'flow.lasted', { d: duration(end - start) }) : t('common.none'))),
       h('td', { class: 'num peak' }, rate(a.peak_pps, 'pps'), h('br'), rate(a.peak_bps, 'bps')),
       h('td', { class: 'crossed' }, h('code', { dir: 'ltr' }, a.metric || ''), h('br'),
         t('flow.crossed', { value: rate(a.value, unit), threshold: rate(a.threshold, unit) }),
@@ -310,9 +319,9 @@ function drawAttacks(box, host, { rows, missing }) {
         : t('common.none')));
   });
   put(box, h('h2', {}, host ? [t('flow.attacksOn'), ' ', ltr(host, 'host')] : t('flow.attacks')),
-    trs.length ? table(['flow.col.state', 'flow.col.type', 'flow.col.host', 'flow.col.direction',
-                        'flow.col.start', 'flow.col.duration', 'flow.col.peak', 'flow.col.crossed',
-                        'flow.col.mitigation', 'flow.col.incident'], trs)
+    trs.length ? table(['flow.col.state', 'flow.col.type', 'flow.col.host', 'flow.col.start',
+                        'flow.col.peak', 'flow.col.crossed', 'flow.col.mitigation',
+                        'flow.col.incident'], trs)
       : h('p', { class: 'empty', id: 'flow-no-attacks' }, t(missing ? 'flow.noApi' : 'flow.noAttacks')));
 }
 

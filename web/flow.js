@@ -212,7 +212,9 @@ function protocols(r) {
   const seen = PROTOCOLS.filter(([f]) => Number(r[f]) > 0);
   if (!seen.length) return t('common.none');
   return seen.map(([f, key], i) => [i ? h('br') : null,
-    h('span', { class: `proto fig-${f}`, dataset: { value: r[f] } }, t(key), ' ', rate(r[f], 'pps'))]);
+    // (each part isolated: "TCP" then its rate, in either direction of text)
+    h('span', { class: `proto fig-${f}`, dataset: { value: r[f] } },
+      h('bdi', {}, t(key)), ' ', h('bdi', {}, rate(r[f], 'pps')))]);
 }
 const SORT_FIELD = { pps: 'pps', bps: 'bps', flows: 'flows', syn: 'syn_pps' };
 

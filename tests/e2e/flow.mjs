@@ -9,7 +9,8 @@
 // them open with a ddos incident opened through the real binary ($PARAPET).
 // alice first sees the empty state that says what to check; then the hosts
 // ordered by packets/s and, once she picks bit/s, by bit/s, with units;
-// a keyboard reader keeps their place when the table refreshes;
+// no refresh while the page is hidden; a keyboard reader keeps their place
+// when the table refreshes;
 // the table follows a new snapshot without a reload, and says when the
 // snapshot is old (the collector stopped); the open attack first,
 // its mitigation and its incident link; a host's chart with a dot per
@@ -161,6 +162,28 @@ await suite('flow', async () => {
     // the collector writes again: the warning goes at the next refresh
     writeLive(LIVE, Date.now());
     await a.waitForSelector('#flow-stale', { state: 'detached', timeout: 15000 });
+  });
+
+  await check('flow: no refresh while the page is hidden, refreshes again once shown', async () => {
+    await go(a, '#/flow');
+    // the tab goes to the background (as the browser reports it)
+    await a.evaluate(() => {
+      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+    await a.waitForTimeout(500); // a request asked just before is reported
+    const asked = [];
+    const seen = r => { if (r.url().includes('/api/v1/flow/top')) asked.push(r.url()); };
+    a.on('request', seen);
+    await a.waitForTimeout(5000); // more than two refresh periods
+    const hidden = asked.length;
+    await a.evaluate(() => {
+      delete document.visibilityState;
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+    await a.waitForRequest(r => r.url().includes('/api/v1/flow/top'), { timeout: 10000 });
+    a.off('request', seen);
+    assert(hidden === 0, `${hidden} requests while hidden`);
   });
 
   await check('flow: a keyboard reader keeps their place when the table refreshes', async () => {

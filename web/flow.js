@@ -17,7 +17,7 @@ import { api, withQuery } from './api.js';
 import { t, hasKey } from './i18n.js';
 import { num, digits, timeEl, formatDate } from './format.js';
 import { timeChart } from './chart.js';
-import { h, table, select, labelled, hashFor, errorBox, isStaff } from './ui.js';
+import { h, table, select, labelled, hashFor, errorBox, isStaff, session } from './ui.js';
 
 export const FLOW_BY = ['pps', 'bps', 'flows', 'syn'];
 export const FLOW_DIRECTIONS = ['incoming', 'outgoing'];
@@ -34,11 +34,11 @@ const STALE_MS = 60000;
 
 const ltr = (text, cls) => h('bdi', { dir: 'ltr', class: cls }, text);
 const pad = n => String(n).padStart(2, '0');
-// the API's times: ISO 8601 text (or ms since the epoch) -> ms, NaN if none
-const ms = v => (typeof v === 'number' ? v : v ? Date.parse(v) : NaN);
+// the API's times (ISO 8601, UTC; null: none) -> ms since the epoch, NaN if none
+const ms = v => (v ? Date.parse(v) : NaN);
 const iso = v => (Number.isFinite(ms(v)) ? new Date(ms(v)).toISOString() : null);
-// a list route answers an array, or a page {items: [...]}
-const items = r => (Array.isArray(r) ? r : (r && r.items) || []);
+// the flow routes answer {items: [...]}, as every list of the API
+const items = r => (r && r.items) || [];
 
 // the unit a figure or a threshold's counter (flow_ctr_name) is read in
 function unitOf(name) {
@@ -54,7 +54,8 @@ function unitOf(name) {
 export function rate(v, kind) {
   if (v === null || v === undefined || !Number.isFinite(Number(v))) return t('common.none');
   let x = Number(v), i = 0;
-  while (x >= 1000 && i < 4) { x /= 1000; i++; }
+  // (999 960 is "1.00 M", not "1000 k": rounded first, then scaled)
+  while (i < 4 && Number(x.toPrecision(3)) >= 1000) { x /= 1000; i++; }
   const n = i === 0 ? String(Math.round(x))
     : x < 10 ? x.toFixed(2) : x < 100 ? x.toFixed(1) : String(Math.round(x));
   return t('flow.rate', { n: num(n), unit: t(`flow.unit.${kind}.${i}`) });
@@ -71,21 +72,23 @@ export function duration(msLong) {
   return t('flow.dur.d', { d: num(Math.floor(hr / 24)), h: num(hr % 24) });
 }
 
-// "14:05" in the reader's time zone and digits
-const clock = at => { const d = new Date(at); return digits(`${pad(d.getHours())}:${pad(d.getMinutes())}`); };
-// a time with seconds (the live table's "as of")
-const clockSec = at => { const d = new Date(at);
-  return digits(`${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`); };
+// "14:05" (the chart's axis), "14:05:09" (the live table's "as of"), in the
+// reader's time zone and digits
+const hm = d => `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+const clock = at => digits(hm(new Date(at)));
+const clockSec = at => { const d = new Date(at); return digits(`${hm(d)}:${pad(d.getSeconds())}`); };
 
 const dirLabel = d => (hasKey(`flow.dir.${d}`) ? t(`flow.dir.${d}`) : d);
 const typeLabel = v => (hasKey(`flow.type.${v}`) ? t(`flow.type.${v}`) : v);
 
-// organisation names for the staff's "organisation" column, asked once each
+// organisation names for the staff's "organisation" column, asked once per
+// person signed in (another login in this tab may see fewer organisations)
 const orgNames = new Map();
 async function orgName(id) {
-  if (!orgNames.has(id))
-    orgNames.set(id, api('GET', `/api/v1/orgs/${id}`).then(o => o.name).catch(() => null));
-  return orgNames.get(id);
+  const key = `${session.me && session.me.id}/${id}`;
+  if (!orgNames.has(key))
+    orgNames.set(key, api('GET', `/api/v1/orgs/${id}`).then(o => o.name).catch(() => null));
+  return orgNames.get(key);
 }
 
 // box's children become kids (DOM's replaceChildren would write a null

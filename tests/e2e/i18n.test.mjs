@@ -137,7 +137,8 @@ testCase('rates with units scaled by thousands, and durations, in English and Pe
   setLang('en');
   const cases = [[rate(999, 'pps'), '999 pps'], [rate(150000, 'pps'), '150 kpps'],
                  [rate(1200000000, 'bps'), '1.20 Gbit/s'], [rate(85500000, 'bps'), '85.5 Mbit/s'],
-                 [rate(0, 'syn'), '0 SYN/s'], [rate(null, 'flows'), '—'],
+                 [rate(0, 'syn'), '0 SYN/s'], [rate(999960, 'pps'), '1.00 Mpps'],
+                 [rate(999, 'bps'), '999 bit/s'], [rate(null, 'flows'), '—'],
                  [duration(45000), '45 s'], [duration(6 * 60000), '6 min'],
                  [duration(125 * 60000), '2 h 5 min'], [duration(27 * 3600000), '1 d 3 h']];
   for (const [got, want] of cases) check(want, got === want, got);

@@ -1121,6 +1121,11 @@ int flow_live_history(struct store *st, const struct principal *p,
 ** the collector's totals and kernel drops, and the top hosts by pps and bps.
 ** Appends nothing when no flow job runs. */
 void flow_metrics(struct pbuf *out);
+/* The collector flow_metrics reads: the job registers its own once
+** started and unregisters it before freeing it (unregister waits for a
+** scrape in progress; a collector not registered is left alone). */
+void flow_metrics_register(struct flow_collector *c);
+void flow_metrics_unregister(struct flow_collector *c);
 
 /* ------------------------------------------------- inside `parapet serve` (job.c)
 ** (this part does I/O: the store, the collector, scripts and ExaBGP's pipe)

@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -50,15 +51,30 @@ struct ev {
 	enum flow_dir dir;
 	char type[32];
 	struct flow_attack_info info; /* for the notify script */
-	char *evidence;               /* JSON object text, owned */
+	char *evidence;               /* JSON object text, owned; NULL: a figures-only
+				      ** UPDATE (the attack's row and history) */
+	struct store_flow_attack row; /* the attack as flow_attack holds it (unix ms) */
 };
 
+/* An attack the drain thread follows from its start to its end: its
+** flow_attack row (row.id 0 until written; incident_id, banned and
+** announced are what was actually done) and its latest figures, which
+** the history takes while it lasts. restored: read back from the store at
+** start (serve stopped or restarted during it) and not reported again
+** yet; it ends after flow.quiet unless the detector reports it again. */
 struct open_attack {
 	uint8_t family, addr[16];
 	enum flow_dir dir;
-	int64_t incident_id;
-	bool banned;
+	struct store_flow_attack row;
+	struct store_flow_rate rate;
+	bool restored;
+	bool dirty; /* row changed since written */
 };
+
+#define LIVE_MS 1000  /* the live view's snapshot period */
+#define STEP_MAX 8192 /* pairs per history step: FLOW_HISTORY_STEP_S snapshots
+		      ** of at most FLOW_BY_N x FLOW_LIVE_TOP pairs, plus attacks */
+#define STEP_SLOTS (2 * STEP_MAX) /* its index: at most half full */
 
 struct flow_job {
 	const struct config *cfg;
@@ -74,6 +90,17 @@ struct flow_job {
 	size_t nopen;
 	int64_t asset_gen;     /* of the hosts counted now */
 	int64_t checked_ms;
+	/* the live view (the drain thread's only) */
+	int64_t live_ms;       /* last snapshot written (unix ms) */
+	bool live_empty;       /* flow_live was left empty by this job */
+	int64_t started_mono;  /* job start, monotonic ms: the restored attacks' quiet */
+	size_t nrestored;      /* open[] entries still restored */
+	int64_t step_at;       /* the history step under way (unix ms), 0 none */
+	struct store_flow_rate *step; /* STEP_MAX: each pair's peak over the step */
+	uint32_t *step_idx;      /* STEP_SLOTS: 1 + index into step, 0 free */
+	size_t nstep;
+	struct store_flow_rate live[FLOW_BY_N * FLOW_LIVE_TOP];
+	uint64_t step_dropped;
 };
 
 /* ------------------------------------------------------- protected hosts */
@@ -270,24 +297,62 @@ static void attack_info(const struct flow_attack *a, const char *host, struct fl
 	in->n_top = n;
 }
 
+/* The detector's clock is the monotonic one (a step of the wall clock
+** must not end an attack); the store keeps unix ms. */
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The attack as its flow_attack row holds it. */
+static void attack_row(const struct flow_attack *a, const char *host, struct store_flow_attack *r)
+{
+	int64_t off = core_now_ms() - mono_ms();
+	memset(r, 0, sizeof *r);
+	pstrtrunc(r->host, host, sizeof r->host);
+	pstrtrunc(r->direction, flow_dir_name(a->dir), sizeof r->direction);
+	pstrtrunc(r->type, flow_attack_type_name(a->type), sizeof r->type);
+	r->amp_port = a->amp_port;
+	pstrtrunc(r->metric, flow_ctr_name(a->metric), sizeof r->metric);
+	r->threshold = (int64_t)a->threshold;
+	r->value = (int64_t)a->value;
+	r->learned = a->learned;
+	r->start_ms = (int64_t)a->start_ms + off;
+	r->end_ms = a->end_ms ? (int64_t)a->end_ms + off : 0;
+	r->peak_pps = (int64_t)a->peak_pps;
+	r->peak_bps = (int64_t)a->peak_bps;
+	r->peak_flows = (int64_t)a->peak_flows;
+}
+
 /* The detector's callback, on the collector's ticker: copy, queue, return.
-** Of the UPDATE events (one a second) only the first is queued: at the
-** start the sketches and the flow sample are still empty (the detector
-** watches the host from that tick on), a second later they name the
-** sources; the end carries the whole timeline. More would be one
-** observation a second on the incident. */
+** Of the UPDATE events (one a second) only the first carries evidence to
+** the incident: at the start the sketches and the flow sample are still
+** empty (the detector watches the host from that tick on), a second later
+** they name the sources; the end carries the whole timeline. More would be
+** one observation a second on the incident. The others queue only the
+** figures, for the attack's row and the history; they give way first when
+** the queue fills, so that they never cost a start or an end its place. */
 static void on_event(void *ctx, enum flow_event_kind kind, const struct flow_attack *a)
 {
 	struct flow_job *j = ctx;
-	if (kind == FLOW_EV_UPDATE && a->ntimeline != 2) /* START wrote the first point */
-		return;
+	bool light = kind == FLOW_EV_UPDATE && a->ntimeline != 2; /* START wrote the first point */
 	char host[46];
 	addr_text(a->family, a->addr, host, sizeof host);
 	struct ev e = { .kind = kind, .family = a->family, .dir = a->dir };
 	memcpy(e.addr, a->addr, 16);
 	pstrtrunc(e.type, flow_attack_type_name(a->type), sizeof e.type);
 	attack_info(a, host, &e.info);
-	e.evidence = evidence_json(a, host);
+	attack_row(a, host, &e.row);
+	pthread_mutex_lock(&j->lock);
+	if (light && j->qn >= QUEUE_MAX / 2) {
+		pthread_mutex_unlock(&j->lock);
+		return;
+	}
+	pthread_mutex_unlock(&j->lock);
+	/* the JSON outside the lock: the drain must not wait for it */
+	e.evidence = light ? NULL : evidence_json(a, host);
 	pthread_mutex_lock(&j->lock);
 	if (j->qn == QUEUE_MAX) {
 		j->qdropped++;
@@ -312,9 +377,12 @@ static struct open_attack *open_find(struct flow_job *j, const struct ev *e)
 	return NULL;
 }
 
-/* One internal note on the incident: what was done, for the record. */
+/* One internal note on the incident: what was done, for the record (an
+** attack without an incident -- no owner -- has nowhere to note it). */
 static void note(struct flow_job *j, int64_t id, const char *text)
 {
+	if (!id)
+		return;
 	struct perr e;
 	perr_clear(&e);
 	if (store_begin(j->st, &e) != 0 ||
@@ -325,12 +393,22 @@ static void note(struct flow_job *j, int64_t id, const char *text)
 	}
 }
 
-/* The mitigation of one event (ban at the start, unban at the end), each
-** action recorded on the incident. */
-static void mitigate(struct flow_job *j, const struct ev *e, enum flow_action act, int64_t id)
+/* The mitigation of one attack, each action recorded on its incident: at
+** the start (FLOW_ACT_BAN) the notify script's "ban" and the ExaBGP
+** announce, as configured; at the end (FLOW_ACT_UNBAN) the "unban" of a ban
+** that ran and the withdraw of a route that was announced. oa->row.banned
+** and announced follow what was actually done, so that an end -- also one
+** found after a restart, under a configuration that may have changed --
+** undoes exactly that: a script that could not start banned nothing, a
+** route that could not be written was not announced, and a withdraw that
+** failed leaves announced set (the row says the route may still be out). */
+static void mitigate(struct flow_job *j, const struct flow_attack_info *info, enum flow_action act,
+		     struct open_attack *oa)
 {
 	char msg[1200];
-	if (j->cfg->flow_notify_script[0]) {
+	bool ban = act == FLOW_ACT_BAN;
+	int64_t id = oa->row.incident_id;
+	if (j->cfg->flow_notify_script[0] && oa->row.banned != ban) {
 		struct flow_notify_bufs bufs;
 		const char *argv[FLOW_NOTIFY_ARGS];
 		struct pbuf in, out;
@@ -338,30 +416,32 @@ static void mitigate(struct flow_job *j, const struct ev *e, enum flow_action ac
 		pbuf_init(&out, 4096);
 		struct perr err;
 		perr_clear(&err);
-		int rc = flow_notify_build(j->cfg->flow_notify_script, act, &e->info, &bufs, argv,
-					   &in, &err);
+		int rc = flow_notify_build(j->cfg->flow_notify_script, act, info, &bufs, argv, &in,
+					   &err);
 		if (rc == 0)
 			rc = flow_notify_run(argv, in.ptr, in.len, NOTIFY_TIMEOUT_MS, &out, &err);
 		if (rc < 0)
 			snprintf(msg, sizeof msg, "notify script %.400s %s %s: failed: %.500s",
-				 j->cfg->flow_notify_script, e->info.ip, flow_action_name(act), err.msg);
+				 j->cfg->flow_notify_script, info->ip, flow_action_name(act), err.msg);
 		else
 			snprintf(msg, sizeof msg, "notify script %.400s %s %s: exit status %d",
-				 j->cfg->flow_notify_script, e->info.ip, flow_action_name(act), rc);
+				 j->cfg->flow_notify_script, info->ip, flow_action_name(act), rc);
+		if (rc >= 0) /* it ran: its exit status is the script's own business */
+			oa->row.banned = ban;
 		pbuf_free(&in);
 		pbuf_free(&out);
 		note(j, id, msg);
 	}
-	if (j->cfg->flow_exabgp_pipe[0]) {
+	if (j->cfg->flow_exabgp_pipe[0] && oa->row.announced != ban) {
 		struct flow_bgp_route r = {0};
 		struct pbuf line;
 		pbuf_init(&line, 512);
 		struct perr err;
 		perr_clear(&err);
-		pstrtrunc(r.prefix, e->info.ip, sizeof r.prefix);
+		pstrtrunc(r.prefix, info->ip, sizeof r.prefix);
 		PSTRCPY(r.next_hop, "self");
 		PSTRCPY(r.communities, BLACKHOLE);
-		int rc = flow_bgp_route_line(act == FLOW_ACT_BAN, &r, &line, &err);
+		int rc = flow_bgp_route_line(ban, &r, &line, &err);
 		if (rc == 0) {
 			/* O_NONBLOCK: with no ExaBGP reading, open fails (ENXIO) rather
 			** than hang the drain */
@@ -374,39 +454,146 @@ static void mitigate(struct flow_job *j, const struct ev *e, enum flow_action ac
 		}
 		if (rc != 0)
 			snprintf(msg, sizeof msg, "ExaBGP %s of %s: failed: %.500s",
-				 act == FLOW_ACT_BAN ? "announce" : "withdraw", e->info.ip, err.msg);
+				 ban ? "announce" : "withdraw", info->ip, err.msg);
 		else
 			snprintf(msg, sizeof msg, "ExaBGP: %.*s", (int)(line.len ? line.len - 1 : 0),
 				 line.ptr ? line.ptr : "");
+		if (rc == 0)
+			oa->row.announced = ban;
 		pbuf_free(&line);
 		note(j, id, msg);
 	}
+	oa->dirty = true;
 }
 
 /* Is incident id still open (not closed, rejected or merged by people)?
 ** An attack's later events add to it only then: reported to a settled
-** incident, they would open a new one just to recover it. */
-static bool still_open(struct flow_job *j, int64_t id)
+** incident, they would open a new one just to recover it. *org_id (may be
+** NULL) gets its organisation. */
+static bool still_open(struct flow_job *j, int64_t id, int64_t *org_id)
 {
 	struct store_incident inc;
 	struct perr err;
 	perr_clear(&err);
-	if (store_incident_get(j->st, id, &inc, &err) != 0)
+	if (!id || store_incident_get(j->st, id, &inc, &err) != 0)
 		return false;
+	if (org_id)
+		*org_id = inc.org_id;
 	for (size_t i = 0; incident_open_states[i]; i++)
 		if (strcmp(inc.status, incident_open_states[i]) == 0)
 			return true;
 	return false;
 }
 
+/* Write oa's row (insert the first time). A failure is logged and left
+** dirty: the next second's snapshot writes it again. */
+static void row_write(struct flow_job *j, struct open_attack *oa)
+{
+	struct perr err;
+	perr_clear(&err);
+	int rc = oa->row.id ? store_flow_attack_update(j->st, &oa->row, &err)
+			    : store_flow_attack_insert(j->st, &oa->row, &err);
+	if (rc != 0) {
+		plog(PLOG_ERROR, "flow: attack on %s (%s) not recorded: %s", oa->row.host,
+		     oa->row.direction, err.msg);
+		oa->dirty = true;
+		return;
+	}
+	oa->dirty = false;
+}
+
+static struct open_attack *open_add(struct flow_job *j, const struct ev *e)
+{
+	if (j->nopen == OPEN_MAX) {
+		plog(PLOG_ERROR, "flow: %zu attacks open: the %s attack on %s is not followed",
+		     (size_t)OPEN_MAX, e->type, e->info.ip);
+		return NULL;
+	}
+	struct open_attack *oa = &j->open[j->nopen++];
+	*oa = (struct open_attack){ .family = e->family, .dir = e->dir, .row = e->row };
+	memcpy(oa->addr, e->addr, 16);
+	return oa;
+}
+
+/* Forget oa (the last entry takes its place). */
+static void open_remove(struct flow_job *j, struct open_attack *oa)
+{
+	if (oa->restored)
+		j->nrestored--;
+	*oa = j->open[--j->nopen];
+}
+
+/* oa takes e's figures: the larger peaks, the latest rates (for the
+** history) and, for an end, its end. A restored attack reported again
+** keeps its row's start, type and threshold: it is the same attack. */
+static void open_refresh(struct open_attack *oa, const struct ev *e)
+{
+	struct store_flow_attack *r = &oa->row;
+	if (e->row.peak_pps > r->peak_pps)
+		r->peak_pps = e->row.peak_pps;
+	if (e->row.peak_bps > r->peak_bps)
+		r->peak_bps = e->row.peak_bps;
+	if (e->row.peak_flows > r->peak_flows)
+		r->peak_flows = e->row.peak_flows;
+	if (e->kind == FLOW_EV_END)
+		r->end_ms = e->row.end_ms;
+	struct store_flow_rate *t = &oa->rate;
+	PSTRCPY(t->host, r->host);
+	PSTRCPY(t->direction, r->direction);
+	t->org_id = r->org_id;
+	t->pps = (int64_t)e->info.pps;
+	t->bps = (int64_t)e->info.bps;
+	t->flows = (int64_t)e->info.flows;
+	t->syn_pps = (int64_t)e->info.syn_pps;
+	t->tcp_pps = (int64_t)e->info.tcp_pps;
+	t->udp_pps = (int64_t)e->info.udp_pps;
+	t->icmp_pps = (int64_t)e->info.icmp_pps;
+	t->frag_pps = (int64_t)e->info.frag_pps;
+	oa->dirty = true;
+}
+
 static void handle(struct flow_job *j, const struct constituency_view *v, const struct ev *e)
 {
 	char key[80], title[200], summary[400];
+	struct open_attack *oa = open_find(j, e);
+	if (!e->evidence) {
+		/* figures only: the row's peaks and the history, written with
+		** the next snapshot */
+		if (oa && !oa->restored)
+			open_refresh(oa, e);
+		return;
+	}
 	int64_t org = v ? constituency_view_ip(v, e->family, e->addr) : 0;
+	if (e->kind == FLOW_EV_START) {
+		if (oa && oa->restored) {
+			/* reported again within flow.quiet of the start: the attack
+			** open when serve stopped goes on, in its row and incident */
+			oa->restored = false;
+			j->nrestored--;
+			plog(PLOG_INFO, "flow: the %s attack on %s (%s) open before the restart goes "
+					"on (attack %lld)",
+			     oa->row.type, e->info.ip, flow_dir_name(e->dir), (long long)oa->row.id);
+		} else if (!oa) {
+			oa = open_add(j, e);
+			if (oa)
+				oa->row.org_id = org;
+		}
+	}
+	if (oa) {
+		open_refresh(oa, e);
+		/* the asset left during the attack: it stays its first owner's */
+		if (!org)
+			org = oa->row.org_id;
+	}
 	if (!org) {
-		/* the asset left since the hosts were built */
+		/* the asset left since the hosts were built: the attack is on
+		** record (flow attacks), with no incident and no mitigation */
 		plog(PLOG_WARN, "flow: %s attack on %s (%s) has no owner: not reported", e->type,
 		     e->info.ip, flow_dir_name(e->dir));
+		if (oa && e->kind != FLOW_EV_UPDATE)
+			row_write(j, oa);
+		if (oa && e->kind == FLOW_EV_END)
+			open_remove(j, oa);
 		return;
 	}
 	snprintf(key, sizeof key, "%s/%s", e->info.ip, flow_dir_name(e->dir));
@@ -418,17 +605,16 @@ static void handle(struct flow_job *j, const struct constituency_view *v, const 
 		 : e->kind == FLOW_EV_UPDATE ? "Attack goes on:" : "Attack ended:", e->type,
 		 e->dir == FLOW_IN ? "towards" : "from", (unsigned long long)e->info.pps,
 		 (unsigned long long)e->info.peak_pps, (unsigned long long)e->info.bps);
-	struct open_attack *oa = open_find(j, e);
-	if (e->kind != FLOW_EV_START && (!oa || !still_open(j, oa->incident_id))) {
+	if (e->kind != FLOW_EV_START && (!oa || !still_open(j, oa->row.incident_id, NULL))) {
 		/* its start was not recorded, or people settled the incident:
 		** only the withdrawal of what was announced remains */
 		plog(PLOG_INFO, "flow: %s of the %s attack on %s (%s): its incident is not open",
 		     e->kind == FLOW_EV_END ? "end" : "sources", e->type, e->info.ip,
 		     flow_dir_name(e->dir));
 		if (e->kind == FLOW_EV_END && oa) {
-			if (oa->banned)
-				mitigate(j, e, FLOW_ACT_UNBAN, oa->incident_id);
-			*oa = j->open[--j->nopen];
+			mitigate(j, &e->info, FLOW_ACT_UNBAN, oa);
+			row_write(j, oa);
+			open_remove(j, oa);
 		}
 		return;
 	}
@@ -454,25 +640,16 @@ static void handle(struct flow_job *j, const struct constituency_view *v, const 
 	     e->kind == FLOW_EV_START ? "start of" : e->kind == FLOW_EV_UPDATE ? "sources of" : "end of",
 	     e->type, e->info.ip, flow_dir_name(e->dir), (long long)res.id,
 	     moved ? " recovered" : "");
-	if (e->kind == FLOW_EV_UPDATE)
+	if (e->kind == FLOW_EV_UPDATE || !oa)
 		return;
+	oa->row.incident_id = res.id;
 	if (e->kind == FLOW_EV_START) {
-		if (!oa && j->nopen < OPEN_MAX) {
-			oa = &j->open[j->nopen++];
-			*oa = (struct open_attack){ .family = e->family, .dir = e->dir };
-			memcpy(oa->addr, e->addr, 16);
-		}
-		if (oa) {
-			oa->incident_id = res.id;
-			if (!oa->banned)
-				mitigate(j, e, FLOW_ACT_BAN, res.id);
-			oa->banned = true;
-		}
+		mitigate(j, &e->info, FLOW_ACT_BAN, oa);
+		row_write(j, oa);
 	} else {
-		if (oa && oa->banned)
-			mitigate(j, e, FLOW_ACT_UNBAN, res.id);
-		if (oa)
-			*oa = j->open[--j->nopen];
+		mitigate(j, &e->info, FLOW_ACT_UNBAN, oa);
+		row_write(j, oa);
+		open_remove(j, oa);
 	}
 	return;
 fail_rb:
@@ -480,6 +657,13 @@ fail_rb:
 fail:
 	plog(PLOG_ERROR, "flow: %s attack on %s: incident not recorded: %s", e->type, e->info.ip,
 	     err.msg);
+	if (oa && e->kind == FLOW_EV_START)
+		row_write(j, oa); /* the attack stays on record without its incident */
+	if (oa && e->kind == FLOW_EV_END) {
+		mitigate(j, &e->info, FLOW_ACT_UNBAN, oa);
+		row_write(j, oa);
+		open_remove(j, oa);
+	}
 }
 
 /* The constituency's assets changed (the store's asset generation moved,
@@ -517,9 +701,312 @@ static void hosts_refresh(struct flow_job *j)
 	     nprefix, flow_hosts_size(h), (long long)gen);
 }
 
+/* ------------------------------------------------------- the live view */
+
+static void rate_max(int64_t *a, int64_t b)
+{
+	if (b > *a)
+		*a = b;
+}
+
+/* r's figures into the history step under way: a new point, or the larger
+** of each figure of the one there (the chart shows each step's peak). */
+static void step_add(struct flow_job *j, const struct store_flow_rate *r)
+{
+	/* FNV-1a of host and direction into an open-addressed index (twice
+	** STEP_MAX slots): with thousands of attacks open, a linear search
+	** would cost a second's worth of comparisons per snapshot */
+	uint32_t h = 2166136261u;
+	for (const char *c = r->host; *c; c++)
+		h = (h ^ (uint8_t)*c) * 16777619u;
+	h = (h ^ (uint8_t)r->direction[0]) * 16777619u;
+	struct store_flow_rate *p = NULL;
+	uint32_t k = h % STEP_SLOTS;
+	for (; j->step_idx[k]; k = (k + 1) % STEP_SLOTS) {
+		struct store_flow_rate *q = &j->step[j->step_idx[k] - 1];
+		if (strcmp(q->host, r->host) == 0 && strcmp(q->direction, r->direction) == 0) {
+			p = q;
+			break;
+		}
+	}
+	if (!p) {
+		if (j->nstep == STEP_MAX) {
+			j->step_dropped++;
+			return;
+		}
+		p = &j->step[j->nstep++];
+		j->step_idx[k] = (uint32_t)j->nstep;
+		*p = *r;
+		p->at_ms = j->step_at;
+		return;
+	}
+	rate_max(&p->pps, r->pps);
+	rate_max(&p->bps, r->bps);
+	rate_max(&p->flows, r->flows);
+	rate_max(&p->syn_pps, r->syn_pps);
+	rate_max(&p->tcp_pps, r->tcp_pps);
+	rate_max(&p->udp_pps, r->udp_pps);
+	rate_max(&p->icmp_pps, r->icmp_pps);
+	rate_max(&p->frag_pps, r->frag_pps);
+}
+
+/* The step under way as history points (at its start), and the points
+** older than FLOW_HISTORY_KEEP_S deleted. Inside the caller's transaction. */
+static int step_flush(struct flow_job *j, int64_t now, struct perr *err)
+{
+	if (j->step_dropped)
+		plog(PLOG_WARN, "flow: history step: %llu points beyond %d not kept",
+		     (unsigned long long)j->step_dropped, STEP_MAX);
+	j->step_dropped = 0;
+	int rc = store_flow_history_add(j->st, j->step, j->nstep,
+					now - (int64_t)FLOW_HISTORY_KEEP_S * 1000, err);
+	j->nstep = 0;
+	memset(j->step_idx, 0, STEP_SLOTS * sizeof *j->step_idx);
+	return rc;
+}
+
+/* Add r to the snapshot unless the pair is in it already (it is in the
+** top by more than one figure). */
+static void live_add(struct flow_job *j, size_t *n, const struct flow_live_host *h,
+		     const struct constituency_view *v, int64_t now)
+{
+	struct store_flow_rate r = { .at_ms = now };
+	addr_text(h->family, h->addr, r.host, sizeof r.host);
+	pstrtrunc(r.direction, flow_dir_name(h->dir), sizeof r.direction);
+	for (size_t i = 0; i < *n; i++)
+		if (strcmp(j->live[i].host, r.host) == 0 &&
+		    strcmp(j->live[i].direction, r.direction) == 0)
+			return;
+	/* the owner as the attack path finds it: a constituent sees their
+	** own hosts, a provincial analyst their province's */
+	r.org_id = v ? constituency_view_ip(v, h->family, h->addr) : 0;
+	r.pps = (int64_t)h->pps;
+	r.bps = (int64_t)h->bps;
+	r.flows = (int64_t)h->flows;
+	r.syn_pps = (int64_t)h->syn_pps;
+	r.tcp_pps = (int64_t)h->tcp_pps;
+	r.udp_pps = (int64_t)h->udp_pps;
+	r.icmp_pps = (int64_t)h->icmp_pps;
+	r.frag_pps = (int64_t)h->frag_pps;
+	j->live[(*n)++] = r;
+}
+
+/* Once a second: the snapshot of the busiest pairs (the union of the top
+** by each figure) replaces flow_live, the open attacks' rows take their
+** figures, and at a step's end its points go to flow_history -- all in
+** one transaction, on this drain thread and its own connection, never on
+** the ticker (a store write there would delay counting). final: serve
+** stops: the step under way is written and the snapshot emptied (nothing
+** is collected any more). */
+static void live_tick(struct flow_job *j, bool final)
+{
+	int64_t now = core_now_ms();
+	if (!final && now - j->live_ms < LIVE_MS)
+		return;
+	j->live_ms = now;
+	size_t n = 0;
+	struct perr err;
+	perr_clear(&err);
+	if (!final) {
+		const struct constituency_view *v = constituency_view_acquire(j->st, &err);
+		if (!v)
+			plog(PLOG_ERROR, "flow: owner index: %s", err.msg);
+		struct flow_live_host top[FLOW_LIVE_TOP];
+		for (int by = 0; by < FLOW_BY_N; by++) {
+			size_t k = flow_collector_top(j->coll, (enum flow_by)by, top, FLOW_LIVE_TOP);
+			for (size_t i = 0; i < k; i++)
+				live_add(j, &n, &top[i], v, now);
+		}
+		if (v)
+			constituency_view_release(v);
+	}
+	int64_t step_at = now - now % ((int64_t)FLOW_HISTORY_STEP_S * 1000);
+	bool flush = j->step_at && (final || step_at != j->step_at);
+	/* no traffic, no attack, nothing to write: no transaction either (the
+	** store's write lock is shared with every other writer) */
+	bool idle = !final && n == 0 && j->live_empty && (!flush || j->nstep == 0);
+	for (size_t i = 0; i < j->nopen && idle; i++)
+		idle = j->open[i].restored && !j->open[i].dirty;
+	if (idle) {
+		j->step_at = step_at;
+		return;
+	}
+	if (store_begin(j->st, &err) != 0)
+		goto fail;
+	if (store_flow_live_replace(j->st, j->live, n, &err) != 0)
+		goto fail_rb;
+	if (flush && step_flush(j, now, &err) != 0)
+		goto fail_rb;
+	j->step_at = step_at;
+	j->live_empty = n == 0;
+	for (size_t i = 0; i < n; i++)
+		step_add(j, &j->live[i]);
+	for (size_t i = 0; i < j->nopen; i++) {
+		struct open_attack *oa = &j->open[i];
+		/* under attack during the step: in the history even when not
+		** among the busiest */
+		if (!oa->restored && oa->rate.host[0])
+			step_add(j, &oa->rate);
+		if (oa->dirty)
+			row_write(j, oa);
+	}
+	if (store_commit(j->st, &err) != 0)
+		goto fail_rb;
+	return;
+fail_rb:
+	store_rollback(j->st);
+fail:
+	/* the rows written in it are undone: again with the next snapshot */
+	for (size_t i = 0; i < j->nopen; i++)
+		j->open[i].dirty = true;
+	j->live_empty = false;
+	plog(PLOG_ERROR, "flow: live view not written: %s", err.msg);
+}
+
+/* ------------------------------------------------------------ restart */
+
+/* An attack open when serve stopped (or was killed): followed again,
+** restored until the detector reports it or flow.quiet passes. */
+static int restore_one(void *ud, const struct store_flow_attack *a)
+{
+	struct flow_job *j = ud;
+	if (j->nopen == OPEN_MAX)
+		return 0;
+	struct open_attack oa = { .row = *a, .restored = true,
+				  .dir = strcmp(a->direction, "outgoing") == 0 ? FLOW_OUT : FLOW_IN };
+	if (inet_pton(AF_INET, a->host, oa.addr) == 1)
+		oa.family = 4;
+	else if (inet_pton(AF_INET6, a->host, oa.addr) == 1)
+		oa.family = 6;
+	else
+		return 0; /* the job writes inet_ntop's text: not reached */
+	j->open[j->nopen++] = oa;
+	j->nrestored++;
+	return 0;
+}
+
+/* The attacks still open in the store: serve stopped or was killed during
+** them. Without this their incidents would stay open for ever and an
+** announced blackhole would never be withdrawn. At most 1000 (the read's
+** bound), newest first; any more are read at the next start. */
+static int restore_open(struct flow_job *j, struct perr *err)
+{
+	struct store_flow_query q = { .by = "pps", .host = "", .direction = "",
+				      .scope_province = "", .limit = 1000 };
+	if (store_flow_attack_list(j->st, &q, true, restore_one, j, err) != 0)
+		return -1;
+	if (j->nrestored)
+		plog(PLOG_INFO, "flow: %zu attacks open before the restart: each ends after "
+				"flow.quiet (%llds) unless reported again",
+		     j->nrestored, (long long)j->cfg->flow_quiet);
+	return 0;
+}
+
+/* End a restored attack as the detector's END would, with what the store
+** knows of it: its end now (when Parapet could tell it was over), its
+** incident recovered with an observation saying it ended while serve was
+** stopped or restarting, the "unban" of a ban and the withdraw of an
+** announced route, each recorded on the incident. */
+static void restored_end(struct flow_job *j, struct open_attack *oa)
+{
+	struct store_flow_attack *r = &oa->row;
+	r->end_ms = core_now_ms();
+	if (r->end_ms < r->start_ms)
+		r->end_ms = r->start_ms; /* the wall clock stepped back */
+	struct flow_attack_info info;
+	memset(&info, 0, sizeof info);
+	PSTRCPY(info.ip, r->host);
+	info.dir = oa->dir;
+	pstrtrunc(info.type, r->type, sizeof info.type);
+	info.pps = info.peak_pps = (uint64_t)r->peak_pps;
+	info.bps = (uint64_t)r->peak_bps;
+	info.flows = (uint64_t)r->peak_flows;
+	int64_t org = 0;
+	if (still_open(j, r->incident_id, &org) && org) {
+		char key[80], title[200], summary[400];
+		snprintf(key, sizeof key, "%s/%s", r->host, r->direction);
+		snprintf(title, sizeof title, "DDoS %s: %s %s", r->type, r->host,
+			 oa->dir == FLOW_IN ? "attacked" : "attacking");
+		snprintf(summary, sizeof summary,
+			 "Attack ended while parapet serve was stopped or restarting: %s %s %s "
+			 "(peak %lld packets/s); nothing over the threshold for %llds after the "
+			 "restart",
+			 r->type, oa->dir == FLOW_IN ? "towards" : "from", r->host,
+			 (long long)r->peak_pps, (long long)j->cfg->flow_quiet);
+		json_t *o = json_object();
+		json_object_set_new(o, "host", json_string(r->host));
+		json_object_set_new(o, "direction", json_string(r->direction));
+		json_object_set_new(o, "type", json_string(r->type));
+		if (r->amp_port)
+			json_object_set_new(o, "amplification_port", json_integer(r->amp_port));
+		json_object_set_new(o, "metric", json_string(r->metric));
+		json_object_set_new(o, "threshold", json_integer(r->threshold));
+		json_object_set_new(o, "value", json_integer(r->value));
+		json_object_set_new(o, "learned_threshold", json_boolean(r->learned));
+		json_object_set_new(o, "peak_pps", json_integer(r->peak_pps));
+		json_object_set_new(o, "peak_bps", json_integer(r->peak_bps));
+		json_object_set_new(o, "peak_flows", json_integer(r->peak_flows));
+		json_object_set_new(o, "ended", json_true());
+		json_object_set_new(o, "ended_while_stopped", json_true());
+		json_object_set_new(o, "duration_ms", json_integer(r->end_ms - r->start_ms));
+		char *ev = json_dumps(o, JSON_COMPACT);
+		json_decref(o);
+		struct incident_report_spec spec = {
+			.org_id = org, .kind = "ddos", .key = key, .severity = "high",
+			.summary = summary, .evidence = ev, .title = title, .source = "flow",
+		};
+		struct incident_report_result res = {0};
+		struct perr err;
+		perr_clear(&err);
+		bool moved = false;
+		if (!ev || store_begin(j->st, &err) != 0 ||
+		    incident_report(j->st, j->cfg, NULL, ACTOR, &spec, &res, &err) != 0 ||
+		    incident_detector_recovered(j->st, j->cfg, ACTOR, res.id, &moved, &err) != 0 ||
+		    store_commit(j->st, &err) != 0) {
+			store_rollback(j->st);
+			plog(PLOG_ERROR, "flow: end of the %s attack on %s (before the restart): "
+					 "incident %lld not recovered: %s",
+			     r->type, r->host, (long long)r->incident_id, ev ? err.msg : "no memory");
+		} else {
+			notify_kick();
+			plog(PLOG_INFO, "flow: end of %s attack on %s (%s) while serve was stopped: "
+					"incident %lld%s",
+			     r->type, r->host, r->direction, (long long)res.id,
+			     moved ? " recovered" : "");
+		}
+		free(ev);
+	} else {
+		plog(PLOG_INFO, "flow: end of the %s attack on %s (%s) while serve was stopped: "
+				"its incident is not open",
+		     r->type, r->host, r->direction);
+	}
+	mitigate(j, &info, FLOW_ACT_UNBAN, oa);
+	row_write(j, oa);
+}
+
+/* flow.quiet passed since the start with no report of a restored attack:
+** it ended while serve was down. since_start: monotonic ms at the drain's
+** start, before its queue was read (a report queued before is handled
+** first). */
+static void restored_expire(struct flow_job *j, int64_t since_start)
+{
+	if (!j->nrestored || since_start < j->cfg->flow_quiet * 1000)
+		return;
+	for (size_t i = 0; i < j->nopen;) {
+		struct open_attack *oa = &j->open[i];
+		if (!oa->restored) {
+			i++;
+			continue;
+		}
+		restored_end(j, oa);
+		open_remove(j, oa); /* the last entry moves to i */
+	}
+}
+
 static void drain(void *ud)
 {
 	struct flow_job *j = ud;
+	int64_t since_start = mono_ms() - j->started_mono;
 	if (j->coll)
 		hosts_refresh(j);
 	for (;;) {
@@ -527,7 +1014,7 @@ static void drain(void *ud)
 		pthread_mutex_lock(&j->lock);
 		if (!j->qn) {
 			pthread_mutex_unlock(&j->lock);
-			return;
+			break;
 		}
 		e = j->q[j->qhead];
 		j->qhead = (j->qhead + 1) % QUEUE_MAX;
@@ -535,14 +1022,19 @@ static void drain(void *ud)
 		pthread_mutex_unlock(&j->lock);
 		struct perr err;
 		perr_clear(&err);
-		const struct constituency_view *v = constituency_view_acquire(j->st, &err);
-		if (!v)
+		/* figures-only updates need no owner */
+		const struct constituency_view *v =
+			e.evidence ? constituency_view_acquire(j->st, &err) : NULL;
+		if (e.evidence && !v)
 			plog(PLOG_ERROR, "flow: owner index: %s", err.msg);
 		handle(j, v, &e);
 		if (v)
 			constituency_view_release(v);
 		free(e.evidence);
 	}
+	restored_expire(j, since_start);
+	if (j->coll)
+		live_tick(j, false);
 }
 
 /* ------------------------------------------------------------ start/stop */
@@ -555,6 +1047,13 @@ int flow_job_start(const struct config *cfg, const char *db_path, struct flow_jo
 		return perr_set(err, PERR_INTERNAL, NULL, "out of memory");
 	pthread_mutex_init(&j->lock, NULL);
 	j->cfg = cfg;
+	j->started_mono = mono_ms();
+	j->step = calloc(STEP_MAX, sizeof *j->step);
+	j->step_idx = calloc(STEP_SLOTS, sizeof *j->step_idx);
+	if (!j->step || !j->step_idx) {
+		perr_set(err, PERR_INTERNAL, NULL, "out of memory");
+		goto fail;
+	}
 	if (store_open(db_path, &j->st, err) != 0)
 		goto fail;
 	size_t nprefix = 0;
@@ -590,10 +1089,15 @@ int flow_job_start(const struct config *cfg, const char *db_path, struct flow_jo
 		.on_event = on_event,
 		.ctx = j,
 	};
+	/* the attacks open when serve stopped, before the detector can
+	** report them again */
+	if (restore_open(j, err) != 0)
+		goto fail;
 	if (flow_collector_start(&cc, &j->coll, err) != 0)
 		goto fail;
 	if (core_ticker_start(DRAIN_MS, drain, j, "flow incidents", &j->ticker, err) != 0)
 		goto fail;
+	flow_metrics_register(j->coll);
 	plog(PLOG_INFO, "flow: collector running: %zu protected prefixes (%u host slots), "
 			"netflow port %d, sflow port %d",
 	     nprefix, flow_hosts_size(j->hosts), flow_collector_port(j->coll, FLOW_KIND_NETFLOW),
@@ -614,6 +1118,7 @@ void flow_job_stop(struct flow_job *j)
 {
 	if (!j)
 		return;
+	flow_metrics_unregister(j->coll); /* before it is freed; waits for a scrape */
 	/* the collector first: its last tick may still queue events */
 	if (j->coll)
 		flow_collector_stop(j->coll);
@@ -621,6 +1126,8 @@ void flow_job_stop(struct flow_job *j)
 		core_ticker_stop(j->ticker);
 	if (j->st)
 		drain(j); /* what the last tick queued */
+	if (j->st && j->coll)
+		live_tick(j, true); /* the step under way; open attacks stay open */
 	flow_collector_free(j->coll);
 	flow_hosts_free(j->hosts);
 	for (size_t i = 0; i < j->qn; i++)
@@ -628,5 +1135,7 @@ void flow_job_stop(struct flow_job *j)
 	if (j->st)
 		store_close(j->st);
 	pthread_mutex_destroy(&j->lock);
+	free(j->step);
+	free(j->step_idx);
 	free(j);
 }

@@ -14,6 +14,7 @@
 #include "audit/audit.h"
 #include "constituency/constituency.h"
 #include "feeds/feeds.h"
+#include "flow/flow.h"
 #include "http/handlers.h"
 #include "monitor/monitor.h"
 #include "http/http.h"
@@ -122,6 +123,7 @@ static int h_metrics(struct http_req *rq, struct http_resp *rs)
 		  (long long)store_incident_count_overdue(rq->st, core_now_ms(), ack, contain));
 	monitor_metrics(&b);
 	feeds_metrics(&b);
+	flow_metrics(&b);
 	int64_t wc[MONITOR_NSTATES], missed;
 	struct perr we;
 	if (monitor_site_counts(rq->st, 0, NULL, wc, &missed, &we) == 0) {

@@ -992,3 +992,19 @@ char *h_sink_message(const struct h_sink *k, int i, json_t **envelope)
 	return text;
 }
 
+
+int h_flow_port(const char *log, const char *kind)
+{
+	FILE *f = fopen(log, "re");
+	char l[1024], want[32];
+	snprintf(want, sizeof(want), "%s port ", kind);
+	int port = 0;
+	while (f && fgets(l, sizeof(l), f)) {
+		const char *m = strstr(l, want);
+		if (m && strstr(l, "flow: collector running"))
+			port = (int)strtol(m + strlen(want), NULL, 10);
+	}
+	if (f)
+		fclose(f);
+	return port;
+}

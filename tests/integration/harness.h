@@ -210,5 +210,9 @@ int h_sink_wait(const struct h_sink *k, int want, int ms);
 char *h_sink_message(const struct h_sink *k, int i, json_t **envelope);
 /* A whole file, NUL-terminated (malloc'd); fails the test when unreadable. */
 char *h_slurp(const char *path);
+/* The UDP port serve's flow collector logged for kind ("netflow",
+** "sflow") in its log file ("flow: collector running: ... netflow port
+** N"), 0 when not (yet) logged. */
+int h_flow_port(const char *log, const char *kind);
 
 #endif

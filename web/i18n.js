@@ -2099,7 +2099,7 @@ export const catalogues = {
     'wl.col.name': 'نام',
     'wl.col.type': 'نوع تطبیق',
     'wl.col.entries': 'درایه‌ها',
-    'nav.flow': 'حملهٔ DDoS',
+    'nav.flow': 'حمله‌های DDoS',
     'flow.title': 'DDoS: ترافیک نشانی‌های حفاظت‌شده',
     'flow.intro': 'آنچه گردآورندهٔ جریان (NetFlow، IPFIX، sFlow) اکنون از نشانی‌های حوزهٔ تحت پوشش می‌بیند، حمله‌هایی که شناسایی کرده و یک ساعت گذشتهٔ هر میزبان.',
     'flow.by': 'پرترافیک‌ترین بر پایهٔ',

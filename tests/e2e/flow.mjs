@@ -9,20 +9,17 @@
 // them open with a ddos incident opened through the real binary ($PARAPET).
 // alice first sees the empty state that says what to check; then the hosts
 // ordered by packets/s and, once she picks bit/s, by bit/s, with units;
-// no refresh while the page is hidden; a keyboard reader keeps their place
-// when the table refreshes;
-// the table follows a new snapshot without a reload, and says when the
-// snapshot is old (the collector stopped); the open attack first,
-// its mitigation and its incident link; a host's chart with a dot per
-// point in and out and the attack marked; a host that is no address
-// refused. bob sees only org 1's hosts and
-// attacks, and no point of another organisation's host. The page in
-// Persian: labels, digits, the Solar Hijri date, right to left and time
-// running leftwards. Last, a second server with the collector on
+// the table follows a new snapshot without a reload, says when the snapshot
+// is old (the collector stopped), asks nothing while the page is hidden, and
+// keeps a keyboard reader's place; the open attack first, its mitigation
+// and its incident link; a host's chart with a dot per point in and out and
+// the attack marked; a host that is no address refused. bob sees only org
+// 1's hosts and attacks, and no point of another organisation's host. The
+// page in Persian: labels, digits, the Solar Hijri date, right to left and
+// time running leftwards. Last, a second server with the collector on
 // receives a SYN flood as NetFlow v5 over UDP: the page shows the host
 // first and its attack, which leads to the incident the detector opened.
-// Each check is one test case; the last line is
-// "flow: N passed, N failed".
+// Each check is one test case; the last line is "flow: N passed, N failed".
 import { execFileSync, spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';

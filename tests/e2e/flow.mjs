@@ -44,6 +44,7 @@ const LIVE = [
   ['203.0.113.20', 'incoming', 1, 5000, 4000000000, 20000, 10],
   ['198.51.100.7', 'incoming', 2, 90000, 800000000, 50, 0],
   ['100.64.0.44', 'incoming', 3, 20000, 160000000, 9000, 300],
+  ['2001:db8::10', 'incoming', 1, 300, 2400000, 3, 0],
 ];
 const FIELD = { pps: 3, bps: 4, flows: 5, syn: 6 };
 const liveRows = (rows, at) => rows.map(([host, dir, org, pps, bps, flows, syn]) =>
@@ -65,6 +66,8 @@ function seed() {
   }
   for (let i = 0; i < 5; i++)
     hist.push(`('198.51.100.7','incoming',2,${now - (5 - i) * STEP},90000,800000000,50,0,0,90000,0,0)`);
+  for (let i = 0; i < 3; i++)
+    hist.push(`('2001:db8::10','incoming',1,${now - (3 - i) * STEP},300,2400000,3,0,300,0,0,0)`);
   // the point older than an hour is not on the chart
   hist.push(`('203.0.113.10','incoming',1,${now - 2 * 3600000},999,999,1,0,0,0,0,0)`);
   sql(`INSERT INTO flow_history (host, direction, org_id, at_ms, pps, bps, flows, syn_pps, tcp_pps,
@@ -315,6 +318,16 @@ await suite('flow', async () => {
     assert(await a.locator('#flow-top tr.selected[data-host="203.0.113.10"]').count() >= 1,
            'host not highlighted');
     await shot(a, 'flow-02-chart');
+  });
+
+  await check('flow: an IPv6 host leads to its own chart', async () => {
+    await go(a, '#/flow');
+    await a.click('#flow-top tr.flow-host[data-host="2001:db8::10"] a.host-link');
+    await a.waitForSelector('#flow-chart svg.time-chart');
+    assert((await a.textContent('#flow-chart h2')).includes('2001:db8::10'), 'another host charted');
+    const pps = a.locator('#flow-chart svg.time-chart').first();
+    const n = await pps.locator('.series.dir-incoming circle.pt').count();
+    assert(n === 3, `${n} points`);
   });
 
   await check('flow: a host typed that is no address is refused beside the chart, the rest still shown', async () => {

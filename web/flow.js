@@ -327,7 +327,8 @@ function drawAttacks(box, host, { rows, missing }) {
     trs.length ? table(['flow.col.state', 'flow.col.type', 'flow.col.host', 'flow.col.start',
                         'flow.col.peak', 'flow.col.crossed', 'flow.col.mitigation',
                         'flow.col.incident'], trs)
-      : h('p', { class: 'empty', id: 'flow-no-attacks' }, t(missing ? 'flow.noApi' : 'flow.noAttacks')));
+      : h('p', { class: 'empty', id: 'flow-no-attacks' },
+          t(missing ? 'flow.noApi' : 'flow.noAttacks')));
 }
 
 /* ------------------------------------------------- a host's last hour */
@@ -371,8 +372,8 @@ function drawChart(box, state, { points, attacks, error }) {
   }
   const legend = h('ul', { class: 'legend' }, dirs.map(d => h('li', { class: `dir-${d}` },
     h('span', { class: 'swatch', 'aria-hidden': 'true' }), dirLabel(d))),
-    bands.length ? h('li', { class: 'attack-band' }, h('span', { class: 'swatch', 'aria-hidden': 'true' }),
-                     t('flow.attackMarked')) : null);
+    bands.length ? h('li', { class: 'attack-band' },
+      h('span', { class: 'swatch', 'aria-hidden': 'true' }), t('flow.attackMarked')) : null);
   put(box, ...head, legend,
     h('h3', {}, t('flow.col.pps')),
     timeChart(t('flow.chartPps', { host: state.host }), { from, to, series: series('pps'), bands,

@@ -218,5 +218,7 @@ int cmd_flow_run(struct cli_call *x, struct perr *err);
 int cmd_flow_top(struct cli_call *x, struct perr *err);
 int cmd_flow_attacks(struct cli_call *x, struct perr *err);
 int cmd_flow_history(struct cli_call *x, struct perr *err);
+/* flow_import_cmds.c: FastNetMon's configuration to [flow] (issue 16) */
+int cmd_flow_import_fastnetmon(struct cli_call *x, struct perr *err);
 
 #endif

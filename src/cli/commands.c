@@ -953,6 +953,14 @@ static const struct cli_opt flow_history_opts[] = {
 	{ "--since", "TIME", "points at or after TIME (ISO 8601; default an hour ago)" },
 	{ NULL },
 };
+static const struct cli_opt flow_import_fnm_opts[] = {
+	{ "--org", "ORG-ID", "add each network of NETWORKS_LIST as a CIDR asset of this "
+	  "organisation (those it holds already are skipped and counted)" },
+	{ "--write", "FILE", "write the [flow] text to FILE instead of standard output" },
+	{ "--confirm-overlap", NULL, "with --org: accept networks overlapping another "
+	  "organisation's assets (audited)" },
+	{ NULL },
+};
 static const struct cli_opt watch_run_opts[] = {
 	{ "--once", NULL, "one pass, then its counts as JSON" },
 	{ "--at", "ISO", "with --once: as of this time" },
@@ -1165,6 +1173,12 @@ const struct cli_cmd cli_cmds[] = {
 	  .fn = cmd_flow_attacks, .opts = flow_attacks_opts },
 	{ "flow history", .help = "one protected host's traffic over the last hour (10 s steps)",
 	  .fn = cmd_flow_history, .opts = flow_history_opts },
+	{ "flow import-fastnetmon",
+	  .help = "print FastNetMon's configuration as Parapet's [flow] and [flow.hostgroup.NAME] "
+		  "sections (keys not imported listed as comments); --org adds the networks as "
+		  "assets",
+	  .fn = cmd_flow_import_fastnetmon, .args = "FASTNETMON_CONF [NETWORKS_LIST]", .min = 1,
+	  .max = 2, .opts = flow_import_fnm_opts, .store = CLI_NO_STORE },
 	{ "watch run",
 	  .help = "run the website monitor in the foreground (--once: one pass and its counts, "
 		  "--at: as of that time; --all: every site, due or not)",

@@ -979,3 +979,23 @@ size_t flow_collector_top(struct flow_collector *c, enum flow_by by, struct flow
 	pthread_mutex_unlock(&t->lock);
 	return k;
 }
+
+/* ------------------------------------------------ learned baselines (conf) */
+
+/* Under tlock: the ticker learns into the baselines on every tick. */
+uint8_t *flow_collector_baselines_save(struct flow_collector *c, size_t *len)
+{
+	pthread_mutex_lock(&c->tlock);
+	uint8_t *buf = flow_detect_save(c->det, len);
+	pthread_mutex_unlock(&c->tlock);
+	return buf;
+}
+
+int flow_collector_baselines_load(struct flow_collector *c, const uint8_t *buf, size_t len,
+				  struct perr *err)
+{
+	pthread_mutex_lock(&c->tlock);
+	int rc = flow_detect_load(c->det, buf, len, err);
+	pthread_mutex_unlock(&c->tlock);
+	return rc;
+}

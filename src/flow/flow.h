@@ -31,6 +31,8 @@
 **             and learned) and attack classification;
 **   fnm.c, bgp.c, notify.c  FastNetMon's configuration read as is, ExaBGP
 **             API lines, the notify script run under its contract;
+**   fnm_import.c  `flow import-fastnetmon`: the files read and mapped, the
+**             networks added as the organisation's CIDR assets;
 **   flow.c    what the parts share (reject names).
 **
 ** Every decoder delivers the same record, struct flow_rec, through a
@@ -782,6 +784,14 @@ struct flow_host_total {
 	uint64_t packets, bytes, flows;
 };
 size_t flow_collector_totals(struct flow_collector *c, struct flow_host_total *out, size_t n);
+/* The detector's learned baselines (flow_detect_save / flow_detect_load),
+** taken under the tick's lock so that a running collector can be saved and
+** loaded. save: a malloc'd buffer (the caller frees) or NULL when out of
+** memory; load: 0, or -1 with err (nothing changed: a malformed file, or
+** learned thresholds off). */
+uint8_t *flow_collector_baselines_save(struct flow_collector *c, size_t *len);
+int flow_collector_baselines_load(struct flow_collector *c, const uint8_t *buf, size_t len,
+				  struct perr *err);
 
 /* ------------------------------- FastNetMon's configuration and contracts (fnm.c, bgp.c)
 ** (fastnetmon.conf and networks_list read as is and mapped to [flow];
@@ -960,6 +970,34 @@ void flow_fnm_conf_free(struct flow_fnm_conf *c);
 ** hostgroup; notes become comments at the top. Appends to out; 0, or -1
 ** when out fails. */
 int flow_fnm_to_ini(const struct flow_fnm_conf *c, struct pbuf *out);
+
+/* ----- `parapet flow import-fastnetmon` (fnm_import.c; this part does I/O:
+** it reads the two files, and writes assets through the constituency) */
+struct flow_fnm_import {
+	struct flow_fnm_conf conf;    /* mapped when mapped is true */
+	struct flow_fnm_doc nets_doc; /* networks_list's lines: conf.nets[i] is nets_doc.kv[i] */
+	bool have_nets, mapped;
+};
+/* Read fastnetmon.conf at conf_path and (unless NULL or "") networks_list
+** at nets_path, and map them (flow_fnm_map) into im (initialised here;
+** free with flow_fnm_import_free). 0, or -1 with err whose message names
+** the file and the line. */
+int flow_fnm_import_read(const char *conf_path, const char *nets_path,
+			 struct flow_fnm_import *im, struct perr *err);
+void flow_fnm_import_free(struct flow_fnm_import *im);
+struct flow_fnm_assets {
+	size_t added;    /* new CIDR assets of the organisation */
+	size_t existing; /* networks the organisation held already: skipped */
+};
+/* Add every network of im's networks_list as a CIDR asset of org_id
+** (constituency_asset_add, its scope and overlap rules, audited); one the
+** organisation holds already is skipped and counted. Call in a
+** transaction: on -1 (err naming the networks_list line) roll back. */
+struct principal;
+struct store;
+int flow_fnm_import_assets(struct store *st, const struct principal *p, const char *actor,
+			   int64_t org_id, const struct flow_fnm_import *im, bool confirm_overlap,
+			   struct flow_fnm_assets *res, struct perr *err);
 
 /* ----- the notify script, FastNetMon's contract (fnm.c builds, notify.c runs)
 ** argv: SCRIPT IP DIRECTION PPS ACTION, with DIRECTION "incoming" or

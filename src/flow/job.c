@@ -16,6 +16,14 @@
 ** needs (the evidence as JSON text) into a bounded queue; this job's own
 ** thread, with its own store connection, drains it.
 **
+** The same thread writes the live view the CLI, the API and the UI read
+** (flow_live once a second, flow_history per step, a flow_attack row per
+** attack), and keeps attacks across a restart: the rows still open at
+** start are followed again, continued when the detector reports them
+** within flow.quiet, else ended as the detector's end would (incident
+** recovered, unban, withdraw) -- an attack that ended while serve was down
+** would otherwise leave its incident open and its blackhole announced.
+**
 ** No HTTP here: serve starts and stops the job, the API reads incidents.
 */
 #include <arpa/inet.h>
@@ -42,7 +50,6 @@
 #define DRAIN_MS 200       /* how often the queue is drained */
 #define OPEN_MAX 4096      /* attacks remembered (host, direction) -> incident */
 #define NOTIFY_TIMEOUT_MS 10000
-#define BLACKHOLE "65535:666" /* RFC 7999 BLACKHOLE community */
 #define ASSETS_CHECK_MS 1000 /* how often the asset generation is asked */
 
 struct ev {
@@ -50,6 +57,8 @@ struct ev {
 	uint8_t family, addr[16];
 	enum flow_dir dir;
 	char type[32];
+	enum flow_attack_type atype;  /* for a FlowSpec rule's match */
+	uint16_t amp_port;
 	struct flow_attack_info info; /* for the notify script */
 	char *evidence;               /* JSON object text, owned; NULL: a figures-only
 				      ** UPDATE (the attack's row and history) */
@@ -69,6 +78,7 @@ struct open_attack {
 	struct store_flow_rate rate;
 	bool restored;
 	bool dirty; /* row changed since written */
+	char subnet[52]; /* the owner's CIDR asset announced (exabgp_announce_subnet), "" none */
 };
 
 #define LIVE_MS 1000  /* the live view's snapshot period */
@@ -90,6 +100,8 @@ struct flow_job {
 	size_t nopen;
 	int64_t asset_gen;     /* of the hosts counted now */
 	int64_t checked_ms;
+	char baselines[1100];  /* DATA/flow-baselines.bin, "" without learned thresholds */
+	int64_t saved_ms;
 	/* the live view (the drain thread's only) */
 	int64_t live_ms;       /* last snapshot written (unix ms) */
 	bool live_empty;       /* flow_live was left empty by this job */
@@ -297,6 +309,122 @@ static void attack_info(const struct flow_attack *a, const char *host, struct fl
 	in->n_top = n;
 }
 
+/* ------------------------------------------------- the [flow] configuration
+** (the detector's settings and the mitigation's, from struct config) */
+
+/* process_incoming / process_outgoing (FastNetMon's process_*_traffic):
+** an unprocessed direction has no static thresholds, and what learned
+** thresholds find in it is not reported. */
+static bool dir_processed(const struct config *cfg, enum flow_dir d)
+{
+	return d == FLOW_IN ? cfg->flow_process_incoming : cfg->flow_process_outgoing;
+}
+
+/* [flow]'s thresholds (or a hostgroup's) as the detector reads them:
+** one per counter, bytes counters in bits/s. */
+static struct flow_thresholds thresholds_of(const struct config_flow_th *t)
+{
+	struct flow_thresholds th = { 0 };
+	th.v[FLOW_C_PKTS] = (uint64_t)t->pps;
+	th.v[FLOW_C_BYTES] = (uint64_t)t->bps;
+	th.v[FLOW_C_FLOWS] = (uint64_t)t->flows;
+	th.v[FLOW_C_TCP_PKTS] = (uint64_t)t->tcp_pps;
+	th.v[FLOW_C_TCP_BYTES] = (uint64_t)t->tcp_bps;
+	th.v[FLOW_C_UDP_PKTS] = (uint64_t)t->udp_pps;
+	th.v[FLOW_C_UDP_BYTES] = (uint64_t)t->udp_bps;
+	th.v[FLOW_C_ICMP_PKTS] = (uint64_t)t->icmp_pps;
+	th.v[FLOW_C_ICMP_BYTES] = (uint64_t)t->icmp_bps;
+	th.v[FLOW_C_FRAG_PKTS] = (uint64_t)t->frag_pps;
+	th.v[FLOW_C_FRAG_BYTES] = (uint64_t)t->frag_bps;
+	th.v[FLOW_C_SYN_PKTS] = (uint64_t)t->syn_pps;
+	return th;
+}
+
+/* The detector's configuration from [flow] and its hostgroups: *groups
+** gets one struct flow_hostgroup per network of a hostgroup (the detector
+** matches one prefix per entry, longest first), the caller frees it after
+** the detector copied it. Both directions are checked unless process_*
+** says otherwise: inbound is an attack on the constituent, outbound one
+** from its host (a compromised server). 0, or -1 with err. */
+static int detect_cfg_build(const struct config *cfg, struct flow_detect_cfg *dc,
+			    struct flow_hostgroup **groups, struct perr *err)
+{
+	const struct config_flow_th g = {
+		.pps = cfg->flow_threshold_pps, .bps = cfg->flow_threshold_bps,
+		.flows = cfg->flow_threshold_flows, .tcp_pps = cfg->flow_threshold_tcp_pps,
+		.tcp_bps = cfg->flow_threshold_tcp_bps, .udp_pps = cfg->flow_threshold_udp_pps,
+		.udp_bps = cfg->flow_threshold_udp_bps, .icmp_pps = cfg->flow_threshold_icmp_pps,
+		.icmp_bps = cfg->flow_threshold_icmp_bps, .frag_pps = cfg->flow_threshold_frag_pps,
+		.frag_bps = cfg->flow_threshold_frag_bps, .syn_pps = cfg->flow_threshold_syn_pps,
+	};
+	const struct flow_thresholds off = { 0 };
+	*dc = (struct flow_detect_cfg){
+		.quiet_ms = (uint64_t)cfg->flow_quiet * 1000u,
+		.ban_ms = (uint64_t)cfg->flow_ban_time * 1000u,
+		.unban_only_if_finished = cfg->flow_unban_only_if_finished,
+		.learned = cfg->flow_learned,
+		.learn_factor = cfg->flow_learn_factor,
+		.learn_hosts = (uint32_t)cfg->flow_learn_hosts,
+	};
+	dc->in = cfg->flow_process_incoming ? thresholds_of(&g) : off;
+	dc->out = cfg->flow_process_outgoing ? thresholds_of(&g) : off;
+	dc->learn_floor.v[FLOW_C_PKTS] = (uint64_t)cfg->flow_learn_floor_pps;
+	dc->learn_floor.v[FLOW_C_BYTES] = (uint64_t)cfg->flow_learn_floor_bps;
+	dc->learn_floor.v[FLOW_C_FLOWS] = (uint64_t)cfg->flow_learn_floor_flows;
+	*groups = NULL;
+	if (!cfg->flow_ngroup_nets)
+		return 0;
+	*groups = calloc(cfg->flow_ngroup_nets, sizeof **groups);
+	if (!*groups)
+		return perr_set(err, PERR_INTERNAL, NULL, "out of memory");
+	for (size_t i = 0; i < cfg->flow_ngroup_nets; i++) {
+		const struct config_flow_net *n = &cfg->flow_group_nets[i];
+		const struct config_flow_group *cg = &cfg->flow_groups[n->group];
+		struct flow_hostgroup *fg = &(*groups)[i];
+		PSTRCPY(fg->name, cg->name);
+		fg->prefix.family = n->family;
+		fg->prefix.len = n->len;
+		memcpy(fg->prefix.addr, n->addr, 16);
+		fg->in = cfg->flow_process_incoming ? thresholds_of(&cg->th) : off;
+		fg->out = cfg->flow_process_outgoing ? thresholds_of(&cg->th) : off;
+	}
+	dc->groups = *groups;
+	dc->ngroups = cfg->flow_ngroup_nets;
+	return 0;
+}
+
+/* The hostgroup of an address (longest network), or NULL. */
+static const struct config_flow_group *group_of(const struct config *cfg, uint8_t family,
+						const uint8_t *addr)
+{
+	const struct config_flow_group *best = NULL;
+	int best_len = -1;
+	for (size_t i = 0; i < cfg->flow_ngroup_nets; i++) {
+		const struct config_flow_net *n = &cfg->flow_group_nets[i];
+		if (n->family != family || n->len <= best_len)
+			continue;
+		unsigned full = n->len / 8, rest = n->len % 8;
+		if (memcmp(n->addr, addr, full) != 0)
+			continue;
+		if (rest && ((n->addr[full] ^ addr[full]) & (uint8_t)(0xffu << (8 - rest))))
+			continue;
+		best = &cfg->flow_groups[n->group];
+		best_len = n->len;
+	}
+	return best;
+}
+
+/* FastNetMon's enable_ban / enable_ban_ipv6, the hostgroup's when the host
+** is in one: off means the attack opens its incident and nothing is run or
+** announced (docs/flow.md: FastNetMon would not even record it). */
+static bool mitigation_on(const struct config *cfg, const struct ev *e)
+{
+	const struct config_flow_group *g = group_of(cfg, e->family, e->addr);
+	if (g)
+		return e->family == 6 ? g->mitigate_ipv6 : g->mitigate;
+	return e->family == 6 ? cfg->flow_mitigate_ipv6 : cfg->flow_mitigate;
+}
+
 /* The detector's clock is the monotonic one (a step of the wall clock
 ** must not end an attack); the store keeps unix ms. */
 static int64_t mono_ms(void)
@@ -342,7 +470,11 @@ static void on_event(void *ctx, enum flow_event_kind kind, const struct flow_att
 	addr_text(a->family, a->addr, host, sizeof host);
 	struct ev e = { .kind = kind, .family = a->family, .dir = a->dir };
 	memcpy(e.addr, a->addr, 16);
+	if (!dir_processed(j->cfg, a->dir))
+		return;
 	pstrtrunc(e.type, flow_attack_type_name(a->type), sizeof e.type);
+	e.atype = a->type;
+	e.amp_port = a->amp_port;
 	attack_info(a, host, &e.info);
 	attack_row(a, host, &e.row);
 	pthread_mutex_lock(&j->lock);
@@ -393,6 +525,172 @@ static void note(struct flow_job *j, int64_t id, const char *text)
 	}
 }
 
+/* ------------------------------------------------- ExaBGP announcements */
+
+/* One line to ExaBGP's pipe, and its outcome on the incident. O_NONBLOCK:
+** with no ExaBGP reading, open fails (ENXIO) rather than hang the drain. */
+static int pipe_line(struct flow_job *j, int64_t id, const char *what, int rc,
+		     const struct pbuf *line, struct perr *err)
+{
+	char msg[1200];
+	if (rc == 0) {
+		int fd = open(j->cfg->flow_exabgp_pipe, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+		if (fd < 0 || write(fd, line->ptr, line->len) != (ssize_t)line->len)
+			rc = perr_set(err, PERR_INTERNAL, "exabgp_pipe", "%s: %s",
+				      j->cfg->flow_exabgp_pipe, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+	}
+	if (rc != 0)
+		snprintf(msg, sizeof msg, "ExaBGP %s: failed: %.500s", what, err->msg);
+	else
+		snprintf(msg, sizeof msg, "ExaBGP: %.*s", (int)(line->len ? line->len - 1 : 0),
+			 line->ptr ? line->ptr : "");
+	note(j, id, msg);
+	return rc;
+}
+
+/* The FlowSpec rule of an attack (exabgp_flowspec): discard what the attack
+** is made of towards the host -- its protocol, the reflected service's
+** source port of an amplification, SYN of a SYN flood, fragments -- so the
+** host's other traffic still flows, where a blackhole would finish the
+** attacker's job. A mixed attack matches the host alone. */
+static void flowspec_of(const struct ev *e, struct flow_bgp_flowspec *f)
+{
+	memset(f, 0, sizeof *f);
+	pstrtrunc(f->destination, e->info.ip, sizeof f->destination);
+	switch (e->atype) {
+	case FLOW_ATK_SYN_FLOOD:
+		f->protocol = 6;
+		f->tcp_syn = true;
+		break;
+	case FLOW_ATK_TCP_FLOOD:
+		f->protocol = 6;
+		break;
+	case FLOW_ATK_UDP_FLOOD:
+		f->protocol = 17;
+		break;
+	case FLOW_ATK_AMPLIFICATION:
+		f->protocol = 17;
+		f->source_port = e->amp_port;
+		break;
+	case FLOW_ATK_ICMP_FLOOD:
+		f->protocol = e->family == 6 ? 58 : 1;
+		break;
+	case FLOW_ATK_FRAGMENTS:
+		f->fragment = e->family == 4; /* bgp.c matches fragments of IPv4 only */
+		break;
+	case FLOW_ATK_MIXED:
+		break;
+	}
+}
+
+static struct open_attack *open_find(struct flow_job *j, const struct ev *e);
+
+/* One route line (announce or withdraw) through the pipe; 0 written. */
+static int route(struct flow_job *j, int64_t id, bool ban, const struct flow_bgp_route *r)
+{
+	struct pbuf line;
+	struct perr err;
+	char what[128];
+	pbuf_init(&line, 512);
+	perr_clear(&err);
+	int rc = flow_bgp_route_line(ban, r, &line, &err);
+	snprintf(what, sizeof what, "%s of %s", ban ? "announce" : "withdraw", r->prefix);
+	rc = pipe_line(j, id, what, rc, &line, &err);
+	pbuf_free(&line);
+	return rc;
+}
+
+/* The announcements of one ban or unban through exabgp_pipe: with
+** exabgp_flowspec a FlowSpec rule, else the host route and/or its subnet
+** with the configured next hop and communities (exabgp_*, or gobgp_* when
+** only gobgp is on: Parapet speaks ExaBGP's API for both). Returns the
+** lines that failed; *written (0 first) counts those written: what the
+** attack's row says of its announcement. */
+static int announce(struct flow_job *j, const struct ev *e, enum flow_action act, int64_t id,
+		    int *written)
+{
+	const struct config *c = j->cfg;
+	int failed = 0;
+	*written = 0;
+	if (!c->flow_exabgp_pipe[0] || (!c->flow_exabgp && !c->flow_gobgp))
+		return 0;
+	bool v6 = e->family == 6, ban = act == FLOW_ACT_BAN;
+	bool ex = c->flow_exabgp;
+	const char *nh = ex ? (v6 ? c->flow_exabgp_next_hop_ipv6 : c->flow_exabgp_next_hop)
+			    : (v6 ? c->flow_gobgp_next_hop_ipv6 : c->flow_gobgp_next_hop);
+	const char *ch = ex ? c->flow_exabgp_community_host
+			    : (v6 ? c->flow_gobgp_community_host_ipv6 : c->flow_gobgp_community_host);
+	const char *cs = ex ? c->flow_exabgp_community_subnet
+			    : (v6 ? c->flow_gobgp_community_subnet_ipv6
+				  : c->flow_gobgp_community_subnet);
+	bool host = ex ? c->flow_exabgp_announce_host
+		       : (v6 ? c->flow_gobgp_announce_host_ipv6 : c->flow_gobgp_announce_host);
+	bool subnet = ex ? c->flow_exabgp_announce_subnet
+			 : (v6 ? c->flow_gobgp_announce_subnet_ipv6 : c->flow_gobgp_announce_subnet);
+	struct pbuf line;
+	struct perr err;
+	char what[128];
+	if (c->flow_exabgp_flowspec) {
+		struct flow_bgp_flowspec f;
+		flowspec_of(e, &f);
+		pbuf_init(&line, 1024);
+		perr_clear(&err);
+		int rc = flow_bgp_flowspec_line(ban, &f, &line, &err);
+		snprintf(what, sizeof what, "FlowSpec %s for %s", ban ? "announce" : "withdraw",
+			 e->info.ip);
+		rc = pipe_line(j, id, what, rc, &line, &err);
+		pbuf_free(&line);
+		*written += rc == 0;
+		return rc != 0;
+	}
+	struct flow_bgp_route r = { 0 };
+	pstrtrunc(r.next_hop, nh[0] ? nh : "self", sizeof r.next_hop);
+	if (host) {
+		pstrtrunc(r.prefix, e->info.ip, sizeof r.prefix);
+		pstrtrunc(r.communities, ch, sizeof r.communities);
+		if (route(j, id, ban, &r) == 0)
+			(*written)++;
+		else
+			failed++;
+	}
+	/* the subnet: the owner's CIDR asset holding the host, looked up at
+	** the ban; the unban withdraws what was announced, even if the asset
+	** changed since (kept on the open attack) */
+	struct open_attack *oa = open_find(j, e);
+	if (!subnet || !oa)
+		return failed;
+	/* an attack read back after a restart lost its subnet with the
+	** process: the withdraw looks it up again, as the ban did */
+	if ((ban || oa->restored) && !oa->subnet[0]) {
+		struct lookup_result lr;
+		char hostp[64];
+		perr_clear(&err);
+		if (constituency_lookup(j->st, LOOKUP_IP, e->info.ip, &lr, &err) != 1) {
+			snprintf(what, sizeof what, "the subnet of %s: no CIDR asset holds it",
+				 e->info.ip);
+			note(j, id, what);
+			return failed;
+		}
+		snprintf(hostp, sizeof hostp, "%s/%d", e->info.ip, v6 ? 128 : 32);
+		if (host && strcmp(lr.matched, hostp) == 0)
+			return failed; /* the asset is the host: announced above */
+		pstrtrunc(oa->subnet, lr.matched, sizeof oa->subnet);
+	}
+	if (!oa->subnet[0])
+		return failed;
+	pstrtrunc(r.prefix, oa->subnet, sizeof r.prefix);
+	pstrtrunc(r.communities, cs, sizeof r.communities);
+	if (route(j, id, ban, &r) == 0)
+		(*written)++;
+	else
+		failed++;
+	if (!ban)
+		oa->subnet[0] = '\0';
+	return failed;
+}
+
 /* The mitigation of one attack, each action recorded on its incident: at
 ** the start (FLOW_ACT_BAN) the notify script's "ban" and the ExaBGP
 ** announce, as configured; at the end (FLOW_ACT_UNBAN) the "unban" of a ban
@@ -401,13 +699,17 @@ static void note(struct flow_job *j, int64_t id, const char *text)
 ** found after a restart, under a configuration that may have changed --
 ** undoes exactly that: a script that could not start banned nothing, a
 ** route that could not be written was not announced, and a withdraw that
-** failed leaves announced set (the row says the route may still be out). */
-static void mitigate(struct flow_job *j, const struct flow_attack_info *info, enum flow_action act,
+** failed leaves announced set (the row says the route may still be out).
+** With mitigate off nothing is done at the start, so nothing at the end. */
+static void mitigate(struct flow_job *j, const struct ev *e, enum flow_action act,
 		     struct open_attack *oa)
 {
 	char msg[1200];
 	bool ban = act == FLOW_ACT_BAN;
 	int64_t id = oa->row.incident_id;
+	const struct flow_attack_info *info = &e->info;
+	if (ban && !mitigation_on(j->cfg, e))
+		return; /* [flow] mitigate off: the incident is the whole response */
 	if (j->cfg->flow_notify_script[0] && oa->row.banned != ban) {
 		struct flow_notify_bufs bufs;
 		const char *argv[FLOW_NOTIFY_ARGS];
@@ -432,36 +734,15 @@ static void mitigate(struct flow_job *j, const struct flow_attack_info *info, en
 		pbuf_free(&out);
 		note(j, id, msg);
 	}
-	if (j->cfg->flow_exabgp_pipe[0] && oa->row.announced != ban) {
-		struct flow_bgp_route r = {0};
-		struct pbuf line;
-		pbuf_init(&line, 512);
-		struct perr err;
-		perr_clear(&err);
-		pstrtrunc(r.prefix, info->ip, sizeof r.prefix);
-		PSTRCPY(r.next_hop, "self");
-		PSTRCPY(r.communities, BLACKHOLE);
-		int rc = flow_bgp_route_line(ban, &r, &line, &err);
-		if (rc == 0) {
-			/* O_NONBLOCK: with no ExaBGP reading, open fails (ENXIO) rather
-			** than hang the drain */
-			int fd = open(j->cfg->flow_exabgp_pipe, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
-			if (fd < 0 || write(fd, line.ptr, line.len) != (ssize_t)line.len)
-				rc = perr_set(&err, PERR_INTERNAL, "exabgp_pipe", "%s: %s",
-					      j->cfg->flow_exabgp_pipe, strerror(errno));
-			if (fd >= 0)
-				close(fd);
-		}
-		if (rc != 0)
-			snprintf(msg, sizeof msg, "ExaBGP %s of %s: failed: %.500s",
-				 ban ? "announce" : "withdraw", info->ip, err.msg);
-		else
-			snprintf(msg, sizeof msg, "ExaBGP: %.*s", (int)(line.len ? line.len - 1 : 0),
-				 line.ptr ? line.ptr : "");
-		if (rc == 0)
-			oa->row.announced = ban;
-		pbuf_free(&line);
-		note(j, id, msg);
+	if (oa->row.announced != ban) {
+		int written = 0;
+		int failed = announce(j, e, act, id, &written);
+		/* nothing written at the end (the pipe or the announcements
+		** configured away since the start) withdrew nothing either */
+		if (ban && written)
+			oa->row.announced = true;
+		else if (!ban && written && !failed)
+			oa->row.announced = false;
 	}
 	oa->dirty = true;
 }
@@ -612,7 +893,7 @@ static void handle(struct flow_job *j, const struct constituency_view *v, const 
 		     e->kind == FLOW_EV_END ? "end" : "sources", e->type, e->info.ip,
 		     flow_dir_name(e->dir));
 		if (e->kind == FLOW_EV_END && oa) {
-			mitigate(j, &e->info, FLOW_ACT_UNBAN, oa);
+			mitigate(j, e, FLOW_ACT_UNBAN, oa);
 			row_write(j, oa);
 			open_remove(j, oa);
 		}
@@ -644,10 +925,10 @@ static void handle(struct flow_job *j, const struct constituency_view *v, const 
 		return;
 	oa->row.incident_id = res.id;
 	if (e->kind == FLOW_EV_START) {
-		mitigate(j, &e->info, FLOW_ACT_BAN, oa);
+		mitigate(j, e, FLOW_ACT_BAN, oa);
 		row_write(j, oa);
 	} else {
-		mitigate(j, &e->info, FLOW_ACT_UNBAN, oa);
+		mitigate(j, e, FLOW_ACT_UNBAN, oa);
 		row_write(j, oa);
 		open_remove(j, oa);
 	}
@@ -660,7 +941,7 @@ fail:
 	if (oa && e->kind == FLOW_EV_START)
 		row_write(j, oa); /* the attack stays on record without its incident */
 	if (oa && e->kind == FLOW_EV_END) {
-		mitigate(j, &e->info, FLOW_ACT_UNBAN, oa);
+		mitigate(j, e, FLOW_ACT_UNBAN, oa);
 		row_write(j, oa);
 		open_remove(j, oa);
 	}
@@ -913,14 +1194,22 @@ static void restored_end(struct flow_job *j, struct open_attack *oa)
 	r->end_ms = core_now_ms();
 	if (r->end_ms < r->start_ms)
 		r->end_ms = r->start_ms; /* the wall clock stepped back */
-	struct flow_attack_info info;
-	memset(&info, 0, sizeof info);
-	PSTRCPY(info.ip, r->host);
-	info.dir = oa->dir;
-	pstrtrunc(info.type, r->type, sizeof info.type);
-	info.pps = info.peak_pps = (uint64_t)r->peak_pps;
-	info.bps = (uint64_t)r->peak_bps;
-	info.flows = (uint64_t)r->peak_flows;
+	/* the event the detector's end would have been, from the row: what
+	** the unban and the withdraw (a FlowSpec rule's match too) read */
+	struct ev e = { .kind = FLOW_EV_END, .family = oa->family, .dir = oa->dir,
+			.atype = FLOW_ATK_MIXED, .amp_port = (uint16_t)r->amp_port };
+	memcpy(e.addr, oa->addr, 16);
+	pstrtrunc(e.type, r->type, sizeof e.type);
+	for (int t = FLOW_ATK_SYN_FLOOD; t <= FLOW_ATK_MIXED; t++)
+		if (strcmp(flow_attack_type_name((enum flow_attack_type)t), r->type) == 0)
+			e.atype = (enum flow_attack_type)t;
+	struct flow_attack_info *info = &e.info;
+	PSTRCPY(info->ip, r->host);
+	info->dir = oa->dir;
+	pstrtrunc(info->type, r->type, sizeof info->type);
+	info->pps = info->peak_pps = (uint64_t)r->peak_pps;
+	info->bps = (uint64_t)r->peak_bps;
+	info->flows = (uint64_t)r->peak_flows;
 	int64_t org = 0;
 	if (still_open(j, r->incident_id, &org) && org) {
 		char key[80], title[200], summary[400];
@@ -980,7 +1269,7 @@ static void restored_end(struct flow_job *j, struct open_attack *oa)
 				"its incident is not open",
 		     r->type, r->host, r->direction);
 	}
-	mitigate(j, &info, FLOW_ACT_UNBAN, oa);
+	mitigate(j, &e, FLOW_ACT_UNBAN, oa);
 	row_write(j, oa);
 }
 
@@ -1003,12 +1292,17 @@ static void restored_expire(struct flow_job *j, int64_t since_start)
 	}
 }
 
+static void baselines_save(struct flow_job *j);
+
 static void drain(void *ud)
 {
 	struct flow_job *j = ud;
 	int64_t since_start = mono_ms() - j->started_mono;
 	if (j->coll)
 		hosts_refresh(j);
+	if (j->coll && j->baselines[0] &&
+	    core_now_ms() - j->saved_ms >= j->cfg->flow_learn_save * 1000)
+		baselines_save(j);
 	for (;;) {
 		struct ev e;
 		pthread_mutex_lock(&j->lock);
@@ -1035,6 +1329,64 @@ static void drain(void *ud)
 	restored_expire(j, since_start);
 	if (j->coll)
 		live_tick(j, false);
+}
+
+/* ------------------------------------------------------ learned baselines */
+
+/* Learned thresholds take a week to learn: a restart must not forget them.
+** The baselines go to DATA/flow-baselines.bin every learn_save seconds and
+** at stop (written whole to a temporary file, then renamed: a crash leaves
+** the last complete file), and are read back at start. A file that does
+** not load (another version, cut short, learned_hosts lowered) is logged
+** and ignored: detection starts with static thresholds and learns anew. */
+static void baselines_load(struct flow_job *j)
+{
+	char dir[1024];
+	struct perr err;
+	perr_clear(&err);
+	j->saved_ms = core_now_ms();
+	if (!j->cfg->flow_learned)
+		return;
+	if (store_data_dir_get(j->st, dir, sizeof dir, &err) != 0 ||
+	    snprintf(j->baselines, sizeof j->baselines, "%s/flow-baselines.bin", dir) >=
+		    (int)sizeof j->baselines) {
+		j->baselines[0] = '\0';
+		plog(PLOG_ERROR, "flow: learned baselines will not be saved: no data directory: %s",
+		     err.msg);
+		return;
+	}
+	if (access(j->baselines, F_OK) != 0) {
+		plog(PLOG_INFO, "flow: no learned baselines in %s: learning from now", j->baselines);
+		return;
+	}
+	struct pbuf b;
+	/* 8 bytes of header and at most 1100 per host (BL_REC in detect.c) */
+	size_t max = 8 + (size_t)j->cfg->flow_learn_hosts * 1100u;
+	if (core_file_read(j->baselines, max, &b, &err) != 0 ||
+	    flow_collector_baselines_load(j->coll, (const uint8_t *)(b.ptr ? b.ptr : ""), b.len,
+					  &err) != 0)
+		plog(PLOG_WARN, "flow: learned baselines %s not loaded (%s): learning anew",
+		     j->baselines, err.msg);
+	else
+		plog(PLOG_INFO, "flow: learned baselines loaded from %s (%zu bytes)", j->baselines,
+		     b.len);
+	pbuf_free(&b);
+}
+
+static void baselines_save(struct flow_job *j)
+{
+	j->saved_ms = core_now_ms();
+	if (!j->baselines[0])
+		return;
+	size_t len = 0;
+	uint8_t *buf = flow_collector_baselines_save(j->coll, &len);
+	struct perr err;
+	perr_clear(&err);
+	if (!buf)
+		plog(PLOG_ERROR, "flow: learned baselines not saved: out of memory");
+	else if (core_file_write_atomic(j->baselines, buf, len, 0600, &err) != 0)
+		plog(PLOG_ERROR, "flow: learned baselines not saved: %s", err.msg);
+	free(buf);
 }
 
 /* ------------------------------------------------------------ start/stop */
@@ -1065,20 +1417,10 @@ int flow_job_start(const struct config *cfg, const char *db_path, struct flow_jo
 	j->hosts = hosts_from_store(j->st, &nprefix, err);
 	if (!j->hosts)
 		goto fail;
-	struct flow_detect_cfg dc = {
-		.quiet_ms = (uint64_t)cfg->flow_quiet * 1000u,
-		.ban_ms = (uint64_t)cfg->flow_ban_time * 1000u,
-		.unban_only_if_finished = cfg->flow_unban_only_if_finished,
-	};
-	/* both directions: inbound is an attack on the constituent, outbound
-	** one from its host (a compromised server) */
-	struct flow_thresholds th = {0};
-	th.v[FLOW_C_PKTS] = (uint64_t)cfg->flow_threshold_pps;
-	th.v[FLOW_C_BYTES] = (uint64_t)cfg->flow_threshold_bps;
-	th.v[FLOW_C_FLOWS] = (uint64_t)cfg->flow_threshold_flows;
-	th.v[FLOW_C_SYN_PKTS] = (uint64_t)cfg->flow_threshold_syn_pps;
-	dc.in = th;
-	dc.out = th;
+	struct flow_detect_cfg dc;
+	struct flow_hostgroup *groups = NULL;
+	if (detect_cfg_build(cfg, &dc, &groups, err) != 0)
+		goto fail;
 	struct flow_collector_cfg cc = {
 		.listen = { cfg->flow_netflow_listen[0] ? cfg->flow_netflow_listen : NULL,
 			    cfg->flow_sflow_listen[0] ? cfg->flow_sflow_listen : NULL },
@@ -1091,10 +1433,15 @@ int flow_job_start(const struct config *cfg, const char *db_path, struct flow_jo
 	};
 	/* the attacks open when serve stopped, before the detector can
 	** report them again */
-	if (restore_open(j, err) != 0)
+	if (restore_open(j, err) != 0) {
+		free(groups);
 		goto fail;
-	if (flow_collector_start(&cc, &j->coll, err) != 0)
+	}
+	int crc = flow_collector_start(&cc, &j->coll, err);
+	free(groups); /* the detector copied them */
+	if (crc != 0)
 		goto fail;
+	baselines_load(j);
 	if (core_ticker_start(DRAIN_MS, drain, j, "flow incidents", &j->ticker, err) != 0)
 		goto fail;
 	flow_metrics_register(j->coll);
@@ -1122,6 +1469,8 @@ void flow_job_stop(struct flow_job *j)
 	/* the collector first: its last tick may still queue events */
 	if (j->coll)
 		flow_collector_stop(j->coll);
+	if (j->coll)
+		baselines_save(j);
 	if (j->ticker)
 		core_ticker_stop(j->ticker);
 	if (j->st)

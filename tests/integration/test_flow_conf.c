@@ -421,25 +421,6 @@ static int64_t host_incident(const struct h_server *s, const struct h_cred *c, c
 	return id;
 }
 
-/* Does any message of incident id hold text? */
-static bool incident_says(const struct h_server *s, const struct h_cred *c, int64_t id,
-			  const char *text)
-{
-	struct h_resp r;
-	h_httpf(s, &r, "GET", c, NULL, "/api/v1/incidents/%lld/messages", (long long)id);
-	H_STATUS(&r, 200);
-	json_t *ms = json_object_get(r.json, "items");
-	if (!ms)
-		ms = r.json;
-	bool found = false;
-	for (size_t i = 0; i < json_array_size(ms) && !found; i++) {
-		const char *b = json_string_value(json_object_get(json_array_get(ms, i), "body"));
-		found = b && strstr(b, text);
-	}
-	h_resp_free(&r);
-	return found;
-}
-
 static char pipe_text[16384];
 static size_t pipe_len;
 
@@ -582,11 +563,11 @@ static void serve_hostgroup_protocol_mitigate(void **state)
 	assert_true(pipe_has(pfd, "announce route 10.20.0.5/32 next-hop 192.0.2.254 community "
 				  "[65535:666]"));
 	assert_true(pipe_has(pfd, "withdraw route 10.20.0.5/32 next-hop 192.0.2.254"));
-	assert_true(incident_says(&s, &cred, ida, "notify script"));
+	assert_true(h_incident_message_has(&s, &cred, ida, "notify script"));
 	assert_false(file_has(calls, "10.20.0.200"));
 	assert_false(pipe_has(pfd, "10.20.0.200"));
-	assert_false(incident_says(&s, &cred, idc, "notify script"));
-	assert_false(incident_says(&s, &cred, idc, "ExaBGP"));
+	assert_false(h_incident_message_has(&s, &cred, idc, "notify script"));
+	assert_false(h_incident_message_has(&s, &cred, idc, "ExaBGP"));
 
 	close(fd);
 	close(pfd);
@@ -713,7 +694,7 @@ static void serve_flowspec_reaches_gobgp(void **state)
 	const char *gone[] = { "Network not in table" };
 	if (!flow_bgp_lab_wait(&lab, "global rib -a ipv4-flowspec", gone, 1, true))
 		fail_msg("the FlowSpec rule was not withdrawn (log %s)", s.log);
-	assert_true(incident_says(&s, &cred, id, "ExaBGP: announce flow route"));
+	assert_true(h_incident_message_has(&s, &cred, id, "ExaBGP: announce flow route"));
 
 	close(fd);
 	assert_int_equal(h_server_stop(&s), 0);

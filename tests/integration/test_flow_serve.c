@@ -519,25 +519,6 @@ static void incident_status(const struct h_server *s, const struct h_cred *c, in
 	h_resp_free(&r);
 }
 
-/* Does a message of incident id contain text? */
-static bool message_has(const struct h_server *s, const struct h_cred *c, int64_t id,
-			const char *text)
-{
-	struct h_resp r;
-	h_httpf(s, &r, "GET", c, NULL, "/api/v1/incidents/%lld/messages", (long long)id);
-	H_STATUS(&r, 200);
-	json_t *ms = json_object_get(r.json, "items");
-	if (!ms)
-		ms = r.json;
-	bool found = false;
-	for (size_t i = 0; i < json_array_size(ms) && !found; i++) {
-		const char *b = json_string_value(json_object_get(json_array_get(ms, i), "body"));
-		found = b && strstr(b, text);
-	}
-	h_resp_free(&r);
-	return found;
-}
-
 /* Does an observation of incident id say the attack ended while serve was
 ** stopped? */
 static bool ended_while_stopped(const struct h_server *s, const struct h_cred *c, int64_t id)
@@ -753,8 +734,8 @@ static void restart_ends_attack_open_when_killed(void **state)
 	assert_true(pipe_has(f.pfd, "withdraw route " HOST "/32 next-hop self"));
 	assert_int_equal(count_lines(f.calls, HOST " incoming"), 2); /* ban, unban */
 	assert_int_equal(count_lines(f.calls, " unban"), 1);
-	assert_true(message_has(&s, &f.cred, inc, "ExaBGP: withdraw route " HOST "/32"));
-	assert_true(message_has(&s, &f.cred, inc, " unban: exit status 0"));
+	assert_true(h_incident_message_has(&s, &f.cred, inc, "ExaBGP: withdraw route " HOST "/32"));
+	assert_true(h_incident_message_has(&s, &f.cred, inc, " unban: exit status 0"));
 	assert_int_equal(db1(f.dir, "SELECT banned + announced FROM flow_attack WHERE id = %lld",
 			     (long long)row),
 			 0);

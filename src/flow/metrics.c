@@ -32,7 +32,7 @@
 #include "flow/flow.h"
 
 #define TOP_N 10          /* hosts per top series: a graph, not the live page */
-#define EXPORTERS_MAX 256 /* exporter rows printed, busiest first: 14 series each;
+#define EXPORTERS_MAX 256 /* exporter rows printed, busiest first: 13 series each;
 			  ** beyond, parapet_flow_exporters still counts them */
 
 static pthread_mutex_t reg_lock = PTHREAD_MUTEX_INITIALIZER;

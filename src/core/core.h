@@ -309,6 +309,11 @@ int core_ticker_start(int64_t interval_ms, core_ticker_fn pass, void *ud, const 
 		      struct core_ticker **out, struct perr *err);
 /* Stop it (waking it at once) and wait for its pass to end. NULL is a no-op. */
 void core_ticker_stop(struct core_ticker *t);
+/* Run the next pass now rather than at the end of the interval (once, however
+** many kicks come meanwhile; a kick during a pass runs one more after it):
+** for work that usually waits its turn but must not, such as an attack's
+** incident. Cheap, from any thread; NULL is a no-op. */
+void core_ticker_kick(struct core_ticker *t);
 
 /* A listen address as operators write it: "a.b.c.d:port", "[v6]:port" or
 ** "localhost:port" (127.0.0.1), the port 0..65535 (0: the kernel picks).

@@ -6,7 +6,8 @@
 ** function takes the time as an argument so tests drive it with any clock.
 **
 ** A stop wakes the thread at once rather than at the end of its interval,
-** so `parapet serve` shuts down promptly.
+** so `parapet serve` shuts down promptly; a kick runs the next pass at once
+** (the flow job's attack events, which must not wait out the interval).
 */
 #include <pthread.h>
 #include <stdbool.h>
@@ -20,6 +21,7 @@ struct core_ticker {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	bool stop;
+	bool kick; /* a pass asked for before the interval ends */
 	int64_t interval_ms;
 	core_ticker_fn pass;
 	void *ud;
@@ -30,6 +32,7 @@ static void *run(void *arg)
 	struct core_ticker *t = arg;
 	pthread_mutex_lock(&t->lock);
 	while (!t->stop) {
+		t->kick = false;
 		pthread_mutex_unlock(&t->lock);
 		t->pass(t->ud);
 		struct timespec ts;
@@ -41,7 +44,7 @@ static void *run(void *arg)
 			ts.tv_nsec -= 1000000000L;
 		}
 		pthread_mutex_lock(&t->lock);
-		while (!t->stop && pthread_cond_timedwait(&t->cond, &t->lock, &ts) == 0)
+		while (!t->stop && !t->kick && pthread_cond_timedwait(&t->cond, &t->lock, &ts) == 0)
 			;
 	}
 	pthread_mutex_unlock(&t->lock);
@@ -81,4 +84,14 @@ void core_ticker_stop(struct core_ticker *t)
 	pthread_mutex_destroy(&t->lock);
 	pthread_cond_destroy(&t->cond);
 	free(t);
+}
+
+void core_ticker_kick(struct core_ticker *t)
+{
+	if (!t)
+		return;
+	pthread_mutex_lock(&t->lock);
+	t->kick = true;
+	pthread_cond_signal(&t->cond);
+	pthread_mutex_unlock(&t->lock);
 }

@@ -496,7 +496,12 @@ static void on_event(void *ctx, enum flow_event_kind kind, const struct flow_att
 		return;
 	}
 	j->q[(j->qhead + j->qn++) % QUEUE_MAX] = e;
+	struct core_ticker *drainer = j->ticker; /* NULL until the job has started */
 	pthread_mutex_unlock(&j->lock);
+	/* a start or an end is drained at once, not on the next 200 ms pass:
+	** the incident is what people wait for, and the detection budget is 1 s */
+	if (kind != FLOW_EV_UPDATE)
+		core_ticker_kick(drainer);
 }
 
 /* ------------------------------------------------------------ the drain */
@@ -1444,8 +1449,12 @@ int flow_job_start(const struct config *cfg, const char *db_path, struct flow_jo
 	if (crc != 0)
 		goto fail;
 	baselines_load(j);
-	if (core_ticker_start(DRAIN_MS, drain, j, "flow incidents", &j->ticker, err) != 0)
+	struct core_ticker *drainer;
+	if (core_ticker_start(DRAIN_MS, drain, j, "flow incidents", &drainer, err) != 0)
 		goto fail;
+	pthread_mutex_lock(&j->lock); /* on_event reads it from the collector's ticker */
+	j->ticker = drainer;
+	pthread_mutex_unlock(&j->lock);
 	flow_metrics_register(j->coll);
 	plog(PLOG_INFO, "flow: collector running: %zu protected prefixes (%u host slots), "
 			"netflow port %d, sflow port %d",

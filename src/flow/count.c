@@ -650,6 +650,17 @@ void flow_count_tick_quiescent(struct flow_count *c, uint64_t now_ms)
 	flow_count_tick(c, now_ms);
 }
 
+bool flow_count_synced(const struct flow_count *c)
+{
+	for (uint32_t i = 0; i < c->nshards; i++) {
+		struct flow_shard *s = c->sh[i];
+		if (atomic_load_explicit(&s->ack, memory_order_acquire) !=
+		    atomic_load_explicit(&s->req, memory_order_relaxed))
+			return false;
+	}
+	return true;
+}
+
 uint64_t flow_count_late(const struct flow_count *c)
 {
 	return c->late;

@@ -543,6 +543,10 @@ void flow_count_tick(struct flow_count *c, uint64_t now_ms);
 ** running (tests, a single-threaded collector). */
 void flow_count_tick_quiescent(struct flow_count *c, uint64_t now_ms);
 uint64_t flow_count_late(const struct flow_count *c);
+/* Has every shard switched to the buffer the last flip asked for? A ticker
+** that flips on the 100 ms boundary and ticks as soon as this holds folds
+** the 100 ms just ended at once instead of one tick later. */
+bool flow_count_synced(const struct flow_count *c);
 /* Records whose (host, direction) found no free ring / shard entry. */
 uint64_t flow_count_dropped(const struct flow_count *c);
 

@@ -8,9 +8,10 @@ What it measures, in this order, and why:
    without it, and the sender runs on the same 2 cores as the collector.
 2. Lossless rate. bench_flow_send (C, sendmmsg, NetFlow v5, 30 records a
    datagram, destinations over 130,000 protected hosts, random sources,
-   TCP/UDP mix) sends at a rate stepped up by 2x, BENCH_FLOW_STEP_S seconds
-   (30) a step, then one step half-way between the last clean step and the
-   first lossy one. A step is lossless when the collector counted every flow
+   TCP/UDP mix) sends at a rate stepped up by 2x from BENCH_FLOW_FIRST_RATE
+   (50,000 flows/s), BENCH_FLOW_STEP_S seconds (30) a step, then
+   BENCH_FLOW_BISECT (2) steps half-way between the highest clean rate and
+   the lowest lossy one. A step is lossless when the collector counted every flow
    sent and the kernel dropped no datagram on its socket(s). The
    collectors run one after the other, never at the same time, so each has
    the machine's 2 cores with the sender, as the issue's goal states.
@@ -74,6 +75,7 @@ BURSTS = int(os.environ.get("BENCH_FLOW_BURSTS", "20"))
 BG = float(os.environ.get("BENCH_FLOW_BG", "50000"))
 DETECT_TIMEOUT = float(os.environ.get("BENCH_FLOW_DETECT_TIMEOUT", "30"))
 THREADS = int(os.environ.get("BENCH_FLOW_THREADS", "2"))
+BISECT = int(os.environ.get("BENCH_FLOW_BISECT", "2"))
 HOSTS = 130000          # the stream's destinations, 10.0.0.0 up
 NETWORK = "10.0.0.0/15" # 131,072 addresses: holds them all
 RCVBUF = 16 << 20       # FastNetMon's figures' receive buffer, for both
@@ -180,29 +182,33 @@ def send(port, rate, duration, hosts=HOSTS):
 
 
 def ladder(name, step):
-    """Steps the rate up (2x) until the first lossy step, then one step
-    half-way. step(rate) -> (sent, achieved, counted, drops). Returns the
-    highest achieved lossless rate (0 if none) and its step's extra."""
+    """Steps the rate up (2x) until the first lossy step, then BISECT steps
+    half-way between the highest clean rate and the lowest lossy one.
+    step(rate) -> (sent, achieved, counted, drops, extra). Returns the
+    highest achieved lossless rate (0 if none), that step's extra, and
+    whether the sender, not the collector, was the limit."""
     best, best_extra, bad = 0.0, None, None
-    rate = FIRST_RATE
-    tried = []
+    good, rate = 0.0, FIRST_RATE
     while rate <= MAX_RATE:
         ok, achieved, extra = run_step(name, step, rate)
-        tried.append(rate)
         if not ok:
             bad = rate
             break
-        best, best_extra = max(best, achieved), extra
+        best, best_extra, good = max(best, achieved), extra, rate
         if achieved < 0.9 * rate:
             note("%s: the sender reached only %.0f of %.0f flows/s: the sender is the limit"
                  % (name, achieved, rate))
             return best, best_extra, True
         rate *= 2
-    if bad is not None and bad > FIRST_RATE:
-        mid = (bad + bad / 2) / 2
+    for _ in range(BISECT if bad is not None and good > 0 else 0):
+        mid = (good + bad) / 2
         ok, achieved, extra = run_step(name, step, mid)
-        if ok and achieved > best:
-            best, best_extra = achieved, extra
+        if ok:
+            good = mid
+            if achieved > best:
+                best, best_extra = achieved, extra
+        else:
+            bad = mid
     return best, best_extra, False
 
 
@@ -544,8 +550,8 @@ def main():
         if not os.access(path, os.X_OK):
             sys.exit("flow bench: %s is not built" % path)
     model, cores, load = machine()
-    out("flow bench: machine: %s, %d cores, load %.2f %.2f %.2f at start" %
-        ((model, cores) + load))
+    out("flow bench: machine: %s, %d cores, Linux %s, load %.2f %.2f %.2f at start" %
+        ((model, cores, os.uname().release) + load))
     out("flow bench: %g s per step, threshold_pps %d, %d bursts per excess, background %g "
         "flows/s during detection" % (STEP_S, THRESHOLD, BURSTS, BG))
     tmp = tempfile.mkdtemp(prefix="bench-flow-")

@@ -77,6 +77,8 @@ int main(int argc, char **argv)
 	int nto = 0;
 	double pps = 0, duration = 60, period_ms = 10;
 	long recs = 10;
+	if (argc % 2 == 0)
+		return usage(); /* an option without its value */
 	for (int i = 1; i + 1 < argc; i += 2) {
 		if (strcmp(argv[i], "--to") == 0 && nto < TO_MAX)
 			to[nto++] = argv[i + 1];

@@ -32,7 +32,7 @@ import sys
 
 WRITE_WORDS = {"insert", "update", "delete", "set", "add", "remove", "revoke", "touch",
                "save", "configure", "clear", "purge", "claim", "mark", "move", "upsert",
-               "link"}
+               "link", "replace"}
 READ_LAST = {"get", "list", "count", "counts", "find", "exists", "last", "due", "match",
              "oncall", "members", "teams", "files", "rejects", "stats", "digests",
              "unowned", "checks", "conditions", "generation", "keys", "events", "running",

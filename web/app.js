@@ -9,6 +9,7 @@
 //   #/indicators?value=&contains=&type=&tlp=&status=&cursor=  #/indicators/ID
 //   #/indicator-exports  #/indicator-import  #/warninglists
 //   #/apps?status=&cursor=  #/apps/ID  #/apps/diff?a=&b=
+//   #/flow?by=&direction=&host= (flow.js: DDoS, the flow collector's live view)
 //   (pages.js, admin.js, advisories.js, indicators.js, indicator_exports.js,
 //   indicator_import.js, apps.js)
 // Every string comes from i18n.js; dates from format.js (Gregorian or
@@ -27,6 +28,7 @@ import { viewIndicators, viewIndicator } from './indicators.js';
 import { viewIndicatorExports } from './indicator_exports.js';
 import { viewApps, viewApp } from './apps.js';
 import { viewIndicatorImport, viewWarninglists } from './indicator_import.js';
+import { viewFlow } from './flow.js';
 const SEVERITIES = ['critical', 'high', 'medium', 'low'];
 const STATUSES = ['new', 'triaged', 'in_progress', 'contained', 'recovered', 'closed', 'rejected',
                   'duplicate'];
@@ -829,6 +831,7 @@ const views = {
   apps: viewApps,
   'indicator-import': viewIndicatorImport,
   warninglists: viewWarninglists,
+  flow: viewFlow,
 };
 
 // a mail's signed link works without logging in (advisories.js)

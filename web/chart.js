@@ -73,3 +73,66 @@ export function columnChart(title, points, every = 5) {
   });
   return svg;
 }
+
+// A line chart of one or more series over a time window (the DDoS page's
+// last hour of a host): a polyline and a dot per point (each with its time
+// and value as a tooltip), a band per marked interval (an attack), the value
+// axis at 0, half and the top. Time runs right to left in right-to-left
+// pages, as in columnChart. opts: { from, to (ms), series: [{ cls, label,
+// points: [{ at (ms), value }] }], bands: [{ from, to (ms), label, cls }],
+// value: v -> text of an axis value, time: ms -> text of a time }.
+export function timeChart(title, opts) {
+  // the value axis needs room for a rate in words ("۱۵۰ هزار بسته/ثانیه")
+  const width = 960, height = 220, top = 12, bottom = 28, side = 150, end = 12;
+  const plotW = width - side - end, plotH = height - top - bottom;
+  const rtl = document.documentElement.dir === 'rtl';
+  const span = Math.max(1, opts.to - opts.from);
+  // the top of the value axis: the next 1, 2, 2.5 or 5 times a power of ten
+  const peak = Math.max(1, ...opts.series.flatMap(s => s.points.map(p => p.value)));
+  const ten = 10 ** Math.floor(Math.log10(peak));
+  const max = [1, 2, 2.5, 5, 10].map(m => m * ten).find(m => m >= peak);
+  // the value axis on the start side: left, or right in right-to-left pages
+  const x0 = rtl ? end : side;
+  const x = at => {
+    const f = Math.min(1, Math.max(0, (at - opts.from) / span));
+    return Math.round((rtl ? x0 + plotW * (1 - f) : x0 + plotW * f) * 10) / 10;
+  };
+  const y = v => Math.round((top + plotH - plotH * v / max) * 10) / 10;
+  const svg = el('svg', { viewBox: `0 0 ${width} ${height}`, width, height, role: 'img',
+                          class: 'chart time-chart', 'aria-label': title });
+  svg.append(el('title', {}, title));
+  for (const b of opts.bands || []) {
+    const a = x(b.from), z = x(b.to);
+    const g = el('g', { class: `band ${b.cls || ''}` });
+    g.append(el('title', {}, b.label));
+    g.append(el('rect', { x: Math.min(a, z), y: top, width: Math.max(2, Math.abs(z - a)),
+                          height: plotH }));
+    svg.append(g);
+  }
+  for (const f of [0, 0.5, 1]) {
+    const yy = y(max * f);
+    svg.append(el('line', { x1: x0, x2: x0 + plotW, y1: yy, y2: yy, class: f ? 'grid' : 'axis' }));
+    svg.append(el('text', { x: rtl ? x0 + plotW + 4 : x0 - 4, y: yy, class: 'label small',
+                            'text-anchor': rtl ? 'start' : 'end', 'dominant-baseline': 'middle' },
+                  opts.value(max * f)));
+  }
+  // a time label every ten minutes of the window
+  const step = 600000;
+  for (let at = Math.ceil(opts.from / step) * step; at <= opts.to; at += step)
+    svg.append(el('text', { x: x(at), y: top + plotH + 16, class: 'label small',
+                            'text-anchor': 'middle' }, opts.time(at)));
+  for (const s of opts.series) {
+    const g = el('g', { class: `series ${s.cls || ''}` });
+    const pts = s.points.filter(p => p.at >= opts.from && p.at <= opts.to);
+    if (pts.length > 1)
+      g.append(el('polyline', { points: pts.map(p => `${x(p.at)},${y(p.value)}`).join(' ') }));
+    for (const p of pts) {
+      const c = el('circle', { cx: x(p.at), cy: y(p.value), r: 2.5, class: 'pt' });
+      c.append(el('title', {}, t('dash.chartLabel', { label: `${s.label} ${opts.time(p.at)}`,
+                                                     value: opts.value(p.value) })));
+      g.append(c);
+    }
+    svg.append(g);
+  }
+  return svg;
+}

@@ -214,5 +214,11 @@ int cmd_indicator_consumer_rm(struct cli_call *x, struct perr *err);
 
 /* flow_cmds.c: the flow collector in the foreground (issue 16) */
 int cmd_flow_run(struct cli_call *x, struct perr *err);
+/* flow_cmds.c: what the flow job in serve wrote (the live view, attacks) */
+int cmd_flow_top(struct cli_call *x, struct perr *err);
+int cmd_flow_attacks(struct cli_call *x, struct perr *err);
+int cmd_flow_history(struct cli_call *x, struct perr *err);
+/* flow_import_cmds.c: FastNetMon's configuration to [flow] (issue 16) */
+int cmd_flow_import_fastnetmon(struct cli_call *x, struct perr *err);
 
 #endif

@@ -932,6 +932,35 @@ static const struct cli_opt flow_run_opts[] = {
 	{ "--top", "N", "hosts printed at exit (20)" },
 	{ NULL },
 };
+static const struct cli_opt flow_top_opts[] = {
+	{ "--by", "F", "order by pps, bps, flows or syn (pps)" },
+	{ "--host", "IP", "only this host (IPv4 or IPv6, any spelling)" },
+	{ "--direction", "D", "only incoming or outgoing traffic" },
+	{ "--limit", "N", "rows, 1 to 1000 (20)" },
+	{ NULL },
+};
+static const struct cli_opt flow_attacks_opts[] = {
+	{ "--open", NULL, "only the attacks still going on" },
+	{ "--since", "TIME", "only attacks that started at or after TIME (ISO 8601)" },
+	{ "--host", "IP", "only this host (IPv4 or IPv6, any spelling)" },
+	{ "--direction", "D", "only incoming or outgoing traffic" },
+	{ "--limit", "N", "rows, 1 to 1000 (20)" },
+	{ NULL },
+};
+static const struct cli_opt flow_history_opts[] = {
+	{ "--host", "IP", "the host (IPv4 or IPv6, any spelling)", .required = true },
+	{ "--direction", "D", "only incoming or outgoing traffic" },
+	{ "--since", "TIME", "points at or after TIME (ISO 8601; default an hour ago)" },
+	{ NULL },
+};
+static const struct cli_opt flow_import_fnm_opts[] = {
+	{ "--org", "ORG-ID", "add each network of NETWORKS_LIST as a CIDR asset of this "
+	  "organisation (those it holds already are skipped and counted)" },
+	{ "--write", "FILE", "write the [flow] text to FILE instead of standard output" },
+	{ "--confirm-overlap", NULL, "with --org: accept networks overlapping another "
+	  "organisation's assets (audited)" },
+	{ NULL },
+};
 static const struct cli_opt watch_run_opts[] = {
 	{ "--once", NULL, "one pass, then its counts as JSON" },
 	{ "--at", "ISO", "with --once: as of this time" },
@@ -1137,6 +1166,19 @@ const struct cli_cmd cli_cmds[] = {
 	  .help = "run the flow collector and DDoS detector in the foreground: attack lines as "
 		  "they come, exporter counters and top hosts at exit",
 	  .fn = cmd_flow_run, .opts = flow_run_opts, .store = CLI_NO_STORE },
+	{ "flow top",
+	  .help = "the busiest protected hosts now, as the flow job in serve last wrote them",
+	  .fn = cmd_flow_top, .opts = flow_top_opts },
+	{ "flow attacks", .help = "DDoS attacks the flow job in serve reported, newest first",
+	  .fn = cmd_flow_attacks, .opts = flow_attacks_opts },
+	{ "flow history", .help = "one protected host's traffic over the last hour (10 s steps)",
+	  .fn = cmd_flow_history, .opts = flow_history_opts },
+	{ "flow import-fastnetmon",
+	  .help = "print FastNetMon's configuration as Parapet's [flow] and [flow.hostgroup.NAME] "
+		  "sections (keys not imported listed as comments); --org adds the networks as "
+		  "assets",
+	  .fn = cmd_flow_import_fastnetmon, .args = "FASTNETMON_CONF [NETWORKS_LIST]", .min = 1,
+	  .max = 2, .opts = flow_import_fnm_opts, .store = CLI_NO_STORE },
 	{ "watch run",
 	  .help = "run the website monitor in the foreground (--once: one pass and its counts, "
 		  "--at: as of that time; --all: every site, due or not)",

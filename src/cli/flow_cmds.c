@@ -297,3 +297,184 @@ out:
 	pthread_mutex_destroy(&rc.out);
 	return ret;
 }
+
+/* ------------------------------------------- flow top, attacks, history
+** What the flow job inside `parapet serve` wrote to the store (the live
+** view, the attacks, a host's last hour), read through src/flow/live.c as
+** the API reads it. The local operator reads unscoped, as `incident list`
+** does (the principal NULL). A table for people by default, rates with
+** units; the API's JSON with --json. */
+
+/* rate (per second) with the unit scaled to stay readable: "950 pps",
+** "12.5 kpps", "1.2 Mpps"; unit "bit/s" gives "kbit/s", "Mbit/s" ... */
+static void rate_text(int64_t v, const char *unit, char *out, size_t n)
+{
+	static const char prefix[] = { 'k', 'M', 'G', 'T' };
+	double d = (double)v;
+	int k = -1;
+	while (d >= 1000.0 && k < 3) {
+		d /= 1000.0;
+		k++;
+	}
+	if (k < 0)
+		snprintf(out, n, "%lld %s", (long long)v, unit);
+	else
+		snprintf(out, n, "%.1f %c%s", d, prefix[k], unit);
+}
+
+static int64_t jint(const json_t *o, const char *key)
+{
+	return (int64_t)json_integer_value(json_object_get(o, key));
+}
+
+static const char *jstr(const json_t *o, const char *key, const char *none)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+	return s ? s : none;
+}
+
+/* A live view row's or a point's four rates as the tables print them. */
+struct rates_text {
+	char pps[32], bps[32], flows[32], syn[32];
+};
+
+static void rates_of(const json_t *r, struct rates_text *t)
+{
+	rate_text(jint(r, "pps"), "pps", t->pps, sizeof(t->pps));
+	rate_text(jint(r, "bps"), "bit/s", t->bps, sizeof(t->bps));
+	rate_text(jint(r, "flows"), "flow/s", t->flows, sizeof(t->flows));
+	rate_text(jint(r, "syn_pps"), "pps", t->syn, sizeof(t->syn));
+}
+
+/* cli_val for an option the command may not have (the three commands
+** share live_query but not every option): NULL when it has not. */
+static const char *opt(struct cli_call *x, const char *name)
+{
+	for (const struct cli_opt *o = x->cmd->opts; o && o->name; o++)
+		if (strcmp(o->name, name) == 0)
+			return cli_val(x, name);
+	return NULL;
+}
+
+/* The query options the three commands share. 0, or -1 with err naming
+** the option (the domain checks what the words mean). */
+static int live_query(struct cli_call *x, struct flow_live_query *q, struct perr *err)
+{
+	memset(q, 0, sizeof(*q));
+	q->by = opt(x, "--by");
+	q->host = opt(x, "--host");
+	q->direction = opt(x, "--direction");
+	q->open_only = opt(x, "--open") != NULL;
+	const char *lim = opt(x, "--limit"), *since = opt(x, "--since");
+	if (lim && parse_i64(lim, 1, 1000, &q->limit) != 0)
+		return perr_set(err, PERR_INVALID, "limit", "limit must be from 1 to 1000");
+	if (since && (core_parse_iso8601(since, &q->since_ms) != 0 || q->since_ms <= 0))
+		return perr_set(err, PERR_INVALID, "since",
+				"since must be an ISO 8601 time (2027-01-31T00:00:00Z)");
+	return 0;
+}
+
+typedef int (*live_read_fn)(struct store *st, const struct principal *p,
+			    const struct flow_live_query *q, json_t **out, struct perr *err);
+
+/* Run read: -1 with err; 1 when nothing is left to print (--json printed
+** its array, or there were no rows: empty printed); else 0 and *out, the
+** rows for the table (the caller's). */
+static int live_run(struct cli_call *x, live_read_fn read, const char *empty, json_t **out,
+		    struct perr *err)
+{
+	struct flow_live_query q;
+	if (live_query(x, &q, err) != 0 || read(x->st, NULL, &q, out, err) != 0)
+		return -1;
+	if (x->c->json || json_array_size(*out) == 0) {
+		if (x->c->json) {
+			cli_print_json(*out); /* releases it */
+		} else {
+			printf("%s\n", empty);
+			json_decref(*out);
+		}
+		*out = NULL;
+		return 1;
+	}
+	return 0;
+}
+
+int cmd_flow_top(struct cli_call *x, struct perr *err)
+{
+	json_t *out;
+	int rc = live_run(x, flow_live_top,
+			  "no hosts in the live view (is [flow] enabled in serve, and are "
+			  "exporters sending?)",
+			  &out, err);
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
+	printf("%-39s %-9s %12s %14s %12s %12s %s\n", "HOST", "DIRECTION", "PACKETS", "BITS",
+	       "FLOWS", "SYN", "ORG");
+	json_t *r;
+	size_t i;
+	json_array_foreach(out, i, r) {
+		struct rates_text t;
+		char org[24] = "-";
+		rates_of(r, &t);
+		if (jint(r, "org_id"))
+			snprintf(org, sizeof(org), "%lld", (long long)jint(r, "org_id"));
+		printf("%-39s %-9s %12s %14s %12s %12s %s\n", jstr(r, "host", ""),
+		       jstr(r, "direction", ""), t.pps, t.bps, t.flows, t.syn, org);
+	}
+	json_decref(out);
+	return 0;
+}
+
+int cmd_flow_attacks(struct cli_call *x, struct perr *err)
+{
+	json_t *out;
+	int rc = live_run(x, flow_live_attacks, "no attacks", &out, err);
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
+	printf("%-6s %-39s %-9s %-14s %-24s %-24s %12s %14s %-8s %s\n", "ID", "HOST",
+	       "DIRECTION", "TYPE", "START", "END", "PEAK", "PEAK BITS", "INCIDENT",
+	       "MITIGATION");
+	json_t *a;
+	size_t i;
+	json_array_foreach(out, i, a) {
+		char pps[32], bps[32], inc[24] = "-", type[48];
+		rate_text(jint(a, "peak_pps"), "pps", pps, sizeof(pps));
+		rate_text(jint(a, "peak_bps"), "bit/s", bps, sizeof(bps));
+		if (jint(a, "incident_id"))
+			snprintf(inc, sizeof(inc), "%lld", (long long)jint(a, "incident_id"));
+		if (jint(a, "amplification_port"))
+			snprintf(type, sizeof(type), "%s/%lld", jstr(a, "type", ""),
+				 (long long)jint(a, "amplification_port"));
+		else
+			snprintf(type, sizeof(type), "%s", jstr(a, "type", ""));
+		bool ann = json_is_true(json_object_get(a, "announced")),
+		     ban = json_is_true(json_object_get(a, "banned"));
+		printf("%-6lld %-39s %-9s %-14s %-24s %-24s %12s %14s %-8s %s\n",
+		       (long long)jint(a, "id"), jstr(a, "host", ""), jstr(a, "direction", ""), type,
+		       jstr(a, "start", ""), jstr(a, "end", "open"), pps, bps, inc,
+		       ann && ban ? "announced,banned" : ann ? "announced" : ban ? "banned" : "-");
+	}
+	json_decref(out);
+	return 0;
+}
+
+int cmd_flow_history(struct cli_call *x, struct perr *err)
+{
+	json_t *out;
+	int rc = live_run(x, flow_live_history, "no points for this host in the last hour",
+			  &out, err);
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
+	printf("%-24s %-9s %12s %14s %12s %12s\n", "AT", "DIRECTION", "PACKETS", "BITS", "FLOWS",
+	       "SYN");
+	json_t *r;
+	size_t i;
+	json_array_foreach(out, i, r) {
+		struct rates_text t;
+		rates_of(r, &t);
+		printf("%-24s %-9s %12s %14s %12s %12s\n", jstr(r, "at", ""),
+		       jstr(r, "direction", ""), t.pps, t.bps, t.flows, t.syn);
+	}
+	json_decref(out);
+	return 0;
+}

@@ -8,14 +8,18 @@
 */
 #include "config/config.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <ini.h>
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum ktype { K_INT, K_BOOL, K_STR };
+#include "flow/flow.h"
+
+enum ktype { K_INT, K_BOOL, K_STR, K_DBL };
 
 struct key {
 	const char *section;
@@ -232,14 +236,123 @@ static const struct key keys[] = {
 	{ "flow", "exabgp_pipe", K_STR, F(flow_exabgp_pipe), "", 0, 0,
 	  "named pipe of ExaBGP's API process: announce/withdraw lines for the attacked host "
 	  "are written to it; empty = none" },
+	/* the rest of [flow] (issue 16): docs/flow.md maps each to FastNetMon's key */
+	{ "flow", "threshold_tcp_pps", K_INT, F(flow_threshold_tcp_pps), "0", 0, INT64_MAX,
+	  "TCP packets/s per protected host and direction that start an attack; 0 = off" },
+	{ "flow", "threshold_tcp_bps", K_INT, F(flow_threshold_tcp_bps), "0", 0, INT64_MAX,
+	  "TCP bits/s per protected host and direction that start an attack; 0 = off" },
+	{ "flow", "threshold_udp_pps", K_INT, F(flow_threshold_udp_pps), "0", 0, INT64_MAX,
+	  "UDP packets/s per protected host and direction that start an attack; 0 = off" },
+	{ "flow", "threshold_udp_bps", K_INT, F(flow_threshold_udp_bps), "0", 0, INT64_MAX,
+	  "UDP bits/s per protected host and direction that start an attack; 0 = off" },
+	{ "flow", "threshold_icmp_pps", K_INT, F(flow_threshold_icmp_pps), "0", 0, INT64_MAX,
+	  "ICMP packets/s per protected host and direction that start an attack; 0 = off" },
+	{ "flow", "threshold_icmp_bps", K_INT, F(flow_threshold_icmp_bps), "0", 0, INT64_MAX,
+	  "ICMP bits/s per protected host and direction that start an attack; 0 = off" },
+	{ "flow", "threshold_frag_pps", K_INT, F(flow_threshold_frag_pps), "0", 0, INT64_MAX,
+	  "IP fragment packets/s per protected host and direction that start an attack; 0 = off" },
+	{ "flow", "threshold_frag_bps", K_INT, F(flow_threshold_frag_bps), "0", 0, INT64_MAX,
+	  "IP fragment bits/s per protected host and direction that start an attack; 0 = off" },
+	{ "flow", "threshold_syn_bps", K_INT, F(flow_threshold_syn_bps), "0", 0, INT64_MAX,
+	  "only 0: SYN packets are counted, not their bytes (use threshold_syn_pps); the key "
+	  "exists because the FastNetMon import writes it" },
+	{ "flow", "process_incoming", K_BOOL, F(flow_process_incoming), "true", 0, 0,
+	  "traffic towards protected hosts is checked against the thresholds" },
+	{ "flow", "process_outgoing", K_BOOL, F(flow_process_outgoing), "true", 0, 0,
+	  "traffic from protected hosts (a compromised server attacking) is checked" },
+	{ "flow", "mitigate", K_BOOL, F(flow_mitigate), "true", 0, 0,
+	  "run notify_script and announce through ExaBGP for IPv4 hosts; false: attacks "
+	  "still open incidents, nothing else is done (FastNetMon's enable_ban)" },
+	{ "flow", "mitigate_ipv6", K_BOOL, F(flow_mitigate_ipv6), "true", 0, 0,
+	  "the same for IPv6 hosts (FastNetMon's enable_ban_ipv6)" },
+	{ "flow", "learned", K_BOOL, F(flow_learned), "false", 0, 0,
+	  "learned thresholds: each host's 7-day peak per hour of the week x learn_factor "
+	  "(pps, bps, flows), once a week is learned; the static ones before" },
+	{ "flow", "learn_factor", K_DBL, F(flow_learn_factor), "2", 1, 1000,
+	  "learned threshold = the peak x this factor" },
+	{ "flow", "learn_floor_pps", K_INT, F(flow_learn_floor_pps), "0", 0, INT64_MAX,
+	  "a learned packets/s threshold is never below this" },
+	{ "flow", "learn_floor_bps", K_INT, F(flow_learn_floor_bps), "0", 0, INT64_MAX,
+	  "a learned bits/s threshold is never below this" },
+	{ "flow", "learn_floor_flows", K_INT, F(flow_learn_floor_flows), "0", 0, INT64_MAX,
+	  "a learned flows/s threshold is never below this" },
+	{ "flow", "learn_hosts", K_INT, F(flow_learn_hosts), "32768", 1, 1000000,
+	  "hosts with a learned baseline at most (1 KiB each)" },
+	{ "flow", "learn_save", K_INT, F(flow_learn_save), "300", 10, 86400,
+	  "seconds between saves of the baselines to DATA/flow-baselines.bin (also saved at "
+	  "stop, loaded at start)" },
+	{ "flow", "exabgp", K_BOOL, F(flow_exabgp), "true", 0, 0,
+	  "announce attacked hosts through exabgp_pipe (when set) with the exabgp_* settings" },
+	{ "flow", "exabgp_next_hop", K_STR, F(flow_exabgp_next_hop), "self", 0, 0,
+	  "next hop of IPv4 announcements: an IPv4 address or self (empty = self)" },
+	{ "flow", "exabgp_next_hop_ipv6", K_STR, F(flow_exabgp_next_hop_ipv6), "self", 0, 0,
+	  "next hop of IPv6 announcements: an IPv6 address or self (empty = self)" },
+	{ "flow", "exabgp_community_host", K_STR, F(flow_exabgp_community_host), "65535:666", 0,
+	  0, "communities of a host's announcement: ASN:VALUE or [A:B C:D]; empty = none" },
+	{ "flow", "exabgp_community_subnet", K_STR, F(flow_exabgp_community_subnet),
+	  "65535:666", 0, 0, "communities of a subnet's announcement, as exabgp_community_host" },
+	{ "flow", "exabgp_announce_host", K_BOOL, F(flow_exabgp_announce_host), "true", 0, 0,
+	  "announce the attacked host (/32, /128)" },
+	{ "flow", "exabgp_announce_subnet", K_BOOL, F(flow_exabgp_announce_subnet), "false", 0,
+	  0, "announce the owner's CIDR asset that holds the attacked host" },
+	{ "flow", "exabgp_flowspec", K_BOOL, F(flow_exabgp_flowspec), "false", 0, 0,
+	  "announce a FlowSpec rule that discards the attack's protocol and ports towards the "
+	  "host instead of the host and subnet routes" },
+	{ "flow", "gobgp", K_BOOL, F(flow_gobgp), "false", 0, 0,
+	  "FastNetMon's GoBGP settings (gobgp_*): used for the exabgp_pipe announcements when "
+	  "exabgp is false (Parapet speaks ExaBGP's API only)" },
+	{ "flow", "gobgp_next_hop", K_STR, F(flow_gobgp_next_hop), "self", 0, 0,
+	  "with gobgp: next hop of IPv4 announcements" },
+	{ "flow", "gobgp_next_hop_ipv6", K_STR, F(flow_gobgp_next_hop_ipv6), "self", 0, 0,
+	  "with gobgp: next hop of IPv6 announcements" },
+	{ "flow", "gobgp_announce_host", K_BOOL, F(flow_gobgp_announce_host), "true", 0, 0,
+	  "with gobgp: announce an attacked IPv4 host" },
+	{ "flow", "gobgp_announce_subnet", K_BOOL, F(flow_gobgp_announce_subnet), "false", 0, 0,
+	  "with gobgp: announce the IPv4 CIDR asset holding it" },
+	{ "flow", "gobgp_announce_host_ipv6", K_BOOL, F(flow_gobgp_announce_host_ipv6), "true",
+	  0, 0, "with gobgp: announce an attacked IPv6 host" },
+	{ "flow", "gobgp_announce_subnet_ipv6", K_BOOL, F(flow_gobgp_announce_subnet_ipv6),
+	  "false", 0, 0, "with gobgp: announce the IPv6 CIDR asset holding it" },
+	{ "flow", "gobgp_community_host", K_STR, F(flow_gobgp_community_host), "65535:666", 0, 0,
+	  "with gobgp: communities of an IPv4 host's announcement" },
+	{ "flow", "gobgp_community_subnet", K_STR, F(flow_gobgp_community_subnet), "65535:666",
+	  0, 0, "with gobgp: communities of an IPv4 subnet's announcement" },
+	{ "flow", "gobgp_community_host_ipv6", K_STR, F(flow_gobgp_community_host_ipv6),
+	  "65535:666", 0, 0, "with gobgp: communities of an IPv6 host's announcement" },
+	{ "flow", "gobgp_community_subnet_ipv6", K_STR, F(flow_gobgp_community_subnet_ipv6),
+	  "65535:666", 0, 0, "with gobgp: communities of an IPv6 subnet's announcement" },
+};
+
+/* The keys of a [flow.hostgroup.NAME] section, offsets in struct
+** config_flow_group; "networks" is read apart (it adds networks). No
+** defaults: a hostgroup's settings start off, as in FastNetMon. */
+#define G(f) offsetof(struct config_flow_group, f), sizeof(((struct config_flow_group *)0)->f)
+static const struct key group_keys[] = {
+	{ "flow.hostgroup", "mitigate", K_BOOL, G(mitigate), "false", 0, 0, "" },
+	{ "flow.hostgroup", "mitigate_ipv6", K_BOOL, G(mitigate_ipv6), "false", 0, 0, "" },
+	{ "flow.hostgroup", "threshold_pps", K_INT, G(th.pps), "0", 0, INT64_MAX, "" },
+	{ "flow.hostgroup", "threshold_bps", K_INT, G(th.bps), "0", 0, INT64_MAX, "" },
+	{ "flow.hostgroup", "threshold_flows", K_INT, G(th.flows), "0", 0, INT64_MAX, "" },
+	{ "flow.hostgroup", "threshold_tcp_pps", K_INT, G(th.tcp_pps), "0", 0, INT64_MAX, "" },
+	{ "flow.hostgroup", "threshold_tcp_bps", K_INT, G(th.tcp_bps), "0", 0, INT64_MAX, "" },
+	{ "flow.hostgroup", "threshold_udp_pps", K_INT, G(th.udp_pps), "0", 0, INT64_MAX, "" },
+	{ "flow.hostgroup", "threshold_udp_bps", K_INT, G(th.udp_bps), "0", 0, INT64_MAX, "" },
+	{ "flow.hostgroup", "threshold_icmp_pps", K_INT, G(th.icmp_pps), "0", 0, INT64_MAX, "" },
+	{ "flow.hostgroup", "threshold_icmp_bps", K_INT, G(th.icmp_bps), "0", 0, INT64_MAX, "" },
+	{ "flow.hostgroup", "threshold_frag_pps", K_INT, G(th.frag_pps), "0", 0, INT64_MAX, "" },
+	{ "flow.hostgroup", "threshold_frag_bps", K_INT, G(th.frag_bps), "0", 0, INT64_MAX, "" },
+	{ "flow.hostgroup", "threshold_syn_pps", K_INT, G(th.syn_pps), "0", 0, INT64_MAX, "" },
+	{ "flow.hostgroup", "threshold_syn_bps", K_INT, G(th.syn_bps), "0", 0, INT64_MAX, "" },
 };
 
 #define NKEYS (ARRAY_SIZE(keys))
 
-static int set_value(struct config *cfg, const struct key *k, const char *val,
+/* Store val in the field of k inside base (a struct config, or a struct
+** config_flow_group for group_keys). */
+static int set_value(void *base, const struct key *k, const char *val,
 		     struct perr *err)
 {
-	char *dst = (char *)cfg + k->off;
+	char *dst = (char *)base + k->off;
 	switch (k->type) {
 	case K_INT: {
 		int64_t v;
@@ -263,6 +376,18 @@ static int set_value(struct config *cfg, const struct key *k, const char *val,
 			return perr_set(err, PERR_INVALID, k->name,
 					"%s.%s must be true or false", k->section,
 					k->name);
+		memcpy(dst, &v, sizeof(v));
+		return 0;
+	}
+	case K_DBL: {
+		char *end = NULL;
+		double v = strtod(val, &end);
+		if (!val[0] || end == val || *end || !isfinite(v) || v < (double)k->min ||
+		    v > (double)k->max)
+			return perr_set(err, PERR_INVALID, k->name,
+					"%s.%s must be a number from %lld to %lld",
+					k->section, k->name, (long long)k->min,
+					(long long)k->max);
 		memcpy(dst, &v, sizeof(v));
 		return 0;
 	}
@@ -300,6 +425,125 @@ struct load_ctx {
 	struct perr first;
 };
 
+/* ------------------------------------------- [flow.hostgroup.NAME] sections */
+
+#define GROUP_PREFIX "flow.hostgroup."
+
+/* One network of a hostgroup: an address with an optional /len, host bits
+** clear (as the constituency stores a CIDR asset: a hostgroup's network
+** with host bits set is a typo, and guessing which network was meant would
+** put hosts under the wrong thresholds). */
+static int group_net(const char *sec, const char *text, struct config_flow_net *n,
+		     struct perr *err)
+{
+	char addr[64];
+	const char *slash = strchr(text, '/');
+	size_t alen = slash ? (size_t)(slash - text) : strlen(text);
+	memset(n, 0, sizeof(*n));
+	if (alen == 0 || alen >= sizeof(addr))
+		goto bad;
+	memcpy(addr, text, alen);
+	addr[alen] = '\0';
+	if (inet_pton(AF_INET, addr, n->addr) == 1)
+		n->family = 4;
+	else if (inet_pton(AF_INET6, addr, n->addr) == 1)
+		n->family = 6;
+	else
+		goto bad;
+	int64_t max = n->family == 4 ? 32 : 128, len = max;
+	if (slash && parse_i64(slash + 1, 0, max, &len) != 0)
+		goto bad;
+	n->len = (uint8_t)len;
+	for (int64_t b = len; b < max; b++)
+		if (n->addr[b / 8] & (0x80u >> (b % 8)))
+			return perr_set(err, PERR_INVALID, "networks",
+					"%s.networks: %s has host bits set", sec, text);
+	return 0;
+bad:
+	return perr_set(err, PERR_INVALID, "networks",
+			"%s.networks: %s is not an IPv4 or IPv6 network", sec, text);
+}
+
+/* "networks = A, B C": each line (or continuation line) ADDS its networks,
+** so that a long list can be written over several lines (inih reads lines
+** of at most 200 bytes). */
+static int group_networks(struct config *cfg, size_t gi, const char *sec, const char *val,
+			  struct perr *err)
+{
+	const char *p = val;
+	for (;;) {
+		while (*p == ',' || *p == ' ' || *p == '\t')
+			p++;
+		if (!*p)
+			return 0;
+		size_t n = strcspn(p, ", \t");
+		char one[80];
+		if (n >= sizeof(one))
+			return perr_set(err, PERR_INVALID, "networks",
+					"%s.networks: %.60s... is not a network", sec, p);
+		memcpy(one, p, n);
+		one[n] = '\0';
+		p += n;
+		if (cfg->flow_ngroup_nets == CONFIG_FLOW_GROUP_NETS_MAX)
+			return perr_set(err, PERR_LIMIT, "networks",
+					"%s.networks: more than %d networks in all hostgroups", sec,
+					CONFIG_FLOW_GROUP_NETS_MAX);
+		struct config_flow_net net;
+		if (group_net(sec, one, &net, err) != 0)
+			return -1;
+		net.group = (uint16_t)gi;
+		/* one network in two groups: which thresholds apply would be
+		** an accident of order */
+		for (size_t i = 0; i < cfg->flow_ngroup_nets; i++) {
+			const struct config_flow_net *o = &cfg->flow_group_nets[i];
+			if (o->family == net.family && o->len == net.len &&
+			    memcmp(o->addr, net.addr, 16) == 0)
+				return perr_set(err, PERR_INVALID, "networks",
+						"%s.networks: %s is already in hostgroup %s", sec,
+						one, cfg->flow_groups[o->group].name);
+		}
+		cfg->flow_group_nets[cfg->flow_ngroup_nets++] = net;
+	}
+}
+
+/* A key of section "flow.hostgroup.NAME": the group made at its first key. */
+static int on_group(struct config *cfg, const char *section, const char *name,
+		    const char *value, struct perr *err)
+{
+	const char *gname = section + strlen(GROUP_PREFIX);
+	size_t glen = strlen(gname);
+	if (glen == 0 || glen >= sizeof(cfg->flow_groups[0].name))
+		return perr_set(err, PERR_INVALID, name, "[%s]: a hostgroup's name is 1 to 63 "
+				"characters", section);
+	for (size_t i = 0; i < glen; i++)
+		if (!isalnum((unsigned char)gname[i]) && !strchr("_-.", gname[i]))
+			return perr_set(err, PERR_INVALID, name, "[%s]: a hostgroup's name is "
+					"letters, digits, _, - and .", section);
+	size_t gi = 0;
+	while (gi < cfg->flow_ngroups && strcmp(cfg->flow_groups[gi].name, gname) != 0)
+		gi++;
+	if (gi == cfg->flow_ngroups) {
+		if (gi == CONFIG_FLOW_GROUPS_MAX)
+			return perr_set(err, PERR_LIMIT, name, "[%s]: more than %d hostgroups",
+					section, CONFIG_FLOW_GROUPS_MAX);
+		memset(&cfg->flow_groups[gi], 0, sizeof(cfg->flow_groups[gi]));
+		memcpy(cfg->flow_groups[gi].name, gname, glen + 1);
+		cfg->flow_ngroups++;
+	}
+	if (strcmp(name, "networks") == 0)
+		return group_networks(cfg, gi, section, value, err);
+	for (size_t i = 0; i < ARRAY_SIZE(group_keys); i++) {
+		if (strcmp(group_keys[i].name, name) != 0)
+			continue;
+		struct perr e;
+		perr_clear(&e);
+		if (set_value(&cfg->flow_groups[gi], &group_keys[i], value, &e) != 0)
+			return perr_set(err, PERR_INVALID, name, "[%s] %s", section, e.msg);
+		return 0;
+	}
+	return perr_set(err, PERR_INVALID, name, "unknown key %s.%s", section, name);
+}
+
 /* inih reports the line of the first error as ini_parse()'s result, so the
 ** callback only records what went wrong and returns 0. */
 static int on_ini(void *user, const char *section, const char *name,
@@ -308,9 +552,17 @@ static int on_ini(void *user, const char *section, const char *name,
 	struct load_ctx *c = user;
 	if (c->failed)
 		return 0;
-	const struct key *k = find_key(section, name);
 	struct perr e;
 	perr_clear(&e);
+	if (strncmp(section, GROUP_PREFIX, strlen(GROUP_PREFIX)) == 0) {
+		if (on_group(c->cfg, section, name, value, &e) != 0) {
+			c->first = e;
+			c->failed = 1;
+			return 0;
+		}
+		return 1;
+	}
+	const struct key *k = find_key(section, name);
 	if (!k) {
 		perr_set(&c->first, PERR_INVALID, name, "unknown key %s.%s", section,
 			 name);
@@ -323,6 +575,64 @@ static int on_ini(void *user, const char *section, const char *name,
 		return 0;
 	}
 	return 1;
+}
+
+/* [flow]'s values that a type and a range do not check: what would only
+** fail at the first attack (a next hop ExaBGP refuses, a community that
+** cannot be announced) fails check-config instead, with the key named. */
+static int check_next_hop(const char *key, const char *v, int family, struct perr *err)
+{
+	uint8_t b[16];
+	if (!v[0] || strcmp(v, "self") == 0 ||
+	    inet_pton(family == 6 ? AF_INET6 : AF_INET, v, b) == 1)
+		return 0;
+	return perr_set(err, PERR_INVALID, key,
+			"flow.%s must be an IPv%d address, self or empty (self)", key, family);
+}
+
+static int check_flow(const struct config *cfg, struct perr *err)
+{
+	const struct {
+		const char *key, *v;
+	} comm[] = {
+		{ "exabgp_community_host", cfg->flow_exabgp_community_host },
+		{ "exabgp_community_subnet", cfg->flow_exabgp_community_subnet },
+		{ "gobgp_community_host", cfg->flow_gobgp_community_host },
+		{ "gobgp_community_subnet", cfg->flow_gobgp_community_subnet },
+		{ "gobgp_community_host_ipv6", cfg->flow_gobgp_community_host_ipv6 },
+		{ "gobgp_community_subnet_ipv6", cfg->flow_gobgp_community_subnet_ipv6 },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(comm); i++) {
+		char canon[FLOW_FNM_TEXT_MAX + 4];
+		struct perr e;
+		perr_clear(&e);
+		if (comm[i].v[0] && flow_bgp_communities(comm[i].v, canon, sizeof(canon), &e) != 0)
+			return perr_set(err, PERR_INVALID, comm[i].key, "flow.%s: %s", comm[i].key,
+					e.msg);
+	}
+	if (check_next_hop("exabgp_next_hop", cfg->flow_exabgp_next_hop, 4, err) ||
+	    check_next_hop("exabgp_next_hop_ipv6", cfg->flow_exabgp_next_hop_ipv6, 6, err) ||
+	    check_next_hop("gobgp_next_hop", cfg->flow_gobgp_next_hop, 4, err) ||
+	    check_next_hop("gobgp_next_hop_ipv6", cfg->flow_gobgp_next_hop_ipv6, 6, err))
+		return -1;
+	if (cfg->flow_threshold_syn_bps)
+		return perr_set(err, PERR_INVALID, "threshold_syn_bps",
+				"flow.threshold_syn_bps: Parapet counts SYN packets, not their "
+				"bytes: use threshold_syn_pps (0 here)");
+	for (size_t i = 0; i < cfg->flow_ngroups; i++) {
+		const struct config_flow_group *g = &cfg->flow_groups[i];
+		if (g->th.syn_bps)
+			return perr_set(err, PERR_INVALID, "threshold_syn_bps",
+					"flow.hostgroup.%s.threshold_syn_bps: Parapet counts SYN "
+					"packets, not their bytes: use threshold_syn_pps", g->name);
+		bool any = false;
+		for (size_t k = 0; k < cfg->flow_ngroup_nets && !any; k++)
+			any = cfg->flow_group_nets[k].group == i;
+		if (!any)
+			return perr_set(err, PERR_INVALID, "networks",
+					"flow.hostgroup.%s has no networks", g->name);
+	}
+	return 0;
 }
 
 static int check_whole(const struct config *cfg, struct perr *err)
@@ -344,7 +654,7 @@ static int check_whole(const struct config *cfg, struct perr *err)
 	if (cfg->metrics_listen[0] && !strchr(cfg->metrics_listen, ':'))
 		return perr_set(err, PERR_INVALID, "listen",
 				"metrics.listen must be host:port or empty");
-	return 0;
+	return check_flow(cfg, err);
 }
 
 int config_load(const char *path, struct config *cfg, struct perr *err)
@@ -381,6 +691,40 @@ int config_load(const char *path, struct config *cfg, struct perr *err)
 	return check_whole(cfg, err);
 }
 
+/* The hostgroups, after the table: what they are, then each one loaded. */
+static void dump_groups(const struct config *cfg, FILE *out)
+{
+	fprintf(out, "\n# [flow.hostgroup.NAME] sections (up to %d; NAME is letters, digits, _ - .):\n"
+		"# networks = CIDR, CIDR ... (each line adds; a network in one group only, the\n"
+		"# longest match wins), mitigate, mitigate_ipv6 and the threshold_* keys of [flow],\n"
+		"# off unless set: a hostgroup does not inherit [flow]'s values\n",
+		CONFIG_FLOW_GROUPS_MAX);
+	for (size_t i = 0; i < cfg->flow_ngroups; i++) {
+		const struct config_flow_group *g = &cfg->flow_groups[i];
+		fprintf(out, "\n[%s%s]\n", GROUP_PREFIX, g->name);
+		for (size_t k = 0; k < cfg->flow_ngroup_nets; k++) {
+			const struct config_flow_net *n = &cfg->flow_group_nets[k];
+			char a[64];
+			if (n->group != i ||
+			    !inet_ntop(n->family == 6 ? AF_INET6 : AF_INET, n->addr, a, sizeof(a)))
+				continue;
+			fprintf(out, "networks = %s/%u\n", a, (unsigned)n->len);
+		}
+		for (size_t k = 0; k < ARRAY_SIZE(group_keys); k++) {
+			const char *p = (const char *)g + group_keys[k].off;
+			if (group_keys[k].type == K_BOOL) {
+				bool v;
+				memcpy(&v, p, sizeof(v));
+				fprintf(out, "%s = %s\n", group_keys[k].name, v ? "true" : "false");
+			} else {
+				int64_t v;
+				memcpy(&v, p, sizeof(v));
+				fprintf(out, "%s = %lld\n", group_keys[k].name, (long long)v);
+			}
+		}
+	}
+}
+
 void config_dump(const struct config *cfg, FILE *out)
 {
 	const char *section = "";
@@ -406,6 +750,12 @@ void config_dump(const struct config *cfg, FILE *out)
 			fprintf(out, "%s = %s\n", k->name, v ? "true" : "false");
 			break;
 		}
+		case K_DBL: {
+			double v;
+			memcpy(&v, p, sizeof(v));
+			fprintf(out, "%s = %g\n", k->name, v);
+			break;
+		}
 		case K_STR:
 			/* a dump goes to terminals and tickets: never print a secret */
 			fprintf(out, "%s = %s\n", k->name,
@@ -413,4 +763,5 @@ void config_dump(const struct config *cfg, FILE *out)
 			break;
 		}
 	}
+	dump_groups(cfg, out);
 }

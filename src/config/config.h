@@ -17,6 +17,26 @@
 
 #include "core/core.h"
 
+/* A hostgroup of [flow.hostgroup.NAME] (issue 16): networks with
+** thresholds of their own. As in FastNetMon, a hostgroup does not inherit
+** [flow]'s values: what its section does not set is off (0). */
+#define CONFIG_FLOW_GROUPS_MAX 256     /* FastNetMon import's bound (FLOW_FNM_GROUPS_MAX) */
+#define CONFIG_FLOW_GROUP_NETS_MAX 4096 /* networks over all hostgroups */
+struct config_flow_th {
+	int64_t pps, bps, flows, tcp_pps, tcp_bps, udp_pps, udp_bps, icmp_pps, icmp_bps,
+		frag_pps, frag_bps, syn_pps, syn_bps;
+};
+struct config_flow_group {
+	char name[64];
+	bool mitigate, mitigate_ipv6;
+	struct config_flow_th th;
+};
+struct config_flow_net {
+	uint8_t family, len; /* 4 or 6; prefix length, host bits clear */
+	uint16_t group;      /* index in flow_groups */
+	uint8_t addr[16];    /* network order */
+};
+
 struct config {
 	char listen[128];        /* http.listen: host:port */
 	int64_t http_threads;    /* http.threads */
@@ -108,6 +128,36 @@ struct config {
 	bool flow_unban_only_if_finished; /* flow.unban_only_if_finished */
 	char flow_notify_script[512];     /* flow.notify_script: "" = none */
 	char flow_exabgp_pipe[512];       /* flow.exabgp_pipe: "" = none */
+	/* the rest of [flow] (issue 16; docs/flow.md gives each key's meaning
+	** and FastNetMon's key it comes from) */
+	int64_t flow_threshold_tcp_pps, flow_threshold_tcp_bps;   /* 0 = off */
+	int64_t flow_threshold_udp_pps, flow_threshold_udp_bps;
+	int64_t flow_threshold_icmp_pps, flow_threshold_icmp_bps;
+	int64_t flow_threshold_frag_pps, flow_threshold_frag_bps;
+	int64_t flow_threshold_syn_bps;   /* accepted at 0 only: SYN bytes are not counted */
+	bool flow_process_incoming, flow_process_outgoing; /* directions checked */
+	bool flow_mitigate, flow_mitigate_ipv6; /* off: incidents only, no script, no route */
+	bool flow_learned;                /* flow.learned: learned thresholds */
+	double flow_learn_factor;         /* threshold = 7-day peak x factor */
+	int64_t flow_learn_floor_pps, flow_learn_floor_bps, flow_learn_floor_flows;
+	int64_t flow_learn_hosts;         /* baselines kept at most */
+	int64_t flow_learn_save;          /* seconds between saves of the baselines */
+	bool flow_exabgp;                 /* announce through exabgp_pipe */
+	char flow_exabgp_next_hop[64], flow_exabgp_next_hop_ipv6[64];
+	char flow_exabgp_community_host[128], flow_exabgp_community_subnet[128];
+	bool flow_exabgp_announce_host, flow_exabgp_announce_subnet, flow_exabgp_flowspec;
+	bool flow_gobgp;                  /* FastNetMon's GoBGP settings, announced via ExaBGP */
+	char flow_gobgp_next_hop[64], flow_gobgp_next_hop_ipv6[64];
+	bool flow_gobgp_announce_host, flow_gobgp_announce_subnet;
+	bool flow_gobgp_announce_host_ipv6, flow_gobgp_announce_subnet_ipv6;
+	char flow_gobgp_community_host[128], flow_gobgp_community_subnet[128];
+	char flow_gobgp_community_host_ipv6[128], flow_gobgp_community_subnet_ipv6[128];
+	/* [flow.hostgroup.NAME] sections: their networks in one pool, each
+	** naming its group by index */
+	struct config_flow_group flow_groups[CONFIG_FLOW_GROUPS_MAX];
+	size_t flow_ngroups;
+	struct config_flow_net flow_group_nets[CONFIG_FLOW_GROUP_NETS_MAX];
+	size_t flow_ngroup_nets;
 };
 
 /* Fill cfg with every default. */

@@ -18,6 +18,7 @@
 #endif
 #include <pthread.h>
 #include <sodium.h>
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <idn2.h>
 #include <sys/stat.h>
@@ -1033,4 +1034,38 @@ int core_tlp_rank(const char *canon)
 		if (strcmp(canon, tlp_labels[i]) == 0)
 			return (int)i;
 	return -1;
+}
+
+int core_listen_parse(const char *spec, const char *what, struct sockaddr_storage *sa,
+		      struct perr *err)
+{
+	char host[128];
+	const char *colon = spec ? strrchr(spec, ':') : NULL;
+	int64_t port;
+	if (!colon || parse_i64(colon + 1, 0, 65535, &port) != 0)
+		return perr_set(err, PERR_INVALID, what, "%s must be ADDR:PORT, got %s", what,
+				spec ? spec : "nothing");
+	struct pstr h = { spec, (size_t)(colon - spec) };
+	if (h.n >= 2 && h.p[0] == '[' && h.p[h.n - 1] == ']') {
+		h.p++;
+		h.n -= 2;
+	}
+	if (pstr_copy(h, host, sizeof host) != 0)
+		return perr_set(err, PERR_INVALID, what, "%s: address too long", what);
+	if (strcmp(host, "localhost") == 0)
+		PSTRCPY(host, "127.0.0.1");
+	memset(sa, 0, sizeof *sa);
+	struct sockaddr_in *v4 = (struct sockaddr_in *)sa;
+	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)sa;
+	if (inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
+		v4->sin_family = AF_INET;
+		v4->sin_port = htons((uint16_t)port);
+	} else if (inet_pton(AF_INET6, host, &v6->sin6_addr) == 1) {
+		v6->sin6_family = AF_INET6;
+		v6->sin6_port = htons((uint16_t)port);
+	} else {
+		return perr_set(err, PERR_INVALID, what, "%s: %s is not an IP address", what,
+				host);
+	}
+	return 0;
 }

@@ -310,6 +310,15 @@ int core_ticker_start(int64_t interval_ms, core_ticker_fn pass, void *ud, const 
 /* Stop it (waking it at once) and wait for its pass to end. NULL is a no-op. */
 void core_ticker_stop(struct core_ticker *t);
 
+/* A listen address as operators write it: "a.b.c.d:port", "[v6]:port" or
+** "localhost:port" (127.0.0.1), the port 0..65535 (0: the kernel picks).
+** Fills sa (sin or sin6); 0, or -1 with err (PERR_INVALID, field what,
+** the message naming what). For the API's, the metrics' and the flow
+** collector's listeners alike. */
+struct sockaddr_storage;
+int core_listen_parse(const char *spec, const char *what, struct sockaddr_storage *sa,
+		      struct perr *err);
+
 /* The streaming CSV push parser is part of core's interface. */
 #include "core/csv.h"
 

@@ -376,7 +376,7 @@ void flow_detect_thresholds(struct flow_detect *d, uint8_t family,
 			    const uint8_t addr[16], enum flow_dir dir,
 			    uint64_t now_ms, struct flow_thresholds *out)
 {
-	uint64_t hour = now_ms / 3600000;
+	uint64_t hour = (uint64_t)((int64_t)now_ms + d->cfg.clock_offset_ms) / 3600000;
 	uint32_t idx;
 	bool learned;
 	struct baseline *b =
@@ -589,7 +589,8 @@ void flow_detect_rehost(struct flow_detect *d, struct flow_count *c)
 void flow_detect_tick(struct flow_detect *d, struct flow_count *c,
 		      uint64_t now_ms)
 {
-	struct tick_ctx t = {d, c, now_ms, now_ms / 3600000};
+	struct tick_ctx t = {d, c, now_ms,
+			     (uint64_t)((int64_t)now_ms + d->cfg.clock_offset_ms) / 3600000};
 	d->now = now_ms;
 	if (d->count != c)
 		flow_detect_rehost(d, c);

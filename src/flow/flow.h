@@ -31,6 +31,8 @@
 **             and learned) and attack classification;
 **   fnm.c, bgp.c, notify.c  FastNetMon's configuration read as is, ExaBGP
 **             API lines, the notify script run under its contract;
+**   fnm_import.c  `flow import-fastnetmon`: the files read and mapped, the
+**             networks added as the organisation's CIDR assets;
 **   flow.c    what the parts share (reject names).
 **
 ** Every decoder delivers the same record, struct flow_rec, through a
@@ -621,6 +623,11 @@ struct flow_detect_cfg {
 	uint64_t ban_ms;       /* FastNetMon's ban_time; 0 = none */
 	bool unban_only_if_finished; /* with ban_ms: also wait for quiet */
 	uint32_t max_attacks;  /* open at once, 0 = 4096 */
+	int64_t clock_offset_ms; /* added to now_ms for the hour of the week the
+				 ** baselines learn in: a caller ticking on a
+				 ** monotonic clock passes (wall - monotonic), so
+				 ** saved baselines keep to the calendar across a
+				 ** reboot; 0 when now_ms is Unix time already */
 };
 
 struct flow_tl_point {
@@ -724,6 +731,9 @@ struct flow_exporter_stats {
 	uint64_t malformed[FLOW_REJ_COUNT_MAX]; /* per reason (datagrams or parts) */
 	uint64_t template_misses; /* datagrams that met data without its template */
 	uint32_t sampling;      /* the last rate seen, 0 none */
+	uint64_t sequence_failures; /* datagrams whose sequence number was not the
+				     ** one expected: loss on the way (or a
+				     ** restart); v5, v9 and sFlow (collector.c) */
 };
 
 /* What the whole collector counted. */
@@ -782,6 +792,14 @@ struct flow_host_total {
 	uint64_t packets, bytes, flows;
 };
 size_t flow_collector_totals(struct flow_collector *c, struct flow_host_total *out, size_t n);
+/* The detector's learned baselines (flow_detect_save / flow_detect_load),
+** taken under the tick's lock so that a running collector can be saved and
+** loaded. save: a malloc'd buffer (the caller frees) or NULL when out of
+** memory; load: 0, or -1 with err (nothing changed: a malformed file, or
+** learned thresholds off). */
+uint8_t *flow_collector_baselines_save(struct flow_collector *c, size_t *len);
+int flow_collector_baselines_load(struct flow_collector *c, const uint8_t *buf, size_t len,
+				  struct perr *err);
 
 /* ------------------------------- FastNetMon's configuration and contracts (fnm.c, bgp.c)
 ** (fastnetmon.conf and networks_list read as is and mapped to [flow];
@@ -961,6 +979,34 @@ void flow_fnm_conf_free(struct flow_fnm_conf *c);
 ** when out fails. */
 int flow_fnm_to_ini(const struct flow_fnm_conf *c, struct pbuf *out);
 
+/* ----- `parapet flow import-fastnetmon` (fnm_import.c; this part does I/O:
+** it reads the two files, and writes assets through the constituency) */
+struct flow_fnm_import {
+	struct flow_fnm_conf conf;    /* mapped when mapped is true */
+	struct flow_fnm_doc nets_doc; /* networks_list's lines: conf.nets[i] is nets_doc.kv[i] */
+	bool have_nets, mapped;
+};
+/* Read fastnetmon.conf at conf_path and (unless NULL or "") networks_list
+** at nets_path, and map them (flow_fnm_map) into im (initialised here;
+** free with flow_fnm_import_free). 0, or -1 with err whose message names
+** the file and the line. */
+int flow_fnm_import_read(const char *conf_path, const char *nets_path,
+			 struct flow_fnm_import *im, struct perr *err);
+void flow_fnm_import_free(struct flow_fnm_import *im);
+struct flow_fnm_assets {
+	size_t added;    /* new CIDR assets of the organisation */
+	size_t existing; /* networks the organisation held already: skipped */
+};
+/* Add every network of im's networks_list as a CIDR asset of org_id
+** (constituency_asset_add, its scope and overlap rules, audited); one the
+** organisation holds already is skipped and counted. Call in a
+** transaction: on -1 (err naming the networks_list line) roll back. */
+struct principal;
+struct store;
+int flow_fnm_import_assets(struct store *st, const struct principal *p, const char *actor,
+			   int64_t org_id, const struct flow_fnm_import *im, bool confirm_overlap,
+			   struct flow_fnm_assets *res, struct perr *err);
+
 /* ----- the notify script, FastNetMon's contract (fnm.c builds, notify.c runs)
 ** argv: SCRIPT IP DIRECTION PPS ACTION, with DIRECTION "incoming" or
 ** "outgoing" and ACTION "ban", "unban" or "attack_details" (FastNetMon
@@ -1121,6 +1167,20 @@ int flow_live_history(struct store *st, const struct principal *p,
 ** the collector's totals and kernel drops, and the top hosts by pps and bps.
 ** Appends nothing when no flow job runs. */
 void flow_metrics(struct pbuf *out);
+/* The collector flow_metrics reads: the job registers its own once
+** started and unregisters it before freeing it (unregister waits for a
+** scrape in progress; a collector not registered is left alone). */
+void flow_metrics_register(struct flow_collector *c);
+void flow_metrics_unregister(struct flow_collector *c);
+/* The kernel's drops per socket (the issue's "per-socket drops"): one row
+** per (thread, kind) listened to, as flow_collector_stats sums them
+** (collector.c). Returns how many rows (at most n); safe while running. */
+struct flow_socket_stats {
+	enum flow_proto_kind kind;
+	uint32_t thread;
+	uint64_t drops;
+};
+size_t flow_collector_sockets(struct flow_collector *c, struct flow_socket_stats *out, size_t n);
 
 /* ------------------------------------------------- inside `parapet serve` (job.c)
 ** (this part does I/O: the store, the collector, scripts and ExaBGP's pipe)

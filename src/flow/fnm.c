@@ -733,10 +733,11 @@ int flow_fnm_to_ini(const struct flow_fnm_conf *c, struct pbuf *o)
 	pbuf_addf(o, "gobgp_community_subnet_ipv6 = %s\n", c->gobgp_community_subnet_ipv6);
 	for (size_t i = 0; i < c->n_groups; i++) {
 		const struct flow_fnm_group *g = &c->groups[i];
-		pbuf_addf(o, "\n[flow.hostgroup.%s]\nnetworks = ", g->name);
+		/* one network a line: each networks line adds, and the INI
+		** reader (inih) reads lines of at most 200 bytes */
+		pbuf_addf(o, "\n[flow.hostgroup.%s]\n", g->name);
 		for (size_t j = 0; j < g->n_nets; j++)
-			pbuf_addf(o, "%s%s", j ? "," : "", g->nets[j].text);
-		pbuf_adds(o, "\n");
+			pbuf_addf(o, "networks = %s\n", g->nets[j].text);
 		ini_ban(o, &g->ban);
 	}
 	return pbuf_failed(o) ? -1 : 0;

@@ -93,4 +93,9 @@ int h_indicator_consumer_update(struct http_req *rq, struct http_resp *rs);
 int h_indicator_consumer_delete(struct http_req *rq, struct http_resp *rs);
 int h_indicator_consumer_rotate(struct http_req *rq, struct http_resp *rs);
 
+/* flow.c */
+int h_flow_top(struct http_req *rq, struct http_resp *rs);
+int h_flow_attacks(struct http_req *rq, struct http_resp *rs);
+int h_flow_history(struct http_req *rq, struct http_resp *rs);
+
 #endif

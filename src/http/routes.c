@@ -14,6 +14,7 @@
 #include "audit/audit.h"
 #include "constituency/constituency.h"
 #include "feeds/feeds.h"
+#include "flow/flow.h"
 #include "http/handlers.h"
 #include "monitor/monitor.h"
 #include "http/http.h"
@@ -122,6 +123,7 @@ static int h_metrics(struct http_req *rq, struct http_resp *rs)
 		  (long long)store_incident_count_overdue(rq->st, core_now_ms(), ack, contain));
 	monitor_metrics(&b);
 	feeds_metrics(&b);
+	flow_metrics(&b);
 	int64_t wc[MONITOR_NSTATES], missed;
 	struct perr we;
 	if (monitor_site_counts(rq->st, 0, NULL, wc, &missed, &we) == 0) {
@@ -1172,6 +1174,15 @@ const struct route http_routes[] = {
 	  .summary = "the MISP warninglists in force: directory, stats, lists" },
 	{ .method = "GET", .pattern = "/api/v1/warninglists/held", .fn = h_warninglists_held,
 	  .roles = CERT, .summary = "indicators held by a warninglist, waiting for a decision" },
+	/* The flow live view (issue 16, flow.c): read by every role that reads
+	** incidents, each within its scope (flow_live_*: a constituent sees the
+	** hosts of their organisation, a provincial analyst their province's). */
+	{ .method = "GET", .pattern = "/api/v1/flow/top", .fn = h_flow_top, .roles = ALL,
+	  .summary = "the busiest protected hosts now, by pps, bps, flows or SYN/s" },
+	{ .method = "GET", .pattern = "/api/v1/flow/attacks", .fn = h_flow_attacks, .roles = ALL,
+	  .summary = "DDoS attacks the flow detector reported, newest first" },
+	{ .method = "GET", .pattern = "/api/v1/flow/history", .fn = h_flow_history, .roles = ALL,
+	  .summary = "one protected host's traffic over the last hour" },
 	{ .method = NULL }, /* the end */
 };
 

@@ -1136,38 +1136,6 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 	plog(PLOG_WARN, "http: libmicrohttpd: %s", msg);
 }
 
-/* Parse "a.b.c.d:port" or "[v6]:port" into sa. */
-static int parse_listen(const char *spec, struct sockaddr_storage *sa, struct perr *err)
-{
-	char host[128];
-	const char *colon = strrchr(spec, ':');
-	int64_t port;
-	if (!colon || parse_i64(colon + 1, 0, 65535, &port) != 0)
-		return perr_set(err, PERR_INVALID, "listen", "listen must be host:port, got %s", spec);
-	struct pstr h = { spec, (size_t)(colon - spec) };
-	if (h.n >= 2 && h.p[0] == '[' && h.p[h.n - 1] == ']') {
-		h.p++;
-		h.n -= 2;
-	}
-	if (pstr_copy(h, host, sizeof(host)) != 0)
-		return perr_set(err, PERR_INVALID, "listen", "listen host too long");
-	memset(sa, 0, sizeof(*sa));
-	struct sockaddr_in *v4 = (struct sockaddr_in *)sa;
-	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)sa;
-	if (strcmp(host, "localhost") == 0)
-		PSTRCPY(host, "127.0.0.1");
-	if (inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
-		v4->sin_family = AF_INET;
-		v4->sin_port = htons((uint16_t)port);
-	} else if (inet_pton(AF_INET6, host, &v6->sin6_addr) == 1) {
-		v6->sin6_family = AF_INET6;
-		v6->sin6_port = htons((uint16_t)port);
-	} else {
-		return perr_set(err, PERR_INVALID, "listen", "listen host must be an IP address");
-	}
-	return 0;
-}
-
 /* The metrics listener's one handler: GET (or HEAD) /metrics, answered on
 ** the first call without credentials, as Prometheus exporters do (the
 ** listener is meant for loopback); anything else is a 404 problem. It
@@ -1231,7 +1199,7 @@ static int metrics_start(struct http_server *s, struct perr *err)
 {
 	const struct config *cfg = s->cfg;
 	struct sockaddr_storage sa;
-	if (parse_listen(cfg->metrics_listen, &sa, err) != 0)
+	if (core_listen_parse(cfg->metrics_listen, "listen", &sa, err) != 0)
 		return perr_set(err, PERR_INVALID, "listen", "metrics.listen: %s", err->msg);
 	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
 	if (sa.ss_family == AF_INET6)
@@ -1297,7 +1265,7 @@ int http_start(const struct config *cfg, const char *db_path, struct http_server
 	       struct perr *err)
 {
 	struct sockaddr_storage sa;
-	if (parse_listen(cfg->listen, &sa, err) != 0)
+	if (core_listen_parse(cfg->listen, "listen", &sa, err) != 0)
 		return -1;
 	struct http_server *s = calloc(1, sizeof(*s));
 	if (!s)

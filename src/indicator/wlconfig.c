@@ -5,8 +5,9 @@
 ** Three places, first found wins: the directory the configuration names
 ** (indicator.warninglists), the lists an analyst installed with `parapet
 ** indicator warninglists update` (DATA/warninglists), and the lists shipped
-** with Parapet (data/warninglists, MISP's lists under CC0; PARAPET_SHARE
-** names another share directory). A process loads the set once and keeps
+** with Parapet (MISP's lists under CC0: `meson install` puts them in
+** DATADIR/parapet/warninglists, a build run in place reads the source
+** tree's data/warninglists; PARAPET_SHARE names another share directory). A process loads the set once and keeps
 ** it read-only; a newer set replaces it whole (serve's reload), never
 ** edited in place.
 */
@@ -43,11 +44,20 @@ int indicator_wl_dir(const struct config *cfg, const char *data_dir, char *out, 
 		if (k > 0 && (size_t)k < sizeof(p) && is_dir(p))
 			return pstrcpy_or_err(out, n, p, "indicator.warninglists", err);
 	}
+	/* PARAPET_SHARE, else where `meson install` put the shipped lists,
+	** else the source tree a build runs from */
 	const char *share = getenv("PARAPET_SHARE");
-	int k = snprintf(p, sizeof(p), "%s/warninglists",
-			 share && share[0] ? share : PARAPET_DATA_SRC);
-	if (k > 0 && (size_t)k < sizeof(p) && is_dir(p))
-		return pstrcpy_or_err(out, n, p, "indicator.warninglists", err);
+	const char *where[3] = { share && share[0] ? share : NULL, PARAPET_DATA_INST,
+				 PARAPET_DATA_SRC };
+	for (size_t i = 0; i < 3; i++) {
+		if (!where[i])
+			continue;
+		int k = snprintf(p, sizeof(p), "%s/warninglists", where[i]);
+		if (k > 0 && (size_t)k < sizeof(p) && is_dir(p))
+			return pstrcpy_or_err(out, n, p, "indicator.warninglists", err);
+		if (i == 0)
+			break; /* an explicit PARAPET_SHARE is not second-guessed */
+	}
 	perr_set(err, PERR_NOTFOUND, "indicator.warninglists",
 		 "no warninglists: %s does not exist and none were installed", p);
 	return -1;

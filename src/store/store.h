@@ -1140,7 +1140,7 @@ int store_indicator_counts(struct store *st, int64_t from_ms, int64_t to_ms,
 			   const char *scope_province, int64_t scope_org, int64_t scope_responder,
 			   struct store_indicator_counts *c, struct perr *err);
 
-/* ------------------------------------- flow: live view, history, attacks (0014, store_flow.c)
+/* ---------- flow: live view, history, attacks (0014; store_flow_write.c, store_flow_read.c)
 ** Written only by the flow job inside serve; read by the CLI, the API and
 ** the UI through src/flow's live functions (flow_live_*). */
 

@@ -3,7 +3,8 @@
 // every key the pages name literally (t('key'), data-i18n="key" in
 // index.html) exists; and the keys the advisory pages build from the API's
 // values (target states, advisory statuses, action kinds, CVSS severities)
-// exist for every value; and the tracking page's summary sentence in both.
+// exist for every value; and the tracking page's summary sentence in both;
+// the DDoS page's keys built from flow values, its rates and durations.
 // No browser: node reads the modules as they are.
 // Prints "i18n: N passed, N failed" last.
 import { readFileSync, readdirSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { catalogues, setLang } from '../../web/i18n.js';
 import { TARGET_STATES, summarySentence } from '../../web/advisories.js';
 import { EXPORT_FORMATS, tlpReach } from '../../web/indicator_exports.js';
 import { IMPORT_STATUSES } from '../../web/indicator_import.js';
+import { FLOW_BY, FLOW_DIRECTIONS, FLOW_ATTACK_TYPES, rate, duration } from '../../web/flow.js';
 
 const web = join(dirname(fileURLToPath(import.meta.url)), '../../web');
 // A test case is one property (below, each `cases(...)` group); it fails
@@ -119,6 +121,32 @@ testCase('the exports page shows the TLP rule: AMBER to members, AMBER+STRICT to
   check('strict alone', show({ strict: true }) === 'CLEAR GREEN AMBER AMBER+STRICT', show({ strict: true }));
   for (const c of [{}, { member: true }, { strict: true }, { member: true, strict: true }])
     check('never RED', !tlpReach(c).includes('RED'));
+});
+
+// the DDoS page (issue 16): the keys it builds from the API's values (the
+// figures, directions and attack types of src/flow, each unit at each
+// scale), and rates and durations as an analyst reads them in both languages
+testCase('every key the DDoS page builds from API values exists in both', () => {
+  const keys = [...FLOW_BY.map(b => `flow.by.${b}`), ...FLOW_DIRECTIONS.map(d => `flow.dir.${d}`),
+                ...FLOW_ATTACK_TYPES.map(a => `flow.type.${a}`),
+                ...FLOW_BY.flatMap(b => [0, 1, 2, 3, 4].map(i => `flow.unit.${b}.${i}`))];
+  for (const k of keys) check(k, k in en && k in fa);
+  check('seven attack types', FLOW_ATTACK_TYPES.length === 7);
+});
+testCase('rates with units scaled by thousands, and durations, in English and Persian', () => {
+  setLang('en');
+  const cases = [[rate(999, 'pps'), '999 pps'], [rate(150000, 'pps'), '150 kpps'],
+                 [rate(1200000000, 'bps'), '1.20 Gbit/s'], [rate(85500000, 'bps'), '85.5 Mbit/s'],
+                 [rate(0, 'syn'), '0 SYN/s'], [rate(999960, 'pps'), '1.00 Mpps'],
+                 [rate(999, 'bps'), '999 bit/s'], [rate(null, 'flows'), '—'],
+                 [duration(45000), '45 s'], [duration(6 * 60000), '6 min'],
+                 [duration(125 * 60000), '2 h 5 min'], [duration(27 * 3600000), '1 d 3 h']];
+  for (const [got, want] of cases) check(want, got === want, got);
+  setLang('fa');
+  const fa1 = rate(150000, 'pps'), fa2 = duration(125 * 60000);
+  check('Persian rate', fa1 === '۱۵۰ هزار بسته/ثانیه', fa1);
+  check('Persian duration', fa2 === '۲ ساعت و ۵ دقیقه', fa2);
+  setLang('en');
 });
 
 console.log(`i18n: ${passed} passed, ${failed} failed`);

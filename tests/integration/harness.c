@@ -992,3 +992,37 @@ char *h_sink_message(const struct h_sink *k, int i, json_t **envelope)
 	return text;
 }
 
+
+int h_flow_port(const char *log, const char *kind)
+{
+	FILE *f = fopen(log, "re");
+	char l[1024], want[32];
+	snprintf(want, sizeof(want), "%s port ", kind);
+	int port = 0;
+	while (f && fgets(l, sizeof(l), f)) {
+		const char *m = strstr(l, want);
+		if (m && strstr(l, "flow: collector running"))
+			port = (int)strtol(m + strlen(want), NULL, 10);
+	}
+	if (f)
+		fclose(f);
+	return port;
+}
+
+bool h_incident_message_has(const struct h_server *s, const struct h_cred *c, int64_t id,
+			    const char *text)
+{
+	struct h_resp r;
+	h_httpf(s, &r, "GET", c, NULL, "/api/v1/incidents/%lld/messages", (long long)id);
+	H_STATUS(&r, 200);
+	json_t *ms = json_object_get(r.json, "items");
+	if (!ms)
+		ms = r.json;
+	bool found = false;
+	for (size_t i = 0; i < json_array_size(ms) && !found; i++) {
+		const char *b = json_string_value(json_object_get(json_array_get(ms, i), "body"));
+		found = b && strstr(b, text);
+	}
+	h_resp_free(&r);
+	return found;
+}

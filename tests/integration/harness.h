@@ -210,5 +210,13 @@ int h_sink_wait(const struct h_sink *k, int want, int ms);
 char *h_sink_message(const struct h_sink *k, int i, json_t **envelope);
 /* A whole file, NUL-terminated (malloc'd); fails the test when unreadable. */
 char *h_slurp(const char *path);
+/* The UDP port serve's flow collector logged for kind ("netflow",
+** "sflow") in its log file ("flow: collector running: ... netflow port
+** N"), 0 when not (yet) logged. */
+int h_flow_port(const char *log, const char *kind);
+/* Does a message of incident id (as c reads them) contain text? Detectors
+** record what they did (a script run, a route announced) as messages. */
+bool h_incident_message_has(const struct h_server *s, const struct h_cred *c, int64_t id,
+			    const char *text);
 
 #endif

@@ -20,11 +20,23 @@
 ** exits as soon as the file is read and its sfprobe plugin is torn down
 ** with the last samples still in its buffers (seen: 97 of 100 packets
 ** exported). With it, the core flushes its buffer to the plugin, and the
-** plugin sends its last datagram on the first tick after that -- when its
-** idle poll() returns, up to a minute later (refresh_timeout in pmacct's
-** sfprobe_plugin.c), so this test takes about a minute. The test reads
-** until the pcap's packet count is reached (or a deadline passes: a bound
-** on a broken run, not an assertion on time), then stops pmacctd.
+** plugin sends its last datagram on its first tick after the samples were
+** added: its loop ticks the sFlow agent, for the seconds that passed since
+** the last tick, after each read of the pipe (sfprobe_plugin.c), and
+** otherwise only when its idle poll() returns, a minute later
+** (refresh_timeout). By default the core hands every packet over as its
+** own buffer, so the plugin reads the file in many wake-ups, ticks on the
+** first, and the samples of the later ones wait out that minute.
+** `plugin_buffer_size` larger than the whole pcap (about 400 KB as the
+** core buffers it; 4 MiB, the pipe ten times that as CONFIG-KEYS advises)
+** makes the core hand everything over in the one buffer it flushes at the
+** end of the file, at least 2 s after the plugin started (the core sleeps
+** so long before reading a savefile): the plugin reads it all in one
+** wake-up and its tick right after sends the last datagram, so the test
+** takes seconds. Should the tick still miss (the plugin slow to start),
+** the minute's poll sends it as before: slower, not failing. The test
+** reads until the pcap's packet count is reached (or a deadline passes: a
+** bound on a broken run, not an assertion on time), then stops pmacctd.
 **
 ** The pcap's QinQ frames carry 0x8100 outer tags: Debian 12's pmacct 1.7.7
 ** drops frames whose outer tag is 802.1ad's 0x88a8 (pmacct reads it since
@@ -209,6 +221,8 @@ static void test_pmacct_sfprobe(void **state)
 		"daemonize: false\n"
 		"pcap_savefile: %s\n"
 		"pcap_savefile_wait: true\n"
+		"plugin_buffer_size: 4194304\n"
+		"plugin_pipe_size: 41943040\n"
 		"plugins: sfprobe\n"
 		"sampling_rate: 1\n"
 		"sfprobe_receiver: 127.0.0.1:%d\n"

@@ -13,6 +13,19 @@
 ** must move to recovered (flow.quiet = 1 s), the script run again (unban)
 ** and the route withdrawn. A CIDR asset added while serve runs is protected without a
 ** restart. Every wait is bounded; nothing asserts on elapsed time.
+**
+** The live view (store tables flow_live, flow_history, flow_attack, read
+** here with SQLite itself): a burst shows in the snapshot with exactly the
+** packets, bits and SYNs sent, the owner's organisation (an IPv6 host by
+** NetFlow v9 likewise, by its canonical text); the history keeps its peak;
+** every attack has a row with its incident and its end. Restart:
+** serve killed (SIGKILL) during an attack and started again with no more
+** traffic ends the attack after flow.quiet -- its row's end, its incident
+** recovered with an observation saying so, the notify script's unban, the
+** ExaBGP withdraw, each recorded on the incident; with the flood still on
+** after the restart, the attack goes on in the same row and incident; and
+** with Debian's ExaBGP peered with GoBGP (flow_lab.c), the blackhole route
+** announced before the kill leaves GoBGP's RIB after the restart.
 */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -30,8 +43,11 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <signal.h>
+#include <sqlite3.h>
 
 #include "flow/flow.h"
+#include "flow_lab.h"
 #include "harness.h"
 
 #define HOST "10.20.0.5"
@@ -146,6 +162,13 @@ static bool pipe_has(int fd, const char *text)
 	}
 	pipe_text[pipe_len] = '\0';
 	return strstr(pipe_text, text) != NULL;
+}
+
+/* Forget what the pipe received so far (read first: the kernel keeps it). */
+static void pipe_reset(int fd)
+{
+	pipe_has(fd, "");
+	pipe_len = 0;
 }
 
 static bool file_has(const char *path, const char *text)
@@ -391,11 +414,447 @@ static void syn_flood_becomes_incident_then_recovers(void **state)
 	h_rmdir(dir);
 }
 
+/* ------------------------------------------------------- the live view */
+
+/* One integer from the store (the first column of the first row, 0 for
+** NULL), -1 when there is no row. serve writes in WAL mode: a reader
+** sees the last committed state. */
+static int64_t db1(const char *dir, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int64_t db1(const char *dir, const char *fmt, ...)
+{
+	char path[600], sql[1024];
+	snprintf(path, sizeof path, "%s/parapet.db", dir);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(sql, sizeof sql, fmt, ap);
+	va_end(ap);
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	int64_t v = -1;
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	sqlite3_busy_timeout(db, 5000);
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_type(st, 0) == SQLITE_NULL ? 0 : sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+/* A data directory with an organisation owning 10.20.0.0/24, a notify
+** script that records its calls, and a named pipe for ExaBGP's lines (its
+** read end held here); env for serve with flow.quiet = quiet seconds. */
+struct fx {
+	char *dir, *tok, *script;
+	struct h_cred cred;
+	int64_t org;
+	char calls[512], fifo[512];
+	int pfd;
+	char env_script[700], env_pipe[700], env_quiet[64];
+	const char *env[12];
+};
+
+static void fx_setup(struct fx *f, int quiet)
+{
+	memset(f, 0, sizeof *f);
+	f->dir = h_tmpdir("flow-live");
+	h_migrate(f->dir);
+	h_user_add(f->dir, "ana", "analyst", 0, NULL, "analyst-password-1");
+	f->tok = h_token_add(f->dir, "ana", "--name", "tests", NULL);
+	f->cred.token = f->tok;
+	f->org = h_org_add(f->dir, "Ministry of Energy", "Tehran");
+	char os[32];
+	snprintf(os, sizeof os, "%lld", (long long)f->org);
+	struct h_proc p;
+	h_cli(&p, f->dir, NULL, "asset", "add", os, "cidr", "10.20.0.0/24", NULL);
+	assert_int_equal(p.status, 0);
+	h_proc_free(&p);
+	char text[1024];
+	snprintf(f->calls, sizeof f->calls, "%s/calls", f->dir);
+	snprintf(text, sizeof text, "#!/bin/sh\necho \"$@\" >> %s\ncat > /dev/null\nexit 0\n",
+		 f->calls);
+	f->script = h_write_file(f->dir, "notify.sh", text);
+	chmod(f->script, 0755);
+	snprintf(f->env_script, sizeof f->env_script, "PARAPET_FLOW_NOTIFY_SCRIPT=%s", f->script);
+	snprintf(f->fifo, sizeof f->fifo, "%s/exabgp.cmd", f->dir);
+	assert_int_equal(mkfifo(f->fifo, 0600), 0);
+	f->pfd = open(f->fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	assert_true(f->pfd >= 0);
+	snprintf(f->env_pipe, sizeof f->env_pipe, "PARAPET_FLOW_EXABGP_PIPE=%s", f->fifo);
+	snprintf(f->env_quiet, sizeof f->env_quiet, "PARAPET_FLOW_QUIET=%d", quiet);
+	const char *env[] = { "PARAPET_FLOW_ENABLED=true", "PARAPET_FLOW_NETFLOW_LISTEN=127.0.0.1:0",
+			      "PARAPET_FLOW_SFLOW_LISTEN=127.0.0.1:0", "PARAPET_FLOW_RCVBUF=1048576",
+			      "PARAPET_FLOW_THRESHOLD_SYN_PPS=10000", f->env_quiet,
+			      "PARAPET_WATCH_ENABLED=false", f->env_script, f->env_pipe, NULL };
+	memcpy(f->env, env, sizeof env);
+	pipe_len = 0;
+}
+
+static void fx_free(struct fx *f)
+{
+	close(f->pfd);
+	free(f->script);
+	free(f->tok);
+	h_rmdir(f->dir);
+}
+
+static int fx_start(struct fx *f, struct h_server *s)
+{
+	h_server_start(s, f->dir, f->env);
+	int port = logged_port(s->log);
+	if (port <= 0)
+		fail_msg("serve did not log the flow collector's port (log %s)", s->log);
+	return port;
+}
+
+/* The status of incident id (the API's). */
+static void incident_status(const struct h_server *s, const struct h_cred *c, int64_t id,
+			    char *status, size_t n)
+{
+	struct h_resp r;
+	h_httpf(s, &r, "GET", c, NULL, "/api/v1/incidents/%lld", (long long)id);
+	H_STATUS(&r, 200);
+	snprintf(status, n, "%s", json_string_value(json_object_get(r.json, "status")));
+	h_resp_free(&r);
+}
+
+/* Does an observation of incident id say the attack ended while serve was
+** stopped? */
+static bool ended_while_stopped(const struct h_server *s, const struct h_cred *c, int64_t id)
+{
+	struct h_resp r;
+	h_httpf(s, &r, "GET", c, NULL, "/api/v1/incidents/%lld/observations", (long long)id);
+	H_STATUS(&r, 200);
+	json_t *obs = json_object_get(r.json, "items");
+	if (!obs)
+		obs = r.json;
+	bool found = false;
+	for (size_t i = 0; i < json_array_size(obs) && !found; i++) {
+		json_t *ev = json_object_get(json_array_get(obs, i), "evidence");
+		found = json_is_true(json_object_get(ev, "ended_while_stopped")) &&
+			strcmp(json_string_value(json_object_get(ev, "host")), HOST) == 0;
+	}
+	h_resp_free(&r);
+	return found;
+}
+
+static int count_lines(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "re");
+	char l[512];
+	int n = 0;
+	while (f && fgets(l, sizeof l, f))
+		n += strstr(l, text) != NULL;
+	if (f)
+		fclose(f);
+	return n;
+}
+
+#define BURST_PKTS 180000 /* one burst(): 90 flows x 2000 SYN packets of 40 bytes */
+#define HOST6 "2001:db8:20::5"
+#define V6_PKTS 5000 /* one burst6(): 10 flows x 500 UDP packets of 100 bytes, under every threshold */
+
+/* One NetFlow v9 datagram (templates first) of IPv6 UDP flows to host. */
+static void burst6(int fd, int port, uint32_t *seq, const char *host)
+{
+	struct flow_rec rec[10];
+	memset(rec, 0, sizeof rec);
+	for (int i = 0; i < 10; i++) {
+		rec[i].family = 6;
+		rec[i].proto = 17;
+		inet_pton(AF_INET6, "2001:db8:ff::", rec[i].src);
+		rec[i].src[15] = (uint8_t)(1 + i);
+		inet_pton(AF_INET6, host, rec[i].dst);
+		rec[i].sport = (uint16_t)(3000 + i);
+		rec[i].dport = 8080;
+		rec[i].packets = 500;
+		rec[i].bytes = 500 * 100;
+	}
+	struct flow_gen_nf g = { .version = 9, .domain = 7, .seq = (*seq)++,
+				 .tmpl = FLOW_GEN_TMPL_BEFORE };
+	uint8_t b[4096];
+	size_t used = 0;
+	size_t n = flow_gen_nf9(b, sizeof b, &g, rec, 10, &used);
+	assert_true(n > 0 && used == 10);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+				 .sin_port = htons((uint16_t)port) };
+	assert_true(sendto(fd, b, n, 0, (struct sockaddr *)&a, sizeof a) == (ssize_t)n);
+}
+
+static void live_view_shows_burst_history_and_attack_rows(void **state)
+{
+	(void)state;
+	struct fx f;
+	fx_setup(&f, 1);
+	char os[32];
+	snprintf(os, sizeof os, "%lld", (long long)f.org);
+	struct h_proc p;
+	h_cli(&p, f.dir, NULL, "asset", "add", os, "cidr", "2001:db8:20::/64", NULL);
+	assert_int_equal(p.status, 0);
+	h_proc_free(&p);
+	struct h_server s;
+	int port = fx_start(&f, &s);
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	assert_true(fd >= 0);
+	uint32_t seq = 0;
+	/* an IPv6 host (NetFlow v9), under every threshold: in the snapshot
+	** by its canonical text, with its owner, no attack */
+	int64_t seen6 = 0;
+	uint32_t seq6 = 0;
+	for (int64_t t0 = now_ms(); seen6 <= 0 && now_ms() - t0 < 40000;) {
+		burst6(fd, port, &seq6, "2001:DB8:20:0::5");
+		for (int64_t t1 = now_ms(); seen6 <= 0 && now_ms() - t1 < 2500; nap_ms(50))
+			seen6 = db1(f.dir, "SELECT (pps = %d) + 2 * (pps = %d AND bps = %d AND "
+					   "udp_pps = %d AND tcp_pps = 0 AND syn_pps = 0 AND flows = 10 "
+					   "AND org_id = %lld) FROM flow_live WHERE host = '%s' AND "
+					   "direction = 'incoming'",
+				    V6_PKTS, V6_PKTS, V6_PKTS * 100 * 8, V6_PKTS, (long long)f.org, HOST6);
+	}
+	if (seen6 <= 0)
+		fail_msg("flow_live never showed %s at %d packets/s (log %s)", HOST6, V6_PKTS, s.log);
+	assert_int_equal(seen6, 3);
+	assert_int_equal(db1(f.dir, "SELECT COUNT(*) FROM flow_attack"), 0);
+	/* one burst at a time, the window emptied in between: a snapshot
+	** taken while the burst is in the 1 s window shows exactly what was
+	** sent (snapshots come about once a second, so one may miss a burst:
+	** bounded retries) */
+	int64_t seen = 0;
+	for (int64_t t0 = now_ms(); seen <= 0 && now_ms() - t0 < 40000;) {
+		burst(fd, port, &seq, HOST);
+		/* 1: the packets right, 3: every figure of the row too; -1: no row */
+		for (int64_t t1 = now_ms(); seen <= 0 && now_ms() - t1 < 2500; nap_ms(50))
+			seen = db1(f.dir, "SELECT (pps = %d) + 2 * (pps = %d AND bps = %lld AND "
+					  "syn_pps = %d AND tcp_pps = %d AND flows = 90 AND "
+					  "udp_pps = 0 AND icmp_pps = 0 AND org_id = %lld) "
+					  "FROM flow_live WHERE host = '%s' AND direction = 'incoming'",
+				   BURST_PKTS, BURST_PKTS, (long long)BURST_PKTS * 40 * 8, BURST_PKTS,
+				   BURST_PKTS, (long long)f.org, HOST);
+	}
+	if (seen <= 0)
+		fail_msg("flow_live never showed %s at %d packets/s (log %s)", HOST, BURST_PKTS,
+			 s.log);
+	assert_int_equal(seen, 3);
+
+	/* every attack ends (quiet 1 s) and has its incident (bounded) */
+	bool ended = false;
+	for (int64_t t0 = now_ms(); !ended && now_ms() - t0 < 20000; nap_ms(200))
+		ended = db1(f.dir, "SELECT COUNT(*) FROM flow_attack WHERE host = '%s'", HOST) > 0 &&
+			db1(f.dir, "SELECT COUNT(*) FROM flow_attack WHERE end_ms IS NULL") == 0;
+	if (!ended)
+		fail_msg("an attack on %s has no row or never ended (log %s)", HOST, s.log);
+	assert_int_equal(db1(f.dir, "SELECT COUNT(*) FROM flow_attack WHERE host <> '%s' OR "
+				    "direction <> 'incoming' OR type <> 'syn_flood' OR "
+				    "incident_id IS NULL OR org_id IS NOT %lld OR "
+				    "end_ms < start_ms OR peak_pps < 10000 OR threshold <> 10000 "
+				    "OR banned <> 0 OR announced <> 0",
+				 HOST, (long long)f.org),
+			 0);
+	/* the row's incident is the organisation's ddos incident, recovered */
+	int64_t inc = db1(f.dir, "SELECT incident_id FROM flow_attack ORDER BY id DESC");
+	char status[32] = "";
+	for (int64_t t0 = now_ms(); strcmp(status, "recovered") != 0 && now_ms() - t0 < 20000;
+	     nap_ms(200))
+		incident_status(&s, &f.cred, inc, status, sizeof status);
+	assert_string_equal(status, "recovered");
+	char st2[32];
+	int n = 0;
+	assert_true(ddos_incidents(&s, &f.cred, f.org, st2, sizeof st2, &n) > 0);
+	assert_true(db1(f.dir, "SELECT COUNT(*) FROM flow_attack") >= 1);
+
+	/* a clean stop writes the history step under way and empties the
+	** snapshot: nothing is collected any more */
+	assert_int_equal(h_server_stop(&s), 0);
+	assert_int_equal(db1(f.dir, "SELECT MAX(pps) FROM flow_history WHERE host = '%s' AND "
+				    "direction = 'incoming'", HOST),
+			 BURST_PKTS);
+	assert_int_equal(db1(f.dir, "SELECT org_id FROM flow_history WHERE host = '%s' LIMIT 1",
+			     HOST),
+			 f.org);
+	assert_int_equal(db1(f.dir, "SELECT MAX(pps) FROM flow_history WHERE host = '%s'", HOST6),
+			 V6_PKTS);
+	assert_int_equal(db1(f.dir, "SELECT COUNT(*) FROM flow_live"), 0);
+	close(fd);
+	fx_free(&f);
+}
+
+/* Bursts until the attack on HOST is open with its ban and route on
+** record (bounded); returns its row id. */
+static int64_t attack_until_mitigated(struct fx *f, struct h_server *s, int fd, int port,
+				      uint32_t *seq)
+{
+	for (int64_t t0 = now_ms(); now_ms() - t0 < 20000;) {
+		burst(fd, port, seq, HOST);
+		nap_ms(200);
+		int64_t id = db1(f->dir, "SELECT id FROM flow_attack WHERE host = '%s' AND "
+					 "end_ms IS NULL AND banned = 1 AND announced = 1 AND "
+					 "incident_id IS NOT NULL", HOST);
+		if (id > 0)
+			return id;
+	}
+	fail_msg("no open, mitigated attack on %s (log %s)", HOST, s->log);
+	return 0;
+}
+
+static void restart_ends_attack_open_when_killed(void **state)
+{
+	(void)state;
+	struct fx f;
+	fx_setup(&f, 2);
+	struct h_server s;
+	int port = fx_start(&f, &s);
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	assert_true(fd >= 0);
+	uint32_t seq = 0;
+	int64_t row = attack_until_mitigated(&f, &s, fd, port, &seq);
+	int64_t inc = db1(f.dir, "SELECT incident_id FROM flow_attack WHERE id = %lld",
+			  (long long)row);
+	assert_true(pipe_has(f.pfd, "announce route " HOST "/32 next-hop self community [65535:666]"));
+	assert_int_equal(count_lines(f.calls, " unban"), 0);
+
+	/* serve dies during the attack; the flood stops while it is down */
+	assert_int_equal(h_server_stop_sig(&s, SIGKILL), 128 + SIGKILL);
+	pipe_reset(f.pfd); /* from here on: what the restarted serve writes */
+	assert_true(db1(f.dir, "SELECT COUNT(*) FROM flow_attack WHERE end_ms IS NULL") == 1);
+	fx_start(&f, &s);
+
+	/* flow.quiet after the start with nothing over the threshold: the
+	** attack ends as an END would (bounded) */
+	bool ended = false;
+	for (int64_t t0 = now_ms(); !ended && now_ms() - t0 < 30000; nap_ms(200))
+		ended = db1(f.dir, "SELECT end_ms IS NOT NULL FROM flow_attack WHERE id = %lld",
+			    (long long)row) == 1;
+	if (!ended)
+		fail_msg("attack %lld open before the restart never ended (log %s)", (long long)row,
+			 s.log);
+	char status[32];
+	incident_status(&s, &f.cred, inc, status, sizeof status);
+	assert_string_equal(status, "recovered");
+	assert_true(ended_while_stopped(&s, &f.cred, inc));
+	assert_true(pipe_has(f.pfd, "withdraw route " HOST "/32 next-hop self"));
+	assert_int_equal(count_lines(f.calls, HOST " incoming"), 2); /* ban, unban */
+	assert_int_equal(count_lines(f.calls, " unban"), 1);
+	assert_true(h_incident_message_has(&s, &f.cred, inc, "ExaBGP: withdraw route " HOST "/32"));
+	assert_true(h_incident_message_has(&s, &f.cred, inc, " unban: exit status 0"));
+	assert_int_equal(db1(f.dir, "SELECT banned + announced FROM flow_attack WHERE id = %lld",
+			     (long long)row),
+			 0);
+	assert_int_equal(db1(f.dir, "SELECT COUNT(*) FROM flow_attack"), 1);
+	/* a second restart finds nothing open: nothing more is undone */
+	assert_int_equal(h_server_stop(&s), 0);
+	fx_start(&f, &s);
+	nap_ms(2500);
+	assert_int_equal(count_lines(f.calls, " unban"), 1);
+	assert_int_equal(h_server_stop(&s), 0);
+	close(fd);
+	fx_free(&f);
+}
+
+static void restart_continues_attack_still_on(void **state)
+{
+	(void)state;
+	struct fx f;
+	fx_setup(&f, 5); /* margin for a loaded machine: the flood must be seen again within it */
+	struct h_server s;
+	int port = fx_start(&f, &s);
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	assert_true(fd >= 0);
+	uint32_t seq = 0;
+	int64_t row = attack_until_mitigated(&f, &s, fd, port, &seq);
+	int64_t inc = db1(f.dir, "SELECT incident_id FROM flow_attack WHERE id = %lld",
+			  (long long)row);
+	assert_int_equal(h_server_stop_sig(&s, SIGKILL), 128 + SIGKILL);
+	pipe_reset(f.pfd);
+	/* the flood goes on across the restart (bounded: until serve says so) */
+	port = fx_start(&f, &s);
+	bool goes_on = false;
+	for (int64_t t0 = now_ms(); !goes_on && now_ms() - t0 < 20000;) {
+		burst(fd, port, &seq, HOST);
+		nap_ms(200);
+		goes_on = file_has(s.log, "open before the restart goes on");
+	}
+	if (!goes_on)
+		fail_msg("the attack open at the kill was not continued (log %s)", s.log);
+	/* then it stops: the same row and incident end (bounded) */
+	bool ended = false;
+	for (int64_t t0 = now_ms(); !ended && now_ms() - t0 < 30000; nap_ms(200))
+		ended = db1(f.dir, "SELECT end_ms IS NOT NULL FROM flow_attack WHERE id = %lld",
+			    (long long)row) == 1;
+	if (!ended)
+		fail_msg("attack %lld never ended (log %s)", (long long)row, s.log);
+	assert_int_equal(db1(f.dir, "SELECT COUNT(*) FROM flow_attack"), 1);
+	assert_int_equal(db1(f.dir, "SELECT incident_id FROM flow_attack"), inc);
+	char status[32];
+	incident_status(&s, &f.cred, inc, status, sizeof status);
+	assert_string_equal(status, "recovered");
+	assert_false(ended_while_stopped(&s, &f.cred, inc));
+	/* announced once (before the kill), withdrawn once; banned once */
+	assert_false(pipe_has(f.pfd, "announce route"));
+	assert_true(pipe_has(f.pfd, "withdraw route " HOST "/32 next-hop self"));
+	assert_int_equal(count_lines(f.calls, " ban"), 1);
+	assert_int_equal(count_lines(f.calls, " unban"), 1);
+	assert_int_equal(h_server_stop(&s), 0);
+	close(fd);
+	fx_free(&f);
+}
+
+static void restart_withdraws_blackhole_from_gobgp(void **state)
+{
+	(void)state;
+	struct fx f;
+	fx_setup(&f, 2);
+	struct flow_bgp_lab lab;
+	assert_int_equal(flow_bgp_lab_start(&lab, f.dir), 0);
+	const char *up[] = { "Establ" };
+	if (!flow_bgp_lab_wait(&lab, "neighbor", up, 1, true))
+		fail_msg("ExaBGP and GoBGP did not peer (logs in %s)", f.dir);
+	/* serve's lines go to the pipe ExaBGP's API process reads; GoBGP
+	** refuses a loopback next hop */
+	snprintf(f.env_pipe, sizeof f.env_pipe, "PARAPET_FLOW_EXABGP_PIPE=%s", lab.pipe);
+	f.env[9] = "PARAPET_FLOW_EXABGP_NEXT_HOP=192.0.2.254";
+	f.env[10] = NULL;
+	struct h_server s;
+	int port = fx_start(&f, &s);
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	assert_true(fd >= 0);
+	uint32_t seq = 0;
+	int64_t row = attack_until_mitigated(&f, &s, fd, port, &seq);
+	/* GoBGP prints 65535:666 as the number 0xFFFF029A in JSON */
+	const char *route[] = { "\"" HOST "/32\"", "\"nexthop\":\"192.0.2.254\"", "4294902426" };
+	bool ok = false;
+	for (int i = 0; i < 10 && !ok; i++) {
+		burst(fd, port, &seq, HOST); /* the attack goes on until GoBGP has it */
+		ok = flow_bgp_lab_wait(&lab, "global rib -a ipv4 -j", route, ARRAY_SIZE(route), true);
+	}
+	if (!ok)
+		fail_msg("the blackhole route did not reach GoBGP (logs in %s, %s)", f.dir, s.log);
+
+	/* killed during the attack; no traffic after */
+	assert_int_equal(h_server_stop_sig(&s, SIGKILL), 128 + SIGKILL);
+	fx_start(&f, &s);
+	const char *gone[] = { "Network not in table" };
+	if (!flow_bgp_lab_wait(&lab, "global rib -a ipv4", gone, 1, true))
+		fail_msg("the blackhole stayed in GoBGP after the restart (log %s)", s.log);
+	bool ended = false;
+	for (int64_t t0 = now_ms(); !ended && now_ms() - t0 < 20000; nap_ms(200))
+		ended = db1(f.dir, "SELECT end_ms IS NOT NULL AND announced = 0 FROM flow_attack "
+				   "WHERE id = %lld", (long long)row) == 1;
+	assert_true(ended);
+	assert_int_equal(h_server_stop(&s), 0);
+	flow_bgp_lab_stop(&lab);
+	close(fd);
+	fx_free(&f);
+}
+
 int main(void)
 {
 	h_init();
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(syn_flood_becomes_incident_then_recovers),
+		cmocka_unit_test(live_view_shows_burst_history_and_attack_rows),
+		cmocka_unit_test(restart_ends_attack_open_when_killed),
+		cmocka_unit_test(restart_continues_attack_still_on),
+		cmocka_unit_test(restart_withdraws_blackhole_from_gobgp),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -52,6 +52,7 @@ enum kind {
 	K_IND_CONS_PATCH, K_IND_CONS_DELETE, K_IND_CONS_ROTATE,
 	K_APP_SUBMIT, K_APP_LIST, K_APP_DIFF, K_APP_GET, K_APP_CONFIRM, K_APP_BENIGN, K_APP_TAKEDOWN,
 	K_IND_IMPORT, K_IND_CONFIRM, K_IND_REJECT, K_WL_SHOW, K_WL_HELD,
+	K_FLOW_TOP, K_FLOW_ATTACKS, K_FLOW_HISTORY,
 };
 
 /* Expected status per role, {own, other}: own = Org A / Tehran / the caller's
@@ -373,6 +374,11 @@ static const struct rule rules[] = {
 	  { ALL2(200), ALL2(200), ALL2(200), ALL2(403), ALL2(403), ALL2(401) } },
 	{ "GET", "/api/v1/warninglists/held", K_WL_HELD,
 	  { ALL2(200), ALL2(200), ALL2(200), ALL2(403), ALL2(403), ALL2(401) } },
+	/* The flow live view: read by everyone who reads incidents, each
+	** within their scope (the rows a scope hides: test_flow_api). */
+	{ "GET", "/api/v1/flow/top", K_FLOW_TOP, PUBLIC_AUTH(200) },
+	{ "GET", "/api/v1/flow/attacks", K_FLOW_ATTACKS, PUBLIC_AUTH(200) },
+	{ "GET", "/api/v1/flow/history", K_FLOW_HISTORY, PUBLIC_AUTH(200) },
 };
 #define NRULES (sizeof(rules) / sizeof(rules[0]))
 
@@ -1104,6 +1110,9 @@ static void build(const struct rule *ru, int role, bool other, enum pass pass, c
 		break;
 	case K_WL_SHOW: *path = h_fmt("/api/v1/warninglists"); break;
 	case K_WL_HELD: *path = h_fmt("/api/v1/warninglists/held"); break;
+	case K_FLOW_TOP: *path = h_fmt("/api/v1/flow/top?by=bps"); break;
+	case K_FLOW_ATTACKS: *path = h_fmt("/api/v1/flow/attacks?open=true"); break;
+	case K_FLOW_HISTORY: *path = h_fmt("/api/v1/flow/history?host=192.0.2.1"); break;
 	case K_ADV_LINK_SHOW:
 	case K_ADV_LINK_USE:
 		*path = other ? h_fmt("/api/v1/advisory-links/not-a-token")

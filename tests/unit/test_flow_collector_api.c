@@ -4,7 +4,8 @@
 ** write them, the exporter table's bound (a spoofed-source flood must not
 ** grow it: datagrams beyond it are counted, not kept per exporter), the
 ** snapshot a metrics page reads while the threads run, and SO_REUSEPORT
-** (several threads share one port). Waits are bounded and end on the
+** (several threads share one port), and the top hosts the live view
+** reads after each tick. Waits are bounded and end on the
 ** counters, never on elapsed time.
 */
 #include <arpa/inet.h>
@@ -185,6 +186,196 @@ static void test_reuseport(void **state)
 	stop(&e);
 }
 
+/* One v5 datagram of n copies of r (sampling 1 in sampling) from the
+** collector's own loopback. */
+static void send_recs(struct env *e, const struct flow_rec *r, int n, uint32_t sampling)
+{
+	struct flow_rec rs[30];
+	for (int i = 0; i < n; i++)
+		rs[i] = *r;
+	uint8_t b[2000];
+	size_t len = flow_gen_nf5(b, sizeof b, rs, (size_t)n, sampling, 0, NULL);
+	assert_true(len > 0);
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	struct sockaddr_in to = {.sin_family = AF_INET,
+				 .sin_port = htons((uint16_t)flow_collector_port(e->c, FLOW_KIND_NETFLOW))};
+	inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
+	assert_int_equal(sendto(fd, b, len, 0, (struct sockaddr *)&to, sizeof to), (ssize_t)len);
+	close(fd);
+}
+
+struct want_top {
+	uint8_t last;          /* 10.9.0.last */
+	enum flow_dir dir;
+	uint64_t pps, bps, flows, syn_pps;
+};
+
+/* The published list of `by` is exactly w[0..n), in that order. */
+static bool top_is(struct env *e, enum flow_by by, const struct want_top *w, size_t n)
+{
+	struct flow_live_host h[FLOW_LIVE_TOP];
+	size_t m = flow_collector_top(e->c, by, h, FLOW_LIVE_TOP);
+	if (m != n)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		const uint8_t a[4] = {10, 9, 0, w[i].last};
+		if (h[i].family != 4 || memcmp(h[i].addr, a, 4) != 0 || h[i].dir != w[i].dir ||
+		    h[i].pps != w[i].pps || h[i].bps != w[i].bps || h[i].flows != w[i].flows ||
+		    h[i].syn_pps != w[i].syn_pps)
+			return false;
+	}
+	return true;
+}
+
+/* The live view's top hosts: after a tick, the busiest (host, direction)
+** pairs of the last second by packets, bits, flows and SYNs, each list
+** in its own order, rates scaled by the exporter's sampling -- what an
+** operator reads to see who is hit during an attack. A UDP host with many
+** small packets tops pps; one with few large packets tops bps; a sampled
+** SYN flood counts sampling x its packets; an outbound host is listed
+** with its direction; a figure a host has none of leaves it out of that
+** list. */
+static void test_top(void **state)
+{
+	(void)state;
+	struct env e;
+	start(&e, 2, 0);
+	struct flow_live_host none[4];
+	assert_int_equal(flow_collector_top(e.c, FLOW_BY_PPS, none, 4), 0);
+	struct flow_rec r;
+	memset(&r, 0, sizeof r);
+	r.family = 4;
+	r.src[0] = 192, r.src[1] = 0, r.src[2] = 2, r.src[3] = 9;
+	r.dst[0] = 10, r.dst[1] = 9;
+	/* .1: 3 x 30 UDP flows of 10 packets, 400 bytes */
+	r.proto = 17;
+	r.dst[3] = 1;
+	r.packets = 10;
+	r.bytes = 400;
+	for (int i = 0; i < 3; i++)
+		send_recs(&e, &r, 30, 1);
+	/* .2: 10 UDP flows of 5 packets of 1500 bytes */
+	r.dst[3] = 2;
+	r.packets = 5;
+	r.bytes = 7500;
+	send_recs(&e, &r, 10, 1);
+	/* .3: 20 SYN flows of 2 packets, 100 bytes, sampled 1 in 10 */
+	r.proto = 6;
+	r.tcp_flags = 0x02;
+	r.dst[3] = 3;
+	r.packets = 2;
+	r.bytes = 100;
+	send_recs(&e, &r, 20, 10);
+	/* .4 sends: 30 flows of 1 packet, 60 bytes, to an outside host */
+	r.tcp_flags = 0x10;
+	memcpy(r.src, (uint8_t[4]){10, 9, 0, 4}, 4);
+	memcpy(r.dst, (uint8_t[4]){198, 51, 100, 1}, 4);
+	r.packets = 1;
+	r.bytes = 60;
+	send_recs(&e, &r, 30, 1);
+	wait_datagrams(&e, 6);
+
+	const struct want_top h1 = {1, FLOW_IN, 900, 3 * 30 * 400 * 8, 90, 0};
+	const struct want_top h2 = {2, FLOW_IN, 50, 10 * 7500 * 8, 10, 0};
+	const struct want_top h3 = {3, FLOW_IN, 400, 20 * 100 * 10 * 8, 200, 400};
+	const struct want_top h4 = {4, FLOW_OUT, 30, 30 * 60 * 8, 30, 0};
+	const struct want_top pps[] = {h1, h3, h2, h4}, bps[] = {h2, h1, h3, h4},
+			      flows[] = {h3, h1, h4, h2}, syn[] = {h3};
+	/* the window holds everything sent for about a second after the
+	** last datagram's tick: wait (bounded) for a tick that folded all */
+	int64_t t0 = now_ms();
+	bool ok = false;
+	struct flow_live_host two[2];
+	while (!ok && now_ms() - t0 < 10000) {
+		ok = top_is(&e, FLOW_BY_PPS, pps, 4) && top_is(&e, FLOW_BY_BPS, bps, 4) &&
+		     top_is(&e, FLOW_BY_FLOWS, flows, 4) && top_is(&e, FLOW_BY_SYN, syn, 1) &&
+		     /* n bounds the copy: the busiest n */
+		     flow_collector_top(e.c, FLOW_BY_BPS, two, 2) == 2 && two[0].bps == h2.bps &&
+		     two[1].bps == h1.bps;
+		if (!ok)
+			poll(NULL, 0, 5);
+	}
+	assert_true(ok);
+	/* a figure out of range gives nothing */
+	assert_int_equal(flow_collector_top(e.c, FLOW_BY_N, two, 2), 0);
+	stop(&e);
+}
+
+/* From fd (one exporting process: one source port) to port. */
+static void send_raw(int fd, int port, const uint8_t *b, size_t len)
+{
+	struct sockaddr_in to = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+	inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
+	assert_int_equal(sendto(fd, b, len, 0, (struct sockaddr *)&to, sizeof to), (ssize_t)len);
+}
+
+/* Loss between a router and the collector shows only in the exports'
+** sequence numbers: a NetFlow v9 stream (source id) that skips export
+** packet 3, and an sFlow agent that skips 5 datagrams, each count one
+** sequence failure for their exporter row; a second v9 source id from
+** the same address has its own sequence and counts none. */
+static void test_sequence_failures(void **state)
+{
+	(void)state;
+	struct env e;
+	memset(&e, 0, sizeof e);
+	struct flow_prefix p = {.family = 4, .len = 24, .addr = {10, 9, 0, 0}};
+	struct perr err;
+	e.hosts = flow_hosts_build(&p, 1, 0, &err);
+	struct flow_collector_cfg cfg = {.listen = {"127.0.0.1:0", "127.0.0.1:0"},
+					 .hosts = e.hosts, .detect = &e.dc};
+	assert_int_equal(flow_collector_start(&cfg, &e.c, &err), 0);
+	int nf = flow_collector_port(e.c, FLOW_KIND_NETFLOW);
+	int sf = flow_collector_port(e.c, FLOW_KIND_SFLOW);
+	struct flow_rec r;
+	memset(&r, 0, sizeof r);
+	r.family = 4;
+	r.proto = 17;
+	r.dst[0] = 10, r.dst[1] = 9, r.dst[3] = 1;
+	r.packets = 1;
+	r.bytes = 100;
+	uint8_t b[9000];
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	/* v9, source id 7: export packets 1, 2, 4; source id 8: 1, 2 */
+	const uint32_t seq7[] = {1, 2, 4}, seq8[] = {1, 2};
+	for (size_t i = 0; i < 3; i++) {
+		struct flow_gen_nf g = {.version = 9, .domain = 7, .seq = seq7[i],
+					.tmpl = FLOW_GEN_TMPL_BEFORE};
+		size_t len = flow_gen_nf9(b, sizeof b, &g, &r, 1, NULL);
+		assert_true(len > 0);
+		send_raw(fd, nf, b, len);
+	}
+	for (size_t i = 0; i < 2; i++) {
+		struct flow_gen_nf g = {.version = 9, .domain = 8, .seq = seq8[i],
+					.tmpl = FLOW_GEN_TMPL_BEFORE};
+		size_t len = flow_gen_nf9(b, sizeof b, &g, &r, 1, NULL);
+		send_raw(fd, nf, b, len);
+	}
+	/* sFlow: datagrams 1, 2, then 8 */
+	struct flow_sflow_gen sg;
+	memset(&sg, 0, sizeof sg);
+	sg.agent_family = 4;
+	sg.agent[0] = 127, sg.agent[3] = 1;
+	sg.sequence = 1;
+	sg.rate = 1;
+	for (int i = 0; i < 3; i++) {
+		if (i == 2)
+			sg.sequence += 5;
+		size_t len = flow_sflow_gen_datagram(&sg, &r, 1, NULL, 0, b, sizeof b);
+		assert_true(len > 0);
+		send_raw(fd, sf, b, len);
+	}
+	wait_datagrams(&e, 8);
+	close(fd);
+	struct flow_exporter_stats ex[4];
+	assert_int_equal(flow_collector_exporters(e.c, ex, 4), 2);
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(ex[i].sequence_failures, 1);
+		assert_int_equal(ex[i].datagrams, ex[i].kind == FLOW_KIND_NETFLOW ? 5 : 3);
+	}
+	stop(&e);
+}
+
 /* A bad listen address or thread count fails the start with the field. */
 static void test_bad_config(void **state)
 {
@@ -216,6 +407,8 @@ int main(void)
 		cmocka_unit_test(test_exporter_bound),
 		cmocka_unit_test(test_reuseport),
 		cmocka_unit_test(test_bad_config),
+		cmocka_unit_test(test_top),
+		cmocka_unit_test(test_sequence_failures),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -349,7 +349,7 @@ static void test_ini(void **state)
 		"\nnotify_script = /usr/local/bin/notify_about_attack.sh\n",
 		"\nexabgp = true\nexabgp_pipe = /run/exabgp/fnm.cmd\nexabgp_next_hop = 192.0.2.254\n"
 		"exabgp_community_host = 65535:666\n",
-		"\n[flow.hostgroup.web_farm]\nnetworks = 198.51.100.0/26,2001:db8:100::/48\n"
+		"\n[flow.hostgroup.web_farm]\nnetworks = 198.51.100.0/26\nnetworks = 2001:db8:100::/48\n"
 		"mitigate = true\nmitigate_ipv6 = false\nthreshold_pps = 200000\n"
 		"threshold_bps = 2000000000\n",
 		"# not imported: line 4: logging_level: ",

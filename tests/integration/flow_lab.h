@@ -1,0 +1,40 @@
+/*
+** flow_lab.h — what the flow integration tests share (issue 16): Debian's
+** gobgpd and exabgp peered on loopback, ExaBGP's API process fed from a
+** named pipe (as FastNetMon's exabgp_command_pipe is), GoBGP's RIB polled
+** with `gobgp`; and the NetFlow port `parapet serve` logs.
+*/
+#ifndef PARAPET_FLOW_LAB_H
+#define PARAPET_FLOW_LAB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+struct flow_bgp_lab {
+	char dir[512];   /* configurations and logs */
+	char pipe[600];  /* dir/api.pipe: what is written here ExaBGP announces */
+	pid_t gobgpd, exabgp;
+	int api_port, bgp_port;
+};
+
+/* gobgpd (AS 65001) and exabgp (AS 65002) on loopback, high ports (no
+** privilege needed), IPv4 and IPv6 unicast and FlowSpec, files in dir
+** (which must exist). 0, or -1 when something could not be set up. Wait
+** for the session with flow_bgp_lab_wait(l, "neighbor", {"Establ"}, ...). */
+int flow_bgp_lab_start(struct flow_bgp_lab *l, const char *dir);
+/* Poll `gobgp ARGS` until every one of want[] is in its output (present)
+** or none is (!present); 30 s at most, which only a broken setup reaches
+** (then the output is printed on stderr). */
+bool flow_bgp_lab_wait(const struct flow_bgp_lab *l, const char *args, const char *const want[],
+		       size_t n_want, bool present);
+/* The last lines of one of the lab's logs ("exabgp.log", "gobgpd.log"). */
+void flow_bgp_lab_show(const struct flow_bgp_lab *l, const char *log);
+/* Stop both (SIGTERM to their process groups, SIGKILL after 10 s). */
+void flow_bgp_lab_stop(struct flow_bgp_lab *l);
+
+/* The NetFlow port serve logged ("flow: collector running: ... netflow
+** port N") in the log file, 0 when not (yet) logged. */
+int flow_lab_logged_port(const char *log);
+
+#endif

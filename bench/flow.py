@@ -200,6 +200,9 @@ def ladder(name, step):
                  % (name, achieved, rate))
             return best, best_extra, True
         rate *= 2
+    if bad is None:
+        note("%s: no loss up to BENCH_FLOW_MAX_RATE (%.0f flows/s): its limit is higher"
+             % (name, MAX_RATE))
     for _ in range(BISECT if bad is not None and good > 0 else 0):
         mid = (good + bad) / 2
         ok, achieved, extra = run_step(name, step, mid)

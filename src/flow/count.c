@@ -41,6 +41,7 @@
 struct sh_ent {
 	uint32_t key; /* host * 2 + dir */
 	uint8_t amp;
+	uint8_t ws;   /* the pair's watch slot + 1 when the entry was made */
 	uint32_t c[FLOW_C_N];
 };
 
@@ -360,6 +361,12 @@ static inline void bump(struct flow_shard *s, uint32_t key,
 		e = &b->ent[idx];
 		memset(e, 0, sizeof *e);
 		e->key = key;
+		/* The watch flag is read once per entry, not per record: a
+		** random read of a byte per (host, direction), it missed the
+		** cache on most records. A buffer lives one tick, so a watch set
+		** or cleared by the detector reaches the sketches within a tick,
+		** the slack flow_count_watch already allows. */
+		e->ws = atomic_load_explicit(&s->c->watch[key], memory_order_relaxed);
 	}
 	sadd(&e->c[FLOW_C_PKTS], d->pk);
 	sadd(&e->c[FLOW_C_BYTES], d->by);
@@ -380,10 +387,8 @@ static inline void bump(struct flow_shard *s, uint32_t key,
 		sadd(&e->c[FLOW_C_AMP_PKTS], d->pk);
 		e->amp = d->amp;
 	}
-	uint8_t ws = atomic_load_explicit(&s->c->watch[key],
-					  memory_order_relaxed);
-	if (__builtin_expect(ws != 0, 0))
-		feed_hh(b, ws, r, d->pk);
+	if (__builtin_expect(e->ws != 0, 0))
+		feed_hh(b, e->ws, r, d->pk);
 }
 
 static inline void add_hosts(struct flow_shard *s, const struct flow_rec *r,

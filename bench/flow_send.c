@@ -123,8 +123,9 @@ static int report(uint64_t flows, uint64_t dgrams, uint64_t failed, double t)
 
 /* The --gso loop: GSO_MSGS messages of gso datagrams each per call. A
 ** message the kernel refuses is lost whole, so the counts go per message. */
-static int send_gso(const int *fd, long nsock, unsigned gso, uint8_t (*dg)[FLOW_NF5_HDR + RECS * FLOW_NF5_REC],
-		    const size_t *len, double rate, double duration)
+static int send_gso(const int *fd, long nsock, unsigned gso,
+		    uint8_t (*dg)[FLOW_NF5_HDR + RECS * FLOW_NF5_REC], const size_t *len,
+		    double rate, double duration)
 {
 	struct mmsghdr m[GSO_MSGS];
 	struct iovec iov[GSO_MSGS * GSO_MAX];

@@ -65,12 +65,17 @@ struct flow_shard {
 	_Atomic unsigned req, ack;
 } __attribute__((aligned(64)));
 
-struct g_ent { /* header and sums first: what the tick reads of every entry */
+/* A ring entry is split by what the tick's sweep reads, each part an
+** array in entry order: the header, the sums (17 x 8 bytes) and the ring
+** slot-major (ring[slot][entry][17]). A sweep then reads three sequential
+** streams -- the headers, the sums and the one slot this tick recycles --
+** which the hardware prefetcher follows at full memory bandwidth; with
+** the slots of an entry side by side (840 bytes an entry) every entry
+** cost several cache misses in a row, and the sweep was half the tick. */
+struct g_hdr {
 	uint32_t user;
-	uint64_t last_tick, last_data_tick;
 	uint8_t amp;
-	uint64_t sum[FLOW_C_N];
-	uint32_t ring[RING][FLOW_C_N];
+	uint64_t last_tick, last_data_tick;
 };
 
 /* What the shards gave an entry this tick, folded in at random into this
@@ -96,7 +101,9 @@ struct flow_count {
 	uint32_t *gmap;
 	uint32_t *gkey; /* per entry: its key, FREE_KEY when free */
 	struct stage *stage;
-	struct g_ent *g;
+	struct g_hdr *g;
+	uint64_t *gsum;  /* cap x FLOW_C_N */
+	uint32_t *gring; /* RING x cap x FLOW_C_N */
 	uint32_t ghigh, nfree;
 	uint32_t *freel;
 	struct flow_shard **sh;
@@ -228,6 +235,8 @@ void flow_count_free(struct flow_count *c)
 	free(c->sh);
 	big_free(c->gmap, (size_t)c->nkeys * sizeof *c->gmap);
 	big_free(c->g, (size_t)c->cap * sizeof *c->g);
+	big_free(c->gsum, (size_t)c->cap * FLOW_C_N * sizeof *c->gsum);
+	big_free(c->gring, (size_t)RING * c->cap * FLOW_C_N * sizeof *c->gring);
 	big_free(c->gkey, (size_t)c->cap * sizeof *c->gkey);
 	big_free(c->stage, (size_t)c->cap * sizeof *c->stage);
 	free(c->freel);
@@ -257,12 +266,14 @@ struct flow_count *flow_count_new(struct flow_hosts *hosts,
 	size_t nk = c->nkeys;
 	c->gmap = big_alloc(nk * sizeof *c->gmap);
 	c->g = big_alloc((size_t)c->cap * sizeof *c->g);
+	c->gsum = big_alloc((size_t)c->cap * FLOW_C_N * sizeof *c->gsum);
+	c->gring = big_alloc((size_t)RING * c->cap * FLOW_C_N * sizeof *c->gring);
 	c->gkey = big_alloc((size_t)c->cap * sizeof *c->gkey);
 	c->stage = big_alloc((size_t)c->cap * sizeof *c->stage);
 	c->freel = calloc(c->cap, sizeof *c->freel);
 	c->watch = big_alloc(nk);
 	c->sh = calloc(c->nshards, sizeof *c->sh);
-	if (!c->gmap || !c->g || !c->gkey || !c->stage || !c->freel ||
+	if (!c->gmap || !c->g || !c->gsum || !c->gring || !c->gkey || !c->stage || !c->freel ||
 	    !c->watch || !c->sh)
 		goto oom;
 	for (uint32_t i = 0; i < c->nshards; i++) {
@@ -479,19 +490,38 @@ void flow_shard_sync(struct flow_shard *s)
 
 /* ------------------------------------------------------------ tick */
 
-static void advance(struct g_ent *g, uint64_t t)
+static inline uint64_t *gsum(const struct flow_count *c, uint32_t i)
 {
+	return &c->gsum[(size_t)i * FLOW_C_N];
+}
+
+static inline uint32_t *gslot(const struct flow_count *c, uint64_t tick, uint32_t i)
+{
+	return &c->gring[((size_t)(tick % RING) * c->cap + i) * FLOW_C_N];
+}
+
+/* Entry i's window emptied: every slot and the sums zero. */
+static void clear_ring(struct flow_count *c, uint32_t i)
+{
+	for (unsigned k = 0; k < RING; k++)
+		memset(gslot(c, k, i), 0, FLOW_C_N * sizeof(uint32_t));
+	memset(gsum(c, i), 0, FLOW_C_N * sizeof(uint64_t));
+}
+
+static void advance(struct flow_count *c, uint32_t i, uint64_t t)
+{
+	struct g_hdr *g = &c->g[i];
+	uint64_t *sum = gsum(c, i);
 	if (g->last_tick >= t)
 		return;
 	if (t - g->last_tick >= RING) {
-		memset(g->ring, 0, sizeof g->ring);
-		memset(g->sum, 0, sizeof g->sum);
+		clear_ring(c, i);
 	} else {
 		for (uint64_t k = g->last_tick + 1; k <= t; k++) {
-			uint32_t *sl = g->ring[k % RING];
-			for (unsigned i = 0; i < FLOW_C_N; i++) {
-				g->sum[i] -= sl[i];
-				sl[i] = 0;
+			uint32_t *sl = gslot(c, k, i);
+			for (unsigned m = 0; m < FLOW_C_N; m++) {
+				sum[m] -= sl[m];
+				sl[m] = 0;
 			}
 		}
 	}
@@ -608,25 +638,23 @@ void flow_count_tick(struct flow_count *c, uint64_t now_ms)
 		uint32_t key = c->gkey[i];
 		if (key == FREE_KEY)
 			continue;
-		struct g_ent *g = &c->g[i];
+		struct g_hdr *g = &c->g[i];
 		struct stage *st = &c->stage[i];
-		if (i + 4 < c->ghigh) {
-			__builtin_prefetch(&c->g[i + 4], 1);
-			__builtin_prefetch(c->g[i + 4].ring[c->tick % RING], 1);
-		}
-		if (st->fresh) {
+		if (st->fresh) { /* a new pair: its ring starts empty */
 			memset(g, 0, sizeof *g);
+			clear_ring(c, i);
 			g->last_tick = c->tick;
 			g->last_data_tick = c->tick;
 			st->fresh = 0;
 		}
-		advance(g, c->tick);
+		advance(c, i, c->tick);
 		if (st->touched) {
-			uint32_t *sl = g->ring[c->tick % RING];
+			uint32_t *sl = gslot(c, c->tick, i);
+			uint64_t *sum = gsum(c, i);
 			for (unsigned k = 0; k < FLOW_C_N; k++) {
 				uint32_t before = sl[k];
 				sadd(&sl[k], st->c[k]);
-				g->sum[k] += sl[k] - before;
+				sum[k] += sl[k] - before;
 			}
 			g->last_data_tick = c->tick;
 			if (st->amp)
@@ -671,10 +699,10 @@ void flow_count_each(struct flow_count *c, flow_entry_fn fn, void *ctx)
 		uint32_t key = c->gkey[i];
 		if (key == FREE_KEY)
 			continue;
-		struct g_ent *g = &c->g[i];
+		struct g_hdr *g = &c->g[i];
 		struct flow_entry_view v = {
 			.host = key / 2, .dir = (enum flow_dir)(key & 1),
-			.sum = g->sum, .slot = g->ring[c->tick % RING],
+			.sum = gsum(c, i), .slot = gslot(c, c->tick, i),
 			.amp_port_id = g->amp, .user = &g->user};
 		fn(ctx, &v);
 	}
@@ -687,7 +715,7 @@ const uint64_t *flow_count_sums(const struct flow_count *c, uint32_t host,
 	if (key >= c->nkeys)
 		return NULL;
 	uint32_t idx = gfind(c, (uint32_t)key);
-	return idx == FREE_KEY ? NULL : c->g[idx].sum;
+	return idx == FREE_KEY ? NULL : gsum(c, idx);
 }
 
 /* A slot given to a new pair may still receive, at the next fold, what a
@@ -757,7 +785,7 @@ size_t flow_count_sample(const struct flow_count *c, uint32_t host,
 size_t flow_count_memory(const struct flow_count *c)
 {
 	size_t n = sizeof *c + (size_t)c->nkeys * (sizeof *c->gmap + 1) +
-		   (size_t)c->cap * (sizeof *c->g + sizeof *c->freel +
+		   (size_t)c->cap * (sizeof *c->g + (RING * 4 + 8) * FLOW_C_N + sizeof *c->freel +
 				     sizeof *c->gkey + sizeof *c->stage);
 	for (uint32_t i = 0; i < c->nshards; i++)
 		n += sizeof(struct flow_shard) + (size_t)c->nkeys * 4 +

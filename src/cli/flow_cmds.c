@@ -252,7 +252,9 @@ int cmd_flow_run(struct cli_call *x, struct perr *err)
 		.detect = &dc,
 		.on_event = on_event,
 		.ctx = &rc,
-		.totals = true,
+		/* the totals serve only the top hosts printed at exit: with
+		** --top 0 they are not kept (24 bytes a host and direction) */
+		.totals = top > 0,
 	};
 	/* SIGINT and SIGTERM are blocked before the threads start (they
 	** inherit the mask), so only the sigtimedwait below takes them. */

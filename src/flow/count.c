@@ -38,17 +38,30 @@
 #define RING 10u
 #define FREE_KEY UINT32_MAX
 
+/* A shard entry is one cache line: a record's adds touch one line, not
+** two (76 bytes with all 17 counters, most entries straddled two lines
+** and a record wrote both). The fragment counters, which only fragments
+** touch, live beside it in sh_buf.frag, valid when has_frag is set. */
+#define SH_HOT (FLOW_C_N - 3) /* c[]: every counter but the 3 of fragments */
+#define SH_SYN 12             /* FLOW_C_SYN_PKTS in c[] */
+#define SH_AMP 13             /* FLOW_C_AMP_PKTS in c[] */
 struct sh_ent {
 	uint32_t key; /* dir * hosts + host (key_of) */
 	uint8_t amp;
 	uint8_t ws;   /* the pair's watch slot + 1 when the entry was made */
-	uint32_t c[FLOW_C_N];
-};
+	uint8_t has_frag;
+	uint32_t c[SH_HOT]; /* FLOW_C_PKTS .. FLOW_C_ICMP_FLOWS, then SYN, AMP */
+} __attribute__((aligned(64)));
+_Static_assert(sizeof(struct sh_ent) == 64, "a shard entry is one cache line");
+_Static_assert(FLOW_C_FRAG_PKTS == 12 && FLOW_C_SYN_PKTS == 15 && FLOW_C_AMP_PKTS == 16 &&
+		       FLOW_C_N == 17,
+	       "sh_ent's layout follows enum flow_ctr");
 
 struct sh_buf {
 	uint32_t used;
 	uint64_t dropped;
 	struct sh_ent *ent;
+	uint32_t (*frag)[3]; /* per entry: FLOW_C_FRAG_PKTS, _BYTES, _FLOWS */
 	struct flow_hh *hh; /* FLOW_WATCH_MAX x FLOW_TOP_N */
 	uint8_t hh_dirty[FLOW_WATCH_MAX];
 	struct flow_rec *smp; /* FLOW_WATCH_MAX x SMP_TICK: flows kept as is */
@@ -232,6 +245,7 @@ static void shard_free(struct flow_shard *s)
 	big_free(s->map, (size_t)c->nkeys * sizeof *s->map);
 	for (int i = 0; i < 2; i++) {
 		big_free(s->buf[i].ent, (size_t)c->cap * sizeof *s->buf[i].ent);
+		big_free(s->buf[i].frag, (size_t)c->cap * sizeof *s->buf[i].frag);
 		free(s->buf[i].hh);
 		free(s->buf[i].smp);
 	}
@@ -302,11 +316,14 @@ struct flow_count *flow_count_new(struct flow_hosts *hosts,
 		for (int b = 0; b < 2; b++) {
 			s->buf[b].ent = big_alloc((size_t)c->cap *
 						  sizeof *s->buf[b].ent);
+			s->buf[b].frag = big_alloc((size_t)c->cap *
+						   sizeof *s->buf[b].frag);
 			s->buf[b].hh = calloc((size_t)FLOW_WATCH_MAX * FLOW_TOP_N,
 					      sizeof *s->buf[b].hh);
 			s->buf[b].smp = calloc((size_t)FLOW_WATCH_MAX * SMP_TICK,
 					       sizeof *s->buf[b].smp);
-			if (!s->buf[b].ent || !s->buf[b].hh || !s->buf[b].smp)
+			if (!s->buf[b].ent || !s->buf[b].frag || !s->buf[b].hh ||
+			    !s->buf[b].smp)
 				goto oom;
 		}
 	}
@@ -401,14 +418,19 @@ static inline void bump(struct flow_shard *s, uint32_t key,
 		sadd(&e->c[d->cls + 2], d->fl);
 	}
 	if (d->frag) {
-		sadd(&e->c[FLOW_C_FRAG_PKTS], d->pk);
-		sadd(&e->c[FLOW_C_FRAG_BYTES], d->by);
-		sadd(&e->c[FLOW_C_FRAG_FLOWS], d->fl);
+		uint32_t *f = b->frag[idx];
+		if (!e->has_frag) {
+			e->has_frag = 1;
+			memset(f, 0, sizeof b->frag[idx]);
+		}
+		sadd(&f[0], d->pk);
+		sadd(&f[1], d->by);
+		sadd(&f[2], d->fl);
 	}
 	if (d->syn)
-		sadd(&e->c[FLOW_C_SYN_PKTS], d->pk);
+		sadd(&e->c[SH_SYN], d->pk);
 	if (d->amp) {
-		sadd(&e->c[FLOW_C_AMP_PKTS], d->pk);
+		sadd(&e->c[SH_AMP], d->pk);
 		e->amp = d->amp;
 	}
 	if (__builtin_expect(e->ws != 0, 0))
@@ -460,6 +482,18 @@ void flow_shard_add(struct flow_shard *s, const struct flow_rec *r)
 ** wait for two misses in a row. */
 #define BATCH 32
 
+/* Prefetch the entry a pair's map slot names. A slot not written this
+** tick may hold any index below cap (a compare, not a division). Forced
+** inline: GCC takes a function whose only effect is a prefetch for one
+** without effects and drops the calls before inlining (seen with GCC 12
+** at -O2: the loop of calls below was gone from the object code). */
+static inline __attribute__((always_inline)) void prefetch_ent(const struct flow_shard *s,
+								 const struct sh_buf *b, uint32_t key)
+{
+	uint32_t idx = s->map[key];
+	__builtin_prefetch(&b->ent[idx < s->c->cap ? idx : 0], 1);
+}
+
 void flow_shard_add_batch(struct flow_shard *s, const struct flow_rec *r,
 			  size_t n)
 {
@@ -478,11 +512,9 @@ void flow_shard_add_batch(struct flow_shard *s, const struct flow_rec *r,
 		const struct sh_buf *b = &s->buf[s->w];
 		for (size_t i = 0; i < m; i++) {
 			if (hd[i] != FLOW_HOST_NONE)
-				__builtin_prefetch(&b->ent[s->map[key_of(s->c, hd[i], FLOW_IN)]
-								  % s->c->cap], 1);
+				prefetch_ent(s, b, key_of(s->c, hd[i], FLOW_IN));
 			if (hs[i] != FLOW_HOST_NONE)
-				__builtin_prefetch(&b->ent[s->map[key_of(s->c, hs[i], FLOW_OUT)]
-								  % s->c->cap], 1);
+				prefetch_ent(s, b, key_of(s->c, hs[i], FLOW_OUT));
 		}
 		for (size_t i = 0; i < m; i++)
 			if (hd[i] != FLOW_HOST_NONE || hs[i] != FLOW_HOST_NONE)
@@ -593,8 +625,13 @@ static void fold(struct flow_count *c, struct sh_buf *b)
 			continue;
 		}
 		struct stage *st = &c->stage[idx];
-		for (unsigned k = 0; k < FLOW_C_N; k++)
+		for (unsigned k = 0; k < FLOW_C_FRAG_PKTS; k++)
 			sadd(&st->c[k], e->c[k]);
+		sadd(&st->c[FLOW_C_SYN_PKTS], e->c[SH_SYN]);
+		sadd(&st->c[FLOW_C_AMP_PKTS], e->c[SH_AMP]);
+		if (e->has_frag)
+			for (unsigned k = 0; k < 3; k++)
+				sadd(&st->c[FLOW_C_FRAG_PKTS + k], b->frag[i][k]);
 		st->touched = 1;
 		if (e->amp)
 			st->amp = e->amp;
@@ -803,7 +840,7 @@ size_t flow_count_memory(const struct flow_count *c)
 				     sizeof *c->gkey + sizeof *c->stage);
 	for (uint32_t i = 0; i < c->nshards; i++)
 		n += sizeof(struct flow_shard) + (size_t)c->nkeys * 4 +
-		     2 * ((size_t)c->cap * sizeof(struct sh_ent) +
+		     2 * ((size_t)c->cap * (sizeof(struct sh_ent) + 3 * sizeof(uint32_t)) +
 			  (size_t)FLOW_WATCH_MAX * FLOW_TOP_N *
 				  sizeof(struct flow_hh));
 	return n;

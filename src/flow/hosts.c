@@ -48,6 +48,7 @@ struct hpfx {
 	uint64_t size;       /* addresses, saturated at 2^63 */
 	uint32_t base;       /* first host index (dense prefixes) */
 	bool hashed;
+	bool tabled;         /* the /24 table (and a leaf) answer for all of it */
 };
 
 /* A kept prefix as the lookups read it. */
@@ -226,9 +227,11 @@ static int build_v4_blocks(struct flow_hosts *h)
 				for (uint32_t a = (uint32_t)q->lo & 255; a <= ((uint32_t)q->elo & 255);
 				     a++)
 					l[a] = (uint32_t)i + 1;
+				h->p[i].tabled = true;
 			}
 			continue;
 		}
+		h->p[i].tabled = true;
 		for (uint32_t k = first; k <= ((uint32_t)(q->elo >> 8) & 255); k++)
 			e[k] = (uint32_t)i + 1;
 	}
@@ -329,9 +332,12 @@ struct flow_hosts *flow_hosts_build(const struct flow_prefix *in, size_t n,
 	if (!b)
 		goto oom;
 	lpm_builder_layout(b, LPM_LAYOUT_RANGES);
+	/* The LPM holds only what the tables do not answer (IPv6, IPv4
+	** shorter than /16, past the blocks or the leaves): a million /32s
+	** in leaves would cost it tens of MB for nothing. */
 	for (size_t i = 0; i < h->np; i++)
-		if (lpm_builder_add(b, h->p[i].family, h->p[i].addr,
-				    h->p[i].len, i + 1) != 0)
+		if (!h->p[i].tabled &&
+		    lpm_builder_add(b, h->p[i].family, h->p[i].addr, h->p[i].len, i + 1) != 0)
 			goto oom;
 	h->lpm = lpm_build(b);
 	b = NULL;

@@ -729,7 +729,8 @@ struct flow_exporter_stats {
 /* What the whole collector counted. */
 struct flow_collector_stats {
 	uint64_t datagrams, records;
-	uint64_t kernel_drops;      /* the sockets' drops (SO_RXQ_OVFL, SO_MEMINFO) */
+	uint64_t kernel_drops;      /* the sockets' drops (SO_RXQ_OVFL, SO_MEMINFO); a
+				    ** buffer of datagrams coalesced by UDP_GRO counts once */
 	uint64_t exporters_refused; /* datagrams of exporters beyond the table bound */
 	uint64_t truncated;         /* datagrams over 9216 bytes (no exporter's): dropped */
 	uint64_t templates;         /* v9/IPFIX templates cached now, all threads */

@@ -9,7 +9,7 @@
 ** address. The kernel hashes a datagram's 4-tuple to one socket, so an
 ** exporter's datagrams all reach one thread: its NetFlow v9/IPFIX
 ** templates need no sharing (each thread has its own flow_nf_cache) and
-** its counters no lock. A thread reads 64 datagrams per recvmmsg,
+** its counters no lock. A thread reads 32 receives per recvmmsg,
 ** decodes them into a record buffer and counts that buffer into its own
 ** shard in one flow_shard_add_batch; between batches it syncs its shard
 ** (the handoff count.c asks for). A thread never waits on another: the

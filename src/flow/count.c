@@ -15,13 +15,17 @@
 ** entry: 10 slots x 17 uint32 counters + 17 uint64 sums + a header = 840
 ** bytes, plus 76 for its key and stage (below). Fixed parts are 4 bytes
 ** per (host, direction) for the global map and per shard, and 1 byte for
-** the watch flags: 18 MB for 1,000,000 hosts and 2 shards. A shard buffer
-** entry is 76 bytes, two buffers per shard. So the state is 18 MB + about
-** 1.22 KB per active (host, direction) with 2 shards; max_active (default
-** min(2 N, 131,072)) bounds it near 178 MB, and only what is touched is
-** resident (mmap'd zero pages). Measured by bench/bench_flow_count.c:
-** 150 MB with 130,048 hosts all active, 170 MB with 999,936 protected of
-** which 130,048 active. The 100 ms counters are
+** the watch flags: 18 MB for 1,000,000 hosts and 2 shards, half of it
+** outbound (keys are direction-major, key_of: a one-directional flood
+** leaves most of that half untouched). A shard buffer entry is one
+** 64-byte line (+12 bytes where fragments were counted), two buffers per
+** shard. So the state is 18 MB + about 1.17 KB per active (host,
+** direction) with 2 shards; max_active (default min(2 N, 131,072)) bounds
+** it near 172 MB, and only what is touched is resident (mmap'd zero
+** pages). Measured by bench/bench_flow_count.c: 162 MB with 130,048 hosts
+** all active, 176 MB with 999,936 protected of which 130,048 active;
+** `parapet flow run --top 0` with 999,424 protected hosts under the
+** benchmark's stream: 197 MB in all. The 100 ms counters are
 ** uint32 and saturate at 4.29e9 per slot (343 Gbit/s to ONE host): far
 ** above any threshold, so saturation never hides an attack. A pair that
 ** finds no free entry is dropped and counted (flow_count_dropped): a

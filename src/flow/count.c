@@ -15,13 +15,17 @@
 ** entry: 10 slots x 17 uint32 counters + 17 uint64 sums + a header = 840
 ** bytes, plus 76 for its key and stage (below). Fixed parts are 4 bytes
 ** per (host, direction) for the global map and per shard, and 1 byte for
-** the watch flags: 18 MB for 1,000,000 hosts and 2 shards. A shard buffer
-** entry is 76 bytes, two buffers per shard. So the state is 18 MB + about
-** 1.22 KB per active (host, direction) with 2 shards; max_active (default
-** min(2 N, 131,072)) bounds it near 178 MB, and only what is touched is
-** resident (mmap'd zero pages). Measured by bench/bench_flow_count.c:
-** 150 MB with 130,048 hosts all active, 170 MB with 999,936 protected of
-** which 130,048 active. The 100 ms counters are
+** the watch flags: 18 MB for 1,000,000 hosts and 2 shards, half of it
+** outbound (keys are direction-major, key_of: a one-directional flood
+** leaves most of that half untouched). A shard buffer entry is one
+** 64-byte line (+12 bytes where fragments were counted), two buffers per
+** shard. So the state is 18 MB + about 1.17 KB per active (host,
+** direction) with 2 shards; max_active (default min(2 N, 131,072)) bounds
+** it near 172 MB, and only what is touched is resident (mmap'd zero
+** pages). Measured by bench/bench_flow_count.c: 162 MB with 130,048 hosts
+** all active, 176 MB with 999,936 protected of which 130,048 active;
+** `parapet flow run --top 0` with 999,424 protected hosts under the
+** benchmark's stream: 197 MB in all. The 100 ms counters are
 ** uint32 and saturate at 4.29e9 per slot (343 Gbit/s to ONE host): far
 ** above any threshold, so saturation never hides an attack. A pair that
 ** finds no free entry is dropped and counted (flow_count_dropped): a
@@ -38,16 +42,30 @@
 #define RING 10u
 #define FREE_KEY UINT32_MAX
 
+/* A shard entry is one cache line: a record's adds touch one line, not
+** two (76 bytes with all 17 counters, most entries straddled two lines
+** and a record wrote both). The fragment counters, which only fragments
+** touch, live beside it in sh_buf.frag, valid when has_frag is set. */
+#define SH_HOT (FLOW_C_N - 3) /* c[]: every counter but the 3 of fragments */
+#define SH_SYN 12             /* FLOW_C_SYN_PKTS in c[] */
+#define SH_AMP 13             /* FLOW_C_AMP_PKTS in c[] */
 struct sh_ent {
-	uint32_t key; /* host * 2 + dir */
+	uint32_t key; /* dir * hosts + host (key_of) */
 	uint8_t amp;
-	uint32_t c[FLOW_C_N];
-};
+	uint8_t ws;   /* the pair's watch slot + 1 when the entry was made */
+	uint8_t has_frag;
+	uint32_t c[SH_HOT]; /* FLOW_C_PKTS .. FLOW_C_ICMP_FLOWS, then SYN, AMP */
+} __attribute__((aligned(64)));
+_Static_assert(sizeof(struct sh_ent) == 64, "a shard entry is one cache line");
+_Static_assert(FLOW_C_FRAG_PKTS == 12 && FLOW_C_SYN_PKTS == 15 && FLOW_C_AMP_PKTS == 16 &&
+		       FLOW_C_N == 17,
+	       "sh_ent's layout follows enum flow_ctr");
 
 struct sh_buf {
 	uint32_t used;
 	uint64_t dropped;
 	struct sh_ent *ent;
+	uint32_t (*frag)[3]; /* per entry: FLOW_C_FRAG_PKTS, _BYTES, _FLOWS */
 	struct flow_hh *hh; /* FLOW_WATCH_MAX x FLOW_TOP_N */
 	uint8_t hh_dirty[FLOW_WATCH_MAX];
 	struct flow_rec *smp; /* FLOW_WATCH_MAX x SMP_TICK: flows kept as is */
@@ -64,12 +82,17 @@ struct flow_shard {
 	_Atomic unsigned req, ack;
 } __attribute__((aligned(64)));
 
-struct g_ent { /* header and sums first: what the tick reads of every entry */
+/* A ring entry is split by what the tick's sweep reads, each part an
+** array in entry order: the header, the sums (17 x 8 bytes) and the ring
+** slot-major (ring[slot][entry][17]). A sweep then reads three sequential
+** streams -- the headers, the sums and the one slot this tick recycles --
+** which the hardware prefetcher follows at full memory bandwidth; with
+** the slots of an entry side by side (840 bytes an entry) every entry
+** cost several cache misses in a row, and the sweep was half the tick. */
+struct g_hdr {
 	uint32_t user;
-	uint64_t last_tick, last_data_tick;
 	uint8_t amp;
-	uint64_t sum[FLOW_C_N];
-	uint32_t ring[RING][FLOW_C_N];
+	uint64_t last_tick, last_data_tick;
 };
 
 /* What the shards gave an entry this tick, folded in at random into this
@@ -91,11 +114,13 @@ struct wslot {
 
 struct flow_count {
 	struct flow_hosts *hosts;
-	uint32_t nkeys, cap, nshards;
+	uint32_t nkeys, nhosts, cap, nshards;
 	uint32_t *gmap;
 	uint32_t *gkey; /* per entry: its key, FREE_KEY when free */
 	struct stage *stage;
-	struct g_ent *g;
+	struct g_hdr *g;
+	uint64_t *gsum;  /* cap x FLOW_C_N */
+	uint32_t *gring; /* RING x cap x FLOW_C_N */
 	uint32_t ghigh, nfree;
 	uint32_t *freel;
 	struct flow_shard **sh;
@@ -202,6 +227,18 @@ uint16_t flow_amp_port_of(uint8_t id)
 	return id < NAMP ? amp_tab[id].port : 0;
 }
 
+/* ------------------------------------------------------------ keys */
+
+/* A (host, direction) pair's key, the index of every per-pair array (the
+** maps, the watch flags). Direction-major, all inbound pairs first: a
+** flood is mostly one direction, and the pages of the other half of each
+** array are then never touched, so never resident (with 1,000,000 hosts
+** the three maps and the flags are 26 MB, half of it outbound). */
+static inline uint32_t key_of(const struct flow_count *c, uint32_t host, enum flow_dir d)
+{
+	return (uint32_t)d * c->nhosts + host;
+}
+
 /* ------------------------------------------------------------ lifecycle */
 
 static void shard_free(struct flow_shard *s)
@@ -212,6 +249,7 @@ static void shard_free(struct flow_shard *s)
 	big_free(s->map, (size_t)c->nkeys * sizeof *s->map);
 	for (int i = 0; i < 2; i++) {
 		big_free(s->buf[i].ent, (size_t)c->cap * sizeof *s->buf[i].ent);
+		big_free(s->buf[i].frag, (size_t)c->cap * sizeof *s->buf[i].frag);
 		free(s->buf[i].hh);
 		free(s->buf[i].smp);
 	}
@@ -227,6 +265,8 @@ void flow_count_free(struct flow_count *c)
 	free(c->sh);
 	big_free(c->gmap, (size_t)c->nkeys * sizeof *c->gmap);
 	big_free(c->g, (size_t)c->cap * sizeof *c->g);
+	big_free(c->gsum, (size_t)c->cap * FLOW_C_N * sizeof *c->gsum);
+	big_free(c->gring, (size_t)RING * c->cap * FLOW_C_N * sizeof *c->gring);
 	big_free(c->gkey, (size_t)c->cap * sizeof *c->gkey);
 	big_free(c->stage, (size_t)c->cap * sizeof *c->stage);
 	free(c->freel);
@@ -246,7 +286,8 @@ struct flow_count *flow_count_new(struct flow_hosts *hosts,
 	if (!c)
 		goto oom;
 	c->hosts = hosts;
-	c->nkeys = flow_hosts_size(hosts) * 2;
+	c->nhosts = flow_hosts_size(hosts);
+	c->nkeys = c->nhosts * 2;
 	c->cap = cfg->max_active;
 	if (c->cap == 0)
 		c->cap = c->nkeys < 131072 ? c->nkeys : 131072;
@@ -256,12 +297,14 @@ struct flow_count *flow_count_new(struct flow_hosts *hosts,
 	size_t nk = c->nkeys;
 	c->gmap = big_alloc(nk * sizeof *c->gmap);
 	c->g = big_alloc((size_t)c->cap * sizeof *c->g);
+	c->gsum = big_alloc((size_t)c->cap * FLOW_C_N * sizeof *c->gsum);
+	c->gring = big_alloc((size_t)RING * c->cap * FLOW_C_N * sizeof *c->gring);
 	c->gkey = big_alloc((size_t)c->cap * sizeof *c->gkey);
 	c->stage = big_alloc((size_t)c->cap * sizeof *c->stage);
 	c->freel = calloc(c->cap, sizeof *c->freel);
 	c->watch = big_alloc(nk);
 	c->sh = calloc(c->nshards, sizeof *c->sh);
-	if (!c->gmap || !c->g || !c->gkey || !c->stage || !c->freel ||
+	if (!c->gmap || !c->g || !c->gsum || !c->gring || !c->gkey || !c->stage || !c->freel ||
 	    !c->watch || !c->sh)
 		goto oom;
 	for (uint32_t i = 0; i < c->nshards; i++) {
@@ -277,11 +320,14 @@ struct flow_count *flow_count_new(struct flow_hosts *hosts,
 		for (int b = 0; b < 2; b++) {
 			s->buf[b].ent = big_alloc((size_t)c->cap *
 						  sizeof *s->buf[b].ent);
+			s->buf[b].frag = big_alloc((size_t)c->cap *
+						   sizeof *s->buf[b].frag);
 			s->buf[b].hh = calloc((size_t)FLOW_WATCH_MAX * FLOW_TOP_N,
 					      sizeof *s->buf[b].hh);
 			s->buf[b].smp = calloc((size_t)FLOW_WATCH_MAX * SMP_TICK,
 					       sizeof *s->buf[b].smp);
-			if (!s->buf[b].ent || !s->buf[b].hh || !s->buf[b].smp)
+			if (!s->buf[b].ent || !s->buf[b].frag || !s->buf[b].hh ||
+			    !s->buf[b].smp)
 				goto oom;
 		}
 	}
@@ -360,6 +406,12 @@ static inline void bump(struct flow_shard *s, uint32_t key,
 		e = &b->ent[idx];
 		memset(e, 0, sizeof *e);
 		e->key = key;
+		/* The watch flag is read once per entry, not per record: a
+		** random read of a byte per (host, direction), it missed the
+		** cache on most records. A buffer lives one tick, so a watch set
+		** or cleared by the detector reaches the sketches within a tick,
+		** the slack flow_count_watch already allows. */
+		e->ws = atomic_load_explicit(&s->c->watch[key], memory_order_relaxed);
 	}
 	sadd(&e->c[FLOW_C_PKTS], d->pk);
 	sadd(&e->c[FLOW_C_BYTES], d->by);
@@ -370,20 +422,23 @@ static inline void bump(struct flow_shard *s, uint32_t key,
 		sadd(&e->c[d->cls + 2], d->fl);
 	}
 	if (d->frag) {
-		sadd(&e->c[FLOW_C_FRAG_PKTS], d->pk);
-		sadd(&e->c[FLOW_C_FRAG_BYTES], d->by);
-		sadd(&e->c[FLOW_C_FRAG_FLOWS], d->fl);
+		uint32_t *f = b->frag[idx];
+		if (!e->has_frag) {
+			e->has_frag = 1;
+			memset(f, 0, sizeof b->frag[idx]);
+		}
+		sadd(&f[0], d->pk);
+		sadd(&f[1], d->by);
+		sadd(&f[2], d->fl);
 	}
 	if (d->syn)
-		sadd(&e->c[FLOW_C_SYN_PKTS], d->pk);
+		sadd(&e->c[SH_SYN], d->pk);
 	if (d->amp) {
-		sadd(&e->c[FLOW_C_AMP_PKTS], d->pk);
+		sadd(&e->c[SH_AMP], d->pk);
 		e->amp = d->amp;
 	}
-	uint8_t ws = atomic_load_explicit(&s->c->watch[key],
-					  memory_order_relaxed);
-	if (__builtin_expect(ws != 0, 0))
-		feed_hh(b, ws, r, d->pk);
+	if (__builtin_expect(e->ws != 0, 0))
+		feed_hh(b, e->ws, r, d->pk);
 }
 
 static inline void add_hosts(struct flow_shard *s, const struct flow_rec *r,
@@ -407,10 +462,10 @@ static inline void add_hosts(struct flow_shard *s, const struct flow_rec *r,
 	d.syn = r->proto == 6 && (r->tcp_flags & 0x12) == 0x02;
 	d.amp = r->proto == 17 ? flow_amp_port(r->sport) : 0;
 	if (hd != FLOW_HOST_NONE)
-		bump(s, hd * 2 + FLOW_IN, &d, r);
+		bump(s, key_of(s->c, hd, FLOW_IN), &d, r);
 	if (hs != FLOW_HOST_NONE) {
 		d.amp = 0; /* replies leave FROM the port; that is inbound only */
-		bump(s, hs * 2 + FLOW_OUT, &d, r);
+		bump(s, key_of(s->c, hs, FLOW_OUT), &d, r);
 	}
 }
 
@@ -423,43 +478,60 @@ void flow_shard_add(struct flow_shard *s, const struct flow_rec *r)
 		add_hosts(s, r, hd, hs);
 }
 
-/* The same for n records, in three passes so that the cache misses of
-** different records overlap: host lookups (the prefix table is small and
-** stays in cache) and a prefetch of each map slot; a prefetch of each
-** shard entry; the adds. With destinations spread over 130,000 hosts the
-** map and the entries do not fit in cache, and one record at a time would
-** wait for two misses in a row. */
-#define BATCH 32
+/* The same for n records, as a software pipeline so that the cache
+** misses of different records overlap: PF_LOOK records ahead, the host
+** lookups (the prefix table is small and stays in cache) and a prefetch
+** of each map slot; PF_AHEAD records ahead, the map slot's read and a
+** prefetch of the shard entry it names; then the adds. With destinations
+** spread over 130,000 hosts the map and the entries do not fit in cache,
+** and one record at a time would wait for two misses in a row. (Three
+** passes over blocks of 32 records, before, gave the first records of a
+** block too little time: their entry was still in flight at the add.)
+** The distances were measured (bench_flow_count): 16/8 too short, 32/16
+** and 48/24 alike. */
+#define PF_LOOK 32
+#define PF_AHEAD 16
+#define PF_RING 32 /* >= PF_LOOK, a power of 2 */
+
+/* Prefetch the entry a pair's map slot names. A slot not written this
+** tick may hold any index below cap (a compare, not a division). Forced
+** inline: GCC takes a function whose only effect is a prefetch for one
+** without effects and drops the calls before inlining (seen with GCC 12
+** at -O2: the loop of calls below was gone from the object code). */
+static inline __attribute__((always_inline)) void prefetch_ent(const struct flow_shard *s,
+								 const struct sh_buf *b, uint32_t key)
+{
+	uint32_t idx = s->map[key];
+	__builtin_prefetch(&b->ent[idx < s->c->cap ? idx : 0], 1);
+}
 
 void flow_shard_add_batch(struct flow_shard *s, const struct flow_rec *r,
 			  size_t n)
 {
 	struct flow_hosts *h = s->c->hosts;
-	uint32_t hd[BATCH], hs[BATCH];
-	while (n > 0) {
-		size_t m = n < BATCH ? n : BATCH;
-		for (size_t i = 0; i < m; i++) {
-			hd[i] = flow_hosts_lookup(h, r[i].family, r[i].dst);
-			hs[i] = flow_hosts_lookup(h, r[i].family, r[i].src);
-			if (hd[i] != FLOW_HOST_NONE)
-				__builtin_prefetch(&s->map[hd[i] * 2 + FLOW_IN]);
-			if (hs[i] != FLOW_HOST_NONE)
-				__builtin_prefetch(&s->map[hs[i] * 2 + FLOW_OUT]);
+	const struct sh_buf *b = &s->buf[s->w];
+	uint32_t hd[PF_RING], hs[PF_RING];
+	size_t look = 0, ahead = 0;
+	for (size_t i = 0; i < n; i++) {
+		for (; look < n && look < i + PF_LOOK; look++) {
+			size_t k = look & (PF_RING - 1);
+			hd[k] = flow_hosts_lookup(h, r[look].family, r[look].dst);
+			hs[k] = flow_hosts_lookup(h, r[look].family, r[look].src);
+			if (hd[k] != FLOW_HOST_NONE)
+				__builtin_prefetch(&s->map[key_of(s->c, hd[k], FLOW_IN)]);
+			if (hs[k] != FLOW_HOST_NONE)
+				__builtin_prefetch(&s->map[key_of(s->c, hs[k], FLOW_OUT)]);
 		}
-		const struct sh_buf *b = &s->buf[s->w];
-		for (size_t i = 0; i < m; i++) {
-			if (hd[i] != FLOW_HOST_NONE)
-				__builtin_prefetch(&b->ent[s->map[hd[i] * 2 + FLOW_IN]
-								  % s->c->cap], 1);
-			if (hs[i] != FLOW_HOST_NONE)
-				__builtin_prefetch(&b->ent[s->map[hs[i] * 2 + FLOW_OUT]
-								  % s->c->cap], 1);
+		for (; ahead < look && ahead < i + PF_AHEAD; ahead++) {
+			size_t k = ahead & (PF_RING - 1);
+			if (hd[k] != FLOW_HOST_NONE)
+				prefetch_ent(s, b, key_of(s->c, hd[k], FLOW_IN));
+			if (hs[k] != FLOW_HOST_NONE)
+				prefetch_ent(s, b, key_of(s->c, hs[k], FLOW_OUT));
 		}
-		for (size_t i = 0; i < m; i++)
-			if (hd[i] != FLOW_HOST_NONE || hs[i] != FLOW_HOST_NONE)
-				add_hosts(s, &r[i], hd[i], hs[i]);
-		r += m;
-		n -= m;
+		size_t k = i & (PF_RING - 1);
+		if (hd[k] != FLOW_HOST_NONE || hs[k] != FLOW_HOST_NONE)
+			add_hosts(s, &r[i], hd[k], hs[k]);
 	}
 }
 
@@ -474,19 +546,38 @@ void flow_shard_sync(struct flow_shard *s)
 
 /* ------------------------------------------------------------ tick */
 
-static void advance(struct g_ent *g, uint64_t t)
+static inline uint64_t *gsum(const struct flow_count *c, uint32_t i)
 {
+	return &c->gsum[(size_t)i * FLOW_C_N];
+}
+
+static inline uint32_t *gslot(const struct flow_count *c, uint64_t tick, uint32_t i)
+{
+	return &c->gring[((size_t)(tick % RING) * c->cap + i) * FLOW_C_N];
+}
+
+/* Entry i's window emptied: every slot and the sums zero. */
+static void clear_ring(struct flow_count *c, uint32_t i)
+{
+	for (unsigned k = 0; k < RING; k++)
+		memset(gslot(c, k, i), 0, FLOW_C_N * sizeof(uint32_t));
+	memset(gsum(c, i), 0, FLOW_C_N * sizeof(uint64_t));
+}
+
+static void advance(struct flow_count *c, uint32_t i, uint64_t t)
+{
+	struct g_hdr *g = &c->g[i];
+	uint64_t *sum = gsum(c, i);
 	if (g->last_tick >= t)
 		return;
 	if (t - g->last_tick >= RING) {
-		memset(g->ring, 0, sizeof g->ring);
-		memset(g->sum, 0, sizeof g->sum);
+		clear_ring(c, i);
 	} else {
 		for (uint64_t k = g->last_tick + 1; k <= t; k++) {
-			uint32_t *sl = g->ring[k % RING];
-			for (unsigned i = 0; i < FLOW_C_N; i++) {
-				g->sum[i] -= sl[i];
-				sl[i] = 0;
+			uint32_t *sl = gslot(c, k, i);
+			for (unsigned m = 0; m < FLOW_C_N; m++) {
+				sum[m] -= sl[m];
+				sl[m] = 0;
 			}
 		}
 	}
@@ -545,8 +636,13 @@ static void fold(struct flow_count *c, struct sh_buf *b)
 			continue;
 		}
 		struct stage *st = &c->stage[idx];
-		for (unsigned k = 0; k < FLOW_C_N; k++)
+		for (unsigned k = 0; k < FLOW_C_FRAG_PKTS; k++)
 			sadd(&st->c[k], e->c[k]);
+		sadd(&st->c[FLOW_C_SYN_PKTS], e->c[SH_SYN]);
+		sadd(&st->c[FLOW_C_AMP_PKTS], e->c[SH_AMP]);
+		if (e->has_frag)
+			for (unsigned k = 0; k < 3; k++)
+				sadd(&st->c[FLOW_C_FRAG_PKTS + k], b->frag[i][k]);
 		st->touched = 1;
 		if (e->amp)
 			st->amp = e->amp;
@@ -603,25 +699,23 @@ void flow_count_tick(struct flow_count *c, uint64_t now_ms)
 		uint32_t key = c->gkey[i];
 		if (key == FREE_KEY)
 			continue;
-		struct g_ent *g = &c->g[i];
+		struct g_hdr *g = &c->g[i];
 		struct stage *st = &c->stage[i];
-		if (i + 4 < c->ghigh) {
-			__builtin_prefetch(&c->g[i + 4], 1);
-			__builtin_prefetch(c->g[i + 4].ring[c->tick % RING], 1);
-		}
-		if (st->fresh) {
+		if (st->fresh) { /* a new pair: its ring starts empty */
 			memset(g, 0, sizeof *g);
+			clear_ring(c, i);
 			g->last_tick = c->tick;
 			g->last_data_tick = c->tick;
 			st->fresh = 0;
 		}
-		advance(g, c->tick);
+		advance(c, i, c->tick);
 		if (st->touched) {
-			uint32_t *sl = g->ring[c->tick % RING];
+			uint32_t *sl = gslot(c, c->tick, i);
+			uint64_t *sum = gsum(c, i);
 			for (unsigned k = 0; k < FLOW_C_N; k++) {
 				uint32_t before = sl[k];
 				sadd(&sl[k], st->c[k]);
-				g->sum[k] += sl[k] - before;
+				sum[k] += sl[k] - before;
 			}
 			g->last_data_tick = c->tick;
 			if (st->amp)
@@ -677,10 +771,11 @@ void flow_count_each(struct flow_count *c, flow_entry_fn fn, void *ctx)
 		uint32_t key = c->gkey[i];
 		if (key == FREE_KEY)
 			continue;
-		struct g_ent *g = &c->g[i];
+		struct g_hdr *g = &c->g[i];
 		struct flow_entry_view v = {
-			.host = key / 2, .dir = (enum flow_dir)(key & 1),
-			.sum = g->sum, .slot = g->ring[c->tick % RING],
+			.host = key >= c->nhosts ? key - c->nhosts : key,
+			.dir = key >= c->nhosts ? FLOW_OUT : FLOW_IN,
+			.sum = gsum(c, i), .slot = gslot(c, c->tick, i),
 			.amp_port_id = g->amp, .user = &g->user};
 		fn(ctx, &v);
 	}
@@ -689,11 +784,11 @@ void flow_count_each(struct flow_count *c, flow_entry_fn fn, void *ctx)
 const uint64_t *flow_count_sums(const struct flow_count *c, uint32_t host,
 				enum flow_dir dir)
 {
-	uint64_t key = (uint64_t)host * 2 + dir;
-	if (key >= c->nkeys)
+	uint64_t key = (uint64_t)dir * c->nhosts + host;
+	if (host >= c->nhosts || (unsigned)dir > FLOW_OUT)
 		return NULL;
 	uint32_t idx = gfind(c, (uint32_t)key);
-	return idx == FREE_KEY ? NULL : c->g[idx].sum;
+	return idx == FREE_KEY ? NULL : gsum(c, idx);
 }
 
 /* A slot given to a new pair may still receive, at the next fold, what a
@@ -702,8 +797,8 @@ const uint64_t *flow_count_sums(const struct flow_count *c, uint32_t host,
 int flow_count_watch(struct flow_count *c, uint32_t host, enum flow_dir dir,
 		     bool on)
 {
-	uint64_t key = (uint64_t)host * 2 + dir;
-	if (key >= c->nkeys)
+	uint64_t key = (uint64_t)dir * c->nhosts + host;
+	if (host >= c->nhosts || (unsigned)dir > FLOW_OUT)
 		return -1;
 	uint8_t cur = atomic_load_explicit(&c->watch[key], memory_order_relaxed);
 	if (!on) {
@@ -733,8 +828,8 @@ int flow_count_watch(struct flow_count *c, uint32_t host, enum flow_dir dir,
 const struct flow_hh *flow_count_hh(const struct flow_count *c, uint32_t host,
 				    enum flow_dir dir)
 {
-	uint64_t key = (uint64_t)host * 2 + dir;
-	if (key >= c->nkeys)
+	uint64_t key = (uint64_t)dir * c->nhosts + host;
+	if (host >= c->nhosts || (unsigned)dir > FLOW_OUT)
 		return NULL;
 	uint8_t cur = atomic_load_explicit(&((struct flow_count *)c)->watch[key],
 					   memory_order_relaxed);
@@ -744,8 +839,8 @@ const struct flow_hh *flow_count_hh(const struct flow_count *c, uint32_t host,
 size_t flow_count_sample(const struct flow_count *c, uint32_t host,
 			 enum flow_dir dir, struct flow_rec *out, size_t n)
 {
-	uint64_t key = (uint64_t)host * 2 + dir;
-	if (key >= c->nkeys)
+	uint64_t key = (uint64_t)dir * c->nhosts + host;
+	if (host >= c->nhosts || (unsigned)dir > FLOW_OUT)
 		return 0;
 	uint8_t cur = atomic_load_explicit(&((struct flow_count *)c)->watch[key],
 					   memory_order_relaxed);
@@ -763,11 +858,11 @@ size_t flow_count_sample(const struct flow_count *c, uint32_t host,
 size_t flow_count_memory(const struct flow_count *c)
 {
 	size_t n = sizeof *c + (size_t)c->nkeys * (sizeof *c->gmap + 1) +
-		   (size_t)c->cap * (sizeof *c->g + sizeof *c->freel +
+		   (size_t)c->cap * (sizeof *c->g + (RING * 4 + 8) * FLOW_C_N + sizeof *c->freel +
 				     sizeof *c->gkey + sizeof *c->stage);
 	for (uint32_t i = 0; i < c->nshards; i++)
 		n += sizeof(struct flow_shard) + (size_t)c->nkeys * 4 +
-		     2 * ((size_t)c->cap * sizeof(struct sh_ent) +
+		     2 * ((size_t)c->cap * (sizeof(struct sh_ent) + 3 * sizeof(uint32_t)) +
 			  (size_t)FLOW_WATCH_MAX * FLOW_TOP_N *
 				  sizeof(struct flow_hh));
 	return n;

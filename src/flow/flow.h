@@ -702,7 +702,8 @@ int flow_detect_load(struct flow_detect *d, const uint8_t *buf, size_t len,
 ** own shard; a ticker thread runs the 100 ms merge and detection. */
 
 #define FLOW_COLL_THREADS_MAX 64
-#define FLOW_COLL_BATCH 64          /* datagrams per recvmmsg */
+#define FLOW_COLL_BATCH 32          /* receives per recvmmsg: a datagram each, or up
+				     ** to 44 coalesced by UDP_GRO (64 KiB buffers) */
 #define FLOW_COLL_EXPORTERS 1024    /* per-exporter rows kept per thread */
 
 enum flow_proto_kind { FLOW_KIND_NETFLOW = 0, FLOW_KIND_SFLOW = 1, FLOW_KIND_N };
@@ -743,7 +744,8 @@ struct flow_exporter_stats {
 /* What the whole collector counted. */
 struct flow_collector_stats {
 	uint64_t datagrams, records;
-	uint64_t kernel_drops;      /* the sockets' drops (SO_RXQ_OVFL, SO_MEMINFO) */
+	uint64_t kernel_drops;      /* the sockets' drops (SO_RXQ_OVFL, SO_MEMINFO); a
+				    ** buffer of datagrams coalesced by UDP_GRO counts once */
 	uint64_t exporters_refused; /* datagrams of exporters beyond the table bound */
 	uint64_t truncated;         /* datagrams over 9216 bytes (no exporter's): dropped */
 	uint64_t templates;         /* v9/IPFIX templates cached now, all threads */

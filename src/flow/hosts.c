@@ -18,7 +18,17 @@
 ** hot path asks twice per record): a bit per /16 (8 KiB) rejects most
 ** outside addresses at once, and a /24 table for up to 4,096 protected
 ** /16s (1 KiB each) answers the rest in two loads; measured, this halved
-** the cost of a record (bench/bench_flow_count.c).
+** the cost of a record (bench/bench_flow_count.c). A /24 that holds
+** prefixes longer than /24 (a constituency listing its servers as /32s)
+** gets a leaf of 256 entries, one per address, up to V4_LEAVES of them:
+** with a million /32s the range search over a million ranges missed the
+** cache some twenty times per address and the collector fell to 0.4 M
+** flows/s.
+**
+** After the build only what the lookups and flow_hosts_addr read is kept,
+** 12 bytes a prefix (struct hkept; an IPv6 prefix's address beside it)
+** and 4 for a dense run's base, not the 72 of the build's struct hpfx:
+** 56 MB less with a million prefixes.
 */
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -39,6 +49,15 @@ struct hpfx {
 	uint64_t size;       /* addresses, saturated at 2^63 */
 	uint32_t base;       /* first host index (dense prefixes) */
 	bool hashed;
+	bool tabled;         /* the /24 table (and a leaf) answer for all of it */
+};
+
+/* A kept prefix as the lookups read it: 12 bytes. */
+struct hkept {
+	uint32_t base; /* first host index (dense prefixes) */
+	uint32_t a;    /* IPv4: the first address (host order); IPv6: its index in a6 */
+	uint8_t family, len;
+	bool hashed;
 };
 
 struct hslot {
@@ -49,9 +68,12 @@ struct hslot {
 
 struct flow_hosts {
 	struct lpm *lpm;
-	struct hpfx *p;       /* kept prefixes; lpm value = index + 1 */
+	struct hpfx *p;       /* kept prefixes while building, then NULL */
+	struct hkept *k;      /* the same after the build; lpm value = index + 1 */
+	uint8_t (*a6)[16];    /* the IPv6 prefixes' first addresses */
 	size_t np;
-	uint32_t *dense;      /* indices into p of dense prefixes, by base */
+	uint32_t *dense;      /* indices into k of dense prefixes, by base */
+	uint32_t *dense_base; /* their bases, ascending (flow_hosts_addr's search) */
 	size_t ndense;
 	uint32_t dense_total; /* host indices 0..dense_total-1 are dense */
 	uint32_t nslots;      /* seen-address table, indices dense_total.. */
@@ -69,10 +91,14 @@ struct flow_hosts {
 	uint16_t v4_blk[65536];   /* block + 1 per /16, 0 = none */
 	uint32_t *v4_24;
 	uint32_t nblk;
+	uint32_t *v4_leaf;  /* 256 entries per leaf: the index + 1 of an address's prefix */
+	uint32_t nleaf;
 };
 
-#define V4_BLOCKS 4096u /* 4 MiB of /24 entries at most */
+#define V4_BLOCKS 4096u  /* 4 MiB of /24 entries at most */
+#define V4_LEAVES 16384u /* 16 MiB of per-address entries at most */
 #define V4_LPM UINT32_MAX
+#define V4_LEAF 0x80000000u /* a /24 entry with this bit: leaf number (low bits) */
 
 static void span(struct hpfx *q)
 {
@@ -145,8 +171,12 @@ void flow_hosts_free(struct flow_hosts *h)
 		return;
 	lpm_free(h->lpm);
 	free(h->v4_24);
+	free(h->v4_leaf);
 	free(h->p);
+	free(h->k);
+	free(h->a6);
 	free(h->dense);
+	free(h->dense_base);
 	free(h->tab);
 	free(h);
 }
@@ -179,9 +209,32 @@ static int build_v4_blocks(struct flow_hosts *h)
 		uint32_t *e = &h->v4_24[(size_t)(blk - 1) * 256];
 		uint32_t first = (uint32_t)(q->lo >> 8) & 255;
 		if (q->len > 24) {
-			e[first] = V4_LPM;
+			/* prefixes are disjoint: the /24 is 0, a leaf or V4_LPM */
+			if (e[first] == 0 && h->nleaf < V4_LEAVES) {
+				if (h->nleaf % 256 == 0) { /* grow 256 leaves at a time */
+					uint32_t *nl = realloc(h->v4_leaf,
+							       ((size_t)h->nleaf + 256) * 256 *
+								       sizeof *nl);
+					if (!nl)
+						return -1;
+					h->v4_leaf = nl;
+				}
+				memset(&h->v4_leaf[(size_t)h->nleaf * 256], 0,
+				       256 * sizeof *h->v4_leaf);
+				e[first] = V4_LEAF | h->nleaf++;
+			} else if (e[first] == 0) {
+				e[first] = V4_LPM; /* no leaf left: the LPM answers */
+			}
+			if (e[first] != V4_LPM) {
+				uint32_t *l = &h->v4_leaf[(size_t)(e[first] & ~V4_LEAF) * 256];
+				for (uint32_t a = (uint32_t)q->lo & 255; a <= ((uint32_t)q->elo & 255);
+				     a++)
+					l[a] = (uint32_t)i + 1;
+				h->p[i].tabled = true;
+			}
 			continue;
 		}
+		h->p[i].tabled = true;
 		for (uint32_t k = first; k <= ((uint32_t)(q->elo >> 8) & 255); k++)
 			e[k] = (uint32_t)i + 1;
 	}
@@ -282,14 +335,39 @@ struct flow_hosts *flow_hosts_build(const struct flow_prefix *in, size_t n,
 	if (!b)
 		goto oom;
 	lpm_builder_layout(b, LPM_LAYOUT_RANGES);
+	/* The LPM holds only what the tables do not answer (IPv6, IPv4
+	** shorter than /16, past the blocks or the leaves): a million /32s
+	** in leaves would cost it tens of MB for nothing. */
 	for (size_t i = 0; i < h->np; i++)
-		if (lpm_builder_add(b, h->p[i].family, h->p[i].addr,
-				    h->p[i].len, i + 1) != 0)
+		if (!h->p[i].tabled &&
+		    lpm_builder_add(b, h->p[i].family, h->p[i].addr, h->p[i].len, i + 1) != 0)
 			goto oom;
 	h->lpm = lpm_build(b);
 	b = NULL;
 	if (!h->lpm)
 		goto oom;
+	size_t n6 = 0;
+	for (size_t i = 0; i < h->np; i++)
+		n6 += h->p[i].family == 6;
+	h->k = calloc(h->np ? h->np : 1, sizeof *h->k);
+	h->a6 = calloc(n6 ? n6 : 1, sizeof *h->a6);
+	h->dense_base = calloc(h->ndense ? h->ndense : 1, sizeof *h->dense_base);
+	if (!h->k || !h->a6 || !h->dense_base)
+		goto oom;
+	n6 = 0;
+	for (size_t i = 0; i < h->np; i++) {
+		const struct hpfx *q = &h->p[i];
+		h->k[i] = (struct hkept){.base = q->base, .family = q->family, .len = q->len,
+					 .hashed = q->hashed, .a = (uint32_t)q->lo};
+		if (q->family == 6) {
+			h->k[i].a = (uint32_t)n6;
+			memcpy(h->a6[n6++], q->addr, 16);
+		}
+	}
+	for (size_t j = 0; j < h->ndense; j++)
+		h->dense_base[j] = h->p[h->dense[j]].base;
+	free(h->p);
+	h->p = NULL;
 	free(all);
 	return h;
 oom:
@@ -369,20 +447,25 @@ uint32_t flow_hosts_lookup(struct flow_hosts *h, uint8_t family,
 				 : V4_LPM;
 		if (e == 0)
 			return FLOW_HOST_NONE;
-		v = e != V4_LPM ? e : lpm_lookup4(h->lpm, x, NULL);
+		if (e == V4_LPM)
+			v = lpm_lookup4(h->lpm, x, NULL);
+		else if (e & V4_LEAF)
+			v = h->v4_leaf[(size_t)(e & ~V4_LEAF) * 256 + (x & 255)];
+		else
+			v = e;
 		if (!v)
 			return FLOW_HOST_NONE;
-		const struct hpfx *q = &h->p[v - 1];
-		if (!q->hashed)
-			return q->base + (uint32_t)(x & (q->size - 1));
+		const struct hkept *q = &h->k[v - 1];
+		if (!q->hashed) /* dense v4 prefixes are /16 or longer */
+			return q->base + (x & ((1u << (32 - q->len)) - 1));
 	} else if (family == 6) {
 		v = lpm_lookup6(h->lpm, a, NULL);
 		if (!v)
 			return FLOW_HOST_NONE;
-		const struct hpfx *q = &h->p[v - 1];
+		const struct hkept *q = &h->k[v - 1];
 		if (!q->hashed) /* dense v6 prefixes are /112 or longer */
 			return q->base + (((uint32_t)a[14] << 8 | a[15]) &
-					  (uint32_t)(q->size - 1));
+					  ((1u << (128 - q->len)) - 1));
 	} else {
 		return FLOW_HOST_NONE;
 	}
@@ -401,23 +484,23 @@ int flow_hosts_addr(const struct flow_hosts *h, uint32_t idx, uint8_t *family,
 		size_t lo = 0, hi = h->ndense; /* last dense run with base <= idx */
 		while (hi - lo > 1) {
 			size_t mid = (lo + hi) / 2;
-			if (h->p[h->dense[mid]].base <= idx)
+			if (h->dense_base[mid] <= idx)
 				lo = mid;
 			else
 				hi = mid;
 		}
-		const struct hpfx *q = &h->p[h->dense[lo]];
+		const struct hkept *q = &h->k[h->dense[lo]];
 		uint32_t off = idx - q->base;
 		*family = q->family;
 		memset(addr, 0, 16);
 		if (q->family == 4) {
-			uint32_t x = (uint32_t)q->lo + off;
+			uint32_t x = q->a + off;
 			addr[0] = (uint8_t)(x >> 24);
 			addr[1] = (uint8_t)(x >> 16);
 			addr[2] = (uint8_t)(x >> 8);
 			addr[3] = (uint8_t)x;
 		} else {
-			memcpy(addr, q->addr, 16);
+			memcpy(addr, h->a6[q->a], 16);
 			uint32_t low = ((uint32_t)addr[14] << 8 | addr[15]) + off;
 			addr[14] = (uint8_t)(low >> 8);
 			addr[15] = (uint8_t)low;
@@ -443,7 +526,12 @@ uint64_t flow_hosts_overflow(const struct flow_hosts *h)
 
 size_t flow_hosts_memory(const struct flow_hosts *h)
 {
-	return sizeof *h + lpm_memory(h->lpm) + h->np * sizeof *h->p +
+	size_t n6 = 0;
+	for (size_t i = 0; i < h->np; i++)
+		n6 += h->k[i].family == 6;
+	return sizeof *h + lpm_memory(h->lpm) + h->np * sizeof *h->k + n6 * sizeof *h->a6 +
 	       (size_t)h->nblk * 256 * sizeof *h->v4_24 +
-	       h->np * sizeof *h->dense + (size_t)h->nslots * sizeof *h->tab;
+	       (size_t)h->nleaf * 256 * sizeof *h->v4_leaf +
+	       h->ndense * (sizeof *h->dense + sizeof *h->dense_base) +
+	       (size_t)h->nslots * sizeof *h->tab;
 }

@@ -221,6 +221,62 @@ static void test_many_slash16(void **state)
 	flow_hosts_free(h);
 }
 
+/* Hosts listed one by one (a constituency's servers as /32s), as many as
+** the budget: every /24 that holds them gets a per-address leaf while
+** leaves last (V4_LEAVES, 16,384), the rest are answered by the prefix
+** search, with the same answers either way: each listed address its own
+** index, its neighbours not protected, the index back to the address. A
+** /26, a /30 and a /32 share one /24 beside them. */
+static void test_slash32s(void **state)
+{
+	(void)state;
+	size_t n1 = 500000, n2 = 20000, n = n1 + n2 + 3;
+	struct flow_prefix *ps = calloc(n, sizeof *ps);
+	assert_non_null(ps);
+	for (size_t i = 0; i < n1; i++) { /* every other address from 30.0.0.0 */
+		uint32_t x = (uint32_t)(2 * i);
+		ps[i] = p4(30, (x >> 16) & 255, (x >> 8) & 255, x & 255, 32);
+	}
+	for (size_t j = 0; j < n2; j++) /* one in each of 20,000 /24s */
+		ps[n1 + j] = p4(40, (unsigned)(j >> 8), (unsigned)(j & 255), 1, 32);
+	ps[n1 + n2] = p4(50, 0, 0, 0, 26);
+	ps[n1 + n2 + 1] = p4(50, 0, 0, 64, 30);
+	ps[n1 + n2 + 2] = p4(50, 0, 0, 77, 32);
+	struct perr err;
+	struct flow_hosts *h = flow_hosts_build(ps, n, 0, &err);
+	assert_non_null(h);
+	assert_int_equal(flow_hosts_size(h), n1 + n2 + 64 + 4 + 1);
+	uint8_t *seen = calloc(flow_hosts_size(h), 1);
+	assert_non_null(seen);
+	for (size_t i = 0; i < n1 + n2; i++) {
+		const struct flow_prefix *q = &ps[i];
+		uint32_t x = look(h, *q);
+		assert_true(x < flow_hosts_size(h));
+		assert_int_equal(seen[x], 0);
+		seen[x] = 1;
+		struct flow_prefix next = *q;
+		next.addr[3]++; /* the odd neighbour, or .2 of a 40.x.y.0/24 */
+		assert_int_equal(look(h, next), FLOW_HOST_NONE);
+		if (i % 997 == 0 || i >= n1) {
+			uint8_t fam, a[16];
+			assert_int_equal(flow_hosts_addr(h, x, &fam, a), 0);
+			assert_int_equal(fam, 4);
+			assert_memory_equal(a, q->addr, 16);
+		}
+	}
+	assert_int_not_equal(look(h, p4(50, 0, 0, 63, 32)), FLOW_HOST_NONE);
+	assert_int_not_equal(look(h, p4(50, 0, 0, 67, 32)), FLOW_HOST_NONE);
+	assert_int_equal(look(h, p4(50, 0, 0, 68, 32)), FLOW_HOST_NONE);
+	assert_int_not_equal(look(h, p4(50, 0, 0, 77, 32)), FLOW_HOST_NONE);
+	assert_int_equal(look(h, p4(50, 0, 0, 76, 32)), FLOW_HOST_NONE);
+	assert_int_equal(look(h, p4(50, 0, 0, 128, 32)), FLOW_HOST_NONE);
+	assert_int_equal(look(h, p4(40, 0, 0, 0, 32)), FLOW_HOST_NONE);
+	assert_int_equal(flow_hosts_overflow(h), 0);
+	free(seen);
+	free(ps);
+	flow_hosts_free(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -228,6 +284,7 @@ int main(void)
 		cmocka_unit_test(test_v6_dense_and_hashed),
 		cmocka_unit_test(test_bounds),
 		cmocka_unit_test(test_million),
+		cmocka_unit_test(test_slash32s),
 		cmocka_unit_test(test_many_slash16),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -222,3 +222,15 @@ int flow_lab_logged_port(const char *log)
 		fclose(f);
 	return port;
 }
+
+bool flow_lab_pipe_has(struct flow_lab_pipe *p, int fd, const char *text)
+{
+	while (p->len + 1 < sizeof p->text) {
+		ssize_t n = read(fd, p->text + p->len, sizeof p->text - 1 - p->len);
+		if (n <= 0)
+			break;
+		p->len += (size_t)n;
+	}
+	p->text[p->len] = '\0';
+	return strstr(p->text, text) != NULL;
+}

@@ -33,6 +33,16 @@ void flow_bgp_lab_show(const struct flow_bgp_lab *l, const char *log);
 /* Stop both (SIGTERM to their process groups, SIGKILL after 10 s). */
 void flow_bgp_lab_stop(struct flow_bgp_lab *l);
 
+/* What the named pipe serve writes ExaBGP's lines to received so far (the
+** test standing in for ExaBGP's process reading it). */
+struct flow_lab_pipe {
+	char text[16384];
+	size_t len;
+};
+/* Appends what fd (non-blocking) holds now to p, without waiting; then:
+** does what p received hold text? */
+bool flow_lab_pipe_has(struct flow_lab_pipe *p, int fd, const char *text);
+
 /* The NetFlow port serve logged ("flow: collector running: ... netflow
 ** port N") in the log file, 0 when not (yet) logged. */
 int flow_lab_logged_port(const char *log);

@@ -421,21 +421,12 @@ static int64_t host_incident(const struct h_server *s, const struct h_cred *c, c
 	return id;
 }
 
-static char pipe_text[16384];
-static size_t pipe_len;
+/* What the ExaBGP pipe received so far. */
+static struct flow_lab_pipe pipe_seen;
 
 static bool pipe_has(int fd, const char *text)
 {
-	for (;;) {
-		if (pipe_len + 1 >= sizeof pipe_text)
-			break;
-		ssize_t n = read(fd, pipe_text + pipe_len, sizeof pipe_text - 1 - pipe_len);
-		if (n <= 0)
-			break;
-		pipe_len += (size_t)n;
-	}
-	pipe_text[pipe_len] = '\0';
-	return strstr(pipe_text, text) != NULL;
+	return flow_lab_pipe_has(&pipe_seen, fd, text);
 }
 
 /* A constituency in dir: an organisation owning 10.20.0.0/24, an analyst

@@ -145,30 +145,19 @@ static int64_t ddos_incident(const struct h_server *s, const struct h_cred *c, i
 	return ddos_incidents(s, c, org, status, n, &count);
 }
 
-/* What the ExaBGP pipe received so far (this test stands in for ExaBGP's
-** process reading it): appended to buf, never blocking. */
-static char pipe_text[8192];
-static size_t pipe_len;
+/* What the ExaBGP pipe received so far. */
+static struct flow_lab_pipe pipe_seen;
 
 static bool pipe_has(int fd, const char *text)
 {
-	for (;;) {
-		if (pipe_len + 1 >= sizeof pipe_text)
-			break;
-		ssize_t n = read(fd, pipe_text + pipe_len, sizeof pipe_text - 1 - pipe_len);
-		if (n <= 0)
-			break;
-		pipe_len += (size_t)n;
-	}
-	pipe_text[pipe_len] = '\0';
-	return strstr(pipe_text, text) != NULL;
+	return flow_lab_pipe_has(&pipe_seen, fd, text);
 }
 
 /* Forget what the pipe received so far (read first: the kernel keeps it). */
 static void pipe_reset(int fd)
 {
 	pipe_has(fd, "");
-	pipe_len = 0;
+	pipe_seen.len = 0;
 }
 
 static bool file_has(const char *path, const char *text)
@@ -488,7 +477,7 @@ static void fx_setup(struct fx *f, int quiet)
 			      "PARAPET_FLOW_THRESHOLD_SYN_PPS=10000", f->env_quiet,
 			      "PARAPET_WATCH_ENABLED=false", f->env_script, f->env_pipe, NULL };
 	memcpy(f->env, env, sizeof env);
-	pipe_len = 0;
+	pipe_seen.len = 0;
 }
 
 static void fx_free(struct fx *f)

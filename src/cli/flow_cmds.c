@@ -127,9 +127,10 @@ static json_t *exporter_json(const struct flow_exporter_stats *e)
 		if (e->malformed[r])
 			json_object_set_new(mal, flow_reject_name((enum flow_reject)r),
 					    json_integer((json_int_t)e->malformed[r]));
-	return json_pack("{ss ss sI sI sI sI so}", "exporter", a, "protocol", flow_kind_name(e->kind),
-			 "datagrams", (json_int_t)e->datagrams, "flows", (json_int_t)e->flows,
-			 "template_misses", (json_int_t)e->template_misses, "sampling",
+	return json_pack("{ss ss sI sI sI sI sI so}", "exporter", a, "protocol",
+			 flow_kind_name(e->kind), "datagrams", (json_int_t)e->datagrams, "flows",
+			 (json_int_t)e->flows, "template_misses", (json_int_t)e->template_misses,
+			 "sequence_failures", (json_int_t)e->sequence_failures, "sampling",
 			 (json_int_t)e->sampling, "malformed", mal);
 }
 
@@ -180,10 +181,11 @@ static void print_summary(struct flow_collector *fc, bool json, size_t top)
 			char a[64];
 			addr_text(0, ex[i].addr, a, sizeof a);
 			printf("exporter %s %s datagrams=%llu flows=%llu template_misses=%llu "
-			       "sampling=%u",
+			       "sequence_failures=%llu sampling=%u",
 			       a, flow_kind_name(ex[i].kind), (unsigned long long)ex[i].datagrams,
 			       (unsigned long long)ex[i].flows,
-			       (unsigned long long)ex[i].template_misses, ex[i].sampling);
+			       (unsigned long long)ex[i].template_misses,
+			       (unsigned long long)ex[i].sequence_failures, ex[i].sampling);
 			for (int r = 1; r < FLOW_REJ_COUNT_MAX; r++)
 				if (ex[i].malformed[r])
 					printf(" malformed_%s=%llu", flow_reject_name((enum flow_reject)r),

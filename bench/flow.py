@@ -76,6 +76,11 @@ BG = float(os.environ.get("BENCH_FLOW_BG", "50000"))
 DETECT_TIMEOUT = float(os.environ.get("BENCH_FLOW_DETECT_TIMEOUT", "30"))
 THREADS = int(os.environ.get("BENCH_FLOW_THREADS", "2"))
 BISECT = int(os.environ.get("BENCH_FLOW_BISECT", "2"))
+# the sender's source ports: each is one exporter to the collectors, and
+# SO_REUSEPORT spreads exporters (not datagrams) over Parapet's threads, so
+# with a few of them the split is often 3:1 or 4:0; a national network has
+# dozens of routers
+SENDERS = int(os.environ.get("BENCH_FLOW_SENDERS", "4"))
 HOSTS = 130000          # the stream's destinations, 10.0.0.0 up
 NETWORK = "10.0.0.0/15" # 131,072 addresses: holds them all
 RCVBUF = 16 << 20       # FastNetMon's figures' receive buffer, for both
@@ -173,7 +178,8 @@ def udp_drops(port):
 def send(port, rate, duration, hosts=HOSTS):
     """Runs the sender; returns (flows sent, achieved flows/s)."""
     r = subprocess.run([SEND, "--to", "127.0.0.1:%d" % port, "--rate", "%.0f" % rate,
-                        "--duration", "%g" % duration, "--hosts", str(hosts)],
+                        "--duration", "%g" % duration, "--hosts", str(hosts),
+                        "--sockets", str(SENDERS)],
                        capture_output=True, text=True, check=True)
     m = re.search(r"flow_send: (\d+) flows, \d+ datagrams in ([\d.]+) s = (\d+) flows/s", r.stdout)
     if not m:
@@ -555,8 +561,9 @@ def main():
     model, cores, load = machine()
     out("flow bench: machine: %s, %d cores, Linux %s, load %.2f %.2f %.2f at start" %
         ((model, cores, os.uname().release) + load))
-    out("flow bench: %g s per step, threshold_pps %d, %d bursts per excess, background %g "
-        "flows/s during detection" % (STEP_S, THRESHOLD, BURSTS, BG))
+    out("flow bench: %g s per step, %d sender source ports (exporters), threshold_pps %d, "
+        "%d bursts per excess, background %g flows/s during detection" %
+        (STEP_S, SENDERS, THRESHOLD, BURSTS, BG))
     tmp = tempfile.mkdtemp(prefix="bench-flow-")
     networks = os.path.join(tmp, "networks_list")
     with open(networks, "w") as f:

@@ -9,6 +9,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 struct flow_bgp_lab {
@@ -32,6 +34,20 @@ bool flow_bgp_lab_wait(const struct flow_bgp_lab *l, const char *args, const cha
 void flow_bgp_lab_show(const struct flow_bgp_lab *l, const char *log);
 /* Stop both (SIGTERM to their process groups, SIGKILL after 10 s). */
 void flow_bgp_lab_stop(struct flow_bgp_lab *l);
+
+/* pcap files of Ethernet frames, for the exporters written by others that
+** read them (softflowd -r). flow_lab_pcap_open writes the global header
+** (microseconds, Ethernet); NULL when the file cannot be made. */
+FILE *flow_lab_pcap_open(const char *path);
+/* One frame at t_us: IPv4 (family 4) or IPv6 from src to dst, TCP (6,
+** tcpflags), UDP (17) or ICMP/ICMPv6 (any other proto: an echo request
+** with id sport), then plen bytes of payload (at most 1400). Returns the
+** IP packet's length: what NetFlow counts as the flow's bytes. */
+size_t flow_lab_pcap_packet(FILE *f, uint64_t t_us, int family, const uint8_t *src,
+			    const uint8_t *dst, int proto, uint16_t sport, uint16_t dport,
+			    uint8_t tcpflags, size_t plen);
+/* 10.NET.0.HOST, or 2001:db8:0:NET::HOST. */
+void flow_lab_addr(int family, int net, int host, uint8_t out[16]);
 
 /* What the named pipe serve writes ExaBGP's lines to received so far (the
 ** test standing in for ExaBGP's process reading it). */

@@ -44,6 +44,7 @@
 #include <cmocka.h>
 
 #include "flow/flow.h"
+#include "flow_lab.h"
 #include "harness.h"
 
 #define SOFTFLOWD "/usr/sbin/softflowd"
@@ -381,105 +382,29 @@ static uint32_t rnd(void)
 	return (uint32_t)rs;
 }
 
-static void le32(FILE *f, uint32_t v)
-{
-	uint8_t b[4] = {(uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24)};
-	fwrite(b, 1, 4, f);
-}
-
-static uint16_t csum(const uint8_t *p, size_t n)
-{
-	uint32_t s = 0;
-	for (size_t i = 0; i + 1 < n; i += 2)
-		s += (uint32_t)p[i] << 8 | p[i + 1];
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)~s;
-}
-
-/* One Ethernet frame: IPv4 or IPv6, TCP/UDP/ICMP, plen payload bytes;
-** the IP bytes it holds are added to want[] for its destination. */
+/* One Ethernet frame (flow_lab_pcap_packet); the IP bytes it holds are
+** added to want[] for its destination. */
 static void pkt(FILE *f, uint64_t t_us, int fam, const uint8_t *src, const uint8_t *dst, int proto,
 		uint16_t sport, uint16_t dport, uint8_t flags, size_t plen)
 {
-	uint8_t b[1600];
-	memset(b, 0, sizeof b);
-	memcpy(b, "\x02\x00\x00\x00\x00\x02\x02\x00\x00\x00\x00\x01", 12);
-	b[12] = fam == 6 ? 0x86 : 0x08;
-	b[13] = fam == 6 ? 0xdd : 0x00;
-	size_t l4 = proto == 6 ? 20 : 8, iph = fam == 6 ? 40 : 20, iplen = iph + l4 + plen;
-	uint8_t *ip = b + 14;
-	if (fam == 4) {
-		ip[0] = 0x45;
-		ip[2] = (uint8_t)(iplen >> 8);
-		ip[3] = (uint8_t)iplen;
-		ip[8] = 64;
-		ip[9] = (uint8_t)proto;
-		memcpy(ip + 12, src, 4);
-		memcpy(ip + 16, dst, 4);
-		uint16_t c = csum(ip, 20);
-		ip[10] = (uint8_t)(c >> 8);
-		ip[11] = (uint8_t)c;
-	} else {
-		ip[0] = 0x60;
-		ip[4] = (uint8_t)((iplen - 40) >> 8);
-		ip[5] = (uint8_t)(iplen - 40);
-		ip[6] = (uint8_t)proto;
-		ip[7] = 64;
-		memcpy(ip + 8, src, 16);
-		memcpy(ip + 24, dst, 16);
-	}
-	uint8_t *l = ip + iph;
-	if (proto == 6 || proto == 17) {
-		l[0] = (uint8_t)(sport >> 8), l[1] = (uint8_t)sport;
-		l[2] = (uint8_t)(dport >> 8), l[3] = (uint8_t)dport;
-		if (proto == 6) {
-			l[12] = 0x50;
-			l[13] = flags;
-		} else {
-			l[4] = (uint8_t)((8 + plen) >> 8), l[5] = (uint8_t)(8 + plen);
-		}
-	} else {
-		l[0] = fam == 6 ? 128 : 8;
-		l[4] = (uint8_t)(sport >> 8), l[5] = (uint8_t)sport;
-	}
-	size_t n = 14 + iplen;
-	le32(f, (uint32_t)(t_us / 1000000));
-	le32(f, (uint32_t)(t_us % 1000000));
-	le32(f, (uint32_t)n);
-	le32(f, (uint32_t)n);
-	fwrite(b, 1, n, f);
-	want_add(fam, dst, iplen);
-}
-
-static void addr_of(int fam, int net, int host, uint8_t out[16])
-{
-	memset(out, 0, 16);
-	if (fam == 4) {
-		out[0] = 10, out[1] = (uint8_t)net, out[3] = (uint8_t)host;
-	} else {
-		out[0] = 0x20, out[1] = 0x01, out[2] = 0x0d, out[3] = 0xb8;
-		out[5] = (uint8_t)net, out[15] = (uint8_t)host;
-	}
+	want_add(fam, dst, flow_lab_pcap_packet(f, t_us, fam, src, dst, proto, sport, dport, flags,
+						 plen));
 }
 
 /* Mixed traffic to 5 IPv4 and 3 IPv6 hosts of net 1 from net 2; returns
 ** the number of packets written. */
 static long write_pcap(const char *path)
 {
-	FILE *f = fopen(path, "wb");
+	FILE *f = flow_lab_pcap_open(path);
 	assert_non_null(f);
-	le32(f, 0xa1b2c3d4);
-	uint8_t gh[20] = {2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0, 1, 0, 0, 0};
-	fwrite(gh, 1, 20, f);
 	uint64_t t = 1700000000ull * 1000000;
 	long np = 0;
 	for (int round = 0; round < 30; round++)
 		for (int fam = 4; fam <= 6; fam += 2)
 			for (int d = 1; d <= (fam == 4 ? 5 : 3); d++) {
 				uint8_t dst[16], src[16];
-				addr_of(fam, 1, d, dst);
-				addr_of(fam, 2, 1 + (int)(rnd() % 20), src);
+				flow_lab_addr(fam, 1, d, dst);
+				flow_lab_addr(fam, 2, 1 + (int)(rnd() % 20), src);
 				int kind = (int)(rnd() % 3);
 				int proto = kind == 0 ? 6 : kind == 1 ? 17 : (fam == 6 ? 58 : 1);
 				uint16_t sport = (uint16_t)(1024 + rnd() % 20000);

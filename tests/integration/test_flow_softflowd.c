@@ -40,6 +40,7 @@
 #include <cmocka.h>
 
 #include "flow/flow.h"
+#include "flow_lab.h"
 #include "harness.h"
 
 #define SOFTFLOWD "/usr/sbin/softflowd"
@@ -109,131 +110,22 @@ static uint32_t rnd(void)
 	return (uint32_t)rs;
 }
 
-static void le32(FILE *f, uint32_t v)
-{
-	uint8_t b[4] = {(uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24)};
-	fwrite(b, 1, 4, f);
-}
-
-static void le16(FILE *f, unsigned v)
-{
-	uint8_t b[2] = {(uint8_t)v, (uint8_t)(v >> 8)};
-	fwrite(b, 1, 2, f);
-}
-
-static uint16_t csum(const uint8_t *p, size_t n)
-{
-	uint32_t s = 0;
-	for (size_t i = 0; i + 1 < n; i += 2)
-		s += (uint32_t)p[i] << 8 | p[i + 1];
-	if (n & 1)
-		s += (uint32_t)p[n - 1] << 8;
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)~s;
-}
-
-/* One packet of protocol proto from src to dst (IPv4 when family 4),
-** with a payload of plen bytes, into f at time t_us. */
-static void pkt(FILE *f, uint64_t t_us, int family, const uint8_t *src, const uint8_t *dst,
-		int proto, uint16_t sport, uint16_t dport, uint8_t tcpflags, size_t plen)
-{
-	uint8_t b[1600];
-	size_t n = 0;
-	memset(b, 0, sizeof b);
-	/* Ethernet */
-	memcpy(b, "\x02\x00\x00\x00\x00\x02\x02\x00\x00\x00\x00\x01", 12);
-	b[12] = family == 6 ? 0x86 : 0x08;
-	b[13] = family == 6 ? 0xdd : 0x00;
-	n = 14;
-	size_t l4 = proto == 6 ? 20 : 8;
-	size_t iph = family == 6 ? 40 : 20;
-	size_t iplen = iph + l4 + plen;
-	uint8_t *ip = b + n;
-	if (family == 4) {
-		ip[0] = 0x45;
-		ip[2] = (uint8_t)(iplen >> 8);
-		ip[3] = (uint8_t)iplen;
-		ip[4] = (uint8_t)rnd();
-		ip[8] = 64;
-		ip[9] = (uint8_t)proto;
-		memcpy(ip + 12, src, 4);
-		memcpy(ip + 16, dst, 4);
-		uint16_t c = csum(ip, 20);
-		ip[10] = (uint8_t)(c >> 8);
-		ip[11] = (uint8_t)c;
-	} else {
-		ip[0] = 0x60;
-		ip[4] = (uint8_t)((iplen - 40) >> 8);
-		ip[5] = (uint8_t)(iplen - 40);
-		ip[6] = (uint8_t)proto;
-		ip[7] = 64;
-		memcpy(ip + 8, src, 16);
-		memcpy(ip + 24, dst, 16);
-	}
-	uint8_t *l = ip + iph;
-	if (proto == 6) {
-		l[0] = (uint8_t)(sport >> 8), l[1] = (uint8_t)sport;
-		l[2] = (uint8_t)(dport >> 8), l[3] = (uint8_t)dport;
-		l[12] = 0x50;
-		l[13] = tcpflags;
-		l[14] = 0xff;
-	} else if (proto == 17) {
-		l[0] = (uint8_t)(sport >> 8), l[1] = (uint8_t)sport;
-		l[2] = (uint8_t)(dport >> 8), l[3] = (uint8_t)dport;
-		l[4] = (uint8_t)((8 + plen) >> 8), l[5] = (uint8_t)(8 + plen);
-	} else {
-		l[0] = family == 6 ? 128 : 8; /* echo request */
-		l[4] = (uint8_t)(sport >> 8), l[5] = (uint8_t)sport;
-	}
-	for (size_t i = 0; i < plen; i++)
-		l[l4 + i] = (uint8_t)rnd();
-	n += iplen;
-	le32(f, (uint32_t)(t_us / 1000000));
-	le32(f, (uint32_t)(t_us % 1000000));
-	le32(f, (uint32_t)n);
-	le32(f, (uint32_t)n);
-	fwrite(b, 1, n, f);
-}
-
-static void addr_of(int family, int net, int host, uint8_t out[16])
-{
-	memset(out, 0, 16);
-	if (family == 4) {
-		out[0] = 10;
-		out[1] = (uint8_t)net;
-		out[2] = 0;
-		out[3] = (uint8_t)host;
-	} else {
-		out[0] = 0x20, out[1] = 0x01, out[2] = 0x0d, out[3] = 0xb8;
-		out[5] = (uint8_t)net;
-		out[15] = (uint8_t)host;
-	}
-}
-
 /* The test's traffic: 6 IPv4 and 4 IPv6 destination hosts, each talked
 ** to by several sources, in TCP (SYN then data), UDP and ICMP flows. */
 static void write_pcap(const char *path)
 {
-	FILE *f = fopen(path, "wb");
+	FILE *f = flow_lab_pcap_open(path);
 	assert_non_null(f);
-	le32(f, 0xa1b2c3d4);
-	le16(f, 2);
-	le16(f, 4);
-	le32(f, 0);
-	le32(f, 0);
-	le32(f, 65535);
-	le32(f, 1); /* Ethernet */
 	uint64_t t = 1700000000ull * 1000000;
 	for (int round = 0; round < 40; round++) {
 		for (int fam = 4; fam <= 6; fam += 2) {
 			int ndst = fam == 4 ? 6 : 4;
 			for (int d = 1; d <= ndst; d++) {
 				uint8_t dst[16], src[16];
-				addr_of(fam, 1, d, dst);
+				flow_lab_addr(fam, 1, d, dst);
 				int nsrc = 1 + (int)(rnd() % 5);
 				for (int s = 0; s < nsrc; s++) {
-					addr_of(fam, 2, 1 + (int)(rnd() % 30), src);
+					flow_lab_addr(fam, 2, 1 + (int)(rnd() % 30), src);
 					int kind = (int)(rnd() % 3);
 					int proto = kind == 0 ? 6 : kind == 1 ? 17 : (fam == 6 ? 58 : 1);
 					uint16_t sport = (uint16_t)(1024 + rnd() % 20000);
@@ -241,7 +133,8 @@ static void write_pcap(const char *path)
 					int npk = 1 + (int)(rnd() % 6);
 					for (int k = 0; k < npk; k++) {
 						uint8_t fl = proto == 6 ? (k == 0 ? 0x02 : 0x18) : 0;
-						pkt(f, t, fam, src, dst, proto, sport, dport, fl, rnd() % 1200);
+						flow_lab_pcap_packet(f, t, fam, src, dst, proto, sport, dport, fl,
+								     rnd() % 1200);
 						t += 1000 + rnd() % 5000;
 					}
 				}

@@ -58,6 +58,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "machine.h"
 #include "advisory/advisory.h"
 #include "config/config.h"
 #include "constituency/constituency.h"
@@ -532,40 +533,6 @@ static void bench_preview(struct ctx *c, const char *name, const char *text, int
 	json_decref(doc);
 }
 
-static void machine(void)
-{
-	char model[256] = "unknown", line[512];
-	FILE *f = fopen("/proc/cpuinfo", "r");
-	while (f && fgets(line, sizeof(line), f)) {
-		if (strncmp(line, "model name", 10) == 0) {
-			char *p = strchr(line, ':');
-			if (p) {
-				snprintf(model, sizeof(model), "%s", p + 2);
-				model[strcspn(model, "\n")] = '\0';
-			}
-			break;
-		}
-	}
-	if (f)
-		fclose(f);
-	long mem_mb = 0;
-	f = fopen("/proc/meminfo", "r");
-	if (f && fgets(line, sizeof(line), f))
-		mem_mb = strtol(line + strcspn(line, "0123456789"), NULL, 10) / 1024;
-	if (f)
-		fclose(f);
-	char load[128] = "?";
-	f = fopen("/proc/loadavg", "r");
-	if (f && fgets(load, sizeof(load), f))
-		load[strcspn(load, "\n")] = '\0';
-	if (f)
-		fclose(f);
-	printf("bench advisories_machine: %s, %ld cores, %ld MB RAM, SQLite %s\n", model,
-	       sysconf(_SC_NPROCESSORS_ONLN), mem_mb, sqlite3_libversion());
-	printf("bench advisories_load: %s (1, 5, 15 min load average; runnable/total; last pid)\n",
-	       load);
-}
-
 int main(int argc, char **argv)
 {
 	const char *dir = NULL;
@@ -597,7 +564,7 @@ int main(int argc, char **argv)
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0); /* each figure as soon as it is known */
 	core_malloc_tune();                /* as parapet serve does */
-	machine();
+	bench_machine("advisories");
 	char tmp[256];
 	if (!dir) {
 		snprintf(tmp, sizeof(tmp), "%s/parapet-bench-advisories.XXXXXX",

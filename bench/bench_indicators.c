@@ -51,6 +51,7 @@
 
 #include <sqlite3.h>
 
+#include "machine.h"
 #include "core/core.h"
 #include "indicator/indicator.h"
 #include "store/store.h"
@@ -119,40 +120,6 @@ static void rss_line(const char *phase)
 	       "file %.1f MB)\n",
 	       phase, status_mb("VmHWM"), status_mb("VmRSS"), status_mb("RssAnon"),
 	       status_mb("RssFile"));
-}
-
-static void machine(void)
-{
-	char model[256] = "unknown", line[512];
-	FILE *f = fopen("/proc/cpuinfo", "r");
-	while (f && fgets(line, sizeof(line), f)) {
-		if (strncmp(line, "model name", 10) == 0) {
-			char *p = strchr(line, ':');
-			if (p) {
-				snprintf(model, sizeof(model), "%s", p + 2);
-				model[strcspn(model, "\n")] = '\0';
-			}
-			break;
-		}
-	}
-	if (f)
-		fclose(f);
-	long mem_mb = 0;
-	f = fopen("/proc/meminfo", "r");
-	if (f && fgets(line, sizeof(line), f))
-		mem_mb = strtol(line + strcspn(line, "0123456789"), NULL, 10) / 1024;
-	if (f)
-		fclose(f);
-	char load[128] = "?";
-	f = fopen("/proc/loadavg", "r");
-	if (f && fgets(load, sizeof(load), f))
-		load[strcspn(load, "\n")] = '\0';
-	if (f)
-		fclose(f);
-	printf("bench indicators_machine: %s, %ld cores, %ld MB RAM, SQLite %s\n", model,
-	       sysconf(_SC_NPROCESSORS_ONLN), mem_mb, sqlite3_libversion());
-	printf("bench indicators_load: %s (1, 5, 15 min load average; runnable/total; last pid)\n",
-	       load);
 }
 
 static double median3(const double v[3])
@@ -501,7 +468,7 @@ int main(int argc, char **argv)
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	core_malloc_tune();
-	machine();
+	bench_machine("indicators");
 	struct perr e = { 0 };
 
 	/* the warninglists, all of them */

@@ -8,6 +8,7 @@
 ** runs as whoever runs the test, without its CLI pipes in /run.
 */
 #include "flow_lab.h"
+#include <arpa/inet.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -24,6 +25,7 @@
 #include <unistd.h>
 
 #include "core/core.h"
+#include "flow/flow.h"
 
 static int64_t lab_now_ms(void)
 {
@@ -349,4 +351,27 @@ void flow_lab_addr(int family, int net, int host, uint8_t out[16])
 		out[0] = 0x20, out[1] = 0x01, out[2] = 0x0d, out[3] = 0xb8;
 		out[5] = (uint8_t)net, out[15] = (uint8_t)host;
 	}
+}
+
+/* ------------------------------------------------------------ exporting */
+
+bool flow_lab_send(int fd, int port, const void *b, size_t n)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+				 .sin_port = htons((uint16_t)port) };
+	return sendto(fd, b, n, 0, (struct sockaddr *)&a, sizeof a) == (ssize_t)n;
+}
+
+bool flow_lab_send_v5(int fd, int port, uint32_t *seq, const struct flow_rec *rec,
+		      int datagrams)
+{
+	uint8_t b[2048];
+	for (int k = 0; k < datagrams; k++) {
+		size_t used = 0;
+		size_t n = flow_gen_nf5(b, sizeof b, rec, 30, 1, *seq, &used);
+		if (n == 0 || used != 30 || !flow_lab_send(fd, port, b, n))
+			return false;
+		*seq += 30;
+	}
+	return true;
 }

@@ -35,6 +35,15 @@ void flow_bgp_lab_show(const struct flow_bgp_lab *l, const char *log);
 /* Stop both (SIGTERM to their process groups, SIGKILL after 10 s). */
 void flow_bgp_lab_stop(struct flow_bgp_lab *l);
 
+/* Send b[0..n) to 127.0.0.1:port from fd; true when the kernel took it whole. */
+bool flow_lab_send(int fd, int port, const void *b, size_t n);
+/* Send the 30 records rec[0..30) as `datagrams` NetFlow v5 datagrams (unsampled)
+** to 127.0.0.1:port, numbered from *seq, which is advanced as an exporter
+** numbers its flows; true when every one was sent. */
+struct flow_rec;
+bool flow_lab_send_v5(int fd, int port, uint32_t *seq, const struct flow_rec *rec,
+		      int datagrams);
+
 /* pcap files of Ethernet frames, for the exporters written by others that
 ** read them (softflowd -r). flow_lab_pcap_open writes the global header
 ** (microseconds, Ethernet); NULL when the file cannot be made. */

@@ -367,16 +367,7 @@ static void burst_dir(int fd, int port, uint32_t *seq, const char *host, uint8_t
 		rec[i].packets = 2000;
 		rec[i].bytes = 2000 * 100;
 	}
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK),
-				 .sin_port = htons((uint16_t)port) };
-	uint8_t b[2048];
-	for (int k = 0; k < 3; k++) {
-		size_t used = 0;
-		size_t n = flow_gen_nf5(b, sizeof b, rec, 30, 1, *seq, &used);
-		assert_true(n > 0 && used == 30);
-		*seq += 30;
-		assert_true(sendto(fd, b, n, 0, (struct sockaddr *)&a, sizeof a) == (ssize_t)n);
-	}
+	assert_true(flow_lab_send_v5(fd, port, seq, rec, 3));
 }
 
 static void burst(int fd, int port, uint32_t *seq, const char *host, uint8_t proto,

@@ -104,7 +104,7 @@ int main(int argc, char **argv)
 		struct sockaddr_storage dst;
 		struct perr err;
 		perr_clear(&err);
-		if (flow_listen_parse(to[k], "to", &dst, &err) != 0 || dst.ss_family != AF_INET)
+		if (core_listen_parse(to[k], "to", &dst, &err) != 0 || dst.ss_family != AF_INET)
 			return usage();
 		fd[k] = socket(AF_INET, SOCK_DGRAM, 0);
 		if (fd[k] < 0 || connect(fd[k], (struct sockaddr *)&dst, sizeof(struct sockaddr_in))) {

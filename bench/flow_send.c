@@ -198,7 +198,7 @@ int main(int argc, char **argv)
 	struct perr err;
 	perr_clear(&err);
 	struct in_addr base;
-	if (!to || flow_listen_parse(to, "to", &dst, &err) != 0 || dst.ss_family != AF_INET ||
+	if (!to || core_listen_parse(to, "to", &dst, &err) != 0 || dst.ss_family != AF_INET ||
 	    inet_pton(AF_INET, base_s, &base) != 1 || hosts < 1 || nsock < 1 ||
 	    nsock > SOCKS_MAX || duration <= 0 || rate < 0 || gso < 0 || gso > GSO_MAX)
 		return usage();

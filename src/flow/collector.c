@@ -169,12 +169,6 @@ static uint64_t mono_ms(void)
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-int flow_listen_parse(const char *spec, const char *what, struct sockaddr_storage *sa,
-		      struct perr *err)
-{
-	return core_listen_parse(spec, what, sa, err);
-}
-
 /* ------------------------------------------------------------ exporters */
 
 static uint32_t key_hash(enum flow_proto_kind k, const uint8_t a[16])
@@ -573,7 +567,7 @@ int flow_collector_start(const struct flow_collector_cfg *cfg, struct flow_colle
 	for (int k = 0; k < FLOW_KIND_N; k++) {
 		if (!cfg->listen[k] || !cfg->listen[k][0])
 			continue;
-		if (flow_listen_parse(cfg->listen[k], flow_kind_name((enum flow_proto_kind)k),
+		if (core_listen_parse(cfg->listen[k], flow_kind_name((enum flow_proto_kind)k),
 				      &sa[k], err) != 0)
 			goto fail;
 		on[k] = true;

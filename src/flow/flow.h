@@ -709,15 +709,10 @@ int flow_detect_load(struct flow_detect *d, const uint8_t *buf, size_t len,
 enum flow_proto_kind { FLOW_KIND_NETFLOW = 0, FLOW_KIND_SFLOW = 1, FLOW_KIND_N };
 const char *flow_kind_name(enum flow_proto_kind k);
 
-/* Parse "a.b.c.d:port", "[v6]:port" or "localhost:port" into sa (the port
-** may be 0: the kernel picks one, flow_collector_port says which). 0, or
-** -1 with err (field: what). */
-struct sockaddr_storage;
-int flow_listen_parse(const char *spec, const char *what, struct sockaddr_storage *sa,
-		      struct perr *err);
-
 struct flow_collector_cfg {
-	const char *listen[FLOW_KIND_N]; /* "ADDR:PORT" per protocol; NULL or "" = none */
+	const char *listen[FLOW_KIND_N]; /* "ADDR:PORT" per protocol (core_listen_parse;
+					 ** port 0: the kernel picks, flow_collector_port
+					 ** says which); NULL or "" = none */
 	uint32_t threads;       /* 1..FLOW_COLL_THREADS_MAX (0: 1) */
 	int rcvbuf;             /* SO_RCVBUF bytes asked; 0 = the kernel's default */
 	struct flow_hosts *hosts; /* the caller's; outlives the collector */

@@ -210,21 +210,6 @@ void flow_bgp_lab_stop(struct flow_bgp_lab *l)
 	l->exabgp = l->gobgpd = -1;
 }
 
-int flow_lab_logged_port(const char *log)
-{
-	FILE *f = fopen(log, "re");
-	char l[1024];
-	int port = 0;
-	while (f && fgets(l, sizeof l, f)) {
-		const char *m = strstr(l, "netflow port ");
-		if (m && strstr(l, "flow: collector running"))
-			port = (int)strtol(m + strlen("netflow port "), NULL, 10);
-	}
-	if (f)
-		fclose(f);
-	return port;
-}
-
 bool flow_lab_pipe_has(struct flow_lab_pipe *p, int fd, const char *text)
 {
 	while (p->len + 1 < sizeof p->text) {

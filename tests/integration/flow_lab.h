@@ -2,7 +2,7 @@
 ** flow_lab.h — what the flow integration tests share (issue 16): Debian's
 ** gobgpd and exabgp peered on loopback, ExaBGP's API process fed from a
 ** named pipe (as FastNetMon's exabgp_command_pipe is), GoBGP's RIB polled
-** with `gobgp`; and the NetFlow port `parapet serve` logs.
+** with `gobgp`; pcap files and NetFlow datagrams for serve's collector.
 */
 #ifndef PARAPET_FLOW_LAB_H
 #define PARAPET_FLOW_LAB_H
@@ -68,8 +68,5 @@ struct flow_lab_pipe {
 ** does what p received hold text? */
 bool flow_lab_pipe_has(struct flow_lab_pipe *p, int fd, const char *text);
 
-/* The NetFlow port serve logged ("flow: collector running: ... netflow
-** port N") in the log file, 0 when not (yet) logged. */
-int flow_lab_logged_port(const char *log);
 
 #endif

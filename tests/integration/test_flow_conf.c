@@ -474,7 +474,7 @@ static void serve_hostgroup_protocol_mitigate(void **state)
 	const char *env[] = { env_conf, "PARAPET_WATCH_ENABLED=false", NULL };
 	struct h_server s;
 	h_server_start(&s, dir, env);
-	int port = flow_lab_logged_port(s.log);
+	int port = h_flow_port(s.log, "netflow");
 	if (port <= 0)
 		fail_msg("serve did not log the flow collector's port (log %s)", s.log);
 	int fd = socket(AF_INET, SOCK_DGRAM, 0);
@@ -590,7 +590,7 @@ static void learned_baselines_survive_restart(void **state)
 	/* traffic to two hosts: each gets a baseline, saved at stop */
 	struct h_server s;
 	h_server_start(&s, dir, env);
-	int port = flow_lab_logged_port(s.log);
+	int port = h_flow_port(s.log, "netflow");
 	assert_true(port > 0);
 	int fd = socket(AF_INET, SOCK_DGRAM, 0);
 	uint32_t seq = 0;
@@ -613,7 +613,7 @@ static void learned_baselines_survive_restart(void **state)
 	free(h_write_file(dir, "flow-baselines.bin", "PFB1 is not how a baseline file goes on"));
 	h_server_start(&s, dir, env);
 	assert_true(file_has(s.log, "not loaded"));
-	assert_true(flow_lab_logged_port(s.log) > 0);
+	assert_true(h_flow_port(s.log, "netflow") > 0);
 	assert_int_equal(h_server_stop(&s), 0);
 	assert_int_equal(baselines_in(saved), 0);
 	h_rmdir(dir);
@@ -645,7 +645,7 @@ static void serve_flowspec_reaches_gobgp(void **state)
 			      env_pipe, NULL };
 	struct h_server s;
 	h_server_start(&s, dir, env);
-	int port = flow_lab_logged_port(s.log);
+	int port = h_flow_port(s.log, "netflow");
 	assert_true(port > 0);
 	int fd = socket(AF_INET, SOCK_DGRAM, 0);
 	uint32_t seq = 0;

@@ -65,23 +65,6 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* The NetFlow port serve logged ("flow: collector running: ... netflow
-** port N"), 0 when not (yet) logged. */
-static int logged_port(const char *log)
-{
-	FILE *f = fopen(log, "re");
-	char l[1024];
-	int port = 0;
-	while (f && fgets(l, sizeof l, f)) {
-		const char *m = strstr(l, "netflow port ");
-		if (m && strstr(l, "flow: collector running"))
-			port = (int)strtol(m + strlen("netflow port "), NULL, 10);
-	}
-	if (f)
-		fclose(f);
-	return port;
-}
-
 /* One SYN burst: 3 datagrams of 30 flows x 2000 SYN packets to HOST from
 ** 30 sources -- 180,000 SYN packets, far over the 10,000/s threshold. */
 static void burst(int fd, int port, uint32_t *seq, const char *host)
@@ -246,7 +229,7 @@ static void syn_flood_becomes_incident_then_recovers(void **state)
 			      NULL };
 	struct h_server s;
 	h_server_start(&s, dir, env);
-	int port = logged_port(s.log);
+	int port = h_flow_port(s.log, "netflow");
 	if (port <= 0)
 		fail_msg("serve did not log the flow collector's port (log %s)", s.log);
 
@@ -482,7 +465,7 @@ static void fx_free(struct fx *f)
 static int fx_start(struct fx *f, struct h_server *s)
 {
 	h_server_start(s, f->dir, f->env);
-	int port = logged_port(s->log);
+	int port = h_flow_port(s->log, "netflow");
 	if (port <= 0)
 		fail_msg("serve did not log the flow collector's port (log %s)", s->log);
 	return port;

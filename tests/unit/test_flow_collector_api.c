@@ -39,20 +39,20 @@ static void test_listen_parse(void **state)
 	(void)state;
 	struct sockaddr_storage sa;
 	struct perr err;
-	assert_int_equal(flow_listen_parse("0.0.0.0:2055", "netflow", &sa, &err), 0);
+	assert_int_equal(core_listen_parse("0.0.0.0:2055", "netflow", &sa, &err), 0);
 	assert_int_equal(sa.ss_family, AF_INET);
 	assert_int_equal(ntohs(((struct sockaddr_in *)&sa)->sin_port), 2055);
-	assert_int_equal(flow_listen_parse("[::]:6343", "sflow", &sa, &err), 0);
+	assert_int_equal(core_listen_parse("[::]:6343", "sflow", &sa, &err), 0);
 	assert_int_equal(sa.ss_family, AF_INET6);
 	assert_int_equal(ntohs(((struct sockaddr_in6 *)&sa)->sin6_port), 6343);
-	assert_int_equal(flow_listen_parse("localhost:0", "netflow", &sa, &err), 0);
+	assert_int_equal(core_listen_parse("localhost:0", "netflow", &sa, &err), 0);
 	assert_int_equal(sa.ss_family, AF_INET);
 	/* what an operator mistypes: each refused naming the option */
 	const char *bad[] = {"2055", "0.0.0.0", "0.0.0.0:65536", "0.0.0.0:-1", "router:2055",
 			     "0.0.0.0:20x", "[::1:2055", ""};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		perr_clear(&err);
-		assert_int_equal(flow_listen_parse(bad[i], "netflow", &sa, &err), -1);
+		assert_int_equal(core_listen_parse(bad[i], "netflow", &sa, &err), -1);
 		assert_string_equal(err.field, "netflow");
 	}
 }

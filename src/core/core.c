@@ -607,6 +607,13 @@ int64_t core_now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+int64_t core_mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 /* Written by hand rather than with gmtime_r and snprintf: list responses
 ** format eight times per incident, and this is several times cheaper. */
 /* floor(a / b) for b > 0 */

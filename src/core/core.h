@@ -201,6 +201,9 @@ bool core_email_ok(const char *addr);
 void core_malloc_tune(void);
 
 int64_t core_now_ms(void);
+/* Milliseconds of CLOCK_MONOTONIC: for timeouts and rates, which a step of
+** the wall clock (NTP, an operator) must not stretch or end. */
+int64_t core_mono_ms(void);
 /* Format ms since epoch as "2026-11-28T05:59:05.123Z" into out (>= 32 bytes). */
 void core_iso8601(int64_t ms, char *out, size_t outsz);
 /* The Solar Hijri (Jalali) date of the UTC day of ms: the 33-year

@@ -1075,13 +1075,6 @@ static void ares_lib_init(void)
 	ares_init_rc = ares_library_init(ARES_LIB_INIT_ALL);
 }
 
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static enum dns_status map_ares(int st, const char **text)
 {
 	switch (st) {
@@ -1728,7 +1721,7 @@ static void batch_run(struct batch *b, int64_t deadline)
 				break;
 			}
 		}
-		int64_t now = mono_ms();
+		int64_t now = core_mono_ms();
 		if (now >= deadline)
 			break;
 		int wait = (int)(deadline - now < 60000 ? deadline - now : 60000);
@@ -1837,7 +1830,7 @@ int dns_resolve_batch(const struct dns_opts *opts, const char *const *names, siz
 		deadline = per * ((types & DNS_BIT(DNS_NS_PARENT)) ? 4 : 1) + 5000 +
 			   (total / b.cap + 1) * 100;
 	}
-	batch_run(&b, mono_ms() + deadline);
+	batch_run(&b, core_mono_ms() + deadline);
 	rc = 0;
 out:
 	b.stopping = true;

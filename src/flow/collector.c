@@ -162,13 +162,6 @@ const char *flow_kind_name(enum flow_proto_kind k)
 	return k == FLOW_KIND_SFLOW ? "sflow" : "netflow";
 }
 
-static uint64_t mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 /* ------------------------------------------------------------ exporters */
 
 static uint32_t key_hash(enum flow_proto_kind k, const uint8_t a[16])
@@ -302,7 +295,7 @@ static int batch(struct worker *w, enum flow_proto_kind k)
 	int n = recvmmsg(w->fd[k], w->msg, FLOW_COLL_BATCH, MSG_DONTWAIT, NULL);
 	if (n <= 0)
 		return 0;
-	uint64_t now = mono_ms();
+	uint64_t now = (uint64_t)core_mono_ms();
 	pthread_mutex_lock(&w->lock);
 	for (int i = 0; i < n; i++) {
 		struct msghdr *mh = &w->msg[i].msg_hdr;
@@ -371,9 +364,9 @@ static void *worker_run(void *arg)
 	/* What the kernel queued before the stop is counted, so that totals
 	** at exit are those of everything sent before it; within a bound of
 	** time, since an exporter that keeps sending would keep it full. */
-	uint64_t until = mono_ms() + 500;
+	uint64_t until = (uint64_t)core_mono_ms() + 500;
 	for (nfds_t i = 0; i < np; i++)
-		while (batch(w, kind[i]) > 0 && mono_ms() < until)
+		while (batch(w, kind[i]) > 0 && (uint64_t)core_mono_ms() < until)
 			;
 	return NULL;
 }
@@ -433,7 +426,7 @@ static bool all_moved(struct flow_collector *c)
 static void tick_pass(void *ud)
 {
 	struct flow_collector *c = ud;
-	uint64_t now = mono_ms();
+	uint64_t now = (uint64_t)core_mono_ms();
 	pthread_mutex_lock(&c->tlock);
 	if (atomic_load(&c->next) && all_moved(c))
 		complete_swap(c, false);
@@ -586,7 +579,7 @@ int flow_collector_start(const struct flow_collector_cfg *cfg, struct flow_colle
 	struct timespec wall;
 	clock_gettime(CLOCK_REALTIME, &wall);
 	dc.clock_offset_ms = (int64_t)wall.tv_sec * 1000 + wall.tv_nsec / 1000000 -
-			     (int64_t)mono_ms();
+			     core_mono_ms();
 	c->det = flow_detect_new(&dc, cfg->on_event, cfg->ctx, err);
 	if (!c->det)
 		goto fail;
@@ -686,7 +679,7 @@ void flow_collector_stop(struct flow_collector *c)
 	/* Writers are gone: fold the buffer retired at the last flip, then
 	** the one they were writing, each on a tick of its own. */
 	pthread_mutex_lock(&c->tlock);
-	uint64_t now = mono_ms();
+	uint64_t now = (uint64_t)core_mono_ms();
 	for (int step = 0; step < 2; step++) {
 		if (now / 100 <= c->last_tick)
 			now = (c->last_tick + 1) * 100;

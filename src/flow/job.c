@@ -426,19 +426,12 @@ static bool mitigation_on(const struct config *cfg, const struct ev *e)
 	return e->family == 6 ? cfg->flow_mitigate_ipv6 : cfg->flow_mitigate;
 }
 
-/* The detector's clock is the monotonic one (a step of the wall clock
-** must not end an attack); the store keeps unix ms. */
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* The attack as its flow_attack row holds it. */
+/* The attack as its flow_attack row holds it. The detector's clock is the
+** monotonic one (a step of the wall clock must not end an attack); the
+** store keeps unix ms. */
 static void attack_row(const struct flow_attack *a, const char *host, struct store_flow_attack *r)
 {
-	int64_t off = core_now_ms() - mono_ms();
+	int64_t off = core_now_ms() - core_mono_ms();
 	memset(r, 0, sizeof *r);
 	pstrtrunc(r->host, host, sizeof r->host);
 	pstrtrunc(r->direction, flow_dir_name(a->dir), sizeof r->direction);
@@ -1304,7 +1297,7 @@ static void baselines_save(struct flow_job *j);
 static void drain(void *ud)
 {
 	struct flow_job *j = ud;
-	int64_t since_start = mono_ms() - j->started_mono;
+	int64_t since_start = core_mono_ms() - j->started_mono;
 	if (j->coll)
 		hosts_refresh(j);
 	if (j->coll && j->baselines[0] &&
@@ -1406,7 +1399,7 @@ int flow_job_start(const struct config *cfg, const char *db_path, struct flow_jo
 		return perr_set(err, PERR_INTERNAL, NULL, "out of memory");
 	pthread_mutex_init(&j->lock, NULL);
 	j->cfg = cfg;
-	j->started_mono = mono_ms();
+	j->started_mono = core_mono_ms();
 	j->step = calloc(STEP_MAX, sizeof *j->step);
 	j->step_idx = calloc(STEP_SLOTS, sizeof *j->step_idx);
 	if (!j->step || !j->step_idx) {

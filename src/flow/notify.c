@@ -23,13 +23,6 @@
 
 #include "flow/flow.h"
 
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* The child: never returns. Only async-signal-safe calls after fork. */
 static void child(const char *const argv[], int in_fd, int out_fd)
 {
@@ -87,7 +80,7 @@ int flow_notify_run(const char *const argv[], const void *in, size_t n_in, int64
 		inp[1] = -1;
 	}
 	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	int64_t deadline = mono_ms() + timeout_ms;
+	int64_t deadline = core_mono_ms() + timeout_ms;
 	const char *src = in;
 	size_t done = 0;
 	bool exited = false, timed_out = false;
@@ -107,7 +100,7 @@ int flow_notify_run(const char *const argv[], const void *in, size_t n_in, int64
 			pf[np] = (struct pollfd){ .fd = pidfd, .events = POLLIN };
 			i_pid = np++;
 		}
-		int64_t left = deadline - mono_ms();
+		int64_t left = deadline - core_mono_ms();
 		if (left <= 0) {
 			timed_out = true;
 			break;

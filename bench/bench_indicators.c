@@ -81,20 +81,6 @@ static uint64_t mix(uint64_t x)
 	return x ^ (x >> 33);
 }
 
-static double wall(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static double cpu(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 /* A line "KEY: N kB" of /proc/self/status, in MB (-1 when absent). */
 static double status_mb(const char *key)
 {
@@ -472,7 +458,7 @@ int main(int argc, char **argv)
 	struct perr e = { 0 };
 
 	/* the warninglists, all of them */
-	double t0 = wall();
+	double t0 = bench_wall();
 	struct indicator_wl_set *wl = indicator_wl_set_new();
 	size_t refused = 0;
 	if (!wl || indicator_wl_load_dir(wl, lists, &refused, NULL, NULL, &e) != 0 ||
@@ -484,7 +470,7 @@ int main(int argc, char **argv)
 	indicator_wl_stats(wl, &ws);
 	printf("bench indicators_warninglists: %zu lists (%zu refused), %zu entries, %zu CIDR "
 	       "prefixes, %zu hostnames; loaded in %.2f s\n",
-	       ws.lists, refused, ws.entries, ws.cidr_prefixes, ws.hostnames, wall() - t0);
+	       ws.lists, refused, ws.entries, ws.cidr_prefixes, ws.hostnames, bench_wall() - t0);
 	rss_line("warninglists");
 
 	/* a fresh store */
@@ -516,8 +502,8 @@ int main(int argc, char **argv)
 	if (!pool.addr || !pool.dom)
 		return 1;
 	size_t held = 0, dups = 0;
-	t0 = wall();
-	double c0 = cpu();
+	t0 = bench_wall();
+	double c0 = bench_cpu();
 	if (reuse) {
 		/* --dir's store imported by an earlier run (--keep): the events'
 		** sample is read back instead */
@@ -529,7 +515,7 @@ int main(int argc, char **argv)
 	} else {
 		if (import(st, wl, n, &pool, &held, &dups) != 0)
 			return 1;
-		double it = wall() - t0, ic = cpu() - c0;
+		double it = bench_wall() - t0, ic = bench_cpu() - c0;
 		size_t rows = n - dups;
 		printf("bench indicators_import: %.2f s (%.2f s CPU), %.0f rows/s: %zu indicators "
 		       "(%zu held by a warninglist, %zu generated twice)\n",
@@ -538,7 +524,7 @@ int main(int argc, char **argv)
 	rss_line("import");
 
 	/* the matcher */
-	t0 = wall();
+	t0 = bench_wall();
 	struct indicator_match *m;
 	if (indicator_match_build(st, &m, &e) != 0) {
 		fprintf(stderr, "bench_indicators: build: %s\n", e.msg);
@@ -546,7 +532,7 @@ int main(int argc, char **argv)
 	}
 	printf("bench indicators_match_build: %.2f s, %.1f MB (%zu addresses, %zu networks, "
 	       "%zu domains)\n",
-	       wall() - t0, (double)indicator_match_memory(m) / 1048576.0,
+	       bench_wall() - t0, (double)indicator_match_memory(m) / 1048576.0,
 	       indicator_match_count(m, INDICATOR_IPV4) + indicator_match_count(m, INDICATOR_IPV6),
 	       indicator_match_count(m, INDICATOR_CIDR), indicator_match_count(m, INDICATOR_DOMAIN));
 	rss_line("build");
@@ -576,8 +562,8 @@ int main(int argc, char **argv)
 	double pc[3], pw[3];
 	for (int pass = 0; pass < 3; pass++) {
 		reg = wlh = 0;
-		t0 = wall();
-		c0 = cpu();
+		t0 = bench_wall();
+		c0 = bench_cpu();
 		/* a feed import holds its events in batches: each batch is
 		** matched against the registry, then against the warninglists,
 		** so that each structure stays in the caches for a whole batch;
@@ -593,24 +579,24 @@ int main(int argc, char **argv)
 				wlh += indicator_wl_match_addr(wl, "ip-src", ev[i].fam, ev[i].addr,
 							       hits, 8) != 0;
 		}
-		pw[pass] = wall() - t0;
-		pc[pass] = cpu() - c0;
+		pw[pass] = bench_wall() - t0;
+		pc[pass] = bench_cpu() - c0;
 	}
 	double mc = median3(pc), mw = median3(pw);
 	double rate = (double)nev / mc;
 	/* each half alone, to see where the time goes */
 	size_t k1 = 0, k2 = 0;
-	c0 = cpu();
+	c0 = bench_cpu();
 	for (size_t i = 0; i < nev; i++) {
 		if (i + 8 < nev)
 			indicator_match_prefetch(m, ev[i + 8].fam, ev[i + 8].addr);
 		k1 += indicator_match_addr(m, ev[i].fam, ev[i].addr, ids, 16) != 0;
 	}
-	double c_reg = cpu() - c0;
-	c0 = cpu();
+	double c_reg = bench_cpu() - c0;
+	c0 = bench_cpu();
 	for (size_t i = 0; i < nev; i++)
 		k2 += indicator_wl_match_addr(wl, "ip-src", ev[i].fam, ev[i].addr, hits, 8) != 0;
-	double c_wl = cpu() - c0;
+	double c_wl = bench_cpu() - c0;
 	printf("bench indicators_match_parts: registry alone %.0f events/s, warninglists alone "
 	       "%.0f events/s (%zu, %zu); passes %.3f %.3f %.3f s CPU\n",
 	       (double)nev / c_reg, (double)nev / c_wl, k1, k2, pc[0], pc[1], pc[2]);
@@ -625,15 +611,15 @@ int main(int argc, char **argv)
 	if (!hosts)
 		return 1;
 	reg = wlh = 0;
-	t0 = wall();
-	c0 = cpu();
+	t0 = bench_wall();
+	c0 = bench_cpu();
 	for (size_t i = 0; i < nev; i++) {
 		const char *hn = hosts + hoff[i];
 		size_t hl = strlen(hn);
 		reg += indicator_match_host(m, hn, hl, ids, 16) != 0;
 		wlh += indicator_wl_match(wl, "hostname", hn, hl, hits, 8) != 0;
 	}
-	double hw = wall() - t0, hc = cpu() - c0;
+	double hw = bench_wall() - t0, hc = bench_cpu() - c0;
 	printf("bench indicators_match_hosts: %.0f events/s on one core (%.3f s CPU, %.3f s "
 	       "wall): %zu host names, %zu listed, %zu on a warninglist\n",
 	       (double)nev / hc, hc, hw, nev, reg, wlh);

@@ -41,6 +41,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "machine.h"
 #include "indicator/indicator.h"
 #include "store/store.h"
 
@@ -338,35 +339,6 @@ static void unbound_cost(const char *dir)
 	waitpid(pid, NULL, 0);
 }
 
-static void machine(void)
-{
-	char model[256] = "unknown", line[512];
-	FILE *f = fopen("/proc/cpuinfo", "r");
-	while (f && fgets(line, sizeof(line), f)) {
-		if (strncmp(line, "model name", 10) == 0) {
-			char *p = strchr(line, ':');
-			if (p) {
-				snprintf(model, sizeof(model), "%s", p + 2);
-				model[strcspn(model, "\n")] = '\0';
-			}
-			break;
-		}
-	}
-	if (f)
-		fclose(f);
-	char load[128] = "?";
-	f = fopen("/proc/loadavg", "r");
-	if (f && fgets(load, sizeof(load), f))
-		load[strcspn(load, "\n")] = '\0';
-	if (f)
-		fclose(f);
-	printf("bench indicator_export_machine: %s, %ld cores\n", model,
-	       sysconf(_SC_NPROCESSORS_ONLN));
-	printf("bench indicator_export_load: %s (1, 5, 15 min load average; runnable/total; "
-	       "last pid)\n",
-	       load);
-}
-
 int main(int argc, char **argv)
 {
 	size_t n = 1000000;
@@ -381,7 +353,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: bench_indicator_export [N] [--keep]\n");
 		return 2;
 	}
-	machine();
+	bench_machine("indicator_export");
 	char dir[] = "/tmp/bench-indicator-export-XXXXXX";
 	if (!mkdtemp(dir)) {
 		perror("mkdtemp");

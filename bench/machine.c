@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -44,4 +45,18 @@ void bench_machine(const char *name)
 	       sysconf(_SC_NPROCESSORS_ONLN), mem_mb, sqlite3_libversion());
 	printf("bench %s_load: %s (1, 5, 15 min load average; runnable/total; last pid)\n", name,
 	       load);
+}
+
+double bench_wall(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+double bench_cpu(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }

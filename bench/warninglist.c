@@ -26,6 +26,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "machine.h"
 #include "indicator/indicator.h"
 
 static uint64_t rng_state = UINT64_C(0x5eed1e55);
@@ -36,22 +37,6 @@ static uint64_t rnd(void)
 	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
 	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
 	return z ^ (z >> 31);
-}
-
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-/* CPU time of this thread: the rate on one core even when the machine is
-** shared (wall time is printed beside it). */
-static double cpu(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
 static void refused_one(void *ctx, const char *source, const struct perr *e)
@@ -113,13 +98,13 @@ int main(int argc, char **argv)
 	struct perr err = { 0 };
 	struct indicator_wl_set *set = indicator_wl_set_new();
 	size_t refused = 0;
-	double t0 = now();
+	double t0 = bench_wall();
 	if (!set || indicator_wl_load_dir(set, dir, &refused, refused_one, NULL, &err) != 0 ||
 	    indicator_wl_freeze(set, &err) != 0) {
 		fprintf(stderr, "bench_warninglist: %s\n", err.msg);
 		return 1;
 	}
-	double t1 = now();
+	double t1 = bench_wall();
 	struct indicator_wl_stats st;
 	indicator_wl_stats(set, &st);
 	printf("bench warninglist_lists: %zu (refused %zu)\n", st.lists, refused);
@@ -142,7 +127,7 @@ int main(int argc, char **argv)
 	for (int mode = 0; mode < 2; mode++) {
 		struct indicator_wl_hit hits[8];
 		size_t hit_values = 0, hit_total = 0;
-		double t2 = now(), c2 = cpu();
+		double t2 = bench_wall(), c2 = bench_cpu();
 		for (size_t i = 0; i < n; i++) {
 			const char *v = vals + i * VMAX;
 			size_t c = indicator_wl_match(set, mode ? NULL : hint[i], v, strlen(v),
@@ -150,7 +135,7 @@ int main(int argc, char **argv)
 			hit_total += c;
 			hit_values += c > 0;
 		}
-		double t3 = now(), c3 = cpu();
+		double t3 = bench_wall(), c3 = bench_cpu();
 		printf("bench warninglist_match%s: %.0f matches/s (CPU time; %zu values, %.3f s "
 		       "CPU, %.3f s wall, %zu hit a list, %zu hits)\n",
 		       mode ? "_no_hint" : "", (double)n / (c3 - c2), n, c3 - c2, t3 - t2,

@@ -11,6 +11,7 @@
 #ifndef PARAPET_INDICATOR_HASHSET_H
 #define PARAPET_INDICATOR_HASHSET_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -53,5 +54,15 @@ static inline void hashset_mask(uint8_t a[16], unsigned len)
 
 /* The hash of a prefix: family (4 or 6), length and masked address. */
 uint64_t hashset_pfx_hash(uint8_t fam, uint8_t len, const uint8_t a[16]);
+
+/* The nearest prefix covering (fam, len, addr) among those already put in
+** slot: each shorter length the set uses (haslen[fam == 6][l]) is masked
+** and probed, longest first. Entries are read from base, stride bytes
+** apart, and must begin with `uint8_t fam, len; uint8_t addr[16];` (both
+** indexes' prefix structs do). Returns the covering entry's slot value
+** (index + 1), 0 when none covers it. */
+uint32_t hashset_pfx_parent(const uint32_t *slot, size_t mask, const bool haslen[2][129],
+			    const void *base, size_t stride, uint8_t fam, uint8_t len,
+			    const uint8_t addr[16]);
 
 #endif

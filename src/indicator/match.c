@@ -233,21 +233,8 @@ static int im_build_prefixes(struct im_build *b)
 			nh[fi]++; /* a single address: its parent comes from the LPM below */
 			continue;
 		}
-		for (int l = (int)p->len - 1; l >= 0 && !p->parent; l--) {
-			if (!haslen[fi][l])
-				continue;
-			uint8_t a[16];
-			memcpy(a, p->addr, 16);
-			hashset_mask(a, (unsigned)l);
-			uint64_t hv = hashset_pfx_hash(p->fam, (uint8_t)l, a);
-			for (size_t h = (size_t)hv & mask; slot[h]; h = (h + 1) & mask) {
-				const struct im_prefix *q = &m->pfx[slot[h] - 1];
-				if (q->fam == p->fam && q->len == l && memcmp(q->addr, a, 16) == 0) {
-					p->parent = slot[h];
-					break;
-				}
-			}
-		}
+		p->parent = hashset_pfx_parent(slot, mask, (const bool (*)[129])haslen, m->pfx,
+					       sizeof *m->pfx, p->fam, p->len, p->addr);
 		hashset_put(slot, mask, hashset_pfx_hash(p->fam, p->len, p->addr), (uint32_t)i);
 		haslen[fi][p->len] = true;
 		if (lpm_builder_add(lb, p->fam, p->addr, p->len, i + 1) != 0)

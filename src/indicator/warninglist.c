@@ -667,21 +667,8 @@ static int wl_cidr_build(struct indicator_wl_set *s)
 	for (size_t i = 0; i < s->npfx; i++) {
 		struct wl_prefix *p = &s->pfx[i];
 		int fi = p->fam == 6;
-		for (int l = (int)p->len - 1; l >= 0 && !p->parent; l--) {
-			if (!haslen[fi][l])
-				continue;
-			uint8_t a[16];
-			memcpy(a, p->addr, 16);
-			hashset_mask(a, (unsigned)l);
-			uint64_t hv = hashset_pfx_hash(p->fam, (uint8_t)l, a);
-			for (size_t h = (size_t)hv & mask; slot[h]; h = (h + 1) & mask) {
-				const struct wl_prefix *q = &s->pfx[slot[h] - 1];
-				if (q->fam == p->fam && q->len == l && memcmp(q->addr, a, 16) == 0) {
-					p->parent = slot[h];
-					break;
-				}
-			}
-		}
+		p->parent = hashset_pfx_parent(slot, mask, (const bool (*)[129])haslen, s->pfx,
+					       sizeof *s->pfx, p->fam, p->len, p->addr);
 		if (p->parent) {
 			const struct wl_prefix *q = &s->pfx[p->parent - 1];
 			if (wl_ids_union(s, p->ids_off, p->ids_n, q->ids_off, q->ids_n, &p->ids_off,

@@ -80,6 +80,13 @@ struct flow_shard {
 	struct sh_buf buf[2];
 	unsigned w;    /* the buffer the writer fills (writer's own) */
 	_Atomic unsigned req, ack;
+	/* The ticker's own: a flip retired a buffer that no tick folded yet.
+	** Such a shard is not flipped again until it is: flipped back, its
+	** writer would add to that buffer with a map that names the other
+	** one's entries, make a second entry for every pair, and fill the
+	** buffer's cap (measured: 39,294 records dropped in 3 s at 6.4 M
+	** flows/s when a writer missed one tick). */
+	bool retired;
 } __attribute__((aligned(64)));
 
 /* A ring entry is split by what the tick's sweep reads, each part an
@@ -673,9 +680,11 @@ void flow_count_flip(struct flow_count *c)
 	for (uint32_t i = 0; i < c->nshards; i++) {
 		struct flow_shard *s = c->sh[i];
 		unsigned r = atomic_load_explicit(&s->req, memory_order_relaxed);
-		if (atomic_load_explicit(&s->ack, memory_order_acquire) == r)
+		if (!s->retired && atomic_load_explicit(&s->ack, memory_order_acquire) == r) {
 			atomic_store_explicit(&s->req, r ^ 1u,
 					      memory_order_release);
+			s->retired = true;
+		}
 	}
 }
 
@@ -686,12 +695,15 @@ void flow_count_tick(struct flow_count *c, uint64_t now_ms)
 		c->tick = t;
 	for (uint32_t i = 0; i < c->nshards; i++) {
 		struct flow_shard *s = c->sh[i];
+		if (!s->retired)
+			continue; /* late at the last flip: nothing retired since */
 		unsigned r = atomic_load_explicit(&s->req, memory_order_relaxed);
 		if (atomic_load_explicit(&s->ack, memory_order_acquire) != r) {
 			c->late++;
 			continue;
 		}
 		fold(c, &s->buf[r ^ 1u]);
+		s->retired = false;
 	}
 	/* In index order: set up new entries, advance every entry, add what
 	** the shards gave it, free those with nothing in the window. */

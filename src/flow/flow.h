@@ -408,10 +408,11 @@ size_t flow_sflow_gen_datagram(struct flow_sflow_gen *g, const struct flow_rec *
 ** downstream is an array slot and never a hash lookup.
 ** Slots: a nested prefix inside a listed one adds nothing (its addresses
 ** are already the outer prefix's); every remaining prefix of at most
-** FLOW_HOSTS_DENSE_MAX addresses (a v4 /16 or a v6 /112 or longer) gets a
+** FLOW_HOSTS_DENSE_MAX addresses (a v4 /10 or a v6 /106 or longer) gets a
 ** contiguous run, host index = run base + offset in the prefix, smallest
-** prefixes first while the budget lasts. Larger prefixes (a v4 /8, a v6
-** /48 holds more hosts than any budget) share the rest of the budget as a
+** prefixes first while the budget lasts. Larger prefixes, and those the
+** budget has no room left for (a v4 /8, a v6 /48 holds more hosts than
+** any budget), share the rest of the budget as a
 ** bounded open-addressing table of the addresses actually seen: the
 ** first record for an address claims a slot with one compare-and-swap
 ** (lock-free, so collector threads may look up concurrently); when the
@@ -421,7 +422,7 @@ size_t flow_sflow_gen_datagram(struct flow_sflow_gen *g, const struct flow_rec *
 ** one restart cleanly (struct flow_count is bound to one table), while
 ** attacks and learned baselines are keyed by address and survive. */
 #define FLOW_HOSTS_DEFAULT 1000000u
-#define FLOW_HOSTS_DENSE_MAX 65536u
+#define FLOW_HOSTS_DENSE_MAX (1u << 22)
 #define FLOW_HOST_NONE UINT32_MAX
 
 struct flow_prefix {
@@ -536,7 +537,8 @@ void flow_shard_sync(struct flow_shard *s);
 ** later), flow_count_tick folds the retired buffers into the ring at
 ** now_ms (tick = now_ms / 100) and advances every active entry. A shard
 ** that has not synced yet is folded on a later tick (counted in
-** flow_count_late). Only one thread ticks. */
+** flow_count_late) and is not flipped again before that. Only one thread
+** ticks. */
 void flow_count_flip(struct flow_count *c);
 void flow_count_tick(struct flow_count *c, uint64_t now_ms);
 /* flip + sync of every shard + tick: for callers whose writers are not

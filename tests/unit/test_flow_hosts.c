@@ -169,6 +169,62 @@ static void test_bounds(void **state)
 	flow_hosts_free(h);
 }
 
+/* A prefix shorter than /16 that fits the budget (a ministry's /15, an
+** operator's /13) is dense like a /24: each address its own index, read
+** back as itself, one past either end outside. A v6 /110 likewise. */
+static void test_short_dense(void **state)
+{
+	(void)state;
+	struct flow_prefix ps[] = {p4(10, 0, 0, 0, 15), p4(100, 64, 0, 0, 13),
+				   p6(0x2001, 0xdb8, 7, 0, 110)};
+	struct perr err;
+	struct flow_hosts *h = flow_hosts_build(ps, 3, 0, &err);
+	assert_non_null(h);
+	uint32_t n = (1u << 17) + (1u << 19) + (1u << 18);
+	assert_int_equal(flow_hosts_size(h), n);
+	uint8_t *seen = calloc(n, 1);
+	assert_non_null(seen);
+	const struct {
+		struct flow_prefix first;
+		uint32_t size;
+	} runs[] = {{p4(10, 0, 0, 0, 32), 1u << 17}, {p4(100, 64, 0, 0, 32), 1u << 19}};
+	for (size_t r = 0; r < 2; r++)
+		for (uint32_t off = 0; off < runs[r].size; off += 251) {
+			struct flow_prefix a = runs[r].first;
+			uint32_t x = ((uint32_t)a.addr[0] << 24 | (uint32_t)a.addr[1] << 16) + off;
+			for (int i = 0; i < 4; i++)
+				a.addr[i] = (uint8_t)(x >> (24 - 8 * i));
+			uint32_t idx = look(h, a);
+			assert_true(idx < n);
+			assert_int_equal(seen[idx], 0);
+			seen[idx] = 1;
+			uint8_t fam, back[16];
+			assert_int_equal(flow_hosts_addr(h, idx, &fam, back), 0);
+			assert_int_equal(fam, 4);
+			assert_memory_equal(back, a.addr, 16);
+		}
+	struct flow_prefix v6 = p6(0x2001, 0xdb8, 7, 0, 128);
+	v6.addr[13] = 0x03; /* the /110's last 18 bits: 3.ab.cd */
+	v6.addr[14] = 0xab;
+	v6.addr[15] = 0xcd;
+	uint32_t idx = look(h, v6);
+	assert_true(idx < n);
+	assert_int_equal(seen[idx], 0);
+	uint8_t fam, back[16];
+	assert_int_equal(flow_hosts_addr(h, idx, &fam, back), 0);
+	assert_int_equal(fam, 6);
+	assert_memory_equal(back, v6.addr, 16);
+	v6.addr[13] = 0x04; /* past the /110 */
+	assert_int_equal(look(h, v6), FLOW_HOST_NONE);
+	assert_int_equal(look(h, p4(10, 2, 0, 0, 32)), FLOW_HOST_NONE);
+	assert_int_equal(look(h, p4(9, 255, 255, 255, 32)), FLOW_HOST_NONE);
+	assert_int_equal(look(h, p4(100, 72, 0, 0, 32)), FLOW_HOST_NONE);
+	assert_int_equal(look(h, p4(100, 63, 255, 255, 32)), FLOW_HOST_NONE);
+	assert_int_equal(flow_hosts_overflow(h), 0); /* none went to the seen table */
+	free(seen);
+	flow_hosts_free(h);
+}
+
 /* A million-host budget of /24s: dense and within bounds. */
 static void test_million(void **state)
 {
@@ -283,6 +339,7 @@ int main(void)
 		cmocka_unit_test(test_v4_nested_and_dense),
 		cmocka_unit_test(test_v6_dense_and_hashed),
 		cmocka_unit_test(test_bounds),
+		cmocka_unit_test(test_short_dense),
 		cmocka_unit_test(test_million),
 		cmocka_unit_test(test_slash32s),
 		cmocka_unit_test(test_many_slash16),

@@ -9,8 +9,9 @@ What it measures, in this order, and why:
 2. Lossless rate. bench_flow_send (C, sendmmsg, NetFlow v5, 30 records a
    datagram, destinations over 130,000 protected hosts, random sources,
    TCP/UDP mix) sends at a rate stepped up by 2x from BENCH_FLOW_FIRST_RATE
-   (50,000 flows/s), BENCH_FLOW_STEP_S seconds (30) a step, then
-   BENCH_FLOW_BISECT (2) steps half-way between the highest clean rate and
+   (50,000 flows/s) up to BENCH_FLOW_MAX_RATE (64 M), BENCH_FLOW_STEP_S
+   seconds (30) a step, then
+   BENCH_FLOW_BISECT (3) steps half-way between the highest clean rate and
    the lowest lossy one. A step is lossless when the collector counted every flow
    sent and the kernel dropped no datagram on its socket(s). The
    collectors run one after the other, never at the same time, so each has
@@ -69,13 +70,13 @@ FNM = "/usr/sbin/fastnetmon"
 FNM_CONF = "/etc/fastnetmon.conf"
 STEP_S = float(os.environ.get("BENCH_FLOW_STEP_S", "30"))
 FIRST_RATE = float(os.environ.get("BENCH_FLOW_FIRST_RATE", "50000"))
-MAX_RATE = float(os.environ.get("BENCH_FLOW_MAX_RATE", "20000000"))
+MAX_RATE = float(os.environ.get("BENCH_FLOW_MAX_RATE", "64000000"))
 THRESHOLD = int(os.environ.get("BENCH_FLOW_THRESHOLD", "20000"))
 BURSTS = int(os.environ.get("BENCH_FLOW_BURSTS", "20"))
 BG = float(os.environ.get("BENCH_FLOW_BG", "50000"))
 DETECT_TIMEOUT = float(os.environ.get("BENCH_FLOW_DETECT_TIMEOUT", "30"))
 THREADS = int(os.environ.get("BENCH_FLOW_THREADS", "2"))
-BISECT = int(os.environ.get("BENCH_FLOW_BISECT", "2"))
+BISECT = int(os.environ.get("BENCH_FLOW_BISECT", "3"))
 # the sender's source ports: each is one exporter to the collectors, and
 # SO_REUSEPORT spreads exporters (not datagrams) over Parapet's threads, so
 # with a few of them the split is often 3:1 or 4:0; a national network has

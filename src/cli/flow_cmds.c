@@ -157,26 +157,27 @@ static void print_summary(struct flow_collector *fc, bool json, size_t top)
 					      (json_int_t)ht[i].bytes, "flows", (json_int_t)ht[i].flows));
 		}
 		json_t *j = json_pack(
-			"{s{sI sI sI sI sI sI sI sI sI sI sI} so so}", "collector", "datagrams",
+			"{s{sI sI sI sI sI sI sI sI sI sI sI sI} so so}", "collector", "datagrams",
 			(json_int_t)st.datagrams, "flows", (json_int_t)st.records, "kernel_drops",
 			(json_int_t)st.kernel_drops, "exporters_refused",
 			(json_int_t)st.exporters_refused, "truncated", (json_int_t)st.truncated,
 			"templates", (json_int_t)st.templates, "templates_refused",
 			(json_int_t)st.templates_refused, "pending_dropped",
 			(json_int_t)st.pending_dropped, "ticks", (json_int_t)st.ticks,
-			"count_dropped", (json_int_t)st.count_dropped, "rcvbuf",
+			"count_dropped", (json_int_t)st.count_dropped, "hosts_overflow",
+			(json_int_t)st.hosts_overflow, "rcvbuf",
 			(json_int_t)(st.rcvbuf_granted / 2), "exporters", exs, "top", hs);
 		cli_print_json(j);
 	} else {
 		printf("collector datagrams=%llu flows=%llu kernel_drops=%llu exporters_refused=%llu "
 		       "truncated=%llu templates=%llu templates_refused=%llu pending_dropped=%llu "
-		       "count_dropped=%llu rcvbuf=%d\n",
+		       "count_dropped=%llu hosts_overflow=%llu rcvbuf=%d\n",
 		       (unsigned long long)st.datagrams, (unsigned long long)st.records,
 		       (unsigned long long)st.kernel_drops, (unsigned long long)st.exporters_refused,
 		       (unsigned long long)st.truncated, (unsigned long long)st.templates,
 		       (unsigned long long)st.templates_refused,
 		       (unsigned long long)st.pending_dropped, (unsigned long long)st.count_dropped,
-		       st.rcvbuf_granted / 2);
+		       (unsigned long long)st.hosts_overflow, st.rcvbuf_granted / 2);
 		for (size_t i = 0; i < nex; i++) {
 			char a[64];
 			addr_text(0, ex[i].addr, a, sizeof a);

@@ -759,6 +759,7 @@ void flow_collector_stats(struct flow_collector *c, struct flow_collector_stats 
 	st->ticks = c->ticks;
 	st->late_ticks = flow_count_late(c->count);
 	st->count_dropped = flow_count_dropped(c->count);
+	st->hosts_overflow = flow_hosts_overflow(flow_count_hosts(c->count));
 	pthread_mutex_unlock(&c->tlock);
 	st->rcvbuf_granted = c->granted;
 }

@@ -487,16 +487,19 @@ void flow_shard_add(struct flow_shard *s, const struct flow_rec *r)
 
 /* The same for n records, as a software pipeline so that the cache
 ** misses of different records overlap: PF_LOOK records ahead, the host
-** lookups (the prefix table is small and stays in cache) and a prefetch
-** of each map slot; PF_AHEAD records ahead, the map slot's read and a
+** lookups (the prefix tables are small and stay in cache) and a prefetch
+** of each map slot, or for an address of a large prefix a prefetch of its
+** seen-address slot; PF_CLAIM ahead, the claim of those slots and the
+** prefetch of their map slots; PF_AHEAD ahead, the map slot's read and a
 ** prefetch of the shard entry it names; then the adds. With destinations
 ** spread over 130,000 hosts the map and the entries do not fit in cache,
-** and one record at a time would wait for two misses in a row. (Three
-** passes over blocks of 32 records, before, gave the first records of a
-** block too little time: their entry was still in flight at the add.)
-** The distances were measured (bench_flow_count): 16/8 too short, 32/16
-** and 48/24 alike. */
+** and one record at a time would wait for two misses in a row (three with
+** a large prefix). (Three passes over blocks of 32 records, before, gave
+** the first records of a block too little time: their entry was still in
+** flight at the add.) The distances were measured (bench_flow_count):
+** 16/8 too short, 32/16 and 48/24 alike. */
 #define PF_LOOK 32
+#define PF_CLAIM 24
 #define PF_AHEAD 16
 #define PF_RING 32 /* >= PF_LOOK, a power of 2 */
 
@@ -512,24 +515,41 @@ static inline __attribute__((always_inline)) void prefetch_ent(const struct flow
 	__builtin_prefetch(&b->ent[idx < s->c->cap ? idx : 0], 1);
 }
 
+/* A looked-up host's map slot, when it is one (not NONE, not PENDING). */
+static inline __attribute__((always_inline)) void prefetch_map(const struct flow_shard *s,
+								 uint32_t host, enum flow_dir d)
+{
+	if (host < FLOW_HOST_PENDING)
+		__builtin_prefetch(&s->map[key_of(s->c, host, d)]);
+}
+
 void flow_shard_add_batch(struct flow_shard *s, const struct flow_rec *r,
 			  size_t n)
 {
 	struct flow_hosts *h = s->c->hosts;
 	const struct sh_buf *b = &s->buf[s->w];
-	uint32_t hd[PF_RING], hs[PF_RING];
-	size_t look = 0, ahead = 0;
+	uint32_t hd[PF_RING], hs[PF_RING], sd[PF_RING], ss[PF_RING];
+	size_t look = 0, cl = 0, ahead = 0;
 	for (size_t i = 0; i < n; i++) {
 		for (; look < n && look < i + PF_LOOK; look++) {
 			size_t k = look & (PF_RING - 1);
-			hd[k] = flow_hosts_lookup(h, r[look].family, r[look].dst);
-			hs[k] = flow_hosts_lookup(h, r[look].family, r[look].src);
-			if (hd[k] != FLOW_HOST_NONE)
-				__builtin_prefetch(&s->map[key_of(s->c, hd[k], FLOW_IN)]);
-			if (hs[k] != FLOW_HOST_NONE)
-				__builtin_prefetch(&s->map[key_of(s->c, hs[k], FLOW_OUT)]);
+			hd[k] = flow_hosts_find(h, r[look].family, r[look].dst, &sd[k]);
+			hs[k] = flow_hosts_find(h, r[look].family, r[look].src, &ss[k]);
+			prefetch_map(s, hd[k], FLOW_IN);
+			prefetch_map(s, hs[k], FLOW_OUT);
 		}
-		for (; ahead < look && ahead < i + PF_AHEAD; ahead++) {
+		for (; cl < look && cl < i + PF_CLAIM; cl++) {
+			size_t k = cl & (PF_RING - 1);
+			if (__builtin_expect(hd[k] == FLOW_HOST_PENDING, 0)) {
+				hd[k] = flow_hosts_claim(h, r[cl].family, r[cl].dst, sd[k]);
+				prefetch_map(s, hd[k], FLOW_IN);
+			}
+			if (__builtin_expect(hs[k] == FLOW_HOST_PENDING, 0)) {
+				hs[k] = flow_hosts_claim(h, r[cl].family, r[cl].src, ss[k]);
+				prefetch_map(s, hs[k], FLOW_OUT);
+			}
+		}
+		for (; ahead < cl && ahead < i + PF_AHEAD; ahead++) {
 			size_t k = ahead & (PF_RING - 1);
 			if (hd[k] != FLOW_HOST_NONE)
 				prefetch_ent(s, b, key_of(s->c, hd[k], FLOW_IN));

@@ -445,6 +445,16 @@ void flow_hosts_free(struct flow_hosts *h);
 ** (see above); safe from any number of threads. */
 uint32_t flow_hosts_lookup(struct flow_hosts *h, uint8_t family,
 			   const uint8_t *addr);
+/* The same in two steps, for a pipeline over many records: find answers
+** as lookup does, except for an address of a large prefix, where it
+** returns FLOW_HOST_PENDING, sets *slot and prefetches that slot of the
+** seen-address table; claim(slot) then gives what lookup would, once the
+** slot's cache line came in while other records were worked on. */
+#define FLOW_HOST_PENDING (UINT32_MAX - 1)
+uint32_t flow_hosts_find(struct flow_hosts *h, uint8_t family, const uint8_t *addr,
+			 uint32_t *slot);
+uint32_t flow_hosts_claim(struct flow_hosts *h, uint8_t family, const uint8_t *addr,
+			  uint32_t slot);
 /* Host slots (N): every index returned is < this. */
 uint32_t flow_hosts_size(const struct flow_hosts *h);
 /* The address of a host index: 0 and *family/addr[16] filled, or -1 for
@@ -750,6 +760,8 @@ struct flow_collector_stats {
 	uint64_t pending_dropped;   /* data held for a template that never came */
 	uint64_t ticks, late_ticks; /* count ticks; shards folded a tick late */
 	uint64_t count_dropped;     /* records with no free counter entry */
+	uint64_t hosts_overflow;    /* addresses of large prefixes refused: the seen-
+				    ** address table was full (flow_hosts_overflow) */
 	int rcvbuf_granted;         /* SO_RCVBUF as the kernel reports it (twice what
 				    ** it grants for data, socket(7)), per socket */
 };

@@ -182,6 +182,9 @@ static void totals(struct pbuf *out, const struct flow_collector_stats *st, size
 		 offsetof(struct flow_collector_stats, late_ticks)},
 		{"count_dropped_total", "counter", "Records with no free counter entry.",
 		 offsetof(struct flow_collector_stats, count_dropped)},
+		{"hosts_overflow_total", "counter",
+		 "Lookups of addresses of large protected prefixes refused: their table of seen addresses was full.",
+		 offsetof(struct flow_collector_stats, hosts_overflow)},
 	};
 	for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
 		uint64_t v;

@@ -458,6 +458,45 @@ static void test_bad_config(void **state)
 	flow_hosts_free(h);
 }
 
+/* A constituency's /16 with a budget of 40 host slots: the /16 is larger
+** than the budget, so its addresses take a slot when first seen. 60
+** addresses come; 40 are counted and 20 refused, and the operator sees
+** the refusals in the collector's counters (hosts_overflow, the metric
+** parapet_flow_hosts_overflow_total), not a silent undercount. */
+static void test_hosts_overflow(void **state)
+{
+	(void)state;
+	struct env e;
+	memset(&e, 0, sizeof e);
+	struct flow_prefix p = {.family = 4, .len = 16, .addr = {10, 9, 0, 0}};
+	struct perr err;
+	e.hosts = flow_hosts_build(&p, 1, 40, &err);
+	assert_non_null(e.hosts);
+	struct flow_collector_cfg cfg = {.listen = {"127.0.0.1:0", NULL},
+					 .threads = 1,
+					 .hosts = e.hosts,
+					 .detect = &e.dc};
+	assert_int_equal(flow_collector_start(&cfg, &e.c, &err), 0);
+	struct flow_rec r;
+	memset(&r, 0, sizeof r);
+	r.family = 4;
+	r.proto = 17;
+	r.packets = 1;
+	r.bytes = 100;
+	r.src[0] = 192, r.src[1] = 0, r.src[2] = 2, r.src[3] = 9;
+	r.dst[0] = 10, r.dst[1] = 9, r.dst[3] = 1;
+	for (int i = 0; i < 60; i++) {
+		r.dst[2] = (uint8_t)i;
+		send_recs(&e, &r, 1, 1);
+	}
+	wait_datagrams(&e, 60);
+	struct flow_collector_stats st;
+	flow_collector_stats(e.c, &st);
+	assert_int_equal(st.records, 60);
+	assert_int_equal(st.hosts_overflow, 20);
+	stop(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -468,6 +507,7 @@ int main(void)
 		cmocka_unit_test(test_bad_config),
 		cmocka_unit_test(test_top),
 		cmocka_unit_test(test_sequence_failures),
+		cmocka_unit_test(test_hosts_overflow),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

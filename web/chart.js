@@ -133,9 +133,13 @@ export function timeChart(title, opts) {
     const g = el('g', { class: `threshold ${l.cls || ''}`, 'data-value': l.value });
     g.append(el('title', {}, l.label));
     g.append(el('line', { x1: x0, x2: x0 + plotW, y1: yy, y2: yy, 'stroke-dasharray': '6 4' }));
-    // above the line, or under it when the line is at the top of the plot
+    // above the line, or under it when the line is at the top of the plot;
+    // right to left, the label is an RTL paragraph (its Latin counter name
+    // and parentheses would be reordered in the chart's LTR) that starts
+    // at the right
     g.append(el('text', { x: rtl ? x0 + plotW - 4 : x0 + 4, y: yy - 4 < top + 10 ? yy + 12 : yy - 4,
-                          class: 'label small', 'text-anchor': rtl ? 'end' : 'start' }, l.label));
+                          class: 'label small', 'text-anchor': 'start',
+                          direction: rtl ? 'rtl' : 'ltr' }, l.label));
     svg.append(g);
   }
   for (const s of opts.series) {

@@ -494,6 +494,7 @@ await suite('flow', async () => {
     await f.waitForSelector('#flow-chart svg.time-chart');
     const [l] = await thresholds(f);
     assert(l && l.label === 'آستانه ۵۰.۰ هزار SYN/ثانیه (syn_pps، ورودی)', l && l.label);
+    await shot(f, 'flow-09-persian-threshold');
     await go(f, '#/dashboard');
     assert((await f.textContent('#kpi-ddos .kpi-label')) === 'حمله‌های DDoS در جریان', 'tile not Persian');
     assert((await f.textContent('#kpi-ddos .kpi-value')).trim() === '۱', 'count not in Persian digits');

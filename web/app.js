@@ -28,7 +28,7 @@ import { viewIndicators, viewIndicator } from './indicators.js';
 import { viewIndicatorExports } from './indicator_exports.js';
 import { viewApps, viewApp } from './apps.js';
 import { viewIndicatorImport, viewWarninglists } from './indicator_import.js';
-import { viewFlow } from './flow.js';
+import { viewFlow, trafficLink, openAttacksNow } from './flow.js';
 const SEVERITIES = ['critical', 'high', 'medium', 'low'];
 const STATUSES = ['new', 'triaged', 'in_progress', 'contained', 'recovered', 'closed', 'rejected',
                   'duplicate'];
@@ -55,16 +55,18 @@ let me = null; // also session.me, for the other modules
 // counting pages of the lists (capped: "500+").
 async function viewDashboard(view) {
   let stats = null;
+  // the open DDoS attacks, asked beside the stats (null: no tile, flow.js)
+  const ddos = openAttacksNow();
   try {
     stats = await api('GET', '/api/v1/stats');
   } catch (e) {
     if (e.status !== 404) throw e;
   }
-  if (stats && stats.incidents) return dashboardFromStats(view, stats);
+  if (stats && stats.incidents) return dashboardFromStats(view, stats, await ddos);
   return dashboardByCounting(view);
 }
 
-function dashboardFromStats(view, stats) {
+function dashboardFromStats(view, stats, ddos) {
   const inc = stats.incidents, obj = o => o || {};
   const sev = obj(inc.open_by_severity), st = obj(inc.open_by_status);
   const prov = obj(inc.open_by_province), sites = obj(stats.sites && stats.sites.by_state);
@@ -109,6 +111,7 @@ function dashboardFromStats(view, stats) {
       kpi('dash.openedToday', today, null, 'kpi-today'),
       kpi('dash.opened30', total, null, 'kpi-30d'),
       det ? kpi('dash.detectionsToday', detToday, null, 'kpi-detections-today') : null,
+      ddos ? ddosTile(kpi, ddos) : null,
       feeds ? [kpi('dash.filesToday', feeds.files_today || 0, '#/feeds', 'kpi-files'),
                kpi('dash.eventsToday', feeds.events_today || 0),
                kpi('dash.digests30', feeds.digests_30d || 0),
@@ -126,6 +129,15 @@ function dashboardFromStats(view, stats) {
     h('section', { class: 'card', id: 'per-day' }, h('h2', {}, t('dash.openedPerDay')),
       days.length ? perDay : h('p', { class: 'empty' }, t('common.empty'))),
     periodCard(stats.indicators, kpi));
+}
+
+// "DDoS attacks now": the open attacks the reader may see, to the DDoS
+// page; marked while there is one (the figure a night shift looks for)
+function ddosTile(kpi, { count, more }) {
+  const tile = kpi('dash.ddosNow', count, '#/flow', 'kpi-ddos');
+  if (more) tile.querySelector('.kpi-value a').textContent = t('dash.atLeast', { n: num(count) });
+  if (count) tile.classList.add('attacking');
+  return tile;
 }
 
 // Issue 15: malware incidents countered and, for national staff, apps
@@ -494,6 +506,9 @@ async function incidentFiles(view, inc, reload, status) {
     api('GET', `/api/v1/incidents/${inc.id}/observations`),
     api('GET', `/api/v1/incidents/${inc.id}/evidence`),
   ]);
+  // a ddos incident: its host's traffic, one click away, beside the facts
+  const traffic = trafficLink(inc, obs.items);
+  if (traffic) view.querySelector('dl.facts').after(traffic);
   const obsItems = obs.items.map(o => h('li', { class: 'observation' },
     h('p', { class: 'meta' }, badge('severity', o.severity), ' · ', timeEl(o.time)),
     h('p', { class: 'body', dir: 'auto' }, o.summary),

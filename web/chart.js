@@ -80,7 +80,12 @@ export function columnChart(title, points, every = 5) {
 // axis at 0, half and the top. Time runs right to left in right-to-left
 // pages, as in columnChart. opts: { from, to (ms), series: [{ cls, label,
 // points: [{ at (ms), value }] }], bands: [{ from, to (ms), label, cls }],
-// value: v -> text of an axis value, time: ms -> text of a time }.
+// value: v -> text of an axis value, time: ms -> text of a time, and
+// optionally lines: [{ value, label, cls }] }: a dashed horizontal line
+// across the plot per value (an attack's threshold), its label written
+// above it at the start of the time axis (the newest points, where a flood
+// climbs, stay clear of it); the value axis
+// reaches every line, so that a threshold above the traffic still shows.
 export function timeChart(title, opts) {
   // the value axis needs room for a rate in words ("۱۵۰ هزار بسته/ثانیه")
   const width = 960, height = 220, top = 12, bottom = 28, side = 150, end = 12;
@@ -88,7 +93,9 @@ export function timeChart(title, opts) {
   const rtl = document.documentElement.dir === 'rtl';
   const span = Math.max(1, opts.to - opts.from);
   // the top of the value axis: the next 1, 2, 2.5 or 5 times a power of ten
-  const peak = Math.max(1, ...opts.series.flatMap(s => s.points.map(p => p.value)));
+  const lines = (opts.lines || []).filter(l => Number.isFinite(l.value) && l.value >= 0);
+  const peak = Math.max(1, ...opts.series.flatMap(s => s.points.map(p => p.value)),
+                        ...lines.map(l => l.value));
   const ten = 10 ** Math.floor(Math.log10(peak));
   const max = [1, 2, 2.5, 5, 10].map(m => m * ten).find(m => m >= peak);
   // the value axis on the start side: left, or right in right-to-left pages
@@ -121,6 +128,20 @@ export function timeChart(title, opts) {
   for (let at = Math.ceil(opts.from / step) * step; at <= opts.to; at += step)
     svg.append(el('text', { x: x(at), y: top + plotH + 16, class: 'label small',
                             'text-anchor': 'middle' }, opts.time(at)));
+  for (const l of lines) {
+    const yy = y(l.value);
+    const g = el('g', { class: `threshold ${l.cls || ''}`, 'data-value': l.value });
+    g.append(el('title', {}, l.label));
+    g.append(el('line', { x1: x0, x2: x0 + plotW, y1: yy, y2: yy, 'stroke-dasharray': '6 4' }));
+    // above the line, or under it when the line is at the top of the plot;
+    // right to left, the label is an RTL paragraph (its Latin counter name
+    // and parentheses would be reordered in the chart's LTR) that starts
+    // at the right
+    g.append(el('text', { x: rtl ? x0 + plotW - 4 : x0 + 4, y: yy - 4 < top + 10 ? yy + 12 : yy - 4,
+                          class: 'label small', 'text-anchor': 'start',
+                          direction: rtl ? 'rtl' : 'ltr' }, l.label));
+    svg.append(g);
+  }
   for (const s of opts.series) {
     const g = el('g', { class: `series ${s.cls || ''}` });
     const pts = s.points.filter(p => p.at >= opts.from && p.at <= opts.to);

@@ -11,7 +11,10 @@
 //   - one host's last hour (GET /api/v1/flow/history), packets/s and bit/s
 //     in and out, with its attacks marked: what an analyst looks at to judge
 //     whether a threshold crossing was a flood or a backup job.
+// The chart draws, dashed, the threshold the host's latest attack crossed.
 // Route: #/flow?by=pps|bps|flows|syn&direction=&host=
+// Also for other pages: the link from a ddos incident to its host's chart
+// (trafficLink) and the dashboard's count of open attacks (openAttacksNow).
 // Every string is in i18n.js; dates through format.js (Gregorian or Jalali).
 import { api, withQuery } from './api.js';
 import { t, hasKey } from './i18n.js';
@@ -377,8 +380,94 @@ function drawChart(box, state, { points, attacks, error }) {
   put(box, ...head, legend,
     h('h3', {}, t('flow.col.pps')),
     timeChart(t('flow.chartPps', { host: state.host }), { from, to, series: series('pps'), bands,
-      value: v => rate(v, 'pps'), time: clock }),
+      lines: thresholdLines(attacks, dirs, 'pps'), value: v => rate(v, 'pps'), time: clock }),
     h('h3', {}, t('flow.col.bps')),
     timeChart(t('flow.chartBps', { host: state.host }), { from, to, series: series('bps'), bands,
-      value: v => rate(v, 'bps'), time: clock }));
+      lines: thresholdLines(attacks, dirs, 'bps'), value: v => rate(v, 'bps'), time: clock }));
+}
+
+// The chart a threshold's counter (flow_ctr_name) is read against: a packet
+// rate (pps, syn_pps, udp_pps, ...) on the packets/s chart, a bit rate on
+// the bit/s one; a flows/s threshold on neither (no chart plots flows).
+const chartOfMetric = m => (/(^|_)bps$/.test(m || '') ? 'bps'
+  : /(^|_)pps$/.test(m || '') ? 'pps' : null);
+
+// The threshold lines of one chart (figure: pps | bps): for each direction
+// charted, the threshold the host's most recent attack in that direction
+// crossed, when its counter is read on this chart, labelled in the
+// counter's own unit (as the attacks table writes it: a SYN/s threshold on
+// the packets/s chart says SYN/s). No attack, no line: the
+// page never draws a threshold the detector did not report (the configured
+// or learned one may differ from host to host and hour to hour).
+function thresholdLines(attacks, dirs, figure) {
+  const lines = [];
+  for (const d of dirs) {
+    const latest = attacks.filter(a => a.direction === d && Number.isFinite(ms(a.start)))
+      .sort((x, y) => ms(y.start) - ms(x.start) || y.id - x.id)[0];
+    const value = latest ? Number(latest.threshold) : NaN;
+    if (!latest || chartOfMetric(latest.metric) !== figure || !Number.isFinite(value) || value <= 0)
+      continue;
+    lines.push({ value, cls: `dir-${d}`, label: t('flow.thresholdLine', {
+      value: rate(value, unitOf(latest.metric)), metric: latest.metric,
+      direction: dirLabel(d) }) });
+  }
+  return lines;
+}
+
+/* ------------------------------------- links from elsewhere to this page */
+
+// The host and direction an incident's flow evidence names (src/flow/job.c,
+// evidence_json: "host", "direction"), from its most recent observation that
+// has them, or null. An observation counts when the incident is the flow
+// detector's (kind ddos, source flow) or its evidence is plainly an attack's
+// (an attack type beside the host): a website's evidence has a "host" too.
+export function incidentFlowHost(inc, observations) {
+  const flowIncident = inc.kind === 'ddos' || inc.source === 'flow';
+  const named = (observations || []).filter(o => {
+    const e = o.evidence || {};
+    return typeof e.host === 'string' && e.host && FLOW_DIRECTIONS.includes(e.direction) &&
+      (flowIncident || FLOW_ATTACK_TYPES.includes(e.type));
+  });
+  if (!named.length) return null;
+  const when = o => ms(o.time) || 0;
+  const newest = named.reduce((x, y) => (when(y) > when(x) || (when(y) === when(x) && y.id > x.id)
+    ? y : x));
+  return { host: newest.evidence.host.slice(0, 64), direction: newest.evidence.direction };
+}
+
+// The link from a ddos incident to its host's last hour on this page (the
+// chart, with the threshold its attack crossed), or null when the incident
+// names no host: the analyst woken by the incident sees the traffic in one
+// click instead of typing the address.
+export function trafficLink(inc, observations) {
+  const at = incidentFlowHost(inc, observations);
+  if (!at) return null;
+  const href = hashFor('/flow', { host: at.host, direction: at.direction });
+  return h('p', { class: 'traffic-link' }, h('a', { href, id: 'incident-traffic' },
+    t('flow.trafficOf'), ' ', ltr(at.host, 'host'), ' ',
+    h('span', { class: 'direction' },
+      t('flow.trafficDir', { direction: dirLabel(at.direction) }))));
+}
+
+// The dashboard's "DDoS attacks now": { count, more } of the open attacks
+// the caller may see (GET /api/v1/flow/attacks?open=true, in their scope),
+// or null when there is to be no tile: the server has no flow API, the
+// caller may not read it (any failure), or nothing says a collector is
+// running (no open attack and no live snapshot), because "0 attacks now"
+// from a collector that is off would be an all-clear nobody gave.
+export async function openAttacksNow() {
+  const LIMIT = 1000; // the API's largest page
+  try {
+    const [open, top] = await Promise.all([
+      api('GET', withQuery('/api/v1/flow/attacks', { open: 'true', limit: LIMIT })),
+      api('GET', withQuery('/api/v1/flow/top', { limit: 1 }))]);
+    const count = items(open).filter(a => a.open).length;
+    const newest = Math.max(0, ...items(top).map(r => ms(r.at)).filter(Number.isFinite));
+    if (!count && !(newest && Date.now() - newest <= STALE_MS)) return null;
+    return { count, more: items(open).length >= LIMIT };
+  } catch {
+    // (a failure costs the tile, not the dashboard; signed out, the
+    // dashboard's own request says so)
+    return null;
+  }
 }

@@ -1098,6 +1098,10 @@ export const catalogues = {
     'flow.chartBps': 'Bits per second of {host} over the last hour',
     'flow.stale': 'These figures are from {time} and not live: the collector has written nothing since. Is parapet serve running with [flow] enabled?',
     'flow.staleOrg': 'These figures are from {time} and not live: the CERT\'s collector has written nothing since.',
+    'flow.thresholdLine': 'threshold {value} ({metric}, {direction})',
+    'flow.trafficOf': 'Traffic of',
+    'flow.trafficDir': '({direction}) in the last hour',
+    'dash.ddosNow': 'DDoS attacks now',
   },
   fa: {
     'app.name': 'پاراپت',
@@ -2194,6 +2198,10 @@ export const catalogues = {
     'flow.chartBps': 'بیت بر ثانیهٔ {host} در یک ساعت گذشته',
     'flow.stale': 'این ارقام از {time} هستند و زنده نیستند: گردآورنده از آن پس چیزی ننوشته است. آیا parapet serve با [flow] فعال در حال اجراست؟',
     'flow.staleOrg': 'این ارقام از {time} هستند و زنده نیستند: گردآورندهٔ مرکز از آن پس چیزی ننوشته است.',
+    'flow.thresholdLine': 'آستانه {value} ({metric}، {direction})',
+    'flow.trafficOf': 'ترافیک',
+    'flow.trafficDir': '({direction}) در یک ساعت گذشته',
+    'dash.ddosNow': 'حمله‌های DDoS در جریان',
   },
 };
 

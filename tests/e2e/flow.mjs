@@ -13,12 +13,17 @@
 // is old (the collector stopped), asks nothing while the page is hidden, and
 // keeps a keyboard reader's place; the open attack first, its mitigation
 // and its incident link; a host's chart with a dot per point in and out and
-// the attack marked; a host that is no address refused. bob sees only org
-// 1's hosts and attacks, and no point of another organisation's host. The
-// page in Persian: labels, digits, the Solar Hijri date, right to left and
-// time running leftwards. Last, a second server with the collector on
-// receives a SYN flood as NetFlow v5 over UDP: the page shows the host
-// first and its attack, which leads to the incident the detector opened.
+// the attack marked; a host that is no address refused. The ddos incident
+// links to its host's chart; the chart draws the threshold the host's
+// latest attack crossed (packets/s or bit/s, by its counter), none when the
+// host had no attack; the dashboard's "DDoS attacks now" counts the open
+// attacks (no tile before any flow data). bob sees only org 1's hosts and
+// attacks, and no point of another organisation's host. The page in
+// Persian: labels, digits, the Solar Hijri date, right to left and time
+// running leftwards; the incident's link, the threshold and the tile too.
+// Last, a second server with the collector on receives a SYN flood as
+// NetFlow v5 over UDP: the page shows the host first and its attack, which
+// leads to the incident the detector opened.
 // Each check is one test case; the last line is "flow: N passed, N failed".
 import { execFileSync, spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
@@ -72,14 +77,22 @@ function seed() {
     hist.push(`('198.51.100.7','incoming',2,${now - (5 - i) * STEP},90000,800000000,50,0,0,90000,0,0)`);
   for (let i = 0; i < 3; i++)
     hist.push(`('2001:db8::10','incoming',1,${now - (3 - i) * STEP},300,2400000,3,0,300,0,0,0)`);
+  // 203.0.113.20 (its UDP flood, over a bit/s threshold, ended 3 h ago)
+  for (let i = 0; i < 3; i++)
+    hist.push(`('203.0.113.20','incoming',1,${now - (3 - i) * STEP},5000,400000000,20000,10,10,4990,0,0)`);
   // the point older than an hour is not on the chart
   hist.push(`('203.0.113.10','incoming',1,${now - 2 * 3600000},999,999,1,0,0,0,0,0)`);
   sql(`INSERT INTO flow_history (host, direction, org_id, at_ms, pps, bps, flows, syn_pps, tcp_pps,
     udp_pps, icmp_pps, frag_pps) VALUES ${hist.join(',')};`);
   // the open attack's incident, opened as the flow job opens one (kind ddos,
   // key IP/DIRECTION) through the real binary
+  // (its evidence has the keys of src/flow/job.c's evidence_json)
   execFileSync(PARAPET, ['--data', DATA, 'incident', 'report', '1', 'ddos', '203.0.113.10/incoming',
-    '--severity', 'high', '--summary', 'SYN flood against 203.0.113.10 (e2e)'], { stdio: 'ignore' });
+    '--severity', 'high', '--summary', 'SYN flood against 203.0.113.10 (e2e)',
+    '--evidence', JSON.stringify({ host: '203.0.113.10', direction: 'incoming', type: 'syn_flood',
+      metric: 'syn_pps', threshold: 50000, value: 120000, learned_threshold: false,
+      peak_pps: 150000, peak_bps: 1200000000, peak_flows: 300, ended: false })],
+  { stdio: 'ignore' });
   incident = sql(`SELECT max(id) FROM incident WHERE org_id = 1`);
   const other = sql(`SELECT max(id) FROM incident WHERE org_id = 2`);
   const start = now - 5 * 60000;
@@ -192,6 +205,13 @@ await suite('flow', async () => {
     const empty = await a.textContent('#flow-no-data');
     assert(empty.includes('[flow]') && /export/i.test(empty), empty);
     assert(await a.isVisible('#flow-no-attacks'), 'no empty state for attacks');
+  });
+
+  await check('flow: with no flow data the dashboard has no "DDoS attacks now" tile', async () => {
+    // (a collector that is off must not read as "0 attacks now")
+    await go(a, '#/dashboard');
+    assert(await a.isVisible('#kpi-open'), 'the dashboard is not drawn');
+    assert(await a.locator('#kpi-ddos').count() === 0, 'a DDoS tile without flow data');
   });
 
   seed();
@@ -343,6 +363,83 @@ await suite('flow', async () => {
     assert(await a.locator('#flow-top tr.flow-host').count() === LIVE.length, 'the busiest hosts gone');
   });
 
+  // the threshold lines of the chart of the page: [{ label, y, chart }]
+  // (chart: 0 packets/s, 1 bit/s), with the y of the chart's 0 and half
+  const thresholds = page => page.$$eval('#flow-chart svg.time-chart', svgs => svgs.flatMap(
+    (svg, chart) => [...svg.querySelectorAll('g.threshold')].map(g => ({
+      chart, label: g.querySelector('text').textContent, dash: g.querySelector('line')
+        .getAttribute('stroke-dasharray'), y: Number(g.querySelector('line').getAttribute('y1')),
+      zero: Number(svg.querySelector('line.axis').getAttribute('y1')),
+      half: Number(svg.querySelector('line.grid').getAttribute('y1')) }))));
+
+  await check('flow: a ddos incident links to its host\'s traffic, which shows that host\'s chart', async () => {
+    await go(a, `#/incidents/${incident}`);
+    const link = a.locator('#incident-traffic');
+    const text = await link.textContent();
+    assert(text.includes('Traffic of') && text.includes('203.0.113.10') && text.includes('incoming'),
+           text);
+    await shot(a, 'flow-07-incident-traffic');
+    await link.click();
+    await rendered(a, '#/flow?host=203.0.113.10&direction=incoming');
+    await a.waitForSelector('#flow-chart svg.time-chart');
+    assert((await a.textContent('#flow-chart h2')).includes('203.0.113.10'), 'another host charted');
+    const pps = a.locator('#flow-chart svg.time-chart').first();
+    const inc = await pps.locator('.series.dir-incoming circle.pt').count();
+    assert(inc === POINTS, `${inc} incoming points`);
+    assert(await pps.locator('.series.dir-outgoing').count() === 0, 'outgoing charted too');
+    // an incident of another kind (org 2's newest, a telnet report with no
+    // flow evidence): no such link
+    const other = sql(`SELECT max(id) FROM incident WHERE org_id = 2`);
+    await go(a, `#/incidents/${other}`);
+    assert(await a.locator('#incident-traffic').count() === 0, 'a traffic link without a host');
+  });
+
+  await check('flow: the threshold the host\'s latest attack crossed is drawn dashed, labelled', async () => {
+    await go(a, '#/flow?host=203.0.113.10');
+    await a.waitForSelector('#flow-chart svg.time-chart');
+    const lines = await thresholds(a);
+    // the SYN flood's syn_pps threshold on packets/s, none on bit/s
+    assert(lines.length === 1 && lines[0].chart === 0, JSON.stringify(lines));
+    const [l] = lines;
+    assert(l.label === 'threshold 50.0 k SYN/s (syn_pps, incoming)', l.label);
+    assert(l.dash, 'not dashed');
+    // 50,000 on an axis up to 200,000 (the peak 148,500): a quarter up
+    const f = (l.zero - l.y) / (l.zero - l.half) / 2;
+    assert(Math.abs(f - 0.25) < 0.01, `at ${f} of the axis`);
+    await shot(a, 'flow-06-threshold');
+  });
+
+  await check('flow: a bit/s threshold on the bit/s chart; no attack, no threshold', async () => {
+    await go(a, '#/flow?host=203.0.113.20');
+    await a.waitForSelector('#flow-chart svg.time-chart');
+    const lines = await thresholds(a);
+    assert(lines.length === 1 && lines[0].chart === 1 &&
+           lines[0].label === 'threshold 2.00 Gbit/s (bps, incoming)', JSON.stringify(lines));
+    await go(a, '#/flow?host=2001:db8::10');
+    await a.waitForSelector('#flow-chart svg.time-chart');
+    assert((await thresholds(a)).length === 0, 'a threshold without an attack');
+    assert(await a.locator('#flow-chart g.threshold').count() === 0, 'a threshold line drawn');
+  });
+
+  await check('flow: the dashboard counts the open DDoS attacks and leads to the DDoS page', async () => {
+    await go(a, '#/dashboard');
+    const tile = a.locator('#kpi-ddos');
+    assert((await tile.locator('.kpi-label').textContent()) === 'DDoS attacks now', 'no tile label');
+    assert((await tile.locator('.kpi-value').textContent()).trim() === '1',
+           await tile.locator('.kpi-value').textContent());
+    assert(await tile.getAttribute('class') === 'kpi attacking', 'not marked while attacked');
+    await shot(a, 'flow-08-dashboard');
+    await tile.locator('a').click();
+    await rendered(a, '#/flow');
+    // the attack ends: nothing open, the collector live: "0", unmarked
+    sql(`UPDATE flow_attack SET end_ms = ${Date.now()} WHERE end_ms IS NULL`);
+    writeLive(LIVE, Date.now());
+    await go(a, '#/dashboard');
+    assert((await tile.locator('.kpi-value').textContent()).trim() === '0', 'not 0 once ended');
+    assert(await tile.getAttribute('class') === 'kpi', 'still marked');
+    sql(`UPDATE flow_attack SET end_ms = NULL WHERE host = '203.0.113.10'`);
+  });
+
   const b = await newPage('bob');
   await login(b, 'bob', 'constituent passphrase one');
 
@@ -384,6 +481,23 @@ await suite('flow', async () => {
       .locator('.series.dir-incoming circle.pt').evaluateAll(cs => cs.map(c => Number(c.getAttribute('cx'))));
     assert(xs.length === POINTS && xs[xs.length - 1] < xs[0], 'time does not run leftwards');
     await shot(f, 'flow-04-persian');
+  });
+
+  await check('flow: in Persian, the incident\'s traffic link, the threshold and the dashboard tile', async () => {
+    const f = await newPage('alice-fa-links');
+    await login(f, 'alice', 'analyst passphrase one', 'fa');
+    await go(f, `#/incidents/${incident}`);
+    const link = await f.textContent('#incident-traffic');
+    assert(link.startsWith('ترافیک') && link.includes('203.0.113.10') && link.includes('ورودی'), link);
+    await f.click('#incident-traffic');
+    await rendered(f, '#/flow?host=203.0.113.10&direction=incoming');
+    await f.waitForSelector('#flow-chart svg.time-chart');
+    const [l] = await thresholds(f);
+    assert(l && l.label === 'آستانه ۵۰.۰ هزار SYN/ثانیه (syn_pps، ورودی)', l && l.label);
+    await shot(f, 'flow-09-persian-threshold');
+    await go(f, '#/dashboard');
+    assert((await f.textContent('#kpi-ddos .kpi-label')) === 'حمله‌های DDoS در جریان', 'tile not Persian');
+    assert((await f.textContent('#kpi-ddos .kpi-value')).trim() === '۱', 'count not in Persian digits');
   });
 
   await check('flow: a SYN flood exported to a running collector shows on the page, linked to its incident', async () => {

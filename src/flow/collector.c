@@ -81,8 +81,10 @@ struct exp_row {
 	struct seq_stream {
 		uint32_t id, next;
 		uint16_t port;   /* the exporter's UDP source port */
-		uint8_t version; /* 5, 9, or 5 for sFlow (on its own rows) */
+		uint8_t version; /* 5, 9, 10, or 5 for sFlow (on its own rows) */
 		bool used;
+		bool unknown;    /* next is not known (IPFIX data held for a template) */
+		uint32_t last, last_f; /* IPFIX: the last number and its flow records */
 	} seq[SEQ_STREAMS]; /* the next sequence number expected (seq_check) */
 };
 
@@ -1091,15 +1093,29 @@ size_t flow_collector_sockets(struct flow_collector *c, struct flow_socket_stats
 ** NetFlow v9, a source id, whose sequence counts export packets (next =
 ** sequence + 1); sFlow, an (agent, sub-agent), whose sequence counts
 ** datagrams; each also by the exporter's source port and version, since
-** two exporting processes may share an address. IPFIX is left out: its sequence counts data records,
-** options records and records we hold for a template included, which the
-** decoder's result does not give. Read here from the header the decoder
-** accepted; an exporter with more than SEQ_STREAMS streams has the first
-** ones checked. */
+** two exporting processes may share an address; IPFIX, an observation
+** domain, whose sequence counts data records, options data included
+** (next = sequence + the decoder's data_records, or another exporter's
+** convention, ipfix_numbered; after a message whose data waited for a
+** template, whose count is unknown, the next message is not judged). Read here from the header the decoder accepted; an exporter
+** with more than SEQ_STREAMS streams has the first ones checked. */
 
 static uint32_t be32(const uint8_t *p)
 {
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* Whether an IPFIX message's number seq follows the stream's last one
+** under a convention some exporter uses, RFC 7011's aside (st->next):
+** counting only flow records (options data left out), or counting the
+** records of the message itself too (softflowd numbers a message with the
+** flows exported up to and including it). A lost message still shows:
+** its records are in no difference below. */
+static bool ipfix_numbered(const struct seq_stream *st, uint32_t seq,
+			   const struct flow_result *res)
+{
+	return seq == st->last + st->last_f || seq == st->last + res->data_records ||
+	       seq == st->last + res->records;
 }
 
 static void seq_check(struct exp_row *r, enum flow_proto_kind k, const uint8_t *b, size_t n,
@@ -1139,6 +1155,16 @@ static void seq_check(struct exp_row *r, enum flow_proto_kind k, const uint8_t *
 		id = be32(b + 16);
 		seq = be32(b + 12);
 		step = 1;
+	} else if (n >= 16 && b[0] == 0 && b[1] == 10) {
+		/* IPFIX counts data records, not messages (RFC 7011 3.1), per
+		** observation domain: the next message's number is this one's
+		** plus the data records it carried, options data included */
+		if (res->reject == FLOW_REJ_COUNT || res->reject == FLOW_REJ_LIMIT ||
+		    (res->reject == FLOW_REJ_SHORT && !res->records && !res->data_records))
+			return;
+		id = be32(b + 12);
+		seq = be32(b + 8);
+		step = res->data_records;
 	} else {
 		return;
 	}
@@ -1148,7 +1174,8 @@ static void seq_check(struct exp_row *r, enum flow_proto_kind k, const uint8_t *
 		    r->seq[i].version == version)
 			st = &r->seq[i];
 	if (st) {
-		if (seq != st->next)
+		if (!st->unknown && seq != st->next &&
+		    !(version == 10 && ipfix_numbered(st, seq, res)))
 			r->s.sequence_failures++;
 	} else {
 		for (int i = 0; i < SEQ_STREAMS && !st; i++)
@@ -1162,4 +1189,9 @@ static void seq_check(struct exp_row *r, enum flow_proto_kind k, const uint8_t *
 		st->version = version;
 	}
 	st->next = seq + step; /* modulo 2^32, as the exporters count */
+	st->last = seq;
+	st->last_f = res->records;
+	/* an IPFIX message with data held for its template: the next number
+	** cannot be known, so the next message is not judged */
+	st->unknown = k == FLOW_KIND_NETFLOW && version == 10 && res->uncounted;
 }

@@ -98,6 +98,14 @@ struct flow_result {
 	enum flow_reject reject; /* FLOW_REJ_NONE, or the first reason met */
 	uint32_t rejected_parts; /* flowsets/samples refused inside an accepted datagram */
 	uint32_t sampling;       /* the sampling rate this datagram carried, 0 if none */
+	/* v9/IPFIX: the data records the datagram's data sets held, options
+	** data and records that are not flows included (what an IPFIX
+	** header's sequence number counts, RFC 7011 3.1); valid only when
+	** !uncounted: a set held for its template, or cut short, has a count
+	** nobody can know yet. Records decoded later from held data count in
+	** the datagram that carried them, never in a later one. */
+	uint32_t data_records;
+	bool uncounted;
 };
 
 /* Each part below is one file (or a few) with its own section, written by

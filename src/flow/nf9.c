@@ -623,8 +623,10 @@ static void decode_fixed(struct dctx *x, const struct tmpl *t, const uint8_t *p,
 	}
 }
 
-/* Decode the records of one data set body (p, n) with template t. */
-static void decode_data(struct dctx *x, const struct tmpl *t, const uint8_t *p, size_t n)
+/* Decode the records of one data set body (p, n) with template t; returns
+** the records the set held (flows or not), for the sequence check. A set
+** cut inside a record is rejected and marks the datagram uncounted. */
+static uint32_t decode_data(struct dctx *x, const struct tmpl *t, const uint8_t *p, size_t n)
 {
 	/* Cleared once per set, not per record: every record of a template
 	** writes the same fields, so what one record left is overwritten by
@@ -633,8 +635,9 @@ static void decode_data(struct dctx *x, const struct tmpl *t, const uint8_t *p, 
 	memset(&a, 0, sizeof a);
 	if (!t->slow) {
 		decode_fixed(x, t, p, n);
-		return;
+		return (uint32_t)(n / t->reclen); /* what is left over is padding */
 	}
+	uint32_t recs = 0;
 	while (n >= t->reclen) {
 		size_t off = 0;
 		for (unsigned i = 0; i < t->nfields; i++) {
@@ -659,12 +662,15 @@ static void decode_data(struct dctx *x, const struct tmpl *t, const uint8_t *p, 
 			off += fl;
 		}
 		finish(x, t, &a);
+		recs++;
 		p += off;
 		n -= off;
 	}
-	return;
+	return recs;
 short_rec:
 	reject(x->out, FLOW_REJ_SHORT);
+	x->out->uncounted = true;
+	return recs;
 }
 
 /* ------------------------------------------------------------ held data */
@@ -1052,9 +1058,10 @@ static void data_set(struct dctx *x, uint16_t tid, const uint8_t *p, size_t n, u
 	}
 	if (!t || t->version != x->version) {
 		pend_add(x, tid, p, n, now_ms);
+		x->out->uncounted = true; /* how many records it holds is the template's to say */
 		return;
 	}
-	decode_data(x, t, p, n);
+	x->out->data_records += decode_data(x, t, p, n);
 }
 
 void flow_nf9_decode(struct flow_nf_cache *c, const uint8_t *buf, size_t len,

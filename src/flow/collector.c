@@ -1159,8 +1159,10 @@ static void seq_check(struct exp_row *r, enum flow_proto_kind k, const uint8_t *
 		/* IPFIX counts data records, not messages (RFC 7011 3.1), per
 		** observation domain: the next message's number is this one's
 		** plus the data records it carried, options data included */
-		if (res->reject == FLOW_REJ_COUNT || res->reject == FLOW_REJ_LIMIT ||
-		    (res->reject == FLOW_REJ_SHORT && !res->records && !res->data_records))
+		/* refused before any set (its header): the number is not trusted;
+		** a set that lied leaves the count unknown (res->uncounted) */
+		if (res->reject != FLOW_REJ_NONE && !res->records && !res->data_records &&
+		    !res->uncounted)
 			return;
 		id = be32(b + 12);
 		seq = be32(b + 8);

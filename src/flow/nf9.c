@@ -1121,8 +1121,10 @@ void flow_nf9_decode(struct flow_nf_cache *c, const uint8_t *buf, size_t len,
 	while (n >= 4) {
 		unsigned id = rd16(p), sl = rd16(p + 2);
 		if (sl < 4 || sl > n) {
-			/* a set length that lies: nothing after it can be framed */
+			/* a set length that lies: nothing after it can be framed,
+			** so how many data records the message held is unknown */
 			reject(out, sl < 4 ? FLOW_REJ_COUNT : FLOW_REJ_SHORT);
+			out->uncounted = true;
 			return;
 		}
 		const uint8_t *body = p + 4;

@@ -48,7 +48,8 @@
 ** published with a generation number; each thread moves its writes to
 ** the new count's shard at its next sync point and says so; once all did,
 ** the ticker makes the new count the one it ticks and frees the old (what
-** the old shards held since the last tick, at most 100 ms, is dropped).
+** the old shards held since their last fold is dropped: a tick's worth,
+** more for a thread that was late at the swap).
 */
 #include <arpa/inet.h>
 #include <errno.h>

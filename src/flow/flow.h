@@ -461,6 +461,7 @@ uint32_t flow_hosts_lookup(struct flow_hosts *h, uint8_t family,
 #define FLOW_HOST_PENDING (UINT32_MAX - 1)
 uint32_t flow_hosts_find(struct flow_hosts *h, uint8_t family, const uint8_t *addr,
 			 uint32_t *slot);
+/* Only with the slot of a find that returned FLOW_HOST_PENDING for addr. */
 uint32_t flow_hosts_claim(struct flow_hosts *h, uint8_t family, const uint8_t *addr,
 			  uint32_t slot);
 /* Host slots (N): every index returned is < this. */
@@ -768,8 +769,10 @@ struct flow_collector_stats {
 	uint64_t pending_dropped;   /* data held for a template that never came */
 	uint64_t ticks, late_ticks; /* count ticks; shards folded a tick late */
 	uint64_t count_dropped;     /* records with no free counter entry */
-	uint64_t hosts_overflow;    /* addresses of large prefixes refused: the seen-
-				    ** address table was full (flow_hosts_overflow) */
+	uint64_t hosts_overflow;    /* lookups of addresses of large prefixes refused:
+				    ** their seen-address table was full or its probes
+				    ** ran out (flow_hosts_overflow; per host table, so
+				    ** it restarts when the assets change) */
 	int rcvbuf_granted;         /* SO_RCVBUF as the kernel reports it (twice what
 				    ** it grants for data, socket(7)), per socket */
 };

@@ -225,6 +225,38 @@ static void test_short_dense(void **state)
 	flow_hosts_free(h);
 }
 
+/* The /24 blocks run out (4,096) partway: 4,095 /24s in /16s of their
+** own take all but one, then a /14 needs four. It must get all four or
+** none (the LPM answers), never some: a block of its own with every /24
+** "nothing protected" would leave a quarter of the /14 uncounted. */
+static void test_blocks_run_out(void **state)
+{
+	(void)state;
+	size_t n = 4096;
+	struct flow_prefix *ps = calloc(n, sizeof *ps);
+	assert_non_null(ps);
+	for (size_t i = 0; i < 4095; i++)
+		ps[i] = p4(20 + (unsigned)(i >> 8), (unsigned)(i & 255), 0, 0, 24);
+	ps[4095] = p4(100, 0, 0, 0, 14);
+	struct perr err;
+	struct flow_hosts *h = flow_hosts_build(ps, n, 2000000, &err);
+	assert_non_null(h);
+	uint8_t *seen = calloc(flow_hosts_size(h), 1);
+	assert_non_null(seen);
+	for (uint32_t off = 0; off < (1u << 18); off += 97) {
+		uint32_t x = (100u << 24) + off;
+		uint32_t idx = look(h, p4(x >> 24, (x >> 16) & 255, (x >> 8) & 255, x & 255, 32));
+		assert_true(idx < flow_hosts_size(h));
+		assert_int_equal(seen[idx], 0);
+		seen[idx] = 1;
+	}
+	assert_true(look(h, p4(20, 7, 0, 9, 32)) < flow_hosts_size(h));
+	assert_int_equal(look(h, p4(100, 4, 0, 0, 32)), FLOW_HOST_NONE);
+	free(seen);
+	free(ps);
+	flow_hosts_free(h);
+}
+
 /* A million-host budget of /24s: dense and within bounds. */
 static void test_million(void **state)
 {
@@ -340,6 +372,7 @@ int main(void)
 		cmocka_unit_test(test_v6_dense_and_hashed),
 		cmocka_unit_test(test_bounds),
 		cmocka_unit_test(test_short_dense),
+		cmocka_unit_test(test_blocks_run_out),
 		cmocka_unit_test(test_million),
 		cmocka_unit_test(test_slash32s),
 		cmocka_unit_test(test_many_slash16),

@@ -125,33 +125,37 @@ static int report(uint64_t flows, uint64_t dgrams, uint64_t failed, double t)
 	return 0;
 }
 
-/* The --gso loop: GSO_MSGS messages of gso datagrams each per call. A
-** message the kernel refuses is lost whole, so the counts go per message. */
-static int send_gso(const int *fd, long nsock, unsigned gso,
-		    uint8_t (*dg)[FLOW_NF5_HDR + RECS * FLOW_NF5_REC], const size_t *len,
-		    double rate, double duration)
+/* The send loop: per sendmmsg call, nmsg messages of per datagrams each
+** (per > 1: one UDP_SEGMENT message the kernel cuts into per datagrams;
+** per == 1: the kernel's per-datagram path). A message the kernel refuses
+** is lost whole, so the counts go per message; its sequence numbers are
+** taken back, so that the next datagram carries the one the collector
+** expects. Datagrams are copied at sendmmsg time: reusing dg[] is safe. */
+static int send_loop(const int *fd, long nsock, unsigned nmsg, unsigned per,
+		     uint8_t (*dg)[FLOW_NF5_HDR + RECS * FLOW_NF5_REC], const size_t *len,
+		     double rate, double duration)
 {
-	struct mmsghdr m[GSO_MSGS];
-	struct iovec iov[GSO_MSGS * GSO_MAX];
+	struct mmsghdr m[BATCH];
+	struct iovec iov[GSO_MSGS * GSO_MAX > BATCH ? GSO_MSGS * GSO_MAX : BATCH];
 	uint32_t seq[SOCKS_MAX] = {0};
 	uint64_t flows = 0, dgrams = 0, failed = 0;
 	unsigned next = 0;
 	double t0 = now_s(), t = 0;
 	for (long b = 0;; b++) {
 		long s = b % nsock;
-		for (unsigned i = 0; i < GSO_MSGS; i++) {
+		for (unsigned i = 0; i < nmsg; i++) {
 			memset(&m[i], 0, sizeof m[i]);
-			m[i].msg_hdr.msg_iov = &iov[i * gso];
-			m[i].msg_hdr.msg_iovlen = gso;
-			for (unsigned j = 0; j < gso; j++) {
+			m[i].msg_hdr.msg_iov = &iov[i * per];
+			m[i].msg_hdr.msg_iovlen = per;
+			for (unsigned j = 0; j < per; j++) {
 				stamp(dg[next], seq[s]);
 				seq[s] += RECS;
-				iov[i * gso + j].iov_base = dg[next];
-				iov[i * gso + j].iov_len = len[next];
+				iov[i * per + j].iov_base = dg[next];
+				iov[i * per + j].iov_len = len[next];
 				next = (next + 1) % NDG;
 			}
 		}
-		int n = sendmmsg(fd[s], m, GSO_MSGS, 0);
+		int n = sendmmsg(fd[s], m, nmsg, 0);
 		if (n < 0) {
 			if (errno != ENOBUFS && errno != EAGAIN && errno != ECONNREFUSED) {
 				fprintf(stderr, "flow_send: sendmmsg: %s\n", strerror(errno));
@@ -159,10 +163,10 @@ static int send_gso(const int *fd, long nsock, unsigned gso,
 			}
 			n = 0;
 		}
-		dgrams += (uint64_t)n * gso;
-		flows += (uint64_t)n * gso * RECS;
-		failed += (uint64_t)(GSO_MSGS - n) * gso;
-		seq[s] -= (uint32_t)(GSO_MSGS - n) * gso * RECS;
+		dgrams += (uint64_t)n * per;
+		flows += (uint64_t)n * per * RECS;
+		failed += (uint64_t)(nmsg - (unsigned)n) * per;
+		seq[s] -= (uint32_t)(nmsg - (unsigned)n) * per * RECS;
 		t = now_s() - t0;
 		if (t >= duration)
 			break;
@@ -232,43 +236,6 @@ int main(int argc, char **argv)
 		}
 	}
 	if (gso > 1)
-		return send_gso(fd, nsock, (unsigned)gso, dg, len, rate, duration);
-	struct mmsghdr m[BATCH];
-	struct iovec iov[BATCH];
-	uint32_t seq[SOCKS_MAX] = {0};
-	uint64_t flows = 0, dgrams = 0, failed = 0;
-	unsigned next = 0;
-	double t0 = now_s(), t = 0;
-	for (long b = 0;; b++) {
-		long s = b % nsock;
-		for (int i = 0; i < BATCH; i++) {
-			uint8_t *d = dg[next];
-			stamp(d, seq[s]);
-			seq[s] += RECS;
-			iov[i].iov_base = d;
-			iov[i].iov_len = len[next];
-			memset(&m[i], 0, sizeof m[i]);
-			m[i].msg_hdr.msg_iov = &iov[i];
-			m[i].msg_hdr.msg_iovlen = 1;
-			next = (next + 1) % NDG;
-		}
-		/* a datagram is copied at sendmmsg time: reusing dg[] later is safe */
-		int n = sendmmsg(fd[s], m, BATCH, 0);
-		if (n < 0) {
-			if (errno != ENOBUFS && errno != EAGAIN && errno != ECONNREFUSED) {
-				fprintf(stderr, "flow_send: sendmmsg: %s\n", strerror(errno));
-				return 1;
-			}
-			n = 0;
-		}
-		failed += (uint64_t)(BATCH - n);
-		seq[s] -= (uint32_t)(BATCH - n) * RECS;
-		dgrams += (uint64_t)n;
-		flows += (uint64_t)n * RECS;
-		t = now_s() - t0;
-		if (t >= duration)
-			break;
-		pace(rate, flows, t);
-	}
-	return report(flows, dgrams, failed, t);
+		return send_loop(fd, nsock, GSO_MSGS, (unsigned)gso, dg, len, rate, duration);
+	return send_loop(fd, nsock, BATCH, 1, dg, len, rate, duration);
 }

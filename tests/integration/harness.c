@@ -396,6 +396,16 @@ int64_t h_org_add(const char *data_dir, const char *name, const char *province)
 	return v;
 }
 
+void h_asset_add(const char *data_dir, int64_t org, const char *kind, const char *value)
+{
+	char os[32];
+	snprintf(os, sizeof os, "%lld", (long long)org);
+	struct h_proc p;
+	h_cli(&p, data_dir, NULL, "asset", "add", os, kind, value, NULL);
+	cli_ok(&p, "parapet asset add");
+	h_proc_free(&p);
+}
+
 /* --------------------------------------------------------------- server */
 
 static void dump_log(const char *path)
@@ -819,6 +829,12 @@ int64_t h_now_ms(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void h_nap_ms(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+	nanosleep(&ts, NULL);
 }
 
 pid_t h_spawn_port(const char *const *argv, int *port, char *said, size_t said_len)

@@ -77,6 +77,8 @@ int64_t h_user_add(const char *data_dir, const char *login, const char *role, in
 char *h_token_add(const char *data_dir, const char *login, ...);
 /* `org add NAME --province P`; returns the id. */
 int64_t h_org_add(const char *data_dir, const char *name, const char *province);
+/* `asset add ORG KIND VALUE`. */
+void h_asset_add(const char *data_dir, int64_t org, const char *kind, const char *value);
 
 /* --------------------------------------------------------------- server */
 
@@ -172,6 +174,8 @@ void h_expect_contains(const char *hay, const char *needle, const char *file, in
 
 /* CLOCK_MONOTONIC in milliseconds. */
 int64_t h_now_ms(void);
+/* Sleep ms milliseconds (a poll loop's pause, never a test's timing). */
+void h_nap_ms(long ms);
 
 /* Start argv (a helper server: argv[0] looked up in PATH) with its stdout on
 ** a pipe, killed when the test process dies, and wait up to 15 s for its

@@ -48,19 +48,6 @@
 #include "flow_lab.h"
 #include "harness.h"
 
-static void nap_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-	nanosleep(&ts, NULL);
-}
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static bool file_has(const char *path, const char *text)
 {
 	FILE *f = fopen(path, "re");
@@ -427,13 +414,7 @@ static char *constituency(const char *dir)
 	h_migrate(dir);
 	h_user_add(dir, "ana", "analyst", 0, NULL, "analyst-password-1");
 	char *tok = h_token_add(dir, "ana", "--name", "tests", NULL);
-	int64_t org = h_org_add(dir, "Ministry of Energy", "Tehran");
-	char os[32];
-	snprintf(os, sizeof os, "%lld", (long long)org);
-	struct h_proc p;
-	h_cli(&p, dir, NULL, "asset", "add", os, "cidr", "10.20.0.0/24", NULL);
-	assert_int_equal(p.status, 0);
-	h_proc_free(&p);
+	h_asset_add(dir, h_org_add(dir, "Ministry of Energy", "Tehran"), "cidr", "10.20.0.0/24");
 	return tok;
 }
 
@@ -486,12 +467,12 @@ static void serve_hostgroup_protocol_mitigate(void **state)
 	/* 180,000 TCP packets/s: an attack on the group's host (over 5,000),
 	** none on a host outside it (under 10,000,000) */
 	int64_t ida = 0;
-	for (int64_t t0 = now_ms(); !ida && now_ms() - t0 < 20000;) {
+	for (int64_t t0 = h_now_ms(); !ida && h_now_ms() - t0 < 20000;) {
 		burst(fd, port, &seq, "10.20.0.5", 6, 0);
 		burst(fd, port, &seq, "10.20.0.100", 6, 0);
 		/* the group's host floods out: process_outgoing is false */
 		burst_dir(fd, port, &seq, "10.20.0.7", 6, 0, true);
-		nap_ms(200);
+		h_nap_ms(200);
 		ida = host_incident(&s, &cred, "10.20.0.5 attacked", st, sizeof st, metric, sizeof metric,
 				    &th);
 	}
@@ -502,10 +483,10 @@ static void serve_hostgroup_protocol_mitigate(void **state)
 
 	/* UDP at the same rate outside the group: over threshold_udp_pps */
 	int64_t idc = 0;
-	for (int64_t t0 = now_ms(); !idc && now_ms() - t0 < 20000;) {
+	for (int64_t t0 = h_now_ms(); !idc && h_now_ms() - t0 < 20000;) {
 		burst(fd, port, &seq, "10.20.0.200", 17, 0);
 		burst(fd, port, &seq, "10.20.0.100", 6, 0);
-		nap_ms(200);
+		h_nap_ms(200);
 		idc = host_incident(&s, &cred, "10.20.0.200 attacked", st, sizeof st, metric, sizeof metric,
 				    &th);
 	}
@@ -522,20 +503,20 @@ static void serve_hostgroup_protocol_mitigate(void **state)
 
 	/* both end (quiet = 1 s) and recover */
 	char sa[32] = "", sc[32] = "";
-	for (int64_t t0 = now_ms(); (strcmp(sa, "recovered") != 0 || strcmp(sc, "recovered") != 0) &&
-				    now_ms() - t0 < 20000;) {
-		nap_ms(200);
+	for (int64_t t0 = h_now_ms(); (strcmp(sa, "recovered") != 0 || strcmp(sc, "recovered") != 0) &&
+				    h_now_ms() - t0 < 20000;) {
+		h_nap_ms(200);
 		host_incident(&s, &cred, "10.20.0.5 attacked", sa, sizeof sa, metric, sizeof metric, &th);
 		host_incident(&s, &cred, "10.20.0.200 attacked", sc, sizeof sc, metric, sizeof metric, &th);
 	}
 	assert_string_equal(sa, "recovered");
 	assert_string_equal(sc, "recovered");
 	/* the group's host was mitigated, ban and unban; the other not at all */
-	for (int64_t t0 = now_ms(); !(file_has(calls, "10.20.0.5 incoming") &&
+	for (int64_t t0 = h_now_ms(); !(file_has(calls, "10.20.0.5 incoming") &&
 				      file_has(calls, " unban") &&
 				      pipe_has(pfd, "withdraw route 10.20.0.0/24")) &&
-				    now_ms() - t0 < 10000;)
-		nap_ms(100);
+				    h_now_ms() - t0 < 10000;)
+		h_nap_ms(100);
 	/* the owner's CIDR asset holding the host, with its own community */
 	assert_true(pipe_has(pfd, "announce route 10.20.0.0/24 next-hop 192.0.2.254 community "
 				  "[64512:100]"));
@@ -597,7 +578,7 @@ static void learned_baselines_survive_restart(void **state)
 	for (int i = 0; i < 5; i++) {
 		burst(fd, port, &seq, "10.20.0.5", 6, 0);
 		burst(fd, port, &seq, "10.20.0.6", 17, 0);
-		nap_ms(200);
+		h_nap_ms(200);
 	}
 	close(fd);
 	assert_int_equal(h_server_stop(&s), 0);
@@ -652,9 +633,9 @@ static void serve_flowspec_reaches_gobgp(void **state)
 	char st[32] = "", metric[32] = "";
 	int64_t th = 0, id = 0;
 	/* DNS replies (source port 53) at a host: a reflection */
-	for (int64_t t0 = now_ms(); !id && now_ms() - t0 < 20000;) {
+	for (int64_t t0 = h_now_ms(); !id && h_now_ms() - t0 < 20000;) {
 		burst(fd, port, &seq, "10.20.0.9", 17, 53);
-		nap_ms(200);
+		h_nap_ms(200);
 		id = host_incident(&s, &cred, "10.20.0.9 attacked", st, sizeof st, metric, sizeof metric, &th);
 	}
 	if (!id)

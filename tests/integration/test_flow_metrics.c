@@ -108,13 +108,7 @@ static void exporters_and_top_hosts_on_metrics(void **state)
 	h_user_add(dir, "ana", "analyst", 0, NULL, "analyst-password-1");
 	char *tok = h_token_add(dir, "ana", "--name", "tests", NULL);
 	struct h_cred cred = { .token = tok };
-	int64_t org = h_org_add(dir, "Ministry of Energy", "Tehran");
-	char os[32];
-	snprintf(os, sizeof os, "%lld", (long long)org);
-	struct h_proc p;
-	h_cli(&p, dir, NULL, "asset", "add", os, "cidr", "10.20.0.0/24", NULL);
-	assert_int_equal(p.status, 0);
-	h_proc_free(&p);
+	h_asset_add(dir, h_org_add(dir, "Ministry of Energy", "Tehran"), "cidr", "10.20.0.0/24");
 	const char *env[] = { "PARAPET_FLOW_ENABLED=true",
 			      "PARAPET_FLOW_NETFLOW_LISTEN=127.0.0.1:0",
 			      "PARAPET_FLOW_SFLOW_LISTEN=", /* none: no fixed port */

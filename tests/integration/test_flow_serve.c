@@ -52,19 +52,6 @@
 
 #define HOST "10.20.0.5"
 
-static void nap_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-	nanosleep(&ts, NULL);
-}
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* One SYN burst: 3 datagrams of 30 flows x 2000 SYN packets to HOST from
 ** 30 sources -- 180,000 SYN packets, far over the 10,000/s threshold. */
 static void burst(int fd, int port, uint32_t *seq, const char *host)
@@ -188,16 +175,8 @@ static void syn_flood_becomes_incident_then_recovers(void **state)
 	struct h_cred cred = { .token = tok };
 	int64_t org = h_org_add(dir, "Ministry of Energy", "Tehran");
 	int64_t other = h_org_add(dir, "Ministry of Roads", "Fars");
-	char os[32], oo[32];
-	snprintf(os, sizeof os, "%lld", (long long)org);
-	snprintf(oo, sizeof oo, "%lld", (long long)other);
-	struct h_proc p;
-	h_cli(&p, dir, NULL, "asset", "add", os, "cidr", "10.20.0.0/24", NULL);
-	assert_int_equal(p.status, 0);
-	h_proc_free(&p);
-	h_cli(&p, dir, NULL, "asset", "add", oo, "cidr", "10.30.0.0/24", NULL);
-	assert_int_equal(p.status, 0);
-	h_proc_free(&p);
+	h_asset_add(dir, org, "cidr", "10.20.0.0/24");
+	h_asset_add(dir, other, "cidr", "10.30.0.0/24");
 
 	/* the notify script records its arguments, one call a line, and reads
 	** the details FastNetMon's contract gives on stdin */
@@ -239,9 +218,9 @@ static void syn_flood_becomes_incident_then_recovers(void **state)
 	char status[32] = "";
 	int64_t id = 0;
 	/* send bursts until the incident shows (bounded: 20 s) */
-	for (int64_t t0 = now_ms(); !id && now_ms() - t0 < 20000;) {
+	for (int64_t t0 = h_now_ms(); !id && h_now_ms() - t0 < 20000;) {
 		burst(fd, port, &seq, HOST);
-		nap_ms(200);
+		h_nap_ms(200);
 		id = ddos_incident(&s, &cred, org, status, sizeof status);
 	}
 	if (!id)
@@ -268,9 +247,9 @@ static void syn_flood_becomes_incident_then_recovers(void **state)
 	/* the attack goes on: the evidence gains the flows and the sources
 	** (the detector watches the host from the start on; bounded: 20 s) */
 	bool flows = false;
-	for (int64_t t0 = now_ms(); !flows && now_ms() - t0 < 20000;) {
+	for (int64_t t0 = h_now_ms(); !flows && h_now_ms() - t0 < 20000;) {
 		burst(fd, port, &seq, HOST);
-		nap_ms(200);
+		h_nap_ms(200);
 		flows = evidence_has_flows(&s, &cred, id);
 	}
 	if (!flows)
@@ -279,8 +258,8 @@ static void syn_flood_becomes_incident_then_recovers(void **state)
 
 	/* stop sending: quiet for 1 s ends the attack; the incident recovers
 	** (bounded: 20 s) */
-	for (int64_t t0 = now_ms(); strcmp(status, "recovered") != 0 && now_ms() - t0 < 20000;) {
-		nap_ms(200);
+	for (int64_t t0 = h_now_ms(); strcmp(status, "recovered") != 0 && h_now_ms() - t0 < 20000;) {
+		h_nap_ms(200);
 		assert_int_equal(ddos_incident(&s, &cred, org, status, sizeof status), id);
 	}
 	if (strcmp(status, "recovered") != 0)
@@ -292,21 +271,21 @@ static void syn_flood_becomes_incident_then_recovers(void **state)
 	snprintf(want, sizeof want, "%s incoming ", HOST);
 	assert_true(file_has(calls, want));
 	assert_true(file_has(calls, " ban"));
-	for (int64_t t0 = now_ms(); !file_has(calls, " unban") && now_ms() - t0 < 10000;)
-		nap_ms(100);
+	for (int64_t t0 = h_now_ms(); !file_has(calls, " unban") && h_now_ms() - t0 < 10000;)
+		h_nap_ms(100);
 	assert_true(file_has(calls, " unban"));
 	/* ExaBGP got the blackhole announce (RFC 7999 community), then the
 	** withdraw (bounded: it follows the recovery) */
 	assert_true(pipe_has(pfd, "announce route " HOST "/32 next-hop self community [65535:666]"));
-	for (int64_t t0 = now_ms(); !pipe_has(pfd, "withdraw route " HOST "/32") &&
-				    now_ms() - t0 < 10000;)
-		nap_ms(100);
+	for (int64_t t0 = h_now_ms(); !pipe_has(pfd, "withdraw route " HOST "/32") &&
+				    h_now_ms() - t0 < 10000;)
+		h_nap_ms(100);
 	assert_true(pipe_has(pfd, "withdraw route " HOST "/32 next-hop self"));
 	/* each action is recorded on the incident (bounded: the unban note
 	** follows the recovery) */
 	bool ban_note = false, unban_note = false, announce_note = false, withdraw_note = false;
-	for (int64_t t0 = now_ms();
-	     !(ban_note && unban_note && announce_note && withdraw_note) && now_ms() - t0 < 10000;) {
+	for (int64_t t0 = h_now_ms();
+	     !(ban_note && unban_note && announce_note && withdraw_note) && h_now_ms() - t0 < 10000;) {
 		h_httpf(&s, &r, "GET", &cred, NULL, "/api/v1/incidents/%lld/messages", (long long)id);
 		H_STATUS(&r, 200);
 		json_t *ms = json_object_get(r.json, "items");
@@ -325,7 +304,7 @@ static void syn_flood_becomes_incident_then_recovers(void **state)
 		}
 		h_resp_free(&r);
 		if (!(ban_note && unban_note && announce_note && withdraw_note))
-			nap_ms(100);
+			h_nap_ms(100);
 	}
 	assert_true(ban_note);
 	assert_true(unban_note);
@@ -335,13 +314,11 @@ static void syn_flood_becomes_incident_then_recovers(void **state)
 	/* an asset added while serve runs (by another process: the CLI) is
 	** protected without a restart: a flood to it opens the other
 	** organisation's incident (bounded: 20 s) */
-	h_cli(&p, dir, NULL, "asset", "add", oo, "cidr", "10.40.0.0/24", NULL);
-	assert_int_equal(p.status, 0);
-	h_proc_free(&p);
+	h_asset_add(dir, other, "cidr", "10.40.0.0/24");
 	int64_t id2 = 0;
-	for (int64_t t0 = now_ms(); !id2 && now_ms() - t0 < 20000;) {
+	for (int64_t t0 = h_now_ms(); !id2 && h_now_ms() - t0 < 20000;) {
 		burst(fd, port, &seq, "10.40.0.5");
-		nap_ms(200);
+		h_nap_ms(200);
 		id2 = ddos_incident(&s, &cred, other, st2, sizeof st2);
 	}
 	if (!id2)
@@ -357,8 +334,8 @@ static void syn_flood_becomes_incident_then_recovers(void **state)
 	H_STATUS(&r, 200);
 	h_resp_free(&r);
 	bool ended = false;
-	for (int64_t t0 = now_ms(); !ended && now_ms() - t0 < 20000;) {
-		nap_ms(200);
+	for (int64_t t0 = h_now_ms(); !ended && h_now_ms() - t0 < 20000;) {
+		h_nap_ms(200);
 		/* the end handled either way: recorded, or found settled */
 		ended = file_has(s.log, "end of syn_flood attack on 10.40.0.5") ||
 			file_has(s.log, "its incident is not open");
@@ -427,12 +404,7 @@ static void fx_setup(struct fx *f, int quiet)
 	f->tok = h_token_add(f->dir, "ana", "--name", "tests", NULL);
 	f->cred.token = f->tok;
 	f->org = h_org_add(f->dir, "Ministry of Energy", "Tehran");
-	char os[32];
-	snprintf(os, sizeof os, "%lld", (long long)f->org);
-	struct h_proc p;
-	h_cli(&p, f->dir, NULL, "asset", "add", os, "cidr", "10.20.0.0/24", NULL);
-	assert_int_equal(p.status, 0);
-	h_proc_free(&p);
+	h_asset_add(f->dir, f->org, "cidr", "10.20.0.0/24");
 	char text[1024];
 	snprintf(f->calls, sizeof f->calls, "%s/calls", f->dir);
 	snprintf(text, sizeof text, "#!/bin/sh\necho \"$@\" >> %s\ncat > /dev/null\nexit 0\n",
@@ -548,12 +520,7 @@ static void live_view_shows_burst_history_and_attack_rows(void **state)
 	(void)state;
 	struct fx f;
 	fx_setup(&f, 1);
-	char os[32];
-	snprintf(os, sizeof os, "%lld", (long long)f.org);
-	struct h_proc p;
-	h_cli(&p, f.dir, NULL, "asset", "add", os, "cidr", "2001:db8:20::/64", NULL);
-	assert_int_equal(p.status, 0);
-	h_proc_free(&p);
+	h_asset_add(f.dir, f.org, "cidr", "2001:db8:20::/64");
 	struct h_server s;
 	int port = fx_start(&f, &s);
 	int fd = socket(AF_INET, SOCK_DGRAM, 0);
@@ -563,9 +530,9 @@ static void live_view_shows_burst_history_and_attack_rows(void **state)
 	** by its canonical text, with its owner, no attack */
 	int64_t seen6 = 0;
 	uint32_t seq6 = 0;
-	for (int64_t t0 = now_ms(); seen6 <= 0 && now_ms() - t0 < 40000;) {
+	for (int64_t t0 = h_now_ms(); seen6 <= 0 && h_now_ms() - t0 < 40000;) {
 		burst6(fd, port, &seq6, "2001:DB8:20:0::5");
-		for (int64_t t1 = now_ms(); seen6 <= 0 && now_ms() - t1 < 2500; nap_ms(50))
+		for (int64_t t1 = h_now_ms(); seen6 <= 0 && h_now_ms() - t1 < 2500; h_nap_ms(50))
 			seen6 = db1(f.dir, "SELECT (pps = %d) + 2 * (pps = %d AND bps = %d AND "
 					   "udp_pps = %d AND tcp_pps = 0 AND syn_pps = 0 AND flows = 10 "
 					   "AND org_id = %lld) FROM flow_live WHERE host = '%s' AND "
@@ -581,10 +548,10 @@ static void live_view_shows_burst_history_and_attack_rows(void **state)
 	** sent (snapshots come about once a second, so one may miss a burst:
 	** bounded retries) */
 	int64_t seen = 0;
-	for (int64_t t0 = now_ms(); seen <= 0 && now_ms() - t0 < 40000;) {
+	for (int64_t t0 = h_now_ms(); seen <= 0 && h_now_ms() - t0 < 40000;) {
 		burst(fd, port, &seq, HOST);
 		/* 1: the packets right, 3: every figure of the row too; -1: no row */
-		for (int64_t t1 = now_ms(); seen <= 0 && now_ms() - t1 < 2500; nap_ms(50))
+		for (int64_t t1 = h_now_ms(); seen <= 0 && h_now_ms() - t1 < 2500; h_nap_ms(50))
 			seen = db1(f.dir, "SELECT (pps = %d) + 2 * (pps = %d AND bps = %lld AND "
 					  "syn_pps = %d AND tcp_pps = %d AND flows = 90 AND "
 					  "udp_pps = 0 AND icmp_pps = 0 AND org_id = %lld) "
@@ -599,7 +566,7 @@ static void live_view_shows_burst_history_and_attack_rows(void **state)
 
 	/* every attack ends (quiet 1 s) and has its incident (bounded) */
 	bool ended = false;
-	for (int64_t t0 = now_ms(); !ended && now_ms() - t0 < 20000; nap_ms(200))
+	for (int64_t t0 = h_now_ms(); !ended && h_now_ms() - t0 < 20000; h_nap_ms(200))
 		ended = db1(f.dir, "SELECT COUNT(*) FROM flow_attack WHERE host = '%s'", HOST) > 0 &&
 			db1(f.dir, "SELECT COUNT(*) FROM flow_attack WHERE end_ms IS NULL") == 0;
 	if (!ended)
@@ -614,8 +581,8 @@ static void live_view_shows_burst_history_and_attack_rows(void **state)
 	/* the row's incident is the organisation's ddos incident, recovered */
 	int64_t inc = db1(f.dir, "SELECT incident_id FROM flow_attack ORDER BY id DESC");
 	char status[32] = "";
-	for (int64_t t0 = now_ms(); strcmp(status, "recovered") != 0 && now_ms() - t0 < 20000;
-	     nap_ms(200))
+	for (int64_t t0 = h_now_ms(); strcmp(status, "recovered") != 0 && h_now_ms() - t0 < 20000;
+	     h_nap_ms(200))
 		incident_status(&s, &f.cred, inc, status, sizeof status);
 	assert_string_equal(status, "recovered");
 	char st2[32];
@@ -644,9 +611,9 @@ static void live_view_shows_burst_history_and_attack_rows(void **state)
 static int64_t attack_until_mitigated(struct fx *f, struct h_server *s, int fd, int port,
 				      uint32_t *seq)
 {
-	for (int64_t t0 = now_ms(); now_ms() - t0 < 20000;) {
+	for (int64_t t0 = h_now_ms(); h_now_ms() - t0 < 20000;) {
 		burst(fd, port, seq, HOST);
-		nap_ms(200);
+		h_nap_ms(200);
 		int64_t id = db1(f->dir, "SELECT id FROM flow_attack WHERE host = '%s' AND "
 					 "end_ms IS NULL AND banned = 1 AND announced = 1 AND "
 					 "incident_id IS NOT NULL", HOST);
@@ -682,7 +649,7 @@ static void restart_ends_attack_open_when_killed(void **state)
 	/* flow.quiet after the start with nothing over the threshold: the
 	** attack ends as an END would (bounded) */
 	bool ended = false;
-	for (int64_t t0 = now_ms(); !ended && now_ms() - t0 < 30000; nap_ms(200))
+	for (int64_t t0 = h_now_ms(); !ended && h_now_ms() - t0 < 30000; h_nap_ms(200))
 		ended = db1(f.dir, "SELECT end_ms IS NOT NULL FROM flow_attack WHERE id = %lld",
 			    (long long)row) == 1;
 	if (!ended)
@@ -704,7 +671,7 @@ static void restart_ends_attack_open_when_killed(void **state)
 	/* a second restart finds nothing open: nothing more is undone */
 	assert_int_equal(h_server_stop(&s), 0);
 	fx_start(&f, &s);
-	nap_ms(2500);
+	h_nap_ms(2500);
 	assert_int_equal(count_lines(f.calls, " unban"), 1);
 	assert_int_equal(h_server_stop(&s), 0);
 	close(fd);
@@ -729,16 +696,16 @@ static void restart_continues_attack_still_on(void **state)
 	/* the flood goes on across the restart (bounded: until serve says so) */
 	port = fx_start(&f, &s);
 	bool goes_on = false;
-	for (int64_t t0 = now_ms(); !goes_on && now_ms() - t0 < 20000;) {
+	for (int64_t t0 = h_now_ms(); !goes_on && h_now_ms() - t0 < 20000;) {
 		burst(fd, port, &seq, HOST);
-		nap_ms(200);
+		h_nap_ms(200);
 		goes_on = file_has(s.log, "open before the restart goes on");
 	}
 	if (!goes_on)
 		fail_msg("the attack open at the kill was not continued (log %s)", s.log);
 	/* then it stops: the same row and incident end (bounded) */
 	bool ended = false;
-	for (int64_t t0 = now_ms(); !ended && now_ms() - t0 < 30000; nap_ms(200))
+	for (int64_t t0 = h_now_ms(); !ended && h_now_ms() - t0 < 30000; h_nap_ms(200))
 		ended = db1(f.dir, "SELECT end_ms IS NOT NULL FROM flow_attack WHERE id = %lld",
 			    (long long)row) == 1;
 	if (!ended)
@@ -797,7 +764,7 @@ static void restart_withdraws_blackhole_from_gobgp(void **state)
 	if (!flow_bgp_lab_wait(&lab, "global rib -a ipv4", gone, 1, true))
 		fail_msg("the blackhole stayed in GoBGP after the restart (log %s)", s.log);
 	bool ended = false;
-	for (int64_t t0 = now_ms(); !ended && now_ms() - t0 < 20000; nap_ms(200))
+	for (int64_t t0 = h_now_ms(); !ended && h_now_ms() - t0 < 20000; h_nap_ms(200))
 		ended = db1(f.dir, "SELECT end_ms IS NOT NULL AND announced = 0 FROM flow_attack "
 				   "WHERE id = %lld", (long long)row) == 1;
 	assert_true(ended);

@@ -216,13 +216,13 @@ static const struct key keys[] = {
 	{ "flow", "rcvbuf", K_INT, F(flow_rcvbuf), "16777216", 0, 1073741824,
 	  "receive buffer asked per socket, bytes (the granted size is logged); 0 = kernel "
 	  "default" },
-	{ "flow", "threshold_pps", K_INT, F(flow_threshold_pps), "0", 0, INT64_MAX,
+	{ "flow", "threshold_pps", K_INT, F(flow_th.pps), "0", 0, INT64_MAX,
 	  "packets/s per protected host and direction that start an attack; 0 = off" },
-	{ "flow", "threshold_bps", K_INT, F(flow_threshold_bps), "0", 0, INT64_MAX,
+	{ "flow", "threshold_bps", K_INT, F(flow_th.bps), "0", 0, INT64_MAX,
 	  "bits/s per protected host and direction that start an attack; 0 = off" },
-	{ "flow", "threshold_flows", K_INT, F(flow_threshold_flows), "0", 0, INT64_MAX,
+	{ "flow", "threshold_flows", K_INT, F(flow_th.flows), "0", 0, INT64_MAX,
 	  "flows/s per protected host and direction that start an attack; 0 = off" },
-	{ "flow", "threshold_syn_pps", K_INT, F(flow_threshold_syn_pps), "0", 0, INT64_MAX,
+	{ "flow", "threshold_syn_pps", K_INT, F(flow_th.syn_pps), "0", 0, INT64_MAX,
 	  "TCP SYN packets/s per protected host and direction that start an attack; 0 = off" },
 	{ "flow", "quiet", K_INT, F(flow_quiet), "60", 1, 86400,
 	  "seconds under every threshold that end an attack (its incident recovers)" },
@@ -237,23 +237,23 @@ static const struct key keys[] = {
 	  "named pipe of ExaBGP's API process: announce/withdraw lines for the attacked host "
 	  "are written to it; empty = none" },
 	/* the rest of [flow] (issue 16): docs/flow.md maps each to FastNetMon's key */
-	{ "flow", "threshold_tcp_pps", K_INT, F(flow_threshold_tcp_pps), "0", 0, INT64_MAX,
+	{ "flow", "threshold_tcp_pps", K_INT, F(flow_th.tcp_pps), "0", 0, INT64_MAX,
 	  "TCP packets/s per protected host and direction that start an attack; 0 = off" },
-	{ "flow", "threshold_tcp_bps", K_INT, F(flow_threshold_tcp_bps), "0", 0, INT64_MAX,
+	{ "flow", "threshold_tcp_bps", K_INT, F(flow_th.tcp_bps), "0", 0, INT64_MAX,
 	  "TCP bits/s per protected host and direction that start an attack; 0 = off" },
-	{ "flow", "threshold_udp_pps", K_INT, F(flow_threshold_udp_pps), "0", 0, INT64_MAX,
+	{ "flow", "threshold_udp_pps", K_INT, F(flow_th.udp_pps), "0", 0, INT64_MAX,
 	  "UDP packets/s per protected host and direction that start an attack; 0 = off" },
-	{ "flow", "threshold_udp_bps", K_INT, F(flow_threshold_udp_bps), "0", 0, INT64_MAX,
+	{ "flow", "threshold_udp_bps", K_INT, F(flow_th.udp_bps), "0", 0, INT64_MAX,
 	  "UDP bits/s per protected host and direction that start an attack; 0 = off" },
-	{ "flow", "threshold_icmp_pps", K_INT, F(flow_threshold_icmp_pps), "0", 0, INT64_MAX,
+	{ "flow", "threshold_icmp_pps", K_INT, F(flow_th.icmp_pps), "0", 0, INT64_MAX,
 	  "ICMP packets/s per protected host and direction that start an attack; 0 = off" },
-	{ "flow", "threshold_icmp_bps", K_INT, F(flow_threshold_icmp_bps), "0", 0, INT64_MAX,
+	{ "flow", "threshold_icmp_bps", K_INT, F(flow_th.icmp_bps), "0", 0, INT64_MAX,
 	  "ICMP bits/s per protected host and direction that start an attack; 0 = off" },
-	{ "flow", "threshold_frag_pps", K_INT, F(flow_threshold_frag_pps), "0", 0, INT64_MAX,
+	{ "flow", "threshold_frag_pps", K_INT, F(flow_th.frag_pps), "0", 0, INT64_MAX,
 	  "IP fragment packets/s per protected host and direction that start an attack; 0 = off" },
-	{ "flow", "threshold_frag_bps", K_INT, F(flow_threshold_frag_bps), "0", 0, INT64_MAX,
+	{ "flow", "threshold_frag_bps", K_INT, F(flow_th.frag_bps), "0", 0, INT64_MAX,
 	  "IP fragment bits/s per protected host and direction that start an attack; 0 = off" },
-	{ "flow", "threshold_syn_bps", K_INT, F(flow_threshold_syn_bps), "0", 0, INT64_MAX,
+	{ "flow", "threshold_syn_bps", K_INT, F(flow_th.syn_bps), "0", 0, INT64_MAX,
 	  "only 0: SYN packets are counted, not their bytes (use threshold_syn_pps); the key "
 	  "exists because the FastNetMon import writes it" },
 	{ "flow", "process_incoming", K_BOOL, F(flow_process_incoming), "true", 0, 0,
@@ -615,7 +615,7 @@ static int check_flow(const struct config *cfg, struct perr *err)
 	    check_next_hop("gobgp_next_hop", cfg->flow_gobgp_next_hop, 4, err) ||
 	    check_next_hop("gobgp_next_hop_ipv6", cfg->flow_gobgp_next_hop_ipv6, 6, err))
 		return -1;
-	if (cfg->flow_threshold_syn_bps)
+	if (cfg->flow_th.syn_bps)
 		return perr_set(err, PERR_INVALID, "threshold_syn_bps",
 				"flow.threshold_syn_bps: Parapet counts SYN packets, not their "
 				"bytes: use threshold_syn_pps (0 here)");

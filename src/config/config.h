@@ -119,10 +119,10 @@ struct config {
 	char flow_sflow_listen[128];      /* flow.sflow_listen: ADDR:PORT, "" = none */
 	int64_t flow_threads;             /* flow.threads: collector threads */
 	int64_t flow_rcvbuf;              /* flow.rcvbuf: SO_RCVBUF bytes asked */
-	int64_t flow_threshold_pps;       /* flow.threshold_pps: 0 = off */
-	int64_t flow_threshold_bps;       /* flow.threshold_bps: 0 = off */
-	int64_t flow_threshold_flows;     /* flow.threshold_flows: 0 = off */
-	int64_t flow_threshold_syn_pps;   /* flow.threshold_syn_pps: 0 = off */
+	/* flow.threshold_*: 0 = off; threshold_syn_bps accepted at 0 only (SYN
+	** bytes are not counted). The shape a hostgroup's are in, so that the
+	** detector's configuration reads both the same way. */
+	struct config_flow_th flow_th;
 	int64_t flow_quiet;               /* flow.quiet: seconds under threshold that end an attack */
 	int64_t flow_ban_time;            /* flow.ban_time: seconds, 0 = never unban by time */
 	bool flow_unban_only_if_finished; /* flow.unban_only_if_finished */
@@ -130,11 +130,6 @@ struct config {
 	char flow_exabgp_pipe[512];       /* flow.exabgp_pipe: "" = none */
 	/* the rest of [flow] (issue 16; docs/flow.md gives each key's meaning
 	** and FastNetMon's key it comes from) */
-	int64_t flow_threshold_tcp_pps, flow_threshold_tcp_bps;   /* 0 = off */
-	int64_t flow_threshold_udp_pps, flow_threshold_udp_bps;
-	int64_t flow_threshold_icmp_pps, flow_threshold_icmp_bps;
-	int64_t flow_threshold_frag_pps, flow_threshold_frag_bps;
-	int64_t flow_threshold_syn_bps;   /* accepted at 0 only: SYN bytes are not counted */
 	bool flow_process_incoming, flow_process_outgoing; /* directions checked */
 	bool flow_mitigate, flow_mitigate_ipv6; /* off: incidents only, no script, no route */
 	bool flow_learned;                /* flow.learned: learned thresholds */

@@ -350,14 +350,6 @@ static struct flow_thresholds thresholds_of(const struct config_flow_th *t)
 static int detect_cfg_build(const struct config *cfg, struct flow_detect_cfg *dc,
 			    struct flow_hostgroup **groups, struct perr *err)
 {
-	const struct config_flow_th g = {
-		.pps = cfg->flow_threshold_pps, .bps = cfg->flow_threshold_bps,
-		.flows = cfg->flow_threshold_flows, .tcp_pps = cfg->flow_threshold_tcp_pps,
-		.tcp_bps = cfg->flow_threshold_tcp_bps, .udp_pps = cfg->flow_threshold_udp_pps,
-		.udp_bps = cfg->flow_threshold_udp_bps, .icmp_pps = cfg->flow_threshold_icmp_pps,
-		.icmp_bps = cfg->flow_threshold_icmp_bps, .frag_pps = cfg->flow_threshold_frag_pps,
-		.frag_bps = cfg->flow_threshold_frag_bps, .syn_pps = cfg->flow_threshold_syn_pps,
-	};
 	const struct flow_thresholds off = { 0 };
 	*dc = (struct flow_detect_cfg){
 		.quiet_ms = (uint64_t)cfg->flow_quiet * 1000u,
@@ -367,8 +359,8 @@ static int detect_cfg_build(const struct config *cfg, struct flow_detect_cfg *dc
 		.learn_factor = cfg->flow_learn_factor,
 		.learn_hosts = (uint32_t)cfg->flow_learn_hosts,
 	};
-	dc->in = cfg->flow_process_incoming ? thresholds_of(&g) : off;
-	dc->out = cfg->flow_process_outgoing ? thresholds_of(&g) : off;
+	dc->in = cfg->flow_process_incoming ? thresholds_of(&cfg->flow_th) : off;
+	dc->out = cfg->flow_process_outgoing ? thresholds_of(&cfg->flow_th) : off;
 	dc->learn_floor.v[FLOW_C_PKTS] = (uint64_t)cfg->flow_learn_floor_pps;
 	dc->learn_floor.v[FLOW_C_BYTES] = (uint64_t)cfg->flow_learn_floor_bps;
 	dc->learn_floor.v[FLOW_C_FLOWS] = (uint64_t)cfg->flow_learn_floor_flows;

@@ -46,11 +46,11 @@ static void import_loads_with_its_meaning(void **state)
 		fail_msg("%s\n%s", err.msg, pbuf_cstr(&o));
 	unlink(path);
 	/* the values the sample gives (docs/flow.md shows the same text) */
-	assert_int_equal(c.flow_threshold_pps, 50000);
-	assert_int_equal(c.flow_threshold_bps, 800000000);
-	assert_int_equal(c.flow_threshold_udp_pps, 30000);
-	assert_int_equal(c.flow_threshold_syn_pps, 8000);
-	assert_int_equal(c.flow_threshold_tcp_pps, 0);
+	assert_int_equal(c.flow_th.pps, 50000);
+	assert_int_equal(c.flow_th.bps, 800000000);
+	assert_int_equal(c.flow_th.udp_pps, 30000);
+	assert_int_equal(c.flow_th.syn_pps, 8000);
+	assert_int_equal(c.flow_th.tcp_pps, 0);
 	assert_true(c.flow_mitigate);
 	assert_true(c.flow_process_incoming);
 	assert_false(c.flow_process_outgoing);
@@ -86,7 +86,7 @@ static void environment_overrides_new_keys(void **state)
 	setenv("PARAPET_FLOW_THRESHOLD_UDP_PPS", "1234", 1);
 	setenv("PARAPET_FLOW_LEARN_FACTOR", "2.5", 1);
 	assert_int_equal(config_load(NULL, &c, &err), 0);
-	assert_int_equal(c.flow_threshold_udp_pps, 1234);
+	assert_int_equal(c.flow_th.udp_pps, 1234);
 	assert_true(c.flow_learn_factor > 2.49 && c.flow_learn_factor < 2.51);
 	setenv("PARAPET_FLOW_LEARN_FACTOR", "0.9", 1);
 	assert_int_equal(config_load(NULL, &c, &err), -1);

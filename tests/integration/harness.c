@@ -837,6 +837,18 @@ void h_nap_ms(long ms)
 	nanosleep(&ts, NULL);
 }
 
+bool h_file_has(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "re");
+	char l[1024];
+	bool found = false;
+	while (f && !found && fgets(l, sizeof l, f))
+		found = strstr(l, text) != NULL;
+	if (f)
+		fclose(f);
+	return found;
+}
+
 pid_t h_spawn_port(const char *const *argv, int *port, char *said, size_t said_len)
 {
 	int out[2];

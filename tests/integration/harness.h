@@ -176,6 +176,8 @@ void h_expect_contains(const char *hay, const char *needle, const char *file, in
 int64_t h_now_ms(void);
 /* Sleep ms milliseconds (a poll loop's pause, never a test's timing). */
 void h_nap_ms(long ms);
+/* Does a line of the file at path hold text (false when it cannot be read)? */
+bool h_file_has(const char *path, const char *text);
 
 /* Start argv (a helper server: argv[0] looked up in PATH) with its stdout on
 ** a pipe, killed when the test process dies, and wait up to 15 s for its

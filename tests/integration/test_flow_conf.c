@@ -48,18 +48,6 @@
 #include "flow_lab.h"
 #include "harness.h"
 
-static bool file_has(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "re");
-	char l[1024];
-	bool found = false;
-	while (f && !found && fgets(l, sizeof l, f))
-		found = strstr(l, text) != NULL;
-	if (f)
-		fclose(f);
-	return found;
-}
-
 /* `parapet --config CONF check-config`: its exit status, stderr in err. */
 static int check_config(const char *dir, const char *conf, char *err, size_t n)
 {
@@ -280,7 +268,7 @@ static void import_fastnetmon(void **state)
 	assert_non_null(strstr(p.err, "added 3, existing 0"));
 	assert_string_equal(p.out, "");
 	h_proc_free(&p);
-	assert_true(file_has(out, "[flow.hostgroup.web_farm]"));
+	assert_true(h_file_has(out, "[flow.hostgroup.web_farm]"));
 	if (check_config(dir, out, err, sizeof err) != 0)
 		fail_msg("the written [flow] does not load: %s", err);
 	assert_int_equal(cidr_assets(dir, org), 3);
@@ -512,8 +500,8 @@ static void serve_hostgroup_protocol_mitigate(void **state)
 	assert_string_equal(sa, "recovered");
 	assert_string_equal(sc, "recovered");
 	/* the group's host was mitigated, ban and unban; the other not at all */
-	for (int64_t t0 = h_now_ms(); !(file_has(calls, "10.20.0.5 incoming") &&
-				      file_has(calls, " unban") &&
+	for (int64_t t0 = h_now_ms(); !(h_file_has(calls, "10.20.0.5 incoming") &&
+				      h_file_has(calls, " unban") &&
 				      pipe_has(pfd, "withdraw route 10.20.0.0/24")) &&
 				    h_now_ms() - t0 < 10000;)
 		h_nap_ms(100);
@@ -521,13 +509,13 @@ static void serve_hostgroup_protocol_mitigate(void **state)
 	assert_true(pipe_has(pfd, "announce route 10.20.0.0/24 next-hop 192.0.2.254 community "
 				  "[64512:100]"));
 	assert_true(pipe_has(pfd, "withdraw route 10.20.0.0/24 next-hop 192.0.2.254"));
-	assert_true(file_has(calls, "10.20.0.5 incoming"));
-	assert_true(file_has(calls, " unban"));
+	assert_true(h_file_has(calls, "10.20.0.5 incoming"));
+	assert_true(h_file_has(calls, " unban"));
 	assert_true(pipe_has(pfd, "announce route 10.20.0.5/32 next-hop 192.0.2.254 community "
 				  "[65535:666]"));
 	assert_true(pipe_has(pfd, "withdraw route 10.20.0.5/32 next-hop 192.0.2.254"));
 	assert_true(h_incident_message_has(&s, &cred, ida, "notify script"));
-	assert_false(file_has(calls, "10.20.0.200"));
+	assert_false(h_file_has(calls, "10.20.0.200"));
 	assert_false(pipe_has(pfd, "10.20.0.200"));
 	assert_false(h_incident_message_has(&s, &cred, idc, "notify script"));
 	assert_false(h_incident_message_has(&s, &cred, idc, "ExaBGP"));
@@ -586,14 +574,14 @@ static void learned_baselines_survive_restart(void **state)
 
 	/* the next start loads them; with no traffic they are saved again */
 	h_server_start(&s, dir, env);
-	assert_true(file_has(s.log, "learned baselines loaded from"));
+	assert_true(h_file_has(s.log, "learned baselines loaded from"));
 	assert_int_equal(h_server_stop(&s), 0);
 	assert_int_equal(baselines_in(saved), 2);
 
 	/* a malformed file: logged, ignored; serve runs and learns anew */
 	free(h_write_file(dir, "flow-baselines.bin", "PFB1 is not how a baseline file goes on"));
 	h_server_start(&s, dir, env);
-	assert_true(file_has(s.log, "not loaded"));
+	assert_true(h_file_has(s.log, "not loaded"));
 	assert_true(h_flow_port(s.log, "netflow") > 0);
 	assert_int_equal(h_server_stop(&s), 0);
 	assert_int_equal(baselines_in(saved), 0);

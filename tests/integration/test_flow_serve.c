@@ -121,18 +121,6 @@ static void pipe_reset(int fd)
 	pipe_seen.len = 0;
 }
 
-static bool file_has(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "re");
-	char l[512];
-	bool found = false;
-	while (f && !found && fgets(l, sizeof l, f))
-		found = strstr(l, text) != NULL;
-	if (f)
-		fclose(f);
-	return found;
-}
-
 /* Does an observation of incident id hold the flows seen (to HOST, port
 ** 443) and the sources (198.51.100.x)? Every observation names the host
 ** and the type. */
@@ -269,11 +257,11 @@ static void syn_flood_becomes_incident_then_recovers(void **state)
 	/* the script ran with FastNetMon's arguments, ban then unban */
 	char want[64];
 	snprintf(want, sizeof want, "%s incoming ", HOST);
-	assert_true(file_has(calls, want));
-	assert_true(file_has(calls, " ban"));
-	for (int64_t t0 = h_now_ms(); !file_has(calls, " unban") && h_now_ms() - t0 < 10000;)
+	assert_true(h_file_has(calls, want));
+	assert_true(h_file_has(calls, " ban"));
+	for (int64_t t0 = h_now_ms(); !h_file_has(calls, " unban") && h_now_ms() - t0 < 10000;)
 		h_nap_ms(100);
-	assert_true(file_has(calls, " unban"));
+	assert_true(h_file_has(calls, " unban"));
 	/* ExaBGP got the blackhole announce (RFC 7999 community), then the
 	** withdraw (bounded: it follows the recovery) */
 	assert_true(pipe_has(pfd, "announce route " HOST "/32 next-hop self community [65535:666]"));
@@ -337,8 +325,8 @@ static void syn_flood_becomes_incident_then_recovers(void **state)
 	for (int64_t t0 = h_now_ms(); !ended && h_now_ms() - t0 < 20000;) {
 		h_nap_ms(200);
 		/* the end handled either way: recorded, or found settled */
-		ended = file_has(s.log, "end of syn_flood attack on 10.40.0.5") ||
-			file_has(s.log, "its incident is not open");
+		ended = h_file_has(s.log, "end of syn_flood attack on 10.40.0.5") ||
+			h_file_has(s.log, "its incident is not open");
 	}
 	assert_true(ended);
 	int n2 = 0;
@@ -699,7 +687,7 @@ static void restart_continues_attack_still_on(void **state)
 	for (int64_t t0 = h_now_ms(); !goes_on && h_now_ms() - t0 < 20000;) {
 		burst(fd, port, &seq, HOST);
 		h_nap_ms(200);
-		goes_on = file_has(s.log, "open before the restart goes on");
+		goes_on = h_file_has(s.log, "open before the restart goes on");
 	}
 	if (!goes_on)
 		fail_msg("the attack open at the kill was not continued (log %s)", s.log);
